@@ -1,0 +1,160 @@
+/* diag.c - diagnostics rendering, see diag.h. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void fth_diag_init(struct fth_diag *diag, const struct fth_source *src, FILE *out)
+{
+	memset(diag, 0, sizeof(*diag));
+	diag->src = src;
+	diag->out = out ? out : stderr;
+}
+
+void fth_source_position(const struct fth_source *src, uint32_t offset, int *line, int *col)
+{
+	int l = 1, c = 1;
+
+	if (offset > src->len)
+		offset = src->len;
+	for (uint32_t i = 0; i < offset; i++) {
+		if (src->text[i] == '\n') {
+			l++;
+			c = 1;
+		} else {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+static const char *severity_word(enum fth_severity sev)
+{
+	return sev == FTH_SEV_ERROR ? "error" : "warning";
+}
+
+/* Print the line holding `range.begin` and a ~~~ underline below the part of
+ * the range that lies on that line (a caret ^ for an empty range). */
+static void print_source_excerpt(FILE *out, const struct fth_source *src, struct fth_range range)
+{
+	uint32_t begin = range.begin > src->len ? src->len : range.begin;
+	uint32_t line_start = begin, line_end = begin;
+
+	while (line_start > 0 && src->text[line_start - 1] != '\n')
+		line_start--;
+	while (line_end < src->len && src->text[line_end] != '\n')
+		line_end++;
+	fprintf(out, "%.*s\n", (int)(line_end - line_start), src->text + line_start);
+
+	uint32_t end = range.end;
+	if (end > line_end)
+		end = line_end;
+	for (uint32_t i = line_start; i < begin; i++)
+		fputc(src->text[i] == '\t' ? '\t' : ' ', out);
+	if (end <= begin) {
+		fputs("^\n", out);
+		return;
+	}
+	for (uint32_t i = begin; i < end; i++)
+		fputc('~', out);
+	fputc('\n', out);
+}
+
+void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
+		     const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	int line, col, end_line, end_col;
+
+	if (sev == FTH_SEV_ERROR)
+		diag->errors++;
+	else if (diag->quiet_warnings)
+		return;
+	else
+		diag->warnings++;
+
+	fth_source_position(diag->src, range.begin, &line, &col);
+	fth_source_position(diag->src, range.end > range.begin ? range.end - 1 : range.begin,
+			    &end_line, &end_col);
+	if (end_line == line && end_col > col)
+		fprintf(diag->out, "%s:%d:%d-%d: %s: ", diag->src->name, line, col, end_col + 1,
+			severity_word(sev));
+	else
+		fprintf(diag->out, "%s:%d:%d: %s: ", diag->src->name, line, col, severity_word(sev));
+	va_start(ap, fmt);
+	vfprintf(diag->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', diag->out);
+	print_source_excerpt(diag->out, diag->src, range);
+	if (hint)
+		fprintf(diag->out, "hint: %s\n", hint);
+}
+
+void fth_diag_plain(struct fth_diag *diag, enum fth_severity sev, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (sev == FTH_SEV_ERROR)
+		diag->errors++;
+	else if (diag->quiet_warnings)
+		return;
+	else
+		diag->warnings++;
+	fprintf(diag->out, "fathom: %s: ", severity_word(sev));
+	va_start(ap, fmt);
+	vfprintf(diag->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', diag->out);
+	if (hint)
+		fprintf(diag->out, "hint: %s\n", hint);
+}
+
+int fth_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int *row = malloc((lb + 1) * sizeof(int));
+	int result;
+
+	if (!row)
+		return 1 << 20;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int diag_prev = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int above = row[j];
+			int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			int best = diag_prev + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag_prev = above;
+		}
+	}
+	result = row[lb];
+	free(row);
+	return result;
+}
+
+const char *fth_closest_name(const char *name, const char *const *candidates, int count)
+{
+	const char *best = NULL;
+	int best_distance = 0;
+	/* A typo changes a few characters; beyond a third of the name it is a
+	 * different word and suggesting it would only confuse. */
+	int limit = (int)strlen(name) / 3 + 1;
+
+	for (int i = 0; i < count; i++) {
+		int d = fth_edit_distance(name, candidates[i]);
+		if (d <= limit && (!best || d < best_distance)) {
+			best = candidates[i];
+			best_distance = d;
+		}
+	}
+	return best;
+}

@@ -1,0 +1,66 @@
+/* diag.h - diagnostics: file:line:col, the source line, a caret range, a hint.
+ *
+ * Every phase reports through one fth_diag so that errors look the same
+ * whether the lexer, the parser, semantic analysis or the loader found them:
+ *
+ *   script.bt:3:9-14: error: unknown function 'cuont'
+ *   @[comm] = cuont();
+ *             ~~~~~
+ *   hint: did you mean 'count'?
+ *
+ * Ranges are byte offsets into the source text; line and column are derived
+ * when the message is rendered. */
+#ifndef FATHOM_DIAG_H
+#define FATHOM_DIAG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct fth_range {
+	uint32_t begin; /* byte offset of the first character */
+	uint32_t end;   /* byte offset one past the last character */
+};
+
+struct fth_source {
+	const char *name; /* "stdin" for -e and -, else the script path */
+	const char *text; /* NUL-terminated */
+	uint32_t len;
+};
+
+enum fth_severity { FTH_SEV_ERROR, FTH_SEV_WARNING };
+
+struct fth_diag {
+	const struct fth_source *src;
+	FILE *out;        /* where messages go, normally stderr */
+	int errors;
+	int warnings;
+	bool quiet_warnings;
+};
+
+void fth_diag_init(struct fth_diag *diag, const struct fth_source *src, FILE *out);
+
+/* Report at a source range. hint may be NULL. Messages are printed at once. */
+void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
+		     const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+#define fth_error(diag, range, ...) fth_diag_report((diag), FTH_SEV_ERROR, (range), NULL, __VA_ARGS__)
+#define fth_warning(diag, range, ...) fth_diag_report((diag), FTH_SEV_WARNING, (range), NULL, __VA_ARGS__)
+#define fth_error_hint(diag, range, hint, ...) \
+	fth_diag_report((diag), FTH_SEV_ERROR, (range), (hint), __VA_ARGS__)
+
+/* Message not tied to a source place ("fathom: error: ..."). */
+void fth_diag_plain(struct fth_diag *diag, enum fth_severity sev, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* 1-based line and column of a byte offset. */
+void fth_source_position(const struct fth_source *src, uint32_t offset, int *line, int *col);
+
+/* Levenshtein distance, for "did you mean" hints. */
+int fth_edit_distance(const char *a, const char *b);
+/* Best match for name among candidates (NULL-terminated array), or NULL when
+ * nothing is close enough to be a plausible typo. */
+const char *fth_closest_name(const char *name, const char *const *candidates, int count);
+
+#endif

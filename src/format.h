@@ -1,0 +1,131 @@
+/* format.h - turning bytes the BPF programs produced into bpftrace's text.
+ *
+ * Everything here is pure userspace and kernel-free, so it is unit tested
+ * byte for byte against bpftrace's output: printf rendering, the default
+ * print() form of every value type, and map printing (scalar, keyed,
+ * count/sum/min/max/avg/stats, hist and lhist with their bars).
+ *
+ * Values that need outside knowledge to print (stack ids, kernel/user
+ * symbols, usernames, probe names, timestamps) are handed to the caller's
+ * fth_format_env callback. */
+#ifndef FATHOM_FORMAT_H
+#define FATHOM_FORMAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "types.h"
+
+/* ---- growable string ---- */
+struct fth_strbuf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+void fth_strbuf_init(struct fth_strbuf *sb);
+void fth_strbuf_free(struct fth_strbuf *sb);
+void fth_strbuf_reset(struct fth_strbuf *sb);
+void fth_strbuf_append(struct fth_strbuf *sb, const char *s, size_t n);
+void fth_strbuf_puts(struct fth_strbuf *sb, const char *s);
+void fth_strbuf_putc(struct fth_strbuf *sb, char c);
+void fth_strbuf_printf(struct fth_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- environment for special values ---- */
+struct fth_format_env {
+	void *ud;
+	/* Append the text of a value whose kind is KSTACK, USTACK, KSYM, USYM,
+	 * USERNAME, TIMESTAMP, PROBE or ERRNO. `in_map_key` tells the stack
+	 * printer it is inside @m[...] (see bpftrace's layouts). May be NULL:
+	 * then such values print as raw numbers. */
+	void (*special)(void *ud, struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+			bool in_map_key);
+};
+
+/* ---- printf ---- */
+enum fth_printf_conv {
+	FTH_CONV_INT,     /* d i u o x X c p (and the length modifiers) */
+	FTH_CONV_STRING,  /* s */
+	FTH_CONV_BUFFER,  /* r rx rh */
+	FTH_CONV_PERCENT, /* %% (consumes no argument) */
+};
+
+struct fth_printf_spec {
+	uint32_t begin, end;   /* byte range of the '%...' in the format */
+	enum fth_printf_conv conv;
+	char conv_char;        /* 'd', 'x', 's', 'r', ... */
+	char buf_style;        /* for %r: 0, 'x' (rx) or 'h' (rh) */
+	char length[3];        /* "", "h", "hh", "l", "ll", "j", "z", "t" */
+	char flags[6];         /* any of "-+ #0" */
+	int width;             /* -1 if none */
+	int precision;         /* -1 if none */
+};
+
+struct fth_printf_format {
+	const char *fmt;
+	struct fth_printf_spec *specs; /* malloc'ed */
+	int nspecs;  /* including %% */
+	int nargs;   /* specs that consume an argument */
+};
+
+/* Parse a printf format. On error returns -EINVAL and writes a one-sentence
+ * message into err (e.g. "invalid conversion '%q'"), with *err_offset set
+ * to the byte offset in fmt. */
+int fth_printf_parse(const char *fmt, struct fth_printf_format *out, char *err, size_t errlen,
+		     uint32_t *err_offset);
+void fth_printf_format_free(struct fth_printf_format *f);
+
+/* Render with arguments: args[i] points to the bytes of argument i, laid out
+ * as types[i]. Strings are NUL-padded char arrays; integers are native endian
+ * of the type's size and are converted according to the specifier's C type
+ * (so "%u" of int64 -1 prints 4294967295). */
+void fth_printf_render(struct fth_strbuf *sb, const struct fth_printf_format *f,
+		       const struct fth_type *const *types, const void *const *args,
+		       const struct fth_format_env *env);
+
+/* ---- default value formatting (print(), map keys and values) ---- */
+/* print(7) -> "7", print("s") -> "s", tuples "(1, a)", structs
+ * "{ .a = 7, .b = xyz }", arrays "[1,2,3]", bools "true", pointers "0x1000". */
+void fth_format_value(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+		      const struct fth_format_env *env);
+
+/* ---- maps ---- */
+/* One entry of a map as userspace reads it. key is NULL for scalar maps.
+ * value points at:
+ *   COUNT/SUM:  int64 (summed over CPUs)
+ *   MIN/MAX:    int64 (reduced over CPUs)
+ *   AVG/STATS:  struct fth_agg_avg (summed over CPUs)
+ *   HIST/LHIST: int64 buckets[fth_hist_bucket_count(value_type)]
+ *   otherwise:  the value bytes, laid out as value_type */
+struct fth_map_entry {
+	const void *key;
+	const void *value;
+};
+
+struct fth_map_view {
+	const char *name;              /* "@name" or "@" */
+	const struct fth_type *key_type;   /* NULL for a scalar map */
+	const struct fth_type *value_type; /* FTH_T_AGG for aggregations */
+	struct fth_map_entry *entries;
+	int nentries;
+};
+
+/* Number of buckets of a hist/lhist value. hist: 2 + 64 << k. lhist:
+ * (max - min) / step + 2. */
+int fth_hist_bucket_count(const struct fth_type *agg_type);
+/* Bucket index for a value - the same arithmetic the BPF code does, kept
+ * here so unit tests can check both agree. */
+int fth_hist_bucket_index(const struct fth_type *agg_type, int64_t value);
+
+/* Print a map the way current bpftrace prints it at exit and for print():
+ * sorted (by value for counters, by key otherwise, hist by total count),
+ * `top` keeps the N largest (0 = all), `div` divides integer values (0 or 1
+ * = no division). Prints nothing for an empty map. Sorts view->entries in
+ * place. */
+void fth_map_print_text(struct fth_strbuf *sb, struct fth_map_view *view, int top, int div,
+			const struct fth_format_env *env);
+
+/* hist/lhist body rows alone (used by fth_map_print_text). */
+void fth_hist_print_text(struct fth_strbuf *sb, const struct fth_type *agg_type, const int64_t *buckets);
+
+#endif

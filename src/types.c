@@ -1,0 +1,208 @@
+/* types.c - type constructors and descriptions, see types.h. */
+#include "types.h"
+
+#include <string.h>
+
+static struct fth_type int_types[2][4] = {
+	{ { .kind = FTH_T_INT, .size = 1, .align = 1 },
+	  { .kind = FTH_T_INT, .size = 2, .align = 2 },
+	  { .kind = FTH_T_INT, .size = 4, .align = 4 },
+	  { .kind = FTH_T_INT, .size = 8, .align = 8 } },
+	{ { .kind = FTH_T_INT, .size = 1, .align = 1, .is_signed = true },
+	  { .kind = FTH_T_INT, .size = 2, .align = 2, .is_signed = true },
+	  { .kind = FTH_T_INT, .size = 4, .align = 4, .is_signed = true },
+	  { .kind = FTH_T_INT, .size = 8, .align = 8, .is_signed = true } },
+};
+static struct fth_type bool_type = { .kind = FTH_T_BOOL, .size = 1, .align = 1 };
+static struct fth_type none_type = { .kind = FTH_T_NONE };
+
+struct fth_type *fth_type_int(int size, bool is_signed)
+{
+	int idx = size <= 1 ? 0 : size == 2 ? 1 : size <= 4 ? 2 : 3;
+
+	return &int_types[is_signed ? 1 : 0][idx];
+}
+
+struct fth_type *fth_type_bool(void)
+{
+	return &bool_type;
+}
+
+struct fth_type *fth_type_none(void)
+{
+	return &none_type;
+}
+
+struct fth_type *fth_type_new(struct fth_arena *arena, enum fth_type_kind kind, uint32_t size)
+{
+	struct fth_type *t = fth_arena_alloc(arena, sizeof(*t));
+
+	t->kind = kind;
+	t->size = size;
+	t->align = size >= 8 ? 8 : size >= 4 ? 4 : size >= 2 ? 2 : 1;
+	return t;
+}
+
+struct fth_type *fth_type_string(struct fth_arena *arena, uint32_t size)
+{
+	struct fth_type *t = fth_type_new(arena, FTH_T_STRING, size);
+
+	t->align = 1;
+	return t;
+}
+
+struct fth_type *fth_type_pointer(struct fth_arena *arena, struct fth_type *elem)
+{
+	struct fth_type *t = fth_type_new(arena, FTH_T_POINTER, 8);
+
+	t->elem = elem;
+	return t;
+}
+
+struct fth_type *fth_type_array(struct fth_arena *arena, struct fth_type *elem, uint32_t count)
+{
+	struct fth_type *t = fth_type_new(arena, FTH_T_ARRAY, elem->size * count);
+
+	t->elem = elem;
+	t->count = count;
+	t->align = elem->align ? elem->align : 1;
+	return t;
+}
+
+struct fth_type *fth_type_tuple(struct fth_arena *arena, struct fth_type **elems, int n)
+{
+	struct fth_type *t = fth_type_new(arena, FTH_T_TUPLE, 0);
+	uint32_t offset = 0, max_align = 1;
+
+	t->fields = fth_arena_alloc(arena, sizeof(struct fth_field) * (size_t)(n ? n : 1));
+	t->nfields = n;
+	for (int i = 0; i < n; i++) {
+		uint32_t align = elems[i]->align ? elems[i]->align : 1;
+		offset = (offset + align - 1) / align * align;
+		t->fields[i].type = elems[i];
+		t->fields[i].offset = offset;
+		offset += elems[i]->size;
+		if (align > max_align)
+			max_align = align;
+	}
+	t->align = max_align;
+	t->size = (offset + max_align - 1) / max_align * max_align;
+	return t;
+}
+
+struct fth_type *fth_type_agg(struct fth_arena *arena, enum fth_agg_kind agg)
+{
+	struct fth_type *t = fth_type_new(arena, FTH_T_AGG, fth_agg_value_size(agg));
+
+	t->agg = agg;
+	return t;
+}
+
+uint32_t fth_agg_value_size(enum fth_agg_kind agg)
+{
+	switch (agg) {
+	case FTH_AGG_MIN:
+	case FTH_AGG_MAX:
+		return sizeof(struct fth_agg_minmax);
+	case FTH_AGG_AVG:
+	case FTH_AGG_STATS:
+		return sizeof(struct fth_agg_avg);
+	default:
+		return 8;
+	}
+}
+
+bool fth_type_is_integer(const struct fth_type *t)
+{
+	return t && (t->kind == FTH_T_INT || t->kind == FTH_T_BOOL);
+}
+
+bool fth_type_equal(const struct fth_type *a, const struct fth_type *b)
+{
+	if (a == b)
+		return true;
+	if (!a || !b || a->kind != b->kind || a->size != b->size)
+		return false;
+	switch (a->kind) {
+	case FTH_T_INT:
+		return a->is_signed == b->is_signed;
+	case FTH_T_POINTER:
+	case FTH_T_ARRAY:
+		return a->count == b->count && fth_type_equal(a->elem, b->elem);
+	case FTH_T_TUPLE:
+		if (a->nfields != b->nfields)
+			return false;
+		for (int i = 0; i < a->nfields; i++)
+			if (!fth_type_equal(a->fields[i].type, b->fields[i].type))
+				return false;
+		return true;
+	case FTH_T_STRUCT:
+		return a->name && b->name && strcmp(a->name, b->name) == 0;
+	case FTH_T_AGG:
+		return a->agg == b->agg;
+	default:
+		return true;
+	}
+}
+
+const char *fth_agg_name(enum fth_agg_kind agg)
+{
+	static const char *const names[] = {
+		[FTH_AGG_NONE] = "none", [FTH_AGG_COUNT] = "count", [FTH_AGG_SUM] = "sum",
+		[FTH_AGG_MIN] = "min",   [FTH_AGG_MAX] = "max",     [FTH_AGG_AVG] = "avg",
+		[FTH_AGG_STATS] = "stats", [FTH_AGG_HIST] = "hist", [FTH_AGG_LHIST] = "lhist",
+	};
+	return names[agg];
+}
+
+const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
+{
+	if (!t)
+		return "none";
+	switch (t->kind) {
+	case FTH_T_NONE:
+		return "none";
+	case FTH_T_INT:
+		return fth_arena_printf(arena, "%sint%u", t->is_signed ? "" : "u", t->size * 8);
+	case FTH_T_BOOL:
+		return "bool";
+	case FTH_T_STRING:
+		return fth_arena_printf(arena, "string[%u]", t->size);
+	case FTH_T_BUFFER:
+		return fth_arena_printf(arena, "buffer[%u]", t->size - 4);
+	case FTH_T_POINTER:
+		return fth_arena_printf(arena, "%s *", fth_type_describe(arena, t->elem));
+	case FTH_T_ARRAY:
+		return fth_arena_printf(arena, "%s[%u]", fth_type_describe(arena, t->elem), t->count);
+	case FTH_T_STRUCT:
+		return t->name ? t->name : "struct";
+	case FTH_T_TUPLE: {
+		const char *s = "(";
+		for (int i = 0; i < t->nfields; i++)
+			s = fth_arena_printf(arena, "%s%s%s", s, i ? ", " : "",
+					     fth_type_describe(arena, t->fields[i].type));
+		return fth_arena_printf(arena, "%s)", s);
+	}
+	case FTH_T_KSTACK:
+		return "kstack_t";
+	case FTH_T_USTACK:
+		return "ustack_t";
+	case FTH_T_KSYM:
+		return "ksym_t";
+	case FTH_T_USYM:
+		return "usym_t";
+	case FTH_T_USERNAME:
+		return "username_t";
+	case FTH_T_TIMESTAMP:
+		return "timestamp";
+	case FTH_T_INET:
+		return "inet";
+	case FTH_T_PROBE:
+		return "probe_t";
+	case FTH_T_ERRNO:
+		return "strerror_t";
+	case FTH_T_AGG:
+		return fth_arena_printf(arena, "%s_t", fth_agg_name(t->agg));
+	}
+	return "?";
+}

@@ -1,0 +1,121 @@
+/* types.h - the types of bpftrace values, as semantic analysis assigns them
+ * and as the runtime decodes them from bytes the BPF programs send.
+ *
+ * A value's in-memory layout (what BPF writes into a map key, a map value or
+ * a ring-buffer record, and what userspace reads back) is fully described by
+ * its fth_type: size, alignment, and for tuples the offset of each element.
+ * Both code generation and output formatting use these layouts, so they can
+ * never disagree. */
+#ifndef FATHOM_TYPES_H
+#define FATHOM_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+enum fth_type_kind {
+	FTH_T_NONE,      /* statement / no value */
+	FTH_T_INT,       /* size 1/2/4/8, signed or not */
+	FTH_T_BOOL,      /* 1 byte, prints true/false */
+	FTH_T_STRING,    /* fixed-size, NUL-padded char array */
+	FTH_T_BUFFER,    /* buf(): u32 length + bytes; size = 4 + capacity */
+	FTH_T_POINTER,   /* 8 bytes; elem = pointee */
+	FTH_T_ARRAY,     /* elem[count] */
+	FTH_T_STRUCT,    /* C struct/union from BTF or the script: btf_id or fields */
+	FTH_T_TUPLE,     /* fields with offsets */
+	FTH_T_KSTACK,    /* 8-byte stack id (stack map) plus mode/limit */
+	FTH_T_USTACK,    /* 8-byte stack id + 8-byte pid */
+	FTH_T_KSYM,      /* 8-byte kernel address, symbolized when printed */
+	FTH_T_USYM,      /* 8-byte address + 8-byte pid */
+	FTH_T_USERNAME,  /* 8-byte uid, resolved via /etc/passwd when printed */
+	FTH_T_TIMESTAMP, /* strftime(): 8-byte ns + format id */
+	FTH_T_INET,      /* ntop(): 4-byte af + 16 bytes address */
+	FTH_T_PROBE,     /* probe builtin: 8-byte probe index, printed as its name */
+	FTH_T_ERRNO,     /* strerror(): 8-byte errno */
+	FTH_T_AGG,       /* map value of an aggregation function */
+};
+
+enum fth_agg_kind {
+	FTH_AGG_NONE,
+	FTH_AGG_COUNT,
+	FTH_AGG_SUM,
+	FTH_AGG_MIN,
+	FTH_AGG_MAX,
+	FTH_AGG_AVG,
+	FTH_AGG_STATS,
+	FTH_AGG_HIST,
+	FTH_AGG_LHIST,
+};
+
+enum fth_stack_mode { FTH_STACK_BPFTRACE, FTH_STACK_PERF, FTH_STACK_RAW };
+
+struct fth_type;
+
+struct fth_field {
+	const char *name;   /* NULL for tuple elements */
+	struct fth_type *type;
+	uint32_t offset;    /* bytes from the start of the containing value */
+	uint32_t bit_offset; /* bitfields: bit offset within the storage unit */
+	uint32_t bit_size;   /* 0 when not a bitfield */
+};
+
+struct fth_type {
+	enum fth_type_kind kind;
+	uint32_t size;       /* bytes */
+	uint32_t align;      /* bytes */
+	bool is_signed;      /* FTH_T_INT */
+	struct fth_type *elem; /* pointer target / array element */
+	uint32_t count;      /* array element count */
+	const char *name;    /* "struct task_struct", typedef name, or NULL */
+	uint32_t btf_id;     /* kernel BTF type id of a struct/union/pointee, 0 if none */
+	bool user_space;     /* pointer into user memory (uprobe args) */
+	struct fth_field *fields; /* tuple and struct members */
+	int nfields;
+	/* FTH_T_AGG */
+	enum fth_agg_kind agg;
+	int64_t lhist_min, lhist_max, lhist_step;
+	int hist_bits;       /* hist(n, k): k */
+	/* FTH_T_KSTACK / FTH_T_USTACK */
+	enum fth_stack_mode stack_mode;
+	int stack_limit;
+};
+
+/* Shared singletons for the common scalar types. */
+struct fth_type *fth_type_int(int size, bool is_signed);
+struct fth_type *fth_type_bool(void);
+struct fth_type *fth_type_none(void);
+
+struct fth_type *fth_type_new(struct fth_arena *arena, enum fth_type_kind kind, uint32_t size);
+struct fth_type *fth_type_string(struct fth_arena *arena, uint32_t size);
+struct fth_type *fth_type_pointer(struct fth_arena *arena, struct fth_type *elem);
+struct fth_type *fth_type_array(struct fth_arena *arena, struct fth_type *elem, uint32_t count);
+/* Builds the tuple layout: each element aligned to its own alignment, total
+ * size rounded up to the largest alignment, padding zeroed by codegen so that
+ * tuples compare and hash as bytes. */
+struct fth_type *fth_type_tuple(struct fth_arena *arena, struct fth_type **elems, int n);
+struct fth_type *fth_type_agg(struct fth_arena *arena, enum fth_agg_kind agg);
+
+bool fth_type_equal(const struct fth_type *a, const struct fth_type *b);
+bool fth_type_is_integer(const struct fth_type *t); /* int or bool */
+/* "uint64", "string[16]", "(int64, string[16])", "struct task_struct *", "count_t" ... */
+const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t);
+const char *fth_agg_name(enum fth_agg_kind agg); /* "count", "hist", ... */
+
+/* Per-CPU value layout of aggregation maps (summed over CPUs when read).
+ *   COUNT, SUM:        int64 value
+ *   MIN, MAX:          int64 value, uint64 set-flag (the first value is always taken)
+ *   AVG, STATS:        int64 count, int64 total
+ *   HIST, LHIST:       the map key gets an extra uint64 bucket index;
+ *                      the value is an int64 count */
+struct fth_agg_minmax {
+	int64_t value;
+	uint64_t set;
+};
+struct fth_agg_avg {
+	int64_t count;
+	int64_t total;
+};
+uint32_t fth_agg_value_size(enum fth_agg_kind agg);
+
+#endif
