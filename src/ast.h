@@ -57,7 +57,9 @@ enum fth_node_kind {
 	FTH_BREAK,
 	FTH_CONTINUE,
 	FTH_RETURN,       /* u.ret.value may be NULL */
-	FTH_BLOCK,        /* { stmts }: u.block (value NULL) */
+	FTH_BLOCK,        /* { stmts }: u.block. value is NULL except in macro
+			   * bodies and in the branches of an if used as a value,
+			   * where a trailing expression without ';' becomes it */
 
 	/* ---- top level ---- */
 	FTH_PROGRAM,      /* u.program */
@@ -171,7 +173,8 @@ struct fth_node {
 			struct fth_node *value; /* trailing expression of a block expr, or NULL */
 		} block;
 		struct {
-			struct fth_node *expr;
+			struct fth_node *expr; /* NULL when the argument is a type */
+			struct fth_type_name type_name; /* typeof(struct foo): used when expr == NULL */
 		} typeof_;
 		struct {
 			struct fth_node *expr;
@@ -280,7 +283,10 @@ void fth_node_list_push(struct fth_arena *arena, struct fth_node_list *list, str
 const char *fth_node_kind_name(enum fth_node_kind kind);
 
 /* Print the tree for `fathom -d ast`: one node per line, two spaces of
- * indentation per depth, each line "kind detail [line:col]". */
+ * indentation per depth, each line "kind detail [line:col]". With src NULL
+ * the " [line:col]" suffix is left out (handy for tests). Grouping lines
+ * "predicate", "else" and "value" introduce a probe's predicate, an if's
+ * else branch and a block's trailing value. */
 void fth_ast_print(FILE *out, const struct fth_source *src, const struct fth_node *node);
 
 #endif

@@ -59,7 +59,7 @@ void fth_source_position(const struct fth_source *src, uint32_t offset, int *lin
 
 /* Levenshtein distance, for "did you mean" hints. */
 int fth_edit_distance(const char *a, const char *b);
-/* Best match for name among candidates (NULL-terminated array), or NULL when
+/* Best match for name among the `count` candidates, or NULL when
  * nothing is close enough to be a plausible typo. */
 const char *fth_closest_name(const char *name, const char *const *candidates, int count);
 

@@ -17,7 +17,9 @@
 
 #include "types.h"
 
-/* ---- growable string ---- */
+/* ---- growable string ----
+ * data is NULL until something is appended; after that it is always
+ * NUL-terminated (len excludes the NUL; "%c" of 0 may put a NUL inside). */
 struct fth_strbuf {
 	char *data;
 	size_t len;
@@ -30,6 +32,8 @@ void fth_strbuf_append(struct fth_strbuf *sb, const char *s, size_t n);
 void fth_strbuf_puts(struct fth_strbuf *sb, const char *s);
 void fth_strbuf_putc(struct fth_strbuf *sb, char c);
 void fth_strbuf_printf(struct fth_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The text so far, "" when nothing was appended yet. */
+const char *fth_strbuf_cstr(const struct fth_strbuf *sb);
 
 /* ---- environment for special values ---- */
 struct fth_format_env {
@@ -70,7 +74,11 @@ struct fth_printf_format {
 
 /* Parse a printf format. On error returns -EINVAL and writes a one-sentence
  * message into err (e.g. "invalid conversion '%q'"), with *err_offset set
- * to the byte offset in fmt. */
+ * to the byte offset in fmt of the '%' that starts the bad specifier.
+ * Rejected: unknown conversions, floats (e f g a), %n, '*' widths, a '%'
+ * at the very end, widths/precisions above 65535. Flags may repeat and come
+ * in any order; a length modifier on s/c/p/r is accepted and ignored.
+ * out->fmt points at fmt, which must outlive out. */
 int fth_printf_parse(const char *fmt, struct fth_printf_format *out, char *err, size_t errlen,
 		     uint32_t *err_offset);
 void fth_printf_format_free(struct fth_printf_format *f);
@@ -78,16 +86,31 @@ void fth_printf_format_free(struct fth_printf_format *f);
 /* Render with arguments: args[i] points to the bytes of argument i, laid out
  * as types[i]. Strings are NUL-padded char arrays; integers are native endian
  * of the type's size and are converted according to the specifier's C type
- * (so "%u" of int64 -1 prints 4294967295). */
+ * (so "%u" of int64 -1 prints 4294967295, "%d" truncates to int, "%ld"
+ * keeps 64 bits, "%hhx" of 511 prints ff); glibc then does the padding, so
+ * flags/width/precision behave as in C (%p of 0 prints "(nil)").
+ * %s of a non-string prints its print() form (numbers, true/false, tuples,
+ * specials through env), padded like a string; %r/%rx/%rh of a non-buffer
+ * also fall back to that. A string without any NUL in its size was cut by
+ * the read limit and gets bpftrace's ".." trailer, here and in print(). */
 void fth_printf_render(struct fth_strbuf *sb, const struct fth_printf_format *f,
 		       const struct fth_type *const *types, const void *const *args,
 		       const struct fth_format_env *env);
 
 /* ---- default value formatting (print(), map keys and values) ---- */
 /* print(7) -> "7", print("s") -> "s", tuples "(1, a)", structs
- * "{ .a = 7, .b = xyz }", arrays "[1,2,3]", bools "true", pointers "0x1000". */
+ * "{ .a = 7, .b = xyz }" (no fields: "{}"), arrays "[1,2,3]", bools "true",
+ * pointers "0x1000", buffers with non-printable bytes as \xNN, ntop() values
+ * as addresses, FTH_T_NONE as "null". FTH_T_AGG values use the layouts of
+ * struct fth_map_entry below (stats: "{ .count = 1, .average = 4, .total = 4 }").
+ * Specials go to env->special with in_map_key = false. */
 void fth_format_value(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 		      const struct fth_format_env *env);
+/* A map key as it appears inside @m[...]: like fth_format_value but with
+ * in_map_key = true for specials, and with one pair of enclosing
+ * parentheses removed (tuple keys print as "a, 1"). */
+void fth_format_map_key(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+			const struct fth_format_env *env);
 
 /* ---- maps ---- */
 /* One entry of a map as userspace reads it. key is NULL for scalar maps.
@@ -110,18 +133,29 @@ struct fth_map_view {
 	int nentries;
 };
 
-/* Number of buckets of a hist/lhist value. hist: 2 + 64 << k. lhist:
- * (max - min) / step + 2. */
+/* Number of buckets of a hist/lhist value. hist: 2 + (64 << k) (the
+ * largest index, for INT64_MAX, is (64 - k) << k). lhist:
+ * (max - min) / step + 2 (2 if step <= 0 or max < min). */
 int fth_hist_bucket_count(const struct fth_type *agg_type);
 /* Bucket index for a value - the same arithmetic the BPF code does, kept
  * here so unit tests can check both agree. */
 int fth_hist_bucket_index(const struct fth_type *agg_type, int64_t value);
 
 /* Print a map the way current bpftrace prints it at exit and for print():
- * sorted (by value for counters, by key otherwise, hist by total count),
- * `top` keeps the N largest (0 = all), `div` divides integer values (0 or 1
- * = no division). Prints nothing for an empty map. Sorts view->entries in
- * place. */
+ * sorted (by value for count/sum/min/max/avg/stats and plain integer
+ * values, by key otherwise, hist/lhist by total count), `top` keeps the N
+ * largest (0 = all), `div` divides integer values (0 or 1 = no division;
+ * hist counts yes, lhist no, stats only its average). Prints nothing for an
+ * empty map. Sorts view->entries in place.
+ *   scalar: "@x: 5\n"; keyed: "@x[a, 1]: 5\n" per entry, no blank lines;
+ *   hist/lhist: "@h:\n" or "@h[k]:\n", the rows, then one empty line.
+ * Sorting follows bpftrace: count unsigned; sum/avg/stats signed; min/max
+ * compared as uint64 (bpftrace's quirk: negatives sort last); keys: ints
+ * signed by their size, strings bytewise, tuples field by field. Ties,
+ * which bpftrace leaves in hash order, are broken by that key order and
+ * then by the raw key bytes so output is deterministic.
+ * Aggregations carry no signedness in fth_type, so sum/min/max/avg/stats
+ * print signed and count unsigned (identical for values below 2^63). */
 void fth_map_print_text(struct fth_strbuf *sb, struct fth_map_view *view, int top, int div,
 			const struct fth_format_env *env);
 

@@ -45,6 +45,8 @@ enum fth_token_kind {
 	TOK_PERCENT_ASSIGN, TOK_AMP_ASSIGN, TOK_PIPE_ASSIGN, TOK_CARET_ASSIGN,
 	TOK_SHL_ASSIGN, TOK_SHR_ASSIGN,
 
+	TOK_ATTACH_POINT, /* raw attach point text from fth_lexer_attach_point() */
+
 	TOK_KIND_COUNT
 };
 
@@ -54,7 +56,8 @@ struct fth_token {
 	const char *text;  /* arena copy: identifier/var/map name, decoded string, pp line */
 	uint32_t len;      /* length of text (strings may hold NUL bytes) */
 	uint64_t integer;
-	bool newline_before; /* a newline separates this token from the previous one */
+	bool newline_before; /* a newline separates this token from the previous one
+			      * (also true for the first token of the input) */
 };
 
 struct fth_lexer {
@@ -71,13 +74,25 @@ void fth_lexer_init(struct fth_lexer *lx, const struct fth_source *src, struct f
 struct fth_token fth_lexer_next(struct fth_lexer *lx);
 /* Skip whitespace and comments, then read one raw attach point (up to ',',
  * '{', or whitespace followed by '{', ',' or '/'). Returns false at a
- * character that cannot start one. */
+ * character that cannot start one (leaving the lexer there).
+ *
+ * On success out->kind is TOK_ATTACH_POINT and out->text holds the text
+ * exactly as written, double quotes included, so that the parser can split
+ * it on ':' outside quotes. A '/' ends the attach point only before the
+ * first ':' (after it, '/' belongs to a path). */
 bool fth_lexer_attach_point(struct fth_lexer *lx, struct fth_token *out);
 /* Read raw text of a C definition (struct/union/enum ... { ... } [;]) that
- * starts at `begin`, balancing braces. */
+ * starts at `begin`, balancing braces. Also reads `typedef ...;` and forward
+ * declarations `struct foo;`. Trailing GCC __attribute__((...)) and the ';'
+ * are included. Reports and returns false when the input ends first. */
 bool fth_lexer_c_definition(struct fth_lexer *lx, uint32_t begin, struct fth_token *out);
+/* Move the lexer back (or forward) to a byte offset, e.g. to re-read an
+ * already-lexed identifier as the start of a raw attach point. */
+void fth_lexer_seek(struct fth_lexer *lx, uint32_t offset);
+/* Enum-style name without the TOK_ prefix: "INT", "LBRACE", "PLUS_ASSIGN". */
 const char *fth_token_kind_name(enum fth_token_kind kind);
-/* The operator's spelling ("+", "<<=", ...) for printing. */
+/* The operator's spelling ("+", "<<=", ...) for printing; keywords give
+ * their word, other kinds their fth_token_kind_name(). */
 const char *fth_token_spelling(enum fth_token_kind kind);
 
 #endif

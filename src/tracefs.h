@@ -11,20 +11,28 @@
 #include <stdio.h>
 
 /* Directory of tracefs ("/sys/kernel/tracing" or the debugfs path), mounting
- * it if nothing is there yet. Returns NULL and fills err when tracefs cannot
- * be reached. The result is cached for the process. */
+ * it if nothing is there yet. Returns a string constant, or NULL and fills
+ * err (one sentence) when tracefs cannot be reached. Nothing is cached: each
+ * call re-checks with a stat() or two, which is cheap, so call it freely. */
 const char *fth_tracefs_path(char *err, size_t errlen);
 
 /* One field of a tracepoint's record, from events/CAT/NAME/format:
  *   field:const char * filename;	offset:24;	size:8;	signed:0; */
 struct fth_tp_field {
 	char *name;       /* "filename" */
-	char *type;       /* "const char *", "char[16]", "__data_loc char[]" */
+	/* The C type without the field name, whitespace collapsed, array
+	 * brackets kept on the type: "const char *", "char[16]",
+	 * "unsigned long[6]", "__data_loc char[]". */
+	char *type;
 	uint32_t offset;
 	uint32_t size;
 	bool is_signed;
 	bool data_loc;    /* __data_loc: u32 (len << 16 | offset) */
-	int array_len;    /* char prev_comm[16] -> 16; 0 if not an array */
+	bool rel_loc;     /* __rel_loc: like data_loc, offset from the field's end */
+	/* char prev_comm[16] -> 16; 0 if not a fixed array (also for
+	 * __data_loc). A length written as an expression ("[sizeof(...)]") is
+	 * size / element size, or -1 when the element size is unknown. */
+	int array_len;
 	bool common;      /* common_* header fields */
 };
 
@@ -39,7 +47,8 @@ struct fth_tp_format {
 /* Read and parse events/CATEGORY/NAME/format and id. Returns 0, or a
  * negative errno (-ENOENT when there is no such tracepoint). */
 int fth_tp_format_read(const char *category, const char *name, struct fth_tp_format *out);
-/* Parse format text (exposed for unit tests). */
+/* Parse format text (exposed for unit tests). Fills name and id from the
+ * "name:" and "ID:" lines; category is left NULL. -EINVAL if no fields. */
 int fth_tp_format_parse(const char *text, struct fth_tp_format *out);
 void fth_tp_format_free(struct fth_tp_format *f);
 

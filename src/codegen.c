@@ -1,0 +1,1566 @@
+/* codegen.c - typed AST to BPF instructions, see codegen.h.
+ *
+ * Register conventions inside a generated program:
+ *   r6      the context pointer (tracepoint record, perf sample data, ...)
+ *   r7-r9   the integer value pool, allocated last-in first-out; values
+ *           beyond three live in 8-byte stack slots ("spilled")
+ *   r0-r5   scratch: helper arguments and results, clobbered by every call
+ *   r10     frame pointer; the frame holds variables, map keys and values
+ *
+ * Stack space for temporaries is released at the end of each statement, so
+ * a long script does not run out of the 512-byte frame. */
+#include "codegen.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lexer.h"
+#include "sema.h"
+#include "tracefs.h"
+
+#define MAX_STACK 512
+#define POOL_SIZE 3
+#define MAX_LOOP_DEPTH 16
+#define MAX_JUMPS 256
+
+/* An integer value: in a pool register, or in a stack slot when spilled. */
+struct vreg {
+	int reg;  /* R7..R9, or -1 when spilled */
+	int slot; /* frame offset when spilled */
+};
+
+struct loop_ctx {
+	int continue_target;  /* instruction index to jump back to, or -1 */
+	int continue_jumps[MAX_JUMPS];
+	int ncontinue;
+	int break_jumps[MAX_JUMPS];
+	int nbreak;
+};
+
+struct cg {
+	struct fth_program *prog;
+	struct fth_prog *p;
+	struct fth_diag *diag;
+	struct fth_insn_buf *b;
+	int stack_used;        /* bytes of the frame in use */
+	bool pool_busy[POOL_SIZE];
+	int pool_depth;        /* LIFO allocation depth, spilled values included */
+	int spill_slot[16];
+	int exit_jumps[MAX_JUMPS * 4];
+	int nexit;
+	struct loop_ctx loops[MAX_LOOP_DEPTH];
+	int nloops;
+	bool failed;
+};
+
+static struct vreg emit_int(struct cg *c, struct fth_node *e);
+static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
+static void emit_stmt(struct cg *c, struct fth_node *st);
+static void emit_block(struct cg *c, struct fth_node *b);
+
+static int emit(struct cg *c, struct bpf_insn insn)
+{
+	return fth_emit(c->b, insn);
+}
+
+static void cg_error(struct cg *c, struct fth_node *n, const char *msg)
+{
+	if (!c->failed || true)
+		fth_error(c->diag, n->range, "%s", msg);
+	c->failed = true;
+}
+
+/* ----------------------------------------------------------------- frame */
+
+static int stack_alloc(struct cg *c, int size, struct fth_node *where)
+{
+	size = (size + 7) & ~7;
+	if (c->stack_used + size > MAX_STACK) {
+		if (!c->failed)
+			fth_error_hint(c->diag, where->range,
+				       "use fewer or shorter strings in one probe (the BPF stack is 512 bytes)",
+				       "this probe needs more than %d bytes of BPF stack", MAX_STACK);
+		c->failed = true;
+		/* Keep emitting valid offsets so the rest can be checked. */
+		return -8;
+	}
+	c->stack_used += size;
+	return -c->stack_used;
+}
+
+/* Zero `size` bytes at base+off (size a multiple of 8 or not). */
+static void emit_zero(struct cg *c, int base, int off, int size)
+{
+	int i = 0;
+
+	for (; i + 8 <= size; i += 8)
+		emit(c, I_ST_IMM(BPF_DW, base, off + i, 0));
+	for (; i + 4 <= size; i += 4)
+		emit(c, I_ST_IMM(BPF_W, base, off + i, 0));
+	for (; i < size; i++)
+		emit(c, I_ST_IMM(BPF_B, base, off + i, 0));
+}
+
+/* Copy size bytes from [src+soff] to [dst+doff] with loads and stores. */
+static void emit_copy(struct cg *c, int dst, int doff, int src, int soff, int size)
+{
+	int i = 0;
+
+	for (; i + 8 <= size; i += 8) {
+		emit(c, I_LDX(BPF_DW, R0, src, soff + i));
+		emit(c, I_STX(BPF_DW, dst, R0, doff + i));
+	}
+	for (; i + 4 <= size; i += 4) {
+		emit(c, I_LDX(BPF_W, R0, src, soff + i));
+		emit(c, I_STX(BPF_W, dst, R0, doff + i));
+	}
+	for (; i < size; i++) {
+		emit(c, I_LDX(BPF_B, R0, src, soff + i));
+		emit(c, I_STX(BPF_B, dst, R0, doff + i));
+	}
+}
+
+/* r = base + off, for passing memory to a helper. */
+static void emit_addr(struct cg *c, int r, int base, int off)
+{
+	emit(c, I_MOV64_REG(r, base));
+	if (off)
+		emit(c, I_ALU64_IMM(BPF_ADD, r, off));
+}
+
+static void emit_mov_imm64(struct cg *c, int r, int64_t v)
+{
+	if (v >= INT32_MIN && v <= INT32_MAX)
+		emit(c, I_MOV64_IMM(r, (int32_t)v));
+	else
+		fth_emit_ld_imm64(c->b, r, 0, (uint64_t)v);
+}
+
+static void emit_map_ref(struct cg *c, int r, int map_index)
+{
+	/* The loader replaces the map index with the map's fd. */
+	fth_emit_ld_imm64(c->b, r, BPF_PSEUDO_MAP_FD, (uint32_t)map_index);
+}
+
+/* ------------------------------------------------------------ value pool */
+
+static struct vreg vreg_alloc(struct cg *c, struct fth_node *where)
+{
+	struct vreg v = { -1, 0 };
+
+	for (int i = 0; i < POOL_SIZE; i++) {
+		if (!c->pool_busy[i]) {
+			c->pool_busy[i] = true;
+			v.reg = R7 + i;
+			c->pool_depth++;
+			return v;
+		}
+	}
+	v.slot = stack_alloc(c, 8, where);
+	c->pool_depth++;
+	return v;
+}
+
+static void vreg_free(struct cg *c, struct vreg v)
+{
+	if (v.reg >= 0)
+		c->pool_busy[v.reg - R7] = false;
+	c->pool_depth--;
+}
+
+/* The register holding v's value: its own, or `scratch` loaded from its slot. */
+static int vreg_use(struct cg *c, struct vreg v, int scratch)
+{
+	if (v.reg >= 0)
+		return v.reg;
+	emit(c, I_LDX(BPF_DW, scratch, R10, v.slot));
+	return scratch;
+}
+
+/* Store register r into v. */
+static void vreg_set(struct cg *c, struct vreg v, int r)
+{
+	if (v.reg >= 0) {
+		if (v.reg != r)
+			emit(c, I_MOV64_REG(v.reg, r));
+	} else {
+		emit(c, I_STX(BPF_DW, R10, r, v.slot));
+	}
+}
+
+static struct vreg vreg_from_r0(struct cg *c, struct fth_node *where)
+{
+	struct vreg v = vreg_alloc(c, where);
+
+	vreg_set(c, v, R0);
+	return v;
+}
+
+/* --------------------------------------------------------------- helpers */
+
+/* Sign- or zero-extend r from `size` bytes to 64 bits. */
+static void emit_extend(struct cg *c, int r, int size, bool is_signed)
+{
+	if (size >= 8)
+		return;
+	if (is_signed) {
+		emit(c, I_ALU64_IMM(BPF_LSH, r, 64 - size * 8));
+		emit(c, I_ALU64_IMM(BPF_ARSH, r, 64 - size * 8));
+	} else if (size == 4) {
+		emit(c, I_MOV32_REG(r, r));
+	} else {
+		emit(c, I_ALU64_IMM(BPF_AND, r, (int32_t)((1u << (size * 8)) - 1)));
+	}
+}
+
+static int bpf_size(int size)
+{
+	return size == 1 ? BPF_B : size == 2 ? BPF_H : size == 4 ? BPF_W : BPF_DW;
+}
+
+/* Build the BPF key of map m for node mapnode (@m[...]) at [r10+off].
+ * Leaves room for the hist bucket after the user key. */
+static int emit_map_key(struct cg *c, struct fth_map *m, struct fth_node *mapnode)
+{
+	int off = stack_alloc(c, (int)m->key_size, mapnode);
+	struct fth_node_list *keys = &mapnode->u.map.keys;
+	const struct fth_type *kt = m->key_type;
+
+	if (!kt) {
+		if (m->key_size >= 8 && !(m->value_type && m->value_type->kind == FTH_T_AGG &&
+					  (m->value_type->agg == FTH_AGG_HIST || m->value_type->agg == FTH_AGG_LHIST)))
+			emit(c, I_ST_IMM(BPF_DW, R10, off, 0));
+		return off;
+	}
+	if (kt->kind != FTH_T_INT)
+		emit_zero(c, R10, off, (int)((kt->size + 7) & ~7u));
+	if (keys->len == 1) {
+		emit_to_mem(c, keys->items[0], R10, off, kt);
+	} else {
+		for (int i = 0; i < keys->len; i++)
+			emit_to_mem(c, keys->items[i], R10, off + (int)kt->fields[i].offset, kt->fields[i].type);
+	}
+	return off;
+}
+
+/* r0 = bpf_map_lookup_elem(map, r10 + key_off) */
+static void emit_lookup(struct cg *c, int map_index, int key_off)
+{
+	emit_map_ref(c, R1, map_index);
+	emit_addr(c, R2, R10, key_off);
+	emit(c, I_CALL(BPF_FUNC_map_lookup_elem));
+}
+
+/* bpf_map_update_elem(map, r10 + key_off, r10 + val_off, flags) */
+static void emit_update(struct cg *c, int map_index, int key_off, int val_off, int flags)
+{
+	emit_map_ref(c, R1, map_index);
+	emit_addr(c, R2, R10, key_off);
+	emit_addr(c, R3, R10, val_off);
+	emit(c, I_MOV64_IMM(R4, flags));
+	emit(c, I_CALL(BPF_FUNC_map_update_elem));
+}
+
+/* The address of the context as a plain number, for tracepoint __data_loc
+ * strings: the verifier forbids adding a run-time offset to the ctx
+ * pointer, but a copy of its value read back through probe_read is a
+ * scalar it lets us do arithmetic on. Returns the frame slot holding it. */
+static int ctx_scalar(struct cg *c, struct fth_node *where)
+{
+	int ptr_slot = stack_alloc(c, 8, where);
+	int val_slot = stack_alloc(c, 8, where);
+
+	emit(c, I_STX(BPF_DW, R10, R6, ptr_slot));
+	emit_addr(c, R1, R10, val_slot);
+	emit(c, I_MOV64_IMM(R2, 8));
+	emit_addr(c, R3, R10, ptr_slot);
+	emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+	return val_slot;
+}
+
+/* ------------------------------------------------------------ tracepoints */
+
+static void emit_tp_field_load(struct cg *c, const struct fth_tp_field *f, uint32_t extra_off, int size,
+			       bool is_signed, int r)
+{
+	emit(c, I_LDX(bpf_size(size), r, R6, (int16_t)(f->offset + extra_off)));
+	emit_extend(c, r, size, is_signed);
+}
+
+/* Copy a tracepoint string field (char[N] or __data_loc char[]) into memory. */
+static void emit_tp_string(struct cg *c, const struct fth_tp_field *f, int base, int off, const struct fth_type *t,
+			   struct fth_node *where)
+{
+	int cap = (int)t->size;
+
+	emit_zero(c, base, off, cap);
+	if (f->data_loc) {
+		int slot = ctx_scalar(c, where);
+		/* loc = u32 at the field: high 16 bits length, low 16 offset. */
+		emit(c, I_LDX(BPF_W, R3, R6, (int16_t)f->offset));
+		emit(c, I_ALU64_IMM(BPF_AND, R3, 0xffff));
+		emit(c, I_LDX(BPF_DW, R0, R10, slot));
+		emit(c, I_ALU64_REG(BPF_ADD, R3, R0));
+		emit_addr(c, R1, base, off);
+		emit(c, I_MOV64_IMM(R2, cap));
+		emit(c, I_CALL(BPF_FUNC_probe_read_kernel_str));
+		return;
+	}
+	{
+		int n = f->array_len < cap ? f->array_len : cap - 1;
+		emit_addr(c, R1, base, off);
+		emit(c, I_MOV64_IMM(R2, n));
+		emit_addr(c, R3, R6, (int)f->offset);
+		emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+	}
+}
+
+static const struct fth_tp_field *tp_field_of(struct cg *c, struct fth_node *e)
+{
+	return fth_sema_tp_field(c->p, e->u.field.name);
+}
+
+/* ---------------------------------------------------------------- builtins */
+
+static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
+{
+	const char *n = e->u.ident.name;
+	struct vreg v;
+
+	if (!strcmp(n, "pid") || !strcmp(n, "tid")) {
+		emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));
+		if (n[0] == 'p')
+			emit(c, I_ALU64_IMM(BPF_RSH, R0, 32));
+		else
+			emit(c, I_MOV32_REG(R0, R0));
+		return vreg_from_r0(c, e);
+	}
+	if (!strcmp(n, "uid") || !strcmp(n, "gid") || !strcmp(n, "username")) {
+		emit(c, I_CALL(BPF_FUNC_get_current_uid_gid));
+		if (n[0] == 'g')
+			emit(c, I_ALU64_IMM(BPF_RSH, R0, 32));
+		else
+			emit(c, I_MOV32_REG(R0, R0));
+		return vreg_from_r0(c, e);
+	}
+	if (!strcmp(n, "nsecs") || !strcmp(n, "elapsed")) {
+		emit(c, I_CALL(BPF_FUNC_ktime_get_boot_ns));
+		v = vreg_from_r0(c, e);
+		if (n[0] == 'e') {
+			int r = vreg_use(c, v, R1);
+			fth_emit_ld_imm64(c->b, R2, 0, (uint64_t)c->prog->config.start_boot_ns);
+			emit(c, I_ALU64_REG(BPF_SUB, r, R2));
+			vreg_set(c, v, r);
+		}
+		return v;
+	}
+	if (!strcmp(n, "cpu")) {
+		emit(c, I_CALL(BPF_FUNC_get_smp_processor_id));
+		return vreg_from_r0(c, e);
+	}
+	if (!strcmp(n, "rand")) {
+		emit(c, I_CALL(BPF_FUNC_get_prandom_u32));
+		return vreg_from_r0(c, e);
+	}
+	if (!strcmp(n, "cgroup")) {
+		emit(c, I_CALL(BPF_FUNC_get_current_cgroup_id));
+		return vreg_from_r0(c, e);
+	}
+	if (!strcmp(n, "curtask")) {
+		emit(c, I_CALL(BPF_FUNC_get_current_task));
+		return vreg_from_r0(c, e);
+	}
+	if (!strcmp(n, "numaid")) {
+		emit(c, I_CALL(BPF_FUNC_get_numa_node_id));
+		return vreg_from_r0(c, e);
+	}
+	if (!strcmp(n, "jiffies")) {
+		emit(c, I_CALL(BPF_FUNC_jiffies64));
+		return vreg_from_r0(c, e);
+	}
+	v = vreg_alloc(c, e);
+	if (!strcmp(n, "probe")) {
+		emit(c, I_MOV64_IMM(R0, c->p->probe_index));
+	} else if (!strcmp(n, "ncpus")) {
+		emit_mov_imm64(c, R0, c->prog->config.ncpus);
+	} else {
+		cg_error(c, e, "internal error: builtin without code generation");
+		emit(c, I_MOV64_IMM(R0, 0));
+	}
+	vreg_set(c, v, R0);
+	return v;
+}
+
+/* ------------------------------------------------------------- map reads */
+
+/* r0 = pointer to the value of @m[keys] for this CPU, or NULL. */
+static void emit_map_lookup_node(struct cg *c, struct fth_map *m, struct fth_node *mapnode)
+{
+	int key = emit_map_key(c, m, mapnode);
+
+	emit_lookup(c, m->index, key);
+}
+
+static struct vreg emit_map_read_int(struct cg *c, struct fth_node *e)
+{
+	struct fth_map *m = fth_program_find_map(c->prog, e->u.map.name);
+	struct vreg v;
+	int j;
+
+	emit_map_lookup_node(c, m, e);
+	/* A missing key reads as zero. */
+	j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit(c, I_LDX(BPF_DW, R0, R0, 0));
+	fth_patch_jump_here(c->b, j);
+	v = vreg_from_r0(c, e);
+	return v;
+}
+
+/* ----------------------------------------------------------- expressions */
+
+static bool type_signed(const struct fth_type *t)
+{
+	return t && t->kind == FTH_T_INT && t->is_signed;
+}
+
+/* Comparison of two integer values: dst = (a op b) as 0/1. */
+static void emit_compare(struct cg *c, int op, bool is_signed, int ra, int rb, int dst)
+{
+	int jop;
+
+	switch (op) {
+	case TOK_EQ: jop = BPF_JEQ; break;
+	case TOK_NE: jop = BPF_JNE; break;
+	case TOK_LT: jop = is_signed ? BPF_JSLT : BPF_JLT; break;
+	case TOK_LE: jop = is_signed ? BPF_JSLE : BPF_JLE; break;
+	case TOK_GT: jop = is_signed ? BPF_JSGT : BPF_JGT; break;
+	default: jop = is_signed ? BPF_JSGE : BPF_JGE; break;
+	}
+	/* dst may equal ra: compare first into r0, then move. */
+	emit(c, I_MOV64_IMM(R0, 1));
+	emit(c, I_JMP_REG(jop, ra, rb, 1));
+	emit(c, I_MOV64_IMM(R0, 0));
+	emit(c, I_MOV64_REG(dst, R0));
+}
+
+/* String equality: both operands written to the stack, compared byte-wise
+ * up to the first NUL or the shorter capacity. */
+static struct vreg emit_string_compare(struct cg *c, struct fth_node *e)
+{
+	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
+	int size = (int)(l->type->size < r->type->size ? l->type->size : r->type->size);
+	int loff = stack_alloc(c, (int)l->type->size, e);
+	int roff = stack_alloc(c, (int)r->type->size, e);
+	struct vreg v;
+	int fail_jumps[1024], nfail = 0, done;
+
+	emit_to_mem(c, l, R10, loff, l->type);
+	emit_to_mem(c, r, R10, roff, r->type);
+	/* result = 1 (equal) unless a byte differs before both end. */
+	v = vreg_alloc(c, e);
+	if (size > 1024)
+		size = 1024;
+	{
+		int equal_jumps[1024], nequal = 0;
+		for (int i = 0; i < size; i++) {
+			emit(c, I_LDX(BPF_B, R1, R10, loff + i));
+			emit(c, I_LDX(BPF_B, R2, R10, roff + i));
+			fail_jumps[nfail++] = emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0));
+			equal_jumps[nequal++] = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
+		}
+		for (int i = 0; i < nequal; i++)
+			fth_patch_jump_here(c->b, equal_jumps[i]);
+	}
+	emit(c, I_MOV64_IMM(R0, e->u.binary.op == TOK_EQ ? 1 : 0));
+	done = emit(c, I_JA(0));
+	for (int i = 0; i < nfail; i++)
+		fth_patch_jump_here(c->b, fail_jumps[i]);
+	emit(c, I_MOV64_IMM(R0, e->u.binary.op == TOK_EQ ? 0 : 1));
+	fth_patch_jump_here(c->b, done);
+	vreg_set(c, v, R0);
+	return v;
+}
+
+static struct vreg emit_logical(struct cg *c, struct fth_node *e)
+{
+	bool is_and = e->u.binary.op == TOK_ANDAND;
+	struct vreg v = emit_int(c, e->u.binary.lhs);
+	int r = vreg_use(c, v, R1), j, done;
+	struct vreg rv;
+
+	/* Short-circuit: && stops at a zero, || at a non-zero. */
+	j = emit(c, I_JMP_IMM(is_and ? BPF_JEQ : BPF_JNE, r, 0, 0));
+	rv = emit_int(c, e->u.binary.rhs);
+	r = vreg_use(c, rv, R1);
+	vreg_free(c, rv);
+	emit(c, I_MOV64_IMM(R0, 1));
+	emit(c, I_JMP_IMM(BPF_JNE, r, 0, 1));
+	emit(c, I_MOV64_IMM(R0, 0));
+	done = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, j);
+	emit(c, I_MOV64_IMM(R0, is_and ? 0 : 1));
+	fth_patch_jump_here(c->b, done);
+	vreg_set(c, v, R0);
+	return v;
+}
+
+static int alu_op(int tok)
+{
+	switch (tok) {
+	case TOK_PLUS: return BPF_ADD;
+	case TOK_MINUS: return BPF_SUB;
+	case TOK_STAR: return BPF_MUL;
+	case TOK_SLASH: return BPF_DIV;
+	case TOK_PERCENT: return BPF_MOD;
+	case TOK_AMP: return BPF_AND;
+	case TOK_PIPE: return BPF_OR;
+	case TOK_CARET: return BPF_XOR;
+	case TOK_SHL: return BPF_LSH;
+	case TOK_SHR: return BPF_RSH;
+	default: return -1;
+	}
+}
+
+/* a = a op b on registers, with bpftrace's semantics: / and % are unsigned,
+ * >> is logical, and dividing by zero yields... the BPF ISA's answer (0 for
+ * '/', the dividend for '%'), never a fault. */
+static void emit_alu(struct cg *c, int tok, int ra, int rb)
+{
+	emit(c, I_ALU64_REG(alu_op(tok), ra, rb));
+}
+
+static struct vreg emit_binary(struct cg *c, struct fth_node *e)
+{
+	int op = e->u.binary.op;
+	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
+	struct vreg a, b;
+	int ra, rb;
+
+	if (op == TOK_ANDAND || op == TOK_OROR)
+		return emit_logical(c, e);
+	if ((op == TOK_EQ || op == TOK_NE) && l->type && l->type->kind == FTH_T_STRING)
+		return emit_string_compare(c, e);
+	a = emit_int(c, l);
+	b = emit_int(c, r);
+	ra = vreg_use(c, a, R1);
+	rb = vreg_use(c, b, R2);
+	if (alu_op(op) >= 0)
+		emit_alu(c, op, ra, rb);
+	else
+		emit_compare(c, op, type_signed(l->type) || type_signed(r->type), ra, rb, ra);
+	vreg_set(c, a, ra);
+	vreg_free(c, b);
+	return a;
+}
+
+static struct vreg emit_unary(struct cg *c, struct fth_node *e)
+{
+	struct vreg v = emit_int(c, e->u.unary.operand);
+	int r = vreg_use(c, v, R1);
+
+	switch (e->u.unary.op) {
+	case TOK_MINUS:
+		emit(c, fth_insn(BPF_ALU64 | BPF_NEG, (uint8_t)r, 0, 0, 0));
+		break;
+	case TOK_TILDE:
+		emit(c, I_ALU64_IMM(BPF_XOR, r, -1));
+		break;
+	case TOK_BANG:
+		emit(c, I_MOV64_IMM(R0, 1));
+		emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 1));
+		emit(c, I_MOV64_IMM(R0, 0));
+		emit(c, I_MOV64_REG(r, R0));
+		break;
+	}
+	vreg_set(c, v, r);
+	return v;
+}
+
+static struct vreg emit_ternary(struct cg *c, struct fth_node *e)
+{
+	struct vreg v = emit_int(c, e->u.ternary.cond);
+	int r = vreg_use(c, v, R1), jelse, jdone;
+	struct vreg t;
+
+	if (!e->u.ternary.then_expr) {
+		/* a ?: b keeps a when it is non-zero. */
+		jdone = emit(c, I_JMP_IMM(BPF_JNE, r, 0, 0));
+		t = emit_int(c, e->u.ternary.else_expr);
+		vreg_set(c, v, vreg_use(c, t, R1));
+		vreg_free(c, t);
+		fth_patch_jump_here(c->b, jdone);
+		return v;
+	}
+	jelse = emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 0));
+	t = emit_int(c, e->u.ternary.then_expr);
+	vreg_set(c, v, vreg_use(c, t, R1));
+	vreg_free(c, t);
+	jdone = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jelse);
+	t = emit_int(c, e->u.ternary.else_expr);
+	vreg_set(c, v, vreg_use(c, t, R1));
+	vreg_free(c, t);
+	fth_patch_jump_here(c->b, jdone);
+	return v;
+}
+
+static struct vreg emit_cast(struct cg *c, struct fth_node *e)
+{
+	struct vreg v = emit_int(c, e->u.cast.operand);
+	const struct fth_type *t = e->type;
+	int r;
+
+	if (t->kind != FTH_T_INT || t->size >= 8)
+		return v;
+	r = vreg_use(c, v, R1);
+	emit_extend(c, r, (int)t->size, t->is_signed);
+	vreg_set(c, v, r);
+	return v;
+}
+
+static struct vreg emit_field_int(struct cg *c, struct fth_node *e, uint32_t extra, const struct fth_type *t)
+{
+	const struct fth_tp_field *f = tp_field_of(c, e);
+	struct vreg v = vreg_alloc(c, e);
+	int r = v.reg >= 0 ? v.reg : R0;
+
+	emit_tp_field_load(c, f, extra, (int)t->size, t->kind == FTH_T_INT && t->is_signed, r);
+	vreg_set(c, v, r);
+	return v;
+}
+
+static struct vreg emit_var_read(struct cg *c, struct fth_node *e)
+{
+	struct fth_var *var = fth_sema_find_var(c->p, e->u.ident.name);
+	struct vreg v = vreg_alloc(c, e);
+	int r = v.reg >= 0 ? v.reg : R0;
+
+	emit(c, I_LDX(BPF_DW, r, R10, var->stack_off));
+	vreg_set(c, v, r);
+	return v;
+}
+
+static int64_t positional_value(struct cg *c, struct fth_node *e)
+{
+	int idx = e->u.positional.index;
+
+	if (idx < 0)
+		return c->prog->positional.len;
+	if (idx > c->prog->positional.len)
+		return 0;
+	return strtoll(c->prog->positional.items[idx - 1], NULL, 0);
+}
+
+/* Increment/decrement of a variable or map; yields the old or new value. */
+static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
+{
+	struct fth_node *t = e->u.incdec.target;
+	int delta = e->u.incdec.increment ? 1 : -1;
+	struct vreg v = vreg_alloc(c, e);
+	int r = v.reg >= 0 ? v.reg : R1;
+
+	if (t->kind == FTH_VAR) {
+		struct fth_var *var = fth_sema_find_var(c->p, t->u.ident.name);
+		emit(c, I_LDX(BPF_DW, r, R10, var->stack_off));
+		emit(c, I_ALU64_IMM(BPF_ADD, r, delta));
+		emit(c, I_STX(BPF_DW, R10, r, var->stack_off));
+	} else {
+		struct fth_map *m = fth_program_find_map(c->prog, t->u.map.name);
+		int key = emit_map_key(c, m, t);
+		int val = stack_alloc(c, 8, e);
+		int j;
+		emit_lookup(c, m->index, key);
+		emit(c, I_MOV64_IMM(R1, 0));
+		j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 1));
+		emit(c, I_LDX(BPF_DW, R1, R0, 0));
+		(void)j;
+		emit(c, I_ALU64_IMM(BPF_ADD, R1, delta));
+		emit(c, I_STX(BPF_DW, R10, R1, val));
+		emit_update(c, m->index, key, val, BPF_ANY);
+		emit(c, I_LDX(BPF_DW, R1, R10, val));
+		if (v.reg >= 0)
+			emit(c, I_MOV64_REG(v.reg, R1));
+		r = v.reg >= 0 ? v.reg : R1;
+	}
+	if (!e->u.incdec.prefix)
+		emit(c, I_ALU64_IMM(BPF_ADD, r, -delta));
+	vreg_set(c, v, r);
+	return v;
+}
+
+static struct vreg emit_delete(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *mapnode = args->items[0];
+	struct fth_map *m = fth_program_find_map(c->prog, mapnode->u.map.name);
+	int key;
+
+	if (args->len == 2) {
+		/* delete(@m, key): build the key from the second argument. */
+		key = stack_alloc(c, (int)m->key_size, call);
+		if (m->key_type && m->key_type->kind != FTH_T_INT)
+			emit_zero(c, R10, key, (int)m->key_size);
+		if (m->key_type)
+			emit_to_mem(c, args->items[1], R10, key, m->key_type);
+		else
+			emit(c, I_ST_IMM(BPF_DW, R10, key, 0));
+	} else {
+		key = emit_map_key(c, m, mapnode);
+	}
+	emit_map_ref(c, R1, m->index);
+	emit_addr(c, R2, R10, key);
+	emit(c, I_CALL(BPF_FUNC_map_delete_elem));
+	/* true when something was deleted */
+	emit(c, I_MOV64_REG(R1, R0));
+	emit(c, I_MOV64_IMM(R0, 1));
+	emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 1));
+	emit(c, I_MOV64_IMM(R0, 0));
+	return vreg_from_r0(c, call);
+}
+
+static struct vreg emit_int(struct cg *c, struct fth_node *e)
+{
+	struct vreg v;
+
+	c->b->cur_range = e->range;
+	switch (e->kind) {
+	case FTH_INT:
+	case FTH_BOOL:
+		v = vreg_alloc(c, e);
+		emit_mov_imm64(c, R0, (int64_t)e->u.integer);
+		vreg_set(c, v, R0);
+		return v;
+	case FTH_POSITIONAL:
+		v = vreg_alloc(c, e);
+		emit_mov_imm64(c, R0, positional_value(c, e));
+		vreg_set(c, v, R0);
+		return v;
+	case FTH_IDENT:
+		return emit_builtin(c, e);
+	case FTH_VAR:
+		return emit_var_read(c, e);
+	case FTH_MAP:
+		return emit_map_read_int(c, e);
+	case FTH_UNARY:
+		return emit_unary(c, e);
+	case FTH_BINARY:
+		return emit_binary(c, e);
+	case FTH_TERNARY:
+		return emit_ternary(c, e);
+	case FTH_CAST:
+		return emit_cast(c, e);
+	case FTH_FIELD:
+		return emit_field_int(c, e, 0, e->type);
+	case FTH_INDEX: {
+		const struct fth_type *at = e->u.index.base->type;
+		uint32_t idx = (uint32_t)e->u.index.index->u.integer;
+		return emit_field_int(c, e->u.index.base, idx * at->elem->size, e->type);
+	}
+	case FTH_INCDEC:
+		return emit_incdec(c, e);
+	case FTH_SIZEOF:
+		v = vreg_alloc(c, e);
+		emit_mov_imm64(c, R0, e->u.sizeof_.operand && e->u.sizeof_.operand->type
+					      ? e->u.sizeof_.operand->type->size : 8);
+		vreg_set(c, v, R0);
+		return v;
+	case FTH_CALL:
+		if (!strcmp(e->u.call.name, "delete"))
+			return emit_delete(c, e);
+		if (!strcmp(e->u.call.name, "rand")) {
+			emit(c, I_CALL(BPF_FUNC_get_prandom_u32));
+			return vreg_from_r0(c, e);
+		}
+		break;
+	case FTH_TUPLE_INDEX: {
+		struct fth_node *base = e->u.tuple_index.base;
+		const struct fth_field *f = &base->type->fields[e->u.tuple_index.index];
+		if (base->kind == FTH_VAR) {
+			struct fth_var *var = fth_sema_find_var(c->p, base->u.ident.name);
+			v = vreg_alloc(c, e);
+			emit(c, I_LDX(BPF_DW, R0, R10, var->stack_off + (int)f->offset));
+			vreg_set(c, v, R0);
+			return v;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	cg_error(c, e, "this expression cannot be used as a number here");
+	return vreg_alloc(c, e);
+}
+
+/* ------------------------------------------------------ memory-valued exprs */
+
+static void emit_string_literal(struct cg *c, const char *data, uint32_t len, int base, int off, int cap)
+{
+	int i = 0;
+
+	emit_zero(c, base, off, cap);
+	if ((int)len >= cap)
+		len = (uint32_t)cap - 1;
+	for (; i + 8 <= (int)len; i += 8) {
+		uint64_t chunk;
+		memcpy(&chunk, data + i, 8);
+		fth_emit_ld_imm64(c->b, R0, 0, chunk);
+		emit(c, I_STX(BPF_DW, base, R0, off + i));
+	}
+	for (; i < (int)len; i++)
+		emit(c, I_ST_IMM(BPF_B, base, off + i, (unsigned char)data[i]));
+}
+
+/* str(ptr [, n]): read a NUL-terminated string from kernel or user memory. */
+static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off, const struct fth_type *t)
+{
+	struct fth_node *arg = call->u.call.args.items[0];
+	int cap = (int)t->size;
+	int read_len = (int)call->type->size;
+	struct vreg p;
+	int helper;
+
+	if (arg->kind == FTH_POSITIONAL) {
+		int idx = arg->u.positional.index;
+		const char *s = idx > 0 && idx <= c->prog->positional.len ? c->prog->positional.items[idx - 1] : "";
+		emit_string_literal(c, s, (uint32_t)strlen(s), base, off, cap);
+		return;
+	}
+	if (arg->type && arg->type->kind == FTH_T_STRING) {
+		emit_to_mem(c, arg, base, off, t);
+		return;
+	}
+	emit_zero(c, base, off, cap);
+	p = emit_int(c, arg);
+	if (read_len > cap)
+		read_len = cap;
+	helper = arg->type && arg->type->kind == FTH_T_POINTER && !arg->type->user_space
+			 ? BPF_FUNC_probe_read_kernel_str
+			 : arg->type && arg->type->kind == FTH_T_POINTER ? BPF_FUNC_probe_read_user_str
+									 : BPF_FUNC_probe_read_str;
+	if (call->u.call.args.len == 2 && call->u.call.args.items[1]->kind != FTH_INT) {
+		/* Run-time length, clamped to the buffer: 1..read_len. */
+		struct vreg n = emit_int(c, call->u.call.args.items[1]);
+		int rn = vreg_use(c, n, R2);
+		emit(c, I_MOV64_REG(R2, rn));
+		vreg_free(c, n);
+		emit(c, I_JMP_IMM(BPF_JLE, R2, read_len, 1));
+		emit(c, I_MOV64_IMM(R2, read_len));
+		emit(c, I_JMP_IMM(BPF_JNE, R2, 0, 1));
+		emit(c, I_MOV64_IMM(R2, 1));
+	} else {
+		emit(c, I_MOV64_IMM(R2, read_len));
+	}
+	emit(c, I_MOV64_REG(R3, vreg_use(c, p, R3)));
+	vreg_free(c, p);
+	emit_addr(c, R1, base, off);
+	emit(c, I_CALL(helper));
+}
+
+static void emit_store_int(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
+{
+	struct vreg v = emit_int(c, e);
+	int r = vreg_use(c, v, R1);
+	int size = t && t->size && t->size <= 8 ? (int)t->size : 8;
+
+	emit(c, I_STX(bpf_size(size), base, r, off));
+	vreg_free(c, v);
+}
+
+static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
+{
+	const struct fth_type *et = e->type;
+
+	c->b->cur_range = e->range;
+	if (!et || (et->kind != FTH_T_STRING && et->kind != FTH_T_TUPLE && et->kind != FTH_T_ARRAY)) {
+		emit_store_int(c, e, base, off, t);
+		return;
+	}
+	switch (e->kind) {
+	case FTH_STRING:
+		emit_string_literal(c, e->u.string.data, e->u.string.len, base, off, (int)t->size);
+		return;
+	case FTH_IDENT:
+		if (!strcmp(e->u.ident.name, "comm")) {
+			if (t->size > 16)
+				emit_zero(c, base, off + 16, (int)t->size - 16);
+			emit_addr(c, R1, base, off);
+			emit(c, I_MOV64_IMM(R2, t->size < 16 ? (int)t->size : 16));
+			emit(c, I_CALL(BPF_FUNC_get_current_comm));
+			return;
+		}
+		break;
+	case FTH_CALL:
+		if (!strcmp(e->u.call.name, "str")) {
+			emit_str_call(c, e, base, off, t);
+			return;
+		}
+		break;
+	case FTH_FIELD: {
+		const struct fth_tp_field *f = tp_field_of(c, e);
+		if (et->kind == FTH_T_STRING) {
+			emit_tp_string(c, f, base, off, t, e);
+		} else {
+			emit_addr(c, R1, base, off);
+			emit(c, I_MOV64_IMM(R2, (int)et->size));
+			emit_addr(c, R3, R6, (int)f->offset);
+			emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+		}
+		return;
+	}
+	case FTH_VAR: {
+		struct fth_var *var = fth_sema_find_var(c->p, e->u.ident.name);
+		int n = (int)(var->type->size < t->size ? var->type->size : t->size);
+		if ((int)t->size > n)
+			emit_zero(c, base, off + n, (int)t->size - n);
+		emit_copy(c, base, off, R10, var->stack_off, n);
+		return;
+	}
+	case FTH_MAP: {
+		struct fth_map *m = fth_program_find_map(c->prog, e->u.map.name);
+		int n = (int)(m->value_type->size < t->size ? m->value_type->size : t->size);
+		int j, done;
+		emit_map_lookup_node(c, m, e);
+		j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+		emit(c, I_MOV64_REG(R1, R0));
+		emit_copy(c, base, off, R1, 0, n);
+		if ((int)t->size > n)
+			emit_zero(c, base, off + n, (int)t->size - n);
+		done = emit(c, I_JA(0));
+		fth_patch_jump_here(c->b, j);
+		emit_zero(c, base, off, (int)t->size);
+		fth_patch_jump_here(c->b, done);
+		return;
+	}
+	case FTH_TUPLE: {
+		struct fth_node_list *l = &e->u.list;
+		emit_zero(c, base, off, (int)t->size);
+		for (int i = 0; i < l->len; i++)
+			emit_to_mem(c, l->items[i], base, off + (int)t->fields[i].offset, t->fields[i].type);
+		return;
+	}
+	case FTH_TERNARY: {
+		struct vreg cond = emit_int(c, e->u.ternary.cond);
+		int r = vreg_use(c, cond, R1), jelse, jdone;
+		vreg_free(c, cond);
+		jelse = emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 0));
+		emit_to_mem(c, e->u.ternary.then_expr ? e->u.ternary.then_expr : e->u.ternary.cond, base, off, t);
+		jdone = emit(c, I_JA(0));
+		fth_patch_jump_here(c->b, jelse);
+		emit_to_mem(c, e->u.ternary.else_expr, base, off, t);
+		fth_patch_jump_here(c->b, jdone);
+		return;
+	}
+	default:
+		break;
+	}
+	cg_error(c, e, "this value cannot be stored here yet");
+}
+
+/* ------------------------------------------------------------ aggregations */
+
+/* hist bucket of the value in register r (r is clobbered), into r.
+ * k = 0: negative -> 0, 0 -> 1, 1 -> 2, v -> floor(log2 v) + 2. With k
+ * sub-bucket bits the power of two is split further (see format.c's
+ * fth_hist_bucket_index, which must agree). */
+static void emit_hist_bucket(struct cg *c, int r, int bits)
+{
+	int jneg, jsmall, jdone1, jdone2;
+
+	/* R2 = result */
+	jneg = emit(c, I_JMP_IMM(BPF_JSLT, r, 0, 0));
+	jsmall = emit(c, I_JMP_IMM(BPF_JLT, r, 2 << bits, 0));
+	/* log2 by binary search: R2 = index of the top set bit. */
+	emit(c, I_MOV64_IMM(R2, 0));
+	for (int shift = 32; shift >= 1; shift /= 2) {
+		emit(c, I_MOV64_REG(R3, r));
+		emit(c, I_ALU64_IMM(BPF_RSH, R3, shift));
+		emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 2));
+		emit(c, I_ALU64_IMM(BPF_ADD, R2, shift));
+		emit(c, I_MOV64_REG(r, R3));
+	}
+	/* r is now 1; the original value's top bit is at R2. For k > 0 the
+	 * k bits below the top bit select the sub-bucket; they were shifted
+	 * away above, so recompute them from the saved value in R4. */
+	if (bits == 0) {
+		emit(c, I_ALU64_IMM(BPF_ADD, R2, 2));
+		emit(c, I_MOV64_REG(r, R2));
+	} else {
+		/* index = ((l + 1) << k) + x + 1 with l = top - k,
+		 * x = (value >> l) & ((1 << k) - 1) */
+		emit(c, I_MOV64_REG(R3, R4));
+		emit(c, I_MOV64_REG(R5, R2));
+		emit(c, I_ALU64_IMM(BPF_SUB, R5, bits));
+		emit(c, I_ALU64_REG(BPF_RSH, R3, R5));
+		emit(c, I_ALU64_IMM(BPF_AND, R3, (1 << bits) - 1));
+		emit(c, I_ALU64_IMM(BPF_ADD, R5, 1));
+		emit(c, I_ALU64_IMM(BPF_LSH, R5, bits));
+		emit(c, I_ALU64_REG(BPF_ADD, R5, R3));
+		emit(c, I_ALU64_IMM(BPF_ADD, R5, 1));
+		emit(c, I_MOV64_REG(r, R5));
+	}
+	jdone1 = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jneg);
+	emit(c, I_MOV64_IMM(r, 0));
+	jdone2 = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jsmall);
+	/* 0 <= v < 2^(k+1): one bucket per value, after the negative one. */
+	emit(c, I_ALU64_IMM(BPF_ADD, r, 1));
+	fth_patch_jump_here(c->b, jdone1);
+	fth_patch_jump_here(c->b, jdone2);
+}
+
+static void emit_lhist_bucket(struct cg *c, int r, const struct fth_type *t)
+{
+	int nb = (int)((t->lhist_max - t->lhist_min) / t->lhist_step) + 2;
+	int jlow, jhigh, jdone1, jdone2;
+
+	emit_mov_imm64(c, R2, t->lhist_min);
+	jlow = emit(c, I_JMP_REG(BPF_JSLT, r, R2, 0));
+	emit_mov_imm64(c, R2, t->lhist_max);
+	jhigh = emit(c, I_JMP_REG(BPF_JSGE, r, R2, 0));
+	emit_mov_imm64(c, R2, t->lhist_min);
+	emit(c, I_ALU64_REG(BPF_SUB, r, R2));
+	emit_mov_imm64(c, R2, t->lhist_step);
+	emit(c, I_ALU64_REG(BPF_DIV, r, R2));
+	emit(c, I_ALU64_IMM(BPF_ADD, r, 1));
+	jdone1 = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jlow);
+	emit(c, I_MOV64_IMM(r, 0));
+	jdone2 = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jhigh);
+	emit(c, I_MOV64_IMM(r, nb - 1));
+	fth_patch_jump_here(c->b, jdone1);
+	fth_patch_jump_here(c->b, jdone2);
+}
+
+/* The per-event hot path: look the key up and update this CPU's value in
+ * place through the returned pointer; only the first event for a key pays
+ * for an insert. (A lookup followed by an update on every event is what
+ * makes naive tracers slow.) `x` holds the operand (count: unused). */
+static void emit_agg_update(struct cg *c, struct fth_map *m, int key, struct vreg x, struct fth_node *where)
+{
+	enum fth_agg_kind agg = m->value_type->agg;
+	int val = stack_alloc(c, 16, where);
+	int jmiss, jdone, rx;
+
+	emit_lookup(c, m->index, key);
+	jmiss = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	rx = agg == FTH_AGG_COUNT || agg == FTH_AGG_HIST || agg == FTH_AGG_LHIST ? -1 : vreg_use(c, x, R1);
+	switch (agg) {
+	case FTH_AGG_COUNT:
+	case FTH_AGG_HIST:
+	case FTH_AGG_LHIST:
+		emit(c, I_LDX(BPF_DW, R1, R0, 0));
+		emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
+		emit(c, I_STX(BPF_DW, R0, R1, 0));
+		break;
+	case FTH_AGG_SUM:
+		emit(c, I_LDX(BPF_DW, R2, R0, 0));
+		emit(c, I_ALU64_REG(BPF_ADD, R2, rx));
+		emit(c, I_STX(BPF_DW, R0, R2, 0));
+		break;
+	case FTH_AGG_MIN:
+	case FTH_AGG_MAX:
+		/* Take x when the slot is unset (another CPU created the key) or
+		 * x beats the current value. */
+		emit(c, I_LDX(BPF_DW, R2, R0, 8));
+		emit(c, I_JMP_IMM(BPF_JEQ, R2, 0, 2));
+		emit(c, I_LDX(BPF_DW, R2, R0, 0));
+		emit(c, I_JMP_REG(agg == FTH_AGG_MIN ? BPF_JSGE : BPF_JSLE, rx, R2, 3));
+		emit(c, I_STX(BPF_DW, R0, rx, 0));
+		emit(c, I_MOV64_IMM(R2, 1));
+		emit(c, I_STX(BPF_DW, R0, R2, 8));
+		break;
+	case FTH_AGG_AVG:
+	case FTH_AGG_STATS:
+		emit(c, I_LDX(BPF_DW, R2, R0, 0));
+		emit(c, I_ALU64_IMM(BPF_ADD, R2, 1));
+		emit(c, I_STX(BPF_DW, R0, R2, 0));
+		emit(c, I_LDX(BPF_DW, R2, R0, 8));
+		emit(c, I_ALU64_REG(BPF_ADD, R2, rx));
+		emit(c, I_STX(BPF_DW, R0, R2, 8));
+		break;
+	default:
+		break;
+	}
+	jdone = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jmiss);
+	/* First event for this key on any CPU: insert the initial value. */
+	rx = agg == FTH_AGG_COUNT || agg == FTH_AGG_HIST || agg == FTH_AGG_LHIST ? -1 : vreg_use(c, x, R1);
+	switch (agg) {
+	case FTH_AGG_COUNT:
+	case FTH_AGG_HIST:
+	case FTH_AGG_LHIST:
+		emit(c, I_ST_IMM(BPF_DW, R10, val, 1));
+		break;
+	case FTH_AGG_SUM:
+		emit(c, I_STX(BPF_DW, R10, rx, val));
+		break;
+	case FTH_AGG_MIN:
+	case FTH_AGG_MAX:
+		emit(c, I_STX(BPF_DW, R10, rx, val));
+		emit(c, I_ST_IMM(BPF_DW, R10, val + 8, 1));
+		break;
+	default:
+		emit(c, I_ST_IMM(BPF_DW, R10, val, 1));
+		emit(c, I_STX(BPF_DW, R10, rx, val + 8));
+		break;
+	}
+	emit_update(c, m->index, key, val, BPF_NOEXIST);
+	fth_patch_jump_here(c->b, jdone);
+}
+
+static void emit_agg_assign(struct cg *c, struct fth_node *st)
+{
+	struct fth_node *target = st->u.assign.target;
+	struct fth_node *call = st->u.assign.value;
+	struct fth_map *m = fth_program_find_map(c->prog, target->u.map.name);
+	enum fth_agg_kind agg = m->value_type->agg;
+	struct vreg x = { -1, 0 };
+	bool has_x = agg != FTH_AGG_COUNT;
+	int key;
+
+	if (has_x)
+		x = emit_int(c, call->u.call.args.items[0]);
+	c->b->cur_range = st->range;
+	key = emit_map_key(c, m, target);
+	if (agg == FTH_AGG_HIST || agg == FTH_AGG_LHIST) {
+		int r = vreg_use(c, x, R1);
+		int bucket_off = key + (int)m->key_size - 8;
+		emit(c, I_MOV64_REG(R1, r));
+		emit(c, I_MOV64_REG(R4, r));
+		if (agg == FTH_AGG_HIST)
+			emit_hist_bucket(c, R1, m->value_type->hist_bits);
+		else
+			emit_lhist_bucket(c, R1, m->value_type);
+		emit(c, I_STX(BPF_DW, R10, R1, bucket_off));
+	}
+	emit_agg_update(c, m, key, x, st);
+	if (has_x)
+		vreg_free(c, x);
+}
+
+/* ------------------------------------------------------------ assignments */
+
+static void emit_map_assign(struct cg *c, struct fth_node *st)
+{
+	struct fth_node *target = st->u.assign.target;
+	struct fth_map *m = fth_program_find_map(c->prog, target->u.map.name);
+	const struct fth_type *vt = m->value_type;
+	int val, key;
+
+	if (vt->kind == FTH_T_AGG) {
+		emit_agg_assign(c, st);
+		return;
+	}
+	val = stack_alloc(c, (int)m->value_size, st);
+	if (st->u.assign.op) {
+		struct vreg cur = emit_map_read_int(c, target);
+		struct vreg rhs = emit_int(c, st->u.assign.value);
+		int ra = vreg_use(c, cur, R1), rb = vreg_use(c, rhs, R2);
+		emit_alu(c, st->u.assign.op, ra, rb);
+		emit(c, I_STX(BPF_DW, R10, ra, val));
+		vreg_free(c, rhs);
+		vreg_free(c, cur);
+	} else if (vt->kind == FTH_T_STRING || vt->kind == FTH_T_TUPLE) {
+		emit_to_mem(c, st->u.assign.value, R10, val, vt);
+		if ((int)m->value_size > (int)vt->size)
+			emit_zero(c, R10, val + (int)vt->size, (int)m->value_size - (int)vt->size);
+	} else {
+		struct vreg v = emit_int(c, st->u.assign.value);
+		emit(c, I_STX(BPF_DW, R10, vreg_use(c, v, R1), val));
+		vreg_free(c, v);
+	}
+	c->b->cur_range = st->range;
+	key = emit_map_key(c, m, target);
+	emit_update(c, m->index, key, val, BPF_ANY);
+}
+
+static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_node *value, int op)
+{
+	struct fth_var *var = fth_sema_find_var(c->p, target->u.ident.name);
+	const struct fth_type *t = var->type;
+
+	if (t->kind == FTH_T_STRING || t->kind == FTH_T_TUPLE) {
+		emit_to_mem(c, value, R10, var->stack_off, t);
+		return;
+	}
+	{
+		struct vreg v = emit_int(c, value);
+		int r = vreg_use(c, v, R1);
+		if (op) {
+			emit(c, I_LDX(BPF_DW, R2, R10, var->stack_off));
+			emit_alu(c, op, R2, r);
+			r = R2;
+		}
+		emit(c, I_STX(BPF_DW, R10, r, var->stack_off));
+		vreg_free(c, v);
+	}
+}
+
+/* ---------------------------------------------------------- async actions */
+
+static int add_action(struct cg *c, enum fth_action_kind kind, struct fth_node *where)
+{
+	struct fth_action *a = fth_arena_alloc(&c->prog->arena, sizeof(*a));
+
+	a->kind = kind;
+	a->range = where->range;
+	a->map = -1;
+	fth_ptrvec_push(&c->prog->arena, &c->prog->actions, a);
+	return c->prog->actions.len - 1;
+}
+
+/* Reserve a ring-buffer record of `size` bytes, write the action id, and let
+ * `fill` write the rest through the record register; submit. A full buffer
+ * counts one lost event instead (reported by the runtime). */
+static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node *where,
+		       void (*fill)(struct cg *c, int rec, void *ud), void *ud)
+{
+	struct vreg rec = vreg_alloc(c, where);
+	int jnull, jdone, key;
+
+	if (rec.reg < 0) {
+		cg_error(c, where, "expression too complex around this call; split it into several statements");
+		return;
+	}
+	emit_map_ref(c, R1, c->prog->events_map);
+	emit(c, I_MOV64_IMM(R2, (int32_t)size));
+	emit(c, I_MOV64_IMM(R3, 0));
+	emit(c, I_CALL(BPF_FUNC_ringbuf_reserve));
+	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit(c, I_MOV64_REG(rec.reg, R0));
+	emit_mov_imm64(c, R1, action);
+	emit(c, I_STX(BPF_DW, rec.reg, R1, 0));
+	if (fill)
+		fill(c, rec.reg, ud);
+	c->b->cur_range = where->range;
+	emit(c, I_MOV64_REG(R1, rec.reg));
+	emit(c, I_MOV64_IMM(R2, 0));
+	emit(c, I_CALL(BPF_FUNC_ringbuf_submit));
+	jdone = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jnull);
+	key = stack_alloc(c, 8, where);
+	emit(c, I_ST_IMM(BPF_W, R10, key, 0));
+	emit_lookup(c, c->prog->lost_map, key);
+	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 3));
+	emit(c, I_LDX(BPF_DW, R1, R0, 0));
+	emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
+	emit(c, I_STX(BPF_DW, R0, R1, 0));
+	fth_patch_jump_here(c->b, jdone);
+	vreg_free(c, rec);
+}
+
+struct args_fill {
+	struct fth_node **args;
+	int nargs;
+	const struct fth_type *layout;
+};
+
+static void fill_args(struct cg *c, int rec, void *ud)
+{
+	struct args_fill *f = ud;
+
+	for (int i = 0; i < f->nargs; i++)
+		emit_to_mem(c, f->args[i], rec, 8 + (int)f->layout->fields[i].offset, f->layout->fields[i].type);
+}
+
+/* A tuple layout for event arguments, integers widened to 64 bits. */
+static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n)
+{
+	struct fth_type **elems = fth_arena_alloc(&c->prog->arena, sizeof(*elems) * (size_t)(n + 1));
+
+	for (int i = 0; i < n; i++) {
+		struct fth_type *t = args[i]->type;
+		if (!t)
+			t = fth_type_int(8, true);
+		if (t->kind == FTH_T_INT || t->kind == FTH_T_POINTER || t->kind == FTH_T_BOOL)
+			t = t->kind == FTH_T_BOOL ? t : fth_type_int(8, t->kind == FTH_T_INT && t->is_signed);
+		elems[i] = t;
+	}
+	return fth_type_tuple(&c->prog->arena, elems, n);
+}
+
+static void emit_args_event(struct cg *c, enum fth_action_kind kind, struct fth_node *call,
+			    struct fth_node **args, int nargs, struct fth_action **out)
+{
+	int id = add_action(c, kind, call);
+	struct fth_action *a = fth_program_action(c->prog, id);
+	struct args_fill f = { args, nargs, NULL };
+
+	a->args = args_layout(c, args, nargs);
+	f.layout = a->args;
+	if (out)
+		*out = a;
+	emit_event(c, id, 8 + a->args->size, call, fill_args, &f);
+}
+
+static int64_t literal_or(struct fth_node *e, int64_t dflt)
+{
+	if (!e)
+		return dflt;
+	if (e->kind == FTH_INT)
+		return (int64_t)e->u.integer;
+	return dflt;
+}
+
+static void emit_call_stmt(struct cg *c, struct fth_node *call)
+{
+	const char *n = call->u.call.name;
+	struct fth_node_list *args = &call->u.call.args;
+
+	if (!strcmp(n, "printf")) {
+		struct fth_action *a;
+		char err[128];
+		uint32_t off;
+		emit_args_event(c, FTH_ACT_PRINTF, call, args->items + 1, args->len - 1, &a);
+		fth_printf_parse(args->items[0]->u.string.data, &a->format, err, sizeof(err), &off);
+		return;
+	}
+	if (!strcmp(n, "print")) {
+		if (args->items[0]->kind == FTH_MAP && args->items[0]->u.map.keys.len == 0) {
+			int id = add_action(c, FTH_ACT_PRINT_MAP, call);
+			struct fth_action *a = fth_program_action(c->prog, id);
+			a->map = fth_program_find_map(c->prog, args->items[0]->u.map.name)->index;
+			a->top = (int)literal_or(args->len > 1 ? args->items[1] : NULL, 0);
+			a->div = (int)literal_or(args->len > 2 ? args->items[2] : NULL, 0);
+			emit_event(c, id, 8, call, NULL, NULL);
+		} else {
+			emit_args_event(c, FTH_ACT_PRINT_VALUE, call, args->items, 1, NULL);
+		}
+		return;
+	}
+	if (!strcmp(n, "clear") || !strcmp(n, "zero")) {
+		int id = add_action(c, n[0] == 'c' ? FTH_ACT_CLEAR : FTH_ACT_ZERO, call);
+		fth_program_action(c->prog, id)->map = fth_program_find_map(c->prog, args->items[0]->u.map.name)->index;
+		emit_event(c, id, 8, call, NULL, NULL);
+		return;
+	}
+	if (!strcmp(n, "time")) {
+		int id = add_action(c, FTH_ACT_TIME, call);
+		fth_program_action(c->prog, id)->text = args->len ? args->items[0]->u.string.data : "%H:%M:%S\n";
+		emit_event(c, id, 8, call, NULL, NULL);
+		return;
+	}
+	if (!strcmp(n, "exit")) {
+		int id = add_action(c, FTH_ACT_EXIT, call);
+		struct fth_action *a = fth_program_action(c->prog, id);
+		a->top = (int)literal_or(args->len ? args->items[0] : NULL, 0);
+		if (args->len && args->items[0]->kind != FTH_INT) {
+			emit_args_event(c, FTH_ACT_EXIT, call, args->items, 1, &a);
+		} else {
+			emit_event(c, id, 8, call, NULL, NULL);
+		}
+		/* Nothing after exit() runs. */
+		if (c->nexit < (int)(sizeof(c->exit_jumps) / sizeof(c->exit_jumps[0])))
+			c->exit_jumps[c->nexit++] = emit(c, I_JA(0));
+		return;
+	}
+	if (!strcmp(n, "delete")) {
+		vreg_free(c, emit_delete(c, call));
+		return;
+	}
+	vreg_free(c, emit_int(c, call));
+}
+
+/* ------------------------------------------------------------- statements */
+
+static void emit_cond_jump_false(struct cg *c, struct fth_node *cond, int *jump)
+{
+	struct vreg v = emit_int(c, cond);
+	int r = vreg_use(c, v, R1);
+
+	vreg_free(c, v);
+	*jump = emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 0));
+}
+
+static void loop_begin(struct cg *c, int continue_target, struct fth_node *where)
+{
+	struct loop_ctx *l;
+
+	if (c->nloops == MAX_LOOP_DEPTH) {
+		cg_error(c, where, "loops are nested too deeply");
+		return;
+	}
+	l = &c->loops[c->nloops++];
+	memset(l, 0, sizeof(*l));
+	l->continue_target = continue_target;
+}
+
+static void loop_end(struct cg *c, int continue_target)
+{
+	struct loop_ctx *l = &c->loops[--c->nloops];
+
+	for (int i = 0; i < l->ncontinue; i++)
+		c->b->insns[l->continue_jumps[i]].off = (int16_t)(continue_target - l->continue_jumps[i] - 1);
+	for (int i = 0; i < l->nbreak; i++)
+		fth_patch_jump_here(c->b, l->break_jumps[i]);
+}
+
+static void emit_stmt(struct cg *c, struct fth_node *st)
+{
+	int saved_stack = c->stack_used;
+
+	c->b->cur_range = st->range;
+	switch (st->kind) {
+	case FTH_EXPR_STMT: {
+		struct fth_node *e = st->u.expr_stmt.expr;
+		if (e->kind == FTH_CALL)
+			emit_call_stmt(c, e);
+		else
+			vreg_free(c, emit_int(c, e));
+		break;
+	}
+	case FTH_ASSIGN: {
+		struct fth_node *t = st->u.assign.target;
+		if (t->kind == FTH_MAP)
+			emit_map_assign(c, st);
+		else if (t->kind == FTH_VAR)
+			emit_var_assign(c, t, st->u.assign.value, st->u.assign.op);
+		else
+			vreg_free(c, emit_int(c, st->u.assign.value));
+		break;
+	}
+	case FTH_LET:
+		if (st->u.let.value)
+			emit_var_assign(c, st->u.let.var, st->u.let.value, 0);
+		break;
+	case FTH_IF: {
+		int jelse, jdone;
+		emit_cond_jump_false(c, st->u.if_.cond, &jelse);
+		emit_block(c, st->u.if_.then_block);
+		if (st->u.if_.else_block) {
+			jdone = emit(c, I_JA(0));
+			fth_patch_jump_here(c->b, jelse);
+			emit_block(c, st->u.if_.else_block);
+			fth_patch_jump_here(c->b, jdone);
+		} else {
+			fth_patch_jump_here(c->b, jelse);
+		}
+		break;
+	}
+	case FTH_WHILE: {
+		int top = c->b->len, jexit;
+		loop_begin(c, top, st);
+		emit_cond_jump_false(c, st->u.loop.cond, &jexit);
+		emit_block(c, st->u.loop.body);
+		emit(c, I_JA((int16_t)(top - c->b->len - 1)));
+		fth_patch_jump_here(c->b, jexit);
+		loop_end(c, top);
+		break;
+	}
+	case FTH_UNROLL: {
+		int n = (int)st->u.unroll.count->u.integer;
+		for (int i = 0; i < n; i++) {
+			loop_begin(c, -1, st);
+			emit_block(c, st->u.unroll.body);
+			/* continue in an unrolled body goes to the next copy */
+			loop_end(c, c->b->len);
+		}
+		break;
+	}
+	case FTH_BLOCK:
+		emit_block(c, st);
+		break;
+	case FTH_BREAK:
+	case FTH_CONTINUE: {
+		struct loop_ctx *l = &c->loops[c->nloops - 1];
+		int j = emit(c, I_JA(0));
+		if (st->kind == FTH_BREAK && l->nbreak < MAX_JUMPS)
+			l->break_jumps[l->nbreak++] = j;
+		else if (l->ncontinue < MAX_JUMPS)
+			l->continue_jumps[l->ncontinue++] = j;
+		break;
+	}
+	case FTH_RETURN:
+		if (c->nexit < (int)(sizeof(c->exit_jumps) / sizeof(c->exit_jumps[0])))
+			c->exit_jumps[c->nexit++] = emit(c, I_JA(0));
+		break;
+	default:
+		cg_error(c, st, "this statement is not supported yet");
+		break;
+	}
+	c->stack_used = saved_stack;
+}
+
+static void emit_block(struct cg *c, struct fth_node *b)
+{
+	if (!b)
+		return;
+	if (b->kind != FTH_BLOCK) {
+		emit_stmt(c, b);
+		return;
+	}
+	for (int i = 0; i < b->u.block.stmts.len; i++)
+		emit_stmt(c, b->u.block.stmts.items[i]);
+}
+
+/* ---------------------------------------------------------------- programs */
+
+static void emit_prologue(struct cg *c)
+{
+	emit(c, I_MOV64_REG(R6, R1));
+	/* Variables get fixed slots, zeroed so every path reads defined memory. */
+	for (int i = 0; i < c->p->vars.len; i++) {
+		struct fth_var *v = c->p->vars.items[i];
+		v->stack_off = stack_alloc(c, (int)v->type->size, c->p->probe);
+		emit_zero(c, R10, v->stack_off, (int)((v->type->size + 7) & ~7u));
+	}
+}
+
+static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
+{
+	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code };
+	struct fth_node *probe = p->probe;
+	int jpred = -1;
+
+	if (fth_sema_retype(prog, p, diag))
+		return -EINVAL;
+	fth_insn_buf_free(&p->code);
+	fth_insn_buf_init(&p->code);
+	c.b->cur_range = probe->range;
+	emit_prologue(&c);
+	if (probe->u.probe.predicate)
+		emit_cond_jump_false(&c, probe->u.probe.predicate, &jpred);
+	emit_block(&c, probe->u.probe.body);
+	c.b->cur_range = probe->range;
+	if (jpred >= 0)
+		fth_patch_jump_here(c.b, jpred);
+	for (int i = 0; i < c.nexit; i++)
+		fth_patch_jump_here(c.b, c.exit_jumps[i]);
+	emit(&c, I_MOV64_IMM(R0, 0));
+	emit(&c, I_EXIT());
+	return c.failed ? -EINVAL : 0;
+}
+
+int fth_codegen(struct fth_program *prog, struct fth_diag *diag)
+{
+	int rc = 0;
+
+	prog->config.ncpus = prog->config.ncpus ? prog->config.ncpus : 1;
+	for (int i = 0; i < prog->progs.len; i++) {
+		struct fth_prog *p = prog->progs.items[i];
+		p->probe_index = i;
+		if (codegen_prog(prog, p, diag))
+			rc = -EINVAL;
+	}
+	return rc;
+}
+
+static const char *dump_map_name(void *ud, int idx)
+{
+	const struct fth_program *prog = ud;
+	const struct fth_map *m = fth_program_map(prog, idx);
+
+	return m ? m->name : NULL;
+}
+
+void fth_codegen_dump(const struct fth_program *prog, FILE *out)
+{
+	for (int i = 0; i < prog->progs.len; i++) {
+		const struct fth_prog *p = prog->progs.items[i];
+		fprintf(out, "%s%s (%s), %d instructions:\n", i ? "\n" : "", p->inst->name, p->bpf_name, p->code.len);
+		fth_insn_print(out, p->code.insns, p->code.len, dump_map_name, (void *)prog);
+	}
+}

@@ -1,0 +1,85 @@
+/* fathom.c - the library's front door: the compile pipeline and the
+ * program container, see fathom.h and program.h. */
+#include "fathom.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tracefs.h"
+
+void fth_program_init(struct fth_program *prog, const struct fth_source *src)
+{
+	struct timespec ts;
+
+	memset(prog, 0, sizeof(*prog));
+	fth_arena_init(&prog->arena);
+	prog->src = src;
+	prog->config.max_strlen = 64;
+	prog->config.max_map_keys = 4096;
+	prog->config.ringbuf_size = 1 << 20;
+	prog->config.ncpus = 1;
+	prog->stack_map = -1;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	prog->config.start_boot_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void fth_program_free(struct fth_program *prog)
+{
+	for (int i = 0; i < prog->progs.len; i++) {
+		struct fth_prog *p = prog->progs.items[i];
+		fth_insn_buf_free(&p->code);
+		/* Instances of one attach point share nothing, so each format
+		 * is freed once. */
+		if (p->inst->tp) {
+			fth_tp_format_free(p->inst->tp);
+			p->inst->tp = NULL;
+		}
+	}
+	for (int i = 0; i < prog->actions.len; i++) {
+		struct fth_action *a = prog->actions.items[i];
+		fth_printf_format_free(&a->format);
+	}
+	fth_arena_free(&prog->arena);
+	memset(prog, 0, sizeof(*prog));
+}
+
+struct fth_map *fth_program_map(const struct fth_program *prog, int index)
+{
+	return index >= 0 && index < prog->maps.len ? prog->maps.items[index] : NULL;
+}
+
+struct fth_map *fth_program_find_map(const struct fth_program *prog, const char *name)
+{
+	for (int i = 0; i < prog->maps.len; i++) {
+		struct fth_map *m = prog->maps.items[i];
+		if (!m->internal && !strcmp(m->name, name))
+			return m;
+	}
+	return NULL;
+}
+
+struct fth_action *fth_program_action(const struct fth_program *prog, int index)
+{
+	return index >= 0 && index < prog->actions.len ? prog->actions.items[index] : NULL;
+}
+
+struct fth_prog *fth_program_prog(const struct fth_program *prog, int index)
+{
+	return index >= 0 && index < prog->progs.len ? prog->progs.items[index] : NULL;
+}
+
+int fth_compile(struct fth_program *prog, struct fth_diag *diag, const struct fth_compile_opts *opts)
+{
+	prog->ast = fth_parse(prog->src, diag, &prog->arena);
+	if (diag->errors)
+		return -EINVAL;
+	for (int i = 0; opts && i < opts->npositional; i++)
+		fth_ptrvec_push(&prog->arena, &prog->positional, (void *)opts->positional[i]);
+	if (opts && opts->stop_after == FTH_STOP_AFTER_PARSE)
+		return 0;
+	if (fth_sema(prog, diag))
+		return -EINVAL;
+	return fth_codegen(prog, diag);
+}

@@ -1,0 +1,202 @@
+/* loader.c - maps, programs and attachment, see loader.h. */
+#include "loader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define VERIFIER_LOG_SIZE (4 * 1024 * 1024)
+
+static void map_bpf_name(const struct fth_map *m, char *out, size_t len)
+{
+	/* Kernel object names: 15 characters of [A-Za-z0-9_.]. */
+	size_t n = 0;
+
+	if (m->internal) {
+		snprintf(out, len, "%s", m->name);
+		return;
+	}
+	n = (size_t)snprintf(out, len, "fth_m");
+	for (const char *s = m->name + 1; *s && n + 1 < len && n < 15; s++)
+		out[n++] = isalnum((unsigned char)*s) || *s == '_' ? *s : '_';
+	out[n] = '\0';
+}
+
+static int create_maps(struct fth_loader *ld)
+{
+	struct fth_program *prog = ld->prog;
+
+	for (int i = 0; i < prog->maps.len; i++) {
+		struct fth_map *m = prog->maps.items[i];
+		LIBBPF_OPTS(bpf_map_create_opts, opts);
+		char name[16];
+		uint32_t key_size = m->key_size, value_size = m->value_size;
+
+		if (m->bpf_type == BPF_MAP_TYPE_RINGBUF)
+			key_size = value_size = 0;
+		if (!m->internal && !m->value_type)
+			continue;
+		map_bpf_name(m, name, sizeof(name));
+		m->fd = bpf_map_create(m->bpf_type, name, key_size, value_size, m->max_entries, &opts);
+		if (m->fd < 0) {
+			int err = m->fd;
+			if (err == -EPERM)
+				fth_diag_plain(ld->diag, FTH_SEV_ERROR, "run fathom as root (it needs CAP_BPF and CAP_PERFMON)",
+					       "not allowed to create BPF maps");
+			else
+				fth_diag_plain(ld->diag, FTH_SEV_ERROR, NULL, "cannot create map %s: %s", m->name,
+					       strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void relocate_maps(struct fth_program *prog, struct fth_prog *p)
+{
+	for (int i = 0; i < p->code.len; i++) {
+		struct bpf_insn *in = &p->code.insns[i];
+		if (in->code == (BPF_LD | BPF_DW | BPF_IMM)) {
+			if (in->src_reg == BPF_PSEUDO_MAP_FD)
+				in->imm = fth_program_map(prog, in->imm)->fd;
+			i++;
+		}
+	}
+}
+
+void fth_verifier_summary(const char *log, char *reason, size_t reason_len, int *insn)
+{
+	const char *p = log, *last_line = NULL;
+	size_t last_len = 0;
+
+	*insn = -1;
+	reason[0] = '\0';
+	while (p && *p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		int idx;
+		/* Instruction lines start with "N: (" ; remember the last. */
+		if (sscanf(p, "%d: (", &idx) == 1 && isdigit((unsigned char)*p))
+			*insn = idx;
+		else if (len > 0 && strncmp(p, "processed ", 10) && strncmp(p, "verification time", 17) &&
+			 strncmp(p, "stack depth", 11) && strncmp(p, "func#", 5) && strncmp(p, "last_idx", 8) &&
+			 strncmp(p, "regs=", 5) && strncmp(p, "parent ", 7) && p[0] != ';' && strncmp(p, "from ", 5) &&
+			 strncmp(p, "mark_precise", 12) && strncmp(p, "Validating", 10))
+		{
+			last_line = p;
+			last_len = len;
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	if (last_line)
+		snprintf(reason, reason_len, "%.*s", (int)last_len, last_line);
+}
+
+static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = VERIFIER_LOG_SIZE, .log_level = 1);
+	char reason[512];
+	int insn;
+
+	relocate_maps(ld->prog, p);
+	log[0] = '\0';
+	p->fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
+	if (p->fd >= 0)
+		return 0;
+	if (p->fd == -EPERM && !log[0]) {
+		fth_diag_plain(ld->diag, FTH_SEV_ERROR, "run fathom as root (it needs CAP_BPF and CAP_PERFMON)",
+			       "not allowed to load BPF programs");
+		return -EPERM;
+	}
+	fth_verifier_summary(log, reason, sizeof(reason), &insn);
+	if (insn >= 0 && insn < p->code.len) {
+		fth_error_hint(ld->diag, p->code.ranges[insn], ld->verbose ? NULL : "run with -v to see the verifier log",
+			       "the kernel's BPF verifier rejected the code for this expression in %s: %s",
+			       p->inst->name, reason[0] ? reason : strerror(-p->fd));
+	} else {
+		fth_error_hint(ld->diag, p->probe->range, ld->verbose ? NULL : "run with -v to see the verifier log",
+			       "the kernel rejected the program for %s: %s", p->inst->name,
+			       reason[0] ? reason : strerror(-p->fd));
+	}
+	if (ld->verbose)
+		fprintf(ld->diag->out, "--- verifier log for %s ---\n%s\n", p->inst->name, log);
+	return p->fd;
+}
+
+static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_diag *diag, bool verbose)
+{
+	char *log;
+	int err;
+
+	memset(ld, 0, sizeof(*ld));
+	ld->prog = prog;
+	ld->diag = diag;
+	ld->verbose = verbose;
+	if (!verbose)
+		libbpf_set_print(quiet_libbpf);
+	ld->attachments = calloc((size_t)(prog->progs.len ? prog->progs.len : 1), sizeof(*ld->attachments));
+	log = malloc(VERIFIER_LOG_SIZE);
+	if (!ld->attachments || !log) {
+		free(log);
+		return -ENOMEM;
+	}
+	err = create_maps(ld);
+	for (int i = 0; !err && i < prog->progs.len; i++)
+		err = load_prog(ld, prog->progs.items[i], log);
+	free(log);
+	if (err)
+		fth_loader_unload(ld);
+	return err;
+}
+
+int fth_loader_attach(struct fth_loader *ld)
+{
+	for (int i = 0; i < ld->prog->progs.len; i++) {
+		struct fth_prog *p = ld->prog->progs.items[i];
+		char err[512];
+		int rc;
+		if (!p->inst->provider->attach)
+			continue;
+		rc = p->inst->provider->attach(p->inst, p->fd, &ld->attachments[i], err, sizeof(err));
+		if (rc) {
+			fth_error(ld->diag, p->inst->attach->range, "%s", err);
+			return rc;
+		}
+		ld->attached++;
+	}
+	return 0;
+}
+
+void fth_loader_unload(struct fth_loader *ld)
+{
+	struct fth_program *prog = ld->prog;
+
+	if (!prog)
+		return;
+	for (int i = 0; ld->attachments && i < prog->progs.len; i++)
+		fth_attachment_close(&ld->attachments[i]);
+	free(ld->attachments);
+	ld->attachments = NULL;
+	for (int i = 0; i < prog->progs.len; i++) {
+		struct fth_prog *p = prog->progs.items[i];
+		if (p->fd >= 0)
+			close(p->fd);
+		p->fd = -1;
+	}
+	for (int i = 0; i < prog->maps.len; i++) {
+		struct fth_map *m = prog->maps.items[i];
+		if (m->fd >= 0)
+			close(m->fd);
+		m->fd = -1;
+	}
+	ld->prog = NULL;
+}

@@ -1,0 +1,273 @@
+/* main.c - the fathom command line: option parsing and the four phases
+ * (compile, load, run, unload) of libfathom. */
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "fathom.h"
+#include "probes.h"
+#include "tracefs.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(FILE *out)
+{
+	fputs("USAGE:\n"
+	      "    fathom [options] filename\n"
+	      "    fathom [options] - <stdin input>\n"
+	      "    fathom [options] -e 'program'\n"
+	      "\n"
+	      "OPTIONS:\n"
+	      "    -e 'program'   execute this program\n"
+	      "    -l [pattern]   list probes (tracepoint, profile, interval, software)\n"
+	      "    -v             verbose messages (with -l: list probe arguments)\n"
+	      "    -q             quiet: no \"Attached N probes\" line\n"
+	      "    -o FILE        write trace output to FILE\n"
+	      "    -d ast|bpf     print the syntax tree or the BPF instructions, then exit\n"
+	      "    -h, --help     show this help\n"
+	      "    -V, --version  show the version\n"
+	      "\n"
+	      "EXAMPLES:\n"
+	      "    fathom -l '*sleep*'\n"
+	      "    fathom -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'\n"
+	      "    fathom -e 'tracepoint:syscalls:sys_enter_openat { printf(\"%s %s\\n\", comm, str(args->filename)); }'\n",
+	      out);
+}
+
+struct cli {
+	const char *program_text;
+	const char *program_file;
+	const char *list_pattern;
+	bool list;
+	bool verbose;
+	bool quiet;
+	const char *debug; /* "ast" / "bpf" */
+	const char *output;
+	char **positional;
+	int npositional;
+};
+
+static char *read_stream(FILE *f)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+
+	while (buf) {
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+		if (cap - len - 1 == 0) {
+			char *b = realloc(buf, cap * 2);
+			if (!b) {
+				free(buf);
+				return NULL;
+			}
+			buf = b;
+			cap *= 2;
+		}
+	}
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+static int parse_cli(int argc, char **argv, struct cli *cli)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "debug", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(cli, 0, sizeof(*cli));
+	/* '+' stops at the first non-option: the script file, then its args. */
+	while ((c = getopt_long(argc, argv, "+e:lvqo:d:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			cli->program_text = optarg;
+			break;
+		case 'l':
+			cli->list = true;
+			break;
+		case 'v':
+			cli->verbose = true;
+			break;
+		case 'q':
+			cli->quiet = true;
+			break;
+		case 'o':
+			cli->output = optarg;
+			break;
+		case 'd':
+			if (strcmp(optarg, "ast") && strcmp(optarg, "bpf")) {
+				fprintf(stderr, "fathom: error: -d takes 'ast' or 'bpf', not '%s'\n", optarg);
+				return -1;
+			}
+			cli->debug = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("fathom %s\n", FATHOM_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (cli->list) {
+		if (optind < argc && !cli->program_text)
+			cli->list_pattern = argv[optind++];
+		return 0;
+	}
+	if (!cli->program_text) {
+		if (optind >= argc) {
+			fputs("fathom: error: no program given (use -e 'PROGRAM', a FILE, or - for stdin)\n", stderr);
+			usage(stderr);
+			return -1;
+		}
+		cli->program_file = argv[optind++];
+	}
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	cli->positional = argv + optind;
+	cli->npositional = argc - optind;
+	return 0;
+}
+
+static int load_source(const struct cli *cli, struct fth_source *src, char **owned)
+{
+	*owned = NULL;
+	if (cli->program_text) {
+		src->name = "stdin";
+		src->text = cli->program_text;
+	} else if (!strcmp(cli->program_file, "-")) {
+		src->name = "stdin";
+		*owned = read_stream(stdin);
+		src->text = *owned;
+	} else {
+		FILE *f = fopen(cli->program_file, "r");
+		if (!f) {
+			fprintf(stderr, "fathom: error: cannot open %s: %s\n", cli->program_file, strerror(errno));
+			return -1;
+		}
+		*owned = read_stream(f);
+		fclose(f);
+		src->name = cli->program_file;
+		src->text = *owned;
+	}
+	if (!src->text) {
+		fputs("fathom: error: out of memory reading the program\n", stderr);
+		return -1;
+	}
+	src->len = (uint32_t)strlen(src->text);
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int run_program(const struct cli *cli, struct fth_program *prog, struct fth_diag *diag)
+{
+	struct fth_loader ld;
+	struct fth_runtime_opts ropts = { 0 };
+	FILE *out = stdout;
+	int rc;
+
+	if (geteuid() != 0) {
+		fth_diag_plain(diag, FTH_SEV_ERROR, "run it with sudo, or grant CAP_BPF and CAP_PERFMON",
+			       "fathom needs root privileges to load BPF programs");
+		return 1;
+	}
+	if (cli->output) {
+		out = fopen(cli->output, "w");
+		if (!out) {
+			fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot open %s: %s", cli->output, strerror(errno));
+			return 1;
+		}
+	}
+	install_signals();
+	if (fth_loader_load(&ld, prog, diag, cli->verbose)) {
+		if (out != stdout)
+			fclose(out);
+		return 1;
+	}
+	ropts.out = out;
+	ropts.quiet = cli->quiet;
+	ropts.notify_attached = getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED") != NULL;
+	ropts.stop = &stop_requested;
+	rc = fth_runtime_run(prog, &ld, diag, &ropts);
+	if (diag->errors)
+		rc = 1;
+	fth_loader_unload(&ld);
+	if (out != stdout)
+		fclose(out);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	struct fth_source src;
+	struct fth_diag diag;
+	struct fth_program prog;
+	struct fth_compile_opts copts = { 0 };
+	char *owned;
+	int rc;
+
+	if (parse_cli(argc, argv, &cli))
+		return 1;
+	if (cli.list && !cli.program_text)
+		return fth_probes_list(cli.list_pattern, cli.verbose, stdout) ? 1 : 0;
+	if (load_source(&cli, &src, &owned))
+		return 1;
+	fth_diag_init(&diag, &src, stderr);
+	fth_program_init(&prog, &src);
+	prog.config.ncpus = libbpf_num_possible_cpus();
+	copts.positional = (const char *const *)cli.positional;
+	copts.npositional = cli.npositional;
+	if (cli.debug && !strcmp(cli.debug, "ast"))
+		copts.stop_after = FTH_STOP_AFTER_PARSE;
+	if (fth_compile(&prog, &diag, &copts)) {
+		rc = 1;
+	} else if (cli.debug && !strcmp(cli.debug, "ast")) {
+		fth_ast_print(stdout, &src, prog.ast);
+		rc = 0;
+	} else if (cli.debug) {
+		fth_codegen_dump(&prog, stdout);
+		rc = 0;
+	} else {
+		rc = run_program(&cli, &prog, &diag);
+	}
+	fth_program_free(&prog);
+	free(owned);
+	return rc;
+}

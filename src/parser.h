@@ -1,0 +1,22 @@
+/* parser.h - recursive-descent parser for bpftrace scripts.
+ *
+ * Accepts the current bpftrace grammar (config blocks, imports, map
+ * declarations, macros, fn, let, for, records, block expressions, casts with
+ * postfix type syntax, duration literals, ...) and the older bpftrace 0.17
+ * forms (delete(@m[k]), while/unroll, BEGIN/END). Syntax errors are reported
+ * through diag with the offending range and a hint; the parser then skips to
+ * the next statement or probe and keeps going, so one run reports several
+ * independent mistakes. */
+#ifndef FATHOM_PARSER_H
+#define FATHOM_PARSER_H
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+
+/* Parse a whole script. Returns an FTH_PROGRAM node - partial when there
+ * were syntax errors, which callers detect through diag->errors. All nodes
+ * and strings live in `arena`. */
+struct fth_node *fth_parse(const struct fth_source *src, struct fth_diag *diag, struct fth_arena *arena);
+
+#endif

@@ -1,0 +1,617 @@
+/* probes.c - the probe providers: BEGIN/END, tracepoint, profile, interval,
+ * software. See probes.h for the interface. */
+#include "probes.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <ctype.h>
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "tracefs.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+void fth_attachment_add(struct fth_attachment *a, int fd)
+{
+	if (a->nfds == a->cap) {
+		int cap = a->cap ? a->cap * 2 : 4;
+		int *fds = realloc(a->fds, sizeof(int) * (size_t)cap);
+		if (!fds) {
+			close(fd);
+			return;
+		}
+		a->fds = fds;
+		a->cap = cap;
+	}
+	a->fds[a->nfds++] = fd;
+}
+
+void fth_attachment_close(struct fth_attachment *a)
+{
+	/* Links first, then the perf events they hold: closing in reverse order
+	 * of creation detaches each program before its event goes away. */
+	for (int i = a->nfds - 1; i >= 0; i--)
+		close(a->fds[i]);
+	free(a->fds);
+	memset(a, 0, sizeof(*a));
+}
+
+static int perf_event_open(struct perf_event_attr *attr, int pid, int cpu)
+{
+	return (int)syscall(__NR_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+/* Open a perf event and link the program to it through a bpf_link, so the
+ * attachment dies with the fds. */
+static int attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int prog_fd,
+			     struct fth_attachment *att, char *err, size_t errlen, const char *what)
+{
+	int pfd = perf_event_open(attr, pid, cpu);
+	int lfd;
+
+	if (pfd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot open perf event for %s: %s", what, strerror(e));
+		return -e;
+	}
+	fth_attachment_add(att, pfd);
+	lfd = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, NULL);
+	if (lfd < 0) {
+		snprintf(err, errlen, "cannot attach program to %s: %s", what, strerror(-lfd));
+		return lfd;
+	}
+	fth_attachment_add(att, lfd);
+	return 0;
+}
+
+/* Online CPUs from /sys/devices/system/cpu/online ("0-3,5"). */
+static int online_cpus(int *cpus, int max)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
+	char line[1024];
+	int n = 0;
+
+	if (!f || !fgets(line, sizeof(line), f)) {
+		if (f)
+			fclose(f);
+		cpus[0] = 0;
+		return 1;
+	}
+	fclose(f);
+	for (char *p = line; *p && *p != '\n';) {
+		char *end;
+		long lo = strtol(p, &end, 10), hi = lo;
+		if (end == p)
+			break;
+		p = end;
+		if (*p == '-') {
+			hi = strtol(p + 1, &end, 10);
+			p = end;
+		}
+		for (long c = lo; c <= hi && n < max; c++)
+			cpus[n++] = (int)c;
+		if (*p == ',')
+			p++;
+	}
+	return n ? n : 1;
+}
+
+static struct fth_probe_inst *inst_new(struct fth_program *prog, const struct fth_provider *prov,
+				       struct fth_node *attach, const char *name)
+{
+	struct fth_probe_inst *inst = fth_arena_alloc(&prog->arena, sizeof(*inst));
+
+	inst->provider = prov;
+	inst->attach = attach;
+	inst->name = fth_arena_strdup(&prog->arena, name);
+	return inst;
+}
+
+static bool has_wildcard(const char *s)
+{
+	return strchr(s, '*') != NULL;
+}
+
+/* ------------------------------------------------------------ BEGIN / END */
+
+static int special_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			  struct fth_ptrvec *out)
+{
+	const char *word = attach->u.attach.parts[0];
+	const struct fth_provider *self = fth_provider_find(word);
+
+	fth_ptrvec_push(&prog->arena, out, inst_new(prog, self, attach, self->name));
+	return 0;
+}
+
+int fth_probe_run_special(int prog_fd)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	return bpf_prog_test_run_opts(prog_fd, &opts);
+}
+
+static int special_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+{
+	return 0;
+}
+
+/* ------------------------------------------------------------- tracepoint */
+
+static int tracepoint_add(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			  const char *category, const char *event, struct fth_ptrvec *out)
+{
+	struct fth_tp_format *fmt = fth_arena_alloc(&prog->arena, sizeof(*fmt));
+	int err = fth_tp_format_read(category, event, fmt);
+	struct fth_probe_inst *inst;
+
+	if (err)
+		return err;
+	inst = inst_new(prog, fth_provider_find("tracepoint"), attach,
+			fth_arena_printf(&prog->arena, "tracepoint:%s:%s", category, event));
+	inst->target = fth_arena_strdup(&prog->arena, category);
+	inst->func = fth_arena_strdup(&prog->arena, event);
+	inst->tp = fmt;
+	fth_ptrvec_push(&prog->arena, out, inst);
+	return 0;
+}
+
+static void tracepoint_not_found(struct fth_diag *diag, struct fth_node *attach, const char *category,
+				 const char *event, char **list, int n)
+{
+	char wanted[512];
+	const char *best = NULL;
+	char hint[600];
+
+	snprintf(wanted, sizeof(wanted), "%s:%s", category, event);
+	if (n > 0)
+		best = fth_closest_name(wanted, (const char *const *)list, n);
+	if (best)
+		snprintf(hint, sizeof(hint), "did you mean 'tracepoint:%s'? ('fathom -l' lists them)", best);
+	else
+		snprintf(hint, sizeof(hint), "'fathom -l \"tracepoint:%s:*\"' lists the tracepoints of a category",
+			 category);
+	fth_error_hint(diag, attach->range, hint, "tracepoint not found: %s", wanted);
+}
+
+static int tracepoint_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			     struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	char tferr[256];
+	char **list = NULL;
+	int n, matched = 0, err = 0;
+
+	if (attach->u.attach.nparts != 3) {
+		fth_error_hint(diag, attach->range, "write tracepoint:CATEGORY:EVENT",
+			       "tracepoint probe needs a category and an event name");
+		return -EINVAL;
+	}
+	if (!fth_tracefs_path(tferr, sizeof(tferr))) {
+		fth_error(diag, attach->range, "%s", tferr);
+		return -ENOENT;
+	}
+	if (!has_wildcard(parts[1]) && !has_wildcard(parts[2])) {
+		err = tracepoint_add(prog, diag, attach, parts[1], parts[2], out);
+		if (err == -ENOENT) {
+			n = fth_tracepoints_list(&list);
+			tracepoint_not_found(diag, attach, parts[1], parts[2], list, n);
+			fth_string_list_free(list, n);
+		} else if (err) {
+			fth_error(diag, attach->range, "cannot read tracepoint %s:%s: %s", parts[1], parts[2],
+				  strerror(-err));
+		}
+		return err;
+	}
+	n = fth_tracepoints_list(&list);
+	if (n < 0) {
+		fth_error(diag, attach->range, "cannot list tracepoints: %s", strerror(-n));
+		return n;
+	}
+	for (int i = 0; i < n && !err; i++) {
+		char *colon = strchr(list[i], ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		if (fth_glob_match(parts[1], list[i]) && fth_glob_match(parts[2], colon + 1)) {
+			/* Some listed events have no format we can use: skip them
+			 * quietly as bpftrace does, since a wildcard asked for
+			 * "whatever exists". */
+			if (tracepoint_add(prog, diag, attach, list[i], colon + 1, out) == 0)
+				matched++;
+		}
+		*colon = ':';
+	}
+	fth_string_list_free(list, n);
+	if (!matched) {
+		fth_error_hint(diag, attach->range, "'fathom -l \"tracepoint:*\"' lists every tracepoint",
+			       "no tracepoint matches %s:%s", parts[1], parts[2]);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int tracepoint_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att,
+			     char *err, size_t errlen)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_TRACEPOINT,
+		.size = sizeof(attr),
+		.config = inst->tp->id,
+		.sample_period = 1,
+		.wakeup_events = 1,
+	};
+
+	return attach_perf_event(&attr, -1, 0, prog_fd, att, err, errlen, inst->name);
+}
+
+static int tracepoint_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+{
+	char **list = NULL;
+	char tferr[256];
+	int n;
+
+	if (!fth_tracefs_path(tferr, sizeof(tferr))) {
+		fprintf(stderr, "fathom: %s\n", tferr);
+		return -ENOENT;
+	}
+	n = fth_tracepoints_list(&list);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		if (!fth_glob_match(pattern, list[i]))
+			continue;
+		fprintf(out, "tracepoint:%s\n", list[i]);
+		if (verbose) {
+			struct fth_tp_format fmt;
+			char *colon = strchr(list[i], ':');
+			*colon = '\0';
+			if (fth_tp_format_read(list[i], colon + 1, &fmt) == 0) {
+				for (int f = 0; f < fmt.nfields; f++) {
+					if (fmt.fields[f].common)
+						continue;
+					fprintf(out, "    %s %s\n", fmt.fields[f].type, fmt.fields[f].name);
+				}
+				fth_tp_format_free(&fmt);
+			}
+			*colon = ':';
+		}
+	}
+	fth_string_list_free(list, n);
+	return 0;
+}
+
+/* ------------------------------------------------- profile and interval */
+
+/* Parse "hz:99", "s:5", "ms:100", "us:100", or the one-field forms "99"
+ * (nanoseconds) and "1s" of current bpftrace, into a period or frequency. */
+static int parse_rate(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+		      uint64_t *period, uint64_t *freq, const char **canonical)
+{
+	const char *const *parts = attach->u.attach.parts;
+	int nparts = attach->u.attach.nparts;
+	const char *unit, *num;
+	char *end;
+	unsigned long long n;
+
+	if (nparts == 3) {
+		unit = parts[1];
+		num = parts[2];
+	} else if (nparts == 2) {
+		/* "1s", "100ms", "5000000" (ns) */
+		size_t i = 0;
+		num = parts[1];
+		while (isdigit((unsigned char)num[i]))
+			i++;
+		unit = num[i] ? num + i : "ns";
+	} else {
+		fth_error_hint(diag, attach->range, "write e.g. interval:s:1 or profile:hz:99",
+			       "%s probe needs a unit and a rate", parts[0]);
+		return -EINVAL;
+	}
+	errno = 0;
+	n = strtoull(num, &end, 10);
+	if (errno || end == num || (nparts == 3 && *end) || n == 0) {
+		fth_error_hint(diag, attach->range, "the rate is a positive integer, e.g. interval:s:1",
+			       "invalid rate '%s'", num);
+		return -EINVAL;
+	}
+	*period = *freq = 0;
+	if (!strcmp(unit, "hz"))
+		*freq = n;
+	else if (!strcmp(unit, "s"))
+		*period = n * 1000000000ULL;
+	else if (!strcmp(unit, "ms"))
+		*period = n * 1000000ULL;
+	else if (!strcmp(unit, "us"))
+		*period = n * 1000ULL;
+	else if (!strcmp(unit, "ns"))
+		*period = n;
+	else if (!strcmp(unit, "m"))
+		*period = n * 60000000000ULL;
+	else {
+		fth_error_hint(diag, attach->range, "units are hz, s, ms, us (and ns, m)",
+			       "unknown unit '%s'", unit);
+		return -EINVAL;
+	}
+	if (*period && *period < 1000) {
+		fth_error(diag, attach->range, "the period must be at least 1000 ns (1 us)");
+		return -EINVAL;
+	}
+	*canonical = nparts == 3 ? fth_arena_printf(&prog->arena, "%s:%s", unit, num)
+				 : fth_arena_strdup(&prog->arena, parts[1]);
+	return 0;
+}
+
+static int timer_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			struct fth_ptrvec *out)
+{
+	const struct fth_provider *self = fth_provider_find(attach->u.attach.parts[0]);
+	uint64_t period, freq;
+	const char *rate;
+	struct fth_probe_inst *inst;
+
+	if (parse_rate(prog, diag, attach, &period, &freq, &rate))
+		return -EINVAL;
+	inst = inst_new(prog, self, attach, fth_arena_printf(&prog->arena, "%s:%s", self->name, rate));
+	inst->period = period;
+	inst->freq = freq;
+	fth_ptrvec_push(&prog->arena, out, inst);
+	return 0;
+}
+
+static void cpu_clock_attr(const struct fth_probe_inst *inst, struct perf_event_attr *attr)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->type = PERF_TYPE_SOFTWARE;
+	attr->size = sizeof(*attr);
+	attr->config = PERF_COUNT_SW_CPU_CLOCK;
+	if (inst->freq) {
+		attr->freq = 1;
+		attr->sample_freq = inst->freq;
+	} else {
+		attr->sample_period = inst->period;
+	}
+}
+
+static int profile_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att,
+			  char *err, size_t errlen)
+{
+	struct perf_event_attr attr;
+	int cpus[1024];
+	int n = online_cpus(cpus, 1024);
+
+	cpu_clock_attr(inst, &attr);
+	for (int i = 0; i < n; i++) {
+		int rc = attach_perf_event(&attr, -1, cpus[i], prog_fd, att, err, errlen, inst->name);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int interval_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att,
+			   char *err, size_t errlen)
+{
+	struct perf_event_attr attr;
+	int cpu;
+
+	/* One CPU is enough for a timer: the first online one. */
+	online_cpus(&cpu, 1);
+	cpu_clock_attr(inst, &attr);
+	return attach_perf_event(&attr, -1, cpu, prog_fd, att, err, errlen, inst->name);
+}
+
+static int timer_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+{
+	static const char *const units[] = { "hz", "s", "ms", "us" };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "%s:", units[i]);
+		if (fth_glob_match(pattern, name))
+			fprintf(out, "%s:%s\n", self->name, name);
+	}
+	return 0;
+}
+
+/* --------------------------------------------------------------- software */
+
+struct sw_event {
+	const char *name;
+	const char *alias;
+	uint64_t config;
+	uint64_t default_period;
+};
+
+static const struct sw_event sw_events[] = {
+	{ "alignment-faults", NULL, PERF_COUNT_SW_ALIGNMENT_FAULTS, 1 },
+	{ "bpf-output", NULL, PERF_COUNT_SW_BPF_OUTPUT, 1 },
+	{ "context-switches", "cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000 },
+	{ "cpu-clock", "cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000 },
+	{ "cpu-migrations", NULL, PERF_COUNT_SW_CPU_MIGRATIONS, 1 },
+	{ "dummy", NULL, PERF_COUNT_SW_DUMMY, 1 },
+	{ "emulation-faults", NULL, PERF_COUNT_SW_EMULATION_FAULTS, 1 },
+	{ "major-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1 },
+	{ "minor-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MIN, 100 },
+	{ "page-faults", "faults", PERF_COUNT_SW_PAGE_FAULTS, 100 },
+	{ "task-clock", NULL, PERF_COUNT_SW_TASK_CLOCK, 1 },
+};
+#define N_SW_EVENTS (sizeof(sw_events) / sizeof(sw_events[0]))
+
+static const struct sw_event *sw_event_find(const char *name)
+{
+	for (size_t i = 0; i < N_SW_EVENTS; i++)
+		if (!strcmp(sw_events[i].name, name) || (sw_events[i].alias && !strcmp(sw_events[i].alias, name)))
+			return &sw_events[i];
+	return NULL;
+}
+
+static int software_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			   struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	int nparts = attach->u.attach.nparts;
+	const struct sw_event *ev;
+	struct fth_probe_inst *inst;
+	uint64_t count;
+
+	if (nparts < 2 || nparts > 3) {
+		fth_error_hint(diag, attach->range, "write software:EVENT[:COUNT], e.g. software:page-faults:100",
+			       "software probe needs an event name");
+		return -EINVAL;
+	}
+	ev = sw_event_find(parts[1]);
+	if (!ev) {
+		const char *names[N_SW_EVENTS];
+		const char *best;
+		char hint[128];
+		for (size_t i = 0; i < N_SW_EVENTS; i++)
+			names[i] = sw_events[i].name;
+		best = fth_closest_name(parts[1], names, (int)N_SW_EVENTS);
+		snprintf(hint, sizeof(hint), best ? "did you mean '%s'?" : "'fathom -l \"software:*\"' lists them",
+			 best);
+		fth_error_hint(diag, attach->range, hint, "unknown software event '%s'", parts[1]);
+		return -EINVAL;
+	}
+	count = nparts == 3 ? strtoull(parts[2], NULL, 10) : ev->default_period;
+	if (!count) {
+		fth_error(diag, attach->range, "invalid count '%s'", parts[2]);
+		return -EINVAL;
+	}
+	inst = inst_new(prog, fth_provider_find("software"), attach,
+			nparts == 3 ? fth_arena_printf(&prog->arena, "software:%s:%s", parts[1], parts[2])
+				    : fth_arena_printf(&prog->arena, "software:%s", parts[1]));
+	inst->func = ev->name;
+	inst->period = count;
+	fth_ptrvec_push(&prog->arena, out, inst);
+	return 0;
+}
+
+static int software_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att,
+			   char *err, size_t errlen)
+{
+	const struct sw_event *ev = sw_event_find(inst->func);
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = ev->config,
+		.sample_period = inst->period,
+	};
+	int cpus[1024];
+	int n = online_cpus(cpus, 1024);
+
+	for (int i = 0; i < n; i++) {
+		int rc = attach_perf_event(&attr, -1, cpus[i], prog_fd, att, err, errlen, inst->name);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int software_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+{
+	for (size_t i = 0; i < N_SW_EVENTS; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "%s:", sw_events[i].name);
+		if (fth_glob_match(pattern, name))
+			fprintf(out, "software:%s\n", name);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ table */
+
+static const char *const begin_aliases[] = { NULL };
+static const char *const tracepoint_aliases[] = { "t", NULL };
+static const char *const profile_aliases[] = { "p", NULL };
+static const char *const interval_aliases[] = { "i", NULL };
+static const char *const software_aliases[] = { "s", NULL };
+
+static const struct fth_provider provider_begin = {
+	.name = "BEGIN", .aliases = begin_aliases, .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+	.expand = special_expand, .list = special_list,
+};
+static const struct fth_provider provider_end = {
+	.name = "END", .aliases = begin_aliases, .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+	.expand = special_expand, .list = special_list,
+};
+static const struct fth_provider provider_tracepoint = {
+	.name = "tracepoint", .aliases = tracepoint_aliases, .prog_type = BPF_PROG_TYPE_TRACEPOINT,
+	.expand = tracepoint_expand, .attach = tracepoint_attach, .list = tracepoint_list,
+};
+static const struct fth_provider provider_profile = {
+	.name = "profile", .aliases = profile_aliases, .prog_type = BPF_PROG_TYPE_PERF_EVENT,
+	.expand = timer_expand, .attach = profile_attach, .list = timer_list,
+};
+static const struct fth_provider provider_interval = {
+	.name = "interval", .aliases = interval_aliases, .prog_type = BPF_PROG_TYPE_PERF_EVENT,
+	.expand = timer_expand, .attach = interval_attach, .list = timer_list,
+};
+static const struct fth_provider provider_software = {
+	.name = "software", .aliases = software_aliases, .prog_type = BPF_PROG_TYPE_PERF_EVENT,
+	.expand = software_expand, .attach = software_attach, .list = software_list,
+};
+
+static const struct fth_provider *const all_providers[] = {
+	&provider_begin, &provider_end, &provider_tracepoint, &provider_profile,
+	&provider_interval, &provider_software,
+};
+#define N_PROVIDERS ((int)(sizeof(all_providers) / sizeof(all_providers[0])))
+
+const struct fth_provider *const *fth_providers(int *count)
+{
+	*count = N_PROVIDERS;
+	return all_providers;
+}
+
+const struct fth_provider *fth_provider_find(const char *name)
+{
+	for (int i = 0; i < N_PROVIDERS; i++) {
+		const struct fth_provider *p = all_providers[i];
+		if (!strcasecmp(p->name, name))
+			return p;
+		for (const char *const *a = p->aliases; *a; a++)
+			if (!strcmp(*a, name))
+				return p;
+	}
+	return NULL;
+}
+
+int fth_probes_list(const char *pattern, bool verbose, FILE *out)
+{
+	char provider_pat[64] = "*";
+	const char *rest = "*";
+	const char *colon = pattern ? strchr(pattern, ':') : NULL;
+
+	if (pattern && colon) {
+		snprintf(provider_pat, sizeof(provider_pat), "%.*s", (int)(colon - pattern), pattern);
+		rest = colon + 1;
+	} else if (pattern && *pattern) {
+		/* A bare word searches every provider: 'fathom -l "*sleep*"'. */
+		rest = pattern;
+	}
+	for (int i = 0; i < N_PROVIDERS; i++) {
+		const struct fth_provider *p = all_providers[i];
+		bool match = fth_glob_match(provider_pat, p->name);
+		for (const char *const *a = p->aliases; !match && *a; a++)
+			match = !strcmp(provider_pat, *a);
+		if (!match || !p->list)
+			continue;
+		/* "tracepoint:*foo*" (one field) means any category. */
+		if (p == &provider_tracepoint && !strchr(rest, ':')) {
+			char buf[512];
+			snprintf(buf, sizeof(buf), "*:%s", rest);
+			p->list(p, buf, verbose, out);
+		} else {
+			p->list(p, rest, verbose, out);
+		}
+	}
+	return 0;
+}

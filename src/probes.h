@@ -1,0 +1,53 @@
+/* probes.h - probe providers behind one small interface (as in ply).
+ *
+ * A provider knows one kind of attach point: how to parse and canonicalise
+ * it, expand its wildcards into concrete instances, which BPF program type
+ * runs there, how to list what exists, and how to attach a loaded program.
+ * Adding a probe type is adding one fth_provider to the table in probes.c. */
+#ifndef FATHOM_PROBES_H
+#define FATHOM_PROBES_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "program.h"
+
+/* Kernel objects keeping one attached program alive. Closing the fds detaches:
+ * the kernel also closes them when fathom is killed, so nothing can outlive
+ * the process. */
+struct fth_attachment {
+	int *fds;
+	int nfds;
+	int cap;
+};
+
+void fth_attachment_add(struct fth_attachment *a, int fd);
+void fth_attachment_close(struct fth_attachment *a);
+
+struct fth_provider {
+	const char *name;         /* canonical, "tracepoint" */
+	const char *const *aliases; /* NULL-terminated: "t" */
+	enum bpf_prog_type prog_type;
+	/* Expand one attach point into instances (pushed to `out`). Reports its
+	 * own errors at the attach point's range; returns 0 or negative errno. */
+	int (*expand)(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+		      struct fth_ptrvec *out);
+	/* Attach a loaded program; fds go into `att`. On error returns negative
+	 * errno and writes one sentence into err. */
+	int (*attach)(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att,
+		      char *err, size_t errlen);
+	/* Print every probe matching pattern (the part after "provider:"). */
+	int (*list)(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out);
+};
+
+/* Provider by name or alias (case-insensitive, as current bpftrace), or NULL. */
+const struct fth_provider *fth_provider_find(const char *name);
+/* Every provider, for listing and suggestions. */
+const struct fth_provider *const *fth_providers(int *count);
+/* `fathom -l PATTERN`: 0 or negative errno. */
+int fth_probes_list(const char *pattern, bool verbose, FILE *out);
+/* Run a BEGIN/END program once (BPF_PROG_TEST_RUN). */
+int fth_probe_run_special(int prog_fd);
+
+#endif

@@ -1,0 +1,122 @@
+/* program.h - a compiled fathom program: what semantic analysis decides and
+ * code generation fills in, handed as one unit to the loader and runtime.
+ *
+ *   maps     every @map (and fathom's internal maps), with key/value layouts
+ *   actions  every asynchronous operation (printf, print, clear, exit, ...);
+ *            a ring-buffer record starts with the action's index and the
+ *            runtime looks the rest up here
+ *   progs    one BPF program per expanded attach point, with its instructions */
+#ifndef FATHOM_PROGRAM_H
+#define FATHOM_PROGRAM_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "bpfinsn.h"
+#include "diag.h"
+#include "format.h"
+#include "types.h"
+
+struct fth_provider;
+struct fth_tp_format;
+
+struct fth_map {
+	const char *name;            /* "@name", "@", or "fth_events" for internal maps */
+	int index;
+	struct fth_type *key_type;   /* user-visible key; NULL for a scalar map */
+	struct fth_type *value_type; /* FTH_T_AGG for aggregations */
+	uint32_t key_size;           /* BPF key: user key (or 8 zero bytes) [+ u64 bucket] */
+	uint32_t value_size;
+	enum bpf_map_type bpf_type;
+	uint32_t max_entries;
+	bool internal;               /* not printed at exit */
+	bool used_as_agg;
+	struct fth_range first_use;
+	int fd;                      /* set by the loader, -1 before */
+};
+
+enum fth_action_kind {
+	FTH_ACT_PRINTF,
+	FTH_ACT_PRINT_MAP,   /* print(@m [, top [, div]]) */
+	FTH_ACT_PRINT_VALUE, /* print(expr) */
+	FTH_ACT_CLEAR,
+	FTH_ACT_ZERO,
+	FTH_ACT_EXIT,
+	FTH_ACT_TIME,        /* time([fmt]) */
+};
+
+struct fth_action {
+	enum fth_action_kind kind;
+	struct fth_printf_format format; /* FTH_ACT_PRINTF */
+	struct fth_type *args;           /* tuple laid out after the 8-byte action id */
+	int map;                         /* map index for map actions */
+	int top, div;
+	const char *text;                /* time() format */
+	struct fth_range range;
+};
+
+/* One attach point after wildcard expansion. */
+struct fth_probe_inst {
+	const struct fth_provider *provider;
+	const char *name;         /* canonical full name, the `probe` builtin */
+	const char *target;       /* tracepoint category, ... */
+	const char *func;         /* tracepoint event name, ... */
+	uint64_t period;          /* profile/interval/software: sample period */
+	uint64_t freq;            /* profile/interval hz: sample frequency */
+	struct fth_tp_format *tp; /* tracepoint record layout */
+	struct fth_node *attach;  /* FTH_ATTACH_POINT it came from */
+};
+
+/* A scratch variable $x of one program. */
+struct fth_var {
+	const char *name;         /* "$x" */
+	struct fth_type *type;
+	int stack_off;            /* frame offset (negative), set by codegen */
+};
+
+struct fth_prog {
+	struct fth_node *probe;   /* FTH_PROBE */
+	struct fth_ptrvec vars;   /* struct fth_var *, filled by sema */
+	struct fth_probe_inst *inst;
+	enum bpf_prog_type prog_type;
+	char bpf_name[16];        /* "fth_<n>_<hint>", BPF_OBJ_NAME_LEN */
+	struct fth_insn_buf code;
+	int fd;                   /* set by the loader */
+	int probe_index;          /* index into fth_program.probe_names */
+};
+
+struct fth_config {
+	uint32_t max_strlen;      /* str() capacity, default 64 */
+	uint32_t max_map_keys;    /* default 4096 */
+	uint32_t ringbuf_size;    /* bytes, power of two */
+	int64_t start_boot_ns;    /* CLOCK_BOOTTIME at start, for `elapsed` */
+	int ncpus;                /* possible CPUs, the `ncpus` builtin */
+	bool unsafe;
+};
+
+struct fth_program {
+	struct fth_arena arena;
+	const struct fth_source *src;
+	struct fth_node *ast;
+	struct fth_config config;
+	struct fth_ptrvec maps;      /* struct fth_map * */
+	struct fth_ptrvec actions;   /* struct fth_action * */
+	struct fth_ptrvec progs;     /* struct fth_prog * (BEGIN/END included) */
+	struct fth_ptrvec positional; /* const char * positional parameters $1.. */
+	int events_map;              /* ring buffer */
+	int lost_map;                /* per-CPU lost-event counter */
+	int stack_map;               /* kstack storage, -1 if unused */
+};
+
+void fth_program_init(struct fth_program *prog, const struct fth_source *src);
+void fth_program_free(struct fth_program *prog);
+struct fth_map *fth_program_map(const struct fth_program *prog, int index);
+struct fth_map *fth_program_find_map(const struct fth_program *prog, const char *name);
+struct fth_action *fth_program_action(const struct fth_program *prog, int index);
+struct fth_prog *fth_program_prog(const struct fth_program *prog, int index);
+bool fth_prog_is_special(const struct fth_prog *p, const char *which); /* "BEGIN" / "END" */
+
+#endif

@@ -1,0 +1,1162 @@
+/* sema.c - semantic analysis, see sema.h.
+ *
+ * Map types are fixed by the first assignment anywhere in the script, but a
+ * probe may read a map that a later probe writes (`/@start[tid]/` above the
+ * probe that sets @start). So every program is checked twice: a lenient pass
+ * that only learns map types, then a strict pass that reports errors. */
+#include "sema.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lexer.h"
+#include "probes.h"
+#include "tracefs.h"
+
+struct sema {
+	struct fth_program *prog;
+	struct fth_diag *diag;
+	struct fth_prog *cur;
+	bool strict;     /* report errors (second pass) */
+	int loop_depth;
+};
+
+#define ERR(s, node, ...)                                                  \
+	do {                                                               \
+		if ((s)->strict)                                           \
+			fth_error((s)->diag, (node)->range, __VA_ARGS__);  \
+	} while (0)
+#define ERR_HINT(s, node, hint, ...)                                       \
+	do {                                                               \
+		if ((s)->strict)                                           \
+			fth_error_hint((s)->diag, (node)->range, hint, __VA_ARGS__); \
+	} while (0)
+
+static struct fth_type *check_expr(struct sema *s, struct fth_node *e);
+static void check_stmt(struct sema *s, struct fth_node *st);
+
+static struct fth_arena *A(struct sema *s)
+{
+	return &s->prog->arena;
+}
+
+static struct fth_type *int64_t_(void)
+{
+	return fth_type_int(8, true);
+}
+
+static struct fth_type *uint64_t_(void)
+{
+	return fth_type_int(8, false);
+}
+
+/* ---------------------------------------------------------------- values */
+
+/* Values stored in maps, tuples and events: integers are widened to 64 bits
+ * (bpftrace prints them the same way) so one layout serves every width. */
+static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
+{
+	if (!t)
+		return NULL;
+	if (t->kind == FTH_T_INT)
+		return fth_type_int(8, t->is_signed);
+	if (t->kind == FTH_T_POINTER)
+		return uint64_t_();
+	if (t->kind == FTH_T_TUPLE) {
+		struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(t->nfields + 1));
+		for (int i = 0; i < t->nfields; i++)
+			elems[i] = storage_type(s, t->fields[i].type);
+		return fth_type_tuple(A(s), elems, t->nfields);
+	}
+	return t;
+}
+
+static bool is_int(const struct fth_type *t)
+{
+	return t && (t->kind == FTH_T_INT || t->kind == FTH_T_BOOL || t->kind == FTH_T_POINTER);
+}
+
+/* ------------------------------------------------------------------ maps */
+
+static struct fth_map *map_get(struct sema *s, struct fth_node *m)
+{
+	return fth_program_find_map(s->prog, m->u.map.name);
+}
+
+static struct fth_map *map_create(struct sema *s, struct fth_node *m)
+{
+	struct fth_map *map = fth_arena_alloc(A(s), sizeof(*map));
+
+	map->name = m->u.map.name;
+	map->index = s->prog->maps.len;
+	map->first_use = m->range;
+	map->fd = -1;
+	map->max_entries = s->prog->config.max_map_keys;
+	fth_ptrvec_push(A(s), &s->prog->maps, map);
+	return map;
+}
+
+/* Type of the key expression list of @m[k1, k2]: a single key or a tuple. */
+static struct fth_type *key_type_of(struct sema *s, struct fth_node *m)
+{
+	struct fth_node_list *keys = &m->u.map.keys;
+	struct fth_type **elems;
+
+	if (keys->len == 0)
+		return NULL;
+	if (keys->len == 1)
+		return storage_type(s, check_expr(s, keys->items[0]));
+	elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)keys->len);
+	for (int i = 0; i < keys->len; i++) {
+		elems[i] = storage_type(s, check_expr(s, keys->items[i]));
+		if (!elems[i])
+			return NULL;
+	}
+	return fth_type_tuple(A(s), elems, keys->len);
+}
+
+static bool valid_key_type(const struct fth_type *t)
+{
+	switch (t->kind) {
+	case FTH_T_INT:
+	case FTH_T_BOOL:
+	case FTH_T_STRING:
+	case FTH_T_PROBE:
+	case FTH_T_KSTACK:
+	case FTH_T_USTACK:
+	case FTH_T_KSYM:
+	case FTH_T_USERNAME:
+		return true;
+	case FTH_T_TUPLE:
+		for (int i = 0; i < t->nfields; i++)
+			if (!valid_key_type(t->fields[i].type))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Check the keys of a map reference and fix the map's key type on first use. */
+static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool creating)
+{
+	struct fth_map *map = map_get(s, m);
+	struct fth_type *kt = key_type_of(s, m);
+
+	if (!map) {
+		if (!creating)
+			return NULL;
+		map = map_create(s, m);
+		map->key_type = kt;
+		map->key_size = kt ? (kt->size + 7) / 8 * 8 : 8;
+	}
+	if (m->u.map.keys.len && !kt)
+		return map;
+	if (kt && !valid_key_type(kt)) {
+		ERR(s, m, "%s cannot be used as a map key", fth_type_describe(A(s), kt));
+		return map;
+	}
+	if (!map->key_type && map->value_type == NULL && kt) {
+		map->key_type = kt;
+		map->key_size = (kt->size + 7) / 8 * 8;
+	}
+	if ((map->key_type == NULL) != (kt == NULL)) {
+		ERR_HINT(s, m, map->key_type ? "use the same number of keys everywhere" : NULL,
+			 map->key_type ? "%s is used with keys elsewhere but without keys here"
+				       : "%s is used without keys elsewhere but with keys here",
+			 map->name);
+	} else if (kt && !fth_type_equal(map->key_type, kt)) {
+		/* Strings of different capacities and ints of the same
+		 * signedness are compatible keys: they are padded to the map's
+		 * layout. */
+		bool compatible = map->key_type->kind == kt->kind &&
+				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT);
+		if (kt->kind == FTH_T_STRING && kt->size > map->key_type->size)
+			compatible = false;
+		if (!compatible)
+			ERR(s, m, "%s key has type %s here but %s elsewhere", map->name,
+			    fth_type_describe(A(s), kt), fth_type_describe(A(s), map->key_type));
+	}
+	return map;
+}
+
+static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *where, struct fth_type *vt)
+{
+	if (!vt)
+		return;
+	if (!map->value_type) {
+		map->value_type = vt;
+		if (vt->kind == FTH_T_AGG) {
+			map->used_as_agg = true;
+			map->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
+			map->value_size = fth_agg_value_size(vt->agg);
+			if (vt->agg == FTH_AGG_HIST || vt->agg == FTH_AGG_LHIST)
+				map->key_size = (map->key_type ? (map->key_type->size + 7) / 8 * 8 : 0) + 8;
+		} else {
+			map->bpf_type = BPF_MAP_TYPE_HASH;
+			map->value_size = (vt->size + 7) / 8 * 8;
+		}
+		return;
+	}
+	if (map->value_type->kind == FTH_T_AGG || vt->kind == FTH_T_AGG) {
+		if (map->value_type->kind != vt->kind || map->value_type->agg != vt->agg)
+			ERR(s, where, "%s is a %s map elsewhere; it cannot also hold %s", map->name,
+			    fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
+		return;
+	}
+	if (map->value_type->kind != vt->kind ||
+	    (vt->kind == FTH_T_STRING && vt->size > map->value_type->size) ||
+	    (vt->kind == FTH_T_TUPLE && !fth_type_equal(vt, map->value_type)))
+		ERR(s, where, "%s holds %s elsewhere; it cannot be assigned %s", map->name,
+		    fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
+}
+
+/* ------------------------------------------------------------- variables */
+
+struct fth_var *fth_sema_find_var(const struct fth_prog *p, const char *name)
+{
+	for (int i = 0; i < p->vars.len; i++) {
+		struct fth_var *v = p->vars.items[i];
+		if (!strcmp(v->name, name))
+			return v;
+	}
+	return NULL;
+}
+
+static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct fth_type *t)
+{
+	struct fth_var *v = fth_sema_find_var(s->cur, var->u.ident.name);
+
+	if (!t)
+		return v;
+	t = t->kind == FTH_T_INT ? fth_type_int(8, t->is_signed) : t;
+	if (!v) {
+		v = fth_arena_alloc(A(s), sizeof(*v));
+		v->name = var->u.ident.name;
+		v->type = t;
+		fth_ptrvec_push(A(s), &s->cur->vars, v);
+	} else if (v->type->kind != t->kind || (t->kind == FTH_T_STRING && t->size > v->type->size) ||
+		   (t->kind == FTH_T_TUPLE && !fth_type_equal(t, v->type))) {
+		ERR(s, var, "%s has type %s; it cannot be assigned %s", v->name,
+		    fth_type_describe(A(s), v->type), fth_type_describe(A(s), t));
+	}
+	var->type = v->type;
+	return v;
+}
+
+/* -------------------------------------------------------------- builtins */
+
+const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const char *name)
+{
+	const struct fth_tp_format *tp = p->inst ? p->inst->tp : NULL;
+
+	if (!tp)
+		return NULL;
+	for (int i = 0; i < tp->nfields; i++)
+		if (!tp->fields[i].common && !strcmp(tp->fields[i].name, name))
+			return &tp->fields[i];
+	return NULL;
+}
+
+static const char *const builtin_names[] = {
+	"pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
+	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
+};
+
+static bool is_type_word(const char *name)
+{
+	static const char *const words[] = { "int8", "int16", "int32", "int64", "uint8", "uint16",
+					     "uint32", "uint64", "bool", "string" };
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(words[i], name))
+			return true;
+	return false;
+}
+
+static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
+{
+	const char *n = e->u.ident.name;
+
+	if (!strcmp(n, "pid") || !strcmp(n, "tid") || !strcmp(n, "cpu") || !strcmp(n, "numaid") ||
+	    !strcmp(n, "rand"))
+		return fth_type_int(4, false);
+	if (!strcmp(n, "uid") || !strcmp(n, "gid") || !strcmp(n, "nsecs") || !strcmp(n, "elapsed") ||
+	    !strcmp(n, "cgroup") || !strcmp(n, "curtask") || !strcmp(n, "jiffies") || !strcmp(n, "ncpus"))
+		return uint64_t_();
+	if (!strcmp(n, "comm"))
+		return fth_type_string(A(s), 16);
+	if (!strcmp(n, "probe"))
+		return fth_type_new(A(s), FTH_T_PROBE, 8);
+	if (!strcmp(n, "username"))
+		return fth_type_new(A(s), FTH_T_USERNAME, 8);
+	if (!strcmp(n, "args")) {
+		if (!s->cur->inst->tp)
+			ERR_HINT(s, e, "args exists in tracepoint probes",
+				 "'args' is not available in %s probes", s->cur->inst->provider->name);
+		else
+			ERR_HINT(s, e, "write args->FIELD (fathom -lv lists the fields)",
+				 "'args' must be followed by a field name");
+		return NULL;
+	}
+	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9') {
+		ERR_HINT(s, e, "tracepoints name their arguments: use args->NAME ('fathom -lv' lists them)",
+			 "'%s' is not available in %s probes", n, s->cur->inst->provider->name);
+		return NULL;
+	}
+	if (!strcmp(n, "retval")) {
+		ERR_HINT(s, e, s->cur->inst->tp ? "try args->ret in a sys_exit tracepoint" : NULL,
+			 "'retval' is not available in %s probes", s->cur->inst->provider->name);
+		return NULL;
+	}
+	{
+		const char *best = fth_closest_name(n, builtin_names,
+						    (int)(sizeof(builtin_names) / sizeof(builtin_names[0])));
+		char hint[96];
+		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
+		ERR_HINT(s, e, best ? hint : NULL, "unknown identifier '%s'", n);
+	}
+	return NULL;
+}
+
+/* Type of a tracepoint field as the script sees it. */
+static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field *f)
+{
+	const char *t = f->type;
+
+	if (f->data_loc)
+		return fth_type_string(A(s), s->prog->config.max_strlen);
+	if (f->array_len > 0) {
+		if (strstr(t, "char"))
+			return fth_type_string(A(s), (uint32_t)f->array_len);
+		uint32_t esize = f->size / (uint32_t)f->array_len;
+		return fth_type_array(A(s), fth_type_int((int)esize, f->is_signed), (uint32_t)f->array_len);
+	}
+	if (strchr(t, '*')) {
+		struct fth_type *p = fth_type_pointer(A(s), fth_type_int(1, true));
+		/* Syscall tracepoints carry user-space pointers. */
+		p->user_space = s->cur->inst->target && !strcmp(s->cur->inst->target, "syscalls");
+		p->name = t;
+		return p;
+	}
+	if (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8)
+		return fth_type_int((int)f->size, f->is_signed);
+	return NULL;
+}
+
+static struct fth_type *check_field(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *base = e->u.field.base;
+	const struct fth_tp_field *f;
+
+	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args")) {
+		struct fth_type *bt = check_expr(s, base);
+		if (bt)
+			ERR(s, e, "%s has no field '%s'", fth_type_describe(A(s), bt), e->u.field.name);
+		return NULL;
+	}
+	if (!s->cur->inst->tp) {
+		ERR_HINT(s, base, "args exists in tracepoint probes", "'args' is not available in %s probes",
+			 s->cur->inst->provider->name);
+		return NULL;
+	}
+	f = fth_sema_tp_field(s->cur, e->u.field.name);
+	if (!f) {
+		const struct fth_tp_format *tp = s->cur->inst->tp;
+		const char **names = fth_arena_alloc(A(s), sizeof(char *) * (size_t)(tp->nfields + 1));
+		int n = 0;
+		char *hint;
+		const char *best;
+		for (int i = 0; i < tp->nfields; i++)
+			if (!tp->fields[i].common)
+				names[n++] = tp->fields[i].name;
+		best = fth_closest_name(e->u.field.name, names, n);
+		if (best) {
+			hint = fth_arena_printf(A(s), "did you mean '%s'?", best);
+		} else {
+			hint = "its fields are:";
+			for (int i = 0; i < n; i++)
+				hint = fth_arena_printf(A(s), "%s %s", hint, names[i]);
+		}
+		ERR_HINT(s, e, hint, "%s has no field '%s'", s->cur->inst->name, e->u.field.name);
+		return NULL;
+	}
+	return tp_field_type(s, f);
+}
+
+/* ---------------------------------------------------------------- calls */
+
+static bool literal_int(struct fth_node *e, int64_t *out)
+{
+	if (e->kind == FTH_INT) {
+		*out = (int64_t)e->u.integer;
+		return true;
+	}
+	if (e->kind == FTH_UNARY && e->u.unary.op == TOK_MINUS && e->u.unary.operand->kind == FTH_INT) {
+		*out = -(int64_t)e->u.unary.operand->u.integer;
+		return true;
+	}
+	return false;
+}
+
+static bool want_args(struct sema *s, struct fth_node *call, int min, int max)
+{
+	int n = call->u.call.args.len;
+
+	if (n >= min && n <= max)
+		return true;
+	if (min == max)
+		ERR(s, call, "%s() takes %d argument%s, %d given", call->u.call.name, min, min == 1 ? "" : "s", n);
+	else
+		ERR(s, call, "%s() takes %d to %d arguments, %d given", call->u.call.name, min, max, n);
+	return false;
+}
+
+static bool is_agg_func(const char *n)
+{
+	return !strcmp(n, "count") || !strcmp(n, "sum") || !strcmp(n, "min") || !strcmp(n, "max") ||
+	       !strcmp(n, "avg") || !strcmp(n, "stats") || !strcmp(n, "hist") || !strcmp(n, "lhist");
+}
+
+/* count(), hist(x), ... : only valid as the value of a map assignment. */
+static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
+{
+	const char *n = call->u.call.name;
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_type *t;
+
+	if (!strcmp(n, "count")) {
+		want_args(s, call, 0, 0);
+		return fth_type_agg(A(s), FTH_AGG_COUNT);
+	}
+	if (!strcmp(n, "lhist")) {
+		int64_t mn, mx, step;
+		if (!want_args(s, call, 4, 4))
+			return NULL;
+		if (!is_int(check_expr(s, args->items[0])))
+			ERR(s, args->items[0], "lhist() value must be an integer");
+		if (!literal_int(args->items[1], &mn) || !literal_int(args->items[2], &mx) ||
+		    !literal_int(args->items[3], &step)) {
+			ERR_HINT(s, call, "write e.g. lhist($x, 0, 100, 10)",
+				 "lhist() min, max and step must be integer literals");
+			return NULL;
+		}
+		if (step <= 0 || mx <= mn || (mx - mn) / step > 1000) {
+			ERR(s, call, "lhist() needs min < max, step > 0 and at most 1000 buckets");
+			return NULL;
+		}
+		t = fth_type_agg(A(s), FTH_AGG_LHIST);
+		t->lhist_min = mn;
+		t->lhist_max = mx;
+		t->lhist_step = step;
+		return t;
+	}
+	if (!strcmp(n, "hist")) {
+		int64_t bits = 0;
+		if (!want_args(s, call, 1, 2))
+			return NULL;
+		if (args->len == 2 && (!literal_int(args->items[1], &bits) || bits < 0 || bits > 5)) {
+			ERR(s, args->items[1], "hist() precision must be an integer literal from 0 to 5");
+			return NULL;
+		}
+		if (!is_int(check_expr(s, args->items[0])))
+			ERR(s, args->items[0], "hist() value must be an integer");
+		t = fth_type_agg(A(s), FTH_AGG_HIST);
+		t->hist_bits = (int)bits;
+		return t;
+	}
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	if (!is_int(check_expr(s, args->items[0])))
+		ERR(s, args->items[0], "%s() value must be an integer", n);
+	if (!strcmp(n, "sum"))
+		return fth_type_agg(A(s), FTH_AGG_SUM);
+	if (!strcmp(n, "min"))
+		return fth_type_agg(A(s), FTH_AGG_MIN);
+	if (!strcmp(n, "max"))
+		return fth_type_agg(A(s), FTH_AGG_MAX);
+	if (!strcmp(n, "avg"))
+		return fth_type_agg(A(s), FTH_AGG_AVG);
+	return fth_type_agg(A(s), FTH_AGG_STATS);
+}
+
+static struct fth_map *expect_map_arg(struct sema *s, struct fth_node *call, struct fth_node *arg,
+				      bool allow_keys)
+{
+	struct fth_map *map;
+
+	if (arg->kind != FTH_MAP) {
+		ERR(s, arg, "%s() expects a map such as @name", call->u.call.name);
+		return NULL;
+	}
+	if (arg->u.map.keys.len && !allow_keys) {
+		ERR_HINT(s, arg, "pass the whole map, e.g. clear(@name)", "%s() takes a map, not a map element",
+			 call->u.call.name);
+		return NULL;
+	}
+	map = map_use_keys(s, arg, false);
+	if (!map && s->strict)
+		ERR(s, arg, "undefined map %s", arg->u.map.name);
+	return map;
+}
+
+static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_printf_format fmt;
+	char err[128];
+	uint32_t off = 0;
+
+	if (args->len < 1 || args->items[0]->kind != FTH_STRING) {
+		ERR_HINT(s, call, "write printf(\"format\", args...)",
+			 "printf() needs a string literal as its first argument");
+		return fth_type_none();
+	}
+	for (int i = 1; i < args->len; i++) {
+		struct fth_type *t = check_expr(s, args->items[i]);
+		if (t && t->kind == FTH_T_AGG)
+			ERR(s, args->items[i], "aggregations cannot be printed with printf(); use print(@map)");
+	}
+	if (fth_printf_parse(args->items[0]->u.string.data, &fmt, err, sizeof(err), &off) < 0) {
+		ERR(s, args->items[0], "%s", err);
+		return fth_type_none();
+	}
+	if (fmt.nargs != args->len - 1)
+		ERR_HINT(s, call, "each % conversion takes one argument; write %% for a literal percent sign",
+			 "printf: %s arguments for format string (%d supplied, %d expected)",
+			 fmt.nargs > args->len - 1 ? "Not enough" : "Too many", args->len - 1, fmt.nargs);
+	fth_printf_format_free(&fmt);
+	return fth_type_none();
+}
+
+static struct fth_type *check_call(struct sema *s, struct fth_node *call)
+{
+	const char *n = call->u.call.name;
+	struct fth_node_list *args = &call->u.call.args;
+
+	if (is_agg_func(n)) {
+		ERR_HINT(s, call, "write @name = count() (or with keys: @name[key] = ...)",
+			 "%s() must be assigned to a map", n);
+		check_agg_call(s, call);
+		return NULL;
+	}
+	if (!strcmp(n, "printf"))
+		return check_printf(s, call);
+	if (!strcmp(n, "str")) {
+		struct fth_type *t;
+		int64_t len = s->prog->config.max_strlen;
+		if (!want_args(s, call, 1, 2))
+			return NULL;
+		if (args->len == 2 && (!literal_int(args->items[1], &len) || len <= 0)) {
+			/* A run-time length still reads at most max_strlen bytes. */
+			check_expr(s, args->items[1]);
+			len = s->prog->config.max_strlen;
+		}
+		if (len > s->prog->config.max_strlen)
+			len = s->prog->config.max_strlen;
+		if (args->items[0]->kind == FTH_POSITIONAL)
+			return fth_type_string(A(s), (uint32_t)len);
+		t = check_expr(s, args->items[0]);
+		if (t && t->kind == FTH_T_STRING)
+			return t;
+		if (t && !is_int(t))
+			ERR(s, args->items[0], "str() expects a pointer or an integer address, not %s",
+			    fth_type_describe(A(s), t));
+		return fth_type_string(A(s), (uint32_t)len);
+	}
+	if (!strcmp(n, "exit")) {
+		want_args(s, call, 0, 1);
+		return fth_type_none();
+	}
+	if (!strcmp(n, "delete")) {
+		struct fth_map *map;
+		if (!want_args(s, call, 1, 2))
+			return NULL;
+		if (args->len == 2) {
+			/* delete(@m, key): the current form. */
+			if (args->items[0]->kind != FTH_MAP || args->items[0]->u.map.keys.len) {
+				ERR(s, args->items[0], "delete() expects a map such as @name");
+				return NULL;
+			}
+			map = map_get(s, args->items[0]);
+			if (map && map->key_type) {
+				struct fth_type *kt = storage_type(s, check_expr(s, args->items[1]));
+				if (kt && !fth_type_equal(kt, map->key_type) && kt->kind != map->key_type->kind)
+					ERR(s, args->items[1], "key has type %s but %s has keys of type %s",
+					    fth_type_describe(A(s), kt), map->name,
+					    fth_type_describe(A(s), map->key_type));
+			}
+			if (!map && s->strict)
+				ERR(s, args->items[0], "undefined map %s", args->items[0]->u.map.name);
+			return fth_type_bool();
+		}
+		map = expect_map_arg(s, call, args->items[0], true);
+		return fth_type_bool();
+	}
+	if (!strcmp(n, "clear") || !strcmp(n, "zero")) {
+		if (want_args(s, call, 1, 1))
+			expect_map_arg(s, call, args->items[0], false);
+		return fth_type_none();
+	}
+	if (!strcmp(n, "print")) {
+		if (!want_args(s, call, 1, 3))
+			return NULL;
+		if (args->items[0]->kind == FTH_MAP && args->items[0]->u.map.keys.len == 0) {
+			int64_t v;
+			expect_map_arg(s, call, args->items[0], false);
+			for (int i = 1; i < args->len; i++)
+				if (!literal_int(args->items[i], &v) || v < 0)
+					ERR(s, args->items[i], "print() top and div must be non-negative integer literals");
+		} else {
+			struct fth_type *t = check_expr(s, args->items[0]);
+			if (args->len > 1)
+				ERR(s, call, "print() of a value takes one argument");
+			if (t && t->kind == FTH_T_AGG)
+				ERR(s, args->items[0], "print() of a single aggregated element is not supported; print the map");
+		}
+		return fth_type_none();
+	}
+	if (!strcmp(n, "time")) {
+		want_args(s, call, 0, 1);
+		if (args->len == 1 && args->items[0]->kind != FTH_STRING)
+			ERR(s, args->items[0], "time() format must be a string literal");
+		return fth_type_none();
+	}
+	if (!strcmp(n, "rand"))
+		return fth_type_int(4, false);
+	{
+		static const char *const known[] = { "printf", "print", "str", "exit", "delete", "clear", "zero",
+						     "time", "count", "sum", "min", "max", "avg", "stats",
+						     "hist", "lhist" };
+		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
+		char hint[96];
+		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
+		ERR_HINT(s, call, best ? hint : NULL, "unknown function '%s'", n);
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ operators */
+
+static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
+{
+	struct fth_type *l = check_expr(s, e->u.binary.lhs);
+	struct fth_type *r = check_expr(s, e->u.binary.rhs);
+	int op = e->u.binary.op;
+
+	if (!l || !r)
+		return NULL;
+	if (op == TOK_EQ || op == TOK_NE) {
+		if (l->kind == FTH_T_STRING || r->kind == FTH_T_STRING) {
+			if (l->kind != r->kind)
+				ERR(s, e, "cannot compare %s with %s", fth_type_describe(A(s), l),
+				    fth_type_describe(A(s), r));
+			return fth_type_bool();
+		}
+	}
+	if (!is_int(l) || !is_int(r)) {
+		struct fth_node *bad = is_int(l) ? e->u.binary.rhs : e->u.binary.lhs;
+		ERR(s, bad, "operator '%s' needs integer operands, not %s", fth_token_spelling(op),
+		    fth_type_describe(A(s), is_int(l) ? r : l));
+		return NULL;
+	}
+	switch (op) {
+	case TOK_EQ: case TOK_NE: case TOK_LT: case TOK_LE: case TOK_GT: case TOK_GE:
+	case TOK_ANDAND: case TOK_OROR:
+		return fth_type_bool();
+	default:
+		break;
+	}
+	/* bpftrace's promotion: the result is 64 bits wide, signed when either
+	 * operand is signed. */
+	return fth_type_int(8, (l->kind == FTH_T_INT && l->is_signed) || (r->kind == FTH_T_INT && r->is_signed));
+}
+
+static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
+{
+	struct fth_type_name *tn = &e->u.cast.type_name;
+	struct fth_type *t = check_expr(s, e->u.cast.operand);
+	const char *b = tn->base;
+
+	if (tn->pointer_depth > 0)
+		return uint64_t_();
+	if (b && is_type_word(b) && strcmp(b, "string") && strcmp(b, "bool") && tn->array_len == 0) {
+		bool uns = b[0] == 'u';
+		int bits = atoi(b + (uns ? 4 : 3));
+		if (t && !is_int(t))
+			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+		return fth_type_int(bits / 8, !uns);
+	}
+	if (b && !strcmp(b, "bool"))
+		return fth_type_bool();
+	ERR(s, e, "cast to '%s' is not supported yet", b ? b : "typeof");
+	return NULL;
+}
+
+static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
+{
+	switch (e->kind) {
+	case FTH_INT:
+		return e->u.integer > INT64_MAX ? uint64_t_() : int64_t_();
+	case FTH_BOOL:
+		return fth_type_bool();
+	case FTH_STRING:
+		return fth_type_string(A(s), e->u.string.len + 1);
+	case FTH_IDENT:
+		return check_builtin(s, e);
+	case FTH_VAR: {
+		struct fth_var *v = fth_sema_find_var(s->cur, e->u.ident.name);
+		if (!v) {
+			ERR_HINT(s, e, "assign it first, e.g. $x = 0;", "variable %s is used before it is assigned",
+				 e->u.ident.name);
+			return NULL;
+		}
+		return v->type;
+	}
+	case FTH_POSITIONAL: {
+		int idx = e->u.positional.index;
+		if (idx < 0)
+			return int64_t_();
+		if (idx <= s->prog->positional.len) {
+			const char *v = s->prog->positional.items[idx - 1];
+			char *end;
+			strtoll(v, &end, 0);
+			if (*v && !*end)
+				return int64_t_();
+			ERR_HINT(s, e, "use str($N) for a string parameter",
+				 "positional parameter $%d is not a number ('%s')", idx, v);
+			return NULL;
+		}
+		return int64_t_(); /* unset: 0, as bpftrace */
+	}
+	case FTH_MAP: {
+		struct fth_map *map = map_use_keys(s, e, false);
+		if (!map || !map->value_type) {
+			ERR_HINT(s, e, "assign it somewhere, e.g. @name = 1;", "undefined map %s", e->u.map.name);
+			return NULL;
+		}
+		if (map->value_type->kind == FTH_T_AGG) {
+			enum fth_agg_kind a = map->value_type->agg;
+			if (a == FTH_AGG_COUNT || a == FTH_AGG_SUM || a == FTH_AGG_MIN || a == FTH_AGG_MAX)
+				return int64_t_();
+			ERR(s, e, "%s holds %s; its value cannot be read in a probe", map->name,
+			    fth_type_describe(A(s), map->value_type));
+			return NULL;
+		}
+		return map->value_type;
+	}
+	case FTH_CALL:
+		return check_call(s, e);
+	case FTH_UNARY: {
+		struct fth_type *t = check_expr(s, e->u.unary.operand);
+		int op = e->u.unary.op;
+		if (!t)
+			return NULL;
+		if (op == TOK_BANG) {
+			if (!is_int(t))
+				ERR(s, e, "operator '!' needs an integer, not %s", fth_type_describe(A(s), t));
+			return fth_type_bool();
+		}
+		if (op == TOK_MINUS || op == TOK_TILDE) {
+			if (!is_int(t))
+				ERR(s, e, "operator '%s' needs an integer, not %s", fth_token_spelling(op),
+				    fth_type_describe(A(s), t));
+			return fth_type_int(8, op == TOK_MINUS ? true : t->is_signed);
+		}
+		ERR(s, e, "operator '%s' is not supported here yet", fth_token_spelling(op));
+		return NULL;
+	}
+	case FTH_BINARY:
+		return check_binary(s, e);
+	case FTH_TERNARY: {
+		struct fth_type *c = check_expr(s, e->u.ternary.cond);
+		struct fth_type *a = e->u.ternary.then_expr ? check_expr(s, e->u.ternary.then_expr) : c;
+		struct fth_type *b = check_expr(s, e->u.ternary.else_expr);
+		if (c && !is_int(c))
+			ERR(s, e->u.ternary.cond, "condition must be an integer, not %s", fth_type_describe(A(s), c));
+		if (!a || !b)
+			return NULL;
+		if (is_int(a) && is_int(b))
+			return fth_type_int(8, (a->kind == FTH_T_INT && a->is_signed) || (b->kind == FTH_T_INT && b->is_signed));
+		if (a->kind == FTH_T_STRING && b->kind == FTH_T_STRING)
+			return fth_type_string(A(s), a->size > b->size ? a->size : b->size);
+		ERR(s, e, "both branches of ?: must have the same type (%s vs %s)", fth_type_describe(A(s), a),
+		    fth_type_describe(A(s), b));
+		return NULL;
+	}
+	case FTH_FIELD:
+		return check_field(s, e);
+	case FTH_INDEX: {
+		struct fth_type *b = check_expr(s, e->u.index.base);
+		struct fth_type *i = check_expr(s, e->u.index.index);
+		int64_t idx;
+		if (!b || !i)
+			return NULL;
+		if (b->kind != FTH_T_ARRAY) {
+			ERR(s, e->u.index.base, "%s cannot be indexed", fth_type_describe(A(s), b));
+			return NULL;
+		}
+		if (!literal_int(e->u.index.index, &idx) || idx < 0 || (uint64_t)idx >= b->count) {
+			ERR(s, e->u.index.index, "array index must be a literal from 0 to %u", b->count - 1);
+			return NULL;
+		}
+		return b->elem;
+	}
+	case FTH_TUPLE: {
+		struct fth_node_list *l = &e->u.list;
+		struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(l->len + 1));
+		for (int i = 0; i < l->len; i++) {
+			elems[i] = storage_type(s, check_expr(s, l->items[i]));
+			if (!elems[i])
+				return NULL;
+		}
+		return fth_type_tuple(A(s), elems, l->len);
+	}
+	case FTH_TUPLE_INDEX: {
+		struct fth_type *b = check_expr(s, e->u.tuple_index.base);
+		if (!b)
+			return NULL;
+		if (b->kind != FTH_T_TUPLE || e->u.tuple_index.index >= b->nfields) {
+			ERR(s, e, "%s has no element %d", fth_type_describe(A(s), b), e->u.tuple_index.index);
+			return NULL;
+		}
+		return b->fields[e->u.tuple_index.index].type;
+	}
+	case FTH_CAST:
+		return check_cast(s, e);
+	case FTH_SIZEOF:
+		if (e->u.sizeof_.operand) {
+			check_expr(s, e->u.sizeof_.operand);
+		}
+		return uint64_t_();
+	case FTH_INCDEC: {
+		struct fth_node *t = e->u.incdec.target;
+		if (t->kind == FTH_MAP) {
+			struct fth_map *map = map_use_keys(s, t, true);
+			map_set_value(s, map, t, int64_t_());
+			if (map->value_type && !is_int(map->value_type))
+				ERR(s, e, "++/-- needs an integer map, %s holds %s", map->name,
+				    fth_type_describe(A(s), map->value_type));
+			return int64_t_();
+		}
+		if (t->kind == FTH_VAR) {
+			struct fth_var *v = fth_sema_find_var(s->cur, t->u.ident.name);
+			if (!v) {
+				ERR(s, t, "variable %s is used before it is assigned", t->u.ident.name);
+				return NULL;
+			}
+			return v->type;
+		}
+		ERR(s, e, "++ and -- apply to variables and maps only");
+		return NULL;
+	}
+	default:
+		ERR(s, e, "this expression (%s) is not supported yet", fth_node_kind_name(e->kind));
+		return NULL;
+	}
+}
+
+static struct fth_type *check_expr(struct sema *s, struct fth_node *e)
+{
+	e->type = check_expr_inner(s, e);
+	return e->type;
+}
+
+/* ----------------------------------------------------------- statements */
+
+static void check_assign(struct sema *s, struct fth_node *st)
+{
+	struct fth_node *target = st->u.assign.target;
+	struct fth_node *value = st->u.assign.value;
+	struct fth_type *vt;
+
+	if (target->kind == FTH_MAP && value->kind == FTH_CALL && is_agg_func(value->u.call.name)) {
+		struct fth_map *map = map_use_keys(s, target, true);
+		if (st->u.assign.op) {
+			ERR(s, st, "aggregations cannot be combined with '%s='", fth_token_spelling(st->u.assign.op));
+			return;
+		}
+		vt = check_agg_call(s, value);
+		value->type = vt;
+		target->type = vt;
+		map_set_value(s, map, target, vt);
+		return;
+	}
+	vt = check_expr(s, value);
+	if (vt && vt->kind == FTH_T_NONE) {
+		ERR(s, value, "%s() does not return a value", value->kind == FTH_CALL ? value->u.call.name : "this");
+		return;
+	}
+	if (st->u.assign.op && vt && !is_int(vt)) {
+		ERR(s, value, "'%s=' needs an integer, not %s", fth_token_spelling(st->u.assign.op),
+		    fth_type_describe(A(s), vt));
+		return;
+	}
+	if (target->kind == FTH_MAP) {
+		struct fth_map *map = map_use_keys(s, target, true);
+		struct fth_type *stored = storage_type(s, vt);
+		if (st->u.assign.op && (!map->value_type && s->strict))
+			ERR(s, target, "undefined map %s", map->name);
+		if (vt && vt->kind == FTH_T_AGG) {
+			ERR_HINT(s, value, "copying an aggregation is not supported", "cannot assign %s to a map",
+				 fth_type_describe(A(s), vt));
+			return;
+		}
+		map_set_value(s, map, target, stored);
+		target->type = map->value_type;
+		if (map->value_type && map->value_type->kind == FTH_T_AGG)
+			ERR(s, st, "%s is a %s map; assign it with %s()", map->name,
+			    fth_type_describe(A(s), map->value_type), fth_agg_name(map->value_type->agg));
+	} else if (target->kind == FTH_VAR) {
+		if (st->u.assign.op && !fth_sema_find_var(s->cur, target->u.ident.name)) {
+			ERR(s, target, "variable %s is used before it is assigned", target->u.ident.name);
+			return;
+		}
+		var_define(s, target, vt);
+	} else if (target->kind == FTH_IDENT && !strcmp(target->u.ident.name, "_")) {
+		/* discard */
+	} else {
+		ERR_HINT(s, target, "assign to a variable ($x) or a map (@x)", "cannot assign to this expression");
+	}
+}
+
+static void check_block(struct sema *s, struct fth_node *b)
+{
+	if (!b)
+		return;
+	if (b->kind != FTH_BLOCK) {
+		check_stmt(s, b);
+		return;
+	}
+	for (int i = 0; i < b->u.block.stmts.len; i++)
+		check_stmt(s, b->u.block.stmts.items[i]);
+}
+
+static void check_cond(struct sema *s, struct fth_node *cond)
+{
+	struct fth_type *t = check_expr(s, cond);
+
+	if (t && !is_int(t))
+		ERR_HINT(s, cond, t->kind == FTH_T_STRING ? "compare it: comm == \"name\"" : NULL,
+			 "a condition must be an integer, not %s", fth_type_describe(A(s), t));
+}
+
+static void check_stmt(struct sema *s, struct fth_node *st)
+{
+	switch (st->kind) {
+	case FTH_EXPR_STMT: {
+		struct fth_node *e = st->u.expr_stmt.expr;
+		if (e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit") && s->loop_depth && s->strict)
+			fth_error(s->diag, e->range, "exit() is not allowed inside a loop");
+		check_expr(s, e);
+		break;
+	}
+	case FTH_ASSIGN:
+		check_assign(s, st);
+		break;
+	case FTH_LET:
+		if (st->u.let.value) {
+			struct fth_type *t = check_expr(s, st->u.let.value);
+			var_define(s, st->u.let.var, t);
+		} else if (!fth_sema_find_var(s->cur, st->u.let.var->u.ident.name)) {
+			var_define(s, st->u.let.var, int64_t_());
+		}
+		break;
+	case FTH_IF:
+		check_cond(s, st->u.if_.cond);
+		check_block(s, st->u.if_.then_block);
+		check_block(s, st->u.if_.else_block);
+		break;
+	case FTH_WHILE:
+		check_cond(s, st->u.loop.cond);
+		s->loop_depth++;
+		check_block(s, st->u.loop.body);
+		s->loop_depth--;
+		break;
+	case FTH_UNROLL: {
+		int64_t n;
+		if (!literal_int(st->u.unroll.count, &n) || n < 1 || n > 100)
+			ERR(s, st->u.unroll.count, "unroll count must be an integer literal from 1 to 100");
+		check_block(s, st->u.unroll.body);
+		break;
+	}
+	case FTH_BLOCK:
+		check_block(s, st);
+		break;
+	case FTH_BREAK:
+	case FTH_CONTINUE:
+		if (!s->loop_depth)
+			ERR(s, st, "'%s' outside a loop", st->kind == FTH_BREAK ? "break" : "continue");
+		break;
+	case FTH_RETURN:
+		if (st->u.ret.value)
+			ERR(s, st->u.ret.value, "probes cannot return a value");
+		break;
+	default:
+		ERR(s, st, "this statement (%s) is not supported yet", fth_node_kind_name(st->kind));
+		break;
+	}
+}
+
+static void check_prog(struct sema *s, struct fth_prog *p)
+{
+	struct fth_node *probe = p->probe;
+
+	s->cur = p;
+	p->vars.len = 0;
+	if (probe->u.probe.predicate)
+		check_cond(s, probe->u.probe.predicate);
+	check_block(s, probe->u.probe.body);
+}
+
+/* --------------------------------------------------------- probe expansion */
+
+static const char *const known_unsupported[] = {
+	"kprobe", "k", "kretprobe", "kr", "uprobe", "u", "uretprobe", "ur", "usdt", "U",
+	"rawtracepoint", "rt", "fentry", "f", "kfunc", "fexit", "fr", "kretfunc", "hardware", "h",
+	"watchpoint", "w", "asyncwatchpoint", "aw", "iter", "it",
+};
+
+static const struct fth_provider *provider_of(struct sema *s, struct fth_node *attach)
+{
+	const char *word = attach->u.attach.parts[0];
+	const struct fth_provider *p = fth_provider_find(word);
+	int n;
+	const struct fth_provider *const *all;
+	const char *names[32];
+
+	if (p)
+		return p;
+	for (size_t i = 0; i < sizeof(known_unsupported) / sizeof(known_unsupported[0]); i++) {
+		if (!strcmp(word, known_unsupported[i])) {
+			fth_error_hint(s->diag, attach->range,
+				       "this build traces tracepoints, profile, interval, software, BEGIN and END; "
+				       "'fathom -l' lists what is available",
+				       "%s probes are not supported by fathom yet", word);
+			return NULL;
+		}
+	}
+	all = fth_providers(&n);
+	for (int i = 0; i < n && i < 32; i++)
+		names[i] = all[i]->name;
+	{
+		const char *best = fth_closest_name(word, names, n);
+		char hint[96];
+		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
+		fth_error_hint(s->diag, attach->range, best ? hint : "'fathom -l' lists the probe types",
+			       "unknown probe type '%s'", word);
+	}
+	return NULL;
+}
+
+static void add_prog(struct sema *s, struct fth_node *probe, struct fth_probe_inst *inst)
+{
+	struct fth_prog *p = fth_arena_alloc(A(s), sizeof(*p));
+	int index = s->prog->progs.len;
+	const char *hint = inst->provider->name;
+
+	p->probe = probe;
+	p->inst = inst;
+	p->prog_type = inst->provider->prog_type;
+	p->fd = -1;
+	/* Names are what `bpftool prog show` displays; fth_ lets leaks be found. */
+	snprintf(p->bpf_name, sizeof(p->bpf_name), "fth_%d_%.*s", index, 8, hint);
+	for (char *c = p->bpf_name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
+			*c = '_';
+	fth_ptrvec_push(A(s), &s->prog->progs, p);
+}
+
+static int expand_probes(struct sema *s)
+{
+	struct fth_node_list *probes = &s->prog->ast->u.program.probes;
+	int begin_count = 0, end_count = 0;
+
+	for (int i = 0; i < probes->len; i++) {
+		struct fth_node *probe = probes->items[i];
+		struct fth_node_list *aps = &probe->u.probe.attach_points;
+		for (int j = 0; j < aps->len; j++) {
+			struct fth_node *ap = aps->items[j];
+			const struct fth_provider *prov = provider_of(s, ap);
+			struct fth_ptrvec insts = { 0 };
+			if (!prov)
+				continue;
+			if (!strcmp(prov->name, "BEGIN"))
+				begin_count++;
+			if (!strcmp(prov->name, "END"))
+				end_count++;
+			if (prov->expand(s->prog, s->diag, ap, &insts))
+				continue;
+			for (int k = 0; k < insts.len; k++)
+				add_prog(s, probe, insts.items[k]);
+		}
+	}
+	return s->diag->errors ? -EINVAL : 0;
+}
+
+/* ------------------------------------------------------------ entry points */
+
+static void add_internal_maps(struct fth_program *prog)
+{
+	struct fth_map *events = fth_arena_alloc(&prog->arena, sizeof(*events));
+	struct fth_map *lost = fth_arena_alloc(&prog->arena, sizeof(*lost));
+
+	events->name = "fth_events";
+	events->bpf_type = BPF_MAP_TYPE_RINGBUF;
+	events->max_entries = prog->config.ringbuf_size;
+	events->internal = true;
+	events->fd = -1;
+	events->index = prog->maps.len;
+	prog->events_map = events->index;
+	fth_ptrvec_push(&prog->arena, &prog->maps, events);
+
+	lost->name = "fth_lost";
+	lost->bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY;
+	lost->key_size = 4;
+	lost->value_size = 8;
+	lost->max_entries = 1;
+	lost->internal = true;
+	lost->fd = -1;
+	lost->index = prog->maps.len;
+	prog->lost_map = lost->index;
+	fth_ptrvec_push(&prog->arena, &prog->maps, lost);
+}
+
+int fth_sema(struct fth_program *prog, struct fth_diag *diag)
+{
+	struct sema s = { .prog = prog, .diag = diag };
+	int errors_before = diag->errors;
+
+	if (prog->maps.len == 0)
+		add_internal_maps(prog);
+	if (expand_probes(&s))
+		return -EINVAL;
+	if (prog->progs.len == 0) {
+		fth_diag_plain(diag, FTH_SEV_ERROR, "write at least one probe, e.g. BEGIN { printf(\"hello\\n\"); }",
+			       "the program has no probes");
+		return -EINVAL;
+	}
+	/* Pass 1 learns map types in any order; pass 2 reports. */
+	for (int pass = 0; pass < 2; pass++) {
+		s.strict = pass == 1;
+		for (int i = 0; i < prog->progs.len; i++)
+			check_prog(&s, prog->progs.items[i]);
+	}
+	for (int i = 0; i < prog->maps.len; i++) {
+		struct fth_map *m = prog->maps.items[i];
+		if (!m->internal && !m->value_type) {
+			fth_error_hint(diag, m->first_use, "assign it somewhere, e.g. @name = 1;",
+				       "map %s is used but never assigned", m->name);
+		}
+	}
+	return diag->errors > errors_before ? -EINVAL : 0;
+}
+
+int fth_sema_retype(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
+{
+	struct sema s = { .prog = prog, .diag = diag, .strict = true };
+	int errors_before = diag->errors;
+
+	check_prog(&s, p);
+	return diag->errors > errors_before ? -EINVAL : 0;
+}

@@ -1,0 +1,25 @@
+/* sema.h - semantic analysis: probe expansion, map and variable typing,
+ * builtin and function checking.
+ *
+ * Input: the parsed program (prog->ast). Output, in prog: one fth_prog per
+ * expanded attach point (instructions still empty), every map with its key
+ * and value layout, and a type on every expression node.
+ *
+ * Types of `args` differ between the instances of a wildcard probe, so code
+ * generation asks for the body to be re-typed for the instance it is about to
+ * emit (fth_sema_retype); map types are global and fixed by fth_sema. */
+#ifndef FATHOM_SEMA_H
+#define FATHOM_SEMA_H
+
+#include "program.h"
+
+/* 0 when the program is valid; otherwise errors were reported to diag. */
+int fth_sema(struct fth_program *prog, struct fth_diag *diag);
+/* Re-type one program's predicate and body for its own instance. */
+int fth_sema_retype(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag);
+struct fth_var *fth_sema_find_var(const struct fth_prog *p, const char *name);
+
+/* Builtins that read a tracepoint field: the field of `args.name`, or NULL. */
+const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const char *name);
+
+#endif

@@ -1,0 +1,299 @@
+/* test_diag.c - exact rendering of diagnostics and the "did you mean"
+ * helpers. Output goes to a memory stream and is compared byte for byte:
+ * the layout is what users and the e2e tests see. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+/* A diag writing into memory; finish() returns what was written. */
+struct capture {
+	struct fth_source src;
+	struct fth_diag diag;
+	FILE *out;
+	char *buf;
+	size_t len;
+};
+
+static void capture_begin(struct capture *c, const char *name, const char *text)
+{
+	memset(c, 0, sizeof(*c));
+	c->src.name = name;
+	c->src.text = text;
+	c->src.len = (uint32_t)strlen(text);
+	c->out = open_memstream(&c->buf, &c->len);
+	assert_non_null(c->out);
+	fth_diag_init(&c->diag, &c->src, c->out);
+}
+
+static const char *capture_text(struct capture *c)
+{
+	fflush(c->out);
+	return c->buf;
+}
+
+static void capture_end(struct capture *c)
+{
+	fclose(c->out);
+	free(c->buf);
+}
+
+/* Offset of the first occurrence of needle, so ranges read as words. */
+static uint32_t offset_of(const char *text, const char *needle)
+{
+	const char *p = strstr(text, needle);
+
+	assert_non_null(p);
+	return (uint32_t)(p - text);
+}
+
+static void test_error_range_on_line_2(void **state)
+{
+	static const char text[] = "BEGIN {\n    kstk(1);\n}\n";
+	struct capture c;
+
+	capture_begin(&c, "script.bt", text);
+	uint32_t b = offset_of(text, "kstk");
+	fth_error(&c.diag, ((struct fth_range){ b, b + 4 }), "unknown function '%s'", "kstk");
+	assert_string_equal(capture_text(&c),
+			    "script.bt:2:5-9: error: unknown function 'kstk'\n"
+			    "    kstk(1);\n"
+			    "    ~~~~\n");
+	assert_int_equal(c.diag.errors, 1);
+	assert_int_equal(c.diag.warnings, 0);
+	capture_end(&c);
+}
+
+static void test_zero_length_range_gives_caret(void **state)
+{
+	static const char text[] = "BEGIN {\n    x = 1\n}\n";
+	struct capture c;
+
+	capture_begin(&c, "stdin", text);
+	uint32_t b = offset_of(text, "1") + 1;
+	fth_error(&c.diag, ((struct fth_range){ b, b }), "expected ';'");
+	assert_string_equal(capture_text(&c),
+			    "stdin:2:10: error: expected ';'\n"
+			    "    x = 1\n"
+			    "         ^\n");
+	capture_end(&c);
+}
+
+/* One character is shown as a plain line:col, as compilers do. */
+static void test_single_character_range(void **state)
+{
+	static const char text[] = "a + @\n";
+	struct capture c;
+
+	capture_begin(&c, "stdin", text);
+	fth_error(&c.diag, ((struct fth_range){ 4, 5 }), "unexpected '@'");
+	assert_string_equal(capture_text(&c),
+			    "stdin:1:5: error: unexpected '@'\n"
+			    "a + @\n"
+			    "    ~\n");
+	capture_end(&c);
+}
+
+static void test_warning(void **state)
+{
+	static const char text[] = "kprobe:f { @x = 1; }";
+	struct capture c;
+
+	capture_begin(&c, "w.bt", text);
+	uint32_t b = offset_of(text, "@x");
+	fth_warning(&c.diag, ((struct fth_range){ b, b + 2 }), "map '%s' is never read", "@x");
+	assert_string_equal(capture_text(&c),
+			    "w.bt:1:12-14: warning: map '@x' is never read\n"
+			    "kprobe:f { @x = 1; }\n"
+			    "           ~~\n");
+	assert_int_equal(c.diag.errors, 0);
+	assert_int_equal(c.diag.warnings, 1);
+	capture_end(&c);
+}
+
+static void test_quiet_warnings(void **state)
+{
+	struct capture c;
+
+	capture_begin(&c, "w.bt", "x");
+	c.diag.quiet_warnings = true;
+	fth_warning(&c.diag, ((struct fth_range){ 0, 1 }), "hidden");
+	fth_diag_plain(&c.diag, FTH_SEV_WARNING, NULL, "also hidden");
+	assert_string_equal(capture_text(&c), "");
+	assert_int_equal(c.diag.warnings, 0);
+	/* Errors are never quiet. */
+	fth_error(&c.diag, ((struct fth_range){ 0, 1 }), "shown");
+	assert_int_equal(c.diag.errors, 1);
+	assert_non_null(strstr(capture_text(&c), "w.bt:1:1: error: shown\n"));
+	capture_end(&c);
+}
+
+static void test_hint_line(void **state)
+{
+	static const char text[] = "BEGIN { @[comm] = cuont(); }\n";
+	struct capture c;
+
+	capture_begin(&c, "script.bt", text);
+	uint32_t b = offset_of(text, "cuont");
+	fth_error_hint(&c.diag, ((struct fth_range){ b, b + 5 }), "did you mean 'count'?",
+		       "unknown function '%s'", "cuont");
+	assert_string_equal(capture_text(&c),
+			    "script.bt:1:19-24: error: unknown function 'cuont'\n"
+			    "BEGIN { @[comm] = cuont(); }\n"
+			    "                  ~~~~~\n"
+			    "hint: did you mean 'count'?\n");
+	capture_end(&c);
+}
+
+/* The underline copies tabs so it stays under the text in a terminal. */
+static void test_tabs_kept_in_underline(void **state)
+{
+	static const char text[] = "{\n\t\tfoo = 1;\n}";
+	struct capture c;
+
+	capture_begin(&c, "t.bt", text);
+	uint32_t b = offset_of(text, "foo");
+	fth_error(&c.diag, ((struct fth_range){ b, b + 3 }), "bad");
+	assert_string_equal(capture_text(&c),
+			    "t.bt:2:3-6: error: bad\n"
+			    "\t\tfoo = 1;\n"
+			    "\t\t~~~\n");
+	capture_end(&c);
+}
+
+/* A range running onto the next line: the header names its start only and
+ * the underline stops at the end of the first line. */
+static void test_range_across_lines(void **state)
+{
+	static const char text[] = "if (a &&\n    b) {}\n";
+	struct capture c;
+
+	capture_begin(&c, "t.bt", text);
+	uint32_t b = offset_of(text, "a &&");
+	uint32_t e = offset_of(text, "b)") + 1;
+	fth_error(&c.diag, ((struct fth_range){ b, e }), "bad condition");
+	assert_string_equal(capture_text(&c),
+			    "t.bt:1:5: error: bad condition\n"
+			    "if (a &&\n"
+			    "    ~~~~\n");
+	capture_end(&c);
+}
+
+static void test_first_and_last_line_without_newline(void **state)
+{
+	static const char text[] = "ab\ncd";
+	struct capture c;
+
+	capture_begin(&c, "t.bt", text);
+	fth_error(&c.diag, ((struct fth_range){ 0, 2 }), "first");
+	fth_error(&c.diag, ((struct fth_range){ 3, 5 }), "last");
+	assert_string_equal(capture_text(&c),
+			    "t.bt:1:1-3: error: first\n"
+			    "ab\n"
+			    "~~\n"
+			    "t.bt:2:1-3: error: last\n"
+			    "cd\n"
+			    "~~\n");
+	assert_int_equal(c.diag.errors, 2);
+	capture_end(&c);
+}
+
+static void test_plain_message(void **state)
+{
+	struct capture c;
+
+	capture_begin(&c, "t.bt", "");
+	fth_diag_plain(&c.diag, FTH_SEV_ERROR, "run as root", "cannot load program: %s",
+		       "Operation not permitted");
+	fth_diag_plain(&c.diag, FTH_SEV_WARNING, NULL, "%d lost events", 3);
+	assert_string_equal(capture_text(&c),
+			    "fathom: error: cannot load program: Operation not permitted\n"
+			    "hint: run as root\n"
+			    "fathom: warning: 3 lost events\n");
+	assert_int_equal(c.diag.errors, 1);
+	assert_int_equal(c.diag.warnings, 1);
+	capture_end(&c);
+}
+
+static void test_source_position(void **state)
+{
+	struct fth_source src = { .name = "t", .text = "ab\n\ncd", .len = 6 };
+	int line, col;
+
+	fth_source_position(&src, 0, &line, &col);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 1);
+	fth_source_position(&src, 2, &line, &col); /* the first '\n' */
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 3);
+	fth_source_position(&src, 3, &line, &col); /* the empty line */
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 1);
+	fth_source_position(&src, 5, &line, &col);
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 2);
+	fth_source_position(&src, 1000, &line, &col); /* clamped to the end */
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 3);
+}
+
+static void test_edit_distance(void **state)
+{
+	assert_int_equal(fth_edit_distance("", ""), 0);
+	assert_int_equal(fth_edit_distance("count", "count"), 0);
+	assert_int_equal(fth_edit_distance("", "abc"), 3);
+	assert_int_equal(fth_edit_distance("abc", ""), 3);
+	assert_int_equal(fth_edit_distance("kitten", "sitting"), 3);
+	assert_int_equal(fth_edit_distance("sitting", "kitten"), 3);
+	/* A swap is two edits: plain Levenshtein, no transpositions. */
+	assert_int_equal(fth_edit_distance("cuont", "count"), 2);
+	assert_int_equal(fth_edit_distance("hist", "lhist"), 1);
+	assert_int_equal(fth_edit_distance("printf", "print"), 1);
+	assert_int_equal(fth_edit_distance("flaw", "lawn"), 2);
+}
+
+static void test_closest_name(void **state)
+{
+	static const char *const builtins[] = { "count", "sum", "hist", "lhist", "printf", "print" };
+	const int n = (int)(sizeof(builtins) / sizeof(builtins[0]));
+
+	assert_string_equal(fth_closest_name("cuont", builtins, n), "count");
+	assert_string_equal(fth_closest_name("hsit", builtins, n), "hist");
+	assert_string_equal(fth_closest_name("printff", builtins, n), "printf");
+	/* An exact match is its own closest name. */
+	assert_string_equal(fth_closest_name("print", builtins, n), "print");
+	/* Equal distances: the first candidate listed wins. */
+	assert_string_equal(fth_closest_name("prin", builtins, n), "print");
+	/* Nothing plausible: no suggestion rather than a confusing one. */
+	assert_null(fth_closest_name("xyz", builtins, n));
+	assert_null(fth_closest_name("kstack", builtins, n));
+	assert_null(fth_closest_name("count", builtins, 0));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_error_range_on_line_2),
+		cmocka_unit_test(test_zero_length_range_gives_caret),
+		cmocka_unit_test(test_single_character_range),
+		cmocka_unit_test(test_warning),
+		cmocka_unit_test(test_quiet_warnings),
+		cmocka_unit_test(test_hint_line),
+		cmocka_unit_test(test_tabs_kept_in_underline),
+		cmocka_unit_test(test_range_across_lines),
+		cmocka_unit_test(test_first_and_last_line_without_newline),
+		cmocka_unit_test(test_plain_message),
+		cmocka_unit_test(test_source_position),
+		cmocka_unit_test(test_edit_distance),
+		cmocka_unit_test(test_closest_name),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
