@@ -50,14 +50,58 @@ struct fth_map *fth_program_map(const struct fth_program *prog, int index)
 	return index >= 0 && index < prog->maps.len ? prog->maps.items[index] : NULL;
 }
 
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
 struct fth_map *fth_program_find_map(const struct fth_program *prog, const char *name)
 {
-	for (int i = 0; i < prog->maps.len; i++) {
-		struct fth_map *m = prog->maps.items[i];
-		if (!m->internal && !strcmp(m->name, name))
+	uint32_t mask = (uint32_t)prog->map_by_name_cap - 1;
+
+	if (!prog->map_by_name_cap)
+		return NULL;
+	for (uint32_t i = name_hash(name) & mask;; i = (i + 1) & mask) {
+		struct fth_map *m = prog->map_by_name[i];
+		if (!m || !strcmp(m->name, name))
 			return m;
 	}
-	return NULL;
+}
+
+static void index_map(struct fth_map **table, int cap, struct fth_map *map)
+{
+	uint32_t mask = (uint32_t)cap - 1;
+	uint32_t i = name_hash(map->name) & mask;
+
+	while (table[i])
+		i = (i + 1) & mask;
+	table[i] = map;
+}
+
+void fth_program_add_map(struct fth_program *prog, struct fth_map *map)
+{
+	map->index = prog->maps.len;
+	fth_ptrvec_push(&prog->arena, &prog->maps, map);
+	if (map->internal)
+		return;
+	/* Keep the index at most half full; rebuild it when it grows. */
+	if (2 * (prog->maps.len + 1) > prog->map_by_name_cap) {
+		int cap = prog->map_by_name_cap ? prog->map_by_name_cap * 2 : 64;
+		struct fth_map **table = fth_arena_alloc(&prog->arena, sizeof(*table) * (size_t)cap);
+		for (int i = 0; i < prog->maps.len; i++) {
+			struct fth_map *m = prog->maps.items[i];
+			if (!m->internal)
+				index_map(table, cap, m);
+		}
+		prog->map_by_name = table;
+		prog->map_by_name_cap = cap;
+		return;
+	}
+	index_map(prog->map_by_name, prog->map_by_name_cap, map);
 }
 
 struct fth_action *fth_program_action(const struct fth_program *prog, int index)

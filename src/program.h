@@ -106,6 +106,8 @@ struct fth_program {
 	struct fth_ptrvec actions;   /* struct fth_action * */
 	struct fth_ptrvec progs;     /* struct fth_prog * (BEGIN/END included) */
 	struct fth_ptrvec positional; /* const char * positional parameters $1.. */
+	struct fth_map **map_by_name; /* open-addressing index of user maps by name */
+	int map_by_name_cap;          /* power of two, 0 before the first map */
 	int events_map;              /* ring buffer */
 	int lost_map;                /* per-CPU lost-event counter */
 	int stack_map;               /* kstack storage, -1 if unused */
@@ -115,6 +117,8 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src);
 void fth_program_free(struct fth_program *prog);
 struct fth_map *fth_program_map(const struct fth_program *prog, int index);
 struct fth_map *fth_program_find_map(const struct fth_program *prog, const char *name);
+/* Append a map (its index is set here) and index it by name. */
+void fth_program_add_map(struct fth_program *prog, struct fth_map *map);
 struct fth_action *fth_program_action(const struct fth_program *prog, int index);
 struct fth_prog *fth_program_prog(const struct fth_program *prog, int index);
 bool fth_prog_is_special(const struct fth_prog *p, const char *which); /* "BEGIN" / "END" */

@@ -89,11 +89,10 @@ static struct fth_map *map_create(struct sema *s, struct fth_node *m)
 	struct fth_map *map = fth_arena_alloc(A(s), sizeof(*map));
 
 	map->name = m->u.map.name;
-	map->index = s->prog->maps.len;
 	map->first_use = m->range;
 	map->fd = -1;
 	map->max_entries = s->prog->config.max_map_keys;
-	fth_ptrvec_push(A(s), &s->prog->maps, map);
+	fth_program_add_map(s->prog, map);
 	return map;
 }
 
@@ -1017,6 +1016,45 @@ static const char *const known_unsupported[] = {
 	"watchpoint", "w", "asyncwatchpoint", "aw", "iter", "it",
 };
 
+/* Kernel functions people trace most, and the stable tracepoint that sees
+ * the same event: the hint when kernel-function probes cannot be used. */
+static const struct {
+	const char *func;
+	const char *entry;
+	const char *exit;
+} function_tracepoints[] = {
+	{ "do_sys_open", "syscalls:sys_enter_openat", "syscalls:sys_exit_openat" },
+	{ "do_sys_openat2", "syscalls:sys_enter_openat", "syscalls:sys_exit_openat" },
+	{ "vfs_read", "syscalls:sys_enter_read", "syscalls:sys_exit_read" },
+	{ "vfs_write", "syscalls:sys_enter_write", "syscalls:sys_exit_write" },
+	{ "ksys_read", "syscalls:sys_enter_read", "syscalls:sys_exit_read" },
+	{ "ksys_write", "syscalls:sys_enter_write", "syscalls:sys_exit_write" },
+	{ "do_nanosleep", "syscalls:sys_enter_clock_nanosleep", "syscalls:sys_exit_clock_nanosleep" },
+	{ "tcp_sendmsg", "syscalls:sys_enter_sendto", "syscalls:sys_exit_sendto" },
+	{ "tcp_recvmsg", "syscalls:sys_enter_recvfrom", "syscalls:sys_exit_recvfrom" },
+	{ "do_exit", "sched:sched_process_exit", "sched:sched_process_exit" },
+	{ "do_execveat_common", "syscalls:sys_enter_execve", "sched:sched_process_exec" },
+	{ "kernel_clone", "sched:sched_process_fork", "sched:sched_process_fork" },
+	{ "tcp_retransmit_skb", "tcp:tcp_retransmit_skb", "tcp:tcp_retransmit_skb" },
+	{ "kfree_skb", "skb:kfree_skb", "skb:kfree_skb" },
+	{ "blk_account_io_start", "block:block_io_start", "block:block_io_start" },
+	{ "blk_account_io_done", "block:block_io_done", "block:block_io_done" },
+};
+
+static const char *tracepoint_hint(struct sema *s, const char *provider, struct fth_node *attach)
+{
+	const char *func = attach->u.attach.parts[attach->u.attach.nparts - 1];
+	bool is_return = !strcmp(provider, "kretprobe") || !strcmp(provider, "kr") ||
+			 !strcmp(provider, "fexit") || !strcmp(provider, "fr") || !strcmp(provider, "kretfunc");
+
+	for (size_t i = 0; i < sizeof(function_tracepoints) / sizeof(function_tracepoints[0]); i++)
+		if (!strcmp(function_tracepoints[i].func, func))
+			return fth_arena_printf(A(s), "tracepoint:%s sees the same event",
+						is_return ? function_tracepoints[i].exit : function_tracepoints[i].entry);
+	return "this build traces tracepoints, profile, interval, software, BEGIN and END; "
+	       "'fathom -l' lists what is available";
+}
+
 static const struct fth_provider *provider_of(struct sema *s, struct fth_node *attach)
 {
 	const char *word = attach->u.attach.parts[0];
@@ -1029,9 +1067,7 @@ static const struct fth_provider *provider_of(struct sema *s, struct fth_node *a
 		return p;
 	for (size_t i = 0; i < sizeof(known_unsupported) / sizeof(known_unsupported[0]); i++) {
 		if (!strcmp(word, known_unsupported[i])) {
-			fth_error_hint(s->diag, attach->range,
-				       "this build traces tracepoints, profile, interval, software, BEGIN and END; "
-				       "'fathom -l' lists what is available",
+			fth_error_hint(s->diag, attach->range, tracepoint_hint(s, word, attach),
 				       "%s probes are not supported by fathom yet", word);
 			return NULL;
 		}
@@ -1106,9 +1142,8 @@ static void add_internal_maps(struct fth_program *prog)
 	events->max_entries = prog->config.ringbuf_size;
 	events->internal = true;
 	events->fd = -1;
-	events->index = prog->maps.len;
+	fth_program_add_map(prog, events);
 	prog->events_map = events->index;
-	fth_ptrvec_push(&prog->arena, &prog->maps, events);
 
 	lost->name = "fth_lost";
 	lost->bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY;
@@ -1117,9 +1152,8 @@ static void add_internal_maps(struct fth_program *prog)
 	lost->max_entries = 1;
 	lost->internal = true;
 	lost->fd = -1;
-	lost->index = prog->maps.len;
+	fth_program_add_map(prog, lost);
 	prog->lost_map = lost->index;
-	fth_ptrvec_push(&prog->arena, &prog->maps, lost);
 }
 
 int fth_sema(struct fth_program *prog, struct fth_diag *diag)

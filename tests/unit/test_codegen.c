@@ -1,0 +1,271 @@
+/* test_codegen.c - semantic analysis and code generation without the
+ * kernel: scripts made only of BEGIN/END/interval probes compile anywhere. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fathom.h"
+
+struct compiled {
+	struct fth_source src;
+	struct fth_diag diag;
+	struct fth_program prog;
+	char *errors;
+	size_t errors_len;
+	FILE *err;
+	int rc;
+};
+
+static void compile(struct compiled *c, const char *text)
+{
+	memset(c, 0, sizeof(*c));
+	c->src.name = "stdin";
+	c->src.text = text;
+	c->src.len = (uint32_t)strlen(text);
+	c->err = open_memstream(&c->errors, &c->errors_len);
+	fth_diag_init(&c->diag, &c->src, c->err);
+	fth_program_init(&c->prog, &c->src);
+	c->rc = fth_compile(&c->prog, &c->diag, NULL);
+	fflush(c->err);
+}
+
+static void release(struct compiled *c)
+{
+	fth_program_free(&c->prog);
+	fclose(c->err);
+	free(c->errors);
+}
+
+static void expect_error(const char *text, const char *needle)
+{
+	struct compiled c;
+
+	compile(&c, text);
+	assert_int_not_equal(c.rc, 0);
+	if (!strstr(c.errors, needle)) {
+		print_error("expected '%s' in:\n%s\n", needle, c.errors);
+		fail();
+	}
+	release(&c);
+}
+
+static struct fth_prog *first_prog(struct compiled *c)
+{
+	assert_int_equal(c->rc, 0);
+	assert_true(c->prog.progs.len > 0);
+	return c->prog.progs.items[0];
+}
+
+static int count_calls(const struct fth_prog *p, int helper)
+{
+	int n = 0;
+
+	for (int i = 0; i < p->code.len; i++)
+		if (p->code.insns[i].code == (BPF_JMP | BPF_CALL) && p->code.insns[i].imm == helper)
+			n++;
+	return n;
+}
+
+static void test_hello_compiles(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	struct fth_action *a;
+
+	compile(&c, "BEGIN { printf(\"hi %d\\n\", 42); exit(); }");
+	p = first_prog(&c);
+	assert_int_equal(p->prog_type, BPF_PROG_TYPE_RAW_TRACEPOINT);
+	assert_true(strncmp(p->bpf_name, "fth_", 4) == 0);
+	/* printf and exit are two actions delivered through the ring buffer */
+	assert_int_equal(c.prog.actions.len, 2);
+	a = fth_program_action(&c.prog, 0);
+	assert_int_equal(a->kind, FTH_ACT_PRINTF);
+	assert_int_equal(a->args->nfields, 1);
+	assert_int_equal(count_calls(p, BPF_FUNC_ringbuf_reserve), 2);
+	/* the program ends with r0 = 0; exit */
+	assert_int_equal(p->code.insns[p->code.len - 1].code, BPF_JMP | BPF_EXIT);
+	release(&c);
+}
+
+/* count() adds through the pointer that map_lookup_elem returned; the
+ * update helper appears only on the miss path (first event for a key). */
+static void test_count_updates_in_place(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	int lookup = -1;
+
+	compile(&c, "interval:s:1 { @[comm] = count(); }");
+	p = first_prog(&c);
+	for (int i = 0; i < p->code.len; i++)
+		if (p->code.insns[i].code == (BPF_JMP | BPF_CALL) && p->code.insns[i].imm == BPF_FUNC_map_lookup_elem)
+			lookup = i;
+	assert_true(lookup > 0);
+	/* lookup; if r0 == 0 goto miss; r1 = *(u64 *)(r0 + 0); r1 += 1; *(u64 *)(r0 + 0) = r1 */
+	assert_int_equal(p->code.insns[lookup + 1].code, BPF_JMP | BPF_JEQ | BPF_K);
+	assert_int_equal(p->code.insns[lookup + 2].code, BPF_LDX | BPF_DW | BPF_MEM);
+	assert_int_equal(p->code.insns[lookup + 2].src_reg, R0);
+	assert_int_equal(p->code.insns[lookup + 3].code, BPF_ALU64 | BPF_ADD | BPF_K);
+	assert_int_equal(p->code.insns[lookup + 4].code, BPF_STX | BPF_DW | BPF_MEM);
+	assert_int_equal(p->code.insns[lookup + 4].dst_reg, R0);
+	assert_int_equal(count_calls(p, BPF_FUNC_map_update_elem), 1);
+	{
+		struct fth_map *m = fth_program_find_map(&c.prog, "@");
+		assert_non_null(m);
+		assert_int_equal(m->bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
+		assert_int_equal(m->key_size, 16);
+		assert_int_equal(m->key_type->kind, FTH_T_STRING);
+	}
+	release(&c);
+}
+
+static void test_map_types_learned_in_any_order(void **state)
+{
+	struct compiled c;
+
+	/* The predicate reads @start before the probe that assigns it. */
+	compile(&c, "interval:s:1 /@start[tid]/ { @ns = hist(nsecs - @start[tid]); delete(@start[tid]); }\n"
+		    "interval:ms:10 { @start[tid] = nsecs; }");
+	assert_int_equal(c.rc, 0);
+	{
+		struct fth_map *start = fth_program_find_map(&c.prog, "@start");
+		struct fth_map *ns = fth_program_find_map(&c.prog, "@ns");
+		assert_int_equal(start->bpf_type, BPF_MAP_TYPE_HASH);
+		assert_int_equal(start->value_type->kind, FTH_T_INT);
+		assert_int_equal(ns->value_type->agg, FTH_AGG_HIST);
+		/* hist keys carry the bucket index after the (empty) user key */
+		assert_int_equal(ns->key_size, 8);
+	}
+	release(&c);
+}
+
+static void test_tuple_keys_and_strings(void **state)
+{
+	struct compiled c;
+	struct fth_map *m;
+
+	compile(&c, "BEGIN { @c[comm, pid] = count(); @s = \"hello\"; @t = (1, \"x\"); }");
+	assert_int_equal(c.rc, 0);
+	m = fth_program_find_map(&c.prog, "@c");
+	assert_int_equal(m->key_type->kind, FTH_T_TUPLE);
+	assert_int_equal(m->key_type->nfields, 2);
+	assert_int_equal(m->key_type->fields[1].offset, 16);
+	m = fth_program_find_map(&c.prog, "@s");
+	assert_int_equal(m->value_type->kind, FTH_T_STRING);
+	release(&c);
+}
+
+static void test_errors(void **state)
+{
+	expect_error("BEGIN { @x = cuont(); }", "unknown function 'cuont'");
+	expect_error("BEGIN { @x = cuont(); }", "did you mean 'count'?");
+	expect_error("BEGIN { printf(\"%d %d\\n\", 1); }",
+		     "printf: Not enough arguments for format string (1 supplied, 2 expected)");
+	expect_error("BEGIN { printf(\"%d\\n\", 1, 2); }", "Too many arguments");
+	expect_error("BEGIN { @x[1] = 1; @x[\"a\"] = 2; }", "@x key has type string[2] here but int64 elsewhere");
+	expect_error("BEGIN { @x = count(); @x = 1; }", "@x is a count_t map");
+	expect_error("BEGIN { count(); }", "count() must be assigned to a map");
+	expect_error("BEGIN { $y = $x + 1; }", "variable $x is used before it is assigned");
+	expect_error("BEGIN { print(@nope); }", "undefined map @nope");
+	expect_error("BEGIN { @x = pidd; }", "did you mean 'pid'?");
+	expect_error("BEGIN { if (comm) { } }", "a condition must be an integer, not string[16]");
+	expect_error("BEGIN { @h = lhist(1, 0, 10); }", "lhist() takes 4 arguments, 3 given");
+	expect_error("BEGIN { @h = hist(1, 9); }", "hist() precision must be an integer literal from 0 to 5");
+	expect_error("interval:s:0 { }", "invalid rate '0'");
+	expect_error("interval:parsecs:1 { }", "unknown unit 'parsecs'");
+	expect_error("software:page-fautls { }", "did you mean 'page-faults'?");
+	expect_error("tracepointt:a:b { }", "did you mean 'tracepoint'?");
+	expect_error("kprobe:vfs_read { }", "kprobe probes are not supported by fathom yet");
+	expect_error("BEGIN { break; }", "'break' outside a loop");
+	expect_error("BEGIN { unroll(101) { } }", "unroll count must be an integer literal from 1 to 100");
+}
+
+/* Errors carry the file:line:col-range and the caret line. */
+static void test_error_location(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "BEGIN {\n  @x = cuont();\n}");
+	assert_int_not_equal(c.rc, 0);
+	assert_non_null(strstr(c.errors, "stdin:2:8-15: error: unknown function 'cuont'\n"
+					 "  @x = cuont();\n"
+					 "       ~~~~~~~\n"
+					 "hint: did you mean 'count'?\n"));
+	release(&c);
+}
+
+static void test_loops_and_control_flow(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+
+	compile(&c, "BEGIN { $i = 0; while ($i < 5) { if ($i == 3) { break; } $i++; } "
+		    "unroll(3) { $i += 1; } @r = $i > 2 ? 1 : 0; if (@r) { exit(); } else { return; } }");
+	p = first_prog(&c);
+	/* a backward jump for the while loop */
+	{
+		bool back = false;
+		for (int i = 0; i < p->code.len; i++)
+			if (p->code.insns[i].code == (BPF_JMP | BPF_JA) && p->code.insns[i].off < 0)
+				back = true;
+		assert_true(back);
+	}
+	release(&c);
+}
+
+/* Thousands of statements compile in linear time (bench/compile-scale
+ * measures the speed; this only checks the result is complete). */
+static void test_many_assignments(void **state)
+{
+	size_t cap = 200000, len = 0;
+	char *text = malloc(cap);
+	struct compiled c;
+
+	len += (size_t)snprintf(text + len, cap - len, "BEGIN { ");
+	for (int i = 0; i < 2000; i++)
+		len += (size_t)snprintf(text + len, cap - len, "@m%d = %d; ", i, i);
+	snprintf(text + len, cap - len, "}");
+	compile(&c, text);
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.prog.maps.len, 2000 + 2); /* + ring buffer and lost counter */
+	assert_int_equal(count_calls(first_prog(&c), BPF_FUNC_map_update_elem), 2000);
+	release(&c);
+	free(text);
+}
+
+static void test_verifier_summary(void **state)
+{
+	const char *log = "func#0 @0\n"
+			  "0: R1=ctx() R10=fp0\n"
+			  "0: (bf) r6 = r1                       ; R1=ctx() R6_w=ctx()\n"
+			  "1: (79) r1 = *(u64 *)(r10 -8)\n"
+			  "invalid read from stack off -8+0 size 8\n"
+			  "processed 2 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n";
+	char reason[256];
+	int insn;
+
+	fth_verifier_summary(log, reason, sizeof(reason), &insn);
+	assert_int_equal(insn, 1);
+	assert_string_equal(reason, "invalid read from stack off -8+0 size 8");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hello_compiles),
+		cmocka_unit_test(test_count_updates_in_place),
+		cmocka_unit_test(test_map_types_learned_in_any_order),
+		cmocka_unit_test(test_tuple_keys_and_strings),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_error_location),
+		cmocka_unit_test(test_loops_and_control_flow),
+		cmocka_unit_test(test_many_assignments),
+		cmocka_unit_test(test_verifier_summary),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
