@@ -951,7 +951,7 @@ bool fth_lexer_c_definition(struct fth_lexer *lx, uint32_t begin, struct fth_tok
 		*out = error_token(lx, begin);
 		return false;
 	}
-	*out = make_token(lx, TOK_PREPROCESSOR, begin);
+	*out = make_token(lx, TOK_C_DEFINITION, begin);
 	out->len = lx->pos - begin;
 	out->text = fth_arena_strndup(lx->arena, lx->src->text + begin, out->len);
 	return true;
@@ -986,6 +986,7 @@ static const char *const kind_names[TOK_KIND_COUNT] = {
 	[TOK_AMP_ASSIGN] = "AMP_ASSIGN", [TOK_PIPE_ASSIGN] = "PIPE_ASSIGN",
 	[TOK_CARET_ASSIGN] = "CARET_ASSIGN", [TOK_SHL_ASSIGN] = "SHL_ASSIGN",
 	[TOK_SHR_ASSIGN] = "SHR_ASSIGN", [TOK_ATTACH_POINT] = "ATTACH_POINT",
+	[TOK_C_DEFINITION] = "C_DEFINITION",
 };
 
 const char *fth_token_kind_name(enum fth_token_kind kind)

@@ -46,6 +46,7 @@ enum fth_token_kind {
 	TOK_SHL_ASSIGN, TOK_SHR_ASSIGN,
 
 	TOK_ATTACH_POINT, /* raw attach point text from fth_lexer_attach_point() */
+	TOK_C_DEFINITION, /* raw C text from fth_lexer_c_definition() */
 
 	TOK_KIND_COUNT
 };
@@ -84,7 +85,8 @@ bool fth_lexer_attach_point(struct fth_lexer *lx, struct fth_token *out);
 /* Read raw text of a C definition (struct/union/enum ... { ... } [;]) that
  * starts at `begin`, balancing braces. Also reads `typedef ...;` and forward
  * declarations `struct foo;`. Trailing GCC __attribute__((...)) and the ';'
- * are included. Reports and returns false when the input ends first. */
+ * are included. On success out->kind is TOK_C_DEFINITION and out->text the
+ * verbatim text. Reports and returns false when the input ends first. */
 bool fth_lexer_c_definition(struct fth_lexer *lx, uint32_t begin, struct fth_token *out);
 /* Move the lexer back (or forward) to a byte offset, e.g. to re-read an
  * already-lexed identifier as the start of a raw attach point. */

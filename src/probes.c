@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,29 +18,106 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-void fth_attachment_add(struct fth_attachment *a, int fd)
+static void push_fd(int **arr, int *n, int *cap, int fd)
 {
-	if (a->nfds == a->cap) {
-		int cap = a->cap ? a->cap * 2 : 4;
-		int *fds = realloc(a->fds, sizeof(int) * (size_t)cap);
+	if (*n == *cap) {
+		int c = *cap ? *cap * 2 : 4;
+		int *fds = realloc(*arr, sizeof(int) * (size_t)c);
 		if (!fds) {
 			close(fd);
 			return;
 		}
-		a->fds = fds;
-		a->cap = cap;
+		*arr = fds;
+		*cap = c;
 	}
-	a->fds[a->nfds++] = fd;
+	(*arr)[(*n)++] = fd;
+}
+
+void fth_attachment_add(struct fth_attachment *a, int fd)
+{
+	push_fd(&a->fds, &a->nfds, &a->cap, fd);
+}
+
+void fth_attachment_add_link(struct fth_attachment *a, int fd)
+{
+	push_fd(&a->links, &a->nlinks, &a->links_cap, fd);
+}
+
+static void attachment_release(struct fth_attachment *a)
+{
+	free(a->fds);
+	free(a->links);
+	memset(a, 0, sizeof(*a));
 }
 
 void fth_attachment_close(struct fth_attachment *a)
 {
-	/* Links first, then the perf events they hold: closing in reverse order
-	 * of creation detaches each program before its event goes away. */
-	for (int i = a->nfds - 1; i >= 0; i--)
+	/* Links first: each detaches its program before its event goes away. */
+	for (int i = 0; i < a->nlinks; i++)
+		close(a->links[i]);
+	for (int i = 0; i < a->nfds; i++)
 		close(a->fds[i]);
-	free(a->fds);
-	memset(a, 0, sizeof(*a));
+	attachment_release(a);
+}
+
+struct close_slice {
+	const int *fds;
+	int n;
+};
+
+static void *close_slice_thread(void *arg)
+{
+	struct close_slice *slice = arg;
+
+	for (int i = 0; i < slice->n; i++)
+		close(slice->fds[i]);
+	return NULL;
+}
+
+#define MAX_CLOSE_THREADS 32
+
+/* Close fds from several threads: each close may wait for an RCU grace
+ * period, and concurrent waits overlap. */
+static void close_in_parallel(const int *fds, int total)
+{
+	pthread_t threads[MAX_CLOSE_THREADS];
+	struct close_slice slices[MAX_CLOSE_THREADS];
+	bool started[MAX_CLOSE_THREADS] = { false };
+	int nthreads = total < 16 ? 1 : total / 4 < MAX_CLOSE_THREADS ? total / 4 : MAX_CLOSE_THREADS;
+
+	for (int t = 0; t < nthreads; t++) {
+		int begin = (int)((long)total * t / nthreads), end = (int)((long)total * (t + 1) / nthreads);
+		slices[t].fds = fds + begin;
+		slices[t].n = end - begin;
+		if (nthreads > 1)
+			started[t] = pthread_create(&threads[t], NULL, close_slice_thread, &slices[t]) == 0;
+		if (!started[t])
+			close_slice_thread(&slices[t]);
+	}
+	for (int t = 0; t < nthreads; t++)
+		if (started[t])
+			pthread_join(threads[t], NULL);
+}
+
+void fth_attachments_close_all(struct fth_attachment *atts, int n)
+{
+	int total = 0, used = 0;
+	int *links;
+
+	for (int i = 0; i < n; i++)
+		total += atts[i].nlinks;
+	links = calloc((size_t)(total ? total : 1), sizeof(int));
+	if (links) {
+		for (int i = 0; i < n; i++) {
+			for (int j = 0; j < atts[i].nlinks; j++)
+				links[used++] = atts[i].links[j];
+			atts[i].nlinks = 0;
+		}
+		close_in_parallel(links, total);
+		free(links);
+	}
+	for (int i = 0; i < n; i++)
+		fth_attachment_close(&atts[i]);
 }
 
 static int perf_event_open(struct perf_event_attr *attr, int pid, int cpu)
@@ -66,7 +144,7 @@ static int attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int
 		snprintf(err, errlen, "cannot attach program to %s: %s", what, strerror(-lfd));
 		return lfd;
 	}
-	fth_attachment_add(att, lfd);
+	fth_attachment_add_link(att, lfd);
 	return 0;
 }
 

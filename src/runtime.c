@@ -293,6 +293,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 	/* Records queued after exit() are dropped: otherwise a probe that
 	 * fires on fathom's own output (a write tracepoint) would never let
 	 * the drain finish. */
+	/* A signal must stop a reader that events keep busy. */
+	if (*rt->opts->stop && rt->probes_attached)
+		return -ECANCELED;
 	if (rt->discard)
 		return rt->probes_attached ? -ECANCELED : 0;
 	if (size < 8)
@@ -457,8 +460,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		report_lost(&rt);
 	}
 	/* Detach the probes before END, then drain what they left. */
-	for (int i = 0; i < prog->progs.len; i++)
-		fth_attachment_close(&ld->attachments[i]);
+	fth_attachments_close_all(ld->attachments, prog->progs.len);
 	rt.probes_attached = false;
 	rt.discard = rt.exiting;
 	ring_buffer__consume(rb);

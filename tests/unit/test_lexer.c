@@ -562,6 +562,7 @@ static void test_c_definition(void **state)
 	(void)state;
 	lex_begin(&l, text, sizeof(text) - 1);
 	assert_true(fth_lexer_c_definition(&l.lx, 0, &t));
+	assert_int_equal(t.kind, TOK_C_DEFINITION);
 	assert_string_equal(t.text, "struct foo { int a; struct { char s[4]; } b; /* } */ char c[2]; } "
 				    "__attribute__((packed));");
 	t = fth_lexer_next(&l.lx);

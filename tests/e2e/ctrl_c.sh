@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# A tracing program that never calls exit() runs until Ctrl-C (SIGINT) or
+# SIGTERM; either ends it with status 0 after printing "\n\n" and the maps.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+cp /bin/true "$T/fthwork" || fail "cannot copy /bin/true"
+wait_attached() {
+    local i
+    for i in $(seq 100); do
+        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+start_workload() {
+    : >"$FATHOM_STDERR"
+    ( wait_attached && for i in $(seq 5); do "$T/fthwork"; sleep 0.02; done ) &
+    wl=$!
+}
+prog='tracepoint:raw_syscalls:sys_enter /comm == "fthwork"/ { @c = count(); @n[comm] = count(); }'
+
+# SIGINT after 1.5 s.
+start_workload
+fathom_run_interrupted 1.5 -e "$prog"
+wait "$wl"
+expect_exit 0
+expect_stderr_eq "Attached 1 probe"
+out=$(cat "$FATHOM_STDOUT")
+[[ $out =~ ^$'\n\n'@c:\ ([0-9]+)$'\n'@n\[fthwork\]:\ ([0-9]+)$ ]] \
+    || fail "after SIGINT stdout is not '\\n\\n@c: N\\n@n[fthwork]: N'"
+[ "${BASH_REMATCH[1]}" -ge 5 ] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] \
+    || fail "counts ${BASH_REMATCH[1]} and ${BASH_REMATCH[2]}: expected equal and >= 5"
+
+# SIGTERM after 1.5 s (timeout --preserve-status reports fathom's status).
+start_workload
+FATHOM_ARGS=(-e "$prog")
+FATHOM_STATUS=0
+timeout --preserve-status -s TERM -k 5 1.5 "$FATHOM" "${FATHOM_ARGS[@]}" \
+    </dev/null >"$FATHOM_STDOUT" 2>"$FATHOM_STDERR" || FATHOM_STATUS=$?
+wait "$wl"
+expect_exit 0
+out=$(cat "$FATHOM_STDOUT")
+[[ $out =~ ^$'\n\n'@c:\ [1-9][0-9]*$'\n'@n\[fthwork\]:\ [1-9][0-9]*$ ]] \
+    || fail "after SIGTERM stdout is not '\\n\\n@c: N\\n@n[fthwork]: N'"
+
+# printf-only program: SIGINT still exits 0, the lines printed so far kept.
+start_workload
+fathom_run_interrupted 1.5 -e 'tracepoint:syscalls:sys_enter_execve /comm == "fthwork"/ { printf("never\n"); }
+tracepoint:sched:sched_process_exit /comm == "fthwork"/ { printf("exit %s\n", comm); }'
+wait "$wl"
+expect_exit 0
+expect_stderr_eq "Attached 2 probes"
+n=$(grep -c -x 'exit fthwork' "$FATHOM_STDOUT")
+[ "$n" = 5 ] || fail "expected 5 lines 'exit fthwork', got $n"
+expect_stdout_no_match 'never'

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Programs that cannot run exit 1 with a diagnostic on stderr in the
+# bpftrace format (bpftrace-language.md 9.6): "stdin:LINE:COL[-COL]: ERROR:
+# message", the source line, and an underline; with a "did you mean" hint
+# where a near name exists.  Nothing is printed on stdout and no BPF
+# program is left loaded.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd bpftool
+
+failures=""
+note() { failures+=$'\n'"--- $1"$'\n'"$(head -n 12 "$FATHOM_STDERR")"; }
+
+# diag CASE LINE: exit 1, empty stdout, and a diagnostic for LINE whose
+# first line is "stdin:LINE:COLS: ERROR: ..." followed by the source line
+# and a line that underlines part of it.
+diag() {
+    local name=$1 line=$2 src
+    [ "$FATHOM_STATUS" = 1 ] || note "$name: exit status $FATHOM_STATUS, expected 1"
+    [ ! -s "$FATHOM_STDOUT" ] || note "$name: stdout is not empty: $(head -c 200 "$FATHOM_STDOUT")"
+    grep -q -E "^stdin:$line:[0-9]+(-[0-9]+)?: " "$FATHOM_STDERR" || note "$name: no 'stdin:$line:COL:' diagnostic"
+    grep -q -E "^stdin:$line:[0-9]+(-[0-9]+)?: ERROR: " "$FATHOM_STDERR" \
+        || note "$name: the diagnostic does not read 'stdin:$line:COLS: ERROR: ...' (bpftrace's format)"
+    src=$(printf '%s\n' "${FATHOM_ARGS[1]}" | sed -n "${line}p")
+    grep -q -F -x -- "$src" "$FATHOM_STDERR" || note "$name: the source line is not quoted"
+    grep -q -E '^ *[~^]+ *$' "$FATHOM_STDERR" || note "$name: no underline (~) line"
+}
+
+# Unknown tracepoint, with a hint naming the near one.
+fathom_run -e 'tracepoint:syscalls:sys_enter_opennat { @ = count(); }'
+diag unknown_tracepoint 1
+grep -q -E 'did you mean.*tracepoint:syscalls:sys_enter_openat\b' "$FATHOM_STDERR" \
+    || note "unknown_tracepoint: no 'did you mean ... sys_enter_openat' hint"
+
+# Unknown function, hint "count"; a single error (no cascade).
+fathom_run -e 'BEGIN { @ = cuont(); }'
+diag unknown_function 1
+grep -q -E "did you mean.*\bcount\b" "$FATHOM_STDERR" || note "unknown_function: no 'did you mean count' hint"
+grep -q -i -E 'cuont' "$FATHOM_STDERR" || note "unknown_function: the message does not name 'cuont'"
+[ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] \
+    || note "unknown_function: more than one diagnostic for one mistake"
+
+# printf argument count mismatch: bpftrace's message (7.8).
+fathom_run -e 'BEGIN { printf("%d %d\n", 1); }'
+diag printf_args 1
+grep -q -F 'printf: Not enough arguments for format string (1 supplied, 2 expected)' "$FATHOM_STDERR" \
+    || note "printf_args: message is not 'printf: Not enough arguments for format string (1 supplied, 2 expected)'"
+
+# Unknown tracepoint field, with a suggestion; on line 2 of the program.
+fathom_run -e 'tracepoint:syscalls:sys_enter_openat {
+  printf("%s\n", str(args->filenme)); }'
+diag unknown_field 2
+grep -q -F 'filenme' "$FATHOM_STDERR" || note "unknown_field: the message does not name 'filenme'"
+grep -q -E "did you mean.*\bfilename\b" "$FATHOM_STDERR" || note "unknown_field: no 'did you mean filename' hint"
+
+# Syntax error: the underline points at the offending ';' (column 17).
+fathom_run -e 'BEGIN { @x = 1 +; }'
+diag syntax_error 1
+grep -q -E '^stdin:1:17(-[0-9]+)?: ' "$FATHOM_STDERR" || note "syntax_error: not reported at column 17"
+grep -q -E '^ {16}[~^]' "$FATHOM_STDERR" || note "syntax_error: the underline does not start under column 17"
+
+# kprobe/kretprobe (absent on this kernel): one clear error, exit 1.
+for p in 'kprobe:do_sys_open { printf("hi\n"); }' 'kretprobe:do_sys_open { printf("%d\n", retval); }'; do
+    fathom_run -e "$p"
+    diag "${p%%:*}" 1
+    grep -q -i -E "${p%%:*}" "$FATHOM_STDERR" || note "${p%%:*}: the error does not mention ${p%%:*}"
+    [ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] || note "${p%%:*}: more than one error"
+done
+
+# A file that does not exist: exit 1, message naming it.
+fathom_run "$T/fth-no-such-script.bt"
+[ "$FATHOM_STATUS" = 1 ] || note "missing_file: exit status $FATHOM_STATUS"
+grep -q -F "fth-no-such-script.bt" "$FATHOM_STDERR" || note "missing_file: error does not name the file"
+
+# Nothing left loaded: no fth_ program that no live process holds (other
+# fathom runs on the machine hold theirs through an fd).
+held=$(cat /proc/[0-9]*/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u)
+leaked=""
+for id in $(bpftool prog show 2>/dev/null | sed -n -E 's/^([0-9]+): .* name (fth_[^ ]*) .*/\1/p'); do
+    printf '%s\n' "$held" | grep -q -x "$id" || leaked+=" $id"
+done
+[ -z "$leaked" ] || failures+=$'\n'"--- leaked fth_ BPF programs:$leaked"
+
+[ -z "$failures" ] || { FATHOM_STATUS=""; fail "some cases failed:$failures"; }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# software probes: page faults counted for a workload named fthwork, with
+# the full name and with the s: alias and the "faults" event alias, and the
+# probe builtin holding the canonical name.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+cp /bin/true "$T/fthwork" || fail "cannot copy /bin/true"
+wait_attached() {
+    local i
+    for i in $(seq 100); do
+        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+start_workload() {
+    : >"$FATHOM_STDERR"
+    ( wait_attached && for i in $(seq 10); do "$T/fthwork"; sleep 0.02; done ) &
+    wl=$!
+}
+
+# Every page fault (period 1): an exec'd process faults dozens of times.
+start_workload
+fathom_run -e 'software:page-faults:1 /comm == "fthwork"/ { @ = count(); }
+interval:s:1 { exit(); }'
+wait "$wl"
+expect_exit 0
+expect_stderr_eq "Attached 2 probes"
+out=$(cat "$FATHOM_STDOUT")
+[[ $out =~ ^$'\n\n'@:\ ([0-9]+)$ ]] || fail "stdout is not '\\n\\n@: N'"
+[ "${BASH_REMATCH[1]}" -ge 10 ] || fail "only ${BASH_REMATCH[1]} page faults counted for 10 runs of fthwork"
+
+# s: alias and the "faults" alias; probe is the canonical full name.
+start_workload
+fathom_run -e 's:faults:1 /comm == "fthwork"/ { @[probe] = count(); }
+interval:s:1 { exit(); }'
+wait "$wl"
+expect_exit 0
+expect_stdout_match '^@\[software:faults:1\]: [1-9][0-9]*$'
