@@ -1103,6 +1103,39 @@ static void add_prog(struct sema *s, struct fth_node *probe, struct fth_probe_in
 	fth_ptrvec_push(A(s), &s->prog->progs, p);
 }
 
+/* Positional parameters inside attach points (interval:ms:$1,
+ * uprobe:$1:main) are replaced by their text before expansion. */
+static const char *substitute_positional(struct sema *s, const char *part)
+{
+	const char *dollar = strchr(part, '$');
+	const char *out = "";
+	const char *p = part;
+
+	if (!dollar)
+		return part;
+	while ((dollar = strchr(p, '$'))) {
+		char *end;
+		long idx = strtol(dollar + 1, &end, 10);
+		const char *value = "";
+		if (end == dollar + 1) {
+			out = fth_arena_printf(A(s), "%s%.*s", out, (int)(dollar + 1 - p), p);
+			p = dollar + 1;
+			continue;
+		}
+		if (idx >= 1 && idx <= s->prog->positional.len)
+			value = s->prog->positional.items[idx - 1];
+		out = fth_arena_printf(A(s), "%s%.*s%s", out, (int)(dollar - p), p, value);
+		p = end;
+	}
+	return fth_arena_printf(A(s), "%s%s", out, p);
+}
+
+static void substitute_attach_point(struct sema *s, struct fth_node *ap)
+{
+	for (int i = 0; i < ap->u.attach.nparts; i++)
+		ap->u.attach.parts[i] = substitute_positional(s, ap->u.attach.parts[i]);
+}
+
 static int expand_probes(struct sema *s)
 {
 	struct fth_node_list *probes = &s->prog->ast->u.program.probes;
@@ -1113,7 +1146,9 @@ static int expand_probes(struct sema *s)
 		struct fth_node_list *aps = &probe->u.probe.attach_points;
 		for (int j = 0; j < aps->len; j++) {
 			struct fth_node *ap = aps->items[j];
-			const struct fth_provider *prov = provider_of(s, ap);
+			const struct fth_provider *prov;
+			substitute_attach_point(s, ap);
+			prov = provider_of(s, ap);
 			struct fth_ptrvec insts = { 0 };
 			if (!prov)
 				continue;
