@@ -56,8 +56,8 @@ struct cg {
 
 static struct vreg emit_int(struct cg *c, struct fth_node *e);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
-static void emit_stmt(struct cg *c, struct fth_node *st);
-static void emit_block(struct cg *c, struct fth_node *b);
+static bool emit_stmt(struct cg *c, struct fth_node *st);
+static bool emit_block(struct cg *c, struct fth_node *b);
 
 static int emit(struct cg *c, struct bpf_insn insn)
 {
@@ -69,6 +69,11 @@ static void cg_error(struct cg *c, struct fth_node *n, const char *msg)
 	if (!c->failed || true)
 		fth_error(c->diag, n->range, "%s", msg);
 	c->failed = true;
+}
+
+static int bpf_size(int size)
+{
+	return size == 1 ? BPF_B : size == 2 ? BPF_H : size == 4 ? BPF_W : BPF_DW;
 }
 
 /* ----------------------------------------------------------------- frame */
@@ -89,35 +94,36 @@ static int stack_alloc(struct cg *c, int size, struct fth_node *where)
 	return -c->stack_used;
 }
 
-/* Zero `size` bytes at base+off (size a multiple of 8 or not). */
+/* The widest access (8, 4, 2 or 1 bytes) that is aligned at every offset
+ * given and fits in `left` bytes: the verifier rejects misaligned stack
+ * accesses. Bases (frame pointer, map values, ring-buffer records) are
+ * 8-byte aligned, so the offsets decide. */
+static int access_width(int left, int off_a, int off_b)
+{
+	for (int w = 8; w > 1; w /= 2)
+		if (left >= w && off_a % w == 0 && off_b % w == 0)
+			return w;
+	return 1;
+}
+
+/* Zero `size` bytes at base+off. */
 static void emit_zero(struct cg *c, int base, int off, int size)
 {
-	int i = 0;
-
-	for (; i + 8 <= size; i += 8)
-		emit(c, I_ST_IMM(BPF_DW, base, off + i, 0));
-	for (; i + 4 <= size; i += 4)
-		emit(c, I_ST_IMM(BPF_W, base, off + i, 0));
-	for (; i < size; i++)
-		emit(c, I_ST_IMM(BPF_B, base, off + i, 0));
+	for (int i = 0; i < size;) {
+		int w = access_width(size - i, off + i, off + i);
+		emit(c, I_ST_IMM(bpf_size(w), base, off + i, 0));
+		i += w;
+	}
 }
 
 /* Copy size bytes from [src+soff] to [dst+doff] with loads and stores. */
 static void emit_copy(struct cg *c, int dst, int doff, int src, int soff, int size)
 {
-	int i = 0;
-
-	for (; i + 8 <= size; i += 8) {
-		emit(c, I_LDX(BPF_DW, R0, src, soff + i));
-		emit(c, I_STX(BPF_DW, dst, R0, doff + i));
-	}
-	for (; i + 4 <= size; i += 4) {
-		emit(c, I_LDX(BPF_W, R0, src, soff + i));
-		emit(c, I_STX(BPF_W, dst, R0, doff + i));
-	}
-	for (; i < size; i++) {
-		emit(c, I_LDX(BPF_B, R0, src, soff + i));
-		emit(c, I_STX(BPF_B, dst, R0, doff + i));
+	for (int i = 0; i < size;) {
+		int w = access_width(size - i, doff + i, soff + i);
+		emit(c, I_LDX(bpf_size(w), R0, src, soff + i));
+		emit(c, I_STX(bpf_size(w), dst, R0, doff + i));
+		i += w;
 	}
 }
 
@@ -212,11 +218,6 @@ static void emit_extend(struct cg *c, int r, int size, bool is_signed)
 	} else {
 		emit(c, I_ALU64_IMM(BPF_AND, r, (int32_t)((1u << (size * 8)) - 1)));
 	}
-}
-
-static int bpf_size(int size)
-{
-	return size == 1 ? BPF_B : size == 2 ? BPF_H : size == 4 ? BPF_W : BPF_DW;
 }
 
 /* Build the BPF key of map m for node mapnode (@m[...]) at [r10+off].
@@ -820,9 +821,14 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
 	struct vreg p;
 	int helper;
 
-	if (arg->kind == FTH_POSITIONAL) {
-		int idx = arg->u.positional.index;
-		const char *s = idx > 0 && idx <= c->prog->positional.len ? c->prog->positional.items[idx - 1] : "";
+	if (arg->kind == FTH_POSITIONAL || positional_offset(arg, NULL, NULL)) {
+		int idx = arg->kind == FTH_POSITIONAL ? arg->u.positional.index : 0;
+		int64_t skip = 0;
+		const char *s;
+		if (arg->kind != FTH_POSITIONAL)
+			positional_offset(arg, &idx, &skip);
+		s = idx > 0 && idx <= c->prog->positional.len ? c->prog->positional.items[idx - 1] : "";
+		s += (size_t)skip < strlen(s) ? (size_t)skip : strlen(s);
 		emit_string_literal(c, s, (uint32_t)strlen(s), base, off, cap);
 		return;
 	}
@@ -1398,9 +1404,14 @@ static void loop_end(struct cg *c, int continue_target)
 		fth_patch_jump_here(c->b, l->break_jumps[i]);
 }
 
-static void emit_stmt(struct cg *c, struct fth_node *st)
+/* Emit one statement. Returns true when control never falls through it
+ * (exit(), return, break, continue, or an if whose branches all end so):
+ * the verifier rejects unreachable instructions, so the statements after it
+ * in the same block are not emitted - they could never run anyway. */
+static bool emit_stmt(struct cg *c, struct fth_node *st)
 {
 	int saved_stack = c->stack_used;
+	bool ends = false;
 
 	c->b->cur_range = st->range;
 	switch (st->kind) {
@@ -1410,6 +1421,7 @@ static void emit_stmt(struct cg *c, struct fth_node *st)
 			emit_call_stmt(c, e);
 		else
 			vreg_free(c, emit_int(c, e));
+		ends = e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit");
 		break;
 	}
 	case FTH_ASSIGN: {
@@ -1428,13 +1440,17 @@ static void emit_stmt(struct cg *c, struct fth_node *st)
 		break;
 	case FTH_IF: {
 		int jelse, jdone;
+		bool then_ends;
 		emit_cond_jump_false(c, st->u.if_.cond, &jelse);
-		emit_block(c, st->u.if_.then_block);
+		then_ends = emit_block(c, st->u.if_.then_block);
 		if (st->u.if_.else_block) {
-			jdone = emit(c, I_JA(0));
+			bool else_ends;
+			jdone = then_ends ? -1 : emit(c, I_JA(0));
 			fth_patch_jump_here(c->b, jelse);
-			emit_block(c, st->u.if_.else_block);
-			fth_patch_jump_here(c->b, jdone);
+			else_ends = emit_block(c, st->u.if_.else_block);
+			if (jdone >= 0)
+				fth_patch_jump_here(c->b, jdone);
+			ends = then_ends && else_ends;
 		} else {
 			fth_patch_jump_here(c->b, jelse);
 		}
@@ -1461,7 +1477,7 @@ static void emit_stmt(struct cg *c, struct fth_node *st)
 		break;
 	}
 	case FTH_BLOCK:
-		emit_block(c, st);
+		ends = emit_block(c, st);
 		break;
 	case FTH_BREAK:
 	case FTH_CONTINUE: {
@@ -1471,29 +1487,32 @@ static void emit_stmt(struct cg *c, struct fth_node *st)
 			l->break_jumps[l->nbreak++] = j;
 		else if (l->ncontinue < MAX_JUMPS)
 			l->continue_jumps[l->ncontinue++] = j;
+		ends = true;
 		break;
 	}
 	case FTH_RETURN:
 		if (c->nexit < (int)(sizeof(c->exit_jumps) / sizeof(c->exit_jumps[0])))
 			c->exit_jumps[c->nexit++] = emit(c, I_JA(0));
+		ends = true;
 		break;
 	default:
 		cg_error(c, st, "this statement is not supported yet");
 		break;
 	}
 	c->stack_used = saved_stack;
+	return ends;
 }
 
-static void emit_block(struct cg *c, struct fth_node *b)
+static bool emit_block(struct cg *c, struct fth_node *b)
 {
 	if (!b)
-		return;
-	if (b->kind != FTH_BLOCK) {
-		emit_stmt(c, b);
-		return;
-	}
+		return false;
+	if (b->kind != FTH_BLOCK)
+		return emit_stmt(c, b);
 	for (int i = 0; i < b->u.block.stmts.len; i++)
-		emit_stmt(c, b->u.block.stmts.items[i]);
+		if (emit_stmt(c, b->u.block.stmts.items[i]))
+			return true;
+	return false;
 }
 
 /* ---------------------------------------------------------------- programs */

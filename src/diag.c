@@ -32,7 +32,7 @@ void fth_source_position(const struct fth_source *src, uint32_t offset, int *lin
 
 static const char *severity_word(enum fth_severity sev)
 {
-	return sev == FTH_SEV_ERROR ? "error" : "warning";
+	return sev == FTH_SEV_ERROR ? "ERROR" : "WARNING";
 }
 
 /* Print the line holding `range.begin` and a ~~~ underline below the part of
@@ -89,7 +89,7 @@ void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_ra
 	fputc('\n', diag->out);
 	print_source_excerpt(diag->out, diag->src, range);
 	if (hint)
-		fprintf(diag->out, "hint: %s\n", hint);
+		fprintf(diag->out, "HINT: %s\n", hint);
 }
 
 void fth_diag_plain(struct fth_diag *diag, enum fth_severity sev, const char *hint, const char *fmt, ...)
@@ -102,13 +102,13 @@ void fth_diag_plain(struct fth_diag *diag, enum fth_severity sev, const char *hi
 		return;
 	else
 		diag->warnings++;
-	fprintf(diag->out, "fathom: %s: ", severity_word(sev));
+	fprintf(diag->out, "%s: ", severity_word(sev));
 	va_start(ap, fmt);
 	vfprintf(diag->out, fmt, ap);
 	va_end(ap);
 	fputc('\n', diag->out);
 	if (hint)
-		fprintf(diag->out, "hint: %s\n", hint);
+		fprintf(diag->out, "HINT: %s\n", hint);
 }
 
 int fth_edit_distance(const char *a, const char *b)

@@ -3,10 +3,10 @@
  * Every phase reports through one fth_diag so that errors look the same
  * whether the lexer, the parser, semantic analysis or the loader found them:
  *
- *   script.bt:3:9-14: error: unknown function 'cuont'
+ *   script.bt:3:9-14: ERROR: unknown function 'cuont'
  *   @[comm] = cuont();
  *             ~~~~~
- *   hint: did you mean 'count'?
+ *   HINT: did you mean 'count'?
  *
  * Ranges are byte offsets into the source text; line and column are derived
  * when the message is rendered. */

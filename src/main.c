@@ -119,7 +119,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'd':
 			if (strcmp(optarg, "ast") && strcmp(optarg, "bpf")) {
-				fprintf(stderr, "fathom: error: -d takes 'ast' or 'bpf', not '%s'\n", optarg);
+				fprintf(stderr, "ERROR: -d takes 'ast' or 'bpf', not '%s'\n", optarg);
 				return -1;
 			}
 			cli->debug = optarg;
@@ -142,7 +142,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	}
 	if (!cli->program_text) {
 		if (optind >= argc) {
-			fputs("fathom: error: no program given (use -e 'PROGRAM', a FILE, or - for stdin)\n", stderr);
+			fputs("ERROR: no program given (use -e 'PROGRAM', a FILE, or - for stdin)\n", stderr);
 			usage(stderr);
 			return -1;
 		}
@@ -168,7 +168,7 @@ static int load_source(const struct cli *cli, struct fth_source *src, char **own
 	} else {
 		FILE *f = fopen(cli->program_file, "r");
 		if (!f) {
-			fprintf(stderr, "fathom: error: cannot open %s: %s\n", cli->program_file, strerror(errno));
+			fprintf(stderr, "ERROR: cannot open %s: %s\n", cli->program_file, strerror(errno));
 			return -1;
 		}
 		*owned = read_stream(f);
@@ -177,7 +177,7 @@ static int load_source(const struct cli *cli, struct fth_source *src, char **own
 		src->text = *owned;
 	}
 	if (!src->text) {
-		fputs("fathom: error: out of memory reading the program\n", stderr);
+		fputs("ERROR: out of memory reading the program\n", stderr);
 		return -1;
 	}
 	src->len = (uint32_t)strlen(src->text);

@@ -171,8 +171,12 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 		 * layout. */
 		bool compatible = map->key_type->kind == kt->kind &&
 				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT);
-		if (kt->kind == FTH_T_STRING && kt->size > map->key_type->size)
-			compatible = false;
+		if (compatible && kt->kind == FTH_T_STRING && kt->size > map->key_type->size) {
+			/* Widen to the longest string key, as for values. */
+			uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
+			map->key_type = kt;
+			map->key_size = (kt->size + 7) / 8 * 8 + extra;
+		}
 		if (!compatible)
 			ERR(s, m, "%s key has type %s here but %s elsewhere", map->name,
 			    fth_type_describe(A(s), kt), fth_type_describe(A(s), map->key_type));
@@ -204,8 +208,14 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 			    fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
 		return;
 	}
+	if (vt->kind == FTH_T_STRING && map->value_type->kind == FTH_T_STRING && vt->size > map->value_type->size) {
+		/* "a" then "longer": the map holds the longest string assigned
+		 * anywhere. The lenient pass sees every assignment first. */
+		map->value_type = vt;
+		map->value_size = (vt->size + 7) / 8 * 8;
+		return;
+	}
 	if (map->value_type->kind != vt->kind ||
-	    (vt->kind == FTH_T_STRING && vt->size > map->value_type->size) ||
 	    (vt->kind == FTH_T_TUPLE && !fth_type_equal(vt, map->value_type)))
 		ERR(s, where, "%s holds %s elsewhere; it cannot be assigned %s", map->name,
 		    fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
@@ -235,8 +245,9 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 		v->name = var->u.ident.name;
 		v->type = t;
 		fth_ptrvec_push(A(s), &s->cur->vars, v);
-	} else if (v->type->kind != t->kind || (t->kind == FTH_T_STRING && t->size > v->type->size) ||
-		   (t->kind == FTH_T_TUPLE && !fth_type_equal(t, v->type))) {
+	} else if (t->kind == FTH_T_STRING && v->type->kind == FTH_T_STRING && t->size > v->type->size) {
+		v->type = t; /* the slot holds the longest string assigned */
+	} else if (v->type->kind != t->kind || (t->kind == FTH_T_TUPLE && !fth_type_equal(t, v->type))) {
 		ERR(s, var, "%s has type %s; it cannot be assigned %s", v->name,
 		    fth_type_describe(A(s), v->type), fth_type_describe(A(s), t));
 	}
@@ -398,6 +409,21 @@ static bool literal_int(struct fth_node *e, int64_t *out)
 	return false;
 }
 
+/* str($N + k): a positional parameter used as a string, k bytes in. */
+bool positional_offset(const struct fth_node *e, int *index, int64_t *offset)
+{
+	int64_t k;
+
+	if (e->kind != FTH_BINARY || e->u.binary.op != TOK_PLUS || e->u.binary.lhs->kind != FTH_POSITIONAL ||
+	    !literal_int(e->u.binary.rhs, &k) || k < 0)
+		return false;
+	if (index)
+		*index = e->u.binary.lhs->u.positional.index;
+	if (offset)
+		*offset = k;
+	return true;
+}
+
 static bool want_args(struct sema *s, struct fth_node *call, int min, int max)
 {
 	int n = call->u.call.args.len;
@@ -493,7 +519,8 @@ static struct fth_map *expect_map_arg(struct sema *s, struct fth_node *call, str
 			 call->u.call.name);
 		return NULL;
 	}
-	map = map_use_keys(s, arg, false);
+	/* A whole map (print, clear, zero) is fine whatever its keys are. */
+	map = arg->u.map.keys.len ? map_use_keys(s, arg, false) : map_get(s, arg);
 	if (!map && s->strict)
 		ERR(s, arg, "undefined map %s", arg->u.map.name);
 	return map;
@@ -553,7 +580,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		}
 		if (len > s->prog->config.max_strlen)
 			len = s->prog->config.max_strlen;
-		if (args->items[0]->kind == FTH_POSITIONAL)
+		if (args->items[0]->kind == FTH_POSITIONAL || positional_offset(args->items[0], NULL, NULL))
 			return fth_type_string(A(s), (uint32_t)len);
 		t = check_expr(s, args->items[0]);
 		if (t && t->kind == FTH_T_STRING)
@@ -1211,7 +1238,7 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 		for (int i = 0; i < prog->progs.len; i++)
 			check_prog(&s, prog->progs.items[i]);
 	}
-	for (int i = 0; i < prog->maps.len; i++) {
+	for (int i = 0; diag->errors == errors_before && i < prog->maps.len; i++) {
 		struct fth_map *m = prog->maps.items[i];
 		if (!m->internal && !m->value_type) {
 			fth_error_hint(diag, m->first_use, "assign it somewhere, e.g. @name = 1;",

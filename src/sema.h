@@ -22,4 +22,7 @@ struct fth_var *fth_sema_find_var(const struct fth_prog *p, const char *name);
 /* Builtins that read a tracepoint field: the field of `args.name`, or NULL. */
 const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const char *name);
 
+/* Is e `$N + k` (a positional parameter read as a string from byte k)? */
+bool positional_offset(const struct fth_node *e, int *index, int64_t *offset);
+
 #endif

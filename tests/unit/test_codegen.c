@@ -192,10 +192,10 @@ static void test_error_location(void **state)
 
 	compile(&c, "BEGIN {\n  @x = cuont();\n}");
 	assert_int_not_equal(c.rc, 0);
-	assert_non_null(strstr(c.errors, "stdin:2:8-15: error: unknown function 'cuont'\n"
+	assert_non_null(strstr(c.errors, "stdin:2:8-15: ERROR: unknown function 'cuont'\n"
 					 "  @x = cuont();\n"
 					 "       ~~~~~~~\n"
-					 "hint: did you mean 'count'?\n"));
+					 "HINT: did you mean 'count'?\n"));
 	release(&c);
 }
 

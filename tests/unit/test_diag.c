@@ -63,7 +63,7 @@ static void test_error_range_on_line_2(void **state)
 	uint32_t b = offset_of(text, "kstk");
 	fth_error(&c.diag, ((struct fth_range){ b, b + 4 }), "unknown function '%s'", "kstk");
 	assert_string_equal(capture_text(&c),
-			    "script.bt:2:5-9: error: unknown function 'kstk'\n"
+			    "script.bt:2:5-9: ERROR: unknown function 'kstk'\n"
 			    "    kstk(1);\n"
 			    "    ~~~~\n");
 	assert_int_equal(c.diag.errors, 1);
@@ -80,7 +80,7 @@ static void test_zero_length_range_gives_caret(void **state)
 	uint32_t b = offset_of(text, "1") + 1;
 	fth_error(&c.diag, ((struct fth_range){ b, b }), "expected ';'");
 	assert_string_equal(capture_text(&c),
-			    "stdin:2:10: error: expected ';'\n"
+			    "stdin:2:10: ERROR: expected ';'\n"
 			    "    x = 1\n"
 			    "         ^\n");
 	capture_end(&c);
@@ -95,7 +95,7 @@ static void test_single_character_range(void **state)
 	capture_begin(&c, "stdin", text);
 	fth_error(&c.diag, ((struct fth_range){ 4, 5 }), "unexpected '@'");
 	assert_string_equal(capture_text(&c),
-			    "stdin:1:5: error: unexpected '@'\n"
+			    "stdin:1:5: ERROR: unexpected '@'\n"
 			    "a + @\n"
 			    "    ~\n");
 	capture_end(&c);
@@ -110,7 +110,7 @@ static void test_warning(void **state)
 	uint32_t b = offset_of(text, "@x");
 	fth_warning(&c.diag, ((struct fth_range){ b, b + 2 }), "map '%s' is never read", "@x");
 	assert_string_equal(capture_text(&c),
-			    "w.bt:1:12-14: warning: map '@x' is never read\n"
+			    "w.bt:1:12-14: WARNING: map '@x' is never read\n"
 			    "kprobe:f { @x = 1; }\n"
 			    "           ~~\n");
 	assert_int_equal(c.diag.errors, 0);
@@ -131,7 +131,7 @@ static void test_quiet_warnings(void **state)
 	/* Errors are never quiet. */
 	fth_error(&c.diag, ((struct fth_range){ 0, 1 }), "shown");
 	assert_int_equal(c.diag.errors, 1);
-	assert_non_null(strstr(capture_text(&c), "w.bt:1:1: error: shown\n"));
+	assert_non_null(strstr(capture_text(&c), "w.bt:1:1: ERROR: shown\n"));
 	capture_end(&c);
 }
 
@@ -145,10 +145,10 @@ static void test_hint_line(void **state)
 	fth_error_hint(&c.diag, ((struct fth_range){ b, b + 5 }), "did you mean 'count'?",
 		       "unknown function '%s'", "cuont");
 	assert_string_equal(capture_text(&c),
-			    "script.bt:1:19-24: error: unknown function 'cuont'\n"
+			    "script.bt:1:19-24: ERROR: unknown function 'cuont'\n"
 			    "BEGIN { @[comm] = cuont(); }\n"
 			    "                  ~~~~~\n"
-			    "hint: did you mean 'count'?\n");
+			    "HINT: did you mean 'count'?\n");
 	capture_end(&c);
 }
 
@@ -162,7 +162,7 @@ static void test_tabs_kept_in_underline(void **state)
 	uint32_t b = offset_of(text, "foo");
 	fth_error(&c.diag, ((struct fth_range){ b, b + 3 }), "bad");
 	assert_string_equal(capture_text(&c),
-			    "t.bt:2:3-6: error: bad\n"
+			    "t.bt:2:3-6: ERROR: bad\n"
 			    "\t\tfoo = 1;\n"
 			    "\t\t~~~\n");
 	capture_end(&c);
@@ -180,7 +180,7 @@ static void test_range_across_lines(void **state)
 	uint32_t e = offset_of(text, "b)") + 1;
 	fth_error(&c.diag, ((struct fth_range){ b, e }), "bad condition");
 	assert_string_equal(capture_text(&c),
-			    "t.bt:1:5: error: bad condition\n"
+			    "t.bt:1:5: ERROR: bad condition\n"
 			    "if (a &&\n"
 			    "    ~~~~\n");
 	capture_end(&c);
@@ -195,10 +195,10 @@ static void test_first_and_last_line_without_newline(void **state)
 	fth_error(&c.diag, ((struct fth_range){ 0, 2 }), "first");
 	fth_error(&c.diag, ((struct fth_range){ 3, 5 }), "last");
 	assert_string_equal(capture_text(&c),
-			    "t.bt:1:1-3: error: first\n"
+			    "t.bt:1:1-3: ERROR: first\n"
 			    "ab\n"
 			    "~~\n"
-			    "t.bt:2:1-3: error: last\n"
+			    "t.bt:2:1-3: ERROR: last\n"
 			    "cd\n"
 			    "~~\n");
 	assert_int_equal(c.diag.errors, 2);
@@ -214,9 +214,9 @@ static void test_plain_message(void **state)
 		       "Operation not permitted");
 	fth_diag_plain(&c.diag, FTH_SEV_WARNING, NULL, "%d lost events", 3);
 	assert_string_equal(capture_text(&c),
-			    "fathom: error: cannot load program: Operation not permitted\n"
-			    "hint: run as root\n"
-			    "fathom: warning: 3 lost events\n");
+			    "ERROR: cannot load program: Operation not permitted\n"
+			    "HINT: run as root\n"
+			    "WARNING: 3 lost events\n");
 	assert_int_equal(c.diag.errors, 1);
 	assert_int_equal(c.diag.warnings, 1);
 	capture_end(&c);

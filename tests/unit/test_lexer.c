@@ -253,41 +253,41 @@ static void test_integer_errors(void **state)
 {
 	(void)state;
 	assert_lex_error("18446744073709551616",
-			 "test.bt:1:1-21: error: integer literal is too large\n"
+			 "test.bt:1:1-21: ERROR: integer literal is too large\n"
 			 "18446744073709551616\n"
 			 "~~~~~~~~~~~~~~~~~~~~\n"
-			 "hint: the largest integer is 18446744073709551615\n");
+			 "HINT: the largest integer is 18446744073709551615\n");
 	assert_lex_error("20000000000d",
-			 "test.bt:1:1-13: error: integer literal is too large\n"
+			 "test.bt:1:1-13: ERROR: integer literal is too large\n"
 			 "20000000000d\n"
 			 "~~~~~~~~~~~~\n"
-			 "hint: the largest integer is 18446744073709551615\n");
+			 "HINT: the largest integer is 18446744073709551615\n");
 	assert_lex_error("12e3",
-			 "test.bt:1:1-5: error: invalid integer literal\n"
+			 "test.bt:1:1-5: ERROR: invalid integer literal\n"
 			 "12e3\n"
 			 "~~~~\n"
-			 "hint: scientific notation takes one digit from 1 to 9 before 'e', as in 1e6\n");
+			 "HINT: scientific notation takes one digit from 1 to 9 before 'e', as in 1e6\n");
 	assert_lex_error("x = 09;",
-			 "test.bt:1:6: error: invalid digit '9' in octal literal\n"
+			 "test.bt:1:6: ERROR: invalid digit '9' in octal literal\n"
 			 "x = 09;\n"
 			 "     ~\n");
 	assert_lex_error("1_",
-			 "test.bt:1:2: error: an integer literal cannot end with '_'\n"
+			 "test.bt:1:2: ERROR: an integer literal cannot end with '_'\n"
 			 "1_\n"
 			 " ~\n");
 	assert_lex_error("0x_1",
-			 "test.bt:1:3: error: '_' must come after a digit in an integer literal\n"
+			 "test.bt:1:3: ERROR: '_' must come after a digit in an integer literal\n"
 			 "0x_1\n"
 			 "  ~\n");
 	assert_lex_error("0x",
-			 "test.bt:1:1-3: error: hexadecimal literal has no digits after '0x'\n"
+			 "test.bt:1:1-3: ERROR: hexadecimal literal has no digits after '0x'\n"
 			 "0x\n"
 			 "~~\n");
 	assert_lex_error("10kb",
-			 "test.bt:1:3-5: error: invalid suffix 'kb' on integer literal\n"
+			 "test.bt:1:3-5: ERROR: invalid suffix 'kb' on integer literal\n"
 			 "10kb\n"
 			 "  ~~\n"
-			 "hint: integer suffixes are u, l, ul, ll, ull and the durations ns, us, ms, s, m, h, d\n");
+			 "HINT: integer suffixes are u, l, ul, ll, ull and the durations ns, us, ms, s, m, h, d\n");
 }
 
 static void test_integer_error_yields_error_token(void **state)
@@ -336,25 +336,25 @@ static void test_string_errors(void **state)
 {
 	(void)state;
 	assert_lex_error("printf(\"bad \\q\");",
-			 "test.bt:1:13-15: error: invalid escape character\n"
+			 "test.bt:1:13-15: ERROR: invalid escape character\n"
 			 "printf(\"bad \\q\");\n"
 			 "            ~~\n"
-			 "hint: valid escapes are \\n \\t \\r \\\" \\\\ \\NNN (octal) and \\xHH (hex)\n");
+			 "HINT: valid escapes are \\n \\t \\r \\\" \\\\ \\NNN (octal) and \\xHH (hex)\n");
 	assert_lex_error("\"abc\ndef",
-			 "test.bt:1:1-5: error: unterminated string\n"
+			 "test.bt:1:1-5: ERROR: unterminated string\n"
 			 "\"abc\n"
 			 "~~~~\n"
-			 "hint: strings must end on the line they start; use \\n for a newline\n");
+			 "HINT: strings must end on the line they start; use \\n for a newline\n");
 	assert_lex_error("\"\\400\"",
-			 "test.bt:1:2-6: error: octal escape sequence out of range\n"
+			 "test.bt:1:2-6: ERROR: octal escape sequence out of range\n"
 			 "\"\\400\"\n"
 			 " ~~~~\n"
-			 "hint: octal escapes go up to \\377 (255)\n");
+			 "HINT: octal escapes go up to \\377 (255)\n");
 	assert_lex_error("\"\\xg\"",
-			 "test.bt:1:2-4: error: missing hex digits in escape sequence\n"
+			 "test.bt:1:2-4: ERROR: missing hex digits in escape sequence\n"
 			 "\"\\xg\"\n"
 			 " ~~\n"
-			 "hint: write one or two hex digits after \\x, as in \\x1b\n");
+			 "HINT: write one or two hex digits after \\x, as in \\x1b\n");
 }
 
 static void test_unterminated_string_at_eof(void **state)
@@ -379,10 +379,10 @@ static void test_comments(void **state)
 	ASSERT_KINDS("a / b", TOK_IDENT, TOK_SLASH, TOK_IDENT);
 	lex_all(&l, "a /* never closed");
 	assert_int_equal(l.count, 1);
-	assert_string_equal(l.messages, "test.bt:1:3-5: error: unterminated comment\n"
+	assert_string_equal(l.messages, "test.bt:1:3-5: ERROR: unterminated comment\n"
 					"a /* never closed\n"
 					"  ~~\n"
-					"hint: close the comment with '*/'\n");
+					"HINT: close the comment with '*/'\n");
 	lex_end(&l);
 }
 
@@ -418,10 +418,10 @@ static void test_preprocessor_lines(void **state)
 
 	/* '#' not at the start of a line is an error */
 	assert_lex_error("a #b",
-			 "test.bt:1:3: error: unexpected character '#'\n"
+			 "test.bt:1:3: ERROR: unexpected character '#'\n"
 			 "a #b\n"
 			 "  ~\n"
-			 "hint: preprocessor directives must start their own line\n");
+			 "HINT: preprocessor directives must start their own line\n");
 }
 
 static void test_shebang_is_skipped(void **state)
@@ -435,23 +435,23 @@ static void test_unexpected_characters(void **state)
 	struct lexed l;
 
 	(void)state;
-	assert_lex_error("a ` b", "test.bt:1:3: error: unexpected character '`'\n"
+	assert_lex_error("a ` b", "test.bt:1:3: ERROR: unexpected character '`'\n"
 				  "a ` b\n"
 				  "  ~\n");
-	assert_lex_error("'c", "test.bt:1:1: error: unexpected character '''\n"
+	assert_lex_error("'c", "test.bt:1:1: ERROR: unexpected character '''\n"
 				"'c\n"
 				"~\n"
-				"hint: strings use double quotes; there are no character literals\n");
-	assert_lex_error("$ x", "test.bt:1:1: error: expected a variable name after '$'\n"
+				"HINT: strings use double quotes; there are no character literals\n");
+	assert_lex_error("$ x", "test.bt:1:1: ERROR: expected a variable name after '$'\n"
 				"$ x\n"
 				"~\n"
-				"hint: variables are written $name, positional parameters $1, $2, ... and $#\n");
+				"HINT: variables are written $name, positional parameters $1, $2, ... and $#\n");
 	/* a multi-byte character is one error, with a hint for curly quotes */
-	assert_lex_error("\xe2\x80\x9chi", "test.bt:1:1-4: error: unexpected character '\xe2\x80\x9c'\n"
+	assert_lex_error("\xe2\x80\x9chi", "test.bt:1:1-4: ERROR: unexpected character '\xe2\x80\x9c'\n"
 					    "\xe2\x80\x9chi\n"
 					    "~~~\n"
-					    "hint: only straight double quotes (\") delimit strings\n");
-	assert_lex_error("\xff", "test.bt:1:1: error: unexpected byte 0xff\n"
+					    "HINT: only straight double quotes (\") delimit strings\n");
+	assert_lex_error("\xff", "test.bt:1:1: ERROR: unexpected byte 0xff\n"
 				 "\xff\n"
 				 "~\n");
 	/* an embedded NUL byte is just a bad byte; lexing goes on after it */
@@ -543,10 +543,10 @@ static void test_attach_point_unterminated_quote(void **state)
 	assert_true(fth_lexer_attach_point(&l.lx, &t));
 	assert_int_equal(t.kind, TOK_ERROR);
 	fflush(l.out);
-	assert_string_equal(l.messages, "test.bt:1:8-13: error: unterminated string in attach point\n"
+	assert_string_equal(l.messages, "test.bt:1:8-13: ERROR: unterminated string in attach point\n"
 					"uprobe:\"/a b\n"
 					"       ~~~~~\n"
-					"hint: close the quoted part of the attach point with '\"'\n");
+					"HINT: close the quoted part of the attach point with '\"'\n");
 	lex_end(&l);
 }
 
@@ -609,10 +609,10 @@ static void test_c_definition_unterminated(void **state)
 	lex_begin(&l, text, sizeof(text) - 1);
 	assert_false(fth_lexer_c_definition(&l.lx, 0, &t));
 	fflush(l.out);
-	assert_string_equal(l.messages, "test.bt:1:1: error: unterminated C definition\n"
+	assert_string_equal(l.messages, "test.bt:1:1: ERROR: unterminated C definition\n"
 					"struct foo { int a;\n"
 					"~\n"
-					"hint: a definition ends with '}' or ';'\n");
+					"HINT: a definition ends with '}' or ';'\n");
 	lex_end(&l);
 }
 

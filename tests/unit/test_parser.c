@@ -877,50 +877,50 @@ static void test_error_missing_semicolon(void **state)
 {
 	(void)state;
 	assert_diagnostics("kprobe:f { @x = 1 @y = 2; }", 1,
-			   "stdin:1:18: error: expected ';' after statement\n"
+			   "stdin:1:18: ERROR: expected ';' after statement\n"
 			   "kprobe:f { @x = 1 @y = 2; }\n"
 			   "                 ^\n"
-			   "hint: statements are separated by ';'\n");
+			   "HINT: statements are separated by ';'\n");
 }
 
 static void test_error_unterminated_block(void **state)
 {
 	(void)state;
 	assert_diagnostics("BEGIN {\n  if (1) {\n    print(1);\n}\n", 1,
-			   "stdin:4:2: error: unterminated block: expected '}' before end of input\n"
+			   "stdin:4:2: ERROR: unterminated block: expected '}' before end of input\n"
 			   "}\n"
 			   " ^\n"
-			   "hint: the '{' at line 1, column 7 is never closed\n");
+			   "HINT: the '{' at line 1, column 7 is never closed\n");
 }
 
 static void test_error_assignment_in_predicate(void **state)
 {
 	(void)state;
 	assert_diagnostics("kprobe:f /pid = 1/ { }", 1,
-			   "stdin:1:15: error: assignment in a predicate\n"
+			   "stdin:1:15: ERROR: assignment in a predicate\n"
 			   "kprobe:f /pid = 1/ { }\n"
 			   "              ~\n"
-			   "hint: use '==' to compare values\n");
+			   "HINT: use '==' to compare values\n");
 	assert_diagnostics("BEGIN { if ($x = 1) { } }", 1,
-			   "stdin:1:16: error: expected ')' to close '(', found '='\n"
+			   "stdin:1:16: ERROR: expected ')' to close '(', found '='\n"
 			   "BEGIN { if ($x = 1) { } }\n"
 			   "               ~\n"
-			   "hint: '=' assigns; use '==' to compare values\n");
+			   "HINT: '=' assigns; use '==' to compare values\n");
 }
 
 static void test_error_predicate_not_closed(void **state)
 {
 	(void)state;
 	assert_diagnostics("kprobe:f /pid == 1/ printf(\"x\"); }", 1,
-			   "stdin:1:32: error: expected '/' to end the predicate, found ';'\n"
+			   "stdin:1:32: ERROR: expected '/' to end the predicate, found ';'\n"
 			   "kprobe:f /pid == 1/ printf(\"x\"); }\n"
 			   "                               ~\n"
-			   "hint: the closing '/' of a predicate must be followed by the '{' of the probe body\n");
+			   "HINT: the closing '/' of a predicate must be followed by the '{' of the probe body\n");
 	assert_diagnostics("kprobe:f / / { }", 1,
-			   "stdin:1:12: error: empty predicate\n"
+			   "stdin:1:12: ERROR: empty predicate\n"
 			   "kprobe:f / / { }\n"
 			   "           ~\n"
-			   "hint: write a condition between the slashes, or remove them\n");
+			   "HINT: write a condition between the slashes, or remove them\n");
 }
 
 static void test_error_recovery_reports_several(void **state)
@@ -931,21 +931,21 @@ static void test_error_recovery_reports_several(void **state)
 			   "kprobe:f /pid == / { }\n"
 			   "kprobe:g { print(1) }",
 			   5,
-			   "stdin:1:14: error: expected an expression, found ';'\n"
+			   "stdin:1:14: ERROR: expected an expression, found ';'\n"
 			   "BEGIN { @x = ; @y = (1 + ; print(@x) }\n"
 			   "             ~\n"
-			   "stdin:1:26: error: expected an expression, found ';'\n"
+			   "stdin:1:26: ERROR: expected an expression, found ';'\n"
 			   "BEGIN { @x = ; @y = (1 + ; print(@x) }\n"
 			   "                         ~\n"
-			   "stdin:2:7-11: error: cannot assign to this expression\n"
+			   "stdin:2:7-11: ERROR: cannot assign to this expression\n"
 			   "END { $x.a = 3; 1++; }\n"
 			   "      ~~~~\n"
-			   "hint: only $variables, @maps and '_' can be assigned to\n"
-			   "stdin:2:17: error: cannot apply '++' to this expression\n"
+			   "HINT: only $variables, @maps and '_' can be assigned to\n"
+			   "stdin:2:17: ERROR: cannot apply '++' to this expression\n"
 			   "END { $x.a = 3; 1++; }\n"
 			   "                ~\n"
-			   "hint: only $variables and @maps can be incremented or decremented\n"
-			   "stdin:3:18: error: expected an expression, found '/'\n"
+			   "HINT: only $variables and @maps can be incremented or decremented\n"
+			   "stdin:3:18: ERROR: expected an expression, found '/'\n"
 			   "kprobe:f /pid == / { }\n"
 			   "                 ~\n");
 }
@@ -967,65 +967,65 @@ static void test_error_lexer_errors_do_not_cascade(void **state)
 {
 	(void)state;
 	assert_diagnostics("BEGIN { $x = 08 + 1; $y = \"\\q\"; @z = 1 }", 2,
-			   "stdin:1:15: error: invalid digit '8' in octal literal\n"
+			   "stdin:1:15: ERROR: invalid digit '8' in octal literal\n"
 			   "BEGIN { $x = 08 + 1; $y = \"\\q\"; @z = 1 }\n"
 			   "              ~\n"
-			   "stdin:1:28-30: error: invalid escape character\n"
+			   "stdin:1:28-30: ERROR: invalid escape character\n"
 			   "BEGIN { $x = 08 + 1; $y = \"\\q\"; @z = 1 }\n"
 			   "                           ~~\n"
-			   "hint: valid escapes are \\n \\t \\r \\\" \\\\ \\NNN (octal) and \\xHH (hex)\n");
+			   "HINT: valid escapes are \\n \\t \\r \\\" \\\\ \\NNN (octal) and \\xHH (hex)\n");
 }
 
 static void test_error_attach_points(void **state)
 {
 	(void)state;
 	assert_diagnostics("kprobe:a kprobe:b { }", 1,
-			   "stdin:1:10-16: error: expected '{' or a predicate after the attach point, found 'kprobe'\n"
+			   "stdin:1:10-16: ERROR: expected '{' or a predicate after the attach point, found 'kprobe'\n"
 			   "kprobe:a kprobe:b { }\n"
 			   "         ~~~~~~\n"
-			   "hint: separate attach points with ','\n");
+			   "HINT: separate attach points with ','\n");
 	assert_diagnostics("{ print(1); }", 1,
-			   "stdin:1:1: error: expected a probe, found '{'\n"
+			   "stdin:1:1: ERROR: expected a probe, found '{'\n"
 			   "{ print(1); }\n"
 			   "~\n"
-			   "hint: a probe looks like 'kprobe:do_nanosleep { ... }'\n");
+			   "HINT: a probe looks like 'kprobe:do_nanosleep { ... }'\n");
 }
 
 static void test_error_blocks_required(void **state)
 {
 	(void)state;
 	assert_diagnostics("BEGIN { if (x) print(1); }", 1,
-			   "stdin:1:16-21: error: expected '{' after the if condition, found 'print'\n"
+			   "stdin:1:16-21: ERROR: expected '{' after the if condition, found 'print'\n"
 			   "BEGIN { if (x) print(1); }\n"
 			   "               ~~~~~\n"
-			   "hint: the body of an if must be a block in braces\n");
+			   "HINT: the body of an if must be a block in braces\n");
 	assert_diagnostics("BEGIN { else { } }", 1,
-			   "stdin:1:9-13: error: 'else' without a matching 'if'\n"
+			   "stdin:1:9-13: ERROR: 'else' without a matching 'if'\n"
 			   "BEGIN { else { } }\n"
 			   "        ~~~~\n"
-			   "hint: an else must directly follow the '}' of an if\n");
+			   "HINT: an else must directly follow the '}' of an if\n");
 }
 
 static void test_error_misc_statements(void **state)
 {
 	(void)state;
 	assert_diagnostics("BEGIN { @x[] = 1; }", 1,
-			   "stdin:1:12: error: expected a map key, found ']'\n"
+			   "stdin:1:12: ERROR: expected a map key, found ']'\n"
 			   "BEGIN { @x[] = 1; }\n"
 			   "           ~\n"
-			   "hint: write @m[key], or just @m for a map without a key\n");
+			   "HINT: write @m[key], or just @m for a map without a key\n");
 	assert_diagnostics("BEGIN { let @m = hash(1); }", 1,
-			   "stdin:1:13-15: error: map declarations are not allowed inside a block\n"
+			   "stdin:1:13-15: ERROR: map declarations are not allowed inside a block\n"
 			   "BEGIN { let @m = hash(1); }\n"
 			   "            ~~\n"
-			   "hint: declare maps at the top level of the script, outside any probe\n");
+			   "HINT: declare maps at the top level of the script, outside any probe\n");
 	assert_diagnostics("BEGIN { for ($i : 5) {} }", 1,
-			   "stdin:1:19: error: expected a map or a range after ':'\n"
+			   "stdin:1:19: ERROR: expected a map or a range after ':'\n"
 			   "BEGIN { for ($i : 5) {} }\n"
 			   "                  ~\n"
-			   "hint: loop over a map with 'for ($kv : @m)' or a range with 'for ($i : 0..10)'\n");
+			   "HINT: loop over a map with 'for ($kv : @m)' or a range with 'for ($i : 0..10)'\n");
 	assert_diagnostics("BEGIN { printf(\"%d\\n\", 1 }", 1,
-			   "stdin:1:26: error: expected ')' to close the arguments of 'printf', found '}'\n"
+			   "stdin:1:26: ERROR: expected ')' to close the arguments of 'printf', found '}'\n"
 			   "BEGIN { printf(\"%d\\n\", 1 }\n"
 			   "                         ~\n");
 }
@@ -1034,15 +1034,15 @@ static void test_error_section_order(void **state)
 {
 	(void)state;
 	assert_diagnostics("BEGIN { @x = 1; } struct foo { int x; };", 1,
-			   "stdin:1:19-25: error: C definitions must appear before probes and functions\n"
+			   "stdin:1:19-25: ERROR: C definitions must appear before probes and functions\n"
 			   "BEGIN { @x = 1; } struct foo { int x; };\n"
 			   "                  ~~~~~~\n"
-			   "hint: move it to the top of the script\n");
+			   "HINT: move it to the top of the script\n");
 	assert_diagnostics("BEGIN { }\nconfig = { a = 1 }", 1,
-			   "stdin:2:1-7: error: 'config' must come before probes\n"
+			   "stdin:2:1-7: ERROR: 'config' must come before probes\n"
 			   "config = { a = 1 }\n"
 			   "~~~~~~\n"
-			   "hint: move it above the first probe, macro or map declaration\n");
+			   "HINT: move it above the first probe, macro or map declaration\n");
 }
 
 static void test_error_too_deep(void **state)
@@ -1056,7 +1056,7 @@ static void test_error_too_deep(void **state)
 	strcpy(text + 13 + 5000, "1; }");
 	parse(&r, text);
 	assert_int_equal(r.diag.errors, 1);
-	assert_non_null(strstr(r.messages, "error: expression or block is nested too deeply"));
+	assert_non_null(strstr(r.messages, "expression or block is nested too deeply\n"));
 	parsed_free(&r);
 	free(text);
 }
@@ -1072,7 +1072,7 @@ static void test_error_limit(void **state)
 	strcat(text, " }");
 	parse(&r, text);
 	assert_int_equal(r.diag.errors, 21); /* 20 and the "stopping" message */
-	assert_non_null(strstr(r.messages, "fathom: error: too many errors, stopping\n"));
+	assert_non_null(strstr(r.messages, "ERROR: too many errors, stopping\n"));
 	parsed_free(&r);
 }
 
