@@ -137,6 +137,8 @@ struct fth_node {
 			const char *name;
 			bool arrow; /* written with -> */
 			struct fth_range name_range;
+			/* set by sema for struct members read from memory */
+			uint32_t offset, bit_offset, bit_size;
 		} field;
 		struct {
 			struct fth_node *base, *index;

@@ -720,6 +720,82 @@ static struct vreg emit_delete(struct cg *c, struct fth_node *call)
 	return vreg_from_r0(c, call);
 }
 
+static bool is_args_field(const struct fth_node *e)
+{
+	return e->kind == FTH_FIELD && e->u.field.base->kind == FTH_IDENT &&
+	       !strcmp(e->u.field.base->u.ident.name, "args");
+}
+
+/* The address of a value that lives in kernel memory: a struct member, an
+ * array element, or the target of a pointer. */
+static struct vreg emit_address(struct cg *c, struct fth_node *e)
+{
+	struct vreg v;
+	int r;
+
+	switch (e->kind) {
+	case FTH_FIELD: {
+		struct fth_node *base = e->u.field.base;
+		v = base->type->kind == FTH_T_POINTER ? emit_int(c, base) : emit_address(c, base);
+		if (e->u.field.offset) {
+			r = vreg_use(c, v, R1);
+			emit(c, I_ALU64_IMM(BPF_ADD, r, (int32_t)e->u.field.offset));
+			vreg_set(c, v, r);
+		}
+		return v;
+	}
+	case FTH_INDEX: {
+		struct fth_node *base = e->u.index.base;
+		struct vreg idx;
+		int ri;
+		v = base->type->kind == FTH_T_POINTER ? emit_int(c, base) : emit_address(c, base);
+		idx = emit_int(c, e->u.index.index);
+		ri = vreg_use(c, idx, R2);
+		emit(c, I_MOV64_REG(R2, ri));
+		emit(c, I_ALU64_IMM(BPF_MUL, R2, (int32_t)e->type->size));
+		r = vreg_use(c, v, R1);
+		emit(c, I_ALU64_REG(BPF_ADD, r, R2));
+		vreg_set(c, v, r);
+		vreg_free(c, idx);
+		return v;
+	}
+	case FTH_UNARY:
+		return emit_int(c, e->u.unary.operand);
+	default:
+		cg_error(c, e, "this value has no address in memory");
+		return vreg_alloc(c, e);
+	}
+}
+
+/* Read an integer or pointer of e's type from kernel memory. */
+static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
+{
+	const struct fth_type *t = e->type;
+	int size = t->size && t->size <= 8 ? (int)t->size : 8;
+	struct vreg v = emit_address(c, e);
+	int tmp = stack_alloc(c, 8, e);
+	int r;
+
+	emit(c, I_ST_IMM(BPF_DW, R10, tmp, 0));
+	emit_addr(c, R1, R10, tmp);
+	emit(c, I_MOV64_IMM(R2, size));
+	emit(c, I_MOV64_REG(R3, vreg_use(c, v, R3)));
+	emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+	r = v.reg >= 0 ? v.reg : R1;
+	emit(c, I_LDX(bpf_size(size), r, R10, tmp));
+	if (e->kind == FTH_FIELD && e->u.field.bit_size) {
+		/* Bitfield: shift its bits down and mask them. */
+		if (e->u.field.bit_offset)
+			emit(c, I_ALU64_IMM(BPF_RSH, r, (int32_t)e->u.field.bit_offset));
+		if (e->u.field.bit_size < 32)
+			emit(c, I_ALU64_IMM(BPF_AND, r, (int32_t)((1u << e->u.field.bit_size) - 1)));
+	} else {
+		emit_extend(c, r, size, t->kind == FTH_T_INT && t->is_signed);
+	}
+	vreg_set(c, v, r);
+	return v;
+}
+
 static struct vreg emit_int(struct cg *c, struct fth_node *e)
 {
 	struct vreg v;
@@ -744,6 +820,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 	case FTH_MAP:
 		return emit_map_read_int(c, e);
 	case FTH_UNARY:
+		if (e->u.unary.op == TOK_STAR)
+			return emit_mem_read_int(c, e);
 		return emit_unary(c, e);
 	case FTH_BINARY:
 		return emit_binary(c, e);
@@ -752,9 +830,13 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 	case FTH_CAST:
 		return emit_cast(c, e);
 	case FTH_FIELD:
+		if (!is_args_field(e))
+			return emit_mem_read_int(c, e);
 		return emit_field_int(c, e, 0, e->type);
 	case FTH_INDEX: {
 		const struct fth_type *at = e->u.index.base->type;
+		if (!is_args_field(e->u.index.base))
+			return emit_mem_read_int(c, e);
 		uint32_t idx = (uint32_t)e->u.index.index->u.integer;
 		return emit_field_int(c, e->u.index.base, idx * at->elem->size, e->type);
 	}
@@ -902,7 +984,25 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			return;
 		}
 		break;
-	case FTH_FIELD: {
+	case FTH_FIELD:
+	case FTH_INDEX:
+		if (!is_args_field(e)) {
+			/* char[N] and arrays inside kernel structs */
+			struct vreg a = emit_address(c, e);
+			int n = (int)(et->size < t->size ? et->size : t->size);
+			if (et->kind == FTH_T_STRING || (int)t->size > n)
+				emit_zero(c, base, off, (int)t->size);
+			emit(c, I_MOV64_REG(R3, vreg_use(c, a, R3)));
+			vreg_free(c, a);
+			emit_addr(c, R1, base, off);
+			emit(c, I_MOV64_IMM(R2, n));
+			emit(c, I_CALL(et->kind == FTH_T_STRING ? BPF_FUNC_probe_read_kernel_str
+								: BPF_FUNC_probe_read_kernel));
+			return;
+		}
+		if (e->kind == FTH_INDEX)
+			break;
+		{
 		const struct fth_tp_field *f = tp_field_of(c, e);
 		if (et->kind == FTH_T_STRING) {
 			emit_tp_string(c, f, base, off, t, e);
@@ -913,7 +1013,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
 		}
 		return;
-	}
+		}
 	case FTH_VAR: {
 		struct fth_var *var = fth_sema_find_var(c->p, e->u.ident.name);
 		int n = (int)(var->type->size < t->size ? var->type->size : t->size);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "btf.h"
 #include "tracefs.h"
 
 void fth_program_init(struct fth_program *prog, const struct fth_source *src)
@@ -41,8 +42,16 @@ void fth_program_free(struct fth_program *prog)
 		struct fth_action *a = prog->actions.items[i];
 		fth_printf_format_free(&a->format);
 	}
+	fth_btf_free(prog->btf);
 	fth_arena_free(&prog->arena);
 	memset(prog, 0, sizeof(*prog));
+}
+
+struct fth_btf *fth_program_btf(struct fth_program *prog)
+{
+	if (!prog->btf && !prog->btf_error)
+		prog->btf_error = fth_btf_load(&prog->btf);
+	return prog->btf;
 }
 
 struct fth_map *fth_program_map(const struct fth_program *prog, int index)

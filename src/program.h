@@ -22,6 +22,7 @@
 
 struct fth_provider;
 struct fth_tp_format;
+struct fth_btf;
 
 struct fth_map {
 	const char *name;            /* "@name", "@", or "fth_events" for internal maps */
@@ -108,6 +109,8 @@ struct fth_program {
 	struct fth_ptrvec positional; /* const char * positional parameters $1.. */
 	struct fth_map **map_by_name; /* open-addressing index of user maps by name */
 	int map_by_name_cap;          /* power of two, 0 before the first map */
+	struct fth_btf *btf;         /* kernel types, loaded on first use */
+	int btf_error;               /* negative errno once loading failed */
 	int events_map;              /* ring buffer */
 	int lost_map;                /* per-CPU lost-event counter */
 	int stack_map;               /* kstack storage, -1 if unused */
@@ -121,6 +124,8 @@ struct fth_map *fth_program_find_map(const struct fth_program *prog, const char 
 void fth_program_add_map(struct fth_program *prog, struct fth_map *map);
 struct fth_action *fth_program_action(const struct fth_program *prog, int index);
 struct fth_prog *fth_program_prog(const struct fth_program *prog, int index);
+/* Kernel BTF, loaded on first call; NULL when the kernel has none. */
+struct fth_btf *fth_program_btf(struct fth_program *prog);
 bool fth_prog_is_special(const struct fth_prog *p, const char *which); /* "BEGIN" / "END" */
 
 #endif

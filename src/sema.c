@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf.h"
 #include "lexer.h"
 #include "probes.h"
 #include "tracefs.h"
@@ -284,6 +285,29 @@ static bool is_type_word(const char *name)
 	return false;
 }
 
+/* An identifier that is a #define of the script (#define MAX 10) or an
+ * enumerator of the kernel (TASK_RUNNING): its integer value. */
+static bool constant_value(struct sema *s, const char *name, int64_t *value)
+{
+	struct fth_node_list *defs = &s->prog->ast->u.program.c_defs;
+	struct fth_btf *btf;
+
+	for (int i = 0; i < defs->len; i++) {
+		struct fth_node *d = defs->items[i];
+		char *end;
+		if (d->kind != FTH_PREPROCESSOR || !d->u.pp.directive || strcmp(d->u.pp.directive, "define") ||
+		    !d->u.pp.arg1 || !d->u.pp.arg2 || strcmp(d->u.pp.arg1, name))
+			continue;
+		*value = strtoll(d->u.pp.arg2, &end, 0);
+		while (*end == 'u' || *end == 'U' || *end == 'l' || *end == 'L')
+			end++;
+		if (end != d->u.pp.arg2 && !*end)
+			return true;
+	}
+	btf = name[0] >= 'A' && name[0] <= 'Z' ? fth_program_btf(s->prog) : NULL;
+	return btf && fth_btf_enum_value(btf, name, value);
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -291,8 +315,13 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strcmp(n, "pid") || !strcmp(n, "tid") || !strcmp(n, "cpu") || !strcmp(n, "numaid") ||
 	    !strcmp(n, "rand"))
 		return fth_type_int(4, false);
+	if (!strcmp(n, "curtask")) {
+		struct fth_btf *btf = fth_program_btf(s->prog);
+		struct fth_type *task = btf ? fth_btf_type_by_name(btf, A(s), "struct task_struct") : NULL;
+		return task ? fth_type_pointer(A(s), task) : uint64_t_();
+	}
 	if (!strcmp(n, "uid") || !strcmp(n, "gid") || !strcmp(n, "nsecs") || !strcmp(n, "elapsed") ||
-	    !strcmp(n, "cgroup") || !strcmp(n, "curtask") || !strcmp(n, "jiffies") || !strcmp(n, "ncpus"))
+	    !strcmp(n, "cgroup") || !strcmp(n, "jiffies") || !strcmp(n, "ncpus"))
 		return uint64_t_();
 	if (!strcmp(n, "comm"))
 		return fth_type_string(A(s), 16);
@@ -318,6 +347,14 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		ERR_HINT(s, e, s->cur->inst->tp ? "try args->ret in a sys_exit tracepoint" : NULL,
 			 "'retval' is not available in %s probes", s->cur->inst->provider->name);
 		return NULL;
+	}
+	{
+		int64_t value;
+		if (constant_value(s, n, &value)) {
+			e->kind = FTH_INT;
+			e->u.integer = (uint64_t)value;
+			return int64_t_();
+		}
 	}
 	{
 		const char *best = fth_closest_name(n, builtin_names,
@@ -354,17 +391,46 @@ static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field 
 	return NULL;
 }
 
+/* ptr->member or value.member of a kernel struct, typed from BTF. `.` on a
+ * pointer dereferences it as `->` does (current bpftrace). */
+static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
+{
+	struct fth_type *bt = check_expr(s, e->u.field.base);
+	struct fth_type *st, *mt;
+	struct fth_btf *btf;
+	uint32_t off, bit_off, bit_size;
+
+	if (!bt)
+		return NULL;
+	st = bt->kind == FTH_T_POINTER ? bt->elem : bt;
+	if (!st || st->kind != FTH_T_STRUCT) {
+		ERR_HINT(s, e, bt->kind == FTH_T_INT ? "cast it first, e.g. ((struct sock *)arg0)->sk_state" : NULL,
+			 "%s has no field '%s'", fth_type_describe(A(s), bt), e->u.field.name);
+		return NULL;
+	}
+	btf = fth_program_btf(s->prog);
+	mt = btf ? fth_btf_member(btf, A(s), st, e->u.field.name, &off, &bit_off, &bit_size) : NULL;
+	if (!mt) {
+		const char *names[512];
+		int n = btf ? fth_btf_member_names(btf, st, names, 512) : 0;
+		const char *best = fth_closest_name(e->u.field.name, names, n);
+		ERR_HINT(s, e, best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL,
+			 "%s has no field '%s'", st->name ? st->name : "struct", e->u.field.name);
+		return NULL;
+	}
+	e->u.field.offset = off;
+	e->u.field.bit_offset = bit_off;
+	e->u.field.bit_size = bit_size;
+	return mt;
+}
+
 static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 {
 	struct fth_node *base = e->u.field.base;
 	const struct fth_tp_field *f;
 
-	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args")) {
-		struct fth_type *bt = check_expr(s, base);
-		if (bt)
-			ERR(s, e, "%s has no field '%s'", fth_type_describe(A(s), bt), e->u.field.name);
-		return NULL;
-	}
+	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args"))
+		return check_struct_member(s, e);
 	if (!s->cur->inst->tp) {
 		ERR_HINT(s, base, "args exists in tracepoint probes", "'args' is not available in %s probes",
 			 s->cur->inst->provider->name);
@@ -704,8 +770,27 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 	struct fth_type *t = check_expr(s, e->u.cast.operand);
 	const char *b = tn->base;
 
-	if (tn->pointer_depth > 0)
-		return uint64_t_();
+	if (tn->pointer_depth > 0) {
+		struct fth_type *target = NULL;
+		if (b && (!strncmp(b, "struct ", 7) || !strncmp(b, "union ", 6))) {
+			struct fth_btf *btf = fth_program_btf(s->prog);
+			target = btf ? fth_btf_type_by_name(btf, A(s), b) : NULL;
+			if (!target) {
+				ERR_HINT(s, e, btf ? "fathom -lv 'struct NAME' lists kernel structs" :
+						     "this kernel has no BTF (/sys/kernel/btf/vmlinux)",
+					 "unknown type '%s'", b);
+				return NULL;
+			}
+		} else if (b && is_type_word(b) && strcmp(b, "string")) {
+			bool uns = b[0] == 'u';
+			target = !strcmp(b, "bool") ? fth_type_bool() : fth_type_int(atoi(b + (uns ? 4 : 3)) / 8, !uns);
+		}
+		if (t && !is_int(t))
+			ERR(s, e, "cannot cast %s to a pointer", fth_type_describe(A(s), t));
+		for (int i = 1; target && i < tn->pointer_depth; i++)
+			target = fth_type_pointer(A(s), target);
+		return target ? fth_type_pointer(A(s), target) : uint64_t_();
+	}
 	if (b && is_type_word(b) && strcmp(b, "string") && strcmp(b, "bool") && tn->array_len == 0) {
 		bool uns = b[0] == 'u';
 		int bits = atoi(b + (uns ? 4 : 3));
@@ -789,6 +874,14 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 				    fth_type_describe(A(s), t));
 			return fth_type_int(8, op == TOK_MINUS ? true : t->is_signed);
 		}
+		if (op == TOK_STAR) {
+			if (t->kind != FTH_T_POINTER || !t->elem || !t->elem->size ||
+			    (t->elem->kind != FTH_T_INT && t->elem->kind != FTH_T_POINTER && t->elem->kind != FTH_T_BOOL)) {
+				ERR(s, e, "cannot dereference %s", fth_type_describe(A(s), t));
+				return NULL;
+			}
+			return t->elem;
+		}
 		ERR(s, e, "operator '%s' is not supported here yet", fth_token_spelling(op));
 		return NULL;
 	}
@@ -818,6 +911,11 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		int64_t idx;
 		if (!b || !i)
 			return NULL;
+		if (b->kind == FTH_T_POINTER && b->elem && b->elem->size) {
+			if (!is_int(i))
+				ERR(s, e->u.index.index, "an index must be an integer");
+			return b->elem;
+		}
 		if (b->kind != FTH_T_ARRAY) {
 			ERR(s, e->u.index.base, "%s cannot be indexed", fth_type_describe(A(s), b));
 			return NULL;
