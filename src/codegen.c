@@ -55,6 +55,7 @@ struct cg {
 };
 
 static struct vreg emit_int(struct cg *c, struct fth_node *e);
+static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offset);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
 static bool emit_stmt(struct cg *c, struct fth_node *st);
 static bool emit_block(struct cg *c, struct fth_node *b);
@@ -360,6 +361,8 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 		emit(c, I_CALL(BPF_FUNC_get_smp_processor_id));
 		return vreg_from_r0(c, e);
 	}
+	if (!strncmp(n, "arg", 3) && c->p->inst->argn_from_ctx)
+		return emit_ctx_arg(c, e, (uint32_t)atoi(n + 3) * 8);
 	if (!strcmp(n, "rand")) {
 		emit(c, I_CALL(BPF_FUNC_get_prandom_u32));
 		return vreg_from_r0(c, e);
@@ -620,6 +623,20 @@ static struct vreg emit_cast(struct cg *c, struct fth_node *e)
 	return v;
 }
 
+/* args.NAME / argN of providers whose context is u64[]: one 8-byte load. */
+static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offset)
+{
+	struct vreg v = vreg_alloc(c, e);
+	int r = v.reg >= 0 ? v.reg : R0;
+	const struct fth_type *t = e->type;
+
+	emit(c, I_LDX(BPF_DW, r, R6, (int16_t)offset));
+	if (t && t->kind == FTH_T_INT)
+		emit_extend(c, r, (int)t->size, t->is_signed);
+	vreg_set(c, v, r);
+	return v;
+}
+
 static struct vreg emit_field_int(struct cg *c, struct fth_node *e, uint32_t extra, const struct fth_type *t)
 {
 	const struct fth_tp_field *f = tp_field_of(c, e);
@@ -832,6 +849,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 	case FTH_FIELD:
 		if (!is_args_field(e))
 			return emit_mem_read_int(c, e);
+		if (c->p->inst->args)
+			return emit_ctx_arg(c, e, e->u.field.offset);
 		return emit_field_int(c, e, 0, e->type);
 	case FTH_INDEX: {
 		const struct fth_type *at = e->u.index.base->type;

@@ -68,6 +68,12 @@ struct fth_probe_inst {
 	uint64_t period;          /* profile/interval/software: sample period */
 	uint64_t freq;            /* profile/interval hz: sample frequency */
 	struct fth_tp_format *tp; /* tracepoint record layout */
+	/* Providers whose context is an array of u64 arguments (raw
+	 * tracepoints, fentry/fexit, iterators) describe them here: `args.NAME`
+	 * reads field i at its offset (8 * i) in the context, typed by BTF. */
+	struct fth_field *args;
+	int nargs;
+	bool argn_from_ctx;       /* arg0..argN read the context as u64[] */
 	struct fth_node *attach;  /* FTH_ATTACH_POINT it came from */
 };
 

@@ -338,6 +338,14 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 				 "'args' must be followed by a field name");
 		return NULL;
 	}
+	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9' && s->cur->inst->argn_from_ctx) {
+		char *end;
+		long idx = strtol(n + 3, &end, 10);
+		if (!*end && idx >= 0 && idx < 64) {
+			e->u.ident.name = fth_arena_printf(A(s), "arg%ld", idx);
+			return uint64_t_();
+		}
+	}
 	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9') {
 		ERR_HINT(s, e, "tracepoints name their arguments: use args->NAME ('fathom -lv' lists them)",
 			 "'%s' is not available in %s probes", n, s->cur->inst->provider->name);
@@ -424,6 +432,29 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 	return mt;
 }
 
+/* args.NAME of providers with typed u64 context arguments. */
+static struct fth_type *check_ctx_arg(struct sema *s, struct fth_node *e)
+{
+	const struct fth_probe_inst *inst = s->cur->inst;
+	const char *names[64];
+	const char *best;
+
+	for (int i = 0; i < inst->nargs; i++) {
+		if (inst->args[i].name && !strcmp(inst->args[i].name, e->u.field.name)) {
+			e->u.field.offset = inst->args[i].offset;
+			e->u.field.bit_offset = 0;
+			e->u.field.bit_size = 0;
+			return inst->args[i].type;
+		}
+	}
+	for (int i = 0; i < inst->nargs && i < 64; i++)
+		names[i] = inst->args[i].name ? inst->args[i].name : "";
+	best = fth_closest_name(e->u.field.name, names, inst->nargs < 64 ? inst->nargs : 64);
+	ERR_HINT(s, e, best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : "'fathom -lv' lists the arguments",
+		 "%s has no argument '%s'", inst->name, e->u.field.name);
+	return NULL;
+}
+
 static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 {
 	struct fth_node *base = e->u.field.base;
@@ -431,6 +462,8 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 
 	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args"))
 		return check_struct_member(s, e);
+	if (s->cur->inst->args)
+		return check_ctx_arg(s, e);
 	if (!s->cur->inst->tp) {
 		ERR_HINT(s, base, "args exists in tracepoint probes", "'args' is not available in %s probes",
 			 s->cur->inst->provider->name);
