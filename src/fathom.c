@@ -2,7 +2,9 @@
  * program container, see fathom.h and program.h. */
 #include "fathom.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,6 +23,7 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	prog->config.max_map_keys = 4096;
 	prog->config.ringbuf_size = 1 << 20;
 	prog->config.ncpus = 1;
+	prog->config.print_maps_on_exit = true;
 	prog->stack_map = -1;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	prog->config.start_boot_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
@@ -123,13 +126,122 @@ struct fth_prog *fth_program_prog(const struct fth_program *prog, int index)
 	return index >= 0 && index < prog->progs.len ? prog->progs.items[index] : NULL;
 }
 
+/* Config keys are accepted as max_strlen, MAX_STRLEN or BPFTRACE_MAX_STRLEN;
+ * a few have older names. Returns the canonical lower-case name. */
+static const char *config_key(struct fth_arena *arena, const char *key)
+{
+	static const char *const renamed[][2] = {
+		{ "strlen", "max_strlen" }, { "map_keys_max", "max_map_keys" },
+		{ "cat_bytes_max", "max_cat_bytes" },
+	};
+	char *k;
+
+	if (!strncasecmp(key, "bpftrace_", 9))
+		key += 9;
+	k = fth_arena_strdup(arena, key);
+	for (char *c = k; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	for (size_t i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
+		if (!strcmp(k, renamed[i][0]))
+			return renamed[i][1];
+	return k;
+}
+
+/* Apply one setting from the config block or the environment. */
+static int apply_config(struct fth_program *prog, struct fth_diag *diag, const char *key, const char *value,
+			struct fth_range where, bool from_env)
+{
+	char *end;
+	long long n = strtoll(value, &end, 0);
+	bool numeric = *value && !*end;
+
+	if (!strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys")) {
+		if (!numeric || n <= 0 || n > (1 << 20)) {
+			if (from_env)
+				fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "%s must be a positive integer", key);
+			else
+				fth_error(diag, where, "%s must be a positive integer", key);
+			return -EINVAL;
+		}
+		if (key[4] == 's')
+			prog->config.max_strlen = (uint32_t)(n > 200 ? 200 : n);
+		else
+			prog->config.max_map_keys = (uint32_t)n;
+	} else if (!strcmp(key, "missing_probes")) {
+		if (!strcmp(value, "error"))
+			prog->config.missing_probes = FTH_MISSING_ERROR;
+		else if (!strcmp(value, "warn"))
+			prog->config.missing_probes = FTH_MISSING_WARN;
+		else if (!strcmp(value, "ignore"))
+			prog->config.missing_probes = FTH_MISSING_IGNORE;
+		else if (!from_env) {
+			fth_error_hint(diag, where, "use error, warn or ignore", "invalid missing_probes value '%s'", value);
+			return -EINVAL;
+		}
+	} else if (!strcmp(key, "print_maps_on_exit")) {
+		prog->config.print_maps_on_exit = strcmp(value, "false") && strcmp(value, "0");
+	}
+	/* Other bpftrace settings (stack_mode, license, log_size, ...) are
+	 * accepted and have no effect on what fathom generates. */
+	return 0;
+}
+
+static const char *config_value_text(struct fth_arena *arena, const struct fth_node *v)
+{
+	switch (v->kind) {
+	case FTH_INT:
+		return fth_arena_printf(arena, "%llu", (unsigned long long)v->u.integer);
+	case FTH_STRING:
+		return v->u.string.data;
+	case FTH_BOOL:
+		return v->u.integer ? "true" : "false";
+	case FTH_IDENT:
+		return v->u.ident.name;
+	default:
+		return "";
+	}
+}
+
+/* The script's config block, then BPFTRACE_* environment variables, which
+ * win as in bpftrace. */
+static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
+{
+	static const char *const env_keys[] = { "BPFTRACE_MAX_STRLEN", "BPFTRACE_STRLEN", "BPFTRACE_MAX_MAP_KEYS",
+						"BPFTRACE_MAP_KEYS_MAX", "BPFTRACE_MISSING_PROBES" };
+	struct fth_node *config = prog->ast->u.program.config;
+	int err = 0;
+
+	for (int i = 0; config && i < config->u.config.items.len; i++) {
+		struct fth_node *item = config->u.config.items.items[i];
+		err |= apply_config(prog, diag, config_key(&prog->arena, item->u.config_item.key),
+				    config_value_text(&prog->arena, item->u.config_item.value), item->range, false);
+	}
+	for (size_t i = 0; i < sizeof(env_keys) / sizeof(env_keys[0]); i++) {
+		const char *v = getenv(env_keys[i]);
+		if (v)
+			err |= apply_config(prog, diag, config_key(&prog->arena, env_keys[i]), v, prog->ast->range, true);
+	}
+	return err ? -EINVAL : 0;
+}
+
 int fth_compile(struct fth_program *prog, struct fth_diag *diag, const struct fth_compile_opts *opts)
 {
 	prog->ast = fth_parse(prog->src, diag, &prog->arena);
 	if (diag->errors)
 		return -EINVAL;
-	for (int i = 0; opts && i < opts->npositional; i++)
-		fth_ptrvec_push(&prog->arena, &prog->positional, (void *)opts->positional[i]);
+	/* Script arguments: "--name=value" and "--flag" are named parameters
+	 * for getopt(); the rest are $1, $2, ... */
+	for (int i = 0; opts && i < opts->npositional; i++) {
+		const char *arg = opts->positional[i];
+		if (!strcmp(arg, "--"))
+			continue;
+		if (!strncmp(arg, "--", 2) && arg[2])
+			fth_ptrvec_push(&prog->arena, &prog->named, (void *)(arg + 2));
+		else
+			fth_ptrvec_push(&prog->arena, &prog->positional, (void *)arg);
+	}
+	if (apply_settings(prog, diag))
+		return -EINVAL;
 	if (opts && opts->stop_after == FTH_STOP_AFTER_PARSE)
 		return 0;
 	if (fth_sema(prog, diag))

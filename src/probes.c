@@ -277,6 +277,11 @@ static int tracepoint_expand(struct fth_program *prog, struct fth_diag *diag, st
 	}
 	if (!has_wildcard(parts[1]) && !has_wildcard(parts[2])) {
 		err = tracepoint_add(prog, diag, attach, parts[1], parts[2], out);
+		if (err == -ENOENT && prog->config.missing_probes != FTH_MISSING_ERROR) {
+			if (prog->config.missing_probes == FTH_MISSING_WARN)
+				fth_warning(diag, attach->range, "tracepoint not found: %s:%s (skipped)", parts[1], parts[2]);
+			return 0;
+		}
 		if (err == -ENOENT) {
 			n = fth_tracepoints_list(&list);
 			tracepoint_not_found(diag, attach, parts[1], parts[2], list, n);

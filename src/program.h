@@ -101,6 +101,8 @@ struct fth_config {
 	uint32_t ringbuf_size;    /* bytes, power of two */
 	int64_t start_boot_ns;    /* CLOCK_BOOTTIME at start, for `elapsed` */
 	int ncpus;                /* possible CPUs, the `ncpus` builtin */
+	enum { FTH_MISSING_ERROR, FTH_MISSING_WARN, FTH_MISSING_IGNORE } missing_probes;
+	bool print_maps_on_exit;  /* default true */
 	bool unsafe;
 };
 
@@ -113,6 +115,7 @@ struct fth_program {
 	struct fth_ptrvec actions;   /* struct fth_action * */
 	struct fth_ptrvec progs;     /* struct fth_prog * (BEGIN/END included) */
 	struct fth_ptrvec positional; /* const char * positional parameters $1.. */
+	struct fth_ptrvec named;      /* const char * "--name=value" / "--flag" after the script */
 	struct fth_map **map_by_name; /* open-addressing index of user maps by name */
 	int map_by_name_cap;          /* power of two, 0 before the first map */
 	struct fth_btf *btf;         /* kernel types, loaded on first use */

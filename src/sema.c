@@ -654,6 +654,74 @@ static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 	return fth_type_none();
 }
 
+/* The value of named parameter `name` given after the script
+ * ("--name=value", or "--name" alone), or NULL. */
+static const char *named_param(struct sema *s, const char *name, bool *present)
+{
+	size_t n = strlen(name);
+
+	*present = false;
+	for (int i = 0; i < s->prog->named.len; i++) {
+		const char *arg = s->prog->named.items[i];
+		if (!strncmp(arg, name, n) && (arg[n] == '=' || arg[n] == '\0')) {
+			*present = true;
+			return arg[n] == '=' ? arg + n + 1 : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* getopt("name" [, default [, "description"]]): a compile-time constant from
+ * the script's named parameters, typed by the default (no default: a bool
+ * flag). The call node becomes that literal. */
+static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *dflt = args->len > 1 ? args->items[1] : NULL;
+	const char *name, *value;
+	bool present;
+	int64_t n;
+
+	if (!want_args(s, call, 1, 3))
+		return NULL;
+	if (args->items[0]->kind != FTH_STRING) {
+		ERR(s, args->items[0], "getopt() takes the parameter name as a string literal");
+		return NULL;
+	}
+	name = args->items[0]->u.string.data;
+	value = named_param(s, name, &present);
+	if (!dflt || dflt->kind == FTH_BOOL) {
+		bool on = dflt ? dflt->u.integer != 0 : false;
+		if (present)
+			on = !value || !strcmp(value, "true") || !strcmp(value, "1");
+		call->kind = FTH_BOOL;
+		call->u.integer = on;
+		return fth_type_bool();
+	}
+	if (dflt->kind == FTH_STRING) {
+		const char *text = present && value ? value : dflt->u.string.data;
+		call->kind = FTH_STRING;
+		call->u.string.data = fth_arena_strdup(A(s), text);
+		call->u.string.len = (uint32_t)strlen(text);
+		return fth_type_string(A(s), call->u.string.len + 1);
+	}
+	if (!literal_int(dflt, &n)) {
+		ERR(s, dflt, "getopt() default must be a literal (integer, string, true or false)");
+		return NULL;
+	}
+	if (present && value) {
+		char *end;
+		n = strtoll(value, &end, 0);
+		if (!*value || *end) {
+			ERR(s, call, "parameter --%s takes an integer, not '%s'", name, value);
+			return NULL;
+		}
+	}
+	call->kind = FTH_INT;
+	call->u.integer = (uint64_t)n;
+	return int64_t_();
+}
+
 static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
@@ -749,6 +817,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	}
 	if (!strcmp(n, "rand"))
 		return fth_type_int(4, false);
+	if (!strcmp(n, "getopt"))
+		return check_getopt(s, call);
 	{
 		static const char *const known[] = { "printf", "print", "str", "exit", "delete", "clear", "zero",
 						     "time", "count", "sum", "min", "max", "avg", "stats",
