@@ -406,11 +406,76 @@ static void emit_map_lookup_node(struct cg *c, struct fth_map *m, struct fth_nod
 	emit_lookup(c, m->index, key);
 }
 
+/* An aggregation read in a probe: the values of every CPU reduced, with
+ * bpf_map_lookup_percpu_elem (one lookup per possible CPU). */
+static struct vreg emit_agg_read(struct cg *c, struct fth_node *e, struct fth_map *m)
+{
+	enum fth_agg_kind agg = m->value_type->agg;
+	int key = emit_map_key(c, m, e);
+	int acc = stack_alloc(c, 16, e); /* value (or count), total / set flag */
+	struct vreg v;
+
+	emit(c, I_ST_IMM(BPF_DW, R10, acc, 0));
+	emit(c, I_ST_IMM(BPF_DW, R10, acc + 8, 0));
+	for (int cpu = 0; cpu < c->prog->config.ncpus; cpu++) {
+		int skip;
+		emit_map_ref(c, R1, m->index);
+		emit_addr(c, R2, R10, key);
+		emit(c, I_MOV64_IMM(R3, cpu));
+		emit(c, I_CALL(BPF_FUNC_map_lookup_percpu_elem));
+		skip = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+		emit(c, I_LDX(BPF_DW, R1, R0, 0));
+		emit(c, I_LDX(BPF_DW, R3, R10, acc));
+		switch (agg) {
+		case FTH_AGG_MIN:
+		case FTH_AGG_MAX: {
+			/* take this CPU's value if it is set and beats the
+			 * accumulator, or the accumulator is still unset */
+			emit(c, I_LDX(BPF_DW, R2, R0, 8));
+			emit(c, I_JMP_IMM(BPF_JEQ, R2, 0, 6));
+			emit(c, I_LDX(BPF_DW, R2, R10, acc + 8));
+			emit(c, I_JMP_IMM(BPF_JEQ, R2, 0, 1));
+			emit(c, I_JMP_REG(agg == FTH_AGG_MIN ? BPF_JSGE : BPF_JSLE, R1, R3, 3));
+			emit(c, I_STX(BPF_DW, R10, R1, acc));
+			emit(c, I_MOV64_IMM(R2, 1));
+			emit(c, I_STX(BPF_DW, R10, R2, acc + 8));
+			break;
+		}
+		case FTH_AGG_AVG:
+			emit(c, I_ALU64_REG(BPF_ADD, R3, R1));
+			emit(c, I_STX(BPF_DW, R10, R3, acc));
+			emit(c, I_LDX(BPF_DW, R1, R0, 8));
+			emit(c, I_LDX(BPF_DW, R3, R10, acc + 8));
+			emit(c, I_ALU64_REG(BPF_ADD, R3, R1));
+			emit(c, I_STX(BPF_DW, R10, R3, acc + 8));
+			break;
+		default:
+			emit(c, I_ALU64_REG(BPF_ADD, R3, R1));
+			emit(c, I_STX(BPF_DW, R10, R3, acc));
+			break;
+		}
+		fth_patch_jump_here(c->b, skip);
+	}
+	emit(c, I_LDX(BPF_DW, R0, R10, acc));
+	if (agg == FTH_AGG_AVG) {
+		/* total / count, 0 when nothing was recorded */
+		emit(c, I_LDX(BPF_DW, R1, R10, acc + 8));
+		emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
+		emit(c, I_ALU64_REG(BPF_DIV, R1, R0));
+		emit(c, I_MOV64_REG(R0, R1));
+	}
+	v = vreg_from_r0(c, e);
+	return v;
+}
+
 static struct vreg emit_map_read_int(struct cg *c, struct fth_node *e)
 {
 	struct fth_map *m = fth_program_find_map(c->prog, e->u.map.name);
 	struct vreg v;
 	int j;
+
+	if (m->value_type->kind == FTH_T_AGG)
+		return emit_agg_read(c, e, m);
 
 	emit_map_lookup_node(c, m, e);
 	/* A missing key reads as zero. */
@@ -737,6 +802,99 @@ static struct vreg emit_delete(struct cg *c, struct fth_node *call)
 	return vreg_from_r0(c, call);
 }
 
+static struct vreg emit_has_key(struct cg *c, struct fth_node *call)
+{
+	struct fth_node *mapnode = call->u.call.args.items[0];
+	struct fth_map *m = fth_program_find_map(c->prog, mapnode->u.map.name);
+	int key = stack_alloc(c, (int)m->key_size, call);
+
+	if (m->key_type->kind != FTH_T_INT)
+		emit_zero(c, R10, key, (int)m->key_size);
+	emit_to_mem(c, call->u.call.args.items[1], R10, key, m->key_type);
+	emit_lookup(c, m->index, key);
+	emit(c, I_MOV64_REG(R1, R0));
+	emit(c, I_MOV64_IMM(R0, 1));
+	emit(c, I_JMP_IMM(BPF_JNE, R1, 0, 1));
+	emit(c, I_MOV64_IMM(R0, 0));
+	return vreg_from_r0(c, call);
+}
+
+/* Both strings of a string function written to the stack. */
+static void emit_two_strings(struct cg *c, struct fth_node *call, int *a, int *b)
+{
+	struct fth_node *x = call->u.call.args.items[0], *y = call->u.call.args.items[1];
+
+	*a = stack_alloc(c, (int)x->type->size, call);
+	*b = stack_alloc(c, (int)y->type->size, call);
+	emit_to_mem(c, x, R10, *a, x->type);
+	emit_to_mem(c, y, R10, *b, y->type);
+}
+
+/* strncmp(a, b, n): 0 when the first n bytes (up to a NUL) match, else 1. */
+static struct vreg emit_strncmp(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	int n = (int)args->items[2]->u.integer, a, b, done, differ[256], nd = 0;
+	int limit = (int)(args->items[0]->type->size < args->items[1]->type->size ? args->items[0]->type->size
+										     : args->items[1]->type->size);
+
+	emit_two_strings(c, call, &a, &b);
+	if (n > limit)
+		n = limit;
+	if (n > 256)
+		n = 256;
+	{
+		int equal[256], ne = 0;
+		for (int i = 0; i < n; i++) {
+			emit(c, I_LDX(BPF_B, R1, R10, a + i));
+			emit(c, I_LDX(BPF_B, R2, R10, b + i));
+			differ[nd++] = emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0));
+			equal[ne++] = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
+		}
+		for (int i = 0; i < ne; i++)
+			fth_patch_jump_here(c->b, equal[i]);
+	}
+	emit(c, I_MOV64_IMM(R0, 0));
+	done = emit(c, I_JA(0));
+	for (int i = 0; i < nd; i++)
+		fth_patch_jump_here(c->b, differ[i]);
+	emit(c, I_MOV64_IMM(R0, 1));
+	fth_patch_jump_here(c->b, done);
+	return vreg_from_r0(c, call);
+}
+
+/* strcontains(haystack, "needle"): try the needle at every position. */
+static struct vreg emit_strcontains(struct cg *c, struct fth_node *call)
+{
+	struct fth_node *hay = call->u.call.args.items[0];
+	const char *needle = call->u.call.args.items[1]->u.string.data;
+	int nlen = (int)strlen(needle), cap = (int)hay->type->size, h = stack_alloc(c, cap, call);
+	int found[1024], nf = 0, done;
+
+	emit_to_mem(c, hay, R10, h, hay->type);
+	if (nlen == 0) {
+		emit(c, I_MOV64_IMM(R0, 1));
+		return vreg_from_r0(c, call);
+	}
+	for (int start = 0; start + nlen <= cap - 1 && nf < 1024; start++) {
+		int miss[256], nm = 0;
+		for (int j = 0; j < nlen && j < 256; j++) {
+			emit(c, I_LDX(BPF_B, R1, R10, h + start + j));
+			miss[nm++] = emit(c, I_JMP_IMM(BPF_JNE, R1, (unsigned char)needle[j], 0));
+		}
+		found[nf++] = emit(c, I_JA(0));
+		for (int j = 0; j < nm; j++)
+			fth_patch_jump_here(c->b, miss[j]);
+	}
+	emit(c, I_MOV64_IMM(R0, 0));
+	done = emit(c, I_JA(0));
+	for (int i = 0; i < nf; i++)
+		fth_patch_jump_here(c->b, found[i]);
+	emit(c, I_MOV64_IMM(R0, 1));
+	fth_patch_jump_here(c->b, done);
+	return vreg_from_r0(c, call);
+}
+
 static bool is_args_field(const struct fth_node *e)
 {
 	return e->kind == FTH_FIELD && e->u.field.base->kind == FTH_IDENT &&
@@ -874,6 +1032,12 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			emit(c, I_CALL(BPF_FUNC_get_prandom_u32));
 			return vreg_from_r0(c, e);
 		}
+		if (!strcmp(e->u.call.name, "has_key"))
+			return emit_has_key(c, e);
+		if (!strcmp(e->u.call.name, "strncmp"))
+			return emit_strncmp(c, e);
+		if (!strcmp(e->u.call.name, "strcontains"))
+			return emit_strcontains(c, e);
 		break;
 	case FTH_TUPLE_INDEX: {
 		struct fth_node *base = e->u.tuple_index.base;

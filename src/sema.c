@@ -270,8 +270,10 @@ const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const cha
 	return NULL;
 }
 
+static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
+
 static const char *const builtin_names[] = {
-	"pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
+	"ppid", "pcomm", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
 };
 
@@ -315,6 +317,26 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strcmp(n, "pid") || !strcmp(n, "tid") || !strcmp(n, "cpu") || !strcmp(n, "numaid") ||
 	    !strcmp(n, "rand"))
 		return fth_type_int(4, false);
+	if (!strcmp(n, "ppid") || !strcmp(n, "pcomm")) {
+		/* curtask->real_parent->tgid / ->comm, as current bpftrace's stdlib */
+		struct fth_node *task = fth_node_new(A(s), FTH_IDENT, e->range);
+		struct fth_node *parent = fth_node_new(A(s), FTH_FIELD, e->range);
+		bool is_pid = n[1] == 'p';
+		task->u.ident.name = "curtask";
+		parent->u.field.base = task;
+		parent->u.field.name = "real_parent";
+		parent->u.field.arrow = true;
+		e->kind = FTH_FIELD;
+		e->u.field.base = parent;
+		e->u.field.name = is_pid ? "tgid" : "comm";
+		e->u.field.arrow = true;
+		if (!fth_program_btf(s->prog)) {
+			ERR_HINT(s, e, "it is read from the kernel's task_struct, described by /sys/kernel/btf/vmlinux",
+				 "%s needs kernel BTF, which this kernel lacks", is_pid ? "ppid" : "pcomm");
+			return NULL;
+		}
+		return check_struct_member(s, e);
+	}
 	if (!strcmp(n, "curtask")) {
 		struct fth_btf *btf = fth_program_btf(s->prog);
 		struct fth_type *task = btf ? fth_btf_type_by_name(btf, A(s), "struct task_struct") : NULL;
@@ -819,10 +841,42 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return fth_type_int(4, false);
 	if (!strcmp(n, "getopt"))
 		return check_getopt(s, call);
+	if (!strcmp(n, "has_key")) {
+		struct fth_map *map;
+		if (!want_args(s, call, 2, 2))
+			return NULL;
+		if (args->items[0]->kind != FTH_MAP || args->items[0]->u.map.keys.len) {
+			ERR(s, args->items[0], "has_key() expects a map such as @name as its first argument");
+			return NULL;
+		}
+		map = map_get(s, args->items[0]);
+		if (!map && s->strict)
+			ERR(s, args->items[0], "undefined map %s", args->items[0]->u.map.name);
+		if (map && !map->key_type && s->strict)
+			ERR(s, args->items[0], "%s has no keys", map->name);
+		check_expr(s, args->items[1]);
+		return fth_type_bool();
+	}
+	if (!strcmp(n, "strncmp") || !strcmp(n, "strcontains")) {
+		bool is_ncmp = n[3] == 'n';
+		int64_t len;
+		if (!want_args(s, call, is_ncmp ? 3 : 2, is_ncmp ? 3 : 2))
+			return NULL;
+		for (int i = 0; i < 2; i++) {
+			struct fth_type *t = check_expr(s, args->items[i]);
+			if (t && t->kind != FTH_T_STRING)
+				ERR(s, args->items[i], "%s() compares strings, not %s", n, fth_type_describe(A(s), t));
+		}
+		if (is_ncmp && (!literal_int(args->items[2], &len) || len < 0))
+			ERR(s, args->items[2], "strncmp() length must be a non-negative integer literal");
+		if (!is_ncmp && args->items[1]->kind != FTH_STRING)
+			ERR_HINT(s, args->items[1], "write the string to look for as a literal", "strcontains() needle must be a string literal");
+		return is_ncmp ? int64_t_() : fth_type_bool();
+	}
 	{
 		static const char *const known[] = { "printf", "print", "str", "exit", "delete", "clear", "zero",
 						     "time", "count", "sum", "min", "max", "avg", "stats",
-						     "hist", "lhist" };
+						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -951,7 +1005,10 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		}
 		if (map->value_type->kind == FTH_T_AGG) {
 			enum fth_agg_kind a = map->value_type->agg;
-			if (a == FTH_AGG_COUNT || a == FTH_AGG_SUM || a == FTH_AGG_MIN || a == FTH_AGG_MAX)
+			/* Read in a probe, an aggregation is reduced over the
+			 * CPUs (current bpftrace); avg gives the average. */
+			if (a == FTH_AGG_COUNT || a == FTH_AGG_SUM || a == FTH_AGG_MIN || a == FTH_AGG_MAX ||
+			    a == FTH_AGG_AVG)
 				return int64_t_();
 			ERR(s, e, "%s holds %s; its value cannot be read in a probe", map->name,
 			    fth_type_describe(A(s), map->value_type));
