@@ -1019,6 +1019,10 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 	}
 	case FTH_INCDEC:
 		return emit_incdec(c, e);
+	case FTH_BLOCK_EXPR:
+		for (int i = 0; i < e->u.block.stmts.len; i++)
+			emit_stmt(c, e->u.block.stmts.items[i]);
+		return emit_int(c, e->u.block.value);
 	case FTH_SIZEOF:
 		v = vreg_alloc(c, e);
 		emit_mov_imm64(c, R0, e->u.sizeof_.operand && e->u.sizeof_.operand->type
@@ -1150,6 +1154,11 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	switch (e->kind) {
 	case FTH_STRING:
 		emit_string_literal(c, e->u.string.data, e->u.string.len, base, off, (int)t->size);
+		return;
+	case FTH_BLOCK_EXPR:
+		for (int i = 0; i < e->u.block.stmts.len; i++)
+			emit_stmt(c, e->u.block.stmts.items[i]);
+		emit_to_mem(c, e->u.block.value, base, off, t);
 		return;
 	case FTH_IDENT:
 		if (!strcmp(e->u.ident.name, "comm")) {

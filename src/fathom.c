@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "btf.h"
+#include "macro.h"
 #include "tracefs.h"
 
 void fth_program_init(struct fth_program *prog, const struct fth_source *src)
@@ -241,6 +242,8 @@ int fth_compile(struct fth_program *prog, struct fth_diag *diag, const struct ft
 			fth_ptrvec_push(&prog->arena, &prog->positional, (void *)arg);
 	}
 	if (apply_settings(prog, diag))
+		return -EINVAL;
+	if (fth_expand_macros(prog, diag))
 		return -EINVAL;
 	if (opts && opts->stop_after == FTH_STOP_AFTER_PARSE)
 		return 0;

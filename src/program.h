@@ -119,6 +119,7 @@ struct fth_program {
 	struct fth_map **map_by_name; /* open-addressing index of user maps by name */
 	int map_by_name_cap;          /* power of two, 0 before the first map */
 	struct fth_btf *btf;         /* kernel types, loaded on first use */
+	int macro_serial;            /* numbers macro expansions (hygiene) */
 	int btf_error;               /* negative errno once loading failed */
 	int events_map;              /* ring buffer */
 	int lost_map;                /* per-CPU lost-event counter */

@@ -1108,6 +1108,11 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	}
 	case FTH_CAST:
 		return check_cast(s, e);
+	case FTH_BLOCK_EXPR:
+		/* { stmts; value } - what a macro used as a value becomes */
+		for (int i = 0; i < e->u.block.stmts.len; i++)
+			check_stmt(s, e->u.block.stmts.items[i]);
+		return e->u.block.value ? check_expr(s, e->u.block.value) : fth_type_none();
 	case FTH_SIZEOF:
 		if (e->u.sizeof_.operand) {
 			check_expr(s, e->u.sizeof_.operand);

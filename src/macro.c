@@ -1,0 +1,281 @@
+/* macro.c - expansion of bpftrace macros, between parsing and semantic
+ * analysis.
+ *
+ *   macro add_one(x) { x + 1 }
+ *   macro bump($v, @m) { $v++; @m[$v] = 1; }
+ *
+ * A call is replaced by a copy of the macro's body: a bare parameter by a
+ * copy of the argument expression, a $param by the caller's variable, an
+ * @param by the caller's map. Other variables of the body are renamed so
+ * they cannot collide with the caller's (macros are hygienic). In a value
+ * position the copy is a block expression `{ stmts; value }`; as a
+ * statement it is a plain block. */
+#include "macro.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define MAX_EXPANSION_DEPTH 32
+#define MAX_CHILDREN 8
+
+struct binding {
+	const char *param;        /* "x", "$v" or "@m" */
+	struct fth_node *arg;
+};
+
+struct expansion {
+	struct fth_program *prog;
+	struct fth_diag *diag;
+	const struct binding *bindings;
+	int nbindings;
+	int serial;               /* names the expansion's local variables; -1: keep names */
+	int depth;
+	int next_serial;
+};
+
+/* The single-node children of n (as slots, so they can be replaced) and its
+ * child lists. */
+static int child_slots(struct fth_node *n, struct fth_node **slots[MAX_CHILDREN],
+		       struct fth_node_list *lists[MAX_CHILDREN], int *nlists)
+{
+	int ns = 0, nl = 0;
+
+#define SLOT(p) (slots[ns++] = &(p))
+#define LIST(l) (lists[nl++] = &(l))
+	switch (n->kind) {
+	case FTH_MAP: LIST(n->u.map.keys); break;
+	case FTH_CALL: LIST(n->u.call.args); break;
+	case FTH_UNARY: SLOT(n->u.unary.operand); break;
+	case FTH_BINARY: SLOT(n->u.binary.lhs); SLOT(n->u.binary.rhs); break;
+	case FTH_TERNARY:
+		SLOT(n->u.ternary.cond); SLOT(n->u.ternary.then_expr); SLOT(n->u.ternary.else_expr);
+		break;
+	case FTH_FIELD: SLOT(n->u.field.base); break;
+	case FTH_INDEX: SLOT(n->u.index.base); SLOT(n->u.index.index); break;
+	case FTH_TUPLE_INDEX: SLOT(n->u.tuple_index.base); break;
+	case FTH_TUPLE: case FTH_RECORD: LIST(n->u.list); break;
+	case FTH_RECORD_FIELD: SLOT(n->u.record_field.value); break;
+	case FTH_CAST: SLOT(n->u.cast.operand); SLOT(n->u.cast.type_name.typeof_expr); break;
+	case FTH_SIZEOF: SLOT(n->u.sizeof_.operand); SLOT(n->u.sizeof_.type_name.typeof_expr); break;
+	case FTH_OFFSETOF: SLOT(n->u.offsetof_.operand); break;
+	case FTH_INCDEC: SLOT(n->u.incdec.target); break;
+	case FTH_BLOCK_EXPR: case FTH_BLOCK: LIST(n->u.block.stmts); SLOT(n->u.block.value); break;
+	case FTH_TYPEOF: SLOT(n->u.typeof_.expr); break;
+	case FTH_EXPR_STMT: SLOT(n->u.expr_stmt.expr); break;
+	case FTH_ASSIGN: SLOT(n->u.assign.target); SLOT(n->u.assign.value); break;
+	case FTH_LET: SLOT(n->u.let.var); SLOT(n->u.let.value); break;
+	case FTH_IF: SLOT(n->u.if_.cond); SLOT(n->u.if_.then_block); SLOT(n->u.if_.else_block); break;
+	case FTH_WHILE: SLOT(n->u.loop.cond); SLOT(n->u.loop.body); break;
+	case FTH_UNROLL: SLOT(n->u.unroll.count); SLOT(n->u.unroll.body); break;
+	case FTH_FOR_MAP: SLOT(n->u.for_map.var); SLOT(n->u.for_map.map); SLOT(n->u.for_map.body); break;
+	case FTH_FOR_RANGE:
+		SLOT(n->u.for_range.var); SLOT(n->u.for_range.start); SLOT(n->u.for_range.end);
+		SLOT(n->u.for_range.body);
+		break;
+	case FTH_RETURN: SLOT(n->u.ret.value); break;
+	case FTH_PROBE: SLOT(n->u.probe.predicate); SLOT(n->u.probe.body); break;
+	default: break;
+	}
+#undef SLOT
+#undef LIST
+	*nlists = nl;
+	return ns;
+}
+
+static const struct fth_node *bound_arg(const struct expansion *x, const char *name)
+{
+	for (int i = 0; i < x->nbindings; i++)
+		if (!strcmp(x->bindings[i].param, name))
+			return x->bindings[i].arg;
+	return NULL;
+}
+
+/* Deep copy of n with the expansion's bindings and renaming applied. */
+static struct fth_node *clone(struct expansion *x, const struct fth_node *n)
+{
+	struct fth_node **slots[MAX_CHILDREN];
+	struct fth_node_list *lists[MAX_CHILDREN];
+	const struct fth_node *arg;
+	struct fth_node *c;
+	int ns, nl;
+
+	if (!n)
+		return NULL;
+	if (n->kind == FTH_IDENT && (arg = bound_arg(x, n->u.ident.name))) {
+		/* The argument as the caller wrote it: no bindings, no renaming. */
+		struct expansion plain = { .prog = x->prog, .diag = x->diag, .serial = -1 };
+		return clone(&plain, arg);
+	}
+	c = fth_arena_alloc(&x->prog->arena, sizeof(*c));
+	*c = *n;
+	c->type = NULL;
+	if (c->kind == FTH_VAR && x->serial >= 0) {
+		arg = bound_arg(x, n->u.ident.name);
+		c->u.ident.name = arg ? arg->u.ident.name
+				      : fth_arena_printf(&x->prog->arena, "$__macro%d_%s", x->serial, n->u.ident.name + 1);
+	} else if (c->kind == FTH_MAP && (arg = bound_arg(x, n->u.map.name))) {
+		c->u.map.name = arg->u.map.name;
+	}
+	ns = child_slots(c, slots, lists, &nl);
+	for (int i = 0; i < ns; i++)
+		*slots[i] = clone(x, *slots[i]);
+	for (int i = 0; i < nl; i++) {
+		struct fth_node_list copy = { 0 };
+		for (int j = 0; j < lists[i]->len; j++)
+			fth_node_list_push(&x->prog->arena, &copy, clone(x, lists[i]->items[j]));
+		*lists[i] = copy;
+	}
+	return c;
+}
+
+static struct fth_node *find_macro(struct expansion *x, const char *name, int nargs)
+{
+	struct fth_node_list *macros = &x->prog->ast->u.program.macros;
+	struct fth_node *found = NULL;
+
+	/* Later definitions win, so a script can override. */
+	for (int i = 0; i < macros->len; i++) {
+		struct fth_node *m = macros->items[i];
+		if (m->kind == FTH_MACRO && !strcmp(m->u.func.name, name) && m->u.func.params.len == nargs)
+			found = m;
+	}
+	return found;
+}
+
+static bool has_macro_named(struct expansion *x, const char *name)
+{
+	struct fth_node_list *macros = &x->prog->ast->u.program.macros;
+
+	for (int i = 0; i < macros->len; i++)
+		if (macros->items[i]->kind == FTH_MACRO && !strcmp(macros->items[i]->u.func.name, name))
+			return true;
+	return false;
+}
+
+/* Bind the call's arguments to the macro's parameters, checking kinds. */
+static bool bind_args(struct expansion *x, struct fth_node *macro, struct fth_node *call, struct binding *b)
+{
+	struct fth_node_list *params = &macro->u.func.params;
+
+	for (int i = 0; i < params->len; i++) {
+		const char *p = params->items[i]->u.param.name;
+		struct fth_node *arg = call->u.call.args.items[i];
+		if (p[0] == '$' && arg->kind != FTH_VAR) {
+			fth_error_hint(x->diag, arg->range, "pass a variable such as $x",
+				       "macro %s: parameter %s takes a variable", macro->u.func.name, p);
+			return false;
+		}
+		if (p[0] == '@' && (arg->kind != FTH_MAP || arg->u.map.keys.len)) {
+			fth_error_hint(x->diag, arg->range, "pass a map such as @m",
+				       "macro %s: parameter %s takes a map", macro->u.func.name, p);
+			return false;
+		}
+		b[i].param = p;
+		b[i].arg = arg;
+	}
+	return true;
+}
+
+static void expand_in(struct expansion *x, struct fth_node **slot, bool statement);
+
+/* Replace the call at *slot by the macro body. */
+static void expand_call(struct expansion *x, struct fth_node **slot, struct fth_node *macro, bool statement)
+{
+	struct fth_node *call = *slot;
+	struct binding bindings[32];
+	struct expansion inner = { .prog = x->prog, .diag = x->diag, .bindings = bindings,
+				   .depth = x->depth + 1 };
+	struct fth_node *body;
+
+	if (x->depth >= MAX_EXPANSION_DEPTH) {
+		fth_error_hint(x->diag, call->range, "a macro probably calls itself",
+			       "macro %s expands more than %d levels deep", macro->u.func.name, MAX_EXPANSION_DEPTH);
+		return;
+	}
+	if (macro->u.func.params.len > 32 || !bind_args(x, macro, call, bindings))
+		return;
+	inner.nbindings = macro->u.func.params.len;
+	inner.serial = x->prog->macro_serial++;
+	body = clone(&inner, macro->u.func.body);
+	body->range = call->range;
+	if (statement) {
+		body->kind = FTH_BLOCK;
+		if (body->u.block.value) {
+			struct fth_node *st = fth_node_new(&x->prog->arena, FTH_EXPR_STMT, call->range);
+			st->u.expr_stmt.expr = body->u.block.value;
+			fth_node_list_push(&x->prog->arena, &body->u.block.stmts, st);
+			body->u.block.value = NULL;
+		}
+	} else {
+		body->kind = FTH_BLOCK_EXPR;
+		if (!body->u.block.value) {
+			fth_error_hint(x->diag, call->range, "end the macro body with an expression (no ';') to return it",
+				       "macro %s is used as a value but returns none", macro->u.func.name);
+			return;
+		}
+	}
+	*slot = body;
+	/* Calls inside the copy (nested macros) are expanded in turn. */
+	{
+		struct expansion deeper = *x;
+		deeper.depth = x->depth + 1;
+		expand_in(&deeper, slot, false);
+	}
+}
+
+static void expand_in(struct expansion *x, struct fth_node **slot, bool statement)
+{
+	struct fth_node *n = *slot;
+	struct fth_node **slots[MAX_CHILDREN];
+	struct fth_node_list *lists[MAX_CHILDREN];
+	int ns, nl;
+
+	if (!n)
+		return;
+	if (n->kind == FTH_CALL || (n->kind == FTH_IDENT && has_macro_named(x, n->u.ident.name))) {
+		const char *name = n->kind == FTH_CALL ? n->u.call.name : n->u.ident.name;
+		int nargs = n->kind == FTH_CALL ? n->u.call.args.len : 0;
+		struct fth_node *macro = find_macro(x, name, nargs);
+		if (macro) {
+			if (n->kind == FTH_IDENT) {
+				/* A zero-argument macro named without parentheses. */
+				n->kind = FTH_CALL;
+				n->u.call.name = name;
+				memset(&n->u.call.args, 0, sizeof(n->u.call.args));
+			}
+			expand_call(x, slot, macro, statement);
+			return;
+		}
+		if (n->kind == FTH_CALL && has_macro_named(x, name)) {
+			fth_error(x->diag, n->range, "no macro %s takes %d argument%s", name, nargs, nargs == 1 ? "" : "s");
+			return;
+		}
+	}
+	if (n->kind == FTH_EXPR_STMT) {
+		expand_in(x, &n->u.expr_stmt.expr, true);
+		/* A statement-form expansion is a block: it replaces the
+		 * expression statement itself. */
+		if (n->u.expr_stmt.expr && n->u.expr_stmt.expr->kind == FTH_BLOCK)
+			*slot = n->u.expr_stmt.expr;
+		return;
+	}
+	ns = child_slots(n, slots, lists, &nl);
+	for (int i = 0; i < ns; i++)
+		expand_in(x, slots[i], false);
+	for (int i = 0; i < nl; i++)
+		for (int j = 0; j < lists[i]->len; j++)
+			expand_in(x, &lists[i]->items[j], false);
+}
+
+int fth_expand_macros(struct fth_program *prog, struct fth_diag *diag)
+{
+	struct expansion x = { .prog = prog, .diag = diag, .serial = -1 };
+	struct fth_node_list *probes = &prog->ast->u.program.probes;
+	int errors_before = diag->errors;
+
+	if (prog->ast->u.program.macros.len == 0)
+		return 0;
+	for (int i = 0; i < probes->len; i++)
+		expand_in(&x, &probes->items[i], false);
+	return diag->errors > errors_before ? -EINVAL : 0;
+}

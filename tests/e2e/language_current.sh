@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Current bpftrace language forms, run for real: macros (hygienic, map and
+# variable parameters, nesting, zero-argument use), config blocks,
+# getopt() named parameters, has_key, strncmp, strcontains, aggregations
+# read inside probes, ppid/pcomm, kernel structs through BTF, #define.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+fathom_run -e 'macro add_one(x) { x + 1 }
+macro bump($v, @m) { $tmp = $v * 2; $v++; @m[$v] = $tmp; }
+macro greet() { printf("hi %s\n", comm) }
+macro twice(x) { add_one(x) + add_one(x) }
+BEGIN { $tmp = 100; $a = add_one(41); bump($a, @seen); greet; greet(); printf("%d %d %d\n", $a, $tmp, twice(1)); exit(); }'
+expect_exit 0
+expect_stdout_eq $'hi fathom\nhi fathom\n43 100 4\n\n\n@seen[43]: 84'
+
+fathom_run -e 'macro f(x) { x } BEGIN { f(1, 2); }'
+expect_exit 1
+expect_stderr_match 'no macro f takes 2 arguments'
+
+fathom_run -e 'config = { max_strlen = 8 } BEGIN { printf("%s|%d|%d|%s\n", str($1), getopt("n", 5), getopt("flag"), getopt("s", "dflt")); exit(); }' abcdefghijkl -- --n=7 --flag
+expect_exit 0
+expect_stdout_eq 'abcdefg|7|1|dflt'
+
+fathom_run -e 'config = { missing_probes = "warn" } tracepoint:syscalls:sys_enter_nope { } BEGIN { printf("ran\n"); exit(); }'
+expect_exit 0
+expect_stdout_eq 'ran'
+expect_stderr_match 'WARNING: tracepoint not found: syscalls:sys_enter_nope'
+
+fathom_run -e 'BEGIN { @c = count(); @c = count(); @s = sum(5); @s = sum(7); @mx = max(3); @mx = max(9); @mn = min(4); @mn = min(-2); @a = avg(4); @a = avg(8); @k[1] = 1;
+  printf("%d %d %d %d %d %d %d %d %d %d %d\n", @c, @s, @mx, @mn, @a, has_key(@k, 1), has_key(@k, 2), strncmp(comm, "fath", 4), strncmp(comm, "fxth", 4), strcontains(comm, "tho"), strcontains(comm, "zz"));
+  if (@c > 1) { printf("compare ok\n"); } clear(@c); clear(@s); clear(@mx); clear(@mn); clear(@a); clear(@k); exit(); }'
+expect_exit 0
+expect_stdout_eq $'2 12 9 -2 6 1 0 0 1 1 0\ncompare ok'
+
+# ppid/pcomm and struct walking: the parent of fathom is this shell.
+fathom_run -e '#define ANSWER 42
+BEGIN { printf("%d %s %d %d %s\n", ppid, pcomm, curtask->tgid == pid, ANSWER, curtask->real_parent->comm); exit(); }'
+expect_exit 0
+expect_stdout_match "^[0-9]+ .+ 1 42 .+\$"
+
+fathom_run -e 'BEGIN { printf("%d\n", curtask->pidd); }'
+expect_exit 1
+expect_stderr_match "struct task_struct has no field 'pidd'"
+expect_stderr_match "HINT: did you mean 'pid'\\?"
