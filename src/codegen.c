@@ -1758,6 +1758,32 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 		loop_end(c, top);
 		break;
 	}
+	case FTH_FOR_RANGE: {
+		/* for ($i : a..b): $i from a while $i < b; the end is evaluated
+		 * once, before the first iteration. */
+		struct fth_var *var = fth_sema_find_var(c->p, st->u.for_range.var->u.ident.name);
+		int end = stack_alloc(c, 8, st), top, jexit, cont;
+		struct vreg v = emit_int(c, st->u.for_range.start);
+		emit(c, I_STX(BPF_DW, R10, vreg_use(c, v, R1), var->stack_off));
+		vreg_free(c, v);
+		v = emit_int(c, st->u.for_range.end);
+		emit(c, I_STX(BPF_DW, R10, vreg_use(c, v, R1), end));
+		vreg_free(c, v);
+		top = c->b->len;
+		emit(c, I_LDX(BPF_DW, R1, R10, var->stack_off));
+		emit(c, I_LDX(BPF_DW, R2, R10, end));
+		jexit = emit(c, I_JMP_REG(BPF_JSGE, R1, R2, 0));
+		loop_begin(c, -1, st);
+		emit_block(c, st->u.for_range.body);
+		cont = c->b->len;
+		emit(c, I_LDX(BPF_DW, R1, R10, var->stack_off));
+		emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
+		emit(c, I_STX(BPF_DW, R10, R1, var->stack_off));
+		emit(c, I_JA((int16_t)(top - c->b->len - 1)));
+		fth_patch_jump_here(c->b, jexit);
+		loop_end(c, cont);
+		break;
+	}
 	case FTH_UNROLL: {
 		int n = (int)st->u.unroll.count->u.integer;
 		for (int i = 0; i < n; i++) {

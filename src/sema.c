@@ -1262,6 +1262,21 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		check_block(s, st->u.loop.body);
 		s->loop_depth--;
 		break;
+	case FTH_FOR_RANGE: {
+		struct fth_type *a = check_expr(s, st->u.for_range.start);
+		struct fth_type *b = check_expr(s, st->u.for_range.end);
+		if ((a && !is_int(a)) || (b && !is_int(b)))
+			ERR(s, st, "range bounds must be integers");
+		var_define(s, st->u.for_range.var, int64_t_());
+		s->loop_depth++;
+		check_block(s, st->u.for_range.body);
+		s->loop_depth--;
+		break;
+	}
+	case FTH_FOR_MAP:
+		ERR_HINT(s, st, "iterate with print(@map), or keep a separate counter map",
+			 "for loops over maps are not supported by fathom yet");
+		break;
 	case FTH_UNROLL: {
 		int64_t n;
 		if (!literal_int(st->u.unroll.count, &n) || n < 1 || n > 100)
