@@ -1038,6 +1038,10 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		}
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
+		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror"))
+			return emit_int(c, e->u.call.args.items[0]);
+		if (!strcmp(e->u.call.name, "strftime"))
+			return emit_int(c, e->u.call.args.items[1]);
 		if (!strcmp(e->u.call.name, "strncmp"))
 			return emit_strncmp(c, e);
 		if (!strcmp(e->u.call.name, "strcontains"))
@@ -1142,11 +1146,107 @@ static void emit_store_int(struct cg *c, struct fth_node *e, int base, int off, 
 	vreg_free(c, v);
 }
 
+/* usym(addr): address and pid; ntop(): family and address; buf(): length
+ * and bytes. */
+static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, int off)
+{
+	struct fth_node_list *args = &e->u.call.args;
+	const struct fth_type *et = e->type;
+
+	if (et->kind == FTH_T_USYM) {
+		struct vreg v = emit_int(c, args->items[0]);
+		emit(c, I_STX(BPF_DW, base, vreg_use(c, v, R1), off));
+		vreg_free(c, v);
+		emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));
+		emit(c, I_ALU64_IMM(BPF_RSH, R0, 32));
+		emit(c, I_STX(BPF_DW, base, R0, off + 8));
+		return;
+	}
+	if (et->kind == FTH_T_INET) {
+		struct fth_node *addr = args->items[args->len - 1];
+		const struct fth_type *at = addr->type;
+		bool v6 = at->kind == FTH_T_ARRAY && at->size == 16;
+		emit_zero(c, base, off, 20);
+		if (args->len == 2) {
+			struct vreg af = emit_int(c, args->items[0]);
+			emit(c, I_STX(BPF_W, base, vreg_use(c, af, R1), off));
+			vreg_free(c, af);
+		} else {
+			emit(c, I_ST_IMM(BPF_W, base, off, v6 ? 10 : 2));
+		}
+		if (at->kind == FTH_T_ARRAY)
+			emit_to_mem(c, addr, base, off + 4, at);
+		else
+			emit_store_int(c, addr, base, off + 4, fth_type_int(4, false));
+		return;
+	}
+	/* buf(ptr [, len]) */
+	{
+		struct fth_node *src = args->items[0];
+		int cap = (int)et->size - 4;
+		const struct fth_type *st = src->type;
+		emit_zero(c, base, off, (int)et->size);
+		if (st->kind == FTH_T_ARRAY || st->kind == FTH_T_STRING) {
+			int n = (int)st->size < cap ? (int)st->size : cap;
+			emit_to_mem(c, src, base, off + 4, st->size <= (uint32_t)cap ? st : et);
+			emit(c, I_ST_IMM(BPF_W, base, off, n));
+			return;
+		}
+		{
+			struct vreg p = emit_int(c, src);
+			int len_reg;
+			if (args->len == 2 && args->items[1]->kind != FTH_INT) {
+				struct vreg n = emit_int(c, args->items[1]);
+				len_reg = vreg_use(c, n, R2);
+				emit(c, I_MOV64_REG(R2, len_reg));
+				vreg_free(c, n);
+				emit(c, I_JMP_IMM(BPF_JLE, R2, cap, 1));
+				emit(c, I_MOV64_IMM(R2, cap));
+			} else {
+				emit(c, I_MOV64_IMM(R2, cap));
+			}
+			emit(c, I_STX(BPF_W, base, R2, off));
+			emit(c, I_MOV64_REG(R3, vreg_use(c, p, R3)));
+			vreg_free(c, p);
+			emit_addr(c, R1, base, off + 4);
+			emit(c, I_CALL(st->kind == FTH_T_POINTER && st->user_space ? BPF_FUNC_probe_read_user
+										  : BPF_FUNC_probe_read_kernel));
+		}
+	}
+}
+
+/* r0 = bpf_get_stackid(ctx, stack map, kernel or user), sign-extended. */
+static void emit_stackid(struct cg *c, bool user)
+{
+	emit(c, I_MOV64_REG(R1, R6));
+	emit_map_ref(c, R2, c->prog->stack_map);
+	emit(c, I_MOV64_IMM(R3, user ? BPF_F_USER_STACK : 0));
+	emit(c, I_CALL(BPF_FUNC_get_stackid));
+	emit_extend(c, R0, 4, true);
+}
+
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	const struct fth_type *et = e->type;
 
 	c->b->cur_range = e->range;
+	if (et && e->kind == FTH_CALL && (et->kind == FTH_T_USYM || et->kind == FTH_T_INET ||
+					  et->kind == FTH_T_BUFFER)) {
+		emit_value_call_to_mem(c, e, base, off);
+		return;
+	}
+	if (et && (et->kind == FTH_T_KSTACK || et->kind == FTH_T_USTACK)) {
+		/* the stack id, and for user stacks the pid whose memory map
+		 * symbolizes it */
+		emit_stackid(c, et->kind == FTH_T_USTACK);
+		emit(c, I_STX(BPF_DW, base, R0, off));
+		if (et->kind == FTH_T_USTACK) {
+			emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));
+			emit(c, I_ALU64_IMM(BPF_RSH, R0, 32));
+			emit(c, I_STX(BPF_DW, base, R0, off + 8));
+		}
+		return;
+	}
 	if (!et || (et->kind != FTH_T_STRING && et->kind != FTH_T_TUPLE && et->kind != FTH_T_ARRAY)) {
 		emit_store_int(c, e, base, off, t);
 		return;
@@ -1594,6 +1694,54 @@ static void emit_args_event(struct cg *c, enum fth_action_kind kind, struct fth_
 	emit_event(c, id, 8 + a->args->size, call, fill_args, &f);
 }
 
+struct join_fill {
+	struct fth_node *argv;
+	int strlen_;
+};
+
+/* join(argv): the strings argv[0..] read from user memory into the record,
+ * stopping at the NULL that ends the array. */
+static void fill_join(struct cg *c, int rec, void *ud)
+{
+	struct join_fill *f = ud;
+	struct vreg argv = emit_int(c, f->argv);
+	int ptr = stack_alloc(c, 8, f->argv), ends[FTH_JOIN_ARGS], nends = 0;
+	int ra;
+
+	/* Slots past the end of argv stay empty strings. */
+	emit_zero(c, rec, 8, FTH_JOIN_ARGS * f->strlen_);
+	for (int i = 0; i < FTH_JOIN_ARGS; i++) {
+		ra = vreg_use(c, argv, R3);
+		emit(c, I_MOV64_REG(R3, ra));
+		if (i)
+			emit(c, I_ALU64_IMM(BPF_ADD, R3, 8 * i));
+		emit_addr(c, R1, R10, ptr);
+		emit(c, I_MOV64_IMM(R2, 8));
+		emit(c, I_CALL(BPF_FUNC_probe_read_user));
+		emit(c, I_LDX(BPF_DW, R3, R10, ptr));
+		ends[nends++] = emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 0));
+		emit_addr(c, R1, rec, 8 + i * f->strlen_);
+		emit(c, I_MOV64_IMM(R2, f->strlen_));
+		emit(c, I_CALL(BPF_FUNC_probe_read_user_str));
+	}
+	for (int i = 0; i < nends; i++)
+		fth_patch_jump_here(c->b, ends[i]);
+	vreg_free(c, argv);
+}
+
+static void emit_join(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	int id = add_action(c, FTH_ACT_JOIN, call);
+	struct fth_action *a = fth_program_action(c->prog, id);
+	struct join_fill f = { args->items[0], (int)c->prog->config.max_strlen };
+	uint32_t size = 8 + FTH_JOIN_ARGS * (uint32_t)f.strlen_;
+
+	a->text = args->len == 2 ? args->items[1]->u.string.data : " ";
+	a->top = f.strlen_; /* bytes per argument slot */
+	emit_event(c, id, size, call, fill_join, &f);
+}
+
 static int64_t literal_or(struct fth_node *e, int64_t dflt)
 {
 	if (!e)
@@ -1657,6 +1805,10 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 	}
 	if (!strcmp(n, "delete")) {
 		vreg_free(c, emit_delete(c, call));
+		return;
+	}
+	if (!strcmp(n, "join")) {
+		emit_join(c, call);
 		return;
 	}
 	vreg_free(c, emit_int(c, call));

@@ -47,7 +47,10 @@ enum fth_action_kind {
 	FTH_ACT_ZERO,
 	FTH_ACT_EXIT,
 	FTH_ACT_TIME,        /* time([fmt]) */
+	FTH_ACT_JOIN,        /* join(argv [, sep]): text = separator, args = FTH_JOIN_ARGS strings */
 };
+
+#define FTH_JOIN_ARGS 16
 
 struct fth_action {
 	enum fth_action_kind kind;
@@ -74,6 +77,18 @@ struct fth_probe_inst {
 	struct fth_field *args;
 	int nargs;
 	bool argn_from_ctx;       /* arg0..argN read the context as u64[] */
+	/* BPF_PROG_TYPE_TRACING programs (rawtracepoint, iter): what the
+	 * loader passes in bpf_prog_load_opts. 0 for every other probe. */
+	enum bpf_attach_type expected_attach_type; /* BPF_TRACE_RAW_TP, BPF_TRACE_ITER */
+	uint32_t attach_btf_id;   /* btf_trace_<event> typedef / bpf_iter_<name> func */
+	int attach_btf_obj_fd;    /* BTF object of a kernel module, 0 for vmlinux */
+	/* watchpoint/asyncwatchpoint: PERF_TYPE_BREAKPOINT parameters */
+	uint64_t bp_addr;
+	uint32_t bp_len;          /* 1, 2, 4 or 8 */
+	uint32_t bp_type;         /* HW_BREAKPOINT_R | _W | _X */
+	/* Process that watchpoint and hardware probes are opened for (-p);
+	 * 0: every process, one perf event per online CPU. */
+	int target_pid;
 	struct fth_node *attach;  /* FTH_ATTACH_POINT it came from */
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "btf.h"
+#include "ksyms.h"
 #include "lexer.h"
 #include "probes.h"
 #include "tracefs.h"
@@ -310,6 +311,61 @@ static bool constant_value(struct sema *s, const char *name, int64_t *value)
 	return btf && fth_btf_enum_value(btf, name, value);
 }
 
+static bool literal_int(struct fth_node *e, int64_t *out);
+
+/* The shared stack-trace map that kstack/ustack ids point into. */
+static void need_stack_map(struct sema *s)
+{
+	struct fth_map *m;
+
+	if (s->prog->stack_map >= 0)
+		return;
+	m = fth_arena_alloc(A(s), sizeof(*m));
+	m->name = "fth_stacks";
+	m->bpf_type = BPF_MAP_TYPE_STACK_TRACE;
+	m->key_size = 4;
+	m->value_size = 8 * 127;
+	m->max_entries = s->prog->config.max_map_keys;
+	m->internal = true;
+	m->fd = -1;
+	fth_program_add_map(s->prog, m);
+	s->prog->stack_map = m->index;
+}
+
+/* kstack / ustack, or kstack(mode), kstack(limit), kstack(mode, limit). */
+static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user, struct fth_node_list *args)
+{
+	struct fth_type *t = fth_type_new(A(s), user ? FTH_T_USTACK : FTH_T_KSTACK, user ? 16 : 8);
+
+	t->stack_mode = FTH_STACK_BPFTRACE;
+	t->stack_limit = 127;
+	for (int i = 0; args && i < args->len; i++) {
+		struct fth_node *a = args->items[i];
+		int64_t n;
+		if (a->kind == FTH_IDENT && i == 0) {
+			if (!strcmp(a->u.ident.name, "perf"))
+				t->stack_mode = FTH_STACK_PERF;
+			else if (!strcmp(a->u.ident.name, "raw"))
+				t->stack_mode = FTH_STACK_RAW;
+			else if (strcmp(a->u.ident.name, "bpftrace")) {
+				ERR_HINT(s, a, "modes are bpftrace, perf and raw", "unknown stack mode '%s'", a->u.ident.name);
+				return NULL;
+			}
+		} else if (literal_int(a, &n) && n > 0 && n <= 127) {
+			t->stack_limit = (int)n;
+		} else {
+			ERR(s, a, "stack limit must be an integer literal from 1 to 127");
+			return NULL;
+		}
+	}
+	if (s->cur->inst->provider->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT && !s->cur->inst->provider->attach) {
+		ERR(s, e, "%s is not available in %s", user ? "ustack" : "kstack", s->cur->inst->name);
+		return NULL;
+	}
+	need_stack_map(s);
+	return t;
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -347,6 +403,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		return uint64_t_();
 	if (!strcmp(n, "comm"))
 		return fth_type_string(A(s), 16);
+	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
+		return stack_type(s, e, n[0] == 'u', NULL);
 	if (!strcmp(n, "probe"))
 		return fth_type_new(A(s), FTH_T_PROBE, 8);
 	if (!strcmp(n, "username"))
@@ -841,6 +899,94 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return fth_type_int(4, false);
 	if (!strcmp(n, "getopt"))
 		return check_getopt(s, call);
+	if (!strcmp(n, "kstack") || !strcmp(n, "ustack")) {
+		if (!want_args(s, call, 0, 2))
+			return NULL;
+		return stack_type(s, call, n[0] == 'u', args);
+	}
+	if (!strcmp(n, "strftime")) {
+		struct fth_type *t;
+		if (!want_args(s, call, 2, 2))
+			return NULL;
+		if (args->items[0]->kind != FTH_STRING) {
+			ERR(s, args->items[0], "strftime() format must be a string literal");
+			return NULL;
+		}
+		if (!is_int(check_expr(s, args->items[1])))
+			ERR(s, args->items[1], "strftime() takes a timestamp in nanoseconds, such as nsecs");
+		t = fth_type_new(A(s), FTH_T_TIMESTAMP, 8);
+		t->name = args->items[0]->u.string.data;
+		return t;
+	}
+	if (!strcmp(n, "ksym") || !strcmp(n, "usym") || !strcmp(n, "strerror")) {
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		if (!is_int(check_expr(s, args->items[0])))
+			ERR(s, args->items[0], "%s() takes an integer", n);
+		return fth_type_new(A(s), n[0] == 'k' ? FTH_T_KSYM : n[0] == 'u' ? FTH_T_USYM : FTH_T_ERRNO,
+				    n[0] == 'u' ? 16 : 8);
+	}
+	if (!strcmp(n, "kaddr")) {
+		struct fth_ksyms *ksyms = NULL;
+		uint64_t addr = 0;
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		if (args->items[0]->kind != FTH_STRING) {
+			ERR(s, args->items[0], "kaddr() takes a symbol name as a string literal");
+			return NULL;
+		}
+		if (fth_ksyms_load(&ksyms) == 0) {
+			addr = fth_ksyms_address(ksyms, args->items[0]->u.string.data);
+			fth_ksyms_free(ksyms);
+		}
+		if (!addr) {
+			ERR_HINT(s, call, "the name must be in /proc/kallsyms", "kaddr(): unknown kernel symbol '%s'",
+				 args->items[0]->u.string.data);
+			return NULL;
+		}
+		call->kind = FTH_INT;
+		call->u.integer = addr;
+		return uint64_t_();
+	}
+	if (!strcmp(n, "ntop")) {
+		struct fth_type *t;
+		if (!want_args(s, call, 1, 2))
+			return NULL;
+		for (int i = 0; i < args->len; i++)
+			t = check_expr(s, args->items[i]);
+		t = args->items[args->len - 1]->type;
+		if (t && !is_int(t) && !(t->kind == FTH_T_ARRAY && (t->size == 4 || t->size == 16)))
+			ERR(s, args->items[args->len - 1], "ntop() takes an IPv4 integer or a 4- or 16-byte array");
+		return fth_type_new(A(s), FTH_T_INET, 20);
+	}
+	if (!strcmp(n, "buf")) {
+		int64_t len = s->prog->config.max_strlen;
+		struct fth_type *t;
+		if (!want_args(s, call, 1, 2))
+			return NULL;
+		t = check_expr(s, args->items[0]);
+		if (args->len == 2) {
+			check_expr(s, args->items[1]);
+			if (!literal_int(args->items[1], &len) || len <= 0)
+				len = s->prog->config.max_strlen;
+		} else if (t && (t->kind == FTH_T_ARRAY || t->kind == FTH_T_STRING)) {
+			len = t->size;
+		}
+		if (len > 200)
+			len = 200;
+		return fth_type_new(A(s), FTH_T_BUFFER, (uint32_t)(4 + len));
+	}
+	if (!strcmp(n, "join")) {
+		struct fth_type *t;
+		if (!want_args(s, call, 1, 2))
+			return NULL;
+		t = check_expr(s, args->items[0]);
+		if (t && !is_int(t))
+			ERR(s, args->items[0], "join() takes an array of string pointers, such as args->argv");
+		if (args->len == 2 && args->items[1]->kind != FTH_STRING)
+			ERR(s, args->items[1], "join() separator must be a string literal");
+		return fth_type_none();
+	}
 	if (!strcmp(n, "has_key")) {
 		struct fth_map *map;
 		if (!want_args(s, call, 2, 2))
@@ -876,7 +1022,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	{
 		static const char *const known[] = { "printf", "print", "str", "exit", "delete", "clear", "zero",
 						     "time", "count", "sum", "min", "max", "avg", "stats",
-						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt" };
+						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
+						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
+						     "buf", "join", "strerror" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");

@@ -1,0 +1,56 @@
+/* stacks.c - stack formatting, see stacks.h. */
+#include "stacks.h"
+
+static void kernel_frame(struct fth_strbuf *sb, uint64_t ip, const struct fth_ksyms *ksyms, bool with_offset)
+{
+	uint64_t offset = 0;
+	const char *sym = ksyms ? fth_ksyms_lookup(ksyms, ip, &offset, NULL) : NULL;
+
+	if (!sym)
+		fth_strbuf_printf(sb, "0x%llx", (unsigned long long)ip);
+	else if (with_offset)
+		fth_strbuf_printf(sb, "%s+%llu", sym, (unsigned long long)offset);
+	else
+		fth_strbuf_puts(sb, sym);
+}
+
+void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const struct fth_type *t,
+		      const struct fth_ksyms *ksyms)
+{
+	bool user = t->kind == FTH_T_USTACK;
+	int limit = t->stack_limit > 0 && t->stack_limit < n ? t->stack_limit : n;
+
+	/* Frames stop at the first zero address. */
+	for (int i = 0; i < limit; i++)
+		if (!ips[i]) {
+			limit = i;
+			break;
+		}
+	if (!limit)
+		return;
+	fth_strbuf_putc(sb, '\n');
+	for (int i = 0; i < limit; i++) {
+		uint64_t ip = ips[i];
+		switch (t->stack_mode) {
+		case FTH_STACK_RAW:
+			fth_strbuf_printf(sb, "        %llx\n", (unsigned long long)ip);
+			break;
+		case FTH_STACK_PERF:
+			fth_strbuf_printf(sb, "\t%llx ", (unsigned long long)ip);
+			if (user)
+				fth_strbuf_printf(sb, "0x%llx ([unknown])", (unsigned long long)ip);
+			else
+				kernel_frame(sb, ip, ksyms, true);
+			fth_strbuf_putc(sb, '\n');
+			break;
+		default:
+			fth_strbuf_puts(sb, "        ");
+			if (user)
+				fth_strbuf_printf(sb, "0x%llx", (unsigned long long)ip);
+			else
+				kernel_frame(sb, ip, ksyms, true);
+			fth_strbuf_putc(sb, '\n');
+			break;
+		}
+	}
+}

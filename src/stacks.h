@@ -1,0 +1,28 @@
+/* stacks.h - printing kernel and user stacks the way bpftrace does.
+ *
+ * BPF programs record a stack with bpf_get_stackid() into a stack-trace map
+ * and pass the id on; the runtime reads the frames back from that map and
+ * formats them here. Kernel frames are symbolized with ksyms; user frames
+ * print as addresses until user symbolization arrives. */
+#ifndef FATHOM_STACKS_H
+#define FATHOM_STACKS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "format.h"
+#include "ksyms.h"
+#include "types.h"
+
+#define FTH_MAX_STACK_FRAMES 127
+
+/* Append the frames ips[0..n) of a stack of type t (mode and limit) to sb:
+ *   bpftrace mode  "        sym+off\n" per frame
+ *   perf mode      "        hexaddr sym+off\n"
+ *   raw mode       "        hexaddr\n"
+ * preceded by a newline, so that "@[" + text + "]" and print() give
+ * bpftrace's layouts. An empty stack appends nothing. */
+void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const struct fth_type *t,
+		      const struct fth_ksyms *ksyms);
+
+#endif
