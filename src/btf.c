@@ -2,7 +2,9 @@
 #include "btf.h"
 
 #include <bpf/btf.h>
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,4 +238,402 @@ bool fth_btf_enum_value(struct fth_btf *b, const char *name, int64_t *value)
 		}
 	}
 	return false;
+}
+
+/* ------------------------------------------ probes with BTF-typed contexts */
+
+int fth_btf_load_module(struct fth_btf *vmlinux, const char *module, struct fth_btf **out)
+{
+	struct fth_btf *b;
+	char path[512];
+
+	if (!module[0] || strchr(module, '/') || !strcmp(module, ".") || !strcmp(module, ".."))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module);
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	b->btf = btf__parse_split(path, vmlinux->btf);
+	if (!b->btf) {
+		int err = -errno;
+		free(b);
+		return err ? err : -ENOENT;
+	}
+	*out = b;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A growable malloc'ed list of malloc'ed strings. */
+struct name_list {
+	char **items;
+	int n, cap;
+};
+
+static int name_list_add(struct name_list *l, const char *s, size_t len)
+{
+	char *copy;
+
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 64;
+		char **items = realloc(l->items, sizeof(char *) * (size_t)cap);
+		if (!items)
+			return -ENOMEM;
+		l->items = items;
+		l->cap = cap;
+	}
+	copy = strndup(s, len);
+	if (!copy)
+		return -ENOMEM;
+	l->items[l->n++] = copy;
+	return 0;
+}
+
+static int name_list_finish(struct name_list *l, int err, char ***out)
+{
+	if (err) {
+		for (int i = 0; i < l->n; i++)
+			free(l->items[i]);
+		free(l->items);
+		*out = NULL;
+		return err;
+	}
+	if (l->n > 1)
+		qsort(l->items, (size_t)l->n, sizeof(char *), cmp_str);
+	*out = l->items;
+	return l->n;
+}
+
+int fth_btf_module_names(char ***out)
+{
+	struct name_list l = { 0 };
+	DIR *d = opendir("/sys/kernel/btf");
+	struct dirent *de;
+	int err = 0;
+
+	if (!d) {
+		*out = NULL;
+		return -errno;
+	}
+	while (!err && (de = readdir(d)))
+		if (de->d_name[0] != '.' && strcmp(de->d_name, "vmlinux"))
+			err = name_list_add(&l, de->d_name, strlen(de->d_name));
+	closedir(d);
+	return name_list_finish(&l, err, out);
+}
+
+/* First type id that belongs to this BTF rather than to its base. */
+static uint32_t own_start_id(const struct btf *btf)
+{
+	const struct btf *base = btf__base_btf(btf);
+
+	return base ? btf__type_cnt(base) : 1;
+}
+
+static int find_own(const struct btf *btf, const char *name, int kind)
+{
+	int id = btf__find_by_name_kind(btf, name, kind);
+
+	return id > 0 && (uint32_t)id >= own_start_id(btf) ? id : -ENOENT;
+}
+
+#define RAW_TP_PREFIX "btf_trace_"
+
+int fth_btf_raw_tracepoints(struct fth_btf *b, char ***out)
+{
+	struct name_list l = { 0 };
+	uint32_t n = btf__type_cnt(b->btf);
+	size_t plen = strlen(RAW_TP_PREFIX);
+	int err = 0;
+
+	for (uint32_t id = own_start_id(b->btf); !err && id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		const char *name;
+		if (!btf_is_typedef(t))
+			continue;
+		name = btf__name_by_offset(b->btf, t->name_off);
+		if (name && !strncmp(name, RAW_TP_PREFIX, plen) && name[plen])
+			err = name_list_add(&l, name + plen, strlen(name + plen));
+	}
+	return name_list_finish(&l, err, out);
+}
+
+/* Appending to a fixed buffer; truncation is harmless (display only). */
+struct sbuf {
+	char *buf;
+	size_t len, cap;
+};
+
+static void sb_put(struct sbuf *sb, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (sb->len + 1 >= sb->cap)
+		return;
+	if (n > sb->cap - sb->len - 1)
+		n = sb->cap - sb->len - 1;
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+/* The C spelling of a type the way bpftrace's listing prints it:
+ * "struct task_struct *", "const char *", "unsigned int", "u64 [4]". */
+static void type_spelling(const struct btf *btf, uint32_t id, struct sbuf *sb, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const char *name;
+	char num[32];
+
+	if (depth > 16) {
+		sb_put(sb, "...");
+		return;
+	}
+	if (!t || id == 0) {
+		sb_put(sb, "void");
+		return;
+	}
+	name = btf__name_by_offset(btf, t->name_off);
+	if (!name || !*name)
+		name = "(anon)";
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPEDEF:
+		sb_put(sb, name);
+		break;
+	case BTF_KIND_STRUCT:
+		sb_put(sb, "struct ");
+		sb_put(sb, name);
+		break;
+	case BTF_KIND_UNION:
+		sb_put(sb, "union ");
+		sb_put(sb, name);
+		break;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		sb_put(sb, "enum ");
+		sb_put(sb, name);
+		break;
+	case BTF_KIND_FWD:
+		sb_put(sb, btf_kflag(t) ? "union " : "struct ");
+		sb_put(sb, name);
+		break;
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT: {
+		const char *q = btf_is_const(t) ? "const" : btf_is_volatile(t) ? "volatile" : "restrict";
+		const struct btf_type *tt = btf__type_by_id(btf, t->type);
+		if (tt && btf_is_ptr(tt)) {
+			/* char * const */
+			type_spelling(btf, t->type, sb, depth + 1);
+			sb_put(sb, " ");
+			sb_put(sb, q);
+		} else {
+			sb_put(sb, q);
+			sb_put(sb, " ");
+			type_spelling(btf, t->type, sb, depth + 1);
+		}
+		break;
+	}
+	case BTF_KIND_TYPE_TAG: /* __user, __rcu ... */
+		type_spelling(btf, t->type, sb, depth + 1);
+		break;
+	case BTF_KIND_PTR: {
+		const struct btf_type *tt = btf__type_by_id(btf, t->type);
+		if (tt && btf_is_func_proto(tt)) {
+			const struct btf_param *p = btf_params(tt);
+			type_spelling(btf, tt->type, sb, depth + 1);
+			sb_put(sb, " (*)(");
+			for (int i = 0; i < btf_vlen(tt); i++, p++) {
+				if (i)
+					sb_put(sb, ", ");
+				if (p->type == 0)
+					sb_put(sb, "...");
+				else
+					type_spelling(btf, p->type, sb, depth + 1);
+			}
+			sb_put(sb, ")");
+			break;
+		}
+		type_spelling(btf, t->type, sb, depth + 1);
+		sb_put(sb, sb->len && sb->buf[sb->len - 1] == '*' ? "*" : " *");
+		break;
+	}
+	case BTF_KIND_ARRAY:
+		type_spelling(btf, btf_array(t)->type, sb, depth + 1);
+		snprintf(num, sizeof(num), "[%u]", btf_array(t)->nelems);
+		sb_put(sb, num);
+		break;
+	default:
+		sb_put(sb, name);
+		break;
+	}
+}
+
+static const char *spell(const struct btf *btf, struct fth_arena *arena, uint32_t id)
+{
+	char buf[512] = "";
+	struct sbuf sb = { buf, 0, sizeof(buf) };
+
+	type_spelling(btf, id, &sb, 0);
+	return fth_arena_strdup(arena, buf);
+}
+
+/* The fathom type of a context argument: integers and pointers only, since
+ * the context holds each one in a u64 slot. NULL means "read as u64". */
+static struct fth_type *slot_type(struct fth_btf *b, struct fth_arena *arena, uint32_t id)
+{
+	struct fth_type *t = convert(b, arena, id, 0);
+
+	if (t && t->kind != FTH_T_INT && t->kind != FTH_T_BOOL && t->kind != FTH_T_POINTER)
+		return NULL;
+	return t;
+}
+
+/* The FUNC_PROTO behind a raw tracepoint's btf_trace_ typedef. */
+static const struct btf_type *raw_tp_proto(const struct btf *btf, uint32_t typedef_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, typedef_id);
+
+	if (!t || !btf_is_typedef(t))
+		return NULL;
+	t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_ptr(t))
+		return NULL;
+	t = btf__type_by_id(btf, t->type);
+	return t && btf_is_func_proto(t) ? t : NULL;
+}
+
+/* Parameter names of a function with the same parameters as a raw
+ * tracepoint: the typedef's own prototype has none, but every tracepoint
+ * has a __probestub_<event> (and TRACE_EVENTs a __bpf_trace_<event>). */
+static const struct btf_type *named_proto(const struct btf *btf, const char *event, int vlen)
+{
+	static const char *const prefixes[] = { "__probestub_", "__bpf_trace_" };
+	char name[512];
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		int id;
+		const struct btf_type *f, *proto;
+		snprintf(name, sizeof(name), "%s%s", prefixes[i], event);
+		id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+		if (id <= 0)
+			continue;
+		f = btf__type_by_id(btf, (uint32_t)id);
+		proto = btf__type_by_id(btf, f->type);
+		if (proto && btf_is_func_proto(proto) && btf_vlen(proto) == vlen)
+			return proto;
+	}
+	return NULL;
+}
+
+int fth_btf_raw_tp_args(struct fth_btf *b, struct fth_arena *arena, const char *event,
+			struct fth_btf_arg **args, uint32_t *attach_btf_id)
+{
+	char name[512];
+	const struct btf_type *proto, *named;
+	const struct btf_param *p, *np;
+	struct fth_btf_arg *out;
+	int id, vlen;
+
+	snprintf(name, sizeof(name), RAW_TP_PREFIX "%s", event);
+	id = find_own(b->btf, name, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return -ENOENT;
+	proto = raw_tp_proto(b->btf, (uint32_t)id);
+	if (!proto || btf_vlen(proto) < 1)
+		return -ENOENT;
+	vlen = btf_vlen(proto);
+	named = named_proto(b->btf, event, vlen);
+	out = fth_arena_alloc(arena, sizeof(*out) * (size_t)vlen);
+	p = btf_params(proto) + 1;
+	np = named ? btf_params(named) + 1 : NULL;
+	/* Parameter 0 is the tracepoint's `void *__data`: not an argument. */
+	for (int i = 0; i < vlen - 1; i++, p++) {
+		const char *pname = np ? btf__name_by_offset(b->btf, np[i].name_off) : NULL;
+		out[i].name = pname && *pname ? fth_arena_strdup(arena, pname) : fth_arena_printf(arena, "arg%d", i);
+		out[i].type_name = spell(b->btf, arena, p->type);
+		out[i].type = slot_type(b, arena, p->type);
+		out[i].offset = 8 * (uint32_t)i;
+	}
+	*args = out;
+	*attach_btf_id = (uint32_t)id;
+	return vlen - 1;
+}
+
+#define ITER_FUNC_PREFIX "bpf_iter_"
+#define ITER_CTX_PREFIX "bpf_iter__"
+
+int fth_btf_iterators(struct fth_btf *b, char ***out)
+{
+	struct name_list l = { 0 };
+	uint32_t n = btf__type_cnt(b->btf);
+	size_t plen = strlen(ITER_CTX_PREFIX);
+	int err = 0;
+
+	for (uint32_t id = own_start_id(b->btf); !err && id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		const char *name;
+		char func[512];
+		if (!btf_is_struct(t))
+			continue;
+		name = btf__name_by_offset(b->btf, t->name_off);
+		if (!name || strncmp(name, ITER_CTX_PREFIX, plen) || !name[plen])
+			continue;
+		snprintf(func, sizeof(func), ITER_FUNC_PREFIX "%s", name + plen);
+		if (btf__find_by_name_kind(b->btf, func, BTF_KIND_FUNC) > 0)
+			err = name_list_add(&l, name + plen, strlen(name + plen));
+	}
+	return name_list_finish(&l, err, out);
+}
+
+/* Named members of struct id, anonymous struct/union members flattened. */
+static int flatten_members(struct fth_btf *b, struct fth_arena *arena, uint32_t id, uint32_t base_bits,
+			   struct fth_btf_arg *out, int n, int max)
+{
+	const struct btf_type *t = btf__type_by_id(b->btf, skip_mods(b->btf, id));
+	const struct btf_member *m;
+
+	if (!t || !btf_is_composite(t))
+		return n;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t) && n < max; i++, m++) {
+		const char *mname = btf__name_by_offset(b->btf, m->name_off);
+		uint32_t bits = base_bits + btf_member_bit_offset(t, (uint32_t)i);
+		if (!mname || !*mname) {
+			n = flatten_members(b, arena, m->type, bits, out, n, max);
+			continue;
+		}
+		out[n].name = fth_arena_strdup(arena, mname);
+		out[n].type_name = spell(b->btf, arena, m->type);
+		out[n].type = slot_type(b, arena, m->type);
+		out[n].offset = bits / 8;
+		n++;
+	}
+	return n;
+}
+
+int fth_btf_iter_ctx(struct fth_btf *b, struct fth_arena *arena, const char *name,
+		     struct fth_btf_arg **fields, uint32_t *attach_btf_id)
+{
+	char buf[512];
+	int func_id, ctx_id, n;
+	struct fth_btf_arg *out;
+
+	snprintf(buf, sizeof(buf), ITER_FUNC_PREFIX "%s", name);
+	func_id = btf__find_by_name_kind(b->btf, buf, BTF_KIND_FUNC);
+	snprintf(buf, sizeof(buf), ITER_CTX_PREFIX "%s", name);
+	ctx_id = btf__find_by_name_kind(b->btf, buf, BTF_KIND_STRUCT);
+	if (func_id <= 0 || ctx_id <= 0)
+		return -ENOENT;
+	out = fth_arena_alloc(arena, sizeof(*out) * 32);
+	n = flatten_members(b, arena, (uint32_t)ctx_id, 0, out, 0, 32);
+	*fields = out;
+	*attach_btf_id = (uint32_t)func_id;
+	return n;
 }

@@ -36,4 +36,45 @@ int fth_btf_member_names(struct fth_btf *btf, const struct fth_type *t, const ch
 /* Value of an enumerator (TASK_RUNNING ...) from any kernel enum. */
 bool fth_btf_enum_value(struct fth_btf *btf, const char *name, int64_t *value);
 
+/* ------------------------------------------ probes with BTF-typed contexts
+ *
+ * Raw tracepoints (BTF typedef btf_trace_<event>, a pointer to a function
+ * whose first parameter is the tracepoint's `void *__data`) and BPF
+ * iterators (func bpf_iter_<name>, context struct bpf_iter__<name>) get
+ * their arguments from BTF. */
+
+/* One argument of a raw tracepoint, or one field of an iterator context. */
+struct fth_btf_arg {
+	const char *name;
+	const char *type_name; /* C spelling as bpftrace -lv prints it: "struct task_struct *" */
+	struct fth_type *type; /* NULL when fathom has no type for it (read as a u64) */
+	uint32_t offset;       /* bytes into the context: 8 * i for raw tracepoints */
+};
+
+/* The split BTF of a kernel module (/sys/kernel/btf/MODULE) on top of
+ * vmlinux. -ENOENT when the module is not loaded or has no BTF. */
+int fth_btf_load_module(struct fth_btf *vmlinux, const char *module, struct fth_btf **out);
+/* Kernel modules that have BTF, sorted: malloc'ed strings, count or negative
+ * errno (free with fth_string_list_free). */
+int fth_btf_module_names(char ***out);
+
+/* Event names of every raw tracepoint this BTF declares (for a module, only
+ * its own), sorted: malloc'ed strings, count or negative errno. */
+int fth_btf_raw_tracepoints(struct fth_btf *btf, char ***out);
+/* The arguments of raw tracepoint `event` (named from the __probestub_ or
+ * __bpf_trace_ function of the event) and the BTF id of its btf_trace_
+ * typedef, the program's attach_btf_id. Returns the argument count or
+ * -ENOENT. */
+int fth_btf_raw_tp_args(struct fth_btf *btf, struct fth_arena *arena, const char *event,
+			struct fth_btf_arg **args, uint32_t *attach_btf_id);
+
+/* Names N of the BPF iterators (func bpf_iter_N with a struct bpf_iter__N
+ * context), sorted: malloc'ed strings, count or negative errno. */
+int fth_btf_iterators(struct fth_btf *btf, char ***out);
+/* The context fields of iterator `name` (meta, task, fd, file, vma ...,
+ * anonymous unions flattened) and the BTF id of func bpf_iter_<name>.
+ * Returns the field count or -ENOENT. */
+int fth_btf_iter_ctx(struct fth_btf *btf, struct fth_arena *arena, const char *name,
+		     struct fth_btf_arg **fields, uint32_t *attach_btf_id);
+
 #endif

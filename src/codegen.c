@@ -695,7 +695,19 @@ static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offse
 	int r = v.reg >= 0 ? v.reg : R0;
 	const struct fth_type *t = e->type;
 
-	emit(c, I_LDX(BPF_DW, r, R6, (int16_t)offset));
+	if (c->p->prog_type == BPF_PROG_TYPE_TRACING) {
+		/* BTF-typed context slots are pointers the verifier tracks
+		 * (maybe NULL, no arithmetic): read the slot as a plain
+		 * number instead. */
+		int slot = stack_alloc(c, 8, e);
+		emit_addr(c, R1, R10, slot);
+		emit(c, I_MOV64_IMM(R2, 8));
+		emit_addr(c, R3, R6, (int)offset);
+		emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+		emit(c, I_LDX(BPF_DW, r, R10, slot));
+	} else {
+		emit(c, I_LDX(BPF_DW, r, R6, (int16_t)offset));
+	}
 	if (t && t->kind == FTH_T_INT)
 		emit_extend(c, r, (int)t->size, t->is_signed);
 	vreg_set(c, v, r);
@@ -2010,6 +2022,12 @@ static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth
 	fth_insn_buf_init(&p->code);
 	c.b->cur_range = probe->range;
 	emit_prologue(&c);
+	/* An iterator calls its program once more at the end with NULL
+	 * objects: that call has nothing to show. */
+	if (p->inst->expected_attach_type == BPF_TRACE_ITER && p->inst->nargs > 1) {
+		emit(&c, I_LDX(BPF_DW, R0, R6, (int16_t)p->inst->args[1].offset));
+		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	}
 	if (probe->u.probe.predicate)
 		emit_cond_jump_false(&c, probe->u.probe.predicate, &jpred);
 	emit_block(&c, probe->u.probe.body);

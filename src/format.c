@@ -1192,6 +1192,12 @@ static void sort_map(struct fth_map_view *view)
 	free(rows);
 }
 
+void fth_map_sort(struct fth_map_view *view)
+{
+	if (view->value_type && view->nentries > 1)
+		sort_map(view);
+}
+
 /* ======================================================================
  * Maps: printing
  * ====================================================================== */

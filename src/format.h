@@ -159,6 +159,10 @@ int fth_hist_bucket_index(const struct fth_type *agg_type, int64_t value);
 void fth_map_print_text(struct fth_strbuf *sb, struct fth_map_view *view, int top, int div,
 			const struct fth_format_env *env);
 
+/* Sort view->entries in place in the order fth_map_print_text prints them
+ * (ascending; `top` keeps the last N), for other output backends. */
+void fth_map_sort(struct fth_map_view *view);
+
 /* hist/lhist body rows alone (used by fth_map_print_text). */
 void fth_hist_print_text(struct fth_strbuf *sb, const struct fth_type *agg_type, const int64_t *buckets);
 

@@ -103,6 +103,9 @@ static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
 	int insn;
 
 	relocate_maps(ld->prog, p);
+	opts.expected_attach_type = p->inst->expected_attach_type;
+	opts.attach_btf_id = p->inst->attach_btf_id;
+	opts.attach_btf_obj_fd = p->inst->attach_btf_obj_fd;
 	log[0] = '\0';
 	p->fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
 	if (p->fd >= 0)

@@ -16,6 +16,8 @@
 
 static volatile sig_atomic_t stop_requested;
 
+enum { OPT_INFO = 256 }; /* long options without a short form */
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -34,8 +36,10 @@ static void usage(FILE *out)
 	      "    -l [pattern]   list probes (tracepoint, profile, interval, software)\n"
 	      "    -v             verbose messages (with -l: list probe arguments)\n"
 	      "    -q             quiet: no \"Attached N probes\" line\n"
-	      "    -o FILE        write trace output to FILE\n"
+	      "    -o FILE        write trace output to FILE (errors stay on stderr)\n"
+	      "    -f FORMAT      output format: text (default) or json\n"
 	      "    -d ast|bpf     print the syntax tree or the BPF instructions, then exit\n"
+	      "    --info         print what this kernel supports, then exit\n"
 	      "    -h, --help     show this help\n"
 	      "    -V, --version  show the version\n"
 	      "\n"
@@ -53,6 +57,8 @@ struct cli {
 	bool list;
 	bool verbose;
 	bool quiet;
+	bool info;
+	const struct fth_output_ops *format; /* -f */
 	const char *debug; /* "ast" / "bpf" */
 	const char *output;
 	char **positional;
@@ -93,14 +99,17 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "debug", required_argument, NULL, 'd' },
+		{ "info", no_argument, NULL, OPT_INFO },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(cli, 0, sizeof(*cli));
+	cli->format = &fth_output_text;
 	/* '+' stops at the first non-option: the script file, then its args. */
-	while ((c = getopt_long(argc, argv, "+e:lvqo:d:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:lvqo:f:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			cli->program_text = optarg;
@@ -116,6 +125,17 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'o':
 			cli->output = optarg;
+			break;
+		case 'f':
+			cli->format = fth_output_find(optarg);
+			if (!cli->format) {
+				fprintf(stderr, "ERROR: Invalid output format \"%s\"\nValid formats: %s\n", optarg,
+					fth_output_names());
+				return -1;
+			}
+			break;
+		case OPT_INFO:
+			cli->info = true;
 			break;
 		case 'd':
 			if (strcmp(optarg, "ast") && strcmp(optarg, "bpf")) {
@@ -135,6 +155,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			return -1;
 		}
 	}
+	if (cli->info)
+		return 0;
 	if (cli->list) {
 		if (optind < argc && !cli->program_text)
 			cli->list_pattern = argv[optind++];
@@ -184,6 +206,30 @@ static int load_source(const struct cli *cli, struct fth_source *src, char **own
 	return 0;
 }
 
+/* FATHOM_RINGBUF_SIZE (bytes, undocumented): shrink or grow the event ring
+ * buffer, e.g. to force lost events in tests. The kernel wants a power of
+ * two that is a multiple of the page size. */
+static int ringbuf_size_from_env(uint32_t *size)
+{
+	const char *s = getenv("FATHOM_RINGBUF_SIZE");
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long long v;
+	char *end;
+
+	if (!s)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || v == 0 || v > (1ull << 31) || (v & (v - 1)) ||
+	    (page > 0 && v % (unsigned long long)page)) {
+		fprintf(stderr, "ERROR: FATHOM_RINGBUF_SIZE must be a power of two and a multiple of the "
+				"page size (%ld), not \"%s\"\n", page, s);
+		return -1;
+	}
+	*size = (uint32_t)v;
+	return 0;
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -210,7 +256,8 @@ static int run_program(const struct cli *cli, struct fth_program *prog, struct f
 	if (cli->output) {
 		out = fopen(cli->output, "w");
 		if (!out) {
-			fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot open %s: %s", cli->output, strerror(errno));
+			fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "Failed to open output file: \"%s\": %s", cli->output,
+				       strerror(errno));
 			return 1;
 		}
 	}
@@ -221,6 +268,7 @@ static int run_program(const struct cli *cli, struct fth_program *prog, struct f
 		return 1;
 	}
 	ropts.out = out;
+	ropts.output = cli->format;
 	ropts.quiet = cli->quiet;
 	ropts.notify_attached = getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED") != NULL;
 	ropts.stop = &stop_requested;
@@ -245,6 +293,8 @@ int main(int argc, char **argv)
 
 	if (parse_cli(argc, argv, &cli))
 		return 1;
+	if (cli.info)
+		return fth_runtime_info(stdout) ? 1 : 0;
 	if (cli.list && !cli.program_text)
 		return fth_probes_list(cli.list_pattern, cli.verbose, stdout) ? 1 : 0;
 	if (load_source(&cli, &src, &owned))
@@ -252,6 +302,11 @@ int main(int argc, char **argv)
 	fth_diag_init(&diag, &src, stderr);
 	fth_program_init(&prog, &src);
 	prog.config.ncpus = libbpf_num_possible_cpus();
+	if (ringbuf_size_from_env(&prog.config.ringbuf_size)) {
+		fth_program_free(&prog);
+		free(owned);
+		return 1;
+	}
 	copts.positional = (const char *const *)cli.positional;
 	copts.npositional = cli.npositional;
 	if (cli.debug && !strcmp(cli.debug, "ast"))

@@ -1,5 +1,6 @@
 /* probes.c - the probe providers: BEGIN/END, tracepoint, profile, interval,
- * software. See probes.h for the interface. */
+ * software; rawtracepoint, hardware, watchpoint and iter are in
+ * probes_more.c. See probes.h for the interface. */
 #include "probes.h"
 
 #include <bpf/bpf.h>
@@ -120,17 +121,17 @@ void fth_attachments_close_all(struct fth_attachment *atts, int n)
 		fth_attachment_close(&atts[i]);
 }
 
-static int perf_event_open(struct perf_event_attr *attr, int pid, int cpu)
+int fth_perf_event_open(struct perf_event_attr *attr, int pid, int cpu)
 {
 	return (int)syscall(__NR_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
 /* Open a perf event and link the program to it through a bpf_link, so the
  * attachment dies with the fds. */
-static int attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int prog_fd,
-			     struct fth_attachment *att, char *err, size_t errlen, const char *what)
+int fth_attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int prog_fd,
+			  struct fth_attachment *att, char *err, size_t errlen, const char *what)
 {
-	int pfd = perf_event_open(attr, pid, cpu);
+	int pfd = fth_perf_event_open(attr, pid, cpu);
 	int lfd;
 
 	if (pfd < 0) {
@@ -149,7 +150,7 @@ static int attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int
 }
 
 /* Online CPUs from /sys/devices/system/cpu/online ("0-3,5"). */
-static int online_cpus(int *cpus, int max)
+int fth_online_cpus(int *cpus, int max)
 {
 	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
 	char line[1024];
@@ -180,8 +181,8 @@ static int online_cpus(int *cpus, int max)
 	return n ? n : 1;
 }
 
-static struct fth_probe_inst *inst_new(struct fth_program *prog, const struct fth_provider *prov,
-				       struct fth_node *attach, const char *name)
+struct fth_probe_inst *fth_probe_inst_new(struct fth_program *prog, const struct fth_provider *prov,
+					  struct fth_node *attach, const char *name)
 {
 	struct fth_probe_inst *inst = fth_arena_alloc(&prog->arena, sizeof(*inst));
 
@@ -204,7 +205,7 @@ static int special_expand(struct fth_program *prog, struct fth_diag *diag, struc
 	const char *word = attach->u.attach.parts[0];
 	const struct fth_provider *self = fth_provider_find(word);
 
-	fth_ptrvec_push(&prog->arena, out, inst_new(prog, self, attach, self->name));
+	fth_ptrvec_push(&prog->arena, out, fth_probe_inst_new(prog, self, attach, self->name));
 	return 0;
 }
 
@@ -231,8 +232,8 @@ static int tracepoint_add(struct fth_program *prog, struct fth_diag *diag, struc
 
 	if (err)
 		return err;
-	inst = inst_new(prog, fth_provider_find("tracepoint"), attach,
-			fth_arena_printf(&prog->arena, "tracepoint:%s:%s", category, event));
+	inst = fth_probe_inst_new(prog, fth_provider_find("tracepoint"), attach,
+				  fth_arena_printf(&prog->arena, "tracepoint:%s:%s", category, event));
 	inst->target = fth_arena_strdup(&prog->arena, category);
 	inst->func = fth_arena_strdup(&prog->arena, event);
 	inst->tp = fmt;
@@ -331,7 +332,7 @@ static int tracepoint_attach(const struct fth_probe_inst *inst, int prog_fd, str
 		.wakeup_events = 1,
 	};
 
-	return attach_perf_event(&attr, -1, 0, prog_fd, att, err, errlen, inst->name);
+	return fth_attach_perf_event(&attr, -1, 0, prog_fd, att, err, errlen, inst->name);
 }
 
 static int tracepoint_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
@@ -442,7 +443,7 @@ static int timer_expand(struct fth_program *prog, struct fth_diag *diag, struct 
 
 	if (parse_rate(prog, diag, attach, &period, &freq, &rate))
 		return -EINVAL;
-	inst = inst_new(prog, self, attach, fth_arena_printf(&prog->arena, "%s:%s", self->name, rate));
+	inst = fth_probe_inst_new(prog, self, attach, fth_arena_printf(&prog->arena, "%s:%s", self->name, rate));
 	inst->period = period;
 	inst->freq = freq;
 	fth_ptrvec_push(&prog->arena, out, inst);
@@ -468,11 +469,11 @@ static int profile_attach(const struct fth_probe_inst *inst, int prog_fd, struct
 {
 	struct perf_event_attr attr;
 	int cpus[1024];
-	int n = online_cpus(cpus, 1024);
+	int n = fth_online_cpus(cpus, 1024);
 
 	cpu_clock_attr(inst, &attr);
 	for (int i = 0; i < n; i++) {
-		int rc = attach_perf_event(&attr, -1, cpus[i], prog_fd, att, err, errlen, inst->name);
+		int rc = fth_attach_perf_event(&attr, -1, cpus[i], prog_fd, att, err, errlen, inst->name);
 		if (rc)
 			return rc;
 	}
@@ -486,9 +487,9 @@ static int interval_attach(const struct fth_probe_inst *inst, int prog_fd, struc
 	int cpu;
 
 	/* One CPU is enough for a timer: the first online one. */
-	online_cpus(&cpu, 1);
+	fth_online_cpus(&cpu, 1);
 	cpu_clock_attr(inst, &attr);
-	return attach_perf_event(&attr, -1, cpu, prog_fd, att, err, errlen, inst->name);
+	return fth_attach_perf_event(&attr, -1, cpu, prog_fd, att, err, errlen, inst->name);
 }
 
 static int timer_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
@@ -552,12 +553,16 @@ static int software_expand(struct fth_program *prog, struct fth_diag *diag, stru
 	}
 	ev = sw_event_find(parts[1]);
 	if (!ev) {
-		const char *names[N_SW_EVENTS];
+		const char *names[2 * N_SW_EVENTS];
 		const char *best;
 		char hint[128];
-		for (size_t i = 0; i < N_SW_EVENTS; i++)
-			names[i] = sw_events[i].name;
-		best = fth_closest_name(parts[1], names, (int)N_SW_EVENTS);
+		int nnames = 0;
+		for (size_t i = 0; i < N_SW_EVENTS; i++) {
+			names[nnames++] = sw_events[i].name;
+			if (sw_events[i].alias)
+				names[nnames++] = sw_events[i].alias;
+		}
+		best = fth_closest_name(parts[1], names, nnames);
 		snprintf(hint, sizeof(hint), best ? "did you mean '%s'?" : "'fathom -l \"software:*\"' lists them",
 			 best);
 		fth_error_hint(diag, attach->range, hint, "unknown software event '%s'", parts[1]);
@@ -568,9 +573,9 @@ static int software_expand(struct fth_program *prog, struct fth_diag *diag, stru
 		fth_error(diag, attach->range, "invalid count '%s'", parts[2]);
 		return -EINVAL;
 	}
-	inst = inst_new(prog, fth_provider_find("software"), attach,
-			nparts == 3 ? fth_arena_printf(&prog->arena, "software:%s:%s", parts[1], parts[2])
-				    : fth_arena_printf(&prog->arena, "software:%s", parts[1]));
+	inst = fth_probe_inst_new(prog, fth_provider_find("software"), attach,
+				  nparts == 3 ? fth_arena_printf(&prog->arena, "software:%s:%s", parts[1], parts[2])
+					      : fth_arena_printf(&prog->arena, "software:%s", parts[1]));
 	inst->func = ev->name;
 	inst->period = count;
 	fth_ptrvec_push(&prog->arena, out, inst);
@@ -588,10 +593,10 @@ static int software_attach(const struct fth_probe_inst *inst, int prog_fd, struc
 		.sample_period = inst->period,
 	};
 	int cpus[1024];
-	int n = online_cpus(cpus, 1024);
+	int n = fth_online_cpus(cpus, 1024);
 
 	for (int i = 0; i < n; i++) {
-		int rc = attach_perf_event(&attr, -1, cpus[i], prog_fd, att, err, errlen, inst->name);
+		int rc = fth_attach_perf_event(&attr, -1, cpus[i], prog_fd, att, err, errlen, inst->name);
 		if (rc)
 			return rc;
 	}
@@ -643,8 +648,9 @@ static const struct fth_provider provider_software = {
 };
 
 static const struct fth_provider *const all_providers[] = {
-	&provider_begin, &provider_end, &provider_tracepoint, &provider_profile,
-	&provider_interval, &provider_software,
+	&provider_begin, &provider_end, &provider_tracepoint, &fth_provider_rawtracepoint, &provider_profile,
+	&provider_interval, &provider_software, &fth_provider_hardware, &fth_provider_watchpoint,
+	&fth_provider_asyncwatchpoint, &fth_provider_iter,
 };
 #define N_PROVIDERS ((int)(sizeof(all_providers) / sizeof(all_providers[0])))
 

@@ -8,6 +8,8 @@
 #define FATHOM_PROBES_H
 
 #include <linux/bpf.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -58,5 +60,41 @@ const struct fth_provider *const *fth_providers(int *count);
 int fth_probes_list(const char *pattern, bool verbose, FILE *out);
 /* Run a BEGIN/END program once (BPF_PROG_TEST_RUN). */
 int fth_probe_run_special(int prog_fd);
+
+/* iter probes (probes_more.c). An iterator program runs when its iterator
+ * is read, not when an event fires: after attaching, the runtime drives it.
+ * fth_probe_find_iter: index in prog->progs of the program's iter probe,
+ * or -1 (there is at most one: sema rejects any other probe beside it but
+ * BEGIN/END). fth_probe_run_iter: create the iterator from the attachment's
+ * link and read it to the end, which runs the program once per object;
+ * blocks; 0 or negative errno. Its output goes through the ring buffer like
+ * any probe's, so the caller must keep consuming the ring buffer meanwhile
+ * (a large iteration outgrows it): fth_probe_iter_start runs the iterator
+ * on a thread; `done` turns true when it has finished, and
+ * fth_probe_iter_join waits for it and returns fth_probe_run_iter's result. */
+int fth_probe_find_iter(const struct fth_program *prog);
+int fth_probe_run_iter(const struct fth_attachment *att);
+struct fth_iter_thread {
+	pthread_t thread;
+	const struct fth_attachment *att;
+	atomic_bool done;
+	int err;
+	bool started;
+};
+int fth_probe_iter_start(struct fth_iter_thread *t, const struct fth_attachment *att);
+int fth_probe_iter_join(struct fth_iter_thread *t);
+
+/* For provider implementations (probes.c, probes_more.c). */
+extern const struct fth_provider fth_provider_rawtracepoint, fth_provider_hardware, fth_provider_watchpoint,
+	fth_provider_asyncwatchpoint, fth_provider_iter;
+struct fth_probe_inst *fth_probe_inst_new(struct fth_program *prog, const struct fth_provider *prov,
+					  struct fth_node *attach, const char *name);
+struct perf_event_attr;
+int fth_perf_event_open(struct perf_event_attr *attr, int pid, int cpu);
+/* Open a perf event and link prog_fd to it; err gets one sentence. */
+int fth_attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int prog_fd,
+			  struct fth_attachment *att, char *err, size_t errlen, const char *what);
+/* Online CPU numbers (at least one), count returned. */
+int fth_online_cpus(int *cpus, int max);
 
 #endif

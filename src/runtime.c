@@ -2,21 +2,31 @@
 #include "runtime.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "bpfinsn.h"
 #include "format.h"
+#include "stacks.h"
 #include "ksyms.h"
+#include "output_json.h"
+#include "probes.h"
 
 struct runtime {
 	struct fth_program *prog;
 	struct fth_diag *diag;
 	const struct fth_runtime_opts *opts;
-	struct fth_strbuf sb;
+	struct fth_output out;  /* the -f backend: text or json */
+	struct fth_strbuf sb;   /* scratch for printf rendering */
 	struct fth_format_env env;
 	int ncpus;
 	bool exiting;
@@ -24,9 +34,66 @@ struct runtime {
 	bool probes_attached; /* records may still be arriving */
 	int exit_code;
 	uint64_t lost_reported;
+	struct fth_ksyms *ksyms; /* kernel symbols, loaded when first needed */
+	int ksyms_error;
 };
 
 /* -------------------------------------------------------- special values */
+
+static const struct fth_ksyms *kernel_symbols(struct runtime *rt)
+{
+	if (!rt->ksyms && !rt->ksyms_error)
+		rt->ksyms_error = fth_ksyms_load(&rt->ksyms);
+	return rt->ksyms;
+}
+
+/* A stack id recorded by bpf_get_stackid: read its frames back from the
+ * stack-trace map. A negative id (the kernel could not record the stack)
+ * prints as an empty stack, as in bpftrace. */
+static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct fth_type *t, int64_t id)
+{
+	uint64_t ips[FTH_MAX_STACK_FRAMES] = { 0 };
+	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->stack_map);
+	uint32_t key = (uint32_t)id;
+
+	if (id < 0 || !m || m->fd < 0 || bpf_map_lookup_elem(m->fd, &key, ips))
+		return;
+	fth_stack_format(sb, ips, FTH_MAX_STACK_FRAMES, t, t->kind == FTH_T_KSTACK ? kernel_symbols(rt) : NULL);
+}
+
+/* strftime(): nanoseconds since boot, as nsecs gives them, shown as wall
+ * time. %f is bpftrace's extension: microseconds, 6 digits. */
+static void format_timestamp(struct fth_strbuf *sb, const char *fmt, uint64_t boot_ns)
+{
+	struct timespec real, boot;
+	int64_t wall_ns;
+	time_t secs;
+	struct tm tm;
+	char expanded[512], out[512];
+	size_t o = 0;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	wall_ns = (int64_t)real.tv_sec * 1000000000 + real.tv_nsec -
+		  ((int64_t)boot.tv_sec * 1000000000 + boot.tv_nsec) + (int64_t)boot_ns;
+	secs = (time_t)(wall_ns / 1000000000);
+	for (const char *f = fmt; *f && o + 8 < sizeof(expanded); f++) {
+		if (f[0] == '%' && f[1] == 'f') {
+			o += (size_t)snprintf(expanded + o, sizeof(expanded) - o, "%06lld",
+					      (long long)(wall_ns % 1000000000 / 1000));
+			f++;
+		} else if (f[0] == '%' && f[1] == '%') {
+			expanded[o++] = *f++;
+			expanded[o++] = *f;
+		} else {
+			expanded[o++] = *f;
+		}
+	}
+	expanded[o] = '\0';
+	localtime_r(&secs, &tm);
+	if (strftime(out, sizeof(out), expanded, &tm) > 0)
+		fth_strbuf_puts(sb, out);
+}
 
 static void format_special(void *ud, struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 			   bool in_map_key)
@@ -49,19 +116,33 @@ static void format_special(void *ud, struct fth_strbuf *sb, const struct fth_typ
 			fth_strbuf_printf(sb, "%llu", (unsigned long long)v);
 		break;
 	}
+	case FTH_T_KSTACK:
+	case FTH_T_USTACK:
+		format_stack(rt, sb, t, (int64_t)v);
+		break;
+	case FTH_T_KSYM: {
+		const struct fth_ksyms *ks = kernel_symbols(rt);
+		const char *name = ks ? fth_ksyms_lookup(ks, v, NULL, NULL) : NULL;
+		if (name)
+			fth_strbuf_puts(sb, name);
+		else
+			fth_strbuf_printf(sb, "0x%llx", (unsigned long long)v);
+		break;
+	}
+	case FTH_T_USYM:
+		/* user symbols arrive with uprobe support; the address until then */
+		fth_strbuf_printf(sb, "0x%llx", (unsigned long long)v);
+		break;
+	case FTH_T_TIMESTAMP:
+		format_timestamp(sb, t->name ? t->name : "%H:%M:%S", v);
+		break;
+	case FTH_T_ERRNO:
+		fth_strbuf_puts(sb, strerror((int)v));
+		break;
 	default:
 		fth_strbuf_printf(sb, "%llu", (unsigned long long)v);
 		break;
 	}
-}
-
-static void flush(struct runtime *rt)
-{
-	if (rt->sb.len) {
-		fwrite(rt->sb.data, 1, rt->sb.len, rt->opts->out);
-		fth_strbuf_reset(&rt->sb);
-	}
-	fflush(rt->opts->out);
 }
 
 /* ------------------------------------------------------------ map reading */
@@ -236,7 +317,7 @@ static void print_map(struct runtime *rt, const struct fth_map *m, int top, int 
 	view.value_type = m->value_type;
 	view.entries = s.entries;
 	view.nentries = s.n;
-	fth_map_print_text(&rt->sb, &view, top, div, &rt->env);
+	rt->out.ops->map(&rt->out, &view, top, div);
 	snapshot_free(&s);
 }
 
@@ -280,7 +361,27 @@ static void print_time(struct runtime *rt, const char *fmt)
 
 	localtime_r(&now, &tm);
 	if (strftime(buf, sizeof(buf), fmt, &tm) > 0)
-		fth_strbuf_puts(&rt->sb, buf);
+		rt->out.ops->time(&rt->out, buf);
+}
+
+/* join(argv [, sep]): FTH_JOIN_ARGS NUL-terminated slots of a->top bytes
+ * after the action id; the arguments end at the first empty slot. */
+static void print_join(struct runtime *rt, const struct fth_action *a, const uint8_t *args, size_t size)
+{
+	size_t slot = a->top > 0 ? (size_t)a->top : 0;
+
+	fth_strbuf_reset(&rt->sb);
+	for (int i = 0; slot && i < FTH_JOIN_ARGS && 8 + (i + 1) * slot <= size; i++) {
+		const char *s = (const char *)args + (size_t)i * slot;
+		size_t len = strnlen(s, slot);
+
+		if (!len)
+			break;
+		if (i)
+			fth_strbuf_puts(&rt->sb, a->text ? a->text : " ");
+		fth_strbuf_append(&rt->sb, s, len);
+	}
+	rt->out.ops->join(&rt->out, fth_strbuf_cstr(&rt->sb), rt->sb.len);
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -302,7 +403,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	memcpy(&id, data, 8);
 	a = fth_program_action(rt->prog, (int)id);
-	if (!a)
+	/* A record shorter than its action's layout is not ours to decode. */
+	if (!a || (a->args && size < 8 + (size_t)a->args->size))
 		return 0;
 	switch (a->kind) {
 	case FTH_ACT_PRINTF: {
@@ -313,12 +415,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 			types[i] = a->args->fields[i].type;
 			ptrs[i] = args + a->args->fields[i].offset;
 		}
+		fth_strbuf_reset(&rt->sb);
 		fth_printf_render(&rt->sb, &a->format, types, ptrs, &rt->env);
+		rt->out.ops->printf(&rt->out, fth_strbuf_cstr(&rt->sb), rt->sb.len);
 		break;
 	}
 	case FTH_ACT_PRINT_VALUE:
-		fth_format_value(&rt->sb, a->args->fields[0].type, args + a->args->fields[0].offset, &rt->env);
-		fth_strbuf_putc(&rt->sb, '\n');
+		rt->out.ops->value(&rt->out, a->args->fields[0].type, args + a->args->fields[0].offset);
 		break;
 	case FTH_ACT_PRINT_MAP:
 		print_map(rt, fth_program_map(rt->prog, a->map), a->top, a->div);
@@ -331,6 +434,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 		break;
 	case FTH_ACT_TIME:
 		print_time(rt, a->text);
+		break;
+	case FTH_ACT_JOIN:
+		print_join(rt, a, args, size);
 		break;
 	case FTH_ACT_EXIT:
 		if (!rt->exiting) {
@@ -346,25 +452,31 @@ static int handle_event(void *ctx, void *data, size_t size)
 		}
 		break;
 	}
-	flush(rt);
 	return 0;
 }
 
+/* Lost records: the BPF side counts every failed ring-buffer reservation
+ * in the per-CPU fth_lost counter; each new loss is reported once, as
+ * bpftrace does between polls ("Lost N events" on stderr, or a
+ * lost_events JSON message). */
 static void report_lost(struct runtime *rt)
 {
 	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->lost_map);
-	uint64_t *vals = calloc((size_t)rt->ncpus, 8);
+	uint64_t *vals;
 	uint32_t key = 0;
 	uint64_t total = 0;
 
+	if (!m || m->fd < 0)
+		return;
+	vals = calloc((size_t)rt->ncpus, 8);
 	if (!vals)
 		return;
-	if (m->fd >= 0 && bpf_map_lookup_elem(m->fd, &key, vals) == 0)
+	if (bpf_map_lookup_elem(m->fd, &key, vals) == 0)
 		for (int c = 0; c < rt->ncpus; c++)
 			total += vals[c];
 	free(vals);
 	if (total > rt->lost_reported) {
-		fprintf(stderr, "Lost %llu events\n", (unsigned long long)(total - rt->lost_reported));
+		rt->out.ops->lost_events(&rt->out, total - rt->lost_reported);
 		rt->lost_reported = total;
 	}
 }
@@ -390,48 +502,47 @@ static void run_specials(struct runtime *rt, const char *which)
 	}
 }
 
+static int compare_map_names(const void *a, const void *b)
+{
+	const struct fth_map *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* The end of the run: the backend's end-of-run mark (text: "\n\n", written
+ * even when there are no maps, as bpftrace does), then every user map in
+ * byte order of its name: @ < @Z < @_x < @a. */
 static void print_all_maps(struct runtime *rt)
 {
-	int order[4096], n = 0;
-	bool any = false;
+	struct fth_map **maps = calloc((size_t)(rt->prog->maps.len ? rt->prog->maps.len : 1), sizeof(*maps));
+	int n = 0;
 
-	for (int i = 0; i < rt->prog->maps.len && n < 4096; i++) {
+	if (!maps)
+		return;
+	for (int i = 0; i < rt->prog->maps.len; i++) {
 		struct fth_map *m = rt->prog->maps.items[i];
 		if (m->internal || !m->value_type || m->fd < 0)
 			continue;
-		order[n++] = i;
-		any = true;
+		maps[n++] = m;
 	}
-	if (!any)
-		return;
-	/* Maps print in byte order of their names: @ < @Z < @_x < @a. */
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0; j--) {
-			struct fth_map *a = rt->prog->maps.items[order[j - 1]];
-			struct fth_map *b = rt->prog->maps.items[order[j]];
-			if (strcmp(a->name, b->name) <= 0)
-				break;
-			int t = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
-	fth_strbuf_puts(&rt->sb, "\n\n");
+	rt->out.ops->end(&rt->out);
+	qsort(maps, (size_t)n, sizeof(*maps), compare_map_names);
 	for (int i = 0; i < n; i++)
-		print_map(rt, rt->prog->maps.items[order[i]], 0, 0);
-	flush(rt);
+		print_map(rt, maps[i], 0, 0);
+	free(maps);
 }
 
 int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_diag *diag,
 		    const struct fth_runtime_opts *opts)
 {
 	struct runtime rt = { .prog = prog, .diag = diag, .opts = opts };
+	struct fth_iter_thread iter_thread = { 0 };
 	struct ring_buffer *rb;
-	int err;
+	int err, iter;
 
 	rt.ncpus = libbpf_num_possible_cpus();
 	rt.env.ud = &rt;
 	rt.env.special = format_special;
-	fth_strbuf_init(&rt.sb);
 	rb = ring_buffer__new(fth_program_map(prog, prog->events_map)->fd, handle_event, &rt, NULL);
 	if (!rb) {
 		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot open the event ring buffer: %s", strerror(errno));
@@ -442,22 +553,45 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		ring_buffer__free(rb);
 		return 1;
 	}
+	fth_strbuf_init(&rt.sb);
+	fth_output_init(&rt.out, opts->output, opts->out ? opts->out : stdout, stderr, &rt.env);
 	if (!opts->quiet)
-		fprintf(stderr, "Attached %d probe%s\n", prog->progs.len, prog->progs.len == 1 ? "" : "s");
-	if (opts->notify_attached)
-		printf("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
-	fflush(stdout);
+		rt.out.ops->attached_probes(&rt.out, prog->progs.len);
+	/* bpftrace's test harness waits for this line: on stdout even with
+	 * -o FILE, once, after the probes are attached. */
+	if (opts->notify_attached) {
+		fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
+		fflush(stdout);
+	}
 	rt.probes_attached = true;
 	run_specials(&rt, "BEGIN");
 	ring_buffer__consume(rb);
 	/* A script of only BEGIN/END probes has nothing to wait for. */
 	if (only_special_probes(prog))
 		rt.exiting = true;
+	/* An iter probe runs when its iterator is read: a thread reads it
+	 * while this one prints what the program sends, then the run ends. */
+	iter = rt.exiting ? -1 : fth_probe_find_iter(prog);
+	if (iter >= 0 && (err = fth_probe_iter_start(&iter_thread, &ld->attachments[iter])) < 0) {
+		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot start the iterator: %s", strerror(-err));
+		iter = -1;
+		rt.exiting = true;
+		rt.exit_code = 1;
+	}
 	while (!rt.exiting && !*opts->stop) {
-		err = ring_buffer__poll(rb, 200);
+		report_lost(&rt);
+		err = ring_buffer__poll(rb, iter >= 0 ? 20 : 200);
 		if (err < 0 && err != -EINTR && err != -ECANCELED)
 			break;
-		report_lost(&rt);
+		if (iter >= 0 && atomic_load(&iter_thread.done)) {
+			ring_buffer__consume(rb);
+			break;
+		}
+	}
+	if (iter >= 0 && (err = fth_probe_iter_join(&iter_thread)) < 0) {
+		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "reading %s failed: %s",
+			       fth_program_prog(prog, iter)->inst->name, strerror(-err));
+		rt.exit_code = 1;
 	}
 	/* Detach the probes before END, then drain what they left. */
 	fth_attachments_close_all(ld->attachments, prog->progs.len);
@@ -469,8 +603,316 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	run_specials(&rt, "END");
 	ring_buffer__consume(rb);
 	report_lost(&rt);
-	print_all_maps(&rt);
+	/* The per-poll messages may scroll by in a busy trace: the total goes
+	 * to stderr as well, as bpftrace does. */
+	if (rt.lost_reported > 0)
+		fth_diag_plain(diag, FTH_SEV_WARNING, NULL, "Total lost event count: %llu",
+			       (unsigned long long)rt.lost_reported);
+	if (prog->config.print_maps_on_exit)
+		print_all_maps(&rt);
 	ring_buffer__free(rb);
+	fth_ksyms_free(rt.ksyms);
+	fth_output_free(&rt.out);
 	fth_strbuf_free(&rt.sb);
 	return rt.exit_code;
+}
+
+/* ------------------------------------------------------ --info report */
+
+/* Each check is 1 (yes), 0 (no) or -1 (could not tell, e.g. no root). */
+static const char *yes_no(int r)
+{
+	return r > 0 ? "yes" : r == 0 ? "no" : "unknown";
+}
+
+static int probe_result(int libbpf_ret)
+{
+	return libbpf_ret > 0 ? 1 : libbpf_ret == 0 ? 0 : -1;
+}
+
+/* A refusal: EPERM means "no" for root (the kernel or its policy will not
+ * do it) but "cannot tell" for anyone else. */
+static int refused(int err)
+{
+	return err == -EPERM && geteuid() != 0 ? -1 : 0;
+}
+
+/* Load a small program: 1 if the kernel accepts it, 0 if it refuses,
+ * -1 if we may not load programs at all. */
+static int try_load(enum bpf_prog_type type, const struct bpf_insn *insns, size_t n,
+		    const struct bpf_prog_load_opts *opts)
+{
+	int fd = bpf_prog_load(type, NULL, "GPL", insns, n, opts);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return refused(fd);
+}
+
+/* More than 4096 instructions: the 1M instruction limit of kernel 5.2+
+ * (BPF_COMPLEXITY_LIMIT_INSNS) instead of the old BPF_MAXINSNS. */
+static int probe_large_programs(void)
+{
+	size_t n = 4097 + 1;
+	struct bpf_insn *insns = calloc(n, sizeof(*insns));
+	int r;
+
+	if (!insns)
+		return -1;
+	for (size_t i = 0; i + 1 < n; i++)
+		insns[i] = I_MOV64_IMM(R0, 0);
+	insns[n - 1] = I_EXIT();
+	r = try_load(BPF_PROG_TYPE_TRACEPOINT, insns, n, NULL);
+	free(insns);
+	return r;
+}
+
+/* A bounded loop (kernel 5.3+): a backward jump the verifier must walk. */
+static int probe_loops(void)
+{
+	const struct bpf_insn insns[] = {
+		I_MOV64_IMM(R0, 0),
+		I_ALU64_IMM(BPF_ADD, R0, 1),
+		I_JMP_IMM(BPF_JLT, R0, 4, -2),
+		I_MOV64_IMM(R0, 0),
+		I_EXIT(),
+	};
+
+	return try_load(BPF_PROG_TYPE_TRACEPOINT, insns, sizeof(insns) / sizeof(insns[0]), NULL);
+}
+
+/* BEGIN/END: a raw tracepoint program run once with BPF_PROG_TEST_RUN. */
+static int probe_test_run(void)
+{
+	const struct bpf_insn insns[] = { I_MOV64_IMM(R0, 0), I_EXIT() };
+	int fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL, "GPL", insns, 2, NULL);
+	int r;
+
+	if (fd < 0)
+		return refused(fd);
+	r = fth_probe_run_special(fd) == 0;
+	close(fd);
+	return r;
+}
+
+/* bpf_d_path is only for fentry/fexit programs on an allow-list of
+ * functions, so it is probed as bpftrace does: an fentry program on
+ * dentry_open that calls it. */
+static int probe_d_path(void)
+{
+	const struct bpf_insn insns[] = {
+		I_LDX(BPF_DW, R1, R1, 0), /* the struct path * argument */
+		I_MOV64_REG(R2, R10),
+		I_ALU64_IMM(BPF_ADD, R2, -8),
+		I_ST_IMM(BPF_DW, R10, -8, 0),
+		I_MOV64_IMM(R3, 8),
+		I_CALL(BPF_FUNC_d_path),
+		I_MOV64_IMM(R0, 0),
+		I_EXIT(),
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
+	int id = libbpf_find_vmlinux_btf_id("dentry_open", BPF_TRACE_FENTRY);
+
+	if (id < 0)
+		return 0; /* no BTF, no fentry */
+	opts.attach_btf_id = (__u32)id;
+	return try_load(BPF_PROG_TYPE_TRACING, insns, sizeof(insns) / sizeof(insns[0]), &opts);
+}
+
+/* BPF_PROG_TYPE_TRACING (fentry, tp_btf, iterators): libbpf's generic
+ * probe of this type depends on the wording of a verifier message, so load
+ * a real fentry program instead. */
+static int probe_tracing(void)
+{
+	const struct bpf_insn insns[] = { I_MOV64_IMM(R0, 0), I_EXIT() };
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
+	int id = libbpf_find_vmlinux_btf_id("dentry_open", BPF_TRACE_FENTRY);
+
+	if (id < 0)
+		return 0; /* no BTF, no fentry */
+	opts.attach_btf_id = (__u32)id;
+	return try_load(BPF_PROG_TYPE_TRACING, insns, 2, &opts);
+}
+
+static int probe_prog_type(enum bpf_prog_type type)
+{
+	if (type == BPF_PROG_TYPE_TRACING)
+		return probe_tracing();
+	return probe_result(libbpf_probe_bpf_prog_type(type, NULL));
+}
+
+/* Batched map lookups (kernel 5.6+): an empty map answers ENOENT. */
+static int probe_map_batch(void)
+{
+	uint32_t keys[1], values[1], count = 1, out_batch;
+	int fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, 4, 4, 1, NULL);
+	int r;
+
+	if (fd < 0)
+		return refused(fd);
+	r = bpf_map_lookup_batch(fd, NULL, &out_batch, keys, values, &count, NULL);
+	close(fd);
+	return r == 0 || r == -ENOENT;
+}
+
+static int probe_btf(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+
+	if (!btf)
+		return 0;
+	btf__free(btf);
+	return 1;
+}
+
+/* Modules with their own BTF: /sys/kernel/btf holds more than vmlinux. */
+static int probe_module_btf(void)
+{
+	DIR *d = opendir("/sys/kernel/btf");
+	struct dirent *e;
+	int r = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && strcmp(e->d_name, "vmlinux"))
+			r = 1;
+	closedir(d);
+	return r;
+}
+
+/* Whether this process may load BPF programs at all: libbpf's helper and
+ * map probes cannot tell "not permitted" from "supported"/"missing". */
+static int probe_bpf_allowed(void)
+{
+	const struct bpf_insn insns[] = { I_MOV64_IMM(R0, 0), I_EXIT() };
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, NULL, "GPL", insns, 2, NULL);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return fd == -EPERM || fd == -EACCES ? -1 : 1;
+}
+
+/* Where tracefs is mounted, without mounting it (fth_tracefs_path would):
+ * a report should not change the system. */
+static const char *tracefs_mounted(void)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[64];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events", dirs[i]);
+		if (access(path, F_OK) == 0)
+			return dirs[i];
+	}
+	return NULL;
+}
+
+static void info_line(FILE *out, const char *name, const char *value)
+{
+	fprintf(out, "  %s: %s\n", name, value);
+}
+
+int fth_runtime_info(FILE *out)
+{
+	static const struct {
+		const char *name;
+		enum bpf_func_id id;
+	} helpers[] = {
+		{ "probe_read", BPF_FUNC_probe_read },
+		{ "probe_read_str", BPF_FUNC_probe_read_str },
+		{ "probe_read_user", BPF_FUNC_probe_read_user },
+		{ "probe_read_user_str", BPF_FUNC_probe_read_user_str },
+		{ "probe_read_kernel", BPF_FUNC_probe_read_kernel },
+		{ "probe_read_kernel_str", BPF_FUNC_probe_read_kernel_str },
+		{ "get_current_cgroup_id", BPF_FUNC_get_current_cgroup_id },
+		{ "send_signal", BPF_FUNC_send_signal },
+		{ "override_return", BPF_FUNC_override_return },
+		{ "get_boot_ns", BPF_FUNC_ktime_get_boot_ns },
+		{ "get_tai_ns", BPF_FUNC_ktime_get_tai_ns },
+		{ "get_func_ip", BPF_FUNC_get_func_ip },
+		{ "lookup_percpu_elem", BPF_FUNC_map_lookup_percpu_elem },
+		{ "get_stackid", BPF_FUNC_get_stackid },
+		{ "ringbuf_reserve", BPF_FUNC_ringbuf_reserve },
+	};
+	static const struct {
+		const char *name;
+		enum bpf_map_type type;
+	} map_types[] = {
+		{ "hash", BPF_MAP_TYPE_HASH },
+		{ "percpu hash", BPF_MAP_TYPE_PERCPU_HASH },
+		{ "array", BPF_MAP_TYPE_ARRAY },
+		{ "percpu array", BPF_MAP_TYPE_PERCPU_ARRAY },
+		{ "stack_trace", BPF_MAP_TYPE_STACK_TRACE },
+		{ "perf_event_array", BPF_MAP_TYPE_PERF_EVENT_ARRAY },
+		{ "ringbuf", BPF_MAP_TYPE_RINGBUF },
+	};
+	struct utsname uts;
+	const struct fth_provider *const *providers;
+	int nproviders, test_run, large, allowed = probe_bpf_allowed();
+	const char *tracefs = tracefs_mounted();
+
+	if (allowed < 0)
+		fprintf(stderr, "WARNING: this process may not load BPF programs: kernel features show as "
+				"unknown (run as root)\n");
+
+	if (uname(&uts) == 0) {
+		fprintf(out, "System\n");
+		fprintf(out, "  OS: %s %s %s\n", uts.sysname, uts.release, uts.version);
+		info_line(out, "Arch", uts.machine);
+		fputc('\n', out);
+	}
+
+	fprintf(out, "Build\n");
+	info_line(out, "version", "v" FATHOM_VERSION);
+	info_line(out, "libbpf", libbpf_version_string());
+	info_line(out, "code generation", "BPF instructions, built in (no LLVM)");
+	fputc('\n', out);
+
+	fprintf(out, "Kernel helpers\n");
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++)
+		info_line(out, helpers[i].name,
+			  yes_no(allowed < 0 ? -1
+					     : probe_result(libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, helpers[i].id,
+										    NULL))));
+	info_line(out, "dpath", yes_no(probe_d_path()));
+	fputc('\n', out);
+
+	fprintf(out, "Kernel features\n");
+	large = probe_large_programs();
+	info_line(out, "Instruction limit", large > 0 ? "1000000" : large == 0 ? "4096" : "unknown");
+	info_line(out, "Loop support", yes_no(probe_loops()));
+	info_line(out, "btf", yes_no(probe_btf()));
+	info_line(out, "module btf", yes_no(probe_module_btf()));
+	info_line(out, "map batch", yes_no(probe_map_batch()));
+	info_line(out, "fentry (BPF_PROG_TYPE_TRACING)", yes_no(probe_tracing()));
+	test_run = probe_test_run();
+	info_line(out, "BPF_PROG_TEST_RUN of raw tracepoints (BEGIN/END)", yes_no(test_run));
+	info_line(out, "tracefs", tracefs ? tracefs : "not mounted (fathom mounts it when a script needs it)");
+	fputc('\n', out);
+
+	fprintf(out, "Map types\n");
+	for (size_t i = 0; i < sizeof(map_types) / sizeof(map_types[0]); i++)
+		info_line(out, map_types[i].name,
+			  yes_no(allowed < 0 ? -1 : probe_result(libbpf_probe_bpf_map_type(map_types[i].type, NULL))));
+	fputc('\n', out);
+
+	/* The probe types fathom implements, each as its BPF program type
+	 * (BEGIN/END also need the test run above). */
+	fprintf(out, "Probe types\n");
+	providers = fth_providers(&nproviders);
+	for (int i = 0; i < nproviders; i++) {
+		const struct fth_provider *p = providers[i];
+		int r = allowed < 0 ? -1 : probe_prog_type(p->prog_type);
+
+		if (!p->attach && r > 0)
+			r = test_run;
+		info_line(out, p->name, yes_no(r));
+	}
+	fflush(out);
+	return 0;
 }

@@ -13,18 +13,34 @@
 #include <stdio.h>
 
 #include "loader.h"
+#include "output_json.h"
 #include "program.h"
 
 struct fth_runtime_opts {
-	FILE *out;                 /* trace output (stdout or -o FILE) */
-	bool quiet;                /* -q: no "Attached N probes" */
-	bool notify_attached;      /* print __BPFTRACE_NOTIFY_PROBES_ATTACHED */
+	FILE *out;                 /* trace output (stdout or -o FILE); NULL = stdout */
+	const struct fth_output_ops *output; /* -f backend; NULL = text */
+	bool quiet;                /* -q: no "Attached N probes" / attached_probes */
+	bool notify_attached;      /* print __BPFTRACE_NOTIFY_PROBES_ATTACHED on stdout */
 	volatile sig_atomic_t *stop; /* set by the caller's signal handler */
 };
 
 /* Attach, run BEGIN, process events until exit() or *stop, detach, run END,
- * print the maps. Returns the exit code the process should use. */
+ * print the maps. Returns the exit code the process should use.
+ *
+ * Where things go (as bpftrace): trace output (printf, print, time, maps)
+ * to opts->out in the chosen format; in text, "Attached N probes" and
+ * "Lost N events" to stderr; in JSON, their attached_probes/lost_events
+ * messages to opts->out; the notify line to stdout; errors and the final
+ * "WARNING: Total lost event count: N" to stderr. */
 int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_diag *diag,
 		    const struct fth_runtime_opts *opts);
+
+/* `fathom --info`: what this kernel supports, in bpftrace's sections
+ * (System, Build, Kernel helpers, Kernel features, Map types, Probe
+ * types). Every yes/no comes from a probe of the running kernel (libbpf's
+ * libbpf_probe_bpf_helper/_prog_type/_map_type, or a small program
+ * loaded for the purpose); a probe that could not run says "unknown".
+ * Needs root for the probes. Returns 0. */
+int fth_runtime_info(FILE *out);
 
 #endif

@@ -411,7 +411,7 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		return fth_type_new(A(s), FTH_T_USERNAME, 8);
 	if (!strcmp(n, "args")) {
 		if (!s->cur->inst->tp)
-			ERR_HINT(s, e, "args exists in tracepoint probes",
+			ERR_HINT(s, e, "args exists in tracepoint, rawtracepoint and iter probes",
 				 "'args' is not available in %s probes", s->cur->inst->provider->name);
 		else
 			ERR_HINT(s, e, "write args->FIELD (fathom -lv lists the fields)",
@@ -421,6 +421,12 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9' && s->cur->inst->argn_from_ctx) {
 		char *end;
 		long idx = strtol(n + 3, &end, 10);
+		if (!*end && idx >= 0 && idx < 64 && s->cur->inst->args && idx >= s->cur->inst->nargs) {
+			ERR_HINT(s, e, "'fathom -lv' lists the arguments", "%s has %d argument%s, arg0 to arg%d",
+				 s->cur->inst->name, s->cur->inst->nargs, s->cur->inst->nargs == 1 ? "" : "s",
+				 s->cur->inst->nargs - 1);
+			return NULL;
+		}
 		if (!*end && idx >= 0 && idx < 64) {
 			e->u.ident.name = fth_arena_printf(A(s), "arg%ld", idx);
 			return uint64_t_();
@@ -540,6 +546,10 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 	struct fth_node *base = e->u.field.base;
 	const struct fth_tp_field *f;
 
+	/* iter probes call their context `ctx` (ctx.task, ctx->file). */
+	if (base->kind == FTH_IDENT && !strcmp(base->u.ident.name, "ctx") &&
+	    s->cur->inst->expected_attach_type == BPF_TRACE_ITER)
+		base->u.ident.name = "args";
 	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args"))
 		return check_struct_member(s, e);
 	if (s->cur->inst->args)
@@ -1504,8 +1514,7 @@ static const char *tracepoint_hint(struct sema *s, const char *provider, struct 
 		if (!strcmp(function_tracepoints[i].func, func))
 			return fth_arena_printf(A(s), "tracepoint:%s sees the same event",
 						is_return ? function_tracepoints[i].exit : function_tracepoints[i].entry);
-	return "this build traces tracepoints, profile, interval, software, BEGIN and END; "
-	       "'fathom -l' lists what is available";
+	return "'fathom -l' lists the probes this build can attach (tracepoint, rawtracepoint, profile, ...)";
 }
 
 static const struct fth_provider *provider_of(struct sema *s, struct fth_node *attach)

@@ -186,6 +186,8 @@ cat >"$T/10" <<'EOF'
 s
 (1, a)
 (1, 2, string)
+
+
 EOF
 check print_values "$T/10" -e 'BEGIN { print(7); print("s"); print((1, "a")); $t = (1, 2, "string"); print($t); exit(); }'
 
@@ -203,6 +205,8 @@ cat >"$T/11" <<'EOF'
 44
 -1
 65535
+
+
 EOF
 check literals_operators "$T/11" -e 'BEGIN { print(0x10); print(010); print(1_000); print(1e3); print(1_000_000); print(-7 / 2); print(-7 % 3); print(-8 >> 1); print(~0); print((uint8)300); print((int8)-1); print((uint16)-1); exit(); }'
 
@@ -226,6 +230,8 @@ check control_flow "$T/12" -e 'BEGIN { $x = 1; $x += 4; $x -= 1; $x *= 3; $x /= 
 cat >"$T/13" <<'EOF'
 42 hello 2
 [0] [] [ello] 2
+
+
 EOF
 check positional "$T/13" -e 'BEGIN { printf("%d %s %d\n", $1, str($2), $#); printf("[%d] [%s] [%s] %d\n", $3, str($3), str($2 + 1), $#); exit(); }' 42 hello
 
@@ -233,6 +239,8 @@ check positional "$T/13" -e 'BEGIN { printf("%d %s %d\n", $1, str($2), $#); prin
 cat >"$T/14" <<'EOF'
 [-42] [   42] [42   |] [ff] [FF] [10] [4294967295] [7] [ff] [A] [str] [     right] [left      |] [%] [0x1000] [ff] [-5]
 [00042]
+
+
 EOF
 check printf_conversions "$T/14" -e 'BEGIN { printf("[%d] [%5d] [%-5d|] [%x] [%X] [%o] [%u] [%lu] [%llx] [%c] [%s] [%10s] [%-10s|] [%%] [%p] [%hhx] [%ld]\n", -42, 42, 42, 255, 255, 8, -1, 7, 255, 65, "str", "right", "left", 4096, 511, -5); printf("[%05d]\n", 42); exit(); }'
 
@@ -242,6 +250,8 @@ comm=$(basename "$FATHOM" | cut -c 1-15)
 cat >"$T/15" <<'EOF'
 eq
 ne
+
+
 EOF
 check comm_compare "$T/15" -e "BEGIN { if (comm == \"$comm\") { printf(\"eq\\n\"); } if (comm == \"fthnotme\") { printf(\"bad\\n\"); } if (comm != \"fthnotme\") { printf(\"ne\\n\"); } exit(); }"
 

@@ -1,0 +1,724 @@
+/* output_json.c - the text and JSON output backends, see output_json.h.
+ *
+ * JSON follows current bpftrace's src/output/json.cpp and the value
+ * conversions of src/types_format.cpp: emit_data() writes
+ * {"type": "T", "data": V}, map messages wrap V as {"@name": V}, histogram
+ * buckets come from build_histogram()/build_linear_histogram() with
+ * closed [min, max] ranges, avg maps print only the average under the
+ * "stats" type. */
+#include "output_json.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ======================================================================
+ * Scalars
+ * ====================================================================== */
+
+static uint64_t load_uint(const void *p, uint32_t size)
+{
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64 = 0;
+
+	switch (size) {
+	case 1:
+		memcpy(&u8, p, 1);
+		return u8;
+	case 2:
+		memcpy(&u16, p, 2);
+		return u16;
+	case 4:
+		memcpy(&u32, p, 4);
+		return u32;
+	default:
+		memcpy(&u64, p, size < 8 ? size : 8);
+		return u64;
+	}
+}
+
+static int64_t load_int(const void *p, uint32_t size)
+{
+	uint64_t v = load_uint(p, size);
+
+	if (size >= 8 || size == 0)
+		return (int64_t)v;
+	uint64_t sign = 1ull << (size * 8 - 1);
+	return (int64_t)((v ^ sign) - sign);
+}
+
+/* Whether a double holds this magnitude exactly: at most 53 significant
+ * bits between the leading and the trailing 1. */
+static bool exact_in_double(uint64_t m)
+{
+	if (m <= (1ull << 53))
+		return true;
+	return (m >> __builtin_ctzll(m)) < (1ull << 53);
+}
+
+void fth_json_uint(struct fth_strbuf *sb, uint64_t v)
+{
+	if (exact_in_double(v))
+		fth_strbuf_printf(sb, "%" PRIu64, v);
+	else
+		fth_strbuf_printf(sb, "\"%" PRIu64 "\"", v);
+}
+
+void fth_json_int(struct fth_strbuf *sb, int64_t v)
+{
+	uint64_t magnitude = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	if (exact_in_double(magnitude))
+		fth_strbuf_printf(sb, "%" PRId64, v);
+	else
+		fth_strbuf_printf(sb, "\"%" PRId64 "\"", v);
+}
+
+void fth_json_string(struct fth_strbuf *sb, const char *s, size_t len)
+{
+	size_t run = 0; /* start of the bytes not yet copied */
+
+	fth_strbuf_putc(sb, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char u[8];
+
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default:
+			if (c < 0x20) {
+				snprintf(u, sizeof(u), "\\u%04x", c);
+				esc = u;
+			}
+			break;
+		}
+		if (!esc)
+			continue;
+		fth_strbuf_append(sb, s + run, i - run);
+		fth_strbuf_puts(sb, esc);
+		run = i + 1;
+	}
+	fth_strbuf_append(sb, s + run, len - run);
+	fth_strbuf_putc(sb, '"');
+}
+
+static void json_cstring(struct fth_strbuf *sb, const char *s)
+{
+	fth_json_string(sb, s, strlen(s));
+}
+
+/* ======================================================================
+ * Histograms
+ * ====================================================================== */
+
+static int hist_bits(const struct fth_type *t)
+{
+	return t->hist_bits < 0 ? 0 : t->hist_bits > 5 ? 5 : t->hist_bits;
+}
+
+/* Upper bound (exclusive) of hist bucket `index`, the number behind its
+ * text label: index itself for the single-value buckets at the bottom,
+ * else 2^power * (2^k + sub-bucket) (bpftrace's hist_index_label). */
+static uint64_t hist_label_value(int index, int k)
+{
+	if (index <= (2 << k))
+		return (uint64_t)index;
+	unsigned n = 1u << k;
+	unsigned interval = (unsigned)index & (n - 1);
+	unsigned power = ((unsigned)index >> k) - 1;
+
+	if (power >= 64)
+		return UINT64_MAX;
+	return (1ull << power) * (n + interval);
+}
+
+/* lhist: bucket i >= 1 holds [min + (i-1)*step, min + i*step); bucket 0
+ * the values below min; the last one those above max. */
+static int64_t lhist_bound(const struct fth_type *t, int index)
+{
+	return (int64_t)((uint64_t)t->lhist_min + (uint64_t)index * (uint64_t)t->lhist_step);
+}
+
+void fth_json_hist(struct fth_strbuf *sb, const struct fth_type *agg_type, const int64_t *buckets,
+		   uint64_t div)
+{
+	bool linear = agg_type->agg == FTH_AGG_LHIST;
+	int n = fth_hist_bucket_count(agg_type), first = -1, last = -1, k = hist_bits(agg_type);
+
+	if (div < 1 || linear)
+		div = 1;
+	/* first..last non-empty bucket, judged before division */
+	for (int i = 0; i < n; i++) {
+		if (buckets[i] > 0) {
+			if (first < 0)
+				first = i;
+			last = i;
+		}
+	}
+	fth_strbuf_putc(sb, '[');
+	for (int i = first; first >= 0 && i <= last; i++) {
+		uint64_t count = buckets[i] > 0 ? (uint64_t)buckets[i] / div : 0;
+
+		if (i > first)
+			fth_strbuf_putc(sb, ',');
+		fth_strbuf_putc(sb, '{');
+		if (i > 0) {
+			fth_strbuf_puts(sb, "\"min\": ");
+			if (linear)
+				fth_json_int(sb, lhist_bound(agg_type, i - 1));
+			else
+				fth_json_uint(sb, hist_label_value(i - 1, k));
+			fth_strbuf_puts(sb, ", ");
+		}
+		if (!linear) {
+			fth_strbuf_puts(sb, "\"max\": ");
+			fth_json_int(sb, (int64_t)(hist_label_value(i, k) - 1));
+			fth_strbuf_puts(sb, ", ");
+		} else if (lhist_bound(agg_type, i) <= agg_type->lhist_max) {
+			fth_strbuf_puts(sb, "\"max\": ");
+			fth_json_int(sb, (int64_t)((uint64_t)lhist_bound(agg_type, i) - 1));
+			fth_strbuf_puts(sb, ", ");
+		}
+		fth_strbuf_printf(sb, "\"count\": %" PRIu64 "}", count);
+	}
+	fth_strbuf_putc(sb, ']');
+}
+
+/* ======================================================================
+ * Values
+ * ====================================================================== */
+
+struct json_opts {
+	const struct fth_format_env *env;
+	uint64_t div; /* >= 1, applied to every integer of a map value */
+};
+
+static void json_value_opts(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+			    const struct json_opts *o);
+
+/* The text form of a value (symbols, stacks, addresses ...) as a string. */
+static void json_as_text(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+			 const struct json_opts *o)
+{
+	struct fth_strbuf tmp;
+
+	fth_strbuf_init(&tmp);
+	fth_format_value(&tmp, t, bytes, o->env);
+	fth_json_string(sb, fth_strbuf_cstr(&tmp), tmp.len);
+	fth_strbuf_free(&tmp);
+}
+
+static void json_string_value(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes)
+{
+	const char *s = bytes;
+	const char *nul = memchr(s, '\0', t->size);
+
+	if (nul) {
+		fth_json_string(sb, s, (size_t)(nul - s));
+		return;
+	}
+	/* No NUL in the whole buffer: cut by the read limit, bpftrace's ".." */
+	struct fth_strbuf tmp;
+
+	fth_strbuf_init(&tmp);
+	fth_strbuf_append(&tmp, s, t->size);
+	fth_strbuf_puts(&tmp, "..");
+	fth_json_string(sb, tmp.data, tmp.len);
+	fth_strbuf_free(&tmp);
+}
+
+/* buf(): an array of the bytes as C chars (signed, as bpftrace emits a
+ * std::vector<char>). */
+static void json_buffer(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes)
+{
+	uint32_t cap = t->size > 4 ? t->size - 4 : 0;
+	uint32_t len = t->size >= 4 ? (uint32_t)load_uint(bytes, 4) : 0;
+	const uint8_t *p = (const uint8_t *)bytes + 4;
+
+	if (len > cap)
+		len = cap;
+	fth_strbuf_putc(sb, '[');
+	for (uint32_t i = 0; i < len; i++)
+		fth_strbuf_printf(sb, i ? ",%d" : "%d", (int)(int8_t)p[i]);
+	fth_strbuf_putc(sb, ']');
+}
+
+static void json_bitfield(struct fth_strbuf *sb, const struct fth_field *f, const void *bytes,
+			  const struct json_opts *o)
+{
+	uint32_t size = f->type->size ? f->type->size : 8;
+	uint64_t storage = load_uint((const uint8_t *)bytes + f->offset, size);
+	uint64_t v = f->bit_size >= 64 ? storage >> f->bit_offset
+				       : (storage >> f->bit_offset) & ((1ull << f->bit_size) - 1);
+
+	if (f->type->kind == FTH_T_INT && f->type->is_signed && f->bit_size < 64) {
+		uint64_t sign = 1ull << (f->bit_size - 1);
+		fth_json_int(sb, (int64_t)((v ^ sign) - sign) / (int64_t)o->div);
+	} else {
+		fth_json_uint(sb, v / o->div);
+	}
+}
+
+/* Structs and named tuples: {"a": 1, "b": "x"}. */
+static void json_object(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+			const struct json_opts *o)
+{
+	fth_strbuf_putc(sb, '{');
+	for (int i = 0; i < t->nfields; i++) {
+		const struct fth_field *f = &t->fields[i];
+
+		if (i)
+			fth_strbuf_puts(sb, ", ");
+		json_cstring(sb, f->name ? f->name : "");
+		fth_strbuf_puts(sb, ": ");
+		if (f->bit_size)
+			json_bitfield(sb, f, bytes, o);
+		else
+			json_value_opts(sb, f->type, (const uint8_t *)bytes + f->offset, o);
+	}
+	fth_strbuf_putc(sb, '}');
+}
+
+static void json_tuple(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+		       const struct json_opts *o)
+{
+	if (t->nfields > 0 && t->fields[0].name) {
+		json_object(sb, t, bytes, o);
+		return;
+	}
+	fth_strbuf_putc(sb, '[');
+	for (int i = 0; i < t->nfields; i++) {
+		if (i)
+			fth_strbuf_putc(sb, ',');
+		json_value_opts(sb, t->fields[i].type, (const uint8_t *)bytes + t->fields[i].offset, o);
+	}
+	fth_strbuf_putc(sb, ']');
+}
+
+static void json_array(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+		       const struct json_opts *o)
+{
+	fth_strbuf_putc(sb, '[');
+	for (uint32_t i = 0; t->elem && i < t->count; i++) {
+		if (i)
+			fth_strbuf_putc(sb, ',');
+		json_value_opts(sb, t->elem, (const uint8_t *)bytes + (size_t)i * t->elem->size, o);
+	}
+	fth_strbuf_putc(sb, ']');
+}
+
+static int64_t agg_average(const struct fth_agg_avg *a)
+{
+	return a->count > 0 ? a->total / a->count : 0;
+}
+
+static void json_agg(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+		     const struct json_opts *o)
+{
+	struct fth_agg_avg avg;
+
+	switch (t->agg) {
+	case FTH_AGG_COUNT:
+		fth_json_uint(sb, load_uint(bytes, 8) / o->div);
+		return;
+	case FTH_AGG_AVG:
+		memcpy(&avg, bytes, sizeof(avg));
+		fth_json_int(sb, agg_average(&avg) / (int64_t)o->div);
+		return;
+	case FTH_AGG_STATS:
+		/* Only the average is divided, as in bpftrace. */
+		memcpy(&avg, bytes, sizeof(avg));
+		fth_strbuf_puts(sb, "{\"count\": ");
+		fth_json_int(sb, avg.count);
+		fth_strbuf_puts(sb, ", \"average\": ");
+		fth_json_int(sb, agg_average(&avg) / (int64_t)o->div);
+		fth_strbuf_puts(sb, ", \"total\": ");
+		fth_json_int(sb, avg.total);
+		fth_strbuf_putc(sb, '}');
+		return;
+	case FTH_AGG_HIST:
+	case FTH_AGG_LHIST: {
+		int n = fth_hist_bucket_count(t);
+		int64_t *buckets = malloc(sizeof(int64_t) * (size_t)n);
+
+		if (!buckets) {
+			fth_strbuf_puts(sb, "[]");
+			return;
+		}
+		memcpy(buckets, bytes, sizeof(int64_t) * (size_t)n);
+		fth_json_hist(sb, t, buckets, o->div);
+		free(buckets);
+		return;
+	}
+	default: /* SUM, MIN, MAX */
+		fth_json_int(sb, load_int(bytes, 8) / (int64_t)o->div);
+		return;
+	}
+}
+
+static void json_value_opts(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+			    const struct json_opts *o)
+{
+	if (!t) {
+		fth_strbuf_puts(sb, "null");
+		return;
+	}
+	switch (t->kind) {
+	case FTH_T_NONE:
+		fth_strbuf_puts(sb, "null");
+		return;
+	case FTH_T_INT:
+		if (t->is_signed)
+			fth_json_int(sb, load_int(bytes, t->size) / (int64_t)o->div);
+		else
+			fth_json_uint(sb, load_uint(bytes, t->size) / o->div);
+		return;
+	case FTH_T_BOOL:
+		fth_strbuf_puts(sb, load_uint(bytes, 1) ? "true" : "false");
+		return;
+	case FTH_T_STRING:
+		json_string_value(sb, t, bytes);
+		return;
+	case FTH_T_BUFFER:
+		json_buffer(sb, t, bytes);
+		return;
+	case FTH_T_POINTER:
+		/* bpftrace: a symbolic value whose JSON is the raw number */
+		fth_json_uint(sb, load_uint(bytes, 8));
+		return;
+	case FTH_T_ARRAY:
+		json_array(sb, t, bytes, o);
+		return;
+	case FTH_T_STRUCT:
+		json_object(sb, t, bytes, o);
+		return;
+	case FTH_T_TUPLE:
+		json_tuple(sb, t, bytes, o);
+		return;
+	case FTH_T_AGG:
+		json_agg(sb, t, bytes, o);
+		return;
+	case FTH_T_INET:
+	case FTH_T_KSTACK:
+	case FTH_T_USTACK:
+	case FTH_T_KSYM:
+	case FTH_T_USYM:
+	case FTH_T_USERNAME:
+	case FTH_T_TIMESTAMP:
+	case FTH_T_PROBE:
+	case FTH_T_ERRNO:
+		json_as_text(sb, t, bytes, o);
+		return;
+	}
+	fth_strbuf_puts(sb, "null");
+}
+
+void fth_json_value(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+		    const struct fth_format_env *env)
+{
+	struct json_opts o = { .env = env, .div = 1 };
+
+	json_value_opts(sb, t, bytes, &o);
+}
+
+/* ======================================================================
+ * Messages
+ * ====================================================================== */
+
+static void msg_begin(struct fth_strbuf *sb, const char *type)
+{
+	fth_strbuf_printf(sb, "{\"type\": \"%s\", \"data\": ", type);
+}
+
+void fth_json_msg_attached_probes(struct fth_strbuf *sb, uint64_t n)
+{
+	fth_strbuf_printf(sb, "{\"type\": \"attached_probes\", \"count\": %" PRIu64
+			      ", \"data\": {\"probes\": %" PRIu64 "}}\n", n, n);
+}
+
+void fth_json_msg_lost_events(struct fth_strbuf *sb, uint64_t n)
+{
+	fth_strbuf_printf(sb, "{\"type\": \"lost_events\", \"count\": %" PRIu64
+			      ", \"data\": {\"events\": %" PRIu64 "}}\n", n, n);
+}
+
+void fth_json_msg_printf(struct fth_strbuf *sb, const char *text, size_t len)
+{
+	msg_begin(sb, "printf");
+	fth_json_string(sb, text, len);
+	fth_strbuf_puts(sb, "}\n");
+}
+
+void fth_json_msg_time(struct fth_strbuf *sb, const char *text)
+{
+	msg_begin(sb, "time");
+	json_cstring(sb, text);
+	fth_strbuf_puts(sb, "}\n");
+}
+
+void fth_json_msg_join(struct fth_strbuf *sb, const char *text, size_t len)
+{
+	msg_begin(sb, "join");
+	fth_json_string(sb, text, len);
+	fth_strbuf_puts(sb, "}\n");
+}
+
+void fth_json_msg_value(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+			const struct fth_format_env *env)
+{
+	msg_begin(sb, "value");
+	fth_json_value(sb, t, bytes, env);
+	fth_strbuf_puts(sb, "}\n");
+}
+
+/* A map key as a JSON object key: its text inside @m[...] (tuple
+ * parentheses already dropped) with every space removed. */
+static void json_map_key(struct fth_strbuf *sb, const struct fth_type *key_type, const void *key,
+			 const struct fth_format_env *env)
+{
+	struct fth_strbuf tmp;
+	size_t w = 0;
+
+	fth_strbuf_init(&tmp);
+	fth_format_map_key(&tmp, key_type, key, env);
+	for (size_t i = 0; i < tmp.len; i++)
+		if (tmp.data[i] != ' ')
+			tmp.data[w++] = tmp.data[i];
+	fth_json_string(sb, tmp.data ? tmp.data : "", w);
+	fth_strbuf_free(&tmp);
+}
+
+static const char *map_message_type(const struct fth_type *vt)
+{
+	if (vt->kind != FTH_T_AGG)
+		return "map";
+	switch (vt->agg) {
+	case FTH_AGG_HIST:
+	case FTH_AGG_LHIST:
+		return "hist";
+	case FTH_AGG_AVG:
+	case FTH_AGG_STATS:
+		return "stats";
+	default:
+		return "map";
+	}
+}
+
+void fth_json_msg_map(struct fth_strbuf *sb, struct fth_map_view *view, int top, int div,
+		      const struct fth_format_env *env)
+{
+	const struct fth_type *vt = view->value_type;
+	struct json_opts o = { .env = env, .div = div > 1 ? (uint64_t)div : 1 };
+	bool stats;
+	int skip = 0;
+
+	if (!vt)
+		return;
+	stats = vt->kind == FTH_T_AGG && (vt->agg == FTH_AGG_AVG || vt->agg == FTH_AGG_STATS);
+	/* bpftrace drops empty maps, but its avg/stats wrapper hides the
+	 * emptiness from that check: {"@m": {}}. */
+	if (view->nentries <= 0 && !stats)
+		return;
+	fth_map_sort(view);
+	if (top > 0 && view->nentries > top)
+		skip = view->nentries - top;
+	msg_begin(sb, map_message_type(vt));
+	fth_strbuf_putc(sb, '{');
+	json_cstring(sb, view->name);
+	fth_strbuf_puts(sb, ": ");
+	if (!view->key_type && view->nentries > 0) {
+		json_value_opts(sb, vt, view->entries[0].value, &o);
+	} else {
+		fth_strbuf_putc(sb, '{');
+		for (int i = skip; i < view->nentries; i++) {
+			const struct fth_map_entry *e = &view->entries[i];
+
+			if (i > skip)
+				fth_strbuf_puts(sb, ", ");
+			if (view->key_type && e->key)
+				json_map_key(sb, view->key_type, e->key, env);
+			else
+				json_cstring(sb, "");
+			fth_strbuf_puts(sb, ": ");
+			json_value_opts(sb, vt, e->value, &o);
+		}
+		fth_strbuf_putc(sb, '}');
+	}
+	fth_strbuf_puts(sb, "}}\n");
+}
+
+/* ======================================================================
+ * Backends
+ * ====================================================================== */
+
+void fth_output_init(struct fth_output *o, const struct fth_output_ops *ops, FILE *out, FILE *err,
+		     const struct fth_format_env *env)
+{
+	o->ops = ops ? ops : &fth_output_text;
+	o->out = out;
+	o->err = err;
+	o->env = env;
+	fth_strbuf_init(&o->sb);
+}
+
+void fth_output_free(struct fth_output *o)
+{
+	fth_strbuf_free(&o->sb);
+}
+
+/* Write what the message left in o->sb to `to`, then flush. */
+static void emit(struct fth_output *o, FILE *to)
+{
+	if (o->sb.len)
+		fwrite(o->sb.data, 1, o->sb.len, to);
+	fth_strbuf_reset(&o->sb);
+	fflush(to);
+}
+
+/* ---- text ---- */
+
+static void text_attached_probes(struct fth_output *o, int n)
+{
+	fth_strbuf_printf(&o->sb, "Attached %d probe%s\n", n, n == 1 ? "" : "s");
+	emit(o, o->err);
+}
+
+static void text_printf(struct fth_output *o, const char *text, size_t len)
+{
+	fth_strbuf_append(&o->sb, text, len);
+	emit(o, o->out);
+}
+
+static void text_value(struct fth_output *o, const struct fth_type *t, const void *bytes)
+{
+	fth_format_value(&o->sb, t, bytes, o->env);
+	fth_strbuf_putc(&o->sb, '\n');
+	emit(o, o->out);
+}
+
+static void text_time(struct fth_output *o, const char *text)
+{
+	fth_strbuf_puts(&o->sb, text);
+	emit(o, o->out);
+}
+
+static void text_join(struct fth_output *o, const char *text, size_t len)
+{
+	fth_strbuf_append(&o->sb, text, len);
+	fth_strbuf_putc(&o->sb, '\n');
+	emit(o, o->out);
+}
+
+static void text_map(struct fth_output *o, struct fth_map_view *view, int top, int div)
+{
+	fth_map_print_text(&o->sb, view, top, div, o->env);
+	emit(o, o->out);
+}
+
+static void text_lost_events(struct fth_output *o, uint64_t lost)
+{
+	fth_strbuf_printf(&o->sb, "Lost %" PRIu64 " events\n", lost);
+	emit(o, o->err);
+}
+
+static void text_end(struct fth_output *o)
+{
+	fth_strbuf_puts(&o->sb, "\n\n");
+	emit(o, o->out);
+}
+
+const struct fth_output_ops fth_output_text = {
+	.name = "text",
+	.attached_probes = text_attached_probes,
+	.printf = text_printf,
+	.value = text_value,
+	.time = text_time,
+	.join = text_join,
+	.map = text_map,
+	.lost_events = text_lost_events,
+	.end = text_end,
+};
+
+/* ---- json ---- */
+
+static void json_attached_probes(struct fth_output *o, int n)
+{
+	fth_json_msg_attached_probes(&o->sb, n > 0 ? (uint64_t)n : 0);
+	emit(o, o->out);
+}
+
+static void json_printf(struct fth_output *o, const char *text, size_t len)
+{
+	fth_json_msg_printf(&o->sb, text, len);
+	emit(o, o->out);
+}
+
+static void json_value(struct fth_output *o, const struct fth_type *t, const void *bytes)
+{
+	fth_json_msg_value(&o->sb, t, bytes, o->env);
+	emit(o, o->out);
+}
+
+static void json_time(struct fth_output *o, const char *text)
+{
+	fth_json_msg_time(&o->sb, text);
+	emit(o, o->out);
+}
+
+static void json_join(struct fth_output *o, const char *text, size_t len)
+{
+	fth_json_msg_join(&o->sb, text, len);
+	emit(o, o->out);
+}
+
+static void json_map(struct fth_output *o, struct fth_map_view *view, int top, int div)
+{
+	fth_json_msg_map(&o->sb, view, top, div, o->env);
+	emit(o, o->out);
+}
+
+static void json_lost_events(struct fth_output *o, uint64_t lost)
+{
+	fth_json_msg_lost_events(&o->sb, lost);
+	emit(o, o->out);
+}
+
+static void json_end(struct fth_output *o)
+{
+	/* Nothing: every line stays a JSON document. */
+	fflush(o->out);
+}
+
+const struct fth_output_ops fth_output_json = {
+	.name = "json",
+	.attached_probes = json_attached_probes,
+	.printf = json_printf,
+	.value = json_value,
+	.time = json_time,
+	.join = json_join,
+	.map = json_map,
+	.lost_events = json_lost_events,
+	.end = json_end,
+};
+
+static const struct fth_output_ops *const backends[] = { &fth_output_text, &fth_output_json };
+
+const struct fth_output_ops *fth_output_find(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (!strcmp(backends[i]->name, name))
+			return backends[i];
+	return NULL;
+}
+
+const char *fth_output_names(void)
+{
+	return "'text', 'json'";
+}

@@ -1,0 +1,842 @@
+/* probes_more.c - the providers whose context comes from BTF or from
+ * hardware: rawtracepoint, hardware, watchpoint/asyncwatchpoint, iter.
+ * See probes.h for the provider interface.
+ *
+ *   rawtracepoint[:MODULE]:EVENT   BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP
+ *       ("tp_btf"): the program is verified against the btf_trace_<EVENT>
+ *       typedef and attached with BPF_RAW_TRACEPOINT_OPEN. The context is the
+ *       tracepoint's arguments as u64[]: args.NAME typed from BTF, arg0..argN.
+ *   hardware:EVENT[:COUNT]        PERF_TYPE_HARDWARE on every online CPU.
+ *   watchpoint:ADDR:LEN:MODE      PERF_TYPE_BREAKPOINT. bpftrace needs -p or
+ *       -c for these; without a target process (inst->target_pid == 0)
+ *       fathom opens one breakpoint per online CPU for every process, so any
+ *       process touching ADDR in its own address space fires it (filter with
+ *       pid/comm). asyncwatchpoint takes the same ADDR form (bpftrace's
+ *       FUNC+argN form needs kprobes, which fathom does not have).
+ *   iter:NAME                     BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER,
+ *       context struct bpf_iter__NAME (its fields in inst->args); the runtime
+ *       reads the iterator (fth_probe_run_iter) to run the program. */
+#include "probes.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "btf.h"
+#include "tracefs.h"
+
+static bool has_wildcard(const char *s)
+{
+	return strchr(s, '*') != NULL;
+}
+
+/* Strict unsigned parse: decimal, 0x hex (or 0 octal); the whole string. */
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return !errno && !*end;
+}
+
+/* "did you mean 'X'?" for name among candidates, or the fallback hint. */
+static const char *hint_for(struct fth_program *prog, const char *name, const char *const *candidates, int n,
+			    const char *fmt_best, const char *fallback)
+{
+	const char *best = n > 0 ? fth_closest_name(name, candidates, n) : NULL;
+
+	return best ? fth_arena_printf(&prog->arena, fmt_best, best) : fallback;
+}
+
+/* ----------------------------------------------------------- rawtracepoint */
+
+/* The BTF object fd of a kernel module (for attach_btf_obj_fd). Opened once
+ * per process and kept: it only pins the module's BTF. */
+static int module_btf_obj_fd(const char *module)
+{
+	static struct {
+		char name[64];
+		int fd;
+	} cache[16];
+	static int ncache;
+	uint32_t id = 0;
+
+	for (int i = 0; i < ncache; i++)
+		if (!strcmp(cache[i].name, module))
+			return cache[i].fd;
+	while (bpf_btf_get_next_id(id, &id) == 0) {
+		struct bpf_btf_info info;
+		uint32_t len = sizeof(info);
+		char name[64] = "";
+		int fd = bpf_btf_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.name = (uint64_t)(uintptr_t)name;
+		info.name_len = sizeof(name);
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.kernel_btf && !strcmp(name, module)) {
+			if (ncache < 16) {
+				snprintf(cache[ncache].name, sizeof(cache[ncache].name), "%s", module);
+				cache[ncache++].fd = fd;
+			}
+			return fd;
+		}
+		close(fd);
+	}
+	return -ENOENT;
+}
+
+/* Modules to look in, those matching pattern: "vmlinux" first, then every
+ * module with BTF (sorted). */
+static int rawtp_modules(const char *pattern, char ***out)
+{
+	char **mods = NULL;
+	int n = fth_btf_module_names(&mods);
+	char **list;
+	int k = 0;
+
+	if (n < 0)
+		n = 0;
+	list = calloc((size_t)n + 1, sizeof(char *));
+	if (!list) {
+		fth_string_list_free(mods, n);
+		*out = NULL;
+		return -ENOMEM;
+	}
+	if (fth_glob_match(pattern, "vmlinux"))
+		list[k++] = strdup("vmlinux");
+	for (int i = 0; i < n; i++) {
+		if (fth_glob_match(pattern, mods[i]))
+			list[k++] = mods[i];
+		else
+			free(mods[i]);
+	}
+	free(mods);
+	*out = list;
+	return k;
+}
+
+static struct fth_field *args_as_fields(struct fth_program *prog, const struct fth_btf_arg *args, int n)
+{
+	struct fth_field *f = fth_arena_alloc(&prog->arena, sizeof(*f) * (size_t)(n > 0 ? n : 1));
+
+	for (int i = 0; i < n; i++) {
+		f[i].name = args[i].name;
+		f[i].type = args[i].type ? args[i].type : fth_type_int(8, false);
+		f[i].offset = args[i].offset;
+	}
+	return f;
+}
+
+static int rawtp_add(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach, struct fth_btf *btf,
+		     const char *module, const char *event, struct fth_ptrvec *out)
+{
+	struct fth_btf_arg *args;
+	struct fth_probe_inst *inst;
+	uint32_t id;
+	int obj_fd = 0;
+	int n = fth_btf_raw_tp_args(btf, &prog->arena, event, &args, &id);
+
+	if (n < 0)
+		return n;
+	if (strcmp(module, "vmlinux")) {
+		obj_fd = module_btf_obj_fd(module);
+		if (obj_fd < 0) {
+			fth_error(diag, attach->range, "cannot find the kernel BTF object of module '%s': %s", module,
+				  strerror(-obj_fd));
+			return -EINVAL;
+		}
+	}
+	inst = fth_probe_inst_new(prog, &fth_provider_rawtracepoint, attach,
+				  fth_arena_printf(&prog->arena, "rawtracepoint:%s:%s", module, event));
+	inst->target = fth_arena_strdup(&prog->arena, module);
+	inst->func = fth_arena_strdup(&prog->arena, event);
+	inst->args = args_as_fields(prog, args, n);
+	inst->nargs = n;
+	inst->argn_from_ctx = true;
+	inst->expected_attach_type = BPF_TRACE_RAW_TP;
+	inst->attach_btf_id = id;
+	inst->attach_btf_obj_fd = obj_fd;
+	fth_ptrvec_push(&prog->arena, out, inst);
+	return 0;
+}
+
+static struct fth_btf *rawtp_btf_of(struct fth_btf *vmlinux, const char *module, struct fth_btf **owned)
+{
+	*owned = NULL;
+	if (!strcmp(module, "vmlinux"))
+		return vmlinux;
+	if (fth_btf_load_module(vmlinux, module, owned))
+		return NULL;
+	return *owned;
+}
+
+static void rawtp_not_found(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			    struct fth_btf *vmlinux, const char *module, const char *event)
+{
+	char **mods = NULL, **names = NULL;
+	int nmods = rawtp_modules(module, &mods);
+	const char *best = NULL, *best_mod = NULL;
+	int best_d = 0;
+	int limit = (int)strlen(event) / 3 + 1;
+
+	for (int m = 0; m < nmods; m++) {
+		struct fth_btf *owned, *b = rawtp_btf_of(vmlinux, mods[m], &owned);
+		int n = b ? fth_btf_raw_tracepoints(b, &names) : 0;
+		for (int i = 0; i < n; i++) {
+			int d = fth_edit_distance(event, names[i]);
+			if (d <= limit && (!best || d < best_d)) {
+				best = fth_arena_strdup(&prog->arena, names[i]);
+				best_mod = fth_arena_strdup(&prog->arena, mods[m]);
+				best_d = d;
+			}
+		}
+		fth_string_list_free(names, n > 0 ? n : 0);
+		fth_btf_free(owned);
+	}
+	fth_string_list_free(mods, nmods > 0 ? nmods : 0);
+	fth_error_hint(diag, attach->range,
+		       best ? fth_arena_printf(&prog->arena, "did you mean 'rawtracepoint:%s:%s'?", best_mod, best)
+			    : "'fathom -l \"rawtracepoint:*\"' lists the raw tracepoints",
+		       "raw tracepoint not found: %s%s%s", strcmp(module, "*") ? module : "",
+		       strcmp(module, "*") ? ":" : "", event);
+}
+
+static int rawtp_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	int nparts = attach->u.attach.nparts;
+	const char *module = nparts == 3 ? parts[1] : "*", *event = parts[nparts - 1];
+	struct fth_btf *vmlinux;
+	char **mods = NULL;
+	int nmods, matched = 0, err = 0;
+
+	if (nparts != 2 && nparts != 3) {
+		fth_error_hint(diag, attach->range, "write rawtracepoint:EVENT or rawtracepoint:MODULE:EVENT",
+			       "rawtracepoint probe takes a module (optional) and an event name");
+		return -EINVAL;
+	}
+	if (!*event || !*module) {
+		fth_error_hint(diag, attach->range, "write rawtracepoint:EVENT, e.g. rawtracepoint:sched_switch",
+			       "rawtracepoint probe needs an event name");
+		return -EINVAL;
+	}
+	vmlinux = fth_program_btf(prog);
+	if (!vmlinux) {
+		fth_error_hint(diag, attach->range, "raw tracepoints are typed from /sys/kernel/btf/vmlinux",
+			       "rawtracepoint probes need kernel BTF, which this kernel does not provide");
+		return -ENOENT;
+	}
+	nmods = rawtp_modules(module, &mods);
+	if (nmods <= 0 && !has_wildcard(module)) {
+		fth_string_list_free(mods, nmods > 0 ? nmods : 0);
+		fth_error_hint(diag, attach->range, "'fathom -l \"rawtracepoint:*\"' lists the raw tracepoints",
+			       "kernel module '%s' has no BTF (is it loaded?)", module);
+		return -ENOENT;
+	}
+	for (int m = 0; m < nmods && !err; m++) {
+		struct fth_btf *owned, *b = rawtp_btf_of(vmlinux, mods[m], &owned);
+		if (!b)
+			continue;
+		if (!has_wildcard(event)) {
+			int rc = rawtp_add(prog, diag, attach, b, mods[m], event, out);
+			if (rc == 0)
+				matched++;
+			else if (rc != -ENOENT)
+				err = rc;
+		} else {
+			char **names = NULL;
+			int n = fth_btf_raw_tracepoints(b, &names);
+			for (int i = 0; i < n && !err; i++) {
+				if (!fth_glob_match(event, names[i]))
+					continue;
+				int rc = rawtp_add(prog, diag, attach, b, mods[m], names[i], out);
+				if (rc == 0)
+					matched++;
+				else if (rc != -ENOENT)
+					err = rc;
+			}
+			fth_string_list_free(names, n > 0 ? n : 0);
+		}
+		fth_btf_free(owned);
+		/* rawtracepoint:EVENT means the first module that has it,
+		 * vmlinux before the others. */
+		if (matched && nparts == 2 && !has_wildcard(event))
+			break;
+	}
+	fth_string_list_free(mods, nmods > 0 ? nmods : 0);
+	if (err)
+		return err;
+	if (!matched) {
+		if (has_wildcard(event) || (nparts == 3 && has_wildcard(module)))
+			fth_error_hint(diag, attach->range, "'fathom -l \"rawtracepoint:*\"' lists the raw tracepoints",
+				       "no raw tracepoint matches %s%s%s", nparts == 3 ? module : "",
+				       nparts == 3 ? ":" : "", event);
+		else
+			rawtp_not_found(prog, diag, attach, vmlinux, module, event);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int rawtp_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
+			size_t errlen)
+{
+	/* The tracepoint is the one the program was loaded for (its
+	 * attach_btf_id): no name needed. */
+	int lfd = bpf_raw_tracepoint_open(NULL, prog_fd);
+
+	if (lfd < 0) {
+		snprintf(err, errlen, "cannot attach %s: %s", inst->name, strerror(-lfd));
+		return lfd;
+	}
+	fth_attachment_add_link(att, lfd);
+	return 0;
+}
+
+static int rawtp_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+{
+	const char *colon = strchr(pattern, ':');
+	char modpat[256];
+	const char *evpat = colon ? colon + 1 : pattern;
+	struct fth_btf *vmlinux;
+	struct fth_arena arena;
+	char **mods = NULL;
+	int nmods, err;
+
+	snprintf(modpat, sizeof(modpat), "%.*s", colon ? (int)(colon - pattern) : 1, colon ? pattern : "*");
+	err = fth_btf_load(&vmlinux);
+	if (err)
+		return 0; /* no BTF: no raw tracepoints to list */
+	fth_arena_init(&arena);
+	nmods = rawtp_modules(modpat, &mods);
+	for (int m = 0; m < nmods; m++) {
+		struct fth_btf *owned, *b = rawtp_btf_of(vmlinux, mods[m], &owned);
+		char **names = NULL;
+		int n = b ? fth_btf_raw_tracepoints(b, &names) : 0;
+		for (int i = 0; i < n; i++) {
+			struct fth_btf_arg *args;
+			uint32_t id;
+			int nargs;
+			if (!fth_glob_match(evpat, names[i]))
+				continue;
+			fprintf(out, "rawtracepoint:%s:%s\n", mods[m], names[i]);
+			if (!verbose)
+				continue;
+			nargs = fth_btf_raw_tp_args(b, &arena, names[i], &args, &id);
+			for (int a = 0; a < nargs; a++)
+				fprintf(out, "    %s %s\n", args[a].type_name, args[a].name);
+		}
+		fth_string_list_free(names, n > 0 ? n : 0);
+		fth_btf_free(owned);
+	}
+	fth_string_list_free(mods, nmods > 0 ? nmods : 0);
+	fth_arena_free(&arena);
+	fth_btf_free(vmlinux);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- hardware */
+
+struct hw_event {
+	const char *name;
+	const char *alias;
+	uint64_t config;
+	uint64_t default_period;
+};
+
+/* bpftrace's names, aliases and default periods. */
+static const struct hw_event hw_events[] = {
+	{ "backend-stalls", NULL, PERF_COUNT_HW_STALLED_CYCLES_BACKEND, 1000000 },
+	{ "branch-instructions", "branches", PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 100000 },
+	{ "branch-misses", NULL, PERF_COUNT_HW_BRANCH_MISSES, 100000 },
+	{ "bus-cycles", NULL, PERF_COUNT_HW_BUS_CYCLES, 100000 },
+	{ "cache-misses", NULL, PERF_COUNT_HW_CACHE_MISSES, 1000000 },
+	{ "cache-references", NULL, PERF_COUNT_HW_CACHE_REFERENCES, 1000000 },
+	{ "cpu-cycles", "cycles", PERF_COUNT_HW_CPU_CYCLES, 1000000 },
+	{ "frontend-stalls", NULL, PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, 1000000 },
+	{ "instructions", NULL, PERF_COUNT_HW_INSTRUCTIONS, 1000000 },
+	{ "ref-cycles", NULL, PERF_COUNT_HW_REF_CPU_CYCLES, 1000000 },
+};
+#define N_HW_EVENTS (sizeof(hw_events) / sizeof(hw_events[0]))
+
+static const struct hw_event *hw_event_find(const char *name)
+{
+	for (size_t i = 0; i < N_HW_EVENTS; i++)
+		if (!strcmp(hw_events[i].name, name) || (hw_events[i].alias && !strcmp(hw_events[i].alias, name)))
+			return &hw_events[i];
+	return NULL;
+}
+
+static int hardware_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			   struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	int nparts = attach->u.attach.nparts;
+	const struct hw_event *ev;
+	struct fth_probe_inst *inst;
+	uint64_t count;
+
+	if (nparts < 2 || nparts > 3 || !*parts[1]) {
+		fth_error_hint(diag, attach->range, "write hardware:EVENT[:COUNT], e.g. hardware:cache-misses:1000000",
+			       "hardware probe needs an event name");
+		return -EINVAL;
+	}
+	if (has_wildcard(parts[1])) {
+		fth_error_hint(diag, attach->range, "'fathom -l \"hardware:*\"' lists the events",
+			       "wildcards are not allowed for hardware probe type");
+		return -EINVAL;
+	}
+	ev = hw_event_find(parts[1]);
+	if (!ev) {
+		const char *names[2 * N_HW_EVENTS];
+		int n = 0;
+		for (size_t i = 0; i < N_HW_EVENTS; i++) {
+			names[n++] = hw_events[i].name;
+			if (hw_events[i].alias)
+				names[n++] = hw_events[i].alias;
+		}
+		fth_error_hint(diag, attach->range,
+			       hint_for(prog, parts[1], names, n, "did you mean '%s'?",
+					"'fathom -l \"hardware:*\"' lists the events"),
+			       "unknown hardware event '%s'", parts[1]);
+		return -EINVAL;
+	}
+	count = ev->default_period;
+	if (nparts == 3 && (!parse_u64(parts[2], &count) || count == 0)) {
+		fth_error_hint(diag, attach->range, "the count is a positive integer, e.g. hardware:cache-misses:1000",
+			       "invalid count '%s' for hardware probe", parts[2]);
+		return -EINVAL;
+	}
+	inst = fth_probe_inst_new(prog, &fth_provider_hardware, attach,
+				  nparts == 3 ? fth_arena_printf(&prog->arena, "hardware:%s:%s", parts[1], parts[2])
+					      : fth_arena_printf(&prog->arena, "hardware:%s", parts[1]));
+	inst->func = ev->name;
+	inst->period = count;
+	fth_ptrvec_push(&prog->arena, out, inst);
+	return 0;
+}
+
+static int hardware_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
+			   size_t errlen)
+{
+	const struct hw_event *ev = hw_event_find(inst->func);
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_HARDWARE,
+		.size = sizeof(attr),
+		.config = ev->config,
+		.sample_period = inst->period,
+	};
+	int cpus[1024];
+	int n = inst->target_pid > 0 ? 1 : fth_online_cpus(cpus, 1024);
+
+	for (int i = 0; i < n; i++) {
+		int pid = inst->target_pid > 0 ? inst->target_pid : -1;
+		int cpu = inst->target_pid > 0 ? -1 : cpus[i];
+		int pfd = fth_perf_event_open(&attr, pid, cpu), lfd;
+		if (pfd < 0) {
+			int e = errno;
+			if (e == ENOENT || e == EOPNOTSUPP || e == ENODEV || e == EINVAL)
+				snprintf(err, errlen,
+					 "hardware event %s is not available on this machine (perf_event_open: %s)",
+					 ev->name, strerror(e));
+			else
+				snprintf(err, errlen, "cannot open hardware event %s: %s", ev->name, strerror(e));
+			return -e;
+		}
+		fth_attachment_add(att, pfd);
+		lfd = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, NULL);
+		if (lfd < 0) {
+			snprintf(err, errlen, "cannot attach program to %s: %s", inst->name, strerror(-lfd));
+			return lfd;
+		}
+		fth_attachment_add_link(att, lfd);
+	}
+	return 0;
+}
+
+static int hardware_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+{
+	for (size_t i = 0; i < N_HW_EVENTS; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "%s:", hw_events[i].name);
+		if (fth_glob_match(pattern, name))
+			fprintf(out, "hardware:%s\n", name);
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- watchpoint */
+
+/* Modes the hardware accepts, as sorted letters. x86 debug registers have
+ * no read-only mode. */
+#if defined(__x86_64__) || defined(__i386__)
+static const char *const wp_modes[] = { "rw", "w", "x" };
+#else
+static const char *const wp_modes[] = { "r", "rw", "w", "x" };
+#endif
+#define N_WP_MODES (sizeof(wp_modes) / sizeof(wp_modes[0]))
+
+static int watchpoint_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			     struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	const struct fth_provider *self = fth_provider_find(parts[0]);
+	struct fth_probe_inst *inst;
+	uint64_t addr, len;
+	char mode[4] = "";
+	size_t nmode;
+	uint32_t bp_type = 0;
+	bool supported = false;
+
+	if (attach->u.attach.nparts != 4) {
+		fth_error_hint(diag, attach->range, "write e.g. watchpoint:0x10000000:8:w",
+			       "%s probe takes an address, a length and a mode", self->name);
+		return -EINVAL;
+	}
+	if (strchr(parts[1], '+')) {
+		fth_error_hint(diag, attach->range, "watch an absolute address: watchpoint:ADDRESS:LENGTH:MODE",
+			       "%s:FUNCTION+argN needs a kprobe on FUNCTION, which fathom does not support", self->name);
+		return -EINVAL;
+	}
+	if (!parse_u64(parts[1], &addr)) {
+		fth_error_hint(diag, attach->range, "write the address in decimal or as 0x hex",
+			       "invalid watchpoint address '%s'", parts[1]);
+		return -EINVAL;
+	}
+	if (!addr) {
+		fth_error(diag, attach->range, "watchpoint must be attached to a non-zero address");
+		return -EINVAL;
+	}
+	if (!parse_u64(parts[2], &len) || (len != 1 && len != 2 && len != 4 && len != 8)) {
+		fth_error(diag, attach->range, "watchpoint length must be one of (1,2,4,8)");
+		return -EINVAL;
+	}
+	nmode = strlen(parts[3]);
+	if (nmode == 0 || strspn(parts[3], "rwx") != nmode) {
+		fth_error(diag, attach->range, "watchpoint mode must be combination of (r,w,x)");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < nmode; i++) {
+		uint32_t bit = parts[3][i] == 'r' ? HW_BREAKPOINT_R : parts[3][i] == 'w' ? HW_BREAKPOINT_W : HW_BREAKPOINT_X;
+		if (bp_type & bit) {
+			fth_error(diag, attach->range, "watchpoint modes may not be duplicated");
+			return -EINVAL;
+		}
+		bp_type |= bit;
+	}
+	/* Sorted letters, as bpftrace canonicalises them. */
+	snprintf(mode, sizeof(mode), "%s%s%s", bp_type & HW_BREAKPOINT_R ? "r" : "", bp_type & HW_BREAKPOINT_W ? "w" : "",
+		 bp_type & HW_BREAKPOINT_X ? "x" : "");
+	for (size_t i = 0; i < N_WP_MODES; i++)
+		supported |= !strcmp(wp_modes[i], mode);
+	if (!supported) {
+		char hint[64] = "supported modes: ";
+		for (size_t i = 0; i < N_WP_MODES; i++) {
+			strcat(hint, wp_modes[i]);
+			if (i + 1 < N_WP_MODES)
+				strcat(hint, ",");
+		}
+		fth_error_hint(diag, attach->range, hint, "invalid watchpoint mode: %s", mode);
+		return -EINVAL;
+	}
+	if (bp_type == HW_BREAKPOINT_X && len != sizeof(long)) {
+		fth_error_hint(diag, attach->range, fth_arena_printf(&prog->arena, "write %s:%s:%zu:x", self->name,
+								      parts[1], sizeof(long)),
+			       "an execute watchpoint must have length %zu on this machine", sizeof(long));
+		return -EINVAL;
+	}
+	if (addr % len) {
+		fth_error_hint(diag, attach->range, "the hardware watches naturally aligned addresses only",
+			       "watchpoint address 0x%llx is not aligned to its length %llu", (unsigned long long)addr,
+			       (unsigned long long)len);
+		return -EINVAL;
+	}
+	/* bpftrace's canonical name: the address in decimal. */
+	inst = fth_probe_inst_new(prog, self, attach,
+				  fth_arena_printf(&prog->arena, "%s:%llu:%llu:%s", self->name, (unsigned long long)addr,
+						   (unsigned long long)len, mode));
+	inst->bp_addr = addr;
+	inst->bp_len = (uint32_t)len;
+	inst->bp_type = bp_type;
+	fth_ptrvec_push(&prog->arena, out, inst);
+	return 0;
+}
+
+static int watchpoint_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
+			     size_t errlen)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_BREAKPOINT,
+		.size = sizeof(attr),
+		.bp_type = inst->bp_type,
+		.bp_addr = inst->bp_addr,
+		.bp_len = inst->bp_len,
+		.sample_period = 1,
+	};
+	int cpus[1024];
+	int n = inst->target_pid > 0 ? 1 : fth_online_cpus(cpus, 1024);
+
+	for (int i = 0; i < n; i++) {
+		int pid = inst->target_pid > 0 ? inst->target_pid : -1;
+		int cpu = inst->target_pid > 0 ? -1 : cpus[i];
+		int pfd = fth_perf_event_open(&attr, pid, cpu), lfd;
+		if (pfd < 0) {
+			int e = errno;
+			if (e == ENOSPC)
+				snprintf(err, errlen, "cannot set %s: all hardware breakpoint registers are in use",
+					 inst->name);
+			else
+				snprintf(err, errlen, "cannot set %s: %s", inst->name, strerror(e));
+			return -e;
+		}
+		fth_attachment_add(att, pfd);
+		lfd = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, NULL);
+		if (lfd < 0) {
+			snprintf(err, errlen, "cannot attach program to %s: %s", inst->name, strerror(-lfd));
+			return lfd;
+		}
+		fth_attachment_add_link(att, lfd);
+	}
+	return 0;
+}
+
+/* There is nothing to list: any address can be watched (bpftrace lists
+ * nothing either). */
+static int watchpoint_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+{
+	return 0;
+}
+
+/* -------------------------------------------------------------------- iter */
+
+/* Iterators whose link needs a map fd or other target, which fathom
+ * cannot name in an attach point. */
+static const char *const iter_need_target[] = { "bpf_map_elem", "bpf_sk_storage_map", "sockmap" };
+
+/* An iter probe runs to completion when read: it cannot share the run
+ * with event-driven probes. BEGIN and END are fine. */
+static bool iter_is_alone(struct fth_program *prog, struct fth_node *attach)
+{
+	const struct fth_node_list *probes = &prog->ast->u.program.probes;
+
+	for (int i = 0; i < probes->len; i++) {
+		const struct fth_node_list *aps = &probes->items[i]->u.probe.attach_points;
+		for (int j = 0; j < aps->len; j++) {
+			struct fth_node *ap = aps->items[j];
+			const struct fth_provider *p = fth_provider_find(ap->u.attach.parts[0]);
+			if (ap == attach)
+				continue;
+			if (p && (!strcmp(p->name, "BEGIN") || !strcmp(p->name, "END")))
+				continue;
+			return false;
+		}
+	}
+	return true;
+}
+
+static int iter_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+		       struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	int nparts = attach->u.attach.nparts;
+	struct fth_btf *btf;
+	struct fth_btf_arg *fields;
+	struct fth_probe_inst *inst;
+	uint32_t id;
+	int n;
+
+	if (nparts == 3) {
+		fth_error_hint(diag, attach->range, "fathom prints iterator output itself: write iter:NAME",
+			       "pinning iterators (iter:NAME:PIN_PATH) is not supported by fathom");
+		return -EINVAL;
+	}
+	if (nparts != 2 || !*parts[1]) {
+		fth_error_hint(diag, attach->range, "write iter:NAME, e.g. iter:task", "iter probe needs an iterator name");
+		return -EINVAL;
+	}
+	if (has_wildcard(parts[1])) {
+		fth_error_hint(diag, attach->range, "name one iterator; 'fathom -l \"iter:*\"' lists them",
+			       "iter probe type does not support wildcards");
+		return -EINVAL;
+	}
+	btf = fth_program_btf(prog);
+	if (!btf) {
+		fth_error_hint(diag, attach->range, "iterators are typed from /sys/kernel/btf/vmlinux",
+			       "iter probes need kernel BTF, which this kernel does not provide");
+		return -ENOENT;
+	}
+	n = fth_btf_iter_ctx(btf, &prog->arena, parts[1], &fields, &id);
+	if (n < 0) {
+		char **names = NULL;
+		int nn = fth_btf_iterators(btf, &names);
+		const char *hint = hint_for(prog, parts[1], (const char *const *)names, nn > 0 ? nn : 0,
+					    "did you mean 'iter:%s'?", "'fathom -l \"iter:*\"' lists the iterators");
+		fth_error_hint(diag, attach->range, hint, "iter %s not available for your kernel version", parts[1]);
+		fth_string_list_free(names, nn > 0 ? nn : 0);
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < sizeof(iter_need_target) / sizeof(iter_need_target[0]); i++) {
+		if (!strcmp(parts[1], iter_need_target[i])) {
+			fth_error_hint(diag, attach->range, "iter:task, iter:task_file, iter:task_vma ... need none",
+				       "iter:%s needs a map to iterate over, which fathom cannot pass", parts[1]);
+			return -EINVAL;
+		}
+	}
+	if (!iter_is_alone(prog, attach)) {
+		fth_error_hint(diag, attach->range, "run the other probes in a separate fathom",
+			       "an iter probe must be the only probe of the program (besides BEGIN and END)");
+		return -EINVAL;
+	}
+	inst = fth_probe_inst_new(prog, &fth_provider_iter, attach, fth_arena_printf(&prog->arena, "iter:%s", parts[1]));
+	inst->func = fth_arena_strdup(&prog->arena, parts[1]);
+	inst->args = args_as_fields(prog, fields, n);
+	inst->nargs = n;
+	inst->expected_attach_type = BPF_TRACE_ITER;
+	inst->attach_btf_id = id;
+	fth_ptrvec_push(&prog->arena, out, inst);
+	return 0;
+}
+
+static int iter_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
+		       size_t errlen)
+{
+	int lfd = bpf_link_create(prog_fd, 0, BPF_TRACE_ITER, NULL);
+
+	if (lfd < 0) {
+		snprintf(err, errlen, "cannot attach %s: %s", inst->name, strerror(-lfd));
+		return lfd;
+	}
+	fth_attachment_add_link(att, lfd);
+	return 0;
+}
+
+static int iter_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+{
+	struct fth_btf *btf;
+	struct fth_arena arena;
+	char **names = NULL;
+	int n;
+
+	if (fth_btf_load(&btf))
+		return 0;
+	fth_arena_init(&arena);
+	n = fth_btf_iterators(btf, &names);
+	for (int i = 0; i < n; i++) {
+		struct fth_btf_arg *fields;
+		uint32_t id;
+		int nf;
+		if (!fth_glob_match(pattern, names[i]))
+			continue;
+		fprintf(out, "iter:%s\n", names[i]);
+		if (!verbose)
+			continue;
+		nf = fth_btf_iter_ctx(btf, &arena, names[i], &fields, &id);
+		for (int f = 0; f < nf; f++)
+			fprintf(out, "    %s %s\n", fields[f].type_name, fields[f].name);
+	}
+	fth_string_list_free(names, n > 0 ? n : 0);
+	fth_arena_free(&arena);
+	fth_btf_free(btf);
+	return 0;
+}
+
+int fth_probe_find_iter(const struct fth_program *prog)
+{
+	for (int i = 0; i < prog->progs.len; i++) {
+		const struct fth_prog *p = prog->progs.items[i];
+		if (p->inst->provider == &fth_provider_iter)
+			return i;
+	}
+	return -1;
+}
+
+int fth_probe_run_iter(const struct fth_attachment *att)
+{
+	char buf[4096];
+
+	for (int i = 0; i < att->nlinks; i++) {
+		int ifd = bpf_iter_create(att->links[i]);
+		ssize_t r;
+		if (ifd < 0)
+			return ifd;
+		/* The program prints nothing into the seq_file, so one read
+		 * normally walks every object and returns 0. */
+		while ((r = read(ifd, buf, sizeof(buf))) != 0) {
+			if (r < 0 && errno != EINTR && errno != EAGAIN) {
+				int e = -errno;
+				close(ifd);
+				return e;
+			}
+		}
+		close(ifd);
+	}
+	return 0;
+}
+
+static void *iter_thread_main(void *arg)
+{
+	struct fth_iter_thread *t = arg;
+
+	t->err = fth_probe_run_iter(t->att);
+	atomic_store(&t->done, true);
+	return NULL;
+}
+
+int fth_probe_iter_start(struct fth_iter_thread *t, const struct fth_attachment *att)
+{
+	int rc;
+
+	t->att = att;
+	t->err = 0;
+	atomic_store(&t->done, false);
+	rc = pthread_create(&t->thread, NULL, iter_thread_main, t);
+	t->started = rc == 0;
+	return -rc;
+}
+
+int fth_probe_iter_join(struct fth_iter_thread *t)
+{
+	if (t->started)
+		pthread_join(t->thread, NULL);
+	t->started = false;
+	return t->err;
+}
+
+/* ------------------------------------------------------------------- table */
+
+static const char *const rawtp_aliases[] = { "rt", NULL };
+static const char *const hardware_aliases[] = { "h", NULL };
+static const char *const watchpoint_aliases[] = { "w", NULL };
+static const char *const asyncwatchpoint_aliases[] = { "aw", NULL };
+static const char *const iter_aliases[] = { "it", NULL };
+
+const struct fth_provider fth_provider_rawtracepoint = {
+	.name = "rawtracepoint", .aliases = rawtp_aliases, .prog_type = BPF_PROG_TYPE_TRACING,
+	.expand = rawtp_expand, .attach = rawtp_attach, .list = rawtp_list,
+};
+const struct fth_provider fth_provider_hardware = {
+	.name = "hardware", .aliases = hardware_aliases, .prog_type = BPF_PROG_TYPE_PERF_EVENT,
+	.expand = hardware_expand, .attach = hardware_attach, .list = hardware_list,
+};
+const struct fth_provider fth_provider_watchpoint = {
+	.name = "watchpoint", .aliases = watchpoint_aliases, .prog_type = BPF_PROG_TYPE_PERF_EVENT,
+	.expand = watchpoint_expand, .attach = watchpoint_attach, .list = watchpoint_list,
+};
+const struct fth_provider fth_provider_asyncwatchpoint = {
+	.name = "asyncwatchpoint", .aliases = asyncwatchpoint_aliases, .prog_type = BPF_PROG_TYPE_PERF_EVENT,
+	.expand = watchpoint_expand, .attach = watchpoint_attach, .list = watchpoint_list,
+};
+const struct fth_provider fth_provider_iter = {
+	.name = "iter", .aliases = iter_aliases, .prog_type = BPF_PROG_TYPE_TRACING,
+	.expand = iter_expand, .attach = iter_attach, .list = iter_list,
+};

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# watchpoint (w) / asyncwatchpoint (aw): hardware breakpoints
+# (PERF_TYPE_BREAKPOINT).  fathom has no -p yet, so a watchpoint is opened on
+# every online CPU for every process: a test program prints the address of
+# a global variable, waits until fathom is attached, then writes it, and the
+# probe fires in that program.  Bad lengths and modes are refused at the
+# attach point; there is nothing to list.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd gcc
+
+# Prints &fth_target, waits (at most 20 s) for the file argv[1] to exist,
+# then writes fth_target once (and reads it once).
+cat >"$T/fthwatch.c" <<'C'
+#include <stdio.h>
+#include <unistd.h>
+volatile long fth_target;
+int main(int argc, char **argv)
+{
+	long seen;
+	printf("%p\n", (void *)&fth_target);
+	fflush(stdout);
+	for (int i = 0; i < 2000 && access(argv[1], F_OK); i++)
+		usleep(10000);
+	fth_target = 42;
+	seen = fth_target;
+	return seen == 42 ? 0 : 1;
+}
+C
+gcc -O1 -o "$T/fthwatch" "$T/fthwatch.c" || fail "cannot compile the test program"
+
+wait_attached() {
+    local i
+    for i in $(seq 200); do
+        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+stop_quietly() { kill "$1" 2>/dev/null; }
+
+# run_watched PROBE-PREFIX MODE: start fthwatch, watch its variable with
+# PREFIX:ADDR:8:MODE, let it write once attached.
+run_watched() {
+    local prefix=$1 mode=$2 addr i
+    rm -f "$T/go" "$T/addr"
+    "$T/fthwatch" "$T/go" >"$T/addr" &
+    wpid=$!
+    at_exit stop_quietly "$wpid"
+    for i in $(seq 100); do
+        [ -s "$T/addr" ] && break
+        sleep 0.02
+    done
+    addr=$(head -n 1 "$T/addr")
+    [[ $addr =~ ^0x[0-9a-f]+$ ]] || fail "test program printed no address: '$addr'"
+    : >"$FATHOM_STDERR"
+    ( wait_attached; touch "$T/go" ) &
+    helper=$!
+    fathom_run -e "$prefix:$addr:8:$mode /comm == \"fthwatch\"/ { printf(\"hit %s %d %s\\n\", comm, pid == $wpid, probe); exit(); }"
+    wait "$helper"
+    wait "$wpid" || fail "the test program failed"
+    dec_addr=$((addr))
+}
+
+run_watched watchpoint w
+expect_exit 0
+expect_stderr_eq "Attached 1 probe"
+expect_stdout_eq "hit fthwatch 1 watchpoint:$dec_addr:8:w"
+
+# Read-write mode written "wr", through the aw alias: canonical "rw".
+run_watched aw wr
+expect_exit 0
+expect_stdout_eq "hit fthwatch 1 asyncwatchpoint:$dec_addr:8:rw"
+
+# Validation, reported at the attach point.
+fathom_run -e 'watchpoint:0x10000000:3:w { exit(); }'
+expect_exit 1
+expect_stderr_eq "stdin:1:1-26: ERROR: watchpoint length must be one of (1,2,4,8)
+watchpoint:0x10000000:3:w { exit(); }
+~~~~~~~~~~~~~~~~~~~~~~~~~"
+
+fathom_run -e 'w:0x10000000:8:wq { exit(); }'
+expect_exit 1
+expect_stderr_match 'ERROR: watchpoint mode must be combination of \(r,w,x\)'
+
+fathom_run -e 'w:0x10000000:8:ww { exit(); }'
+expect_exit 1
+expect_stderr_match 'ERROR: watchpoint modes may not be duplicated'
+
+if [ "$(uname -m)" = x86_64 ]; then
+    fathom_run -e 'w:0x10000000:8:r { exit(); }'
+    expect_exit 1
+    expect_stderr_match 'ERROR: invalid watchpoint mode: r$'
+    expect_stderr_match '^HINT: supported modes: rw,w,x$'
+fi
+
+fathom_run -e 'w:0:8:w { exit(); }'
+expect_exit 1
+expect_stderr_match 'ERROR: watchpoint must be attached to a non-zero address'
+
+# Any address can be watched: nothing to list (as bpftrace).
+fathom_run -l 'watchpoint:*'
+expect_exit 0
+expect_stdout_empty

@@ -1,0 +1,444 @@
+/* test_probes.c - attach-point parsing, validation and expansion of the
+ * rawtracepoint, hardware, watchpoint and iter providers, and their
+ * listings. Nothing is loaded into the kernel: the raw tracepoint and
+ * iterator tests read kernel BTF (/sys/kernel/btf/vmlinux) only. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <linux/hw_breakpoint.h>
+
+#include "fathom.h"
+#include "probes.h"
+
+struct compiled {
+	struct fth_source src;
+	struct fth_diag diag;
+	struct fth_program prog;
+	char *errors;
+	size_t errors_len;
+	FILE *err;
+	int rc;
+};
+
+static void compile(struct compiled *c, const char *text)
+{
+	memset(c, 0, sizeof(*c));
+	c->src.name = "stdin";
+	c->src.text = text;
+	c->src.len = (uint32_t)strlen(text);
+	c->err = open_memstream(&c->errors, &c->errors_len);
+	fth_diag_init(&c->diag, &c->src, c->err);
+	fth_program_init(&c->prog, &c->src);
+	c->rc = fth_compile(&c->prog, &c->diag, NULL);
+	fflush(c->err);
+}
+
+static void release(struct compiled *c)
+{
+	fth_program_free(&c->prog);
+	fclose(c->err);
+	free(c->errors);
+}
+
+static void expect_contains(const char *text, const char *needle)
+{
+	if (!strstr(text, needle)) {
+		print_error("expected '%s' in:\n%s\n", needle, text);
+		fail();
+	}
+}
+
+/* Compiling `text` fails with every one of the needles (NULL-terminated)
+ * in the messages. */
+static void expect_errors(const char *text, ...)
+{
+	struct compiled c;
+	va_list ap;
+	const char *needle;
+
+	compile(&c, text);
+	if (c.rc == 0) {
+		print_error("'%s' compiled but should not\n", text);
+		fail();
+	}
+	va_start(ap, text);
+	while ((needle = va_arg(ap, const char *)))
+		expect_contains(c.errors, needle);
+	va_end(ap);
+	release(&c);
+}
+
+/* The instance of the program's only non-special probe. */
+static const struct fth_probe_inst *only_inst(struct compiled *c)
+{
+	const struct fth_probe_inst *found = NULL;
+
+	if (c->rc != 0) {
+		print_error("compile failed:\n%s\n", c->errors);
+		fail();
+	}
+	for (int i = 0; i < c->prog.progs.len; i++) {
+		const struct fth_prog *p = c->prog.progs.items[i];
+		if (p->inst->provider->attach) {
+			assert_null(found);
+			found = p->inst;
+		}
+	}
+	assert_non_null(found);
+	return found;
+}
+
+static int field_index(const struct fth_probe_inst *inst, const char *name)
+{
+	for (int i = 0; i < inst->nargs; i++)
+		if (!strcmp(inst->args[i].name, name))
+			return i;
+	return -1;
+}
+
+static char *list(const char *pattern, bool verbose)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_int_equal(fth_probes_list(pattern, verbose, out), 0);
+	fclose(out);
+	return text;
+}
+
+/* ------------------------------------------------------------- providers */
+
+static void test_providers_and_aliases(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "rawtracepoint", "rawtracepoint" }, { "rt", "rawtracepoint" },
+		{ "hardware", "hardware" },           { "h", "hardware" },
+		{ "watchpoint", "watchpoint" },       { "w", "watchpoint" },
+		{ "asyncwatchpoint", "asyncwatchpoint" }, { "aw", "asyncwatchpoint" },
+		{ "iter", "iter" },                   { "it", "iter" },
+		{ "s", "software" },
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		const struct fth_provider *p = fth_provider_find(pairs[i][0]);
+		assert_non_null(p);
+		assert_string_equal(p->name, pairs[i][1]);
+	}
+	assert_int_equal(fth_provider_find("rawtracepoint")->prog_type, BPF_PROG_TYPE_TRACING);
+	assert_int_equal(fth_provider_find("iter")->prog_type, BPF_PROG_TYPE_TRACING);
+	assert_int_equal(fth_provider_find("hardware")->prog_type, BPF_PROG_TYPE_PERF_EVENT);
+	assert_int_equal(fth_provider_find("watchpoint")->prog_type, BPF_PROG_TYPE_PERF_EVENT);
+}
+
+/* ------------------------------------------------------------- watchpoint */
+
+static void test_watchpoint_parse(void **state)
+{
+	struct compiled c;
+	const struct fth_probe_inst *inst;
+
+	/* Hex address, mode letters in any order: canonical name as bpftrace
+	 * writes it (decimal address, sorted mode). */
+	compile(&c, "w:0x1000:4:wr { @ = count(); }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->provider->name, "watchpoint");
+	assert_string_equal(inst->name, "watchpoint:4096:4:rw");
+	assert_int_equal(inst->bp_addr, 0x1000);
+	assert_int_equal(inst->bp_len, 4);
+	assert_int_equal(inst->bp_type, HW_BREAKPOINT_R | HW_BREAKPOINT_W);
+	assert_int_equal(inst->target_pid, 0);
+	release(&c);
+
+	compile(&c, "watchpoint:8192:8:x { @ = count(); }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->name, "watchpoint:8192:8:x");
+	assert_int_equal(inst->bp_type, HW_BREAKPOINT_X);
+	release(&c);
+
+	/* asyncwatchpoint takes the same address form. */
+	compile(&c, "aw:0x2000:1:w { @ = count(); }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->name, "asyncwatchpoint:8192:1:w");
+	assert_int_equal(inst->bp_type, HW_BREAKPOINT_W);
+	release(&c);
+}
+
+static void test_watchpoint_errors(void **state)
+{
+	expect_errors("watchpoint:0x1000:8:q { }", "watchpoint mode must be combination of (r,w,x)", NULL);
+	expect_errors("watchpoint:0x1000:8:ww { }", "watchpoint modes may not be duplicated", NULL);
+	expect_errors("watchpoint:0x1000:8: { }", "watchpoint mode must be combination of (r,w,x)", NULL);
+#if defined(__x86_64__) || defined(__i386__)
+	expect_errors("watchpoint:0x1000:8:r { }", "invalid watchpoint mode: r", "HINT: supported modes: rw,w,x",
+		      NULL);
+	expect_errors("watchpoint:0x1000:8:rwx { }", "invalid watchpoint mode: rwx", NULL);
+	expect_errors("watchpoint:0x1000:4:x { }", "an execute watchpoint must have length 8",
+		      "HINT: write watchpoint:0x1000:8:x",
+		      NULL);
+#endif
+	expect_errors("watchpoint:0x1000:3:w { }", "watchpoint length must be one of (1,2,4,8)", NULL);
+	expect_errors("watchpoint:0x1000:16:w { }", "watchpoint length must be one of (1,2,4,8)", NULL);
+	expect_errors("watchpoint:0x1000:eight:w { }", "watchpoint length must be one of (1,2,4,8)", NULL);
+	expect_errors("watchpoint:0:8:w { }", "watchpoint must be attached to a non-zero address", NULL);
+	expect_errors("watchpoint:0x1004:8:w { }", "watchpoint address 0x1004 is not aligned to its length 8",
+		      NULL);
+	expect_errors("watchpoint:nowhere:8:w { }", "invalid watchpoint address 'nowhere'", NULL);
+	expect_errors("watchpoint:0x1000:8 { }", "watchpoint probe takes an address, a length and a mode",
+		      "HINT: write e.g. watchpoint:0x10000000:8:w", NULL);
+	expect_errors("watchpoint:vfs_read+arg1:8:w { }", "needs a kprobe on FUNCTION", NULL);
+	expect_errors("aw:vfs_read+arg1:8:w { }", "asyncwatchpoint:FUNCTION+argN needs a kprobe", NULL);
+	/* Reported at the attach point: line 1, the attach point's columns. */
+	expect_errors("watchpoint:0x1000:3:w { }", "stdin:1:1-22: ERROR", NULL);
+}
+
+/* --------------------------------------------------------------- hardware */
+
+static void test_hardware_parse(void **state)
+{
+	struct compiled c;
+	const struct fth_probe_inst *inst;
+
+	compile(&c, "hardware:cache-misses { @ = count(); }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->name, "hardware:cache-misses");
+	assert_string_equal(inst->func, "cache-misses");
+	assert_int_equal(inst->period, 1000000); /* bpftrace's default */
+	release(&c);
+
+	/* Aliases: h: and cycles (cpu-cycles); an explicit count. */
+	compile(&c, "h:cycles:5000 { @ = count(); }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->provider->name, "hardware");
+	assert_string_equal(inst->name, "hardware:cycles:5000");
+	assert_string_equal(inst->func, "cpu-cycles");
+	assert_int_equal(inst->period, 5000);
+	release(&c);
+
+	compile(&c, "hardware:branches { @ = count(); }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->func, "branch-instructions");
+	assert_int_equal(inst->period, 100000);
+	release(&c);
+}
+
+static void test_hardware_errors(void **state)
+{
+	expect_errors("hardware:cpu-cycels { }", "unknown hardware event 'cpu-cycels'",
+		      "HINT: did you mean 'cpu-cycles'?", NULL);
+	expect_errors("hardware:instrutions:100 { }", "unknown hardware event 'instrutions'",
+		      "did you mean 'instructions'?", NULL);
+	expect_errors("hardware:zzzzzz { }", "unknown hardware event 'zzzzzz'", "fathom -l \"hardware:*\"", NULL);
+	expect_errors("hardware:* { }", "wildcards are not allowed for hardware probe type", NULL);
+	expect_errors("hardware:cycles:0 { }", "invalid count '0' for hardware probe", NULL);
+	expect_errors("hardware:cycles:1k { }", "invalid count '1k' for hardware probe", NULL);
+	expect_errors("hardware { }", "hardware probe needs an event name", NULL);
+	/* software accepts its aliases too */
+	expect_errors("s:faultz { }", "unknown software event 'faultz'", "did you mean", NULL);
+}
+
+/* ---------------------------------------------------------- rawtracepoint */
+
+static void test_rawtracepoint_args(void **state)
+{
+	struct compiled c;
+	const struct fth_probe_inst *inst;
+	int prev, next, preempt;
+
+	compile(&c, "rawtracepoint:sched_switch { @[args.next->comm, arg3] = count(); }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->name, "rawtracepoint:vmlinux:sched_switch");
+	assert_string_equal(inst->target, "vmlinux");
+	assert_string_equal(inst->func, "sched_switch");
+	assert_int_equal(inst->expected_attach_type, BPF_TRACE_RAW_TP);
+	assert_true(inst->attach_btf_id > 0);
+	assert_int_equal(inst->attach_btf_obj_fd, 0);
+	assert_true(inst->argn_from_ctx);
+	/* sched_switch(bool preempt, struct task_struct *prev,
+	 *              struct task_struct *next, unsigned int prev_state) */
+	assert_int_equal(inst->nargs, 4);
+	preempt = field_index(inst, "preempt");
+	prev = field_index(inst, "prev");
+	next = field_index(inst, "next");
+	assert_int_equal(preempt, 0);
+	assert_int_equal(prev, 1);
+	assert_int_equal(next, 2);
+	assert_int_equal(inst->args[next].offset, 16);
+	assert_int_equal(inst->args[next].type->kind, FTH_T_POINTER);
+	assert_string_equal(inst->args[next].type->elem->name, "struct task_struct");
+	assert_int_equal(inst->args[preempt].type->kind, FTH_T_BOOL);
+	assert_int_equal(inst->args[3].type->kind, FTH_T_INT);
+	assert_int_equal(inst->args[3].type->size, 4);
+	release(&c);
+
+	/* rt: alias, explicit vmlinux module, arrow syntax, argN. */
+	compile(&c, "rt:vmlinux:sys_enter { @[args->id] = count(); @x = arg0; }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->name, "rawtracepoint:vmlinux:sys_enter");
+	assert_int_equal(inst->nargs, 2);
+	assert_int_equal(field_index(inst, "regs"), 0);
+	assert_int_equal(field_index(inst, "id"), 1);
+	assert_true(inst->args[1].type->is_signed);
+	release(&c);
+}
+
+static void test_rawtracepoint_wildcard(void **state)
+{
+	struct compiled c;
+	int n = 0;
+
+	compile(&c, "rawtracepoint:sched_switch*,rawtracepoint:vmlinux:sched_wakeup* { @[probe] = count(); }");
+	assert_int_equal(c.rc, 0);
+	for (int i = 0; i < c.prog.progs.len; i++) {
+		const struct fth_prog *p = c.prog.progs.items[i];
+		assert_int_equal(strncmp(p->inst->name, "rawtracepoint:vmlinux:sched_", 28), 0);
+		n++;
+	}
+	/* sched_switch, sched_wakeup, sched_wakeup_new at least */
+	assert_true(n >= 3);
+	release(&c);
+}
+
+static void test_rawtracepoint_errors(void **state)
+{
+	expect_errors("rawtracepoint:sched_swich { }", "raw tracepoint not found: sched_swich",
+		      "HINT: did you mean 'rawtracepoint:vmlinux:sched_switch'?", NULL);
+	expect_errors("rawtracepoint:vmlinux:sys_entr { }", "raw tracepoint not found: vmlinux:sys_entr",
+		      "did you mean 'rawtracepoint:vmlinux:sys_enter'?", NULL);
+	expect_errors("rawtracepoint:fth_no_such_event_zzzzzzzz { }", "raw tracepoint not found",
+		      "fathom -l \"rawtracepoint:*\"", NULL);
+	expect_errors("rawtracepoint:fth_no_such_*_zzz { }", "no raw tracepoint matches fth_no_such_*_zzz", NULL);
+	expect_errors("rawtracepoint:fth_no_module:sched_switch { }",
+		      "kernel module 'fth_no_module' has no BTF (is it loaded?)", NULL);
+	expect_errors("rawtracepoint { }", "rawtracepoint probe takes a module (optional) and an event name", NULL);
+	expect_errors("rawtracepoint:a:b:c { }", "rawtracepoint probe takes a module", NULL);
+	/* args names come from BTF: a typo gets a suggestion (sema). */
+	expect_errors("rawtracepoint:sched_switch { @ = args.nxt; }", "did you mean 'next'?", NULL);
+}
+
+/* -------------------------------------------------------------------- iter */
+
+static void test_iter_ctx(void **state)
+{
+	struct compiled c;
+	const struct fth_probe_inst *inst;
+	int i;
+
+	compile(&c, "BEGIN { } iter:task_file { @ = count(); } END { }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->name, "iter:task_file");
+	assert_int_equal(inst->expected_attach_type, BPF_TRACE_ITER);
+	assert_true(inst->attach_btf_id > 0);
+	assert_false(inst->argn_from_ctx);
+	/* struct bpf_iter__task_file { meta; task; u32 fd __aligned(8); file; } */
+	assert_int_equal(field_index(inst, "meta"), 0);
+	i = field_index(inst, "task");
+	assert_true(i >= 0);
+	assert_int_equal(inst->args[i].offset, 8);
+	i = field_index(inst, "fd");
+	assert_true(i >= 0);
+	assert_int_equal(inst->args[i].offset, 16);
+	assert_int_equal(inst->args[i].type->kind, FTH_T_INT);
+	i = field_index(inst, "file");
+	assert_true(i >= 0);
+	assert_int_equal(inst->args[i].offset, 24);
+	assert_string_equal(inst->args[i].type->elem->name, "struct file");
+	assert_int_equal(fth_probe_find_iter(&c.prog), 1);
+	release(&c);
+
+	compile(&c, "it:task_vma { @ = count(); }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->name, "iter:task_vma");
+	assert_true(field_index(inst, "vma") >= 0);
+	release(&c);
+
+	compile(&c, "interval:s:1 { exit(); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_probe_find_iter(&c.prog), -1);
+	release(&c);
+}
+
+static void test_iter_errors(void **state)
+{
+	expect_errors("iter:tsk { }", "iter tsk not available for your kernel version", "did you mean 'iter:task'?",
+		      NULL);
+	expect_errors("iter:task_fil { }", "did you mean 'iter:task_file'?", NULL);
+	expect_errors("iter:task* { }", "iter probe type does not support wildcards", NULL);
+	expect_errors("iter:task:/sys/fs/bpf/x { }", "pinning iterators", NULL);
+	expect_errors("iter:bpf_map_elem { }", "needs a map to iterate over", NULL);
+	expect_errors("iter:task { } interval:s:1 { }",
+		      "an iter probe must be the only probe of the program (besides BEGIN and END)", NULL);
+	expect_errors("iter:task,iter:task_file { }", "an iter probe must be the only probe", NULL);
+}
+
+/* ---------------------------------------------------------------- listing */
+
+static void test_list(void **state)
+{
+	char *text;
+
+	text = list("hardware:*", false);
+	assert_string_equal(text, "hardware:backend-stalls:\n"
+				  "hardware:branch-instructions:\n"
+				  "hardware:branch-misses:\n"
+				  "hardware:bus-cycles:\n"
+				  "hardware:cache-misses:\n"
+				  "hardware:cache-references:\n"
+				  "hardware:cpu-cycles:\n"
+				  "hardware:frontend-stalls:\n"
+				  "hardware:instructions:\n"
+				  "hardware:ref-cycles:\n");
+	free(text);
+
+	/* Any address can be watched: nothing to list, as in bpftrace. */
+	text = list("watchpoint:*", false);
+	assert_string_equal(text, "");
+	free(text);
+
+	text = list("rawtracepoint:sched_switch", true);
+	assert_string_equal(text, "rawtracepoint:vmlinux:sched_switch\n"
+				  "    bool preempt\n"
+				  "    struct task_struct * prev\n"
+				  "    struct task_struct * next\n"
+				  "    unsigned int prev_state\n");
+	free(text);
+
+	/* One field means any module; rt: works in patterns too. */
+	text = list("rt:sched_wakeup*", false);
+	expect_contains(text, "rawtracepoint:vmlinux:sched_wakeup\n");
+	expect_contains(text, "rawtracepoint:vmlinux:sched_wakeup_new\n");
+	free(text);
+
+	text = list("iter:task*", false);
+	assert_string_equal(text, "iter:task\niter:task_file\niter:task_vma\n");
+	free(text);
+
+	text = list("iter:task", true);
+	assert_string_equal(text, "iter:task\n"
+				  "    struct bpf_iter_meta * meta\n"
+				  "    struct task_struct * task\n");
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_providers_and_aliases),
+		cmocka_unit_test(test_watchpoint_parse),
+		cmocka_unit_test(test_watchpoint_errors),
+		cmocka_unit_test(test_hardware_parse),
+		cmocka_unit_test(test_hardware_errors),
+		cmocka_unit_test(test_rawtracepoint_args),
+		cmocka_unit_test(test_rawtracepoint_wildcard),
+		cmocka_unit_test(test_rawtracepoint_errors),
+		cmocka_unit_test(test_iter_ctx),
+		cmocka_unit_test(test_iter_errors),
+		cmocka_unit_test(test_list),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
