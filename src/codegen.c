@@ -254,6 +254,23 @@ static void emit_lookup(struct cg *c, int map_index, int key_off)
 	emit(c, I_CALL(BPF_FUNC_map_lookup_elem));
 }
 
+/* After a map update: when it failed because the map is full (-E2BIG),
+ * count it in slot 1 of the lost counter so the runtime can say so instead
+ * of dropping the element silently. Costs one jump when the update worked. */
+static void emit_count_map_full(struct cg *c)
+{
+	int skip = emit(c, I_JMP_IMM(BPF_JNE, R0, -E2BIG, 0));
+	int key = stack_alloc(c, 8, c->p->probe);
+
+	emit(c, I_ST_IMM(BPF_W, R10, key, FTH_LOST_MAP_FULL));
+	emit_lookup(c, c->prog->lost_map, key);
+	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 3));
+	emit(c, I_LDX(BPF_DW, R1, R0, 0));
+	emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
+	emit(c, I_STX(BPF_DW, R0, R1, 0));
+	fth_patch_jump_here(c->b, skip);
+}
+
 /* bpf_map_update_elem(map, r10 + key_off, r10 + val_off, flags) */
 static void emit_update(struct cg *c, int map_index, int key_off, int val_off, int flags)
 {
@@ -262,6 +279,7 @@ static void emit_update(struct cg *c, int map_index, int key_off, int val_off, i
 	emit_addr(c, R3, R10, val_off);
 	emit(c, I_MOV64_IMM(R4, flags));
 	emit(c, I_CALL(BPF_FUNC_map_update_elem));
+	emit_count_map_full(c);
 }
 
 /* The address of the context as a plain number, for tracepoint __data_loc
@@ -1652,7 +1670,7 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 	jdone = emit(c, I_JA(0));
 	fth_patch_jump_here(c->b, jnull);
 	key = stack_alloc(c, 8, where);
-	emit(c, I_ST_IMM(BPF_W, R10, key, 0));
+	emit(c, I_ST_IMM(BPF_W, R10, key, FTH_LOST_EVENTS));
 	emit_lookup(c, c->prog->lost_map, key);
 	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 3));
 	emit(c, I_LDX(BPF_DW, R1, R0, 0));

@@ -52,6 +52,9 @@ enum fth_action_kind {
 
 #define FTH_JOIN_ARGS 16
 
+/* Slots of the per-CPU counter map fth_lost. */
+enum { FTH_LOST_EVENTS = 0, FTH_LOST_MAP_FULL = 1, FTH_LOST_SLOTS = 2 };
+
 struct fth_action {
 	enum fth_action_kind kind;
 	struct fth_printf_format format; /* FTH_ACT_PRINTF */
@@ -137,7 +140,7 @@ struct fth_program {
 	int macro_serial;            /* numbers macro expansions (hygiene) */
 	int btf_error;               /* negative errno once loading failed */
 	int events_map;              /* ring buffer */
-	int lost_map;                /* per-CPU lost-event counter */
+	int lost_map;                /* per-CPU counters, indexed by FTH_LOST_* */
 	int stack_map;               /* kstack storage, -1 if unused */
 };
 

@@ -34,6 +34,7 @@ struct runtime {
 	bool probes_attached; /* records may still be arriving */
 	int exit_code;
 	uint64_t lost_reported;
+	bool map_full_reported;
 	struct fth_ksyms *ksyms; /* kernel symbols, loaded when first needed */
 	int ksyms_error;
 };
@@ -459,6 +460,28 @@ static int handle_event(void *ctx, void *data, size_t size)
  * in the per-CPU fth_lost counter; each new loss is reported once, as
  * bpftrace does between polls ("Lost N events" on stderr, or a
  * lost_events JSON message). */
+/* Elements dropped because a map was full: said once, with the fix. */
+static void report_map_full(struct runtime *rt, const struct fth_map *m)
+{
+	uint64_t *vals = calloc((size_t)rt->ncpus, 8);
+	uint32_t key = FTH_LOST_MAP_FULL;
+	uint64_t total = 0;
+
+	if (!vals || rt->map_full_reported)
+		goto out;
+	if (bpf_map_lookup_elem(m->fd, &key, vals) == 0)
+		for (int c = 0; c < rt->ncpus; c++)
+			total += vals[c];
+	if (total) {
+		fth_diag_plain(rt->diag, FTH_SEV_WARNING, "raise the limit with config = { max_map_keys = N }",
+			       "a map is full (max_map_keys = %u): new keys are being dropped",
+			       rt->prog->config.max_map_keys);
+		rt->map_full_reported = true;
+	}
+out:
+	free(vals);
+}
+
 static void report_lost(struct runtime *rt)
 {
 	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->lost_map);
@@ -479,6 +502,7 @@ static void report_lost(struct runtime *rt)
 		rt->out.ops->lost_events(&rt->out, total - rt->lost_reported);
 		rt->lost_reported = total;
 	}
+	report_map_full(rt, m);
 }
 
 /* ------------------------------------------------------------- lifecycle */

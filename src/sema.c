@@ -1646,7 +1646,7 @@ static void add_internal_maps(struct fth_program *prog)
 	lost->bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY;
 	lost->key_size = 4;
 	lost->value_size = 8;
-	lost->max_entries = 1;
+	lost->max_entries = FTH_LOST_SLOTS;
 	lost->internal = true;
 	lost->fd = -1;
 	fth_program_add_map(prog, lost);

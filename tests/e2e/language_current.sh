@@ -44,3 +44,15 @@ fathom_run -e 'BEGIN { printf("%d\n", curtask->pidd); }'
 expect_exit 1
 expect_stderr_match "struct task_struct has no field 'pidd'"
 expect_stderr_match "HINT: did you mean 'pid'\\?"
+
+# A full map is reported once on stderr, never dropped silently.
+fathom_run -e 'config = { max_map_keys = 4 } BEGIN { $i = 0; while ($i < 10) { @m[$i] = 1; @c[$i] = count(); $i++; } exit(); }'
+expect_exit 0
+expect_stderr_match '^WARNING: a map is full \(max_map_keys = 4\): new keys are being dropped$'
+[ "$(grep -c 'map is full' "$FATHOM_STDERR")" = 1 ] || fail "the full map must be reported once"
+expect_stdout_match '^@m\[3\]: 1$'
+
+# for over a range, with break and continue
+fathom_run -e 'BEGIN { $s = 0; for ($i : 0..10) { if ($i == 2) { continue; } if ($i == 8) { break; } $s += $i; } printf("%d\n", $s); exit(); }'
+expect_exit 0
+expect_stdout_eq '26'
