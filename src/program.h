@@ -65,6 +65,16 @@ struct fth_action {
 	struct fth_range range;
 };
 
+/* Where one USDT argument lives, from the probe's note ("-4@%edi",
+ * "8@-16(%rbp)", "4@$5"). */
+struct fth_usdt_arg {
+	enum { FTH_USDT_CONST, FTH_USDT_REG, FTH_USDT_DEREF } kind;
+	int size;                 /* bytes: 1, 2, 4 or 8 */
+	bool is_signed;
+	int reg_off;              /* REG, DEREF: offset of the register in struct pt_regs */
+	int64_t value;            /* CONST: the value; DEREF: the displacement */
+};
+
 /* One attach point after wildcard expansion. */
 struct fth_probe_inst {
 	const struct fth_provider *provider;
@@ -92,6 +102,20 @@ struct fth_probe_inst {
 	/* Process that watchpoint and hardware probes are opened for (-p);
 	 * 0: every process, one perf event per online CPU. */
 	int target_pid;
+	/* kprobe, kretprobe, uprobe, uretprobe, usdt: the context is struct
+	 * pt_regs. arg0..arg5 read di si dx cx r8 r9, retval reads ax (when
+	 * has_retval), reg("name") any register; usdt_args, when set, say
+	 * where each USDT argument lives instead. */
+	bool regs_ctx;
+	bool has_retval;
+	bool user_space;          /* pointers in arguments are user memory (uprobe, usdt) */
+	bool has_func;            /* the `func` builtin: the traced function's name */
+	const char *func_name;    /* its value when known at compile time */
+	struct fth_usdt_arg *usdt_args;
+	int nusdt_args;
+	const char *binary;       /* uprobe/usdt: absolute path of the traced ELF file */
+	uint64_t offset;          /* uprobe/usdt: file offset of the probe point */
+	uint64_t semaphore;       /* usdt: file offset of the semaphore, 0 if none */
 	struct fth_node *attach;  /* FTH_ATTACH_POINT it came from */
 };
 
