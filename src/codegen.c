@@ -56,6 +56,8 @@ struct cg {
 
 static struct vreg emit_int(struct cg *c, struct fth_node *e);
 static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offset);
+static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
+static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
 static bool emit_stmt(struct cg *c, struct fth_node *st);
 static bool emit_block(struct cg *c, struct fth_node *b);
@@ -379,6 +381,13 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 		emit(c, I_CALL(BPF_FUNC_get_smp_processor_id));
 		return vreg_from_r0(c, e);
 	}
+	if (!strncmp(n, "arg", 3) && c->p->inst->regs_ctx)
+		return emit_regs_arg(c, e, atoi(n + 3));
+	if (!strcmp(n, "retval") && c->p->inst->regs_ctx)
+		return emit_reg_read(c, e, fth_pt_regs_offset("ax"));
+	if (!strcmp(n, "retval") && c->p->inst->has_retval)
+		/* fexit: the return value follows the arguments in the context */
+		return emit_ctx_arg(c, e, (uint32_t)c->p->inst->nargs * 8);
 	if (!strncmp(n, "arg", 3) && c->p->inst->argn_from_ctx)
 		return emit_ctx_arg(c, e, (uint32_t)atoi(n + 3) * 8);
 	if (!strcmp(n, "rand")) {
@@ -702,6 +711,58 @@ static struct vreg emit_cast(struct cg *c, struct fth_node *e)
 		return v;
 	r = vreg_use(c, v, R1);
 	emit_extend(c, r, (int)t->size, t->is_signed);
+	vreg_set(c, v, r);
+	return v;
+}
+
+/* A register of the probed context (struct pt_regs). */
+static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset)
+{
+	struct vreg v = vreg_alloc(c, e);
+	int r = v.reg >= 0 ? v.reg : R0;
+
+	emit(c, I_LDX(BPF_DW, r, R6, (int16_t)offset));
+	vreg_set(c, v, r);
+	return v;
+}
+
+/* argN of kprobe/uprobe (registers di si dx cx r8 r9) or of a USDT probe
+ * (a constant, a register, or memory at register + displacement, with the
+ * size and sign the probe's note gives). */
+static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx)
+{
+	static const char *const arg_regs[] = { "di", "si", "dx", "cx", "r8", "r9" };
+	const struct fth_usdt_arg *a;
+	struct vreg v;
+	int r;
+
+	if (!c->p->inst->usdt_args)
+		return emit_reg_read(c, e, fth_pt_regs_offset(arg_regs[idx]));
+	a = &c->p->inst->usdt_args[idx];
+	v = vreg_alloc(c, e);
+	r = v.reg >= 0 ? v.reg : R0;
+	switch (a->kind) {
+	case FTH_USDT_CONST:
+		emit_mov_imm64(c, r, a->value);
+		break;
+	case FTH_USDT_REG:
+		emit(c, I_LDX(BPF_DW, r, R6, (int16_t)a->reg_off));
+		emit_extend(c, r, a->size, a->is_signed);
+		break;
+	case FTH_USDT_DEREF: {
+		int tmp = stack_alloc(c, 8, e);
+		emit(c, I_ST_IMM(BPF_DW, R10, tmp, 0));
+		emit(c, I_LDX(BPF_DW, R3, R6, (int16_t)a->reg_off));
+		if (a->value)
+			emit(c, I_ALU64_IMM(BPF_ADD, R3, (int32_t)a->value));
+		emit_addr(c, R1, R10, tmp);
+		emit(c, I_MOV64_IMM(R2, a->size > 0 && a->size <= 8 ? a->size : 8));
+		emit(c, I_CALL(BPF_FUNC_probe_read_user));
+		emit(c, I_LDX(BPF_DW, r, R10, tmp));
+		emit_extend(c, r, a->size, a->is_signed);
+		break;
+	}
+	}
 	vreg_set(c, v, r);
 	return v;
 }
@@ -1068,6 +1129,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		}
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
+		if (!strcmp(e->u.call.name, "reg"))
+			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror"))
 			return emit_int(c, e->u.call.args.items[0]);
 		if (!strcmp(e->u.call.name, "strftime"))
@@ -1143,10 +1206,14 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
 	p = emit_int(c, arg);
 	if (read_len > cap)
 		read_len = cap;
-	helper = arg->type && arg->type->kind == FTH_T_POINTER && !arg->type->user_space
-			 ? BPF_FUNC_probe_read_kernel_str
-			 : arg->type && arg->type->kind == FTH_T_POINTER ? BPF_FUNC_probe_read_user_str
-									 : BPF_FUNC_probe_read_str;
+	/* Typed pointers know their address space; plain numbers (arg0) take
+	 * the probe's: user memory for uprobe/usdt, kernel for kprobe. */
+	if (arg->type && arg->type->kind == FTH_T_POINTER)
+		helper = arg->type->user_space ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
+	else if (c->p->inst->regs_ctx)
+		helper = c->p->inst->user_space ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
+	else
+		helper = BPF_FUNC_probe_read_str;
 	if (call->u.call.args.len == 2 && call->u.call.args.items[1]->kind != FTH_INT) {
 		/* Run-time length, clamped to the buffer: 1..read_len. */
 		struct vreg n = emit_int(c, call->u.call.args.items[1]);
@@ -1239,8 +1306,10 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 			emit(c, I_MOV64_REG(R3, vreg_use(c, p, R3)));
 			vreg_free(c, p);
 			emit_addr(c, R1, base, off + 4);
-			emit(c, I_CALL(st->kind == FTH_T_POINTER && st->user_space ? BPF_FUNC_probe_read_user
-										  : BPF_FUNC_probe_read_kernel));
+			emit(c, I_CALL((st->kind == FTH_T_POINTER && st->user_space) ||
+						(st->kind != FTH_T_POINTER && c->p->inst->user_space)
+					       ? BPF_FUNC_probe_read_user
+					       : BPF_FUNC_probe_read_kernel));
 		}
 	}
 }

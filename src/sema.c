@@ -274,7 +274,7 @@ const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const cha
 static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 
 static const char *const builtin_names[] = {
-	"ppid", "pcomm", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
+	"ppid", "pcomm", "func", "retval", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
 };
 
@@ -312,6 +312,23 @@ static bool constant_value(struct sema *s, const char *name, int64_t *value)
 }
 
 static bool literal_int(struct fth_node *e, int64_t *out);
+
+int fth_pt_regs_offset(const char *name)
+{
+	/* struct pt_regs on x86-64, in order */
+	static const char *const regs[] = { "r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9",
+					    "r8", "ax", "cx", "dx", "si", "di", "orig_ax", "ip", "cs",
+					    "flags", "sp", "ss" };
+
+	if (!strcmp(name, "pc"))
+		name = "ip";
+	if (!strcmp(name, "orig_rax"))
+		name = "orig_ax";
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		if (!strcmp(regs[i], name))
+			return (int)(8 * i);
+	return -1;
+}
 
 /* The shared stack-trace map that kstack/ustack ids point into. */
 static void need_stack_map(struct sema *s)
@@ -366,6 +383,27 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 	return t;
 }
 
+/* arg0..argN of a pt_regs probe: registers, or a USDT argument's spec. */
+static struct fth_type *check_regs_arg(struct sema *s, struct fth_node *e)
+{
+	const struct fth_probe_inst *inst = s->cur->inst;
+	char *end;
+	long idx = strtol(e->u.ident.name + 3, &end, 10);
+	int max = inst->usdt_args ? inst->nusdt_args : 6;
+
+	if (*end || idx < 0 || idx >= max) {
+		ERR_HINT(s, e, inst->usdt_args ? "'fathom -lv' lists the probe's arguments"
+					       : "on x86-64 arguments 0 to 5 are passed in registers",
+			 "%s has no %s (arg0 to arg%d)", inst->name, e->u.ident.name, max - 1);
+		return NULL;
+	}
+	if (inst->usdt_args) {
+		const struct fth_usdt_arg *a = &inst->usdt_args[idx];
+		return fth_type_int(8, a->is_signed);
+	}
+	return uint64_t_();
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -417,6 +455,18 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 			ERR_HINT(s, e, "write args->FIELD (fathom -lv lists the fields)",
 				 "'args' must be followed by a field name");
 		return NULL;
+	}
+	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9' && s->cur->inst->regs_ctx)
+		return check_regs_arg(s, e);
+	if (!strcmp(n, "retval") && s->cur->inst->has_retval)
+		return uint64_t_();
+	if (!strcmp(n, "func") && s->cur->inst->has_func && s->cur->inst->func_name) {
+		/* known per attach point: a string constant */
+		const char *f = s->cur->inst->func_name;
+		e->kind = FTH_STRING;
+		e->u.string.data = fth_arena_strdup(A(s), f);
+		e->u.string.len = (uint32_t)strlen(f);
+		return fth_type_string(A(s), e->u.string.len + 1);
 	}
 	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9' && s->cur->inst->argn_from_ctx) {
 		char *end;
@@ -909,6 +959,20 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return fth_type_int(4, false);
 	if (!strcmp(n, "getopt"))
 		return check_getopt(s, call);
+	if (!strcmp(n, "reg")) {
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		if (args->items[0]->kind != FTH_STRING || fth_pt_regs_offset(args->items[0]->u.string.data) < 0) {
+			ERR_HINT(s, args->items[0], "x86-64 registers: r15 r14 r13 r12 bp bx r11 r10 r9 r8 ax cx dx si di orig_ax ip cs flags sp ss",
+				 "reg() takes a register name as a string literal");
+			return NULL;
+		}
+		if (!s->cur->inst->regs_ctx) {
+			ERR(s, call, "reg() is available in kprobe, uprobe and usdt probes");
+			return NULL;
+		}
+		return uint64_t_();
+	}
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack")) {
 		if (!want_args(s, call, 0, 2))
 			return NULL;
@@ -1034,7 +1098,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "time", "count", "sum", "min", "max", "avg", "stats",
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
-						     "buf", "join", "strerror" };
+						     "buf", "join", "strerror", "reg" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
