@@ -1143,6 +1143,34 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	return fth_type_int(8, (l->kind == FTH_T_INT && l->is_signed) || (r->kind == FTH_T_INT && r->is_signed));
 }
 
+/* A type written in the script: integer words, or kernel types from BTF. */
+static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, struct fth_node *where)
+{
+	const char *b = tn->base;
+	struct fth_type *t = NULL;
+
+	if (!b) {
+		ERR(s, where, "typeof() is not supported here yet");
+		return NULL;
+	}
+	if (is_type_word(b) && strcmp(b, "string")) {
+		bool uns = b[0] == 'u';
+		t = !strcmp(b, "bool") ? fth_type_bool() : fth_type_int(atoi(b + (uns ? 4 : 3)) / 8, !uns);
+	} else {
+		struct fth_btf *btf = fth_program_btf(s->prog);
+		t = btf ? fth_btf_type_by_name(btf, A(s), b) : NULL;
+		if (!t) {
+			ERR(s, where, "unknown type '%s'", b);
+			return NULL;
+		}
+	}
+	for (int i = 0; i < tn->pointer_depth; i++)
+		t = fth_type_pointer(A(s), t);
+	if (tn->array_len > 0)
+		t = fth_type_array(A(s), t, (uint32_t)tn->array_len);
+	return t;
+}
+
 static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 {
 	struct fth_type_name *tn = &e->u.cast.type_name;
@@ -1335,11 +1363,41 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		for (int i = 0; i < e->u.block.stmts.len; i++)
 			check_stmt(s, e->u.block.stmts.items[i]);
 		return e->u.block.value ? check_expr(s, e->u.block.value) : fth_type_none();
-	case FTH_SIZEOF:
-		if (e->u.sizeof_.operand) {
-			check_expr(s, e->u.sizeof_.operand);
-		}
+	case FTH_SIZEOF: {
+		/* sizeof(type) and sizeof(expr) are constants: fold them. */
+		struct fth_type *t = e->u.sizeof_.operand ? check_expr(s, e->u.sizeof_.operand)
+							  : named_type(s, &e->u.sizeof_.type_name, e);
+		if (!t)
+			return NULL;
+		e->kind = FTH_INT;
+		e->u.integer = t->kind == FTH_T_INT && e->u.sizeof_.operand && e->u.sizeof_.operand->kind == FTH_INT
+				       ? 8 : t->size;
 		return uint64_t_();
+	}
+	case FTH_OFFSETOF: {
+		struct fth_type *t = e->u.offsetof_.operand ? check_expr(s, e->u.offsetof_.operand)
+							    : named_type(s, &e->u.offsetof_.type_name, e);
+		struct fth_btf *btf = fth_program_btf(s->prog);
+		uint64_t total = 0;
+		if (t && t->kind == FTH_T_POINTER)
+			t = t->elem;
+		for (int i = 0; t && i < e->u.offsetof_.fields.len; i++) {
+			struct fth_node *f = e->u.offsetof_.fields.items[i];
+			uint32_t off, bo, bs;
+			struct fth_type *mt = btf ? fth_btf_member(btf, A(s), t, f->u.ident.name, &off, &bo, &bs) : NULL;
+			if (!mt) {
+				ERR(s, f, "%s has no field '%s'", t->name ? t->name : "type", f->u.ident.name);
+				return NULL;
+			}
+			total += off;
+			t = mt;
+		}
+		if (!t)
+			return NULL;
+		e->kind = FTH_INT;
+		e->u.integer = total;
+		return uint64_t_();
+	}
 	case FTH_INCDEC: {
 		struct fth_node *t = e->u.incdec.target;
 		if (t->kind == FTH_MAP) {
