@@ -3,7 +3,10 @@
 #   make / make build   install missing packages, configure build/, compile
 #   make asan           same for build-asan/ (AddressSanitizer + UBSan)
 #   make run            build, then trace this machine's syscalls for 5 s
-#   make check          build + asan build, then the whole test suite on both
+#   make check          build + asan build, then the whole test suite on both,
+#                       and the kernel-function tests in a VM (vmtest)
+#   make vmtest         kprobe/kretprobe/fentry/fexit tests on Debian's stock
+#                       kernel under qemu (TCG): tests/vm/run.sh, ~1 minute
 #   make bench          start-up and compile-scale benchmarks (build/fathom)
 #   make deps           install missing Debian 12 packages (apt-get, as root)
 #   make clean          remove both build directories
@@ -14,13 +17,14 @@ ASAN_OPTS  := -Db_sanitize=address,undefined -Db_lundef=false
 
 # Debian 12 packages needed to build, test and benchmark fathom.
 DEB_PACKAGES := build-essential pkg-config meson ninja-build libbpf-dev \
-                libelf-dev zlib1g-dev libcmocka-dev bpftool time
+                libelf-dev zlib1g-dev libcmocka-dev bpftool time \
+                systemtap-sdt-dev
 
 RUN_PROGRAM := tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:s:5 { exit(); }
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all build asan run check bench deps clean
+.PHONY: all build asan run check vmtest bench deps clean
 
 all: build
 
@@ -64,12 +68,22 @@ asan: deps
 run: build
 	$(BUILD)/fathom -e '$(RUN_PROGRAM)'
 
+# The VM tests run first so that the suite's "N passed, N failed" stays the
+# last line; check fails if either failed.
 check: build asan
-	tests/run-tests.sh $(BUILD) $(ASAN_BUILD)
+	@vm=0; tests/vm/run.sh $(BUILD) || vm=$$?; \
+	    tests/run-tests.sh $(BUILD) $(ASAN_BUILD) && exit $$vm
+
+# This machine's kernel may lack kprobes or refuse fentry: boot one that has
+# both (installs qemu-system-x86, busybox-static, cpio; caches the kernel
+# under $(BUILD)/vm/).
+vmtest: build
+	tests/vm/run.sh $(BUILD)
 
 bench: build
 	bench/startup $(BUILD)/fathom
 	bench/compile-scale $(BUILD)/fathom
+	bench/overhead $(BUILD)/fathom
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

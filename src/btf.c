@@ -637,3 +637,57 @@ int fth_btf_iter_ctx(struct fth_btf *b, struct fth_arena *arena, const char *nam
 	*attach_btf_id = (uint32_t)func_id;
 	return n;
 }
+
+/* ------------------------------------------------- kernel functions (fentry) */
+
+int fth_btf_funcs(struct fth_btf *b, char ***out)
+{
+	struct name_list l = { 0 };
+	uint32_t n = btf__type_cnt(b->btf);
+	int err = 0;
+
+	for (uint32_t id = own_start_id(b->btf); !err && id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		const char *name;
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(b->btf, t->name_off);
+		if (name && *name)
+			err = name_list_add(&l, name, strlen(name));
+	}
+	return name_list_finish(&l, err, out);
+}
+
+int fth_btf_func_args(struct fth_btf *b, struct fth_arena *arena, const char *func, struct fth_btf_arg **args,
+		      uint32_t *func_btf_id, const char **ret_type_name)
+{
+	const struct btf_type *f, *proto;
+	const struct btf_param *p;
+	struct fth_btf_arg *out;
+	int id = find_own(b->btf, func, BTF_KIND_FUNC), vlen;
+
+	if (id < 0)
+		return -ENOENT;
+	f = btf__type_by_id(b->btf, (uint32_t)id);
+	proto = btf__type_by_id(b->btf, f->type);
+	if (!proto || !btf_is_func_proto(proto))
+		return -ENOENT;
+	vlen = btf_vlen(proto);
+	p = btf_params(proto);
+	/* A trailing "..." (type 0) is not an argument. */
+	if (vlen > 0 && p[vlen - 1].type == 0)
+		vlen--;
+	out = fth_arena_alloc(arena, sizeof(*out) * (size_t)(vlen > 0 ? vlen : 1));
+	for (int i = 0; i < vlen; i++, p++) {
+		const char *pname = btf__name_by_offset(b->btf, p->name_off);
+		out[i].name = pname && *pname ? fth_arena_strdup(arena, pname) : fth_arena_printf(arena, "arg%d", i);
+		out[i].type_name = spell(b->btf, arena, p->type);
+		out[i].type = slot_type(b, arena, p->type);
+		out[i].offset = 8 * (uint32_t)i;
+	}
+	if (ret_type_name)
+		*ret_type_name = spell(b->btf, arena, proto->type);
+	*args = out;
+	*func_btf_id = (uint32_t)id;
+	return vlen;
+}

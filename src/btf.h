@@ -77,4 +77,15 @@ int fth_btf_iterators(struct fth_btf *btf, char ***out);
 int fth_btf_iter_ctx(struct fth_btf *btf, struct fth_arena *arena, const char *name,
 		     struct fth_btf_arg **fields, uint32_t *attach_btf_id);
 
+/* Kernel functions (fentry/fexit). Names of every BTF FUNC this BTF
+ * declares (for a module, only its own), sorted: malloc'ed strings, count
+ * or negative errno. */
+int fth_btf_funcs(struct fth_btf *btf, char ***out);
+/* The parameters of kernel function `func` (FUNC_PROTO params: name, type,
+ * offset 8 * i in the fentry context), the FUNC's BTF id (the program's
+ * attach_btf_id) and the C spelling of its return type (may be NULL).
+ * Returns the parameter count or -ENOENT. */
+int fth_btf_func_args(struct fth_btf *btf, struct fth_arena *arena, const char *func, struct fth_btf_arg **args,
+		      uint32_t *func_btf_id, const char **ret_type_name);
+
 #endif

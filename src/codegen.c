@@ -1360,6 +1360,11 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_to_mem(c, e->u.block.value, base, off, t);
 		return;
 	case FTH_IDENT:
+		if (!strcmp(e->u.ident.name, "func") && c->p->inst->func_name) {
+			const char *f = c->p->inst->func_name;
+			emit_string_literal(c, f, (uint32_t)strlen(f), base, off, (int)t->size);
+			return;
+		}
 		if (!strcmp(e->u.ident.name, "comm")) {
 			if (t->size > 16)
 				emit_zero(c, base, off + 16, (int)t->size - 16);
@@ -1855,11 +1860,12 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 	const char *n = call->u.call.name;
 	struct fth_node_list *args = &call->u.call.args;
 
-	if (!strcmp(n, "printf")) {
+	if (!strcmp(n, "printf") || !strcmp(n, "system") || !strcmp(n, "cat")) {
 		struct fth_action *a;
 		char err[128];
 		uint32_t off;
-		emit_args_event(c, FTH_ACT_PRINTF, call, args->items + 1, args->len - 1, &a);
+		emit_args_event(c, n[0] == 'p' ? FTH_ACT_PRINTF : n[0] == 's' ? FTH_ACT_SYSTEM : FTH_ACT_CAT, call,
+				args->items + 1, args->len - 1, &a);
 		fth_printf_parse(args->items[0]->u.string.data, &a->format, err, sizeof(err), &off);
 		return;
 	}
@@ -1908,6 +1914,13 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 	}
 	if (!strcmp(n, "join")) {
 		emit_join(c, call);
+		return;
+	}
+	if (!strcmp(n, "signal")) {
+		struct vreg sig = emit_int(c, args->items[0]);
+		emit(c, I_MOV64_REG(R1, vreg_use(c, sig, R1)));
+		vreg_free(c, sig);
+		emit(c, I_CALL(BPF_FUNC_send_signal));
 		return;
 	}
 	vreg_free(c, emit_int(c, call));

@@ -16,7 +16,7 @@
 
 static volatile sig_atomic_t stop_requested;
 
-enum { OPT_INFO = 256 }; /* long options without a short form */
+enum { OPT_INFO = 256, OPT_UNSAFE }; /* long options without a short form */
 
 static void on_signal(int sig)
 {
@@ -36,6 +36,7 @@ static void usage(FILE *out)
 	      "    -l [pattern]   list probes (tracepoint, profile, interval, software)\n"
 	      "    -v             verbose messages (with -l: list probe arguments)\n"
 	      "    -q             quiet: no \"Attached N probes\" line\n"
+	      "    --unsafe       allow system() and signal()\n"
 	      "    -o FILE        write trace output to FILE (errors stay on stderr)\n"
 	      "    -f FORMAT      output format: text (default) or json\n"
 	      "    -d ast|bpf     print the syntax tree or the BPF instructions, then exit\n"
@@ -57,6 +58,7 @@ struct cli {
 	bool list;
 	bool verbose;
 	bool quiet;
+	bool unsafe;      /* --unsafe: allow system() and signal() */
 	bool info;
 	const struct fth_output_ops *format; /* -f */
 	const char *debug; /* "ast" / "bpf" */
@@ -102,6 +104,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "format", required_argument, NULL, 'f' },
 		{ "debug", required_argument, NULL, 'd' },
 		{ "info", no_argument, NULL, OPT_INFO },
+		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -133,6 +136,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 					fth_output_names());
 				return -1;
 			}
+			break;
+		case OPT_UNSAFE:
+			cli->unsafe = true;
 			break;
 		case OPT_INFO:
 			cli->info = true;
@@ -302,6 +308,7 @@ int main(int argc, char **argv)
 	fth_diag_init(&diag, &src, stderr);
 	fth_program_init(&prog, &src);
 	prog.config.ncpus = libbpf_num_possible_cpus();
+	prog.config.unsafe = cli.unsafe;
 	if (ringbuf_size_from_env(&prog.config.ringbuf_size)) {
 		fth_program_free(&prog);
 		free(owned);

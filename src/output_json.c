@@ -463,11 +463,16 @@ void fth_json_msg_time(struct fth_strbuf *sb, const char *text)
 	fth_strbuf_puts(sb, "}\n");
 }
 
-void fth_json_msg_join(struct fth_strbuf *sb, const char *text, size_t len)
+void fth_json_msg_text(struct fth_strbuf *sb, const char *type, const char *text, size_t len)
 {
-	msg_begin(sb, "join");
+	msg_begin(sb, type);
 	fth_json_string(sb, text, len);
 	fth_strbuf_puts(sb, "}\n");
+}
+
+void fth_json_msg_join(struct fth_strbuf *sb, const char *text, size_t len)
+{
+	fth_json_msg_text(sb, "join", text, len);
 }
 
 void fth_json_msg_value(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
@@ -616,6 +621,14 @@ static void text_join(struct fth_output *o, const char *text, size_t len)
 	emit(o, o->out);
 }
 
+/* system() and cat() output: passed through as it is. */
+static void text_raw(struct fth_output *o, const char *type, const char *text, size_t len)
+{
+	(void)type;
+	fth_strbuf_append(&o->sb, text, len);
+	emit(o, o->out);
+}
+
 static void text_map(struct fth_output *o, struct fth_map_view *view, int top, int div)
 {
 	fth_map_print_text(&o->sb, view, top, div, o->env);
@@ -641,6 +654,7 @@ const struct fth_output_ops fth_output_text = {
 	.value = text_value,
 	.time = text_time,
 	.join = text_join,
+	.raw = text_raw,
 	.map = text_map,
 	.lost_events = text_lost_events,
 	.end = text_end,
@@ -678,6 +692,12 @@ static void json_join(struct fth_output *o, const char *text, size_t len)
 	emit(o, o->out);
 }
 
+static void json_raw(struct fth_output *o, const char *type, const char *text, size_t len)
+{
+	fth_json_msg_text(&o->sb, type, text, len);
+	emit(o, o->out);
+}
+
 static void json_map(struct fth_output *o, struct fth_map_view *view, int top, int div)
 {
 	fth_json_msg_map(&o->sb, view, top, div, o->env);
@@ -703,6 +723,7 @@ const struct fth_output_ops fth_output_json = {
 	.value = json_value,
 	.time = json_time,
 	.join = json_join,
+	.raw = json_raw,
 	.map = json_map,
 	.lost_events = json_lost_events,
 	.end = json_end,

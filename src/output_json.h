@@ -47,6 +47,8 @@ struct fth_output_ops {
 	void (*value)(struct fth_output *o, const struct fth_type *t, const void *bytes);
 	void (*time)(struct fth_output *o, const char *text);
 	void (*join)(struct fth_output *o, const char *text, size_t len);
+	/* Output of system() ("syscall") and cat() ("cat"), passed through. */
+	void (*raw)(struct fth_output *o, const char *type, const char *text, size_t len);
 	/* Sorts view->entries in place (see fth_map_print_text). */
 	void (*map)(struct fth_output *o, struct fth_map_view *view, int top, int div);
 	void (*lost_events)(struct fth_output *o, uint64_t lost);
@@ -101,6 +103,8 @@ void fth_json_msg_lost_events(struct fth_strbuf *sb, uint64_t n);
 void fth_json_msg_printf(struct fth_strbuf *sb, const char *text, size_t len);
 void fth_json_msg_time(struct fth_strbuf *sb, const char *text);
 void fth_json_msg_join(struct fth_strbuf *sb, const char *text, size_t len);
+/* {"type": TYPE, "data": "text"} */
+void fth_json_msg_text(struct fth_strbuf *sb, const char *type, const char *text, size_t len);
 void fth_json_msg_value(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 			const struct fth_format_env *env);
 /* A map, sorted and cut to `top` like the text form, values divided by

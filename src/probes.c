@@ -647,10 +647,15 @@ static const struct fth_provider provider_software = {
 	.expand = software_expand, .attach = software_attach, .list = software_list,
 };
 
+/* probes_user.c: uprobe/uretprobe, usdt. */
+extern const struct fth_provider fth_provider_uprobe, fth_provider_uretprobe, fth_provider_usdt;
+
 static const struct fth_provider *const all_providers[] = {
 	&provider_begin, &provider_end, &provider_tracepoint, &fth_provider_rawtracepoint, &provider_profile,
 	&provider_interval, &provider_software, &fth_provider_hardware, &fth_provider_watchpoint,
-	&fth_provider_asyncwatchpoint, &fth_provider_iter,
+	&fth_provider_asyncwatchpoint, &fth_provider_iter, &fth_provider_kprobe, &fth_provider_kretprobe,
+	&fth_provider_fentry, &fth_provider_fexit, &fth_provider_uprobe, &fth_provider_uretprobe,
+	&fth_provider_usdt,
 };
 #define N_PROVIDERS ((int)(sizeof(all_providers) / sizeof(all_providers[0])))
 

@@ -87,6 +87,27 @@ int fth_probe_iter_join(struct fth_iter_thread *t);
 /* For provider implementations (probes.c, probes_more.c). */
 extern const struct fth_provider fth_provider_rawtracepoint, fth_provider_hardware, fth_provider_watchpoint,
 	fth_provider_asyncwatchpoint, fth_provider_iter;
+/* probes_kernel.c: kprobe/kretprobe, fentry/fexit. */
+extern const struct fth_provider fth_provider_kprobe, fth_provider_kretprobe, fth_provider_fentry,
+	fth_provider_fexit;
+/* The perf kprobe PMU exists (CONFIG_KPROBES). */
+bool fth_kprobes_available(void);
+/* The tracepoint ("syscalls:sys_enter_openat") that sees the same event as
+ * entering (or returning from) kernel function func, or NULL. */
+const char *fth_kernel_func_tracepoint(const char *func, bool is_return);
+/* Set by the CLI for -v: kernel-function probes say on stderr when they
+ * run on the other mechanism (kprobe as fentry, fentry as kprobe). */
+extern bool fth_kernel_probe_verbose;
+/* How many probes a script may attach: BPFTRACE_MAX_PROBES, default 512
+ * (bpftrace's). */
+long fth_max_probes(void);
+/* One line of available_filter_functions ("name [module]") or, with
+ * kallsyms, of /proc/kallsyms ("addr t name [module]"): 1 and the name and
+ * module (NULL for vmlinux) as pointers into line with lengths when it is
+ * a function that can be named in an attach point, else 0. */
+#include <stddef.h>
+int fth_kfunc_parse_line(const char *line, bool kallsyms, const char **name, size_t *nlen, const char **module,
+			 size_t *mlen);
 struct fth_probe_inst *fth_probe_inst_new(struct fth_program *prog, const struct fth_provider *prov,
 					  struct fth_node *attach, const char *name);
 struct perf_event_attr;

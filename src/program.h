@@ -48,6 +48,8 @@ enum fth_action_kind {
 	FTH_ACT_EXIT,
 	FTH_ACT_TIME,        /* time([fmt]) */
 	FTH_ACT_JOIN,        /* join(argv [, sep]): text = separator, args = FTH_JOIN_ARGS strings */
+	FTH_ACT_SYSTEM,      /* system(fmt, ...): format and args as printf; needs --unsafe */
+	FTH_ACT_CAT,         /* cat(fmt, ...): print a file */
 };
 
 #define FTH_JOIN_ARGS 16
@@ -57,7 +59,7 @@ enum { FTH_LOST_EVENTS = 0, FTH_LOST_MAP_FULL = 1, FTH_LOST_SLOTS = 2 };
 
 struct fth_action {
 	enum fth_action_kind kind;
-	struct fth_printf_format format; /* FTH_ACT_PRINTF */
+	struct fth_printf_format format; /* FTH_ACT_PRINTF, SYSTEM, CAT */
 	struct fth_type *args;           /* tuple laid out after the 8-byte action id */
 	int map;                         /* map index for map actions */
 	int top, div;

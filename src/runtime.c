@@ -367,6 +367,68 @@ static void print_time(struct runtime *rt, const char *fmt)
 
 /* join(argv [, sep]): FTH_JOIN_ARGS NUL-terminated slots of a->top bytes
  * after the action id; the arguments end at the first empty slot. */
+/* printf-style text of an action (printf, system, cat) into rt->sb. */
+static void render_format(struct runtime *rt, const struct fth_action *a, const uint8_t *args)
+{
+	const struct fth_type *types[128];
+	const void *ptrs[128];
+	int n = a->args->nfields < 128 ? a->args->nfields : 128;
+
+	for (int i = 0; i < n; i++) {
+		types[i] = a->args->fields[i].type;
+		ptrs[i] = args + a->args->fields[i].offset;
+	}
+	fth_strbuf_reset(&rt->sb);
+	fth_printf_render(&rt->sb, &a->format, types, ptrs, &rt->env);
+}
+
+/* Read everything from a stream into a new strbuf (at most max bytes). */
+static void read_stream(FILE *f, struct fth_strbuf *out, size_t max)
+{
+	char buf[4096];
+	size_t n;
+
+	while (out->len < max && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fth_strbuf_append(out, buf, n < max - out->len ? n : max - out->len);
+}
+
+/* system(): run the command through the shell (only with --unsafe) and pass
+ * its output on, as bpftrace does: the reader waits for it. */
+static void run_command(struct runtime *rt, const char *cmd)
+{
+	struct fth_strbuf out;
+	FILE *p;
+
+	fflush(NULL);
+	p = popen(cmd, "r");
+	if (!p) {
+		fth_diag_plain(rt->diag, FTH_SEV_WARNING, NULL, "system(\"%s\") failed: %s", cmd, strerror(errno));
+		return;
+	}
+	fth_strbuf_init(&out);
+	read_stream(p, &out, 1 << 20);
+	pclose(p);
+	rt->out.ops->raw(&rt->out, "syscall", fth_strbuf_cstr(&out), out.len);
+	fth_strbuf_free(&out);
+}
+
+/* cat(): print a file's contents, at most 10 KiB (bpftrace's max_cat_bytes). */
+static void cat_file(struct runtime *rt, const char *path)
+{
+	struct fth_strbuf out;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fth_diag_plain(rt->diag, FTH_SEV_WARNING, NULL, "cat(\"%s\"): %s", path, strerror(errno));
+		return;
+	}
+	fth_strbuf_init(&out);
+	read_stream(f, &out, 10240);
+	fclose(f);
+	rt->out.ops->raw(&rt->out, "cat", fth_strbuf_cstr(&out), out.len);
+	fth_strbuf_free(&out);
+}
+
 static void print_join(struct runtime *rt, const struct fth_action *a, const uint8_t *args, size_t size)
 {
 	size_t slot = a->top > 0 ? (size_t)a->top : 0;
@@ -392,12 +454,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 	struct fth_action *a;
 	const uint8_t *args = (const uint8_t *)data + 8;
 
-	/* Records queued after exit() are dropped: otherwise a probe that
-	 * fires on fathom's own output (a write tracepoint) would never let
-	 * the drain finish. */
 	/* A signal must stop a reader that events keep busy. */
 	if (*rt->opts->stop && rt->probes_attached)
 		return -ECANCELED;
+	/* Records queued after exit() are dropped: otherwise a probe that
+	 * fires on fathom's own output (a write tracepoint) would never let
+	 * the drain finish. */
 	if (rt->discard)
 		return rt->probes_attached ? -ECANCELED : 0;
 	if (size < 8)
@@ -408,19 +470,18 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (!a || (a->args && size < 8 + (size_t)a->args->size))
 		return 0;
 	switch (a->kind) {
-	case FTH_ACT_PRINTF: {
-		const struct fth_type *types[128];
-		const void *ptrs[128];
-		int n = a->args->nfields < 128 ? a->args->nfields : 128;
-		for (int i = 0; i < n; i++) {
-			types[i] = a->args->fields[i].type;
-			ptrs[i] = args + a->args->fields[i].offset;
-		}
-		fth_strbuf_reset(&rt->sb);
-		fth_printf_render(&rt->sb, &a->format, types, ptrs, &rt->env);
+	case FTH_ACT_PRINTF:
+		render_format(rt, a, args);
 		rt->out.ops->printf(&rt->out, fth_strbuf_cstr(&rt->sb), rt->sb.len);
 		break;
-	}
+	case FTH_ACT_SYSTEM:
+		render_format(rt, a, args);
+		run_command(rt, fth_strbuf_cstr(&rt->sb));
+		break;
+	case FTH_ACT_CAT:
+		render_format(rt, a, args);
+		cat_file(rt, fth_strbuf_cstr(&rt->sb));
+		break;
 	case FTH_ACT_PRINT_VALUE:
 		rt->out.ops->value(&rt->out, a->args->fields[0].type, args + a->args->fields[0].offset);
 		break;

@@ -460,14 +460,10 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		return check_regs_arg(s, e);
 	if (!strcmp(n, "retval") && s->cur->inst->has_retval)
 		return uint64_t_();
-	if (!strcmp(n, "func") && s->cur->inst->has_func && s->cur->inst->func_name) {
-		/* known per attach point: a string constant */
-		const char *f = s->cur->inst->func_name;
-		e->kind = FTH_STRING;
-		e->u.string.data = fth_arena_strdup(A(s), f);
-		e->u.string.len = (uint32_t)strlen(f);
-		return fth_type_string(A(s), e->u.string.len + 1);
-	}
+	if (!strcmp(n, "func") && s->cur->inst->has_func && s->cur->inst->func_name)
+		/* Known per instance, but the instances of a wildcard share this
+		 * node: one type for all, codegen writes each one's name. */
+		return fth_type_string(A(s), s->prog->config.max_strlen);
 	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9' && s->cur->inst->argn_from_ctx) {
 		char *end;
 		long idx = strtol(n + 3, &end, 10);
@@ -765,6 +761,26 @@ static struct fth_map *expect_map_arg(struct sema *s, struct fth_node *call, str
 	return map;
 }
 
+/* "SIGKILL", "KILL" or "9" to 9; 0 if unknown. */
+static int signal_number(const char *name)
+{
+	static const char *const names[] = { NULL, "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE",
+					     "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT",
+					     "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU",
+					     "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS" };
+	char *end;
+	long n = strtol(name, &end, 10);
+
+	if (*name && !*end)
+		return n > 0 && n < 65 ? (int)n : 0;
+	if (!strncmp(name, "SIG", 3))
+		name += 3;
+	for (int i = 1; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (!strcmp(names[i], name))
+			return i;
+	return 0;
+}
+
 static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 {
 	struct fth_node_list *args = &call->u.call.args;
@@ -774,7 +790,7 @@ static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 
 	if (args->len < 1 || args->items[0]->kind != FTH_STRING) {
 		ERR_HINT(s, call, "write printf(\"format\", args...)",
-			 "printf() needs a string literal as its first argument");
+			 "%s() needs a string literal as its first argument", call->u.call.name);
 		return fth_type_none();
 	}
 	for (int i = 1; i < args->len; i++) {
@@ -873,8 +889,38 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		check_agg_call(s, call);
 		return NULL;
 	}
-	if (!strcmp(n, "printf"))
+	if (!strcmp(n, "printf") || !strcmp(n, "cat"))
 		return check_printf(s, call);
+	if (!strcmp(n, "system")) {
+		if (!s->prog->config.unsafe)
+			ERR_HINT(s, call, "run fathom with --unsafe to allow it",
+				 "system() runs commands and is only allowed with --unsafe");
+		return check_printf(s, call);
+	}
+	if (!strcmp(n, "signal")) {
+		struct fth_type *t;
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		if (!s->prog->config.unsafe)
+			ERR_HINT(s, call, "run fathom with --unsafe to allow it",
+				 "signal() sends signals to processes and is only allowed with --unsafe");
+		if (args->items[0]->kind == FTH_STRING) {
+			int sig = signal_number(args->items[0]->u.string.data);
+			if (sig <= 0) {
+				ERR_HINT(s, args->items[0], "use a name such as \"SIGKILL\" or \"KILL\", or a number",
+					 "unknown signal '%s'", args->items[0]->u.string.data);
+				return NULL;
+			}
+			args->items[0]->kind = FTH_INT;
+			args->items[0]->u.integer = (uint64_t)sig;
+		}
+		t = check_expr(s, args->items[0]);
+		if (t && !is_int(t))
+			ERR(s, args->items[0], "signal() takes a signal name or number");
+		if (!s->cur->inst->provider->attach)
+			ERR(s, call, "signal() has no process to signal in %s", s->cur->inst->name);
+		return fth_type_none();
+	}
 	if (!strcmp(n, "str")) {
 		struct fth_type *t;
 		int64_t len = s->prog->config.max_strlen;
@@ -1098,7 +1144,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "time", "count", "sum", "min", "max", "avg", "stats",
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
-						     "buf", "join", "strerror", "reg" };
+						     "buf", "join", "strerror", "reg", "system", "cat", "signal" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -1596,7 +1642,7 @@ static void check_prog(struct sema *s, struct fth_prog *p)
 /* --------------------------------------------------------- probe expansion */
 
 static const char *const known_unsupported[] = {
-	"kprobe", "k", "kretprobe", "kr", "uprobe", "u", "uretprobe", "ur", "usdt", "U",
+	"kprobe", "k", "kretprobe", "kr",
 	"rawtracepoint", "rt", "fentry", "f", "kfunc", "fexit", "fr", "kretfunc", "hardware", "h",
 	"watchpoint", "w", "asyncwatchpoint", "aw", "iter", "it",
 };

@@ -180,7 +180,8 @@ static void test_errors(void **state)
 	expect_error("interval:parsecs:1 { }", "unknown unit 'parsecs'");
 	expect_error("software:page-fautls { }", "did you mean 'page-faults'?");
 	expect_error("tracepointt:a:b { }", "did you mean 'tracepoint'?");
-	expect_error("kprobe:vfs_read { }", "kprobe probes are not supported by fathom yet");
+	expect_error("kprobe:vfs_read { }", "kprobes are not available on this kernel");
+	expect_error("kprobe:vfs_read { }", "HINT: tracepoint:syscalls:sys_enter_read sees the same event");
 	expect_error("BEGIN { break; }", "'break' outside a loop");
 	expect_error("BEGIN { unroll(101) { } }", "unroll count must be an integer literal from 1 to 100");
 }

@@ -1,0 +1,351 @@
+/* elfsym.c - ELF function symbols, segments and binary lookup for
+ * user-space probes. See elfsym.h. */
+#include "elfsym.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct fth_elf_sym *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	/* Same name in .symtab and .dynsym: keep one; prefer a known size. */
+	return x->size < y->size ? 1 : x->size > y->size ? -1 : 0;
+}
+
+int fth_elf_read_segs(struct Elf *elf, struct fth_elf_seg **segs, int *nsegs)
+{
+	size_t nph;
+	struct fth_elf_seg *s;
+	int n = 0;
+
+	*segs = NULL;
+	*nsegs = 0;
+	if (elf_getphdrnum(elf, &nph))
+		return -ENOEXEC;
+	s = calloc(nph ? nph : 1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		s[n].vaddr = ph.p_vaddr;
+		s[n].memsz = ph.p_memsz;
+		s[n].offset = ph.p_offset;
+		s[n].filesz = ph.p_filesz;
+		s[n].exec = ph.p_flags & PF_X;
+		n++;
+	}
+	*segs = s;
+	*nsegs = n;
+	return 0;
+}
+
+static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct fth_elf *e, int *cap)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	size_t n;
+
+	if (!data || !sh->sh_entsize)
+		return 0;
+	n = sh->sh_size / sh->sh_entsize;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym;
+		const char *name;
+		if (!gelf_getsym(data, (int)i, &sym))
+			continue;
+		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF || !sym.st_value)
+			continue;
+		name = elf_strptr(elf, sh->sh_link, sym.st_name);
+		if (!name || !*name)
+			continue;
+		if (e->nsyms == *cap) {
+			int c = *cap ? *cap * 2 : 256;
+			struct fth_elf_sym *ns = realloc(e->syms, sizeof(*ns) * (size_t)c);
+			if (!ns)
+				return -ENOMEM;
+			e->syms = ns;
+			*cap = c;
+		}
+		e->syms[e->nsyms].name = strdup(name);
+		if (!e->syms[e->nsyms].name)
+			return -ENOMEM;
+		e->syms[e->nsyms].addr = sym.st_value;
+		e->syms[e->nsyms].size = sym.st_size;
+		e->nsyms++;
+	}
+	return 0;
+}
+
+int fth_elf_open(const char *path, struct fth_elf *e)
+{
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	int fd, err = 0, cap = 0, k = 0;
+	struct stat st;
+
+	memset(e, 0, sizeof(*e));
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -ENOEXEC;
+	}
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return -ENOEXEC;
+	}
+	err = fth_elf_read_segs(elf, &e->segs, &e->nsegs);
+	while (!err && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM)
+			err = read_symtab(elf, scn, &sh, e, &cap);
+	}
+	elf_end(elf);
+	close(fd);
+	if (err) {
+		fth_elf_close(e);
+		return err;
+	}
+	if (e->nsyms) {
+		qsort(e->syms, (size_t)e->nsyms, sizeof(*e->syms), sym_cmp);
+		for (int i = 0; i < e->nsyms; i++) {
+			if (k && !strcmp(e->syms[k - 1].name, e->syms[i].name)) {
+				free(e->syms[i].name);
+				continue;
+			}
+			e->syms[k++] = e->syms[i];
+		}
+		e->nsyms = k;
+	}
+	return 0;
+}
+
+void fth_elf_close(struct fth_elf *e)
+{
+	for (int i = 0; i < e->nsyms; i++)
+		free(e->syms[i].name);
+	free(e->syms);
+	free(e->segs);
+	memset(e, 0, sizeof(*e));
+}
+
+const struct fth_elf_sym *fth_elf_find(const struct fth_elf *e, const char *name)
+{
+	int lo = 0, hi = e->nsyms - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2, c = strcmp(name, e->syms[mid].name);
+		if (!c)
+			return &e->syms[mid];
+		if (c < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+const struct fth_elf_sym *fth_elf_containing(const struct fth_elf *e, uint64_t addr)
+{
+	const struct fth_elf_sym *best = NULL;
+
+	for (int i = 0; i < e->nsyms; i++) {
+		const struct fth_elf_sym *s = &e->syms[i];
+		if (s->addr > addr)
+			continue;
+		if (s->size && addr >= s->addr + s->size)
+			continue;
+		/* Prefer a sized symbol, then the nearest, then the shortest name
+		 * (getpid over __getpid). */
+		if (!best || s->addr > best->addr || (s->addr == best->addr && (!best->size && s->size)) ||
+		    (s->addr == best->addr && !best->size == !s->size && strlen(s->name) < strlen(best->name)))
+			best = s;
+	}
+	return best;
+}
+
+int fth_elf_vaddr_to_offset(const struct fth_elf_seg *segs, int nsegs, uint64_t vaddr, uint64_t *off)
+{
+	for (int i = 0; i < nsegs; i++) {
+		if (vaddr >= segs[i].vaddr && vaddr < segs[i].vaddr + segs[i].filesz) {
+			*off = vaddr - segs[i].vaddr + segs[i].offset;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* ------------------------------------------------------ binary lookup */
+
+static bool is_elf_file(const char *path)
+{
+	unsigned char magic[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = read(fd, magic, 4) == 4 && !memcmp(magic, ELFMAG, SELFMAG);
+	close(fd);
+	return ok;
+}
+
+static int canonical(const char *path, char *out, size_t outlen)
+{
+	char buf[PATH_MAX];
+
+	if (!realpath(path, buf))
+		return -errno;
+	if (snprintf(out, outlen, "%s", buf) >= (int)outlen)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* "libc" matches "libc.so.6", "libc.so"; "libc.so.6" matches itself. */
+static bool soname_matches(const char *want, const char *soname)
+{
+	size_t n = strlen(want);
+
+	if (!strcmp(want, soname))
+		return true;
+	return !strncmp(want, soname, n) && !strncmp(soname + n, ".so", 3) &&
+	       (soname[n + 3] == '\0' || soname[n + 3] == '.');
+}
+
+/* The new-format glibc ld.so.cache ("glibc-ld.so.cache1.1"), possibly after
+ * an old-format ("ld.so-1.7.0") part. Entries for x86-64 only. */
+static int search_ld_cache(const char *name, const char *cache, char *out, size_t outlen)
+{
+	static const char magic[] = "glibc-ld.so.cache1.1";
+	FILE *f = fopen(cache ? cache : "/etc/ld.so.cache", "re");
+	unsigned char *buf = NULL;
+	size_t len = 0, cap = 0, got, start = (size_t)-1;
+	int rc = -ENOENT;
+
+	if (!f)
+		return -ENOENT;
+	for (;;) {
+		if (len + 65536 > cap) {
+			unsigned char *nb = realloc(buf, cap = len + 65536 * 4);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (!got)
+			break;
+	}
+	fclose(f);
+	for (size_t i = 0; buf && i + sizeof(magic) - 1 + 28 <= len; i += 4) {
+		if (!memcmp(buf + i, magic, sizeof(magic) - 1)) {
+			start = i;
+			break;
+		}
+	}
+	if (start != (size_t)-1) {
+		const unsigned char *h = buf + start;
+		uint32_t nlibs;
+		memcpy(&nlibs, h + 20, 4);
+		/* header: magic(17) version(3) nlibs len_strings flags pad[3]
+		 * extension_offset unused[3] = 48 bytes; entries of 24 bytes;
+		 * string offsets are from the start of the new-format part. */
+		for (uint32_t k = 0; k < nlibs; k++) {
+			const unsigned char *ent = h + 48 + (size_t)k * 24;
+			int32_t flags;
+			uint32_t key, value;
+			if ((size_t)(ent + 24 - buf) > len)
+				break;
+			memcpy(&flags, ent, 4);
+			memcpy(&key, ent + 4, 4);
+			memcpy(&value, ent + 8, 4);
+			if (start + key >= len || start + value >= len)
+				continue;
+			if ((flags & 0xff00) != 0x0300 || (flags & 0xff) != 3) /* x86-64 libc6 */
+				continue;
+			if (!memchr(h + key, 0, len - start - key) || !memchr(h + value, 0, len - start - value))
+				continue;
+			if (soname_matches(name, (const char *)h + key) && is_elf_file((const char *)h + value)) {
+				rc = canonical((const char *)h + value, out, outlen);
+				if (!rc)
+					break;
+			}
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+int fth_find_library(const char *name, const char *cache, char *out, size_t outlen)
+{
+	static const char *const dirs[] = { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64",
+					    "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib" };
+	static const char *const suffixes[] = { "", ".so", ".so.6", ".so.1", ".so.0", ".so.2" };
+
+	if (search_ld_cache(name, cache, out, outlen) == 0)
+		return 0;
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		for (size_t s = 0; s < sizeof(suffixes) / sizeof(suffixes[0]); s++) {
+			char path[PATH_MAX];
+			snprintf(path, sizeof(path), "%s/%s%s", dirs[d], name, suffixes[s]);
+			if (is_elf_file(path))
+				return canonical(path, out, outlen);
+		}
+	}
+	return -ENOENT;
+}
+
+static int find_in_path(const char *name, char *out, size_t outlen)
+{
+	const char *env = getenv("PATH");
+	char *copy, *save = NULL;
+	int rc = -ENOENT;
+
+	copy = strdup(env && *env ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	if (!copy)
+		return -ENOMEM;
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (access(path, X_OK) == 0 && is_elf_file(path)) {
+			rc = canonical(path, out, outlen);
+			break;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+int fth_resolve_binary(const char *name, char *out, size_t outlen)
+{
+	bool libish = !strncmp(name, "lib", 3) || strstr(name, ".so");
+
+	if (!*name)
+		return -ENOENT;
+	if (strchr(name, '/'))
+		return canonical(name, out, outlen);
+	if (libish)
+		return fth_find_library(name, NULL, out, outlen) == 0 ? 0 : find_in_path(name, out, outlen);
+	return find_in_path(name, out, outlen) == 0 ? 0 : fth_find_library(name, NULL, out, outlen);
+}

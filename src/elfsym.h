@@ -1,0 +1,55 @@
+/* elfsym.h - what user-space probes need from an ELF file (libelf):
+ * its function symbols (.symtab and .dynsym), the PT_LOAD segments that map
+ * virtual addresses to file offsets (PIE executables and shared objects
+ * included), and where a bare program or library name lives on disk. */
+#ifndef FATHOM_ELFSYM_H
+#define FATHOM_ELFSYM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fth_elf_sym {
+	char *name;
+	uint64_t addr;            /* st_value: virtual address */
+	uint64_t size;
+};
+
+struct fth_elf_seg {
+	uint64_t vaddr, memsz, offset, filesz;
+	bool exec;
+};
+
+struct fth_elf {
+	struct fth_elf_sym *syms; /* STT_FUNC, defined, sorted by name, names unique */
+	int nsyms;
+	struct fth_elf_seg *segs; /* PT_LOAD */
+	int nsegs;
+};
+
+/* Read path's symbols and segments. 0, -ENOENT (no such file), -ENOEXEC
+ * (not an ELF file) or another negative errno. */
+int fth_elf_open(const char *path, struct fth_elf *e);
+void fth_elf_close(struct fth_elf *e);
+/* Symbol by exact name, or NULL. */
+const struct fth_elf_sym *fth_elf_find(const struct fth_elf *e, const char *name);
+/* The function symbol containing addr (the nearest one at or below it
+ * when sizes are unknown), or NULL. */
+const struct fth_elf_sym *fth_elf_containing(const struct fth_elf *e, uint64_t addr);
+/* Virtual address to file offset through the PT_LOAD segments: 0 or -ENOENT. */
+int fth_elf_vaddr_to_offset(const struct fth_elf_seg *segs, int nsegs, uint64_t vaddr, uint64_t *off);
+/* Read only the PT_LOAD segments of an open Elf * (for usdt.c). */
+struct Elf;
+int fth_elf_read_segs(struct Elf *elf, struct fth_elf_seg **segs, int *nsegs);
+
+/* Resolve the PATH of uprobe:PATH:... to an absolute canonical path:
+ * absolute or relative paths (containing '/') are made canonical; a bare
+ * name is looked up as a library ("libc", "libc.so.6": /etc/ld.so.cache,
+ * then the usual library directories) and as a program in $PATH. Writes
+ * into out; 0 or -ENOENT. */
+int fth_resolve_binary(const char *name, char *out, size_t outlen);
+/* Library lookup alone (for tests): from the ld.so.cache file `cache`
+ * (NULL: /etc/ld.so.cache) then the library directories. */
+int fth_find_library(const char *name, const char *cache, char *out, size_t outlen);
+
+#endif

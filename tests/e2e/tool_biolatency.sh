@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# tools/biolatency.bt, run unchanged: fthdd's direct writes complete, so
+# @usecs has a histogram; with -- --per-disk the histogram is keyed by the
+# disk's MAJOR, MINOR.  Stopped with SIGINT.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+cd "$REPO_ROOT" || fail "cannot cd to $REPO_ROOT"
+
+wait_attached() {
+    local i
+    for i in $(seq 100); do
+        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+# run_tool SECS WORKLOAD ARGS...: fathom ARGS, WORKLOAD once attached,
+# SIGINT after SECS seconds.
+run_tool() {
+    local secs=$1 workload=$2 wl
+    shift 2
+    : >"$FATHOM_STDERR"
+    ( wait_attached && sleep 0.2 && "$workload" ) >"$T/workload.log" 2>&1 &
+    wl=$!
+    fathom_run_interrupted "$secs" "$@"
+    WORKLOAD_STATUS=0
+    wait "$wl" || WORKLOAD_STATUS=$?
+}
+
+# Direct I/O from fthdd (a copy of dd) to a file in $T reaches the disk
+# as 8 write requests of 64 KiB, issued in fthdd's own context.
+cp /bin/dd "$T/fthdd" || fail "cannot copy /bin/dd"
+disk=$(stat -c '%Hd:%Ld' "$T") || fail "cannot stat $T"
+[ "${disk%%:*}" != 0 ] || fail "$T is not on a block device ($disk): set TMPDIR to a disk-backed directory"
+dd_workload() {
+    "$T/fthdd" if=/dev/zero of="$T/fthdata" bs=64k count=8 oflag=direct conv=fsync 2>/dev/null
+}
+# map_block NAME: the lines of map NAME's histogram in stdout.
+map_block() {
+    awk -v h="$1:" '$0 == h { on = 1; next } on && $0 == "" { exit } on' "$FATHOM_STDOUT"
+}
+
+hist_row='^\[[0-9]+[KM]?(, [0-9]+[KMG]?\))?\]? +[0-9]+ \|@* *\|$'
+run_tool 2 dd_workload tools/biolatency.bt
+expect_exit 0
+expect_stderr_match '^Attached 4 probes$'
+[ "$WORKLOAD_STATUS" = 0 ] || fail "workload failed: $(cat "$T/workload.log")"
+expect_stdout_match '^Tracing block device I/O\.\.\. Hit Ctrl-C to end\.$'
+expect_stdout_match '^@usecs:$'
+total=$(map_block '@usecs' | awk '{ n += $(NF - 1) } END { print n + 0 }')
+[ "$total" -ge 8 ] || fail "@usecs should count >= 8 I/Os, counts $total"
+map_block '@usecs' | grep -q -E -v "$hist_row" && fail "a @usecs line is not a histogram row"
+# @start is cleared at END.
+expect_stdout_no_match '^@start'
+
+run_tool 2 dd_workload tools/biolatency.bt -- --per-disk
+expect_exit 0
+[ "$WORKLOAD_STATUS" = 0 ] || fail "workload failed: $(cat "$T/workload.log")"
+expect_stdout_match "^@usecs_by_disk\[${disk%%:*}, ${disk##*:}\]:\$"
+expect_stdout_no_match '^@usecs:$'

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# tools/biostacks.bt, run unchanged: fthdd's direct writes give @bytes
+# histograms keyed by kernel stacks (at least one with the [64K, 128K)
+# bucket) and the @usecs latency histogram.  Stopped with SIGINT.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+cd "$REPO_ROOT" || fail "cannot cd to $REPO_ROOT"
+
+wait_attached() {
+    local i
+    for i in $(seq 100); do
+        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+# run_tool SECS WORKLOAD ARGS...: fathom ARGS, WORKLOAD once attached,
+# SIGINT after SECS seconds.
+run_tool() {
+    local secs=$1 workload=$2 wl
+    shift 2
+    : >"$FATHOM_STDERR"
+    ( wait_attached && sleep 0.2 && "$workload" ) >"$T/workload.log" 2>&1 &
+    wl=$!
+    fathom_run_interrupted "$secs" "$@"
+    WORKLOAD_STATUS=0
+    wait "$wl" || WORKLOAD_STATUS=$?
+}
+
+# Direct I/O from fthdd (a copy of dd) to a file in $T reaches the disk
+# as 8 write requests of 64 KiB, issued in fthdd's own context.
+cp /bin/dd "$T/fthdd" || fail "cannot copy /bin/dd"
+disk=$(stat -c '%Hd:%Ld' "$T") || fail "cannot stat $T"
+[ "${disk%%:*}" != 0 ] || fail "$T is not on a block device ($disk): set TMPDIR to a disk-backed directory"
+dd_workload() {
+    "$T/fthdd" if=/dev/zero of="$T/fthdata" bs=64k count=8 oflag=direct conv=fsync 2>/dev/null
+}
+# map_block NAME: the lines of map NAME's histogram in stdout.
+map_block() {
+    awk -v h="$1:" '$0 == h { on = 1; next } on && $0 == "" { exit } on' "$FATHOM_STDOUT"
+}
+
+run_tool 2 dd_workload tools/biostacks.bt
+expect_exit 0
+expect_stderr_match '^Attached 4 probes$'
+[ "$WORKLOAD_STATUS" = 0 ] || fail "workload failed: $(cat "$T/workload.log")"
+expect_stdout_match '^Tracing block I/O with init stacks\. Hit Ctrl-C to end\.$'
+expect_stdout_match '^@bytes\[$'
+expect_stdout_match '^        [A-Za-z_][A-Za-z0-9_.]*\+[0-9]+$'
+expect_stdout_match '^\]:$'
+expect_stdout_match '^\[64K, 128K\) +[0-9]+ \|@+ *\|$'
+expect_stdout_match '^@usecs:$'
+# At most 8 frames per stack (kstack(8)).
+awk '/^@bytes\[$/ { n = 0; on = 1; next } on && /^\]:$/ { if (n > 8) bad = 1; on = 0 } on { n++ } END { exit bad }' \
+    "$FATHOM_STDOUT" || fail "a stack has more than 8 frames"

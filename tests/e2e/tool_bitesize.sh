@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# tools/bitesize.bt, run unchanged: the 64 KiB direct writes of fthdd
+# show in @[fthdd]'s histogram as the [64K, 128K) bucket.  Stopped with
+# SIGINT; the histograms are printed at exit.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+cd "$REPO_ROOT" || fail "cannot cd to $REPO_ROOT"
+
+wait_attached() {
+    local i
+    for i in $(seq 100); do
+        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+# run_tool SECS WORKLOAD ARGS...: fathom ARGS, WORKLOAD once attached,
+# SIGINT after SECS seconds.
+run_tool() {
+    local secs=$1 workload=$2 wl
+    shift 2
+    : >"$FATHOM_STDERR"
+    ( wait_attached && sleep 0.2 && "$workload" ) >"$T/workload.log" 2>&1 &
+    wl=$!
+    fathom_run_interrupted "$secs" "$@"
+    WORKLOAD_STATUS=0
+    wait "$wl" || WORKLOAD_STATUS=$?
+}
+
+# Direct I/O from fthdd (a copy of dd) to a file in $T reaches the disk
+# as 8 write requests of 64 KiB, issued in fthdd's own context.
+cp /bin/dd "$T/fthdd" || fail "cannot copy /bin/dd"
+disk=$(stat -c '%Hd:%Ld' "$T") || fail "cannot stat $T"
+[ "${disk%%:*}" != 0 ] || fail "$T is not on a block device ($disk): set TMPDIR to a disk-backed directory"
+dd_workload() {
+    "$T/fthdd" if=/dev/zero of="$T/fthdata" bs=64k count=8 oflag=direct conv=fsync 2>/dev/null
+}
+# map_block NAME: the lines of map NAME's histogram in stdout.
+map_block() {
+    awk -v h="$1:" '$0 == h { on = 1; next } on && $0 == "" { exit } on' "$FATHOM_STDOUT"
+}
+
+run_tool 2 dd_workload tools/bitesize.bt
+expect_exit 0
+expect_stderr_match '^Attached 3 probes$'
+[ "$WORKLOAD_STATUS" = 0 ] || fail "workload failed: $(cat "$T/workload.log")"
+expect_stdout_match '^Tracing block device I/O\.\.\. Hit Ctrl-C to end\.$'
+expect_stdout_match '^I/O size \(bytes\) histograms by process name:$'
+expect_stdout_match '^@\[fthdd\]:$'
+n=$(map_block '@[fthdd]' | sed -n 's/^\[64K, 128K) *\([0-9]*\) |@*  *|$/\1/p; s/^\[64K, 128K) *\([0-9]*\) |@*|$/\1/p')
+[ -n "$n" ] && [ "$n" -ge 8 ] || fail "@[fthdd] should count >= 8 requests in [64K, 128K), has '$n'"

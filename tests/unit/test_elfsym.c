@@ -1,0 +1,241 @@
+/* test_elfsym.c - ELF function symbols, address-to-offset mapping and
+ * binary lookup, on this test's own executable and the system's libc. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "elfsym.h"
+#include "fathom.h"
+#include "probes.h"
+
+struct compiled {
+	struct fth_source src;
+	struct fth_diag diag;
+	struct fth_program prog;
+	char *errors;
+	size_t errors_len;
+	FILE *err;
+	int rc;
+};
+
+static void compile(struct compiled *c, const char *text)
+{
+	memset(c, 0, sizeof(*c));
+	c->src.name = "stdin";
+	c->src.text = text;
+	c->src.len = (uint32_t)strlen(text);
+	c->err = open_memstream(&c->errors, &c->errors_len);
+	fth_diag_init(&c->diag, &c->src, c->err);
+	fth_program_init(&c->prog, &c->src);
+	c->rc = fth_compile(&c->prog, &c->diag, NULL);
+	fflush(c->err);
+}
+
+static void release(struct compiled *c)
+{
+	fth_program_free(&c->prog);
+	fclose(c->err);
+	free(c->errors);
+}
+
+/* The instances of the compiled program that are not BEGIN/END. */
+static int probe_insts(struct compiled *c, const struct fth_probe_inst **out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->prog.progs.len && n < max; i++) {
+		const struct fth_prog *p = c->prog.progs.items[i];
+		if (strcmp(p->inst->provider->name, "BEGIN") && strcmp(p->inst->provider->name, "END"))
+			out[n++] = p->inst;
+	}
+	return n;
+}
+
+/* A function of this program, found by name in its own symbol table. */
+__attribute__((noinline, used)) int fth_elfsym_test_marker(int x)
+{
+	return x * 3 + 1;
+}
+
+static void test_own_symbols(void **state)
+{
+	struct fth_elf e;
+	const struct fth_elf_sym *s;
+	uint64_t off;
+
+	assert_int_equal(fth_elf_open("/proc/self/exe", &e), 0);
+	assert_true(e.nsyms > 0);
+	assert_true(e.nsegs > 0);
+	for (int i = 1; i < e.nsyms; i++)
+		assert_true(strcmp(e.syms[i - 1].name, e.syms[i].name) < 0);
+	s = fth_elf_find(&e, "fth_elfsym_test_marker");
+	assert_non_null(s);
+	assert_true(s->size > 0);
+	assert_ptr_equal(fth_elf_containing(&e, s->addr + 1), s);
+	assert_int_equal(fth_elf_vaddr_to_offset(e.segs, e.nsegs, s->addr, &off), 0);
+	/* The bytes at the file offset are the function's code. */
+	{
+		FILE *f = fopen("/proc/self/exe", "rb");
+		unsigned char code[8];
+		assert_non_null(f);
+		assert_int_equal(fseek(f, (long)off, SEEK_SET), 0);
+		assert_int_equal(fread(code, 1, sizeof(code), f), sizeof(code));
+		fclose(f);
+		assert_memory_equal(code, (const void *)(uintptr_t)fth_elfsym_test_marker, sizeof(code));
+	}
+	assert_null(fth_elf_find(&e, "no_such_function_here"));
+	assert_int_equal(fth_elf_vaddr_to_offset(e.segs, e.nsegs, 0xffffffffff000000ULL, &off), -ENOENT);
+	fth_elf_close(&e);
+}
+
+static void test_open_errors(void **state)
+{
+	struct fth_elf e;
+
+	assert_int_equal(fth_elf_open("/nonexistent/fathom", &e), -ENOENT);
+	assert_int_equal(fth_elf_open("/etc/hostname", &e), -ENOEXEC);
+	assert_int_equal(fth_elf_open("/tmp", &e), -ENOEXEC);
+}
+
+static void test_libc(void **state)
+{
+	char path[PATH_MAX];
+	struct fth_elf e;
+
+	assert_int_equal(fth_resolve_binary("libc", path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "libc.so"));
+	assert_int_equal(path[0], '/');
+	assert_int_equal(fth_elf_open(path, &e), 0);
+	assert_non_null(fth_elf_find(&e, "getpid"));
+	assert_non_null(fth_elf_find(&e, "malloc"));
+	fth_elf_close(&e);
+	assert_int_equal(fth_resolve_binary("libc.so.6", path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "libc.so.6"));
+	assert_int_equal(fth_resolve_binary("libnosuchlibrary_fathom", path, sizeof(path)), -ENOENT);
+	/* With no cache file, the library directories still find it. */
+	assert_int_equal(fth_find_library("libc", "/nonexistent", path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "libc.so"));
+}
+
+static void test_resolve_paths(void **state)
+{
+	char path[PATH_MAX], cwd[PATH_MAX];
+
+	assert_int_equal(fth_resolve_binary("sh", path, sizeof(path)), 0);
+	assert_int_equal(path[0], '/');
+	assert_int_equal(fth_resolve_binary("/nonexistent/x", path, sizeof(path)), -ENOENT);
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir("/usr"), 0);
+	assert_int_equal(fth_resolve_binary("./bin/../bin/env", path, sizeof(path)), 0);
+	assert_string_equal(path, "/usr/bin/env");
+	assert_int_equal(chdir(cwd), 0);
+}
+
+__attribute__((noinline, used)) int fth_elfsym_other_marker(int x)
+{
+	return x * 5 + 2;
+}
+
+/* uprobe attach points expand without the kernel: canonical names, file
+ * offsets, the pt_regs context fields. */
+static void test_uprobe_expand(void **state)
+{
+	char self[PATH_MAX], text[PATH_MAX * 2 + 200];
+	const struct fth_probe_inst *insts[8];
+	struct fth_elf e;
+	const struct fth_elf_sym *sym;
+	struct compiled c;
+	uint64_t off;
+	int n;
+
+	assert_non_null(realpath("/proc/self/exe", self));
+	assert_int_equal(fth_elf_open(self, &e), 0);
+	sym = fth_elf_find(&e, "fth_elfsym_test_marker");
+	assert_non_null(sym);
+	assert_int_equal(fth_elf_vaddr_to_offset(e.segs, e.nsegs, sym->addr, &off), 0);
+
+	snprintf(text, sizeof(text), "uprobe:%s:fth_elfsym_test_marker { } ur:%s:fth_elfsym_*_marker { }", self, self);
+	compile(&c, text);
+	assert_int_equal(c.rc, 0);
+	n = probe_insts(&c, insts, 8);
+	assert_int_equal(n, 3);
+	{
+		char want[PATH_MAX + 64];
+		snprintf(want, sizeof(want), "uprobe:%s:fth_elfsym_test_marker", self);
+		assert_string_equal(insts[0]->name, want);
+		snprintf(want, sizeof(want), "uretprobe:%s:fth_elfsym_other_marker", self);
+		assert_string_equal(insts[1]->name, want);
+	}
+	assert_int_equal(insts[0]->offset, off);
+	assert_string_equal(insts[0]->binary, self);
+	assert_true(insts[0]->regs_ctx);
+	assert_true(insts[0]->user_space);
+	assert_true(insts[0]->has_func);
+	assert_false(insts[0]->has_retval);
+	assert_string_equal(insts[0]->func_name, "fth_elfsym_test_marker");
+	assert_true(insts[1]->has_retval);
+	assert_string_equal(insts[1]->func_name, "fth_elfsym_other_marker");
+	assert_string_equal(insts[2]->func_name, "fth_elfsym_test_marker");
+	assert_int_equal(insts[0]->provider->prog_type, BPF_PROG_TYPE_KPROBE);
+	release(&c);
+
+	/* FUNC+OFFSET and an address: the same file offset plus the offset. */
+	snprintf(text, sizeof(text), "u:%s:fth_elfsym_test_marker+1 { } u:%s:0x%llx { }", self, self,
+		 (unsigned long long)sym->addr);
+	compile(&c, text);
+	assert_int_equal(c.rc, 0);
+	n = probe_insts(&c, insts, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(insts[0]->offset, off + 1);
+	assert_int_equal(insts[1]->offset, off);
+	assert_string_equal(insts[1]->func_name, "fth_elfsym_test_marker");
+	release(&c);
+
+	snprintf(text, sizeof(text), "uprobe:%s:fth_elfsym_test_markr { }", self);
+	compile(&c, text);
+	assert_int_not_equal(c.rc, 0);
+	assert_non_null(strstr(c.errors, "function 'fth_elfsym_test_markr' not found"));
+	assert_non_null(strstr(c.errors, "HINT: did you mean 'fth_elfsym_test_marker'?"));
+	release(&c);
+	fth_elf_close(&e);
+}
+
+static void test_uprobe_list(void **state)
+{
+	char self[PATH_MAX], pattern[PATH_MAX + 32], want[PATH_MAX * 2 + 100];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(realpath("/proc/self/exe", self));
+	snprintf(pattern, sizeof(pattern), "uprobe:%s:fth_elfsym_*", self);
+	assert_int_equal(fth_probes_list(pattern, false, out), 0);
+	fclose(out);
+	snprintf(want, sizeof(want), "uprobe:%s:fth_elfsym_other_marker\nuprobe:%s:fth_elfsym_test_marker\n", self,
+		 self);
+	assert_string_equal(text, want);
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_symbols),
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_libc),
+		cmocka_unit_test(test_resolve_paths),
+		cmocka_unit_test(test_uprobe_expand),
+		cmocka_unit_test(test_uprobe_list),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

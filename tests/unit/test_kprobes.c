@@ -1,0 +1,298 @@
+/* test_kprobes.c - the kernel-function providers (probes_kernel.c):
+ * kprobe/kretprobe and fentry/fexit attach points, their instances, the
+ * probe limit, the fallbacks between them and the errors on a kernel that
+ * has neither. Nothing is loaded: fentry programs are compiled against
+ * kernel BTF (/sys/kernel/btf/vmlinux) with FATHOM_TEST_ASSUME_FENTRY,
+ * kprobes are forced absent with FATHOM_TEST_NO_KPROBES. Attaching them is
+ * tested on a kernel that has both, in tests/vm (make vmtest). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fathom.h"
+#include "probes.h"
+
+struct compiled {
+	struct fth_source src;
+	struct fth_diag diag;
+	struct fth_program prog;
+	char *errors;
+	size_t errors_len;
+	FILE *err;
+	int rc;
+};
+
+static void compile(struct compiled *c, const char *text)
+{
+	memset(c, 0, sizeof(*c));
+	c->src.name = "stdin";
+	c->src.text = text;
+	c->src.len = (uint32_t)strlen(text);
+	c->err = open_memstream(&c->errors, &c->errors_len);
+	fth_diag_init(&c->diag, &c->src, c->err);
+	fth_program_init(&c->prog, &c->src);
+	c->rc = fth_compile(&c->prog, &c->diag, NULL);
+	fflush(c->err);
+}
+
+static void release(struct compiled *c)
+{
+	fth_program_free(&c->prog);
+	fclose(c->err);
+	free(c->errors);
+}
+
+static void expect_contains(const char *text, const char *needle)
+{
+	if (!strstr(text, needle)) {
+		print_error("expected '%s' in:\n%s\n", needle, text);
+		fail();
+	}
+}
+
+static void expect_errors(const char *text, ...)
+{
+	struct compiled c;
+	va_list ap;
+	const char *needle;
+
+	compile(&c, text);
+	if (c.rc == 0) {
+		print_error("'%s' compiled but should not\n", text);
+		fail();
+	}
+	va_start(ap, text);
+	while ((needle = va_arg(ap, const char *)))
+		expect_contains(c.errors, needle);
+	va_end(ap);
+	release(&c);
+}
+
+static int count_insts(struct compiled *c, const struct fth_probe_inst **first)
+{
+	int n = 0;
+
+	*first = NULL;
+	for (int i = 0; i < c->prog.progs.len; i++) {
+		const struct fth_prog *p = c->prog.progs.items[i];
+		const char *pn = p->inst->provider->name;
+		if (!strcmp(pn, "BEGIN") || !strcmp(pn, "END"))
+			continue;
+		if (!n)
+			*first = p->inst;
+		n++;
+	}
+	return n;
+}
+
+static void compile_ok(struct compiled *c, const char *text)
+{
+	compile(c, text);
+	if (c->rc != 0) {
+		print_error("'%s' failed:\n%s\n", text, c->errors);
+		fail();
+	}
+}
+
+static int setup_no_kernel_probes(void **state)
+{
+	setenv("FATHOM_TEST_NO_KPROBES", "1", 1);
+	setenv("FATHOM_TEST_NO_FENTRY", "1", 1);
+	unsetenv("FATHOM_TEST_ASSUME_FENTRY");
+	unsetenv("BPFTRACE_MAX_PROBES");
+	return 0;
+}
+
+static int setup_fentry_only(void **state)
+{
+	setenv("FATHOM_TEST_NO_KPROBES", "1", 1);
+	unsetenv("FATHOM_TEST_NO_FENTRY");
+	setenv("FATHOM_TEST_ASSUME_FENTRY", "1", 1);
+	unsetenv("BPFTRACE_MAX_PROBES");
+	return 0;
+}
+
+static void test_providers_registered(void **state)
+{
+	static const char *const names[][2] = {
+		{ "kprobe", "kprobe" }, { "k", "kprobe" },     { "kretprobe", "kretprobe" }, { "kr", "kretprobe" },
+		{ "fentry", "fentry" }, { "f", "fentry" },     { "kfunc", "fentry" },        { "fexit", "fexit" },
+		{ "fr", "fexit" },      { "kretfunc", "fexit" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct fth_provider *p = fth_provider_find(names[i][0]);
+		assert_non_null(p);
+		assert_string_equal(p->name, names[i][1]);
+	}
+	assert_int_equal(fth_provider_find("kprobe")->prog_type, BPF_PROG_TYPE_KPROBE);
+	assert_int_equal(fth_provider_find("fexit")->prog_type, BPF_PROG_TYPE_TRACING);
+}
+
+static void test_tracepoint_twins(void **state)
+{
+	assert_string_equal(fth_kernel_func_tracepoint("do_sys_openat2", false), "syscalls:sys_enter_openat");
+	assert_string_equal(fth_kernel_func_tracepoint("vfs_read", true), "syscalls:sys_exit_read");
+	assert_null(fth_kernel_func_tracepoint("no_such_function", false));
+}
+
+static void test_parse_function_lines(void **state)
+{
+	const char *name, *mod;
+	size_t nlen, mlen;
+
+	assert_int_equal(fth_kfunc_parse_line("vfs_read\n", false, &name, &nlen, &mod, &mlen), 1);
+	assert_int_equal((int)nlen, 8);
+	assert_memory_equal(name, "vfs_read", 8);
+	assert_null(mod);
+	assert_int_equal(fth_kfunc_parse_line("nf_hook_slow [nf_tables]\n", false, &name, &nlen, &mod, &mlen), 1);
+	assert_memory_equal(name, "nf_hook_slow", nlen);
+	assert_int_equal((int)mlen, 9);
+	assert_memory_equal(mod, "nf_tables", mlen);
+	/* compiler-made copies and ftrace holes are not nameable */
+	assert_int_equal(fth_kfunc_parse_line("foo.isra.0\n", false, &name, &nlen, &mod, &mlen), 0);
+	assert_int_equal(fth_kfunc_parse_line("__ftrace_invalid_address___84\n", false, &name, &nlen, &mod, &mlen),
+			 0);
+	/* kallsyms: text symbols only */
+	assert_int_equal(fth_kfunc_parse_line("ffffffff81234560 T vfs_read\n", true, &name, &nlen, &mod, &mlen), 1);
+	assert_memory_equal(name, "vfs_read", nlen);
+	assert_int_equal(fth_kfunc_parse_line("0000000000000000 t xt_init\t[x_tables]\n", true, &name, &nlen, &mod,
+					      &mlen),
+			 1);
+	assert_memory_equal(mod, "x_tables", mlen);
+	assert_int_equal(fth_kfunc_parse_line("ffffffff82000000 D jiffies\n", true, &name, &nlen, &mod, &mlen), 0);
+	assert_int_equal(fth_kfunc_parse_line("\n", false, &name, &nlen, &mod, &mlen), 0);
+}
+
+static void test_max_probes_env(void **state)
+{
+	unsetenv("BPFTRACE_MAX_PROBES");
+	assert_int_equal(fth_max_probes(), 512);
+	setenv("BPFTRACE_MAX_PROBES", "2000", 1);
+	assert_int_equal(fth_max_probes(), 2000);
+	setenv("BPFTRACE_MAX_PROBES", "junk", 1);
+	assert_int_equal(fth_max_probes(), 512);
+	unsetenv("BPFTRACE_MAX_PROBES");
+}
+
+static void test_neither_available(void **state)
+{
+	expect_errors("kprobe:do_sys_openat2 { printf(\"hi\\n\"); }",
+		      "stdin:1:1-22: ERROR: kprobes are not available on this kernel (CONFIG_KPROBES is off)",
+		      "HINT: tracepoint:syscalls:sys_enter_openat sees the same event", NULL);
+	expect_errors("kretprobe:vfs_read { @ = count(); }", "kprobes are not available on this kernel",
+		      "HINT: tracepoint:syscalls:sys_exit_read sees the same event", NULL);
+	expect_errors("fentry:vfs_write { @ = count(); }", "fentry probes cannot be used on this kernel",
+		      "and it has no kprobes to stand in", "HINT: tracepoint:syscalls:sys_enter_write sees the same event",
+		      NULL);
+	expect_errors("kretfunc:vfs_read { @ = count(); }", "fexit probes cannot be used on this kernel",
+		      "HINT: tracepoint:syscalls:sys_exit_read", NULL);
+}
+
+static void test_attach_point_errors(void **state)
+{
+	expect_errors("kprobe:vfs_read+zz { }", "invalid offset 'zz'", NULL);
+	expect_errors("kprobe:vfs_*+4 { }", "an offset cannot be used with a wildcard", NULL);
+	expect_errors("kretprobe:vfs_read+4 { }", "kretprobe probes do not take an offset", NULL);
+	expect_errors("fentry:vfs_read+4 { }", "fentry probes do not take an offset", NULL);
+	expect_errors("kprobe:a:b:c { }", "kprobe probe takes a module (optional) and a function name", NULL);
+	expect_errors("kprobe: { }", "kprobe probe needs a function name", NULL);
+}
+
+static void test_fentry_inst(void **state)
+{
+	struct compiled c;
+	const struct fth_probe_inst *inst;
+
+	compile_ok(&c, "fentry:vfs_read { @[args.count] = count(); @f[func] = count(); }");
+	assert_int_equal(count_insts(&c, &inst), 1);
+	assert_string_equal(inst->name, "fentry:vfs_read");
+	assert_string_equal(inst->func, "vfs_read");
+	assert_int_equal(inst->expected_attach_type, BPF_TRACE_FENTRY);
+	assert_true(inst->attach_btf_id > 0);
+	assert_int_equal(inst->nargs, 4);
+	assert_string_equal(inst->args[0].name, "file");
+	assert_string_equal(inst->args[2].name, "count");
+	assert_int_equal(inst->args[2].offset, 16);
+	assert_true(inst->argn_from_ctx);
+	assert_false(inst->regs_ctx);
+	assert_true(inst->has_func);
+	assert_string_equal(inst->func_name, "vfs_read");
+	assert_false(inst->has_retval);
+	release(&c);
+
+	compile_ok(&c, "fr:vfs_read { @ = hist(retval); }");
+	count_insts(&c, &inst);
+	assert_string_equal(inst->name, "fexit:vfs_read");
+	assert_int_equal(inst->expected_attach_type, BPF_TRACE_FEXIT);
+	assert_true(inst->has_retval);
+	assert_int_equal(inst->nargs, 4); /* retval is in slot 4 */
+	release(&c);
+}
+
+static void test_kprobe_runs_as_fentry(void **state)
+{
+	struct compiled c;
+	const struct fth_probe_inst *inst;
+
+	compile_ok(&c, "kprobe:vfs_read { @[probe, arg2] = count(); }");
+	count_insts(&c, &inst);
+	/* the probe keeps its name; the program is a fentry one */
+	assert_string_equal(inst->name, "kprobe:vfs_read");
+	assert_ptr_equal(inst->provider, fth_provider_find("fentry"));
+	assert_int_equal(inst->expected_attach_type, BPF_TRACE_FENTRY);
+	release(&c);
+
+	compile_ok(&c, "kretprobe:vfs_read { @ = hist(retval); }");
+	count_insts(&c, &inst);
+	assert_string_equal(inst->name, "kretprobe:vfs_read");
+	assert_int_equal(inst->expected_attach_type, BPF_TRACE_FEXIT);
+	assert_true(inst->has_retval);
+	release(&c);
+
+	expect_errors("kprobe:vfs_read+4 { }", "fentry cannot probe at an offset", NULL);
+}
+
+static void test_fentry_wildcard_and_limit(void **state)
+{
+	struct compiled c;
+	const struct fth_probe_inst *inst;
+	int n;
+
+	compile_ok(&c, "fentry:vfs_rea* { @[probe] = count(); }");
+	n = count_insts(&c, &inst);
+	assert_true(n >= 2);
+	release(&c);
+
+	setenv("BPFTRACE_MAX_PROBES", "1", 1);
+	expect_errors("fentry:vfs_rea* { @[probe] = count(); }", "exceeds the limit of 1 probes",
+		      "BPFTRACE_MAX_PROBES=", NULL);
+	/* the limit counts the whole script */
+	expect_errors("fentry:vfs_read { } fentry:vfs_write { }", "cannot attach to 2 probes", NULL);
+	unsetenv("BPFTRACE_MAX_PROBES");
+	expect_errors("fentry:no_such_function_xyz { }", "kernel function not found in BTF: no_such_function_xyz", NULL);
+	expect_errors("fentry:vfs_raed { }", "did you mean 'fentry:vfs_read'?", NULL);
+	expect_errors("fentry:no_such_*_xyz { }", "no kernel function with BTF matches no_such_*_xyz", NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_providers_registered),
+		cmocka_unit_test(test_tracepoint_twins),
+		cmocka_unit_test(test_parse_function_lines),
+		cmocka_unit_test(test_max_probes_env),
+		cmocka_unit_test_setup(test_neither_available, setup_no_kernel_probes),
+		cmocka_unit_test_setup(test_attach_point_errors, setup_no_kernel_probes),
+		cmocka_unit_test_setup(test_fentry_inst, setup_fentry_only),
+		cmocka_unit_test_setup(test_kprobe_runs_as_fentry, setup_fentry_only),
+		cmocka_unit_test_setup(test_fentry_wildcard_and_limit, setup_fentry_only),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

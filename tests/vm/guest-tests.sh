@@ -1,0 +1,123 @@
+#!/bin/sh
+# Runs inside the test VM (tests/vm/run.sh): one fathom run per check,
+# with some file activity in the background, printing
+# "VMTEST PASS name" or "VMTEST FAIL name" (and the run's output between
+# "VMTEST DETAIL BEGIN/END" lines) on the console.
+
+workload() {
+    # reads, opens and execs until stopped
+    while :; do
+        cat /etc/passwd >/dev/null
+        dd if=/dev/zero of=/tmp/w bs=4k count=4 2>/dev/null
+        cat /tmp/w >/dev/null
+        ls / >/dev/null
+        sleep 0.05
+    done
+}
+
+detail() {
+    echo "VMTEST DETAIL BEGIN"
+    echo "\$ fathom $*"
+    echo "--- exit $rc"
+    head -n 40 /tmp/out
+    echo "--- stderr"
+    head -n 20 /tmp/err
+    echo "VMTEST DETAIL END"
+}
+
+# check NAME EXPECTED_EXIT REGEX FATHOM-ARGS...: stdout+stderr must match
+# REGEX (grep -E) and fathom must exit with EXPECTED_EXIT.
+check() {
+    name=$1 want=$2 re=$3
+    shift 3
+    workload &
+    wpid=$!
+    timeout 120 fathom "$@" >/tmp/out 2>/tmp/err
+    rc=$?
+    kill "$wpid" 2>/dev/null
+    wait "$wpid" 2>/dev/null
+    if [ "$rc" = "$want" ] && cat /tmp/out /tmp/err | grep -q -E -- "$re"; then
+        echo "VMTEST PASS $name"
+        grep -q 'vmtest.show=1' /proc/cmdline && detail "$@"
+    else
+        echo "VMTEST FAIL $name"
+        detail "$@"
+    fi
+}
+
+[ -e /sys/bus/event_source/devices/kprobe/type ] && echo "VMTEST PASS kprobe_pmu_present" \
+    || echo "VMTEST FAIL kprobe_pmu_present"
+
+check kprobe_printf 0 '^open by ' \
+    -e 'kprobe:do_sys_openat2 { printf("open by %s\n", comm); exit(); }'
+check kprobe_func_builtin 0 '^@\[vfs_read\]: [0-9]+' \
+    -e 'kprobe:vfs_read { @[func] = count(); } interval:s:1 { exit(); }'
+check kprobe_arg 0 '^@\[4096\]: [0-9]+|^@\[[0-9]+\]: [0-9]+' \
+    -e 'kprobe:vfs_read { @[arg2] = count(); } interval:s:1 { exit(); }'
+check kretprobe_count 0 '^@: [0-9]+' \
+    -e 'kretprobe:vfs_read { @ = count(); } interval:s:1 { exit(); }'
+check kretprobe_retval_key 0 '^@\[[0-9]+\]: [0-9]+' \
+    -e 'kretprobe:vfs_read { @[retval] = count(); } interval:s:1 { exit(); }'
+check tracepoint_hist 0 '^\[[0-9]+' \
+    -e 'tracepoint:syscalls:sys_exit_read { @ = hist(args->ret); } interval:s:1 { exit(); }'
+check kretprobe_latency_hist 0 '^\[[0-9]+' \
+    -e 'kprobe:vfs_read { @s[tid] = nsecs; } kretprobe:vfs_read /@s[tid]/ { @us = hist((nsecs - @s[tid]) / 1000); delete(@s[tid]); } interval:s:1 { clear(@s); exit(); }'
+check kretprobe_retval 0 '^\[[0-9]+' \
+    -e 'kretprobe:vfs_read { @ret = hist(retval); } interval:s:1 { exit(); }'
+check kprobe_wildcard_probe 0 '^@\[kprobe:vfs_(read|write|open)\]: [0-9]+' \
+    -e 'kprobe:vfs_* { @[probe] = count(); } interval:s:1 { exit(); }'
+check kprobe_kstack 0 'vfs_read' \
+    -e 'kprobe:vfs_read { @[kstack] = count(); } interval:s:1 { exit(); }'
+check kprobe_offset 0 '^@: [0-9]+' \
+    -e 'kprobe:vfs_read+0 { @ = count(); } interval:s:1 { exit(); }'
+check kprobe_alias_k 0 '^@: [0-9]+' \
+    -e 'k:vfs_read { @ = count(); } interval:s:1 { exit(); }'
+check kprobe_max_probes 1 'exceeds the limit of 512' \
+    -e 'kprobe:* { @ = count(); }'
+BPFTRACE_MAX_PROBES=10 check kprobe_max_probes_env 1 'cannot attach to [0-9]+ probes: it exceeds the limit of 10 probes' \
+    -e 'kprobe:vfs_* { @ = count(); }'
+check kprobe_module_form 0 '^@\[kprobe:vmlinux:vfs_read\]: [0-9]+' \
+    -e 'kprobe:vmlinux:vfs_read { @[probe] = count(); } interval:s:1 { exit(); }'
+check kprobe_not_found 1 'kernel function not found' \
+    -e 'kprobe:no_such_kernel_function_xyz { }'
+check fentry_args_by_name 0 '^@\[[0-9]+\]: [0-9]+' \
+    -e 'fentry:vfs_read { @[args.count] = count(); } interval:s:1 { exit(); }'
+check fentry_arg_struct 0 '^@\[' \
+    -e 'fentry:vfs_read { @[str(args.file->f_path.dentry->d_name.name)] = count(); } interval:s:1 { exit(); }'
+check fexit_retval 0 '^\[[0-9]+' \
+    -e 'fexit:vfs_read { @ = hist(retval); } interval:s:1 { exit(); }'
+check fentry_alias_kfunc 0 '^@: [0-9]+' \
+    -e 'kfunc:vfs_read { @ = count(); } interval:s:1 { exit(); }'
+check fentry_list 0 '^fentry:vmlinux:vfs_read$' -l 'fentry:vfs_read'
+check kprobe_list 0 '^kprobe:vfs_read$' -l 'kprobe:vfs_read'
+
+# The fallbacks: a kernel without kprobes runs kprobe scripts on fentry,
+# one whose fentry programs cannot load runs fentry scripts on kprobes.
+export FATHOM_TEST_NO_KPROBES=1
+check fallback_kprobe_as_fentry 0 '^@\[kprobe:vfs_read\]: [0-9]+' \
+    -e 'kprobe:vfs_read { @[probe] = count(); } interval:s:1 { exit(); }'
+check fallback_kprobe_as_fentry_arg 0 '^@\[4096\]: [0-9]+|^@\[[0-9]+\]: [0-9]+' \
+    -e 'kprobe:vfs_read { @[arg2] = count(); } interval:s:1 { exit(); }'
+check fallback_kretprobe_as_fexit 0 '^@\[[0-9]+\]: [0-9]+' \
+    -e 'kretprobe:vfs_read { @[retval] = count(); } interval:s:1 { exit(); }'
+check fallback_kprobe_offset_refused 1 'kprobes are not available on this kernel' \
+    -e 'kprobe:vfs_read+4 { }'
+unset FATHOM_TEST_NO_KPROBES
+export FATHOM_TEST_NO_FENTRY=1
+check fallback_fentry_as_kprobe 0 '^@\[4096\]: [0-9]+|^@\[[0-9]+\]: [0-9]+' \
+    -e 'fentry:vfs_read { @[args.count] = count(); } interval:s:1 { exit(); }'
+check fallback_fexit_as_kretprobe 0 '^@\[[0-9]+\]: [0-9]+' \
+    -e 'fexit:vfs_read { @[retval] = count(); } interval:s:1 { exit(); }'
+export FATHOM_TEST_NO_KPROBES=1
+check neither_kprobe 1 'kprobes are not available on this kernel.*HINT|HINT: tracepoint:syscalls:sys_enter_openat sees the same event' \
+    -e 'kprobe:do_sys_openat2 { }'
+check neither_fexit 1 'HINT: tracepoint:syscalls:sys_exit_read sees the same event' \
+    -e 'fexit:vfs_read { }'
+unset FATHOM_TEST_NO_KPROBES FATHOM_TEST_NO_FENTRY
+
+# Nothing left loaded: each run's programs and kprobes went with it.
+if [ -z "$(cat /sys/kernel/tracing/kprobe_events 2>/dev/null)" ]; then
+    echo "VMTEST PASS no_kprobe_events_left"
+else
+    echo "VMTEST FAIL no_kprobe_events_left"
+fi

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# tests/vm/run.sh [BUILD_DIR] - run fathom's kernel-function tests (kprobe,
+# kretprobe, fentry, fexit) on Debian's stock kernel in a QEMU virtual
+# machine, for hosts whose own kernel lacks kprobes or refuses fentry.
+#
+#   * installs qemu-system-x86, busybox-static and cpio when missing (apt)
+#   * fetches the kernel that linux-image-amd64 depends on with
+#     `apt-get download` and caches it under BUILD_DIR/vm/
+#   * builds an initramfs: busybox, BUILD_DIR/fathom with its shared
+#     libraries (ldd), tests/vm/guest-tests.sh as the test script
+#   * boots it with TCG (no KVM needed), reads "VMTEST PASS|FAIL name" lines
+#     from the serial console, and exits 0 only when every test passed.
+#
+# Environment: VMTEST_TIMEOUT (seconds for the whole boot, default 900),
+# VMTEST_KERNEL_PKG (a linux-image-* package name, overrides the lookup),
+# VMTEST_SMP (virtual CPUs, default 2), VMTEST_VERBOSE=1 (show the console).
+set -u
+set -o pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${1:-build}
+case "$BUILD" in /*) ;; *) BUILD=$REPO/$BUILD ;; esac
+VM=$BUILD/vm
+TIMEOUT=${VMTEST_TIMEOUT:-900}
+SMP=${VMTEST_SMP:-2}
+START=$(date +%s)
+
+die() { echo "vmtest: $*" >&2; exit 2; }
+say() { echo "vmtest: $*"; }
+
+[ -x "$BUILD/fathom" ] || die "$BUILD/fathom is not built (run make)"
+mkdir -p "$VM" || die "cannot create $VM"
+
+# ------------------------------------------------------------ host packages
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+missing=""
+command -v qemu-system-x86_64 >/dev/null 2>&1 || missing="$missing qemu-system-x86"
+# a static busybox (the initramfs has no libraries for a dynamic one)
+{ [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; } || missing="$missing busybox-static"
+command -v cpio >/dev/null 2>&1 || missing="$missing cpio"
+if [ -n "$missing" ]; then
+    say "installing$missing"
+    $SUDO apt-get update -qq >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null \
+        || die "cannot install$missing"
+fi
+
+# ------------------------------------------------------------------- kernel
+pkg=${VMTEST_KERNEL_PKG:-}
+if [ -z "$pkg" ]; then
+    pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+    if [ -z "$pkg" ]; then
+        $SUDO apt-get update -qq >/dev/null 2>&1
+        pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+    fi
+    # Offline with a cached kernel: use it.
+    [ -n "$pkg" ] || pkg=$(ls "$VM"/linux-image-*.deb 2>/dev/null | head -1 | sed 's,.*/\(linux-image-[^_]*\)_.*,\1,')
+fi
+[ -n "$pkg" ] || die "cannot find the kernel package linux-image-amd64 depends on (apt-get update?)"
+deb=$(ls "$VM/${pkg}"_*.deb 2>/dev/null | head -1)
+if [ -z "$deb" ]; then
+    say "downloading $pkg"
+    (cd "$VM" && apt-get download -q "$pkg" >/dev/null 2>&1) || die "apt-get download $pkg failed"
+    deb=$(ls "$VM/${pkg}"_*.deb | head -1)
+fi
+kdir=$VM/kernel-$pkg
+if [ ! -f "$kdir/.done" ]; then
+    rm -rf "$kdir"
+    mkdir -p "$kdir"
+    dpkg-deb -x "$deb" "$kdir" || die "cannot unpack $deb"
+    touch "$kdir/.done"
+fi
+vmlinuz=$(ls "$kdir"/boot/vmlinuz-* 2>/dev/null | head -1)
+[ -n "$vmlinuz" ] || die "no vmlinuz in $deb"
+kver=${vmlinuz##*/vmlinuz-}
+
+# ---------------------------------------------------------------- initramfs
+root=$VM/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,usr/bin,usr/sbin}
+cp /bin/busybox "$root/bin/busybox"
+for app in $(/bin/busybox --list); do
+    [ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
+done
+cp "$BUILD/fathom" "$root/bin/fathom"
+# Shared libraries at the paths the dynamic linker looks for them.
+for lib in $(ldd "$BUILD/fathom" | awk '/=> \// { print $3; next } $1 ~ /^\// { print $1 }'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+done
+cp "$REPO/tests/vm/guest-tests.sh" "$root/guest-tests.sh"
+cat >"$root/init" <<'INIT'
+#!/bin/sh
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+echo "root:x:0:0:root:/root:/bin/sh" >/etc/passwd
+echo "VMTEST KERNEL $(uname -r)"
+sh /guest-tests.sh
+echo "VMTEST DONE"
+sync
+poweroff -f
+INIT
+chmod +x "$root/init" "$root/guest-tests.sh"
+initrd=$VM/initrd.cpio.gz
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd" || die "cannot build the initramfs"
+
+# --------------------------------------------------------------------- boot
+log=$VM/console.log
+say "booting $kver under qemu (TCG, ${SMP} CPUs); console log: $log"
+accel=tcg
+[ "${VMTEST_KVM:-0}" = 1 ] && [ -w /dev/kvm ] && accel=kvm
+timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel "$accel" -m 1G -smp "$SMP" -cpu max \
+    -kernel "$vmlinuz" -initrd "$initrd" \
+    -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init vmtest.show=${VMTEST_VERBOSE:-0}" \
+    -nographic -no-reboot -monitor none -serial stdio -nodefaults </dev/null >"$log" 2>&1
+qrc=$?
+tr -d '\r' <"$log" >"$log.txt"
+if [ "${VMTEST_VERBOSE:-0}" = 1 ]; then
+    cat "$log.txt"
+fi
+
+pass=$(grep -c '^VMTEST PASS ' "$log.txt")
+failn=$(grep -c '^VMTEST FAIL ' "$log.txt")
+grep -E '^VMTEST (PASS|FAIL|KERNEL) ' "$log.txt" | sed 's/^VMTEST /  /'
+# Details of failures (the guest prints them between FAIL and END lines).
+if [ "$failn" -gt 0 ] && [ "${VMTEST_VERBOSE:-0}" != 1 ]; then
+    echo "--- failure details:"
+    sed -n '/^VMTEST DETAIL BEGIN/,/^VMTEST DETAIL END/p' "$log.txt" | grep -v '^VMTEST DETAIL'
+fi
+elapsed=$(( $(date +%s) - START ))
+if ! grep -q '^VMTEST DONE' "$log.txt"; then
+    echo "vmtest: the guest did not finish (qemu exit $qrc after ${elapsed}s); last console lines:"
+    tail -n 30 "$log.txt"
+    failn=$((failn + 1))
+fi
+echo "vmtest: $kver in ${elapsed}s"
+echo "vmtest: $pass passed, $failn failed"
+[ "$failn" -eq 0 ] && [ "$pass" -gt 0 ]
