@@ -36,6 +36,7 @@ struct runtime {
 	uint64_t lost_reported;
 	bool map_full_reported;
 	struct fth_ksyms *ksyms; /* kernel symbols, loaded when first needed */
+	struct fth_usyms *usyms; /* user symbols, per process and file */
 	int ksyms_error;
 };
 
@@ -51,7 +52,8 @@ static const struct fth_ksyms *kernel_symbols(struct runtime *rt)
 /* A stack id recorded by bpf_get_stackid: read its frames back from the
  * stack-trace map. A negative id (the kernel could not record the stack)
  * prints as an empty stack, as in bpftrace. */
-static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct fth_type *t, int64_t id)
+static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct fth_type *t, int64_t id,
+			 int pid)
 {
 	uint64_t ips[FTH_MAX_STACK_FRAMES] = { 0 };
 	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->stack_map);
@@ -59,7 +61,10 @@ static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct
 
 	if (id < 0 || !m || m->fd < 0 || bpf_map_lookup_elem(m->fd, &key, ips))
 		return;
-	fth_stack_format(sb, ips, FTH_MAX_STACK_FRAMES, t, t->kind == FTH_T_KSTACK ? kernel_symbols(rt) : NULL);
+	if (t->kind == FTH_T_USTACK && !rt->usyms)
+		rt->usyms = fth_usyms_new();
+	fth_stack_format(sb, ips, FTH_MAX_STACK_FRAMES, t, t->kind == FTH_T_KSTACK ? kernel_symbols(rt) : NULL,
+			 rt->usyms, pid);
 }
 
 /* strftime(): nanoseconds since boot, as nsecs gives them, shown as wall
@@ -119,8 +124,13 @@ static void format_special(void *ud, struct fth_strbuf *sb, const struct fth_typ
 	}
 	case FTH_T_KSTACK:
 	case FTH_T_USTACK:
-		format_stack(rt, sb, t, (int64_t)v);
+	{
+		uint64_t pid = 0;
+		if (t->kind == FTH_T_USTACK)
+			memcpy(&pid, (const uint8_t *)bytes + 8, 8);
+		format_stack(rt, sb, t, (int64_t)v, (int)pid);
 		break;
+	}
 	case FTH_T_KSYM: {
 		const struct fth_ksyms *ks = kernel_symbols(rt);
 		const char *name = ks ? fth_ksyms_lookup(ks, v, NULL, NULL) : NULL;
@@ -130,10 +140,18 @@ static void format_special(void *ud, struct fth_strbuf *sb, const struct fth_typ
 			fth_strbuf_printf(sb, "0x%llx", (unsigned long long)v);
 		break;
 	}
-	case FTH_T_USYM:
-		/* user symbols arrive with uprobe support; the address until then */
-		fth_strbuf_printf(sb, "0x%llx", (unsigned long long)v);
+	case FTH_T_USYM: {
+		const char *name, *module;
+		uint64_t offset, pid;
+		memcpy(&pid, (const uint8_t *)bytes + 8, 8);
+		if (!rt->usyms)
+			rt->usyms = fth_usyms_new();
+		if (rt->usyms && fth_usyms_lookup(rt->usyms, (int)pid, v, &name, &offset, &module))
+			fth_strbuf_puts(sb, name);
+		else
+			fth_strbuf_printf(sb, "0x%llx", (unsigned long long)v);
 		break;
+	}
 	case FTH_T_TIMESTAMP:
 		format_timestamp(sb, t->name ? t->name : "%H:%M:%S", v);
 		break;
@@ -697,6 +715,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		print_all_maps(&rt);
 	ring_buffer__free(rb);
 	fth_ksyms_free(rt.ksyms);
+	fth_usyms_free(rt.usyms);
 	fth_output_free(&rt.out);
 	fth_strbuf_free(&rt.sb);
 	return rt.exit_code;

@@ -14,8 +14,25 @@ static void kernel_frame(struct fth_strbuf *sb, uint64_t ip, const struct fth_ks
 		fth_strbuf_puts(sb, sym);
 }
 
+/* A user frame: "sym+off" (perf mode adds " (module)"), else the address. */
+static void user_frame(struct fth_strbuf *sb, uint64_t ip, struct fth_usyms *usyms, int pid, bool perf)
+{
+	const char *sym, *module;
+	uint64_t offset;
+
+	if (usyms && fth_usyms_lookup(usyms, pid, ip, &sym, &offset, &module)) {
+		fth_strbuf_printf(sb, "%s+%llu", sym, (unsigned long long)offset);
+		if (perf)
+			fth_strbuf_printf(sb, " (%s)", module);
+	} else {
+		fth_strbuf_printf(sb, "0x%llx", (unsigned long long)ip);
+		if (perf)
+			fth_strbuf_puts(sb, " ([unknown])");
+	}
+}
+
 void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const struct fth_type *t,
-		      const struct fth_ksyms *ksyms)
+		      const struct fth_ksyms *ksyms, struct fth_usyms *usyms, int pid)
 {
 	bool user = t->kind == FTH_T_USTACK;
 	int limit = t->stack_limit > 0 && t->stack_limit < n ? t->stack_limit : n;
@@ -38,7 +55,7 @@ void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const s
 		case FTH_STACK_PERF:
 			fth_strbuf_printf(sb, "\t%llx ", (unsigned long long)ip);
 			if (user)
-				fth_strbuf_printf(sb, "0x%llx ([unknown])", (unsigned long long)ip);
+				user_frame(sb, ip, usyms, pid, true);
 			else
 				kernel_frame(sb, ip, ksyms, true);
 			fth_strbuf_putc(sb, '\n');
@@ -46,7 +63,7 @@ void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const s
 		default:
 			fth_strbuf_puts(sb, "        ");
 			if (user)
-				fth_strbuf_printf(sb, "0x%llx", (unsigned long long)ip);
+				user_frame(sb, ip, usyms, pid, false);
 			else
 				kernel_frame(sb, ip, ksyms, true);
 			fth_strbuf_putc(sb, '\n');

@@ -2,8 +2,9 @@
  *
  * BPF programs record a stack with bpf_get_stackid() into a stack-trace map
  * and pass the id on; the runtime reads the frames back from that map and
- * formats them here. Kernel frames are symbolized with ksyms; user frames
- * print as addresses until user symbolization arrives. */
+ * formats them here. Kernel frames are symbolized with ksyms, user frames
+ * through the process's memory map (usyms); what cannot be resolved prints
+ * as an address. */
 #ifndef FATHOM_STACKS_H
 #define FATHOM_STACKS_H
 
@@ -13,6 +14,7 @@
 #include "format.h"
 #include "ksyms.h"
 #include "types.h"
+#include "usyms.h"
 
 #define FTH_MAX_STACK_FRAMES 127
 
@@ -23,6 +25,6 @@
  * preceded by a newline, so that "@[" + text + "]" and print() give
  * bpftrace's layouts. An empty stack appends nothing. */
 void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const struct fth_type *t,
-		      const struct fth_ksyms *ksyms);
+		      const struct fth_ksyms *ksyms, struct fth_usyms *usyms, int pid);
 
 #endif
