@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lexer.h"
+#include "probes.h"
 #include "sema.h"
 #include "tracefs.h"
 
@@ -2127,6 +2128,12 @@ static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth
 	if (p->inst->expected_attach_type == BPF_TRACE_ITER && p->inst->nargs > 1) {
 		emit(&c, I_LDX(BPF_DW, R0, R6, (int16_t)p->inst->args[1].offset));
 		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	}
+	/* -p / -c: everything but BEGIN/END sees only the target process */
+	if (prog->config.target_pid > 0 && p->inst->provider->attach) {
+		emit(&c, I_CALL(BPF_FUNC_get_current_pid_tgid));
+		emit(&c, I_ALU64_IMM(BPF_RSH, R0, 32));
+		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JNE, R0, prog->config.target_pid, 0));
 	}
 	if (probe->u.probe.predicate)
 		emit_cond_jump_false(&c, probe->u.probe.predicate, &jpred);

@@ -2,7 +2,9 @@
  * (compile, load, run, unload) of libfathom. */
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <wordexp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,8 @@ static void usage(FILE *out)
 	      "    -v             verbose messages (with -l: list probe arguments)\n"
 	      "    -q             quiet: no \"Attached N probes\" line\n"
 	      "    --unsafe       allow system() and signal()\n"
+	      "    -p PID         trace only this process; stop when it exits\n"
+	      "    -c 'CMD'       run CMD once the probes are attached, trace it (cpid), stop when it exits\n"
 	      "    -o FILE        write trace output to FILE (errors stay on stderr)\n"
 	      "    -f FORMAT      output format: text (default) or json\n"
 	      "    -d ast|bpf     print the syntax tree or the BPF instructions, then exit\n"
@@ -59,6 +63,8 @@ struct cli {
 	bool verbose;
 	bool quiet;
 	bool unsafe;      /* --unsafe: allow system() and signal() */
+	int pid;          /* -p PID */
+	const char *cmd;  /* -c 'CMD ARGS' */
 	bool info;
 	const struct fth_output_ops *format; /* -f */
 	const char *debug; /* "ast" / "bpf" */
@@ -105,6 +111,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "debug", required_argument, NULL, 'd' },
 		{ "info", no_argument, NULL, OPT_INFO },
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cmd", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -112,7 +120,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	memset(cli, 0, sizeof(*cli));
 	cli->format = &fth_output_text;
 	/* '+' stops at the first non-option: the script file, then its args. */
-	while ((c = getopt_long(argc, argv, "+e:lvqo:f:d:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:lvqo:f:d:hVp:c:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			cli->program_text = optarg;
@@ -139,6 +147,23 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_UNSAFE:
 			cli->unsafe = true;
+			break;
+		case 'p': {
+			char *end;
+			long pid = strtol(optarg, &end, 10);
+			if (*end || pid <= 0 || pid > 0x3fffffff) {
+				fprintf(stderr, "ERROR: -p takes a process id, not '%s'\n", optarg);
+				return -1;
+			}
+			if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+				fprintf(stderr, "ERROR: no process with pid %ld\n", pid);
+				return -1;
+			}
+			cli->pid = (int)pid;
+			break;
+		}
+		case 'c':
+			cli->cmd = optarg;
 			break;
 		case OPT_INFO:
 			cli->info = true;
@@ -247,7 +272,48 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-static int run_program(const struct cli *cli, struct fth_program *prog, struct fth_diag *diag)
+/* -c: fork the command now (its pid is the `cpid` constant the programs are
+ * compiled with) but let it exec only once the probes are attached: it
+ * blocks reading a pipe that the runtime writes to. If fathom fails first,
+ * the pipe closes and the child exits without running anything. */
+static pid_t spawn_waiting_child(const char *cmd, int *fd_out)
+{
+	int pfd[2];
+	wordexp_t words;
+	pid_t pid;
+
+	if (wordexp(cmd, &words, WRDE_NOCMD) != 0 || words.we_wordc == 0) {
+		fprintf(stderr, "ERROR: cannot parse the command '%s'\n", cmd);
+		return -1;
+	}
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		fprintf(stderr, "ERROR: cannot start '%s': %s\n", cmd, strerror(errno));
+		wordfree(&words);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		char go;
+		close(pfd[1]);
+		if (read(pfd[0], &go, 1) != 1)
+			_exit(127);
+		execvp(words.we_wordv[0], words.we_wordv);
+		fprintf(stderr, "ERROR: cannot run '%s': %s\n", words.we_wordv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[0]);
+	wordfree(&words);
+	if (pid < 0) {
+		fprintf(stderr, "ERROR: cannot start '%s': %s\n", cmd, strerror(errno));
+		close(pfd[1]);
+		return -1;
+	}
+	*fd_out = pfd[1];
+	return pid;
+}
+
+static int run_program(const struct cli *cli, struct fth_program *prog, struct fth_diag *diag, pid_t child,
+		       int child_fd)
 {
 	struct fth_loader ld;
 	struct fth_runtime_opts ropts = { 0 };
@@ -278,6 +344,9 @@ static int run_program(const struct cli *cli, struct fth_program *prog, struct f
 	ropts.quiet = cli->quiet;
 	ropts.notify_attached = getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED") != NULL;
 	ropts.stop = &stop_requested;
+	ropts.child_fd = child_fd;
+	ropts.watch_pid = child > 0 ? child : cli->pid;
+	ropts.watch_is_child = child > 0;
 	rc = fth_runtime_run(prog, &ld, diag, &ropts);
 	if (diag->errors)
 		rc = 1;
@@ -295,7 +364,8 @@ int main(int argc, char **argv)
 	struct fth_program prog;
 	struct fth_compile_opts copts = { 0 };
 	char *owned;
-	int rc;
+	int rc, child_fd = -1;
+	pid_t child_pid = 0;
 
 	if (parse_cli(argc, argv, &cli))
 		return 1;
@@ -309,6 +379,17 @@ int main(int argc, char **argv)
 	fth_program_init(&prog, &src);
 	prog.config.ncpus = libbpf_num_possible_cpus();
 	prog.config.unsafe = cli.unsafe;
+	prog.config.target_pid = cli.pid;
+	if (cli.cmd && !cli.debug) {
+		child_pid = spawn_waiting_child(cli.cmd, &child_fd);
+		if (child_pid < 0) {
+			free(owned);
+			fth_program_free(&prog);
+			return 1;
+		}
+		prog.config.cpid = child_pid;
+		prog.config.target_pid = child_pid;
+	}
 	if (ringbuf_size_from_env(&prog.config.ringbuf_size)) {
 		fth_program_free(&prog);
 		free(owned);
@@ -327,8 +408,11 @@ int main(int argc, char **argv)
 		fth_codegen_dump(&prog, stdout);
 		rc = 0;
 	} else {
-		rc = run_program(&cli, &prog, &diag);
+		rc = run_program(&cli, &prog, &diag, child_pid, child_fd);
+		child_fd = -1; /* the runtime wrote to it and closed it */
 	}
+	if (child_fd >= 0)
+		close(child_fd); /* never started: the child exits */
 	fth_program_free(&prog);
 	free(owned);
 	return rc;

@@ -145,6 +145,8 @@ struct fth_config {
 	uint32_t ringbuf_size;    /* bytes, power of two */
 	int64_t start_boot_ns;    /* CLOCK_BOOTTIME at start, for `elapsed` */
 	int ncpus;                /* possible CPUs, the `ncpus` builtin */
+	int target_pid;           /* -p PID or the -c child: probes see only it */
+	int cpid;                 /* -c: the child's pid, the `cpid` builtin */
 	enum { FTH_MISSING_ERROR, FTH_MISSING_WARN, FTH_MISSING_IGNORE } missing_probes;
 	bool print_maps_on_exit;  /* default true */
 	bool unsafe;

@@ -6,6 +6,9 @@
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -586,6 +589,14 @@ static void report_lost(struct runtime *rt)
 
 /* ------------------------------------------------------------- lifecycle */
 
+/* -p / -c: has the traced process ended? */
+static bool watched_process_gone(const struct fth_runtime_opts *opts)
+{
+	if (opts->watch_is_child)
+		return waitpid(opts->watch_pid, NULL, WNOHANG) == opts->watch_pid;
+	return kill(opts->watch_pid, 0) < 0 && errno == ESRCH;
+}
+
 static bool only_special_probes(const struct fth_program *prog)
 {
 	for (int i = 0; i < prog->progs.len; i++) {
@@ -667,6 +678,12 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		fflush(stdout);
 	}
 	rt.probes_attached = true;
+	/* -c: the command runs only now that every probe is attached. */
+	if (opts->child_fd >= 0) {
+		if (write(opts->child_fd, "g", 1) != 1)
+			fth_diag_plain(diag, FTH_SEV_WARNING, NULL, "cannot start the command: %s", strerror(errno));
+		close(opts->child_fd);
+	}
 	run_specials(&rt, "BEGIN");
 	ring_buffer__consume(rb);
 	/* A script of only BEGIN/END probes has nothing to wait for. */
@@ -686,6 +703,10 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		err = ring_buffer__poll(rb, iter >= 0 ? 20 : 200);
 		if (err < 0 && err != -EINTR && err != -ECANCELED)
 			break;
+		if (opts->watch_pid > 0 && watched_process_gone(opts)) {
+			ring_buffer__consume(rb);
+			break;
+		}
 		if (iter >= 0 && atomic_load(&iter_thread.done)) {
 			ring_buffer__consume(rb);
 			break;

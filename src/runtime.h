@@ -22,6 +22,12 @@ struct fth_runtime_opts {
 	bool quiet;                /* -q: no "Attached N probes" / attached_probes */
 	bool notify_attached;      /* print __BPFTRACE_NOTIFY_PROBES_ATTACHED on stdout */
 	volatile sig_atomic_t *stop; /* set by the caller's signal handler */
+	/* -p PID / -c CMD: the run ends when this process is gone (0: none).
+	 * child_fd >= 0 (with -c): writing to it lets the child exec, once the
+	 * probes are attached. */
+	int watch_pid;
+	int child_fd;
+	bool watch_is_child;       /* reap it with waitpid */
 };
 
 /* Attach, run BEGIN, process events until exit() or *stop, detach, run END,

@@ -274,7 +274,7 @@ const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const cha
 static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 
 static const char *const builtin_names[] = {
-	"ppid", "pcomm", "func", "retval", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
+	"ppid", "pcomm", "func", "retval", "cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
 };
 
@@ -443,6 +443,15 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		return fth_type_string(A(s), 16);
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return stack_type(s, e, n[0] == 'u', NULL);
+	if (!strcmp(n, "cpid")) {
+		if (!s->prog->config.cpid) {
+			ERR_HINT(s, e, "start the command with -c 'CMD'", "cpid is only set when fathom runs a command (-c)");
+			return uint64_t_();
+		}
+		e->kind = FTH_INT;
+		e->u.integer = (uint64_t)s->prog->config.cpid;
+		return uint64_t_();
+	}
 	if (!strcmp(n, "probe"))
 		return fth_type_new(A(s), FTH_T_PROBE, 8);
 	if (!strcmp(n, "username"))
@@ -1723,6 +1732,9 @@ static void add_prog(struct sema *s, struct fth_node *probe, struct fth_probe_in
 
 	p->probe = probe;
 	p->inst = inst;
+	/* -p/-c: providers that can open per-process events use the pid */
+	if (!inst->target_pid)
+		inst->target_pid = s->prog->config.target_pid;
 	p->prog_type = inst->provider->prog_type;
 	p->fd = -1;
 	/* Names are what `bpftool prog show` displays; fth_ lets leaks be found. */

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# -c CMD runs the command once probes are attached, limits probes to it,
+# sets cpid and ends the run when it exits; -p PID limits probes to that
+# process and ends the run when it exits; a bad pid is a clear error.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+cp /bin/true "$T/fthchild"
+fathom_run -c "$T/fthchild arg1" -e 'tracepoint:syscalls:sys_enter_execve { printf("exec %d\n", pid == cpid); } tracepoint:sched:sched_process_exit { printf("exit %s %d\n", comm, pid == cpid); }'
+expect_exit 0
+expect_stdout_match '^exec 1$'
+expect_stdout_match '^exit fthchild 1$'
+expect_stdout_no_match ' 0$'
+
+cp /bin/sleep "$T/fthsleep"
+"$T/fthsleep" 2 &
+victim=$!
+fathom_run -p "$victim" -e 'tracepoint:syscalls:sys_enter_clock_nanosleep,tracepoint:syscalls:sys_enter_nanosleep { @[comm] = count(); } tracepoint:syscalls:sys_enter_getppid { @other = count(); }'
+expect_exit 0
+expect_stdout_no_match '^@other'
+wait "$victim" 2>/dev/null || true
+
+fathom_run -p 999999999 -e 'BEGIN { exit(); }'
+expect_exit 1
+expect_stderr_match 'ERROR: (-p takes a process id|no process with pid)'
+
+fathom_run -e 'BEGIN { printf("%d\n", cpid); exit(); }'
+expect_exit 1
+expect_stderr_match 'cpid is only set when fathom runs a command'
