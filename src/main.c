@@ -130,6 +130,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'v':
 			cli->verbose = true;
+			fth_kernel_probe_verbose = true; /* say when kprobe/fentry stand in for each other */
 			break;
 		case 'q':
 			cli->quiet = true;

@@ -1650,49 +1650,10 @@ static void check_prog(struct sema *s, struct fth_prog *p)
 
 /* --------------------------------------------------------- probe expansion */
 
+/* Probe types of bpftrace that this build does not provide. */
 static const char *const known_unsupported[] = {
-	"kprobe", "k", "kretprobe", "kr",
-	"rawtracepoint", "rt", "fentry", "f", "kfunc", "fexit", "fr", "kretfunc", "hardware", "h",
-	"watchpoint", "w", "asyncwatchpoint", "aw", "iter", "it",
+	"self", "test", "bench",
 };
-
-/* Kernel functions people trace most, and the stable tracepoint that sees
- * the same event: the hint when kernel-function probes cannot be used. */
-static const struct {
-	const char *func;
-	const char *entry;
-	const char *exit;
-} function_tracepoints[] = {
-	{ "do_sys_open", "syscalls:sys_enter_openat", "syscalls:sys_exit_openat" },
-	{ "do_sys_openat2", "syscalls:sys_enter_openat", "syscalls:sys_exit_openat" },
-	{ "vfs_read", "syscalls:sys_enter_read", "syscalls:sys_exit_read" },
-	{ "vfs_write", "syscalls:sys_enter_write", "syscalls:sys_exit_write" },
-	{ "ksys_read", "syscalls:sys_enter_read", "syscalls:sys_exit_read" },
-	{ "ksys_write", "syscalls:sys_enter_write", "syscalls:sys_exit_write" },
-	{ "do_nanosleep", "syscalls:sys_enter_clock_nanosleep", "syscalls:sys_exit_clock_nanosleep" },
-	{ "tcp_sendmsg", "syscalls:sys_enter_sendto", "syscalls:sys_exit_sendto" },
-	{ "tcp_recvmsg", "syscalls:sys_enter_recvfrom", "syscalls:sys_exit_recvfrom" },
-	{ "do_exit", "sched:sched_process_exit", "sched:sched_process_exit" },
-	{ "do_execveat_common", "syscalls:sys_enter_execve", "sched:sched_process_exec" },
-	{ "kernel_clone", "sched:sched_process_fork", "sched:sched_process_fork" },
-	{ "tcp_retransmit_skb", "tcp:tcp_retransmit_skb", "tcp:tcp_retransmit_skb" },
-	{ "kfree_skb", "skb:kfree_skb", "skb:kfree_skb" },
-	{ "blk_account_io_start", "block:block_io_start", "block:block_io_start" },
-	{ "blk_account_io_done", "block:block_io_done", "block:block_io_done" },
-};
-
-static const char *tracepoint_hint(struct sema *s, const char *provider, struct fth_node *attach)
-{
-	const char *func = attach->u.attach.parts[attach->u.attach.nparts - 1];
-	bool is_return = !strcmp(provider, "kretprobe") || !strcmp(provider, "kr") ||
-			 !strcmp(provider, "fexit") || !strcmp(provider, "fr") || !strcmp(provider, "kretfunc");
-
-	for (size_t i = 0; i < sizeof(function_tracepoints) / sizeof(function_tracepoints[0]); i++)
-		if (!strcmp(function_tracepoints[i].func, func))
-			return fth_arena_printf(A(s), "tracepoint:%s sees the same event",
-						is_return ? function_tracepoints[i].exit : function_tracepoints[i].entry);
-	return "'fathom -l' lists the probes this build can attach (tracepoint, rawtracepoint, profile, ...)";
-}
 
 static const struct fth_provider *provider_of(struct sema *s, struct fth_node *attach)
 {
@@ -1706,7 +1667,7 @@ static const struct fth_provider *provider_of(struct sema *s, struct fth_node *a
 		return p;
 	for (size_t i = 0; i < sizeof(known_unsupported) / sizeof(known_unsupported[0]); i++) {
 		if (!strcmp(word, known_unsupported[i])) {
-			fth_error_hint(s->diag, attach->range, tracepoint_hint(s, word, attach),
+			fth_error_hint(s->diag, attach->range, "'fathom -l' lists the probe types this build provides",
 				       "%s probes are not supported by fathom yet", word);
 			return NULL;
 		}

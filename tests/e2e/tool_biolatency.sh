@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/biolatency.bt, run unchanged: fthdd's direct writes complete, so
 # @usecs has a histogram; with -- --per-disk the histogram is keyed by the
-# disk's MAJOR, MINOR.  Stopped with SIGINT.
+# disk's name.  Stopped with SIGINT.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -33,6 +33,10 @@ run_tool() {
 cp /bin/dd "$T/fthdd" || fail "cannot copy /bin/dd"
 disk=$(stat -c '%Hd:%Ld' "$T") || fail "cannot stat $T"
 [ "${disk%%:*}" != 0 ] || fail "$T is not on a block device ($disk): set TMPDIR to a disk-backed directory"
+# The whole disk's name (the kernel's gendisk), also for a partition.
+sysdev=$(readlink -f "/sys/dev/block/$disk") || fail "no /sys/dev/block/$disk"
+[ -e "$sysdev/partition" ] && sysdev=$(dirname "$sysdev")
+diskname=$(basename "$sysdev")
 dd_workload() {
     "$T/fthdd" if=/dev/zero of="$T/fthdata" bs=64k count=8 oflag=direct conv=fsync 2>/dev/null
 }
@@ -57,5 +61,5 @@ expect_stdout_no_match '^@start'
 run_tool 2 dd_workload tools/biolatency.bt -- --per-disk
 expect_exit 0
 [ "$WORKLOAD_STATUS" = 0 ] || fail "workload failed: $(cat "$T/workload.log")"
-expect_stdout_match "^@usecs_by_disk\[${disk%%:*}, ${disk##*:}\]:\$"
+expect_stdout_match "^@usecs_by_disk\[$diskname\]:\$"
 expect_stdout_no_match '^@usecs:$'

@@ -33,6 +33,10 @@ run_tool() {
 cp /bin/dd "$T/fthdd" || fail "cannot copy /bin/dd"
 disk=$(stat -c '%Hd:%Ld' "$T") || fail "cannot stat $T"
 [ "${disk%%:*}" != 0 ] || fail "$T is not on a block device ($disk): set TMPDIR to a disk-backed directory"
+# The whole disk's name (the kernel's gendisk), also for a partition.
+sysdev=$(readlink -f "/sys/dev/block/$disk") || fail "no /sys/dev/block/$disk"
+[ -e "$sysdev/partition" ] && sysdev=$(dirname "$sysdev")
+diskname=$(basename "$sysdev")
 dd_workload() {
     "$T/fthdd" if=/dev/zero of="$T/fthdata" bs=64k count=8 oflag=direct conv=fsync 2>/dev/null
 }
@@ -43,7 +47,7 @@ map_block() {
 
 run_tool 2 dd_workload tools/biostacks.bt
 expect_exit 0
-expect_stderr_match '^Attached 4 probes$'
+expect_stderr_match '^Attached 5 probes$'
 [ "$WORKLOAD_STATUS" = 0 ] || fail "workload failed: $(cat "$T/workload.log")"
 expect_stdout_match '^Tracing block I/O with init stacks\. Hit Ctrl-C to end\.$'
 expect_stdout_match '^@bytes\[$'

@@ -33,6 +33,10 @@ run_tool() {
 cp /bin/dd "$T/fthdd" || fail "cannot copy /bin/dd"
 disk=$(stat -c '%Hd:%Ld' "$T") || fail "cannot stat $T"
 [ "${disk%%:*}" != 0 ] || fail "$T is not on a block device ($disk): set TMPDIR to a disk-backed directory"
+# The whole disk's name (the kernel's gendisk), also for a partition.
+sysdev=$(readlink -f "/sys/dev/block/$disk") || fail "no /sys/dev/block/$disk"
+[ -e "$sysdev/partition" ] && sysdev=$(dirname "$sysdev")
+diskname=$(basename "$sysdev")
 dd_workload() {
     "$T/fthdd" if=/dev/zero of="$T/fthdata" bs=64k count=8 oflag=direct conv=fsync 2>/dev/null
 }
