@@ -35,6 +35,9 @@ struct fth_map {
 	uint32_t max_entries;
 	bool internal;               /* not printed at exit */
 	bool used_as_agg;
+	bool keyed_by_task;          /* written with a bare tid/pid key somewhere */
+	bool deleted;                /* delete() or clear() appears for it */
+	struct fth_range task_key_use;
 	struct fth_range first_use;
 	int fd;                      /* set by the loader, -1 before */
 };

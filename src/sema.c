@@ -967,6 +967,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 				return NULL;
 			}
 			map = map_get(s, args->items[0]);
+			if (map)
+				map->deleted = true;
 			if (map && map->key_type) {
 				struct fth_type *kt = storage_type(s, check_expr(s, args->items[1]));
 				if (kt && !fth_type_equal(kt, map->key_type) && kt->kind != map->key_type->kind)
@@ -979,11 +981,16 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return fth_type_bool();
 		}
 		map = expect_map_arg(s, call, args->items[0], true);
+		if (map)
+			map->deleted = true;
 		return fth_type_bool();
 	}
 	if (!strcmp(n, "clear") || !strcmp(n, "zero")) {
-		if (want_args(s, call, 1, 1))
-			expect_map_arg(s, call, args->items[0], false);
+		if (want_args(s, call, 1, 1)) {
+			struct fth_map *map = expect_map_arg(s, call, args->items[0], false);
+			if (map && n[0] == 'c')
+				map->deleted = true;
+		}
 		return fth_type_none();
 	}
 	if (!strcmp(n, "print")) {
@@ -1488,6 +1495,20 @@ static struct fth_type *check_expr(struct sema *s, struct fth_node *e)
 
 /* ----------------------------------------------------------- statements */
 
+/* The seed's "map bloat" mistake: @start[tid] = nsecs with no delete
+ * anywhere grows by one entry per thread until the map is full. */
+static void note_task_key(struct sema *s, struct fth_node *target)
+{
+	struct fth_map *map = map_get(s, target);
+	struct fth_node *k = target->u.map.keys.len == 1 ? target->u.map.keys.items[0] : NULL;
+
+	if (map && k && k->kind == FTH_IDENT && (!strcmp(k->u.ident.name, "tid") || !strcmp(k->u.ident.name, "pid")) &&
+	    !map->keyed_by_task) {
+		map->keyed_by_task = true;
+		map->task_key_use = target->range;
+	}
+}
+
 static void check_assign(struct sema *s, struct fth_node *st)
 {
 	struct fth_node *target = st->u.assign.target;
@@ -1528,6 +1549,7 @@ static void check_assign(struct sema *s, struct fth_node *st)
 		}
 		map_set_value(s, map, target, stored);
 		target->type = map->value_type;
+		note_task_key(s, target);
 		if (map->value_type && map->value_type->kind == FTH_T_AGG)
 			ERR(s, st, "%s is a %s map; assign it with %s()", map->name,
 			    fth_type_describe(A(s), map->value_type), fth_agg_name(map->value_type->agg));
@@ -1816,6 +1838,14 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 	}
 	for (int i = 0; diag->errors == errors_before && i < prog->maps.len; i++) {
 		struct fth_map *m = prog->maps.items[i];
+		if (m->keyed_by_task && !m->deleted && m->value_type && m->value_type->kind != FTH_T_AGG)
+			fth_diag_report(diag, FTH_SEV_WARNING, m->task_key_use,
+					fth_arena_printf(&prog->arena, "delete the entry when the thread is done with it, "
+								       "e.g. delete(%s[tid]) in the probe that reads it",
+							 m->name),
+					"%s is keyed by thread or process and never deleted: it grows with every "
+					"thread until it is full",
+					m->name);
 		if (!m->internal && !m->value_type) {
 			fth_error_hint(diag, m->first_use, "assign it somewhere, e.g. @name = 1;",
 				       "map %s is used but never assigned", m->name);

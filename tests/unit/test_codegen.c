@@ -239,6 +239,24 @@ static void test_many_assignments(void **state)
 	free(text);
 }
 
+/* The seed's "map bloat" mistake is warned about at compile time. */
+static void test_map_bloat_warning(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "interval:s:1 { @start[tid] = nsecs; }");
+	assert_int_equal(c.rc, 0);
+	assert_non_null(strstr(c.errors, "WARNING: @start is keyed by thread or process and never deleted"));
+	release(&c);
+	compile(&c, "interval:s:1 { @start[tid] = nsecs; } interval:s:2 /@start[tid]/ { delete(@start[tid]); }");
+	assert_int_equal(c.rc, 0);
+	assert_null(strstr(c.errors, "WARNING"));
+	release(&c);
+	compile(&c, "interval:s:1 { @c[pid] = count(); }");
+	assert_null(strstr(c.errors, "WARNING"));
+	release(&c);
+}
+
 static void test_verifier_summary(void **state)
 {
 	const char *log = "func#0 @0\n"
@@ -267,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_loops_and_control_flow),
 		cmocka_unit_test(test_many_assignments),
 		cmocka_unit_test(test_verifier_summary),
+		cmocka_unit_test(test_map_bloat_warning),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
