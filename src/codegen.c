@@ -224,6 +224,22 @@ static void emit_extend(struct cg *c, int r, int size, bool is_signed)
 	}
 }
 
+/* Does writing the key expressions fill every byte of the key? Then the
+ * key needs no zeroing first: an integer or a stack id (8 bytes), or comm
+ * into a 16-byte string (bpf_get_current_comm pads with NULs). Anything
+ * else - strings shorter than the key, tuples with padding - is zeroed so
+ * equal keys hash alike. */
+static bool key_fully_written(const struct fth_node_list *keys, const struct fth_type *kt)
+{
+	const struct fth_node *k = keys->len == 1 ? keys->items[0] : NULL;
+
+	if (kt->kind == FTH_T_INT || kt->kind == FTH_T_KSTACK || kt->kind == FTH_T_PROBE ||
+	    kt->kind == FTH_T_USERNAME || kt->kind == FTH_T_KSYM)
+		return true;
+	return k && kt->kind == FTH_T_STRING && kt->size == 16 && k->kind == FTH_IDENT &&
+	       !strcmp(k->u.ident.name, "comm");
+}
+
 /* Build the BPF key of map m for node mapnode (@m[...]) at [r10+off].
  * Leaves room for the hist bucket after the user key. */
 static int emit_map_key(struct cg *c, struct fth_map *m, struct fth_node *mapnode)
@@ -238,7 +254,7 @@ static int emit_map_key(struct cg *c, struct fth_map *m, struct fth_node *mapnod
 			emit(c, I_ST_IMM(BPF_DW, R10, off, 0));
 		return off;
 	}
-	if (kt->kind != FTH_T_INT)
+	if (!key_fully_written(keys, kt))
 		emit_zero(c, R10, off, (int)((kt->size + 7) & ~7u));
 	if (keys->len == 1) {
 		emit_to_mem(c, keys->items[0], R10, off, kt);
