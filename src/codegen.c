@@ -52,6 +52,16 @@ struct cg {
 	int nexit;
 	struct loop_ctx loops[MAX_LOOP_DEPTH];
 	int nloops;
+	/* Map reads done by the predicate, reused by the body: the classic
+	 * `/@start[tid]/ { ... @start[tid] ... }` looks the key up once. An
+	 * entry dies when the program writes that map, and all die at a loop. */
+	struct read_cache {
+		const struct fth_node *read; /* the FTH_MAP node evaluated */
+		int map;
+		int slot;                    /* frame slot holding the value */
+	} reads[8];
+	int nreads;
+	bool in_predicate;
 	bool failed;
 };
 
@@ -512,6 +522,48 @@ static struct vreg emit_agg_read(struct cg *c, struct fth_node *e, struct fth_ma
 	return v;
 }
 
+/* Keys whose value cannot change during one run of a program. */
+static bool stable_key(const struct fth_node *k)
+{
+	if (k->kind == FTH_INT || k->kind == FTH_POSITIONAL)
+		return true;
+	return k->kind == FTH_IDENT && (!strcmp(k->u.ident.name, "tid") || !strcmp(k->u.ident.name, "pid") ||
+					!strcmp(k->u.ident.name, "cpu") || !strcmp(k->u.ident.name, "comm") ||
+					!strcmp(k->u.ident.name, "uid") || !strcmp(k->u.ident.name, "cgroup"));
+}
+
+static bool same_stable_key(const struct fth_node *a, const struct fth_node *b)
+{
+	if (a->kind != b->kind || !stable_key(a))
+		return false;
+	if (a->kind == FTH_IDENT)
+		return !strcmp(a->u.ident.name, b->u.ident.name);
+	if (a->kind == FTH_POSITIONAL)
+		return a->u.positional.index == b->u.positional.index;
+	return a->u.integer == b->u.integer;
+}
+
+static bool same_map_read(const struct fth_node *a, const struct fth_node *b)
+{
+	if (strcmp(a->u.map.name, b->u.map.name) || a->u.map.keys.len != b->u.map.keys.len)
+		return false;
+	for (int i = 0; i < a->u.map.keys.len; i++)
+		if (!same_stable_key(a->u.map.keys.items[i], b->u.map.keys.items[i]))
+			return false;
+	return true;
+}
+
+/* The program writes map `map`: earlier reads of it may be stale. */
+static void forget_map_reads(struct cg *c, int map)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->nreads; i++)
+		if (c->reads[i].map != map)
+			c->reads[n++] = c->reads[i];
+	c->nreads = n;
+}
+
 static struct vreg emit_map_read_int(struct cg *c, struct fth_node *e)
 {
 	struct fth_map *m = fth_program_find_map(c->prog, e->u.map.name);
@@ -520,12 +572,28 @@ static struct vreg emit_map_read_int(struct cg *c, struct fth_node *e)
 
 	if (m->value_type->kind == FTH_T_AGG)
 		return emit_agg_read(c, e, m);
-
+	for (int i = 0; i < c->nreads; i++) {
+		if (c->reads[i].map == m->index && same_map_read(c->reads[i].read, e)) {
+			emit(c, I_LDX(BPF_DW, R0, R10, c->reads[i].slot));
+			return vreg_from_r0(c, e);
+		}
+	}
 	emit_map_lookup_node(c, m, e);
 	/* A missing key reads as zero. */
 	j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
 	emit(c, I_LDX(BPF_DW, R0, R0, 0));
 	fth_patch_jump_here(c->b, j);
+	if (c->in_predicate && c->nreads < (int)(sizeof(c->reads) / sizeof(c->reads[0]))) {
+		bool cacheable = true;
+		for (int i = 0; i < e->u.map.keys.len; i++)
+			cacheable = cacheable && stable_key(e->u.map.keys.items[i]);
+		if (cacheable) {
+			/* the predicate's frame space lives as long as the body */
+			int slot = stack_alloc(c, 8, e);
+			emit(c, I_STX(BPF_DW, R10, R0, slot));
+			c->reads[c->nreads++] = (struct read_cache){ e, m->index, slot };
+		}
+	}
 	v = vreg_from_r0(c, e);
 	return v;
 }
@@ -860,6 +928,7 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 		struct fth_map *m = fth_program_find_map(c->prog, t->u.map.name);
 		int key = emit_map_key(c, m, t);
 		int val = stack_alloc(c, 8, e);
+		forget_map_reads(c, m->index);
 		int j;
 		emit_lookup(c, m->index, key);
 		emit(c, I_MOV64_IMM(R1, 0));
@@ -887,6 +956,7 @@ static struct vreg emit_delete(struct cg *c, struct fth_node *call)
 	struct fth_map *m = fth_program_find_map(c->prog, mapnode->u.map.name);
 	int key;
 
+	forget_map_reads(c, m->index);
 	if (args->len == 2) {
 		/* delete(@m, key): build the key from the second argument. */
 		key = stack_alloc(c, (int)m->key_size, call);
@@ -1669,6 +1739,7 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 	const struct fth_type *vt = m->value_type;
 	int val, key;
 
+	forget_map_reads(c, m->index);
 	if (vt->kind == FTH_T_AGG) {
 		emit_agg_assign(c, st);
 		return;
@@ -1958,6 +2029,9 @@ static void loop_begin(struct cg *c, int continue_target, struct fth_node *where
 {
 	struct loop_ctx *l;
 
+	/* A loop body may write a map before reading it again on the next
+	 * iteration: no reuse of earlier reads inside or after a loop. */
+	c->nreads = 0;
 	if (c->nloops == MAX_LOOP_DEPTH) {
 		cg_error(c, where, "loops are nested too deeply");
 		return;
@@ -2151,8 +2225,11 @@ static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth
 		emit(&c, I_ALU64_IMM(BPF_RSH, R0, 32));
 		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JNE, R0, prog->config.target_pid, 0));
 	}
-	if (probe->u.probe.predicate)
+	if (probe->u.probe.predicate) {
+		c.in_predicate = true;
 		emit_cond_jump_false(&c, probe->u.probe.predicate, &jpred);
+		c.in_predicate = false;
+	}
 	emit_block(&c, probe->u.probe.body);
 	c.b->cur_range = probe->range;
 	if (jpred >= 0)

@@ -239,6 +239,41 @@ static void test_many_assignments(void **state)
 	free(text);
 }
 
+static int count_map_refs(const struct fth_prog *p, int map_index)
+{
+	int n = 0;
+
+	for (int i = 0; i < p->code.len; i++)
+		if (p->code.insns[i].code == (BPF_LD | BPF_DW | BPF_IMM) &&
+		    p->code.insns[i].src_reg == BPF_PSEUDO_MAP_FD && p->code.insns[i].imm == map_index)
+			n++;
+	return n;
+}
+
+/* `/@start[tid]/ { ... @start[tid] ... delete(@start[tid]) }` looks the key
+ * up once in the predicate (the body reuses the value) and once to delete;
+ * after a write the value is read again. */
+static void test_predicate_map_read_reused(void **state)
+{
+	struct compiled c;
+	struct fth_map *start;
+
+	compile(&c, "interval:s:1 { @start[tid] = nsecs; }\n"
+		    "interval:s:2 /@start[tid]/ { @ns = hist(nsecs - @start[tid]); delete(@start[tid]); }");
+	assert_int_equal(c.rc, 0);
+	start = fth_program_find_map(&c.prog, "@start");
+	assert_int_equal(count_map_refs(c.prog.progs.items[1], start->index), 2);
+	release(&c);
+	compile(&c, "interval:s:1 { @start[tid] = nsecs; }\n"
+		    "interval:s:2 /@start[tid]/ { @start[tid] = 5; printf(\"%d\\n\", @start[tid]); }");
+	assert_int_equal(c.rc, 0);
+	start = fth_program_find_map(&c.prog, "@start");
+	/* predicate lookup, the update, and a fresh lookup after the write
+	 * (reusing the predicate's value there would give 2) */
+	assert_int_equal(count_map_refs(c.prog.progs.items[1], start->index), 3);
+	release(&c);
+}
+
 /* The seed's "map bloat" mistake is warned about at compile time. */
 static void test_map_bloat_warning(void **state)
 {
@@ -286,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_many_assignments),
 		cmocka_unit_test(test_verifier_summary),
 		cmocka_unit_test(test_map_bloat_warning),
+		cmocka_unit_test(test_predicate_map_read_reused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
