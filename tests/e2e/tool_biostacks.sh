@@ -8,8 +8,8 @@ require_root
 cd "$REPO_ROOT" || fail "cannot cd to $REPO_ROOT"
 
 wait_attached() {
-    local i
-    for i in $(seq 100); do
+    local _
+    for _ in $(seq 100); do
         grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
         sleep 0.05
     done
@@ -36,6 +36,7 @@ disk=$(stat -c '%Hd:%Ld' "$T") || fail "cannot stat $T"
 # The whole disk's name (the kernel's gendisk), also for a partition.
 sysdev=$(readlink -f "/sys/dev/block/$disk") || fail "no /sys/dev/block/$disk"
 [ -e "$sysdev/partition" ] && sysdev=$(dirname "$sysdev")
+# shellcheck disable=SC2034  # not every block test needs it
 diskname=$(basename "$sysdev")
 dd_workload() {
     "$T/fthdd" if=/dev/zero of="$T/fthdata" bs=64k count=8 oflag=direct conv=fsync 2>/dev/null

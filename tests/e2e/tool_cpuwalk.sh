@@ -8,8 +8,8 @@ require_root
 cd "$REPO_ROOT" || fail "cannot cd to $REPO_ROOT"
 
 wait_attached() {
-    local i
-    for i in $(seq 100); do
+    local _
+    for _ in $(seq 100); do
         grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
         sleep 0.05
     done
@@ -47,8 +47,9 @@ expect_stderr_match '^Attached 3 probes$'
 [ "$WORKLOAD_STATUS" = 0 ] || fail "workload failed: $(cat "$T/workload.log")"
 expect_stdout_match '^Sampling CPU at 99hz\.\.\. Hit Ctrl-C to end\.$'
 expect_stdout_match '^@cpu:$'
-# 1 s at 99 Hz: about 99 samples of fthspin.
+# 1 s at 99 Hz: up to 99 samples of fthspin (fewer if other busy processes
+# share that CPU).
 n=$(sed -n 's/^@busy_by_process\[fthspin\]: \([0-9]*\)$/\1/p' "$FATHOM_STDOUT")
-[ -n "$n" ] && [ "$n" -ge 50 ] || fail "@busy_by_process[fthspin] should be >= 50, is '$n'"
+[ -n "$n" ] && [ "$n" -ge 25 ] || fail "@busy_by_process[fthspin] should be >= 25, is '$n'"
 row=$(sed -n "s/^\[$last\] *\([0-9]*\) |@* *|\$/\1/p" "$FATHOM_STDOUT")
-[ -n "$row" ] && [ "$row" -ge 50 ] || fail "@cpu row [$last] should count >= 50, is '$row'"
+[ -n "$row" ] && [ "$row" -ge "$n" ] || fail "@cpu row [$last] should count >= $n, is '$row'"

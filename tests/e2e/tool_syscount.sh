@@ -9,8 +9,8 @@ require_root
 cd "$REPO_ROOT" || fail "cannot cd to $REPO_ROOT"
 
 wait_attached() {
-    local i
-    for i in $(seq 100); do
+    local _
+    for _ in $(seq 100); do
         grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
         sleep 0.05
     done
