@@ -70,6 +70,7 @@ static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offse
 static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
+static void emit_stackid(struct cg *c, bool user);
 static bool emit_stmt(struct cg *c, struct fth_node *st);
 static bool emit_block(struct cg *c, struct fth_node *b);
 
@@ -83,6 +84,14 @@ static void cg_error(struct cg *c, struct fth_node *n, const char *msg)
 	if (!c->failed || true)
 		fth_error(c->diag, n->range, "%s", msg);
 	c->failed = true;
+}
+
+/* Values that live in memory (written with emit_to_mem) rather than in a
+ * register: strings, tuples, arrays, and the wider special values. */
+static bool in_memory(const struct fth_type *t)
+{
+	return t && (t->kind == FTH_T_STRING || t->kind == FTH_T_TUPLE || t->kind == FTH_T_ARRAY ||
+		     t->kind == FTH_T_BUFFER || t->kind == FTH_T_INET || t->kind == FTH_T_STRUCT || t->size > 8);
 }
 
 static int bpf_size(int size)
@@ -435,6 +444,10 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 	}
 	if (!strcmp(n, "jiffies")) {
 		emit(c, I_CALL(BPF_FUNC_jiffies64));
+		return vreg_from_r0(c, e);
+	}
+	if (!strcmp(n, "kstack")) {
+		emit_stackid(c, false);
 		return vreg_from_r0(c, e);
 	}
 	v = vreg_alloc(c, e);
@@ -1120,7 +1133,22 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 	}
 }
 
-/* Read an integer or pointer of e's type from kernel memory. */
+/* Is the memory behind e (a member, element or dereference) user memory?
+ * The pointer it is reached through says so. */
+static bool user_memory(const struct fth_node *e)
+{
+	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
+				      : e->kind == FTH_INDEX ? e->u.index.base
+				      : e->kind == FTH_UNARY ? e->u.unary.operand : NULL;
+
+	if (!base || !base->type)
+		return false;
+	if (base->type->kind == FTH_T_POINTER)
+		return base->type->user_space;
+	return user_memory(base);
+}
+
+/* Read an integer or pointer of e's type from kernel (or user) memory. */
 static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 {
 	const struct fth_type *t = e->type;
@@ -1133,7 +1161,7 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 	emit_addr(c, R1, R10, tmp);
 	emit(c, I_MOV64_IMM(R2, size));
 	emit(c, I_MOV64_REG(R3, vreg_use(c, v, R3)));
-	emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+	emit(c, I_CALL(user_memory(e) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
 	r = v.reg >= 0 ? v.reg : R1;
 	emit(c, I_LDX(bpf_size(size), r, R10, tmp));
 	if (e->kind == FTH_FIELD && e->u.field.bit_size) {
@@ -1190,6 +1218,16 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		return emit_field_int(c, e, 0, e->type);
 	case FTH_INDEX: {
 		const struct fth_type *at = e->u.index.base->type;
+		if (at->kind == FTH_T_STRING) {
+			/* a byte of a string: the string to the stack, then a load */
+			int tmp = stack_alloc(c, (int)at->size, e);
+			emit_to_mem(c, e->u.index.base, R10, tmp, at);
+			v = vreg_alloc(c, e);
+			emit(c, I_LDX(BPF_B, R0, R10, tmp + (int)e->u.index.index->u.integer));
+			emit_extend(c, R0, 1, true);
+			vreg_set(c, v, R0);
+			return v;
+		}
 		if (!is_args_field(e->u.index.base))
 			return emit_mem_read_int(c, e);
 		uint32_t idx = (uint32_t)e->u.index.index->u.integer;
@@ -1218,8 +1256,22 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
-		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror"))
+		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
+		    !strcmp(e->u.call.name, "uptr") || !strcmp(e->u.call.name, "kptr"))
 			return emit_int(c, e->u.call.args.items[0]);
+		if (!strcmp(e->u.call.name, "kstack")) {
+			emit_stackid(c, false);
+			return vreg_from_r0(c, e);
+		}
+		if (!strcmp(e->u.call.name, "bswap")) {
+			struct vreg v2 = emit_int(c, e->u.call.args.items[0]);
+			int r2 = vreg_use(c, v2, R1);
+			int bits = (int)e->type->size * 8;
+			if (bits > 8)
+				emit(c, fth_insn(BPF_ALU | BPF_END | BPF_TO_BE, (uint8_t)r2, 0, 0, bits));
+			vreg_set(c, v2, r2);
+			return v2;
+		}
 		if (!strcmp(e->u.call.name, "strftime"))
 			return emit_int(c, e->u.call.args.items[1]);
 		if (!strcmp(e->u.call.name, "strncmp"))
@@ -1433,7 +1485,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		}
 		return;
 	}
-	if (!et || (et->kind != FTH_T_STRING && et->kind != FTH_T_TUPLE && et->kind != FTH_T_ARRAY)) {
+	if (!in_memory(et)) {
 		emit_store_int(c, e, base, off, t);
 		return;
 	}
@@ -1479,8 +1531,12 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			vreg_free(c, a);
 			emit_addr(c, R1, base, off);
 			emit(c, I_MOV64_IMM(R2, n));
-			emit(c, I_CALL(et->kind == FTH_T_STRING ? BPF_FUNC_probe_read_kernel_str
-								: BPF_FUNC_probe_read_kernel));
+			if (user_memory(e))
+				emit(c, I_CALL(et->kind == FTH_T_STRING ? BPF_FUNC_probe_read_user_str
+									: BPF_FUNC_probe_read_user));
+			else
+				emit(c, I_CALL(et->kind == FTH_T_STRING ? BPF_FUNC_probe_read_kernel_str
+									: BPF_FUNC_probe_read_kernel));
 			return;
 		}
 		if (e->kind == FTH_INDEX)
@@ -1772,7 +1828,7 @@ static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_no
 	struct fth_var *var = fth_sema_find_var(c->p, target->u.ident.name);
 	const struct fth_type *t = var->type;
 
-	if (t->kind == FTH_T_STRING || t->kind == FTH_T_TUPLE) {
+	if (in_memory(t)) {
 		emit_to_mem(c, value, R10, var->stack_off, t);
 		return;
 	}

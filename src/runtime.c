@@ -475,9 +475,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 	struct fth_action *a;
 	const uint8_t *args = (const uint8_t *)data + 8;
 
-	/* A signal must stop a reader that events keep busy. */
-	if (*rt->opts->stop && rt->probes_attached)
-		return -ECANCELED;
 	/* Records queued after exit() are dropped: otherwise a probe that
 	 * fires on fathom's own output (a write tracepoint) would never let
 	 * the drain finish. */
@@ -535,6 +532,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 		}
 		break;
 	}
+	/* A signal must stop a reader that events keep busy - after this
+	 * record, which libbpf has already consumed. */
+	if (*rt->opts->stop && rt->probes_attached)
+		return -ECANCELED;
 	return 0;
 }
 
@@ -662,6 +663,9 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot open the event ring buffer: %s", strerror(errno));
 		return 1;
 	}
+	/* BEGIN runs before any other probe can fire, so a header it prints
+	 * comes first; its records wait in the ring buffer until the loop. */
+	run_specials(&rt, "BEGIN");
 	err = fth_loader_attach(ld);
 	if (err) {
 		ring_buffer__free(rb);
@@ -684,7 +688,6 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 			fth_diag_plain(diag, FTH_SEV_WARNING, NULL, "cannot start the command: %s", strerror(errno));
 		close(opts->child_fd);
 	}
-	run_specials(&rt, "BEGIN");
 	ring_buffer__consume(rb);
 	/* A script of only BEGIN/END probes has nothing to wait for. */
 	if (only_special_probes(prog))

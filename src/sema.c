@@ -529,7 +529,18 @@ static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field 
 		return fth_type_array(A(s), fth_type_int((int)esize, f->is_signed), (uint32_t)f->array_len);
 	}
 	if (strchr(t, '*')) {
-		struct fth_type *p = fth_type_pointer(A(s), fth_type_int(1, true));
+		struct fth_type *target = NULL, *p;
+		if (!strncmp(t, "struct ", 7) || !strncmp(t, "const struct ", 13) || !strncmp(t, "union ", 6)) {
+			/* "struct __kernel_timespec *" -> the struct from BTF */
+			char name[128];
+			const char *b = !strncmp(t, "const ", 6) ? t + 6 : t;
+			size_t n = strcspn(b, " *");
+			n += strcspn(b + n + 1, " *") + 1;
+			snprintf(name, sizeof(name), "%.*s", (int)n, b);
+			struct fth_btf *btf = fth_program_btf(s->prog);
+			target = btf ? fth_btf_type_by_name(btf, A(s), name) : NULL;
+		}
+		p = fth_type_pointer(A(s), target ? target : fth_type_int(1, true));
 		/* Syscall tracepoints carry user-space pointers. */
 		p->user_space = s->cur->inst->target && !strcmp(s->cur->inst->target, "syscalls");
 		p->name = t;
@@ -1021,6 +1032,32 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return fth_type_int(4, false);
 	if (!strcmp(n, "getopt"))
 		return check_getopt(s, call);
+	if (!strcmp(n, "bswap")) {
+		struct fth_type *t;
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		t = check_expr(s, args->items[0]);
+		if (t && t->kind != FTH_T_INT) {
+			ERR(s, args->items[0], "bswap() takes an integer, not %s", fth_type_describe(A(s), t));
+			return NULL;
+		}
+		return t;
+	}
+	if (!strcmp(n, "uptr") || !strcmp(n, "kptr")) {
+		struct fth_type *t, *copy;
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		t = check_expr(s, args->items[0]);
+		if (!t)
+			return NULL;
+		if (t->kind != FTH_T_POINTER)
+			return t;
+		/* the same pointer, read from the other address space */
+		copy = fth_arena_alloc(A(s), sizeof(*copy));
+		*copy = *t;
+		copy->user_space = n[0] == 'u';
+		return copy;
+	}
 	if (!strcmp(n, "reg")) {
 		if (!want_args(s, call, 1, 1))
 			return NULL;
@@ -1160,7 +1197,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "time", "count", "sum", "min", "max", "avg", "stats",
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
-						     "buf", "join", "strerror", "reg", "system", "cat", "signal" };
+						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
+						     "bswap", "uptr", "kptr" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -1383,6 +1421,13 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		int64_t idx;
 		if (!b || !i)
 			return NULL;
+		if (b->kind == FTH_T_STRING) {
+			if (!literal_int(e->u.index.index, &idx) || idx < 0 || (uint64_t)idx >= b->size) {
+				ERR(s, e->u.index.index, "string index must be a literal from 0 to %u", b->size - 1);
+				return NULL;
+			}
+			return fth_type_int(1, true);
+		}
 		if (b->kind == FTH_T_POINTER && b->elem && b->elem->size) {
 			if (!is_int(i))
 				ERR(s, e->u.index.index, "an index must be an integer");
@@ -1604,9 +1649,11 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		if (st->u.let.value) {
 			struct fth_type *t = check_expr(s, st->u.let.value);
 			var_define(s, st->u.let.var, t);
-		} else if (!fth_sema_find_var(s->cur, st->u.let.var->u.ident.name)) {
-			var_define(s, st->u.let.var, int64_t_());
+		} else if (st->u.let.has_type && !fth_sema_find_var(s->cur, st->u.let.var->u.ident.name)) {
+			struct fth_type *t = named_type(s, &st->u.let.type_name, st);
+			var_define(s, st->u.let.var, t);
 		}
+		/* `let $x;` alone: the first assignment gives the type */
 		break;
 	case FTH_IF:
 		check_cond(s, st->u.if_.cond);
