@@ -56,3 +56,21 @@ expect_stdout_match '^@m\[3\]: 1$'
 fathom_run -e 'BEGIN { $s = 0; for ($i : 0..10) { if ($i == 2) { continue; } if ($i == 8) { break; } $s += $i; } printf("%d\n", $s); exit(); }'
 expect_exit 0
 expect_stdout_eq '26'
+
+# values held in variables, bswap, string indexing
+fathom_run -e 'BEGIN { let $d; $d = ntop(0x0100007f); $b = bswap((uint16)1); $s = "/abc"; printf("%s %d %d %d\n", $d, $b, $s[0] == "/"[0], $s[1]); exit(); }'
+expect_exit 0
+expect_stdout_eq '127.0.0.1 256 1 97'
+
+# a tracepoint's struct pointer, typed from BTF and read from user memory
+cp /bin/sleep "$T/fthnap"
+( sleep 0.5; "$T/fthnap" 1.25 ) &
+fathom_run -e 'tracepoint:syscalls:sys_enter_clock_nanosleep /comm == "fthnap"/ { printf("%d.%09d\n", args->rqtp->tv_sec, args.rqtp->tv_nsec); exit(); }'
+wait
+expect_exit 0
+expect_stdout_eq '1.250000000'
+
+# BEGIN's output comes before any other probe's
+fathom_run -e 'BEGIN { printf("HEADER\n"); } tracepoint:raw_syscalls:sys_enter { printf("event\n"); exit(); }'
+expect_exit 0
+[ "$(head -n 1 "$FATHOM_STDOUT")" = HEADER ] || fail "BEGIN's line must come first"
