@@ -20,6 +20,7 @@
 #include "bpfinsn.h"
 #include "format.h"
 #include "stacks.h"
+#include "syscall_names.h"
 #include "ksyms.h"
 #include "output_json.h"
 #include "probes.h"
@@ -160,6 +161,12 @@ static void format_special(void *ud, struct fth_strbuf *sb, const struct fth_typ
 		break;
 	case FTH_T_ERRNO:
 		fth_strbuf_puts(sb, strerror((int)v));
+		break;
+	case FTH_T_SYSCALL:
+		if (v < sizeof(fth_syscall_names) / sizeof(fth_syscall_names[0]) && fth_syscall_names[v])
+			fth_strbuf_puts(sb, fth_syscall_names[v]);
+		else
+			fth_strbuf_printf(sb, "%llu", (unsigned long long)v);
 		break;
 	default:
 		fth_strbuf_printf(sb, "%llu", (unsigned long long)v);
@@ -327,18 +334,30 @@ static int snapshot_map(struct runtime *rt, const struct fth_map *m, struct map_
 	return 0;
 }
 
-static void print_map(struct runtime *rt, const struct fth_map *m, int top, int div)
+/* Print one map. print() of an empty scalar counter shows it as zero
+ * (`@: 0`, as current bpftrace does), so periodic reports keep their shape;
+ * at exit an empty map prints nothing. */
+static void print_map(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print)
 {
+	static const int64_t zero[2];
+	struct fth_map_entry zero_entry = { NULL, zero };
 	struct map_snapshot s;
 	struct fth_map_view view;
+	const struct fth_type *vt = m->value_type;
+	bool counter = vt->kind == FTH_T_INT ||
+		       (vt->kind == FTH_T_AGG && vt->agg != FTH_AGG_HIST && vt->agg != FTH_AGG_LHIST);
 
 	if (m->fd < 0 || snapshot_map(rt, m, &s))
 		return;
 	view.name = m->name;
 	view.key_type = m->key_type;
-	view.value_type = m->value_type;
+	view.value_type = vt;
 	view.entries = s.entries;
 	view.nentries = s.n;
+	if (explicit_print && s.n == 0 && !m->key_type && counter) {
+		view.entries = &zero_entry;
+		view.nentries = 1;
+	}
 	rt->out.ops->map(&rt->out, &view, top, div);
 	snapshot_free(&s);
 }
@@ -504,7 +523,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		rt->out.ops->value(&rt->out, a->args->fields[0].type, args + a->args->fields[0].offset);
 		break;
 	case FTH_ACT_PRINT_MAP:
-		print_map(rt, fth_program_map(rt->prog, a->map), a->top, a->div);
+		print_map(rt, fth_program_map(rt->prog, a->map), a->top, a->div, true);
 		break;
 	case FTH_ACT_CLEAR:
 		clear_map(fth_program_map(rt->prog, a->map));
@@ -643,7 +662,7 @@ static void print_all_maps(struct runtime *rt)
 	rt->out.ops->end(&rt->out);
 	qsort(maps, (size_t)n, sizeof(*maps), compare_map_names);
 	for (int i = 0; i < n; i++)
-		print_map(rt, maps[i], 0, 0);
+		print_map(rt, maps[i], 0, 0, false);
 	free(maps);
 }
 

@@ -128,6 +128,8 @@ static bool valid_key_type(const struct fth_type *t)
 	case FTH_T_USTACK:
 	case FTH_T_KSYM:
 	case FTH_T_USERNAME:
+	case FTH_T_SYSCALL:
+	case FTH_T_ERRNO:
 		return true;
 	case FTH_T_TUPLE:
 		for (int i = 0; i < t->nfields; i++)
@@ -288,8 +290,39 @@ static bool is_type_word(const char *name)
 	return false;
 }
 
-/* An identifier that is a #define of the script (#define MAX 10) or an
- * enumerator of the kernel (TASK_RUNNING): its integer value. */
+/* Macros of the kernel headers that tools #include (linux/sched.h,
+ * linux/socket.h, ...). BTF has enums but not #defines, so the common ones
+ * are known here and scripts run with no kernel headers installed. */
+static bool header_constant(const char *name, int64_t *value)
+{
+	static const struct {
+		const char *name;
+		int64_t value;
+	} constants[] = {
+		{ "TASK_RUNNING", 0 }, { "TASK_INTERRUPTIBLE", 1 }, { "TASK_UNINTERRUPTIBLE", 2 },
+		{ "__TASK_STOPPED", 4 }, { "__TASK_TRACED", 8 }, { "EXIT_DEAD", 16 }, { "EXIT_ZOMBIE", 32 },
+		{ "TASK_PARKED", 64 }, { "TASK_DEAD", 128 }, { "TASK_WAKEKILL", 256 }, { "TASK_NOLOAD", 1024 },
+		{ "TASK_IDLE", 1026 }, { "PF_KTHREAD", 0x00200000 }, { "PF_EXITING", 0x4 },
+		{ "AF_UNSPEC", 0 }, { "AF_UNIX", 1 }, { "AF_LOCAL", 1 }, { "AF_INET", 2 }, { "AF_INET6", 10 },
+		{ "AF_NETLINK", 16 }, { "AF_PACKET", 17 }, { "SOCK_STREAM", 1 }, { "SOCK_DGRAM", 2 },
+		{ "SOCK_RAW", 3 }, { "IPPROTO_TCP", 6 }, { "IPPROTO_UDP", 17 }, { "IPPROTO_ICMP", 1 },
+		{ "O_RDONLY", 0 }, { "O_WRONLY", 1 }, { "O_RDWR", 2 }, { "O_CREAT", 0100 }, { "O_EXCL", 0200 },
+		{ "O_TRUNC", 01000 }, { "O_APPEND", 02000 }, { "O_NONBLOCK", 04000 }, { "O_DIRECTORY", 0200000 },
+		{ "O_CLOEXEC", 02000000 }, { "NSEC_PER_SEC", 1000000000 }, { "NSEC_PER_MSEC", 1000000 },
+		{ "NSEC_PER_USEC", 1000 }, { "PAGE_SIZE", 4096 }, { "PAGE_SHIFT", 12 },
+	};
+
+	for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++)
+		if (!strcmp(constants[i].name, name)) {
+			*value = constants[i].value;
+			return true;
+		}
+	return false;
+}
+
+/* An identifier that is a #define of the script (#define MAX 10), an
+ * enumerator of the kernel (TCP_ESTABLISHED) or a common header macro
+ * (TASK_RUNNING): its integer value. */
 static bool constant_value(struct sema *s, const char *name, int64_t *value)
 {
 	struct fth_node_list *defs = &s->prog->ast->u.program.c_defs;
@@ -308,7 +341,9 @@ static bool constant_value(struct sema *s, const char *name, int64_t *value)
 			return true;
 	}
 	btf = name[0] >= 'A' && name[0] <= 'Z' ? fth_program_btf(s->prog) : NULL;
-	return btf && fth_btf_enum_value(btf, name, value);
+	if (btf && fth_btf_enum_value(btf, name, value))
+		return true;
+	return header_constant(name, value);
 }
 
 static bool literal_int(struct fth_node *e, int64_t *out);
@@ -1091,12 +1126,13 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		t->name = args->items[0]->u.string.data;
 		return t;
 	}
-	if (!strcmp(n, "ksym") || !strcmp(n, "usym") || !strcmp(n, "strerror")) {
+	if (!strcmp(n, "ksym") || !strcmp(n, "usym") || !strcmp(n, "strerror") || !strcmp(n, "syscall_name")) {
 		if (!want_args(s, call, 1, 1))
 			return NULL;
 		if (!is_int(check_expr(s, args->items[0])))
 			ERR(s, args->items[0], "%s() takes an integer", n);
-		return fth_type_new(A(s), n[0] == 'k' ? FTH_T_KSYM : n[0] == 'u' ? FTH_T_USYM : FTH_T_ERRNO,
+		return fth_type_new(A(s), n[0] == 'k' ? FTH_T_KSYM : n[0] == 'u' ? FTH_T_USYM
+							       : n[1] == 'y' ? FTH_T_SYSCALL : FTH_T_ERRNO,
 				    n[0] == 'u' ? 16 : 8);
 	}
 	if (!strcmp(n, "kaddr")) {
@@ -1198,7 +1234,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
-						     "bswap", "uptr", "kptr" };
+						     "bswap", "uptr", "kptr", "syscall_name" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");

@@ -74,3 +74,11 @@ expect_stdout_eq '1.250000000'
 fathom_run -e 'BEGIN { printf("HEADER\n"); } tracepoint:raw_syscalls:sys_enter { printf("event\n"); exit(); }'
 expect_exit 0
 [ "$(head -n 1 "$FATHOM_STDOUT")" = HEADER ] || fail "BEGIN's line must come first"
+
+# syscall_name(), header constants without headers, print() of an empty counter
+fathom_run -e '#include <linux/sched.h>
+#include <linux/socket.h>
+BEGIN { @[syscall_name(59)] = count(); printf("%d %d %d\n", TASK_RUNNING, AF_INET6, TCP_ESTABLISHED); @c = count(); clear(@c); print(@c); exit(); }'
+expect_exit 0
+printf '0 10 1\n@c: 0\n\n\n@[execve]: 1\n' >"$T/exp"
+expect_stdout_eq "$T/exp"
