@@ -1,12 +1,14 @@
 /* btf.c - kernel BTF lookups through libbpf, see btf.h. */
 #include "btf.h"
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct fth_btf {
 	struct btf *btf;
@@ -690,4 +692,40 @@ int fth_btf_func_args(struct fth_btf *b, struct fth_arena *arena, const char *fu
 	*args = out;
 	*func_btf_id = (uint32_t)id;
 	return vlen;
+}
+
+/* The BTF object fd of a kernel module (for attach_btf_obj_fd). Opened once
+ * per process and kept: it only pins the module's BTF. */
+int fth_btf_module_obj_fd(const char *module)
+{
+	static struct {
+		char name[64];
+		int fd;
+	} cache[16];
+	static int ncache;
+	uint32_t id = 0;
+
+	for (int i = 0; i < ncache; i++)
+		if (!strcmp(cache[i].name, module))
+			return cache[i].fd;
+	while (bpf_btf_get_next_id(id, &id) == 0) {
+		struct bpf_btf_info info;
+		uint32_t len = sizeof(info);
+		char name[64] = "";
+		int fd = bpf_btf_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.name = (uint64_t)(uintptr_t)name;
+		info.name_len = sizeof(name);
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.kernel_btf && !strcmp(name, module)) {
+			if (ncache < 16) {
+				snprintf(cache[ncache].name, sizeof(cache[ncache].name), "%s", module);
+				cache[ncache++].fd = fd;
+			}
+			return fd;
+		}
+		close(fd);
+	}
+	return -ENOENT;
 }

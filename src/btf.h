@@ -88,4 +88,9 @@ int fth_btf_funcs(struct fth_btf *btf, char ***out);
 int fth_btf_func_args(struct fth_btf *btf, struct fth_arena *arena, const char *func, struct fth_btf_arg **args,
 		      uint32_t *func_btf_id, const char **ret_type_name);
 
+/* The BTF object fd of kernel module `module`, for attach_btf_obj_fd, or
+ * -ENOENT. Opened once per process and kept open (it only pins the
+ * module's BTF), so every probe on that module shares it. */
+int fth_btf_module_obj_fd(const char *module);
+
 #endif

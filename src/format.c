@@ -124,7 +124,7 @@ static void strbuf_repeat(struct fth_strbuf *sb, char c, size_t n)
  * Raw integer loads (BPF data is native endian and not always aligned)
  * ====================================================================== */
 
-static uint64_t load_uint(const void *p, uint32_t size)
+uint64_t fth_load_uint(const void *p, uint32_t size)
 {
 	uint8_t u8;
 	uint16_t u16;
@@ -149,9 +149,9 @@ static uint64_t load_uint(const void *p, uint32_t size)
 	}
 }
 
-static int64_t load_int(const void *p, uint32_t size)
+int64_t fth_load_int(const void *p, uint32_t size)
 {
-	uint64_t v = load_uint(p, size);
+	uint64_t v = fth_load_uint(p, size);
 
 	if (size >= 8 || size == 0)
 		return (int64_t)v;
@@ -166,10 +166,10 @@ static uint64_t load_bits(const struct fth_type *t, const void *bytes)
 	uint32_t size = t->size ? t->size : 8;
 
 	if (t->kind == FTH_T_INT && t->is_signed)
-		return (uint64_t)load_int(bytes, size);
+		return (uint64_t)fth_load_int(bytes, size);
 	if (t->kind == FTH_T_BOOL)
-		return load_uint(bytes, 1) != 0;
-	return load_uint(bytes, size < 8 ? size : 8);
+		return fth_load_uint(bytes, 1) != 0;
+	return fth_load_uint(bytes, size < 8 ? size : 8);
 }
 
 /* ======================================================================
@@ -244,7 +244,7 @@ static void format_buffer(struct fth_strbuf *sb, const struct fth_type *t, const
 			  enum buf_style style)
 {
 	uint32_t cap = t->size > 4 ? t->size - 4 : 0;
-	uint32_t len = t->size >= 4 ? (uint32_t)load_uint(bytes, 4) : 0;
+	uint32_t len = t->size >= 4 ? (uint32_t)fth_load_uint(bytes, 4) : 0;
 
 	if (len > cap)
 		len = cap;
@@ -256,7 +256,7 @@ static void format_inet(struct fth_strbuf *sb, const struct fth_type *t, const v
 {
 	char text[INET6_ADDRSTRLEN];
 	uint32_t addr_off = t->size >= 20 ? t->size - 16 : 4;
-	uint32_t af = (uint32_t)load_uint(bytes, 4);
+	uint32_t af = (uint32_t)fth_load_uint(bytes, 4);
 	const uint8_t *addr = (const uint8_t *)bytes + addr_off;
 	int family = af == 2 ? AF_INET : af == 10 ? AF_INET6 : -1;
 
@@ -272,7 +272,7 @@ static void format_special(struct fth_strbuf *sb, const struct fth_type *t, cons
 		o->env->special(o->env->ud, sb, t, bytes, o->in_map_key);
 		return;
 	}
-	fth_strbuf_printf(sb, "%" PRIu64, load_uint(bytes, t->size < 8 ? t->size : 8));
+	fth_strbuf_printf(sb, "%" PRIu64, fth_load_uint(bytes, t->size < 8 ? t->size : 8));
 }
 
 /* A struct member that is a bitfield: shift it out of its storage unit. */
@@ -280,7 +280,7 @@ static void format_bitfield(struct fth_strbuf *sb, const struct fth_field *f, co
 			    const struct value_opts *o)
 {
 	uint32_t size = f->type->size ? f->type->size : 8;
-	uint64_t storage = load_uint((const uint8_t *)bytes + f->offset, size);
+	uint64_t storage = fth_load_uint((const uint8_t *)bytes + f->offset, size);
 	uint64_t v = f->bit_size >= 64 ? storage >> f->bit_offset
 				       : (storage >> f->bit_offset) & ((1ull << f->bit_size) - 1);
 
@@ -351,7 +351,7 @@ static void format_agg(struct fth_strbuf *sb, const struct fth_type *t, const vo
 
 	switch (t->agg) {
 	case FTH_AGG_COUNT:
-		put_unsigned(sb, load_uint(bytes, 8), o->div);
+		put_unsigned(sb, fth_load_uint(bytes, 8), o->div);
 		return;
 	case FTH_AGG_AVG:
 		memcpy(&avg, bytes, sizeof(avg));
@@ -375,7 +375,7 @@ static void format_agg(struct fth_strbuf *sb, const struct fth_type *t, const vo
 		return;
 	}
 	default: /* SUM, MIN, MAX */
-		put_signed(sb, load_int(bytes, 8), o->div);
+		put_signed(sb, fth_load_int(bytes, 8), o->div);
 		return;
 	}
 }
@@ -393,12 +393,12 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 		return;
 	case FTH_T_INT:
 		if (t->is_signed)
-			put_signed(sb, load_int(bytes, t->size), o->div);
+			put_signed(sb, fth_load_int(bytes, t->size), o->div);
 		else
-			put_unsigned(sb, load_uint(bytes, t->size), o->div);
+			put_unsigned(sb, fth_load_uint(bytes, t->size), o->div);
 		return;
 	case FTH_T_BOOL:
-		fth_strbuf_puts(sb, load_uint(bytes, 1) ? "true" : "false");
+		fth_strbuf_puts(sb, fth_load_uint(bytes, 1) ? "true" : "false");
 		return;
 	case FTH_T_STRING:
 		format_string(sb, t, bytes);
@@ -407,7 +407,7 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 		format_buffer(sb, t, bytes, BUF_ASCII_ESCAPED);
 		return;
 	case FTH_T_POINTER:
-		fth_strbuf_printf(sb, "0x%" PRIx64, load_uint(bytes, 8));
+		fth_strbuf_printf(sb, "0x%" PRIx64, fth_load_uint(bytes, 8));
 		return;
 	case FTH_T_ARRAY:
 		format_array(sb, t, bytes, o);
@@ -1072,7 +1072,7 @@ static int cmp_u64(uint64_t a, uint64_t b)
 static int compare_key_part(const struct fth_type *t, const uint8_t *a, const uint8_t *b)
 {
 	if (t->kind == FTH_T_INT)
-		return cmp_i64(load_int(a, t->size), load_int(b, t->size));
+		return cmp_i64(fth_load_int(a, t->size), fth_load_int(b, t->size));
 	if (t->kind == FTH_T_STRING)
 		return memcmp(a, b, t->size);
 	return 0;
@@ -1161,7 +1161,7 @@ static uint64_t map_sort_value(const struct fth_type *vt, const void *value)
 	struct fth_agg_avg avg;
 
 	if (vt->kind == FTH_T_INT)
-		return vt->is_signed ? (uint64_t)load_int(value, vt->size) : load_uint(value, vt->size);
+		return vt->is_signed ? (uint64_t)fth_load_int(value, vt->size) : fth_load_uint(value, vt->size);
 	if (vt->kind != FTH_T_AGG)
 		return 0;
 	switch (vt->agg) {
@@ -1173,7 +1173,7 @@ static uint64_t map_sort_value(const struct fth_type *vt, const void *value)
 	case FTH_AGG_LHIST:
 		return (uint64_t)hist_total(vt, value);
 	default:
-		return load_uint(value, 8);
+		return fth_load_uint(value, 8);
 	}
 }
 

@@ -17,6 +17,10 @@
 
 #include "types.h"
 
+/* ---- raw integers (BPF data is native endian and not always aligned) ---- */
+uint64_t fth_load_uint(const void *p, uint32_t size);
+int64_t fth_load_int(const void *p, uint32_t size); /* sign-extended from size bytes */
+
 /* ---- growable string ----
  * data is NULL until something is appended; after that it is always
  * NUL-terminated (len excludes the NUL; "%c" of 0 may put a NUL inside). */

@@ -16,38 +16,6 @@
  * Scalars
  * ====================================================================== */
 
-static uint64_t load_uint(const void *p, uint32_t size)
-{
-	uint8_t u8;
-	uint16_t u16;
-	uint32_t u32;
-	uint64_t u64 = 0;
-
-	switch (size) {
-	case 1:
-		memcpy(&u8, p, 1);
-		return u8;
-	case 2:
-		memcpy(&u16, p, 2);
-		return u16;
-	case 4:
-		memcpy(&u32, p, 4);
-		return u32;
-	default:
-		memcpy(&u64, p, size < 8 ? size : 8);
-		return u64;
-	}
-}
-
-static int64_t load_int(const void *p, uint32_t size)
-{
-	uint64_t v = load_uint(p, size);
-
-	if (size >= 8 || size == 0)
-		return (int64_t)v;
-	uint64_t sign = 1ull << (size * 8 - 1);
-	return (int64_t)((v ^ sign) - sign);
-}
 
 /* Whether a double holds this magnitude exactly: at most 53 significant
  * bits between the leading and the trailing 1. */
@@ -239,7 +207,7 @@ static void json_string_value(struct fth_strbuf *sb, const struct fth_type *t, c
 static void json_buffer(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes)
 {
 	uint32_t cap = t->size > 4 ? t->size - 4 : 0;
-	uint32_t len = t->size >= 4 ? (uint32_t)load_uint(bytes, 4) : 0;
+	uint32_t len = t->size >= 4 ? (uint32_t)fth_load_uint(bytes, 4) : 0;
 	const uint8_t *p = (const uint8_t *)bytes + 4;
 
 	if (len > cap)
@@ -254,7 +222,7 @@ static void json_bitfield(struct fth_strbuf *sb, const struct fth_field *f, cons
 			  const struct json_opts *o)
 {
 	uint32_t size = f->type->size ? f->type->size : 8;
-	uint64_t storage = load_uint((const uint8_t *)bytes + f->offset, size);
+	uint64_t storage = fth_load_uint((const uint8_t *)bytes + f->offset, size);
 	uint64_t v = f->bit_size >= 64 ? storage >> f->bit_offset
 				       : (storage >> f->bit_offset) & ((1ull << f->bit_size) - 1);
 
@@ -326,7 +294,7 @@ static void json_agg(struct fth_strbuf *sb, const struct fth_type *t, const void
 
 	switch (t->agg) {
 	case FTH_AGG_COUNT:
-		fth_json_uint(sb, load_uint(bytes, 8) / o->div);
+		fth_json_uint(sb, fth_load_uint(bytes, 8) / o->div);
 		return;
 	case FTH_AGG_AVG:
 		memcpy(&avg, bytes, sizeof(avg));
@@ -358,7 +326,7 @@ static void json_agg(struct fth_strbuf *sb, const struct fth_type *t, const void
 		return;
 	}
 	default: /* SUM, MIN, MAX */
-		fth_json_int(sb, load_int(bytes, 8) / (int64_t)o->div);
+		fth_json_int(sb, fth_load_int(bytes, 8) / (int64_t)o->div);
 		return;
 	}
 }
@@ -376,12 +344,12 @@ static void json_value_opts(struct fth_strbuf *sb, const struct fth_type *t, con
 		return;
 	case FTH_T_INT:
 		if (t->is_signed)
-			fth_json_int(sb, load_int(bytes, t->size) / (int64_t)o->div);
+			fth_json_int(sb, fth_load_int(bytes, t->size) / (int64_t)o->div);
 		else
-			fth_json_uint(sb, load_uint(bytes, t->size) / o->div);
+			fth_json_uint(sb, fth_load_uint(bytes, t->size) / o->div);
 		return;
 	case FTH_T_BOOL:
-		fth_strbuf_puts(sb, load_uint(bytes, 1) ? "true" : "false");
+		fth_strbuf_puts(sb, fth_load_uint(bytes, 1) ? "true" : "false");
 		return;
 	case FTH_T_STRING:
 		json_string_value(sb, t, bytes);
@@ -391,7 +359,7 @@ static void json_value_opts(struct fth_strbuf *sb, const struct fth_type *t, con
 		return;
 	case FTH_T_POINTER:
 		/* bpftrace: a symbolic value whose JSON is the raw number */
-		fth_json_uint(sb, load_uint(bytes, 8));
+		fth_json_uint(sb, fth_load_uint(bytes, 8));
 		return;
 	case FTH_T_ARRAY:
 		json_array(sb, t, bytes, o);

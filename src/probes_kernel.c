@@ -538,40 +538,6 @@ static struct fth_btf *func_btf(struct fth_btf *vmlinux, const char *module, str
 	return *owned;
 }
 
-/* The kernel BTF object fd of a module, for attach_btf_obj_fd (kept open). */
-static int module_btf_fd(const char *module)
-{
-	static struct {
-		char name[64];
-		int fd;
-	} cache[16];
-	static int ncache;
-	uint32_t id = 0;
-
-	for (int i = 0; i < ncache; i++)
-		if (!strcmp(cache[i].name, module))
-			return cache[i].fd;
-	while (bpf_btf_get_next_id(id, &id) == 0) {
-		struct bpf_btf_info info;
-		uint32_t len = sizeof(info);
-		char name[64] = "";
-		int fd = bpf_btf_get_fd_by_id(id);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		info.name = (uint64_t)(uintptr_t)name;
-		info.name_len = sizeof(name);
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.kernel_btf && !strcmp(name, module)) {
-			if (ncache < 16) {
-				snprintf(cache[ncache].name, sizeof(cache[ncache].name), "%s", module);
-				cache[ncache++].fd = fd;
-			}
-			return fd;
-		}
-		close(fd);
-	}
-	return -ENOENT;
-}
 
 /* pt_regs offsets of the first six argument registers (x86-64 SysV):
  * di si dx cx r8 r9. A fentry probe run on a kprobe reads args.NAME there. */
@@ -594,7 +560,7 @@ static int func_inst_add(struct fth_program *prog, struct fth_diag *diag, struct
 	if (n < 0 && !on_kprobe)
 		return n;
 	if (!on_kprobe && module && strcmp(module, "vmlinux")) {
-		obj_fd = module_btf_fd(module);
+		obj_fd = fth_btf_module_obj_fd(module);
 		if (obj_fd < 0) {
 			fth_error(diag, attach->range, "cannot find the kernel BTF object of module '%s': %s", module,
 				  strerror(-obj_fd));

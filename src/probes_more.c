@@ -58,41 +58,6 @@ static const char *hint_for(struct fth_program *prog, const char *name, const ch
 
 /* ----------------------------------------------------------- rawtracepoint */
 
-/* The BTF object fd of a kernel module (for attach_btf_obj_fd). Opened once
- * per process and kept: it only pins the module's BTF. */
-static int module_btf_obj_fd(const char *module)
-{
-	static struct {
-		char name[64];
-		int fd;
-	} cache[16];
-	static int ncache;
-	uint32_t id = 0;
-
-	for (int i = 0; i < ncache; i++)
-		if (!strcmp(cache[i].name, module))
-			return cache[i].fd;
-	while (bpf_btf_get_next_id(id, &id) == 0) {
-		struct bpf_btf_info info;
-		uint32_t len = sizeof(info);
-		char name[64] = "";
-		int fd = bpf_btf_get_fd_by_id(id);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		info.name = (uint64_t)(uintptr_t)name;
-		info.name_len = sizeof(name);
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.kernel_btf && !strcmp(name, module)) {
-			if (ncache < 16) {
-				snprintf(cache[ncache].name, sizeof(cache[ncache].name), "%s", module);
-				cache[ncache++].fd = fd;
-			}
-			return fd;
-		}
-		close(fd);
-	}
-	return -ENOENT;
-}
 
 /* Modules to look in, those matching pattern: "vmlinux" first, then every
  * module with BTF (sorted). */
@@ -148,7 +113,7 @@ static int rawtp_add(struct fth_program *prog, struct fth_diag *diag, struct fth
 	if (n < 0)
 		return n;
 	if (strcmp(module, "vmlinux")) {
-		obj_fd = module_btf_obj_fd(module);
+		obj_fd = fth_btf_module_obj_fd(module);
 		if (obj_fd < 0) {
 			fth_error(diag, attach->range, "cannot find the kernel BTF object of module '%s': %s", module,
 				  strerror(-obj_fd));
