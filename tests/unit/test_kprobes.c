@@ -14,38 +14,10 @@
 
 #include <cmocka.h>
 
+#include "compile_helper.h"
 #include "fathom.h"
 #include "probes.h"
 
-struct compiled {
-	struct fth_source src;
-	struct fth_diag diag;
-	struct fth_program prog;
-	char *errors;
-	size_t errors_len;
-	FILE *err;
-	int rc;
-};
-
-static void compile(struct compiled *c, const char *text)
-{
-	memset(c, 0, sizeof(*c));
-	c->src.name = "stdin";
-	c->src.text = text;
-	c->src.len = (uint32_t)strlen(text);
-	c->err = open_memstream(&c->errors, &c->errors_len);
-	fth_diag_init(&c->diag, &c->src, c->err);
-	fth_program_init(&c->prog, &c->src);
-	c->rc = fth_compile(&c->prog, &c->diag, NULL);
-	fflush(c->err);
-}
-
-static void release(struct compiled *c)
-{
-	fth_program_free(&c->prog);
-	fclose(c->err);
-	free(c->errors);
-}
 
 static void expect_contains(const char *text, const char *needle)
 {

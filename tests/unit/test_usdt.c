@@ -11,6 +11,7 @@
 #include <asm/ptrace.h>
 #include <cmocka.h>
 
+#include "compile_helper.h"
 #include "fathom.h"
 #include "probes.h"
 #include "usdt.h"
@@ -20,35 +21,6 @@
 #define HAVE_SDT 1
 #endif
 
-struct compiled {
-	struct fth_source src;
-	struct fth_diag diag;
-	struct fth_program prog;
-	char *errors;
-	size_t errors_len;
-	FILE *err;
-	int rc;
-};
-
-static void compile(struct compiled *c, const char *text)
-{
-	memset(c, 0, sizeof(*c));
-	c->src.name = "stdin";
-	c->src.text = text;
-	c->src.len = (uint32_t)strlen(text);
-	c->err = open_memstream(&c->errors, &c->errors_len);
-	fth_diag_init(&c->diag, &c->src, c->err);
-	fth_program_init(&c->prog, &c->src);
-	c->rc = fth_compile(&c->prog, &c->diag, NULL);
-	fflush(c->err);
-}
-
-static void release(struct compiled *c)
-{
-	fth_program_free(&c->prog);
-	fclose(c->err);
-	free(c->errors);
-}
 
 /* The instances of the compiled program that are not BEGIN/END. */
 static int probe_insts(struct compiled *c, const struct fth_probe_inst **out, int max)
