@@ -366,11 +366,13 @@ static void emit_tp_string(struct cg *c, const struct fth_tp_field *f, int base,
 		return;
 	}
 	{
-		int n = f->array_len < cap ? f->array_len : cap - 1;
+		/* Up to the NUL only: bytes after it would make equal strings
+		 * differ as map keys. */
+		int n = f->array_len < cap ? f->array_len : cap;
 		emit_addr(c, R1, base, off);
 		emit(c, I_MOV64_IMM(R2, n));
 		emit_addr(c, R3, R6, (int)f->offset);
-		emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+		emit(c, I_CALL(BPF_FUNC_probe_read_kernel_str));
 	}
 }
 
