@@ -337,7 +337,17 @@ static int snapshot_map(struct runtime *rt, const struct fth_map *m, struct map_
 /* Print one map. print() of an empty scalar counter shows it as zero
  * (`@: 0`, as current bpftrace does), so periodic reports keep their shape;
  * at exit an empty map prints nothing. */
+static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print,
+			       const void *only_key);
+
 static void print_map(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print)
+{
+	print_map_filtered(rt, m, top, div, explicit_print, NULL);
+}
+
+/* only_key: print just the entry with this user key (print(@m[k])). */
+static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print,
+			       const void *only_key)
 {
 	static const int64_t zero[2];
 	struct fth_map_entry zero_entry = { NULL, zero };
@@ -354,6 +364,13 @@ static void print_map(struct runtime *rt, const struct fth_map *m, int top, int 
 	view.value_type = vt;
 	view.entries = s.entries;
 	view.nentries = s.n;
+	if (only_key) {
+		int kept = 0;
+		for (int i = 0; i < s.n; i++)
+			if (!memcmp(s.entries[i].key, only_key, m->key_type->size))
+				s.entries[kept++] = s.entries[i];
+		view.nentries = kept;
+	}
 	if (explicit_print && s.n == 0 && !m->key_type && counter) {
 		view.entries = &zero_entry;
 		view.nentries = 1;
@@ -518,6 +535,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 	case FTH_ACT_CAT:
 		render_format(rt, a, args);
 		cat_file(rt, fth_strbuf_cstr(&rt->sb));
+		break;
+	case FTH_ACT_PRINT_ELEM:
+		print_map_filtered(rt, fth_program_map(rt->prog, a->map), 0, 0, true, args);
 		break;
 	case FTH_ACT_PRINT_VALUE:
 		rt->out.ops->value(&rt->out, a->args->fields[0].type, args + a->args->fields[0].offset);

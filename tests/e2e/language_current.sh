@@ -82,3 +82,9 @@ BEGIN { @[syscall_name(59)] = count(); printf("%d %d %d\n", TASK_RUNNING, AF_INE
 expect_exit 0
 printf '0 10 1\n@c: 0\n\n\n@[execve]: 1\n' >"$T/exp"
 expect_stdout_eq "$T/exp"
+
+# print(@m[k]) prints one element as the map would
+fathom_run -e 'BEGIN { @a[1] = 10; @a[2] = 20; @c["x"] = count(); @c["y"] = count(); @t[1, "z"] = 5; print(@a[2]); print(@c["y"]); print(@t[1, "z"]); clear(@a); clear(@c); clear(@t); exit(); }'
+expect_exit 0
+printf '@a[2]: 20\n@c[y]: 1\n@t[1, z]: 5\n\n\n' >"$T/exp"
+expect_stdout_eq "$T/exp"
