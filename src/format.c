@@ -339,7 +339,7 @@ static void format_array(struct fth_strbuf *sb, const struct fth_type *t, const 
 }
 
 /* Aggregation values as the map reader hands them over (see format.h). */
-static int64_t agg_average(const struct fth_agg_avg *a)
+int64_t fth_agg_average(const struct fth_agg_avg *a)
 {
 	return a->count > 0 ? a->total / a->count : 0;
 }
@@ -355,13 +355,13 @@ static void format_agg(struct fth_strbuf *sb, const struct fth_type *t, const vo
 		return;
 	case FTH_AGG_AVG:
 		memcpy(&avg, bytes, sizeof(avg));
-		put_signed(sb, agg_average(&avg), o->div);
+		put_signed(sb, fth_agg_average(&avg), o->div);
 		return;
 	case FTH_AGG_STATS:
 		/* Only the average is divided, as in bpftrace. */
 		memcpy(&avg, bytes, sizeof(avg));
 		fth_strbuf_printf(sb, "{ .count = %" PRId64 ", .average = ", avg.count);
-		put_signed(sb, agg_average(&avg), o->div);
+		put_signed(sb, fth_agg_average(&avg), o->div);
 		fth_strbuf_printf(sb, ", .total = %" PRId64 " }", avg.total);
 		return;
 	case FTH_AGG_HIST:
@@ -1168,7 +1168,7 @@ static uint64_t map_sort_value(const struct fth_type *vt, const void *value)
 	case FTH_AGG_AVG:
 	case FTH_AGG_STATS:
 		memcpy(&avg, value, sizeof(avg));
-		return (uint64_t)agg_average(&avg);
+		return (uint64_t)fth_agg_average(&avg);
 	case FTH_AGG_HIST:
 	case FTH_AGG_LHIST:
 		return (uint64_t)hist_total(vt, value);

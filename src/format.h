@@ -21,6 +21,9 @@
 uint64_t fth_load_uint(const void *p, uint32_t size);
 int64_t fth_load_int(const void *p, uint32_t size); /* sign-extended from size bytes */
 
+/* avg/stats: total / count, truncated; 0 when nothing was recorded. */
+int64_t fth_agg_average(const struct fth_agg_avg *a);
+
 /* ---- growable string ----
  * data is NULL until something is appended; after that it is always
  * NUL-terminated (len excludes the NUL; "%c" of 0 may put a NUL inside). */

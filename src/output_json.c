@@ -282,11 +282,6 @@ static void json_array(struct fth_strbuf *sb, const struct fth_type *t, const vo
 	fth_strbuf_putc(sb, ']');
 }
 
-static int64_t agg_average(const struct fth_agg_avg *a)
-{
-	return a->count > 0 ? a->total / a->count : 0;
-}
-
 static void json_agg(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 		     const struct json_opts *o)
 {
@@ -298,7 +293,7 @@ static void json_agg(struct fth_strbuf *sb, const struct fth_type *t, const void
 		return;
 	case FTH_AGG_AVG:
 		memcpy(&avg, bytes, sizeof(avg));
-		fth_json_int(sb, agg_average(&avg) / (int64_t)o->div);
+		fth_json_int(sb, fth_agg_average(&avg) / (int64_t)o->div);
 		return;
 	case FTH_AGG_STATS:
 		/* Only the average is divided, as in bpftrace. */
@@ -306,7 +301,7 @@ static void json_agg(struct fth_strbuf *sb, const struct fth_type *t, const void
 		fth_strbuf_puts(sb, "{\"count\": ");
 		fth_json_int(sb, avg.count);
 		fth_strbuf_puts(sb, ", \"average\": ");
-		fth_json_int(sb, agg_average(&avg) / (int64_t)o->div);
+		fth_json_int(sb, fth_agg_average(&avg) / (int64_t)o->div);
 		fth_strbuf_puts(sb, ", \"total\": ");
 		fth_json_int(sb, avg.total);
 		fth_strbuf_putc(sb, '}');

@@ -126,19 +126,13 @@ int fth_perf_event_open(struct perf_event_attr *attr, int pid, int cpu)
 	return (int)syscall(__NR_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
-/* Open a perf event and link the program to it through a bpf_link, so the
- * attachment dies with the fds. */
-int fth_attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int prog_fd,
-			  struct fth_attachment *att, char *err, size_t errlen, const char *what)
+/* Keep the opened perf event pfd in att and link the program to it through
+ * a bpf_link, so the attachment dies with the fds. */
+int fth_link_perf_event(int pfd, int prog_fd, struct fth_attachment *att, char *err, size_t errlen,
+			const char *what)
 {
-	int pfd = fth_perf_event_open(attr, pid, cpu);
 	int lfd;
 
-	if (pfd < 0) {
-		int e = errno;
-		snprintf(err, errlen, "cannot open perf event for %s: %s", what, strerror(e));
-		return -e;
-	}
 	fth_attachment_add(att, pfd);
 	lfd = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, NULL);
 	if (lfd < 0) {
@@ -147,6 +141,20 @@ int fth_attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int pr
 	}
 	fth_attachment_add_link(att, lfd);
 	return 0;
+}
+
+/* Open a perf event and link the program to it. */
+int fth_attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int prog_fd,
+			  struct fth_attachment *att, char *err, size_t errlen, const char *what)
+{
+	int pfd = fth_perf_event_open(attr, pid, cpu);
+
+	if (pfd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot open perf event for %s: %s", what, strerror(e));
+		return -e;
+	}
+	return fth_link_perf_event(pfd, prog_fd, att, err, errlen, what);
 }
 
 /* Online CPUs from /sys/devices/system/cpu/online ("0-3,5"). */

@@ -113,6 +113,8 @@ struct fth_probe_inst *fth_probe_inst_new(struct fth_program *prog, const struct
 struct perf_event_attr;
 int fth_perf_event_open(struct perf_event_attr *attr, int pid, int cpu);
 /* Open a perf event and link prog_fd to it; err gets one sentence. */
+int fth_link_perf_event(int pfd, int prog_fd, struct fth_attachment *att, char *err, size_t errlen,
+			const char *what);
 int fth_attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int prog_fd,
 			  struct fth_attachment *att, char *err, size_t errlen, const char *what);
 /* Online CPU numbers (at least one), count returned. */

@@ -844,7 +844,7 @@ static int kprobe_attach(const struct fth_probe_inst *inst, int prog_fd, struct 
 	char symbol[512];
 	int type, retbit, rc = kprobe_pmu(&type, &retbit);
 	struct perf_event_attr attr;
-	int pfd, lfd;
+	int pfd;
 
 	if (rc) {
 		snprintf(err, errlen, "kprobes are not available on this kernel (no %s)", KPROBE_PMU);
@@ -873,13 +873,9 @@ static int kprobe_attach(const struct fth_probe_inst *inst, int prog_fd, struct 
 			snprintf(err, errlen, "cannot attach %s: %s", inst->name, strerror(e));
 		return -e;
 	}
-	fth_attachment_add(att, pfd);
-	lfd = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, NULL);
-	if (lfd < 0) {
-		snprintf(err, errlen, "cannot attach program to %s: %s", inst->name, strerror(-lfd));
-		return lfd;
-	}
-	fth_attachment_add_link(att, lfd);
+	rc = fth_link_perf_event(pfd, prog_fd, att, err, errlen, inst->name);
+	if (rc)
+		return rc;
 	return 0;
 }
 

@@ -407,7 +407,7 @@ static int hardware_attach(const struct fth_probe_inst *inst, int prog_fd, struc
 	for (int i = 0; i < n; i++) {
 		int pid = inst->target_pid > 0 ? inst->target_pid : -1;
 		int cpu = inst->target_pid > 0 ? -1 : cpus[i];
-		int pfd = fth_perf_event_open(&attr, pid, cpu), lfd;
+		int pfd = fth_perf_event_open(&attr, pid, cpu), rc;
 		if (pfd < 0) {
 			int e = errno;
 			if (e == ENOENT || e == EOPNOTSUPP || e == ENODEV || e == EINVAL)
@@ -418,13 +418,9 @@ static int hardware_attach(const struct fth_probe_inst *inst, int prog_fd, struc
 				snprintf(err, errlen, "cannot open hardware event %s: %s", ev->name, strerror(e));
 			return -e;
 		}
-		fth_attachment_add(att, pfd);
-		lfd = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, NULL);
-		if (lfd < 0) {
-			snprintf(err, errlen, "cannot attach program to %s: %s", inst->name, strerror(-lfd));
-			return lfd;
-		}
-		fth_attachment_add_link(att, lfd);
+		rc = fth_link_perf_event(pfd, prog_fd, att, err, errlen, inst->name);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -554,7 +550,7 @@ static int watchpoint_attach(const struct fth_probe_inst *inst, int prog_fd, str
 	for (int i = 0; i < n; i++) {
 		int pid = inst->target_pid > 0 ? inst->target_pid : -1;
 		int cpu = inst->target_pid > 0 ? -1 : cpus[i];
-		int pfd = fth_perf_event_open(&attr, pid, cpu), lfd;
+		int pfd = fth_perf_event_open(&attr, pid, cpu), rc;
 		if (pfd < 0) {
 			int e = errno;
 			if (e == ENOSPC)
@@ -564,13 +560,9 @@ static int watchpoint_attach(const struct fth_probe_inst *inst, int prog_fd, str
 				snprintf(err, errlen, "cannot set %s: %s", inst->name, strerror(e));
 			return -e;
 		}
-		fth_attachment_add(att, pfd);
-		lfd = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, NULL);
-		if (lfd < 0) {
-			snprintf(err, errlen, "cannot attach program to %s: %s", inst->name, strerror(-lfd));
-			return lfd;
-		}
-		fth_attachment_add_link(att, lfd);
+		rc = fth_link_perf_event(pfd, prog_fd, att, err, errlen, inst->name);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
