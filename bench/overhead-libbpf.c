@@ -15,9 +15,10 @@
  * It behaves like `fathom -q` running the same script: it attaches, prints
  * __BPFTRACE_NOTIFY_PROBES_ATTACHED on stdout when that variable is set in
  * the environment (and "Attached N probes" on stderr), runs until SIGINT or
- * SIGTERM, detaches, and prints the final map in bpftrace's format
- * (@[comm]: N lines sorted by count, or the @ns histogram), so the bench
- * can check that both counted the same events.
+ * SIGTERM, detaches, and prints the final maps in bpftrace's format
+ * (@[comm]: N lines sorted by count, or the @ns histogram and the
+ * @start[tid]: ns entries left), so the bench can check that both counted
+ * the same events.
  *
  * The programs are what someone writing this by hand would write: no
  * redundant zeroing, one get_current_pid_tgid and one lookup of the start
@@ -515,6 +516,24 @@ static void hist_label(char *out, size_t len, int b, bool *is_int)
 		snprintf(out, len, "%llu", 1ull << power);
 }
 
+/* @start[tid]: ns for every entry left, as fathom and bpftrace print a
+ * map at exit.  The bench counts these lines: a full @start map (4096)
+ * means new threads found no slot, and their sys_exit took a short cut. */
+static void print_start(int fd)
+{
+	uint32_t key, next;
+	uint64_t value;
+	void *prev = NULL;
+
+	printf("\n");
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(fd, &next, &value) == 0)
+			printf("@start[%u]: %llu\n", next, (unsigned long long)value);
+		key = next;
+		prev = &key;
+	}
+}
+
 static void print_hist(int fd)
 {
 	uint64_t buckets[66] = { 0 }, max = 0;
@@ -679,9 +698,10 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < nprogs; i++)
 		detach_prog(&progs[i]);
-	if (hist)
+	if (hist) {
 		print_hist(hist_fd);
-	else
+		print_start(start_fd);
+	} else
 		print_counts(counts_fd);
 	fflush(stdout);
 	return 0;
