@@ -2,8 +2,10 @@
  * user-space probes. See elfsym.h. */
 #include "elfsym.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <limits.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int sym_cmp(const void *a, const void *b)
@@ -64,9 +67,11 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct fth_elf *e,
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym sym;
 		const char *name;
+		int type;
 		if (!gelf_getsym(data, (int)i, &sym))
 			continue;
-		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF || !sym.st_value)
+		type = GELF_ST_TYPE(sym.st_info);
+		if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF || !sym.st_value)
 			continue;
 		name = elf_strptr(elf, sh->sh_link, sym.st_name);
 		if (!name || !*name)
@@ -84,6 +89,7 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct fth_elf *e,
 			return -ENOMEM;
 		e->syms[e->nsyms].addr = sym.st_value;
 		e->syms[e->nsyms].size = sym.st_size;
+		e->syms[e->nsyms].ifunc = type == STT_GNU_IFUNC;
 		e->nsyms++;
 	}
 	return 0;
@@ -194,6 +200,74 @@ int fth_elf_vaddr_to_offset(const struct fth_elf_seg *segs, int nsegs, uint64_t 
 		}
 	}
 	return -ENOENT;
+}
+
+/* ------------------------------------------------------------ IFUNCs */
+
+/* In the child: the address each name resolves to, as a virtual address of
+ * the loaded object itself (0 when dlsym finds it elsewhere or not at all). */
+static void write_ifunc_targets(int fd, const char *path, const char *const *names, int n)
+{
+	void *h = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+	struct link_map *self = NULL;
+
+	if (h && dlinfo(h, RTLD_DI_LINKMAP, &self))
+		self = NULL;
+	for (int i = 0; i < n; i++) {
+		uint64_t v = 0;
+		void *addr = self ? dlsym(h, names[i]) : NULL;
+		struct link_map *owner = NULL;
+		Dl_info info;
+		if (addr && dladdr1(addr, &info, (void **)&owner, RTLD_DL_LINKMAP) && owner == self)
+			v = (uint64_t)(uintptr_t)addr - (uint64_t)self->l_addr;
+		if (write(fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+			break;
+	}
+}
+
+int fth_elf_resolve_ifuncs(const char *path, const char *const *names, int n, uint64_t *vaddrs)
+{
+	size_t want = sizeof(*vaddrs) * (size_t)n, got = 0;
+	int fds[2], status;
+	pid_t child;
+
+	memset(vaddrs, 0, want);
+	if (n <= 0)
+		return 0;
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	/* dlsym() of an IFUNC runs its resolver, and dlopen() the library's
+	 * constructors: both happen in a throw-away child, so that fathom's
+	 * own address space stays as it was. */
+	child = fork();
+	if (child < 0) {
+		int err = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
+	if (child == 0) {
+		close(fds[0]);
+		write_ifunc_targets(fds[1], path, names, n);
+		_exit(0);
+	}
+	close(fds[1]);
+	while (got < want) {
+		ssize_t r = read(fds[0], (char *)vaddrs + got, want - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fds[0]);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	/* A child that died half-way leaves the rest 0: not resolved. */
+	if (got < want)
+		memset((char *)vaddrs + got / sizeof(*vaddrs) * sizeof(*vaddrs), 0,
+		       want - got / sizeof(*vaddrs) * sizeof(*vaddrs));
+	return 0;
 }
 
 /* ------------------------------------------------------ binary lookup */

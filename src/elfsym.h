@@ -13,6 +13,8 @@ struct fth_elf_sym {
 	char *name;
 	uint64_t addr;            /* st_value: virtual address */
 	uint64_t size;
+	bool ifunc;               /* STT_GNU_IFUNC: addr is the resolver, which
+	                           * returns the implementation at load time */
 };
 
 struct fth_elf_seg {
@@ -21,7 +23,8 @@ struct fth_elf_seg {
 };
 
 struct fth_elf {
-	struct fth_elf_sym *syms; /* STT_FUNC, defined, sorted by name, names unique */
+	struct fth_elf_sym *syms; /* STT_FUNC and STT_GNU_IFUNC, defined, sorted
+	                           * by name, names unique */
 	int nsyms;
 	struct fth_elf_seg *segs; /* PT_LOAD */
 	int nsegs;
@@ -38,6 +41,13 @@ const struct fth_elf_sym *fth_elf_find(const struct fth_elf *e, const char *name
 const struct fth_elf_sym *fth_elf_containing(const struct fth_elf *e, uint64_t addr);
 /* Virtual address to file offset through the PT_LOAD segments: 0 or -ENOENT. */
 int fth_elf_vaddr_to_offset(const struct fth_elf_seg *segs, int nsegs, uint64_t vaddr, uint64_t *off);
+/* The implementations that the IFUNC symbols names[0..n-1] of the shared
+ * object path select on this machine: vaddrs[i] is the virtual address (in
+ * path's own numbering) of the function the resolver of names[i] returns,
+ * or 0 when it cannot be found. The resolvers run in a child process that
+ * loads path with dlopen(), so nothing of the library stays in fathom; an
+ * executable (dlopen refuses it) leaves every entry 0. 0 or negative errno. */
+int fth_elf_resolve_ifuncs(const char *path, const char *const *names, int n, uint64_t *vaddrs);
 /* Read only the PT_LOAD segments of an open Elf * (for usdt.c). */
 struct Elf;
 int fth_elf_read_segs(struct Elf *elf, struct fth_elf_seg **segs, int *nsegs);
