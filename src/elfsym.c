@@ -95,14 +95,13 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct fth_elf *e,
 	return 0;
 }
 
-int fth_elf_open(const char *path, struct fth_elf *e)
+/* libelf handle of an ELF file: 0, or -ENOENT/-ENOEXEC/errno. */
+static int elf_begin_file(const char *path, int *fd_out, Elf **elf_out)
 {
-	Elf *elf;
-	Elf_Scn *scn = NULL;
-	int fd, err = 0, cap = 0, k = 0;
 	struct stat st;
+	Elf *elf;
+	int fd;
 
-	memset(e, 0, sizeof(*e));
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -EINVAL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -119,14 +118,113 @@ int fth_elf_open(const char *path, struct fth_elf *e)
 		close(fd);
 		return -ENOEXEC;
 	}
-	err = fth_elf_read_segs(elf, &e->segs, &e->nsegs);
+	*fd_out = fd;
+	*elf_out = elf;
+	return 0;
+}
+
+/* Function symbols of every .symtab and .dynsym; *has_symtab says whether
+ * there was a .symtab (a file that is not stripped). */
+static int read_all_symbols(Elf *elf, struct fth_elf *e, int *cap, bool *has_symtab)
+{
+	Elf_Scn *scn = NULL;
+	int err = 0;
+
 	while (!err && (scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh))
 			continue;
+		if (sh.sh_type == SHT_SYMTAB)
+			*has_symtab = true;
 		if (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM)
-			err = read_symtab(elf, scn, &sh, e, &cap);
+			err = read_symtab(elf, scn, &sh, e, cap);
 	}
+	return err;
+}
+
+/* The GNU build-id of an open file as lower-case hex, or false. */
+static bool read_build_id(Elf *elf, char *hex, size_t hexlen)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t off = 0, name_off, desc_off;
+		GElf_Nhdr nh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE || !(data = elf_getdata(scn, NULL)))
+			continue;
+		while ((off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			const unsigned char *desc = (const unsigned char *)data->d_buf + desc_off;
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)data->d_buf + name_off, "GNU", 4) || nh.n_descsz < 2 ||
+			    nh.n_descsz * 2 + 1 > hexlen)
+				continue;
+			for (size_t i = 0; i < nh.n_descsz; i++)
+				snprintf(hex + 2 * i, 3, "%02x", desc[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int debug_file_of(Elf *elf, const char *debug_root, char *out, size_t outlen)
+{
+	char id[2 * 64 + 1];
+	struct stat st;
+
+	if (!debug_root || !read_build_id(elf, id, sizeof(id)))
+		return -ENOENT;
+	if (snprintf(out, outlen, "%s/.build-id/%.2s/%s.debug", debug_root, id, id + 2) >= (int)outlen)
+		return -ENAMETOOLONG;
+	return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -ENOENT;
+}
+
+int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size_t outlen)
+{
+	Elf *elf;
+	int fd, rc = elf_begin_file(path, &fd, &elf);
+
+	if (rc)
+		return rc;
+	rc = debug_file_of(elf, debug_root, out, outlen);
+	elf_end(elf);
+	close(fd);
+	return rc;
+}
+
+/* The symbols of a debug file, added to e (its addresses are the original
+ * file's: a debug file keeps the program headers and symbol values). */
+static int add_debug_symbols(const char *debug_path, struct fth_elf *e, int *cap)
+{
+	bool has_symtab = false;
+	Elf *elf;
+	int fd, rc = elf_begin_file(debug_path, &fd, &elf);
+
+	if (rc)
+		return 0; /* unreadable: the file's own symbols will do */
+	rc = read_all_symbols(elf, e, cap, &has_symtab);
+	elf_end(elf);
+	close(fd);
+	return rc;
+}
+
+int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struct fth_elf *e)
+{
+	char debug_path[PATH_MAX];
+	bool has_symtab = false;
+	int fd, err, cap = 0, k = 0;
+	Elf *elf;
+
+	memset(e, 0, sizeof(*e));
+	err = elf_begin_file(path, &fd, &elf);
+	if (err)
+		return err;
+	err = fth_elf_read_segs(elf, &e->segs, &e->nsegs);
+	if (!err)
+		err = read_all_symbols(elf, e, &cap, &has_symtab);
+	if (!err && !has_symtab && debug_file_of(elf, debug_root, debug_path, sizeof(debug_path)) == 0)
+		err = add_debug_symbols(debug_path, e, &cap);
 	elf_end(elf);
 	close(fd);
 	if (err) {
@@ -145,6 +243,11 @@ int fth_elf_open(const char *path, struct fth_elf *e)
 		e->nsyms = k;
 	}
 	return 0;
+}
+
+int fth_elf_open(const char *path, struct fth_elf *e)
+{
+	return fth_elf_open_with_debug_root(path, "/usr/lib/debug", e);
 }
 
 void fth_elf_close(struct fth_elf *e)

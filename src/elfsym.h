@@ -31,8 +31,16 @@ struct fth_elf {
 };
 
 /* Read path's symbols and segments. 0, -ENOENT (no such file), -ENOEXEC
- * (not an ELF file) or another negative errno. */
+ * (not an ELF file) or another negative errno. A file without .symtab
+ * (stripped) also gets the symbols of its separate debug file, found by
+ * its build-id: /usr/lib/debug/.build-id/xx/yyyy.debug. */
 int fth_elf_open(const char *path, struct fth_elf *e);
+/* The same with the debug files under debug_root instead of
+ * /usr/lib/debug (NULL: never look for one). */
+int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struct fth_elf *e);
+/* The separate debug file of the ELF file path, by its GNU build-id note,
+ * under debug_root: 0 and its path in out, or -ENOENT. */
+int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size_t outlen);
 void fth_elf_close(struct fth_elf *e);
 /* Symbol by exact name, or NULL. */
 const struct fth_elf_sym *fth_elf_find(const struct fth_elf *e, const char *name);
