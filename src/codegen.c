@@ -453,7 +453,11 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 		return vreg_from_r0(c, e);
 	}
 	v = vreg_alloc(c, e);
-	if (!strcmp(n, "probe")) {
+	if (!strcmp(n, "probe") && c->p->inst->multi_leader) {
+		/* one program for many instances: the link's cookie says which */
+		emit(c, I_MOV64_REG(R1, R6));
+		emit(c, I_CALL(BPF_FUNC_get_attach_cookie));
+	} else if (!strcmp(n, "probe")) {
 		emit(c, I_MOV64_IMM(R0, c->p->probe_index));
 	} else if (!strcmp(n, "ncpus")) {
 		emit_mov_imm64(c, R0, c->prog->config.ncpus);
@@ -1303,6 +1307,27 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 
 /* ------------------------------------------------------ memory-valued exprs */
 
+/* `func` of an instance sharing its program (multi_leader): its name from
+ * the func-names map, at the index the link's cookie gives. */
+static void emit_multi_func_name(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
+{
+	const struct fth_map *names = fth_program_map(c->prog, c->prog->func_names_map);
+	int key = stack_alloc(c, 8, e);
+	int n = (int)(names->value_size < t->size ? names->value_size : t->size);
+	int missing;
+
+	emit_zero(c, base, off, (int)t->size);
+	emit(c, I_MOV64_REG(R1, R6));
+	emit(c, I_CALL(BPF_FUNC_get_attach_cookie));
+	emit(c, I_STX(BPF_W, R10, R0, key));
+	emit_lookup(c, names->index, key);
+	missing = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit(c, I_MOV64_REG(R1, R0));
+	/* the last byte stays 0: the name is always terminated */
+	emit_copy(c, base, off, R1, 0, n < (int)t->size ? n : n - 1);
+	fth_patch_jump_here(c->b, missing);
+}
+
 static void emit_string_literal(struct cg *c, const char *data, uint32_t len, int base, int off, int cap)
 {
 	int i = 0;
@@ -1502,6 +1527,11 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_to_mem(c, e->u.block.value, base, off, t);
 		return;
 	case FTH_IDENT:
+		if (!strcmp(e->u.ident.name, "func") && c->p->inst->multi_leader &&
+		    c->prog->func_names_map >= 0) {
+			emit_multi_func_name(c, e, base, off, t);
+			return;
+		}
 		if (!strcmp(e->u.ident.name, "func") && c->p->inst->func_name) {
 			const char *f = c->p->inst->func_name;
 			emit_string_literal(c, f, (uint32_t)strlen(f), base, off, (int)t->size);

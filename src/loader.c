@@ -130,6 +130,63 @@ static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
 	return p->fd;
 }
 
+/* The function name of every instance that shares a program, at its
+ * program index (what its link cookie says). */
+static int fill_func_names(struct fth_loader *ld)
+{
+	const struct fth_map *m = fth_program_map(ld->prog, ld->prog->func_names_map);
+	char *name;
+
+	if (!m || m->fd < 0)
+		return 0;
+	name = malloc(m->value_size);
+	if (!name)
+		return -ENOMEM;
+	for (int i = 0; i < ld->prog->progs.len; i++) {
+		const struct fth_prog *p = ld->prog->progs.items[i];
+		uint32_t key = (uint32_t)i;
+		if (!p->inst->multi_leader || !p->inst->func_name)
+			continue;
+		memset(name, 0, m->value_size);
+		strncpy(name, p->inst->func_name, m->value_size - 1);
+		if (bpf_map_update_elem(m->fd, &key, name, BPF_ANY)) {
+			int err = -errno;
+			fth_diag_plain(ld->diag, FTH_SEV_ERROR, NULL, "cannot fill map %s: %s", m->name, strerror(-err));
+			free(name);
+			return err;
+		}
+	}
+	free(name);
+	return 0;
+}
+
+/* A leader and the instances sharing its program, attached together. */
+static int attach_group(struct fth_loader *ld, int leader)
+{
+	struct fth_program *prog = ld->prog;
+	struct fth_prog *lp = prog->progs.items[leader];
+	const struct fth_probe_inst **insts = calloc((size_t)prog->progs.len, sizeof(*insts));
+	uint64_t *cookies = calloc((size_t)prog->progs.len, sizeof(*cookies));
+	int n = 0, rc;
+
+	if (!insts || !cookies) {
+		free(insts);
+		free(cookies);
+		return -ENOMEM;
+	}
+	for (int i = leader; i < prog->progs.len; i++) {
+		struct fth_prog *p = prog->progs.items[i];
+		if (p->inst->multi_leader == lp->inst) {
+			insts[n] = p->inst;
+			cookies[n++] = (uint64_t)i;
+		}
+	}
+	rc = lp->inst->provider->attach_multi(insts, cookies, n, lp->fd, &ld->attachments[leader], ld->diag);
+	free(insts);
+	free(cookies);
+	return rc;
+}
+
 static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return 0;
@@ -153,8 +210,15 @@ int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_
 		return -ENOMEM;
 	}
 	err = create_maps(ld);
-	for (int i = 0; !err && i < prog->progs.len; i++)
-		err = load_prog(ld, prog->progs.items[i], log);
+	if (!err)
+		err = fill_func_names(ld);
+	for (int i = 0; !err && i < prog->progs.len; i++) {
+		struct fth_prog *p = prog->progs.items[i];
+		/* instances sharing their leader's program: nothing to load */
+		if (p->inst->multi_leader && p->inst->multi_leader != p->inst)
+			continue;
+		err = load_prog(ld, p, log);
+	}
 	free(log);
 	if (err)
 		fth_loader_unload(ld);
@@ -169,6 +233,15 @@ int fth_loader_attach(struct fth_loader *ld)
 		int rc;
 		if (!p->inst->provider->attach)
 			continue;
+		if (p->inst->multi_leader) {
+			if (p->inst->multi_leader == p->inst) {
+				rc = attach_group(ld, i);
+				if (rc)
+					return rc;
+			}
+			ld->attached++;
+			continue;
+		}
 		rc = p->inst->provider->attach(p->inst, p->fd, &ld->attachments[i], err, sizeof(err));
 		if (rc) {
 			fth_error(ld->diag, p->inst->attach->range, "%s", err);

@@ -122,6 +122,13 @@ struct fth_probe_inst {
 	const char *binary;       /* uprobe/usdt: absolute path of the traced ELF file */
 	uint64_t offset;          /* uprobe/usdt: file offset of the probe point */
 	uint64_t semaphore;       /* usdt: file offset of the semaphore, 0 if none */
+	/* uprobe/uretprobe: the instances of one wildcard share one program
+	 * and one uprobe_multi link when the kernel has them. Each points at
+	 * the first of them (the leader), which is the only one loaded and
+	 * attaches all; their code reads `probe` and `func` through the
+	 * link's cookie (the instance's index in fth_program.progs) instead
+	 * of constants. NULL: a program and a link of its own. */
+	struct fth_probe_inst *multi_leader;
 	struct fth_node *attach;  /* FTH_ATTACH_POINT it came from */
 };
 
@@ -174,6 +181,9 @@ struct fth_program {
 	int events_map;              /* ring buffer */
 	int lost_map;                /* per-CPU counters, indexed by FTH_LOST_* */
 	int stack_map;               /* kstack storage, -1 if unused */
+	/* `func` of multi-attached instances (fth_probe_inst.multi_leader):
+	 * u32 program index -> its function name, -1 if unused */
+	int func_names_map;
 };
 
 void fth_program_init(struct fth_program *prog, const struct fth_source *src);

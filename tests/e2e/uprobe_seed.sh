@@ -37,7 +37,8 @@ seed 3 0 'uprobe:/lib/x86_64-linux-gnu/libc.so.6:malloc {
     printf("%s malloc(%d)\n", comm, arg0);
 }'
 expect_exit 0
-expect_stderr_eq "Attached 1 probe"
+# Every process's mallocs are printed: on a busy machine some are lost.
+expect_stderr_match '^Attached 1 probe$'
 expect_stdout_match '^myapp malloc\(4242\)$'
 expect_stdout_match '^myapp malloc\(4243\)$'
 
