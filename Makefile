@@ -7,7 +7,8 @@
 #                       and the kernel-function tests in a VM (vmtest)
 #   make vmtest         kprobe/kretprobe/fentry/fexit tests on Debian's stock
 #                       kernel under qemu (TCG): tests/vm/run.sh, ~1 minute
-#   make bench          start-up and compile-scale benchmarks (build/fathom)
+#   make bench          start-up, compile-scale, overhead and uprobe-attach
+#                       benchmarks (build/fathom)
 #   make deps           install missing Debian 12 packages (apt-get, as root)
 #   make clean          remove both build directories
 
@@ -84,6 +85,7 @@ bench: build
 	bench/startup $(BUILD)/fathom
 	bench/compile-scale $(BUILD)/fathom
 	bench/overhead $(BUILD)/fathom
+	bench/uprobe-attach $(BUILD)/fathom
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
