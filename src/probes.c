@@ -691,6 +691,7 @@ int fth_probes_list(const char *pattern, bool verbose, FILE *out)
 	char provider_pat[64] = "*";
 	const char *rest = "*";
 	const char *colon = pattern ? strchr(pattern, ':') : NULL;
+	int rc = 0;
 
 	if (pattern && colon) {
 		snprintf(provider_pat, sizeof(provider_pat), "%.*s", (int)(colon - pattern), pattern);
@@ -712,8 +713,12 @@ int fth_probes_list(const char *pattern, bool verbose, FILE *out)
 			snprintf(buf, sizeof(buf), "*:%s", rest);
 			p->list(p, buf, verbose, out);
 		} else {
-			p->list(p, rest, verbose, out);
+			int err = p->list(p, rest, verbose, out);
+			/* a provider named without wildcards failing (no such
+			 * binary for uprobe:PATH:*) fails the listing */
+			if (err && !strchr(provider_pat, '*'))
+				rc = err;
 		}
 	}
-	return 0;
+	return rc;
 }

@@ -460,6 +460,29 @@ static int read_sysfs_int(const char *file, const char *prefix, int fallback)
 	return v;
 }
 
+/* -p PID: has the process exited (a zombie included: its memory is gone,
+ * so there is nothing left to probe)? */
+static bool process_gone(int pid)
+{
+	char path[64], stat[512];
+	const char *state;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	stat[n] = '\0';
+	/* "PID (COMM) STATE ...": COMM may hold spaces and parentheses */
+	state = strrchr(stat, ')');
+	return state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X');
+}
+
 static int uprobe_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
 			 size_t errlen)
 {
@@ -467,6 +490,10 @@ static int uprobe_attach(const struct fth_probe_inst *inst, int prog_fd, struct 
 	struct perf_event_attr attr;
 	int pid = inst->target_pid > 0 ? inst->target_pid : -1;
 
+	if (pid > 0 && process_gone(pid)) {
+		snprintf(err, errlen, "process %d exited before %s was attached", pid, inst->name);
+		return -ESRCH;
+	}
 	if (type < 0) {
 		snprintf(err, errlen, "cannot attach %s: this kernel has no uprobe PMU "
 			 "(/sys/bus/event_source/devices/uprobe)", inst->name);
@@ -573,9 +600,15 @@ static int uprobe_attach_multi(const struct fth_probe_inst *const *insts, const 
 			       struct fth_attachment *att, struct fth_diag *diag)
 {
 	struct multi_attach m = { .insts = insts, .prog_fd = prog_fd, .att = att };
-	int *order = calloc((size_t)n, sizeof(*order));
-	int fd = open(insts[0]->binary, O_RDONLY | O_CLOEXEC);
-	int k = 0, nplain, rc;
+	int *order, fd, k = 0, nplain, rc;
+
+	if (insts[0]->target_pid > 0 && process_gone(insts[0]->target_pid)) {
+		fth_error(diag, insts[0]->attach->range, "process %d exited before %s was attached",
+			  insts[0]->target_pid, insts[0]->attach->u.attach.text);
+		return -ESRCH;
+	}
+	order = calloc((size_t)n, sizeof(*order));
+	fd = open(insts[0]->binary, O_RDONLY | O_CLOEXEC);
 
 	m.skipped = calloc((size_t)n, sizeof(*m.skipped));
 	if (!order || !m.skipped) {

@@ -630,12 +630,30 @@ static void report_lost(struct runtime *rt)
 
 /* ------------------------------------------------------------- lifecycle */
 
+/* An exited process its parent has not reaped yet: it runs no more. */
+static bool is_zombie(int pid)
+{
+	char path[64], buf[512];
+	const char *state;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (!(f = fopen(path, "re")))
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	state = strrchr(buf, ')');
+	return state && state[1] == ' ' && state[2] == 'Z';
+}
+
 /* -p / -c: has the traced process ended? */
 static bool watched_process_gone(const struct fth_runtime_opts *opts)
 {
 	if (opts->watch_is_child)
 		return waitpid(opts->watch_pid, NULL, WNOHANG) == opts->watch_pid;
-	return kill(opts->watch_pid, 0) < 0 && errno == ESRCH;
+	return (kill(opts->watch_pid, 0) < 0 && errno == ESRCH) || is_zombie(opts->watch_pid);
 }
 
 /* Probes in user space, or any stack: ustack and usym values may come. */
