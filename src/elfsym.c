@@ -16,6 +16,53 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tracefs.h"
+
+/* libstdc++'s demangler; it has C linkage (cxxabi.h declares it extern "C"). */
+char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *status);
+
+char *fth_demangle(const char *name)
+{
+	int status = 0;
+	char *d;
+
+	if (strncmp(name, "_Z", 2))
+		return NULL;
+	d = __cxa_demangle(name, NULL, NULL, &status);
+	if (status) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+const char *fth_elf_display_name(const struct fth_elf_sym *sym)
+{
+	return sym->demangled ? sym->demangled : sym->name;
+}
+
+bool fth_elf_sym_matches(const struct fth_elf_sym *sym, const char *pattern)
+{
+	const char *paren;
+	char *bare;
+	bool match;
+
+	if (fth_glob_match(pattern, sym->name))
+		return true;
+	if (!sym->demangled)
+		return false;
+	if (fth_glob_match(pattern, sym->demangled))
+		return true;
+	/* without the parameter list: the last '(' at nesting depth 0 */
+	paren = strchr(sym->demangled, '(');
+	if (!paren || paren == sym->demangled)
+		return false;
+	bare = strndup(sym->demangled, (size_t)(paren - sym->demangled));
+	match = bare && fth_glob_match(pattern, bare);
+	free(bare);
+	return match;
+}
+
 static int sym_cmp(const void *a, const void *b)
 {
 	const struct fth_elf_sym *x = a, *y = b;
@@ -90,6 +137,7 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct fth_elf *e,
 		e->syms[e->nsyms].addr = sym.st_value;
 		e->syms[e->nsyms].size = sym.st_size;
 		e->syms[e->nsyms].ifunc = type == STT_GNU_IFUNC;
+		e->syms[e->nsyms].demangled = NULL;
 		e->nsyms++;
 	}
 	return 0;
@@ -241,6 +289,8 @@ int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struc
 			e->syms[k++] = e->syms[i];
 		}
 		e->nsyms = k;
+		for (int i = 0; i < e->nsyms; i++)
+			e->syms[i].demangled = fth_demangle(e->syms[i].name);
 	}
 	return 0;
 }
@@ -252,8 +302,10 @@ int fth_elf_open(const char *path, struct fth_elf *e)
 
 void fth_elf_close(struct fth_elf *e)
 {
-	for (int i = 0; i < e->nsyms; i++)
+	for (int i = 0; i < e->nsyms; i++) {
 		free(e->syms[i].name);
+		free(e->syms[i].demangled);
+	}
 	free(e->syms);
 	free(e->segs);
 	memset(e, 0, sizeof(*e));

@@ -15,6 +15,7 @@ struct fth_elf_sym {
 	uint64_t size;
 	bool ifunc;               /* STT_GNU_IFUNC: addr is the resolver, which
 	                           * returns the implementation at load time */
+	char *demangled;          /* a C++ name demangled ("ns::f(int)"), or NULL */
 };
 
 struct fth_elf_seg {
@@ -44,6 +45,16 @@ int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size
 void fth_elf_close(struct fth_elf *e);
 /* Symbol by exact name, or NULL. */
 const struct fth_elf_sym *fth_elf_find(const struct fth_elf *e, const char *name);
+/* The name to show for sym: demangled for C++, else its own. */
+const char *fth_elf_display_name(const struct fth_elf_sym *sym);
+/* Does pattern ('*' wildcards) name sym, as bpftrace matches uprobe
+ * functions: its symbol name, or for C++ its demangled name with or
+ * without the parameter list ("ns::f" and "ns::f(int)" both name
+ * _ZN2ns1fEi). */
+bool fth_elf_sym_matches(const struct fth_elf_sym *sym, const char *pattern);
+/* Demangle a C++ symbol name (libstdc++'s __cxa_demangle): a malloc'ed
+ * string, or NULL when name is not a mangled C++ name. */
+char *fth_demangle(const char *name);
 /* The function symbol containing addr (the nearest one at or below it
  * when sizes are unknown), or NULL. */
 const struct fth_elf_sym *fth_elf_containing(const struct fth_elf *e, uint64_t addr);

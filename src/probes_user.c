@@ -273,6 +273,37 @@ static void share_ifunc_targets(const struct fth_elf *e, const char *const *name
 	}
 }
 
+/* The FUNCTION of PROVIDER:PATH:FUNCTION: C++ names hold "::"
+ * (uprobe:./prog:ns::f*), which split the attach point further; bpftrace's
+ * language prefix "cpp:" is accepted and dropped. */
+static const char *function_part(struct fth_program *prog, struct fth_node *attach)
+{
+	const char *const *parts = attach->u.attach.parts;
+	const char *text = attach->u.attach.text, *rest;
+	size_t skip;
+
+	if (attach->u.attach.nparts < 3)
+		return NULL;
+	if (attach->u.attach.nparts == 3)
+		return parts[2];
+	skip = strlen(parts[0]) + 1 + strlen(parts[1]) + 1;
+	if (strlen(text) < skip)
+		return parts[2];
+	rest = text + skip;
+	if (!strncmp(rest, "cpp:", 4))
+		rest += 4;
+	return fth_arena_strdup(&prog->arena, rest);
+}
+
+/* Does a demangled C++ name (with or without its parameters) equal name? */
+static bool demangled_match(const struct fth_elf *e, const char *name)
+{
+	for (int i = 0; i < e->nsyms; i++)
+		if (e->syms[i].demangled && fth_elf_sym_matches(&e->syms[i], name))
+			return true;
+	return false;
+}
+
 /* One instance per function matching pattern: how many, or negative errno. */
 static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
 				  const struct fth_provider *self, const char *path, const struct fth_elf *e,
@@ -284,7 +315,7 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 	const char *first_unresolved = NULL, *first_evex = NULL;
 
 	for (int i = 0; i < e->nsyms; i++)
-		if (e->syms[i].ifunc && fth_glob_match(pattern, e->syms[i].name))
+		if (e->syms[i].ifunc && fth_elf_sym_matches(&e->syms[i], pattern))
 			ifunc_names[nifuncs++] = e->syms[i].name;
 	if (nifuncs && fth_elf_resolve_ifuncs(path, ifunc_names, nifuncs, targets))
 		memset(targets, 0, sizeof(uint64_t) * (size_t)nifuncs);
@@ -293,7 +324,7 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 	for (int i = 0; i < e->nsyms; i++) {
 		const struct fth_elf_sym *sym = &e->syms[i];
 		uint64_t vaddr = sym->addr, off;
-		if (!fth_glob_match(pattern, sym->name))
+		if (!fth_elf_sym_matches(sym, pattern))
 			continue;
 		if (sym->ifunc) {
 			/* same order as ifunc_names */
@@ -310,7 +341,7 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 				first_evex = sym->name;
 			continue;
 		}
-		uprobe_add(prog, attach, self, path, sym->name, sym->name, off, out);
+		uprobe_add(prog, attach, self, path, sym->name, fth_elf_display_name(sym), off, out);
 		matched++;
 	}
 	if (fd >= 0)
@@ -337,7 +368,8 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 	uint64_t addr, off;
 	int rc, matched = 0;
 
-	if (attach->u.attach.nparts != 3 || !*parts[1] || !*parts[2]) {
+	func = function_part(prog, attach);
+	if (attach->u.attach.nparts < 3 || !*parts[1] || !func || !*func) {
 		fth_error_hint(diag, attach->range,
 			       fth_arena_printf(&prog->arena, "write %s:PATH:FUNCTION, e.g. %s:libc:malloc", self->name,
 						self->name),
@@ -357,9 +389,8 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 		elf_error(diag, attach, path, rc);
 		return rc;
 	}
-	func = parts[2];
 	rc = 0;
-	if (has_wildcard(func)) {
+	if (has_wildcard(func) || (!fth_elf_find(&e, func) && demangled_match(&e, func))) {
 		matched = uprobe_expand_wildcard(prog, diag, attach, self, path, &e, func, out);
 		if (matched < 0) {
 			rc = matched;
@@ -377,7 +408,7 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 				  (unsigned long long)addr, path);
 			rc = -EINVAL;
 		} else {
-			uprobe_add(prog, attach, self, path, func, sym ? sym->name : NULL, off, out);
+			uprobe_add(prog, attach, self, path, func, sym ? fth_elf_display_name(sym) : NULL, off, out);
 		}
 	} else {
 		const char *plus = strchr(func, '+');
@@ -432,7 +463,7 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 				       "execute wrongly, corrupting the traced process", sym->name);
 			rc = -EINVAL;
 		} else {
-			uprobe_add(prog, attach, self, path, func, sym->name, off, out);
+			uprobe_add(prog, attach, self, path, func, fth_elf_display_name(sym), off, out);
 		}
 	}
 	fth_elf_close(&e);
@@ -683,9 +714,17 @@ static int uprobe_list(const struct fth_provider *self, const char *pattern, boo
 		fprintf(stderr, "fathom: %s: %s\n", path, rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
 		return rc;
 	}
-	for (int i = 0; i < e.nsyms; i++)
-		if (fth_glob_match(rest, e.syms[i].name))
-			fprintf(out, "%s:%s:%s\n", self->name, path, e.syms[i].name);
+	/* "cpp:PATTERN" lists C++ functions by their demangled names, quoted
+	 * so that each line can be used as an attach point (as bpftrace). */
+	if (!strncmp(rest, "cpp:", 4)) {
+		for (int i = 0; i < e.nsyms; i++)
+			if (e.syms[i].demangled && fth_elf_sym_matches(&e.syms[i], rest + 4))
+				fprintf(out, "%s:%s:cpp:\"%s\"\n", self->name, path, e.syms[i].demangled);
+	} else {
+		for (int i = 0; i < e.nsyms; i++)
+			if (fth_glob_match(rest, e.syms[i].name))
+				fprintf(out, "%s:%s:%s\n", self->name, path, e.syms[i].name);
+	}
 	fth_elf_close(&e);
 	return 0;
 }

@@ -436,7 +436,7 @@ static int lookup_in_files(struct fth_usyms *u, const struct process *p, uint64_
 		s = found ? fth_elf_containing(&f->elf, vaddr) : NULL;
 		if (!s)
 			return 0;
-		*sym = s->name;
+		*sym = fth_elf_display_name(s);
 		*offset = vaddr - s->addr;
 		*module = m->path;
 		return 1;

@@ -242,6 +242,28 @@ static void test_ifunc(void **state)
 	assert_int_equal(targets[1], 0);
 }
 
+/* C++ names: demangled with libstdc++, matched with or without their
+ * parameters, as bpftrace matches uprobe functions. */
+static void test_demangle(void **state)
+{
+	struct fth_elf_sym sym = { .name = "_ZN2ns8func_oneEi" };
+	char *d = fth_demangle("_ZN2ns8func_oneEi");
+
+	assert_non_null(d);
+	assert_string_equal(d, "ns::func_one(int)");
+	assert_null(fth_demangle("malloc"));
+	assert_null(fth_demangle("_Znot_a_name"));
+	sym.demangled = d;
+	assert_string_equal(fth_elf_display_name(&sym), "ns::func_one(int)");
+	assert_true(fth_elf_sym_matches(&sym, "ns::func_one"));
+	assert_true(fth_elf_sym_matches(&sym, "ns::func_one(int)"));
+	assert_true(fth_elf_sym_matches(&sym, "ns::func*"));
+	assert_true(fth_elf_sym_matches(&sym, "_ZN2ns*"));
+	assert_false(fth_elf_sym_matches(&sym, "ns::func_two"));
+	assert_false(fth_elf_sym_matches(&sym, "func_one"));
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_uprobe_expand),
 		cmocka_unit_test(test_uprobe_list),
 		cmocka_unit_test(test_ifunc),
+		cmocka_unit_test(test_demangle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

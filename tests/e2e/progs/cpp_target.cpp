@@ -1,0 +1,43 @@
+// cpp_target.cpp - C++ functions for uprobe_cpp.sh: waits until the file
+// argv[1] exists (the tracer attached; at most 20 s), then calls
+// ns::func_one(1), ns::func_one(2.5) (an overload), ns::func_two() and
+// ns::Counter::bump() once each, and exits.
+#include <unistd.h>
+
+namespace ns {
+__attribute__((noinline)) int func_one(int x)
+{
+	__asm__ volatile("" ::: "memory");
+	return x + 1;
+}
+
+__attribute__((noinline)) int func_one(double x)
+{
+	__asm__ volatile("" ::: "memory");
+	return (int)x * 2;
+}
+
+__attribute__((noinline)) int func_two()
+{
+	__asm__ volatile("" ::: "memory");
+	return 7;
+}
+
+struct Counter {
+	int n = 0;
+	__attribute__((noinline)) int bump()
+	{
+		__asm__ volatile("" ::: "memory");
+		return ++n;
+	}
+};
+} // namespace ns
+
+int main(int argc, char **argv)
+{
+	ns::Counter c;
+
+	for (int i = 0; argc > 1 && i < 2000 && access(argv[1], F_OK); i++)
+		usleep(10000);
+	return ns::func_one(1) + ns::func_one(2.5) + ns::func_two() + c.bump() == 2 + 4 + 7 + 1 ? 0 : 1;
+}

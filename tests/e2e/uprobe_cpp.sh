@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# C++ functions, matched and printed by their demangled names as bpftrace
+# does: a pattern with "::" (ns::func*), a name without its parameters
+# (both overloads), bpftrace's cpp: prefix, a quoted full signature, and
+# demangled names in func, usym() and ustack. Target: progs/cpp_target.cpp.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd g++
+
+g++ -O1 -fno-omit-frame-pointer -o "$T/target" "$E2E_DIR/progs/cpp_target.cpp" || fail "cannot compile cpp_target.cpp"
+TG=$(realpath "$T/target")
+
+wait_attached() {
+    local i
+    for i in $(seq 200); do
+        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+run_traced() {
+    rm -f "$T/go"
+    : >"$FATHOM_STDERR"
+    ( wait_attached && touch "$T/go" && "$TG" "$T/go" ) &
+    helper=$!
+    fathom_run -e "$1 uretprobe:$TG:main { exit(); }"
+    wait "$helper" || fail "the target failed (fathom never attached?)"
+}
+
+run_traced "uprobe:$TG:ns::func* { printf(\"%s\\n\", func); }"
+expect_exit 0
+expect_stderr_eq "Attached 4 probes"
+expect_stdout_eq "ns::func_one(int)
+ns::func_one(double)
+ns::func_two()"
+
+# A name without parameters names every overload; cpp: is bpftrace's prefix.
+run_traced "uprobe:$TG:ns::func_one { @[func] = count(); } uprobe:$TG:cpp:ns::Counter::bump { @[func] = count(); }"
+expect_exit 0
+expect_stdout_match '^@\[ns::func_one\(int\)\]: 1$'
+expect_stdout_match '^@\[ns::func_one\(double\)\]: 1$'
+expect_stdout_match '^@\[ns::Counter::bump\(\)\]: 1$'
+
+# The full signature, quoted; the mangled name still works.
+run_traced "uprobe:$TG:\"ns::func_two()\" { printf(\"%s\\n\", usym(reg(\"ip\"))); } uprobe:$TG:_ZN2ns8func_oneEi { printf(\"%s\\n\", ustack(1)); }"
+expect_exit 0
+expect_stdout_match '^ns::func_two\(\)$'
+expect_stdout_match '^ +ns::func_one\(int\)\+0$'
+
+fathom_run -l "uprobe:$TG:cpp:ns::func_one*"
+expect_exit 0
+expect_stdout_eq "uprobe:$TG:cpp:\"ns::func_one(double)\"
+uprobe:$TG:cpp:\"ns::func_one(int)\""
+
+fathom_run -e "uprobe:$TG:ns::no_such_function { }"
+expect_exit 1
+expect_stderr_match "ERROR: function 'ns::no_such_function' not found in $TG"
