@@ -746,6 +746,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	err = fth_loader_attach(ld);
 	if (err) {
 		ring_buffer__free(rb);
+		fth_usyms_free(rt.usyms);
 		return 1;
 	}
 	fth_strbuf_init(&rt.sb);
