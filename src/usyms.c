@@ -21,7 +21,8 @@
 
 struct mapping {
 	uint64_t start, end, file_offset;
-	uint64_t time;            /* when the kernel made it (perf clock), 0 from /proc */
+	uint64_t time;            /* when the kernel made it, or it was read from
+	                           * /proc (CLOCK_MONOTONIC, the records' clock) */
 	char *path;
 };
 
@@ -149,6 +150,9 @@ static int read_proc_maps(struct process *p)
 {
 	char path[64], line[4096];
 	struct process fresh = { .pid = p->pid };
+	/* Stamped with the time of reading (the perf records' clock): an exec
+	 * record older than this read, processed later, must not drop them. */
+	uint64_t now = monotonic_ns();
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", p->pid);
@@ -167,7 +171,7 @@ static int read_proc_maps(struct process *p)
 		file[strcspn(file, "\n")] = '\0';
 		if (file[0] != '/')
 			continue;
-		if (add_mapping(&fresh, start, end, off, 0, file))
+		if (add_mapping(&fresh, start, end, off, now, file))
 			break;
 	}
 	fclose(f);
@@ -181,7 +185,7 @@ static int read_proc_maps(struct process *p)
 	p->nmaps = fresh.nmaps;
 	p->cap = fresh.cap;
 	p->complete = true;
-	p->read_at = monotonic_ns();
+	p->read_at = now;
 	return 0;
 }
 
@@ -287,8 +291,9 @@ static void on_fork(struct fth_usyms *u, const struct perf_event_header *h)
 {
 	uint32_t ids[4]; /* pid, ppid, tid, ptid */
 	struct process *parent, *child;
+	struct record_id id;
 
-	if (h->size < sizeof(*h) + sizeof(ids))
+	if (h->size < sizeof(*h) + sizeof(ids) || !record_id_of(h, &id))
 		return;
 	memcpy(ids, (const char *)h + sizeof(*h), sizeof(ids));
 	if (ids[0] == ids[1] || find_process(u, (int)ids[0]))
@@ -299,7 +304,7 @@ static void on_fork(struct fth_usyms *u, const struct perf_event_header *h)
 	if (!parent || !parent->complete || !(child = new_process(u, (int)ids[0])))
 		return;
 	for (int i = 0; i < parent->nmaps; i++)
-		add_mapping(child, parent->maps[i].start, parent->maps[i].end, parent->maps[i].file_offset, 0,
+		add_mapping(child, parent->maps[i].start, parent->maps[i].end, parent->maps[i].file_offset, id.time,
 			    parent->maps[i].path);
 	child->complete = true;
 }
@@ -528,12 +533,14 @@ bool fth_usyms_lookup(struct fth_usyms *u, int pid, uint64_t addr, const char **
 	if (!p)
 		return false;
 	rc = lookup_in_files(u, p, addr, sym, offset, module);
-	if (rc < 0 && monotonic_ns() - p->read_at > REREAD_INTERVAL_NS) {
-		/* Mapped since it was read (dlopen)? */
+	if (rc <= 0 && u->records) {
+		/* An exec or a dlopen whose records are not read yet (the
+		 * mappings may still be the parent's): cheap, no syscall. */
 		fth_usyms_poll(u);
-		if (read_proc_maps(p) == 0 || p->complete)
-			rc = lookup_in_files(u, p, addr, sym, offset, module);
+		rc = lookup_in_files(u, p, addr, sym, offset, module);
 	}
+	if (rc <= 0 && monotonic_ns() - p->read_at > REREAD_INTERVAL_NS && read_proc_maps(p) == 0)
+		rc = lookup_in_files(u, p, addr, sym, offset, module);
 	if (rc > 0)
 		return true;
 	return rc < 0 && lookup_in_perf_map(p, addr, sym, offset, module);
