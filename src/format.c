@@ -803,6 +803,8 @@ static void render_arg(struct fth_strbuf *sb, const struct fth_printf_spec *spec
 	}
 	fth_strbuf_reset(tmp);
 	value_text(tmp, t, bytes, env, style);
+	if (t->kind == FTH_T_STRING && env && env->max_strlen && tmp->len + 1 == env->max_strlen)
+		fth_strbuf_puts(tmp, "..");
 	render_text_field(sb, spec, fth_strbuf_cstr(tmp), tmp->len);
 }
 

@@ -125,6 +125,12 @@ struct fth_probe_inst {
 	struct fth_node *attach;  /* FTH_ATTACH_POINT it came from */
 };
 
+/* Strings hold max_strlen bytes, NUL included: 1024 as in current bpftrace.
+ * Larger ones live in the per-CPU scratch area (codegen.c), whose 16-bit
+ * instruction offsets bound a single string. */
+#define FTH_DEFAULT_MAX_STRLEN 1024
+#define FTH_MAX_STRLEN_LIMIT 16384
+
 /* A scratch variable $x of one program. */
 struct fth_var {
 	const char *name;         /* "$x" */
@@ -144,7 +150,7 @@ struct fth_prog {
 };
 
 struct fth_config {
-	uint32_t max_strlen;      /* str() capacity, default 64 */
+	uint32_t max_strlen;      /* str() capacity, FTH_DEFAULT_MAX_STRLEN */
 	uint32_t max_map_keys;    /* default 4096 */
 	uint32_t ringbuf_size;    /* bytes, power of two */
 	int64_t start_boot_ns;    /* CLOCK_BOOTTIME at start, for `elapsed` */
@@ -174,6 +180,8 @@ struct fth_program {
 	int events_map;              /* ring buffer */
 	int lost_map;                /* per-CPU counters, indexed by FTH_LOST_* */
 	int stack_map;               /* kstack storage, -1 if unused */
+	int scratch_map;             /* per-CPU scratch area, -1 if unused */
+	uint32_t scratch_size;       /* bytes of it the largest program uses */
 };
 
 void fth_program_init(struct fth_program *prog, const struct fth_source *src);

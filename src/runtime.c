@@ -697,6 +697,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	rt.ncpus = libbpf_num_possible_cpus();
 	rt.env.ud = &rt;
 	rt.env.special = format_special;
+	rt.env.max_strlen = prog->config.max_strlen;
 	rb = ring_buffer__new(fth_program_map(prog, prog->events_map)->fd, handle_event, &rt, NULL);
 	if (!rb) {
 		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot open the event ring buffer: %s", strerror(errno));

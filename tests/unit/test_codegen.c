@@ -280,6 +280,47 @@ static void test_verifier_summary(void **state)
 	assert_string_equal(reason, "invalid read from stack off -8+0 size 8");
 }
 
+static bool uses_reg(const struct fth_prog *p, int reg)
+{
+	for (int i = 0; i < p->code.len; i++)
+		if (p->code.insns[i].dst_reg == reg || p->code.insns[i].src_reg == reg)
+			return true;
+	return false;
+}
+
+/* Strings of max_strlen (1024) bytes do not fit the 512-byte stack: they
+ * live in the per-CPU scratch map, reached through r9. A program without
+ * big values has no scratch map to look up. */
+static void test_big_strings_use_scratch(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	const struct fth_map *m;
+
+	compile(&c, "BEGIN { $a = str(0); $b = str(8); @[$a, $b] = count(); printf(\"%s %s\\n\", $a, $b); }");
+	p = first_prog(&c);
+	assert_true(c.prog.scratch_map >= 0);
+	m = fth_program_map(&c.prog, c.prog.scratch_map);
+	assert_int_equal(m->bpf_type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	/* two variables and the map key's two strings, 1024 bytes each */
+	assert_true(m->value_size >= 4 * 1024);
+	assert_true(m->value_size <= 32768);
+	assert_true(uses_reg(p, BPF_REG_9));
+	release(&c);
+
+	compile(&c, "BEGIN { $a = 1; $b = 2; $d = 3; @[comm] = sum($a + $b * $d); }");
+	p = first_prog(&c);
+	assert_int_equal(c.prog.scratch_map, -1);
+	assert_true(p->code.len > 0);
+	release(&c);
+
+	/* A smaller max_strlen keeps strings on the stack. */
+	compile(&c, "config = { max_strlen = 32 } BEGIN { $a = str(0); printf(\"%s\\n\", $a); }");
+	first_prog(&c);
+	assert_int_equal(c.prog.scratch_map, -1);
+	release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_verifier_summary),
 		cmocka_unit_test(test_map_bloat_warning),
 		cmocka_unit_test(test_predicate_map_read_reused),
+		cmocka_unit_test(test_big_strings_use_scratch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
