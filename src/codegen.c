@@ -2069,6 +2069,34 @@ static void emit_print_elem(struct cg *c, struct fth_node *call, struct fth_node
 	emit_event(c, id, 8 + m->key_type->size, call, fill_elem_key, &f);
 }
 
+/* exit() also raises a flag the runtime polls, in case the ring buffer had
+ * no room for its record: (1 << 32) | code in fth_lost[FTH_LOST_EXIT]. */
+static void emit_exit_flag(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	int key = stack_alloc(c, 8, call), jnull;
+	struct vreg code = { -1, 0 };
+	bool computed = args->len && args->items[0]->kind != FTH_INT;
+
+	if (computed)
+		code = emit_int(c, args->items[0]);
+	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_EXIT));
+	emit_lookup(c, c->prog->lost_map, key);
+	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	if (computed) {
+		emit(c, I_MOV32_REG(R1, vreg_use(c, code, R1)));
+		emit_mov_imm64(c, R2, (int64_t)1 << 32);
+		emit(c, I_ALU64_REG(BPF_OR, R1, R2));
+	} else {
+		uint32_t lit = (uint32_t)(args->len ? args->items[0]->u.integer : 0);
+		emit_mov_imm64(c, R1, (int64_t)(((uint64_t)1 << 32) | lit));
+	}
+	emit(c, I_STX(BPF_DW, R0, R1, 0));
+	fth_patch_jump_here(c->b, jnull);
+	if (computed)
+		vreg_free(c, code);
+}
+
 static int64_t literal_or(struct fth_node *e, int64_t dflt)
 {
 	if (!e)
@@ -2128,6 +2156,7 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 		} else {
 			emit_event(c, id, 8, call, NULL, NULL);
 		}
+		emit_exit_flag(c, call);
 		/* Nothing after exit() runs. */
 		if (c->nexit < (int)(sizeof(c->exit_jumps) / sizeof(c->exit_jumps[0])))
 			c->exit_jumps[c->nexit++] = emit(c, I_JA(0));

@@ -59,7 +59,10 @@ enum fth_action_kind {
 #define FTH_JOIN_ARGS 16
 
 /* Slots of the per-CPU counter map fth_lost. */
-enum { FTH_LOST_EVENTS = 0, FTH_LOST_MAP_FULL = 1, FTH_LOST_SLOTS = 2 };
+/* Slots of the per-CPU fth_lost array: events the ring buffer had no room
+ * for, map updates refused because the map was full, and exit(): set to
+ * (1 << 32 | code) so the run still ends when exit()'s own record is lost. */
+enum { FTH_LOST_EVENTS = 0, FTH_LOST_MAP_FULL = 1, FTH_LOST_EXIT = 2, FTH_LOST_SLOTS = 3 };
 
 struct fth_action {
 	enum fth_action_kind kind;

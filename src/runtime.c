@@ -627,6 +627,37 @@ static void report_lost(struct runtime *rt)
 	report_map_full(rt, m);
 }
 
+/* Did a program call exit() whose record the ring buffer had no room for?
+ * (codegen.c raises a flag beside the record.) Then end the run as the
+ * record would have, with its exit code. */
+static void check_exit_flag(struct runtime *rt, struct ring_buffer *rb)
+{
+	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->lost_map);
+	uint32_t key = FTH_LOST_EXIT;
+	uint64_t *vals;
+
+	if (rt->exiting || !m || m->fd < 0)
+		return;
+	vals = calloc((size_t)rt->ncpus, 8);
+	if (!vals)
+		return;
+	if (bpf_map_lookup_elem(m->fd, &key, vals) == 0) {
+		for (int c = 0; c < rt->ncpus; c++) {
+			if (!vals[c])
+				continue;
+			/* What was sent before exit() is printed first. */
+			ring_buffer__consume(rb);
+			if (!rt->exiting) {
+				rt->exiting = true;
+				rt->discard = true;
+				rt->exit_code = (int32_t)(uint32_t)vals[c];
+			}
+			break;
+		}
+	}
+	free(vals);
+}
+
 /* ------------------------------------------------------------- lifecycle */
 
 /* -p / -c: has the traced process ended? */
@@ -743,6 +774,9 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	}
 	while (!rt.exiting && !*opts->stop) {
 		report_lost(&rt);
+		check_exit_flag(&rt, rb);
+		if (rt.exiting)
+			break;
 		err = ring_buffer__poll(rb, iter >= 0 ? 20 : 200);
 		if (err < 0 && err != -EINTR && err != -ECANCELED)
 			break;
