@@ -63,6 +63,24 @@ struct cg {
 	int nreads;
 	bool in_predicate;
 	bool failed;
+	/* Scratch variables live in the probe's frame. The probe reaches
+	 * them at r10 + stack_off; a loop callback gets a pointer to them
+	 * (bpf_for_each_map_elem's ctx argument) in r6 and reaches them at
+	 * r6 + stack_off + var_adj. vars_lo is the lowest variable offset,
+	 * the address handed to callbacks. */
+	int var_reg;
+	int var_adj;
+	int vars_lo;
+	/* Callbacks, emitted into their own buffers and appended after the
+	 * probe's code at the end; cur_func is the one being emitted (-1: the
+	 * probe). Each callback's address is loaded once, by its loop. */
+	struct fth_insn_buf subs[FTH_MAX_FUNCS - 1];
+	struct func_ref {
+		int owner; /* function holding the ld_imm64, -1 for the probe */
+		int insn;  /* its index there */
+	} sub_refs[FTH_MAX_FUNCS - 1];
+	int nsubs;
+	int cur_func;
 };
 
 static struct vreg emit_int(struct cg *c, struct fth_node *e);
@@ -100,6 +118,37 @@ static int bpf_size(int size)
 }
 
 /* ----------------------------------------------------------------- frame */
+
+/* The variable a $name node refers to, and where it is. */
+static struct fth_var *var_of(struct cg *c, const struct fth_node *n)
+{
+	return n->u.ident.var ? n->u.ident.var : fth_sema_find_var(c->p, n->u.ident.name);
+}
+
+static int var_off(struct cg *c, const struct fth_var *v)
+{
+	return v->stack_off + c->var_adj;
+}
+
+/* Where the tuple element e ($t.1, $kv.0.1: a chain of .N on a variable)
+ * lives: *reg + *off. False for elements of other tuple values. */
+static bool tuple_elem_place(struct cg *c, const struct fth_node *e, int *reg, int *off)
+{
+	const struct fth_node *base = e->u.tuple_index.base;
+	int base_off;
+
+	if (base->kind == FTH_VAR) {
+		*reg = c->var_reg;
+		base_off = var_off(c, var_of(c, base));
+	} else if (base->kind == FTH_TUPLE_INDEX) {
+		if (!tuple_elem_place(c, base, reg, &base_off))
+			return false;
+	} else {
+		return false;
+	}
+	*off = base_off + (int)base->type->fields[e->u.tuple_index.index].offset;
+	return true;
+}
 
 static int stack_alloc(struct cg *c, int size, struct fth_node *where)
 {
@@ -477,10 +526,18 @@ static void emit_map_lookup_node(struct cg *c, struct fth_map *m, struct fth_nod
 
 /* An aggregation read in a probe: the values of every CPU reduced, with
  * bpf_map_lookup_percpu_elem (one lookup per possible CPU). */
+static struct vreg emit_agg_reduce(struct cg *c, struct fth_map *m, int key, struct fth_node *e);
+
 static struct vreg emit_agg_read(struct cg *c, struct fth_node *e, struct fth_map *m)
 {
+	return emit_agg_reduce(c, m, emit_map_key(c, m, e), e);
+}
+
+/* The value of the aggregation at the key in frame slot `key`, summed (or
+ * min/max-ed) over every CPU. */
+static struct vreg emit_agg_reduce(struct cg *c, struct fth_map *m, int key, struct fth_node *e)
+{
 	enum fth_agg_kind agg = m->value_type->agg;
-	int key = emit_map_key(c, m, e);
 	int acc = stack_alloc(c, 16, e); /* value (or count), total / set flag */
 	struct vreg v;
 
@@ -906,11 +963,11 @@ static struct vreg emit_field_int(struct cg *c, struct fth_node *e, uint32_t ext
 
 static struct vreg emit_var_read(struct cg *c, struct fth_node *e)
 {
-	struct fth_var *var = fth_sema_find_var(c->p, e->u.ident.name);
+	struct fth_var *var = var_of(c, e);
 	struct vreg v = vreg_alloc(c, e);
 	int r = v.reg >= 0 ? v.reg : R0;
 
-	emit(c, I_LDX(BPF_DW, r, R10, var->stack_off));
+	emit(c, I_LDX(BPF_DW, r, c->var_reg, var_off(c, var)));
 	vreg_set(c, v, r);
 	return v;
 }
@@ -935,10 +992,10 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 	int r = v.reg >= 0 ? v.reg : R1;
 
 	if (t->kind == FTH_VAR) {
-		struct fth_var *var = fth_sema_find_var(c->p, t->u.ident.name);
-		emit(c, I_LDX(BPF_DW, r, R10, var->stack_off));
+		struct fth_var *var = var_of(c, t);
+		emit(c, I_LDX(BPF_DW, r, c->var_reg, var_off(c, var)));
 		emit(c, I_ALU64_IMM(BPF_ADD, r, delta));
-		emit(c, I_STX(BPF_DW, R10, r, var->stack_off));
+		emit(c, I_STX(BPF_DW, c->var_reg, r, var_off(c, var)));
 	} else {
 		struct fth_map *m = fth_program_find_map(c->prog, t->u.map.name);
 		int key = emit_map_key(c, m, t);
@@ -1285,10 +1342,13 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 	case FTH_TUPLE_INDEX: {
 		struct fth_node *base = e->u.tuple_index.base;
 		const struct fth_field *f = &base->type->fields[e->u.tuple_index.index];
-		if (base->kind == FTH_VAR) {
-			struct fth_var *var = fth_sema_find_var(c->p, base->u.ident.name);
+		int reg, off;
+		(void)f;
+		if (tuple_elem_place(c, e, &reg, &off)) {
+			int size = (int)e->type->size;
 			v = vreg_alloc(c, e);
-			emit(c, I_LDX(BPF_DW, R0, R10, var->stack_off + (int)f->offset));
+			emit(c, I_LDX(bpf_size(size), R0, reg, off));
+			emit_extend(c, R0, size, type_signed(e->type));
 			vreg_set(c, v, R0);
 			return v;
 		}
@@ -1557,11 +1617,21 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		return;
 		}
 	case FTH_VAR: {
-		struct fth_var *var = fth_sema_find_var(c->p, e->u.ident.name);
+		struct fth_var *var = var_of(c, e);
 		int n = (int)(var->type->size < t->size ? var->type->size : t->size);
 		if ((int)t->size > n)
 			emit_zero(c, base, off + n, (int)t->size - n);
-		emit_copy(c, base, off, R10, var->stack_off, n);
+		emit_copy(c, base, off, c->var_reg, var_off(c, var), n);
+		return;
+	}
+	case FTH_TUPLE_INDEX: {
+		int reg, eoff;
+		int n = (int)(et->size < t->size ? et->size : t->size);
+		if (!tuple_elem_place(c, e, &reg, &eoff))
+			break;
+		if ((int)t->size > n)
+			emit_zero(c, base, off + n, (int)t->size - n);
+		emit_copy(c, base, off, reg, eoff, n);
 		return;
 	}
 	case FTH_MAP: {
@@ -1828,22 +1898,22 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 
 static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_node *value, int op)
 {
-	struct fth_var *var = fth_sema_find_var(c->p, target->u.ident.name);
+	struct fth_var *var = var_of(c, target);
 	const struct fth_type *t = var->type;
 
 	if (in_memory(t)) {
-		emit_to_mem(c, value, R10, var->stack_off, t);
+		emit_to_mem(c, value, c->var_reg, var_off(c, var), t);
 		return;
 	}
 	{
 		struct vreg v = emit_int(c, value);
 		int r = vreg_use(c, v, R1);
 		if (op) {
-			emit(c, I_LDX(BPF_DW, R2, R10, var->stack_off));
+			emit(c, I_LDX(BPF_DW, R2, c->var_reg, var_off(c, var)));
 			emit_alu(c, op, R2, r);
 			r = R2;
 		}
-		emit(c, I_STX(BPF_DW, R10, r, var->stack_off));
+		emit(c, I_STX(BPF_DW, c->var_reg, r, var_off(c, var)));
 		vreg_free(c, v);
 	}
 }
@@ -2145,6 +2215,153 @@ static void loop_end(struct cg *c, int continue_target)
 		fth_patch_jump_here(c->b, l->break_jumps[i]);
 }
 
+/* What a callback body must not disturb in the function that calls it. */
+struct func_state {
+	struct fth_insn_buf *b;
+	int stack_used;
+	bool pool_busy[POOL_SIZE];
+	int pool_depth;
+	int var_reg, var_adj;
+	int cur_func;
+	int nexit;
+};
+
+static void func_enter(struct cg *c, struct func_state *saved, int func)
+{
+	saved->b = c->b;
+	saved->stack_used = c->stack_used;
+	memcpy(saved->pool_busy, c->pool_busy, sizeof(saved->pool_busy));
+	saved->pool_depth = c->pool_depth;
+	saved->var_reg = c->var_reg;
+	saved->var_adj = c->var_adj;
+	saved->cur_func = c->cur_func;
+	saved->nexit = c->nexit;
+	/* A new frame: its own stack, and r6-r9 are free (the caller's are
+	 * preserved across the call). */
+	c->b = &c->subs[func];
+	fth_insn_buf_init(c->b);
+	c->b->cur_range = saved->b->cur_range;
+	c->stack_used = 0;
+	memset(c->pool_busy, 0, sizeof(c->pool_busy));
+	c->pool_depth = 0;
+	c->var_reg = R6;
+	c->var_adj = -c->vars_lo;
+	c->cur_func = func;
+}
+
+static void func_leave(struct cg *c, const struct func_state *saved)
+{
+	c->b = saved->b;
+	c->stack_used = saved->stack_used;
+	memcpy(c->pool_busy, saved->pool_busy, sizeof(c->pool_busy));
+	c->pool_depth = saved->pool_depth;
+	c->var_reg = saved->var_reg;
+	c->var_adj = saved->var_adj;
+	c->cur_func = saved->cur_func;
+	c->nexit = saved->nexit;
+}
+
+/* Fill $kv = (key, value) from the callback's arguments: r2 points at the
+ * key, r3 at this CPU's value. An aggregation's value is summed over the
+ * CPUs instead, with lookups by a copy of the key. */
+static void emit_for_map_elem(struct cg *c, struct fth_node *st, struct fth_map *m, struct fth_var *kv)
+{
+	const struct fth_field *kf = &kv->type->fields[0], *vf = &kv->type->fields[1];
+	int kv_off = var_off(c, kv);
+
+	emit_copy(c, R6, kv_off + (int)kf->offset, R2, 0, (int)kf->type->size);
+	if (m->value_type->kind != FTH_T_AGG) {
+		emit_copy(c, R6, kv_off + (int)vf->offset, R3, 0, (int)vf->type->size);
+		return;
+	}
+	{
+		int key = stack_alloc(c, (int)m->key_size, st);
+		struct vreg v;
+		emit_copy(c, R10, key, R2, 0, (int)m->key_size);
+		v = emit_agg_reduce(c, m, key, st);
+		emit(c, I_STX(BPF_DW, R6, vreg_use(c, v, R1), kv_off + (int)vf->offset));
+		vreg_free(c, v);
+	}
+}
+
+/* The body of for ($kv : @m) as a callback of bpf_for_each_map_elem:
+ *   long cb(map, key, value, ctx): r6 = ctx (the probe's variables),
+ *   $kv = (*key, *value), body; continue returns 0 (next element), break
+ *   returns 1 (stop). */
+static void emit_for_map_callback(struct cg *c, struct fth_node *st, struct fth_map *m, int func)
+{
+	struct fth_var *kv = var_of(c, st->u.for_map.var);
+	struct func_state saved;
+	struct loop_ctx *l;
+	bool ends;
+
+	func_enter(c, &saved, func);
+	emit(c, I_MOV64_REG(R6, R4));
+	emit_for_map_elem(c, st, m, kv);
+	loop_begin(c, -1, st);
+	l = &c->loops[c->nloops - 1];
+	ends = emit_block(c, st->u.for_map.body);
+	/* Only reachable tails are emitted: the verifier rejects dead code. */
+	if (!ends || l->ncontinue) {
+		for (int i = 0; i < l->ncontinue; i++)
+			fth_patch_jump_here(c->b, l->continue_jumps[i]);
+		c->b->cur_range = st->range;
+		emit(c, I_MOV64_IMM(R0, 0));
+		emit(c, I_EXIT());
+	}
+	if (l->nbreak) {
+		for (int i = 0; i < l->nbreak; i++)
+			fth_patch_jump_here(c->b, l->break_jumps[i]);
+		c->b->cur_range = st->range;
+		emit(c, I_MOV64_IMM(R0, 1));
+		emit(c, I_EXIT());
+	}
+	c->nloops--;
+	func_leave(c, &saved);
+}
+
+/* for ($kv : @m) { body }: bpf_for_each_map_elem(map, callback, variables, 0). */
+static void emit_for_map(struct cg *c, struct fth_node *st)
+{
+	struct fth_map *m = fth_program_find_map(c->prog, st->u.for_map.map->u.map.name);
+	int func;
+
+	if (c->nsubs == FTH_MAX_FUNCS - 1) {
+		cg_error(c, st, "too many for loops over maps in one probe");
+		return;
+	}
+	func = c->nsubs++;
+	emit_map_ref(c, R1, m->index);
+	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
+	emit_addr(c, R3, c->var_reg, c->vars_lo + c->var_adj);
+	emit(c, I_MOV64_IMM(R4, 0));
+	emit(c, I_CALL(BPF_FUNC_for_each_map_elem));
+	/* A loop body may change maps read before it. */
+	c->nreads = 0;
+	emit_for_map_callback(c, st, m, func);
+}
+
+/* Append the callbacks after the probe's code and point each ld_imm64
+ * BPF_PSEUDO_FUNC at its callback (imm: offset from the next insn). */
+static void link_callbacks(struct cg *c)
+{
+	int starts[FTH_MAX_FUNCS];
+
+	c->p->func_starts[0] = 0;
+	c->p->nfuncs = 1 + c->nsubs;
+	for (int i = 0; i < c->nsubs; i++) {
+		starts[i] = fth_insn_buf_append(c->b, &c->subs[i]);
+		c->p->func_starts[i + 1] = starts[i];
+		fth_insn_buf_free(&c->subs[i]);
+	}
+	for (int i = 0; i < c->nsubs; i++) {
+		int owner = c->sub_refs[i].owner;
+		int at = (owner < 0 ? 0 : starts[owner]) + c->sub_refs[i].insn;
+		c->b->insns[at].imm = starts[i] - at - 1;
+	}
+}
+
 /* Emit one statement. Returns true when control never falls through it
  * (exit(), return, break, continue, or an if whose branches all end so):
  * the verifier rejects unreachable instructions, so the statements after it
@@ -2176,8 +2393,13 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 		break;
 	}
 	case FTH_LET:
-		if (st->u.let.value)
+		if (st->u.let.value) {
 			emit_var_assign(c, st->u.let.var, st->u.let.value, 0);
+		} else {
+			/* `let $x;` starts at zero each time it runs (in a loop too) */
+			struct fth_var *v = var_of(c, st->u.let.var);
+			emit_zero(c, c->var_reg, var_off(c, v), (int)((v->type->size + 7) & ~7u));
+		}
 		break;
 	case FTH_IF: {
 		int jelse, jdone;
@@ -2210,29 +2432,32 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 	case FTH_FOR_RANGE: {
 		/* for ($i : a..b): $i from a while $i < b; the end is evaluated
 		 * once, before the first iteration. */
-		struct fth_var *var = fth_sema_find_var(c->p, st->u.for_range.var->u.ident.name);
+		struct fth_var *var = var_of(c, st->u.for_range.var);
 		int end = stack_alloc(c, 8, st), top, jexit, cont;
 		struct vreg v = emit_int(c, st->u.for_range.start);
-		emit(c, I_STX(BPF_DW, R10, vreg_use(c, v, R1), var->stack_off));
+		emit(c, I_STX(BPF_DW, c->var_reg, vreg_use(c, v, R1), var_off(c, var)));
 		vreg_free(c, v);
 		v = emit_int(c, st->u.for_range.end);
 		emit(c, I_STX(BPF_DW, R10, vreg_use(c, v, R1), end));
 		vreg_free(c, v);
 		top = c->b->len;
-		emit(c, I_LDX(BPF_DW, R1, R10, var->stack_off));
+		emit(c, I_LDX(BPF_DW, R1, c->var_reg, var_off(c, var)));
 		emit(c, I_LDX(BPF_DW, R2, R10, end));
 		jexit = emit(c, I_JMP_REG(BPF_JSGE, R1, R2, 0));
 		loop_begin(c, -1, st);
 		emit_block(c, st->u.for_range.body);
 		cont = c->b->len;
-		emit(c, I_LDX(BPF_DW, R1, R10, var->stack_off));
+		emit(c, I_LDX(BPF_DW, R1, c->var_reg, var_off(c, var)));
 		emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
-		emit(c, I_STX(BPF_DW, R10, R1, var->stack_off));
+		emit(c, I_STX(BPF_DW, c->var_reg, R1, var_off(c, var)));
 		emit(c, I_JA((int16_t)(top - c->b->len - 1)));
 		fth_patch_jump_here(c->b, jexit);
 		loop_end(c, cont);
 		break;
 	}
+	case FTH_FOR_MAP:
+		emit_for_map(c, st);
+		break;
 	case FTH_UNROLL: {
 		int n = (int)st->u.unroll.count->u.integer;
 		for (int i = 0; i < n; i++) {
@@ -2293,11 +2518,12 @@ static void emit_prologue(struct cg *c)
 		v->stack_off = stack_alloc(c, (int)v->type->size, c->p->probe);
 		emit_zero(c, R10, v->stack_off, (int)((v->type->size + 7) & ~7u));
 	}
+	c->vars_lo = -c->stack_used;
 }
 
 static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
 {
-	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code };
+	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code, .var_reg = R10, .cur_func = -1 };
 	struct fth_node *probe = p->probe;
 	int jpred = -1;
 
@@ -2332,6 +2558,7 @@ static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
 	emit(&c, I_MOV64_IMM(R0, 0));
 	emit(&c, I_EXIT());
+	link_callbacks(&c);
 	return c.failed ? -EINVAL : 0;
 }
 
@@ -2362,6 +2589,12 @@ void fth_codegen_dump(const struct fth_program *prog, FILE *out)
 	for (int i = 0; i < prog->progs.len; i++) {
 		const struct fth_prog *p = prog->progs.items[i];
 		fprintf(out, "%s%s (%s), %d instructions:\n", i ? "\n" : "", p->inst->name, p->bpf_name, p->code.len);
-		fth_insn_print(out, p->code.insns, p->code.len, dump_map_name, (void *)prog);
+		for (int f = 0; f < (p->nfuncs ? p->nfuncs : 1); f++) {
+			int from = p->nfuncs ? p->func_starts[f] : 0;
+			int to = f + 1 < p->nfuncs ? p->func_starts[f + 1] : p->code.len;
+			if (f)
+				fprintf(out, "callback fth_cb%d (a for loop body):\n", f);
+			fth_insn_print_range(out, p->code.insns, from, to, dump_map_name, (void *)prog);
+		}
 	}
 }

@@ -125,6 +125,9 @@ struct fth_probe_inst {
 	struct fth_node *attach;  /* FTH_ATTACH_POINT it came from */
 };
 
+/* Functions of one BPF program: the probe and its loop callbacks. */
+#define FTH_MAX_FUNCS 16
+
 /* A scratch variable $x of one program. */
 struct fth_var {
 	const char *name;         /* "$x" */
@@ -139,6 +142,11 @@ struct fth_prog {
 	enum bpf_prog_type prog_type;
 	char bpf_name[16];        /* "fth_<n>_<hint>", BPF_OBJ_NAME_LEN */
 	struct fth_insn_buf code;
+	/* Instruction index where each function of `code` starts: [0] is the
+	 * probe's own (0), the rest are callbacks (for ($kv : @map) bodies)
+	 * laid out after it. The loader describes them with BTF func_info. */
+	int func_starts[FTH_MAX_FUNCS];
+	int nfuncs;
 	int fd;                   /* set by the loader */
 	int probe_index;          /* index into fth_program.probe_names */
 };
