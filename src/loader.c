@@ -86,7 +86,9 @@ void fth_verifier_summary(const char *log, char *reason, size_t reason_len, int 
 		else if (len > 0 && strncmp(p, "processed ", 10) && strncmp(p, "verification time", 17) &&
 			 strncmp(p, "stack depth", 11) && strncmp(p, "func#", 5) && strncmp(p, "last_idx", 8) &&
 			 strncmp(p, "regs=", 5) && strncmp(p, "parent ", 7) && p[0] != ';' && strncmp(p, "from ", 5) &&
-			 strncmp(p, "mark_precise", 12) && strncmp(p, "Validating", 10))
+			 strncmp(p, "mark_precise", 12) && strncmp(p, "Validating", 10) &&
+			 /* register dumps after "infinite loop detected" */
+			 strncmp(p, "cur state:", 10) && strncmp(p, "old state:", 10))
 		{
 			last_line = p;
 			last_len = len;

@@ -95,3 +95,19 @@ fathom_run -e 'rawtracepoint:sched_switch { @a[1] = 1; for ($kv : @a) { @b[arg1]
 expect_exit 1
 expect_stderr_match "^stdin:1:61-65: ERROR: arg1 cannot be used inside a for loop over a map"
 expect_stderr_match '^HINT: copy it into a variable before the loop: \$v = arg1;'
+
+# A verifier rejection inside the callback names the script line: an
+# endless while in the loop body.
+fathom_run -e 'BEGIN { @a[1] = 1;
+  for ($kv : @a) { $i = 0; while ($i < 1) { $i = $i; } } exit(); }'
+expect_exit 1
+expect_stderr_match "^stdin:2:.*ERROR: the kernel's BPF verifier rejected the code for this expression in BEGIN: infinite loop detected at insn [0-9]+$"
+expect_stderr_match '^  for \(\$kv : @a\) \{ \$i = 0; while \(\$i < 1\) \{ \$i = \$i; \} \} exit\(\); \}$'
+
+# -d bpf shows the callback as its own function and the call that uses it
+fathom_run -d bpf -e 'BEGIN { @a[1] = 2; for ($kv : @a) { print($kv); } }'
+expect_exit 0
+expect_stdout_match '^callback fth_cb1 \(a for loop body\):$'
+expect_stdout_match '^ +[0-9]+: r2 = func [0-9]+$'
+expect_stdout_match '^ +[0-9]+: call for_each_map_elem$'
+expect_stdout_match '^ +[0-9]+: r6 = r4$'

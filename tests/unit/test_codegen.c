@@ -409,6 +409,17 @@ static void test_verifier_summary(void **state)
 	fth_verifier_summary(log, reason, sizeof(reason), &insn);
 	assert_int_equal(insn, 1);
 	assert_string_equal(reason, "invalid read from stack off -8+0 size 8");
+
+	/* a loop in a callback (frame1): the register dumps that follow the
+	 * reason are not it */
+	log = "74: (b7) r0 = 1\n"
+	      "infinite loop detected at insn 75\n"
+	      "cur state: frame1: R0=1 R6=fp[0]-24 R10=fp0 cb\n"
+	      "old state: frame1: R0=P1 R6=fp[0]-24 R10=fp0 cb\n"
+	      "processed 93 insns (limit 1000000) max_states_per_insn 1 total_states 6 peak_states 6 mark_read 0\n";
+	fth_verifier_summary(log, reason, sizeof(reason), &insn);
+	assert_int_equal(insn, 74);
+	assert_string_equal(reason, "infinite loop detected at insn 75");
 }
 
 int main(void)
