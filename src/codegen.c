@@ -83,6 +83,24 @@ struct cg {
 	int nreads;
 	bool in_predicate;
 	bool failed;
+	/* Scratch variables live in the probe's frame. The probe reaches
+	 * them at r10 + stack_off; a loop callback gets a pointer to them
+	 * (bpf_for_each_map_elem's ctx argument) in r6 and reaches them at
+	 * r6 + stack_off + var_adj. vars_lo is the lowest variable offset,
+	 * the address handed to callbacks. */
+	int var_reg;
+	int var_adj;
+	int vars_lo;
+	/* Callbacks, emitted into their own buffers and appended after the
+	 * probe's code at the end; cur_func is the one being emitted (-1: the
+	 * probe). Each callback's address is loaded once, by its loop. */
+	struct fth_insn_buf subs[FTH_MAX_FUNCS - 1];
+	struct func_ref {
+		int owner; /* function holding the ld_imm64, -1 for the probe */
+		int insn;  /* its index there */
+	} sub_refs[FTH_MAX_FUNCS - 1];
+	int nsubs;
+	int cur_func;
 };
 
 static struct vreg emit_int(struct cg *c, struct fth_node *e);
@@ -91,6 +109,8 @@ static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
 static void emit_stackid(struct cg *c, bool user);
+static void emit_addr(struct cg *c, int r, int base, int off);
+static void emit_map_ref(struct cg *c, int r, int map_index);
 static bool emit_stmt(struct cg *c, struct fth_node *st);
 static bool emit_block(struct cg *c, struct fth_node *b);
 
@@ -143,6 +163,89 @@ static int scratch_alloc(struct cg *c, int size, struct fth_node *where)
 	if (c->scratch_used > (int)c->prog->scratch_size)
 		c->prog->scratch_size = (uint32_t)c->scratch_used;
 	return off;
+}
+
+/* The per-CPU array holding every program's scratch area; its value size
+ * is the largest area a program uses, known once all are generated. */
+static int need_scratch_map(struct fth_program *prog)
+{
+	struct fth_map *m;
+
+	if (prog->scratch_map >= 0)
+		return prog->scratch_map;
+	m = fth_arena_alloc(&prog->arena, sizeof(*m));
+	m->name = "fth_scratch";
+	m->bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY;
+	m->key_size = 4;
+	m->value_size = 8;
+	m->max_entries = 1;
+	m->internal = true;
+	m->fd = -1;
+	fth_program_add_map(prog, m);
+	prog->scratch_map = m->index;
+	return m->index;
+}
+
+/* r9 = this CPU's scratch area. The lookup cannot fail, but the verifier
+ * wants the NULL check: on NULL a callback returns `ret`; the probe (ret 0)
+ * gets the jump back to patch to its exit. Clobbers r0-r5. */
+static int emit_scratch_lookup(struct cg *c, int ret)
+{
+	int jnull;
+
+	emit(c, I_ST_IMM(BPF_W, R10, -4, 0));
+	emit_map_ref(c, R1, need_scratch_map(c->prog));
+	emit_addr(c, R2, R10, -4);
+	emit(c, I_CALL(BPF_FUNC_map_lookup_elem));
+	if (!ret) {
+		jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	} else {
+		jnull = -1;
+		emit(c, I_JMP_IMM(BPF_JNE, R0, 0, 2));
+		emit(c, I_MOV64_IMM(R0, ret));
+		emit(c, I_EXIT());
+	}
+	emit(c, I_MOV64_REG(SCRATCH_REG, R0));
+	return jnull;
+}
+
+/* The variable a $name node refers to, and where it is. */
+static struct fth_var *var_of(struct cg *c, const struct fth_node *n)
+{
+	return n->u.ident.var ? n->u.ident.var : fth_sema_find_var(c->p, n->u.ident.name);
+}
+
+/* A variable lives in the probe's frame (reached through var_reg, see
+ * struct cg) or, when big, in the scratch area, which callbacks reach
+ * through r9 like the probe. */
+static int var_off(struct cg *c, const struct fth_var *v)
+{
+	return v->stack_off >= 0 ? v->stack_off : v->stack_off + c->var_adj;
+}
+
+static int var_base(struct cg *c, const struct fth_var *v)
+{
+	return v->stack_off >= 0 ? SCRATCH_REG : c->var_reg;
+}
+
+/* Where the tuple element e ($t.1, $kv.0.1: a chain of .N on a variable)
+ * lives: *reg + *off. False for elements of other tuple values. */
+static bool tuple_elem_place(struct cg *c, const struct fth_node *e, int *reg, int *off)
+{
+	const struct fth_node *base = e->u.tuple_index.base;
+	int base_off;
+
+	if (base->kind == FTH_VAR) {
+		*reg = var_base(c, var_of(c, base));
+		base_off = var_off(c, var_of(c, base));
+	} else if (base->kind == FTH_TUPLE_INDEX) {
+		if (!tuple_elem_place(c, base, reg, &base_off))
+			return false;
+	} else {
+		return false;
+	}
+	*off = base_off + (int)base->type->fields[e->u.tuple_index.index].offset;
+	return true;
 }
 
 static int stack_alloc(struct cg *c, int size, struct fth_node *where)
@@ -520,10 +623,18 @@ static void emit_map_lookup_node(struct cg *c, struct fth_map *m, struct fth_nod
 
 /* An aggregation read in a probe: the values of every CPU reduced, with
  * bpf_map_lookup_percpu_elem (one lookup per possible CPU). */
+static struct vreg emit_agg_reduce(struct cg *c, struct fth_map *m, int key, struct fth_node *e);
+
 static struct vreg emit_agg_read(struct cg *c, struct fth_node *e, struct fth_map *m)
 {
+	return emit_agg_reduce(c, m, emit_map_key(c, m, e), e);
+}
+
+/* The value of the aggregation at the key in frame slot `key`, summed (or
+ * min/max-ed) over every CPU. */
+static struct vreg emit_agg_reduce(struct cg *c, struct fth_map *m, int key, struct fth_node *e)
+{
 	enum fth_agg_kind agg = m->value_type->agg;
-	int key = emit_map_key(c, m, e);
 	int acc = stack_alloc(c, 16, e); /* value (or count), total / set flag */
 	struct vreg v;
 
@@ -949,11 +1060,11 @@ static struct vreg emit_field_int(struct cg *c, struct fth_node *e, uint32_t ext
 
 static struct vreg emit_var_read(struct cg *c, struct fth_node *e)
 {
-	struct fth_var *var = fth_sema_find_var(c->p, e->u.ident.name);
+	struct fth_var *var = var_of(c, e);
 	struct vreg v = vreg_alloc(c, e);
 	int r = v.reg >= 0 ? v.reg : R0;
 
-	emit(c, I_LDX(BPF_DW, r, fp(var->stack_off), var->stack_off));
+	emit(c, I_LDX(BPF_DW, r, var_base(c, var), var_off(c, var)));
 	vreg_set(c, v, r);
 	return v;
 }
@@ -978,10 +1089,10 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 	int r = v.reg >= 0 ? v.reg : R1;
 
 	if (t->kind == FTH_VAR) {
-		struct fth_var *var = fth_sema_find_var(c->p, t->u.ident.name);
-		emit(c, I_LDX(BPF_DW, r, fp(var->stack_off), var->stack_off));
+		struct fth_var *var = var_of(c, t);
+		emit(c, I_LDX(BPF_DW, r, var_base(c, var), var_off(c, var)));
 		emit(c, I_ALU64_IMM(BPF_ADD, r, delta));
-		emit(c, I_STX(BPF_DW, fp(var->stack_off), r, var->stack_off));
+		emit(c, I_STX(BPF_DW, var_base(c, var),  r, var_off(c, var)));
 	} else {
 		struct fth_map *m = fth_program_find_map(c->prog, t->u.map.name);
 		int key = emit_map_key(c, m, t);
@@ -1328,10 +1439,13 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 	case FTH_TUPLE_INDEX: {
 		struct fth_node *base = e->u.tuple_index.base;
 		const struct fth_field *f = &base->type->fields[e->u.tuple_index.index];
-		if (base->kind == FTH_VAR) {
-			struct fth_var *var = fth_sema_find_var(c->p, base->u.ident.name);
+		int reg, off;
+		(void)f;
+		if (tuple_elem_place(c, e, &reg, &off)) {
+			int size = (int)e->type->size;
 			v = vreg_alloc(c, e);
-			emit(c, I_LDX(BPF_DW, R0, fp(var->stack_off + (int)f->offset), var->stack_off + (int)f->offset));
+			emit(c, I_LDX(bpf_size(size), R0, reg, off));
+			emit_extend(c, R0, size, type_signed(e->type));
 			vreg_set(c, v, R0);
 			return v;
 		}
@@ -1600,11 +1714,21 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		return;
 		}
 	case FTH_VAR: {
-		struct fth_var *var = fth_sema_find_var(c->p, e->u.ident.name);
+		struct fth_var *var = var_of(c, e);
 		int n = (int)(var->type->size < t->size ? var->type->size : t->size);
 		if ((int)t->size > n)
 			emit_zero(c, base, off + n, (int)t->size - n);
-		emit_copy(c, base, off, fp(var->stack_off), var->stack_off, n);
+		emit_copy(c, base, off, var_base(c, var), var_off(c, var), n);
+		return;
+	}
+	case FTH_TUPLE_INDEX: {
+		int reg, eoff;
+		int n = (int)(et->size < t->size ? et->size : t->size);
+		if (!tuple_elem_place(c, e, &reg, &eoff))
+			break;
+		if ((int)t->size > n)
+			emit_zero(c, base, off + n, (int)t->size - n);
+		emit_copy(c, base, off, reg, eoff, n);
 		return;
 	}
 	case FTH_MAP: {
@@ -1871,22 +1995,22 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 
 static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_node *value, int op)
 {
-	struct fth_var *var = fth_sema_find_var(c->p, target->u.ident.name);
+	struct fth_var *var = var_of(c, target);
 	const struct fth_type *t = var->type;
 
 	if (in_memory(t)) {
-		emit_to_mem(c, value, fp(var->stack_off), var->stack_off, t);
+		emit_to_mem(c, value, var_base(c, var), var_off(c, var), t);
 		return;
 	}
 	{
 		struct vreg v = emit_int(c, value);
 		int r = vreg_use(c, v, R1);
 		if (op) {
-			emit(c, I_LDX(BPF_DW, R2, fp(var->stack_off), var->stack_off));
+			emit(c, I_LDX(BPF_DW, R2, var_base(c, var), var_off(c, var)));
 			emit_alu(c, op, R2, r);
 			r = R2;
 		}
-		emit(c, I_STX(BPF_DW, fp(var->stack_off), r, var->stack_off));
+		emit(c, I_STX(BPF_DW, var_base(c, var),  r, var_off(c, var)));
 		vreg_free(c, v);
 	}
 }
@@ -2217,6 +2341,165 @@ static void loop_end(struct cg *c, int continue_target)
 		fth_patch_jump_here(c->b, l->break_jumps[i]);
 }
 
+/* What a callback body must not disturb in the function that calls it. */
+struct func_state {
+	struct fth_insn_buf *b;
+	int stack_used;
+	bool pool_busy[POOL_SIZE];
+	int pool_depth;
+	int var_reg, var_adj;
+	int cur_func;
+	int nexit;
+};
+
+static void func_enter(struct cg *c, struct func_state *saved, int func)
+{
+	saved->b = c->b;
+	saved->stack_used = c->stack_used;
+	memcpy(saved->pool_busy, c->pool_busy, sizeof(saved->pool_busy));
+	saved->pool_depth = c->pool_depth;
+	saved->var_reg = c->var_reg;
+	saved->var_adj = c->var_adj;
+	saved->cur_func = c->cur_func;
+	saved->nexit = c->nexit;
+	/* A new frame: its own stack, and r6-r9 are free (the caller's are
+	 * preserved across the call). */
+	c->b = &c->subs[func];
+	fth_insn_buf_init(c->b);
+	c->b->cur_range = saved->b->cur_range;
+	c->stack_used = 0;
+	memset(c->pool_busy, 0, sizeof(c->pool_busy));
+	c->pool_depth = 0;
+	c->var_reg = R6;
+	c->var_adj = -c->vars_lo;
+	c->cur_func = func;
+}
+
+static void func_leave(struct cg *c, const struct func_state *saved)
+{
+	c->b = saved->b;
+	c->stack_used = saved->stack_used;
+	memcpy(c->pool_busy, saved->pool_busy, sizeof(c->pool_busy));
+	c->pool_depth = saved->pool_depth;
+	c->var_reg = saved->var_reg;
+	c->var_adj = saved->var_adj;
+	c->cur_func = saved->cur_func;
+	c->nexit = saved->nexit;
+}
+
+/* Fill $kv = (key, value) from the callback's arguments: r2 points at the
+ * key, r3 at this CPU's value. An aggregation's value is summed over the
+ * CPUs instead, with lookups by a copy of the key. */
+static void emit_for_map_elem(struct cg *c, struct fth_node *st, struct fth_map *m, struct fth_var *kv,
+			      int key_reg, int val_reg)
+{
+	const struct fth_field *kf = &kv->type->fields[0], *vf = &kv->type->fields[1];
+	int kv_off = var_off(c, kv), kv_base = var_base(c, kv);
+
+	emit_copy(c, kv_base, kv_off + (int)kf->offset, key_reg, 0, (int)kf->type->size);
+	if (m->value_type->kind != FTH_T_AGG) {
+		emit_copy(c, kv_base, kv_off + (int)vf->offset, val_reg, 0, (int)vf->type->size);
+		return;
+	}
+	{
+		int key = stack_alloc(c, (int)m->key_size, st);
+		struct vreg v;
+		/* before any pool register is taken: key_reg may be one */
+		emit_copy(c, fp(key), key, key_reg, 0, (int)m->key_size);
+		v = emit_agg_reduce(c, m, key, st);
+		emit(c, I_STX(BPF_DW, kv_base, vreg_use(c, v, R1), kv_off + (int)vf->offset));
+		vreg_free(c, v);
+	}
+}
+
+/* The body of for ($kv : @m) as a callback of bpf_for_each_map_elem:
+ *   long cb(map, key, value, ctx): r6 = ctx (the probe's variables),
+ *   $kv = (*key, *value), body; continue returns 0 (next element), break
+ *   returns 1 (stop). */
+static void emit_for_map_callback(struct cg *c, struct fth_node *st, struct fth_map *m, int func)
+{
+	struct fth_var *kv = var_of(c, st->u.for_map.var);
+	struct func_state saved;
+	struct loop_ctx *l;
+	bool ends;
+
+	func_enter(c, &saved, func);
+	emit(c, I_MOV64_REG(R6, R4));
+	if (c->scratch) {
+		/* The callback reaches the scratch area through its own r9; the
+		 * lookup clobbers r2/r3, so the key and value pointers wait in
+		 * r7/r8 (no pool register is taken yet). */
+		emit(c, I_MOV64_REG(R7, R2));
+		emit(c, I_MOV64_REG(R8, R3));
+		emit_scratch_lookup(c, 1);
+		emit_for_map_elem(c, st, m, kv, R7, R8);
+	} else {
+		emit_for_map_elem(c, st, m, kv, R2, R3);
+	}
+	loop_begin(c, -1, st);
+	l = &c->loops[c->nloops - 1];
+	ends = emit_block(c, st->u.for_map.body);
+	/* Only reachable tails are emitted: the verifier rejects dead code. */
+	if (!ends || l->ncontinue) {
+		for (int i = 0; i < l->ncontinue; i++)
+			fth_patch_jump_here(c->b, l->continue_jumps[i]);
+		c->b->cur_range = st->range;
+		emit(c, I_MOV64_IMM(R0, 0));
+		emit(c, I_EXIT());
+	}
+	if (l->nbreak) {
+		for (int i = 0; i < l->nbreak; i++)
+			fth_patch_jump_here(c->b, l->break_jumps[i]);
+		c->b->cur_range = st->range;
+		emit(c, I_MOV64_IMM(R0, 1));
+		emit(c, I_EXIT());
+	}
+	c->nloops--;
+	func_leave(c, &saved);
+}
+
+/* for ($kv : @m) { body }: bpf_for_each_map_elem(map, callback, variables, 0). */
+static void emit_for_map(struct cg *c, struct fth_node *st)
+{
+	struct fth_map *m = fth_program_find_map(c->prog, st->u.for_map.map->u.map.name);
+	int func;
+
+	if (c->nsubs == FTH_MAX_FUNCS - 1) {
+		cg_error(c, st, "too many for loops over maps in one probe");
+		return;
+	}
+	func = c->nsubs++;
+	emit_map_ref(c, R1, m->index);
+	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
+	emit_addr(c, R3, c->var_reg, c->vars_lo + c->var_adj);
+	emit(c, I_MOV64_IMM(R4, 0));
+	emit(c, I_CALL(BPF_FUNC_for_each_map_elem));
+	/* A loop body may change maps read before it. */
+	c->nreads = 0;
+	emit_for_map_callback(c, st, m, func);
+}
+
+/* Append the callbacks after the probe's code and point each ld_imm64
+ * BPF_PSEUDO_FUNC at its callback (imm: offset from the next insn). */
+static void link_callbacks(struct cg *c)
+{
+	int starts[FTH_MAX_FUNCS];
+
+	c->p->func_starts[0] = 0;
+	c->p->nfuncs = 1 + c->nsubs;
+	for (int i = 0; i < c->nsubs; i++) {
+		starts[i] = fth_insn_buf_append(c->b, &c->subs[i]);
+		c->p->func_starts[i + 1] = starts[i];
+		fth_insn_buf_free(&c->subs[i]);
+	}
+	for (int i = 0; i < c->nsubs; i++) {
+		int owner = c->sub_refs[i].owner;
+		int at = (owner < 0 ? 0 : starts[owner]) + c->sub_refs[i].insn;
+		c->b->insns[at].imm = starts[i] - at - 1;
+	}
+}
+
 /* Emit one statement. Returns true when control never falls through it
  * (exit(), return, break, continue, or an if whose branches all end so):
  * the verifier rejects unreachable instructions, so the statements after it
@@ -2248,8 +2531,13 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 		break;
 	}
 	case FTH_LET:
-		if (st->u.let.value)
+		if (st->u.let.value) {
 			emit_var_assign(c, st->u.let.var, st->u.let.value, 0);
+		} else {
+			/* `let $x;` starts at zero each time it runs (in a loop too) */
+			struct fth_var *v = var_of(c, st->u.let.var);
+			emit_zero(c, var_base(c, v), var_off(c, v), (int)((v->type->size + 7) & ~7u));
+		}
 		break;
 	case FTH_IF: {
 		int jelse, jdone;
@@ -2282,29 +2570,32 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 	case FTH_FOR_RANGE: {
 		/* for ($i : a..b): $i from a while $i < b; the end is evaluated
 		 * once, before the first iteration. */
-		struct fth_var *var = fth_sema_find_var(c->p, st->u.for_range.var->u.ident.name);
+		struct fth_var *var = var_of(c, st->u.for_range.var);
 		int end = stack_alloc(c, 8, st), top, jexit, cont;
 		struct vreg v = emit_int(c, st->u.for_range.start);
-		emit(c, I_STX(BPF_DW, fp(var->stack_off), vreg_use(c, v, R1), var->stack_off));
+		emit(c, I_STX(BPF_DW, var_base(c, var), vreg_use(c, v, R1), var_off(c, var)));
 		vreg_free(c, v);
 		v = emit_int(c, st->u.for_range.end);
 		emit(c, I_STX(BPF_DW, fp(end), vreg_use(c, v, R1), end));
 		vreg_free(c, v);
 		top = c->b->len;
-		emit(c, I_LDX(BPF_DW, R1, fp(var->stack_off), var->stack_off));
+		emit(c, I_LDX(BPF_DW, R1, var_base(c, var), var_off(c, var)));
 		emit(c, I_LDX(BPF_DW, R2, fp(end), end));
 		jexit = emit(c, I_JMP_REG(BPF_JSGE, R1, R2, 0));
 		loop_begin(c, -1, st);
 		emit_block(c, st->u.for_range.body);
 		cont = c->b->len;
-		emit(c, I_LDX(BPF_DW, R1, fp(var->stack_off), var->stack_off));
+		emit(c, I_LDX(BPF_DW, R1, var_base(c, var), var_off(c, var)));
 		emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
-		emit(c, I_STX(BPF_DW, fp(var->stack_off), R1, var->stack_off));
+		emit(c, I_STX(BPF_DW, var_base(c, var), R1, var_off(c, var)));
 		emit(c, I_JA((int16_t)(top - c->b->len - 1)));
 		fth_patch_jump_here(c->b, jexit);
 		loop_end(c, cont);
 		break;
 	}
+	case FTH_FOR_MAP:
+		emit_for_map(c, st);
+		break;
 	case FTH_UNROLL: {
 		int n = (int)st->u.unroll.count->u.integer;
 		for (int i = 0; i < n; i++) {
@@ -2357,54 +2648,26 @@ static bool emit_block(struct cg *c, struct fth_node *b)
 
 /* ---------------------------------------------------------------- programs */
 
-/* The per-CPU array holding every program's scratch area; its value size
- * is the largest area a program uses, known once all are generated. */
-static int need_scratch_map(struct fth_program *prog)
-{
-	struct fth_map *m;
-
-	if (prog->scratch_map >= 0)
-		return prog->scratch_map;
-	m = fth_arena_alloc(&prog->arena, sizeof(*m));
-	m->name = "fth_scratch";
-	m->bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY;
-	m->key_size = 4;
-	m->value_size = 8;
-	m->max_entries = 1;
-	m->internal = true;
-	m->fd = -1;
-	fth_program_add_map(prog, m);
-	prog->scratch_map = m->index;
-	return m->index;
-}
-
 static void emit_prologue(struct cg *c)
 {
 	emit(c, I_MOV64_REG(R6, R1));
-	if (c->scratch) {
-		/* r9 = the scratch area of this CPU; it always exists, but the
-		 * verifier wants the NULL check. */
-		emit(c, I_ST_IMM(BPF_W, R10, -4, 0));
-		emit_map_ref(c, R1, need_scratch_map(c->prog));
-		emit_addr(c, R2, R10, -4);
-		emit(c, I_CALL(BPF_FUNC_map_lookup_elem));
-		c->exit_jumps[c->nexit++] = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
-		emit(c, I_MOV64_REG(SCRATCH_REG, R0));
-	}
+	if (c->scratch)
+		c->exit_jumps[c->nexit++] = emit_scratch_lookup(c, 0);
 	/* Variables get fixed slots, zeroed so every path reads defined memory. */
 	for (int i = 0; i < c->p->vars.len; i++) {
 		struct fth_var *v = c->p->vars.items[i];
 		v->stack_off = stack_alloc(c, (int)v->type->size, c->p->probe);
 		emit_zero(c, fp(v->stack_off), v->stack_off, (int)((v->type->size + 7) & ~7u));
 	}
+	c->vars_lo = -c->stack_used;
 }
 
 /* One generation of program p's code, with or without the scratch area. */
 static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag, bool scratch,
 			bool *wants_scratch)
 {
-	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code, .scratch = scratch,
-			.pool_size = scratch ? POOL_SIZE - 1 : POOL_SIZE };
+	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code, .var_reg = R10, .cur_func = -1,
+			.scratch = scratch, .pool_size = scratch ? POOL_SIZE - 1 : POOL_SIZE };
 	struct fth_node *probe = p->probe;
 	int jpred = -1;
 
@@ -2437,6 +2700,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
 	emit(&c, I_MOV64_IMM(R0, 0));
 	emit(&c, I_EXIT());
+	link_callbacks(&c);
 	*wants_scratch = c.wants_scratch;
 	return c.failed ? -EINVAL : 0;
 }
@@ -2486,6 +2750,12 @@ void fth_codegen_dump(const struct fth_program *prog, FILE *out)
 	for (int i = 0; i < prog->progs.len; i++) {
 		const struct fth_prog *p = prog->progs.items[i];
 		fprintf(out, "%s%s (%s), %d instructions:\n", i ? "\n" : "", p->inst->name, p->bpf_name, p->code.len);
-		fth_insn_print(out, p->code.insns, p->code.len, dump_map_name, (void *)prog);
+		for (int f = 0; f < (p->nfuncs ? p->nfuncs : 1); f++) {
+			int from = p->nfuncs ? p->func_starts[f] : 0;
+			int to = f + 1 < p->nfuncs ? p->func_starts[f + 1] : p->code.len;
+			if (f)
+				fprintf(out, "callback fth_cb%d (a for loop body):\n", f);
+			fth_insn_print_range(out, p->code.insns, from, to, dump_map_name, (void *)prog);
+		}
 	}
 }

@@ -134,6 +134,9 @@ struct fth_probe_inst {
 #define FTH_DEFAULT_MAX_STRLEN 1024
 #define FTH_MAX_STRLEN_LIMIT 16384
 
+/* Functions of one BPF program: the probe and its loop callbacks. */
+#define FTH_MAX_FUNCS 16
+
 /* A scratch variable $x of one program. */
 struct fth_var {
 	const char *name;         /* "$x" */
@@ -148,6 +151,11 @@ struct fth_prog {
 	enum bpf_prog_type prog_type;
 	char bpf_name[16];        /* "fth_<n>_<hint>", BPF_OBJ_NAME_LEN */
 	struct fth_insn_buf code;
+	/* Instruction index where each function of `code` starts: [0] is the
+	 * probe's own (0), the rest are callbacks (for ($kv : @map) bodies)
+	 * laid out after it. The loader describes them with BTF func_info. */
+	int func_starts[FTH_MAX_FUNCS];
+	int nfuncs;
 	int fd;                   /* set by the loader */
 	int probe_index;          /* index into fth_program.probe_names */
 };

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Strings are max_strlen bytes long, 1024 by default as in current bpftrace:
 # a 200-character path is printed whole by printf, as a map key and as a
-# variable's value (these do not fit the 512-byte BPF stack, so they live in
-# fathom's per-CPU scratch area). With a small max_strlen, printf marks a
+# variable's value, and as a key seen by a for loop over the map (these do
+# not fit the 512-byte BPF stack, so they live in fathom's per-CPU scratch
+# area, which the loop's callback reaches too). With a small max_strlen, printf marks a
 # string that filled the limit with bpftrace's ".." trailer.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -36,12 +37,14 @@ fathom_run -e 'tracepoint:syscalls:sys_enter_openat /comm == "fthlong"/ {
         printf("open %s\n", $p);
         @opens[str(args->filename)] = count();
         @last = $p;
+        for ($kv : @opens) { printf("loop %s %d\n", $kv.0, $kv.1); }
         exit();
     }
 }'
 wait "$wl"
 expect_exit 0
 expect_stdout_eq "open $file
+loop $file 1
 
 
 @last: $file
