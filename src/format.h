@@ -54,6 +54,10 @@ struct fth_format_env {
 	/* printf's %s marks a string that fills max_strlen bytes (NUL
 	 * included) as cut short with "..", as bpftrace does; 0: never. */
 	uint32_t max_strlen;
+	/* Scratch space printf reuses from one event to the next (may be
+	 * NULL): no allocation per event, so that a uprobe on malloc does
+	 * not see fathom's own output feed it. */
+	struct fth_strbuf *scratch;
 };
 
 /* ---- printf ---- */
