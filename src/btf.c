@@ -59,8 +59,10 @@ static struct fth_type *struct_type(struct fth_btf *b, struct fth_arena *arena, 
 	struct fth_type *st = fth_type_new(arena, FTH_T_STRUCT, t->size);
 	const char *name = btf__name_by_offset(b->btf, t->name_off);
 
+	int align = btf__align_of(b->btf, id);
+
 	st->btf_id = id;
-	st->align = 8;
+	st->align = align > 0 ? (uint32_t)align : 8;
 	st->name = fth_arena_printf(arena, "%s %s", btf_is_union(t) ? "union" : "struct",
 				    name && *name ? name : "(anon)");
 	return st;
@@ -190,6 +192,86 @@ struct fth_type *fth_btf_member(struct fth_btf *b, struct fth_arena *arena, cons
 		*bit_size = 0;
 	}
 	return mt;
+}
+
+/* Growable field list while a BTF struct is flattened. */
+struct field_list {
+	struct fth_field *items;
+	int n, cap;
+};
+
+static int field_list_add(struct field_list *l, const struct fth_field *f)
+{
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 16;
+		struct fth_field *items = realloc(l->items, sizeof(*items) * (size_t)cap);
+		if (!items)
+			return -ENOMEM;
+		l->items = items;
+		l->cap = cap;
+	}
+	l->items[l->n++] = *f;
+	return 0;
+}
+
+/* The members of composite `id` at base_bits, anonymous members' own
+ * members in their place (as they are named in C). Members fathom has no
+ * type for (floats, function prototypes) are left out. */
+static int flatten_struct_members(struct fth_btf *b, struct fth_arena *arena, uint32_t id, uint32_t base_bits,
+			   struct field_list *out, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(b->btf, skip_mods(b->btf, id));
+	const struct btf_member *m;
+	int err = 0;
+
+	if (!t || !btf_is_composite(t) || depth > 8)
+		return 0;
+	m = btf_members(t);
+	for (int i = 0; !err && i < btf_vlen(t); i++, m++) {
+		const char *mname = btf__name_by_offset(b->btf, m->name_off);
+		uint32_t bits = base_bits + btf_member_bit_offset(t, (uint32_t)i);
+		uint32_t bit_size = btf_member_bitfield_size(t, (uint32_t)i);
+		struct fth_field f = { 0 };
+
+		if (!mname || !*mname) {
+			err = flatten_struct_members(b, arena, m->type, bits, out, depth + 1);
+			continue;
+		}
+		f.type = convert(b, arena, m->type, 0);
+		if (!f.type)
+			continue;
+		f.name = mname;
+		if (bit_size) {
+			uint32_t unit = f.type->size ? f.type->size : 4;
+			f.offset = bits / 8 / unit * unit;
+			f.bit_offset = bits - f.offset * 8;
+			f.bit_size = bit_size;
+		} else {
+			f.offset = bits / 8;
+		}
+		err = field_list_add(out, &f);
+	}
+	return err;
+}
+
+int fth_btf_struct_fields(struct fth_btf *b, struct fth_arena *arena, struct fth_type *t)
+{
+	struct field_list l = { 0 };
+	int err;
+
+	if (!t || t->kind != FTH_T_STRUCT || !t->btf_id)
+		return -EINVAL;
+	if (t->fields)
+		return 0;
+	err = flatten_struct_members(b, arena, t->btf_id, 0, &l, 0);
+	if (!err) {
+		t->fields = fth_arena_alloc(arena, sizeof(*t->fields) * (size_t)(l.n ? l.n : 1));
+		if (l.n)
+			memcpy(t->fields, l.items, sizeof(*t->fields) * (size_t)l.n);
+		t->nfields = l.n;
+	}
+	free(l.items);
+	return err;
 }
 
 static int collect_names(const struct btf *btf, uint32_t id, const char **names, int n, int max)

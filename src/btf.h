@@ -29,6 +29,12 @@ struct fth_type *fth_btf_type_by_name(struct fth_btf *btf, struct fth_arena *are
 struct fth_type *fth_btf_member(struct fth_btf *btf, struct fth_arena *arena, const struct fth_type *t,
 				const char *name, uint32_t *offset, uint32_t *bit_offset, uint32_t *bit_size);
 
+/* Fill t->fields with the members of BTF struct/union t, one level deep
+ * (members that are structs get their own fields when asked), anonymous
+ * members flattened into t, so that values of t can be printed. 0 or a
+ * negative errno. */
+int fth_btf_struct_fields(struct fth_btf *btf, struct fth_arena *arena, struct fth_type *t);
+
 /* Names of the members of t (for "did you mean" hints): up to max names,
  * returns the count. */
 int fth_btf_member_names(struct fth_btf *btf, const struct fth_type *t, const char **names, int max);

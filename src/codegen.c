@@ -1167,10 +1167,16 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 	r = v.reg >= 0 ? v.reg : R1;
 	emit(c, I_LDX(bpf_size(size), r, R10, tmp));
 	if (e->kind == FTH_FIELD && e->u.field.bit_size) {
-		/* Bitfield: shift its bits down and mask them. */
-		if (e->u.field.bit_offset)
+		/* Bitfield: shift its bits down and mask them; a signed one
+		 * is moved to the top first so that its sign bit spreads. */
+		if (t->kind == FTH_T_INT && t->is_signed && e->u.field.bit_size < 64) {
+			int top = 64 - (int)e->u.field.bit_offset - (int)e->u.field.bit_size;
+			if (top)
+				emit(c, I_ALU64_IMM(BPF_LSH, r, top));
+			emit(c, I_ALU64_IMM(BPF_ARSH, r, 64 - (int)e->u.field.bit_size));
+		} else if (e->u.field.bit_offset)
 			emit(c, I_ALU64_IMM(BPF_RSH, r, (int32_t)e->u.field.bit_offset));
-		if (e->u.field.bit_size < 32)
+		if (e->u.field.bit_size < 32 && !(t->kind == FTH_T_INT && t->is_signed))
 			emit(c, I_ALU64_IMM(BPF_AND, r, (int32_t)((1u << e->u.field.bit_size) - 1)));
 	} else {
 		emit_extend(c, r, size, t->kind == FTH_T_INT && t->is_signed);
@@ -1522,10 +1528,14 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			return;
 		}
 		break;
+	case FTH_UNARY: /* *ptr of a struct: read like a member */
+		if (e->u.unary.op != TOK_STAR)
+			break;
+		/* fall through */
 	case FTH_FIELD:
 	case FTH_INDEX:
 		if (!is_args_field(e)) {
-			/* char[N] and arrays inside kernel structs */
+			/* char[N], arrays and structs inside kernel structs */
 			struct vreg a = emit_address(c, e);
 			int n = (int)(et->size < t->size ? et->size : t->size);
 			if (et->kind == FTH_T_STRING || (int)t->size > n)
@@ -1812,7 +1822,7 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 		emit(c, I_STX(BPF_DW, R10, ra, val));
 		vreg_free(c, rhs);
 		vreg_free(c, cur);
-	} else if (vt->kind == FTH_T_STRING || vt->kind == FTH_T_TUPLE) {
+	} else if (vt->kind == FTH_T_STRING || vt->kind == FTH_T_TUPLE || vt->kind == FTH_T_STRUCT) {
 		emit_to_mem(c, st->u.assign.value, R10, val, vt);
 		if ((int)m->value_size > (int)vt->size)
 			emit_zero(c, R10, val + (int)vt->size, (int)m->value_size - (int)vt->size);
