@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tracefs.h"
+
 struct fth_btf {
 	struct btf *btf;
 };
@@ -810,4 +812,104 @@ int fth_btf_module_obj_fd(const char *module)
 		close(fd);
 	}
 	return -ENOENT;
+}
+
+/* ------------------------------------------------ -l 'struct ...' listing */
+
+static bool is_listed_kind(const struct btf_type *t)
+{
+	return btf_is_struct(t) || btf_is_union(t) || btf_is_enum(t) || btf_is_enum64(t);
+}
+
+static const char *kind_keyword(const struct btf_type *t)
+{
+	return btf_is_struct(t) ? "struct" : btf_is_union(t) ? "union" : "enum";
+}
+
+static void dump_to_stream(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+/* The C definition of type id as libbpf's btf_dump writes it, without the
+ * types it depends on: from "struct NAME {" to the closing "};". */
+static int print_definition(const struct btf *btf, uint32_t id, const char *full_name, FILE *out)
+{
+	char *text = NULL, *start, *end;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	struct btf_dump *dump;
+	char head[300];
+	int err;
+
+	if (!mem)
+		return -errno;
+	dump = btf_dump__new(btf, dump_to_stream, mem, NULL);
+	if (!dump) {
+		err = -errno;
+		fclose(mem);
+		free(text);
+		return err;
+	}
+	err = btf_dump__dump_type(dump, id);
+	btf_dump__free(dump);
+	fclose(mem);
+	snprintf(head, sizeof(head), "%s {", full_name);
+	/* Its own definition starts a line (dependencies come before it). */
+	for (start = text; !err && start && (start = strstr(start, head)); start++)
+		if (start == text || start[-1] == '\n')
+			break;
+	if (!err && start) {
+		end = strstr(start, "\n};");
+		fprintf(out, "%.*s\n", end ? (int)(end - start) + 3 : (int)strlen(start), start);
+	}
+	free(text);
+	return err;
+}
+
+int fth_btf_list_types(const char *pattern, bool verbose, FILE *out)
+{
+	struct fth_btf *b;
+	struct name_list names = { 0 };
+	uint32_t n;
+	int err, count;
+
+	err = fth_btf_load(&b);
+	if (err)
+		return err;
+	n = btf__type_cnt(b->btf);
+	for (uint32_t id = 1; !err && id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		const char *name = btf__name_by_offset(b->btf, t->name_off);
+		char full[300];
+		if (!is_listed_kind(t) || !name || !*name)
+			continue;
+		snprintf(full, sizeof(full), "%s %s", kind_keyword(t), name);
+		if (fth_glob_match(pattern, full))
+			err = name_list_add(&names, full, strlen(full));
+	}
+	count = name_list_finish(&names, err, &names.items);
+	for (int i = 0; count > 0 && i < count; i++) {
+		/* BTF may hold the same name twice; list it once */
+		if (i && !strcmp(names.items[i], names.items[i - 1]))
+			continue;
+		if (verbose) {
+			const char *space = strchr(names.items[i], ' ');
+			int kind = !strncmp(names.items[i], "struct", 6) ? BTF_KIND_STRUCT
+				   : !strncmp(names.items[i], "union", 5) ? BTF_KIND_UNION : BTF_KIND_ENUM;
+			int id = btf__find_by_name_kind(b->btf, space + 1, kind);
+			if (id < 0 && kind == BTF_KIND_ENUM)
+				id = btf__find_by_name_kind(b->btf, space + 1, BTF_KIND_ENUM64);
+			if (id > 0)
+				print_definition(b->btf, (uint32_t)id, names.items[i], out);
+		} else {
+			fprintf(out, "%s\n", names.items[i]);
+		}
+	}
+	for (int i = 0; i < count; i++)
+		free(names.items[i]);
+	if (count > 0)
+		free(names.items);
+	fth_btf_free(b);
+	return count < 0 ? count : 0;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "types.h"
@@ -41,6 +42,11 @@ int fth_btf_member_names(struct fth_btf *btf, const struct fth_type *t, const ch
 
 /* Value of an enumerator (TASK_RUNNING ...) from any kernel enum. */
 bool fth_btf_enum_value(struct fth_btf *btf, const char *name, int64_t *value);
+
+/* fathom -l 'struct task_*': the kernel's named structs, unions and enums
+ * whose "struct NAME" spelling matches the glob, sorted; with verbose
+ * their C definitions as bpftrace -lv prints them. 0 or a negative errno. */
+int fth_btf_list_types(const char *pattern, bool verbose, FILE *out);
 
 /* ------------------------------------------ probes with BTF-typed contexts
  *

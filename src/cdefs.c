@@ -921,6 +921,10 @@ static bool declaration(struct cparser *p)
 		return typedef_declaration(p);
 	if (!type_spec(p))
 		return false;
+	if (p->tok.kind == T_EOF) {
+		fail(p, start.begin, p->tok.begin, "end the definition with '};'", "missing ';' after the definition");
+		return false;
+	}
 	if (!is_punct(p, ';')) {
 		fail(p, start.begin, p->tok.end, "only struct, union, enum and typedef definitions are used",
 		     "variables cannot be declared in a C definition");

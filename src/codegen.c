@@ -1129,10 +1129,22 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 	}
 	case FTH_UNARY:
 		return emit_int(c, e->u.unary.operand);
-	default:
-		cg_error(c, e, "this value has no address in memory");
-		return vreg_alloc(c, e);
+	case FTH_VAR: {
+		/* a struct held in a variable: its stack slot */
+		struct fth_var *var = fth_sema_find_var(c->p, e->u.ident.name);
+		if (!var || !in_memory(var->type))
+			break;
+		v = vreg_alloc(c, e);
+		emit(c, I_MOV64_REG(R1, R10));
+		emit(c, I_ALU64_IMM(BPF_ADD, R1, var->stack_off));
+		vreg_set(c, v, R1);
+		return v;
 	}
+	default:
+		break;
+	}
+	cg_error(c, e, "this value has no address in memory");
+	return vreg_alloc(c, e);
 }
 
 /* Is the memory behind e (a member, element or dereference) user memory?

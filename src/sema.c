@@ -623,7 +623,7 @@ static void report_unknown_member(struct sema *s, struct fth_node *where, const 
 	const char *best = fth_closest_name(name, names, n);
 
 	if (!st->btf_id && !st->nfields && st->size == 0) {
-		ERR_HINT(s, where, "define it in the script, or check its name against 'fathom -lv \'struct *\''",
+		ERR_HINT(s, where, "define it in the script: kernel BTF has no type of that name either",
 			 "%s is declared but never defined, so it has no field '%s'", st->name ? st->name : "struct",
 			 name);
 		return;
@@ -1435,7 +1435,7 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 			target = lookup_type(s, b);
 			if (!target) {
 				ERR_HINT(s, e, fth_program_btf(s->prog) ?
-					 "define it in the script, or see 'fathom -lv \'struct NAME\'' for kernel structs" :
+					 "define it in the script; fathom -lv 'struct NAME' lists kernel structs" :
 					 "define it in the script; this kernel has no BTF (/sys/kernel/btf/vmlinux)",
 					 "unknown type '%s'", b);
 				return NULL;
