@@ -1520,6 +1520,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_to_mem(c, e->u.block.value, base, off, t);
 		return;
 	case FTH_IDENT:
+		if (!strcmp(e->u.ident.name, "args") && c->p->args_record) {
+			emit_to_mem(c, c->p->args_record, base, off, t);
+			return;
+		}
 		if (!strcmp(e->u.ident.name, "func") && c->p->inst->func_name) {
 			const char *f = c->p->inst->func_name;
 			emit_string_literal(c, f, (uint32_t)strlen(f), base, off, (int)t->size);
@@ -1607,6 +1611,14 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_zero(c, base, off, (int)t->size);
 		for (int i = 0; i < l->len; i++)
 			emit_to_mem(c, l->items[i], base, off + (int)t->fields[i].offset, t->fields[i].type);
+		return;
+	}
+	case FTH_RECORD: {
+		struct fth_node_list *l = &e->u.list;
+		emit_zero(c, base, off, (int)t->size);
+		for (int i = 0; i < l->len && i < t->nfields; i++)
+			emit_to_mem(c, l->items[i]->u.record_field.value, base, off + (int)t->fields[i].offset,
+				    t->fields[i].type);
 		return;
 	}
 	case FTH_TERNARY: {

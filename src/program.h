@@ -142,6 +142,7 @@ struct fth_prog {
 	struct fth_insn_buf code;
 	int fd;                   /* set by the loader */
 	int probe_index;          /* index into fth_program.probe_names */
+	struct fth_node *args_record; /* `args` as a whole: (name = args.name, ...), by sema */
 };
 
 struct fth_config {

@@ -446,6 +446,42 @@ static struct fth_type *check_regs_arg(struct sema *s, struct fth_node *e)
 	return uint64_t_();
 }
 
+static struct fth_type *check_record(struct sema *s, struct fth_node *e);
+
+/* `args` as a whole (print(args), $a = args): a record of every argument,
+ * (name = args.name, ...), built once per probe instance since each
+ * tracepoint of a wildcard has its own fields. */
+static struct fth_type *check_args_record(struct sema *s, struct fth_node *e)
+{
+	struct fth_prog *p = s->cur;
+	const struct fth_probe_inst *inst = p->inst;
+	struct fth_node *rec = p->args_record;
+
+	if (!rec) {
+		int n = inst->tp ? inst->tp->nfields : inst->nargs;
+		rec = fth_node_new(A(s), FTH_RECORD, e->range);
+		for (int i = 0; i < n; i++) {
+			const char *name = inst->tp ? inst->tp->fields[i].name : inst->args[i].name;
+			struct fth_node *field, *base, *item;
+			if (!name || (inst->tp && inst->tp->fields[i].common))
+				continue;
+			base = fth_node_new(A(s), FTH_IDENT, e->range);
+			base->u.ident.name = "args";
+			field = fth_node_new(A(s), FTH_FIELD, e->range);
+			field->u.field.base = base;
+			field->u.field.name = name;
+			field->u.field.name_range = e->range;
+			item = fth_node_new(A(s), FTH_RECORD_FIELD, e->range);
+			item->u.record_field.name = name;
+			item->u.record_field.value = field;
+			fth_node_list_push(A(s), &rec->u.list, item);
+		}
+		p->args_record = rec;
+	}
+	rec->type = check_record(s, rec);
+	return rec->type;
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -499,6 +535,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strcmp(n, "username"))
 		return fth_type_new(A(s), FTH_T_USERNAME, 8);
 	if (!strcmp(n, "args")) {
+		if (s->cur->inst->tp || s->cur->inst->args)
+			return check_args_record(s, e);
 		if (!s->cur->inst->tp)
 			ERR_HINT(s, e, "args exists in tracepoint, rawtracepoint and iter probes",
 				 "'args' is not available in %s probes", s->cur->inst->provider->name);
@@ -1476,6 +1514,33 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 	return NULL;
 }
 
+/* (name = value, ...): a struct of the values, laid out as a tuple;
+ * integers widened as in tuples, pointers kept so they print as 0x... */
+static struct fth_type *check_record(struct sema *s, struct fth_node *e)
+{
+	struct fth_node_list *l = &e->u.list;
+	struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(l->len + 1));
+	struct fth_type *t;
+
+	for (int i = 0; i < l->len; i++) {
+		struct fth_node *f = l->items[i];
+		struct fth_type *vt = check_expr(s, f->u.record_field.value);
+		for (int j = 0; j < i; j++)
+			if (!strcmp(l->items[j]->u.record_field.name, f->u.record_field.name)) {
+				ERR(s, f, "field '%s' appears twice in the record", f->u.record_field.name);
+				return NULL;
+			}
+		elems[i] = vt && vt->kind == FTH_T_POINTER ? vt : storage_type(s, vt);
+		if (!elems[i])
+			return NULL;
+	}
+	t = fth_type_tuple(A(s), elems, l->len);
+	t->kind = FTH_T_STRUCT;
+	for (int i = 0; i < l->len; i++)
+		t->fields[i].name = l->items[i]->u.record_field.name;
+	return t;
+}
+
 static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 {
 	switch (e->kind) {
@@ -1612,6 +1677,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		}
 		return b->elem;
 	}
+	case FTH_RECORD:
+		return check_record(s, e);
 	case FTH_TUPLE: {
 		struct fth_node_list *l = &e->u.list;
 		struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(l->len + 1));

@@ -148,6 +148,40 @@ expect_exit 0
     || fail "print(curtask->fs->pwd) differs from its members: $(cat "$FATHOM_STDOUT")"
 expect_stdout_match '^\{ \.mnt = 0xffff[0-9a-f]+, \.dentry = 0xffff[0-9a-f]+ \}$'
 
+# print(args): the tracepoint's fields (no common_ ones) as a struct, each
+# as args.NAME reads it; the same for a raw tracepoint's BTF arguments.
+cp /bin/true "$T/fthstructexec"
+run_exec() {
+    : >"$FATHOM_STDERR"
+    : >"$FATHOM_STDOUT"
+    ( wait_attached && "$T/fthstructexec" ) &
+    helper=$!
+    fathom_run "$@"
+    wait "$helper" || fail "the exec'd program did not run (fathom never attached?)"
+}
+run_exec -e 'tracepoint:sched:sched_process_exec /comm == "fthstructexec"/ { print(args);
+    printf("{ .filename = %s, .pid = %d, .old_pid = %d }\n", str(args.filename), args.pid, args.old_pid); exit(); }'
+expect_exit 0
+[ "$(sed -n 1p "$FATHOM_STDOUT")" = "$(sed -n 2p "$FATHOM_STDOUT")" ] \
+    || fail "print(args) differs from its fields: $(cat "$FATHOM_STDOUT")"
+expect_stdout_match "^\{ \.filename = $T/fthstructexec, \.pid = [0-9]+, \.old_pid = [0-9]+ \}\$"
+run_exec -f json -e 'tracepoint:sched:sched_process_exec /comm == "fthstructexec"/ { print(args); exit(); }'
+expect_exit 0
+expect_stdout_match "^\{\"type\": \"value\", \"data\": \{\"filename\": \"$T/fthstructexec\", \"pid\": [0-9]+, \"old_pid\": [0-9]+\}\}\$"
+run_exec -e 'rawtracepoint:sched_process_exec /comm == "fthstructexec"/ { print(args);
+    printf("{ .p = 0x%lx, .old_pid = %d, .bprm = 0x%lx }\n", args.p, args.old_pid, args.bprm); exit(); }'
+expect_exit 0
+[ "$(sed -n 1p "$FATHOM_STDOUT")" = "$(sed -n 2p "$FATHOM_STDOUT")" ] \
+    || fail "print(args) of a raw tracepoint differs from its arguments: $(cat "$FATHOM_STDOUT")"
+expect_stdout_match '^\{ \.p = 0xffff[0-9a-f]+, \.old_pid = [0-9]+, \.bprm = 0xffff[0-9a-f]+ \}$'
+# a record written in the script prints the same way
+fathom_run -e 'BEGIN { print((a = 1, b = "x", c = (2, -3))); @r = (n = 1, s = "x"); @r = (n = 2, s = "y"); exit(); }'
+expect_exit 0
+expect_stdout_eq "{ .a = 1, .b = x, .c = (2, -3) }
+
+
+@r: { .n = 2, .s = y }"
+
 # The script's definition of a kernel name wins over BTF.
 BTF_FILE_SIZE=$(bpftool btf dump file /sys/kernel/btf/vmlinux | sed -n -E "s/^\[[0-9]+\] STRUCT 'file' size=([0-9]+).*/\1/p" | head -1)
 fathom_run -e 'BEGIN { printf("%d\n", sizeof(struct file)); exit(); }'

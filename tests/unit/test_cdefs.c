@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "cdefs.h"
+#include "compile_helper.h"
 #include "types.h"
 
 struct fixture {
@@ -276,6 +277,73 @@ static void test_errors_point_at_the_problem(void **state)
 	expect_error(fx, "struct g { int y; };", "g", "redefinition of 'struct g'");
 }
 
+/* ------------------------------------------ through the whole front end */
+
+/* The value of the i-th statement `@x = VALUE;` of the first probe, which
+ * sema must have folded to a literal. */
+static int64_t folded_value(struct compiled *c, int i)
+{
+	struct fth_node *probe = c->prog.ast->u.program.probes.items[0];
+	struct fth_node *st = probe->u.probe.body->u.block.stmts.items[i];
+
+	assert_int_equal(st->kind, FTH_ASSIGN);
+	assert_int_equal(st->u.assign.value->kind, FTH_INT);
+	return (int64_t)st->u.assign.value->u.integer;
+}
+
+static void test_sema_folds_sizeof_offsetof_enums(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	compile(&c, "struct inner { short a; char b[3]; };\n"
+		    "struct outer { char c; struct inner in; long l; unsigned f : 4; };\n"
+		    "enum e { FIRST = 3, SECOND };\n"
+		    "BEGIN { @a = sizeof(struct outer); @b = offsetof(struct outer, in.b); @c = offsetof(struct outer, l);"
+		    " @d = SECOND; @e = sizeof(struct inner); exit(); }");
+	if (c.rc)
+		fail_msg("%s", c.errors);
+	assert_int_equal(folded_value(&c, 0), 24);
+	assert_int_equal(folded_value(&c, 1), 4);
+	assert_int_equal(folded_value(&c, 2), 8);
+	assert_int_equal(folded_value(&c, 3), 4);
+	assert_int_equal(folded_value(&c, 4), 6);
+	release(&c);
+}
+
+static void expect_compile_error(const char *text, const char *needle)
+{
+	struct compiled c;
+
+	compile(&c, text);
+	assert_int_not_equal(c.rc, 0);
+	if (!strstr(c.errors, needle))
+		fail_msg("expected '%s' in:\n%s", needle, c.errors);
+	release(&c);
+}
+
+static void test_sema_errors(void **state)
+{
+	(void)state;
+	/* unknown member through a cast pointer: caret on the access, suggestion */
+	expect_compile_error("struct s { int count; };\nBEGIN { $p = (struct s *)0; @ = $p->cuont; }",
+			     "stdin:2:33-42: ERROR: struct s has no field 'cuont'\n"
+			     "BEGIN { $p = (struct s *)0; @ = $p->cuont; }\n"
+			     "                                ~~~~~~~~~\n"
+			     "HINT: did you mean 'count'?\n");
+	/* offsetof of a missing member */
+	expect_compile_error("struct s { int count; };\nBEGIN { @ = offsetof(struct s, nope); }",
+			     "ERROR: struct s has no field 'nope'");
+	/* an error inside a definition points into it */
+	expect_compile_error("struct s {\n  int a;\n  unknown_t b;\n};\nBEGIN { exit(); }",
+			     "stdin:3:3-12: ERROR: unknown type 'unknown_t'\n  unknown_t b;\n  ~~~~~~~~~\n");
+	/* a struct that is only declared has no members */
+	expect_compile_error("struct s { struct nowhere_at_all *n; };\nBEGIN { $p = (struct s *)0; @ = $p->n->x; }",
+			     "ERROR: struct nowhere_at_all is declared but never defined, so it has no field 'x'");
+	/* records: field names are unique */
+	expect_compile_error("BEGIN { print((a = 1, a = 2)); }", "ERROR: field 'a' appears twice in the record");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +354,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_script_definition_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enums_and_typedefs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_point_at_the_problem, setup, teardown),
+		cmocka_unit_test(test_sema_folds_sizeof_offsetof_enums),
+		cmocka_unit_test(test_sema_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
