@@ -32,6 +32,9 @@ struct fth_cdefs {
 	struct fth_ptrvec enumerators; /* struct enumerator * */
 };
 
+/* Far beyond anything BPF can copy, small enough that sizes never wrap. */
+#define MAX_TYPE_SIZE (1u << 26)
+
 enum tok_kind { T_EOF, T_IDENT, T_NUM, T_PUNCT };
 
 struct tok {
@@ -572,7 +575,7 @@ static struct fth_type *declarator(struct cparser *p, struct fth_type *base, con
 			return NULL;
 		if (!expect(p, ']', NULL))
 			return NULL;
-		if (n < 0 || n > (1 << 24) || ndims == 8) {
+		if (n < 0 || n > MAX_TYPE_SIZE || ndims == 8) {
 			fail(p, at, p->tok.begin, NULL, "array size %lld is out of range", (long long)n);
 			return NULL;
 		}
@@ -583,6 +586,10 @@ static struct fth_type *declarator(struct cparser *p, struct fth_type *base, con
 		return NULL;
 	}
 	for (int i = ndims - 1; i >= 0; i--) {
+		if ((uint64_t)t->size * (uint64_t)dims[i] > MAX_TYPE_SIZE) {
+			fail(p, *name_at, p->tok.begin, NULL, "array '%s' is too large", *name ? *name : "");
+			return NULL;
+		}
 		if (i == ndims - 1 && is_plain_char(t))
 			t = fth_type_string(p->d->arena, (uint32_t)dims[i]);
 		else
@@ -718,6 +725,10 @@ static struct fth_type *record(struct cparser *p, bool is_union)
 			layout_anonymous(p, &l, m->type);
 		else
 			layout_member(p, &l, m->name, m->type, m->bit_width);
+	}
+	if (l.bit_pos / 8 > MAX_TYPE_SIZE || l.size > MAX_TYPE_SIZE) {
+		fail(p, name_begin, name_end, NULL, "%s is too large", name ? name : kw);
+		return NULL;
 	}
 	t = nt ? nt->type : fth_type_new(p->d->arena, FTH_T_STRUCT, 0);
 	memset(t, 0, sizeof(*t));
