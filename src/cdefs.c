@@ -428,6 +428,18 @@ struct fth_type *fth_cdefs_type(struct fth_cdefs *d, const char *name)
 	return d->fallback ? d->fallback(d->ctx, name) : NULL;
 }
 
+int fth_cdefs_names(const struct fth_cdefs *d, const char **names, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < d->types.len && n < max; i++) {
+		const struct named_type *nt = d->types.items[i];
+		if (nt->defined)
+			names[n++] = nt->name;
+	}
+	return n;
+}
+
 bool fth_cdefs_enum_value(const struct fth_cdefs *d, const char *name, int64_t *value)
 {
 	for (int i = 0; i < d->enumerators.len; i++) {

@@ -42,6 +42,10 @@ int fth_cdefs_add(struct fth_cdefs *defs, const char *text, struct fth_cdefs_err
  * nobody defines stays incomplete (size 0, no fields). NULL when unknown. */
 struct fth_type *fth_cdefs_type(struct fth_cdefs *defs, const char *name);
 
+/* Names of the types the script defines ("struct foo", "foo_t"), up to
+ * max, for "did you mean" hints. Returns the count. */
+int fth_cdefs_names(const struct fth_cdefs *defs, const char **names, int max);
+
 /* Value of an enumerator of an enum the script defines. */
 bool fth_cdefs_enum_value(const struct fth_cdefs *defs, const char *name, int64_t *value);
 

@@ -602,6 +602,16 @@ static struct fth_type *lookup_type(struct sema *s, const char *name)
 	return s->prog->cdefs ? fth_cdefs_type(s->prog->cdefs, name) : NULL;
 }
 
+/* "did you mean 'struct item'?" among the script's own types, or NULL. */
+static const char *similar_type_hint(struct sema *s, const char *name)
+{
+	const char *names[256];
+	int n = s->prog->cdefs ? fth_cdefs_names(s->prog->cdefs, names, 256) : 0;
+	const char *best = fth_closest_name(name, names, n);
+
+	return best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL;
+}
+
 /* Is the memory behind e reached through a user-space pointer? (As
  * codegen decides which probe_read to use.) */
 static bool reached_through_user(const struct fth_node *e)
@@ -1445,7 +1455,8 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 	} else {
 		t = lookup_type(s, b);
 		if (!t) {
-			ERR_HINT(s, where, "define it in the script (struct NAME { ... };) or check its name",
+			const char *hint = similar_type_hint(s, b);
+			ERR_HINT(s, where, hint ? hint : "define it in the script (struct NAME { ... };) or check its name",
 				 "unknown type '%s'", b);
 			return NULL;
 		}
@@ -1472,7 +1483,8 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 		} else if (b && strcmp(b, "void")) {
 			target = lookup_type(s, b);
 			if (!target) {
-				ERR_HINT(s, e, fth_program_btf(s->prog) ?
+				const char *hint = similar_type_hint(s, b);
+				ERR_HINT(s, e, hint ? hint : fth_program_btf(s->prog) ?
 					 "define it in the script; fathom -lv 'struct NAME' lists kernel structs" :
 					 "define it in the script; this kernel has no BTF (/sys/kernel/btf/vmlinux)",
 					 "unknown type '%s'", b);

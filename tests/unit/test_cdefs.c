@@ -340,6 +340,10 @@ static void test_sema_errors(void **state)
 	/* a struct that is only declared has no members */
 	expect_compile_error("struct s { struct nowhere_at_all *n; };\nBEGIN { $p = (struct s *)0; @ = $p->n->x; }",
 			     "ERROR: struct nowhere_at_all is declared but never defined, so it has no field 'x'");
+	/* a misspelt script type: the script's own names are suggested */
+	expect_compile_error("struct item { int a; };\nBEGIN { $p = (struct itme *)0; }",
+			     "ERROR: unknown type 'struct itme'\nBEGIN { $p = (struct itme *)0; }\n"
+			     "             ~~~~~~~~~~~~~~~~\nHINT: did you mean 'struct item'?\n");
 	/* records: field names are unique */
 	expect_compile_error("BEGIN { print((a = 1, a = 2)); }", "ERROR: field 'a' appears twice in the record");
 }
