@@ -447,6 +447,7 @@ static struct fth_type *check_regs_arg(struct sema *s, struct fth_node *e)
 }
 
 static struct fth_type *check_record(struct sema *s, struct fth_node *e);
+static struct fth_type *lookup_type(struct sema *s, const char *name);
 
 /* `args` as a whole (print(args), $a = args): a record of every argument,
  * (name = args.name, ...), built once per probe instance since each
@@ -511,7 +512,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	}
 	if (!strcmp(n, "curtask")) {
 		struct fth_btf *btf = fth_program_btf(s->prog);
-		struct fth_type *task = btf ? fth_btf_type_by_name(btf, A(s), "struct task_struct") : NULL;
+		/* by name, so that a script's own struct task_struct wins */
+		struct fth_type *task = btf ? lookup_type(s, "struct task_struct") : NULL;
 		return task ? fth_type_pointer(A(s), task) : uint64_t_();
 	}
 	if (!strcmp(n, "uid") || !strcmp(n, "gid") || !strcmp(n, "nsecs") || !strcmp(n, "elapsed") ||
