@@ -1283,10 +1283,21 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 	}
 	case FTH_UNARY:
 		return emit_int(c, e->u.unary.operand);
-	default:
-		cg_error(c, e, "this value has no address in memory");
-		return vreg_alloc(c, e);
+	case FTH_VAR: {
+		/* a struct held in a variable: its stack slot */
+		struct fth_var *var = var_of(c, e);
+		if (!var || !in_memory(var->type))
+			break;
+		v = vreg_alloc(c, e);
+		emit_addr(c, R1, var_base(c, var), var_off(c, var));
+		vreg_set(c, v, R1);
+		return v;
 	}
+	default:
+		break;
+	}
+	cg_error(c, e, "this value has no address in memory");
+	return vreg_alloc(c, e);
 }
 
 /* Is the memory behind e (a member, element or dereference) user memory?
@@ -1321,10 +1332,16 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 	r = v.reg >= 0 ? v.reg : R1;
 	emit(c, I_LDX(bpf_size(size), r, fp(tmp), tmp));
 	if (e->kind == FTH_FIELD && e->u.field.bit_size) {
-		/* Bitfield: shift its bits down and mask them. */
-		if (e->u.field.bit_offset)
+		/* Bitfield: shift its bits down and mask them; a signed one
+		 * is moved to the top first so that its sign bit spreads. */
+		if (t->kind == FTH_T_INT && t->is_signed && e->u.field.bit_size < 64) {
+			int top = 64 - (int)e->u.field.bit_offset - (int)e->u.field.bit_size;
+			if (top)
+				emit(c, I_ALU64_IMM(BPF_LSH, r, top));
+			emit(c, I_ALU64_IMM(BPF_ARSH, r, 64 - (int)e->u.field.bit_size));
+		} else if (e->u.field.bit_offset)
 			emit(c, I_ALU64_IMM(BPF_RSH, r, (int32_t)e->u.field.bit_offset));
-		if (e->u.field.bit_size < 32)
+		if (e->u.field.bit_size < 32 && !(t->kind == FTH_T_INT && t->is_signed))
 			emit(c, I_ALU64_IMM(BPF_AND, r, (int32_t)((1u << e->u.field.bit_size) - 1)));
 	} else {
 		emit_extend(c, r, size, t->kind == FTH_T_INT && t->is_signed);
@@ -1659,6 +1676,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_to_mem(c, e->u.block.value, base, off, t);
 		return;
 	case FTH_IDENT:
+		if (!strcmp(e->u.ident.name, "args") && c->p->args_record) {
+			emit_to_mem(c, c->p->args_record, base, off, t);
+			return;
+		}
 		if (!strcmp(e->u.ident.name, "func") && c->p->inst->func_name) {
 			const char *f = c->p->inst->func_name;
 			emit_string_literal(c, f, (uint32_t)strlen(f), base, off, (int)t->size);
@@ -1679,10 +1700,14 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			return;
 		}
 		break;
+	case FTH_UNARY: /* *ptr of a struct: read like a member */
+		if (e->u.unary.op != TOK_STAR)
+			break;
+		/* fall through */
 	case FTH_FIELD:
 	case FTH_INDEX:
 		if (!is_args_field(e)) {
-			/* char[N] and arrays inside kernel structs */
+			/* char[N], arrays and structs inside kernel structs */
 			struct vreg a = emit_address(c, e);
 			int n = (int)(et->size < t->size ? et->size : t->size);
 			if (et->kind == FTH_T_STRING || (int)t->size > n)
@@ -1752,6 +1777,14 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_zero(c, base, off, (int)t->size);
 		for (int i = 0; i < l->len; i++)
 			emit_to_mem(c, l->items[i], base, off + (int)t->fields[i].offset, t->fields[i].type);
+		return;
+	}
+	case FTH_RECORD: {
+		struct fth_node_list *l = &e->u.list;
+		emit_zero(c, base, off, (int)t->size);
+		for (int i = 0; i < l->len && i < t->nfields; i++)
+			emit_to_mem(c, l->items[i]->u.record_field.value, base, off + (int)t->fields[i].offset,
+				    t->fields[i].type);
 		return;
 	}
 	case FTH_TERNARY: {
@@ -1979,7 +2012,7 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 		emit(c, I_STX(BPF_DW, fp(val), ra, val));
 		vreg_free(c, rhs);
 		vreg_free(c, cur);
-	} else if (vt->kind == FTH_T_STRING || vt->kind == FTH_T_TUPLE) {
+	} else if (vt->kind == FTH_T_STRING || vt->kind == FTH_T_TUPLE || vt->kind == FTH_T_STRUCT) {
 		emit_to_mem(c, st->u.assign.value, fp(val), val, vt);
 		if ((int)m->value_size > (int)vt->size)
 			emit_zero(c, fp(val + (int)vt->size), val + (int)vt->size, (int)m->value_size - (int)vt->size);

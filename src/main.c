@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "btf.h"
 #include "fathom.h"
 #include "probes.h"
 #include "tracefs.h"
@@ -357,6 +358,24 @@ static int run_program(const struct cli *cli, struct fth_program *prog, struct f
 	return rc;
 }
 
+/* -l 'struct task_struct' and friends list kernel types, not probes. */
+static bool is_type_pattern(const char *pattern)
+{
+	return !strncmp(pattern, "struct ", 7) || !strncmp(pattern, "union ", 6) || !strncmp(pattern, "enum ", 5);
+}
+
+static int list_types(const char *pattern, bool verbose)
+{
+	int err = fth_btf_list_types(pattern, verbose, stdout);
+
+	if (err) {
+		fprintf(stderr, "ERROR: cannot list kernel types: %s (they come from /sys/kernel/btf/vmlinux)\n",
+			strerror(-err));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli;
@@ -372,6 +391,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (cli.info)
 		return fth_runtime_info(stdout) ? 1 : 0;
+	if (cli.list && !cli.program_text && cli.list_pattern && is_type_pattern(cli.list_pattern))
+		return list_types(cli.list_pattern, cli.verbose);
 	if (cli.list && !cli.program_text)
 		return fth_probes_list(cli.list_pattern, cli.verbose, stdout) ? 1 : 0;
 	if (load_source(&cli, &src, &owned))

@@ -23,6 +23,7 @@
 struct fth_provider;
 struct fth_tp_format;
 struct fth_btf;
+struct fth_cdefs;
 
 struct fth_map {
 	const char *name;            /* "@name", "@", or "fth_events" for internal maps */
@@ -158,6 +159,7 @@ struct fth_prog {
 	int nfuncs;
 	int fd;                   /* set by the loader */
 	int probe_index;          /* index into fth_program.probe_names */
+	struct fth_node *args_record; /* `args` as a whole: (name = args.name, ...), by sema */
 };
 
 struct fth_config {
@@ -186,6 +188,7 @@ struct fth_program {
 	struct fth_map **map_by_name; /* open-addressing index of user maps by name */
 	int map_by_name_cap;          /* power of two, 0 before the first map */
 	struct fth_btf *btf;         /* kernel types, loaded on first use */
+	struct fth_cdefs *cdefs;     /* the script's C definitions, set by sema */
 	int macro_serial;            /* numbers macro expansions (hygiene) */
 	int btf_error;               /* negative errno once loading failed */
 	int events_map;              /* ring buffer */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "btf.h"
+#include "cdefs.h"
 #include "ksyms.h"
 #include "lexer.h"
 #include "probes.h"
@@ -70,6 +71,8 @@ static struct fth_type *uint64_t_(void)
 
 /* Values stored in maps, tuples and events: integers are widened to 64 bits
  * (bpftrace prints them the same way) so one layout serves every width. */
+static void complete_value_type(struct sema *s, struct fth_type *t, int depth);
+
 static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 {
 	if (!t)
@@ -78,6 +81,8 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 		return fth_type_int(8, t->is_signed);
 	if (t->kind == FTH_T_POINTER)
 		return uint64_t_();
+	if (t->kind == FTH_T_STRUCT || t->kind == FTH_T_ARRAY)
+		complete_value_type(s, t, 0);
 	if (t->kind == FTH_T_TUPLE) {
 		struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(t->nfields + 1));
 		for (int i = 0; i < t->nfields; i++)
@@ -483,6 +488,8 @@ static bool constant_value(struct sema *s, const char *name, int64_t *value)
 	struct fth_node_list *defs = &s->prog->ast->u.program.c_defs;
 	struct fth_btf *btf;
 
+	if (s->prog->cdefs && fth_cdefs_enum_value(s->prog->cdefs, name, value))
+		return true;
 	for (int i = 0; i < defs->len; i++) {
 		struct fth_node *d = defs->items[i];
 		char *end;
@@ -608,6 +615,43 @@ static bool reads_probe_context(const char *n)
 	return false;
 }
 
+static struct fth_type *check_record(struct sema *s, struct fth_node *e);
+static struct fth_type *lookup_type(struct sema *s, const char *name);
+
+/* `args` as a whole (print(args), $a = args): a record of every argument,
+ * (name = args.name, ...), built once per probe instance since each
+ * tracepoint of a wildcard has its own fields. */
+static struct fth_type *check_args_record(struct sema *s, struct fth_node *e)
+{
+	struct fth_prog *p = s->cur;
+	const struct fth_probe_inst *inst = p->inst;
+	struct fth_node *rec = p->args_record;
+
+	if (!rec) {
+		int n = inst->tp ? inst->tp->nfields : inst->nargs;
+		rec = fth_node_new(A(s), FTH_RECORD, e->range);
+		for (int i = 0; i < n; i++) {
+			const char *name = inst->tp ? inst->tp->fields[i].name : inst->args[i].name;
+			struct fth_node *field, *base, *item;
+			if (!name || (inst->tp && inst->tp->fields[i].common))
+				continue;
+			base = fth_node_new(A(s), FTH_IDENT, e->range);
+			base->u.ident.name = "args";
+			field = fth_node_new(A(s), FTH_FIELD, e->range);
+			field->u.field.base = base;
+			field->u.field.name = name;
+			field->u.field.name_range = e->range;
+			item = fth_node_new(A(s), FTH_RECORD_FIELD, e->range);
+			item->u.record_field.name = name;
+			item->u.record_field.value = field;
+			fth_node_list_push(A(s), &rec->u.list, item);
+		}
+		p->args_record = rec;
+	}
+	rec->type = check_record(s, rec);
+	return rec->type;
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -637,7 +681,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	}
 	if (!strcmp(n, "curtask")) {
 		struct fth_btf *btf = fth_program_btf(s->prog);
-		struct fth_type *task = btf ? fth_btf_type_by_name(btf, A(s), "struct task_struct") : NULL;
+		/* by name, so that a script's own struct task_struct wins */
+		struct fth_type *task = btf ? lookup_type(s, "struct task_struct") : NULL;
 		return task ? fth_type_pointer(A(s), task) : uint64_t_();
 	}
 	if (!strcmp(n, "uid") || !strcmp(n, "gid") || !strcmp(n, "nsecs") || !strcmp(n, "elapsed") ||
@@ -661,6 +706,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strcmp(n, "username"))
 		return fth_type_new(A(s), FTH_T_USERNAME, 8);
 	if (!strcmp(n, "args")) {
+		if (s->cur->inst->tp || s->cur->inst->args)
+			return check_args_record(s, e);
 		if (!s->cur->inst->tp)
 			ERR_HINT(s, e, "args exists in tracepoint, rawtracepoint and iter probes",
 				 "'args' is not available in %s probes", s->cur->inst->provider->name);
@@ -719,6 +766,112 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	return NULL;
 }
 
+/* A struct, union, enum or typedef by name: the script's C definitions
+ * first, then kernel BTF (through the cdefs fallback). */
+static struct fth_type *lookup_type(struct sema *s, const char *name)
+{
+	return s->prog->cdefs ? fth_cdefs_type(s->prog->cdefs, name) : NULL;
+}
+
+/* "did you mean 'struct item'?" among the script's own types, or NULL. */
+static const char *similar_type_hint(struct sema *s, const char *name)
+{
+	const char *names[256];
+	int n = s->prog->cdefs ? fth_cdefs_names(s->prog->cdefs, names, 256) : 0;
+	const char *best = fth_closest_name(name, names, n);
+
+	return best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL;
+}
+
+/* Is the memory behind e reached through a user-space pointer? (As
+ * codegen decides which probe_read to use.) */
+static bool reached_through_user(const struct fth_node *e)
+{
+	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
+				      : e->kind == FTH_INDEX ? e->u.index.base
+				      : e->kind == FTH_UNARY ? e->u.unary.operand : NULL;
+
+	if (!base || !base->type)
+		return false;
+	if (base->type->kind == FTH_T_POINTER)
+		return base->type->user_space;
+	return reached_through_user(base);
+}
+
+/* Member `name` of struct st, from BTF or from the script's definition. */
+static struct fth_type *struct_member(struct sema *s, struct fth_type *st, const char *name, uint32_t *off,
+				      uint32_t *bit_off, uint32_t *bit_size)
+{
+	if (!st->btf_id && !st->nfields && st->name)
+		lookup_type(s, st->name); /* a struct only declared: completes it from BTF */
+	if (st->btf_id) {
+		struct fth_btf *btf = fth_program_btf(s->prog);
+		return btf ? fth_btf_member(btf, A(s), st, name, off, bit_off, bit_size) : NULL;
+	}
+	for (int i = 0; i < st->nfields; i++) {
+		const struct fth_field *f = &st->fields[i];
+		if (f->name && !strcmp(f->name, name)) {
+			*off = f->offset;
+			*bit_off = f->bit_offset;
+			*bit_size = f->bit_size;
+			return f->type;
+		}
+	}
+	return NULL;
+}
+
+static int struct_member_names(struct sema *s, const struct fth_type *st, const char **names, int max)
+{
+	int n = 0;
+
+	if (st->btf_id) {
+		struct fth_btf *btf = fth_program_btf(s->prog);
+		return btf ? fth_btf_member_names(btf, st, names, max) : 0;
+	}
+	for (int i = 0; i < st->nfields && n < max; i++)
+		if (st->fields[i].name)
+			names[n++] = st->fields[i].name;
+	return n;
+}
+
+/* An "unknown field" error with the closest member suggested. */
+static void report_unknown_member(struct sema *s, struct fth_node *where, const struct fth_type *st, const char *name)
+{
+	const char *names[512];
+	int n = struct_member_names(s, st, names, 512);
+	const char *best = fth_closest_name(name, names, n);
+
+	if (!st->btf_id && !st->nfields && st->size == 0) {
+		ERR_HINT(s, where, "define it in the script: kernel BTF has no type of that name either",
+			 "%s is declared but never defined, so it has no field '%s'", st->name ? st->name : "struct",
+			 name);
+		return;
+	}
+	ERR_HINT(s, where, best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL, "%s has no field '%s'",
+		 st->name ? st->name : "struct", name);
+}
+
+/* Struct values that are printed or stored need every member's layout,
+ * which BTF structs only get on demand. */
+static void complete_value_type(struct sema *s, struct fth_type *t, int depth)
+{
+	if (!t || depth > 8)
+		return;
+	if (t->kind == FTH_T_ARRAY) {
+		complete_value_type(s, t->elem, depth + 1);
+		return;
+	}
+	if (t->kind != FTH_T_STRUCT && t->kind != FTH_T_TUPLE)
+		return;
+	if (t->kind == FTH_T_STRUCT && t->btf_id && !t->fields) {
+		struct fth_btf *btf = fth_program_btf(s->prog);
+		if (!btf || fth_btf_struct_fields(btf, A(s), t))
+			return;
+	}
+	for (int i = 0; i < t->nfields; i++)
+		complete_value_type(s, t->fields[i].type, depth + 1);
+}
+
 /* Type of a tracepoint field as the script sees it. */
 static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field *f)
 {
@@ -741,8 +894,7 @@ static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field 
 			size_t n = strcspn(b, " *");
 			n += strcspn(b + n + 1, " *") + 1;
 			snprintf(name, sizeof(name), "%.*s", (int)n, b);
-			struct fth_btf *btf = fth_program_btf(s->prog);
-			target = btf ? fth_btf_type_by_name(btf, A(s), name) : NULL;
+			target = lookup_type(s, name);
 		}
 		p = fth_type_pointer(A(s), target ? target : fth_type_int(1, true));
 		/* Syscall tracepoints carry user-space pointers. */
@@ -761,7 +913,6 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 {
 	struct fth_type *bt = check_expr(s, e->u.field.base);
 	struct fth_type *st, *mt;
-	struct fth_btf *btf;
 	uint32_t off, bit_off, bit_size;
 
 	if (!bt)
@@ -772,19 +923,22 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 			 "%s has no field '%s'", fth_type_describe(A(s), bt), e->u.field.name);
 		return NULL;
 	}
-	btf = fth_program_btf(s->prog);
-	mt = btf ? fth_btf_member(btf, A(s), st, e->u.field.name, &off, &bit_off, &bit_size) : NULL;
+	mt = struct_member(s, st, e->u.field.name, &off, &bit_off, &bit_size);
 	if (!mt) {
-		const char *names[512];
-		int n = btf ? fth_btf_member_names(btf, st, names, 512) : 0;
-		const char *best = fth_closest_name(e->u.field.name, names, n);
-		ERR_HINT(s, e, best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL,
-			 "%s has no field '%s'", st->name ? st->name : "struct", e->u.field.name);
+		report_unknown_member(s, e, st, e->u.field.name);
 		return NULL;
 	}
 	e->u.field.offset = off;
 	e->u.field.bit_offset = bit_off;
 	e->u.field.bit_size = bit_size;
+	if (mt->kind == FTH_T_POINTER && !mt->user_space &&
+	    (bt->kind == FTH_T_POINTER ? bt->user_space : reached_through_user(e->u.field.base))) {
+		/* a pointer read from user memory points into user memory */
+		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
+		*copy = *mt;
+		copy->user_space = true;
+		mt = copy;
+	}
 	return mt;
 }
 
@@ -1234,6 +1388,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 				ERR(s, call, "print() of a map element takes one argument");
 		} else {
 			struct fth_type *t = check_expr(s, args->items[0]);
+			complete_value_type(s, t, 0);
 			if (args->len > 1)
 				ERR(s, call, "print() of a value takes one argument");
 			if (t && t->kind == FTH_T_AGG)
@@ -1477,10 +1632,11 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 		bool uns = b[0] == 'u';
 		t = !strcmp(b, "bool") ? fth_type_bool() : fth_type_int(atoi(b + (uns ? 4 : 3)) / 8, !uns);
 	} else {
-		struct fth_btf *btf = fth_program_btf(s->prog);
-		t = btf ? fth_btf_type_by_name(btf, A(s), b) : NULL;
+		t = lookup_type(s, b);
 		if (!t) {
-			ERR(s, where, "unknown type '%s'", b);
+			const char *hint = similar_type_hint(s, b);
+			ERR_HINT(s, where, hint ? hint : "define it in the script (struct NAME { ... };) or check its name",
+				 "unknown type '%s'", b);
 			return NULL;
 		}
 	}
@@ -1499,24 +1655,42 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 
 	if (tn->pointer_depth > 0) {
 		struct fth_type *target = NULL;
-		if (b && (!strncmp(b, "struct ", 7) || !strncmp(b, "union ", 6))) {
-			struct fth_btf *btf = fth_program_btf(s->prog);
-			target = btf ? fth_btf_type_by_name(btf, A(s), b) : NULL;
+		struct fth_type *p;
+		if (b && is_type_word(b) && strcmp(b, "string")) {
+			bool uns = b[0] == 'u';
+			target = !strcmp(b, "bool") ? fth_type_bool() : fth_type_int(atoi(b + (uns ? 4 : 3)) / 8, !uns);
+		} else if (b && strcmp(b, "void")) {
+			target = lookup_type(s, b);
 			if (!target) {
-				ERR_HINT(s, e, btf ? "fathom -lv 'struct NAME' lists kernel structs" :
-						     "this kernel has no BTF (/sys/kernel/btf/vmlinux)",
+				const char *hint = similar_type_hint(s, b);
+				ERR_HINT(s, e, hint ? hint : fth_program_btf(s->prog) ?
+					 "define it in the script; fathom -lv 'struct NAME' lists kernel structs" :
+					 "define it in the script; this kernel has no BTF (/sys/kernel/btf/vmlinux)",
 					 "unknown type '%s'", b);
 				return NULL;
 			}
-		} else if (b && is_type_word(b) && strcmp(b, "string")) {
-			bool uns = b[0] == 'u';
-			target = !strcmp(b, "bool") ? fth_type_bool() : fth_type_int(atoi(b + (uns ? 4 : 3)) / 8, !uns);
 		}
 		if (t && !is_int(t))
 			ERR(s, e, "cannot cast %s to a pointer", fth_type_describe(A(s), t));
 		for (int i = 1; target && i < tn->pointer_depth; i++)
 			target = fth_type_pointer(A(s), target);
-		return target ? fth_type_pointer(A(s), target) : uint64_t_();
+		if (!target)
+			return uint64_t_();
+		p = fth_type_pointer(A(s), target);
+		/* The address space comes along from a pointer, else from the
+		 * probe: uprobe and usdt arguments point into the process. */
+		p->user_space = t && t->kind == FTH_T_POINTER ? t->user_space : s->cur->inst->user_space;
+		return p;
+	}
+	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0) {
+		struct fth_type *et = lookup_type(s, b);
+		if (!et || et->kind != FTH_T_INT) {
+			ERR(s, e, "unknown type '%s'", b);
+			return NULL;
+		}
+		if (t && !is_int(t))
+			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+		return et;
 	}
 	if (b && is_type_word(b) && strcmp(b, "string") && strcmp(b, "bool") && tn->array_len == 0) {
 		bool uns = b[0] == 'u';
@@ -1529,6 +1703,33 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 		return fth_type_bool();
 	ERR(s, e, "cast to '%s' is not supported yet", b ? b : "typeof");
 	return NULL;
+}
+
+/* (name = value, ...): a struct of the values, laid out as a tuple;
+ * integers widened as in tuples, pointers kept so they print as 0x... */
+static struct fth_type *check_record(struct sema *s, struct fth_node *e)
+{
+	struct fth_node_list *l = &e->u.list;
+	struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(l->len + 1));
+	struct fth_type *t;
+
+	for (int i = 0; i < l->len; i++) {
+		struct fth_node *f = l->items[i];
+		struct fth_type *vt = check_expr(s, f->u.record_field.value);
+		for (int j = 0; j < i; j++)
+			if (!strcmp(l->items[j]->u.record_field.name, f->u.record_field.name)) {
+				ERR(s, f, "field '%s' appears twice in the record", f->u.record_field.name);
+				return NULL;
+			}
+		elems[i] = vt && vt->kind == FTH_T_POINTER ? vt : storage_type(s, vt);
+		if (!elems[i])
+			return NULL;
+	}
+	t = fth_type_tuple(A(s), elems, l->len);
+	t->kind = FTH_T_STRUCT;
+	for (int i = 0; i < l->len; i++)
+		t->fields[i].name = l->items[i]->u.record_field.name;
+	return t;
 }
 
 static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
@@ -1627,8 +1828,12 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return fth_type_int(8, op == TOK_MINUS ? true : t->is_signed);
 		}
 		if (op == TOK_STAR) {
+			if (t->kind == FTH_T_POINTER && t->elem && t->elem->kind == FTH_T_STRUCT && !t->elem->btf_id &&
+			    !t->elem->nfields && t->elem->name)
+				lookup_type(s, t->elem->name); /* only declared: complete it */
 			if (t->kind != FTH_T_POINTER || !t->elem || !t->elem->size ||
-			    (t->elem->kind != FTH_T_INT && t->elem->kind != FTH_T_POINTER && t->elem->kind != FTH_T_BOOL)) {
+			    (t->elem->kind != FTH_T_INT && t->elem->kind != FTH_T_POINTER && t->elem->kind != FTH_T_BOOL &&
+			     t->elem->kind != FTH_T_STRUCT)) {
 				ERR(s, e, "cannot dereference %s", fth_type_describe(A(s), t));
 				return NULL;
 			}
@@ -1685,6 +1890,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		}
 		return b->elem;
 	}
+	case FTH_RECORD:
+		return check_record(s, e);
 	case FTH_TUPLE: {
 		struct fth_node_list *l = &e->u.list;
 		struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(l->len + 1));
@@ -1726,16 +1933,19 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	case FTH_OFFSETOF: {
 		struct fth_type *t = e->u.offsetof_.operand ? check_expr(s, e->u.offsetof_.operand)
 							    : named_type(s, &e->u.offsetof_.type_name, e);
-		struct fth_btf *btf = fth_program_btf(s->prog);
 		uint64_t total = 0;
 		if (t && t->kind == FTH_T_POINTER)
 			t = t->elem;
 		for (int i = 0; t && i < e->u.offsetof_.fields.len; i++) {
 			struct fth_node *f = e->u.offsetof_.fields.items[i];
 			uint32_t off, bo, bs;
-			struct fth_type *mt = btf ? fth_btf_member(btf, A(s), t, f->u.ident.name, &off, &bo, &bs) : NULL;
+			struct fth_type *mt = t->kind == FTH_T_STRUCT ? struct_member(s, t, f->u.ident.name, &off, &bo, &bs)
+								     : NULL;
 			if (!mt) {
-				ERR(s, f, "%s has no field '%s'", t->name ? t->name : "type", f->u.ident.name);
+				if (t->kind == FTH_T_STRUCT)
+					report_unknown_member(s, f, t, f->u.ident.name);
+				else
+					ERR(s, f, "%s has no field '%s'", fth_type_describe(A(s), t), f->u.ident.name);
 				return NULL;
 			}
 			total += off;
@@ -2165,10 +2375,47 @@ static void add_internal_maps(struct fth_program *prog)
 	prog->lost_map = lost->index;
 }
 
+/* Types the script does not define come from kernel BTF, loaded only if
+ * one is asked for. */
+static struct fth_type *btf_type_fallback(void *ctx, const char *name)
+{
+	struct fth_program *prog = ctx;
+	struct fth_btf *btf = fth_program_btf(prog);
+
+	return btf ? fth_btf_type_by_name(btf, &prog->arena, name) : NULL;
+}
+
+/* The script's struct/union/enum/typedef definitions, in source order. */
+static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
+{
+	struct fth_node_list *defs = &prog->ast->u.program.c_defs;
+
+	prog->cdefs = fth_cdefs_new(&prog->arena, btf_type_fallback, prog);
+	for (int i = 0; i < defs->len; i++) {
+		struct fth_node *d = defs->items[i];
+		struct fth_cdefs_error err;
+		struct fth_range at;
+		if (d->kind != FTH_C_DEFINITION || !d->u.c_def.text)
+			continue;
+		if (!fth_cdefs_add(prog->cdefs, d->u.c_def.text, &err))
+			continue;
+		at.begin = d->range.begin + err.begin;
+		at.end = d->range.begin + err.end;
+		if (at.end > d->range.end)
+			at.end = d->range.end;
+		fth_error_hint(diag, at, err.hint[0] ? err.hint : NULL, "%s", err.message);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 {
 	struct sema s = { .prog = prog, .diag = diag };
 	int errors_before = diag->errors;
+
+	if (!prog->cdefs && load_c_definitions(prog, diag))
+		return -EINVAL;
 
 	if (prog->maps.len == 0)
 		add_internal_maps(prog);

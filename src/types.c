@@ -137,7 +137,17 @@ bool fth_type_equal(const struct fth_type *a, const struct fth_type *b)
 				return false;
 		return true;
 	case FTH_T_STRUCT:
-		return a->name && b->name && strcmp(a->name, b->name) == 0;
+		if (a->name || b->name)
+			return a->name && b->name && strcmp(a->name, b->name) == 0;
+		/* records have no name: the same fields make the same type */
+		if (a->nfields != b->nfields)
+			return false;
+		for (int i = 0; i < a->nfields; i++)
+			if (a->fields[i].offset != b->fields[i].offset || !a->fields[i].name || !b->fields[i].name ||
+			    strcmp(a->fields[i].name, b->fields[i].name) ||
+			    !fth_type_equal(a->fields[i].type, b->fields[i].type))
+				return false;
+		return true;
 	case FTH_T_AGG:
 		return a->agg == b->agg;
 	default:
