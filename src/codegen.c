@@ -923,7 +923,10 @@ static int64_t positional_value(struct cg *c, struct fth_node *e)
 		return c->prog->positional.len;
 	if (idx > c->prog->positional.len)
 		return 0;
-	return strtoll(c->prog->positional.items[idx - 1], NULL, 0);
+	/* 0xffffffffffffffff is a valid (unsigned) parameter */
+	if (*(const char *)c->prog->positional.items[idx - 1] == '-')
+		return strtoll(c->prog->positional.items[idx - 1], NULL, 0);
+	return (int64_t)strtoull(c->prog->positional.items[idx - 1], NULL, 0);
 }
 
 /* Increment/decrement of a variable or map; yields the old or new value. */

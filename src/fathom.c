@@ -225,6 +225,31 @@ static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 	return err ? -EINVAL : 0;
 }
 
+/* A --name parameter that no getopt() in the script reads is a typo or a
+ * stale option, and bpftrace refuses it. */
+static int report_unused_named(struct fth_program *prog, struct fth_diag *diag)
+{
+	char *list = NULL;
+
+	for (int i = 0; i < prog->named.len; i++) {
+		const char *arg = prog->named.items[i];
+		size_t n = strcspn(arg, "=");
+		bool used = false;
+		for (int j = 0; j < prog->named_used.len && !used; j++) {
+			const char *name = prog->named_used.items[j];
+			used = strlen(name) == n && !strncmp(name, arg, n);
+		}
+		if (!used)
+			list = list ? fth_arena_printf(&prog->arena, "%s, %.*s", list, (int)n, arg)
+				    : fth_arena_printf(&prog->arena, "%.*s", (int)n, arg);
+	}
+	if (!list)
+		return 0;
+	fth_diag_plain(diag, FTH_SEV_ERROR, "each --name needs a getopt(\"name\") in the script",
+		       "Unexpected command line options: %s", list);
+	return -EINVAL;
+}
+
 int fth_compile(struct fth_program *prog, struct fth_diag *diag, const struct fth_compile_opts *opts)
 {
 	prog->ast = fth_parse(prog->src, diag, &prog->arena);
@@ -248,6 +273,8 @@ int fth_compile(struct fth_program *prog, struct fth_diag *diag, const struct ft
 	if (opts && opts->stop_after == FTH_STOP_AFTER_PARSE)
 		return 0;
 	if (fth_sema(prog, diag))
+		return -EINVAL;
+	if (report_unused_named(prog, diag))
 		return -EINVAL;
 	return fth_codegen(prog, diag);
 }

@@ -7,6 +7,7 @@
 #include "sema.h"
 
 #include <errno.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -699,6 +700,39 @@ static bool literal_int(struct fth_node *e, int64_t *out)
 	return false;
 }
 
+/* A positional parameter that holds a number ($1 given as "10", "0x1f" or
+ * not given at all, or $#) where a literal is required: unroll ($1),
+ * lhist(x, $1, $2, $3), buf(p, $1), strncmp(a, b, $1), print(@m, $1). The
+ * node becomes that integer literal, as bpftrace substitutes it. */
+static void fold_positional(struct sema *s, struct fth_node *e)
+{
+	int idx;
+	const char *v;
+	char *end;
+	uint64_t n = 0;
+
+	if (e->kind != FTH_POSITIONAL)
+		return;
+	idx = e->u.positional.index;
+	if (idx < 0) {
+		n = (uint64_t)s->prog->positional.len;
+	} else if (idx <= s->prog->positional.len) {
+		v = s->prog->positional.items[idx - 1];
+		errno = 0;
+		n = strtoull(v, &end, 0);
+		if (!*v || *end || errno)
+			return; /* not a number: the caller reports it */
+	}
+	e->kind = FTH_INT;
+	e->u.integer = n;
+}
+
+static bool literal_int_or_positional(struct sema *s, struct fth_node *e, int64_t *out)
+{
+	fold_positional(s, e);
+	return literal_int(e, out);
+}
+
 /* str($N + k): a positional parameter used as a string, k bytes in. */
 bool positional_offset(const struct fth_node *e, int *index, int64_t *offset)
 {
@@ -750,8 +784,8 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		if (!is_int(check_expr(s, args->items[0])))
 			ERR(s, args->items[0], "lhist() value must be an integer");
-		if (!literal_int(args->items[1], &mn) || !literal_int(args->items[2], &mx) ||
-		    !literal_int(args->items[3], &step)) {
+		if (!literal_int_or_positional(s, args->items[1], &mn) || !literal_int_or_positional(s, args->items[2], &mx) ||
+		    !literal_int_or_positional(s, args->items[3], &step)) {
 			ERR_HINT(s, call, "write e.g. lhist($x, 0, 100, 10)",
 				 "lhist() min, max and step must be integer literals");
 			return NULL;
@@ -876,6 +910,7 @@ static const char *named_param(struct sema *s, const char *name, bool *present)
 		const char *arg = s->prog->named.items[i];
 		if (!strncmp(arg, name, n) && (arg[n] == '=' || arg[n] == '\0')) {
 			*present = true;
+			fth_ptrvec_push(A(s), &s->prog->named_used, (void *)name);
 			return arg[n] == '=' ? arg + n + 1 : NULL;
 		}
 	}
@@ -904,7 +939,7 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 	if (!dflt || dflt->kind == FTH_BOOL) {
 		bool on = dflt ? dflt->u.integer != 0 : false;
 		if (present)
-			on = !value || !strcmp(value, "true") || !strcmp(value, "1");
+			on = !value || !strcasecmp(value, "true") || !strcmp(value, "1");
 		call->kind = FTH_BOOL;
 		call->u.integer = on;
 		return fth_type_bool();
@@ -920,7 +955,9 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 		ERR(s, dflt, "getopt() default must be a literal (integer, string, true or false)");
 		return NULL;
 	}
-	if (present && value) {
+	if (present && value && (!strcasecmp(value, "true") || !strcasecmp(value, "false"))) {
+		n = !strcasecmp(value, "true"); /* bpftrace reads --flag=False as 0 */
+	} else if (present && value) {
 		char *end;
 		n = strtoll(value, &end, 0);
 		if (!*value || *end) {
@@ -981,7 +1018,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		int64_t len = s->prog->config.max_strlen;
 		if (!want_args(s, call, 1, 2))
 			return NULL;
-		if (args->len == 2 && (!literal_int(args->items[1], &len) || len <= 0)) {
+		if (args->len == 2 && (!literal_int_or_positional(s, args->items[1], &len) || len <= 0)) {
 			/* A run-time length still reads at most max_strlen bytes. */
 			check_expr(s, args->items[1]);
 			len = s->prog->config.max_strlen;
@@ -1046,7 +1083,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			int64_t v;
 			expect_map_arg(s, call, args->items[0], false);
 			for (int i = 1; i < args->len; i++)
-				if (!literal_int(args->items[i], &v) || v < 0)
+				if (!literal_int_or_positional(s, args->items[i], &v) || v < 0)
 					ERR(s, args->items[i], "print() top and div must be non-negative integer literals");
 		} else if (args->items[0]->kind == FTH_MAP) {
 			/* print(@m[k]): one element, printed as the map would */
@@ -1182,6 +1219,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		t = check_expr(s, args->items[0]);
 		if (args->len == 2) {
+			fold_positional(s, args->items[1]);
 			check_expr(s, args->items[1]);
 			if (!literal_int(args->items[1], &len) || len <= 0)
 				len = s->prog->config.max_strlen;
@@ -1229,7 +1267,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			if (t && t->kind != FTH_T_STRING)
 				ERR(s, args->items[i], "%s() compares strings, not %s", n, fth_type_describe(A(s), t));
 		}
-		if (is_ncmp && (!literal_int(args->items[2], &len) || len < 0))
+		if (is_ncmp && (!literal_int_or_positional(s, args->items[2], &len) || len < 0))
 			ERR(s, args->items[2], "strncmp() length must be a non-negative integer literal");
 		if (!is_ncmp && args->items[1]->kind != FTH_STRING)
 			ERR_HINT(s, args->items[1], "write the string to look for as a literal", "strcontains() needle must be a string literal");
@@ -1381,12 +1419,18 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		if (idx <= s->prog->positional.len) {
 			const char *v = s->prog->positional.items[idx - 1];
 			char *end;
-			strtoll(v, &end, 0);
+			if (*v == '-')
+				strtoll(v, &end, 0);
+			else
+				strtoull(v, &end, 0);
 			if (*v && !*end)
 				return int64_t_();
-			ERR_HINT(s, e, "use str($N) for a string parameter",
-				 "positional parameter $%d is not a number ('%s')", idx, v);
-			return NULL;
+			/* Current bpftrace: a parameter that is not a number is a
+			 * string literal ($1 as well as str($1)). */
+			e->kind = FTH_STRING;
+			e->u.string.data = fth_arena_strdup(A(s), v);
+			e->u.string.len = (uint32_t)strlen(v);
+			return fth_type_string(A(s), e->u.string.len + 1);
 		}
 		return int64_t_(); /* unset: 0, as bpftrace */
 	}
@@ -1726,8 +1770,17 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		break;
 	case FTH_UNROLL: {
 		int64_t n;
-		if (!literal_int(st->u.unroll.count, &n) || n < 1 || n > 100)
+		/* bpftrace's wording, on "unroll (N)" */
+		struct fth_range head = { st->range.begin, st->u.unroll.count->range.end };
+		const char *src = s->diag->src ? s->diag->src->text : NULL;
+		if (src && src[head.end] == ')')
+			head.end++;
+		if (!literal_int_or_positional(s, st->u.unroll.count, &n))
 			ERR(s, st->u.unroll.count, "unroll count must be an integer literal from 1 to 100");
+		else if (n > 100 && s->strict)
+			fth_error(s->diag, head, "unroll maximum value is 100");
+		else if (n < 1 && s->strict)
+			fth_error(s->diag, head, "unroll minimum value is 1");
 		check_block(s, st->u.unroll.body);
 		break;
 	}
