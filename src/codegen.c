@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lexer.h"
 #include "probes.h"
@@ -929,6 +930,33 @@ static int64_t positional_value(struct cg *c, struct fth_node *e)
 	return (int64_t)strtoull(c->prog->positional.items[idx - 1], NULL, 0);
 }
 
+/* nsecs(CLOCK): nsecs() alone is the nsecs builtin. sw_tai is the
+ * monotonic clock shifted by the TAI offset read when compiling, for
+ * kernels without bpf_ktime_get_tai_ns. */
+static struct vreg emit_nsecs_call(struct cg *c, struct fth_node *e)
+{
+	const char *clk = e->u.call.args.len ? e->u.call.args.items[0]->u.ident.name : "boot";
+	struct timespec tai, mono;
+	struct vreg v;
+	int r;
+
+	if (!strcmp(clk, "monotonic") || !strcmp(clk, "sw_tai"))
+		emit(c, I_CALL(BPF_FUNC_ktime_get_ns));
+	else if (!strcmp(clk, "tai"))
+		emit(c, I_CALL(BPF_FUNC_ktime_get_tai_ns));
+	else
+		emit(c, I_CALL(BPF_FUNC_ktime_get_boot_ns));
+	v = vreg_from_r0(c, e);
+	if (strcmp(clk, "sw_tai") || clock_gettime(CLOCK_TAI, &tai) || clock_gettime(CLOCK_MONOTONIC, &mono))
+		return v;
+	r = vreg_use(c, v, R1);
+	fth_emit_ld_imm64(c->b, R2, 0, (uint64_t)((tai.tv_sec - mono.tv_sec) * 1000000000LL +
+						  (tai.tv_nsec - mono.tv_nsec)));
+	emit(c, I_ALU64_REG(BPF_ADD, r, R2));
+	vreg_set(c, v, r);
+	return v;
+}
+
 /* Increment/decrement of a variable or map; yields the old or new value. */
 static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 {
@@ -1257,6 +1285,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			emit(c, I_CALL(BPF_FUNC_get_prandom_u32));
 			return vreg_from_r0(c, e);
 		}
+		if (!strcmp(e->u.call.name, "nsecs"))
+			return emit_nsecs_call(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "reg"))

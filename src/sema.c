@@ -1109,6 +1109,20 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	}
 	if (!strcmp(n, "rand"))
 		return fth_type_int(4, false);
+	if (!strcmp(n, "nsecs")) {
+		/* nsecs([monotonic|boot|tai|sw_tai]): which clock to read */
+		static const char *const clocks[] = { "monotonic", "boot", "tai", "sw_tai" };
+		struct fth_node *a = args->len ? args->items[0] : NULL;
+		bool known = !a;
+		if (!want_args(s, call, 0, 1))
+			return NULL;
+		for (int i = 0; a && a->kind == FTH_IDENT && i < 4; i++)
+			known |= !strcmp(a->u.ident.name, clocks[i]);
+		if (!known)
+			ERR_HINT(s, a, "write nsecs(monotonic), nsecs(boot), nsecs(tai) or nsecs(sw_tai)",
+				 "unknown clock for nsecs()");
+		return uint64_t_();
+	}
 	if (!strcmp(n, "getopt"))
 		return check_getopt(s, call);
 	if (!strcmp(n, "bswap")) {
@@ -1279,7 +1293,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
-						     "bswap", "uptr", "kptr", "syscall_name" };
+						     "bswap", "uptr", "kptr", "syscall_name", "nsecs" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -1719,11 +1733,48 @@ static void check_cond(struct sema *s, struct fth_node *cond)
 			 "a condition must be an integer, not %s", fth_type_describe(A(s), t));
 }
 
+static struct fth_node *block_of(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *blk = fth_node_new(A(s), FTH_BLOCK, e->range);
+	struct fth_node *st = fth_node_new(A(s), FTH_EXPR_STMT, e->range);
+
+	st->u.expr_stmt.expr = e;
+	fth_node_list_push(A(s), &blk->u.block.stmts, st);
+	return blk;
+}
+
+/* `cond ? printf("a") : printf("b");` has no value: it is an if/else,
+ * and becomes one. */
+static bool void_ternary_to_if(struct sema *s, struct fth_node *st)
+{
+	struct fth_node *e = st->u.expr_stmt.expr;
+	struct fth_node *then_e, *else_e;
+
+	if (e->kind != FTH_TERNARY || !e->u.ternary.then_expr)
+		return false;
+	then_e = e->u.ternary.then_expr;
+	else_e = e->u.ternary.else_expr;
+	if (then_e->kind != FTH_CALL || else_e->kind != FTH_CALL || is_agg_func(then_e->u.call.name) ||
+	    is_agg_func(else_e->u.call.name))
+		return false;
+	if (check_expr(s, then_e) != fth_type_none() || check_expr(s, else_e) != fth_type_none())
+		return false;
+	st->kind = FTH_IF;
+	st->u.if_.cond = e->u.ternary.cond;
+	st->u.if_.then_block = block_of(s, then_e);
+	st->u.if_.else_block = block_of(s, else_e);
+	return true;
+}
+
 static void check_stmt(struct sema *s, struct fth_node *st)
 {
 	switch (st->kind) {
 	case FTH_EXPR_STMT: {
 		struct fth_node *e = st->u.expr_stmt.expr;
+		if (void_ternary_to_if(s, st)) {
+			check_stmt(s, st);
+			break;
+		}
 		if (e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit") && s->loop_depth && s->strict)
 			fth_error(s->diag, e->range, "exit() is not allowed inside a loop");
 		check_expr(s, e);
