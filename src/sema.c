@@ -1406,8 +1406,41 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 	return NULL;
 }
 
+static bool is_builtin_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(builtin_names) / sizeof(builtin_names[0]); i++)
+		if (!strcmp(builtin_names[i], name))
+			return true;
+	return false;
+}
+
+/* Current bpftrace spells every builtin variable also as a call, comm(),
+ * and as __builtin_comm (what its standard macros are written with).
+ * Both become the plain identifier. rand(), nsecs() and kstack() are
+ * functions of their own. */
+static void builtin_spelling(struct fth_node *e)
+{
+	const char *n;
+
+	if (e->kind == FTH_IDENT && !strncmp(e->u.ident.name, "__builtin_", 10) &&
+	    is_builtin_name(e->u.ident.name + 10)) {
+		e->u.ident.name += 10;
+		return;
+	}
+	if (e->kind != FTH_CALL || e->u.call.args.len)
+		return;
+	n = e->u.call.name;
+	if (!strncmp(n, "__builtin_", 10))
+		n += 10;
+	if (!is_builtin_name(n) || !strcmp(n, "rand") || !strcmp(n, "nsecs") || !strcmp(n, "kstack"))
+		return;
+	e->kind = FTH_IDENT;
+	e->u.ident.name = n;
+}
+
 static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 {
+	builtin_spelling(e);
 	switch (e->kind) {
 	case FTH_INT:
 		return e->u.integer > INT64_MAX ? uint64_t_() : int64_t_();

@@ -37,3 +37,20 @@ expect_stderr_match '^ERROR: Your bpftrace program cannot load because you are u
 fathom_run -q -e 'config = { license="Dual BSD/GPL"; stack_mode=perf; BPFTRACE_MAX_STRLEN=64 } BEGIN { printf("ok\n"); exit(); }'
 expect_exit 0
 expect_stdout_match '^ok$'
+
+# a macro's $parameter takes any expression, substituted at each use
+fathom_run -q -e 'macro add_one($x) { $x + 1 } macro twice($v) { $w = $v + $v; $w }
+    begin { $a = 1; @n = 4; print((add_one(1 + 1), add_one($a + 1), add_one(@n + 1), add_one(add_one(1) + 1)));
+            $y = 2; print(twice({ $y += 1; $y })); exit(); }'
+expect_exit 0
+expect_stdout_match '^\(3, 3, 6, 4\)$'
+expect_stdout_match '^7$'
+fathom_run -e 'macro m($x) { $x } begin { @a[1] = 1; print(m(@a)); exit(); }'
+expect_exit 1
+expect_stderr_match 'macro m: parameter \$x takes a value, not a whole map'
+
+# builtins spelled as calls and as __builtin_NAME
+fathom_run -q -e 'begin { printf("%d %d %d %d %s\n", pid() == pid, __builtin_tid == tid(), cpu() == __builtin_cpu,
+    ncpus() > 0, comm()); exit(); }'
+expect_exit 0
+expect_stdout_eq "1 1 1 1 fathom"
