@@ -1957,9 +1957,9 @@ static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n)
 		struct fth_type *t = args[i]->type;
 		if (!t)
 			t = fth_type_int(8, true);
-		if (t->kind == FTH_T_INT || t->kind == FTH_T_POINTER || t->kind == FTH_T_BOOL)
+		if ((t->kind == FTH_T_INT && !t->enum_def) || t->kind == FTH_T_POINTER || t->kind == FTH_T_BOOL)
 			t = t->kind == FTH_T_BOOL ? t : fth_type_int(8, t->kind == FTH_T_INT && t->is_signed);
-		elems[i] = t;
+		elems[i] = t; /* enum values (int64) keep their type: printed by name */
 	}
 	return fth_type_tuple(&c->prog->arena, elems, n);
 }

@@ -6,6 +6,7 @@
  * that only learns map types, then a strict pass that reports errors. */
 #include "sema.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <strings.h>
 #include <stdlib.h>
@@ -23,6 +24,9 @@ struct sema {
 	struct fth_prog *cur;
 	bool strict;     /* report errors (second pass) */
 	int loop_depth;
+	struct fth_enum **enums; /* enums written in the script, read on first use */
+	int nenums;
+	bool enums_loaded;
 };
 
 #define ERR(s, node, ...)                                                  \
@@ -63,7 +67,7 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 	if (!t)
 		return NULL;
 	if (t->kind == FTH_T_INT)
-		return fth_type_int(8, t->is_signed);
+		return t->enum_def ? t : fth_type_int(8, t->is_signed);
 	if (t->kind == FTH_T_POINTER)
 		return uint64_t_();
 	if (t->kind == FTH_T_TUPLE) {
@@ -244,7 +248,7 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 
 	if (!t)
 		return v;
-	t = t->kind == FTH_T_INT ? fth_type_int(8, t->is_signed) : t;
+	t = t->kind == FTH_T_INT && !t->enum_def ? fth_type_int(8, t->is_signed) : t;
 	if (!v) {
 		v = fth_arena_alloc(A(s), sizeof(*v));
 		v->name = var->u.ident.name;
@@ -319,6 +323,109 @@ static bool header_constant(const char *name, int64_t *value)
 			return true;
 		}
 	return false;
+}
+
+/* enum [NAME] { A [= value], B, ... }: enumerators count up from the
+ * previous value, from 0. NULL when the text is not an enum. */
+static struct fth_enum *parse_script_enum(struct sema *s, const char *text)
+{
+	struct fth_enum *e;
+	const char *p = text;
+	int64_t next = 0;
+	int cap = 0;
+
+	if (strncmp(p, "enum", 4) || (isalnum((unsigned char)p[4]) || p[4] == '_'))
+		return NULL;
+	p += 4;
+	while (isspace((unsigned char)*p))
+		p++;
+	e = fth_arena_alloc(A(s), sizeof(*e));
+	if (isalpha((unsigned char)*p) || *p == '_') {
+		const char *w = p;
+		while (isalnum((unsigned char)*p) || *p == '_')
+			p++;
+		e->name = fth_arena_printf(A(s), "enum %.*s", (int)(p - w), w);
+	}
+	p = strchr(p, '{');
+	if (!p)
+		return NULL;
+	for (cap = 1; *p && *p != '}'; p++)
+		cap += *p == ',';
+	e->names = fth_arena_alloc(A(s), sizeof(char *) * (size_t)cap);
+	e->values = fth_arena_alloc(A(s), sizeof(int64_t) * (size_t)cap);
+	p = strchr(text, '{') + 1;
+	while (*p && *p != '}' && e->count < cap) {
+		const char *w;
+		while (isspace((unsigned char)*p) || *p == ',')
+			p++;
+		if (!(isalpha((unsigned char)*p) || *p == '_'))
+			break;
+		w = p;
+		while (isalnum((unsigned char)*p) || *p == '_')
+			p++;
+		e->names[e->count] = fth_arena_strndup(A(s), w, (size_t)(p - w));
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '=') {
+			char *end;
+			next = strtoll(p + 1, &end, 0);
+			p = end;
+		}
+		e->values[e->count++] = next++;
+		while (*p && *p != ',' && *p != '}')
+			p++;
+	}
+	return e;
+}
+
+static void load_script_enums(struct sema *s)
+{
+	struct fth_node_list *defs = &s->prog->ast->u.program.c_defs;
+
+	s->enums_loaded = true;
+	s->enums = fth_arena_alloc(A(s), sizeof(*s->enums) * (size_t)(defs->len + 1));
+	for (int i = 0; i < defs->len; i++) {
+		struct fth_node *d = defs->items[i];
+		struct fth_enum *e = d->kind == FTH_C_DEFINITION && d->u.c_def.text ? parse_script_enum(s, d->u.c_def.text)
+										      : NULL;
+		if (e)
+			s->enums[s->nenums++] = e;
+	}
+}
+
+/* The int64 type whose values print as enumerators of e. */
+static struct fth_type *enum_type(struct sema *s, const struct fth_enum *e)
+{
+	struct fth_type *t = fth_arena_alloc(A(s), sizeof(*t));
+
+	*t = *int64_t_();
+	t->name = e->name;
+	t->enum_def = e;
+	return t;
+}
+
+/* An enumerator of a script enum: its value and the enum's type. */
+static struct fth_type *script_enumerator(struct sema *s, const char *name, int64_t *value)
+{
+	if (!s->enums_loaded)
+		load_script_enums(s);
+	for (int i = 0; i < s->nenums; i++)
+		for (int j = 0; j < s->enums[i]->count; j++)
+			if (!strcmp(s->enums[i]->names[j], name)) {
+				*value = s->enums[i]->values[j];
+				return enum_type(s, s->enums[i]);
+			}
+	return NULL;
+}
+
+static const struct fth_enum *script_enum_named(struct sema *s, const char *name)
+{
+	if (!s->enums_loaded)
+		load_script_enums(s);
+	for (int i = 0; i < s->nenums; i++)
+		if (s->enums[i]->name && !strcmp(s->enums[i]->name, name))
+			return s->enums[i];
+	return NULL;
 }
 
 /* An identifier that is a #define of the script (#define MAX 10), an
@@ -535,6 +642,12 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	}
 	{
 		int64_t value;
+		struct fth_type *et = script_enumerator(s, n, &value);
+		if (et) {
+			e->kind = FTH_INT;
+			e->u.integer = (uint64_t)value;
+			return et;
+		}
 		if (constant_value(s, n, &value)) {
 			e->kind = FTH_INT;
 			e->u.integer = (uint64_t)value;
@@ -1402,6 +1515,11 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 	}
 	if (b && !strcmp(b, "bool"))
 		return fth_type_bool();
+	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0 && script_enum_named(s, b)) {
+		if (t && !is_int(t))
+			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+		return enum_type(s, script_enum_named(s, b));
+	}
 	ERR(s, e, "cast to '%s' is not supported yet", b ? b : "typeof");
 	return NULL;
 }
@@ -1443,6 +1561,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	builtin_spelling(e);
 	switch (e->kind) {
 	case FTH_INT:
+		if (e->type && e->type->enum_def)
+			return e->type; /* an enumerator, resolved in the first pass */
 		return e->u.integer > INT64_MAX ? uint64_t_() : int64_t_();
 	case FTH_BOOL:
 		return fth_type_bool();
