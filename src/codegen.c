@@ -1343,6 +1343,10 @@ static void emit_string_literal(struct cg *c, const char *data, uint32_t len, in
 	emit_zero(c, base, off, cap);
 	if ((int)len >= cap)
 		len = (uint32_t)cap - 1;
+	/* bytes up to an 8-byte boundary (buf() data starts 4 bytes in): the
+	 * verifier rejects misaligned stack stores */
+	for (; i < (int)len && (off + i) % 8; i++)
+		emit(c, I_ST_IMM(BPF_B, base, off + i, (unsigned char)data[i]));
 	for (; i + 8 <= (int)len; i += 8) {
 		uint64_t chunk;
 		memcpy(&chunk, data + i, 8);
@@ -1458,6 +1462,14 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 		int cap = (int)et->size - 4;
 		const struct fth_type *st = src->type;
 		emit_zero(c, base, off, (int)et->size);
+		if (src->kind == FTH_STRING) {
+			/* a literal: its first cap bytes (NUL-padded by the zeroing) */
+			int n = args->len == 2 ? cap : (int)src->u.string.len + 1 < cap ? (int)src->u.string.len + 1 : cap;
+			for (int i = 0; i < n && i < (int)src->u.string.len; i++)
+				emit(c, I_ST_IMM(BPF_B, base, off + 4 + i, (unsigned char)src->u.string.data[i]));
+			emit(c, I_ST_IMM(BPF_W, base, off, n));
+			return;
+		}
 		if (st->kind == FTH_T_ARRAY || st->kind == FTH_T_STRING) {
 			int n = (int)st->size < cap ? (int)st->size : cap;
 			emit_to_mem(c, src, base, off + 4, st->size <= (uint32_t)cap ? st : et);
@@ -1845,7 +1857,7 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 		emit(c, I_STX(BPF_DW, R10, ra, val));
 		vreg_free(c, rhs);
 		vreg_free(c, cur);
-	} else if (vt->kind == FTH_T_STRING || vt->kind == FTH_T_TUPLE) {
+	} else if (in_memory(vt)) { /* strings, tuples, buf(), usym, ntop() ... */
 		emit_to_mem(c, st->u.assign.value, R10, val, vt);
 		if ((int)m->value_size > (int)vt->size)
 			emit_zero(c, R10, val + (int)vt->size, (int)m->value_size - (int)vt->size);

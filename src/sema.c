@@ -135,6 +135,10 @@ static bool valid_key_type(const struct fth_type *t)
 	case FTH_T_USERNAME:
 	case FTH_T_SYSCALL:
 	case FTH_T_ERRNO:
+	case FTH_T_BUFFER:    /* buf(): bytes and length, printed escaped */
+	case FTH_T_TIMESTAMP: /* strftime(): formatted when printed */
+	case FTH_T_USYM:
+	case FTH_T_INET:
 		return true;
 	case FTH_T_TUPLE:
 		for (int i = 0; i < t->nfields; i++)
