@@ -19,7 +19,7 @@
 
 static volatile sig_atomic_t stop_requested;
 
-enum { OPT_INFO = 256, OPT_UNSAFE, OPT_DRY_RUN }; /* long options without a short form */
+enum { OPT_INFO = 256, OPT_UNSAFE, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION }; /* long options without a short form */
 
 static void on_signal(int sig)
 {
@@ -41,6 +41,11 @@ static void usage(FILE *out)
 	      "    -q             quiet: no \"Attached N probes\" line\n"
 	      "    --unsafe       allow system() and signal()\n"
 	      "    --dry-run      compile and load the programs, then exit without running them\n"
+	      "    --no-warnings  do not print warnings\n"
+	      "    -B MODE        stdout buffering: line, full or none\n"
+	      "    -k             accepted for bpftrace compatibility (helper errors are not reported yet)\n"
+	      "    -I DIR, --include FILE\n"
+	      "                   accepted for bpftrace compatibility: kernel types come from BTF\n"
 	      "    -p PID         trace only this process; stop when it exits\n"
 	      "    -c 'CMD'       run CMD once the probes are attached, trace it (cpid), stop when it exits\n"
 	      "    -o FILE        write trace output to FILE (errors stay on stderr)\n"
@@ -69,6 +74,7 @@ struct cli {
 	const char *cmd;  /* -c 'CMD ARGS' */
 	bool info;
 	bool dry_run;     /* --dry-run: compile and load, do not run */
+	bool no_warnings; /* --no-warnings */
 	const struct fth_output_ops *format; /* -f */
 	const char *debug; /* "ast" / "bpf" */
 	const char *output;
@@ -117,6 +123,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "cmd", required_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "no-warnings", no_argument, NULL, OPT_NO_WARNINGS },
+		{ "include", required_argument, NULL, OPT_INCLUDE },
+		{ "usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, nnamed = 0;
@@ -131,7 +140,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	opterr = 0;
 	cli->format = &fth_output_text;
 	/* '+' stops at the first non-option: the script file, then its args. */
-	while ((c = getopt_long(argc, argv, "+e:lvqo:f:d:hVp:c:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:lvqo:f:d:hVp:c:kI:B:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			cli->program_text = optarg;
@@ -162,6 +171,27 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_DRY_RUN:
 			cli->dry_run = true;
+			break;
+		case OPT_NO_WARNINGS:
+			cli->no_warnings = true;
+			break;
+		case 'k':                      /* bpftrace: warn on helper errors */
+		case 'I':                      /* bpftrace: header search directory */
+		case OPT_INCLUDE:              /* bpftrace: header to include */
+		case OPT_USDT_FILE_ACTIVATION: /* bpftrace: activate USDT semaphores by file */
+			break;
+		case 'B':
+			if (!strcmp(optarg, "line"))
+				setvbuf(stdout, NULL, _IOLBF, 0);
+			else if (!strcmp(optarg, "full"))
+				setvbuf(stdout, NULL, _IOFBF, 0);
+			else if (!strcmp(optarg, "none"))
+				setvbuf(stdout, NULL, _IONBF, 0);
+			else {
+				fprintf(stderr, "ERROR: -B takes line, full or none, not '%s'\n", optarg);
+				free(named);
+				return -1;
+			}
 			break;
 		case 'p': {
 			char *end;
@@ -212,7 +242,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 				named[nnamed++] = argv[optind - 1];
 				break;
 			}
-			if (optopt && strchr("eofdpc", optopt))
+			if (optopt && strchr("eofdpcIB", optopt))
 				fprintf(stderr, "ERROR: option -%c needs an argument\n", optopt);
 			usage(stderr);
 			free(named);
@@ -473,6 +503,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fth_diag_init(&diag, &src, stderr);
+	diag.quiet_warnings = cli.no_warnings;
 	fth_program_init(&prog, &src);
 	prog.config.ncpus = libbpf_num_possible_cpus();
 	prog.config.unsafe = cli.unsafe;

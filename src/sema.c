@@ -326,6 +326,17 @@ static bool header_constant(const char *name, int64_t *value)
 			*value = constants[i].value;
 			return true;
 		}
+	/* errno.h: EPERM, ENOENT, ... as the C library names them (Linux
+	 * errno numbers are the same in the kernel and in userspace). */
+	if (name[0] == 'E') {
+		for (int e = 1; e < 4096; e++) {
+			const char *n = strerrorname_np(e);
+			if (n && !strcmp(n, name)) {
+				*value = e;
+				return true;
+			}
+		}
+	}
 	return false;
 }
 

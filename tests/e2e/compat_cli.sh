@@ -70,3 +70,19 @@ expect_stderr_match "^ERROR: Failed to parse pid: pid '12a3' is not a valid deci
 fathom_run -p 5000000 -e 'BEGIN { exit(); }'
 expect_exit 1
 expect_stderr_match "^ERROR: Failed to parse pid: pid '5000000' out of valid pid range \[1,4194304\]$"
+
+# bpftrace's other flags are accepted: --no-warnings silences warnings, -B
+# sets stdout buffering, -k, -I and --include are accepted; errno names
+# (what errno.h would give clang) are constants
+fathom_run --no-warnings -k -I /usr/include --include errno.h -B line -q \
+    -e 'BEGIN { @start[tid] = nsecs; print(strerror(EPERM)); printf("%d\n", ENOENT); exit(); }'
+expect_exit 0
+expect_stdout_match '^Operation not permitted$'
+expect_stdout_match '^2$'
+expect_stderr_no_match 'WARNING'
+fathom_run -q -e 'BEGIN { @start[tid] = nsecs; exit(); }'
+expect_exit 0
+expect_stderr_match 'WARNING'
+fathom_run -B sometimes -e 'BEGIN { exit(); }'
+expect_exit 1
+expect_stderr_match "^ERROR: -B takes line, full or none, not 'sometimes'$"
