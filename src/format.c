@@ -380,6 +380,19 @@ static void format_agg(struct fth_strbuf *sb, const struct fth_type *t, const vo
 	}
 }
 
+/* A value of a script enum prints as its enumerator, as bpftrace does; a
+ * value no enumerator has prints as a number. */
+static bool put_enumerator(struct fth_strbuf *sb, const struct fth_enum *e, int64_t v)
+{
+	for (int i = 0; i < e->count; i++) {
+		if (e->values[i] == v) {
+			fth_strbuf_puts(sb, e->names[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 			      const struct value_opts *o)
 {
@@ -392,6 +405,8 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 		fth_strbuf_puts(sb, "null"); /* bpftrace prints std::monostate so */
 		return;
 	case FTH_T_INT:
+		if (t->enum_def && put_enumerator(sb, t->enum_def, fth_load_int(bytes, t->size)))
+			return;
 		if (t->is_signed)
 			put_signed(sb, fth_load_int(bytes, t->size), o->div);
 		else
