@@ -37,9 +37,6 @@ struct sema {
 	struct fth_ptrvec scopes[FTH_MAX_SCOPES];
 	int nscopes;
 	struct fth_ptrvec retired;
-	struct fth_enum **enums; /* enums written in the script, read on first use */
-	int nenums;
-	bool enums_loaded;
 };
 
 #define ERR(s, node, ...)                                                  \
@@ -500,74 +497,6 @@ static bool header_constant(const char *name, int64_t *value)
 	return false;
 }
 
-/* enum [NAME] { A [= value], B, ... }: enumerators count up from the
- * previous value, from 0. NULL when the text is not an enum. */
-static struct fth_enum *parse_script_enum(struct sema *s, const char *text)
-{
-	struct fth_enum *e;
-	const char *p = text;
-	int64_t next = 0;
-	int cap = 0;
-
-	if (strncmp(p, "enum", 4) || (isalnum((unsigned char)p[4]) || p[4] == '_'))
-		return NULL;
-	p += 4;
-	while (isspace((unsigned char)*p))
-		p++;
-	e = fth_arena_alloc(A(s), sizeof(*e));
-	if (isalpha((unsigned char)*p) || *p == '_') {
-		const char *w = p;
-		while (isalnum((unsigned char)*p) || *p == '_')
-			p++;
-		e->name = fth_arena_printf(A(s), "enum %.*s", (int)(p - w), w);
-	}
-	p = strchr(p, '{');
-	if (!p)
-		return NULL;
-	for (cap = 1; *p && *p != '}'; p++)
-		cap += *p == ',';
-	e->names = fth_arena_alloc(A(s), sizeof(char *) * (size_t)cap);
-	e->values = fth_arena_alloc(A(s), sizeof(int64_t) * (size_t)cap);
-	p = strchr(text, '{') + 1;
-	while (*p && *p != '}' && e->count < cap) {
-		const char *w;
-		while (isspace((unsigned char)*p) || *p == ',')
-			p++;
-		if (!(isalpha((unsigned char)*p) || *p == '_'))
-			break;
-		w = p;
-		while (isalnum((unsigned char)*p) || *p == '_')
-			p++;
-		e->names[e->count] = fth_arena_strndup(A(s), w, (size_t)(p - w));
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '=') {
-			char *end;
-			next = strtoll(p + 1, &end, 0);
-			p = end;
-		}
-		e->values[e->count++] = next++;
-		while (*p && *p != ',' && *p != '}')
-			p++;
-	}
-	return e;
-}
-
-static void load_script_enums(struct sema *s)
-{
-	struct fth_node_list *defs = &s->prog->ast->u.program.c_defs;
-
-	s->enums_loaded = true;
-	s->enums = fth_arena_alloc(A(s), sizeof(*s->enums) * (size_t)(defs->len + 1));
-	for (int i = 0; i < defs->len; i++) {
-		struct fth_node *d = defs->items[i];
-		struct fth_enum *e = d->kind == FTH_C_DEFINITION && d->u.c_def.text ? parse_script_enum(s, d->u.c_def.text)
-										      : NULL;
-		if (e)
-			s->enums[s->nenums++] = e;
-	}
-}
-
 /* The int64 type whose values print as enumerators of e. */
 static struct fth_type *enum_type(struct sema *s, const struct fth_enum *e)
 {
@@ -579,28 +508,22 @@ static struct fth_type *enum_type(struct sema *s, const struct fth_enum *e)
 	return t;
 }
 
-/* An enumerator of a script enum: its value and the enum's type. */
+/* An enumerator of an enum the script defines (cdefs.c parses them): its
+ * value and the enum's type. */
 static struct fth_type *script_enumerator(struct sema *s, const char *name, int64_t *value)
 {
-	if (!s->enums_loaded)
-		load_script_enums(s);
-	for (int i = 0; i < s->nenums; i++)
-		for (int j = 0; j < s->enums[i]->count; j++)
-			if (!strcmp(s->enums[i]->names[j], name)) {
-				*value = s->enums[i]->values[j];
-				return enum_type(s, s->enums[i]);
-			}
-	return NULL;
+	const struct fth_type *et = s->prog->cdefs ? fth_cdefs_enumerator(s->prog->cdefs, name, value) : NULL;
+
+	return et && et->enum_def ? enum_type(s, et->enum_def) : NULL;
 }
+
+static struct fth_type *lookup_type(struct sema *s, const char *name);
 
 static const struct fth_enum *script_enum_named(struct sema *s, const char *name)
 {
-	if (!s->enums_loaded)
-		load_script_enums(s);
-	for (int i = 0; i < s->nenums; i++)
-		if (s->enums[i]->name && !strcmp(s->enums[i]->name, name))
-			return s->enums[i];
-	return NULL;
+	const struct fth_type *t = lookup_type(s, name);
+
+	return t && t->kind == FTH_T_INT ? t->enum_def : NULL;
 }
 
 /* An identifier that is a #define of the script (#define MAX 10), an

@@ -29,4 +29,4 @@ expect_stdout_match '^\{"type": "printf", "data": "FOO"\}$'
 
 fathom_run -e 'enum E { A }; BEGIN { print((enum F)1); exit(); }'
 expect_exit 1
-expect_stderr_match "ERROR: cast to 'enum F' is not supported yet"
+expect_stderr_match "ERROR: unknown type 'enum F'"
