@@ -1331,20 +1331,6 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 	return vreg_alloc(c, e);
 }
 
-/* Is the memory behind e (a member, element or dereference) user memory?
- * The pointer it is reached through says so. */
-static bool user_memory(const struct fth_node *e)
-{
-	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
-				      : e->kind == FTH_INDEX ? e->u.index.base
-				      : e->kind == FTH_UNARY ? e->u.unary.operand : NULL;
-
-	if (!base || !base->type)
-		return false;
-	if (base->type->kind == FTH_T_POINTER)
-		return base->type->user_space;
-	return user_memory(base);
-}
 
 /* Read an integer or pointer of e's type from kernel (or user) memory. */
 static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
@@ -1359,7 +1345,7 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 	emit_addr(c, R1, fp(tmp), tmp);
 	emit(c, I_MOV64_IMM(R2, size));
 	emit(c, I_MOV64_REG(R3, vreg_use(c, v, R3)));
-	emit(c, I_CALL(user_memory(e) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
+	emit(c, I_CALL(fth_sema_user_memory(e) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
 	r = v.reg >= 0 ? v.reg : R1;
 	emit(c, I_LDX(bpf_size(size), r, fp(tmp), tmp));
 	if (e->kind == FTH_FIELD && e->u.field.bit_size) {
@@ -1761,7 +1747,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			vreg_free(c, a);
 			emit_addr(c, R1, base, off);
 			emit(c, I_MOV64_IMM(R2, n));
-			if (user_memory(e))
+			if (fth_sema_user_memory(e))
 				emit(c, I_CALL(et->kind == FTH_T_STRING ? BPF_FUNC_probe_read_user_str
 									: BPF_FUNC_probe_read_user));
 			else

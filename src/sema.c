@@ -835,9 +835,7 @@ static const char *similar_type_hint(struct sema *s, const char *name)
 	return best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL;
 }
 
-/* Is the memory behind e reached through a user-space pointer? (As
- * codegen decides which probe_read to use.) */
-static bool reached_through_user(const struct fth_node *e)
+bool fth_sema_user_memory(const struct fth_node *e)
 {
 	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
 				      : e->kind == FTH_INDEX ? e->u.index.base
@@ -847,7 +845,7 @@ static bool reached_through_user(const struct fth_node *e)
 		return false;
 	if (base->type->kind == FTH_T_POINTER)
 		return base->type->user_space;
-	return reached_through_user(base);
+	return fth_sema_user_memory(base);
 }
 
 /* Member `name` of struct st, from BTF or from the script's definition. */
@@ -984,7 +982,7 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 	e->u.field.bit_offset = bit_off;
 	e->u.field.bit_size = bit_size;
 	if (mt->kind == FTH_T_POINTER && !mt->user_space &&
-	    (bt->kind == FTH_T_POINTER ? bt->user_space : reached_through_user(e->u.field.base))) {
+	    (bt->kind == FTH_T_POINTER ? bt->user_space : fth_sema_user_memory(e->u.field.base))) {
 		/* a pointer read from user memory points into user memory */
 		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
 		*copy = *mt;
