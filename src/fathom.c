@@ -25,6 +25,8 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	prog->config.ringbuf_size = 1 << 20;
 	prog->config.ncpus = 1;
 	prog->config.print_maps_on_exit = true;
+	prog->config.stack_mode = FTH_STACK_BPFTRACE;
+	prog->config.str_trunc_trailer = "..";
 	prog->stack_map = -1;
 	prog->scratch_map = -1;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
@@ -232,6 +234,22 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			fth_error_hint(diag, where, "use error, warn or ignore", "invalid missing_probes value '%s'", value);
 			return -EINVAL;
 		}
+	} else if (!strcmp(key, "stack_mode")) {
+		static const char *const modes[] = { "bpftrace", "perf", "raw" };
+		size_t i = 0;
+		while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(value, modes[i]))
+			i++;
+		if (i == sizeof(modes) / sizeof(modes[0])) {
+			if (from_env)
+				fth_diag_plain(diag, FTH_SEV_ERROR, "use bpftrace, perf or raw", "invalid stack_mode '%s'",
+					       value);
+			else
+				fth_error_hint(diag, where, "use bpftrace, perf or raw", "invalid stack_mode '%s'", value);
+			return -EINVAL;
+		}
+		prog->config.stack_mode = (enum fth_stack_mode)i;
+	} else if (!strcmp(key, "str_trunc_trailer")) {
+		prog->config.str_trunc_trailer = fth_arena_strdup(&prog->arena, value);
 	} else if (!strcmp(key, "print_maps_on_exit")) {
 		prog->config.print_maps_on_exit = strcmp(value, "false") && strcmp(value, "0");
 	} else if (!strcmp(key, "license")) {
@@ -250,7 +268,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			       "Unrecognized config variable: %s", key);
 		return -EINVAL;
 	}
-	/* Other bpftrace settings (stack_mode, license, log_size, ...) are
+	/* Other bpftrace settings (log_size, symbol_source, ...) are
 	 * accepted and have no effect on what fathom generates. */
 	return 0;
 }
@@ -276,7 +294,8 @@ static const char *config_value_text(struct fth_arena *arena, const struct fth_n
 static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 {
 	static const char *const env_keys[] = { "BPFTRACE_MAX_STRLEN", "BPFTRACE_STRLEN", "BPFTRACE_MAX_MAP_KEYS",
-						"BPFTRACE_MAP_KEYS_MAX", "BPFTRACE_MISSING_PROBES" };
+						"BPFTRACE_MAP_KEYS_MAX", "BPFTRACE_MISSING_PROBES",
+						"BPFTRACE_STACK_MODE", "BPFTRACE_STR_TRUNC_TRAILER" };
 	struct fth_node *config = prog->ast->u.program.config;
 	int err = 0;
 

@@ -214,14 +214,20 @@ static size_t string_length(const struct fth_type *t, const void *bytes, bool *t
 	return nul ? (size_t)(nul - s) : t->size;
 }
 
-static void format_string(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes)
+const char *fth_format_trunc_trailer(const struct fth_format_env *env)
+{
+	return env && env->trunc_trailer ? env->trunc_trailer : "..";
+}
+
+static void format_string(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+			  const struct fth_format_env *env)
 {
 	bool truncated;
 	size_t len = string_length(t, bytes, &truncated);
 
 	fth_strbuf_append(sb, bytes, len);
 	if (truncated)
-		fth_strbuf_puts(sb, "..");
+		fth_strbuf_puts(sb, fth_format_trunc_trailer(env));
 }
 
 enum buf_style { BUF_ASCII_ESCAPED, BUF_ALL_ESCAPED, BUF_SPACED_HEX };
@@ -416,7 +422,7 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 		fth_strbuf_puts(sb, fth_load_uint(bytes, 1) ? "true" : "false");
 		return;
 	case FTH_T_STRING:
-		format_string(sb, t, bytes);
+		format_string(sb, t, bytes, o->env);
 		return;
 	case FTH_T_BUFFER:
 		format_buffer(sb, t, bytes, BUF_ASCII_ESCAPED);
@@ -819,7 +825,7 @@ static void render_arg(struct fth_strbuf *sb, const struct fth_printf_spec *spec
 	fth_strbuf_reset(tmp);
 	value_text(tmp, t, bytes, env, style);
 	if (t->kind == FTH_T_STRING && env && env->max_strlen && tmp->len + 1 == env->max_strlen)
-		fth_strbuf_puts(tmp, "..");
+		fth_strbuf_puts(tmp, fth_format_trunc_trailer(env));
 	render_text_field(sb, spec, fth_strbuf_cstr(tmp), tmp->len);
 }
 

@@ -173,6 +173,8 @@ struct fth_config {
 	enum { FTH_MISSING_ERROR, FTH_MISSING_WARN, FTH_MISSING_IGNORE } missing_probes;
 	bool print_maps_on_exit;  /* default true */
 	bool unsafe;
+	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
+	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
 };
 
 struct fth_program {

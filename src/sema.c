@@ -597,7 +597,7 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 {
 	struct fth_type *t = fth_type_new(A(s), user ? FTH_T_USTACK : FTH_T_KSTACK, user ? 16 : 8);
 
-	t->stack_mode = FTH_STACK_BPFTRACE;
+	t->stack_mode = s->prog->config.stack_mode;
 	t->stack_limit = 127;
 	for (int i = 0; args && i < args->len; i++) {
 		struct fth_node *a = args->items[i];
