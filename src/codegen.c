@@ -2781,7 +2781,10 @@ static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth
 	if (rc || !wants_scratch)
 		return rc;
 	/* Forget the first pass's actions: nothing refers to them. */
-	prog->actions.len = actions;
+	while (prog->actions.len > actions) {
+		struct fth_action *a = prog->actions.items[--prog->actions.len];
+		fth_printf_format_free(&a->format);
+	}
 	return codegen_pass(prog, p, diag, true, &wants_scratch);
 }
 
