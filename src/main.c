@@ -138,6 +138,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	named = calloc((size_t)argc + 1, sizeof(char *));
 	if (!named)
 		return -1;
+	cli->positional = named; /* freed by main on every path */
 	opterr = 0;
 	cli->format = &fth_output_text;
 	/* '+' stops at the first non-option: the script file, then its args. */
@@ -190,7 +191,6 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 				setvbuf(stdout, NULL, _IONBF, 0);
 			else {
 				fprintf(stderr, "ERROR: -B takes line, full or none, not '%s'\n", optarg);
-				free(named);
 				return -1;
 			}
 			break;
@@ -201,18 +201,15 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			if (!*optarg || *end) {
 				fprintf(stderr, "ERROR: Failed to parse pid: pid '%s' is not a valid decimal number\n",
 					optarg);
-				free(named);
 				return -1;
 			}
 			if (pid <= 0 || pid > 4194304) {
 				fprintf(stderr, "ERROR: Failed to parse pid: pid '%s' out of valid pid range [1,4194304]\n",
 					optarg);
-				free(named);
 				return -1;
 			}
 			if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
 				fprintf(stderr, "ERROR: no process with pid %ld\n", pid);
-				free(named);
 				return -1;
 			}
 			cli->pid = (int)pid;
@@ -246,16 +243,13 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			if (optopt && strchr("eofdpcIB", optopt))
 				fprintf(stderr, "ERROR: option -%c needs an argument\n", optopt);
 			usage(stderr);
-			free(named);
 			return -1;
 		}
 	}
 	if (cli->info) {
-		free(named);
 		return 0;
 	}
 	if (cli->list) {
-		free(named);
 		if (optind < argc && !cli->program_text)
 			cli->list_pattern = argv[optind++];
 		return 0;
@@ -264,7 +258,6 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		if (optind >= argc) {
 			fputs("ERROR: no program given (use -e 'PROGRAM', a FILE, or - for stdin)\n", stderr);
 			usage(stderr);
-			free(named);
 			return -1;
 		}
 		cli->program_file = argv[optind++];
@@ -498,9 +491,11 @@ static bool list_pattern_is_script(struct cli *cli)
 	return false;
 }
 
-int main(int argc, char **argv)
+/* Everything after the command line is parsed; main frees what parse_cli
+ * allocated, whichever way this returns. */
+static int run_cli(struct cli *cli_)
 {
-	struct cli cli;
+	struct cli cli = *cli_;
 	struct fth_source src;
 	struct fth_diag diag;
 	struct fth_program prog;
@@ -509,8 +504,6 @@ int main(int argc, char **argv)
 	int rc, child_fd = -1;
 	pid_t child_pid = 0;
 
-	if (parse_cli(argc, argv, &cli))
-		return 1;
 	if (cli.info)
 		return fth_runtime_info(stdout) ? 1 : 0;
 	if (cli.list && !cli.program_text && cli.list_pattern && is_type_pattern(cli.list_pattern))
@@ -519,10 +512,8 @@ int main(int argc, char **argv)
 		cli.program_text = NULL; /* cli.program_file is set: list its probes */
 	else if (cli.list && !cli.program_text)
 		return fth_probes_list(cli.list_pattern, cli.verbose, stdout) ? 1 : 0;
-	if (load_source(&cli, &src, &owned)) {
-		free(cli.positional);
+	if (load_source(&cli, &src, &owned))
 		return 1;
-	}
 	fth_diag_init(&diag, &src, stderr);
 	diag.quiet_warnings = cli.no_warnings;
 	fth_program_init(&prog, &src);
@@ -568,6 +559,14 @@ int main(int argc, char **argv)
 		close(child_fd); /* never started: the child exits */
 	fth_program_free(&prog);
 	free(owned);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	int rc = parse_cli(argc, argv, &cli) ? 1 : run_cli(&cli);
+
 	free(cli.positional);
 	return rc;
 }
