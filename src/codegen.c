@@ -150,6 +150,25 @@ static bool tuple_elem_place(struct cg *c, const struct fth_node *e, int *reg, i
 	return true;
 }
 
+/* The same for an element of a map's tuple value (@t.1, @r.name): the map
+ * node, and the element's offset in the value. NULL for other bases. */
+static struct fth_node *tuple_elem_in_map(struct fth_node *e, int *off)
+{
+	struct fth_node *base = e->u.tuple_index.base, *m;
+	int base_off = 0;
+
+	if (base->kind == FTH_MAP && base->type && base->type->kind == FTH_T_TUPLE)
+		m = base;
+	else if (base->kind == FTH_TUPLE_INDEX)
+		m = tuple_elem_in_map(base, &base_off);
+	else
+		return NULL;
+	if (!m)
+		return NULL;
+	*off = base_off + (int)base->type->fields[e->u.tuple_index.index].offset;
+	return m;
+}
+
 static int stack_alloc(struct cg *c, int size, struct fth_node *where)
 {
 	size = (size + 7) & ~7;
@@ -1344,6 +1363,7 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		const struct fth_field *f = &base->type->fields[e->u.tuple_index.index];
 		int reg, off;
 		(void)f;
+		struct fth_node *mapnode;
 		if (tuple_elem_place(c, e, &reg, &off)) {
 			int size = (int)e->type->size;
 			v = vreg_alloc(c, e);
@@ -1351,6 +1371,17 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			emit_extend(c, R0, size, type_signed(e->type));
 			vreg_set(c, v, R0);
 			return v;
+		}
+		mapnode = tuple_elem_in_map(e, &off);
+		if (mapnode) {
+			/* a missing key reads as 0 (r0 is NULL then) */
+			int size = (int)e->type->size, j;
+			emit_map_lookup_node(c, fth_program_find_map(c->prog, mapnode->u.map.name), mapnode);
+			j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+			emit(c, I_LDX(bpf_size(size), R0, R0, off));
+			emit_extend(c, R0, size, type_signed(e->type));
+			fth_patch_jump_here(c->b, j);
+			return vreg_from_r0(c, e);
 		}
 		break;
 	}
@@ -1526,6 +1557,31 @@ static void emit_stackid(struct cg *c, bool user)
 	emit_extend(c, R0, 4, true);
 }
 
+/* Copy tuple st at [src+soff] into the layout of tuple t at [base+off]
+ * (t's strings may be wider, a record's fields in another order), element
+ * by element. */
+static void emit_tuple_convert(struct cg *c, int base, int off, const struct fth_type *t, int src, int soff,
+			       const struct fth_type *st)
+{
+	emit_zero(c, base, off, (int)t->size);
+	for (int i = 0; i < t->nfields && i < st->nfields; i++) {
+		const struct fth_field *df = &t->fields[i];
+		const struct fth_field *sf = &st->fields[i];
+		int n;
+		if (df->name) {
+			for (int j = 0; j < st->nfields; j++)
+				if (st->fields[j].name && !strcmp(st->fields[j].name, df->name))
+					sf = &st->fields[j];
+		}
+		if (df->type->kind == FTH_T_TUPLE && sf->type->kind == FTH_T_TUPLE) {
+			emit_tuple_convert(c, base, off + (int)df->offset, df->type, src, soff + (int)sf->offset, sf->type);
+			continue;
+		}
+		n = (int)(df->type->size < sf->type->size ? df->type->size : sf->type->size);
+		emit_copy(c, base, off + (int)df->offset, src, soff + (int)sf->offset, n);
+	}
+}
+
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	const struct fth_type *et = e->type;
@@ -1619,6 +1675,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	case FTH_VAR: {
 		struct fth_var *var = var_of(c, e);
 		int n = (int)(var->type->size < t->size ? var->type->size : t->size);
+		if (var->type->kind == FTH_T_TUPLE && t->kind == FTH_T_TUPLE && !fth_type_equal(var->type, t)) {
+			emit_tuple_convert(c, base, off, t, c->var_reg, var_off(c, var), var->type);
+			return;
+		}
 		if ((int)t->size > n)
 			emit_zero(c, base, off + n, (int)t->size - n);
 		emit_copy(c, base, off, c->var_reg, var_off(c, var), n);
@@ -1627,12 +1687,29 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	case FTH_TUPLE_INDEX: {
 		int reg, eoff;
 		int n = (int)(et->size < t->size ? et->size : t->size);
-		if (!tuple_elem_place(c, e, &reg, &eoff))
-			break;
-		if ((int)t->size > n)
-			emit_zero(c, base, off + n, (int)t->size - n);
-		emit_copy(c, base, off, reg, eoff, n);
-		return;
+		struct fth_node *mapnode;
+		if (tuple_elem_place(c, e, &reg, &eoff)) {
+			if ((int)t->size > n)
+				emit_zero(c, base, off + n, (int)t->size - n);
+			emit_copy(c, base, off, reg, eoff, n);
+			return;
+		}
+		mapnode = tuple_elem_in_map(e, &eoff);
+		if (mapnode) {
+			int j, done;
+			emit_map_lookup_node(c, fth_program_find_map(c->prog, mapnode->u.map.name), mapnode);
+			j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+			emit(c, I_MOV64_REG(R1, R0));
+			emit_copy(c, base, off, R1, eoff, n);
+			if ((int)t->size > n)
+				emit_zero(c, base, off + n, (int)t->size - n);
+			done = emit(c, I_JA(0));
+			fth_patch_jump_here(c->b, j);
+			emit_zero(c, base, off, (int)t->size);
+			fth_patch_jump_here(c->b, done);
+			return;
+		}
+		break;
 	}
 	case FTH_MAP: {
 		struct fth_map *m = fth_program_find_map(c->prog, e->u.map.name);
@@ -1655,6 +1732,25 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_zero(c, base, off, (int)t->size);
 		for (int i = 0; i < l->len; i++)
 			emit_to_mem(c, l->items[i], base, off + (int)t->fields[i].offset, t->fields[i].type);
+		return;
+	}
+	case FTH_RECORD: {
+		/* fields in source order, each to the place its name has in the
+		 * destination's layout (a record keeps its first field order) */
+		struct fth_node_list *l = &e->u.list;
+		emit_zero(c, base, off, (int)t->size);
+		for (int i = 0; i < l->len; i++) {
+			const char *name = l->items[i]->u.record_field.name;
+			int j = 0;
+			while (j < t->nfields && (!t->fields[j].name || strcmp(t->fields[j].name, name)))
+				j++;
+			if (j == t->nfields) {
+				cg_error(c, l->items[i], "internal error: record field without a place");
+				return;
+			}
+			emit_to_mem(c, l->items[i]->u.record_field.value, base, off + (int)t->fields[j].offset,
+				    t->fields[j].type);
+		}
 		return;
 	}
 	case FTH_TERNARY: {

@@ -322,6 +322,32 @@ static void test_block_scoping(void **state)
 	release(&c);
 }
 
+/* Records are tuples with named elements; .name reads one by name, a
+ * reassignment may list the fields in another order. */
+static void test_records(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	struct fth_var *v;
+
+	compile(&c, "BEGIN { $r = (name=\"x\", size=2); $r = (size=3, name=\"yy\"); print($r.size); print($r.name); }");
+	p = first_prog(&c);
+	assert_int_equal(p->vars.len, 1);
+	v = p->vars.items[0];
+	assert_int_equal(v->type->kind, FTH_T_TUPLE);
+	assert_int_equal(v->type->nfields, 2);
+	assert_string_equal(v->type->fields[0].name, "name");
+	assert_string_equal(v->type->fields[1].name, "size");
+	release(&c);
+
+	expect_error("BEGIN { $r = (a=1, a=2); }", "field 'a' appears twice in this record");
+	expect_error("BEGIN { $r = (name=1, size=2); print($r.nmae); }", "did you mean 'name'?");
+	expect_error("BEGIN { $r = (name=1, size=2); $r = (name=1, other=2); }",
+		     "$r has type (name=int64, size=int64); it cannot be assigned (name=int64, other=int64)");
+	/* a tuple is not a record of the same element types */
+	expect_error("BEGIN { $r = (a=1, b=2); $r = (1, 2); }", "it cannot be assigned (int64, int64)");
+}
+
 /* Thousands of statements compile in linear time (bench/compile-scale
  * measures the speed; this only checks the result is complete). */
 static void test_many_assignments(void **state)
@@ -436,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_for_map_nested_and_percpu),
 		cmocka_unit_test(test_for_map_errors),
 		cmocka_unit_test(test_block_scoping),
+		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_many_assignments),
 		cmocka_unit_test(test_verifier_summary),
 		cmocka_unit_test(test_map_bloat_warning),
