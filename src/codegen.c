@@ -45,6 +45,7 @@ struct cg {
 	struct fth_diag *diag;
 	struct fth_insn_buf *b;
 	int stack_used;        /* bytes of the frame in use */
+	int stack_max;         /* the most the current function ever used */
 	bool pool_busy[POOL_SIZE];
 	int pool_depth;        /* LIFO allocation depth, spilled values included */
 	int spill_slot[16];
@@ -78,6 +79,8 @@ struct cg {
 	struct func_ref {
 		int owner; /* function holding the ld_imm64, -1 for the probe */
 		int insn;  /* its index there */
+		int stack; /* the callback's frame size */
+		struct fth_node *loop; /* the for statement */
 	} sub_refs[FTH_MAX_FUNCS - 1];
 	int nsubs;
 	int cur_func;
@@ -182,6 +185,8 @@ static int stack_alloc(struct cg *c, int size, struct fth_node *where)
 		return -8;
 	}
 	c->stack_used += size;
+	if (c->stack_used > c->stack_max)
+		c->stack_max = c->stack_used;
 	return -c->stack_used;
 }
 
@@ -2314,7 +2319,7 @@ static void loop_end(struct cg *c, int continue_target)
 /* What a callback body must not disturb in the function that calls it. */
 struct func_state {
 	struct fth_insn_buf *b;
-	int stack_used;
+	int stack_used, stack_max;
 	bool pool_busy[POOL_SIZE];
 	int pool_depth;
 	int var_reg, var_adj;
@@ -2326,6 +2331,7 @@ static void func_enter(struct cg *c, struct func_state *saved, int func)
 {
 	saved->b = c->b;
 	saved->stack_used = c->stack_used;
+	saved->stack_max = c->stack_max;
 	memcpy(saved->pool_busy, c->pool_busy, sizeof(saved->pool_busy));
 	saved->pool_depth = c->pool_depth;
 	saved->var_reg = c->var_reg;
@@ -2338,6 +2344,7 @@ static void func_enter(struct cg *c, struct func_state *saved, int func)
 	fth_insn_buf_init(c->b);
 	c->b->cur_range = saved->b->cur_range;
 	c->stack_used = 0;
+	c->stack_max = 0;
 	memset(c->pool_busy, 0, sizeof(c->pool_busy));
 	c->pool_depth = 0;
 	c->var_reg = R6;
@@ -2348,7 +2355,10 @@ static void func_enter(struct cg *c, struct func_state *saved, int func)
 static void func_leave(struct cg *c, const struct func_state *saved)
 {
 	c->b = saved->b;
+	if (c->cur_func >= 0)
+		c->sub_refs[c->cur_func].stack = c->stack_max;
 	c->stack_used = saved->stack_used;
+	c->stack_max = saved->stack_max;
 	memcpy(c->pool_busy, saved->pool_busy, sizeof(c->pool_busy));
 	c->pool_depth = saved->pool_depth;
 	c->var_reg = saved->var_reg;
@@ -2429,6 +2439,7 @@ static void emit_for_map(struct cg *c, struct fth_node *st)
 	func = c->nsubs++;
 	emit_map_ref(c, R1, m->index);
 	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].loop = st;
 	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
 	emit_addr(c, R3, c->var_reg, c->vars_lo + c->var_adj);
 	emit(c, I_MOV64_IMM(R4, 0));
@@ -2436,6 +2447,32 @@ static void emit_for_map(struct cg *c, struct fth_node *st)
 	/* A loop body may change maps read before it. */
 	c->nreads = 0;
 	emit_for_map_callback(c, st, m, func);
+}
+
+/* The verifier counts the frames of a call chain together (each rounded
+ * up to 32 bytes) against the one 512-byte stack: the probe's frame plus
+ * its loop callback's, plus a nested loop's. Say so at the loop. */
+static int frame_bytes(int used)
+{
+	return ((used > 0 ? used : 1) + 31) / 32 * 32;
+}
+
+static void check_call_chain_stack(struct cg *c)
+{
+	for (int i = 0; i < c->nsubs; i++) {
+		int total = frame_bytes(c->sub_refs[i].stack);
+		for (int f = c->sub_refs[i].owner; f >= 0; f = c->sub_refs[f].owner)
+			total += frame_bytes(c->sub_refs[f].stack);
+		total += frame_bytes(c->stack_max);
+		if (total > MAX_STACK && !c->failed) {
+			fth_error_hint(c->diag, c->sub_refs[i].loop->range,
+				       "use fewer or shorter strings in the probe or in the loop body",
+				       "this loop's body and the probe around it need %d bytes of BPF stack together; "
+				       "the kernel allows %d",
+				       total, MAX_STACK);
+			c->failed = true;
+		}
+	}
 }
 
 /* Append the callbacks after the probe's code and point each ld_imm64
@@ -2654,6 +2691,7 @@ static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
 	emit(&c, I_MOV64_IMM(R0, 0));
 	emit(&c, I_EXIT());
+	check_call_chain_stack(&c);
 	link_callbacks(&c);
 	return c.failed ? -EINVAL : 0;
 }

@@ -348,6 +348,28 @@ static void test_records(void **state)
 	expect_error("BEGIN { $r = (a=1, b=2); $r = (1, 2); }", "it cannot be assigned (int64, int64)");
 }
 
+/* The probe's frame and its loop callback's count together against the
+ * 512-byte stack: reported at the loop, before the verifier sees it. */
+static void test_for_map_combined_stack(void **state)
+{
+	char lit[200], text[1024];
+
+	memset(lit, 'a', sizeof(lit) - 1);
+	lit[sizeof(lit) - 1] = '\0';
+	snprintf(text, sizeof(text),
+		 "BEGIN { @a[1] = 1; $s1 = \"%s\"; $s2 = \"%s\"; for ($kv : @a) { @m[\"%s\"] = 1; } }", lit, lit, lit);
+	expect_error(text, "this loop's body and the probe around it need");
+	expect_error(text, "bytes of BPF stack together; the kernel allows 512");
+	/* each alone fits */
+	snprintf(text, sizeof(text), "BEGIN { @a[1] = 1; $s1 = \"%s\"; for ($kv : @a) { @m[\"%s\"] = 1; } }", lit, lit);
+	{
+		struct compiled c;
+		compile(&c, text);
+		assert_int_equal(c.rc, 0);
+		release(&c);
+	}
+}
+
 /* Thousands of statements compile in linear time (bench/compile-scale
  * measures the speed; this only checks the result is complete). */
 static void test_many_assignments(void **state)
@@ -463,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_for_map_errors),
 		cmocka_unit_test(test_block_scoping),
 		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_for_map_combined_stack),
 		cmocka_unit_test(test_many_assignments),
 		cmocka_unit_test(test_verifier_summary),
 		cmocka_unit_test(test_map_bloat_warning),
