@@ -393,6 +393,18 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 	return v;
 }
 
+/* A for loop's own variable must be new: one visible here would be
+ * overwritten by the loop and, for a map loop, have its type changed. */
+static bool loop_var_is_new(struct sema *s, struct fth_node *var)
+{
+	if (!var_lookup(s, var->u.ident.name))
+		return true;
+	ERR_HINT(s, var, "give the loop variable a name of its own",
+		 "%s is already defined in this block or an enclosing one; a for loop's variable cannot shadow it",
+		 var->u.ident.name);
+	return false;
+}
+
 /* let $x [: type] [= value]: a new variable of the current block. One that
  * an enclosing block (or this one) already has would be shadowed, which
  * bpftrace forbids. */
@@ -1871,7 +1883,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		}
 		if (t->kind == FTH_VAR) {
 			struct fth_var *v = var_use(s, t);
-			if (!v || !v->type) {
+			if (v && !v->type)
+				v->type = int64_t_(); /* let $x; $x++; counts from 0 */
+			if (!v) {
 				ERR(s, t, "variable %s is used before it is assigned", t->u.ident.name);
 				return NULL;
 			}
@@ -2023,7 +2037,7 @@ static void check_for_map(struct sema *s, struct fth_node *st)
 
 	if (!map || !map->value_type)
 		ERR_HINT(s, mapnode, "assign it somewhere, e.g. @name[1] = 1;", "undefined map %s", mapnode->u.map.name);
-	else
+	else if (loop_var_is_new(s, st->u.for_map.var))
 		elem = for_map_elem_type(s, st, map);
 	/* $kv belongs to the loop: a scope around the body */
 	scope_push(s);
@@ -2071,6 +2085,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		struct fth_type *b = check_expr(s, st->u.for_range.end);
 		if ((a && !is_int(a)) || (b && !is_int(b)))
 			ERR(s, st, "range bounds must be integers");
+		loop_var_is_new(s, st->u.for_range.var);
 		scope_push(s);
 		var_define(s, st->u.for_range.var, int64_t_());
 		s->loop_depth++;

@@ -274,6 +274,9 @@ static void test_for_map_errors(void **state)
 		     "HINT: copy it into a variable before the loop: $v = arg0;");
 	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { print(retval); } }", "retval cannot be used inside");
 	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { @s[kstack] = 1; } }", "kstack cannot be used inside");
+	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { for ($kv : @a) { } } }",
+		     "$kv is already defined in this block or an enclosing one; a for loop's variable cannot shadow it");
+	expect_error("BEGIN { $i = 5; for ($i : 0..3) { } }", "a for loop's variable cannot shadow it");
 	/* $kv belongs to the loop */
 	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { } print($kv); }", "variable $kv is used before it is assigned");
 }
