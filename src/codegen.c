@@ -66,6 +66,7 @@ struct cg {
 	bool wants_scratch;    /* generated without it, and it was needed */
 	int scratch_used;      /* bytes of the scratch area in use */
 	int pool_size;         /* POOL_SIZE, or one less with the scratch area */
+	int stack_max;         /* the most the current function ever used */
 	bool pool_busy[POOL_SIZE];
 	int pool_depth;        /* LIFO allocation depth, spilled values included */
 	int spill_slot[16];
@@ -99,6 +100,8 @@ struct cg {
 	struct func_ref {
 		int owner; /* function holding the ld_imm64, -1 for the probe */
 		int insn;  /* its index there */
+		int stack; /* the callback's frame size */
+		struct fth_node *loop; /* the for statement */
 	} sub_refs[FTH_MAX_FUNCS - 1];
 	int nsubs;
 	int cur_func;
@@ -249,6 +252,25 @@ static bool tuple_elem_place(struct cg *c, const struct fth_node *e, int *reg, i
 	return true;
 }
 
+/* The same for an element of a map's tuple value (@t.1, @r.name): the map
+ * node, and the element's offset in the value. NULL for other bases. */
+static struct fth_node *tuple_elem_in_map(struct fth_node *e, int *off)
+{
+	struct fth_node *base = e->u.tuple_index.base, *m;
+	int base_off = 0;
+
+	if (base->kind == FTH_MAP && base->type && base->type->kind == FTH_T_TUPLE)
+		m = base;
+	else if (base->kind == FTH_TUPLE_INDEX)
+		m = tuple_elem_in_map(base, &base_off);
+	else
+		return NULL;
+	if (!m)
+		return NULL;
+	*off = base_off + (int)base->type->fields[e->u.tuple_index.index].offset;
+	return m;
+}
+
 static int stack_alloc(struct cg *c, int size, struct fth_node *where)
 {
 	size = (size + 7) & ~7;
@@ -261,6 +283,8 @@ static int stack_alloc(struct cg *c, int size, struct fth_node *where)
 		return -8;
 	}
 	c->stack_used += size;
+	if (c->stack_used > c->stack_max)
+		c->stack_max = c->stack_used;
 	return -c->stack_used;
 }
 
@@ -1477,6 +1501,7 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		const struct fth_field *f = &base->type->fields[e->u.tuple_index.index];
 		int reg, off;
 		(void)f;
+		struct fth_node *mapnode;
 		if (tuple_elem_place(c, e, &reg, &off)) {
 			int size = (int)e->type->size;
 			v = vreg_alloc(c, e);
@@ -1484,6 +1509,17 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			emit_extend(c, R0, size, type_signed(e->type));
 			vreg_set(c, v, R0);
 			return v;
+		}
+		mapnode = tuple_elem_in_map(e, &off);
+		if (mapnode) {
+			/* a missing key reads as 0 (r0 is NULL then) */
+			int size = (int)e->type->size, j;
+			emit_map_lookup_node(c, fth_program_find_map(c->prog, mapnode->u.map.name), mapnode);
+			j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+			emit(c, I_LDX(bpf_size(size), R0, R0, off));
+			emit_extend(c, R0, size, type_signed(e->type));
+			fth_patch_jump_here(c->b, j);
+			return vreg_from_r0(c, e);
 		}
 		break;
 	}
@@ -1671,6 +1707,31 @@ static void emit_stackid(struct cg *c, bool user)
 	emit_extend(c, R0, 4, true);
 }
 
+/* Copy tuple st at [src+soff] into the layout of tuple t at [base+off]
+ * (t's strings may be wider, a record's fields in another order), element
+ * by element. */
+static void emit_tuple_convert(struct cg *c, int base, int off, const struct fth_type *t, int src, int soff,
+			       const struct fth_type *st)
+{
+	emit_zero(c, base, off, (int)t->size);
+	for (int i = 0; i < t->nfields && i < st->nfields; i++) {
+		const struct fth_field *df = &t->fields[i];
+		const struct fth_field *sf = &st->fields[i];
+		int n;
+		if (df->name) {
+			for (int j = 0; j < st->nfields; j++)
+				if (st->fields[j].name && !strcmp(st->fields[j].name, df->name))
+					sf = &st->fields[j];
+		}
+		if (df->type->kind == FTH_T_TUPLE && sf->type->kind == FTH_T_TUPLE) {
+			emit_tuple_convert(c, base, off + (int)df->offset, df->type, src, soff + (int)sf->offset, sf->type);
+			continue;
+		}
+		n = (int)(df->type->size < sf->type->size ? df->type->size : sf->type->size);
+		emit_copy(c, base, off + (int)df->offset, src, soff + (int)sf->offset, n);
+	}
+}
+
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	const struct fth_type *et = e->type;
@@ -1772,6 +1833,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	case FTH_VAR: {
 		struct fth_var *var = var_of(c, e);
 		int n = (int)(var->type->size < t->size ? var->type->size : t->size);
+		if (var->type->kind == FTH_T_TUPLE && t->kind == FTH_T_TUPLE && !fth_type_equal(var->type, t)) {
+			emit_tuple_convert(c, base, off, t, var_base(c, var), var_off(c, var), var->type);
+			return;
+		}
 		if ((int)t->size > n)
 			emit_zero(c, base, off + n, (int)t->size - n);
 		emit_copy(c, base, off, var_base(c, var), var_off(c, var), n);
@@ -1780,12 +1845,29 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	case FTH_TUPLE_INDEX: {
 		int reg, eoff;
 		int n = (int)(et->size < t->size ? et->size : t->size);
-		if (!tuple_elem_place(c, e, &reg, &eoff))
-			break;
-		if ((int)t->size > n)
-			emit_zero(c, base, off + n, (int)t->size - n);
-		emit_copy(c, base, off, reg, eoff, n);
-		return;
+		struct fth_node *mapnode;
+		if (tuple_elem_place(c, e, &reg, &eoff)) {
+			if ((int)t->size > n)
+				emit_zero(c, base, off + n, (int)t->size - n);
+			emit_copy(c, base, off, reg, eoff, n);
+			return;
+		}
+		mapnode = tuple_elem_in_map(e, &eoff);
+		if (mapnode) {
+			int j, done;
+			emit_map_lookup_node(c, fth_program_find_map(c->prog, mapnode->u.map.name), mapnode);
+			j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+			emit(c, I_MOV64_REG(R1, R0));
+			emit_copy(c, base, off, R1, eoff, n);
+			if ((int)t->size > n)
+				emit_zero(c, base, off + n, (int)t->size - n);
+			done = emit(c, I_JA(0));
+			fth_patch_jump_here(c->b, j);
+			emit_zero(c, base, off, (int)t->size);
+			fth_patch_jump_here(c->b, done);
+			return;
+		}
+		break;
 	}
 	case FTH_MAP: {
 		struct fth_map *m = fth_program_find_map(c->prog, e->u.map.name);
@@ -1811,11 +1893,22 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		return;
 	}
 	case FTH_RECORD: {
+		/* fields in source order, each to the place its name has in the
+		 * destination's layout (a record keeps its first field order) */
 		struct fth_node_list *l = &e->u.list;
 		emit_zero(c, base, off, (int)t->size);
-		for (int i = 0; i < l->len && i < t->nfields; i++)
-			emit_to_mem(c, l->items[i]->u.record_field.value, base, off + (int)t->fields[i].offset,
-				    t->fields[i].type);
+		for (int i = 0; i < l->len; i++) {
+			const char *name = l->items[i]->u.record_field.name;
+			int j = 0;
+			while (j < t->nfields && (!t->fields[j].name || strcmp(t->fields[j].name, name)))
+				j++;
+			if (j == t->nfields) {
+				cg_error(c, l->items[i], "internal error: record field without a place");
+				return;
+			}
+			emit_to_mem(c, l->items[i]->u.record_field.value, base, off + (int)t->fields[j].offset,
+				    t->fields[j].type);
+		}
 		return;
 	}
 	case FTH_TERNARY: {
@@ -2408,7 +2501,7 @@ static void loop_end(struct cg *c, int continue_target)
 /* What a callback body must not disturb in the function that calls it. */
 struct func_state {
 	struct fth_insn_buf *b;
-	int stack_used;
+	int stack_used, stack_max;
 	bool pool_busy[POOL_SIZE];
 	int pool_depth;
 	int var_reg, var_adj;
@@ -2420,6 +2513,7 @@ static void func_enter(struct cg *c, struct func_state *saved, int func)
 {
 	saved->b = c->b;
 	saved->stack_used = c->stack_used;
+	saved->stack_max = c->stack_max;
 	memcpy(saved->pool_busy, c->pool_busy, sizeof(saved->pool_busy));
 	saved->pool_depth = c->pool_depth;
 	saved->var_reg = c->var_reg;
@@ -2432,6 +2526,7 @@ static void func_enter(struct cg *c, struct func_state *saved, int func)
 	fth_insn_buf_init(c->b);
 	c->b->cur_range = saved->b->cur_range;
 	c->stack_used = 0;
+	c->stack_max = 0;
 	memset(c->pool_busy, 0, sizeof(c->pool_busy));
 	c->pool_depth = 0;
 	c->var_reg = R6;
@@ -2442,7 +2537,10 @@ static void func_enter(struct cg *c, struct func_state *saved, int func)
 static void func_leave(struct cg *c, const struct func_state *saved)
 {
 	c->b = saved->b;
+	if (c->cur_func >= 0)
+		c->sub_refs[c->cur_func].stack = c->stack_max;
 	c->stack_used = saved->stack_used;
+	c->stack_max = saved->stack_max;
 	memcpy(c->pool_busy, saved->pool_busy, sizeof(c->pool_busy));
 	c->pool_depth = saved->pool_depth;
 	c->var_reg = saved->var_reg;
@@ -2535,6 +2633,7 @@ static void emit_for_map(struct cg *c, struct fth_node *st)
 	func = c->nsubs++;
 	emit_map_ref(c, R1, m->index);
 	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].loop = st;
 	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
 	emit_addr(c, R3, c->var_reg, c->vars_lo + c->var_adj);
 	emit(c, I_MOV64_IMM(R4, 0));
@@ -2542,6 +2641,35 @@ static void emit_for_map(struct cg *c, struct fth_node *st)
 	/* A loop body may change maps read before it. */
 	c->nreads = 0;
 	emit_for_map_callback(c, st, m, func);
+}
+
+/* The verifier counts the frames of a call chain together (each rounded
+ * up to 32 bytes) against the one 512-byte stack: the probe's frame plus
+ * its loop callback's, plus a nested loop's. Say so at the loop. */
+static int frame_bytes(int used)
+{
+	return ((used > 0 ? used : 1) + 31) / 32 * 32;
+}
+
+static void check_call_chain_stack(struct cg *c)
+{
+	for (int i = 0; i < c->nsubs; i++) {
+		int total = frame_bytes(c->sub_refs[i].stack);
+		for (int f = c->sub_refs[i].owner; f >= 0; f = c->sub_refs[f].owner)
+			total += frame_bytes(c->sub_refs[f].stack);
+		total += frame_bytes(c->stack_max);
+		if (total > MAX_STACK && !c->scratch) {
+			/* generated again with big values in the scratch area */
+			c->wants_scratch = true;
+		} else if (total > MAX_STACK && !c->failed) {
+			fth_error_hint(c->diag, c->sub_refs[i].loop->range,
+				       "use fewer or shorter strings in the probe or in the loop body",
+				       "this loop's body and the probe around it need %d bytes of BPF stack together; "
+				       "the kernel allows %d",
+				       total, MAX_STACK);
+			c->failed = true;
+		}
+	}
 }
 
 /* Append the callbacks after the probe's code and point each ld_imm64
@@ -2764,6 +2892,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
 	emit(&c, I_MOV64_IMM(R0, 0));
 	emit(&c, I_EXIT());
+	check_call_chain_stack(&c);
 	link_callbacks(&c);
 	*wants_scratch = c.wants_scratch;
 	return c.failed ? -EINVAL : 0;

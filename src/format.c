@@ -323,6 +323,11 @@ static void format_struct(struct fth_strbuf *sb, const struct fth_type *t, const
 static void format_tuple(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 			 const struct value_opts *o)
 {
+	if (t->nfields > 0 && t->fields[0].name) {
+		/* a record prints like a struct: { .name = x, .size = 2 } */
+		format_struct(sb, t, bytes, o);
+		return;
+	}
 	fth_strbuf_putc(sb, '(');
 	for (int i = 0; i < t->nfields; i++) {
 		if (i)

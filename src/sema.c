@@ -52,6 +52,7 @@ struct sema {
 
 static struct fth_type *check_expr(struct sema *s, struct fth_node *e);
 static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, struct fth_node *where);
+static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, const struct fth_type *b);
 static void check_stmt(struct sema *s, struct fth_node *st);
 
 static struct fth_arena *A(struct sema *s)
@@ -87,9 +88,13 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 		complete_value_type(s, t, 0);
 	if (t->kind == FTH_T_TUPLE) {
 		struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(t->nfields + 1));
+		struct fth_type *st;
 		for (int i = 0; i < t->nfields; i++)
 			elems[i] = storage_type(s, t->fields[i].type);
-		return fth_type_tuple(A(s), elems, t->nfields);
+		st = fth_type_tuple(A(s), elems, t->nfields);
+		for (int i = 0; i < t->nfields; i++)
+			st->fields[i].name = t->fields[i].name; /* records keep their names */
+		return st;
 	}
 	return t;
 }
@@ -361,6 +366,7 @@ static struct fth_var *var_use(struct sema *s, struct fth_node *n)
 static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct fth_type *t)
 {
 	struct fth_var *v = var_lookup(s, var->u.ident.name);
+	struct fth_type *merged;
 
 	var->u.ident.var = v;
 	if (!t)
@@ -386,6 +392,9 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 		}
 	} else if (t->kind == FTH_T_STRING && v->type->kind == FTH_T_STRING && t->size > v->type->size) {
 		v->type = t; /* the slot holds the longest string assigned */
+	} else if (t->kind == FTH_T_TUPLE && v->type->kind == FTH_T_TUPLE && !fth_type_equal(t, v->type) &&
+		   (merged = merge_tuples(s, v->type, t))) {
+		v->type = merged; /* wider strings, or a record's fields in another order */
 	} else if (v->type->kind != t->kind || (t->kind == FTH_T_TUPLE && !fth_type_equal(t, v->type))) {
 		ERR(s, var, "%s has type %s; it cannot be assigned %s", v->name,
 		    fth_type_describe(A(s), v->type), fth_type_describe(A(s), t));
@@ -393,6 +402,18 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 	var->type = v->type;
 	var->u.ident.var = v;
 	return v;
+}
+
+/* A for loop's own variable must be new: one visible here would be
+ * overwritten by the loop and, for a map loop, have its type changed. */
+static bool loop_var_is_new(struct sema *s, struct fth_node *var)
+{
+	if (!var_lookup(s, var->u.ident.name))
+		return true;
+	ERR_HINT(s, var, "give the loop variable a name of its own",
+		 "%s is already defined in this block or an enclosing one; a for loop's variable cannot shadow it",
+		 var->u.ident.name);
+	return false;
 }
 
 /* let $x [: type] [= value]: a new variable of the current block. One that
@@ -957,6 +978,108 @@ static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field 
 	return NULL;
 }
 
+/* Records, (name = "x", size = 2): tuples whose elements have names. The
+ * layout is a tuple's; .name reads the element like .N does. */
+static struct fth_type *check_record(struct sema *s, struct fth_node *e)
+{
+	struct fth_node_list *l = &e->u.list;
+	struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(l->len + 1));
+	struct fth_type *t;
+
+	for (int i = 0; i < l->len; i++) {
+		struct fth_node *f = l->items[i];
+		for (int j = 0; j < i; j++) {
+			if (!strcmp(l->items[j]->u.record_field.name, f->u.record_field.name)) {
+				ERR_HINT(s, f, "give each field its own name",
+					 "field '%s' appears twice in this record", f->u.record_field.name);
+				return NULL;
+			}
+		}
+		elems[i] = check_expr(s, f->u.record_field.value);
+		/* integers widened as in tuples; pointers kept, to print as 0x... */
+		if (!elems[i] || elems[i]->kind != FTH_T_POINTER)
+			elems[i] = storage_type(s, elems[i]);
+		if (!elems[i])
+			return NULL;
+		f->type = elems[i];
+	}
+	t = fth_type_tuple(A(s), elems, l->len);
+	for (int i = 0; i < l->len; i++)
+		t->fields[i].name = l->items[i]->u.record_field.name;
+	return t;
+}
+
+static bool is_record(const struct fth_type *t)
+{
+	return t && t->kind == FTH_T_TUPLE && t->nfields > 0 && t->fields[0].name;
+}
+
+static int record_field_index(const struct fth_type *t, const char *name)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (t->fields[i].name && !strcmp(t->fields[i].name, name))
+			return i;
+	return -1;
+}
+
+/* The type of a variable holding tuple a that is assigned tuple b: a with
+ * its strings widened to hold b's, or NULL when they do not fit (other
+ * element types). Records match their fields by name, so (b=.., a=..)
+ * may be assigned to (a=.., b=..) and keeps the first order. */
+static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, const struct fth_type *b)
+{
+	struct fth_type **elems;
+	struct fth_type *t;
+	bool rec = is_record(a);
+
+	if (a->kind != FTH_T_TUPLE || b->kind != FTH_T_TUPLE || a->nfields != b->nfields || rec != is_record(b))
+		return NULL;
+	elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(a->nfields + 1));
+	for (int i = 0; i < a->nfields; i++) {
+		int j = rec ? record_field_index(b, a->fields[i].name) : i;
+		struct fth_type *ea = a->fields[i].type, *eb;
+		if (j < 0)
+			return NULL;
+		eb = b->fields[j].type;
+		if (ea->kind == FTH_T_STRING && eb->kind == FTH_T_STRING)
+			elems[i] = ea->size >= eb->size ? ea : eb;
+		else if (ea->kind == FTH_T_TUPLE)
+			elems[i] = merge_tuples(s, ea, eb);
+		else
+			elems[i] = fth_type_equal(ea, eb) ? ea : NULL;
+		if (!elems[i])
+			return NULL;
+	}
+	t = fth_type_tuple(A(s), elems, a->nfields);
+	for (int i = 0; i < a->nfields; i++)
+		t->fields[i].name = a->fields[i].name;
+	return t;
+}
+
+/* $r.name: the named element of a record, rewritten to its index. */
+static struct fth_type *check_record_member(struct sema *s, struct fth_node *e, struct fth_type *rt)
+{
+	const char *name = e->u.field.name;
+	struct fth_node *base = e->u.field.base;
+	int i = record_field_index(rt, name);
+
+	if (i < 0) {
+		const char *names[64];
+		const char *best;
+		int n = rt->nfields < 64 ? rt->nfields : 64;
+		for (int k = 0; k < n; k++)
+			names[k] = rt->fields[k].name;
+		best = fth_closest_name(name, names, n);
+		ERR_HINT(s, e, best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL,
+			 "%s has no field '%s'", fth_type_describe(A(s), rt), name);
+		return NULL;
+	}
+	e->kind = FTH_TUPLE_INDEX;
+	e->u.tuple_index.base = base;
+	e->u.tuple_index.index = i;
+	return rt->fields[i].type;
+}
+
 /* ptr->member or value.member of a kernel struct, typed from BTF. `.` on a
  * pointer dereferences it as `->` does (current bpftrace). */
 static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
@@ -967,6 +1090,8 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 
 	if (!bt)
 		return NULL;
+	if (is_record(bt))
+		return check_record_member(s, e, bt);
 	st = bt->kind == FTH_T_POINTER ? bt->elem : bt;
 	if (!st || st->kind != FTH_T_STRUCT) {
 		ERR_HINT(s, e, bt->kind == FTH_T_INT ? "cast it first, e.g. ((struct sock *)arg0)->sk_state" : NULL,
@@ -1811,33 +1936,6 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 	return NULL;
 }
 
-/* (name = value, ...): a struct of the values, laid out as a tuple;
- * integers widened as in tuples, pointers kept so they print as 0x... */
-static struct fth_type *check_record(struct sema *s, struct fth_node *e)
-{
-	struct fth_node_list *l = &e->u.list;
-	struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(l->len + 1));
-	struct fth_type *t;
-
-	for (int i = 0; i < l->len; i++) {
-		struct fth_node *f = l->items[i];
-		struct fth_type *vt = check_expr(s, f->u.record_field.value);
-		for (int j = 0; j < i; j++)
-			if (!strcmp(l->items[j]->u.record_field.name, f->u.record_field.name)) {
-				ERR(s, f, "field '%s' appears twice in the record", f->u.record_field.name);
-				return NULL;
-			}
-		elems[i] = vt && vt->kind == FTH_T_POINTER ? vt : storage_type(s, vt);
-		if (!elems[i])
-			return NULL;
-	}
-	t = fth_type_tuple(A(s), elems, l->len);
-	t->kind = FTH_T_STRUCT;
-	for (int i = 0; i < l->len; i++)
-		t->fields[i].name = l->items[i]->u.record_field.name;
-	return t;
-}
-
 static bool is_builtin_name(const char *name)
 {
 	for (size_t i = 0; i < sizeof(builtin_names) / sizeof(builtin_names[0]); i++)
@@ -2116,7 +2214,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		}
 		if (t->kind == FTH_VAR) {
 			struct fth_var *v = var_use(s, t);
-			if (!v || !v->type) {
+			if (v && !v->type)
+				v->type = int64_t_(); /* let $x; $x++; counts from 0 */
+			if (!v) {
 				ERR(s, t, "variable %s is used before it is assigned", t->u.ident.name);
 				return NULL;
 			}
@@ -2268,7 +2368,7 @@ static void check_for_map(struct sema *s, struct fth_node *st)
 
 	if (!map || !map->value_type)
 		ERR_HINT(s, mapnode, "assign it somewhere, e.g. @name[1] = 1;", "undefined map %s", mapnode->u.map.name);
-	else
+	else if (loop_var_is_new(s, st->u.for_map.var))
 		elem = for_map_elem_type(s, st, map);
 	/* $kv belongs to the loop: a scope around the body */
 	scope_push(s);
@@ -2353,6 +2453,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		struct fth_type *b = check_expr(s, st->u.for_range.end);
 		if ((a && !is_int(a)) || (b && !is_int(b)))
 			ERR(s, st, "range bounds must be integers");
+		loop_var_is_new(s, st->u.for_range.var);
 		scope_push(s);
 		var_define(s, st->u.for_range.var, int64_t_());
 		s->loop_depth++;

@@ -132,9 +132,14 @@ bool fth_type_equal(const struct fth_type *a, const struct fth_type *b)
 	case FTH_T_TUPLE:
 		if (a->nfields != b->nfields)
 			return false;
-		for (int i = 0; i < a->nfields; i++)
+		for (int i = 0; i < a->nfields; i++) {
+			const char *na = a->fields[i].name, *nb = b->fields[i].name;
 			if (!fth_type_equal(a->fields[i].type, b->fields[i].type))
 				return false;
+			/* records: the names are part of the type */
+			if ((na == NULL) != (nb == NULL) || (na && strcmp(na, nb)))
+				return false;
+		}
 		return true;
 	case FTH_T_STRUCT:
 		if (a->name || b->name)
@@ -189,7 +194,8 @@ const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
 	case FTH_T_TUPLE: {
 		const char *s = "(";
 		for (int i = 0; i < t->nfields; i++)
-			s = fth_arena_printf(arena, "%s%s%s", s, i ? ", " : "",
+			s = fth_arena_printf(arena, "%s%s%s%s%s", s, i ? ", " : "",
+					     t->fields[i].name ? t->fields[i].name : "", t->fields[i].name ? "=" : "",
 					     fth_type_describe(arena, t->fields[i].type));
 		return fth_arena_printf(arena, "%s)", s);
 	}

@@ -26,6 +26,16 @@ fathom_run -e 'begin { @c["x"] = count(); @c["x"] = count(); @c["x"] = count(); 
 expect_exit 0
 expect_stdout_eq $'(x, 3)\n(7, 1)'
 
+# sum, min and max values, and a tuple-valued loop variable in JSON
+fathom_run -e 'BEGIN { @s[1] = sum(5); @s[1] = sum(7); @mn[1] = min(4); @mn[1] = min(-2); @mx[1] = max(3); @mx[1] = max(9);
+  for ($kv : @s) { print($kv); } for ($kv : @mn) { print($kv); } for ($kv : @mx) { print($kv); }
+  clear(@s); clear(@mn); clear(@mx); exit(); }'
+expect_exit 0
+expect_stdout_eq $'(1, 12)\n(1, -2)\n(1, 9)'
+fathom_run -f json -e 'BEGIN { @a[1, "x"] = 2; for ($kv : @a) { print($kv); } clear(@a); exit(); }'
+expect_exit 0
+expect_stdout_match '^\{"type": "value", "data": \[\[1,"x"\],2\]\}$'
+
 # continue skips even keys, break stops after the first element; $odd
 # and $n (probe variables) are written in the body and read after it;
 # @dbl is written in the body; the empty map never runs the body
@@ -46,7 +56,9 @@ expect_stdout_eq '90'
 
 # A tracepoint probe: a workload under a name unique to this run opens
 # f.txt three times; each open adds to a per-CPU count and the loop
-# prints the total so far, summed over the CPUs.
+# prints the total so far, summed over the CPUs. The per-CPU values also
+# go to @percpu so that the test can see they were split.
+require_cmd taskset nproc
 wl_name=fm${T##*.}
 cp /bin/cat "$T/$wl_name" || fail "cannot copy /bin/cat"
 echo data >"$T/f.txt"
@@ -58,19 +70,27 @@ wait_attached() {
     return 1
 }
 : >"$FATHOM_STDERR"
-( cd "$T" && wait_attached && for _ in 1 2 3; do "./$wl_name" f.txt >/dev/null; sleep 0.1; done ) &
+# The opens run on CPUs 0, 1, 0 (when there are two), so the count has
+# values on two CPUs and only their sum gives 1, 2, 3.
+last_cpu=$(( $(nproc) > 1 ? 1 : 0 ))
+( cd "$T" && wait_attached && for cpu in 0 "$last_cpu" 0; do taskset -c "$cpu" "./$wl_name" f.txt >/dev/null; sleep 0.1; done ) &
 wl=$!
 fathom_run -e 'tracepoint:syscalls:sys_enter_openat /comm == "'"$wl_name"'" && str(args.filename) == "f.txt"/ {
-  @opens[comm] = count(); $ok = args.flags >= 0;
+  @opens[comm] = count(); $ok = args.flags >= 0; @cpus[cpu] = count();
   for ($kv : @opens) { printf("%s %d %d\n", $kv.0, $kv.1, $ok); }
 }
 interval:s:3 { exit(); }
-END { clear(@opens); }'
+END { clear(@opens); for ($c : @cpus) { printf("cpu%d %d\n", $c.0, $c.1); } clear(@cpus); }'
 wait "$wl"
 expect_exit 0
-expect_stdout_eq "$wl_name 1 1
+if [ "$last_cpu" = 1 ]; then cpus_out=$'cpu0 2\ncpu1 1'; else cpus_out='cpu0 3'; fi
+# the END loop's order is the hash map's: compare sorted
+head -n 3 "$FATHOM_STDOUT" >"$T/counts"
+tail -n +4 "$FATHOM_STDOUT" | grep . | sort >"$T/cpus"
+[ "$(cat "$T/counts")" = "$wl_name 1 1
 $wl_name 2 1
-$wl_name 3 1"
+$wl_name 3 1" ] || fail "running totals are not 1, 2, 3"
+[ "$(cat "$T/cpus")" = "$cpus_out" ] || fail "per-CPU opens are not $cpus_out"
 
 # Errors: what cannot be looped over, and what the body cannot do.
 fathom_run -e 'BEGIN { $x = 1; for ($kv : $x) { } }'
@@ -111,3 +131,12 @@ expect_stdout_match '^callback fth_cb1 \(a for loop body\):$'
 expect_stdout_match '^ +[0-9]+: r2 = func [0-9]+$'
 expect_stdout_match '^ +[0-9]+: call for_each_map_elem$'
 expect_stdout_match '^ +[0-9]+: r6 = r4$'
+
+# The probe's frame and the callback's share the 512-byte stack: what would
+# not fit together moves to the per-CPU scratch area, and the loop runs.
+fathom_run -e 'config = { max_strlen = 200 } BEGIN { @a[1] = 1; $s1 = str($1); $s2 = str($1); for ($kv : @a) { @m[str($1)] = 1; } printf("%s %s\n", $s1, $s2); exit(); }' abc
+expect_exit 0
+expect_stdout_eq $'abc abc\n\n\n@a[1]: 1\n@m[abc]: 1'
+fathom_run -e 'config = { max_strlen = 200 } BEGIN { @a[1] = 1; $s1 = str($1); for ($kv : @a) { @m[str($1)] = $kv.1; } printf("%s\n", $s1); exit(); }' abc
+expect_exit 0
+expect_stdout_eq $'abc\n\n\n@a[1]: 1\n@m[abc]: 1'

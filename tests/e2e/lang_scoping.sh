@@ -74,3 +74,16 @@ expect_stderr_match '^stdin:1:26-29: ERROR: \$x is declared uint16; it cannot be
 fathom_run -e 'BEGIN { @a[1] = 1; for ($kv : @a) { } print($kv); exit(); }'
 expect_exit 1
 expect_stderr_match 'ERROR: variable \$kv is used before it is assigned'
+
+# let $x; then ++ counts from zero
+fathom_run -e 'BEGIN { let $x; $x++; $x++; print($x); exit(); }'
+expect_exit 0
+expect_stdout_eq '2'
+
+# a for loop's variable may not shadow one that is visible
+fathom_run -e 'BEGIN { @a[1] = 1; for ($kv : @a) { for ($kv : @a) { } } }'
+expect_exit 1
+expect_stderr_eq "stdin:1:42-45: ERROR: \$kv is already defined in this block or an enclosing one; a for loop's variable cannot shadow it
+BEGIN { @a[1] = 1; for (\$kv : @a) { for (\$kv : @a) { } } }
+                                         ~~~
+HINT: give the loop variable a name of its own"

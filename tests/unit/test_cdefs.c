@@ -345,7 +345,7 @@ static void test_sema_errors(void **state)
 			     "ERROR: unknown type 'struct itme'\nBEGIN { $p = (struct itme *)0; }\n"
 			     "             ~~~~~~~~~~~~~~~~\nHINT: did you mean 'struct item'?\n");
 	/* records: field names are unique */
-	expect_compile_error("BEGIN { print((a = 1, a = 2)); }", "ERROR: field 'a' appears twice in the record");
+	expect_compile_error("BEGIN { print((a = 1, a = 2)); }", "ERROR: field 'a' appears twice in this record");
 }
 
 int main(void)

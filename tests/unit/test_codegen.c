@@ -276,6 +276,9 @@ static void test_for_map_errors(void **state)
 		     "HINT: copy it into a variable before the loop: $v = arg0;");
 	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { print(retval); } }", "retval cannot be used inside");
 	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { @s[kstack] = 1; } }", "kstack cannot be used inside");
+	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { for ($kv : @a) { } } }",
+		     "$kv is already defined in this block or an enclosing one; a for loop's variable cannot shadow it");
+	expect_error("BEGIN { $i = 5; for ($i : 0..3) { } }", "a for loop's variable cannot shadow it");
 	/* $kv belongs to the loop */
 	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { } print($kv); }", "variable $kv is used before it is assigned");
 }
@@ -322,6 +325,61 @@ static void test_block_scoping(void **state)
 	assert_int_equal(first_prog(&c)->vars.len, 2);
 	assert_non_null(strstr(c.errors, "WARNING: $x is used outside"));
 	release(&c);
+}
+
+/* Records are tuples with named elements; .name reads one by name, a
+ * reassignment may list the fields in another order. */
+static void test_records(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	struct fth_var *v;
+
+	compile(&c, "BEGIN { $r = (name=\"x\", size=2); $r = (size=3, name=\"yy\"); print($r.size); print($r.name); }");
+	p = first_prog(&c);
+	assert_int_equal(p->vars.len, 1);
+	v = p->vars.items[0];
+	assert_int_equal(v->type->kind, FTH_T_TUPLE);
+	assert_int_equal(v->type->nfields, 2);
+	assert_string_equal(v->type->fields[0].name, "name");
+	assert_string_equal(v->type->fields[1].name, "size");
+	release(&c);
+
+	expect_error("BEGIN { $r = (a=1, a=2); }", "field 'a' appears twice in this record");
+	expect_error("BEGIN { $r = (name=1, size=2); print($r.nmae); }", "did you mean 'name'?");
+	expect_error("BEGIN { $r = (name=1, size=2); $r = (name=1, other=2); }",
+		     "$r has type (name=int64, size=int64); it cannot be assigned (name=int64, other=int64)");
+	/* a tuple is not a record of the same element types */
+	expect_error("BEGIN { $r = (a=1, b=2); $r = (1, 2); }", "it cannot be assigned (int64, int64)");
+}
+
+/* The probe's frame and its loop callback's count together against the
+ * 512-byte stack: reported at the loop, before the verifier sees it. */
+static void test_for_map_combined_stack(void **state)
+{
+	char lit[200], text[1024];
+
+	memset(lit, 'a', sizeof(lit) - 1);
+	lit[sizeof(lit) - 1] = '\0';
+	snprintf(text, sizeof(text),
+		 "BEGIN { @a[1] = 1; $s1 = \"%s\"; $s2 = \"%s\"; for ($kv : @a) { @m[\"%s\"] = 1; } }", lit, lit, lit);
+	/* Too much for the one 512-byte stack together: generated again with
+	 * the big values in the scratch area, which callbacks share. */
+	{
+		struct compiled c;
+		compile(&c, text);
+		assert_int_equal(c.rc, 0);
+		assert_true(c.prog.scratch_map >= 0);
+		release(&c);
+	}
+	/* each alone fits */
+	snprintf(text, sizeof(text), "BEGIN { @a[1] = 1; $s1 = \"%s\"; for ($kv : @a) { @m[\"%s\"] = 1; } }", lit, lit);
+	{
+		struct compiled c;
+		compile(&c, text);
+		assert_int_equal(c.rc, 0);
+		release(&c);
+	}
 }
 
 /* Thousands of statements compile in linear time (bench/compile-scale
@@ -479,6 +537,8 @@ int main(void)
 		cmocka_unit_test(test_for_map_nested_and_percpu),
 		cmocka_unit_test(test_for_map_errors),
 		cmocka_unit_test(test_block_scoping),
+		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_for_map_combined_stack),
 		cmocka_unit_test(test_many_assignments),
 		cmocka_unit_test(test_verifier_summary),
 		cmocka_unit_test(test_map_bloat_warning),
