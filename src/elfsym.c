@@ -2,8 +2,10 @@
  * user-space probes. See elfsym.h. */
 #include "elfsym.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <limits.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int sym_cmp(const void *a, const void *b)
@@ -64,9 +67,11 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct fth_elf *e,
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym sym;
 		const char *name;
+		int type;
 		if (!gelf_getsym(data, (int)i, &sym))
 			continue;
-		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF || !sym.st_value)
+		type = GELF_ST_TYPE(sym.st_info);
+		if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF || !sym.st_value)
 			continue;
 		name = elf_strptr(elf, sh->sh_link, sym.st_name);
 		if (!name || !*name)
@@ -84,19 +89,19 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct fth_elf *e,
 			return -ENOMEM;
 		e->syms[e->nsyms].addr = sym.st_value;
 		e->syms[e->nsyms].size = sym.st_size;
+		e->syms[e->nsyms].ifunc = type == STT_GNU_IFUNC;
 		e->nsyms++;
 	}
 	return 0;
 }
 
-int fth_elf_open(const char *path, struct fth_elf *e)
+/* libelf handle of an ELF file: 0, or -ENOENT/-ENOEXEC/errno. */
+static int elf_begin_file(const char *path, int *fd_out, Elf **elf_out)
 {
-	Elf *elf;
-	Elf_Scn *scn = NULL;
-	int fd, err = 0, cap = 0, k = 0;
 	struct stat st;
+	Elf *elf;
+	int fd;
 
-	memset(e, 0, sizeof(*e));
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -EINVAL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -113,14 +118,113 @@ int fth_elf_open(const char *path, struct fth_elf *e)
 		close(fd);
 		return -ENOEXEC;
 	}
-	err = fth_elf_read_segs(elf, &e->segs, &e->nsegs);
+	*fd_out = fd;
+	*elf_out = elf;
+	return 0;
+}
+
+/* Function symbols of every .symtab and .dynsym; *has_symtab says whether
+ * there was a .symtab (a file that is not stripped). */
+static int read_all_symbols(Elf *elf, struct fth_elf *e, int *cap, bool *has_symtab)
+{
+	Elf_Scn *scn = NULL;
+	int err = 0;
+
 	while (!err && (scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh))
 			continue;
+		if (sh.sh_type == SHT_SYMTAB)
+			*has_symtab = true;
 		if (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM)
-			err = read_symtab(elf, scn, &sh, e, &cap);
+			err = read_symtab(elf, scn, &sh, e, cap);
 	}
+	return err;
+}
+
+/* The GNU build-id of an open file as lower-case hex, or false. */
+static bool read_build_id(Elf *elf, char *hex, size_t hexlen)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t off = 0, name_off, desc_off;
+		GElf_Nhdr nh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE || !(data = elf_getdata(scn, NULL)))
+			continue;
+		while ((off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			const unsigned char *desc = (const unsigned char *)data->d_buf + desc_off;
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)data->d_buf + name_off, "GNU", 4) || nh.n_descsz < 2 ||
+			    nh.n_descsz * 2 + 1 > hexlen)
+				continue;
+			for (size_t i = 0; i < nh.n_descsz; i++)
+				snprintf(hex + 2 * i, 3, "%02x", desc[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int debug_file_of(Elf *elf, const char *debug_root, char *out, size_t outlen)
+{
+	char id[2 * 64 + 1];
+	struct stat st;
+
+	if (!debug_root || !read_build_id(elf, id, sizeof(id)))
+		return -ENOENT;
+	if (snprintf(out, outlen, "%s/.build-id/%.2s/%s.debug", debug_root, id, id + 2) >= (int)outlen)
+		return -ENAMETOOLONG;
+	return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -ENOENT;
+}
+
+int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size_t outlen)
+{
+	Elf *elf;
+	int fd, rc = elf_begin_file(path, &fd, &elf);
+
+	if (rc)
+		return rc;
+	rc = debug_file_of(elf, debug_root, out, outlen);
+	elf_end(elf);
+	close(fd);
+	return rc;
+}
+
+/* The symbols of a debug file, added to e (its addresses are the original
+ * file's: a debug file keeps the program headers and symbol values). */
+static int add_debug_symbols(const char *debug_path, struct fth_elf *e, int *cap)
+{
+	bool has_symtab = false;
+	Elf *elf;
+	int fd, rc = elf_begin_file(debug_path, &fd, &elf);
+
+	if (rc)
+		return 0; /* unreadable: the file's own symbols will do */
+	rc = read_all_symbols(elf, e, cap, &has_symtab);
+	elf_end(elf);
+	close(fd);
+	return rc;
+}
+
+int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struct fth_elf *e)
+{
+	char debug_path[PATH_MAX];
+	bool has_symtab = false;
+	int fd, err, cap = 0, k = 0;
+	Elf *elf;
+
+	memset(e, 0, sizeof(*e));
+	err = elf_begin_file(path, &fd, &elf);
+	if (err)
+		return err;
+	err = fth_elf_read_segs(elf, &e->segs, &e->nsegs);
+	if (!err)
+		err = read_all_symbols(elf, e, &cap, &has_symtab);
+	if (!err && !has_symtab && debug_file_of(elf, debug_root, debug_path, sizeof(debug_path)) == 0)
+		err = add_debug_symbols(debug_path, e, &cap);
 	elf_end(elf);
 	close(fd);
 	if (err) {
@@ -139,6 +243,11 @@ int fth_elf_open(const char *path, struct fth_elf *e)
 		e->nsyms = k;
 	}
 	return 0;
+}
+
+int fth_elf_open(const char *path, struct fth_elf *e)
+{
+	return fth_elf_open_with_debug_root(path, "/usr/lib/debug", e);
 }
 
 void fth_elf_close(struct fth_elf *e)
@@ -194,6 +303,74 @@ int fth_elf_vaddr_to_offset(const struct fth_elf_seg *segs, int nsegs, uint64_t 
 		}
 	}
 	return -ENOENT;
+}
+
+/* ------------------------------------------------------------ IFUNCs */
+
+/* In the child: the address each name resolves to, as a virtual address of
+ * the loaded object itself (0 when dlsym finds it elsewhere or not at all). */
+static void write_ifunc_targets(int fd, const char *path, const char *const *names, int n)
+{
+	void *h = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+	struct link_map *self = NULL;
+
+	if (h && dlinfo(h, RTLD_DI_LINKMAP, &self))
+		self = NULL;
+	for (int i = 0; i < n; i++) {
+		uint64_t v = 0;
+		void *addr = self ? dlsym(h, names[i]) : NULL;
+		struct link_map *owner = NULL;
+		Dl_info info;
+		if (addr && dladdr1(addr, &info, (void **)&owner, RTLD_DL_LINKMAP) && owner == self)
+			v = (uint64_t)(uintptr_t)addr - (uint64_t)self->l_addr;
+		if (write(fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+			break;
+	}
+}
+
+int fth_elf_resolve_ifuncs(const char *path, const char *const *names, int n, uint64_t *vaddrs)
+{
+	size_t want = sizeof(*vaddrs) * (size_t)n, got = 0;
+	int fds[2], status;
+	pid_t child;
+
+	memset(vaddrs, 0, want);
+	if (n <= 0)
+		return 0;
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	/* dlsym() of an IFUNC runs its resolver, and dlopen() the library's
+	 * constructors: both happen in a throw-away child, so that fathom's
+	 * own address space stays as it was. */
+	child = fork();
+	if (child < 0) {
+		int err = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
+	if (child == 0) {
+		close(fds[0]);
+		write_ifunc_targets(fds[1], path, names, n);
+		_exit(0);
+	}
+	close(fds[1]);
+	while (got < want) {
+		ssize_t r = read(fds[0], (char *)vaddrs + got, want - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fds[0]);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	/* A child that died half-way leaves the rest 0: not resolved. */
+	if (got < want)
+		memset((char *)vaddrs + got / sizeof(*vaddrs) * sizeof(*vaddrs), 0,
+		       want - got / sizeof(*vaddrs) * sizeof(*vaddrs));
+	return 0;
 }
 
 /* ------------------------------------------------------ binary lookup */

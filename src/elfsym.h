@@ -13,6 +13,8 @@ struct fth_elf_sym {
 	char *name;
 	uint64_t addr;            /* st_value: virtual address */
 	uint64_t size;
+	bool ifunc;               /* STT_GNU_IFUNC: addr is the resolver, which
+	                           * returns the implementation at load time */
 };
 
 struct fth_elf_seg {
@@ -21,15 +23,24 @@ struct fth_elf_seg {
 };
 
 struct fth_elf {
-	struct fth_elf_sym *syms; /* STT_FUNC, defined, sorted by name, names unique */
+	struct fth_elf_sym *syms; /* STT_FUNC and STT_GNU_IFUNC, defined, sorted
+	                           * by name, names unique */
 	int nsyms;
 	struct fth_elf_seg *segs; /* PT_LOAD */
 	int nsegs;
 };
 
 /* Read path's symbols and segments. 0, -ENOENT (no such file), -ENOEXEC
- * (not an ELF file) or another negative errno. */
+ * (not an ELF file) or another negative errno. A file without .symtab
+ * (stripped) also gets the symbols of its separate debug file, found by
+ * its build-id: /usr/lib/debug/.build-id/xx/yyyy.debug. */
 int fth_elf_open(const char *path, struct fth_elf *e);
+/* The same with the debug files under debug_root instead of
+ * /usr/lib/debug (NULL: never look for one). */
+int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struct fth_elf *e);
+/* The separate debug file of the ELF file path, by its GNU build-id note,
+ * under debug_root: 0 and its path in out, or -ENOENT. */
+int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size_t outlen);
 void fth_elf_close(struct fth_elf *e);
 /* Symbol by exact name, or NULL. */
 const struct fth_elf_sym *fth_elf_find(const struct fth_elf *e, const char *name);
@@ -38,6 +49,13 @@ const struct fth_elf_sym *fth_elf_find(const struct fth_elf *e, const char *name
 const struct fth_elf_sym *fth_elf_containing(const struct fth_elf *e, uint64_t addr);
 /* Virtual address to file offset through the PT_LOAD segments: 0 or -ENOENT. */
 int fth_elf_vaddr_to_offset(const struct fth_elf_seg *segs, int nsegs, uint64_t vaddr, uint64_t *off);
+/* The implementations that the IFUNC symbols names[0..n-1] of the shared
+ * object path select on this machine: vaddrs[i] is the virtual address (in
+ * path's own numbering) of the function the resolver of names[i] returns,
+ * or 0 when it cannot be found. The resolvers run in a child process that
+ * loads path with dlopen(), so nothing of the library stays in fathom; an
+ * executable (dlopen refuses it) leaves every entry 0. 0 or negative errno. */
+int fth_elf_resolve_ifuncs(const char *path, const char *const *names, int n, uint64_t *vaddrs);
 /* Read only the PT_LOAD segments of an open Elf * (for usdt.c). */
 struct Elf;
 int fth_elf_read_segs(struct Elf *elf, struct fth_elf_seg **segs, int *nsegs);

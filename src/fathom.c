@@ -20,12 +20,13 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	memset(prog, 0, sizeof(*prog));
 	fth_arena_init(&prog->arena);
 	prog->src = src;
-	prog->config.max_strlen = 64;
+	prog->config.max_strlen = FTH_DEFAULT_MAX_STRLEN;
 	prog->config.max_map_keys = 4096;
 	prog->config.ringbuf_size = 1 << 20;
 	prog->config.ncpus = 1;
 	prog->config.print_maps_on_exit = true;
 	prog->stack_map = -1;
+	prog->scratch_map = -1;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	prog->config.start_boot_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
@@ -165,7 +166,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			return -EINVAL;
 		}
 		if (key[4] == 's')
-			prog->config.max_strlen = (uint32_t)(n > 200 ? 200 : n);
+			prog->config.max_strlen = (uint32_t)(n > FTH_MAX_STRLEN_LIMIT ? FTH_MAX_STRLEN_LIMIT : n);
 		else
 			prog->config.max_map_keys = (uint32_t)n;
 	} else if (!strcmp(key, "missing_probes")) {

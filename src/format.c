@@ -803,6 +803,8 @@ static void render_arg(struct fth_strbuf *sb, const struct fth_printf_spec *spec
 	}
 	fth_strbuf_reset(tmp);
 	value_text(tmp, t, bytes, env, style);
+	if (t->kind == FTH_T_STRING && env && env->max_strlen && tmp->len + 1 == env->max_strlen)
+		fth_strbuf_puts(tmp, "..");
 	render_text_field(sb, spec, fth_strbuf_cstr(tmp), tmp->len);
 }
 
@@ -810,11 +812,12 @@ void fth_printf_render(struct fth_strbuf *sb, const struct fth_printf_format *f,
 		       const struct fth_type *const *types, const void *const *args,
 		       const struct fth_format_env *env)
 {
-	struct fth_strbuf tmp;
+	struct fth_strbuf own, *tmp = env && env->scratch ? env->scratch : &own;
 	uint32_t literal = 0;
 	int arg = 0;
 
-	fth_strbuf_init(&tmp);
+	if (tmp == &own)
+		fth_strbuf_init(&own);
 	for (int i = 0; i < f->nspecs; i++) {
 		const struct fth_printf_spec *spec = &f->specs[i];
 
@@ -825,11 +828,12 @@ void fth_printf_render(struct fth_strbuf *sb, const struct fth_printf_format *f,
 			continue;
 		}
 		if (arg < f->nargs && types[arg] && args[arg])
-			render_arg(sb, spec, types[arg], args[arg], env, &tmp);
+			render_arg(sb, spec, types[arg], args[arg], env, tmp);
 		arg++;
 	}
 	fth_strbuf_puts(sb, f->fmt + literal);
-	fth_strbuf_free(&tmp);
+	if (tmp == &own)
+		fth_strbuf_free(&own);
 }
 
 /* ======================================================================

@@ -51,6 +51,13 @@ struct fth_format_env {
 	 * then such values print as raw numbers. */
 	void (*special)(void *ud, struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 			bool in_map_key);
+	/* printf's %s marks a string that fills max_strlen bytes (NUL
+	 * included) as cut short with "..", as bpftrace does; 0: never. */
+	uint32_t max_strlen;
+	/* Scratch space printf reuses from one event to the next (may be
+	 * NULL): no allocation per event, so that a uprobe on malloc does
+	 * not see fathom's own output feed it. */
+	struct fth_strbuf *scratch;
 };
 
 /* ---- printf ---- */

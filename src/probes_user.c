@@ -97,6 +97,79 @@ static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const 
 	fth_ptrvec_push(&prog->arena, out, inst);
 }
 
+/* IFUNC symbols (glibc's strlen, memcpy, ...) point at a resolver that
+ * runs once per process, when the symbol is bound, and returns the
+ * implementation for this CPU (__strlen_avx2). A probe on the name is
+ * meant for the calls, so it goes on that implementation; bpftrace probes
+ * the resolver, which almost never fires. FUNC+OFFSET and addresses stay
+ * where they are written. When the implementation cannot be found (an
+ * executable, a library that does not load) the resolver is probed, with
+ * one warning per attach point. */
+static void warn_unresolved_ifuncs(struct fth_diag *diag, struct fth_node *attach, const char *path,
+				   const char *first, int count)
+{
+	if (count == 1)
+		fth_warning(diag, attach->range,
+			    "'%s' of %s is an IFUNC whose implementation cannot be found: probing its resolver, "
+			    "which runs only when the symbol is bound", first, path);
+	else if (count > 1)
+		fth_warning(diag, attach->range,
+			    "%d IFUNCs of %s ('%s', ...) have no implementation that can be found: probing their "
+			    "resolvers, which run only when the symbols are bound", count, path, first);
+}
+
+/* The virtual address a probe on sym goes to (see above). */
+static uint64_t probe_vaddr(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			    const char *path, const struct fth_elf *e, const struct fth_elf_sym *sym)
+{
+	const char *name = sym->name;
+	uint64_t target = 0;
+
+	if (!sym->ifunc)
+		return sym->addr;
+	if (fth_elf_resolve_ifuncs(path, &name, 1, &target) == 0 && target)
+		return target;
+	warn_unresolved_ifuncs(diag, attach, path, name, 1);
+	return sym->addr;
+}
+
+/* One instance per function matching pattern: how many, or negative errno. */
+static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+				  const struct fth_provider *self, const char *path, const struct fth_elf *e,
+				  const char *pattern, struct fth_ptrvec *out)
+{
+	const char **ifunc_names = fth_arena_alloc(&prog->arena, sizeof(char *) * (size_t)(e->nsyms + 1));
+	uint64_t *targets = fth_arena_alloc(&prog->arena, sizeof(uint64_t) * (size_t)(e->nsyms + 1));
+	int nifuncs = 0, k = 0, unresolved = 0, matched = 0;
+	const char *first_unresolved = NULL;
+
+	for (int i = 0; i < e->nsyms; i++)
+		if (e->syms[i].ifunc && fth_glob_match(pattern, e->syms[i].name))
+			ifunc_names[nifuncs++] = e->syms[i].name;
+	if (nifuncs && fth_elf_resolve_ifuncs(path, ifunc_names, nifuncs, targets))
+		memset(targets, 0, sizeof(uint64_t) * (size_t)nifuncs);
+	for (int i = 0; i < e->nsyms; i++) {
+		const struct fth_elf_sym *sym = &e->syms[i];
+		uint64_t vaddr = sym->addr, off;
+		if (!fth_glob_match(pattern, sym->name))
+			continue;
+		if (sym->ifunc) {
+			/* same order as ifunc_names */
+			if (targets[k])
+				vaddr = targets[k];
+			else if (!unresolved++)
+				first_unresolved = sym->name;
+			k++;
+		}
+		if (fth_elf_vaddr_to_offset(e->segs, e->nsegs, vaddr, &off))
+			continue;
+		uprobe_add(prog, attach, self, path, sym->name, sym->name, off, out);
+		matched++;
+	}
+	warn_unresolved_ifuncs(diag, attach, path, first_unresolved, unresolved);
+	return matched;
+}
+
 static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
 			 struct fth_ptrvec *out)
 {
@@ -131,15 +204,10 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 	func = parts[2];
 	rc = 0;
 	if (has_wildcard(func)) {
-		for (int i = 0; i < e.nsyms; i++) {
-			if (!fth_glob_match(func, e.syms[i].name))
-				continue;
-			if (fth_elf_vaddr_to_offset(e.segs, e.nsegs, e.syms[i].addr, &off))
-				continue;
-			uprobe_add(prog, attach, self, path, e.syms[i].name, e.syms[i].name, off, out);
-			matched++;
-		}
-		if (!matched) {
+		matched = uprobe_expand_wildcard(prog, diag, attach, self, path, &e, func, out);
+		if (matched < 0) {
+			rc = matched;
+		} else if (!matched) {
 			fth_error_hint(diag, attach->range,
 				       fth_arena_printf(&prog->arena, "'fathom -l \"uprobe:%s:*\"' lists its functions",
 							path),
@@ -197,7 +265,9 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 			fth_error(diag, attach->range, "offset %llu is beyond the end of %s (%llu bytes)",
 				  (unsigned long long)delta, name, (unsigned long long)sym->size);
 			rc = -EINVAL;
-		} else if (fth_elf_vaddr_to_offset(e.segs, e.nsegs, sym->addr + delta, &off)) {
+		} else if (fth_elf_vaddr_to_offset(e.segs, e.nsegs,
+						   (plus ? sym->addr : probe_vaddr(prog, diag, attach, path, &e, sym)) + delta,
+						   &off)) {
 			fth_error(diag, attach->range, "function '%s' is not in a loaded segment of %s", name, path);
 			rc = -EINVAL;
 		} else {

@@ -60,7 +60,10 @@ enum fth_action_kind {
 #define FTH_JOIN_ARGS 16
 
 /* Slots of the per-CPU counter map fth_lost. */
-enum { FTH_LOST_EVENTS = 0, FTH_LOST_MAP_FULL = 1, FTH_LOST_SLOTS = 2 };
+/* Slots of the per-CPU fth_lost array: events the ring buffer had no room
+ * for, map updates refused because the map was full, and exit(): set to
+ * (1 << 32 | code) so the run still ends when exit()'s own record is lost. */
+enum { FTH_LOST_EVENTS = 0, FTH_LOST_MAP_FULL = 1, FTH_LOST_EXIT = 2, FTH_LOST_SLOTS = 3 };
 
 struct fth_action {
 	enum fth_action_kind kind;
@@ -126,6 +129,15 @@ struct fth_probe_inst {
 	struct fth_node *attach;  /* FTH_ATTACH_POINT it came from */
 };
 
+/* Strings hold max_strlen bytes, NUL included: 1024 as in current bpftrace.
+ * Larger ones live in the per-CPU scratch area (codegen.c), whose 16-bit
+ * instruction offsets bound a single string. */
+#define FTH_DEFAULT_MAX_STRLEN 1024
+#define FTH_MAX_STRLEN_LIMIT 16384
+
+/* Functions of one BPF program: the probe and its loop callbacks. */
+#define FTH_MAX_FUNCS 16
+
 /* A scratch variable $x of one program. */
 struct fth_var {
 	const char *name;         /* "$x" */
@@ -140,13 +152,18 @@ struct fth_prog {
 	enum bpf_prog_type prog_type;
 	char bpf_name[16];        /* "fth_<n>_<hint>", BPF_OBJ_NAME_LEN */
 	struct fth_insn_buf code;
+	/* Instruction index where each function of `code` starts: [0] is the
+	 * probe's own (0), the rest are callbacks (for ($kv : @map) bodies)
+	 * laid out after it. The loader describes them with BTF func_info. */
+	int func_starts[FTH_MAX_FUNCS];
+	int nfuncs;
 	int fd;                   /* set by the loader */
 	int probe_index;          /* index into fth_program.probe_names */
 	struct fth_node *args_record; /* `args` as a whole: (name = args.name, ...), by sema */
 };
 
 struct fth_config {
-	uint32_t max_strlen;      /* str() capacity, default 64 */
+	uint32_t max_strlen;      /* str() capacity, FTH_DEFAULT_MAX_STRLEN */
 	uint32_t max_map_keys;    /* default 4096 */
 	uint32_t ringbuf_size;    /* bytes, power of two */
 	int64_t start_boot_ns;    /* CLOCK_BOOTTIME at start, for `elapsed` */
@@ -177,6 +194,8 @@ struct fth_program {
 	int events_map;              /* ring buffer */
 	int lost_map;                /* per-CPU counters, indexed by FTH_LOST_* */
 	int stack_map;               /* kstack storage, -1 if unused */
+	int scratch_map;             /* per-CPU scratch area, -1 if unused */
+	uint32_t scratch_size;       /* bytes of it the largest program uses */
 };
 
 void fth_program_init(struct fth_program *prog, const struct fth_source *src);

@@ -41,6 +41,7 @@ struct runtime {
 	bool map_full_reported;
 	struct fth_ksyms *ksyms; /* kernel symbols, loaded when first needed */
 	struct fth_usyms *usyms; /* user symbols, per process and file */
+	struct fth_strbuf scratch; /* printf's, reused by every event */
 	int ksyms_error;
 };
 
@@ -627,6 +628,37 @@ static void report_lost(struct runtime *rt)
 	report_map_full(rt, m);
 }
 
+/* Did a program call exit() whose record the ring buffer had no room for?
+ * (codegen.c raises a flag beside the record.) Then end the run as the
+ * record would have, with its exit code. */
+static void check_exit_flag(struct runtime *rt, struct ring_buffer *rb)
+{
+	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->lost_map);
+	uint32_t key = FTH_LOST_EXIT;
+	uint64_t *vals;
+
+	if (rt->exiting || !m || m->fd < 0)
+		return;
+	vals = calloc((size_t)rt->ncpus, 8);
+	if (!vals)
+		return;
+	if (bpf_map_lookup_elem(m->fd, &key, vals) == 0) {
+		for (int c = 0; c < rt->ncpus; c++) {
+			if (!vals[c])
+				continue;
+			/* What was sent before exit() is printed first. */
+			ring_buffer__consume(rb);
+			if (!rt->exiting) {
+				rt->exiting = true;
+				rt->discard = true;
+				rt->exit_code = (int32_t)(uint32_t)vals[c];
+			}
+			break;
+		}
+	}
+	free(vals);
+}
+
 /* ------------------------------------------------------------- lifecycle */
 
 /* -p / -c: has the traced process ended? */
@@ -635,6 +667,19 @@ static bool watched_process_gone(const struct fth_runtime_opts *opts)
 	if (opts->watch_is_child)
 		return waitpid(opts->watch_pid, NULL, WNOHANG) == opts->watch_pid;
 	return kill(opts->watch_pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Probes in user space, or any stack: ustack and usym values may come. */
+static bool uses_user_symbols(const struct fth_program *prog)
+{
+	if (prog->stack_map >= 0)
+		return true;
+	for (int i = 0; i < prog->progs.len; i++) {
+		const struct fth_prog *p = prog->progs.items[i];
+		if (p->inst->user_space)
+			return true;
+	}
+	return false;
 }
 
 static bool only_special_probes(const struct fth_program *prog)
@@ -697,6 +742,8 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	rt.ncpus = libbpf_num_possible_cpus();
 	rt.env.ud = &rt;
 	rt.env.special = format_special;
+	rt.env.max_strlen = prog->config.max_strlen;
+	rt.env.scratch = &rt.scratch;
 	rb = ring_buffer__new(fth_program_map(prog, prog->events_map)->fd, handle_event, &rt, NULL);
 	if (!rb) {
 		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot open the event ring buffer: %s", strerror(errno));
@@ -705,6 +752,11 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	/* BEGIN runs before any other probe can fire, so a header it prints
 	 * comes first; its records wait in the ring buffer until the loop. */
 	run_specials(&rt, "BEGIN");
+	/* User stacks and symbols may belong to processes that are gone by
+	 * the time they are printed: follow mappings from before the probes
+	 * (and the -c command) start. */
+	if (uses_user_symbols(prog) && (rt.usyms = fth_usyms_new()))
+		fth_usyms_follow_mappings(rt.usyms);
 	err = fth_loader_attach(ld);
 	if (err) {
 		ring_buffer__free(rb);
@@ -742,9 +794,13 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	}
 	while (!rt.exiting && !*opts->stop) {
 		report_lost(&rt);
+		check_exit_flag(&rt, rb);
+		if (rt.exiting)
+			break;
 		err = ring_buffer__poll(rb, iter >= 0 ? 20 : 200);
 		if (err < 0 && err != -EINTR && err != -ECANCELED)
 			break;
+		fth_usyms_poll(rt.usyms);
 		if (opts->watch_pid > 0 && watched_process_gone(opts)) {
 			ring_buffer__consume(rb);
 			break;
@@ -774,6 +830,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	if (rt.lost_reported > 0)
 		fth_diag_plain(diag, FTH_SEV_WARNING, NULL, "Total lost event count: %llu",
 			       (unsigned long long)rt.lost_reported);
+	fth_usyms_poll(rt.usyms);
 	if (prog->config.print_maps_on_exit)
 		print_all_maps(&rt);
 	ring_buffer__free(rb);
@@ -781,6 +838,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	fth_usyms_free(rt.usyms);
 	fth_output_free(&rt.out);
 	fth_strbuf_free(&rt.sb);
+	fth_strbuf_free(&rt.scratch);
 	return rt.exit_code;
 }
 

@@ -17,12 +17,24 @@
 #include "probes.h"
 #include "tracefs.h"
 
+#define FTH_MAX_SCOPES 128
+
 struct sema {
 	struct fth_program *prog;
 	struct fth_diag *diag;
 	struct fth_prog *cur;
 	bool strict;     /* report errors (second pass) */
 	int loop_depth;
+	/* Inside the body of for ($kv : @map): the body runs as a callback of
+	 * bpf_for_each_map_elem, which has no probe context to read. */
+	int for_map_depth;
+	bool retyping;   /* fth_sema_retype: warnings were already given */
+	/* Block scopes of the program being checked, innermost last: the
+	 * variables each block defines. A closed block's variables move to
+	 * `retired`, where 0.17 scripts may still find them (see var_use). */
+	struct fth_ptrvec scopes[FTH_MAX_SCOPES];
+	int nscopes;
+	struct fth_ptrvec retired;
 };
 
 #define ERR(s, node, ...)                                                  \
@@ -37,6 +49,7 @@ struct sema {
 	} while (0)
 
 static struct fth_type *check_expr(struct sema *s, struct fth_node *e);
+static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, struct fth_node *where);
 static void check_stmt(struct sema *s, struct fth_node *st);
 
 static struct fth_arena *A(struct sema *s)
@@ -242,18 +255,129 @@ struct fth_var *fth_sema_find_var(const struct fth_prog *p, const char *name)
 	return NULL;
 }
 
+/* Variables are block scoped, as in current bpftrace: a variable first
+ * assigned (or declared with let) in a block is visible in that block and
+ * the blocks nested in it, so sibling blocks may use one name with
+ * different types. Each is its own fth_var; every $name node is bound to
+ * one (u.ident.var). All of them get a slot in the probe's frame. */
+static void scope_push(struct sema *s)
+{
+	if (s->nscopes < FTH_MAX_SCOPES)
+		s->scopes[s->nscopes].len = 0;
+	s->nscopes++;
+}
+
+/* Close the innermost scope. `retire`: its variables stay findable for
+ * 0.17-style reads after the block (var_use); not for the syntax 0.17 did
+ * not have (for loops' own variables, for-map bodies). */
+static void scope_pop(struct sema *s, bool retire)
+{
+	struct fth_ptrvec *sc;
+
+	if (--s->nscopes >= FTH_MAX_SCOPES || !retire)
+		return;
+	sc = &s->scopes[s->nscopes];
+	for (int i = 0; i < sc->len; i++)
+		fth_ptrvec_push(A(s), &s->retired, sc->items[i]);
+}
+
+static struct fth_var *scope_find(const struct fth_ptrvec *sc, const char *name)
+{
+	for (int i = sc->len - 1; i >= 0; i--) {
+		struct fth_var *v = sc->items[i];
+		if (!strcmp(v->name, name))
+			return v;
+	}
+	return NULL;
+}
+
+/* The variable `name` visible here, innermost block first. */
+static struct fth_var *var_lookup(struct sema *s, const char *name)
+{
+	int top = s->nscopes < FTH_MAX_SCOPES ? s->nscopes : FTH_MAX_SCOPES;
+
+	for (int i = top - 1; i >= 0; i--) {
+		struct fth_var *v = scope_find(&s->scopes[i], name);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+static void scope_add(struct sema *s, struct fth_var *v)
+{
+	int top = s->nscopes < FTH_MAX_SCOPES ? s->nscopes : FTH_MAX_SCOPES;
+
+	if (top > 0)
+		fth_ptrvec_push(A(s), &s->scopes[top - 1], v);
+}
+
+static struct fth_var *var_new(struct sema *s, const char *name, struct fth_type *t)
+{
+	struct fth_var *v = fth_arena_alloc(A(s), sizeof(*v));
+
+	v->name = name;
+	v->type = t;
+	fth_ptrvec_push(A(s), &s->cur->vars, v);
+	scope_add(s, v);
+	return v;
+}
+
+/* A variable read where no block defines it. bpftrace 0.17 scoped
+ * variables to the whole probe, so its scripts assign in an if and read
+ * after it (tcpretrans, tcpdrop: $daddr set in both branches). Current
+ * bpftrace rejects that ("Undefined or undeclared variable"). fathom runs
+ * both: the read finds the variable of the closed block, with a warning
+ * that says how to write it for current bpftrace. The variable's slot is
+ * zeroed when the probe starts, so a path that skipped the assignment
+ * reads 0 or "", as in 0.17. */
+static struct fth_var *var_use(struct sema *s, struct fth_node *n)
+{
+	struct fth_var *v = var_lookup(s, n->u.ident.name);
+
+	if (!v) {
+		v = scope_find(&s->retired, n->u.ident.name);
+		if (v) {
+			if (s->strict && !s->retyping)
+				fth_diag_report(s->diag, FTH_SEV_WARNING, n->range,
+						fth_arena_printf(A(s), "declare it before that block: let %s;",
+								 n->u.ident.name),
+						"%s is used outside the block that assigns it; current bpftrace "
+						"rejects this (variables are block scoped), bpftrace 0.17 accepted it",
+						n->u.ident.name);
+			scope_add(s, v);
+		}
+	}
+	n->u.ident.var = v;
+	return v;
+}
+
 static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct fth_type *t)
 {
-	struct fth_var *v = fth_sema_find_var(s->cur, var->u.ident.name);
+	struct fth_var *v = var_lookup(s, var->u.ident.name);
 
+	var->u.ident.var = v;
 	if (!t)
 		return v;
 	t = t->kind == FTH_T_INT ? fth_type_int(8, t->is_signed) : t;
-	if (!v) {
-		v = fth_arena_alloc(A(s), sizeof(*v));
-		v->name = var->u.ident.name;
-		v->type = t;
-		fth_ptrvec_push(A(s), &s->cur->vars, v);
+	if (v && !v->type) {
+		v->type = t; /* declared with `let $x;`: the first assignment types it */
+	} else if (!v) {
+		/* A closed sibling block's variable of the same name and type
+		 * shares its slot: invisible to current scripts (a block's own
+		 * variable is assigned before it is read), and what lets the
+		 * 0.17 form `if (c) { $x = 1; } else { $x = 2; } print($x)`
+		 * see the value of either branch. */
+		struct fth_var *old = scope_find(&s->retired, var->u.ident.name);
+		if (old && old->type && old->type->kind == t->kind &&
+		    (t->kind == FTH_T_STRING || fth_type_equal(old->type, t))) {
+			v = old;
+			if (t->kind == FTH_T_STRING && t->size > v->type->size)
+				v->type = t;
+			scope_add(s, v);
+		} else {
+			v = var_new(s, var->u.ident.name, t);
+		}
 	} else if (t->kind == FTH_T_STRING && v->type->kind == FTH_T_STRING && t->size > v->type->size) {
 		v->type = t; /* the slot holds the longest string assigned */
 	} else if (v->type->kind != t->kind || (t->kind == FTH_T_TUPLE && !fth_type_equal(t, v->type))) {
@@ -261,7 +385,38 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 		    fth_type_describe(A(s), v->type), fth_type_describe(A(s), t));
 	}
 	var->type = v->type;
+	var->u.ident.var = v;
 	return v;
+}
+
+/* let $x [: type] [= value]: a new variable of the current block. One that
+ * an enclosing block (or this one) already has would be shadowed, which
+ * bpftrace forbids. */
+static void check_let(struct sema *s, struct fth_node *st)
+{
+	struct fth_node *var = st->u.let.var;
+	struct fth_var *outer = var_lookup(s, var->u.ident.name);
+	struct fth_type *declared = NULL, *vt = NULL;
+
+	if (outer) {
+		ERR_HINT(s, var,
+			 fth_arena_printf(A(s), "use another name, or assign the existing %s without let",
+					  var->u.ident.name),
+			 "%s is already defined in this block or an enclosing one; let cannot shadow it",
+			 var->u.ident.name);
+		return;
+	}
+	if (st->u.let.has_type)
+		declared = named_type(s, &st->u.let.type_name, st);
+	if (st->u.let.value)
+		vt = check_expr(s, st->u.let.value);
+	if (declared && vt && (declared->kind == FTH_T_INT) != is_int(vt))
+		ERR(s, st->u.let.value, "%s is declared %s; it cannot be assigned %s", var->u.ident.name,
+		    fth_type_describe(A(s), declared), fth_type_describe(A(s), vt));
+	if (declared && declared->kind == FTH_T_INT)
+		declared = fth_type_int(8, declared->is_signed);
+	var->u.ident.var = var_new(s, var->u.ident.name, declared ? declared : vt);
+	var->type = var->u.ident.var->type;
 }
 
 /* -------------------------------------------------------------- builtins */
@@ -481,6 +636,20 @@ static struct fth_type *check_args_record(struct sema *s, struct fth_node *e)
 	}
 	rec->type = check_record(s, rec);
 	return rec->type;
+}
+
+/* Builtins whose code reads the probe's context (the tracepoint record,
+ * pt_regs, the perf sample): not available in a for-map callback. */
+static bool reads_probe_context(const char *n)
+{
+	static const char *const names[] = { "args", "retval", "ctx", "kstack", "ustack", "func" };
+
+	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9')
+		return true;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(n, names[i]))
+			return true;
+	return false;
 }
 
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
@@ -807,6 +976,14 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 		base->u.ident.name = "args";
 	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args"))
 		return check_struct_member(s, e);
+	if (s->for_map_depth) {
+		ERR_HINT(s, e,
+			 fth_arena_printf(A(s), "copy it into a variable before the loop: $%s = args.%s;", e->u.field.name,
+					  e->u.field.name),
+			 "args cannot be used inside a for loop over a map: the loop body runs as a callback "
+			 "of bpf_for_each_map_elem, which has no access to the probe's context");
+		return NULL;
+	}
 	if (s->cur->inst->args)
 		return check_ctx_arg(s, e);
 	if (!s->cur->inst->tp) {
@@ -1565,9 +1742,23 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	case FTH_STRING:
 		return fth_type_string(A(s), e->u.string.len + 1);
 	case FTH_IDENT:
+		if (s->for_map_depth && reads_probe_context(e->u.ident.name)) {
+			ERR_HINT(s, e,
+				 fth_arena_printf(A(s), "copy it into a variable before the loop: $v = %s;", e->u.ident.name),
+				 "%s cannot be used inside a for loop over a map: the loop body runs as a callback "
+				 "of bpf_for_each_map_elem, which has no access to the probe's context",
+				 e->u.ident.name);
+			return NULL;
+		}
 		return check_builtin(s, e);
 	case FTH_VAR: {
-		struct fth_var *v = fth_sema_find_var(s->cur, e->u.ident.name);
+		struct fth_var *v = var_use(s, e);
+		if (v && !v->type) {
+			ERR_HINT(s, e, fth_arena_printf(A(s), "assign it first, e.g. %s = 0;", e->u.ident.name),
+				 "variable %s is declared but has no type yet: it is used before it is assigned",
+				 e->u.ident.name);
+			return NULL;
+		}
 		if (!v) {
 			ERR_HINT(s, e, "assign it first, e.g. $x = 0;", "variable %s is used before it is assigned",
 				 e->u.ident.name);
@@ -1611,6 +1802,14 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		return map->value_type;
 	}
 	case FTH_CALL:
+		if (s->for_map_depth && (!strcmp(e->u.call.name, "reg") || !strcmp(e->u.call.name, "kstack") ||
+					 !strcmp(e->u.call.name, "ustack"))) {
+			ERR_HINT(s, e, "call it before the loop and copy the result into a variable",
+				 "%s() cannot be used inside a for loop over a map: the loop body runs as a "
+				 "callback of bpf_for_each_map_elem, which has no access to the probe's context",
+				 e->u.call.name);
+			return NULL;
+		}
 		return check_call(s, e);
 	case FTH_UNARY: {
 		struct fth_type *t = check_expr(s, e->u.unary.operand);
@@ -1769,8 +1968,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return int64_t_();
 		}
 		if (t->kind == FTH_VAR) {
-			struct fth_var *v = fth_sema_find_var(s->cur, t->u.ident.name);
-			if (!v) {
+			struct fth_var *v = var_use(s, t);
+			if (!v || !v->type) {
 				ERR(s, t, "variable %s is used before it is assigned", t->u.ident.name);
 				return NULL;
 			}
@@ -1852,7 +2051,7 @@ static void check_assign(struct sema *s, struct fth_node *st)
 			ERR(s, st, "%s is a %s map; assign it with %s()", map->name,
 			    fth_type_describe(A(s), map->value_type), fth_agg_name(map->value_type->agg));
 	} else if (target->kind == FTH_VAR) {
-		if (st->u.assign.op && !fth_sema_find_var(s->cur, target->u.ident.name)) {
+		if (st->u.assign.op && !var_use(s, target)) {
 			ERR(s, target, "variable %s is used before it is assigned", target->u.ident.name);
 			return;
 		}
@@ -1872,8 +2071,10 @@ static void check_block(struct sema *s, struct fth_node *b)
 		check_stmt(s, b);
 		return;
 	}
+	scope_push(s);
 	for (int i = 0; i < b->u.block.stmts.len; i++)
 		check_stmt(s, b->u.block.stmts.items[i]);
+	scope_pop(s, !s->for_map_depth);
 }
 
 static void check_cond(struct sema *s, struct fth_node *cond)
@@ -1885,13 +2086,64 @@ static void check_cond(struct sema *s, struct fth_node *cond)
 			 "a condition must be an integer, not %s", fth_type_describe(A(s), t));
 }
 
+/* The type of $kv in for ($kv : @m): (key, value). Aggregations read as
+ * their value summed over the CPUs, like @m[k] in a probe; the ones with
+ * a bucket in the key or a pair of values cannot be iterated (bpftrace
+ * refuses them too). */
+static struct fth_type *for_map_elem_type(struct sema *s, struct fth_node *st, struct fth_map *map)
+{
+	struct fth_type *elems[2];
+
+	if (!map->key_type) {
+		ERR_HINT(s, st->u.for_map.map, fth_arena_printf(A(s), "read it directly: %s", map->name),
+			 "%s has no keys: only maps with keys can be looped over", map->name);
+		return NULL;
+	}
+	elems[0] = map->key_type;
+	elems[1] = map->value_type;
+	if (map->value_type->kind == FTH_T_AGG) {
+		enum fth_agg_kind a = map->value_type->agg;
+		if (a != FTH_AGG_COUNT && a != FTH_AGG_SUM && a != FTH_AGG_MIN && a != FTH_AGG_MAX) {
+			ERR_HINT(s, st->u.for_map.map, "print it with print() instead",
+				 "a map of %s() cannot be looped over", fth_agg_name(a));
+			return NULL;
+		}
+		elems[1] = int64_t_();
+	}
+	return fth_type_tuple(A(s), elems, 2);
+}
+
+static void check_for_map(struct sema *s, struct fth_node *st)
+{
+	struct fth_node *mapnode = st->u.for_map.map;
+	struct fth_map *map = map_get(s, mapnode);
+	struct fth_type *elem = NULL;
+
+	if (!map || !map->value_type)
+		ERR_HINT(s, mapnode, "assign it somewhere, e.g. @name[1] = 1;", "undefined map %s", mapnode->u.map.name);
+	else
+		elem = for_map_elem_type(s, st, map);
+	/* $kv belongs to the loop: a scope around the body */
+	scope_push(s);
+	if (elem)
+		var_define(s, st->u.for_map.var, elem);
+	mapnode->type = map ? map->value_type : NULL;
+	s->loop_depth++;
+	s->for_map_depth++;
+	check_block(s, st->u.for_map.body);
+	s->for_map_depth--;
+	s->loop_depth--;
+	scope_pop(s, false);
+}
+
 static void check_stmt(struct sema *s, struct fth_node *st)
 {
 	switch (st->kind) {
 	case FTH_EXPR_STMT: {
 		struct fth_node *e = st->u.expr_stmt.expr;
 		if (e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit") && s->loop_depth && s->strict)
-			fth_error(s->diag, e->range, "exit() is not allowed inside a loop");
+			fth_error_hint(s->diag, e->range, "break out of the loop and call exit() after it",
+				       "exit() is not allowed inside a loop");
 		check_expr(s, e);
 		break;
 	}
@@ -1899,14 +2151,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		check_assign(s, st);
 		break;
 	case FTH_LET:
-		if (st->u.let.value) {
-			struct fth_type *t = check_expr(s, st->u.let.value);
-			var_define(s, st->u.let.var, t);
-		} else if (st->u.let.has_type && !fth_sema_find_var(s->cur, st->u.let.var->u.ident.name)) {
-			struct fth_type *t = named_type(s, &st->u.let.type_name, st);
-			var_define(s, st->u.let.var, t);
-		}
-		/* `let $x;` alone: the first assignment gives the type */
+		check_let(s, st);
 		break;
 	case FTH_IF:
 		check_cond(s, st->u.if_.cond);
@@ -1924,15 +2169,16 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		struct fth_type *b = check_expr(s, st->u.for_range.end);
 		if ((a && !is_int(a)) || (b && !is_int(b)))
 			ERR(s, st, "range bounds must be integers");
+		scope_push(s);
 		var_define(s, st->u.for_range.var, int64_t_());
 		s->loop_depth++;
 		check_block(s, st->u.for_range.body);
 		s->loop_depth--;
+		scope_pop(s, false);
 		break;
 	}
 	case FTH_FOR_MAP:
-		ERR_HINT(s, st, "iterate with print(@map), or keep a separate counter map",
-			 "for loops over maps are not supported by fathom yet");
+		check_for_map(s, st);
 		break;
 	case FTH_UNROLL: {
 		int64_t n;
@@ -1952,6 +2198,9 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 	case FTH_RETURN:
 		if (st->u.ret.value)
 			ERR(s, st->u.ret.value, "probes cannot return a value");
+		else if (s->for_map_depth)
+			ERR_HINT(s, st, "leave the loop with break, then return after it",
+				 "return is not allowed inside a for loop over a map");
 		break;
 	default:
 		ERR(s, st, "this statement (%s) is not supported yet", fth_node_kind_name(st->kind));
@@ -1965,9 +2214,19 @@ static void check_prog(struct sema *s, struct fth_prog *p)
 
 	s->cur = p;
 	p->vars.len = 0;
+	s->nscopes = 0;
+	s->retired.len = 0;
+	scope_push(s);
 	if (probe->u.probe.predicate)
 		check_cond(s, probe->u.probe.predicate);
 	check_block(s, probe->u.probe.body);
+	scope_pop(s, false);
+	/* `let $x;` never assigned: an integer, as bpftrace */
+	for (int i = 0; i < p->vars.len; i++) {
+		struct fth_var *v = p->vars.items[i];
+		if (!v->type)
+			v->type = int64_t_();
+	}
 }
 
 /* --------------------------------------------------------- probe expansion */
@@ -2193,7 +2452,7 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 
 int fth_sema_retype(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
 {
-	struct sema s = { .prog = prog, .diag = diag, .strict = true };
+	struct sema s = { .prog = prog, .diag = diag, .strict = true, .retyping = true };
 	int errors_before = diag->errors;
 
 	check_prog(&s, p);

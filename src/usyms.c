@@ -1,21 +1,51 @@
 /* usyms.c - user-space symbolization, see usyms.h. */
 #include "usyms.h"
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "elfsym.h"
 
+#define PROCESS_BUCKETS 1024
+/* A live process whose cached mappings miss an address is read again at
+ * most this often (a stack of garbage frames must not re-read it per frame). */
+#define REREAD_INTERVAL_NS 100000000ULL
+
 struct mapping {
 	uint64_t start, end, file_offset;
+	uint64_t time;            /* when the kernel made it (perf clock), 0 from /proc */
 	char *path;
+};
+
+/* A JIT's symbols from /tmp/perf-PID.map: "START SIZE NAME" in hex. */
+struct perf_sym {
+	uint64_t start, size;
+	char *name;
 };
 
 struct process {
 	int pid;
 	struct mapping *maps;
-	int nmaps;
+	int nmaps, cap;
+	/* maps holds every executable mapping: read from /proc/PID/maps, or
+	 * followed from the process's exec (or fork) on. A process first seen
+	 * through one new mapping is not complete. */
+	bool complete;
+	uint64_t exec_time;       /* time of its newest exec, 0 if none seen */
+	uint64_t read_at;         /* CLOCK_MONOTONIC ns of the last /proc read */
+	struct perf_sym *perf_syms;
+	int nperf_syms;
+	off_t perf_map_size;      /* -1: not read yet */
+	char *perf_map_path;
+	struct process *next;     /* hash chain */
 };
 
 struct file_syms {
@@ -25,47 +55,106 @@ struct file_syms {
 };
 
 struct fth_usyms {
-	struct process *procs;
-	int nprocs;
+	struct process *buckets[PROCESS_BUCKETS];
 	struct file_syms *files;
 	int nfiles;
+	/* fth_usyms_follow_mappings: PERF_RECORD_MMAP2/COMM/FORK records of
+	 * every CPU, read by libbpf's raw perf buffer. */
+	struct perf_buffer *records;
+	int records_map_fd;
 };
 
 struct fth_usyms *fth_usyms_new(void)
 {
-	return calloc(1, sizeof(struct fth_usyms));
+	struct fth_usyms *u = calloc(1, sizeof(struct fth_usyms));
+
+	if (u)
+		u->records_map_fd = -1;
+	return u;
+}
+
+static void free_maps(struct process *p)
+{
+	for (int j = 0; j < p->nmaps; j++)
+		free(p->maps[j].path);
+	free(p->maps);
+	p->maps = NULL;
+	p->nmaps = p->cap = 0;
+}
+
+static void free_perf_syms(struct process *p)
+{
+	for (int j = 0; j < p->nperf_syms; j++)
+		free(p->perf_syms[j].name);
+	free(p->perf_syms);
+	p->perf_syms = NULL;
+	p->nperf_syms = 0;
 }
 
 void fth_usyms_free(struct fth_usyms *u)
 {
 	if (!u)
 		return;
-	for (int i = 0; i < u->nprocs; i++) {
-		for (int j = 0; j < u->procs[i].nmaps; j++)
-			free(u->procs[i].maps[j].path);
-		free(u->procs[i].maps);
+	perf_buffer__free(u->records);
+	if (u->records_map_fd >= 0)
+		close(u->records_map_fd);
+	for (int b = 0; b < PROCESS_BUCKETS; b++) {
+		for (struct process *p = u->buckets[b], *next; p; p = next) {
+			next = p->next;
+			free_maps(p);
+			free_perf_syms(p);
+			free(p->perf_map_path);
+			free(p);
+		}
 	}
 	for (int i = 0; i < u->nfiles; i++) {
 		if (u->files[i].ok)
 			fth_elf_close(&u->files[i].elf);
 		free(u->files[i].path);
 	}
-	free(u->procs);
 	free(u->files);
 	free(u);
 }
 
-/* File-backed mappings of pid from /proc/PID/maps. */
-static void read_maps(struct process *p)
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int add_mapping(struct process *p, uint64_t start, uint64_t end, uint64_t off, uint64_t time,
+		       const char *path)
+{
+	if (p->nmaps == p->cap) {
+		int cap = p->cap ? p->cap * 2 : 16;
+		struct mapping *m = realloc(p->maps, sizeof(*m) * (size_t)cap);
+		if (!m)
+			return -ENOMEM;
+		p->maps = m;
+		p->cap = cap;
+	}
+	p->maps[p->nmaps] = (struct mapping){ .start = start, .end = end, .file_offset = off, .time = time };
+	p->maps[p->nmaps].path = strdup(path);
+	if (!p->maps[p->nmaps].path)
+		return -ENOMEM;
+	p->nmaps++;
+	return 0;
+}
+
+/* Replace p's mappings with the file-backed ones of /proc/PID/maps: 0, or
+ * negative errno when the process is gone (p is left as it was). */
+static int read_proc_maps(struct process *p)
 {
 	char path[64], line[4096];
+	struct process fresh = { .pid = p->pid };
 	FILE *f;
-	int cap = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", p->pid);
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	if (!f)
-		return;
+		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long start, end, off;
 		char perms[8];
@@ -78,39 +167,208 @@ static void read_maps(struct process *p)
 		file[strcspn(file, "\n")] = '\0';
 		if (file[0] != '/')
 			continue;
-		if (p->nmaps == cap) {
-			cap = cap ? cap * 2 : 32;
-			struct mapping *m = realloc(p->maps, sizeof(*m) * (size_t)cap);
-			if (!m)
-				break;
-			p->maps = m;
-		}
-		p->maps[p->nmaps].start = start;
-		p->maps[p->nmaps].end = end;
-		p->maps[p->nmaps].file_offset = off;
-		p->maps[p->nmaps].path = strdup(file);
-		p->nmaps++;
+		if (add_mapping(&fresh, start, end, off, 0, file))
+			break;
 	}
 	fclose(f);
+	/* A zombie's maps file reads empty: keep what was followed. */
+	if (!fresh.nmaps) {
+		free_maps(&fresh);
+		return -ESRCH;
+	}
+	free_maps(p);
+	p->maps = fresh.maps;
+	p->nmaps = fresh.nmaps;
+	p->cap = fresh.cap;
+	p->complete = true;
+	p->read_at = monotonic_ns();
+	return 0;
 }
 
-static struct process *process_of(struct fth_usyms *u, int pid)
+static struct process *find_process(struct fth_usyms *u, int pid)
 {
-	struct process *p;
+	for (struct process *p = u->buckets[(unsigned)pid % PROCESS_BUCKETS]; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
 
-	for (int i = 0; i < u->nprocs; i++)
-		if (u->procs[i].pid == pid)
-			return &u->procs[i];
-	p = realloc(u->procs, sizeof(*p) * (size_t)(u->nprocs + 1));
+static struct process *new_process(struct fth_usyms *u, int pid)
+{
+	struct process *p = calloc(1, sizeof(*p));
+	unsigned b = (unsigned)pid % PROCESS_BUCKETS;
+
 	if (!p)
 		return NULL;
-	u->procs = p;
-	p = &u->procs[u->nprocs++];
-	memset(p, 0, sizeof(*p));
 	p->pid = pid;
-	read_maps(p);
+	p->perf_map_size = -1;
+	p->next = u->buckets[b];
+	u->buckets[b] = p;
 	return p;
 }
+
+/* ------------------------------------------------- following mappings */
+
+/* The sample_id trailer of every record (sample_id_all): pid, tid, time. */
+struct record_id {
+	uint32_t pid, tid;
+	uint64_t time;
+};
+
+static bool record_id_of(const struct perf_event_header *h, struct record_id *id)
+{
+	if (h->size < sizeof(*h) + sizeof(*id))
+		return false;
+	memcpy(id, (const char *)h + h->size - sizeof(*id), sizeof(*id));
+	return true;
+}
+
+static void on_mmap2(struct fth_usyms *u, const struct perf_event_header *h)
+{
+	struct {
+		uint32_t pid, tid;
+		uint64_t addr, len, pgoff;
+		uint32_t maj, min;
+		uint64_t ino, ino_generation;
+		uint32_t prot, flags;
+	} r;
+	const char *name = (const char *)h + sizeof(*h) + sizeof(r);
+	struct record_id id;
+	struct process *p;
+	size_t room;
+
+	if (h->size < sizeof(*h) + sizeof(r) + sizeof(id) || !record_id_of(h, &id))
+		return;
+	memcpy(&r, (const char *)h + sizeof(*h), sizeof(r));
+	room = h->size - sizeof(*h) - sizeof(r) - sizeof(id);
+	/* Files only: anonymous executable memory (a JIT's) is "//anon". */
+	if (!memchr(name, '\0', room) || name[0] != '/' || name[1] == '/')
+		return;
+	p = find_process(u, (int)r.pid);
+	if (!p && !(p = new_process(u, (int)r.pid)))
+		return;
+	/* A mapping older than the exec it belongs before (records of
+	 * different CPUs arrive in any order) is gone already. */
+	if (id.time < p->exec_time)
+		return;
+	add_mapping(p, r.addr, r.addr + r.len, r.pgoff, id.time, name);
+}
+
+/* exec: the process starts over with no mappings. */
+static void on_exec(struct fth_usyms *u, const struct perf_event_header *h)
+{
+	uint32_t ids[2];
+	struct record_id id;
+	struct process *p;
+	int k = 0;
+
+	if (!(h->misc & PERF_RECORD_MISC_COMM_EXEC) || h->size < sizeof(*h) + sizeof(ids) || !record_id_of(h, &id))
+		return;
+	memcpy(ids, (const char *)h + sizeof(*h), sizeof(ids));
+	p = find_process(u, (int)ids[0]);
+	if (!p && !(p = new_process(u, (int)ids[0])))
+		return;
+	if (id.time < p->exec_time)
+		return;
+	/* Mappings made after the exec (read from another CPU first) stay. */
+	for (int i = 0; i < p->nmaps; i++) {
+		if (p->maps[i].time > id.time)
+			p->maps[k++] = p->maps[i];
+		else
+			free(p->maps[i].path);
+	}
+	p->nmaps = k;
+	p->exec_time = id.time;
+	p->complete = true;
+}
+
+/* fork: a new process has its parent's mappings. */
+static void on_fork(struct fth_usyms *u, const struct perf_event_header *h)
+{
+	uint32_t ids[4]; /* pid, ppid, tid, ptid */
+	struct process *parent, *child;
+
+	if (h->size < sizeof(*h) + sizeof(ids))
+		return;
+	memcpy(ids, (const char *)h + sizeof(*h), sizeof(ids));
+	if (ids[0] == ids[1] || find_process(u, (int)ids[0]))
+		return; /* a new thread, or already known */
+	parent = find_process(u, (int)ids[1]);
+	if ((!parent || !parent->complete) && (parent || (parent = new_process(u, (int)ids[1]))))
+		read_proc_maps(parent);
+	if (!parent || !parent->complete || !(child = new_process(u, (int)ids[0])))
+		return;
+	for (int i = 0; i < parent->nmaps; i++)
+		add_mapping(child, parent->maps[i].start, parent->maps[i].end, parent->maps[i].file_offset, 0,
+			    parent->maps[i].path);
+	child->complete = true;
+}
+
+static enum bpf_perf_event_ret on_record(void *ctx, int cpu, struct perf_event_header *h)
+{
+	struct fth_usyms *u = ctx;
+
+	switch (h->type) {
+	case PERF_RECORD_MMAP2:
+		on_mmap2(u, h);
+		break;
+	case PERF_RECORD_COMM:
+		on_exec(u, h);
+		break;
+	case PERF_RECORD_FORK:
+		on_fork(u, h);
+		break;
+	default:
+		break;
+	}
+	return LIBBPF_PERF_EVENT_CONT;
+}
+
+int fth_usyms_follow_mappings(struct fth_usyms *u)
+{
+	struct perf_event_attr attr;
+	int ncpus = libbpf_num_possible_cpus();
+
+	if (u->records)
+		return 0;
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_DUMMY;
+	attr.mmap = 1;          /* executable mappings only */
+	attr.mmap2 = 1;
+	attr.comm = 1;
+	attr.comm_exec = 1;
+	attr.task = 1;
+	attr.sample_id_all = 1;
+	attr.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME;
+	attr.use_clockid = 1;
+	attr.clockid = CLOCK_MONOTONIC;
+	attr.wakeup_events = 1;
+	attr.exclude_kernel = 1;
+	u->records_map_fd = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, "fth_mmaps", sizeof(int), sizeof(int),
+					   (uint32_t)ncpus, NULL);
+	if (u->records_map_fd < 0)
+		return u->records_map_fd;
+	u->records = perf_buffer__new_raw(u->records_map_fd, 64, &attr, on_record, u, NULL);
+	if (!u->records) {
+		int err = -errno;
+		close(u->records_map_fd);
+		u->records_map_fd = -1;
+		return err;
+	}
+	return 0;
+}
+
+void fth_usyms_poll(struct fth_usyms *u)
+{
+	if (u && u->records)
+		perf_buffer__consume(u->records);
+}
+
+/* -------------------------------------------------------------- lookup */
 
 static struct file_syms *file_of(struct fth_usyms *u, const char *path)
 {
@@ -130,12 +388,31 @@ static struct file_syms *file_of(struct fth_usyms *u, const char *path)
 	return f;
 }
 
-bool fth_usyms_lookup(struct fth_usyms *u, int pid, uint64_t addr, const char **sym, uint64_t *offset,
-		      const char **module)
+/* The process's cached mappings, read from /proc the first time (or
+ * while only partly known), or NULL. */
+static struct process *process_of(struct fth_usyms *u, int pid)
 {
-	struct process *p = process_of(u, pid);
+	struct process *p = find_process(u, pid);
 
-	for (int i = 0; p && i < p->nmaps; i++) {
+	if (!p) {
+		/* Records not yet read may know it (it may have exited). */
+		fth_usyms_poll(u);
+		p = find_process(u, pid);
+	}
+	if (!p && !(p = new_process(u, pid)))
+		return NULL;
+	if (!p->complete)
+		read_proc_maps(p);
+	return p;
+}
+
+/* 1: found in p's file mappings; 0: in a file mapping but no symbol; -1:
+ * no file mapping covers addr. */
+static int lookup_in_files(struct fth_usyms *u, const struct process *p, uint64_t addr, const char **sym,
+			   uint64_t *offset, const char **module)
+{
+	/* The newest mapping wins: a followed process may have remapped. */
+	for (int i = p->nmaps - 1; i >= 0; i--) {
 		const struct mapping *m = &p->maps[i];
 		struct file_syms *f;
 		uint64_t file_off, vaddr = 0;
@@ -145,7 +422,7 @@ bool fth_usyms_lookup(struct fth_usyms *u, int pid, uint64_t addr, const char **
 			continue;
 		f = file_of(u, m->path);
 		if (!f || !f->ok)
-			return false;
+			return 0;
 		/* runtime address -> file offset -> the ELF's own address */
 		file_off = addr - m->start + m->file_offset;
 		for (int j = 0; j < f->elf.nsegs; j++) {
@@ -158,11 +435,106 @@ bool fth_usyms_lookup(struct fth_usyms *u, int pid, uint64_t addr, const char **
 		}
 		s = found ? fth_elf_containing(&f->elf, vaddr) : NULL;
 		if (!s)
-			return false;
+			return 0;
 		*sym = s->name;
 		*offset = vaddr - s->addr;
 		*module = m->path;
-		return true;
+		return 1;
 	}
-	return false;
+	return -1;
+}
+
+static int perf_sym_cmp(const void *a, const void *b)
+{
+	const struct perf_sym *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* (Re)read the process's perf map when it is new or has grown. */
+static void load_perf_map(struct process *p)
+{
+	char path[128], line[4096];
+	struct stat st;
+	int cap = 0;
+	FILE *f;
+
+	/* Inside a container the file is in the process's own /tmp. */
+	snprintf(path, sizeof(path), "/proc/%d/root/tmp/perf-%d.map", p->pid, p->pid);
+	if (stat(path, &st)) {
+		snprintf(path, sizeof(path), "/tmp/perf-%d.map", p->pid);
+		if (stat(path, &st))
+			return;
+	}
+	if (st.st_size == p->perf_map_size || !(f = fopen(path, "re")))
+		return;
+	free_perf_syms(p);
+	free(p->perf_map_path);
+	p->perf_map_path = strdup(path);
+	p->perf_map_size = st.st_size;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long start, size;
+		int consumed = 0;
+		if (sscanf(line, "%llx %llx %n", &start, &size, &consumed) < 2 || !consumed)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if (p->nperf_syms == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct perf_sym *s = realloc(p->perf_syms, sizeof(*s) * (size_t)cap);
+			if (!s)
+				break;
+			p->perf_syms = s;
+		}
+		p->perf_syms[p->nperf_syms].start = start;
+		p->perf_syms[p->nperf_syms].size = size;
+		p->perf_syms[p->nperf_syms].name = strdup(line + consumed);
+		if (!p->perf_syms[p->nperf_syms].name)
+			break;
+		p->nperf_syms++;
+	}
+	fclose(f);
+	qsort(p->perf_syms, (size_t)p->nperf_syms, sizeof(*p->perf_syms), perf_sym_cmp);
+}
+
+static bool lookup_in_perf_map(struct process *p, uint64_t addr, const char **sym, uint64_t *offset,
+			       const char **module)
+{
+	int lo = 0, hi;
+
+	load_perf_map(p);
+	hi = p->nperf_syms - 1;
+	/* the last symbol starting at or below addr */
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (p->perf_syms[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	if (hi < 0 || addr >= p->perf_syms[hi].start + p->perf_syms[hi].size)
+		return false;
+	*sym = p->perf_syms[hi].name;
+	*offset = addr - p->perf_syms[hi].start;
+	*module = p->perf_map_path;
+	return true;
+}
+
+bool fth_usyms_lookup(struct fth_usyms *u, int pid, uint64_t addr, const char **sym, uint64_t *offset,
+		      const char **module)
+{
+	struct process *p = process_of(u, pid);
+	int rc;
+
+	if (!p)
+		return false;
+	rc = lookup_in_files(u, p, addr, sym, offset, module);
+	if (rc < 0 && monotonic_ns() - p->read_at > REREAD_INTERVAL_NS) {
+		/* Mapped since it was read (dlopen)? */
+		fth_usyms_poll(u);
+		if (read_proc_maps(p) == 0 || p->complete)
+			rc = lookup_in_files(u, p, addr, sym, offset, module);
+	}
+	if (rc > 0)
+		return true;
+	return rc < 0 && lookup_in_perf_map(p, addr, sym, offset, module);
 }

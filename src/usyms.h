@@ -3,7 +3,9 @@
  * an offset in it, then to the function symbol that contains it.
  *
  * Memory maps are cached per process and symbol tables per file, so a
- * profile of one busy process reads each ELF file once. */
+ * profile of one busy process reads each ELF file once. Symbol tables come
+ * from the file itself and, when it is stripped, from its debug file
+ * found by build-id (elfsym.c). */
 #ifndef FATHOM_USYMS_H
 #define FATHOM_USYMS_H
 
@@ -15,9 +17,20 @@ struct fth_usyms;
 struct fth_usyms *fth_usyms_new(void);
 void fth_usyms_free(struct fth_usyms *u);
 
-/* Resolve addr in process pid. On success *sym is the function name,
- * *offset the distance from its start and *module the file's path (all
- * owned by u). Returns false when the process or its mapping is gone, or
+/* Follow the executable mappings processes make from now on (the kernel's
+ * perf MMAP2, exec and fork records, every CPU), so that a process that
+ * exits before its addresses are symbolized still resolves: without it, a
+ * process is known only while /proc/PID/maps can be read. 0 or negative
+ * errno (then lookups use /proc alone). Records are read by
+ * fth_usyms_poll, which the caller runs now and then so that the kernel's
+ * buffers do not overflow, and by lookups. */
+int fth_usyms_follow_mappings(struct fth_usyms *u);
+void fth_usyms_poll(struct fth_usyms *u);
+
+/* Resolve addr in process pid. Addresses outside file mappings are looked
+ * up in the process's /tmp/perf-PID.map (JITs), if it has one. On success
+ * *sym is the function name, *offset the distance from its start and
+ * *module the file's path (all owned by u). Returns false when the process or its mapping is gone, or
  * no symbol covers the address. */
 bool fth_usyms_lookup(struct fth_usyms *u, int pid, uint64_t addr, const char **sym, uint64_t *offset,
 		      const char **module);

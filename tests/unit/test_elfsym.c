@@ -198,6 +198,50 @@ static void test_uprobe_list(void **state)
 	free(text);
 }
 
+/* glibc's strlen is an IFUNC: a probe on it goes to the implementation its
+ * resolver picks, FUNC+OFFSET stays on the resolver. */
+static void test_ifunc(void **state)
+{
+	const char *names[] = { "strlen", "malloc", "fth_no_such_function" };
+	char path[PATH_MAX], self[PATH_MAX], text[PATH_MAX * 2 + 100];
+	const struct fth_probe_inst *insts[4];
+	const struct fth_elf_sym *strlen_sym, *malloc_sym;
+	uint64_t targets[3], off_impl, off_resolver;
+	struct compiled c;
+	struct fth_elf e;
+
+	assert_int_equal(fth_resolve_binary("libc", path, sizeof(path)), 0);
+	assert_int_equal(fth_elf_open(path, &e), 0);
+	strlen_sym = fth_elf_find(&e, "strlen");
+	malloc_sym = fth_elf_find(&e, "malloc");
+	assert_non_null(strlen_sym);
+	assert_non_null(malloc_sym);
+	assert_true(strlen_sym->ifunc);
+	assert_false(malloc_sym->ifunc);
+	assert_int_equal(fth_elf_resolve_ifuncs(path, names, 3, targets), 0);
+	assert_true(targets[0] != 0 && targets[0] != strlen_sym->addr);
+	assert_int_equal(targets[1], malloc_sym->addr);
+	assert_int_equal(targets[2], 0);
+	assert_int_equal(fth_elf_vaddr_to_offset(e.segs, e.nsegs, targets[0], &off_impl), 0);
+	assert_int_equal(fth_elf_vaddr_to_offset(e.segs, e.nsegs, strlen_sym->addr, &off_resolver), 0);
+
+	snprintf(text, sizeof(text), "uprobe:libc:strlen { } uprobe:libc:strlen+0 { }");
+	compile(&c, text);
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(probe_insts(&c, insts, 4), 2);
+	assert_int_equal(insts[0]->offset, off_impl);
+	assert_string_equal(insts[0]->func_name, "strlen");
+	assert_int_equal(insts[1]->offset, off_resolver);
+	release(&c);
+	fth_elf_close(&e);
+
+	/* An executable cannot be loaded with dlopen(): nothing resolved. */
+	assert_non_null(realpath("/proc/self/exe", self));
+	assert_int_equal(fth_elf_resolve_ifuncs(self, names, 2, targets), 0);
+	assert_int_equal(targets[0], 0);
+	assert_int_equal(targets[1], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_paths),
 		cmocka_unit_test(test_uprobe_expand),
 		cmocka_unit_test(test_uprobe_list),
+		cmocka_unit_test(test_ifunc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -332,6 +332,15 @@ static void test_printf_strings(void **state)
 	const void *a8[] = { &n1, sa, &n2, sab, &n3, sabc, &n4, sabcd };
 	render(&fx->sb, "%dst: %sa; %dnd: %sb;; %drd: %sc;;; %dth: %sd;;;;", t8, a8, NULL);
 	assert_text(&fx->sb, "1st: aa; 2nd: abb;; 3rd: abcc;;; 4th: abcdd;;;;");
+
+	/* With max_strlen known, a string that fills it (NUL included) was
+	 * cut short by the read: bpftrace's ".." trailer, also under a width. */
+	struct fth_format_env env = { .max_strlen = 4 };
+	char s3[8] = "abc", s2[8] = "ab";
+	const struct fth_type *tt[] = { s8, s8, s8 };
+	const void *at[] = { s3, s2, s3 };
+	render(&fx->sb, "[%s] [%s] [%7s]", tt, at, &env);
+	assert_text(&fx->sb, "[abc..] [ab] [  abc..]");
 }
 
 static void test_printf_s_of_non_strings(void **state)

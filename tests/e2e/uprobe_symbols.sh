@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# User symbols of processes that are gone when their stacks are printed
+# (fathom follows the kernel's mmap/exec/fork records from the start), and
+# of JIT code described in /tmp/perf-PID.map.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd gcc
+
+gcc -g -O1 -fno-omit-frame-pointer -o "$T/target" "$E2E_DIR/progs/uprobe_target.c" || fail "cannot compile uprobe_target.c"
+gcc -O1 -o "$T/jit_target" "$E2E_DIR/progs/jit_target.c" || fail "cannot compile jit_target.c"
+TG=$(realpath "$T/target")
+
+wait_attached() {
+    local i
+    for i in $(seq 200); do
+        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# run_then_interrupt SECS PROGRAM ARGS... -- FATHOM-ARGS...: once fathom
+# has attached, run PROGRAM (its stdout in $T/target.out; it waits for the
+# file $T/go); fathom is interrupted after SECS, long after it exited.
+run_then_interrupt() {
+    local secs=$1 prog=() helper
+    shift
+    while [ "$1" != -- ]; do prog+=("$1"); shift; done
+    shift
+    rm -f "$T/go"
+    : >"$FATHOM_STDERR"
+    ( wait_attached && touch "$T/go" && "${prog[@]}" >"$T/target.out" ) &
+    helper=$!
+    fathom_run_interrupted "$secs" "$@"
+    wait "$helper" || fail "the traced program did not run (fathom never attached?)"
+}
+
+# The target calls add() three times and exits at once; the stacks are
+# printed at Ctrl-C, seconds later. (At a function's first instruction
+# its frame is not set up yet: a frame-pointer walk goes from add to
+# main's caller, as with bpftrace.)
+run_then_interrupt 3 "$TG" "$T/go" -- -e "uprobe:$TG:add { @[ustack(2)] = count(); }"
+expect_exit 0
+expect_stdout_match '^        add\+0$'
+expect_stdout_match '^        __libc_start_call_main\+[0-9]+$'
+expect_stdout_match '^\]: 3$'
+expect_stdout_no_match '0x[0-9a-f]+$'
+
+# perf mode names the file.
+run_then_interrupt 3 "$TG" "$T/go" -- -e "uprobe:$TG:process_other { @[ustack(perf, 1)] = count(); }"
+expect_exit 0
+expect_stdout_match "^	[0-9a-f]+ process_other\\+0 \\($TG\\)\$"
+
+# JIT code: named from /tmp/perf-PID.map, while the process runs (usym in
+# printf) and after it exited (a map printed at Ctrl-C).
+at_exit sh -c "rm -f /tmp/perf-\$(cat '$T/target.out' 2>/dev/null).map"
+run_then_interrupt 4 "$T/jit_target" "$T/go" 1 -- -e 'profile:hz:99 /comm == "jit_target"/ { @[ustack(1)] = count(); if (@once++ == 0) { printf("%s\n", ustack(1)); } }'
+expect_exit 0
+expect_stdout_match "^ *jit_spin_loop\\+[0-9]+$"
+expect_stdout_match '^        jit_spin_loop\+[0-9]+$'
