@@ -2749,7 +2749,10 @@ static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth
 	rc = codegen_pass(prog, p, diag, false, &wants_scratch);
 	if (rc || !wants_scratch)
 		return rc;
-	/* Forget the first pass's actions: nothing refers to them. */
+	/* Forget the first pass's actions: nothing refers to them (their
+	 * parsed printf formats are malloc'ed). */
+	for (int i = actions; i < prog->actions.len; i++)
+		fth_printf_format_free(&((struct fth_action *)prog->actions.items[i])->format);
 	prog->actions.len = actions;
 	return codegen_pass(prog, p, diag, true, &wants_scratch);
 }
