@@ -22,6 +22,7 @@ struct named_type {
 struct enumerator {
 	const char *name;
 	int64_t value;
+	struct fth_type *type; /* its enum's, set once the enum is complete */
 };
 
 struct fth_cdefs {
@@ -440,16 +441,21 @@ int fth_cdefs_names(const struct fth_cdefs *d, const char **names, int max)
 	return n;
 }
 
-bool fth_cdefs_enum_value(const struct fth_cdefs *d, const char *name, int64_t *value)
+const struct fth_type *fth_cdefs_enumerator(const struct fth_cdefs *d, const char *name, int64_t *value)
 {
 	for (int i = 0; i < d->enumerators.len; i++) {
 		const struct enumerator *e = d->enumerators.items[i];
 		if (!strcmp(e->name, name)) {
 			*value = e->value;
-			return true;
+			return e->type ? e->type : fth_type_int(8, true);
 		}
 	}
-	return false;
+	return NULL;
+}
+
+bool fth_cdefs_enum_value(const struct fth_cdefs *d, const char *name, int64_t *value)
+{
+	return fth_cdefs_enumerator(d, name, value) != NULL;
 }
 
 static struct fth_type *type_spec(struct cparser *p);
@@ -762,6 +768,8 @@ static struct fth_type *enumeration(struct cparser *p)
 	int64_t next_value = 0, min = 0, max = 0;
 	struct named_type *nt;
 	struct fth_type *t;
+	struct fth_enum *def;
+	int first;
 
 	if (!skip_attributes(p, NULL))
 		return NULL;
@@ -778,6 +786,7 @@ static struct fth_type *enumeration(struct cparser *p)
 		return name ? fth_type_int(4, false) : NULL;
 	}
 	next(p);
+	first = p->d->enumerators.len;
 	while (!is_punct(p, '}')) {
 		struct enumerator *e;
 		if (p->tok.kind != T_IDENT) {
@@ -805,6 +814,19 @@ static struct fth_type *enumeration(struct cparser *p)
 						     (min < 0 && max > INT32_MAX) ? 8 : 4);
 	t->is_signed = min < 0;
 	t->name = name;
+	/* The enumerators, for printing values of this type by name. */
+	def = fth_arena_alloc(p->d->arena, sizeof(*def));
+	def->name = name;
+	def->count = p->d->enumerators.len - first;
+	def->names = fth_arena_alloc(p->d->arena, sizeof(*def->names) * (size_t)(def->count + 1));
+	def->values = fth_arena_alloc(p->d->arena, sizeof(*def->values) * (size_t)(def->count + 1));
+	for (int i = 0; i < def->count; i++) {
+		struct enumerator *e = p->d->enumerators.items[first + i];
+		def->names[i] = e->name;
+		def->values[i] = e->value;
+		e->type = t;
+	}
+	t->enum_def = def;
 	if (name)
 		add_named(p->d, name, t, true);
 	return t;

@@ -48,5 +48,8 @@ int fth_cdefs_names(const struct fth_cdefs *defs, const char **names, int max);
 
 /* Value of an enumerator of an enum the script defines. */
 bool fth_cdefs_enum_value(const struct fth_cdefs *defs, const char *name, int64_t *value);
+/* The same, and the enum's type (its enum_def lists the enumerators, for
+ * printing values by name); NULL when the script defines no such name. */
+const struct fth_type *fth_cdefs_enumerator(const struct fth_cdefs *defs, const char *name, int64_t *value);
 
 #endif

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lexer.h"
 #include "probes.h"
@@ -1077,7 +1078,37 @@ static int64_t positional_value(struct cg *c, struct fth_node *e)
 		return c->prog->positional.len;
 	if (idx > c->prog->positional.len)
 		return 0;
-	return strtoll(c->prog->positional.items[idx - 1], NULL, 0);
+	/* 0xffffffffffffffff is a valid (unsigned) parameter */
+	if (*(const char *)c->prog->positional.items[idx - 1] == '-')
+		return strtoll(c->prog->positional.items[idx - 1], NULL, 0);
+	return (int64_t)strtoull(c->prog->positional.items[idx - 1], NULL, 0);
+}
+
+/* nsecs(CLOCK): nsecs() alone is the nsecs builtin. sw_tai is the
+ * monotonic clock shifted by the TAI offset read when compiling, for
+ * kernels without bpf_ktime_get_tai_ns. */
+static struct vreg emit_nsecs_call(struct cg *c, struct fth_node *e)
+{
+	const char *clk = e->u.call.args.len ? e->u.call.args.items[0]->u.ident.name : "boot";
+	struct timespec tai, mono;
+	struct vreg v;
+	int r;
+
+	if (!strcmp(clk, "monotonic") || !strcmp(clk, "sw_tai"))
+		emit(c, I_CALL(BPF_FUNC_ktime_get_ns));
+	else if (!strcmp(clk, "tai"))
+		emit(c, I_CALL(BPF_FUNC_ktime_get_tai_ns));
+	else
+		emit(c, I_CALL(BPF_FUNC_ktime_get_boot_ns));
+	v = vreg_from_r0(c, e);
+	if (strcmp(clk, "sw_tai") || clock_gettime(CLOCK_TAI, &tai) || clock_gettime(CLOCK_MONOTONIC, &mono))
+		return v;
+	r = vreg_use(c, v, R1);
+	fth_emit_ld_imm64(c->b, R2, 0, (uint64_t)((tai.tv_sec - mono.tv_sec) * 1000000000LL +
+						  (tai.tv_nsec - mono.tv_nsec)));
+	emit(c, I_ALU64_REG(BPF_ADD, r, R2));
+	vreg_set(c, v, r);
+	return v;
 }
 
 /* Increment/decrement of a variable or map; yields the old or new value. */
@@ -1284,7 +1315,7 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 	case FTH_UNARY:
 		return emit_int(c, e->u.unary.operand);
 	case FTH_VAR: {
-		/* a struct held in a variable: where the variable lives */
+		/* a struct held in a variable: its stack slot */
 		struct fth_var *var = var_of(c, e);
 		if (!var || !in_memory(var->type))
 			break;
@@ -1300,20 +1331,6 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 	return vreg_alloc(c, e);
 }
 
-/* Is the memory behind e (a member, element or dereference) user memory?
- * The pointer it is reached through says so. */
-static bool user_memory(const struct fth_node *e)
-{
-	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
-				      : e->kind == FTH_INDEX ? e->u.index.base
-				      : e->kind == FTH_UNARY ? e->u.unary.operand : NULL;
-
-	if (!base || !base->type)
-		return false;
-	if (base->type->kind == FTH_T_POINTER)
-		return base->type->user_space;
-	return user_memory(base);
-}
 
 /* Read an integer or pointer of e's type from kernel (or user) memory. */
 static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
@@ -1328,7 +1345,7 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 	emit_addr(c, R1, fp(tmp), tmp);
 	emit(c, I_MOV64_IMM(R2, size));
 	emit(c, I_MOV64_REG(R3, vreg_use(c, v, R3)));
-	emit(c, I_CALL(user_memory(e) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
+	emit(c, I_CALL(fth_sema_user_memory(e) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
 	r = v.reg >= 0 ? v.reg : R1;
 	emit(c, I_LDX(bpf_size(size), r, fp(tmp), tmp));
 	if (e->kind == FTH_FIELD && e->u.field.bit_size) {
@@ -1425,6 +1442,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			emit(c, I_CALL(BPF_FUNC_get_prandom_u32));
 			return vreg_from_r0(c, e);
 		}
+		if (!strcmp(e->u.call.name, "nsecs"))
+			return emit_nsecs_call(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
@@ -1484,6 +1503,10 @@ static void emit_string_literal(struct cg *c, const char *data, uint32_t len, in
 	emit_zero(c, base, off, cap);
 	if ((int)len >= cap)
 		len = (uint32_t)cap - 1;
+	/* bytes up to an 8-byte boundary (buf() data starts 4 bytes in): the
+	 * verifier rejects misaligned stack stores */
+	for (; i < (int)len && (off + i) % 8; i++)
+		emit(c, I_ST_IMM(BPF_B, base, off + i, (unsigned char)data[i]));
 	for (; i + 8 <= (int)len; i += 8) {
 		uint64_t chunk;
 		memcpy(&chunk, data + i, 8);
@@ -1599,6 +1622,14 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 		int cap = (int)et->size - 4;
 		const struct fth_type *st = src->type;
 		emit_zero(c, base, off, (int)et->size);
+		if (src->kind == FTH_STRING) {
+			/* a literal: its first cap bytes (NUL-padded by the zeroing) */
+			int n = args->len == 2 ? cap : (int)src->u.string.len + 1 < cap ? (int)src->u.string.len + 1 : cap;
+			for (int i = 0; i < n && i < (int)src->u.string.len; i++)
+				emit(c, I_ST_IMM(BPF_B, base, off + 4 + i, (unsigned char)src->u.string.data[i]));
+			emit(c, I_ST_IMM(BPF_W, base, off, n));
+			return;
+		}
 		if (st->kind == FTH_T_ARRAY || st->kind == FTH_T_STRING) {
 			int n = (int)st->size < cap ? (int)st->size : cap;
 			emit_to_mem(c, src, base, off + 4, st->size <= (uint32_t)cap ? st : et);
@@ -1716,7 +1747,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			vreg_free(c, a);
 			emit_addr(c, R1, base, off);
 			emit(c, I_MOV64_IMM(R2, n));
-			if (user_memory(e))
+			if (fth_sema_user_memory(e))
 				emit(c, I_CALL(et->kind == FTH_T_STRING ? BPF_FUNC_probe_read_user_str
 									: BPF_FUNC_probe_read_user));
 			else
@@ -2012,7 +2043,7 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 		emit(c, I_STX(BPF_DW, fp(val), ra, val));
 		vreg_free(c, rhs);
 		vreg_free(c, cur);
-	} else if (vt->kind == FTH_T_STRING || vt->kind == FTH_T_TUPLE || vt->kind == FTH_T_STRUCT) {
+	} else if (in_memory(vt)) { /* strings, tuples, structs, buf(), usym, ntop() ... */
 		emit_to_mem(c, st->u.assign.value, fp(val), val, vt);
 		if ((int)m->value_size > (int)vt->size)
 			emit_zero(c, fp(val + (int)vt->size), val + (int)vt->size, (int)m->value_size - (int)vt->size);
@@ -2124,9 +2155,9 @@ static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n)
 		struct fth_type *t = args[i]->type;
 		if (!t)
 			t = fth_type_int(8, true);
-		if (t->kind == FTH_T_INT || t->kind == FTH_T_POINTER || t->kind == FTH_T_BOOL)
+		if ((t->kind == FTH_T_INT && !t->enum_def) || t->kind == FTH_T_POINTER || t->kind == FTH_T_BOOL)
 			t = t->kind == FTH_T_BOOL ? t : fth_type_int(8, t->kind == FTH_T_INT && t->is_signed);
-		elems[i] = t;
+		elems[i] = t; /* enum values (int64) keep their type: printed by name */
 	}
 	return fth_type_tuple(&c->prog->arena, elems, n);
 }
@@ -2749,11 +2780,11 @@ static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth
 	rc = codegen_pass(prog, p, diag, false, &wants_scratch);
 	if (rc || !wants_scratch)
 		return rc;
-	/* Forget the first pass's actions: nothing refers to them (their
-	 * parsed printf formats are malloc'ed). */
-	for (int i = actions; i < prog->actions.len; i++)
-		fth_printf_format_free(&((struct fth_action *)prog->actions.items[i])->format);
-	prog->actions.len = actions;
+	/* Forget the first pass's actions: nothing refers to them. */
+	while (prog->actions.len > actions) {
+		struct fth_action *a = prog->actions.items[--prog->actions.len];
+		fth_printf_format_free(&a->format);
+	}
 	return codegen_pass(prog, p, diag, true, &wants_scratch);
 }
 

@@ -173,6 +173,8 @@ struct fth_config {
 	enum { FTH_MISSING_ERROR, FTH_MISSING_WARN, FTH_MISSING_IGNORE } missing_probes;
 	bool print_maps_on_exit;  /* default true */
 	bool unsafe;
+	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
+	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
 };
 
 struct fth_program {
@@ -185,6 +187,7 @@ struct fth_program {
 	struct fth_ptrvec progs;     /* struct fth_prog * (BEGIN/END included) */
 	struct fth_ptrvec positional; /* const char * positional parameters $1.. */
 	struct fth_ptrvec named;      /* const char * "--name=value" / "--flag" after the script */
+	struct fth_ptrvec named_used; /* const char * names that getopt() asked for */
 	struct fth_map **map_by_name; /* open-addressing index of user maps by name */
 	int map_by_name_cap;          /* power of two, 0 before the first map */
 	struct fth_btf *btf;         /* kernel types, loaded on first use */

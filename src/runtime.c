@@ -743,6 +743,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	rt.env.ud = &rt;
 	rt.env.special = format_special;
 	rt.env.max_strlen = prog->config.max_strlen;
+	rt.env.trunc_trailer = prog->config.str_trunc_trailer;
 	rt.env.scratch = &rt.scratch;
 	rb = ring_buffer__new(fth_program_map(prog, prog->events_map)->fd, handle_event, &rt, NULL);
 	if (!rb) {

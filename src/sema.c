@@ -6,7 +6,9 @@
  * that only learns map types, then a strict pass that reports errors. */
 #include "sema.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,7 +80,7 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 	if (!t)
 		return NULL;
 	if (t->kind == FTH_T_INT)
-		return fth_type_int(8, t->is_signed);
+		return t->enum_def ? t : fth_type_int(8, t->is_signed);
 	if (t->kind == FTH_T_POINTER)
 		return uint64_t_();
 	if (t->kind == FTH_T_STRUCT || t->kind == FTH_T_ARRAY)
@@ -148,6 +150,10 @@ static bool valid_key_type(const struct fth_type *t)
 	case FTH_T_USERNAME:
 	case FTH_T_SYSCALL:
 	case FTH_T_ERRNO:
+	case FTH_T_BUFFER:    /* buf(): bytes and length, printed escaped */
+	case FTH_T_TIMESTAMP: /* strftime(): formatted when printed */
+	case FTH_T_USYM:
+	case FTH_T_INET:
 		return true;
 	case FTH_T_TUPLE:
 		for (int i = 0; i < t->nfields; i++)
@@ -359,7 +365,7 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 	var->u.ident.var = v;
 	if (!t)
 		return v;
-	t = t->kind == FTH_T_INT ? fth_type_int(8, t->is_signed) : t;
+	t = t->kind == FTH_T_INT && !t->enum_def ? fth_type_int(8, t->is_signed) : t;
 	if (v && !v->type) {
 		v->type = t; /* declared with `let $x;`: the first assignment types it */
 	} else if (!v) {
@@ -477,7 +483,47 @@ static bool header_constant(const char *name, int64_t *value)
 			*value = constants[i].value;
 			return true;
 		}
+	/* errno.h: EPERM, ENOENT, ... as the C library names them (Linux
+	 * errno numbers are the same in the kernel and in userspace). */
+	if (name[0] == 'E') {
+		for (int e = 1; e < 4096; e++) {
+			const char *n = strerrorname_np(e);
+			if (n && !strcmp(n, name)) {
+				*value = e;
+				return true;
+			}
+		}
+	}
 	return false;
+}
+
+/* The int64 type whose values print as enumerators of e. */
+static struct fth_type *enum_type(struct sema *s, const struct fth_enum *e)
+{
+	struct fth_type *t = fth_arena_alloc(A(s), sizeof(*t));
+
+	*t = *int64_t_();
+	t->name = e->name;
+	t->enum_def = e;
+	return t;
+}
+
+/* An enumerator of an enum the script defines (cdefs.c parses them): its
+ * value and the enum's type. */
+static struct fth_type *script_enumerator(struct sema *s, const char *name, int64_t *value)
+{
+	const struct fth_type *et = s->prog->cdefs ? fth_cdefs_enumerator(s->prog->cdefs, name, value) : NULL;
+
+	return et && et->enum_def ? enum_type(s, et->enum_def) : NULL;
+}
+
+static struct fth_type *lookup_type(struct sema *s, const char *name);
+
+static const struct fth_enum *script_enum_named(struct sema *s, const char *name)
+{
+	const struct fth_type *t = lookup_type(s, name);
+
+	return t && t->kind == FTH_T_INT ? t->enum_def : NULL;
 }
 
 /* An identifier that is a #define of the script (#define MAX 10), an
@@ -551,7 +597,7 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 {
 	struct fth_type *t = fth_type_new(A(s), user ? FTH_T_USTACK : FTH_T_KSTACK, user ? 16 : 8);
 
-	t->stack_mode = FTH_STACK_BPFTRACE;
+	t->stack_mode = s->prog->config.stack_mode;
 	t->stack_limit = 127;
 	for (int i = 0; args && i < args->len; i++) {
 		struct fth_node *a = args->items[i];
@@ -601,6 +647,20 @@ static struct fth_type *check_regs_arg(struct sema *s, struct fth_node *e)
 	return uint64_t_();
 }
 
+/* Builtins whose code reads the probe's context (the tracepoint record,
+ * pt_regs, the perf sample): not available in a for-map callback. */
+static bool reads_probe_context(const char *n)
+{
+	static const char *const names[] = { "args", "retval", "ctx", "kstack", "ustack", "func" };
+
+	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9')
+		return true;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(n, names[i]))
+			return true;
+	return false;
+}
+
 static struct fth_type *check_record(struct sema *s, struct fth_node *e);
 static struct fth_type *lookup_type(struct sema *s, const char *name);
 
@@ -636,20 +696,6 @@ static struct fth_type *check_args_record(struct sema *s, struct fth_node *e)
 	}
 	rec->type = check_record(s, rec);
 	return rec->type;
-}
-
-/* Builtins whose code reads the probe's context (the tracepoint record,
- * pt_regs, the perf sample): not available in a for-map callback. */
-static bool reads_probe_context(const char *n)
-{
-	static const char *const names[] = { "args", "retval", "ctx", "kstack", "ustack", "func" };
-
-	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9')
-		return true;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(n, names[i]))
-			return true;
-	return false;
 }
 
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
@@ -750,6 +796,12 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	}
 	{
 		int64_t value;
+		struct fth_type *et = script_enumerator(s, n, &value);
+		if (et) {
+			e->kind = FTH_INT;
+			e->u.integer = (uint64_t)value;
+			return et;
+		}
 		if (constant_value(s, n, &value)) {
 			e->kind = FTH_INT;
 			e->u.integer = (uint64_t)value;
@@ -783,9 +835,7 @@ static const char *similar_type_hint(struct sema *s, const char *name)
 	return best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL;
 }
 
-/* Is the memory behind e reached through a user-space pointer? (As
- * codegen decides which probe_read to use.) */
-static bool reached_through_user(const struct fth_node *e)
+bool fth_sema_user_memory(const struct fth_node *e)
 {
 	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
 				      : e->kind == FTH_INDEX ? e->u.index.base
@@ -795,7 +845,7 @@ static bool reached_through_user(const struct fth_node *e)
 		return false;
 	if (base->type->kind == FTH_T_POINTER)
 		return base->type->user_space;
-	return reached_through_user(base);
+	return fth_sema_user_memory(base);
 }
 
 /* Member `name` of struct st, from BTF or from the script's definition. */
@@ -932,7 +982,7 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 	e->u.field.bit_offset = bit_off;
 	e->u.field.bit_size = bit_size;
 	if (mt->kind == FTH_T_POINTER && !mt->user_space &&
-	    (bt->kind == FTH_T_POINTER ? bt->user_space : reached_through_user(e->u.field.base))) {
+	    (bt->kind == FTH_T_POINTER ? bt->user_space : fth_sema_user_memory(e->u.field.base))) {
 		/* a pointer read from user memory points into user memory */
 		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
 		*copy = *mt;
@@ -1030,6 +1080,39 @@ static bool literal_int(struct fth_node *e, int64_t *out)
 	return false;
 }
 
+/* A positional parameter that holds a number ($1 given as "10", "0x1f" or
+ * not given at all, or $#) where a literal is required: unroll ($1),
+ * lhist(x, $1, $2, $3), buf(p, $1), strncmp(a, b, $1), print(@m, $1). The
+ * node becomes that integer literal, as bpftrace substitutes it. */
+static void fold_positional(struct sema *s, struct fth_node *e)
+{
+	int idx;
+	const char *v;
+	char *end;
+	uint64_t n = 0;
+
+	if (e->kind != FTH_POSITIONAL)
+		return;
+	idx = e->u.positional.index;
+	if (idx < 0) {
+		n = (uint64_t)s->prog->positional.len;
+	} else if (idx <= s->prog->positional.len) {
+		v = s->prog->positional.items[idx - 1];
+		errno = 0;
+		n = strtoull(v, &end, 0);
+		if (!*v || *end || errno)
+			return; /* not a number: the caller reports it */
+	}
+	e->kind = FTH_INT;
+	e->u.integer = n;
+}
+
+static bool literal_int_or_positional(struct sema *s, struct fth_node *e, int64_t *out)
+{
+	fold_positional(s, e);
+	return literal_int(e, out);
+}
+
 /* str($N + k): a positional parameter used as a string, k bytes in. */
 bool positional_offset(const struct fth_node *e, int *index, int64_t *offset)
 {
@@ -1081,8 +1164,8 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		if (!is_int(check_expr(s, args->items[0])))
 			ERR(s, args->items[0], "lhist() value must be an integer");
-		if (!literal_int(args->items[1], &mn) || !literal_int(args->items[2], &mx) ||
-		    !literal_int(args->items[3], &step)) {
+		if (!literal_int_or_positional(s, args->items[1], &mn) || !literal_int_or_positional(s, args->items[2], &mx) ||
+		    !literal_int_or_positional(s, args->items[3], &step)) {
 			ERR_HINT(s, call, "write e.g. lhist($x, 0, 100, 10)",
 				 "lhist() min, max and step must be integer literals");
 			return NULL;
@@ -1210,6 +1293,7 @@ static const char *named_param(struct sema *s, const char *name, bool *present)
 		const char *arg = s->prog->named.items[i];
 		if (!strncmp(arg, name, n) && (arg[n] == '=' || arg[n] == '\0')) {
 			*present = true;
+			fth_ptrvec_push(A(s), &s->prog->named_used, (void *)name);
 			return arg[n] == '=' ? arg + n + 1 : NULL;
 		}
 	}
@@ -1238,7 +1322,7 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 	if (!dflt || dflt->kind == FTH_BOOL) {
 		bool on = dflt ? dflt->u.integer != 0 : false;
 		if (present)
-			on = !value || !strcmp(value, "true") || !strcmp(value, "1");
+			on = !value || !strcasecmp(value, "true") || !strcmp(value, "1");
 		call->kind = FTH_BOOL;
 		call->u.integer = on;
 		return fth_type_bool();
@@ -1254,7 +1338,9 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 		ERR(s, dflt, "getopt() default must be a literal (integer, string, true or false)");
 		return NULL;
 	}
-	if (present && value) {
+	if (present && value && (!strcasecmp(value, "true") || !strcasecmp(value, "false"))) {
+		n = !strcasecmp(value, "true"); /* bpftrace reads --flag=False as 0 */
+	} else if (present && value) {
 		char *end;
 		n = strtoll(value, &end, 0);
 		if (!*value || *end) {
@@ -1315,7 +1401,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		int64_t len = s->prog->config.max_strlen;
 		if (!want_args(s, call, 1, 2))
 			return NULL;
-		if (args->len == 2 && (!literal_int(args->items[1], &len) || len <= 0)) {
+		if (args->len == 2 && (!literal_int_or_positional(s, args->items[1], &len) || len <= 0)) {
 			/* A run-time length still reads at most max_strlen bytes. */
 			check_expr(s, args->items[1]);
 			len = s->prog->config.max_strlen;
@@ -1380,7 +1466,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			int64_t v;
 			expect_map_arg(s, call, args->items[0], false);
 			for (int i = 1; i < args->len; i++)
-				if (!literal_int(args->items[i], &v) || v < 0)
+				if (!literal_int_or_positional(s, args->items[i], &v) || v < 0)
 					ERR(s, args->items[i], "print() top and div must be non-negative integer literals");
 		} else if (args->items[0]->kind == FTH_MAP) {
 			/* print(@m[k]): one element, printed as the map would */
@@ -1407,6 +1493,20 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	}
 	if (!strcmp(n, "rand"))
 		return fth_type_int(4, false);
+	if (!strcmp(n, "nsecs")) {
+		/* nsecs([monotonic|boot|tai|sw_tai]): which clock to read */
+		static const char *const clocks[] = { "monotonic", "boot", "tai", "sw_tai" };
+		struct fth_node *a = args->len ? args->items[0] : NULL;
+		bool known = !a;
+		if (!want_args(s, call, 0, 1))
+			return NULL;
+		for (int i = 0; a && a->kind == FTH_IDENT && i < 4; i++)
+			known |= !strcmp(a->u.ident.name, clocks[i]);
+		if (!known)
+			ERR_HINT(s, a, "write nsecs(monotonic), nsecs(boot), nsecs(tai) or nsecs(sw_tai)",
+				 "unknown clock for nsecs()");
+		return uint64_t_();
+	}
 	if (!strcmp(n, "getopt"))
 		return check_getopt(s, call);
 	if (!strcmp(n, "bswap")) {
@@ -1517,6 +1617,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		t = check_expr(s, args->items[0]);
 		if (args->len == 2) {
+			fold_positional(s, args->items[1]);
 			check_expr(s, args->items[1]);
 			if (!literal_int(args->items[1], &len) || len <= 0)
 				len = s->prog->config.max_strlen;
@@ -1564,7 +1665,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			if (t && t->kind != FTH_T_STRING)
 				ERR(s, args->items[i], "%s() compares strings, not %s", n, fth_type_describe(A(s), t));
 		}
-		if (is_ncmp && (!literal_int(args->items[2], &len) || len < 0))
+		if (is_ncmp && (!literal_int_or_positional(s, args->items[2], &len) || len < 0))
 			ERR(s, args->items[2], "strncmp() length must be a non-negative integer literal");
 		if (!is_ncmp && args->items[1]->kind != FTH_STRING)
 			ERR_HINT(s, args->items[1], "write the string to look for as a literal", "strcontains() needle must be a string literal");
@@ -1576,7 +1677,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
-						     "bswap", "uptr", "kptr", "syscall_name" };
+						     "bswap", "uptr", "kptr", "syscall_name", "nsecs" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -1704,6 +1805,11 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 	}
 	if (b && !strcmp(b, "bool"))
 		return fth_type_bool();
+	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0 && script_enum_named(s, b)) {
+		if (t && !is_int(t))
+			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+		return enum_type(s, script_enum_named(s, b));
+	}
 	ERR(s, e, "cast to '%s' is not supported yet", b ? b : "typeof");
 	return NULL;
 }
@@ -1735,10 +1841,45 @@ static struct fth_type *check_record(struct sema *s, struct fth_node *e)
 	return t;
 }
 
+static bool is_builtin_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(builtin_names) / sizeof(builtin_names[0]); i++)
+		if (!strcmp(builtin_names[i], name))
+			return true;
+	return false;
+}
+
+/* Current bpftrace spells every builtin variable also as a call, comm(),
+ * and as __builtin_comm (what its standard macros are written with).
+ * Both become the plain identifier. rand(), nsecs() and kstack() are
+ * functions of their own. */
+static void builtin_spelling(struct fth_node *e)
+{
+	const char *n;
+
+	if (e->kind == FTH_IDENT && !strncmp(e->u.ident.name, "__builtin_", 10) &&
+	    is_builtin_name(e->u.ident.name + 10)) {
+		e->u.ident.name += 10;
+		return;
+	}
+	if (e->kind != FTH_CALL || e->u.call.args.len)
+		return;
+	n = e->u.call.name;
+	if (!strncmp(n, "__builtin_", 10))
+		n += 10;
+	if (!is_builtin_name(n) || !strcmp(n, "rand") || !strcmp(n, "nsecs") || !strcmp(n, "kstack"))
+		return;
+	e->kind = FTH_IDENT;
+	e->u.ident.name = n;
+}
+
 static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 {
+	builtin_spelling(e);
 	switch (e->kind) {
 	case FTH_INT:
+		if (e->type && e->type->enum_def)
+			return e->type; /* an enumerator, resolved in the first pass */
 		return e->u.integer > INT64_MAX ? uint64_t_() : int64_t_();
 	case FTH_BOOL:
 		return fth_type_bool();
@@ -1776,12 +1917,18 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		if (idx <= s->prog->positional.len) {
 			const char *v = s->prog->positional.items[idx - 1];
 			char *end;
-			strtoll(v, &end, 0);
+			if (*v == '-')
+				strtoll(v, &end, 0);
+			else
+				strtoull(v, &end, 0);
 			if (*v && !*end)
 				return int64_t_();
-			ERR_HINT(s, e, "use str($N) for a string parameter",
-				 "positional parameter $%d is not a number ('%s')", idx, v);
-			return NULL;
+			/* Current bpftrace: a parameter that is not a number is a
+			 * string literal ($1 as well as str($1)). */
+			e->kind = FTH_STRING;
+			e->u.string.data = fth_arena_strdup(A(s), v);
+			e->u.string.len = (uint32_t)strlen(v);
+			return fth_type_string(A(s), e->u.string.len + 1);
 		}
 		return int64_t_(); /* unset: 0, as bpftrace */
 	}
@@ -2139,11 +2286,48 @@ static void check_for_map(struct sema *s, struct fth_node *st)
 	scope_pop(s, false);
 }
 
+static struct fth_node *block_of(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *blk = fth_node_new(A(s), FTH_BLOCK, e->range);
+	struct fth_node *st = fth_node_new(A(s), FTH_EXPR_STMT, e->range);
+
+	st->u.expr_stmt.expr = e;
+	fth_node_list_push(A(s), &blk->u.block.stmts, st);
+	return blk;
+}
+
+/* `cond ? printf("a") : printf("b");` has no value: it is an if/else,
+ * and becomes one. */
+static bool void_ternary_to_if(struct sema *s, struct fth_node *st)
+{
+	struct fth_node *e = st->u.expr_stmt.expr;
+	struct fth_node *then_e, *else_e;
+
+	if (e->kind != FTH_TERNARY || !e->u.ternary.then_expr)
+		return false;
+	then_e = e->u.ternary.then_expr;
+	else_e = e->u.ternary.else_expr;
+	if (then_e->kind != FTH_CALL || else_e->kind != FTH_CALL || is_agg_func(then_e->u.call.name) ||
+	    is_agg_func(else_e->u.call.name))
+		return false;
+	if (check_expr(s, then_e) != fth_type_none() || check_expr(s, else_e) != fth_type_none())
+		return false;
+	st->kind = FTH_IF;
+	st->u.if_.cond = e->u.ternary.cond;
+	st->u.if_.then_block = block_of(s, then_e);
+	st->u.if_.else_block = block_of(s, else_e);
+	return true;
+}
+
 static void check_stmt(struct sema *s, struct fth_node *st)
 {
 	switch (st->kind) {
 	case FTH_EXPR_STMT: {
 		struct fth_node *e = st->u.expr_stmt.expr;
+		if (void_ternary_to_if(s, st)) {
+			check_stmt(s, st);
+			break;
+		}
 		if (e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit") && s->loop_depth && s->strict)
 			fth_error_hint(s->diag, e->range, "break out of the loop and call exit() after it",
 				       "exit() is not allowed inside a loop");
@@ -2185,8 +2369,17 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		break;
 	case FTH_UNROLL: {
 		int64_t n;
-		if (!literal_int(st->u.unroll.count, &n) || n < 1 || n > 100)
+		/* bpftrace's wording, on "unroll (N)" */
+		struct fth_range head = { st->range.begin, st->u.unroll.count->range.end };
+		const char *src = s->diag->src ? s->diag->src->text : NULL;
+		if (src && src[head.end] == ')')
+			head.end++;
+		if (!literal_int_or_positional(s, st->u.unroll.count, &n))
 			ERR(s, st->u.unroll.count, "unroll count must be an integer literal from 1 to 100");
+		else if (n > 100 && s->strict)
+			fth_error(s->diag, head, "unroll maximum value is 100");
+		else if (n < 1 && s->strict)
+			fth_error(s->diag, head, "unroll minimum value is 1");
 		check_block(s, st->u.unroll.body);
 		break;
 	}

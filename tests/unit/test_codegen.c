@@ -155,7 +155,9 @@ static void test_errors(void **state)
 	expect_error("kprobe:vfs_read { }", "kprobes are not available on this kernel");
 	expect_error("kprobe:vfs_read { }", "HINT: tracepoint:syscalls:sys_enter_read sees the same event");
 	expect_error("BEGIN { break; }", "'break' outside a loop");
-	expect_error("BEGIN { unroll(101) { } }", "unroll count must be an integer literal from 1 to 100");
+	expect_error("BEGIN { unroll(101) { } }", "stdin:1:9-20: ERROR: unroll maximum value is 100");
+	expect_error("BEGIN { unroll(0) { } }", "stdin:1:9-18: ERROR: unroll minimum value is 1");
+	expect_error("BEGIN { $n = 2; unroll($n) { } }", "unroll count must be an integer literal from 1 to 100");
 }
 
 /* Errors carry the file:line:col-range and the caret line. */

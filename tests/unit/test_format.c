@@ -502,6 +502,29 @@ static void fmt(struct fth_strbuf *sb, const struct fth_type *t, const void *byt
 	fth_format_value(sb, t, bytes, env);
 }
 
+/* Values of a script enum print as the enumerator; others as numbers. */
+static void test_value_enum(void **state)
+{
+	struct fixture *fx = *state;
+	const char *names[] = { "ONE", "MANY" };
+	int64_t values[] = { 1, 1000 };
+	struct fth_enum e = { .name = "enum E", .count = 2, .names = names, .values = values };
+	struct fth_type t = *i64();
+	int64_t v = 1000;
+
+	t.enum_def = &e;
+	fmt(&fx->sb, &t, &v, NULL);
+	assert_text(&fx->sb, "MANY");
+	v = 1;
+	fmt(&fx->sb, &t, &v, NULL);
+	assert_text(&fx->sb, "ONE");
+	v = 2;
+	fmt(&fx->sb, &t, &v, NULL);
+	assert_text(&fx->sb, "2");
+	fmt(&fx->sb, i64(), &v, NULL);
+	assert_text(&fx->sb, "2");
+}
+
 static void test_value_ints_bools(void **state)
 {
 	struct fixture *fx = *state;
@@ -1367,6 +1390,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_printf_percent_only, setup, teardown),
 		cmocka_unit_test(test_printf_errors),
 		cmocka_unit_test_setup_teardown(test_value_ints_bools, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_value_enum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_strings_pointers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_tuples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_arrays, setup, teardown),

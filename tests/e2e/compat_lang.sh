@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Language forms of current bpftrace: nsecs() with a clock, a ternary whose
+# branches are calls without a value, config validation (unknown and
+# environment-only settings, non-GPL licenses).
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+# nsecs(CLOCK): boot and monotonic agree on a machine that never slept;
+# tai and sw_tai are wall-clock based (after 2020), so far larger.
+fathom_run -q -e 'BEGIN { $b = nsecs(boot); $m = nsecs(monotonic); $n = nsecs();
+    printf("%d %d %d\n", nsecs(tai) > 1577836800000000000, nsecs(sw_tai) > 1577836800000000000,
+           $n >= $b && $m > 0); exit(); }'
+expect_exit 0
+expect_stdout_eq "1 1 1"
+fathom_run -e 'BEGIN { print(nsecs(realtime)); exit(); }'
+expect_exit 1
+expect_stderr_match 'ERROR: unknown clock for nsecs\(\)'
+
+# cond ? call : call is an if/else
+fathom_run -q -e 'BEGIN { $x = 0; $x ? printf("yes\n") : printf("no\n"); 1 ? printf("one\n") : printf("zero\n"); exit(); }'
+expect_exit 0
+expect_stdout_match '^no$'
+expect_stdout_match '^one$'
+expect_stdout_no_match '^(yes|zero)$'
+
+# config blocks
+fathom_run -e 'config = { bad_config=raw } BEGIN {}'
+expect_exit 1
+expect_stderr_match '^stdin:1:12-22: ERROR: Unrecognized config variable: bad_config$'
+fathom_run -e 'config = { debug_output=1 } BEGIN {}'
+expect_exit 1
+expect_stderr_match '^stdin:1:12-24: ERROR: debug_output can only be set as an environment variable$'
+fathom_run -e 'config = { license="Potato" } BEGIN { exit(); }'
+expect_exit 1
+expect_stderr_match '^ERROR: Your bpftrace program cannot load because you are using a license that is non-GPL compatible. License: Potato$'
+fathom_run -q -e 'config = { license="Dual BSD/GPL"; stack_mode=perf; BPFTRACE_MAX_STRLEN=64 } BEGIN { printf("ok\n"); exit(); }'
+expect_exit 0
+expect_stdout_match '^ok$'
+
+# a macro's $parameter takes any expression, substituted at each use
+fathom_run -q -e 'macro add_one($x) { $x + 1 } macro twice($v) { $w = $v + $v; $w }
+    begin { $a = 1; @n = 4; print((add_one(1 + 1), add_one($a + 1), add_one(@n + 1), add_one(add_one(1) + 1)));
+            $y = 2; print(twice({ $y += 1; $y })); exit(); }'
+expect_exit 0
+expect_stdout_match '^\(3, 3, 6, 4\)$'
+expect_stdout_match '^7$'
+fathom_run -e 'macro m($x) { $x } begin { @a[1] = 1; print(m(@a)); exit(); }'
+expect_exit 1
+expect_stderr_match 'macro m: parameter \$x takes a value, not a whole map'
+
+# builtins spelled as calls and as __builtin_NAME
+fathom_run -q -e 'begin { printf("%d %d %d %d %s\n", pid() == pid, __builtin_tid == tid(), cpu() == __builtin_cpu,
+    ncpus() > 0, comm()); exit(); }'
+expect_exit 0
+expect_stdout_eq "1 1 1 1 fathom"

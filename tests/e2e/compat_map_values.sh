@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Values that print specially (buf(), usym(), strftime(), ntop()) can be
+# map keys and map values, printed as bpftrace prints them; buf() of a
+# literal with a length holds that many bytes, NUL-padded.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+fathom_run -q -e 'BEGIN { @b[buf("ok_key", 6)] = 1; @bk[buf("ok_key", 8), 1] = 2; @bv = buf("ok_value", 8);
+    $v = buf("hi", 2); print($v);
+    @u = usym(1); @ua = @u; @t[strftime("%Y", nsecs)] = 3; @tv[1] = strftime("%m", nsecs);
+    @n[ntop(0x0100007f)] = ntop(0xffff0000); exit(); }'
+expect_exit 0
+expect_stdout_match '^hi$'
+expect_stdout_match '^@b\[ok_key\]: 1$'
+expect_stdout_match '^@bk\[ok_key\\x00\\x00, 1\]: 2$'
+expect_stdout_match '^@bv: ok_value$'
+expect_stdout_match '^@u: 0x1$'
+expect_stdout_match '^@ua: 0x1$'
+expect_stdout_match "^@t\\[$(date +%Y)\\]: 3$"
+expect_stdout_match '^@tv\[1\]: [0-9]{2}$'
+expect_stdout_match '^@n\[127\.0\.0\.1\]: 0\.0\.255\.255$'
