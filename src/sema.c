@@ -1391,6 +1391,9 @@ static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 		struct fth_type *t = check_expr(s, args->items[i]);
 		if (t && t->kind == FTH_T_AGG)
 			ERR(s, args->items[i], "aggregations cannot be printed with printf(); use print(@map)");
+		if (t && t->kind == FTH_T_STRUCT)
+			ERR_HINT(s, args->items[i], "print() shows a whole struct; printf() takes its members",
+				 "%s cannot be printed with %s()", fth_type_describe(A(s), t), call->u.call.name);
 	}
 	if (fth_printf_parse(args->items[0]->u.string.data, &fmt, err, sizeof(err), &off) < 0) {
 		ERR(s, args->items[0], "%s", err);

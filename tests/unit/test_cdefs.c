@@ -344,6 +344,9 @@ static void test_sema_errors(void **state)
 	expect_compile_error("struct item { int a; };\nBEGIN { $p = (struct itme *)0; }",
 			     "ERROR: unknown type 'struct itme'\nBEGIN { $p = (struct itme *)0; }\n"
 			     "             ~~~~~~~~~~~~~~~~\nHINT: did you mean 'struct item'?\n");
+	/* a struct value is no printf argument */
+	expect_compile_error("struct s { int a; };\nBEGIN { $p = (struct s *)0; printf(\"%d\\n\", *$p); }",
+			     "ERROR: struct s cannot be printed with printf()\n");
 	/* records: field names are unique */
 	expect_compile_error("BEGIN { print((a = 1, a = 2)); }", "ERROR: field 'a' appears twice in this record");
 }
