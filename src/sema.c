@@ -241,15 +241,22 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 {
 	struct fth_var *v = fth_sema_find_var(s->cur, var->u.ident.name);
 
+	int width;
+
 	if (!t)
 		return v;
+	width = t->kind == FTH_T_INT ? (int)t->size : 8;
 	t = t->kind == FTH_T_INT ? fth_type_int(8, t->is_signed) : t;
 	if (!v) {
 		v = fth_arena_alloc(A(s), sizeof(*v));
 		v->name = var->u.ident.name;
 		v->type = t;
 		fth_ptrvec_push(A(s), &s->cur->vars, v);
-	} else if (t->kind == FTH_T_STRING && v->type->kind == FTH_T_STRING && t->size > v->type->size) {
+	}
+	/* The slot is 64 bits, but bswap($port) swaps the bytes of the
+	 * integer the variable was given (bpftrace keeps its width). */
+	if (width > v->int_width)
+		v->int_width = width; else if (t->kind == FTH_T_STRING && v->type->kind == FTH_T_STRING && t->size > v->type->size) {
 		v->type = t; /* the slot holds the longest string assigned */
 	} else if (v->type->kind != t->kind || (t->kind == FTH_T_TUPLE && !fth_type_equal(t, v->type))) {
 		ERR(s, var, "%s has type %s; it cannot be assigned %s", v->name,
@@ -1082,6 +1089,11 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (t && t->kind != FTH_T_INT) {
 			ERR(s, args->items[0], "bswap() takes an integer, not %s", fth_type_describe(A(s), t));
 			return NULL;
+		}
+		if (t && args->items[0]->kind == FTH_VAR) {
+			struct fth_var *v = fth_sema_find_var(s->cur, args->items[0]->u.ident.name);
+			if (v && v->int_width > 0 && v->int_width < (int)t->size)
+				return fth_type_int(v->int_width, t->is_signed);
 		}
 		return t;
 	}
