@@ -415,19 +415,17 @@ static void emit_extend(struct cg *c, int r, int size, bool is_signed)
 }
 
 /* Does writing the key expressions fill every byte of the key? Then the
- * key needs no zeroing first: an integer or a stack id (8 bytes), or comm
- * into a 16-byte string (bpf_get_current_comm pads with NULs). Anything
+ * key needs no zeroing first: an integer or a stack id (8 bytes). Anything
  * else - strings shorter than the key, tuples with padding - is zeroed so
- * equal keys hash alike. */
+ * equal keys hash alike. comm too: bpf_get_current_comm pads with NULs
+ * only on newer kernels (6.1 stops at the NUL), and an unzeroed comm key
+ * made one entry per stack garbage there (@[comm] showed one name many
+ * times). */
 static bool key_fully_written(const struct fth_node_list *keys, const struct fth_type *kt)
 {
-	const struct fth_node *k = keys->len == 1 ? keys->items[0] : NULL;
-
-	if (kt->kind == FTH_T_INT || kt->kind == FTH_T_KSTACK || kt->kind == FTH_T_PROBE ||
-	    kt->kind == FTH_T_USERNAME || kt->kind == FTH_T_KSYM)
-		return true;
-	return k && kt->kind == FTH_T_STRING && kt->size == 16 && k->kind == FTH_IDENT &&
-	       !strcmp(k->u.ident.name, "comm");
+	(void)keys;
+	return kt->kind == FTH_T_INT || kt->kind == FTH_T_KSTACK || kt->kind == FTH_T_PROBE ||
+	       kt->kind == FTH_T_USERNAME || kt->kind == FTH_T_KSYM;
 }
 
 /* Build the BPF key of map m for node mapnode (@m[...]) at [r10+off].

@@ -142,6 +142,7 @@ struct fth_probe_inst {
 struct fth_var {
 	const char *name;         /* "$x" */
 	struct fth_type *type;
+	int int_width;            /* widest integer assigned (bytes), for bswap */
 	int stack_off;            /* frame offset (negative), set by codegen */
 };
 

@@ -367,10 +367,12 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 {
 	struct fth_var *v = var_lookup(s, var->u.ident.name);
 	struct fth_type *merged;
+	int width;
 
 	var->u.ident.var = v;
 	if (!t)
 		return v;
+	width = t->kind == FTH_T_INT ? (int)t->size : 8;
 	t = t->kind == FTH_T_INT && !t->enum_def ? fth_type_int(8, t->is_signed) : t;
 	if (v && !v->type) {
 		v->type = t; /* declared with `let $x;`: the first assignment types it */
@@ -399,6 +401,10 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 		ERR(s, var, "%s has type %s; it cannot be assigned %s", v->name,
 		    fth_type_describe(A(s), v->type), fth_type_describe(A(s), t));
 	}
+	/* The slot is 64 bits, but bswap($port) swaps the bytes of the
+	 * integer the variable was given (bpftrace keeps its width). */
+	if (width > v->int_width)
+		v->int_width = width;
 	var->type = v->type;
 	var->u.ident.var = v;
 	return v;
@@ -1642,6 +1648,11 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (t && t->kind != FTH_T_INT) {
 			ERR(s, args->items[0], "bswap() takes an integer, not %s", fth_type_describe(A(s), t));
 			return NULL;
+		}
+		if (t && args->items[0]->kind == FTH_VAR) {
+			struct fth_var *v = fth_sema_find_var(s->cur, args->items[0]->u.ident.name);
+			if (v && v->int_width > 0 && v->int_width < (int)t->size)
+				return fth_type_int(v->int_width, t->is_signed);
 		}
 		return t;
 	}

@@ -96,6 +96,33 @@ static void test_count_updates_in_place(void **state)
 	release(&c);
 }
 
+/* A comm key is zeroed before bpf_get_current_comm fills it: kernels up
+ * to 6.1 do not pad the name with NULs, and the stack bytes after it made
+ * equal names distinct keys (seen in tests/vm). Both 8-byte words of the
+ * key at r10-16 are stored before the call. */
+static void test_comm_key_zeroed_first(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	int call = -1, zeroed = 0;
+
+	compile(&c, "interval:s:1 { @[comm] = count(); }");
+	p = first_prog(&c);
+	for (int i = 0; i < p->code.len && call < 0; i++)
+		if (p->code.insns[i].code == (BPF_JMP | BPF_CALL) && p->code.insns[i].imm == BPF_FUNC_get_current_comm)
+			call = i;
+	assert_true(call > 0);
+	for (int i = 0; i < call; i++) {
+		const struct bpf_insn *in = &p->code.insns[i];
+		if ((in->code == (BPF_ST | BPF_DW | BPF_MEM) && in->imm == 0) ||
+		    (in->code == (BPF_STX | BPF_DW | BPF_MEM)))
+			if (in->dst_reg == R10 && (in->off == -16 || in->off == -8))
+				zeroed |= in->off == -16 ? 1 : 2;
+	}
+	assert_int_equal(zeroed, 3);
+	release(&c);
+}
+
 static void test_map_types_learned_in_any_order(void **state)
 {
 	struct compiled c;
@@ -528,6 +555,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hello_compiles),
 		cmocka_unit_test(test_count_updates_in_place),
+		cmocka_unit_test(test_comm_key_zeroed_first),
 		cmocka_unit_test(test_map_types_learned_in_any_order),
 		cmocka_unit_test(test_tuple_keys_and_strings),
 		cmocka_unit_test(test_errors),
