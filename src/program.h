@@ -37,6 +37,7 @@ struct fth_map {
 	bool used_as_agg;
 	bool keyed_by_task;          /* written with a bare tid/pid key somewhere */
 	bool deleted;                /* delete() or clear() appears for it */
+	bool lru;                    /* declared lruhash(N) / percpulruhash(N): evicts when full */
 	struct fth_range task_key_use;
 	struct fth_range first_use;
 	int fd;                      /* set by the loader, -1 before */

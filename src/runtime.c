@@ -596,7 +596,8 @@ static void report_map_full(struct runtime *rt, const struct fth_map *m)
 			total += vals[c];
 	if (total) {
 		fth_diag_plain(rt->diag, FTH_SEV_WARNING, "raise the limit with config = { max_map_keys = N }",
-			       "a map is full (max_map_keys = %u): new keys are being dropped",
+			       "Map full; can't update element: new keys are being dropped (max_map_keys = %u, or the "
+			       "size a map was declared with)",
 			       rt->prog->config.max_map_keys);
 		rt->map_full_reported = true;
 	}

@@ -91,16 +91,58 @@ static struct fth_map *map_get(struct sema *s, struct fth_node *m)
 	return fth_program_find_map(s->prog, m->u.map.name);
 }
 
+/* let @name = hash(N); (or lruhash, percpuhash, percpulruhash) */
+static struct fth_node *map_declaration(struct sema *s, const char *name)
+{
+	struct fth_node_list *decls = &s->prog->ast->u.program.map_decls;
+
+	for (int i = 0; i < decls->len; i++)
+		if (decls->items[i]->u.map_decl.name && !strcmp(decls->items[i]->u.map_decl.name, name))
+			return decls->items[i];
+	return NULL;
+}
+
 static struct fth_map *map_create(struct sema *s, struct fth_node *m)
 {
 	struct fth_map *map = fth_arena_alloc(A(s), sizeof(*map));
+	struct fth_node *decl = map_declaration(s, m->u.map.name);
 
 	map->name = m->u.map.name;
 	map->first_use = m->range;
 	map->fd = -1;
 	map->max_entries = s->prog->config.max_map_keys;
+	if (decl) {
+		/* The declared size; per-CPU or not still follows the values
+		 * (aggregations are per-CPU). */
+		struct fth_node_list *args = &decl->u.map_decl.args;
+		const char *type = decl->u.map_decl.map_type ? decl->u.map_decl.map_type : "";
+		if (args->len == 1 && args->items[0]->kind == FTH_INT && args->items[0]->u.integer > 0 &&
+		    args->items[0]->u.integer <= (1u << 24))
+			map->max_entries = (uint32_t)args->items[0]->u.integer;
+		map->lru = strstr(type, "lru") != NULL;
+	}
 	fth_program_add_map(s->prog, map);
 	return map;
+}
+
+/* Declared maps no probe uses: bpftrace warns about them. */
+static void warn_unused_declarations(struct sema *s)
+{
+	struct fth_node_list *decls = &s->prog->ast->u.program.map_decls;
+	static const char *const types[] = { "hash", "lruhash", "percpuhash", "percpulruhash", "percpuarray" };
+
+	for (int i = 0; i < decls->len; i++) {
+		struct fth_node *d = decls->items[i];
+		bool known = false;
+		for (size_t j = 0; j < sizeof(types) / sizeof(types[0]); j++)
+			known |= d->u.map_decl.map_type && !strcmp(d->u.map_decl.map_type, types[j]);
+		if (!known)
+			fth_error_hint(s->diag, d->range, "use hash(N), lruhash(N), percpuhash(N) or percpulruhash(N)",
+				       "unknown map type '%s'", d->u.map_decl.map_type ? d->u.map_decl.map_type : "");
+		else if (d->u.map_decl.name && !fth_program_find_map(s->prog, d->u.map_decl.name))
+			fth_diag_report(s->diag, FTH_SEV_WARNING, d->range, "remove the declaration or use the map",
+					"Unused map: %s", d->u.map_decl.name);
+	}
 }
 
 /* Type of the key expression list of @m[k1, k2]: a single key or a tuple. */
@@ -205,12 +247,12 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 		map->value_type = vt;
 		if (vt->kind == FTH_T_AGG) {
 			map->used_as_agg = true;
-			map->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
+			map->bpf_type = map->lru ? BPF_MAP_TYPE_LRU_PERCPU_HASH : BPF_MAP_TYPE_PERCPU_HASH;
 			map->value_size = fth_agg_value_size(vt->agg);
 			if (vt->agg == FTH_AGG_HIST || vt->agg == FTH_AGG_LHIST)
 				map->key_size = (map->key_type ? (map->key_type->size + 7) / 8 * 8 : 0) + 8;
 		} else {
-			map->bpf_type = BPF_MAP_TYPE_HASH;
+			map->bpf_type = map->lru ? BPF_MAP_TYPE_LRU_HASH : BPF_MAP_TYPE_HASH;
 			map->value_size = (vt->size + 7) / 8 * 8;
 		}
 		return;
@@ -2198,6 +2240,7 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 		for (int i = 0; i < prog->progs.len; i++)
 			check_prog(&s, prog->progs.items[i]);
 	}
+	warn_unused_declarations(&s);
 	for (int i = 0; diag->errors == errors_before && i < prog->maps.len; i++) {
 		struct fth_map *m = prog->maps.items[i];
 		if (m->keyed_by_task && !m->deleted && m->value_type && m->value_type->kind != FTH_T_AGG)
