@@ -147,6 +147,7 @@ struct fth_prog {
 struct fth_config {
 	uint32_t max_strlen;      /* str() capacity, default 64 */
 	uint32_t max_map_keys;    /* default 4096 */
+	uint32_t max_cat_bytes;   /* cat() prints at most this much, default 10240 */
 	uint32_t ringbuf_size;    /* bytes, power of two */
 	int64_t start_boot_ns;    /* CLOCK_BOOTTIME at start, for `elapsed` */
 	int ncpus;                /* possible CPUs, the `ncpus` builtin */

@@ -469,18 +469,22 @@ static void run_command(struct runtime *rt, const char *cmd)
 	fth_strbuf_free(&out);
 }
 
-/* cat(): print a file's contents, at most 10 KiB (bpftrace's max_cat_bytes). */
+/* cat(): print a file's contents, at most max_cat_bytes (10 KiB unless
+ * configured); a missing file is reported in bpftrace's words and the run
+ * goes on. */
 static void cat_file(struct runtime *rt, const char *path)
 {
 	struct fth_strbuf out;
 	FILE *f = fopen(path, "r");
 
 	if (!f) {
-		fth_diag_plain(rt->diag, FTH_SEV_WARNING, NULL, "cat(\"%s\"): %s", path, strerror(errno));
+		/* bpftrace reports it as an error but keeps running and exits 0,
+		 * so it does not count as one of the run's errors */
+		fprintf(rt->diag->out, "ERROR: failed to open file '%s' (%s)\n", path, strerror(errno));
 		return;
 	}
 	fth_strbuf_init(&out);
-	read_stream(f, &out, 10240);
+	read_stream(f, &out, rt->prog->config.max_cat_bytes);
 	fclose(f);
 	rt->out.ops->raw(&rt->out, "cat", fth_strbuf_cstr(&out), out.len);
 	fth_strbuf_free(&out);

@@ -54,3 +54,17 @@ fathom_run -q -e 'begin { printf("%d %d %d %d %s\n", pid() == pid, __builtin_tid
     ncpus() > 0, comm()); exit(); }'
 expect_exit 0
 expect_stdout_eq "1 1 1 1 fathom"
+
+# cat(): a missing file is reported in bpftrace's words and the run goes on;
+# max_cat_bytes (config or BPFTRACE_MAX_CAT_BYTES) limits what is printed
+fathom_run -q -e 'BEGIN { cat("/does/not/exist/file"); printf("after\n"); exit(); }'
+expect_exit 0
+expect_stderr_match "^ERROR: failed to open file '/does/not/exist/file' \(No such file or directory\)$"
+expect_stdout_match '^after$'
+printf 'abcdefgh\n' > "$T/eight"
+fathom_run -q -e "config = { max_cat_bytes = 3 } BEGIN { cat(\"$T/eight\"); exit(); }"
+expect_exit 0
+expect_stdout_match '^abc$'
+BPFTRACE_MAX_CAT_BYTES=5 fathom_run -q -e "BEGIN { cat(\"$T/eight\"); exit(); }"
+expect_exit 0
+expect_stdout_match '^abcde$'
