@@ -1292,7 +1292,7 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
-		    !strcmp(e->u.call.name, "syscall_name") ||
+		    !strcmp(e->u.call.name, "syscall_name") || !strcmp(e->u.call.name, "cgroup_path") ||
 		    !strcmp(e->u.call.name, "uptr") || !strcmp(e->u.call.name, "kptr"))
 			return emit_int(c, e->u.call.args.items[0]);
 		if (!strcmp(e->u.call.name, "kstack")) {

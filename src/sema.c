@@ -177,6 +177,7 @@ static bool valid_key_type(const struct fth_type *t)
 	case FTH_T_USERNAME:
 	case FTH_T_SYSCALL:
 	case FTH_T_ERRNO:
+	case FTH_T_CGROUP_PATH:
 	case FTH_T_BUFFER:    /* buf(): bytes and length, printed escaped */
 	case FTH_T_TIMESTAMP: /* strftime(): formatted when printed */
 	case FTH_T_USYM:
@@ -1363,6 +1364,17 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 							       : n[1] == 'y' ? FTH_T_SYSCALL : FTH_T_ERRNO,
 				    n[0] == 'u' ? 16 : 8);
 	}
+	if (!strcmp(n, "cgroup_path")) {
+		/* cgroup_path(id [, "filter"]): the id is resolved to a path when printed */
+		if (!want_args(s, call, 1, 2))
+			return NULL;
+		if (!is_int(check_expr(s, args->items[0])))
+			ERR_HINT(s, args->items[0], "pass a cgroup id, such as the cgroup builtin",
+				 "cgroup_path() takes a cgroup id");
+		if (args->len == 2 && args->items[1]->kind != FTH_STRING)
+			ERR(s, args->items[1], "cgroup_path() filter must be a string literal");
+		return fth_type_new(A(s), FTH_T_CGROUP_PATH, 8);
+	}
 	if (!strcmp(n, "kaddr")) {
 		struct fth_ksyms *ksyms = NULL;
 		uint64_t addr = 0;
@@ -1463,7 +1475,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
-						     "bswap", "uptr", "kptr", "syscall_name", "nsecs" };
+						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
+						     "cgroup_path" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
