@@ -312,7 +312,7 @@ static int report_unused_named(struct fth_program *prog, struct fth_diag *diag)
 	for (int i = 0; i < prog->named.len; i++) {
 		const char *arg = prog->named.items[i];
 		size_t n = strcspn(arg, "=");
-		bool used = false;
+		bool used = !strcmp(arg, "help"); /* -- --help lists the options */
 		for (int j = 0; j < prog->named_used.len && !used; j++) {
 			const char *name = prog->named_used.items[j];
 			used = strlen(name) == n && !strncmp(name, arg, n);

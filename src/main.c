@@ -425,6 +425,31 @@ static int run_program(const struct cli *cli, struct fth_program *prog, struct f
 	return rc;
 }
 
+/* `fathom script.bt -- --help`: the script's own options (its getopt()
+ * calls) instead of a run, unless the script reads --help itself. */
+static bool script_help_wanted(const struct fth_program *prog)
+{
+	bool asked = false;
+
+	for (int i = 0; i < prog->named.len; i++)
+		asked |= !strcmp(prog->named.items[i], "help");
+	for (int i = 0; asked && i < prog->named_used.len; i++)
+		if (!strcmp(prog->named_used.items[i], "help"))
+			return false;
+	return asked;
+}
+
+static void print_script_help(const struct fth_program *prog)
+{
+	if (!prog->getopt_help.len) {
+		printf("This script has no named parameters (getopt()).\n");
+		return;
+	}
+	printf("Named parameters of this script (give them after the script or after --):\n");
+	for (int i = 0; i < prog->getopt_help.len; i++)
+		printf("%s\n", (const char *)prog->getopt_help.items[i]);
+}
+
 /* -l with a program (-e or a script file): the probes it would attach,
  * without loading anything. */
 static int list_program_probes(const struct fth_program *prog)
@@ -534,6 +559,9 @@ int main(int argc, char **argv)
 		rc = 0;
 	} else if (cli.debug) {
 		fth_codegen_dump(&prog, stdout);
+		rc = 0;
+	} else if (script_help_wanted(&prog)) {
+		print_script_help(&prog);
 		rc = 0;
 	} else if (cli.list) {
 		rc = list_program_probes(&prog);

@@ -169,6 +169,7 @@ struct fth_program {
 	struct fth_ptrvec positional; /* const char * positional parameters $1.. */
 	struct fth_ptrvec named;      /* const char * "--name=value" / "--flag" after the script */
 	struct fth_ptrvec named_used; /* const char * names that getopt() asked for */
+	struct fth_ptrvec getopt_help; /* const char * one line per getopt() option, for -- --help */
 	struct fth_map **map_by_name; /* open-addressing index of user maps by name */
 	int map_by_name_cap;          /* power of two, 0 before the first map */
 	struct fth_btf *btf;         /* kernel types, loaded on first use */

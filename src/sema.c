@@ -1088,6 +1088,34 @@ static const char *named_param(struct sema *s, const char *name, bool *present)
 	return NULL;
 }
 
+/* One line of the script's option list (`script -- --help`): the option,
+ * its value kind, its description and its default. */
+static void note_getopt_help(struct sema *s, struct fth_node *call, const char *name)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *dflt = args->len > 1 ? args->items[1] : NULL;
+	const char *desc = args->len > 2 && args->items[2]->kind == FTH_STRING ? args->items[2]->u.string.data : NULL;
+	const char *opt, *dtext, *line;
+	int64_t n = 0;
+
+	if (!dflt || dflt->kind == FTH_BOOL) {
+		opt = fth_arena_printf(A(s), "--%s", name);
+		dtext = dflt && dflt->u.integer ? "true" : "false";
+	} else if (dflt->kind == FTH_STRING) {
+		opt = fth_arena_printf(A(s), "--%s=STRING", name);
+		dtext = fth_arena_printf(A(s), "\"%s\"", dflt->u.string.data);
+	} else {
+		opt = fth_arena_printf(A(s), "--%s=INT", name);
+		literal_int(dflt, &n);
+		dtext = fth_arena_printf(A(s), "%lld", (long long)n);
+	}
+	line = fth_arena_printf(A(s), "    %-24s %s%s(default: %s)", opt, desc ? desc : "", desc ? " " : "", dtext);
+	for (int i = 0; i < s->prog->getopt_help.len; i++)
+		if (!strcmp(s->prog->getopt_help.items[i], line))
+			return;
+	fth_ptrvec_push(A(s), &s->prog->getopt_help, (void *)line);
+}
+
 /* getopt("name" [, default [, "description"]]): a compile-time constant from
  * the script's named parameters, typed by the default (no default: a bool
  * flag). The call node becomes that literal. */
@@ -1106,6 +1134,7 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 		return NULL;
 	}
 	name = args->items[0]->u.string.data;
+	note_getopt_help(s, call, name);
 	value = named_param(s, name, &present);
 	if (!dflt || dflt->kind == FTH_BOOL) {
 		bool on = dflt ? dflt->u.integer != 0 : false;

@@ -86,3 +86,16 @@ expect_stderr_match 'WARNING'
 fathom_run -B sometimes -e 'BEGIN { exit(); }'
 expect_exit 1
 expect_stderr_match "^ERROR: -B takes line, full or none, not 'sometimes'$"
+
+# script -- --help lists the script's getopt() options instead of running it
+printf 'BEGIN { printf("%%d %%s %%d\\n", getopt("count", 10, "how many"), getopt("name", "x"), getopt("verbose"));\n  printf("ran\\n"); exit(); }\n' > "$T/opts.bt"
+fathom_run "$T/opts.bt" -- --help
+expect_exit 0
+expect_stdout_match '^Named parameters of this script'
+expect_stdout_match '^    --count=INT +how many \(default: 10\)$'
+expect_stdout_match '^    --name=STRING +\(default: "x"\)$'
+expect_stdout_match '^    --verbose +\(default: false\)$'
+expect_stdout_no_match '^ran$'
+fathom_run -q "$T/opts.bt" -- --count=3 --verbose
+expect_exit 0
+expect_stdout_match '^3 x 1$'
