@@ -5,6 +5,7 @@
 #include <bpf/btf.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -728,4 +729,59 @@ int fth_btf_module_obj_fd(const char *module)
 		close(fd);
 	}
 	return -ENOENT;
+}
+
+static void print_to_file(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+int fth_btf_print_definition(struct fth_btf *btf, const char *name, FILE *out)
+{
+	int kind = !strncmp(name, "struct ", 7) ? BTF_KIND_STRUCT
+		   : !strncmp(name, "union ", 6) ? BTF_KIND_UNION
+		   : !strncmp(name, "enum ", 5)  ? BTF_KIND_ENUM
+						 : -1;
+	const char *bare = kind < 0 ? name : strchr(name, ' ') + 1;
+	const struct btf_type *t;
+	struct btf_dump *d;
+	int id;
+
+	if (kind < 0)
+		return -EINVAL;
+	id = btf__find_by_name_kind(btf->btf, bare, kind);
+	if (id < 0 && kind == BTF_KIND_ENUM)
+		id = btf__find_by_name_kind(btf->btf, bare, BTF_KIND_ENUM64);
+	if (id < 0)
+		return -ENOENT;
+	t = btf__type_by_id(btf->btf, id);
+	d = btf_dump__new(btf->btf, print_to_file, out, NULL);
+	if (!d)
+		return -errno;
+	fprintf(out, "%s {\n", name);
+	if (btf_is_enum(t)) {
+		const struct btf_enum *e = btf_enum(t);
+		for (int i = 0; i < btf_vlen(t); i++)
+			fprintf(out, "    %s = %d,\n", btf__name_by_offset(btf->btf, e[i].name_off), e[i].val);
+	} else if (btf_is_enum64(t)) {
+		const struct btf_enum64 *e = btf_enum64(t);
+		for (int i = 0; i < btf_vlen(t); i++)
+			fprintf(out, "    %s = %llu,\n", btf__name_by_offset(btf->btf, e[i].name_off),
+				(unsigned long long)btf_enum64_value(&e[i]));
+	} else {
+		const struct btf_member *m = btf_members(t);
+		for (int i = 0; i < btf_vlen(t); i++) {
+			LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts,
+				    .field_name = btf__name_by_offset(btf->btf, m[i].name_off));
+			uint32_t bits = btf_member_bitfield_size(t, (uint32_t)i);
+			fputs("    ", out);
+			btf_dump__emit_type_decl(d, m[i].type, &opts);
+			if (bits)
+				fprintf(out, ":%u", bits);
+			fputs(";\n", out);
+		}
+	}
+	fputs("};\n", out);
+	btf_dump__free(d);
+	return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "types.h"
@@ -92,5 +93,9 @@ int fth_btf_func_args(struct fth_btf *btf, struct fth_arena *arena, const char *
  * -ENOENT. Opened once per process and kept open (it only pins the
  * module's BTF), so every probe on that module shares it. */
 int fth_btf_module_obj_fd(const char *module);
+
+/* -lv 'struct task_struct' (also union, enum): print the kernel type's
+ * definition, one member per line. -ENOENT if BTF has no such type. */
+int fth_btf_print_definition(struct fth_btf *btf, const char *name, FILE *out);
 
 #endif

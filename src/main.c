@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "btf.h"
 #include "fathom.h"
 #include "probes.h"
 #include "tracefs.h"
@@ -485,6 +486,28 @@ static int dry_run(struct fth_program *prog, struct fth_diag *diag, bool verbose
 	return 0;
 }
 
+static bool is_type_listing(const char *pattern)
+{
+	return !strncmp(pattern, "struct ", 7) || !strncmp(pattern, "union ", 6) || !strncmp(pattern, "enum ", 5);
+}
+
+/* -l 'struct task_struct': the kernel type's definition from BTF. */
+static int list_kernel_type(const char *name)
+{
+	struct fth_btf *btf = NULL;
+	int err = fth_btf_load(&btf);
+
+	if (err) {
+		fprintf(stderr, "ERROR: this kernel has no BTF (/sys/kernel/btf/vmlinux): cannot list '%s'\n", name);
+		return err;
+	}
+	err = fth_btf_print_definition(btf, name, stdout);
+	if (err == -ENOENT)
+		fprintf(stderr, "ERROR: the kernel's BTF has no type '%s'\n", name);
+	fth_btf_free(btf);
+	return err;
+}
+
 /* -l FILE lists the probes of the script FILE, as bpftrace does; a name
  * ending in .bt that does not exist is probably a mistyped file. */
 static bool list_pattern_is_script(struct cli *cli)
@@ -519,6 +542,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (cli.info)
 		return fth_runtime_info(stdout) ? 1 : 0;
+	if (cli.list && !cli.program_text && cli.list_pattern && is_type_listing(cli.list_pattern))
+		return list_kernel_type(cli.list_pattern) ? 1 : 0;
 	if (cli.list && !cli.program_text && list_pattern_is_script(&cli))
 		cli.program_text = NULL; /* cli.program_file is set: list its probes */
 	else if (cli.list && !cli.program_text)

@@ -99,3 +99,17 @@ expect_stdout_no_match '^ran$'
 fathom_run -q "$T/opts.bt" -- --count=3 --verbose
 expect_exit 0
 expect_stdout_match '^3 x 1$'
+
+# -l / -lv 'struct NAME' (also union, enum) prints the kernel type from BTF
+fathom_run -lv 'struct task_struct'
+expect_exit 0
+expect_stdout_match '^struct task_struct \{$'
+expect_stdout_match '^    pid_t pid;$'
+expect_stdout_match '^    char comm\[16\];$'
+expect_stdout_match '^\};$'
+fathom_run -l 'enum bpf_map_type'
+expect_exit 0
+expect_stdout_match '^    BPF_MAP_TYPE_HASH = 1,$'
+fathom_run -l 'struct fth_no_such_type'
+expect_exit 1
+expect_stderr_match "ERROR: the kernel's BTF has no type 'struct fth_no_such_type'"
