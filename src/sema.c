@@ -2203,8 +2203,30 @@ static const char *substitute_positional(struct sema *s, const char *part)
 
 static void substitute_attach_point(struct sema *s, struct fth_node *ap)
 {
-	for (int i = 0; i < ap->u.attach.nparts; i++)
+	const char *joined = NULL;
+	int colons = 0, n = 0;
+	const char **parts;
+
+	for (int i = 0; i < ap->u.attach.nparts; i++) {
 		ap->u.attach.parts[i] = substitute_positional(s, ap->u.attach.parts[i]);
+		joined = joined ? fth_arena_printf(A(s), "%s:%s", joined, ap->u.attach.parts[i]) : ap->u.attach.parts[i];
+	}
+	for (const char *c = joined; c && *c; c++)
+		colons += *c == ':';
+	if (colons == ap->u.attach.nparts - 1)
+		return;
+	/* `$1 { }` run with i:ms:1: the parameter held several parts */
+	parts = fth_arena_alloc(A(s), sizeof(*parts) * (size_t)(colons + 1));
+	for (const char *c = joined;; c++) {
+		const char *end = strchr(c, ':');
+		parts[n++] = fth_arena_strndup(A(s), c, end ? (size_t)(end - c) : strlen(c));
+		if (!end)
+			break;
+		c = end;
+	}
+	ap->u.attach.parts = parts;
+	ap->u.attach.nparts = n;
+	ap->u.attach.text = joined;
 }
 
 static int expand_probes(struct sema *s)

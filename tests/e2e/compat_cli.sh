@@ -113,3 +113,8 @@ expect_stdout_match '^    BPF_MAP_TYPE_HASH = 1,$'
 fathom_run -l 'struct fth_no_such_type'
 expect_exit 1
 expect_stderr_match "ERROR: the kernel's BTF has no type 'struct fth_no_such_type'"
+
+# a positional parameter can be a whole attach point
+fathom_run -q -e '$1 { printf("hello %s\n", probe); exit(); }' i:ms:1
+expect_exit 0
+expect_stdout_match '^hello interval:ms:1$'
