@@ -898,6 +898,25 @@ static void fold_positional(struct sema *s, struct fth_node *e)
 	e->u.integer = n;
 }
 
+/* str($N) where a literal string is required (kaddr(str($1))): the
+ * parameter's text as a string literal. */
+static void fold_str_positional(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *a;
+	const char *v = "";
+
+	if (e->kind != FTH_CALL || strcmp(e->u.call.name, "str") || e->u.call.args.len != 1)
+		return;
+	a = e->u.call.args.items[0];
+	if (a->kind != FTH_POSITIONAL || a->u.positional.index < 1)
+		return;
+	if (a->u.positional.index <= s->prog->positional.len)
+		v = s->prog->positional.items[a->u.positional.index - 1];
+	e->kind = FTH_STRING;
+	e->u.string.data = fth_arena_strdup(A(s), v);
+	e->u.string.len = (uint32_t)strlen(v);
+}
+
 static bool literal_int_or_positional(struct sema *s, struct fth_node *e, int64_t *out)
 {
 	fold_positional(s, e);
@@ -1409,6 +1428,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		uint64_t addr = 0;
 		if (!want_args(s, call, 1, 1))
 			return NULL;
+		fold_str_positional(s, args->items[0]);
 		if (args->items[0]->kind != FTH_STRING) {
 			ERR(s, args->items[0], "kaddr() takes a symbol name as a string literal");
 			return NULL;
@@ -1611,6 +1631,13 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 		if (t && !is_int(t))
 			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return fth_type_int(bits / 8, !uns);
+	}
+	if (b && !strcmp(b, "bool") && tn->array_len == 0 && e->u.cast.operand->kind == FTH_STRING) {
+		/* (bool)"text": true unless empty, known now */
+		uint64_t nonempty = e->u.cast.operand->u.string.len != 0;
+		e->kind = FTH_BOOL;
+		e->u.integer = nonempty;
+		return fth_type_bool();
 	}
 	if (b && !strcmp(b, "bool"))
 		return fth_type_bool();

@@ -68,3 +68,9 @@ expect_stdout_match '^abc$'
 BPFTRACE_MAX_CAT_BYTES=5 fathom_run -q -e "BEGIN { cat(\"$T/eight\"); exit(); }"
 expect_exit 0
 expect_stdout_match '^abcde$'
+
+# (bool) of a string literal; kaddr() of a positional parameter's text
+fathom_run -q -e 'BEGIN { print(((bool)"hello", (bool)"")); printf("%d\n", kaddr(str($1)) == kaddr("vfs_read")); exit(); }' vfs_read
+expect_exit 0
+expect_stdout_match '^\(true, false\)$'
+expect_stdout_match '^1$'
