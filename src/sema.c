@@ -193,6 +193,27 @@ static bool valid_key_type(const struct fth_type *t)
 	}
 }
 
+/* Tuple keys that differ only in string capacities (and int widths of the
+ * same signedness): the tuple with the longer strings, or NULL. */
+static struct fth_type *widened_tuple_key(struct sema *s, const struct fth_type *a, const struct fth_type *b)
+{
+	struct fth_type **elems;
+
+	if (a->kind != FTH_T_TUPLE || b->kind != FTH_T_TUPLE || a->nfields != b->nfields)
+		return NULL;
+	elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(a->nfields + 1));
+	for (int i = 0; i < a->nfields; i++) {
+		struct fth_type *fa = a->fields[i].type, *fb = b->fields[i].type;
+		if (fth_type_equal(fa, fb) || (fa->kind == FTH_T_INT && fb->kind == FTH_T_INT))
+			elems[i] = fa;
+		else if (fa->kind == FTH_T_STRING && fb->kind == FTH_T_STRING)
+			elems[i] = fa->size >= fb->size ? fa : fb;
+		else
+			return NULL;
+	}
+	return fth_type_tuple(A(s), elems, a->nfields);
+}
+
 /* Check the keys of a map reference and fix the map's key type on first use. */
 static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool creating)
 {
@@ -227,6 +248,14 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 		 * layout. */
 		bool compatible = map->key_type->kind == kt->kind &&
 				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT);
+		struct fth_type *wide = kt->kind == FTH_T_TUPLE ? widened_tuple_key(s, map->key_type, kt) : NULL;
+		if (wide) {
+			/* @m["ab", 1] and @m["abcd", 2]: one layout with the longer string */
+			uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
+			compatible = true;
+			map->key_type = wide;
+			map->key_size = (wide->size + 7) / 8 * 8 + extra;
+		}
 		if (compatible && kt->kind == FTH_T_STRING && kt->size > map->key_type->size) {
 			/* Widen to the longest string key, as for values. */
 			uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
