@@ -1539,6 +1539,13 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	}
 	switch (e->kind) {
 	case FTH_STRING:
+		if (e->type && e->type->kind == FTH_T_ARRAY) {
+			/* pton()'s address bytes: all of them, no terminator */
+			emit_zero(c, base, off, (int)t->size);
+			for (uint32_t i = 0; i < e->u.string.len && i < t->size; i++)
+				emit(c, I_ST_IMM(BPF_B, base, off + (int)i, (unsigned char)e->u.string.data[i]));
+			return;
+		}
 		emit_string_literal(c, e->u.string.data, e->u.string.len, base, off, (int)t->size);
 		return;
 	case FTH_BLOCK_EXPR:

@@ -6,6 +6,7 @@
  * that only learns map types, then a strict pass that reports errors. */
 #include "sema.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <strings.h>
@@ -1441,6 +1442,31 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 							       : n[1] == 'y' ? FTH_T_SYSCALL : FTH_T_ERRNO,
 				    n[0] == 'u' ? 16 : 8);
 	}
+	if (!strcmp(n, "pton")) {
+		/* pton("127.0.0.1") / pton("::1"): the address bytes in network
+		 * order, uint8[4] or uint8[16], known when compiling */
+		unsigned char addr[16];
+		const char *text;
+		int af;
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		if (args->items[0]->kind != FTH_STRING) {
+			ERR(s, args->items[0], "pton() takes an address as a string literal");
+			return NULL;
+		}
+		text = args->items[0]->u.string.data;
+		af = strchr(text, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(af, text, addr) != 1) {
+			ERR_HINT(s, args->items[0], "write e.g. pton(\"10.0.0.1\") or pton(\"fe80::1\")",
+				 "pton(): '%s' is not an IPv4 or IPv6 address", text);
+			return NULL;
+		}
+		call->kind = FTH_STRING;
+		call->u.string.len = af == AF_INET ? 4 : 16;
+		call->u.string.data = fth_arena_alloc(A(s), call->u.string.len + 1);
+		memcpy(call->u.string.data, addr, call->u.string.len);
+		return fth_type_array(A(s), fth_type_int(1, false), call->u.string.len);
+	}
 	if (!strcmp(n, "cgroup_path")) {
 		/* cgroup_path(id [, "filter"]): the id is resolved to a path when printed */
 		if (!want_args(s, call, 1, 2))
@@ -1554,7 +1580,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
 						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
-						     "cgroup_path" };
+						     "cgroup_path", "pton" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -1722,6 +1748,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	case FTH_BOOL:
 		return fth_type_bool();
 	case FTH_STRING:
+		if (e->type && e->type->kind == FTH_T_ARRAY)
+			return e->type; /* pton()'s bytes, resolved in the first pass */
 		return fth_type_string(A(s), e->u.string.len + 1);
 	case FTH_IDENT:
 		return check_builtin(s, e);

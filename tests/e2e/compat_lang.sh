@@ -74,3 +74,13 @@ fathom_run -q -e 'BEGIN { print(((bool)"hello", (bool)"")); printf("%d\n", kaddr
 expect_exit 0
 expect_stdout_match '^\(true, false\)$'
 expect_stdout_match '^1$'
+
+# pton(): an address literal as its bytes, for ntop() or printing
+fathom_run -q -e 'BEGIN { printf("IP: %s %s %s\n", ntop(2, pton("127.0.0.1")), ntop(10, pton("::1")), ntop(pton("fe80::1:2")));
+    $a = pton("10.1.2.3"); print($a); exit(); }'
+expect_exit 0
+expect_stdout_match '^IP: 127\.0\.0\.1 ::1 fe80::1:2$'
+expect_stdout_match '^\[10,1,2,3\]$'
+fathom_run -e 'BEGIN { print(pton("1.2.3")); exit(); }'
+expect_exit 1
+expect_stderr_match "ERROR: pton\(\): '1.2.3' is not an IPv4 or IPv6 address"
