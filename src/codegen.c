@@ -449,6 +449,22 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 		emit(c, I_CALL(BPF_FUNC_jiffies64));
 		return vreg_from_r0(c, e);
 	}
+	if (!strcmp(n, "usermode")) {
+		int r;
+		if (!c->p->inst->regs_ctx) {
+			v = vreg_alloc(c, e);
+			emit(c, I_MOV64_IMM(R0, 1));
+			vreg_set(c, v, R0);
+			return v;
+		}
+		/* (regs->cs & 3) == 3: the privilege level of the code segment */
+		v = emit_reg_read(c, e, fth_pt_regs_offset("cs"));
+		r = vreg_use(c, v, R1);
+		emit(c, I_ALU64_IMM(BPF_AND, r, 3));
+		emit(c, I_ALU64_IMM(BPF_RSH, r, 1)); /* 3 -> 1, 0 -> 0 */
+		vreg_set(c, v, r);
+		return v;
+	}
 	if (!strcmp(n, "kstack")) {
 		emit_stackid(c, false);
 		return vreg_from_r0(c, e);

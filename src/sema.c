@@ -360,6 +360,7 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 static const char *const builtin_names[] = {
 	"ppid", "pcomm", "func", "retval", "cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
+	"usermode",
 };
 
 static bool is_type_word(const char *name)
@@ -672,6 +673,15 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		return uint64_t_();
 	if (!strcmp(n, "comm"))
 		return fth_type_string(A(s), 16);
+	if (!strcmp(n, "usermode")) {
+		/* 1 when the probe fired in user mode: from the saved registers,
+		 * and always in BEGIN/END (they run on behalf of fathom) */
+		const char *pn = s->cur->inst->provider->name;
+		if (!s->cur->inst->regs_ctx && strcmp(pn, "BEGIN") && strcmp(pn, "END"))
+			ERR_HINT(s, e, "it reads the saved registers: use it in kprobe, uprobe, usdt, BEGIN or END",
+				 "usermode is not available in %s", s->cur->inst->name);
+		return fth_type_int(1, false);
+	}
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return stack_type(s, e, n[0] == 'u', NULL);
 	if (!strcmp(n, "cpid")) {

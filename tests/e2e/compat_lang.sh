@@ -84,3 +84,14 @@ expect_stdout_match '^\[10,1,2,3\]$'
 fathom_run -e 'BEGIN { print(pton("1.2.3")); exit(); }'
 expect_exit 1
 expect_stderr_match "ERROR: pton\(\): '1.2.3' is not an IPv4 or IPv6 address"
+
+# usermode: 1 in BEGIN/END and in a uprobe (read from the saved cs)
+fathom_run -q -e 'BEGIN { printf("%d ", usermode); } END { print(usermode); }'
+expect_exit 0
+expect_stdout_match '^1 1$'
+fathom_run -q -e 'uprobe:/lib/x86_64-linux-gnu/libc.so.6:exit { printf("um=%d\n", usermode); exit(); }' -c /bin/true
+expect_exit 0
+expect_stdout_match '^um=1$'
+fathom_run -e 'i:ms:1 { print(usermode); exit(); }'
+expect_exit 1
+expect_stderr_match 'ERROR: usermode is not available in interval:ms:1'
