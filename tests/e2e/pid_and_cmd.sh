@@ -23,7 +23,7 @@ wait "$victim" 2>/dev/null || true
 
 fathom_run -p 999999999 -e 'BEGIN { exit(); }'
 expect_exit 1
-expect_stderr_match 'ERROR: (-p takes a process id|no process with pid)'
+expect_stderr_match 'ERROR: (-p takes a process id|no process with pid|Failed to parse pid)'
 
 fathom_run -e 'BEGIN { printf("%d\n", cpid); exit(); }'
 expect_exit 1
