@@ -427,7 +427,10 @@ static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int 
 				s.entries[kept++] = s.entries[i];
 		view.nentries = kept;
 	}
-	if (explicit_print && s.n == 0 && !m->key_type && counter) {
+	/* A keyless counter that is empty prints as 0 when asked for; a
+	 * keyless aggregation (count, sum, ...) also at exit after clear() or
+	 * delete() emptied it, as bpftrace (0.17 and current) prints @: 0. */
+	if ((explicit_print || (m->deleted && vt->kind == FTH_T_AGG)) && s.n == 0 && !m->key_type && counter) {
 		view.entries = &zero_entry;
 		view.nentries = 1;
 	}

@@ -34,3 +34,11 @@ expect_stdout_match '^@h\[longer, 2\]:$'
 fathom_run -e 'BEGIN { @k["a", 0] = 1; @k[1, 0] = 2; exit(); }'
 expect_exit 1
 expect_stderr_match 'ERROR: @k key has type'
+
+# a keyless aggregation emptied by clear()/delete() prints as 0 at exit, as
+# bpftrace prints it; keyed maps and plain scalars emptied print nothing
+fathom_run -q -e 'BEGIN { @ = count(); @a[1] = count(); clear(@); clear(@a); @s = sum(3); delete(@s); @n = 5; delete(@n); exit(); }'
+expect_exit 0
+expect_stdout_match '^@: 0$'
+expect_stdout_match '^@s: 0$'
+expect_stdout_no_match '^@a|^@n'
