@@ -95,3 +95,8 @@ expect_stdout_match '^um=1$'
 fathom_run -e 'i:ms:1 { print(usermode); exit(); }'
 expect_exit 1
 expect_stderr_match 'ERROR: usermode is not available in interval:ms:1'
+
+# username values compare with == and != (by uid)
+fathom_run -q -e 'BEGIN { if (__builtin_username == username() && !(username != username)) { printf("same %s\n", username); } exit(); }'
+expect_exit 0
+expect_stdout_match "^same $(id -un)\$"
