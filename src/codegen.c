@@ -617,6 +617,22 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 		emit(c, I_CALL(BPF_FUNC_jiffies64));
 		return vreg_from_r0(c, e);
 	}
+	if (!strcmp(n, "usermode")) {
+		int r;
+		if (!c->p->inst->regs_ctx) {
+			v = vreg_alloc(c, e);
+			emit(c, I_MOV64_IMM(R0, 1));
+			vreg_set(c, v, R0);
+			return v;
+		}
+		/* (regs->cs & 3) == 3: the privilege level of the code segment */
+		v = emit_reg_read(c, e, fth_pt_regs_offset("cs"));
+		r = vreg_use(c, v, R1);
+		emit(c, I_ALU64_IMM(BPF_AND, r, 3));
+		emit(c, I_ALU64_IMM(BPF_RSH, r, 1)); /* 3 -> 1, 0 -> 0 */
+		vreg_set(c, v, r);
+		return v;
+	}
 	if (!strcmp(n, "kstack")) {
 		emit_stackid(c, false);
 		return vreg_from_r0(c, e);
@@ -1471,7 +1487,7 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
-		    !strcmp(e->u.call.name, "syscall_name") ||
+		    !strcmp(e->u.call.name, "syscall_name") || !strcmp(e->u.call.name, "cgroup_path") ||
 		    !strcmp(e->u.call.name, "uptr") || !strcmp(e->u.call.name, "kptr"))
 			return emit_int(c, e->u.call.args.items[0]);
 		if (!strcmp(e->u.call.name, "kstack")) {
@@ -1758,6 +1774,13 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	}
 	switch (e->kind) {
 	case FTH_STRING:
+		if (e->type && e->type->kind == FTH_T_ARRAY) {
+			/* pton()'s address bytes: all of them, no terminator */
+			emit_zero(c, base, off, (int)t->size);
+			for (uint32_t i = 0; i < e->u.string.len && i < t->size; i++)
+				emit(c, I_ST_IMM(BPF_B, base, off + (int)i, (unsigned char)e->u.string.data[i]));
+			return;
+		}
 		emit_string_literal(c, e->u.string.data, e->u.string.len, base, off, (int)t->size);
 		return;
 	case FTH_BLOCK_EXPR:

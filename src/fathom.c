@@ -22,6 +22,7 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	prog->src = src;
 	prog->config.max_strlen = FTH_DEFAULT_MAX_STRLEN;
 	prog->config.max_map_keys = 4096;
+	prog->config.max_cat_bytes = 10240;
 	prog->config.ringbuf_size = 1 << 20;
 	prog->config.ncpus = 1;
 	prog->config.print_maps_on_exit = true;
@@ -211,7 +212,16 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 	long long n = strtoll(value, &end, 0);
 	bool numeric = *value && !*end;
 
-	if (!strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys")) {
+	if (!strcmp(key, "max_cat_bytes")) {
+		if (!numeric || n <= 0 || n > (1 << 30)) {
+			if (from_env)
+				fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "%s must be a positive integer", key);
+			else
+				fth_error(diag, where, "%s must be a positive integer", key);
+			return -EINVAL;
+		}
+		prog->config.max_cat_bytes = (uint32_t)n;
+	} else if (!strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys")) {
 		if (!numeric || n <= 0 || n > (1 << 20)) {
 			if (from_env)
 				fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "%s must be a positive integer", key);
@@ -295,7 +305,8 @@ static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 {
 	static const char *const env_keys[] = { "BPFTRACE_MAX_STRLEN", "BPFTRACE_STRLEN", "BPFTRACE_MAX_MAP_KEYS",
 						"BPFTRACE_MAP_KEYS_MAX", "BPFTRACE_MISSING_PROBES",
-						"BPFTRACE_STACK_MODE", "BPFTRACE_STR_TRUNC_TRAILER" };
+						"BPFTRACE_STACK_MODE", "BPFTRACE_STR_TRUNC_TRAILER",
+						"BPFTRACE_MAX_CAT_BYTES", "BPFTRACE_CAT_BYTES_MAX" };
 	struct fth_node *config = prog->ast->u.program.config;
 	int err = 0;
 
@@ -321,7 +332,7 @@ static int report_unused_named(struct fth_program *prog, struct fth_diag *diag)
 	for (int i = 0; i < prog->named.len; i++) {
 		const char *arg = prog->named.items[i];
 		size_t n = strcspn(arg, "=");
-		bool used = false;
+		bool used = !strcmp(arg, "help"); /* -- --help lists the options */
 		for (int j = 0; j < prog->named_used.len && !used; j++) {
 			const char *name = prog->named_used.items[j];
 			used = strlen(name) == n && !strncmp(name, arg, n);

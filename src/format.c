@@ -456,6 +456,7 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 	case FTH_T_PROBE:
 	case FTH_T_ERRNO:
 	case FTH_T_SYSCALL:
+	case FTH_T_CGROUP_PATH:
 		format_special(sb, t, bytes, o);
 		return;
 	case FTH_T_AGG:

@@ -419,22 +419,29 @@ static int run_program(const struct cli *cli, struct fth_program *prog, struct f
 	return rc;
 }
 
-/* -l 'struct task_struct' and friends list kernel types, not probes. */
-static bool is_type_pattern(const char *pattern)
+/* `fathom script.bt -- --help`: the script's own options (its getopt()
+ * calls) instead of a run, unless the script reads --help itself. */
+static bool script_help_wanted(const struct fth_program *prog)
 {
-	return !strncmp(pattern, "struct ", 7) || !strncmp(pattern, "union ", 6) || !strncmp(pattern, "enum ", 5);
+	bool asked = false;
+
+	for (int i = 0; i < prog->named.len; i++)
+		asked |= !strcmp(prog->named.items[i], "help");
+	for (int i = 0; asked && i < prog->named_used.len; i++)
+		if (!strcmp(prog->named_used.items[i], "help"))
+			return false;
+	return asked;
 }
 
-static int list_types(const char *pattern, bool verbose)
+static void print_script_help(const struct fth_program *prog)
 {
-	int err = fth_btf_list_types(pattern, verbose, stdout);
-
-	if (err) {
-		fprintf(stderr, "ERROR: cannot list kernel types: %s (they come from /sys/kernel/btf/vmlinux)\n",
-			strerror(-err));
-		return 1;
+	if (!prog->getopt_help.len) {
+		printf("This script has no named parameters (getopt()).\n");
+		return;
 	}
-	return 0;
+	printf("Named parameters of this script (give them after the script or after --):\n");
+	for (int i = 0; i < prog->getopt_help.len; i++)
+		printf("%s\n", (const char *)prog->getopt_help.items[i]);
 }
 
 /* -l with a program (-e or a script file): the probes it would attach,
@@ -469,6 +476,24 @@ static int dry_run(struct fth_program *prog, struct fth_diag *diag, bool verbose
 	if (fth_loader_load(&ld, prog, diag, verbose))
 		return 1;
 	fth_loader_unload(&ld);
+	return 0;
+}
+
+/* -l 'struct task_struct' and friends list kernel types, not probes. */
+static bool is_type_pattern(const char *pattern)
+{
+	return !strncmp(pattern, "struct ", 7) || !strncmp(pattern, "union ", 6) || !strncmp(pattern, "enum ", 5);
+}
+
+static int list_types(const char *pattern, bool verbose)
+{
+	int err = fth_btf_list_types(pattern, verbose, stdout);
+
+	if (err) {
+		fprintf(stderr, "ERROR: cannot list kernel types: %s (they come from /sys/kernel/btf/vmlinux)\n",
+			strerror(-err));
+		return 1;
+	}
 	return 0;
 }
 
@@ -546,6 +571,9 @@ static int run_cli(struct cli *cli_)
 		rc = 0;
 	} else if (cli.debug) {
 		fth_codegen_dump(&prog, stdout);
+		rc = 0;
+	} else if (script_help_wanted(&prog)) {
+		print_script_help(&prog);
 		rc = 0;
 	} else if (cli.list) {
 		rc = list_program_probes(&prog);

@@ -379,6 +379,7 @@ static void json_value_opts(struct fth_strbuf *sb, const struct fth_type *t, con
 	case FTH_T_PROBE:
 	case FTH_T_ERRNO:
 	case FTH_T_SYSCALL:
+	case FTH_T_CGROUP_PATH:
 		json_as_text(sb, t, bytes, o);
 		return;
 	}

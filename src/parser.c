@@ -2107,6 +2107,7 @@ static struct fth_node *parse_top_level_item(struct parser *p)
 			return parse_c_definition(p);
 		return parse_probe(p);
 	case TOK_STAR: /* `*:foo` style wildcard providers */
+	case TOK_POSITIONAL: /* `$1 { }`: the whole attach point is a parameter */
 		return parse_probe(p);
 	default:
 		error_at_cur(p, "a probe looks like 'kprobe:do_nanosleep { ... }'", "expected a probe, found %s",

@@ -38,6 +38,7 @@ struct fth_map {
 	bool used_as_agg;
 	bool keyed_by_task;          /* written with a bare tid/pid key somewhere */
 	bool deleted;                /* delete() or clear() appears for it */
+	bool lru;                    /* declared lruhash(N) / percpulruhash(N): evicts when full */
 	struct fth_range task_key_use;
 	struct fth_range first_use;
 	int fd;                      /* set by the loader, -1 before */
@@ -166,6 +167,7 @@ struct fth_prog {
 struct fth_config {
 	uint32_t max_strlen;      /* str() capacity, FTH_DEFAULT_MAX_STRLEN */
 	uint32_t max_map_keys;    /* default 4096 */
+	uint32_t max_cat_bytes;   /* cat() prints at most this much, default 10240 */
 	uint32_t ringbuf_size;    /* bytes, power of two */
 	int64_t start_boot_ns;    /* CLOCK_BOOTTIME at start, for `elapsed` */
 	int ncpus;                /* possible CPUs, the `ncpus` builtin */
@@ -189,6 +191,7 @@ struct fth_program {
 	struct fth_ptrvec positional; /* const char * positional parameters $1.. */
 	struct fth_ptrvec named;      /* const char * "--name=value" / "--flag" after the script */
 	struct fth_ptrvec named_used; /* const char * names that getopt() asked for */
+	struct fth_ptrvec getopt_help; /* const char * one line per getopt() option, for -- --help */
 	struct fth_map **map_by_name; /* open-addressing index of user maps by name */
 	int map_by_name_cap;          /* power of two, 0 before the first map */
 	struct fth_btf *btf;         /* kernel types, loaded on first use */

@@ -6,6 +6,7 @@
  * that only learns map types, then a strict pass that reports errors. */
 #include "sema.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <strings.h>
@@ -111,16 +112,58 @@ static struct fth_map *map_get(struct sema *s, struct fth_node *m)
 	return fth_program_find_map(s->prog, m->u.map.name);
 }
 
+/* let @name = hash(N); (or lruhash, percpuhash, percpulruhash) */
+static struct fth_node *map_declaration(struct sema *s, const char *name)
+{
+	struct fth_node_list *decls = &s->prog->ast->u.program.map_decls;
+
+	for (int i = 0; i < decls->len; i++)
+		if (decls->items[i]->u.map_decl.name && !strcmp(decls->items[i]->u.map_decl.name, name))
+			return decls->items[i];
+	return NULL;
+}
+
 static struct fth_map *map_create(struct sema *s, struct fth_node *m)
 {
 	struct fth_map *map = fth_arena_alloc(A(s), sizeof(*map));
+	struct fth_node *decl = map_declaration(s, m->u.map.name);
 
 	map->name = m->u.map.name;
 	map->first_use = m->range;
 	map->fd = -1;
 	map->max_entries = s->prog->config.max_map_keys;
+	if (decl) {
+		/* The declared size; per-CPU or not still follows the values
+		 * (aggregations are per-CPU). */
+		struct fth_node_list *args = &decl->u.map_decl.args;
+		const char *type = decl->u.map_decl.map_type ? decl->u.map_decl.map_type : "";
+		if (args->len == 1 && args->items[0]->kind == FTH_INT && args->items[0]->u.integer > 0 &&
+		    args->items[0]->u.integer <= (1u << 24))
+			map->max_entries = (uint32_t)args->items[0]->u.integer;
+		map->lru = strstr(type, "lru") != NULL;
+	}
 	fth_program_add_map(s->prog, map);
 	return map;
+}
+
+/* Declared maps no probe uses: bpftrace warns about them. */
+static void warn_unused_declarations(struct sema *s)
+{
+	struct fth_node_list *decls = &s->prog->ast->u.program.map_decls;
+	static const char *const types[] = { "hash", "lruhash", "percpuhash", "percpulruhash", "percpuarray" };
+
+	for (int i = 0; i < decls->len; i++) {
+		struct fth_node *d = decls->items[i];
+		bool known = false;
+		for (size_t j = 0; j < sizeof(types) / sizeof(types[0]); j++)
+			known |= d->u.map_decl.map_type && !strcmp(d->u.map_decl.map_type, types[j]);
+		if (!known)
+			fth_error_hint(s->diag, d->range, "use hash(N), lruhash(N), percpuhash(N) or percpulruhash(N)",
+				       "unknown map type '%s'", d->u.map_decl.map_type ? d->u.map_decl.map_type : "");
+		else if (d->u.map_decl.name && !fth_program_find_map(s->prog, d->u.map_decl.name))
+			fth_diag_report(s->diag, FTH_SEV_WARNING, d->range, "remove the declaration or use the map",
+					"Unused map: %s", d->u.map_decl.name);
+	}
 }
 
 /* Type of the key expression list of @m[k1, k2]: a single key or a tuple. */
@@ -155,6 +198,7 @@ static bool valid_key_type(const struct fth_type *t)
 	case FTH_T_USERNAME:
 	case FTH_T_SYSCALL:
 	case FTH_T_ERRNO:
+	case FTH_T_CGROUP_PATH:
 	case FTH_T_BUFFER:    /* buf(): bytes and length, printed escaped */
 	case FTH_T_TIMESTAMP: /* strftime(): formatted when printed */
 	case FTH_T_USYM:
@@ -168,6 +212,27 @@ static bool valid_key_type(const struct fth_type *t)
 	default:
 		return false;
 	}
+}
+
+/* Tuple keys that differ only in string capacities (and int widths of the
+ * same signedness): the tuple with the longer strings, or NULL. */
+static struct fth_type *widened_tuple_key(struct sema *s, const struct fth_type *a, const struct fth_type *b)
+{
+	struct fth_type **elems;
+
+	if (a->kind != FTH_T_TUPLE || b->kind != FTH_T_TUPLE || a->nfields != b->nfields)
+		return NULL;
+	elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(a->nfields + 1));
+	for (int i = 0; i < a->nfields; i++) {
+		struct fth_type *fa = a->fields[i].type, *fb = b->fields[i].type;
+		if (fth_type_equal(fa, fb) || (fa->kind == FTH_T_INT && fb->kind == FTH_T_INT))
+			elems[i] = fa;
+		else if (fa->kind == FTH_T_STRING && fb->kind == FTH_T_STRING)
+			elems[i] = fa->size >= fb->size ? fa : fb;
+		else
+			return NULL;
+	}
+	return fth_type_tuple(A(s), elems, a->nfields);
 }
 
 /* Check the keys of a map reference and fix the map's key type on first use. */
@@ -204,6 +269,14 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 		 * layout. */
 		bool compatible = map->key_type->kind == kt->kind &&
 				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT);
+		struct fth_type *wide = kt->kind == FTH_T_TUPLE ? widened_tuple_key(s, map->key_type, kt) : NULL;
+		if (wide) {
+			/* @m["ab", 1] and @m["abcd", 2]: one layout with the longer string */
+			uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
+			compatible = true;
+			map->key_type = wide;
+			map->key_size = (wide->size + 7) / 8 * 8 + extra;
+		}
 		if (compatible && kt->kind == FTH_T_STRING && kt->size > map->key_type->size) {
 			/* Widen to the longest string key, as for values. */
 			uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
@@ -225,12 +298,12 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 		map->value_type = vt;
 		if (vt->kind == FTH_T_AGG) {
 			map->used_as_agg = true;
-			map->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
+			map->bpf_type = map->lru ? BPF_MAP_TYPE_LRU_PERCPU_HASH : BPF_MAP_TYPE_PERCPU_HASH;
 			map->value_size = fth_agg_value_size(vt->agg);
 			if (vt->agg == FTH_AGG_HIST || vt->agg == FTH_AGG_LHIST)
 				map->key_size = (map->key_type ? (map->key_type->size + 7) / 8 * 8 : 0) + 8;
 		} else {
-			map->bpf_type = BPF_MAP_TYPE_HASH;
+			map->bpf_type = map->lru ? BPF_MAP_TYPE_LRU_HASH : BPF_MAP_TYPE_HASH;
 			map->value_size = (vt->size + 7) / 8 * 8;
 		}
 		return;
@@ -471,6 +544,7 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 static const char *const builtin_names[] = {
 	"ppid", "pcomm", "func", "retval", "cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
+	"usermode",
 };
 
 static bool is_type_word(const char *name)
@@ -763,6 +837,15 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		return uint64_t_();
 	if (!strcmp(n, "comm"))
 		return fth_type_string(A(s), 16);
+	if (!strcmp(n, "usermode")) {
+		/* 1 when the probe fired in user mode: from the saved registers,
+		 * and always in BEGIN/END (they run on behalf of fathom) */
+		const char *pn = s->cur->inst->provider->name;
+		if (!s->cur->inst->regs_ctx && strcmp(pn, "BEGIN") && strcmp(pn, "END"))
+			ERR_HINT(s, e, "it reads the saved registers: use it in kprobe, uprobe, usdt, BEGIN or END",
+				 "usermode is not available in %s", s->cur->inst->name);
+		return fth_type_int(1, false);
+	}
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return stack_type(s, e, n[0] == 'u', NULL);
 	if (!strcmp(n, "cpid")) {
@@ -1238,6 +1321,25 @@ static void fold_positional(struct sema *s, struct fth_node *e)
 	e->u.integer = n;
 }
 
+/* str($N) where a literal string is required (kaddr(str($1))): the
+ * parameter's text as a string literal. */
+static void fold_str_positional(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *a;
+	const char *v = "";
+
+	if (e->kind != FTH_CALL || strcmp(e->u.call.name, "str") || e->u.call.args.len != 1)
+		return;
+	a = e->u.call.args.items[0];
+	if (a->kind != FTH_POSITIONAL || a->u.positional.index < 1)
+		return;
+	if (a->u.positional.index <= s->prog->positional.len)
+		v = s->prog->positional.items[a->u.positional.index - 1];
+	e->kind = FTH_STRING;
+	e->u.string.data = fth_arena_strdup(A(s), v);
+	e->u.string.len = (uint32_t)strlen(v);
+}
+
 static bool literal_int_or_positional(struct sema *s, struct fth_node *e, int64_t *out)
 {
 	fold_positional(s, e);
@@ -1431,6 +1533,34 @@ static const char *named_param(struct sema *s, const char *name, bool *present)
 	return NULL;
 }
 
+/* One line of the script's option list (`script -- --help`): the option,
+ * its value kind, its description and its default. */
+static void note_getopt_help(struct sema *s, struct fth_node *call, const char *name)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *dflt = args->len > 1 ? args->items[1] : NULL;
+	const char *desc = args->len > 2 && args->items[2]->kind == FTH_STRING ? args->items[2]->u.string.data : NULL;
+	const char *opt, *dtext, *line;
+	int64_t n = 0;
+
+	if (!dflt || dflt->kind == FTH_BOOL) {
+		opt = fth_arena_printf(A(s), "--%s", name);
+		dtext = dflt && dflt->u.integer ? "true" : "false";
+	} else if (dflt->kind == FTH_STRING) {
+		opt = fth_arena_printf(A(s), "--%s=STRING", name);
+		dtext = fth_arena_printf(A(s), "\"%s\"", dflt->u.string.data);
+	} else {
+		opt = fth_arena_printf(A(s), "--%s=INT", name);
+		literal_int(dflt, &n);
+		dtext = fth_arena_printf(A(s), "%lld", (long long)n);
+	}
+	line = fth_arena_printf(A(s), "    %-24s %s%s(default: %s)", opt, desc ? desc : "", desc ? " " : "", dtext);
+	for (int i = 0; i < s->prog->getopt_help.len; i++)
+		if (!strcmp(s->prog->getopt_help.items[i], line))
+			return;
+	fth_ptrvec_push(A(s), &s->prog->getopt_help, (void *)line);
+}
+
 /* getopt("name" [, default [, "description"]]): a compile-time constant from
  * the script's named parameters, typed by the default (no default: a bool
  * flag). The call node becomes that literal. */
@@ -1449,6 +1579,7 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 		return NULL;
 	}
 	name = args->items[0]->u.string.data;
+	note_getopt_help(s, call, name);
 	value = named_param(s, name, &present);
 	if (!dflt || dflt->kind == FTH_BOOL) {
 		bool on = dflt ? dflt->u.integer != 0 : false;
@@ -1713,11 +1844,48 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 							       : n[1] == 'y' ? FTH_T_SYSCALL : FTH_T_ERRNO,
 				    n[0] == 'u' ? 16 : 8);
 	}
+	if (!strcmp(n, "pton")) {
+		/* pton("127.0.0.1") / pton("::1"): the address bytes in network
+		 * order, uint8[4] or uint8[16], known when compiling */
+		unsigned char addr[16];
+		const char *text;
+		int af;
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		if (args->items[0]->kind != FTH_STRING) {
+			ERR(s, args->items[0], "pton() takes an address as a string literal");
+			return NULL;
+		}
+		text = args->items[0]->u.string.data;
+		af = strchr(text, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(af, text, addr) != 1) {
+			ERR_HINT(s, args->items[0], "write e.g. pton(\"10.0.0.1\") or pton(\"fe80::1\")",
+				 "pton(): '%s' is not an IPv4 or IPv6 address", text);
+			return NULL;
+		}
+		call->kind = FTH_STRING;
+		call->u.string.len = af == AF_INET ? 4 : 16;
+		call->u.string.data = fth_arena_alloc(A(s), call->u.string.len + 1);
+		memcpy(call->u.string.data, addr, call->u.string.len);
+		return fth_type_array(A(s), fth_type_int(1, false), call->u.string.len);
+	}
+	if (!strcmp(n, "cgroup_path")) {
+		/* cgroup_path(id [, "filter"]): the id is resolved to a path when printed */
+		if (!want_args(s, call, 1, 2))
+			return NULL;
+		if (!is_int(check_expr(s, args->items[0])))
+			ERR_HINT(s, args->items[0], "pass a cgroup id, such as the cgroup builtin",
+				 "cgroup_path() takes a cgroup id");
+		if (args->len == 2 && args->items[1]->kind != FTH_STRING)
+			ERR(s, args->items[1], "cgroup_path() filter must be a string literal");
+		return fth_type_new(A(s), FTH_T_CGROUP_PATH, 8);
+	}
 	if (!strcmp(n, "kaddr")) {
 		struct fth_ksyms *ksyms = NULL;
 		uint64_t addr = 0;
 		if (!want_args(s, call, 1, 1))
 			return NULL;
+		fold_str_positional(s, args->items[0]);
 		if (args->items[0]->kind != FTH_STRING) {
 			ERR(s, args->items[0], "kaddr() takes a symbol name as a string literal");
 			return NULL;
@@ -1813,7 +1981,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
-						     "bswap", "uptr", "kptr", "syscall_name", "nsecs" };
+						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
+						     "cgroup_path", "pton" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -1840,6 +2009,8 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 			return fth_type_bool();
 		}
 	}
+	if ((op == TOK_EQ || op == TOK_NE) && l->kind == FTH_T_USERNAME && r->kind == FTH_T_USERNAME)
+		return fth_type_bool(); /* username == username(): the uids compare */
 	if (!is_int(l) || !is_int(r)) {
 		struct fth_node *bad = is_int(l) ? e->u.binary.rhs : e->u.binary.lhs;
 		ERR(s, bad, "operator '%s' needs integer operands, not %s", fth_token_spelling(op),
@@ -1939,6 +2110,13 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return fth_type_int(bits / 8, !uns);
 	}
+	if (b && !strcmp(b, "bool") && tn->array_len == 0 && e->u.cast.operand->kind == FTH_STRING) {
+		/* (bool)"text": true unless empty, known now */
+		uint64_t nonempty = e->u.cast.operand->u.string.len != 0;
+		e->kind = FTH_BOOL;
+		e->u.integer = nonempty;
+		return fth_type_bool();
+	}
 	if (b && !strcmp(b, "bool"))
 		return fth_type_bool();
 	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0 && script_enum_named(s, b)) {
@@ -1993,6 +2171,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	case FTH_BOOL:
 		return fth_type_bool();
 	case FTH_STRING:
+		if (e->type && e->type->kind == FTH_T_ARRAY)
+			return e->type; /* pton()'s bytes, resolved in the first pass */
 		return fth_type_string(A(s), e->u.string.len + 1);
 	case FTH_IDENT:
 		if (s->for_map_depth && reads_probe_context(e->u.ident.name)) {
@@ -2624,8 +2804,30 @@ static const char *substitute_positional(struct sema *s, const char *part)
 
 static void substitute_attach_point(struct sema *s, struct fth_node *ap)
 {
-	for (int i = 0; i < ap->u.attach.nparts; i++)
+	const char *joined = NULL;
+	int colons = 0, n = 0;
+	const char **parts;
+
+	for (int i = 0; i < ap->u.attach.nparts; i++) {
 		ap->u.attach.parts[i] = substitute_positional(s, ap->u.attach.parts[i]);
+		joined = joined ? fth_arena_printf(A(s), "%s:%s", joined, ap->u.attach.parts[i]) : ap->u.attach.parts[i];
+	}
+	for (const char *c = joined; c && *c; c++)
+		colons += *c == ':';
+	if (colons == ap->u.attach.nparts - 1)
+		return;
+	/* `$1 { }` run with i:ms:1: the parameter held several parts */
+	parts = fth_arena_alloc(A(s), sizeof(*parts) * (size_t)(colons + 1));
+	for (const char *c = joined;; c++) {
+		const char *end = strchr(c, ':');
+		parts[n++] = fth_arena_strndup(A(s), c, end ? (size_t)(end - c) : strlen(c));
+		if (!end)
+			break;
+		c = end;
+	}
+	ap->u.attach.parts = parts;
+	ap->u.attach.nparts = n;
+	ap->u.attach.text = joined;
 }
 
 static int expand_probes(struct sema *s)
@@ -2740,6 +2942,7 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 		for (int i = 0; i < prog->progs.len; i++)
 			check_prog(&s, prog->progs.items[i]);
 	}
+	warn_unused_declarations(&s);
 	for (int i = 0; diag->errors == errors_before && i < prog->maps.len; i++) {
 		struct fth_map *m = prog->maps.items[i];
 		if (m->keyed_by_task && !m->deleted && m->value_type && m->value_type->kind != FTH_T_AGG)

@@ -86,3 +86,37 @@ expect_stderr_match 'WARNING'
 fathom_run -B sometimes -e 'BEGIN { exit(); }'
 expect_exit 1
 expect_stderr_match "^ERROR: -B takes line, full or none, not 'sometimes'$"
+
+# script -- --help lists the script's getopt() options instead of running it
+printf 'BEGIN { printf("%%d %%s %%d\\n", getopt("count", 10, "how many"), getopt("name", "x"), getopt("verbose"));\n  printf("ran\\n"); exit(); }\n' > "$T/opts.bt"
+fathom_run "$T/opts.bt" -- --help
+expect_exit 0
+expect_stdout_match '^Named parameters of this script'
+expect_stdout_match '^    --count=INT +how many \(default: 10\)$'
+expect_stdout_match '^    --name=STRING +\(default: "x"\)$'
+expect_stdout_match '^    --verbose +\(default: false\)$'
+expect_stdout_no_match '^ran$'
+fathom_run -q "$T/opts.bt" -- --count=3 --verbose
+expect_exit 0
+expect_stdout_match '^3 x 1$'
+
+# -lv 'struct NAME' (also union, enum) prints the kernel type from BTF as
+# libbpf's btf_dump writes it; -l lists matching names; no match lists
+# nothing, as for probes
+fathom_run -lv 'struct task_struct'
+expect_exit 0
+expect_stdout_match '^struct task_struct \{$'
+expect_stdout_match $'^\tpid_t pid;$'
+expect_stdout_match $'^\tchar comm\\[16\\];$'
+expect_stdout_match '^\};$'
+fathom_run -lv 'enum bpf_map_type'
+expect_exit 0
+expect_stdout_match $'^\tBPF_MAP_TYPE_HASH = 1,$'
+fathom_run -l 'struct fth_no_such_type'
+expect_exit 0
+expect_stdout_empty
+
+# a positional parameter can be a whole attach point
+fathom_run -q -e '$1 { printf("hello %s\n", probe); exit(); }' i:ms:1
+expect_exit 0
+expect_stdout_match '^hello interval:ms:1$'

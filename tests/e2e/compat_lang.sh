@@ -54,3 +54,49 @@ fathom_run -q -e 'begin { printf("%d %d %d %d %s\n", pid() == pid, __builtin_tid
     ncpus() > 0, comm()); exit(); }'
 expect_exit 0
 expect_stdout_eq "1 1 1 1 fathom"
+
+# cat(): a missing file is reported in bpftrace's words and the run goes on;
+# max_cat_bytes (config or BPFTRACE_MAX_CAT_BYTES) limits what is printed
+fathom_run -q -e 'BEGIN { cat("/does/not/exist/file"); printf("after\n"); exit(); }'
+expect_exit 0
+expect_stderr_match "^ERROR: failed to open file '/does/not/exist/file' \(No such file or directory\)$"
+expect_stdout_match '^after$'
+printf 'abcdefgh\n' > "$T/eight"
+fathom_run -q -e "config = { max_cat_bytes = 3 } BEGIN { cat(\"$T/eight\"); exit(); }"
+expect_exit 0
+expect_stdout_match '^abc$'
+BPFTRACE_MAX_CAT_BYTES=5 fathom_run -q -e "BEGIN { cat(\"$T/eight\"); exit(); }"
+expect_exit 0
+expect_stdout_match '^abcde$'
+
+# (bool) of a string literal; kaddr() of a positional parameter's text
+fathom_run -q -e 'BEGIN { print(((bool)"hello", (bool)"")); printf("%d\n", kaddr(str($1)) == kaddr("vfs_read")); exit(); }' vfs_read
+expect_exit 0
+expect_stdout_match '^\(true, false\)$'
+expect_stdout_match '^1$'
+
+# pton(): an address literal as its bytes, for ntop() or printing
+fathom_run -q -e 'BEGIN { printf("IP: %s %s %s\n", ntop(2, pton("127.0.0.1")), ntop(10, pton("::1")), ntop(pton("fe80::1:2")));
+    $a = pton("10.1.2.3"); print($a); exit(); }'
+expect_exit 0
+expect_stdout_match '^IP: 127\.0\.0\.1 ::1 fe80::1:2$'
+expect_stdout_match '^\[10,1,2,3\]$'
+fathom_run -e 'BEGIN { print(pton("1.2.3")); exit(); }'
+expect_exit 1
+expect_stderr_match "ERROR: pton\(\): '1.2.3' is not an IPv4 or IPv6 address"
+
+# usermode: 1 in BEGIN/END and in a uprobe (read from the saved cs)
+fathom_run -q -e 'BEGIN { printf("%d ", usermode); } END { print(usermode); }'
+expect_exit 0
+expect_stdout_match '^1 1$'
+fathom_run -q -e 'uprobe:/lib/x86_64-linux-gnu/libc.so.6:exit { printf("um=%d\n", usermode); exit(); }' -c /bin/true
+expect_exit 0
+expect_stdout_match '^um=1$'
+fathom_run -e 'i:ms:1 { print(usermode); exit(); }'
+expect_exit 1
+expect_stderr_match 'ERROR: usermode is not available in interval:ms:1'
+
+# username values compare with == and != (by uid)
+fathom_run -q -e 'BEGIN { if (__builtin_username == username() && !(username != username)) { printf("same %s\n", username); } exit(); }'
+expect_exit 0
+expect_stdout_match "^same $(id -un)\$"

@@ -20,3 +20,25 @@ expect_stdout_match '^@ua: 0x1$'
 expect_stdout_match "^@t\\[$(date +%Y)\\]: 3$"
 expect_stdout_match '^@tv\[1\]: [0-9]{2}$'
 expect_stdout_match '^@n\[127\.0\.0\.1\]: 0\.0\.255\.255$'
+
+# tuple keys whose strings differ in length share one layout (the longest)
+fathom_run -q -e 'BEGIN { @k["aaaabbb", 0] = 1; @k["ccccdddd", 0] = 2; @k["a", 7] = 3; $s = "zz"; @k[$s, 1] = 4;
+    @h["x", 1] = hist(5); @h["longer", 2] = hist(100); exit(); }'
+expect_exit 0
+expect_stdout_match '^@k\[aaaabbb, 0\]: 1$'
+expect_stdout_match '^@k\[ccccdddd, 0\]: 2$'
+expect_stdout_match '^@k\[a, 7\]: 3$'
+expect_stdout_match '^@k\[zz, 1\]: 4$'
+expect_stdout_match '^@h\[x, 1\]:$'
+expect_stdout_match '^@h\[longer, 2\]:$'
+fathom_run -e 'BEGIN { @k["a", 0] = 1; @k[1, 0] = 2; exit(); }'
+expect_exit 1
+expect_stderr_match 'ERROR: @k key has type'
+
+# a keyless aggregation emptied by clear()/delete() prints as 0 at exit, as
+# bpftrace prints it; keyed maps and plain scalars emptied print nothing
+fathom_run -q -e 'BEGIN { @ = count(); @a[1] = count(); clear(@); clear(@a); @s = sum(3); delete(@s); @n = 5; delete(@n); exit(); }'
+expect_exit 0
+expect_stdout_match '^@: 0$'
+expect_stdout_match '^@s: 0$'
+expect_stdout_no_match '^@a|^@n'
