@@ -5,10 +5,11 @@
 #   make run            build, then trace this machine's syscalls for 5 s
 #   make check          build + asan build, then the whole test suite on both,
 #                       and the kernel-function tests in a VM (vmtest)
-#   make vmtest         kprobe/kretprobe/fentry/fexit tests on Debian's stock
-#                       kernel under qemu (TCG): tests/vm/run.sh, ~1 minute
-#   make bench          start-up, compile-scale, overhead and uprobe-attach
-#                       benchmarks (build/fathom)
+#   make vmtest         kprobe/kretprobe/fentry/fexit tests, the kprobe tools and
+#                       a subset of the e2e tests on Debian's stock kernel
+#                       under qemu (TCG): tests/vm/run.sh, a few minutes
+#   make bench          start-up, compile-scale, overhead, kernel-attach
+#                       (in the VM) and uprobe-attach benchmarks (build/fathom)
 #   make deps           install missing Debian 12 packages (apt-get, as root)
 #   make clean          remove both build directories
 
@@ -85,6 +86,7 @@ bench: build
 	bench/startup $(BUILD)/fathom
 	bench/compile-scale $(BUILD)/fathom
 	bench/overhead $(BUILD)/fathom
+	bench/kernel-attach $(BUILD)/fathom
 	bench/uprobe-attach $(BUILD)/fathom
 
 clean:

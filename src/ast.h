@@ -17,6 +17,7 @@
 #include "diag.h"
 
 struct fth_type;
+struct fth_var;
 
 enum fth_node_kind {
 	/* ---- expressions ---- */
@@ -107,6 +108,7 @@ struct fth_node {
 		} string;
 		struct {
 			const char *name;
+			struct fth_var *var; /* FTH_VAR: the variable it names, set by sema */
 		} ident;
 		struct {
 			int index; /* 1-based; -1 for $# */

@@ -44,6 +44,19 @@ int fth_emit_ld_imm64(struct fth_insn_buf *buf, int dst, uint8_t src, uint64_t v
 	return at;
 }
 
+int fth_insn_buf_append(struct fth_insn_buf *dst, const struct fth_insn_buf *src)
+{
+	int start = dst->len;
+	struct fth_range saved = dst->cur_range;
+
+	for (int i = 0; i < src->len; i++) {
+		dst->cur_range = src->ranges[i];
+		fth_emit(dst, src->insns[i]);
+	}
+	dst->cur_range = saved;
+	return start;
+}
+
 void fth_patch_jump_here(struct fth_insn_buf *buf, int at)
 {
 	buf->insns[at].off = (int16_t)(buf->len - at - 1);
@@ -79,6 +92,8 @@ const char *fth_helper_name(int helper)
 	case BPF_FUNC_jiffies64: return "jiffies64";
 	case BPF_FUNC_send_signal: return "send_signal";
 	case BPF_FUNC_get_func_ip: return "get_func_ip";
+	case BPF_FUNC_for_each_map_elem: return "for_each_map_elem";
+	case BPF_FUNC_map_lookup_percpu_elem: return "map_lookup_percpu_elem";
 	default: return NULL;
 	}
 }
@@ -171,6 +186,9 @@ static void print_one(FILE *out, const struct bpf_insn *insns, int i,
 			if (in->src_reg == BPF_PSEUDO_MAP_FD) {
 				const char *name = map_name ? map_name(ud, in->imm) : NULL;
 				fprintf(out, "r%d = map[%s]", in->dst_reg, name ? name : "?");
+			} else if (in->src_reg == BPF_PSEUDO_FUNC) {
+				/* the address of a subprogram, imm instructions after this one */
+				fprintf(out, "r%d = func %d", in->dst_reg, i + 1 + in->imm);
 			} else {
 				fprintf(out, "r%d = %#llx ll", in->dst_reg, (unsigned long long)v);
 			}
@@ -208,7 +226,13 @@ static void print_one(FILE *out, const struct bpf_insn *insns, int i,
 void fth_insn_print(FILE *out, const struct bpf_insn *insns, int len,
 		    const char *(*map_name)(void *ud, int idx), void *ud)
 {
-	for (int i = 0; i < len; i++) {
+	fth_insn_print_range(out, insns, 0, len, map_name, ud);
+}
+
+void fth_insn_print_range(FILE *out, const struct bpf_insn *insns, int from, int to,
+			  const char *(*map_name)(void *ud, int idx), void *ud)
+{
+	for (int i = from; i < to; i++) {
 		fprintf(out, "%4d: ", i);
 		print_one(out, insns, i, map_name, ud);
 		fputc('\n', out);

@@ -49,9 +49,13 @@ void fth_insn_buf_init(struct fth_insn_buf *buf);
 void fth_insn_buf_free(struct fth_insn_buf *buf);
 /* Append one instruction; returns its index. */
 int fth_emit(struct fth_insn_buf *buf, struct bpf_insn insn);
-/* 64-bit immediate load (two instruction slots). src is 0 for a constant or
- * BPF_PSEUDO_MAP_FD for a map reference. */
+/* 64-bit immediate load (two instruction slots). src is 0 for a constant,
+ * BPF_PSEUDO_MAP_FD for a map reference or BPF_PSEUDO_FUNC for the address
+ * of a subprogram (value: its offset from the next instruction). */
 int fth_emit_ld_imm64(struct fth_insn_buf *buf, int dst, uint8_t src, uint64_t value);
+/* Append every instruction of src (with its range); returns the index of
+ * the first one in dst. */
+int fth_insn_buf_append(struct fth_insn_buf *dst, const struct fth_insn_buf *src);
 /* Point the jump at index `at` to the next instruction to be emitted. */
 void fth_patch_jump_here(struct fth_insn_buf *buf, int at);
 
@@ -60,6 +64,10 @@ void fth_patch_jump_here(struct fth_insn_buf *buf, int at);
  * map references are printed with map_name(idx) when given. */
 void fth_insn_print(FILE *out, const struct bpf_insn *insns, int len,
 		    const char *(*map_name)(void *ud, int idx), void *ud);
+/* The same for instructions [from, to) of a program, numbered as in the
+ * whole program (so jump targets stay right). */
+void fth_insn_print_range(FILE *out, const struct bpf_insn *insns, int from, int to,
+			  const char *(*map_name)(void *ud, int idx), void *ud);
 const char *fth_helper_name(int helper);
 
 #endif

@@ -5,10 +5,13 @@
 #include <bpf/btf.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "tracefs.h"
 
 struct fth_btf {
 	struct btf *btf;
@@ -59,8 +62,10 @@ static struct fth_type *struct_type(struct fth_btf *b, struct fth_arena *arena, 
 	struct fth_type *st = fth_type_new(arena, FTH_T_STRUCT, t->size);
 	const char *name = btf__name_by_offset(b->btf, t->name_off);
 
+	int align = btf__align_of(b->btf, id);
+
 	st->btf_id = id;
-	st->align = 8;
+	st->align = align > 0 ? (uint32_t)align : 8;
 	st->name = fth_arena_printf(arena, "%s %s", btf_is_union(t) ? "union" : "struct",
 				    name && *name ? name : "(anon)");
 	return st;
@@ -190,6 +195,86 @@ struct fth_type *fth_btf_member(struct fth_btf *b, struct fth_arena *arena, cons
 		*bit_size = 0;
 	}
 	return mt;
+}
+
+/* Growable field list while a BTF struct is flattened. */
+struct field_list {
+	struct fth_field *items;
+	int n, cap;
+};
+
+static int field_list_add(struct field_list *l, const struct fth_field *f)
+{
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 16;
+		struct fth_field *items = realloc(l->items, sizeof(*items) * (size_t)cap);
+		if (!items)
+			return -ENOMEM;
+		l->items = items;
+		l->cap = cap;
+	}
+	l->items[l->n++] = *f;
+	return 0;
+}
+
+/* The members of composite `id` at base_bits, anonymous members' own
+ * members in their place (as they are named in C). Members fathom has no
+ * type for (floats, function prototypes) are left out. */
+static int flatten_struct_members(struct fth_btf *b, struct fth_arena *arena, uint32_t id, uint32_t base_bits,
+			   struct field_list *out, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(b->btf, skip_mods(b->btf, id));
+	const struct btf_member *m;
+	int err = 0;
+
+	if (!t || !btf_is_composite(t) || depth > 8)
+		return 0;
+	m = btf_members(t);
+	for (int i = 0; !err && i < btf_vlen(t); i++, m++) {
+		const char *mname = btf__name_by_offset(b->btf, m->name_off);
+		uint32_t bits = base_bits + btf_member_bit_offset(t, (uint32_t)i);
+		uint32_t bit_size = btf_member_bitfield_size(t, (uint32_t)i);
+		struct fth_field f = { 0 };
+
+		if (!mname || !*mname) {
+			err = flatten_struct_members(b, arena, m->type, bits, out, depth + 1);
+			continue;
+		}
+		f.type = convert(b, arena, m->type, 0);
+		if (!f.type)
+			continue;
+		f.name = mname;
+		if (bit_size) {
+			uint32_t unit = f.type->size ? f.type->size : 4;
+			f.offset = bits / 8 / unit * unit;
+			f.bit_offset = bits - f.offset * 8;
+			f.bit_size = bit_size;
+		} else {
+			f.offset = bits / 8;
+		}
+		err = field_list_add(out, &f);
+	}
+	return err;
+}
+
+int fth_btf_struct_fields(struct fth_btf *b, struct fth_arena *arena, struct fth_type *t)
+{
+	struct field_list l = { 0 };
+	int err;
+
+	if (!t || t->kind != FTH_T_STRUCT || !t->btf_id)
+		return -EINVAL;
+	if (t->fields)
+		return 0;
+	err = flatten_struct_members(b, arena, t->btf_id, 0, &l, 0);
+	if (!err) {
+		t->fields = fth_arena_alloc(arena, sizeof(*t->fields) * (size_t)(l.n ? l.n : 1));
+		if (l.n)
+			memcpy(t->fields, l.items, sizeof(*t->fields) * (size_t)l.n);
+		t->nfields = l.n;
+	}
+	free(l.items);
+	return err;
 }
 
 static int collect_names(const struct btf *btf, uint32_t id, const char **names, int n, int max)
@@ -728,4 +813,104 @@ int fth_btf_module_obj_fd(const char *module)
 		close(fd);
 	}
 	return -ENOENT;
+}
+
+/* ------------------------------------------------ -l 'struct ...' listing */
+
+static bool is_listed_kind(const struct btf_type *t)
+{
+	return btf_is_struct(t) || btf_is_union(t) || btf_is_enum(t) || btf_is_enum64(t);
+}
+
+static const char *kind_keyword(const struct btf_type *t)
+{
+	return btf_is_struct(t) ? "struct" : btf_is_union(t) ? "union" : "enum";
+}
+
+static void dump_to_stream(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+/* The C definition of type id as libbpf's btf_dump writes it, without the
+ * types it depends on: from "struct NAME {" to the closing "};". */
+static int print_definition(const struct btf *btf, uint32_t id, const char *full_name, FILE *out)
+{
+	char *text = NULL, *start, *end;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	struct btf_dump *dump;
+	char head[300];
+	int err;
+
+	if (!mem)
+		return -errno;
+	dump = btf_dump__new(btf, dump_to_stream, mem, NULL);
+	if (!dump) {
+		err = -errno;
+		fclose(mem);
+		free(text);
+		return err;
+	}
+	err = btf_dump__dump_type(dump, id);
+	btf_dump__free(dump);
+	fclose(mem);
+	snprintf(head, sizeof(head), "%s {", full_name);
+	/* Its own definition starts a line (dependencies come before it). */
+	for (start = text; !err && start && (start = strstr(start, head)); start++)
+		if (start == text || start[-1] == '\n')
+			break;
+	if (!err && start) {
+		end = strstr(start, "\n};");
+		fprintf(out, "%.*s\n", end ? (int)(end - start) + 3 : (int)strlen(start), start);
+	}
+	free(text);
+	return err;
+}
+
+int fth_btf_list_types(const char *pattern, bool verbose, FILE *out)
+{
+	struct fth_btf *b;
+	struct name_list names = { 0 };
+	uint32_t n;
+	int err, count;
+
+	err = fth_btf_load(&b);
+	if (err)
+		return err;
+	n = btf__type_cnt(b->btf);
+	for (uint32_t id = 1; !err && id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		const char *name = btf__name_by_offset(b->btf, t->name_off);
+		char full[300];
+		if (!is_listed_kind(t) || !name || !*name)
+			continue;
+		snprintf(full, sizeof(full), "%s %s", kind_keyword(t), name);
+		if (fth_glob_match(pattern, full))
+			err = name_list_add(&names, full, strlen(full));
+	}
+	count = name_list_finish(&names, err, &names.items);
+	for (int i = 0; count > 0 && i < count; i++) {
+		/* BTF may hold the same name twice; list it once */
+		if (i && !strcmp(names.items[i], names.items[i - 1]))
+			continue;
+		if (verbose) {
+			const char *space = strchr(names.items[i], ' ');
+			int kind = !strncmp(names.items[i], "struct", 6) ? BTF_KIND_STRUCT
+				   : !strncmp(names.items[i], "union", 5) ? BTF_KIND_UNION : BTF_KIND_ENUM;
+			int id = btf__find_by_name_kind(b->btf, space + 1, kind);
+			if (id < 0 && kind == BTF_KIND_ENUM)
+				id = btf__find_by_name_kind(b->btf, space + 1, BTF_KIND_ENUM64);
+			if (id > 0)
+				print_definition(b->btf, (uint32_t)id, names.items[i], out);
+		} else {
+			fprintf(out, "%s\n", names.items[i]);
+		}
+	}
+	for (int i = 0; i < count; i++)
+		free(names.items[i]);
+	if (count > 0)
+		free(names.items);
+	fth_btf_free(b);
+	return count < 0 ? count : 0;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "types.h"
@@ -29,12 +30,23 @@ struct fth_type *fth_btf_type_by_name(struct fth_btf *btf, struct fth_arena *are
 struct fth_type *fth_btf_member(struct fth_btf *btf, struct fth_arena *arena, const struct fth_type *t,
 				const char *name, uint32_t *offset, uint32_t *bit_offset, uint32_t *bit_size);
 
+/* Fill t->fields with the members of BTF struct/union t, one level deep
+ * (members that are structs get their own fields when asked), anonymous
+ * members flattened into t, so that values of t can be printed. 0 or a
+ * negative errno. */
+int fth_btf_struct_fields(struct fth_btf *btf, struct fth_arena *arena, struct fth_type *t);
+
 /* Names of the members of t (for "did you mean" hints): up to max names,
  * returns the count. */
 int fth_btf_member_names(struct fth_btf *btf, const struct fth_type *t, const char **names, int max);
 
 /* Value of an enumerator (TASK_RUNNING ...) from any kernel enum. */
 bool fth_btf_enum_value(struct fth_btf *btf, const char *name, int64_t *value);
+
+/* fathom -l 'struct task_*': the kernel's named structs, unions and enums
+ * whose "struct NAME" spelling matches the glob, sorted; with verbose
+ * their C definitions as bpftrace -lv prints them. 0 or a negative errno. */
+int fth_btf_list_types(const char *pattern, bool verbose, FILE *out);
 
 /* ------------------------------------------ probes with BTF-typed contexts
  *

@@ -6,14 +6,26 @@
  *           beyond three live in 8-byte stack slots ("spilled")
  *   r0-r5   scratch: helper arguments and results, clobbered by every call
  *   r10     frame pointer; the frame holds variables, map keys and values
+ *   r9      in programs that need it, the per-CPU scratch area instead of a
+ *           pool register (see below)
  *
  * Stack space for temporaries is released at the end of each statement, so
- * a long script does not run out of the 512-byte frame. */
+ * a long script does not run out of the 512-byte frame.
+ *
+ * Memory offsets name their base by their sign: negative offsets are in the
+ * stack frame (r10), offsets from 0 up are in the scratch area (r9), one
+ * per-CPU array element that holds what does not fit the 512-byte stack:
+ * strings of max_strlen (1024 bytes by default), big tuples, and anything
+ * once the frame is full. Programs never nest on one CPU, so one element
+ * per CPU is enough. A program is first generated without it; only when an
+ * allocation asks for it is the program generated again with r9 reserved,
+ * so small programs keep three pool registers and pay no lookup. */
 #include "codegen.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lexer.h"
 #include "probes.h"
@@ -22,6 +34,11 @@
 
 #define MAX_STACK 512
 #define POOL_SIZE 3
+#define SCRATCH_REG R9
+/* Larger allocations go to the scratch area when the program has one. */
+#define STACK_ALLOC_MAX 64
+/* Instruction offsets are 16-bit signed. */
+#define MAX_SCRATCH 32760
 #define MAX_LOOP_DEPTH 16
 #define MAX_JUMPS 256
 
@@ -45,6 +62,11 @@ struct cg {
 	struct fth_diag *diag;
 	struct fth_insn_buf *b;
 	int stack_used;        /* bytes of the frame in use */
+	bool scratch;          /* r9 points at the scratch area */
+	bool wants_scratch;    /* generated without it, and it was needed */
+	int scratch_used;      /* bytes of the scratch area in use */
+	int pool_size;         /* POOL_SIZE, or one less with the scratch area */
+	int stack_max;         /* the most the current function ever used */
 	bool pool_busy[POOL_SIZE];
 	int pool_depth;        /* LIFO allocation depth, spilled values included */
 	int spill_slot[16];
@@ -63,6 +85,26 @@ struct cg {
 	int nreads;
 	bool in_predicate;
 	bool failed;
+	/* Scratch variables live in the probe's frame. The probe reaches
+	 * them at r10 + stack_off; a loop callback gets a pointer to them
+	 * (bpf_for_each_map_elem's ctx argument) in r6 and reaches them at
+	 * r6 + stack_off + var_adj. vars_lo is the lowest variable offset,
+	 * the address handed to callbacks. */
+	int var_reg;
+	int var_adj;
+	int vars_lo;
+	/* Callbacks, emitted into their own buffers and appended after the
+	 * probe's code at the end; cur_func is the one being emitted (-1: the
+	 * probe). Each callback's address is loaded once, by its loop. */
+	struct fth_insn_buf subs[FTH_MAX_FUNCS - 1];
+	struct func_ref {
+		int owner; /* function holding the ld_imm64, -1 for the probe */
+		int insn;  /* its index there */
+		int stack; /* the callback's frame size */
+		struct fth_node *loop; /* the for statement */
+	} sub_refs[FTH_MAX_FUNCS - 1];
+	int nsubs;
+	int cur_func;
 };
 
 static struct vreg emit_int(struct cg *c, struct fth_node *e);
@@ -71,6 +113,8 @@ static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
 static void emit_stackid(struct cg *c, bool user);
+static void emit_addr(struct cg *c, int r, int base, int off);
+static void emit_map_ref(struct cg *c, int r, int map_index);
 static bool emit_stmt(struct cg *c, struct fth_node *st);
 static bool emit_block(struct cg *c, struct fth_node *b);
 
@@ -101,19 +145,146 @@ static int bpf_size(int size)
 
 /* ----------------------------------------------------------------- frame */
 
+/* The base register of a memory offset (see the top of this file). */
+static int fp(int off)
+{
+	return off < 0 ? R10 : SCRATCH_REG;
+}
+
+static int scratch_alloc(struct cg *c, int size, struct fth_node *where)
+{
+	int off = c->scratch_used;
+
+	if (c->scratch_used + size > MAX_SCRATCH) {
+		if (!c->failed)
+			fth_error_hint(c->diag, where->range,
+				       "use fewer or shorter strings in one statement (set a smaller max_strlen)",
+				       "this statement needs more than %d bytes of scratch memory", MAX_SCRATCH);
+		c->failed = true;
+		return 0;
+	}
+	c->scratch_used += size;
+	if (c->scratch_used > (int)c->prog->scratch_size)
+		c->prog->scratch_size = (uint32_t)c->scratch_used;
+	return off;
+}
+
+/* The per-CPU array holding every program's scratch area; its value size
+ * is the largest area a program uses, known once all are generated. */
+static int need_scratch_map(struct fth_program *prog)
+{
+	struct fth_map *m;
+
+	if (prog->scratch_map >= 0)
+		return prog->scratch_map;
+	m = fth_arena_alloc(&prog->arena, sizeof(*m));
+	m->name = "fth_scratch";
+	m->bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY;
+	m->key_size = 4;
+	m->value_size = 8;
+	m->max_entries = 1;
+	m->internal = true;
+	m->fd = -1;
+	fth_program_add_map(prog, m);
+	prog->scratch_map = m->index;
+	return m->index;
+}
+
+/* r9 = this CPU's scratch area. The lookup cannot fail, but the verifier
+ * wants the NULL check: on NULL a callback returns `ret`; the probe (ret 0)
+ * gets the jump back to patch to its exit. Clobbers r0-r5. */
+static int emit_scratch_lookup(struct cg *c, int ret)
+{
+	int jnull;
+
+	emit(c, I_ST_IMM(BPF_W, R10, -4, 0));
+	emit_map_ref(c, R1, need_scratch_map(c->prog));
+	emit_addr(c, R2, R10, -4);
+	emit(c, I_CALL(BPF_FUNC_map_lookup_elem));
+	if (!ret) {
+		jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	} else {
+		jnull = -1;
+		emit(c, I_JMP_IMM(BPF_JNE, R0, 0, 2));
+		emit(c, I_MOV64_IMM(R0, ret));
+		emit(c, I_EXIT());
+	}
+	emit(c, I_MOV64_REG(SCRATCH_REG, R0));
+	return jnull;
+}
+
+/* The variable a $name node refers to, and where it is. */
+static struct fth_var *var_of(struct cg *c, const struct fth_node *n)
+{
+	return n->u.ident.var ? n->u.ident.var : fth_sema_find_var(c->p, n->u.ident.name);
+}
+
+/* A variable lives in the probe's frame (reached through var_reg, see
+ * struct cg) or, when big, in the scratch area, which callbacks reach
+ * through r9 like the probe. */
+static int var_off(struct cg *c, const struct fth_var *v)
+{
+	return v->stack_off >= 0 ? v->stack_off : v->stack_off + c->var_adj;
+}
+
+static int var_base(struct cg *c, const struct fth_var *v)
+{
+	return v->stack_off >= 0 ? SCRATCH_REG : c->var_reg;
+}
+
+/* Where the tuple element e ($t.1, $kv.0.1: a chain of .N on a variable)
+ * lives: *reg + *off. False for elements of other tuple values. */
+static bool tuple_elem_place(struct cg *c, const struct fth_node *e, int *reg, int *off)
+{
+	const struct fth_node *base = e->u.tuple_index.base;
+	int base_off;
+
+	if (base->kind == FTH_VAR) {
+		*reg = var_base(c, var_of(c, base));
+		base_off = var_off(c, var_of(c, base));
+	} else if (base->kind == FTH_TUPLE_INDEX) {
+		if (!tuple_elem_place(c, base, reg, &base_off))
+			return false;
+	} else {
+		return false;
+	}
+	*off = base_off + (int)base->type->fields[e->u.tuple_index.index].offset;
+	return true;
+}
+
+/* The same for an element of a map's tuple value (@t.1, @r.name): the map
+ * node, and the element's offset in the value. NULL for other bases. */
+static struct fth_node *tuple_elem_in_map(struct fth_node *e, int *off)
+{
+	struct fth_node *base = e->u.tuple_index.base, *m;
+	int base_off = 0;
+
+	if (base->kind == FTH_MAP && base->type && base->type->kind == FTH_T_TUPLE)
+		m = base;
+	else if (base->kind == FTH_TUPLE_INDEX)
+		m = tuple_elem_in_map(base, &base_off);
+	else
+		return NULL;
+	if (!m)
+		return NULL;
+	*off = base_off + (int)base->type->fields[e->u.tuple_index.index].offset;
+	return m;
+}
+
 static int stack_alloc(struct cg *c, int size, struct fth_node *where)
 {
 	size = (size + 7) & ~7;
-	if (c->stack_used + size > MAX_STACK) {
-		if (!c->failed)
-			fth_error_hint(c->diag, where->range,
-				       "use fewer or shorter strings in one probe (the BPF stack is 512 bytes)",
-				       "this probe needs more than %d bytes of BPF stack", MAX_STACK);
-		c->failed = true;
-		/* Keep emitting valid offsets so the rest can be checked. */
+	if (size > STACK_ALLOC_MAX || c->stack_used + size > MAX_STACK) {
+		if (c->scratch)
+			return scratch_alloc(c, size, where);
+		/* Generated again with the scratch area; until then keep
+		 * emitting valid offsets. */
+		c->wants_scratch = true;
 		return -8;
 	}
 	c->stack_used += size;
+	if (c->stack_used > c->stack_max)
+		c->stack_max = c->stack_used;
 	return -c->stack_used;
 }
 
@@ -178,7 +349,7 @@ static struct vreg vreg_alloc(struct cg *c, struct fth_node *where)
 {
 	struct vreg v = { -1, 0 };
 
-	for (int i = 0; i < POOL_SIZE; i++) {
+	for (int i = 0; i < c->pool_size; i++) {
 		if (!c->pool_busy[i]) {
 			c->pool_busy[i] = true;
 			v.reg = R7 + i;
@@ -203,7 +374,7 @@ static int vreg_use(struct cg *c, struct vreg v, int scratch)
 {
 	if (v.reg >= 0)
 		return v.reg;
-	emit(c, I_LDX(BPF_DW, scratch, R10, v.slot));
+	emit(c, I_LDX(BPF_DW, scratch, fp(v.slot), v.slot));
 	return scratch;
 }
 
@@ -214,7 +385,7 @@ static void vreg_set(struct cg *c, struct vreg v, int r)
 		if (v.reg != r)
 			emit(c, I_MOV64_REG(v.reg, r));
 	} else {
-		emit(c, I_STX(BPF_DW, R10, r, v.slot));
+		emit(c, I_STX(BPF_DW, fp(v.slot), r, v.slot));
 	}
 }
 
@@ -244,19 +415,17 @@ static void emit_extend(struct cg *c, int r, int size, bool is_signed)
 }
 
 /* Does writing the key expressions fill every byte of the key? Then the
- * key needs no zeroing first: an integer or a stack id (8 bytes), or comm
- * into a 16-byte string (bpf_get_current_comm pads with NULs). Anything
+ * key needs no zeroing first: an integer or a stack id (8 bytes). Anything
  * else - strings shorter than the key, tuples with padding - is zeroed so
- * equal keys hash alike. */
+ * equal keys hash alike. comm too: bpf_get_current_comm pads with NULs
+ * only on newer kernels (6.1 stops at the NUL), and an unzeroed comm key
+ * made one entry per stack garbage there (@[comm] showed one name many
+ * times). */
 static bool key_fully_written(const struct fth_node_list *keys, const struct fth_type *kt)
 {
-	const struct fth_node *k = keys->len == 1 ? keys->items[0] : NULL;
-
-	if (kt->kind == FTH_T_INT || kt->kind == FTH_T_KSTACK || kt->kind == FTH_T_PROBE ||
-	    kt->kind == FTH_T_USERNAME || kt->kind == FTH_T_KSYM)
-		return true;
-	return k && kt->kind == FTH_T_STRING && kt->size == 16 && k->kind == FTH_IDENT &&
-	       !strcmp(k->u.ident.name, "comm");
+	(void)keys;
+	return kt->kind == FTH_T_INT || kt->kind == FTH_T_KSTACK || kt->kind == FTH_T_PROBE ||
+	       kt->kind == FTH_T_USERNAME || kt->kind == FTH_T_KSYM;
 }
 
 /* Build the BPF key of map m for node mapnode (@m[...]) at [r10+off].
@@ -270,16 +439,16 @@ static int emit_map_key(struct cg *c, struct fth_map *m, struct fth_node *mapnod
 	if (!kt) {
 		if (m->key_size >= 8 && !(m->value_type && m->value_type->kind == FTH_T_AGG &&
 					  (m->value_type->agg == FTH_AGG_HIST || m->value_type->agg == FTH_AGG_LHIST)))
-			emit(c, I_ST_IMM(BPF_DW, R10, off, 0));
+			emit(c, I_ST_IMM(BPF_DW, fp(off), off, 0));
 		return off;
 	}
 	if (!key_fully_written(keys, kt))
-		emit_zero(c, R10, off, (int)((kt->size + 7) & ~7u));
+		emit_zero(c, fp(off), off, (int)((kt->size + 7) & ~7u));
 	if (keys->len == 1) {
-		emit_to_mem(c, keys->items[0], R10, off, kt);
+		emit_to_mem(c, keys->items[0], fp(off), off, kt);
 	} else {
 		for (int i = 0; i < keys->len; i++)
-			emit_to_mem(c, keys->items[i], R10, off + (int)kt->fields[i].offset, kt->fields[i].type);
+			emit_to_mem(c, keys->items[i], fp(off + (int)kt->fields[i].offset), off + (int)kt->fields[i].offset, kt->fields[i].type);
 	}
 	return off;
 }
@@ -288,7 +457,7 @@ static int emit_map_key(struct cg *c, struct fth_map *m, struct fth_node *mapnod
 static void emit_lookup(struct cg *c, int map_index, int key_off)
 {
 	emit_map_ref(c, R1, map_index);
-	emit_addr(c, R2, R10, key_off);
+	emit_addr(c, R2, fp(key_off), key_off);
 	emit(c, I_CALL(BPF_FUNC_map_lookup_elem));
 }
 
@@ -300,7 +469,7 @@ static void emit_count_map_full(struct cg *c)
 	int skip = emit(c, I_JMP_IMM(BPF_JNE, R0, -E2BIG, 0));
 	int key = stack_alloc(c, 8, c->p->probe);
 
-	emit(c, I_ST_IMM(BPF_W, R10, key, FTH_LOST_MAP_FULL));
+	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_MAP_FULL));
 	emit_lookup(c, c->prog->lost_map, key);
 	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 3));
 	emit(c, I_LDX(BPF_DW, R1, R0, 0));
@@ -313,8 +482,8 @@ static void emit_count_map_full(struct cg *c)
 static void emit_update(struct cg *c, int map_index, int key_off, int val_off, int flags)
 {
 	emit_map_ref(c, R1, map_index);
-	emit_addr(c, R2, R10, key_off);
-	emit_addr(c, R3, R10, val_off);
+	emit_addr(c, R2, fp(key_off), key_off);
+	emit_addr(c, R3, fp(val_off), val_off);
 	emit(c, I_MOV64_IMM(R4, flags));
 	emit(c, I_CALL(BPF_FUNC_map_update_elem));
 	emit_count_map_full(c);
@@ -329,10 +498,10 @@ static int ctx_scalar(struct cg *c, struct fth_node *where)
 	int ptr_slot = stack_alloc(c, 8, where);
 	int val_slot = stack_alloc(c, 8, where);
 
-	emit(c, I_STX(BPF_DW, R10, R6, ptr_slot));
-	emit_addr(c, R1, R10, val_slot);
+	emit(c, I_STX(BPF_DW, fp(ptr_slot), R6, ptr_slot));
+	emit_addr(c, R1, fp(val_slot), val_slot);
 	emit(c, I_MOV64_IMM(R2, 8));
-	emit_addr(c, R3, R10, ptr_slot);
+	emit_addr(c, R3, fp(ptr_slot), ptr_slot);
 	emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
 	return val_slot;
 }
@@ -358,7 +527,7 @@ static void emit_tp_string(struct cg *c, const struct fth_tp_field *f, int base,
 		/* loc = u32 at the field: high 16 bits length, low 16 offset. */
 		emit(c, I_LDX(BPF_W, R3, R6, (int16_t)f->offset));
 		emit(c, I_ALU64_IMM(BPF_AND, R3, 0xffff));
-		emit(c, I_LDX(BPF_DW, R0, R10, slot));
+		emit(c, I_LDX(BPF_DW, R0, fp(slot), slot));
 		emit(c, I_ALU64_REG(BPF_ADD, R3, R0));
 		emit_addr(c, R1, base, off);
 		emit(c, I_MOV64_IMM(R2, cap));
@@ -448,6 +617,22 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 		emit(c, I_CALL(BPF_FUNC_jiffies64));
 		return vreg_from_r0(c, e);
 	}
+	if (!strcmp(n, "usermode")) {
+		int r;
+		if (!c->p->inst->regs_ctx) {
+			v = vreg_alloc(c, e);
+			emit(c, I_MOV64_IMM(R0, 1));
+			vreg_set(c, v, R0);
+			return v;
+		}
+		/* (regs->cs & 3) == 3: the privilege level of the code segment */
+		v = emit_reg_read(c, e, fth_pt_regs_offset("cs"));
+		r = vreg_use(c, v, R1);
+		emit(c, I_ALU64_IMM(BPF_AND, r, 3));
+		emit(c, I_ALU64_IMM(BPF_RSH, r, 1)); /* 3 -> 1, 0 -> 0 */
+		vreg_set(c, v, r);
+		return v;
+	}
 	if (!strcmp(n, "kstack")) {
 		emit_stackid(c, false);
 		return vreg_from_r0(c, e);
@@ -481,24 +666,32 @@ static void emit_map_lookup_node(struct cg *c, struct fth_map *m, struct fth_nod
 
 /* An aggregation read in a probe: the values of every CPU reduced, with
  * bpf_map_lookup_percpu_elem (one lookup per possible CPU). */
+static struct vreg emit_agg_reduce(struct cg *c, struct fth_map *m, int key, struct fth_node *e);
+
 static struct vreg emit_agg_read(struct cg *c, struct fth_node *e, struct fth_map *m)
 {
+	return emit_agg_reduce(c, m, emit_map_key(c, m, e), e);
+}
+
+/* The value of the aggregation at the key in frame slot `key`, summed (or
+ * min/max-ed) over every CPU. */
+static struct vreg emit_agg_reduce(struct cg *c, struct fth_map *m, int key, struct fth_node *e)
+{
 	enum fth_agg_kind agg = m->value_type->agg;
-	int key = emit_map_key(c, m, e);
 	int acc = stack_alloc(c, 16, e); /* value (or count), total / set flag */
 	struct vreg v;
 
-	emit(c, I_ST_IMM(BPF_DW, R10, acc, 0));
-	emit(c, I_ST_IMM(BPF_DW, R10, acc + 8, 0));
+	emit(c, I_ST_IMM(BPF_DW, fp(acc), acc, 0));
+	emit(c, I_ST_IMM(BPF_DW, fp(acc + 8), acc + 8, 0));
 	for (int cpu = 0; cpu < c->prog->config.ncpus; cpu++) {
 		int skip;
 		emit_map_ref(c, R1, m->index);
-		emit_addr(c, R2, R10, key);
+		emit_addr(c, R2, fp(key), key);
 		emit(c, I_MOV64_IMM(R3, cpu));
 		emit(c, I_CALL(BPF_FUNC_map_lookup_percpu_elem));
 		skip = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
 		emit(c, I_LDX(BPF_DW, R1, R0, 0));
-		emit(c, I_LDX(BPF_DW, R3, R10, acc));
+		emit(c, I_LDX(BPF_DW, R3, fp(acc), acc));
 		switch (agg) {
 		case FTH_AGG_MIN:
 		case FTH_AGG_MAX: {
@@ -506,33 +699,33 @@ static struct vreg emit_agg_read(struct cg *c, struct fth_node *e, struct fth_ma
 			 * accumulator, or the accumulator is still unset */
 			emit(c, I_LDX(BPF_DW, R2, R0, 8));
 			emit(c, I_JMP_IMM(BPF_JEQ, R2, 0, 6));
-			emit(c, I_LDX(BPF_DW, R2, R10, acc + 8));
+			emit(c, I_LDX(BPF_DW, R2, fp(acc + 8), acc + 8));
 			emit(c, I_JMP_IMM(BPF_JEQ, R2, 0, 1));
 			emit(c, I_JMP_REG(agg == FTH_AGG_MIN ? BPF_JSGE : BPF_JSLE, R1, R3, 3));
-			emit(c, I_STX(BPF_DW, R10, R1, acc));
+			emit(c, I_STX(BPF_DW, fp(acc), R1, acc));
 			emit(c, I_MOV64_IMM(R2, 1));
-			emit(c, I_STX(BPF_DW, R10, R2, acc + 8));
+			emit(c, I_STX(BPF_DW, fp(acc + 8), R2, acc + 8));
 			break;
 		}
 		case FTH_AGG_AVG:
 			emit(c, I_ALU64_REG(BPF_ADD, R3, R1));
-			emit(c, I_STX(BPF_DW, R10, R3, acc));
+			emit(c, I_STX(BPF_DW, fp(acc), R3, acc));
 			emit(c, I_LDX(BPF_DW, R1, R0, 8));
-			emit(c, I_LDX(BPF_DW, R3, R10, acc + 8));
+			emit(c, I_LDX(BPF_DW, R3, fp(acc + 8), acc + 8));
 			emit(c, I_ALU64_REG(BPF_ADD, R3, R1));
-			emit(c, I_STX(BPF_DW, R10, R3, acc + 8));
+			emit(c, I_STX(BPF_DW, fp(acc + 8), R3, acc + 8));
 			break;
 		default:
 			emit(c, I_ALU64_REG(BPF_ADD, R3, R1));
-			emit(c, I_STX(BPF_DW, R10, R3, acc));
+			emit(c, I_STX(BPF_DW, fp(acc), R3, acc));
 			break;
 		}
 		fth_patch_jump_here(c->b, skip);
 	}
-	emit(c, I_LDX(BPF_DW, R0, R10, acc));
+	emit(c, I_LDX(BPF_DW, R0, fp(acc), acc));
 	if (agg == FTH_AGG_AVG) {
 		/* total / count, 0 when nothing was recorded */
-		emit(c, I_LDX(BPF_DW, R1, R10, acc + 8));
+		emit(c, I_LDX(BPF_DW, R1, fp(acc + 8), acc + 8));
 		emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
 		emit(c, I_ALU64_REG(BPF_DIV, R1, R0));
 		emit(c, I_MOV64_REG(R0, R1));
@@ -593,7 +786,7 @@ static struct vreg emit_map_read_int(struct cg *c, struct fth_node *e)
 		return emit_agg_read(c, e, m);
 	for (int i = 0; i < c->nreads; i++) {
 		if (c->reads[i].map == m->index && same_map_read(c->reads[i].read, e)) {
-			emit(c, I_LDX(BPF_DW, R0, R10, c->reads[i].slot));
+			emit(c, I_LDX(BPF_DW, R0, fp(c->reads[i].slot), c->reads[i].slot));
 			return vreg_from_r0(c, e);
 		}
 	}
@@ -609,7 +802,7 @@ static struct vreg emit_map_read_int(struct cg *c, struct fth_node *e)
 		if (cacheable) {
 			/* the predicate's frame space lives as long as the body */
 			int slot = stack_alloc(c, 8, e);
-			emit(c, I_STX(BPF_DW, R10, R0, slot));
+			emit(c, I_STX(BPF_DW, fp(slot), R0, slot));
 			c->reads[c->nreads++] = (struct read_cache){ e, m->index, slot };
 		}
 	}
@@ -655,8 +848,8 @@ static struct vreg emit_string_compare(struct cg *c, struct fth_node *e)
 	struct vreg v;
 	int fail_jumps[1024], nfail = 0, done;
 
-	emit_to_mem(c, l, R10, loff, l->type);
-	emit_to_mem(c, r, R10, roff, r->type);
+	emit_to_mem(c, l, fp(loff), loff, l->type);
+	emit_to_mem(c, r, fp(roff), roff, r->type);
 	/* result = 1 (equal) unless a byte differs before both end. */
 	v = vreg_alloc(c, e);
 	if (size > 1024)
@@ -664,8 +857,8 @@ static struct vreg emit_string_compare(struct cg *c, struct fth_node *e)
 	{
 		int equal_jumps[1024], nequal = 0;
 		for (int i = 0; i < size; i++) {
-			emit(c, I_LDX(BPF_B, R1, R10, loff + i));
-			emit(c, I_LDX(BPF_B, R2, R10, roff + i));
+			emit(c, I_LDX(BPF_B, R1, fp(loff + i), loff + i));
+			emit(c, I_LDX(BPF_B, R2, fp(roff + i), roff + i));
 			fail_jumps[nfail++] = emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0));
 			equal_jumps[nequal++] = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
 		}
@@ -855,14 +1048,14 @@ static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx)
 		break;
 	case FTH_USDT_DEREF: {
 		int tmp = stack_alloc(c, 8, e);
-		emit(c, I_ST_IMM(BPF_DW, R10, tmp, 0));
+		emit(c, I_ST_IMM(BPF_DW, fp(tmp), tmp, 0));
 		emit(c, I_LDX(BPF_DW, R3, R6, (int16_t)a->reg_off));
 		if (a->value)
 			emit(c, I_ALU64_IMM(BPF_ADD, R3, (int32_t)a->value));
-		emit_addr(c, R1, R10, tmp);
+		emit_addr(c, R1, fp(tmp), tmp);
 		emit(c, I_MOV64_IMM(R2, a->size > 0 && a->size <= 8 ? a->size : 8));
 		emit(c, I_CALL(BPF_FUNC_probe_read_user));
-		emit(c, I_LDX(BPF_DW, r, R10, tmp));
+		emit(c, I_LDX(BPF_DW, r, fp(tmp), tmp));
 		emit_extend(c, r, a->size, a->is_signed);
 		break;
 	}
@@ -883,11 +1076,11 @@ static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offse
 		 * (maybe NULL, no arithmetic): read the slot as a plain
 		 * number instead. */
 		int slot = stack_alloc(c, 8, e);
-		emit_addr(c, R1, R10, slot);
+		emit_addr(c, R1, fp(slot), slot);
 		emit(c, I_MOV64_IMM(R2, 8));
 		emit_addr(c, R3, R6, (int)offset);
 		emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
-		emit(c, I_LDX(BPF_DW, r, R10, slot));
+		emit(c, I_LDX(BPF_DW, r, fp(slot), slot));
 	} else {
 		emit(c, I_LDX(BPF_DW, r, R6, (int16_t)offset));
 	}
@@ -910,11 +1103,11 @@ static struct vreg emit_field_int(struct cg *c, struct fth_node *e, uint32_t ext
 
 static struct vreg emit_var_read(struct cg *c, struct fth_node *e)
 {
-	struct fth_var *var = fth_sema_find_var(c->p, e->u.ident.name);
+	struct fth_var *var = var_of(c, e);
 	struct vreg v = vreg_alloc(c, e);
 	int r = v.reg >= 0 ? v.reg : R0;
 
-	emit(c, I_LDX(BPF_DW, r, R10, var->stack_off));
+	emit(c, I_LDX(BPF_DW, r, var_base(c, var), var_off(c, var)));
 	vreg_set(c, v, r);
 	return v;
 }
@@ -927,7 +1120,37 @@ static int64_t positional_value(struct cg *c, struct fth_node *e)
 		return c->prog->positional.len;
 	if (idx > c->prog->positional.len)
 		return 0;
-	return strtoll(c->prog->positional.items[idx - 1], NULL, 0);
+	/* 0xffffffffffffffff is a valid (unsigned) parameter */
+	if (*(const char *)c->prog->positional.items[idx - 1] == '-')
+		return strtoll(c->prog->positional.items[idx - 1], NULL, 0);
+	return (int64_t)strtoull(c->prog->positional.items[idx - 1], NULL, 0);
+}
+
+/* nsecs(CLOCK): nsecs() alone is the nsecs builtin. sw_tai is the
+ * monotonic clock shifted by the TAI offset read when compiling, for
+ * kernels without bpf_ktime_get_tai_ns. */
+static struct vreg emit_nsecs_call(struct cg *c, struct fth_node *e)
+{
+	const char *clk = e->u.call.args.len ? e->u.call.args.items[0]->u.ident.name : "boot";
+	struct timespec tai, mono;
+	struct vreg v;
+	int r;
+
+	if (!strcmp(clk, "monotonic") || !strcmp(clk, "sw_tai"))
+		emit(c, I_CALL(BPF_FUNC_ktime_get_ns));
+	else if (!strcmp(clk, "tai"))
+		emit(c, I_CALL(BPF_FUNC_ktime_get_tai_ns));
+	else
+		emit(c, I_CALL(BPF_FUNC_ktime_get_boot_ns));
+	v = vreg_from_r0(c, e);
+	if (strcmp(clk, "sw_tai") || clock_gettime(CLOCK_TAI, &tai) || clock_gettime(CLOCK_MONOTONIC, &mono))
+		return v;
+	r = vreg_use(c, v, R1);
+	fth_emit_ld_imm64(c->b, R2, 0, (uint64_t)((tai.tv_sec - mono.tv_sec) * 1000000000LL +
+						  (tai.tv_nsec - mono.tv_nsec)));
+	emit(c, I_ALU64_REG(BPF_ADD, r, R2));
+	vreg_set(c, v, r);
+	return v;
 }
 
 /* Increment/decrement of a variable or map; yields the old or new value. */
@@ -939,10 +1162,10 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 	int r = v.reg >= 0 ? v.reg : R1;
 
 	if (t->kind == FTH_VAR) {
-		struct fth_var *var = fth_sema_find_var(c->p, t->u.ident.name);
-		emit(c, I_LDX(BPF_DW, r, R10, var->stack_off));
+		struct fth_var *var = var_of(c, t);
+		emit(c, I_LDX(BPF_DW, r, var_base(c, var), var_off(c, var)));
 		emit(c, I_ALU64_IMM(BPF_ADD, r, delta));
-		emit(c, I_STX(BPF_DW, R10, r, var->stack_off));
+		emit(c, I_STX(BPF_DW, var_base(c, var),  r, var_off(c, var)));
 	} else {
 		struct fth_map *m = fth_program_find_map(c->prog, t->u.map.name);
 		int key = emit_map_key(c, m, t);
@@ -955,9 +1178,9 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 		emit(c, I_LDX(BPF_DW, R1, R0, 0));
 		(void)j;
 		emit(c, I_ALU64_IMM(BPF_ADD, R1, delta));
-		emit(c, I_STX(BPF_DW, R10, R1, val));
+		emit(c, I_STX(BPF_DW, fp(val), R1, val));
 		emit_update(c, m->index, key, val, BPF_ANY);
-		emit(c, I_LDX(BPF_DW, R1, R10, val));
+		emit(c, I_LDX(BPF_DW, R1, fp(val), val));
 		if (v.reg >= 0)
 			emit(c, I_MOV64_REG(v.reg, R1));
 		r = v.reg >= 0 ? v.reg : R1;
@@ -980,16 +1203,16 @@ static struct vreg emit_delete(struct cg *c, struct fth_node *call)
 		/* delete(@m, key): build the key from the second argument. */
 		key = stack_alloc(c, (int)m->key_size, call);
 		if (m->key_type && m->key_type->kind != FTH_T_INT)
-			emit_zero(c, R10, key, (int)m->key_size);
+			emit_zero(c, fp(key), key, (int)m->key_size);
 		if (m->key_type)
-			emit_to_mem(c, args->items[1], R10, key, m->key_type);
+			emit_to_mem(c, args->items[1], fp(key), key, m->key_type);
 		else
-			emit(c, I_ST_IMM(BPF_DW, R10, key, 0));
+			emit(c, I_ST_IMM(BPF_DW, fp(key), key, 0));
 	} else {
 		key = emit_map_key(c, m, mapnode);
 	}
 	emit_map_ref(c, R1, m->index);
-	emit_addr(c, R2, R10, key);
+	emit_addr(c, R2, fp(key), key);
 	emit(c, I_CALL(BPF_FUNC_map_delete_elem));
 	/* true when something was deleted */
 	emit(c, I_MOV64_REG(R1, R0));
@@ -1006,8 +1229,8 @@ static struct vreg emit_has_key(struct cg *c, struct fth_node *call)
 	int key = stack_alloc(c, (int)m->key_size, call);
 
 	if (m->key_type->kind != FTH_T_INT)
-		emit_zero(c, R10, key, (int)m->key_size);
-	emit_to_mem(c, call->u.call.args.items[1], R10, key, m->key_type);
+		emit_zero(c, fp(key), key, (int)m->key_size);
+	emit_to_mem(c, call->u.call.args.items[1], fp(key), key, m->key_type);
 	emit_lookup(c, m->index, key);
 	emit(c, I_MOV64_REG(R1, R0));
 	emit(c, I_MOV64_IMM(R0, 1));
@@ -1023,8 +1246,8 @@ static void emit_two_strings(struct cg *c, struct fth_node *call, int *a, int *b
 
 	*a = stack_alloc(c, (int)x->type->size, call);
 	*b = stack_alloc(c, (int)y->type->size, call);
-	emit_to_mem(c, x, R10, *a, x->type);
-	emit_to_mem(c, y, R10, *b, y->type);
+	emit_to_mem(c, x, fp(*a), *a, x->type);
+	emit_to_mem(c, y, fp(*b), *b, y->type);
 }
 
 /* strncmp(a, b, n): 0 when the first n bytes (up to a NUL) match, else 1. */
@@ -1043,8 +1266,8 @@ static struct vreg emit_strncmp(struct cg *c, struct fth_node *call)
 	{
 		int equal[256], ne = 0;
 		for (int i = 0; i < n; i++) {
-			emit(c, I_LDX(BPF_B, R1, R10, a + i));
-			emit(c, I_LDX(BPF_B, R2, R10, b + i));
+			emit(c, I_LDX(BPF_B, R1, fp(a + i), a + i));
+			emit(c, I_LDX(BPF_B, R2, fp(b + i), b + i));
 			differ[nd++] = emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0));
 			equal[ne++] = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
 		}
@@ -1068,7 +1291,7 @@ static struct vreg emit_strcontains(struct cg *c, struct fth_node *call)
 	int nlen = (int)strlen(needle), cap = (int)hay->type->size, h = stack_alloc(c, cap, call);
 	int found[1024], nf = 0, done;
 
-	emit_to_mem(c, hay, R10, h, hay->type);
+	emit_to_mem(c, hay, fp(h), h, hay->type);
 	if (nlen == 0) {
 		emit(c, I_MOV64_IMM(R0, 1));
 		return vreg_from_r0(c, call);
@@ -1076,7 +1299,7 @@ static struct vreg emit_strcontains(struct cg *c, struct fth_node *call)
 	for (int start = 0; start + nlen <= cap - 1 && nf < 1024; start++) {
 		int miss[256], nm = 0;
 		for (int j = 0; j < nlen && j < 256; j++) {
-			emit(c, I_LDX(BPF_B, R1, R10, h + start + j));
+			emit(c, I_LDX(BPF_B, R1, fp(h + start + j), h + start + j));
 			miss[nm++] = emit(c, I_JMP_IMM(BPF_JNE, R1, (unsigned char)needle[j], 0));
 		}
 		found[nf++] = emit(c, I_JA(0));
@@ -1133,26 +1356,23 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 	}
 	case FTH_UNARY:
 		return emit_int(c, e->u.unary.operand);
-	default:
-		cg_error(c, e, "this value has no address in memory");
-		return vreg_alloc(c, e);
+	case FTH_VAR: {
+		/* a struct held in a variable: its stack slot */
+		struct fth_var *var = var_of(c, e);
+		if (!var || !in_memory(var->type))
+			break;
+		v = vreg_alloc(c, e);
+		emit_addr(c, R1, var_base(c, var), var_off(c, var));
+		vreg_set(c, v, R1);
+		return v;
 	}
+	default:
+		break;
+	}
+	cg_error(c, e, "this value has no address in memory");
+	return vreg_alloc(c, e);
 }
 
-/* Is the memory behind e (a member, element or dereference) user memory?
- * The pointer it is reached through says so. */
-static bool user_memory(const struct fth_node *e)
-{
-	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
-				      : e->kind == FTH_INDEX ? e->u.index.base
-				      : e->kind == FTH_UNARY ? e->u.unary.operand : NULL;
-
-	if (!base || !base->type)
-		return false;
-	if (base->type->kind == FTH_T_POINTER)
-		return base->type->user_space;
-	return user_memory(base);
-}
 
 /* Read an integer or pointer of e's type from kernel (or user) memory. */
 static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
@@ -1163,18 +1383,24 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 	int tmp = stack_alloc(c, 8, e);
 	int r;
 
-	emit(c, I_ST_IMM(BPF_DW, R10, tmp, 0));
-	emit_addr(c, R1, R10, tmp);
+	emit(c, I_ST_IMM(BPF_DW, fp(tmp), tmp, 0));
+	emit_addr(c, R1, fp(tmp), tmp);
 	emit(c, I_MOV64_IMM(R2, size));
 	emit(c, I_MOV64_REG(R3, vreg_use(c, v, R3)));
-	emit(c, I_CALL(user_memory(e) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
+	emit(c, I_CALL(fth_sema_user_memory(e) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
 	r = v.reg >= 0 ? v.reg : R1;
-	emit(c, I_LDX(bpf_size(size), r, R10, tmp));
+	emit(c, I_LDX(bpf_size(size), r, fp(tmp), tmp));
 	if (e->kind == FTH_FIELD && e->u.field.bit_size) {
-		/* Bitfield: shift its bits down and mask them. */
-		if (e->u.field.bit_offset)
+		/* Bitfield: shift its bits down and mask them; a signed one
+		 * is moved to the top first so that its sign bit spreads. */
+		if (t->kind == FTH_T_INT && t->is_signed && e->u.field.bit_size < 64) {
+			int top = 64 - (int)e->u.field.bit_offset - (int)e->u.field.bit_size;
+			if (top)
+				emit(c, I_ALU64_IMM(BPF_LSH, r, top));
+			emit(c, I_ALU64_IMM(BPF_ARSH, r, 64 - (int)e->u.field.bit_size));
+		} else if (e->u.field.bit_offset)
 			emit(c, I_ALU64_IMM(BPF_RSH, r, (int32_t)e->u.field.bit_offset));
-		if (e->u.field.bit_size < 32)
+		if (e->u.field.bit_size < 32 && !(t->kind == FTH_T_INT && t->is_signed))
 			emit(c, I_ALU64_IMM(BPF_AND, r, (int32_t)((1u << e->u.field.bit_size) - 1)));
 	} else {
 		emit_extend(c, r, size, t->kind == FTH_T_INT && t->is_signed);
@@ -1227,9 +1453,9 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		if (at->kind == FTH_T_STRING) {
 			/* a byte of a string: the string to the stack, then a load */
 			int tmp = stack_alloc(c, (int)at->size, e);
-			emit_to_mem(c, e->u.index.base, R10, tmp, at);
+			emit_to_mem(c, e->u.index.base, fp(tmp), tmp, at);
 			v = vreg_alloc(c, e);
-			emit(c, I_LDX(BPF_B, R0, R10, tmp + (int)e->u.index.index->u.integer));
+			emit(c, I_LDX(BPF_B, R0, fp(tmp + (int)e->u.index.index->u.integer), tmp + (int)e->u.index.index->u.integer));
 			emit_extend(c, R0, 1, true);
 			vreg_set(c, v, R0);
 			return v;
@@ -1258,12 +1484,14 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			emit(c, I_CALL(BPF_FUNC_get_prandom_u32));
 			return vreg_from_r0(c, e);
 		}
+		if (!strcmp(e->u.call.name, "nsecs"))
+			return emit_nsecs_call(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
-		    !strcmp(e->u.call.name, "syscall_name") ||
+		    !strcmp(e->u.call.name, "syscall_name") || !strcmp(e->u.call.name, "cgroup_path") ||
 		    !strcmp(e->u.call.name, "uptr") || !strcmp(e->u.call.name, "kptr"))
 			return emit_int(c, e->u.call.args.items[0]);
 		if (!strcmp(e->u.call.name, "kstack")) {
@@ -1289,12 +1517,27 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 	case FTH_TUPLE_INDEX: {
 		struct fth_node *base = e->u.tuple_index.base;
 		const struct fth_field *f = &base->type->fields[e->u.tuple_index.index];
-		if (base->kind == FTH_VAR) {
-			struct fth_var *var = fth_sema_find_var(c->p, base->u.ident.name);
+		int reg, off;
+		(void)f;
+		struct fth_node *mapnode;
+		if (tuple_elem_place(c, e, &reg, &off)) {
+			int size = (int)e->type->size;
 			v = vreg_alloc(c, e);
-			emit(c, I_LDX(BPF_DW, R0, R10, var->stack_off + (int)f->offset));
+			emit(c, I_LDX(bpf_size(size), R0, reg, off));
+			emit_extend(c, R0, size, type_signed(e->type));
 			vreg_set(c, v, R0);
 			return v;
+		}
+		mapnode = tuple_elem_in_map(e, &off);
+		if (mapnode) {
+			/* a missing key reads as 0 (r0 is NULL then) */
+			int size = (int)e->type->size, j;
+			emit_map_lookup_node(c, fth_program_find_map(c->prog, mapnode->u.map.name), mapnode);
+			j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+			emit(c, I_LDX(bpf_size(size), R0, R0, off));
+			emit_extend(c, R0, size, type_signed(e->type));
+			fth_patch_jump_here(c->b, j);
+			return vreg_from_r0(c, e);
 		}
 		break;
 	}
@@ -1335,6 +1578,10 @@ static void emit_string_literal(struct cg *c, const char *data, uint32_t len, in
 	emit_zero(c, base, off, cap);
 	if ((int)len >= cap)
 		len = (uint32_t)cap - 1;
+	/* bytes up to an 8-byte boundary (buf() data starts 4 bytes in): the
+	 * verifier rejects misaligned stack stores */
+	for (; i < (int)len && (off + i) % 8; i++)
+		emit(c, I_ST_IMM(BPF_B, base, off + i, (unsigned char)data[i]));
 	for (; i + 8 <= (int)len; i += 8) {
 		uint64_t chunk;
 		memcpy(&chunk, data + i, 8);
@@ -1450,6 +1697,14 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 		int cap = (int)et->size - 4;
 		const struct fth_type *st = src->type;
 		emit_zero(c, base, off, (int)et->size);
+		if (src->kind == FTH_STRING) {
+			/* a literal: its first cap bytes (NUL-padded by the zeroing) */
+			int n = args->len == 2 ? cap : (int)src->u.string.len + 1 < cap ? (int)src->u.string.len + 1 : cap;
+			for (int i = 0; i < n && i < (int)src->u.string.len; i++)
+				emit(c, I_ST_IMM(BPF_B, base, off + 4 + i, (unsigned char)src->u.string.data[i]));
+			emit(c, I_ST_IMM(BPF_W, base, off, n));
+			return;
+		}
 		if (st->kind == FTH_T_ARRAY || st->kind == FTH_T_STRING) {
 			int n = (int)st->size < cap ? (int)st->size : cap;
 			emit_to_mem(c, src, base, off + 4, st->size <= (uint32_t)cap ? st : et);
@@ -1491,6 +1746,31 @@ static void emit_stackid(struct cg *c, bool user)
 	emit_extend(c, R0, 4, true);
 }
 
+/* Copy tuple st at [src+soff] into the layout of tuple t at [base+off]
+ * (t's strings may be wider, a record's fields in another order), element
+ * by element. */
+static void emit_tuple_convert(struct cg *c, int base, int off, const struct fth_type *t, int src, int soff,
+			       const struct fth_type *st)
+{
+	emit_zero(c, base, off, (int)t->size);
+	for (int i = 0; i < t->nfields && i < st->nfields; i++) {
+		const struct fth_field *df = &t->fields[i];
+		const struct fth_field *sf = &st->fields[i];
+		int n;
+		if (df->name) {
+			for (int j = 0; j < st->nfields; j++)
+				if (st->fields[j].name && !strcmp(st->fields[j].name, df->name))
+					sf = &st->fields[j];
+		}
+		if (df->type->kind == FTH_T_TUPLE && sf->type->kind == FTH_T_TUPLE) {
+			emit_tuple_convert(c, base, off + (int)df->offset, df->type, src, soff + (int)sf->offset, sf->type);
+			continue;
+		}
+		n = (int)(df->type->size < sf->type->size ? df->type->size : sf->type->size);
+		emit_copy(c, base, off + (int)df->offset, src, soff + (int)sf->offset, n);
+	}
+}
+
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	const struct fth_type *et = e->type;
@@ -1519,6 +1799,13 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	}
 	switch (e->kind) {
 	case FTH_STRING:
+		if (e->type && e->type->kind == FTH_T_ARRAY) {
+			/* pton()'s address bytes: all of them, no terminator */
+			emit_zero(c, base, off, (int)t->size);
+			for (uint32_t i = 0; i < e->u.string.len && i < t->size; i++)
+				emit(c, I_ST_IMM(BPF_B, base, off + (int)i, (unsigned char)e->u.string.data[i]));
+			return;
+		}
 		emit_string_literal(c, e->u.string.data, e->u.string.len, base, off, (int)t->size);
 		return;
 	case FTH_BLOCK_EXPR:
@@ -1527,6 +1814,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_to_mem(c, e->u.block.value, base, off, t);
 		return;
 	case FTH_IDENT:
+		if (!strcmp(e->u.ident.name, "args") && c->p->args_record) {
+			emit_to_mem(c, c->p->args_record, base, off, t);
+			return;
+		}
 		if (!strcmp(e->u.ident.name, "func") && c->p->inst->multi_leader &&
 		    c->prog->func_names_map >= 0) {
 			emit_multi_func_name(c, e, base, off, t);
@@ -1552,10 +1843,14 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			return;
 		}
 		break;
+	case FTH_UNARY: /* *ptr of a struct: read like a member */
+		if (e->u.unary.op != TOK_STAR)
+			break;
+		/* fall through */
 	case FTH_FIELD:
 	case FTH_INDEX:
 		if (!is_args_field(e)) {
-			/* char[N] and arrays inside kernel structs */
+			/* char[N], arrays and structs inside kernel structs */
 			struct vreg a = emit_address(c, e);
 			int n = (int)(et->size < t->size ? et->size : t->size);
 			if (et->kind == FTH_T_STRING || (int)t->size > n)
@@ -1564,7 +1859,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			vreg_free(c, a);
 			emit_addr(c, R1, base, off);
 			emit(c, I_MOV64_IMM(R2, n));
-			if (user_memory(e))
+			if (fth_sema_user_memory(e))
 				emit(c, I_CALL(et->kind == FTH_T_STRING ? BPF_FUNC_probe_read_user_str
 									: BPF_FUNC_probe_read_user));
 			else
@@ -1587,12 +1882,43 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		return;
 		}
 	case FTH_VAR: {
-		struct fth_var *var = fth_sema_find_var(c->p, e->u.ident.name);
+		struct fth_var *var = var_of(c, e);
 		int n = (int)(var->type->size < t->size ? var->type->size : t->size);
+		if (var->type->kind == FTH_T_TUPLE && t->kind == FTH_T_TUPLE && !fth_type_equal(var->type, t)) {
+			emit_tuple_convert(c, base, off, t, var_base(c, var), var_off(c, var), var->type);
+			return;
+		}
 		if ((int)t->size > n)
 			emit_zero(c, base, off + n, (int)t->size - n);
-		emit_copy(c, base, off, R10, var->stack_off, n);
+		emit_copy(c, base, off, var_base(c, var), var_off(c, var), n);
 		return;
+	}
+	case FTH_TUPLE_INDEX: {
+		int reg, eoff;
+		int n = (int)(et->size < t->size ? et->size : t->size);
+		struct fth_node *mapnode;
+		if (tuple_elem_place(c, e, &reg, &eoff)) {
+			if ((int)t->size > n)
+				emit_zero(c, base, off + n, (int)t->size - n);
+			emit_copy(c, base, off, reg, eoff, n);
+			return;
+		}
+		mapnode = tuple_elem_in_map(e, &eoff);
+		if (mapnode) {
+			int j, done;
+			emit_map_lookup_node(c, fth_program_find_map(c->prog, mapnode->u.map.name), mapnode);
+			j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+			emit(c, I_MOV64_REG(R1, R0));
+			emit_copy(c, base, off, R1, eoff, n);
+			if ((int)t->size > n)
+				emit_zero(c, base, off + n, (int)t->size - n);
+			done = emit(c, I_JA(0));
+			fth_patch_jump_here(c->b, j);
+			emit_zero(c, base, off, (int)t->size);
+			fth_patch_jump_here(c->b, done);
+			return;
+		}
+		break;
 	}
 	case FTH_MAP: {
 		struct fth_map *m = fth_program_find_map(c->prog, e->u.map.name);
@@ -1615,6 +1941,25 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_zero(c, base, off, (int)t->size);
 		for (int i = 0; i < l->len; i++)
 			emit_to_mem(c, l->items[i], base, off + (int)t->fields[i].offset, t->fields[i].type);
+		return;
+	}
+	case FTH_RECORD: {
+		/* fields in source order, each to the place its name has in the
+		 * destination's layout (a record keeps its first field order) */
+		struct fth_node_list *l = &e->u.list;
+		emit_zero(c, base, off, (int)t->size);
+		for (int i = 0; i < l->len; i++) {
+			const char *name = l->items[i]->u.record_field.name;
+			int j = 0;
+			while (j < t->nfields && (!t->fields[j].name || strcmp(t->fields[j].name, name)))
+				j++;
+			if (j == t->nfields) {
+				cg_error(c, l->items[i], "internal error: record field without a place");
+				return;
+			}
+			emit_to_mem(c, l->items[i]->u.record_field.value, base, off + (int)t->fields[j].offset,
+				    t->fields[j].type);
+		}
 		return;
 	}
 	case FTH_TERNARY: {
@@ -1770,19 +2115,19 @@ static void emit_agg_update(struct cg *c, struct fth_map *m, int key, struct vre
 	case FTH_AGG_COUNT:
 	case FTH_AGG_HIST:
 	case FTH_AGG_LHIST:
-		emit(c, I_ST_IMM(BPF_DW, R10, val, 1));
+		emit(c, I_ST_IMM(BPF_DW, fp(val), val, 1));
 		break;
 	case FTH_AGG_SUM:
-		emit(c, I_STX(BPF_DW, R10, rx, val));
+		emit(c, I_STX(BPF_DW, fp(val), rx, val));
 		break;
 	case FTH_AGG_MIN:
 	case FTH_AGG_MAX:
-		emit(c, I_STX(BPF_DW, R10, rx, val));
-		emit(c, I_ST_IMM(BPF_DW, R10, val + 8, 1));
+		emit(c, I_STX(BPF_DW, fp(val), rx, val));
+		emit(c, I_ST_IMM(BPF_DW, fp(val + 8), val + 8, 1));
 		break;
 	default:
-		emit(c, I_ST_IMM(BPF_DW, R10, val, 1));
-		emit(c, I_STX(BPF_DW, R10, rx, val + 8));
+		emit(c, I_ST_IMM(BPF_DW, fp(val), val, 1));
+		emit(c, I_STX(BPF_DW, fp(val + 8), rx, val + 8));
 		break;
 	}
 	emit_update(c, m->index, key, val, BPF_NOEXIST);
@@ -1812,7 +2157,7 @@ static void emit_agg_assign(struct cg *c, struct fth_node *st)
 			emit_hist_bucket(c, R1, m->value_type->hist_bits);
 		else
 			emit_lhist_bucket(c, R1, m->value_type);
-		emit(c, I_STX(BPF_DW, R10, R1, bucket_off));
+		emit(c, I_STX(BPF_DW, fp(bucket_off), R1, bucket_off));
 	}
 	emit_agg_update(c, m, key, x, st);
 	if (has_x)
@@ -1839,16 +2184,16 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 		struct vreg rhs = emit_int(c, st->u.assign.value);
 		int ra = vreg_use(c, cur, R1), rb = vreg_use(c, rhs, R2);
 		emit_alu(c, st->u.assign.op, ra, rb);
-		emit(c, I_STX(BPF_DW, R10, ra, val));
+		emit(c, I_STX(BPF_DW, fp(val), ra, val));
 		vreg_free(c, rhs);
 		vreg_free(c, cur);
-	} else if (vt->kind == FTH_T_STRING || vt->kind == FTH_T_TUPLE) {
-		emit_to_mem(c, st->u.assign.value, R10, val, vt);
+	} else if (in_memory(vt)) { /* strings, tuples, structs, buf(), usym, ntop() ... */
+		emit_to_mem(c, st->u.assign.value, fp(val), val, vt);
 		if ((int)m->value_size > (int)vt->size)
-			emit_zero(c, R10, val + (int)vt->size, (int)m->value_size - (int)vt->size);
+			emit_zero(c, fp(val + (int)vt->size), val + (int)vt->size, (int)m->value_size - (int)vt->size);
 	} else {
 		struct vreg v = emit_int(c, st->u.assign.value);
-		emit(c, I_STX(BPF_DW, R10, vreg_use(c, v, R1), val));
+		emit(c, I_STX(BPF_DW, fp(val), vreg_use(c, v, R1), val));
 		vreg_free(c, v);
 	}
 	c->b->cur_range = st->range;
@@ -1858,22 +2203,22 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 
 static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_node *value, int op)
 {
-	struct fth_var *var = fth_sema_find_var(c->p, target->u.ident.name);
+	struct fth_var *var = var_of(c, target);
 	const struct fth_type *t = var->type;
 
 	if (in_memory(t)) {
-		emit_to_mem(c, value, R10, var->stack_off, t);
+		emit_to_mem(c, value, var_base(c, var), var_off(c, var), t);
 		return;
 	}
 	{
 		struct vreg v = emit_int(c, value);
 		int r = vreg_use(c, v, R1);
 		if (op) {
-			emit(c, I_LDX(BPF_DW, R2, R10, var->stack_off));
+			emit(c, I_LDX(BPF_DW, R2, var_base(c, var), var_off(c, var)));
 			emit_alu(c, op, R2, r);
 			r = R2;
 		}
-		emit(c, I_STX(BPF_DW, R10, r, var->stack_off));
+		emit(c, I_STX(BPF_DW, var_base(c, var),  r, var_off(c, var)));
 		vreg_free(c, v);
 	}
 }
@@ -1921,7 +2266,7 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 	jdone = emit(c, I_JA(0));
 	fth_patch_jump_here(c->b, jnull);
 	key = stack_alloc(c, 8, where);
-	emit(c, I_ST_IMM(BPF_W, R10, key, FTH_LOST_EVENTS));
+	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_EVENTS));
 	emit_lookup(c, c->prog->lost_map, key);
 	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 3));
 	emit(c, I_LDX(BPF_DW, R1, R0, 0));
@@ -1954,9 +2299,9 @@ static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n)
 		struct fth_type *t = args[i]->type;
 		if (!t)
 			t = fth_type_int(8, true);
-		if (t->kind == FTH_T_INT || t->kind == FTH_T_POINTER || t->kind == FTH_T_BOOL)
+		if ((t->kind == FTH_T_INT && !t->enum_def) || t->kind == FTH_T_POINTER || t->kind == FTH_T_BOOL)
 			t = t->kind == FTH_T_BOOL ? t : fth_type_int(8, t->kind == FTH_T_INT && t->is_signed);
-		elems[i] = t;
+		elems[i] = t; /* enum values (int64) keep their type: printed by name */
 	}
 	return fth_type_tuple(&c->prog->arena, elems, n);
 }
@@ -1996,10 +2341,10 @@ static void fill_join(struct cg *c, int rec, void *ud)
 		emit(c, I_MOV64_REG(R3, ra));
 		if (i)
 			emit(c, I_ALU64_IMM(BPF_ADD, R3, 8 * i));
-		emit_addr(c, R1, R10, ptr);
+		emit_addr(c, R1, fp(ptr), ptr);
 		emit(c, I_MOV64_IMM(R2, 8));
 		emit(c, I_CALL(BPF_FUNC_probe_read_user));
-		emit(c, I_LDX(BPF_DW, R3, R10, ptr));
+		emit(c, I_LDX(BPF_DW, R3, fp(ptr), ptr));
 		ends[nends++] = emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 0));
 		emit_addr(c, R1, rec, 8 + i * f->strlen_);
 		emit(c, I_MOV64_IMM(R2, f->strlen_));
@@ -2054,6 +2399,34 @@ static void emit_print_elem(struct cg *c, struct fth_node *call, struct fth_node
 	a->map = m->index;
 	a->args = fth_type_tuple(&c->prog->arena, &m->key_type, 1);
 	emit_event(c, id, 8 + m->key_type->size, call, fill_elem_key, &f);
+}
+
+/* exit() also raises a flag the runtime polls, in case the ring buffer had
+ * no room for its record: (1 << 32) | code in fth_lost[FTH_LOST_EXIT]. */
+static void emit_exit_flag(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	int key = stack_alloc(c, 8, call), jnull;
+	struct vreg code = { -1, 0 };
+	bool computed = args->len && args->items[0]->kind != FTH_INT;
+
+	if (computed)
+		code = emit_int(c, args->items[0]);
+	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_EXIT));
+	emit_lookup(c, c->prog->lost_map, key);
+	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	if (computed) {
+		emit(c, I_MOV32_REG(R1, vreg_use(c, code, R1)));
+		emit_mov_imm64(c, R2, (int64_t)1 << 32);
+		emit(c, I_ALU64_REG(BPF_OR, R1, R2));
+	} else {
+		uint32_t lit = (uint32_t)(args->len ? args->items[0]->u.integer : 0);
+		emit_mov_imm64(c, R1, (int64_t)(((uint64_t)1 << 32) | lit));
+	}
+	emit(c, I_STX(BPF_DW, R0, R1, 0));
+	fth_patch_jump_here(c->b, jnull);
+	if (computed)
+		vreg_free(c, code);
 }
 
 static int64_t literal_or(struct fth_node *e, int64_t dflt)
@@ -2115,6 +2488,7 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 		} else {
 			emit_event(c, id, 8, call, NULL, NULL);
 		}
+		emit_exit_flag(c, call);
 		/* Nothing after exit() runs. */
 		if (c->nexit < (int)(sizeof(c->exit_jumps) / sizeof(c->exit_jumps[0])))
 			c->exit_jumps[c->nexit++] = emit(c, I_JA(0));
@@ -2175,13 +2549,207 @@ static void loop_end(struct cg *c, int continue_target)
 		fth_patch_jump_here(c->b, l->break_jumps[i]);
 }
 
+/* What a callback body must not disturb in the function that calls it. */
+struct func_state {
+	struct fth_insn_buf *b;
+	int stack_used, stack_max;
+	bool pool_busy[POOL_SIZE];
+	int pool_depth;
+	int var_reg, var_adj;
+	int cur_func;
+	int nexit;
+};
+
+static void func_enter(struct cg *c, struct func_state *saved, int func)
+{
+	saved->b = c->b;
+	saved->stack_used = c->stack_used;
+	saved->stack_max = c->stack_max;
+	memcpy(saved->pool_busy, c->pool_busy, sizeof(saved->pool_busy));
+	saved->pool_depth = c->pool_depth;
+	saved->var_reg = c->var_reg;
+	saved->var_adj = c->var_adj;
+	saved->cur_func = c->cur_func;
+	saved->nexit = c->nexit;
+	/* A new frame: its own stack, and r6-r9 are free (the caller's are
+	 * preserved across the call). */
+	c->b = &c->subs[func];
+	fth_insn_buf_init(c->b);
+	c->b->cur_range = saved->b->cur_range;
+	c->stack_used = 0;
+	c->stack_max = 0;
+	memset(c->pool_busy, 0, sizeof(c->pool_busy));
+	c->pool_depth = 0;
+	c->var_reg = R6;
+	c->var_adj = -c->vars_lo;
+	c->cur_func = func;
+}
+
+static void func_leave(struct cg *c, const struct func_state *saved)
+{
+	c->b = saved->b;
+	if (c->cur_func >= 0)
+		c->sub_refs[c->cur_func].stack = c->stack_max;
+	c->stack_used = saved->stack_used;
+	c->stack_max = saved->stack_max;
+	memcpy(c->pool_busy, saved->pool_busy, sizeof(c->pool_busy));
+	c->pool_depth = saved->pool_depth;
+	c->var_reg = saved->var_reg;
+	c->var_adj = saved->var_adj;
+	c->cur_func = saved->cur_func;
+	c->nexit = saved->nexit;
+}
+
+/* Fill $kv = (key, value) from the callback's arguments: r2 points at the
+ * key, r3 at this CPU's value. An aggregation's value is summed over the
+ * CPUs instead, with lookups by a copy of the key. */
+static void emit_for_map_elem(struct cg *c, struct fth_node *st, struct fth_map *m, struct fth_var *kv,
+			      int key_reg, int val_reg)
+{
+	const struct fth_field *kf = &kv->type->fields[0], *vf = &kv->type->fields[1];
+	int kv_off = var_off(c, kv), kv_base = var_base(c, kv);
+
+	emit_copy(c, kv_base, kv_off + (int)kf->offset, key_reg, 0, (int)kf->type->size);
+	if (m->value_type->kind != FTH_T_AGG) {
+		emit_copy(c, kv_base, kv_off + (int)vf->offset, val_reg, 0, (int)vf->type->size);
+		return;
+	}
+	{
+		int key = stack_alloc(c, (int)m->key_size, st);
+		struct vreg v;
+		/* before any pool register is taken: key_reg may be one */
+		emit_copy(c, fp(key), key, key_reg, 0, (int)m->key_size);
+		v = emit_agg_reduce(c, m, key, st);
+		emit(c, I_STX(BPF_DW, kv_base, vreg_use(c, v, R1), kv_off + (int)vf->offset));
+		vreg_free(c, v);
+	}
+}
+
+/* The body of for ($kv : @m) as a callback of bpf_for_each_map_elem:
+ *   long cb(map, key, value, ctx): r6 = ctx (the probe's variables),
+ *   $kv = (*key, *value), body; continue returns 0 (next element), break
+ *   returns 1 (stop). */
+static void emit_for_map_callback(struct cg *c, struct fth_node *st, struct fth_map *m, int func)
+{
+	struct fth_var *kv = var_of(c, st->u.for_map.var);
+	struct func_state saved;
+	struct loop_ctx *l;
+	bool ends;
+
+	func_enter(c, &saved, func);
+	emit(c, I_MOV64_REG(R6, R4));
+	if (c->scratch) {
+		/* The callback reaches the scratch area through its own r9; the
+		 * lookup clobbers r2/r3, so the key and value pointers wait in
+		 * r7/r8 (no pool register is taken yet). */
+		emit(c, I_MOV64_REG(R7, R2));
+		emit(c, I_MOV64_REG(R8, R3));
+		emit_scratch_lookup(c, 1);
+		emit_for_map_elem(c, st, m, kv, R7, R8);
+	} else {
+		emit_for_map_elem(c, st, m, kv, R2, R3);
+	}
+	loop_begin(c, -1, st);
+	l = &c->loops[c->nloops - 1];
+	ends = emit_block(c, st->u.for_map.body);
+	/* Only reachable tails are emitted: the verifier rejects dead code. */
+	if (!ends || l->ncontinue) {
+		for (int i = 0; i < l->ncontinue; i++)
+			fth_patch_jump_here(c->b, l->continue_jumps[i]);
+		c->b->cur_range = st->range;
+		emit(c, I_MOV64_IMM(R0, 0));
+		emit(c, I_EXIT());
+	}
+	if (l->nbreak) {
+		for (int i = 0; i < l->nbreak; i++)
+			fth_patch_jump_here(c->b, l->break_jumps[i]);
+		c->b->cur_range = st->range;
+		emit(c, I_MOV64_IMM(R0, 1));
+		emit(c, I_EXIT());
+	}
+	c->nloops--;
+	func_leave(c, &saved);
+}
+
+/* for ($kv : @m) { body }: bpf_for_each_map_elem(map, callback, variables, 0). */
+static void emit_for_map(struct cg *c, struct fth_node *st)
+{
+	struct fth_map *m = fth_program_find_map(c->prog, st->u.for_map.map->u.map.name);
+	int func;
+
+	if (c->nsubs == FTH_MAX_FUNCS - 1) {
+		cg_error(c, st, "too many for loops over maps in one probe");
+		return;
+	}
+	func = c->nsubs++;
+	emit_map_ref(c, R1, m->index);
+	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].loop = st;
+	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
+	emit_addr(c, R3, c->var_reg, c->vars_lo + c->var_adj);
+	emit(c, I_MOV64_IMM(R4, 0));
+	emit(c, I_CALL(BPF_FUNC_for_each_map_elem));
+	/* A loop body may change maps read before it. */
+	c->nreads = 0;
+	emit_for_map_callback(c, st, m, func);
+}
+
+/* The verifier counts the frames of a call chain together (each rounded
+ * up to 32 bytes) against the one 512-byte stack: the probe's frame plus
+ * its loop callback's, plus a nested loop's. Say so at the loop. */
+static int frame_bytes(int used)
+{
+	return ((used > 0 ? used : 1) + 31) / 32 * 32;
+}
+
+static void check_call_chain_stack(struct cg *c)
+{
+	for (int i = 0; i < c->nsubs; i++) {
+		int total = frame_bytes(c->sub_refs[i].stack);
+		for (int f = c->sub_refs[i].owner; f >= 0; f = c->sub_refs[f].owner)
+			total += frame_bytes(c->sub_refs[f].stack);
+		total += frame_bytes(c->stack_max);
+		if (total > MAX_STACK && !c->scratch) {
+			/* generated again with big values in the scratch area */
+			c->wants_scratch = true;
+		} else if (total > MAX_STACK && !c->failed) {
+			fth_error_hint(c->diag, c->sub_refs[i].loop->range,
+				       "use fewer or shorter strings in the probe or in the loop body",
+				       "this loop's body and the probe around it need %d bytes of BPF stack together; "
+				       "the kernel allows %d",
+				       total, MAX_STACK);
+			c->failed = true;
+		}
+	}
+}
+
+/* Append the callbacks after the probe's code and point each ld_imm64
+ * BPF_PSEUDO_FUNC at its callback (imm: offset from the next insn). */
+static void link_callbacks(struct cg *c)
+{
+	int starts[FTH_MAX_FUNCS];
+
+	c->p->func_starts[0] = 0;
+	c->p->nfuncs = 1 + c->nsubs;
+	for (int i = 0; i < c->nsubs; i++) {
+		starts[i] = fth_insn_buf_append(c->b, &c->subs[i]);
+		c->p->func_starts[i + 1] = starts[i];
+		fth_insn_buf_free(&c->subs[i]);
+	}
+	for (int i = 0; i < c->nsubs; i++) {
+		int owner = c->sub_refs[i].owner;
+		int at = (owner < 0 ? 0 : starts[owner]) + c->sub_refs[i].insn;
+		c->b->insns[at].imm = starts[i] - at - 1;
+	}
+}
+
 /* Emit one statement. Returns true when control never falls through it
  * (exit(), return, break, continue, or an if whose branches all end so):
  * the verifier rejects unreachable instructions, so the statements after it
  * in the same block are not emitted - they could never run anyway. */
 static bool emit_stmt(struct cg *c, struct fth_node *st)
 {
-	int saved_stack = c->stack_used;
+	int saved_stack = c->stack_used, saved_scratch = c->scratch_used;
 	bool ends = false;
 
 	c->b->cur_range = st->range;
@@ -2206,8 +2774,13 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 		break;
 	}
 	case FTH_LET:
-		if (st->u.let.value)
+		if (st->u.let.value) {
 			emit_var_assign(c, st->u.let.var, st->u.let.value, 0);
+		} else {
+			/* `let $x;` starts at zero each time it runs (in a loop too) */
+			struct fth_var *v = var_of(c, st->u.let.var);
+			emit_zero(c, var_base(c, v), var_off(c, v), (int)((v->type->size + 7) & ~7u));
+		}
 		break;
 	case FTH_IF: {
 		int jelse, jdone;
@@ -2240,29 +2813,32 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 	case FTH_FOR_RANGE: {
 		/* for ($i : a..b): $i from a while $i < b; the end is evaluated
 		 * once, before the first iteration. */
-		struct fth_var *var = fth_sema_find_var(c->p, st->u.for_range.var->u.ident.name);
+		struct fth_var *var = var_of(c, st->u.for_range.var);
 		int end = stack_alloc(c, 8, st), top, jexit, cont;
 		struct vreg v = emit_int(c, st->u.for_range.start);
-		emit(c, I_STX(BPF_DW, R10, vreg_use(c, v, R1), var->stack_off));
+		emit(c, I_STX(BPF_DW, var_base(c, var), vreg_use(c, v, R1), var_off(c, var)));
 		vreg_free(c, v);
 		v = emit_int(c, st->u.for_range.end);
-		emit(c, I_STX(BPF_DW, R10, vreg_use(c, v, R1), end));
+		emit(c, I_STX(BPF_DW, fp(end), vreg_use(c, v, R1), end));
 		vreg_free(c, v);
 		top = c->b->len;
-		emit(c, I_LDX(BPF_DW, R1, R10, var->stack_off));
-		emit(c, I_LDX(BPF_DW, R2, R10, end));
+		emit(c, I_LDX(BPF_DW, R1, var_base(c, var), var_off(c, var)));
+		emit(c, I_LDX(BPF_DW, R2, fp(end), end));
 		jexit = emit(c, I_JMP_REG(BPF_JSGE, R1, R2, 0));
 		loop_begin(c, -1, st);
 		emit_block(c, st->u.for_range.body);
 		cont = c->b->len;
-		emit(c, I_LDX(BPF_DW, R1, R10, var->stack_off));
+		emit(c, I_LDX(BPF_DW, R1, var_base(c, var), var_off(c, var)));
 		emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
-		emit(c, I_STX(BPF_DW, R10, R1, var->stack_off));
+		emit(c, I_STX(BPF_DW, var_base(c, var), R1, var_off(c, var)));
 		emit(c, I_JA((int16_t)(top - c->b->len - 1)));
 		fth_patch_jump_here(c->b, jexit);
 		loop_end(c, cont);
 		break;
 	}
+	case FTH_FOR_MAP:
+		emit_for_map(c, st);
+		break;
 	case FTH_UNROLL: {
 		int n = (int)st->u.unroll.count->u.integer;
 		for (int i = 0; i < n; i++) {
@@ -2297,6 +2873,7 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 		break;
 	}
 	c->stack_used = saved_stack;
+	c->scratch_used = saved_scratch;
 	return ends;
 }
 
@@ -2317,22 +2894,26 @@ static bool emit_block(struct cg *c, struct fth_node *b)
 static void emit_prologue(struct cg *c)
 {
 	emit(c, I_MOV64_REG(R6, R1));
+	if (c->scratch)
+		c->exit_jumps[c->nexit++] = emit_scratch_lookup(c, 0);
 	/* Variables get fixed slots, zeroed so every path reads defined memory. */
 	for (int i = 0; i < c->p->vars.len; i++) {
 		struct fth_var *v = c->p->vars.items[i];
 		v->stack_off = stack_alloc(c, (int)v->type->size, c->p->probe);
-		emit_zero(c, R10, v->stack_off, (int)((v->type->size + 7) & ~7u));
+		emit_zero(c, fp(v->stack_off), v->stack_off, (int)((v->type->size + 7) & ~7u));
 	}
+	c->vars_lo = -c->stack_used;
 }
 
-static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
+/* One generation of program p's code, with or without the scratch area. */
+static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag, bool scratch,
+			bool *wants_scratch)
 {
-	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code };
+	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code, .var_reg = R10, .cur_func = -1,
+			.scratch = scratch, .pool_size = scratch ? POOL_SIZE - 1 : POOL_SIZE };
 	struct fth_node *probe = p->probe;
 	int jpred = -1;
 
-	if (fth_sema_retype(prog, p, diag))
-		return -EINVAL;
 	fth_insn_buf_free(&p->code);
 	fth_insn_buf_init(&p->code);
 	c.b->cur_range = probe->range;
@@ -2362,7 +2943,29 @@ static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
 	emit(&c, I_MOV64_IMM(R0, 0));
 	emit(&c, I_EXIT());
+	check_call_chain_stack(&c);
+	link_callbacks(&c);
+	*wants_scratch = c.wants_scratch;
 	return c.failed ? -EINVAL : 0;
+}
+
+static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
+{
+	int actions = prog->actions.len;
+	bool wants_scratch = false;
+	int rc;
+
+	if (fth_sema_retype(prog, p, diag))
+		return -EINVAL;
+	rc = codegen_pass(prog, p, diag, false, &wants_scratch);
+	if (rc || !wants_scratch)
+		return rc;
+	/* Forget the first pass's actions: nothing refers to them. */
+	while (prog->actions.len > actions) {
+		struct fth_action *a = prog->actions.items[--prog->actions.len];
+		fth_printf_format_free(&a->format);
+	}
+	return codegen_pass(prog, p, diag, true, &wants_scratch);
 }
 
 int fth_codegen(struct fth_program *prog, struct fth_diag *diag)
@@ -2376,6 +2979,8 @@ int fth_codegen(struct fth_program *prog, struct fth_diag *diag)
 		if (codegen_prog(prog, p, diag))
 			rc = -EINVAL;
 	}
+	if (prog->scratch_map >= 0)
+		fth_program_map(prog, prog->scratch_map)->value_size = (prog->scratch_size + 7) & ~7u;
 	return rc;
 }
 
@@ -2392,6 +2997,12 @@ void fth_codegen_dump(const struct fth_program *prog, FILE *out)
 	for (int i = 0; i < prog->progs.len; i++) {
 		const struct fth_prog *p = prog->progs.items[i];
 		fprintf(out, "%s%s (%s), %d instructions:\n", i ? "\n" : "", p->inst->name, p->bpf_name, p->code.len);
-		fth_insn_print(out, p->code.insns, p->code.len, dump_map_name, (void *)prog);
+		for (int f = 0; f < (p->nfuncs ? p->nfuncs : 1); f++) {
+			int from = p->nfuncs ? p->func_starts[f] : 0;
+			int to = f + 1 < p->nfuncs ? p->func_starts[f + 1] : p->code.len;
+			if (f)
+				fprintf(out, "callback fth_cb%d (a for loop body):\n", f);
+			fth_insn_print_range(out, p->code.insns, from, to, dump_map_name, (void *)prog);
+		}
 	}
 }

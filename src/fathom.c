@@ -20,12 +20,16 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	memset(prog, 0, sizeof(*prog));
 	fth_arena_init(&prog->arena);
 	prog->src = src;
-	prog->config.max_strlen = 64;
+	prog->config.max_strlen = FTH_DEFAULT_MAX_STRLEN;
 	prog->config.max_map_keys = 4096;
+	prog->config.max_cat_bytes = 10240;
 	prog->config.ringbuf_size = 1 << 20;
 	prog->config.ncpus = 1;
 	prog->config.print_maps_on_exit = true;
+	prog->config.stack_mode = FTH_STACK_BPFTRACE;
+	prog->config.str_trunc_trailer = "..";
 	prog->stack_map = -1;
+	prog->scratch_map = -1;
 	prog->func_names_map = -1;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	prog->config.start_boot_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
@@ -149,6 +153,58 @@ static const char *config_key(struct fth_arena *arena, const char *key)
 	return k;
 }
 
+/* The licenses the kernel treats as GPL-compatible (license_is_gpl_compatible). */
+static bool license_is_gpl_compatible(const char *license)
+{
+	static const char *const ok[] = { "GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
+					  "Dual MIT/GPL", "Dual MPL/GPL" };
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(license, ok[i]))
+			return true;
+	return false;
+}
+
+/* bpftrace settings that only the environment may change. */
+static bool config_env_only(const char *key)
+{
+	return !strcmp(key, "debug_output") || !strcmp(key, "btf") || !strcmp(key, "verify_llvm_ir");
+}
+
+/* Every setting current bpftrace accepts in a config block; fathom acts on
+ * some and accepts the rest, so that bpftrace scripts still load. */
+static bool config_known(const char *key)
+{
+	static const char *const known[] = {
+		"cache_user_symbols", "cpp_demangle", "lazy_symbolication", "license", "log_size",
+		"max_ast_nodes", "max_bpf_progs", "max_cat_bytes", "max_map_keys", "max_probes", "max_strlen",
+		"max_type_res_iterations", "missing_probes", "on_stack_limit", "perf_rb_pages",
+		"print_maps_on_exit", "show_debug_info", "stack_mode", "str_trunc_trailer", "symbol_source",
+		"use_blazesym", "print_mode", "unstable_macro", "unstable_map_decl", "unstable_import",
+		"unstable_tseries", "unstable_addr", "unstable_typeinfo", "unstable_let",
+	};
+
+	if (!strncmp(key, "unstable_", 9))
+		return true;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(key, known[i]))
+			return true;
+	return false;
+}
+
+/* Just the key of a config item "key=value", for the caret line. */
+static struct fth_range config_key_range(const struct fth_program *prog, struct fth_range where, const char *key)
+{
+	struct fth_range r = where;
+	const char *text = prog->src->text;
+
+	(void)key;
+	for (r.end = r.begin; r.end < where.end && (isalnum((unsigned char)text[r.end]) || text[r.end] == '_');
+	     r.end++)
+		;
+	return r.end > r.begin ? r : where;
+}
+
 /* Apply one setting from the config block or the environment. */
 static int apply_config(struct fth_program *prog, struct fth_diag *diag, const char *key, const char *value,
 			struct fth_range where, bool from_env)
@@ -157,7 +213,16 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 	long long n = strtoll(value, &end, 0);
 	bool numeric = *value && !*end;
 
-	if (!strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys")) {
+	if (!strcmp(key, "max_cat_bytes")) {
+		if (!numeric || n <= 0 || n > (1 << 30)) {
+			if (from_env)
+				fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "%s must be a positive integer", key);
+			else
+				fth_error(diag, where, "%s must be a positive integer", key);
+			return -EINVAL;
+		}
+		prog->config.max_cat_bytes = (uint32_t)n;
+	} else if (!strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys")) {
 		if (!numeric || n <= 0 || n > (1 << 20)) {
 			if (from_env)
 				fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "%s must be a positive integer", key);
@@ -166,7 +231,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			return -EINVAL;
 		}
 		if (key[4] == 's')
-			prog->config.max_strlen = (uint32_t)(n > 200 ? 200 : n);
+			prog->config.max_strlen = (uint32_t)(n > FTH_MAX_STRLEN_LIMIT ? FTH_MAX_STRLEN_LIMIT : n);
 		else
 			prog->config.max_map_keys = (uint32_t)n;
 	} else if (!strcmp(key, "missing_probes")) {
@@ -180,10 +245,41 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			fth_error_hint(diag, where, "use error, warn or ignore", "invalid missing_probes value '%s'", value);
 			return -EINVAL;
 		}
+	} else if (!strcmp(key, "stack_mode")) {
+		static const char *const modes[] = { "bpftrace", "perf", "raw" };
+		size_t i = 0;
+		while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(value, modes[i]))
+			i++;
+		if (i == sizeof(modes) / sizeof(modes[0])) {
+			if (from_env)
+				fth_diag_plain(diag, FTH_SEV_ERROR, "use bpftrace, perf or raw", "invalid stack_mode '%s'",
+					       value);
+			else
+				fth_error_hint(diag, where, "use bpftrace, perf or raw", "invalid stack_mode '%s'", value);
+			return -EINVAL;
+		}
+		prog->config.stack_mode = (enum fth_stack_mode)i;
+	} else if (!strcmp(key, "str_trunc_trailer")) {
+		prog->config.str_trunc_trailer = fth_arena_strdup(&prog->arena, value);
 	} else if (!strcmp(key, "print_maps_on_exit")) {
 		prog->config.print_maps_on_exit = strcmp(value, "false") && strcmp(value, "0");
+	} else if (!strcmp(key, "license")) {
+		if (!license_is_gpl_compatible(value)) {
+			fth_diag_plain(diag, FTH_SEV_ERROR, "helpers such as bpf_probe_read need a GPL-compatible license",
+				       "Your bpftrace program cannot load because you are using a license that is "
+				       "non-GPL compatible. License: %s", value);
+			return -EINVAL;
+		}
+	} else if (!from_env && config_env_only(key)) {
+		fth_error_hint(diag, config_key_range(prog, where, key), "set BPFTRACE_%s in the environment instead",
+			       "%s can only be set as an environment variable", key);
+		return -EINVAL;
+	} else if (!from_env && !config_known(key)) {
+		fth_error_hint(diag, config_key_range(prog, where, key), "see bpftrace's list of config variables",
+			       "Unrecognized config variable: %s", key);
+		return -EINVAL;
 	}
-	/* Other bpftrace settings (stack_mode, license, log_size, ...) are
+	/* Other bpftrace settings (log_size, symbol_source, ...) are
 	 * accepted and have no effect on what fathom generates. */
 	return 0;
 }
@@ -209,7 +305,9 @@ static const char *config_value_text(struct fth_arena *arena, const struct fth_n
 static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 {
 	static const char *const env_keys[] = { "BPFTRACE_MAX_STRLEN", "BPFTRACE_STRLEN", "BPFTRACE_MAX_MAP_KEYS",
-						"BPFTRACE_MAP_KEYS_MAX", "BPFTRACE_MISSING_PROBES" };
+						"BPFTRACE_MAP_KEYS_MAX", "BPFTRACE_MISSING_PROBES",
+						"BPFTRACE_STACK_MODE", "BPFTRACE_STR_TRUNC_TRAILER",
+						"BPFTRACE_MAX_CAT_BYTES", "BPFTRACE_CAT_BYTES_MAX" };
 	struct fth_node *config = prog->ast->u.program.config;
 	int err = 0;
 
@@ -224,6 +322,31 @@ static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 			err |= apply_config(prog, diag, config_key(&prog->arena, env_keys[i]), v, prog->ast->range, true);
 	}
 	return err ? -EINVAL : 0;
+}
+
+/* A --name parameter that no getopt() in the script reads is a typo or a
+ * stale option, and bpftrace refuses it. */
+static int report_unused_named(struct fth_program *prog, struct fth_diag *diag)
+{
+	char *list = NULL;
+
+	for (int i = 0; i < prog->named.len; i++) {
+		const char *arg = prog->named.items[i];
+		size_t n = strcspn(arg, "=");
+		bool used = !strcmp(arg, "help"); /* -- --help lists the options */
+		for (int j = 0; j < prog->named_used.len && !used; j++) {
+			const char *name = prog->named_used.items[j];
+			used = strlen(name) == n && !strncmp(name, arg, n);
+		}
+		if (!used)
+			list = list ? fth_arena_printf(&prog->arena, "%s, %.*s", list, (int)n, arg)
+				    : fth_arena_printf(&prog->arena, "%.*s", (int)n, arg);
+	}
+	if (!list)
+		return 0;
+	fth_diag_plain(diag, FTH_SEV_ERROR, "each --name needs a getopt(\"name\") in the script",
+		       "Unexpected command line options: %s", list);
+	return -EINVAL;
 }
 
 int fth_compile(struct fth_program *prog, struct fth_diag *diag, const struct fth_compile_opts *opts)
@@ -249,6 +372,8 @@ int fth_compile(struct fth_program *prog, struct fth_diag *diag, const struct ft
 	if (opts && opts->stop_after == FTH_STOP_AFTER_PARSE)
 		return 0;
 	if (fth_sema(prog, diag))
+		return -EINVAL;
+	if (report_unused_named(prog, diag))
 		return -EINVAL;
 	return fth_codegen(prog, diag);
 }

@@ -214,14 +214,20 @@ static size_t string_length(const struct fth_type *t, const void *bytes, bool *t
 	return nul ? (size_t)(nul - s) : t->size;
 }
 
-static void format_string(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes)
+const char *fth_format_trunc_trailer(const struct fth_format_env *env)
+{
+	return env && env->trunc_trailer ? env->trunc_trailer : "..";
+}
+
+static void format_string(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+			  const struct fth_format_env *env)
 {
 	bool truncated;
 	size_t len = string_length(t, bytes, &truncated);
 
 	fth_strbuf_append(sb, bytes, len);
 	if (truncated)
-		fth_strbuf_puts(sb, "..");
+		fth_strbuf_puts(sb, fth_format_trunc_trailer(env));
 }
 
 enum buf_style { BUF_ASCII_ESCAPED, BUF_ALL_ESCAPED, BUF_SPACED_HEX };
@@ -317,6 +323,11 @@ static void format_struct(struct fth_strbuf *sb, const struct fth_type *t, const
 static void format_tuple(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 			 const struct value_opts *o)
 {
+	if (t->nfields > 0 && t->fields[0].name) {
+		/* a record prints like a struct: { .name = x, .size = 2 } */
+		format_struct(sb, t, bytes, o);
+		return;
+	}
 	fth_strbuf_putc(sb, '(');
 	for (int i = 0; i < t->nfields; i++) {
 		if (i)
@@ -380,6 +391,19 @@ static void format_agg(struct fth_strbuf *sb, const struct fth_type *t, const vo
 	}
 }
 
+/* A value of a script enum prints as its enumerator, as bpftrace does; a
+ * value no enumerator has prints as a number. */
+static bool put_enumerator(struct fth_strbuf *sb, const struct fth_enum *e, int64_t v)
+{
+	for (int i = 0; i < e->count; i++) {
+		if (e->values[i] == v) {
+			fth_strbuf_puts(sb, e->names[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 			      const struct value_opts *o)
 {
@@ -392,6 +416,8 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 		fth_strbuf_puts(sb, "null"); /* bpftrace prints std::monostate so */
 		return;
 	case FTH_T_INT:
+		if (t->enum_def && put_enumerator(sb, t->enum_def, fth_load_int(bytes, t->size)))
+			return;
 		if (t->is_signed)
 			put_signed(sb, fth_load_int(bytes, t->size), o->div);
 		else
@@ -401,7 +427,7 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 		fth_strbuf_puts(sb, fth_load_uint(bytes, 1) ? "true" : "false");
 		return;
 	case FTH_T_STRING:
-		format_string(sb, t, bytes);
+		format_string(sb, t, bytes, o->env);
 		return;
 	case FTH_T_BUFFER:
 		format_buffer(sb, t, bytes, BUF_ASCII_ESCAPED);
@@ -430,6 +456,7 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 	case FTH_T_PROBE:
 	case FTH_T_ERRNO:
 	case FTH_T_SYSCALL:
+	case FTH_T_CGROUP_PATH:
 		format_special(sb, t, bytes, o);
 		return;
 	case FTH_T_AGG:
@@ -803,6 +830,8 @@ static void render_arg(struct fth_strbuf *sb, const struct fth_printf_spec *spec
 	}
 	fth_strbuf_reset(tmp);
 	value_text(tmp, t, bytes, env, style);
+	if (t->kind == FTH_T_STRING && env && env->max_strlen && tmp->len + 1 == env->max_strlen)
+		fth_strbuf_puts(tmp, fth_format_trunc_trailer(env));
 	render_text_field(sb, spec, fth_strbuf_cstr(tmp), tmp->len);
 }
 

@@ -2,6 +2,7 @@
 #include "loader.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
@@ -85,7 +86,9 @@ void fth_verifier_summary(const char *log, char *reason, size_t reason_len, int 
 		else if (len > 0 && strncmp(p, "processed ", 10) && strncmp(p, "verification time", 17) &&
 			 strncmp(p, "stack depth", 11) && strncmp(p, "func#", 5) && strncmp(p, "last_idx", 8) &&
 			 strncmp(p, "regs=", 5) && strncmp(p, "parent ", 7) && p[0] != ';' && strncmp(p, "from ", 5) &&
-			 strncmp(p, "mark_precise", 12) && strncmp(p, "Validating", 10))
+			 strncmp(p, "mark_precise", 12) && strncmp(p, "Validating", 10) &&
+			 /* register dumps after "infinite loop detected" */
+			 strncmp(p, "cur state:", 10) && strncmp(p, "old state:", 10))
 		{
 			last_line = p;
 			last_len = len;
@@ -96,18 +99,84 @@ void fth_verifier_summary(const char *log, char *reason, size_t reason_len, int 
 		snprintf(reason, reason_len, "%.*s", (int)last_len, last_line);
 }
 
+/* A program with callbacks (for ($kv : @map)) needs BTF func_info: the
+ * verifier refuses a BPF_PSEUDO_FUNC reference without it ("missing btf
+ * func_info") and wants each callback to be a static function. The BTF
+ * describes the probe as `long NAME(void *ctx)` and every callback as
+ * `static long fth_cbN(void *map, void *key, void *value, void *ctx)`. */
+static int build_func_info(const struct fth_prog *p, struct btf **out, struct bpf_func_info *info)
+{
+	static const char *const cb_params[] = { "map", "key", "value", "ctx" };
+	struct btf *btf = btf__new_empty();
+	int long_id, ptr_id, main_proto, cb_proto, err = 0;
+
+	if (!btf)
+		return -errno;
+	long_id = btf__add_int(btf, "long", 8, BTF_INT_SIGNED);
+	ptr_id = btf__add_ptr(btf, 0);
+	main_proto = btf__add_func_proto(btf, long_id);
+	if (long_id < 0 || ptr_id < 0 || main_proto < 0 || (err = btf__add_func_param(btf, "ctx", ptr_id)) < 0)
+		goto fail;
+	cb_proto = btf__add_func_proto(btf, long_id);
+	if (cb_proto < 0) {
+		err = cb_proto;
+		goto fail;
+	}
+	for (size_t i = 0; i < sizeof(cb_params) / sizeof(cb_params[0]); i++)
+		if ((err = btf__add_func_param(btf, cb_params[i], ptr_id)) < 0)
+			goto fail;
+	for (int i = 0; i < p->nfuncs; i++) {
+		char name[32];
+		int id;
+		if (i)
+			snprintf(name, sizeof(name), "fth_cb%d", i);
+		id = btf__add_func(btf, i ? name : p->bpf_name, i ? BTF_FUNC_STATIC : BTF_FUNC_GLOBAL,
+				   i ? cb_proto : main_proto);
+		if (id < 0) {
+			err = id;
+			goto fail;
+		}
+		info[i].insn_off = (uint32_t)p->func_starts[i];
+		info[i].type_id = (uint32_t)id;
+	}
+	err = btf__load_into_kernel(btf);
+	if (err)
+		goto fail;
+	*out = btf;
+	return 0;
+fail:
+	btf__free(btf);
+	return err < 0 ? err : -EINVAL;
+}
+
 static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = VERIFIER_LOG_SIZE, .log_level = 1);
 	char reason[512];
 	int insn;
+	struct btf *btf = NULL;
+	struct bpf_func_info func_info[FTH_MAX_FUNCS];
 
 	relocate_maps(ld->prog, p);
 	opts.expected_attach_type = p->inst->expected_attach_type;
 	opts.attach_btf_id = p->inst->attach_btf_id;
 	opts.attach_btf_obj_fd = p->inst->attach_btf_obj_fd;
 	log[0] = '\0';
+	if (p->nfuncs > 1) {
+		int err = build_func_info(p, &btf, func_info);
+		if (err) {
+			fth_error(ld->diag, p->probe->range, "cannot describe the loop callbacks of %s to the kernel (BTF): %s",
+				  p->inst->name, strerror(-err));
+			return err;
+		}
+		opts.prog_btf_fd = btf__fd(btf);
+		opts.func_info = func_info;
+		opts.func_info_cnt = (uint32_t)p->nfuncs;
+		opts.func_info_rec_size = sizeof(func_info[0]);
+	}
 	p->fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
+	/* the loaded program holds its own reference to the BTF */
+	btf__free(btf);
 	if (p->fd >= 0)
 		return 0;
 	if (p->fd == -EPERM && !log[0]) {

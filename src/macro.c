@@ -5,8 +5,9 @@
  *   macro bump($v, @m) { $v++; @m[$v] = 1; }
  *
  * A call is replaced by a copy of the macro's body: a bare parameter by a
- * copy of the argument expression, a $param by the caller's variable, an
- * @param by the caller's map. Other variables of the body are renamed so
+ * copy of the argument expression, a $param by the caller's variable (or
+ * by a copy of the expression passed, at each use), an @param by the
+ * caller's map. Other variables of the body are renamed so
  * they cannot collide with the caller's (macros are hygienic). In a value
  * position the copy is a block expression `{ stmts; value }`; as a
  * statement it is a plain block. */
@@ -106,6 +107,12 @@ static struct fth_node *clone(struct expansion *x, const struct fth_node *n)
 		struct expansion plain = { .prog = x->prog, .diag = x->diag, .serial = -1 };
 		return clone(&plain, arg);
 	}
+	if (n->kind == FTH_VAR && x->serial >= 0 && (arg = bound_arg(x, n->u.ident.name)) && arg->kind != FTH_VAR) {
+		/* $param given an expression: the expression at each use, as
+		 * bpftrace substitutes it (evaluated as often as it appears). */
+		struct expansion plain = { .prog = x->prog, .diag = x->diag, .serial = -1 };
+		return clone(&plain, arg);
+	}
 	c = fth_arena_alloc(&x->prog->arena, sizeof(*c));
 	*c = *n;
 	c->type = NULL;
@@ -160,9 +167,9 @@ static bool bind_args(struct expansion *x, struct fth_node *macro, struct fth_no
 	for (int i = 0; i < params->len; i++) {
 		const char *p = params->items[i]->u.param.name;
 		struct fth_node *arg = call->u.call.args.items[i];
-		if (p[0] == '$' && arg->kind != FTH_VAR) {
-			fth_error_hint(x->diag, arg->range, "pass a variable such as $x",
-				       "macro %s: parameter %s takes a variable", macro->u.func.name, p);
+		if (p[0] == '$' && (arg->kind == FTH_MAP && !arg->u.map.keys.len)) {
+			fth_error_hint(x->diag, arg->range, "pass a variable such as $x or an expression",
+				       "macro %s: parameter %s takes a value, not a whole map", macro->u.func.name, p);
 			return false;
 		}
 		if (p[0] == '@' && (arg->kind != FTH_MAP || arg->u.map.keys.len)) {

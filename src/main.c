@@ -9,16 +9,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "btf.h"
 #include "fathom.h"
 #include "probes.h"
 #include "tracefs.h"
 
 static volatile sig_atomic_t stop_requested;
 
-enum { OPT_INFO = 256, OPT_UNSAFE }; /* long options without a short form */
+enum { OPT_INFO = 256, OPT_UNSAFE, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION }; /* long options without a short form */
 
 static void on_signal(int sig)
 {
@@ -39,6 +41,12 @@ static void usage(FILE *out)
 	      "    -v             verbose messages (with -l: list probe arguments)\n"
 	      "    -q             quiet: no \"Attached N probes\" line\n"
 	      "    --unsafe       allow system() and signal()\n"
+	      "    --dry-run      compile and load the programs, then exit without running them\n"
+	      "    --no-warnings  do not print warnings\n"
+	      "    -B MODE        stdout buffering: line, full or none\n"
+	      "    -k             accepted for bpftrace compatibility (helper errors are not reported yet)\n"
+	      "    -I DIR, --include FILE\n"
+	      "                   accepted for bpftrace compatibility: kernel types come from BTF\n"
 	      "    -p PID         trace only this process; stop when it exits\n"
 	      "    -c 'CMD'       run CMD once the probes are attached, trace it (cpid), stop when it exits\n"
 	      "    -o FILE        write trace output to FILE (errors stay on stderr)\n"
@@ -66,10 +74,12 @@ struct cli {
 	int pid;          /* -p PID */
 	const char *cmd;  /* -c 'CMD ARGS' */
 	bool info;
+	bool dry_run;     /* --dry-run: compile and load, do not run */
+	bool no_warnings; /* --no-warnings */
 	const struct fth_output_ops *format; /* -f */
 	const char *debug; /* "ast" / "bpf" */
 	const char *output;
-	char **positional;
+	char **positional; /* script arguments: $1.. and --name[=value] (owned) */
 	int npositional;
 };
 
@@ -113,14 +123,26 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "cmd", required_argument, NULL, 'c' },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "no-warnings", no_argument, NULL, OPT_NO_WARNINGS },
+		{ "include", required_argument, NULL, OPT_INCLUDE },
+		{ "usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, nnamed = 0;
+	char **named;
 
 	memset(cli, 0, sizeof(*cli));
+	/* Unknown long options (--name=value) are named parameters for the
+	 * script's getopt(), wherever they appear, as in bpftrace. */
+	named = calloc((size_t)argc + 1, sizeof(char *));
+	if (!named)
+		return -1;
+	cli->positional = named; /* freed by main on every path */
+	opterr = 0;
 	cli->format = &fth_output_text;
 	/* '+' stops at the first non-option: the script file, then its args. */
-	while ((c = getopt_long(argc, argv, "+e:lvqo:f:d:hVp:c:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:lvqo:f:d:hVp:c:kI:B:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			cli->program_text = optarg;
@@ -149,11 +171,41 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_UNSAFE:
 			cli->unsafe = true;
 			break;
+		case OPT_DRY_RUN:
+			cli->dry_run = true;
+			break;
+		case OPT_NO_WARNINGS:
+			cli->no_warnings = true;
+			break;
+		case 'k':                      /* bpftrace: warn on helper errors */
+		case 'I':                      /* bpftrace: header search directory */
+		case OPT_INCLUDE:              /* bpftrace: header to include */
+		case OPT_USDT_FILE_ACTIVATION: /* bpftrace: activate USDT semaphores by file */
+			break;
+		case 'B':
+			if (!strcmp(optarg, "line"))
+				setvbuf(stdout, NULL, _IOLBF, 0);
+			else if (!strcmp(optarg, "full"))
+				setvbuf(stdout, NULL, _IOFBF, 0);
+			else if (!strcmp(optarg, "none"))
+				setvbuf(stdout, NULL, _IONBF, 0);
+			else {
+				fprintf(stderr, "ERROR: -B takes line, full or none, not '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case 'p': {
 			char *end;
 			long pid = strtol(optarg, &end, 10);
-			if (*end || pid <= 0 || pid > 0x3fffffff) {
-				fprintf(stderr, "ERROR: -p takes a process id, not '%s'\n", optarg);
+			/* bpftrace's wording; 4194304 is the kernel's PID_MAX_LIMIT */
+			if (!*optarg || *end) {
+				fprintf(stderr, "ERROR: Failed to parse pid: pid '%s' is not a valid decimal number\n",
+					optarg);
+				return -1;
+			}
+			if (pid <= 0 || pid > 4194304) {
+				fprintf(stderr, "ERROR: Failed to parse pid: pid '%s' out of valid pid range [1,4194304]\n",
+					optarg);
 				return -1;
 			}
 			if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
@@ -183,12 +235,20 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			printf("fathom %s\n", FATHOM_VERSION);
 			exit(0);
 		default:
+			if (optind > 1 && !strncmp(argv[optind - 1], "--", 2) && argv[optind - 1][2] &&
+			    argv[optind - 1][2] != '-') {
+				named[nnamed++] = argv[optind - 1];
+				break;
+			}
+			if (optopt && strchr("eofdpcIB", optopt))
+				fprintf(stderr, "ERROR: option -%c needs an argument\n", optopt);
 			usage(stderr);
 			return -1;
 		}
 	}
-	if (cli->info)
+	if (cli->info) {
 		return 0;
+	}
 	if (cli->list) {
 		if (optind < argc && !cli->program_text)
 			cli->list_pattern = argv[optind++];
@@ -204,8 +264,10 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	}
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
-	cli->positional = argv + optind;
-	cli->npositional = argc - optind;
+	for (int i = optind; i < argc; i++)
+		named[nnamed++] = argv[i];
+	cli->positional = named;
+	cli->npositional = nnamed;
 	return 0;
 }
 
@@ -222,7 +284,7 @@ static int load_source(const struct cli *cli, struct fth_source *src, char **own
 	} else {
 		FILE *f = fopen(cli->program_file, "r");
 		if (!f) {
-			fprintf(stderr, "ERROR: cannot open %s: %s\n", cli->program_file, strerror(errno));
+			fprintf(stderr, "ERROR: failed to open file '%s': %s\n", cli->program_file, strerror(errno));
 			return -1;
 		}
 		*owned = read_stream(f);
@@ -357,9 +419,108 @@ static int run_program(const struct cli *cli, struct fth_program *prog, struct f
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* `fathom script.bt -- --help`: the script's own options (its getopt()
+ * calls) instead of a run, unless the script reads --help itself. */
+static bool script_help_wanted(const struct fth_program *prog)
 {
-	struct cli cli;
+	bool asked = false;
+
+	for (int i = 0; i < prog->named.len; i++)
+		asked |= !strcmp(prog->named.items[i], "help");
+	for (int i = 0; asked && i < prog->named_used.len; i++)
+		if (!strcmp(prog->named_used.items[i], "help"))
+			return false;
+	return asked;
+}
+
+static void print_script_help(const struct fth_program *prog)
+{
+	if (!prog->getopt_help.len) {
+		printf("This script has no named parameters (getopt()).\n");
+		return;
+	}
+	printf("Named parameters of this script (give them after the script or after --):\n");
+	for (int i = 0; i < prog->getopt_help.len; i++)
+		printf("%s\n", (const char *)prog->getopt_help.items[i]);
+}
+
+/* -l with a program (-e or a script file): the probes it would attach,
+ * without loading anything. */
+static int list_program_probes(const struct fth_program *prog)
+{
+	for (int i = 0; i < prog->progs.len; i++) {
+		const struct fth_prog *p = fth_program_prog(prog, i);
+		bool seen = false;
+		if (!p->inst || !p->inst->name || !strcasecmp(p->inst->name, "BEGIN") ||
+		    !strcasecmp(p->inst->name, "END"))
+			continue;
+		for (int j = 0; j < i && !seen; j++)
+			seen = !strcmp(fth_program_prog(prog, j)->inst->name, p->inst->name);
+		if (!seen)
+			printf("%s\n", p->inst->name);
+	}
+	return 0;
+}
+
+/* --dry-run: everything up to the kernel's verdict on the programs, then
+ * unload; no probe fires, nothing is printed. */
+static int dry_run(struct fth_program *prog, struct fth_diag *diag, bool verbose)
+{
+	struct fth_loader ld;
+
+	if (geteuid() != 0) {
+		fth_diag_plain(diag, FTH_SEV_ERROR, "run it with sudo, or grant CAP_BPF and CAP_PERFMON",
+			       "fathom needs root privileges to load BPF programs");
+		return 1;
+	}
+	if (fth_loader_load(&ld, prog, diag, verbose))
+		return 1;
+	fth_loader_unload(&ld);
+	return 0;
+}
+
+/* -l 'struct task_struct' and friends list kernel types, not probes. */
+static bool is_type_pattern(const char *pattern)
+{
+	return !strncmp(pattern, "struct ", 7) || !strncmp(pattern, "union ", 6) || !strncmp(pattern, "enum ", 5);
+}
+
+static int list_types(const char *pattern, bool verbose)
+{
+	int err = fth_btf_list_types(pattern, verbose, stdout);
+
+	if (err) {
+		fprintf(stderr, "ERROR: cannot list kernel types: %s (they come from /sys/kernel/btf/vmlinux)\n",
+			strerror(-err));
+		return 1;
+	}
+	return 0;
+}
+
+/* -l FILE lists the probes of the script FILE, as bpftrace does; a name
+ * ending in .bt that does not exist is probably a mistyped file. */
+static bool list_pattern_is_script(struct cli *cli)
+{
+	const char *p = cli->list_pattern;
+	size_t n = p ? strlen(p) : 0;
+
+	if (!p)
+		return false;
+	if (strchr(p, ':') == NULL && access(p, R_OK) == 0) {
+		cli->program_file = p;
+		return true;
+	}
+	if (n > 3 && !strcmp(p + n - 3, ".bt"))
+		fprintf(stderr, "WARNING: It appears that '%s' is a filename but the file does not exist. "
+				"Treating '%s' as a search pattern.\n", p, p);
+	return false;
+}
+
+/* Everything after the command line is parsed; main frees what parse_cli
+ * allocated, whichever way this returns. */
+static int run_cli(struct cli *cli_)
+{
+	struct cli cli = *cli_;
 	struct fth_source src;
 	struct fth_diag diag;
 	struct fth_program prog;
@@ -368,15 +529,18 @@ int main(int argc, char **argv)
 	int rc, child_fd = -1;
 	pid_t child_pid = 0;
 
-	if (parse_cli(argc, argv, &cli))
-		return 1;
 	if (cli.info)
 		return fth_runtime_info(stdout) ? 1 : 0;
-	if (cli.list && !cli.program_text)
+	if (cli.list && !cli.program_text && cli.list_pattern && is_type_pattern(cli.list_pattern))
+		return list_types(cli.list_pattern, cli.verbose);
+	if (cli.list && !cli.program_text && list_pattern_is_script(&cli))
+		cli.program_text = NULL; /* cli.program_file is set: list its probes */
+	else if (cli.list && !cli.program_text)
 		return fth_probes_list(cli.list_pattern, cli.verbose, stdout) ? 1 : 0;
 	if (load_source(&cli, &src, &owned))
 		return 1;
 	fth_diag_init(&diag, &src, stderr);
+	diag.quiet_warnings = cli.no_warnings;
 	fth_program_init(&prog, &src);
 	prog.config.ncpus = libbpf_num_possible_cpus();
 	prog.config.unsafe = cli.unsafe;
@@ -408,6 +572,13 @@ int main(int argc, char **argv)
 	} else if (cli.debug) {
 		fth_codegen_dump(&prog, stdout);
 		rc = 0;
+	} else if (script_help_wanted(&prog)) {
+		print_script_help(&prog);
+		rc = 0;
+	} else if (cli.list) {
+		rc = list_program_probes(&prog);
+	} else if (cli.dry_run) {
+		rc = dry_run(&prog, &diag, cli.verbose);
 	} else {
 		rc = run_program(&cli, &prog, &diag, child_pid, child_fd);
 		child_fd = -1; /* the runtime wrote to it and closed it */
@@ -416,5 +587,14 @@ int main(int argc, char **argv)
 		close(child_fd); /* never started: the child exits */
 	fth_program_free(&prog);
 	free(owned);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	int rc = parse_cli(argc, argv, &cli) ? 1 : run_cli(&cli);
+
+	free(cli.positional);
 	return rc;
 }

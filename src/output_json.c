@@ -183,7 +183,8 @@ static void json_as_text(struct fth_strbuf *sb, const struct fth_type *t, const 
 	fth_strbuf_free(&tmp);
 }
 
-static void json_string_value(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes)
+static void json_string_value(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
+			      const struct fth_format_env *env)
 {
 	const char *s = bytes;
 	const char *nul = memchr(s, '\0', t->size);
@@ -192,12 +193,12 @@ static void json_string_value(struct fth_strbuf *sb, const struct fth_type *t, c
 		fth_json_string(sb, s, (size_t)(nul - s));
 		return;
 	}
-	/* No NUL in the whole buffer: cut by the read limit, bpftrace's ".." */
+	/* No NUL in the whole buffer: cut by the read limit, bpftrace's trailer */
 	struct fth_strbuf tmp;
 
 	fth_strbuf_init(&tmp);
 	fth_strbuf_append(&tmp, s, t->size);
-	fth_strbuf_puts(&tmp, "..");
+	fth_strbuf_puts(&tmp, fth_format_trunc_trailer(env));
 	fth_json_string(sb, tmp.data, tmp.len);
 	fth_strbuf_free(&tmp);
 }
@@ -347,7 +348,7 @@ static void json_value_opts(struct fth_strbuf *sb, const struct fth_type *t, con
 		fth_strbuf_puts(sb, fth_load_uint(bytes, 1) ? "true" : "false");
 		return;
 	case FTH_T_STRING:
-		json_string_value(sb, t, bytes);
+		json_string_value(sb, t, bytes, o->env);
 		return;
 	case FTH_T_BUFFER:
 		json_buffer(sb, t, bytes);
@@ -378,6 +379,7 @@ static void json_value_opts(struct fth_strbuf *sb, const struct fth_type *t, con
 	case FTH_T_PROBE:
 	case FTH_T_ERRNO:
 	case FTH_T_SYSCALL:
+	case FTH_T_CGROUP_PATH:
 		json_as_text(sb, t, bytes, o);
 		return;
 	}

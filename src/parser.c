@@ -458,6 +458,10 @@ static bool scan_type(struct parser *p, int *k, bool *bare)
 			(*k)++;
 		}
 		*bare = true;
+	} else if (t->kind == TOK_IDENT && peek(p, *k + 1)->kind == TOK_STAR) {
+		/* `(nameidata *)`: bpftrace's older struct cast without the
+		 * keyword (its tools use it); `name *` is no expression. */
+		(*k)++;
 	} else {
 		return false;
 	}
@@ -574,6 +578,9 @@ static bool parse_type_name(struct parser *p, struct fth_type_name *t)
 			base = fth_arena_printf(p->arena, "%s %s", base, cur(p)->text);
 			advance(p);
 		}
+		/* `nameidata *` is `struct nameidata *`, as in bpftrace. */
+		if (!is_type_word(base) && check(p, TOK_STAR))
+			base = fth_arena_printf(p->arena, "struct %s", base);
 		t->base = base;
 	} else {
 		error_expected(p, "a type", NULL);
@@ -2100,6 +2107,7 @@ static struct fth_node *parse_top_level_item(struct parser *p)
 			return parse_c_definition(p);
 		return parse_probe(p);
 	case TOK_STAR: /* `*:foo` style wildcard providers */
+	case TOK_POSITIONAL: /* `$1 { }`: the whole attach point is a parameter */
 		return parse_probe(p);
 	default:
 		error_at_cur(p, "a probe looks like 'kprobe:do_nanosleep { ... }'", "expected a probe, found %s",

@@ -613,11 +613,17 @@ static int software_attach(const struct fth_probe_inst *inst, int prog_fd, struc
 
 static int software_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
 {
+	/* Each event, then its alias (cpu-clock, then cpu), as bpftrace lists them. */
 	for (size_t i = 0; i < N_SW_EVENTS; i++) {
-		char name[64];
-		snprintf(name, sizeof(name), "%s:", sw_events[i].name);
-		if (fth_glob_match(pattern, name))
-			fprintf(out, "software:%s\n", name);
+		for (int a = 0; a < 2; a++) {
+			const char *n = a ? sw_events[i].alias : sw_events[i].name;
+			char name[64];
+			if (!n)
+				continue;
+			snprintf(name, sizeof(name), "%s:", n);
+			if (fth_glob_match(pattern, name))
+				fprintf(out, "software:%s\n", name);
+		}
 	}
 	return 0;
 }

@@ -689,6 +689,14 @@ static int fentry_expand_as(struct fth_program *prog, struct fth_diag *diag, str
 			break;
 	}
 	fth_string_list_free(mods, nmods > 0 ? nmods : 0);
+	/* config missing_probes: a function this kernel lacks is skipped (a
+	 * wildcard that matches nothing is still an error, as in bpftrace). */
+	if (!err && !matched && !has_wildcard(ks->func) && prog->config.missing_probes != FTH_MISSING_ERROR) {
+		if (prog->config.missing_probes == FTH_MISSING_WARN)
+			fth_warning(diag, attach->range, "kernel function not found: %s (skipped)", ks->func);
+		kfunc_list_free(&traceable);
+		return 0;
+	}
 	if (!err && !matched) {
 		const char *best = have_traceable && !has_wildcard(ks->func) ? closest_kfunc(prog, &traceable, ks->func)
 									    : NULL;

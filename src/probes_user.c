@@ -206,7 +206,9 @@ static int reserve_func_names(struct fth_program *prog, int count)
 		memset(m, 0, sizeof(*m));
 		m->name = "fth_funcs";
 		m->key_size = 4;
-		m->value_size = (prog->config.max_strlen + 7) & ~7U;
+		/* names longer than 255 bytes are cut: 7,000 functions of libc
+		 * at max_strlen (1024) would take 7 MB of kernel memory */
+		m->value_size = prog->config.max_strlen < 256 ? (prog->config.max_strlen + 7) & ~7U : 256;
 		m->bpf_type = BPF_MAP_TYPE_HASH;
 		m->internal = true;
 		m->fd = -1;

@@ -23,6 +23,7 @@
 struct fth_provider;
 struct fth_tp_format;
 struct fth_btf;
+struct fth_cdefs;
 
 struct fth_map {
 	const char *name;            /* "@name", "@", or "fth_events" for internal maps */
@@ -37,6 +38,7 @@ struct fth_map {
 	bool used_as_agg;
 	bool keyed_by_task;          /* written with a bare tid/pid key somewhere */
 	bool deleted;                /* delete() or clear() appears for it */
+	bool lru;                    /* declared lruhash(N) / percpulruhash(N): evicts when full */
 	struct fth_range task_key_use;
 	struct fth_range first_use;
 	int fd;                      /* set by the loader, -1 before */
@@ -59,7 +61,10 @@ enum fth_action_kind {
 #define FTH_JOIN_ARGS 16
 
 /* Slots of the per-CPU counter map fth_lost. */
-enum { FTH_LOST_EVENTS = 0, FTH_LOST_MAP_FULL = 1, FTH_LOST_SLOTS = 2 };
+/* Slots of the per-CPU fth_lost array: events the ring buffer had no room
+ * for, map updates refused because the map was full, and exit(): set to
+ * (1 << 32 | code) so the run still ends when exit()'s own record is lost. */
+enum { FTH_LOST_EVENTS = 0, FTH_LOST_MAP_FULL = 1, FTH_LOST_EXIT = 2, FTH_LOST_SLOTS = 3 };
 
 struct fth_action {
 	enum fth_action_kind kind;
@@ -132,10 +137,20 @@ struct fth_probe_inst {
 	struct fth_node *attach;  /* FTH_ATTACH_POINT it came from */
 };
 
+/* Strings hold max_strlen bytes, NUL included: 1024 as in current bpftrace.
+ * Larger ones live in the per-CPU scratch area (codegen.c), whose 16-bit
+ * instruction offsets bound a single string. */
+#define FTH_DEFAULT_MAX_STRLEN 1024
+#define FTH_MAX_STRLEN_LIMIT 16384
+
+/* Functions of one BPF program: the probe and its loop callbacks. */
+#define FTH_MAX_FUNCS 16
+
 /* A scratch variable $x of one program. */
 struct fth_var {
 	const char *name;         /* "$x" */
 	struct fth_type *type;
+	int int_width;            /* widest integer assigned (bytes), for bswap */
 	int stack_off;            /* frame offset (negative), set by codegen */
 };
 
@@ -146,13 +161,20 @@ struct fth_prog {
 	enum bpf_prog_type prog_type;
 	char bpf_name[16];        /* "fth_<n>_<hint>", BPF_OBJ_NAME_LEN */
 	struct fth_insn_buf code;
+	/* Instruction index where each function of `code` starts: [0] is the
+	 * probe's own (0), the rest are callbacks (for ($kv : @map) bodies)
+	 * laid out after it. The loader describes them with BTF func_info. */
+	int func_starts[FTH_MAX_FUNCS];
+	int nfuncs;
 	int fd;                   /* set by the loader */
 	int probe_index;          /* index into fth_program.probe_names */
+	struct fth_node *args_record; /* `args` as a whole: (name = args.name, ...), by sema */
 };
 
 struct fth_config {
-	uint32_t max_strlen;      /* str() capacity, default 64 */
+	uint32_t max_strlen;      /* str() capacity, FTH_DEFAULT_MAX_STRLEN */
 	uint32_t max_map_keys;    /* default 4096 */
+	uint32_t max_cat_bytes;   /* cat() prints at most this much, default 10240 */
 	uint32_t ringbuf_size;    /* bytes, power of two */
 	int64_t start_boot_ns;    /* CLOCK_BOOTTIME at start, for `elapsed` */
 	int ncpus;                /* possible CPUs, the `ncpus` builtin */
@@ -161,6 +183,8 @@ struct fth_config {
 	enum { FTH_MISSING_ERROR, FTH_MISSING_WARN, FTH_MISSING_IGNORE } missing_probes;
 	bool print_maps_on_exit;  /* default true */
 	bool unsafe;
+	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
+	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
 };
 
 struct fth_program {
@@ -173,14 +197,19 @@ struct fth_program {
 	struct fth_ptrvec progs;     /* struct fth_prog * (BEGIN/END included) */
 	struct fth_ptrvec positional; /* const char * positional parameters $1.. */
 	struct fth_ptrvec named;      /* const char * "--name=value" / "--flag" after the script */
+	struct fth_ptrvec named_used; /* const char * names that getopt() asked for */
+	struct fth_ptrvec getopt_help; /* const char * one line per getopt() option, for -- --help */
 	struct fth_map **map_by_name; /* open-addressing index of user maps by name */
 	int map_by_name_cap;          /* power of two, 0 before the first map */
 	struct fth_btf *btf;         /* kernel types, loaded on first use */
+	struct fth_cdefs *cdefs;     /* the script's C definitions, set by sema */
 	int macro_serial;            /* numbers macro expansions (hygiene) */
 	int btf_error;               /* negative errno once loading failed */
 	int events_map;              /* ring buffer */
 	int lost_map;                /* per-CPU counters, indexed by FTH_LOST_* */
 	int stack_map;               /* kstack storage, -1 if unused */
+	int scratch_map;             /* per-CPU scratch area, -1 if unused */
+	uint32_t scratch_size;       /* bytes of it the largest program uses */
 	/* `func` of multi-attached instances (fth_probe_inst.multi_leader):
 	 * u32 program index -> its function name, -1 if unused */
 	int func_names_map;

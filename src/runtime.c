@@ -13,6 +13,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,6 +107,58 @@ static void format_timestamp(struct fth_strbuf *sb, const char *fmt, uint64_t bo
 		fth_strbuf_puts(sb, out);
 }
 
+/* The cgroup v2 directory under `dir` whose inode is the cgroup id, as a
+ * path relative to the hierarchy's root (which is "/"). */
+static bool find_cgroup_dir(const char *dir, size_t root_len, uint64_t id, struct fth_strbuf *sb, int depth)
+{
+	DIR *d;
+	struct dirent *ent;
+	bool found = false;
+
+	if (depth > 32 || !(d = opendir(dir)))
+		return false;
+	while (!found && (ent = readdir(d))) {
+		char *sub;
+		if (ent->d_type != DT_DIR || !strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
+			continue;
+		if (asprintf(&sub, "%s/%s", dir, ent->d_name) < 0)
+			break;
+		if (ent->d_ino == id) {
+			fth_strbuf_puts(sb, sub + root_len);
+			found = true;
+		} else {
+			found = find_cgroup_dir(sub, root_len, id, sb, depth + 1);
+		}
+		free(sub);
+	}
+	closedir(d);
+	return found;
+}
+
+/* cgroup_path(id): "unified:/system.slice/x.service" as bpftrace prints
+ * a cgroup v2 id (the id is the inode number of the cgroup's directory). */
+static void format_cgroup_path(struct fth_strbuf *sb, uint64_t id)
+{
+	char mnt[4096] = "/sys/fs/cgroup", line[8192];
+	FILE *f = fopen("/proc/self/mounts", "r");
+	struct stat st;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char dev[256], dir[4096], type[64];
+		if (sscanf(line, "%255s %4095s %63s", dev, dir, type) == 3 && !strcmp(type, "cgroup2")) {
+			snprintf(mnt, sizeof(mnt), "%s", dir);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	fth_strbuf_puts(sb, "unified:");
+	if (stat(mnt, &st) == 0 && st.st_ino == id)
+		fth_strbuf_puts(sb, "/");
+	else if (!find_cgroup_dir(mnt, strlen(mnt), id, sb, 0))
+		fth_strbuf_printf(sb, "<cgroup %llu not found>", (unsigned long long)id);
+}
+
 static void format_special(void *ud, struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 			   bool in_map_key)
 {
@@ -162,6 +215,9 @@ static void format_special(void *ud, struct fth_strbuf *sb, const struct fth_typ
 		break;
 	case FTH_T_ERRNO:
 		fth_strbuf_puts(sb, strerror((int)v));
+		break;
+	case FTH_T_CGROUP_PATH:
+		format_cgroup_path(sb, v);
 		break;
 	case FTH_T_SYSCALL:
 		if (v < sizeof(fth_syscall_names) / sizeof(fth_syscall_names[0]) && fth_syscall_names[v])
@@ -372,7 +428,10 @@ static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int 
 				s.entries[kept++] = s.entries[i];
 		view.nentries = kept;
 	}
-	if (explicit_print && s.n == 0 && !m->key_type && counter) {
+	/* A keyless counter that is empty prints as 0 when asked for; a
+	 * keyless aggregation (count, sum, ...) also at exit after clear() or
+	 * delete() emptied it, as bpftrace (0.17 and current) prints @: 0. */
+	if ((explicit_print || (m->deleted && vt->kind == FTH_T_AGG)) && s.n == 0 && !m->key_type && counter) {
 		view.entries = &zero_entry;
 		view.nentries = 1;
 	}
@@ -470,18 +529,22 @@ static void run_command(struct runtime *rt, const char *cmd)
 	fth_strbuf_free(&out);
 }
 
-/* cat(): print a file's contents, at most 10 KiB (bpftrace's max_cat_bytes). */
+/* cat(): print a file's contents, at most max_cat_bytes (10 KiB unless
+ * configured); a missing file is reported in bpftrace's words and the run
+ * goes on. */
 static void cat_file(struct runtime *rt, const char *path)
 {
 	struct fth_strbuf out;
 	FILE *f = fopen(path, "r");
 
 	if (!f) {
-		fth_diag_plain(rt->diag, FTH_SEV_WARNING, NULL, "cat(\"%s\"): %s", path, strerror(errno));
+		/* bpftrace reports it as an error but keeps running and exits 0,
+		 * so it does not count as one of the run's errors */
+		fprintf(rt->diag->out, "ERROR: failed to open file '%s' (%s)\n", path, strerror(errno));
 		return;
 	}
 	fth_strbuf_init(&out);
-	read_stream(f, &out, 10240);
+	read_stream(f, &out, rt->prog->config.max_cat_bytes);
 	fclose(f);
 	rt->out.ops->raw(&rt->out, "cat", fth_strbuf_cstr(&out), out.len);
 	fth_strbuf_free(&out);
@@ -597,7 +660,8 @@ static void report_map_full(struct runtime *rt, const struct fth_map *m)
 			total += vals[c];
 	if (total) {
 		fth_diag_plain(rt->diag, FTH_SEV_WARNING, "raise the limit with config = { max_map_keys = N }",
-			       "a map is full (max_map_keys = %u): new keys are being dropped",
+			       "Map full; can't update element: new keys are being dropped (max_map_keys = %u, or the "
+			       "size a map was declared with)",
 			       rt->prog->config.max_map_keys);
 		rt->map_full_reported = true;
 	}
@@ -626,6 +690,37 @@ static void report_lost(struct runtime *rt)
 		rt->lost_reported = total;
 	}
 	report_map_full(rt, m);
+}
+
+/* Did a program call exit() whose record the ring buffer had no room for?
+ * (codegen.c raises a flag beside the record.) Then end the run as the
+ * record would have, with its exit code. */
+static void check_exit_flag(struct runtime *rt, struct ring_buffer *rb)
+{
+	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->lost_map);
+	uint32_t key = FTH_LOST_EXIT;
+	uint64_t *vals;
+
+	if (rt->exiting || !m || m->fd < 0)
+		return;
+	vals = calloc((size_t)rt->ncpus, 8);
+	if (!vals)
+		return;
+	if (bpf_map_lookup_elem(m->fd, &key, vals) == 0) {
+		for (int c = 0; c < rt->ncpus; c++) {
+			if (!vals[c])
+				continue;
+			/* What was sent before exit() is printed first. */
+			ring_buffer__consume(rb);
+			if (!rt->exiting) {
+				rt->exiting = true;
+				rt->discard = true;
+				rt->exit_code = (int32_t)(uint32_t)vals[c];
+			}
+			break;
+		}
+	}
+	free(vals);
 }
 
 /* ------------------------------------------------------------- lifecycle */
@@ -729,6 +824,8 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	rt.ncpus = libbpf_num_possible_cpus();
 	rt.env.ud = &rt;
 	rt.env.special = format_special;
+	rt.env.max_strlen = prog->config.max_strlen;
+	rt.env.trunc_trailer = prog->config.str_trunc_trailer;
 	rt.env.scratch = &rt.scratch;
 	rb = ring_buffer__new(fth_program_map(prog, prog->events_map)->fd, handle_event, &rt, NULL);
 	if (!rb) {
@@ -781,6 +878,9 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	}
 	while (!rt.exiting && !*opts->stop) {
 		report_lost(&rt);
+		check_exit_flag(&rt, rb);
+		if (rt.exiting)
+			break;
 		err = ring_buffer__poll(rb, iter >= 0 ? 20 : 200);
 		if (err < 0 && err != -EINTR && err != -ECANCELED)
 			break;

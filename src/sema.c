@@ -6,15 +6,21 @@
  * that only learns map types, then a strict pass that reports errors. */
 #include "sema.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "btf.h"
+#include "cdefs.h"
 #include "ksyms.h"
 #include "lexer.h"
 #include "probes.h"
 #include "tracefs.h"
+
+#define FTH_MAX_SCOPES 128
 
 struct sema {
 	struct fth_program *prog;
@@ -22,6 +28,16 @@ struct sema {
 	struct fth_prog *cur;
 	bool strict;     /* report errors (second pass) */
 	int loop_depth;
+	/* Inside the body of for ($kv : @map): the body runs as a callback of
+	 * bpf_for_each_map_elem, which has no probe context to read. */
+	int for_map_depth;
+	bool retyping;   /* fth_sema_retype: warnings were already given */
+	/* Block scopes of the program being checked, innermost last: the
+	 * variables each block defines. A closed block's variables move to
+	 * `retired`, where 0.17 scripts may still find them (see var_use). */
+	struct fth_ptrvec scopes[FTH_MAX_SCOPES];
+	int nscopes;
+	struct fth_ptrvec retired;
 };
 
 #define ERR(s, node, ...)                                                  \
@@ -36,6 +52,8 @@ struct sema {
 	} while (0)
 
 static struct fth_type *check_expr(struct sema *s, struct fth_node *e);
+static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, struct fth_node *where);
+static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, const struct fth_type *b);
 static void check_stmt(struct sema *s, struct fth_node *st);
 
 static struct fth_arena *A(struct sema *s)
@@ -57,19 +75,27 @@ static struct fth_type *uint64_t_(void)
 
 /* Values stored in maps, tuples and events: integers are widened to 64 bits
  * (bpftrace prints them the same way) so one layout serves every width. */
+static void complete_value_type(struct sema *s, struct fth_type *t, int depth);
+
 static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 {
 	if (!t)
 		return NULL;
 	if (t->kind == FTH_T_INT)
-		return fth_type_int(8, t->is_signed);
+		return t->enum_def ? t : fth_type_int(8, t->is_signed);
 	if (t->kind == FTH_T_POINTER)
 		return uint64_t_();
+	if (t->kind == FTH_T_STRUCT || t->kind == FTH_T_ARRAY)
+		complete_value_type(s, t, 0);
 	if (t->kind == FTH_T_TUPLE) {
 		struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(t->nfields + 1));
+		struct fth_type *st;
 		for (int i = 0; i < t->nfields; i++)
 			elems[i] = storage_type(s, t->fields[i].type);
-		return fth_type_tuple(A(s), elems, t->nfields);
+		st = fth_type_tuple(A(s), elems, t->nfields);
+		for (int i = 0; i < t->nfields; i++)
+			st->fields[i].name = t->fields[i].name; /* records keep their names */
+		return st;
 	}
 	return t;
 }
@@ -86,16 +112,58 @@ static struct fth_map *map_get(struct sema *s, struct fth_node *m)
 	return fth_program_find_map(s->prog, m->u.map.name);
 }
 
+/* let @name = hash(N); (or lruhash, percpuhash, percpulruhash) */
+static struct fth_node *map_declaration(struct sema *s, const char *name)
+{
+	struct fth_node_list *decls = &s->prog->ast->u.program.map_decls;
+
+	for (int i = 0; i < decls->len; i++)
+		if (decls->items[i]->u.map_decl.name && !strcmp(decls->items[i]->u.map_decl.name, name))
+			return decls->items[i];
+	return NULL;
+}
+
 static struct fth_map *map_create(struct sema *s, struct fth_node *m)
 {
 	struct fth_map *map = fth_arena_alloc(A(s), sizeof(*map));
+	struct fth_node *decl = map_declaration(s, m->u.map.name);
 
 	map->name = m->u.map.name;
 	map->first_use = m->range;
 	map->fd = -1;
 	map->max_entries = s->prog->config.max_map_keys;
+	if (decl) {
+		/* The declared size; per-CPU or not still follows the values
+		 * (aggregations are per-CPU). */
+		struct fth_node_list *args = &decl->u.map_decl.args;
+		const char *type = decl->u.map_decl.map_type ? decl->u.map_decl.map_type : "";
+		if (args->len == 1 && args->items[0]->kind == FTH_INT && args->items[0]->u.integer > 0 &&
+		    args->items[0]->u.integer <= (1u << 24))
+			map->max_entries = (uint32_t)args->items[0]->u.integer;
+		map->lru = strstr(type, "lru") != NULL;
+	}
 	fth_program_add_map(s->prog, map);
 	return map;
+}
+
+/* Declared maps no probe uses: bpftrace warns about them. */
+static void warn_unused_declarations(struct sema *s)
+{
+	struct fth_node_list *decls = &s->prog->ast->u.program.map_decls;
+	static const char *const types[] = { "hash", "lruhash", "percpuhash", "percpulruhash", "percpuarray" };
+
+	for (int i = 0; i < decls->len; i++) {
+		struct fth_node *d = decls->items[i];
+		bool known = false;
+		for (size_t j = 0; j < sizeof(types) / sizeof(types[0]); j++)
+			known |= d->u.map_decl.map_type && !strcmp(d->u.map_decl.map_type, types[j]);
+		if (!known)
+			fth_error_hint(s->diag, d->range, "use hash(N), lruhash(N), percpuhash(N) or percpulruhash(N)",
+				       "unknown map type '%s'", d->u.map_decl.map_type ? d->u.map_decl.map_type : "");
+		else if (d->u.map_decl.name && !fth_program_find_map(s->prog, d->u.map_decl.name))
+			fth_diag_report(s->diag, FTH_SEV_WARNING, d->range, "remove the declaration or use the map",
+					"Unused map: %s", d->u.map_decl.name);
+	}
 }
 
 /* Type of the key expression list of @m[k1, k2]: a single key or a tuple. */
@@ -130,6 +198,11 @@ static bool valid_key_type(const struct fth_type *t)
 	case FTH_T_USERNAME:
 	case FTH_T_SYSCALL:
 	case FTH_T_ERRNO:
+	case FTH_T_CGROUP_PATH:
+	case FTH_T_BUFFER:    /* buf(): bytes and length, printed escaped */
+	case FTH_T_TIMESTAMP: /* strftime(): formatted when printed */
+	case FTH_T_USYM:
+	case FTH_T_INET:
 		return true;
 	case FTH_T_TUPLE:
 		for (int i = 0; i < t->nfields; i++)
@@ -139,6 +212,27 @@ static bool valid_key_type(const struct fth_type *t)
 	default:
 		return false;
 	}
+}
+
+/* Tuple keys that differ only in string capacities (and int widths of the
+ * same signedness): the tuple with the longer strings, or NULL. */
+static struct fth_type *widened_tuple_key(struct sema *s, const struct fth_type *a, const struct fth_type *b)
+{
+	struct fth_type **elems;
+
+	if (a->kind != FTH_T_TUPLE || b->kind != FTH_T_TUPLE || a->nfields != b->nfields)
+		return NULL;
+	elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(a->nfields + 1));
+	for (int i = 0; i < a->nfields; i++) {
+		struct fth_type *fa = a->fields[i].type, *fb = b->fields[i].type;
+		if (fth_type_equal(fa, fb) || (fa->kind == FTH_T_INT && fb->kind == FTH_T_INT))
+			elems[i] = fa;
+		else if (fa->kind == FTH_T_STRING && fb->kind == FTH_T_STRING)
+			elems[i] = fa->size >= fb->size ? fa : fb;
+		else
+			return NULL;
+	}
+	return fth_type_tuple(A(s), elems, a->nfields);
 }
 
 /* Check the keys of a map reference and fix the map's key type on first use. */
@@ -175,6 +269,14 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 		 * layout. */
 		bool compatible = map->key_type->kind == kt->kind &&
 				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT);
+		struct fth_type *wide = kt->kind == FTH_T_TUPLE ? widened_tuple_key(s, map->key_type, kt) : NULL;
+		if (wide) {
+			/* @m["ab", 1] and @m["abcd", 2]: one layout with the longer string */
+			uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
+			compatible = true;
+			map->key_type = wide;
+			map->key_size = (wide->size + 7) / 8 * 8 + extra;
+		}
 		if (compatible && kt->kind == FTH_T_STRING && kt->size > map->key_type->size) {
 			/* Widen to the longest string key, as for values. */
 			uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
@@ -196,12 +298,12 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 		map->value_type = vt;
 		if (vt->kind == FTH_T_AGG) {
 			map->used_as_agg = true;
-			map->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
+			map->bpf_type = map->lru ? BPF_MAP_TYPE_LRU_PERCPU_HASH : BPF_MAP_TYPE_PERCPU_HASH;
 			map->value_size = fth_agg_value_size(vt->agg);
 			if (vt->agg == FTH_AGG_HIST || vt->agg == FTH_AGG_LHIST)
 				map->key_size = (map->key_type ? (map->key_type->size + 7) / 8 * 8 : 0) + 8;
 		} else {
-			map->bpf_type = BPF_MAP_TYPE_HASH;
+			map->bpf_type = map->lru ? BPF_MAP_TYPE_LRU_HASH : BPF_MAP_TYPE_HASH;
 			map->value_size = (vt->size + 7) / 8 * 8;
 		}
 		return;
@@ -237,26 +339,190 @@ struct fth_var *fth_sema_find_var(const struct fth_prog *p, const char *name)
 	return NULL;
 }
 
+/* Variables are block scoped, as in current bpftrace: a variable first
+ * assigned (or declared with let) in a block is visible in that block and
+ * the blocks nested in it, so sibling blocks may use one name with
+ * different types. Each is its own fth_var; every $name node is bound to
+ * one (u.ident.var). All of them get a slot in the probe's frame. */
+static void scope_push(struct sema *s)
+{
+	if (s->nscopes < FTH_MAX_SCOPES)
+		s->scopes[s->nscopes].len = 0;
+	s->nscopes++;
+}
+
+/* Close the innermost scope. `retire`: its variables stay findable for
+ * 0.17-style reads after the block (var_use); not for the syntax 0.17 did
+ * not have (for loops' own variables, for-map bodies). */
+static void scope_pop(struct sema *s, bool retire)
+{
+	struct fth_ptrvec *sc;
+
+	if (--s->nscopes >= FTH_MAX_SCOPES || !retire)
+		return;
+	sc = &s->scopes[s->nscopes];
+	for (int i = 0; i < sc->len; i++)
+		fth_ptrvec_push(A(s), &s->retired, sc->items[i]);
+}
+
+static struct fth_var *scope_find(const struct fth_ptrvec *sc, const char *name)
+{
+	for (int i = sc->len - 1; i >= 0; i--) {
+		struct fth_var *v = sc->items[i];
+		if (!strcmp(v->name, name))
+			return v;
+	}
+	return NULL;
+}
+
+/* The variable `name` visible here, innermost block first. */
+static struct fth_var *var_lookup(struct sema *s, const char *name)
+{
+	int top = s->nscopes < FTH_MAX_SCOPES ? s->nscopes : FTH_MAX_SCOPES;
+
+	for (int i = top - 1; i >= 0; i--) {
+		struct fth_var *v = scope_find(&s->scopes[i], name);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+static void scope_add(struct sema *s, struct fth_var *v)
+{
+	int top = s->nscopes < FTH_MAX_SCOPES ? s->nscopes : FTH_MAX_SCOPES;
+
+	if (top > 0)
+		fth_ptrvec_push(A(s), &s->scopes[top - 1], v);
+}
+
+static struct fth_var *var_new(struct sema *s, const char *name, struct fth_type *t)
+{
+	struct fth_var *v = fth_arena_alloc(A(s), sizeof(*v));
+
+	v->name = name;
+	v->type = t;
+	fth_ptrvec_push(A(s), &s->cur->vars, v);
+	scope_add(s, v);
+	return v;
+}
+
+/* A variable read where no block defines it. bpftrace 0.17 scoped
+ * variables to the whole probe, so its scripts assign in an if and read
+ * after it (tcpretrans, tcpdrop: $daddr set in both branches). Current
+ * bpftrace rejects that ("Undefined or undeclared variable"). fathom runs
+ * both: the read finds the variable of the closed block, with a warning
+ * that says how to write it for current bpftrace. The variable's slot is
+ * zeroed when the probe starts, so a path that skipped the assignment
+ * reads 0 or "", as in 0.17. */
+static struct fth_var *var_use(struct sema *s, struct fth_node *n)
+{
+	struct fth_var *v = var_lookup(s, n->u.ident.name);
+
+	if (!v) {
+		v = scope_find(&s->retired, n->u.ident.name);
+		if (v) {
+			if (s->strict && !s->retyping)
+				fth_diag_report(s->diag, FTH_SEV_WARNING, n->range,
+						fth_arena_printf(A(s), "declare it before that block: let %s;",
+								 n->u.ident.name),
+						"%s is used outside the block that assigns it; current bpftrace "
+						"rejects this (variables are block scoped), bpftrace 0.17 accepted it",
+						n->u.ident.name);
+			scope_add(s, v);
+		}
+	}
+	n->u.ident.var = v;
+	return v;
+}
+
 static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct fth_type *t)
 {
-	struct fth_var *v = fth_sema_find_var(s->cur, var->u.ident.name);
+	struct fth_var *v = var_lookup(s, var->u.ident.name);
+	struct fth_type *merged;
+	int width;
 
+	var->u.ident.var = v;
 	if (!t)
 		return v;
-	t = t->kind == FTH_T_INT ? fth_type_int(8, t->is_signed) : t;
-	if (!v) {
-		v = fth_arena_alloc(A(s), sizeof(*v));
-		v->name = var->u.ident.name;
-		v->type = t;
-		fth_ptrvec_push(A(s), &s->cur->vars, v);
+	width = t->kind == FTH_T_INT ? (int)t->size : 8;
+	t = t->kind == FTH_T_INT && !t->enum_def ? fth_type_int(8, t->is_signed) : t;
+	if (v && !v->type) {
+		v->type = t; /* declared with `let $x;`: the first assignment types it */
+	} else if (!v) {
+		/* A closed sibling block's variable of the same name and type
+		 * shares its slot: invisible to current scripts (a block's own
+		 * variable is assigned before it is read), and what lets the
+		 * 0.17 form `if (c) { $x = 1; } else { $x = 2; } print($x)`
+		 * see the value of either branch. */
+		struct fth_var *old = scope_find(&s->retired, var->u.ident.name);
+		if (old && old->type && old->type->kind == t->kind &&
+		    (t->kind == FTH_T_STRING || fth_type_equal(old->type, t))) {
+			v = old;
+			if (t->kind == FTH_T_STRING && t->size > v->type->size)
+				v->type = t;
+			scope_add(s, v);
+		} else {
+			v = var_new(s, var->u.ident.name, t);
+		}
 	} else if (t->kind == FTH_T_STRING && v->type->kind == FTH_T_STRING && t->size > v->type->size) {
 		v->type = t; /* the slot holds the longest string assigned */
+	} else if (t->kind == FTH_T_TUPLE && v->type->kind == FTH_T_TUPLE && !fth_type_equal(t, v->type) &&
+		   (merged = merge_tuples(s, v->type, t))) {
+		v->type = merged; /* wider strings, or a record's fields in another order */
 	} else if (v->type->kind != t->kind || (t->kind == FTH_T_TUPLE && !fth_type_equal(t, v->type))) {
 		ERR(s, var, "%s has type %s; it cannot be assigned %s", v->name,
 		    fth_type_describe(A(s), v->type), fth_type_describe(A(s), t));
 	}
+	/* The slot is 64 bits, but bswap($port) swaps the bytes of the
+	 * integer the variable was given (bpftrace keeps its width). */
+	if (width > v->int_width)
+		v->int_width = width;
 	var->type = v->type;
+	var->u.ident.var = v;
 	return v;
+}
+
+/* A for loop's own variable must be new: one visible here would be
+ * overwritten by the loop and, for a map loop, have its type changed. */
+static bool loop_var_is_new(struct sema *s, struct fth_node *var)
+{
+	if (!var_lookup(s, var->u.ident.name))
+		return true;
+	ERR_HINT(s, var, "give the loop variable a name of its own",
+		 "%s is already defined in this block or an enclosing one; a for loop's variable cannot shadow it",
+		 var->u.ident.name);
+	return false;
+}
+
+/* let $x [: type] [= value]: a new variable of the current block. One that
+ * an enclosing block (or this one) already has would be shadowed, which
+ * bpftrace forbids. */
+static void check_let(struct sema *s, struct fth_node *st)
+{
+	struct fth_node *var = st->u.let.var;
+	struct fth_var *outer = var_lookup(s, var->u.ident.name);
+	struct fth_type *declared = NULL, *vt = NULL;
+
+	if (outer) {
+		ERR_HINT(s, var,
+			 fth_arena_printf(A(s), "use another name, or assign the existing %s without let",
+					  var->u.ident.name),
+			 "%s is already defined in this block or an enclosing one; let cannot shadow it",
+			 var->u.ident.name);
+		return;
+	}
+	if (st->u.let.has_type)
+		declared = named_type(s, &st->u.let.type_name, st);
+	if (st->u.let.value)
+		vt = check_expr(s, st->u.let.value);
+	if (declared && vt && (declared->kind == FTH_T_INT) != is_int(vt))
+		ERR(s, st->u.let.value, "%s is declared %s; it cannot be assigned %s", var->u.ident.name,
+		    fth_type_describe(A(s), declared), fth_type_describe(A(s), vt));
+	if (declared && declared->kind == FTH_T_INT)
+		declared = fth_type_int(8, declared->is_signed);
+	var->u.ident.var = var_new(s, var->u.ident.name, declared ? declared : vt);
+	var->type = var->u.ident.var->type;
 }
 
 /* -------------------------------------------------------------- builtins */
@@ -278,6 +544,7 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 static const char *const builtin_names[] = {
 	"ppid", "pcomm", "func", "retval", "cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
+	"usermode",
 };
 
 static bool is_type_word(const char *name)
@@ -317,7 +584,47 @@ static bool header_constant(const char *name, int64_t *value)
 			*value = constants[i].value;
 			return true;
 		}
+	/* errno.h: EPERM, ENOENT, ... as the C library names them (Linux
+	 * errno numbers are the same in the kernel and in userspace). */
+	if (name[0] == 'E') {
+		for (int e = 1; e < 4096; e++) {
+			const char *n = strerrorname_np(e);
+			if (n && !strcmp(n, name)) {
+				*value = e;
+				return true;
+			}
+		}
+	}
 	return false;
+}
+
+/* The int64 type whose values print as enumerators of e. */
+static struct fth_type *enum_type(struct sema *s, const struct fth_enum *e)
+{
+	struct fth_type *t = fth_arena_alloc(A(s), sizeof(*t));
+
+	*t = *int64_t_();
+	t->name = e->name;
+	t->enum_def = e;
+	return t;
+}
+
+/* An enumerator of an enum the script defines (cdefs.c parses them): its
+ * value and the enum's type. */
+static struct fth_type *script_enumerator(struct sema *s, const char *name, int64_t *value)
+{
+	const struct fth_type *et = s->prog->cdefs ? fth_cdefs_enumerator(s->prog->cdefs, name, value) : NULL;
+
+	return et && et->enum_def ? enum_type(s, et->enum_def) : NULL;
+}
+
+static struct fth_type *lookup_type(struct sema *s, const char *name);
+
+static const struct fth_enum *script_enum_named(struct sema *s, const char *name)
+{
+	const struct fth_type *t = lookup_type(s, name);
+
+	return t && t->kind == FTH_T_INT ? t->enum_def : NULL;
 }
 
 /* An identifier that is a #define of the script (#define MAX 10), an
@@ -328,6 +635,8 @@ static bool constant_value(struct sema *s, const char *name, int64_t *value)
 	struct fth_node_list *defs = &s->prog->ast->u.program.c_defs;
 	struct fth_btf *btf;
 
+	if (s->prog->cdefs && fth_cdefs_enum_value(s->prog->cdefs, name, value))
+		return true;
 	for (int i = 0; i < defs->len; i++) {
 		struct fth_node *d = defs->items[i];
 		char *end;
@@ -389,7 +698,7 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 {
 	struct fth_type *t = fth_type_new(A(s), user ? FTH_T_USTACK : FTH_T_KSTACK, user ? 16 : 8);
 
-	t->stack_mode = FTH_STACK_BPFTRACE;
+	t->stack_mode = s->prog->config.stack_mode;
 	t->stack_limit = 127;
 	for (int i = 0; args && i < args->len; i++) {
 		struct fth_node *a = args->items[i];
@@ -439,6 +748,57 @@ static struct fth_type *check_regs_arg(struct sema *s, struct fth_node *e)
 	return uint64_t_();
 }
 
+/* Builtins whose code reads the probe's context (the tracepoint record,
+ * pt_regs, the perf sample): not available in a for-map callback. */
+static bool reads_probe_context(const char *n)
+{
+	static const char *const names[] = { "args", "retval", "ctx", "kstack", "ustack", "func" };
+
+	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9')
+		return true;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(n, names[i]))
+			return true;
+	return false;
+}
+
+static struct fth_type *check_record(struct sema *s, struct fth_node *e);
+static struct fth_type *lookup_type(struct sema *s, const char *name);
+
+/* `args` as a whole (print(args), $a = args): a record of every argument,
+ * (name = args.name, ...), built once per probe instance since each
+ * tracepoint of a wildcard has its own fields. */
+static struct fth_type *check_args_record(struct sema *s, struct fth_node *e)
+{
+	struct fth_prog *p = s->cur;
+	const struct fth_probe_inst *inst = p->inst;
+	struct fth_node *rec = p->args_record;
+
+	if (!rec) {
+		int n = inst->tp ? inst->tp->nfields : inst->nargs;
+		rec = fth_node_new(A(s), FTH_RECORD, e->range);
+		for (int i = 0; i < n; i++) {
+			const char *name = inst->tp ? inst->tp->fields[i].name : inst->args[i].name;
+			struct fth_node *field, *base, *item;
+			if (!name || (inst->tp && inst->tp->fields[i].common))
+				continue;
+			base = fth_node_new(A(s), FTH_IDENT, e->range);
+			base->u.ident.name = "args";
+			field = fth_node_new(A(s), FTH_FIELD, e->range);
+			field->u.field.base = base;
+			field->u.field.name = name;
+			field->u.field.name_range = e->range;
+			item = fth_node_new(A(s), FTH_RECORD_FIELD, e->range);
+			item->u.record_field.name = name;
+			item->u.record_field.value = field;
+			fth_node_list_push(A(s), &rec->u.list, item);
+		}
+		p->args_record = rec;
+	}
+	rec->type = check_record(s, rec);
+	return rec->type;
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -468,7 +828,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	}
 	if (!strcmp(n, "curtask")) {
 		struct fth_btf *btf = fth_program_btf(s->prog);
-		struct fth_type *task = btf ? fth_btf_type_by_name(btf, A(s), "struct task_struct") : NULL;
+		/* by name, so that a script's own struct task_struct wins */
+		struct fth_type *task = btf ? lookup_type(s, "struct task_struct") : NULL;
 		return task ? fth_type_pointer(A(s), task) : uint64_t_();
 	}
 	if (!strcmp(n, "uid") || !strcmp(n, "gid") || !strcmp(n, "nsecs") || !strcmp(n, "elapsed") ||
@@ -476,6 +837,15 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		return uint64_t_();
 	if (!strcmp(n, "comm"))
 		return fth_type_string(A(s), 16);
+	if (!strcmp(n, "usermode")) {
+		/* 1 when the probe fired in user mode: from the saved registers,
+		 * and always in BEGIN/END (they run on behalf of fathom) */
+		const char *pn = s->cur->inst->provider->name;
+		if (!s->cur->inst->regs_ctx && strcmp(pn, "BEGIN") && strcmp(pn, "END"))
+			ERR_HINT(s, e, "it reads the saved registers: use it in kprobe, uprobe, usdt, BEGIN or END",
+				 "usermode is not available in %s", s->cur->inst->name);
+		return fth_type_int(1, false);
+	}
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return stack_type(s, e, n[0] == 'u', NULL);
 	if (!strcmp(n, "cpid")) {
@@ -492,6 +862,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strcmp(n, "username"))
 		return fth_type_new(A(s), FTH_T_USERNAME, 8);
 	if (!strcmp(n, "args")) {
+		if (s->cur->inst->tp || s->cur->inst->args)
+			return check_args_record(s, e);
 		if (!s->cur->inst->tp)
 			ERR_HINT(s, e, "args exists in tracepoint, rawtracepoint and iter probes",
 				 "'args' is not available in %s probes", s->cur->inst->provider->name);
@@ -534,6 +906,12 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	}
 	{
 		int64_t value;
+		struct fth_type *et = script_enumerator(s, n, &value);
+		if (et) {
+			e->kind = FTH_INT;
+			e->u.integer = (uint64_t)value;
+			return et;
+		}
 		if (constant_value(s, n, &value)) {
 			e->kind = FTH_INT;
 			e->u.integer = (uint64_t)value;
@@ -548,6 +926,110 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		ERR_HINT(s, e, best ? hint : NULL, "unknown identifier '%s'", n);
 	}
 	return NULL;
+}
+
+/* A struct, union, enum or typedef by name: the script's C definitions
+ * first, then kernel BTF (through the cdefs fallback). */
+static struct fth_type *lookup_type(struct sema *s, const char *name)
+{
+	return s->prog->cdefs ? fth_cdefs_type(s->prog->cdefs, name) : NULL;
+}
+
+/* "did you mean 'struct item'?" among the script's own types, or NULL. */
+static const char *similar_type_hint(struct sema *s, const char *name)
+{
+	const char *names[256];
+	int n = s->prog->cdefs ? fth_cdefs_names(s->prog->cdefs, names, 256) : 0;
+	const char *best = fth_closest_name(name, names, n);
+
+	return best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL;
+}
+
+bool fth_sema_user_memory(const struct fth_node *e)
+{
+	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
+				      : e->kind == FTH_INDEX ? e->u.index.base
+				      : e->kind == FTH_UNARY ? e->u.unary.operand : NULL;
+
+	if (!base || !base->type)
+		return false;
+	if (base->type->kind == FTH_T_POINTER)
+		return base->type->user_space;
+	return fth_sema_user_memory(base);
+}
+
+/* Member `name` of struct st, from BTF or from the script's definition. */
+static struct fth_type *struct_member(struct sema *s, struct fth_type *st, const char *name, uint32_t *off,
+				      uint32_t *bit_off, uint32_t *bit_size)
+{
+	if (!st->btf_id && !st->nfields && st->name)
+		lookup_type(s, st->name); /* a struct only declared: completes it from BTF */
+	if (st->btf_id) {
+		struct fth_btf *btf = fth_program_btf(s->prog);
+		return btf ? fth_btf_member(btf, A(s), st, name, off, bit_off, bit_size) : NULL;
+	}
+	for (int i = 0; i < st->nfields; i++) {
+		const struct fth_field *f = &st->fields[i];
+		if (f->name && !strcmp(f->name, name)) {
+			*off = f->offset;
+			*bit_off = f->bit_offset;
+			*bit_size = f->bit_size;
+			return f->type;
+		}
+	}
+	return NULL;
+}
+
+static int struct_member_names(struct sema *s, const struct fth_type *st, const char **names, int max)
+{
+	int n = 0;
+
+	if (st->btf_id) {
+		struct fth_btf *btf = fth_program_btf(s->prog);
+		return btf ? fth_btf_member_names(btf, st, names, max) : 0;
+	}
+	for (int i = 0; i < st->nfields && n < max; i++)
+		if (st->fields[i].name)
+			names[n++] = st->fields[i].name;
+	return n;
+}
+
+/* An "unknown field" error with the closest member suggested. */
+static void report_unknown_member(struct sema *s, struct fth_node *where, const struct fth_type *st, const char *name)
+{
+	const char *names[512];
+	int n = struct_member_names(s, st, names, 512);
+	const char *best = fth_closest_name(name, names, n);
+
+	if (!st->btf_id && !st->nfields && st->size == 0) {
+		ERR_HINT(s, where, "define it in the script: kernel BTF has no type of that name either",
+			 "%s is declared but never defined, so it has no field '%s'", st->name ? st->name : "struct",
+			 name);
+		return;
+	}
+	ERR_HINT(s, where, best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL, "%s has no field '%s'",
+		 st->name ? st->name : "struct", name);
+}
+
+/* Struct values that are printed or stored need every member's layout,
+ * which BTF structs only get on demand. */
+static void complete_value_type(struct sema *s, struct fth_type *t, int depth)
+{
+	if (!t || depth > 8)
+		return;
+	if (t->kind == FTH_T_ARRAY) {
+		complete_value_type(s, t->elem, depth + 1);
+		return;
+	}
+	if (t->kind != FTH_T_STRUCT && t->kind != FTH_T_TUPLE)
+		return;
+	if (t->kind == FTH_T_STRUCT && t->btf_id && !t->fields) {
+		struct fth_btf *btf = fth_program_btf(s->prog);
+		if (!btf || fth_btf_struct_fields(btf, A(s), t))
+			return;
+	}
+	for (int i = 0; i < t->nfields; i++)
+		complete_value_type(s, t->fields[i].type, depth + 1);
 }
 
 /* Type of a tracepoint field as the script sees it. */
@@ -572,8 +1054,7 @@ static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field 
 			size_t n = strcspn(b, " *");
 			n += strcspn(b + n + 1, " *") + 1;
 			snprintf(name, sizeof(name), "%.*s", (int)n, b);
-			struct fth_btf *btf = fth_program_btf(s->prog);
-			target = btf ? fth_btf_type_by_name(btf, A(s), name) : NULL;
+			target = lookup_type(s, name);
 		}
 		p = fth_type_pointer(A(s), target ? target : fth_type_int(1, true));
 		/* Syscall tracepoints carry user-space pointers. */
@@ -586,36 +1067,142 @@ static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field 
 	return NULL;
 }
 
+/* Records, (name = "x", size = 2): tuples whose elements have names. The
+ * layout is a tuple's; .name reads the element like .N does. */
+static struct fth_type *check_record(struct sema *s, struct fth_node *e)
+{
+	struct fth_node_list *l = &e->u.list;
+	struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(l->len + 1));
+	struct fth_type *t;
+
+	for (int i = 0; i < l->len; i++) {
+		struct fth_node *f = l->items[i];
+		for (int j = 0; j < i; j++) {
+			if (!strcmp(l->items[j]->u.record_field.name, f->u.record_field.name)) {
+				ERR_HINT(s, f, "give each field its own name",
+					 "field '%s' appears twice in this record", f->u.record_field.name);
+				return NULL;
+			}
+		}
+		elems[i] = check_expr(s, f->u.record_field.value);
+		/* integers widened as in tuples; pointers kept, to print as 0x... */
+		if (!elems[i] || elems[i]->kind != FTH_T_POINTER)
+			elems[i] = storage_type(s, elems[i]);
+		if (!elems[i])
+			return NULL;
+		f->type = elems[i];
+	}
+	t = fth_type_tuple(A(s), elems, l->len);
+	for (int i = 0; i < l->len; i++)
+		t->fields[i].name = l->items[i]->u.record_field.name;
+	return t;
+}
+
+static bool is_record(const struct fth_type *t)
+{
+	return t && t->kind == FTH_T_TUPLE && t->nfields > 0 && t->fields[0].name;
+}
+
+static int record_field_index(const struct fth_type *t, const char *name)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (t->fields[i].name && !strcmp(t->fields[i].name, name))
+			return i;
+	return -1;
+}
+
+/* The type of a variable holding tuple a that is assigned tuple b: a with
+ * its strings widened to hold b's, or NULL when they do not fit (other
+ * element types). Records match their fields by name, so (b=.., a=..)
+ * may be assigned to (a=.., b=..) and keeps the first order. */
+static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, const struct fth_type *b)
+{
+	struct fth_type **elems;
+	struct fth_type *t;
+	bool rec = is_record(a);
+
+	if (a->kind != FTH_T_TUPLE || b->kind != FTH_T_TUPLE || a->nfields != b->nfields || rec != is_record(b))
+		return NULL;
+	elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(a->nfields + 1));
+	for (int i = 0; i < a->nfields; i++) {
+		int j = rec ? record_field_index(b, a->fields[i].name) : i;
+		struct fth_type *ea = a->fields[i].type, *eb;
+		if (j < 0)
+			return NULL;
+		eb = b->fields[j].type;
+		if (ea->kind == FTH_T_STRING && eb->kind == FTH_T_STRING)
+			elems[i] = ea->size >= eb->size ? ea : eb;
+		else if (ea->kind == FTH_T_TUPLE)
+			elems[i] = merge_tuples(s, ea, eb);
+		else
+			elems[i] = fth_type_equal(ea, eb) ? ea : NULL;
+		if (!elems[i])
+			return NULL;
+	}
+	t = fth_type_tuple(A(s), elems, a->nfields);
+	for (int i = 0; i < a->nfields; i++)
+		t->fields[i].name = a->fields[i].name;
+	return t;
+}
+
+/* $r.name: the named element of a record, rewritten to its index. */
+static struct fth_type *check_record_member(struct sema *s, struct fth_node *e, struct fth_type *rt)
+{
+	const char *name = e->u.field.name;
+	struct fth_node *base = e->u.field.base;
+	int i = record_field_index(rt, name);
+
+	if (i < 0) {
+		const char *names[64];
+		const char *best;
+		int n = rt->nfields < 64 ? rt->nfields : 64;
+		for (int k = 0; k < n; k++)
+			names[k] = rt->fields[k].name;
+		best = fth_closest_name(name, names, n);
+		ERR_HINT(s, e, best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL,
+			 "%s has no field '%s'", fth_type_describe(A(s), rt), name);
+		return NULL;
+	}
+	e->kind = FTH_TUPLE_INDEX;
+	e->u.tuple_index.base = base;
+	e->u.tuple_index.index = i;
+	return rt->fields[i].type;
+}
+
 /* ptr->member or value.member of a kernel struct, typed from BTF. `.` on a
  * pointer dereferences it as `->` does (current bpftrace). */
 static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 {
 	struct fth_type *bt = check_expr(s, e->u.field.base);
 	struct fth_type *st, *mt;
-	struct fth_btf *btf;
 	uint32_t off, bit_off, bit_size;
 
 	if (!bt)
 		return NULL;
+	if (is_record(bt))
+		return check_record_member(s, e, bt);
 	st = bt->kind == FTH_T_POINTER ? bt->elem : bt;
 	if (!st || st->kind != FTH_T_STRUCT) {
 		ERR_HINT(s, e, bt->kind == FTH_T_INT ? "cast it first, e.g. ((struct sock *)arg0)->sk_state" : NULL,
 			 "%s has no field '%s'", fth_type_describe(A(s), bt), e->u.field.name);
 		return NULL;
 	}
-	btf = fth_program_btf(s->prog);
-	mt = btf ? fth_btf_member(btf, A(s), st, e->u.field.name, &off, &bit_off, &bit_size) : NULL;
+	mt = struct_member(s, st, e->u.field.name, &off, &bit_off, &bit_size);
 	if (!mt) {
-		const char *names[512];
-		int n = btf ? fth_btf_member_names(btf, st, names, 512) : 0;
-		const char *best = fth_closest_name(e->u.field.name, names, n);
-		ERR_HINT(s, e, best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL,
-			 "%s has no field '%s'", st->name ? st->name : "struct", e->u.field.name);
+		report_unknown_member(s, e, st, e->u.field.name);
 		return NULL;
 	}
 	e->u.field.offset = off;
 	e->u.field.bit_offset = bit_off;
 	e->u.field.bit_size = bit_size;
+	if (mt->kind == FTH_T_POINTER && !mt->user_space &&
+	    (bt->kind == FTH_T_POINTER ? bt->user_space : fth_sema_user_memory(e->u.field.base))) {
+		/* a pointer read from user memory points into user memory */
+		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
+		*copy = *mt;
+		copy->user_space = true;
+		mt = copy;
+	}
 	return mt;
 }
 
@@ -653,6 +1240,14 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 		base->u.ident.name = "args";
 	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args"))
 		return check_struct_member(s, e);
+	if (s->for_map_depth) {
+		ERR_HINT(s, e,
+			 fth_arena_printf(A(s), "copy it into a variable before the loop: $%s = args.%s;", e->u.field.name,
+					  e->u.field.name),
+			 "args cannot be used inside a for loop over a map: the loop body runs as a callback "
+			 "of bpf_for_each_map_elem, which has no access to the probe's context");
+		return NULL;
+	}
 	if (s->cur->inst->args)
 		return check_ctx_arg(s, e);
 	if (!s->cur->inst->tp) {
@@ -697,6 +1292,58 @@ static bool literal_int(struct fth_node *e, int64_t *out)
 		return true;
 	}
 	return false;
+}
+
+/* A positional parameter that holds a number ($1 given as "10", "0x1f" or
+ * not given at all, or $#) where a literal is required: unroll ($1),
+ * lhist(x, $1, $2, $3), buf(p, $1), strncmp(a, b, $1), print(@m, $1). The
+ * node becomes that integer literal, as bpftrace substitutes it. */
+static void fold_positional(struct sema *s, struct fth_node *e)
+{
+	int idx;
+	const char *v;
+	char *end;
+	uint64_t n = 0;
+
+	if (e->kind != FTH_POSITIONAL)
+		return;
+	idx = e->u.positional.index;
+	if (idx < 0) {
+		n = (uint64_t)s->prog->positional.len;
+	} else if (idx <= s->prog->positional.len) {
+		v = s->prog->positional.items[idx - 1];
+		errno = 0;
+		n = strtoull(v, &end, 0);
+		if (!*v || *end || errno)
+			return; /* not a number: the caller reports it */
+	}
+	e->kind = FTH_INT;
+	e->u.integer = n;
+}
+
+/* str($N) where a literal string is required (kaddr(str($1))): the
+ * parameter's text as a string literal. */
+static void fold_str_positional(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *a;
+	const char *v = "";
+
+	if (e->kind != FTH_CALL || strcmp(e->u.call.name, "str") || e->u.call.args.len != 1)
+		return;
+	a = e->u.call.args.items[0];
+	if (a->kind != FTH_POSITIONAL || a->u.positional.index < 1)
+		return;
+	if (a->u.positional.index <= s->prog->positional.len)
+		v = s->prog->positional.items[a->u.positional.index - 1];
+	e->kind = FTH_STRING;
+	e->u.string.data = fth_arena_strdup(A(s), v);
+	e->u.string.len = (uint32_t)strlen(v);
+}
+
+static bool literal_int_or_positional(struct sema *s, struct fth_node *e, int64_t *out)
+{
+	fold_positional(s, e);
+	return literal_int(e, out);
 }
 
 /* str($N + k): a positional parameter used as a string, k bytes in. */
@@ -750,8 +1397,8 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		if (!is_int(check_expr(s, args->items[0])))
 			ERR(s, args->items[0], "lhist() value must be an integer");
-		if (!literal_int(args->items[1], &mn) || !literal_int(args->items[2], &mx) ||
-		    !literal_int(args->items[3], &step)) {
+		if (!literal_int_or_positional(s, args->items[1], &mn) || !literal_int_or_positional(s, args->items[2], &mx) ||
+		    !literal_int_or_positional(s, args->items[3], &step)) {
 			ERR_HINT(s, call, "write e.g. lhist($x, 0, 100, 10)",
 				 "lhist() min, max and step must be integer literals");
 			return NULL;
@@ -852,6 +1499,9 @@ static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 		struct fth_type *t = check_expr(s, args->items[i]);
 		if (t && t->kind == FTH_T_AGG)
 			ERR(s, args->items[i], "aggregations cannot be printed with printf(); use print(@map)");
+		if (t && t->kind == FTH_T_STRUCT)
+			ERR_HINT(s, args->items[i], "print() shows a whole struct; printf() takes its members",
+				 "%s cannot be printed with %s()", fth_type_describe(A(s), t), call->u.call.name);
 	}
 	if (fth_printf_parse(args->items[0]->u.string.data, &fmt, err, sizeof(err), &off) < 0) {
 		ERR(s, args->items[0], "%s", err);
@@ -876,10 +1526,39 @@ static const char *named_param(struct sema *s, const char *name, bool *present)
 		const char *arg = s->prog->named.items[i];
 		if (!strncmp(arg, name, n) && (arg[n] == '=' || arg[n] == '\0')) {
 			*present = true;
+			fth_ptrvec_push(A(s), &s->prog->named_used, (void *)name);
 			return arg[n] == '=' ? arg + n + 1 : NULL;
 		}
 	}
 	return NULL;
+}
+
+/* One line of the script's option list (`script -- --help`): the option,
+ * its value kind, its description and its default. */
+static void note_getopt_help(struct sema *s, struct fth_node *call, const char *name)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *dflt = args->len > 1 ? args->items[1] : NULL;
+	const char *desc = args->len > 2 && args->items[2]->kind == FTH_STRING ? args->items[2]->u.string.data : NULL;
+	const char *opt, *dtext, *line;
+	int64_t n = 0;
+
+	if (!dflt || dflt->kind == FTH_BOOL) {
+		opt = fth_arena_printf(A(s), "--%s", name);
+		dtext = dflt && dflt->u.integer ? "true" : "false";
+	} else if (dflt->kind == FTH_STRING) {
+		opt = fth_arena_printf(A(s), "--%s=STRING", name);
+		dtext = fth_arena_printf(A(s), "\"%s\"", dflt->u.string.data);
+	} else {
+		opt = fth_arena_printf(A(s), "--%s=INT", name);
+		literal_int(dflt, &n);
+		dtext = fth_arena_printf(A(s), "%lld", (long long)n);
+	}
+	line = fth_arena_printf(A(s), "    %-24s %s%s(default: %s)", opt, desc ? desc : "", desc ? " " : "", dtext);
+	for (int i = 0; i < s->prog->getopt_help.len; i++)
+		if (!strcmp(s->prog->getopt_help.items[i], line))
+			return;
+	fth_ptrvec_push(A(s), &s->prog->getopt_help, (void *)line);
 }
 
 /* getopt("name" [, default [, "description"]]): a compile-time constant from
@@ -900,11 +1579,12 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 		return NULL;
 	}
 	name = args->items[0]->u.string.data;
+	note_getopt_help(s, call, name);
 	value = named_param(s, name, &present);
 	if (!dflt || dflt->kind == FTH_BOOL) {
 		bool on = dflt ? dflt->u.integer != 0 : false;
 		if (present)
-			on = !value || !strcmp(value, "true") || !strcmp(value, "1");
+			on = !value || !strcasecmp(value, "true") || !strcmp(value, "1");
 		call->kind = FTH_BOOL;
 		call->u.integer = on;
 		return fth_type_bool();
@@ -920,7 +1600,9 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 		ERR(s, dflt, "getopt() default must be a literal (integer, string, true or false)");
 		return NULL;
 	}
-	if (present && value) {
+	if (present && value && (!strcasecmp(value, "true") || !strcasecmp(value, "false"))) {
+		n = !strcasecmp(value, "true"); /* bpftrace reads --flag=False as 0 */
+	} else if (present && value) {
 		char *end;
 		n = strtoll(value, &end, 0);
 		if (!*value || *end) {
@@ -981,7 +1663,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		int64_t len = s->prog->config.max_strlen;
 		if (!want_args(s, call, 1, 2))
 			return NULL;
-		if (args->len == 2 && (!literal_int(args->items[1], &len) || len <= 0)) {
+		if (args->len == 2 && (!literal_int_or_positional(s, args->items[1], &len) || len <= 0)) {
 			/* A run-time length still reads at most max_strlen bytes. */
 			check_expr(s, args->items[1]);
 			len = s->prog->config.max_strlen;
@@ -1046,7 +1728,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			int64_t v;
 			expect_map_arg(s, call, args->items[0], false);
 			for (int i = 1; i < args->len; i++)
-				if (!literal_int(args->items[i], &v) || v < 0)
+				if (!literal_int_or_positional(s, args->items[i], &v) || v < 0)
 					ERR(s, args->items[i], "print() top and div must be non-negative integer literals");
 		} else if (args->items[0]->kind == FTH_MAP) {
 			/* print(@m[k]): one element, printed as the map would */
@@ -1057,6 +1739,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 				ERR(s, call, "print() of a map element takes one argument");
 		} else {
 			struct fth_type *t = check_expr(s, args->items[0]);
+			complete_value_type(s, t, 0);
 			if (args->len > 1)
 				ERR(s, call, "print() of a value takes one argument");
 			if (t && t->kind == FTH_T_AGG)
@@ -1072,6 +1755,20 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	}
 	if (!strcmp(n, "rand"))
 		return fth_type_int(4, false);
+	if (!strcmp(n, "nsecs")) {
+		/* nsecs([monotonic|boot|tai|sw_tai]): which clock to read */
+		static const char *const clocks[] = { "monotonic", "boot", "tai", "sw_tai" };
+		struct fth_node *a = args->len ? args->items[0] : NULL;
+		bool known = !a;
+		if (!want_args(s, call, 0, 1))
+			return NULL;
+		for (int i = 0; a && a->kind == FTH_IDENT && i < 4; i++)
+			known |= !strcmp(a->u.ident.name, clocks[i]);
+		if (!known)
+			ERR_HINT(s, a, "write nsecs(monotonic), nsecs(boot), nsecs(tai) or nsecs(sw_tai)",
+				 "unknown clock for nsecs()");
+		return uint64_t_();
+	}
 	if (!strcmp(n, "getopt"))
 		return check_getopt(s, call);
 	if (!strcmp(n, "bswap")) {
@@ -1082,6 +1779,11 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (t && t->kind != FTH_T_INT) {
 			ERR(s, args->items[0], "bswap() takes an integer, not %s", fth_type_describe(A(s), t));
 			return NULL;
+		}
+		if (t && args->items[0]->kind == FTH_VAR) {
+			struct fth_var *v = fth_sema_find_var(s->cur, args->items[0]->u.ident.name);
+			if (v && v->int_width > 0 && v->int_width < (int)t->size)
+				return fth_type_int(v->int_width, t->is_signed);
 		}
 		return t;
 	}
@@ -1142,11 +1844,48 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 							       : n[1] == 'y' ? FTH_T_SYSCALL : FTH_T_ERRNO,
 				    n[0] == 'u' ? 16 : 8);
 	}
+	if (!strcmp(n, "pton")) {
+		/* pton("127.0.0.1") / pton("::1"): the address bytes in network
+		 * order, uint8[4] or uint8[16], known when compiling */
+		unsigned char addr[16];
+		const char *text;
+		int af;
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		if (args->items[0]->kind != FTH_STRING) {
+			ERR(s, args->items[0], "pton() takes an address as a string literal");
+			return NULL;
+		}
+		text = args->items[0]->u.string.data;
+		af = strchr(text, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(af, text, addr) != 1) {
+			ERR_HINT(s, args->items[0], "write e.g. pton(\"10.0.0.1\") or pton(\"fe80::1\")",
+				 "pton(): '%s' is not an IPv4 or IPv6 address", text);
+			return NULL;
+		}
+		call->kind = FTH_STRING;
+		call->u.string.len = af == AF_INET ? 4 : 16;
+		call->u.string.data = fth_arena_alloc(A(s), call->u.string.len + 1);
+		memcpy(call->u.string.data, addr, call->u.string.len);
+		return fth_type_array(A(s), fth_type_int(1, false), call->u.string.len);
+	}
+	if (!strcmp(n, "cgroup_path")) {
+		/* cgroup_path(id [, "filter"]): the id is resolved to a path when printed */
+		if (!want_args(s, call, 1, 2))
+			return NULL;
+		if (!is_int(check_expr(s, args->items[0])))
+			ERR_HINT(s, args->items[0], "pass a cgroup id, such as the cgroup builtin",
+				 "cgroup_path() takes a cgroup id");
+		if (args->len == 2 && args->items[1]->kind != FTH_STRING)
+			ERR(s, args->items[1], "cgroup_path() filter must be a string literal");
+		return fth_type_new(A(s), FTH_T_CGROUP_PATH, 8);
+	}
 	if (!strcmp(n, "kaddr")) {
 		struct fth_ksyms *ksyms = NULL;
 		uint64_t addr = 0;
 		if (!want_args(s, call, 1, 1))
 			return NULL;
+		fold_str_positional(s, args->items[0]);
 		if (args->items[0]->kind != FTH_STRING) {
 			ERR(s, args->items[0], "kaddr() takes a symbol name as a string literal");
 			return NULL;
@@ -1182,6 +1921,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		t = check_expr(s, args->items[0]);
 		if (args->len == 2) {
+			fold_positional(s, args->items[1]);
 			check_expr(s, args->items[1]);
 			if (!literal_int(args->items[1], &len) || len <= 0)
 				len = s->prog->config.max_strlen;
@@ -1229,7 +1969,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			if (t && t->kind != FTH_T_STRING)
 				ERR(s, args->items[i], "%s() compares strings, not %s", n, fth_type_describe(A(s), t));
 		}
-		if (is_ncmp && (!literal_int(args->items[2], &len) || len < 0))
+		if (is_ncmp && (!literal_int_or_positional(s, args->items[2], &len) || len < 0))
 			ERR(s, args->items[2], "strncmp() length must be a non-negative integer literal");
 		if (!is_ncmp && args->items[1]->kind != FTH_STRING)
 			ERR_HINT(s, args->items[1], "write the string to look for as a literal", "strcontains() needle must be a string literal");
@@ -1241,7 +1981,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
-						     "bswap", "uptr", "kptr", "syscall_name" };
+						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
+						     "cgroup_path", "pton" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -1268,6 +2009,8 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 			return fth_type_bool();
 		}
 	}
+	if ((op == TOK_EQ || op == TOK_NE) && l->kind == FTH_T_USERNAME && r->kind == FTH_T_USERNAME)
+		return fth_type_bool(); /* username == username(): the uids compare */
 	if (!is_int(l) || !is_int(r)) {
 		struct fth_node *bad = is_int(l) ? e->u.binary.rhs : e->u.binary.lhs;
 		ERR(s, bad, "operator '%s' needs integer operands, not %s", fth_token_spelling(op),
@@ -1300,10 +2043,11 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 		bool uns = b[0] == 'u';
 		t = !strcmp(b, "bool") ? fth_type_bool() : fth_type_int(atoi(b + (uns ? 4 : 3)) / 8, !uns);
 	} else {
-		struct fth_btf *btf = fth_program_btf(s->prog);
-		t = btf ? fth_btf_type_by_name(btf, A(s), b) : NULL;
+		t = lookup_type(s, b);
 		if (!t) {
-			ERR(s, where, "unknown type '%s'", b);
+			const char *hint = similar_type_hint(s, b);
+			ERR_HINT(s, where, hint ? hint : "define it in the script (struct NAME { ... };) or check its name",
+				 "unknown type '%s'", b);
 			return NULL;
 		}
 	}
@@ -1322,24 +2066,42 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 
 	if (tn->pointer_depth > 0) {
 		struct fth_type *target = NULL;
-		if (b && (!strncmp(b, "struct ", 7) || !strncmp(b, "union ", 6))) {
-			struct fth_btf *btf = fth_program_btf(s->prog);
-			target = btf ? fth_btf_type_by_name(btf, A(s), b) : NULL;
+		struct fth_type *p;
+		if (b && is_type_word(b) && strcmp(b, "string")) {
+			bool uns = b[0] == 'u';
+			target = !strcmp(b, "bool") ? fth_type_bool() : fth_type_int(atoi(b + (uns ? 4 : 3)) / 8, !uns);
+		} else if (b && strcmp(b, "void")) {
+			target = lookup_type(s, b);
 			if (!target) {
-				ERR_HINT(s, e, btf ? "fathom -lv 'struct NAME' lists kernel structs" :
-						     "this kernel has no BTF (/sys/kernel/btf/vmlinux)",
+				const char *hint = similar_type_hint(s, b);
+				ERR_HINT(s, e, hint ? hint : fth_program_btf(s->prog) ?
+					 "define it in the script; fathom -lv 'struct NAME' lists kernel structs" :
+					 "define it in the script; this kernel has no BTF (/sys/kernel/btf/vmlinux)",
 					 "unknown type '%s'", b);
 				return NULL;
 			}
-		} else if (b && is_type_word(b) && strcmp(b, "string")) {
-			bool uns = b[0] == 'u';
-			target = !strcmp(b, "bool") ? fth_type_bool() : fth_type_int(atoi(b + (uns ? 4 : 3)) / 8, !uns);
 		}
 		if (t && !is_int(t))
 			ERR(s, e, "cannot cast %s to a pointer", fth_type_describe(A(s), t));
 		for (int i = 1; target && i < tn->pointer_depth; i++)
 			target = fth_type_pointer(A(s), target);
-		return target ? fth_type_pointer(A(s), target) : uint64_t_();
+		if (!target)
+			return uint64_t_();
+		p = fth_type_pointer(A(s), target);
+		/* The address space comes along from a pointer, else from the
+		 * probe: uprobe and usdt arguments point into the process. */
+		p->user_space = t && t->kind == FTH_T_POINTER ? t->user_space : s->cur->inst->user_space;
+		return p;
+	}
+	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0) {
+		struct fth_type *et = lookup_type(s, b);
+		if (!et || et->kind != FTH_T_INT) {
+			ERR(s, e, "unknown type '%s'", b);
+			return NULL;
+		}
+		if (t && !is_int(t))
+			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+		return et;
 	}
 	if (b && is_type_word(b) && strcmp(b, "string") && strcmp(b, "bool") && tn->array_len == 0) {
 		bool uns = b[0] == 'u';
@@ -1348,25 +2110,88 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return fth_type_int(bits / 8, !uns);
 	}
+	if (b && !strcmp(b, "bool") && tn->array_len == 0 && e->u.cast.operand->kind == FTH_STRING) {
+		/* (bool)"text": true unless empty, known now */
+		uint64_t nonempty = e->u.cast.operand->u.string.len != 0;
+		e->kind = FTH_BOOL;
+		e->u.integer = nonempty;
+		return fth_type_bool();
+	}
 	if (b && !strcmp(b, "bool"))
 		return fth_type_bool();
+	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0 && script_enum_named(s, b)) {
+		if (t && !is_int(t))
+			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+		return enum_type(s, script_enum_named(s, b));
+	}
 	ERR(s, e, "cast to '%s' is not supported yet", b ? b : "typeof");
 	return NULL;
 }
 
+static bool is_builtin_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(builtin_names) / sizeof(builtin_names[0]); i++)
+		if (!strcmp(builtin_names[i], name))
+			return true;
+	return false;
+}
+
+/* Current bpftrace spells every builtin variable also as a call, comm(),
+ * and as __builtin_comm (what its standard macros are written with).
+ * Both become the plain identifier. rand(), nsecs() and kstack() are
+ * functions of their own. */
+static void builtin_spelling(struct fth_node *e)
+{
+	const char *n;
+
+	if (e->kind == FTH_IDENT && !strncmp(e->u.ident.name, "__builtin_", 10) &&
+	    is_builtin_name(e->u.ident.name + 10)) {
+		e->u.ident.name += 10;
+		return;
+	}
+	if (e->kind != FTH_CALL || e->u.call.args.len)
+		return;
+	n = e->u.call.name;
+	if (!strncmp(n, "__builtin_", 10))
+		n += 10;
+	if (!is_builtin_name(n) || !strcmp(n, "rand") || !strcmp(n, "nsecs") || !strcmp(n, "kstack"))
+		return;
+	e->kind = FTH_IDENT;
+	e->u.ident.name = n;
+}
+
 static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 {
+	builtin_spelling(e);
 	switch (e->kind) {
 	case FTH_INT:
+		if (e->type && e->type->enum_def)
+			return e->type; /* an enumerator, resolved in the first pass */
 		return e->u.integer > INT64_MAX ? uint64_t_() : int64_t_();
 	case FTH_BOOL:
 		return fth_type_bool();
 	case FTH_STRING:
+		if (e->type && e->type->kind == FTH_T_ARRAY)
+			return e->type; /* pton()'s bytes, resolved in the first pass */
 		return fth_type_string(A(s), e->u.string.len + 1);
 	case FTH_IDENT:
+		if (s->for_map_depth && reads_probe_context(e->u.ident.name)) {
+			ERR_HINT(s, e,
+				 fth_arena_printf(A(s), "copy it into a variable before the loop: $v = %s;", e->u.ident.name),
+				 "%s cannot be used inside a for loop over a map: the loop body runs as a callback "
+				 "of bpf_for_each_map_elem, which has no access to the probe's context",
+				 e->u.ident.name);
+			return NULL;
+		}
 		return check_builtin(s, e);
 	case FTH_VAR: {
-		struct fth_var *v = fth_sema_find_var(s->cur, e->u.ident.name);
+		struct fth_var *v = var_use(s, e);
+		if (v && !v->type) {
+			ERR_HINT(s, e, fth_arena_printf(A(s), "assign it first, e.g. %s = 0;", e->u.ident.name),
+				 "variable %s is declared but has no type yet: it is used before it is assigned",
+				 e->u.ident.name);
+			return NULL;
+		}
 		if (!v) {
 			ERR_HINT(s, e, "assign it first, e.g. $x = 0;", "variable %s is used before it is assigned",
 				 e->u.ident.name);
@@ -1381,12 +2206,18 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		if (idx <= s->prog->positional.len) {
 			const char *v = s->prog->positional.items[idx - 1];
 			char *end;
-			strtoll(v, &end, 0);
+			if (*v == '-')
+				strtoll(v, &end, 0);
+			else
+				strtoull(v, &end, 0);
 			if (*v && !*end)
 				return int64_t_();
-			ERR_HINT(s, e, "use str($N) for a string parameter",
-				 "positional parameter $%d is not a number ('%s')", idx, v);
-			return NULL;
+			/* Current bpftrace: a parameter that is not a number is a
+			 * string literal ($1 as well as str($1)). */
+			e->kind = FTH_STRING;
+			e->u.string.data = fth_arena_strdup(A(s), v);
+			e->u.string.len = (uint32_t)strlen(v);
+			return fth_type_string(A(s), e->u.string.len + 1);
 		}
 		return int64_t_(); /* unset: 0, as bpftrace */
 	}
@@ -1410,6 +2241,14 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		return map->value_type;
 	}
 	case FTH_CALL:
+		if (s->for_map_depth && (!strcmp(e->u.call.name, "reg") || !strcmp(e->u.call.name, "kstack") ||
+					 !strcmp(e->u.call.name, "ustack"))) {
+			ERR_HINT(s, e, "call it before the loop and copy the result into a variable",
+				 "%s() cannot be used inside a for loop over a map: the loop body runs as a "
+				 "callback of bpf_for_each_map_elem, which has no access to the probe's context",
+				 e->u.call.name);
+			return NULL;
+		}
 		return check_call(s, e);
 	case FTH_UNARY: {
 		struct fth_type *t = check_expr(s, e->u.unary.operand);
@@ -1428,8 +2267,12 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return fth_type_int(8, op == TOK_MINUS ? true : t->is_signed);
 		}
 		if (op == TOK_STAR) {
+			if (t->kind == FTH_T_POINTER && t->elem && t->elem->kind == FTH_T_STRUCT && !t->elem->btf_id &&
+			    !t->elem->nfields && t->elem->name)
+				lookup_type(s, t->elem->name); /* only declared: complete it */
 			if (t->kind != FTH_T_POINTER || !t->elem || !t->elem->size ||
-			    (t->elem->kind != FTH_T_INT && t->elem->kind != FTH_T_POINTER && t->elem->kind != FTH_T_BOOL)) {
+			    (t->elem->kind != FTH_T_INT && t->elem->kind != FTH_T_POINTER && t->elem->kind != FTH_T_BOOL &&
+			     t->elem->kind != FTH_T_STRUCT)) {
 				ERR(s, e, "cannot dereference %s", fth_type_describe(A(s), t));
 				return NULL;
 			}
@@ -1486,6 +2329,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		}
 		return b->elem;
 	}
+	case FTH_RECORD:
+		return check_record(s, e);
 	case FTH_TUPLE: {
 		struct fth_node_list *l = &e->u.list;
 		struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(l->len + 1));
@@ -1527,16 +2372,19 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	case FTH_OFFSETOF: {
 		struct fth_type *t = e->u.offsetof_.operand ? check_expr(s, e->u.offsetof_.operand)
 							    : named_type(s, &e->u.offsetof_.type_name, e);
-		struct fth_btf *btf = fth_program_btf(s->prog);
 		uint64_t total = 0;
 		if (t && t->kind == FTH_T_POINTER)
 			t = t->elem;
 		for (int i = 0; t && i < e->u.offsetof_.fields.len; i++) {
 			struct fth_node *f = e->u.offsetof_.fields.items[i];
 			uint32_t off, bo, bs;
-			struct fth_type *mt = btf ? fth_btf_member(btf, A(s), t, f->u.ident.name, &off, &bo, &bs) : NULL;
+			struct fth_type *mt = t->kind == FTH_T_STRUCT ? struct_member(s, t, f->u.ident.name, &off, &bo, &bs)
+								     : NULL;
 			if (!mt) {
-				ERR(s, f, "%s has no field '%s'", t->name ? t->name : "type", f->u.ident.name);
+				if (t->kind == FTH_T_STRUCT)
+					report_unknown_member(s, f, t, f->u.ident.name);
+				else
+					ERR(s, f, "%s has no field '%s'", fth_type_describe(A(s), t), f->u.ident.name);
 				return NULL;
 			}
 			total += off;
@@ -1559,7 +2407,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return int64_t_();
 		}
 		if (t->kind == FTH_VAR) {
-			struct fth_var *v = fth_sema_find_var(s->cur, t->u.ident.name);
+			struct fth_var *v = var_use(s, t);
+			if (v && !v->type)
+				v->type = int64_t_(); /* let $x; $x++; counts from 0 */
 			if (!v) {
 				ERR(s, t, "variable %s is used before it is assigned", t->u.ident.name);
 				return NULL;
@@ -1642,7 +2492,7 @@ static void check_assign(struct sema *s, struct fth_node *st)
 			ERR(s, st, "%s is a %s map; assign it with %s()", map->name,
 			    fth_type_describe(A(s), map->value_type), fth_agg_name(map->value_type->agg));
 	} else if (target->kind == FTH_VAR) {
-		if (st->u.assign.op && !fth_sema_find_var(s->cur, target->u.ident.name)) {
+		if (st->u.assign.op && !var_use(s, target)) {
 			ERR(s, target, "variable %s is used before it is assigned", target->u.ident.name);
 			return;
 		}
@@ -1662,8 +2512,10 @@ static void check_block(struct sema *s, struct fth_node *b)
 		check_stmt(s, b);
 		return;
 	}
+	scope_push(s);
 	for (int i = 0; i < b->u.block.stmts.len; i++)
 		check_stmt(s, b->u.block.stmts.items[i]);
+	scope_pop(s, !s->for_map_depth);
 }
 
 static void check_cond(struct sema *s, struct fth_node *cond)
@@ -1675,13 +2527,101 @@ static void check_cond(struct sema *s, struct fth_node *cond)
 			 "a condition must be an integer, not %s", fth_type_describe(A(s), t));
 }
 
+/* The type of $kv in for ($kv : @m): (key, value). Aggregations read as
+ * their value summed over the CPUs, like @m[k] in a probe; the ones with
+ * a bucket in the key or a pair of values cannot be iterated (bpftrace
+ * refuses them too). */
+static struct fth_type *for_map_elem_type(struct sema *s, struct fth_node *st, struct fth_map *map)
+{
+	struct fth_type *elems[2];
+
+	if (!map->key_type) {
+		ERR_HINT(s, st->u.for_map.map, fth_arena_printf(A(s), "read it directly: %s", map->name),
+			 "%s has no keys: only maps with keys can be looped over", map->name);
+		return NULL;
+	}
+	elems[0] = map->key_type;
+	elems[1] = map->value_type;
+	if (map->value_type->kind == FTH_T_AGG) {
+		enum fth_agg_kind a = map->value_type->agg;
+		if (a != FTH_AGG_COUNT && a != FTH_AGG_SUM && a != FTH_AGG_MIN && a != FTH_AGG_MAX) {
+			ERR_HINT(s, st->u.for_map.map, "print it with print() instead",
+				 "a map of %s() cannot be looped over", fth_agg_name(a));
+			return NULL;
+		}
+		elems[1] = int64_t_();
+	}
+	return fth_type_tuple(A(s), elems, 2);
+}
+
+static void check_for_map(struct sema *s, struct fth_node *st)
+{
+	struct fth_node *mapnode = st->u.for_map.map;
+	struct fth_map *map = map_get(s, mapnode);
+	struct fth_type *elem = NULL;
+
+	if (!map || !map->value_type)
+		ERR_HINT(s, mapnode, "assign it somewhere, e.g. @name[1] = 1;", "undefined map %s", mapnode->u.map.name);
+	else if (loop_var_is_new(s, st->u.for_map.var))
+		elem = for_map_elem_type(s, st, map);
+	/* $kv belongs to the loop: a scope around the body */
+	scope_push(s);
+	if (elem)
+		var_define(s, st->u.for_map.var, elem);
+	mapnode->type = map ? map->value_type : NULL;
+	s->loop_depth++;
+	s->for_map_depth++;
+	check_block(s, st->u.for_map.body);
+	s->for_map_depth--;
+	s->loop_depth--;
+	scope_pop(s, false);
+}
+
+static struct fth_node *block_of(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *blk = fth_node_new(A(s), FTH_BLOCK, e->range);
+	struct fth_node *st = fth_node_new(A(s), FTH_EXPR_STMT, e->range);
+
+	st->u.expr_stmt.expr = e;
+	fth_node_list_push(A(s), &blk->u.block.stmts, st);
+	return blk;
+}
+
+/* `cond ? printf("a") : printf("b");` has no value: it is an if/else,
+ * and becomes one. */
+static bool void_ternary_to_if(struct sema *s, struct fth_node *st)
+{
+	struct fth_node *e = st->u.expr_stmt.expr;
+	struct fth_node *then_e, *else_e;
+
+	if (e->kind != FTH_TERNARY || !e->u.ternary.then_expr)
+		return false;
+	then_e = e->u.ternary.then_expr;
+	else_e = e->u.ternary.else_expr;
+	if (then_e->kind != FTH_CALL || else_e->kind != FTH_CALL || is_agg_func(then_e->u.call.name) ||
+	    is_agg_func(else_e->u.call.name))
+		return false;
+	if (check_expr(s, then_e) != fth_type_none() || check_expr(s, else_e) != fth_type_none())
+		return false;
+	st->kind = FTH_IF;
+	st->u.if_.cond = e->u.ternary.cond;
+	st->u.if_.then_block = block_of(s, then_e);
+	st->u.if_.else_block = block_of(s, else_e);
+	return true;
+}
+
 static void check_stmt(struct sema *s, struct fth_node *st)
 {
 	switch (st->kind) {
 	case FTH_EXPR_STMT: {
 		struct fth_node *e = st->u.expr_stmt.expr;
+		if (void_ternary_to_if(s, st)) {
+			check_stmt(s, st);
+			break;
+		}
 		if (e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit") && s->loop_depth && s->strict)
-			fth_error(s->diag, e->range, "exit() is not allowed inside a loop");
+			fth_error_hint(s->diag, e->range, "break out of the loop and call exit() after it",
+				       "exit() is not allowed inside a loop");
 		check_expr(s, e);
 		break;
 	}
@@ -1689,14 +2629,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		check_assign(s, st);
 		break;
 	case FTH_LET:
-		if (st->u.let.value) {
-			struct fth_type *t = check_expr(s, st->u.let.value);
-			var_define(s, st->u.let.var, t);
-		} else if (st->u.let.has_type && !fth_sema_find_var(s->cur, st->u.let.var->u.ident.name)) {
-			struct fth_type *t = named_type(s, &st->u.let.type_name, st);
-			var_define(s, st->u.let.var, t);
-		}
-		/* `let $x;` alone: the first assignment gives the type */
+		check_let(s, st);
 		break;
 	case FTH_IF:
 		check_cond(s, st->u.if_.cond);
@@ -1714,20 +2647,31 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		struct fth_type *b = check_expr(s, st->u.for_range.end);
 		if ((a && !is_int(a)) || (b && !is_int(b)))
 			ERR(s, st, "range bounds must be integers");
+		loop_var_is_new(s, st->u.for_range.var);
+		scope_push(s);
 		var_define(s, st->u.for_range.var, int64_t_());
 		s->loop_depth++;
 		check_block(s, st->u.for_range.body);
 		s->loop_depth--;
+		scope_pop(s, false);
 		break;
 	}
 	case FTH_FOR_MAP:
-		ERR_HINT(s, st, "iterate with print(@map), or keep a separate counter map",
-			 "for loops over maps are not supported by fathom yet");
+		check_for_map(s, st);
 		break;
 	case FTH_UNROLL: {
 		int64_t n;
-		if (!literal_int(st->u.unroll.count, &n) || n < 1 || n > 100)
+		/* bpftrace's wording, on "unroll (N)" */
+		struct fth_range head = { st->range.begin, st->u.unroll.count->range.end };
+		const char *src = s->diag->src ? s->diag->src->text : NULL;
+		if (src && src[head.end] == ')')
+			head.end++;
+		if (!literal_int_or_positional(s, st->u.unroll.count, &n))
 			ERR(s, st->u.unroll.count, "unroll count must be an integer literal from 1 to 100");
+		else if (n > 100 && s->strict)
+			fth_error(s->diag, head, "unroll maximum value is 100");
+		else if (n < 1 && s->strict)
+			fth_error(s->diag, head, "unroll minimum value is 1");
 		check_block(s, st->u.unroll.body);
 		break;
 	}
@@ -1742,6 +2686,9 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 	case FTH_RETURN:
 		if (st->u.ret.value)
 			ERR(s, st->u.ret.value, "probes cannot return a value");
+		else if (s->for_map_depth)
+			ERR_HINT(s, st, "leave the loop with break, then return after it",
+				 "return is not allowed inside a for loop over a map");
 		break;
 	default:
 		ERR(s, st, "this statement (%s) is not supported yet", fth_node_kind_name(st->kind));
@@ -1755,9 +2702,19 @@ static void check_prog(struct sema *s, struct fth_prog *p)
 
 	s->cur = p;
 	p->vars.len = 0;
+	s->nscopes = 0;
+	s->retired.len = 0;
+	scope_push(s);
 	if (probe->u.probe.predicate)
 		check_cond(s, probe->u.probe.predicate);
 	check_block(s, probe->u.probe.body);
+	scope_pop(s, false);
+	/* `let $x;` never assigned: an integer, as bpftrace */
+	for (int i = 0; i < p->vars.len; i++) {
+		struct fth_var *v = p->vars.items[i];
+		if (!v->type)
+			v->type = int64_t_();
+	}
 }
 
 /* --------------------------------------------------------- probe expansion */
@@ -1847,8 +2804,30 @@ static const char *substitute_positional(struct sema *s, const char *part)
 
 static void substitute_attach_point(struct sema *s, struct fth_node *ap)
 {
-	for (int i = 0; i < ap->u.attach.nparts; i++)
+	const char *joined = NULL;
+	int colons = 0, n = 0;
+	const char **parts;
+
+	for (int i = 0; i < ap->u.attach.nparts; i++) {
 		ap->u.attach.parts[i] = substitute_positional(s, ap->u.attach.parts[i]);
+		joined = joined ? fth_arena_printf(A(s), "%s:%s", joined, ap->u.attach.parts[i]) : ap->u.attach.parts[i];
+	}
+	for (const char *c = joined; c && *c; c++)
+		colons += *c == ':';
+	if (colons == ap->u.attach.nparts - 1)
+		return;
+	/* `$1 { }` run with i:ms:1: the parameter held several parts */
+	parts = fth_arena_alloc(A(s), sizeof(*parts) * (size_t)(colons + 1));
+	for (const char *c = joined;; c++) {
+		const char *end = strchr(c, ':');
+		parts[n++] = fth_arena_strndup(A(s), c, end ? (size_t)(end - c) : strlen(c));
+		if (!end)
+			break;
+		c = end;
+	}
+	ap->u.attach.parts = parts;
+	ap->u.attach.nparts = n;
+	ap->u.attach.text = joined;
 }
 
 static int expand_probes(struct sema *s)
@@ -1906,10 +2885,47 @@ static void add_internal_maps(struct fth_program *prog)
 	prog->lost_map = lost->index;
 }
 
+/* Types the script does not define come from kernel BTF, loaded only if
+ * one is asked for. */
+static struct fth_type *btf_type_fallback(void *ctx, const char *name)
+{
+	struct fth_program *prog = ctx;
+	struct fth_btf *btf = fth_program_btf(prog);
+
+	return btf ? fth_btf_type_by_name(btf, &prog->arena, name) : NULL;
+}
+
+/* The script's struct/union/enum/typedef definitions, in source order. */
+static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
+{
+	struct fth_node_list *defs = &prog->ast->u.program.c_defs;
+
+	prog->cdefs = fth_cdefs_new(&prog->arena, btf_type_fallback, prog);
+	for (int i = 0; i < defs->len; i++) {
+		struct fth_node *d = defs->items[i];
+		struct fth_cdefs_error err;
+		struct fth_range at;
+		if (d->kind != FTH_C_DEFINITION || !d->u.c_def.text)
+			continue;
+		if (!fth_cdefs_add(prog->cdefs, d->u.c_def.text, &err))
+			continue;
+		at.begin = d->range.begin + err.begin;
+		at.end = d->range.begin + err.end;
+		if (at.end > d->range.end)
+			at.end = d->range.end;
+		fth_error_hint(diag, at, err.hint[0] ? err.hint : NULL, "%s", err.message);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 {
 	struct sema s = { .prog = prog, .diag = diag };
 	int errors_before = diag->errors;
+
+	if (!prog->cdefs && load_c_definitions(prog, diag))
+		return -EINVAL;
 
 	if (prog->maps.len == 0)
 		add_internal_maps(prog);
@@ -1926,6 +2942,7 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 		for (int i = 0; i < prog->progs.len; i++)
 			check_prog(&s, prog->progs.items[i]);
 	}
+	warn_unused_declarations(&s);
 	for (int i = 0; diag->errors == errors_before && i < prog->maps.len; i++) {
 		struct fth_map *m = prog->maps.items[i];
 		if (m->keyed_by_task && !m->deleted && m->value_type && m->value_type->kind != FTH_T_AGG)
@@ -1946,7 +2963,7 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 
 int fth_sema_retype(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
 {
-	struct sema s = { .prog = prog, .diag = diag, .strict = true };
+	struct sema s = { .prog = prog, .diag = diag, .strict = true, .retyping = true };
 	int errors_before = diag->errors;
 
 	check_prog(&s, p);

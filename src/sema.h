@@ -18,6 +18,10 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag);
 /* Re-type one program's predicate and body for its own instance. */
 int fth_sema_retype(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag);
 struct fth_var *fth_sema_find_var(const struct fth_prog *p, const char *name);
+/* Is the memory behind e (a member, element or dereference) user memory?
+ * The pointer it is reached through says so; codegen picks probe_read_user
+ * or probe_read_kernel by it. */
+bool fth_sema_user_memory(const struct fth_node *e);
 
 /* Builtins that read a tracepoint field: the field of `args.name`, or NULL. */
 const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const char *name);

@@ -132,12 +132,27 @@ bool fth_type_equal(const struct fth_type *a, const struct fth_type *b)
 	case FTH_T_TUPLE:
 		if (a->nfields != b->nfields)
 			return false;
-		for (int i = 0; i < a->nfields; i++)
+		for (int i = 0; i < a->nfields; i++) {
+			const char *na = a->fields[i].name, *nb = b->fields[i].name;
 			if (!fth_type_equal(a->fields[i].type, b->fields[i].type))
 				return false;
+			/* records: the names are part of the type */
+			if ((na == NULL) != (nb == NULL) || (na && strcmp(na, nb)))
+				return false;
+		}
 		return true;
 	case FTH_T_STRUCT:
-		return a->name && b->name && strcmp(a->name, b->name) == 0;
+		if (a->name || b->name)
+			return a->name && b->name && strcmp(a->name, b->name) == 0;
+		/* records have no name: the same fields make the same type */
+		if (a->nfields != b->nfields)
+			return false;
+		for (int i = 0; i < a->nfields; i++)
+			if (a->fields[i].offset != b->fields[i].offset || !a->fields[i].name || !b->fields[i].name ||
+			    strcmp(a->fields[i].name, b->fields[i].name) ||
+			    !fth_type_equal(a->fields[i].type, b->fields[i].type))
+				return false;
+		return true;
 	case FTH_T_AGG:
 		return a->agg == b->agg;
 	default:
@@ -179,7 +194,8 @@ const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
 	case FTH_T_TUPLE: {
 		const char *s = "(";
 		for (int i = 0; i < t->nfields; i++)
-			s = fth_arena_printf(arena, "%s%s%s", s, i ? ", " : "",
+			s = fth_arena_printf(arena, "%s%s%s%s%s", s, i ? ", " : "",
+					     t->fields[i].name ? t->fields[i].name : "", t->fields[i].name ? "=" : "",
 					     fth_type_describe(arena, t->fields[i].type));
 		return fth_arena_printf(arena, "%s)", s);
 	}
@@ -203,6 +219,8 @@ const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
 		return "strerror_t";
 	case FTH_T_SYSCALL:
 		return "syscall_name_t";
+	case FTH_T_CGROUP_PATH:
+		return "cgroup_path_t";
 	case FTH_T_AGG:
 		return fth_arena_printf(arena, "%s_t", fth_agg_name(t->agg));
 	}

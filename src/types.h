@@ -34,6 +34,7 @@ enum fth_type_kind {
 	FTH_T_PROBE,     /* probe builtin: 8-byte probe index, printed as its name */
 	FTH_T_ERRNO,     /* strerror(): 8-byte errno */
 	FTH_T_SYSCALL,   /* syscall_name(): 8-byte syscall number, printed as its name */
+	FTH_T_CGROUP_PATH, /* cgroup_path(): 8-byte cgroup id, printed as "unified:/path" */
 	FTH_T_AGG,       /* map value of an aggregation function */
 };
 
@@ -52,6 +53,15 @@ enum fth_agg_kind {
 enum fth_stack_mode { FTH_STACK_BPFTRACE, FTH_STACK_PERF, FTH_STACK_RAW };
 
 struct fth_type;
+
+/* An enum written in the script (enum NAME { A = 1, B }): values of its
+ * type print as the enumerator's name in text output. */
+struct fth_enum {
+	const char *name;    /* "enum NAME", NULL when anonymous */
+	int count;
+	const char **names;
+	int64_t *values;
+};
 
 struct fth_field {
 	const char *name;   /* NULL for tuple elements */
@@ -80,6 +90,8 @@ struct fth_type {
 	/* FTH_T_KSTACK / FTH_T_USTACK */
 	enum fth_stack_mode stack_mode;
 	int stack_limit;
+	/* FTH_T_INT of a script enum, or NULL */
+	const struct fth_enum *enum_def;
 };
 
 /* Shared singletons for the common scalar types. */

@@ -38,10 +38,11 @@ expect_stdout_match '^tracepoint:syscalls:sys_enter_openat$'
 fathom_run -l 'tracepoint:syscalls:fth_no_such_event*'
 expect_stdout_empty
 
-# Software events: every one of them, in sorted order.
+# Software events: every one of them, in sorted order, each followed by
+# its alias as bpftrace lists them.
 fathom_run -l 'software:*'
 expect_exit 0
-names="alignment-faults bpf-output context-switches cpu-clock cpu-migrations dummy emulation-faults major-faults minor-faults page-faults task-clock"
+names="alignment-faults bpf-output context-switches cs cpu-clock cpu cpu-migrations dummy emulation-faults major-faults minor-faults page-faults faults task-clock"
 for n in $names; do
     expect_stdout_match "^software:$n:?\$"
 done

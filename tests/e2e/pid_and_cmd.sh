@@ -21,9 +21,14 @@ expect_exit 0
 expect_stdout_no_match '^@other'
 wait "$victim" 2>/dev/null || true
 
+# Out of the kernel's pid range (bpftrace's wording), then a pid in range
+# that no process has.
 fathom_run -p 999999999 -e 'BEGIN { exit(); }'
 expect_exit 1
-expect_stderr_match 'ERROR: (-p takes a process id|no process with pid)'
+expect_stderr_match "^ERROR: Failed to parse pid: pid '999999999' out of valid pid range \\[1,4194304\\]$"
+fathom_run -p 4194303 -e 'BEGIN { exit(); }'
+expect_exit 1
+expect_stderr_match '^ERROR: no process with pid 4194303$'
 
 fathom_run -e 'BEGIN { printf("%d\n", cpid); exit(); }'
 expect_exit 1

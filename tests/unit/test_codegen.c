@@ -96,6 +96,33 @@ static void test_count_updates_in_place(void **state)
 	release(&c);
 }
 
+/* A comm key is zeroed before bpf_get_current_comm fills it: kernels up
+ * to 6.1 do not pad the name with NULs, and the stack bytes after it made
+ * equal names distinct keys (seen in tests/vm). Both 8-byte words of the
+ * key at r10-16 are stored before the call. */
+static void test_comm_key_zeroed_first(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	int call = -1, zeroed = 0;
+
+	compile(&c, "interval:s:1 { @[comm] = count(); }");
+	p = first_prog(&c);
+	for (int i = 0; i < p->code.len && call < 0; i++)
+		if (p->code.insns[i].code == (BPF_JMP | BPF_CALL) && p->code.insns[i].imm == BPF_FUNC_get_current_comm)
+			call = i;
+	assert_true(call > 0);
+	for (int i = 0; i < call; i++) {
+		const struct bpf_insn *in = &p->code.insns[i];
+		if ((in->code == (BPF_ST | BPF_DW | BPF_MEM) && in->imm == 0) ||
+		    (in->code == (BPF_STX | BPF_DW | BPF_MEM)))
+			if (in->dst_reg == R10 && (in->off == -16 || in->off == -8))
+				zeroed |= in->off == -16 ? 1 : 2;
+	}
+	assert_int_equal(zeroed, 3);
+	release(&c);
+}
+
 static void test_map_types_learned_in_any_order(void **state)
 {
 	struct compiled c;
@@ -155,7 +182,9 @@ static void test_errors(void **state)
 	expect_error("kprobe:vfs_read { }", "kprobes are not available on this kernel");
 	expect_error("kprobe:vfs_read { }", "HINT: tracepoint:syscalls:sys_enter_read sees the same event");
 	expect_error("BEGIN { break; }", "'break' outside a loop");
-	expect_error("BEGIN { unroll(101) { } }", "unroll count must be an integer literal from 1 to 100");
+	expect_error("BEGIN { unroll(101) { } }", "stdin:1:9-20: ERROR: unroll maximum value is 100");
+	expect_error("BEGIN { unroll(0) { } }", "stdin:1:9-18: ERROR: unroll minimum value is 1");
+	expect_error("BEGIN { $n = 2; unroll($n) { } }", "unroll count must be an integer literal from 1 to 100");
 }
 
 /* Errors carry the file:line:col-range and the caret line. */
@@ -189,6 +218,195 @@ static void test_loops_and_control_flow(void **state)
 		assert_true(back);
 	}
 	release(&c);
+}
+
+/* for ($kv : @m): the probe calls bpf_for_each_map_elem with the address of
+ * a callback laid out after its own code, and the callback returns 0
+ * (continue) or 1 (break). */
+static void test_for_map_callback_layout(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	int ld = -1, cb;
+
+	compile(&c, "BEGIN { @a[1] = 2; $n = 0; for ($kv : @a) { if ($kv.1 > 5) { break; } $n += $kv.0; } "
+		    "print($n); }");
+	p = first_prog(&c);
+	assert_int_equal(p->nfuncs, 2);
+	cb = p->func_starts[1];
+	assert_true(cb > 0 && cb < p->code.len);
+	assert_int_equal(count_calls(p, BPF_FUNC_for_each_map_elem), 1);
+	for (int i = 0; i < cb; i++)
+		if (p->code.insns[i].code == (BPF_LD | BPF_DW | BPF_IMM) && p->code.insns[i].src_reg == BPF_PSEUDO_FUNC)
+			ld = i;
+	assert_true(ld >= 0);
+	/* the address points at the callback's first instruction */
+	assert_int_equal(ld + 1 + p->code.insns[ld].imm, cb);
+	/* the probe's code ends before the callback: r0 = 0; exit */
+	assert_int_equal(p->code.insns[cb - 1].code, BPF_JMP | BPF_EXIT);
+	/* the callback reaches the probe's variables through its ctx (r4 -> r6) */
+	assert_int_equal(p->code.insns[cb].code, BPF_ALU64 | BPF_MOV | BPF_X);
+	assert_int_equal(p->code.insns[cb].dst_reg, R6);
+	assert_int_equal(p->code.insns[cb].src_reg, R4);
+	/* both tails: r0 = 0 (next element) and r0 = 1 (break) */
+	{
+		int zero = 0, one = 0;
+		for (int i = cb; i + 1 < p->code.len; i++) {
+			if (p->code.insns[i + 1].code != (BPF_JMP | BPF_EXIT))
+				continue;
+			if (p->code.insns[i].code == (BPF_ALU64 | BPF_MOV | BPF_K) && p->code.insns[i].dst_reg == R0)
+				p->code.insns[i].imm ? one++ : zero++;
+		}
+		assert_int_equal(zero, 1);
+		assert_int_equal(one, 1);
+	}
+	release(&c);
+}
+
+/* Nested loops: two callbacks, each address resolved, also from inside
+ * the first callback. Aggregation values are summed over the CPUs. */
+static void test_for_map_nested_and_percpu(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	int refs = 0;
+
+	compile(&c, "BEGIN { @c[\"x\"] = count(); @b[1, 2] = 3; "
+		    "for ($kv : @c) { for ($kv2 : @b) { @out[$kv.0, $kv2.0.1] = $kv.1 + $kv2.1; } } }");
+	p = first_prog(&c);
+	assert_int_equal(p->nfuncs, 3);
+	for (int i = 0; i < p->code.len; i++) {
+		const struct bpf_insn *in = &p->code.insns[i];
+		if (in->code == (BPF_LD | BPF_DW | BPF_IMM) && in->src_reg == BPF_PSEUDO_FUNC) {
+			int target = i + 1 + in->imm;
+			assert_true(target == p->func_starts[1] || target == p->func_starts[2]);
+			refs++;
+		}
+	}
+	assert_int_equal(refs, 2);
+	assert_true(count_calls(p, BPF_FUNC_map_lookup_percpu_elem) >= 1);
+	release(&c);
+}
+
+static void test_for_map_errors(void **state)
+{
+	expect_error("BEGIN { $x = 1; for ($kv : $x) { } }", "expected a map or a range after ':'");
+	expect_error("BEGIN { for ($kv : @nope) { } }", "undefined map @nope");
+	expect_error("BEGIN { @a = 1; for ($kv : @a) { } }", "@a has no keys");
+	expect_error("BEGIN { @h[1] = hist(5); for ($kv : @h) { } }", "a map of hist() cannot be looped over");
+	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { exit(); } }", "exit() is not allowed inside a loop");
+	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { return; } }",
+		     "return is not allowed inside a for loop over a map");
+	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { print(arg0); } }",
+		     "arg0 cannot be used inside a for loop over a map");
+	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { print(arg0); } }",
+		     "HINT: copy it into a variable before the loop: $v = arg0;");
+	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { print(retval); } }", "retval cannot be used inside");
+	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { @s[kstack] = 1; } }", "kstack cannot be used inside");
+	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { for ($kv : @a) { } } }",
+		     "$kv is already defined in this block or an enclosing one; a for loop's variable cannot shadow it");
+	expect_error("BEGIN { $i = 5; for ($i : 0..3) { } }", "a for loop's variable cannot shadow it");
+	/* $kv belongs to the loop */
+	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { } print($kv); }", "variable $kv is used before it is assigned");
+}
+
+/* Block scoping: sibling blocks reuse a name with different types; let
+ * may not shadow; a 0.17-style read after the block works with a warning. */
+static void test_block_scoping(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "BEGIN { if (1) { $x = 1; print($x); } if (1) { $x = \"s\"; print($x); } "
+		    "@a[1] = 1; @b[\"k\"] = 2; for ($kv : @a) { print($kv); } for ($kv : @b) { print($kv); } }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.diag.warnings, 0);
+	release(&c);
+
+	compile(&c, "BEGIN { let $x; if (1) { $x = 5; } let $y: uint16 = 7; print(($x, $y)); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.diag.warnings, 0);
+	release(&c);
+
+	compile(&c, "BEGIN { if (1) { $d = 1; } else { $d = 2; } print($d); print($d); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.diag.warnings, 1); /* once per variable, not per use */
+	assert_non_null(strstr(c.errors, "stdin:1:51-53: WARNING: $d is used outside the block that assigns it"));
+	assert_non_null(strstr(c.errors, "HINT: declare it before that block: let $d;"));
+	/* both branches write the one slot the read sees */
+	{
+		struct fth_prog *p = first_prog(&c);
+		assert_int_equal(p->vars.len, 1);
+	}
+	release(&c);
+
+	expect_error("BEGIN { $x = 1; if (1) { let $x = 2; } }",
+		     "$x is already defined in this block or an enclosing one; let cannot shadow it");
+	expect_error("BEGIN { $x = 1; if (1) { let $x = 2; } }",
+		     "stdin:1:30-32: ERROR: $x is already defined");
+	expect_error("BEGIN { let $x; let $x; }", "let cannot shadow it");
+	expect_error("BEGIN { let $x: uint16 = \"a\"; }", "$x is declared uint16; it cannot be assigned string[2]");
+	/* different types in the branches: two variables; the read after
+	 * them finds the last one */
+	compile(&c, "BEGIN { if (1) { $x = 1; } else { $x = \"a\"; } print($x); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(first_prog(&c)->vars.len, 2);
+	assert_non_null(strstr(c.errors, "WARNING: $x is used outside"));
+	release(&c);
+}
+
+/* Records are tuples with named elements; .name reads one by name, a
+ * reassignment may list the fields in another order. */
+static void test_records(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	struct fth_var *v;
+
+	compile(&c, "BEGIN { $r = (name=\"x\", size=2); $r = (size=3, name=\"yy\"); print($r.size); print($r.name); }");
+	p = first_prog(&c);
+	assert_int_equal(p->vars.len, 1);
+	v = p->vars.items[0];
+	assert_int_equal(v->type->kind, FTH_T_TUPLE);
+	assert_int_equal(v->type->nfields, 2);
+	assert_string_equal(v->type->fields[0].name, "name");
+	assert_string_equal(v->type->fields[1].name, "size");
+	release(&c);
+
+	expect_error("BEGIN { $r = (a=1, a=2); }", "field 'a' appears twice in this record");
+	expect_error("BEGIN { $r = (name=1, size=2); print($r.nmae); }", "did you mean 'name'?");
+	expect_error("BEGIN { $r = (name=1, size=2); $r = (name=1, other=2); }",
+		     "$r has type (name=int64, size=int64); it cannot be assigned (name=int64, other=int64)");
+	/* a tuple is not a record of the same element types */
+	expect_error("BEGIN { $r = (a=1, b=2); $r = (1, 2); }", "it cannot be assigned (int64, int64)");
+}
+
+/* The probe's frame and its loop callback's count together against the
+ * 512-byte stack: reported at the loop, before the verifier sees it. */
+static void test_for_map_combined_stack(void **state)
+{
+	char lit[200], text[1024];
+
+	memset(lit, 'a', sizeof(lit) - 1);
+	lit[sizeof(lit) - 1] = '\0';
+	snprintf(text, sizeof(text),
+		 "BEGIN { @a[1] = 1; $s1 = \"%s\"; $s2 = \"%s\"; for ($kv : @a) { @m[\"%s\"] = 1; } }", lit, lit, lit);
+	/* Too much for the one 512-byte stack together: generated again with
+	 * the big values in the scratch area, which callbacks share. */
+	{
+		struct compiled c;
+		compile(&c, text);
+		assert_int_equal(c.rc, 0);
+		assert_true(c.prog.scratch_map >= 0);
+		release(&c);
+	}
+	/* each alone fits */
+	snprintf(text, sizeof(text), "BEGIN { @a[1] = 1; $s1 = \"%s\"; for ($kv : @a) { @m[\"%s\"] = 1; } }", lit, lit);
+	{
+		struct compiled c;
+		compile(&c, text);
+		assert_int_equal(c.rc, 0);
+		release(&c);
+	}
 }
 
 /* Thousands of statements compile in linear time (bench/compile-scale
@@ -278,6 +496,58 @@ static void test_verifier_summary(void **state)
 	fth_verifier_summary(log, reason, sizeof(reason), &insn);
 	assert_int_equal(insn, 1);
 	assert_string_equal(reason, "invalid read from stack off -8+0 size 8");
+
+	/* a loop in a callback (frame1): the register dumps that follow the
+	 * reason are not it */
+	log = "74: (b7) r0 = 1\n"
+	      "infinite loop detected at insn 75\n"
+	      "cur state: frame1: R0=1 R6=fp[0]-24 R10=fp0 cb\n"
+	      "old state: frame1: R0=P1 R6=fp[0]-24 R10=fp0 cb\n"
+	      "processed 93 insns (limit 1000000) max_states_per_insn 1 total_states 6 peak_states 6 mark_read 0\n";
+	fth_verifier_summary(log, reason, sizeof(reason), &insn);
+	assert_int_equal(insn, 74);
+	assert_string_equal(reason, "infinite loop detected at insn 75");
+}
+
+static bool uses_reg(const struct fth_prog *p, int reg)
+{
+	for (int i = 0; i < p->code.len; i++)
+		if (p->code.insns[i].dst_reg == reg || p->code.insns[i].src_reg == reg)
+			return true;
+	return false;
+}
+
+/* Strings of max_strlen (1024) bytes do not fit the 512-byte stack: they
+ * live in the per-CPU scratch map, reached through r9. A program without
+ * big values has no scratch map to look up. */
+static void test_big_strings_use_scratch(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	const struct fth_map *m;
+
+	compile(&c, "BEGIN { $a = str(0); $b = str(8); @[$a, $b] = count(); printf(\"%s %s\\n\", $a, $b); }");
+	p = first_prog(&c);
+	assert_true(c.prog.scratch_map >= 0);
+	m = fth_program_map(&c.prog, c.prog.scratch_map);
+	assert_int_equal(m->bpf_type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	/* two variables and the map key's two strings, 1024 bytes each */
+	assert_true(m->value_size >= 4 * 1024);
+	assert_true(m->value_size <= 32768);
+	assert_true(uses_reg(p, BPF_REG_9));
+	release(&c);
+
+	compile(&c, "BEGIN { $a = 1; $b = 2; $d = 3; @[comm] = sum($a + $b * $d); }");
+	p = first_prog(&c);
+	assert_int_equal(c.prog.scratch_map, -1);
+	assert_true(p->code.len > 0);
+	release(&c);
+
+	/* A smaller max_strlen keeps strings on the stack. */
+	compile(&c, "config = { max_strlen = 32 } BEGIN { $a = str(0); printf(\"%s\\n\", $a); }");
+	first_prog(&c);
+	assert_int_equal(c.prog.scratch_map, -1);
+	release(&c);
 }
 
 int main(void)
@@ -285,15 +555,23 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hello_compiles),
 		cmocka_unit_test(test_count_updates_in_place),
+		cmocka_unit_test(test_comm_key_zeroed_first),
 		cmocka_unit_test(test_map_types_learned_in_any_order),
 		cmocka_unit_test(test_tuple_keys_and_strings),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_location),
 		cmocka_unit_test(test_loops_and_control_flow),
+		cmocka_unit_test(test_for_map_callback_layout),
+		cmocka_unit_test(test_for_map_nested_and_percpu),
+		cmocka_unit_test(test_for_map_errors),
+		cmocka_unit_test(test_block_scoping),
+		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_for_map_combined_stack),
 		cmocka_unit_test(test_many_assignments),
 		cmocka_unit_test(test_verifier_summary),
 		cmocka_unit_test(test_map_bloat_warning),
 		cmocka_unit_test(test_predicate_map_read_reused),
+		cmocka_unit_test(test_big_strings_use_scratch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

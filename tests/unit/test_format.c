@@ -332,6 +332,15 @@ static void test_printf_strings(void **state)
 	const void *a8[] = { &n1, sa, &n2, sab, &n3, sabc, &n4, sabcd };
 	render(&fx->sb, "%dst: %sa; %dnd: %sb;; %drd: %sc;;; %dth: %sd;;;;", t8, a8, NULL);
 	assert_text(&fx->sb, "1st: aa; 2nd: abb;; 3rd: abcc;;; 4th: abcdd;;;;");
+
+	/* With max_strlen known, a string that fills it (NUL included) was
+	 * cut short by the read: bpftrace's ".." trailer, also under a width. */
+	struct fth_format_env env = { .max_strlen = 4 };
+	char s3[8] = "abc", s2[8] = "ab";
+	const struct fth_type *tt[] = { s8, s8, s8 };
+	const void *at[] = { s3, s2, s3 };
+	render(&fx->sb, "[%s] [%s] [%7s]", tt, at, &env);
+	assert_text(&fx->sb, "[abc..] [ab] [  abc..]");
 }
 
 static void test_printf_s_of_non_strings(void **state)
@@ -491,6 +500,29 @@ static void fmt(struct fth_strbuf *sb, const struct fth_type *t, const void *byt
 {
 	fth_strbuf_reset(sb);
 	fth_format_value(sb, t, bytes, env);
+}
+
+/* Values of a script enum print as the enumerator; others as numbers. */
+static void test_value_enum(void **state)
+{
+	struct fixture *fx = *state;
+	const char *names[] = { "ONE", "MANY" };
+	int64_t values[] = { 1, 1000 };
+	struct fth_enum e = { .name = "enum E", .count = 2, .names = names, .values = values };
+	struct fth_type t = *i64();
+	int64_t v = 1000;
+
+	t.enum_def = &e;
+	fmt(&fx->sb, &t, &v, NULL);
+	assert_text(&fx->sb, "MANY");
+	v = 1;
+	fmt(&fx->sb, &t, &v, NULL);
+	assert_text(&fx->sb, "ONE");
+	v = 2;
+	fmt(&fx->sb, &t, &v, NULL);
+	assert_text(&fx->sb, "2");
+	fmt(&fx->sb, i64(), &v, NULL);
+	assert_text(&fx->sb, "2");
 }
 
 static void test_value_ints_bools(void **state)
@@ -1358,6 +1390,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_printf_percent_only, setup, teardown),
 		cmocka_unit_test(test_printf_errors),
 		cmocka_unit_test_setup_teardown(test_value_ints_bools, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_value_enum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_strings_pointers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_tuples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_arrays, setup, teardown),

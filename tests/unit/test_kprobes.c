@@ -252,6 +252,32 @@ static void test_fentry_wildcard_and_limit(void **state)
 	expect_errors("fentry:no_such_*_xyz { }", "no kernel function with BTF matches no_such_*_xyz", NULL);
 }
 
+/* config missing_probes: a function the kernel lacks is skipped or
+ * warned about when kprobes run as fentry too (bpftrace's swapin.bt names
+ * both swap_readpage and swap_read_folio, one of which every kernel
+ * lacks). */
+static void test_missing_probes_config(void **state)
+{
+	struct compiled c;
+	const struct fth_probe_inst *inst;
+
+	compile_ok(&c, "config = { missing_probes = \"ignore\" } kprobe:no_such_function_xyz, kprobe:vfs_read { }");
+	assert_int_equal(count_insts(&c, &inst), 1);
+	assert_string_equal(inst->func, "vfs_read");
+	assert_int_equal((int)c.errors_len, 0);
+	release(&c);
+
+	compile_ok(&c, "config = { missing_probes = warn; } kprobe:no_such_function_xyz, kprobe:vfs_read { }");
+	assert_int_equal(count_insts(&c, &inst), 1);
+	expect_contains(c.errors, "WARNING: kernel function not found: no_such_function_xyz (skipped)");
+	release(&c);
+
+	/* the default is still an error, and a wildcard must match something */
+	expect_errors("kprobe:no_such_function_xyz, kprobe:vfs_read { }", "no_such_function_xyz", NULL);
+	expect_errors("config = { missing_probes = \"ignore\" } fentry:no_such_*_xyz { }",
+		      "no kernel function with BTF matches no_such_*_xyz", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +290,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fentry_inst, setup_fentry_only),
 		cmocka_unit_test_setup(test_kprobe_runs_as_fentry, setup_fentry_only),
 		cmocka_unit_test_setup(test_fentry_wildcard_and_limit, setup_fentry_only),
+		cmocka_unit_test_setup(test_missing_probes_config, setup_fentry_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

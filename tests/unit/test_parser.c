@@ -349,6 +349,11 @@ static void test_casts_versus_parentheses(void **state)
 	assert_expr("(int8 *)p", "cast int8 *\n  ident p\n");
 	assert_expr("(struct task_struct *)curtask", "cast struct task_struct *\n  ident curtask\n");
 	assert_expr("(struct foo **)p->x", "cast struct foo **\n  field ->x\n    ident p\n");
+	/* bpftrace's older form: a pointer to a bare name is a struct pointer */
+	assert_expr("(nameidata *)arg0", "cast struct nameidata *\n  ident arg0\n");
+	assert_expr("((bio **)arg1)", "cast struct bio **\n  ident arg1\n");
+	assert_expr("(arg0 * arg1)", "binary *\n  ident arg0\n  ident arg1\n");
+	assert_expr("(arg0 * (arg1))", "binary *\n  ident arg0\n  ident arg1\n");
 	assert_expr("(uint8[8])x", "cast uint8[8]\n  ident x\n");
 	assert_expr("(string[64])s", "cast string[64]\n  ident s\n");
 	assert_expr("(uint8[])s", "cast uint8[]\n  ident s\n");

@@ -1,49 +1,9 @@
 #!/bin/sh
-# Runs inside the test VM (tests/vm/run.sh): one fathom run per check,
-# with some file activity in the background, printing
-# "VMTEST PASS name" or "VMTEST FAIL name" (and the run's output between
-# "VMTEST DETAIL BEGIN/END" lines) on the console.
+# Runs inside the test VM (tests/vm/run.sh): one fathom run per check of
+# the kprobe, kretprobe, fentry and fexit providers, with some file
+# activity in the background (guest-lib.sh has the helpers).
 
-workload() {
-    # reads, opens and execs until stopped
-    while :; do
-        cat /etc/passwd >/dev/null
-        dd if=/dev/zero of=/tmp/w bs=4k count=4 2>/dev/null
-        cat /tmp/w >/dev/null
-        ls / >/dev/null
-        sleep 0.05
-    done
-}
-
-detail() {
-    echo "VMTEST DETAIL BEGIN"
-    echo "\$ fathom $*"
-    echo "--- exit $rc"
-    head -n 40 /tmp/out
-    echo "--- stderr"
-    head -n 20 /tmp/err
-    echo "VMTEST DETAIL END"
-}
-
-# check NAME EXPECTED_EXIT REGEX FATHOM-ARGS...: stdout+stderr must match
-# REGEX (grep -E) and fathom must exit with EXPECTED_EXIT.
-check() {
-    name=$1 want=$2 re=$3
-    shift 3
-    workload &
-    wpid=$!
-    timeout 120 fathom "$@" >/tmp/out 2>/tmp/err
-    rc=$?
-    kill "$wpid" 2>/dev/null
-    wait "$wpid" 2>/dev/null
-    if [ "$rc" = "$want" ] && cat /tmp/out /tmp/err | grep -q -E -- "$re"; then
-        echo "VMTEST PASS $name"
-        grep -q 'vmtest.show=1' /proc/cmdline && detail "$@"
-    else
-        echo "VMTEST FAIL $name"
-        detail "$@"
-    fi
-}
+. /vm/guest-lib.sh
 
 [ -e /sys/bus/event_source/devices/kprobe/type ] && echo "VMTEST PASS kprobe_pmu_present" \
     || echo "VMTEST FAIL kprobe_pmu_present"

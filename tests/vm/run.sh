@@ -7,13 +7,22 @@
 #   * fetches the kernel that linux-image-amd64 depends on with
 #     `apt-get download` and caches it under BUILD_DIR/vm/
 #   * builds an initramfs: busybox, BUILD_DIR/fathom with its shared
-#     libraries (ldd), tests/vm/guest-tests.sh as the test script
+#     libraries (ldd), the guest scripts of tests/vm/, tools/*.bt, and the
+#     few kernel modules the tool workloads need (loop, zram, md, dummy)
+#     taken from the same kernel package
 #   * boots it with TCG (no KVM needed), reads "VMTEST PASS|FAIL name" lines
-#     from the serial console, and exits 0 only when every test passed.
+#     from the serial console, and exits 0 only when every test passed;
+#     "VMTEST NOTRUN name: reason" lines (host e2e tests that cannot run in
+#     the guest) are shown and counted, but are no failure.
 #
 # Environment: VMTEST_TIMEOUT (seconds for the whole boot, default 900),
 # VMTEST_KERNEL_PKG (a linux-image-* package name, overrides the lookup),
-# VMTEST_SMP (virtual CPUs, default 2), VMTEST_VERBOSE=1 (show the console).
+# VMTEST_SMP (virtual CPUs, default 2), VMTEST_VERBOSE=1 (show the console),
+# VMTEST_GUEST (the guest scripts to run, in order, default
+# "guest-tests.sh guest-tools.sh guest-e2e.sh"; an absolute path is a guest path, e.g.
+# /extra/x.sh), VMTEST_EXTRA (a directory copied to
+# /extra in the guest, for ad hoc scripts that are not part of the repo),
+# VMTEST_RUNS (runs per case of guest-bench.sh, default 3).
 set -u
 set -o pipefail
 
@@ -23,6 +32,14 @@ case "$BUILD" in /*) ;; *) BUILD=$REPO/$BUILD ;; esac
 VM=$BUILD/vm
 TIMEOUT=${VMTEST_TIMEOUT:-900}
 SMP=${VMTEST_SMP:-2}
+GUEST=${VMTEST_GUEST:-guest-tests.sh guest-tools.sh guest-e2e.sh}
+# What the e2e tests run besides fathom (guest-e2e.sh); the ones missing
+# on the host are left out, and the tests needing them are reported NOTRUN.
+GNU_TOOLS="bash echo timeout grep egrep sed awk gawk mawk diff cmp stat sort seq realpath readlink od
+           mktemp date head tail wc tr cut dd taskset setpriv nproc sleep env ls cp mv rm mkdir
+           rmdir cat chmod ln touch tee uniq xargs find basename dirname id printf kill ps
+           pgrep pkill cksum md5sum sha256sum true false test expr yes split nohup mountpoint
+           getconf bpftool nm"
 START=$(date +%s)
 
 die() { echo "vmtest: $*" >&2; exit 2; }
@@ -64,14 +81,21 @@ if [ -z "$deb" ]; then
     (cd "$VM" && apt-get download -q "$pkg" >/dev/null 2>&1) || die "apt-get download $pkg failed"
     deb=$(ls "$VM/${pkg}"_*.deb | head -1)
 fi
+# The tool workloads' devices are modules in Debian's kernel: loop (block
+# I/O), zsmalloc+zram (swap), md-mod+linear (md flushes), dummy (a network
+# interface that drops everything, for TCP retransmits).
+MODULES="drivers/block/loop.ko mm/zsmalloc.ko drivers/block/zram/zram.ko
+         drivers/md/md-mod.ko drivers/md/linear.ko drivers/net/dummy.ko"
 kdir=$VM/kernel-$pkg
-if [ ! -f "$kdir/.done" ]; then
+if [ ! -f "$kdir/.done2" ]; then
     rm -rf "$kdir"
     mkdir -p "$kdir"
-    # Only the kernel image: every driver the tests need is built in.
-    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$kdir" --wildcards './boot/vmlinuz-*' \
+    pats="./boot/vmlinuz-*"
+    for m in $MODULES; do pats="$pats ./lib/modules/*/kernel/$m"; done
+    # shellcheck disable=SC2086 # word splitting of the patterns is wanted
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$kdir" --wildcards $pats \
         || die "cannot unpack $deb"
-    touch "$kdir/.done"
+    touch "$kdir/.done2"
 fi
 vmlinuz=$(ls "$kdir"/boot/vmlinuz-* 2>/dev/null | head -1)
 [ -n "$vmlinuz" ] || die "no vmlinuz in $deb"
@@ -91,7 +115,34 @@ for lib in $(ldd "$BUILD/fathom" | awk '/=> \// { print $3; next } $1 ~ /^\// { 
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
 done
-cp "$REPO/tests/vm/guest-tests.sh" "$root/guest-tests.sh"
+# The host's bash and GNU tools, for the e2e tests (guest-e2e.sh), with
+# their shared libraries.  They replace busybox's applets in /bin: tests
+# copy /bin/sleep or /bin/bash under another name, which a busybox link
+# would not survive.  sh, mount, ip, nc and the rest stay busybox.
+for cmd in $GNU_TOOLS; do
+    path=$(type -P "$cmd" 2>/dev/null) || continue
+    case $path in /*) ;; *) continue ;; esac
+    rm -f "$root/bin/$cmd"
+    cp -L "$path" "$root/bin/$cmd"
+    for lib in $(ldd "$path" 2>/dev/null | awk '/=> \// { print $3; next } $1 ~ /^\// { print $1 }'); do
+        [ -e "$root$lib" ] && continue
+        mkdir -p "$root$(dirname "$lib")"
+        cp -L "$lib" "$root$lib"
+    done
+done
+mkdir -p "$root/repo/tests"
+cp -r "$REPO/tests/e2e" "$root/repo/tests/e2e"
+cp -r "$REPO/tools" "$root/repo/tools"
+cp "$REPO/meson.build" "$root/repo/"
+mkdir -p "$root/vm" "$root/tools" "$root/modules"
+cp "$REPO"/tests/vm/guest-*.sh "$root/vm/"
+cp "$REPO"/tools/*.bt "$root/tools/"
+for m in $MODULES; do
+    cp "$kdir"/lib/modules/*/kernel/"$m" "$root/modules/" || die "no $m in $deb"
+done
+if [ -n "${VMTEST_EXTRA:-}" ]; then
+    cp -r "$VMTEST_EXTRA" "$root/extra" || die "cannot copy $VMTEST_EXTRA"
+fi
 cat >"$root/init" <<'INIT'
 #!/bin/sh
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -102,14 +153,18 @@ mount -t tmpfs tmpfs /tmp
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+ln -s /proc/self/fd /dev/fd 2>/dev/null
 echo "root:x:0:0:root:/root:/bin/sh" >/etc/passwd
 echo "VMTEST KERNEL $(uname -r)"
-sh /guest-tests.sh
+cd /
+for script in $(sed -n 's/.*vmtest.guest=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' '); do
+    case $script in /*) sh "$script" ;; *) sh "/vm/$script" ;; esac
+done
 echo "VMTEST DONE"
 sync
 poweroff -f
 INIT
-chmod +x "$root/init" "$root/guest-tests.sh"
+chmod +x "$root/init" "$root"/vm/*.sh
 initrd=$VM/initrd.cpio.gz
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd" || die "cannot build the initramfs"
 
@@ -120,7 +175,7 @@ accel=tcg
 [ "${VMTEST_KVM:-0}" = 1 ] && [ -w /dev/kvm ] && accel=kvm
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel "$accel" -m 1G -smp "$SMP" -cpu max \
     -kernel "$vmlinuz" -initrd "$initrd" \
-    -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init vmtest.show=${VMTEST_VERBOSE:-0}" \
+    -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init vmtest.show=${VMTEST_VERBOSE:-0} vmtest.guest=$(echo $GUEST | tr ' ' ,) vmtest.e2e=$(echo ${VMTEST_E2E:-} | tr ' ' ,) vmtest.runs=${VMTEST_RUNS:-3}" \
     -nographic -no-reboot -monitor none -serial stdio -nodefaults </dev/null >"$log" 2>&1
 qrc=$?
 tr -d '\r' <"$log" >"$log.txt"
@@ -130,7 +185,8 @@ fi
 
 pass=$(grep -c '^VMTEST PASS ' "$log.txt")
 failn=$(grep -c '^VMTEST FAIL ' "$log.txt")
-grep -E '^VMTEST (PASS|FAIL|KERNEL) ' "$log.txt" | sed 's/^VMTEST /  /'
+notrun=$(grep -c '^VMTEST NOTRUN ' "$log.txt")
+grep -E '^VMTEST (PASS|FAIL|NOTRUN|KERNEL|BENCH) ' "$log.txt" | sed 's/^VMTEST /  /'
 # Details of failures (the guest prints them between FAIL and END lines).
 if [ "$failn" -gt 0 ] && [ "${VMTEST_VERBOSE:-0}" != 1 ]; then
     echo "--- failure details:"
@@ -143,5 +199,5 @@ if ! grep -q '^VMTEST DONE' "$log.txt"; then
     failn=$((failn + 1))
 fi
 echo "vmtest: $kver in ${elapsed}s"
-echo "vmtest: $pass passed, $failn failed"
+echo "vmtest: $pass passed, $failn failed, $notrun not run in the guest (reasons above)"
 [ "$failn" -eq 0 ] && [ "$pass" -gt 0 ]

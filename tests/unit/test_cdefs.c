@@ -1,0 +1,369 @@
+/* test_cdefs.c - C definitions written in scripts: layouts as gcc lays them
+ * out on x86-64 (offsets and sizes checked against offsetof/sizeof of the
+ * same definitions compiled into this test), enumerators, typedefs, the
+ * BTF fallback, and errors at the right place. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "cdefs.h"
+#include "compile_helper.h"
+#include "types.h"
+
+struct fixture {
+	struct fth_arena arena;
+	struct fth_cdefs *defs;
+	int fallback_calls;
+	struct fth_type *kernel_struct; /* what the fake BTF knows */
+};
+
+/* A stand-in for BTF: knows "struct kernel_thing" and "kernel_u32". */
+static struct fth_type *fake_btf(void *ctx, const char *name)
+{
+	struct fixture *fx = ctx;
+
+	fx->fallback_calls++;
+	if (!strcmp(name, "struct kernel_thing"))
+		return fx->kernel_struct;
+	if (!strcmp(name, "kernel_u32"))
+		return fth_type_int(4, false);
+	return NULL;
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	fth_arena_init(&fx->arena);
+	fx->defs = fth_cdefs_new(&fx->arena, fake_btf, fx);
+	fx->kernel_struct = fth_type_new(&fx->arena, FTH_T_STRUCT, 24);
+	fx->kernel_struct->name = "struct kernel_thing";
+	fx->kernel_struct->btf_id = 42;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	fth_arena_free(&fx->arena);
+	free(fx);
+	return 0;
+}
+
+static void add_ok(struct fixture *fx, const char *text)
+{
+	struct fth_cdefs_error err;
+	int rc = fth_cdefs_add(fx->defs, text, &err);
+
+	if (rc)
+		fail_msg("%s: %s", text, err.message);
+}
+
+static const struct fth_field *field(const struct fth_type *t, const char *name)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (t->fields[i].name && !strcmp(t->fields[i].name, name))
+			return &t->fields[i];
+	fail_msg("no field %s", name);
+	return NULL;
+}
+
+/* The same definition as C (for the expected layout) and as text. */
+#define DEFINE_BOTH(name, ...) \
+	struct name __VA_ARGS__; \
+	static const char *const text_##name = "struct " #name " " #__VA_ARGS__ ";"
+
+DEFINE_BOTH(padded, { char c; int i; short s; long l; char name[16]; unsigned char tail; });
+DEFINE_BOTH(bits, { unsigned int a : 3; unsigned int b : 30; int c : 5; char d; unsigned long e : 40; });
+DEFINE_BOTH(withunion, { int tag; union { int i; long l; char s[12]; } u; struct { short x, y; }; });
+struct packedthing { char c; int i; } __attribute__((packed));
+static const char *const text_packedthing = "struct packedthing { char c; int i; } __attribute__((packed));";
+
+static void test_layout_matches_gcc(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t;
+
+	add_ok(fx, text_padded);
+	t = fth_cdefs_type(fx->defs, "struct padded");
+	assert_non_null(t);
+	assert_int_equal(t->kind, FTH_T_STRUCT);
+	assert_string_equal(t->name, "struct padded");
+	assert_int_equal(t->size, sizeof(struct padded));
+	assert_int_equal(t->align, _Alignof(struct padded));
+	assert_int_equal(field(t, "i")->offset, offsetof(struct padded, i));
+	assert_int_equal(field(t, "s")->offset, offsetof(struct padded, s));
+	assert_int_equal(field(t, "l")->offset, offsetof(struct padded, l));
+	assert_int_equal(field(t, "name")->offset, offsetof(struct padded, name));
+	assert_int_equal(field(t, "tail")->offset, offsetof(struct padded, tail));
+	/* char[N] is a string, as kernel char arrays are */
+	assert_int_equal(field(t, "name")->type->kind, FTH_T_STRING);
+	assert_int_equal(field(t, "name")->type->size, 16);
+	assert_int_equal(field(t, "l")->type->size, 8);
+	assert_true(field(t, "l")->type->is_signed);
+	assert_false(field(t, "tail")->type->is_signed);
+
+	add_ok(fx, text_packedthing);
+	t = fth_cdefs_type(fx->defs, "struct packedthing");
+	assert_int_equal(t->size, sizeof(struct packedthing));
+	assert_int_equal(field(t, "i")->offset, 1);
+}
+
+static void test_bitfields_sysv(void **state)
+{
+	struct fixture *fx = *state;
+	struct bits b;
+	struct fth_type *t;
+	const struct fth_field *f;
+	uint64_t unit;
+
+	add_ok(fx, text_bits);
+	t = fth_cdefs_type(fx->defs, "struct bits");
+	assert_int_equal(t->size, sizeof(struct bits));
+	/* Decode each bitfield from real bytes with the recorded layout. */
+	memset(&b, 0, sizeof(b));
+	b.a = 5;
+	b.b = 123456789;
+	b.c = -7;
+	b.d = 'x';
+	b.e = 0xabcdef1234ull;
+	const char *names[] = { "a", "b", "c", "e" };
+	int64_t want[] = { 5, 123456789, -7, (int64_t)0xabcdef1234ull };
+	for (int i = 0; i < 4; i++) {
+		int64_t v;
+		f = field(t, names[i]);
+		assert_int_not_equal(f->bit_size, 0);
+		unit = 0;
+		memcpy(&unit, (const char *)&b + f->offset, f->type->size);
+		v = (int64_t)((unit >> f->bit_offset) & ((f->bit_size >= 64 ? 0 : (1ull << f->bit_size)) - 1));
+		if (f->type->is_signed && (v >> (f->bit_size - 1)) & 1)
+			v -= (int64_t)1 << f->bit_size;
+		assert_int_equal(v, want[i]);
+	}
+	assert_int_equal(field(t, "d")->offset, offsetof(struct bits, d));
+	assert_int_equal(field(t, "d")->bit_size, 0);
+}
+
+static void test_unions_and_anonymous_members(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t, *u;
+
+	add_ok(fx, text_withunion);
+	t = fth_cdefs_type(fx->defs, "struct withunion");
+	assert_int_equal(t->size, sizeof(struct withunion));
+	u = field(t, "u")->type;
+	assert_int_equal(u->kind, FTH_T_STRUCT);
+	assert_int_equal(u->size, 16);
+	assert_int_equal(field(u, "l")->offset, 0);
+	assert_int_equal(field(u, "s")->offset, 0);
+	/* the anonymous struct's members are members of the outer struct */
+	assert_int_equal(field(t, "x")->offset, offsetof(struct withunion, x));
+	assert_int_equal(field(t, "y")->offset, offsetof(struct withunion, y));
+}
+
+static void test_pointers_forward_and_fallback(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t, *next, *k;
+
+	add_ok(fx, "struct node { struct node *next; struct later *l; struct kernel_thing *k; void (*fn)(int, char *); "
+		   "const char *label; int *vals[3]; };");
+	add_ok(fx, "struct later { kernel_u32 v; };");
+	t = fth_cdefs_type(fx->defs, "struct node");
+	assert_int_equal(t->size, 8 * 8);
+	next = field(t, "next")->type;
+	assert_int_equal(next->kind, FTH_T_POINTER);
+	assert_ptr_equal(next->elem, t); /* self-reference is the same type */
+	/* struct later was defined after its first mention: the pointer sees it */
+	assert_int_equal(field(t, "l")->type->elem->nfields, 1);
+	assert_int_equal(field(field(t, "l")->type->elem, "v")->type->size, 4);
+	/* struct kernel_thing is not in the script: completed from BTF on use */
+	k = field(t, "k")->type->elem;
+	assert_int_equal(k->btf_id, 0);
+	assert_ptr_equal(fth_cdefs_type(fx->defs, "struct kernel_thing"), k);
+	assert_int_equal(k->btf_id, 42);
+	assert_int_equal(k->size, 24);
+	assert_int_equal(field(t, "fn")->type->kind, FTH_T_POINTER);
+	assert_int_equal(field(t, "vals")->type->kind, FTH_T_ARRAY);
+	assert_int_equal(field(t, "vals")->type->count, 3);
+	assert_int_equal(field(t, "vals")->offset, 5 * 8);
+}
+
+static void test_script_definition_wins(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t;
+
+	add_ok(fx, "struct kernel_thing { char a; };");
+	fx->fallback_calls = 0;
+	t = fth_cdefs_type(fx->defs, "struct kernel_thing");
+	assert_int_equal(t->size, 1);
+	assert_int_equal(t->btf_id, 0);
+	assert_int_equal(fx->fallback_calls, 0);
+	/* a name nobody defines goes to the fallback */
+	assert_null(fth_cdefs_type(fx->defs, "struct nowhere"));
+	assert_int_equal(fx->fallback_calls, 1);
+	/* fixed-width names need no BTF */
+	assert_int_equal(fth_cdefs_type(fx->defs, "u16")->size, 2);
+	assert_int_equal(fx->fallback_calls, 1);
+}
+
+static void test_enums_and_typedefs(void **state)
+{
+	struct fixture *fx = *state;
+	int64_t v;
+	struct fth_type *t;
+
+	add_ok(fx, "enum color { RED, GREEN = 5, BLUE, MASK = 1 << 4 | GREEN, NEG = -2 };");
+	assert_true(fth_cdefs_enum_value(fx->defs, "RED", &v));
+	assert_int_equal(v, 0);
+	assert_true(fth_cdefs_enum_value(fx->defs, "BLUE", &v));
+	assert_int_equal(v, 6);
+	assert_true(fth_cdefs_enum_value(fx->defs, "MASK", &v));
+	assert_int_equal(v, 21);
+	assert_true(fth_cdefs_enum_value(fx->defs, "NEG", &v));
+	assert_int_equal(v, -2);
+	assert_false(fth_cdefs_enum_value(fx->defs, "PURPLE", &v));
+	t = fth_cdefs_type(fx->defs, "enum color");
+	assert_int_equal(t->size, 4);
+	assert_true(t->is_signed);
+
+	add_ok(fx, "typedef struct { enum color c; u64 when; int arr[BLUE]; } sample_t;");
+	add_ok(fx, "typedef unsigned short port_t, *port_p;");
+	add_ok(fx, "struct holder { sample_t s; port_t p; port_p pp; };");
+	t = fth_cdefs_type(fx->defs, "sample_t");
+	assert_int_equal(t->size, 8 + 8 + 24);
+	assert_int_equal(field(t, "arr")->type->count, 6);
+	t = fth_cdefs_type(fx->defs, "struct holder");
+	assert_int_equal(field(t, "p")->offset, 40);
+	assert_int_equal(field(t, "p")->type->size, 2);
+	assert_int_equal(field(t, "pp")->type->kind, FTH_T_POINTER);
+	assert_int_equal(t->size, 56);
+}
+
+static void expect_error(struct fixture *fx, const char *text, const char *at, const char *message)
+{
+	struct fth_cdefs_error err;
+	const char *last = NULL;
+
+	for (const char *p = strstr(text, at); p; p = strstr(p + 1, at))
+		last = p;
+	assert_int_not_equal(fth_cdefs_add(fx->defs, text, &err), 0);
+	assert_string_equal(err.message, message);
+	assert_int_equal(err.begin, last - text);
+	assert_int_equal(err.end, err.begin + strlen(at));
+}
+
+static void test_errors_point_at_the_problem(void **state)
+{
+	struct fixture *fx = *state;
+
+	expect_error(fx, "struct a { int x; blah_t y; };", "blah_t", "unknown type 'blah_t'");
+	expect_error(fx, "struct b { int x; int x; };", "x", "duplicate member 'x'");
+	expect_error(fx, "struct c { struct undefined_here u; };", "u", "member 'u' has incomplete type 'struct undefined_here'");
+	expect_error(fx, "struct d { int x }", "}", "expected ';', found '}'");
+	expect_error(fx, "struct e { double d; };", "double", "floating-point types are not supported");
+	expect_error(fx, "struct f { int a[NOPE]; };", "NOPE", "unknown constant 'NOPE'");
+	add_ok(fx, "struct g { int x; };");
+	expect_error(fx, "struct g { int y; };", "g", "redefinition of 'struct g'");
+}
+
+/* ------------------------------------------ through the whole front end */
+
+/* The value of the i-th statement `@x = VALUE;` of the first probe, which
+ * sema must have folded to a literal. */
+static int64_t folded_value(struct compiled *c, int i)
+{
+	struct fth_node *probe = c->prog.ast->u.program.probes.items[0];
+	struct fth_node *st = probe->u.probe.body->u.block.stmts.items[i];
+
+	assert_int_equal(st->kind, FTH_ASSIGN);
+	assert_int_equal(st->u.assign.value->kind, FTH_INT);
+	return (int64_t)st->u.assign.value->u.integer;
+}
+
+static void test_sema_folds_sizeof_offsetof_enums(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	compile(&c, "struct inner { short a; char b[3]; };\n"
+		    "struct outer { char c; struct inner in; long l; unsigned f : 4; };\n"
+		    "enum e { FIRST = 3, SECOND };\n"
+		    "BEGIN { @a = sizeof(struct outer); @b = offsetof(struct outer, in.b); @c = offsetof(struct outer, l);"
+		    " @d = SECOND; @e = sizeof(struct inner); exit(); }");
+	if (c.rc)
+		fail_msg("%s", c.errors);
+	assert_int_equal(folded_value(&c, 0), 24);
+	assert_int_equal(folded_value(&c, 1), 4);
+	assert_int_equal(folded_value(&c, 2), 8);
+	assert_int_equal(folded_value(&c, 3), 4);
+	assert_int_equal(folded_value(&c, 4), 6);
+	release(&c);
+}
+
+static void expect_compile_error(const char *text, const char *needle)
+{
+	struct compiled c;
+
+	compile(&c, text);
+	assert_int_not_equal(c.rc, 0);
+	if (!strstr(c.errors, needle))
+		fail_msg("expected '%s' in:\n%s", needle, c.errors);
+	release(&c);
+}
+
+static void test_sema_errors(void **state)
+{
+	(void)state;
+	/* unknown member through a cast pointer: caret on the access, suggestion */
+	expect_compile_error("struct s { int count; };\nBEGIN { $p = (struct s *)0; @ = $p->cuont; }",
+			     "stdin:2:33-42: ERROR: struct s has no field 'cuont'\n"
+			     "BEGIN { $p = (struct s *)0; @ = $p->cuont; }\n"
+			     "                                ~~~~~~~~~\n"
+			     "HINT: did you mean 'count'?\n");
+	/* offsetof of a missing member */
+	expect_compile_error("struct s { int count; };\nBEGIN { @ = offsetof(struct s, nope); }",
+			     "ERROR: struct s has no field 'nope'");
+	/* an error inside a definition points into it */
+	expect_compile_error("struct s {\n  int a;\n  unknown_t b;\n};\nBEGIN { exit(); }",
+			     "stdin:3:3-12: ERROR: unknown type 'unknown_t'\n  unknown_t b;\n  ~~~~~~~~~\n");
+	/* a struct that is only declared has no members */
+	expect_compile_error("struct s { struct nowhere_at_all *n; };\nBEGIN { $p = (struct s *)0; @ = $p->n->x; }",
+			     "ERROR: struct nowhere_at_all is declared but never defined, so it has no field 'x'");
+	/* a misspelt script type: the script's own names are suggested */
+	expect_compile_error("struct item { int a; };\nBEGIN { $p = (struct itme *)0; }",
+			     "ERROR: unknown type 'struct itme'\nBEGIN { $p = (struct itme *)0; }\n"
+			     "             ~~~~~~~~~~~~~~~~\nHINT: did you mean 'struct item'?\n");
+	/* a struct value is no printf argument */
+	expect_compile_error("struct s { int a; };\nBEGIN { $p = (struct s *)0; printf(\"%d\\n\", *$p); }",
+			     "ERROR: struct s cannot be printed with printf()\n");
+	/* records: field names are unique */
+	expect_compile_error("BEGIN { print((a = 1, a = 2)); }", "ERROR: field 'a' appears twice in this record");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_layout_matches_gcc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bitfields_sysv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unions_and_anonymous_members, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pointers_forward_and_fallback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_script_definition_wins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enums_and_typedefs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors_point_at_the_problem, setup, teardown),
+		cmocka_unit_test(test_sema_folds_sizeof_offsetof_enums),
+		cmocka_unit_test(test_sema_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,82 @@
+#!/bin/sh
+# Runs inside the VM for bench/kernel-attach (VMTEST_GUEST=guest-bench.sh):
+# how long fathom takes to attach many kernel-function probes.  Each case
+# runs BENCH_RUNS times (kernel command line vmtest.runs=N, default 3):
+#
+#   attach   exec of fathom until it prints __BPFTRACE_NOTIFY_PROBES_ATTACHED
+#            (compile, BTF, load and verify every program, attach each one)
+#   detach   SIGINT until fathom has exited (detach, print the maps, close)
+#
+# Each run prints "VMTEST BENCH case run=N attach_ms=... detach_ms=...
+# probes=N", and a failed run "VMTEST FAIL bench_case".  GNU date (+%N,
+# copied in by run.sh) gives the times; the notify line is read from a FIFO, so
+# no polling skews them.
+
+RUNS=$(sed -n 's/.*vmtest.runs=\([0-9]*\).*/\1/p' /proc/cmdline)
+RUNS=${RUNS:-3}
+
+now_ms() {
+    echo $(( $(date +%s%N) / 1000000 ))
+}
+
+# bench_case NAME FATHOM-ARGS...
+bench_case() {
+    name=$1
+    shift
+    run=1
+    while [ $run -le "$RUNS" ]; do
+        rm -f /tmp/bench.fifo
+        mkfifo /tmp/bench.fifo
+        t0=$(now_ms)
+        __BPFTRACE_NOTIFY_PROBES_ATTACHED=1 fathom "$@" >/tmp/bench.fifo 2>/tmp/bench.err &
+        fpid=$!
+        exec 3</tmp/bench.fifo
+        line=""
+        read -r line <&3
+        t1=$(now_ms)
+        # Keep reading so that the maps printed at exit never block.
+        cat <&3 >/tmp/bench.out &
+        cpid=$!
+        exec 3<&-
+        if [ "$line" != __BPFTRACE_NOTIFY_PROBES_ATTACHED ]; then
+            wait $fpid
+            echo "VMTEST FAIL bench_$name"
+            echo "VMTEST DETAIL BEGIN"
+            echo "\$ fathom $*"
+            head -n 20 /tmp/bench.err
+            echo "VMTEST DETAIL END"
+            wait $cpid
+            return 1
+        fi
+        t2=$(now_ms)
+        kill -INT $fpid
+        wait $fpid
+        rc=$?
+        t3=$(now_ms)
+        wait $cpid
+        probes=$(sed -n 's/^Attached \([0-9]*\) probes*$/\1/p' /tmp/bench.err)
+        [ -n "$probes" ] || probes=$(grep -c . /tmp/bench.list 2>/dev/null)
+        if [ "$rc" != 0 ]; then
+            echo "VMTEST FAIL bench_$name (exit $rc after SIGINT)"
+            return 1
+        fi
+        echo "VMTEST BENCH $name run=$run attach_ms=$((t1 - t0)) detach_ms=$((t3 - t2)) probes=$probes"
+        run=$((run + 1))
+    done
+    echo "VMTEST PASS bench_$name"
+}
+
+# kprobe:vfs_*: every traceable vfs_ function of the kernel.
+bench_case kprobe_vfs -e 'kprobe:vfs_* { @[func] = count(); }'
+
+# 500 fentry probes: the first 500 traceable functions with BTF of a few
+# subsystems, in one probe with 500 attach points.
+fathom -l 'fentry:*' | grep -E '^fentry:vmlinux:(tcp|udp|inet|ip|ext4|vfs|security)_' |
+    head -n 500 >/tmp/bench.list
+n=$(grep -c . /tmp/bench.list)
+if [ "$n" -lt 500 ]; then
+    echo "VMTEST FAIL bench_fentry_500 (only $n fentry functions found)"
+else
+    { paste -s -d, /tmp/bench.list; echo '{ @[probe] = count(); }'; } >/tmp/fentry500.bt
+    bench_case fentry_500 /tmp/fentry500.bt
+fi
