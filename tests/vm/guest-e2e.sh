@@ -66,13 +66,13 @@ for script in "$E2E"/*.sh; do
     if [ -n "$only" ] && [ "$only" != all ] && ! echo " $only " | grep -q " $name "; then
         continue
     fi
-    if [ -z "$only" ] && ! echo " $SUBSET " | tr '\n' ' ' | grep -q " $name "; then
-        echo "VMTEST NOTRUN e2e_$name: not in the guest subset (see tests/vm/guest-e2e.sh)"
-        continue
-    fi
     reason=$(not_in_guest_reason "$name")
     if [ -n "$reason" ]; then
         echo "VMTEST NOTRUN e2e_$name: $reason"
+        continue
+    fi
+    if [ -z "$only" ] && ! echo " $SUBSET " | tr '\n' ' ' | grep -q " $name "; then
+        echo "VMTEST NOTRUN e2e_$name: not in the guest subset (see tests/vm/guest-e2e.sh)"
         continue
     fi
     missing=$(missing_commands "$script")
