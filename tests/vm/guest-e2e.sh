@@ -26,16 +26,20 @@
 #     a fixed time window that the emulated CPU cannot fill).
 #
 # VMTEST_E2E (kernel command line vmtest.e2e=a,b) limits the run to those
-# tests, for debugging.
+# tests, for debugging (NOT_IN_GUEST and missing commands still apply);
+# VMTEST_E2E=all runs every test but those.  seed_exec, seed_file_opens,
+# special_probes, tool_execsnoop and tool_opensnoop pass in the guest too
+# (opensnoop failed once with the ASan build on a loaded host: timing) and
+# maps_at_exit_formats and list_probes as well; they are left out of the
+# default subset for time, so that
+# make vmtest stays well under 10 minutes on a loaded 2-CPU host.
 
 E2E=/repo/tests/e2e
 E2E_TIMEOUT=90
 
-SUBSET="interval_and_exit ctrl_c json_tracepoint tracepoint_wildcard
-        output_lost_events software_event probe_iter special_probes pid_and_cmd
-        seed_exec seed_file_opens seed_profile_top seed_sched_switch seed_syscall_latency
-        seed_syscalls_by_process seed_write_args tool_execsnoop tool_opensnoop tool_runqlat
-        uprobe_attach usdt_probe"
+SUBSET="interval_and_exit tracepoint_wildcard output_lost_events software_event probe_iter
+        pid_and_cmd seed_profile_top seed_sched_switch seed_syscall_latency seed_syscalls_by_process
+        tool_runqlat uprobe_attach usdt_probe"
 
 # name|reason
 NOT_IN_GUEST="tracefs_mount|unmounts and remounts tracefs, which the other tests in the same boot need
@@ -59,16 +63,16 @@ only=$(sed -n 's/.*vmtest.e2e=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
 for script in "$E2E"/*.sh; do
     name=$(basename "$script" .sh)
     [ "$name" = lib ] && continue
-    if [ -n "$only" ] && ! echo " $only " | grep -q " $name "; then
-        continue
-    fi
-    if ! echo " $SUBSET " | tr '\n' ' ' | grep -q " $name "; then
-        echo "VMTEST NOTRUN e2e_$name: not in the guest subset (see tests/vm/guest-e2e.sh)"
+    if [ -n "$only" ] && [ "$only" != all ] && ! echo " $only " | grep -q " $name "; then
         continue
     fi
     reason=$(not_in_guest_reason "$name")
     if [ -n "$reason" ]; then
         echo "VMTEST NOTRUN e2e_$name: $reason"
+        continue
+    fi
+    if [ -z "$only" ] && ! echo " $SUBSET " | tr '\n' ' ' | grep -q " $name "; then
+        echo "VMTEST NOTRUN e2e_$name: not in the guest subset (see tests/vm/guest-e2e.sh)"
         continue
     fi
     missing=$(missing_commands "$script")
