@@ -62,13 +62,6 @@ require_cmd taskset nproc
 wl_name=fm${T##*.}
 cp /bin/cat "$T/$wl_name" || fail "cannot copy /bin/cat"
 echo data >"$T/f.txt"
-wait_attached() {
-    for _ in $(seq 100); do
-        grep -q 'Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 : >"$FATHOM_STDERR"
 # The opens run on CPUs 0, 1, 0 (when there are two), so the count has
 # values on two CPUs and only their sum gives 1, 2, 3.

@@ -33,13 +33,6 @@ expect_stdout_eq '3'
 wl_name=sc${T##*.}
 cp /bin/cat "$T/$wl_name" || fail "cannot copy /bin/cat"
 echo data >"$T/g.txt"
-wait_attached() {
-    for _ in $(seq 100); do
-        grep -q 'Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 : >"$FATHOM_STDERR"
 ( cd "$T" && wait_attached && "./$wl_name" g.txt >/dev/null ) &
 wl=$!

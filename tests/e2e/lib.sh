@@ -34,6 +34,10 @@
 # expect_stderr_match REGEX
 # expect_stdout_no_match REGEX / expect_stderr_no_match REGEX
 # expect_stdout_empty / expect_stderr_empty
+# wait_attached             wait (up to 10 s) until $FATHOM_STDERR has the
+#                           "Attached N probes" line of a fathom_run started
+#                           in the background; status 1 if it never came.
+#                           Truncate $FATHOM_STDERR before that run.
 # fail MSG                  print MSG and the last run's details; exit 1
 # require_root, require_cmd NAME...
 #                           fail (not skip) when the test cannot run
@@ -72,6 +76,15 @@ _fathom_cleanup() {
 trap _fathom_cleanup EXIT
 trap 'exit 130' INT     # so that the EXIT trap also runs when the runner's
 trap 'exit 143' TERM    # timeout (or Ctrl-C) ends the test
+
+wait_attached() {
+    local _
+    for _ in $(seq 200); do
+        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
 
 at_exit() {
     _FATHOM_AT_EXIT+=("$(printf '%q ' "$@")")

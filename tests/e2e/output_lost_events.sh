@@ -45,13 +45,6 @@ expect_stderr_eq "WARNING: Total lost event count: $lost"
 # A tracepoint that fires faster than the buffer drains.
 # dd copies one byte per read and write: ~200,000 syscalls in a fraction
 # of a second, each a ~280-byte record into a one-page buffer.
-wait_attached() {
-    for _ in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 wl_name=ls${T##*.}            # a comm unique to this run
 cp /bin/dd "$T/$wl_name" || fail "cannot copy /bin/dd"
 : >"$FATHOM_STDERR"

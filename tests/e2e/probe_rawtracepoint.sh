@@ -10,14 +10,6 @@ require_root
 require_cmd gcc
 [ -r /sys/kernel/btf/vmlinux ] || fail "no kernel BTF at /sys/kernel/btf/vmlinux"
 
-wait_attached() {
-    local i
-    for i in $(seq 200); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 # A workload with a name to filter on: getppid() five times, then exit.
 cat >"$T/fthrtwork.c" <<'C'

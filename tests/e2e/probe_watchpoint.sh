@@ -30,14 +30,6 @@ int main(int argc, char **argv)
 C
 gcc -O1 -o "$T/fthwatch" "$T/fthwatch.c" || fail "cannot compile the test program"
 
-wait_attached() {
-    local i
-    for i in $(seq 200); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 stop_quietly() { kill "$1" 2>/dev/null; }
 

@@ -11,14 +11,6 @@ require_root
 cp /bin/echo "$T/fthecho" || fail "cannot copy /bin/echo"
 cp "$BASH" "$T/fthsh" || fail "cannot copy bash"
 
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 : >"$FATHOM_STDERR"
 # "; :" keeps bash from exec'ing the last command in place of a fork.
 ( wait_attached && "$T/fthsh" -c "for i in 1 2 3; do '$T/fthecho' hi >/dev/null; done; :" ) &

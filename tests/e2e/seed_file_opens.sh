@@ -11,14 +11,6 @@ require_root
 cp /bin/cat "$T/fthwork" || fail "cannot copy /bin/cat"
 echo data >"$T/fthfile.txt"
 
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 : >"$FATHOM_STDERR"
 ( wait_attached && for i in $(seq 10); do "$T/fthwork" "$T/fthfile.txt" >/dev/null; sleep 0.05; done ) &
 wl=$!

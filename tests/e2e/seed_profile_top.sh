@@ -9,14 +9,6 @@ require_root
 
 cp "$BASH" "$T/fthbusy" || fail "cannot copy bash"
 
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 : >"$FATHOM_STDERR"
 ( wait_attached && "$T/fthbusy" -c 'end=$((SECONDS + 3)); while [ $SECONDS -lt $end ]; do :; done' ) &
 wl=$!

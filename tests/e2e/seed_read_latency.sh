@@ -27,14 +27,6 @@ BT
 
 cp /bin/cat "$T/fthwork" || fail "cannot copy /bin/cat"
 seq 1000 >"$T/data"
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 : >"$FATHOM_STDERR"
 ( wait_attached && for i in $(seq 50); do "$T/fthwork" "$T/data" >/dev/null; sleep 0.1; done ) &
 wl=$!

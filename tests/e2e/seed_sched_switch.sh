@@ -10,14 +10,6 @@ require_root
 
 cp /bin/sleep "$T/fthwork" || fail "cannot copy /bin/sleep"
 
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 : >"$FATHOM_STDERR"
 ( wait_attached && for i in 1 2 3 4 5; do "$T/fthwork" 0.05; done ) &
 wl=$!

@@ -14,14 +14,6 @@ require_root
 
 cp /bin/sleep "$T/fthsleep" || fail "cannot copy /bin/sleep"
 
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 : >"$FATHOM_STDERR"
 ( wait_attached && { "$T/fthsleep" 4 & echo $! >"$T/sleeper.pid"; wait; } ) &
 wl=$!

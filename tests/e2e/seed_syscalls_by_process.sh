@@ -11,15 +11,6 @@ require_root
 
 cp /bin/true "$T/fthwork" || fail "cannot copy /bin/true"
 
-# The workload starts once fathom says its probes are attached.
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 : >"$FATHOM_STDERR"
 ( wait_attached && for i in $(seq 20); do "$T/fthwork"; sleep 0.02; done ) &
 wl=$!

@@ -14,14 +14,6 @@ require_root
 
 cp /bin/echo "$T/fthecho" || fail "cannot copy /bin/echo"
 
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 start_workload() {
     : >"$FATHOM_STDERR"
     ( wait_attached && for i in 1 2 3; do "$T/fthecho" hello >/dev/null; sleep 0.05; done ) &

@@ -7,14 +7,6 @@
 require_root
 
 cp /bin/true "$T/fthwork" || fail "cannot copy /bin/true"
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 start_workload() {
     : >"$FATHOM_STDERR"
     ( wait_attached && for i in $(seq 10); do "$T/fthwork"; sleep 0.02; done ) &

@@ -16,14 +16,6 @@ file=$dir/$(printf 'f%.0s' $(seq 60)).txt
 echo data >"$file"
 [ ${#file} -gt 190 ] || fail "test path too short: ${#file}"
 
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 workload() {
     : >"$FATHOM_STDERR"
     ( wait_attached && for i in $(seq 10); do "$T/fthlong" "$file" >/dev/null; sleep 0.05; done ) &

@@ -10,14 +10,6 @@ cd "$REPO_ROOT" || fail "cannot cd to $REPO_ROOT"
 nm -D /bin/bash 2>/dev/null | grep -q ' T readline$' || nm /bin/bash 2>/dev/null | grep -q ' T readline$' \
     || readelf -sW /bin/bash | grep -q ' readline$' || fail "/bin/bash has no readline symbol"
 
-wait_attached() {
-    local _
-    for _ in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 : >"$FATHOM_STDERR"
 ( wait_attached && sleep 0.2 &&

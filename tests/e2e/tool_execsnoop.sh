@@ -7,14 +7,6 @@
 require_root
 cd "$REPO_ROOT" || fail "cannot cd to $REPO_ROOT"
 
-wait_attached() {
-    local _
-    for _ in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 # run_tool SECS WORKLOAD ARGS...: fathom ARGS, WORKLOAD once attached,
 # SIGINT after SECS seconds.
 run_tool() {

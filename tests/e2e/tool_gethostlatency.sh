@@ -8,14 +8,6 @@ require_root
 require_cmd getent
 cd "$REPO_ROOT" || fail "cannot cd to $REPO_ROOT"
 
-wait_attached() {
-    local _
-    for _ in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 cp "$(command -v getent)" "$T/fthgetent" || fail "cannot copy getent"
 : >"$FATHOM_STDERR"

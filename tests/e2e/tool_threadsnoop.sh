@@ -10,14 +10,6 @@ cd "$REPO_ROOT" || fail "cannot cd to $REPO_ROOT"
 
 gcc -O1 -o "$T/fththreads" "$E2E_DIR/progs/thread_target.c" -lpthread || fail "cannot compile thread_target.c"
 
-wait_attached() {
-    local _
-    for _ in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 : >"$FATHOM_STDERR"
 ( wait_attached && sleep 0.2 && "$T/fththreads" ) >"$T/workload.log" 2>&1 &

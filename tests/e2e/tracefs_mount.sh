@@ -27,14 +27,6 @@ unmount_all() {
 
 cp /bin/cat "$T/fthwork" || fail "cannot copy /bin/cat"
 echo data >"$T/file"
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 # 1. A tracepoint program.
 remount

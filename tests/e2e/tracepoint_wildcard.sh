@@ -16,14 +16,6 @@ n=$(ls "$tracefs/events/syscalls" | grep -c '^sys_enter_open')
 
 cp /bin/cat "$T/fthwork" || fail "cannot copy /bin/cat"
 echo data >"$T/file"
-wait_attached() {
-    local i
-    for i in $(seq 100); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 : >"$FATHOM_STDERR"
 ( wait_attached && for i in $(seq 10); do "$T/fthwork" "$T/file" >/dev/null; sleep 0.02; done ) &
 wl=$!

@@ -11,14 +11,6 @@ require_cmd g++
 g++ -O1 -fno-omit-frame-pointer -o "$T/target" "$E2E_DIR/progs/cpp_target.cpp" || fail "cannot compile cpp_target.cpp"
 TG=$(realpath "$T/target")
 
-wait_attached() {
-    local i
-    for i in $(seq 200); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 run_traced() {
     rm -f "$T/go"

@@ -27,14 +27,6 @@ mkdir -p "$DEBUG_DIR" || fail "cannot create $DEBUG_DIR"
 at_exit rm -f "$DEBUG_FILE"
 cp "$T/target.debug" "$DEBUG_FILE" || fail "cannot install the debug file"
 
-wait_attached() {
-    local i
-    for i in $(seq 200); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 : >"$FATHOM_STDERR"
 ( wait_attached && "$TG" "$T/go" >"$T/target.out" ) &
 helper=$!

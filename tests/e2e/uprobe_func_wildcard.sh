@@ -10,14 +10,6 @@ require_cmd gcc
 gcc -g -O1 -o "$T/target" "$E2E_DIR/progs/uprobe_target.c" || fail "cannot compile the test program"
 TG=$(realpath "$T/target")
 
-wait_attached() {
-    local i
-    for i in $(seq 200); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 run_traced() {
     : >"$FATHOM_STDERR"

@@ -14,14 +14,6 @@ require_cmd gcc
 gcc -O1 -o "$T/target" "$E2E_DIR/progs/multi_target.c" || fail "cannot compile multi_target.c"
 TG=$(realpath "$T/target")
 
-wait_attached() {
-    local i
-    for i in $(seq 200); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 # The BPF objects fathom (found by its unique script text) holds: one line
 # per program or link fd ("prog_type: 2" / "link_type: uprobe_multi").

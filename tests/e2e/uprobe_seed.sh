@@ -12,14 +12,6 @@ require_cmd gcc
 gcc -g -O1 -fno-omit-frame-pointer -o "$T/myapp" "$E2E_DIR/progs/myapp.c" || fail "cannot compile myapp.c"
 cd "$T" || fail "cd $T"
 
-wait_attached() {
-    local i
-    for i in $(seq 200); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 # seed SECS SPIN SCRIPT: fathom runs SCRIPT; once attached, ./myapp runs
 # (spinning SPIN seconds); Ctrl-C after SECS.

@@ -11,14 +11,6 @@ gcc -g -O1 -fno-omit-frame-pointer -o "$T/target" "$E2E_DIR/progs/uprobe_target.
 gcc -O1 -o "$T/jit_target" "$E2E_DIR/progs/jit_target.c" || fail "cannot compile jit_target.c"
 TG=$(realpath "$T/target")
 
-wait_attached() {
-    local i
-    for i in $(seq 200); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 # run_then_interrupt SECS PROGRAM ARGS... -- FATHOM-ARGS...: once fathom
 # has attached, run PROGRAM (its stdout in $T/target.out; it waits for the

@@ -11,14 +11,6 @@ require_cmd gcc
 [ -f /usr/include/x86_64-linux-gnu/sys/sdt.h ] || [ -f /usr/include/sys/sdt.h ] \
     || fail "this test needs sys/sdt.h (Debian package systemtap-sdt-dev)"
 
-wait_attached() {
-    local i
-    for i in $(seq 200); do
-        grep -q '^Attached' "$FATHOM_STDERR" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 run_traced() {
     : >"$FATHOM_STDERR"
