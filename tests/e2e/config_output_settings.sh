@@ -21,10 +21,12 @@ expect_stdout_eq 'abc[cut]'
 # workload is a loop of getppid() until fathom has printed.
 cp /usr/bin/perl "$T/fthstk" || fail "cannot copy perl"
 stack_run() {
-    ( for _ in $(seq 200); do "$T/fthstk" -e 'getppid() for 1..100'; sleep 0.05; done ) &
+    rm -f "$T/stop"
+    ( for _ in $(seq 200); do [ -e "$T/stop" ] && break; "$T/fthstk" -e 'getppid() for 1..100'; sleep 0.05; done ) &
     local wl=$!
     fathom_run "$@"
-    kill "$wl" 2>/dev/null; wait "$wl" 2>/dev/null
+    touch "$T/stop"
+    wait "$wl" 2>/dev/null
     expect_exit 0
 }
 prog='tracepoint:syscalls:sys_enter_getppid /comm == "fthstk"/ { @[kstack(2)] = count(); exit(); }'
