@@ -27,6 +27,10 @@ struct sema {
 	struct fth_diag *diag;
 	struct fth_prog *cur;
 	bool strict;     /* report errors (second pass) */
+	/* Probes whose every attach point was skipped (missing_probes): still
+	 * read in the first pass, so the maps they would write have types for
+	 * the probes that remain (an END that clears them, say). */
+	struct fth_ptrvec phantoms;
 	int loop_depth;
 	/* Inside the body of for ($kv : @map): the body runs as a callback of
 	 * bpf_for_each_map_elem, which has no probe context to read. */
@@ -2830,6 +2834,32 @@ static void substitute_attach_point(struct sema *s, struct fth_node *ap)
 	ap->u.attach.text = joined;
 }
 
+/* A probe of pt_regs providers (kprobe, uprobe, usdt ...) whose attach
+ * points were all skipped as missing: a stand-in instance, checked but
+ * never generated. Other probe types' contexts need a real instance. */
+static void add_phantom(struct sema *s, struct fth_node *probe)
+{
+	struct fth_node *ap = probe->u.probe.attach_points.items[0];
+	const struct fth_provider *prov = provider_of(s, ap);
+	struct fth_probe_inst *inst;
+	struct fth_prog *p;
+
+	if (!prov || prov->prog_type != BPF_PROG_TYPE_KPROBE)
+		return;
+	inst = fth_arena_alloc(A(s), sizeof(*inst));
+	inst->provider = prov;
+	inst->name = prov->name;
+	inst->regs_ctx = true;
+	inst->has_retval = strstr(prov->name, "ret") != NULL;
+	inst->user_space = prov->name[0] == 'u';
+	inst->has_func = true;
+	p = fth_arena_alloc(A(s), sizeof(*p));
+	p->probe = probe;
+	p->inst = inst;
+	p->fd = -1;
+	fth_ptrvec_push(A(s), &s->phantoms, p);
+}
+
 static int expand_probes(struct sema *s)
 {
 	struct fth_node_list *probes = &s->prog->ast->u.program.probes;
@@ -2838,6 +2868,7 @@ static int expand_probes(struct sema *s)
 	for (int i = 0; i < probes->len; i++) {
 		struct fth_node *probe = probes->items[i];
 		struct fth_node_list *aps = &probe->u.probe.attach_points;
+		int progs_before = s->prog->progs.len, errors_before = s->diag->errors;
 		for (int j = 0; j < aps->len; j++) {
 			struct fth_node *ap = aps->items[j];
 			const struct fth_provider *prov;
@@ -2855,6 +2886,8 @@ static int expand_probes(struct sema *s)
 			for (int k = 0; k < insts.len; k++)
 				add_prog(s, probe, insts.items[k]);
 		}
+		if (s->prog->progs.len == progs_before && aps->len && s->diag->errors == errors_before)
+			add_phantom(s, probe);
 	}
 	return s->diag->errors ? -EINVAL : 0;
 }
@@ -2939,6 +2972,8 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 	/* Pass 1 learns map types in any order; pass 2 reports. */
 	for (int pass = 0; pass < 2; pass++) {
 		s.strict = pass == 1;
+		for (int i = 0; pass == 0 && i < s.phantoms.len; i++)
+			check_prog(&s, s.phantoms.items[i]);
 		for (int i = 0; i < prog->progs.len; i++)
 			check_prog(&s, prog->progs.items[i]);
 	}

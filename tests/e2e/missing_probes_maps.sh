@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# config missing_probes = "ignore" / "warn" skips attach points that do not
+# exist. Maps written only by the skipped probes still have their types, so
+# the probes that remain may read or clear them (bpftrace's biolatency-kp:
+# its kprobes are all missing on kernels that inline them, and its END
+# clears @start). The run works and prints no map; a probe type whose
+# context needs a real instance is not guessed at.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+# shellcheck disable=SC2016 # the script's own syntax
+prog='uprobe:/bin/bash:fth_no_such_function { @start[tid] = nsecs; }
+uretprobe:/bin/bash:fth_no_such_function /@start[tid]/ {
+    @usecs = hist((nsecs - @start[tid]) / 1000); delete(@start[tid]);
+}
+BEGIN { printf("running %d\n", @start[tid]); exit(); }
+END { clear(@start); }'
+
+fathom_run -e "config = { missing_probes = \"ignore\" } $prog"
+expect_exit 0
+expect_stdout_eq 'running 0'
+expect_stderr_eq 'Attached 2 probes'
+
+fathom_run -e "config = { missing_probes = \"warn\" } $prog"
+expect_exit 0
+expect_stdout_eq 'running 0'
+expect_stderr_match "WARNING: function 'fth_no_such_function' not found in /(usr/)?bin/bash \\(skipped\\)"
+expect_stderr_no_match 'ERROR'
+
+# Without the setting, a missing function is an error as before.
+fathom_run -e "$prog"
+expect_exit 1
+expect_stderr_match "ERROR: .*fth_no_such_function"
+expect_stderr_no_match 'undefined map'
