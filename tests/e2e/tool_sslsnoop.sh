@@ -6,7 +6,7 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
-require_cmd openssl
+require_cmd openssl ss
 cd "$REPO_ROOT" || fail "cannot cd to $REPO_ROOT"
 
 cp "$(command -v openssl)" "$T/fthssl" || fail "cannot copy openssl"
@@ -15,8 +15,12 @@ cp "$(command -v openssl)" "$T/fthssl" || fail "cannot copy openssl"
 port=$(( 40000 + RANDOM % 20000 ))
 tls_exchange() {
     "$T/fthssl" s_server -accept "127.0.0.1:$port" -cert "$T/cert.pem" -key "$T/key.pem" -naccept 1 -quiet &
-    local srv=$!
-    sleep 0.5
+    local srv=$! _
+    # the client connects once the server listens (slow on a busy machine)
+    for _ in $(seq 100); do
+        ss -ltn "sport = :$port" 2>/dev/null | grep -q LISTEN && break
+        sleep 0.05
+    done
     echo hello-fathom | timeout 5 "$T/fthssl" s_client -connect "127.0.0.1:$port" -quiet
     sleep 0.3
     kill "$srv" 2>/dev/null
