@@ -312,9 +312,17 @@ int fth_loader_attach(struct fth_loader *ld)
 			continue;
 		}
 		rc = p->inst->provider->attach(p->inst, p->fd, &ld->attachments[i], err, sizeof(err));
-		if (rc) {
+		if (rc && ld->prog->config.missing_probes == FTH_MISSING_ERROR) {
 			fth_error(ld->diag, p->inst->attach->range, "%s", err);
 			return rc;
+		}
+		if (rc) {
+			/* missing_probes = warn/ignore covers probes that exist but
+			 * cannot be attached too, as in bpftrace: skip this one. */
+			if (ld->prog->config.missing_probes == FTH_MISSING_WARN)
+				fth_warning(ld->diag, p->inst->attach->range, "%s, skipping probe", err);
+			ld->skipped++;
+			continue;
 		}
 		ld->attached++;
 	}

@@ -19,6 +19,7 @@ struct fth_loader {
 	bool verbose;
 	struct fth_attachment *attachments; /* one per prog */
 	int attached;                       /* attach points attached */
+	int skipped;                        /* not attachable, skipped (missing_probes) */
 };
 
 int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_diag *diag, bool verbose);

@@ -849,7 +849,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	fth_strbuf_init(&rt.sb);
 	fth_output_init(&rt.out, opts->output, opts->out ? opts->out : stdout, stderr, &rt.env);
 	if (!opts->quiet)
-		rt.out.ops->attached_probes(&rt.out, prog->progs.len);
+		rt.out.ops->attached_probes(&rt.out, prog->progs.len - ld->skipped);
 	/* bpftrace's test harness waits for this line: on stdout even with
 	 * -o FILE, once, after the probes are attached. */
 	if (opts->notify_attached) {

@@ -4,7 +4,8 @@
 # the probes that remain may read or clear them (bpftrace's biolatency-kp:
 # its kprobes are all missing on kernels that inline them, and its END
 # clears @start). The run works and prints no map; a probe type whose
-# context needs a real instance is not guessed at.
+# context needs a real instance is not guessed at. Probes that exist but
+# cannot be attached are skipped the same way.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -33,3 +34,19 @@ fathom_run -e "$prog"
 expect_exit 1
 expect_stderr_match "ERROR: .*fth_no_such_function"
 expect_stderr_no_match 'undefined map'
+
+# A probe that exists but cannot be attached (hardware events: this VM has
+# no PMU) is skipped too, with bpftrace's "skipping probe" warning under
+# warn, silently under ignore, and not counted in "Attached N probes".
+hw='hardware:cpu-cycles:1000000 { @cycles = count(); } BEGIN { printf("ok\n"); exit(); }'
+fathom_run -e "config = { missing_probes = \"warn\" } $hw"
+expect_exit 0
+expect_stdout_eq 'ok'
+expect_stderr_match '^stdin:1:38-65: WARNING: hardware event cpu-cycles .*, skipping probe$'
+expect_stderr_match '^Attached 1 probe$'
+fathom_run -e "config = { missing_probes = \"ignore\" } $hw"
+expect_exit 0
+expect_stderr_eq 'Attached 1 probe'
+fathom_run -e "$hw"
+expect_exit 1
+expect_stderr_match '^stdin:1:1-28: ERROR: hardware event cpu-cycles'
