@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# tools/ssllatency.bt, run unchanged: one TLS connection on loopback between
-# an OpenSSL server and client (copies of openssl named fthssl), the client
-# writing 13 bytes. At SIGINT the SSL_write histogram must be printed in
-# bpftrace's hist format, with the 13-byte write counted.
+# tools/sslsnoop.bt and tools/ssllatency.bt, run unchanged, each while an
+# OpenSSL server and client (copies of the openssl binary named fthssl)
+# make one TLS connection on loopback and the client writes
+# "hello-fathom\n" (13 bytes). sslsnoop must show the client's SSL_write of
+# those 13 bytes with its latency; ssllatency, stopped with SIGINT, must
+# print the SSL_write histogram in bpftrace's hist format.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -27,6 +29,22 @@ tls_exchange() {
     wait "$srv" 2>/dev/null
     return 0
 }
+# sslsnoop
+: >"$FATHOM_STDERR"
+( wait_attached && sleep 0.2 && tls_exchange ) >"$T/workload.log" 2>&1 &
+wl=$!
+fathom_run_interrupted 4 tools/sslsnoop.bt
+wait "$wl"
+expect_exit 0
+expect_stderr_match '^Attached 8 probes$'
+expect_stdout_match '^Tracing libssl reads, writes and handshakes\.\.\. Hit Ctrl-C to end\.$'
+expect_stdout_match '^TIME\(us\)       TID COMM             CALL              LAT\(us\)  RET$'
+expect_stdout_match '^[0-9]+ +[0-9]+ fthssl +SSL_write +[0-9]+ +13$'
+# every event line has the six columns
+bad=$(grep -v -E '^(Tracing|TIME|$)' "$FATHOM_STDOUT" | grep -v -E '^[0-9]+ +[0-9]+ fthssl +SSL_(read|write|do_handshake) +[0-9]+ +-?[0-9]+$' || true)
+[ -z "$bad" ] || fail "lines not in sslsnoop's format: $bad"
+
+# ssllatency
 : >"$FATHOM_STDERR"
 ( wait_attached && sleep 0.2 && tls_exchange ) >"$T/workload.log" 2>&1 &
 wl=$!
