@@ -1622,7 +1622,7 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
 		read_len = cap;
 	/* Typed pointers know their address space; plain numbers (arg0) take
 	 * the probe's: user memory for uprobe/usdt, kernel for kprobe. */
-	if (arg->type && arg->type->kind == FTH_T_POINTER)
+	if (fth_type_has_addr_space(arg->type))
 		helper = arg->type->user_space ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
 	else if (c->p->inst->regs_ctx)
 		helper = c->p->inst->user_space ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
@@ -1728,8 +1728,8 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 			emit(c, I_MOV64_REG(R3, vreg_use(c, p, R3)));
 			vreg_free(c, p);
 			emit_addr(c, R1, base, off + 4);
-			emit(c, I_CALL((st->kind == FTH_T_POINTER && st->user_space) ||
-						(st->kind != FTH_T_POINTER && c->p->inst->user_space)
+			emit(c, I_CALL((fth_type_has_addr_space(st) && st->user_space) ||
+						(!fth_type_has_addr_space(st) && c->p->inst->user_space)
 					       ? BPF_FUNC_probe_read_user
 					       : BPF_FUNC_probe_read_kernel));
 		}

@@ -1798,12 +1798,13 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		t = check_expr(s, args->items[0]);
 		if (!t)
 			return NULL;
-		if (t->kind != FTH_T_POINTER)
+		if (t->kind != FTH_T_POINTER && !fth_type_is_integer(t))
 			return t;
-		/* the same pointer, read from the other address space */
+		/* the same pointer (or address), read from the named address space */
 		copy = fth_arena_alloc(A(s), sizeof(*copy));
 		*copy = *t;
 		copy->user_space = n[0] == 'u';
+		copy->addr_space_set = copy->kind != FTH_T_POINTER;
 		return copy;
 	}
 	if (!strcmp(n, "reg")) {
@@ -2094,7 +2095,7 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 		p = fth_type_pointer(A(s), target);
 		/* The address space comes along from a pointer, else from the
 		 * probe: uprobe and usdt arguments point into the process. */
-		p->user_space = t && t->kind == FTH_T_POINTER ? t->user_space : s->cur->inst->user_space;
+		p->user_space = fth_type_has_addr_space(t) ? t->user_space : s->cur->inst->user_space;
 		return p;
 	}
 	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0) {

@@ -226,3 +226,8 @@ const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
 	}
 	return "?";
 }
+
+bool fth_type_has_addr_space(const struct fth_type *t)
+{
+	return t && (t->kind == FTH_T_POINTER || t->addr_space_set);
+}

@@ -81,6 +81,9 @@ struct fth_type {
 	const char *name;    /* "struct task_struct", typedef name, or NULL */
 	uint32_t btf_id;     /* kernel BTF type id of a struct/union/pointee, 0 if none */
 	bool user_space;     /* pointer into user memory (uprobe args) */
+	/* An integer marked by uptr()/kptr(): user_space then says where a
+	 * later cast to a pointer, str() or buf() reads from. */
+	bool addr_space_set;
 	struct fth_field *fields; /* tuple and struct members */
 	int nfields;
 	/* FTH_T_AGG */
@@ -111,6 +114,9 @@ struct fth_type *fth_type_agg(struct fth_arena *arena, enum fth_agg_kind agg);
 
 bool fth_type_equal(const struct fth_type *a, const struct fth_type *b);
 bool fth_type_is_integer(const struct fth_type *t); /* int or bool */
+/* Does t (a pointer, or an integer passed through uptr()/kptr()) carry its
+ * own address space?  If not, the probe's decides. */
+bool fth_type_has_addr_space(const struct fth_type *t);
 /* "uint64", "string[16]", "(int64, string[16])", "struct task_struct *", "count_t" ... */
 const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t);
 const char *fth_agg_name(enum fth_agg_kind agg); /* "count", "hist", ... */
