@@ -173,6 +173,11 @@ static void print_one(FILE *out, const struct bpf_insn *insns, int i,
 			in->src_reg, in->off);
 		break;
 	case BPF_STX:
+		if (BPF_MODE(in->code) == BPF_ATOMIC && in->imm == BPF_ADD) {
+			fprintf(out, "lock *(%s *)(r%d %+d) += r%d", size_name(BPF_SIZE(in->code)), in->dst_reg,
+				in->off, in->src_reg);
+			break;
+		}
 		fprintf(out, "*(%s *)(r%d %+d) = r%d", size_name(BPF_SIZE(in->code)), in->dst_reg, in->off,
 			in->src_reg);
 		break;

@@ -30,6 +30,8 @@ static inline struct bpf_insn fth_insn(uint8_t code, uint8_t dst, uint8_t src, i
 #define I_LDX(size, dst, src, off) fth_insn(BPF_LDX | (size) | BPF_MEM, (dst), (src), (off), 0)
 #define I_STX(size, dst, src, off) fth_insn(BPF_STX | (size) | BPF_MEM, (dst), (src), (off), 0)
 #define I_ST_IMM(size, dst, off, imm) fth_insn(BPF_ST | (size) | BPF_MEM, (dst), 0, (off), (imm))
+/* lock *(size *)(dst + off) += src */
+#define I_ATOMIC_ADD(size, dst, src, off) fth_insn(BPF_STX | (size) | BPF_ATOMIC, (dst), (src), (off), BPF_ADD)
 #define I_JMP_IMM(op, dst, imm, off) fth_insn(BPF_JMP | (op) | BPF_K, (dst), 0, (off), (imm))
 #define I_JMP_REG(op, dst, src, off) fth_insn(BPF_JMP | (op) | BPF_X, (dst), (src), (off), 0)
 #define I_JA(off) fth_insn(BPF_JMP | BPF_JA, 0, 0, (off), 0)

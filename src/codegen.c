@@ -85,6 +85,9 @@ struct cg {
 	int nreads;
 	bool in_predicate;
 	bool failed;
+	/* The str() being emitted fills an output record, which user space
+	 * reads only up to the NUL: no need to zero its buffer first. */
+	bool str_unpadded;
 	/* Scratch variables live in the probe's frame. The probe reaches
 	 * them at r10 + stack_off; a loop callback gets a pointer to them
 	 * (bpf_for_each_map_elem's ctx argument) in r6 and reaches them at
@@ -471,10 +474,9 @@ static void emit_count_map_full(struct cg *c)
 
 	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_MAP_FULL));
 	emit_lookup(c, c->prog->lost_map, key);
-	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 3));
-	emit(c, I_LDX(BPF_DW, R1, R0, 0));
-	emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
-	emit(c, I_STX(BPF_DW, R0, R1, 0));
+	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
+	emit(c, I_MOV64_IMM(R1, 1));
+	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
 	fth_patch_jump_here(c->b, skip);
 }
 
@@ -1616,7 +1618,12 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
 		emit_to_mem(c, arg, base, off, t);
 		return;
 	}
-	emit_zero(c, base, off, cap);
+	/* A key or a value compared later must be NUL-padded to its full
+	 * size.  A record needs no padding: probe_read_*_str NUL-terminates
+	 * what it read, and zeroes the buffer when the read fails. */
+	if (!c->str_unpadded)
+		emit_zero(c, base, off, cap);
+	c->str_unpadded = false;
 	p = emit_int(c, arg);
 	if (read_len > cap)
 		read_len = cap;
@@ -2268,10 +2275,9 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 	key = stack_alloc(c, 8, where);
 	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_EVENTS));
 	emit_lookup(c, c->prog->lost_map, key);
-	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 3));
-	emit(c, I_LDX(BPF_DW, R1, R0, 0));
-	emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
-	emit(c, I_STX(BPF_DW, R0, R1, 0));
+	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
+	emit(c, I_MOV64_IMM(R1, 1));
+	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
 	fth_patch_jump_here(c->b, jdone);
 	vreg_free(c, rec);
 }
@@ -2286,8 +2292,12 @@ static void fill_args(struct cg *c, int rec, void *ud)
 {
 	struct args_fill *f = ud;
 
-	for (int i = 0; i < f->nargs; i++)
-		emit_to_mem(c, f->args[i], rec, 8 + (int)f->layout->fields[i].offset, f->layout->fields[i].type);
+	for (int i = 0; i < f->nargs; i++) {
+		struct fth_node *a = f->args[i];
+		c->str_unpadded = a->kind == FTH_CALL && !strcmp(a->u.call.name, "str");
+		emit_to_mem(c, a, rec, 8 + (int)f->layout->fields[i].offset, f->layout->fields[i].type);
+		c->str_unpadded = false;
+	}
 }
 
 /* A tuple layout for event arguments, integers widened to 64 bits. */

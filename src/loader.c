@@ -42,6 +42,8 @@ static int create_maps(struct fth_loader *ld)
 		if (!m->internal && !m->value_type)
 			continue;
 		map_bpf_name(m, name, sizeof(name));
+		if (m->mmapable)
+			opts.map_flags = BPF_F_MMAPABLE;
 		m->fd = bpf_map_create(m->bpf_type, name, key_size, value_size, m->max_entries, &opts);
 		if (m->fd < 0) {
 			int err = m->fd;

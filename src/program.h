@@ -39,6 +39,7 @@ struct fth_map {
 	bool keyed_by_task;          /* written with a bare tid/pid key somewhere */
 	bool deleted;                /* delete() or clear() appears for it */
 	bool lru;                    /* declared lruhash(N) / percpulruhash(N): evicts when full */
+	bool mmapable;               /* BPF_F_MMAPABLE array: user space reads it without syscalls */
 	struct fth_range task_key_use;
 	struct fth_range first_use;
 	int fd;                      /* set by the loader, -1 before */
@@ -206,7 +207,7 @@ struct fth_program {
 	int macro_serial;            /* numbers macro expansions (hygiene) */
 	int btf_error;               /* negative errno once loading failed */
 	int events_map;              /* ring buffer */
-	int lost_map;                /* per-CPU counters, indexed by FTH_LOST_* */
+	int lost_map;                /* counters indexed by FTH_LOST_*, mmapped by the runtime */
 	int stack_map;               /* kstack storage, -1 if unused */
 	int scratch_map;             /* per-CPU scratch area, -1 if unused */
 	uint32_t scratch_size;       /* bytes of it the largest program uses */

@@ -13,6 +13,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -44,6 +45,8 @@ struct runtime {
 	struct fth_usyms *usyms; /* user symbols, per process and file */
 	struct fth_strbuf scratch; /* printf's, reused by every event */
 	int ksyms_error;
+	const volatile uint64_t *counters; /* fth_lost, mmapped; NULL if that failed */
+	size_t counters_size;
 };
 
 /* -------------------------------------------------------- special values */
@@ -646,50 +649,62 @@ static int handle_event(void *ctx, void *data, size_t size)
  * in the per-CPU fth_lost counter; each new loss is reported once, as
  * bpftrace does between polls ("Lost N events" on stderr, or a
  * lost_events JSON message). */
-/* Elements dropped because a map was full: said once, with the fix. */
-static void report_map_full(struct runtime *rt, const struct fth_map *m)
+/* fth_lost's counters (FTH_LOST_*), read from its memory mapping; only if
+ * the mapping failed, with a lookup.  Polled on every loop iteration, so
+ * no syscall on the normal path. */
+static uint64_t lost_counter(struct runtime *rt, uint32_t slot)
 {
-	uint64_t *vals = calloc((size_t)rt->ncpus, 8);
-	uint32_t key = FTH_LOST_MAP_FULL;
-	uint64_t total = 0;
+	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->lost_map);
+	uint64_t v = 0;
 
-	if (!vals || rt->map_full_reported)
-		goto out;
-	if (bpf_map_lookup_elem(m->fd, &key, vals) == 0)
-		for (int c = 0; c < rt->ncpus; c++)
-			total += vals[c];
-	if (total) {
-		fth_diag_plain(rt->diag, FTH_SEV_WARNING, "raise the limit with config = { max_map_keys = N }",
-			       "Map full; can't update element: new keys are being dropped (max_map_keys = %u, or the "
-			       "size a map was declared with)",
-			       rt->prog->config.max_map_keys);
-		rt->map_full_reported = true;
-	}
-out:
-	free(vals);
+	if (rt->counters)
+		return __atomic_load_n(&rt->counters[slot], __ATOMIC_RELAXED);
+	if (m && m->fd >= 0 && bpf_map_lookup_elem(m->fd, &slot, &v))
+		v = 0;
+	return v;
+}
+
+static void counters_map(struct runtime *rt)
+{
+	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->lost_map);
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	if (!m || m->fd < 0 || page <= 0)
+		return;
+	rt->counters_size = ((size_t)FTH_LOST_SLOTS * 8 + (size_t)page - 1) & ~((size_t)page - 1);
+	p = mmap(NULL, rt->counters_size, PROT_READ, MAP_SHARED, m->fd, 0);
+	rt->counters = p == MAP_FAILED ? NULL : p;
+}
+
+static void counters_unmap(struct runtime *rt)
+{
+	if (rt->counters)
+		munmap((void *)rt->counters, rt->counters_size);
+	rt->counters = NULL;
+}
+
+/* Elements dropped because a map was full: said once, with the fix. */
+static void report_map_full(struct runtime *rt)
+{
+	if (rt->map_full_reported || !lost_counter(rt, FTH_LOST_MAP_FULL))
+		return;
+	fth_diag_plain(rt->diag, FTH_SEV_WARNING, "raise the limit with config = { max_map_keys = N }",
+		       "Map full; can't update element: new keys are being dropped (max_map_keys = %u, or the "
+		       "size a map was declared with)",
+		       rt->prog->config.max_map_keys);
+	rt->map_full_reported = true;
 }
 
 static void report_lost(struct runtime *rt)
 {
-	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->lost_map);
-	uint64_t *vals;
-	uint32_t key = 0;
-	uint64_t total = 0;
+	uint64_t total = lost_counter(rt, FTH_LOST_EVENTS);
 
-	if (!m || m->fd < 0)
-		return;
-	vals = calloc((size_t)rt->ncpus, 8);
-	if (!vals)
-		return;
-	if (bpf_map_lookup_elem(m->fd, &key, vals) == 0)
-		for (int c = 0; c < rt->ncpus; c++)
-			total += vals[c];
-	free(vals);
 	if (total > rt->lost_reported) {
 		rt->out.ops->lost_events(&rt->out, total - rt->lost_reported);
 		rt->lost_reported = total;
 	}
-	report_map_full(rt, m);
+	report_map_full(rt);
 }
 
 /* Did a program call exit() whose record the ring buffer had no room for?
@@ -697,30 +712,17 @@ static void report_lost(struct runtime *rt)
  * record would have, with its exit code. */
 static void check_exit_flag(struct runtime *rt, struct ring_buffer *rb)
 {
-	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->lost_map);
-	uint32_t key = FTH_LOST_EXIT;
-	uint64_t *vals;
+	uint64_t flag;
 
-	if (rt->exiting || !m || m->fd < 0)
+	if (rt->exiting || !(flag = lost_counter(rt, FTH_LOST_EXIT)))
 		return;
-	vals = calloc((size_t)rt->ncpus, 8);
-	if (!vals)
-		return;
-	if (bpf_map_lookup_elem(m->fd, &key, vals) == 0) {
-		for (int c = 0; c < rt->ncpus; c++) {
-			if (!vals[c])
-				continue;
-			/* What was sent before exit() is printed first. */
-			ring_buffer__consume(rb);
-			if (!rt->exiting) {
-				rt->exiting = true;
-				rt->discard = true;
-				rt->exit_code = (int32_t)(uint32_t)vals[c];
-			}
-			break;
-		}
+	/* What was sent before exit() is printed first. */
+	ring_buffer__consume(rb);
+	if (!rt->exiting) {
+		rt->exiting = true;
+		rt->discard = true;
+		rt->exit_code = (int32_t)(uint32_t)flag;
 	}
-	free(vals);
 }
 
 /* ------------------------------------------------------------- lifecycle */
@@ -827,9 +829,11 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	rt.env.max_strlen = prog->config.max_strlen;
 	rt.env.trunc_trailer = prog->config.str_trunc_trailer;
 	rt.env.scratch = &rt.scratch;
+	counters_map(&rt);
 	rb = ring_buffer__new(fth_program_map(prog, prog->events_map)->fd, handle_event, &rt, NULL);
 	if (!rb) {
 		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot open the event ring buffer: %s", strerror(errno));
+		counters_unmap(&rt);
 		return 1;
 	}
 	/* BEGIN runs before any other probe can fire, so a header it prints
@@ -844,6 +848,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	if (err) {
 		ring_buffer__free(rb);
 		fth_usyms_free(rt.usyms);
+		counters_unmap(&rt);
 		return 1;
 	}
 	fth_strbuf_init(&rt.sb);
@@ -923,6 +928,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	fth_output_free(&rt.out);
 	fth_strbuf_free(&rt.sb);
 	fth_strbuf_free(&rt.scratch);
+	counters_unmap(&rt);
 	return rt.exit_code;
 }
 

@@ -2861,6 +2861,41 @@ static void add_phantom(struct sema *s, struct fth_node *probe)
 	fth_ptrvec_push(A(s), &s->phantoms, p);
 }
 
+/* Expand one attach point with its messages held in *held (a malloc'd
+ * string) instead of printed: the caller decides whether they count. */
+static int expand_held(struct sema *s, const struct fth_provider *prov, struct fth_node *ap,
+		       struct fth_ptrvec *insts, char **held, int *errors, int *warnings)
+{
+	struct fth_diag tmp = *s->diag;
+	size_t len = 0;
+	int rc;
+
+	*held = NULL;
+	tmp.out = open_memstream(held, &len);
+	if (!tmp.out)
+		return prov->expand(s->prog, s->diag, ap, insts);
+	tmp.errors = tmp.warnings = 0;
+	rc = prov->expand(s->prog, &tmp, ap, insts);
+	fclose(tmp.out);
+	*errors = tmp.errors;
+	*warnings = tmp.warnings;
+	return rc;
+}
+
+static void release_held(struct sema *s, char *held, int errors, int warnings)
+{
+	if (held)
+		fputs(held, s->diag->out);
+	s->diag->errors += errors;
+	s->diag->warnings += warnings;
+	free(held);
+}
+
+/* Expand every probe's attach points into programs.  As in bpftrace, a
+ * wildcard that matches nothing is dropped when another attach point of
+ * the same probe matches: tools list one name per kernel version
+ * (dcsnoop's kprobe:lookup_fast, kprobe:lookup_fast.constprop.*).  Only
+ * when the whole probe comes to nothing is the first such error shown. */
 static int expand_probes(struct sema *s)
 {
 	struct fth_node_list *probes = &s->prog->ast->u.program.probes;
@@ -2870,6 +2905,8 @@ static int expand_probes(struct sema *s)
 		struct fth_node *probe = probes->items[i];
 		struct fth_node_list *aps = &probe->u.probe.attach_points;
 		int progs_before = s->prog->progs.len, errors_before = s->diag->errors;
+		char *dropped = NULL; /* the messages of the first wildcard that matched nothing */
+		int dropped_warnings = 0;
 		for (int j = 0; j < aps->len; j++) {
 			struct fth_node *ap = aps->items[j];
 			const struct fth_provider *prov;
@@ -2882,11 +2919,29 @@ static int expand_probes(struct sema *s)
 				begin_count++;
 			if (!strcmp(prov->name, "END"))
 				end_count++;
-			if (prov->expand(s->prog, s->diag, ap, &insts))
+			if (aps->len > 1 && strpbrk(ap->u.attach.text, "*?[")) {
+				char *held;
+				int errs = 0, warns = 0, rc = expand_held(s, prov, ap, &insts, &held, &errs, &warns);
+				if (rc == -ENOENT && insts.len == 0 && errs == 1) {
+					if (!dropped)
+						dropped = held, dropped_warnings = warns;
+					else
+						free(held);
+					continue;
+				}
+				release_held(s, held, errs, warns);
+				if (rc)
+					continue;
+			} else if (prov->expand(s->prog, s->diag, ap, &insts)) {
 				continue;
+			}
 			for (int k = 0; k < insts.len; k++)
 				add_prog(s, probe, insts.items[k]);
 		}
+		if (dropped && s->prog->progs.len == progs_before)
+			release_held(s, dropped, 1, dropped_warnings);
+		else
+			free(dropped);
 		if (s->prog->progs.len == progs_before && aps->len && s->diag->errors == errors_before)
 			add_phantom(s, probe);
 	}
@@ -2908,8 +2963,14 @@ static void add_internal_maps(struct fth_program *prog)
 	fth_program_add_map(prog, events);
 	prog->events_map = events->index;
 
+	/* A shared array the runtime maps into memory: it polls these counters
+	 * all the time, and every bpf() syscall would be an event of its own
+	 * for a script tracing cap_capable (CAP_BPF is checked on each).  The
+	 * BPF side adds atomically, only on rare paths (a full ring buffer or
+	 * map, exit()). */
 	lost->name = "fth_lost";
-	lost->bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY;
+	lost->bpf_type = BPF_MAP_TYPE_ARRAY;
+	lost->mmapable = true;
 	lost->key_size = 4;
 	lost->value_size = 8;
 	lost->max_entries = FTH_LOST_SLOTS;

@@ -40,3 +40,17 @@ expect_exit 0
 out=$(cat "$FATHOM_STDOUT")
 [[ $out =~ ^$'\n\n'@\[tracepoint:syscalls:sys_enter_openat\]:\ [1-9][0-9]*$ ]] \
     || fail "expected only '@[tracepoint:syscalls:sys_enter_openat]: N' after two empty lines"
+
+# A wildcard that matches nothing is dropped when another attach point of
+# the same probe matches (bpftrace: tools name one function per kernel
+# version); the probe runs, no error.  When nothing of the probe matches,
+# the first such wildcard is the error.
+fathom_run -e 'tracepoint:syscalls:sys_enter_getppid, tracepoint:syscalls:sys_enter_fthnosuch* { @ = count(); }
+interval:ms:200 { printf("ran\n"); exit(); }'
+expect_exit 0
+expect_stderr_eq 'Attached 2 probes'
+expect_stdout_match '^ran$'
+fathom_run -e 'tracepoint:syscalls:sys_enter_fthnosuch*, tracepoint:syscalls:sys_enter_fthnope* { @ = count(); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:1-41: ERROR: no tracepoint matches syscalls:sys_enter_fthnosuch\*$'
+[ "$(grep -c ERROR "$FATHOM_STDERR")" = 1 ] || fail "expected one error: $(cat "$FATHOM_STDERR")"

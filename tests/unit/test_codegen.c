@@ -74,7 +74,8 @@ static void test_count_updates_in_place(void **state)
 
 	compile(&c, "interval:s:1 { @[comm] = count(); }");
 	p = first_prog(&c);
-	for (int i = 0; i < p->code.len; i++)
+	/* the first lookup is @'s (the later one counts a full map) */
+	for (int i = 0; i < p->code.len && lookup < 0; i++)
 		if (p->code.insns[i].code == (BPF_JMP | BPF_CALL) && p->code.insns[i].imm == BPF_FUNC_map_lookup_elem)
 			lookup = i;
 	assert_true(lookup > 0);
@@ -86,6 +87,13 @@ static void test_count_updates_in_place(void **state)
 	assert_int_equal(p->code.insns[lookup + 4].code, BPF_STX | BPF_DW | BPF_MEM);
 	assert_int_equal(p->code.insns[lookup + 4].dst_reg, R0);
 	assert_int_equal(count_calls(p, BPF_FUNC_map_update_elem), 1);
+	/* a full map is counted with an atomic add into fth_lost */
+	{
+		bool atomic = false;
+		for (int i = lookup + 5; i < p->code.len; i++)
+			atomic |= p->code.insns[i].code == (BPF_STX | BPF_DW | BPF_ATOMIC) && p->code.insns[i].imm == BPF_ADD;
+		assert_true(atomic);
+	}
 	{
 		struct fth_map *m = fth_program_find_map(&c.prog, "@");
 		assert_non_null(m);
@@ -120,6 +128,38 @@ static void test_comm_key_zeroed_first(void **state)
 				zeroed |= in->off == -16 ? 1 : 2;
 	}
 	assert_int_equal(zeroed, 3);
+	release(&c);
+}
+
+/* Zero stores of 0 before the first probe_read_*_str call of the program. */
+static int zero_stores_before_str_read(const struct fth_prog *p)
+{
+	int n = 0;
+
+	for (int i = 0; i < p->code.len; i++) {
+		const struct bpf_insn *in = &p->code.insns[i];
+		if (in->code == (BPF_JMP | BPF_CALL) &&
+		    (in->imm == BPF_FUNC_probe_read_str || in->imm == BPF_FUNC_probe_read_kernel_str ||
+		     in->imm == BPF_FUNC_probe_read_user_str))
+			return n;
+		n += BPF_CLASS(in->code) == BPF_ST && in->imm == 0;
+	}
+	return -1;
+}
+
+/* str() into a printf record is not zeroed first (user space reads up to
+ * the NUL); as a map key it is, so equal strings are equal keys. */
+static void test_str_padding_only_for_keys(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "tracepoint:syscalls:sys_enter_openat { printf(\"%s\\n\", str(args.filename)); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(zero_stores_before_str_read(first_prog(&c)), 0);
+	release(&c);
+	compile(&c, "tracepoint:syscalls:sys_enter_openat { @[str(args.filename)] = count(); }");
+	assert_int_equal(c.rc, 0);
+	assert_true(zero_stores_before_str_read(first_prog(&c)) >= 64);
 	release(&c);
 }
 
@@ -556,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_hello_compiles),
 		cmocka_unit_test(test_count_updates_in_place),
 		cmocka_unit_test(test_comm_key_zeroed_first),
+		cmocka_unit_test(test_str_padding_only_for_keys),
 		cmocka_unit_test(test_map_types_learned_in_any_order),
 		cmocka_unit_test(test_tuple_keys_and_strings),
 		cmocka_unit_test(test_errors),

@@ -137,6 +137,9 @@ cp "$REPO/meson.build" "$root/repo/"
 mkdir -p "$root/vm" "$root/tools" "$root/modules"
 cp "$REPO"/tests/vm/guest-*.sh "$root/vm/"
 cp "$REPO"/tools/*.bt "$root/tools/"
+# bpftrace's own tools, for guest-tools.sh (from Debian's archive, cached)
+bash "$REPO/tests/e2e/bpftrace-tools/fetch.sh" "$BUILD/bpftrace-tools" || die "cannot fetch bpftrace's tools"
+mkdir -p "$root/bt" && cp -r "$BUILD/bpftrace-tools/0.17" "$BUILD/bpftrace-tools/0.23" "$root/bt/"
 for m in $MODULES; do
     cp "$kdir"/lib/modules/*/kernel/"$m" "$root/modules/" || die "no $m in $deb"
 done
