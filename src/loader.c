@@ -307,8 +307,11 @@ int fth_loader_attach(struct fth_loader *ld)
 		if (p->inst->multi_leader) {
 			if (p->inst->multi_leader == p->inst) {
 				rc = attach_group(ld, i);
-				if (rc)
+				if (rc < 0)
 					return rc;
+				/* the members the kernel refused are not attached */
+				ld->skipped += rc;
+				ld->attached -= rc;
 			}
 			ld->attached++;
 			continue;

@@ -50,7 +50,9 @@ struct fth_provider {
 		      char *err, size_t errlen);
 	/* Attach one loaded program to several instances at once (their
 	 * multi_leader is insts[0]); cookies[i] is what the program reads as
-	 * insts[i]'s cookie. NULL: the provider attaches one at a time. */
+	 * insts[i]'s cookie. Returns how many of them the kernel refused and
+	 * were skipped (not counted as attached), or negative errno. NULL:
+	 * the provider attaches one at a time. */
 	int (*attach_multi)(const struct fth_probe_inst *const *insts, const uint64_t *cookies, int n, int prog_fd,
 			    struct fth_attachment *att, struct fth_diag *diag);
 	/* Print every probe matching pattern (the part after "provider:"). */

@@ -84,12 +84,30 @@ static bool parse_u64(const char *s, uint64_t *out)
 
 /* --------------------------------------------------------------- uprobe */
 
+/* Was the FUNCTION of PROVIDER:PATH:FUNCTION written with bpftrace's C++
+ * prefix, "cpp:"? */
+static bool cpp_prefixed(const struct fth_node *attach)
+{
+	const char *const *parts = attach->u.attach.parts;
+	size_t skip;
+
+	if (attach->u.attach.nparts < 4)
+		return false;
+	skip = strlen(parts[0]) + 1 + strlen(parts[1]) + 1;
+	return strlen(attach->u.attach.text) > skip && !strncmp(attach->u.attach.text + skip, "cpp:", 4);
+}
+
+/* One instance.  Its name (the `probe` builtin) is PROVIDER:PATH:SYMBOL as
+ * bpftrace prints it: the mangled symbol, after "cpp:" when the attach
+ * point was written with that prefix. */
 static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const struct fth_provider *self,
 		       const char *path, const char *written, const char *func_name, uint64_t offset,
 		       struct fth_ptrvec *out)
 {
 	struct fth_probe_inst *inst =
-		fth_probe_inst_new(prog, self, attach, fth_arena_printf(&prog->arena, "%s:%s:%s", self->name, path, written));
+		fth_probe_inst_new(prog, self, attach,
+				   fth_arena_printf(&prog->arena, "%s:%s:%s%s", self->name, path,
+						    cpp_prefixed(attach) ? "cpp:" : "", written));
 
 	inst->target = path;
 	inst->func = fth_arena_strdup(&prog->arena, written);
@@ -677,7 +695,7 @@ static int uprobe_attach_multi(const struct fth_probe_inst *const *insts, const 
 	}
 	free(order);
 	free(m.skipped);
-	return rc;
+	return rc ? rc : m.nskipped;
 }
 
 /* "PATH:PATTERN" (or a bare "/PATH": everything) of `-l`; false (nothing

@@ -35,6 +35,14 @@ expect_stdout_match '^@\[ns::func_one\(int\)\]: 1$'
 expect_stdout_match '^@\[ns::func_one\(double\)\]: 1$'
 expect_stdout_match '^@\[ns::Counter::bump\(\)\]: 1$'
 
+# probe names the mangled symbol, after cpp: when the attach point has it
+# (as bpftrace: uprobe:PATH:cpp:_Z...); func is the demangled signature.
+run_traced "uprobe:$TG:cpp:ns::func_one { printf(\"%s|%s\\n\", probe, func); } uprobe:$TG:ns::func_two { printf(\"%s|%s\\n\", probe, func); }"
+expect_exit 0
+expect_stdout_match "^uprobe:$TG:cpp:_ZN2ns8func_oneEi\\|ns::func_one\\(int\\)\$"
+expect_stdout_match "^uprobe:$TG:cpp:_ZN2ns8func_oneEd\\|ns::func_one\\(double\\)\$"
+expect_stdout_match "^uprobe:$TG:_ZN2ns8func_twoEv\\|ns::func_two\\(\\)\$"
+
 # The full signature, quoted; the mangled name still works.
 run_traced "uprobe:$TG:\"ns::func_two()\" { printf(\"%s\\n\", usym(reg(\"ip\"))); } uprobe:$TG:_ZN2ns8func_oneEi { printf(\"%s\\n\", ustack(1)); }"
 expect_exit 0
