@@ -12,14 +12,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "tracefs.h"
 
-/* libstdc++'s demangler; it has C linkage (cxxabi.h declares it extern "C"). */
-char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *status);
+/* libstdc++'s demangler (C linkage: cxxabi.h declares it extern "C"), as
+ * bpftrace uses.  fathom does not link libstdc++: most traces never see a
+ * C++ name, and loading it would cost every start-up.  It is opened on the
+ * first mangled name; without it names stay mangled (and match as such). */
+typedef char *(*cxa_demangle_fn)(const char *mangled, char *out, size_t *len, int *status);
+
+/* The one process-wide lookup, done once (pthread_once): the library stays
+ * loaded for the life of the process, like a linked one would. */
+static cxa_demangle_fn demangler;
+static pthread_once_t demangler_once = PTHREAD_ONCE_INIT;
+
+static void open_demangler(void)
+{
+	void *lib = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
+	void *fn = lib ? dlsym(lib, "__cxa_demangle") : NULL;
+
+	/* a data pointer to a function pointer: what POSIX dlsym promises */
+	memcpy(&demangler, &fn, sizeof(demangler));
+}
 
 char *fth_demangle(const char *name)
 {
@@ -28,7 +46,10 @@ char *fth_demangle(const char *name)
 
 	if (strncmp(name, "_Z", 2))
 		return NULL;
-	d = __cxa_demangle(name, NULL, NULL, &status);
+	pthread_once(&demangler_once, open_demangler);
+	if (!demangler)
+		return NULL;
+	d = demangler(name, NULL, NULL, &status);
 	if (status) {
 		free(d);
 		return NULL;
