@@ -67,65 +67,26 @@ setup_all
 
 TIME_RE='[0-9]{2}:[0-9]{2}:[0-9]{2}'
 
-check_tool vfsstat 1 wl_files \
-    '^Tracing key VFS calls\.\.\. Hit Ctrl-C to end\.$' "^$TIME_RE\$" \
-    '^@\[vfs_read\]: [0-9]+$' '^@\[vfs_write\]: [0-9]+$' '^@\[vfs_open\]: [0-9]+$'
-check_tool vfscount 0 wl_files \
-    '^Tracing VFS calls\.\.\. Hit Ctrl-C to end\.$' \
-    '^@\[vfs_read\]: [0-9]+$' '^@\[vfs_write\]: [0-9]+$' '^@\[vfs_open\]: [0-9]+$' \
-    '^@\[vfs_statx\]: [0-9]+$'
-
-check_tool biolatency-kp 0 wl_block \
-    '^@usecs:$' '^\[[0-9]+[KM]?, [0-9]+[KM]?\) +[0-9]+ \|@+ *\|$'
-check_tool biosnoop-kp 0 wl_block \
-    '^TIME\(ms\) +DISK +T SECTOR +BYTES COMM +PID +LAT\(ms\)$' \
-    '^[0-9]+ +loop0 +W 800 +4096 [^ ]+ +[0-9]+ +[0-9]+\.[0-9]{3}$' \
-    '^[0-9]+ +loop0 +W 920 +4096 [^ ]+ +[0-9]+ +[0-9]+\.[0-9]{3}$' \
-    '^[0-9]+ +loop0 +R 1600 +4096 dd +[0-9]+ +[0-9]+\.[0-9]{3}$'
-
-check_tool tcpconnect 0 wl_tcp \
-    "^$TIME_RE [0-9]+ +nc +127\.0\.0\.1 +[0-9]+ +127\.0\.0\.1 +5555 *\$" \
-    "^$TIME_RE [0-9]+ +nc +::1 +[0-9]+ +::1 +5555 *\$"
-check_tool tcpaccept 0 wl_tcp \
-    "^$TIME_RE [0-9]+ +nc +::ffff:127\.0\.0\.1 +[0-9]+ +::ffff:127\.0\.0\.1 +5555 +0/[0-9]+\$" \
-    "^$TIME_RE [0-9]+ +nc +::1 +[0-9]+ +::1 +5555 +0/[0-9]+\$"
-
-check_tool tcpretrans 0 wl_syn_lost \
-    "^$TIME_RE [0-9]+ +10\.11\.0\.1:[0-9]+ +10\.11\.0\.2:80 +SYN_SENT\$"
-
-check_tool capable 0 wl_chown \
-    "^$TIME_RE  0 +[0-9]+ +chown +0 +CAP_CHOWN +1\$"
-
-check_tool oomkill 0 wl_oom \
-    "^$TIME_RE Triggered by PID [0-9]+ \\(\"dd\"\\), OOM kill of PID [0-9]+ \\(\"dd\"\\), 4096 pages, loadavg: [0-9.]+ [0-9.]+ [0-9.]+ [0-9]+/[0-9]+ [0-9]+\$"
-
-check_tool dcsnoop 0 wl_lookups \
-    '^[0-9]+ +[0-9]+ +cat +R etc$' '^[0-9]+ +[0-9]+ +cat +R passwd$' \
-    '^[0-9]+ +[0-9]+ +mkdir +M dcsnoop-new-dir$'
-
-check_tool mdflush 0 wl_md_flush \
-    "^$TIME_RE [0-9]+ +dd +md0\$"
-
-check_tool swapin 1 wl_swap \
-    "^$TIME_RE\$" '^@\[dd, [0-9]+\]: [0-9]+$'
-
-# bpftrace's own kprobe tools, unchanged (dcsnoop's own struct nameidata
-# is older than 6.1's, so the name it prints may be the rest of the path): 0.17's (Debian 12, the classic
-# form) and 0.23's (Debian 13, the current form), fetched from Debian's
-# archive by tests/e2e/bpftrace-tools/fetch.sh on the host into /bt.
-# Where their output format is fathom's tools' format the same lines are
-# expected; the others have their own.
+# fathom's tools (/tools), then bpftrace's own kprobe tools, unchanged:
+# 0.17's (Debian 12, the classic form) and 0.23's (Debian 13, the current
+# form), fetched from Debian's archive by tests/e2e/bpftrace-tools/fetch.sh
+# on the host into /bt.  Where the formats agree the same lines are
+# expected of all three.
 wl_lookups_again() {
     rmdir /tmp/dcsnoop-new-dir 2>/dev/null
     wl_lookups
 }
-for form in 0.17 0.23; do
-    TOOL_DIR=/bt/$form TOOL_PREFIX=bpftrace-${form}_
+for TOOL_DIR in /tools /bt/0.17 /bt/0.23; do
+    case $TOOL_DIR in
+    /tools) TOOL_PREFIX=tool_ statx_re='^@\[vfs_statx\]: [0-9]+$' ;;
+    *) TOOL_PREFIX=bpftrace-${TOOL_DIR#/bt/}_ statx_re='^@\[vfs_read\]' ;;
+    esac
     check_tool vfsstat 1 wl_files \
         '^Tracing key VFS calls\.\.\. Hit Ctrl-C to end\.$' "^$TIME_RE\$" \
         '^@\[vfs_read\]: [0-9]+$' '^@\[vfs_write\]: [0-9]+$' '^@\[vfs_open\]: [0-9]+$'
     check_tool vfscount 0 wl_files \
-        '^@\[vfs_read\]: [0-9]+$' '^@\[vfs_write\]: [0-9]+$' '^@\[vfs_open\]: [0-9]+$'
+        '^Tracing VFS calls\.\.\. Hit Ctrl-C to end\.$' \
+        '^@\[vfs_read\]: [0-9]+$' '^@\[vfs_write\]: [0-9]+$' '^@\[vfs_open\]: [0-9]+$' "$statx_re"
     check_tool tcpconnect 0 wl_tcp \
         "^$TIME_RE [0-9]+ +nc +127\.0\.0\.1 +[0-9]+ +127\.0\.0\.1 +5555 *\$" \
         "^$TIME_RE [0-9]+ +nc +::1 +[0-9]+ +::1 +5555 *\$"
@@ -134,18 +95,34 @@ for form in 0.17 0.23; do
         "^$TIME_RE [0-9]+ +nc +::1 +[0-9]+ +::1 +5555 +0/[0-9]+\$"
     check_tool tcpretrans 0 wl_syn_lost \
         "^$TIME_RE [0-9]+ +10\.11\.0\.1:[0-9]+ +10\.11\.0\.2:80 +SYN_SENT\$"
-    check_tool tcplife 0 wl_tcp \
-        "^[0-9]+ +nc +127\.0\.0\.1 +[0-9]+ +127\.0\.0\.1 +5555 +[0-9]+ +[0-9]+ +[0-9]+\$"
-    check_tool tcpsynbl 0 wl_tcp '^@backlog\[[0-9]+\]:$'
-    # bpftrace's capable prints cap_capable's raw opts argument as AUDIT
-    # (0: CAP_OPT_NONE), fathom's tool whether a denial is audited.
-    check_tool capable 0 wl_chown "^$TIME_RE  0 +[0-9]+ +chown +0 +CAP_CHOWN +0\$"
     check_tool oomkill 0 wl_oom \
         "^$TIME_RE Triggered by PID [0-9]+ \\(\"dd\"\\), OOM kill of PID [0-9]+ \\(\"dd\"\\), 4096 pages, loadavg: [0-9.]+ [0-9.]+ [0-9.]+ [0-9]+/[0-9]+ [0-9]+\$"
-    check_tool dcsnoop 0 wl_lookups_again \
-        '^[0-9]+ +[0-9]+ +cat +R etc(/passwd)?$' '^[0-9]+ +[0-9]+ +mkdir +M dcsnoop-new-dir$'
     check_tool mdflush 0 wl_md_flush "^$TIME_RE [0-9]+ +dd +md0\$"
     check_tool swapin 1 wl_swap "^$TIME_RE\$" '^@\[dd, [0-9]+\]: [0-9]+$'
+    if [ "$TOOL_DIR" = /tools ]; then
+        check_tool biolatency-kp 0 wl_block \
+            '^@usecs:$' '^\[[0-9]+[KM]?, [0-9]+[KM]?\) +[0-9]+ \|@+ *\|$'
+        check_tool biosnoop-kp 0 wl_block \
+            '^TIME\(ms\) +DISK +T SECTOR +BYTES COMM +PID +LAT\(ms\)$' \
+            '^[0-9]+ +loop0 +W 800 +4096 [^ ]+ +[0-9]+ +[0-9]+\.[0-9]{3}$' \
+            '^[0-9]+ +loop0 +W 920 +4096 [^ ]+ +[0-9]+ +[0-9]+\.[0-9]{3}$' \
+            '^[0-9]+ +loop0 +R 1600 +4096 dd +[0-9]+ +[0-9]+\.[0-9]{3}$'
+        # AUDIT: 1 if a denial would be audited
+        check_tool capable 0 wl_chown "^$TIME_RE  0 +[0-9]+ +chown +0 +CAP_CHOWN +1\$"
+        check_tool dcsnoop 0 wl_lookups \
+            '^[0-9]+ +[0-9]+ +cat +R etc$' '^[0-9]+ +[0-9]+ +cat +R passwd$' \
+            '^[0-9]+ +[0-9]+ +mkdir +M dcsnoop-new-dir$'
+    else
+        check_tool tcplife 0 wl_tcp \
+            "^[0-9]+ +nc +127\.0\.0\.1 +[0-9]+ +127\.0\.0\.1 +5555 +[0-9]+ +[0-9]+ +[0-9]+\$"
+        check_tool tcpsynbl 0 wl_tcp '^@backlog\[[0-9]+\]:$'
+        # AUDIT: cap_capable's raw opts argument (0: CAP_OPT_NONE)
+        check_tool capable 0 wl_chown "^$TIME_RE  0 +[0-9]+ +chown +0 +CAP_CHOWN +0\$"
+        # dcsnoop's own struct nameidata is older than 6.1's: the name
+        # it prints may be the rest of the path
+        check_tool dcsnoop 0 wl_lookups_again \
+            '^[0-9]+ +[0-9]+ +cat +R etc(/passwd)?$' '^[0-9]+ +[0-9]+ +mkdir +M dcsnoop-new-dir$'
+    fi
 done
 # The block I/O accounting functions these kprobe at are inlined in 6.1
 # (only blk_account_io_done is left): 0.17's tools stop with an error
