@@ -36,3 +36,10 @@ expect_exit 0
 expect_stderr_match "^WARNING: Map full; can't update element. Try increasing max_map_keys config or manually setting the max entries in a map declaration e.g. \`let @a = hash\(5000\)\`$"
 [ "$(grep -c 'Map full' "$FATHOM_STDERR")" = 1 ] || fail "the full map must be reported once"
 expect_stderr_no_match 'map_update_elem'
+
+# The same in a tracepoint probe, where the warning's record shares the
+# program with map updates and another record.
+fathom_run -k -c "/bin/cat /dev/null" -e 'tracepoint:syscalls:sys_enter_openat /pid == cpid/ { @[comm] = count(); printf("p %s\n", str(uptr(1))); exit(); }'
+expect_exit 0
+expect_stdout_match '^p $'
+expect_stderr_match '^stdin:1:90-102: WARNING: Failed to probe_read_user_str: Bad address \(-14\)$'
