@@ -464,6 +464,53 @@ static void emit_lookup(struct cg *c, int map_index, int key_off)
 	emit(c, I_CALL(BPF_FUNC_map_lookup_elem));
 }
 
+/* -k: when the helper just called failed (r0 < 0), send a record with its
+ * return code so the runtime can warn at `where`. Only the error branch pays:
+ * the success path costs one jump, and nothing at all without -k. */
+static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node *where,
+		       void (*fill)(struct cg *c, int rec, void *ud), void *ud);
+static int add_action(struct cg *c, enum fth_action_kind kind, struct fth_node *where);
+
+static void fill_retcode(struct cg *c, int rec, void *ud)
+{
+	int slot = *(int *)ud;
+
+	emit(c, I_LDX(BPF_DW, R1, fp(slot), slot));
+	emit(c, I_STX(BPF_DW, rec, R1, 8));
+}
+
+static void emit_helper_check(struct cg *c, const char *helper, struct fth_node *where)
+{
+	int skip, slot, id;
+	struct fth_action *a;
+	struct fth_type *elem;
+
+	if (!c->prog->config.helper_warnings || !where)
+		return;
+	skip = emit(c, I_JMP_IMM(BPF_JSGE, R0, 0, 0));
+	slot = stack_alloc(c, 8, where);
+	emit(c, I_STX(BPF_DW, fp(slot), R0, slot));
+	id = add_action(c, FTH_ACT_HELPER_ERROR, where);
+	a = fth_program_action(c->prog, id);
+	a->text = helper;
+	elem = fth_type_int(8, true);
+	a->args = fth_type_tuple(&c->prog->arena, &elem, 1);
+	emit_event(c, id, 8 + a->args->size, where, fill_retcode, &slot);
+	fth_patch_jump_here(c->b, skip);
+}
+
+static const char *probe_read_name(int helper)
+{
+	switch (helper) {
+	case BPF_FUNC_probe_read_user: return "probe_read_user";
+	case BPF_FUNC_probe_read_kernel: return "probe_read_kernel";
+	case BPF_FUNC_probe_read_user_str: return "probe_read_user_str";
+	case BPF_FUNC_probe_read_kernel_str: return "probe_read_kernel_str";
+	case BPF_FUNC_probe_read_str: return "probe_read_str";
+	default: return "probe_read";
+	}
+}
+
 /* After a map update: when it failed because the map is full (-E2BIG),
  * count it in slot 1 of the lost counter so the runtime can say so instead
  * of dropping the element silently. Costs one jump when the update worked. */
@@ -480,15 +527,40 @@ static void emit_count_map_full(struct cg *c)
 	fth_patch_jump_here(c->b, skip);
 }
 
+/* With -k, any other failure of the update is reported as a helper error.
+ * The success path still takes a single jump; -E2BIG stays with the
+ * map-full count, and -EEXIST from a BPF_NOEXIST insert only means that
+ * another CPU inserted the key first. */
+static void emit_map_update_result(struct cg *c, struct fth_node *where)
+{
+	int ok, full, exists, done;
+
+	if (!c->prog->config.helper_warnings || !where) {
+		emit_count_map_full(c);
+		return;
+	}
+	ok = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	exists = emit(c, I_JMP_IMM(BPF_JEQ, R0, -EEXIST, 0));
+	full = emit(c, I_JMP_IMM(BPF_JEQ, R0, -E2BIG, 0));
+	emit_helper_check(c, "map_update_elem", where);
+	done = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, full);
+	emit_count_map_full(c);
+	fth_patch_jump_here(c->b, ok);
+	fth_patch_jump_here(c->b, exists);
+	fth_patch_jump_here(c->b, done);
+}
+
 /* bpf_map_update_elem(map, r10 + key_off, r10 + val_off, flags) */
-static void emit_update(struct cg *c, int map_index, int key_off, int val_off, int flags)
+static void emit_update(struct cg *c, int map_index, int key_off, int val_off, int flags,
+			struct fth_node *where)
 {
 	emit_map_ref(c, R1, map_index);
 	emit_addr(c, R2, fp(key_off), key_off);
 	emit_addr(c, R3, fp(val_off), val_off);
 	emit(c, I_MOV64_IMM(R4, flags));
 	emit(c, I_CALL(BPF_FUNC_map_update_elem));
-	emit_count_map_full(c);
+	emit_map_update_result(c, where);
 }
 
 /* The address of the context as a plain number, for tracepoint __data_loc
@@ -1181,7 +1253,7 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 		(void)j;
 		emit(c, I_ALU64_IMM(BPF_ADD, R1, delta));
 		emit(c, I_STX(BPF_DW, fp(val), R1, val));
-		emit_update(c, m->index, key, val, BPF_ANY);
+		emit_update(c, m->index, key, val, BPF_ANY, e);
 		emit(c, I_LDX(BPF_DW, R1, fp(val), val));
 		if (v.reg >= 0)
 			emit(c, I_MOV64_REG(v.reg, R1));
@@ -1390,6 +1462,7 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 	emit(c, I_MOV64_IMM(R2, size));
 	emit(c, I_MOV64_REG(R3, vreg_use(c, v, R3)));
 	emit(c, I_CALL(fth_sema_user_memory(e) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
+	emit_helper_check(c, fth_sema_user_memory(e) ? "probe_read_user" : "probe_read_kernel", e);
 	r = v.reg >= 0 ? v.reg : R1;
 	emit(c, I_LDX(bpf_size(size), r, fp(tmp), tmp));
 	if (e->kind == FTH_FIELD && e->u.field.bit_size) {
@@ -1652,6 +1725,7 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
 	vreg_free(c, p);
 	emit_addr(c, R1, base, off);
 	emit(c, I_CALL(helper));
+	emit_helper_check(c, probe_read_name(helper), call);
 }
 
 static void emit_store_int(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
@@ -2137,7 +2211,7 @@ static void emit_agg_update(struct cg *c, struct fth_map *m, int key, struct vre
 		emit(c, I_STX(BPF_DW, fp(val + 8), rx, val + 8));
 		break;
 	}
-	emit_update(c, m->index, key, val, BPF_NOEXIST);
+	emit_update(c, m->index, key, val, BPF_NOEXIST, where);
 	fth_patch_jump_here(c->b, jdone);
 }
 
@@ -2205,7 +2279,7 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 	}
 	c->b->cur_range = st->range;
 	key = emit_map_key(c, m, target);
-	emit_update(c, m->index, key, val, BPF_ANY);
+	emit_update(c, m->index, key, val, BPF_ANY, st);
 }
 
 static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_node *value, int op)

@@ -44,7 +44,7 @@ static void usage(FILE *out)
 	      "    --dry-run      compile and load the programs, then exit without running them\n"
 	      "    --no-warnings  do not print warnings\n"
 	      "    -B MODE        stdout buffering: line, full or none\n"
-	      "    -k             accepted for bpftrace compatibility (helper errors are not reported yet)\n"
+	      "    -k, -kk        warn when a probe read (-k) or a map update (-k) fails at run time\n"
 	      "    -I DIR, --include FILE\n"
 	      "                   accepted for bpftrace compatibility: kernel types come from BTF\n"
 	      "    -p PID         trace only this process; stop when it exits\n"
@@ -71,6 +71,7 @@ struct cli {
 	bool verbose;
 	bool quiet;
 	bool unsafe;      /* --unsafe: allow system() and signal() */
+	int helper_warnings; /* -k, -kk: report failed helper calls */
 	int pid;          /* -p PID */
 	const char *cmd;  /* -c 'CMD ARGS' */
 	bool info;
@@ -121,6 +122,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "debug", required_argument, NULL, 'd' },
 		{ "info", no_argument, NULL, OPT_INFO },
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
+		{ "warnings", no_argument, NULL, 'k' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "cmd", required_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
@@ -177,7 +179,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_NO_WARNINGS:
 			cli->no_warnings = true;
 			break;
-		case 'k':                      /* bpftrace: warn on helper errors */
+		case 'k':
+			cli->helper_warnings++;
+			break;
 		case 'I':                      /* bpftrace: header search directory */
 		case OPT_INCLUDE:              /* bpftrace: header to include */
 		case OPT_USDT_FILE_ACTIVATION: /* bpftrace: activate USDT semaphores by file */
@@ -544,6 +548,7 @@ static int run_cli(struct cli *cli_)
 	fth_program_init(&prog, &src);
 	prog.config.ncpus = libbpf_num_possible_cpus();
 	prog.config.unsafe = cli.unsafe;
+	prog.config.helper_warnings = cli.helper_warnings;
 	prog.config.target_pid = cli.pid;
 	if (cli.cmd && !cli.debug) {
 		child_pid = spawn_waiting_child(cli.cmd, &child_fd);

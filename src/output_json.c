@@ -676,6 +676,19 @@ static void json_lost_events(struct fth_output *o, uint64_t lost)
 	emit(o, o->out);
 }
 
+static void json_helper_error(struct fth_output *o, const char *msg, const char *helper, int64_t retcode,
+			      const char *filename, int line, int col)
+{
+	fth_strbuf_puts(&o->sb, "{\"type\": \"helper_error\", \"msg\": ");
+	fth_json_string(&o->sb, msg, strlen(msg));
+	fth_strbuf_puts(&o->sb, ", \"helper\": ");
+	fth_json_string(&o->sb, helper, strlen(helper));
+	fth_strbuf_printf(&o->sb, ", \"retcode\": %" PRId64 ", \"filename\": ", retcode);
+	fth_json_string(&o->sb, filename, strlen(filename));
+	fth_strbuf_printf(&o->sb, ", \"line\": %d, \"col\": %d}\n", line, col);
+	emit(o, o->out);
+}
+
 static void json_end(struct fth_output *o)
 {
 	/* Nothing: every line stays a JSON document. */
@@ -692,6 +705,7 @@ const struct fth_output_ops fth_output_json = {
 	.raw = json_raw,
 	.map = json_map,
 	.lost_events = json_lost_events,
+	.helper_error = json_helper_error,
 	.end = json_end,
 };
 

@@ -52,6 +52,10 @@ struct fth_output_ops {
 	/* Sorts view->entries in place (see fth_map_print_text). */
 	void (*map)(struct fth_output *o, struct fth_map_view *view, int top, int div);
 	void (*lost_events)(struct fth_output *o, uint64_t lost);
+	/* A failed helper call (-k). NULL in the text backend: there the
+	 * runtime reports it as a diagnostic at the script location. */
+	void (*helper_error)(struct fth_output *o, const char *msg, const char *helper, int64_t retcode,
+			     const char *filename, int line, int col);
 	void (*end)(struct fth_output *o);
 };
 

@@ -57,6 +57,7 @@ enum fth_action_kind {
 	FTH_ACT_JOIN,        /* join(argv [, sep]): text = separator, args = FTH_JOIN_ARGS strings */
 	FTH_ACT_SYSTEM,      /* system(fmt, ...): format and args as printf; needs --unsafe */
 	FTH_ACT_CAT,         /* cat(fmt, ...): print a file */
+	FTH_ACT_HELPER_ERROR, /* -k: a helper failed; text = its name, args = (int64 retcode) */
 };
 
 #define FTH_JOIN_ARGS 16
@@ -184,6 +185,7 @@ struct fth_config {
 	enum { FTH_MISSING_ERROR, FTH_MISSING_WARN, FTH_MISSING_IGNORE } missing_probes;
 	bool print_maps_on_exit;  /* default true */
 	bool unsafe;
+	int helper_warnings;      /* -k: 1, -kk: 2; 0 emits no error checks at all */
 	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
 	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
 };

@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <pwd.h>
 #include <stdlib.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -571,6 +572,25 @@ static void print_join(struct runtime *rt, const struct fth_action *a, const uin
 	rt->out.ops->join(&rt->out, fth_strbuf_cstr(&rt->sb), rt->sb.len);
 }
 
+/* -k: a helper failed in a probe. bpftrace words it as
+ * "Failed to HELPER: strerror (retcode)" at the script location. */
+static void report_helper_error(struct runtime *rt, const struct fth_action *a, const uint8_t *args)
+{
+	int64_t ret;
+	int line, col;
+	const char *msg;
+
+	memcpy(&ret, args, 8);
+	msg = strerror(ret < 0 && ret > -4096 ? (int)-ret : 0);
+	if (rt->out.ops->helper_error) {
+		fth_source_position(rt->diag->src, a->range.begin, &line, &col);
+		rt->out.ops->helper_error(&rt->out, msg, a->text, ret, rt->diag->src->name, line, col);
+		return;
+	}
+	fth_diag_report(rt->diag, FTH_SEV_WARNING, a->range, NULL, "Failed to %s: %s (%" PRId64 ")", a->text,
+			msg, ret);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct runtime *rt = ctx;
@@ -623,6 +643,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 		break;
 	case FTH_ACT_JOIN:
 		print_join(rt, a, args, size);
+		break;
+	case FTH_ACT_HELPER_ERROR:
+		report_helper_error(rt, a, args);
 		break;
 	case FTH_ACT_EXIT:
 		if (!rt->exiting) {
@@ -689,10 +712,11 @@ static void report_map_full(struct runtime *rt)
 {
 	if (rt->map_full_reported || !lost_counter(rt, FTH_LOST_MAP_FULL))
 		return;
-	fth_diag_plain(rt->diag, FTH_SEV_WARNING, "raise the limit with config = { max_map_keys = N }",
-		       "Map full; can't update element: new keys are being dropped (max_map_keys = %u, or the "
-		       "size a map was declared with)",
-		       rt->prog->config.max_map_keys);
+	/* bpftrace's words; fathom counts the drops instead of sending a
+	 * record per failed update, so it says so once, without a location. */
+	fth_diag_plain(rt->diag, FTH_SEV_WARNING, NULL,
+		       "Map full; can't update element. Try increasing max_map_keys config or manually "
+		       "setting the max entries in a map declaration e.g. `let @a = hash(5000)`");
 	rt->map_full_reported = true;
 }
 

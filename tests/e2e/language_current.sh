@@ -49,7 +49,7 @@ expect_stderr_match "HINT: did you mean 'pid'\\?"
 # A full map is reported once on stderr, never dropped silently.
 fathom_run -e 'config = { max_map_keys = 4 } BEGIN { $i = 0; while ($i < 10) { @m[$i] = 1; @c[$i] = count(); $i++; } exit(); }'
 expect_exit 0
-expect_stderr_match "^WARNING: Map full; can't update element: new keys are being dropped \(max_map_keys = 4, or the size a map was declared with\)$"
+expect_stderr_match "^WARNING: Map full; can't update element. Try increasing max_map_keys config or manually setting the max entries in a map declaration e.g. \`let @a = hash\(5000\)\`$"
 [ "$(grep -c 'Map full' "$FATHOM_STDERR")" = 1 ] || fail "the full map must be reported once"
 expect_stdout_match '^@m\[3\]: 1$'
 
