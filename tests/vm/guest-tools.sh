@@ -113,8 +113,11 @@ for TOOL_DIR in /tools /bt/0.17 /bt/0.23; do
             '^[0-9]+ +[0-9]+ +cat +R etc$' '^[0-9]+ +[0-9]+ +cat +R passwd$' \
             '^[0-9]+ +[0-9]+ +mkdir +M dcsnoop-new-dir$'
     else
+        # a line is two printf records: a close on the other CPU may
+        # print between them, so the parts are checked apart
         check_tool tcplife 0 wl_tcp \
-            "^[0-9]+ +nc +127\.0\.0\.1 +[0-9]+ +127\.0\.0\.1 +5555 +[0-9]+ +[0-9]+ +[0-9]+\$"
+            "^[0-9]+ +nc +127\.0\.0\.1 +[0-9]+ +127\.0\.0\.1 +5555 " "^[0-9]+ +nc +::1 +[0-9]+ +::1 +5555 " \
+            ' [0-9]+ +[0-9]+ [0-9]+$'
         check_tool tcpsynbl 0 wl_tcp '^@backlog\[[0-9]+\]:$'
         # AUDIT: cap_capable's raw opts argument (0: CAP_OPT_NONE)
         check_tool capable 0 wl_chown "^$TIME_RE  0 +[0-9]+ +chown +0 +CAP_CHOWN +0\$"
