@@ -2,14 +2,18 @@
  * program container, see fathom.h and program.h. */
 #include "fathom.h"
 
+#include "cpp.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "btf.h"
+#include "cpp.h"
 #include "macro.h"
 #include "tracefs.h"
 
@@ -349,8 +353,32 @@ static int report_unused_named(struct fth_program *prog, struct fth_diag *diag)
 	return -EINVAL;
 }
 
+/* #if/#ifdef/... as bpftrace's preprocessor runs them: the parser gets the
+ * source with the inactive regions blanked (offsets unchanged, so
+ * diagnostics still point into the script as written). */
+static int apply_conditionals(struct fth_program *prog, struct fth_diag *diag)
+{
+	static const char *const with_btf[] = { "BPFTRACE_HAVE_BTF", NULL };
+	struct fth_source *filtered;
+	char *text;
+
+	if (!fth_cpp_has_conditionals(prog->src))
+		return 0;
+	text = fth_cpp_conditionals(prog->src, &prog->arena, diag,
+				    access("/sys/kernel/btf/vmlinux", R_OK) == 0 ? with_btf : NULL);
+	if (!text)
+		return -EINVAL;
+	filtered = fth_arena_alloc(&prog->arena, sizeof(*filtered));
+	*filtered = *prog->src;
+	filtered->text = text;
+	prog->src = filtered;
+	return 0;
+}
+
 int fth_compile(struct fth_program *prog, struct fth_diag *diag, const struct fth_compile_opts *opts)
 {
+	if (apply_conditionals(prog, diag))
+		return -EINVAL;
 	prog->ast = fth_parse(prog->src, diag, &prog->arena);
 	if (diag->errors)
 		return -EINVAL;

@@ -115,7 +115,14 @@ check_common() {
     run "$form" naptime 0.5 wl_nap "^$t8 [0-9]+ +[^ ]+ +[0-9]+ +fthbtnap +0\.200\$"
     run "$form" cpuwalk 0.5 wl_cpu '^@cpu:$' "$lhist_line"
     run "$form" runqlat 0.5 wl_cpu '^@usecs:$' "$hist_line"
-    run "$form" runqlen 0.5 wl_cpu '^@runqlen:$' "$lhist_line"
+    # Both forms read cfs_rq.nr_running from BTF (their own struct is only
+    # for kernels without BTF): 6.14 renamed it nr_queued, and bpftrace
+    # stops there too.
+    if "$FATHOM" -lv 'struct cfs_rq' | grep -q ' nr_running;'; then
+        run "$form" runqlen 0.5 wl_cpu '^@runqlen:$' "$lhist_line"
+    else
+        refused "$form" runqlen "ERROR: struct cfs_rq has no field 'nr_running'"
+    fi
     run "$form" syscount 0.5 wl_syscalls '^Top 10 syscalls IDs:$' '^@syscall\[[0-9]+\]: [0-9]+$' '^@process\[fthbtdd\]: [0-9]{6}$'
     run "$form" bitesize 0.5 wl_dio '^@\[fthbtdd\]:$' '^\[64K, 128K\) +[0-9]+ \|@+\|$'
     run "$form" writeback 1 wl_dirty "^$t8  [0-9]+:[0-9]+ +-?[0-9]+ +sync +[0-9]+\.[0-9]{3}\$"

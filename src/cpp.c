@@ -1,0 +1,520 @@
+/* cpp.c - C preprocessor conditionals in scripts (see cpp.h).
+ *
+ * One pass over the lines. A line whose first non-blank character, outside
+ * a comment, is '#' is a directive (continued by a trailing backslash).
+ * A stack of open conditionals says whether the current line is active.
+ * Inactive text is overwritten with spaces in a copy of the source.
+ */
+#include "cpp.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 64
+#define MAX_NAMES 256
+#define MAX_EXPANSION 16 /* nested macro values in #if */
+
+struct cond {
+	bool parent_active; /* the region around this conditional */
+	bool taken;         /* some branch so far was chosen */
+	bool in_else;
+	struct fth_range where; /* its #if line, for "missing #endif" */
+};
+
+struct name {
+	const char *name; /* points into the source */
+	size_t len;
+	const char *value; /* the rest of the #define line, or NULL for "1" */
+	size_t value_len;
+};
+
+struct cpp {
+	const struct fth_source *src;
+	char *out;
+	struct fth_diag *diag;
+	struct cond stack[MAX_DEPTH];
+	int depth;
+	bool active;
+	struct name names[MAX_NAMES];
+	int nnames;
+};
+
+/* ------------------------------------------------------------ names */
+
+static struct name *find_name(struct cpp *c, const char *s, size_t len)
+{
+	for (int i = 0; i < c->nnames; i++)
+		if (c->names[i].len == len && !memcmp(c->names[i].name, s, len))
+			return &c->names[i];
+	return NULL;
+}
+
+static void define_name(struct cpp *c, const char *s, size_t len, const char *value, size_t value_len)
+{
+	struct name *n = find_name(c, s, len);
+
+	if (!n && c->nnames < MAX_NAMES)
+		n = &c->names[c->nnames++];
+	if (!n)
+		return;
+	*n = (struct name){ s, len, value, value_len };
+}
+
+static void undefine_name(struct cpp *c, const char *s, size_t len)
+{
+	struct name *n = find_name(c, s, len);
+
+	if (n)
+		*n = c->names[--c->nnames];
+}
+
+static bool is_ident_start(int ch)
+{
+	return isalpha(ch) || ch == '_';
+}
+
+static bool is_ident(int ch)
+{
+	return isalnum(ch) || ch == '_';
+}
+
+/* ------------------------------------------------------ #if expressions */
+
+/* A recursive-descent evaluator over [p, end): integers, names (defined
+ * ones by their value, the rest 0, as cpp does), defined(NAME), unary
+ * ! ~ - +, the binary C operators and ?:. */
+struct expr {
+	struct cpp *c;
+	const char *p, *end;
+	int expansion;
+	bool bad;
+};
+
+static int64_t eval_ternary(struct expr *e);
+
+static void skip_space(struct expr *e)
+{
+	while (e->p < e->end && isspace((unsigned char)*e->p))
+		e->p++;
+}
+
+static bool accept(struct expr *e, const char *op)
+{
+	size_t n = strlen(op);
+
+	skip_space(e);
+	if ((size_t)(e->end - e->p) < n || memcmp(e->p, op, n))
+		return false;
+	/* a one-character operator is not the start of a longer one: "<" of
+	 * "<<" or "<=", "&" of "&&", "!" of "!=" */
+	if (n == 1 && e->p + 1 < e->end) {
+		char next = e->p[1];
+		if ((*op == '<' || *op == '>') && (next == *op || next == '='))
+			return false;
+		if ((*op == '&' || *op == '|') && next == *op)
+			return false;
+		if (*op == '!' && next == '=')
+			return false;
+	}
+	e->p += n;
+	return true;
+}
+
+static int64_t eval_value_text(struct expr *e, const char *s, size_t len)
+{
+	struct expr sub = { e->c, s, s + len, e->expansion + 1, false };
+	int64_t v;
+
+	if (sub.expansion > MAX_EXPANSION) {
+		e->bad = true;
+		return 0;
+	}
+	v = eval_ternary(&sub);
+	skip_space(&sub);
+	if (sub.bad || sub.p != sub.end)
+		e->bad = true;
+	return v;
+}
+
+static int64_t eval_primary(struct expr *e)
+{
+	skip_space(e);
+	if (e->p >= e->end) {
+		e->bad = true;
+		return 0;
+	}
+	if (accept(e, "(")) {
+		int64_t v = eval_ternary(e);
+		if (!accept(e, ")"))
+			e->bad = true;
+		return v;
+	}
+	if (isdigit((unsigned char)*e->p)) {
+		char *stop;
+		int64_t v = (int64_t)strtoull(e->p, &stop, 0);
+		e->p = stop;
+		while (e->p < e->end && strchr("uUlL", *e->p))
+			e->p++;
+		return v;
+	}
+	if (is_ident_start((unsigned char)*e->p)) {
+		const char *s = e->p;
+		size_t len;
+		while (e->p < e->end && is_ident((unsigned char)*e->p))
+			e->p++;
+		len = (size_t)(e->p - s);
+		if (len == 7 && !memcmp(s, "defined", 7)) {
+			bool paren = accept(e, "(");
+			const char *n;
+			size_t n_len;
+			skip_space(e);
+			n = e->p;
+			while (e->p < e->end && is_ident((unsigned char)*e->p))
+				e->p++;
+			n_len = (size_t)(e->p - n);
+			if (!n_len || (paren && !accept(e, ")")))
+				e->bad = true;
+			return find_name(e->c, n, n_len) != NULL;
+		}
+		{
+			const struct name *nm = find_name(e->c, s, len);
+			if (!nm)
+				return 0;
+			return nm->value ? eval_value_text(e, nm->value, nm->value_len) : 1;
+		}
+	}
+	e->bad = true;
+	return 0;
+}
+
+static int64_t eval_unary(struct expr *e)
+{
+	if (accept(e, "!"))
+		return !eval_unary(e);
+	if (accept(e, "~"))
+		return ~eval_unary(e);
+	if (accept(e, "-"))
+		return -eval_unary(e);
+	if (accept(e, "+"))
+		return eval_unary(e);
+	return eval_primary(e);
+}
+
+/* Binary operators by precedence level, lowest first. */
+static const char *const levels[][5] = {
+	{ "||" }, { "&&" }, { "|" }, { "^" }, { "&" }, { "==", "!=" },
+	{ "<=", ">=", "<", ">" }, { "<<", ">>" }, { "+", "-" }, { "*", "/", "%" },
+};
+#define NLEVELS ((int)(sizeof(levels) / sizeof(levels[0])))
+
+static int64_t apply(struct expr *e, const char *op, int64_t a, int64_t b)
+{
+	switch (op[0]) {
+	case '|': return op[1] ? (a || b) : (a | b);
+	case '&': return op[1] ? (a && b) : (a & b);
+	case '^': return a ^ b;
+	case '=': return a == b;
+	case '!': return a != b;
+	case '<': return op[1] == '=' ? a <= b : op[1] == '<' ? (int64_t)((uint64_t)a << (b & 63)) : a < b;
+	case '>': return op[1] == '=' ? a >= b : op[1] == '>' ? a >> (b & 63) : a > b;
+	case '+': return (int64_t)((uint64_t)a + (uint64_t)b);
+	case '-': return (int64_t)((uint64_t)a - (uint64_t)b);
+	case '*': return (int64_t)((uint64_t)a * (uint64_t)b);
+	case '/':
+	case '%':
+		if (b == 0 || (a == INT64_MIN && b == -1)) {
+			e->bad = true;
+			return 0;
+		}
+		return op[0] == '/' ? a / b : a % b;
+	}
+	e->bad = true;
+	return 0;
+}
+
+static int64_t eval_level(struct expr *e, int level)
+{
+	int64_t v;
+
+	if (level == NLEVELS)
+		return eval_unary(e);
+	v = eval_level(e, level + 1);
+	for (;;) {
+		const char *op = NULL;
+		for (int i = 0; i < 5 && levels[level][i]; i++)
+			if (accept(e, levels[level][i])) {
+				op = levels[level][i];
+				break;
+			}
+		if (!op || e->bad)
+			return v;
+		v = apply(e, op, v, eval_level(e, level + 1));
+	}
+}
+
+static int64_t eval_ternary(struct expr *e)
+{
+	int64_t cond = eval_level(e, 0), a, b;
+
+	if (!accept(e, "?"))
+		return cond;
+	a = eval_ternary(e);
+	if (!accept(e, ":")) {
+		e->bad = true;
+		return 0;
+	}
+	b = eval_ternary(e);
+	return cond ? a : b;
+}
+
+/* ----------------------------------------------------------- directives */
+
+/* The directive's word and the rest of its text, [rest, end). */
+struct directive {
+	const char *word;
+	size_t word_len;
+	const char *rest, *end;
+	struct fth_range range;
+};
+
+static bool is_word(const struct directive *d, const char *w)
+{
+	return d->word_len == strlen(w) && !memcmp(d->word, w, d->word_len);
+}
+
+/* The first identifier of the rest, or false. */
+static bool rest_name(const struct directive *d, const char **name, size_t *len)
+{
+	const char *p = d->rest;
+
+	while (p < d->end && isspace((unsigned char)*p))
+		p++;
+	*name = p;
+	while (p < d->end && is_ident((unsigned char)*p))
+		p++;
+	*len = (size_t)(p - *name);
+	return *len > 0 && is_ident_start((unsigned char)**name);
+}
+
+static bool eval_condition(struct cpp *c, const struct directive *d, bool *value)
+{
+	struct expr e = { c, d->rest, d->end, 0, false };
+	int64_t v = eval_ternary(&e);
+
+	skip_space(&e);
+	if (e.bad || e.p != e.end || d->rest == d->end) {
+		fth_error_hint(c->diag, d->range, "write an integer expression of numbers, defined(NAME) and C operators",
+			       "invalid #%.*s expression", (int)d->word_len, d->word);
+		return false;
+	}
+	*value = v != 0;
+	return true;
+}
+
+/* #ifdef NAME / #ifndef NAME / #if EXPR: open a conditional. */
+static int open_cond(struct cpp *c, const struct directive *d)
+{
+	bool value = false;
+	const char *name;
+	size_t len;
+
+	if (c->depth == MAX_DEPTH) {
+		fth_error(c->diag, d->range, "conditionals nested more than %d deep", MAX_DEPTH);
+		return -1;
+	}
+	if (is_word(d, "if")) {
+		if (c->active && !eval_condition(c, d, &value))
+			return -1;
+	} else if (!rest_name(d, &name, &len)) {
+		fth_error_hint(c->diag, d->range, "write #ifdef NAME", "#%.*s needs a macro name", (int)d->word_len,
+			       d->word);
+		return -1;
+	} else {
+		value = (find_name(c, name, len) != NULL) == is_word(d, "ifdef");
+	}
+	c->stack[c->depth++] = (struct cond){ c->active, c->active && value, false, d->range };
+	c->active = c->active && value;
+	return 0;
+}
+
+/* #elif EXPR / #else / #endif. */
+static int continue_cond(struct cpp *c, const struct directive *d)
+{
+	struct cond *top = c->depth ? &c->stack[c->depth - 1] : NULL;
+	bool value = false;
+
+	if (!top) {
+		fth_error_hint(c->diag, d->range, "remove it, or open the region with #if, #ifdef or #ifndef",
+			       "#%.*s without #if", (int)d->word_len, d->word);
+		return -1;
+	}
+	if (is_word(d, "endif")) {
+		c->active = top->parent_active;
+		c->depth--;
+		return 0;
+	}
+	if (top->in_else) {
+		fth_error_hint(c->diag, d->range, "a conditional has one #else, after every #elif",
+			       "#%.*s after #else", (int)d->word_len, d->word);
+		return -1;
+	}
+	if (is_word(d, "else")) {
+		top->in_else = true;
+		value = true;
+	} else if (top->parent_active && !top->taken && !eval_condition(c, d, &value)) {
+		return -1;
+	}
+	c->active = top->parent_active && !top->taken && value;
+	top->taken = top->taken || c->active;
+	return 0;
+}
+
+/* #define NAME [value] / #undef NAME in an active region. */
+static void note_definition(struct cpp *c, const struct directive *d)
+{
+	const char *name, *v;
+	size_t len;
+
+	if (!rest_name(d, &name, &len))
+		return;
+	if (is_word(d, "undef")) {
+		undefine_name(c, name, len);
+		return;
+	}
+	v = name + len;
+	if (v < d->end && *v == '(') /* a function-like macro: defined, no value */
+		v = d->end;
+	while (v < d->end && isspace((unsigned char)*v))
+		v++;
+	define_name(c, name, len, v < d->end ? v : NULL, (size_t)(d->end - v));
+}
+
+static void blank(struct cpp *c, uint32_t begin, uint32_t end)
+{
+	for (uint32_t i = begin; i < end; i++)
+		if (c->out[i] != '\n')
+			c->out[i] = ' ';
+}
+
+/* The end of the directive starting at offset i: its line and those its
+ * trailing backslashes continue onto. */
+static uint32_t directive_end(const struct fth_source *src, uint32_t i)
+{
+	while (i < src->len && src->text[i] != '\n') {
+		if (src->text[i] == '\\' && i + 1 < src->len && src->text[i + 1] == '\n')
+			i++;
+		i++;
+	}
+	return i;
+}
+
+/* A directive line: handle it; conditional lines are blanked, others are
+ * blanked only when inactive. */
+static int handle_directive(struct cpp *c, uint32_t hash, uint32_t end)
+{
+	const char *t = c->src->text;
+	struct directive d;
+	uint32_t p = hash + 1;
+	bool conditional;
+	int rc = 0;
+
+	while (p < end && (t[p] == ' ' || t[p] == '\t'))
+		p++;
+	d.word = t + p;
+	while (p < end && is_ident((unsigned char)t[p]))
+		p++;
+	d.word_len = (size_t)(t + p - d.word);
+	d.rest = t + p;
+	d.end = t + end;
+	/* a comment ends the expression */
+	for (const char *q = d.rest; q + 1 < d.end; q++)
+		if (q[0] == '/' && (q[1] == '/' || q[1] == '*')) {
+			d.end = q;
+			break;
+		}
+	d.range = (struct fth_range){ hash, end };
+	conditional = is_word(&d, "if") || is_word(&d, "ifdef") || is_word(&d, "ifndef") || is_word(&d, "elif") ||
+		      is_word(&d, "else") || is_word(&d, "endif");
+	if (is_word(&d, "if") || is_word(&d, "ifdef") || is_word(&d, "ifndef"))
+		rc = open_cond(c, &d);
+	else if (conditional)
+		rc = continue_cond(c, &d);
+	else if (c->active && (is_word(&d, "define") || is_word(&d, "undef")))
+		note_definition(c, &d);
+	if (conditional || !c->active || is_word(&d, "undef"))
+		blank(c, hash, end);
+	return rc;
+}
+
+bool fth_cpp_has_conditionals(const struct fth_source *src)
+{
+	for (const char *p = src->text; (p = strchr(p, '#')); p++) {
+		const char *w = p + 1;
+		while (*w == ' ' || *w == '\t')
+			w++;
+		if (!strncmp(w, "if", 2) || !strncmp(w, "el", 2) || !strncmp(w, "endif", 5) || !strncmp(w, "undef", 5))
+			return true;
+	}
+	return false;
+}
+
+char *fth_cpp_conditionals(const struct fth_source *src, struct fth_arena *arena, struct fth_diag *diag,
+			   const char *const *predefined)
+{
+	struct cpp *c = calloc(1, sizeof(*c));
+	const char *t = src->text;
+	bool in_comment = false, failed = false;
+	char *out;
+
+	if (!c)
+		return NULL;
+	c->src = src;
+	c->diag = diag;
+	c->active = true;
+	c->out = out = fth_arena_strndup(arena, src->text, src->len);
+	for (int i = 0; predefined && predefined[i]; i++)
+		define_name(c, predefined[i], strlen(predefined[i]), NULL, 0);
+	for (uint32_t line = 0; line < src->len;) {
+		uint32_t i = line, eol;
+		bool quote = false;
+		while (!in_comment && i < src->len && (t[i] == ' ' || t[i] == '\t'))
+			i++;
+		if (!in_comment && i < src->len && t[i] == '#') {
+			eol = directive_end(src, i);
+			if (handle_directive(c, i, eol))
+				failed = true;
+		} else {
+			/* Follow comments (a '#' inside one is no directive)
+			 * and strings (a slash-star inside one opens none). */
+			for (eol = line; eol < src->len && t[eol] != '\n'; eol++) {
+				if (in_comment) {
+					if (t[eol] == '*' && t[eol + 1] == '/')
+						in_comment = false, eol++;
+				} else if (quote) {
+					if (t[eol] == '\\')
+						eol++;
+					else if (t[eol] == '"')
+						quote = false;
+				} else if (t[eol] == '"') {
+					quote = true;
+				} else if (t[eol] == '/' && t[eol + 1] == '/') {
+					while (eol + 1 < src->len && t[eol + 1] != '\n')
+						eol++;
+				} else if (t[eol] == '/' && t[eol + 1] == '*') {
+					in_comment = true, eol++;
+				}
+			}
+			if (!c->active)
+				blank(c, line, eol);
+		}
+		line = eol < src->len ? eol + 1 : eol;
+	}
+	for (int i = c->depth - 1; i >= 0; i--) {
+		fth_error_hint(diag, c->stack[i].where, "close it with #endif", "this conditional has no #endif");
+		failed = true;
+	}
+	free(c);
+	return failed ? NULL : out;
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# C preprocessor conditionals as bpftrace's cpp pass runs them, for real:
+# BPFTRACE_HAVE_BTF is defined on this kernel (it has BTF), so tools take
+# their #else branch; a probe in an inactive region is not attached; #define
+# feeds later conditionals; nesting and #elif; an unbalanced #endif is an
+# error at its line, with the caret.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+[ -e /sys/kernel/btf/vmlinux ] || fail "this test needs kernel BTF"
+
+cat >"$T/cond.bt" <<'BT'
+#ifndef BPFTRACE_HAVE_BTF
+#include <linux/sched.h>
+BEGIN { printf("no btf\n"); }
+#else
+#define TASK_RUNNING 0
+#endif
+#define MODE 2
+
+#if MODE == 1
+interval:ms:10 { printf("mode one\n"); }
+#elif MODE == 2 && defined(TASK_RUNNING)
+#ifdef NOT_DEFINED
+BEGIN { printf("nested wrong\n"); }
+#else
+BEGIN { printf("mode two, task running = %d\n", TASK_RUNNING); }
+#endif
+#else
+BEGIN { printf("mode other\n"); }
+#endif
+
+interval:ms:100 { exit(); }
+BT
+fathom_run "$T/cond.bt"
+expect_exit 0
+expect_stderr_eq 'Attached 2 probes'
+expect_stdout_eq 'mode two, task running = 0'
+
+# Errors keep the script's own lines and columns.
+printf 'BEGIN { exit(); }\n\n#endif\n' >"$T/bad.bt"
+fathom_run "$T/bad.bt"
+expect_exit 1
+expect_stderr_eq "$T/bad.bt:3:1-7: ERROR: #endif without #if
+#endif
+~~~~~~
+HINT: remove it, or open the region with #if, #ifdef or #ifndef"
+# An error after a blanked region is still reported at its own line.
+printf '#if 0\nnot a probe at all\n#endif\nBEGIN { $x = nosuch; }\n' >"$T/later.bt"
+fathom_run "$T/later.bt"
+expect_exit 1
+expect_stderr_match "^$T/later\\.bt:4:14-20: ERROR: "

@@ -1,0 +1,158 @@
+/* test_cpp.c - preprocessor conditionals: which regions stay, that offsets
+ * (and so lines and columns) do not move, #if expressions, and the errors
+ * with their carets. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpp.h"
+
+struct run {
+	struct fth_arena arena;
+	struct fth_source src;
+	struct fth_diag diag;
+	FILE *out;
+	char *msgs;
+	size_t len;
+	char *text; /* the filtered text, or NULL */
+};
+
+static const char *const btf[] = { "BPFTRACE_HAVE_BTF", NULL };
+
+static void run(struct run *r, const char *text, const char *const *predefined)
+{
+	memset(r, 0, sizeof(*r));
+	fth_arena_init(&r->arena);
+	r->src.name = "t.bt";
+	r->src.text = text;
+	r->src.len = (uint32_t)strlen(text);
+	r->out = open_memstream(&r->msgs, &r->len);
+	assert_non_null(r->out);
+	fth_diag_init(&r->diag, &r->src, r->out);
+	r->text = fth_cpp_conditionals(&r->src, &r->arena, &r->diag, predefined);
+	fflush(r->out);
+	if (r->text)
+		assert_int_equal(strlen(r->text), r->src.len);
+}
+
+static void done(struct run *r)
+{
+	fclose(r->out);
+	free(r->msgs);
+	fth_arena_free(&r->arena);
+}
+
+/* The words of the filtered text, blanks squeezed: what the parser sees. */
+static const char *words(struct run *r)
+{
+	static char buf[512];
+	size_t n = 0;
+	bool space = true;
+
+	for (const char *p = r->text; *p && n + 2 < sizeof(buf); p++) {
+		bool is_space = *p == ' ' || *p == '\n' || *p == '\t';
+		if (is_space && !space)
+			buf[n++] = ' ';
+		else if (!is_space)
+			buf[n++] = *p;
+		space = is_space;
+	}
+	while (n && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	return buf;
+}
+
+static void test_ifndef_btf(void **state)
+{
+	const char *src = "#ifndef BPFTRACE_HAVE_BTF\n#include <linux/sched.h>\n#else\n#define TASK_RUNNING 0\n#endif\n"
+			  "BEGIN { }\n";
+	struct run r;
+
+	(void)state;
+	run(&r, src, btf);
+	assert_non_null(r.text);
+	assert_string_equal(words(&r), "#define TASK_RUNNING 0 BEGIN { }");
+	/* the probe is where it was: same offset, so the same line */
+	assert_int_equal(strstr(r.text, "BEGIN") - r.text, strstr(src, "BEGIN") - src);
+	done(&r);
+	run(&r, src, NULL);
+	assert_string_equal(words(&r), "#include <linux/sched.h> BEGIN { }");
+	done(&r);
+}
+
+static void test_nesting_elif_and_defines(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run(&r,
+	    "#define LEVEL 2\n"
+	    "#if LEVEL == 1\none\n#elif LEVEL == 2 && defined(LEVEL)\ntwo\n"
+	    "#ifdef NOPE\nnope\n#else\nyes\n#endif\n#else\nthree\n#endif\n"
+	    "#undef LEVEL\n#ifdef LEVEL\nstill\n#endif\n"
+	    "#if 0\n#define HIDDEN 1\n#endif\n#ifdef HIDDEN\nhidden\n#endif\n"
+	    "#if (1 << 3) - 8 || !defined HIDDEN && ~0 == -1 && 7 % 4 == 3 && (0 ? 5 : 6) >= 6\nexpr\n#endif\n",
+	    NULL);
+	assert_non_null(r.text);
+	assert_string_equal(words(&r), "#define LEVEL 2 two yes expr");
+	done(&r);
+}
+
+static void test_comments_and_strings(void **state)
+{
+	struct run r;
+
+	(void)state;
+	/* a '#' at the start of a line inside a comment is no directive, and
+	 * a slash-star inside a string opens no comment */
+	run(&r, "/*\n#if 0\n*/\nBEGIN { printf(\"/*\"); }\n#if 0 // off\ngone\n#endif\n", NULL);
+	assert_non_null(r.text);
+	assert_string_equal(words(&r), "/* #if 0 */ BEGIN { printf(\"/*\"); }");
+	done(&r);
+}
+
+static void test_errors(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run(&r, "BEGIN { }\n#if 1\n", NULL);
+	assert_null(r.text);
+	assert_string_equal(r.msgs, "t.bt:2:1-6: ERROR: this conditional has no #endif\n#if 1\n~~~~~\n"
+				    "HINT: close it with #endif\n");
+	done(&r);
+	run(&r, "#endif\n", NULL);
+	assert_null(r.text);
+	assert_non_null(strstr(r.msgs, "t.bt:1:1-7: ERROR: #endif without #if\n"));
+	done(&r);
+	run(&r, "#if 1\n#else\n#elif 1\n#endif\n", NULL);
+	assert_null(r.text);
+	assert_non_null(strstr(r.msgs, "t.bt:3:1-8: ERROR: #elif after #else\n"));
+	done(&r);
+	run(&r, "#if 1 +\n#endif\n", NULL);
+	assert_null(r.text);
+	assert_non_null(strstr(r.msgs, "t.bt:1:1-8: ERROR: invalid #if expression\n"));
+	done(&r);
+	/* an inactive branch's expression is not evaluated */
+	run(&r, "#if 0\n#if 1 / 0\n#endif\n#endif\n", NULL);
+	assert_non_null(r.text);
+	done(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ifndef_btf),
+		cmocka_unit_test(test_nesting_elif_and_defines),
+		cmocka_unit_test(test_comments_and_strings),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
