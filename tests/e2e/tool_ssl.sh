@@ -15,8 +15,12 @@ cp "$(command -v openssl)" "$T/fthssl" || fail "cannot copy openssl"
 "$T/fthssl" req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
     -keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1 || fail "cannot make a test certificate"
 port=$(( 40000 + RANDOM % 20000 ))
+# The server's stdin is a FIFO this shell holds open, never at EOF: at EOF
+# on stdin s_server closes the connection, which on a busy machine beat the
+# client's write of its line.
+mkfifo "$T/srv_stdin" && exec {srv_keep}<>"$T/srv_stdin" || fail "cannot make the server's stdin"
 tls_exchange() {
-    "$T/fthssl" s_server -accept "127.0.0.1:$port" -cert "$T/cert.pem" -key "$T/key.pem" -naccept 1 -quiet &
+    "$T/fthssl" s_server -accept "127.0.0.1:$port" -cert "$T/cert.pem" -key "$T/key.pem" -naccept 1 -quiet <"$T/srv_stdin" &
     local srv=$! _
     # the client connects once the server listens (slow on a busy machine)
     for _ in $(seq 100); do
