@@ -126,6 +126,18 @@ require_cmd() {
     done
 }
 
+# build_target NAME: the test program tests/e2e/targets/NAME.c as an
+# executable, $T/NAME: built with gcc, or copied from $FATHOM_TARGETS where
+# it was built ahead of time (the VM has no compiler: tests/vm/run.sh).
+build_target() {
+    if [ -n "${FATHOM_TARGETS:-}" ] && [ -x "$FATHOM_TARGETS/$1" ]; then
+        cp "$FATHOM_TARGETS/$1" "$T/$1" || fail "cannot copy $FATHOM_TARGETS/$1"
+        return 0
+    fi
+    require_cmd gcc
+    gcc -O1 -Wall -o "$T/$1" "$E2E_DIR/targets/$1.c" || fail "cannot compile $E2E_DIR/targets/$1.c"
+}
+
 _check_fathom() {
     if [ ! -f "$FATHOM" ] || [ ! -x "$FATHOM" ]; then
         fail "FATHOM=$FATHOM is not an executable file (build it: make)"

@@ -8,28 +8,14 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
-require_cmd gcc
+build_target fthwatch
 
-# Prints &fth_target, waits (at most 20 s) for the file argv[1] to exist,
-# then writes fth_target once (and reads it once).
-cat >"$T/fthwatch.c" <<'C'
-#include <stdio.h>
-#include <unistd.h>
-volatile long fth_target;
-int main(int argc, char **argv)
-{
-	long seen;
-	printf("%p\n", (void *)&fth_target);
-	fflush(stdout);
-	for (int i = 0; i < 2000 && access(argv[1], F_OK); i++)
-		usleep(10000);
-	fth_target = 42;
-	seen = fth_target;
-	return seen == 42 ? 0 : 1;
-}
-C
-gcc -O1 -o "$T/fthwatch" "$T/fthwatch.c" || fail "cannot compile the test program"
-
+# Some hypervisors accept a hardware breakpoint but never deliver it (this
+# project's 6.18 host on AMD EPYC: perf counts 0 of 10 writes). There no
+# watchpoint can fire, for fathom or anything else: the firing checks then
+# run in the VM only (tests/vm/guest-e2e.sh runs this test under qemu, whose
+# CPU delivers them), and here fathom must still attach and stay silent.
+delivered=$("$T/fthwatch" --probe) || fail "fthwatch --probe failed: $delivered"
 
 stop_quietly() { kill "$1" 2>/dev/null; }
 
@@ -56,15 +42,36 @@ run_watched() {
     dec_addr=$((addr))
 }
 
-run_watched watchpoint w
-expect_exit 0
-expect_stderr_eq "Attached 1 probe"
-expect_stdout_eq "hit fthwatch 1 watchpoint:$dec_addr:8:w"
+if [ "$delivered" = 10 ]; then
+    run_watched watchpoint w
+    expect_exit 0
+    expect_stderr_eq "Attached 1 probe"
+    expect_stdout_eq "hit fthwatch 1 watchpoint:$dec_addr:8:w"
 
-# Read-write mode written "wr", through the aw alias: canonical "rw".
-run_watched aw wr
-expect_exit 0
-expect_stdout_eq "hit fthwatch 1 asyncwatchpoint:$dec_addr:8:rw"
+    # Read-write mode written "wr", through the aw alias: canonical "rw".
+    run_watched aw wr
+    expect_exit 0
+    expect_stdout_eq "hit fthwatch 1 asyncwatchpoint:$dec_addr:8:rw"
+else
+    echo "NOTE: hardware breakpoints are not delivered on this machine (perf counted '$delivered' of 10 writes): firing is checked in the VM"
+    "$T/fthwatch" "$T/go" >"$T/addr" &
+    wpid=$!
+    at_exit stop_quietly "$wpid"
+    for _ in $(seq 100); do
+        [ -s "$T/addr" ] && break
+        sleep 0.02
+    done
+    addr=$(head -n 1 "$T/addr")
+    [[ $addr =~ ^0x[0-9a-f]+$ ]] || fail "test program printed no address: '$addr'"
+    ( wait_attached; touch "$T/go" ) &
+    helper=$!
+    fathom_run_interrupted 2 -e "watchpoint:$addr:8:w { printf(\"hit\\n\"); }"
+    wait "$helper"
+    wait "$wpid" || fail "the test program failed"
+    expect_exit 0
+    expect_stderr_eq "Attached 1 probe"
+    expect_stdout_no_match hit
+fi
 
 # Validation, reported at the attach point.
 fathom_run -e 'watchpoint:0x10000000:3:w { exit(); }'

@@ -12,7 +12,8 @@
 # tests of the kernel interface (tracepoints and their wildcards, profile,
 # interval, software events, iterators, maps read at exit, the ring buffer
 # and its lost-event count, Ctrl-C, -c/-p, listing probes) and the seed's
-# one-liners and tools on tracepoints.  Every test left out is printed as
+# one-liners and tools on tracepoints, and watchpoints (the host may not
+# deliver hardware breakpoints; qemu's CPU does).  Every test left out is printed as
 # "VMTEST NOTRUN name: reason" (on the host's output too), never dropped
 # silently:
 #   * a test not in $SUBSET: it tests the front end, the CLI or output
@@ -39,7 +40,7 @@ E2E_TIMEOUT=90
 
 SUBSET="interval_and_exit tracepoint_wildcard output_lost_events software_event probe_iter
         pid_and_cmd seed_profile_top seed_sched_switch seed_syscall_latency seed_syscalls_by_process
-        tool_runqlat uprobe_attach usdt_probe"
+        tool_runqlat uprobe_attach usdt_probe probe_watchpoint"
 
 # name|reason
 NOT_IN_GUEST="tracefs_mount|unmounts and remounts tracefs, which the other tests in the same boot need
@@ -83,7 +84,7 @@ for script in "$E2E"/*.sh; do
     rm -rf /tmp/e2e-tmp
     mkdir -p /tmp/e2e-tmp
     t0=$(date +%s)
-    (cd /repo && FATHOM=/bin/fathom TMPDIR=/tmp/e2e-tmp \
+    (cd /repo && FATHOM=/bin/fathom FATHOM_TARGETS=/targets TMPDIR=/tmp/e2e-tmp \
         timeout -k 5 "$E2E_TIMEOUT" bash "$script") >/tmp/e2e.out 2>&1 </dev/null
     rc=$?
     took=$(( $(date +%s) - t0 ))

@@ -134,7 +134,12 @@ mkdir -p "$root/repo/tests"
 cp -r "$REPO/tests/e2e" "$root/repo/tests/e2e"
 cp -r "$REPO/tools" "$root/repo/tools"
 cp "$REPO/meson.build" "$root/repo/"
-mkdir -p "$root/vm" "$root/tools" "$root/modules"
+mkdir -p "$root/vm" "$root/tools" "$root/modules" "$root/targets"
+# The e2e tests' C targets (tests/e2e/targets/), built static here: the guest
+# has no compiler (lib.sh's build_target takes them from $FATHOM_TARGETS).
+for src in "$REPO"/tests/e2e/targets/*.c; do
+    gcc -O1 -static -o "$root/targets/$(basename "$src" .c)" "$src" || die "cannot build $src"
+done
 cp "$REPO"/tests/vm/guest-*.sh "$root/vm/"
 cp "$REPO"/tools/*.bt "$root/tools/"
 # bpftrace's own tools, for guest-tools.sh (from Debian's archive, cached)
