@@ -126,16 +126,16 @@ require_cmd() {
     done
 }
 
-# build_target NAME: the test program tests/e2e/targets/NAME.c as an
-# executable, $T/NAME: built with gcc, or copied from $FATHOM_TARGETS where
-# it was built ahead of time (the VM has no compiler: tests/vm/run.sh).
+# build_target PROG NAME: the test program tests/e2e/progs/PROG.c as the
+# executable $T/NAME, built with gcc, or copied from $FATHOM_TARGETS/PROG
+# where it was built ahead of time (the VM has no compiler: tests/vm/run.sh).
 build_target() {
     if [ -n "${FATHOM_TARGETS:-}" ] && [ -x "$FATHOM_TARGETS/$1" ]; then
-        cp "$FATHOM_TARGETS/$1" "$T/$1" || fail "cannot copy $FATHOM_TARGETS/$1"
+        cp "$FATHOM_TARGETS/$1" "$T/$2" || fail "cannot copy $FATHOM_TARGETS/$1"
         return 0
     fi
     require_cmd gcc
-    gcc -O1 -Wall -o "$T/$1" "$E2E_DIR/targets/$1.c" || fail "cannot compile $E2E_DIR/targets/$1.c"
+    gcc -O1 -Wall -o "$T/$2" "$E2E_DIR/progs/$1.c" || fail "cannot compile $E2E_DIR/progs/$1.c"
 }
 
 _check_fathom() {

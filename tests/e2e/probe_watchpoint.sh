@@ -8,7 +8,7 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
-build_target fthwatch
+build_target watch_target fthwatch
 
 # Some hypervisors accept a hardware breakpoint but never deliver it (this
 # project's 6.18 host on AMD EPYC: perf counts 0 of 10 writes). There no

@@ -135,10 +135,11 @@ cp -r "$REPO/tests/e2e" "$root/repo/tests/e2e"
 cp -r "$REPO/tools" "$root/repo/tools"
 cp "$REPO/meson.build" "$root/repo/"
 mkdir -p "$root/vm" "$root/tools" "$root/modules" "$root/targets"
-# The e2e tests' C targets (tests/e2e/targets/), built static here: the guest
-# has no compiler (lib.sh's build_target takes them from $FATHOM_TARGETS).
-for src in "$REPO"/tests/e2e/targets/*.c; do
-    gcc -O1 -static -o "$root/targets/$(basename "$src" .c)" "$src" || die "cannot build $src"
+# The e2e tests' C programs that the guest subset needs (lib.sh's
+# build_target takes them from $FATHOM_TARGETS), built static here: the
+# guest has no compiler.
+for prog in watch_target; do
+    gcc -O1 -static -o "$root/targets/$prog" "$REPO/tests/e2e/progs/$prog.c" || die "cannot build $prog"
 done
 cp "$REPO"/tests/vm/guest-*.sh "$root/vm/"
 cp "$REPO"/tools/*.bt "$root/tools/"

@@ -10,8 +10,8 @@
  *                      prints the count ("10" where breakpoints work; some
  *                      hypervisors accept the event but never deliver it).
  *
- * Built by the test with gcc, or ahead of time (static) by tests/vm/run.sh
- * for the VM, which has no compiler: $FATHOM_TARGETS/fthwatch.
+ * Built by the test with gcc (as fthwatch), or ahead of time (static) by
+ * tests/vm/run.sh for the VM, which has no compiler: $FATHOM_TARGETS/watch_target.
  */
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
