@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "btf.h"
 #include "lexer.h"
 #include "probes.h"
 #include "sema.h"
@@ -1086,6 +1087,26 @@ static struct vreg emit_cast(struct cg *c, struct fth_node *e)
 	return v;
 }
 
+/* percpu_kaddr("sym" [, cpu]): the variable's BTF id as a BPF_PSEUDO_BTF_ID
+ * load (the kernel puts its per-CPU base address there), then
+ * bpf_this_cpu_ptr or bpf_per_cpu_ptr. */
+static struct vreg emit_percpu_kaddr(struct cg *c, struct fth_node *e)
+{
+	struct fth_node_list *args = &e->u.call.args;
+	int id = fth_btf_var_id(fth_program_btf(c->prog), args->items[0]->u.string.data);
+
+	if (args->len == 2) {
+		struct vreg cpu = emit_int(c, args->items[1]);
+		int r = vreg_use(c, cpu, R2);
+		if (r != R2)
+			emit(c, I_MOV64_REG(R2, r));
+		vreg_free(c, cpu);
+	}
+	fth_emit_ld_imm64(c->b, R1, BPF_PSEUDO_BTF_ID, (uint32_t)id);
+	emit(c, I_CALL(args->len == 2 ? BPF_FUNC_per_cpu_ptr : BPF_FUNC_this_cpu_ptr));
+	return vreg_from_r0(c, e);
+}
+
 /* A register of the probed context (struct pt_regs). */
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset)
 {
@@ -1563,6 +1584,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_nsecs_call(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
+		if (!strcmp(e->u.call.name, "percpu_kaddr"))
+			return emit_percpu_kaddr(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||

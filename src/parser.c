@@ -906,6 +906,32 @@ static struct fth_node *parse_map(struct parser *p)
 	return n;
 }
 
+/* container_of(ptr, type, member): the second argument is a type
+ * (`struct sk_buff`, `typeof($x)`), kept in an FTH_TYPEOF node. */
+static bool parse_container_of_args(struct parser *p, struct fth_node_list *args)
+{
+	for (int i = 0; !check(p, TOK_RPAREN); i++) {
+		struct fth_node *e;
+		if (i == 1 && type_argument_ahead(p)) {
+			e = new_node(p, FTH_TYPEOF, cur(p)->range);
+			if (!parse_type_name(p, &e->u.typeof_.type_name))
+				return false;
+			if (e->u.typeof_.type_name.typeof_expr) {
+				e->u.typeof_.expr = e->u.typeof_.type_name.typeof_expr;
+				e->u.typeof_.type_name.typeof_expr = NULL;
+			}
+			extend_to_prev(p, e);
+		} else if (!(e = parse_expr(p))) {
+			return false;
+		}
+		fth_node_list_push(p->arena, args, e);
+		if (!check(p, TOK_COMMA))
+			break;
+		advance(p);
+	}
+	return true;
+}
+
 static struct fth_node *parse_call(struct parser *p)
 {
 	struct fth_node *n = new_node(p, FTH_CALL, cur(p)->range);
@@ -915,8 +941,12 @@ static struct fth_node *parse_call(struct parser *p)
 	n->u.call.name_range = cur(p)->range;
 	advance(p); /* name */
 	advance(p); /* ( */
-	if (!parse_expr_list(p, &n->u.call.args, TOK_RPAREN))
+	if (!strcmp(n->u.call.name, "container_of")) {
+		if (!parse_container_of_args(p, &n->u.call.args))
+			return NULL;
+	} else if (!parse_expr_list(p, &n->u.call.args, TOK_RPAREN)) {
 		return NULL;
+	}
 	context = fth_arena_printf(p->arena, "to close the arguments of '%s'", n->u.call.name);
 	if (!expect(p, TOK_RPAREN, context))
 		return NULL;

@@ -15,6 +15,7 @@
 
 #include "btf.h"
 #include "cdefs.h"
+#include "kinfo.h"
 #include "ksyms.h"
 #include "lexer.h"
 #include "probes.h"
@@ -1619,11 +1620,315 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 	return int64_t_();
 }
 
+/* ------------------------------------------------ compile-time questions */
+
+/* The type predicates of bpftrace's standard library (is_str, is_ptr, ...)
+ * ask about an expression's type, never its value: each call becomes the
+ * constant true or false, and the argument is not evaluated at run time. */
+static bool is_literal_node(const struct fth_node *e)
+{
+	if (e->kind == FTH_UNARY && e->u.unary.op == TOK_MINUS)
+		e = e->u.unary.operand;
+	return e->kind == FTH_INT || e->kind == FTH_STRING || e->kind == FTH_BOOL || e->kind == FTH_POSITIONAL;
+}
+
+/* bpftrace gives a literal the smallest type that holds it: unsigned when
+ * it is not negative (`1` is a uint8), signed when it is (`-1`). */
+static bool literal_is_unsigned(struct sema *s, struct fth_node *e)
+{
+	if (e->kind == FTH_POSITIONAL)
+		fold_positional(s, e);
+	return e->kind == FTH_INT && !(e->type && e->type->enum_def);
+}
+
+static bool type_predicate(struct sema *s, const char *name, struct fth_node *arg, bool *answer)
+{
+	struct fth_type *t;
+
+	if (!strcmp(name, "is_literal")) {
+		*answer = is_literal_node(arg);
+		return true;
+	}
+	if (!strcmp(name, "is_unsigned_integer") && (arg->kind == FTH_INT || arg->kind == FTH_POSITIONAL) &&
+	    literal_is_unsigned(s, arg)) {
+		*answer = true;
+		return true;
+	}
+	t = check_expr(s, arg);
+	if (!t)
+		return false;
+	if (!strcmp(name, "is_str"))
+		*answer = t->kind == FTH_T_STRING;
+	else if (!strcmp(name, "is_ptr"))
+		*answer = t->kind == FTH_T_POINTER;
+	else if (!strcmp(name, "is_array"))
+		*answer = t->kind == FTH_T_ARRAY;
+	else if (!strcmp(name, "is_integer"))
+		*answer = t->kind == FTH_T_INT;
+	else
+		*answer = t->kind == FTH_T_INT && !t->is_signed;
+	return true;
+}
+
+static bool is_type_predicate(const char *name)
+{
+	static const char *const names[] = { "is_str", "is_ptr", "is_array", "is_integer",
+					     "is_unsigned_integer", "is_literal" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
+static struct fth_type *fold_bool(struct fth_node *call, bool value)
+{
+	call->kind = FTH_BOOL;
+	call->u.integer = value;
+	return fth_type_bool();
+}
+
+static struct fth_type *check_type_predicate(struct sema *s, struct fth_node *call)
+{
+	bool answer = false;
+
+	if (!want_args(s, call, 1, 1) || !type_predicate(s, call->u.call.name, call->u.call.args.items[0], &answer))
+		return NULL;
+	return fold_bool(call, answer);
+}
+
+/* The names of a member path written as an expression: `a.b.c` parses as
+ * fields of the identifier a. Appended outermost first. */
+static bool member_path(struct sema *s, struct fth_node *e, struct fth_node_list *out)
+{
+	if (e->kind == FTH_IDENT) {
+		fth_node_list_push(A(s), out, e);
+		return true;
+	}
+	if (e->kind == FTH_FIELD && member_path(s, e->u.field.base, out)) {
+		struct fth_node *name = fth_node_new(A(s), FTH_IDENT, e->u.field.name_range);
+		name->u.ident.name = e->u.field.name;
+		fth_node_list_push(A(s), out, name);
+		return true;
+	}
+	return false;
+}
+
+static struct fth_node *cast_node(struct sema *s, struct fth_range where, struct fth_type_name tn,
+				  struct fth_node *operand)
+{
+	struct fth_node *c = fth_node_new(A(s), FTH_CAST, where);
+
+	c->u.cast.type_name = tn;
+	c->u.cast.operand = operand;
+	return c;
+}
+
+static struct fth_node *as_uint64(struct sema *s, struct fth_node *e)
+{
+	struct fth_type_name u64 = { .base = "uint64", .range = e->range };
+
+	return cast_node(s, e->range, u64, e);
+}
+
+/* container_of(ptr, type, member) is the kernel's macro:
+ * (type *)((uint64)ptr - offsetof(type, member)). The call node becomes
+ * that expression, so later passes see only casts and arithmetic. */
+static struct fth_type *check_container_of(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *type_arg, *offset, *diff;
+	struct fth_type_name target;
+
+	if (!want_args(s, call, 3, 3))
+		return NULL;
+	type_arg = args->items[1];
+	if (type_arg->kind != FTH_TYPEOF) {
+		ERR_HINT(s, type_arg, "write a type such as struct task_struct", "container_of() takes a type as its second argument");
+		return NULL;
+	}
+	offset = fth_node_new(A(s), FTH_OFFSETOF, args->items[2]->range);
+	if (!member_path(s, args->items[2], &offset->u.offsetof_.fields)) {
+		ERR_HINT(s, args->items[2], "name a member, such as list or a.b", "container_of() takes a member name as its third argument");
+		return NULL;
+	}
+	target = type_arg->u.typeof_.type_name;
+	if (type_arg->u.typeof_.expr)
+		target.typeof_expr = type_arg->u.typeof_.expr;
+	target.range = type_arg->range;
+	offset->u.offsetof_.type_name = target;
+	target.pointer_depth++;
+	diff = fth_node_new(A(s), FTH_BINARY, call->range);
+	diff->u.binary.op = TOK_MINUS;
+	diff->u.binary.lhs = as_uint64(s, args->items[0]);
+	diff->u.binary.rhs = offset;
+	call->kind = FTH_CAST;
+	call->u.cast.type_name = target;
+	call->u.cast.operand = diff;
+	return check_expr(s, call);
+}
+
+/* is_err(ptr): the kernel's IS_ERR, an address in the last page of the
+ * address space holds an error code (-4095..-1). */
+static struct fth_type *check_is_err(struct sema *s, struct fth_node *call)
+{
+	struct fth_node *limit, *ptr;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	ptr = call->u.call.args.items[0];
+	limit = fth_node_new(A(s), FTH_INT, call->range);
+	limit->u.integer = (uint64_t)-4095;
+	call->kind = FTH_BINARY;
+	call->u.binary.op = TOK_GE;
+	call->u.binary.lhs = as_uint64(s, ptr);
+	call->u.binary.rhs = limit;
+	return check_expr(s, call);
+}
+
+/* A string literal argument, also written as str($N). */
+static const char *literal_string_arg(struct sema *s, struct fth_node *arg)
+{
+	fold_str_positional(s, arg);
+	if (arg->kind == FTH_POSITIONAL)
+		check_expr(s, arg); /* a non-numeric $N is a string literal */
+	return arg->kind == FTH_STRING ? arg->u.string.data : NULL;
+}
+
+/* cgroupid("path"): the cgroup v2 id of the directory, known now. The
+ * kernel's cgroup id is the cgroupfs inode number, which the file handle
+ * of the directory carries (as bpftrace reads it). */
+static struct fth_type *check_cgroupid(struct sema *s, struct fth_node *call)
+{
+	const char *path;
+	uint64_t id = 0;
+	int err;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	path = literal_string_arg(s, call->u.call.args.items[0]);
+	if (!path) {
+		ERR(s, call->u.call.args.items[0], "cgroupid() takes a path as a string literal");
+		return NULL;
+	}
+	err = fth_cgroup_id(path, &id);
+	if (err) {
+		ERR_HINT(s, call, "give the path of a directory in the cgroup v2 hierarchy, such as /sys/fs/cgroup/system.slice",
+			 "Failed to get cgroupid for '%s': %s", path, strerror(-err));
+		return NULL;
+	}
+	call->kind = FTH_INT;
+	call->u.integer = id;
+	return uint64_t_();
+}
+
+/* kfunc_exist("f") / kfunc_allowed("f"): asked of this kernel now; the
+ * second loads a tiny program of the probe's type that calls f and sees
+ * whether the verifier refuses the call. */
+static struct fth_type *check_kfunc_question(struct sema *s, struct fth_node *call)
+{
+	bool allowed = !strcmp(call->u.call.name, "kfunc_allowed");
+	struct fth_node *arg;
+	struct fth_btf *btf;
+	int id;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	arg = call->u.call.args.items[0];
+	if (arg->kind != FTH_STRING) {
+		ERR_HINT(s, arg, "write the kfunc's name in quotes, e.g. \"bpf_task_from_pid\"",
+			 "%s() accepts a string literal only", call->u.call.name);
+		return NULL;
+	}
+	btf = fth_program_btf(s->prog);
+	id = btf ? fth_btf_func_id(btf, arg->u.string.data) : -ENOENT;
+	if (!allowed || id < 0)
+		return fold_bool(call, id > 0);
+	return fold_bool(call, fth_kfunc_allowed(id, arg->u.string.data,
+						     s->cur->prog_type ? s->cur->prog_type : s->cur->inst->provider->prog_type));
+}
+
+static bool kernel_symbol_known(const char *name)
+{
+	struct fth_ksyms *ksyms = NULL;
+	bool known = false;
+
+	if (fth_ksyms_load(&ksyms) == 0) {
+		known = fth_ksyms_address(ksyms, name) != 0;
+		fth_ksyms_free(ksyms);
+	}
+	return known;
+}
+
+/* percpu_kaddr("sym" [, cpu]): the address of a per-CPU kernel variable
+ * on this CPU (bpf_this_cpu_ptr) or on the given one (bpf_per_cpu_ptr,
+ * NULL for a CPU that does not exist). The variable is found in BTF. */
+static struct fth_type *check_percpu_kaddr(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_btf *btf;
+	const char *name;
+	struct fth_type *p;
+
+	if (!want_args(s, call, 1, 2))
+		return NULL;
+	name = literal_string_arg(s, args->items[0]);
+	if (!name) {
+		ERR(s, args->items[0], "percpu_kaddr() takes a symbol name as a string literal");
+		return NULL;
+	}
+	btf = fth_program_btf(s->prog);
+	if (!btf || fth_btf_var_id(btf, name) < 0) {
+		ERR_HINT(s, call, btf ? "the name must be a per-CPU variable of the kernel (they are in /sys/kernel/btf/vmlinux)"
+				      : "per-CPU variables are found in kernel BTF (/sys/kernel/btf/vmlinux), which this kernel lacks",
+			 "percpu_kaddr(): unknown per-CPU kernel variable '%s'", name);
+		return NULL;
+	}
+	if (!kernel_symbol_known(name)) {
+		/* The kernel resolves the BTF variable through kallsyms when the
+		 * program loads; without CONFIG_KALLSYMS_ALL data symbols are
+		 * not there and the load would fail. */
+		ERR_HINT(s, call, "this kernel lists no data symbols in /proc/kallsyms (built without CONFIG_KALLSYMS_ALL)",
+			 "percpu_kaddr(): the kernel cannot resolve the address of '%s'", name);
+		return NULL;
+	}
+	if (args->len == 2 && !is_int(check_expr(s, args->items[1])))
+		ERR(s, args->items[1], "percpu_kaddr() takes a CPU number as its second argument");
+	p = fth_type_pointer(A(s), uint64_t_());
+	p->user_space = false;
+	return p;
+}
+
+static bool is_meta_call(const char *n)
+{
+	return is_type_predicate(n) || !strcmp(n, "container_of") || !strcmp(n, "is_err") ||
+	       !strcmp(n, "cgroupid") || !strcmp(n, "kfunc_exist") || !strcmp(n, "kfunc_allowed") ||
+	       !strcmp(n, "percpu_kaddr");
+}
+
+static struct fth_type *check_meta_call(struct sema *s, struct fth_node *call)
+{
+	const char *n = call->u.call.name;
+
+	if (is_type_predicate(n))
+		return check_type_predicate(s, call);
+	if (!strcmp(n, "container_of"))
+		return check_container_of(s, call);
+	if (!strcmp(n, "is_err"))
+		return check_is_err(s, call);
+	if (!strcmp(n, "cgroupid"))
+		return check_cgroupid(s, call);
+	if (!strcmp(n, "percpu_kaddr"))
+		return check_percpu_kaddr(s, call);
+	return check_kfunc_question(s, call);
+}
+
 static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
 	struct fth_node_list *args = &call->u.call.args;
 
+	if (is_meta_call(n))
+		return check_meta_call(s, call);
 	if (is_agg_func(n)) {
 		ERR_HINT(s, call, "write @name = count() (or with keys: @name[key] = ...)",
 			 "%s() must be assigned to a map", n);
@@ -1987,7 +2292,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
 						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
-						     "cgroup_path", "pton" };
+						     "cgroup_path", "pton", "cgroupid", "container_of", "is_err",
+						     "is_str", "is_ptr", "is_array", "is_integer", "is_literal",
+						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -2040,11 +2347,20 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 	const char *b = tn->base;
 	struct fth_type *t = NULL;
 
-	if (!b) {
-		ERR(s, where, "typeof() is not supported here yet");
+	if (!b && tn->typeof_expr) {
+		/* typeof(expr): the expression's type; it is not evaluated. */
+		t = check_expr(s, tn->typeof_expr);
+		if (!t)
+			return NULL;
+		if (t->kind == FTH_T_NONE || t->kind == FTH_T_AGG) {
+			ERR(s, tn->typeof_expr, "typeof() needs an expression with a value, not %s",
+			    fth_type_describe(A(s), t));
+			return NULL;
+		}
+	} else if (!b) {
+		ERR(s, where, "expected a type");
 		return NULL;
-	}
-	if (is_type_word(b) && strcmp(b, "string")) {
+	} else if (is_type_word(b) && strcmp(b, "string")) {
 		bool uns = b[0] == 'u';
 		t = !strcmp(b, "bool") ? fth_type_bool() : fth_type_int(atoi(b + (uns ? 4 : 3)) / 8, !uns);
 	} else {
@@ -2063,11 +2379,41 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 	return t;
 }
 
+/* (typeof(expr))value: a cast to the type of another expression. Integer,
+ * bool and pointer types convert; any other type only to itself. */
+static struct fth_type *check_typeof_cast(struct sema *s, struct fth_node *e, struct fth_type *from)
+{
+	struct fth_type *to = named_type(s, &e->u.cast.type_name, e);
+
+	if (!to || !from)
+		return NULL;
+	if (to->kind == FTH_T_INT || to->kind == FTH_T_BOOL) {
+		if (!is_int(from))
+			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
+		return to->kind == FTH_T_BOOL ? fth_type_bool() : fth_type_int((int)to->size, to->is_signed);
+	}
+	if (to->kind == FTH_T_POINTER) {
+		struct fth_type *p = fth_type_pointer(A(s), to->elem);
+		if (!is_int(from))
+			ERR(s, e, "cannot cast %s to a pointer", fth_type_describe(A(s), from));
+		p->user_space = fth_type_has_addr_space(from) ? from->user_space : to->user_space;
+		return p;
+	}
+	if (!fth_type_equal(to, from) && !(to->kind == FTH_T_STRING && from->kind == FTH_T_STRING)) {
+		ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
+		return NULL;
+	}
+	return from;
+}
+
 static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 {
 	struct fth_type_name *tn = &e->u.cast.type_name;
 	struct fth_type *t = check_expr(s, e->u.cast.operand);
 	const char *b = tn->base;
+
+	if (!b && tn->typeof_expr)
+		return check_typeof_cast(s, e, t);
 
 	if (tn->pointer_depth > 0) {
 		struct fth_type *target = NULL;
