@@ -2149,7 +2149,7 @@ static struct fth_node *parse_top_level_item(struct parser *p)
 struct fth_node *fth_parse(const struct fth_source *src, struct fth_diag *diag, struct fth_arena *arena)
 {
 	struct parser p;
-	struct fth_range whole = { 0, src->len };
+	struct fth_range whole = { src->start, src->len };
 
 	memset(&p, 0, sizeof(p));
 	p.diag = diag;
