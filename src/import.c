@@ -269,7 +269,8 @@ static void merge(struct importer *im)
 {
 	struct fth_node *root = im->prog->ast;
 
-	qsort(im->scripts.items, (size_t)im->scripts.len, sizeof(void *), by_name);
+	if (im->scripts.len > 1)
+		qsort(im->scripts.items, (size_t)im->scripts.len, sizeof(void *), by_name);
 	for (int i = 0; i < im->scripts.len; i++) {
 		struct fth_node *ast = ((struct script *)im->scripts.items[i])->ast;
 		if (!ast)

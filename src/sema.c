@@ -521,7 +521,7 @@ static void check_let(struct sema *s, struct fth_node *st)
 		declared = named_type(s, &st->u.let.type_name, st);
 	if (st->u.let.value)
 		vt = check_expr(s, st->u.let.value);
-	if (declared && vt && (declared->kind == FTH_T_INT) != is_int(vt))
+	if (declared && vt && is_int(declared) != is_int(vt))
 		ERR(s, st->u.let.value, "%s is declared %s; it cannot be assigned %s", var->u.ident.name,
 		    fth_type_describe(A(s), declared), fth_type_describe(A(s), vt));
 	if (declared && declared->kind == FTH_T_INT)
@@ -2357,6 +2357,11 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 			    fth_type_describe(A(s), t));
 			return NULL;
 		}
+		/* A variable's slot is 64 bits; its type is the width it was
+		 * given ($x = (uint8)5 is a uint8, as in bpftrace). */
+		if (t->kind == FTH_T_INT && !t->enum_def && tn->typeof_expr->kind == FTH_VAR &&
+		    tn->typeof_expr->u.ident.var && tn->typeof_expr->u.ident.var->int_width < 8)
+			t = fth_type_int(tn->typeof_expr->u.ident.var->int_width, t->is_signed);
 	} else if (!b) {
 		ERR(s, where, "expected a type");
 		return NULL;

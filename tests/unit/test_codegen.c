@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -590,6 +591,141 @@ static void test_big_strings_use_scratch(void **state)
 	release(&c);
 }
 
+/* The argument of the first statement, `print(X)`, of the first probe
+ * after semantic analysis. */
+static const struct fth_node *printed_value(struct compiled *c)
+{
+	const struct fth_node *probe, *st;
+
+	assert_int_equal(c->rc, 0);
+	probe = c->prog.ast->u.program.probes.items[0];
+	st = probe->u.probe.body->u.block.stmts.items[0];
+	assert_int_equal(st->kind, FTH_EXPR_STMT);
+	assert_int_equal(st->u.expr_stmt.expr->kind, FTH_CALL);
+	return st->u.expr_stmt.expr->u.call.args.items[0];
+}
+
+static void expect_folded_bool(const char *text, bool value)
+{
+	struct compiled c;
+	const struct fth_node *v;
+
+	compile(&c, text);
+	if (c.rc)
+		fail_msg("%s:\n%s", text, c.errors);
+	v = printed_value(&c);
+	if (v->kind != FTH_BOOL || v->u.integer != value)
+		fail_msg("%s: expected the constant %s", text, value ? "true" : "false");
+	release(&c);
+}
+
+/* The type predicates are constants; their argument leaves no code. */
+static void test_type_predicates_fold(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	expect_folded_bool("BEGIN { print(is_str(\"a\")); }", true);
+	expect_folded_bool("BEGIN { print(is_str(1)); }", false);
+	expect_folded_bool("BEGIN { print(is_ptr((int8 *)0)); }", true);
+	expect_folded_bool("BEGIN { print(is_array(pton(\"::1\"))); }", true);
+	expect_folded_bool("BEGIN { print(is_integer(pid)); }", true);
+	expect_folded_bool("BEGIN { print(is_integer(true)); }", false);
+	expect_folded_bool("BEGIN { print(is_unsigned_integer(7)); }", true);
+	expect_folded_bool("BEGIN { print(is_unsigned_integer(-7)); }", false);
+	expect_folded_bool("BEGIN { print(is_unsigned_integer((int64)7)); }", false);
+	expect_folded_bool("BEGIN { print(is_literal(\"x\")); }", true);
+	expect_folded_bool("BEGIN { print(is_literal(pid)); }", false);
+	/* no ring-buffer output for the printf inside the argument */
+	compile(&c, "BEGIN { print(is_integer({ printf(\"x\"); 1 })); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.prog.actions.len, 1); /* the print() only */
+	release(&c);
+	expect_error("BEGIN { print(is_ptr(1, 2)); }", "is_ptr() takes 1 argument, 2 given");
+}
+
+/* container_of and is_err become casts, arithmetic and a comparison. */
+static void test_container_of_and_is_err_rewrites(void **state)
+{
+	struct compiled c;
+	const struct fth_node *v;
+
+	(void)state;
+	compile(&c, "struct s { long a; int b; long c; };\n"
+		    "BEGIN { print(container_of((int64 *)100, struct s, c)); }");
+	v = printed_value(&c);
+	assert_int_equal(v->kind, FTH_CAST);
+	assert_int_equal(v->type->kind, FTH_T_POINTER);
+	assert_string_equal(v->type->elem->name, "struct s");
+	assert_int_equal(v->u.cast.operand->kind, FTH_BINARY);
+	assert_int_equal(v->u.cast.operand->u.binary.rhs->kind, FTH_INT);
+	assert_int_equal(v->u.cast.operand->u.binary.rhs->u.integer, 16); /* offsetof(struct s, c) */
+	release(&c);
+
+	compile(&c, "BEGIN { print(is_err(0)); }");
+	v = printed_value(&c);
+	assert_int_equal(v->kind, FTH_BINARY);
+	assert_int_equal(v->type->kind, FTH_T_BOOL);
+	assert_int_equal(v->u.binary.rhs->u.integer, (uint64_t)-4095);
+	release(&c);
+
+	expect_error("struct s { long a; };\nBEGIN { print(container_of(0, struct s, b)); }", "struct s has no field 'b'");
+	expect_error("BEGIN { print(container_of(0, 1, b)); }", "container_of() takes a type as its second argument");
+}
+
+/* typeof(expr) declares and casts with the expression's type; a
+ * variable's is the width it was given. */
+static void test_typeof_types(void **state)
+{
+	struct compiled c;
+	const struct fth_node *v;
+
+	(void)state;
+	compile(&c, "BEGIN { $x = (uint16)1; print((typeof($x))70000); }");
+	assert_int_equal(c.rc, 0);
+	v = ((const struct fth_node *)((const struct fth_node *)c.prog.ast->u.program.probes.items[0])
+		     ->u.probe.body->u.block.stmts.items[1])->u.expr_stmt.expr->u.call.args.items[0];
+	assert_int_equal(v->kind, FTH_CAST);
+	assert_int_equal(v->type->size, 2);
+	assert_false(v->type->is_signed);
+	release(&c);
+	expect_error("BEGIN { let $x: typeof(exit()); }", "typeof() needs an expression with a value");
+}
+
+/* import: files beside the script (the current directory for stdin). */
+static void test_import_resolution(void **state)
+{
+	char dir[] = "/tmp/fathom-import-XXXXXX", cwd[4096];
+	struct compiled c;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	f = fopen("lib.bt", "w");
+	assert_non_null(f);
+	fputs("macro seven() { 7 }\nBEGIN { }\n", f);
+	fclose(f);
+	f = fopen("broken.bt", "w");
+	assert_non_null(f);
+	fputs("BEGIN { @x = cuont(); }\n", f);
+	fclose(f);
+
+	compile(&c, "import \"lib.bt\"; import \"lib.bt\"; END { print(seven); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.prog.ast->u.program.probes.len, 2); /* lib's BEGIN first, once */
+	release(&c);
+	expect_error("import \"nope.bt\"; BEGIN { }", "ERROR: Unable to find suitable path for import");
+	expect_error("import \"nope.bt\"; BEGIN { }", "HINT: checked: nope.bt");
+	expect_error("import \"broken.bt\"; BEGIN { }", "broken.bt:1:14-21: ERROR: unknown function 'cuont'");
+
+	unlink("lib.bt");
+	unlink("broken.bt");
+	assert_int_equal(chdir(cwd), 0);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -613,6 +749,10 @@ int main(void)
 		cmocka_unit_test(test_map_bloat_warning),
 		cmocka_unit_test(test_predicate_map_read_reused),
 		cmocka_unit_test(test_big_strings_use_scratch),
+		cmocka_unit_test(test_type_predicates_fold),
+		cmocka_unit_test(test_container_of_and_is_err_rewrites),
+		cmocka_unit_test(test_typeof_types),
+		cmocka_unit_test(test_import_resolution),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
