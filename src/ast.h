@@ -45,6 +45,7 @@ enum fth_node_kind {
 	FTH_INCDEC,       /* ++x, x++, --x, x--: u.incdec */
 	FTH_BLOCK_EXPR,   /* { stmts; expr } used as a value: u.block */
 	FTH_TYPEOF,       /* typeof(expr) as a type argument: u.typeof_ */
+	FTH_FN_INLINE,    /* a call of a script fn, expanded in place: u.fn_inline */
 
 	/* ---- statements ---- */
 	FTH_EXPR_STMT,    /* expression statement: u.expr_stmt */
@@ -180,6 +181,16 @@ struct fth_node {
 			struct fth_node *expr; /* NULL when the argument is a type */
 			struct fth_type_name type_name; /* typeof(struct foo): used when expr == NULL */
 		} typeof_;
+		struct {
+			const char *name;          /* the fn called */
+			struct fth_node *decl;     /* its FTH_FUNCTION */
+			/* FTH_BLOCK: a let per parameter (the argument converted
+			 * to its type), then a renamed copy of the fn's body */
+			struct fth_node *body;
+			/* FTH_VAR that `return value` sets and the call reads;
+			 * NULL for a fn returning nothing (void) */
+			struct fth_node *result;
+		} fn_inline;
 		struct {
 			struct fth_node *expr;
 		} expr_stmt;

@@ -43,6 +43,10 @@ struct sema {
 	struct fth_ptrvec scopes[FTH_MAX_SCOPES];
 	int nscopes;
 	struct fth_ptrvec retired;
+	/* Inside the copy of a fn body (FTH_FN_INLINE): `return` belongs to
+	 * it; for_map_depth when it was entered. */
+	struct fth_node *fn;
+	int fn_for_map_depth;
 };
 
 #define ERR(s, node, ...)                                                  \
@@ -60,6 +64,8 @@ static struct fth_type *check_expr(struct sema *s, struct fth_node *e);
 static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, struct fth_node *where);
 static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, const struct fth_type *b);
 static void check_stmt(struct sema *s, struct fth_node *st);
+static void check_block(struct sema *s, struct fth_node *b);
+static struct fth_type *check_fn_inline(struct sema *s, struct fth_node *e);
 
 static struct fth_arena *A(struct sema *s)
 {
@@ -2365,6 +2371,9 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 	} else if (!b) {
 		ERR(s, where, "expected a type");
 		return NULL;
+	} else if (!strcmp(b, "string") && !tn->pointer_depth) {
+		/* string[N] sizes the string; bare `string` holds max_strlen */
+		return fth_type_string(A(s), tn->array_len > 0 ? (uint32_t)tn->array_len : s->prog->config.max_strlen);
 	} else if (is_type_word(b) && strcmp(b, "string")) {
 		bool uns = b[0] == 'u';
 		t = !strcmp(b, "bool") ? fth_type_bool() : fth_type_int(atoi(b + (uns ? 4 : 3)) / 8, !uns);
@@ -2709,6 +2718,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	}
 	case FTH_CAST:
 		return check_cast(s, e);
+	case FTH_FN_INLINE:
+		return check_fn_inline(s, e);
 	case FTH_BLOCK_EXPR:
 		/* { stmts; value } - what a macro used as a value becomes */
 		for (int i = 0; i < e->u.block.stmts.len; i++)
@@ -2823,7 +2834,9 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	}
 	vt = check_expr(s, value);
 	if (vt && vt->kind == FTH_T_NONE) {
-		ERR(s, value, "%s() does not return a value", value->kind == FTH_CALL ? value->u.call.name : "this");
+		ERR(s, value, "%s() does not return a value",
+		    value->kind == FTH_CALL ? value->u.call.name
+		    : value->kind == FTH_FN_INLINE ? value->u.fn_inline.name : "this");
 		return;
 	}
 	if (st->u.assign.op && vt && !is_int(vt)) {
@@ -2858,6 +2871,73 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	} else {
 		ERR_HINT(s, target, "assign to a variable ($x) or a map (@x)", "cannot assign to this expression");
 	}
+}
+
+/* ------------------------------------------------------------------ fn */
+
+/* What a fn returns: nothing (void), or an integer, bool or pointer. */
+static struct fth_type *fn_return_type(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *decl = e->u.fn_inline.decl;
+	struct fth_type *t;
+
+	if (!e->u.fn_inline.result)
+		return fth_type_none();
+	t = named_type(s, &decl->u.func.return_type, decl);
+	if (t && !is_int(t)) {
+		ERR_HINT(s, decl, "return an integer, bool or pointer, or nothing (: void)",
+			 "fn %s returns %s; a fn can return integers, bool and pointers", decl->u.func.name,
+			 fth_type_describe(A(s), t));
+		return NULL;
+	}
+	return t;
+}
+
+static void check_fn_return(struct sema *s, struct fth_node *st)
+{
+	const struct fth_node *fn = s->fn;
+	const char *name = fn->u.fn_inline.name;
+	struct fth_type *vt;
+
+	if (s->for_map_depth > s->fn_for_map_depth) {
+		ERR_HINT(s, st, "leave the loop with break, then return after it",
+			 "return is not allowed inside a for loop over a map");
+		return;
+	}
+	if (!fn->u.fn_inline.result) {
+		if (st->u.ret.value)
+			ERR_HINT(s, st->u.ret.value, "declare the type it returns: fn name(...): int64",
+				 "fn %s returns nothing (void), so return takes no value", name);
+		return;
+	}
+	if (!st->u.ret.value) {
+		ERR_HINT(s, st, "return a value: return 0;", "fn %s must return a value", name);
+		return;
+	}
+	vt = check_expr(s, st->u.ret.value);
+	if (vt && !is_int(vt))
+		ERR(s, st->u.ret.value, "fn %s returns %s, not %s", name,
+		    fth_type_describe(A(s), fn->u.fn_inline.result->type), fth_type_describe(A(s), vt));
+}
+
+/* A fn call expanded in place: its result variable, then its body (the
+ * parameters' lets first) in a block of its own. */
+static struct fth_type *check_fn_inline(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *saved = s->fn;
+	int saved_depth = s->fn_for_map_depth;
+	struct fth_type *rt = fn_return_type(s, e);
+
+	if (!rt)
+		return NULL;
+	if (e->u.fn_inline.result)
+		var_define(s, e->u.fn_inline.result, rt);
+	s->fn = e;
+	s->fn_for_map_depth = s->for_map_depth;
+	check_block(s, e->u.fn_inline.body);
+	s->fn = saved;
+	s->fn_for_map_depth = saved_depth;
+	return rt;
 }
 
 static void check_block(struct sema *s, struct fth_node *b)
@@ -3040,6 +3120,10 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 			ERR(s, st, "'%s' outside a loop", st->kind == FTH_BREAK ? "break" : "continue");
 		break;
 	case FTH_RETURN:
+		if (s->fn) {
+			check_fn_return(s, st);
+			break;
+		}
 		if (st->u.ret.value)
 			ERR(s, st->u.ret.value, "probes cannot return a value");
 		else if (s->for_map_depth)

@@ -726,6 +726,43 @@ static void test_import_resolution(void **state)
 	rmdir(dir);
 }
 
+/* A fn call is expanded in place: a block with a let per parameter (the
+ * argument converted to the parameter's integer type) and a renamed copy
+ * of the body; `return v` sets the result variable and jumps past the
+ * copy. */
+static void test_fn_calls_expand_in_place(void **state)
+{
+	struct compiled c;
+	const struct fth_node *v, *let;
+
+	(void)state;
+	compile(&c, "fn f($a: uint8, $b: int64): int64 { $x = $a; return $x + $b; }\n"
+		    "BEGIN { print(f(300, 2)); }");
+	v = printed_value(&c);
+	assert_int_equal(v->kind, FTH_FN_INLINE);
+	assert_string_equal(v->u.fn_inline.name, "f");
+	assert_non_null(v->u.fn_inline.result);
+	assert_int_equal(v->type->kind, FTH_T_INT);
+	let = v->u.fn_inline.body->u.block.stmts.items[0];
+	assert_int_equal(let->kind, FTH_LET);
+	assert_int_equal(let->u.let.value->kind, FTH_CAST);          /* (uint8)300 */
+	assert_string_equal(let->u.let.value->u.cast.type_name.base, "uint8");
+	assert_non_null(strstr(let->u.let.var->u.ident.name, "_a"));
+	assert_string_not_equal(let->u.let.var->u.ident.name, "$a"); /* renamed */
+	release(&c);
+
+	/* void: no result; a statement */
+	compile(&c, "fn g(): void { printf(\"x\\n\"); } BEGIN { g(); g(); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.prog.actions.len, 2); /* the printf of each copy */
+	release(&c);
+
+	expect_error("fn f(): int64 { return f(); } BEGIN { print(f()); }", "fn f calls itself");
+	expect_error("fn f($a: int64): int64 { return $a; } BEGIN { print(f()); }", "fn f takes 1 argument, 0 given");
+	expect_error("fn f(): void { return 1; } BEGIN { f(); }", "fn f returns nothing (void), so return takes no value");
+	expect_error("fn f(): int64 { return comm; } BEGIN { print(f()); }", "cannot cast string[16] to int64");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -753,6 +790,7 @@ int main(void)
 		cmocka_unit_test(test_container_of_and_is_err_rewrites),
 		cmocka_unit_test(test_typeof_types),
 		cmocka_unit_test(test_import_resolution),
+		cmocka_unit_test(test_fn_calls_expand_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
