@@ -1638,6 +1638,22 @@ static bool is_literal_node(const struct fth_node *e)
 	return e->kind == FTH_INT || e->kind == FTH_STRING || e->kind == FTH_BOOL || e->kind == FTH_POSITIONAL;
 }
 
+/* The type bpftrace gives an integer literal: the smallest that holds it,
+ * unsigned unless it is negative (typeof(1) is uint8, typeof(-1) int8). */
+static struct fth_type *literal_type(struct fth_node *e)
+{
+	int64_t v = 0;
+	bool negative = e->kind == FTH_UNARY;
+	uint64_t mag;
+	int size = 1;
+
+	literal_int(e, &v);
+	mag = negative ? (uint64_t)-(v + 1) : (uint64_t)v; /* -128 fits int8: 127 */
+	while (size < 8 && (negative ? mag > (UINT64_MAX >> (65 - 8 * size)) : mag > (UINT64_MAX >> (64 - 8 * size))))
+		size *= 2;
+	return fth_type_int(size, negative);
+}
+
 /* bpftrace gives a literal the smallest type that holds it: unsigned when
  * it is not negative (`1` is a uint8), signed when it is (`-1`). */
 static bool literal_is_unsigned(struct sema *s, struct fth_node *e)
@@ -2363,6 +2379,8 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 			    fth_type_describe(A(s), t));
 			return NULL;
 		}
+		if (literal_int(tn->typeof_expr, &(int64_t){ 0 }) && !(t->enum_def))
+			t = literal_type(tn->typeof_expr);
 		/* A variable's slot is 64 bits; its type is the width it was
 		 * given ($x = (uint8)5 is a uint8, as in bpftrace). */
 		if (t->kind == FTH_T_INT && !t->enum_def && tn->typeof_expr->kind == FTH_VAR &&

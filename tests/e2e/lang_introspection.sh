@@ -15,6 +15,11 @@ fathom_run -e 'BEGIN { $x = (uint8)5; let $y: typeof($x) = 7; print($y);
 expect_exit 0
 expect_stdout_eq $'7\n4464\n255\ntrue\n16'
 
+# a literal's type is the smallest that holds it, unsigned unless negative
+fathom_run -e 'BEGIN { print(((typeof(1))300, (typeof(256))70000, (typeof(-1))200, sizeof(typeof(70000)), sizeof(typeof(-129)))); exit(); }'
+expect_exit 0
+expect_stdout_eq '(44, 4464, -56, 4, 2)'
+
 # the predicates fold to true/false; the argument is not run
 fathom_run -e 'BEGIN { $s = "ab"; $t = curtask;
   print((is_str("a"), is_str(1), is_str($s), is_str(comm), is_str(curtask->comm)));

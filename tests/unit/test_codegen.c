@@ -690,6 +690,16 @@ static void test_typeof_types(void **state)
 	assert_false(v->type->is_signed);
 	release(&c);
 	expect_error("BEGIN { let $x: typeof(exit()); }", "typeof() needs an expression with a value");
+	compile(&c, "BEGIN { print((typeof(-129))1); }");
+	v = printed_value(&c);
+	assert_int_equal(v->type->size, 2);
+	assert_true(v->type->is_signed);
+	release(&c);
+	compile(&c, "BEGIN { print((typeof(255))1); }");
+	v = printed_value(&c);
+	assert_int_equal(v->type->size, 1);
+	assert_false(v->type->is_signed);
+	release(&c);
 }
 
 /* import: files beside the script (the current directory for stdin). */
