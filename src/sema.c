@@ -66,6 +66,7 @@ static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, c
 static void check_stmt(struct sema *s, struct fth_node *st);
 static void check_block(struct sema *s, struct fth_node *b);
 static struct fth_type *check_fn_inline(struct sema *s, struct fth_node *e);
+static struct fth_type *typeof_node_type(struct sema *s, struct fth_node *n);
 
 static struct fth_arena *A(struct sema *s)
 {
@@ -2411,6 +2412,16 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 	return t;
 }
 
+/* The type a typeof(...) node names: typeof(expr) or typeof(type). */
+static struct fth_type *typeof_node_type(struct sema *s, struct fth_node *n)
+{
+	struct fth_type_name tn = n->u.typeof_.type_name;
+
+	if (n->u.typeof_.expr)
+		tn.typeof_expr = n->u.typeof_.expr;
+	return named_type(s, &tn, n);
+}
+
 /* (typeof(expr))value: a cast to the type of another expression. Integer,
  * bool and pointer types convert; any other type only to itself. */
 static struct fth_type *check_typeof_cast(struct sema *s, struct fth_node *e, struct fth_type *from)
@@ -2743,10 +2754,17 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		for (int i = 0; i < e->u.block.stmts.len; i++)
 			check_stmt(s, e->u.block.stmts.items[i]);
 		return e->u.block.value ? check_expr(s, e->u.block.value) : fth_type_none();
+	case FTH_TYPEOF:
+		ERR_HINT(s, e, "use it where a type goes: a cast, let $x: typeof(...), sizeof() or offsetof()",
+			 "typeof() names a type, not a value");
+		return NULL;
 	case FTH_SIZEOF: {
-		/* sizeof(type) and sizeof(expr) are constants: fold them. */
-		struct fth_type *t = e->u.sizeof_.operand ? check_expr(s, e->u.sizeof_.operand)
-							  : named_type(s, &e->u.sizeof_.type_name, e);
+		/* sizeof(type) and sizeof(expr) are constants: fold them. A
+		 * typeof() operand (a macro's type argument) is a type. */
+		struct fth_node *operand = e->u.sizeof_.operand;
+		struct fth_type *t = operand && operand->kind == FTH_TYPEOF ? typeof_node_type(s, operand)
+				     : operand ? check_expr(s, operand)
+					       : named_type(s, &e->u.sizeof_.type_name, e);
 		if (!t)
 			return NULL;
 		e->kind = FTH_INT;
@@ -2755,8 +2773,10 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		return uint64_t_();
 	}
 	case FTH_OFFSETOF: {
-		struct fth_type *t = e->u.offsetof_.operand ? check_expr(s, e->u.offsetof_.operand)
-							    : named_type(s, &e->u.offsetof_.type_name, e);
+		struct fth_node *operand = e->u.offsetof_.operand;
+		struct fth_type *t = operand && operand->kind == FTH_TYPEOF ? typeof_node_type(s, operand)
+				     : operand ? check_expr(s, operand)
+					       : named_type(s, &e->u.offsetof_.type_name, e);
 		uint64_t total = 0;
 		if (t && t->kind == FTH_T_POINTER)
 			t = t->elem;

@@ -20,6 +20,19 @@ fathom_run -e 'BEGIN { print(((typeof(1))300, (typeof(256))70000, (typeof(-1))20
 expect_exit 0
 expect_stdout_eq '(44, 4464, -56, 4, 2)'
 
+# typeof() as a macro's type argument, in sizeof and offsetof
+fathom_run -e 'macro sz(t) { sizeof(t) }
+  BEGIN { print((sz(typeof(struct task_struct)) > 1000, sz(typeof(1)), offsetof(typeof(*curtask), pid) == offsetof(struct task_struct, pid))); exit(); }'
+expect_exit 0
+expect_stdout_eq '(true, 1, true)'
+
+fathom_run -e 'BEGIN { $x = typeof(1); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:14-23: ERROR: typeof() names a type, not a value
+BEGIN { $x = typeof(1); }
+             ~~~~~~~~~
+HINT: use it where a type goes: a cast, let $x: typeof(...), sizeof() or offsetof()'
+
 # the predicates fold to true/false; the argument is not run
 fathom_run -e 'BEGIN { $s = "ab"; $t = curtask;
   print((is_str("a"), is_str(1), is_str($s), is_str(comm), is_str(curtask->comm)));
