@@ -238,6 +238,9 @@ struct fth_node {
 			struct fth_node_list c_defs; /* FTH_C_DEFINITION and FTH_PREPROCESSOR */
 			struct fth_node_list map_decls;
 			struct fth_node_list imports;
+			/* FTH_FN_INLINE copies of the fns no probe calls, with
+			 * parameters unset: sema checks them as bpftrace does */
+			struct fth_node_list fn_checks;
 			struct fth_node *config; /* or NULL */
 		} program;
 		struct {
@@ -264,6 +267,7 @@ struct fth_node {
 			const char *name;
 			struct fth_node_list params; /* FTH_PARAM */
 			bool has_return_type;
+			bool called;    /* fn: expanded at some call */
 			struct fth_type_name return_type;
 			struct fth_node *body; /* FTH_BLOCK */
 		} func;

@@ -320,7 +320,7 @@ static bool bind_fn_params(struct expansion *x, struct fth_node *fn, struct fth_
 	struct fth_node_list *params = &fn->u.func.params;
 
 	for (int i = 0; i < params->len; i++) {
-		struct fth_node *p = params->items[i], *arg = call->u.call.args.items[i];
+		struct fth_node *p = params->items[i], *arg = call ? call->u.call.args.items[i] : NULL;
 		struct fth_node *let, *var;
 		if (p->u.param.name[0] != '$' || !p->u.param.has_type) {
 			fth_error_hint(x->diag, p->range, "write it as $name: type, e.g. $count: int64",
@@ -328,13 +328,13 @@ static bool bind_fn_params(struct expansion *x, struct fth_node *fn, struct fth_
 				       p->u.param.name);
 			return false;
 		}
-		let = fth_node_new(&x->prog->arena, FTH_LET, arg->range);
+		let = fth_node_new(&x->prog->arena, FTH_LET, arg ? arg->range : p->range);
 		var = fth_node_new(&x->prog->arena, FTH_VAR, p->range);
 		var->u.ident.name = fth_arena_printf(&x->prog->arena, "$__macro%d_%s", serial, p->u.param.name + 1);
 		let->u.let.var = var;
 		let->u.let.has_type = true;
 		let->u.let.type_name = p->u.param.type_name;
-		let->u.let.value = converted(x, arg, &p->u.param.type_name);
+		let->u.let.value = arg ? converted(x, arg, &p->u.param.type_name) : NULL;
 		fth_node_list_push(&x->prog->arena, &block->u.block.stmts, let);
 	}
 	return true;
@@ -344,10 +344,40 @@ static bool bind_fn_params(struct expansion *x, struct fth_node *fn, struct fth_
  * call one another's code here, and the verifier sees each use with its
  * own argument types): the parameters bound, the body's variables
  * renamed so they cannot meet the caller's, `return` leaving the copy. */
+/* The copy of fn's body for a call (or, call NULL, for checking a fn no
+ * probe calls: parameters declared without a value). */
+static struct fth_node *fn_copy(struct expansion *x, struct fth_node *fn, struct fth_node *call, struct fth_range where)
+{
+	struct fth_node *block, *copy, *n;
+	struct expansion inner = { .prog = x->prog, .diag = x->diag, .depth = x->depth + 1, .parent = x, .fn = fn };
+
+	fn->u.func.called = fn->u.func.called || call;
+	inner.serial = x->prog->macro_serial++;
+	block = fth_node_new(&x->prog->arena, FTH_BLOCK, where);
+	if (!bind_fn_params(x, fn, call, inner.serial, block))
+		return NULL;
+	copy = clone(&inner, fn->u.func.body);
+	if (fn_returns_value(fn))
+		convert_returns(x, copy, &fn->u.func.return_type);
+	for (int i = 0; copy && i < copy->u.block.stmts.len; i++)
+		fth_node_list_push(&x->prog->arena, &block->u.block.stmts, copy->u.block.stmts.items[i]);
+	n = fth_node_new(&x->prog->arena, FTH_FN_INLINE, where);
+	n->u.fn_inline.name = fn->u.func.name;
+	n->u.fn_inline.decl = fn;
+	n->u.fn_inline.body = block;
+	if (fn_returns_value(fn)) {
+		n->u.fn_inline.result = fth_node_new(&x->prog->arena, FTH_VAR, where);
+		n->u.fn_inline.result->u.ident.name = fth_arena_printf(&x->prog->arena, "$__fn%d_result", inner.serial);
+	}
+	/* fn and macro calls inside the copy */
+	inner.serial = -1;
+	expand_in(&inner, &n->u.fn_inline.body, false);
+	return n;
+}
+
 static void expand_fn_call(struct expansion *x, struct fth_node **slot, struct fth_node *fn)
 {
-	struct fth_node *call = *slot, *block, *copy, *n;
-	struct expansion inner = { .prog = x->prog, .diag = x->diag, .depth = x->depth + 1, .parent = x, .fn = fn };
+	struct fth_node *call = *slot, *n;
 	int nargs = call->u.call.args.len, nparams = fn->u.func.params.len;
 
 	if (fn_active(x, fn)) {
@@ -364,27 +394,25 @@ static void expand_fn_call(struct expansion *x, struct fth_node **slot, struct f
 	 * f(f(1)) is two calls, not a recursion. */
 	for (int i = 0; i < nargs; i++)
 		expand_in(x, &call->u.call.args.items[i], false);
-	inner.serial = x->prog->macro_serial++;
-	block = fth_node_new(&x->prog->arena, FTH_BLOCK, call->range);
-	if (!bind_fn_params(x, fn, call, inner.serial, block))
-		return;
-	copy = clone(&inner, fn->u.func.body);
-	if (fn_returns_value(fn))
-		convert_returns(x, copy, &fn->u.func.return_type);
-	for (int i = 0; copy && i < copy->u.block.stmts.len; i++)
-		fth_node_list_push(&x->prog->arena, &block->u.block.stmts, copy->u.block.stmts.items[i]);
-	n = fth_node_new(&x->prog->arena, FTH_FN_INLINE, call->range);
-	n->u.fn_inline.name = fn->u.func.name;
-	n->u.fn_inline.decl = fn;
-	n->u.fn_inline.body = block;
-	if (fn_returns_value(fn)) {
-		n->u.fn_inline.result = fth_node_new(&x->prog->arena, FTH_VAR, call->range);
-		n->u.fn_inline.result->u.ident.name = fth_arena_printf(&x->prog->arena, "$__fn%d_result", inner.serial);
+	n = fn_copy(x, fn, call, call->range);
+	if (n)
+		*slot = n;
+}
+
+/* A fn that no probe calls is still checked, as bpftrace checks every
+ * function: a copy with its parameters unset, kept for sema only. */
+static void copy_uncalled_fns(struct expansion *x)
+{
+	struct fth_node_list *decls = &x->prog->ast->u.program.macros;
+
+	for (int i = 0; i < decls->len; i++) {
+		struct fth_node *fn = decls->items[i], *n;
+		if (fn->kind != FTH_FUNCTION || fn->u.func.called)
+			continue;
+		n = fn_copy(x, fn, NULL, fn->range);
+		if (n)
+			fth_node_list_push(&x->prog->arena, &x->prog->ast->u.program.fn_checks, n);
 	}
-	*slot = n;
-	/* fn and macro calls inside the copy */
-	inner.serial = -1;
-	expand_in(&inner, &n->u.fn_inline.body, false);
 }
 
 static void expand_in(struct expansion *x, struct fth_node **slot, bool statement)
@@ -448,5 +476,6 @@ int fth_expand_macros(struct fth_program *prog, struct fth_diag *diag)
 		return 0;
 	for (int i = 0; i < probes->len; i++)
 		expand_in(&x, &probes->items[i], false);
+	copy_uncalled_fns(&x);
 	return diag->errors > errors_before ? -EINVAL : 0;
 }

@@ -3195,6 +3195,27 @@ static void check_prog(struct sema *s, struct fth_prog *p)
 	}
 }
 
+/* Copies of the fns no probe calls (fn_checks): checked in the setting of
+ * the first probe, in a program of their own that is never generated. */
+static void check_uncalled_fns(struct sema *s)
+{
+	struct fth_node_list *checks = &s->prog->ast->u.program.fn_checks;
+	struct fth_prog scratch;
+
+	if (!checks->len)
+		return;
+	scratch = *(struct fth_prog *)s->prog->progs.items[0];
+	memset(&scratch.vars, 0, sizeof(scratch.vars));
+	for (int i = 0; i < checks->len; i++) {
+		s->cur = &scratch;
+		s->nscopes = 0;
+		s->retired.len = 0;
+		scope_push(s);
+		check_fn_inline(s, checks->items[i]);
+		scope_pop(s, false);
+	}
+}
+
 /* --------------------------------------------------------- probe expansion */
 
 /* Probe types of bpftrace that this build does not provide. */
@@ -3511,6 +3532,7 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 			check_prog(&s, s.phantoms.items[i]);
 		for (int i = 0; i < prog->progs.len; i++)
 			check_prog(&s, prog->progs.items[i]);
+		check_uncalled_fns(&s);
 	}
 	warn_unused_declarations(&s);
 	for (int i = 0; diag->errors == errors_before && i < prog->maps.len; i++) {

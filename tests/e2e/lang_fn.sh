@@ -106,3 +106,15 @@ expect_stderr_eq 'stdin:1:56-68: ERROR: return is not allowed inside a for loop 
 fn f($a: int64): int64 { @m[$a] = $a; for ($kv : @m) { return $kv.1; } return 0; } BEGIN { print(f(1)); }
                                                        ~~~~~~~~~~~~
 HINT: leave the loop with break, then return after it'
+
+# a fn no probe calls is checked all the same
+fathom_run -e 'fn unused($a: int64): int64 { return nosuch($a); } BEGIN { exit(); }'
+expect_exit 1
+expect_stderr_eq "stdin:1:38-48: ERROR: unknown function 'nosuch'
+fn unused(\$a: int64): int64 { return nosuch(\$a); } BEGIN { exit(); }
+                                     ~~~~~~~~~~
+HINT: did you mean 'nsecs'?"
+
+fathom_run -e 'fn unused($a: int64): int64 { $b = $a + 1; return $b; } BEGIN { @n = 1; exit(); }'
+expect_exit 0
+expect_stdout_eq $'\n\n@n: 1'

@@ -771,6 +771,13 @@ static void test_fn_calls_expand_in_place(void **state)
 	expect_error("fn f($a: int64): int64 { return $a; } BEGIN { print(f()); }", "fn f takes 1 argument, 0 given");
 	expect_error("fn f(): void { return 1; } BEGIN { f(); }", "fn f returns nothing (void), so return takes no value");
 	expect_error("fn f(): int64 { return comm; } BEGIN { print(f()); }", "cannot cast string[16] to int64");
+	/* a fn nothing calls is checked, and generates nothing */
+	expect_error("fn u(): int64 { return nosuch(); } BEGIN { }", "unknown function 'nosuch'");
+	compile(&c, "fn u($a: int64): void { printf(\"%d\\n\", $a); } BEGIN { }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.prog.ast->u.program.fn_checks.len, 1);
+	assert_int_equal(c.prog.actions.len, 0);
+	release(&c);
 }
 
 int main(void)
