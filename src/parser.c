@@ -769,6 +769,23 @@ static struct fth_node *parse_prefix_operator(struct parser *p)
 	return n;
 }
 
+/* `comptime expr` (as in `if comptime !cond { ... }`): the same node as
+ * comptime(expr), a call that sema evaluates while compiling. */
+static struct fth_node *parse_comptime_prefix(struct parser *p)
+{
+	struct fth_node *n = new_node(p, FTH_CALL, cur(p)->range), *operand;
+
+	n->u.call.name = cur(p)->text;
+	n->u.call.name_range = cur(p)->range;
+	advance(p);
+	operand = parse_unary(p);
+	if (!operand)
+		return NULL;
+	fth_node_list_push(p->arena, &n->u.call.args, operand);
+	extend_to_prev(p, n);
+	return n;
+}
+
 static struct fth_node *parse_unary(struct parser *p)
 {
 	struct fth_node *n;
@@ -787,6 +804,11 @@ static struct fth_node *parse_unary(struct parser *p)
 		}
 		/* fall through */
 	default:
+		if (check(p, TOK_IDENT) && !strcmp(cur(p)->text, "comptime") && peek(p, 1)->kind != TOK_LPAREN &&
+		    can_start_operand(peek(p, 1)->kind)) {
+			n = parse_comptime_prefix(p);
+			break;
+		}
 		n = parse_postfix(p, parse_primary(p));
 		break;
 	}

@@ -1921,11 +1921,251 @@ static struct fth_type *check_percpu_kaddr(struct sema *s, struct fth_node *call
 	return p;
 }
 
+/* ------------------------------------------------------------- comptime */
+
+static bool const_eval(const struct fth_node *e, int64_t *v);
+
+static bool const_binary(const struct fth_node *e, int64_t *v)
+{
+	const struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
+	int64_t a, b;
+
+	if (l->kind == FTH_STRING && r->kind == FTH_STRING && (e->u.binary.op == TOK_EQ || e->u.binary.op == TOK_NE)) {
+		bool same = !strcmp(l->u.string.data, r->u.string.data);
+		*v = e->u.binary.op == TOK_EQ ? same : !same;
+		return true;
+	}
+	if (!const_eval(l, &a) || !const_eval(r, &b))
+		return false;
+	switch (e->u.binary.op) {
+	case TOK_PLUS: *v = (int64_t)((uint64_t)a + (uint64_t)b); return true;
+	case TOK_MINUS: *v = (int64_t)((uint64_t)a - (uint64_t)b); return true;
+	case TOK_STAR: *v = (int64_t)((uint64_t)a * (uint64_t)b); return true;
+	case TOK_SLASH: if (!b) return false; *v = (int64_t)((uint64_t)a / (uint64_t)b); return true;
+	case TOK_PERCENT: if (!b) return false; *v = (int64_t)((uint64_t)a % (uint64_t)b); return true;
+	case TOK_AMP: *v = a & b; return true;
+	case TOK_PIPE: *v = a | b; return true;
+	case TOK_CARET: *v = a ^ b; return true;
+	case TOK_SHL: *v = b >= 0 && b < 64 ? (int64_t)((uint64_t)a << b) : 0; return true;
+	case TOK_SHR: *v = b >= 0 && b < 64 ? (int64_t)((uint64_t)a >> b) : 0; return true;
+	case TOK_EQ: *v = a == b; return true;
+	case TOK_NE: *v = a != b; return true;
+	case TOK_LT: *v = a < b; return true;
+	case TOK_LE: *v = a <= b; return true;
+	case TOK_GT: *v = a > b; return true;
+	case TOK_GE: *v = a >= b; return true;
+	case TOK_ANDAND: *v = a && b; return true;
+	case TOK_OROR: *v = a || b; return true;
+	default: return false;
+	}
+}
+
+/* A value known while compiling, after sema has folded what it can
+ * (sizeof, offsetof, is_str(), ...): literals and operators over them. */
+static bool const_eval(const struct fth_node *e, int64_t *v)
+{
+	int64_t a;
+
+	switch (e->kind) {
+	case FTH_INT:
+	case FTH_BOOL:
+		*v = (int64_t)e->u.integer;
+		return true;
+	case FTH_UNARY:
+		if (!const_eval(e->u.unary.operand, &a))
+			return false;
+		switch (e->u.unary.op) {
+		case TOK_BANG: *v = !a; return true;
+		case TOK_MINUS: *v = (int64_t)(0 - (uint64_t)a); return true;
+		case TOK_TILDE: *v = ~a; return true;
+		default: return false;
+		}
+	case FTH_BINARY:
+		return const_binary(e, v);
+	case FTH_BLOCK_EXPR:
+		return !e->u.block.stmts.len && e->u.block.value && const_eval(e->u.block.value, v);
+	default:
+		return false;
+	}
+}
+
+/* comptime expr: evaluated now, the node becomes the constant. */
+static struct fth_type *check_comptime(struct sema *s, struct fth_node *call)
+{
+	struct fth_node *arg;
+	struct fth_type *t;
+	int64_t v;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	arg = call->u.call.args.items[0];
+	t = check_expr(s, arg);
+	if (!t)
+		return NULL;
+	if (!is_int(t) || !const_eval(arg, &v)) {
+		ERR_HINT(s, arg, "use literals, sizeof/offsetof and type questions such as is_str(x)",
+			 "comptime needs a value known when the script is compiled");
+		return NULL;
+	}
+	if (t->kind == FTH_T_BOOL)
+		return fold_bool(call, v != 0);
+	call->kind = FTH_INT;
+	call->u.integer = (uint64_t)v;
+	return int64_t_();
+}
+
+/* if comptime (c) { A } else { B }: only the branch taken stays, so the
+ * other may hold code that would not compile (a fail(), say). False when
+ * the condition is not comptime or not known (the if is then checked as
+ * usual, after the error). */
+static bool fold_comptime_if(struct sema *s, struct fth_node *n, bool value)
+{
+	struct fth_node *cond = n->u.if_.cond, *taken;
+
+	if (cond->kind != FTH_CALL || strcmp(cond->u.call.name, "comptime"))
+		return false;
+	if (!check_comptime(s, cond) || (cond->kind != FTH_INT && cond->kind != FTH_BOOL)) {
+		if (!s->strict)
+			return false; /* the reporting pass meets it again */
+		/* reported: check nothing more (a value stands in for one) */
+		memset(&n->u, 0, sizeof(n->u));
+		n->kind = value ? FTH_INT : FTH_BLOCK;
+		return true;
+	}
+	taken = cond->u.integer ? n->u.if_.then_block : n->u.if_.else_block;
+	if (taken && taken->kind == FTH_IF) {
+		struct fth_range r = n->range;
+		*n = *taken; /* else if: the next if decides */
+		n->range = r;
+		return true;
+	}
+	if (taken) {
+		struct fth_node_list stmts = taken->u.block.stmts;
+		struct fth_node *v = taken->u.block.value;
+		n->u.block.stmts = stmts;
+		n->u.block.value = v;
+	} else {
+		memset(&n->u.block, 0, sizeof(n->u.block));
+	}
+	n->kind = value ? FTH_BLOCK_EXPR : FTH_BLOCK;
+	return true;
+}
+
+/* fail("fmt", args...) and static_assert(cond, "msg"): compile errors
+ * where they are met (fail only in a branch that stays). The message is
+ * formatted now, so the arguments must be literals. */
+static bool format_now(struct sema *s, struct fth_node *call, int first, char **out)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	const char *f = args->items[first]->u.string.data;
+	size_t len = 0;
+	FILE *m = open_memstream(out, &len);
+	int next = first + 1;
+
+	if (!m)
+		return false;
+	while (*f) {
+		char spec[32], conv;
+		size_t n = 0;
+		struct fth_node *a;
+		if (*f != '%' || f[1] == '%') {
+			fputc(*f, m);
+			f += *f == '%' ? 2 : 1;
+			continue;
+		}
+		spec[n++] = *f++;
+		while (*f && strchr("-+ #0123456789.", *f) && n < sizeof(spec) - 4)
+			spec[n++] = *f++;
+		while (*f && strchr("hlzjtLq", *f))
+			f++;
+		conv = *f ? *f++ : 'd';
+		a = next < args->len ? args->items[next++] : NULL;
+		if (!a || (a->kind != FTH_STRING && a->kind != FTH_INT && a->kind != FTH_BOOL)) {
+			ERR(s, a ? a : call, "%s() arguments must be literals known when the script is compiled",
+			    call->u.call.name);
+			fclose(m);
+			free(*out);
+			return false;
+		}
+		if (a->kind == FTH_STRING) {
+			spec[n++] = 's';
+			spec[n] = '\0';
+			fprintf(m, spec, a->u.string.data);
+		} else {
+			if (conv == 'c') {
+				spec[n++] = 'c';
+				spec[n] = '\0';
+			} else if (conv == 'd' || conv == 'i' || conv == 's') {
+				snprintf(spec + n, sizeof(spec) - n, "lld");
+			} else {
+				spec[n++] = 'l';
+				spec[n++] = 'l';
+				spec[n++] = conv;
+				spec[n] = '\0';
+			}
+			if (conv == 'c')
+				fprintf(m, spec, (int)a->u.integer);
+			else
+				fprintf(m, spec, (long long)a->u.integer);
+		}
+	}
+	fclose(m);
+	return true;
+}
+
+static struct fth_type *check_fail(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	char *msg = NULL;
+
+	if (!want_args(s, call, 1, 64))
+		return NULL;
+	for (int i = 0; i < args->len; i++)
+		check_expr(s, args->items[i]);
+	if (args->items[0]->kind != FTH_STRING) {
+		ERR(s, args->items[0], "fail() takes a format string literal");
+		return NULL;
+	}
+	if (format_now(s, call, 0, &msg)) {
+		ERR(s, call, "%s", msg);
+		free(msg);
+	}
+	return fth_type_none();
+}
+
+static struct fth_type *check_static_assert(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_type *t;
+	int64_t v;
+
+	if (!want_args(s, call, 2, 2))
+		return NULL;
+	t = check_expr(s, args->items[0]);
+	if (args->items[1]->kind != FTH_STRING) {
+		ERR(s, args->items[1], "static_assert() takes its message as a string literal");
+		return NULL;
+	}
+	if (!t || !is_int(t) || !const_eval(args->items[0], &v)) {
+		ERR_HINT(s, args->items[0], "use literals, sizeof/offsetof and type questions such as is_str(x)",
+			 "static_assert() needs a condition known when the script is compiled");
+		return NULL;
+	}
+	if (!v) {
+		/* kept as it is, so that the reporting pass meets it too */
+		ERR(s, call, "%s", args->items[1]->u.string.data);
+		return fth_type_none();
+	}
+	/* nothing is left to run */
+	return fold_bool(call, true);
+}
+
 static bool is_meta_call(const char *n)
 {
 	return is_type_predicate(n) || !strcmp(n, "container_of") || !strcmp(n, "is_err") ||
 	       !strcmp(n, "cgroupid") || !strcmp(n, "kfunc_exist") || !strcmp(n, "kfunc_allowed") ||
-	       !strcmp(n, "percpu_kaddr");
+	       !strcmp(n, "percpu_kaddr") || !strcmp(n, "comptime") || !strcmp(n, "fail") ||
+	       !strcmp(n, "static_assert");
 }
 
 static struct fth_type *check_meta_call(struct sema *s, struct fth_node *call)
@@ -1942,6 +2182,12 @@ static struct fth_type *check_meta_call(struct sema *s, struct fth_node *call)
 		return check_cgroupid(s, call);
 	if (!strcmp(n, "percpu_kaddr"))
 		return check_percpu_kaddr(s, call);
+	if (!strcmp(n, "comptime"))
+		return check_comptime(s, call);
+	if (!strcmp(n, "fail"))
+		return check_fail(s, call);
+	if (!strcmp(n, "static_assert"))
+		return check_static_assert(s, call);
 	return check_kfunc_question(s, call);
 }
 
@@ -2317,7 +2563,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
 						     "cgroup_path", "pton", "cgroupid", "container_of", "is_err",
 						     "is_str", "is_ptr", "is_array", "is_integer", "is_literal",
-						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr" };
+						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
+						     "fail" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -2824,6 +3071,12 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		ERR(s, e, "++ and -- apply to variables and maps only");
 		return NULL;
 	}
+	case FTH_IF:
+		/* if comptime (c) { a } else { b } as a value: the branch taken */
+		if (fold_comptime_if(s, e, true))
+			return check_expr_inner(s, e);
+		ERR(s, e, "this expression (%s) is not supported yet", fth_node_kind_name(e->kind));
+		return NULL;
 	default:
 		ERR(s, e, "this expression (%s) is not supported yet", fth_node_kind_name(e->kind));
 		return NULL;
@@ -3106,6 +3359,10 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		check_let(s, st);
 		break;
 	case FTH_IF:
+		if (fold_comptime_if(s, st, false)) {
+			check_stmt(s, st);
+			break;
+		}
 		check_cond(s, st->u.if_.cond);
 		check_block(s, st->u.if_.then_block);
 		check_block(s, st->u.if_.else_block);

@@ -3,7 +3,8 @@
 # has them: typeof() as a declared type and in casts, is_str / is_ptr /
 # is_array / is_integer / is_unsigned_integer / is_literal (constants,
 # the argument is never evaluated), container_of(ptr, type, member) and
-# is_err(ptr) (the kernel's macros), with their errors.
+# is_err(ptr) (the kernel's macros), comptime / if comptime /
+# static_assert / fail, with their errors.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -105,3 +106,45 @@ expect_exit 1
 expect_stderr_eq "stdin:1:24-32: ERROR: typeof() needs an expression with a value, not none
 BEGIN { let \$x: typeof(print(1)); }
                        ~~~~~~~~"
+
+# comptime, if comptime (only the branch taken is compiled), static_assert
+# and fail, as the standard library's macros use them with the predicates
+fathom_run -e 'macro kind(x) { if comptime is_str(x) { 1 } else if comptime is_ptr(x) { 2 } else { 3 } }
+  macro say(x) { if comptime (is_integer(x)) { printf("int %d\n", x); } else { printf("other\n"); } }
+  BEGIN { print((kind("a"), kind(curtask), kind(7), comptime (sizeof(int32) * 2)));
+    say(5); say("s"); static_assert(sizeof(uint16) == 2, "uint16 is two bytes");
+    if comptime (0) { fail("never compiled"); } exit(); }'
+expect_exit 0
+expect_stdout_eq $'(1, 2, 3, 8)\nint 5\nother'
+
+fathom_run -e 'macro has(k) { if comptime ((is_literal(k)) && (is_str(k))) { kfunc_exist(k) } else { fail("has() accepts a string literal only"); false } }
+BEGIN { $n = "x"; print(has($n)); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:87-130: ERROR: has() accepts a string literal only
+macro has(k) { if comptime ((is_literal(k)) && (is_str(k))) { kfunc_exist(k) } else { fail("has() accepts a string literal only"); false } }
+                                                                                      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~'
+
+fathom_run -e 'BEGIN { fail("bad %s: %d|%-3x|%c|%%", "value", 7, 255, 65); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:9-59: ERROR: bad value: 7|ff |A|%
+BEGIN { fail("bad %s: %d|%-3x|%c|%%", "value", 7, 255, 65); }
+        ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~'
+
+fathom_run -e 'BEGIN { static_assert(sizeof(int32) == 8, "int32 is not eight bytes"); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:9-70: ERROR: int32 is not eight bytes
+BEGIN { static_assert(sizeof(int32) == 8, "int32 is not eight bytes"); }
+        ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~'
+
+fathom_run -e 'BEGIN { $x = 1; if comptime ($x == 1) { } }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:30-37: ERROR: comptime needs a value known when the script is compiled
+BEGIN { $x = 1; if comptime ($x == 1) { } }
+                             ~~~~~~~
+HINT: use literals, sizeof/offsetof and type questions such as is_str(x)'
+
+fathom_run -e 'BEGIN { fail("pid %d", pid); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:24-27: ERROR: fail() arguments must be literals known when the script is compiled
+BEGIN { fail("pid %d", pid); }
+                       ~~~'

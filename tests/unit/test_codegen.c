@@ -780,6 +780,35 @@ static void test_fn_calls_expand_in_place(void **state)
 	release(&c);
 }
 
+/* comptime folds to a constant; if comptime keeps only the branch taken,
+ * so the other is never checked (its fail() never fires). */
+static void test_comptime(void **state)
+{
+	struct compiled c;
+	const struct fth_node *v, *probe;
+
+	(void)state;
+	compile(&c, "BEGIN { print(comptime (sizeof(int16) * 3 + (1 << 4))); }");
+	v = printed_value(&c);
+	assert_int_equal(v->kind, FTH_INT);
+	assert_int_equal(v->u.integer, 22);
+	release(&c);
+	expect_folded_bool("BEGIN { print(comptime !is_str(1)); }", true);
+	expect_folded_bool("BEGIN { print(comptime (\"a\" == \"b\")); }", false);
+
+	compile(&c, "BEGIN { if comptime (is_ptr(1)) { fail(\"x\"); } else { print(1); } }");
+	assert_int_equal(c.rc, 0);
+	probe = c.prog.ast->u.program.probes.items[0];
+	v = probe->u.probe.body->u.block.stmts.items[0];
+	assert_int_equal(v->kind, FTH_BLOCK); /* the else branch, in place of the if */
+	assert_int_equal(v->u.block.stmts.len, 1);
+	release(&c);
+
+	expect_error("BEGIN { if comptime (pid == 1) { } }", "comptime needs a value known when the script is compiled");
+	expect_error("BEGIN { static_assert(1 == 2, \"one is not two\"); }", "ERROR: one is not two");
+	expect_error("BEGIN { fail(\"%s=%d\", \"n\", 3); }", "ERROR: n=3");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -808,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_typeof_types),
 		cmocka_unit_test(test_import_resolution),
 		cmocka_unit_test(test_fn_calls_expand_in_place),
+		cmocka_unit_test(test_comptime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -411,6 +411,15 @@ static void test_container_of_type_argument(void **state)
 	assert_expr("other($p, pid, c)", "call other\n  var $p\n  ident pid\n  ident c\n");
 }
 
+/* `comptime expr` is the call comptime(expr); comptime(x) stays a call. */
+static void test_comptime_prefix(void **state)
+{
+	(void)state;
+	assert_expr("comptime !is_str(1)", "call comptime\n  unary !\n    call is_str\n      int 1\n");
+	assert_expr("comptime (1 + 2)", "call comptime\n  binary +\n    int 1\n    int 2\n");
+	assert_expr("comptime", "ident comptime\n");
+}
+
 /* import "x"; is a preamble item with its path; after a probe it is an
  * error. */
 static void test_import_statements(void **state)
@@ -1205,6 +1214,7 @@ int main(void)
 		cmocka_unit_test(test_cast_type_details),
 		cmocka_unit_test(test_sizeof_offsetof_typeof),
 		cmocka_unit_test(test_container_of_type_argument),
+		cmocka_unit_test(test_comptime_prefix),
 		cmocka_unit_test(test_import_statements),
 		cmocka_unit_test(test_literals),
 		cmocka_unit_test(test_maps_and_calls),
