@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "cpp.h"
 #include "parser.h"
 
 /* One imported script: its name as imported ("lib.bt", "dir/x.bt") and
@@ -137,10 +139,31 @@ static struct fth_source *add_source(struct importer *im, const char *name, cons
 
 static void import_names_in(struct importer *im, struct fth_node *program);
 
+/* #if/#ifdef/... in an imported file, as in the main script: the file is
+ * filtered on its own (its own name and lines in messages) before it
+ * joins the buffer. The text, or NULL after reporting errors. */
+static const char *preprocess(struct importer *im, const char *name, const char *data, size_t n)
+{
+	static const char *const with_btf[] = { "BPFTRACE_HAVE_BTF", NULL };
+	struct fth_source alone = { .name = name, .text = data, .len = (uint32_t)n };
+	struct fth_diag d;
+	const char *text;
+
+	if (!fth_cpp_has_conditionals(&alone))
+		return data;
+	fth_diag_init(&d, &alone, im->diag->out);
+	d.quiet_warnings = im->diag->quiet_warnings;
+	text = fth_cpp_conditionals(&alone, A(im), &d, access("/sys/kernel/btf/vmlinux", R_OK) == 0 ? with_btf : NULL);
+	im->diag->errors += d.errors;
+	im->diag->warnings += d.warnings;
+	return text;
+}
+
 static void import_script(struct importer *im, struct fth_node *where, const char *name, const char *path)
 {
 	struct fth_source *src;
 	struct script *sc;
+	const char *text;
 	size_t n = 0;
 	char *data;
 
@@ -153,8 +176,11 @@ static void import_script(struct importer *im, struct fth_node *where, const cha
 			       "error reading import '\"%s\"': %s", path, strerror(errno));
 		return;
 	}
-	src = add_source(im, name, data, n);
+	text = preprocess(im, name, data, n);
+	src = text ? add_source(im, name, text, n) : NULL;
 	free(data);
+	if (!src)
+		return;
 	sc = fth_arena_alloc(A(im), sizeof(*sc));
 	sc->name = name;
 	sc->ast = fth_parse(src, im->diag, A(im));

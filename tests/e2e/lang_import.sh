@@ -121,3 +121,20 @@ expect_stderr_eq "stdin:1:19-25: ERROR: 'import' must come before probes
 BEGIN { exit(); } import \"lib.bt\";
                   ~~~~~~
 HINT: move it above the first probe, macro or map declaration"
+
+# #ifdef and friends in an imported file, as in a script; their errors
+# name the imported file
+printf '#ifdef BPFTRACE_HAVE_BTF\nBEGIN { printf("btf\\n"); }\n#else\nBEGIN { printf("no btf\\n"); }\n#endif\n' >"$T/cond.bt"
+printf 'import "cond.bt";\nBEGIN { exit(); }\n' >"$T/usecond.bt"
+fathom_run "$T/usecond.bt"
+expect_exit 0
+if [ -r /sys/kernel/btf/vmlinux ]; then expect_stdout_eq 'btf'; else expect_stdout_eq 'no btf'; fi
+
+printf '\n#ifdef X\nBEGIN { }\n' >"$T/badcond.bt"
+printf 'import "badcond.bt";\nBEGIN { exit(); }\n' >"$T/usebadcond.bt"
+fathom_run "$T/usebadcond.bt"
+expect_exit 1
+expect_stderr_eq 'badcond.bt:2:1-9: ERROR: this conditional has no #endif
+#ifdef X
+~~~~~~~~
+HINT: close it with #endif'
