@@ -74,6 +74,7 @@ static const char *const node_kind_names[FTH_NODE_KIND_COUNT] = {
 	[FTH_INCDEC] = "incdec",
 	[FTH_BLOCK_EXPR] = "block_expr",
 	[FTH_TYPEOF] = "typeof",
+	[FTH_FN_INLINE] = "fn call",
 	[FTH_EXPR_STMT] = "expr",
 	[FTH_ASSIGN] = "assign",
 	[FTH_LET] = "let",
@@ -290,6 +291,9 @@ static void print_detail(FILE *out, const struct fth_node *node)
 			print_type_name(out, &node->u.typeof_.type_name);
 		}
 		break;
+	case FTH_FN_INLINE:
+		fprintf(out, " %s", or_missing(node->u.fn_inline.name));
+		break;
 	case FTH_INCDEC:
 		fprintf(out, " %s %s", node->u.incdec.increment ? "++" : "--",
 			node->u.incdec.prefix ? "prefix" : "postfix");
@@ -423,6 +427,7 @@ static void print_children(FILE *out, const struct line_index *lines, const stru
 			print_type_children(out, lines, &n->u.typeof_.type_name, depth);
 		break;
 	case FTH_INCDEC: print_node(out, lines, n->u.incdec.target, depth); break;
+	case FTH_FN_INLINE: print_node(out, lines, n->u.fn_inline.body, depth); break;
 	case FTH_BLOCK_EXPR:
 	case FTH_BLOCK:
 		print_list(out, lines, &n->u.block.stmts, depth);

@@ -45,6 +45,7 @@ enum fth_node_kind {
 	FTH_INCDEC,       /* ++x, x++, --x, x--: u.incdec */
 	FTH_BLOCK_EXPR,   /* { stmts; expr } used as a value: u.block */
 	FTH_TYPEOF,       /* typeof(expr) as a type argument: u.typeof_ */
+	FTH_FN_INLINE,    /* a call of a script fn, expanded in place: u.fn_inline */
 
 	/* ---- statements ---- */
 	FTH_EXPR_STMT,    /* expression statement: u.expr_stmt */
@@ -181,6 +182,16 @@ struct fth_node {
 			struct fth_type_name type_name; /* typeof(struct foo): used when expr == NULL */
 		} typeof_;
 		struct {
+			const char *name;          /* the fn called */
+			struct fth_node *decl;     /* its FTH_FUNCTION */
+			/* FTH_BLOCK: a let per parameter (the argument converted
+			 * to its type), then a renamed copy of the fn's body */
+			struct fth_node *body;
+			/* FTH_VAR that `return value` sets and the call reads;
+			 * NULL for a fn returning nothing (void) */
+			struct fth_node *result;
+		} fn_inline;
+		struct {
 			struct fth_node *expr;
 		} expr_stmt;
 		struct {
@@ -227,6 +238,9 @@ struct fth_node {
 			struct fth_node_list c_defs; /* FTH_C_DEFINITION and FTH_PREPROCESSOR */
 			struct fth_node_list map_decls;
 			struct fth_node_list imports;
+			/* FTH_FN_INLINE copies of the fns no probe calls, with
+			 * parameters unset: sema checks them as bpftrace does */
+			struct fth_node_list fn_checks;
 			struct fth_node *config; /* or NULL */
 		} program;
 		struct {
@@ -253,6 +267,7 @@ struct fth_node {
 			const char *name;
 			struct fth_node_list params; /* FTH_PARAM */
 			bool has_return_type;
+			bool called;    /* fn: expanded at some call */
 			struct fth_type_name return_type;
 			struct fth_node *body; /* FTH_BLOCK */
 		} func;

@@ -914,3 +914,17 @@ int fth_btf_list_types(const char *pattern, bool verbose, FILE *out)
 	fth_btf_free(b);
 	return count < 0 ? count : 0;
 }
+
+int fth_btf_func_id(struct fth_btf *b, const char *name)
+{
+	int id = btf__find_by_name_kind(b->btf, name, BTF_KIND_FUNC);
+
+	return id > 0 ? id : -ENOENT;
+}
+
+int fth_btf_var_id(struct fth_btf *b, const char *name)
+{
+	int id = btf__find_by_name_kind(b->btf, name, BTF_KIND_VAR);
+
+	return id > 0 ? id : -ENOENT;
+}

@@ -89,6 +89,13 @@ int fth_btf_iterators(struct fth_btf *btf, char ***out);
 int fth_btf_iter_ctx(struct fth_btf *btf, struct fth_arena *arena, const char *name,
 		     struct fth_btf_arg **fields, uint32_t *attach_btf_id);
 
+/* BTF id of the kernel function `name` (a kfunc or any traceable
+ * function), or -ENOENT. */
+int fth_btf_func_id(struct fth_btf *btf, const char *name);
+/* BTF id of the kernel variable `name` (vmlinux BTF describes its per-CPU
+ * variables), or -ENOENT. */
+int fth_btf_var_id(struct fth_btf *btf, const char *name);
+
 /* Kernel functions (fentry/fexit). Names of every BTF FUNC this BTF
  * declares (for a module, only its own), sorted: malloc'ed strings, count
  * or negative errno. */

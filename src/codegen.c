@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "btf.h"
 #include "lexer.h"
 #include "probes.h"
 #include "sema.h"
@@ -74,6 +75,14 @@ struct cg {
 	int nexit;
 	struct loop_ctx loops[MAX_LOOP_DEPTH];
 	int nloops;
+	/* fn calls being emitted (FTH_FN_INLINE), innermost last: `return`
+	 * in one sets its result and jumps to its end. */
+	struct fn_ctx {
+		struct fth_node *call;
+		int return_jumps[MAX_JUMPS];
+		int nreturn;
+	} fns[16];
+	int nfns;
 	/* Map reads done by the predicate, reused by the body: the classic
 	 * `/@start[tid]/ { ... @start[tid] ... }` looks the key up once. An
 	 * entry dies when the program writes that map, and all die at a loop. */
@@ -120,6 +129,8 @@ static void emit_addr(struct cg *c, int r, int base, int off);
 static void emit_map_ref(struct cg *c, int r, int map_index);
 static bool emit_stmt(struct cg *c, struct fth_node *st);
 static bool emit_block(struct cg *c, struct fth_node *b);
+static struct vreg emit_var_read(struct cg *c, struct fth_node *e);
+static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_node *value, int op);
 
 static int emit(struct cg *c, struct bpf_insn insn)
 {
@@ -1086,6 +1097,26 @@ static struct vreg emit_cast(struct cg *c, struct fth_node *e)
 	return v;
 }
 
+/* percpu_kaddr("sym" [, cpu]): the variable's BTF id as a BPF_PSEUDO_BTF_ID
+ * load (the kernel puts its per-CPU base address there), then
+ * bpf_this_cpu_ptr or bpf_per_cpu_ptr. */
+static struct vreg emit_percpu_kaddr(struct cg *c, struct fth_node *e)
+{
+	struct fth_node_list *args = &e->u.call.args;
+	int id = fth_btf_var_id(fth_program_btf(c->prog), args->items[0]->u.string.data);
+
+	if (args->len == 2) {
+		struct vreg cpu = emit_int(c, args->items[1]);
+		int r = vreg_use(c, cpu, R2);
+		if (r != R2)
+			emit(c, I_MOV64_REG(R2, r));
+		vreg_free(c, cpu);
+	}
+	fth_emit_ld_imm64(c->b, R1, BPF_PSEUDO_BTF_ID, (uint32_t)id);
+	emit(c, I_CALL(args->len == 2 ? BPF_FUNC_per_cpu_ptr : BPF_FUNC_this_cpu_ptr));
+	return vreg_from_r0(c, e);
+}
+
 /* A register of the probed context (struct pt_regs). */
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset)
 {
@@ -1173,6 +1204,43 @@ static struct vreg emit_field_int(struct cg *c, struct fth_node *e, uint32_t ext
 	emit_tp_field_load(c, f, extra, (int)t->size, t->kind == FTH_T_INT && t->is_signed, r);
 	vreg_set(c, v, r);
 	return v;
+}
+
+/* A fn call expanded in place: its result starts at zero (a body that
+ * ends without return gives 0), each return jumps past the body. */
+static struct vreg emit_fn_inline(struct cg *c, struct fth_node *e)
+{
+	struct fth_node *result = e->u.fn_inline.result;
+	struct fn_ctx *f;
+
+	if (c->nfns == (int)(sizeof(c->fns) / sizeof(c->fns[0]))) {
+		cg_error(c, e, "fn calls are nested too deeply");
+		return vreg_alloc(c, e);
+	}
+	if (result) {
+		struct fth_var *v = var_of(c, result);
+		emit(c, I_ST_IMM(BPF_DW, var_base(c, v), var_off(c, v), 0));
+	}
+	f = &c->fns[c->nfns++];
+	f->call = e;
+	f->nreturn = 0;
+	emit_block(c, e->u.fn_inline.body);
+	for (int i = 0; i < f->nreturn; i++)
+		fth_patch_jump_here(c->b, f->return_jumps[i]);
+	c->nfns--;
+	return result ? emit_var_read(c, result) : vreg_alloc(c, e);
+}
+
+static void emit_fn_return(struct cg *c, struct fth_node *st)
+{
+	struct fn_ctx *f = &c->fns[c->nfns - 1];
+
+	if (st->u.ret.value)
+		emit_var_assign(c, f->call->u.fn_inline.result, st->u.ret.value, 0);
+	if (f->nreturn < MAX_JUMPS)
+		f->return_jumps[f->nreturn++] = emit(c, I_JA(0));
+	else
+		cg_error(c, st, "too many return statements in one fn");
 }
 
 static struct vreg emit_var_read(struct cg *c, struct fth_node *e)
@@ -1517,6 +1585,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		return emit_ternary(c, e);
 	case FTH_CAST:
 		return emit_cast(c, e);
+	case FTH_FN_INLINE:
+		return emit_fn_inline(c, e);
 	case FTH_FIELD:
 		if (!is_args_field(e))
 			return emit_mem_read_int(c, e);
@@ -1563,6 +1633,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_nsecs_call(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
+		if (!strcmp(e->u.call.name, "percpu_kaddr"))
+			return emit_percpu_kaddr(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
@@ -2948,6 +3020,11 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 		break;
 	}
 	case FTH_RETURN:
+		if (c->nfns) {
+			emit_fn_return(c, st);
+			ends = true;
+			break;
+		}
 		if (c->nexit < (int)(sizeof(c->exit_jumps) / sizeof(c->exit_jumps[0])))
 			c->exit_jumps[c->nexit++] = emit(c, I_JA(0));
 		ends = true;

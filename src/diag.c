@@ -12,13 +12,21 @@ void fth_diag_init(struct fth_diag *diag, const struct fth_source *src, FILE *ou
 	diag->out = out ? out : stderr;
 }
 
+const struct fth_source *fth_diag_source(const struct fth_diag *diag, uint32_t offset)
+{
+	for (int i = 0; i < diag->nfiles; i++)
+		if (offset >= diag->files[i]->start && offset <= diag->files[i]->len)
+			return diag->files[i];
+	return diag->src;
+}
+
 void fth_source_position(const struct fth_source *src, uint32_t offset, int *line, int *col)
 {
 	int l = 1, c = 1;
 
 	if (offset > src->len)
 		offset = src->len;
-	for (uint32_t i = 0; i < offset; i++) {
+	for (uint32_t i = src->start; i < offset; i++) {
 		if (src->text[i] == '\n') {
 			l++;
 			c = 1;
@@ -42,7 +50,7 @@ static void print_source_excerpt(FILE *out, const struct fth_source *src, struct
 	uint32_t begin = range.begin > src->len ? src->len : range.begin;
 	uint32_t line_start = begin, line_end = begin;
 
-	while (line_start > 0 && src->text[line_start - 1] != '\n')
+	while (line_start > src->start && src->text[line_start - 1] != '\n')
 		line_start--;
 	while (line_end < src->len && src->text[line_end] != '\n')
 		line_end++;
@@ -65,6 +73,7 @@ static void print_source_excerpt(FILE *out, const struct fth_source *src, struct
 void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
 		     const char *hint, const char *fmt, ...)
 {
+	const struct fth_source *src = fth_diag_source(diag, range.begin);
 	va_list ap;
 	int line, col, end_line, end_col;
 
@@ -75,19 +84,17 @@ void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_ra
 	else
 		diag->warnings++;
 
-	fth_source_position(diag->src, range.begin, &line, &col);
-	fth_source_position(diag->src, range.end > range.begin ? range.end - 1 : range.begin,
-			    &end_line, &end_col);
+	fth_source_position(src, range.begin, &line, &col);
+	fth_source_position(src, range.end > range.begin ? range.end - 1 : range.begin, &end_line, &end_col);
 	if (end_line == line && end_col > col)
-		fprintf(diag->out, "%s:%d:%d-%d: %s: ", diag->src->name, line, col, end_col + 1,
-			severity_word(sev));
+		fprintf(diag->out, "%s:%d:%d-%d: %s: ", src->name, line, col, end_col + 1, severity_word(sev));
 	else
-		fprintf(diag->out, "%s:%d:%d: %s: ", diag->src->name, line, col, severity_word(sev));
+		fprintf(diag->out, "%s:%d:%d: %s: ", src->name, line, col, severity_word(sev));
 	va_start(ap, fmt);
 	vfprintf(diag->out, fmt, ap);
 	va_end(ap);
 	fputc('\n', diag->out);
-	print_source_excerpt(diag->out, diag->src, range);
+	print_source_excerpt(diag->out, src, range);
 	if (hint)
 		fprintf(diag->out, "HINT: %s\n", hint);
 }

@@ -25,7 +25,11 @@ struct fth_range {
 struct fth_source {
 	const char *name; /* "stdin" for -e and -, else the script path */
 	const char *text; /* NUL-terminated */
-	uint32_t len;
+	uint32_t len;     /* offset one past the file's last byte in text */
+	/* Offset of the file's first byte in text: 0, except for files
+	 * brought in by `import`, which share one buffer after the main
+	 * script so that every node's range is unique across files. */
+	uint32_t start;
 };
 
 enum fth_severity { FTH_SEV_ERROR, FTH_SEV_WARNING };
@@ -36,6 +40,10 @@ struct fth_diag {
 	int errors;
 	int warnings;
 	bool quiet_warnings;
+	/* Imported files (import "x.bt"): a range inside one of them is shown
+	 * in that file. */
+	const struct fth_source **files;
+	int nfiles;
 };
 
 void fth_diag_init(struct fth_diag *diag, const struct fth_source *src, FILE *out);
@@ -54,7 +62,10 @@ void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_ra
 void fth_diag_plain(struct fth_diag *diag, enum fth_severity sev, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* 1-based line and column of a byte offset. */
+/* The file that holds a byte offset: an imported one, else diag->src. */
+const struct fth_source *fth_diag_source(const struct fth_diag *diag, uint32_t offset);
+
+/* 1-based line and column of a byte offset (counted from src->start). */
 void fth_source_position(const struct fth_source *src, uint32_t offset, int *line, int *col);
 
 /* Levenshtein distance, for "did you mean" hints. */

@@ -14,6 +14,7 @@
 
 #include "btf.h"
 #include "cpp.h"
+#include "import.h"
 #include "macro.h"
 #include "tracefs.h"
 
@@ -381,6 +382,8 @@ int fth_compile(struct fth_program *prog, struct fth_diag *diag, const struct ft
 		return -EINVAL;
 	prog->ast = fth_parse(prog->src, diag, &prog->arena);
 	if (diag->errors)
+		return -EINVAL;
+	if (fth_resolve_imports(prog, diag))
 		return -EINVAL;
 	/* Script arguments: "--name=value" and "--flag" are named parameters
 	 * for getopt(); the rest are $1, $2, ... */

@@ -53,7 +53,7 @@ void fth_lexer_init(struct fth_lexer *lx, const struct fth_source *src, struct f
 	lx->src = src;
 	lx->diag = diag;
 	lx->arena = arena;
-	lx->pos = 0;
+	lx->pos = src->start;
 	lx->at_line_start = true;
 }
 
@@ -67,7 +67,7 @@ void fth_lexer_seek(struct fth_lexer *lx, uint32_t offset)
  * cannot leave stale state behind. */
 static bool only_blanks_before(const struct fth_lexer *lx, uint32_t offset)
 {
-	while (offset > 0) {
+	while (offset > lx->src->start) {
 		char c = lx->src->text[offset - 1];
 		if (c == '\n')
 			return true;
@@ -136,7 +136,7 @@ static bool skip_space_and_comments(struct fth_lexer *lx)
 /* "#!" on the very first line is an interpreter line, not a directive. */
 static void skip_shebang(struct fth_lexer *lx)
 {
-	if (lx->pos == 0 && peek_at(lx, 0) == '#' && peek_at(lx, 1) == '!') {
+	if (lx->pos == lx->src->start && peek_at(lx, 0) == '#' && peek_at(lx, 1) == '!') {
 		while (!at_end(lx) && peek_at(lx, 0) != '\n')
 			lx->pos++;
 	}

@@ -32,6 +32,10 @@ struct expansion {
 	int serial;               /* names the expansion's local variables; -1: keep names */
 	int depth;
 	int next_serial;
+	/* The fn calls being expanded, innermost first: a fn met again on
+	 * this chain calls itself. */
+	const struct expansion *parent;
+	const struct fth_node *fn;
 };
 
 /* The single-node children of n (as slots, so they can be replaced) and its
@@ -62,6 +66,7 @@ static int child_slots(struct fth_node *n, struct fth_node **slots[MAX_CHILDREN]
 	case FTH_INCDEC: SLOT(n->u.incdec.target); break;
 	case FTH_BLOCK_EXPR: case FTH_BLOCK: LIST(n->u.block.stmts); SLOT(n->u.block.value); break;
 	case FTH_TYPEOF: SLOT(n->u.typeof_.expr); break;
+	case FTH_FN_INLINE: SLOT(n->u.fn_inline.body); break;
 	case FTH_EXPR_STMT: SLOT(n->u.expr_stmt.expr); break;
 	case FTH_ASSIGN: SLOT(n->u.assign.target); SLOT(n->u.assign.value); break;
 	case FTH_LET: SLOT(n->u.let.var); SLOT(n->u.let.value); break;
@@ -230,6 +235,186 @@ static void expand_call(struct expansion *x, struct fth_node **slot, struct fth_
 	}
 }
 
+/* ------------------------------------------------------------------ fn */
+
+/* The last `fn name` of the program (a later definition wins). */
+static struct fth_node *find_fn(struct expansion *x, const char *name)
+{
+	struct fth_node_list *decls = &x->prog->ast->u.program.macros;
+	struct fth_node *found = NULL;
+
+	for (int i = 0; i < decls->len; i++)
+		if (decls->items[i]->kind == FTH_FUNCTION && !strcmp(decls->items[i]->u.func.name, name))
+			found = decls->items[i];
+	return found;
+}
+
+static bool fn_active(const struct expansion *x, const struct fth_node *fn)
+{
+	for (; x; x = x->parent)
+		if (x->fn == fn)
+			return true;
+	return false;
+}
+
+/* uint8 ... int64 and bool: arguments and returned values are converted
+ * to them, as a C call converts them. */
+static bool is_scalar_type_name(const struct fth_type_name *tn)
+{
+	static const char *const words[] = { "int8", "int16", "int32", "int64", "uint8",
+					     "uint16", "uint32", "uint64", "bool" };
+
+	if (!tn->base || tn->pointer_depth || tn->array_len)
+		return false;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(tn->base, words[i]))
+			return true;
+	return false;
+}
+
+static struct fth_node *converted(struct expansion *x, struct fth_node *value, const struct fth_type_name *tn)
+{
+	struct fth_node *c;
+
+	if (!is_scalar_type_name(tn))
+		return value;
+	c = fth_node_new(&x->prog->arena, FTH_CAST, value->range);
+	c->u.cast.type_name = *tn;
+	c->u.cast.operand = value;
+	return c;
+}
+
+/* `return v` in a copy of a fn body returns v converted to the fn's type.
+ * Calls of other fns in it are expanded later, so every return met here
+ * is this fn's own. */
+static void convert_returns(struct expansion *x, struct fth_node *n, const struct fth_type_name *tn)
+{
+	struct fth_node **slots[MAX_CHILDREN];
+	struct fth_node_list *lists[MAX_CHILDREN];
+	int ns, nl;
+
+	if (!n)
+		return;
+	if (n->kind == FTH_RETURN && n->u.ret.value)
+		n->u.ret.value = converted(x, n->u.ret.value, tn);
+	ns = child_slots(n, slots, lists, &nl);
+	for (int i = 0; i < ns; i++)
+		convert_returns(x, *slots[i], tn);
+	for (int i = 0; i < nl; i++)
+		for (int j = 0; j < lists[i]->len; j++)
+			convert_returns(x, lists[i]->items[j], tn);
+}
+
+static bool fn_returns_value(const struct fth_node *fn)
+{
+	const struct fth_type_name *rt = &fn->u.func.return_type;
+
+	return fn->u.func.has_return_type && !(rt->base && !strcmp(rt->base, "void") && !rt->pointer_depth);
+}
+
+/* The parameters as variables of the copy: let $p: T = (T)argument;
+ * arguments are evaluated once, in order, before the body runs. */
+static bool bind_fn_params(struct expansion *x, struct fth_node *fn, struct fth_node *call, int serial,
+			   struct fth_node *block)
+{
+	struct fth_node_list *params = &fn->u.func.params;
+
+	for (int i = 0; i < params->len; i++) {
+		struct fth_node *p = params->items[i], *arg = call ? call->u.call.args.items[i] : NULL;
+		struct fth_node *let, *var;
+		if (p->u.param.name[0] != '$' || !p->u.param.has_type) {
+			fth_error_hint(x->diag, p->range, "write it as $name: type, e.g. $count: int64",
+				       "fn %s: parameter %s needs to be a variable with a type", fn->u.func.name,
+				       p->u.param.name);
+			return false;
+		}
+		let = fth_node_new(&x->prog->arena, FTH_LET, arg ? arg->range : p->range);
+		var = fth_node_new(&x->prog->arena, FTH_VAR, p->range);
+		var->u.ident.name = fth_arena_printf(&x->prog->arena, "$__macro%d_%s", serial, p->u.param.name + 1);
+		let->u.let.var = var;
+		let->u.let.has_type = true;
+		let->u.let.type_name = p->u.param.type_name;
+		let->u.let.value = arg ? converted(x, arg, &p->u.param.type_name) : NULL;
+		fth_node_list_push(&x->prog->arena, &block->u.block.stmts, let);
+	}
+	return true;
+}
+
+/* A call of a script fn becomes its body in place (BPF programs cannot
+ * call one another's code here, and the verifier sees each use with its
+ * own argument types): the parameters bound, the body's variables
+ * renamed so they cannot meet the caller's, `return` leaving the copy. */
+/* The copy of fn's body for a call (or, call NULL, for checking a fn no
+ * probe calls: parameters declared without a value). */
+static struct fth_node *fn_copy(struct expansion *x, struct fth_node *fn, struct fth_node *call, struct fth_range where)
+{
+	struct fth_node *block, *copy, *n;
+	struct expansion inner = { .prog = x->prog, .diag = x->diag, .depth = x->depth + 1, .parent = x, .fn = fn };
+
+	fn->u.func.called = fn->u.func.called || call;
+	inner.serial = x->prog->macro_serial++;
+	block = fth_node_new(&x->prog->arena, FTH_BLOCK, where);
+	if (!bind_fn_params(x, fn, call, inner.serial, block))
+		return NULL;
+	copy = clone(&inner, fn->u.func.body);
+	if (fn_returns_value(fn))
+		convert_returns(x, copy, &fn->u.func.return_type);
+	for (int i = 0; copy && i < copy->u.block.stmts.len; i++)
+		fth_node_list_push(&x->prog->arena, &block->u.block.stmts, copy->u.block.stmts.items[i]);
+	n = fth_node_new(&x->prog->arena, FTH_FN_INLINE, where);
+	n->u.fn_inline.name = fn->u.func.name;
+	n->u.fn_inline.decl = fn;
+	n->u.fn_inline.body = block;
+	if (fn_returns_value(fn)) {
+		n->u.fn_inline.result = fth_node_new(&x->prog->arena, FTH_VAR, where);
+		n->u.fn_inline.result->u.ident.name = fth_arena_printf(&x->prog->arena, "$__fn%d_result", inner.serial);
+	}
+	/* fn and macro calls inside the copy */
+	inner.serial = -1;
+	expand_in(&inner, &n->u.fn_inline.body, false);
+	return n;
+}
+
+static void expand_fn_call(struct expansion *x, struct fth_node **slot, struct fth_node *fn)
+{
+	struct fth_node *call = *slot, *n;
+	int nargs = call->u.call.args.len, nparams = fn->u.func.params.len;
+
+	if (fn_active(x, fn)) {
+		fth_error_hint(x->diag, call->range, "BPF programs cannot recurse: rewrite it with a loop",
+			       "fn %s calls itself", fn->u.func.name);
+		return;
+	}
+	if (nargs != nparams) {
+		fth_error(x->diag, call->range, "fn %s takes %d argument%s, %d given", fn->u.func.name, nparams,
+			  nparams == 1 ? "" : "s", nargs);
+		return;
+	}
+	/* The arguments belong to the caller: expanded there, so that
+	 * f(f(1)) is two calls, not a recursion. */
+	for (int i = 0; i < nargs; i++)
+		expand_in(x, &call->u.call.args.items[i], false);
+	n = fn_copy(x, fn, call, call->range);
+	if (n)
+		*slot = n;
+}
+
+/* A fn that no probe calls is still checked, as bpftrace checks every
+ * function: a copy with its parameters unset, kept for sema only. */
+static void copy_uncalled_fns(struct expansion *x)
+{
+	struct fth_node_list *decls = &x->prog->ast->u.program.macros;
+
+	for (int i = 0; i < decls->len; i++) {
+		struct fth_node *fn = decls->items[i], *n;
+		if (fn->kind != FTH_FUNCTION || fn->u.func.called)
+			continue;
+		n = fn_copy(x, fn, NULL, fn->range);
+		if (n)
+			fth_node_list_push(&x->prog->arena, &x->prog->ast->u.program.fn_checks, n);
+	}
+}
+
 static void expand_in(struct expansion *x, struct fth_node **slot, bool statement)
 {
 	struct fth_node *n = *slot;
@@ -239,6 +424,13 @@ static void expand_in(struct expansion *x, struct fth_node **slot, bool statemen
 
 	if (!n)
 		return;
+	if (n->kind == FTH_CALL && !find_macro(x, n->u.call.name, n->u.call.args.len)) {
+		struct fth_node *fn = find_fn(x, n->u.call.name);
+		if (fn) {
+			expand_fn_call(x, slot, fn);
+			return;
+		}
+	}
 	if (n->kind == FTH_CALL || (n->kind == FTH_IDENT && has_macro_named(x, n->u.ident.name))) {
 		const char *name = n->kind == FTH_CALL ? n->u.call.name : n->u.ident.name;
 		int nargs = n->kind == FTH_CALL ? n->u.call.args.len : 0;
@@ -284,5 +476,6 @@ int fth_expand_macros(struct fth_program *prog, struct fth_diag *diag)
 		return 0;
 	for (int i = 0; i < probes->len; i++)
 		expand_in(&x, &probes->items[i], false);
+	copy_uncalled_fns(&x);
 	return diag->errors > errors_before ? -EINVAL : 0;
 }

@@ -278,6 +278,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 static int load_source(const struct cli *cli, struct fth_source *src, char **owned)
 {
 	*owned = NULL;
+	memset(src, 0, sizeof(*src));
 	if (cli->program_text) {
 		src->name = "stdin";
 		src->text = cli->program_text;

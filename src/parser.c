@@ -769,6 +769,23 @@ static struct fth_node *parse_prefix_operator(struct parser *p)
 	return n;
 }
 
+/* `comptime expr` (as in `if comptime !cond { ... }`): the same node as
+ * comptime(expr), a call that sema evaluates while compiling. */
+static struct fth_node *parse_comptime_prefix(struct parser *p)
+{
+	struct fth_node *n = new_node(p, FTH_CALL, cur(p)->range), *operand;
+
+	n->u.call.name = cur(p)->text;
+	n->u.call.name_range = cur(p)->range;
+	advance(p);
+	operand = parse_unary(p);
+	if (!operand)
+		return NULL;
+	fth_node_list_push(p->arena, &n->u.call.args, operand);
+	extend_to_prev(p, n);
+	return n;
+}
+
 static struct fth_node *parse_unary(struct parser *p)
 {
 	struct fth_node *n;
@@ -787,6 +804,11 @@ static struct fth_node *parse_unary(struct parser *p)
 		}
 		/* fall through */
 	default:
+		if (check(p, TOK_IDENT) && !strcmp(cur(p)->text, "comptime") && peek(p, 1)->kind != TOK_LPAREN &&
+		    can_start_operand(peek(p, 1)->kind)) {
+			n = parse_comptime_prefix(p);
+			break;
+		}
 		n = parse_postfix(p, parse_primary(p));
 		break;
 	}
@@ -906,6 +928,32 @@ static struct fth_node *parse_map(struct parser *p)
 	return n;
 }
 
+/* container_of(ptr, type, member): the second argument is a type
+ * (`struct sk_buff`, `typeof($x)`), kept in an FTH_TYPEOF node. */
+static bool parse_container_of_args(struct parser *p, struct fth_node_list *args)
+{
+	for (int i = 0; !check(p, TOK_RPAREN); i++) {
+		struct fth_node *e;
+		if (i == 1 && type_argument_ahead(p)) {
+			e = new_node(p, FTH_TYPEOF, cur(p)->range);
+			if (!parse_type_name(p, &e->u.typeof_.type_name))
+				return false;
+			if (e->u.typeof_.type_name.typeof_expr) {
+				e->u.typeof_.expr = e->u.typeof_.type_name.typeof_expr;
+				e->u.typeof_.type_name.typeof_expr = NULL;
+			}
+			extend_to_prev(p, e);
+		} else if (!(e = parse_expr(p))) {
+			return false;
+		}
+		fth_node_list_push(p->arena, args, e);
+		if (!check(p, TOK_COMMA))
+			break;
+		advance(p);
+	}
+	return true;
+}
+
 static struct fth_node *parse_call(struct parser *p)
 {
 	struct fth_node *n = new_node(p, FTH_CALL, cur(p)->range);
@@ -915,8 +963,12 @@ static struct fth_node *parse_call(struct parser *p)
 	n->u.call.name_range = cur(p)->range;
 	advance(p); /* name */
 	advance(p); /* ( */
-	if (!parse_expr_list(p, &n->u.call.args, TOK_RPAREN))
+	if (!strcmp(n->u.call.name, "container_of")) {
+		if (!parse_container_of_args(p, &n->u.call.args))
+			return NULL;
+	} else if (!parse_expr_list(p, &n->u.call.args, TOK_RPAREN)) {
 		return NULL;
+	}
 	context = fth_arena_printf(p->arena, "to close the arguments of '%s'", n->u.call.name);
 	if (!expect(p, TOK_RPAREN, context))
 		return NULL;
@@ -2119,7 +2171,7 @@ static struct fth_node *parse_top_level_item(struct parser *p)
 struct fth_node *fth_parse(const struct fth_source *src, struct fth_diag *diag, struct fth_arena *arena)
 {
 	struct parser p;
-	struct fth_range whole = { 0, src->len };
+	struct fth_range whole = { src->start, src->len };
 
 	memset(&p, 0, sizeof(p));
 	p.diag = diag;

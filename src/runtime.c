@@ -583,8 +583,9 @@ static void report_helper_error(struct runtime *rt, const struct fth_action *a, 
 	memcpy(&ret, args, 8);
 	msg = strerror(ret < 0 && ret > -4096 ? (int)-ret : 0);
 	if (rt->out.ops->helper_error) {
-		fth_source_position(rt->diag->src, a->range.begin, &line, &col);
-		rt->out.ops->helper_error(&rt->out, msg, a->text, ret, rt->diag->src->name, line, col);
+		const struct fth_source *src = fth_diag_source(rt->diag, a->range.begin);
+		fth_source_position(src, a->range.begin, &line, &col);
+		rt->out.ops->helper_error(&rt->out, msg, a->text, ret, src->name, line, col);
 		return;
 	}
 	fth_diag_report(rt->diag, FTH_SEV_WARNING, a->range, NULL, "Failed to %s: %s (%" PRId64 ")", a->text,

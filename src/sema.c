@@ -15,6 +15,7 @@
 
 #include "btf.h"
 #include "cdefs.h"
+#include "kinfo.h"
 #include "ksyms.h"
 #include "lexer.h"
 #include "probes.h"
@@ -42,6 +43,10 @@ struct sema {
 	struct fth_ptrvec scopes[FTH_MAX_SCOPES];
 	int nscopes;
 	struct fth_ptrvec retired;
+	/* Inside the copy of a fn body (FTH_FN_INLINE): `return` belongs to
+	 * it; for_map_depth when it was entered. */
+	struct fth_node *fn;
+	int fn_for_map_depth;
 };
 
 #define ERR(s, node, ...)                                                  \
@@ -59,6 +64,9 @@ static struct fth_type *check_expr(struct sema *s, struct fth_node *e);
 static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, struct fth_node *where);
 static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, const struct fth_type *b);
 static void check_stmt(struct sema *s, struct fth_node *st);
+static void check_block(struct sema *s, struct fth_node *b);
+static struct fth_type *check_fn_inline(struct sema *s, struct fth_node *e);
+static struct fth_type *typeof_node_type(struct sema *s, struct fth_node *n);
 
 static struct fth_arena *A(struct sema *s)
 {
@@ -520,7 +528,7 @@ static void check_let(struct sema *s, struct fth_node *st)
 		declared = named_type(s, &st->u.let.type_name, st);
 	if (st->u.let.value)
 		vt = check_expr(s, st->u.let.value);
-	if (declared && vt && (declared->kind == FTH_T_INT) != is_int(vt))
+	if (declared && vt && is_int(declared) != is_int(vt))
 		ERR(s, st->u.let.value, "%s is declared %s; it cannot be assigned %s", var->u.ident.name,
 		    fth_type_describe(A(s), declared), fth_type_describe(A(s), vt));
 	if (declared && declared->kind == FTH_T_INT)
@@ -1619,11 +1627,577 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 	return int64_t_();
 }
 
+/* ------------------------------------------------ compile-time questions */
+
+/* The type predicates of bpftrace's standard library (is_str, is_ptr, ...)
+ * ask about an expression's type, never its value: each call becomes the
+ * constant true or false, and the argument is not evaluated at run time. */
+static bool is_literal_node(const struct fth_node *e)
+{
+	if (e->kind == FTH_UNARY && e->u.unary.op == TOK_MINUS)
+		e = e->u.unary.operand;
+	return e->kind == FTH_INT || e->kind == FTH_STRING || e->kind == FTH_BOOL || e->kind == FTH_POSITIONAL;
+}
+
+/* The type bpftrace gives an integer literal: the smallest that holds it,
+ * unsigned unless it is negative (typeof(1) is uint8, typeof(-1) int8). */
+static struct fth_type *literal_type(struct fth_node *e)
+{
+	int64_t v = 0;
+	bool negative = e->kind == FTH_UNARY;
+	uint64_t mag;
+	int size = 1;
+
+	literal_int(e, &v);
+	mag = negative ? (uint64_t)-(v + 1) : (uint64_t)v; /* -128 fits int8: 127 */
+	while (size < 8 && (negative ? mag > (UINT64_MAX >> (65 - 8 * size)) : mag > (UINT64_MAX >> (64 - 8 * size))))
+		size *= 2;
+	return fth_type_int(size, negative);
+}
+
+/* bpftrace gives a literal the smallest type that holds it: unsigned when
+ * it is not negative (`1` is a uint8), signed when it is (`-1`). */
+static bool literal_is_unsigned(struct sema *s, struct fth_node *e)
+{
+	if (e->kind == FTH_POSITIONAL)
+		fold_positional(s, e);
+	return e->kind == FTH_INT && !(e->type && e->type->enum_def);
+}
+
+static bool type_predicate(struct sema *s, const char *name, struct fth_node *arg, bool *answer)
+{
+	struct fth_type *t;
+
+	if (!strcmp(name, "is_literal")) {
+		*answer = is_literal_node(arg);
+		return true;
+	}
+	if (!strcmp(name, "is_unsigned_integer") && (arg->kind == FTH_INT || arg->kind == FTH_POSITIONAL) &&
+	    literal_is_unsigned(s, arg)) {
+		*answer = true;
+		return true;
+	}
+	t = check_expr(s, arg);
+	if (!t)
+		return false;
+	if (!strcmp(name, "is_str"))
+		*answer = t->kind == FTH_T_STRING;
+	else if (!strcmp(name, "is_ptr"))
+		*answer = t->kind == FTH_T_POINTER;
+	else if (!strcmp(name, "is_array"))
+		*answer = t->kind == FTH_T_ARRAY;
+	else if (!strcmp(name, "is_integer"))
+		*answer = t->kind == FTH_T_INT;
+	else
+		*answer = t->kind == FTH_T_INT && !t->is_signed;
+	return true;
+}
+
+static bool is_type_predicate(const char *name)
+{
+	static const char *const names[] = { "is_str", "is_ptr", "is_array", "is_integer",
+					     "is_unsigned_integer", "is_literal" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
+static struct fth_type *fold_bool(struct fth_node *call, bool value)
+{
+	call->kind = FTH_BOOL;
+	call->u.integer = value;
+	return fth_type_bool();
+}
+
+static struct fth_type *check_type_predicate(struct sema *s, struct fth_node *call)
+{
+	bool answer = false;
+
+	if (!want_args(s, call, 1, 1) || !type_predicate(s, call->u.call.name, call->u.call.args.items[0], &answer))
+		return NULL;
+	return fold_bool(call, answer);
+}
+
+/* The names of a member path written as an expression: `a.b.c` parses as
+ * fields of the identifier a. Appended outermost first. */
+static bool member_path(struct sema *s, struct fth_node *e, struct fth_node_list *out)
+{
+	if (e->kind == FTH_IDENT) {
+		fth_node_list_push(A(s), out, e);
+		return true;
+	}
+	if (e->kind == FTH_FIELD && member_path(s, e->u.field.base, out)) {
+		struct fth_node *name = fth_node_new(A(s), FTH_IDENT, e->u.field.name_range);
+		name->u.ident.name = e->u.field.name;
+		fth_node_list_push(A(s), out, name);
+		return true;
+	}
+	return false;
+}
+
+static struct fth_node *cast_node(struct sema *s, struct fth_range where, struct fth_type_name tn,
+				  struct fth_node *operand)
+{
+	struct fth_node *c = fth_node_new(A(s), FTH_CAST, where);
+
+	c->u.cast.type_name = tn;
+	c->u.cast.operand = operand;
+	return c;
+}
+
+static struct fth_node *as_uint64(struct sema *s, struct fth_node *e)
+{
+	struct fth_type_name u64 = { .base = "uint64", .range = e->range };
+
+	return cast_node(s, e->range, u64, e);
+}
+
+/* container_of(ptr, type, member) is the kernel's macro:
+ * (type *)((uint64)ptr - offsetof(type, member)). The call node becomes
+ * that expression, so later passes see only casts and arithmetic. */
+static struct fth_type *check_container_of(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *type_arg, *offset, *diff;
+	struct fth_type_name target;
+
+	if (!want_args(s, call, 3, 3))
+		return NULL;
+	type_arg = args->items[1];
+	if (type_arg->kind != FTH_TYPEOF) {
+		ERR_HINT(s, type_arg, "write a type such as struct task_struct", "container_of() takes a type as its second argument");
+		return NULL;
+	}
+	offset = fth_node_new(A(s), FTH_OFFSETOF, args->items[2]->range);
+	if (!member_path(s, args->items[2], &offset->u.offsetof_.fields)) {
+		ERR_HINT(s, args->items[2], "name a member, such as list or a.b", "container_of() takes a member name as its third argument");
+		return NULL;
+	}
+	target = type_arg->u.typeof_.type_name;
+	if (type_arg->u.typeof_.expr)
+		target.typeof_expr = type_arg->u.typeof_.expr;
+	target.range = type_arg->range;
+	offset->u.offsetof_.type_name = target;
+	target.pointer_depth++;
+	diff = fth_node_new(A(s), FTH_BINARY, call->range);
+	diff->u.binary.op = TOK_MINUS;
+	diff->u.binary.lhs = as_uint64(s, args->items[0]);
+	diff->u.binary.rhs = offset;
+	call->kind = FTH_CAST;
+	call->u.cast.type_name = target;
+	call->u.cast.operand = diff;
+	return check_expr(s, call);
+}
+
+/* is_err(ptr): the kernel's IS_ERR, an address in the last page of the
+ * address space holds an error code (-4095..-1). */
+static struct fth_type *check_is_err(struct sema *s, struct fth_node *call)
+{
+	struct fth_node *limit, *ptr;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	ptr = call->u.call.args.items[0];
+	limit = fth_node_new(A(s), FTH_INT, call->range);
+	limit->u.integer = (uint64_t)-4095;
+	call->kind = FTH_BINARY;
+	call->u.binary.op = TOK_GE;
+	call->u.binary.lhs = as_uint64(s, ptr);
+	call->u.binary.rhs = limit;
+	return check_expr(s, call);
+}
+
+/* A string literal argument, also written as str($N). */
+static const char *literal_string_arg(struct sema *s, struct fth_node *arg)
+{
+	fold_str_positional(s, arg);
+	if (arg->kind == FTH_POSITIONAL)
+		check_expr(s, arg); /* a non-numeric $N is a string literal */
+	return arg->kind == FTH_STRING ? arg->u.string.data : NULL;
+}
+
+/* cgroupid("path"): the cgroup v2 id of the directory, known now. The
+ * kernel's cgroup id is the cgroupfs inode number, which the file handle
+ * of the directory carries (as bpftrace reads it). */
+static struct fth_type *check_cgroupid(struct sema *s, struct fth_node *call)
+{
+	const char *path;
+	uint64_t id = 0;
+	int err;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	path = literal_string_arg(s, call->u.call.args.items[0]);
+	if (!path) {
+		ERR(s, call->u.call.args.items[0], "cgroupid() takes a path as a string literal");
+		return NULL;
+	}
+	err = fth_cgroup_id(path, &id);
+	if (err) {
+		ERR_HINT(s, call, "give the path of a directory in the cgroup v2 hierarchy, such as /sys/fs/cgroup/system.slice",
+			 "Failed to get cgroupid for '%s': %s", path, strerror(-err));
+		return NULL;
+	}
+	call->kind = FTH_INT;
+	call->u.integer = id;
+	return uint64_t_();
+}
+
+/* kfunc_exist("f") / kfunc_allowed("f"): asked of this kernel now; the
+ * second loads a tiny program of the probe's type that calls f and sees
+ * whether the verifier refuses the call. */
+static struct fth_type *check_kfunc_question(struct sema *s, struct fth_node *call)
+{
+	bool allowed = !strcmp(call->u.call.name, "kfunc_allowed");
+	struct fth_node *arg;
+	struct fth_btf *btf;
+	int id;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	arg = call->u.call.args.items[0];
+	if (arg->kind != FTH_STRING) {
+		ERR_HINT(s, arg, "write the kfunc's name in quotes, e.g. \"bpf_task_from_pid\"",
+			 "%s() accepts a string literal only", call->u.call.name);
+		return NULL;
+	}
+	btf = fth_program_btf(s->prog);
+	id = btf ? fth_btf_func_id(btf, arg->u.string.data) : -ENOENT;
+	if (!allowed || id < 0)
+		return fold_bool(call, id > 0);
+	return fold_bool(call, fth_kfunc_allowed(id, arg->u.string.data,
+						     s->cur->prog_type ? s->cur->prog_type : s->cur->inst->provider->prog_type));
+}
+
+static bool kernel_symbol_known(const char *name)
+{
+	struct fth_ksyms *ksyms = NULL;
+	bool known = false;
+
+	if (fth_ksyms_load(&ksyms) == 0) {
+		known = fth_ksyms_address(ksyms, name) != 0;
+		fth_ksyms_free(ksyms);
+	}
+	return known;
+}
+
+/* percpu_kaddr("sym" [, cpu]): the address of a per-CPU kernel variable
+ * on this CPU (bpf_this_cpu_ptr) or on the given one (bpf_per_cpu_ptr,
+ * NULL for a CPU that does not exist). The variable is found in BTF. */
+static struct fth_type *check_percpu_kaddr(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_btf *btf;
+	const char *name;
+	struct fth_type *p;
+
+	if (!want_args(s, call, 1, 2))
+		return NULL;
+	name = literal_string_arg(s, args->items[0]);
+	if (!name) {
+		ERR(s, args->items[0], "percpu_kaddr() takes a symbol name as a string literal");
+		return NULL;
+	}
+	btf = fth_program_btf(s->prog);
+	if (!btf || fth_btf_var_id(btf, name) < 0) {
+		ERR_HINT(s, call, btf ? "the name must be a per-CPU variable of the kernel (they are in /sys/kernel/btf/vmlinux)"
+				      : "per-CPU variables are found in kernel BTF (/sys/kernel/btf/vmlinux), which this kernel lacks",
+			 "percpu_kaddr(): unknown per-CPU kernel variable '%s'", name);
+		return NULL;
+	}
+	if (!kernel_symbol_known(name)) {
+		/* The kernel resolves the BTF variable through kallsyms when the
+		 * program loads; without CONFIG_KALLSYMS_ALL data symbols are
+		 * not there and the load would fail. */
+		ERR_HINT(s, call, "this kernel lists no data symbols in /proc/kallsyms (built without CONFIG_KALLSYMS_ALL)",
+			 "percpu_kaddr(): the kernel cannot resolve the address of '%s'", name);
+		return NULL;
+	}
+	if (args->len == 2 && !is_int(check_expr(s, args->items[1])))
+		ERR(s, args->items[1], "percpu_kaddr() takes a CPU number as its second argument");
+	p = fth_type_pointer(A(s), uint64_t_());
+	p->user_space = false;
+	return p;
+}
+
+/* ------------------------------------------------------------- comptime */
+
+static bool const_eval(const struct fth_node *e, int64_t *v);
+
+static bool const_binary(const struct fth_node *e, int64_t *v)
+{
+	const struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
+	int64_t a, b;
+
+	if (l->kind == FTH_STRING && r->kind == FTH_STRING && (e->u.binary.op == TOK_EQ || e->u.binary.op == TOK_NE)) {
+		bool same = !strcmp(l->u.string.data, r->u.string.data);
+		*v = e->u.binary.op == TOK_EQ ? same : !same;
+		return true;
+	}
+	if (!const_eval(l, &a) || !const_eval(r, &b))
+		return false;
+	switch (e->u.binary.op) {
+	case TOK_PLUS: *v = (int64_t)((uint64_t)a + (uint64_t)b); return true;
+	case TOK_MINUS: *v = (int64_t)((uint64_t)a - (uint64_t)b); return true;
+	case TOK_STAR: *v = (int64_t)((uint64_t)a * (uint64_t)b); return true;
+	case TOK_SLASH: if (!b) return false; *v = (int64_t)((uint64_t)a / (uint64_t)b); return true;
+	case TOK_PERCENT: if (!b) return false; *v = (int64_t)((uint64_t)a % (uint64_t)b); return true;
+	case TOK_AMP: *v = a & b; return true;
+	case TOK_PIPE: *v = a | b; return true;
+	case TOK_CARET: *v = a ^ b; return true;
+	case TOK_SHL: *v = b >= 0 && b < 64 ? (int64_t)((uint64_t)a << b) : 0; return true;
+	case TOK_SHR: *v = b >= 0 && b < 64 ? (int64_t)((uint64_t)a >> b) : 0; return true;
+	case TOK_EQ: *v = a == b; return true;
+	case TOK_NE: *v = a != b; return true;
+	case TOK_LT: *v = a < b; return true;
+	case TOK_LE: *v = a <= b; return true;
+	case TOK_GT: *v = a > b; return true;
+	case TOK_GE: *v = a >= b; return true;
+	case TOK_ANDAND: *v = a && b; return true;
+	case TOK_OROR: *v = a || b; return true;
+	default: return false;
+	}
+}
+
+/* A value known while compiling, after sema has folded what it can
+ * (sizeof, offsetof, is_str(), ...): literals and operators over them. */
+static bool const_eval(const struct fth_node *e, int64_t *v)
+{
+	int64_t a;
+
+	switch (e->kind) {
+	case FTH_INT:
+	case FTH_BOOL:
+		*v = (int64_t)e->u.integer;
+		return true;
+	case FTH_UNARY:
+		if (!const_eval(e->u.unary.operand, &a))
+			return false;
+		switch (e->u.unary.op) {
+		case TOK_BANG: *v = !a; return true;
+		case TOK_MINUS: *v = (int64_t)(0 - (uint64_t)a); return true;
+		case TOK_TILDE: *v = ~a; return true;
+		default: return false;
+		}
+	case FTH_BINARY:
+		return const_binary(e, v);
+	case FTH_BLOCK_EXPR:
+		return !e->u.block.stmts.len && e->u.block.value && const_eval(e->u.block.value, v);
+	default:
+		return false;
+	}
+}
+
+/* comptime expr: evaluated now, the node becomes the constant. */
+static struct fth_type *check_comptime(struct sema *s, struct fth_node *call)
+{
+	struct fth_node *arg;
+	struct fth_type *t;
+	int64_t v;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	arg = call->u.call.args.items[0];
+	t = check_expr(s, arg);
+	if (!t)
+		return NULL;
+	if (!is_int(t) || !const_eval(arg, &v)) {
+		ERR_HINT(s, arg, "use literals, sizeof/offsetof and type questions such as is_str(x)",
+			 "comptime needs a value known when the script is compiled");
+		return NULL;
+	}
+	if (t->kind == FTH_T_BOOL)
+		return fold_bool(call, v != 0);
+	call->kind = FTH_INT;
+	call->u.integer = (uint64_t)v;
+	return int64_t_();
+}
+
+/* if comptime (c) { A } else { B }: only the branch taken stays, so the
+ * other may hold code that would not compile (a fail(), say). False when
+ * the condition is not comptime or not known (the if is then checked as
+ * usual, after the error). */
+static bool fold_comptime_if(struct sema *s, struct fth_node *n, bool value)
+{
+	struct fth_node *cond = n->u.if_.cond, *taken;
+
+	if (cond->kind != FTH_CALL || strcmp(cond->u.call.name, "comptime"))
+		return false;
+	if (!check_comptime(s, cond) || (cond->kind != FTH_INT && cond->kind != FTH_BOOL)) {
+		if (!s->strict)
+			return false; /* the reporting pass meets it again */
+		/* reported: check nothing more (a value stands in for one) */
+		memset(&n->u, 0, sizeof(n->u));
+		n->kind = value ? FTH_INT : FTH_BLOCK;
+		return true;
+	}
+	taken = cond->u.integer ? n->u.if_.then_block : n->u.if_.else_block;
+	if (taken && taken->kind == FTH_IF) {
+		struct fth_range r = n->range;
+		*n = *taken; /* else if: the next if decides */
+		n->range = r;
+		return true;
+	}
+	if (taken) {
+		struct fth_node_list stmts = taken->u.block.stmts;
+		struct fth_node *v = taken->u.block.value;
+		n->u.block.stmts = stmts;
+		n->u.block.value = v;
+	} else {
+		memset(&n->u.block, 0, sizeof(n->u.block));
+	}
+	n->kind = value ? FTH_BLOCK_EXPR : FTH_BLOCK;
+	return true;
+}
+
+/* fail("fmt", args...) and static_assert(cond, "msg"): compile errors
+ * where they are met (fail only in a branch that stays). The message is
+ * formatted now, so the arguments must be literals. */
+static bool format_now(struct sema *s, struct fth_node *call, int first, char **out)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	const char *f = args->items[first]->u.string.data;
+	size_t len = 0;
+	FILE *m = open_memstream(out, &len);
+	int next = first + 1;
+
+	if (!m)
+		return false;
+	while (*f) {
+		char spec[32], conv;
+		size_t n = 0;
+		struct fth_node *a;
+		if (*f != '%' || f[1] == '%') {
+			fputc(*f, m);
+			f += *f == '%' ? 2 : 1;
+			continue;
+		}
+		spec[n++] = *f++;
+		while (*f && strchr("-+ #0123456789.", *f) && n < sizeof(spec) - 4)
+			spec[n++] = *f++;
+		while (*f && strchr("hlzjtLq", *f))
+			f++;
+		conv = *f ? *f++ : 'd';
+		a = next < args->len ? args->items[next++] : NULL;
+		if (!a || (a->kind != FTH_STRING && a->kind != FTH_INT && a->kind != FTH_BOOL)) {
+			ERR(s, a ? a : call, "%s() arguments must be literals known when the script is compiled",
+			    call->u.call.name);
+			fclose(m);
+			free(*out);
+			return false;
+		}
+		if (a->kind == FTH_STRING) {
+			spec[n++] = 's';
+			spec[n] = '\0';
+			fprintf(m, spec, a->u.string.data);
+		} else {
+			if (conv == 'c') {
+				spec[n++] = 'c';
+				spec[n] = '\0';
+			} else if (conv == 'd' || conv == 'i' || conv == 's') {
+				snprintf(spec + n, sizeof(spec) - n, "lld");
+			} else {
+				spec[n++] = 'l';
+				spec[n++] = 'l';
+				spec[n++] = conv;
+				spec[n] = '\0';
+			}
+			if (conv == 'c')
+				fprintf(m, spec, (int)a->u.integer);
+			else
+				fprintf(m, spec, (long long)a->u.integer);
+		}
+	}
+	fclose(m);
+	return true;
+}
+
+static struct fth_type *check_fail(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	char *msg = NULL;
+
+	if (!want_args(s, call, 1, 64))
+		return NULL;
+	for (int i = 0; i < args->len; i++)
+		check_expr(s, args->items[i]);
+	if (args->items[0]->kind != FTH_STRING) {
+		ERR(s, args->items[0], "fail() takes a format string literal");
+		return NULL;
+	}
+	if (format_now(s, call, 0, &msg)) {
+		ERR(s, call, "%s", msg);
+		free(msg);
+	}
+	return fth_type_none();
+}
+
+static struct fth_type *check_static_assert(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_type *t;
+	int64_t v;
+
+	if (!want_args(s, call, 2, 2))
+		return NULL;
+	t = check_expr(s, args->items[0]);
+	if (args->items[1]->kind != FTH_STRING) {
+		ERR(s, args->items[1], "static_assert() takes its message as a string literal");
+		return NULL;
+	}
+	if (!t || !is_int(t) || !const_eval(args->items[0], &v)) {
+		ERR_HINT(s, args->items[0], "use literals, sizeof/offsetof and type questions such as is_str(x)",
+			 "static_assert() needs a condition known when the script is compiled");
+		return NULL;
+	}
+	if (!v) {
+		/* kept as it is, so that the reporting pass meets it too */
+		ERR(s, call, "%s", args->items[1]->u.string.data);
+		return fth_type_none();
+	}
+	/* nothing is left to run */
+	return fold_bool(call, true);
+}
+
+static bool is_meta_call(const char *n)
+{
+	return is_type_predicate(n) || !strcmp(n, "container_of") || !strcmp(n, "is_err") ||
+	       !strcmp(n, "cgroupid") || !strcmp(n, "kfunc_exist") || !strcmp(n, "kfunc_allowed") ||
+	       !strcmp(n, "percpu_kaddr") || !strcmp(n, "comptime") || !strcmp(n, "fail") ||
+	       !strcmp(n, "static_assert");
+}
+
+static struct fth_type *check_meta_call(struct sema *s, struct fth_node *call)
+{
+	const char *n = call->u.call.name;
+
+	if (is_type_predicate(n))
+		return check_type_predicate(s, call);
+	if (!strcmp(n, "container_of"))
+		return check_container_of(s, call);
+	if (!strcmp(n, "is_err"))
+		return check_is_err(s, call);
+	if (!strcmp(n, "cgroupid"))
+		return check_cgroupid(s, call);
+	if (!strcmp(n, "percpu_kaddr"))
+		return check_percpu_kaddr(s, call);
+	if (!strcmp(n, "comptime"))
+		return check_comptime(s, call);
+	if (!strcmp(n, "fail"))
+		return check_fail(s, call);
+	if (!strcmp(n, "static_assert"))
+		return check_static_assert(s, call);
+	return check_kfunc_question(s, call);
+}
+
 static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
 	struct fth_node_list *args = &call->u.call.args;
 
+	if (is_meta_call(n))
+		return check_meta_call(s, call);
 	if (is_agg_func(n)) {
 		ERR_HINT(s, call, "write @name = count() (or with keys: @name[key] = ...)",
 			 "%s() must be assigned to a map", n);
@@ -1987,7 +2561,10 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
 						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
-						     "cgroup_path", "pton" };
+						     "cgroup_path", "pton", "cgroupid", "container_of", "is_err",
+						     "is_str", "is_ptr", "is_array", "is_integer", "is_literal",
+						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
+						     "fail" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -2040,11 +2617,30 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 	const char *b = tn->base;
 	struct fth_type *t = NULL;
 
-	if (!b) {
-		ERR(s, where, "typeof() is not supported here yet");
+	if (!b && tn->typeof_expr) {
+		/* typeof(expr): the expression's type; it is not evaluated. */
+		t = check_expr(s, tn->typeof_expr);
+		if (!t)
+			return NULL;
+		if (t->kind == FTH_T_NONE || t->kind == FTH_T_AGG) {
+			ERR(s, tn->typeof_expr, "typeof() needs an expression with a value, not %s",
+			    fth_type_describe(A(s), t));
+			return NULL;
+		}
+		if (literal_int(tn->typeof_expr, &(int64_t){ 0 }) && !(t->enum_def))
+			t = literal_type(tn->typeof_expr);
+		/* A variable's slot is 64 bits; its type is the width it was
+		 * given ($x = (uint8)5 is a uint8, as in bpftrace). */
+		if (t->kind == FTH_T_INT && !t->enum_def && tn->typeof_expr->kind == FTH_VAR &&
+		    tn->typeof_expr->u.ident.var && tn->typeof_expr->u.ident.var->int_width < 8)
+			t = fth_type_int(tn->typeof_expr->u.ident.var->int_width, t->is_signed);
+	} else if (!b) {
+		ERR(s, where, "expected a type");
 		return NULL;
-	}
-	if (is_type_word(b) && strcmp(b, "string")) {
+	} else if (!strcmp(b, "string") && !tn->pointer_depth) {
+		/* string[N] sizes the string; bare `string` holds max_strlen */
+		return fth_type_string(A(s), tn->array_len > 0 ? (uint32_t)tn->array_len : s->prog->config.max_strlen);
+	} else if (is_type_word(b) && strcmp(b, "string")) {
 		bool uns = b[0] == 'u';
 		t = !strcmp(b, "bool") ? fth_type_bool() : fth_type_int(atoi(b + (uns ? 4 : 3)) / 8, !uns);
 	} else {
@@ -2063,11 +2659,51 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 	return t;
 }
 
+/* The type a typeof(...) node names: typeof(expr) or typeof(type). */
+static struct fth_type *typeof_node_type(struct sema *s, struct fth_node *n)
+{
+	struct fth_type_name tn = n->u.typeof_.type_name;
+
+	if (n->u.typeof_.expr)
+		tn.typeof_expr = n->u.typeof_.expr;
+	return named_type(s, &tn, n);
+}
+
+/* (typeof(expr))value: a cast to the type of another expression. Integer,
+ * bool and pointer types convert; any other type only to itself. */
+static struct fth_type *check_typeof_cast(struct sema *s, struct fth_node *e, struct fth_type *from)
+{
+	struct fth_type *to = named_type(s, &e->u.cast.type_name, e);
+
+	if (!to || !from)
+		return NULL;
+	if (to->kind == FTH_T_INT || to->kind == FTH_T_BOOL) {
+		if (!is_int(from))
+			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
+		return to->kind == FTH_T_BOOL ? fth_type_bool() : fth_type_int((int)to->size, to->is_signed);
+	}
+	if (to->kind == FTH_T_POINTER) {
+		struct fth_type *p = fth_type_pointer(A(s), to->elem);
+		if (!is_int(from))
+			ERR(s, e, "cannot cast %s to a pointer", fth_type_describe(A(s), from));
+		p->user_space = fth_type_has_addr_space(from) ? from->user_space : to->user_space;
+		return p;
+	}
+	if (!fth_type_equal(to, from) && !(to->kind == FTH_T_STRING && from->kind == FTH_T_STRING)) {
+		ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
+		return NULL;
+	}
+	return from;
+}
+
 static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 {
 	struct fth_type_name *tn = &e->u.cast.type_name;
 	struct fth_type *t = check_expr(s, e->u.cast.operand);
 	const char *b = tn->base;
+
+	if (!b && tn->typeof_expr)
+		return check_typeof_cast(s, e, t);
 
 	if (tn->pointer_depth > 0) {
 		struct fth_type *target = NULL;
@@ -2358,15 +2994,24 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	}
 	case FTH_CAST:
 		return check_cast(s, e);
+	case FTH_FN_INLINE:
+		return check_fn_inline(s, e);
 	case FTH_BLOCK_EXPR:
 		/* { stmts; value } - what a macro used as a value becomes */
 		for (int i = 0; i < e->u.block.stmts.len; i++)
 			check_stmt(s, e->u.block.stmts.items[i]);
 		return e->u.block.value ? check_expr(s, e->u.block.value) : fth_type_none();
+	case FTH_TYPEOF:
+		ERR_HINT(s, e, "use it where a type goes: a cast, let $x: typeof(...), sizeof() or offsetof()",
+			 "typeof() names a type, not a value");
+		return NULL;
 	case FTH_SIZEOF: {
-		/* sizeof(type) and sizeof(expr) are constants: fold them. */
-		struct fth_type *t = e->u.sizeof_.operand ? check_expr(s, e->u.sizeof_.operand)
-							  : named_type(s, &e->u.sizeof_.type_name, e);
+		/* sizeof(type) and sizeof(expr) are constants: fold them. A
+		 * typeof() operand (a macro's type argument) is a type. */
+		struct fth_node *operand = e->u.sizeof_.operand;
+		struct fth_type *t = operand && operand->kind == FTH_TYPEOF ? typeof_node_type(s, operand)
+				     : operand ? check_expr(s, operand)
+					       : named_type(s, &e->u.sizeof_.type_name, e);
 		if (!t)
 			return NULL;
 		e->kind = FTH_INT;
@@ -2375,8 +3020,10 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		return uint64_t_();
 	}
 	case FTH_OFFSETOF: {
-		struct fth_type *t = e->u.offsetof_.operand ? check_expr(s, e->u.offsetof_.operand)
-							    : named_type(s, &e->u.offsetof_.type_name, e);
+		struct fth_node *operand = e->u.offsetof_.operand;
+		struct fth_type *t = operand && operand->kind == FTH_TYPEOF ? typeof_node_type(s, operand)
+				     : operand ? check_expr(s, operand)
+					       : named_type(s, &e->u.offsetof_.type_name, e);
 		uint64_t total = 0;
 		if (t && t->kind == FTH_T_POINTER)
 			t = t->elem;
@@ -2424,6 +3071,12 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		ERR(s, e, "++ and -- apply to variables and maps only");
 		return NULL;
 	}
+	case FTH_IF:
+		/* if comptime (c) { a } else { b } as a value: the branch taken */
+		if (fold_comptime_if(s, e, true))
+			return check_expr_inner(s, e);
+		ERR(s, e, "this expression (%s) is not supported yet", fth_node_kind_name(e->kind));
+		return NULL;
 	default:
 		ERR(s, e, "this expression (%s) is not supported yet", fth_node_kind_name(e->kind));
 		return NULL;
@@ -2472,7 +3125,9 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	}
 	vt = check_expr(s, value);
 	if (vt && vt->kind == FTH_T_NONE) {
-		ERR(s, value, "%s() does not return a value", value->kind == FTH_CALL ? value->u.call.name : "this");
+		ERR(s, value, "%s() does not return a value",
+		    value->kind == FTH_CALL ? value->u.call.name
+		    : value->kind == FTH_FN_INLINE ? value->u.fn_inline.name : "this");
 		return;
 	}
 	if (st->u.assign.op && vt && !is_int(vt)) {
@@ -2507,6 +3162,73 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	} else {
 		ERR_HINT(s, target, "assign to a variable ($x) or a map (@x)", "cannot assign to this expression");
 	}
+}
+
+/* ------------------------------------------------------------------ fn */
+
+/* What a fn returns: nothing (void), or an integer, bool or pointer. */
+static struct fth_type *fn_return_type(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *decl = e->u.fn_inline.decl;
+	struct fth_type *t;
+
+	if (!e->u.fn_inline.result)
+		return fth_type_none();
+	t = named_type(s, &decl->u.func.return_type, decl);
+	if (t && !is_int(t)) {
+		ERR_HINT(s, decl, "return an integer, bool or pointer, or nothing (: void)",
+			 "fn %s returns %s; a fn can return integers, bool and pointers", decl->u.func.name,
+			 fth_type_describe(A(s), t));
+		return NULL;
+	}
+	return t;
+}
+
+static void check_fn_return(struct sema *s, struct fth_node *st)
+{
+	const struct fth_node *fn = s->fn;
+	const char *name = fn->u.fn_inline.name;
+	struct fth_type *vt;
+
+	if (s->for_map_depth > s->fn_for_map_depth) {
+		ERR_HINT(s, st, "leave the loop with break, then return after it",
+			 "return is not allowed inside a for loop over a map");
+		return;
+	}
+	if (!fn->u.fn_inline.result) {
+		if (st->u.ret.value)
+			ERR_HINT(s, st->u.ret.value, "declare the type it returns: fn name(...): int64",
+				 "fn %s returns nothing (void), so return takes no value", name);
+		return;
+	}
+	if (!st->u.ret.value) {
+		ERR_HINT(s, st, "return a value: return 0;", "fn %s must return a value", name);
+		return;
+	}
+	vt = check_expr(s, st->u.ret.value);
+	if (vt && !is_int(vt))
+		ERR(s, st->u.ret.value, "fn %s returns %s, not %s", name,
+		    fth_type_describe(A(s), fn->u.fn_inline.result->type), fth_type_describe(A(s), vt));
+}
+
+/* A fn call expanded in place: its result variable, then its body (the
+ * parameters' lets first) in a block of its own. */
+static struct fth_type *check_fn_inline(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *saved = s->fn;
+	int saved_depth = s->fn_for_map_depth;
+	struct fth_type *rt = fn_return_type(s, e);
+
+	if (!rt)
+		return NULL;
+	if (e->u.fn_inline.result)
+		var_define(s, e->u.fn_inline.result, rt);
+	s->fn = e;
+	s->fn_for_map_depth = s->for_map_depth;
+	check_block(s, e->u.fn_inline.body);
+	s->fn = saved;
+	s->fn_for_map_depth = saved_depth;
+	return rt;
 }
 
 static void check_block(struct sema *s, struct fth_node *b)
@@ -2637,6 +3359,10 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		check_let(s, st);
 		break;
 	case FTH_IF:
+		if (fold_comptime_if(s, st, false)) {
+			check_stmt(s, st);
+			break;
+		}
 		check_cond(s, st->u.if_.cond);
 		check_block(s, st->u.if_.then_block);
 		check_block(s, st->u.if_.else_block);
@@ -2689,6 +3415,10 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 			ERR(s, st, "'%s' outside a loop", st->kind == FTH_BREAK ? "break" : "continue");
 		break;
 	case FTH_RETURN:
+		if (s->fn) {
+			check_fn_return(s, st);
+			break;
+		}
 		if (st->u.ret.value)
 			ERR(s, st->u.ret.value, "probes cannot return a value");
 		else if (s->for_map_depth)
@@ -2719,6 +3449,27 @@ static void check_prog(struct sema *s, struct fth_prog *p)
 		struct fth_var *v = p->vars.items[i];
 		if (!v->type)
 			v->type = int64_t_();
+	}
+}
+
+/* Copies of the fns no probe calls (fn_checks): checked in the setting of
+ * the first probe, in a program of their own that is never generated. */
+static void check_uncalled_fns(struct sema *s)
+{
+	struct fth_node_list *checks = &s->prog->ast->u.program.fn_checks;
+	struct fth_prog scratch;
+
+	if (!checks->len)
+		return;
+	scratch = *(struct fth_prog *)s->prog->progs.items[0];
+	memset(&scratch.vars, 0, sizeof(scratch.vars));
+	for (int i = 0; i < checks->len; i++) {
+		s->cur = &scratch;
+		s->nscopes = 0;
+		s->retired.len = 0;
+		scope_push(s);
+		check_fn_inline(s, checks->items[i]);
+		scope_pop(s, false);
 	}
 }
 
@@ -3038,6 +3789,7 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 			check_prog(&s, s.phantoms.items[i]);
 		for (int i = 0; i < prog->progs.len; i++)
 			check_prog(&s, prog->progs.items[i]);
+		check_uncalled_fns(&s);
 	}
 	warn_unused_declarations(&s);
 	for (int i = 0; diag->errors == errors_before && i < prog->maps.len; i++) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -590,6 +591,224 @@ static void test_big_strings_use_scratch(void **state)
 	release(&c);
 }
 
+/* The argument of the first statement, `print(X)`, of the first probe
+ * after semantic analysis. */
+static const struct fth_node *printed_value(struct compiled *c)
+{
+	const struct fth_node *probe, *st;
+
+	assert_int_equal(c->rc, 0);
+	probe = c->prog.ast->u.program.probes.items[0];
+	st = probe->u.probe.body->u.block.stmts.items[0];
+	assert_int_equal(st->kind, FTH_EXPR_STMT);
+	assert_int_equal(st->u.expr_stmt.expr->kind, FTH_CALL);
+	return st->u.expr_stmt.expr->u.call.args.items[0];
+}
+
+static void expect_folded_bool(const char *text, bool value)
+{
+	struct compiled c;
+	const struct fth_node *v;
+
+	compile(&c, text);
+	if (c.rc)
+		fail_msg("%s:\n%s", text, c.errors);
+	v = printed_value(&c);
+	if (v->kind != FTH_BOOL || v->u.integer != value)
+		fail_msg("%s: expected the constant %s", text, value ? "true" : "false");
+	release(&c);
+}
+
+/* The type predicates are constants; their argument leaves no code. */
+static void test_type_predicates_fold(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	expect_folded_bool("BEGIN { print(is_str(\"a\")); }", true);
+	expect_folded_bool("BEGIN { print(is_str(1)); }", false);
+	expect_folded_bool("BEGIN { print(is_ptr((int8 *)0)); }", true);
+	expect_folded_bool("BEGIN { print(is_array(pton(\"::1\"))); }", true);
+	expect_folded_bool("BEGIN { print(is_integer(pid)); }", true);
+	expect_folded_bool("BEGIN { print(is_integer(true)); }", false);
+	expect_folded_bool("BEGIN { print(is_unsigned_integer(7)); }", true);
+	expect_folded_bool("BEGIN { print(is_unsigned_integer(-7)); }", false);
+	expect_folded_bool("BEGIN { print(is_unsigned_integer((int64)7)); }", false);
+	expect_folded_bool("BEGIN { print(is_literal(\"x\")); }", true);
+	expect_folded_bool("BEGIN { print(is_literal(pid)); }", false);
+	/* no ring-buffer output for the printf inside the argument */
+	compile(&c, "BEGIN { print(is_integer({ printf(\"x\"); 1 })); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.prog.actions.len, 1); /* the print() only */
+	release(&c);
+	expect_error("BEGIN { print(is_ptr(1, 2)); }", "is_ptr() takes 1 argument, 2 given");
+}
+
+/* container_of and is_err become casts, arithmetic and a comparison. */
+static void test_container_of_and_is_err_rewrites(void **state)
+{
+	struct compiled c;
+	const struct fth_node *v;
+
+	(void)state;
+	compile(&c, "struct s { long a; int b; long c; };\n"
+		    "BEGIN { print(container_of((int64 *)100, struct s, c)); }");
+	v = printed_value(&c);
+	assert_int_equal(v->kind, FTH_CAST);
+	assert_int_equal(v->type->kind, FTH_T_POINTER);
+	assert_string_equal(v->type->elem->name, "struct s");
+	assert_int_equal(v->u.cast.operand->kind, FTH_BINARY);
+	assert_int_equal(v->u.cast.operand->u.binary.rhs->kind, FTH_INT);
+	assert_int_equal(v->u.cast.operand->u.binary.rhs->u.integer, 16); /* offsetof(struct s, c) */
+	release(&c);
+
+	compile(&c, "BEGIN { print(is_err(0)); }");
+	v = printed_value(&c);
+	assert_int_equal(v->kind, FTH_BINARY);
+	assert_int_equal(v->type->kind, FTH_T_BOOL);
+	assert_int_equal(v->u.binary.rhs->u.integer, (uint64_t)-4095);
+	release(&c);
+
+	expect_error("struct s { long a; };\nBEGIN { print(container_of(0, struct s, b)); }", "struct s has no field 'b'");
+	expect_error("BEGIN { print(container_of(0, 1, b)); }", "container_of() takes a type as its second argument");
+}
+
+/* typeof(expr) declares and casts with the expression's type; a
+ * variable's is the width it was given. */
+static void test_typeof_types(void **state)
+{
+	struct compiled c;
+	const struct fth_node *v;
+
+	(void)state;
+	compile(&c, "BEGIN { $x = (uint16)1; print((typeof($x))70000); }");
+	assert_int_equal(c.rc, 0);
+	v = ((const struct fth_node *)((const struct fth_node *)c.prog.ast->u.program.probes.items[0])
+		     ->u.probe.body->u.block.stmts.items[1])->u.expr_stmt.expr->u.call.args.items[0];
+	assert_int_equal(v->kind, FTH_CAST);
+	assert_int_equal(v->type->size, 2);
+	assert_false(v->type->is_signed);
+	release(&c);
+	expect_error("BEGIN { let $x: typeof(exit()); }", "typeof() needs an expression with a value");
+	compile(&c, "BEGIN { print((typeof(-129))1); }");
+	v = printed_value(&c);
+	assert_int_equal(v->type->size, 2);
+	assert_true(v->type->is_signed);
+	release(&c);
+	compile(&c, "BEGIN { print((typeof(255))1); }");
+	v = printed_value(&c);
+	assert_int_equal(v->type->size, 1);
+	assert_false(v->type->is_signed);
+	release(&c);
+}
+
+/* import: files beside the script (the current directory for stdin). */
+static void test_import_resolution(void **state)
+{
+	char dir[] = "/tmp/fathom-import-XXXXXX", cwd[4096];
+	struct compiled c;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	f = fopen("lib.bt", "w");
+	assert_non_null(f);
+	fputs("macro seven() { 7 }\nBEGIN { }\n", f);
+	fclose(f);
+	f = fopen("broken.bt", "w");
+	assert_non_null(f);
+	fputs("BEGIN { @x = cuont(); }\n", f);
+	fclose(f);
+
+	compile(&c, "import \"lib.bt\"; import \"lib.bt\"; END { print(seven); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.prog.ast->u.program.probes.len, 2); /* lib's BEGIN first, once */
+	release(&c);
+	expect_error("import \"nope.bt\"; BEGIN { }", "ERROR: Unable to find suitable path for import");
+	expect_error("import \"nope.bt\"; BEGIN { }", "HINT: checked: nope.bt");
+	expect_error("import \"broken.bt\"; BEGIN { }", "broken.bt:1:14-21: ERROR: unknown function 'cuont'");
+
+	unlink("lib.bt");
+	unlink("broken.bt");
+	assert_int_equal(chdir(cwd), 0);
+	rmdir(dir);
+}
+
+/* A fn call is expanded in place: a block with a let per parameter (the
+ * argument converted to the parameter's integer type) and a renamed copy
+ * of the body; `return v` sets the result variable and jumps past the
+ * copy. */
+static void test_fn_calls_expand_in_place(void **state)
+{
+	struct compiled c;
+	const struct fth_node *v, *let;
+
+	(void)state;
+	compile(&c, "fn f($a: uint8, $b: int64): int64 { $x = $a; return $x + $b; }\n"
+		    "BEGIN { print(f(300, 2)); }");
+	v = printed_value(&c);
+	assert_int_equal(v->kind, FTH_FN_INLINE);
+	assert_string_equal(v->u.fn_inline.name, "f");
+	assert_non_null(v->u.fn_inline.result);
+	assert_int_equal(v->type->kind, FTH_T_INT);
+	let = v->u.fn_inline.body->u.block.stmts.items[0];
+	assert_int_equal(let->kind, FTH_LET);
+	assert_int_equal(let->u.let.value->kind, FTH_CAST);          /* (uint8)300 */
+	assert_string_equal(let->u.let.value->u.cast.type_name.base, "uint8");
+	assert_non_null(strstr(let->u.let.var->u.ident.name, "_a"));
+	assert_string_not_equal(let->u.let.var->u.ident.name, "$a"); /* renamed */
+	release(&c);
+
+	/* void: no result; a statement */
+	compile(&c, "fn g(): void { printf(\"x\\n\"); } BEGIN { g(); g(); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.prog.actions.len, 2); /* the printf of each copy */
+	release(&c);
+
+	expect_error("fn f(): int64 { return f(); } BEGIN { print(f()); }", "fn f calls itself");
+	expect_error("fn f($a: int64): int64 { return $a; } BEGIN { print(f()); }", "fn f takes 1 argument, 0 given");
+	expect_error("fn f(): void { return 1; } BEGIN { f(); }", "fn f returns nothing (void), so return takes no value");
+	expect_error("fn f(): int64 { return comm; } BEGIN { print(f()); }", "cannot cast string[16] to int64");
+	/* a fn nothing calls is checked, and generates nothing */
+	expect_error("fn u(): int64 { return nosuch(); } BEGIN { }", "unknown function 'nosuch'");
+	compile(&c, "fn u($a: int64): void { printf(\"%d\\n\", $a); } BEGIN { }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.prog.ast->u.program.fn_checks.len, 1);
+	assert_int_equal(c.prog.actions.len, 0);
+	release(&c);
+}
+
+/* comptime folds to a constant; if comptime keeps only the branch taken,
+ * so the other is never checked (its fail() never fires). */
+static void test_comptime(void **state)
+{
+	struct compiled c;
+	const struct fth_node *v, *probe;
+
+	(void)state;
+	compile(&c, "BEGIN { print(comptime (sizeof(int16) * 3 + (1 << 4))); }");
+	v = printed_value(&c);
+	assert_int_equal(v->kind, FTH_INT);
+	assert_int_equal(v->u.integer, 22);
+	release(&c);
+	expect_folded_bool("BEGIN { print(comptime !is_str(1)); }", true);
+	expect_folded_bool("BEGIN { print(comptime (\"a\" == \"b\")); }", false);
+
+	compile(&c, "BEGIN { if comptime (is_ptr(1)) { fail(\"x\"); } else { print(1); } }");
+	assert_int_equal(c.rc, 0);
+	probe = c.prog.ast->u.program.probes.items[0];
+	v = probe->u.probe.body->u.block.stmts.items[0];
+	assert_int_equal(v->kind, FTH_BLOCK); /* the else branch, in place of the if */
+	assert_int_equal(v->u.block.stmts.len, 1);
+	release(&c);
+
+	expect_error("BEGIN { if comptime (pid == 1) { } }", "comptime needs a value known when the script is compiled");
+	expect_error("BEGIN { static_assert(1 == 2, \"one is not two\"); }", "ERROR: one is not two");
+	expect_error("BEGIN { fail(\"%s=%d\", \"n\", 3); }", "ERROR: n=3");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -613,6 +832,12 @@ int main(void)
 		cmocka_unit_test(test_map_bloat_warning),
 		cmocka_unit_test(test_predicate_map_read_reused),
 		cmocka_unit_test(test_big_strings_use_scratch),
+		cmocka_unit_test(test_type_predicates_fold),
+		cmocka_unit_test(test_container_of_and_is_err_rewrites),
+		cmocka_unit_test(test_typeof_types),
+		cmocka_unit_test(test_import_resolution),
+		cmocka_unit_test(test_fn_calls_expand_in_place),
+		cmocka_unit_test(test_comptime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

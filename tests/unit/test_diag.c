@@ -277,6 +277,50 @@ static void test_closest_name(void **state)
 	assert_null(fth_closest_name("count", builtins, 0));
 }
 
+/* Imported files live in one buffer after the main script, each an
+ * fth_source with its own start: a range there is reported in that file,
+ * with its own line numbers, and the excerpt stops at the file's start. */
+static void test_range_in_imported_file(void **state)
+{
+	static const char buffer[] = "import \"lib.bt\";\nBEGIN { }\nBEGIN { nope(); }\n";
+	struct fth_source lib = { .name = "lib.bt", .text = buffer };
+	const struct fth_source *files[] = { &lib };
+	struct fth_range r;
+	struct capture c;
+	int line, col;
+
+	(void)state;
+	capture_begin(&c, "main.bt", "import \"lib.bt\";");
+	lib.start = offset_of(buffer, "BEGIN { }");
+	lib.len = (uint32_t)strlen(buffer);
+	c.diag.files = files;
+	c.diag.nfiles = 1;
+	assert_ptr_equal(fth_diag_source(&c.diag, 3), &c.src);
+	assert_ptr_equal(fth_diag_source(&c.diag, lib.start + 2), &lib);
+	fth_source_position(&lib, offset_of(buffer, "nope"), &line, &col);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 9);
+	r.begin = offset_of(buffer, "nope");
+	r.end = r.begin + 6;
+	fth_error(&c.diag, r, "unknown function 'nope'");
+	r.begin = lib.start;
+	r.end = r.begin + 5;
+	fth_error(&c.diag, r, "first line");
+	r.begin = 0;
+	r.end = 6;
+	fth_error(&c.diag, r, "in the script");
+	assert_string_equal(capture_text(&c), "lib.bt:2:9-15: ERROR: unknown function 'nope'\n"
+					      "BEGIN { nope(); }\n"
+					      "        ~~~~~~\n"
+					      "lib.bt:1:1-6: ERROR: first line\n"
+					      "BEGIN { }\n"
+					      "~~~~~\n"
+					      "main.bt:1:1-7: ERROR: in the script\n"
+					      "import \"lib.bt\";\n"
+					      "~~~~~~\n");
+	capture_end(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_source_position),
 		cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_closest_name),
+		cmocka_unit_test(test_range_in_imported_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -396,6 +396,51 @@ static void test_sizeof_offsetof_typeof(void **state)
 	assert_expr("typeof($x + 1)", "typeof\n  binary +\n    var $x\n    int 1\n");
 }
 
+/* container_of's second argument is a type (kept in a typeof node); the
+ * member path parses as fields of an identifier. Elsewhere a bare name in
+ * that place stays an expression. */
+static void test_container_of_type_argument(void **state)
+{
+	(void)state;
+	assert_expr("container_of($p, struct foo, a.b)",
+		    "call container_of\n  var $p\n  typeof struct foo\n  field .b\n    ident a\n");
+	assert_expr("container_of($p, struct foo *, list)",
+		    "call container_of\n  var $p\n  typeof struct foo *\n  ident list\n");
+	assert_expr("container_of($p, typeof($q), c)",
+		    "call container_of\n  var $p\n  typeof\n    var $q\n  ident c\n");
+	assert_expr("other($p, pid, c)", "call other\n  var $p\n  ident pid\n  ident c\n");
+}
+
+/* `comptime expr` is the call comptime(expr); comptime(x) stays a call. */
+static void test_comptime_prefix(void **state)
+{
+	(void)state;
+	assert_expr("comptime !is_str(1)", "call comptime\n  unary !\n    call is_str\n      int 1\n");
+	assert_expr("comptime (1 + 2)", "call comptime\n  binary +\n    int 1\n    int 2\n");
+	assert_expr("comptime", "ident comptime\n");
+}
+
+/* import "x"; is a preamble item with its path; after a probe it is an
+ * error. */
+static void test_import_statements(void **state)
+{
+	struct parsed r;
+	const struct fth_node *imp;
+
+	(void)state;
+	parse_ok(&r, "import \"lib.bt\";\nimport \"dir\";\nBEGIN { }");
+	assert_int_equal(r.program->u.program.imports.len, 2);
+	imp = r.program->u.program.imports.items[0];
+	assert_int_equal(imp->kind, FTH_IMPORT);
+	assert_string_equal(imp->u.import.path, "lib.bt");
+	assert_string_equal(((const struct fth_node *)r.program->u.program.imports.items[1])->u.import.path, "dir");
+	parsed_free(&r);
+
+	parse(&r, "BEGIN { } import \"lib.bt\";");
+	assert_non_null(strstr(r.messages, "stdin:1:11-17: ERROR: 'import' must come before probes"));
+	parsed_free(&r);
+}
+
 static void test_literals(void **state)
 {
 	(void)state;
@@ -1168,6 +1213,9 @@ int main(void)
 		cmocka_unit_test(test_casts_versus_parentheses),
 		cmocka_unit_test(test_cast_type_details),
 		cmocka_unit_test(test_sizeof_offsetof_typeof),
+		cmocka_unit_test(test_container_of_type_argument),
+		cmocka_unit_test(test_comptime_prefix),
+		cmocka_unit_test(test_import_statements),
 		cmocka_unit_test(test_literals),
 		cmocka_unit_test(test_maps_and_calls),
 		cmocka_unit_test(test_tuples_and_records),

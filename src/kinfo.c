@@ -1,0 +1,46 @@
+/* kinfo.c - compile-time facts about the running kernel, see kinfo.h. */
+#include "kinfo.h"
+
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int fth_cgroup_id(const char *path, uint64_t *id)
+{
+	union {
+		struct file_handle fh;
+		char space[sizeof(struct file_handle) + sizeof(uint64_t)];
+	} h;
+	int mount_id;
+
+	memset(&h, 0, sizeof(h));
+	h.fh.handle_bytes = sizeof(uint64_t);
+	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
+		return -errno;
+	if (h.fh.handle_bytes != sizeof(uint64_t))
+		return -EINVAL; /* not a cgroupfs handle */
+	memcpy(id, h.fh.f_handle, sizeof(*id));
+	return 0;
+}
+
+bool fth_kfunc_allowed(int btf_id, const char *name, enum bpf_prog_type type)
+{
+	char log[4096] = "", refusal[256];
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = sizeof(log), .log_level = 1);
+	struct bpf_insn insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL, .imm = btf_id },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(type, "fth_kfunc_test", "GPL", insns, sizeof(insns) / sizeof(insns[0]), &opts);
+
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	snprintf(refusal, sizeof(refusal), "calling kernel function %s is not allowed", name);
+	return !strstr(log, refusal);
+}

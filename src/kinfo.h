@@ -1,0 +1,21 @@
+/* kinfo.h - facts about the running kernel that a script may ask for at
+ * compile time: a cgroup's id, whether a kfunc may be called from a
+ * program type. */
+#ifndef FATHOM_KINFO_H
+#define FATHOM_KINFO_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The cgroup v2 id of the cgroup directory at path: the 8-byte file handle
+ * cgroupfs gives it (its inode number). 0, or a negative errno. */
+int fth_cgroup_id(const char *path, uint64_t *id);
+
+/* Would the verifier let a program of this type call the kfunc with
+ * vmlinux BTF id btf_id? Loads a two-instruction program that calls it and
+ * reads the verifier's verdict; only its "calling kernel function NAME is
+ * not allowed" means no (other complaints are about the test program). */
+bool fth_kfunc_allowed(int btf_id, const char *name, enum bpf_prog_type type);
+
+#endif

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Questions answered at compile time by the running kernel: cgroupid()
+# (the id of a cgroup v2 directory, its inode number, as `cgroup` reports
+# it), kfunc_exist() / kfunc_allowed() (BTF, and the verifier's answer for
+# the probe's program type) and percpu_kaddr() (a per-CPU variable from
+# BTF, which the kernel resolves through kallsyms), with their errors.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+# --- cgroupid: a fresh cgroup's id is its directory's inode number, and
+# the id of the cgroup fathom runs in is what `cgroup` says.
+cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+[ -n "$cg2" ] || fail "no cgroup2 mount in /proc/mounts"
+mkdir "$cg2/fathom_e2e_$$" || fail "cannot create a cgroup under $cg2"
+at_exit rmdir "$cg2/fathom_e2e_$$"
+fathom_run -e "BEGIN { print(cgroupid(\"$cg2/fathom_e2e_$$\")); exit(); }"
+expect_exit 0
+expect_stdout_eq "$(stat -c %i "$cg2/fathom_e2e_$$")"
+
+own=$(awk -F'::' '/^0::/ { print $2 }' /proc/self/cgroup)
+fathom_run -e "BEGIN { print(cgroupid(\"$cg2$own\") == cgroup); exit(); }"
+expect_exit 0
+expect_stdout_eq 'true'
+
+fathom_run -e 'BEGIN { print(cgroupid("/nonexistent/cgroup")); }'
+expect_exit 1
+expect_stderr_eq "stdin:1:15-46: ERROR: Failed to get cgroupid for '/nonexistent/cgroup': No such file or directory
+BEGIN { print(cgroupid(\"/nonexistent/cgroup\")); }
+              ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+HINT: give the path of a directory in the cgroup v2 hierarchy, such as /sys/fs/cgroup/system.slice"
+
+fathom_run -e 'BEGIN { $p = "/sys"; print(cgroupid($p)); }'
+expect_exit 1
+expect_stderr_eq "stdin:1:37-39: ERROR: cgroupid() takes a path as a string literal
+BEGIN { \$p = \"/sys\"; print(cgroupid(\$p)); }
+                                    ~~"
+
+# --- kfunc_exist / kfunc_allowed. This kernel (6.18) lets tracepoint
+# programs call bpf_task_from_pid but not raw tracepoint programs (what
+# BEGIN runs as); fentry is refused here, so it is not asked about.
+fathom_run -e 'BEGIN { print((kfunc_exist("bpf_task_from_pid"), kfunc_exist("fathom_no_such_kfunc"), kfunc_allowed("bpf_task_from_pid"), kfunc_allowed("fathom_no_such_kfunc"))); exit(); }'
+expect_exit 0
+expect_stdout_eq '(true, false, false, false)'
+
+# (several CPUs may enter before exit() lands: a map holds the answer once)
+fathom_run -e 'tracepoint:raw_syscalls:sys_enter { @allowed = (kfunc_allowed("bpf_task_from_pid"), kfunc_allowed("bpf_rcu_read_lock")); exit(); }'
+expect_exit 0
+expect_stdout_eq $'\n\n@allowed: (true, true)'
+
+fathom_run -e 'BEGIN { $k = "bpf_task_from_pid"; print(kfunc_exist($k)); }'
+expect_exit 1
+expect_stderr_eq "stdin:1:53-55: ERROR: kfunc_exist() accepts a string literal only
+BEGIN { \$k = \"bpf_task_from_pid\"; print(kfunc_exist(\$k)); }
+                                                    ~~
+HINT: write the kfunc's name in quotes, e.g. \"bpf_task_from_pid\""
+
+# --- percpu_kaddr: the variable must be in BTF; the kernel then needs
+# its address in kallsyms, which this kernel lacks for data symbols
+# (no CONFIG_KALLSYMS_ALL): fathom says so instead of failing to load.
+fathom_run -e 'BEGIN { print(percpu_kaddr("fathom_no_such_var")); }'
+expect_exit 1
+expect_stderr_eq "stdin:1:15-49: ERROR: percpu_kaddr(): unknown per-CPU kernel variable 'fathom_no_such_var'
+BEGIN { print(percpu_kaddr(\"fathom_no_such_var\")); }
+              ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+HINT: the name must be a per-CPU variable of the kernel (they are in /sys/kernel/btf/vmlinux)"
+
+if grep -q ' runqueues$' /proc/kallsyms; then
+    fathom_run -e 'BEGIN { $rq = (struct rq *)percpu_kaddr("runqueues", 0); if ($rq != 0) { print($rq->cpu); }
+      print(percpu_kaddr("runqueues", 100000) == 0); $me = (struct rq *)percpu_kaddr("runqueues"); print($me->cpu == cpu); exit(); }'
+    expect_exit 0
+    expect_stdout_eq $'0\ntrue\ntrue'
+else
+    fathom_run -e 'BEGIN { $rq = (struct rq *)percpu_kaddr("runqueues", 0); }'
+    expect_exit 1
+    expect_stderr_eq "stdin:1:28-56: ERROR: percpu_kaddr(): the kernel cannot resolve the address of 'runqueues'
+BEGIN { \$rq = (struct rq *)percpu_kaddr(\"runqueues\", 0); }
+                           ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+HINT: this kernel lists no data symbols in /proc/kallsyms (built without CONFIG_KALLSYMS_ALL)"
+fi
