@@ -271,6 +271,41 @@ static void format_inet(struct fth_strbuf *sb, const struct fth_type *t, const v
 	fth_strbuf_puts(sb, text);
 }
 
+/* macaddr(): six bytes as bpftrace prints them, upper-case hex. */
+static void format_macaddr(struct fth_strbuf *sb, const void *bytes)
+{
+	const uint8_t *b = bytes;
+
+	fth_strbuf_printf(sb, "%02X:%02X:%02X:%02X:%02X:%02X", b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+const char *fth_signal_description(int64_t sig, char *buf, size_t len)
+{
+	/* strsignal(3)'s words, which bpftrace's signal_name() table holds;
+	 * glibc keeps 32 and 33 for itself and numbers real-time signals
+	 * from SIGRTMIN (34). */
+	static const char *const words[] = {
+		"Unknown signal 0", "Hangup", "Interrupt", "Quit", "Illegal instruction",
+		"Trace/breakpoint trap", "Aborted", "Bus error", "Floating point exception", "Killed",
+		"User defined signal 1", "Segmentation fault", "User defined signal 2", "Broken pipe",
+		"Alarm clock", "Terminated", "Stack fault", "Child exited", "Continued",
+		"Stopped (signal)", "Stopped", "Stopped (tty input)", "Stopped (tty output)",
+		"Urgent I/O condition", "CPU time limit exceeded", "File size limit exceeded",
+		"Virtual timer expired", "Profiling timer expired", "Window changed", "I/O possible",
+		"Power failure", "Bad system call",
+	};
+
+	if (sig >= 0 && sig < (int64_t)(sizeof(words) / sizeof(words[0])))
+		return words[sig];
+	if (sig == 32 || sig == 33)
+		snprintf(buf, len, "Unknown signal %d", (int)sig);
+	else if (sig >= 34 && sig <= 64)
+		snprintf(buf, len, "Real-time signal %d", (int)sig - 34);
+	else
+		snprintf(buf, len, "N/A");
+	return buf;
+}
+
 static void format_special(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 			   const struct value_opts *o)
 {
@@ -447,6 +482,14 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 	case FTH_T_INET:
 		format_inet(sb, t, bytes);
 		return;
+	case FTH_T_MACADDR:
+		format_macaddr(sb, bytes);
+		return;
+	case FTH_T_SIGNAL: {
+		char buf[32];
+		fth_strbuf_puts(sb, fth_signal_description((int64_t)fth_load_uint(bytes, 8), buf, sizeof(buf)));
+		return;
+	}
 	case FTH_T_KSTACK:
 	case FTH_T_USTACK:
 	case FTH_T_KSYM:
