@@ -1533,80 +1533,121 @@ static struct vreg emit_strlen(struct cg *c, struct fth_node *call)
 	return vreg_from_r0(c, call);
 }
 
+/* r4 = 0 when the needle matches the haystack at r1, else non-zero,
+ * without a branch: the OR of each byte's difference. A literal needle's
+ * bytes are immediates; a needle in memory (nb/no, zero after its NUL)
+ * counts only where mask (mb/mo) holds 0xff. Clobbers r3, r5. */
+static void emit_needle_diff(struct cg *c, struct fth_node *needle, int n, int nb, int no, int mb, int mo)
+{
+	if (needle->kind == FTH_STRING) {
+		const unsigned char *lit = (const unsigned char *)needle->u.string.data;
+		emit(c, I_LDX(BPF_B, R4, R1, 0));
+		emit(c, I_ALU64_IMM(BPF_XOR, R4, lit[0]));
+		for (int j = 1; j < n; j++) {
+			emit(c, I_LDX(BPF_B, R5, R1, j));
+			emit(c, I_ALU64_IMM(BPF_XOR, R5, lit[j]));
+			emit(c, I_ALU64_REG(BPF_OR, R4, R5));
+		}
+		return;
+	}
+	emit(c, I_MOV64_IMM(R4, 0));
+	for (int j = 0; j < n; j++) {
+		emit(c, I_LDX(BPF_B, R3, R1, j));
+		emit(c, I_LDX(BPF_B, R5, mb, mo + j));
+		emit(c, I_ALU64_REG(BPF_AND, R3, R5));
+		emit(c, I_LDX(BPF_B, R5, nb, no + j));
+		emit(c, I_ALU64_REG(BPF_XOR, R3, R5));
+		emit(c, I_ALU64_REG(BPF_OR, R4, R3));
+	}
+}
+
+/* A needle known only when the probe runs: copied NUL-padded (which also
+ * gives its length, r0) next to a mask of 0xff for each of its bytes, so
+ * the search compares just those. Returns the copy's offset; the mask
+ * follows it. */
+static int emit_needle_copy(struct cg *c, struct fth_node *needle, int *mask)
+{
+	int cap = (int)needle->type->size, sb, so, copy = stack_alloc(c, cap + 1, needle);
+
+	place_value(c, needle, 1, &sb, &so);
+	*mask = stack_alloc(c, cap, needle);
+	emit_zero(c, fp(copy), copy, (cap + 8) & ~7);
+	emit_strnlen(c, fp(copy), copy, sb, so, cap);
+	for (int j = 0; j < cap; j++) {
+		/* 0xff while j < length: the sign of j - length */
+		emit(c, I_MOV64_IMM(R5, j));
+		emit(c, I_ALU64_REG(BPF_SUB, R5, R0));
+		emit(c, I_ALU64_IMM(BPF_ARSH, R5, 63));
+		emit(c, I_STX(BPF_B, fp(*mask), R5, *mask + j));
+	}
+	return copy;
+}
+
 /* r0 = strstr(haystack, needle): a loop over the haystack's start
- * positions (r1 points at it, r2 counts), ended by its NUL; at each the
- * needle's bytes are compared unrolled, as immediates for a literal. The
- * blocks taken on a match or a miss sit before the loop, so the compares
- * jump back to them and only the exits need patching. Clobbers r1-r5. */
+ * positions (r1 points at one, r2 counts) whose only decision the verifier
+ * cannot foresee is one branch per position - stop when the needle
+ * matches there or the haystack's NUL is reached (their product is 0) -
+ * so a 1024-byte haystack stays within the verifier's limits on pending
+ * branches and instructions. Clobbers r1-r5. */
 static void emit_strstr_r0(struct cg *c, struct fth_node *call)
 {
 	struct fth_node *hay = call->u.call.args.items[0], *needle = call->u.call.args.items[1];
 	bool literal = needle->kind == FTH_STRING;
-	int cap_h = (int)hay->type->size, hb, ho, nb = 0, no = 0, found, next, n, last, exits[4], nexits = 0;
+	int cap_h = (int)hay->type->size, hb, ho, nb = 0, no = 0, mb = 0, mo = 0, n, last;
+	int loop, stop, at, nomatch[3], nn = 0, done;
 
-	place_value(c, hay, 0, &hb, &ho);
 	n = literal ? (int)strnlen(needle->u.string.data, needle->u.string.len) : (int)needle->type->size;
-	if (!literal)
-		place_value(c, needle, 0, &nb, &no);
 	if (literal && n == 0) {
 		emit(c, I_MOV64_IMM(R0, 0));
 		return;
 	}
-	emit(c, I_MOV64_IMM(R0, -1));
-	/* a literal needle fits only where it ends before the last byte */
+	/* the needle's bytes are read up to n - 1 bytes past a start
+	 * position: a literal fits only where it ends before the haystack's
+	 * last byte; other needles read a zero tail after the haystack */
 	last = literal ? cap_h - 1 - n : cap_h - 1;
-	if (last < 0)
+	if (last < 0) {
+		emit(c, I_MOV64_IMM(R0, -1));
 		return;
-	if (!literal) {
+	}
+	if (literal) {
+		place_value(c, hay, 0, &hb, &ho);
+	} else {
+		no = emit_needle_copy(c, needle, &mo);
+		nb = fp(no);
+		mb = fp(mo);
+		ho = stack_alloc(c, cap_h + n, hay);
+		hb = fp(ho);
+		emit_to_mem(c, hay, hb, ho, hay->type);
+		emit_zero(c, hb, ho + cap_h, n);
 		/* an empty needle is found at 0, even in an empty haystack */
-		emit(c, I_LDX(BPF_B, R3, nb, no));
-		emit(c, I_JMP_IMM(BPF_JNE, R3, 0, 2));
+		emit(c, I_JMP_IMM(BPF_JNE, R0, 0, 2));
 		emit(c, I_MOV64_IMM(R0, 0));
-		exits[nexits++] = emit(c, I_JA(0));
+		nomatch[nn++] = -1 - emit(c, I_JA(0));
 	}
 	emit_addr(c, R1, hb, ho);
 	emit(c, I_MOV64_IMM(R2, 0));
-	emit(c, I_JA(4));
-	found = emit(c, I_MOV64_REG(R0, R2));
-	exits[nexits++] = emit(c, I_JA(0));
-	next = emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
-	emit(c, I_ALU64_IMM(BPF_ADD, R2, 1));
-	exits[nexits++] = emit(c, I_JMP_IMM(BPF_JGT, R2, last, 0));
+	loop = emit(c, I_JMP_IMM(BPF_JGT, R2, last, 0));
+	nomatch[nn++] = loop;
+	emit_needle_diff(c, needle, n, nb, no, mb, mo);
 	emit(c, I_LDX(BPF_B, R3, R1, 0));
-	exits[nexits++] = emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 0));
-	for (int j = 0; j < n; j++) {
-		int at;
-		if (literal) {
-			if (j)
-				emit(c, I_LDX(BPF_B, R3, R1, j));
-			at = emit(c, I_JMP_IMM(BPF_JNE, R3, (unsigned char)needle->u.string.data[j], 0));
-			c->b->insns[at].off = (int16_t)(next - at - 1);
-			continue;
-		}
-		emit(c, I_LDX(BPF_B, R4, nb, no + j));
-		at = emit(c, I_JMP_IMM(BPF_JEQ, R4, 0, 0));
-		c->b->insns[at].off = (int16_t)(found - at - 1);
-		if (j > last) {
-			/* the haystack ends before this byte of the needle */
-			at = emit(c, I_JA(0));
-			c->b->insns[at].off = (int16_t)(next - at - 1);
-			break;
-		}
-		if (j) {
-			/* only start positions that leave room for byte j */
-			at = emit(c, I_JMP_IMM(BPF_JGT, R2, last - j, 0));
-			c->b->insns[at].off = (int16_t)(next - at - 1);
-			emit(c, I_LDX(BPF_B, R3, R1, j));
-		}
-		at = emit(c, I_JMP_REG(BPF_JNE, R3, R4, 0));
-		c->b->insns[at].off = (int16_t)(next - at - 1);
-	}
-	{
-		int at = emit(c, I_JA(0));
-		c->b->insns[at].off = (int16_t)(found - at - 1);
-	}
-	for (int i = 0; i < nexits; i++)
-		fth_patch_jump_here(c->b, exits[i]);
+	emit(c, I_ALU64_REG(BPF_MUL, R3, R4));
+	stop = emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 0));
+	emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
+	emit(c, I_ALU64_IMM(BPF_ADD, R2, 1));
+	at = emit(c, I_JA(0));
+	c->b->insns[at].off = (int16_t)(loop - at - 1);
+	fth_patch_jump_here(c->b, stop);
+	nomatch[nn++] = emit(c, I_JMP_IMM(BPF_JNE, R4, 0, 0));
+	emit(c, I_MOV64_REG(R0, R2));
+	done = emit(c, I_JA(0));
+	for (int i = 0; i < nn; i++)
+		if (nomatch[i] >= 0)
+			fth_patch_jump_here(c->b, nomatch[i]);
+	emit(c, I_MOV64_IMM(R0, -1));
+	fth_patch_jump_here(c->b, done);
+	for (int i = 0; i < nn; i++)
+		if (nomatch[i] < 0)
+			fth_patch_jump_here(c->b, -1 - nomatch[i]);
 }
 
 static struct vreg emit_strstr(struct cg *c, struct fth_node *call)

@@ -176,7 +176,20 @@ static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
 		opts.func_info_cnt = (uint32_t)p->nfuncs;
 		opts.func_info_rec_size = sizeof(func_info[0]);
 	}
+	/* Loaded without a log first: the log of every instruction the
+	 * verifier walks in a big program that passes can overflow the
+	 * buffer, and the kernel then refuses the program (ENOSPC). Only a
+	 * rejected program is loaded again, with the log, to say why. */
+	opts.log_buf = NULL;
+	opts.log_size = 0;
+	opts.log_level = 0;
 	p->fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
+	if (p->fd < 0) {
+		opts.log_buf = log;
+		opts.log_size = VERIFIER_LOG_SIZE;
+		opts.log_level = 1;
+		p->fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
+	}
 	/* the loaded program holds its own reference to the BTF */
 	btf__free(btf);
 	if (p->fd >= 0)

@@ -1626,7 +1626,7 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 /* What strstr() may search with a needle only known when the probe runs:
  * every start position of the haystack tries every byte of the needle, and
  * the verifier walks each of those steps (a 1 MiB budget). */
-#define STRSTR_MAX_STEPS 65536
+#define STRSTR_MAX_STEPS 32768
 
 static bool is_char_pointer(const struct fth_type *t)
 {
