@@ -1612,13 +1612,23 @@ static void emit_strstr_r0(struct cg *c, struct fth_node *call)
 	if (literal) {
 		place_value(c, hay, 0, &hb, &ho);
 	} else {
+		if (hay->kind == FTH_VAR) {
+			/* copied up to its NUL by one helper call: whatever
+			 * follows the NUL cannot match, as every window that
+			 * reaches past it holds the NUL itself */
+			int vb, vo;
+			place_value(c, hay, 0, &vb, &vo);
+			ho = stack_alloc(c, cap_h + n, hay);
+			hb = fp(ho);
+			if (ho < 0)
+				emit_zero(c, hb, ho, (cap_h + n + 7) & ~7);
+			emit_strnlen(c, hb, ho, vb, vo, cap_h);
+		} else {
+			place_value(c, hay, n, &hb, &ho);
+		}
 		no = emit_needle_copy(c, needle, &mo);
 		nb = fp(no);
 		mb = fp(mo);
-		ho = stack_alloc(c, cap_h + n, hay);
-		hb = fp(ho);
-		emit_to_mem(c, hay, hb, ho, hay->type);
-		emit_zero(c, hb, ho + cap_h, n);
 		/* an empty needle is found at 0, even in an empty haystack */
 		emit(c, I_JMP_IMM(BPF_JNE, R0, 0, 2));
 		emit(c, I_MOV64_IMM(R0, 0));
@@ -2162,6 +2172,20 @@ static void emit_tuple_convert(struct cg *c, int base, int off, const struct fth
 	}
 }
 
+/* (string[N])e into [base+off] of type t: e's bytes as a string of N
+ * (or t's size, if smaller), ending in a NUL when that cut e short. */
+static void emit_string_cast(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
+{
+	struct fth_node *from = e->u.cast.operand;
+	uint32_t n = e->type->size < t->size ? e->type->size : t->size;
+
+	emit_to_mem(c, from, base, off, n == t->size ? t : fth_type_string(&c->prog->arena, n));
+	if (t->size > n)
+		emit_zero(c, base, off + (int)n, (int)(t->size - n));
+	if (from->type->size > n && from->kind != FTH_STRING)
+		emit(c, I_ST_IMM(BPF_B, base, off + (int)n - 1, 0));
+}
+
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	const struct fth_type *et = e->type;
@@ -2208,6 +2232,12 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			emit_stmt(c, e->u.block.stmts.items[i]);
 		emit_to_mem(c, e->u.block.value, base, off, t);
 		return;
+	case FTH_CAST:
+		if (et->kind == FTH_T_STRING) {
+			emit_string_cast(c, e, base, off, t);
+			return;
+		}
+		break;
 	case FTH_IDENT:
 		if (!strcmp(e->u.ident.name, "args") && c->p->args_record) {
 			emit_to_mem(c, c->p->args_record, base, off, t);

@@ -2294,6 +2294,25 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 	return t;
 }
 
+/* (string)e / (string[N])e: a string, or a char array (int8[N] or
+ * uint8[N]), as a string of N bytes, or of its own size without [N]; a
+ * smaller size cuts it, keeping the NUL. */
+static struct fth_type *check_string_cast(struct sema *s, struct fth_node *e, struct fth_type *t, int n)
+{
+	if (!t)
+		return NULL;
+	if (t->kind != FTH_T_STRING && !is_byte_array(t)) {
+		ERR_HINT(s, e, is_char_pointer(t) || is_int(t) ? "str(ptr) reads the string at an address" : NULL,
+			 "cannot cast %s to string", fth_type_describe(A(s), t));
+		return NULL;
+	}
+	if (n < 0) {
+		ERR_HINT(s, e, "write (string) to keep the size, or (string[N])", "string[] needs a size");
+		return NULL;
+	}
+	return fth_type_string(A(s), n > 0 ? (uint32_t)n : t->size);
+}
+
 static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 {
 	struct fth_type_name *tn = &e->u.cast.type_name;
@@ -2360,6 +2379,8 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return enum_type(s, script_enum_named(s, b));
 	}
+	if (b && !strcmp(b, "string"))
+		return check_string_cast(s, e, t, tn->array_len);
 	ERR(s, e, "cast to '%s' is not supported yet", b ? b : "typeof");
 	return NULL;
 }

@@ -31,6 +31,10 @@ int main(void)
 			   .src = { 0x02, 0x00, 0x5e, 0x10, 0x0a, 0xbc } };
 	char name[] = "eth0-uplink";
 
-	printf("%d %d\n", observe(&f, f.src), named(name));
+	/* one call after the other: the tests expect them in this order */
+	int a = observe(&f, f.src);
+	int b = named(name);
+
+	printf("%d %d\n", a, b);
 	return 0;
 }
