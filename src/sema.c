@@ -1803,7 +1803,8 @@ static struct fth_type *check_macaddr(struct sema *s, struct fth_node *call)
 	return mac;
 }
 
-/* len(kstack) / len(ustack): the number of frames. */
+/* len(kstack) / len(ustack): the number of frames. (len(@map) would be
+ * told apart here, before the argument is checked as a value.) */
 static struct fth_type *check_len(struct sema *s, struct fth_node *call)
 {
 	struct fth_node *arg;
