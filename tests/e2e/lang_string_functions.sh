@@ -132,13 +132,15 @@ run_traced() {
     fathom_run "$@"
     wait "$helper" || fail "the target program did not run"
 }
-SCRIPT="struct frame { int id; unsigned char dst[6]; unsigned char src[6]; };
+SCRIPT="struct frame { int id; unsigned char dst[6]; unsigned char src[6]; unsigned char tag[4]; };
 uprobe:$TG:observe {
     \$f = (struct frame *)arg0;
     printf(\"%s %s %s\n\", macaddr(\$f->src), macaddr(arg1), macaddr(\$f->dst));
     \$m = macaddr(\$f->src);
     print(\$m);
     @macs[macaddr(arg1)] = count();
+    @last = macaddr(\$f->dst);
+    printf(\"[%s] %d %d\n\", (string)\$f->tag, strlen(\$f->tag), strcap(\$f->tag));
 }
 uprobe:$TG:named { printf(\"%d %d %d\n\", strlen(str(arg0)), strstr(str(arg0), \"up\"), strlen((int8 *)arg0)); }
 uretprobe:$TG:main { exit(); }"
@@ -146,9 +148,11 @@ run_traced -e "$SCRIPT"
 expect_exit 0
 expect_stdout_eq "02:00:5E:10:0A:BC 02:00:5E:10:0A:BC FF:FF:FF:FF:FF:FF
 02:00:5E:10:0A:BC
+[lan] 3 4
 11 5 11
 
 
+@last: FF:FF:FF:FF:FF:FF
 @macs[02:00:5E:10:0A:BC]: 1"
 run_traced -f json -e "$SCRIPT"
 expect_exit 0

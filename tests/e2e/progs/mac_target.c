@@ -9,6 +9,7 @@ struct frame {
 	int id;
 	unsigned char dst[6];
 	unsigned char src[6];
+	unsigned char tag[4];
 };
 
 __attribute__((noinline)) int observe(struct frame *f, const unsigned char *mac)
@@ -28,7 +29,8 @@ int main(void)
 	/* On the stack, so the pages the probe reads are present. */
 	struct frame f = { .id = 7,
 			   .dst = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
-			   .src = { 0x02, 0x00, 0x5e, 0x10, 0x0a, 0xbc } };
+			   .src = { 0x02, 0x00, 0x5e, 0x10, 0x0a, 0xbc },
+			   .tag = "lan" };
 	char name[] = "eth0-uplink";
 
 	/* one call after the other: the tests expect them in this order */
