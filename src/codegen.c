@@ -1775,6 +1775,34 @@ static void emit_macaddr(struct cg *c, struct fth_node *call, int base, int off)
 	emit(c, I_CALL(helper));
 }
 
+/* signal_name(sig) into [base+off]: the text from the loader's table,
+ * the last entry for numbers outside 0..64 (negative ones too, compared
+ * unsigned). */
+static void emit_signal_name(struct cg *c, struct fth_node *call, int base, int off, const struct fth_type *t)
+{
+	struct vreg v = emit_int(c, call->u.call.args.items[0]);
+	int key = stack_alloc(c, 8, call), n = t->size < FTH_SIGNAL_NAME_SIZE ? (int)t->size : FTH_SIGNAL_NAME_SIZE;
+	int missing, done;
+
+	emit(c, I_MOV64_REG(R1, vreg_use(c, v, R1)));
+	vreg_free(c, v);
+	emit(c, I_JMP_IMM(BPF_JLE, R1, FTH_SIGNAL_NAMES - 2, 1));
+	emit(c, I_MOV64_IMM(R1, FTH_SIGNAL_NAMES - 1));
+	emit(c, I_STX(BPF_W, fp(key), R1, key));
+	emit_lookup(c, c->prog->signal_names_map, key);
+	missing = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit(c, I_MOV64_REG(R1, R0));
+	emit_copy(c, base, off, R1, 0, n);
+	if ((int)t->size > n)
+		emit_zero(c, base, off + n, (int)t->size - n);
+	else
+		emit(c, I_ST_IMM(BPF_B, base, off + n - 1, 0));
+	done = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, missing);
+	emit_zero(c, base, off, (int)t->size);
+	fth_patch_jump_here(c->b, done);
+}
+
 /* len(kstack) / len(ustack): the frames bpf_get_stack finds now, up to
  * the stack's limit - the same walk the stack id was taken with - and,
  * as a printed stack does, up to the first zero address. */
@@ -1887,7 +1915,6 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
 		    !strcmp(e->u.call.name, "syscall_name") || !strcmp(e->u.call.name, "cgroup_path") ||
-		    !strcmp(e->u.call.name, "signal_name") ||
 		    !strcmp(e->u.call.name, "uptr") || !strcmp(e->u.call.name, "kptr"))
 			return emit_int(c, e->u.call.args.items[0]);
 		if (!strcmp(e->u.call.name, "kstack")) {
@@ -2269,6 +2296,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		}
 		if (!strcmp(e->u.call.name, "str_concat")) {
 			emit_str_concat(c, e, base, off, t);
+			return;
+		}
+		if (!strcmp(e->u.call.name, "signal_name")) {
+			emit_signal_name(c, e, base, off, t);
 			return;
 		}
 		break;

@@ -497,11 +497,6 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 	case FTH_T_MACADDR:
 		format_macaddr(sb, bytes);
 		return;
-	case FTH_T_SIGNAL: {
-		char buf[32];
-		fth_strbuf_puts(sb, fth_signal_description((int64_t)fth_load_uint(bytes, 8), buf, sizeof(buf)));
-		return;
-	}
 	case FTH_T_KSTACK:
 	case FTH_T_USTACK:
 	case FTH_T_KSYM:

@@ -371,7 +371,6 @@ static void json_value_opts(struct fth_strbuf *sb, const struct fth_type *t, con
 		return;
 	case FTH_T_INET:
 	case FTH_T_MACADDR:
-	case FTH_T_SIGNAL:
 	case FTH_T_KSTACK:
 	case FTH_T_USTACK:
 	case FTH_T_KSYM:

@@ -204,7 +204,6 @@ static bool valid_key_type(const struct fth_type *t)
 	case FTH_T_ERRNO:
 	case FTH_T_CGROUP_PATH:
 	case FTH_T_MACADDR:
-	case FTH_T_SIGNAL:
 	case FTH_T_BUFFER:    /* buf(): bytes and length, printed escaped */
 	case FTH_T_TIMESTAMP: /* strftime(): formatted when printed */
 	case FTH_T_USYM:
@@ -697,6 +696,25 @@ static void need_stack_map(struct sema *s)
 	m->fd = -1;
 	fth_program_add_map(s->prog, m);
 	s->prog->stack_map = m->index;
+}
+
+/* The table signal_name() reads its text from (see the loader). */
+static void need_signal_names_map(struct sema *s)
+{
+	struct fth_map *m;
+
+	if (s->prog->signal_names_map >= 0)
+		return;
+	m = fth_arena_alloc(A(s), sizeof(*m));
+	m->name = "fth_signames";
+	m->bpf_type = BPF_MAP_TYPE_ARRAY;
+	m->key_size = 4;
+	m->value_size = FTH_SIGNAL_NAME_SIZE;
+	m->max_entries = FTH_SIGNAL_NAMES;
+	m->internal = true;
+	m->fd = -1;
+	fth_program_add_map(s->prog, m);
+	s->prog->signal_names_map = m->index;
 }
 
 /* kstack / ustack, or kstack(mode), kstack(limit), kstack(mode, limit). */
@@ -2072,16 +2090,22 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		t->name = args->items[0]->u.string.data;
 		return t;
 	}
-	if (!strcmp(n, "ksym") || !strcmp(n, "usym") || !strcmp(n, "strerror") || !strcmp(n, "syscall_name") ||
-	    !strcmp(n, "signal_name")) {
+	if (!strcmp(n, "ksym") || !strcmp(n, "usym") || !strcmp(n, "strerror") || !strcmp(n, "syscall_name")) {
 		if (!want_args(s, call, 1, 1))
 			return NULL;
 		if (!is_int(check_expr(s, args->items[0])))
 			ERR(s, args->items[0], "%s() takes an integer", n);
 		return fth_type_new(A(s), n[0] == 'k' ? FTH_T_KSYM : n[0] == 'u' ? FTH_T_USYM
-							       : n[1] == 'y' ? FTH_T_SYSCALL
-							       : n[1] == 'i' ? FTH_T_SIGNAL : FTH_T_ERRNO,
+							       : n[1] == 'y' ? FTH_T_SYSCALL : FTH_T_ERRNO,
 				    n[0] == 'u' ? 16 : 8);
+	}
+	if (!strcmp(n, "signal_name")) {
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		if (!is_int(check_expr(s, args->items[0])))
+			ERR(s, args->items[0], "%s() takes an integer", n);
+		need_signal_names_map(s);
+		return fth_type_string(A(s), FTH_SIGNAL_NAME_SIZE);
 	}
 	if (!strcmp(n, "pton")) {
 		/* pton("127.0.0.1") / pton("::1"): the address bytes in network

@@ -223,8 +223,6 @@ const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
 		return "cgroup_path_t";
 	case FTH_T_MACADDR:
 		return "macaddr_t";
-	case FTH_T_SIGNAL:
-		return "signal_name_t";
 	case FTH_T_AGG:
 		return fth_arena_printf(arena, "%s_t", fth_agg_name(t->agg));
 	}

@@ -25,8 +25,8 @@ fathom_run -e 'BEGIN {
     printf("%s %d %d\n", $c, strlen($c), sizeof($c));
     printf("memcmp %d %d %d %d %d\n", memcmp("abc", "abd", 3), memcmp("abd", "abc", 3), memcmp("abc", "abd", 2),
            memcmp($s, "hellp", 0), memcmp($s, $c, 5));
-    printf("signal %s|%s|%s|%s|%s\n", signal_name(9), signal_name(2), signal_name(35), signal_name(32),
-           signal_name(65));
+    printf("signal %s|%s|%s|%s|%s|%s %d %d\n", signal_name(9), signal_name(2), signal_name(35), signal_name(32),
+           signal_name(65), signal_name(-1), signal_name(9) == "Killed", strlen(signal_name(2)));
     print(signal_name(15));
     printf("cast [%s] [%s] %d %d\n", (string[6])$s, (string)$n, sizeof((string[6])$s), sizeof((string)$n));
     @sig[signal_name(17)] = count();
@@ -40,7 +40,7 @@ needle 4 0 0 1 0
 concat [hello world!] [o w]
 INFO: hello world!!! 20 1024
 memcmp -1 1 0 0 31
-signal Killed|Interrupt|Real-time signal 1|Unknown signal 32|N/A
+signal Killed|Interrupt|Real-time signal 1|Unknown signal 32|N/A|N/A 1 9
 Terminated
 cast [hello] [o w] 6 4
 

@@ -651,6 +651,15 @@ static void test_string_functions(void **state)
 	p = first_prog(&c);
 	assert_true(small - p->code.len < 120);
 	release(&c);
+
+	/* signal_name(): a string[64] read from the loader's table */
+	compile(&c, "BEGIN { @x = signal_name(9); }");
+	p = first_prog(&c);
+	assert_true(c.prog.signal_names_map >= 0);
+	assert_int_equal(fth_program_map(&c.prog, c.prog.signal_names_map)->value_size, 64);
+	assert_int_equal(fth_program_find_map(&c.prog, "@x")->value_type->kind, FTH_T_STRING);
+	assert_int_equal(fth_program_find_map(&c.prog, "@x")->value_type->size, 64);
+	release(&c);
 }
 
 static void test_string_function_errors(void **state)
