@@ -4,7 +4,7 @@
 # (string)/(string[N]) casts and len(kstack)/len(ustack) - in BEGIN, on real
 # kernel strings (the path openat was given), on a uprobe's memory (a MAC
 # address with zero bytes), in text and -f json, and their errors.
-# shellcheck source=tests/e2e/lib.sh
+# shellcheck source=tests/e2e/lib.sh disable=SC2016
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd gcc
@@ -74,7 +74,7 @@ expect_stdout_eq '{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
 
 # --- real kernel strings: the path a process gives openat
 cp /bin/cat "$T/fthstrfn" || fail "cannot copy /bin/cat"
-mkdir -p "$T/dir" && echo data >"$T/dir/data.txt" || fail "cannot create the test file"
+{ mkdir -p "$T/dir" && echo data >"$T/dir/data.txt"; } || fail "cannot create the test file"
 P=$T/dir/data.txt
 workload() {
     : >"$FATHOM_STDERR"
@@ -114,8 +114,9 @@ awk -v RS= 'NR == 1 { split($0, l, "\n"); k = l[1] } NR == 2 { frames = split($0
     fail "len(kstack) is not the printed stack's frame count: $(cat "$T/kcount")"
 ulen=$(awk -v RS= 'NR == 3 { print $0 }' "$FATHOM_STDOUT" | sed -n 1p)
 uframes=$(awk -v RS= 'NR == 4 { n = split($0, f, "\n"); print n }' "$FATHOM_STDOUT")
-[ -n "$ulen" ] && [ "$ulen" -gt 0 ] && [ "$ulen" = "$uframes" ] ||
+if [ -z "$ulen" ] || [ "$ulen" -le 0 ] || [ "$ulen" != "$uframes" ]; then
     fail "len(ustack) $ulen is not the printed stack's frame count $uframes"
+fi
 
 # --- a uprobe's memory: a MAC address with zero bytes, and a C string
 gcc -g -O1 -o "$T/mac" "$E2E_DIR/progs/mac_target.c" || fail "cannot compile the test program"
