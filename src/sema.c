@@ -1694,7 +1694,8 @@ static struct fth_type *check_strlen(struct sema *s, struct fth_node *call)
 	if (t->kind == FTH_T_STRING && arg->kind == FTH_STRING)
 		return fold_int(call, cap ? t->size : strnlen(arg->u.string.data, arg->u.string.len),
 				cap ? int64_t_() : uint64_t_());
-	if (cap && (t->kind == FTH_T_STRING || is_byte_array(t)))
+	/* a variable's string may still widen until the last pass */
+	if (cap && s->strict && (t->kind == FTH_T_STRING || is_byte_array(t)))
 		return fold_int(call, t->size, int64_t_());
 	if (t->kind == FTH_T_STRING || is_byte_array(t) || is_char_pointer(t))
 		return cap ? int64_t_() : uint64_t_();
