@@ -1674,22 +1674,36 @@ static struct vreg emit_strstr(struct cg *c, struct fth_node *call)
 }
 
 /* memcmp(a, b, n): 0 when the first n bytes match, else the difference of
- * the first bytes that differ (as unsigned bytes). */
+ * the first bytes that differ (as unsigned bytes). A count known only when
+ * the probe runs is cut to the smaller value's size. */
 static struct vreg emit_memcmp(struct cg *c, struct fth_node *call)
 {
 	struct fth_node **a = call->u.call.args.items;
-	int n = (int)a[2]->u.integer, ab, ao, bb, bo, differ, done, loop;
+	bool known = a[2]->kind == FTH_INT || a[2]->kind == FTH_POSITIONAL;
+	int n = known ? (int)(a[2]->kind == FTH_INT ? (int64_t)a[2]->u.integer : positional_value(c, a[2])) : 0;
+	int limit = (int)(a[0]->type->size < a[1]->type->size ? a[0]->type->size : a[1]->type->size);
+	int ab, ao, bb, bo, differ, done, loop, none = -1;
 
-	if (a[2]->kind == FTH_POSITIONAL)
-		n = (int)positional_value(c, a[2]);
 	place_value(c, a[0], 0, &ab, &ao);
 	place_value(c, a[1], 0, &bb, &bo);
-	emit(c, I_MOV64_IMM(R0, 0));
-	if (n <= 0)
+	if (known && n <= 0) {
+		emit(c, I_MOV64_IMM(R0, 0));
 		return vreg_from_r0(c, call);
+	}
+	if (known) {
+		emit(c, I_MOV64_IMM(R3, n));
+	} else {
+		struct vreg count = emit_int(c, a[2]);
+		emit(c, I_MOV64_REG(R3, vreg_use(c, count, R3)));
+		vreg_free(c, count);
+		emit(c, I_JMP_IMM(BPF_JLE, R3, limit, 1));
+		emit(c, I_MOV64_IMM(R3, limit));
+	}
+	emit(c, I_MOV64_IMM(R0, 0));
+	if (!known)
+		none = emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 0));
 	emit_addr(c, R1, ab, ao);
 	emit_addr(c, R2, bb, bo);
-	emit(c, I_MOV64_IMM(R3, n));
 	loop = emit(c, I_LDX(BPF_B, R4, R1, 0));
 	emit(c, I_LDX(BPF_B, R5, R2, 0));
 	differ = emit(c, I_JMP_REG(BPF_JNE, R4, R5, 0));
@@ -1703,6 +1717,8 @@ static struct vreg emit_memcmp(struct cg *c, struct fth_node *call)
 	emit(c, I_MOV64_REG(R0, R4));
 	emit(c, I_ALU64_REG(BPF_SUB, R0, R5));
 	fth_patch_jump_here(c->b, done);
+	if (none >= 0)
+		fth_patch_jump_here(c->b, none);
 	return vreg_from_r0(c, call);
 }
 

@@ -1776,10 +1776,18 @@ static struct fth_type *check_memcmp(struct sema *s, struct fth_node *call)
 			t[i] = NULL;
 		}
 	}
-	if (!literal_int_or_positional(s, a[2], &n) || n < 0) {
-		check_expr(s, a[2]);
+	if (!literal_int_or_positional(s, a[2], &n)) {
+		/* known when the probe runs: cut to the smaller size then */
+		struct fth_type *ct = check_expr(s, a[2]);
+		if (ct && !is_int(ct)) {
+			ERR(s, a[2], "memcmp() count must be an integer, not %s", fth_type_describe(A(s), ct));
+			return NULL;
+		}
+		return t[0] && t[1] ? int64_t_() : NULL;
+	}
+	if (n < 0) {
 		ERR_HINT(s, a[2], "write the number of bytes, e.g. memcmp($a, $b, 4)",
-			 "memcmp() count must be a non-negative integer literal");
+			 "memcmp() count must not be negative");
 		return NULL;
 	}
 	for (int i = 0; i < 2; i++)

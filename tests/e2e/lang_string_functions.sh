@@ -23,8 +23,10 @@ fathom_run -e 'BEGIN {
     printf("concat [%s] [%s]\n", str_concat($s, "!"), str_concat($e, $n));
     $c = str_concat(str_concat("INFO: ", $s), "!!!");
     printf("%s %d %d\n", $c, strlen($c), sizeof($c));
-    printf("memcmp %d %d %d %d %d\n", memcmp("abc", "abd", 3), memcmp("abd", "abc", 3), memcmp("abc", "abd", 2),
-           memcmp($s, "hellp", 0), memcmp($s, $c, 5));
+    $two = 2;
+    $many = 100;
+    printf("memcmp %d %d %d %d %d %d %d\n", memcmp("abc", "abd", 3), memcmp("abd", "abc", 3), memcmp("abc", "abd", 2),
+           memcmp($s, "hellp", 0), memcmp($s, $c, 5), memcmp("abc", "abd", $two), memcmp("abc", "abd", $many));
     printf("signal %s|%s|%s|%s|%s|%s %d %d\n", signal_name(9), signal_name(2), signal_name(35), signal_name(32),
            signal_name(65), signal_name(-1), signal_name(9) == "Killed", strlen(signal_name(2)));
     print(signal_name(15));
@@ -39,7 +41,7 @@ strstr 6 -1 0 4 -1 0
 needle 4 0 0 1 0
 concat [hello world!] [o w]
 INFO: hello world!!! 20 1024
-memcmp -1 1 0 0 31
+memcmp -1 1 0 0 31 0 -1
 signal Killed|Interrupt|Real-time signal 1|Unknown signal 32|N/A|N/A 1 9
 Terminated
 cast [hello] [o w] 6 4
@@ -181,10 +183,9 @@ HINT: read the string first, e.g. str(ptr)'
 check_error 'BEGIN { print(str_concat("a")); }' 'stdin:1:15-30: ERROR: str_concat() takes 2 arguments, 1 given
 BEGIN { print(str_concat("a")); }
               ~~~~~~~~~~~~~~~'
-check_error 'BEGIN { $n = 2; print(memcmp("ab", "ab", $n)); }' 'stdin:1:42-44: ERROR: memcmp() count must be a non-negative integer literal
-BEGIN { $n = 2; print(memcmp("ab", "ab", $n)); }
-                                         ~~
-HINT: write the number of bytes, e.g. memcmp($a, $b, 4)'
+check_error 'BEGIN { $n = "2"; print(memcmp("ab", "ab", $n)); }' 'stdin:1:44-46: ERROR: memcmp() count must be an integer, not string[2]
+BEGIN { $n = "2"; print(memcmp("ab", "ab", $n)); }
+                                           ~~'
 check_error 'BEGIN { print(memcmp("ab", "abc", 4)); }' 'stdin:1:35: ERROR: memcmp() count 4 is larger than the first argument (string[3], 3 bytes)
 BEGIN { print(memcmp("ab", "abc", 4)); }
                                   ~

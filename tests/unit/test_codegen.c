@@ -673,7 +673,8 @@ static void test_string_function_errors(void **state)
 	expect_error("BEGIN { @x = str_concat(\"a\", 2); }", "str_concat() takes a string, not int64");
 	expect_error("BEGIN { @x = memcmp(\"a\", \"b\", 3); }",
 		     "memcmp() count 3 is larger than the first argument (string[2], 2 bytes)");
-	expect_error("BEGIN { $n = 1; @x = memcmp(\"a\", \"b\", $n); }", "memcmp() count must be a non-negative integer literal");
+	expect_error("BEGIN { $n = \"1\"; @x = memcmp(\"a\", \"b\", $n); }", "memcmp() count must be an integer, not string[2]");
+	expect_error("BEGIN { @x = memcmp(\"a\", \"b\", -1); }", "memcmp() count must not be negative");
 	expect_error("BEGIN { @x[macaddr(\"aabbcc\")] = 1; }", "macaddr() does not support literal string arguments");
 	expect_error("BEGIN { $s = \"abc\"; @x[macaddr($s)] = 1; }", "macaddr() argument must be 6 bytes in size (string[4] provided)");
 	expect_error("BEGIN { @x[macaddr((1, 2))] = 1; }", "macaddr() only supports array or pointer arguments");

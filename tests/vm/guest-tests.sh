@@ -83,8 +83,8 @@ check strings_search_1024 0 '^found -?[0-9]+ [01] [01]$' \
     -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { $p = str(args.filename); $n = "pass"; printf("found %d %d %d\n", strstr($p, "passwd"), strcontains($p, $n), strcontains(str(args.filename), "etc")); exit(); }'
 check strings_concat_len 0 '^/[^ ]+\.bak [0-9]+ -?[0-9]+ [0-9]+$' \
     -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { $p = str(args.filename); printf("%s %d %d %d\n", str_concat($p, ".bak"), strlen($p), memcmp($p, "/etc", 4), strlen(args.filename)); exit(); }'
-check strings_short_concat 0 '^\[ab\] \[abcd\] 2 1 \[hello\] Killed$' \
-    -e 'BEGIN { $a = "ab"; $b = "cd"; $s = "hello world"; printf("[%s] [%s] %d %d [%s] %s\n", str_concat($a, ""), str_concat($a, $b), strstr(str_concat($a, $b), $b), strcontains($a, "b"), (string[6])$s, signal_name(9)); exit(); }'
+check strings_short_concat 0 '^\[ab\] \[abcd\] 2 1 \[hello\] Killed -2$' \
+    -e 'BEGIN { $a = "ab"; $b = "cd"; $s = "hello world"; $k = 2; printf("[%s] [%s] %d %d [%s] %s %d\n", str_concat($a, ""), str_concat($a, $b), strstr(str_concat($a, $b), $b), strcontains($a, "b"), (string[6])$s, signal_name(9), memcmp($a, $b, $k)); exit(); }'
 check strings_stack_len 0 '^[1-9][0-9]* 3$' \
     -e 'kprobe:vfs_read { printf("%d %d\n", len(kstack), len(kstack(3))); exit(); }'
 check strings_big_program 0 '^/' \
