@@ -149,7 +149,8 @@ static void cg_error(struct cg *c, struct fth_node *n, const char *msg)
 static bool in_memory(const struct fth_type *t)
 {
 	return t && (t->kind == FTH_T_STRING || t->kind == FTH_T_TUPLE || t->kind == FTH_T_ARRAY ||
-		     t->kind == FTH_T_BUFFER || t->kind == FTH_T_INET || t->kind == FTH_T_STRUCT || t->size > 8);
+		     t->kind == FTH_T_BUFFER || t->kind == FTH_T_INET || t->kind == FTH_T_STRUCT ||
+		     t->kind == FTH_T_MACADDR || t->size > 8);
 }
 
 static int bpf_size(int size)
@@ -1425,38 +1426,6 @@ static struct vreg emit_strncmp(struct cg *c, struct fth_node *call)
 	return vreg_from_r0(c, call);
 }
 
-/* strcontains(haystack, "needle"): try the needle at every position. */
-static struct vreg emit_strcontains(struct cg *c, struct fth_node *call)
-{
-	struct fth_node *hay = call->u.call.args.items[0];
-	const char *needle = call->u.call.args.items[1]->u.string.data;
-	int nlen = (int)strlen(needle), cap = (int)hay->type->size, h = stack_alloc(c, cap, call);
-	int found[1024], nf = 0, done;
-
-	emit_to_mem(c, hay, fp(h), h, hay->type);
-	if (nlen == 0) {
-		emit(c, I_MOV64_IMM(R0, 1));
-		return vreg_from_r0(c, call);
-	}
-	for (int start = 0; start + nlen <= cap - 1 && nf < 1024; start++) {
-		int miss[256], nm = 0;
-		for (int j = 0; j < nlen && j < 256; j++) {
-			emit(c, I_LDX(BPF_B, R1, fp(h + start + j), h + start + j));
-			miss[nm++] = emit(c, I_JMP_IMM(BPF_JNE, R1, (unsigned char)needle[j], 0));
-		}
-		found[nf++] = emit(c, I_JA(0));
-		for (int j = 0; j < nm; j++)
-			fth_patch_jump_here(c->b, miss[j]);
-	}
-	emit(c, I_MOV64_IMM(R0, 0));
-	done = emit(c, I_JA(0));
-	for (int i = 0; i < nf; i++)
-		fth_patch_jump_here(c->b, found[i]);
-	emit(c, I_MOV64_IMM(R0, 1));
-	fth_patch_jump_here(c->b, done);
-	return vreg_from_r0(c, call);
-}
-
 static bool is_args_field(const struct fth_node *e)
 {
 	return e->kind == FTH_FIELD && e->u.field.base->kind == FTH_IDENT &&
@@ -1550,6 +1519,401 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 	}
 	vreg_set(c, v, r);
 	return v;
+}
+
+/* ------------------------------------------------------- string functions */
+
+/* The probe_read_*_str helper for reading a string at an address of type
+ * t: typed pointers know their address space; plain numbers (arg0) take
+ * the probe's: user memory for uprobe/usdt, kernel for kprobe. */
+static int str_read_helper(struct cg *c, const struct fth_type *t)
+{
+	if (fth_type_has_addr_space(t))
+		return t->user_space ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
+	if (c->p->inst->regs_ctx)
+		return c->p->inst->user_space ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
+	return BPF_FUNC_probe_read_str;
+}
+
+/* Where the bytes of value e are: a variable in place, anything else
+ * written to a temporary followed by `slack` zero bytes. True when it is
+ * a temporary (the caller may then overwrite it). */
+static bool place_value(struct cg *c, struct fth_node *e, int slack, int *base, int *off)
+{
+	int size = (int)e->type->size;
+
+	if (e->kind == FTH_VAR && var_of(c, e)->type->size == e->type->size) {
+		*base = var_base(c, var_of(c, e));
+		*off = var_off(c, var_of(c, e));
+		return false;
+	}
+	*off = stack_alloc(c, size + slack, e);
+	*base = fp(*off);
+	emit_to_mem(c, e, *base, *off, e->type);
+	emit_zero(c, *base, *off + size, slack);
+	return true;
+}
+
+/* r0 = the length of the string at src, NUL-terminated within cap + 1
+ * bytes (a string of cap bytes and the byte after it), counted by
+ * bpf_probe_read_kernel_str copying it to dst (which may be src): the
+ * helper returns the bytes copied with the NUL. Reading the program's own
+ * memory through it is allowed to privileged programs, and one call beats
+ * a byte loop the verifier would walk cap times. Clobbers r1-r5. */
+static void emit_strnlen(struct cg *c, int dbase, int doff, int sbase, int soff, int cap)
+{
+	emit_addr(c, R1, dbase, doff);
+	emit(c, I_MOV64_IMM(R2, cap + 1));
+	emit_addr(c, R3, sbase, soff);
+	emit(c, I_CALL(BPF_FUNC_probe_read_kernel_str));
+	emit(c, I_ALU64_IMM(BPF_ADD, R0, -1));
+	emit(c, I_JMP_IMM(BPF_JSGE, R0, 0, 1));
+	emit(c, I_MOV64_IMM(R0, 0));
+}
+
+/* strlen(s) / strcap(ptr): bytes before the NUL. A pointer's string is
+ * read (up to max_strlen bytes) to count it. */
+static struct vreg emit_strlen(struct cg *c, struct fth_node *call)
+{
+	struct fth_node *arg = call->u.call.args.items[0];
+	int cap = (int)arg->type->size, sbase, soff, dst;
+
+	if (arg->type->kind == FTH_T_POINTER) {
+		struct vreg p = emit_int(c, arg);
+		cap = (int)c->prog->config.max_strlen;
+		dst = stack_alloc(c, cap + 1, call);
+		emit(c, I_MOV64_REG(R3, vreg_use(c, p, R3)));
+		vreg_free(c, p);
+		emit_addr(c, R1, fp(dst), dst);
+		emit(c, I_MOV64_IMM(R2, cap + 1));
+		emit(c, I_CALL(str_read_helper(c, arg->type)));
+		emit(c, I_ALU64_IMM(BPF_ADD, R0, -1));
+		emit(c, I_JMP_IMM(BPF_JSGE, R0, 0, 1));
+		emit(c, I_MOV64_IMM(R0, 0));
+		return vreg_from_r0(c, call);
+	}
+	if (place_value(c, arg, 1, &sbase, &soff)) {
+		emit_strnlen(c, sbase, soff, sbase, soff, cap);
+	} else {
+		dst = stack_alloc(c, cap + 1, call);
+		emit_strnlen(c, fp(dst), dst, sbase, soff, cap);
+	}
+	return vreg_from_r0(c, call);
+}
+
+/* r4 = 0 when the needle matches the haystack at r1, else non-zero,
+ * without a branch: the OR of each byte's difference. A literal needle's
+ * bytes are immediates; a needle in memory (nb/no, zero after its NUL)
+ * counts only where mask (mb/mo) holds 0xff. Clobbers r3, r5. */
+static void emit_needle_diff(struct cg *c, struct fth_node *needle, int n, int nb, int no, int mb, int mo)
+{
+	if (needle->kind == FTH_STRING) {
+		const unsigned char *lit = (const unsigned char *)needle->u.string.data;
+		emit(c, I_LDX(BPF_B, R4, R1, 0));
+		emit(c, I_ALU64_IMM(BPF_XOR, R4, lit[0]));
+		for (int j = 1; j < n; j++) {
+			emit(c, I_LDX(BPF_B, R5, R1, j));
+			emit(c, I_ALU64_IMM(BPF_XOR, R5, lit[j]));
+			emit(c, I_ALU64_REG(BPF_OR, R4, R5));
+		}
+		return;
+	}
+	emit(c, I_MOV64_IMM(R4, 0));
+	for (int j = 0; j < n; j++) {
+		emit(c, I_LDX(BPF_B, R3, R1, j));
+		emit(c, I_LDX(BPF_B, R5, mb, mo + j));
+		emit(c, I_ALU64_REG(BPF_AND, R3, R5));
+		emit(c, I_LDX(BPF_B, R5, nb, no + j));
+		emit(c, I_ALU64_REG(BPF_XOR, R3, R5));
+		emit(c, I_ALU64_REG(BPF_OR, R4, R3));
+	}
+}
+
+/* A needle known only when the probe runs: copied NUL-padded (which also
+ * gives its length, r0) next to a mask of 0xff for each of its bytes, so
+ * the search compares just those. Returns the copy's offset; the mask
+ * follows it. */
+static int emit_needle_copy(struct cg *c, struct fth_node *needle, int *mask)
+{
+	int cap = (int)needle->type->size, sb, so, copy = stack_alloc(c, cap + 1, needle);
+
+	place_value(c, needle, 1, &sb, &so);
+	*mask = stack_alloc(c, cap, needle);
+	emit_zero(c, fp(copy), copy, (cap + 8) & ~7);
+	emit_strnlen(c, fp(copy), copy, sb, so, cap);
+	for (int j = 0; j < cap; j++) {
+		/* 0xff while j < length: the sign of j - length */
+		emit(c, I_MOV64_IMM(R5, j));
+		emit(c, I_ALU64_REG(BPF_SUB, R5, R0));
+		emit(c, I_ALU64_IMM(BPF_ARSH, R5, 63));
+		emit(c, I_STX(BPF_B, fp(*mask), R5, *mask + j));
+	}
+	return copy;
+}
+
+/* r0 = strstr(haystack, needle): a loop over the haystack's start
+ * positions (r1 points at one, r2 counts) whose only decision the verifier
+ * cannot foresee is one branch per position - stop when the needle
+ * matches there or the haystack's NUL is reached (their product is 0) -
+ * so a 1024-byte haystack stays within the verifier's limits on pending
+ * branches and instructions. Clobbers r1-r5. */
+static void emit_strstr_r0(struct cg *c, struct fth_node *call)
+{
+	struct fth_node *hay = call->u.call.args.items[0], *needle = call->u.call.args.items[1];
+	bool literal = needle->kind == FTH_STRING;
+	int cap_h = (int)hay->type->size, hb, ho, nb = 0, no = 0, mb = 0, mo = 0, n, last;
+	int loop, stop, at, nomatch[3], nn = 0, done;
+
+	n = literal ? (int)strnlen(needle->u.string.data, needle->u.string.len) : (int)needle->type->size;
+	if (literal && n == 0) {
+		emit(c, I_MOV64_IMM(R0, 0));
+		return;
+	}
+	/* the needle's bytes are read up to n - 1 bytes past a start
+	 * position: a literal fits only where it ends before the haystack's
+	 * last byte; other needles read a zero tail after the haystack */
+	last = literal ? cap_h - 1 - n : cap_h - 1;
+	if (last < 0) {
+		emit(c, I_MOV64_IMM(R0, -1));
+		return;
+	}
+	if (literal) {
+		place_value(c, hay, 0, &hb, &ho);
+	} else {
+		if (hay->kind == FTH_VAR) {
+			/* copied up to its NUL by one helper call: whatever
+			 * follows the NUL cannot match, as every window that
+			 * reaches past it holds the NUL itself */
+			int vb, vo;
+			place_value(c, hay, 0, &vb, &vo);
+			ho = stack_alloc(c, cap_h + n, hay);
+			hb = fp(ho);
+			if (ho < 0)
+				emit_zero(c, hb, ho, (cap_h + n + 7) & ~7);
+			emit_strnlen(c, hb, ho, vb, vo, cap_h);
+		} else {
+			place_value(c, hay, n, &hb, &ho);
+		}
+		no = emit_needle_copy(c, needle, &mo);
+		nb = fp(no);
+		mb = fp(mo);
+		/* an empty needle is found at 0, even in an empty haystack */
+		emit(c, I_JMP_IMM(BPF_JNE, R0, 0, 2));
+		emit(c, I_MOV64_IMM(R0, 0));
+		nomatch[nn++] = -1 - emit(c, I_JA(0));
+	}
+	emit_addr(c, R1, hb, ho);
+	emit(c, I_MOV64_IMM(R2, 0));
+	loop = emit(c, I_JMP_IMM(BPF_JGT, R2, last, 0));
+	nomatch[nn++] = loop;
+	emit_needle_diff(c, needle, n, nb, no, mb, mo);
+	emit(c, I_LDX(BPF_B, R3, R1, 0));
+	emit(c, I_ALU64_REG(BPF_MUL, R3, R4));
+	stop = emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 0));
+	emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
+	emit(c, I_ALU64_IMM(BPF_ADD, R2, 1));
+	at = emit(c, I_JA(0));
+	c->b->insns[at].off = (int16_t)(loop - at - 1);
+	fth_patch_jump_here(c->b, stop);
+	nomatch[nn++] = emit(c, I_JMP_IMM(BPF_JNE, R4, 0, 0));
+	emit(c, I_MOV64_REG(R0, R2));
+	done = emit(c, I_JA(0));
+	for (int i = 0; i < nn; i++)
+		if (nomatch[i] >= 0)
+			fth_patch_jump_here(c->b, nomatch[i]);
+	emit(c, I_MOV64_IMM(R0, -1));
+	fth_patch_jump_here(c->b, done);
+	for (int i = 0; i < nn; i++)
+		if (nomatch[i] < 0)
+			fth_patch_jump_here(c->b, -1 - nomatch[i]);
+}
+
+static struct vreg emit_strstr(struct cg *c, struct fth_node *call)
+{
+	emit_strstr_r0(c, call);
+	if (call->u.call.name[3] == 'c') {
+		/* strcontains(): found at any index */
+		emit(c, I_MOV64_REG(R1, R0));
+		emit(c, I_MOV64_IMM(R0, 1));
+		emit(c, I_JMP_IMM(BPF_JSGE, R1, 0, 1));
+		emit(c, I_MOV64_IMM(R0, 0));
+	}
+	return vreg_from_r0(c, call);
+}
+
+/* memcmp(a, b, n): 0 when the first n bytes match, else the difference of
+ * the first bytes that differ (as unsigned bytes). A count known only when
+ * the probe runs is cut to the smaller value's size. */
+static struct vreg emit_memcmp(struct cg *c, struct fth_node *call)
+{
+	struct fth_node **a = call->u.call.args.items;
+	bool known = a[2]->kind == FTH_INT || a[2]->kind == FTH_POSITIONAL;
+	int n = known ? (int)(a[2]->kind == FTH_INT ? (int64_t)a[2]->u.integer : positional_value(c, a[2])) : 0;
+	int limit = (int)(a[0]->type->size < a[1]->type->size ? a[0]->type->size : a[1]->type->size);
+	int ab, ao, bb, bo, differ, done, loop, none = -1;
+
+	place_value(c, a[0], 0, &ab, &ao);
+	place_value(c, a[1], 0, &bb, &bo);
+	if (known && n <= 0) {
+		emit(c, I_MOV64_IMM(R0, 0));
+		return vreg_from_r0(c, call);
+	}
+	if (known) {
+		emit(c, I_MOV64_IMM(R3, n));
+	} else {
+		struct vreg count = emit_int(c, a[2]);
+		emit(c, I_MOV64_REG(R3, vreg_use(c, count, R3)));
+		vreg_free(c, count);
+		emit(c, I_JMP_IMM(BPF_JLE, R3, limit, 1));
+		emit(c, I_MOV64_IMM(R3, limit));
+	}
+	emit(c, I_MOV64_IMM(R0, 0));
+	if (!known)
+		none = emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 0));
+	emit_addr(c, R1, ab, ao);
+	emit_addr(c, R2, bb, bo);
+	loop = emit(c, I_LDX(BPF_B, R4, R1, 0));
+	emit(c, I_LDX(BPF_B, R5, R2, 0));
+	differ = emit(c, I_JMP_REG(BPF_JNE, R4, R5, 0));
+	emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
+	emit(c, I_ALU64_IMM(BPF_ADD, R2, 1));
+	emit(c, I_ALU64_IMM(BPF_ADD, R3, -1));
+	done = emit(c, I_JMP_IMM(BPF_JNE, R3, 0, 0));
+	c->b->insns[done].off = (int16_t)(loop - done - 1);
+	done = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, differ);
+	emit(c, I_MOV64_REG(R0, R4));
+	emit(c, I_ALU64_REG(BPF_SUB, R0, R5));
+	fth_patch_jump_here(c->b, done);
+	if (none >= 0)
+		fth_patch_jump_here(c->b, none);
+	return vreg_from_r0(c, call);
+}
+
+/* str_concat(a, b) into [base+off]: a is copied into a temporary with
+ * its length as the helper's result, b after it, then the joined string
+ * into the destination, cut at its size. Three helper calls, no loop. */
+static void emit_str_concat(struct cg *c, struct fth_node *call, int base, int off, const struct fth_type *t)
+{
+	struct fth_node *a = call->u.call.args.items[0], *b = call->u.call.args.items[1];
+	int cap_a = (int)a->type->size, cap_b = (int)b->type->size, ab, ao, bb, bo, tmp;
+	int tmp_size = cap_a + cap_b + 1;
+	bool unpadded = c->str_unpadded;
+
+	c->str_unpadded = false;
+	place_value(c, a, 1, &ab, &ao);
+	place_value(c, b, 1, &bb, &bo);
+	tmp = stack_alloc(c, tmp_size, call);
+	/* 6.1 lets a helper write the stack at a variable offset only where
+	 * the stack was written before */
+	if (tmp < 0)
+		emit_zero(c, fp(tmp), tmp, (tmp_size + 7) & ~7);
+	emit_strnlen(c, fp(tmp), tmp, ab, ao, cap_a);
+	emit(c, I_JMP_IMM(BPF_JLE, R0, cap_a, 1));
+	emit(c, I_MOV64_IMM(R0, cap_a));
+	emit_addr(c, R1, fp(tmp), tmp);
+	emit(c, I_ALU64_REG(BPF_ADD, R1, R0));
+	emit(c, I_MOV64_IMM(R2, cap_b + 1));
+	emit_addr(c, R3, bb, bo);
+	emit(c, I_CALL(BPF_FUNC_probe_read_kernel_str));
+	/* a record needs no padding: user space reads up to the NUL */
+	if (!unpadded)
+		emit_zero(c, base, off, (int)t->size);
+	emit_addr(c, R1, base, off);
+	emit(c, I_MOV64_IMM(R2, (int)t->size));
+	emit_addr(c, R3, fp(tmp), tmp);
+	emit(c, I_CALL(BPF_FUNC_probe_read_kernel_str));
+}
+
+/* macaddr(mac) into [base+off]: the six bytes. A char[6] member is typed
+ * as a string, but reading it as one would stop at a zero byte of the
+ * address, so memory is read with the plain helpers. */
+static void emit_macaddr(struct cg *c, struct fth_node *call, int base, int off)
+{
+	struct fth_node *arg = call->u.call.args.items[0];
+	const struct fth_type *at = arg->type;
+	int helper = BPF_FUNC_probe_read_kernel;
+
+	if (at->kind == FTH_T_POINTER || fth_type_is_integer(at)) {
+		struct vreg p = emit_int(c, arg);
+		emit(c, I_MOV64_REG(R3, vreg_use(c, p, R3)));
+		vreg_free(c, p);
+		if ((fth_type_has_addr_space(at) && at->user_space) ||
+		    (!fth_type_has_addr_space(at) && c->p->inst->user_space))
+			helper = BPF_FUNC_probe_read_user;
+	} else if (is_args_field(arg) && !c->p->inst->args) {
+		emit_addr(c, R3, R6, (int)tp_field_of(c, arg)->offset);
+	} else if (arg->kind == FTH_FIELD || arg->kind == FTH_INDEX ||
+		   (arg->kind == FTH_UNARY && arg->u.unary.op == TOK_STAR)) {
+		struct vreg a = emit_address(c, arg);
+		emit(c, I_MOV64_REG(R3, vreg_use(c, a, R3)));
+		vreg_free(c, a);
+		if (fth_sema_user_memory(arg))
+			helper = BPF_FUNC_probe_read_user;
+	} else {
+		emit_to_mem(c, arg, base, off, at);
+		return;
+	}
+	emit_addr(c, R1, base, off);
+	emit(c, I_MOV64_IMM(R2, 6));
+	emit(c, I_CALL(helper));
+}
+
+/* signal_name(sig) into [base+off]: the text from the loader's table,
+ * the last entry for numbers outside 0..64 (negative ones too, compared
+ * unsigned). */
+static void emit_signal_name(struct cg *c, struct fth_node *call, int base, int off, const struct fth_type *t)
+{
+	struct vreg v = emit_int(c, call->u.call.args.items[0]);
+	int key = stack_alloc(c, 8, call), n = t->size < FTH_SIGNAL_NAME_SIZE ? (int)t->size : FTH_SIGNAL_NAME_SIZE;
+	int missing, done;
+
+	emit(c, I_MOV64_REG(R1, vreg_use(c, v, R1)));
+	vreg_free(c, v);
+	emit(c, I_JMP_IMM(BPF_JLE, R1, FTH_SIGNAL_NAMES - 2, 1));
+	emit(c, I_MOV64_IMM(R1, FTH_SIGNAL_NAMES - 1));
+	emit(c, I_STX(BPF_W, fp(key), R1, key));
+	emit_lookup(c, c->prog->signal_names_map, key);
+	missing = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit(c, I_MOV64_REG(R1, R0));
+	emit_copy(c, base, off, R1, 0, n);
+	if ((int)t->size > n)
+		emit_zero(c, base, off + n, (int)t->size - n);
+	else
+		emit(c, I_ST_IMM(BPF_B, base, off + n - 1, 0));
+	done = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, missing);
+	emit_zero(c, base, off, (int)t->size);
+	fth_patch_jump_here(c->b, done);
+}
+
+/* len(kstack) / len(ustack): the frames bpf_get_stack finds now, up to
+ * the stack's limit - the same walk the stack id was taken with - and,
+ * as a printed stack does, up to the first zero address. */
+static struct vreg emit_stack_len(struct cg *c, struct fth_node *call)
+{
+	const struct fth_type *t = call->u.call.args.items[0]->type;
+	int size = t->stack_limit * 8, buf = stack_alloc(c, size, call), loop, at;
+
+	emit(c, I_MOV64_REG(R1, R6));
+	emit_addr(c, R2, fp(buf), buf);
+	emit(c, I_MOV64_IMM(R3, size));
+	emit(c, I_MOV64_IMM(R4, t->kind == FTH_T_USTACK ? BPF_F_USER_STACK : 0));
+	emit(c, I_CALL(BPF_FUNC_get_stack));
+	emit(c, I_JMP_IMM(BPF_JSGE, R0, 0, 1));
+	emit(c, I_MOV64_IMM(R0, 0));
+	emit(c, I_ALU64_IMM(BPF_RSH, R0, 3));
+	emit_addr(c, R1, fp(buf), buf);
+	emit(c, I_MOV64_IMM(R2, 0));
+	loop = emit(c, I_JMP_REG(BPF_JGE, R2, R0, 5));
+	emit(c, I_LDX(BPF_DW, R3, R1, 0));
+	emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 3));
+	emit(c, I_ALU64_IMM(BPF_ADD, R1, 8));
+	emit(c, I_ALU64_IMM(BPF_ADD, R2, 1));
+	at = emit(c, I_JA(0));
+	c->b->insns[at].off = (int16_t)(loop - at - 1);
+	emit(c, I_MOV64_REG(R0, R2));
+	return vreg_from_r0(c, call);
 }
 
 static struct vreg emit_int(struct cg *c, struct fth_node *e)
@@ -1658,8 +2022,14 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_int(c, e->u.call.args.items[1]);
 		if (!strcmp(e->u.call.name, "strncmp"))
 			return emit_strncmp(c, e);
-		if (!strcmp(e->u.call.name, "strcontains"))
-			return emit_strcontains(c, e);
+		if (!strcmp(e->u.call.name, "strstr") || !strcmp(e->u.call.name, "strcontains"))
+			return emit_strstr(c, e);
+		if (!strcmp(e->u.call.name, "strlen") || !strcmp(e->u.call.name, "strcap"))
+			return emit_strlen(c, e);
+		if (!strcmp(e->u.call.name, "memcmp"))
+			return emit_memcmp(c, e);
+		if (!strcmp(e->u.call.name, "len"))
+			return emit_stack_len(c, e);
 		break;
 	case FTH_TUPLE_INDEX: {
 		struct fth_node *base = e->u.tuple_index.base;
@@ -1772,14 +2142,7 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
 	p = emit_int(c, arg);
 	if (read_len > cap)
 		read_len = cap;
-	/* Typed pointers know their address space; plain numbers (arg0) take
-	 * the probe's: user memory for uprobe/usdt, kernel for kprobe. */
-	if (fth_type_has_addr_space(arg->type))
-		helper = arg->type->user_space ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
-	else if (c->p->inst->regs_ctx)
-		helper = c->p->inst->user_space ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
-	else
-		helper = BPF_FUNC_probe_read_str;
+	helper = str_read_helper(c, arg->type);
 	if (call->u.call.args.len == 2 && call->u.call.args.items[1]->kind != FTH_INT) {
 		/* Run-time length, clamped to the buffer: 1..read_len. */
 		struct vreg n = emit_int(c, call->u.call.args.items[1]);
@@ -1924,11 +2287,29 @@ static void emit_tuple_convert(struct cg *c, int base, int off, const struct fth
 	}
 }
 
+/* (string[N])e into [base+off] of type t: e's bytes as a string of N
+ * (or t's size, if smaller), ending in a NUL when that cut e short. */
+static void emit_string_cast(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
+{
+	struct fth_node *from = e->u.cast.operand;
+	uint32_t n = e->type->size < t->size ? e->type->size : t->size;
+
+	emit_to_mem(c, from, base, off, n == t->size ? t : fth_type_string(&c->prog->arena, n));
+	if (t->size > n)
+		emit_zero(c, base, off + (int)n, (int)(t->size - n));
+	if (from->type->size > n && from->kind != FTH_STRING)
+		emit(c, I_ST_IMM(BPF_B, base, off + (int)n - 1, 0));
+}
+
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	const struct fth_type *et = e->type;
 
 	c->b->cur_range = e->range;
+	if (et && e->kind == FTH_CALL && et->kind == FTH_T_MACADDR) {
+		emit_macaddr(c, e, base, off);
+		return;
+	}
 	if (et && e->kind == FTH_CALL && (et->kind == FTH_T_USYM || et->kind == FTH_T_INET ||
 					  et->kind == FTH_T_BUFFER)) {
 		emit_value_call_to_mem(c, e, base, off);
@@ -1966,6 +2347,12 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			emit_stmt(c, e->u.block.stmts.items[i]);
 		emit_to_mem(c, e->u.block.value, base, off, t);
 		return;
+	case FTH_CAST:
+		if (et->kind == FTH_T_STRING) {
+			emit_string_cast(c, e, base, off, t);
+			return;
+		}
+		break;
 	case FTH_IDENT:
 		if (!strcmp(e->u.ident.name, "args") && c->p->args_record) {
 			emit_to_mem(c, c->p->args_record, base, off, t);
@@ -1993,6 +2380,14 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	case FTH_CALL:
 		if (!strcmp(e->u.call.name, "str")) {
 			emit_str_call(c, e, base, off, t);
+			return;
+		}
+		if (!strcmp(e->u.call.name, "str_concat")) {
+			emit_str_concat(c, e, base, off, t);
+			return;
+		}
+		if (!strcmp(e->u.call.name, "signal_name")) {
+			emit_signal_name(c, e, base, off, t);
 			return;
 		}
 		break;
@@ -2440,7 +2835,8 @@ static void fill_args(struct cg *c, int rec, void *ud)
 
 	for (int i = 0; i < f->nargs; i++) {
 		struct fth_node *a = f->args[i];
-		c->str_unpadded = a->kind == FTH_CALL && !strcmp(a->u.call.name, "str");
+		c->str_unpadded = a->kind == FTH_CALL && (!strcmp(a->u.call.name, "str") ||
+							  !strcmp(a->u.call.name, "str_concat"));
 		emit_to_mem(c, a, rec, 8 + (int)f->layout->fields[i].offset, f->layout->fields[i].type);
 		c->str_unpadded = false;
 	}

@@ -125,6 +125,10 @@ void fth_printf_render(struct fth_strbuf *sb, const struct fth_printf_format *f,
  * Specials go to env->special with in_map_key = false. */
 void fth_format_value(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 		      const struct fth_format_env *env);
+/* signal_name(sig)'s text, as bpftrace's table has it: strsignal(3)'s
+ * words for 0..64 ("Killed", "Real-time signal 0"), "N/A" otherwise.
+ * Returns a constant or buf. */
+const char *fth_signal_description(int64_t sig, char *buf, size_t len);
 /* A map key as it appears inside @m[...]: like fth_format_value but with
  * in_map_key = true for specials, and with one pair of enclosing
  * parentheses removed (tuple keys print as "a, 1"). */

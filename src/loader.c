@@ -6,9 +6,12 @@
 #include <bpf/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "format.h"
 
 #define VERIFIER_LOG_SIZE (4 * 1024 * 1024)
 
@@ -176,7 +179,20 @@ static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
 		opts.func_info_cnt = (uint32_t)p->nfuncs;
 		opts.func_info_rec_size = sizeof(func_info[0]);
 	}
+	/* Loaded without a log first: the log of every instruction the
+	 * verifier walks in a big program that passes can overflow the
+	 * buffer, and the kernel then refuses the program (ENOSPC). Only a
+	 * rejected program is loaded again, with the log, to say why. */
+	opts.log_buf = NULL;
+	opts.log_size = 0;
+	opts.log_level = 0;
 	p->fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
+	if (p->fd < 0) {
+		opts.log_buf = log;
+		opts.log_size = VERIFIER_LOG_SIZE;
+		opts.log_level = 1;
+		p->fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
+	}
 	/* the loaded program holds its own reference to the BTF */
 	btf__free(btf);
 	if (p->fd >= 0)
@@ -228,6 +244,26 @@ static int fill_func_names(struct fth_loader *ld)
 		}
 	}
 	free(name);
+	return 0;
+}
+
+/* signal_name()'s table: each signal's text, and "N/A" last. */
+static int fill_signal_names(struct fth_loader *ld)
+{
+	const struct fth_map *m = fth_program_map(ld->prog, ld->prog->signal_names_map);
+	char text[FTH_SIGNAL_NAME_SIZE], buf[32];
+
+	if (!m || m->fd < 0)
+		return 0;
+	for (uint32_t key = 0; key < FTH_SIGNAL_NAMES; key++) {
+		memset(text, 0, sizeof(text));
+		snprintf(text, sizeof(text), "%s", fth_signal_description(key, buf, sizeof(buf)));
+		if (bpf_map_update_elem(m->fd, &key, text, BPF_ANY)) {
+			int err = -errno;
+			fth_diag_plain(ld->diag, FTH_SEV_ERROR, NULL, "cannot fill map %s: %s", m->name, strerror(-err));
+			return err;
+		}
+	}
 	return 0;
 }
 
@@ -283,6 +319,8 @@ int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_
 	err = create_maps(ld);
 	if (!err)
 		err = fill_func_names(ld);
+	if (!err)
+		err = fill_signal_names(ld);
 	for (int i = 0; !err && i < prog->progs.len; i++) {
 		struct fth_prog *p = prog->progs.items[i];
 		/* instances sharing their leader's program: nothing to load */

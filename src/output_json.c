@@ -370,6 +370,7 @@ static void json_value_opts(struct fth_strbuf *sb, const struct fth_type *t, con
 		json_agg(sb, t, bytes, o);
 		return;
 	case FTH_T_INET:
+	case FTH_T_MACADDR:
 	case FTH_T_KSTACK:
 	case FTH_T_USTACK:
 	case FTH_T_KSYM:

@@ -147,6 +147,10 @@ struct fth_probe_inst {
 
 /* Functions of one BPF program: the probe and its loop callbacks. */
 #define FTH_MAX_FUNCS 16
+/* signal_name() returns a string[64], as bpftrace's; its table holds
+ * signals 0..64 and, last, the text of every other number. */
+#define FTH_SIGNAL_NAME_SIZE 64
+#define FTH_SIGNAL_NAMES 66
 
 /* A scratch variable $x of one program. */
 struct fth_var {
@@ -216,6 +220,9 @@ struct fth_program {
 	/* `func` of multi-attached instances (fth_probe_inst.multi_leader):
 	 * u32 program index -> its function name, -1 if unused */
 	int func_names_map;
+	/* signal_name(): u32 signal number (0..64, 65 for the others) -> its
+	 * text, filled by the loader; -1 if unused */
+	int signal_names_map;
 };
 
 void fth_program_init(struct fth_program *prog, const struct fth_source *src);

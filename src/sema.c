@@ -211,6 +211,7 @@ static bool valid_key_type(const struct fth_type *t)
 	case FTH_T_SYSCALL:
 	case FTH_T_ERRNO:
 	case FTH_T_CGROUP_PATH:
+	case FTH_T_MACADDR:
 	case FTH_T_BUFFER:    /* buf(): bytes and length, printed escaped */
 	case FTH_T_TIMESTAMP: /* strftime(): formatted when printed */
 	case FTH_T_USYM:
@@ -703,6 +704,25 @@ static void need_stack_map(struct sema *s)
 	m->fd = -1;
 	fth_program_add_map(s->prog, m);
 	s->prog->stack_map = m->index;
+}
+
+/* The table signal_name() reads its text from (see the loader). */
+static void need_signal_names_map(struct sema *s)
+{
+	struct fth_map *m;
+
+	if (s->prog->signal_names_map >= 0)
+		return;
+	m = fth_arena_alloc(A(s), sizeof(*m));
+	m->name = "fth_signames";
+	m->bpf_type = BPF_MAP_TYPE_ARRAY;
+	m->key_size = 4;
+	m->value_size = FTH_SIGNAL_NAME_SIZE;
+	m->max_entries = FTH_SIGNAL_NAMES;
+	m->internal = true;
+	m->fd = -1;
+	fth_program_add_map(s->prog, m);
+	s->prog->signal_names_map = m->index;
 }
 
 /* kstack / ustack, or kstack(mode), kstack(limit), kstack(mode, limit). */
@@ -2191,6 +2211,241 @@ static struct fth_type *check_meta_call(struct sema *s, struct fth_node *call)
 	return check_kfunc_question(s, call);
 }
 
+/* ------------------------------------------------------- string functions */
+
+/* What strstr() may search with a needle only known when the probe runs:
+ * every start position of the haystack tries every byte of the needle, and
+ * the verifier walks each of those steps (a 1 MiB budget). */
+#define STRSTR_MAX_STEPS 32768
+
+static bool is_char_pointer(const struct fth_type *t)
+{
+	return t && t->kind == FTH_T_POINTER && (!t->elem || (t->elem->kind == FTH_T_INT && t->elem->size == 1));
+}
+
+static bool is_byte_array(const struct fth_type *t)
+{
+	return t && t->kind == FTH_T_ARRAY && t->elem && t->elem->kind == FTH_T_INT && t->elem->size == 1;
+}
+
+/* Replace a call known when compiling by its integer value. */
+static struct fth_type *fold_int(struct fth_node *call, uint64_t v, struct fth_type *t)
+{
+	call->kind = t->kind == FTH_T_BOOL ? FTH_BOOL : FTH_INT;
+	call->u.integer = v;
+	return t;
+}
+
+/* An argument of a function on string values: a string, else an error
+ * that says how to get one. */
+static bool want_string_arg(struct sema *s, struct fth_node *call, struct fth_node *arg, struct fth_type *t)
+{
+	if (!t)
+		return false;
+	if (t->kind == FTH_T_STRING)
+		return true;
+	ERR_HINT(s, arg, is_char_pointer(t) || is_int(t) ? "read the string first, e.g. str(ptr)" : NULL,
+		 "%s() takes a string, not %s", call->u.call.name, fth_type_describe(A(s), t));
+	return false;
+}
+
+/* strlen(s): bytes before the NUL; strcap(s): the capacity of a string or
+ * char array (known when compiling), or a pointed-to string's length. */
+static struct fth_type *check_strlen(struct sema *s, struct fth_node *call)
+{
+	bool cap = call->u.call.name[3] == 'c';
+	struct fth_node *arg;
+	struct fth_type *t;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	arg = call->u.call.args.items[0];
+	t = check_expr(s, arg);
+	if (!t)
+		return NULL;
+	if (t->kind == FTH_T_STRING && arg->kind == FTH_STRING)
+		return fold_int(call, cap ? t->size : strnlen(arg->u.string.data, arg->u.string.len),
+				cap ? int64_t_() : uint64_t_());
+	/* a variable's string may still widen until the last pass */
+	if (cap && s->strict && (t->kind == FTH_T_STRING || is_byte_array(t)))
+		return fold_int(call, t->size, int64_t_());
+	if (t->kind == FTH_T_STRING || is_byte_array(t) || is_char_pointer(t))
+		return cap ? int64_t_() : uint64_t_();
+	ERR_HINT(s, arg, is_int(t) ? "an address needs a type: str(addr) reads the string at it" : NULL,
+		 "string-like values must be either strings, arrays or pointers");
+	return NULL;
+}
+
+/* The index of needle in haystack as bpftrace's strstr() gives it: an
+ * empty needle is found at 0, a needle that reaches past the haystack's
+ * NUL is not found (-1). */
+static int64_t literal_strstr(const char *hay, uint32_t hay_len, const char *needle, uint32_t needle_len)
+{
+	uint32_t n = (uint32_t)strnlen(needle, needle_len), h = (uint32_t)strnlen(hay, hay_len);
+
+	if (!n)
+		return 0;
+	for (uint32_t i = 0; i + n <= h; i++)
+		if (!memcmp(hay + i, needle, n))
+			return i;
+	return -1;
+}
+
+/* strstr(haystack, needle): index or -1; strcontains(): whether found. */
+static struct fth_type *check_strstr(struct sema *s, struct fth_node *call)
+{
+	bool contains = call->u.call.name[3] == 'c';
+	struct fth_node **a = call->u.call.args.items;
+	struct fth_type *h, *n;
+	bool ok;
+
+	if (!want_args(s, call, 2, 2))
+		return NULL;
+	h = check_expr(s, a[0]);
+	n = check_expr(s, a[1]);
+	ok = want_string_arg(s, call, a[0], h);
+	if (!want_string_arg(s, call, a[1], n) || !ok)
+		return NULL;
+	if (a[0]->kind == FTH_STRING && a[1]->kind == FTH_STRING) {
+		int64_t at = literal_strstr(a[0]->u.string.data, a[0]->u.string.len, a[1]->u.string.data,
+					    a[1]->u.string.len);
+		return contains ? fold_int(call, at >= 0, fth_type_bool()) : fold_int(call, (uint64_t)at, int64_t_());
+	}
+	if (a[1]->kind != FTH_STRING && (uint64_t)h->size * n->size > STRSTR_MAX_STEPS)
+		ERR_HINT(s, a[1], "search for a string literal, or give the needle a smaller size, e.g. str(ptr, 16)",
+			 "%s(): searching %u bytes for a needle of up to %u bytes is more than the BPF verifier allows",
+			 call->u.call.name, h->size, n->size);
+	return contains ? fth_type_bool() : int64_t_();
+}
+
+/* str_concat(a, b): a new string of max_strlen bytes. */
+static struct fth_type *check_str_concat(struct sema *s, struct fth_node *call)
+{
+	struct fth_node **a = call->u.call.args.items;
+	bool ok;
+
+	if (!want_args(s, call, 2, 2))
+		return NULL;
+	ok = want_string_arg(s, call, a[0], check_expr(s, a[0]));
+	if (!want_string_arg(s, call, a[1], check_expr(s, a[1])) || !ok)
+		return NULL;
+	return fth_type_string(A(s), s->prog->config.max_strlen);
+}
+
+/* memcmp(a, b, n): compares the first n bytes of two values. */
+static struct fth_type *check_memcmp(struct sema *s, struct fth_node *call)
+{
+	struct fth_node **a = call->u.call.args.items;
+	struct fth_type *t[2];
+	int64_t n;
+
+	if (!want_args(s, call, 3, 3))
+		return NULL;
+	for (int i = 0; i < 2; i++) {
+		t[i] = check_expr(s, a[i]);
+		if (t[i] && (t[i]->kind == FTH_T_NONE || t[i]->kind == FTH_T_AGG || !t[i]->size)) {
+			ERR(s, a[i], "memcmp() compares values, not %s", fth_type_describe(A(s), t[i]));
+			t[i] = NULL;
+		}
+	}
+	if (!literal_int_or_positional(s, a[2], &n)) {
+		/* known when the probe runs: cut to the smaller size then */
+		struct fth_type *ct = check_expr(s, a[2]);
+		if (ct && !is_int(ct)) {
+			ERR(s, a[2], "memcmp() count must be an integer, not %s", fth_type_describe(A(s), ct));
+			return NULL;
+		}
+		return t[0] && t[1] ? int64_t_() : NULL;
+	}
+	if (n < 0) {
+		ERR_HINT(s, a[2], "write the number of bytes, e.g. memcmp($a, $b, 4)",
+			 "memcmp() count must not be negative");
+		return NULL;
+	}
+	for (int i = 0; i < 2; i++)
+		if (t[i] && (uint64_t)n > t[i]->size)
+			ERR_HINT(s, a[2], "compare at most the size of the smaller value",
+				 "memcmp() count %lld is larger than the %s argument (%s, %u bytes)", (long long)n,
+				 i ? "second" : "first", fth_type_describe(A(s), t[i]), t[i]->size);
+	return t[0] && t[1] ? int64_t_() : NULL;
+}
+
+/* macaddr(mac): six bytes from a char[6] / uint8[6] or from an address. */
+static struct fth_type *check_macaddr(struct sema *s, struct fth_node *call)
+{
+	struct fth_node *arg;
+	struct fth_type *t, *mac;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	arg = call->u.call.args.items[0];
+	t = check_expr(s, arg);
+	if (!t)
+		return NULL;
+	if (arg->kind == FTH_STRING) {
+		ERR_HINT(s, arg, "pass the address's six bytes, e.g. a char[6] member such as h_source",
+			 "macaddr() does not support literal string arguments");
+		return NULL;
+	}
+	if ((t->kind == FTH_T_STRING || t->kind == FTH_T_ARRAY) && t->size != 6) {
+		ERR_HINT(s, arg, "pass a 6-byte array such as char[6] or uint8[6]",
+			 "macaddr() argument must be 6 bytes in size (%s provided)", fth_type_describe(A(s), t));
+		return NULL;
+	}
+	if (t->kind != FTH_T_STRING && t->kind != FTH_T_ARRAY && t->kind != FTH_T_POINTER && !fth_type_is_integer(t)) {
+		ERR(s, arg, "macaddr() only supports array or pointer arguments (%s provided)",
+		    fth_type_describe(A(s), t));
+		return NULL;
+	}
+	mac = fth_type_new(A(s), FTH_T_MACADDR, 6);
+	mac->align = 1;
+	return mac;
+}
+
+/* len(kstack) / len(ustack): the number of frames. (len(@map) would be
+ * told apart here, before the argument is checked as a value.) */
+static struct fth_type *check_len(struct sema *s, struct fth_node *call)
+{
+	struct fth_node *arg;
+	struct fth_type *t;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	arg = call->u.call.args.items[0];
+	t = check_expr(s, arg);
+	if (!t)
+		return NULL;
+	if (t->kind == FTH_T_KSTACK || t->kind == FTH_T_USTACK) {
+		if (arg->kind != FTH_CALL && arg->kind != FTH_IDENT && arg->kind != FTH_VAR)
+			ERR_HINT(s, arg, "write len(kstack) in the probe that sees the stack",
+				 "len() counts the frames of the stack being taken: kstack, ustack or a variable holding one");
+		return int64_t_();
+	}
+	ERR_HINT(s, arg, "e.g. len(kstack) or len(ustack)", "call to len() expects a map, ustack, or kstack");
+	return NULL;
+}
+
+static struct fth_type *check_string_function(struct sema *s, struct fth_node *call)
+{
+	const char *n = call->u.call.name;
+
+	if (!strcmp(n, "strlen") || !strcmp(n, "strcap"))
+		return check_strlen(s, call);
+	if (!strcmp(n, "strstr") || !strcmp(n, "strcontains"))
+		return check_strstr(s, call);
+	if (!strcmp(n, "str_concat"))
+		return check_str_concat(s, call);
+	if (!strcmp(n, "memcmp"))
+		return check_memcmp(s, call);
+	return check_macaddr(s, call);
+}
+
+static bool is_string_function(const char *n)
+{
+	return !strcmp(n, "strlen") || !strcmp(n, "strcap") || !strcmp(n, "strstr") || !strcmp(n, "strcontains") ||
+	       !strcmp(n, "str_concat") || !strcmp(n, "memcmp") || !strcmp(n, "macaddr");
+}
+
 static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
@@ -2204,6 +2459,10 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		check_agg_call(s, call);
 		return NULL;
 	}
+	if (is_string_function(n))
+		return check_string_function(s, call);
+	if (!strcmp(n, "len"))
+		return check_len(s, call);
 	if (!strcmp(n, "printf") || !strcmp(n, "cat"))
 		return check_printf(s, call);
 	if (!strcmp(n, "system")) {
@@ -2423,6 +2682,14 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 							       : n[1] == 'y' ? FTH_T_SYSCALL : FTH_T_ERRNO,
 				    n[0] == 'u' ? 16 : 8);
 	}
+	if (!strcmp(n, "signal_name")) {
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		if (!is_int(check_expr(s, args->items[0])))
+			ERR(s, args->items[0], "%s() takes an integer", n);
+		need_signal_names_map(s);
+		return fth_type_string(A(s), FTH_SIGNAL_NAME_SIZE);
+	}
 	if (!strcmp(n, "pton")) {
 		/* pton("127.0.0.1") / pton("::1"): the address bytes in network
 		 * order, uint8[4] or uint8[16], known when compiling */
@@ -2538,21 +2805,18 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		check_expr(s, args->items[1]);
 		return fth_type_bool();
 	}
-	if (!strcmp(n, "strncmp") || !strcmp(n, "strcontains")) {
-		bool is_ncmp = n[3] == 'n';
+	if (!strcmp(n, "strncmp")) {
 		int64_t len;
-		if (!want_args(s, call, is_ncmp ? 3 : 2, is_ncmp ? 3 : 2))
+		if (!want_args(s, call, 3, 3))
 			return NULL;
 		for (int i = 0; i < 2; i++) {
 			struct fth_type *t = check_expr(s, args->items[i]);
 			if (t && t->kind != FTH_T_STRING)
 				ERR(s, args->items[i], "%s() compares strings, not %s", n, fth_type_describe(A(s), t));
 		}
-		if (is_ncmp && (!literal_int_or_positional(s, args->items[2], &len) || len < 0))
+		if (!literal_int_or_positional(s, args->items[2], &len) || len < 0)
 			ERR(s, args->items[2], "strncmp() length must be a non-negative integer literal");
-		if (!is_ncmp && args->items[1]->kind != FTH_STRING)
-			ERR_HINT(s, args->items[1], "write the string to look for as a literal", "strcontains() needle must be a string literal");
-		return is_ncmp ? int64_t_() : fth_type_bool();
+		return int64_t_();
 	}
 	{
 		static const char *const known[] = { "printf", "print", "str", "exit", "delete", "clear", "zero",
@@ -2564,7 +2828,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "cgroup_path", "pton", "cgroupid", "container_of", "is_err",
 						     "is_str", "is_ptr", "is_array", "is_integer", "is_literal",
 						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
-						     "fail" };
+						     "fail", "strlen", "strcap", "strstr", "str_concat", "memcmp",
+						     "macaddr", "signal_name", "len" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -2696,6 +2961,25 @@ static struct fth_type *check_typeof_cast(struct sema *s, struct fth_node *e, st
 	return from;
 }
 
+/* (string)e / (string[N])e: a string, or a char array (int8[N] or
+ * uint8[N]), as a string of N bytes, or of its own size without [N]; a
+ * smaller size cuts it, keeping the NUL. */
+static struct fth_type *check_string_cast(struct sema *s, struct fth_node *e, struct fth_type *t, int n)
+{
+	if (!t)
+		return NULL;
+	if (t->kind != FTH_T_STRING && !is_byte_array(t)) {
+		ERR_HINT(s, e, is_char_pointer(t) || is_int(t) ? "str(ptr) reads the string at an address" : NULL,
+			 "cannot cast %s to string", fth_type_describe(A(s), t));
+		return NULL;
+	}
+	if (n < 0) {
+		ERR_HINT(s, e, "write (string) to keep the size, or (string[N])", "string[] needs a size");
+		return NULL;
+	}
+	return fth_type_string(A(s), n > 0 ? (uint32_t)n : t->size);
+}
+
 static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 {
 	struct fth_type_name *tn = &e->u.cast.type_name;
@@ -2765,6 +3049,8 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return enum_type(s, script_enum_named(s, b));
 	}
+	if (b && !strcmp(b, "string"))
+		return check_string_cast(s, e, t, tn->array_len);
 	ERR(s, e, "cast to '%s' is not supported yet", b ? b : "typeof");
 	return NULL;
 }

@@ -221,6 +221,8 @@ const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
 		return "syscall_name_t";
 	case FTH_T_CGROUP_PATH:
 		return "cgroup_path_t";
+	case FTH_T_MACADDR:
+		return "macaddr_t";
 	case FTH_T_AGG:
 		return fth_arena_printf(arena, "%s_t", fth_agg_name(t->agg));
 	}

@@ -35,6 +35,7 @@ enum fth_type_kind {
 	FTH_T_ERRNO,     /* strerror(): 8-byte errno */
 	FTH_T_SYSCALL,   /* syscall_name(): 8-byte syscall number, printed as its name */
 	FTH_T_CGROUP_PATH, /* cgroup_path(): 8-byte cgroup id, printed as "unified:/path" */
+	FTH_T_MACADDR,   /* macaddr(): the 6 address bytes, printed AA:BB:CC:DD:EE:FF */
 	FTH_T_AGG,       /* map value of an aggregation function */
 };
 

@@ -809,6 +809,100 @@ static void test_comptime(void **state)
 	expect_error("BEGIN { fail(\"%s=%d\", \"n\", 3); }", "ERROR: n=3");
 }
 
+/* Does the program jump backwards (a loop)? */
+static bool has_back_jump(const struct fth_prog *p)
+{
+	for (int i = 0; i < p->code.len; i++) {
+		uint8_t cls = p->code.insns[i].code & 0x07;
+		if ((cls == BPF_JMP || cls == BPF_JMP32) && (p->code.insns[i].code & 0xf0) != BPF_CALL &&
+		    (p->code.insns[i].code & 0xf0) != BPF_EXIT && p->code.insns[i].off < 0)
+			return true;
+	}
+	return false;
+}
+
+/* String functions of literals are answered when compiling; the others
+ * stay small: strlen and str_concat are helper calls, strstr a loop whose
+ * body holds the needle's bytes once, not once per haystack position. */
+static void test_string_functions(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	int small;
+
+	compile(&c, "BEGIN { @a = strlen(\"abc\"); @b = strstr(\"hello\", \"ll\"); @c = strcap(\"ab\");"
+		    " @d = strcontains(\"abc\", \"d\"); }");
+	p = first_prog(&c);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read_kernel_str), 0);
+	assert_false(has_back_jump(p));
+	release(&c);
+
+	compile(&c, "BEGIN { $s = str(0); @n = strlen($s); }");
+	p = first_prog(&c);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read_kernel_str), 1);
+	assert_false(has_back_jump(p));
+	release(&c);
+
+	compile(&c, "BEGIN { $s = str(0); @j[str_concat($s, \"x\")] = 1; }");
+	p = first_prog(&c);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read_kernel_str), 3);
+	release(&c);
+
+	/* a 1024-byte haystack: the search is a loop of a few instructions
+	 * per needle byte (the old unrolled search took thousands) */
+	compile(&c, "BEGIN { $s = str(0); @x = strstr($s, \"needle\"); }");
+	p = first_prog(&c);
+	assert_true(has_back_jump(p));
+	small = p->code.len;
+	release(&c);
+	compile(&c, "BEGIN { $s = str(0); @x = 1; }");
+	p = first_prog(&c);
+	assert_true(small - p->code.len < 60);
+	release(&c);
+
+	/* a needle in a variable, and memcmp: loops too */
+	compile(&c, "BEGIN { $s = str(0); $n = \"ab\"; @x = strcontains($s, $n); @y = memcmp($s, $n, 3); }");
+	p = first_prog(&c);
+	assert_true(has_back_jump(p));
+	small = p->code.len;
+	release(&c);
+	compile(&c, "BEGIN { $s = str(0); $n = \"ab\"; @x = 1; @y = 2; }");
+	p = first_prog(&c);
+	assert_true(small - p->code.len < 120);
+	release(&c);
+
+	/* signal_name(): a string[64] read from the loader's table */
+	compile(&c, "BEGIN { @x = signal_name(9); }");
+	p = first_prog(&c);
+	assert_true(c.prog.signal_names_map >= 0);
+	assert_int_equal(fth_program_map(&c.prog, c.prog.signal_names_map)->value_size, 64);
+	assert_int_equal(fth_program_find_map(&c.prog, "@x")->value_type->kind, FTH_T_STRING);
+	assert_int_equal(fth_program_find_map(&c.prog, "@x")->value_type->size, 64);
+	release(&c);
+}
+
+static void test_string_function_errors(void **state)
+{
+	expect_error("BEGIN { @x = strlen(1); }", "string-like values must be either strings, arrays or pointers");
+	expect_error("BEGIN { @x = strlen(); }", "strlen() takes 1 argument, 0 given");
+	expect_error("BEGIN { @x = strstr(\"a\", 1); }", "strstr() takes a string, not int64");
+	expect_error("BEGIN { @x = strcontains(1, \"a\"); }", "HINT: read the string first, e.g. str(ptr)");
+	expect_error("BEGIN { $a = str(0); $b = str(1); @x = strstr($a, $b); }",
+		     "strstr(): searching 1024 bytes for a needle of up to 1024 bytes is more than the BPF verifier allows");
+	expect_error("BEGIN { @x = str_concat(\"a\", 2); }", "str_concat() takes a string, not int64");
+	expect_error("BEGIN { @x = memcmp(\"a\", \"b\", 3); }",
+		     "memcmp() count 3 is larger than the first argument (string[2], 2 bytes)");
+	expect_error("BEGIN { $n = \"1\"; @x = memcmp(\"a\", \"b\", $n); }", "memcmp() count must be an integer, not string[2]");
+	expect_error("BEGIN { @x = memcmp(\"a\", \"b\", -1); }", "memcmp() count must not be negative");
+	expect_error("BEGIN { @x[macaddr(\"aabbcc\")] = 1; }", "macaddr() does not support literal string arguments");
+	expect_error("BEGIN { $s = \"abc\"; @x[macaddr($s)] = 1; }", "macaddr() argument must be 6 bytes in size (string[4] provided)");
+	expect_error("BEGIN { @x[macaddr((1, 2))] = 1; }", "macaddr() only supports array or pointer arguments");
+	expect_error("BEGIN { @x[signal_name(\"a\")] = 1; }", "signal_name() takes an integer");
+	expect_error("BEGIN { @x = len(\"a\"); }", "call to len() expects a map, ustack, or kstack");
+	expect_error("BEGIN { @x = (string)1; }", "cannot cast int64 to string");
+	expect_error("BEGIN { @x = (string[])\"a\"; }", "string[] needs a size");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -838,6 +932,8 @@ int main(void)
 		cmocka_unit_test(test_import_resolution),
 		cmocka_unit_test(test_fn_calls_expand_in_place),
 		cmocka_unit_test(test_comptime),
+		cmocka_unit_test(test_string_functions),
+		cmocka_unit_test(test_string_function_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

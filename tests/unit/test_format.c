@@ -556,6 +556,28 @@ static void test_value_ints_bools(void **state)
 	assert_text(&fx->sb, "null");
 }
 
+/* macaddr() values: six bytes, upper-case hex; signal_name()'s table:
+ * strsignal(3)'s words for 0..64, "N/A" past them. */
+static void test_value_macaddr_signal(void **state)
+{
+	struct fixture *fx = *state;
+	const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x0a, 0xbc };
+	struct fth_type *mt = fth_type_new(&fx->arena, FTH_T_MACADDR, 6);
+	const struct { int64_t sig; const char *text; } sigs[] = {
+		{ 0, "Unknown signal 0" }, { 9, "Killed" }, { 17, "Child exited" }, { 31, "Bad system call" },
+		{ 32, "Unknown signal 32" }, { 33, "Unknown signal 33" }, { 34, "Real-time signal 0" },
+		{ 64, "Real-time signal 30" }, { 65, "N/A" }, { -1, "N/A" },
+	};
+	char buf[32];
+
+	fmt(&fx->sb, mt, mac, NULL);
+	assert_text(&fx->sb, "02:00:5E:10:0A:BC");
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		assert_string_equal(fth_signal_description(sigs[i].sig, buf, sizeof(buf)), sigs[i].text);
+	}
+	assert_string_equal(fth_type_describe(&fx->arena, mt), "macaddr_t");
+}
+
 static void test_value_strings_pointers(void **state)
 {
 	struct fixture *fx = *state;
@@ -1392,6 +1414,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_value_ints_bools, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_enum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_strings_pointers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_value_macaddr_signal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_tuples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_arrays, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_structs, setup, teardown),

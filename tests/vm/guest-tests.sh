@@ -75,6 +75,21 @@ check neither_fexit 1 'HINT: tracepoint:syscalls:sys_exit_read sees the same eve
     -e 'fexit:vfs_read { }'
 unset FATHOM_TEST_NO_KPROBES FATHOM_TEST_NO_FENTRY
 
+# String functions on this kernel's verifier (6.1): strstr's loop over a
+# 1024-byte haystack, str_concat's helper writes at a variable offset (on
+# the stack for short strings), len(kstack), and a program the verifier
+# walks for 150k instructions (its log would overflow).
+check strings_search_1024 0 '^found -?[0-9]+ [01] [01]$' \
+    -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { $p = str(args.filename); $n = "pass"; printf("found %d %d %d\n", strstr($p, "passwd"), strcontains($p, $n), strcontains(str(args.filename), "etc")); exit(); }'
+check strings_concat_len 0 '^/[^ ]+\.bak [0-9]+ -?[0-9]+ [0-9]+$' \
+    -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { $p = str(args.filename); printf("%s %d %d %d\n", str_concat($p, ".bak"), strlen($p), memcmp($p, "/etc", 4), strlen(args.filename)); exit(); }'
+check strings_short_concat 0 '^\[ab\] \[abcd\] 2 1 \[hello\] Killed -2$' \
+    -e 'BEGIN { $a = "ab"; $b = "cd"; $s = "hello world"; $k = 2; printf("[%s] [%s] %d %d [%s] %s %d\n", str_concat($a, ""), str_concat($a, $b), strstr(str_concat($a, $b), $b), strcontains($a, "b"), (string[6])$s, signal_name(9), memcmp($a, $b, $k)); exit(); }'
+check strings_stack_len 0 '^[1-9][0-9]* 3$' \
+    -e 'kprobe:vfs_read { printf("%d %d\n", len(kstack), len(kstack(3))); exit(); }'
+check strings_big_program 0 '^/' \
+    -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { $a = str(args.filename); $c = str_concat($a, str(args.filename)); $n = "host"; printf("%s %d %d %d %d\n", $c, strlen($c), strstr($a, $n), strcontains($a, "hostn"), memcmp($a, $c, 100)); @[str_concat(comm, $a)] = count(); exit(); }'
+
 # Nothing left loaded: each run's programs and kprobes went with it.
 if [ -z "$(cat /sys/kernel/tracing/kprobe_events 2>/dev/null)" ]; then
     echo "VMTEST PASS no_kprobe_events_left"
