@@ -1313,6 +1313,8 @@ static struct vreg emit_has_key(struct cg *c, struct fth_node *call)
 	return vreg_from_r0(c, call);
 }
 
+static struct vreg emit_map_len(struct cg *c, struct fth_node *call);
+
 /* Both strings of a string function written to the stack. */
 static void emit_two_strings(struct cg *c, struct fth_node *call, int *a, int *b)
 {
@@ -1563,6 +1565,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_nsecs_call(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
+		if (!strcmp(e->u.call.name, "len") && e->u.call.args.items[0]->kind == FTH_MAP)
+			return emit_map_len(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
@@ -2682,6 +2686,35 @@ static void func_leave(struct cg *c, const struct func_state *saved)
 	c->var_adj = saved->var_adj;
 	c->cur_func = saved->cur_func;
 	c->nexit = saved->nexit;
+}
+
+/* len(@m): bpf_for_each_map_elem returns how many elements it visited, so
+ * a callback that only says "next" counts them (per-CPU maps once per key).
+ * Hash maps keep no element count of their own that programs can read on
+ * every kernel. */
+static struct vreg emit_map_len(struct cg *c, struct fth_node *call)
+{
+	struct fth_map *m = fth_program_find_map(c->prog, call->u.call.args.items[0]->u.map.name);
+	struct func_state saved;
+	int func;
+
+	if (c->nsubs == FTH_MAX_FUNCS - 1) {
+		cg_error(c, call, "too many len() calls and for loops over maps in one probe");
+		return vreg_alloc(c, call);
+	}
+	func = c->nsubs++;
+	emit_map_ref(c, R1, m->index);
+	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].loop = call;
+	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
+	emit(c, I_MOV64_IMM(R3, 0));
+	emit(c, I_MOV64_IMM(R4, 0));
+	emit(c, I_CALL(BPF_FUNC_for_each_map_elem));
+	func_enter(c, &saved, func);
+	emit(c, I_MOV64_IMM(R0, 0));
+	emit(c, I_EXIT());
+	func_leave(c, &saved);
+	return vreg_from_r0(c, call);
 }
 
 /* Fill $kv = (key, value) from the callback's arguments: r2 points at the

@@ -1467,6 +1467,26 @@ static struct fth_map *expect_map_arg(struct sema *s, struct fth_node *call, str
 	return map;
 }
 
+/* len(@m): the number of elements the map holds. As in bpftrace the map
+ * must have keys: a map without keys holds one value. */
+static struct fth_type *check_map_len(struct sema *s, struct fth_node *call)
+{
+	struct fth_node *arg = call->u.call.args.items[0];
+	struct fth_map *map;
+
+	if (arg->u.map.keys.len) {
+		ERR_HINT(s, arg, "pass the whole map, e.g. len(@name)", "len() takes a map, not a map element");
+		return int64_t_();
+	}
+	map = map_get(s, arg);
+	if (!map && s->strict)
+		ERR(s, arg, "undefined map %s", arg->u.map.name);
+	else if (map && !map->key_type && map->value_type && s->strict)
+		ERR_HINT(s, arg, "len() counts the keys of a map written as @name[key]",
+			 "%s has no keys: len() needs a map with keys", map->name);
+	return int64_t_();
+}
+
 /* "SIGKILL", "KILL" or "9" to 9; 0 if unknown. */
 static int signal_number(const char *name)
 {
@@ -1948,6 +1968,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			ERR(s, args->items[1], "join() separator must be a string literal");
 		return fth_type_none();
 	}
+	if (!strcmp(n, "len") && args->len == 1 && args->items[0]->kind == FTH_MAP)
+		return check_map_len(s, call);
 	if (!strcmp(n, "has_key")) {
 		struct fth_map *map;
 		if (!want_args(s, call, 2, 2))
@@ -1987,7 +2009,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
 						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
-						     "cgroup_path", "pton" };
+						     "cgroup_path", "pton", "len" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
