@@ -1314,6 +1314,45 @@ static struct vreg emit_has_key(struct cg *c, struct fth_node *call)
 }
 
 static struct vreg emit_map_len(struct cg *c, struct fth_node *call);
+static void emit_tuple_convert(struct cg *c, int base, int off, const struct fth_type *t, int src, int soff,
+			       const struct fth_type *st);
+
+/* find(@m, key, $v): look the key up once; when it is there copy the
+ * value (an aggregation's reduced over the CPUs) into $v and give 1. A
+ * missing key leaves r0 NULL, which is the 0 (false) result. */
+static struct vreg emit_find(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_map *m = fth_program_find_map(c->prog, args->items[0]->u.map.name);
+	struct fth_var *var = var_of(c, args->items[2]);
+	int key = stack_alloc(c, (int)m->key_size, call);
+	int base = var_base(c, var), off = var_off(c, var);
+	int miss;
+
+	if (m->key_type->kind != FTH_T_INT)
+		emit_zero(c, fp(key), key, (int)m->key_size);
+	emit_to_mem(c, args->items[1], fp(key), key, m->key_type);
+	emit_lookup(c, m->index, key);
+	miss = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	if (m->value_type->kind == FTH_T_AGG) {
+		struct vreg v = emit_agg_reduce(c, m, key, call);
+		emit(c, I_STX(BPF_DW, base, vreg_use(c, v, R1), off));
+		vreg_free(c, v);
+	} else if (var->type->kind == FTH_T_TUPLE && !fth_type_equal(var->type, m->value_type)) {
+		/* $v's layout has wider strings than the map's values */
+		emit(c, I_MOV64_REG(R1, R0));
+		emit_tuple_convert(c, base, off, var->type, R1, 0, m->value_type);
+	} else {
+		int n = (int)(var->type->size < m->value_type->size ? var->type->size : m->value_type->size);
+		emit(c, I_MOV64_REG(R1, R0));
+		emit_copy(c, base, off, R1, 0, n);
+		if ((int)var->type->size > n)
+			emit_zero(c, base, off + n, (int)var->type->size - n);
+	}
+	emit(c, I_MOV64_IMM(R0, 1));
+	fth_patch_jump_here(c->b, miss);
+	return vreg_from_r0(c, call);
+}
 
 /* Both strings of a string function written to the stack. */
 static void emit_two_strings(struct cg *c, struct fth_node *call, int *a, int *b)
@@ -1565,6 +1604,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_nsecs_call(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
+		if (!strcmp(e->u.call.name, "find"))
+			return emit_find(c, e);
 		if (!strcmp(e->u.call.name, "len") && e->u.call.args.items[0]->kind == FTH_MAP)
 			return emit_map_len(c, e);
 		if (!strcmp(e->u.call.name, "reg"))

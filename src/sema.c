@@ -1487,6 +1487,72 @@ static struct fth_type *check_map_len(struct sema *s, struct fth_node *call)
 	return int64_t_();
 }
 
+/* The type find() writes into its variable: the map's stored value, or
+ * for count/sum/min/max/avg maps the value summed over the CPUs. */
+static struct fth_type *found_value_type(struct sema *s, struct fth_map *map, struct fth_node *where)
+{
+	struct fth_type *vt = map->value_type;
+
+	if (vt->kind != FTH_T_AGG)
+		return vt;
+	switch (vt->agg) {
+	case FTH_AGG_COUNT:
+		return uint64_t_();
+	case FTH_AGG_SUM:
+	case FTH_AGG_MIN:
+	case FTH_AGG_MAX:
+	case FTH_AGG_AVG:
+		return int64_t_();
+	default:
+		ERR_HINT(s, where, "print the map instead", "find() cannot read the values of a %s map",
+			 fth_type_describe(A(s), vt));
+		return NULL;
+	}
+}
+
+/* find(@m, key, $v): true when the key is in the map, and then $v holds
+ * its value; false leaves $v as it was. */
+static struct fth_type *check_find(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *mapnode, *out;
+	struct fth_map *map;
+	struct fth_type *kt, *vt;
+
+	if (!want_args(s, call, 3, 3))
+		return fth_type_bool();
+	mapnode = args->items[0];
+	out = args->items[2];
+	if (mapnode->kind != FTH_MAP || mapnode->u.map.keys.len) {
+		ERR_HINT(s, mapnode, "write find(@name, key, $value)", "find() expects a map such as @name as its first argument");
+		return fth_type_bool();
+	}
+	kt = storage_type(s, check_expr(s, args->items[1]));
+	if (out->kind != FTH_VAR) {
+		ERR_HINT(s, out, "pass a scratch variable such as $value (declare it with let $value; if needed)",
+			 "find() writes the value into a variable; its third argument must be a $variable");
+		return fth_type_bool();
+	}
+	map = map_get(s, mapnode);
+	if (!map || !map->value_type) {
+		if (s->strict)
+			ERR(s, mapnode, "undefined map %s", mapnode->u.map.name);
+		return fth_type_bool();
+	}
+	if (!map->key_type) {
+		ERR_HINT(s, mapnode, "find() looks up a key of a map written as @name[key]",
+			 "%s has no keys: find() needs a map with keys", map->name);
+		return fth_type_bool();
+	}
+	if (kt && !fth_type_equal(kt, map->key_type) && kt->kind != map->key_type->kind)
+		ERR(s, args->items[1], "key has type %s but %s has keys of type %s", fth_type_describe(A(s), kt),
+		    map->name, fth_type_describe(A(s), map->key_type));
+	vt = found_value_type(s, map, mapnode);
+	if (vt)
+		var_define(s, out, vt);
+	return fth_type_bool();
+}
+
 /* "SIGKILL", "KILL" or "9" to 9; 0 if unknown. */
 static int signal_number(const char *name)
 {
@@ -1968,6 +2034,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			ERR(s, args->items[1], "join() separator must be a string literal");
 		return fth_type_none();
 	}
+	if (!strcmp(n, "find"))
+		return check_find(s, call);
 	if (!strcmp(n, "len") && args->len == 1 && args->items[0]->kind == FTH_MAP)
 		return check_map_len(s, call);
 	if (!strcmp(n, "has_key")) {
@@ -2009,7 +2077,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
 						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
-						     "cgroup_path", "pton", "len" };
+						     "cgroup_path", "pton", "len", "find" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
