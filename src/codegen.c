@@ -1200,13 +1200,23 @@ static int64_t positional_value(struct cg *c, struct fth_node *e)
 	return (int64_t)strtoull(c->prog->positional.items[idx - 1], NULL, 0);
 }
 
+/* CLOCK_TAI - CLOCK_MONOTONIC now: added to bpf_ktime_get_ns() it gives
+ * TAI time on kernels without bpf_ktime_get_tai_ns (bpftrace's sw_tai). */
+static int64_t tai_minus_monotonic_ns(void)
+{
+	struct timespec tai, mono;
+
+	if (clock_gettime(CLOCK_TAI, &tai) || clock_gettime(CLOCK_MONOTONIC, &mono))
+		return 0;
+	return (tai.tv_sec - mono.tv_sec) * 1000000000LL + (tai.tv_nsec - mono.tv_nsec);
+}
+
 /* nsecs(CLOCK): nsecs() alone is the nsecs builtin. sw_tai is the
  * monotonic clock shifted by the TAI offset read when compiling, for
  * kernels without bpf_ktime_get_tai_ns. */
 static struct vreg emit_nsecs_call(struct cg *c, struct fth_node *e)
 {
 	const char *clk = e->u.call.args.len ? e->u.call.args.items[0]->u.ident.name : "boot";
-	struct timespec tai, mono;
 	struct vreg v;
 	int r;
 
@@ -1217,11 +1227,10 @@ static struct vreg emit_nsecs_call(struct cg *c, struct fth_node *e)
 	else
 		emit(c, I_CALL(BPF_FUNC_ktime_get_boot_ns));
 	v = vreg_from_r0(c, e);
-	if (strcmp(clk, "sw_tai") || clock_gettime(CLOCK_TAI, &tai) || clock_gettime(CLOCK_MONOTONIC, &mono))
+	if (strcmp(clk, "sw_tai"))
 		return v;
 	r = vreg_use(c, v, R1);
-	fth_emit_ld_imm64(c->b, R2, 0, (uint64_t)((tai.tv_sec - mono.tv_sec) * 1000000000LL +
-						  (tai.tv_nsec - mono.tv_nsec)));
+	fth_emit_ld_imm64(c->b, R2, 0, (uint64_t)tai_minus_monotonic_ns());
 	emit(c, I_ALU64_REG(BPF_ADD, r, R2));
 	vreg_set(c, v, r);
 	return v;
@@ -2260,6 +2269,98 @@ static void emit_agg_update(struct cg *c, struct fth_map *m, int key, struct vre
 	fth_patch_jump_here(c->b, jdone);
 }
 
+/* The take-or-skip of min/max: rx replaces the bucket's value (at r0) when
+ * the bucket is unset (meta 0) or rx beats it. */
+static void emit_tseries_minmax(struct cg *c, int rx, bool is_max, bool is_signed)
+{
+	int op = is_max ? (is_signed ? BPF_JSLE : BPF_JLE) : (is_signed ? BPF_JSGE : BPF_JGE);
+
+	emit(c, I_LDX(BPF_DW, R2, R0, 8));
+	emit(c, I_JMP_IMM(BPF_JEQ, R2, 0, 2));
+	emit(c, I_LDX(BPF_DW, R2, R0, 0));
+	emit(c, I_JMP_REG(op, rx, R2, 3));
+	emit(c, I_STX(BPF_DW, R0, rx, 0));
+	emit(c, I_MOV64_IMM(R2, 1));
+	emit(c, I_STX(BPF_DW, R0, R2, 8));
+}
+
+/* @ts[k] = tseries(x, interval, count [, agg]), as bpftrace keeps it: the
+ * time (TAI ns) divided by the interval is the epoch, the epoch modulo the
+ * count the bucket, which is the last 8 bytes of the key. A bucket that
+ * still holds an older epoch starts over (aggregations) or is overwritten
+ * (last value, stamped with the time so user space keeps the latest of the
+ * CPUs' values). Only the first event of a bucket on this CPU inserts. */
+static void emit_tseries_update(struct cg *c, struct fth_map *m, int key, struct vreg x, struct fth_node *where)
+{
+	const struct fth_type *t = m->value_type;
+	int now = stack_alloc(c, 8, where), epoch = stack_alloc(c, 8, where);
+	int val = stack_alloc(c, (int)sizeof(struct fth_agg_tseries), where);
+	int bucket = key + (int)m->key_size - 8;
+	int jmiss, jdone, jsame = -1, rx;
+
+	emit(c, I_CALL(BPF_FUNC_ktime_get_ns));
+	fth_emit_ld_imm64(c->b, R1, 0, (uint64_t)tai_minus_monotonic_ns());
+	emit(c, I_ALU64_REG(BPF_ADD, R0, R1));
+	emit(c, I_STX(BPF_DW, fp(now), R0, now));
+	fth_emit_ld_imm64(c->b, R1, 0, (uint64_t)t->ts_interval);
+	emit(c, I_ALU64_REG(BPF_DIV, R0, R1));
+	emit(c, I_STX(BPF_DW, fp(epoch), R0, epoch));
+	fth_emit_ld_imm64(c->b, R1, 0, (uint64_t)t->ts_count);
+	emit(c, I_ALU64_REG(BPF_MOD, R0, R1));
+	emit(c, I_STX(BPF_DW, fp(bucket), R0, bucket));
+	emit_lookup(c, m->index, key);
+	jmiss = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	if (t->ts_agg != FTH_TS_LAST) {
+		/* a bucket of an older interval starts from nothing */
+		emit(c, I_LDX(BPF_DW, R1, R0, 16));
+		emit(c, I_LDX(BPF_DW, R2, fp(epoch), epoch));
+		jsame = emit(c, I_JMP_REG(BPF_JEQ, R1, R2, 0));
+		emit(c, I_ST_IMM(BPF_DW, R0, 0, 0));
+		emit(c, I_ST_IMM(BPF_DW, R0, 8, 0));
+		fth_patch_jump_here(c->b, jsame);
+	}
+	rx = vreg_use(c, x, R1);
+	switch (t->ts_agg) {
+	case FTH_TS_LAST:
+		emit(c, I_STX(BPF_DW, R0, rx, 0));
+		emit(c, I_LDX(BPF_DW, R2, fp(now), now));
+		emit(c, I_STX(BPF_DW, R0, R2, 8));
+		break;
+	case FTH_TS_AVG:
+		emit(c, I_LDX(BPF_DW, R2, R0, 8));
+		emit(c, I_ALU64_IMM(BPF_ADD, R2, 1));
+		emit(c, I_STX(BPF_DW, R0, R2, 8));
+		/* fall through */
+	case FTH_TS_SUM:
+		emit(c, I_LDX(BPF_DW, R2, R0, 0));
+		emit(c, I_ALU64_REG(BPF_ADD, R2, rx));
+		emit(c, I_STX(BPF_DW, R0, R2, 0));
+		break;
+	case FTH_TS_MIN:
+	case FTH_TS_MAX:
+		emit_tseries_minmax(c, rx, t->ts_agg == FTH_TS_MAX, t->ts_signed);
+		break;
+	}
+	emit(c, I_LDX(BPF_DW, R2, fp(epoch), epoch));
+	emit(c, I_STX(BPF_DW, R0, R2, 16));
+	jdone = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jmiss);
+	rx = vreg_use(c, x, R1);
+	emit(c, I_STX(BPF_DW, fp(val), rx, val));
+	if (t->ts_agg == FTH_TS_LAST) {
+		emit(c, I_LDX(BPF_DW, R2, fp(now), now));
+		emit(c, I_STX(BPF_DW, fp(val + 8), R2, val + 8));
+	} else {
+		emit(c, I_ST_IMM(BPF_DW, fp(val + 8), val + 8, t->ts_agg == FTH_TS_SUM ? 0 : 1));
+	}
+	emit(c, I_LDX(BPF_DW, R2, fp(epoch), epoch));
+	emit(c, I_STX(BPF_DW, fp(val + 16), R2, val + 16));
+	/* BPF_ANY: another CPU may have created the key meanwhile; this
+	 * writes only this CPU's copy either way. */
+	emit_update(c, m->index, key, val, BPF_ANY, where);
+	fth_patch_jump_here(c->b, jdone);
+}
+
 static void emit_agg_assign(struct cg *c, struct fth_node *st)
 {
 	struct fth_node *target = st->u.assign.target;
@@ -2285,7 +2386,10 @@ static void emit_agg_assign(struct cg *c, struct fth_node *st)
 			emit_lhist_bucket(c, R1, m->value_type);
 		emit(c, I_STX(BPF_DW, fp(bucket_off), R1, bucket_off));
 	}
-	emit_agg_update(c, m, key, x, st);
+	if (agg == FTH_AGG_TSERIES)
+		emit_tseries_update(c, m, key, x, st);
+	else
+		emit_agg_update(c, m, key, x, st);
 	if (has_x)
 		vreg_free(c, x);
 }

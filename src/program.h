@@ -188,6 +188,9 @@ struct fth_config {
 	int helper_warnings;      /* -k: 1, -kk: 2; 0 emits no error checks at all */
 	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
 	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
+	/* config unstable_tseries: warn (the default) says once that tseries
+	 * is unstable, enable says nothing, error rejects it */
+	enum { FTH_UNSTABLE_WARN, FTH_UNSTABLE_ENABLE, FTH_UNSTABLE_ERROR } unstable_tseries;
 };
 
 struct fth_program {

@@ -42,6 +42,7 @@ struct sema {
 	struct fth_ptrvec scopes[FTH_MAX_SCOPES];
 	int nscopes;
 	struct fth_ptrvec retired;
+	bool tseries_noted; /* the unstable-feature warning was given */
 };
 
 #define ERR(s, node, ...)                                                  \
@@ -304,7 +305,7 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 			map->used_as_agg = true;
 			map->bpf_type = map->lru ? BPF_MAP_TYPE_LRU_PERCPU_HASH : BPF_MAP_TYPE_PERCPU_HASH;
 			map->value_size = fth_agg_value_size(vt->agg);
-			if (vt->agg == FTH_AGG_HIST || vt->agg == FTH_AGG_LHIST)
+			if (vt->agg == FTH_AGG_HIST || vt->agg == FTH_AGG_LHIST || vt->agg == FTH_AGG_TSERIES)
 				map->key_size = (map->key_type ? (map->key_type->size + 7) / 8 * 8 : 0) + 8;
 		} else {
 			map->bpf_type = map->lru ? BPF_MAP_TYPE_LRU_HASH : BPF_MAP_TYPE_HASH;
@@ -316,6 +317,11 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 		if (map->value_type->kind != vt->kind || map->value_type->agg != vt->agg)
 			ERR(s, where, "%s is a %s map elsewhere; it cannot also hold %s", map->name,
 			    fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
+		else if (vt->agg == FTH_AGG_TSERIES &&
+			 (vt->ts_interval != map->value_type->ts_interval || vt->ts_count != map->value_type->ts_count ||
+			  vt->ts_agg != map->value_type->ts_agg))
+			ERR_HINT(s, where, "give every tseries() of one map the same interval, count and aggregation",
+				 "Different tseries bounds in a single map unsupported");
 		return;
 	}
 	if (vt->kind == FTH_T_STRING && map->value_type->kind == FTH_T_STRING && vt->size > map->value_type->size) {
@@ -1381,7 +1387,90 @@ static bool want_args(struct sema *s, struct fth_node *call, int min, int max)
 static bool is_agg_func(const char *n)
 {
 	return !strcmp(n, "count") || !strcmp(n, "sum") || !strcmp(n, "min") || !strcmp(n, "max") ||
-	       !strcmp(n, "avg") || !strcmp(n, "stats") || !strcmp(n, "hist") || !strcmp(n, "lhist");
+	       !strcmp(n, "avg") || !strcmp(n, "stats") || !strcmp(n, "hist") || !strcmp(n, "lhist") ||
+	       !strcmp(n, "tseries");
+}
+
+/* tseries is unstable in bpftrace: config unstable_tseries decides whether
+ * it is an error, a warning (given once) or silent. */
+static void note_unstable_tseries(struct sema *s, struct fth_node *call)
+{
+	switch (s->prog->config.unstable_tseries) {
+	case FTH_UNSTABLE_ERROR:
+		ERR_HINT(s, call, "add config = { unstable_tseries=enable } at the top of the script",
+			 "tseries feature is not enabled by default. To enable this unstable feature, set the "
+			 "config flag to enable. unstable_tseries=enable");
+		break;
+	case FTH_UNSTABLE_WARN:
+		if (s->strict && !s->tseries_noted && !s->retyping)
+			fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
+				       "Script is using an unstable feature: tseries. To prevent this warning you must "
+				       "explicitly enable it in the config e.g. unstable_tseries=enable");
+		s->tseries_noted |= s->strict;
+		break;
+	default:
+		break;
+	}
+}
+
+/* One integer argument of tseries() that must be a literal from 1 to max. */
+static bool tseries_literal(struct sema *s, struct fth_node *call, struct fth_node *arg, const char *what,
+			    int64_t max, int64_t *out)
+{
+	if (!literal_int_or_positional(s, arg, out) || *out < 0) {
+		ERR_HINT(s, arg, "write a number, e.g. tseries($x, 100ms, 20)",
+			 "tseries: invalid %s value (must be non-negative literal)", what);
+		return false;
+	}
+	if (*out <= 0) {
+		ERR(s, arg, "tseries() %s must be >= 1 (%lld provided)", what, (long long)*out);
+		return false;
+	}
+	if (*out > max) {
+		ERR(s, arg, "tseries() %s must be < %lld (%lld provided)", what, (long long)max, (long long)*out);
+		return false;
+	}
+	(void)call;
+	return true;
+}
+
+/* tseries(n, interval_ns, num_intervals [, "avg"|"max"|"min"|"sum"]) */
+static struct fth_type *check_tseries(struct sema *s, struct fth_node *call)
+{
+	static const char *const aggs[] = { "avg", "max", "min", "sum" };
+	static const enum fth_tseries_agg agg_kinds[] = { FTH_TS_AVG, FTH_TS_MAX, FTH_TS_MIN, FTH_TS_SUM };
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_type *t, *vt;
+	int64_t interval, count;
+
+	note_unstable_tseries(s, call);
+	if (!want_args(s, call, 3, 4))
+		return NULL;
+	vt = check_expr(s, args->items[0]);
+	if (vt && !is_int(vt))
+		ERR(s, args->items[0], "tseries() value must be an integer");
+	if (!tseries_literal(s, call, args->items[1], "interval_ns", INT64_MAX, &interval) ||
+	    !tseries_literal(s, call, args->items[2], "num_intervals", 1000000, &count))
+		return NULL;
+	t = fth_type_agg(A(s), FTH_AGG_TSERIES);
+	t->ts_interval = interval;
+	t->ts_count = count;
+	t->ts_agg = FTH_TS_LAST;
+	t->ts_signed = vt && vt->kind == FTH_T_INT && vt->is_signed;
+	if (args->len == 4) {
+		struct fth_node *a = args->items[3];
+		size_t i = 0;
+		while (a->kind == FTH_STRING && i < 4 && strcmp(a->u.string.data, aggs[i]))
+			i++;
+		if (a->kind != FTH_STRING || i == 4) {
+			ERR_HINT(s, a, "write one of them as a string literal, e.g. tseries($x, 1s, 10, \"max\")",
+				 "tseries() expects one of the following aggregation functions: avg, max, min, sum "
+				 "(\"%s\" provided)", a->kind == FTH_STRING ? a->u.string.data : "");
+			return NULL;
+		}
+		t->ts_agg = agg_kinds[i];
+	}
+	return t;
 }
 
 /* count(), hist(x), ... : only valid as the value of a map assignment. */
@@ -1395,6 +1484,8 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 		want_args(s, call, 0, 0);
 		return fth_type_agg(A(s), FTH_AGG_COUNT);
 	}
+	if (!strcmp(n, "tseries"))
+		return check_tseries(s, call);
 	if (!strcmp(n, "lhist")) {
 		int64_t mn, mx, step;
 		if (!want_args(s, call, 4, 4))
