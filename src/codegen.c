@@ -949,6 +949,46 @@ static struct vreg emit_string_compare(struct cg *c, struct fth_node *e)
 	return v;
 }
 
+/* a == b / a != b of tuples, structs or arrays: both written zero-padded
+ * in the layout sema chose, then compared a word at a time; the first
+ * difference decides. */
+static struct vreg emit_mem_compare(struct cg *c, struct fth_node *e)
+{
+	const struct fth_type *t = e->u.binary.cmp_type;
+	int size = (int)t->size;
+	int a = stack_alloc(c, size, e), b = stack_alloc(c, size, e);
+	int *fail = malloc(sizeof(*fail) * (size_t)(size + 1));
+	int nfail = 0, done;
+	bool eq = e->u.binary.op == TOK_EQ;
+	struct vreg v;
+
+	if (!fail) {
+		cg_error(c, e, "out of memory");
+		return vreg_alloc(c, e);
+	}
+	emit_zero(c, fp(a), a, size);
+	emit_zero(c, fp(b), b, size);
+	emit_to_mem(c, e->u.binary.lhs, fp(a), a, t);
+	emit_to_mem(c, e->u.binary.rhs, fp(b), b, t);
+	v = vreg_alloc(c, e);
+	for (int i = 0; i < size;) {
+		int w = access_width(size - i, a + i, b + i);
+		emit(c, I_LDX(bpf_size(w), R1, fp(a + i), a + i));
+		emit(c, I_LDX(bpf_size(w), R2, fp(b + i), b + i));
+		fail[nfail++] = emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0));
+		i += w;
+	}
+	emit(c, I_MOV64_IMM(R0, eq ? 1 : 0));
+	done = emit(c, I_JA(0));
+	for (int i = 0; i < nfail; i++)
+		fth_patch_jump_here(c->b, fail[i]);
+	emit(c, I_MOV64_IMM(R0, eq ? 0 : 1));
+	fth_patch_jump_here(c->b, done);
+	free(fail);
+	vreg_set(c, v, R0);
+	return v;
+}
+
 static struct vreg emit_logical(struct cg *c, struct fth_node *e)
 {
 	bool is_and = e->u.binary.op == TOK_ANDAND;
@@ -1008,6 +1048,8 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 		return emit_logical(c, e);
 	if ((op == TOK_EQ || op == TOK_NE) && l->type && l->type->kind == FTH_T_STRING)
 		return emit_string_compare(c, e);
+	if ((op == TOK_EQ || op == TOK_NE) && e->u.binary.cmp_type)
+		return emit_mem_compare(c, e);
 	a = emit_int(c, l);
 	b = emit_int(c, r);
 	ra = vreg_use(c, a, R1);
@@ -1487,6 +1529,19 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 			break;
 		v = vreg_alloc(c, e);
 		emit_addr(c, R1, var_base(c, var), var_off(c, var));
+		vreg_set(c, v, R1);
+		return v;
+	}
+	case FTH_MAP: {
+		/* @m.field of a struct held in a map: a copy of the value (zero
+		 * for a missing key), read like a variable's */
+		int tmp;
+		if (!e->type || !in_memory(e->type))
+			break;
+		tmp = stack_alloc(c, (int)e->type->size, e);
+		emit_to_mem(c, e, fp(tmp), tmp, e->type);
+		v = vreg_alloc(c, e);
+		emit_addr(c, R1, fp(tmp), tmp);
 		vreg_set(c, v, R1);
 		return v;
 	}

@@ -208,6 +208,7 @@ static bool valid_key_type(const struct fth_type *t)
 	case FTH_T_TIMESTAMP: /* strftime(): formatted when printed */
 	case FTH_T_USYM:
 	case FTH_T_INET:
+	case FTH_T_STRUCT:  /* @[*curtask->mm]: the struct's bytes */
 		return true;
 	case FTH_T_TUPLE:
 		for (int i = 0; i < t->nfields; i++)
@@ -2179,6 +2180,34 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 
 /* ------------------------------------------------------------ operators */
 
+static bool is_compound(const struct fth_type *t)
+{
+	return t->kind == FTH_T_STRUCT || t->kind == FTH_T_TUPLE || t->kind == FTH_T_ARRAY;
+}
+
+/* The layout two values are compared in with == or !=, as current bpftrace
+ * allows: structs of one type and equal arrays byte for byte; tuples (and
+ * records) of the same shape element by element, in one layout with the
+ * wider of each pair of strings (both sides zero-padded). NULL: not
+ * comparable. */
+static struct fth_type *comparison_layout(struct sema *s, struct fth_type *l, struct fth_type *r)
+{
+	if (l->kind != r->kind)
+		return NULL;
+	if (l->kind == FTH_T_STRUCT) {
+		bool same = l->size == r->size && ((l->btf_id && l->btf_id == r->btf_id) ||
+						   (l->name && r->name && !strcmp(l->name, r->name)));
+		if (same)
+			complete_value_type(s, l, 0);
+		return same ? l : NULL;
+	}
+	if (l->kind == FTH_T_ARRAY)
+		return fth_type_equal(l, r) ? l : NULL;
+	l = storage_type(s, l);
+	r = storage_type(s, r);
+	return fth_type_equal(l, r) ? l : merge_tuples(s, l, r);
+}
+
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 {
 	struct fth_type *l = check_expr(s, e->u.binary.lhs);
@@ -2194,6 +2223,16 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 				    fth_type_describe(A(s), r));
 			return fth_type_bool();
 		}
+	}
+	if ((op == TOK_EQ || op == TOK_NE) && (is_compound(l) || is_compound(r))) {
+		struct fth_type *ct = comparison_layout(s, l, r);
+		if (!ct) {
+			ERR_HINT(s, e, "compare values of the same struct, tuple shape or array type",
+				 "cannot compare %s with %s", fth_type_describe(A(s), l), fth_type_describe(A(s), r));
+			return NULL;
+		}
+		e->u.binary.cmp_type = ct;
+		return fth_type_bool();
 	}
 	if ((op == TOK_EQ || op == TOK_NE) && l->kind == FTH_T_USERNAME && r->kind == FTH_T_USERNAME)
 		return fth_type_bool(); /* username == username(): the uids compare */
