@@ -276,6 +276,9 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 		bool compatible = map->key_type->kind == kt->kind &&
 				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT);
 		struct fth_type *wide = kt->kind == FTH_T_TUPLE ? widened_tuple_key(s, map->key_type, kt) : NULL;
+		/* nested tuples: their strings widen the same way */
+		if (!wide && kt->kind == FTH_T_TUPLE)
+			wide = merge_tuples(s, map->key_type, kt);
 		if (wide) {
 			/* @m["ab", 1] and @m["abcd", 2]: one layout with the longer string */
 			uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
@@ -331,6 +334,15 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 		map->value_type = vt;
 		map->value_size = (vt->size + 7) / 8 * 8;
 		return;
+	}
+	if (vt->kind == FTH_T_TUPLE && map->value_type->kind == FTH_T_TUPLE && !fth_type_equal(vt, map->value_type)) {
+		/* (1, "bye") then (2, "hello"): one layout with the wider strings */
+		struct fth_type *merged = merge_tuples(s, map->value_type, vt);
+		if (merged) {
+			map->value_type = merged;
+			map->value_size = (merged->size + 7) / 8 * 8;
+			return;
+		}
 	}
 	if (map->value_type->kind != vt->kind ||
 	    (vt->kind == FTH_T_TUPLE && !fth_type_equal(vt, map->value_type)))
@@ -1870,6 +1882,14 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		struct fth_map *map;
 		if (!want_args(s, call, 1, 2))
 			return NULL;
+		map = args->items[0]->kind == FTH_MAP ? map_get(s, args->items[0]) : NULL;
+		if (map && map->value_type && map->value_type->kind == FTH_T_AGG &&
+		    map->value_type->agg == FTH_AGG_TSERIES) {
+			/* a key's intervals are one map element each */
+			ERR_HINT(s, call, fth_arena_printf(A(s), "clear(%s) removes every key's series", map->name),
+				 "delete() of a tseries map's key is not supported");
+			return fth_type_bool();
+		}
 		if (args->len == 2) {
 			/* delete(@m, key): the current form. */
 			if (args->items[0]->kind != FTH_MAP || args->items[0]->u.map.keys.len) {

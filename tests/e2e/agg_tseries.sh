@@ -157,3 +157,4 @@ err '@a = tseries(1, 1s, 10); @a = tseries(2, 2s, 10);' 'ERROR: Different tserie
 err '@a = tseries(1, 1s, 10); $x = @a;' 'ERROR: @a holds tseries_t; its value cannot be read in a probe$'
 err 'tseries(1, 1s, 10);' 'ERROR: tseries\(\) must be assigned to a map$'
 err '@a = tseries("s", 1s, 10);' 'ERROR: tseries\(\) value must be an integer$'
+err '@a[1] = tseries(1, 1s, 10); delete(@a, 1);' 'ERROR: delete\(\) of a tseries map.s key is not supported$'

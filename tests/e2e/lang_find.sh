@@ -24,6 +24,16 @@ fathom_run -e 'begin { $count = 0; let $val; @a[1] = 10;
 expect_exit 0
 expect_stdout_eq $'5\n7 seven\nfalse'
 
+# tuple values found and compared whole; a key with a nested tuple
+fathom_run -e 'BEGIN { $n = 0; let $v; @c[1, ("hello", (int8)5)] = (1, "bye");
+  if (find(@c, (1, ("hello", 5)), $v)) { if ($v == (1, "bye")) { $n++; } }
+  if (!find(@c, (1, ("bye", 5)), $v)) { if ($v == (1, "bye")) { $n++; } }
+  @c[2, ("evenlonger", 10)] = (2, "hello"); $k = (2, ("evenlonger", 10));
+  if (find(@c, $k, $v)) { if ($v == (2, "hello") && $v != (1, "bye")) { $n++; } }
+  print($n); clear(@c); exit(); }'
+expect_exit 0
+expect_stdout_eq '3'
+
 # a count() map written from a tracepoint on every CPU: its value (the
 # per-CPU counts reduced) is found, a missing key is not
 fathom_run -e 'tracepoint:sched:sched_switch { @sw[1] = count(); }
