@@ -2723,6 +2723,8 @@ static int64_t literal_or(struct fth_node *e, int64_t dflt)
 		return dflt;
 	if (e->kind == FTH_INT)
 		return (int64_t)e->u.integer;
+	if (e->kind == FTH_UNARY && e->u.unary.op == TOK_MINUS && e->u.unary.operand->kind == FTH_INT)
+		return -(int64_t)e->u.unary.operand->u.integer; /* print(@ts, -10, 10) */
 	return dflt;
 }
 
@@ -2747,6 +2749,19 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 			a->map = fth_program_find_map(c->prog, args->items[0]->u.map.name)->index;
 			a->top = (int)literal_or(args->len > 1 ? args->items[1] : NULL, 0);
 			a->div = (int)literal_or(args->len > 2 ? args->items[2] : NULL, 0);
+			const struct fth_type *vt = fth_program_map(c->prog, a->map)->value_type;
+			if (args->len == 3 && vt->kind == FTH_T_AGG && vt->agg == FTH_AGG_TSERIES) {
+				/* print(@ts, min, max); unsigned series take a negative as 0 */
+				bool sg = vt->ts_signed;
+				a->ts_range = true;
+				a->ts_min = literal_or(args->items[1], 0);
+				a->ts_max = literal_or(args->items[2], 0);
+				if (!sg && a->ts_min < 0 && args->items[1]->kind == FTH_UNARY)
+					a->ts_min = 0;
+				if (!sg && a->ts_max < 0 && args->items[2]->kind == FTH_UNARY)
+					a->ts_max = 0;
+				a->top = a->div = 0;
+			}
 			emit_event(c, id, 8, call, NULL, NULL);
 		} else if (args->items[0]->kind == FTH_MAP) {
 			emit_print_elem(c, call, args->items[0]);

@@ -1373,7 +1373,7 @@ static void ts_graph_line(struct fth_strbuf *sb, const struct fth_tseries_row *r
 }
 
 void fth_tseries_print_text(struct fth_strbuf *sb, const struct fth_type *t, const struct fth_tseries_row *rows,
-			    int nrows)
+			    int nrows, const int64_t *range)
 {
 	static const char *const unit_names[] = { [3] = "ms", [6] = "\xce\xbcs", [9] = "ns" };
 	bool sg = t->ts_signed, any = false;
@@ -1393,6 +1393,11 @@ void fth_tseries_print_text(struct fth_strbuf *sb, const struct fth_type *t, con
 			mn = rows[i].value;
 		if (!any || ts_less(sg, mx, rows[i].value))
 			mx = rows[i].value;
+		any = true;
+	}
+	if (range) {
+		mn = range[0];
+		mx = range[1];
 		any = true;
 	}
 	if (any && mn == mx) {
@@ -1460,10 +1465,11 @@ static void print_tseries_entry(struct fth_strbuf *sb, const struct fth_map_view
 {
 	struct fth_tseries_row *rows = xrealloc(NULL, sizeof(*rows) * (size_t)view->value_type->ts_count);
 	int n = fth_tseries_rows(view->value_type, e->value, last_epoch, rows);
+	int64_t range[2] = { view->ts_min, view->ts_max };
 
 	entry_name(sb, view, e, env);
 	fth_strbuf_puts(sb, ":\n");
-	fth_tseries_print_text(sb, view->value_type, rows, n);
+	fth_tseries_print_text(sb, view->value_type, rows, n, view->ts_range ? range : NULL);
 	fth_strbuf_putc(sb, '\n');
 	free(rows);
 }

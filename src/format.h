@@ -151,6 +151,9 @@ struct fth_map_view {
 	const struct fth_type *value_type; /* FTH_T_AGG for aggregations */
 	struct fth_map_entry *entries;
 	int nentries;
+	/* tseries printed with print(@ts, min, max): the charts' range */
+	bool ts_range;
+	int64_t ts_min, ts_max;
 };
 
 /* Number of buckets of a hist/lhist value. hist: 2 + (64 << k) (the
@@ -209,12 +212,12 @@ uint64_t fth_tseries_last_epoch(const struct fth_map_view *view);
 int fth_tseries_rows(const struct fth_type *agg_type, const struct fth_tseries_point *buckets,
 		     uint64_t last_epoch, struct fth_tseries_row *rows);
 
-/* The chart of one key's rows, as bpftrace draws it: min and max above and
- * below, one line per interval with its local time, a '*' at the value's
+/* The chart of one key's rows, as bpftrace draws it: min and max (range[0]
+ * and range[1] when range is not NULL) above and below, one line per interval with its local time, a '*' at the value's
  * place in 53 columns, '.' at zero when zero is inside the range, and "-"
  * for an interval without a value. */
 void fth_tseries_print_text(struct fth_strbuf *sb, const struct fth_type *agg_type,
-			    const struct fth_tseries_row *rows, int nrows);
+			    const struct fth_tseries_row *rows, int nrows, const int64_t *range);
 
 /* hist/lhist body rows alone (used by fth_map_print_text). */
 void fth_hist_print_text(struct fth_strbuf *sb, const struct fth_type *agg_type, const int64_t *buckets);

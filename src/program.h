@@ -74,6 +74,8 @@ struct fth_action {
 	struct fth_type *args;           /* tuple laid out after the 8-byte action id */
 	int map;                         /* map index for map actions */
 	int top, div;
+	bool ts_range;                   /* print(@tseries, min, max) */
+	int64_t ts_min, ts_max;
 	const char *text;                /* time() format */
 	struct fth_range range;
 };

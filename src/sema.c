@@ -1657,6 +1657,33 @@ static struct fth_type *check_find(struct sema *s, struct fth_node *call)
 	return fth_type_bool();
 }
 
+/* print(@ts, min, max): the chart's range instead of the values' own.
+ * Both or neither; integer literals, kept within the series' signedness
+ * (negative becomes 0 for unsigned values). */
+static void check_print_tseries_range(struct sema *s, struct fth_node *call, const struct fth_type *t)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	int64_t v[2];
+
+	if (args->len == 1)
+		return;
+	if (args->len == 2) {
+		ERR_HINT(s, call, "write print(@name, min, max)",
+			 "print() must provide both min and max arguments when used on tseries() maps.");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!literal_int_or_positional(s, args->items[i + 1], &v[i])) {
+			ERR(s, args->items[i + 1], "print()'s min and max must be integer literals");
+			return;
+		}
+		if (!t->ts_signed && v[i] < 0 && args->items[i + 1]->kind == FTH_UNARY)
+			v[i] = 0;
+	}
+	if (t->ts_signed ? v[0] > v[1] : (uint64_t)v[0] > (uint64_t)v[1])
+		ERR_HINT(s, call, "swap them", "print()'s min argument cannot be greater than its max argument.");
+}
+
 /* "SIGKILL", "KILL" or "9" to 9; 0 if unknown. */
 static int signal_number(const char *name)
 {
@@ -1928,7 +1955,12 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		if (args->items[0]->kind == FTH_MAP && args->items[0]->u.map.keys.len == 0) {
 			int64_t v;
-			expect_map_arg(s, call, args->items[0], false);
+			struct fth_map *pm = expect_map_arg(s, call, args->items[0], false);
+			if (pm && pm->value_type && pm->value_type->kind == FTH_T_AGG &&
+			    pm->value_type->agg == FTH_AGG_TSERIES) {
+				check_print_tseries_range(s, call, pm->value_type);
+				return fth_type_none();
+			}
 			for (int i = 1; i < args->len; i++)
 				if (!literal_int_or_positional(s, args->items[i], &v) || v < 0)
 					ERR(s, args->items[i], "print() top and div must be non-negative integer literals");

@@ -5,7 +5,8 @@
 # in the second, two in the third, one in the fourth. Each aggregation
 # (last value, max, min, sum, avg) and a keyed series are checked in the
 # text chart bpftrace prints (times replaced by HH:MM:SS after checking
-# that they are consecutive seconds), print() in a probe with clear(), then
+# that they are consecutive seconds), print() in a probe with clear() and
+# print(@ts, min, max) with its own range, then
 # JSON, then the unstable-feature warning and the errors.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -72,13 +73,16 @@ tracepoint:syscalls:sys_enter_close /(int32)args.fd < 0 || args.fd >= 1000/ { $v
   @min = tseries($v, 1s, 10, "min"); @sum = tseries($v, 1s, 10, "sum");
   @avg = tseries($v, 1s, 10, "avg"); @k[$v > 0] = tseries($v, 1s, 10);
   @sign = tseries($v > 0 ? 1 : -1, 1s, 10); }
-END { print(@avg); clear(@avg); }'
+END { print(@avg); clear(@avg); print(@sign, -2, 2); clear(@sign); }'
 fathom_run -e "$prog" -c "python3 $T/work.py"
 expect_exit 0
 check_times
 {
     echo "@avg:"
     chart -3 1002  -1 0 -3  -1 -1 -  -1 52 1002  -1 0 -3
+    echo
+    echo "@sign:"
+    chart -2 2  26 13 -1  26 -1 -  26 39 1  26 13 -1
     echo
     echo
     echo
@@ -96,9 +100,6 @@ check_times
     echo
     echo "@min:"
     chart -5 1000  -1 0 -5  -1 -1 -  -1 52 1000  -1 0 -3
-    echo
-    echo "@sign:"
-    chart -1 1  26 0 -1  26 -1 -  26 52 1  26 0 -1
     echo
     echo "@sum:"
     chart -6 2004  -1 0 -6  -1 -1 -  -1 52 2004  -1 0 -3
@@ -157,4 +158,6 @@ err '@a = tseries(1, 1s, 10); @a = tseries(2, 2s, 10);' 'ERROR: Different tserie
 err '@a = tseries(1, 1s, 10); $x = @a;' 'ERROR: @a holds tseries_t; its value cannot be read in a probe$'
 err 'tseries(1, 1s, 10);' 'ERROR: tseries\(\) must be assigned to a map$'
 err '@a = tseries("s", 1s, 10);' 'ERROR: tseries\(\) value must be an integer$'
+err '@a = tseries(1, 1s, 10); print(@a, 1);' 'ERROR: print\(\) must provide both min and max arguments when used on tseries\(\) maps.$'
+err '@a = tseries(1, 1s, 10); print(@a, 5, 1);' "ERROR: print\\(\\)'s min argument cannot be greater than its max argument.$"
 err '@a[1] = tseries(1, 1s, 10); delete(@a, 1);' 'ERROR: delete\(\) of a tseries map.s key is not supported$'

@@ -1450,7 +1450,7 @@ static void test_tseries_text_signed(void **state)
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	fth_tseries_print_text(&fx->sb, t, rows, 5);
+	fth_tseries_print_text(&fx->sb, t, rows, 5, NULL);
 	snprintf(expected, sizeof(expected),
 		 "             -2                                                  2\n"
 		 "hh:mm:ss.ms  |___________________________________________________|\n"
@@ -1477,7 +1477,7 @@ static void test_tseries_text_flat_unsigned(void **state)
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	fth_tseries_print_text(&fx->sb, t, rows, 2);
+	fth_tseries_print_text(&fx->sb, t, rows, 2, NULL);
 	graph(l, -1, 26);
 	snprintf(expected, sizeof(expected),
 		 "         8                                                  10\n"
@@ -1502,7 +1502,7 @@ static void test_tseries_text_units(void **state)
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	fth_tseries_print_text(&fx->sb, t, one, 1);
+	fth_tseries_print_text(&fx->sb, t, one, 1, NULL);
 	snprintf(expected, sizeof(expected),
 		 "                   -8                                                 -6\n"
 		 "hh:mm:ss.ns        |___________________________________________________|\n"
@@ -1513,7 +1513,7 @@ static void test_tseries_text_units(void **state)
 	assert_text(&fx->sb, expected);
 
 	fth_strbuf_reset(&fx->sb);
-	fth_tseries_print_text(&fx->sb, t, two, 2);
+	fth_tseries_print_text(&fx->sb, t, two, 2, NULL);
 	snprintf(expected, sizeof(expected),
 		 "                4                                                   6\n"
 		 "hh:mm:ss.\xce\xbcs    |___________________________________________________|\n"
@@ -1522,6 +1522,31 @@ static void test_tseries_text_units(void **state)
 		 "                v___________________________________________________v\n"
 		 "                4                                                   6\n",
 		 graph(l, -1, 0), graph(m, -1, 52));
+	assert_text(&fx->sb, expected);
+}
+
+/* print(@ts, min, max): the given range replaces the values' own; a value
+ * beyond it is drawn at the edge. */
+static void test_tseries_text_range(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t = tseries_type(&fx->arena, 1000000000, 3, true);
+	struct fth_tseries_row rows[] = { { 3600, true, 5 }, { 3601, true, 15 }, { 3602, true, -4 } };
+	int64_t range[2] = { 0, 10 };
+	char l[3][54], expected[4096];
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	fth_tseries_print_text(&fx->sb, t, rows, 3, range);
+	snprintf(expected, sizeof(expected),
+		 "         %-21s%32s\n"
+		 "hh:mm:ss |___________________________________________________|\n"
+		 "01:00:00 %s 5\n"
+		 "01:00:01 %s 15\n"
+		 "01:00:02 %s -4\n"
+		 "         v___________________________________________________v\n"
+		 "         %-21s%32s\n",
+		 "0", "10", graph(l[0], -1, 26), graph(l[1], -1, 52), graph(l[2], -1, 0), "0", "10");
 	assert_text(&fx->sb, expected);
 }
 
@@ -1535,7 +1560,7 @@ static void test_map_tseries_keyed(void **state)
 	struct fth_tseries_point b[2] = { { 6, 1 }, { 5, 1 } };  /* epochs 5, 6 */
 	int64_t ka = 1, kb = 2;
 	struct fth_map_entry entries[] = { { &ka, a }, { &kb, b } };
-	struct fth_map_view view = { "@ts", i64(), t, entries, 2 };
+	struct fth_map_view view = { .name = "@ts", .key_type = i64(), .value_type = t, .entries = entries, .nentries = 2 };
 	char l[5][54], expected[4096];
 
 	setenv("TZ", "UTC", 1);
@@ -1612,6 +1637,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tseries_text_signed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tseries_text_flat_unsigned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tseries_text_units, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tseries_text_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_tseries_keyed, setup, teardown),
 	};
 
