@@ -131,6 +131,9 @@ struct fth_node {
 		struct {
 			int op; /* enum fth_token_kind of the operator */
 			struct fth_node *lhs, *rhs;
+			/* == and != of tuples, structs and arrays: the layout both
+			 * sides are written in and compared byte by byte (sema) */
+			struct fth_type *cmp_type;
 		} binary;
 		struct {
 			struct fth_node *cond, *then_expr, *else_expr;

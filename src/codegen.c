@@ -961,6 +961,46 @@ static struct vreg emit_string_compare(struct cg *c, struct fth_node *e)
 	return v;
 }
 
+/* a == b / a != b of tuples, structs or arrays: both written zero-padded
+ * in the layout sema chose, then compared a word at a time; the first
+ * difference decides. */
+static struct vreg emit_mem_compare(struct cg *c, struct fth_node *e)
+{
+	const struct fth_type *t = e->u.binary.cmp_type;
+	int size = (int)t->size;
+	int a = stack_alloc(c, size, e), b = stack_alloc(c, size, e);
+	int *fail = malloc(sizeof(*fail) * (size_t)(size + 1));
+	int nfail = 0, done;
+	bool eq = e->u.binary.op == TOK_EQ;
+	struct vreg v;
+
+	if (!fail) {
+		cg_error(c, e, "out of memory");
+		return vreg_alloc(c, e);
+	}
+	emit_zero(c, fp(a), a, size);
+	emit_zero(c, fp(b), b, size);
+	emit_to_mem(c, e->u.binary.lhs, fp(a), a, t);
+	emit_to_mem(c, e->u.binary.rhs, fp(b), b, t);
+	v = vreg_alloc(c, e);
+	for (int i = 0; i < size;) {
+		int w = access_width(size - i, a + i, b + i);
+		emit(c, I_LDX(bpf_size(w), R1, fp(a + i), a + i));
+		emit(c, I_LDX(bpf_size(w), R2, fp(b + i), b + i));
+		fail[nfail++] = emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0));
+		i += w;
+	}
+	emit(c, I_MOV64_IMM(R0, eq ? 1 : 0));
+	done = emit(c, I_JA(0));
+	for (int i = 0; i < nfail; i++)
+		fth_patch_jump_here(c->b, fail[i]);
+	emit(c, I_MOV64_IMM(R0, eq ? 0 : 1));
+	fth_patch_jump_here(c->b, done);
+	free(fail);
+	vreg_set(c, v, R0);
+	return v;
+}
+
 static struct vreg emit_logical(struct cg *c, struct fth_node *e)
 {
 	bool is_and = e->u.binary.op == TOK_ANDAND;
@@ -1020,6 +1060,8 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 		return emit_logical(c, e);
 	if ((op == TOK_EQ || op == TOK_NE) && l->type && l->type->kind == FTH_T_STRING)
 		return emit_string_compare(c, e);
+	if ((op == TOK_EQ || op == TOK_NE) && e->u.binary.cmp_type)
+		return emit_mem_compare(c, e);
 	a = emit_int(c, l);
 	b = emit_int(c, r);
 	ra = vreg_use(c, a, R1);
@@ -1269,13 +1311,23 @@ static int64_t positional_value(struct cg *c, struct fth_node *e)
 	return (int64_t)strtoull(c->prog->positional.items[idx - 1], NULL, 0);
 }
 
+/* CLOCK_TAI - CLOCK_MONOTONIC now: added to bpf_ktime_get_ns() it gives
+ * TAI time on kernels without bpf_ktime_get_tai_ns (bpftrace's sw_tai). */
+static int64_t tai_minus_monotonic_ns(void)
+{
+	struct timespec tai, mono;
+
+	if (clock_gettime(CLOCK_TAI, &tai) || clock_gettime(CLOCK_MONOTONIC, &mono))
+		return 0;
+	return (tai.tv_sec - mono.tv_sec) * 1000000000LL + (tai.tv_nsec - mono.tv_nsec);
+}
+
 /* nsecs(CLOCK): nsecs() alone is the nsecs builtin. sw_tai is the
  * monotonic clock shifted by the TAI offset read when compiling, for
  * kernels without bpf_ktime_get_tai_ns. */
 static struct vreg emit_nsecs_call(struct cg *c, struct fth_node *e)
 {
 	const char *clk = e->u.call.args.len ? e->u.call.args.items[0]->u.ident.name : "boot";
-	struct timespec tai, mono;
 	struct vreg v;
 	int r;
 
@@ -1286,11 +1338,10 @@ static struct vreg emit_nsecs_call(struct cg *c, struct fth_node *e)
 	else
 		emit(c, I_CALL(BPF_FUNC_ktime_get_boot_ns));
 	v = vreg_from_r0(c, e);
-	if (strcmp(clk, "sw_tai") || clock_gettime(CLOCK_TAI, &tai) || clock_gettime(CLOCK_MONOTONIC, &mono))
+	if (strcmp(clk, "sw_tai"))
 		return v;
 	r = vreg_use(c, v, R1);
-	fth_emit_ld_imm64(c->b, R2, 0, (uint64_t)((tai.tv_sec - mono.tv_sec) * 1000000000LL +
-						  (tai.tv_nsec - mono.tv_nsec)));
+	fth_emit_ld_imm64(c->b, R2, 0, (uint64_t)tai_minus_monotonic_ns());
 	emit(c, I_ALU64_REG(BPF_ADD, r, R2));
 	vreg_set(c, v, r);
 	return v;
@@ -1379,6 +1430,47 @@ static struct vreg emit_has_key(struct cg *c, struct fth_node *call)
 	emit(c, I_MOV64_IMM(R0, 1));
 	emit(c, I_JMP_IMM(BPF_JNE, R1, 0, 1));
 	emit(c, I_MOV64_IMM(R0, 0));
+	return vreg_from_r0(c, call);
+}
+
+static struct vreg emit_map_len(struct cg *c, struct fth_node *call);
+static void emit_tuple_convert(struct cg *c, int base, int off, const struct fth_type *t, int src, int soff,
+			       const struct fth_type *st);
+
+/* find(@m, key, $v): look the key up once; when it is there copy the
+ * value (an aggregation's reduced over the CPUs) into $v and give 1. A
+ * missing key leaves r0 NULL, which is the 0 (false) result. */
+static struct vreg emit_find(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_map *m = fth_program_find_map(c->prog, args->items[0]->u.map.name);
+	struct fth_var *var = var_of(c, args->items[2]);
+	int key = stack_alloc(c, (int)m->key_size, call);
+	int base = var_base(c, var), off = var_off(c, var);
+	int miss;
+
+	if (m->key_type->kind != FTH_T_INT)
+		emit_zero(c, fp(key), key, (int)m->key_size);
+	emit_to_mem(c, args->items[1], fp(key), key, m->key_type);
+	emit_lookup(c, m->index, key);
+	miss = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	if (m->value_type->kind == FTH_T_AGG) {
+		struct vreg v = emit_agg_reduce(c, m, key, call);
+		emit(c, I_STX(BPF_DW, base, vreg_use(c, v, R1), off));
+		vreg_free(c, v);
+	} else if (var->type->kind == FTH_T_TUPLE && !fth_type_equal(var->type, m->value_type)) {
+		/* $v's layout has wider strings than the map's values */
+		emit(c, I_MOV64_REG(R1, R0));
+		emit_tuple_convert(c, base, off, var->type, R1, 0, m->value_type);
+	} else {
+		int n = (int)(var->type->size < m->value_type->size ? var->type->size : m->value_type->size);
+		emit(c, I_MOV64_REG(R1, R0));
+		emit_copy(c, base, off, R1, 0, n);
+		if ((int)var->type->size > n)
+			emit_zero(c, base, off + n, (int)var->type->size - n);
+	}
+	emit(c, I_MOV64_IMM(R0, 1));
+	fth_patch_jump_here(c->b, miss);
 	return vreg_from_r0(c, call);
 }
 
@@ -1474,6 +1566,19 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 			break;
 		v = vreg_alloc(c, e);
 		emit_addr(c, R1, var_base(c, var), var_off(c, var));
+		vreg_set(c, v, R1);
+		return v;
+	}
+	case FTH_MAP: {
+		/* @m.field of a struct held in a map: a copy of the value (zero
+		 * for a missing key), read like a variable's */
+		int tmp;
+		if (!e->type || !in_memory(e->type))
+			break;
+		tmp = stack_alloc(c, (int)e->type->size, e);
+		emit_to_mem(c, e, fp(tmp), tmp, e->type);
+		v = vreg_alloc(c, e);
+		emit_addr(c, R1, fp(tmp), tmp);
 		vreg_set(c, v, R1);
 		return v;
 	}
@@ -1999,6 +2104,10 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "percpu_kaddr"))
 			return emit_percpu_kaddr(c, e);
+		if (!strcmp(e->u.call.name, "find"))
+			return emit_find(c, e);
+		if (!strcmp(e->u.call.name, "len") && e->u.call.args.items[0]->kind == FTH_MAP)
+			return emit_map_len(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
@@ -2682,6 +2791,98 @@ static void emit_agg_update(struct cg *c, struct fth_map *m, int key, struct vre
 	fth_patch_jump_here(c->b, jdone);
 }
 
+/* The take-or-skip of min/max: rx replaces the bucket's value (at r0) when
+ * the bucket is unset (meta 0) or rx beats it. */
+static void emit_tseries_minmax(struct cg *c, int rx, bool is_max, bool is_signed)
+{
+	int op = is_max ? (is_signed ? BPF_JSLE : BPF_JLE) : (is_signed ? BPF_JSGE : BPF_JGE);
+
+	emit(c, I_LDX(BPF_DW, R2, R0, 8));
+	emit(c, I_JMP_IMM(BPF_JEQ, R2, 0, 2));
+	emit(c, I_LDX(BPF_DW, R2, R0, 0));
+	emit(c, I_JMP_REG(op, rx, R2, 3));
+	emit(c, I_STX(BPF_DW, R0, rx, 0));
+	emit(c, I_MOV64_IMM(R2, 1));
+	emit(c, I_STX(BPF_DW, R0, R2, 8));
+}
+
+/* @ts[k] = tseries(x, interval, count [, agg]), as bpftrace keeps it: the
+ * time (TAI ns) divided by the interval is the epoch, the epoch modulo the
+ * count the bucket, which is the last 8 bytes of the key. A bucket that
+ * still holds an older epoch starts over (aggregations) or is overwritten
+ * (last value, stamped with the time so user space keeps the latest of the
+ * CPUs' values). Only the first event of a bucket on this CPU inserts. */
+static void emit_tseries_update(struct cg *c, struct fth_map *m, int key, struct vreg x, struct fth_node *where)
+{
+	const struct fth_type *t = m->value_type;
+	int now = stack_alloc(c, 8, where), epoch = stack_alloc(c, 8, where);
+	int val = stack_alloc(c, (int)sizeof(struct fth_agg_tseries), where);
+	int bucket = key + (int)m->key_size - 8;
+	int jmiss, jdone, jsame = -1, rx;
+
+	emit(c, I_CALL(BPF_FUNC_ktime_get_ns));
+	fth_emit_ld_imm64(c->b, R1, 0, (uint64_t)tai_minus_monotonic_ns());
+	emit(c, I_ALU64_REG(BPF_ADD, R0, R1));
+	emit(c, I_STX(BPF_DW, fp(now), R0, now));
+	fth_emit_ld_imm64(c->b, R1, 0, (uint64_t)t->ts_interval);
+	emit(c, I_ALU64_REG(BPF_DIV, R0, R1));
+	emit(c, I_STX(BPF_DW, fp(epoch), R0, epoch));
+	fth_emit_ld_imm64(c->b, R1, 0, (uint64_t)t->ts_count);
+	emit(c, I_ALU64_REG(BPF_MOD, R0, R1));
+	emit(c, I_STX(BPF_DW, fp(bucket), R0, bucket));
+	emit_lookup(c, m->index, key);
+	jmiss = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	if (t->ts_agg != FTH_TS_LAST) {
+		/* a bucket of an older interval starts from nothing */
+		emit(c, I_LDX(BPF_DW, R1, R0, 16));
+		emit(c, I_LDX(BPF_DW, R2, fp(epoch), epoch));
+		jsame = emit(c, I_JMP_REG(BPF_JEQ, R1, R2, 0));
+		emit(c, I_ST_IMM(BPF_DW, R0, 0, 0));
+		emit(c, I_ST_IMM(BPF_DW, R0, 8, 0));
+		fth_patch_jump_here(c->b, jsame);
+	}
+	rx = vreg_use(c, x, R1);
+	switch (t->ts_agg) {
+	case FTH_TS_LAST:
+		emit(c, I_STX(BPF_DW, R0, rx, 0));
+		emit(c, I_LDX(BPF_DW, R2, fp(now), now));
+		emit(c, I_STX(BPF_DW, R0, R2, 8));
+		break;
+	case FTH_TS_AVG:
+		emit(c, I_LDX(BPF_DW, R2, R0, 8));
+		emit(c, I_ALU64_IMM(BPF_ADD, R2, 1));
+		emit(c, I_STX(BPF_DW, R0, R2, 8));
+		/* fall through */
+	case FTH_TS_SUM:
+		emit(c, I_LDX(BPF_DW, R2, R0, 0));
+		emit(c, I_ALU64_REG(BPF_ADD, R2, rx));
+		emit(c, I_STX(BPF_DW, R0, R2, 0));
+		break;
+	case FTH_TS_MIN:
+	case FTH_TS_MAX:
+		emit_tseries_minmax(c, rx, t->ts_agg == FTH_TS_MAX, t->ts_signed);
+		break;
+	}
+	emit(c, I_LDX(BPF_DW, R2, fp(epoch), epoch));
+	emit(c, I_STX(BPF_DW, R0, R2, 16));
+	jdone = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jmiss);
+	rx = vreg_use(c, x, R1);
+	emit(c, I_STX(BPF_DW, fp(val), rx, val));
+	if (t->ts_agg == FTH_TS_LAST) {
+		emit(c, I_LDX(BPF_DW, R2, fp(now), now));
+		emit(c, I_STX(BPF_DW, fp(val + 8), R2, val + 8));
+	} else {
+		emit(c, I_ST_IMM(BPF_DW, fp(val + 8), val + 8, t->ts_agg == FTH_TS_SUM ? 0 : 1));
+	}
+	emit(c, I_LDX(BPF_DW, R2, fp(epoch), epoch));
+	emit(c, I_STX(BPF_DW, fp(val + 16), R2, val + 16));
+	/* BPF_ANY: another CPU may have created the key meanwhile; this
+	 * writes only this CPU's copy either way. */
+	emit_update(c, m->index, key, val, BPF_ANY, where);
+	fth_patch_jump_here(c->b, jdone);
+}
+
 static void emit_agg_assign(struct cg *c, struct fth_node *st)
 {
 	struct fth_node *target = st->u.assign.target;
@@ -2707,7 +2908,10 @@ static void emit_agg_assign(struct cg *c, struct fth_node *st)
 			emit_lhist_bucket(c, R1, m->value_type);
 		emit(c, I_STX(BPF_DW, fp(bucket_off), R1, bucket_off));
 	}
-	emit_agg_update(c, m, key, x, st);
+	if (agg == FTH_AGG_TSERIES)
+		emit_tseries_update(c, m, key, x, st);
+	else
+		emit_agg_update(c, m, key, x, st);
 	if (has_x)
 		vreg_free(c, x);
 }
@@ -2987,6 +3191,8 @@ static int64_t literal_or(struct fth_node *e, int64_t dflt)
 		return dflt;
 	if (e->kind == FTH_INT)
 		return (int64_t)e->u.integer;
+	if (e->kind == FTH_UNARY && e->u.unary.op == TOK_MINUS && e->u.unary.operand->kind == FTH_INT)
+		return -(int64_t)e->u.unary.operand->u.integer; /* print(@ts, -10, 10) */
 	return dflt;
 }
 
@@ -3011,6 +3217,19 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 			a->map = fth_program_find_map(c->prog, args->items[0]->u.map.name)->index;
 			a->top = (int)literal_or(args->len > 1 ? args->items[1] : NULL, 0);
 			a->div = (int)literal_or(args->len > 2 ? args->items[2] : NULL, 0);
+			const struct fth_type *vt = fth_program_map(c->prog, a->map)->value_type;
+			if (args->len == 3 && vt->kind == FTH_T_AGG && vt->agg == FTH_AGG_TSERIES) {
+				/* print(@ts, min, max); unsigned series take a negative as 0 */
+				bool sg = vt->ts_signed;
+				a->ts_range = true;
+				a->ts_min = literal_or(args->items[1], 0);
+				a->ts_max = literal_or(args->items[2], 0);
+				if (!sg && a->ts_min < 0 && args->items[1]->kind == FTH_UNARY)
+					a->ts_min = 0;
+				if (!sg && a->ts_max < 0 && args->items[2]->kind == FTH_UNARY)
+					a->ts_max = 0;
+				a->top = a->div = 0;
+			}
 			emit_event(c, id, 8, call, NULL, NULL);
 		} else if (args->items[0]->kind == FTH_MAP) {
 			emit_print_elem(c, call, args->items[0]);
@@ -3150,6 +3369,35 @@ static void func_leave(struct cg *c, const struct func_state *saved)
 	c->var_adj = saved->var_adj;
 	c->cur_func = saved->cur_func;
 	c->nexit = saved->nexit;
+}
+
+/* len(@m): bpf_for_each_map_elem returns how many elements it visited, so
+ * a callback that only says "next" counts them (per-CPU maps once per key).
+ * Hash maps keep no element count of their own that programs can read on
+ * every kernel. */
+static struct vreg emit_map_len(struct cg *c, struct fth_node *call)
+{
+	struct fth_map *m = fth_program_find_map(c->prog, call->u.call.args.items[0]->u.map.name);
+	struct func_state saved;
+	int func;
+
+	if (c->nsubs == FTH_MAX_FUNCS - 1) {
+		cg_error(c, call, "too many len() calls and for loops over maps in one probe");
+		return vreg_alloc(c, call);
+	}
+	func = c->nsubs++;
+	emit_map_ref(c, R1, m->index);
+	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].loop = call;
+	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
+	emit(c, I_MOV64_IMM(R3, 0));
+	emit(c, I_MOV64_IMM(R4, 0));
+	emit(c, I_CALL(BPF_FUNC_for_each_map_elem));
+	func_enter(c, &saved, func);
+	emit(c, I_MOV64_IMM(R0, 0));
+	emit(c, I_EXIT());
+	func_leave(c, &saved);
+	return vreg_from_r0(c, call);
 }
 
 /* Fill $kv = (key, value) from the callback's arguments: r2 points at the

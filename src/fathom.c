@@ -265,6 +265,21 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			return -EINVAL;
 		}
 		prog->config.stack_mode = (enum fth_stack_mode)i;
+	} else if (!strcmp(key, "unstable_tseries")) {
+		static const char *const modes[] = { "warn", "enable", "error" };
+		size_t i = 0;
+		while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(value, modes[i]))
+			i++;
+		if (i == sizeof(modes) / sizeof(modes[0])) {
+			if (from_env)
+				fth_diag_plain(diag, FTH_SEV_ERROR, "use enable, warn or error",
+					       "invalid unstable_tseries value '%s'", value);
+			else
+				fth_error_hint(diag, where, "use enable, warn or error", "invalid unstable_tseries value '%s'",
+					       value);
+			return -EINVAL;
+		}
+		prog->config.unstable_tseries = i == 0 ? FTH_UNSTABLE_WARN : i == 1 ? FTH_UNSTABLE_ENABLE : FTH_UNSTABLE_ERROR;
 	} else if (!strcmp(key, "str_trunc_trailer")) {
 		prog->config.str_trunc_trailer = fth_arena_strdup(&prog->arena, value);
 	} else if (!strcmp(key, "print_maps_on_exit")) {
@@ -313,7 +328,8 @@ static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 	static const char *const env_keys[] = { "BPFTRACE_MAX_STRLEN", "BPFTRACE_STRLEN", "BPFTRACE_MAX_MAP_KEYS",
 						"BPFTRACE_MAP_KEYS_MAX", "BPFTRACE_MISSING_PROBES",
 						"BPFTRACE_STACK_MODE", "BPFTRACE_STR_TRUNC_TRAILER",
-						"BPFTRACE_MAX_CAT_BYTES", "BPFTRACE_CAT_BYTES_MAX" };
+						"BPFTRACE_MAX_CAT_BYTES", "BPFTRACE_CAT_BYTES_MAX",
+						"BPFTRACE_UNSTABLE_TSERIES" };
 	struct fth_node *config = prog->ast->u.program.config;
 	int err = 0;
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 /* ======================================================================
  * Growable string
@@ -1214,6 +1215,11 @@ static int64_t hist_total(const struct fth_type *t, const int64_t *buckets)
 	return sum;
 }
 
+static bool is_tseries(const struct fth_type *vt)
+{
+	return vt->kind == FTH_T_AGG && vt->agg == FTH_AGG_TSERIES;
+}
+
 /* What bpftrace sorts a map by, and the per-entry number to compare. */
 static enum sort_mode map_sort_mode(const struct fth_type *vt)
 {
@@ -1276,8 +1282,208 @@ static void sort_map(struct fth_map_view *view)
 
 void fth_map_sort(struct fth_map_view *view)
 {
-	if (view->value_type && view->nentries > 1)
+	if (view->value_type && view->nentries > 1 && !is_tseries(view->value_type))
 		sort_map(view);
+}
+
+/* ======================================================================
+ * Time series
+ * ====================================================================== */
+
+uint64_t fth_tseries_last_epoch(const struct fth_map_view *view)
+{
+	uint64_t last = 0;
+
+	for (int i = 0; i < view->nentries; i++) {
+		const struct fth_tseries_point *b = view->entries[i].value;
+		for (int64_t j = 0; j < view->value_type->ts_count; j++)
+			if (b[j].epoch > last)
+				last = b[j].epoch;
+	}
+	return last;
+}
+
+int fth_tseries_rows(const struct fth_type *t, const struct fth_tseries_point *buckets, uint64_t last_epoch,
+		     struct fth_tseries_row *rows)
+{
+	uint64_t count = (uint64_t)t->ts_count;
+	uint64_t range_first = last_epoch >= count ? last_epoch - count + 1 : 0;
+	uint64_t first = last_epoch;
+	int n = 0;
+
+	for (uint64_t i = 0; i < count; i++)
+		if (buckets[i].epoch && buckets[i].epoch >= range_first && buckets[i].epoch < first)
+			first = buckets[i].epoch;
+	for (uint64_t e = first; e <= last_epoch; e++) {
+		const struct fth_tseries_point *b = &buckets[e % count];
+		rows[n].epoch = e;
+		rows[n].has = b->epoch == e;
+		rows[n].value = rows[n].has ? b->value : 0;
+		n++;
+	}
+	return n;
+}
+
+/* bpftrace's distance(p, other): p - other, computed for p of the series'
+ * signedness and other taken as int64. */
+static int64_t ts_distance(bool is_signed, int64_t p, int64_t other)
+{
+	uint64_t v = (uint64_t)p;
+
+	if (is_signed)
+		return (int64_t)((uint64_t)p - (uint64_t)other);
+	if (other < 0)
+		return (int64_t)((uint64_t)(-(uint64_t)other) + v);
+	if (v > (uint64_t)other)
+		return (int64_t)(v - (uint64_t)other);
+	return -(int64_t)((uint64_t)other - v);
+}
+
+static bool ts_less(bool is_signed, int64_t a, int64_t b)
+{
+	return is_signed ? a < b : (uint64_t)a < (uint64_t)b;
+}
+
+static void ts_put_value(struct fth_strbuf *sb, bool is_signed, int64_t v)
+{
+	if (is_signed)
+		fth_strbuf_printf(sb, "%" PRId64, v);
+	else
+		fth_strbuf_printf(sb, "%" PRIu64, (uint64_t)v);
+}
+
+/* min, padded to 21 columns, then max right-aligned in the other 32;
+ * "null" when no interval has a value (bpftrace prints its empty value). */
+static void ts_min_max_line(struct fth_strbuf *sb, bool is_signed, bool any, int64_t mn, int64_t mx)
+{
+	struct fth_strbuf a, b;
+
+	fth_strbuf_init(&a);
+	fth_strbuf_init(&b);
+	if (any) {
+		ts_put_value(&a, is_signed, mn);
+		ts_put_value(&b, is_signed, mx);
+	} else {
+		fth_strbuf_puts(&a, "null");
+		fth_strbuf_puts(&b, "null");
+	}
+	fth_strbuf_printf(sb, "%-21s%32s\n", fth_strbuf_cstr(&a), fth_strbuf_cstr(&b));
+	fth_strbuf_free(&a);
+	fth_strbuf_free(&b);
+}
+
+/* The time of an interval's start in local time, with as many decimals
+ * of the second as the interval needs (0, 3, 6 or 9). */
+static void ts_put_time(struct fth_strbuf *sb, uint64_t ns, int digits)
+{
+	time_t secs = (time_t)(ns / 1000000000);
+	uint64_t frac = ns % 1000000000;
+	struct tm tm;
+	char text[32];
+
+	if (!localtime_r(&secs, &tm) || !strftime(text, sizeof(text), "%H:%M:%S", &tm))
+		snprintf(text, sizeof(text), "??:??:??");
+	fth_strbuf_puts(sb, text);
+	if (digits == 3)
+		fth_strbuf_printf(sb, ".%03" PRIu64, frac / 1000000);
+	else if (digits == 6)
+		fth_strbuf_printf(sb, ".%06" PRIu64, frac / 1000);
+	else if (digits == 9)
+		fth_strbuf_printf(sb, ".%09" PRIu64, frac);
+}
+
+enum { TS_GRAPH_WIDTH = 53 };
+
+static void ts_graph_line(struct fth_strbuf *sb, const struct fth_tseries_row *r, bool is_signed, int64_t mn,
+			  int64_t mx, int zero_offset)
+{
+	char line[TS_GRAPH_WIDTH + 1];
+
+	memset(line, ' ', TS_GRAPH_WIDTH);
+	line[TS_GRAPH_WIDTH] = 0;
+	line[0] = '|';
+	line[TS_GRAPH_WIDTH - 1] = '|';
+	if (zero_offset > 0)
+		line[zero_offset] = '.';
+	if (!r->has) {
+		fth_strbuf_printf(sb, "%s -\n", line);
+		return;
+	}
+	{
+		int at = TS_GRAPH_WIDTH / 2;
+		if (mn != mx)
+			at = (int)((float)(TS_GRAPH_WIDTH - 1) * (float)ts_distance(is_signed, mn, r->value) /
+				   (float)ts_distance(is_signed, mn, mx));
+		at = at < 0 ? 0 : at > TS_GRAPH_WIDTH - 1 ? TS_GRAPH_WIDTH - 1 : at;
+		line[at] = '*';
+	}
+	fth_strbuf_printf(sb, "%s ", line);
+	ts_put_value(sb, is_signed, r->value);
+	fth_strbuf_putc(sb, '\n');
+}
+
+void fth_tseries_print_text(struct fth_strbuf *sb, const struct fth_type *t, const struct fth_tseries_row *rows,
+			    int nrows, const int64_t *range)
+{
+	static const char *const unit_names[] = { [3] = "ms", [6] = "\xce\xbcs", [9] = "ns" };
+	bool sg = t->ts_signed, any = false;
+	int64_t mn = 0, mx = 0;
+	uint64_t interval;
+	int digits, time_size, zero_offset = 0;
+	char fmt[24];
+
+	if (nrows <= 0) {
+		fth_strbuf_puts(sb, "<no data>");
+		return;
+	}
+	for (int i = 0; i < nrows; i++) {
+		if (!rows[i].has)
+			continue;
+		if (!any || ts_less(sg, rows[i].value, mn))
+			mn = rows[i].value;
+		if (!any || ts_less(sg, mx, rows[i].value))
+			mx = rows[i].value;
+		any = true;
+	}
+	if (range) {
+		mn = range[0];
+		mx = range[1];
+		any = true;
+	}
+	if (any && mn == mx) {
+		/* room on both sides of a flat line, unless at the type's end */
+		if (sg ? mn != INT64_MIN : (uint64_t)mn != 0)
+			mn--;
+		if (sg ? mx != INT64_MAX : (uint64_t)mx != UINT64_MAX)
+			mx++;
+	}
+	/* rows are consecutive intervals: one interval apart, 0 for one row */
+	interval = nrows > 1 ? (uint64_t)t->ts_interval : 0;
+	digits = interval >= 1000000000 ? 0 : interval >= 1000000 ? 3 : interval >= 1000 ? 6 : 9;
+	time_size = 8 + (digits ? 1 + digits : 0);
+	snprintf(fmt, sizeof(fmt), "hh:mm:ss%s%s", digits ? "." : "", digits ? unit_names[digits] : "");
+
+	fth_strbuf_printf(sb, "%*s", time_size + 1, "");
+	ts_min_max_line(sb, sg, any, mn, mx);
+	/* padded by bytes, as a C++ stream does: "μs" counts two */
+	fth_strbuf_printf(sb, "%-*s|", time_size + 1, fmt);
+	for (int i = 0; i < TS_GRAPH_WIDTH - 2; i++)
+		fth_strbuf_putc(sb, '_');
+	fth_strbuf_puts(sb, "|\n");
+	if (any && ts_distance(sg, mn, 0) < 0 && ts_distance(true, 0, mx) < 0)
+		zero_offset = (int)((float)TS_GRAPH_WIDTH * (float)ts_distance(sg, mn, 0) /
+				    (float)ts_distance(sg, mn, mx));
+	for (int i = 0; i < nrows; i++) {
+		ts_put_time(sb, rows[i].epoch * (uint64_t)t->ts_interval, digits);
+		fth_strbuf_putc(sb, ' ');
+		ts_graph_line(sb, &rows[i], sg, mn, mx, zero_offset);
+	}
+	fth_strbuf_printf(sb, "%*s v", time_size, "");
+	for (int i = 0; i < TS_GRAPH_WIDTH - 2; i++)
+		fth_strbuf_putc(sb, '_');
+	fth_strbuf_puts(sb, "v\n");
+	fth_strbuf_printf(sb, "%*s ", time_size, "");
+	ts_min_max_line(sb, sg, any, mn, mx);
 }
 
 /* ======================================================================
@@ -1299,6 +1505,23 @@ static void entry_name(struct fth_strbuf *sb, const struct fth_map_view *view,
 	fth_strbuf_putc(sb, '[');
 	fth_format_map_key(sb, view->key_type, e->key, env);
 	fth_strbuf_putc(sb, ']');
+}
+
+/* "@ts:" or "@ts[k]:", the chart, an empty line: every key's rows end at
+ * the newest interval of the whole map. */
+static void print_tseries_entry(struct fth_strbuf *sb, const struct fth_map_view *view,
+				const struct fth_map_entry *e, uint64_t last_epoch,
+				const struct fth_format_env *env)
+{
+	struct fth_tseries_row *rows = xrealloc(NULL, sizeof(*rows) * (size_t)view->value_type->ts_count);
+	int n = fth_tseries_rows(view->value_type, e->value, last_epoch, rows);
+	int64_t range[2] = { view->ts_min, view->ts_max };
+
+	entry_name(sb, view, e, env);
+	fth_strbuf_puts(sb, ":\n");
+	fth_tseries_print_text(sb, view->value_type, rows, n, view->ts_range ? range : NULL);
+	fth_strbuf_putc(sb, '\n');
+	free(rows);
 }
 
 static void print_entry(struct fth_strbuf *sb, const struct fth_map_view *view,
@@ -1329,6 +1552,14 @@ void fth_map_print_text(struct fth_strbuf *sb, struct fth_map_view *view, int to
 
 	if (!view->value_type || view->nentries <= 0)
 		return;
+	if (is_tseries(view->value_type)) {
+		/* in the order of the keys' bytes, as bpftrace; top and div do
+		 * not apply */
+		uint64_t last = fth_tseries_last_epoch(view);
+		for (int i = 0; i < view->nentries; i++)
+			print_tseries_entry(sb, view, &view->entries[i], last, env);
+		return;
+	}
 	sort_map(view);
 	/* top keeps the N largest, i.e. the last N after the ascending sort. */
 	if (top > 0 && view->nentries > top)

@@ -142,6 +142,7 @@ void fth_format_map_key(struct fth_strbuf *sb, const struct fth_type *t, const v
  *   MIN/MAX:    int64 (reduced over CPUs)
  *   AVG/STATS:  struct fth_agg_avg (summed over CPUs)
  *   HIST/LHIST: int64 buckets[fth_hist_bucket_count(value_type)]
+ *   TSERIES:    struct fth_tseries_point buckets[value_type->ts_count]
  *   otherwise:  the value bytes, laid out as value_type */
 struct fth_map_entry {
 	const void *key;
@@ -154,6 +155,9 @@ struct fth_map_view {
 	const struct fth_type *value_type; /* FTH_T_AGG for aggregations */
 	struct fth_map_entry *entries;
 	int nentries;
+	/* tseries printed with print(@ts, min, max): the charts' range */
+	bool ts_range;
+	int64_t ts_min, ts_max;
 };
 
 /* Number of buckets of a hist/lhist value. hist: 2 + (64 << k) (the
@@ -185,6 +189,39 @@ void fth_map_print_text(struct fth_strbuf *sb, struct fth_map_view *view, int to
 /* Sort view->entries in place in the order fth_map_print_text prints them
  * (ascending; `top` keeps the last N), for other output backends. */
 void fth_map_sort(struct fth_map_view *view);
+
+/* ---- time series (tseries) ----
+ * One bucket of a time series reduced over the CPUs: the interval number
+ * (time / interval) it holds and its value; epoch 0 is a bucket never
+ * written. Bucket i holds an epoch with epoch % ts_count == i. */
+struct fth_tseries_point {
+	uint64_t epoch;
+	int64_t value; /* as uint64 when !ts_signed */
+};
+
+/* One printed interval: has is false when nothing was recorded in it. */
+struct fth_tseries_row {
+	uint64_t epoch;
+	bool has;
+	int64_t value;
+};
+
+/* The newest interval of any entry of a tseries map (0 when empty): the
+ * last row bpftrace prints for every key. */
+uint64_t fth_tseries_last_epoch(const struct fth_map_view *view);
+
+/* The rows bpftrace prints for one key: from the key's oldest interval
+ * still among the last ts_count ones up to last_epoch, missing intervals
+ * included. rows has room for ts_count; returns how many were filled. */
+int fth_tseries_rows(const struct fth_type *agg_type, const struct fth_tseries_point *buckets,
+		     uint64_t last_epoch, struct fth_tseries_row *rows);
+
+/* The chart of one key's rows, as bpftrace draws it: min and max (range[0]
+ * and range[1] when range is not NULL) above and below, one line per interval with its local time, a '*' at the value's
+ * place in 53 columns, '.' at zero when zero is inside the range, and "-"
+ * for an interval without a value. */
+void fth_tseries_print_text(struct fth_strbuf *sb, const struct fth_type *agg_type,
+			    const struct fth_tseries_row *rows, int nrows, const int64_t *range);
 
 /* hist/lhist body rows alone (used by fth_map_print_text). */
 void fth_hist_print_text(struct fth_strbuf *sb, const struct fth_type *agg_type, const int64_t *buckets);

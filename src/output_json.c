@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ======================================================================
  * Scalars
@@ -478,9 +479,53 @@ static const char *map_message_type(const struct fth_type *vt)
 	case FTH_AGG_AVG:
 	case FTH_AGG_STATS:
 		return "stats";
+	case FTH_AGG_TSERIES:
+		return "tseries";
 	default:
 		return "map";
 	}
+}
+
+/* One key's time series: [{"interval_start":"2026-01-02 03:04:05.100000000",
+ * "value":9},...], the start in UTC with nanoseconds (how bpftrace's C++
+ * stream prints a time point); intervals without a value are left out. */
+static void json_tseries(struct fth_strbuf *sb, const struct fth_type *t, const void *buckets, uint64_t last_epoch)
+{
+	struct fth_tseries_row *rows = calloc((size_t)t->ts_count, sizeof(*rows));
+	int n = rows ? fth_tseries_rows(t, buckets, last_epoch, rows) : 0;
+	bool first = true;
+
+	fth_strbuf_putc(sb, '[');
+	for (int i = 0; i < n; i++) {
+		uint64_t ns = rows[i].epoch * (uint64_t)t->ts_interval;
+		time_t secs = (time_t)(ns / 1000000000);
+		struct tm tm;
+		char when[32];
+
+		if (!rows[i].has)
+			continue;
+		if (!gmtime_r(&secs, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
+			snprintf(when, sizeof(when), "?");
+		fth_strbuf_printf(sb, "%s{\"interval_start\":\"%s.%09" PRIu64 "\",\"value\":", first ? "" : ",", when,
+				  ns % 1000000000);
+		if (t->ts_signed)
+			fth_strbuf_printf(sb, "%" PRId64 "}", rows[i].value);
+		else
+			fth_strbuf_printf(sb, "%" PRIu64 "}", (uint64_t)rows[i].value);
+		first = false;
+	}
+	fth_strbuf_putc(sb, ']');
+	free(rows);
+}
+
+/* A map entry's value; tseries need the newest interval of the map. */
+static void json_map_value(struct fth_strbuf *sb, const struct fth_type *vt, const void *value,
+			   const struct json_opts *o, uint64_t last_epoch)
+{
+	if (vt->kind == FTH_T_AGG && vt->agg == FTH_AGG_TSERIES)
+		json_tseries(sb, vt, value, last_epoch);
+	else
+		json_value_opts(sb, vt, value, o);
 }
 
 void fth_json_msg_map(struct fth_strbuf *sb, struct fth_map_view *view, int top, int div,
@@ -488,6 +533,7 @@ void fth_json_msg_map(struct fth_strbuf *sb, struct fth_map_view *view, int top,
 {
 	const struct fth_type *vt = view->value_type;
 	struct json_opts o = { .env = env, .div = div > 1 ? (uint64_t)div : 1 };
+	uint64_t last_epoch = 0;
 	bool stats;
 	int skip = 0;
 
@@ -499,14 +545,16 @@ void fth_json_msg_map(struct fth_strbuf *sb, struct fth_map_view *view, int top,
 	if (view->nentries <= 0 && !stats)
 		return;
 	fth_map_sort(view);
-	if (top > 0 && view->nentries > top)
+	if (vt->kind == FTH_T_AGG && vt->agg == FTH_AGG_TSERIES)
+		last_epoch = fth_tseries_last_epoch(view); /* top does not apply */
+	else if (top > 0 && view->nentries > top)
 		skip = view->nentries - top;
 	msg_begin(sb, map_message_type(vt));
 	fth_strbuf_putc(sb, '{');
 	json_cstring(sb, view->name);
 	fth_strbuf_puts(sb, ": ");
 	if (!view->key_type && view->nentries > 0) {
-		json_value_opts(sb, vt, view->entries[0].value, &o);
+		json_map_value(sb, vt, view->entries[0].value, &o, last_epoch);
 	} else {
 		fth_strbuf_putc(sb, '{');
 		for (int i = skip; i < view->nentries; i++) {
@@ -519,7 +567,7 @@ void fth_json_msg_map(struct fth_strbuf *sb, struct fth_map_view *view, int top,
 			else
 				json_cstring(sb, "");
 			fth_strbuf_puts(sb, ": ");
-			json_value_opts(sb, vt, e->value, &o);
+			json_map_value(sb, vt, e->value, &o, last_epoch);
 		}
 		fth_strbuf_putc(sb, '}');
 	}

@@ -74,6 +74,8 @@ struct fth_action {
 	struct fth_type *args;           /* tuple laid out after the 8-byte action id */
 	int map;                         /* map index for map actions */
 	int top, div;
+	bool ts_range;                   /* print(@tseries, min, max) */
+	int64_t ts_min, ts_max;
 	const char *text;                /* time() format */
 	struct fth_range range;
 };
@@ -192,6 +194,9 @@ struct fth_config {
 	int helper_warnings;      /* -k: 1, -kk: 2; 0 emits no error checks at all */
 	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
 	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
+	/* config unstable_tseries: warn (the default) says once that tseries
+	 * is unstable, enable says nothing, error rejects it */
+	enum { FTH_UNSTABLE_WARN, FTH_UNSTABLE_ENABLE, FTH_UNSTABLE_ERROR } unstable_tseries;
 };
 
 struct fth_program {

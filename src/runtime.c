@@ -260,6 +260,62 @@ static bool is_hist(const struct fth_map *m)
 	       (m->value_type->agg == FTH_AGG_HIST || m->value_type->agg == FTH_AGG_LHIST);
 }
 
+static bool is_tseries_map(const struct fth_map *m)
+{
+	return m->value_type->kind == FTH_T_AGG && m->value_type->agg == FTH_AGG_TSERIES;
+}
+
+static bool ts_before(bool is_signed, int64_t a, int64_t b)
+{
+	return is_signed ? a < b : (uint64_t)a < (uint64_t)b;
+}
+
+/* One tseries bucket over the CPUs, as bpftrace reduces it: only the CPUs'
+ * copies of the newest interval count; the last value is the one written
+ * last (largest time in meta), avg sums values and counts and divides,
+ * min/max/sum combine the values. */
+static void reduce_tseries(const struct fth_type *t, const uint8_t *percpu, int ncpus, uint32_t stride,
+			   struct fth_tseries_point *out)
+{
+	struct fth_agg_tseries r = { 0, 0, 0 };
+
+	for (int c = 0; c < ncpus; c++) {
+		struct fth_agg_tseries v;
+		memcpy(&v, percpu + (size_t)c * stride, sizeof(v));
+		if (v.epoch == 0 || v.epoch < r.epoch)
+			continue;
+		if (v.epoch > r.epoch) {
+			r = v;
+			continue;
+		}
+		switch (t->ts_agg) {
+		case FTH_TS_LAST:
+			if ((uint64_t)v.meta > (uint64_t)r.meta)
+				r = v;
+			break;
+		case FTH_TS_AVG:
+			r.value = (int64_t)((uint64_t)r.value + (uint64_t)v.value);
+			r.meta += v.meta;
+			break;
+		case FTH_TS_MIN:
+			if (ts_before(t->ts_signed, v.value, r.value))
+				r.value = v.value;
+			break;
+		case FTH_TS_MAX:
+			if (ts_before(t->ts_signed, r.value, v.value))
+				r.value = v.value;
+			break;
+		case FTH_TS_SUM:
+			r.value = (int64_t)((uint64_t)r.value + (uint64_t)v.value);
+			break;
+		}
+	}
+	if (r.epoch && t->ts_agg == FTH_TS_AVG && r.meta)
+		r.value = t->ts_signed ? r.value / r.meta : (int64_t)((uint64_t)r.value / (uint64_t)r.meta);
+	out->epoch = r.epoch;
+	out->value = r.value;
+}
+
 static int read_all_keys(const struct fth_map *m, uint8_t **out, int *count)
 {
 	uint8_t *keys = NULL, *prev = NULL;
@@ -327,6 +383,40 @@ static int compare_keys(const void *a, const void *b, void *size)
 	return memcmp(a, b, *(const uint32_t *)size);
 }
 
+/* A tseries map: its (user key, bucket) pairs grouped by user key in the
+ * order of the keys' bytes, each key's buckets reduced over the CPUs into
+ * struct fth_tseries_point[ts_count]. Keys none of whose buckets holds an
+ * interval (zero() cleared them) are left out. */
+static void snapshot_tseries(struct runtime *rt, const struct fth_map *m, struct map_snapshot *s, uint8_t *keys,
+			     int n, uint8_t *raw)
+{
+	const struct fth_type *t = m->value_type;
+	uint32_t stride = (m->value_size + 7) & ~7u, key_size = m->key_size;
+	uint32_t uks = s->user_key_size ? s->user_key_size : 1;
+
+	qsort_r(keys, (size_t)n, m->key_size, compare_keys, &key_size);
+	s->value_stride = (uint32_t)t->ts_count * (uint32_t)sizeof(struct fth_tseries_point);
+	s->keys = malloc((size_t)(n ? n : 1) * uks);
+	s->values = calloc((size_t)(n ? n : 1), s->value_stride);
+	for (int i = 0; i < n; i++) {
+		uint8_t *k = keys + (size_t)i * m->key_size;
+		struct fth_tseries_point p, *b;
+		uint64_t bucket;
+		memcpy(&bucket, k + s->user_key_size, 8);
+		if (bucket >= (uint64_t)t->ts_count || bpf_map_lookup_elem(m->fd, k, raw))
+			continue;
+		reduce_tseries(t, raw, rt->ncpus, stride, &p);
+		if (!p.epoch)
+			continue;
+		if (s->n == 0 || memcmp(s->keys + (size_t)(s->n - 1) * s->user_key_size, k, s->user_key_size)) {
+			memcpy(s->keys + (size_t)s->n * s->user_key_size, k, s->user_key_size);
+			s->n++;
+		}
+		b = (struct fth_tseries_point *)(s->values + (size_t)(s->n - 1) * s->value_stride);
+		b[bucket] = p;
+	}
+}
+
 /* Read a whole map into user-visible entries for format.c. */
 static int snapshot_map(struct runtime *rt, const struct fth_map *m, struct map_snapshot *s)
 {
@@ -346,7 +436,10 @@ static int snapshot_map(struct runtime *rt, const struct fth_map *m, struct map_
 		return err;
 	}
 	s->user_key_size = m->key_type ? (m->key_type->size + 7) & ~7u : 0;
-	if (is_hist(m)) {
+	if (is_tseries_map(m)) {
+		snapshot_tseries(rt, m, s, keys, n, raw);
+		free(keys);
+	} else if (is_hist(m)) {
 		int nb = fth_hist_bucket_count(m->value_type);
 		/* Group the (user key, bucket) pairs by user key. */
 		uint32_t key_size = m->key_size;
@@ -388,7 +481,7 @@ static int snapshot_map(struct runtime *rt, const struct fth_map *m, struct map_
 	free(raw);
 	s->entries = calloc((size_t)(s->n ? s->n : 1), sizeof(*s->entries));
 	for (int i = 0; i < s->n; i++) {
-		uint32_t key_stride = is_hist(m) ? s->user_key_size : m->key_size;
+		uint32_t key_stride = is_hist(m) || is_tseries_map(m) ? s->user_key_size : m->key_size;
 		s->entries[i].key = m->key_type ? s->keys + (size_t)i * key_stride : NULL;
 		s->entries[i].value = s->values + (size_t)i * s->value_stride;
 	}
@@ -399,24 +492,25 @@ static int snapshot_map(struct runtime *rt, const struct fth_map *m, struct map_
  * (`@: 0`, as current bpftrace does), so periodic reports keep their shape;
  * at exit an empty map prints nothing. */
 static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print,
-			       const void *only_key);
+			       const void *only_key, const struct fth_action *a);
 
 static void print_map(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print)
 {
-	print_map_filtered(rt, m, top, div, explicit_print, NULL);
+	print_map_filtered(rt, m, top, div, explicit_print, NULL, NULL);
 }
 
-/* only_key: print just the entry with this user key (print(@m[k])). */
+/* only_key: print just the entry with this user key (print(@m[k])).
+ * a: the print() action, for print(@tseries, min, max), or NULL. */
 static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print,
-			       const void *only_key)
+			       const void *only_key, const struct fth_action *a)
 {
 	static const int64_t zero[2];
 	struct fth_map_entry zero_entry = { NULL, zero };
 	struct map_snapshot s;
 	struct fth_map_view view;
 	const struct fth_type *vt = m->value_type;
-	bool counter = vt->kind == FTH_T_INT ||
-		       (vt->kind == FTH_T_AGG && vt->agg != FTH_AGG_HIST && vt->agg != FTH_AGG_LHIST);
+	bool counter = vt->kind == FTH_T_INT || (vt->kind == FTH_T_AGG && vt->agg != FTH_AGG_HIST &&
+						  vt->agg != FTH_AGG_LHIST && vt->agg != FTH_AGG_TSERIES);
 
 	if (m->fd < 0 || snapshot_map(rt, m, &s))
 		return;
@@ -425,6 +519,9 @@ static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int 
 	view.value_type = vt;
 	view.entries = s.entries;
 	view.nentries = s.n;
+	view.ts_range = a && a->ts_range;
+	view.ts_min = a ? a->ts_min : 0;
+	view.ts_max = a ? a->ts_max : 0;
 	if (only_key) {
 		int kept = 0;
 		for (int i = 0; i < s.n; i++)
@@ -625,13 +722,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 		cat_file(rt, fth_strbuf_cstr(&rt->sb));
 		break;
 	case FTH_ACT_PRINT_ELEM:
-		print_map_filtered(rt, fth_program_map(rt->prog, a->map), 0, 0, true, args);
+		print_map_filtered(rt, fth_program_map(rt->prog, a->map), 0, 0, true, args, NULL);
 		break;
 	case FTH_ACT_PRINT_VALUE:
 		rt->out.ops->value(&rt->out, a->args->fields[0].type, args + a->args->fields[0].offset);
 		break;
 	case FTH_ACT_PRINT_MAP:
-		print_map(rt, fth_program_map(rt->prog, a->map), a->top, a->div, true);
+		print_map_filtered(rt, fth_program_map(rt->prog, a->map), a->top, a->div, true, NULL, a);
 		break;
 	case FTH_ACT_CLEAR:
 		clear_map(fth_program_map(rt->prog, a->map));

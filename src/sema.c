@@ -47,6 +47,7 @@ struct sema {
 	 * it; for_map_depth when it was entered. */
 	struct fth_node *fn;
 	int fn_for_map_depth;
+	bool tseries_noted; /* the unstable-feature warning was given */
 };
 
 #define ERR(s, node, ...)                                                  \
@@ -216,6 +217,7 @@ static bool valid_key_type(const struct fth_type *t)
 	case FTH_T_TIMESTAMP: /* strftime(): formatted when printed */
 	case FTH_T_USYM:
 	case FTH_T_INET:
+	case FTH_T_STRUCT:  /* @[*curtask->mm]: the struct's bytes */
 		return true;
 	case FTH_T_TUPLE:
 		for (int i = 0; i < t->nfields; i++)
@@ -283,6 +285,9 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 		bool compatible = map->key_type->kind == kt->kind &&
 				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT);
 		struct fth_type *wide = kt->kind == FTH_T_TUPLE ? widened_tuple_key(s, map->key_type, kt) : NULL;
+		/* nested tuples: their strings widen the same way */
+		if (!wide && kt->kind == FTH_T_TUPLE)
+			wide = merge_tuples(s, map->key_type, kt);
 		if (wide) {
 			/* @m["ab", 1] and @m["abcd", 2]: one layout with the longer string */
 			uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
@@ -313,7 +318,7 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 			map->used_as_agg = true;
 			map->bpf_type = map->lru ? BPF_MAP_TYPE_LRU_PERCPU_HASH : BPF_MAP_TYPE_PERCPU_HASH;
 			map->value_size = fth_agg_value_size(vt->agg);
-			if (vt->agg == FTH_AGG_HIST || vt->agg == FTH_AGG_LHIST)
+			if (vt->agg == FTH_AGG_HIST || vt->agg == FTH_AGG_LHIST || vt->agg == FTH_AGG_TSERIES)
 				map->key_size = (map->key_type ? (map->key_type->size + 7) / 8 * 8 : 0) + 8;
 		} else {
 			map->bpf_type = map->lru ? BPF_MAP_TYPE_LRU_HASH : BPF_MAP_TYPE_HASH;
@@ -325,6 +330,11 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 		if (map->value_type->kind != vt->kind || map->value_type->agg != vt->agg)
 			ERR(s, where, "%s is a %s map elsewhere; it cannot also hold %s", map->name,
 			    fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
+		else if (vt->agg == FTH_AGG_TSERIES &&
+			 (vt->ts_interval != map->value_type->ts_interval || vt->ts_count != map->value_type->ts_count ||
+			  vt->ts_agg != map->value_type->ts_agg))
+			ERR_HINT(s, where, "give every tseries() of one map the same interval, count and aggregation",
+				 "Different tseries bounds in a single map unsupported");
 		return;
 	}
 	if (vt->kind == FTH_T_STRING && map->value_type->kind == FTH_T_STRING && vt->size > map->value_type->size) {
@@ -333,6 +343,15 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 		map->value_type = vt;
 		map->value_size = (vt->size + 7) / 8 * 8;
 		return;
+	}
+	if (vt->kind == FTH_T_TUPLE && map->value_type->kind == FTH_T_TUPLE && !fth_type_equal(vt, map->value_type)) {
+		/* (1, "bye") then (2, "hello"): one layout with the wider strings */
+		struct fth_type *merged = merge_tuples(s, map->value_type, vt);
+		if (merged) {
+			map->value_type = merged;
+			map->value_size = (merged->size + 7) / 8 * 8;
+			return;
+		}
 	}
 	if (map->value_type->kind != vt->kind ||
 	    (vt->kind == FTH_T_TUPLE && !fth_type_equal(vt, map->value_type)))
@@ -1409,7 +1428,90 @@ static bool want_args(struct sema *s, struct fth_node *call, int min, int max)
 static bool is_agg_func(const char *n)
 {
 	return !strcmp(n, "count") || !strcmp(n, "sum") || !strcmp(n, "min") || !strcmp(n, "max") ||
-	       !strcmp(n, "avg") || !strcmp(n, "stats") || !strcmp(n, "hist") || !strcmp(n, "lhist");
+	       !strcmp(n, "avg") || !strcmp(n, "stats") || !strcmp(n, "hist") || !strcmp(n, "lhist") ||
+	       !strcmp(n, "tseries");
+}
+
+/* tseries is unstable in bpftrace: config unstable_tseries decides whether
+ * it is an error, a warning (given once) or silent. */
+static void note_unstable_tseries(struct sema *s, struct fth_node *call)
+{
+	switch (s->prog->config.unstable_tseries) {
+	case FTH_UNSTABLE_ERROR:
+		ERR_HINT(s, call, "add config = { unstable_tseries=enable } at the top of the script",
+			 "tseries feature is not enabled by default. To enable this unstable feature, set the "
+			 "config flag to enable. unstable_tseries=enable");
+		break;
+	case FTH_UNSTABLE_WARN:
+		if (s->strict && !s->tseries_noted && !s->retyping)
+			fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
+				       "Script is using an unstable feature: tseries. To prevent this warning you must "
+				       "explicitly enable it in the config e.g. unstable_tseries=enable");
+		s->tseries_noted |= s->strict;
+		break;
+	default:
+		break;
+	}
+}
+
+/* One integer argument of tseries() that must be a literal from 1 to max. */
+static bool tseries_literal(struct sema *s, struct fth_node *call, struct fth_node *arg, const char *what,
+			    int64_t max, int64_t *out)
+{
+	if (!literal_int_or_positional(s, arg, out) || *out < 0) {
+		ERR_HINT(s, arg, "write a number, e.g. tseries($x, 100ms, 20)",
+			 "tseries: invalid %s value (must be non-negative literal)", what);
+		return false;
+	}
+	if (*out <= 0) {
+		ERR(s, arg, "tseries() %s must be >= 1 (%lld provided)", what, (long long)*out);
+		return false;
+	}
+	if (*out > max) {
+		ERR(s, arg, "tseries() %s must be < %lld (%lld provided)", what, (long long)max, (long long)*out);
+		return false;
+	}
+	(void)call;
+	return true;
+}
+
+/* tseries(n, interval_ns, num_intervals [, "avg"|"max"|"min"|"sum"]) */
+static struct fth_type *check_tseries(struct sema *s, struct fth_node *call)
+{
+	static const char *const aggs[] = { "avg", "max", "min", "sum" };
+	static const enum fth_tseries_agg agg_kinds[] = { FTH_TS_AVG, FTH_TS_MAX, FTH_TS_MIN, FTH_TS_SUM };
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_type *t, *vt;
+	int64_t interval, count;
+
+	note_unstable_tseries(s, call);
+	if (!want_args(s, call, 3, 4))
+		return NULL;
+	vt = check_expr(s, args->items[0]);
+	if (vt && !is_int(vt))
+		ERR(s, args->items[0], "tseries() value must be an integer");
+	if (!tseries_literal(s, call, args->items[1], "interval_ns", INT64_MAX, &interval) ||
+	    !tseries_literal(s, call, args->items[2], "num_intervals", 1000000, &count))
+		return NULL;
+	t = fth_type_agg(A(s), FTH_AGG_TSERIES);
+	t->ts_interval = interval;
+	t->ts_count = count;
+	t->ts_agg = FTH_TS_LAST;
+	t->ts_signed = vt && vt->kind == FTH_T_INT && vt->is_signed;
+	if (args->len == 4) {
+		struct fth_node *a = args->items[3];
+		size_t i = 0;
+		while (a->kind == FTH_STRING && i < 4 && strcmp(a->u.string.data, aggs[i]))
+			i++;
+		if (a->kind != FTH_STRING || i == 4) {
+			ERR_HINT(s, a, "write one of them as a string literal, e.g. tseries($x, 1s, 10, \"max\")",
+				 "tseries() expects one of the following aggregation functions: avg, max, min, sum "
+				 "(\"%s\" provided)", a->kind == FTH_STRING ? a->u.string.data : "");
+			return NULL;
+		}
+		t->ts_agg = agg_kinds[i];
+	}
+	return t;
 }
 
 /* count(), hist(x), ... : only valid as the value of a map assignment. */
@@ -1423,6 +1525,8 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 		want_args(s, call, 0, 0);
 		return fth_type_agg(A(s), FTH_AGG_COUNT);
 	}
+	if (!strcmp(n, "tseries"))
+		return check_tseries(s, call);
 	if (!strcmp(n, "lhist")) {
 		int64_t mn, mx, step;
 		if (!want_args(s, call, 4, 4))
@@ -1493,6 +1597,119 @@ static struct fth_map *expect_map_arg(struct sema *s, struct fth_node *call, str
 	if (!map && s->strict)
 		ERR(s, arg, "undefined map %s", arg->u.map.name);
 	return map;
+}
+
+/* len(@m): the number of elements the map holds. As in bpftrace the map
+ * must have keys: a map without keys holds one value. */
+static struct fth_type *check_map_len(struct sema *s, struct fth_node *call)
+{
+	struct fth_node *arg = call->u.call.args.items[0];
+	struct fth_map *map;
+
+	if (arg->u.map.keys.len) {
+		ERR_HINT(s, arg, "pass the whole map, e.g. len(@name)", "len() takes a map, not a map element");
+		return int64_t_();
+	}
+	map = map_get(s, arg);
+	if (!map && s->strict)
+		ERR(s, arg, "undefined map %s", arg->u.map.name);
+	else if (map && !map->key_type && map->value_type && s->strict)
+		ERR_HINT(s, arg, "len() counts the keys of a map written as @name[key]",
+			 "%s has no keys: len() needs a map with keys", map->name);
+	return int64_t_();
+}
+
+/* The type find() writes into its variable: the map's stored value, or
+ * for count/sum/min/max/avg maps the value summed over the CPUs. */
+static struct fth_type *found_value_type(struct sema *s, struct fth_map *map, struct fth_node *where)
+{
+	struct fth_type *vt = map->value_type;
+
+	if (vt->kind != FTH_T_AGG)
+		return vt;
+	switch (vt->agg) {
+	case FTH_AGG_COUNT:
+		return uint64_t_();
+	case FTH_AGG_SUM:
+	case FTH_AGG_MIN:
+	case FTH_AGG_MAX:
+	case FTH_AGG_AVG:
+		return int64_t_();
+	default:
+		ERR_HINT(s, where, "print the map instead", "find() cannot read the values of a %s map",
+			 fth_type_describe(A(s), vt));
+		return NULL;
+	}
+}
+
+/* find(@m, key, $v): true when the key is in the map, and then $v holds
+ * its value; false leaves $v as it was. */
+static struct fth_type *check_find(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *mapnode, *out;
+	struct fth_map *map;
+	struct fth_type *kt, *vt;
+
+	if (!want_args(s, call, 3, 3))
+		return fth_type_bool();
+	mapnode = args->items[0];
+	out = args->items[2];
+	if (mapnode->kind != FTH_MAP || mapnode->u.map.keys.len) {
+		ERR_HINT(s, mapnode, "write find(@name, key, $value)", "find() expects a map such as @name as its first argument");
+		return fth_type_bool();
+	}
+	kt = storage_type(s, check_expr(s, args->items[1]));
+	if (out->kind != FTH_VAR) {
+		ERR_HINT(s, out, "pass a scratch variable such as $value (declare it with let $value; if needed)",
+			 "find() writes the value into a variable; its third argument must be a $variable");
+		return fth_type_bool();
+	}
+	map = map_get(s, mapnode);
+	if (!map || !map->value_type) {
+		if (s->strict)
+			ERR(s, mapnode, "undefined map %s", mapnode->u.map.name);
+		return fth_type_bool();
+	}
+	if (!map->key_type) {
+		ERR_HINT(s, mapnode, "find() looks up a key of a map written as @name[key]",
+			 "%s has no keys: find() needs a map with keys", map->name);
+		return fth_type_bool();
+	}
+	if (kt && !fth_type_equal(kt, map->key_type) && kt->kind != map->key_type->kind)
+		ERR(s, args->items[1], "key has type %s but %s has keys of type %s", fth_type_describe(A(s), kt),
+		    map->name, fth_type_describe(A(s), map->key_type));
+	vt = found_value_type(s, map, mapnode);
+	if (vt)
+		var_define(s, out, vt);
+	return fth_type_bool();
+}
+
+/* print(@ts, min, max): the chart's range instead of the values' own.
+ * Both or neither; integer literals, kept within the series' signedness
+ * (negative becomes 0 for unsigned values). */
+static void check_print_tseries_range(struct sema *s, struct fth_node *call, const struct fth_type *t)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	int64_t v[2];
+
+	if (args->len == 1)
+		return;
+	if (args->len == 2) {
+		ERR_HINT(s, call, "write print(@name, min, max)",
+			 "print() must provide both min and max arguments when used on tseries() maps.");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!literal_int_or_positional(s, args->items[i + 1], &v[i])) {
+			ERR(s, args->items[i + 1], "print()'s min and max must be integer literals");
+			return;
+		}
+		if (!t->ts_signed && v[i] < 0 && args->items[i + 1]->kind == FTH_UNARY)
+			v[i] = 0;
+	}
+	if (t->ts_signed ? v[0] > v[1] : (uint64_t)v[0] > (uint64_t)v[1])
+		ERR_HINT(s, call, "swap them", "print()'s min argument cannot be greater than its max argument.");
 }
 
 /* "SIGKILL", "KILL" or "9" to 9; 0 if unknown. */
@@ -2402,8 +2619,8 @@ static struct fth_type *check_macaddr(struct sema *s, struct fth_node *call)
 	return mac;
 }
 
-/* len(kstack) / len(ustack): the number of frames. (len(@map) would be
- * told apart here, before the argument is checked as a value.) */
+/* len(@map): the number of elements; len(kstack) / len(ustack): the
+ * number of frames. A map is told apart before it is checked as a value. */
 static struct fth_type *check_len(struct sema *s, struct fth_node *call)
 {
 	struct fth_node *arg;
@@ -2412,6 +2629,8 @@ static struct fth_type *check_len(struct sema *s, struct fth_node *call)
 	if (!want_args(s, call, 1, 1))
 		return NULL;
 	arg = call->u.call.args.items[0];
+	if (arg->kind == FTH_MAP)
+		return check_map_len(s, call);
 	t = check_expr(s, arg);
 	if (!t)
 		return NULL;
@@ -2525,6 +2744,14 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		struct fth_map *map;
 		if (!want_args(s, call, 1, 2))
 			return NULL;
+		map = args->items[0]->kind == FTH_MAP ? map_get(s, args->items[0]) : NULL;
+		if (map && map->value_type && map->value_type->kind == FTH_T_AGG &&
+		    map->value_type->agg == FTH_AGG_TSERIES) {
+			/* a key's intervals are one map element each */
+			ERR_HINT(s, call, fth_arena_printf(A(s), "clear(%s) removes every key's series", map->name),
+				 "delete() of a tseries map's key is not supported");
+			return fth_type_bool();
+		}
 		if (args->len == 2) {
 			/* delete(@m, key): the current form. */
 			if (args->items[0]->kind != FTH_MAP || args->items[0]->u.map.keys.len) {
@@ -2563,7 +2790,12 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		if (args->items[0]->kind == FTH_MAP && args->items[0]->u.map.keys.len == 0) {
 			int64_t v;
-			expect_map_arg(s, call, args->items[0], false);
+			struct fth_map *pm = expect_map_arg(s, call, args->items[0], false);
+			if (pm && pm->value_type && pm->value_type->kind == FTH_T_AGG &&
+			    pm->value_type->agg == FTH_AGG_TSERIES) {
+				check_print_tseries_range(s, call, pm->value_type);
+				return fth_type_none();
+			}
 			for (int i = 1; i < args->len; i++)
 				if (!literal_int_or_positional(s, args->items[i], &v) || v < 0)
 					ERR(s, args->items[i], "print() top and div must be non-negative integer literals");
@@ -2789,6 +3021,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			ERR(s, args->items[1], "join() separator must be a string literal");
 		return fth_type_none();
 	}
+	if (!strcmp(n, "find"))
+		return check_find(s, call);
 	if (!strcmp(n, "has_key")) {
 		struct fth_map *map;
 		if (!want_args(s, call, 2, 2))
@@ -2829,7 +3063,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "is_str", "is_ptr", "is_array", "is_integer", "is_literal",
 						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
 						     "fail", "strlen", "strcap", "strstr", "str_concat", "memcmp",
-						     "macaddr", "signal_name", "len" };
+						     "macaddr", "signal_name", "len", "find" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -2839,6 +3073,34 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 }
 
 /* ------------------------------------------------------------ operators */
+
+static bool is_compound(const struct fth_type *t)
+{
+	return t->kind == FTH_T_STRUCT || t->kind == FTH_T_TUPLE || t->kind == FTH_T_ARRAY;
+}
+
+/* The layout two values are compared in with == or !=, as current bpftrace
+ * allows: structs of one type and equal arrays byte for byte; tuples (and
+ * records) of the same shape element by element, in one layout with the
+ * wider of each pair of strings (both sides zero-padded). NULL: not
+ * comparable. */
+static struct fth_type *comparison_layout(struct sema *s, struct fth_type *l, struct fth_type *r)
+{
+	if (l->kind != r->kind)
+		return NULL;
+	if (l->kind == FTH_T_STRUCT) {
+		bool same = l->size == r->size && ((l->btf_id && l->btf_id == r->btf_id) ||
+						   (l->name && r->name && !strcmp(l->name, r->name)));
+		if (same)
+			complete_value_type(s, l, 0);
+		return same ? l : NULL;
+	}
+	if (l->kind == FTH_T_ARRAY)
+		return fth_type_equal(l, r) ? l : NULL;
+	l = storage_type(s, l);
+	r = storage_type(s, r);
+	return fth_type_equal(l, r) ? l : merge_tuples(s, l, r);
+}
 
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 {
@@ -2855,6 +3117,16 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 				    fth_type_describe(A(s), r));
 			return fth_type_bool();
 		}
+	}
+	if ((op == TOK_EQ || op == TOK_NE) && (is_compound(l) || is_compound(r))) {
+		struct fth_type *ct = comparison_layout(s, l, r);
+		if (!ct) {
+			ERR_HINT(s, e, "compare values of the same struct, tuple shape or array type",
+				 "cannot compare %s with %s", fth_type_describe(A(s), l), fth_type_describe(A(s), r));
+			return NULL;
+		}
+		e->u.binary.cmp_type = ct;
+		return fth_type_bool();
 	}
 	if ((op == TOK_EQ || op == TOK_NE) && l->kind == FTH_T_USERNAME && r->kind == FTH_T_USERNAME)
 		return fth_type_bool(); /* username == username(): the uids compare */

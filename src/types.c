@@ -107,6 +107,8 @@ uint32_t fth_agg_value_size(enum fth_agg_kind agg)
 	case FTH_AGG_AVG:
 	case FTH_AGG_STATS:
 		return sizeof(struct fth_agg_avg);
+	case FTH_AGG_TSERIES:
+		return sizeof(struct fth_agg_tseries);
 	default:
 		return 8;
 	}
@@ -166,6 +168,7 @@ const char *fth_agg_name(enum fth_agg_kind agg)
 		[FTH_AGG_NONE] = "none", [FTH_AGG_COUNT] = "count", [FTH_AGG_SUM] = "sum",
 		[FTH_AGG_MIN] = "min",   [FTH_AGG_MAX] = "max",     [FTH_AGG_AVG] = "avg",
 		[FTH_AGG_STATS] = "stats", [FTH_AGG_HIST] = "hist", [FTH_AGG_LHIST] = "lhist",
+		[FTH_AGG_TSERIES] = "tseries",
 	};
 	return names[agg];
 }

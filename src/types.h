@@ -49,7 +49,12 @@ enum fth_agg_kind {
 	FTH_AGG_STATS,
 	FTH_AGG_HIST,
 	FTH_AGG_LHIST,
+	FTH_AGG_TSERIES,
 };
+
+/* tseries(n, interval, count [, "avg"|"max"|"min"|"sum"]): how the values
+ * of one interval combine; NONE keeps the last one. */
+enum fth_tseries_agg { FTH_TS_LAST, FTH_TS_AVG, FTH_TS_MAX, FTH_TS_MIN, FTH_TS_SUM };
 
 enum fth_stack_mode { FTH_STACK_BPFTRACE, FTH_STACK_PERF, FTH_STACK_RAW };
 
@@ -91,6 +96,11 @@ struct fth_type {
 	enum fth_agg_kind agg;
 	int64_t lhist_min, lhist_max, lhist_step;
 	int hist_bits;       /* hist(n, k): k */
+	/* tseries: interval length (ns), how many intervals are kept, how
+	 * values of one interval combine, and whether the values are signed */
+	int64_t ts_interval, ts_count;
+	enum fth_tseries_agg ts_agg;
+	bool ts_signed;
 	/* FTH_T_KSTACK / FTH_T_USTACK */
 	enum fth_stack_mode stack_mode;
 	int stack_limit;
@@ -127,7 +137,10 @@ const char *fth_agg_name(enum fth_agg_kind agg); /* "count", "hist", ... */
  *   MIN, MAX:          int64 value, uint64 set-flag (the first value is always taken)
  *   AVG, STATS:        int64 count, int64 total
  *   HIST, LHIST:       the map key gets an extra uint64 bucket index;
- *                      the value is an int64 count */
+ *                      the value is an int64 count
+ *   TSERIES:           the map key gets an extra uint64 bucket (the
+ *                      interval number modulo the count kept); the value
+ *                      is struct fth_agg_tseries */
 struct fth_agg_minmax {
 	int64_t value;
 	uint64_t set;
@@ -135,6 +148,15 @@ struct fth_agg_minmax {
 struct fth_agg_avg {
 	int64_t count;
 	int64_t total;
+};
+/* One bucket of a time series: the interval (epoch = time / interval) it
+ * last held, its value, and `meta`: the time of the last write (keeps the
+ * latest of several CPUs' values), the number of values (avg) or a set
+ * flag (min, max). */
+struct fth_agg_tseries {
+	int64_t value;
+	int64_t meta;
+	uint64_t epoch;
 };
 uint32_t fth_agg_value_size(enum fth_agg_kind agg);
 

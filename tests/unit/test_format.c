@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "format.h"
@@ -1395,6 +1396,219 @@ static void test_map_sorts_entries_in_place(void **state)
 	assert_text(&fx->sb, "@x[1]: 3\n@x[2]: 9\n");
 }
 
+
+/* ---------------------------------------------------------------------
+ * tseries
+ * --------------------------------------------------------------------- */
+
+static struct fth_type *tseries_type(struct fth_arena *a, int64_t interval, int64_t count, bool is_signed)
+{
+	struct fth_type *t = fth_type_agg(a, FTH_AGG_TSERIES);
+
+	t->ts_interval = interval;
+	t->ts_count = count;
+	t->ts_signed = is_signed;
+	return t;
+}
+
+/* A 53-column graph line: '|' at both ends, '.' at dot (if >= 0), '*' at
+ * star (if >= 0), as bpftrace draws one interval. */
+static const char *graph(char *buf, int dot, int star)
+{
+	memset(buf, ' ', 53);
+	buf[53] = 0;
+	buf[0] = buf[52] = '|';
+	if (dot >= 0)
+		buf[dot] = '.';
+	if (star >= 0)
+		buf[star] = '*';
+	return buf;
+}
+
+/* Buckets are indexed by epoch % count; rows run from the key's oldest
+ * interval among the last `count` up to the map's newest, with gaps. */
+static void test_tseries_rows(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t = tseries_type(&fx->arena, 100, 5, true);
+	struct fth_tseries_point b[5] = { 0 };
+	struct fth_tseries_row rows[5];
+	int n;
+
+	b[21 % 5] = (struct fth_tseries_point){ 21, 7 };
+	b[23 % 5] = (struct fth_tseries_point){ 23, 8 };
+	b[17 % 5] = (struct fth_tseries_point){ 17, 99 }; /* before the window (20..24) */
+	n = fth_tseries_rows(t, b, 24, rows);
+	assert_int_equal(n, 4);
+	assert_int_equal(rows[0].epoch, 21);
+	assert_true(rows[0].has);
+	assert_int_equal(rows[0].value, 7);
+	assert_false(rows[1].has);
+	assert_true(rows[2].has);
+	assert_int_equal(rows[2].value, 8);
+	assert_int_equal(rows[3].epoch, 24);
+	assert_false(rows[3].has);
+
+	/* nothing in the window: just the newest interval, empty */
+	memset(b, 0, sizeof(b));
+	b[3] = (struct fth_tseries_point){ 3, 1 };
+	n = fth_tseries_rows(t, b, 24, rows);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].epoch, 24);
+	assert_false(rows[0].has);
+	(void)fx;
+}
+
+/* Negative to positive values: '.' marks zero at 53 * 2 / 4 = 26, points
+ * at 52 * (v - min) / (max - min); a missing interval prints "-". */
+static void test_tseries_text_signed(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t = tseries_type(&fx->arena, 100000000, 5, true);
+	struct fth_tseries_row rows[] = {
+		{ 10, true, -2 }, { 11, false, 0 }, { 12, true, 0 }, { 13, true, 1 }, { 14, true, 2 },
+	};
+	char l[5][54], expected[4096];
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	fth_tseries_print_text(&fx->sb, t, rows, 5, NULL);
+	snprintf(expected, sizeof(expected),
+		 "             -2                                                  2\n"
+		 "hh:mm:ss.ms  |___________________________________________________|\n"
+		 "00:00:01.000 %s -2\n"
+		 "00:00:01.100 %s -\n"
+		 "00:00:01.200 %s 0\n"
+		 "00:00:01.300 %s 1\n"
+		 "00:00:01.400 %s 2\n"
+		 "             v___________________________________________________v\n"
+		 "             -2                                                  2\n",
+		 graph(l[0], 26, 0), graph(l[1], 26, -1), graph(l[2], 26, 26), graph(l[3], 26, 39),
+		 graph(l[4], 26, 52));
+	assert_text(&fx->sb, expected);
+}
+
+/* A flat line is widened by one each side and drawn in the middle;
+ * one-second intervals print no fraction. */
+static void test_tseries_text_flat_unsigned(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t = tseries_type(&fx->arena, 1000000000, 3, false);
+	struct fth_tseries_row rows[] = { { 3600, true, 9 }, { 3601, true, 9 } };
+	char l[54], expected[4096];
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	fth_tseries_print_text(&fx->sb, t, rows, 2, NULL);
+	graph(l, -1, 26);
+	snprintf(expected, sizeof(expected),
+		 "         8                                                  10\n"
+		 "hh:mm:ss |___________________________________________________|\n"
+		 "01:00:00 %s 9\n"
+		 "01:00:01 %s 9\n"
+		 "         v___________________________________________________v\n"
+		 "         8                                                  10\n",
+		 l, l);
+	assert_text(&fx->sb, expected);
+}
+
+/* One row: no interval to measure, so nanoseconds; microsecond intervals
+ * name their unit "μs" (two bytes, padded by bytes). */
+static void test_tseries_text_units(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t = tseries_type(&fx->arena, 5000, 4, true);
+	struct fth_tseries_row one[] = { { 1, true, -7 } };
+	struct fth_tseries_row two[] = { { 1, true, 4 }, { 2, true, 6 } };
+	char l[54], m[54], expected[4096];
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	fth_tseries_print_text(&fx->sb, t, one, 1, NULL);
+	snprintf(expected, sizeof(expected),
+		 "                   -8                                                 -6\n"
+		 "hh:mm:ss.ns        |___________________________________________________|\n"
+		 "00:00:00.000005000 %s -7\n"
+		 "                   v___________________________________________________v\n"
+		 "                   -8                                                 -6\n",
+		 graph(l, -1, 26));
+	assert_text(&fx->sb, expected);
+
+	fth_strbuf_reset(&fx->sb);
+	fth_tseries_print_text(&fx->sb, t, two, 2, NULL);
+	snprintf(expected, sizeof(expected),
+		 "                4                                                   6\n"
+		 "hh:mm:ss.\xce\xbcs    |___________________________________________________|\n"
+		 "00:00:00.000005 %s 4\n"
+		 "00:00:00.000010 %s 6\n"
+		 "                v___________________________________________________v\n"
+		 "                4                                                   6\n",
+		 graph(l, -1, 0), graph(m, -1, 52));
+	assert_text(&fx->sb, expected);
+}
+
+/* print(@ts, min, max): the given range replaces the values' own; a value
+ * beyond it is drawn at the edge. */
+static void test_tseries_text_range(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t = tseries_type(&fx->arena, 1000000000, 3, true);
+	struct fth_tseries_row rows[] = { { 3600, true, 5 }, { 3601, true, 15 }, { 3602, true, -4 } };
+	int64_t range[2] = { 0, 10 };
+	char l[3][54], expected[4096];
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	fth_tseries_print_text(&fx->sb, t, rows, 3, range);
+	snprintf(expected, sizeof(expected),
+		 "         %-21s%32s\n"
+		 "hh:mm:ss |___________________________________________________|\n"
+		 "01:00:00 %s 5\n"
+		 "01:00:01 %s 15\n"
+		 "01:00:02 %s -4\n"
+		 "         v___________________________________________________v\n"
+		 "         %-21s%32s\n",
+		 "0", "10", graph(l[0], -1, 26), graph(l[1], -1, 52), graph(l[2], -1, 0), "0", "10");
+	assert_text(&fx->sb, expected);
+}
+
+/* A keyed map: keys in the order given (the runtime's byte order), each
+ * key's rows end at the map's newest interval, an empty line after each. */
+static void test_map_tseries_keyed(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t = tseries_type(&fx->arena, 1000000000, 2, true);
+	struct fth_tseries_point a[2] = { { 0, 0 }, { 5, 3 } };  /* epoch 5 only */
+	struct fth_tseries_point b[2] = { { 6, 1 }, { 5, 1 } };  /* epochs 5, 6 */
+	int64_t ka = 1, kb = 2;
+	struct fth_map_entry entries[] = { { &ka, a }, { &kb, b } };
+	struct fth_map_view view = { .name = "@ts", .key_type = i64(), .value_type = t, .entries = entries, .nentries = 2 };
+	char l[5][54], expected[4096];
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	fth_map_print_text(&fx->sb, &view, 1, 5, NULL);
+	snprintf(expected, sizeof(expected),
+		 "@ts[1]:\n"
+		 "         2                                                   4\n"
+		 "hh:mm:ss |___________________________________________________|\n"
+		 "00:00:05 %s 3\n"
+		 "00:00:06 %s -\n"
+		 "         v___________________________________________________v\n"
+		 "         2                                                   4\n"
+		 "\n"
+		 "@ts[2]:\n"
+		 "         0                                                   2\n"
+		 "hh:mm:ss |___________________________________________________|\n"
+		 "00:00:05 %s 1\n"
+		 "00:00:06 %s 1\n"
+		 "         v___________________________________________________v\n"
+		 "         0                                                   2\n"
+		 "\n",
+		 graph(l[0], -1, 26), graph(l[1], -1, -1), graph(l[2], -1, 26), graph(l[3], -1, 26));
+	assert_text(&fx->sb, expected);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1442,6 +1656,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_map_stack_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_key_paren_quirk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_sorts_entries_in_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tseries_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tseries_text_signed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tseries_text_flat_unsigned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tseries_text_units, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tseries_text_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_tseries_keyed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -821,6 +821,32 @@ static void test_backend_lookup(void **state)
 	assert_string_equal(fth_output_names(), "'text', 'json'");
 }
 
+
+/* tseries: {"type": "tseries", ...}; each key's points up to the map's
+ * newest interval, intervals without a value left out, times in UTC with
+ * nanoseconds; top does not drop keys. */
+static void test_map_tseries(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t = fth_type_agg(&fx->arena, FTH_AGG_TSERIES);
+	struct fth_tseries_point a[3] = { { 3, -7 }, { 1, 5 }, { 0, 0 } };  /* epochs 1, 3 */
+	struct fth_tseries_point b[3] = { { 0, 0 }, { 4, 2 }, { 0, 0 } };   /* epoch 4 */
+	struct fth_map_entry e[] = { { str(&fx->arena, "x", 4), a }, { str(&fx->arena, "y", 4), b } };
+
+	t->ts_interval = 500000000;
+	t->ts_count = 3;
+	t->ts_signed = true;
+	map_msg(&fx->sb, "@s", NULL, t, e, 1, 0, 0);
+	assert_text(&fx->sb, "{\"type\": \"tseries\", \"data\": {\"@s\": ["
+			     "{\"interval_start\":\"1970-01-01 00:00:00.500000000\",\"value\":5},"
+			     "{\"interval_start\":\"1970-01-01 00:00:01.500000000\",\"value\":-7}]}}\n");
+	/* keyed: the newest interval is y's (4), so x's window is 2..4 */
+	map_msg(&fx->sb, "@k", fth_type_string(&fx->arena, 4), t, e, 2, 1, 0);
+	assert_text(&fx->sb, "{\"type\": \"tseries\", \"data\": {\"@k\": {\"x\": ["
+			     "{\"interval_start\":\"1970-01-01 00:00:01.500000000\",\"value\":-7}], \"y\": ["
+			     "{\"interval_start\":\"1970-01-01 00:00:02.000000000\",\"value\":2}]}}}\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -846,6 +872,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backend_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_tseries, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
