@@ -2995,12 +2995,15 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 	const char *n = call->u.call.name;
 	struct fth_node_list *args = &call->u.call.args;
 
-	if (!strcmp(n, "printf") || !strcmp(n, "system") || !strcmp(n, "cat")) {
+	if (!strcmp(n, "printf") || !strcmp(n, "system") || !strcmp(n, "cat") || !strcmp(n, "errorf") ||
+	    !strcmp(n, "warnf")) {
 		struct fth_action *a;
 		char err[128];
 		uint32_t off;
-		emit_args_event(c, n[0] == 'p' ? FTH_ACT_PRINTF : n[0] == 's' ? FTH_ACT_SYSTEM : FTH_ACT_CAT, call,
-				args->items + 1, args->len - 1, &a);
+		enum fth_action_kind kind = n[0] == 'p' ? FTH_ACT_PRINTF : n[0] == 's' ? FTH_ACT_SYSTEM
+					    : n[0] == 'c' ? FTH_ACT_CAT : n[0] == 'e' ? FTH_ACT_ERRORF
+					    : FTH_ACT_WARNF;
+		emit_args_event(c, kind, call, args->items + 1, args->len - 1, &a);
 		fth_printf_parse(args->items[0]->u.string.data, &a->format, err, sizeof(err), &off);
 		return;
 	}

@@ -2463,8 +2463,13 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return check_string_function(s, call);
 	if (!strcmp(n, "len"))
 		return check_len(s, call);
-	if (!strcmp(n, "printf") || !strcmp(n, "cat"))
+	if (!strcmp(n, "printf") || !strcmp(n, "cat") || !strcmp(n, "errorf") || !strcmp(n, "warnf"))
 		return check_printf(s, call);
+	if (!strcmp(n, "assert")) {
+		ERR_HINT(s, call, "call it as a statement: assert(cond, \"message\");",
+			 "assert() has no value");
+		return NULL;
+	}
 	if (!strcmp(n, "system")) {
 		if (!s->prog->config.unsafe)
 			ERR_HINT(s, call, "run fathom with --unsafe to allow it",
@@ -2829,7 +2834,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "is_str", "is_ptr", "is_array", "is_integer", "is_literal",
 						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
 						     "fail", "strlen", "strcap", "strstr", "str_concat", "memcmp",
-						     "macaddr", "signal_name", "len" };
+						     "macaddr", "signal_name", "len", "errorf", "warnf", "assert" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -3623,12 +3628,64 @@ static bool void_ternary_to_if(struct sema *s, struct fth_node *st)
 	return true;
 }
 
+/* A call node `name(args...)` at `where`. */
+static struct fth_node *new_call(struct sema *s, struct fth_node *where, const char *name)
+{
+	struct fth_node *call = fth_node_new(A(s), FTH_CALL, where->range);
+
+	call->u.call.name = name;
+	call->u.call.name_range = where->range;
+	return call;
+}
+
+/* assert(cond, msg); is bpftrace's macro: if (!cond) { errorf("assert
+ * failed: %s", msg); exit(1); }. The statement becomes that if, with the
+ * errorf at the assert call so the message points there. */
+static bool assert_to_if(struct sema *s, struct fth_node *st)
+{
+	struct fth_node *e = st->u.expr_stmt.expr, *not, *errorf, *fmt, *exit_call, *code, *blk, *stmt;
+
+	if (e->kind != FTH_CALL || strcmp(e->u.call.name, "assert"))
+		return false;
+	if (e->u.call.args.len != 2) {
+		ERR_HINT(s, e, "write assert(condition, \"message\")", "assert() takes 2 arguments, not %d",
+			 e->u.call.args.len);
+		return false;
+	}
+	not = fth_node_new(A(s), FTH_UNARY, e->u.call.args.items[0]->range);
+	not->u.unary.op = TOK_BANG;
+	not->u.unary.operand = e->u.call.args.items[0];
+	errorf = new_call(s, e, "errorf");
+	fmt = fth_node_new(A(s), FTH_STRING, e->range);
+	fmt->u.string.data = "assert failed: %s";
+	fmt->u.string.len = (uint32_t)strlen(fmt->u.string.data);
+	fth_node_list_push(A(s), &errorf->u.call.args, fmt);
+	fth_node_list_push(A(s), &errorf->u.call.args, e->u.call.args.items[1]);
+	exit_call = new_call(s, e, "exit");
+	code = fth_node_new(A(s), FTH_INT, e->range);
+	code->u.integer = 1;
+	fth_node_list_push(A(s), &exit_call->u.call.args, code);
+	blk = block_of(s, errorf);
+	stmt = fth_node_new(A(s), FTH_EXPR_STMT, e->range);
+	stmt->u.expr_stmt.expr = exit_call;
+	fth_node_list_push(A(s), &blk->u.block.stmts, stmt);
+	st->kind = FTH_IF;
+	st->u.if_.cond = not;
+	st->u.if_.then_block = blk;
+	st->u.if_.else_block = NULL;
+	return true;
+}
+
 static void check_stmt(struct sema *s, struct fth_node *st)
 {
 	switch (st->kind) {
 	case FTH_EXPR_STMT: {
 		struct fth_node *e = st->u.expr_stmt.expr;
 		if (void_ternary_to_if(s, st)) {
+			check_stmt(s, st);
+			break;
+		}
+		if (assert_to_if(s, st)) {
 			check_stmt(s, st);
 			break;
 		}
