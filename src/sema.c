@@ -751,10 +751,6 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 			return NULL;
 		}
 	}
-	if (s->cur->inst->provider->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT && !s->cur->inst->provider->attach) {
-		ERR(s, e, "%s is not available in %s", user ? "ustack" : "kstack", s->cur->inst->name);
-		return NULL;
-	}
 	need_stack_map(s);
 	return t;
 }
@@ -3092,6 +3088,28 @@ static void builtin_spelling(struct fth_node *e)
 	e->u.ident.name = n;
 }
 
+/* `if c { a } else { b }` used as a value is `c ? { a } : { b }` with
+ * block-expression branches (an else-if chain nests). Every branch must
+ * end in a value and there must be an else. */
+static bool if_value_to_ternary(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *cond = e->u.if_.cond, *then_b = e->u.if_.then_block, *else_b = e->u.if_.else_block;
+
+	if (!else_b || !then_b->u.block.value || (else_b->kind == FTH_BLOCK && !else_b->u.block.value)) {
+		ERR_HINT(s, e, "give it an else branch, and end every branch with a value: if c { 1 } else { 2 }",
+			 "an if used as a value needs a value from every branch");
+		return false;
+	}
+	then_b->kind = FTH_BLOCK_EXPR;
+	if (else_b->kind == FTH_BLOCK)
+		else_b->kind = FTH_BLOCK_EXPR;
+	e->kind = FTH_TERNARY;
+	e->u.ternary.cond = cond;
+	e->u.ternary.then_expr = then_b;
+	e->u.ternary.else_expr = else_b;
+	return true;
+}
+
 static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 {
 	builtin_spelling(e);
@@ -3216,6 +3234,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	case FTH_BINARY:
 		return check_binary(s, e);
 	case FTH_TERNARY: {
+		bool if_value = e->u.ternary.then_expr && e->u.ternary.then_expr->kind == FTH_BLOCK_EXPR;
 		struct fth_type *c = check_expr(s, e->u.ternary.cond);
 		struct fth_type *a = e->u.ternary.then_expr ? check_expr(s, e->u.ternary.then_expr) : c;
 		struct fth_type *b = check_expr(s, e->u.ternary.else_expr);
@@ -3227,10 +3246,25 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return fth_type_int(8, (a->kind == FTH_T_INT && a->is_signed) || (b->kind == FTH_T_INT && b->is_signed));
 		if (a->kind == FTH_T_STRING && b->kind == FTH_T_STRING)
 			return fth_type_string(A(s), a->size > b->size ? a->size : b->size);
-		ERR(s, e, "both branches of ?: must have the same type (%s vs %s)", fth_type_describe(A(s), a),
-		    fth_type_describe(A(s), b));
+		/* tuples and records: element by element, strings widened */
+		if (a->kind == FTH_T_TUPLE && b->kind == FTH_T_TUPLE) {
+			struct fth_type *t = merge_tuples(s, a, b);
+			if (t)
+				return t;
+		} else if (fth_type_equal(a, b) && a->kind != FTH_T_NONE) {
+			return a; /* buf()s of one size, structs, arrays, ... */
+		}
+		ERR_HINT(s, e, "cast or convert one branch so both have the same type",
+			 "both branches of %s must have the same type (%s vs %s)", if_value ? "if" : "?:",
+			 fth_type_describe(A(s), a), fth_type_describe(A(s), b));
 		return NULL;
 	}
+	case FTH_IF:
+		/* if comptime (c) { a } else { b } as a value: the branch taken */
+		if (fold_comptime_if(s, e, true))
+			return check_expr_inner(s, e);
+		/* if c { a } else { b } used as a value */
+		return if_value_to_ternary(s, e) ? check_expr(s, e) : NULL;
 	case FTH_FIELD:
 		return check_field(s, e);
 	case FTH_INDEX: {
@@ -3287,11 +3321,17 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		return check_cast(s, e);
 	case FTH_FN_INLINE:
 		return check_fn_inline(s, e);
-	case FTH_BLOCK_EXPR:
-		/* { stmts; value } - what a macro used as a value becomes */
+	case FTH_BLOCK_EXPR: {
+		/* { stmts; value } - what a macro used as a value and the
+		 * branches of an if used as a value become; a block scope */
+		struct fth_type *t;
+		scope_push(s);
 		for (int i = 0; i < e->u.block.stmts.len; i++)
 			check_stmt(s, e->u.block.stmts.items[i]);
-		return e->u.block.value ? check_expr(s, e->u.block.value) : fth_type_none();
+		t = e->u.block.value ? check_expr(s, e->u.block.value) : fth_type_none();
+		scope_pop(s, !s->for_map_depth);
+		return t;
+	}
 	case FTH_TYPEOF:
 		ERR_HINT(s, e, "use it where a type goes: a cast, let $x: typeof(...), sizeof() or offsetof()",
 			 "typeof() names a type, not a value");
@@ -3362,12 +3402,6 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		ERR(s, e, "++ and -- apply to variables and maps only");
 		return NULL;
 	}
-	case FTH_IF:
-		/* if comptime (c) { a } else { b } as a value: the branch taken */
-		if (fold_comptime_if(s, e, true))
-			return check_expr_inner(s, e);
-		ERR(s, e, "this expression (%s) is not supported yet", fth_node_kind_name(e->kind));
-		return NULL;
 	default:
 		ERR(s, e, "this expression (%s) is not supported yet", fth_node_kind_name(e->kind));
 		return NULL;
