@@ -827,6 +827,81 @@ static struct fth_type *check_args_record(struct sema *s, struct fth_node *e)
 	return rec->type;
 }
 
+/* Append `name = value` to the record literal rec. */
+static void record_add(struct sema *s, struct fth_node *rec, const char *name, struct fth_node *value)
+{
+	struct fth_node *f = fth_node_new(A(s), FTH_RECORD_FIELD, rec->range);
+
+	f->u.record_field.name = name;
+	f->u.record_field.value = value;
+	fth_node_list_push(A(s), &rec->u.list, f);
+}
+
+static void record_add_int(struct sema *s, struct fth_node *rec, const char *name, uint64_t v, bool boolean)
+{
+	struct fth_node *n = fth_node_new(A(s), boolean ? FTH_BOOL : FTH_INT, rec->range);
+
+	n->u.integer = v;
+	record_add(s, rec, name, n);
+}
+
+static void record_add_str(struct sema *s, struct fth_node *rec, const char *name, const char *v)
+{
+	struct fth_node *n = fth_node_new(A(s), FTH_STRING, rec->range);
+
+	n->u.string.data = (char *)v;
+	n->u.string.len = (uint32_t)strlen(v);
+	record_add(s, rec, name, n);
+}
+
+/* The `config` builtin: a record of the current config values (after the
+ * config block and BPFTRACE_* variables), as bpftrace makes it - enums as
+ * their names. `config.max_strlen` is then a record member. Only the
+ * settings fathom acts on are in it. */
+static struct fth_type *config_record(struct sema *s, struct fth_node *e)
+{
+	static const char *const stack_modes[] = { "bpftrace", "perf", "raw" };
+	static const char *const missing[] = { "error", "warn", "ignore" };
+	const struct fth_config *cfg = &s->prog->config;
+
+	e->kind = FTH_RECORD;
+	memset(&e->u.list, 0, sizeof(e->u.list));
+	record_add_int(s, e, "max_cat_bytes", cfg->max_cat_bytes, false);
+	record_add_int(s, e, "max_map_keys", cfg->max_map_keys, false);
+	record_add_int(s, e, "max_strlen", cfg->max_strlen, false);
+	record_add_str(s, e, "missing_probes", missing[cfg->missing_probes]);
+	record_add_int(s, e, "print_maps_on_exit", cfg->print_maps_on_exit, true);
+	record_add_str(s, e, "stack_mode", stack_modes[cfg->stack_mode]);
+	record_add_str(s, e, "str_trunc_trailer", cfg->str_trunc_trailer ? cfg->str_trunc_trailer : "..");
+	return check_record(s, e);
+}
+
+/* config.NAME: the value itself, a constant (the node becomes it). */
+static struct fth_type *config_member(struct sema *s, struct fth_node *e)
+{
+	/* a fresh record: `config` itself stays for the second pass */
+	struct fth_node *rec = fth_node_new(A(s), FTH_IDENT, e->u.field.base->range);
+	struct fth_strbuf names;
+
+	config_record(s, rec);
+	for (int i = 0; i < rec->u.list.len; i++) {
+		struct fth_node *f = rec->u.list.items[i];
+		if (!strcmp(f->u.record_field.name, e->u.field.name)) {
+			struct fth_range r = e->range;
+			*e = *f->u.record_field.value;
+			e->range = r;
+			return check_expr(s, e);
+		}
+	}
+	fth_strbuf_init(&names);
+	for (int i = 0; i < rec->u.list.len; i++)
+		fth_strbuf_printf(&names, "%s%s", i ? ", " : "config has ", rec->u.list.items[i]->u.record_field.name);
+	ERR_HINT(s, e, fth_arena_printf(A(s), "%s", fth_strbuf_cstr(&names)), "config has no setting '%s'",
+		 e->u.field.name);
+	fth_strbuf_free(&names);
+	return NULL;
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -834,6 +909,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strcmp(n, "pid") || !strcmp(n, "tid") || !strcmp(n, "cpu") || !strcmp(n, "numaid") ||
 	    !strcmp(n, "rand"))
 		return fth_type_int(4, false);
+	if (!strcmp(n, "config"))
+		return config_record(s, e);
 	if (!strcmp(n, "ppid") || !strcmp(n, "pcomm")) {
 		/* curtask->real_parent->tgid / ->comm, as current bpftrace's stdlib */
 		struct fth_node *task = fth_node_new(A(s), FTH_IDENT, e->range);
@@ -1266,6 +1343,8 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 	if (base->kind == FTH_IDENT && !strcmp(base->u.ident.name, "ctx") &&
 	    s->cur->inst->expected_attach_type == BPF_TRACE_ITER)
 		base->u.ident.name = "args";
+	if (base->kind == FTH_IDENT && !strcmp(base->u.ident.name, "config"))
+		return config_member(s, e);
 	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args"))
 		return check_struct_member(s, e);
 	if (s->for_map_depth) {
