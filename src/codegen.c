@@ -1004,9 +1004,32 @@ static int alu_op(int tok)
 /* a = a op b on registers, with bpftrace's semantics: / and % are unsigned,
  * >> is logical, and dividing by zero yields... the BPF ISA's answer (0 for
  * '/', the dividend for '%'), never a fault. */
-static void emit_alu(struct cg *c, int tok, int ra, int rb)
+/* bpftrace's words for a division or modulo by zero at run time. */
+#define DIV_ZERO_MESSAGE \
+	"Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result."
+
+/* ra = ra OP rb. Division and modulo by zero give 1, as in bpftrace, and
+ * send a runtime error for `where` (the BPF instruction would give 0 or
+ * the dividend). A non-zero literal divisor needs no check. The error path
+ * calls helpers, which is safe here: ra is set afterwards and rb is dead. */
+static void emit_alu(struct cg *c, int tok, int ra, int rb, struct fth_node *divisor, struct fth_node *where)
 {
+	int jnonzero, jdone, id;
+
+	if ((tok != TOK_SLASH && tok != TOK_PERCENT) || !where ||
+	    (divisor && divisor->kind == FTH_INT && divisor->u.integer)) {
+		emit(c, I_ALU64_REG(alu_op(tok), ra, rb));
+		return;
+	}
+	jnonzero = emit(c, I_JMP_IMM(BPF_JNE, rb, 0, 0));
+	id = add_action(c, FTH_ACT_RUNTIME_ERROR, where);
+	fth_program_action(c->prog, id)->text = DIV_ZERO_MESSAGE;
+	emit_event(c, id, 8, where, NULL, NULL);
+	emit(c, I_MOV64_IMM(ra, 1));
+	jdone = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jnonzero);
 	emit(c, I_ALU64_REG(alu_op(tok), ra, rb));
+	fth_patch_jump_here(c->b, jdone);
 }
 
 static struct vreg emit_binary(struct cg *c, struct fth_node *e)
@@ -1025,7 +1048,7 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 	ra = vreg_use(c, a, R1);
 	rb = vreg_use(c, b, R2);
 	if (alu_op(op) >= 0)
-		emit_alu(c, op, ra, rb);
+		emit_alu(c, op, ra, rb, r, e);
 	else
 		emit_compare(c, op, type_signed(l->type) || type_signed(r->type), ra, rb, ra);
 	vreg_set(c, a, ra);
@@ -2731,7 +2754,7 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 		struct vreg cur = emit_map_read_int(c, target);
 		struct vreg rhs = emit_int(c, st->u.assign.value);
 		int ra = vreg_use(c, cur, R1), rb = vreg_use(c, rhs, R2);
-		emit_alu(c, st->u.assign.op, ra, rb);
+		emit_alu(c, st->u.assign.op, ra, rb, st->u.assign.value, st);
 		emit(c, I_STX(BPF_DW, fp(val), ra, val));
 		vreg_free(c, rhs);
 		vreg_free(c, cur);
@@ -2763,7 +2786,10 @@ static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_no
 		int r = vreg_use(c, v, R1);
 		if (op) {
 			emit(c, I_LDX(BPF_DW, R2, var_base(c, var), var_off(c, var)));
-			emit_alu(c, op, R2, r);
+			/* a division's error points at the whole `$x /= v` */
+			struct fth_node *where = fth_node_new(&c->prog->arena, FTH_BINARY, value->range);
+			where->range.begin = target->range.begin;
+			emit_alu(c, op, R2, r, value, where);
 			r = R2;
 		}
 		emit(c, I_STX(BPF_DW, var_base(c, var),  r, var_off(c, var)));
@@ -2790,7 +2816,10 @@ static int add_action(struct cg *c, enum fth_action_kind kind, struct fth_node *
 static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node *where,
 		       void (*fill)(struct cg *c, int rec, void *ud), void *ud)
 {
-	struct vreg rec = vreg_alloc(c, where);
+	/* Only a record with contents needs a register that survives the
+	 * calls filling it; an id-only record stays in r0 (so it can be sent
+	 * from the middle of an expression that holds every free register). */
+	struct vreg rec = fill ? vreg_alloc(c, where) : (struct vreg){ .reg = R0 };
 	int jnull, jdone, key;
 
 	if (rec.reg < 0) {
@@ -2802,7 +2831,8 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 	emit(c, I_MOV64_IMM(R3, 0));
 	emit(c, I_CALL(BPF_FUNC_ringbuf_reserve));
 	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
-	emit(c, I_MOV64_REG(rec.reg, R0));
+	if (rec.reg != R0)
+		emit(c, I_MOV64_REG(rec.reg, R0));
 	emit_mov_imm64(c, R1, action);
 	emit(c, I_STX(BPF_DW, rec.reg, R1, 0));
 	if (fill)
@@ -2820,7 +2850,8 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 	emit(c, I_MOV64_IMM(R1, 1));
 	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
 	fth_patch_jump_here(c->b, jdone);
-	vreg_free(c, rec);
+	if (fill)
+		vreg_free(c, rec);
 }
 
 struct args_fill {

@@ -615,6 +615,22 @@ static void report_located(struct runtime *rt, const struct fth_action *a, const
 	fth_diag_located(rt->diag, error ? FTH_SEV_ERROR : FTH_SEV_WARNING, a->range, fth_strbuf_cstr(&rt->sb));
 }
 
+/* A run-time check failed (division by zero): a warning at the script
+ * location with the source line, as bpftrace's runtime_error, or a
+ * "runtime_error" JSON message. */
+static void report_runtime_error(struct runtime *rt, const struct fth_action *a)
+{
+	int line, col;
+
+	if (rt->out.ops->located) {
+		fth_source_position(rt->diag->src, a->range.begin, &line, &col);
+		rt->out.ops->located(&rt->out, "runtime_error", a->text, rt->diag->src->name, line, col);
+		return;
+	}
+	fflush(rt->out.out);
+	fth_diag_report(rt->diag, FTH_SEV_WARNING, a->range, NULL, "%s", a->text);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct runtime *rt = ctx;
@@ -674,6 +690,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 	case FTH_ACT_ERRORF:
 	case FTH_ACT_WARNF:
 		report_located(rt, a, args);
+		break;
+	case FTH_ACT_RUNTIME_ERROR:
+		report_runtime_error(rt, a);
 		break;
 	case FTH_ACT_EXIT:
 		if (!rt->exiting) {
