@@ -3021,6 +3021,45 @@ static int64_t literal_or(struct fth_node *e, int64_t dflt)
 	return dflt;
 }
 
+/* debugf(fmt, ...): bpf_trace_printk(fmt, size, a1, a2, a3), which formats
+ * in the kernel into the tracefs trace buffer (trace_pipe). The arguments
+ * are evaluated into frame slots first (their code may call helpers); a
+ * string is passed by address. */
+static void emit_debugf(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *fmt = args->items[0];
+	int flen = (int)fmt->u.string.len + 1, fslot, slots[3], n = args->len - 1;
+
+	for (int i = 0; i < n && i < 3; i++) {
+		struct fth_node *a = args->items[i + 1];
+		if (a->type->kind == FTH_T_STRING) {
+			slots[i] = stack_alloc(c, (int)a->type->size, a);
+			emit_to_mem(c, a, fp(slots[i]), slots[i], a->type);
+		} else {
+			struct vreg v = emit_int(c, a);
+			slots[i] = stack_alloc(c, 8, a);
+			emit(c, I_STX(BPF_DW, fp(slots[i]), vreg_use(c, v, R1), slots[i]));
+			vreg_free(c, v);
+		}
+	}
+	fslot = stack_alloc(c, flen, call);
+	emit_string_literal(c, fmt->u.string.data, fmt->u.string.len, fp(fslot), fslot, flen);
+	c->b->cur_range = call->range;
+	emit(c, I_MOV64_REG(R1, fp(fslot)));
+	emit(c, I_ALU64_IMM(BPF_ADD, R1, fslot));
+	emit(c, I_MOV64_IMM(R2, flen));
+	for (int i = 0; i < n && i < 3; i++) {
+		if (args->items[i + 1]->type->kind == FTH_T_STRING) {
+			emit(c, I_MOV64_REG(R3 + i, fp(slots[i])));
+			emit(c, I_ALU64_IMM(BPF_ADD, R3 + i, slots[i]));
+		} else {
+			emit(c, I_LDX(BPF_DW, R3 + i, fp(slots[i]), slots[i]));
+		}
+	}
+	emit(c, I_CALL(BPF_FUNC_trace_printk));
+}
+
 static void emit_call_stmt(struct cg *c, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
@@ -3082,6 +3121,10 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 	}
 	if (!strcmp(n, "delete")) {
 		vreg_free(c, emit_delete(c, call));
+		return;
+	}
+	if (!strcmp(n, "debugf")) {
+		emit_debugf(c, call);
 		return;
 	}
 	if (!strcmp(n, "join")) {

@@ -2175,9 +2175,11 @@ static bool format_now(struct sema *s, struct fth_node *call, int first, char **
 			f++;
 		conv = *f ? *f++ : 'd';
 		a = next < args->len ? args->items[next++] : NULL;
+		if (a)
+			fold_positional(s, a); /* $1 is a literal once the parameters are known */
 		if (!a || (a->kind != FTH_STRING && a->kind != FTH_INT && a->kind != FTH_BOOL)) {
-			ERR(s, a ? a : call, "%s() arguments must be literals known when the script is compiled",
-			    call->u.call.name);
+			ERR_HINT(s, a ? a : call, "the message is formatted at compile time: pass literals",
+				 "%s() arguments need to be literals", call->u.call.name);
 			fclose(m);
 			free(*out);
 			return false;
@@ -2218,7 +2220,8 @@ static struct fth_type *check_fail(struct sema *s, struct fth_node *call)
 	for (int i = 0; i < args->len; i++)
 		check_expr(s, args->items[i]);
 	if (args->items[0]->kind != FTH_STRING) {
-		ERR(s, args->items[0], "fail() takes a format string literal");
+		ERR_HINT(s, args->items[0], "write fail(\"format\", args...)",
+			 "first argument to fail() must be a string literal");
 		return NULL;
 	}
 	if (format_now(s, call, 0, &msg)) {
@@ -2228,6 +2231,47 @@ static struct fth_type *check_fail(struct sema *s, struct fth_node *call)
 	return fth_type_none();
 }
 
+/* debugf(fmt, args...): bpf_trace_printk formats in the kernel, which
+ * takes at most 3 arguments and fewer conversions: bpftrace allows d, u,
+ * x and p for integers and s for strings, and warns that it is not meant
+ * for production use. */
+static struct fth_type *check_debugf(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_printf_format fmt;
+	char err[128];
+	uint32_t off = 0;
+	int arg = 0;
+
+	check_printf(s, call);
+	if (args->len < 1 || args->items[0]->kind != FTH_STRING)
+		return fth_type_none();
+	if (s->strict && !s->retyping)
+		fth_warning(s->diag, call->range, "The debugf() builtin is not recommended for production use. "
+			    "For more information see bpf_trace_printk in bpf-helpers(7).");
+	if (args->len - 1 > 3)
+		ERR_HINT(s, call, "split it into several debugf() calls", "cannot use more than 3 conversion specifiers");
+	if (fth_printf_parse(args->items[0]->u.string.data, &fmt, err, sizeof(err), &off) < 0)
+		return fth_type_none();
+	for (int i = 0; i < fmt.nspecs && arg < args->len - 1; i++) {
+		const struct fth_printf_spec *sp = &fmt.specs[i];
+		struct fth_node *a;
+		bool want_string = sp->conv_char == 's';
+		if (sp->conv == FTH_CONV_PERCENT)
+			continue;
+		a = args->items[++arg];
+		if (!strchr("duxps", sp->conv_char) || sp->conv == FTH_CONV_BUFFER) {
+			ERR_HINT(s, args->items[0], "debugf() takes %d, %u, %x, %p and %s",
+				 "Invalid format specifier for `debugf`: %c", sp->conv_char);
+			continue;
+		}
+		if (a->type && (want_string ? a->type->kind != FTH_T_STRING : !is_int(a->type)))
+			ERR_HINT(s, a, want_string ? "%s takes a string" : "%d, %u, %x and %p take integers",
+				 "Type does not match format specifier: %c", sp->conv_char);
+	}
+	fth_printf_format_free(&fmt);
+	return fth_type_none();
+}
 static struct fth_type *check_static_assert(struct sema *s, struct fth_node *call)
 {
 	struct fth_node_list *args = &call->u.call.args;
@@ -2540,6 +2584,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return check_len(s, call);
 	if (!strcmp(n, "printf") || !strcmp(n, "cat") || !strcmp(n, "errorf") || !strcmp(n, "warnf"))
 		return check_printf(s, call);
+	if (!strcmp(n, "debugf"))
+		return check_debugf(s, call);
 	if (!strcmp(n, "assert")) {
 		ERR_HINT(s, call, "call it as a statement: assert(cond, \"message\");",
 			 "assert() has no value");
@@ -2909,7 +2955,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "is_str", "is_ptr", "is_array", "is_integer", "is_literal",
 						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
 						     "fail", "strlen", "strcap", "strstr", "str_concat", "memcmp",
-						     "macaddr", "signal_name", "len", "errorf", "warnf", "assert" };
+						     "macaddr", "signal_name", "len", "errorf", "warnf", "assert",
+						     "debugf" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
