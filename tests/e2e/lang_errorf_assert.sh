@@ -61,7 +61,7 @@ BEGIN { if ($1 < 2) { fail("Expected the first positional param to be greater th
 
 fathom_run -e 'BEGIN { fail("pid %d", pid); }'
 expect_exit 1
-expect_stderr_match '^stdin:1:24-27: ERROR: fail\(\) is evaluated at compile time: its arguments must be known then$'
+expect_stderr_match '^stdin:1:24-27: ERROR: fail\(\) arguments need to be literals$'
 
 # static_assert(): a constant condition, else its message
 fathom_run -e 'BEGIN { static_assert(sizeof(int32) == 8, "int32 is not 8 bytes"); }'
