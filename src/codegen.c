@@ -120,6 +120,7 @@ struct cg {
 };
 
 static struct vreg emit_int(struct cg *c, struct fth_node *e);
+static struct vreg emit_map_len(struct cg *c, struct fth_node *call);
 static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offset);
 static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
@@ -2022,6 +2023,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "percpu_kaddr"))
 			return emit_percpu_kaddr(c, e);
+		if (!strcmp(e->u.call.name, "len"))
+			return e->u.call.args.items[0]->kind == FTH_MAP ? emit_map_len(c, e) : emit_stack_len(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
@@ -2051,8 +2054,6 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_strlen(c, e);
 		if (!strcmp(e->u.call.name, "memcmp"))
 			return emit_memcmp(c, e);
-		if (!strcmp(e->u.call.name, "len"))
-			return emit_stack_len(c, e);
 		break;
 	case FTH_TUPLE_INDEX: {
 		struct fth_node *base = e->u.tuple_index.base;
@@ -3252,6 +3253,36 @@ static void emit_for_map_elem(struct cg *c, struct fth_node *st, struct fth_map 
 		emit(c, I_STX(BPF_DW, kv_base, vreg_use(c, v, R1), kv_off + (int)vf->offset));
 		vreg_free(c, v);
 	}
+}
+
+/* len(@m): bpf_for_each_map_elem returns how many elements it visited;
+ * its callback only says "next" (returns 0), as bpftrace's stdlib does
+ * where the bpf_map_sum_elem_count kfunc is missing. */
+static struct vreg emit_map_len(struct cg *c, struct fth_node *call)
+{
+	struct fth_map *m = fth_program_find_map(c->prog, call->u.call.args.items[0]->u.map.name);
+	struct func_state saved;
+	struct vreg v;
+	int func;
+
+	if (c->nsubs == FTH_MAX_FUNCS - 1) {
+		cg_error(c, call, "too many len() calls and for loops over maps in one probe");
+		return vreg_from_r0(c, call);
+	}
+	func = c->nsubs++;
+	emit_map_ref(c, R1, m->index);
+	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].loop = call;
+	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
+	emit(c, I_MOV64_IMM(R3, 0));
+	emit(c, I_MOV64_IMM(R4, 0));
+	emit(c, I_CALL(BPF_FUNC_for_each_map_elem));
+	v = vreg_from_r0(c, call);
+	func_enter(c, &saved, func);
+	emit(c, I_MOV64_IMM(R0, 0));
+	emit(c, I_EXIT());
+	func_leave(c, &saved);
+	return v;
 }
 
 /* The body of for ($kv : @m) as a callback of bpf_for_each_map_elem:

@@ -2521,8 +2521,9 @@ static struct fth_type *check_macaddr(struct sema *s, struct fth_node *call)
 	return mac;
 }
 
-/* len(kstack) / len(ustack): the number of frames. (len(@map) would be
- * told apart here, before the argument is checked as a value.) */
+/* len(@map): the elements of a map with keys, told apart before the
+ * argument is checked as a value; len(kstack) / len(ustack): the number
+ * of frames. */
 static struct fth_type *check_len(struct sema *s, struct fth_node *call)
 {
 	struct fth_node *arg;
@@ -2531,6 +2532,15 @@ static struct fth_type *check_len(struct sema *s, struct fth_node *call)
 	if (!want_args(s, call, 1, 1))
 		return NULL;
 	arg = call->u.call.args.items[0];
+	if (arg->kind == FTH_MAP && !arg->u.map.keys.len) {
+		struct fth_map *map = map_get(s, arg);
+		if (!map && s->strict)
+			ERR(s, arg, "undefined map %s", arg->u.map.name);
+		else if (map && !map->key_type)
+			ERR_HINT(s, arg, "a map without keys holds one value", "call to len() expects a map with "
+				 "explicit keys (non-scalar map)");
+		return int64_t_();
+	}
 	t = check_expr(s, arg);
 	if (!t)
 		return NULL;
@@ -2540,7 +2550,8 @@ static struct fth_type *check_len(struct sema *s, struct fth_node *call)
 				 "len() counts the frames of the stack being taken: kstack, ustack or a variable holding one");
 		return int64_t_();
 	}
-	ERR_HINT(s, arg, "e.g. len(kstack) or len(ustack)", "call to len() expects a map, ustack, or kstack");
+	ERR_HINT(s, arg, "len(@map) counts elements, len(kstack) or len(ustack) frames",
+		 "call to len() expects a map, ustack, or kstack");
 	return NULL;
 }
 

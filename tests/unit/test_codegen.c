@@ -264,6 +264,9 @@ static void test_compile_time_language(void **state)
 	expect_error("BEGIN { debugf(\"%d %d %d %d\", 1, 2, 3, 4); }", "cannot use more than 3 conversion specifiers");
 	expect_error("BEGIN { debugf(\"%c\", 1); }", "Invalid format specifier for `debugf`: c");
 	expect_error("BEGIN { assert(1); }", "assert() takes 2 arguments, not 1");
+	expect_error("BEGIN { @s = 1; print(len(@s)); }",
+		     "call to len() expects a map with explicit keys (non-scalar map)");
+	expect_error("BEGIN { print(len(comm)); }", "call to len() expects a map, ustack, or kstack");
 
 	expect_compiles(&c, "BEGIN { static_assert(sizeof(int32) == 4 && 3 / 1 == 3, \"x\"); "
 			    "$a = config.max_strlen; $b = if pid > 1 { (1, \"ab\") } else { (2, \"abcd\") }; "
@@ -274,6 +277,11 @@ static void test_compile_time_language(void **state)
 	assert_int_equal(count_actions(&c, FTH_ACT_ERRORF), 2); /* errorf and assert's */
 	assert_int_equal(count_actions(&c, FTH_ACT_WARNF), 1);
 	assert_int_equal(count_actions(&c, FTH_ACT_EXIT), 1);   /* assert's exit(1) */
+	release(&c);
+
+	/* len(@m) is bpf_for_each_map_elem with a callback of its own */
+	expect_compiles(&c, "BEGIN { @m[1] = 1; @n = len(@m); @f = len(kstack(4)); }");
+	assert_int_equal(first_prog(&c)->nfuncs, 2);
 	release(&c);
 
 	/* a divisor that may be 0 is checked, a non-zero literal is not */
