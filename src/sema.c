@@ -3225,6 +3225,29 @@ static void builtin_spelling(struct fth_node *e)
 	e->u.ident.name = n;
 }
 
+/* t[N] on a tuple or record: element N, as t.N (the index must be a
+ * literal: each element has its own type). */
+static struct fth_type *tuple_subscript(struct sema *s, struct fth_node *e, struct fth_type *t)
+{
+	struct fth_node *base = e->u.index.base, *index = e->u.index.index;
+	int64_t idx;
+
+	if (!literal_int(index, &idx)) {
+		ERR_HINT(s, index, "write the element's number: $t[0], $t[1], ...",
+			 "a tuple index must be an integer literal");
+		return NULL;
+	}
+	if (idx < 0 || idx >= t->nfields) {
+		ERR_HINT(s, e, fth_arena_printf(A(s), "the elements are numbered 0 to %d", t->nfields - 1),
+			 "Invalid tuple index: %lld. Found %d elements in tuple.", (long long)idx, t->nfields);
+		return NULL;
+	}
+	e->kind = FTH_TUPLE_INDEX;
+	e->u.tuple_index.base = base;
+	e->u.tuple_index.index = (int)idx;
+	return t->fields[idx].type;
+}
+
 /* `if c { a } else { b }` used as a value is `c ? { a } : { b }` with
  * block-expression branches (an else-if chain nests). Every branch must
  * end in a value and there must be an else. */
@@ -3422,6 +3445,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 				ERR(s, e->u.index.index, "an index must be an integer");
 			return b->elem;
 		}
+		if (b->kind == FTH_T_TUPLE)
+			return tuple_subscript(s, e, b);
 		if (b->kind != FTH_T_ARRAY) {
 			ERR(s, e->u.index.base, "%s cannot be indexed", fth_type_describe(A(s), b));
 			return NULL;
