@@ -267,6 +267,9 @@ static void test_compile_time_language(void **state)
 	expect_error("BEGIN { @s = 1; print(len(@s)); }",
 		     "call to len() expects a map with explicit keys (non-scalar map)");
 	expect_error("BEGIN { print(len(comm)); }", "call to len() expects a map, ustack, or kstack");
+	expect_error("BEGIN { if comptime pid { } }", "comptime needs a value known when the script is compiled");
+	expect_error("BEGIN { if comptime 1 { fail(\"taken\"); } else { fail(\"not taken\"); } }",
+		     "ERROR: taken\n");
 
 	expect_compiles(&c, "BEGIN { static_assert(sizeof(int32) == 4 && 3 / 1 == 3, \"x\"); "
 			    "$a = config.max_strlen; $b = if pid > 1 { (1, \"ab\") } else { (2, \"abcd\") }; "
