@@ -76,7 +76,7 @@ expect_stdout_eq 'ok'
 
 fathom_run -e 'BEGIN { static_assert(pid == 4, "x"); }'
 expect_exit 1
-expect_stderr_eq 'stdin:1:23-31: ERROR: static_assert() needs a condition known at compile time
+expect_stderr_eq 'stdin:1:23-31: ERROR: static_assert() needs a condition known when the script is compiled
 BEGIN { static_assert(pid == 4, "x"); }
                       ~~~~~~~~
-HINT: use assert(cond, msg) for a check while the probe runs'
+HINT: use literals, sizeof/offsetof and type questions such as is_str(x)'
