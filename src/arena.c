@@ -85,6 +85,10 @@ char *fth_arena_printf(struct fth_arena *arena, const char *fmt, ...)
 	int n;
 	char *out;
 
+	/* Never NULL from a caller, but gcc's -fsanitize=undefined build
+	 * cannot tell and warns (-Wformat-truncation): say so here. */
+	if (!fmt)
+		fmt = "";
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);

@@ -120,6 +120,7 @@ struct cg {
 };
 
 static struct vreg emit_int(struct cg *c, struct fth_node *e);
+static struct vreg emit_map_len(struct cg *c, struct fth_node *call);
 static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offset);
 static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
@@ -1044,9 +1045,32 @@ static int alu_op(int tok)
 /* a = a op b on registers, with bpftrace's semantics: / and % are unsigned,
  * >> is logical, and dividing by zero yields... the BPF ISA's answer (0 for
  * '/', the dividend for '%'), never a fault. */
-static void emit_alu(struct cg *c, int tok, int ra, int rb)
+/* bpftrace's words for a division or modulo by zero at run time. */
+#define DIV_ZERO_MESSAGE \
+	"Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result."
+
+/* ra = ra OP rb. Division and modulo by zero give 1, as in bpftrace, and
+ * send a runtime error for `where` (the BPF instruction would give 0 or
+ * the dividend). A non-zero literal divisor needs no check. The error path
+ * calls helpers, which is safe here: ra is set afterwards and rb is dead. */
+static void emit_alu(struct cg *c, int tok, int ra, int rb, struct fth_node *divisor, struct fth_node *where)
 {
+	int jnonzero, jdone, id;
+
+	if ((tok != TOK_SLASH && tok != TOK_PERCENT) || !where ||
+	    (divisor && divisor->kind == FTH_INT && divisor->u.integer)) {
+		emit(c, I_ALU64_REG(alu_op(tok), ra, rb));
+		return;
+	}
+	jnonzero = emit(c, I_JMP_IMM(BPF_JNE, rb, 0, 0));
+	id = add_action(c, FTH_ACT_RUNTIME_ERROR, where);
+	fth_program_action(c->prog, id)->text = DIV_ZERO_MESSAGE;
+	emit_event(c, id, 8, where, NULL, NULL);
+	emit(c, I_MOV64_IMM(ra, 1));
+	jdone = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jnonzero);
 	emit(c, I_ALU64_REG(alu_op(tok), ra, rb));
+	fth_patch_jump_here(c->b, jdone);
 }
 
 static struct vreg emit_binary(struct cg *c, struct fth_node *e)
@@ -1067,7 +1091,7 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 	ra = vreg_use(c, a, R1);
 	rb = vreg_use(c, b, R2);
 	if (alu_op(op) >= 0)
-		emit_alu(c, op, ra, rb);
+		emit_alu(c, op, ra, rb, r, e);
 	else
 		emit_compare(c, op, type_signed(l->type) || type_signed(r->type), ra, rb, ra);
 	vreg_set(c, a, ra);
@@ -1433,7 +1457,6 @@ static struct vreg emit_has_key(struct cg *c, struct fth_node *call)
 	return vreg_from_r0(c, call);
 }
 
-static struct vreg emit_map_len(struct cg *c, struct fth_node *call);
 static void emit_tuple_convert(struct cg *c, int base, int off, const struct fth_type *t, int src, int soff,
 			       const struct fth_type *st);
 
@@ -2106,8 +2129,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_percpu_kaddr(c, e);
 		if (!strcmp(e->u.call.name, "find"))
 			return emit_find(c, e);
-		if (!strcmp(e->u.call.name, "len") && e->u.call.args.items[0]->kind == FTH_MAP)
-			return emit_map_len(c, e);
+		if (!strcmp(e->u.call.name, "len"))
+			return e->u.call.args.items[0]->kind == FTH_MAP ? emit_map_len(c, e) : emit_stack_len(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
@@ -2137,8 +2160,6 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_strlen(c, e);
 		if (!strcmp(e->u.call.name, "memcmp"))
 			return emit_memcmp(c, e);
-		if (!strcmp(e->u.call.name, "len"))
-			return emit_stack_len(c, e);
 		break;
 	case FTH_TUPLE_INDEX: {
 		struct fth_node *base = e->u.tuple_index.base;
@@ -2935,7 +2956,7 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 		struct vreg cur = emit_map_read_int(c, target);
 		struct vreg rhs = emit_int(c, st->u.assign.value);
 		int ra = vreg_use(c, cur, R1), rb = vreg_use(c, rhs, R2);
-		emit_alu(c, st->u.assign.op, ra, rb);
+		emit_alu(c, st->u.assign.op, ra, rb, st->u.assign.value, st);
 		emit(c, I_STX(BPF_DW, fp(val), ra, val));
 		vreg_free(c, rhs);
 		vreg_free(c, cur);
@@ -2967,7 +2988,10 @@ static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_no
 		int r = vreg_use(c, v, R1);
 		if (op) {
 			emit(c, I_LDX(BPF_DW, R2, var_base(c, var), var_off(c, var)));
-			emit_alu(c, op, R2, r);
+			/* a division's error points at the whole `$x /= v` */
+			struct fth_node *where = fth_node_new(&c->prog->arena, FTH_BINARY, value->range);
+			where->range.begin = target->range.begin;
+			emit_alu(c, op, R2, r, value, where);
 			r = R2;
 		}
 		emit(c, I_STX(BPF_DW, var_base(c, var),  r, var_off(c, var)));
@@ -2994,7 +3018,10 @@ static int add_action(struct cg *c, enum fth_action_kind kind, struct fth_node *
 static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node *where,
 		       void (*fill)(struct cg *c, int rec, void *ud), void *ud)
 {
-	struct vreg rec = vreg_alloc(c, where);
+	/* Only a record with contents needs a register that survives the
+	 * calls filling it; an id-only record stays in r0 (so it can be sent
+	 * from the middle of an expression that holds every free register). */
+	struct vreg rec = fill ? vreg_alloc(c, where) : (struct vreg){ .reg = R0 };
 	int jnull, jdone, key;
 
 	if (rec.reg < 0) {
@@ -3006,7 +3033,8 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 	emit(c, I_MOV64_IMM(R3, 0));
 	emit(c, I_CALL(BPF_FUNC_ringbuf_reserve));
 	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
-	emit(c, I_MOV64_REG(rec.reg, R0));
+	if (rec.reg != R0)
+		emit(c, I_MOV64_REG(rec.reg, R0));
 	emit_mov_imm64(c, R1, action);
 	emit(c, I_STX(BPF_DW, rec.reg, R1, 0));
 	if (fill)
@@ -3024,7 +3052,8 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 	emit(c, I_MOV64_IMM(R1, 1));
 	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
 	fth_patch_jump_here(c->b, jdone);
-	vreg_free(c, rec);
+	if (fill)
+		vreg_free(c, rec);
 }
 
 struct args_fill {
@@ -3196,17 +3225,59 @@ static int64_t literal_or(struct fth_node *e, int64_t dflt)
 	return dflt;
 }
 
+/* debugf(fmt, ...): bpf_trace_printk(fmt, size, a1, a2, a3), which formats
+ * in the kernel into the tracefs trace buffer (trace_pipe). The arguments
+ * are evaluated into frame slots first (their code may call helpers); a
+ * string is passed by address. */
+static void emit_debugf(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *fmt = args->items[0];
+	int flen = (int)fmt->u.string.len + 1, fslot, slots[3], n = args->len - 1;
+
+	for (int i = 0; i < n && i < 3; i++) {
+		struct fth_node *a = args->items[i + 1];
+		if (a->type->kind == FTH_T_STRING) {
+			slots[i] = stack_alloc(c, (int)a->type->size, a);
+			emit_to_mem(c, a, fp(slots[i]), slots[i], a->type);
+		} else {
+			struct vreg v = emit_int(c, a);
+			slots[i] = stack_alloc(c, 8, a);
+			emit(c, I_STX(BPF_DW, fp(slots[i]), vreg_use(c, v, R1), slots[i]));
+			vreg_free(c, v);
+		}
+	}
+	fslot = stack_alloc(c, flen, call);
+	emit_string_literal(c, fmt->u.string.data, fmt->u.string.len, fp(fslot), fslot, flen);
+	c->b->cur_range = call->range;
+	emit(c, I_MOV64_REG(R1, fp(fslot)));
+	emit(c, I_ALU64_IMM(BPF_ADD, R1, fslot));
+	emit(c, I_MOV64_IMM(R2, flen));
+	for (int i = 0; i < n && i < 3; i++) {
+		if (args->items[i + 1]->type->kind == FTH_T_STRING) {
+			emit(c, I_MOV64_REG(R3 + i, fp(slots[i])));
+			emit(c, I_ALU64_IMM(BPF_ADD, R3 + i, slots[i]));
+		} else {
+			emit(c, I_LDX(BPF_DW, R3 + i, fp(slots[i]), slots[i]));
+		}
+	}
+	emit(c, I_CALL(BPF_FUNC_trace_printk));
+}
+
 static void emit_call_stmt(struct cg *c, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
 	struct fth_node_list *args = &call->u.call.args;
 
-	if (!strcmp(n, "printf") || !strcmp(n, "system") || !strcmp(n, "cat")) {
+	if (!strcmp(n, "printf") || !strcmp(n, "system") || !strcmp(n, "cat") || !strcmp(n, "errorf") ||
+	    !strcmp(n, "warnf")) {
 		struct fth_action *a;
 		char err[128];
 		uint32_t off;
-		emit_args_event(c, n[0] == 'p' ? FTH_ACT_PRINTF : n[0] == 's' ? FTH_ACT_SYSTEM : FTH_ACT_CAT, call,
-				args->items + 1, args->len - 1, &a);
+		enum fth_action_kind kind = n[0] == 'p' ? FTH_ACT_PRINTF : n[0] == 's' ? FTH_ACT_SYSTEM
+					    : n[0] == 'c' ? FTH_ACT_CAT : n[0] == 'e' ? FTH_ACT_ERRORF
+					    : FTH_ACT_WARNF;
+		emit_args_event(c, kind, call, args->items + 1, args->len - 1, &a);
 		fth_printf_parse(args->items[0]->u.string.data, &a->format, err, sizeof(err), &off);
 		return;
 	}
@@ -3267,6 +3338,10 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 	}
 	if (!strcmp(n, "delete")) {
 		vreg_free(c, emit_delete(c, call));
+		return;
+	}
+	if (!strcmp(n, "debugf")) {
+		emit_debugf(c, call);
 		return;
 	}
 	if (!strcmp(n, "join")) {
@@ -3371,35 +3446,6 @@ static void func_leave(struct cg *c, const struct func_state *saved)
 	c->nexit = saved->nexit;
 }
 
-/* len(@m): bpf_for_each_map_elem returns how many elements it visited, so
- * a callback that only says "next" counts them (per-CPU maps once per key).
- * Hash maps keep no element count of their own that programs can read on
- * every kernel. */
-static struct vreg emit_map_len(struct cg *c, struct fth_node *call)
-{
-	struct fth_map *m = fth_program_find_map(c->prog, call->u.call.args.items[0]->u.map.name);
-	struct func_state saved;
-	int func;
-
-	if (c->nsubs == FTH_MAX_FUNCS - 1) {
-		cg_error(c, call, "too many len() calls and for loops over maps in one probe");
-		return vreg_alloc(c, call);
-	}
-	func = c->nsubs++;
-	emit_map_ref(c, R1, m->index);
-	c->sub_refs[func].owner = c->cur_func;
-	c->sub_refs[func].loop = call;
-	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
-	emit(c, I_MOV64_IMM(R3, 0));
-	emit(c, I_MOV64_IMM(R4, 0));
-	emit(c, I_CALL(BPF_FUNC_for_each_map_elem));
-	func_enter(c, &saved, func);
-	emit(c, I_MOV64_IMM(R0, 0));
-	emit(c, I_EXIT());
-	func_leave(c, &saved);
-	return vreg_from_r0(c, call);
-}
-
 /* Fill $kv = (key, value) from the callback's arguments: r2 points at the
  * key, r3 at this CPU's value. An aggregation's value is summed over the
  * CPUs instead, with lookups by a copy of the key. */
@@ -3423,6 +3469,36 @@ static void emit_for_map_elem(struct cg *c, struct fth_node *st, struct fth_map 
 		emit(c, I_STX(BPF_DW, kv_base, vreg_use(c, v, R1), kv_off + (int)vf->offset));
 		vreg_free(c, v);
 	}
+}
+
+/* len(@m): bpf_for_each_map_elem returns how many elements it visited;
+ * its callback only says "next" (returns 0), as bpftrace's stdlib does
+ * where the bpf_map_sum_elem_count kfunc is missing. */
+static struct vreg emit_map_len(struct cg *c, struct fth_node *call)
+{
+	struct fth_map *m = fth_program_find_map(c->prog, call->u.call.args.items[0]->u.map.name);
+	struct func_state saved;
+	struct vreg v;
+	int func;
+
+	if (c->nsubs == FTH_MAX_FUNCS - 1) {
+		cg_error(c, call, "too many len() calls and for loops over maps in one probe");
+		return vreg_from_r0(c, call);
+	}
+	func = c->nsubs++;
+	emit_map_ref(c, R1, m->index);
+	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].loop = call;
+	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
+	emit(c, I_MOV64_IMM(R3, 0));
+	emit(c, I_MOV64_IMM(R4, 0));
+	emit(c, I_CALL(BPF_FUNC_for_each_map_elem));
+	v = vreg_from_r0(c, call);
+	func_enter(c, &saved, func);
+	emit(c, I_MOV64_IMM(R0, 0));
+	emit(c, I_EXIT());
+	func_leave(c, &saved);
+	return v;
 }
 
 /* The body of for ($kv : @m) as a callback of bpf_for_each_map_elem:

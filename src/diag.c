@@ -70,12 +70,38 @@ static void print_source_excerpt(FILE *out, const struct fth_source *src, struct
 	fputc('\n', out);
 }
 
+/* "file:line:col-col: SEV: " (or "file:line:col: SEV: " for a range
+ * that is empty or spans lines), in the file the range belongs to. */
+static void print_location(struct fth_diag *diag, enum fth_severity sev, struct fth_range range)
+{
+	const struct fth_source *src = fth_diag_source(diag, range.begin);
+	int line, col, end_line, end_col;
+
+	fth_source_position(src, range.begin, &line, &col);
+	fth_source_position(src, range.end > range.begin ? range.end - 1 : range.begin, &end_line, &end_col);
+	if (end_line == line && end_col > col)
+		fprintf(diag->out, "%s:%d:%d-%d: %s: ", src->name, line, col, end_col + 1, severity_word(sev));
+	else
+		fprintf(diag->out, "%s:%d:%d: %s: ", src->name, line, col, severity_word(sev));
+}
+
+void fth_diag_located(struct fth_diag *diag, enum fth_severity sev, struct fth_range range, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (sev == FTH_SEV_WARNING && diag->quiet_warnings)
+		return;
+	if (len && text[len - 1] == '\n')
+		len--;
+	print_location(diag, sev, range);
+	fprintf(diag->out, "%.*s\n", (int)len, text);
+	fflush(diag->out);
+}
+
 void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
 		     const char *hint, const char *fmt, ...)
 {
-	const struct fth_source *src = fth_diag_source(diag, range.begin);
 	va_list ap;
-	int line, col, end_line, end_col;
 
 	if (sev == FTH_SEV_ERROR)
 		diag->errors++;
@@ -84,17 +110,12 @@ void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_ra
 	else
 		diag->warnings++;
 
-	fth_source_position(src, range.begin, &line, &col);
-	fth_source_position(src, range.end > range.begin ? range.end - 1 : range.begin, &end_line, &end_col);
-	if (end_line == line && end_col > col)
-		fprintf(diag->out, "%s:%d:%d-%d: %s: ", src->name, line, col, end_col + 1, severity_word(sev));
-	else
-		fprintf(diag->out, "%s:%d:%d: %s: ", src->name, line, col, severity_word(sev));
+	print_location(diag, sev, range);
 	va_start(ap, fmt);
 	vfprintf(diag->out, fmt, ap);
 	va_end(ap);
 	fputc('\n', diag->out);
-	print_source_excerpt(diag->out, src, range);
+	print_source_excerpt(diag->out, fth_diag_source(diag, range.begin), range);
 	if (hint)
 		fprintf(diag->out, "HINT: %s\n", hint);
 }

@@ -58,6 +58,12 @@ void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_ra
 #define fth_error_hint(diag, range, hint, ...) \
 	fth_diag_report((diag), FTH_SEV_ERROR, (range), (hint), __VA_ARGS__)
 
+/* A run-time message at a script location, as bpftrace prints errorf()
+ * and warnf(): the "file:line:col-col: SEV: " header and the text only,
+ * without the source excerpt, and not counted as a compile error. One
+ * trailing newline of the text is dropped. Warnings obey quiet_warnings. */
+void fth_diag_located(struct fth_diag *diag, enum fth_severity sev, struct fth_range range, const char *text);
+
 /* Message not tied to a source place ("fathom: error: ..."). */
 void fth_diag_plain(struct fth_diag *diag, enum fth_severity sev, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

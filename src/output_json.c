@@ -738,6 +738,23 @@ static void json_helper_error(struct fth_output *o, const char *msg, const char 
 	emit(o, o->out);
 }
 
+void fth_json_msg_located(struct fth_strbuf *sb, const char *type, const char *msg, const char *filename,
+			  int line, int col)
+{
+	fth_strbuf_printf(sb, "{\"type\": \"%s\", \"msg\": ", type);
+	fth_json_string(sb, msg, strlen(msg));
+	fth_strbuf_puts(sb, ", \"filename\": ");
+	fth_json_string(sb, filename, strlen(filename));
+	fth_strbuf_printf(sb, ", \"line\": %d, \"col\": %d}\n", line, col);
+}
+
+static void json_located(struct fth_output *o, const char *type, const char *msg, const char *filename, int line,
+			 int col)
+{
+	fth_json_msg_located(&o->sb, type, msg, filename, line, col);
+	emit(o, o->out);
+}
+
 static void json_end(struct fth_output *o)
 {
 	/* Nothing: every line stays a JSON document. */
@@ -755,6 +772,7 @@ const struct fth_output_ops fth_output_json = {
 	.map = json_map,
 	.lost_events = json_lost_events,
 	.helper_error = json_helper_error,
+	.located = json_located,
 	.end = json_end,
 };
 

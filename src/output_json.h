@@ -13,6 +13,7 @@
  *   join             the joined text and "\n"            {"type": "join", "data": "/bin/echo,a"}
  *   map              format.c's map layout               {"type": "map"|"hist"|"stats", "data": {"@m": ...}}
  *   lost_events      stderr "Lost 3 events"              {"type": "lost_events", "count": 3, "data": {"events": 3}}
+ *   located          stderr "stdin:1:9-20: ERROR: msg"   {"type": "errorf", "msg": "msg", "filename": "stdin", "line": 1, "col": 9}
  *   end              "\n\n" before the maps at exit      nothing
  *
  * A new backend (Prometheus, folded stacks, ...) is one more ops table;
@@ -56,6 +57,10 @@ struct fth_output_ops {
 	 * runtime reports it as a diagnostic at the script location. */
 	void (*helper_error)(struct fth_output *o, const char *msg, const char *helper, int64_t retcode,
 			     const char *filename, int line, int col);
+	/* errorf()/warnf() (type "errorf" or "warnf"). NULL in the text
+	 * backend: there the runtime reports it at the script location. */
+	void (*located)(struct fth_output *o, const char *type, const char *msg, const char *filename, int line,
+			int col);
 	void (*end)(struct fth_output *o);
 };
 
@@ -107,6 +112,9 @@ void fth_json_msg_lost_events(struct fth_strbuf *sb, uint64_t n);
 void fth_json_msg_printf(struct fth_strbuf *sb, const char *text, size_t len);
 void fth_json_msg_time(struct fth_strbuf *sb, const char *text);
 void fth_json_msg_join(struct fth_strbuf *sb, const char *text, size_t len);
+/* errorf/warnf: {"type": TYPE, "msg": ..., "filename": ..., "line": L, "col": C} */
+void fth_json_msg_located(struct fth_strbuf *sb, const char *type, const char *msg, const char *filename,
+			  int line, int col);
 /* {"type": TYPE, "data": "text"} */
 void fth_json_msg_text(struct fth_strbuf *sb, const char *type, const char *text, size_t len);
 void fth_json_msg_value(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,

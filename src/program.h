@@ -58,6 +58,9 @@ enum fth_action_kind {
 	FTH_ACT_SYSTEM,      /* system(fmt, ...): format and args as printf; needs --unsafe */
 	FTH_ACT_CAT,         /* cat(fmt, ...): print a file */
 	FTH_ACT_HELPER_ERROR, /* -k: a helper failed; text = its name, args = (int64 retcode) */
+	FTH_ACT_ERRORF,      /* errorf(fmt, ...): format and args as printf, shown at the call */
+	FTH_ACT_WARNF,       /* warnf(fmt, ...): the same as a warning */
+	FTH_ACT_RUNTIME_ERROR, /* a run-time check failed at the range; text = the message */
 };
 
 #define FTH_JOIN_ARGS 16

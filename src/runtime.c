@@ -689,6 +689,45 @@ static void report_helper_error(struct runtime *rt, const struct fth_action *a, 
 			msg, ret);
 }
 
+/* errorf()/warnf(): the formatted text at the call's location, on stderr
+ * without the source excerpt (bpftrace leaves it out: the line is the call
+ * itself), or as an "errorf"/"warnf" JSON message. --no-warnings silences
+ * warnf. Neither changes the exit status. */
+static void report_located(struct runtime *rt, const struct fth_action *a, const uint8_t *args)
+{
+	bool error = a->kind == FTH_ACT_ERRORF;
+	int line, col;
+
+	if (!error && rt->diag->quiet_warnings)
+		return;
+	render_format(rt, a, args);
+	if (rt->out.ops->located) {
+		const struct fth_source *src = fth_diag_source(rt->diag, a->range.begin);
+		fth_source_position(src, a->range.begin, &line, &col);
+		rt->out.ops->located(&rt->out, error ? "errorf" : "warnf", fth_strbuf_cstr(&rt->sb), src->name,
+				     line, col);
+		return;
+	}
+	fflush(rt->out.out);
+	fth_diag_located(rt->diag, error ? FTH_SEV_ERROR : FTH_SEV_WARNING, a->range, fth_strbuf_cstr(&rt->sb));
+}
+
+/* A run-time check failed (division by zero): a warning at the script
+ * location with the source line, as bpftrace's runtime_error, or a
+ * "runtime_error" JSON message. */
+static void report_runtime_error(struct runtime *rt, const struct fth_action *a)
+{
+	int line, col;
+
+	if (rt->out.ops->located) {
+		fth_source_position(rt->diag->src, a->range.begin, &line, &col);
+		rt->out.ops->located(&rt->out, "runtime_error", a->text, rt->diag->src->name, line, col);
+		return;
+	}
+	fflush(rt->out.out);
+	fth_diag_report(rt->diag, FTH_SEV_WARNING, a->range, NULL, "%s", a->text);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct runtime *rt = ctx;
@@ -744,6 +783,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 		break;
 	case FTH_ACT_HELPER_ERROR:
 		report_helper_error(rt, a, args);
+		break;
+	case FTH_ACT_ERRORF:
+	case FTH_ACT_WARNF:
+		report_located(rt, a, args);
+		break;
+	case FTH_ACT_RUNTIME_ERROR:
+		report_runtime_error(rt, a);
 		break;
 	case FTH_ACT_EXIT:
 		if (!rt->exiting) {

@@ -770,10 +770,6 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 			return NULL;
 		}
 	}
-	if (s->cur->inst->provider->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT && !s->cur->inst->provider->attach) {
-		ERR(s, e, "%s is not available in %s", user ? "ustack" : "kstack", s->cur->inst->name);
-		return NULL;
-	}
 	need_stack_map(s);
 	return t;
 }
@@ -850,6 +846,81 @@ static struct fth_type *check_args_record(struct sema *s, struct fth_node *e)
 	return rec->type;
 }
 
+/* Append `name = value` to the record literal rec. */
+static void record_add(struct sema *s, struct fth_node *rec, const char *name, struct fth_node *value)
+{
+	struct fth_node *f = fth_node_new(A(s), FTH_RECORD_FIELD, rec->range);
+
+	f->u.record_field.name = name;
+	f->u.record_field.value = value;
+	fth_node_list_push(A(s), &rec->u.list, f);
+}
+
+static void record_add_int(struct sema *s, struct fth_node *rec, const char *name, uint64_t v, bool boolean)
+{
+	struct fth_node *n = fth_node_new(A(s), boolean ? FTH_BOOL : FTH_INT, rec->range);
+
+	n->u.integer = v;
+	record_add(s, rec, name, n);
+}
+
+static void record_add_str(struct sema *s, struct fth_node *rec, const char *name, const char *v)
+{
+	struct fth_node *n = fth_node_new(A(s), FTH_STRING, rec->range);
+
+	n->u.string.data = (char *)v;
+	n->u.string.len = (uint32_t)strlen(v);
+	record_add(s, rec, name, n);
+}
+
+/* The `config` builtin: a record of the current config values (after the
+ * config block and BPFTRACE_* variables), as bpftrace makes it - enums as
+ * their names. `config.max_strlen` is then a record member. Only the
+ * settings fathom acts on are in it. */
+static struct fth_type *config_record(struct sema *s, struct fth_node *e)
+{
+	static const char *const stack_modes[] = { "bpftrace", "perf", "raw" };
+	static const char *const missing[] = { "error", "warn", "ignore" };
+	const struct fth_config *cfg = &s->prog->config;
+
+	e->kind = FTH_RECORD;
+	memset(&e->u.list, 0, sizeof(e->u.list));
+	record_add_int(s, e, "max_cat_bytes", cfg->max_cat_bytes, false);
+	record_add_int(s, e, "max_map_keys", cfg->max_map_keys, false);
+	record_add_int(s, e, "max_strlen", cfg->max_strlen, false);
+	record_add_str(s, e, "missing_probes", missing[cfg->missing_probes]);
+	record_add_int(s, e, "print_maps_on_exit", cfg->print_maps_on_exit, true);
+	record_add_str(s, e, "stack_mode", stack_modes[cfg->stack_mode]);
+	record_add_str(s, e, "str_trunc_trailer", cfg->str_trunc_trailer ? cfg->str_trunc_trailer : "..");
+	return check_record(s, e);
+}
+
+/* config.NAME: the value itself, a constant (the node becomes it). */
+static struct fth_type *config_member(struct sema *s, struct fth_node *e)
+{
+	/* a fresh record: `config` itself stays for the second pass */
+	struct fth_node *rec = fth_node_new(A(s), FTH_IDENT, e->u.field.base->range);
+	struct fth_strbuf names;
+
+	config_record(s, rec);
+	for (int i = 0; i < rec->u.list.len; i++) {
+		struct fth_node *f = rec->u.list.items[i];
+		if (!strcmp(f->u.record_field.name, e->u.field.name)) {
+			struct fth_range r = e->range;
+			*e = *f->u.record_field.value;
+			e->range = r;
+			return check_expr(s, e);
+		}
+	}
+	fth_strbuf_init(&names);
+	for (int i = 0; i < rec->u.list.len; i++)
+		fth_strbuf_printf(&names, "%s%s", i ? ", " : "config has ", rec->u.list.items[i]->u.record_field.name);
+	ERR_HINT(s, e, fth_arena_printf(A(s), "%s", fth_strbuf_cstr(&names)), "config has no setting '%s'",
+		 e->u.field.name);
+	fth_strbuf_free(&names);
+	return NULL;
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -857,6 +928,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strcmp(n, "pid") || !strcmp(n, "tid") || !strcmp(n, "cpu") || !strcmp(n, "numaid") ||
 	    !strcmp(n, "rand"))
 		return fth_type_int(4, false);
+	if (!strcmp(n, "config"))
+		return config_record(s, e);
 	if (!strcmp(n, "ppid") || !strcmp(n, "pcomm")) {
 		/* curtask->real_parent->tgid / ->comm, as current bpftrace's stdlib */
 		struct fth_node *task = fth_node_new(A(s), FTH_IDENT, e->range);
@@ -1289,6 +1362,8 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 	if (base->kind == FTH_IDENT && !strcmp(base->u.ident.name, "ctx") &&
 	    s->cur->inst->expected_attach_type == BPF_TRACE_ITER)
 		base->u.ident.name = "args";
+	if (base->kind == FTH_IDENT && !strcmp(base->u.ident.name, "config"))
+		return config_member(s, e);
 	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args"))
 		return check_struct_member(s, e);
 	if (s->for_map_depth) {
@@ -1606,16 +1681,12 @@ static struct fth_type *check_map_len(struct sema *s, struct fth_node *call)
 	struct fth_node *arg = call->u.call.args.items[0];
 	struct fth_map *map;
 
-	if (arg->u.map.keys.len) {
-		ERR_HINT(s, arg, "pass the whole map, e.g. len(@name)", "len() takes a map, not a map element");
-		return int64_t_();
-	}
 	map = map_get(s, arg);
 	if (!map && s->strict)
 		ERR(s, arg, "undefined map %s", arg->u.map.name);
 	else if (map && !map->key_type && map->value_type && s->strict)
-		ERR_HINT(s, arg, "len() counts the keys of a map written as @name[key]",
-			 "%s has no keys: len() needs a map with keys", map->name);
+		ERR_HINT(s, arg, "a map without keys holds one value",
+			 "call to len() expects a map with explicit keys (non-scalar map)");
 	return int64_t_();
 }
 
@@ -2317,9 +2388,11 @@ static bool format_now(struct sema *s, struct fth_node *call, int first, char **
 			f++;
 		conv = *f ? *f++ : 'd';
 		a = next < args->len ? args->items[next++] : NULL;
+		if (a)
+			fold_positional(s, a); /* $1 is a literal once the parameters are known */
 		if (!a || (a->kind != FTH_STRING && a->kind != FTH_INT && a->kind != FTH_BOOL)) {
-			ERR(s, a ? a : call, "%s() arguments must be literals known when the script is compiled",
-			    call->u.call.name);
+			ERR_HINT(s, a ? a : call, "the message is formatted at compile time: pass literals",
+				 "%s() arguments need to be literals", call->u.call.name);
 			fclose(m);
 			free(*out);
 			return false;
@@ -2360,7 +2433,8 @@ static struct fth_type *check_fail(struct sema *s, struct fth_node *call)
 	for (int i = 0; i < args->len; i++)
 		check_expr(s, args->items[i]);
 	if (args->items[0]->kind != FTH_STRING) {
-		ERR(s, args->items[0], "fail() takes a format string literal");
+		ERR_HINT(s, args->items[0], "write fail(\"format\", args...)",
+			 "first argument to fail() must be a string literal");
 		return NULL;
 	}
 	if (format_now(s, call, 0, &msg)) {
@@ -2370,6 +2444,47 @@ static struct fth_type *check_fail(struct sema *s, struct fth_node *call)
 	return fth_type_none();
 }
 
+/* debugf(fmt, args...): bpf_trace_printk formats in the kernel, which
+ * takes at most 3 arguments and fewer conversions: bpftrace allows d, u,
+ * x and p for integers and s for strings, and warns that it is not meant
+ * for production use. */
+static struct fth_type *check_debugf(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_printf_format fmt;
+	char err[128];
+	uint32_t off = 0;
+	int arg = 0;
+
+	check_printf(s, call);
+	if (args->len < 1 || args->items[0]->kind != FTH_STRING)
+		return fth_type_none();
+	if (s->strict && !s->retyping)
+		fth_warning(s->diag, call->range, "The debugf() builtin is not recommended for production use. "
+			    "For more information see bpf_trace_printk in bpf-helpers(7).");
+	if (args->len - 1 > 3)
+		ERR_HINT(s, call, "split it into several debugf() calls", "cannot use more than 3 conversion specifiers");
+	if (fth_printf_parse(args->items[0]->u.string.data, &fmt, err, sizeof(err), &off) < 0)
+		return fth_type_none();
+	for (int i = 0; i < fmt.nspecs && arg < args->len - 1; i++) {
+		const struct fth_printf_spec *sp = &fmt.specs[i];
+		struct fth_node *a;
+		bool want_string = sp->conv_char == 's';
+		if (sp->conv == FTH_CONV_PERCENT)
+			continue;
+		a = args->items[++arg];
+		if (!strchr("duxps", sp->conv_char) || sp->conv == FTH_CONV_BUFFER) {
+			ERR_HINT(s, args->items[0], "debugf() takes %d, %u, %x, %p and %s",
+				 "Invalid format specifier for `debugf`: %c", sp->conv_char);
+			continue;
+		}
+		if (a->type && (want_string ? a->type->kind != FTH_T_STRING : !is_int(a->type)))
+			ERR_HINT(s, a, want_string ? "%s takes a string" : "%d, %u, %x and %p take integers",
+				 "Type does not match format specifier: %c", sp->conv_char);
+	}
+	fth_printf_format_free(&fmt);
+	return fth_type_none();
+}
 static struct fth_type *check_static_assert(struct sema *s, struct fth_node *call)
 {
 	struct fth_node_list *args = &call->u.call.args;
@@ -2629,18 +2744,23 @@ static struct fth_type *check_len(struct sema *s, struct fth_node *call)
 	if (!want_args(s, call, 1, 1))
 		return NULL;
 	arg = call->u.call.args.items[0];
-	if (arg->kind == FTH_MAP)
+	if (arg->kind == FTH_MAP && !arg->u.map.keys.len)
 		return check_map_len(s, call);
 	t = check_expr(s, arg);
 	if (!t)
 		return NULL;
+	if (arg->kind == FTH_MAP && t->kind != FTH_T_KSTACK && t->kind != FTH_T_USTACK) {
+		ERR_HINT(s, arg, "pass the whole map, e.g. len(@name)", "len() takes a map, not a map element");
+		return int64_t_();
+	}
 	if (t->kind == FTH_T_KSTACK || t->kind == FTH_T_USTACK) {
 		if (arg->kind != FTH_CALL && arg->kind != FTH_IDENT && arg->kind != FTH_VAR)
 			ERR_HINT(s, arg, "write len(kstack) in the probe that sees the stack",
 				 "len() counts the frames of the stack being taken: kstack, ustack or a variable holding one");
 		return int64_t_();
 	}
-	ERR_HINT(s, arg, "e.g. len(kstack) or len(ustack)", "call to len() expects a map, ustack, or kstack");
+	ERR_HINT(s, arg, "len(@map) counts elements, len(kstack) or len(ustack) frames",
+		 "call to len() expects a map, ustack, or kstack");
 	return NULL;
 }
 
@@ -2682,8 +2802,15 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return check_string_function(s, call);
 	if (!strcmp(n, "len"))
 		return check_len(s, call);
-	if (!strcmp(n, "printf") || !strcmp(n, "cat"))
+	if (!strcmp(n, "printf") || !strcmp(n, "cat") || !strcmp(n, "errorf") || !strcmp(n, "warnf"))
 		return check_printf(s, call);
+	if (!strcmp(n, "debugf"))
+		return check_debugf(s, call);
+	if (!strcmp(n, "assert")) {
+		ERR_HINT(s, call, "call it as a statement: assert(cond, \"message\");",
+			 "assert() has no value");
+		return NULL;
+	}
 	if (!strcmp(n, "system")) {
 		if (!s->prog->config.unsafe)
 			ERR_HINT(s, call, "run fathom with --unsafe to allow it",
@@ -3063,7 +3190,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "is_str", "is_ptr", "is_array", "is_integer", "is_literal",
 						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
 						     "fail", "strlen", "strcap", "strstr", "str_concat", "memcmp",
-						     "macaddr", "signal_name", "len", "find" };
+						     "macaddr", "signal_name", "len", "find", "errorf", "warnf",
+						     "assert", "debugf" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -3359,6 +3487,51 @@ static void builtin_spelling(struct fth_node *e)
 	e->u.ident.name = n;
 }
 
+/* t[N] on a tuple or record: element N, as t.N (the index must be a
+ * literal: each element has its own type). */
+static struct fth_type *tuple_subscript(struct sema *s, struct fth_node *e, struct fth_type *t)
+{
+	struct fth_node *base = e->u.index.base, *index = e->u.index.index;
+	int64_t idx;
+
+	if (!literal_int(index, &idx)) {
+		ERR_HINT(s, index, "write the element's number: $t[0], $t[1], ...",
+			 "a tuple index must be an integer literal");
+		return NULL;
+	}
+	if (idx < 0 || idx >= t->nfields) {
+		ERR_HINT(s, e, fth_arena_printf(A(s), "the elements are numbered 0 to %d", t->nfields - 1),
+			 "Invalid tuple index: %lld. Found %d elements in tuple.", (long long)idx, t->nfields);
+		return NULL;
+	}
+	e->kind = FTH_TUPLE_INDEX;
+	e->u.tuple_index.base = base;
+	e->u.tuple_index.index = (int)idx;
+	return t->fields[idx].type;
+}
+
+/* `if c { a } else { b }` used as a value is `c ? { a } : { b }` with
+ * block-expression branches (an else-if chain nests). Every branch must
+ * end in a value and there must be an else. */
+static bool if_value_to_ternary(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *cond = e->u.if_.cond, *then_b = e->u.if_.then_block, *else_b = e->u.if_.else_block;
+
+	if (!else_b || !then_b->u.block.value || (else_b->kind == FTH_BLOCK && !else_b->u.block.value)) {
+		ERR_HINT(s, e, "give it an else branch, and end every branch with a value: if c { 1 } else { 2 }",
+			 "an if used as a value needs a value from every branch");
+		return false;
+	}
+	then_b->kind = FTH_BLOCK_EXPR;
+	if (else_b->kind == FTH_BLOCK)
+		else_b->kind = FTH_BLOCK_EXPR;
+	e->kind = FTH_TERNARY;
+	e->u.ternary.cond = cond;
+	e->u.ternary.then_expr = then_b;
+	e->u.ternary.else_expr = else_b;
+	return true;
+}
+
 static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 {
 	builtin_spelling(e);
@@ -3483,6 +3656,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	case FTH_BINARY:
 		return check_binary(s, e);
 	case FTH_TERNARY: {
+		bool if_value = e->u.ternary.then_expr && e->u.ternary.then_expr->kind == FTH_BLOCK_EXPR;
 		struct fth_type *c = check_expr(s, e->u.ternary.cond);
 		struct fth_type *a = e->u.ternary.then_expr ? check_expr(s, e->u.ternary.then_expr) : c;
 		struct fth_type *b = check_expr(s, e->u.ternary.else_expr);
@@ -3494,10 +3668,25 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return fth_type_int(8, (a->kind == FTH_T_INT && a->is_signed) || (b->kind == FTH_T_INT && b->is_signed));
 		if (a->kind == FTH_T_STRING && b->kind == FTH_T_STRING)
 			return fth_type_string(A(s), a->size > b->size ? a->size : b->size);
-		ERR(s, e, "both branches of ?: must have the same type (%s vs %s)", fth_type_describe(A(s), a),
-		    fth_type_describe(A(s), b));
+		/* tuples and records: element by element, strings widened */
+		if (a->kind == FTH_T_TUPLE && b->kind == FTH_T_TUPLE) {
+			struct fth_type *t = merge_tuples(s, a, b);
+			if (t)
+				return t;
+		} else if (fth_type_equal(a, b) && a->kind != FTH_T_NONE) {
+			return a; /* buf()s of one size, structs, arrays, ... */
+		}
+		ERR_HINT(s, e, "cast or convert one branch so both have the same type",
+			 "both branches of %s must have the same type (%s vs %s)", if_value ? "if" : "?:",
+			 fth_type_describe(A(s), a), fth_type_describe(A(s), b));
 		return NULL;
 	}
+	case FTH_IF:
+		/* if comptime (c) { a } else { b } as a value: the branch taken */
+		if (fold_comptime_if(s, e, true))
+			return check_expr_inner(s, e);
+		/* if c { a } else { b } used as a value */
+		return if_value_to_ternary(s, e) ? check_expr(s, e) : NULL;
 	case FTH_FIELD:
 		return check_field(s, e);
 	case FTH_INDEX: {
@@ -3518,6 +3707,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 				ERR(s, e->u.index.index, "an index must be an integer");
 			return b->elem;
 		}
+		if (b->kind == FTH_T_TUPLE)
+			return tuple_subscript(s, e, b);
 		if (b->kind != FTH_T_ARRAY) {
 			ERR(s, e->u.index.base, "%s cannot be indexed", fth_type_describe(A(s), b));
 			return NULL;
@@ -3554,11 +3745,17 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		return check_cast(s, e);
 	case FTH_FN_INLINE:
 		return check_fn_inline(s, e);
-	case FTH_BLOCK_EXPR:
-		/* { stmts; value } - what a macro used as a value becomes */
+	case FTH_BLOCK_EXPR: {
+		/* { stmts; value } - what a macro used as a value and the
+		 * branches of an if used as a value become; a block scope */
+		struct fth_type *t;
+		scope_push(s);
 		for (int i = 0; i < e->u.block.stmts.len; i++)
 			check_stmt(s, e->u.block.stmts.items[i]);
-		return e->u.block.value ? check_expr(s, e->u.block.value) : fth_type_none();
+		t = e->u.block.value ? check_expr(s, e->u.block.value) : fth_type_none();
+		scope_pop(s, !s->for_map_depth);
+		return t;
+	}
 	case FTH_TYPEOF:
 		ERR_HINT(s, e, "use it where a type goes: a cast, let $x: typeof(...), sizeof() or offsetof()",
 			 "typeof() names a type, not a value");
@@ -3629,12 +3826,6 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		ERR(s, e, "++ and -- apply to variables and maps only");
 		return NULL;
 	}
-	case FTH_IF:
-		/* if comptime (c) { a } else { b } as a value: the branch taken */
-		if (fold_comptime_if(s, e, true))
-			return check_expr_inner(s, e);
-		ERR(s, e, "this expression (%s) is not supported yet", fth_node_kind_name(e->kind));
-		return NULL;
 	default:
 		ERR(s, e, "this expression (%s) is not supported yet", fth_node_kind_name(e->kind));
 		return NULL;
@@ -3895,12 +4086,64 @@ static bool void_ternary_to_if(struct sema *s, struct fth_node *st)
 	return true;
 }
 
+/* A call node `name(args...)` at `where`. */
+static struct fth_node *new_call(struct sema *s, struct fth_node *where, const char *name)
+{
+	struct fth_node *call = fth_node_new(A(s), FTH_CALL, where->range);
+
+	call->u.call.name = name;
+	call->u.call.name_range = where->range;
+	return call;
+}
+
+/* assert(cond, msg); is bpftrace's macro: if (!cond) { errorf("assert
+ * failed: %s", msg); exit(1); }. The statement becomes that if, with the
+ * errorf at the assert call so the message points there. */
+static bool assert_to_if(struct sema *s, struct fth_node *st)
+{
+	struct fth_node *e = st->u.expr_stmt.expr, *not, *errorf, *fmt, *exit_call, *code, *blk, *stmt;
+
+	if (e->kind != FTH_CALL || strcmp(e->u.call.name, "assert"))
+		return false;
+	if (e->u.call.args.len != 2) {
+		ERR_HINT(s, e, "write assert(condition, \"message\")", "assert() takes 2 arguments, not %d",
+			 e->u.call.args.len);
+		return false;
+	}
+	not = fth_node_new(A(s), FTH_UNARY, e->u.call.args.items[0]->range);
+	not->u.unary.op = TOK_BANG;
+	not->u.unary.operand = e->u.call.args.items[0];
+	errorf = new_call(s, e, "errorf");
+	fmt = fth_node_new(A(s), FTH_STRING, e->range);
+	fmt->u.string.data = "assert failed: %s";
+	fmt->u.string.len = (uint32_t)strlen(fmt->u.string.data);
+	fth_node_list_push(A(s), &errorf->u.call.args, fmt);
+	fth_node_list_push(A(s), &errorf->u.call.args, e->u.call.args.items[1]);
+	exit_call = new_call(s, e, "exit");
+	code = fth_node_new(A(s), FTH_INT, e->range);
+	code->u.integer = 1;
+	fth_node_list_push(A(s), &exit_call->u.call.args, code);
+	blk = block_of(s, errorf);
+	stmt = fth_node_new(A(s), FTH_EXPR_STMT, e->range);
+	stmt->u.expr_stmt.expr = exit_call;
+	fth_node_list_push(A(s), &blk->u.block.stmts, stmt);
+	st->kind = FTH_IF;
+	st->u.if_.cond = not;
+	st->u.if_.then_block = blk;
+	st->u.if_.else_block = NULL;
+	return true;
+}
+
 static void check_stmt(struct sema *s, struct fth_node *st)
 {
 	switch (st->kind) {
 	case FTH_EXPR_STMT: {
 		struct fth_node *e = st->u.expr_stmt.expr;
 		if (void_ternary_to_if(s, st)) {
+			check_stmt(s, st);
+			break;
+		}
+		if (assert_to_if(s, st)) {
 			check_stmt(s, st);
 			break;
 		}

@@ -145,6 +145,7 @@ HINT: use literals, sizeof/offsetof and type questions such as is_str(x)'
 
 fathom_run -e 'BEGIN { fail("pid %d", pid); }'
 expect_exit 1
-expect_stderr_eq 'stdin:1:24-27: ERROR: fail() arguments must be literals known when the script is compiled
+expect_stderr_eq 'stdin:1:24-27: ERROR: fail() arguments need to be literals
 BEGIN { fail("pid %d", pid); }
-                       ~~~'
+                       ~~~
+HINT: the message is formatted at compile time: pass literals'

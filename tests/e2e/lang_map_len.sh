@@ -34,10 +34,10 @@ expect_stdout_eq '0'
 
 fathom_run -e 'BEGIN { @x = 1; print(len(@x)); }'
 expect_exit 1
-expect_stderr_eq $'stdin:1:27-29: ERROR: @x has no keys: len() needs a map with keys
+expect_stderr_eq $'stdin:1:27-29: ERROR: call to len() expects a map with explicit keys (non-scalar map)
 BEGIN { @x = 1; print(len(@x)); }
                           ~~
-HINT: len() counts the keys of a map written as @name[key]'
+HINT: a map without keys holds one value'
 
 fathom_run -e 'BEGIN { @a[1] = 1; print(len(@a[1])); }'
 expect_exit 1

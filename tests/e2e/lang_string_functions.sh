@@ -204,7 +204,7 @@ BEGIN { print(signal_name("INT")); }
 check_error 'BEGIN { print(len(1)); }' 'stdin:1:19: ERROR: call to len() expects a map, ustack, or kstack
 BEGIN { print(len(1)); }
                   ~
-HINT: e.g. len(kstack) or len(ustack)'
+HINT: len(@map) counts elements, len(kstack) or len(ustack) frames'
 check_error 'BEGIN { $x = (string)1; }' 'stdin:1:14-23: ERROR: cannot cast int64 to string
 BEGIN { $x = (string)1; }
              ~~~~~~~~~

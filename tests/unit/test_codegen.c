@@ -228,6 +228,71 @@ static void test_errors(void **state)
 	expect_error("BEGIN { $n = 2; unroll($n) { } }", "unroll count must be an integer literal from 1 to 100");
 }
 
+/* The actions a script's program asked the runtime for. */
+static int count_actions(struct compiled *c, enum fth_action_kind kind)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->prog.actions.len; i++)
+		n += fth_program_action(&c->prog, i)->kind == kind;
+	return n;
+}
+
+static void expect_compiles(struct compiled *c, const char *text)
+{
+	compile(c, text);
+	if (c->rc != 0) {
+		print_error("expected to compile:\n%s\n%s\n", text, c->errors);
+		fail();
+	}
+}
+
+/* fail(), static_assert(), config.NAME and if-as-value are settled at
+ * compile time; errorf/warnf/assert become runtime actions. */
+static void test_compile_time_language(void **state)
+{
+	struct compiled c;
+
+	expect_error("BEGIN { static_assert(sizeof(int32) == 8, \"not 8\"); }", "stdin:1:9-51: ERROR: not 8\n");
+	expect_error("BEGIN { static_assert(pid, \"x\"); }", "static_assert() needs a condition known when the script is compiled");
+	expect_error("BEGIN { fail(\"bad %d %s\", 7, \"x\"); }", "stdin:1:9-34: ERROR: bad 7 x\n");
+	expect_error("BEGIN { fail(\"bad %d\", pid); }", "fail() arguments need to be literals");
+	expect_error("BEGIN { print(config.max_strln); }", "config has no setting 'max_strln'");
+	expect_error("BEGIN { $x = if pid { 1 }; }", "an if used as a value needs a value from every branch");
+	expect_error("BEGIN { $x = pid ? (1, 2) : (1, \"a\"); }",
+		     "both branches of ?: must have the same type ((int64, int64) vs (int64, string[2]))");
+	expect_error("BEGIN { debugf(\"%d %d %d %d\", 1, 2, 3, 4); }", "cannot use more than 3 conversion specifiers");
+	expect_error("BEGIN { debugf(\"%c\", 1); }", "Invalid format specifier for `debugf`: c");
+	expect_error("BEGIN { assert(1); }", "assert() takes 2 arguments, not 1");
+	expect_error("BEGIN { @s = 1; print(len(@s)); }",
+		     "call to len() expects a map with explicit keys (non-scalar map)");
+	expect_error("BEGIN { print(len(comm)); }", "call to len() expects a map, ustack, or kstack");
+	expect_error("BEGIN { if comptime pid { } }", "comptime needs a value known when the script is compiled");
+	expect_error("BEGIN { if comptime 1 { fail(\"taken\"); } else { fail(\"not taken\"); } }",
+		     "ERROR: taken\n");
+
+	expect_compiles(&c, "BEGIN { static_assert(sizeof(int32) == 4 && 3 / 1 == 3, \"x\"); "
+			    "$a = config.max_strlen; $b = if pid > 1 { (1, \"ab\") } else { (2, \"abcd\") }; "
+			    "$c = pid ? (n = 1, s = \"x\") : (n = 2, s = \"yy\"); print(($a, $b, $c.s)); }");
+	release(&c);
+
+	expect_compiles(&c, "BEGIN { errorf(\"e %d\", 1); warnf(\"w\"); assert(pid > 0, \"msg\"); }");
+	assert_int_equal(count_actions(&c, FTH_ACT_ERRORF), 2); /* errorf and assert's */
+	assert_int_equal(count_actions(&c, FTH_ACT_WARNF), 1);
+	assert_int_equal(count_actions(&c, FTH_ACT_EXIT), 1);   /* assert's exit(1) */
+	release(&c);
+
+	/* len(@m) is bpf_for_each_map_elem with a callback of its own */
+	expect_compiles(&c, "BEGIN { @m[1] = 1; @n = len(@m); @f = len(kstack(4)); }");
+	assert_int_equal(first_prog(&c)->nfuncs, 2);
+	release(&c);
+
+	/* a divisor that may be 0 is checked, a non-zero literal is not */
+	expect_compiles(&c, "BEGIN { $z = pid; $a = 10 / $z; $b = 10 % 3; $c = 10 / 4; $a %= $z; }");
+	assert_int_equal(count_actions(&c, FTH_ACT_RUNTIME_ERROR), 2);
+	release(&c);
+}
+
 /* Errors carry the file:line:col-range and the caret line. */
 static void test_error_location(void **state)
 {
@@ -934,6 +999,7 @@ int main(void)
 		cmocka_unit_test(test_comptime),
 		cmocka_unit_test(test_string_functions),
 		cmocka_unit_test(test_string_function_errors),
+		cmocka_unit_test(test_compile_time_language),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,6 +135,32 @@ static void test_quiet_warnings(void **state)
 	capture_end(&c);
 }
 
+/* errorf()/warnf() at run time: the location header and the text, no
+ * source excerpt, one trailing newline dropped, nothing counted;
+ * quiet_warnings hides warnf but not errorf. */
+static void test_located_message(void **state)
+{
+	static const char text[] = "BEGIN { errorf(\"x\"); }";
+	struct capture c;
+
+	capture_begin(&c, "stdin", text);
+	uint32_t b = offset_of(text, "errorf");
+	struct fth_range r = { b, b + 11 };
+	fth_diag_located(&c.diag, FTH_SEV_ERROR, r, "bad 1\n");
+	fth_diag_located(&c.diag, FTH_SEV_WARNING, r, "two\n\n");
+	assert_string_equal(capture_text(&c), "stdin:1:9-20: ERROR: bad 1\n"
+					      "stdin:1:9-20: WARNING: two\n\n");
+	assert_int_equal(c.diag.errors, 0);
+	assert_int_equal(c.diag.warnings, 0);
+	c.diag.quiet_warnings = true;
+	fth_diag_located(&c.diag, FTH_SEV_WARNING, r, "hidden");
+	fth_diag_located(&c.diag, FTH_SEV_ERROR, r, "shown");
+	assert_string_equal(capture_text(&c), "stdin:1:9-20: ERROR: bad 1\n"
+					      "stdin:1:9-20: WARNING: two\n\n"
+					      "stdin:1:9-20: ERROR: shown\n");
+	capture_end(&c);
+}
+
 static void test_hint_line(void **state)
 {
 	static const char text[] = "BEGIN { @[comm] = cuont(); }\n";
@@ -329,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_single_character_range),
 		cmocka_unit_test(test_warning),
 		cmocka_unit_test(test_quiet_warnings),
+		cmocka_unit_test(test_located_message),
 		cmocka_unit_test(test_hint_line),
 		cmocka_unit_test(test_tabs_kept_in_underline),
 		cmocka_unit_test(test_range_across_lines),

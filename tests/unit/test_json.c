@@ -232,6 +232,20 @@ static void test_msg_attached_lost(void **state)
 	assert_text(&fx->sb, "{\"type\": \"lost_events\", \"count\": 67190, \"data\": {\"events\": 67190}}\n");
 }
 
+/* errorf/warnf/runtime_error: bpftrace's src/output/json.cpp layout. */
+static void test_msg_located(void **state)
+{
+	struct fixture *fx = *state;
+
+	fth_json_msg_located(&fx->sb, "errorf", "Something bad with args: 10, arg2", "stdin", 1, 9);
+	assert_text(&fx->sb, "{\"type\": \"errorf\", \"msg\": \"Something bad with args: 10, arg2\", "
+			     "\"filename\": \"stdin\", \"line\": 1, \"col\": 9}\n");
+	fth_strbuf_reset(&fx->sb);
+	fth_json_msg_located(&fx->sb, "warnf", "a \"q\"\n", "x.bt", 3, 14);
+	assert_text(&fx->sb, "{\"type\": \"warnf\", \"msg\": \"a \\\"q\\\"\\n\", \"filename\": \"x.bt\", "
+			     "\"line\": 3, \"col\": 14}\n");
+}
+
 static void test_msg_printf_time(void **state)
 {
 	struct fixture *fx = *state;
@@ -854,6 +868,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_integers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msg_attached_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msg_printf_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msg_located, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msg_value_scalars, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msg_value_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msg_value_tuples_arrays, setup, teardown),

@@ -488,6 +488,10 @@ static void test_block_and_if_expressions(void **state)
 		    "block_expr\n  let $k\n    int 2\n  value\n    binary *\n      var $k\n      int 3\n");
 	assert_expr("if $c { 1 } else { 2 }",
 		    "if\n  var $c\n  block\n    value\n      int 1\n  else\n    block\n      value\n        int 2\n");
+	/* if comptime: the condition wrapped in a "comptime" mark for sema */
+	assert_expr("if comptime !$c { 1 } else { 2 }",
+		    "if\n  call comptime\n    unary !\n      var $c\n  block\n    value\n      int 1\n  else\n"
+		    "    block\n      value\n        int 2\n");
 }
 
 /* ------------------------------------------------------------------------ */

@@ -19,8 +19,9 @@
 
 static void expect_contains(const char *text, const char *needle)
 {
+	/* a compile that printed nothing has no message text */
 	if (!text || !strstr(text, needle)) {
-		print_error("expected '%s' in:\n%s\n", needle, text ? text : "(no text)");
+		print_error("expected '%s' in:\n%s\n", needle, text ? text : "(no messages)");
 		fail();
 	}
 }

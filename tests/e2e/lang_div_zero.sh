@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Division and modulo by zero at run time give 1, as in current bpftrace,
+# with a runtime warning at the operation (the source line and its range;
+# a "runtime_error" message with -f json); `$x /= v` and `@m %= v` too.
+# A non-zero literal divisor is not checked. Division stays unsigned.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+fathom_run -e 'BEGIN { $z = 0; $e = 9; $e %= $z; @m = 5; @m /= $z; print(($e, 7 / $z, 8 % 3, -7 / 2)); clear(@m); exit(); }'
+expect_exit 0
+expect_stdout_eq '(1, 1, 2, 9223372036854775804)'
+expect_stderr_eq 'Attached 1 probe
+stdin:1:25-33: WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.
+BEGIN { $z = 0; $e = 9; $e %= $z; @m = 5; @m /= $z; print(($e, 7 / $z, 8 % 3, -7 / 2)); clear(@m); exit(); }
+                        ~~~~~~~~
+stdin:1:43-51: WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.
+BEGIN { $z = 0; $e = 9; $e %= $z; @m = 5; @m /= $z; print(($e, 7 / $z, 8 % 3, -7 / 2)); clear(@m); exit(); }
+                                          ~~~~~~~~
+stdin:1:64-70: WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.
+BEGIN { $z = 0; $e = 9; $e %= $z; @m = 5; @m /= $z; print(($e, 7 / $z, 8 % 3, -7 / 2)); clear(@m); exit(); }
+                                                               ~~~~~~'
+
+# a divisor that is not zero: no warning, the quotient
+fathom_run -e 'BEGIN { $d = 4; printf("%d %d\n", 17 / $d, 17 % $d); exit(); }'
+expect_exit 0
+expect_stdout_eq '4 1'
+expect_stderr_eq 'Attached 1 probe'
+
+fathom_run -f json -e 'BEGIN { $z = 0; @x = 7 % $z; exit(); }'
+expect_exit 0
+expect_stdout_eq '{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
+{"type": "runtime_error", "msg": "Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.", "filename": "stdin", "line": 1, "col": 22}
+{"type": "map", "data": {"@x": 1}}'
