@@ -3177,6 +3177,40 @@ static void emit_for_map_elem(struct cg *c, struct fth_node *st, struct fth_map 
 	}
 }
 
+/* A loop body inside its callback, then the callback's returns: 0 (go on)
+ * at the end of the body and on continue - after stepping `step`, a range
+ * loop's variable, when there is one - and 1 (stop) on break. */
+static void emit_callback_body(struct cg *c, struct fth_node *st, struct fth_node *body, struct fth_var *step)
+{
+	struct loop_ctx *l;
+	bool ends;
+
+	loop_begin(c, -1, st);
+	l = &c->loops[c->nloops - 1];
+	ends = emit_block(c, body);
+	/* Only reachable tails are emitted: the verifier rejects dead code. */
+	if (!ends || l->ncontinue) {
+		for (int i = 0; i < l->ncontinue; i++)
+			fth_patch_jump_here(c->b, l->continue_jumps[i]);
+		c->b->cur_range = st->range;
+		if (step) {
+			emit(c, I_LDX(BPF_DW, R1, var_base(c, step), var_off(c, step)));
+			emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
+			emit(c, I_STX(BPF_DW, var_base(c, step), R1, var_off(c, step)));
+		}
+		emit(c, I_MOV64_IMM(R0, 0));
+		emit(c, I_EXIT());
+	}
+	if (l->nbreak) {
+		for (int i = 0; i < l->nbreak; i++)
+			fth_patch_jump_here(c->b, l->break_jumps[i]);
+		c->b->cur_range = st->range;
+		emit(c, I_MOV64_IMM(R0, 1));
+		emit(c, I_EXIT());
+	}
+	c->nloops--;
+}
+
 /* The body of for ($kv : @m) as a callback of bpf_for_each_map_elem:
  *   long cb(map, key, value, ctx): r6 = ctx (the probe's variables),
  *   $kv = (*key, *value), body; continue returns 0 (next element), break
@@ -3185,8 +3219,6 @@ static void emit_for_map_callback(struct cg *c, struct fth_node *st, struct fth_
 {
 	struct fth_var *kv = var_of(c, st->u.for_map.var);
 	struct func_state saved;
-	struct loop_ctx *l;
-	bool ends;
 
 	func_enter(c, &saved, func);
 	emit(c, I_MOV64_REG(R6, R4));
@@ -3201,25 +3233,7 @@ static void emit_for_map_callback(struct cg *c, struct fth_node *st, struct fth_
 	} else {
 		emit_for_map_elem(c, st, m, kv, R2, R3);
 	}
-	loop_begin(c, -1, st);
-	l = &c->loops[c->nloops - 1];
-	ends = emit_block(c, st->u.for_map.body);
-	/* Only reachable tails are emitted: the verifier rejects dead code. */
-	if (!ends || l->ncontinue) {
-		for (int i = 0; i < l->ncontinue; i++)
-			fth_patch_jump_here(c->b, l->continue_jumps[i]);
-		c->b->cur_range = st->range;
-		emit(c, I_MOV64_IMM(R0, 0));
-		emit(c, I_EXIT());
-	}
-	if (l->nbreak) {
-		for (int i = 0; i < l->nbreak; i++)
-			fth_patch_jump_here(c->b, l->break_jumps[i]);
-		c->b->cur_range = st->range;
-		emit(c, I_MOV64_IMM(R0, 1));
-		emit(c, I_EXIT());
-	}
-	c->nloops--;
+	emit_callback_body(c, st, st->u.for_map.body, NULL);
 	func_leave(c, &saved);
 }
 
@@ -3244,6 +3258,57 @@ static void emit_for_map(struct cg *c, struct fth_node *st)
 	/* A loop body may change maps read before it. */
 	c->nreads = 0;
 	emit_for_map_callback(c, st, m, func);
+}
+
+/* The body of for ($i : a..b) as a callback of bpf_loop:
+ *   long cb(index, ctx): r6 = ctx (the probe's variables); $i holds this
+ *   iteration's value and is stepped at the end of the body. */
+static void emit_for_range_callback(struct cg *c, struct fth_node *st, int func)
+{
+	struct func_state saved;
+
+	func_enter(c, &saved, func);
+	emit(c, I_MOV64_REG(R6, R2));
+	if (c->scratch)
+		emit_scratch_lookup(c, 1);
+	emit_callback_body(c, st, st->u.for_range.body, var_of(c, st->u.for_range.var));
+	func_leave(c, &saved);
+}
+
+/* for ($i : a..b) with bounds known only at run time:
+ * $i = a; if (a < b) bpf_loop(b - a, callback, variables, 0). The end is
+ * evaluated once, before the first iteration, as in the open-coded loop. */
+static void emit_for_range_loop_helper(struct cg *c, struct fth_node *st)
+{
+	struct fth_var *var = var_of(c, st->u.for_range.var);
+	int end = stack_alloc(c, 8, st), func, jskip;
+	struct vreg v;
+
+	if (c->nsubs == FTH_MAX_FUNCS - 1) {
+		cg_error(c, st, "too many for loops in one probe");
+		return;
+	}
+	v = emit_int(c, st->u.for_range.start);
+	emit(c, I_STX(BPF_DW, var_base(c, var), vreg_use(c, v, R1), var_off(c, var)));
+	vreg_free(c, v);
+	v = emit_int(c, st->u.for_range.end);
+	emit(c, I_STX(BPF_DW, fp(end), vreg_use(c, v, R1), end));
+	vreg_free(c, v);
+	emit(c, I_LDX(BPF_DW, R1, fp(end), end));
+	emit(c, I_LDX(BPF_DW, R2, var_base(c, var), var_off(c, var)));
+	jskip = emit(c, I_JMP_REG(BPF_JSLE, R1, R2, 0));
+	emit(c, I_ALU64_REG(BPF_SUB, R1, R2));
+	func = c->nsubs++;
+	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].loop = st;
+	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
+	emit_addr(c, R3, c->var_reg, c->vars_lo + c->var_adj);
+	emit(c, I_MOV64_IMM(R4, 0));
+	emit(c, I_CALL(BPF_FUNC_loop));
+	fth_patch_jump_here(c->b, jskip);
+	/* A loop body may change maps read before it. */
+	c->nreads = 0;
+	emit_for_range_callback(c, st, func);
 }
 
 /* The verifier counts the frames of a call chain together (each rounded
@@ -3365,6 +3430,10 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 	case FTH_FOR_RANGE: {
 		/* for ($i : a..b): $i from a while $i < b; the end is evaluated
 		 * once, before the first iteration. */
+		if (st->u.for_range.loop_helper) {
+			emit_for_range_loop_helper(c, st);
+			break;
+		}
 		struct fth_var *var = var_of(c, st->u.for_range.var);
 		int end = stack_alloc(c, 8, st), top, jexit, cont;
 		struct vreg v = emit_int(c, st->u.for_range.start);

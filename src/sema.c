@@ -36,6 +36,10 @@ struct sema {
 	/* Inside the body of for ($kv : @map): the body runs as a callback of
 	 * bpf_for_each_map_elem, which has no probe context to read. */
 	int for_map_depth;
+	/* Counts what a loop callback could not do (read the probe's context,
+	 * return from a fn): a range loop whose body did none of it may run
+	 * as a bpf_loop callback. */
+	int callback_blockers;
 	bool retyping;   /* fth_sema_retype: warnings were already given */
 	/* Block scopes of the program being checked, innermost last: the
 	 * variables each block defines. A closed block's variables move to
@@ -1272,6 +1276,7 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 		base->u.ident.name = "args";
 	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args"))
 		return check_struct_member(s, e);
+	s->callback_blockers++;
 	if (s->for_map_depth) {
 		ERR_HINT(s, e,
 			 fth_arena_printf(A(s), "copy it into a variable before the loop: $%s = args.%s;", e->u.field.name,
@@ -3102,6 +3107,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return e->type; /* pton()'s bytes, resolved in the first pass */
 		return fth_type_string(A(s), e->u.string.len + 1);
 	case FTH_IDENT:
+		if (reads_probe_context(e->u.ident.name))
+			s->callback_blockers++;
 		if (s->for_map_depth && reads_probe_context(e->u.ident.name)) {
 			ERR_HINT(s, e,
 				 fth_arena_printf(A(s), "copy it into a variable before the loop: $v = %s;", e->u.ident.name),
@@ -3168,6 +3175,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		return map->value_type;
 	}
 	case FTH_CALL:
+		if (!strcmp(e->u.call.name, "reg") || !strcmp(e->u.call.name, "kstack") ||
+		    !strcmp(e->u.call.name, "ustack"))
+			s->callback_blockers++;
 		if (s->for_map_depth && (!strcmp(e->u.call.name, "reg") || !strcmp(e->u.call.name, "kstack") ||
 					 !strcmp(e->u.call.name, "ustack"))) {
 			ERR_HINT(s, e, "call it before the loop and copy the result into a variable",
@@ -3662,6 +3672,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 	case FTH_FOR_RANGE: {
 		struct fth_type *a = check_expr(s, st->u.for_range.start);
 		struct fth_type *b = check_expr(s, st->u.for_range.end);
+		int blockers = s->callback_blockers;
 		if ((a && !is_int(a)) || (b && !is_int(b)))
 			ERR(s, st, "range bounds must be integers");
 		loop_var_is_new(s, st->u.for_range.var);
@@ -3671,6 +3682,13 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		check_block(s, st->u.for_range.body);
 		s->loop_depth--;
 		scope_pop(s, false);
+		/* Bounds known only when the probe runs (a map value) leave the
+		 * verifier unable to bound an open-coded loop: such a loop runs
+		 * as a bpf_loop callback, as bpftrace's does, unless its body
+		 * needs the probe's own frame. Literal bounds stay open-coded. */
+		st->u.for_range.loop_helper =
+			(st->u.for_range.start->kind != FTH_INT || st->u.for_range.end->kind != FTH_INT) &&
+			s->callback_blockers == blockers;
 		break;
 	}
 	case FTH_FOR_MAP:
@@ -3701,6 +3719,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 			ERR(s, st, "'%s' outside a loop", st->kind == FTH_BREAK ? "break" : "continue");
 		break;
 	case FTH_RETURN:
+		s->callback_blockers++;
 		if (s->fn) {
 			check_fn_return(s, st);
 			break;
