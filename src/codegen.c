@@ -491,24 +491,42 @@ static void fill_retcode(struct cg *c, int rec, void *ud)
 	emit(c, I_STX(BPF_DW, rec, R1, 8));
 }
 
+/* The record of a failed helper: its return code is in frame slot `slot`. */
+static void emit_helper_error_event(struct cg *c, const char *helper, struct fth_node *where, int slot)
+{
+	int id = add_action(c, FTH_ACT_HELPER_ERROR, where);
+	struct fth_action *a = fth_program_action(c->prog, id);
+	struct fth_type *elem = fth_type_int(8, true);
+
+	a->text = helper;
+	a->args = fth_type_tuple(&c->prog->arena, &elem, 1);
+	emit_event(c, id, 8 + a->args->size, where, fill_retcode, &slot);
+}
+
 static void emit_helper_check(struct cg *c, const char *helper, struct fth_node *where)
 {
-	int skip, slot, id;
-	struct fth_action *a;
-	struct fth_type *elem;
+	int skip, slot;
 
 	if (!c->prog->config.helper_warnings || !where)
 		return;
 	skip = emit(c, I_JMP_IMM(BPF_JSGE, R0, 0, 0));
 	slot = stack_alloc(c, 8, where);
 	emit(c, I_STX(BPF_DW, fp(slot), R0, slot));
-	id = add_action(c, FTH_ACT_HELPER_ERROR, where);
-	a = fth_program_action(c->prog, id);
-	a->text = helper;
-	elem = fth_type_int(8, true);
-	a->args = fth_type_tuple(&c->prog->arena, &elem, 1);
-	emit_event(c, id, 8 + a->args->size, where, fill_retcode, &slot);
+	emit_helper_error_event(c, helper, where, slot);
 	fth_patch_jump_here(c->b, skip);
+}
+
+/* -k, on the branch where a map read found no element (r0 == NULL): warn
+ * at `where`, as bpftrace does, with return code 0. */
+static void emit_lookup_miss_warning(struct cg *c, struct fth_node *where)
+{
+	int slot;
+
+	if (!c->prog->config.helper_warnings)
+		return;
+	slot = stack_alloc(c, 8, where);
+	emit(c, I_ST_IMM(BPF_DW, fp(slot), slot, 0));
+	emit_helper_error_event(c, "map_lookup_elem", where, slot);
 }
 
 static const char *probe_read_name(int helper)
@@ -878,8 +896,17 @@ static struct vreg emit_map_read_int(struct cg *c, struct fth_node *e)
 	}
 	emit_map_lookup_node(c, m, e);
 	/* A missing key reads as zero. */
-	j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
-	emit(c, I_LDX(BPF_DW, R0, R0, 0));
+	if (c->prog->config.helper_warnings) {
+		int jhit = emit(c, I_JMP_IMM(BPF_JNE, R0, 0, 0));
+		emit_lookup_miss_warning(c, e);
+		emit(c, I_MOV64_IMM(R0, 0));
+		j = emit(c, I_JA(0));
+		fth_patch_jump_here(c->b, jhit);
+		emit(c, I_LDX(BPF_DW, R0, R0, 0));
+	} else {
+		j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+		emit(c, I_LDX(BPF_DW, R0, R0, 0));
+	}
 	fth_patch_jump_here(c->b, j);
 	if (c->in_predicate && c->nreads < (int)(sizeof(c->reads) / sizeof(c->reads[0]))) {
 		bool cacheable = true;
@@ -1357,6 +1384,13 @@ static struct vreg emit_delete(struct cg *c, struct fth_node *call)
 	emit_map_ref(c, R1, m->index);
 	emit_addr(c, R2, fp(key), key);
 	emit(c, I_CALL(BPF_FUNC_map_delete_elem));
+	if (c->prog->config.helper_warnings) {
+		/* the warning's record clobbers r0: keep the result */
+		int ret = stack_alloc(c, 8, call);
+		emit(c, I_STX(BPF_DW, fp(ret), R0, ret));
+		emit_helper_check(c, "map_delete_elem", call);
+		emit(c, I_LDX(BPF_DW, R0, fp(ret), ret));
+	}
 	/* true when something was deleted */
 	emit(c, I_MOV64_REG(R1, R0));
 	emit(c, I_MOV64_IMM(R0, 1));
@@ -2480,6 +2514,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			emit_zero(c, base, off + n, (int)t->size - n);
 		done = emit(c, I_JA(0));
 		fth_patch_jump_here(c->b, j);
+		emit_lookup_miss_warning(c, e);
 		emit_zero(c, base, off, (int)t->size);
 		fth_patch_jump_here(c->b, done);
 		return;
