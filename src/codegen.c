@@ -2386,6 +2386,11 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			emit_string_cast(c, e, base, off, t);
 			return;
 		}
+		if (et->kind == FTH_T_ARRAY && e->u.cast.operand->type && e->u.cast.operand->type->kind == FTH_T_INT) {
+			/* the integer's bytes are the array's: sema made the sizes equal */
+			emit_store_int(c, e->u.cast.operand, base, off, e->u.cast.operand->type);
+			return;
+		}
 		break;
 	case FTH_IDENT:
 		if (!strcmp(e->u.ident.name, "args") && c->p->args_record) {

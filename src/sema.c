@@ -2985,6 +2985,32 @@ static struct fth_type *check_string_cast(struct sema *s, struct fth_node *e, st
 	return fth_type_string(A(s), n > 0 ? (uint32_t)n : t->size);
 }
 
+/* (uint8[2])(uint16)x, (bool[8])$u64: the integer's bytes seen as an
+ * array of the same size, element by element in the machine's order. */
+static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node *e, struct fth_type *t,
+						const char *word, int n)
+{
+	bool uns = word[0] == 'u';
+	struct fth_type *elem = !strcmp(word, "bool") ? fth_type_bool() : fth_type_int(atoi(word + (uns ? 4 : 3)) / 8, !uns);
+
+	if (!t)
+		return NULL;
+	if (!is_int(t)) {
+		ERR(s, e, "cannot cast %s to %s[%d]", fth_type_describe(A(s), t), word, n);
+		return NULL;
+	}
+	if (t->size != elem->size * (uint32_t)n) {
+		uint32_t want = elem->size * (uint32_t)n;
+		ERR_HINT(s, e, want == 1 || want == 2 || want == 4 || want == 8 ?
+			 fth_arena_printf(A(s), "cast the value to a %u-byte integer first: (uint%u)", want, want * 8) :
+			 "the array must have the size of an integer: 1, 2, 4 or 8 bytes",
+			 "cannot cast %s (%u bytes) to %s[%d] (%u bytes): the sizes must be equal",
+			 fth_type_describe(A(s), t), t->size, word, n, elem->size * (uint32_t)n);
+		return NULL;
+	}
+	return fth_type_array(A(s), elem, (uint32_t)n);
+}
+
 static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 {
 	struct fth_type_name *tn = &e->u.cast.type_name;
@@ -3040,6 +3066,8 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return fth_type_int(bits / 8, !uns);
 	}
+	if (b && is_type_word(b) && strcmp(b, "string") && tn->array_len > 0)
+		return check_int_to_array_cast(s, e, t, b, tn->array_len);
 	if (b && !strcmp(b, "bool") && tn->array_len == 0 && e->u.cast.operand->kind == FTH_STRING) {
 		/* (bool)"text": true unless empty, known now */
 		uint64_t nonempty = e->u.cast.operand->u.string.len != 0;
