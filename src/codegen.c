@@ -713,6 +713,12 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 		emit(c, I_CALL(BPF_FUNC_get_current_task));
 		return vreg_from_r0(c, e);
 	}
+	if (!strcmp(n, "ctx")) {
+		/* r6 keeps the context in the probe (a loop callback has none:
+		 * sema keeps ctx out of callbacks) */
+		emit(c, I_MOV64_REG(R0, R6));
+		return vreg_from_r0(c, e);
+	}
 	if (!strcmp(n, "numaid")) {
 		emit(c, I_CALL(BPF_FUNC_get_numa_node_id));
 		return vreg_from_r0(c, e);

@@ -561,7 +561,7 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 static const char *const builtin_names[] = {
 	"ppid", "pcomm", "func", "retval", "cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
-	"usermode",
+	"usermode", "ctx",
 };
 
 static bool is_type_word(const char *name)
@@ -868,6 +868,10 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		struct fth_type *task = btf ? lookup_type(s, "struct task_struct") : NULL;
 		return task ? fth_type_pointer(A(s), task) : uint64_t_();
 	}
+	/* the probe's context pointer, as an address: (struct x *)ctx reads
+	 * through it */
+	if (!strcmp(n, "ctx"))
+		return uint64_t_();
 	if (!strcmp(n, "uid") || !strcmp(n, "gid") || !strcmp(n, "nsecs") || !strcmp(n, "elapsed") ||
 	    !strcmp(n, "cgroup") || !strcmp(n, "jiffies") || !strcmp(n, "ncpus"))
 		return uint64_t_();
