@@ -230,6 +230,8 @@ struct fth_node {
 			struct fth_node *var; /* FTH_VAR */
 			struct fth_node *start, *end;
 			struct fth_node *body;
+			/* set by sema: the body runs as a bpf_loop callback */
+			bool loop_helper;
 		} for_range;
 		struct {
 			struct fth_node *value;

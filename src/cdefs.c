@@ -685,6 +685,10 @@ static bool members(struct cparser *p, struct pending_list *l)
 			if (!accept(p, ','))
 				break;
 		}
+		/* The last member may end at the '}' without its ';', as C
+		 * compilers (and so bpftrace) accept with a warning at most. */
+		if (is_punct(p, '}'))
+			break;
 		if (!expect(p, ';', "end each member with ';'"))
 			return false;
 	}
@@ -966,10 +970,10 @@ static bool declaration(struct cparser *p)
 		return typedef_declaration(p);
 	if (!type_spec(p))
 		return false;
-	if (p->tok.kind == T_EOF) {
-		fail(p, start.begin, p->tok.begin, "end the definition with '};'", "missing ';' after the definition");
-		return false;
-	}
+	/* A definition right before a probe may end at its '}': bpftrace
+	 * accepts `struct Foo { int x; } BEGIN { ... }`. */
+	if (p->tok.kind == T_EOF)
+		return true;
 	if (!is_punct(p, ';')) {
 		fail(p, start.begin, p->tok.end, "only struct, union, enum and typedef definitions are used",
 		     "variables cannot be declared in a C definition");

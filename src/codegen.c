@@ -492,24 +492,42 @@ static void fill_retcode(struct cg *c, int rec, void *ud)
 	emit(c, I_STX(BPF_DW, rec, R1, 8));
 }
 
+/* The record of a failed helper: its return code is in frame slot `slot`. */
+static void emit_helper_error_event(struct cg *c, const char *helper, struct fth_node *where, int slot)
+{
+	int id = add_action(c, FTH_ACT_HELPER_ERROR, where);
+	struct fth_action *a = fth_program_action(c->prog, id);
+	struct fth_type *elem = fth_type_int(8, true);
+
+	a->text = helper;
+	a->args = fth_type_tuple(&c->prog->arena, &elem, 1);
+	emit_event(c, id, 8 + a->args->size, where, fill_retcode, &slot);
+}
+
 static void emit_helper_check(struct cg *c, const char *helper, struct fth_node *where)
 {
-	int skip, slot, id;
-	struct fth_action *a;
-	struct fth_type *elem;
+	int skip, slot;
 
 	if (!c->prog->config.helper_warnings || !where)
 		return;
 	skip = emit(c, I_JMP_IMM(BPF_JSGE, R0, 0, 0));
 	slot = stack_alloc(c, 8, where);
 	emit(c, I_STX(BPF_DW, fp(slot), R0, slot));
-	id = add_action(c, FTH_ACT_HELPER_ERROR, where);
-	a = fth_program_action(c->prog, id);
-	a->text = helper;
-	elem = fth_type_int(8, true);
-	a->args = fth_type_tuple(&c->prog->arena, &elem, 1);
-	emit_event(c, id, 8 + a->args->size, where, fill_retcode, &slot);
+	emit_helper_error_event(c, helper, where, slot);
 	fth_patch_jump_here(c->b, skip);
+}
+
+/* -k, on the branch where a map read found no element (r0 == NULL): warn
+ * at `where`, as bpftrace does, with return code 0. */
+static void emit_lookup_miss_warning(struct cg *c, struct fth_node *where)
+{
+	int slot;
+
+	if (!c->prog->config.helper_warnings)
+		return;
+	slot = stack_alloc(c, 8, where);
+	emit(c, I_ST_IMM(BPF_DW, fp(slot), slot, 0));
+	emit_helper_error_event(c, "map_lookup_elem", where, slot);
 }
 
 static const char *probe_read_name(int helper)
@@ -696,6 +714,12 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 		emit(c, I_CALL(BPF_FUNC_get_current_task));
 		return vreg_from_r0(c, e);
 	}
+	if (!strcmp(n, "ctx")) {
+		/* r6 keeps the context in the probe (a loop callback has none:
+		 * sema keeps ctx out of callbacks) */
+		emit(c, I_MOV64_REG(R0, R6));
+		return vreg_from_r0(c, e);
+	}
 	if (!strcmp(n, "numaid")) {
 		emit(c, I_CALL(BPF_FUNC_get_numa_node_id));
 		return vreg_from_r0(c, e);
@@ -879,8 +903,17 @@ static struct vreg emit_map_read_int(struct cg *c, struct fth_node *e)
 	}
 	emit_map_lookup_node(c, m, e);
 	/* A missing key reads as zero. */
-	j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
-	emit(c, I_LDX(BPF_DW, R0, R0, 0));
+	if (c->prog->config.helper_warnings) {
+		int jhit = emit(c, I_JMP_IMM(BPF_JNE, R0, 0, 0));
+		emit_lookup_miss_warning(c, e);
+		emit(c, I_MOV64_IMM(R0, 0));
+		j = emit(c, I_JA(0));
+		fth_patch_jump_here(c->b, jhit);
+		emit(c, I_LDX(BPF_DW, R0, R0, 0));
+	} else {
+		j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+		emit(c, I_LDX(BPF_DW, R0, R0, 0));
+	}
 	fth_patch_jump_here(c->b, j);
 	if (c->in_predicate && c->nreads < (int)(sizeof(c->reads) / sizeof(c->reads[0]))) {
 		bool cacheable = true;
@@ -1432,6 +1465,13 @@ static struct vreg emit_delete(struct cg *c, struct fth_node *call)
 	emit_map_ref(c, R1, m->index);
 	emit_addr(c, R2, fp(key), key);
 	emit(c, I_CALL(BPF_FUNC_map_delete_elem));
+	if (c->prog->config.helper_warnings) {
+		/* the warning's record clobbers r0: keep the result */
+		int ret = stack_alloc(c, 8, call);
+		emit(c, I_STX(BPF_DW, fp(ret), R0, ret));
+		emit_helper_check(c, "map_delete_elem", call);
+		emit(c, I_LDX(BPF_DW, R0, fp(ret), ret));
+	}
 	/* true when something was deleted */
 	emit(c, I_MOV64_REG(R1, R0));
 	emit(c, I_MOV64_IMM(R0, 1));
@@ -2482,6 +2522,11 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			emit_string_cast(c, e, base, off, t);
 			return;
 		}
+		if (et->kind == FTH_T_ARRAY && e->u.cast.operand->type && e->u.cast.operand->type->kind == FTH_T_INT) {
+			/* the integer's bytes are the array's: sema made the sizes equal */
+			emit_store_int(c, e->u.cast.operand, base, off, e->u.cast.operand->type);
+			return;
+		}
 		break;
 	case FTH_IDENT:
 		if (!strcmp(e->u.ident.name, "args") && c->p->args_record) {
@@ -2610,6 +2655,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			emit_zero(c, base, off + n, (int)t->size - n);
 		done = emit(c, I_JA(0));
 		fth_patch_jump_here(c->b, j);
+		emit_lookup_miss_warning(c, e);
 		emit_zero(c, base, off, (int)t->size);
 		fth_patch_jump_here(c->b, done);
 		return;
@@ -3501,6 +3547,40 @@ static struct vreg emit_map_len(struct cg *c, struct fth_node *call)
 	return v;
 }
 
+/* A loop body inside its callback, then the callback's returns: 0 (go on)
+ * at the end of the body and on continue - after stepping `step`, a range
+ * loop's variable, when there is one - and 1 (stop) on break. */
+static void emit_callback_body(struct cg *c, struct fth_node *st, struct fth_node *body, struct fth_var *step)
+{
+	struct loop_ctx *l;
+	bool ends;
+
+	loop_begin(c, -1, st);
+	l = &c->loops[c->nloops - 1];
+	ends = emit_block(c, body);
+	/* Only reachable tails are emitted: the verifier rejects dead code. */
+	if (!ends || l->ncontinue) {
+		for (int i = 0; i < l->ncontinue; i++)
+			fth_patch_jump_here(c->b, l->continue_jumps[i]);
+		c->b->cur_range = st->range;
+		if (step) {
+			emit(c, I_LDX(BPF_DW, R1, var_base(c, step), var_off(c, step)));
+			emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
+			emit(c, I_STX(BPF_DW, var_base(c, step), R1, var_off(c, step)));
+		}
+		emit(c, I_MOV64_IMM(R0, 0));
+		emit(c, I_EXIT());
+	}
+	if (l->nbreak) {
+		for (int i = 0; i < l->nbreak; i++)
+			fth_patch_jump_here(c->b, l->break_jumps[i]);
+		c->b->cur_range = st->range;
+		emit(c, I_MOV64_IMM(R0, 1));
+		emit(c, I_EXIT());
+	}
+	c->nloops--;
+}
+
 /* The body of for ($kv : @m) as a callback of bpf_for_each_map_elem:
  *   long cb(map, key, value, ctx): r6 = ctx (the probe's variables),
  *   $kv = (*key, *value), body; continue returns 0 (next element), break
@@ -3509,8 +3589,6 @@ static void emit_for_map_callback(struct cg *c, struct fth_node *st, struct fth_
 {
 	struct fth_var *kv = var_of(c, st->u.for_map.var);
 	struct func_state saved;
-	struct loop_ctx *l;
-	bool ends;
 
 	func_enter(c, &saved, func);
 	emit(c, I_MOV64_REG(R6, R4));
@@ -3525,25 +3603,7 @@ static void emit_for_map_callback(struct cg *c, struct fth_node *st, struct fth_
 	} else {
 		emit_for_map_elem(c, st, m, kv, R2, R3);
 	}
-	loop_begin(c, -1, st);
-	l = &c->loops[c->nloops - 1];
-	ends = emit_block(c, st->u.for_map.body);
-	/* Only reachable tails are emitted: the verifier rejects dead code. */
-	if (!ends || l->ncontinue) {
-		for (int i = 0; i < l->ncontinue; i++)
-			fth_patch_jump_here(c->b, l->continue_jumps[i]);
-		c->b->cur_range = st->range;
-		emit(c, I_MOV64_IMM(R0, 0));
-		emit(c, I_EXIT());
-	}
-	if (l->nbreak) {
-		for (int i = 0; i < l->nbreak; i++)
-			fth_patch_jump_here(c->b, l->break_jumps[i]);
-		c->b->cur_range = st->range;
-		emit(c, I_MOV64_IMM(R0, 1));
-		emit(c, I_EXIT());
-	}
-	c->nloops--;
+	emit_callback_body(c, st, st->u.for_map.body, NULL);
 	func_leave(c, &saved);
 }
 
@@ -3568,6 +3628,57 @@ static void emit_for_map(struct cg *c, struct fth_node *st)
 	/* A loop body may change maps read before it. */
 	c->nreads = 0;
 	emit_for_map_callback(c, st, m, func);
+}
+
+/* The body of for ($i : a..b) as a callback of bpf_loop:
+ *   long cb(index, ctx): r6 = ctx (the probe's variables); $i holds this
+ *   iteration's value and is stepped at the end of the body. */
+static void emit_for_range_callback(struct cg *c, struct fth_node *st, int func)
+{
+	struct func_state saved;
+
+	func_enter(c, &saved, func);
+	emit(c, I_MOV64_REG(R6, R2));
+	if (c->scratch)
+		emit_scratch_lookup(c, 1);
+	emit_callback_body(c, st, st->u.for_range.body, var_of(c, st->u.for_range.var));
+	func_leave(c, &saved);
+}
+
+/* for ($i : a..b) with bounds known only at run time:
+ * $i = a; if (a < b) bpf_loop(b - a, callback, variables, 0). The end is
+ * evaluated once, before the first iteration, as in the open-coded loop. */
+static void emit_for_range_loop_helper(struct cg *c, struct fth_node *st)
+{
+	struct fth_var *var = var_of(c, st->u.for_range.var);
+	int end = stack_alloc(c, 8, st), func, jskip;
+	struct vreg v;
+
+	if (c->nsubs == FTH_MAX_FUNCS - 1) {
+		cg_error(c, st, "too many for loops in one probe");
+		return;
+	}
+	v = emit_int(c, st->u.for_range.start);
+	emit(c, I_STX(BPF_DW, var_base(c, var), vreg_use(c, v, R1), var_off(c, var)));
+	vreg_free(c, v);
+	v = emit_int(c, st->u.for_range.end);
+	emit(c, I_STX(BPF_DW, fp(end), vreg_use(c, v, R1), end));
+	vreg_free(c, v);
+	emit(c, I_LDX(BPF_DW, R1, fp(end), end));
+	emit(c, I_LDX(BPF_DW, R2, var_base(c, var), var_off(c, var)));
+	jskip = emit(c, I_JMP_REG(BPF_JSLE, R1, R2, 0));
+	emit(c, I_ALU64_REG(BPF_SUB, R1, R2));
+	func = c->nsubs++;
+	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].loop = st;
+	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
+	emit_addr(c, R3, c->var_reg, c->vars_lo + c->var_adj);
+	emit(c, I_MOV64_IMM(R4, 0));
+	emit(c, I_CALL(BPF_FUNC_loop));
+	fth_patch_jump_here(c->b, jskip);
+	/* A loop body may change maps read before it. */
+	c->nreads = 0;
+	emit_for_range_callback(c, st, func);
 }
 
 /* The verifier counts the frames of a call chain together (each rounded
@@ -3689,6 +3800,10 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 	case FTH_FOR_RANGE: {
 		/* for ($i : a..b): $i from a while $i < b; the end is evaluated
 		 * once, before the first iteration. */
+		if (st->u.for_range.loop_helper) {
+			emit_for_range_loop_helper(c, st);
+			break;
+		}
 		struct fth_var *var = var_of(c, st->u.for_range.var);
 		int end = stack_alloc(c, 8, st), top, jexit, cont;
 		struct vreg v = emit_int(c, st->u.for_range.start);

@@ -143,7 +143,10 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	cli->positional = named; /* freed by main on every path */
 	opterr = 0;
 	cli->format = &fth_output_text;
-	/* '+' stops at the first non-option: the script file, then its args. */
+	/* '+' stops at each non-option (the script file, a positional
+	 * parameter); options after it are read too, as bpftrace's getopt
+	 * does (`bpftrace file.bt --no-warnings`), up to a "--". */
+	for (;;) {
 	while ((c = getopt_long(argc, argv, "+e:lvqo:f:d:hVp:c:kI:B:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -250,21 +253,22 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			return -1;
 		}
 	}
-	if (cli->info) {
-		return 0;
-	}
-	if (cli->list) {
-		if (optind < argc && !cli->program_text)
-			cli->list_pattern = argv[optind++];
-		return 0;
-	}
-	if (!cli->program_text) {
-		if (optind >= argc) {
-			fputs("ERROR: no program given (use -e 'PROGRAM', a FILE, or - for stdin)\n", stderr);
-			usage(stderr);
-			return -1;
-		}
+	/* getopt consumes a "--" and stops: what follows is positional */
+	if (optind >= argc || !strcmp(argv[optind], "--") || !strcmp(argv[optind - 1], "--"))
+		break;
+	if (cli->list && !cli->program_text && !cli->list_pattern)
+		cli->list_pattern = argv[optind++];
+	else if (!cli->list && !cli->program_text && !cli->program_file)
 		cli->program_file = argv[optind++];
+	else
+		named[nnamed++] = argv[optind++];
+	}
+	if (cli->info || cli->list)
+		return 0;
+	if (!cli->program_text && !cli->program_file) {
+		fputs("ERROR: no program given (use -e 'PROGRAM', a FILE, or - for stdin)\n", stderr);
+		usage(stderr);
+		return -1;
 	}
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;

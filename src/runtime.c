@@ -669,8 +669,19 @@ static void print_join(struct runtime *rt, const struct fth_action *a, const uin
 	rt->out.ops->join(&rt->out, fth_strbuf_cstr(&rt->sb), rt->sb.len);
 }
 
-/* -k: a helper failed in a probe. bpftrace words it as
- * "Failed to HELPER: strerror (retcode)" at the script location. */
+/* What current bpftrace says of a failed helper: a missing element for a
+ * delete or a read, otherwise the error's strerror(3) text. */
+static const char *helper_error_message(const char *helper, int64_t ret)
+{
+	if (!strcmp(helper, "map_delete_elem") && ret == -ENOENT)
+		return "Can't delete map element because it does not exist.";
+	if (!strcmp(helper, "map_lookup_elem"))
+		return "Can't lookup map element because it does not exist.";
+	return strerror(ret < 0 && ret > -4096 ? (int)-ret : 0);
+}
+
+/* -k: a helper failed in a probe. bpftrace words it as the message, then
+ * "Additional Info - helper: HELPER, retcode: N", at the script location. */
 static void report_helper_error(struct runtime *rt, const struct fth_action *a, const uint8_t *args)
 {
 	int64_t ret;
@@ -678,15 +689,15 @@ static void report_helper_error(struct runtime *rt, const struct fth_action *a, 
 	const char *msg;
 
 	memcpy(&ret, args, 8);
-	msg = strerror(ret < 0 && ret > -4096 ? (int)-ret : 0);
+	msg = helper_error_message(a->text, ret);
 	if (rt->out.ops->helper_error) {
 		const struct fth_source *src = fth_diag_source(rt->diag, a->range.begin);
 		fth_source_position(src, a->range.begin, &line, &col);
 		rt->out.ops->helper_error(&rt->out, msg, a->text, ret, src->name, line, col);
 		return;
 	}
-	fth_diag_report(rt->diag, FTH_SEV_WARNING, a->range, NULL, "Failed to %s: %s (%" PRId64 ")", a->text,
-			msg, ret);
+	fth_diag_report(rt->diag, FTH_SEV_WARNING, a->range, NULL, "%s\nAdditional Info - helper: %s, retcode: %" PRId64,
+			msg, a->text, ret);
 }
 
 /* errorf()/warnf(): the formatted text at the call's location, on stderr

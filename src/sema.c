@@ -36,6 +36,10 @@ struct sema {
 	/* Inside the body of for ($kv : @map): the body runs as a callback of
 	 * bpf_for_each_map_elem, which has no probe context to read. */
 	int for_map_depth;
+	/* Counts what a loop callback could not do (read the probe's context,
+	 * return from a fn): a range loop whose body did none of it may run
+	 * as a bpf_loop callback. */
+	int callback_blockers;
 	bool retyping;   /* fth_sema_retype: warnings were already given */
 	/* Block scopes of the program being checked, innermost last: the
 	 * variables each block defines. A closed block's variables move to
@@ -576,7 +580,7 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 static const char *const builtin_names[] = {
 	"ppid", "pcomm", "func", "retval", "cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
-	"usermode",
+	"usermode", "ctx",
 };
 
 static bool is_type_word(const char *name)
@@ -956,6 +960,10 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		struct fth_type *task = btf ? lookup_type(s, "struct task_struct") : NULL;
 		return task ? fth_type_pointer(A(s), task) : uint64_t_();
 	}
+	/* the probe's context pointer, as an address: (struct x *)ctx reads
+	 * through it */
+	if (!strcmp(n, "ctx"))
+		return uint64_t_();
 	if (!strcmp(n, "uid") || !strcmp(n, "gid") || !strcmp(n, "nsecs") || !strcmp(n, "elapsed") ||
 	    !strcmp(n, "cgroup") || !strcmp(n, "jiffies") || !strcmp(n, "ncpus"))
 		return uint64_t_();
@@ -1366,6 +1374,7 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 		return config_member(s, e);
 	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args"))
 		return check_struct_member(s, e);
+	s->callback_blockers++;
 	if (s->for_map_depth) {
 		ERR_HINT(s, e,
 			 fth_arena_printf(A(s), "copy it into a variable before the loop: $%s = args.%s;", e->u.field.name,
@@ -3380,6 +3389,32 @@ static struct fth_type *check_string_cast(struct sema *s, struct fth_node *e, st
 	return fth_type_string(A(s), n > 0 ? (uint32_t)n : t->size);
 }
 
+/* (uint8[2])(uint16)x, (bool[8])$u64: the integer's bytes seen as an
+ * array of the same size, element by element in the machine's order. */
+static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node *e, struct fth_type *t,
+						const char *word, int n)
+{
+	bool uns = word[0] == 'u';
+	struct fth_type *elem = !strcmp(word, "bool") ? fth_type_bool() : fth_type_int(atoi(word + (uns ? 4 : 3)) / 8, !uns);
+
+	if (!t)
+		return NULL;
+	if (!is_int(t)) {
+		ERR(s, e, "cannot cast %s to %s[%d]", fth_type_describe(A(s), t), word, n);
+		return NULL;
+	}
+	if (t->size != elem->size * (uint32_t)n) {
+		uint32_t want = elem->size * (uint32_t)n;
+		ERR_HINT(s, e, want == 1 || want == 2 || want == 4 || want == 8 ?
+			 fth_arena_printf(A(s), "cast the value to a %u-byte integer first: (uint%u)", want, want * 8) :
+			 "the array must have the size of an integer: 1, 2, 4 or 8 bytes",
+			 "cannot cast %s (%u bytes) to %s[%d] (%u bytes): the sizes must be equal",
+			 fth_type_describe(A(s), t), t->size, word, n, elem->size * (uint32_t)n);
+		return NULL;
+	}
+	return fth_type_array(A(s), elem, (uint32_t)n);
+}
+
 static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 {
 	struct fth_type_name *tn = &e->u.cast.type_name;
@@ -3435,6 +3470,8 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return fth_type_int(bits / 8, !uns);
 	}
+	if (b && is_type_word(b) && strcmp(b, "string") && tn->array_len > 0)
+		return check_int_to_array_cast(s, e, t, b, tn->array_len);
 	if (b && !strcmp(b, "bool") && tn->array_len == 0 && e->u.cast.operand->kind == FTH_STRING) {
 		/* (bool)"text": true unless empty, known now */
 		uint64_t nonempty = e->u.cast.operand->u.string.len != 0;
@@ -3547,6 +3584,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return e->type; /* pton()'s bytes, resolved in the first pass */
 		return fth_type_string(A(s), e->u.string.len + 1);
 	case FTH_IDENT:
+		if (reads_probe_context(e->u.ident.name))
+			s->callback_blockers++;
 		if (s->for_map_depth && reads_probe_context(e->u.ident.name)) {
 			ERR_HINT(s, e,
 				 fth_arena_printf(A(s), "copy it into a variable before the loop: $v = %s;", e->u.ident.name),
@@ -3613,6 +3652,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		return map->value_type;
 	}
 	case FTH_CALL:
+		if (!strcmp(e->u.call.name, "reg") || !strcmp(e->u.call.name, "kstack") ||
+		    !strcmp(e->u.call.name, "ustack"))
+			s->callback_blockers++;
 		if (s->for_map_depth && (!strcmp(e->u.call.name, "reg") || !strcmp(e->u.call.name, "kstack") ||
 					 !strcmp(e->u.call.name, "ustack"))) {
 			ERR_HINT(s, e, "call it before the loop and copy the result into a variable",
@@ -4177,6 +4219,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 	case FTH_FOR_RANGE: {
 		struct fth_type *a = check_expr(s, st->u.for_range.start);
 		struct fth_type *b = check_expr(s, st->u.for_range.end);
+		int blockers = s->callback_blockers;
 		if ((a && !is_int(a)) || (b && !is_int(b)))
 			ERR(s, st, "range bounds must be integers");
 		loop_var_is_new(s, st->u.for_range.var);
@@ -4186,6 +4229,13 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		check_block(s, st->u.for_range.body);
 		s->loop_depth--;
 		scope_pop(s, false);
+		/* Bounds known only when the probe runs (a map value) leave the
+		 * verifier unable to bound an open-coded loop: such a loop runs
+		 * as a bpf_loop callback, as bpftrace's does, unless its body
+		 * needs the probe's own frame. Literal bounds stay open-coded. */
+		st->u.for_range.loop_helper =
+			(st->u.for_range.start->kind != FTH_INT || st->u.for_range.end->kind != FTH_INT) &&
+			s->callback_blockers == blockers;
 		break;
 	}
 	case FTH_FOR_MAP:
@@ -4216,6 +4266,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 			ERR(s, st, "'%s' outside a loop", st->kind == FTH_BREAK ? "break" : "continue");
 		break;
 	case FTH_RETURN:
+		s->callback_blockers++;
 		if (s->fn) {
 			check_fn_return(s, st);
 			break;

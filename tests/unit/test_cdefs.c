@@ -270,11 +270,30 @@ static void test_errors_point_at_the_problem(void **state)
 	expect_error(fx, "struct a { int x; blah_t y; };", "blah_t", "unknown type 'blah_t'");
 	expect_error(fx, "struct b { int x; int x; };", "x", "duplicate member 'x'");
 	expect_error(fx, "struct c { struct undefined_here u; };", "u", "member 'u' has incomplete type 'struct undefined_here'");
-	expect_error(fx, "struct d { int x }", "}", "expected ';', found '}'");
+	expect_error(fx, "struct d { int x long y; };", "long", "expected ';', found 'long'");
 	expect_error(fx, "struct e { double d; };", "double", "floating-point types are not supported");
 	expect_error(fx, "struct f { int a[NOPE]; };", "NOPE", "unknown constant 'NOPE'");
 	add_ok(fx, "struct g { int x; };");
 	expect_error(fx, "struct g { int y; };", "g", "redefinition of 'struct g'");
+}
+
+/* As bpftrace accepts them: the last member without its ';', and a
+ * definition ending at its '}' (the probe that follows is not C). */
+static void test_optional_semicolons(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t;
+
+	add_ok(fx, "struct last { int x; long y }; struct open { char c; struct last l; }");
+	t = fth_cdefs_type(fx->defs, "struct last");
+	assert_non_null(t);
+	assert_int_equal(t->size, 16);
+	assert_int_equal(field(t, "y")->offset, 8);
+	t = fth_cdefs_type(fx->defs, "struct open");
+	assert_non_null(t);
+	assert_int_equal(t->size, 24);
+	assert_int_equal(field(t, "l")->offset, 8);
+	expect_error(fx, "struct nomember { int x; int }", "}", "expected a member name, found '}'");
 }
 
 /* ------------------------------------------ through the whole front end */
@@ -360,6 +379,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pointers_forward_and_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_definition_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enums_and_typedefs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_optional_semicolons, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_point_at_the_problem, setup, teardown),
 		cmocka_unit_test(test_sema_folds_sizeof_offsetof_enums),
 		cmocka_unit_test(test_sema_errors),
