@@ -115,7 +115,7 @@ static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offse
 static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
-static void emit_stackid(struct cg *c, bool user);
+static void emit_stackid(struct cg *c, const struct fth_type *t);
 static void emit_addr(struct cg *c, int r, int base, int off);
 static void emit_map_ref(struct cg *c, int r, int map_index);
 static bool emit_stmt(struct cg *c, struct fth_node *st);
@@ -708,7 +708,7 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 		return v;
 	}
 	if (!strcmp(n, "kstack")) {
-		emit_stackid(c, false);
+		emit_stackid(c, e->type);
 		return vreg_from_r0(c, e);
 	}
 	v = vreg_alloc(c, e);
@@ -1570,7 +1570,7 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		    !strcmp(e->u.call.name, "uptr") || !strcmp(e->u.call.name, "kptr"))
 			return emit_int(c, e->u.call.args.items[0]);
 		if (!strcmp(e->u.call.name, "kstack")) {
-			emit_stackid(c, false);
+			emit_stackid(c, e->type);
 			return vreg_from_r0(c, e);
 		}
 		if (!strcmp(e->u.call.name, "bswap")) {
@@ -1818,11 +1818,13 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 }
 
 /* r0 = bpf_get_stackid(ctx, stack map, kernel or user), sign-extended. */
-static void emit_stackid(struct cg *c, bool user)
+/* The id of the current kernel or user stack (t: its type, whose limit
+ * picks the stack map). */
+static void emit_stackid(struct cg *c, const struct fth_type *t)
 {
 	emit(c, I_MOV64_REG(R1, R6));
-	emit_map_ref(c, R2, c->prog->stack_map);
-	emit(c, I_MOV64_IMM(R3, user ? BPF_F_USER_STACK : 0));
+	emit_map_ref(c, R2, fth_program_stack_map(c->prog, t->stack_limit)->index);
+	emit(c, I_MOV64_IMM(R3, t->kind == FTH_T_USTACK ? BPF_F_USER_STACK : 0));
 	emit(c, I_CALL(BPF_FUNC_get_stackid));
 	emit_extend(c, R0, 4, true);
 }
@@ -1865,7 +1867,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	if (et && (et->kind == FTH_T_KSTACK || et->kind == FTH_T_USTACK)) {
 		/* the stack id, and for user stacks the pid whose memory map
 		 * symbolizes it */
-		emit_stackid(c, et->kind == FTH_T_USTACK);
+		emit_stackid(c, et);
 		emit(c, I_STX(BPF_DW, base, R0, off));
 		if (et->kind == FTH_T_USTACK) {
 			emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));

@@ -222,6 +222,11 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src);
 void fth_program_free(struct fth_program *prog);
 struct fth_map *fth_program_map(const struct fth_program *prog, int index);
 struct fth_map *fth_program_find_map(const struct fth_program *prog, const char *name);
+/* The stack-trace map of stacks cut to `limit` frames (kstack(N)), or
+ * NULL. One map per limit: bpf_get_stackid records only as many frames as
+ * the map's values hold, so stacks that agree in those frames get one id
+ * and count as one map key, as in bpftrace. */
+struct fth_map *fth_program_stack_map(const struct fth_program *prog, int limit);
 /* Append a map (its index is set here) and index it by name. */
 void fth_program_add_map(struct fth_program *prog, struct fth_map *map);
 struct fth_action *fth_program_action(const struct fth_program *prog, int index);

@@ -678,23 +678,26 @@ int fth_pt_regs_offset(const char *name)
 	return -1;
 }
 
-/* The shared stack-trace map that kstack/ustack ids point into. */
-static void need_stack_map(struct sema *s)
+/* The stack-trace map that kstack/ustack ids of `limit` frames point into
+ * (fth_program_stack_map); prog->stack_map is the first one made. */
+static void need_stack_map(struct sema *s, int limit)
 {
 	struct fth_map *m;
 
-	if (s->prog->stack_map >= 0)
+	if (fth_program_stack_map(s->prog, limit))
 		return;
 	m = fth_arena_alloc(A(s), sizeof(*m));
-	m->name = "fth_stacks";
+	memset(m, 0, sizeof(*m));
+	m->name = limit == 127 ? "fth_stacks" : fth_arena_printf(A(s), "fth_stacks_%d", limit);
 	m->bpf_type = BPF_MAP_TYPE_STACK_TRACE;
 	m->key_size = 4;
-	m->value_size = 8 * 127;
+	m->value_size = 8 * (uint32_t)limit;
 	m->max_entries = s->prog->config.max_map_keys;
 	m->internal = true;
 	m->fd = -1;
 	fth_program_add_map(s->prog, m);
-	s->prog->stack_map = m->index;
+	if (s->prog->stack_map < 0)
+		s->prog->stack_map = m->index;
 }
 
 /* kstack / ustack, or kstack(mode), kstack(limit), kstack(mode, limit). */
@@ -727,7 +730,7 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 		ERR(s, e, "%s is not available in %s", user ? "ustack" : "kstack", s->cur->inst->name);
 		return NULL;
 	}
-	need_stack_map(s);
+	need_stack_map(s, t->stack_limit);
 	return t;
 }
 
