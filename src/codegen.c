@@ -1565,6 +1565,12 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
+		if (!strcmp(e->u.call.name, "uaddr")) {
+			const struct fth_user_symbol *u = fth_sema_user_symbol(
+				c->prog, c->p->inst->binary, e->u.call.args.items[0]->u.string.data);
+			emit_mov_imm64(c, R0, u ? (int64_t)u->addr : 0);
+			return vreg_from_r0(c, e);
+		}
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
 		    !strcmp(e->u.call.name, "syscall_name") || !strcmp(e->u.call.name, "cgroup_path") ||
 		    !strcmp(e->u.call.name, "uptr") || !strcmp(e->u.call.name, "kptr"))

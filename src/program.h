@@ -216,6 +216,14 @@ struct fth_program {
 	/* `func` of multi-attached instances (fth_probe_inst.multi_leader):
 	 * u32 program index -> its function name, -1 if unused */
 	int func_names_map;
+	/* uaddr() symbols resolved by sema: struct fth_user_symbol * */
+	struct fth_ptrvec user_symbols;
+};
+
+/* A symbol of a user-space binary named in uaddr(). */
+struct fth_user_symbol {
+	const char *binary, *name;
+	uint64_t addr, size;
 };
 
 void fth_program_init(struct fth_program *prog, const struct fth_source *src);
