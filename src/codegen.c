@@ -2997,6 +2997,15 @@ static void emit_prologue(struct cg *c)
 	c->vars_lo = -c->stack_used;
 }
 
+/* -p PID: probes that fire in any process check it. Not interval (a timer
+ * that fires in whatever runs: bpftrace leaves it unfiltered, so that
+ * `-p PID -e 'interval:s:1 { exit(); }'` ends), nor iter (it runs in
+ * fathom itself), nor BEGIN/END. */
+static bool needs_pid_filter(const struct fth_provider *prov)
+{
+	return prov->attach && strcmp(prov->name, "interval") && strcmp(prov->name, "iter");
+}
+
 /* One generation of program p's code, with or without the scratch area. */
 static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag, bool scratch,
 			bool *wants_scratch)
@@ -3017,7 +3026,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
 	}
 	/* -p / -c: everything but BEGIN/END sees only the target process */
-	if (prog->config.target_pid > 0 && p->inst->provider->attach) {
+	if (prog->config.target_pid > 0 && needs_pid_filter(p->inst->provider)) {
 		emit(&c, I_CALL(BPF_FUNC_get_current_pid_tgid));
 		emit(&c, I_ALU64_IMM(BPF_RSH, R0, 32));
 		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JNE, R0, prog->config.target_pid, 0));
