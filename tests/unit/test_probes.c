@@ -19,8 +19,8 @@
 
 static void expect_contains(const char *text, const char *needle)
 {
-	if (!strstr(text, needle)) {
-		print_error("expected '%s' in:\n%s\n", needle, text);
+	if (!text || !strstr(text, needle)) {
+		print_error("expected '%s' in:\n%s\n", needle, text ? text : "(no text)");
 		fail();
 	}
 }
