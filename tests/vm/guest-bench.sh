@@ -112,8 +112,8 @@ if [ "$n" -lt 500 ]; then
     echo "VMTEST FAIL bench_fentry_500 (only $n fentry functions found)"
 else
     { paste -s -d, /tmp/bench.list; echo '{ @[probe] = count(); }'; } >/tmp/fentry500.bt
-    # One run: under TCG it takes minutes (265 s to attach, 72 s to
-    # detach on a loaded 2-CPU host).
+    # One run: under TCG detaching alone takes over a minute (72 s on a
+    # loaded 2-CPU host).
     bench_case fathom fentry_500 1 /tmp/fentry500.bt
     # bpftrace 0.17 spells them kfunc:FUNCTION
     if have_bpftrace; then
