@@ -125,7 +125,7 @@ static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offse
 static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
-static void emit_stackid(struct cg *c, bool user);
+static void emit_stackid(struct cg *c, const struct fth_type *t);
 static void emit_addr(struct cg *c, int r, int base, int off);
 static void emit_map_ref(struct cg *c, int r, int map_index);
 static bool emit_stmt(struct cg *c, struct fth_node *st);
@@ -745,7 +745,7 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 		return v;
 	}
 	if (!strcmp(n, "kstack")) {
-		emit_stackid(c, false);
+		emit_stackid(c, e->type);
 		return vreg_from_r0(c, e);
 	}
 	v = vreg_alloc(c, e);
@@ -2173,12 +2173,18 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return e->u.call.args.items[0]->kind == FTH_MAP ? emit_map_len(c, e) : emit_stack_len(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
+		if (!strcmp(e->u.call.name, "uaddr")) {
+			const struct fth_user_symbol *u = fth_sema_user_symbol(
+				c->prog, c->p->inst->binary, e->u.call.args.items[0]->u.string.data);
+			emit_mov_imm64(c, R0, u ? (int64_t)u->addr : 0);
+			return vreg_from_r0(c, e);
+		}
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
 		    !strcmp(e->u.call.name, "syscall_name") || !strcmp(e->u.call.name, "cgroup_path") ||
 		    !strcmp(e->u.call.name, "uptr") || !strcmp(e->u.call.name, "kptr"))
 			return emit_int(c, e->u.call.args.items[0]);
 		if (!strcmp(e->u.call.name, "kstack")) {
-			emit_stackid(c, false);
+			emit_stackid(c, e->type);
 			return vreg_from_r0(c, e);
 		}
 		if (!strcmp(e->u.call.name, "bswap")) {
@@ -2423,11 +2429,13 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 }
 
 /* r0 = bpf_get_stackid(ctx, stack map, kernel or user), sign-extended. */
-static void emit_stackid(struct cg *c, bool user)
+/* The id of the current kernel or user stack (t: its type, whose limit
+ * picks the stack map). */
+static void emit_stackid(struct cg *c, const struct fth_type *t)
 {
 	emit(c, I_MOV64_REG(R1, R6));
-	emit_map_ref(c, R2, c->prog->stack_map);
-	emit(c, I_MOV64_IMM(R3, user ? BPF_F_USER_STACK : 0));
+	emit_map_ref(c, R2, fth_program_stack_map(c->prog, t->stack_limit)->index);
+	emit(c, I_MOV64_IMM(R3, t->kind == FTH_T_USTACK ? BPF_F_USER_STACK : 0));
 	emit(c, I_CALL(BPF_FUNC_get_stackid));
 	emit_extend(c, R0, 4, true);
 }
@@ -2488,7 +2496,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	if (et && (et->kind == FTH_T_KSTACK || et->kind == FTH_T_USTACK)) {
 		/* the stack id, and for user stacks the pid whose memory map
 		 * symbolizes it */
-		emit_stackid(c, et->kind == FTH_T_USTACK);
+		emit_stackid(c, et);
 		emit(c, I_STX(BPF_DW, base, R0, off));
 		if (et->kind == FTH_T_USTACK) {
 			emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));
@@ -3901,6 +3909,15 @@ static void emit_prologue(struct cg *c)
 	c->vars_lo = -c->stack_used;
 }
 
+/* -p PID: probes that fire in any process check it. Not interval (a timer
+ * that fires in whatever runs: bpftrace leaves it unfiltered, so that
+ * `-p PID -e 'interval:s:1 { exit(); }'` ends), nor iter (it runs in
+ * fathom itself), nor BEGIN/END. */
+static bool needs_pid_filter(const struct fth_provider *prov)
+{
+	return prov->attach && strcmp(prov->name, "interval") && strcmp(prov->name, "iter");
+}
+
 /* One generation of program p's code, with or without the scratch area. */
 static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag, bool scratch,
 			bool *wants_scratch)
@@ -3921,7 +3938,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
 	}
 	/* -p / -c: everything but BEGIN/END sees only the target process */
-	if (prog->config.target_pid > 0 && p->inst->provider->attach) {
+	if (prog->config.target_pid > 0 && needs_pid_filter(p->inst->provider)) {
 		emit(&c, I_CALL(BPF_FUNC_get_current_pid_tgid));
 		emit(&c, I_ALU64_IMM(BPF_RSH, R0, 32));
 		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JNE, R0, prog->config.target_pid, 0));

@@ -211,6 +211,38 @@ static int read_all_symbols(Elf *elf, struct fth_elf *e, int *cap, bool *has_sym
 	return err;
 }
 
+/* A defined function or data object named name in an open file's .symtab
+ * or .dynsym: true and its st_value and st_size. */
+static bool find_any_symbol(Elf *elf, const char *name, uint64_t *addr, uint64_t *size)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
+		    !sh.sh_entsize || !(data = elf_getdata(scn, NULL)))
+			continue;
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *sname;
+			int type;
+			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF || !sym.st_value)
+				continue;
+			type = GELF_ST_TYPE(sym.st_info);
+			if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT)
+				continue;
+			sname = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (sname && !strcmp(sname, name)) {
+				*addr = sym.st_value;
+				*size = sym.st_size;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* The GNU build-id of an open file as lower-case hex, or false. */
 static bool read_build_id(Elf *elf, char *hex, size_t hexlen)
 {
@@ -247,6 +279,26 @@ static int debug_file_of(Elf *elf, const char *debug_root, char *out, size_t out
 	if (snprintf(out, outlen, "%s/.build-id/%.2s/%s.debug", debug_root, id, id + 2) >= (int)outlen)
 		return -ENAMETOOLONG;
 	return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -ENOENT;
+}
+
+int fth_elf_symbol_address(const char *path, const char *name, uint64_t *addr, uint64_t *size)
+{
+	char debug[PATH_MAX];
+	Elf *elf;
+	int fd, rc = elf_begin_file(path, &fd, &elf);
+	bool found;
+
+	if (rc)
+		return rc;
+	found = find_any_symbol(elf, name, addr, size);
+	elf_end(elf);
+	close(fd);
+	if (found)
+		return 0;
+	/* a stripped file keeps its local symbols in the debug file */
+	if (fth_elf_debug_file(path, "/usr/lib/debug", debug, sizeof(debug)) == 0 && strcmp(debug, path))
+		return fth_elf_symbol_address(debug, name, addr, size);
+	return -ENOENT;
 }
 
 int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size_t outlen)

@@ -43,6 +43,10 @@ int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struc
  * under debug_root: 0 and its path in out, or -ENOENT. */
 int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size_t outlen);
 void fth_elf_close(struct fth_elf *e);
+/* The st_value (virtual address, as in the file) and st_size of the
+ * function or data object `name` in path's .symtab or .dynsym, or its
+ * separate debug file's: 0, -ENOENT, or the error of opening path. */
+int fth_elf_symbol_address(const char *path, const char *name, uint64_t *addr, uint64_t *size);
 /* Symbol by exact name, or NULL. */
 const struct fth_elf_sym *fth_elf_find(const struct fth_elf *e, const char *name);
 /* The name to show for sym: demangled for C++, else its own. */

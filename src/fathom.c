@@ -83,6 +83,16 @@ static uint32_t name_hash(const char *s)
 	return h;
 }
 
+struct fth_map *fth_program_stack_map(const struct fth_program *prog, int limit)
+{
+	for (int i = 0; i < prog->maps.len; i++) {
+		struct fth_map *m = prog->maps.items[i];
+		if (m->bpf_type == BPF_MAP_TYPE_STACK_TRACE && m->value_size == 8 * (uint32_t)limit)
+			return m;
+	}
+	return NULL;
+}
+
 struct fth_map *fth_program_find_map(const struct fth_program *prog, const char *name)
 {
 	uint32_t mask = (uint32_t)prog->map_by_name_cap - 1;

@@ -154,16 +154,17 @@ fail:
 	return err < 0 ? err : -EINVAL;
 }
 
-static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
+/* Load p's code (its maps relocated) as a program of attach type `type`:
+ * its fd, or negative errno (reported). */
+static int load_prog_as(struct fth_loader *ld, struct fth_prog *p, enum bpf_attach_type type, char *log)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = VERIFIER_LOG_SIZE, .log_level = 1);
 	char reason[512];
-	int insn;
+	int insn, fd;
 	struct btf *btf = NULL;
 	struct bpf_func_info func_info[FTH_MAX_FUNCS];
 
-	relocate_maps(ld->prog, p);
-	opts.expected_attach_type = p->inst->expected_attach_type;
+	opts.expected_attach_type = type;
 	opts.attach_btf_id = p->inst->attach_btf_id;
 	opts.attach_btf_obj_fd = p->inst->attach_btf_obj_fd;
 	log[0] = '\0';
@@ -186,18 +187,18 @@ static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
 	opts.log_buf = NULL;
 	opts.log_size = 0;
 	opts.log_level = 0;
-	p->fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
-	if (p->fd < 0) {
+	fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
+	if (fd < 0) {
 		opts.log_buf = log;
 		opts.log_size = VERIFIER_LOG_SIZE;
 		opts.log_level = 1;
-		p->fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
+		fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
 	}
 	/* the loaded program holds its own reference to the BTF */
 	btf__free(btf);
-	if (p->fd >= 0)
-		return 0;
-	if (p->fd == -EPERM && !log[0]) {
+	if (fd >= 0)
+		return fd;
+	if (fd == -EPERM && !log[0]) {
 		fth_diag_plain(ld->diag, FTH_SEV_ERROR, "run fathom as root (it needs CAP_BPF and CAP_PERFMON)",
 			       "not allowed to load BPF programs");
 		return -EPERM;
@@ -206,15 +207,22 @@ static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
 	if (insn >= 0 && insn < p->code.len) {
 		fth_error_hint(ld->diag, p->code.ranges[insn], ld->verbose ? NULL : "run with -v to see the verifier log",
 			       "the kernel's BPF verifier rejected the code for this expression in %s: %s",
-			       p->inst->name, reason[0] ? reason : strerror(-p->fd));
+			       p->inst->name, reason[0] ? reason : strerror(-fd));
 	} else {
 		fth_error_hint(ld->diag, p->probe->range, ld->verbose ? NULL : "run with -v to see the verifier log",
 			       "the kernel rejected the program for %s: %s", p->inst->name,
-			       reason[0] ? reason : strerror(-p->fd));
+			       reason[0] ? reason : strerror(-fd));
 	}
 	if (ld->verbose)
 		fprintf(ld->diag->out, "--- verifier log for %s ---\n%s\n", p->inst->name, log);
-	return p->fd;
+	return fd;
+}
+
+static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
+{
+	relocate_maps(ld->prog, p);
+	p->fd = load_prog_as(ld, p, p->inst->expected_attach_type, log);
+	return p->fd < 0 ? p->fd : 0;
 }
 
 /* The function name of every instance that shares a program, at its
@@ -267,6 +275,33 @@ static int fill_signal_names(struct fth_loader *ld)
 	return 0;
 }
 
+/* fth_multi_group.plain_prog_fd: the leader's code loaded again as a plain
+ * program of its type, once; the group's attachment holds (and closes) it. */
+struct plain_copy {
+	struct fth_loader *ld;
+	int leader;
+	int fd;
+};
+
+static int load_plain_copy(const struct fth_multi_group *group)
+{
+	struct plain_copy *pc = group->loader_ctx;
+	struct fth_prog *lp;
+	char *log;
+
+	if (pc->fd >= 0)
+		return pc->fd;
+	log = malloc(VERIFIER_LOG_SIZE);
+	if (!log)
+		return -ENOMEM;
+	lp = pc->ld->prog->progs.items[pc->leader];
+	pc->fd = load_prog_as(pc->ld, lp, 0, log);
+	free(log);
+	if (pc->fd >= 0)
+		fth_attachment_add(&pc->ld->attachments[pc->leader], pc->fd);
+	return pc->fd;
+}
+
 /* A leader and the instances sharing its program, attached together. */
 static int attach_group(struct fth_loader *ld, int leader)
 {
@@ -274,6 +309,8 @@ static int attach_group(struct fth_loader *ld, int leader)
 	struct fth_prog *lp = prog->progs.items[leader];
 	const struct fth_probe_inst **insts = calloc((size_t)prog->progs.len, sizeof(*insts));
 	uint64_t *cookies = calloc((size_t)prog->progs.len, sizeof(*cookies));
+	struct plain_copy plain = { .ld = ld, .leader = leader, .fd = -1 };
+	struct fth_multi_group group;
 	int n = 0, rc;
 
 	if (!insts || !cookies) {
@@ -288,7 +325,9 @@ static int attach_group(struct fth_loader *ld, int leader)
 			cookies[n++] = (uint64_t)i;
 		}
 	}
-	rc = lp->inst->provider->attach_multi(insts, cookies, n, lp->fd, &ld->attachments[leader], ld->diag);
+	group = (struct fth_multi_group){ .insts = insts, .cookies = cookies, .n = n, .prog_fd = lp->fd,
+					  .plain_prog_fd = load_plain_copy, .loader_ctx = &plain };
+	rc = lp->inst->provider->attach_multi(&group, &ld->attachments[leader], ld->diag);
 	free(insts);
 	free(cookies);
 	return rc;

@@ -131,10 +131,18 @@ int fth_perf_event_open(struct perf_event_attr *attr, int pid, int cpu)
 int fth_link_perf_event(int pfd, int prog_fd, struct fth_attachment *att, char *err, size_t errlen,
 			const char *what)
 {
+	return fth_link_perf_event_cookie(pfd, prog_fd, 0, att, err, errlen, what);
+}
+
+int fth_link_perf_event_cookie(int pfd, int prog_fd, uint64_t cookie, struct fth_attachment *att, char *err,
+			       size_t errlen, const char *what)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .perf_event.bpf_cookie = cookie);
 	int lfd;
 
 	fth_attachment_add(att, pfd);
-	lfd = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, NULL);
+	/* no options without a cookie: kernels before 5.15 refuse them */
+	lfd = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, cookie ? &opts : NULL);
 	if (lfd < 0) {
 		snprintf(err, errlen, "cannot attach program to %s: %s", what, strerror(-lfd));
 		return lfd;

@@ -36,6 +36,23 @@ void fth_attachment_close(struct fth_attachment *a);
  * (360 tracepoints) detaches in about 13 s instead of 31 s. */
 void fth_attachments_close_all(struct fth_attachment *atts, int n);
 
+/* Instances sharing one program (their multi_leader is insts[0]), for
+ * fth_provider.attach_multi. cookies[i] is what the program reads as
+ * insts[i]'s cookie. prog_fd was loaded for a multi link (its
+ * expected_attach_type), which the kernel does not let run from a perf
+ * event: a provider that falls back to one attachment per instance asks
+ * plain_prog_fd for the same code loaded as a plain program (loaded on the
+ * first call, closed with the attachment; errors reported; the fd or
+ * negative errno). */
+struct fth_multi_group {
+	const struct fth_probe_inst *const *insts;
+	const uint64_t *cookies;
+	int n;
+	int prog_fd;
+	int (*plain_prog_fd)(const struct fth_multi_group *group);
+	void *loader_ctx;
+};
+
 struct fth_provider {
 	const char *name;         /* canonical, "tracepoint" */
 	const char *const *aliases; /* NULL-terminated: "t" */
@@ -48,13 +65,11 @@ struct fth_provider {
 	 * errno and writes one sentence into err. */
 	int (*attach)(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att,
 		      char *err, size_t errlen);
-	/* Attach one loaded program to several instances at once (their
-	 * multi_leader is insts[0]); cookies[i] is what the program reads as
-	 * insts[i]'s cookie. Returns how many of them the kernel refused and
+	/* Attach one loaded program to several instances at once (see
+	 * fth_multi_group). Returns how many of them the kernel refused and
 	 * were skipped (not counted as attached), or negative errno. NULL:
 	 * the provider attaches one at a time. */
-	int (*attach_multi)(const struct fth_probe_inst *const *insts, const uint64_t *cookies, int n, int prog_fd,
-			    struct fth_attachment *att, struct fth_diag *diag);
+	int (*attach_multi)(const struct fth_multi_group *group, struct fth_attachment *att, struct fth_diag *diag);
 	/* Print every probe matching pattern (the part after "provider:"). */
 	int (*list)(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out);
 };
@@ -122,6 +137,9 @@ int fth_perf_event_open(struct perf_event_attr *attr, int pid, int cpu);
 /* Open a perf event and link prog_fd to it; err gets one sentence. */
 int fth_link_perf_event(int pfd, int prog_fd, struct fth_attachment *att, char *err, size_t errlen,
 			const char *what);
+/* The same with the cookie the program reads with bpf_get_attach_cookie. */
+int fth_link_perf_event_cookie(int pfd, int prog_fd, uint64_t cookie, struct fth_attachment *att, char *err,
+			       size_t errlen, const char *what);
 int fth_attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int prog_fd,
 			  struct fth_attachment *att, char *err, size_t errlen, const char *what);
 /* Online CPU numbers (at least one), count returned. */

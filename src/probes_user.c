@@ -18,7 +18,10 @@
  * program reads which function fired from the link's cookie (`probe`,
  * `func`), and attaching ~2,000 functions of libc takes a fraction of a
  * second instead of minutes. Without them, and for single functions, each
- * function has its own program (with `func` a constant) and perf uprobe. */
+ * function has its own program (with `func` a constant) and perf uprobe.
+ * When the kernel has them but refuses the link for a reason other than a
+ * function it cannot probe (a security module's veto), the shared program
+ * is attached to one perf uprobe per function, with the same cookies. */
 #include "probes.h"
 
 #include <bpf/bpf.h>
@@ -534,12 +537,15 @@ static bool process_gone(int pid)
 	return state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X');
 }
 
-static int uprobe_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
-			 size_t errlen)
+/* One perf uprobe for inst running prog_fd, which reads `cookie` as its
+ * attach cookie. */
+static int uprobe_perf_attach(const struct fth_probe_inst *inst, int prog_fd, uint64_t cookie,
+			      struct fth_attachment *att, char *err, size_t errlen)
 {
 	int type = read_sysfs_int("type", "", -1);
 	struct perf_event_attr attr;
 	int pid = inst->target_pid > 0 ? inst->target_pid : -1;
+	int pfd;
 
 	if (pid > 0 && process_gone(pid)) {
 		snprintf(err, errlen, "process %d exited before %s was attached", pid, inst->name);
@@ -561,7 +567,19 @@ static int uprobe_attach(const struct fth_probe_inst *inst, int prog_fd, struct 
 		attr.config |= inst->semaphore << read_sysfs_int("format/ref_ctr_offset", "config:", 32);
 	/* A uprobe event fires in every process mapping the file whatever CPU
 	 * it runs on: one event (on CPU 0) is enough, as libbpf does. */
-	return fth_attach_perf_event(&attr, pid, pid == -1 ? 0 : -1, prog_fd, att, err, errlen, inst->name);
+	pfd = fth_perf_event_open(&attr, pid, pid == -1 ? 0 : -1);
+	if (pfd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot open perf event for %s: %s", inst->name, strerror(e));
+		return -e;
+	}
+	return fth_link_perf_event_cookie(pfd, prog_fd, cookie, att, err, errlen, inst->name);
+}
+
+static int uprobe_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
+			 size_t errlen)
+{
+	return uprobe_perf_attach(inst, prog_fd, 0, att, err, errlen);
 }
 
 /* The kernel refuses to probe some first instructions (ENOTSUPP, 524):
@@ -582,24 +600,72 @@ static bool first_insn_suspect(int fd, uint64_t offset)
 }
 
 struct multi_attach {
-	const struct fth_probe_inst *const *insts;
-	int prog_fd;
+	const struct fth_multi_group *group;
 	struct fth_attachment *att;
+	struct fth_diag *diag;
 	const char **skipped;     /* functions the kernel refused */
 	int nskipped;
 	int refusal;              /* the kernel's error for them */
+	int nsingle;              /* attached one by one, each with a perf uprobe */
+	bool reported;            /* the error returned has been reported */
 };
 
+/* The kernel's answers when it cannot probe a function (its first
+ * instruction, an offset it does not take): that function is skipped. */
 static bool is_refusal(int err)
 {
 	return err == -524 || err == -EINVAL || err == -EILSEQ;
 }
 
+static const char *inst_function(const struct fth_probe_inst *inst)
+{
+	return inst->func_name ? inst->func_name : inst->func;
+}
+
+/* The kernel refused a uprobe_multi link for the instances idx[0..n-1]
+ * for a reason of its own (link_err: a security module's veto, a limit):
+ * attach each with a perf uprobe instead, as on kernels without
+ * uprobe_multi. A multi program cannot run from a perf event, so this
+ * uses the same code loaded as a plain program. The functions the kernel
+ * cannot probe are skipped as above; any other error fails the probe. */
+static int attach_one_by_one(struct multi_attach *m, const int *idx, int n, int link_err)
+{
+	const struct fth_multi_group *g = m->group;
+	int prog_fd, rc;
+	char err[512];
+
+	if (!m->nsingle)
+		fth_warning(m->diag, g->insts[0]->attach->range,
+			    "the kernel refused a uprobe_multi link for %s (%s): attaching one perf uprobe per function",
+			    g->insts[0]->binary, strerror(-link_err));
+	prog_fd = g->plain_prog_fd(g);
+	if (prog_fd < 0) {
+		m->reported = true;
+		return prog_fd;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct fth_probe_inst *inst = g->insts[idx[i]];
+		rc = uprobe_perf_attach(inst, prog_fd, g->cookies[idx[i]], m->att, err, sizeof(err));
+		if (rc && is_refusal(rc)) {
+			m->skipped[m->nskipped++] = inst_function(inst);
+			m->refusal = rc;
+		} else if (rc) {
+			fth_error(m->diag, inst->attach->range, "%s", err);
+			m->reported = true;
+			return rc;
+		} else {
+			m->nsingle++;
+		}
+	}
+	return 0;
+}
+
 /* Attach the instances idx[0..n-1] with one link; when the kernel refuses
  * one of them, halve until the refused ones are found, and skip those. */
-static int attach_multi_range(struct multi_attach *m, const int *idx, const uint64_t *all_cookies, int n)
+static int attach_multi_range(struct multi_attach *m, const int *idx, int n)
 {
-	const struct fth_probe_inst *first = m->insts[idx[0]];
+	const struct fth_probe_inst *const *insts = m->group->insts;
+	const struct fth_probe_inst *first = insts[idx[0]];
 	uint64_t *offsets = calloc((size_t)n, sizeof(*offsets));
 	uint64_t *cookies = calloc((size_t)n, sizeof(*cookies));
 	int fd, rc = 0;
@@ -610,24 +676,24 @@ static int attach_multi_range(struct multi_attach *m, const int *idx, const uint
 		return -ENOMEM;
 	}
 	for (int i = 0; i < n; i++) {
-		offsets[i] = m->insts[idx[i]]->offset;
-		cookies[i] = all_cookies[idx[i]];
+		offsets[i] = insts[idx[i]]->offset;
+		cookies[i] = m->group->cookies[idx[i]];
 	}
-	fd = create_uprobe_multi_link(m->prog_fd, first->binary, offsets, cookies, n, first->has_retval,
+	fd = create_uprobe_multi_link(m->group->prog_fd, first->binary, offsets, cookies, n, first->has_retval,
 				      first->target_pid);
 	free(offsets);
 	free(cookies);
 	if (fd >= 0) {
 		fth_attachment_add_link(m->att, fd);
 	} else if (is_refusal(fd) && n == 1) {
-		m->skipped[m->nskipped++] = first->func_name ? first->func_name : first->func;
+		m->skipped[m->nskipped++] = inst_function(first);
 		m->refusal = fd;
 	} else if (is_refusal(fd)) {
-		rc = attach_multi_range(m, idx, all_cookies, n / 2);
+		rc = attach_multi_range(m, idx, n / 2);
 		if (!rc)
-			rc = attach_multi_range(m, idx + n / 2, all_cookies, n - n / 2);
+			rc = attach_multi_range(m, idx + n / 2, n - n / 2);
 	} else {
-		rc = fd;
+		rc = attach_one_by_one(m, idx, n, fd);
 	}
 	return rc;
 }
@@ -647,11 +713,11 @@ static void report_skipped(struct fth_diag *diag, const struct fth_probe_inst *f
 		    m->refusal == -524 ? "an instruction uprobes do not support" : strerror(-m->refusal), list);
 }
 
-static int uprobe_attach_multi(const struct fth_probe_inst *const *insts, const uint64_t *cookies, int n, int prog_fd,
-			       struct fth_attachment *att, struct fth_diag *diag)
+static int uprobe_attach_multi(const struct fth_multi_group *group, struct fth_attachment *att, struct fth_diag *diag)
 {
-	struct multi_attach m = { .insts = insts, .prog_fd = prog_fd, .att = att };
-	int *order, fd, k = 0, nplain, rc;
+	const struct fth_probe_inst *const *insts = group->insts;
+	struct multi_attach m = { .group = group, .att = att, .diag = diag };
+	int *order, fd, k = 0, nplain, rc, n = group->n;
 
 	if (insts[0]->target_pid > 0 && process_gone(insts[0]->target_pid)) {
 		fth_error(diag, insts[0]->attach->range, "process %d exited before %s was attached",
@@ -673,7 +739,7 @@ static int uprobe_attach_multi(const struct fth_probe_inst *const *insts, const 
 	 * refusal costs an RCU grace period (50-500 ms here). */
 	for (int i = 0; i < n; i++) {
 		if (fd >= 0 && first_insn_suspect(fd, insts[i]->offset)) {
-			m.skipped[m.nskipped++] = insts[i]->func_name ? insts[i]->func_name : insts[i]->func;
+			m.skipped[m.nskipped++] = inst_function(insts[i]);
 			m.refusal = -524;
 		} else {
 			order[k++] = i;
@@ -682,14 +748,14 @@ static int uprobe_attach_multi(const struct fth_probe_inst *const *insts, const 
 	if (fd >= 0)
 		close(fd);
 	nplain = k;
-	rc = nplain ? attach_multi_range(&m, order, cookies, nplain) : 0;
+	rc = nplain ? attach_multi_range(&m, order, nplain) : 0;
 	if (!rc && m.nskipped == n) {
 		fth_error(diag, insts[0]->attach->range, "cannot attach %s: the kernel cannot probe any of its %d functions",
 			  insts[0]->attach->u.attach.text, n);
 		rc = m.refusal;
 	} else if (!rc && m.nskipped) {
 		report_skipped(diag, insts[0], &m);
-	} else if (rc) {
+	} else if (rc && !m.reported) {
 		fth_error(diag, insts[0]->attach->range, "cannot attach %d functions of %s with a uprobe_multi link: %s",
 			  n, insts[0]->binary, strerror(-rc));
 	}

@@ -231,12 +231,25 @@ struct fth_program {
 	/* signal_name(): u32 signal number (0..64, 65 for the others) -> its
 	 * text, filled by the loader; -1 if unused */
 	int signal_names_map;
+	/* uaddr() symbols resolved by sema: struct fth_user_symbol * */
+	struct fth_ptrvec user_symbols;
+};
+
+/* A symbol of a user-space binary named in uaddr(). */
+struct fth_user_symbol {
+	const char *binary, *name;
+	uint64_t addr, size;
 };
 
 void fth_program_init(struct fth_program *prog, const struct fth_source *src);
 void fth_program_free(struct fth_program *prog);
 struct fth_map *fth_program_map(const struct fth_program *prog, int index);
 struct fth_map *fth_program_find_map(const struct fth_program *prog, const char *name);
+/* The stack-trace map of stacks cut to `limit` frames (kstack(N)), or
+ * NULL. One map per limit: bpf_get_stackid records only as many frames as
+ * the map's values hold, so stacks that agree in those frames get one id
+ * and count as one map key, as in bpftrace. */
+struct fth_map *fth_program_stack_map(const struct fth_program *prog, int limit);
 /* Append a map (its index is set here) and index it by name. */
 void fth_program_add_map(struct fth_program *prog, struct fth_map *map);
 struct fth_action *fth_program_action(const struct fth_program *prog, int index);

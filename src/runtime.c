@@ -66,7 +66,7 @@ static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct
 			 int pid)
 {
 	uint64_t ips[FTH_MAX_STACK_FRAMES] = { 0 };
-	const struct fth_map *m = fth_program_map(rt->prog, rt->prog->stack_map);
+	const struct fth_map *m = fth_program_stack_map(rt->prog, t->stack_limit);
 	uint32_t key = (uint32_t)id;
 
 	if (id < 0 || !m || m->fd < 0 || bpf_map_lookup_elem(m->fd, &key, ips))

@@ -5,6 +5,7 @@
  * probe that sets @start). So every program is checked twice: a lenient pass
  * that only learns map types, then a strict pass that reports errors. */
 #include "sema.h"
+#include "elfsym.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -710,23 +711,26 @@ int fth_pt_regs_offset(const char *name)
 	return -1;
 }
 
-/* The shared stack-trace map that kstack/ustack ids point into. */
-static void need_stack_map(struct sema *s)
+/* The stack-trace map that kstack/ustack ids of `limit` frames point into
+ * (fth_program_stack_map); prog->stack_map is the first one made. */
+static void need_stack_map(struct sema *s, int limit)
 {
 	struct fth_map *m;
 
-	if (s->prog->stack_map >= 0)
+	if (fth_program_stack_map(s->prog, limit))
 		return;
 	m = fth_arena_alloc(A(s), sizeof(*m));
-	m->name = "fth_stacks";
+	memset(m, 0, sizeof(*m));
+	m->name = limit == 127 ? "fth_stacks" : fth_arena_printf(A(s), "fth_stacks_%d", limit);
 	m->bpf_type = BPF_MAP_TYPE_STACK_TRACE;
 	m->key_size = 4;
-	m->value_size = 8 * 127;
+	m->value_size = 8 * (uint32_t)limit;
 	m->max_entries = s->prog->config.max_map_keys;
 	m->internal = true;
 	m->fd = -1;
 	fth_program_add_map(s->prog, m);
-	s->prog->stack_map = m->index;
+	if (s->prog->stack_map < 0)
+		s->prog->stack_map = m->index;
 }
 
 /* The table signal_name() reads its text from (see the loader). */
@@ -774,7 +778,7 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 			return NULL;
 		}
 	}
-	need_stack_map(s);
+	need_stack_map(s, t->stack_limit);
 	return t;
 }
 
@@ -2794,6 +2798,89 @@ static bool is_string_function(const char *n)
 	       !strcmp(n, "str_concat") || !strcmp(n, "memcmp") || !strcmp(n, "macaddr");
 }
 
+const struct fth_user_symbol *fth_sema_user_symbol(const struct fth_program *prog, const char *binary,
+						  const char *name)
+{
+	for (int i = 0; i < prog->user_symbols.len; i++) {
+		const struct fth_user_symbol *u = prog->user_symbols.items[i];
+		if (!strcmp(u->binary, binary) && !strcmp(u->name, name))
+			return u;
+	}
+	return NULL;
+}
+
+/* Resolve name in binary for uaddr(), once per binary: the symbol, or NULL
+ * (reported). */
+static const struct fth_user_symbol *resolve_user_symbol(struct sema *s, struct fth_node *call, const char *binary,
+							 const char *name)
+{
+	const struct fth_user_symbol *found = fth_sema_user_symbol(s->prog, binary, name);
+	struct fth_user_symbol *u;
+	uint64_t addr, size;
+
+	if (found)
+		return found;
+	if (fth_elf_symbol_address(binary, name, &addr, &size) || !addr) {
+		ERR_HINT(s, call, "name a function or global variable of its symbol table ('nm' lists them)",
+			 "Could not resolve symbol: %s:%s", binary, name);
+		return NULL;
+	}
+	u = fth_arena_alloc(A(s), sizeof(*u));
+	u->binary = binary;
+	u->name = name;
+	u->addr = addr;
+	u->size = size;
+	fth_ptrvec_push(A(s), &s->prog->user_symbols, u);
+	return u;
+}
+
+/* uaddr("NAME") in a uprobe, uretprobe or usdt probe: NAME's address in
+ * the probe's binary as the file gives it (bpftrace's: for a PIE or a
+ * shared library, before relocation), as a pointer to user memory of a
+ * signed integer of NAME's size (1, 2 or 4 bytes, else 8). The instances
+ * of one attach point over several binaries share this node: codegen
+ * looks each one's address up (fth_sema_user_symbol); their sizes must
+ * agree. */
+static struct fth_type *check_uaddr(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	const struct fth_probe_inst *inst = s->cur->inst;
+	const struct fth_user_symbol *u;
+	const char *name, *pn = inst->provider->name;
+	struct fth_type *t;
+	int bytes;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	fold_str_positional(s, args->items[0]);
+	if (args->items[0]->kind != FTH_STRING) {
+		ERR(s, args->items[0], "uaddr() takes a symbol name as a string literal");
+		return NULL;
+	}
+	if (!inst->binary || (strcmp(pn, "uprobe") && strcmp(pn, "uretprobe") && strcmp(pn, "usdt"))) {
+		ERR_HINT(s, call, "use it in a uprobe, uretprobe or usdt probe",
+			 "uaddr can only be used with u(ret)probes and usdt probes");
+		return NULL;
+	}
+	name = args->items[0]->u.string.data;
+	u = resolve_user_symbol(s, call, inst->binary, name);
+	if (!u)
+		return NULL;
+	for (int i = 0; i < s->prog->user_symbols.len; i++) {
+		const struct fth_user_symbol *o = s->prog->user_symbols.items[i];
+		if (strcmp(o->name, name) || o->size == u->size)
+			continue;
+		ERR_HINT(s, call, "probe binaries in which the symbol has the same size",
+			 "Symbol size mismatch between probes. Symbol \"%s\" has size %llu in %s but size %llu in %s",
+			 name, (unsigned long long)o->size, o->binary, (unsigned long long)u->size, u->binary);
+		return NULL;
+	}
+	bytes = u->size == 1 || u->size == 2 || u->size == 4 ? (int)u->size : 8;
+	t = fth_type_pointer(A(s), fth_type_int(bytes, true));
+	t->user_space = true;
+	return t;
+}
+
 static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
@@ -3094,6 +3181,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			ERR(s, args->items[1], "cgroup_path() filter must be a string literal");
 		return fth_type_new(A(s), FTH_T_CGROUP_PATH, 8);
 	}
+	if (!strcmp(n, "uaddr"))
+		return check_uaddr(s, call);
 	if (!strcmp(n, "kaddr")) {
 		struct fth_ksyms *ksyms = NULL;
 		uint64_t addr = 0;
@@ -3192,7 +3281,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		static const char *const known[] = { "printf", "print", "str", "exit", "delete", "clear", "zero",
 						     "time", "count", "sum", "min", "max", "avg", "stats",
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
-						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "ntop",
+						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "uaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
 						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
 						     "cgroup_path", "pton", "cgroupid", "container_of", "is_err",

@@ -29,6 +29,10 @@ const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const cha
 /* Is e `$N + k` (a positional parameter read as a string from byte k)? */
 bool positional_offset(const struct fth_node *e, int *index, int64_t *offset);
 
+/* The symbol of binary that uaddr(name) resolved in fth_sema, or NULL. */
+const struct fth_user_symbol *fth_sema_user_symbol(const struct fth_program *prog, const char *binary,
+						  const char *name);
+
 /* Offset of an x86-64 register ("di", "ax", "ip" ...) in struct pt_regs,
  * or -1. */
 int fth_pt_regs_offset(const char *name);

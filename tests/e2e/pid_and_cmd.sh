@@ -21,6 +21,16 @@ expect_exit 0
 expect_stdout_no_match '^@other'
 wait "$victim" 2>/dev/null || true
 
+# interval probes are not limited to the process (bpftrace's): a timer
+# fires in whatever runs, so filtered it would never end this run, whose
+# process sleeps for 20 s.
+"$T/fthsleep" 20 &
+victim=$!
+fathom_run -p "$victim" -e 'interval:ms:200 { printf("tick\n"); exit(); }'
+expect_exit 0
+expect_stdout_eq "tick"
+kill "$victim" 2>/dev/null
+
 # Out of the kernel's pid range (bpftrace's wording), then a pid in range
 # that no process has.
 fathom_run -p 999999999 -e 'BEGIN { exit(); }'

@@ -1,21 +1,26 @@
 #!/bin/sh
 # Runs inside the VM for bench/kernel-attach (VMTEST_GUEST=guest-bench.sh):
-# how long fathom takes to attach many kernel-function probes.  kprobe_vfs
-# runs N times (kernel command line vmtest.runs=N, default 3), fentry_500
-# once:
+# how long fathom, and bpftrace when run.sh put it in /bin
+# (VMTEST_BPFTRACE), take to attach many kernel-function probes.
+# kprobe_vfs runs N times per tool (kernel command line vmtest.runs=N,
+# default 3), fentry_500 once:
 #
-#   attach   exec of fathom until it prints __BPFTRACE_NOTIFY_PROBES_ATTACHED
+#   attach   exec of the tool until it prints __BPFTRACE_NOTIFY_PROBES_ATTACHED
 #            (compile, BTF, load and verify every program, attach each one)
-#   detach   SIGINT until fathom has exited (detach, print the maps, close)
+#   detach   SIGINT until the tool has exited (detach, print the maps, close)
 #
-# Each run prints "VMTEST BENCH case run=N attach_ms=... detach_ms=...
-# probes=N", and a failed run "VMTEST FAIL bench_case".  bash's
-# $EPOCHREALTIME gives the times; the notify line is read from a FIFO, so
-# no polling skews them.
+# Each run prints "VMTEST BENCH case tool=T run=N attach_ms=... detach_ms=...
+# probes=N", and a failed run "VMTEST FAIL bench_case_T".  bash's
+# $EPOCHREALTIME gives the times; the notify line is read from a FIFO
+# (fathom writes it to stdout, bpftrace 0.17 to stderr: both go there),
+# so no polling skews them.
 
 # bash (copied in by run.sh) for $EPOCHREALTIME: microseconds, no fork.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 
+# 500 fentry programs and their links: bpftrace 0.17 needs more than the
+# default 1024 file descriptors ("dup(fd): Too many open files").
+ulimit -n 65536
 RUNS=$(sed -n 's/.*vmtest.runs=\([0-9]*\).*/\1/p' /proc/cmdline)
 RUNS=${RUNS:-3}
 
@@ -24,30 +29,38 @@ now_ms() {
     echo $(( us / 1000 ))
 }
 
-# bench_case NAME RUNS FATHOM-ARGS...
+# bench_case TOOL NAME RUNS ARGS...: TOOL is fathom or bpftrace.
 bench_case() {
-    name=$1 runs=$2
-    shift 2
+    tool=$1 name=$2 runs=$3
+    shift 3
     run=1
     while [ $run -le "$runs" ]; do
-        rm -f /tmp/bench.fifo
+        rm -f /tmp/bench.fifo /tmp/bench.err
         mkfifo /tmp/bench.fifo
         t0=$(now_ms)
-        __BPFTRACE_NOTIFY_PROBES_ATTACHED=1 fathom "$@" >/tmp/bench.fifo 2>/tmp/bench.err &
+        __BPFTRACE_NOTIFY_PROBES_ATTACHED=1 "$tool" "$@" >/tmp/bench.fifo 2>&1 &
         fpid=$!
         exec 3</tmp/bench.fifo
-        line=""
-        read -r line <&3
+        # Everything before the notify line (messages, "Attached N probes")
+        # is kept; EOF means the tool failed.
+        attached=0
+        while IFS= read -r line <&3; do
+            if [ "$line" = __BPFTRACE_NOTIFY_PROBES_ATTACHED ]; then
+                attached=1
+                break
+            fi
+            printf '%s\n' "$line" >>/tmp/bench.err
+        done
         t1=$(now_ms)
         # Keep reading so that the maps printed at exit never block.
         cat <&3 >/tmp/bench.out &
         cpid=$!
         exec 3<&-
-        if [ "$line" != __BPFTRACE_NOTIFY_PROBES_ATTACHED ]; then
+        if [ $attached != 1 ]; then
             wait $fpid
-            echo "VMTEST FAIL bench_$name"
+            echo "VMTEST FAIL bench_${name}_$tool"
             echo "VMTEST DETAIL BEGIN"
-            echo "\$ fathom $*"
+            echo "\$ $tool $*"
             head -n 20 /tmp/bench.err
             echo "VMTEST DETAIL END"
             wait $cpid
@@ -59,20 +72,30 @@ bench_case() {
         rc=$?
         t3=$(now_ms)
         wait $cpid
-        probes=$(sed -n 's/^Attached \([0-9]*\) probes*$/\1/p' /tmp/bench.err)
+        # fathom: "Attached N probes"; bpftrace: "Attaching N probes..."
+        probes=$(sed -n 's/^Attach[a-z]* \([0-9]*\) probes*.*$/\1/p' /tmp/bench.err | head -n 1)
         [ -n "$probes" ] || probes=$(grep -c . /tmp/bench.list 2>/dev/null)
         if [ "$rc" != 0 ]; then
-            echo "VMTEST FAIL bench_$name (exit $rc after SIGINT)"
+            echo "VMTEST FAIL bench_${name}_$tool (exit $rc after SIGINT)"
             return 1
         fi
-        echo "VMTEST BENCH $name run=$run attach_ms=$((t1 - t0)) detach_ms=$((t3 - t2)) probes=$probes"
+        echo "VMTEST BENCH $name tool=$tool run=$run attach_ms=$((t1 - t0)) detach_ms=$((t3 - t2)) probes=$probes"
         run=$((run + 1))
     done
-    echo "VMTEST PASS bench_$name"
+    echo "VMTEST PASS bench_${name}_$tool"
 }
 
+have_bpftrace() {
+    command -v bpftrace >/dev/null 2>&1
+}
+
+if have_bpftrace; then
+    echo "VMTEST BENCH bpftrace $(bpftrace --version 2>&1 | head -n 1)"
+fi
+
 # kprobe:vfs_*: every traceable vfs_ function of the kernel.
-bench_case kprobe_vfs "$RUNS" -e 'kprobe:vfs_* { @[func] = count(); }'
+bench_case fathom kprobe_vfs "$RUNS" -e 'kprobe:vfs_* { @[func] = count(); }'
+have_bpftrace && bench_case bpftrace kprobe_vfs "$RUNS" -e 'kprobe:vfs_* { @[func] = count(); }'
 
 # 500 fentry probes: the first 500 traceable functions with BTF of a few
 # subsystems, in one probe with 500 attach points.  Only functions of at
@@ -89,7 +112,12 @@ if [ "$n" -lt 500 ]; then
     echo "VMTEST FAIL bench_fentry_500 (only $n fentry functions found)"
 else
     { paste -s -d, /tmp/bench.list; echo '{ @[probe] = count(); }'; } >/tmp/fentry500.bt
-    # One run: under TCG it takes minutes (265 s to attach, 72 s to
-    # detach on a loaded 2-CPU host).
-    bench_case fentry_500 1 /tmp/fentry500.bt
+    # One run: under TCG detaching alone takes over a minute (72 s on a
+    # loaded 2-CPU host).
+    bench_case fathom fentry_500 1 /tmp/fentry500.bt
+    # bpftrace 0.17 spells them kfunc:FUNCTION
+    if have_bpftrace; then
+        { sed 's/^fentry:vmlinux:/kfunc:/' /tmp/bench.list | paste -s -d,; echo '{ @[probe] = count(); }'; } >/tmp/kfunc500.bt
+        bench_case bpftrace fentry_500 1 /tmp/kfunc500.bt
+    fi
 fi

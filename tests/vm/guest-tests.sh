@@ -28,6 +28,17 @@ check kprobe_wildcard_probe 0 '^@\[kprobe:vfs_(read|write|open)\]: [0-9]+' \
     -e 'kprobe:vfs_* { @[probe] = count(); } interval:s:1 { exit(); }'
 check kprobe_kstack 0 'vfs_read' \
     -e 'kprobe:vfs_read { @[kstack] = count(); } interval:s:1 { exit(); }'
+# kstack(N) as a key: vfs_read's stacks differ below it (read, pread64),
+# but cut to one frame they are one key, as in bpftrace.
+set -- -c '/bin/cat /etc/passwd' -e 'kprobe:vfs_read /pid == cpid/ { @[kstack(1)] = count(); @all[kstack] = count(); }'
+timeout 120 fathom "$@" >/tmp/out 2>/tmp/err
+rc=$?
+if [ "$rc" = 0 ] && [ "$(grep -c '^@\[' /tmp/out)" = 1 ] && [ "$(grep -c '^@all\[' /tmp/out)" -gt 1 ]; then
+    echo "VMTEST PASS kprobe_kstack_limit_key"
+else
+    echo "VMTEST FAIL kprobe_kstack_limit_key"
+    detail "$@"
+fi
 check kprobe_offset 0 '^@: [0-9]+' \
     -e 'kprobe:vfs_read+0 { @ = count(); } interval:s:1 { exit(); }'
 check kprobe_alias_k 0 '^@: [0-9]+' \

@@ -22,7 +22,11 @@
 # "guest-tests.sh guest-tools.sh guest-e2e.sh"; an absolute path is a guest path, e.g.
 # /extra/x.sh), VMTEST_EXTRA (a directory copied to
 # /extra in the guest, for ad hoc scripts that are not part of the repo),
-# VMTEST_RUNS (runs per case of guest-bench.sh, default 3).
+# VMTEST_RUNS (runs per case of guest-bench.sh, default 3),
+# VMTEST_BPFTRACE (a bpftrace binary to put in the guest's /bin with the
+# shared libraries ldd finds for it, VMTEST_BPFTRACE_LIBS a directory of
+# extra ones; for bench/kernel-attach: it adds some 200 MB, so the guest
+# gets VMTEST_MEM MB of memory, default 1024, 2560 with bpftrace).
 set -u
 set -o pipefail
 
@@ -115,6 +119,23 @@ for lib in $(ldd "$BUILD/fathom" | awk '/=> \// { print $3; next } $1 ~ /^\// { 
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
 done
+# bpftrace (bench/kernel-attach only): its LLVM and clang libraries take
+# most of the space.
+if [ -n "${VMTEST_BPFTRACE:-}" ]; then
+    cp "$VMTEST_BPFTRACE" "$root/bin/bpftrace" || die "cannot copy $VMTEST_BPFTRACE"
+    bt_libs=$(LD_LIBRARY_PATH=${VMTEST_BPFTRACE_LIBS:-} ldd "$VMTEST_BPFTRACE") || die "ldd $VMTEST_BPFTRACE failed"
+    if grep -q 'not found' <<<"$bt_libs"; then
+        die "bpftrace needs libraries this host lacks: $(grep 'not found' <<<"$bt_libs" | awk '{ print $1 }' | tr '\n' ' ')"
+    fi
+    for lib in $(awk '/=> \// { print $3; next } $1 ~ /^\// { print $1 }' <<<"$bt_libs"); do
+        # the guest looks for it where the host's dynamic linker would
+        dest=$lib
+        case $lib in "${VMTEST_BPFTRACE_LIBS:-/nonexistent}"/*) dest=/usr/lib/x86_64-linux-gnu/${lib##*/} ;; esac
+        [ -e "$root$dest" ] && continue
+        mkdir -p "$root$(dirname "$dest")"
+        cp -L "$lib" "$root$dest"
+    done
+fi
 # The host's bash and GNU tools, for the e2e tests (guest-e2e.sh), with
 # their shared libraries.  They replace busybox's applets in /bin: tests
 # copy /bin/sleep or /bin/bash under another name, which a busybox link
@@ -164,7 +185,10 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 ln -s /proc/self/fd /dev/fd 2>/dev/null
 echo "root:x:0:0:root:/root:/bin/sh" >/etc/passwd
+# a line of its own: the console may start with the firmware's escape codes
+echo
 echo "VMTEST KERNEL $(uname -r)"
+echo "VMTEST BOOT init started $(cut -d' ' -f1 /proc/uptime) s after the kernel"
 cd /
 for script in $(sed -n 's/.*vmtest.guest=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' '); do
     case $script in /*) sh "$script" ;; *) sh "/vm/$script" ;; esac
@@ -182,7 +206,10 @@ log=$VM/console.log
 say "booting $kver under qemu (TCG, ${SMP} CPUs); console log: $log"
 accel=tcg
 [ "${VMTEST_KVM:-0}" = 1 ] && [ -w /dev/kvm ] && accel=kvm
-timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel "$accel" -m 1G -smp "$SMP" -cpu max \
+mem=${VMTEST_MEM:-1024}
+[ -n "${VMTEST_BPFTRACE:-}" ] && mem=${VMTEST_MEM:-2560}
+say "initramfs $(( $(stat -c %s "$initrd") / 1048576 )) MB compressed, $(du -sm "$root" | cut -f1) MB unpacked; ${mem} MB of memory"
+timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel "$accel" -m "$mem" -smp "$SMP" -cpu max \
     -kernel "$vmlinuz" -initrd "$initrd" \
     -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init vmtest.show=${VMTEST_VERBOSE:-0} vmtest.guest=$(echo $GUEST | tr ' ' ,) vmtest.e2e=$(echo ${VMTEST_E2E:-} | tr ' ' ,) vmtest.runs=${VMTEST_RUNS:-3}" \
     -nographic -no-reboot -monitor none -serial stdio -nodefaults </dev/null >"$log" 2>&1
@@ -195,7 +222,7 @@ fi
 pass=$(grep -c '^VMTEST PASS ' "$log.txt")
 failn=$(grep -c '^VMTEST FAIL ' "$log.txt")
 notrun=$(grep -c '^VMTEST NOTRUN ' "$log.txt")
-grep -E '^VMTEST (PASS|FAIL|NOTRUN|KERNEL|BENCH) ' "$log.txt" | sed 's/^VMTEST /  /'
+grep -E '^VMTEST (PASS|FAIL|NOTRUN|KERNEL|BOOT|BENCH) ' "$log.txt" | sed 's/^VMTEST /  /'
 # Details of failures (the guest prints them between FAIL and END lines).
 if [ "$failn" -gt 0 ] && [ "${VMTEST_VERBOSE:-0}" != 1 ]; then
     echo "--- failure details:"
