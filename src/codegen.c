@@ -2695,8 +2695,14 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		return;
 	}
 	case FTH_TERNARY: {
-		struct vreg cond = emit_int(c, e->u.ternary.cond);
-		int r = vreg_use(c, cond, R1), jelse, jdone;
+		struct vreg cond;
+		int r, jelse, jdone;
+		/* a buf() branch writes only its own size into the larger slot:
+		 * the rest must be zero too (the value may become a map key) */
+		if (t->kind == FTH_T_BUFFER)
+			emit_zero(c, base, off, (int)t->size);
+		cond = emit_int(c, e->u.ternary.cond);
+		r = vreg_use(c, cond, R1);
 		vreg_free(c, cond);
 		jelse = emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 0));
 		emit_to_mem(c, e->u.ternary.then_expr ? e->u.ternary.then_expr : e->u.ternary.cond, base, off, t);

@@ -187,6 +187,21 @@ static bool config_env_only(const char *key)
 	return !strcmp(key, "debug_output") || !strcmp(key, "btf") || !strcmp(key, "verify_llvm_ir");
 }
 
+/* In alphabetical order, as the `config` record lists them. */
+const struct fth_config_passive fth_config_passive[FTH_CONFIG_PASSIVE] = {
+	{ "cache_user_symbols", 's', "PER_PID" }, { "cpp_demangle", 'b', "true" },
+	{ "lazy_symbolication", 'b', "false" },   { "license", 's', "GPL" },
+	{ "log_size", 'i', "1000000" },           { "max_bpf_progs", 'i', "1024" },
+	{ "on_stack_limit", 'i', "32" },
+};
+
+static void remember_passive_setting(struct fth_program *prog, const char *key, const char *value)
+{
+	for (int i = 0; i < FTH_CONFIG_PASSIVE; i++)
+		if (!strcmp(key, fth_config_passive[i].name))
+			prog->config.passive[i] = fth_arena_strdup(&prog->arena, value);
+}
+
 /* Every setting current bpftrace accepts in a config block; fathom acts on
  * some and accepts the rest, so that bpftrace scripts still load. */
 static bool config_known(const char *key)
@@ -312,6 +327,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 	}
 	/* Other bpftrace settings (log_size, symbol_source, ...) are
 	 * accepted and have no effect on what fathom generates. */
+	remember_passive_setting(prog, key, value);
 	return 0;
 }
 
@@ -352,6 +368,15 @@ static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 		const char *v = getenv(env_keys[i]);
 		if (v)
 			err |= apply_config(prog, diag, config_key(&prog->arena, env_keys[i]), v, prog->ast->range, true);
+	}
+	for (int i = 0; i < FTH_CONFIG_PASSIVE; i++) {
+		char env[64] = "BPFTRACE_";
+		const char *v;
+		for (size_t k = 0; fth_config_passive[i].name[k] && k + 10 < sizeof(env); k++)
+			env[9 + k] = (char)toupper((unsigned char)fth_config_passive[i].name[k]);
+		v = getenv(env);
+		if (v)
+			err |= apply_config(prog, diag, fth_config_passive[i].name, v, prog->ast->range, true);
 	}
 	return err ? -EINVAL : 0;
 }

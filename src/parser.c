@@ -1161,10 +1161,18 @@ static struct fth_node *parse_primary(struct parser *p)
 		if (peek(p, 1)->kind == TOK_LPAREN)
 			return parse_call(p);
 		/* fall through */
-	case TOK_CONFIG: /* the `config` builtin: config.max_strlen */
+	case TOK_CONFIG: { /* the `config` builtin: config.max_strlen */
+		bool is_config = t->kind == TOK_CONFIG;
 		n = new_ident(p, FTH_IDENT, t);
 		advance(p);
+		/* current bpftrace's spelling of every builtin as a call: config() */
+		if (is_config && check(p, TOK_LPAREN) && peek(p, 1)->kind == TOK_RPAREN) {
+			advance(p);
+			n->range.end = cur(p)->range.end;
+			advance(p);
+		}
 		return n;
+	}
 	case TOK_SIZEOF:
 	case TOK_TYPEOF:
 		return parse_sizeof_or_typeof(p);

@@ -182,6 +182,16 @@ struct fth_prog {
 	struct fth_node *args_record; /* `args` as a whole: (name = args.name, ...), by sema */
 };
 
+/* bpftrace settings fathom accepts without acting on them (fathom.c's
+ * table): the `config` builtin still shows their values. */
+#define FTH_CONFIG_PASSIVE 7
+struct fth_config_passive {
+	const char *name;
+	char kind;          /* 'i' integer, 'b' bool, 's' string */
+	const char *dflt;   /* bpftrace's default, as written in a config block */
+};
+extern const struct fth_config_passive fth_config_passive[FTH_CONFIG_PASSIVE];
+
 struct fth_config {
 	uint32_t max_strlen;      /* str() capacity, FTH_DEFAULT_MAX_STRLEN */
 	uint32_t max_map_keys;    /* default 4096 */
@@ -200,6 +210,8 @@ struct fth_config {
 	/* config unstable_tseries: warn (the default) says once that tseries
 	 * is unstable, enable says nothing, error rejects it */
 	enum { FTH_UNSTABLE_WARN, FTH_UNSTABLE_ENABLE, FTH_UNSTABLE_ERROR } unstable_tseries;
+	/* values given for fth_config_passive[i], NULL: the default */
+	const char *passive[FTH_CONFIG_PASSIVE];
 };
 
 struct fth_program {

@@ -881,10 +881,28 @@ static void record_add_str(struct sema *s, struct fth_node *rec, const char *nam
 	record_add(s, rec, name, n);
 }
 
+/* The settings fathom only accepts whose names sort after `after` and
+ * before `before`, with their values (given or bpftrace's defaults). */
+static void add_passive_settings(struct sema *s, struct fth_node *rec, const char *after, const char *before)
+{
+	for (int i = 0; i < FTH_CONFIG_PASSIVE; i++) {
+		const struct fth_config_passive *c = &fth_config_passive[i];
+		const char *v = s->prog->config.passive[i] ? s->prog->config.passive[i] : c->dflt;
+		if (strcmp(c->name, after) <= 0 || strcmp(c->name, before) >= 0)
+			continue;
+		if (c->kind == 's')
+			record_add_str(s, rec, c->name, v);
+		else if (c->kind == 'b')
+			record_add_int(s, rec, c->name, strcmp(v, "false") && strcmp(v, "0"), true);
+		else
+			record_add_int(s, rec, c->name, strtoull(v, NULL, 0), false);
+	}
+}
+
 /* The `config` builtin: a record of the current config values (after the
  * config block and BPFTRACE_* variables), as bpftrace makes it - enums as
- * their names. `config.max_strlen` is then a record member. Only the
- * settings fathom acts on are in it. */
+ * their names. `config.max_strlen` is then a record member. The settings
+ * fathom only accepts are in it too, with the values given. */
 static struct fth_type *config_record(struct sema *s, struct fth_node *e)
 {
 	static const char *const stack_modes[] = { "bpftrace", "perf", "raw" };
@@ -893,10 +911,12 @@ static struct fth_type *config_record(struct sema *s, struct fth_node *e)
 
 	e->kind = FTH_RECORD;
 	memset(&e->u.list, 0, sizeof(e->u.list));
+	add_passive_settings(s, e, "", "max_cat_bytes");
 	record_add_int(s, e, "max_cat_bytes", cfg->max_cat_bytes, false);
 	record_add_int(s, e, "max_map_keys", cfg->max_map_keys, false);
 	record_add_int(s, e, "max_strlen", cfg->max_strlen, false);
 	record_add_str(s, e, "missing_probes", missing[cfg->missing_probes]);
+	add_passive_settings(s, e, "missing_probes", "print_maps_on_exit");
 	record_add_int(s, e, "print_maps_on_exit", cfg->print_maps_on_exit, true);
 	record_add_str(s, e, "stack_mode", stack_modes[cfg->stack_mode]);
 	record_add_str(s, e, "str_trunc_trailer", cfg->str_trunc_trailer ? cfg->str_trunc_trailer : "..");
@@ -3799,6 +3819,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return fth_type_int(8, (a->kind == FTH_T_INT && a->is_signed) || (b->kind == FTH_T_INT && b->is_signed));
 		if (a->kind == FTH_T_STRING && b->kind == FTH_T_STRING)
 			return fth_type_string(A(s), a->size > b->size ? a->size : b->size);
+		/* buf()s: the larger; each records its own length */
+		if (a->kind == FTH_T_BUFFER && b->kind == FTH_T_BUFFER)
+			return a->size >= b->size ? a : b;
 		/* tuples and records: element by element, strings widened */
 		if (a->kind == FTH_T_TUPLE && b->kind == FTH_T_TUPLE) {
 			struct fth_type *t = merge_tuples(s, a, b);
