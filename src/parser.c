@@ -749,7 +749,8 @@ static struct fth_node *parse_cast(struct parser *p)
 	return n;
 }
 
-static struct fth_node *parse_postfix(struct parser *p, struct fth_node *base);
+static struct fth_node *parse_postfix(struct parser *p, struct fth_range start, struct fth_node *base);
+static struct fth_node *parse_operand_with_postfix(struct parser *p);
 static struct fth_node *parse_primary(struct parser *p);
 
 static struct fth_node *parse_prefix_operator(struct parser *p)
@@ -809,14 +810,14 @@ static struct fth_node *parse_unary(struct parser *p)
 			n = parse_comptime_prefix(p);
 			break;
 		}
-		n = parse_postfix(p, parse_primary(p));
+		n = parse_operand_with_postfix(p);
 		break;
 	}
 	nest_out(p);
 	return n;
 }
 
-static struct fth_node *parse_member(struct parser *p, struct fth_node *base)
+static struct fth_node *parse_member(struct parser *p, struct fth_range start, struct fth_node *base)
 {
 	bool arrow = check(p, TOK_ARROW);
 	struct fth_node *n;
@@ -827,7 +828,7 @@ static struct fth_node *parse_member(struct parser *p, struct fth_node *base)
 			error_at_cur(p, NULL, "tuple index is too large");
 			return NULL;
 		}
-		n = new_node(p, FTH_TUPLE_INDEX, span(base->range, cur(p)->range));
+		n = new_node(p, FTH_TUPLE_INDEX, span(start, cur(p)->range));
 		n->u.tuple_index.base = base;
 		n->u.tuple_index.index = (int)cur(p)->integer;
 		advance(p);
@@ -838,7 +839,7 @@ static struct fth_node *parse_member(struct parser *p, struct fth_node *base)
 			       arrow ? "after '->'" : "after '.'");
 		return NULL;
 	}
-	n = new_node(p, FTH_FIELD, span(base->range, cur(p)->range));
+	n = new_node(p, FTH_FIELD, span(start, cur(p)->range));
 	n->u.field.base = base;
 	n->u.field.name = cur(p)->text;
 	n->u.field.arrow = arrow;
@@ -847,7 +848,7 @@ static struct fth_node *parse_member(struct parser *p, struct fth_node *base)
 	return n;
 }
 
-static struct fth_node *parse_index(struct parser *p, struct fth_node *base)
+static struct fth_node *parse_index(struct parser *p, struct fth_range start, struct fth_node *base)
 {
 	struct fth_node *index, *n;
 
@@ -855,14 +856,17 @@ static struct fth_node *parse_index(struct parser *p, struct fth_node *base)
 	index = parse_expr(p);
 	if (!index || !expect(p, TOK_RBRACKET, "to close the index"))
 		return NULL;
-	n = new_node(p, FTH_INDEX, span(base->range, p->prev.range));
+	n = new_node(p, FTH_INDEX, span(start, p->prev.range));
 	n->u.index.base = base;
 	n->u.index.index = index;
 	return n;
 }
 
-/* .field ->field .N [i] x++ x-- */
-static struct fth_node *parse_postfix(struct parser *p, struct fth_node *base)
+/* .field ->field .N [i] x++ x-- after an operand whose first token is at
+ * `start`. The postfix expression's range begins there rather than at the
+ * operand's own range: for `((struct foo *)0)->a` that is the outer '(',
+ * which is where bpftrace's diagnostics and helper errors point. */
+static struct fth_node *parse_postfix(struct parser *p, struct fth_range start, struct fth_node *base)
 {
 	int chained = 0;
 
@@ -878,16 +882,24 @@ static struct fth_node *parse_postfix(struct parser *p, struct fth_node *base)
 		}
 		chained++;
 		if (kind == TOK_DOT || kind == TOK_ARROW) {
-			base = parse_member(p, base);
+			base = parse_member(p, start, base);
 		} else if (kind == TOK_LBRACKET) {
-			base = parse_index(p, base);
+			base = parse_index(p, start, base);
 		} else {
 			advance(p);
-			base = make_incdec(p, base, kind == TOK_INC, false, span(base->range, p->prev.range));
+			base = make_incdec(p, base, kind == TOK_INC, false, span(start, p->prev.range));
 		}
 	}
 	p->nesting -= chained;
 	return base;
+}
+
+/* A primary expression and the postfix operators after it. */
+static struct fth_node *parse_operand_with_postfix(struct parser *p)
+{
+	struct fth_range start = cur(p)->range;
+
+	return parse_postfix(p, start, parse_primary(p));
 }
 
 /* Comma-separated expressions up to `close` (not consumed). */

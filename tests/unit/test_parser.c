@@ -924,6 +924,30 @@ static void test_node_ranges(void **state)
 	parsed_free(&r);
 }
 
+/* A field access, index or ++ on a parenthesized operand spans from the
+ * outer '(' (bpftrace points its diagnostics there); the operand keeps its
+ * own range inside the parentheses. */
+static void test_postfix_range_starts_at_paren(void **state)
+{
+	struct parsed r;
+	const struct fth_node *assign, *field, *index;
+
+	(void)state;
+	parse_ok(&r, "BEGIN { $v = ((struct foo *)0)->a; $w = ($x)[1]; }");
+	assign = r.program->u.program.probes.items[0]->u.probe.body->u.block.stmts.items[0];
+	field = assign->u.assign.value;
+	assert_int_equal(field->kind, FTH_FIELD);
+	assert_int_equal(field->range.begin, 13);
+	assert_int_equal(field->range.end, 33);
+	assert_int_equal(field->u.field.base->range.begin, 14);
+	assign = r.program->u.program.probes.items[0]->u.probe.body->u.block.stmts.items[1];
+	index = assign->u.assign.value;
+	assert_int_equal(index->kind, FTH_INDEX);
+	assert_int_equal(index->range.begin, 40);
+	assert_int_equal(index->u.index.base->range.begin, 41);
+	parsed_free(&r);
+}
+
 /* ------------------------------------------------------------------------ */
 /* errors                                                                    */
 
@@ -1237,6 +1261,7 @@ int main(void)
 		cmocka_unit_test(test_macro_value_if),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_node_ranges),
+		cmocka_unit_test(test_postfix_range_starts_at_paren),
 		cmocka_unit_test(test_error_missing_semicolon),
 		cmocka_unit_test(test_error_unterminated_block),
 		cmocka_unit_test(test_error_assignment_in_predicate),
