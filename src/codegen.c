@@ -542,6 +542,18 @@ static const char *probe_read_name(int helper)
 	}
 }
 
+/* The helper reading the memory behind e (a member, element or
+ * dereference; a string when `str`): by the address space of the pointer
+ * it is reached through, the legacy bpf_probe_read(_str) when it has none. */
+static int deref_read_helper(const struct fth_node *e, bool str)
+{
+	if (fth_sema_user_memory(e))
+		return str ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_user;
+	if (fth_sema_unset_memory(e))
+		return str ? BPF_FUNC_probe_read_str : BPF_FUNC_probe_read;
+	return str ? BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_kernel;
+}
+
 /* After a map update: when it failed because the map is full (-E2BIG),
  * count it in slot 1 of the lost counter so the runtime can say so instead
  * of dropping the element silently. Costs one jump when the update worked. */
@@ -1666,8 +1678,8 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 	emit_addr(c, R1, fp(tmp), tmp);
 	emit(c, I_MOV64_IMM(R2, size));
 	emit(c, I_MOV64_REG(R3, vreg_use(c, v, R3)));
-	emit(c, I_CALL(fth_sema_user_memory(e) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
-	emit_helper_check(c, fth_sema_user_memory(e) ? "probe_read_user" : "probe_read_kernel", e);
+	emit(c, I_CALL(deref_read_helper(e, false)));
+	emit_helper_check(c, probe_read_name(deref_read_helper(e, false)), e);
 	r = v.reg >= 0 ? v.reg : R1;
 	emit(c, I_LDX(bpf_size(size), r, fp(tmp), tmp));
 	if (e->kind == FTH_FIELD && e->u.field.bit_size) {
@@ -2590,12 +2602,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			vreg_free(c, a);
 			emit_addr(c, R1, base, off);
 			emit(c, I_MOV64_IMM(R2, n));
-			if (fth_sema_user_memory(e))
-				emit(c, I_CALL(et->kind == FTH_T_STRING ? BPF_FUNC_probe_read_user_str
-									: BPF_FUNC_probe_read_user));
-			else
-				emit(c, I_CALL(et->kind == FTH_T_STRING ? BPF_FUNC_probe_read_kernel_str
-									: BPF_FUNC_probe_read_kernel));
+			emit(c, I_CALL(deref_read_helper(e, et->kind == FTH_T_STRING)));
 			return;
 		}
 		if (e->kind == FTH_INDEX)

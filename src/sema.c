@@ -1101,6 +1101,34 @@ static const char *similar_type_hint(struct sema *s, const char *name)
 	return best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL;
 }
 
+/* The memory a field, index or dereference reads lies behind a pointer
+ * with no address space (see fth_type.addr_space_unset). */
+bool fth_sema_unset_memory(const struct fth_node *e)
+{
+	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
+				      : e->kind == FTH_INDEX ? e->u.index.base
+				      : e->kind == FTH_UNARY ? e->u.unary.operand : NULL;
+
+	if (!base || !base->type)
+		return false;
+	if (base->type->kind == FTH_T_POINTER)
+		return base->type->addr_space_unset;
+	return fth_sema_unset_memory(base);
+}
+
+/* bpftrace's probe types without an address space: their pointer casts
+ * of plain numbers read with the legacy helpers. */
+static bool probe_without_addr_space(const struct fth_probe_inst *inst)
+{
+	static const char *const names[] = { "BEGIN", "END", "interval", "profile", "software",
+					     "hardware", "watchpoint", "asyncwatchpoint" };
+
+	for (size_t i = 0; inst && inst->provider && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(inst->provider->name, names[i]))
+			return true;
+	return false;
+}
+
 bool fth_sema_user_memory(const struct fth_node *e)
 {
 	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
@@ -1357,6 +1385,13 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
 		*copy = *mt;
 		copy->user_space = true;
+		mt = copy;
+	} else if (mt->kind == FTH_T_POINTER && !mt->user_space && !mt->addr_space_unset &&
+		   (bt->kind == FTH_T_POINTER ? bt->addr_space_unset : fth_sema_unset_memory(e->u.field.base))) {
+		/* as in bpftrace, a member keeps its parent's (unset) address space */
+		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
+		*copy = *mt;
+		copy->addr_space_unset = true;
 		mt = copy;
 	}
 	return mt;
@@ -3560,6 +3595,8 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 		/* The address space comes along from a pointer, else from the
 		 * probe: uprobe and usdt arguments point into the process. */
 		p->user_space = fth_type_has_addr_space(t) ? t->user_space : s->cur->inst->user_space;
+		p->addr_space_unset = fth_type_has_addr_space(t) ? t->addr_space_unset
+								 : probe_without_addr_space(s->cur->inst);
 		return p;
 	}
 	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0) {

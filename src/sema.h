@@ -22,6 +22,9 @@ struct fth_var *fth_sema_find_var(const struct fth_prog *p, const char *name);
  * The pointer it is reached through says so; codegen picks probe_read_user
  * or probe_read_kernel by it. */
 bool fth_sema_user_memory(const struct fth_node *e);
+/* ... or behind a pointer with no address space (cast from a number in
+ * BEGIN/END, interval, profile, ...)? Then it is read with bpf_probe_read. */
+bool fth_sema_unset_memory(const struct fth_node *e);
 
 /* Builtins that read a tracepoint field: the field of `args.name`, or NULL. */
 const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const char *name);

@@ -90,6 +90,11 @@ struct fth_type {
 	/* An integer marked by uptr()/kptr(): user_space then says where a
 	 * later cast to a pointer, str() or buf() reads from. */
 	bool addr_space_set;
+	/* A pointer cast from a plain number in a probe that has no address
+	 * space of its own (BEGIN/END, interval, profile, software, hardware,
+	 * watchpoints): bpftrace reads through it with the legacy
+	 * bpf_probe_read, which picks user or kernel memory by the address. */
+	bool addr_space_unset;
 	struct fth_field *fields; /* tuple and struct members */
 	int nfields;
 	/* FTH_T_AGG */

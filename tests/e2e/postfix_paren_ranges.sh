@@ -11,12 +11,12 @@ prog='struct pt { int x; int y; }; BEGIN { $v = ((struct pt *)16)->y; printf("v 
 fathom_run -k -e "$prog"
 expect_exit 0
 expect_stdout_eq "v 0"
-expect_stderr_match '^stdin:1:43-63: WARNING: Numerical result out of range$'
+expect_stderr_match '^stdin:1:43-63: WARNING: Bad address$'
 expect_stderr_match '^                                          ~~~~~~~~~~~~~~~~~~~~$'
 
 fathom_run -k -q -f json -e "$prog"
 expect_exit 0
-expect_stdout_match '^\{"type": "helper_error", "msg": "Numerical result out of range", "helper": "probe_read_kernel", "retcode": -34, "filename": "stdin", "line": 1, "col": 43\}$'
+expect_stdout_match '^\{"type": "helper_error", "msg": "Bad address", "helper": "probe_read", "retcode": -14, "filename": "stdin", "line": 1, "col": 43\}$'
 
 # A semantic error on a parenthesized base: the range starts at its '('.
 fathom_run -e 'BEGIN { $n = 5; $m = ($n).size; }'

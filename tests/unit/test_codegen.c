@@ -889,6 +889,33 @@ static bool has_back_jump(const struct fth_prog *p)
 /* String functions of literals are answered when compiling; the others
  * stay small: strlen and str_concat are helper calls, strstr a loop whose
  * body holds the needle's bytes once, not once per haystack position. */
+/* A pointer cast from a number reads with the legacy bpf_probe_read in
+ * probes without an address space (BEGIN, interval), with
+ * probe_read_kernel in kernel probes (tracepoints). */
+static void test_deref_helper_by_address_space(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+
+	(void)state;
+	compile(&c, "struct n { long v; struct n *next; } BEGIN { @x = ((struct n *)64)->next->v; }");
+	p = first_prog(&c);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read), 2);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read_kernel), 0);
+	release(&c);
+
+	compile(&c, "interval:s:1 { @x = *(int64 *)64; }");
+	p = first_prog(&c);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read), 1);
+	release(&c);
+
+	compile(&c, "tracepoint:syscalls:sys_enter_openat { @x = *(int64 *)64; }");
+	p = first_prog(&c);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read), 0);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read_kernel), 1);
+	release(&c);
+}
+
 static void test_string_functions(void **state)
 {
 	struct compiled c;
@@ -997,6 +1024,7 @@ int main(void)
 		cmocka_unit_test(test_import_resolution),
 		cmocka_unit_test(test_fn_calls_expand_in_place),
 		cmocka_unit_test(test_comptime),
+		cmocka_unit_test(test_deref_helper_by_address_space),
 		cmocka_unit_test(test_string_functions),
 		cmocka_unit_test(test_string_function_errors),
 		cmocka_unit_test(test_compile_time_language),
