@@ -1101,19 +1101,28 @@ static const char *similar_type_hint(struct sema *s, const char *name)
 	return best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL;
 }
 
-/* The memory a field, index or dereference reads lies behind a pointer
- * with no address space (see fth_type.addr_space_unset). */
-bool fth_sema_unset_memory(const struct fth_node *e)
+/* The pointer whose memory a field, index or dereference reads (through
+ * any fields of a struct in that memory), or NULL. */
+static const struct fth_type *accessed_pointer(const struct fth_node *e)
 {
 	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
 				      : e->kind == FTH_INDEX ? e->u.index.base
 				      : e->kind == FTH_UNARY ? e->u.unary.operand : NULL;
 
 	if (!base || !base->type)
-		return false;
+		return NULL;
 	if (base->type->kind == FTH_T_POINTER)
-		return base->type->addr_space_unset;
-	return fth_sema_unset_memory(base);
+		return base->type;
+	return accessed_pointer(base);
+}
+
+/* The memory a field, index or dereference reads lies behind a pointer
+ * with no address space (see fth_type.addr_space_unset). */
+bool fth_sema_unset_memory(const struct fth_node *e)
+{
+	const struct fth_type *p = accessed_pointer(e);
+
+	return p && p->addr_space_unset;
 }
 
 /* bpftrace's probe types without an address space: their pointer casts
@@ -1131,15 +1140,9 @@ static bool probe_without_addr_space(const struct fth_probe_inst *inst)
 
 bool fth_sema_user_memory(const struct fth_node *e)
 {
-	const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base
-				      : e->kind == FTH_INDEX ? e->u.index.base
-				      : e->kind == FTH_UNARY ? e->u.unary.operand : NULL;
+	const struct fth_type *p = accessed_pointer(e);
 
-	if (!base || !base->type)
-		return false;
-	if (base->type->kind == FTH_T_POINTER)
-		return base->type->user_space;
-	return fth_sema_user_memory(base);
+	return p && p->user_space;
 }
 
 /* Member `name` of struct st, from BTF or from the script's definition. */
