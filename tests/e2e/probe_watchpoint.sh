@@ -19,15 +19,14 @@ delivered=$("$T/fthwatch" --probe) || fail "fthwatch --probe failed: $delivered"
 
 stop_quietly() { kill "$1" 2>/dev/null; }
 
-# run_watched PROBE-PREFIX MODE: start fthwatch, watch its variable with
-# PREFIX:ADDR:8:MODE, let it write once attached.
-run_watched() {
-    local prefix=$1 mode=$2 addr i
+# start_target: start fthwatch, which writes its variable once $T/go
+# exists; sets wpid, and addr to the variable's address.
+start_target() {
     rm -f "$T/go" "$T/addr"
     "$T/fthwatch" "$T/go" >"$T/addr" &
     wpid=$!
     at_exit stop_quietly "$wpid"
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         [ -s "$T/addr" ] && break
         sleep 0.02
     done
@@ -36,9 +35,20 @@ run_watched() {
     : >"$FATHOM_STDERR"
     ( wait_attached; touch "$T/go" ) &
     helper=$!
-    fathom_run -e "$prefix:$addr:8:$mode /comm == \"fthwatch\"/ { printf(\"hit %s %d %s\\n\", comm, pid == $wpid, probe); exit(); }"
+}
+
+# end_target: the target wrote once fathom was attached, and exited.
+end_target() {
     wait "$helper"
     wait "$wpid" || fail "the test program failed"
+}
+
+# run_watched PROBE-PREFIX MODE: watch the target's variable with
+# PREFIX:ADDR:8:MODE while it writes once.
+run_watched() {
+    start_target
+    fathom_run -e "$1:$addr:8:$2 /comm == \"fthwatch\"/ { printf(\"hit %s %d %s\\n\", comm, pid == $wpid, probe); exit(); }"
+    end_target
     dec_addr=$((addr))
 }
 
@@ -54,20 +64,9 @@ if [ "$delivered" = 10 ]; then
     expect_stdout_eq "hit fthwatch 1 asyncwatchpoint:$dec_addr:8:rw"
 else
     echo "NOTE: hardware breakpoints are not delivered on this machine (perf counted '$delivered' of 10 writes): firing is checked in the VM"
-    "$T/fthwatch" "$T/go" >"$T/addr" &
-    wpid=$!
-    at_exit stop_quietly "$wpid"
-    for _ in $(seq 100); do
-        [ -s "$T/addr" ] && break
-        sleep 0.02
-    done
-    addr=$(head -n 1 "$T/addr")
-    [[ $addr =~ ^0x[0-9a-f]+$ ]] || fail "test program printed no address: '$addr'"
-    ( wait_attached; touch "$T/go" ) &
-    helper=$!
+    start_target
     fathom_run_interrupted 2 -e "watchpoint:$addr:8:w { printf(\"hit\\n\"); }"
-    wait "$helper"
-    wait "$wpid" || fail "the test program failed"
+    end_target
     expect_exit 0
     expect_stderr_eq "Attached 1 probe"
     expect_stdout_no_match hit
