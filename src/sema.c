@@ -2072,15 +2072,6 @@ static bool type_predicate(struct sema *s, const char *name, struct fth_node *ar
 	return true;
 }
 
-static bool is_type_predicate(const char *name)
-{
-	static const char *const names[] = { "is_str", "is_ptr", "is_array", "is_integer",
-					     "is_unsigned_integer", "is_literal" };
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(names[i], name))
-			return true;
-	return false;
-}
 
 static struct fth_type *fold_bool(struct fth_node *call, bool value)
 {
@@ -2583,35 +2574,29 @@ static struct fth_type *check_static_assert(struct sema *s, struct fth_node *cal
 	return fold_bool(call, true);
 }
 
-static bool is_meta_call(const char *n)
-{
-	return is_type_predicate(n) || !strcmp(n, "container_of") || !strcmp(n, "is_err") ||
-	       !strcmp(n, "cgroupid") || !strcmp(n, "kfunc_exist") || !strcmp(n, "kfunc_allowed") ||
-	       !strcmp(n, "percpu_kaddr") || !strcmp(n, "comptime") || !strcmp(n, "fail") ||
-	       !strcmp(n, "static_assert");
-}
+typedef struct fth_type *(*call_checker)(struct sema *s, struct fth_node *call);
 
-static struct fth_type *check_meta_call(struct sema *s, struct fth_node *call)
+/* The compile-time questions and rewrites: their checker, or NULL. */
+static call_checker meta_call_checker(const char *n)
 {
-	const char *n = call->u.call.name;
+	static const struct {
+		const char *name;
+		call_checker check;
+	} calls[] = {
+		{ "is_str", check_type_predicate },	  { "is_ptr", check_type_predicate },
+		{ "is_array", check_type_predicate },	  { "is_integer", check_type_predicate },
+		{ "is_unsigned_integer", check_type_predicate }, { "is_literal", check_type_predicate },
+		{ "container_of", check_container_of },	  { "is_err", check_is_err },
+		{ "cgroupid", check_cgroupid },		  { "percpu_kaddr", check_percpu_kaddr },
+		{ "comptime", check_comptime },		  { "fail", check_fail },
+		{ "static_assert", check_static_assert }, { "kfunc_exist", check_kfunc_question },
+		{ "kfunc_allowed", check_kfunc_question },
+	};
 
-	if (is_type_predicate(n))
-		return check_type_predicate(s, call);
-	if (!strcmp(n, "container_of"))
-		return check_container_of(s, call);
-	if (!strcmp(n, "is_err"))
-		return check_is_err(s, call);
-	if (!strcmp(n, "cgroupid"))
-		return check_cgroupid(s, call);
-	if (!strcmp(n, "percpu_kaddr"))
-		return check_percpu_kaddr(s, call);
-	if (!strcmp(n, "comptime"))
-		return check_comptime(s, call);
-	if (!strcmp(n, "fail"))
-		return check_fail(s, call);
-	if (!strcmp(n, "static_assert"))
-		return check_static_assert(s, call);
-	return check_kfunc_question(s, call);
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (!strcmp(calls[i].name, n))
+			return calls[i].check;
+	return NULL;
 }
 
 /* ------------------------------------------------------- string functions */
@@ -2943,9 +2928,10 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
 	struct fth_node_list *args = &call->u.call.args;
+	call_checker meta = meta_call_checker(n);
 
-	if (is_meta_call(n))
-		return check_meta_call(s, call);
+	if (meta)
+		return meta(s, call);
 	if (is_agg_func(n)) {
 		ERR_HINT(s, call, "write @name = count() (or with keys: @name[key] = ...)",
 			 "%s() must be assigned to a map", n);
