@@ -437,6 +437,8 @@ int fth_compile(struct fth_program *prog, struct fth_diag *diag, const struct ft
 		return -EINVAL;
 	if (fth_resolve_imports(prog, diag))
 		return -EINVAL;
+	if (fth_check_includes(prog, diag, opts ? &opts->includes : NULL))
+		return -EINVAL;
 	/* Script arguments: "--name=value" and "--flag" are named parameters
 	 * for getopt(); the rest are $1, $2, ... */
 	for (int i = 0; opts && i < opts->npositional; i++) {

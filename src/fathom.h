@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "codegen.h"
+#include "include.h"
 #include "loader.h"
 #include "parser.h"
 #include "program.h"
@@ -25,6 +26,7 @@ struct fth_compile_opts {
 	const char *const *positional; /* $1.. */
 	int npositional;
 	enum fth_stop_after stop_after;
+	struct fth_include_opts includes; /* -I DIR, --include FILE */
 };
 
 /* Parse, analyse and generate code. 0, or negative errno with the errors

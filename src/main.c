@@ -82,6 +82,9 @@ struct cli {
 	const char *output;
 	char **positional; /* script arguments: $1.. and --name[=value] (owned) */
 	int npositional;
+	/* -I DIR and --include FILE, in order; one allocation, owned by dirs */
+	const char **include_dirs, **include_files;
+	int ninclude_dirs, ninclude_files;
 };
 
 static char *read_stream(FILE *f)
@@ -141,6 +144,10 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	if (!named)
 		return -1;
 	cli->positional = named; /* freed by main on every path */
+	cli->include_dirs = calloc(2 * ((size_t)argc + 1), sizeof(char *)); /* freed by main too */
+	if (!cli->include_dirs)
+		return -1;
+	cli->include_files = cli->include_dirs + argc + 1;
 	opterr = 0;
 	cli->format = &fth_output_text;
 	/* '+' stops at each non-option (the script file, a positional
@@ -185,8 +192,12 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		case 'k':
 			cli->helper_warnings++;
 			break;
-		case 'I':                      /* bpftrace: header search directory */
-		case OPT_INCLUDE:              /* bpftrace: header to include */
+		case 'I': /* header search directory: where #include looks */
+			cli->include_dirs[cli->ninclude_dirs++] = optarg;
+			break;
+		case OPT_INCLUDE: /* a header included before the script */
+			cli->include_files[cli->ninclude_files++] = optarg;
+			break;
 		case OPT_USDT_FILE_ACTIVATION: /* bpftrace: activate USDT semaphores by file */
 			break;
 		case 'B':
@@ -572,6 +583,10 @@ static int run_cli(struct cli *cli_)
 	}
 	copts.positional = (const char *const *)cli.positional;
 	copts.npositional = cli.npositional;
+	copts.includes.dirs = cli.include_dirs;
+	copts.includes.ndirs = cli.ninclude_dirs;
+	copts.includes.files = cli.include_files;
+	copts.includes.nfiles = cli.ninclude_files;
 	if (cli.debug && !strcmp(cli.debug, "ast"))
 		copts.stop_after = FTH_STOP_AFTER_PARSE;
 	if (fth_compile(&prog, &diag, &copts)) {
@@ -606,5 +621,6 @@ int main(int argc, char **argv)
 	int rc = parse_cli(argc, argv, &cli) ? 1 : run_cli(&cli);
 
 	free(cli.positional);
+	free(cli.include_dirs);
 	return rc;
 }

@@ -3242,7 +3242,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			fth_ksyms_free(ksyms);
 		}
 		if (!addr) {
-			ERR_HINT(s, call, "the name must be in /proc/kallsyms", "kaddr(): unknown kernel symbol '%s'",
+			ERR_HINT(s, call, "kaddr() takes a name listed in /proc/kallsyms",
+				 "Failed to resolve kernel symbol: %s",
 				 args->items[0]->u.string.data);
 			return NULL;
 		}

@@ -55,6 +55,14 @@ BEGIN { \$k = \"bpf_task_from_pid\"; print(kfunc_exist(\$k)); }
                                                     ~~
 HINT: write the kfunc's name in quotes, e.g. \"bpf_task_from_pid\""
 
+# --- kaddr of a name the kernel does not have: bpftrace's wording, located.
+fathom_run -e 'BEGIN { print(kaddr("asdfzzzzzzz")) }'
+expect_exit 1
+expect_stderr_eq "stdin:1:15-35: ERROR: Failed to resolve kernel symbol: asdfzzzzzzz
+BEGIN { print(kaddr(\"asdfzzzzzzz\")) }
+              ~~~~~~~~~~~~~~~~~~~~
+HINT: kaddr() takes a name listed in /proc/kallsyms"
+
 # --- percpu_kaddr: the variable must be in BTF; the kernel then needs
 # its address in kallsyms, which this kernel lacks for data symbols
 # (no CONFIG_KALLSYMS_ALL): fathom says so instead of failing to load.

@@ -132,5 +132,5 @@ check_common() {
     run "$form" tcpdrop 0.5 wl_drop '^TIME +PID +COMM +SADDR:SPORT +DADDR:DPORT +STATE'
     run "$form" bashreadline 1 wl_readline "^$t8 +[0-9]+ +echo fthbt-typed-line\$"
     run "$form" gethostlatency 0.5 wl_host "^$t8 +[0-9]+ +fthbtgetent +[0-9]+ +localhost\$"
-    refused "$form" loads "unknown kernel symbol 'avenrun'"
+    refused "$form" loads "Failed to resolve kernel symbol: avenrun"
 }
