@@ -142,7 +142,8 @@ int fth_check_includes(struct fth_program *prog, struct fth_diag *diag, const st
 	int err = 0;
 
 	for (int i = 0; opts && i < opts->nfiles; i++) {
-		if (header_found(opts->files[i], false, dir, opts))
+		/* as clang's -include: the current directory first */
+		if (header_found(opts->files[i], true, "", opts))
 			continue;
 		fth_diag_plain(diag, FTH_SEV_ERROR, not_found_hint, "--include: '%s' file not found", opts->files[i]);
 		err = -ENOENT;
