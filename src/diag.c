@@ -98,26 +98,49 @@ void fth_diag_located(struct fth_diag *diag, enum fth_severity sev, struct fth_r
 	fflush(diag->out);
 }
 
+static void vreport(struct fth_diag *diag, enum fth_severity sev, struct fth_range range, const char *hint,
+		    const char *fmt, va_list ap)
+{
+	if (sev == FTH_SEV_ERROR)
+		diag->errors++;
+	else
+		diag->warnings++;
+	print_location(diag, sev, range);
+	vfprintf(diag->out, fmt, ap);
+	fputc('\n', diag->out);
+	print_source_excerpt(diag->out, fth_diag_source(diag, range.begin), range);
+	if (hint)
+		fprintf(diag->out, "HINT: %s\n", hint);
+}
+
 void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
 		     const char *hint, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (sev == FTH_SEV_ERROR)
-		diag->errors++;
-	else if (diag->quiet_warnings)
+	if (sev == FTH_SEV_WARNING && diag->quiet_warnings)
 		return;
-	else
-		diag->warnings++;
-
-	print_location(diag, sev, range);
 	va_start(ap, fmt);
-	vfprintf(diag->out, fmt, ap);
+	vreport(diag, sev, range, hint, fmt, ap);
 	va_end(ap);
-	fputc('\n', diag->out);
+}
+
+void fth_diag_report_expanded(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
+			      struct fth_range call_site, const char *hint, const char *fmt, ...)
+{
+	bool expanded = call_site.end != 0;
+	va_list ap;
+
+	if (sev == FTH_SEV_WARNING && diag->quiet_warnings)
+		return;
+	va_start(ap, fmt);
+	vreport(diag, sev, expanded ? call_site : range, hint, fmt, ap);
+	va_end(ap);
+	if (!expanded)
+		return;
+	print_location(diag, sev, range);
+	fputs("expanded from\n", diag->out);
 	print_source_excerpt(diag->out, fth_diag_source(diag, range.begin), range);
-	if (hint)
-		fprintf(diag->out, "HINT: %s\n", hint);
 }
 
 void fth_diag_plain(struct fth_diag *diag, enum fth_severity sev, const char *hint, const char *fmt, ...)

@@ -53,6 +53,14 @@ void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_ra
 		     const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* The same for what a macro's body says, reported as bpftrace does: at
+ * call_site, the outermost macro call the copy came from, followed by
+ * "expanded from" at range, the place in the macro's body. A call_site
+ * of {0, 0} (not from a macro) reports at range alone. */
+void fth_diag_report_expanded(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
+			      struct fth_range call_site, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
 #define fth_error(diag, range, ...) fth_diag_report((diag), FTH_SEV_ERROR, (range), NULL, __VA_ARGS__)
 #define fth_warning(diag, range, ...) fth_diag_report((diag), FTH_SEV_WARNING, (range), NULL, __VA_ARGS__)
 #define fth_error_hint(diag, range, hint, ...) \

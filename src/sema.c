@@ -55,15 +55,14 @@ struct sema {
 	bool tseries_noted; /* the unstable-feature warning was given */
 };
 
-#define ERR(s, node, ...)                                                  \
-	do {                                                               \
-		if ((s)->strict)                                           \
-			fth_error((s)->diag, (node)->range, __VA_ARGS__);  \
-	} while (0)
-#define ERR_HINT(s, node, hint, ...)                                       \
-	do {                                                               \
-		if ((s)->strict)                                           \
-			fth_error_hint((s)->diag, (node)->range, hint, __VA_ARGS__); \
+/* Errors in the copy of a macro's body are shown at the macro's call,
+ * "expanded from" the body (fth_diag_report_expanded). */
+#define ERR(s, node, ...) ERR_HINT(s, node, NULL, __VA_ARGS__)
+#define ERR_HINT(s, node, hint, ...)                                                                     \
+	do {                                                                                             \
+		if ((s)->strict)                                                                         \
+			fth_diag_report_expanded((s)->diag, FTH_SEV_ERROR, (node)->range, (node)->expanded_at, \
+						 hint, __VA_ARGS__);                                     \
 	} while (0)
 
 static struct fth_type *check_expr(struct sema *s, struct fth_node *e);

@@ -84,6 +84,25 @@ expect_exit 0
 printf '0 10 1\n@c: 0\n\n\n@[execve]: 1\n@c: 0\n' >"$T/exp"
 expect_stdout_eq "$T/exp"
 
+# An error in a macro's body is shown at the (outermost) call, then
+# "expanded from" at the body, as bpftrace's location chains print it;
+# an error in an argument stays at the argument.
+fathom_run -e 'macro inner(a) { a + nosuch } macro outer(b) { inner(b) * 2 } BEGIN { print(outer(1)); exit() }'
+expect_exit 1
+expect_stderr_eq "stdin:1:77-85: ERROR: unknown identifier 'nosuch'
+macro inner(a) { a + nosuch } macro outer(b) { inner(b) * 2 } BEGIN { print(outer(1)); exit() }
+                                                                            ~~~~~~~~
+HINT: did you mean 'nsecs'?
+stdin:1:22-28: ERROR: expanded from
+macro inner(a) { a + nosuch } macro outer(b) { inner(b) * 2 } BEGIN { print(outer(1)); exit() }
+                     ~~~~~~"
+fathom_run -e 'macro m(a) { a } BEGIN { print(m(nosuch)); exit() }'
+expect_exit 1
+expect_stderr_eq "stdin:1:34-40: ERROR: unknown identifier 'nosuch'
+macro m(a) { a } BEGIN { print(m(nosuch)); exit() }
+                                 ~~~~~~
+HINT: did you mean 'nsecs'?"
+
 # print(@m[k]) prints one element as the map would
 fathom_run -e 'BEGIN { @a[1] = 10; @a[2] = 20; @c["x"] = count(); @c["y"] = count(); @t[1, "z"] = 5; print(@a[2]); print(@c["y"]); print(@t[1, "z"]); clear(@a); clear(@c); clear(@t); exit(); }'
 expect_exit 0

@@ -178,6 +178,36 @@ static void test_hint_line(void **state)
 	capture_end(&c);
 }
 
+/* A macro body's error: at the call, then "expanded from" at the body,
+ * counted once; without a call site it is a plain report. */
+static void test_expanded_from_macro(void **state)
+{
+	static const char text[] = "macro m() { nosuch }\nBEGIN { print(m()); }\n";
+	struct capture c;
+
+	(void)state;
+	capture_begin(&c, "script.bt", text);
+	uint32_t body = offset_of(text, "nosuch"), call = offset_of(text, "print(m()") + 6;
+	fth_diag_report_expanded(&c.diag, FTH_SEV_ERROR, ((struct fth_range){ body, body + 6 }),
+				 ((struct fth_range){ call, call + 3 }), "a hint", "unknown identifier '%s'", "nosuch");
+	fth_diag_report_expanded(&c.diag, FTH_SEV_WARNING, ((struct fth_range){ body, body + 6 }),
+				 ((struct fth_range){ 0, 0 }), NULL, "plain");
+	assert_string_equal(capture_text(&c),
+			    "script.bt:2:15-18: ERROR: unknown identifier 'nosuch'\n"
+			    "BEGIN { print(m()); }\n"
+			    "              ~~~\n"
+			    "HINT: a hint\n"
+			    "script.bt:1:13-19: ERROR: expanded from\n"
+			    "macro m() { nosuch }\n"
+			    "            ~~~~~~\n"
+			    "script.bt:1:13-19: WARNING: plain\n"
+			    "macro m() { nosuch }\n"
+			    "            ~~~~~~\n");
+	assert_int_equal(c.diag.errors, 1);
+	assert_int_equal(c.diag.warnings, 1);
+	capture_end(&c);
+}
+
 /* The underline copies tabs so it stays under the text in a terminal. */
 static void test_tabs_kept_in_underline(void **state)
 {
@@ -357,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_quiet_warnings),
 		cmocka_unit_test(test_located_message),
 		cmocka_unit_test(test_hint_line),
+		cmocka_unit_test(test_expanded_from_macro),
 		cmocka_unit_test(test_tabs_kept_in_underline),
 		cmocka_unit_test(test_range_across_lines),
 		cmocka_unit_test(test_first_and_last_line_without_newline),
