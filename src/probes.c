@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
+#include <linux/membarrier.h>
 #include <linux/perf_event.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -100,6 +101,18 @@ static void close_in_parallel(const int *fds, int total)
 			pthread_join(threads[t], NULL);
 }
 
+/* Detaching does not wait for a program already running on another CPU
+ * (the kernel frees its hook list after an RCU grace period, without
+ * waiting): such an event could still update one map after another was
+ * printed, and the maps would disagree by one. Programs run inside RCU
+ * read-side sections, so one grace period, which membarrier's GLOBAL
+ * command waits for, lets them finish. Where that command is unavailable
+ * (nohz_full) the wait is skipped. */
+static void wait_for_running_programs(void)
+{
+	syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+}
+
 void fth_attachments_close_all(struct fth_attachment *atts, int n)
 {
 	int total = 0, used = 0;
@@ -119,6 +132,7 @@ void fth_attachments_close_all(struct fth_attachment *atts, int n)
 	}
 	for (int i = 0; i < n; i++)
 		fth_attachment_close(&atts[i]);
+	wait_for_running_programs();
 }
 
 int fth_perf_event_open(struct perf_event_attr *attr, int pid, int cpu)

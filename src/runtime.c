@@ -66,10 +66,20 @@ static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct
 			 int pid)
 {
 	uint64_t ips[FTH_MAX_STACK_FRAMES] = { 0 };
-	const struct fth_map *m = fth_program_stack_map(rt->prog, t->stack_limit);
+	struct bpf_stack_build_id frames[FTH_MAX_STACK_FRAMES];
+	bool build_id = t->stack_mode == FTH_STACK_BUILD_ID;
+	const struct fth_map *m = fth_program_stack_map(rt->prog, t->stack_limit, build_id);
 	uint32_t key = (uint32_t)id;
 
-	if (id < 0 || !m || m->fd < 0 || bpf_map_lookup_elem(m->fd, &key, ips))
+	if (id < 0 || !m || m->fd < 0)
+		return;
+	if (build_id) {
+		memset(frames, 0, sizeof(frames));
+		if (!bpf_map_lookup_elem(m->fd, &key, frames))
+			fth_stack_format_build_id(sb, frames, t->stack_limit);
+		return;
+	}
+	if (bpf_map_lookup_elem(m->fd, &key, ips))
 		return;
 	if (t->kind == FTH_T_USTACK && !rt->usyms)
 		rt->usyms = fth_usyms_new();

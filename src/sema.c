@@ -712,18 +712,20 @@ int fth_pt_regs_offset(const char *name)
 
 /* The stack-trace map that kstack/ustack ids of `limit` frames point into
  * (fth_program_stack_map); prog->stack_map is the first one made. */
-static void need_stack_map(struct sema *s, int limit)
+static void need_stack_map(struct sema *s, int limit, bool build_id)
 {
+	const char *base = build_id ? "fth_bidstacks" : "fth_stacks";
 	struct fth_map *m;
 
-	if (fth_program_stack_map(s->prog, limit))
+	if (fth_program_stack_map(s->prog, limit, build_id))
 		return;
 	m = fth_arena_alloc(A(s), sizeof(*m));
 	memset(m, 0, sizeof(*m));
-	m->name = limit == 127 ? "fth_stacks" : fth_arena_printf(A(s), "fth_stacks_%d", limit);
+	m->name = limit == 127 ? base : fth_arena_printf(A(s), "%s_%d", base, limit);
 	m->bpf_type = BPF_MAP_TYPE_STACK_TRACE;
+	m->stack_build_id = build_id;
 	m->key_size = 4;
-	m->value_size = 8 * (uint32_t)limit;
+	m->value_size = (build_id ? sizeof(struct bpf_stack_build_id) : 8) * (uint32_t)limit;
 	m->max_entries = s->prog->config.max_map_keys;
 	m->internal = true;
 	m->fd = -1;
@@ -762,14 +764,13 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 		struct fth_node *a = args->items[i];
 		int64_t n;
 		if (a->kind == FTH_IDENT && i == 0) {
-			if (!strcmp(a->u.ident.name, "perf"))
-				t->stack_mode = FTH_STACK_PERF;
-			else if (!strcmp(a->u.ident.name, "raw"))
-				t->stack_mode = FTH_STACK_RAW;
-			else if (strcmp(a->u.ident.name, "bpftrace")) {
-				ERR_HINT(s, a, "modes are bpftrace, perf and raw", "unknown stack mode '%s'", a->u.ident.name);
+			int mode = fth_stack_mode_by_name(a->u.ident.name);
+			if (mode < 0) {
+				ERR_HINT(s, a, "modes are bpftrace, perf, raw and build_id", "unknown stack mode '%s'",
+					 a->u.ident.name);
 				return NULL;
 			}
+			t->stack_mode = (enum fth_stack_mode)mode;
 		} else if (literal_int(a, &n) && n > 0 && n <= 127) {
 			t->stack_limit = (int)n;
 		} else {
@@ -777,7 +778,15 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 			return NULL;
 		}
 	}
-	need_stack_map(s, t->stack_limit);
+	if (!user && t->stack_mode == FTH_STACK_BUILD_ID) {
+		/* Kernel frames have no ELF file to name, as in bpftrace. */
+		if (s->strict && !s->retyping)
+			fth_diag_report_expanded(s->diag, FTH_SEV_WARNING, e->range, e->expanded_at, NULL,
+						 "'build_id' stack mode can only be used for ustack. Falling back to "
+						 "'raw' mode.");
+		t->stack_mode = FTH_STACK_RAW;
+	}
+	need_stack_map(s, t->stack_limit, t->stack_mode == FTH_STACK_BUILD_ID);
 	return t;
 }
 
@@ -904,7 +913,6 @@ static void add_passive_settings(struct sema *s, struct fth_node *rec, const cha
  * fathom only accepts are in it too, with the values given. */
 static struct fth_type *config_record(struct sema *s, struct fth_node *e)
 {
-	static const char *const stack_modes[] = { "bpftrace", "perf", "raw" };
 	static const char *const missing[] = { "error", "warn", "ignore" };
 	const struct fth_config *cfg = &s->prog->config;
 
@@ -917,7 +925,7 @@ static struct fth_type *config_record(struct sema *s, struct fth_node *e)
 	record_add_str(s, e, "missing_probes", missing[cfg->missing_probes]);
 	add_passive_settings(s, e, "missing_probes", "print_maps_on_exit");
 	record_add_int(s, e, "print_maps_on_exit", cfg->print_maps_on_exit, true);
-	record_add_str(s, e, "stack_mode", stack_modes[cfg->stack_mode]);
+	record_add_str(s, e, "stack_mode", fth_stack_mode_name(cfg->stack_mode));
 	record_add_str(s, e, "str_trunc_trailer", cfg->str_trunc_trailer ? cfg->str_trunc_trailer : "..");
 	return check_record(s, e);
 }

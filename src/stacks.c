@@ -49,8 +49,8 @@ void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const s
 	for (int i = 0; i < limit; i++) {
 		uint64_t ip = ips[i];
 		switch (t->stack_mode) {
-		case FTH_STACK_RAW:
-			fth_strbuf_printf(sb, "        %llx\n", (unsigned long long)ip);
+		case FTH_STACK_RAW: /* unindented: for tools that symbolize elsewhere */
+			fth_strbuf_printf(sb, "%llx\n", (unsigned long long)ip);
 			break;
 		case FTH_STACK_PERF:
 			fth_strbuf_printf(sb, "\t%llx ", (unsigned long long)ip);
@@ -69,5 +69,26 @@ void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const s
 			fth_strbuf_putc(sb, '\n');
 			break;
 		}
+	}
+}
+
+void fth_stack_format_build_id(struct fth_strbuf *sb, const struct bpf_stack_build_id *frames, int n)
+{
+	int count = 0;
+
+	while (count < n && count < FTH_MAX_STACK_FRAMES && frames[count].status != BPF_STACK_BUILD_ID_EMPTY)
+		count++;
+	if (!count)
+		return;
+	fth_strbuf_putc(sb, '\n');
+	for (int i = 0; i < count; i++) {
+		const struct bpf_stack_build_id *f = &frames[i];
+		if (f->status != BPF_STACK_BUILD_ID_VALID) {
+			fth_strbuf_printf(sb, "%llx\n", (unsigned long long)f->ip);
+			continue;
+		}
+		for (int j = 0; j < BPF_BUILD_ID_SIZE; j++)
+			fth_strbuf_printf(sb, "%02x", f->build_id[j]);
+		fth_strbuf_printf(sb, " 0x%02llx\n", (unsigned long long)f->offset);
 	}
 }

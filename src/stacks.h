@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/bpf.h>
 
 #include "format.h"
 #include "ksyms.h"
@@ -26,5 +27,11 @@
  * bpftrace's layouts. An empty stack appends nothing. */
 void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const struct fth_type *t,
 		      const struct fth_ksyms *ksyms, struct fth_usyms *usyms, int pid);
+
+/* A build_id stack (struct bpf_stack_build_id frames, up to n), as
+ * bpftrace prints it: "\n", then per frame the 40 hex digits of the build
+ * id, a space and "0x" + the file offset; a frame the kernel could not
+ * name a file for is its address in hex. Stops at an empty frame. */
+void fth_stack_format_build_id(struct fth_strbuf *sb, const struct bpf_stack_build_id *frames, int n);
 
 #endif

@@ -162,6 +162,21 @@ bool fth_type_equal(const struct fth_type *a, const struct fth_type *b)
 	}
 }
 
+static const char *const stack_mode_names[FTH_STACK_MODES] = { "bpftrace", "perf", "raw", "build_id" };
+
+const char *fth_stack_mode_name(enum fth_stack_mode mode)
+{
+	return stack_mode_names[mode];
+}
+
+int fth_stack_mode_by_name(const char *name)
+{
+	for (int i = 0; i < FTH_STACK_MODES; i++)
+		if (!strcmp(stack_mode_names[i], name))
+			return i;
+	return -1;
+}
+
 const char *fth_agg_name(enum fth_agg_kind agg)
 {
 	static const char *const names[] = {

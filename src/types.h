@@ -56,7 +56,9 @@ enum fth_agg_kind {
  * of one interval combine; NONE keeps the last one. */
 enum fth_tseries_agg { FTH_TS_LAST, FTH_TS_AVG, FTH_TS_MAX, FTH_TS_MIN, FTH_TS_SUM };
 
-enum fth_stack_mode { FTH_STACK_BPFTRACE, FTH_STACK_PERF, FTH_STACK_RAW };
+/* build_id: user frames as (ELF build id, file offset), which stay valid
+ * after the process is gone, for symbolizing elsewhere. */
+enum fth_stack_mode { FTH_STACK_BPFTRACE, FTH_STACK_PERF, FTH_STACK_RAW, FTH_STACK_BUILD_ID, FTH_STACK_MODES };
 
 struct fth_type;
 
@@ -136,6 +138,9 @@ bool fth_type_has_addr_space(const struct fth_type *t);
 /* "uint64", "string[16]", "(int64, string[16])", "struct task_struct *", "count_t" ... */
 const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t);
 const char *fth_agg_name(enum fth_agg_kind agg); /* "count", "hist", ... */
+/* "bpftrace", "perf", "raw", "build_id"; the mode of a name, or -1. */
+const char *fth_stack_mode_name(enum fth_stack_mode mode);
+int fth_stack_mode_by_name(const char *name);
 
 /* Per-CPU value layout of aggregation maps (summed over CPUs when read).
  *   COUNT, SUM:        int64 value

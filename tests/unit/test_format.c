@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "format.h"
+#include "stacks.h"
 #include "types.h"
 
 /* ---------------------------------------------------------------------
@@ -1609,6 +1610,47 @@ static void test_map_tseries_keyed(void **state)
 	assert_text(&fx->sb, expected);
 }
 
+/* ---------------------------------------------------------------------
+ * Stacks without symbols: raw and build_id modes
+ * --------------------------------------------------------------------- */
+
+/* raw: bare hex addresses, unindented, up to the limit or a zero frame. */
+static void test_stack_raw(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t = fth_type_new(&fx->arena, FTH_T_KSTACK, 8);
+	const uint64_t ips[4] = { 0xffffffff81000010ull, 0xffffffff81000020ull, 0, 0x5 };
+
+	t->stack_mode = FTH_STACK_RAW;
+	t->stack_limit = 127;
+	fth_stack_format(&fx->sb, ips, 4, t, NULL, NULL, 0);
+	assert_text(&fx->sb, "\nffffffff81000010\nffffffff81000020\n");
+}
+
+/* build_id: "<40 hex> 0x<offset>" for a named file, the bare address
+ * otherwise; an empty frame ends the stack. */
+static void test_stack_build_id(void **state)
+{
+	struct fixture *fx = *state;
+	struct bpf_stack_build_id frames[4];
+
+	memset(frames, 0, sizeof(frames));
+	frames[0].status = BPF_STACK_BUILD_ID_VALID;
+	for (int i = 0; i < BPF_BUILD_ID_SIZE; i++)
+		frames[0].build_id[i] = (unsigned char)(0xa0 + i);
+	frames[0].offset = 0x5;
+	frames[1].status = BPF_STACK_BUILD_ID_IP;
+	frames[1].ip = 0x7f0012345678ull;
+	frames[3].status = BPF_STACK_BUILD_ID_VALID; /* after the empty frame: not shown */
+	fth_stack_format_build_id(&fx->sb, frames, 4);
+	assert_text(&fx->sb, "\na0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 0x05\n7f0012345678\n");
+	fth_strbuf_free(&fx->sb);
+	fth_strbuf_init(&fx->sb);
+	memset(frames, 0, sizeof(frames));
+	fth_stack_format_build_id(&fx->sb, frames, 4);
+	assert_text(&fx->sb, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1662,6 +1704,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tseries_text_units, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tseries_text_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_tseries_keyed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stack_raw, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stack_build_id, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
