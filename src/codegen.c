@@ -125,7 +125,7 @@ static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offse
 static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
-static void emit_stackid(struct cg *c, const struct fth_type *t);
+static void emit_stackid(struct cg *c, const struct fth_type *t, struct fth_node *where);
 static void emit_addr(struct cg *c, int r, int base, int off);
 static void emit_map_ref(struct cg *c, int r, int map_index);
 static bool emit_stmt(struct cg *c, struct fth_node *st);
@@ -757,7 +757,7 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 		return v;
 	}
 	if (!strcmp(n, "kstack")) {
-		emit_stackid(c, e->type);
+		emit_stackid(c, e->type, e);
 		return vreg_from_r0(c, e);
 	}
 	v = vreg_alloc(c, e);
@@ -2196,7 +2196,7 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		    !strcmp(e->u.call.name, "uptr") || !strcmp(e->u.call.name, "kptr"))
 			return emit_int(c, e->u.call.args.items[0]);
 		if (!strcmp(e->u.call.name, "kstack")) {
-			emit_stackid(c, e->type);
+			emit_stackid(c, e->type, e);
 			return vreg_from_r0(c, e);
 		}
 		if (!strcmp(e->u.call.name, "bswap")) {
@@ -2440,16 +2440,70 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 	}
 }
 
-/* r0 = bpf_get_stackid(ctx, stack map, kernel or user), sign-extended. */
-/* The id of the current kernel or user stack (t: its type, whose limit
- * picks the stack map). */
-static void emit_stackid(struct cg *c, const struct fth_type *t)
+/* r0 = the id of the current kernel or user stack (t: its type, whose
+ * limit and mode pick the stack map), 0 when there is none.
+ *
+ * The frames come from bpf_get_stack (which zeroes what is left of the
+ * buffer), their 64-bit hash is the id, and the frames are stored under
+ * it in a hash map once. bpf_get_stackid's stack maps would be one helper
+ * call, but they refuse a stack whose bucket holds another (-EEXIST): with
+ * a few thousand distinct stacks, as a profile has, many samples would be
+ * lost. Per event this costs a walk over the frames (about five
+ * instructions each) and one lookup; the insert happens once per stack. */
+static void emit_stackid(struct cg *c, const struct fth_type *t, struct fth_node *where)
 {
+	bool build_id = t->stack_mode == FTH_STACK_BUILD_ID;
+	int size = t->stack_limit * (build_id ? (int)sizeof(struct bpf_stack_build_id) : 8);
+	int buf = stack_alloc(c, size, where), key = stack_alloc(c, 8, where);
+	int map = fth_program_stack_map(c->prog, t->stack_limit, build_id)->index;
+	int none, loop, back, found, done;
+	uint64_t flags = 0;
+
+	if (t->kind == FTH_T_USTACK)
+		flags = BPF_F_USER_STACK | (build_id ? BPF_F_USER_BUILD_ID : 0);
 	emit(c, I_MOV64_REG(R1, R6));
-	emit_map_ref(c, R2, fth_program_stack_map(c->prog, t->stack_limit, t->stack_mode == FTH_STACK_BUILD_ID)->index);
-	emit(c, I_MOV64_IMM(R3, t->kind == FTH_T_USTACK ? BPF_F_USER_STACK : 0));
-	emit(c, I_CALL(BPF_FUNC_get_stackid));
-	emit_extend(c, R0, 4, true);
+	emit_addr(c, R2, fp(buf), buf);
+	emit(c, I_MOV64_IMM(R3, size));
+	emit(c, I_MOV64_IMM(R4, (int32_t)flags));
+	emit(c, I_CALL(BPF_FUNC_get_stack));
+	none = emit(c, I_JMP_IMM(BPF_JSLE, R0, 0, 0));
+	/* r3 = FNV-1a over the r0 / 8 words at buf (r1), r2 counting */
+	emit(c, I_ALU64_IMM(BPF_RSH, R0, 3));
+	emit_mov_imm64(c, R3, (int64_t)0xcbf29ce484222325ull);
+	emit_mov_imm64(c, R4, 0x100000001b3ll);
+	emit_addr(c, R1, fp(buf), buf);
+	emit(c, I_MOV64_IMM(R2, 0));
+	loop = emit(c, I_JMP_REG(BPF_JGE, R2, R0, 0));
+	emit(c, I_LDX(BPF_DW, R5, R1, 0));
+	emit(c, I_ALU64_REG(BPF_XOR, R3, R5));
+	emit(c, I_ALU64_REG(BPF_MUL, R3, R4));
+	emit(c, I_ALU64_IMM(BPF_ADD, R1, 8));
+	emit(c, I_ALU64_IMM(BPF_ADD, R2, 1));
+	back = emit(c, I_JA(0));
+	c->b->insns[back].off = (int16_t)(loop - back - 1);
+	fth_patch_jump_here(c->b, loop);
+	/* the frame count too, and 0 is kept for "no stack" */
+	emit(c, I_ALU64_REG(BPF_XOR, R3, R0));
+	emit(c, I_JMP_IMM(BPF_JNE, R3, 0, 1));
+	emit(c, I_MOV64_IMM(R3, 1));
+	emit(c, I_STX(BPF_DW, fp(key), R3, key));
+	emit_map_ref(c, R1, map);
+	emit_addr(c, R2, fp(key), key);
+	emit(c, I_CALL(BPF_FUNC_map_lookup_elem));
+	found = emit(c, I_JMP_IMM(BPF_JNE, R0, 0, 0));
+	/* A new stack. A full map (or a racing insert) leaves it unstored:
+	 * its id then prints as an empty stack. */
+	emit_map_ref(c, R1, map);
+	emit_addr(c, R2, fp(key), key);
+	emit_addr(c, R3, fp(buf), buf);
+	emit(c, I_MOV64_IMM(R4, BPF_NOEXIST));
+	emit(c, I_CALL(BPF_FUNC_map_update_elem));
+	fth_patch_jump_here(c->b, found);
+	emit(c, I_LDX(BPF_DW, R0, fp(key), key));
+	done = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, none);
+	emit(c, I_MOV64_IMM(R0, 0));
+	fth_patch_jump_here(c->b, done);
 }
 
 /* Copy tuple st at [src+soff] into the layout of tuple t at [base+off]
@@ -2508,7 +2562,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	if (et && (et->kind == FTH_T_KSTACK || et->kind == FTH_T_USTACK)) {
 		/* the stack id, and for user stacks the pid whose memory map
 		 * symbolizes it */
-		emit_stackid(c, et);
+		emit_stackid(c, et, e);
 		emit(c, I_STX(BPF_DW, base, R0, off));
 		if (et->kind == FTH_T_USTACK) {
 			emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));

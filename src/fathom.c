@@ -85,12 +85,9 @@ static uint32_t name_hash(const char *s)
 
 struct fth_map *fth_program_stack_map(const struct fth_program *prog, int limit, bool build_id)
 {
-	uint32_t frame = build_id ? sizeof(struct bpf_stack_build_id) : 8;
-
 	for (int i = 0; i < prog->maps.len; i++) {
 		struct fth_map *m = prog->maps.items[i];
-		if (m->bpf_type == BPF_MAP_TYPE_STACK_TRACE && m->stack_build_id == build_id &&
-		    m->value_size == frame * (uint32_t)limit)
+		if (m->stack_limit == limit && m->stack_build_id == build_id)
 			return m;
 	}
 	return NULL;

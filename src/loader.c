@@ -47,8 +47,8 @@ static int create_maps(struct fth_loader *ld)
 		map_bpf_name(m, name, sizeof(name));
 		if (m->mmapable)
 			opts.map_flags = BPF_F_MMAPABLE;
-		if (m->stack_build_id)
-			opts.map_flags = BPF_F_STACK_BUILD_ID;
+		if (m->stack_limit)
+			opts.map_flags = BPF_F_NO_PREALLOC; /* memory for the stacks seen, not for max_entries */
 		m->fd = bpf_map_create(m->bpf_type, name, key_size, value_size, m->max_entries, &opts);
 		if (m->fd < 0) {
 			int err = m->fd;

@@ -40,7 +40,11 @@ struct fth_map {
 	bool deleted;                /* delete() or clear() appears for it */
 	bool lru;                    /* declared lruhash(N) / percpulruhash(N): evicts when full */
 	bool mmapable;               /* BPF_F_MMAPABLE array: user space reads it without syscalls */
-	bool stack_build_id;         /* BPF_F_STACK_BUILD_ID stack map: frames are struct bpf_stack_build_id */
+	/* A stack map (kstack/ustack): frames keyed by their hash, allocated
+	 * per stack; stack_limit frames each, struct bpf_stack_build_id
+	 * frames for build_id stacks. 0 for other maps. */
+	int stack_limit;
+	bool stack_build_id;
 	struct fth_range task_key_use;
 	struct fth_range first_use;
 	int fd;                      /* set by the loader, -1 before */
@@ -258,10 +262,10 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src);
 void fth_program_free(struct fth_program *prog);
 struct fth_map *fth_program_map(const struct fth_program *prog, int index);
 struct fth_map *fth_program_find_map(const struct fth_program *prog, const char *name);
-/* The stack-trace map of stacks cut to `limit` frames (kstack(N)), or
- * NULL. One map per limit: bpf_get_stackid records only as many frames as
- * the map's values hold, so stacks that agree in those frames get one id
- * and count as one map key, as in bpftrace. */
+/* The stack map of stacks cut to `limit` frames (kstack(N)), build_id
+ * frames or addresses, or NULL. One map per limit: only that many frames
+ * are taken and hashed, so stacks that agree in them get one id and count
+ * as one map key, as in bpftrace. */
 struct fth_map *fth_program_stack_map(const struct fth_program *prog, int limit, bool build_id);
 /* Append a map (its index is set here) and index it by name. */
 void fth_program_add_map(struct fth_program *prog, struct fth_map *map);

@@ -59,9 +59,10 @@ static const struct fth_ksyms *kernel_symbols(struct runtime *rt)
 	return rt->ksyms;
 }
 
-/* A stack id recorded by bpf_get_stackid: read its frames back from the
- * stack-trace map. A negative id (the kernel could not record the stack)
- * prints as an empty stack, as in bpftrace. */
+/* A stack id (the hash codegen's emit_stackid stored the frames under):
+ * read its frames back from the stack map. Id 0 (the kernel could not
+ * walk the stack) or an id the full map did not take prints as an empty
+ * stack, as in bpftrace. */
 static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct fth_type *t, int64_t id,
 			 int pid)
 {
@@ -69,9 +70,9 @@ static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct
 	struct bpf_stack_build_id frames[FTH_MAX_STACK_FRAMES];
 	bool build_id = t->stack_mode == FTH_STACK_BUILD_ID;
 	const struct fth_map *m = fth_program_stack_map(rt->prog, t->stack_limit, build_id);
-	uint32_t key = (uint32_t)id;
+	uint64_t key = (uint64_t)id;
 
-	if (id < 0 || !m || m->fd < 0)
+	if (!id || !m || m->fd < 0)
 		return;
 	if (build_id) {
 		memset(frames, 0, sizeof(frames));

@@ -710,8 +710,9 @@ int fth_pt_regs_offset(const char *name)
 	return -1;
 }
 
-/* The stack-trace map that kstack/ustack ids of `limit` frames point into
- * (fth_program_stack_map); prog->stack_map is the first one made. */
+/* The map that kstack/ustack ids of `limit` frames point into
+ * (fth_program_stack_map; codegen's emit_stackid says how it is filled);
+ * prog->stack_map is the first one made. */
 static void need_stack_map(struct sema *s, int limit, bool build_id)
 {
 	const char *base = build_id ? "fth_bidstacks" : "fth_stacks";
@@ -722,9 +723,10 @@ static void need_stack_map(struct sema *s, int limit, bool build_id)
 	m = fth_arena_alloc(A(s), sizeof(*m));
 	memset(m, 0, sizeof(*m));
 	m->name = limit == 127 ? base : fth_arena_printf(A(s), "%s_%d", base, limit);
-	m->bpf_type = BPF_MAP_TYPE_STACK_TRACE;
+	m->bpf_type = BPF_MAP_TYPE_HASH;
+	m->stack_limit = limit;
 	m->stack_build_id = build_id;
-	m->key_size = 4;
+	m->key_size = 8;
 	m->value_size = (build_id ? sizeof(struct bpf_stack_build_id) : 8) * (uint32_t)limit;
 	m->max_entries = s->prog->config.max_map_keys;
 	m->internal = true;

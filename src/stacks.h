@@ -1,7 +1,8 @@
 /* stacks.h - printing kernel and user stacks the way bpftrace does.
  *
- * BPF programs record a stack with bpf_get_stackid() into a stack-trace map
- * and pass the id on; the runtime reads the frames back from that map and
+ * BPF programs record a stack's frames in a stack map under their hash
+ * and pass the hash on (codegen's emit_stackid); the runtime reads the
+ * frames back from that map and
  * formats them here. Kernel frames are symbolized with ksyms, user frames
  * through the process's memory map (usyms); what cannot be resolved prints
  * as an address. */
