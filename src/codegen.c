@@ -970,7 +970,8 @@ static void emit_compare(struct cg *c, int op, bool is_signed, int ra, int rb, i
 }
 
 /* String equality: both operands written to the stack, compared byte-wise
- * up to the first NUL or the shorter capacity. */
+ * up to the first NUL or the shorter capacity. buf()s too, from their
+ * length header on, as bpftrace compares them. */
 static struct vreg emit_string_compare(struct cg *c, struct fth_node *e)
 {
 	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
@@ -1127,7 +1128,8 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 
 	if (op == TOK_ANDAND || op == TOK_OROR)
 		return emit_logical(c, e);
-	if ((op == TOK_EQ || op == TOK_NE) && l->type && l->type->kind == FTH_T_STRING)
+	if ((op == TOK_EQ || op == TOK_NE) && l->type &&
+	    (l->type->kind == FTH_T_STRING || l->type->kind == FTH_T_BUFFER))
 		return emit_string_compare(c, e);
 	if ((op == TOK_EQ || op == TOK_NE) && e->u.binary.cmp_type)
 		return emit_mem_compare(c, e);

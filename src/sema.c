@@ -3387,6 +3387,14 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 				    fth_type_describe(A(s), r));
 			return fth_type_bool();
 		}
+		/* buf()s compare as bpftrace does: strncmp over the smaller
+		 * size, starting at the length header */
+		if (l->kind == FTH_T_BUFFER || r->kind == FTH_T_BUFFER) {
+			if (l->kind != r->kind)
+				ERR_HINT(s, e, "compare a buf() with another buf()", "cannot compare %s with %s",
+					 fth_type_describe(A(s), l), fth_type_describe(A(s), r));
+			return fth_type_bool();
+		}
 	}
 	if ((op == TOK_EQ || op == TOK_NE) && (is_compound(l) || is_compound(r))) {
 		struct fth_type *ct = comparison_layout(s, l, r);
