@@ -2454,6 +2454,22 @@ static void emit_stackid(struct cg *c, const struct fth_type *t)
 	emit_extend(c, R0, 4, true);
 }
 
+static bool is_scalar_of_other_width(const struct fth_type *a, const struct fth_type *b)
+{
+	return (a->kind == FTH_T_INT || a->kind == FTH_T_BOOL) && (b->kind == FTH_T_INT || b->kind == FTH_T_BOOL) &&
+	       a->size != b->size && a->size <= 8 && b->size <= 8;
+}
+
+/* An integer of type st at [src+soff] stored as type t at [base+off]:
+ * extended by st's signedness or cut to t's width. */
+static void emit_scalar_convert(struct cg *c, int base, int off, const struct fth_type *t, int src, int soff,
+				const struct fth_type *st)
+{
+	emit(c, I_LDX(bpf_size((int)st->size), R0, src, soff));
+	emit_extend(c, R0, (int)st->size, st->kind == FTH_T_INT && st->is_signed);
+	emit(c, I_STX(bpf_size((int)t->size), base, R0, off));
+}
+
 /* Copy tuple st at [src+soff] into the layout of tuple t at [base+off]
  * (t's strings may be wider, a record's fields in another order), element
  * by element. */
@@ -2472,6 +2488,11 @@ static void emit_tuple_convert(struct cg *c, int base, int off, const struct fth
 		}
 		if (df->type->kind == FTH_T_TUPLE && sf->type->kind == FTH_T_TUPLE) {
 			emit_tuple_convert(c, base, off + (int)df->offset, df->type, src, soff + (int)sf->offset, sf->type);
+			continue;
+		}
+		if (is_scalar_of_other_width(df->type, sf->type)) {
+			emit_scalar_convert(c, base, off + (int)df->offset, df->type, src, soff + (int)sf->offset,
+					    sf->type);
 			continue;
 		}
 		n = (int)(df->type->size < sf->type->size ? df->type->size : sf->type->size);
@@ -2667,9 +2688,14 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_map_lookup_node(c, m, e);
 		j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
 		emit(c, I_MOV64_REG(R1, R0));
-		emit_copy(c, base, off, R1, 0, n);
-		if ((int)t->size > n)
-			emit_zero(c, base, off + n, (int)t->size - n);
+		if (m->value_type->kind == FTH_T_TUPLE && t->kind == FTH_T_TUPLE && !fth_type_equal(m->value_type, t)) {
+			/* a variable's tuple keeps narrower integers than the map */
+			emit_tuple_convert(c, base, off, t, R1, 0, m->value_type);
+		} else {
+			emit_copy(c, base, off, R1, 0, n);
+			if ((int)t->size > n)
+				emit_zero(c, base, off + n, (int)t->size - n);
+		}
 		done = emit(c, I_JA(0));
 		fth_patch_jump_here(c->b, j);
 		emit_lookup_miss_warning(c, e);

@@ -118,6 +118,16 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 	return t;
 }
 
+/* An element of a tuple literal: integers keep their width and the tuple
+ * is laid out as a C struct, as in bpftrace (sizeof(((int8)1, (int32)2))
+ * is 8); maps widen them again when they store the tuple. */
+static struct fth_type *tuple_element_type(struct sema *s, struct fth_type *t)
+{
+	if (t && (t->kind == FTH_T_INT || t->kind == FTH_T_BOOL || t->kind == FTH_T_TUPLE))
+		return t;
+	return storage_type(s, t);
+}
+
 static bool is_int(const struct fth_type *t)
 {
 	return t && (t->kind == FTH_T_INT || t->kind == FTH_T_BOOL || t->kind == FTH_T_POINTER);
@@ -1298,9 +1308,14 @@ static int record_field_index(const struct fth_type *t, const char *name)
 	return -1;
 }
 
+static bool is_plain_int(const struct fth_type *t)
+{
+	return t->kind == FTH_T_INT && !t->enum_def;
+}
+
 /* The type of a variable holding tuple a that is assigned tuple b: a with
- * its strings widened to hold b's, or NULL when they do not fit (other
- * element types). Records match their fields by name, so (b=.., a=..)
+ * its strings and integers widened to hold b's, or NULL when they do not
+ * fit (other element types). Records match their fields by name, so (b=.., a=..)
  * may be assigned to (a=.., b=..) and keeps the first order. */
 static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, const struct fth_type *b)
 {
@@ -1321,6 +1336,8 @@ static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, c
 			elems[i] = ea->size >= eb->size ? ea : eb;
 		else if (ea->kind == FTH_T_TUPLE)
 			elems[i] = merge_tuples(s, ea, eb);
+		else if (is_plain_int(ea) && is_plain_int(eb))
+			elems[i] = fth_type_int(ea->size > eb->size ? ea->size : eb->size, ea->is_signed || eb->is_signed);
 		else
 			elems[i] = fth_type_equal(ea, eb) ? ea : NULL;
 		if (!elems[i])
@@ -3913,7 +3930,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		struct fth_node_list *l = &e->u.list;
 		struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(l->len + 1));
 		for (int i = 0; i < l->len; i++) {
-			elems[i] = storage_type(s, check_expr(s, l->items[i]));
+			elems[i] = tuple_element_type(s, check_expr(s, l->items[i]));
 			if (!elems[i])
 				return NULL;
 		}
