@@ -154,6 +154,13 @@ static bool in_memory(const struct fth_type *t)
 		     t->kind == FTH_T_MACADDR || t->size > 8);
 }
 
+/* How far ptr + 1 is from ptr: the size of what it points at (1 for
+ * void *). */
+static int pointer_step(const struct fth_type *ptr)
+{
+	return ptr->elem && ptr->elem->size ? (int)ptr->elem->size : 1;
+}
+
 static int bpf_size(int size)
 {
 	return size == 1 ? BPF_B : size == 2 ? BPF_H : size == 4 ? BPF_W : BPF_DW;
@@ -1137,6 +1144,12 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 	b = emit_int(c, r);
 	ra = vreg_use(c, a, R1);
 	rb = vreg_use(c, b, R2);
+	if (e->type && e->type->kind == FTH_T_POINTER) {
+		/* pointer arithmetic: the number counts elements */
+		int step = pointer_step(e->type);
+		if (step != 1)
+			emit(c, I_ALU64_IMM(BPF_MUL, l->type->kind == FTH_T_POINTER ? rb : ra, step));
+	}
 	if (alu_op(op) >= 0)
 		emit_alu(c, op, ra, rb, r, e);
 	else
@@ -1428,6 +1441,8 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 
 	if (t->kind == FTH_VAR) {
 		struct fth_var *var = var_of(c, t);
+		if (var->type && var->type->kind == FTH_T_POINTER)
+			delta *= pointer_step(var->type); /* $p++ moves to the next element */
 		emit(c, I_LDX(BPF_DW, r, var_base(c, var), var_off(c, var)));
 		emit(c, I_ALU64_IMM(BPF_ADD, r, delta));
 		emit(c, I_STX(BPF_DW, var_base(c, var),  r, var_off(c, var)));
@@ -3083,6 +3098,8 @@ static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_no
 		int r = vreg_use(c, v, R1);
 		if (op) {
 			emit(c, I_LDX(BPF_DW, R2, var_base(c, var), var_off(c, var)));
+			if (t->kind == FTH_T_POINTER && (op == TOK_PLUS || op == TOK_MINUS) && pointer_step(t) != 1)
+				emit(c, I_ALU64_IMM(BPF_MUL, r, pointer_step(t))); /* $p += n: n elements */
 			/* a division's error points at the whole `$x /= v` */
 			struct fth_node *where = fth_node_new(&c->prog->arena, FTH_BINARY, value->range);
 			where->range.begin = target->range.begin;

@@ -239,6 +239,8 @@ static bool valid_key_type(const struct fth_type *t)
 			if (!valid_key_type(t->fields[i].type))
 				return false;
 		return true;
+	case FTH_T_ARRAY:   /* @[$c->w]: the array's bytes, as for a struct */
+		return t->elem && valid_key_type(t->elem);
 	default:
 		return false;
 	}
@@ -1153,6 +1155,25 @@ bool fth_sema_user_memory(const struct fth_node *e)
 	const struct fth_type *p = accessed_pointer(e);
 
 	return p && p->user_space;
+}
+
+/* What pointer p points at. A pointer read through p lives in p's address
+ * space (as bpftrace's dereference keeps its operand's), so *$pp and
+ * $pp[i] of a user-space struct foo ** read the struct from user memory. */
+static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
+{
+	struct fth_type *t = p->elem;
+
+	/* kernel memory is the default: only a pointer into user memory or
+	 * one without an address space passes its own on */
+	if (t->kind != FTH_T_POINTER || t->user_space || t->addr_space_unset ||
+	    (!p->user_space && !p->addr_space_unset))
+		return t;
+	t = fth_arena_alloc(A(s), sizeof(*t));
+	*t = *p->elem;
+	t->user_space = p->user_space;
+	t->addr_space_unset = p->addr_space_unset;
+	return t;
 }
 
 /* Member `name` of struct st, from BTF or from the script's definition. */
@@ -3438,6 +3459,11 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	default:
 		break;
 	}
+	/* ptr + n, n + ptr, ptr - n: as in C, a pointer n elements on */
+	if (l->kind == FTH_T_POINTER && r->kind != FTH_T_POINTER && (op == TOK_PLUS || op == TOK_MINUS))
+		return l;
+	if (r->kind == FTH_T_POINTER && l->kind != FTH_T_POINTER && op == TOK_PLUS)
+		return r;
 	/* bpftrace's promotion: the result is 64 bits wide, signed when either
 	 * operand is signed. */
 	return fth_type_int(8, (l->kind == FTH_T_INT && l->is_signed) || (r->kind == FTH_T_INT && r->is_signed));
@@ -3601,16 +3627,18 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 		}
 		if (t && !is_int(t))
 			ERR(s, e, "cannot cast %s to a pointer", fth_type_describe(A(s), t));
-		for (int i = 1; target && i < tn->pointer_depth; i++)
-			target = fth_type_pointer(A(s), target);
 		if (!target)
 			return uint64_t_();
-		p = fth_type_pointer(A(s), target);
 		/* The address space comes along from a pointer, else from the
-		 * probe: uprobe and usdt arguments point into the process. */
-		p->user_space = fth_type_has_addr_space(t) ? t->user_space : s->cur->inst->user_space;
-		p->addr_space_unset = fth_type_has_addr_space(t) ? t->addr_space_unset
-								 : probe_without_addr_space(s->cur->inst);
+		 * probe: uprobe and usdt arguments point into the process. A
+		 * pointer to a pointer points into the same memory. */
+		for (int i = 0; i < tn->pointer_depth; i++) {
+			p = fth_type_pointer(A(s), target);
+			p->user_space = fth_type_has_addr_space(t) ? t->user_space : s->cur->inst->user_space;
+			p->addr_space_unset = fth_type_has_addr_space(t) ? t->addr_space_unset
+									 : probe_without_addr_space(s->cur->inst);
+			target = p;
+		}
 		return p;
 	}
 	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0) {
@@ -3850,7 +3878,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 				ERR(s, e, "cannot dereference %s", fth_type_describe(A(s), t));
 				return NULL;
 			}
-			return t->elem;
+			return pointee_type(s, t);
 		}
 		ERR(s, e, "operator '%s' is not supported here yet", fth_token_spelling(op));
 		return NULL;
@@ -3910,7 +3938,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		if (b->kind == FTH_T_POINTER && b->elem && b->elem->size) {
 			if (!is_int(i))
 				ERR(s, e->u.index.index, "an index must be an integer");
-			return b->elem;
+			return pointee_type(s, b);
 		}
 		if (b->kind == FTH_T_TUPLE)
 			return tuple_subscript(s, e, b);
@@ -4106,10 +4134,15 @@ static void check_assign(struct sema *s, struct fth_node *st)
 			ERR(s, st, "%s is a %s map; assign it with %s()", map->name,
 			    fth_type_describe(A(s), map->value_type), fth_agg_name(map->value_type->agg));
 	} else if (target->kind == FTH_VAR) {
-		if (st->u.assign.op && !var_use(s, target)) {
+		struct fth_var *cur = st->u.assign.op ? var_use(s, target) : NULL;
+		if (st->u.assign.op && !cur) {
 			ERR(s, target, "variable %s is used before it is assigned", target->u.ident.name);
 			return;
 		}
+		/* $p += n / $p -= n keep a pointer a pointer, n elements on */
+		if (cur && cur->type && cur->type->kind == FTH_T_POINTER && vt && vt->kind != FTH_T_POINTER &&
+		    (st->u.assign.op == TOK_PLUS || st->u.assign.op == TOK_MINUS))
+			vt = cur->type;
 		var_define(s, target, vt);
 	} else if (target->kind == FTH_IDENT && !strcmp(target->u.ident.name, "_")) {
 		/* discard */
