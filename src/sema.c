@@ -3410,6 +3410,25 @@ static struct fth_type *comparison_layout(struct sema *s, struct fth_type *l, st
 	return fth_type_equal(l, r) ? l : merge_tuples(s, l, r);
 }
 
+/* Arithmetic with a pointer, as bpftrace allows it (what C does): ptr + n,
+ * n + ptr and ptr - n give a pointer n elements on; nothing else (ptr - ptr,
+ * n - ptr, ptr * n, ptr & n, ...) has a meaning. Comparisons and && || are
+ * checked before this. */
+static struct fth_type *check_pointer_arithmetic(struct sema *s, struct fth_node *e, struct fth_type *l,
+						 struct fth_type *r)
+{
+	int op = e->u.binary.op;
+	bool both = l->kind == FTH_T_POINTER && r->kind == FTH_T_POINTER;
+
+	if (!both && (op == TOK_PLUS || (op == TOK_MINUS && l->kind == FTH_T_POINTER)))
+		return l->kind == FTH_T_POINTER ? l : r;
+	ERR_HINT(s, e, both || op == TOK_MINUS ? "cast the pointers to integers, e.g. (uint64)$p, to compute with addresses"
+					      : "only + and - move a pointer; cast it to an integer, e.g. (uint64)$p, for other arithmetic",
+		 "The %s operator can not be used on expressions of types %s, %s", fth_token_spelling(op),
+		 fth_type_describe(A(s), l), fth_type_describe(A(s), r));
+	return NULL;
+}
+
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 {
 	struct fth_type *l = check_expr(s, e->u.binary.lhs);
@@ -3459,11 +3478,8 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	default:
 		break;
 	}
-	/* ptr + n, n + ptr, ptr - n: as in C, a pointer n elements on */
-	if (l->kind == FTH_T_POINTER && r->kind != FTH_T_POINTER && (op == TOK_PLUS || op == TOK_MINUS))
-		return l;
-	if (r->kind == FTH_T_POINTER && l->kind != FTH_T_POINTER && op == TOK_PLUS)
-		return r;
+	if (l->kind == FTH_T_POINTER || r->kind == FTH_T_POINTER)
+		return check_pointer_arithmetic(s, e, l, r);
 	/* bpftrace's promotion: the result is 64 bits wide, signed when either
 	 * operand is signed. */
 	return fth_type_int(8, (l->kind == FTH_T_INT && l->is_signed) || (r->kind == FTH_T_INT && r->is_signed));

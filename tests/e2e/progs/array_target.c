@@ -1,7 +1,7 @@
 /* array_target.c - a program for the struct-array tests
  * (lang_struct_arrays.sh): passes a struct holding an array of structs,
- * a pointer to a pointer to a struct and a walkable array of structs to
- * functions fathom probes, then exits. The values follow simple rules
+ * a pointer to a pointer to a struct, a walkable array of structs and
+ * structs holding (2-D) int arrays to functions fathom probes, then exits. The values follow simple rules
  * (see fill()) that the test's expected output spells out. */
 #include <stdint.h>
 
@@ -44,6 +44,20 @@ __attribute__((noinline)) int take_walk(struct pair *p, uint32_t n)
 	return (int)(p[0].a + n);
 }
 
+struct ints {
+	int x[4];
+};
+
+struct grid {
+	int y[2][2];
+};
+
+__attribute__((noinline)) int take_arrays(struct ints *a, struct grid *g)
+{
+	__asm__ volatile("" ::: "memory");
+	return a->x[0] + g->y[0][0];
+}
+
 /* slot i: a = 10 + i, in.a = i * i, in.b = { i, 50 - 3 * i } */
 static void fill(struct holder *h)
 {
@@ -63,6 +77,8 @@ int main(void)
 	struct holder h;
 	struct pair walk[4];
 	struct pair *one = &walk[2];
+	struct ints a = { { 1, 2, 3, 4 } };
+	struct grid g = { { { 5, 6 }, { 7, 8 } } };
 	int sum;
 
 	fill(&h);
@@ -71,6 +87,6 @@ int main(void)
 		walk[i].b = 1000ull * (i + 1);
 	}
 	/* silent: its output would interleave with fathom's */
-	sum = take_holder(&h) + take_pp(&one) + take_walk(walk, 4);
-	return sum == 15 ? 0 : 1;
+	sum = take_holder(&h) + take_pp(&one) + take_walk(walk, 4) + take_arrays(&a, &g);
+	return sum == 21 ? 0 : 1;
 }
