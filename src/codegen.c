@@ -1616,6 +1616,24 @@ static bool is_args_field(const struct fth_node *e)
 	       !strcmp(e->u.field.base->u.ident.name, "args");
 }
 
+/* bpftrace's words for an array index found out of bounds at run time. */
+#define ARRAY_OOB_MESSAGE "Array access out of bounds. This can lead to unexpected results."
+
+/* A run-time array index at or past count: a runtime error for e, then
+ * the access goes on as in bpftrace (a read through a helper, which cannot
+ * fault). idx is a vreg, so it survives the helper calls. */
+static void emit_array_bounds_check(struct cg *c, struct fth_node *e, struct vreg idx, uint32_t count)
+{
+	int ri = vreg_use(c, idx, R2);
+	int jin, id;
+
+	jin = emit(c, I_JMP_IMM(BPF_JLT, ri, (int32_t)count, 0));
+	id = add_action(c, FTH_ACT_RUNTIME_ERROR, e);
+	fth_program_action(c->prog, id)->text = ARRAY_OOB_MESSAGE;
+	emit_event(c, id, 8, e, NULL, NULL);
+	fth_patch_jump_here(c->b, jin);
+}
+
 /* The address of a value that lives in kernel memory: a struct member, an
  * array element, or the target of a pointer. */
 static struct vreg emit_address(struct cg *c, struct fth_node *e)
@@ -1640,6 +1658,8 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 		int ri;
 		v = base->type->kind == FTH_T_POINTER ? emit_int(c, base) : emit_address(c, base);
 		idx = emit_int(c, e->u.index.index);
+		if (base->type->kind == FTH_T_ARRAY && e->u.index.index->kind != FTH_INT)
+			emit_array_bounds_check(c, e, idx, base->type->count);
 		ri = vreg_use(c, idx, R2);
 		emit(c, I_MOV64_REG(R2, ri));
 		emit(c, I_ALU64_IMM(BPF_MUL, R2, (int32_t)e->type->size));
@@ -2166,7 +2186,9 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			vreg_set(c, v, R0);
 			return v;
 		}
-		if (!is_args_field(e->u.index.base))
+		/* an array inside the tracepoint record is read at its offset;
+		 * a pointer in it (args->buf[i]) is followed like any other */
+		if (!is_args_field(e->u.index.base) || at->kind == FTH_T_POINTER)
 			return emit_mem_read_int(c, e);
 		uint32_t idx = (uint32_t)e->u.index.index->u.integer;
 		return emit_field_int(c, e->u.index.base, idx * at->elem->size, e->type);

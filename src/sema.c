@@ -1176,6 +1176,37 @@ static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
 	return t;
 }
 
+/* a[i] of array type at: as in current bpftrace, a literal index must be
+ * inside the array, any other must be an unsigned integer (checked at run
+ * time). Arrays in a tracepoint's args are read at a fixed offset, so
+ * they take literal indices only. */
+static struct fth_type *check_array_index(struct sema *s, struct fth_node *e, struct fth_type *at,
+					  const struct fth_type *it)
+{
+	struct fth_node *index = e->u.index.index, *base = e->u.index.base;
+	int64_t idx;
+
+	if (literal_int(index, &idx) && idx >= 0) {
+		if ((uint64_t)idx < at->count || !at->count)
+			return at->elem;
+		ERR_HINT(s, e, "index from 0 to the size less one", "the index %lld is out of bounds for array of size %u",
+			 (long long)idx, at->count);
+		return NULL;
+	}
+	if (base->kind == FTH_FIELD && base->u.field.base->kind == FTH_IDENT &&
+	    !strcmp(base->u.field.base->u.ident.name, "args")) {
+		ERR(s, index, "an array in args needs a literal index from 0 to %u", at->count - 1);
+		return NULL;
+	}
+	if (it && (it->kind != FTH_T_INT || it->is_signed)) {
+		ERR_HINT(s, e, "cast the index to an unsigned type, e.g. (uint32)$i",
+			 "The array index operator [] only accepts positive (unsigned) integer indices. Got: %s",
+			 fth_type_describe(A(s), it));
+		return NULL;
+	}
+	return it ? at->elem : NULL;
+}
+
 /* Member `name` of struct st, from BTF or from the script's definition. */
 static struct fth_type *struct_member(struct sema *s, struct fth_type *st, const char *name, uint32_t *off,
 				      uint32_t *bit_off, uint32_t *bit_size)
@@ -3962,11 +3993,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			ERR(s, e->u.index.base, "%s cannot be indexed", fth_type_describe(A(s), b));
 			return NULL;
 		}
-		if (!literal_int(e->u.index.index, &idx) || idx < 0 || (uint64_t)idx >= b->count) {
-			ERR(s, e->u.index.index, "array index must be a literal from 0 to %u", b->count - 1);
-			return NULL;
-		}
-		return b->elem;
+		return check_array_index(s, e, b, i);
 	}
 	case FTH_RECORD:
 		return check_record(s, e);

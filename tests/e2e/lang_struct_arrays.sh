@@ -56,3 +56,41 @@ expect_stdout_eq '10 13 15 -- 4 38 -- 11 4 41 96 -- 42
 25
 3 3000 3
 a: 10 b: 10000, 3 2000'
+
+# Run-time array indices (unsigned integers, as current bpftrace wants):
+# in range they read the element; out of range they report bpftrace's
+# runtime error at the access and the script goes on. Literal indices
+# out of range and signed run-time indices are compile-time errors.
+# Also args->buf[i] of a tracepoint's pointer follows the pointer.
+fathom_run -e 'struct A { int x[4]; } struct B { int y[2][2]; }
+uprobe:./array_target:take_arrays {
+  $a = (struct A *)arg0; $s = 0; $i = (uint32)0;
+  while ($i < 4) { $s += $a->x[$i]; $i++; }
+  $b = $a->x; $j = (uint8)2; @m[1] = $a->x;
+  printf("%d %d %d %d\n", $s, $b[$j], @m[1][$j + (uint8)1], ((struct B *)arg1)->y[$j - (uint8)1][$j - (uint8)2]);
+  $k = (uint64)4; $v = $a->x[$k]; printf("after\n"); clear(@m);
+}' -c ./array_target
+expect_exit 0
+expect_stdout_eq $'10 3 4 7\nafter'
+expect_stderr_eq 'Attached 1 probe
+stdin:7:24-33: WARNING: Array access out of bounds. This can lead to unexpected results.
+  $k = (uint64)4; $v = $a->x[$k]; printf("after\n"); clear(@m);
+                       ~~~~~~~~~'
+
+fathom_run -e 'struct A { int x[4]; } uprobe:./array_target:take_arrays { $a = (struct A *)arg0; print($a->x[4]); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:89-97: ERROR: the index 4 is out of bounds for array of size 4
+struct A { int x[4]; } uprobe:./array_target:take_arrays { $a = (struct A *)arg0; print($a->x[4]); }
+                                                                                        ~~~~~~~~
+HINT: index from 0 to the size less one'
+
+fathom_run -e 'struct A { int x[4]; } uprobe:./array_target:take_arrays { $i = 1; print(((struct A *)arg0)->x[$i]); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:74-99: ERROR: The array index operator [] only accepts positive (unsigned) integer indices. Got: int64
+struct A { int x[4]; } uprobe:./array_target:take_arrays { $i = 1; print(((struct A *)arg0)->x[$i]); }
+                                                                         ~~~~~~~~~~~~~~~~~~~~~~~~~
+HINT: cast the index to an unsigned type, e.g. (uint32)$i'
+
+fathom_run -e 'tracepoint:syscalls:sys_enter_write /pid == cpid/ { $i = (uint8)1; printf("%c%c %d\n", args->buf[0], args->buf[$i], args->buf[2]); }' -c "sh -c 'echo AB > /dev/null'"
+expect_exit 0
+expect_stdout_eq 'AB 10'
