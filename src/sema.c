@@ -1334,9 +1334,10 @@ static struct fth_type *check_record(struct sema *s, struct fth_node *e)
 			}
 		}
 		elems[i] = check_expr(s, f->u.record_field.value);
-		/* integers widened as in tuples; pointers kept, to print as 0x... */
+		/* laid out as a tuple (integers keep their width); pointers
+		 * kept, to print as 0x... */
 		if (!elems[i] || elems[i]->kind != FTH_T_POINTER)
-			elems[i] = storage_type(s, elems[i]);
+			elems[i] = tuple_element_type(s, elems[i]);
 		if (!elems[i])
 			return NULL;
 		f->type = elems[i];

@@ -3,7 +3,8 @@
 # bpftrace: sizeof(((int8)1, (int16)1, (int32)1)) is 8. Maps still store
 # the integers 64 bits wide, so copying a tuple between a variable and a
 # map converts each integer (sign-extended or cut), and a variable given
-# tuples with integers of different widths keeps the wider ones.
+# tuples with integers of different widths keeps the wider ones. Records
+# are laid out the same way.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -18,6 +19,7 @@ fathom_run -e 'BEGIN {
   @k[$n] = 1;
   printf("%d %d\n", $n == (-100, -555, -10), has_key(@k, (-100, -555, -10)));
   $v = ((int8) 1, "x"); $v = ((int32) -70000, "longer"); print($v);
+  $r = (a = (int8) -3, b = (int32) 7); printf("%d ", sizeof($r)); print($r);
   exit(); }'
 expect_exit 0
-expect_stdout_eq $'8 8 32 6\n-100 -555 -10\n(-100, -555, -10)\n1 1\n(-70000, longer)\n\n\n@k[-100, -555, -10]: 1\n@m: (-100, -555, -10)'
+expect_stdout_eq $'8 8 32 6\n-100 -555 -10\n(-100, -555, -10)\n1 1\n(-70000, longer)\n8 { .a = -3, .b = 7 }\n\n\n@k[-100, -555, -10]: 1\n@m: (-100, -555, -10)'
