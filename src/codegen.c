@@ -1212,9 +1212,22 @@ static struct vreg emit_ternary(struct cg *c, struct fth_node *e)
 
 static struct vreg emit_cast(struct cg *c, struct fth_node *e)
 {
-	struct vreg v = emit_int(c, e->u.cast.operand);
+	const struct fth_node *from = e->u.cast.operand;
 	const struct fth_type *t = e->type;
+	struct vreg v;
 	int r;
+
+	if (from->type && from->type->kind == FTH_T_ARRAY) {
+		/* (uint64)$arr: the array's bytes, loaded as one integer */
+		int tmp = stack_alloc(c, 8, e);
+		emit_to_mem(c, e->u.cast.operand, fp(tmp), tmp, from->type);
+		v = vreg_alloc(c, e);
+		emit(c, I_LDX(bpf_size((int)t->size), R0, fp(tmp), tmp));
+		emit_extend(c, R0, (int)t->size, t->is_signed);
+		vreg_set(c, v, R0);
+		return v;
+	}
+	v = emit_int(c, e->u.cast.operand);
 
 	if (t->kind != FTH_T_INT || t->size >= 8)
 		return v;

@@ -3702,7 +3702,13 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 	if (b && is_type_word(b) && strcmp(b, "string") && strcmp(b, "bool") && tn->array_len == 0) {
 		bool uns = b[0] == 'u';
 		int bits = atoi(b + (uns ? 4 : 3));
-		if (t && !is_int(t))
+		/* (uint64)$arr: an array of the integer's size, its bytes in
+		 * the machine's order (the reverse of (uint8[8])n) */
+		if (t && t->kind == FTH_T_ARRAY && t->size != (uint32_t)bits / 8)
+			ERR_HINT(s, e, "the array must have the integer's size in bytes",
+				 "cannot cast %s (%u bytes) to %s (%d bytes): the sizes must be equal",
+				 fth_type_describe(A(s), t), t->size, b, bits / 8);
+		else if (t && !is_int(t) && t->kind != FTH_T_ARRAY)
 			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return fth_type_int(bits / 8, !uns);
 	}
