@@ -1161,8 +1161,18 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 
 static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 {
-	struct vreg v = emit_int(c, e->u.unary.operand);
-	int r = vreg_use(c, v, R1);
+	struct vreg v;
+	int r;
+
+	if (e->u.unary.op == TOK_AMP) { /* &$x: the variable's slot */
+		struct fth_var *var = var_of(c, e->u.unary.operand);
+		v = vreg_alloc(c, e);
+		emit_addr(c, R1, var_base(c, var), var_off(c, var));
+		vreg_set(c, v, R1);
+		return v;
+	}
+	v = emit_int(c, e->u.unary.operand);
+	r = vreg_use(c, v, R1);
 
 	switch (e->u.unary.op) {
 	case TOK_MINUS:

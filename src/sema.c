@@ -3934,6 +3934,15 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			}
 			return pointee_type(s, t);
 		}
+		if (op == TOK_AMP) {
+			/* &$x: where the variable lives (BPF memory, read as kernel memory) */
+			if (e->u.unary.operand->kind != FTH_VAR) {
+				ERR_HINT(s, e, "take the address of a variable, e.g. &$x",
+					 "the address-of operator '&' applies to variables only");
+				return NULL;
+			}
+			return fth_type_pointer(A(s), t);
+		}
 		ERR(s, e, "operator '%s' is not supported here yet", fth_token_spelling(op));
 		return NULL;
 	}

@@ -4,7 +4,7 @@
 # size of what the pointer points at; 1 for void *) and stay pointers.
 # Every other arithmetic with a pointer (ptr - ptr, n - ptr, ptr * n,
 # ptr & n, ...) is an error. (The reads through such pointers are tested
-# in lang_struct_arrays.sh.)
+# in lang_struct_arrays.sh.) &$x takes the address of a variable.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -30,3 +30,16 @@ expect_stderr_eq 'stdin:1:34-40: ERROR: The * operator can not be used on expres
 BEGIN { $d = (int16 *)1000; $x = $d * 2; }
                                  ~~~~~~
 HINT: only + and - move a pointer; cast it to an integer, e.g. (uint64)$p, for other arithmetic'
+
+# &$x: a pointer to the variable itself, so a later assignment shows
+# through it; & of anything but a variable is an error
+fathom_run -e 'BEGIN { $x = 5; $p = &$x; $y = *$p; $x = 7; printf("%d %d %d\n", $y, *$p, $p != 0); exit(); }'
+expect_exit 0
+expect_stdout_eq '5 7 1'
+
+fathom_run -e 'BEGIN { $p = &curtask; }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:14-22: ERROR: the address-of operator '"'"'&'"'"' applies to variables only
+BEGIN { $p = &curtask; }
+             ~~~~~~~~
+HINT: take the address of a variable, e.g. &$x'
