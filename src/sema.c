@@ -1366,6 +1366,22 @@ static bool is_plain_int(const struct fth_type *t)
 	return t->kind == FTH_T_INT && !t->enum_def;
 }
 
+/* One integer type that holds values of both a and b, as bpftrace promotes
+ * tuple elements: the larger of the two when their signs agree; else the
+ * signed one if it is larger, or a signed type twice the larger size;
+ * NULL when that would exceed 64 bits. */
+static struct fth_type *promoted_int(const struct fth_type *a, const struct fth_type *b)
+{
+	uint32_t size = a->size > b->size ? a->size : b->size;
+	const struct fth_type *sgn = a->is_signed ? a : b, *uns = a->is_signed ? b : a;
+
+	if (a->is_signed == b->is_signed)
+		return fth_type_int((int)size, a->is_signed);
+	if (sgn->size > uns->size)
+		return fth_type_int((int)sgn->size, true);
+	return size * 2 > 8 ? NULL : fth_type_int((int)size * 2, true);
+}
+
 /* The type of a variable holding tuple a that is assigned tuple b: a with
  * its strings and integers widened to hold b's, or NULL when they do not
  * fit (other element types). Records match their fields by name, so (b=.., a=..)
@@ -1390,7 +1406,7 @@ static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, c
 		else if (ea->kind == FTH_T_TUPLE)
 			elems[i] = merge_tuples(s, ea, eb);
 		else if (is_plain_int(ea) && is_plain_int(eb))
-			elems[i] = fth_type_int(ea->size > eb->size ? ea->size : eb->size, ea->is_signed || eb->is_signed);
+			elems[i] = promoted_int(ea, eb);
 		else
 			elems[i] = fth_type_equal(ea, eb) ? ea : NULL;
 		if (!elems[i])
