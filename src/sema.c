@@ -553,11 +553,20 @@ static void check_let(struct sema *s, struct fth_node *st)
 	struct fth_var *outer = var_lookup(s, var->u.ident.name);
 	struct fth_type *declared = NULL, *vt = NULL;
 
-	if (outer) {
+	/* bpftrace's two cases: a second let of a visible variable, and a let
+	 * of one that an assignment has already introduced */
+	if (outer && outer->declared) {
 		ERR_HINT(s, var,
 			 fth_arena_printf(A(s), "use another name, or assign the existing %s without let",
 					  var->u.ident.name),
-			 "%s is already defined in this block or an enclosing one; let cannot shadow it",
+			 "Variable %s was already declared. Variable shadowing is not allowed.", var->u.ident.name);
+		return;
+	}
+	if (outer) {
+		ERR_HINT(s, var,
+			 fth_arena_printf(A(s), "drop this let to assign the existing %s, or declare it with let before its first use",
+					  var->u.ident.name),
+			 "Variable declarations need to occur before variable usage or assignment. Variable: %s",
 			 var->u.ident.name);
 		return;
 	}
@@ -571,6 +580,7 @@ static void check_let(struct sema *s, struct fth_node *st)
 	if (declared && declared->kind == FTH_T_INT)
 		declared = fth_type_int(8, declared->is_signed);
 	var->u.ident.var = var_new(s, var->u.ident.name, declared ? declared : vt);
+	var->u.ident.var->declared = true;
 	var->type = var->u.ident.var->type;
 }
 

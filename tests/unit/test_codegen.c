@@ -446,10 +446,10 @@ static void test_block_scoping(void **state)
 	release(&c);
 
 	expect_error("BEGIN { $x = 1; if (1) { let $x = 2; } }",
-		     "$x is already defined in this block or an enclosing one; let cannot shadow it");
-	expect_error("BEGIN { $x = 1; if (1) { let $x = 2; } }",
-		     "stdin:1:30-32: ERROR: $x is already defined");
-	expect_error("BEGIN { let $x; let $x; }", "let cannot shadow it");
+		     "Variable declarations need to occur before variable usage or assignment. Variable: $x");
+	expect_error("BEGIN { $x = 1; if (1) { let $x = 2; } }", "stdin:1:30-32: ERROR: Variable declarations");
+	expect_error("BEGIN { let $x; let $x; }", "Variable $x was already declared. Variable shadowing is not allowed.");
+	expect_error("BEGIN { let $x; if (1) { let $x = 1; } }", "Variable shadowing is not allowed.");
 	expect_error("BEGIN { let $x: uint16 = \"a\"; }", "$x is declared uint16; it cannot be assigned string[2]");
 	/* different types in the branches: two variables; the read after
 	 * them finds the last one */
