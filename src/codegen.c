@@ -154,6 +154,13 @@ static bool in_memory(const struct fth_type *t)
 		     t->kind == FTH_T_MACADDR || t->size > 8);
 }
 
+/* How far ptr + 1 is from ptr: the size of what it points at (1 for
+ * void *). */
+static int pointer_step(const struct fth_type *ptr)
+{
+	return ptr->elem && ptr->elem->size ? (int)ptr->elem->size : 1;
+}
+
 static int bpf_size(int size)
 {
 	return size == 1 ? BPF_B : size == 2 ? BPF_H : size == 4 ? BPF_W : BPF_DW;
@@ -970,7 +977,8 @@ static void emit_compare(struct cg *c, int op, bool is_signed, int ra, int rb, i
 }
 
 /* String equality: both operands written to the stack, compared byte-wise
- * up to the first NUL or the shorter capacity. */
+ * up to the first NUL or the shorter capacity. buf()s too, from their
+ * length header on, as bpftrace compares them. */
 static struct vreg emit_string_compare(struct cg *c, struct fth_node *e)
 {
 	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
@@ -1127,7 +1135,8 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 
 	if (op == TOK_ANDAND || op == TOK_OROR)
 		return emit_logical(c, e);
-	if ((op == TOK_EQ || op == TOK_NE) && l->type && l->type->kind == FTH_T_STRING)
+	if ((op == TOK_EQ || op == TOK_NE) && l->type &&
+	    (l->type->kind == FTH_T_STRING || l->type->kind == FTH_T_BUFFER))
 		return emit_string_compare(c, e);
 	if ((op == TOK_EQ || op == TOK_NE) && e->u.binary.cmp_type)
 		return emit_mem_compare(c, e);
@@ -1135,6 +1144,12 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 	b = emit_int(c, r);
 	ra = vreg_use(c, a, R1);
 	rb = vreg_use(c, b, R2);
+	if (e->type && e->type->kind == FTH_T_POINTER) {
+		/* pointer arithmetic: the number counts elements */
+		int step = pointer_step(e->type);
+		if (step != 1)
+			emit(c, I_ALU64_IMM(BPF_MUL, l->type->kind == FTH_T_POINTER ? rb : ra, step));
+	}
 	if (alu_op(op) >= 0)
 		emit_alu(c, op, ra, rb, r, e);
 	else
@@ -1146,8 +1161,18 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 
 static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 {
-	struct vreg v = emit_int(c, e->u.unary.operand);
-	int r = vreg_use(c, v, R1);
+	struct vreg v;
+	int r;
+
+	if (e->u.unary.op == TOK_AMP) { /* &$x: the variable's slot */
+		struct fth_var *var = var_of(c, e->u.unary.operand);
+		v = vreg_alloc(c, e);
+		emit_addr(c, R1, var_base(c, var), var_off(c, var));
+		vreg_set(c, v, R1);
+		return v;
+	}
+	v = emit_int(c, e->u.unary.operand);
+	r = vreg_use(c, v, R1);
 
 	switch (e->u.unary.op) {
 	case TOK_MINUS:
@@ -1197,9 +1222,22 @@ static struct vreg emit_ternary(struct cg *c, struct fth_node *e)
 
 static struct vreg emit_cast(struct cg *c, struct fth_node *e)
 {
-	struct vreg v = emit_int(c, e->u.cast.operand);
+	const struct fth_node *from = e->u.cast.operand;
 	const struct fth_type *t = e->type;
+	struct vreg v;
 	int r;
+
+	if (from->type && from->type->kind == FTH_T_ARRAY) {
+		/* (uint64)$arr: the array's bytes, loaded as one integer */
+		int tmp = stack_alloc(c, 8, e);
+		emit_to_mem(c, e->u.cast.operand, fp(tmp), tmp, from->type);
+		v = vreg_alloc(c, e);
+		emit(c, I_LDX(bpf_size((int)t->size), R0, fp(tmp), tmp));
+		emit_extend(c, R0, (int)t->size, t->is_signed);
+		vreg_set(c, v, R0);
+		return v;
+	}
+	v = emit_int(c, e->u.cast.operand);
 
 	if (t->kind != FTH_T_INT || t->size >= 8)
 		return v;
@@ -1426,6 +1464,8 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 
 	if (t->kind == FTH_VAR) {
 		struct fth_var *var = var_of(c, t);
+		if (var->type && var->type->kind == FTH_T_POINTER)
+			delta *= pointer_step(var->type); /* $p++ moves to the next element */
 		emit(c, I_LDX(BPF_DW, r, var_base(c, var), var_off(c, var)));
 		emit(c, I_ALU64_IMM(BPF_ADD, r, delta));
 		emit(c, I_STX(BPF_DW, var_base(c, var),  r, var_off(c, var)));
@@ -1599,6 +1639,24 @@ static bool is_args_field(const struct fth_node *e)
 	       !strcmp(e->u.field.base->u.ident.name, "args");
 }
 
+/* bpftrace's words for an array index found out of bounds at run time. */
+#define ARRAY_OOB_MESSAGE "Array access out of bounds. This can lead to unexpected results."
+
+/* A run-time array index at or past count: a runtime error for e, then
+ * the access goes on as in bpftrace (a read through a helper, which cannot
+ * fault). idx is a vreg, so it survives the helper calls. */
+static void emit_array_bounds_check(struct cg *c, struct fth_node *e, struct vreg idx, uint32_t count)
+{
+	int ri = vreg_use(c, idx, R2);
+	int jin, id;
+
+	jin = emit(c, I_JMP_IMM(BPF_JLT, ri, (int32_t)count, 0));
+	id = add_action(c, FTH_ACT_RUNTIME_ERROR, e);
+	fth_program_action(c->prog, id)->text = ARRAY_OOB_MESSAGE;
+	emit_event(c, id, 8, e, NULL, NULL);
+	fth_patch_jump_here(c->b, jin);
+}
+
 /* The address of a value that lives in kernel memory: a struct member, an
  * array element, or the target of a pointer. */
 static struct vreg emit_address(struct cg *c, struct fth_node *e)
@@ -1623,6 +1681,8 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 		int ri;
 		v = base->type->kind == FTH_T_POINTER ? emit_int(c, base) : emit_address(c, base);
 		idx = emit_int(c, e->u.index.index);
+		if (base->type->kind == FTH_T_ARRAY && e->u.index.index->kind != FTH_INT)
+			emit_array_bounds_check(c, e, idx, base->type->count);
 		ri = vreg_use(c, idx, R2);
 		emit(c, I_MOV64_REG(R2, ri));
 		emit(c, I_ALU64_IMM(BPF_MUL, R2, (int32_t)e->type->size));
@@ -2149,7 +2209,9 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			vreg_set(c, v, R0);
 			return v;
 		}
-		if (!is_args_field(e->u.index.base))
+		/* an array inside the tracepoint record is read at its offset;
+		 * a pointer in it (args->buf[i]) is followed like any other */
+		if (!is_args_field(e->u.index.base) || at->kind == FTH_T_POINTER)
 			return emit_mem_read_int(c, e);
 		uint32_t idx = (uint32_t)e->u.index.index->u.integer;
 		return emit_field_int(c, e->u.index.base, idx * at->elem->size, e->type);
@@ -2506,6 +2568,22 @@ static void emit_stackid(struct cg *c, const struct fth_type *t, struct fth_node
 	fth_patch_jump_here(c->b, done);
 }
 
+static bool is_scalar_of_other_width(const struct fth_type *a, const struct fth_type *b)
+{
+	return (a->kind == FTH_T_INT || a->kind == FTH_T_BOOL) && (b->kind == FTH_T_INT || b->kind == FTH_T_BOOL) &&
+	       a->size != b->size && a->size <= 8 && b->size <= 8;
+}
+
+/* An integer of type st at [src+soff] stored as type t at [base+off]:
+ * extended by st's signedness or cut to t's width. */
+static void emit_scalar_convert(struct cg *c, int base, int off, const struct fth_type *t, int src, int soff,
+				const struct fth_type *st)
+{
+	emit(c, I_LDX(bpf_size((int)st->size), R0, src, soff));
+	emit_extend(c, R0, (int)st->size, st->kind == FTH_T_INT && st->is_signed);
+	emit(c, I_STX(bpf_size((int)t->size), base, R0, off));
+}
+
 /* Copy tuple st at [src+soff] into the layout of tuple t at [base+off]
  * (t's strings may be wider, a record's fields in another order), element
  * by element. */
@@ -2524,6 +2602,11 @@ static void emit_tuple_convert(struct cg *c, int base, int off, const struct fth
 		}
 		if (df->type->kind == FTH_T_TUPLE && sf->type->kind == FTH_T_TUPLE) {
 			emit_tuple_convert(c, base, off + (int)df->offset, df->type, src, soff + (int)sf->offset, sf->type);
+			continue;
+		}
+		if (is_scalar_of_other_width(df->type, sf->type)) {
+			emit_scalar_convert(c, base, off + (int)df->offset, df->type, src, soff + (int)sf->offset,
+					    sf->type);
 			continue;
 		}
 		n = (int)(df->type->size < sf->type->size ? df->type->size : sf->type->size);
@@ -2719,9 +2802,14 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_map_lookup_node(c, m, e);
 		j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
 		emit(c, I_MOV64_REG(R1, R0));
-		emit_copy(c, base, off, R1, 0, n);
-		if ((int)t->size > n)
-			emit_zero(c, base, off + n, (int)t->size - n);
+		if (m->value_type->kind == FTH_T_TUPLE && t->kind == FTH_T_TUPLE && !fth_type_equal(m->value_type, t)) {
+			/* a variable's tuple keeps narrower integers than the map */
+			emit_tuple_convert(c, base, off, t, R1, 0, m->value_type);
+		} else {
+			emit_copy(c, base, off, R1, 0, n);
+			if ((int)t->size > n)
+				emit_zero(c, base, off + n, (int)t->size - n);
+		}
 		done = emit(c, I_JA(0));
 		fth_patch_jump_here(c->b, j);
 		emit_lookup_miss_warning(c, e);
@@ -3109,6 +3197,8 @@ static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_no
 		int r = vreg_use(c, v, R1);
 		if (op) {
 			emit(c, I_LDX(BPF_DW, R2, var_base(c, var), var_off(c, var)));
+			if (t->kind == FTH_T_POINTER && (op == TOK_PLUS || op == TOK_MINUS) && pointer_step(t) != 1)
+				emit(c, I_ALU64_IMM(BPF_MUL, r, pointer_step(t))); /* $p += n: n elements */
 			/* a division's error points at the whole `$x /= v` */
 			struct fth_node *where = fth_node_new(&c->prog->arena, FTH_BINARY, value->range);
 			where->range.begin = target->range.begin;

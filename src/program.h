@@ -168,6 +168,7 @@ struct fth_var {
 	struct fth_type *type;
 	int int_width;            /* widest integer assigned (bytes), for bswap */
 	int stack_off;            /* frame offset (negative), set by codegen */
+	bool declared;            /* introduced by let (else by an assignment) */
 };
 
 struct fth_prog {

@@ -117,6 +117,16 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 	return t;
 }
 
+/* An element of a tuple literal: integers keep their width and the tuple
+ * is laid out as a C struct, as in bpftrace (sizeof(((int8)1, (int32)2))
+ * is 8); maps widen them again when they store the tuple. */
+static struct fth_type *tuple_element_type(struct sema *s, struct fth_type *t)
+{
+	if (t && (t->kind == FTH_T_INT || t->kind == FTH_T_BOOL || t->kind == FTH_T_TUPLE))
+		return t;
+	return storage_type(s, t);
+}
+
 static bool is_int(const struct fth_type *t)
 {
 	return t && (t->kind == FTH_T_INT || t->kind == FTH_T_BOOL || t->kind == FTH_T_POINTER);
@@ -228,6 +238,8 @@ static bool valid_key_type(const struct fth_type *t)
 			if (!valid_key_type(t->fields[i].type))
 				return false;
 		return true;
+	case FTH_T_ARRAY:   /* @[$c->w]: the array's bytes, as for a struct */
+		return t->elem && valid_key_type(t->elem);
 	default:
 		return false;
 	}
@@ -540,11 +552,20 @@ static void check_let(struct sema *s, struct fth_node *st)
 	struct fth_var *outer = var_lookup(s, var->u.ident.name);
 	struct fth_type *declared = NULL, *vt = NULL;
 
-	if (outer) {
+	/* bpftrace's two cases: a second let of a visible variable, and a let
+	 * of one that an assignment has already introduced */
+	if (outer && outer->declared) {
 		ERR_HINT(s, var,
 			 fth_arena_printf(A(s), "use another name, or assign the existing %s without let",
 					  var->u.ident.name),
-			 "%s is already defined in this block or an enclosing one; let cannot shadow it",
+			 "Variable %s was already declared. Variable shadowing is not allowed.", var->u.ident.name);
+		return;
+	}
+	if (outer) {
+		ERR_HINT(s, var,
+			 fth_arena_printf(A(s), "drop this let to assign the existing %s, or declare it with let before its first use",
+					  var->u.ident.name),
+			 "Variable declarations need to occur before variable usage or assignment. Variable: %s",
 			 var->u.ident.name);
 		return;
 	}
@@ -558,6 +579,7 @@ static void check_let(struct sema *s, struct fth_node *st)
 	if (declared && declared->kind == FTH_T_INT)
 		declared = fth_type_int(8, declared->is_signed);
 	var->u.ident.var = var_new(s, var->u.ident.name, declared ? declared : vt);
+	var->u.ident.var->declared = true;
 	var->type = var->u.ident.var->type;
 }
 
@@ -1154,6 +1176,56 @@ bool fth_sema_user_memory(const struct fth_node *e)
 	return p && p->user_space;
 }
 
+/* What pointer p points at. A pointer read through p lives in p's address
+ * space (as bpftrace's dereference keeps its operand's), so *$pp and
+ * $pp[i] of a user-space struct foo ** read the struct from user memory. */
+static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
+{
+	struct fth_type *t = p->elem;
+
+	/* kernel memory is the default: only a pointer into user memory or
+	 * one without an address space passes its own on */
+	if (t->kind != FTH_T_POINTER || t->user_space || t->addr_space_unset ||
+	    (!p->user_space && !p->addr_space_unset))
+		return t;
+	t = fth_arena_alloc(A(s), sizeof(*t));
+	*t = *p->elem;
+	t->user_space = p->user_space;
+	t->addr_space_unset = p->addr_space_unset;
+	return t;
+}
+
+/* a[i] of array type at: as in current bpftrace, a literal index must be
+ * inside the array, any other must be an unsigned integer (checked at run
+ * time). Arrays in a tracepoint's args are read at a fixed offset, so
+ * they take literal indices only. */
+static struct fth_type *check_array_index(struct sema *s, struct fth_node *e, struct fth_type *at,
+					  const struct fth_type *it)
+{
+	struct fth_node *index = e->u.index.index, *base = e->u.index.base;
+	int64_t idx;
+
+	if (literal_int(index, &idx) && idx >= 0) {
+		if ((uint64_t)idx < at->count || !at->count)
+			return at->elem;
+		ERR_HINT(s, e, "index from 0 to the size less one", "the index %lld is out of bounds for array of size %u",
+			 (long long)idx, at->count);
+		return NULL;
+	}
+	if (base->kind == FTH_FIELD && base->u.field.base->kind == FTH_IDENT &&
+	    !strcmp(base->u.field.base->u.ident.name, "args")) {
+		ERR(s, index, "an array in args needs a literal index from 0 to %u", at->count - 1);
+		return NULL;
+	}
+	if (it && (it->kind != FTH_T_INT || it->is_signed)) {
+		ERR_HINT(s, e, "cast the index to an unsigned type, e.g. (uint32)$i",
+			 "The array index operator [] only accepts positive (unsigned) integer indices. Got: %s",
+			 fth_type_describe(A(s), it));
+		return NULL;
+	}
+	return it ? at->elem : NULL;
+}
+
 /* Member `name` of struct st, from BTF or from the script's definition. */
 static struct fth_type *struct_member(struct sema *s, struct fth_type *st, const char *name, uint32_t *off,
 				      uint32_t *bit_off, uint32_t *bit_size)
@@ -1281,9 +1353,10 @@ static struct fth_type *check_record(struct sema *s, struct fth_node *e)
 			}
 		}
 		elems[i] = check_expr(s, f->u.record_field.value);
-		/* integers widened as in tuples; pointers kept, to print as 0x... */
+		/* laid out as a tuple (integers keep their width); pointers
+		 * kept, to print as 0x... */
 		if (!elems[i] || elems[i]->kind != FTH_T_POINTER)
-			elems[i] = storage_type(s, elems[i]);
+			elems[i] = tuple_element_type(s, elems[i]);
 		if (!elems[i])
 			return NULL;
 		f->type = elems[i];
@@ -1307,9 +1380,30 @@ static int record_field_index(const struct fth_type *t, const char *name)
 	return -1;
 }
 
+static bool is_plain_int(const struct fth_type *t)
+{
+	return t->kind == FTH_T_INT && !t->enum_def;
+}
+
+/* One integer type that holds values of both a and b, as bpftrace promotes
+ * tuple elements: the larger of the two when their signs agree; else the
+ * signed one if it is larger, or a signed type twice the larger size;
+ * NULL when that would exceed 64 bits. */
+static struct fth_type *promoted_int(const struct fth_type *a, const struct fth_type *b)
+{
+	uint32_t size = a->size > b->size ? a->size : b->size;
+	const struct fth_type *sgn = a->is_signed ? a : b, *uns = a->is_signed ? b : a;
+
+	if (a->is_signed == b->is_signed)
+		return fth_type_int((int)size, a->is_signed);
+	if (sgn->size > uns->size)
+		return fth_type_int((int)sgn->size, true);
+	return size * 2 > 8 ? NULL : fth_type_int((int)size * 2, true);
+}
+
 /* The type of a variable holding tuple a that is assigned tuple b: a with
- * its strings widened to hold b's, or NULL when they do not fit (other
- * element types). Records match their fields by name, so (b=.., a=..)
+ * its strings and integers widened to hold b's, or NULL when they do not
+ * fit (other element types). Records match their fields by name, so (b=.., a=..)
  * may be assigned to (a=.., b=..) and keeps the first order. */
 static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, const struct fth_type *b)
 {
@@ -1330,6 +1424,8 @@ static struct fth_type *merge_tuples(struct sema *s, const struct fth_type *a, c
 			elems[i] = ea->size >= eb->size ? ea : eb;
 		else if (ea->kind == FTH_T_TUPLE)
 			elems[i] = merge_tuples(s, ea, eb);
+		else if (is_plain_int(ea) && is_plain_int(eb))
+			elems[i] = promoted_int(ea, eb);
 		else
 			elems[i] = fth_type_equal(ea, eb) ? ea : NULL;
 		if (!elems[i])
@@ -3382,6 +3478,25 @@ static struct fth_type *comparison_layout(struct sema *s, struct fth_type *l, st
 	return fth_type_equal(l, r) ? l : merge_tuples(s, l, r);
 }
 
+/* Arithmetic with a pointer, as bpftrace allows it (what C does): ptr + n,
+ * n + ptr and ptr - n give a pointer n elements on; nothing else (ptr - ptr,
+ * n - ptr, ptr * n, ptr & n, ...) has a meaning. Comparisons and && || are
+ * checked before this. */
+static struct fth_type *check_pointer_arithmetic(struct sema *s, struct fth_node *e, struct fth_type *l,
+						 struct fth_type *r)
+{
+	int op = e->u.binary.op;
+	bool both = l->kind == FTH_T_POINTER && r->kind == FTH_T_POINTER;
+
+	if (!both && (op == TOK_PLUS || (op == TOK_MINUS && l->kind == FTH_T_POINTER)))
+		return l->kind == FTH_T_POINTER ? l : r;
+	ERR_HINT(s, e, both || op == TOK_MINUS ? "cast the pointers to integers, e.g. (uint64)$p, to compute with addresses"
+					      : "only + and - move a pointer; cast it to an integer, e.g. (uint64)$p, for other arithmetic",
+		 "The %s operator can not be used on expressions of types %s, %s", fth_token_spelling(op),
+		 fth_type_describe(A(s), l), fth_type_describe(A(s), r));
+	return NULL;
+}
+
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 {
 	struct fth_type *l = check_expr(s, e->u.binary.lhs);
@@ -3395,6 +3510,14 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 			if (l->kind != r->kind)
 				ERR(s, e, "cannot compare %s with %s", fth_type_describe(A(s), l),
 				    fth_type_describe(A(s), r));
+			return fth_type_bool();
+		}
+		/* buf()s compare as bpftrace does: strncmp over the smaller
+		 * size, starting at the length header */
+		if (l->kind == FTH_T_BUFFER || r->kind == FTH_T_BUFFER) {
+			if (l->kind != r->kind)
+				ERR_HINT(s, e, "compare a buf() with another buf()", "cannot compare %s with %s",
+					 fth_type_describe(A(s), l), fth_type_describe(A(s), r));
 			return fth_type_bool();
 		}
 	}
@@ -3423,6 +3546,8 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	default:
 		break;
 	}
+	if (l->kind == FTH_T_POINTER || r->kind == FTH_T_POINTER)
+		return check_pointer_arithmetic(s, e, l, r);
 	/* bpftrace's promotion: the result is 64 bits wide, signed when either
 	 * operand is signed. */
 	return fth_type_int(8, (l->kind == FTH_T_INT && l->is_signed) || (r->kind == FTH_T_INT && r->is_signed));
@@ -3586,16 +3711,18 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 		}
 		if (t && !is_int(t))
 			ERR(s, e, "cannot cast %s to a pointer", fth_type_describe(A(s), t));
-		for (int i = 1; target && i < tn->pointer_depth; i++)
-			target = fth_type_pointer(A(s), target);
 		if (!target)
 			return uint64_t_();
-		p = fth_type_pointer(A(s), target);
 		/* The address space comes along from a pointer, else from the
-		 * probe: uprobe and usdt arguments point into the process. */
-		p->user_space = fth_type_has_addr_space(t) ? t->user_space : s->cur->inst->user_space;
-		p->addr_space_unset = fth_type_has_addr_space(t) ? t->addr_space_unset
-								 : probe_without_addr_space(s->cur->inst);
+		 * probe: uprobe and usdt arguments point into the process. A
+		 * pointer to a pointer points into the same memory. */
+		for (int i = 0; i < tn->pointer_depth; i++) {
+			p = fth_type_pointer(A(s), target);
+			p->user_space = fth_type_has_addr_space(t) ? t->user_space : s->cur->inst->user_space;
+			p->addr_space_unset = fth_type_has_addr_space(t) ? t->addr_space_unset
+									 : probe_without_addr_space(s->cur->inst);
+			target = p;
+		}
 		return p;
 	}
 	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0) {
@@ -3611,7 +3738,13 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 	if (b && is_type_word(b) && strcmp(b, "string") && strcmp(b, "bool") && tn->array_len == 0) {
 		bool uns = b[0] == 'u';
 		int bits = atoi(b + (uns ? 4 : 3));
-		if (t && !is_int(t))
+		/* (uint64)$arr: an array of the integer's size, its bytes in
+		 * the machine's order (the reverse of (uint8[8])n) */
+		if (t && t->kind == FTH_T_ARRAY && t->size != (uint32_t)bits / 8)
+			ERR_HINT(s, e, "the array must have the integer's size in bytes",
+				 "cannot cast %s (%u bytes) to %s (%d bytes): the sizes must be equal",
+				 fth_type_describe(A(s), t), t->size, b, bits / 8);
+		else if (t && !is_int(t) && t->kind != FTH_T_ARRAY)
 			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return fth_type_int(bits / 8, !uns);
 	}
@@ -3835,7 +3968,16 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 				ERR(s, e, "cannot dereference %s", fth_type_describe(A(s), t));
 				return NULL;
 			}
-			return t->elem;
+			return pointee_type(s, t);
+		}
+		if (op == TOK_AMP) {
+			/* &$x: where the variable lives (BPF memory, read as kernel memory) */
+			if (e->u.unary.operand->kind != FTH_VAR) {
+				ERR_HINT(s, e, "take the address of a variable, e.g. &$x",
+					 "the address-of operator '&' applies to variables only");
+				return NULL;
+			}
+			return fth_type_pointer(A(s), t);
 		}
 		ERR(s, e, "operator '%s' is not supported here yet", fth_token_spelling(op));
 		return NULL;
@@ -3895,7 +4037,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		if (b->kind == FTH_T_POINTER && b->elem && b->elem->size) {
 			if (!is_int(i))
 				ERR(s, e->u.index.index, "an index must be an integer");
-			return b->elem;
+			return pointee_type(s, b);
 		}
 		if (b->kind == FTH_T_TUPLE)
 			return tuple_subscript(s, e, b);
@@ -3903,11 +4045,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			ERR(s, e->u.index.base, "%s cannot be indexed", fth_type_describe(A(s), b));
 			return NULL;
 		}
-		if (!literal_int(e->u.index.index, &idx) || idx < 0 || (uint64_t)idx >= b->count) {
-			ERR(s, e->u.index.index, "array index must be a literal from 0 to %u", b->count - 1);
-			return NULL;
-		}
-		return b->elem;
+		return check_array_index(s, e, b, i);
 	}
 	case FTH_RECORD:
 		return check_record(s, e);
@@ -3915,7 +4053,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		struct fth_node_list *l = &e->u.list;
 		struct fth_type **elems = fth_arena_alloc(A(s), sizeof(*elems) * (size_t)(l->len + 1));
 		for (int i = 0; i < l->len; i++) {
-			elems[i] = storage_type(s, check_expr(s, l->items[i]));
+			elems[i] = tuple_element_type(s, check_expr(s, l->items[i]));
 			if (!elems[i])
 				return NULL;
 		}
@@ -4091,10 +4229,15 @@ static void check_assign(struct sema *s, struct fth_node *st)
 			ERR(s, st, "%s is a %s map; assign it with %s()", map->name,
 			    fth_type_describe(A(s), map->value_type), fth_agg_name(map->value_type->agg));
 	} else if (target->kind == FTH_VAR) {
-		if (st->u.assign.op && !var_use(s, target)) {
+		struct fth_var *cur = st->u.assign.op ? var_use(s, target) : NULL;
+		if (st->u.assign.op && !cur) {
 			ERR(s, target, "variable %s is used before it is assigned", target->u.ident.name);
 			return;
 		}
+		/* $p += n / $p -= n keep a pointer a pointer, n elements on */
+		if (cur && cur->type && cur->type->kind == FTH_T_POINTER && vt && vt->kind != FTH_T_POINTER &&
+		    (st->u.assign.op == TOK_PLUS || st->u.assign.op == TOK_MINUS))
+			vt = cur->type;
 		var_define(s, target, vt);
 	} else if (target->kind == FTH_IDENT && !strcmp(target->u.ident.name, "_")) {
 		/* discard */

@@ -21,3 +21,17 @@ HINT: cast the value to a 2-byte integer first: (uint16)'
 fathom_run -e 'BEGIN { print((int32[2])"ab"); exit(); }'
 expect_exit 1
 expect_stderr_match '^stdin:1:15-29: ERROR: cannot cast string\[3\] to int32\[2\]$'
+
+# and back: (intN)array of N/8 bytes reads the array's bytes as one
+# integer (sign-extended for a signed type); other sizes are an error
+fathom_run -e 'BEGIN { $x = (uint8[8])12345; $y = (int8[2])(int16)-2; @z = (uint8[4])(uint32)0x01020304;
+  printf("%d %d %d %d\n", (uint64)$x, (int16)$y, (uint16)$y, (int32)@z); clear(@z); exit(); }'
+expect_exit 0
+expect_stdout_eq '12345 -2 65534 16909060'
+
+fathom_run -e 'BEGIN { $x = (uint8[8])12345; print((uint32)$x); exit(); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:37-47: ERROR: cannot cast uint8[8] (8 bytes) to uint32 (4 bytes): the sizes must be equal
+BEGIN { $x = (uint8[8])12345; print((uint32)$x); exit(); }
+                                    ~~~~~~~~~~
+HINT: the array must have the integer'"'"'s size in bytes'

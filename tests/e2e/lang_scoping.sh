@@ -50,13 +50,26 @@ n=$(grep -c 'WARNING: ' "$FATHOM_STDERR")
 expect_stderr_match '^stdin:3:21-26: WARNING: \$kind is used outside the block that assigns it; current bpftrace rejects this \(variables are block scoped\), bpftrace 0.17 accepted it$'
 expect_stderr_match '^HINT: declare it before that block: let \$kind;$'
 
-# shadowing is an error, with the place and a hint
+# a let after the variable was assigned, and a second let of a visible
+# variable (shadowing), are errors in bpftrace's words, with a hint
 fathom_run -e 'BEGIN { $x = 1; if (1) { let $x = 2; } exit(); }'
 expect_exit 1
-expect_stderr_eq 'stdin:1:30-32: ERROR: $x is already defined in this block or an enclosing one; let cannot shadow it
+expect_stderr_eq 'stdin:1:30-32: ERROR: Variable declarations need to occur before variable usage or assignment. Variable: $x
 BEGIN { $x = 1; if (1) { let $x = 2; } exit(); }
                              ~~
+HINT: drop this let to assign the existing $x, or declare it with let before its first use'
+
+fathom_run -e 'BEGIN { let $x = 1; if (1) { let $x = 2; } exit(); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:34-36: ERROR: Variable $x was already declared. Variable shadowing is not allowed.
+BEGIN { let $x = 1; if (1) { let $x = 2; } exit(); }
+                                 ~~
 HINT: use another name, or assign the existing $x without let'
+
+# a let in a closed block does not stop a later assignment outside it
+fathom_run -e 'BEGIN { if (1) { let $x; } $x = 2; print($x); exit(); }'
+expect_exit 0
+expect_stdout_eq '2'
 
 # a declared type is kept
 fathom_run -e 'BEGIN { let $x: uint16 = "a"; exit(); }'
