@@ -28,6 +28,8 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	prog->config.max_strlen = FTH_DEFAULT_MAX_STRLEN;
 	prog->config.max_map_keys = 4096;
 	prog->config.max_cat_bytes = 10240;
+	prog->config.log_size = 1000000;
+	prog->config.license = "GPL";
 	prog->config.ringbuf_size = 1 << 20;
 	prog->config.ncpus = 1;
 	prog->config.print_maps_on_exit = true;
@@ -244,7 +246,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 	long long n = strtoll(value, &end, 0);
 	bool numeric = *value && !*end;
 
-	if (!strcmp(key, "max_cat_bytes")) {
+	if (!strcmp(key, "max_cat_bytes") || !strcmp(key, "log_size")) {
 		if (!numeric || n <= 0 || n > (1 << 30)) {
 			if (from_env)
 				fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "%s must be a positive integer", key);
@@ -252,7 +254,10 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 				fth_error(diag, where, "%s must be a positive integer", key);
 			return -EINVAL;
 		}
-		prog->config.max_cat_bytes = (uint32_t)n;
+		if (!strcmp(key, "log_size"))
+			prog->config.log_size = (uint32_t)n;
+		else
+			prog->config.max_cat_bytes = (uint32_t)n;
 	} else if (!strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys")) {
 		if (!numeric || n <= 0 || n > (1 << 20)) {
 			if (from_env)
@@ -316,6 +321,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 				       "non-GPL compatible. License: %s", value);
 			return -EINVAL;
 		}
+		prog->config.license = fth_arena_strdup(&prog->arena, value);
 	} else if (!from_env && config_env_only(key)) {
 		fth_error_hint(diag, config_key_range(prog, where, key), "set BPFTRACE_%s in the environment instead",
 			       "%s can only be set as an environment variable", key);
@@ -325,7 +331,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			       "Unrecognized config variable: %s", key);
 		return -EINVAL;
 	}
-	/* Other bpftrace settings (log_size, symbol_source, ...) are
+	/* Other bpftrace settings (symbol_source, ...) are
 	 * accepted and have no effect on what fathom generates. */
 	remember_passive_setting(prog, key, value);
 	return 0;
