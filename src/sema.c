@@ -3012,13 +3012,6 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 1, 2))
 			return NULL;
 		map = args->items[0]->kind == FTH_MAP ? map_get(s, args->items[0]) : NULL;
-		if (map && map->value_type && map->value_type->kind == FTH_T_AGG &&
-		    map->value_type->agg == FTH_AGG_TSERIES) {
-			/* a key's intervals are one map element each */
-			ERR_HINT(s, call, fth_arena_printf(A(s), "clear(%s) removes every key's series", map->name),
-				 "delete() of a tseries map's key is not supported");
-			return fth_type_bool();
-		}
 		if (args->len == 2) {
 			/* delete(@m, key): the current form. */
 			if (args->items[0]->kind != FTH_MAP || args->items[0]->u.map.keys.len) {
