@@ -2,6 +2,7 @@
 # Output settings of bpftrace's config block and BPFTRACE_* environment:
 #  - str_trunc_trailer replaces the ".." that marks a string cut at
 #    max_strlen (printf and printed map values);
+#  - print_maps_on_exit = 0 leaves the maps out, not the end-of-run mark;
 #  - stack_mode sets how kstack/ustack without a mode print: raw (addresses
 #    only), perf (tab, address, symbol), bpftrace (the default: symbols
 #    indented eight spaces); a bad mode is a compile error with a hint.
@@ -45,3 +46,10 @@ fathom_run -e 'config = { stack_mode = fancy } BEGIN { exit(); }'
 expect_exit 1
 expect_stderr_match "^stdin:1:12-30: ERROR: invalid stack_mode 'fancy'$"
 expect_stderr_match '^HINT: use bpftrace, perf or raw$'
+
+# print_maps_on_exit = 0: no maps, but the end-of-run mark (two newlines
+# in text) still ends the output, as bpftrace's out.end() does
+fathom_run -e 'config = { print_maps_on_exit = 0 } BEGIN { @a = 1; printf("x\n"); exit(); }'
+expect_exit 0
+printf 'x\n\n\n' >"$T/want"
+expect_stdout_eq "$T/want"
