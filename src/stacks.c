@@ -50,7 +50,8 @@ void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const s
 		uint64_t ip = ips[i];
 		switch (t->stack_mode) {
 		case FTH_STACK_RAW:
-			fth_strbuf_printf(sb, "        %llx\n", (unsigned long long)ip);
+			/* bare addresses: bpftrace indents only its symbolised mode */
+			fth_strbuf_printf(sb, "%llx\n", (unsigned long long)ip);
 			break;
 		case FTH_STACK_PERF:
 			fth_strbuf_printf(sb, "\t%llx ", (unsigned long long)ip);

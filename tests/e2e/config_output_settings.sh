@@ -4,7 +4,7 @@
 #    max_strlen (printf and printed map values);
 #  - print_maps_on_exit = 0 leaves the maps out, not the end-of-run mark;
 #  - stack_mode sets how kstack/ustack without a mode print: raw (addresses
-#    only), perf (tab, address, symbol), bpftrace (the default: symbols
+#    only, not indented), perf (tab, address, symbol), bpftrace (the default: symbols
 #    indented eight spaces); a bad mode is a compile error with a hint.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -33,7 +33,8 @@ stack_run() {
 prog='tracepoint:syscalls:sys_enter_getppid /comm == "fthstk"/ { @[kstack(2)] = count(); exit(); }'
 
 stack_run -e "config = { stack_mode = raw } $prog"
-expect_stdout_match '^        [0-9a-f]{16}$'
+expect_stdout_match '^[0-9a-f]{16}$'
+expect_stdout_no_match '^ +[0-9a-f]{16}$'
 expect_stdout_no_match '\+[0-9]+$'
 
 BPFTRACE_STACK_MODE=perf stack_run -e "$prog"
