@@ -2503,10 +2503,14 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 static void emit_stackid(struct cg *c, const struct fth_type *t)
 {
 	emit(c, I_MOV64_REG(R1, R6));
-	emit_map_ref(c, R2, fth_program_stack_map(c->prog, t->stack_limit)->index);
+	emit_map_ref(c, R2, fth_program_stack_map(c->prog, t->stack_limit, t->stack_mode == FTH_STACK_BUILD_ID)->index);
 	emit(c, I_MOV64_IMM(R3, t->kind == FTH_T_USTACK ? BPF_F_USER_STACK : 0));
 	emit(c, I_CALL(BPF_FUNC_get_stackid));
 	emit_extend(c, R0, 4, true);
+	/* Every failure (no stack, a full or colliding map) is the one empty
+	 * stack: as map keys they are one key, as bpftrace's empty stacks are. */
+	emit(c, I_JMP_IMM(BPF_JSGE, R0, 0, 1));
+	emit(c, I_MOV64_IMM(R0, -1));
 }
 
 /* Copy tuple st at [src+soff] into the layout of tuple t at [base+off]

@@ -131,11 +131,14 @@ static uint32_t name_hash(const char *s)
 	return h;
 }
 
-struct fth_map *fth_program_stack_map(const struct fth_program *prog, int limit)
+struct fth_map *fth_program_stack_map(const struct fth_program *prog, int limit, bool build_id)
 {
+	uint32_t frame_size = build_id ? sizeof(struct bpf_stack_build_id) : 8;
+
 	for (int i = 0; i < prog->maps.len; i++) {
 		struct fth_map *m = prog->maps.items[i];
-		if (m->bpf_type == BPF_MAP_TYPE_STACK_TRACE && m->value_size == 8 * (uint32_t)limit)
+		if (m->bpf_type == BPF_MAP_TYPE_STACK_TRACE && m->build_id == build_id &&
+		    m->value_size == frame_size * (uint32_t)limit)
 			return m;
 	}
 	return NULL;
@@ -335,16 +338,18 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			return -EINVAL;
 		}
 	} else if (!strcmp(key, "stack_mode")) {
-		static const char *const modes[] = { "bpftrace", "perf", "raw" };
+		/* in enum fth_stack_mode's order */
+		static const char *const modes[] = { "bpftrace", "perf", "raw", "build_id" };
 		size_t i = 0;
 		while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(value, modes[i]))
 			i++;
 		if (i == sizeof(modes) / sizeof(modes[0])) {
 			if (from_env)
-				fth_diag_plain(diag, FTH_SEV_ERROR, "use bpftrace, perf or raw", "invalid stack_mode '%s'",
-					       value);
+				fth_diag_plain(diag, FTH_SEV_ERROR, "use bpftrace, perf, raw or build_id",
+					       "invalid stack_mode '%s'", value);
 			else
-				fth_error_hint(diag, where, "use bpftrace, perf or raw", "invalid stack_mode '%s'", value);
+				fth_error_hint(diag, where, "use bpftrace, perf, raw or build_id", "invalid stack_mode '%s'",
+					       value);
 			return -EINVAL;
 		}
 		prog->config.stack_mode = (enum fth_stack_mode)i;

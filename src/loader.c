@@ -44,8 +44,7 @@ static int create_maps(struct fth_loader *ld)
 		if (!m->internal && !m->value_type)
 			continue;
 		map_bpf_name(m, name, sizeof(name));
-		if (m->mmapable)
-			opts.map_flags = BPF_F_MMAPABLE;
+		opts.map_flags = m->mmapable ? BPF_F_MMAPABLE : m->build_id ? BPF_F_STACK_BUILD_ID : 0;
 		m->fd = bpf_map_create(m->bpf_type, name, key_size, value_size, m->max_entries, &opts);
 		if (m->fd < 0) {
 			int err = m->fd;

@@ -40,6 +40,7 @@ struct fth_map {
 	bool deleted;                /* delete() or clear() appears for it */
 	bool lru;                    /* declared lruhash(N) / percpulruhash(N): evicts when full */
 	bool mmapable;               /* BPF_F_MMAPABLE array: user space reads it without syscalls */
+	bool build_id;               /* BPF_F_STACK_BUILD_ID stack map: frames as struct bpf_stack_build_id */
 	struct fth_range task_key_use;
 	struct fth_range first_use;
 	int fd;                      /* set by the loader, -1 before */
@@ -263,7 +264,8 @@ struct fth_map *fth_program_find_map(const struct fth_program *prog, const char 
  * NULL. One map per limit: bpf_get_stackid records only as many frames as
  * the map's values hold, so stacks that agree in those frames get one id
  * and count as one map key, as in bpftrace. */
-struct fth_map *fth_program_stack_map(const struct fth_program *prog, int limit);
+/* The stack-trace map of `limit` frames: of addresses, or of build ids. */
+struct fth_map *fth_program_stack_map(const struct fth_program *prog, int limit, bool build_id);
 /* Append a map (its index is set here) and index it by name. */
 void fth_program_add_map(struct fth_program *prog, struct fth_map *map);
 struct fth_action *fth_program_action(const struct fth_program *prog, int index);

@@ -65,16 +65,26 @@ static const struct fth_ksyms *kernel_symbols(struct runtime *rt)
 
 /* A stack id recorded by bpf_get_stackid: read its frames back from the
  * stack-trace map. A negative id (the kernel could not record the stack)
- * prints as an empty stack, as in bpftrace. */
+ * prints as an empty stack, as in bpftrace: just the newline every stack
+ * starts with. */
 static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct fth_type *t, int64_t id,
 			 int pid)
 {
 	uint64_t ips[FTH_MAX_STACK_FRAMES] = { 0 };
-	const struct fth_map *m = fth_program_stack_map(rt->prog, t->stack_limit);
+	struct bpf_stack_build_id frames[FTH_MAX_STACK_FRAMES];
+	bool build_id = t->stack_mode == FTH_STACK_BUILD_ID;
+	const struct fth_map *m = fth_program_stack_map(rt->prog, t->stack_limit, build_id);
 	uint32_t key = (uint32_t)id;
 
-	if (id < 0 || !m || m->fd < 0 || bpf_map_lookup_elem(m->fd, &key, ips))
+	memset(frames, 0, sizeof(frames));
+	if (id < 0 || !m || m->fd < 0 || bpf_map_lookup_elem(m->fd, &key, build_id ? (void *)frames : (void *)ips)) {
+		fth_strbuf_putc(sb, '\n');
 		return;
+	}
+	if (build_id) {
+		fth_stack_format_build_id(sb, frames, t->stack_limit);
+		return;
+	}
 	if (t->kind == FTH_T_USTACK && !rt->usyms)
 		rt->usyms = fth_usyms_new();
 	fth_stack_format(sb, ips, FTH_MAX_STACK_FRAMES, t, t->kind == FTH_T_KSTACK ? kernel_symbols(rt) : NULL,

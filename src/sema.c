@@ -712,19 +712,24 @@ int fth_pt_regs_offset(const char *name)
 }
 
 /* The stack-trace map that kstack/ustack ids of `limit` frames point into
- * (fth_program_stack_map); prog->stack_map is the first one made. */
-static void need_stack_map(struct sema *s, int limit)
+ * (fth_program_stack_map); prog->stack_map is the first one made. A
+ * build_id map keeps each frame as struct bpf_stack_build_id. */
+static void need_stack_map(struct sema *s, int limit, bool build_id)
 {
 	struct fth_map *m;
 
-	if (fth_program_stack_map(s->prog, limit))
+	if (fth_program_stack_map(s->prog, limit, build_id))
 		return;
 	m = fth_arena_alloc(A(s), sizeof(*m));
 	memset(m, 0, sizeof(*m));
-	m->name = limit == 127 ? "fth_stacks" : fth_arena_printf(A(s), "fth_stacks_%d", limit);
+	if (limit == 127)
+		m->name = build_id ? "fth_stacks_bid" : "fth_stacks";
+	else
+		m->name = fth_arena_printf(A(s), "fth_stacks%s_%d", build_id ? "_bid" : "", limit);
 	m->bpf_type = BPF_MAP_TYPE_STACK_TRACE;
+	m->build_id = build_id;
 	m->key_size = 4;
-	m->value_size = 8 * (uint32_t)limit;
+	m->value_size = (build_id ? sizeof(struct bpf_stack_build_id) : 8) * (uint32_t)limit;
 	m->max_entries = s->prog->config.max_map_keys;
 	m->internal = true;
 	m->fd = -1;
@@ -758,6 +763,10 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 	struct fth_type *t = fth_type_new(A(s), user ? FTH_T_USTACK : FTH_T_KSTACK, user ? 16 : 8);
 
 	t->stack_mode = s->prog->config.stack_mode;
+	/* config stack_mode = build_id is for user stacks; kernel stacks
+	 * keep their symbols */
+	if (!user && t->stack_mode == FTH_STACK_BUILD_ID)
+		t->stack_mode = FTH_STACK_BPFTRACE;
 	t->stack_limit = 127;
 	for (int i = 0; args && i < args->len; i++) {
 		struct fth_node *a = args->items[i];
@@ -767,9 +776,18 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 				t->stack_mode = FTH_STACK_PERF;
 			else if (!strcmp(a->u.ident.name, "raw"))
 				t->stack_mode = FTH_STACK_RAW;
-			else if (strcmp(a->u.ident.name, "bpftrace")) {
-				ERR_HINT(s, a, "modes are bpftrace, perf and raw", "unknown stack mode '%s'", a->u.ident.name);
+			else if (!strcmp(a->u.ident.name, "build_id") && user)
+				t->stack_mode = FTH_STACK_BUILD_ID;
+			else if (!strcmp(a->u.ident.name, "build_id")) {
+				ERR_HINT(s, a, "use ustack(build_id), or kstack(raw) for addresses",
+					 "build_id mode is only for user stacks");
 				return NULL;
+			} else if (strcmp(a->u.ident.name, "bpftrace")) {
+				ERR_HINT(s, a, user ? "modes are bpftrace, perf, raw and build_id" : "modes are bpftrace, perf and raw",
+					 "unknown stack mode '%s'", a->u.ident.name);
+				return NULL;
+			} else {
+				t->stack_mode = FTH_STACK_BPFTRACE;
 			}
 		} else if (literal_int(a, &n) && n > 0 && n <= 127) {
 			t->stack_limit = (int)n;
@@ -778,7 +796,7 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 			return NULL;
 		}
 	}
-	need_stack_map(s, t->stack_limit);
+	need_stack_map(s, t->stack_limit, t->stack_mode == FTH_STACK_BUILD_ID);
 	return t;
 }
 
@@ -905,7 +923,7 @@ static void add_passive_settings(struct sema *s, struct fth_node *rec, const cha
  * fathom only accepts are in it too, with the values given. */
 static struct fth_type *config_record(struct sema *s, struct fth_node *e)
 {
-	static const char *const stack_modes[] = { "bpftrace", "perf", "raw" };
+	static const char *const stack_modes[] = { "bpftrace", "perf", "raw", "build_id" };
 	static const char *const missing[] = { "error", "warn", "ignore" };
 	const struct fth_config *cfg = &s->prog->config;
 

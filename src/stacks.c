@@ -31,6 +31,20 @@ static void user_frame(struct fth_strbuf *sb, uint64_t ip, struct fth_usyms *usy
 	}
 }
 
+void fth_stack_format_build_id(struct fth_strbuf *sb, const struct bpf_stack_build_id *frames, int n)
+{
+	fth_strbuf_putc(sb, '\n');
+	for (int i = 0; i < n && frames[i].status != BPF_STACK_BUILD_ID_EMPTY; i++) {
+		if (frames[i].status == BPF_STACK_BUILD_ID_VALID) {
+			for (int b = 0; b < BPF_BUILD_ID_SIZE; b++)
+				fth_strbuf_printf(sb, "%02x", frames[i].build_id[b]);
+			fth_strbuf_printf(sb, " 0x%02llx\n", (unsigned long long)frames[i].offset);
+		} else {
+			fth_strbuf_printf(sb, "%llx\n", (unsigned long long)frames[i].ip);
+		}
+	}
+}
+
 void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const struct fth_type *t,
 		      const struct fth_ksyms *ksyms, struct fth_usyms *usyms, int pid)
 {
@@ -43,8 +57,8 @@ void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const s
 			limit = i;
 			break;
 		}
-	if (!limit)
-		return;
+	/* bpftrace's stack text always starts with the newline, so an empty
+	 * stack is "\n" too */
 	fth_strbuf_putc(sb, '\n');
 	for (int i = 0; i < limit; i++) {
 		uint64_t ip = ips[i];

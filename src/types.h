@@ -56,7 +56,8 @@ enum fth_agg_kind {
  * of one interval combine; NONE keeps the last one. */
 enum fth_tseries_agg { FTH_TS_LAST, FTH_TS_AVG, FTH_TS_MAX, FTH_TS_MIN, FTH_TS_SUM };
 
-enum fth_stack_mode { FTH_STACK_BPFTRACE, FTH_STACK_PERF, FTH_STACK_RAW };
+/* build_id: user stacks only, frames as build id + file offset */
+enum fth_stack_mode { FTH_STACK_BPFTRACE, FTH_STACK_PERF, FTH_STACK_RAW, FTH_STACK_BUILD_ID };
 
 struct fth_type;
 

@@ -46,7 +46,7 @@ expect_stdout_match '^        [A-Za-z_][A-Za-z0-9_.]*\+[0-9]+$'
 fathom_run -e 'config = { stack_mode = fancy } BEGIN { exit(); }'
 expect_exit 1
 expect_stderr_match "^stdin:1:12-30: ERROR: invalid stack_mode 'fancy'$"
-expect_stderr_match '^HINT: use bpftrace, perf or raw$'
+expect_stderr_match '^HINT: use bpftrace, perf, raw or build_id$'
 
 # print_maps_on_exit = 0: no maps, but the end-of-run mark (two newlines
 # in text) still ends the output, as bpftrace's out.end() does
