@@ -4,7 +4,7 @@
 # hex, " 0x" and the offset in the file (at least two hex digits); the
 # stack map is a BPF_F_STACK_BUILD_ID one. Kernel stacks have no build
 # id mode (an error with a hint); config stack_mode = build_id leaves
-# kstack symbolised.
+# kstack symbolised. An empty stack prints as a lone newline.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
