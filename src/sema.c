@@ -1555,10 +1555,27 @@ static void fold_str_positional(struct sema *s, struct fth_node *e)
 	e->u.string.len = (uint32_t)strlen(v);
 }
 
+static bool const_eval(const struct fth_node *e, int64_t *v);
+
+/* An integer the program fixes: a literal, a positional parameter, or
+ * an expression of them that folds to a constant (lhist(x, 0, 4 * 1024,
+ * 1024)), as bpftrace folds literals before checking; a folded node
+ * becomes its literal. */
 static bool literal_int_or_positional(struct sema *s, struct fth_node *e, int64_t *out)
 {
 	fold_positional(s, e);
-	return literal_int(e, out);
+	if (literal_int(e, out))
+		return true;
+	if (e->kind != FTH_UNARY && e->kind != FTH_BINARY)
+		return false;
+	fold_positional(s, e->kind == FTH_UNARY ? e->u.unary.operand : e->u.binary.lhs);
+	if (e->kind == FTH_BINARY)
+		fold_positional(s, e->u.binary.rhs);
+	if (!const_eval(e, out))
+		return false;
+	e->kind = FTH_INT;
+	e->u.integer = (uint64_t)*out;
+	return true;
 }
 
 /* str($N + k): a positional parameter used as a string, k bytes in. */
@@ -1717,7 +1734,7 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 		int64_t bits = 0;
 		if (!want_args(s, call, 1, 2))
 			return NULL;
-		if (args->len == 2 && (!literal_int(args->items[1], &bits) || bits < 0 || bits > 5)) {
+		if (args->len == 2 && (!literal_int_or_positional(s, args->items[1], &bits) || bits < 0 || bits > 5)) {
 			ERR(s, args->items[1], "hist() precision must be an integer literal from 0 to 5");
 			return NULL;
 		}
@@ -2310,8 +2327,6 @@ static struct fth_type *check_percpu_kaddr(struct sema *s, struct fth_node *call
 }
 
 /* ------------------------------------------------------------- comptime */
-
-static bool const_eval(const struct fth_node *e, int64_t *v);
 
 static bool const_binary(const struct fth_node *e, int64_t *v)
 {
