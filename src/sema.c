@@ -3294,9 +3294,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		t = check_expr(s, args->items[0]);
 		if (args->len == 2) {
-			fold_positional(s, args->items[1]);
+			bool fixed = literal_int_or_positional(s, args->items[1], &len);
 			check_expr(s, args->items[1]);
-			if (!literal_int(args->items[1], &len) || len <= 0)
+			if (!fixed || len <= 0)
 				len = s->prog->config.max_strlen;
 		} else if (t && (t->kind == FTH_T_ARRAY || t->kind == FTH_T_STRING)) {
 			len = t->size;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Arguments that must be known while compiling (lhist's min, max and
-# step, hist's precision, print()'s top) may be expressions of literals
+# step, hist's precision, print()'s top, buf()'s length) may be
+# expressions of literals
 # and positional parameters: bpftrace folds literals before checking them.
 # Labels in K/M as bpftrace's lhist_index_label / hist_index_label.
 # shellcheck source=tests/e2e/lib.sh
@@ -27,6 +28,10 @@ cat >"$T/want" <<'OUT'
 
 OUT
 expect_stdout_eq "$T/want"
+
+fathom_run -e 'begin { printf("%r|%r\n", buf("abcdefgh", 4), buf("abcdefgh", 2 * 2)); exit(); }'
+expect_exit 0
+expect_stdout_eq 'abcd|abcd'
 
 fathom_run -e 'begin { $x = 4; @l = lhist(1, 0, $x * 2, 1); }'
 expect_exit 1
