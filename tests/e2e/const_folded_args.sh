@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Arguments that must be known while compiling (lhist's min, max and
 # step, hist's precision, print()'s top, buf()'s length) may be
-# expressions of literals
-# and positional parameters: bpftrace folds literals before checking them.
+# expressions of literals and positional parameters: bpftrace folds
+# literals before checking them.
 # Labels in K/M as bpftrace's lhist_index_label / hist_index_label.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
