@@ -2463,6 +2463,19 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 			int n = args->len == 2 ? cap : (int)src->u.string.len + 1 < cap ? (int)src->u.string.len + 1 : cap;
 			for (int i = 0; i < n && i < (int)src->u.string.len; i++)
 				emit(c, I_ST_IMM(BPF_B, base, off + 4 + i, (unsigned char)src->u.string.data[i]));
+			if (args->len == 2 && args->items[1]->kind != FTH_INT) {
+				/* a run-time length, clamped to 1..cap as for memory */
+				struct vreg len = emit_int(c, args->items[1]);
+				int r = vreg_use(c, len, R1);
+				emit(c, I_MOV64_REG(R1, r));
+				vreg_free(c, len);
+				emit(c, I_JMP_IMM(BPF_JLE, R1, cap, 1));
+				emit(c, I_MOV64_IMM(R1, cap));
+				emit(c, I_JMP_IMM(BPF_JNE, R1, 0, 1));
+				emit(c, I_MOV64_IMM(R1, 1));
+				emit(c, I_STX(BPF_W, base, R1, off));
+				return;
+			}
 			emit(c, I_ST_IMM(BPF_W, base, off, n));
 			return;
 		}

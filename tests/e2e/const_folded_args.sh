@@ -33,6 +33,12 @@ fathom_run -e 'begin { printf("%r|%r\n", buf("abcdefgh", 4), buf("abcdefgh", 2 *
 expect_exit 0
 expect_stdout_eq 'abcd|abcd'
 
+# a length known only at run time reads that many bytes (at most the
+# buffer's capacity)
+fathom_run -e 'begin { $n = 3; printf("%r\n", buf("abcdefgh", $n)); exit(); }'
+expect_exit 0
+expect_stdout_eq 'abc'
+
 fathom_run -e 'begin { $x = 4; @l = lhist(1, 0, $x * 2, 1); }'
 expect_exit 1
 expect_stderr_match '^stdin:1:22-44: ERROR: lhist\(\) min, max and step must be integer literals$'
