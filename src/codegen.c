@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "btf.h"
+#include "format.h"
 #include "lexer.h"
 #include "probes.h"
 #include "sema.h"
@@ -1494,6 +1495,55 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 	return v;
 }
 
+/* The buckets one key of a bucketed aggregation is spread over, one map
+ * element each (the last 8 bytes of the BPF key): hist, lhist, tseries.
+ * 0 for other maps. */
+static int key_buckets(const struct fth_map *m)
+{
+	const struct fth_type *t = m->value_type;
+
+	if (!t || t->kind != FTH_T_AGG)
+		return 0;
+	if (t->agg == FTH_AGG_HIST || t->agg == FTH_AGG_LHIST)
+		return fth_hist_bucket_count(t);
+	if (t->agg == FTH_AGG_TSERIES)
+		return (int)t->ts_count;
+	return 0;
+}
+
+static void emit_delete_bucket_callback(struct cg *c, struct fth_map *m, int func);
+
+/* delete() of a key of a bucketed map removes every bucket's element:
+ * bpf_loop(n, callback, &key, 0), the callback deleting key||index. The
+ * 8 bytes after the key are a flag the callback sets when a bucket was
+ * there; r0 = 0 when one was, -ENOENT when the key had none (so -k warns
+ * as for any missing key). bpf_loop takes its context on the stack only. */
+static void emit_delete_buckets(struct cg *c, struct fth_map *m, int key, int n, struct fth_node *call)
+{
+	int found = key + (int)m->key_size, func, jfound;
+
+	if (key >= 0 || c->nsubs == FTH_MAX_FUNCS - 1) {
+		cg_error(c, call, key >= 0 ? "the key is too big to delete from this map in one probe"
+					   : "too many loops and bucketed deletes in one probe");
+		return;
+	}
+	emit(c, I_ST_IMM(BPF_DW, fp(found), found, 0));
+	func = c->nsubs++;
+	c->sub_refs[func].owner = c->cur_func;
+	c->sub_refs[func].loop = call;
+	emit(c, I_MOV64_IMM(R1, n));
+	c->sub_refs[func].insn = fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_FUNC, 0);
+	emit_addr(c, R3, fp(key), key);
+	emit(c, I_MOV64_IMM(R4, 0));
+	emit(c, I_CALL(BPF_FUNC_loop));
+	emit(c, I_LDX(BPF_DW, R1, fp(found), found));
+	emit(c, I_MOV64_IMM(R0, 0));
+	jfound = emit(c, I_JMP_IMM(BPF_JNE, R1, 0, 0));
+	emit(c, I_MOV64_IMM(R0, -ENOENT));
+	fth_patch_jump_here(c->b, jfound);
+	emit_delete_bucket_callback(c, m, func);
+}
+
 static struct vreg emit_delete(struct cg *c, struct fth_node *call)
 {
 	struct fth_node_list *args = &call->u.call.args;
@@ -1514,9 +1564,16 @@ static struct vreg emit_delete(struct cg *c, struct fth_node *call)
 	} else {
 		key = emit_map_key(c, m, mapnode);
 	}
-	emit_map_ref(c, R1, m->index);
-	emit_addr(c, R2, fp(key), key);
-	emit(c, I_CALL(BPF_FUNC_map_delete_elem));
+	if (key_buckets(m)) {
+		/* the flag after the key */
+		int key2 = stack_alloc(c, (int)m->key_size + 8, call);
+		emit_copy(c, fp(key2), key2, fp(key), key, (int)m->key_size);
+		emit_delete_buckets(c, m, key2, key_buckets(m), call);
+	} else {
+		emit_map_ref(c, R1, m->index);
+		emit_addr(c, R2, fp(key), key);
+		emit(c, I_CALL(BPF_FUNC_map_delete_elem));
+	}
 	if (c->prog->config.helper_warnings) {
 		/* the warning's record clobbers r0: keep the result */
 		int ret = stack_alloc(c, 8, call);
@@ -2468,6 +2525,19 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 			int n = args->len == 2 ? cap : (int)src->u.string.len + 1 < cap ? (int)src->u.string.len + 1 : cap;
 			for (int i = 0; i < n && i < (int)src->u.string.len; i++)
 				emit(c, I_ST_IMM(BPF_B, base, off + 4 + i, (unsigned char)src->u.string.data[i]));
+			if (args->len == 2 && args->items[1]->kind != FTH_INT) {
+				/* a run-time length, clamped to 1..cap as for memory */
+				struct vreg len = emit_int(c, args->items[1]);
+				int r = vreg_use(c, len, R1);
+				emit(c, I_MOV64_REG(R1, r));
+				vreg_free(c, len);
+				emit(c, I_JMP_IMM(BPF_JLE, R1, cap, 1));
+				emit(c, I_MOV64_IMM(R1, cap));
+				emit(c, I_JMP_IMM(BPF_JNE, R1, 0, 1));
+				emit(c, I_MOV64_IMM(R1, 1));
+				emit(c, I_STX(BPF_W, base, R1, off));
+				return;
+			}
 			emit(c, I_ST_IMM(BPF_W, base, off, n));
 			return;
 		}
@@ -3655,6 +3725,27 @@ static void func_leave(struct cg *c, const struct func_state *saved)
 	c->var_adj = saved->var_adj;
 	c->cur_func = saved->cur_func;
 	c->nexit = saved->nexit;
+}
+
+/* The callback of emit_delete_buckets: long cb(index, ctx), ctx the key
+ * followed by the found flag. */
+static void emit_delete_bucket_callback(struct cg *c, struct fth_map *m, int func)
+{
+	struct func_state saved;
+	int bucket = (int)m->key_size - 8, found = (int)m->key_size, jmiss;
+
+	func_enter(c, &saved, func);
+	emit(c, I_MOV64_REG(R6, R2));
+	emit(c, I_STX(BPF_DW, R6, R1, bucket));
+	emit_map_ref(c, R1, m->index);
+	emit(c, I_MOV64_REG(R2, R6));
+	emit(c, I_CALL(BPF_FUNC_map_delete_elem));
+	jmiss = emit(c, I_JMP_IMM(BPF_JNE, R0, 0, 0));
+	emit(c, I_ST_IMM(BPF_DW, R6, found, 1));
+	fth_patch_jump_here(c->b, jmiss);
+	emit(c, I_MOV64_IMM(R0, 0));
+	emit(c, I_EXIT());
+	func_leave(c, &saved);
 }
 
 /* Fill $kv = (key, value) from the callback's arguments: r2 points at the

@@ -18,6 +18,52 @@
 #include "macro.h"
 #include "tracefs.h"
 
+/* The power of two nearest to n (the lower one on a tie), as bpftrace
+ * rounds its buffer page counts. */
+static uint64_t closest_power_of_two(uint64_t n)
+{
+	uint64_t low = 1;
+
+	while (low * 2 <= n)
+		low *= 2;
+	return n - low <= low * 2 - n ? low : low * 2;
+}
+
+/* The kernel takes a ring buffer of a power-of-two number of pages. */
+static uint32_t ringbuf_bytes(uint64_t pages)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t bytes = closest_power_of_two(pages ? pages : 1) * (uint64_t)(page > 0 ? page : 4096);
+
+	return bytes > (1u << 30) ? 1u << 30 : (uint32_t)bytes;
+}
+
+/* bpftrace's default size of the event ring buffer: the available memory
+ * (MemAvailable), kept between 256 KiB and 16544 KiB, in the nearest
+ * power-of-two number of pages (16 MiB on most machines). */
+static uint32_t default_ringbuf_size(void)
+{
+	uint64_t avail_kb = 16544;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+	long page = sysconf(_SC_PAGESIZE);
+
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long long kb;
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
+			avail_kb = kb;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (avail_kb > 16544)
+		avail_kb = 16544;
+	if (avail_kb < 256)
+		avail_kb = 256;
+	return ringbuf_bytes(avail_kb * 1024 / (uint64_t)(page > 0 ? page : 4096));
+}
+
 void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 {
 	struct timespec ts;
@@ -28,7 +74,9 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	prog->config.max_strlen = FTH_DEFAULT_MAX_STRLEN;
 	prog->config.max_map_keys = 4096;
 	prog->config.max_cat_bytes = 10240;
-	prog->config.ringbuf_size = 1 << 20;
+	prog->config.log_size = 1000000;
+	prog->config.license = "GPL";
+	prog->config.ringbuf_size = default_ringbuf_size();
 	prog->config.ncpus = 1;
 	prog->config.print_maps_on_exit = true;
 	prog->config.stack_mode = FTH_STACK_BPFTRACE;
@@ -236,6 +284,17 @@ static struct fth_range config_key_range(const struct fth_program *prog, struct 
 	return r.end > r.begin ? r : where;
 }
 
+/* A setting that needs a positive integer got something else: located at
+ * the config block's item, or plain for an environment variable. */
+static int not_positive_integer(struct fth_diag *diag, struct fth_range where, bool from_env, const char *key)
+{
+	if (from_env)
+		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "%s must be a positive integer", key);
+	else
+		fth_error(diag, where, "%s must be a positive integer", key);
+	return -EINVAL;
+}
+
 /* Apply one setting from the config block or the environment. */
 static int apply_config(struct fth_program *prog, struct fth_diag *diag, const char *key, const char *value,
 			struct fth_range where, bool from_env)
@@ -244,27 +303,26 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 	long long n = strtoll(value, &end, 0);
 	bool numeric = *value && !*end;
 
-	if (!strcmp(key, "max_cat_bytes")) {
-		if (!numeric || n <= 0 || n > (1 << 30)) {
-			if (from_env)
-				fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "%s must be a positive integer", key);
-			else
-				fth_error(diag, where, "%s must be a positive integer", key);
-			return -EINVAL;
-		}
-		prog->config.max_cat_bytes = (uint32_t)n;
+	if (!strcmp(key, "max_cat_bytes") || !strcmp(key, "log_size")) {
+		if (!numeric || n <= 0 || n > (1 << 30))
+			return not_positive_integer(diag, where, from_env, key);
+		if (!strcmp(key, "log_size"))
+			prog->config.log_size = (uint32_t)n;
+		else
+			prog->config.max_cat_bytes = (uint32_t)n;
 	} else if (!strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys")) {
-		if (!numeric || n <= 0 || n > (1 << 20)) {
-			if (from_env)
-				fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "%s must be a positive integer", key);
-			else
-				fth_error(diag, where, "%s must be a positive integer", key);
-			return -EINVAL;
-		}
+		if (!numeric || n <= 0 || n > (1 << 20))
+			return not_positive_integer(diag, where, from_env, key);
 		if (key[4] == 's')
 			prog->config.max_strlen = (uint32_t)(n > FTH_MAX_STRLEN_LIMIT ? FTH_MAX_STRLEN_LIMIT : n);
 		else
 			prog->config.max_map_keys = (uint32_t)n;
+	} else if (!strcmp(key, "perf_rb_pages")) {
+		/* the event ring buffer's pages across all CPUs (bpftrace: at
+		 * least one per CPU) */
+		if (!numeric || n <= 0 || n > (1 << 18))
+			return not_positive_integer(diag, where, from_env, key);
+		prog->config.ringbuf_size = ringbuf_bytes((uint64_t)(n < prog->config.ncpus ? prog->config.ncpus : n));
 	} else if (!strcmp(key, "missing_probes")) {
 		if (!strcmp(value, "error"))
 			prog->config.missing_probes = FTH_MISSING_ERROR;
@@ -314,6 +372,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 				       "non-GPL compatible. License: %s", value);
 			return -EINVAL;
 		}
+		prog->config.license = fth_arena_strdup(&prog->arena, value);
 	} else if (!from_env && config_env_only(key)) {
 		fth_error_hint(diag, config_key_range(prog, where, key), "set BPFTRACE_%s in the environment instead",
 			       "%s can only be set as an environment variable", key);
@@ -323,7 +382,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			       "Unrecognized config variable: %s", key);
 		return -EINVAL;
 	}
-	/* Other bpftrace settings (log_size, symbol_source, ...) are
+	/* Other bpftrace settings (symbol_source, ...) are
 	 * accepted and have no effect on what fathom generates. */
 	remember_passive_setting(prog, key, value);
 	return 0;
@@ -353,7 +412,7 @@ static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 						"BPFTRACE_MAP_KEYS_MAX", "BPFTRACE_MISSING_PROBES",
 						"BPFTRACE_STACK_MODE", "BPFTRACE_STR_TRUNC_TRAILER",
 						"BPFTRACE_MAX_CAT_BYTES", "BPFTRACE_CAT_BYTES_MAX",
-						"BPFTRACE_UNSTABLE_TSERIES" };
+						"BPFTRACE_UNSTABLE_TSERIES", "BPFTRACE_PERF_RB_PAGES" };
 	struct fth_node *config = prog->ast->u.program.config;
 	int err = 0;
 

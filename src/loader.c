@@ -13,7 +13,6 @@
 
 #include "format.h"
 
-#define VERIFIER_LOG_SIZE (4 * 1024 * 1024)
 
 static void map_bpf_name(const struct fth_map *m, char *out, size_t len)
 {
@@ -156,13 +155,82 @@ fail:
 	return err < 0 ? err : -EINVAL;
 }
 
+/* The kernel's log ends with "processed N insns ..."; without it the log
+ * was cut short by a buffer smaller than the log. */
+static bool verifier_log_trimmed(const char *log)
+{
+	const char *processed = strstr(log, "processed ");
+
+	return !processed || !strstr(processed, " insns");
+}
+
+/* bpftrace's name for a probe's program: the probe's name (its provider
+ * in lower case, as bpftrace spells begin/end) with every character that
+ * is not a letter or digit made '_', then _INDEX. */
+static void bpftrace_prog_name(const struct fth_prog *p, int index, char *out, size_t len)
+{
+	bool in_provider = true;
+	size_t n = 0;
+
+	for (const char *c = p->inst->name; *c && n + 1 < len; c++) {
+		in_provider = in_provider && *c != ':';
+		if (!isalnum((unsigned char)*c))
+			out[n++] = '_';
+		else
+			out[n++] = in_provider ? (char)tolower((unsigned char)*c) : *c;
+	}
+	snprintf(out + n, len - n, "_%d", index);
+}
+
+/* Why p did not load: the verifier's reason at the expression it
+ * rejected; a log too small for what the verifier says (ENOSPC) gets
+ * bpftrace's wording and the log_size in use. */
+static void report_load_failure(struct fth_loader *ld, struct fth_prog *p, int fd, const char *log)
+{
+	uint32_t log_size = ld->prog->config.log_size;
+	char reason[512];
+	int insn;
+
+	if (fd == -EPERM && !log[0]) {
+		fth_diag_plain(ld->diag, FTH_SEV_ERROR, "run fathom as root (it needs CAP_BPF and CAP_PERFMON)",
+			       "not allowed to load BPF programs");
+		return;
+	}
+	if (fd == -ENOSPC && verifier_log_trimmed(log)) {
+		char name[160];
+
+		bpftrace_prog_name(p, p->probe_index + 1, name, sizeof(name));
+		fth_error_hint(ld->diag, p->probe->range,
+			       "raise BPFTRACE_LOG_SIZE (or config log_size) so the verifier's log fits",
+			       "Error loading BPF program for %s. Error code: %d (%s).", name, fd, strerror(-fd));
+		if (ld->verbose)
+			fprintf(ld->diag->out, "Kernel error log: \n%s\n", log);
+		fth_diag_plain(ld->diag, FTH_SEV_WARNING, NULL,
+			       "Kernel log seems to be trimmed. This may be due to buffer not being big enough, try "
+			       "increasing the BPFTRACE_LOG_SIZE environment variable beyond the current value of %u bytes",
+			       log_size);
+		return;
+	}
+	fth_verifier_summary(log, reason, sizeof(reason), &insn);
+	if (insn >= 0 && insn < p->code.len) {
+		fth_error_hint(ld->diag, p->code.ranges[insn], ld->verbose ? NULL : "run with -v to see the verifier log",
+			       "the kernel's BPF verifier rejected the code for this expression in %s: %s",
+			       p->inst->name, reason[0] ? reason : strerror(-fd));
+	} else {
+		fth_error_hint(ld->diag, p->probe->range, ld->verbose ? NULL : "run with -v to see the verifier log",
+			       "the kernel rejected the program for %s: %s", p->inst->name,
+			       reason[0] ? reason : strerror(-fd));
+	}
+	if (ld->verbose)
+		fprintf(ld->diag->out, "--- verifier log for %s ---\n%s\n", p->inst->name, log);
+}
+
 /* Load p's code (its maps relocated) as a program of attach type `type`:
  * its fd, or negative errno (reported). */
 static int load_prog_as(struct fth_loader *ld, struct fth_prog *p, enum bpf_attach_type type, char *log)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = VERIFIER_LOG_SIZE, .log_level = 1);
-	char reason[512];
-	int insn, fd;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts);
+	int fd = -1;
 	struct btf *btf = NULL;
 	struct bpf_func_info func_info[FTH_MAX_FUNCS];
 
@@ -182,41 +250,27 @@ static int load_prog_as(struct fth_loader *ld, struct fth_prog *p, enum bpf_atta
 		opts.func_info_cnt = (uint32_t)p->nfuncs;
 		opts.func_info_rec_size = sizeof(func_info[0]);
 	}
-	/* Loaded without a log first: the log of every instruction the
-	 * verifier walks in a big program that passes can overflow the
-	 * buffer, and the kernel then refuses the program (ENOSPC). Only a
-	 * rejected program is loaded again, with the log, to say why. */
-	opts.log_buf = NULL;
-	opts.log_size = 0;
-	opts.log_level = 0;
-	fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
-	if (fd < 0) {
+	/* Without -v, loaded without a log first: the log of every
+	 * instruction the verifier walks in a big program that passes can
+	 * overflow the buffer, and the kernel then refuses the program
+	 * (ENOSPC). Only a rejected program is loaded again, with the log, to
+	 * say why. With -v the log is on from the start, as in bpftrace, so a
+	 * log_size too small for the program makes its load fail. */
+	if (!ld->verbose)
+		fd = bpf_prog_load(p->prog_type, p->bpf_name, ld->prog->config.license, p->code.insns,
+				   (size_t)p->code.len, &opts);
+	if (ld->verbose || fd < 0) {
 		opts.log_buf = log;
-		opts.log_size = VERIFIER_LOG_SIZE;
+		opts.log_size = ld->prog->config.log_size;
 		opts.log_level = 1;
-		fd = bpf_prog_load(p->prog_type, p->bpf_name, "GPL", p->code.insns, (size_t)p->code.len, &opts);
+		fd = bpf_prog_load(p->prog_type, p->bpf_name, ld->prog->config.license, p->code.insns,
+				   (size_t)p->code.len, &opts);
 	}
 	/* the loaded program holds its own reference to the BTF */
 	btf__free(btf);
 	if (fd >= 0)
 		return fd;
-	if (fd == -EPERM && !log[0]) {
-		fth_diag_plain(ld->diag, FTH_SEV_ERROR, "run fathom as root (it needs CAP_BPF and CAP_PERFMON)",
-			       "not allowed to load BPF programs");
-		return -EPERM;
-	}
-	fth_verifier_summary(log, reason, sizeof(reason), &insn);
-	if (insn >= 0 && insn < p->code.len) {
-		fth_error_hint(ld->diag, p->code.ranges[insn], ld->verbose ? NULL : "run with -v to see the verifier log",
-			       "the kernel's BPF verifier rejected the code for this expression in %s: %s",
-			       p->inst->name, reason[0] ? reason : strerror(-fd));
-	} else {
-		fth_error_hint(ld->diag, p->probe->range, ld->verbose ? NULL : "run with -v to see the verifier log",
-			       "the kernel rejected the program for %s: %s", p->inst->name,
-			       reason[0] ? reason : strerror(-fd));
-	}
-	if (ld->verbose)
-		fprintf(ld->diag->out, "--- verifier log for %s ---\n%s\n", p->inst->name, log);
+	report_load_failure(ld, p, fd, log);
 	return fd;
 }
 
@@ -293,7 +347,7 @@ static int load_plain_copy(const struct fth_multi_group *group)
 
 	if (pc->fd >= 0)
 		return pc->fd;
-	log = malloc(VERIFIER_LOG_SIZE);
+	log = malloc(pc->ld->prog->config.log_size);
 	if (!log)
 		return -ENOMEM;
 	lp = pc->ld->prog->progs.items[pc->leader];
@@ -352,7 +406,7 @@ int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_
 	if (!verbose)
 		libbpf_set_print(quiet_libbpf);
 	ld->attachments = calloc((size_t)(prog->progs.len ? prog->progs.len : 1), sizeof(*ld->attachments));
-	log = malloc(VERIFIER_LOG_SIZE);
+	log = malloc(prog->config.log_size);
 	if (!ld->attachments || !log) {
 		free(log);
 		return -ENOMEM;

@@ -20,7 +20,8 @@
 
 static volatile sig_atomic_t stop_requested;
 
-enum { OPT_INFO = 256, OPT_UNSAFE, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION }; /* long options without a short form */
+enum { OPT_INFO = 256, OPT_UNSAFE, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION, OPT_BENCH,
+       OPT_MODE }; /* long options without a short form */
 
 static void on_signal(int sig)
 {
@@ -42,6 +43,8 @@ static void usage(FILE *out)
 	      "    -q             quiet: no \"Attached N probes\" line\n"
 	      "    --unsafe       allow system() and signal()\n"
 	      "    --dry-run      compile and load the programs, then exit without running them\n"
+	      "    --bench, --mode bench\n"
+	      "                   run the bench:NAME probes as benchmarks and print their times\n"
 	      "    --no-warnings  do not print warnings\n"
 	      "    -B MODE        stdout buffering: line, full or none\n"
 	      "    -k, -kk        warn when a probe read (-k) or a map update (-k) fails at run time\n"
@@ -76,6 +79,7 @@ struct cli {
 	const char *cmd;  /* -c 'CMD ARGS' */
 	bool info;
 	bool dry_run;     /* --dry-run: compile and load, do not run */
+	bool bench;       /* --bench / --mode bench: run the bench probes */
 	bool no_warnings; /* --no-warnings */
 	const struct fth_output_ops *format; /* -f */
 	const char *debug; /* "ast" / "bpf" */
@@ -132,6 +136,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "no-warnings", no_argument, NULL, OPT_NO_WARNINGS },
 		{ "include", required_argument, NULL, OPT_INCLUDE },
 		{ "usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION },
+		{ "bench", no_argument, NULL, OPT_BENCH },
+		{ "mode", required_argument, NULL, OPT_MODE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, nnamed = 0;
@@ -185,6 +191,21 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_DRY_RUN:
 			cli->dry_run = true;
+			break;
+		case OPT_BENCH:
+		case OPT_MODE:
+			if (c == OPT_MODE && strcmp(optarg, "bench")) {
+				/* bpftrace's other modes (codegen, compiler-bench, test,
+				 * format) are developer tools fathom does not have */
+				fprintf(stderr, "ERROR: --mode '%s' is not supported: fathom has only --mode bench\n",
+					optarg);
+				return -1;
+			}
+			if (cli->bench) {
+				fprintf(stderr, "ERROR: USAGE: --bench conflicts with existing --mode\n");
+				return -1;
+			}
+			cli->bench = true;
 			break;
 		case OPT_NO_WARNINGS:
 			cli->no_warnings = true;
@@ -425,6 +446,7 @@ static int run_program(const struct cli *cli, struct fth_program *prog, struct f
 	ropts.out = out;
 	ropts.output = cli->format;
 	ropts.quiet = cli->quiet;
+	ropts.bench = cli->bench;
 	ropts.notify_attached = getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED") != NULL;
 	ropts.stop = &stop_requested;
 	ropts.child_fd = child_fd;

@@ -656,6 +656,26 @@ static void text_lost_events(struct fth_output *o, uint64_t lost)
 	emit(o, o->err);
 }
 
+/* bpftrace's table: the name column at least 40 wide plus one space,
+ * Time(ns) 15 wide, then Iterations; a line of dashes under the header. */
+static void text_benchmark_result(struct fth_output *o, const char *const *benches, int n, int index,
+				  uint64_t average_ns, uint64_t iters)
+{
+	int name_width = 40;
+
+	for (int i = 0; i < n; i++)
+		if ((int)strlen(benches[i]) > name_width)
+			name_width = (int)strlen(benches[i]);
+	if (index == 0) {
+		fth_strbuf_printf(&o->sb, "%-*s%-15s%s\n", name_width + 1, "Benchmark", "Time(ns)", "Iterations");
+		for (int i = 0; i < name_width + 1 + 15 + (int)strlen("Iterations"); i++)
+			fth_strbuf_putc(&o->sb, '-');
+		fth_strbuf_putc(&o->sb, '\n');
+	}
+	fth_strbuf_printf(&o->sb, "%-*s%-15" PRIu64 "%" PRIu64 "\n", name_width + 1, benches[index], average_ns, iters);
+	emit(o, o->out);
+}
+
 static void text_end(struct fth_output *o)
 {
 	fth_strbuf_puts(&o->sb, "\n\n");
@@ -672,6 +692,7 @@ const struct fth_output_ops fth_output_text = {
 	.raw = text_raw,
 	.map = text_map,
 	.lost_events = text_lost_events,
+	.benchmark_result = text_benchmark_result,
 	.end = text_end,
 };
 
@@ -755,6 +776,17 @@ static void json_located(struct fth_output *o, const char *type, const char *msg
 	emit(o, o->out);
 }
 
+/* {"type": "benchmark_result", "data": {"NAME": {"average": NS, "iters": N}}} */
+static void json_benchmark_result(struct fth_output *o, const char *const *benches, int n, int index,
+				  uint64_t average_ns, uint64_t iters)
+{
+	(void)n;
+	fth_strbuf_puts(&o->sb, "{\"type\": \"benchmark_result\", \"data\": {");
+	fth_json_string(&o->sb, benches[index], strlen(benches[index]));
+	fth_strbuf_printf(&o->sb, ": {\"average\": %" PRIu64 ", \"iters\": %" PRIu64 "}}}\n", average_ns, iters);
+	emit(o, o->out);
+}
+
 static void json_end(struct fth_output *o)
 {
 	/* Nothing: every line stays a JSON document. */
@@ -773,6 +805,7 @@ const struct fth_output_ops fth_output_json = {
 	.lost_events = json_lost_events,
 	.helper_error = json_helper_error,
 	.located = json_located,
+	.benchmark_result = json_benchmark_result,
 	.end = json_end,
 };
 

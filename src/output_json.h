@@ -61,6 +61,11 @@ struct fth_output_ops {
 	 * backend: there the runtime reports it at the script location. */
 	void (*located)(struct fth_output *o, const char *type, const char *msg, const char *filename, int line,
 			int col);
+	/* One bench probe's result (--bench): benches[index] of the n the
+	 * program has ran `iters` times, average_ns each. The text table's
+	 * header comes with index 0 and its name column fits every name. */
+	void (*benchmark_result)(struct fth_output *o, const char *const *benches, int n, int index,
+				 uint64_t average_ns, uint64_t iters);
 	void (*end)(struct fth_output *o);
 };
 

@@ -251,6 +251,42 @@ static int special_list(const struct fth_provider *self, const char *pattern, bo
 	return 0;
 }
 
+/* ------------------------------------------------------------------ bench */
+
+/* bench:NAME - a benchmark: with --bench the runtime runs it over and
+ * over (BPF_PROG_TEST_RUN of an XDP program, which counts the repetitions
+ * and times them) and reports the average time of one run. */
+static int bench_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			struct fth_ptrvec *out)
+{
+	const char *name = attach->u.attach.nparts == 2 ? attach->u.attach.parts[1] : "";
+
+	if (!*name || strpbrk(name, "*?[")) {
+		fth_error_hint(diag, attach->range, "write bench:NAME, e.g. bench:map_update",
+			       "a bench probe needs a name and no wildcards");
+		return -EINVAL;
+	}
+	fth_ptrvec_push(&prog->arena, out,
+			fth_probe_inst_new(prog, fth_provider_find("bench"), attach,
+					   fth_arena_printf(&prog->arena, "bench:%s", name)));
+	return 0;
+}
+
+int fth_probe_run_bench(int prog_fd, uint32_t repeat, uint32_t *retval, uint32_t *duration_ns)
+{
+	/* The kernel checks an XDP test run's input as a packet: it needs
+	 * at least an Ethernet header's worth (ETH_HLEN, 14 bytes). */
+	char packet[14] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = packet, .data_size_in = sizeof(packet), .repeat = repeat);
+	int err = bpf_prog_test_run_opts(prog_fd, &opts);
+
+	if (err)
+		return err;
+	*retval = opts.retval;
+	*duration_ns = opts.duration;
+	return 0;
+}
+
 /* ------------------------------------------------------------- tracepoint */
 
 static int tracepoint_add(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
@@ -666,6 +702,10 @@ static const struct fth_provider provider_end = {
 	.name = "END", .aliases = begin_aliases, .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.expand = special_expand, .list = special_list,
 };
+static const struct fth_provider provider_bench = {
+	.name = "bench", .aliases = begin_aliases, .prog_type = BPF_PROG_TYPE_XDP,
+	.expand = bench_expand, .list = special_list,
+};
 static const struct fth_provider provider_tracepoint = {
 	.name = "tracepoint", .aliases = tracepoint_aliases, .prog_type = BPF_PROG_TYPE_TRACEPOINT,
 	.expand = tracepoint_expand, .attach = tracepoint_attach, .list = tracepoint_list,
@@ -687,7 +727,7 @@ static const struct fth_provider provider_software = {
 extern const struct fth_provider fth_provider_uprobe, fth_provider_uretprobe, fth_provider_usdt;
 
 static const struct fth_provider *const all_providers[] = {
-	&provider_begin, &provider_end, &provider_tracepoint, &fth_provider_rawtracepoint, &provider_profile,
+	&provider_begin, &provider_end, &provider_bench, &provider_tracepoint, &fth_provider_rawtracepoint, &provider_profile,
 	&provider_interval, &provider_software, &fth_provider_hardware, &fth_provider_watchpoint,
 	&fth_provider_asyncwatchpoint, &fth_provider_iter, &fth_provider_kprobe, &fth_provider_kretprobe,
 	&fth_provider_fentry, &fth_provider_fexit, &fth_provider_uprobe, &fth_provider_uretprobe,

@@ -82,6 +82,9 @@ const struct fth_provider *const *fth_providers(int *count);
 int fth_probes_list(const char *pattern, bool verbose, FILE *out);
 /* Run a BEGIN/END program once (BPF_PROG_TEST_RUN). */
 int fth_probe_run_special(int prog_fd);
+/* Run a bench probe's program `repeat` times in a row: its return value
+ * and the average nanoseconds of one run. 0 or negative errno. */
+int fth_probe_run_bench(int prog_fd, uint32_t repeat, uint32_t *retval, uint32_t *duration_ns);
 
 /* iter probes (probes_more.c). An iterator program runs when its iterator
  * is read, not when an event fires: after attaching, the runtime drives it.

@@ -202,6 +202,8 @@ struct fth_config {
 	uint32_t max_strlen;      /* str() capacity, FTH_DEFAULT_MAX_STRLEN */
 	uint32_t max_map_keys;    /* default 4096 */
 	uint32_t max_cat_bytes;   /* cat() prints at most this much, default 10240 */
+	uint32_t log_size;        /* bytes of verifier log kept per program, default 1000000 */
+	const char *license;      /* the programs' license (GPL-compatible), default "GPL" */
 	uint32_t ringbuf_size;    /* bytes, power of two */
 	int64_t start_boot_ns;    /* CLOCK_BOOTTIME at start, for `elapsed` */
 	int ncpus;                /* possible CPUs, the `ncpus` builtin */

@@ -38,6 +38,10 @@ struct runtime {
 	int ncpus;
 	bool exiting;
 	bool discard;   /* after exit(): drop records until END runs */
+	/* a benchmark is running: its records are not printed; errorf()s
+	 * are counted and exit() only records its code */
+	bool bench_capture;
+	int bench_errors;
 	bool probes_attached; /* records may still be arriving */
 	int exit_code;
 	uint64_t lost_reported;
@@ -62,7 +66,7 @@ static const struct fth_ksyms *kernel_symbols(struct runtime *rt)
 /* A stack id (the hash codegen's emit_stackid stored the frames under):
  * read its frames back from the stack map. Id 0 (the kernel could not
  * walk the stack) or an id the full map did not take prints as an empty
- * stack, as in bpftrace. */
+ * stack, as in bpftrace: just the newline every stack starts with. */
 static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct fth_type *t, int64_t id,
 			 int pid)
 {
@@ -72,16 +76,15 @@ static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct
 	const struct fth_map *m = fth_program_stack_map(rt->prog, t->stack_limit, build_id);
 	uint64_t key = (uint64_t)id;
 
-	if (!id || !m || m->fd < 0)
-		return;
-	if (build_id) {
-		memset(frames, 0, sizeof(frames));
-		if (!bpf_map_lookup_elem(m->fd, &key, frames))
-			fth_stack_format_build_id(sb, frames, t->stack_limit);
+	memset(frames, 0, sizeof(frames));
+	if (!id || !m || m->fd < 0 || bpf_map_lookup_elem(m->fd, &key, build_id ? (void *)frames : (void *)ips)) {
+		fth_strbuf_putc(sb, '\n'); /* an empty stack: the newline every stack starts with */
 		return;
 	}
-	if (bpf_map_lookup_elem(m->fd, &key, ips))
+	if (build_id) {
+		fth_stack_format_build_id(sb, frames, t->stack_limit);
 		return;
+	}
 	if (t->kind == FTH_T_USTACK && !rt->usyms)
 		rt->usyms = fth_usyms_new();
 	fth_stack_format(sb, ips, FTH_MAX_STACK_FRAMES, t, t->kind == FTH_T_KSTACK ? kernel_symbols(rt) : NULL,
@@ -750,6 +753,24 @@ static void report_runtime_error(struct runtime *rt, const struct fth_action *a)
 	fth_diag_report(rt->diag, FTH_SEV_WARNING, a->range, NULL, "%s", a->text);
 }
 
+/* What a benchmark sends while it runs: bpftrace discards its output but
+ * fails the benchmark on an errorf() or an exit() with a non-zero code. */
+static int capture_bench_event(struct runtime *rt, const struct fth_action *a, const uint8_t *args)
+{
+	int64_t code;
+
+	if (a->kind == FTH_ACT_ERRORF) {
+		rt->bench_errors++;
+	} else if (a->kind == FTH_ACT_EXIT) {
+		if (a->args)
+			memcpy(&code, args, 8);
+		else
+			code = a->top;
+		rt->exit_code = (int)code;
+	}
+	return 0;
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct runtime *rt = ctx;
@@ -769,6 +790,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	/* A record shorter than its action's layout is not ours to decode. */
 	if (!a || (a->args && size < 8 + (size_t)a->args->size))
 		return 0;
+	if (rt->bench_capture)
+		return capture_bench_event(rt, a, args);
 	switch (a->kind) {
 	case FTH_ACT_PRINTF:
 		render_format(rt, a, args);
@@ -975,6 +998,101 @@ static void run_specials(struct runtime *rt, const char *which)
 	}
 }
 
+static bool is_bench(const struct fth_prog *p)
+{
+	return !strcmp(p->inst->provider->name, "bench");
+}
+
+static int count_benches(const struct fth_program *prog)
+{
+	int n = 0;
+
+	for (int i = 0; i < prog->progs.len; i++)
+		n += is_bench(prog->progs.items[i]);
+	return n;
+}
+
+/* The next repeat count of a benchmark whose `iters` runs took total_ns
+ * together, as bpftrace grows it (x1000 under 1 us, x100 under 10 us,
+ * x10 under 100 us, x2 under 1 ms); 0 once the runs took 1 ms. */
+static uint64_t next_bench_iters(uint64_t iters, uint64_t total_ns)
+{
+	uint64_t factor = total_ns < 1000 ? 1000 : total_ns < 10000 ? 100 : total_ns < 100000 ? 10 : 2;
+
+	if (total_ns >= 1000000)
+		return 0;
+	/* the kernel takes a 32-bit repeat count */
+	return iters * factor > UINT32_MAX ? UINT32_MAX : iters * factor;
+}
+
+/* One benchmark: its program runs `iters` times in a row, iters growing
+ * until the runs take 1 ms together; then its result is printed. A
+ * program that returns non-zero skips itself; one that calls errorf()
+ * or exit() with a non-zero code fails (an error, exit status 1). */
+static int run_benchmark(struct runtime *rt, struct ring_buffer *rb, const struct fth_prog *p,
+			 const char *const *names, int n, int index)
+{
+	uint64_t iters = 1, next;
+	uint32_t retval, avg_ns;
+	int err;
+
+	for (;;) {
+		rt->bench_capture = true;
+		rt->bench_errors = 0;
+		err = fth_probe_run_bench(p->fd, (uint32_t)iters, &retval, &avg_ns);
+		ring_buffer__consume(rb);
+		rt->bench_capture = false;
+		if (err) {
+			fth_diag_plain(rt->diag, FTH_SEV_ERROR, "the kernel must allow BPF_PROG_TEST_RUN of XDP programs",
+				       "bpf_prog_test_run_opts failed: %d", err);
+			return -1;
+		}
+		if (rt->exit_code == 0 && retval != 0)
+			return 0;
+		next = next_bench_iters(iters, (uint64_t)avg_ns * iters);
+		if (next == iters || !next)
+			break;
+		iters = next;
+	}
+	if (rt->exit_code != 0 || rt->bench_errors) {
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "Benchmark '%s' failed.", names[index]);
+		rt->exit_code = 0;
+		return 1;
+	}
+	rt->out.ops->benchmark_result(&rt->out, names, n, index, avg_ns, iters);
+	return 0;
+}
+
+/* --bench: every bench:NAME probe in program order, named by NAME. The
+ * records BEGIN left in the ring buffer are drained with the first
+ * benchmark's, unprinted, as in bpftrace. Returns 1 when one failed. */
+static int run_benchmarks(struct runtime *rt, struct ring_buffer *rb)
+{
+	int n = count_benches(rt->prog), k = 0, failed = 0, rc;
+	const char **names = calloc((size_t)(n ? n : 1), sizeof(*names));
+
+	if (!names)
+		return 1;
+	for (int i = 0; i < rt->prog->progs.len; i++) {
+		const struct fth_prog *p = rt->prog->progs.items[i];
+		if (is_bench(p))
+			names[k++] = p->inst->name + strlen("bench:");
+	}
+	for (int i = 0, index = 0; i < rt->prog->progs.len; i++) {
+		const struct fth_prog *p = rt->prog->progs.items[i];
+		if (!is_bench(p))
+			continue;
+		rc = run_benchmark(rt, rb, p, names, n, index++);
+		if (rc < 0) {
+			failed = 1;
+			break;
+		}
+		failed |= rc;
+	}
+	free(names);
+	return failed;
+}
+
 static int compare_map_names(const void *a, const void *b)
 {
 	const struct fth_map *const *x = a, *const *y = b;
@@ -1011,7 +1129,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	struct runtime rt = { .prog = prog, .diag = diag, .opts = opts };
 	struct fth_iter_thread iter_thread = { 0 };
 	struct ring_buffer *rb;
-	int err, iter;
+	int err, iter, nattached, bench_failed = 0;
 
 	rt.ncpus = libbpf_num_possible_cpus();
 	rt.env.ud = &rt;
@@ -1026,25 +1144,39 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		counters_unmap(&rt);
 		return 1;
 	}
+	/* Without --bench, bench probes are neither run nor counted. */
+	nattached = prog->progs.len - (opts->bench ? 0 : count_benches(prog));
+	if (nattached == 0) {
+		fth_diag_plain(diag, FTH_SEV_ERROR, "add --bench to run them",
+			       "No probes attached; use --bench to run benchmark probes.");
+		ring_buffer__free(rb);
+		counters_unmap(&rt);
+		return 1;
+	}
+	fth_strbuf_init(&rt.sb);
+	fth_output_init(&rt.out, opts->output, opts->out ? opts->out : stdout, stderr, &rt.env);
 	/* BEGIN runs before any other probe can fire, so a header it prints
 	 * comes first; its records wait in the ring buffer until the loop. */
 	run_specials(&rt, "BEGIN");
 	/* User stacks and symbols may belong to processes that are gone by
 	 * the time they are printed: follow mappings from before the probes
 	 * (and the -c command) start. */
-	if (uses_user_symbols(prog) && (rt.usyms = fth_usyms_new()))
+	if (!opts->bench && uses_user_symbols(prog) && (rt.usyms = fth_usyms_new()))
 		fth_usyms_follow_mappings(rt.usyms);
-	err = fth_loader_attach(ld);
+	/* --bench runs the benchmarks instead of attaching any probe. */
+	err = opts->bench ? 0 : fth_loader_attach(ld);
 	if (err) {
 		ring_buffer__free(rb);
 		fth_usyms_free(rt.usyms);
+		fth_output_free(&rt.out);
+		fth_strbuf_free(&rt.sb);
 		counters_unmap(&rt);
 		return 1;
 	}
-	fth_strbuf_init(&rt.sb);
-	fth_output_init(&rt.out, opts->output, opts->out ? opts->out : stdout, stderr, &rt.env);
-	if (!opts->quiet)
-		rt.out.ops->attached_probes(&rt.out, prog->progs.len - ld->skipped);
+	if (opts->bench)
+		bench_failed = run_benchmarks(&rt, rb);
+	else if (!opts->quiet)
+		rt.out.ops->attached_probes(&rt.out, nattached - ld->skipped);
 	/* bpftrace's test harness waits for this line: on stdout even with
 	 * -o FILE, once, after the probes are attached. */
 	if (opts->notify_attached) {
@@ -1059,8 +1191,9 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		close(opts->child_fd);
 	}
 	ring_buffer__consume(rb);
-	/* A script of only BEGIN/END probes has nothing to wait for. */
-	if (only_special_probes(prog))
+	/* A script of only BEGIN/END probes has nothing to wait for, nor
+	 * has a --bench run. */
+	if (opts->bench || only_special_probes(prog))
 		rt.exiting = true;
 	/* An iter probe runs when its iterator is read: a thread reads it
 	 * while this one prints what the program sends, then the run ends. */
@@ -1110,8 +1243,13 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		fth_diag_plain(diag, FTH_SEV_WARNING, NULL, "Total lost event count: %llu",
 			       (unsigned long long)rt.lost_reported);
 	fth_usyms_poll(rt.usyms);
-	if (prog->config.print_maps_on_exit)
+	/* the end-of-run mark comes even when no maps follow */
+	if (prog->config.print_maps_on_exit && !opts->bench)
 		print_all_maps(&rt);
+	else
+		rt.out.ops->end(&rt.out);
+	if (bench_failed && !rt.exit_code)
+		rt.exit_code = 1;
 	ring_buffer__free(rb);
 	fth_ksyms_free(rt.ksyms);
 	fth_usyms_free(rt.usyms);

@@ -20,6 +20,11 @@ struct fth_runtime_opts {
 	FILE *out;                 /* trace output (stdout or -o FILE); NULL = stdout */
 	const struct fth_output_ops *output; /* -f backend; NULL = text */
 	bool quiet;                /* -q: no "Attached N probes" / attached_probes */
+	/* --bench: run BEGIN, then every bench:NAME probe as a benchmark (its
+	 * output discarded, the results printed), then END; nothing else is
+	 * attached and the maps are not printed. Without it bench probes
+	 * never run. */
+	bool bench;
 	bool notify_attached;      /* print __BPFTRACE_NOTIFY_PROBES_ATTACHED on stdout */
 	volatile sig_atomic_t *stop; /* set by the caller's signal handler */
 	/* -p PID / -c CMD: the run ends when this process is gone (0: none).

@@ -1642,10 +1642,27 @@ static void fold_str_positional(struct sema *s, struct fth_node *e)
 	e->u.string.len = (uint32_t)strlen(v);
 }
 
+static bool const_eval(const struct fth_node *e, int64_t *v);
+
+/* An integer the program fixes: a literal, a positional parameter, or
+ * an expression of them that folds to a constant (lhist(x, 0, 4 * 1024,
+ * 1024)), as bpftrace folds literals before checking; a folded node
+ * becomes its literal. */
 static bool literal_int_or_positional(struct sema *s, struct fth_node *e, int64_t *out)
 {
 	fold_positional(s, e);
-	return literal_int(e, out);
+	if (literal_int(e, out))
+		return true;
+	if (e->kind != FTH_UNARY && e->kind != FTH_BINARY)
+		return false;
+	fold_positional(s, e->kind == FTH_UNARY ? e->u.unary.operand : e->u.binary.lhs);
+	if (e->kind == FTH_BINARY)
+		fold_positional(s, e->u.binary.rhs);
+	if (!const_eval(e, out))
+		return false;
+	e->kind = FTH_INT;
+	e->u.integer = (uint64_t)*out;
+	return true;
 }
 
 /* str($N + k): a positional parameter used as a string, k bytes in. */
@@ -1804,7 +1821,7 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 		int64_t bits = 0;
 		if (!want_args(s, call, 1, 2))
 			return NULL;
-		if (args->len == 2 && (!literal_int(args->items[1], &bits) || bits < 0 || bits > 5)) {
+		if (args->len == 2 && (!literal_int_or_positional(s, args->items[1], &bits) || bits < 0 || bits > 5)) {
 			ERR(s, args->items[1], "hist() precision must be an integer literal from 0 to 5");
 			return NULL;
 		}
@@ -2397,8 +2414,6 @@ static struct fth_type *check_percpu_kaddr(struct sema *s, struct fth_node *call
 }
 
 /* ------------------------------------------------------------- comptime */
-
-static bool const_eval(const struct fth_node *e, int64_t *v);
 
 static bool const_binary(const struct fth_node *e, int64_t *v)
 {
@@ -3117,13 +3132,6 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 1, 2))
 			return NULL;
 		map = args->items[0]->kind == FTH_MAP ? map_get(s, args->items[0]) : NULL;
-		if (map && map->value_type && map->value_type->kind == FTH_T_AGG &&
-		    map->value_type->agg == FTH_AGG_TSERIES) {
-			/* a key's intervals are one map element each */
-			ERR_HINT(s, call, fth_arena_printf(A(s), "clear(%s) removes every key's series", map->name),
-				 "delete() of a tseries map's key is not supported");
-			return fth_type_bool();
-		}
 		if (args->len == 2) {
 			/* delete(@m, key): the current form. */
 			if (args->items[0]->kind != FTH_MAP || args->items[0]->u.map.keys.len) {
@@ -3374,9 +3382,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		t = check_expr(s, args->items[0]);
 		if (args->len == 2) {
-			fold_positional(s, args->items[1]);
+			bool fixed = literal_int_or_positional(s, args->items[1], &len);
 			check_expr(s, args->items[1]);
-			if (!literal_int(args->items[1], &len) || len <= 0)
+			if (!fixed || len <= 0)
 				len = s->prog->config.max_strlen;
 		} else if (t && (t->kind == FTH_T_ARRAY || t->kind == FTH_T_STRING)) {
 			len = t->size;
@@ -4620,7 +4628,7 @@ static void check_uncalled_fns(struct sema *s)
 
 /* Probe types of bpftrace that this build does not provide. */
 static const char *const known_unsupported[] = {
-	"self", "test", "bench",
+	"self", "test",
 };
 
 static const struct fth_provider *provider_of(struct sema *s, struct fth_node *attach)

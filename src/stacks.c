@@ -43,8 +43,8 @@ void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const s
 			limit = i;
 			break;
 		}
-	if (!limit)
-		return;
+	/* bpftrace's stack text always starts with the newline: an empty
+	 * stack is "\n" */
 	fth_strbuf_putc(sb, '\n');
 	for (int i = 0; i < limit; i++) {
 		uint64_t ip = ips[i];
@@ -78,8 +78,6 @@ void fth_stack_format_build_id(struct fth_strbuf *sb, const struct bpf_stack_bui
 
 	while (count < n && count < FTH_MAX_STACK_FRAMES && frames[count].status != BPF_STACK_BUILD_ID_EMPTY)
 		count++;
-	if (!count)
-		return;
 	fth_strbuf_putc(sb, '\n');
 	for (int i = 0; i < count; i++) {
 		const struct bpf_stack_build_id *f = &frames[i];

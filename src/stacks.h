@@ -9,6 +9,7 @@
 #ifndef FATHOM_STACKS_H
 #define FATHOM_STACKS_H
 
+#include <linux/bpf.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/bpf.h>
@@ -22,17 +23,24 @@
 
 /* Append the frames ips[0..n) of a stack of type t (mode and limit) to sb:
  *   bpftrace mode  "        sym+off\n" per frame
- *   perf mode      "        hexaddr sym+off\n"
- *   raw mode       "        hexaddr\n"
+ *   perf mode      "\thexaddr sym+off\n"
+ *   raw mode       "hexaddr\n"
  * preceded by a newline, so that "@[" + text + "]" and print() give
- * bpftrace's layouts. An empty stack appends nothing. */
+ * bpftrace's layouts. An empty stack is the newline alone, as in bpftrace. */
+/* A ustack(build_id): n frames as the kernel's BPF_F_STACK_BUILD_ID map
+ * keeps them, printed as bpftrace does after a newline: a frame with a
+ * build id as the id in hex, " 0x" and the file offset (two hex digits at
+ * least); one without as its bare address; frames end at the first empty
+ * one. */
+void fth_stack_format_build_id(struct fth_strbuf *sb, const struct bpf_stack_build_id *frames, int n);
 void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const struct fth_type *t,
 		      const struct fth_ksyms *ksyms, struct fth_usyms *usyms, int pid);
 
 /* A build_id stack (struct bpf_stack_build_id frames, up to n), as
  * bpftrace prints it: "\n", then per frame the 40 hex digits of the build
  * id, a space and "0x" + the file offset; a frame the kernel could not
- * name a file for is its address in hex. Stops at an empty frame. */
+ * name a file for is its address in hex. Stops at an empty frame; no
+ * frames at all is the newline alone. */
 void fth_stack_format_build_id(struct fth_strbuf *sb, const struct bpf_stack_build_id *frames, int n);
 
 #endif

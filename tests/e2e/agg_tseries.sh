@@ -160,4 +160,3 @@ err 'tseries(1, 1s, 10);' 'ERROR: tseries\(\) must be assigned to a map$'
 err '@a = tseries("s", 1s, 10);' 'ERROR: tseries\(\) value must be an integer$'
 err '@a = tseries(1, 1s, 10); print(@a, 1);' 'ERROR: print\(\) must provide both min and max arguments when used on tseries\(\) maps.$'
 err '@a = tseries(1, 1s, 10); print(@a, 5, 1);' "ERROR: print\\(\\)'s min argument cannot be greater than its max argument.$"
-err '@a[1] = tseries(1, 1s, 10); delete(@a, 1);' 'ERROR: delete\(\) of a tseries map.s key is not supported$'

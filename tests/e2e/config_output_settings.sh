@@ -2,8 +2,9 @@
 # Output settings of bpftrace's config block and BPFTRACE_* environment:
 #  - str_trunc_trailer replaces the ".." that marks a string cut at
 #    max_strlen (printf and printed map values);
-#  - stack_mode sets how kstack/ustack without a mode print: raw (bare hex
-#    addresses, unindented, as bpftrace prints them), perf (tab, address, symbol), bpftrace (the default: symbols
+#  - print_maps_on_exit = 0 leaves the maps out, not the end-of-run mark;
+#  - stack_mode sets how kstack/ustack without a mode print: raw (addresses
+#    only, not indented), perf (tab, address, symbol), bpftrace (the default: symbols
 #    indented eight spaces); a bad mode is a compile error with a hint.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -33,6 +34,7 @@ prog='tracepoint:syscalls:sys_enter_getppid /comm == "fthstk"/ { @[kstack(2)] = 
 
 stack_run -e "config = { stack_mode = raw } $prog"
 expect_stdout_match '^[0-9a-f]{16}$'
+expect_stdout_no_match '^ +[0-9a-f]{16}$'
 expect_stdout_no_match '\+[0-9]+$'
 
 BPFTRACE_STACK_MODE=perf stack_run -e "$prog"
@@ -45,3 +47,10 @@ fathom_run -e 'config = { stack_mode = fancy } BEGIN { exit(); }'
 expect_exit 1
 expect_stderr_match "^stdin:1:12-30: ERROR: invalid stack_mode 'fancy'$"
 expect_stderr_match '^HINT: use bpftrace, perf, raw or build_id$'
+
+# print_maps_on_exit = 0: no maps, but the end-of-run mark (two newlines
+# in text) still ends the output, as bpftrace's out.end() does
+fathom_run -e 'config = { print_maps_on_exit = 0 } BEGIN { @a = 1; printf("x\n"); exit(); }'
+expect_exit 0
+printf 'x\n\n\n' >"$T/want"
+expect_stdout_eq "$T/want"

@@ -824,6 +824,48 @@ static void test_backend_text(void **state)
 	streams_free(&s);
 }
 
+/* Benchmark results: bpftrace's table in text (the name column at least
+ * 40 wide plus one, Time(ns) 15 wide, the header only with the first
+ * bench), one benchmark_result message each in JSON. */
+static void test_benchmark_results(void **state)
+{
+	static const char *const names[] = { "map_update", "b" };
+	static const char *const long_names[] = { "x", "a_name_that_is_longer_than_forty_characters" };
+	struct fth_output o;
+	struct streams s;
+
+	(void)state;
+	streams_open(&s);
+	fth_output_init(&o, &fth_output_text, s.out, s.err, NULL);
+	o.ops->benchmark_result(&o, names, 2, 0, 18, 80000);
+	o.ops->benchmark_result(&o, names, 2, 1, 1234567, 1);
+	fth_output_free(&o);
+	streams_close(&s);
+	assert_string_equal(s.out_text,
+			    "Benchmark                                Time(ns)       Iterations\n"
+			    "------------------------------------------------------------------\n"
+			    "map_update                               18             80000\n"
+			    "b                                        1234567        1\n");
+	streams_free(&s);
+
+	streams_open(&s);
+	fth_output_init(&o, &fth_output_text, s.out, s.err, NULL);
+	o.ops->benchmark_result(&o, long_names, 2, 1, 5, 10);
+	fth_output_free(&o);
+	streams_close(&s);
+	assert_string_equal(s.out_text, "a_name_that_is_longer_than_forty_characters 5              10\n");
+	streams_free(&s);
+
+	streams_open(&s);
+	fth_output_init(&o, &fth_output_json, s.out, s.err, NULL);
+	o.ops->benchmark_result(&o, names, 2, 0, 18, 80000);
+	fth_output_free(&o);
+	streams_close(&s);
+	assert_string_equal(s.out_text,
+			    "{\"type\": \"benchmark_result\", \"data\": {\"map_update\": {\"average\": 18, \"iters\": 80000}}}\n");
+	streams_free(&s);
+}
+
 static void test_backend_lookup(void **state)
 {
 	(void)state;
@@ -887,6 +929,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backend_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_benchmark_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_tseries, setup, teardown),
 	};
 
