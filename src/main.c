@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "btf.h"
@@ -384,6 +385,18 @@ static pid_t spawn_waiting_child(const char *cmd, int *fd_out)
 	return pid;
 }
 
+/* The -c child does not outlive fathom (as with bpftrace): a run that
+ * ends first (exit(), Ctrl-C, an error) kills it, and it is reaped. */
+static void end_child(pid_t child)
+{
+	int status;
+
+	if (waitpid(child, &status, WNOHANG) == 0) {
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+	}
+}
+
 static int run_program(const struct cli *cli, struct fth_program *prog, struct fth_diag *diag, pid_t child,
 		       int child_fd)
 {
@@ -595,6 +608,8 @@ static int run_cli(struct cli *cli_)
 	}
 	if (child_fd >= 0)
 		close(child_fd); /* never started: the child exits */
+	if (child_pid > 0)
+		end_child(child_pid);
 	fth_program_free(&prog);
 	free(owned);
 	return rc;
