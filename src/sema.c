@@ -3893,8 +3893,15 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			ERR(s, e->u.index.base, "%s cannot be indexed", fth_type_describe(A(s), b));
 			return NULL;
 		}
-		if (!literal_int(e->u.index.index, &idx) || idx < 0 || (uint64_t)idx >= b->count) {
+		if (!literal_int(e->u.index.index, &idx)) {
 			ERR(s, e->u.index.index, "array index must be a literal from 0 to %u", b->count - 1);
+			return NULL;
+		}
+		if (idx < 0 || (uint64_t)idx >= b->count) {
+			/* bpftrace's wording */
+			ERR_HINT(s, e->u.index.index,
+				 fth_arena_printf(A(s), "use an index from 0 to %u", b->count - 1),
+				 "the index %lld is out of bounds for array of size %u", (long long)idx, b->count);
 			return NULL;
 		}
 		return b->elem;
