@@ -557,6 +557,8 @@ static int run_cli(struct cli *cli_)
 		return list_types(cli.list_pattern, cli.verbose);
 	if (cli.list && !cli.program_text && list_pattern_is_script(&cli))
 		cli.program_text = NULL; /* cli.program_file is set: list its probes */
+	else if (cli.list && !cli.program_text && cli.pid > 0)
+		return fth_user_probes_list_pid(cli.list_pattern, cli.pid, cli.verbose, stdout) ? 1 : 0;
 	else if (cli.list && !cli.program_text)
 		return fth_probes_list(cli.list_pattern, cli.verbose, stdout) ? 1 : 0;
 	if (load_source(&cli, &src, &owned))

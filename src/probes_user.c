@@ -87,6 +87,78 @@ static bool parse_u64(const char *s, uint64_t *out)
 	return !errno && !*end;
 }
 
+/* The ELF files of process PID's executable mappings (its program and
+ * libraries), in map order, each once. */
+static int process_binaries(struct fth_arena *arena, int pid, struct fth_ptrvec *paths)
+{
+	char mapsfile[64], line[PATH_MAX + 256];
+	FILE *f;
+
+	snprintf(mapsfile, sizeof(mapsfile), "/proc/%d/maps", pid);
+	f = fopen(mapsfile, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char perms[8];
+		int at = 0;
+		bool seen = false;
+		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &at) != 1 || !at || perms[2] != 'x' || line[at] != '/')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		for (int i = 0; i < paths->len && !seen; i++)
+			seen = !strcmp(paths->items[i], line + at);
+		if (!seen)
+			fth_ptrvec_push(arena, paths, fth_arena_strdup(arena, line + at));
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The binaries the PATH of a uprobe or usdt attach point names: the file
+ * itself, the files a glob matches, or, when it is empty or "*" and a
+ * process is given (-p/-c), that process's program and libraries.
+ * Reports errors. */
+static int target_binaries(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			   const char *what, const char *written, struct fth_ptrvec *paths)
+{
+	const char *path;
+	glob_t g;
+
+	if ((!*written || !strcmp(written, "*")) && prog->config.target_pid > 0) {
+		int rc = process_binaries(&prog->arena, prog->config.target_pid, paths);
+		if (rc)
+			fth_error(diag, attach->range, "cannot read the mappings of process %d: %s",
+				  prog->config.target_pid, strerror(-rc));
+		return rc;
+	}
+	if (!*written || !strcmp(written, "*")) {
+		fth_error_hint(diag, attach->range, "give the binary's path, or the process with -p PID or -c CMD",
+			       "%s probe needs a binary or a process", what);
+		return -EINVAL;
+	}
+	if (!has_wildcard(written)) {
+		path = resolve_path(prog, diag, attach, what, written);
+		if (!path)
+			return -ENOENT;
+		fth_ptrvec_push(&prog->arena, paths, (void *)path);
+		return 0;
+	}
+	if (glob(written, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			struct stat st;
+			if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode))
+				fth_ptrvec_push(&prog->arena, paths, fth_arena_strdup(&prog->arena, g.gl_pathv[i]));
+		}
+		globfree(&g);
+	}
+	if (!paths->len) {
+		fth_error_hint(diag, attach->range, "check the path of the binary or library",
+			       "%s target file '%s' does not exist", what, written);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 /* --------------------------------------------------------------- uprobe */
 
 /* Was the FUNCTION of PROVIDER:PATH:FUNCTION written with bpftrace's C++
@@ -382,13 +454,13 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 	return matched;
 }
 
-static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
-			 struct fth_ptrvec *out)
+static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			      const char *path, struct fth_ptrvec *out)
 {
 	const char *const *parts = attach->u.attach.parts;
 	const struct fth_provider *self = fth_provider_find(parts[0]);
 	bool ret = self == &fth_provider_uretprobe;
-	const char *path, *func;
+	const char *func;
 	struct fth_elf e;
 	uint64_t addr, off;
 	int rc, matched = 0;
@@ -401,14 +473,6 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 			       "%s probe needs a binary and a function", self->name);
 		return -EINVAL;
 	}
-	if (has_wildcard(parts[1])) {
-		fth_error(diag, attach->range, "wildcards in the binary path of a %s probe are not supported",
-			  self->name);
-		return -EINVAL;
-	}
-	path = resolve_path(prog, diag, attach, self->name, parts[1]);
-	if (!path)
-		return -ENOENT;
 	rc = fth_elf_open(path, &e);
 	if (rc) {
 		elf_error(diag, attach, path, rc);
@@ -493,6 +557,60 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 	}
 	fth_elf_close(&e);
 	return rc;
+}
+
+/* Several binaries (a glob in the path, or the process's binaries for an
+ * empty or '*' path): the matching functions of each ELF file among them;
+ * an error only when none matches. */
+static int uprobe_expand_binaries(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+				  const struct fth_ptrvec *paths, struct fth_ptrvec *out)
+{
+	const struct fth_provider *self = fth_provider_find(attach->u.attach.parts[0]);
+	const char *func = function_part(prog, attach);
+	int matched = 0;
+
+	for (int i = 0; i < paths->len; i++) {
+		struct fth_elf e;
+		int n;
+		if (fth_elf_open(paths->items[i], &e))
+			continue; /* not ELF: a script, a source file */
+		n = uprobe_expand_wildcard(prog, diag, attach, self, paths->items[i], &e, func, out);
+		fth_elf_close(&e);
+		if (n < 0)
+			return n;
+		matched += n;
+	}
+	if (!matched && prog->config.missing_probes == FTH_MISSING_ERROR) {
+		fth_error(diag, attach->range, "no function matches '%s' in the %d binaries of '%s'", func, paths->len,
+			  *attach->u.attach.parts[1] ? attach->u.attach.parts[1] : "*");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			 struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	const struct fth_provider *self = fth_provider_find(parts[0]);
+	const char *func = function_part(prog, attach);
+	struct fth_ptrvec paths = { 0 };
+	int rc;
+
+	if (attach->u.attach.nparts < 3 || !func || !*func ||
+	    (!*parts[1] && prog->config.target_pid <= 0)) {
+		fth_error_hint(diag, attach->range,
+			       fth_arena_printf(&prog->arena, "write %s:PATH:FUNCTION, e.g. %s:libc:malloc", self->name,
+						self->name),
+			       "%s probe needs a binary and a function", self->name);
+		return -EINVAL;
+	}
+	rc = target_binaries(prog, diag, attach, self->name, parts[1], &paths);
+	if (rc)
+		return rc;
+	if (paths.len == 1 && !has_wildcard(parts[1]) && *parts[1])
+		return uprobe_expand_path(prog, diag, attach, paths.items[0], out);
+	return uprobe_expand_binaries(prog, diag, attach, &paths, out);
 }
 
 /* The uprobe PMU: its type, the config bit of retprobes and the shift of
@@ -853,77 +971,6 @@ static int uprobe_list(const struct fth_provider *self, const char *pattern, boo
 
 /* ----------------------------------------------------------------- usdt */
 
-/* The ELF files of process PID's executable mappings (its program and
- * libraries), in map order, each once. */
-static int process_binaries(struct fth_program *prog, int pid, struct fth_ptrvec *paths)
-{
-	char mapsfile[64], line[PATH_MAX + 256];
-	FILE *f;
-
-	snprintf(mapsfile, sizeof(mapsfile), "/proc/%d/maps", pid);
-	f = fopen(mapsfile, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char perms[8];
-		int at = 0;
-		bool seen = false;
-		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &at) != 1 || !at || perms[2] != 'x' || line[at] != '/')
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		for (int i = 0; i < paths->len && !seen; i++)
-			seen = !strcmp(paths->items[i], line + at);
-		if (!seen)
-			fth_ptrvec_push(&prog->arena, paths, fth_arena_strdup(&prog->arena, line + at));
-	}
-	fclose(f);
-	return 0;
-}
-
-/* The binaries a usdt attach point's PATH names: the file itself, the
- * files a glob matches, or, when it is empty or "*" and a process is
- * given (-p/-c), that process's program and libraries. Reports errors. */
-static int usdt_paths(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach, const char *written,
-		      struct fth_ptrvec *paths)
-{
-	const char *path;
-	glob_t g;
-
-	if ((!*written || !strcmp(written, "*")) && prog->config.target_pid > 0) {
-		int rc = process_binaries(prog, prog->config.target_pid, paths);
-		if (rc)
-			fth_error(diag, attach->range, "cannot read the mappings of process %d: %s",
-				  prog->config.target_pid, strerror(-rc));
-		return rc;
-	}
-	if (!*written || !strcmp(written, "*")) {
-		fth_error_hint(diag, attach->range, "give the binary's path, or the process with -p PID or -c CMD",
-			       "usdt probe needs a binary or a process");
-		return -EINVAL;
-	}
-	if (!has_wildcard(written)) {
-		path = resolve_path(prog, diag, attach, "usdt", written);
-		if (!path)
-			return -ENOENT;
-		fth_ptrvec_push(&prog->arena, paths, (void *)path);
-		return 0;
-	}
-	if (glob(written, 0, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			struct stat st;
-			if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode))
-				fth_ptrvec_push(&prog->arena, paths, fth_arena_strdup(&prog->arena, g.gl_pathv[i]));
-		}
-		globfree(&g);
-	}
-	if (!paths->len) {
-		fth_error_hint(diag, attach->range, "check the path of the binary or library",
-			       "usdt target file '%s' does not exist", written);
-		return -ENOENT;
-	}
-	return 0;
-}
-
 /* The probes of one binary matching PROVIDER:NAME: one instance per
  * location. Files that are no ELF are skipped when several were named. */
 static int usdt_expand_binary(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
@@ -1028,7 +1075,7 @@ static int usdt_expand(struct fth_program *prog, struct fth_diag *diag, struct f
 	/* an empty PROVIDER (usdt:PATH::NAME) matches every provider */
 	prov_pat = nparts == 4 && *parts[2] ? parts[2] : "*";
 	name_pat = parts[nparts - 1];
-	rc = usdt_paths(prog, diag, attach, parts[1], &paths);
+	rc = target_binaries(prog, diag, attach, "usdt", parts[1], &paths);
 	if (rc)
 		return rc;
 	for (int i = 0; i < paths.len; i++) {
@@ -1122,6 +1169,54 @@ static int usdt_list(const struct fth_provider *self, const char *pattern, bool 
 	if (!split_list_pattern(pattern, name, sizeof(name), &rest))
 		return 0;
 	return list_each_binary(self, name, rest, verbose, out, usdt_list_binary);
+}
+
+/* -l -p PID: the uprobes and usdt probes of the process's program and
+ * libraries, as bpftrace lists them. PATTERN (NULL: all) is
+ * "PROVIDER:PATH:REST"; PROVIDER may be a glob ("*"), PATH a glob matched
+ * against each binary's path ("*" or an empty PATH: every binary). */
+int fth_user_probes_list_pid(const char *pattern, int pid, bool verbose, FILE *out)
+{
+	static const struct fth_provider *const providers[] = { &fth_provider_uprobe, &fth_provider_usdt };
+	char provider_pat[64] = "*", path_pat[PATH_MAX] = "*";
+	const char *rest = "*", *colon;
+	struct fth_arena arena = { 0 };
+	struct fth_ptrvec paths = { 0 };
+	int rc;
+
+	if (pattern && (colon = strchr(pattern, ':'))) {
+		const char *second = strchr(colon + 1, ':');
+		snprintf(provider_pat, sizeof(provider_pat), "%.*s", (int)(colon - pattern), pattern);
+		if (second) {
+			if (second > colon + 1)
+				snprintf(path_pat, sizeof(path_pat), "%.*s", (int)(second - colon - 1), colon + 1);
+			rest = second + 1;
+		}
+	} else if (pattern && *pattern) {
+		snprintf(provider_pat, sizeof(provider_pat), "%s", pattern);
+	}
+	rc = process_binaries(&arena, pid, &paths);
+	if (rc) {
+		fprintf(stderr, "fathom: cannot read the mappings of process %d: %s\n", pid, strerror(-rc));
+		fth_arena_free(&arena);
+		return rc;
+	}
+	for (size_t k = 0; k < sizeof(providers) / sizeof(providers[0]); k++) {
+		const struct fth_provider *p = providers[k];
+		bool match = fth_glob_match(provider_pat, p->name);
+		for (const char *const *a = p->aliases; !match && *a; a++)
+			match = !strcmp(provider_pat, *a);
+		for (int i = 0; match && i < paths.len; i++) {
+			if (!fth_glob_match(path_pat, paths.items[i]) || !fth_elf_is_elf(paths.items[i]))
+				continue;
+			if (p == &fth_provider_uprobe)
+				uprobe_list_binary(p, paths.items[i], rest, verbose, out);
+			else
+				usdt_list_binary(p, paths.items[i], rest, verbose, out);
+		}
+	}
+	fth_arena_free(&arena);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- table */
