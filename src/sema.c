@@ -229,6 +229,8 @@ static bool valid_key_type(const struct fth_type *t)
 			if (!valid_key_type(t->fields[i].type))
 				return false;
 		return true;
+	case FTH_T_ARRAY: /* @[$s->x]: the elements' bytes, printed [1,2,3,4] */
+		return t->elem && valid_key_type(t->elem);
 	default:
 		return false;
 	}
