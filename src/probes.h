@@ -115,6 +115,8 @@ extern const struct fth_provider fth_provider_rawtracepoint, fth_provider_hardwa
 /* probes_kernel.c: kprobe/kretprobe, fentry/fexit. */
 extern const struct fth_provider fth_provider_kprobe, fth_provider_kretprobe, fth_provider_fentry,
 	fth_provider_fexit;
+/* probes_user.c: uprobe/uretprobe, usdt. */
+extern const struct fth_provider fth_provider_uprobe, fth_provider_uretprobe, fth_provider_usdt;
 /* The perf kprobe PMU exists (CONFIG_KPROBES). */
 bool fth_kprobes_available(void);
 /* The tracepoint ("syscalls:sys_enter_openat") that sees the same event as

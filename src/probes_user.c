@@ -40,7 +40,6 @@
 #include "tracefs.h"
 #include "usdt.h"
 
-extern const struct fth_provider fth_provider_uprobe, fth_provider_uretprobe, fth_provider_usdt;
 
 static bool has_wildcard(const char *s)
 {

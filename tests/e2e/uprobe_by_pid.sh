@@ -22,7 +22,8 @@ LIBC=$(awk '$2 ~ /x/ && $6 ~ /\/libc\.so/ { print $6; exit }' "/proc/$target/map
 
 fathom_run -l 'usdt:*' -p "$target"
 expect_exit 0
-expect_stdout_eq "usdt:$EXE:prov_a:probe2
+expect_stdout_eq "usdt:$EXE:dup:twice
+usdt:$EXE:prov_a:probe2
 usdt:$EXE:prov_b:probe2
 usdt:$EXE:widths:const_16
 usdt:$EXE:widths:const_u32"

@@ -17,7 +17,8 @@ cd "$T" || fail "cannot cd to $T"
 # -l with a relative path and with a glob in the path: names as written.
 fathom_run -l 'usdt:./usdt_loop:*'
 expect_exit 0
-expect_stdout_eq "usdt:./usdt_loop:prov_a:probe2
+expect_stdout_eq "usdt:./usdt_loop:dup:twice
+usdt:./usdt_loop:prov_a:probe2
 usdt:./usdt_loop:prov_b:probe2
 usdt:./usdt_loop:widths:const_16
 usdt:./usdt_loop:widths:const_u32"
@@ -36,6 +37,16 @@ expect_exit 0
 expect_stdout_eq "4092785136 usdt:./usdt_loop:widths:const_u32
 -3600 usdt:./usdt_loop:widths:const_16"
 pgrep -x usdt_loop >/dev/null && { pkill -x usdt_loop; fail "the -c child still runs after fathom exited"; }
+
+# The two locations of one probe are one probe ("Attached 1 probe", as
+# bpftrace counts usdt probes), and both fire.
+fathom_run -e 'usdt:./usdt_loop:dup:twice { @[arg0] = count(); if (len(@) == 2) { exit(); } }' -c ./usdt_loop
+expect_exit 0
+expect_stderr_match '^Attached 1 probe$'
+expect_stdout_eq "
+
+@[1]: 1
+@[2]: 1"
 
 # An empty provider matches every provider; a glob path too.
 fathom_run -e 'usdt:./usdt_loop::*probe2 { @[probe] = arg0; if (len(@) == 2) { exit(); } }' -c ./usdt_loop
