@@ -1147,6 +1147,25 @@ bool fth_sema_user_memory(const struct fth_node *e)
 	return p && p->user_space;
 }
 
+/* A pointer read from memory keeps the address space of the pointer it
+ * was read through (as in bpftrace): read from user memory, it points
+ * into user memory; through a pointer with no address space, it has none
+ * either. Used for members, dereferences and pointer indexing. */
+static struct fth_type *pointer_in_space_of(struct sema *s, struct fth_type *t, bool user, bool unset)
+{
+	struct fth_type *copy;
+
+	if (!t || t->kind != FTH_T_POINTER || t->user_space || (!user && (!unset || t->addr_space_unset)))
+		return t;
+	copy = fth_arena_alloc(A(s), sizeof(*copy));
+	*copy = *t;
+	if (user)
+		copy->user_space = true;
+	else
+		copy->addr_space_unset = true;
+	return copy;
+}
+
 /* Member `name` of struct st, from BTF or from the script's definition. */
 static struct fth_type *struct_member(struct sema *s, struct fth_type *st, const char *name, uint32_t *off,
 				      uint32_t *bit_off, uint32_t *bit_size)
@@ -1384,21 +1403,9 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 	e->u.field.offset = off;
 	e->u.field.bit_offset = bit_off;
 	e->u.field.bit_size = bit_size;
-	if (mt->kind == FTH_T_POINTER && !mt->user_space &&
-	    (bt->kind == FTH_T_POINTER ? bt->user_space : fth_sema_user_memory(e->u.field.base))) {
-		/* a pointer read from user memory points into user memory */
-		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
-		*copy = *mt;
-		copy->user_space = true;
-		mt = copy;
-	} else if (mt->kind == FTH_T_POINTER && !mt->user_space && !mt->addr_space_unset &&
-		   (bt->kind == FTH_T_POINTER ? bt->addr_space_unset : fth_sema_unset_memory(e->u.field.base))) {
-		/* as in bpftrace, a member keeps its parent's (unset) address space */
-		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
-		*copy = *mt;
-		copy->addr_space_unset = true;
-		mt = copy;
-	}
+	mt = pointer_in_space_of(s, mt, bt->kind == FTH_T_POINTER ? bt->user_space : fth_sema_user_memory(e->u.field.base),
+				 bt->kind == FTH_T_POINTER ? bt->addr_space_unset : fth_sema_unset_memory(e->u.field.base));
+
 	return mt;
 }
 
@@ -3827,7 +3834,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 				ERR(s, e, "cannot dereference %s", fth_type_describe(A(s), t));
 				return NULL;
 			}
-			return t->elem;
+			return pointer_in_space_of(s, t->elem, t->user_space, t->addr_space_unset);
 		}
 		ERR(s, e, "operator '%s' is not supported here yet", fth_token_spelling(op));
 		return NULL;
@@ -3887,7 +3894,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		if (b->kind == FTH_T_POINTER && b->elem && b->elem->size) {
 			if (!is_int(i))
 				ERR(s, e->u.index.index, "an index must be an integer");
-			return b->elem;
+			return pointer_in_space_of(s, b->elem, b->user_space, b->addr_space_unset);
 		}
 		if (b->kind == FTH_T_TUPLE)
 			return tuple_subscript(s, e, b);
