@@ -695,6 +695,7 @@ static bool constant_value(struct sema *s, const char *name, int64_t *value)
 }
 
 static bool literal_int(struct fth_node *e, int64_t *out);
+static bool literal_int_or_positional(struct sema *s, struct fth_node *e, int64_t *out);
 
 int fth_pt_regs_offset(const char *name)
 {
@@ -773,7 +774,9 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 				ERR_HINT(s, a, "modes are bpftrace, perf and raw", "unknown stack mode '%s'", a->u.ident.name);
 				return NULL;
 			}
-		} else if (literal_int(a, &n) && n > 0 && n <= 127) {
+		} else if (literal_int_or_positional(s, a, &n) && n > 0 && n <= 127) {
+			/* ustack($1): a positional parameter holding a number
+			 * is a literal too, as in bpftrace */
 			t->stack_limit = (int)n;
 		} else {
 			ERR(s, a, "stack limit must be an integer literal from 1 to 127");
