@@ -995,8 +995,9 @@ static void print_all_maps(struct runtime *rt)
 }
 
 /* The "Attached N probes" count: one per program, except that the
- * locations of one usdt probe (a marker gcc inlined or repeated) count
- * once, as bpftrace counts usdt:PATH:PROVIDER:NAME. */
+ * locations of one usdt probe (a marker gcc inlined or repeated) that one
+ * attach point expanded to count once, as bpftrace counts
+ * usdt:PATH:PROVIDER:NAME; the same probe in two blocks counts twice. */
 static int attached_probe_count(const struct fth_program *prog, const struct fth_loader *ld)
 {
 	int n = prog->progs.len - ld->skipped;
@@ -1007,8 +1008,8 @@ static int attached_probe_count(const struct fth_program *prog, const struct fth
 			continue;
 		for (int j = 0; j < i; j++) {
 			const struct fth_probe_inst *other = fth_program_prog(prog, j)->inst;
-			if (other && other->provider == &fth_provider_usdt && other->name &&
-			    !strcmp(other->name, inst->name)) {
+			if (other && other->provider == &fth_provider_usdt && other->attach == inst->attach &&
+			    other->name && !strcmp(other->name, inst->name)) {
 				n--;
 				break;
 			}
