@@ -536,6 +536,14 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 							       path),
 				       "function '%s' not found in %s", name, path);
 			rc = -ENOENT;
+		} else if (!sym->size && !sym->ifunc && !prog->config.unsafe) {
+			/* bpftrace's check: where the function ends (and so
+			 * whether the probe is on an instruction of it) is
+			 * unknown */
+			fth_error_hint(diag, attach->range,
+				       "--unsafe attaches anyway (it could corrupt the data of the traced process)",
+				       "could not determine boundary for %s (symbol has size 0)", name);
+			rc = -EINVAL;
 		} else if (delta && sym->size && delta >= sym->size && !prog->config.unsafe) {
 			fth_error(diag, attach->range, "offset %llu is beyond the end of %s (%llu bytes)",
 				  (unsigned long long)delta, name, (unsigned long long)sym->size);
