@@ -534,9 +534,10 @@ static int canonical(const char *path, char *out, size_t outlen)
  * It must exist. */
 static int path_as_written(const char *path, char *out, size_t outlen)
 {
-	char buf[PATH_MAX];
-
-	if (!realpath(path, buf))
+	/* access(), not realpath(): /proc/PID/root/... (a file in another
+	 * mount namespace) opens through the process's root, but realpath
+	 * would read that link as our own "/" */
+	if (access(path, F_OK))
 		return -errno;
 	if (snprintf(out, outlen, "%s", path) >= (int)outlen)
 		return -ENAMETOOLONG;

@@ -53,6 +53,12 @@ static const char *resolve_path(struct fth_program *prog, struct fth_diag *diag,
 	char path[PATH_MAX];
 	int rc = fth_resolve_binary(name, path, sizeof(path));
 
+	if (rc && name[0] == '/' && prog->config.target_pid > 0) {
+		/* a file only in the traced process's mount namespace */
+		char inside[PATH_MAX];
+		snprintf(inside, sizeof(inside), "/proc/%d/root%s", prog->config.target_pid, name);
+		rc = fth_resolve_binary(inside, path, sizeof(path));
+	}
 	if (rc) {
 		if (strchr(name, '/'))
 			fth_error_hint(diag, attach->range, "check the path of the binary or library",
@@ -105,8 +111,14 @@ static int process_binaries(struct fth_arena *arena, int pid, struct fth_ptrvec 
 			continue;
 		line[strcspn(line, "\n")] = '\0';
 		for (int i = 0; i < paths->len && !seen; i++)
-			seen = !strcmp(paths->items[i], line + at);
-		if (!seen)
+			seen = !strcmp(paths->items[i], line + at) ||
+			       !strcmp(paths->items[i], fth_arena_printf(arena, "/proc/%d/root%s", pid, line + at));
+		if (seen)
+			continue;
+		/* a file only in the process's mount namespace: through its root */
+		if (access(line + at, F_OK))
+			fth_ptrvec_push(arena, paths, fth_arena_printf(arena, "/proc/%d/root%s", pid, line + at));
+		else
 			fth_ptrvec_push(arena, paths, fth_arena_strdup(arena, line + at));
 	}
 	fclose(f);
