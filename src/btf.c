@@ -105,8 +105,11 @@ static struct fth_type *convert(struct fth_btf *b, struct fth_arena *arena, uint
 		struct fth_type *elem;
 		/* char[N] reads as a string, as in bpftrace. */
 		if (et && btf_is_int(et) && et->size == 1 && (btf_int_encoding(et) & BTF_INT_CHAR ||
-							       !strcmp(btf__name_by_offset(b->btf, et->name_off), "char")))
-			return fth_type_string(arena, arr->nelems ? arr->nelems : 1);
+							       !strcmp(btf__name_by_offset(b->btf, et->name_off), "char"))) {
+			struct fth_type *str = fth_type_string(arena, arr->nelems ? arr->nelems : 1);
+			str->char_array = true;
+			return str;
+		}
 		elem = convert(b, arena, elem_id, depth + 1);
 		if (!elem || !arr->nelems)
 			return NULL;

@@ -608,10 +608,12 @@ static struct fth_type *declarator(struct cparser *p, struct fth_type *base, con
 			fail(p, *name_at, p->tok.begin, NULL, "array '%s' is too large", *name ? *name : "");
 			return NULL;
 		}
-		if (i == ndims - 1 && is_plain_char(t))
+		if (i == ndims - 1 && is_plain_char(t)) {
 			t = fth_type_string(p->d->arena, (uint32_t)dims[i]);
-		else
+			t->char_array = true;
+		} else {
 			t = fth_type_array(p->d->arena, t, (uint32_t)dims[i]);
+		}
 	}
 	return t;
 }

@@ -2809,7 +2809,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			vreg_free(c, a);
 			emit_addr(c, R1, base, off);
 			emit(c, I_MOV64_IMM(R2, n));
-			emit(c, I_CALL(deref_read_helper(e, et->kind == FTH_T_STRING)));
+			/* A char[N] member is N bytes, read as they are (as
+			 * bpftrace): a _str read would end it with a NUL and
+			 * lose the last character of "hello" in char[5]. */
+			emit(c, I_CALL(deref_read_helper(e, false)));
 			return;
 		}
 		if (e->kind == FTH_INDEX)

@@ -513,6 +513,11 @@ static bool is_elf_file(const char *path)
 	return ok;
 }
 
+bool fth_elf_is_elf(const char *path)
+{
+	return is_elf_file(path);
+}
+
 static int canonical(const char *path, char *out, size_t outlen)
 {
 	char buf[PATH_MAX];
@@ -520,6 +525,21 @@ static int canonical(const char *path, char *out, size_t outlen)
 	if (!realpath(path, buf))
 		return -errno;
 	if (snprintf(out, outlen, "%s", buf) >= (int)outlen)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* A path the user wrote (it has a '/') names the target as written, as in
+ * bpftrace: probe names and listings show ./prog, not its canonical path.
+ * It must exist. */
+static int path_as_written(const char *path, char *out, size_t outlen)
+{
+	/* access(), not realpath(): /proc/PID/root/... (a file in another
+	 * mount namespace) opens through the process's root, but realpath
+	 * would read that link as our own "/" */
+	if (access(path, F_OK))
+		return -errno;
+	if (snprintf(out, outlen, "%s", path) >= (int)outlen)
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -646,7 +666,7 @@ int fth_resolve_binary(const char *name, char *out, size_t outlen)
 	if (!*name)
 		return -ENOENT;
 	if (strchr(name, '/'))
-		return canonical(name, out, outlen);
+		return path_as_written(name, out, outlen);
 	if (libish)
 		return fth_find_library(name, NULL, out, outlen) == 0 ? 0 : find_in_path(name, out, outlen);
 	return find_in_path(name, out, outlen) == 0 ? 0 : fth_find_library(name, NULL, out, outlen);

@@ -75,11 +75,13 @@ int fth_elf_resolve_ifuncs(const char *path, const char *const *names, int n, ui
 struct Elf;
 int fth_elf_read_segs(struct Elf *elf, struct fth_elf_seg **segs, int *nsegs);
 
-/* Resolve the PATH of uprobe:PATH:... to an absolute canonical path:
- * absolute or relative paths (containing '/') are made canonical; a bare
- * name is looked up as a library ("libc", "libc.so.6": /etc/ld.so.cache,
- * then the usual library directories) and as a program in $PATH. Writes
- * into out; 0 or -ENOENT. */
+/* Does PATH start with the ELF magic? */
+bool fth_elf_is_elf(const char *path);
+/* Resolve the PATH of uprobe:PATH:...: a path containing '/' must exist
+ * and is kept as written (bpftrace's probe names show it so); a bare name
+ * is looked up as a library ("libc", "libc.so.6": /etc/ld.so.cache, then
+ * the usual library directories) and as a program in $PATH, giving its
+ * canonical path. Writes into out; 0 or -ENOENT. */
 int fth_resolve_binary(const char *name, char *out, size_t outlen);
 /* Library lookup alone (for tests): from the ld.so.cache file `cache`
  * (NULL: /etc/ld.so.cache) then the library directories. */

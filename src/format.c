@@ -215,7 +215,7 @@ static size_t string_length(const struct fth_type *t, const void *bytes, bool *t
 	const char *s = bytes;
 	const char *nul = memchr(s, '\0', t->size);
 
-	*truncated = nul == NULL && t->size > 0;
+	*truncated = nul == NULL && t->size > 0 && !t->char_array;
 	return nul ? (size_t)(nul - s) : t->size;
 }
 

@@ -429,40 +429,68 @@ int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_
 	return err;
 }
 
-int fth_loader_attach(struct fth_loader *ld)
+/* Attach program i (or the uprobe_multi group it leads); a negative
+ * errno stops the run, skipped probes are counted. */
+static int attach_one(struct fth_loader *ld, int i)
 {
-	for (int i = 0; i < ld->prog->progs.len; i++) {
-		struct fth_prog *p = ld->prog->progs.items[i];
-		char err[512];
-		int rc;
-		if (!p->inst->provider->attach)
-			continue;
-		if (p->inst->multi_leader) {
-			if (p->inst->multi_leader == p->inst) {
-				rc = attach_group(ld, i);
-				if (rc < 0)
-					return rc;
-				/* the members the kernel refused are not attached */
-				ld->skipped += rc;
-				ld->attached -= rc;
-			}
-			ld->attached++;
-			continue;
-		}
-		rc = p->inst->provider->attach(p->inst, p->fd, &ld->attachments[i], err, sizeof(err));
-		if (rc && ld->prog->config.missing_probes == FTH_MISSING_ERROR) {
-			fth_error(ld->diag, p->inst->attach->range, "%s", err);
-			return rc;
-		}
-		if (rc) {
-			/* missing_probes = warn/ignore covers probes that exist but
-			 * cannot be attached too, as in bpftrace: skip this one. */
-			if (ld->prog->config.missing_probes == FTH_MISSING_WARN)
-				fth_warning(ld->diag, p->inst->attach->range, "%s, skipping probe", err);
-			ld->skipped++;
-			continue;
+	struct fth_prog *p = ld->prog->progs.items[i];
+	char err[512];
+	int rc;
+
+	if (!p->inst->provider->attach)
+		return 0;
+	if (p->inst->multi_leader) {
+		if (p->inst->multi_leader == p->inst) {
+			rc = attach_group(ld, i);
+			if (rc < 0)
+				return rc;
+			/* the members the kernel refused are not attached */
+			ld->skipped += rc;
+			ld->attached -= rc;
 		}
 		ld->attached++;
+		return 0;
+	}
+	rc = p->inst->provider->attach(p->inst, p->fd, &ld->attachments[i], err, sizeof(err));
+	if (rc && ld->prog->config.missing_probes == FTH_MISSING_ERROR) {
+		fth_error(ld->diag, p->inst->attach->range, "%s", err);
+		return rc;
+	}
+	if (rc) {
+		/* missing_probes = warn/ignore covers probes that exist but
+		 * cannot be attached too, as in bpftrace: skip this one. */
+		if (ld->prog->config.missing_probes == FTH_MISSING_WARN)
+			fth_warning(ld->diag, p->inst->attach->range, "%s, skipping probe", err);
+		ld->skipped++;
+		return 0;
+	}
+	ld->attached++;
+	return 0;
+}
+
+/* The kernel runs the consumers of one uprobe (and uretprobe) newest
+ * first: user probes are attached last to first, so that two probes on one
+ * location run in the script's order, as bpftrace's uprobe/usdt_order
+ * tests expect. Other probes run in attach order and attach first to last. */
+static bool runs_newest_first(const struct fth_probe_inst *inst)
+{
+	return inst->provider == &fth_provider_uprobe || inst->provider == &fth_provider_uretprobe ||
+	       inst->provider == &fth_provider_usdt;
+}
+
+int fth_loader_attach(struct fth_loader *ld)
+{
+	int n = ld->prog->progs.len, rc;
+
+	for (int i = 0; i < n; i++) {
+		struct fth_prog *p = ld->prog->progs.items[i];
+		if (!runs_newest_first(p->inst) && (rc = attach_one(ld, i)) < 0)
+			return rc;
+	}
+	for (int i = n - 1; i >= 0; i--) {
+		struct fth_prog *p = ld->prog->progs.items[i];
+		if (runs_newest_first(p->inst) && (rc = attach_one(ld, i)) < 0)
+			return rc;
 	}
 	return 0;
 }

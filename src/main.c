@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "btf.h"
@@ -416,6 +417,18 @@ static pid_t spawn_waiting_child(const char *cmd, int *fd_out)
 	return pid;
 }
 
+/* The -c child does not outlive fathom (as with bpftrace): a run that
+ * ends first (exit(), Ctrl-C, an error) kills it, and it is reaped. */
+static void end_child(pid_t child)
+{
+	int status;
+
+	if (waitpid(child, &status, WNOHANG) == 0) {
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+	}
+}
+
 static int run_program(const struct cli *cli, struct fth_program *prog, struct fth_diag *diag, pid_t child,
 		       int child_fd)
 {
@@ -577,6 +590,8 @@ static int run_cli(struct cli *cli_)
 		return list_types(cli.list_pattern, cli.verbose);
 	if (cli.list && !cli.program_text && list_pattern_is_script(&cli))
 		cli.program_text = NULL; /* cli.program_file is set: list its probes */
+	else if (cli.list && !cli.program_text && cli.pid > 0)
+		return fth_user_probes_list_pid(cli.list_pattern, cli.pid, cli.verbose, stdout) ? 1 : 0;
 	else if (cli.list && !cli.program_text)
 		return fth_probes_list(cli.list_pattern, cli.verbose, stdout) ? 1 : 0;
 	if (load_source(&cli, &src, &owned))
@@ -632,6 +647,8 @@ static int run_cli(struct cli *cli_)
 	}
 	if (child_fd >= 0)
 		close(child_fd); /* never started: the child exits */
+	if (child_pid > 0)
+		end_child(child_pid);
 	fth_program_free(&prog);
 	free(owned);
 	return rc;

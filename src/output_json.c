@@ -190,8 +190,9 @@ static void json_string_value(struct fth_strbuf *sb, const struct fth_type *t, c
 	const char *s = bytes;
 	const char *nul = memchr(s, '\0', t->size);
 
-	if (nul) {
-		fth_json_string(sb, s, (size_t)(nul - s));
+	if (nul || t->char_array) {
+		/* a char[N] member may fill all N bytes: the whole string */
+		fth_json_string(sb, s, nul ? (size_t)(nul - s) : t->size);
 		return;
 	}
 	/* No NUL in the whole buffer: cut by the read limit, bpftrace's trailer */

@@ -80,6 +80,9 @@ const struct fth_provider *fth_provider_find(const char *name);
 const struct fth_provider *const *fth_providers(int *count);
 /* `fathom -l PATTERN`: 0 or negative errno. */
 int fth_probes_list(const char *pattern, bool verbose, FILE *out);
+/* -l -p PID: the uprobes and usdt probes of that process's binaries
+ * matching PATTERN ("PROVIDER:PATH:REST"; NULL lists them all). */
+int fth_user_probes_list_pid(const char *pattern, int pid, bool verbose, FILE *out);
 /* Run a BEGIN/END program once (BPF_PROG_TEST_RUN). */
 int fth_probe_run_special(int prog_fd);
 /* Run a bench probe's program `repeat` times in a row: its return value
@@ -115,6 +118,8 @@ extern const struct fth_provider fth_provider_rawtracepoint, fth_provider_hardwa
 /* probes_kernel.c: kprobe/kretprobe, fentry/fexit. */
 extern const struct fth_provider fth_provider_kprobe, fth_provider_kretprobe, fth_provider_fentry,
 	fth_provider_fexit;
+/* probes_user.c: uprobe/uretprobe, usdt. */
+extern const struct fth_provider fth_provider_uprobe, fth_provider_uretprobe, fth_provider_usdt;
 /* The perf kprobe PMU exists (CONFIG_KPROBES). */
 bool fth_kprobes_available(void);
 /* The tracepoint ("syscalls:sys_enter_openat") that sees the same event as

@@ -29,7 +29,9 @@
 #include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <glob.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +40,6 @@
 #include "tracefs.h"
 #include "usdt.h"
 
-extern const struct fth_provider fth_provider_uprobe, fth_provider_uretprobe, fth_provider_usdt;
 
 static bool has_wildcard(const char *s)
 {
@@ -52,6 +53,12 @@ static const char *resolve_path(struct fth_program *prog, struct fth_diag *diag,
 	char path[PATH_MAX];
 	int rc = fth_resolve_binary(name, path, sizeof(path));
 
+	if (rc && name[0] == '/' && prog->config.target_pid > 0) {
+		/* a file only in the traced process's mount namespace */
+		char inside[PATH_MAX];
+		snprintf(inside, sizeof(inside), "/proc/%d/root%s", prog->config.target_pid, name);
+		rc = fth_resolve_binary(inside, path, sizeof(path));
+	}
 	if (rc) {
 		if (strchr(name, '/'))
 			fth_error_hint(diag, attach->range, "check the path of the binary or library",
@@ -83,6 +90,84 @@ static bool parse_u64(const char *s, uint64_t *out)
 	errno = 0;
 	*out = strtoull(s, &end, 0);
 	return !errno && !*end;
+}
+
+/* The ELF files of process PID's executable mappings (its program and
+ * libraries), in map order, each once. */
+static int process_binaries(struct fth_arena *arena, int pid, struct fth_ptrvec *paths)
+{
+	char mapsfile[64], line[PATH_MAX + 256];
+	FILE *f;
+
+	snprintf(mapsfile, sizeof(mapsfile), "/proc/%d/maps", pid);
+	f = fopen(mapsfile, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char perms[8];
+		int at = 0;
+		bool seen = false;
+		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &at) != 1 || !at || perms[2] != 'x' || line[at] != '/')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		for (int i = 0; i < paths->len && !seen; i++)
+			seen = !strcmp(paths->items[i], line + at) ||
+			       !strcmp(paths->items[i], fth_arena_printf(arena, "/proc/%d/root%s", pid, line + at));
+		if (seen)
+			continue;
+		/* a file only in the process's mount namespace: through its root */
+		if (access(line + at, F_OK))
+			fth_ptrvec_push(arena, paths, fth_arena_printf(arena, "/proc/%d/root%s", pid, line + at));
+		else
+			fth_ptrvec_push(arena, paths, fth_arena_strdup(arena, line + at));
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The binaries the PATH of a uprobe or usdt attach point names: the file
+ * itself, the files a glob matches, or, when it is empty or "*" and a
+ * process is given (-p/-c), that process's program and libraries.
+ * Reports errors. */
+static int target_binaries(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			   const char *what, const char *written, struct fth_ptrvec *paths)
+{
+	const char *path;
+	glob_t g;
+
+	if ((!*written || !strcmp(written, "*")) && prog->config.target_pid > 0) {
+		int rc = process_binaries(&prog->arena, prog->config.target_pid, paths);
+		if (rc)
+			fth_error(diag, attach->range, "cannot read the mappings of process %d: %s",
+				  prog->config.target_pid, strerror(-rc));
+		return rc;
+	}
+	if (!*written || !strcmp(written, "*")) {
+		fth_error_hint(diag, attach->range, "give the binary's path, or the process with -p PID or -c CMD",
+			       "%s probe needs a binary or a process", what);
+		return -EINVAL;
+	}
+	if (!has_wildcard(written)) {
+		path = resolve_path(prog, diag, attach, what, written);
+		if (!path)
+			return -ENOENT;
+		fth_ptrvec_push(&prog->arena, paths, (void *)path);
+		return 0;
+	}
+	if (glob(written, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			struct stat st;
+			if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode))
+				fth_ptrvec_push(&prog->arena, paths, fth_arena_strdup(&prog->arena, g.gl_pathv[i]));
+		}
+		globfree(&g);
+	}
+	if (!paths->len) {
+		fth_error_hint(diag, attach->range, "check the path of the binary or library",
+			       "%s target file '%s' does not exist", what, written);
+		return -ENOENT;
+	}
+	return 0;
 }
 
 /* --------------------------------------------------------------- uprobe */
@@ -380,13 +465,13 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 	return matched;
 }
 
-static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
-			 struct fth_ptrvec *out)
+static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			      const char *path, struct fth_ptrvec *out)
 {
 	const char *const *parts = attach->u.attach.parts;
 	const struct fth_provider *self = fth_provider_find(parts[0]);
 	bool ret = self == &fth_provider_uretprobe;
-	const char *path, *func;
+	const char *func;
 	struct fth_elf e;
 	uint64_t addr, off;
 	int rc, matched = 0;
@@ -399,14 +484,6 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 			       "%s probe needs a binary and a function", self->name);
 		return -EINVAL;
 	}
-	if (has_wildcard(parts[1])) {
-		fth_error(diag, attach->range, "wildcards in the binary path of a %s probe are not supported",
-			  self->name);
-		return -EINVAL;
-	}
-	path = resolve_path(prog, diag, attach, self->name, parts[1]);
-	if (!path)
-		return -ENOENT;
 	rc = fth_elf_open(path, &e);
 	if (rc) {
 		elf_error(diag, attach, path, rc);
@@ -471,6 +548,14 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 							       path),
 				       "function '%s' not found in %s", name, path);
 			rc = -ENOENT;
+		} else if (!sym->size && !sym->ifunc && !prog->config.unsafe) {
+			/* bpftrace's check: where the function ends (and so
+			 * whether the probe is on an instruction of it) is
+			 * unknown */
+			fth_error_hint(diag, attach->range,
+				       "--unsafe attaches anyway (it could corrupt the data of the traced process)",
+				       "could not determine boundary for %s (symbol has size 0)", name);
+			rc = -EINVAL;
 		} else if (delta && sym->size && delta >= sym->size && !prog->config.unsafe) {
 			fth_error(diag, attach->range, "offset %llu is beyond the end of %s (%llu bytes)",
 				  (unsigned long long)delta, name, (unsigned long long)sym->size);
@@ -491,6 +576,60 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 	}
 	fth_elf_close(&e);
 	return rc;
+}
+
+/* Several binaries (a glob in the path, or the process's binaries for an
+ * empty or '*' path): the matching functions of each ELF file among them;
+ * an error only when none matches. */
+static int uprobe_expand_binaries(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+				  const struct fth_ptrvec *paths, struct fth_ptrvec *out)
+{
+	const struct fth_provider *self = fth_provider_find(attach->u.attach.parts[0]);
+	const char *func = function_part(prog, attach);
+	int matched = 0;
+
+	for (int i = 0; i < paths->len; i++) {
+		struct fth_elf e;
+		int n;
+		if (fth_elf_open(paths->items[i], &e))
+			continue; /* not ELF: a script, a source file */
+		n = uprobe_expand_wildcard(prog, diag, attach, self, paths->items[i], &e, func, out);
+		fth_elf_close(&e);
+		if (n < 0)
+			return n;
+		matched += n;
+	}
+	if (!matched && prog->config.missing_probes == FTH_MISSING_ERROR) {
+		fth_error(diag, attach->range, "no function matches '%s' in the %d binaries of '%s'", func, paths->len,
+			  *attach->u.attach.parts[1] ? attach->u.attach.parts[1] : "*");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			 struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	const struct fth_provider *self = fth_provider_find(parts[0]);
+	const char *func = function_part(prog, attach);
+	struct fth_ptrvec paths = { 0 };
+	int rc;
+
+	if (attach->u.attach.nparts < 3 || !func || !*func ||
+	    (!*parts[1] && prog->config.target_pid <= 0)) {
+		fth_error_hint(diag, attach->range,
+			       fth_arena_printf(&prog->arena, "write %s:PATH:FUNCTION, e.g. %s:libc:malloc", self->name,
+						self->name),
+			       "%s probe needs a binary and a function", self->name);
+		return -EINVAL;
+	}
+	rc = target_binaries(prog, diag, attach, self->name, parts[1], &paths);
+	if (rc)
+		return rc;
+	if (paths.len == 1 && !has_wildcard(parts[1]) && *parts[1])
+		return uprobe_expand_path(prog, diag, attach, paths.items[0], out);
+	return uprobe_expand_binaries(prog, diag, attach, &paths, out);
 }
 
 /* The uprobe PMU: its type, the config bit of retprobes and the shift of
@@ -779,22 +918,46 @@ static bool split_list_pattern(const char *pattern, char *path, size_t pathlen, 
 		return false;
 	snprintf(path, pathlen, "%.*s", (int)(colon - pattern), pattern);
 	*rest = colon + 1;
-	return !has_wildcard(path);
+	return true;
 }
 
-static int uprobe_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+/* Run LIST_ONE for each binary NAME of `-l` names: the file, library or
+ * program itself, or every regular file a glob in its path matches (as
+ * bpftrace's "uprobe:./progs/uprobe*:*"). */
+static int list_each_binary(const struct fth_provider *self, const char *name, const char *rest, bool verbose,
+			    FILE *out,
+			    int (*list_one)(const struct fth_provider *, const char *, const char *, bool, FILE *))
 {
-	char name[PATH_MAX], path[PATH_MAX];
-	const char *rest;
+	char path[PATH_MAX];
+	glob_t g;
+	int rc = 0;
+
+	if (!has_wildcard(name)) {
+		if (fth_resolve_binary(name, path, sizeof(path))) {
+			fprintf(stderr, "fathom: %s: '%s' not found\n", self->name, name);
+			return -ENOENT;
+		}
+		return list_one(self, path, rest, verbose, out);
+	}
+	if (!strchr(name, '/') || glob(name, 0, NULL, &g))
+		return 0;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct stat st;
+		/* files that are not ELF (sources, scripts) list nothing */
+		if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode) && fth_elf_is_elf(g.gl_pathv[i]))
+			rc = list_one(self, g.gl_pathv[i], rest, verbose, out) ?: rc;
+	}
+	globfree(&g);
+	return rc;
+}
+
+static int uprobe_list_binary(const struct fth_provider *self, const char *path, const char *rest, bool verbose,
+			      FILE *out)
+{
 	struct fth_elf e;
 	int rc;
 
-	if (!split_list_pattern(pattern, name, sizeof(name), &rest))
-		return 0;
-	if (fth_resolve_binary(name, path, sizeof(path))) {
-		fprintf(stderr, "fathom: %s: '%s' not found\n", self->name, name);
-		return -ENOENT;
-	}
+	(void)verbose;
 	rc = fth_elf_open(path, &e);
 	if (rc) {
 		fprintf(stderr, "fathom: %s: %s\n", path, rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
@@ -815,37 +978,35 @@ static int uprobe_list(const struct fth_provider *self, const char *pattern, boo
 	return 0;
 }
 
+static int uprobe_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+{
+	char name[PATH_MAX];
+	const char *rest;
+
+	if (!split_list_pattern(pattern, name, sizeof(name), &rest))
+		return 0;
+	return list_each_binary(self, name, rest, verbose, out, uprobe_list_binary);
+}
+
 /* ----------------------------------------------------------------- usdt */
 
-static int usdt_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
-		       struct fth_ptrvec *out)
+/* The probes of one binary matching PROVIDER:NAME: one instance per
+ * location. Files that are no ELF are skipped when several were named. */
+static int usdt_expand_binary(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			      const char *path, const char *prov_pat, const char *name_pat, bool only,
+			      struct fth_ptrvec *out, struct fth_usdt_probe **probes_out, int *n_out)
 {
-	const char *const *parts = attach->u.attach.parts;
-	int nparts = attach->u.attach.nparts;
-	const char *path, *prov_pat, *name_pat;
 	struct fth_usdt_probe *probes;
 	int n, rc, matched = 0;
 
-	if ((nparts != 3 && nparts != 4) || !*parts[1] || !*parts[nparts - 1]) {
-		fth_error_hint(diag, attach->range, "write usdt:PATH:[PROVIDER:]NAME",
-			       "usdt probe needs a binary and a probe name");
-		return -EINVAL;
-	}
-	if (has_wildcard(parts[1])) {
-		fth_error(diag, attach->range, "wildcards in the binary path of a usdt probe are not supported");
-		return -EINVAL;
-	}
-	prov_pat = nparts == 4 ? parts[2] : "*";
-	name_pat = parts[nparts - 1];
-	path = resolve_path(prog, diag, attach, "usdt", parts[1]);
-	if (!path)
-		return -ENOENT;
 	rc = fth_usdt_read(path, &probes, &n);
 	if (rc) {
+		if (!only)
+			return 0;
 		elf_error(diag, attach, path, rc);
 		return rc;
 	}
-	for (int i = 0; i < n && !rc; i++) {
+	for (int i = 0; i < n; i++) {
 		struct fth_usdt_probe *p = &probes[i];
 		struct fth_usdt_arg args[FTH_USDT_MAX_ARGS];
 		struct fth_probe_inst *inst;
@@ -856,8 +1017,8 @@ static int usdt_expand(struct fth_program *prog, struct fth_diag *diag, struct f
 		if (nargs < 0) {
 			fth_error(diag, attach->range, "cannot read the arguments of usdt probe %s:%s: '%s'", p->provider,
 				  p->name, p->args);
-			rc = -EINVAL;
-			break;
+			fth_usdt_free(probes, n);
+			return -EINVAL;
 		}
 		inst = fth_probe_inst_new(prog, &fth_provider_usdt, attach,
 					  fth_arena_printf(&prog->arena, "usdt:%s:%s:%s", path, p->provider, p->name));
@@ -874,30 +1035,86 @@ static int usdt_expand(struct fth_program *prog, struct fth_diag *diag, struct f
 		fth_ptrvec_push(&prog->arena, out, inst);
 		matched++;
 	}
-	if (!rc && !matched) {
-		const char *wanted = nparts == 4 ? fth_arena_printf(&prog->arena, "%s:%s", parts[2], parts[3]) : name_pat;
-		const char **names = fth_arena_alloc(&prog->arena, sizeof(char *) * (size_t)(n + 1));
-		const char *best = NULL;
-		for (int i = 0; i < n; i++)
-			names[i] = nparts == 4 ? fth_arena_printf(&prog->arena, "%s:%s", probes[i].provider, probes[i].name)
-					       : fth_arena_strdup(&prog->arena, probes[i].name);
-		if (n && !has_wildcard(wanted))
-			best = fth_closest_name(wanted, names, n);
-		if (prog->config.missing_probes != FTH_MISSING_ERROR && !has_wildcard(wanted)) {
-			if (prog->config.missing_probes == FTH_MISSING_WARN)
-				fth_warning(diag, attach->range, "usdt probe '%s' not found in %s (skipped)", wanted, path);
-		} else if (!n) {
-			fth_error(diag, attach->range, "%s has no USDT probes", path);
-			rc = -ENOENT;
-		} else {
-			fth_error_hint(diag, attach->range,
-				       best ? fth_arena_printf(&prog->arena, "did you mean '%s'?", best)
-					    : fth_arena_printf(&prog->arena, "'fathom -l \"usdt:%s:*\"' lists them", path),
-				       "no usdt probe matches '%s' in %s", wanted, path);
-			rc = -ENOENT;
-		}
+	if (probes_out) {
+		*probes_out = probes;
+		*n_out = n;
+	} else {
+		fth_usdt_free(probes, n);
 	}
-	fth_usdt_free(probes, n);
+	return matched;
+}
+
+/* No probe matched in the one binary named: the error (or, with
+ * missing_probes, the warning) and a suggestion. */
+static int usdt_no_match(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach, const char *path,
+			 struct fth_usdt_probe *probes, int n)
+{
+	const char *const *parts = attach->u.attach.parts;
+	int nparts = attach->u.attach.nparts;
+	const char *wanted = nparts == 4 ? fth_arena_printf(&prog->arena, "%s:%s", parts[2], parts[3]) : parts[nparts - 1];
+	const char **names = fth_arena_alloc(&prog->arena, sizeof(char *) * (size_t)(n + 1));
+	const char *best = NULL;
+
+	for (int i = 0; i < n; i++)
+		names[i] = nparts == 4 ? fth_arena_printf(&prog->arena, "%s:%s", probes[i].provider, probes[i].name)
+				       : fth_arena_strdup(&prog->arena, probes[i].name);
+	if (n && !has_wildcard(wanted))
+		best = fth_closest_name(wanted, names, n);
+	if (prog->config.missing_probes != FTH_MISSING_ERROR && !has_wildcard(wanted)) {
+		if (prog->config.missing_probes == FTH_MISSING_WARN)
+			fth_warning(diag, attach->range, "usdt probe '%s' not found in %s (skipped)", wanted, path);
+		return 0;
+	}
+	if (!n) {
+		fth_error(diag, attach->range, "%s has no USDT probes", path);
+		return -ENOENT;
+	}
+	fth_error_hint(diag, attach->range,
+		       best ? fth_arena_printf(&prog->arena, "did you mean '%s'?", best)
+			    : fth_arena_printf(&prog->arena, "'fathom -l \"usdt:%s:*\"' lists them", path),
+		       "no usdt probe matches '%s' in %s", wanted, path);
+	return -ENOENT;
+}
+
+static int usdt_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+		       struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	int nparts = attach->u.attach.nparts;
+	const char *prov_pat, *name_pat;
+	struct fth_ptrvec paths = { 0 };
+	struct fth_usdt_probe *probes = NULL;
+	int n = 0, rc, matched = 0;
+
+	if ((nparts != 3 && nparts != 4) || !*parts[nparts - 1]) {
+		fth_error_hint(diag, attach->range, "write usdt:PATH:[PROVIDER:]NAME",
+			       "usdt probe needs a binary and a probe name");
+		return -EINVAL;
+	}
+	/* an empty PROVIDER (usdt:PATH::NAME) matches every provider */
+	prov_pat = nparts == 4 && *parts[2] ? parts[2] : "*";
+	name_pat = parts[nparts - 1];
+	rc = target_binaries(prog, diag, attach, "usdt", parts[1], &paths);
+	if (rc)
+		return rc;
+	for (int i = 0; i < paths.len; i++) {
+		bool only = paths.len == 1;
+		rc = usdt_expand_binary(prog, diag, attach, paths.items[i], prov_pat, name_pat, only, out,
+					only ? &probes : NULL, &n);
+		if (rc < 0)
+			break;
+		matched += rc;
+		rc = 0;
+	}
+	if (!rc && !matched && paths.len == 1)
+		rc = usdt_no_match(prog, diag, attach, paths.items[0], probes, n);
+	else if (!rc && !matched && !(prog->config.missing_probes != FTH_MISSING_ERROR && !has_wildcard(name_pat))) {
+		fth_error(diag, attach->range, "no usdt probe matches '%s' in the %d binaries of '%s'", name_pat,
+			  paths.len, *parts[1] ? parts[1] : "*");
+		rc = -ENOENT;
+	}
+	if (probes)
+		fth_usdt_free(probes, n);
 	return rc;
 }
 
@@ -906,20 +1123,14 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int usdt_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+static int usdt_list_binary(const struct fth_provider *self, const char *path, const char *rest, bool verbose,
+			    FILE *out)
 {
-	char name[PATH_MAX], path[PATH_MAX];
-	const char *rest;
 	struct fth_usdt_probe *probes;
 	char **lines;
 	int n, k = 0, rc;
 
-	if (!split_list_pattern(pattern, name, sizeof(name), &rest))
-		return 0;
-	if (fth_resolve_binary(name, path, sizeof(path))) {
-		fprintf(stderr, "fathom: usdt: '%s' not found\n", name);
-		return -ENOENT;
-	}
+	(void)self;
 	rc = fth_usdt_read(path, &probes, &n);
 	if (rc) {
 		fprintf(stderr, "fathom: %s: %s\n", path, rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
@@ -966,6 +1177,64 @@ static int usdt_list(const struct fth_provider *self, const char *pattern, bool 
 		free(lines);
 	}
 	fth_usdt_free(probes, n);
+	return 0;
+}
+
+static int usdt_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
+{
+	char name[PATH_MAX];
+	const char *rest;
+
+	if (!split_list_pattern(pattern, name, sizeof(name), &rest))
+		return 0;
+	return list_each_binary(self, name, rest, verbose, out, usdt_list_binary);
+}
+
+/* -l -p PID: the uprobes and usdt probes of the process's program and
+ * libraries, as bpftrace lists them. PATTERN (NULL: all) is
+ * "PROVIDER:PATH:REST"; PROVIDER may be a glob ("*"), PATH a glob matched
+ * against each binary's path ("*" or an empty PATH: every binary). */
+int fth_user_probes_list_pid(const char *pattern, int pid, bool verbose, FILE *out)
+{
+	static const struct fth_provider *const providers[] = { &fth_provider_uprobe, &fth_provider_usdt };
+	char provider_pat[64] = "*", path_pat[PATH_MAX] = "*";
+	const char *rest = "*", *colon;
+	struct fth_arena arena = { 0 };
+	struct fth_ptrvec paths = { 0 };
+	int rc;
+
+	if (pattern && (colon = strchr(pattern, ':'))) {
+		const char *second = strchr(colon + 1, ':');
+		snprintf(provider_pat, sizeof(provider_pat), "%.*s", (int)(colon - pattern), pattern);
+		if (second) {
+			if (second > colon + 1)
+				snprintf(path_pat, sizeof(path_pat), "%.*s", (int)(second - colon - 1), colon + 1);
+			rest = second + 1;
+		}
+	} else if (pattern && *pattern) {
+		snprintf(provider_pat, sizeof(provider_pat), "%s", pattern);
+	}
+	rc = process_binaries(&arena, pid, &paths);
+	if (rc) {
+		fprintf(stderr, "fathom: cannot read the mappings of process %d: %s\n", pid, strerror(-rc));
+		fth_arena_free(&arena);
+		return rc;
+	}
+	for (size_t k = 0; k < sizeof(providers) / sizeof(providers[0]); k++) {
+		const struct fth_provider *p = providers[k];
+		bool match = fth_glob_match(provider_pat, p->name);
+		for (const char *const *a = p->aliases; !match && *a; a++)
+			match = !strcmp(provider_pat, *a);
+		for (int i = 0; match && i < paths.len; i++) {
+			if (!fth_glob_match(path_pat, paths.items[i]) || !fth_elf_is_elf(paths.items[i]))
+				continue;
+			if (p == &fth_provider_uprobe)
+				uprobe_list_binary(p, paths.items[i], rest, verbose, out);
+			else
+				usdt_list_binary(p, paths.items[i], rest, verbose, out);
+		}
+	}
+	fth_arena_free(&arena);
 	return 0;
 }
 

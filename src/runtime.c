@@ -1123,6 +1123,31 @@ static void print_all_maps(struct runtime *rt)
 	free(maps);
 }
 
+/* The "Attached N probes" count: one per program, except that the
+ * locations of one usdt probe (a marker gcc inlined or repeated) that one
+ * attach point expanded to count once, as bpftrace counts
+ * usdt:PATH:PROVIDER:NAME; the same probe in two blocks counts twice.
+ * nprogs: the programs that count (bench probes only with --bench). */
+static int attached_probe_count(const struct fth_program *prog, const struct fth_loader *ld, int nprogs)
+{
+	int n = nprogs - ld->skipped;
+
+	for (int i = 0; i < prog->progs.len; i++) {
+		const struct fth_probe_inst *inst = fth_program_prog(prog, i)->inst;
+		if (!inst || inst->provider != &fth_provider_usdt || !inst->name)
+			continue;
+		for (int j = 0; j < i; j++) {
+			const struct fth_probe_inst *other = fth_program_prog(prog, j)->inst;
+			if (other && other->provider == &fth_provider_usdt && other->attach == inst->attach &&
+			    other->name && !strcmp(other->name, inst->name)) {
+				n--;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
 int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_diag *diag,
 		    const struct fth_runtime_opts *opts)
 {
@@ -1176,7 +1201,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	if (opts->bench)
 		bench_failed = run_benchmarks(&rt, rb);
 	else if (!opts->quiet)
-		rt.out.ops->attached_probes(&rt.out, nattached - ld->skipped);
+		rt.out.ops->attached_probes(&rt.out, attached_probe_count(prog, ld, nattached));
 	/* bpftrace's test harness waits for this line: on stdout even with
 	 * -o FILE, once, after the probes are attached. */
 	if (opts->notify_attached) {

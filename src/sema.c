@@ -714,6 +714,7 @@ static bool constant_value(struct sema *s, const char *name, int64_t *value)
 }
 
 static bool literal_int(struct fth_node *e, int64_t *out);
+static bool literal_int_or_positional(struct sema *s, struct fth_node *e, int64_t *out);
 
 int fth_pt_regs_offset(const char *name)
 {
@@ -795,7 +796,9 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 				return NULL;
 			}
 			t->stack_mode = (enum fth_stack_mode)mode;
-		} else if (literal_int(a, &n) && n > 0 && n <= 127) {
+		} else if (literal_int_or_positional(s, a, &n) && n > 0 && n <= 127) {
+			/* ustack($1): a positional parameter holding a number
+			 * is a literal too, as in bpftrace */
 			t->stack_limit = (int)n;
 		} else {
 			ERR(s, a, "stack limit must be an integer literal from 1 to 127");
@@ -1176,23 +1179,31 @@ bool fth_sema_user_memory(const struct fth_node *e)
 	return p && p->user_space;
 }
 
-/* What pointer p points at. A pointer read through p lives in p's address
- * space (as bpftrace's dereference keeps its operand's), so *$pp and
- * $pp[i] of a user-space struct foo ** read the struct from user memory. */
+/* A pointer read from memory keeps the address space of the pointer it
+ * was read through (as in bpftrace): read from user memory, it points
+ * into user memory; through a pointer with no address space, it has none
+ * either. Used for members, dereferences and pointer indexing. */
+static struct fth_type *pointer_in_space_of(struct sema *s, struct fth_type *t, bool user, bool unset)
+{
+	struct fth_type *copy;
+
+	if (!t || t->kind != FTH_T_POINTER || t->user_space || (!user && (!unset || t->addr_space_unset)))
+		return t;
+	copy = fth_arena_alloc(A(s), sizeof(*copy));
+	*copy = *t;
+	if (user)
+		copy->user_space = true;
+	else
+		copy->addr_space_unset = true;
+	return copy;
+}
+
+/* What pointer p points at, in p's address space when it is a pointer
+ * too: *$pp and $pp[i] of a user-space struct foo ** read the struct from
+ * user memory. */
 static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
 {
-	struct fth_type *t = p->elem;
-
-	/* kernel memory is the default: only a pointer into user memory or
-	 * one without an address space passes its own on */
-	if (t->kind != FTH_T_POINTER || t->user_space || t->addr_space_unset ||
-	    (!p->user_space && !p->addr_space_unset))
-		return t;
-	t = fth_arena_alloc(A(s), sizeof(*t));
-	*t = *p->elem;
-	t->user_space = p->user_space;
-	t->addr_space_unset = p->addr_space_unset;
-	return t;
+	return pointer_in_space_of(s, p->elem, p->user_space, p->addr_space_unset);
 }
 
 /* a[i] of array type at: as in current bpftrace, a literal index must be
@@ -1208,8 +1219,8 @@ static struct fth_type *check_array_index(struct sema *s, struct fth_node *e, st
 	if (literal_int(index, &idx) && idx >= 0) {
 		if ((uint64_t)idx < at->count || !at->count)
 			return at->elem;
-		ERR_HINT(s, e, "index from 0 to the size less one", "the index %lld is out of bounds for array of size %u",
-			 (long long)idx, at->count);
+		ERR_HINT(s, e, fth_arena_printf(A(s), "use an index from 0 to %u", at->count - 1),
+			 "the index %lld is out of bounds for array of size %u", (long long)idx, at->count);
 		return NULL;
 	}
 	if (base->kind == FTH_FIELD && base->u.field.base->kind == FTH_IDENT &&
@@ -1487,21 +1498,9 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 	e->u.field.offset = off;
 	e->u.field.bit_offset = bit_off;
 	e->u.field.bit_size = bit_size;
-	if (mt->kind == FTH_T_POINTER && !mt->user_space &&
-	    (bt->kind == FTH_T_POINTER ? bt->user_space : fth_sema_user_memory(e->u.field.base))) {
-		/* a pointer read from user memory points into user memory */
-		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
-		*copy = *mt;
-		copy->user_space = true;
-		mt = copy;
-	} else if (mt->kind == FTH_T_POINTER && !mt->user_space && !mt->addr_space_unset &&
-		   (bt->kind == FTH_T_POINTER ? bt->addr_space_unset : fth_sema_unset_memory(e->u.field.base))) {
-		/* as in bpftrace, a member keeps its parent's (unset) address space */
-		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
-		*copy = *mt;
-		copy->addr_space_unset = true;
-		mt = copy;
-	}
+	mt = pointer_in_space_of(s, mt, bt->kind == FTH_T_POINTER ? bt->user_space : fth_sema_user_memory(e->u.field.base),
+				 bt->kind == FTH_T_POINTER ? bt->addr_space_unset : fth_sema_unset_memory(e->u.field.base));
+
 	return mt;
 }
 

@@ -97,6 +97,10 @@ struct fth_type {
 	 * watchpoints): bpftrace reads through it with the legacy
 	 * bpf_probe_read, which picks user or kernel memory by the address. */
 	bool addr_space_unset;
+	/* FTH_T_STRING of a char[N] member: its N bytes may all be
+	 * characters (no NUL), which is the whole string, not one cut short
+	 * by the read limit: printed without the ".." trailer (bpftrace). */
+	bool char_array;
 	struct fth_field *fields; /* tuple and struct members */
 	int nfields;
 	/* FTH_T_AGG */

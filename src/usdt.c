@@ -84,6 +84,21 @@ static bool parse_reg(const char *s, size_t len, int *off)
 	return *off >= 0;
 }
 
+/* An immediate operand as the probe's argument type holds it: the note's
+ * size and sign say "4@$-202182160" is the uint32 4092785136. */
+static int64_t fit_to_size(int64_t value, int size, bool is_signed)
+{
+	int bits = size * 8;
+	uint64_t v = (uint64_t)value;
+
+	if (bits >= 64)
+		return value;
+	v &= (1ULL << bits) - 1;
+	if (is_signed && (v >> (bits - 1)))
+		v |= ~((1ULL << bits) - 1);
+	return (int64_t)v;
+}
+
 /* One "SIZE@LOCATION" (or a bare LOCATION, 8 bytes). */
 static int parse_one(const char *s, size_t len, struct fth_usdt_arg *a)
 {
@@ -112,7 +127,10 @@ static int parse_one(const char *s, size_t len, struct fth_usdt_arg *a)
 	}
 	if (loc[0] == '$') {
 		a->kind = FTH_USDT_CONST;
-		return parse_int(loc + 1, loclen - 1, &a->value) ? 0 : -EINVAL;
+		if (!parse_int(loc + 1, loclen - 1, &a->value))
+			return -EINVAL;
+		a->value = fit_to_size(a->value, a->size, a->is_signed);
+		return 0;
 	}
 	paren = memchr(loc, '(', loclen);
 	if (!paren || loc[loclen - 1] != ')')

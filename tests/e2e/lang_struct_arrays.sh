@@ -82,7 +82,7 @@ expect_exit 1
 expect_stderr_eq 'stdin:1:89-97: ERROR: the index 4 is out of bounds for array of size 4
 struct A { int x[4]; } uprobe:./array_target:take_arrays { $a = (struct A *)arg0; print($a->x[4]); }
                                                                                         ~~~~~~~~
-HINT: index from 0 to the size less one'
+HINT: use an index from 0 to 3'
 
 fathom_run -e 'struct A { int x[4]; } uprobe:./array_target:take_arrays { $i = 1; print(((struct A *)arg0)->x[$i]); }'
 expect_exit 1

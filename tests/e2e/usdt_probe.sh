@@ -85,7 +85,8 @@ expect_stderr_match "ERROR: usdt target file '/nonexistent/fathom-x' does not ex
 
 fathom_run -e "usdt:/bin/sh:nothing { exit(); }"
 expect_exit 1
-expect_stderr_match "ERROR: $(realpath /bin/sh) has no USDT probes"
+# named as written (bpftrace's probe names keep the path so)
+expect_stderr_match "ERROR: /bin/sh has no USDT probes"
 
 fathom_run -e "usdt:$TG { exit(); }"
 expect_exit 1

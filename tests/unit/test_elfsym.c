@@ -108,7 +108,8 @@ static void test_resolve_paths(void **state)
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	assert_int_equal(chdir("/usr"), 0);
 	assert_int_equal(fth_resolve_binary("./bin/../bin/env", path, sizeof(path)), 0);
-	assert_string_equal(path, "/usr/bin/env");
+	/* a written path is kept as written (bpftrace's probe names show it) */
+	assert_string_equal(path, "./bin/../bin/env");
 	assert_int_equal(chdir(cwd), 0);
 }
 
