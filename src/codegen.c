@@ -2416,6 +2416,21 @@ static void emit_string_literal(struct cg *c, const char *data, uint32_t len, in
 		emit(c, I_ST_IMM(BPF_B, base, off + i, (unsigned char)data[i]));
 }
 
+/* reg = the value of len, clamped to 1..max: buf()'s run-time length
+ * (the verifier needs a bounded, non-zero size). */
+static void emit_clamped_length(struct cg *c, struct fth_node *len, int reg, int max)
+{
+	struct vreg v = emit_int(c, len);
+	int r = vreg_use(c, v, reg);
+
+	emit(c, I_MOV64_REG(reg, r));
+	vreg_free(c, v);
+	emit(c, I_JMP_IMM(BPF_JLE, reg, max, 1));
+	emit(c, I_MOV64_IMM(reg, max));
+	emit(c, I_JMP_IMM(BPF_JNE, reg, 0, 1));
+	emit(c, I_MOV64_IMM(reg, 1));
+}
+
 /* str(ptr [, n]): read a NUL-terminated string from kernel or user memory. */
 static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off, const struct fth_type *t)
 {
@@ -2452,14 +2467,7 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
 	helper = str_read_helper(c, arg->type);
 	if (call->u.call.args.len == 2 && call->u.call.args.items[1]->kind != FTH_INT) {
 		/* Run-time length, clamped to the buffer: 1..read_len. */
-		struct vreg n = emit_int(c, call->u.call.args.items[1]);
-		int rn = vreg_use(c, n, R2);
-		emit(c, I_MOV64_REG(R2, rn));
-		vreg_free(c, n);
-		emit(c, I_JMP_IMM(BPF_JLE, R2, read_len, 1));
-		emit(c, I_MOV64_IMM(R2, read_len));
-		emit(c, I_JMP_IMM(BPF_JNE, R2, 0, 1));
-		emit(c, I_MOV64_IMM(R2, 1));
+		emit_clamped_length(c, call->u.call.args.items[1], R2, read_len);
 	} else {
 		emit(c, I_MOV64_IMM(R2, read_len));
 	}
@@ -2527,14 +2535,7 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 				emit(c, I_ST_IMM(BPF_B, base, off + 4 + i, (unsigned char)src->u.string.data[i]));
 			if (args->len == 2 && args->items[1]->kind != FTH_INT) {
 				/* a run-time length, clamped to 1..cap as for memory */
-				struct vreg len = emit_int(c, args->items[1]);
-				int r = vreg_use(c, len, R1);
-				emit(c, I_MOV64_REG(R1, r));
-				vreg_free(c, len);
-				emit(c, I_JMP_IMM(BPF_JLE, R1, cap, 1));
-				emit(c, I_MOV64_IMM(R1, cap));
-				emit(c, I_JMP_IMM(BPF_JNE, R1, 0, 1));
-				emit(c, I_MOV64_IMM(R1, 1));
+				emit_clamped_length(c, args->items[1], R1, cap);
 				emit(c, I_STX(BPF_W, base, R1, off));
 				return;
 			}

@@ -129,6 +129,12 @@ require_cmd() {
 # build_target PROG NAME: the test program tests/e2e/progs/PROG.c as the
 # executable $T/NAME, built with gcc, or copied from $FATHOM_TARGETS/PROG
 # where it was built ahead of time (the VM has no compiler: tests/vm/run.sh).
+# USDT targets are built with <sys/sdt.h> (Debian: systemtap-sdt-dev).
+require_sdt() {
+    [ -f /usr/include/x86_64-linux-gnu/sys/sdt.h ] || [ -f /usr/include/sys/sdt.h ] \
+        || fail "this test needs sys/sdt.h (Debian package systemtap-sdt-dev)"
+}
+
 build_target() {
     if [ -n "${FATHOM_TARGETS:-}" ] && [ -x "$FATHOM_TARGETS/$1" ]; then
         cp "$FATHOM_TARGETS/$1" "$T/$2" || fail "cannot copy $FATHOM_TARGETS/$1"

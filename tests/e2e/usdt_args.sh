@@ -8,8 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd gcc
-[ -f /usr/include/x86_64-linux-gnu/sys/sdt.h ] || [ -f /usr/include/sys/sdt.h ] \
-    || fail "this test needs sys/sdt.h (Debian package systemtap-sdt-dev)"
+require_sdt
 
 
 run_traced() {

@@ -10,8 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd gcc
-[ -f /usr/include/x86_64-linux-gnu/sys/sdt.h ] || [ -f /usr/include/sys/sdt.h ] \
-    || fail "this test needs sys/sdt.h (Debian package systemtap-sdt-dev)"
+require_sdt
 
 gcc -g -O1 -o "$T/target" "$E2E_DIR/progs/usdt_target.c" || fail "cannot compile the test program"
 TG=$(realpath "$T/target")

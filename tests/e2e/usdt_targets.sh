@@ -9,8 +9,7 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
-[ -f /usr/include/x86_64-linux-gnu/sys/sdt.h ] || [ -f /usr/include/sys/sdt.h ] \
-    || fail "this test needs sys/sdt.h (Debian package systemtap-sdt-dev)"
+require_sdt
 build_target usdt_loop usdt_loop
 cd "$T" || fail "cannot cd to $T"
 
