@@ -2545,6 +2545,13 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 		if (st->kind == FTH_T_ARRAY || st->kind == FTH_T_STRING) {
 			int n = (int)st->size < cap ? (int)st->size : cap;
 			emit_to_mem(c, src, base, off + 4, st->size <= (uint32_t)cap ? st : et);
+			if (args->len == 2 && args->items[1]->kind != FTH_INT) {
+				/* a run-time length: the value is copied whole, the
+				 * length says how much of it is shown */
+				emit_clamped_length(c, args->items[1], R1, n);
+				emit(c, I_STX(BPF_W, base, R1, off));
+				return;
+			}
 			emit(c, I_ST_IMM(BPF_W, base, off, n));
 			return;
 		}

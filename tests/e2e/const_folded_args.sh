@@ -38,6 +38,10 @@ expect_stdout_eq 'abcd|abcd'
 fathom_run -e 'begin { $n = 3; printf("%r\n", buf("abcdefgh", $n)); exit(); }'
 expect_exit 0
 expect_stdout_eq 'abc'
+# ... of a string or array value too (a variable, comm)
+fathom_run -e 'begin { $s = "abcdefgh"; $n = 3; printf("%r|%r\n", buf($s, $n), buf(comm, $n - 1)); exit(); }'
+expect_exit 0
+expect_stdout_eq 'abc|fa'
 
 fathom_run -e 'begin { $x = 4; @l = lhist(1, 0, $x * 2, 1); }'
 expect_exit 1
