@@ -235,7 +235,10 @@ static int special_expand(struct fth_program *prog, struct fth_diag *diag, struc
 	const char *word = attach->u.attach.parts[0];
 	const struct fth_provider *self = fth_provider_find(word);
 
-	fth_ptrvec_push(&prog->arena, out, fth_probe_inst_new(prog, self, attach, self->name));
+	/* `probe` is the name as written: "begin" for begin, "BEGIN" for BEGIN,
+	 * as in current bpftrace, where both spellings are in use */
+	fth_ptrvec_push(&prog->arena, out,
+			fth_probe_inst_new(prog, self, attach, strcasecmp(word, self->name) ? self->name : word));
 	return 0;
 }
 

@@ -103,6 +103,14 @@ macro m(a) { a } BEGIN { print(m(nosuch)); exit() }
                                  ~~~~~~
 HINT: did you mean 'nsecs'?"
 
+# probe names the special probes as written: begin/end, BEGIN/END
+fathom_run -e 'begin { printf("%s", probe); } end { printf("-%s\n", probe); }'
+expect_exit 0
+expect_stdout_eq 'begin-end'
+fathom_run -e 'BEGIN { printf("%s", probe); exit(); } END { printf("-%s\n", probe); }'
+expect_exit 0
+expect_stdout_eq 'BEGIN-END'
+
 # print(@m[k]) prints one element as the map would
 fathom_run -e 'BEGIN { @a[1] = 10; @a[2] = 20; @c["x"] = count(); @c["y"] = count(); @t[1, "z"] = 5; print(@a[2]); print(@c["y"]); print(@t[1, "z"]); clear(@a); clear(@c); clear(@t); exit(); }'
 expect_exit 0
