@@ -237,6 +237,33 @@ static int special_list(const struct fth_provider *self, const char *pattern, bo
 	return 0;
 }
 
+/* ------------------------------------------------------- self:signal */
+
+/* self:signal:SIGUSR1 runs, like BEGIN/END, in fathom's own hands: the
+ * runtime test-runs its program each time fathom receives SIGUSR1. Only
+ * SIGUSR1 is offered, as in bpftrace: the other signals keep their usual
+ * meaning (SIGINT ends the run). */
+static int self_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+		       struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	int nparts = attach->u.attach.nparts;
+
+	if (nparts != 3 || strcmp(parts[1], "signal")) {
+		fth_error_hint(diag, attach->range, "write self:signal:SIGUSR1",
+			       "self probes take the form self:signal:SIGNAL");
+		return -EINVAL;
+	}
+	if (strcmp(parts[2], "SIGUSR1")) {
+		fth_error_hint(diag, attach->range, "write self:signal:SIGUSR1",
+			       "self:signal probes support only SIGUSR1, not '%s'", parts[2]);
+		return -EINVAL;
+	}
+	fth_ptrvec_push(&prog->arena, out,
+			fth_probe_inst_new(prog, fth_provider_find("self"), attach, "self:signal:SIGUSR1"));
+	return 0;
+}
+
 /* ------------------------------------------------------------- tracepoint */
 
 static int tracepoint_add(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
@@ -652,6 +679,10 @@ static const struct fth_provider provider_end = {
 	.name = "END", .aliases = begin_aliases, .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.expand = special_expand, .list = special_list,
 };
+static const struct fth_provider provider_self = {
+	.name = "self", .aliases = begin_aliases, .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+	.expand = self_expand, .list = special_list,
+};
 static const struct fth_provider provider_tracepoint = {
 	.name = "tracepoint", .aliases = tracepoint_aliases, .prog_type = BPF_PROG_TYPE_TRACEPOINT,
 	.expand = tracepoint_expand, .attach = tracepoint_attach, .list = tracepoint_list,
@@ -673,7 +704,7 @@ static const struct fth_provider provider_software = {
 extern const struct fth_provider fth_provider_uprobe, fth_provider_uretprobe, fth_provider_usdt;
 
 static const struct fth_provider *const all_providers[] = {
-	&provider_begin, &provider_end, &provider_tracepoint, &fth_provider_rawtracepoint, &provider_profile,
+	&provider_begin, &provider_end, &provider_self, &provider_tracepoint, &fth_provider_rawtracepoint, &provider_profile,
 	&provider_interval, &provider_software, &fth_provider_hardware, &fth_provider_watchpoint,
 	&fth_provider_asyncwatchpoint, &fth_provider_iter, &fth_provider_kprobe, &fth_provider_kretprobe,
 	&fth_provider_fentry, &fth_provider_fexit, &fth_provider_uprobe, &fth_provider_uretprobe,

@@ -4467,7 +4467,7 @@ static void check_uncalled_fns(struct sema *s)
 
 /* Probe types of bpftrace that this build does not provide. */
 static const char *const known_unsupported[] = {
-	"self", "test", "bench",
+	"test", "bench",
 };
 
 static const struct fth_provider *provider_of(struct sema *s, struct fth_node *attach)
