@@ -373,40 +373,61 @@ int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_
 	return err;
 }
 
-int fth_loader_attach(struct fth_loader *ld)
+/* Attach program i (and the instances sharing it): 0, or negative errno
+ * once the run cannot go on. */
+static int attach_one(struct fth_loader *ld, int i)
 {
-	for (int i = 0; i < ld->prog->progs.len; i++) {
-		struct fth_prog *p = ld->prog->progs.items[i];
-		char err[512];
-		int rc;
-		if (!p->inst->provider->attach)
-			continue;
-		if (p->inst->multi_leader) {
-			if (p->inst->multi_leader == p->inst) {
-				rc = attach_group(ld, i);
-				if (rc < 0)
-					return rc;
-				/* the members the kernel refused are not attached */
-				ld->skipped += rc;
-				ld->attached -= rc;
-			}
-			ld->attached++;
-			continue;
-		}
-		rc = p->inst->provider->attach(p->inst, p->fd, &ld->attachments[i], err, sizeof(err));
-		if (rc && ld->prog->config.missing_probes == FTH_MISSING_ERROR) {
-			fth_error(ld->diag, p->inst->attach->range, "%s", err);
-			return rc;
-		}
-		if (rc) {
-			/* missing_probes = warn/ignore covers probes that exist but
-			 * cannot be attached too, as in bpftrace: skip this one. */
-			if (ld->prog->config.missing_probes == FTH_MISSING_WARN)
-				fth_warning(ld->diag, p->inst->attach->range, "%s, skipping probe", err);
-			ld->skipped++;
-			continue;
+	struct fth_prog *p = ld->prog->progs.items[i];
+	char err[512];
+	int rc;
+
+	if (p->inst->multi_leader) {
+		if (p->inst->multi_leader == p->inst) {
+			rc = attach_group(ld, i);
+			if (rc < 0)
+				return rc;
+			/* the members the kernel refused are not attached */
+			ld->skipped += rc;
+			ld->attached -= rc;
 		}
 		ld->attached++;
+		return 0;
+	}
+	rc = p->inst->provider->attach(p->inst, p->fd, &ld->attachments[i], err, sizeof(err));
+	if (rc && ld->prog->config.missing_probes == FTH_MISSING_ERROR) {
+		fth_error(ld->diag, p->inst->attach->range, "%s", err);
+		return rc;
+	}
+	if (rc) {
+		/* missing_probes = warn/ignore covers probes that exist but
+		 * cannot be attached too, as in bpftrace: skip this one. */
+		if (ld->prog->config.missing_probes == FTH_MISSING_WARN)
+			fth_warning(ld->diag, p->inst->attach->range, "%s, skipping probe", err);
+		ld->skipped++;
+		return 0;
+	}
+	ld->attached++;
+	return 0;
+}
+
+/* Probes run in the order the script declares them where the kernel
+ * allows: the providers whose programs run oldest first are attached
+ * first to last, then those that run newest first, last to first. */
+int fth_loader_attach(struct fth_loader *ld)
+{
+	int n = ld->prog->progs.len, rc;
+
+	for (int pass = 0; pass < 2; pass++) {
+		bool reversed = pass == 1;
+		for (int k = 0; k < n; k++) {
+			int i = reversed ? n - 1 - k : k;
+			const struct fth_provider *prov = fth_program_prog(ld->prog, i)->inst->provider;
+			if (!prov->attach || prov->runs_newest_first != reversed)
+				continue;
+			rc = attach_one(ld, i);
+			if (rc)
+				return rc;
+		}
 	}
 	return 0;
 }

@@ -70,6 +70,11 @@ struct fth_provider {
 	 * were skipped (not counted as attached), or negative errno. NULL:
 	 * the provider attaches one at a time. */
 	int (*attach_multi)(const struct fth_multi_group *group, struct fth_attachment *att, struct fth_diag *diag);
+	/* The kernel runs the programs attached at one place newest first
+	 * (uprobes: each consumer goes to the head of the uprobe's list).
+	 * The loader attaches these providers' probes last to first, so
+	 * that they run in the order the script declares them. */
+	bool runs_newest_first;
 	/* Print every probe matching pattern (the part after "provider:"). */
 	int (*list)(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out);
 };

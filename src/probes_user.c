@@ -978,12 +978,15 @@ static const char *const usdt_aliases[] = { "U", NULL };
 const struct fth_provider fth_provider_uprobe = {
 	.name = "uprobe", .aliases = uprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
 	.expand = uprobe_expand, .attach = uprobe_attach, .attach_multi = uprobe_attach_multi, .list = uprobe_list,
+	.runs_newest_first = true,
 };
 const struct fth_provider fth_provider_uretprobe = {
 	.name = "uretprobe", .aliases = uretprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
 	.expand = uprobe_expand, .attach = uprobe_attach, .attach_multi = uprobe_attach_multi, .list = uprobe_list,
+	.runs_newest_first = true,
 };
 const struct fth_provider fth_provider_usdt = {
 	.name = "usdt", .aliases = usdt_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
 	.expand = usdt_expand, .attach = uprobe_attach, .list = usdt_list,
+	.runs_newest_first = true,
 };
