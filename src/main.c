@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "kinfo.h"
 #include "fathom.h"
 #include "probes.h"
 #include "tracefs.h"
@@ -568,6 +569,8 @@ static int run_cli(struct cli *cli_)
 	prog.config.unsafe = cli.unsafe;
 	prog.config.helper_warnings = cli.helper_warnings;
 	prog.config.target_pid = cli.pid;
+	if (fth_own_pid_namespace(&prog.config.pidns_dev, &prog.config.pidns_ino) <= 0)
+		prog.config.pidns_dev = prog.config.pidns_ino = 0;
 	if (cli.cmd && !cli.debug) {
 		child_pid = spawn_waiting_child(cli.cmd, &child_fd);
 		if (child_pid < 0) {

@@ -201,6 +201,10 @@ struct fth_config {
 	int ncpus;                /* possible CPUs, the `ncpus` builtin */
 	int target_pid;           /* -p PID or the -c child: probes see only it */
 	int cpid;                 /* -c: the child's pid, the `cpid` builtin */
+	/* fathom's pid namespace (nsfs device and inode) when it is not the
+	 * initial one: pid and tid are numbered as that namespace sees them,
+	 * as in bpftrace; 0: the initial namespace, plain pids */
+	uint64_t pidns_dev, pidns_ino;
 	enum { FTH_MISSING_ERROR, FTH_MISSING_WARN, FTH_MISSING_IGNORE } missing_probes;
 	bool print_maps_on_exit;  /* default true */
 	bool unsafe;
