@@ -724,6 +724,21 @@ static int fentry_expand_as(struct fth_program *prog, struct fth_diag *diag, str
 
 /* ---------------------------------------------------------------- kprobe */
 
+/* Kernel functions the kernel does not mark notrace but whose return
+ * probe can deadlock it (the kretprobe machinery takes these locks
+ * itself): bpftrace refuses kretprobes on them, and so does fathom. */
+static const char *const banned_kretprobes[] = {
+	"_raw_spin_lock", "_raw_spin_lock_irqsave", "_raw_spin_unlock_irqrestore", "queued_spin_lock_slowpath",
+};
+
+static bool kretprobe_banned(const char *func)
+{
+	for (size_t i = 0; i < sizeof(banned_kretprobes) / sizeof(banned_kretprobes[0]); i++)
+		if (!strcmp(func, banned_kretprobes[i]))
+			return true;
+	return false;
+}
+
 static int kprobe_inst_add(struct fth_program *prog, struct fth_node *attach, const char *module, const char *func,
 			   const struct kspec *ks, bool is_return, struct fth_ptrvec *out)
 {
@@ -808,6 +823,10 @@ static int kprobe_expand_native(struct fth_program *prog, struct fth_diag *diag,
 		/* Skip the ones the kernel never lets kprobes on. */
 		if (nblack && bsearch(&f->name, black, (size_t)nblack, sizeof(char *), cmp_str_ptr))
 			continue;
+		/* A wildcard passes over the banned return probes (a name
+		 * given in full is an error). */
+		if (is_return && kretprobe_banned(f->name))
+			continue;
 		kprobe_inst_add(prog, attach, ks->module ? mod : NULL, f->name, ks, is_return, out);
 		matched++;
 	}
@@ -836,6 +855,11 @@ static int kprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 
 	if (parse_kspec(prog, diag, attach, shown, !is_return, &ks))
 		return -EINVAL;
+	if (is_return && kretprobe_banned(ks.func)) {
+		fth_error_hint(diag, attach->range, "trace its callers, or use kprobe:FUNCTION for its entry",
+			       "kretprobe:%s can't be used as it might lock up your system.", ks.func);
+		return -EPERM;
+	}
 	if (fth_kprobes_available())
 		return kprobe_expand_native(prog, diag, attach, &ks, is_return, out);
 	why = ks.has_offset ? "fentry cannot probe at an offset" : fentry_unavailable(prog);
