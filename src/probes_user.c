@@ -426,7 +426,13 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 		}
 	} else if (parse_u64(func, &addr)) {
 		const struct fth_elf_sym *sym = fth_elf_containing(&e, addr);
-		if (fth_elf_vaddr_to_offset(e.segs, e.nsegs, addr, &off)) {
+		/* An address outside every function is likely no instruction
+		 * start (bpftrace refuses it the same way). */
+		if (!sym && !prog->config.unsafe) {
+			fth_error_hint(diag, attach->range, "give an address inside a function of the binary, or --unsafe",
+				       "Could not resolve address: %s:0x%llx", parts[1], (unsigned long long)addr);
+			rc = -EINVAL;
+		} else if (fth_elf_vaddr_to_offset(e.segs, e.nsegs, addr, &off)) {
 			fth_error(diag, attach->range, "address 0x%llx is not in a loaded segment of %s",
 				  (unsigned long long)addr, path);
 			rc = -EINVAL;
@@ -472,8 +478,9 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 				       "function '%s' not found in %s", name, path);
 			rc = -ENOENT;
 		} else if (delta && sym->size && delta >= sym->size && !prog->config.unsafe) {
-			fth_error(diag, attach->range, "offset %llu is beyond the end of %s (%llu bytes)",
-				  (unsigned long long)delta, name, (unsigned long long)sym->size);
+			fth_error_hint(diag, attach->range, "--unsafe probes there anyway",
+				       "Offset outside the function bounds ('%s' size is %llu)", name,
+				       (unsigned long long)sym->size);
 			rc = -EINVAL;
 		} else if (fth_elf_vaddr_to_offset(e.segs, e.nsegs,
 						   (plus ? sym->addr : probe_vaddr(prog, diag, attach, path, &e, sym)) + delta,

@@ -48,7 +48,13 @@ expect_stderr_match "ERROR: uretprobe cannot have an offset"
 
 fathom_run -e "uprobe:$TG:add+100000 { exit(); }"
 expect_exit 1
-expect_stderr_match "ERROR: offset 100000 is beyond the end of add \([0-9]+ bytes\)"
+expect_stderr_match "ERROR: Offset outside the function bounds \('add' size is [0-9]+\)$"
+
+# An address must fall inside a function (as bpftrace); the path is shown
+# as written. --unsafe takes any address of a loaded segment.
+fathom_run -e "uprobe:$TG:10 { exit(); }"
+expect_exit 1
+expect_stderr_match "^stdin:1:1-[0-9]+: ERROR: Could not resolve address: $TG:0xa$"
 
 # config missing_probes = "warn": skipped with a warning.
 fathom_run -e "config = { missing_probes = \"warn\" } uprobe:$TG:nothing_here { } BEGIN { exit(); }"
