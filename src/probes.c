@@ -208,6 +208,27 @@ struct fth_probe_inst *fth_probe_inst_new(struct fth_program *prog, const struct
 	return inst;
 }
 
+const char *fth_attach_point_name(struct fth_program *prog, const struct fth_node *attach)
+{
+	const char *text = attach->u.attach.text;
+	const char *rest = strchr(text, ':');
+	const struct fth_provider *prov = fth_provider_find(attach->u.attach.parts[0]);
+
+	if (!prov || !rest)
+		return text;
+	return fth_arena_printf(&prog->arena, "%s%s", prov->name, rest);
+}
+
+int fth_probe_skip(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach, const char *reason)
+{
+	if (prog->config.missing_probes != FTH_MISSING_WARN)
+		return 0;
+	fth_warning(diag, attach->range, "%s", reason);
+	fth_diag_plain(diag, FTH_SEV_WARNING, NULL, "Unable to attach probe: %s. Skipping.",
+		       fth_attach_point_name(prog, attach));
+	return 0;
+}
+
 static bool has_wildcard(const char *s)
 {
 	return strchr(s, '*') != NULL;
@@ -299,7 +320,7 @@ static void tracepoint_not_found(struct fth_diag *diag, struct fth_node *attach,
 	else
 		snprintf(hint, sizeof(hint), "'fathom -l \"tracepoint:%s:*\"' lists the tracepoints of a category",
 			 category);
-	fth_error_hint(diag, attach->range, hint, "tracepoint not found: %s", wanted);
+	fth_diag_report(diag, FTH_SEV_WARNING, attach->range, hint, "tracepoint not found: %s", wanted);
 }
 
 static int tracepoint_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
@@ -321,12 +342,14 @@ static int tracepoint_expand(struct fth_program *prog, struct fth_diag *diag, st
 	}
 	if (!has_wildcard(parts[1]) && !has_wildcard(parts[2])) {
 		err = tracepoint_add(prog, diag, attach, parts[1], parts[2], out);
-		if (err == -ENOENT && prog->config.missing_probes != FTH_MISSING_ERROR) {
-			if (prog->config.missing_probes == FTH_MISSING_WARN)
-				fth_warning(diag, attach->range, "tracepoint not found: %s:%s (skipped)", parts[1], parts[2]);
-			return 0;
-		}
+		if (err == -ENOENT && prog->config.missing_probes != FTH_MISSING_ERROR)
+			return fth_probe_skip(prog, diag, attach,
+					      fth_arena_printf(&prog->arena, "tracepoint not found: %s:%s", parts[1],
+							       parts[2]));
 		if (err == -ENOENT) {
+			/* Only a warning, as in bpftrace: the probe may have
+			 * other attach points that exist (sema reports the
+			 * probe when none does). */
 			n = fth_tracepoints_list(&list);
 			tracepoint_not_found(diag, attach, parts[1], parts[2], list, n);
 			fth_string_list_free(list, n);

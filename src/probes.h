@@ -85,6 +85,14 @@ const struct fth_provider *fth_provider_find(const char *name);
 const struct fth_provider *const *fth_providers(int *count);
 /* `fathom -l PATTERN`: 0 or negative errno. */
 int fth_probes_list(const char *pattern, bool verbose, FILE *out);
+/* The attach point as bpftrace names it in messages: the provider's full
+ * name, then the rest as written ("t:syscalls:x" -> "tracepoint:syscalls:x"). */
+const char *fth_attach_point_name(struct fth_program *prog, const struct fth_node *attach);
+/* config missing_probes = warn or ignore: the provider leaves `attach`
+ * out. warn says why (`reason`, at the attach point) and then, as
+ * bpftrace, "Unable to attach probe: NAME. Skipping."; ignore says
+ * nothing. Returns 0, for the provider to return. */
+int fth_probe_skip(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach, const char *reason);
 /* Run a BEGIN/END program once (BPF_PROG_TEST_RUN). */
 int fth_probe_run_special(int prog_fd);
 

@@ -695,10 +695,9 @@ static int fentry_expand_as(struct fth_program *prog, struct fth_diag *diag, str
 	/* config missing_probes: a function this kernel lacks is skipped (a
 	 * wildcard that matches nothing is still an error, as in bpftrace). */
 	if (!err && !matched && !has_wildcard(ks->func) && prog->config.missing_probes != FTH_MISSING_ERROR) {
-		if (prog->config.missing_probes == FTH_MISSING_WARN)
-			fth_warning(diag, attach->range, "kernel function not found: %s (skipped)", ks->func);
 		kfunc_list_free(&traceable);
-		return 0;
+		return fth_probe_skip(prog, diag, attach,
+				      fth_arena_printf(&prog->arena, "kernel function not found: %s", ks->func));
 	}
 	if (!err && !matched) {
 		const char *best = NULL;
@@ -790,11 +789,10 @@ static int kprobe_expand_native(struct fth_program *prog, struct fth_diag *diag,
 		if (!err && l.n && !kfunc_find(&l, ks->module, ks->func)) {
 			const char *best = closest_kfunc(prog, &l, ks->func);
 			if (prog->config.missing_probes != FTH_MISSING_ERROR) {
-				if (prog->config.missing_probes == FTH_MISSING_WARN)
-					fth_warning(diag, attach->range, "kernel function not found: %s (skipped)",
-						    ks->func);
 				kfunc_list_free(&l);
-				return 0;
+				return fth_probe_skip(prog, diag, attach,
+						      fth_arena_printf(&prog->arena, "kernel function not found: %s",
+								       ks->func));
 			}
 			fth_error_hint(diag, attach->range,
 				       best ? fth_arena_printf(&prog->arena, "did you mean '%s:%s'?", shown, best)

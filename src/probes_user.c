@@ -461,10 +461,10 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 		sym = fth_elf_find(&e, name);
 		if (!sym) {
 			if (prog->config.missing_probes != FTH_MISSING_ERROR) {
-				if (prog->config.missing_probes == FTH_MISSING_WARN)
-					fth_warning(diag, attach->range, "function '%s' not found in %s (skipped)", name, path);
 				fth_elf_close(&e);
-				return 0;
+				return fth_probe_skip(prog, diag, attach,
+						      fth_arena_printf(&prog->arena, "Could not resolve symbol: %s:%s",
+								       parts[1], name));
 			}
 			const char **names = fth_arena_alloc(&prog->arena, sizeof(char *) * (size_t)(e.nsyms + 1));
 			const char *best;
@@ -475,7 +475,7 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 				       best ? fth_arena_printf(&prog->arena, "did you mean '%s'?", best)
 					    : fth_arena_printf(&prog->arena, "'fathom -l \"uprobe:%s:*\"' lists its functions",
 							       path),
-				       "function '%s' not found in %s", name, path);
+				       "Could not resolve symbol: %s:%s", parts[1], name);
 			rc = -ENOENT;
 		} else if (delta && sym->size && delta >= sym->size && !prog->config.unsafe) {
 			fth_error_hint(diag, attach->range, "--unsafe probes there anyway",
@@ -891,8 +891,8 @@ static int usdt_expand(struct fth_program *prog, struct fth_diag *diag, struct f
 		if (n && !has_wildcard(wanted))
 			best = fth_closest_name(wanted, names, n);
 		if (prog->config.missing_probes != FTH_MISSING_ERROR && !has_wildcard(wanted)) {
-			if (prog->config.missing_probes == FTH_MISSING_WARN)
-				fth_warning(diag, attach->range, "usdt probe '%s' not found in %s (skipped)", wanted, path);
+			fth_probe_skip(prog, diag, attach,
+				       fth_arena_printf(&prog->arena, "usdt probe '%s' not found in %s", wanted, path));
 		} else if (!n) {
 			fth_error(diag, attach->range, "%s has no USDT probes", path);
 			rc = -ENOENT;

@@ -4637,6 +4637,9 @@ static void release_held(struct sema *s, char *held, int errors, int warnings)
  * the same probe matches: tools list one name per kernel version
  * (dcsnoop's kprobe:lookup_fast, kprobe:lookup_fast.constprop.*).  Only
  * when the whole probe comes to nothing is the first such error shown. */
+/* At most this many missing attach points are remembered per probe. */
+#define MAX_SOFT 16
+
 static int expand_probes(struct sema *s)
 {
 	struct fth_node_list *probes = &s->prog->ast->u.program.probes;
@@ -4647,7 +4650,8 @@ static int expand_probes(struct sema *s)
 		struct fth_node_list *aps = &probe->u.probe.attach_points;
 		int progs_before = s->prog->progs.len, errors_before = s->diag->errors;
 		char *dropped = NULL; /* the messages of the first wildcard that matched nothing */
-		int dropped_warnings = 0;
+		int dropped_warnings = 0, nsoft = 0;
+		struct fth_node *soft[MAX_SOFT]; /* attach points a provider only warned were missing */
 		for (int j = 0; j < aps->len; j++) {
 			struct fth_node *ap = aps->items[j];
 			const struct fth_provider *prov;
@@ -4673,8 +4677,14 @@ static int expand_probes(struct sema *s)
 				release_held(s, held, errs, warns);
 				if (rc)
 					continue;
-			} else if (prov->expand(s->prog, s->diag, ap, &insts)) {
-				continue;
+			} else {
+				int errors = s->diag->errors, rc = prov->expand(s->prog, s->diag, ap, &insts);
+				/* not found, said as a warning: an error only if
+				 * the whole probe comes to nothing (below) */
+				if (rc == -ENOENT && s->diag->errors == errors && insts.len == 0 && nsoft < MAX_SOFT)
+					soft[nsoft++] = ap;
+				if (rc)
+					continue;
 			}
 			for (int k = 0; k < insts.len; k++)
 				add_prog(s, probe, insts.items[k]);
@@ -4683,6 +4693,11 @@ static int expand_probes(struct sema *s)
 			release_held(s, dropped, 1, dropped_warnings);
 		else
 			free(dropped);
+		for (int k = 0; s->prog->progs.len == progs_before && k < nsoft; k++)
+			fth_error_hint(s->diag, soft[k]->range, "'fathom -l' lists the probes this system has",
+				       "Unable to attach probe: %s. If this is expected, set the 'missing_probes' "
+				       "config variable to 'warn'.",
+				       fth_attach_point_name(s->prog, soft[k]));
 		if (s->prog->progs.len == progs_before && aps->len && s->diag->errors == errors_before)
 			add_phantom(s, probe);
 	}
@@ -4767,6 +4782,12 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 		add_internal_maps(prog);
 	if (expand_probes(&s))
 		return -EINVAL;
+	if (prog->progs.len == 0 && prog->ast->u.program.probes.len > 0) {
+		/* config missing_probes = warn/ignore left every probe out */
+		fth_diag_plain(diag, FTH_SEV_ERROR, "the warnings above say which probes are missing",
+			       "Attachment failed for all probes.");
+		return -EINVAL;
+	}
 	if (prog->progs.len == 0) {
 		fth_diag_plain(diag, FTH_SEV_ERROR, "write at least one probe, e.g. BEGIN { printf(\"hello\\n\"); }",
 			       "the program has no probes");

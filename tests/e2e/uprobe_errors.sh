@@ -30,7 +30,7 @@ expect_stderr_match "ERROR: '$T/text' is not an ELF file"
 
 fathom_run -e "uprobe:$TG:process_requets { exit(); }"
 expect_exit 1
-expect_stderr_match "ERROR: function 'process_requets' not found in $TG\$"
+expect_stderr_match "ERROR: Could not resolve symbol: $TG:process_requets\$"
 expect_stderr_match "^HINT: did you mean 'process_request'\?\$"
 
 fathom_run -e "uretprobe:$TG:zz_nothing* { exit(); }"
@@ -59,7 +59,8 @@ expect_stderr_match "^stdin:1:1-[0-9]+: ERROR: Could not resolve address: $TG:0x
 # config missing_probes = "warn": skipped with a warning.
 fathom_run -e "config = { missing_probes = \"warn\" } uprobe:$TG:nothing_here { } BEGIN { exit(); }"
 expect_exit 0
-expect_stderr_match "WARNING: function 'nothing_here' not found in $TG \(skipped\)"
+expect_stderr_match "WARNING: Could not resolve symbol: $TG:nothing_here$"
+expect_stderr_match "^WARNING: Unable to attach probe: uprobe:$TG:nothing_here. Skipping.$"
 
 # Listings.
 fathom_run -l "uprobe:$TG:pro*"
