@@ -334,8 +334,8 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 {
 	const char **ifunc_names = fth_arena_alloc(&prog->arena, sizeof(char *) * (size_t)(e->nsyms + 1));
 	uint64_t *targets = fth_arena_alloc(&prog->arena, sizeof(uint64_t) * (size_t)(e->nsyms + 1));
-	int nifuncs = 0, k = 0, unresolved = 0, matched = 0, nevex = 0, fd;
-	const char *first_unresolved = NULL, *first_evex = NULL;
+	int nifuncs = 0, k = 0, unresolved = 0, matched = 0, nevex = 0, nsizeless = 0, fd;
+	const char *first_unresolved = NULL, *first_evex = NULL, *first_sizeless = NULL;
 
 	for (int i = 0; i < e->nsyms; i++)
 		if (e->syms[i].ifunc && fth_elf_sym_matches(&e->syms[i], pattern))
@@ -359,6 +359,11 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 		}
 		if (fth_elf_vaddr_to_offset(e->segs, e->nsegs, vaddr, &off))
 			continue;
+		if (!prog->config.unsafe && !sym->ifunc && sym->size == 0) {
+			if (!nsizeless++)
+				first_sizeless = sym->name;
+			continue;
+		}
 		if (!prog->config.unsafe && fd >= 0 && evex_at(fd, off)) {
 			if (!nevex++)
 				first_evex = sym->name;
@@ -376,6 +381,11 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 			    "kernel's uprobes execute wrongly, corrupting the traced process: skipped (--unsafe probes "
 			    "them anyway)",
 			    nevex, nevex == 1 ? "" : "s", path, first_evex, nevex == 1 ? "" : ", ...", nevex == 1 ? "s" : "");
+	if (nsizeless)
+		fth_warning(diag, attach->range,
+			    "Could not determine boundary for %d function%s of %s ('%s'%s: symbol size 0): skipped "
+			    "(--unsafe probes them anyway)",
+			    nsizeless, nsizeless == 1 ? "" : "s", path, first_sizeless, nsizeless == 1 ? "" : ", ...");
 	share_one_program(prog, out, out->len - matched);
 	return matched;
 }
@@ -477,6 +487,16 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 							       path),
 				       "Could not resolve symbol: %s:%s", parts[1], name);
 			rc = -ENOENT;
+		} else if (!plus && !sym->ifunc && sym->size == 0 && !prog->config.unsafe) {
+			/* bpftrace's two lines: no size, no way to check that the
+			 * probe lands on an instruction of the function */
+			fth_error_hint(diag, attach->range,
+				       "the symbol table gives it no size (an assembly entry point such as _init)",
+				       "Could not determine boundary for %s (symbol has size 0).\nUse --unsafe to force "
+				       "attachment. WARNING: This option could lead to data corruption in the target "
+				       "process.",
+				       sym->name);
+			rc = -EINVAL;
 		} else if (delta && sym->size && delta >= sym->size && !prog->config.unsafe) {
 			fth_error_hint(diag, attach->range, "--unsafe probes there anyway",
 				       "Offset outside the function bounds ('%s' size is %llu)", name,

@@ -87,3 +87,18 @@ expect_stdout_eq "uprobe:$LIBC:getpid"
 fathom_run -l "uprobe:*"
 expect_exit 0
 expect_stdout_empty
+
+# A function the symbol table gives no size (gcc's _init, from crti.o):
+# fathom cannot check where its instructions end, so, as bpftrace, it
+# refuses it without --unsafe, and a wildcard passes over such symbols.
+readelf -sW "$TG" | awk '$4 == "FUNC" && $3 == 0 && $7 != "UND" && $8 == "_init"' | grep -q . \
+    || fail "the test program has no size-0 _init"
+fathom_run -e "uprobe:$TG:_init { exit(); }"
+expect_exit 1
+expect_stderr_match "^stdin:1:1-[0-9]+: ERROR: Could not determine boundary for _init \(symbol has size 0\).$"
+expect_stderr_match "^Use --unsafe to force attachment. WARNING: This option could lead to data corruption in the target process.$"
+fathom_run --unsafe -e "uprobe:$TG:_init { exit(); } BEGIN { exit(); }"
+expect_exit 0
+fathom_run -e "uprobe:$TG:_ini* { exit(); } BEGIN { exit(); }"
+expect_exit 1
+expect_stderr_match "WARNING: Could not determine boundary for 1 function of $TG \('_init': symbol size 0\): skipped"
