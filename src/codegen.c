@@ -2282,11 +2282,12 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 
 /* ------------------------------------------------------ memory-valued exprs */
 
-/* `func` of an instance sharing its program (multi_leader): its name from
- * the func-names map, at the index the link's cookie gives. */
-static void emit_multi_func_name(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
+/* `func` (or `probe`) of an instance sharing its program (multi_leader):
+ * its name from the map of names `map`, at the index the link's cookie
+ * gives. */
+static void emit_multi_name(struct cg *c, struct fth_node *e, int map, int base, int off, const struct fth_type *t)
 {
-	const struct fth_map *names = fth_program_map(c->prog, c->prog->func_names_map);
+	const struct fth_map *names = fth_program_map(c->prog, map);
 	int key = stack_alloc(c, 8, e);
 	int n = (int)(names->value_size < t->size ? names->value_size : t->size);
 	int missing;
@@ -2582,12 +2583,22 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		}
 		if (!strcmp(e->u.ident.name, "func") && c->p->inst->multi_leader &&
 		    c->prog->func_names_map >= 0) {
-			emit_multi_func_name(c, e, base, off, t);
+			emit_multi_name(c, e, c->prog->func_names_map, base, off, t);
 			return;
 		}
 		if (!strcmp(e->u.ident.name, "func") && c->p->inst->func_name) {
 			const char *f = c->p->inst->func_name;
 			emit_string_literal(c, f, (uint32_t)strlen(f), base, off, (int)t->size);
+			return;
+		}
+		if (!strcmp(e->u.ident.name, "probe") && c->p->inst->multi_leader &&
+		    c->prog->probe_names_map >= 0) {
+			emit_multi_name(c, e, c->prog->probe_names_map, base, off, t);
+			return;
+		}
+		if (!strcmp(e->u.ident.name, "probe")) {
+			const char *name = c->p->inst->name;
+			emit_string_literal(c, name, (uint32_t)strlen(name), base, off, (int)t->size);
 			return;
 		}
 		if (!strcmp(e->u.ident.name, "comm")) {

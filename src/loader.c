@@ -227,23 +227,26 @@ static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
 
 /* The function name of every instance that shares a program, at its
  * program index (what its link cookie says). */
-static int fill_func_names(struct fth_loader *ld)
+/* The names map `map` (func or probe names) of programs that instances
+ * share: each multi_leader instance's name at its index, its cookie. */
+static int fill_names(struct fth_loader *ld, int map, bool probe_names)
 {
-	const struct fth_map *m = fth_program_map(ld->prog, ld->prog->func_names_map);
+	const struct fth_map *m = fth_program_map(ld->prog, map);
 	char *name;
 
-	if (!m || m->fd < 0)
+	if (map < 0 || !m || m->fd < 0)
 		return 0;
 	name = malloc(m->value_size);
 	if (!name)
 		return -ENOMEM;
 	for (int i = 0; i < ld->prog->progs.len; i++) {
 		const struct fth_prog *p = ld->prog->progs.items[i];
+		const char *text = probe_names ? p->inst->name : p->inst->func_name;
 		uint32_t key = (uint32_t)i;
-		if (!p->inst->multi_leader || !p->inst->func_name)
+		if (!p->inst->multi_leader || !text)
 			continue;
 		memset(name, 0, m->value_size);
-		strncpy(name, p->inst->func_name, m->value_size - 1);
+		strncpy(name, text, m->value_size - 1);
 		if (bpf_map_update_elem(m->fd, &key, name, BPF_ANY)) {
 			int err = -errno;
 			fth_diag_plain(ld->diag, FTH_SEV_ERROR, NULL, "cannot fill map %s: %s", m->name, strerror(-err));
@@ -357,7 +360,9 @@ int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_
 	}
 	err = create_maps(ld);
 	if (!err)
-		err = fill_func_names(ld);
+		err = fill_names(ld, prog->func_names_map, false);
+	if (!err)
+		err = fill_names(ld, prog->probe_names_map, true);
 	if (!err)
 		err = fill_signal_names(ld);
 	for (int i = 0; !err && i < prog->progs.len; i++) {

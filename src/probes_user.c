@@ -107,9 +107,14 @@ static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const 
 		       const char *path, const char *written, const char *func_name, uint64_t offset,
 		       struct fth_ptrvec *out)
 {
+	/* The probe is named with the path as written when it is one (as
+	 * bpftrace: "uprobe:testprogs/prog:f"), with what a library or
+	 * program name resolved to otherwise ("uprobe:/usr/lib/.../libc.so.6:f"). */
+	const char *target = attach->u.attach.parts[1];
+	const char *shown = strchr(target, '/') ? target : path;
 	struct fth_probe_inst *inst =
 		fth_probe_inst_new(prog, self, attach,
-				   fth_arena_printf(&prog->arena, "%s:%s:%s%s", self->name, path,
+				   fth_arena_printf(&prog->arena, "%s:%s:%s%s", self->name, shown,
 						    cpp_prefixed(attach) ? "cpp:" : "", written));
 
 	inst->target = path;

@@ -247,6 +247,9 @@ struct fth_program {
 	/* signal_name(): u32 signal number (0..64, 65 for the others) -> its
 	 * text, filled by the loader; -1 if unused */
 	int signal_names_map;
+	/* `probe` used as a string in programs shared by several instances:
+	 * each instance's name at its cookie (prog index); -1: none */
+	int probe_names_map;
 	/* uaddr() symbols resolved by sema: struct fth_user_symbol * */
 	struct fth_ptrvec user_symbols;
 };

@@ -2626,12 +2626,45 @@ static struct fth_type *fold_int(struct fth_node *call, uint64_t v, struct fth_t
 
 /* An argument of a function on string values: a string, else an error
  * that says how to get one. */
+/* `probe` where a string is wanted (bpftrace's probe is a string): the
+ * node becomes a string as long as the longest probe name; programs that
+ * several instances share read their own name from a map at run time. */
+static void probe_as_string(struct sema *s, struct fth_node *arg)
+{
+	size_t longest = 1;
+
+	for (int i = 0; i < s->prog->progs.len; i++) {
+		const struct fth_prog *p = s->prog->progs.items[i];
+		if (p->inst->name && strlen(p->inst->name) + 1 > longest)
+			longest = strlen(p->inst->name) + 1;
+	}
+	if (longest > s->prog->config.max_strlen)
+		longest = s->prog->config.max_strlen;
+	arg->type = fth_type_string(A(s), (uint32_t)longest);
+	if (s->cur->inst->multi_leader && s->prog->probe_names_map < 0) {
+		struct fth_map *m = fth_arena_alloc(A(s), sizeof(*m));
+		m->name = "fth_probes";
+		m->key_size = 4;
+		m->value_size = ((uint32_t)longest + 7) & ~7U;
+		m->max_entries = (uint32_t)s->prog->progs.len;
+		m->bpf_type = BPF_MAP_TYPE_ARRAY;
+		m->internal = true;
+		m->fd = -1;
+		fth_program_add_map(s->prog, m);
+		s->prog->probe_names_map = m->index;
+	}
+}
+
 static bool want_string_arg(struct sema *s, struct fth_node *call, struct fth_node *arg, struct fth_type *t)
 {
 	if (!t)
 		return false;
 	if (t->kind == FTH_T_STRING)
 		return true;
+	if (t->kind == FTH_T_PROBE && arg->kind == FTH_IDENT) {
+		probe_as_string(s, arg);
+		return true;
+	}
 	ERR_HINT(s, arg, is_char_pointer(t) || is_int(t) ? "read the string first, e.g. str(ptr)" : NULL,
 		 "%s() takes a string, not %s", call->u.call.name, fth_type_describe(A(s), t));
 	return false;
@@ -2694,6 +2727,8 @@ static struct fth_type *check_strstr(struct sema *s, struct fth_node *call)
 	ok = want_string_arg(s, call, a[0], h);
 	if (!want_string_arg(s, call, a[1], n) || !ok)
 		return NULL;
+	h = a[0]->type; /* `probe` became a string */
+	n = a[1]->type;
 	if (a[0]->kind == FTH_STRING && a[1]->kind == FTH_STRING) {
 		int64_t at = literal_strstr(a[0]->u.string.data, a[0]->u.string.len, a[1]->u.string.data,
 					    a[1]->u.string.len);
