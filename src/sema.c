@@ -621,6 +621,15 @@ static bool header_constant(const char *name, int64_t *value)
 			*value = constants[i].value;
 			return true;
 		}
+	/* <sys/syscall.h>: __NR_nanosleep and SYS_nanosleep, this
+	 * architecture's system call numbers. */
+	if (!strncmp(name, "__NR_", 5) || !strncmp(name, "SYS_", 4)) {
+		int nr = fth_syscall_number(name + (name[0] == '_' ? 5 : 4));
+		if (nr >= 0) {
+			*value = nr;
+			return true;
+		}
+	}
 	/* errno.h: EPERM, ENOENT, ... as the C library names them (Linux
 	 * errno numbers are the same in the kernel and in userspace). */
 	if (name[0] == 'E') {
