@@ -395,6 +395,80 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 	return matched;
 }
 
+/* The executable files process pid has mapped whose path matches
+ * pattern, once each (in arena), as a NULL-terminated list; NULL if its
+ * maps cannot be read. */
+static const char **mapped_binaries(struct fth_program *prog, int pid, const char *pattern)
+{
+	char maps[64], line[4096];
+	struct fth_ptrvec found = { 0 };
+	FILE *f;
+
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
+	f = fopen(maps, "re");
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		char perms[8], *path = strchr(line, '/');
+		bool seen = false;
+		if (!path || sscanf(line, "%*s %7s", perms) != 1 || perms[2] != 'x')
+			continue;
+		path[strcspn(path, "\n")] = '\0';
+		if (strstr(path, " (deleted)") || !fth_glob_match(pattern, path))
+			continue;
+		for (int i = 0; i < found.len && !seen; i++)
+			seen = !strcmp(found.items[i], path);
+		if (!seen)
+			fth_ptrvec_push(&prog->arena, &found, fth_arena_strdup(&prog->arena, path));
+	}
+	fclose(f);
+	fth_ptrvec_push(&prog->arena, &found, NULL);
+	return (const char **)found.items;
+}
+
+/* uprobe:*:FUNCTION with -p: the functions matching in every binary
+ * the target process has mapped whose path matches the wildcard (each
+ * binary's instances share one program, as any wildcard's). */
+static int uprobe_expand_mapped(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+				const struct fth_provider *self, const char *func, struct fth_ptrvec *out)
+{
+	const char *pattern = attach->u.attach.parts[1];
+	const char **paths;
+	int matched = 0;
+
+	/* (a -c command has not run yet: its process still maps fathom) */
+	if (prog->config.target_pid <= 0 || prog->config.cpid > 0) {
+		fth_error_hint(diag, attach->range, "with -p PID, a wildcard matches the binaries that process has mapped",
+			       "wildcards in the binary path of a %s probe need a running target process (-p PID)",
+			       self->name);
+		return -EINVAL;
+	}
+	paths = mapped_binaries(prog, prog->config.target_pid, pattern);
+	if (!paths) {
+		fth_error(diag, attach->range, "cannot read the mappings of process %d: %s", prog->config.target_pid,
+			  strerror(errno));
+		return -ESRCH;
+	}
+	for (int i = 0; paths[i]; i++) {
+		struct fth_elf e;
+		int n;
+		if (fth_elf_open(paths[i], &e))
+			continue; /* not ELF, or unreadable: nothing to probe */
+		n = uprobe_expand_wildcard(prog, diag, attach, self, paths[i], &e, func, out);
+		fth_elf_close(&e);
+		if (n < 0)
+			return n;
+		matched += n;
+	}
+	if (!matched) {
+		fth_error_hint(diag, attach->range, "'fathom -l \"uprobe:PATH:*\"' lists a binary's functions",
+			       "no function matching '%s' in the binaries of process %d that match '%s'", func,
+			       prog->config.target_pid, pattern);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
 			 struct fth_ptrvec *out)
 {
@@ -414,11 +488,8 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 			       "%s probe needs a binary and a function", self->name);
 		return -EINVAL;
 	}
-	if (has_wildcard(parts[1])) {
-		fth_error(diag, attach->range, "wildcards in the binary path of a %s probe are not supported",
-			  self->name);
-		return -EINVAL;
-	}
+	if (has_wildcard(parts[1]))
+		return uprobe_expand_mapped(prog, diag, attach, self, func, out);
 	path = resolve_path(prog, diag, attach, self->name, parts[1]);
 	if (!path)
 		return -ENOENT;
