@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "btf.h"
-#include "kinfo.h"
 #include "fathom.h"
+#include "kinfo.h"
 #include "probes.h"
 #include "tracefs.h"
 

@@ -1081,9 +1081,13 @@ static const char *const kretprobe_aliases[] = { "kr", NULL };
 static const char *const fentry_aliases[] = { "f", "kfunc", NULL };
 static const char *const fexit_aliases[] = { "fr", "kretfunc", NULL };
 
+/* kprobes on one function and fentry/fexit trampolines run their newest
+ * program first (bpftrace attaches them in reverse too); kretprobes run
+ * in attach order. */
 const struct fth_provider fth_provider_kprobe = {
 	.name = "kprobe", .aliases = kprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
 	.expand = kprobe_expand, .attach = kprobe_attach, .list = kprobe_list,
+	.runs_newest_first = true,
 };
 const struct fth_provider fth_provider_kretprobe = {
 	.name = "kretprobe", .aliases = kretprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
@@ -1091,9 +1095,9 @@ const struct fth_provider fth_provider_kretprobe = {
 };
 const struct fth_provider fth_provider_fentry = {
 	.name = "fentry", .aliases = fentry_aliases, .prog_type = BPF_PROG_TYPE_TRACING,
-	.expand = fentry_expand, .attach = fentry_attach, .list = fentry_list,
+	.expand = fentry_expand, .attach = fentry_attach, .list = fentry_list,	.runs_newest_first = true,
 };
 const struct fth_provider fth_provider_fexit = {
 	.name = "fexit", .aliases = fexit_aliases, .prog_type = BPF_PROG_TYPE_TRACING,
-	.expand = fentry_expand, .attach = fentry_attach, .list = fentry_list,
+	.expand = fentry_expand, .attach = fentry_attach, .list = fentry_list,	.runs_newest_first = true,
 };
