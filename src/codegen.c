@@ -677,13 +677,40 @@ static const struct fth_tp_field *tp_field_of(struct cg *c, struct fth_node *e)
 
 /* ---------------------------------------------------------------- builtins */
 
+/* R0 = tgid << 32 | pid of the current task, as get_current_pid_tgid
+ * gives it, but numbered as fathom's own pid namespace sees it when
+ * fathom runs in one (config.pidns_ino), as bpftrace does. */
+static void emit_current_pid_tgid(struct cg *c, struct fth_node *where)
+{
+	const struct fth_config *cfg = &c->prog->config;
+	int saved = c->stack_used, slot;
+
+	if (!cfg->pidns_ino) {
+		emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));
+		return;
+	}
+	/* struct bpf_pidns_info { u32 pid; u32 tgid; } on the stack */
+	slot = stack_alloc(c, 8, where);
+	fth_emit_ld_imm64(c->b, R1, 0, cfg->pidns_dev);
+	fth_emit_ld_imm64(c->b, R2, 0, cfg->pidns_ino);
+	emit(c, I_MOV64_REG(R3, fp(slot)));
+	emit(c, I_ALU64_IMM(BPF_ADD, R3, slot));
+	emit(c, I_MOV64_IMM(R4, 8));
+	emit(c, I_CALL(BPF_FUNC_get_ns_current_pid_tgid));
+	emit(c, I_LDX(BPF_W, R0, fp(slot), (int16_t)(slot + 4)));
+	emit(c, I_ALU64_IMM(BPF_LSH, R0, 32));
+	emit(c, I_LDX(BPF_W, R1, fp(slot), (int16_t)slot));
+	emit(c, I_ALU64_REG(BPF_OR, R0, R1));
+	c->stack_used = saved;
+}
+
 static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
 	struct vreg v;
 
 	if (!strcmp(n, "pid") || !strcmp(n, "tid")) {
-		emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));
+		emit_current_pid_tgid(c, e);
 		if (n[0] == 'p')
 			emit(c, I_ALU64_IMM(BPF_RSH, R0, 32));
 		else
@@ -2374,11 +2401,12 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 
 /* ------------------------------------------------------ memory-valued exprs */
 
-/* `func` of an instance sharing its program (multi_leader): its name from
- * the func-names map, at the index the link's cookie gives. */
-static void emit_multi_func_name(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
+/* `func` (or `probe`) of an instance sharing its program (multi_leader):
+ * its name from the map of names `map`, at the index the link's cookie
+ * gives. */
+static void emit_multi_name(struct cg *c, struct fth_node *e, int map, int base, int off, const struct fth_type *t)
 {
-	const struct fth_map *names = fth_program_map(c->prog, c->prog->func_names_map);
+	const struct fth_map *names = fth_program_map(c->prog, map);
 	int key = stack_alloc(c, 8, e);
 	int n = (int)(names->value_size < t->size ? names->value_size : t->size);
 	int missing;
@@ -2499,7 +2527,7 @@ static void emit_value_call_to_mem(struct cg *c, struct fth_node *e, int base, i
 		struct vreg v = emit_int(c, args->items[0]);
 		emit(c, I_STX(BPF_DW, base, vreg_use(c, v, R1), off));
 		vreg_free(c, v);
-		emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));
+		emit_current_pid_tgid(c, e);
 		emit(c, I_ALU64_IMM(BPF_RSH, R0, 32));
 		emit(c, I_STX(BPF_DW, base, R0, off + 8));
 		return;
@@ -2726,7 +2754,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_stackid(c, et, e);
 		emit(c, I_STX(BPF_DW, base, R0, off));
 		if (et->kind == FTH_T_USTACK) {
-			emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));
+			emit_current_pid_tgid(c, e);
 			emit(c, I_ALU64_IMM(BPF_RSH, R0, 32));
 			emit(c, I_STX(BPF_DW, base, R0, off + 8));
 		}
@@ -2770,12 +2798,22 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		}
 		if (!strcmp(e->u.ident.name, "func") && c->p->inst->multi_leader &&
 		    c->prog->func_names_map >= 0) {
-			emit_multi_func_name(c, e, base, off, t);
+			emit_multi_name(c, e, c->prog->func_names_map, base, off, t);
 			return;
 		}
 		if (!strcmp(e->u.ident.name, "func") && c->p->inst->func_name) {
 			const char *f = c->p->inst->func_name;
 			emit_string_literal(c, f, (uint32_t)strlen(f), base, off, (int)t->size);
+			return;
+		}
+		if (!strcmp(e->u.ident.name, "probe") && c->p->inst->multi_leader &&
+		    c->prog->probe_names_map >= 0) {
+			emit_multi_name(c, e, c->prog->probe_names_map, base, off, t);
+			return;
+		}
+		if (!strcmp(e->u.ident.name, "probe")) {
+			const char *name = c->p->inst->name;
+			emit_string_literal(c, name, (uint32_t)strlen(name), base, off, (int)t->size);
 			return;
 		}
 		if (!strcmp(e->u.ident.name, "comm")) {
@@ -4198,7 +4236,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	}
 	/* -p / -c: everything but BEGIN/END sees only the target process */
 	if (prog->config.target_pid > 0 && needs_pid_filter(p->inst->provider)) {
-		emit(&c, I_CALL(BPF_FUNC_get_current_pid_tgid));
+		emit_current_pid_tgid(&c, probe);
 		emit(&c, I_ALU64_IMM(BPF_RSH, R0, 32));
 		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JNE, R0, prog->config.target_pid, 0));
 	}

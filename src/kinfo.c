@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int fth_cgroup_id(const char *path, uint64_t *id)
@@ -43,4 +44,31 @@ bool fth_kfunc_allowed(int btf_id, const char *name, enum bpf_prog_type type)
 	}
 	snprintf(refusal, sizeof(refusal), "calling kernel function %s is not allowed", name);
 	return !strstr(log, refusal);
+}
+
+/* The inode number the kernel gives the initial pid namespace
+ * (PROC_PID_INIT_INO in include/linux/proc_ns.h). */
+#define INIT_PID_NS_INO 0xEFFFFFFCu
+
+int fth_own_pid_namespace(uint64_t *dev, uint64_t *ino)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) < 0)
+		return -errno;
+	if (st.st_ino == INIT_PID_NS_INO)
+		return 0;
+	*dev = (uint64_t)st.st_dev;
+	*ino = (uint64_t)st.st_ino;
+	return 1;
+}
+
+#include "syscall_names.h"
+
+int fth_syscall_number(const char *name)
+{
+	for (size_t i = 0; i < sizeof(fth_syscall_names) / sizeof(fth_syscall_names[0]); i++)
+		if (fth_syscall_names[i] && !strcmp(fth_syscall_names[i], name))
+			return (int)i;
+	return -1;
 }

@@ -18,4 +18,15 @@ int fth_cgroup_id(const char *path, uint64_t *id);
  * not allowed" means no (other complaints are about the test program). */
 bool fth_kfunc_allowed(int btf_id, const char *name, enum bpf_prog_type type);
 
+/* fathom's own pid namespace when it is not the initial one (fathom runs
+ * in a container, or under `unshare --pid`): 1 and the nsfs device and
+ * inode of /proc/self/ns/pid, which bpf_get_ns_current_pid_tgid takes to
+ * give pids as that namespace numbers them. 0 in the initial namespace,
+ * or a negative errno. */
+int fth_own_pid_namespace(uint64_t *dev, uint64_t *ino);
+
+/* The number of system call `name` ("nanosleep") on this architecture,
+ * as <sys/syscall.h> defines __NR_name; -1 if there is none. */
+int fth_syscall_number(const char *name);
+
 #endif

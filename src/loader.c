@@ -283,23 +283,26 @@ static int load_prog(struct fth_loader *ld, struct fth_prog *p, char *log)
 
 /* The function name of every instance that shares a program, at its
  * program index (what its link cookie says). */
-static int fill_func_names(struct fth_loader *ld)
+/* The names map `map` (func or probe names) of programs that instances
+ * share: each multi_leader instance's name at its index, its cookie. */
+static int fill_names(struct fth_loader *ld, int map, bool probe_names)
 {
-	const struct fth_map *m = fth_program_map(ld->prog, ld->prog->func_names_map);
+	const struct fth_map *m = fth_program_map(ld->prog, map);
 	char *name;
 
-	if (!m || m->fd < 0)
+	if (map < 0 || !m || m->fd < 0)
 		return 0;
 	name = malloc(m->value_size);
 	if (!name)
 		return -ENOMEM;
 	for (int i = 0; i < ld->prog->progs.len; i++) {
 		const struct fth_prog *p = ld->prog->progs.items[i];
+		const char *text = probe_names ? p->inst->name : p->inst->func_name;
 		uint32_t key = (uint32_t)i;
-		if (!p->inst->multi_leader || !p->inst->func_name)
+		if (!p->inst->multi_leader || !text)
 			continue;
 		memset(name, 0, m->value_size);
-		strncpy(name, p->inst->func_name, m->value_size - 1);
+		strncpy(name, text, m->value_size - 1);
 		if (bpf_map_update_elem(m->fd, &key, name, BPF_ANY)) {
 			int err = -errno;
 			fth_diag_plain(ld->diag, FTH_SEV_ERROR, NULL, "cannot fill map %s: %s", m->name, strerror(-err));
@@ -413,7 +416,9 @@ int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_
 	}
 	err = create_maps(ld);
 	if (!err)
-		err = fill_func_names(ld);
+		err = fill_names(ld, prog->func_names_map, false);
+	if (!err)
+		err = fill_names(ld, prog->probe_names_map, true);
 	if (!err)
 		err = fill_signal_names(ld);
 	for (int i = 0; !err && i < prog->progs.len; i++) {
@@ -429,16 +434,14 @@ int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_
 	return err;
 }
 
-/* Attach program i (or the uprobe_multi group it leads); a negative
- * errno stops the run, skipped probes are counted. */
+/* Attach program i (and the instances sharing it): 0, or negative errno
+ * once the run cannot go on. */
 static int attach_one(struct fth_loader *ld, int i)
 {
 	struct fth_prog *p = ld->prog->progs.items[i];
 	char err[512];
 	int rc;
 
-	if (!p->inst->provider->attach)
-		return 0;
 	if (p->inst->multi_leader) {
 		if (p->inst->multi_leader == p->inst) {
 			rc = attach_group(ld, i);
@@ -468,29 +471,24 @@ static int attach_one(struct fth_loader *ld, int i)
 	return 0;
 }
 
-/* The kernel runs the consumers of one uprobe (and uretprobe) newest
- * first: user probes are attached last to first, so that two probes on one
- * location run in the script's order, as bpftrace's uprobe/usdt_order
- * tests expect. Other probes run in attach order and attach first to last. */
-static bool runs_newest_first(const struct fth_probe_inst *inst)
-{
-	return inst->provider == &fth_provider_uprobe || inst->provider == &fth_provider_uretprobe ||
-	       inst->provider == &fth_provider_usdt;
-}
-
+/* Probes run in the order the script declares them where the kernel
+ * allows: the providers whose programs run oldest first are attached
+ * first to last, then those that run newest first, last to first. */
 int fth_loader_attach(struct fth_loader *ld)
 {
 	int n = ld->prog->progs.len, rc;
 
-	for (int i = 0; i < n; i++) {
-		struct fth_prog *p = ld->prog->progs.items[i];
-		if (!runs_newest_first(p->inst) && (rc = attach_one(ld, i)) < 0)
-			return rc;
-	}
-	for (int i = n - 1; i >= 0; i--) {
-		struct fth_prog *p = ld->prog->progs.items[i];
-		if (runs_newest_first(p->inst) && (rc = attach_one(ld, i)) < 0)
-			return rc;
+	for (int pass = 0; pass < 2; pass++) {
+		bool reversed = pass == 1;
+		for (int k = 0; k < n; k++) {
+			int i = reversed ? n - 1 - k : k;
+			const struct fth_provider *prov = fth_program_prog(ld->prog, i)->inst->provider;
+			if (!prov->attach || prov->runs_newest_first != reversed)
+				continue;
+			rc = attach_one(ld, i);
+			if (rc)
+				return rc;
+		}
 	}
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 #include "btf.h"
 #include "fathom.h"
+#include "kinfo.h"
 #include "probes.h"
 #include "tracefs.h"
 
@@ -24,10 +25,20 @@ static volatile sig_atomic_t stop_requested;
 enum { OPT_INFO = 256, OPT_UNSAFE, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION, OPT_BENCH,
        OPT_MODE }; /* long options without a short form */
 
+static volatile sig_atomic_t sigusr1_received;
+
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+/* SIGUSR1 runs the script's self:signal:SIGUSR1 probes, and otherwise
+ * does nothing (it does not end the run), as in bpftrace. */
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+	sigusr1_received = 1;
 }
 
 static void usage(FILE *out)
@@ -375,6 +386,8 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_sigusr1;
+	sigaction(SIGUSR1, &sa, NULL);
 }
 
 /* -c: fork the command now (its pid is the `cpid` constant the programs are
@@ -462,6 +475,7 @@ static int run_program(const struct cli *cli, struct fth_program *prog, struct f
 	ropts.bench = cli->bench;
 	ropts.notify_attached = getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED") != NULL;
 	ropts.stop = &stop_requested;
+	ropts.sigusr1 = &sigusr1_received;
 	ropts.child_fd = child_fd;
 	ropts.watch_pid = child > 0 ? child : cli->pid;
 	ropts.watch_is_child = child > 0;
@@ -603,6 +617,8 @@ static int run_cli(struct cli *cli_)
 	prog.config.unsafe = cli.unsafe;
 	prog.config.helper_warnings = cli.helper_warnings;
 	prog.config.target_pid = cli.pid;
+	if (fth_own_pid_namespace(&prog.config.pidns_dev, &prog.config.pidns_ino) <= 0)
+		prog.config.pidns_dev = prog.config.pidns_ino = 0;
 	if (cli.cmd && !cli.debug) {
 		child_pid = spawn_waiting_child(cli.cmd, &child_fd);
 		if (child_pid < 0) {

@@ -222,6 +222,27 @@ struct fth_probe_inst *fth_probe_inst_new(struct fth_program *prog, const struct
 	return inst;
 }
 
+const char *fth_attach_point_name(struct fth_program *prog, const struct fth_node *attach)
+{
+	const char *text = attach->u.attach.text;
+	const char *rest = strchr(text, ':');
+	const struct fth_provider *prov = fth_provider_find(attach->u.attach.parts[0]);
+
+	if (!prov || !rest)
+		return text;
+	return fth_arena_printf(&prog->arena, "%s%s", prov->name, rest);
+}
+
+int fth_probe_skip(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach, const char *reason)
+{
+	if (prog->config.missing_probes != FTH_MISSING_WARN)
+		return 0;
+	fth_warning(diag, attach->range, "%s", reason);
+	fth_diag_plain(diag, FTH_SEV_WARNING, NULL, "Unable to attach probe: %s. Skipping.",
+		       fth_attach_point_name(prog, attach));
+	return 0;
+}
+
 static bool has_wildcard(const char *s)
 {
 	return strchr(s, '*') != NULL;
@@ -290,6 +311,33 @@ int fth_probe_run_bench(int prog_fd, uint32_t repeat, uint32_t *retval, uint32_t
 	return 0;
 }
 
+/* ------------------------------------------------------- self:signal */
+
+/* self:signal:SIGUSR1 runs, like BEGIN/END, in fathom's own hands: the
+ * runtime test-runs its program each time fathom receives SIGUSR1. Only
+ * SIGUSR1 is offered, as in bpftrace: the other signals keep their usual
+ * meaning (SIGINT ends the run). */
+static int self_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+		       struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	int nparts = attach->u.attach.nparts;
+
+	if (nparts != 3 || strcmp(parts[1], "signal")) {
+		fth_error_hint(diag, attach->range, "write self:signal:SIGUSR1",
+			       "self probes take the form self:signal:SIGNAL");
+		return -EINVAL;
+	}
+	if (strcmp(parts[2], "SIGUSR1")) {
+		fth_error_hint(diag, attach->range, "write self:signal:SIGUSR1",
+			       "self:signal probes support only SIGUSR1, not '%s'", parts[2]);
+		return -EINVAL;
+	}
+	fth_ptrvec_push(&prog->arena, out,
+			fth_probe_inst_new(prog, fth_provider_find("self"), attach, "self:signal:SIGUSR1"));
+	return 0;
+}
+
 /* ------------------------------------------------------------- tracepoint */
 
 static int tracepoint_add(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
@@ -325,7 +373,7 @@ static void tracepoint_not_found(struct fth_diag *diag, struct fth_node *attach,
 	else
 		snprintf(hint, sizeof(hint), "'fathom -l \"tracepoint:%s:*\"' lists the tracepoints of a category",
 			 category);
-	fth_error_hint(diag, attach->range, hint, "tracepoint not found: %s", wanted);
+	fth_diag_report(diag, FTH_SEV_WARNING, attach->range, hint, "tracepoint not found: %s", wanted);
 }
 
 static int tracepoint_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
@@ -347,12 +395,14 @@ static int tracepoint_expand(struct fth_program *prog, struct fth_diag *diag, st
 	}
 	if (!has_wildcard(parts[1]) && !has_wildcard(parts[2])) {
 		err = tracepoint_add(prog, diag, attach, parts[1], parts[2], out);
-		if (err == -ENOENT && prog->config.missing_probes != FTH_MISSING_ERROR) {
-			if (prog->config.missing_probes == FTH_MISSING_WARN)
-				fth_warning(diag, attach->range, "tracepoint not found: %s:%s (skipped)", parts[1], parts[2]);
-			return 0;
-		}
+		if (err == -ENOENT && prog->config.missing_probes != FTH_MISSING_ERROR)
+			return fth_probe_skip(prog, diag, attach,
+					      fth_arena_printf(&prog->arena, "tracepoint not found: %s:%s", parts[1],
+							       parts[2]));
 		if (err == -ENOENT) {
+			/* Only a warning, as in bpftrace: the probe may have
+			 * other attach points that exist (sema reports the
+			 * probe when none does). */
 			n = fth_tracepoints_list(&list);
 			tracepoint_not_found(diag, attach, parts[1], parts[2], list, n);
 			fth_string_list_free(list, n);
@@ -709,6 +759,10 @@ static const struct fth_provider provider_bench = {
 	.name = "bench", .aliases = begin_aliases, .prog_type = BPF_PROG_TYPE_XDP,
 	.expand = bench_expand, .list = special_list,
 };
+static const struct fth_provider provider_self = {
+	.name = "self", .aliases = begin_aliases, .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+	.expand = self_expand, .list = special_list,
+};
 static const struct fth_provider provider_tracepoint = {
 	.name = "tracepoint", .aliases = tracepoint_aliases, .prog_type = BPF_PROG_TYPE_TRACEPOINT,
 	.expand = tracepoint_expand, .attach = tracepoint_attach, .list = tracepoint_list,
@@ -730,7 +784,7 @@ static const struct fth_provider provider_software = {
 extern const struct fth_provider fth_provider_uprobe, fth_provider_uretprobe, fth_provider_usdt;
 
 static const struct fth_provider *const all_providers[] = {
-	&provider_begin, &provider_end, &provider_bench, &provider_tracepoint, &fth_provider_rawtracepoint, &provider_profile,
+	&provider_begin, &provider_end, &provider_bench, &provider_self, &provider_tracepoint, &fth_provider_rawtracepoint, &provider_profile,
 	&provider_interval, &provider_software, &fth_provider_hardware, &fth_provider_watchpoint,
 	&fth_provider_asyncwatchpoint, &fth_provider_iter, &fth_provider_kprobe, &fth_provider_kretprobe,
 	&fth_provider_fentry, &fth_provider_fexit, &fth_provider_uprobe, &fth_provider_uretprobe,

@@ -70,6 +70,11 @@ struct fth_provider {
 	 * were skipped (not counted as attached), or negative errno. NULL:
 	 * the provider attaches one at a time. */
 	int (*attach_multi)(const struct fth_multi_group *group, struct fth_attachment *att, struct fth_diag *diag);
+	/* The kernel runs the programs attached at one place newest first
+	 * (uprobes: each consumer goes to the head of the uprobe's list).
+	 * The loader attaches these providers' probes last to first, so
+	 * that they run in the order the script declares them. */
+	bool runs_newest_first;
 	/* Print every probe matching pattern (the part after "provider:"). */
 	int (*list)(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out);
 };
@@ -83,6 +88,14 @@ int fth_probes_list(const char *pattern, bool verbose, FILE *out);
 /* -l -p PID: the uprobes and usdt probes of that process's binaries
  * matching PATTERN ("PROVIDER:PATH:REST"; NULL lists them all). */
 int fth_user_probes_list_pid(const char *pattern, int pid, bool verbose, FILE *out);
+/* The attach point as bpftrace names it in messages: the provider's full
+ * name, then the rest as written ("t:syscalls:x" -> "tracepoint:syscalls:x"). */
+const char *fth_attach_point_name(struct fth_program *prog, const struct fth_node *attach);
+/* config missing_probes = warn or ignore: the provider leaves `attach`
+ * out. warn says why (`reason`, at the attach point) and then, as
+ * bpftrace, "Unable to attach probe: NAME. Skipping."; ignore says
+ * nothing. Returns 0, for the provider to return. */
+int fth_probe_skip(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach, const char *reason);
 /* Run a BEGIN/END program once (BPF_PROG_TEST_RUN). */
 int fth_probe_run_special(int prog_fd);
 /* Run a bench probe's program `repeat` times in a row: its return value

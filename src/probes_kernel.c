@@ -695,10 +695,9 @@ static int fentry_expand_as(struct fth_program *prog, struct fth_diag *diag, str
 	/* config missing_probes: a function this kernel lacks is skipped (a
 	 * wildcard that matches nothing is still an error, as in bpftrace). */
 	if (!err && !matched && !has_wildcard(ks->func) && prog->config.missing_probes != FTH_MISSING_ERROR) {
-		if (prog->config.missing_probes == FTH_MISSING_WARN)
-			fth_warning(diag, attach->range, "kernel function not found: %s (skipped)", ks->func);
 		kfunc_list_free(&traceable);
-		return 0;
+		return fth_probe_skip(prog, diag, attach,
+				      fth_arena_printf(&prog->arena, "kernel function not found: %s", ks->func));
 	}
 	if (!err && !matched) {
 		const char *best = NULL;
@@ -723,6 +722,21 @@ static int fentry_expand_as(struct fth_program *prog, struct fth_diag *diag, str
 }
 
 /* ---------------------------------------------------------------- kprobe */
+
+/* Kernel functions the kernel does not mark notrace but whose return
+ * probe can deadlock it (the kretprobe machinery takes these locks
+ * itself): bpftrace refuses kretprobes on them, and so does fathom. */
+static const char *const banned_kretprobes[] = {
+	"_raw_spin_lock", "_raw_spin_lock_irqsave", "_raw_spin_unlock_irqrestore", "queued_spin_lock_slowpath",
+};
+
+static bool kretprobe_banned(const char *func)
+{
+	for (size_t i = 0; i < sizeof(banned_kretprobes) / sizeof(banned_kretprobes[0]); i++)
+		if (!strcmp(func, banned_kretprobes[i]))
+			return true;
+	return false;
+}
 
 static int kprobe_inst_add(struct fth_program *prog, struct fth_node *attach, const char *module, const char *func,
 			   const struct kspec *ks, bool is_return, struct fth_ptrvec *out)
@@ -775,11 +789,10 @@ static int kprobe_expand_native(struct fth_program *prog, struct fth_diag *diag,
 		if (!err && l.n && !kfunc_find(&l, ks->module, ks->func)) {
 			const char *best = closest_kfunc(prog, &l, ks->func);
 			if (prog->config.missing_probes != FTH_MISSING_ERROR) {
-				if (prog->config.missing_probes == FTH_MISSING_WARN)
-					fth_warning(diag, attach->range, "kernel function not found: %s (skipped)",
-						    ks->func);
 				kfunc_list_free(&l);
-				return 0;
+				return fth_probe_skip(prog, diag, attach,
+						      fth_arena_printf(&prog->arena, "kernel function not found: %s",
+								       ks->func));
 			}
 			fth_error_hint(diag, attach->range,
 				       best ? fth_arena_printf(&prog->arena, "did you mean '%s:%s'?", shown, best)
@@ -807,6 +820,10 @@ static int kprobe_expand_native(struct fth_program *prog, struct fth_diag *diag,
 			continue;
 		/* Skip the ones the kernel never lets kprobes on. */
 		if (nblack && bsearch(&f->name, black, (size_t)nblack, sizeof(char *), cmp_str_ptr))
+			continue;
+		/* A wildcard passes over the banned return probes (a name
+		 * given in full is an error). */
+		if (is_return && kretprobe_banned(f->name))
 			continue;
 		kprobe_inst_add(prog, attach, ks->module ? mod : NULL, f->name, ks, is_return, out);
 		matched++;
@@ -836,6 +853,11 @@ static int kprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 
 	if (parse_kspec(prog, diag, attach, shown, !is_return, &ks))
 		return -EINVAL;
+	if (is_return && kretprobe_banned(ks.func)) {
+		fth_error_hint(diag, attach->range, "trace its callers, or use kprobe:FUNCTION for its entry",
+			       "kretprobe:%s can't be used as it might lock up your system.", ks.func);
+		return -EPERM;
+	}
 	if (fth_kprobes_available())
 		return kprobe_expand_native(prog, diag, attach, &ks, is_return, out);
 	why = ks.has_offset ? "fentry cannot probe at an offset" : fentry_unavailable(prog);
@@ -1059,9 +1081,13 @@ static const char *const kretprobe_aliases[] = { "kr", NULL };
 static const char *const fentry_aliases[] = { "f", "kfunc", NULL };
 static const char *const fexit_aliases[] = { "fr", "kretfunc", NULL };
 
+/* kprobes on one function and fentry/fexit trampolines run their newest
+ * program first (bpftrace attaches them in reverse too); kretprobes run
+ * in attach order. */
 const struct fth_provider fth_provider_kprobe = {
 	.name = "kprobe", .aliases = kprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
 	.expand = kprobe_expand, .attach = kprobe_attach, .list = kprobe_list,
+	.runs_newest_first = true,
 };
 const struct fth_provider fth_provider_kretprobe = {
 	.name = "kretprobe", .aliases = kretprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
@@ -1069,9 +1095,9 @@ const struct fth_provider fth_provider_kretprobe = {
 };
 const struct fth_provider fth_provider_fentry = {
 	.name = "fentry", .aliases = fentry_aliases, .prog_type = BPF_PROG_TYPE_TRACING,
-	.expand = fentry_expand, .attach = fentry_attach, .list = fentry_list,
+	.expand = fentry_expand, .attach = fentry_attach, .list = fentry_list,	.runs_newest_first = true,
 };
 const struct fth_provider fth_provider_fexit = {
 	.name = "fexit", .aliases = fexit_aliases, .prog_type = BPF_PROG_TYPE_TRACING,
-	.expand = fentry_expand, .attach = fentry_attach, .list = fentry_list,
+	.expand = fentry_expand, .attach = fentry_attach, .list = fentry_list,	.runs_newest_first = true,
 };

@@ -126,21 +126,30 @@ static int process_binaries(struct fth_arena *arena, int pid, struct fth_ptrvec 
 }
 
 /* The binaries the PATH of a uprobe or usdt attach point names: the file
- * itself, the files a glob matches, or, when it is empty or "*" and a
- * process is given (-p/-c), that process's program and libraries.
- * Reports errors. */
+ * itself, the files a glob matches, or, when a process is given (-p/-c)
+ * and PATH is empty or a glob, the program and libraries of that process
+ * (those the glob matches). Reports errors. */
 static int target_binaries(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
 			   const char *what, const char *written, struct fth_ptrvec *paths)
 {
 	const char *path;
 	glob_t g;
 
-	if ((!*written || !strcmp(written, "*")) && prog->config.target_pid > 0) {
-		int rc = process_binaries(&prog->arena, prog->config.target_pid, paths);
-		if (rc)
+	if ((!*written || has_wildcard(written)) && prog->config.target_pid > 0) {
+		/* the process's binaries, those whose path the glob matches */
+		struct fth_ptrvec mapped = { 0 };
+		int rc = process_binaries(&prog->arena, prog->config.target_pid, &mapped);
+		if (rc) {
 			fth_error(diag, attach->range, "cannot read the mappings of process %d: %s",
 				  prog->config.target_pid, strerror(-rc));
-		return rc;
+			return rc;
+		}
+		for (int i = 0; i < mapped.len; i++)
+			if (!*written || fth_glob_match(written, mapped.items[i]))
+				fth_ptrvec_push(&prog->arena, paths, mapped.items[i]);
+		if (paths->len || !*written || !strcmp(written, "*"))
+			return 0;
+		/* none of its binaries: a glob of files, as without -p */
 	}
 	if (!*written || !strcmp(written, "*")) {
 		fth_error_hint(diag, attach->range, "give the binary's path, or the process with -p PID or -c CMD",
@@ -192,9 +201,15 @@ static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const 
 		       const char *path, const char *written, const char *func_name, uint64_t offset,
 		       struct fth_ptrvec *out)
 {
+	/* The probe is named with the path as written when it is one (as
+	 * bpftrace: "uprobe:testprogs/prog:f"), with what a library or
+	 * program name resolved to, or the file a glob matched, otherwise
+	 * ("uprobe:/usr/lib/.../libc.so.6:f"). */
+	const char *target = attach->u.attach.parts[1];
+	const char *shown = strchr(target, '/') && !has_wildcard(target) ? target : path;
 	struct fth_probe_inst *inst =
 		fth_probe_inst_new(prog, self, attach,
-				   fth_arena_printf(&prog->arena, "%s:%s:%s%s", self->name, path,
+				   fth_arena_printf(&prog->arena, "%s:%s:%s%s", self->name, shown,
 						    cpp_prefixed(attach) ? "cpp:" : "", written));
 
 	inst->target = path;
@@ -419,8 +434,8 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 {
 	const char **ifunc_names = fth_arena_alloc(&prog->arena, sizeof(char *) * (size_t)(e->nsyms + 1));
 	uint64_t *targets = fth_arena_alloc(&prog->arena, sizeof(uint64_t) * (size_t)(e->nsyms + 1));
-	int nifuncs = 0, k = 0, unresolved = 0, matched = 0, nevex = 0, fd;
-	const char *first_unresolved = NULL, *first_evex = NULL;
+	int nifuncs = 0, k = 0, unresolved = 0, matched = 0, nevex = 0, nsizeless = 0, fd;
+	const char *first_unresolved = NULL, *first_evex = NULL, *first_sizeless = NULL;
 
 	for (int i = 0; i < e->nsyms; i++)
 		if (e->syms[i].ifunc && fth_elf_sym_matches(&e->syms[i], pattern))
@@ -444,6 +459,11 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 		}
 		if (fth_elf_vaddr_to_offset(e->segs, e->nsegs, vaddr, &off))
 			continue;
+		if (!prog->config.unsafe && !sym->ifunc && sym->size == 0) {
+			if (!nsizeless++)
+				first_sizeless = sym->name;
+			continue;
+		}
 		if (!prog->config.unsafe && fd >= 0 && evex_at(fd, off)) {
 			if (!nevex++)
 				first_evex = sym->name;
@@ -461,6 +481,11 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 			    "kernel's uprobes execute wrongly, corrupting the traced process: skipped (--unsafe probes "
 			    "them anyway)",
 			    nevex, nevex == 1 ? "" : "s", path, first_evex, nevex == 1 ? "" : ", ...", nevex == 1 ? "s" : "");
+	if (nsizeless)
+		fth_warning(diag, attach->range,
+			    "Could not determine boundary for %d function%s of %s ('%s'%s: symbol size 0): skipped "
+			    "(--unsafe probes them anyway)",
+			    nsizeless, nsizeless == 1 ? "" : "s", path, first_sizeless, nsizeless == 1 ? "" : ", ...");
 	share_one_program(prog, out, out->len - matched);
 	return matched;
 }
@@ -503,7 +528,13 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 		}
 	} else if (parse_u64(func, &addr)) {
 		const struct fth_elf_sym *sym = fth_elf_containing(&e, addr);
-		if (fth_elf_vaddr_to_offset(e.segs, e.nsegs, addr, &off)) {
+		/* An address outside every function is likely no instruction
+		 * start (bpftrace refuses it the same way). */
+		if (!sym && !prog->config.unsafe) {
+			fth_error_hint(diag, attach->range, "give an address inside a function of the binary, or --unsafe",
+				       "Could not resolve address: %s:0x%llx", parts[1], (unsigned long long)addr);
+			rc = -EINVAL;
+		} else if (fth_elf_vaddr_to_offset(e.segs, e.nsegs, addr, &off)) {
 			fth_error(diag, attach->range, "address 0x%llx is not in a loaded segment of %s",
 				  (unsigned long long)addr, path);
 			rc = -EINVAL;
@@ -532,10 +563,10 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 		sym = fth_elf_find(&e, name);
 		if (!sym) {
 			if (prog->config.missing_probes != FTH_MISSING_ERROR) {
-				if (prog->config.missing_probes == FTH_MISSING_WARN)
-					fth_warning(diag, attach->range, "function '%s' not found in %s (skipped)", name, path);
 				fth_elf_close(&e);
-				return 0;
+				return fth_probe_skip(prog, diag, attach,
+						      fth_arena_printf(&prog->arena, "Could not resolve symbol: %s:%s",
+								       parts[1], name));
 			}
 			const char **names = fth_arena_alloc(&prog->arena, sizeof(char *) * (size_t)(e.nsyms + 1));
 			const char *best;
@@ -546,19 +577,22 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 				       best ? fth_arena_printf(&prog->arena, "did you mean '%s'?", best)
 					    : fth_arena_printf(&prog->arena, "'fathom -l \"uprobe:%s:*\"' lists its functions",
 							       path),
-				       "function '%s' not found in %s", name, path);
+				       "Could not resolve symbol: %s:%s", parts[1], name);
 			rc = -ENOENT;
-		} else if (!sym->size && !sym->ifunc && !prog->config.unsafe) {
-			/* bpftrace's check: where the function ends (and so
-			 * whether the probe is on an instruction of it) is
-			 * unknown */
+		} else if (!plus && !sym->ifunc && sym->size == 0 && !prog->config.unsafe) {
+			/* bpftrace's two lines: no size, no way to check that the
+			 * probe lands on an instruction of the function */
 			fth_error_hint(diag, attach->range,
-				       "--unsafe attaches anyway (it could corrupt the data of the traced process)",
-				       "could not determine boundary for %s (symbol has size 0)", name);
+				       "the symbol table gives it no size (an assembly entry point such as _init)",
+				       "Could not determine boundary for %s (symbol has size 0).\nUse --unsafe to force "
+				       "attachment. WARNING: This option could lead to data corruption in the target "
+				       "process.",
+				       sym->name);
 			rc = -EINVAL;
 		} else if (delta && sym->size && delta >= sym->size && !prog->config.unsafe) {
-			fth_error(diag, attach->range, "offset %llu is beyond the end of %s (%llu bytes)",
-				  (unsigned long long)delta, name, (unsigned long long)sym->size);
+			fth_error_hint(diag, attach->range, "--unsafe probes there anyway",
+				       "Offset outside the function bounds ('%s' size is %llu)", name,
+				       (unsigned long long)sym->size);
 			rc = -EINVAL;
 		} else if (fth_elf_vaddr_to_offset(e.segs, e.nsegs,
 						   (plus ? sym->addr : probe_vaddr(prog, diag, attach, path, &e, sym)) + delta,
@@ -1060,11 +1094,9 @@ static int usdt_no_match(struct fth_program *prog, struct fth_diag *diag, struct
 				       : fth_arena_strdup(&prog->arena, probes[i].name);
 	if (n && !has_wildcard(wanted))
 		best = fth_closest_name(wanted, names, n);
-	if (prog->config.missing_probes != FTH_MISSING_ERROR && !has_wildcard(wanted)) {
-		if (prog->config.missing_probes == FTH_MISSING_WARN)
-			fth_warning(diag, attach->range, "usdt probe '%s' not found in %s (skipped)", wanted, path);
-		return 0;
-	}
+	if (prog->config.missing_probes != FTH_MISSING_ERROR && !has_wildcard(wanted))
+		return fth_probe_skip(prog, diag, attach,
+				      fth_arena_printf(&prog->arena, "usdt probe '%s' not found in %s", wanted, path));
 	if (!n) {
 		fth_error(diag, attach->range, "%s has no USDT probes", path);
 		return -ENOENT;
@@ -1247,12 +1279,15 @@ static const char *const usdt_aliases[] = { "U", NULL };
 const struct fth_provider fth_provider_uprobe = {
 	.name = "uprobe", .aliases = uprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
 	.expand = uprobe_expand, .attach = uprobe_attach, .attach_multi = uprobe_attach_multi, .list = uprobe_list,
+	.runs_newest_first = true,
 };
 const struct fth_provider fth_provider_uretprobe = {
 	.name = "uretprobe", .aliases = uretprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
 	.expand = uprobe_expand, .attach = uprobe_attach, .attach_multi = uprobe_attach_multi, .list = uprobe_list,
+	.runs_newest_first = true,
 };
 const struct fth_provider fth_provider_usdt = {
 	.name = "usdt", .aliases = usdt_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
 	.expand = usdt_expand, .attach = uprobe_attach, .list = usdt_list,
+	.runs_newest_first = true,
 };

@@ -209,6 +209,10 @@ struct fth_config {
 	int ncpus;                /* possible CPUs, the `ncpus` builtin */
 	int target_pid;           /* -p PID or the -c child: probes see only it */
 	int cpid;                 /* -c: the child's pid, the `cpid` builtin */
+	/* fathom's pid namespace (nsfs device and inode) when it is not the
+	 * initial one: pid and tid are numbered as that namespace sees them,
+	 * as in bpftrace; 0: the initial namespace, plain pids */
+	uint64_t pidns_dev, pidns_ino;
 	enum { FTH_MISSING_ERROR, FTH_MISSING_WARN, FTH_MISSING_IGNORE } missing_probes;
 	bool print_maps_on_exit;  /* default true */
 	bool unsafe;
@@ -251,6 +255,9 @@ struct fth_program {
 	/* signal_name(): u32 signal number (0..64, 65 for the others) -> its
 	 * text, filled by the loader; -1 if unused */
 	int signal_names_map;
+	/* `probe` used as a string in programs shared by several instances:
+	 * each instance's name at its cookie (prog index); -1: none */
+	int probe_names_map;
 	/* uaddr() symbols resolved by sema: struct fth_user_symbol * */
 	struct fth_ptrvec user_symbols;
 };

@@ -979,11 +979,18 @@ static bool uses_user_symbols(const struct fth_program *prog)
 	return false;
 }
 
+static bool is_signal_probe(const struct fth_prog *p)
+{
+	return !strcmp(p->inst->provider->name, "self");
+}
+
+/* Only BEGIN/END: nothing can happen once BEGIN has run. A signal probe
+ * waits for its signal as an attached probe waits for its event. */
 static bool only_special_probes(const struct fth_program *prog)
 {
 	for (int i = 0; i < prog->progs.len; i++) {
 		const struct fth_prog *p = prog->progs.items[i];
-		if (p->inst->provider->attach)
+		if (p->inst->provider->attach || is_signal_probe(p))
 			return false;
 	}
 	return true;
@@ -1230,6 +1237,11 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		rt.exit_code = 1;
 	}
 	while (!rt.exiting && !*opts->stop) {
+		/* SIGUSR1 arrived (it also cut the last poll short) */
+		if (opts->sigusr1 && *opts->sigusr1) {
+			*opts->sigusr1 = 0;
+			run_specials(&rt, "self");
+		}
 		report_lost(&rt);
 		check_exit_flag(&rt, rb);
 		if (rt.exiting)

@@ -27,6 +27,9 @@ struct fth_runtime_opts {
 	bool bench;
 	bool notify_attached;      /* print __BPFTRACE_NOTIFY_PROBES_ATTACHED on stdout */
 	volatile sig_atomic_t *stop; /* set by the caller's signal handler */
+	/* set by the caller's SIGUSR1 handler: run the self:signal:SIGUSR1
+	 * probes (cleared here); NULL when the caller does not catch it */
+	volatile sig_atomic_t *sigusr1;
 	/* -p PID / -c CMD: the run ends when this process is gone (0: none).
 	 * child_fd >= 0 (with -c): writing to it lets the child exec, once the
 	 * probes are attached. */

@@ -642,6 +642,15 @@ static bool header_constant(const char *name, int64_t *value)
 			*value = constants[i].value;
 			return true;
 		}
+	/* <sys/syscall.h>: __NR_nanosleep and SYS_nanosleep, this
+	 * architecture's system call numbers. */
+	if (!strncmp(name, "__NR_", 5) || !strncmp(name, "SYS_", 4)) {
+		int nr = fth_syscall_number(name + (name[0] == '_' ? 5 : 4));
+		if (nr >= 0) {
+			*value = nr;
+			return true;
+		}
+	}
 	/* errno.h: EPERM, ENOENT, ... as the C library names them (Linux
 	 * errno numbers are the same in the kernel and in userspace). */
 	if (name[0] == 'E') {
@@ -2745,12 +2754,45 @@ static struct fth_type *fold_int(struct fth_node *call, uint64_t v, struct fth_t
 
 /* An argument of a function on string values: a string, else an error
  * that says how to get one. */
+/* `probe` where a string is wanted (bpftrace's probe is a string): the
+ * node becomes a string as long as the longest probe name; programs that
+ * several instances share read their own name from a map at run time. */
+static void probe_as_string(struct sema *s, struct fth_node *arg)
+{
+	size_t longest = 1;
+
+	for (int i = 0; i < s->prog->progs.len; i++) {
+		const struct fth_prog *p = s->prog->progs.items[i];
+		if (p->inst->name && strlen(p->inst->name) + 1 > longest)
+			longest = strlen(p->inst->name) + 1;
+	}
+	if (longest > s->prog->config.max_strlen)
+		longest = s->prog->config.max_strlen;
+	arg->type = fth_type_string(A(s), (uint32_t)longest);
+	if (s->cur->inst->multi_leader && s->prog->probe_names_map < 0) {
+		struct fth_map *m = fth_arena_alloc(A(s), sizeof(*m));
+		m->name = "fth_probes";
+		m->key_size = 4;
+		m->value_size = ((uint32_t)longest + 7) & ~7U;
+		m->max_entries = (uint32_t)s->prog->progs.len;
+		m->bpf_type = BPF_MAP_TYPE_ARRAY;
+		m->internal = true;
+		m->fd = -1;
+		fth_program_add_map(s->prog, m);
+		s->prog->probe_names_map = m->index;
+	}
+}
+
 static bool want_string_arg(struct sema *s, struct fth_node *call, struct fth_node *arg, struct fth_type *t)
 {
 	if (!t)
 		return false;
 	if (t->kind == FTH_T_STRING)
 		return true;
+	if (t->kind == FTH_T_PROBE && arg->kind == FTH_IDENT) {
+		probe_as_string(s, arg);
+		return true;
+	}
 	ERR_HINT(s, arg, is_char_pointer(t) || is_int(t) ? "read the string first, e.g. str(ptr)" : NULL,
 		 "%s() takes a string, not %s", call->u.call.name, fth_type_describe(A(s), t));
 	return false;
@@ -2813,6 +2855,8 @@ static struct fth_type *check_strstr(struct sema *s, struct fth_node *call)
 	ok = want_string_arg(s, call, a[0], h);
 	if (!want_string_arg(s, call, a[1], n) || !ok)
 		return NULL;
+	h = a[0]->type; /* `probe` became a string */
+	n = a[1]->type;
 	if (a[0]->kind == FTH_STRING && a[1]->kind == FTH_STRING) {
 		int64_t at = literal_strstr(a[0]->u.string.data, a[0]->u.string.len, a[1]->u.string.data,
 					    a[1]->u.string.len);
@@ -4627,7 +4671,7 @@ static void check_uncalled_fns(struct sema *s)
 
 /* Probe types of bpftrace that this build does not provide. */
 static const char *const known_unsupported[] = {
-	"self", "test",
+	"test",
 };
 
 static const struct fth_provider *provider_of(struct sema *s, struct fth_node *attach)
@@ -4797,6 +4841,9 @@ static void release_held(struct sema *s, char *held, int errors, int warnings)
  * the same probe matches: tools list one name per kernel version
  * (dcsnoop's kprobe:lookup_fast, kprobe:lookup_fast.constprop.*).  Only
  * when the whole probe comes to nothing is the first such error shown. */
+/* At most this many missing attach points are remembered per probe. */
+#define MAX_SOFT 16
+
 static int expand_probes(struct sema *s)
 {
 	struct fth_node_list *probes = &s->prog->ast->u.program.probes;
@@ -4807,7 +4854,8 @@ static int expand_probes(struct sema *s)
 		struct fth_node_list *aps = &probe->u.probe.attach_points;
 		int progs_before = s->prog->progs.len, errors_before = s->diag->errors;
 		char *dropped = NULL; /* the messages of the first wildcard that matched nothing */
-		int dropped_warnings = 0;
+		int dropped_warnings = 0, nsoft = 0;
+		struct fth_node *soft[MAX_SOFT]; /* attach points a provider only warned were missing */
 		for (int j = 0; j < aps->len; j++) {
 			struct fth_node *ap = aps->items[j];
 			const struct fth_provider *prov;
@@ -4833,8 +4881,14 @@ static int expand_probes(struct sema *s)
 				release_held(s, held, errs, warns);
 				if (rc)
 					continue;
-			} else if (prov->expand(s->prog, s->diag, ap, &insts)) {
-				continue;
+			} else {
+				int errors = s->diag->errors, rc = prov->expand(s->prog, s->diag, ap, &insts);
+				/* not found, said as a warning: an error only if
+				 * the whole probe comes to nothing (below) */
+				if (rc == -ENOENT && s->diag->errors == errors && insts.len == 0 && nsoft < MAX_SOFT)
+					soft[nsoft++] = ap;
+				if (rc)
+					continue;
 			}
 			for (int k = 0; k < insts.len; k++)
 				add_prog(s, probe, insts.items[k]);
@@ -4843,6 +4897,11 @@ static int expand_probes(struct sema *s)
 			release_held(s, dropped, 1, dropped_warnings);
 		else
 			free(dropped);
+		for (int k = 0; s->prog->progs.len == progs_before && k < nsoft; k++)
+			fth_error_hint(s->diag, soft[k]->range, "'fathom -l' lists the probes this system has",
+				       "Unable to attach probe: %s. If this is expected, set the 'missing_probes' "
+				       "config variable to 'warn'.",
+				       fth_attach_point_name(s->prog, soft[k]));
 		if (s->prog->progs.len == progs_before && aps->len && s->diag->errors == errors_before)
 			add_phantom(s, probe);
 	}
@@ -4927,6 +4986,12 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 		add_internal_maps(prog);
 	if (expand_probes(&s))
 		return -EINVAL;
+	if (prog->progs.len == 0 && prog->ast->u.program.probes.len > 0) {
+		/* config missing_probes = warn/ignore left every probe out */
+		fth_diag_plain(diag, FTH_SEV_ERROR, "the warnings above say which probes are missing",
+			       "Attachment failed for all probes.");
+		return -EINVAL;
+	}
 	if (prog->progs.len == 0) {
 		fth_diag_plain(diag, FTH_SEV_ERROR, "write at least one probe, e.g. BEGIN { printf(\"hello\\n\"); }",
 			       "the program has no probes");

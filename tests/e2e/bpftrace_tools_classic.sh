@@ -11,7 +11,7 @@ check_common 0.17
 for tool in biolatency biosnoop biostacks; do refused 0.17 $tool 'ERROR: kprobes are not available on this kernel'; done
 # glibc 2.34 moved pthread_create into libc; OpenSSL 3 renamed the RSA and
 # ECDSA internals: bpftrace 0.17 fails on these too.
-refused 0.17 threadsnoop "function 'pthread_create' not found in .*libpthread"
-refused 0.17 ssllatency "function 'rsa_ossl_public_encrypt' not found in .*libcrypto"
-refused 0.17 sslsnoop "function 'rsa_ossl_public_encrypt' not found in .*libcrypto"
+refused 0.17 threadsnoop "Could not resolve symbol: .*libpthread[^:]*:pthread_create"
+refused 0.17 ssllatency "Could not resolve symbol: .*libcrypto[^:]*:rsa_ossl_public_encrypt"
+refused 0.17 sslsnoop "Could not resolve symbol: .*libcrypto[^:]*:rsa_ossl_public_encrypt"
 [ "$failures" = 0 ] || fail "$failures checks failed"

@@ -15,7 +15,7 @@ TG=$(realpath "$T/target")
 
 fathom_run -e "uprobe:$TG:process_request { exit(); }"
 expect_exit 1
-expect_stderr_match "^stdin:1:1-[0-9]+: ERROR: function 'process_request' not found in $TG\$"
+expect_stderr_match "^stdin:1:1-[0-9]+: ERROR: Could not resolve symbol: $TG:process_request\$"
 expect_stderr_match '^HINT: '
 
 fathom_run -e "uretprobe:$TG:process_* { exit(); }"

@@ -56,7 +56,7 @@ uprobe:$TG:cpp:\"ns::func_one(int)\""
 
 fathom_run -e "uprobe:$TG:ns::no_such_function { }"
 expect_exit 1
-expect_stderr_match "ERROR: function 'ns::no_such_function' not found in $TG"
+expect_stderr_match "ERROR: Could not resolve symbol: $TG:ns::no_such_function"
 
 # The demangler is libstdc++'s, opened when the first C++ name is met;
 # fathom itself does not link libstdc++.  Where that library cannot be

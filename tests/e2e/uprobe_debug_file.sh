@@ -21,7 +21,7 @@ DEBUG_FILE=$DEBUG_DIR/${ID:2}.debug
 rm -f "$DEBUG_FILE"
 fathom_run -e "uprobe:$TG:process_other { exit(); }"
 expect_exit 1
-expect_stderr_match "ERROR: function 'process_other' not found in $TG"
+expect_stderr_match "ERROR: Could not resolve symbol: $TG:process_other"
 
 mkdir -p "$DEBUG_DIR" || fail "cannot create $DEBUG_DIR"
 at_exit rm -f "$DEBUG_FILE"

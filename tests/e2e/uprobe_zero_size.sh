@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A function whose symbol has size 0 (_init, assembly without .size) is
-# refused as in bpftrace ("could not determine boundary ... (symbol has size
-# 0)"), unless --unsafe, which attaches. The target is any gcc-built
+# refused as in bpftrace ("Could not determine boundary ... (symbol has size
+# 0)."), unless --unsafe, which attaches. The target is any gcc-built
 # program: tests/e2e/progs/usdt_loop.c.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,10 +12,11 @@ readelf -s ./target | grep -qE ' 0 FUNC .* _init$' || fail "the target has no si
 
 fathom_run -e 'uprobe:./target:_init { exit(); }'
 expect_exit 1
-expect_stderr_eq 'stdin:1:1-22: ERROR: could not determine boundary for _init (symbol has size 0)
+expect_stderr_eq 'stdin:1:1-22: ERROR: Could not determine boundary for _init (symbol has size 0).
+Use --unsafe to force attachment. WARNING: This option could lead to data corruption in the target process.
 uprobe:./target:_init { exit(); }
 ~~~~~~~~~~~~~~~~~~~~~
-HINT: --unsafe attaches anyway (it could corrupt the data of the traced process)'
+HINT: the symbol table gives it no size (an assembly entry point such as _init)'
 
 fathom_run --unsafe -e 'uprobe:./target:_init { printf("hit\n"); exit(); }' -c ./target
 expect_exit 0

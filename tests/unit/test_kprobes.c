@@ -269,7 +269,8 @@ static void test_missing_probes_config(void **state)
 
 	compile_ok(&c, "config = { missing_probes = warn; } kprobe:no_such_function_xyz, kprobe:vfs_read { }");
 	assert_int_equal(count_insts(&c, &inst), 1);
-	expect_contains(c.errors, "WARNING: kernel function not found: no_such_function_xyz (skipped)");
+	expect_contains(c.errors, "WARNING: kernel function not found: no_such_function_xyz\n");
+	expect_contains(c.errors, "WARNING: Unable to attach probe: kprobe:no_such_function_xyz. Skipping.");
 	release(&c);
 
 	/* the default is still an error, and a wildcard must match something */

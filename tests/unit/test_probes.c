@@ -287,7 +287,8 @@ static void test_rawtracepoint_errors(void **state)
 		      "fathom -l \"rawtracepoint:*\"", NULL);
 	expect_errors("rawtracepoint:fth_no_such_*_zzz { }", "no raw tracepoint matches fth_no_such_*_zzz", NULL);
 	expect_errors("rawtracepoint:fth_no_module:sched_switch { }",
-		      "kernel module 'fth_no_module' has no BTF (is it loaded?)", NULL);
+		      "ERROR: No BTF found for fth_no_module:sched_switch.",
+		      "HINT: is kernel module 'fth_no_module' loaded?", NULL);
 	expect_errors("rawtracepoint { }", "rawtracepoint probe takes a module (optional) and an event name", NULL);
 	expect_errors("rawtracepoint:a:b:c { }", "rawtracepoint probe takes a module", NULL);
 	/* args names come from BTF: a typo gets a suggestion (sema). */

@@ -101,6 +101,14 @@ check strings_stack_len 0 '^[1-9][0-9]* 3$' \
 check strings_big_program 0 '^/' \
     -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { $a = str(args.filename); $c = str_concat($a, str(args.filename)); $n = "host"; printf("%s %d %d %d %d\n", $c, strlen($c), strstr($a, $n), strcontains($a, "hostn"), memcmp($a, $c, 100)); @[str_concat(comm, $a)] = count(); exit(); }'
 
+# Several probes on one function run in the order the script gives them
+# (kprobes and fentry/fexit run their newest program first, so fathom
+# attaches them last to first; kretprobes run in attach order).
+for kind in kprobe kretprobe fentry fexit; do
+    check "${kind}_order" 0 '^(first)+ second$' -c '/bin/cat /etc/passwd' \
+        -e "$kind:vfs_read /pid == cpid/ { printf(\"first\"); } $kind:vfs_read /pid == cpid/ { printf(\" second\\n\"); exit(); }"
+done
+
 # Nothing left loaded: each run's programs and kprobes went with it.
 if [ -z "$(cat /sys/kernel/tracing/kprobe_events 2>/dev/null)" ]; then
     echo "VMTEST PASS no_kprobe_events_left"
