@@ -3367,8 +3367,10 @@ static void fill_args(struct cg *c, int rec, void *ud)
 	}
 }
 
-/* A tuple layout for event arguments, integers widened to 64 bits. */
-static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n)
+/* A tuple layout for event arguments, integers widened to 64 bits.
+ * Pointers are numbers to printf's conversions, but print() shows them as
+ * bpftrace does, in hex: keep_pointers. */
+static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n, bool keep_pointers)
 {
 	struct fth_type **elems = fth_arena_alloc(&c->prog->arena, sizeof(*elems) * (size_t)(n + 1));
 
@@ -3376,7 +3378,8 @@ static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n)
 		struct fth_type *t = args[i]->type;
 		if (!t)
 			t = fth_type_int(8, true);
-		if ((t->kind == FTH_T_INT && !t->enum_def) || t->kind == FTH_T_POINTER || t->kind == FTH_T_BOOL)
+		if ((t->kind == FTH_T_INT && !t->enum_def) || (t->kind == FTH_T_POINTER && !keep_pointers) ||
+		    t->kind == FTH_T_BOOL)
 			t = t->kind == FTH_T_BOOL ? t : fth_type_int(8, t->kind == FTH_T_INT && t->is_signed);
 		elems[i] = t; /* enum values (int64) keep their type: printed by name */
 	}
@@ -3390,7 +3393,7 @@ static void emit_args_event(struct cg *c, enum fth_action_kind kind, struct fth_
 	struct fth_action *a = fth_program_action(c->prog, id);
 	struct args_fill f = { args, nargs, NULL };
 
-	a->args = args_layout(c, args, nargs);
+	a->args = args_layout(c, args, nargs, kind == FTH_ACT_PRINT_VALUE);
 	f.layout = a->args;
 	if (out)
 		*out = a;

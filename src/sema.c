@@ -100,8 +100,6 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 		return NULL;
 	if (t->kind == FTH_T_INT)
 		return t->enum_def ? t : fth_type_int(8, t->is_signed);
-	if (t->kind == FTH_T_POINTER)
-		return uint64_t_();
 	if (t->kind == FTH_T_STRUCT || t->kind == FTH_T_ARRAY)
 		complete_value_type(s, t, 0);
 	if (t->kind == FTH_T_TUPLE) {
@@ -217,6 +215,7 @@ static bool valid_key_type(const struct fth_type *t)
 	switch (t->kind) {
 	case FTH_T_INT:
 	case FTH_T_BOOL:
+	case FTH_T_POINTER: /* @start[args.rq]: the address, printed in hex */
 	case FTH_T_STRING:
 	case FTH_T_PROBE:
 	case FTH_T_KSTACK:
@@ -295,11 +294,11 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 				       : "%s is used without keys elsewhere but with keys here",
 			 map->name);
 	} else if (kt && !fth_type_equal(map->key_type, kt)) {
-		/* Strings of different capacities and ints of the same
-		 * signedness are compatible keys: they are padded to the map's
-		 * layout. */
+		/* Strings of different capacities, ints of the same
+		 * signedness and pointers to different types are compatible
+		 * keys: they are padded to the map's layout. */
 		bool compatible = map->key_type->kind == kt->kind &&
-				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT);
+				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT || kt->kind == FTH_T_POINTER);
 		struct fth_type *wide = kt->kind == FTH_T_TUPLE ? widened_tuple_key(s, map->key_type, kt) : NULL;
 		/* nested tuples: their strings widen the same way */
 		if (!wide && kt->kind == FTH_T_TUPLE)
@@ -370,9 +369,10 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 		}
 	}
 	if (map->value_type->kind != vt->kind ||
-	    (vt->kind == FTH_T_TUPLE && !fth_type_equal(vt, map->value_type)))
-		ERR(s, where, "%s holds %s elsewhere; it cannot be assigned %s", map->name,
-		    fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
+	    ((vt->kind == FTH_T_TUPLE || vt->kind == FTH_T_POINTER) && !fth_type_equal(vt, map->value_type)))
+		ERR_HINT(s, where, "a map holds values of one type: cast the value, or keep it in another map",
+			 "%s holds %s elsewhere; it cannot be assigned %s", map->name,
+			 fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
 }
 
 /* ------------------------------------------------------------- variables */

@@ -1064,6 +1064,39 @@ static void test_pointer_types(void **state)
 	expect_error("BEGIN { $p = &curtask; }", "the address-of operator '&' applies to variables only");
 }
 
+/* Maps keep pointer types (bpftrace): members are read through a map
+ * holding a struct pointer, keys and tuple elements stay pointers, and a
+ * map cannot hold pointers to two different types. */
+static void test_maps_keep_pointer_types(void **state)
+{
+	struct compiled c;
+	struct fth_map *m;
+
+	(void)state;
+	compile(&c, "struct Foo { int m; struct { int x; int y; } bar; int n; } "
+		    "BEGIN { @foo = (struct Foo *)64; @bar = @foo.bar; @x = @foo.bar.x; @n = @foo->n; "
+		    "@k[(struct Foo *)8] = 1; @t = ((int8 *)16, 2); }");
+	assert_int_equal(c.rc, 0);
+	m = fth_program_find_map(&c.prog, "@foo");
+	assert_int_equal(m->value_type->kind, FTH_T_POINTER);
+	assert_string_equal(m->value_type->elem->name, "struct Foo");
+	assert_int_equal(m->value_size, 8);
+	assert_int_equal(fth_program_find_map(&c.prog, "@bar")->value_type->kind, FTH_T_STRUCT);
+	assert_int_equal(fth_program_find_map(&c.prog, "@bar")->value_type->size, 8);
+	assert_int_equal(fth_program_find_map(&c.prog, "@x")->value_type->kind, FTH_T_INT);
+	assert_int_equal(fth_program_find_map(&c.prog, "@k")->key_type->kind, FTH_T_POINTER);
+	assert_int_equal(fth_program_find_map(&c.prog, "@t")->value_type->fields[0].type->kind, FTH_T_POINTER);
+	release(&c);
+
+	/* keys of pointers to different types share one 8-byte layout */
+	compile(&c, "BEGIN { @k[(int8 *)1] = 1; @k[(int16 *)2] = 2; }");
+	assert_int_equal(c.rc, 0);
+	release(&c);
+
+	expect_error("BEGIN { @p = (int8 *)1; @p = (int16 *)2; }", "@p holds int8 * elsewhere; it cannot be assigned int16 *");
+	expect_error("BEGIN { @p = (int8 *)1; @p = 2; }", "@p holds int8 * elsewhere; it cannot be assigned int64");
+}
+
 static void test_array_index_and_casts(void **state)
 {
 	struct compiled c;
@@ -1122,6 +1155,7 @@ int main(void)
 		cmocka_unit_test(test_tuple_layout_keeps_int_widths),
 		cmocka_unit_test(test_pointer_types),
 		cmocka_unit_test(test_array_index_and_casts),
+		cmocka_unit_test(test_maps_keep_pointer_types),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
