@@ -543,6 +543,29 @@ static bool loop_var_is_new(struct sema *s, struct fth_node *var)
 	return false;
 }
 
+static bool probe_without_addr_space(const struct fth_probe_inst *inst);
+
+/* A declared pointer type (let $c: struct C *;) points where a cast in
+ * this probe would: into the traced process in uprobes and usdt probes,
+ * anywhere (read with the legacy helper) in BEGIN, interval and the like,
+ * else into the kernel. Every level of a pointer to a pointer, and the
+ * pointers of an array of them, alike. */
+static struct fth_type *in_probe_space(struct sema *s, struct fth_type *t)
+{
+	struct fth_type *copy;
+
+	if (!t || (t->kind != FTH_T_POINTER && !(t->kind == FTH_T_ARRAY && t->elem->kind == FTH_T_POINTER)))
+		return t;
+	copy = fth_arena_alloc(A(s), sizeof(*copy));
+	*copy = *t;
+	copy->elem = in_probe_space(s, t->elem);
+	if (t->kind == FTH_T_POINTER) {
+		copy->user_space = s->cur->inst->user_space;
+		copy->addr_space_unset = probe_without_addr_space(s->cur->inst);
+	}
+	return copy;
+}
+
 /* let $x [: type] [= value]: a new variable of the current block. One that
  * an enclosing block (or this one) already has would be shadowed, which
  * bpftrace forbids. */
@@ -570,7 +593,7 @@ static void check_let(struct sema *s, struct fth_node *st)
 		return;
 	}
 	if (st->u.let.has_type)
-		declared = named_type(s, &st->u.let.type_name, st);
+		declared = in_probe_space(s, named_type(s, &st->u.let.type_name, st));
 	if (st->u.let.value)
 		vt = check_expr(s, st->u.let.value);
 	if (declared && vt && is_int(declared) != is_int(vt))

@@ -1057,6 +1057,14 @@ static void test_pointer_types(void **state)
 	assert_int_equal(count_calls(p, BPF_FUNC_probe_read_kernel), 0);
 	release(&c);
 
+	/* a declared pointer points where a cast in the probe would: in
+	 * BEGIN nowhere in particular, read with the legacy helper */
+	compile(&c, "struct n { long v; } BEGIN { let $p: struct n *; $p = (struct n *)64; @x = $p->v; }");
+	p = first_prog(&c);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read), 1);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read_kernel), 0);
+	release(&c);
+
 	expect_error("BEGIN { $p = (int8 *)1; $x = $p - $p; }",
 		     "The - operator can not be used on expressions of types int8 *, int8 *");
 	expect_error("BEGIN { $p = (int8 *)1; $x = 2 - $p; }", "The - operator can not be used");
