@@ -4193,6 +4193,13 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 static struct fth_type *check_expr(struct sema *s, struct fth_node *e)
 {
 	e->type = check_expr_inner(s, e);
+	/* A float member is part of its struct's bytes, but there is no
+	 * floating-point value to compute with or print on its own. */
+	if (e->type && e->type->kind == FTH_T_FLOAT) {
+		ERR_HINT(s, e, "print() or store the struct that holds it: its floating-point members show as null",
+			 "%s values are not supported: fathom has no floating-point arithmetic", e->type->name);
+		e->type = NULL;
+	}
 	return e->type;
 }
 
