@@ -2762,6 +2762,11 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			emit_store_int(c, e->u.cast.operand, base, off, e->u.cast.operand->type);
 			return;
 		}
+		if (et->kind == FTH_T_ARRAY && e->u.cast.operand->type && e->u.cast.operand->type->kind == FTH_T_STRING) {
+			/* (int8[])"abc": the string's bytes, NUL padding too */
+			emit_to_mem(c, e->u.cast.operand, base, off, e->u.cast.operand->type);
+			return;
+		}
 		break;
 	case FTH_IDENT:
 		if (!strcmp(e->u.ident.name, "args") && c->p->args_record) {

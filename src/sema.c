@@ -3688,7 +3688,10 @@ static struct fth_type *check_string_cast(struct sema *s, struct fth_node *e, st
 }
 
 /* (uint8[2])(uint16)x, (bool[8])$u64: the integer's bytes seen as an
- * array of the same size, element by element in the machine's order. */
+ * array of the same size, element by element in the machine's order.
+ * (int8[])"abc" and (uint8[N]) of a string: the string's bytes as a byte
+ * array, its NUL padding included (bpftrace's way back from the strings
+ * char arrays become). Without a size ([]) the array takes the value's. */
 static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node *e, struct fth_type *t,
 						const char *word, int n)
 {
@@ -3697,6 +3700,20 @@ static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node 
 
 	if (!t)
 		return NULL;
+	if (t->kind == FTH_T_STRING && elem->kind == FTH_T_INT && elem->size == 1 && (n < 0 || (uint32_t)n == t->size))
+		return fth_type_array(A(s), elem, t->size);
+	if (n < 0 && is_int(t) && t->size % elem->size == 0)
+		n = (int)(t->size / elem->size);
+	if (t->kind == FTH_T_STRING && elem->kind == FTH_T_INT && elem->size == 1) {
+		ERR_HINT(s, e, fth_arena_printf(A(s), "write (%s[]) to take the string's size", word),
+			 "cannot cast %s to %s[%d]: the sizes must be equal", fth_type_describe(A(s), t), word, n);
+		return NULL;
+	}
+	if (n < 0) {
+		ERR_HINT(s, e, t->kind == FTH_T_STRING ? "strings cast to byte arrays: int8[] or uint8[]" : NULL,
+			 "cannot cast %s to %s[]", fth_type_describe(A(s), t), word);
+		return NULL;
+	}
 	if (!is_int(t)) {
 		ERR(s, e, "cannot cast %s to %s[%d]", fth_type_describe(A(s), t), word, n);
 		return NULL;
@@ -3778,7 +3795,7 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return fth_type_int(bits / 8, !uns);
 	}
-	if (b && is_type_word(b) && strcmp(b, "string") && tn->array_len > 0)
+	if (b && is_type_word(b) && strcmp(b, "string") && tn->array_len != 0)
 		return check_int_to_array_cast(s, e, t, b, tn->array_len);
 	if (b && !strcmp(b, "bool") && tn->array_len == 0 && e->u.cast.operand->kind == FTH_STRING) {
 		/* (bool)"text": true unless empty, known now */

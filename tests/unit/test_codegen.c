@@ -1124,6 +1124,15 @@ static void test_array_index_and_casts(void **state)
 	expect_error("struct A { int x[4]; } BEGIN { $i = 1; @v = ((struct A *)64)->x[$i]; }",
 		     "only accepts positive (unsigned) integer indices. Got: int64");
 	expect_error("BEGIN { @v = (uint32)(uint8[8])5; }", "the sizes must be equal");
+	/* a string to a byte array of its size; [] takes the value's size */
+	compile(&c, "BEGIN { @s = (int8[])\"abc\"; @i = (uint16[])(uint64)1; }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@s")->value_type->kind, FTH_T_ARRAY);
+	assert_int_equal(fth_program_find_map(&c.prog, "@s")->value_type->count, 4);
+	assert_int_equal(fth_program_find_map(&c.prog, "@i")->value_type->count, 4);
+	release(&c);
+	expect_error("BEGIN { @s = (int8[2])\"abc\"; }", "cannot cast string[4] to int8[2]: the sizes must be equal");
+	expect_error("BEGIN { @s = (int32[])\"abc\"; }", "cannot cast string[4] to int32[]");
 	expect_error("BEGIN { @v = buf(\"a\", 1) == 1; }", "cannot compare buffer[1] with int64");
 }
 
