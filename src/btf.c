@@ -86,6 +86,8 @@ static struct fth_type *convert(struct fth_btf *b, struct fth_arena *arena, uint
 	}
 	if (btf_is_enum(t) || btf_is_enum64(t))
 		return fth_type_int((int)t->size, false);
+	if (btf_is_float(t))
+		return fth_type_float((int)t->size);
 	if (btf_is_ptr(t)) {
 		uint32_t target = skip_mods(b->btf, t->type);
 		const struct btf_type *tt = btf__type_by_id(b->btf, target);
@@ -222,7 +224,7 @@ static int field_list_add(struct field_list *l, const struct fth_field *f)
 
 /* The members of composite `id` at base_bits, anonymous members' own
  * members in their place (as they are named in C). Members fathom has no
- * type for (floats, function prototypes) are left out. */
+ * type for (function prototypes) are left out; floats print as null. */
 static int flatten_struct_members(struct fth_btf *b, struct fth_arena *arena, uint32_t id, uint32_t base_bits,
 			   struct field_list *out, int depth)
 {

@@ -840,7 +840,7 @@ static struct fth_type *enumeration(struct cparser *p)
 
 /* int, unsigned long, char, _Bool, void ... as a sequence of words. */
 struct base_words {
-	int longs, shorts, chars, ints, signeds, unsigneds, voids, bools;
+	int longs, shorts, chars, ints, signeds, unsigneds, voids, bools, floats, doubles;
 	bool any;
 };
 
@@ -850,7 +850,8 @@ static bool base_word(struct base_words *w, const char *s)
 		    : !strcmp(s, "char") ? &w->chars : !strcmp(s, "int") ? &w->ints
 		    : !strcmp(s, "signed") || !strcmp(s, "__signed__") ? &w->signeds
 		    : !strcmp(s, "unsigned") ? &w->unsigneds : !strcmp(s, "void") ? &w->voids
-		    : !strcmp(s, "_Bool") || !strcmp(s, "bool") ? &w->bools : NULL;
+		    : !strcmp(s, "_Bool") || !strcmp(s, "bool") ? &w->bools
+		    : !strcmp(s, "float") ? &w->floats : !strcmp(s, "double") ? &w->doubles : NULL;
 
 	if (!slot)
 		return false;
@@ -865,6 +866,12 @@ static struct fth_type *base_type(struct cparser *p, const struct base_words *w)
 
 	if (w->voids)
 		return fth_type_none();
+	/* Floating-point members keep their place and size in a struct;
+	 * their values print as null, as in bpftrace. */
+	if (w->floats)
+		return fth_type_float(4);
+	if (w->doubles)
+		return fth_type_float(w->longs ? 16 : 8);
 	if (w->bools)
 		return fth_type_bool();
 	if (w->chars)
@@ -906,10 +913,6 @@ static struct fth_type *type_spec(struct cparser *p)
 				return NULL;
 		} else if (!t && base_word(&w, p->tok.text)) {
 			next(p);
-		} else if (is_word(p, "float") || is_word(p, "double")) {
-			fail(p, p->tok.begin, p->tok.end, "use an integer type of the same size",
-			     "floating-point types are not supported");
-			return NULL;
 		} else if (!t && !w.any) {
 			struct named_type *nt = find_named(p->d, p->tok.text);
 			t = nt ? nt->type : builtin_typedef(p->tok.text);

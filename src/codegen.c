@@ -2790,6 +2790,11 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			emit_store_int(c, e->u.cast.operand, base, off, e->u.cast.operand->type);
 			return;
 		}
+		if (et->kind == FTH_T_ARRAY && e->u.cast.operand->type && e->u.cast.operand->type->kind == FTH_T_STRING) {
+			/* (int8[])"abc": the string's bytes, NUL padding too */
+			emit_to_mem(c, e->u.cast.operand, base, off, e->u.cast.operand->type);
+			return;
+		}
 		break;
 	case FTH_IDENT:
 		if (!strcmp(e->u.ident.name, "args") && c->p->args_record) {
@@ -3405,8 +3410,10 @@ static void fill_args(struct cg *c, int rec, void *ud)
 	}
 }
 
-/* A tuple layout for event arguments, integers widened to 64 bits. */
-static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n)
+/* A tuple layout for event arguments, integers widened to 64 bits.
+ * Pointers are numbers to printf's conversions, but print() shows them as
+ * bpftrace does, in hex: keep_pointers. */
+static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n, bool keep_pointers)
 {
 	struct fth_type **elems = fth_arena_alloc(&c->prog->arena, sizeof(*elems) * (size_t)(n + 1));
 
@@ -3414,7 +3421,8 @@ static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n)
 		struct fth_type *t = args[i]->type;
 		if (!t)
 			t = fth_type_int(8, true);
-		if ((t->kind == FTH_T_INT && !t->enum_def) || t->kind == FTH_T_POINTER || t->kind == FTH_T_BOOL)
+		if ((t->kind == FTH_T_INT && !t->enum_def) || (t->kind == FTH_T_POINTER && !keep_pointers) ||
+		    t->kind == FTH_T_BOOL)
 			t = t->kind == FTH_T_BOOL ? t : fth_type_int(8, t->kind == FTH_T_INT && t->is_signed);
 		elems[i] = t; /* enum values (int64) keep their type: printed by name */
 	}
@@ -3428,7 +3436,7 @@ static void emit_args_event(struct cg *c, enum fth_action_kind kind, struct fth_
 	struct fth_action *a = fth_program_action(c->prog, id);
 	struct args_fill f = { args, nargs, NULL };
 
-	a->args = args_layout(c, args, nargs);
+	a->args = args_layout(c, args, nargs, kind == FTH_ACT_PRINT_VALUE);
 	f.layout = a->args;
 	if (out)
 		*out = a;

@@ -461,6 +461,7 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 	}
 	switch (t->kind) {
 	case FTH_T_NONE:
+	case FTH_T_FLOAT: /* bpftrace's none type: it has no float values */
 		fth_strbuf_puts(sb, "null"); /* bpftrace prints std::monostate so */
 		return;
 	case FTH_T_INT:

@@ -338,6 +338,7 @@ static void json_value_opts(struct fth_strbuf *sb, const struct fth_type *t, con
 	}
 	switch (t->kind) {
 	case FTH_T_NONE:
+	case FTH_T_FLOAT: /* bpftrace's none type: it has no float values */
 		fth_strbuf_puts(sb, "null");
 		return;
 	case FTH_T_INT:

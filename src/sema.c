@@ -100,8 +100,6 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 		return NULL;
 	if (t->kind == FTH_T_INT)
 		return t->enum_def ? t : fth_type_int(8, t->is_signed);
-	if (t->kind == FTH_T_POINTER)
-		return uint64_t_();
 	if (t->kind == FTH_T_STRUCT || t->kind == FTH_T_ARRAY)
 		complete_value_type(s, t, 0);
 	if (t->kind == FTH_T_TUPLE) {
@@ -217,6 +215,7 @@ static bool valid_key_type(const struct fth_type *t)
 	switch (t->kind) {
 	case FTH_T_INT:
 	case FTH_T_BOOL:
+	case FTH_T_POINTER: /* @start[args.rq]: the address, printed in hex */
 	case FTH_T_STRING:
 	case FTH_T_PROBE:
 	case FTH_T_KSTACK:
@@ -295,11 +294,11 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 				       : "%s is used without keys elsewhere but with keys here",
 			 map->name);
 	} else if (kt && !fth_type_equal(map->key_type, kt)) {
-		/* Strings of different capacities and ints of the same
-		 * signedness are compatible keys: they are padded to the map's
-		 * layout. */
+		/* Strings of different capacities, ints of the same
+		 * signedness and pointers to different types are compatible
+		 * keys: they are padded to the map's layout. */
 		bool compatible = map->key_type->kind == kt->kind &&
-				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT);
+				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT || kt->kind == FTH_T_POINTER);
 		struct fth_type *wide = kt->kind == FTH_T_TUPLE ? widened_tuple_key(s, map->key_type, kt) : NULL;
 		/* nested tuples: their strings widen the same way */
 		if (!wide && kt->kind == FTH_T_TUPLE)
@@ -370,9 +369,10 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 		}
 	}
 	if (map->value_type->kind != vt->kind ||
-	    (vt->kind == FTH_T_TUPLE && !fth_type_equal(vt, map->value_type)))
-		ERR(s, where, "%s holds %s elsewhere; it cannot be assigned %s", map->name,
-		    fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
+	    ((vt->kind == FTH_T_TUPLE || vt->kind == FTH_T_POINTER) && !fth_type_equal(vt, map->value_type)))
+		ERR_HINT(s, where, "a map holds values of one type: cast the value, or keep it in another map",
+			 "%s holds %s elsewhere; it cannot be assigned %s", map->name,
+			 fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
 }
 
 /* ------------------------------------------------------------- variables */
@@ -543,6 +543,29 @@ static bool loop_var_is_new(struct sema *s, struct fth_node *var)
 	return false;
 }
 
+static bool probe_without_addr_space(const struct fth_probe_inst *inst);
+
+/* A declared pointer type (let $c: struct C *;) points where a cast in
+ * this probe would: into the traced process in uprobes and usdt probes,
+ * anywhere (read with the legacy helper) in BEGIN, interval and the like,
+ * else into the kernel. Every level of a pointer to a pointer, and the
+ * pointers of an array of them, alike. */
+static struct fth_type *in_probe_space(struct sema *s, struct fth_type *t)
+{
+	struct fth_type *copy;
+
+	if (!t || (t->kind != FTH_T_POINTER && !(t->kind == FTH_T_ARRAY && t->elem->kind == FTH_T_POINTER)))
+		return t;
+	copy = fth_arena_alloc(A(s), sizeof(*copy));
+	*copy = *t;
+	copy->elem = in_probe_space(s, t->elem);
+	if (t->kind == FTH_T_POINTER) {
+		copy->user_space = s->cur->inst->user_space;
+		copy->addr_space_unset = probe_without_addr_space(s->cur->inst);
+	}
+	return copy;
+}
+
 /* let $x [: type] [= value]: a new variable of the current block. One that
  * an enclosing block (or this one) already has would be shadowed, which
  * bpftrace forbids. */
@@ -570,7 +593,7 @@ static void check_let(struct sema *s, struct fth_node *st)
 		return;
 	}
 	if (st->u.let.has_type)
-		declared = named_type(s, &st->u.let.type_name, st);
+		declared = in_probe_space(s, named_type(s, &st->u.let.type_name, st));
 	if (st->u.let.value)
 		vt = check_expr(s, st->u.let.value);
 	if (declared && vt && is_int(declared) != is_int(vt))
@@ -3709,7 +3732,10 @@ static struct fth_type *check_string_cast(struct sema *s, struct fth_node *e, st
 }
 
 /* (uint8[2])(uint16)x, (bool[8])$u64: the integer's bytes seen as an
- * array of the same size, element by element in the machine's order. */
+ * array of the same size, element by element in the machine's order.
+ * (int8[])"abc" and (uint8[N]) of a string: the string's bytes as a byte
+ * array, its NUL padding included (bpftrace's way back from the strings
+ * char arrays become). Without a size ([]) the array takes the value's. */
 static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node *e, struct fth_type *t,
 						const char *word, int n)
 {
@@ -3718,6 +3744,20 @@ static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node 
 
 	if (!t)
 		return NULL;
+	if (t->kind == FTH_T_STRING && elem->kind == FTH_T_INT && elem->size == 1 && (n < 0 || (uint32_t)n == t->size))
+		return fth_type_array(A(s), elem, t->size);
+	if (n < 0 && is_int(t) && t->size % elem->size == 0)
+		n = (int)(t->size / elem->size);
+	if (t->kind == FTH_T_STRING && elem->kind == FTH_T_INT && elem->size == 1) {
+		ERR_HINT(s, e, fth_arena_printf(A(s), "write (%s[]) to take the string's size", word),
+			 "cannot cast %s to %s[%d]: the sizes must be equal", fth_type_describe(A(s), t), word, n);
+		return NULL;
+	}
+	if (n < 0) {
+		ERR_HINT(s, e, t->kind == FTH_T_STRING ? "strings cast to byte arrays: int8[] or uint8[]" : NULL,
+			 "cannot cast %s to %s[]", fth_type_describe(A(s), t), word);
+		return NULL;
+	}
 	if (!is_int(t)) {
 		ERR(s, e, "cannot cast %s to %s[%d]", fth_type_describe(A(s), t), word, n);
 		return NULL;
@@ -3799,7 +3839,7 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return fth_type_int(bits / 8, !uns);
 	}
-	if (b && is_type_word(b) && strcmp(b, "string") && tn->array_len > 0)
+	if (b && is_type_word(b) && strcmp(b, "string") && tn->array_len != 0)
 		return check_int_to_array_cast(s, e, t, b, tn->array_len);
 	if (b && !strcmp(b, "bool") && tn->array_len == 0 && e->u.cast.operand->kind == FTH_STRING) {
 		/* (bool)"text": true unless empty, known now */
@@ -4214,6 +4254,13 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 static struct fth_type *check_expr(struct sema *s, struct fth_node *e)
 {
 	e->type = check_expr_inner(s, e);
+	/* A float member is part of its struct's bytes, but there is no
+	 * floating-point value to compute with or print on its own. */
+	if (e->type && e->type->kind == FTH_T_FLOAT) {
+		ERR_HINT(s, e, "print() or store the struct that holds it: its floating-point members show as null",
+			 "%s values are not supported: fathom has no floating-point arithmetic", e->type->name);
+		e->type = NULL;
+	}
 	return e->type;
 }
 

@@ -15,6 +15,11 @@ static struct fth_type int_types[2][4] = {
 };
 static struct fth_type bool_type = { .kind = FTH_T_BOOL, .size = 1, .align = 1 };
 static struct fth_type none_type = { .kind = FTH_T_NONE };
+static struct fth_type float_types[3] = {
+	{ .kind = FTH_T_FLOAT, .size = 4, .align = 4, .name = "float" },
+	{ .kind = FTH_T_FLOAT, .size = 8, .align = 8, .name = "double" },
+	{ .kind = FTH_T_FLOAT, .size = 16, .align = 16, .name = "long double" },
+};
 
 struct fth_type *fth_type_int(int size, bool is_signed)
 {
@@ -31,6 +36,11 @@ struct fth_type *fth_type_bool(void)
 struct fth_type *fth_type_none(void)
 {
 	return &none_type;
+}
+
+struct fth_type *fth_type_float(int size)
+{
+	return &float_types[size <= 4 ? 0 : size <= 8 ? 1 : 2];
 }
 
 struct fth_type *fth_type_new(struct fth_arena *arena, enum fth_type_kind kind, uint32_t size)
@@ -243,6 +253,8 @@ const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
 		return "macaddr_t";
 	case FTH_T_AGG:
 		return fth_arena_printf(arena, "%s_t", fth_agg_name(t->agg));
+	case FTH_T_FLOAT:
+		return t->name;
 	}
 	return "?";
 }

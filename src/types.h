@@ -37,6 +37,11 @@ enum fth_type_kind {
 	FTH_T_CGROUP_PATH, /* cgroup_path(): 8-byte cgroup id, printed as "unified:/path" */
 	FTH_T_MACADDR,   /* macaddr(): the 6 address bytes, printed AA:BB:CC:DD:EE:FF */
 	FTH_T_AGG,       /* map value of an aggregation function */
+	/* A C float, double or long double (a member in the script's C
+	 * definitions or in BTF): its bytes are part of the struct that
+	 * holds it, but fathom has no floating-point values. Printed as
+	 * null, as bpftrace prints its none type. */
+	FTH_T_FLOAT,
 };
 
 enum fth_agg_kind {
@@ -123,6 +128,8 @@ struct fth_type {
 struct fth_type *fth_type_int(int size, bool is_signed);
 struct fth_type *fth_type_bool(void);
 struct fth_type *fth_type_none(void);
+/* float (4), double (8), long double (16 bytes): shared singletons. */
+struct fth_type *fth_type_float(int size);
 
 struct fth_type *fth_type_new(struct fth_arena *arena, enum fth_type_kind kind, uint32_t size);
 struct fth_type *fth_type_string(struct fth_arena *arena, uint32_t size);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # (T[N])integer: the integer's bytes seen as an array of N elements of
 # type T (an integer type or bool), in the machine's (little-endian)
-# order, as bpftrace casts them. The sizes must be equal.
+# order, as bpftrace casts them. The sizes must be equal. Strings cast to
+# byte arrays of their size ((int8[])"abc").
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -35,3 +36,29 @@ expect_stderr_eq 'stdin:1:37-47: ERROR: cannot cast uint8[8] (8 bytes) to uint32
 BEGIN { $x = (uint8[8])12345; print((uint32)$x); exit(); }
                                     ~~~~~~~~~~
 HINT: the array must have the integer'"'"'s size in bytes'
+
+# Without a size the array takes the value's: (uint8[])(uint32)5. A string
+# casts to a byte array of its own size, NUL padding included, as
+# bpftrace's (int8[])"mystring" turns a string back into the char array
+# it came from; (string) of that array gives the string again.
+fathom_run -e 'BEGIN { print((uint8[])(uint32)5); $s = (int8[])"abc"; print($s);
+  @u = (uint8[4])"xyz"; printf("%d %d %s %d\n", $s[1], sizeof($s), (string)$s, sizeof((int8[])comm)); exit(); }'
+expect_exit 0
+expect_stdout_eq '[5,0,0,0]
+[97,98,99,0]
+98 4 abc 16
+
+
+@u: [120,121,122,0]'
+
+fathom_run -e 'BEGIN { $s = (int8[3])"abc"; exit(); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:14-28: ERROR: cannot cast string[4] to int8[3]: the sizes must be equal
+BEGIN { $s = (int8[3])"abc"; exit(); }
+             ~~~~~~~~~~~~~~
+HINT: write (int8[]) to take the string'"'"'s size'
+
+fathom_run -e 'BEGIN { $s = (int16[])"abc"; exit(); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:14-28: ERROR: cannot cast string\[4\] to int16\[\]$'
+expect_stderr_match '^HINT: strings cast to byte arrays: int8\[\] or uint8\[\]$'

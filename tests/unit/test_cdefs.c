@@ -84,6 +84,7 @@ static const struct fth_field *field(const struct fth_type *t, const char *name)
 DEFINE_BOTH(padded, { char c; int i; short s; long l; char name[16]; unsigned char tail; });
 DEFINE_BOTH(bits, { unsigned int a : 3; unsigned int b : 30; int c : 5; char d; unsigned long e : 40; });
 DEFINE_BOTH(withunion, { int tag; union { int i; long l; char s[12]; } u; struct { short x, y; }; });
+DEFINE_BOTH(floats, { char c; float f; double d; long double q; union { int i; float g; } u; double v[3]; });
 struct packedthing { char c; int i; } __attribute__((packed));
 static const char *const text_packedthing = "struct packedthing { char c; int i; } __attribute__((packed));";
 
@@ -115,6 +116,32 @@ static void test_layout_matches_gcc(void **state)
 	t = fth_cdefs_type(fx->defs, "struct packedthing");
 	assert_int_equal(t->size, sizeof(struct packedthing));
 	assert_int_equal(field(t, "i")->offset, 1);
+}
+
+/* float, double and long double members take gcc's place and size;
+ * they are FTH_T_FLOAT (printed as null), arrays of them too. */
+static void test_float_members_keep_layout(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_type *t;
+
+	add_ok(fx, text_floats);
+	t = fth_cdefs_type(fx->defs, "struct floats");
+	assert_non_null(t);
+	assert_int_equal(t->size, sizeof(struct floats));
+	assert_int_equal(t->align, _Alignof(struct floats));
+	assert_int_equal(field(t, "f")->offset, offsetof(struct floats, f));
+	assert_int_equal(field(t, "d")->offset, offsetof(struct floats, d));
+	assert_int_equal(field(t, "q")->offset, offsetof(struct floats, q));
+	assert_int_equal(field(t, "u")->offset, offsetof(struct floats, u));
+	assert_int_equal(field(t, "v")->offset, offsetof(struct floats, v));
+	assert_int_equal(field(t, "f")->type->kind, FTH_T_FLOAT);
+	assert_int_equal(field(t, "d")->type->size, sizeof(double));
+	assert_int_equal(field(t, "q")->type->size, sizeof(long double));
+	assert_string_equal(field(t, "q")->type->name, "long double");
+	assert_int_equal(field(t, "u")->type->size, sizeof(int));
+	assert_int_equal(field(t, "v")->type->kind, FTH_T_ARRAY);
+	assert_int_equal(field(t, "v")->type->elem->kind, FTH_T_FLOAT);
 }
 
 static void test_bitfields_sysv(void **state)
@@ -271,7 +298,6 @@ static void test_errors_point_at_the_problem(void **state)
 	expect_error(fx, "struct b { int x; int x; };", "x", "duplicate member 'x'");
 	expect_error(fx, "struct c { struct undefined_here u; };", "u", "member 'u' has incomplete type 'struct undefined_here'");
 	expect_error(fx, "struct d { int x long y; };", "long", "expected ';', found 'long'");
-	expect_error(fx, "struct e { double d; };", "double", "floating-point types are not supported");
 	expect_error(fx, "struct f { int a[NOPE]; };", "NOPE", "unknown constant 'NOPE'");
 	add_ok(fx, "struct g { int x; };");
 	expect_error(fx, "struct g { int y; };", "g", "redefinition of 'struct g'");
@@ -363,6 +389,12 @@ static void test_sema_errors(void **state)
 	expect_compile_error("struct item { int a; };\nBEGIN { $p = (struct itme *)0; }",
 			     "ERROR: unknown type 'struct itme'\nBEGIN { $p = (struct itme *)0; }\n"
 			     "             ~~~~~~~~~~~~~~~~\nHINT: did you mean 'struct item'?\n");
+	/* a float member is kept in its struct but has no value of its own */
+	expect_compile_error("struct s { int a; float f; };\nBEGIN { $p = (struct s *)0; @ = $p->f + 1; }",
+			     "stdin:2:33-38: ERROR: float values are not supported: fathom has no floating-point arithmetic\n"
+			     "BEGIN { $p = (struct s *)0; @ = $p->f + 1; }\n"
+			     "                                ~~~~~\n"
+			     "HINT: print() or store the struct that holds it: its floating-point members show as null\n");
 	/* a struct value is no printf argument */
 	expect_compile_error("struct s { int a; };\nBEGIN { $p = (struct s *)0; printf(\"%d\\n\", *$p); }",
 			     "ERROR: struct s cannot be printed with printf()\n");
@@ -381,6 +413,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_enums_and_typedefs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_optional_semicolons, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_point_at_the_problem, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_float_members_keep_layout, setup, teardown),
 		cmocka_unit_test(test_sema_folds_sizeof_offsetof_enums),
 		cmocka_unit_test(test_sema_errors),
 	};

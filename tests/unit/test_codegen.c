@@ -1057,11 +1057,52 @@ static void test_pointer_types(void **state)
 	assert_int_equal(count_calls(p, BPF_FUNC_probe_read_kernel), 0);
 	release(&c);
 
+	/* a declared pointer points where a cast in the probe would: in
+	 * BEGIN nowhere in particular, read with the legacy helper */
+	compile(&c, "struct n { long v; } BEGIN { let $p: struct n *; $p = (struct n *)64; @x = $p->v; }");
+	p = first_prog(&c);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read), 1);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_read_kernel), 0);
+	release(&c);
+
 	expect_error("BEGIN { $p = (int8 *)1; $x = $p - $p; }",
 		     "The - operator can not be used on expressions of types int8 *, int8 *");
 	expect_error("BEGIN { $p = (int8 *)1; $x = 2 - $p; }", "The - operator can not be used");
 	expect_error("BEGIN { $p = (int8 *)1; $x = $p * 2; }", "The * operator can not be used");
 	expect_error("BEGIN { $p = &curtask; }", "the address-of operator '&' applies to variables only");
+}
+
+/* Maps keep pointer types (bpftrace): members are read through a map
+ * holding a struct pointer, keys and tuple elements stay pointers, and a
+ * map cannot hold pointers to two different types. */
+static void test_maps_keep_pointer_types(void **state)
+{
+	struct compiled c;
+	struct fth_map *m;
+
+	(void)state;
+	compile(&c, "struct Foo { int m; struct { int x; int y; } bar; int n; } "
+		    "BEGIN { @foo = (struct Foo *)64; @bar = @foo.bar; @x = @foo.bar.x; @n = @foo->n; "
+		    "@k[(struct Foo *)8] = 1; @t = ((int8 *)16, 2); }");
+	assert_int_equal(c.rc, 0);
+	m = fth_program_find_map(&c.prog, "@foo");
+	assert_int_equal(m->value_type->kind, FTH_T_POINTER);
+	assert_string_equal(m->value_type->elem->name, "struct Foo");
+	assert_int_equal(m->value_size, 8);
+	assert_int_equal(fth_program_find_map(&c.prog, "@bar")->value_type->kind, FTH_T_STRUCT);
+	assert_int_equal(fth_program_find_map(&c.prog, "@bar")->value_type->size, 8);
+	assert_int_equal(fth_program_find_map(&c.prog, "@x")->value_type->kind, FTH_T_INT);
+	assert_int_equal(fth_program_find_map(&c.prog, "@k")->key_type->kind, FTH_T_POINTER);
+	assert_int_equal(fth_program_find_map(&c.prog, "@t")->value_type->fields[0].type->kind, FTH_T_POINTER);
+	release(&c);
+
+	/* keys of pointers to different types share one 8-byte layout */
+	compile(&c, "BEGIN { @k[(int8 *)1] = 1; @k[(int16 *)2] = 2; }");
+	assert_int_equal(c.rc, 0);
+	release(&c);
+
+	expect_error("BEGIN { @p = (int8 *)1; @p = (int16 *)2; }", "@p holds int8 * elsewhere; it cannot be assigned int16 *");
+	expect_error("BEGIN { @p = (int8 *)1; @p = 2; }", "@p holds int8 * elsewhere; it cannot be assigned int64");
 }
 
 static void test_array_index_and_casts(void **state)
@@ -1083,6 +1124,15 @@ static void test_array_index_and_casts(void **state)
 	expect_error("struct A { int x[4]; } BEGIN { $i = 1; @v = ((struct A *)64)->x[$i]; }",
 		     "only accepts positive (unsigned) integer indices. Got: int64");
 	expect_error("BEGIN { @v = (uint32)(uint8[8])5; }", "the sizes must be equal");
+	/* a string to a byte array of its size; [] takes the value's size */
+	compile(&c, "BEGIN { @s = (int8[])\"abc\"; @i = (uint16[])(uint64)1; }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@s")->value_type->kind, FTH_T_ARRAY);
+	assert_int_equal(fth_program_find_map(&c.prog, "@s")->value_type->count, 4);
+	assert_int_equal(fth_program_find_map(&c.prog, "@i")->value_type->count, 4);
+	release(&c);
+	expect_error("BEGIN { @s = (int8[2])\"abc\"; }", "cannot cast string[4] to int8[2]: the sizes must be equal");
+	expect_error("BEGIN { @s = (int32[])\"abc\"; }", "cannot cast string[4] to int32[]");
 	expect_error("BEGIN { @v = buf(\"a\", 1) == 1; }", "cannot compare buffer[1] with int64");
 }
 
@@ -1122,6 +1172,7 @@ int main(void)
 		cmocka_unit_test(test_tuple_layout_keeps_int_widths),
 		cmocka_unit_test(test_pointer_types),
 		cmocka_unit_test(test_array_index_and_casts),
+		cmocka_unit_test(test_maps_keep_pointer_types),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

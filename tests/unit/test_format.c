@@ -556,6 +556,10 @@ static void test_value_ints_bools(void **state)
 	assert_text(&fx->sb, "false");
 	fmt(&fx->sb, fth_type_none(), "", NULL);
 	assert_text(&fx->sb, "null");
+	/* a float member has no value fathom can show: bpftrace's none */
+	fmt(&fx->sb, fth_type_float(8), &umax, NULL);
+	assert_text(&fx->sb, "null");
+	assert_string_equal(fth_type_describe(&fx->arena, fth_type_float(4)), "float");
 }
 
 /* macaddr() values: six bytes, upper-case hex; signal_name()'s table:

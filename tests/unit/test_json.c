@@ -293,6 +293,9 @@ static void test_msg_value_scalars(void **state)
 	assert_text(&fx->sb, "{\"type\": \"value\", \"data\": false}\n");
 	value_msg(&fx->sb, fth_type_none(), "");
 	assert_text(&fx->sb, "{\"type\": \"value\", \"data\": null}\n");
+	/* a float member's bytes: bpftrace's none type */
+	value_msg(&fx->sb, fth_type_float(4), &u32);
+	assert_text(&fx->sb, "{\"type\": \"value\", \"data\": null}\n");
 	/* pointers print as their number (bpftrace's symbolic value) */
 	value_msg(&fx->sb, fth_type_pointer(a, i64()), &ptr);
 	assert_text(&fx->sb, "{\"type\": \"value\", \"data\": 4096}\n");

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Maps keep the pointer types they are given, as in current bpftrace: a map
+# holding a struct pointer reads members through it (@p->id, and with `.`
+# as bpftrace allows on pointers: @p.where, @p.where.x), pointer values,
+# keys and tuple elements print in hex (JSON: the number, keys as text),
+# and one map cannot hold pointers to different types or a pointer and an
+# integer. The traced program is progs/struct_target.c.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd gcc
+
+# Printed values, keys and tuple elements of pointer type, and print() of one.
+fathom_run -e 'BEGIN { @p = (int8 *)16; @k[(int16 *)32] = 1; @t = ((int8 *)48, 2); print((int8 *)64); exit(); }'
+expect_exit 0
+expect_stdout_eq '0x40
+
+
+@k[0x20]: 1
+@p: 0x10
+@t: (0x30, 2)'
+
+fathom_run -f json -e 'BEGIN { @p = (int8 *)16; @k[(int16 *)32] = 1; @t = ((int8 *)48, 2); print((int8 *)64); exit(); }'
+expect_exit 0
+expect_stdout_eq '{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
+{"type": "value", "data": 64}
+{"type": "map", "data": {"@k": {"0x20": 1}}}
+{"type": "map", "data": {"@p": 16}}
+{"type": "map", "data": {"@t": [48,2]}}'
+
+gcc -g -O1 -o "$T/target" "$E2E_DIR/progs/struct_target.c" || fail "cannot compile the test program"
+TG=$(realpath "$T/target")
+DEFS='
+struct point { short x; short y; };
+struct item {
+    char tag;
+    int id;
+    unsigned long long weight;
+    char name[12];
+    struct point where;
+    unsigned int flags : 3, level : 5;
+    int delta : 6;
+    struct item *next;
+    union { int as_int; unsigned char bytes[4]; } u;
+    int scores[3];
+};
+'
+: >"$FATHOM_STDERR"
+( wait_attached && "$TG" >"$T/target.out" ) &
+helper=$!
+fathom_run -e "$DEFS"'
+uprobe:'"$TG"':observe /((struct item *)arg0)->id == 1/ {
+  @first = (struct item *)arg0;
+  @where = @first.where;
+  @x = @first.where.x;
+  @next_id = @first->next->id;
+  $p = @first->next;
+  @names[$p->id] = $p->name;
+  @seen[@first] = 1;
+}
+uretprobe:'"$TG"':main {
+  printf("%s %d %d\n", @first->name, @first->id, @seen[@first]);
+  clear(@first); clear(@seen); exit();
+}'
+wait "$helper" || fail "the target program did not run (fathom never attached?)"
+expect_exit 0
+expect_stdout_eq 'first 1 1
+
+
+@names[2]: second
+@next_id: 2
+@where: { .x = 10, .y = -20 }
+@x: 10'
+
+# A pointer map prints its address in hex.
+fathom_run -e 'BEGIN { @c = curtask; exit(); }'
+expect_exit 0
+expect_stdout_match '^@c: 0xffff[0-9a-f]{12}$'
+
+fathom_run -e 'BEGIN { @p = (int8 *)16; @p = (int16 *)32; exit(); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:26-28: ERROR: @p holds int8 \* elsewhere; it cannot be assigned int16 \*$'
+expect_stderr_match '^HINT: a map holds values of one type: cast the value, or keep it in another map$'
+
+fathom_run -e 'BEGIN { @p = curtask; @p = 0; exit(); }'
+expect_exit 1
+expect_stderr_match 'ERROR: @p holds struct task_struct \* elsewhere; it cannot be assigned int64$'
