@@ -1159,7 +1159,6 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	rt.ncpus = libbpf_num_possible_cpus();
 	rt.env.ud = &rt;
 	rt.env.special = format_special;
-	rt.env.max_strlen = prog->config.max_strlen;
 	rt.env.trunc_trailer = prog->config.str_trunc_trailer;
 	rt.env.scratch = &rt.scratch;
 	counters_map(&rt);
