@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <wordexp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "btf.h"
 #include "fathom.h"
 #include "probes.h"
@@ -383,17 +383,20 @@ static void install_signals(void)
  * the pipe closes and the child exits without running anything. */
 static pid_t spawn_waiting_child(const char *cmd, int *fd_out)
 {
-	int pfd[2];
-	wordexp_t words;
+	int pfd[2], argc;
+	const char *why;
+	char **argv = fth_split_command(cmd, &argc, &why);
 	pid_t pid;
 
-	if (wordexp(cmd, &words, WRDE_NOCMD) != 0 || words.we_wordc == 0) {
-		fprintf(stderr, "ERROR: cannot parse the command '%s'\n", cmd);
+	if (!argv) {
+		fprintf(stderr, "ERROR: cannot run the command '%s': %s\n"
+				"HINT: quote an argument with spaces as 'a b' or \"a b\", and close every quote\n",
+			cmd, why);
 		return -1;
 	}
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		fprintf(stderr, "ERROR: cannot start '%s': %s\n", cmd, strerror(errno));
-		wordfree(&words);
+		free(argv);
 		return -1;
 	}
 	pid = fork();
@@ -402,12 +405,12 @@ static pid_t spawn_waiting_child(const char *cmd, int *fd_out)
 		close(pfd[1]);
 		if (read(pfd[0], &go, 1) != 1)
 			_exit(127);
-		execvp(words.we_wordv[0], words.we_wordv);
-		fprintf(stderr, "ERROR: cannot run '%s': %s\n", words.we_wordv[0], strerror(errno));
+		execvp(argv[0], argv);
+		fprintf(stderr, "ERROR: cannot run '%s': %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(pfd[0]);
-	wordfree(&words);
+	free(argv);
 	if (pid < 0) {
 		fprintf(stderr, "ERROR: cannot start '%s': %s\n", cmd, strerror(errno));
 		close(pfd[1]);
