@@ -2460,6 +2460,9 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
 		s = idx > 0 && idx <= c->prog->positional.len ? c->prog->positional.items[idx - 1] : "";
 		s += (size_t)skip < strlen(s) ? (size_t)skip : strlen(s);
 		emit_string_literal(c, s, (uint32_t)strlen(s), base, off, cap);
+		/* cut like a read with str_read_padding: all cap bytes, no NUL */
+		if (str_read_padding(c) && strlen(s) >= (size_t)cap && cap > 0)
+			emit(c, I_ST_IMM(BPF_B, base, off + cap - 1, (unsigned char)s[cap - 1]));
 		return;
 	}
 	if (arg->type && arg->type->kind == FTH_T_STRING) {
@@ -2799,6 +2802,12 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		if (!strcmp(e->u.ident.name, "func") && c->p->inst->func_name) {
 			const char *f = c->p->inst->func_name;
 			emit_string_literal(c, f, (uint32_t)strlen(f), base, off, (int)t->size);
+			return;
+		}
+		if (!strcmp(e->u.ident.name, "probe") && et->kind == FTH_T_STRING) {
+			/* `probe` as a string (sema's probe_name_string) */
+			const char *name = c->p->inst->name;
+			emit_string_literal(c, name, (uint32_t)strlen(name), base, off, (int)t->size);
 			return;
 		}
 		if (!strcmp(e->u.ident.name, "comm")) {

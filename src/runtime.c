@@ -23,7 +23,7 @@
 #include "bpfinsn.h"
 #include "format.h"
 #include "stacks.h"
-#include "syscall_names.h"
+#include "syscalls.h"
 #include "ksyms.h"
 #include "output_json.h"
 #include "probes.h"
@@ -238,8 +238,8 @@ static void format_special(void *ud, struct fth_strbuf *sb, const struct fth_typ
 		format_cgroup_path(sb, v);
 		break;
 	case FTH_T_SYSCALL:
-		if (v < sizeof(fth_syscall_names) / sizeof(fth_syscall_names[0]) && fth_syscall_names[v])
-			fth_strbuf_puts(sb, fth_syscall_names[v]);
+		if (fth_syscall_name(v))
+			fth_strbuf_puts(sb, fth_syscall_name(v));
 		else
 			fth_strbuf_printf(sb, "%llu", (unsigned long long)v);
 		break;

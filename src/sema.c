@@ -21,6 +21,7 @@
 #include "lexer.h"
 #include "probes.h"
 #include "tracefs.h"
+#include "syscalls.h"
 
 #define FTH_MAX_SCOPES 128
 
@@ -642,6 +643,10 @@ static bool header_constant(const char *name, int64_t *value)
 			*value = constants[i].value;
 			return true;
 		}
+	/* <syscall.h>/<asm/unistd.h>: __NR_nanosleep and the like, this
+	 * architecture's system call numbers. */
+	if (!strncmp(name, "__NR_", 5))
+		return fth_syscall_number(name + 5, value);
 	/* errno.h: EPERM, ENOENT, ... as the C library names them (Linux
 	 * errno numbers are the same in the kernel and in userspace). */
 	if (name[0] == 'E') {
@@ -2745,10 +2750,47 @@ static struct fth_type *fold_int(struct fth_node *call, uint64_t v, struct fth_t
 
 /* An argument of a function on string values: a string, else an error
  * that says how to get one. */
-static bool want_string_arg(struct sema *s, struct fth_node *call, struct fth_node *arg, struct fth_type *t)
+/* Instances of one wildcard that shared a program (uprobe_multi) each get
+ * their own again: what their code needs differs per instance. */
+static void unshare_program(struct sema *s, struct fth_probe_inst *leader)
 {
+	for (int i = 0; i < s->prog->progs.len; i++) {
+		struct fth_prog *p = s->prog->progs.items[i];
+		if (p->inst->multi_leader == leader)
+			p->inst->multi_leader = NULL;
+	}
+	leader->expected_attach_type = 0;
+}
+
+/* The `probe` builtin where a string is wanted (strcontains(probe, "f")):
+ * current bpftrace's `probe` is a string, the probe's full name, sized
+ * for the longest name among the probe's matches, each match compiled on
+ * its own. Code generation writes each instance's name (the node is
+ * shared by the instances, so it stays the builtin). */
+static struct fth_type *probe_name_string(struct sema *s, struct fth_node *e)
+{
+	uint32_t longest = 0;
+
+	if (s->cur->inst->multi_leader)
+		unshare_program(s, s->cur->inst->multi_leader);
+	for (int i = 0; i < s->prog->progs.len; i++) {
+		struct fth_prog *p = s->prog->progs.items[i];
+		if (p->probe == s->cur->probe && strlen(p->inst->name) > longest)
+			longest = (uint32_t)strlen(p->inst->name);
+	}
+	e->type = fth_type_string(A(s), longest + 1);
+	return e->type;
+}
+
+/* A string argument of call; `probe` becomes its name (*t is updated). */
+static bool want_string_arg(struct sema *s, struct fth_node *call, struct fth_node *arg, struct fth_type **tp)
+{
+	struct fth_type *t = *tp;
+
 	if (!t)
 		return false;
+	if (t->kind == FTH_T_PROBE && arg->kind == FTH_IDENT && !strcmp(arg->u.ident.name, "probe"))
+		t = *tp = probe_name_string(s, arg);
 	if (t->kind == FTH_T_STRING)
 		return true;
 	ERR_HINT(s, arg, is_char_pointer(t) || is_int(t) ? "read the string first, e.g. str(ptr)" : NULL,
@@ -2810,8 +2852,8 @@ static struct fth_type *check_strstr(struct sema *s, struct fth_node *call)
 		return NULL;
 	h = check_expr(s, a[0]);
 	n = check_expr(s, a[1]);
-	ok = want_string_arg(s, call, a[0], h);
-	if (!want_string_arg(s, call, a[1], n) || !ok)
+	ok = want_string_arg(s, call, a[0], &h);
+	if (!want_string_arg(s, call, a[1], &n) || !ok)
 		return NULL;
 	if (a[0]->kind == FTH_STRING && a[1]->kind == FTH_STRING) {
 		int64_t at = literal_strstr(a[0]->u.string.data, a[0]->u.string.len, a[1]->u.string.data,
@@ -2829,12 +2871,15 @@ static struct fth_type *check_strstr(struct sema *s, struct fth_node *call)
 static struct fth_type *check_str_concat(struct sema *s, struct fth_node *call)
 {
 	struct fth_node **a = call->u.call.args.items;
+	struct fth_type *t0, *t1;
 	bool ok;
 
 	if (!want_args(s, call, 2, 2))
 		return NULL;
-	ok = want_string_arg(s, call, a[0], check_expr(s, a[0]));
-	if (!want_string_arg(s, call, a[1], check_expr(s, a[1])) || !ok)
+	t0 = check_expr(s, a[0]);
+	t1 = check_expr(s, a[1]);
+	ok = want_string_arg(s, call, a[0], &t0);
+	if (!want_string_arg(s, call, a[1], &t1) || !ok)
 		return NULL;
 	return fth_type_string(A(s), s->prog->config.max_strlen);
 }
