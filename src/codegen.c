@@ -2460,11 +2460,22 @@ static void emit_clamped_length(struct cg *c, struct fth_node *len, int reg, int
 }
 
 /* str(ptr [, n]): read a NUL-terminated string from kernel or user memory. */
+/* Bytes str() reads past its string type's size: 1 while max_strlen is
+ * below 1024, as in bpftrace. A string that fills its type then has no
+ * NUL in it, which is how the output knows it was cut short and appends
+ * str_trunc_trailer; one that fits keeps its NUL. (bpftrace leaves the
+ * 1024-byte default without the extra byte.) */
+static int str_read_padding(const struct cg *c)
+{
+	return c->prog->config.max_strlen < FTH_DEFAULT_MAX_STRLEN ? 1 : 0;
+}
+
 static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off, const struct fth_type *t)
 {
 	struct fth_node *arg = call->u.call.args.items[0];
 	int cap = (int)t->size;
 	int read_len = (int)call->type->size;
+	int dbase = base, dst = off, pad;
 	struct vreg p;
 	int helper;
 
@@ -2477,33 +2488,48 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
 		s = idx > 0 && idx <= c->prog->positional.len ? c->prog->positional.items[idx - 1] : "";
 		s += (size_t)skip < strlen(s) ? (size_t)skip : strlen(s);
 		emit_string_literal(c, s, (uint32_t)strlen(s), base, off, cap);
+		/* cut like a read with str_read_padding: all cap bytes, no NUL */
+		if (str_read_padding(c) && strlen(s) >= (size_t)cap && cap > 0)
+			emit(c, I_ST_IMM(BPF_B, base, off + cap - 1, (unsigned char)s[cap - 1]));
 		return;
 	}
 	if (arg->type && arg->type->kind == FTH_T_STRING) {
 		emit_to_mem(c, arg, base, off, t);
 		return;
 	}
-	/* A key or a value compared later must be NUL-padded to its full
-	 * size.  A record needs no padding: probe_read_*_str NUL-terminates
-	 * what it read, and zeroes the buffer when the read fails. */
-	if (!c->str_unpadded)
-		emit_zero(c, base, off, cap);
-	c->str_unpadded = false;
-	p = emit_int(c, arg);
 	if (read_len > cap)
 		read_len = cap;
+	pad = str_read_padding(c);
+	/* The read of read_len + 1 bytes needs a byte past the string: the
+	 * destination's own when it is bigger, else a temporary. */
+	if (pad && read_len == cap) {
+		dbase = fp(dst = stack_alloc(c, cap + 1, call));
+		emit_zero(c, dbase, dst, cap + 1);
+	} else if (!c->str_unpadded) {
+		/* A key or a value compared later must be NUL-padded to its
+		 * full size.  A record needs no padding: probe_read_*_str
+		 * NUL-terminates what it read, and zeroes the buffer when the
+		 * read fails. */
+		emit_zero(c, base, off, cap);
+	}
+	c->str_unpadded = false;
+	p = emit_int(c, arg);
 	helper = str_read_helper(c, arg->type);
 	if (call->u.call.args.len == 2 && call->u.call.args.items[1]->kind != FTH_INT) {
 		/* Run-time length, clamped to the buffer: 1..read_len. */
 		emit_clamped_length(c, call->u.call.args.items[1], R2, read_len);
+		if (pad)
+			emit(c, I_ALU64_IMM(BPF_ADD, R2, pad));
 	} else {
-		emit(c, I_MOV64_IMM(R2, read_len));
+		emit(c, I_MOV64_IMM(R2, read_len + pad));
 	}
 	emit(c, I_MOV64_REG(R3, vreg_use(c, p, R3)));
 	vreg_free(c, p);
-	emit_addr(c, R1, base, off);
+	emit_addr(c, R1, dbase, dst);
 	emit(c, I_CALL(helper));
 	emit_helper_check(c, probe_read_name(helper), call);
+	if (dbase != base || dst != off)
+		emit_copy(c, base, off, dbase, dst, cap);
 }
 
 static void emit_store_int(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)

@@ -882,8 +882,6 @@ static void render_arg(struct fth_strbuf *sb, const struct fth_printf_spec *spec
 	}
 	fth_strbuf_reset(tmp);
 	value_text(tmp, t, bytes, env, style);
-	if (t->kind == FTH_T_STRING && env && env->max_strlen && tmp->len + 1 == env->max_strlen)
-		fth_strbuf_puts(tmp, fth_format_trunc_trailer(env));
 	render_text_field(sb, spec, fth_strbuf_cstr(tmp), tmp->len);
 }
 

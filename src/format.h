@@ -51,9 +51,6 @@ struct fth_format_env {
 	 * then such values print as raw numbers. */
 	void (*special)(void *ud, struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 			bool in_map_key);
-	/* printf's %s marks a string that fills max_strlen bytes (NUL
-	 * included) as cut short with "..", as bpftrace does; 0: never. */
-	uint32_t max_strlen;
 	/* What marks a string cut short (str_trunc_trailer); NULL: "..". */
 	const char *trunc_trailer;
 	/* Scratch space printf reuses from one event to the next (may be

@@ -62,13 +62,3 @@ int fth_own_pid_namespace(uint64_t *dev, uint64_t *ino)
 	*ino = (uint64_t)st.st_ino;
 	return 1;
 }
-
-#include "syscall_names.h"
-
-int fth_syscall_number(const char *name)
-{
-	for (size_t i = 0; i < sizeof(fth_syscall_names) / sizeof(fth_syscall_names[0]); i++)
-		if (fth_syscall_names[i] && !strcmp(fth_syscall_names[i], name))
-			return (int)i;
-	return -1;
-}

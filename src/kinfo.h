@@ -24,9 +24,4 @@ bool fth_kfunc_allowed(int btf_id, const char *name, enum bpf_prog_type type);
  * give pids as that namespace numbers them. 0 in the initial namespace,
  * or a negative errno. */
 int fth_own_pid_namespace(uint64_t *dev, uint64_t *ino);
-
-/* The number of system call `name` ("nanosleep") on this architecture,
- * as <sys/syscall.h> defines __NR_name; -1 if there is none. */
-int fth_syscall_number(const char *name);
-
 #endif

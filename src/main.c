@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <wordexp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "cmdline.h"
 #include "fathom.h"
 #include "kinfo.h"
 #include "probes.h"
@@ -23,7 +23,7 @@
 static volatile sig_atomic_t stop_requested;
 
 enum { OPT_INFO = 256, OPT_UNSAFE, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION, OPT_BENCH,
-       OPT_MODE }; /* long options without a short form */
+       OPT_MODE, OPT_TEST }; /* long options without a short form */
 
 static volatile sig_atomic_t sigusr1_received;
 
@@ -57,6 +57,8 @@ static void usage(FILE *out)
 	      "    --dry-run      compile and load the programs, then exit without running them\n"
 	      "    --bench, --mode bench\n"
 	      "                   run the bench:NAME probes as benchmarks and print their times\n"
+	      "    --test, --mode test\n"
+	      "                   run the test:NAME probes as tests and report which passed\n"
 	      "    --no-warnings  do not print warnings\n"
 	      "    -B MODE        stdout buffering: line, full or none\n"
 	      "    -k, -kk        warn when a probe read (-k) or a map update (-k) fails at run time\n"
@@ -91,7 +93,7 @@ struct cli {
 	const char *cmd;  /* -c 'CMD ARGS' */
 	bool info;
 	bool dry_run;     /* --dry-run: compile and load, do not run */
-	bool bench;       /* --bench / --mode bench: run the bench probes */
+	enum fth_run_mode mode; /* --bench / --test / --mode bench|test */
 	bool no_warnings; /* --no-warnings */
 	const struct fth_output_ops *format; /* -f */
 	const char *debug; /* "ast" / "bpf" */
@@ -128,6 +130,32 @@ static char *read_stream(FILE *f)
 	return buf;
 }
 
+/* --bench, --test or --mode NAME: one run mode (bpftrace's other modes -
+ * codegen, compiler-bench, format - are developer tools fathom lacks). */
+static int set_run_mode(struct cli *cli, int opt, const char *mode_name)
+{
+	enum fth_run_mode mode;
+	const char *flag = opt == OPT_TEST ? "--test" : "--bench";
+
+	if (mode_name && !strcmp(mode_name, "bench")) {
+		mode = FTH_RUN_BENCH;
+	} else if (mode_name && !strcmp(mode_name, "test")) {
+		mode = FTH_RUN_TEST;
+	} else if (mode_name) {
+		fprintf(stderr, "ERROR: --mode '%s' is not supported: fathom has --mode bench and --mode test\n",
+			mode_name);
+		return -1;
+	} else {
+		mode = opt == OPT_TEST ? FTH_RUN_TEST : FTH_RUN_BENCH;
+	}
+	if (cli->mode != FTH_RUN_TRACE) {
+		fprintf(stderr, "ERROR: USAGE: %s conflicts with existing --mode\n", mode_name ? "--mode" : flag);
+		return -1;
+	}
+	cli->mode = mode;
+	return 0;
+}
+
 static int parse_cli(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {
@@ -149,6 +177,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "include", required_argument, NULL, OPT_INCLUDE },
 		{ "usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION },
 		{ "bench", no_argument, NULL, OPT_BENCH },
+		{ "test", no_argument, NULL, OPT_TEST },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -205,19 +234,10 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->dry_run = true;
 			break;
 		case OPT_BENCH:
+		case OPT_TEST:
 		case OPT_MODE:
-			if (c == OPT_MODE && strcmp(optarg, "bench")) {
-				/* bpftrace's other modes (codegen, compiler-bench, test,
-				 * format) are developer tools fathom does not have */
-				fprintf(stderr, "ERROR: --mode '%s' is not supported: fathom has only --mode bench\n",
-					optarg);
+			if (set_run_mode(cli, c, c == OPT_MODE ? optarg : NULL) < 0)
 				return -1;
-			}
-			if (cli->bench) {
-				fprintf(stderr, "ERROR: USAGE: --bench conflicts with existing --mode\n");
-				return -1;
-			}
-			cli->bench = true;
 			break;
 		case OPT_NO_WARNINGS:
 			cli->no_warnings = true;
@@ -396,17 +416,20 @@ static void install_signals(void)
  * the pipe closes and the child exits without running anything. */
 static pid_t spawn_waiting_child(const char *cmd, int *fd_out)
 {
-	int pfd[2];
-	wordexp_t words;
+	int pfd[2], argc;
+	const char *why;
+	char **argv = fth_split_command(cmd, &argc, &why);
 	pid_t pid;
 
-	if (wordexp(cmd, &words, WRDE_NOCMD) != 0 || words.we_wordc == 0) {
-		fprintf(stderr, "ERROR: cannot parse the command '%s'\n", cmd);
+	if (!argv) {
+		fprintf(stderr, "ERROR: cannot run the command '%s': %s\n"
+				"HINT: quote an argument with spaces as 'a b' or \"a b\", and close every quote\n",
+			cmd, why);
 		return -1;
 	}
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		fprintf(stderr, "ERROR: cannot start '%s': %s\n", cmd, strerror(errno));
-		wordfree(&words);
+		free(argv);
 		return -1;
 	}
 	pid = fork();
@@ -415,12 +438,12 @@ static pid_t spawn_waiting_child(const char *cmd, int *fd_out)
 		close(pfd[1]);
 		if (read(pfd[0], &go, 1) != 1)
 			_exit(127);
-		execvp(words.we_wordv[0], words.we_wordv);
-		fprintf(stderr, "ERROR: cannot run '%s': %s\n", words.we_wordv[0], strerror(errno));
+		execvp(argv[0], argv);
+		fprintf(stderr, "ERROR: cannot run '%s': %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(pfd[0]);
-	wordfree(&words);
+	free(argv);
 	if (pid < 0) {
 		fprintf(stderr, "ERROR: cannot start '%s': %s\n", cmd, strerror(errno));
 		close(pfd[1]);
@@ -472,7 +495,7 @@ static int run_program(const struct cli *cli, struct fth_program *prog, struct f
 	ropts.out = out;
 	ropts.output = cli->format;
 	ropts.quiet = cli->quiet;
-	ropts.bench = cli->bench;
+	ropts.mode = cli->mode;
 	ropts.notify_attached = getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED") != NULL;
 	ropts.stop = &stop_requested;
 	ropts.sigusr1 = &sigusr1_received;

@@ -678,6 +678,73 @@ static void text_benchmark_result(struct fth_output *o, const char *const *bench
 	emit(o, o->out);
 }
 
+/* bpftrace's util::duration_str picks the unit of a duration and its
+ * scale (1, 1000, ...); the test report prints that pair - the scale, not
+ * the duration in the unit - so this does too: "(1000 \xce\xbcs)". */
+static void duration_unit(uint64_t ns, const char **unit, uint64_t *scale)
+{
+	static const struct {
+		uint64_t scale;
+		const char *unit;
+	} units[] = { { 1000000000, "s" }, { 1000000, "ms" }, { 1000, "\xce\xbcs" } };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (ns >= units[i].scale) {
+			*unit = units[i].unit;
+			*scale = units[i].scale;
+			return;
+		}
+	*unit = "ns";
+	*scale = 1;
+}
+
+#define GREEN(s) "\033[32m" s "\033[0m "
+#define RED(s) "\033[31m" s "\033[0m "
+
+/* bpftrace's gtest-like report: a header before the first test, each
+ * test's RUN and OK/FAILED lines (a failed one's non-empty output lines
+ * between them), a summary after the last. */
+static void text_test_result(struct fth_output *o, const char *const *tests, int n, int index,
+			     uint64_t duration_ns, const bool *passed, const char *output)
+{
+	const char *unit;
+	uint64_t scale;
+	int npassed = 0;
+
+	if (index == 0)
+		fth_strbuf_printf(&o->sb, GREEN("[==========]") "Running %d tests.\n", n);
+	fth_strbuf_printf(&o->sb, GREEN("[ RUN      ]") "%s\n", tests[index]);
+	if (passed[index]) {
+		fth_strbuf_printf(&o->sb, GREEN("[       OK ]") "%s", tests[index]);
+	} else {
+		for (const char *line = output; *line;) {
+			size_t len = strcspn(line, "\n");
+			if (len) {
+				fth_strbuf_append(&o->sb, line, len);
+				fth_strbuf_putc(&o->sb, '\n');
+			}
+			line += len + (line[len] == '\n');
+		}
+		fth_strbuf_printf(&o->sb, RED("[  FAILED  ]") "%s", tests[index]);
+	}
+	duration_unit(duration_ns, &unit, &scale);
+	fth_strbuf_printf(&o->sb, " (%" PRIu64 " %s)\n", scale, unit);
+	if (index == n - 1) {
+		for (int i = 0; i < n; i++)
+			npassed += passed[i];
+		fth_strbuf_printf(&o->sb, GREEN("[==========]") "%d %s ran.\n", n, n == 1 ? "test" : "tests");
+		fth_strbuf_printf(&o->sb, GREEN("[  PASSED  ]") "%d %s.\n", npassed, npassed == 1 ? "test" : "tests");
+		if (npassed < n) {
+			fth_strbuf_printf(&o->sb, RED("[  FAILED  ]") "%d %s, listed below:\n", n - npassed,
+					  n - npassed == 1 ? "test" : "tests");
+			for (int i = 0; i < n; i++)
+				if (!passed[i])
+					fth_strbuf_printf(&o->sb, RED("[  FAILED  ]") "%s\n", tests[i]);
+		}
+	}
+	emit(o, o->out);
+}
+
 static void text_end(struct fth_output *o)
 {
 	fth_strbuf_puts(&o->sb, "\n\n");
@@ -695,6 +762,7 @@ const struct fth_output_ops fth_output_text = {
 	.map = text_map,
 	.lost_events = text_lost_events,
 	.benchmark_result = text_benchmark_result,
+	.test_result = text_test_result,
 	.end = text_end,
 };
 
@@ -789,6 +857,20 @@ static void json_benchmark_result(struct fth_output *o, const char *const *bench
 	emit(o, o->out);
 }
 
+/* {"type": "test_result", "data": {"NAME": {"duration": NS, "passed": B, "output": "..."}}} */
+static void json_test_result(struct fth_output *o, const char *const *tests, int n, int index,
+			     uint64_t duration_ns, const bool *passed, const char *output)
+{
+	(void)n;
+	fth_strbuf_puts(&o->sb, "{\"type\": \"test_result\", \"data\": {");
+	fth_json_string(&o->sb, tests[index], strlen(tests[index]));
+	fth_strbuf_printf(&o->sb, ": {\"duration\": %" PRIu64 ", \"passed\": %s, \"output\": ", duration_ns,
+			  passed[index] ? "true" : "false");
+	fth_json_string(&o->sb, output, strlen(output));
+	fth_strbuf_puts(&o->sb, "}}}\n");
+	emit(o, o->out);
+}
+
 static void json_end(struct fth_output *o)
 {
 	/* Nothing: every line stays a JSON document. */
@@ -808,6 +890,7 @@ const struct fth_output_ops fth_output_json = {
 	.helper_error = json_helper_error,
 	.located = json_located,
 	.benchmark_result = json_benchmark_result,
+	.test_result = json_test_result,
 	.end = json_end,
 };
 

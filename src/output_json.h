@@ -14,6 +14,7 @@
  *   map              format.c's map layout               {"type": "map"|"hist"|"stats", "data": {"@m": ...}}
  *   lost_events      stderr "Lost 3 events"              {"type": "lost_events", "count": 3, "data": {"events": 3}}
  *   located          stderr "stdin:1:9-20: ERROR: msg"   {"type": "errorf", "msg": "msg", "filename": "stdin", "line": 1, "col": 9}
+ *   test_result      gtest-like "[ RUN      ] name" lines  {"type": "test_result", "data": {"name": {...}}}
  *   end              "\n\n" before the maps at exit      nothing
  *
  * A new backend (Prometheus, folded stacks, ...) is one more ops table;
@@ -66,6 +67,12 @@ struct fth_output_ops {
 	 * header comes with index 0 and its name column fits every name. */
 	void (*benchmark_result)(struct fth_output *o, const char *const *benches, int n, int index,
 				 uint64_t average_ns, uint64_t iters);
+	/* One test probe's result (--test): tests[index] of the n, which ran
+	 * in duration_ns; passed[0..index] say which passed so far; output is
+	 * what it printed (as text). The text report's header comes with
+	 * index 0, its summary with the last. */
+	void (*test_result)(struct fth_output *o, const char *const *tests, int n, int index, uint64_t duration_ns,
+			    const bool *passed, const char *output);
 	void (*end)(struct fth_output *o);
 };
 

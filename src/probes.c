@@ -275,25 +275,40 @@ static int special_list(const struct fth_provider *self, const char *pattern, bo
 	return 0;
 }
 
-/* ------------------------------------------------------------------ bench */
+/* ----------------------------------------------------------- bench, test */
 
 /* bench:NAME - a benchmark: with --bench the runtime runs it over and
  * over (BPF_PROG_TEST_RUN of an XDP program, which counts the repetitions
- * and times them) and reports the average time of one run. */
-static int bench_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
-			struct fth_ptrvec *out)
+ * and times them) and reports the average time of one run. test:NAME - a
+ * test: with --test the runtime runs it once the same way and reports
+ * whether it passed. Both need a name (the provider's own, then NAME). */
+static int named_run_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			    struct fth_ptrvec *out, const char *provider, const char *example)
 {
 	const char *name = attach->u.attach.nparts == 2 ? attach->u.attach.parts[1] : "";
+	char hint[64];
 
 	if (!*name || strpbrk(name, "*?[")) {
-		fth_error_hint(diag, attach->range, "write bench:NAME, e.g. bench:map_update",
-			       "a bench probe needs a name and no wildcards");
+		snprintf(hint, sizeof(hint), "write %s:NAME, e.g. %s:%s", provider, provider, example);
+		fth_error_hint(diag, attach->range, hint, "a %s probe needs a name and no wildcards", provider);
 		return -EINVAL;
 	}
 	fth_ptrvec_push(&prog->arena, out,
-			fth_probe_inst_new(prog, fth_provider_find("bench"), attach,
-					   fth_arena_printf(&prog->arena, "bench:%s", name)));
+			fth_probe_inst_new(prog, fth_provider_find(provider), attach,
+					   fth_arena_printf(&prog->arena, "%s:%s", provider, name)));
 	return 0;
+}
+
+static int bench_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			struct fth_ptrvec *out)
+{
+	return named_run_expand(prog, diag, attach, out, "bench", "map_update");
+}
+
+static int test_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+		       struct fth_ptrvec *out)
+{
+	return named_run_expand(prog, diag, attach, out, "test", "parse_header");
 }
 
 int fth_probe_run_bench(int prog_fd, uint32_t repeat, uint32_t *retval, uint32_t *duration_ns)
@@ -763,6 +778,10 @@ static const struct fth_provider provider_self = {
 	.name = "self", .aliases = begin_aliases, .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.expand = self_expand, .list = special_list,
 };
+static const struct fth_provider provider_test = {
+	.name = "test", .aliases = begin_aliases, .prog_type = BPF_PROG_TYPE_XDP,
+	.expand = test_expand, .list = special_list,
+};
 static const struct fth_provider provider_tracepoint = {
 	.name = "tracepoint", .aliases = tracepoint_aliases, .prog_type = BPF_PROG_TYPE_TRACEPOINT,
 	.expand = tracepoint_expand, .attach = tracepoint_attach, .list = tracepoint_list,
@@ -784,7 +803,7 @@ static const struct fth_provider provider_software = {
 extern const struct fth_provider fth_provider_uprobe, fth_provider_uretprobe, fth_provider_usdt;
 
 static const struct fth_provider *const all_providers[] = {
-	&provider_begin, &provider_end, &provider_bench, &provider_self, &provider_tracepoint, &fth_provider_rawtracepoint, &provider_profile,
+	&provider_begin, &provider_end, &provider_bench, &provider_test, &provider_self, &provider_tracepoint, &fth_provider_rawtracepoint, &provider_profile,
 	&provider_interval, &provider_software, &fth_provider_hardware, &fth_provider_watchpoint,
 	&fth_provider_asyncwatchpoint, &fth_provider_iter, &fth_provider_kprobe, &fth_provider_kretprobe,
 	&fth_provider_fentry, &fth_provider_fexit, &fth_provider_uprobe, &fth_provider_uretprobe,

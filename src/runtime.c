@@ -23,7 +23,7 @@
 #include "bpfinsn.h"
 #include "format.h"
 #include "stacks.h"
-#include "syscall_names.h"
+#include "syscalls.h"
 #include "ksyms.h"
 #include "output_json.h"
 #include "probes.h"
@@ -42,6 +42,10 @@ struct runtime {
 	 * are counted and exit() only records its code */
 	bool bench_capture;
 	int bench_errors;
+	/* a test is running: its output goes to a text capture; errorf()s
+	 * and run-time errors are counted (they fail it) */
+	bool test_capture;
+	int test_errors;
 	bool probes_attached; /* records may still be arriving */
 	int exit_code;
 	uint64_t lost_reported;
@@ -238,8 +242,8 @@ static void format_special(void *ud, struct fth_strbuf *sb, const struct fth_typ
 		format_cgroup_path(sb, v);
 		break;
 	case FTH_T_SYSCALL:
-		if (v < sizeof(fth_syscall_names) / sizeof(fth_syscall_names[0]) && fth_syscall_names[v])
-			fth_strbuf_puts(sb, fth_syscall_names[v]);
+		if (fth_syscall_name(v))
+			fth_strbuf_puts(sb, fth_syscall_name(v));
 		else
 			fth_strbuf_printf(sb, "%llu", (unsigned long long)v);
 		break;
@@ -792,6 +796,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	if (rt->bench_capture)
 		return capture_bench_event(rt, a, args);
+	if (rt->test_capture && (a->kind == FTH_ACT_ERRORF || a->kind == FTH_ACT_RUNTIME_ERROR ||
+				 a->kind == FTH_ACT_HELPER_ERROR))
+		rt->test_errors++;
 	switch (a->kind) {
 	case FTH_ACT_PRINTF:
 		render_format(rt, a, args);
@@ -1005,18 +1012,38 @@ static void run_specials(struct runtime *rt, const char *which)
 	}
 }
 
-static bool is_bench(const struct fth_prog *p)
+/* A bench:NAME or test:NAME probe (provider "bench" or "test"). */
+static bool is_kind(const struct fth_prog *p, const char *provider)
 {
-	return !strcmp(p->inst->provider->name, "bench");
+	return !strcmp(p->inst->provider->name, provider);
 }
 
-static int count_benches(const struct fth_program *prog)
+static int count_kind(const struct fth_program *prog, const char *provider)
 {
 	int n = 0;
 
 	for (int i = 0; i < prog->progs.len; i++)
-		n += is_bench(prog->progs.items[i]);
+		n += is_kind(prog->progs.items[i], provider);
 	return n;
+}
+
+/* The NAMEs of the provider's probes in program order (*n of them), or
+ * NULL when out of memory. free() the array. */
+static const char **kind_names(const struct fth_program *prog, const char *provider, int *n)
+{
+	const char **names;
+	int k = 0;
+
+	*n = count_kind(prog, provider);
+	names = calloc((size_t)(*n ? *n : 1), sizeof(*names));
+	if (!names)
+		return NULL;
+	for (int i = 0; i < prog->progs.len; i++) {
+		const struct fth_prog *p = prog->progs.items[i];
+		if (is_kind(p, provider))
+			names[k++] = p->inst->name + strlen(provider) + 1;
+	}
+	return names;
 }
 
 /* The next repeat count of a benchmark whose `iters` runs took total_ns
@@ -1075,19 +1102,14 @@ static int run_benchmark(struct runtime *rt, struct ring_buffer *rb, const struc
  * benchmark's, unprinted, as in bpftrace. Returns 1 when one failed. */
 static int run_benchmarks(struct runtime *rt, struct ring_buffer *rb)
 {
-	int n = count_benches(rt->prog), k = 0, failed = 0, rc;
-	const char **names = calloc((size_t)(n ? n : 1), sizeof(*names));
+	int n, failed = 0, rc;
+	const char **names = kind_names(rt->prog, "bench", &n);
 
 	if (!names)
 		return 1;
-	for (int i = 0; i < rt->prog->progs.len; i++) {
-		const struct fth_prog *p = rt->prog->progs.items[i];
-		if (is_bench(p))
-			names[k++] = p->inst->name + strlen("bench:");
-	}
 	for (int i = 0, index = 0; i < rt->prog->progs.len; i++) {
 		const struct fth_prog *p = rt->prog->progs.items[i];
-		if (!is_bench(p))
+		if (!is_kind(p, "bench"))
 			continue;
 		rc = run_benchmark(rt, rb, p, names, n, index++);
 		if (rc < 0) {
@@ -1098,6 +1120,91 @@ static int run_benchmarks(struct runtime *rt, struct ring_buffer *rb)
 	}
 	free(names);
 	return failed;
+}
+
+/* One test: its program runs once while everything it prints (and the
+ * errors it reports) goes, as text, to a capture; it passes when it
+ * returns 0, calls no exit() with a non-zero code and reports no error
+ * (errorf(), a failed helper, a run-time check), as in bpftrace. Returns
+ * 0 (passed), 1 (failed) or -1 (it could not run). */
+static int run_test(struct runtime *rt, struct ring_buffer *rb, const struct fth_prog *p,
+		    const char *const *names, int n, int index, bool *passed)
+{
+	struct fth_output saved = rt->out;
+	FILE *saved_diag = rt->diag->out;
+	int saved_errors = rt->diag->errors, saved_warnings = rt->diag->warnings;
+	uint32_t retval = 0, duration_ns = 0;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *capture = open_memstream(&text, &len);
+	int err;
+
+	if (!capture)
+		return -1;
+	fth_output_init(&rt->out, &fth_output_text, capture, capture, &rt->env);
+	rt->diag->out = capture;
+	rt->test_capture = true;
+	rt->test_errors = 0;
+	err = fth_probe_run_bench(p->fd, 1, &retval, &duration_ns);
+	ring_buffer__consume(rb);
+	rt->test_capture = false;
+	fth_output_free(&rt->out);
+	rt->out = saved;
+	rt->diag->out = saved_diag;
+	rt->diag->errors = saved_errors;
+	rt->diag->warnings = saved_warnings;
+	fclose(capture);
+	if (err) {
+		free(text);
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR, "the kernel must allow BPF_PROG_TEST_RUN of XDP programs",
+			       "bpf_prog_test_run_opts failed: %d", err);
+		return -1;
+	}
+	passed[index] = retval == 0 && rt->exit_code == 0 && rt->test_errors == 0;
+	rt->out.ops->test_result(&rt->out, names, n, index, duration_ns, passed, text ? text : "");
+	free(text);
+	/* each test starts afresh: an exit() ends only its own run */
+	rt->exit_code = 0;
+	rt->exiting = false;
+	rt->discard = false;
+	return passed[index] ? 0 : 1;
+}
+
+/* --test: every test:NAME probe in program order, named by NAME. The
+ * records BEGIN left in the ring buffer are captured with the first
+ * test's, as in bpftrace. Returns 1 when one failed. */
+static int run_tests(struct runtime *rt, struct ring_buffer *rb)
+{
+	int n, failed = 0, rc = 0;
+	const char **names = kind_names(rt->prog, "test", &n);
+	bool *passed = calloc((size_t)(n ? n : 1), sizeof(*passed));
+
+	for (int i = 0, index = 0; names && passed && rc >= 0 && i < rt->prog->progs.len; i++) {
+		const struct fth_prog *p = rt->prog->progs.items[i];
+		if (!is_kind(p, "test"))
+			continue;
+		rc = run_test(rt, rb, p, names, n, index++, passed);
+		failed |= rc != 0;
+	}
+	if (!names || !passed)
+		failed = 1;
+	free(names);
+	free(passed);
+	return failed;
+}
+
+/* Probes that run in the mode: bench probes only with --bench, test
+ * probes only with --test, and the rest only when tracing (BEGIN and END
+ * always). */
+static int running_probe_count(const struct fth_program *prog, enum fth_run_mode mode)
+{
+	int n = prog->progs.len;
+
+	if (mode != FTH_RUN_BENCH)
+		n -= count_kind(prog, "bench");
+	if (mode != FTH_RUN_TEST)
+		n -= count_kind(prog, "test");
+	return n;
 }
 
 static int compare_map_names(const void *a, const void *b)
@@ -1161,12 +1268,12 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	struct runtime rt = { .prog = prog, .diag = diag, .opts = opts };
 	struct fth_iter_thread iter_thread = { 0 };
 	struct ring_buffer *rb;
-	int err, iter, nattached, bench_failed = 0;
+	int err, iter, nattached, run_failed = 0;
+	bool trace = opts->mode == FTH_RUN_TRACE;
 
 	rt.ncpus = libbpf_num_possible_cpus();
 	rt.env.ud = &rt;
 	rt.env.special = format_special;
-	rt.env.max_strlen = prog->config.max_strlen;
 	rt.env.trunc_trailer = prog->config.str_trunc_trailer;
 	rt.env.scratch = &rt.scratch;
 	counters_map(&rt);
@@ -1176,11 +1283,15 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		counters_unmap(&rt);
 		return 1;
 	}
-	/* Without --bench, bench probes are neither run nor counted. */
-	nattached = prog->progs.len - (opts->bench ? 0 : count_benches(prog));
+	/* Bench and test probes run (and count) only in their mode. */
+	nattached = running_probe_count(prog, opts->mode);
 	if (nattached == 0) {
-		fth_diag_plain(diag, FTH_SEV_ERROR, "add --bench to run them",
-			       "No probes attached; use --bench to run benchmark probes.");
+		if (count_kind(prog, "test"))
+			fth_diag_plain(diag, FTH_SEV_ERROR, "add --test to run them",
+				       "No probes attached; use --test to run test probes.");
+		else
+			fth_diag_plain(diag, FTH_SEV_ERROR, "add --bench to run them",
+				       "No probes attached; use --bench to run benchmark probes.");
 		ring_buffer__free(rb);
 		counters_unmap(&rt);
 		return 1;
@@ -1193,10 +1304,10 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	/* User stacks and symbols may belong to processes that are gone by
 	 * the time they are printed: follow mappings from before the probes
 	 * (and the -c command) start. */
-	if (!opts->bench && uses_user_symbols(prog) && (rt.usyms = fth_usyms_new()))
+	if (trace && uses_user_symbols(prog) && (rt.usyms = fth_usyms_new()))
 		fth_usyms_follow_mappings(rt.usyms);
-	/* --bench runs the benchmarks instead of attaching any probe. */
-	err = opts->bench ? 0 : fth_loader_attach(ld);
+	/* --bench and --test run their probes instead of attaching any. */
+	err = trace ? fth_loader_attach(ld) : 0;
 	if (err) {
 		ring_buffer__free(rb);
 		fth_usyms_free(rt.usyms);
@@ -1205,8 +1316,10 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		counters_unmap(&rt);
 		return 1;
 	}
-	if (opts->bench)
-		bench_failed = run_benchmarks(&rt, rb);
+	if (opts->mode == FTH_RUN_BENCH)
+		run_failed = run_benchmarks(&rt, rb);
+	else if (opts->mode == FTH_RUN_TEST)
+		run_failed = run_tests(&rt, rb);
 	else if (!opts->quiet)
 		rt.out.ops->attached_probes(&rt.out, attached_probe_count(prog, ld, nattached));
 	/* bpftrace's test harness waits for this line: on stdout even with
@@ -1224,8 +1337,8 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	}
 	ring_buffer__consume(rb);
 	/* A script of only BEGIN/END probes has nothing to wait for, nor
-	 * has a --bench run. */
-	if (opts->bench || only_special_probes(prog))
+	 * has a --bench or --test run. */
+	if (!trace || only_special_probes(prog))
 		rt.exiting = true;
 	/* An iter probe runs when its iterator is read: a thread reads it
 	 * while this one prints what the program sends, then the run ends. */
@@ -1281,11 +1394,11 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 			       (unsigned long long)rt.lost_reported);
 	fth_usyms_poll(rt.usyms);
 	/* the end-of-run mark comes even when no maps follow */
-	if (prog->config.print_maps_on_exit && !opts->bench)
+	if (prog->config.print_maps_on_exit && trace)
 		print_all_maps(&rt);
 	else
 		rt.out.ops->end(&rt.out);
-	if (bench_failed && !rt.exit_code)
+	if (run_failed && !rt.exit_code)
 		rt.exit_code = 1;
 	ring_buffer__free(rb);
 	fth_ksyms_free(rt.ksyms);

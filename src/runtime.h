@@ -16,15 +16,21 @@
 #include "output_json.h"
 #include "program.h"
 
+/* What a run does: trace (attach the probes), or run the bench:NAME or
+ * the test:NAME probes. */
+enum fth_run_mode { FTH_RUN_TRACE, FTH_RUN_BENCH, FTH_RUN_TEST };
+
 struct fth_runtime_opts {
 	FILE *out;                 /* trace output (stdout or -o FILE); NULL = stdout */
 	const struct fth_output_ops *output; /* -f backend; NULL = text */
 	bool quiet;                /* -q: no "Attached N probes" / attached_probes */
-	/* --bench: run BEGIN, then every bench:NAME probe as a benchmark (its
-	 * output discarded, the results printed), then END; nothing else is
-	 * attached and the maps are not printed. Without it bench probes
-	 * never run. */
-	bool bench;
+	/* FTH_RUN_BENCH (--bench): run BEGIN, then every bench:NAME probe as
+	 * a benchmark (its output discarded, the results printed), then END;
+	 * FTH_RUN_TEST (--test): the same with test:NAME probes, each run
+	 * once, its output kept for the report. Nothing else is attached and
+	 * the maps are not printed. Otherwise bench and test probes never
+	 * run. */
+	enum fth_run_mode mode;
 	bool notify_attached;      /* print __BPFTRACE_NOTIFY_PROBES_ATTACHED on stdout */
 	volatile sig_atomic_t *stop; /* set by the caller's signal handler */
 	/* set by the caller's SIGUSR1 handler: run the self:signal:SIGUSR1

@@ -21,6 +21,7 @@
 #include "lexer.h"
 #include "probes.h"
 #include "tracefs.h"
+#include "syscalls.h"
 
 #define FTH_MAX_SCOPES 128
 
@@ -667,13 +668,9 @@ static bool header_constant(const char *name, int64_t *value)
 		}
 	/* <sys/syscall.h>: __NR_nanosleep and SYS_nanosleep, this
 	 * architecture's system call numbers. */
-	if (!strncmp(name, "__NR_", 5) || !strncmp(name, "SYS_", 4)) {
-		int nr = fth_syscall_number(name + (name[0] == '_' ? 5 : 4));
-		if (nr >= 0) {
-			*value = nr;
-			return true;
-		}
-	}
+	if ((!strncmp(name, "__NR_", 5) || !strncmp(name, "SYS_", 4)) &&
+	    fth_syscall_number(name + (name[0] == '_' ? 5 : 4), value))
+		return true;
 	/* errno.h: EPERM, ENOENT, ... as the C library names them (Linux
 	 * errno numbers are the same in the kernel and in userspace). */
 	if (name[0] == 'E') {
@@ -2775,8 +2772,6 @@ static struct fth_type *fold_int(struct fth_node *call, uint64_t v, struct fth_t
 	return t;
 }
 
-/* An argument of a function on string values: a string, else an error
- * that says how to get one. */
 /* `probe` where a string is wanted (bpftrace's probe is a string): the
  * node becomes a string as long as the longest probe name; programs that
  * several instances share read their own name from a map at run time. */
@@ -2806,14 +2801,18 @@ static void probe_as_string(struct sema *s, struct fth_node *arg)
 	}
 }
 
-static bool want_string_arg(struct sema *s, struct fth_node *call, struct fth_node *arg, struct fth_type *t)
+/* A string argument of call; `probe` becomes its name (*tp is updated). */
+static bool want_string_arg(struct sema *s, struct fth_node *call, struct fth_node *arg, struct fth_type **tp)
 {
+	struct fth_type *t = *tp;
+
 	if (!t)
 		return false;
 	if (t->kind == FTH_T_STRING)
 		return true;
 	if (t->kind == FTH_T_PROBE && arg->kind == FTH_IDENT) {
 		probe_as_string(s, arg);
+		*tp = arg->type;
 		return true;
 	}
 	ERR_HINT(s, arg, is_char_pointer(t) || is_int(t) ? "read the string first, e.g. str(ptr)" : NULL,
@@ -2875,8 +2874,8 @@ static struct fth_type *check_strstr(struct sema *s, struct fth_node *call)
 		return NULL;
 	h = check_expr(s, a[0]);
 	n = check_expr(s, a[1]);
-	ok = want_string_arg(s, call, a[0], h);
-	if (!want_string_arg(s, call, a[1], n) || !ok)
+	ok = want_string_arg(s, call, a[0], &h);
+	if (!want_string_arg(s, call, a[1], &n) || !ok)
 		return NULL;
 	h = a[0]->type; /* `probe` became a string */
 	n = a[1]->type;
@@ -2896,12 +2895,15 @@ static struct fth_type *check_strstr(struct sema *s, struct fth_node *call)
 static struct fth_type *check_str_concat(struct sema *s, struct fth_node *call)
 {
 	struct fth_node **a = call->u.call.args.items;
+	struct fth_type *t0, *t1;
 	bool ok;
 
 	if (!want_args(s, call, 2, 2))
 		return NULL;
-	ok = want_string_arg(s, call, a[0], check_expr(s, a[0]));
-	if (!want_string_arg(s, call, a[1], check_expr(s, a[1])) || !ok)
+	t0 = check_expr(s, a[0]);
+	t1 = check_expr(s, a[1]);
+	ok = want_string_arg(s, call, a[0], &t0);
+	if (!want_string_arg(s, call, a[1], &t1) || !ok)
 		return NULL;
 	return fth_type_string(A(s), s->prog->config.max_strlen);
 }

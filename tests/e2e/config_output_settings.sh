@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Output settings of bpftrace's config block and BPFTRACE_* environment:
 #  - str_trunc_trailer replaces the ".." that marks a string cut at
-#    max_strlen (printf and printed map values);
+#    max_strlen (all max_strlen bytes, no NUL) (printf and printed map values);
 #  - print_maps_on_exit = 0 leaves the maps out, not the end-of-run mark;
 #  - stack_mode sets how kstack/ustack without a mode print: raw (addresses
 #    only, not indented), perf (tab, address, symbol), bpftrace (the default: symbols
@@ -12,11 +12,11 @@ require_root
 
 fathom_run -e 'config = { max_strlen = 4; str_trunc_trailer = "~" } BEGIN { printf("%s|%s\n", str($1), str($2)); exit(); }' abcdef ab
 expect_exit 0
-expect_stdout_eq 'abc~|ab'
+expect_stdout_eq 'abcd~|ab'
 
 BPFTRACE_STR_TRUNC_TRAILER='[cut]' fathom_run -e 'config = { max_strlen = 4 } BEGIN { printf("%s\n", str($1)); exit(); }' abcdef
 expect_exit 0
-expect_stdout_eq 'abc[cut]'
+expect_stdout_eq 'abcd[cut]'
 
 # A kernel stack taken in a syscall tracepoint always has frames. The
 # workload is a loop of getppid() until fathom has printed.

@@ -26,7 +26,7 @@ expect_exit 0
 expect_stdout_match '^\{"type": "value", "data": "hello"\}$'
 expect_stdout_match '^\{"type": "map", "data": \{"@v": "hello"\}\}$'
 
-# A string cut by the read limit still gets the trailer.
+# A string cut by the read limit (four bytes, no NUL) gets the trailer.
 fathom_run -e 'config = { max_strlen = 4 } uprobe:./target:take { printf("%s\n", str(arg0)); exit(); }' -c ./target
 expect_exit 0
-expect_stdout_eq 'hel..'
+expect_stdout_eq 'hell..'

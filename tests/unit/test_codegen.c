@@ -656,6 +656,43 @@ static void test_big_strings_use_scratch(void **state)
 	release(&c);
 }
 
+/* The length r2 holds at the first call of helper `fn` (set by a
+ * `mov r2, imm` before it), or -1. */
+static int helper_r2_imm(const struct fth_prog *p, int fn)
+{
+	int r2 = -1;
+
+	for (int i = 0; i < p->code.len; i++) {
+		const struct bpf_insn *in = &p->code.insns[i];
+		if (in->code == (BPF_ALU64 | BPF_MOV | BPF_K) && in->dst_reg == BPF_REG_2)
+			r2 = in->imm;
+		if (in->code == (BPF_JMP | BPF_CALL) && in->src_reg == 0 && in->imm == fn)
+			return r2;
+	}
+	return -1;
+}
+
+/* str() reads one byte more than its string type holds while max_strlen
+ * is below 1024 (a string that fills the type then has no NUL and prints
+ * with the trailer), and exactly max_strlen bytes at the default. */
+static void test_str_reads_one_byte_past_its_type(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	compile(&c, "config = { max_strlen = 8 } tracepoint:syscalls:sys_enter_execve "
+		    "{ print(str(args.filename)); }");
+	assert_int_equal(helper_r2_imm(first_prog(&c), BPF_FUNC_probe_read_user_str), 9);
+	release(&c);
+	compile(&c, "config = { max_strlen = 8 } tracepoint:syscalls:sys_enter_execve "
+		    "{ @[str(args.filename, 3)] = count(); }");
+	assert_int_equal(helper_r2_imm(first_prog(&c), BPF_FUNC_probe_read_user_str), 4);
+	release(&c);
+	compile(&c, "tracepoint:syscalls:sys_enter_execve { print(str(args.filename)); }");
+	assert_int_equal(helper_r2_imm(first_prog(&c), BPF_FUNC_probe_read_user_str), 1024);
+	release(&c);
+}
+
 /* The argument of the first statement, `print(X)`, of the first probe
  * after semantic analysis. */
 static const struct fth_node *printed_value(struct compiled *c)
@@ -1173,6 +1210,7 @@ int main(void)
 		cmocka_unit_test(test_pointer_types),
 		cmocka_unit_test(test_array_index_and_casts),
 		cmocka_unit_test(test_maps_keep_pointer_types),
+		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

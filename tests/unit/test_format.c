@@ -335,14 +335,17 @@ static void test_printf_strings(void **state)
 	render(&fx->sb, "%dst: %sa; %dnd: %sb;; %drd: %sc;;; %dth: %sd;;;;", t8, a8, NULL);
 	assert_text(&fx->sb, "1st: aa; 2nd: abb;; 3rd: abcc;;; 4th: abcdd;;;;");
 
-	/* With max_strlen known, a string that fills it (NUL included) was
-	 * cut short by the read: bpftrace's ".." trailer, also under a width. */
-	struct fth_format_env env = { .max_strlen = 4 };
-	char s3[8] = "abc", s2[8] = "ab";
-	const struct fth_type *tt[] = { s8, s8, s8 };
-	const void *at[] = { s3, s2, s3 };
+	/* A string is cut short when its bytes fill its type with no NUL
+	 * (str() reads one byte more than the type holds, as bpftrace):
+	 * the ".." trailer, also under a width; one that ends a byte early
+	 * was read whole. */
+	struct fth_format_env env = { .trunc_trailer = ".." };
+	const struct fth_type *s4 = fth_type_string(&fx->arena, 4);
+	char full4[4] = { 'a', 'b', 'c', 'd' }, s3[4] = "abc";
+	const struct fth_type *tt[] = { s4, s4, s4 };
+	const void *at[] = { full4, s3, full4 };
 	render(&fx->sb, "[%s] [%s] [%7s]", tt, at, &env);
-	assert_text(&fx->sb, "[abc..] [ab] [  abc..]");
+	assert_text(&fx->sb, "[abcd..] [abc] [ abcd..]");
 }
 
 static void test_printf_s_of_non_strings(void **state)

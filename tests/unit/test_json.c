@@ -869,6 +869,62 @@ static void test_benchmark_results(void **state)
 	streams_free(&s);
 }
 
+/* Test results: bpftrace's gtest-like report in text (header with the
+ * first, summary after the last, a failed test's non-empty output lines
+ * before its FAILED line, the duration as util::duration_str's unit and
+ * scale), one test_result message each in JSON. */
+static void test_test_results(void **state)
+{
+	static const char *const names[] = { "parse", "sums" };
+	static const bool ok_then_fail[] = { true, false };
+	struct fth_output o;
+	struct streams s;
+
+	(void)state;
+	streams_open(&s);
+	fth_output_init(&o, &fth_output_text, s.out, s.err, NULL);
+	o.ops->test_result(&o, names, 2, 0, 999, ok_then_fail, "hidden\n");
+	o.ops->test_result(&o, names, 2, 1, 2500000, ok_then_fail, "a\n\nstdin:1:2-3: ERROR: b\n");
+	fth_output_free(&o);
+	streams_close(&s);
+	assert_string_equal(s.out_text,
+			    "\033[32m[==========]\033[0m Running 2 tests.\n"
+			    "\033[32m[ RUN      ]\033[0m parse\n"
+			    "\033[32m[       OK ]\033[0m parse (1 ns)\n"
+			    "\033[32m[ RUN      ]\033[0m sums\n"
+			    "a\n"
+			    "stdin:1:2-3: ERROR: b\n"
+			    "\033[31m[  FAILED  ]\033[0m sums (1000000 ms)\n"
+			    "\033[32m[==========]\033[0m 2 tests ran.\n"
+			    "\033[32m[  PASSED  ]\033[0m 1 test.\n"
+			    "\033[31m[  FAILED  ]\033[0m 1 test, listed below:\n"
+			    "\033[31m[  FAILED  ]\033[0m sums\n");
+	assert_string_equal(s.err_text, "");
+	streams_free(&s);
+
+	streams_open(&s);
+	fth_output_init(&o, &fth_output_text, s.out, s.err, NULL);
+	o.ops->test_result(&o, names, 1, 0, 4000, ok_then_fail, "");
+	fth_output_free(&o);
+	streams_close(&s);
+	assert_string_equal(s.out_text,
+			    "\033[32m[==========]\033[0m Running 1 tests.\n"
+			    "\033[32m[ RUN      ]\033[0m parse\n"
+			    "\033[32m[       OK ]\033[0m parse (1000 \xce\xbcs)\n"
+			    "\033[32m[==========]\033[0m 1 test ran.\n"
+			    "\033[32m[  PASSED  ]\033[0m 1 test.\n");
+	streams_free(&s);
+
+	streams_open(&s);
+	fth_output_init(&o, &fth_output_json, s.out, s.err, NULL);
+	o.ops->test_result(&o, names, 2, 1, 2500, ok_then_fail, "x \"y\"\n");
+	fth_output_free(&o);
+	streams_close(&s);
+	assert_string_equal(s.out_text, "{\"type\": \"test_result\", \"data\": {\"sums\": {\"duration\": 2500, "
+					"\"passed\": false, \"output\": \"x \\\"y\\\"\\n\"}}}\n");
+	streams_free(&s);
+}
+
 static void test_backend_lookup(void **state)
 {
 	(void)state;
@@ -933,6 +989,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backend_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_benchmark_results, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_test_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_tseries, setup, teardown),
 	};
 
