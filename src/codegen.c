@@ -3094,19 +3094,10 @@ static void emit_lhist_bucket(struct cg *c, int r, const struct fth_type *t)
 	fth_patch_jump_here(c->b, jdone2);
 }
 
-/* The per-event hot path: look the key up and update this CPU's value in
- * place through the returned pointer; only the first event for a key pays
- * for an insert. (A lookup followed by an update on every event is what
- * makes naive tracers slow.) `x` holds the operand (count: unused). */
-static void emit_agg_update(struct cg *c, struct fth_map *m, int key, struct vreg x, struct fth_node *where)
+/* This CPU's value of an aggregation at r0 (a map value pointer) takes
+ * the operand rx (count, hist and lhist: -1, unused). */
+static void emit_agg_in_place(struct cg *c, enum fth_agg_kind agg, int rx)
 {
-	enum fth_agg_kind agg = m->value_type->agg;
-	int val = stack_alloc(c, 16, where);
-	int jmiss, jdone, rx;
-
-	emit_lookup(c, m->index, key);
-	jmiss = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
-	rx = agg == FTH_AGG_COUNT || agg == FTH_AGG_HIST || agg == FTH_AGG_LHIST ? -1 : vreg_use(c, x, R1);
 	switch (agg) {
 	case FTH_AGG_COUNT:
 	case FTH_AGG_HIST:
@@ -3144,10 +3135,28 @@ static void emit_agg_update(struct cg *c, struct fth_map *m, int key, struct vre
 	default:
 		break;
 	}
+}
+
+/* The per-event hot path: look the key up and update this CPU's value in
+ * place through the returned pointer; only the first event for a key pays
+ * for an insert. (A lookup followed by an update on every event is what
+ * makes naive tracers slow.) When another CPU inserted the key between
+ * the lookup and the insert (-EEXIST: two threads' first events at once),
+ * the key is looked up again and updated in place, so no event is lost.
+ * `x` holds the operand (count: unused). */
+static void emit_agg_update(struct cg *c, struct fth_map *m, int key, struct vreg x, struct fth_node *where)
+{
+	enum fth_agg_kind agg = m->value_type->agg;
+	bool no_operand = agg == FTH_AGG_COUNT || agg == FTH_AGG_HIST || agg == FTH_AGG_LHIST;
+	int val = stack_alloc(c, 16, where);
+	int jmiss, jdone, jexists, jdone2, jgone;
+
+	emit_lookup(c, m->index, key);
+	jmiss = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit_agg_in_place(c, agg, no_operand ? -1 : vreg_use(c, x, R1));
 	jdone = emit(c, I_JA(0));
 	fth_patch_jump_here(c->b, jmiss);
 	/* First event for this key on any CPU: insert the initial value. */
-	rx = agg == FTH_AGG_COUNT || agg == FTH_AGG_HIST || agg == FTH_AGG_LHIST ? -1 : vreg_use(c, x, R1);
 	switch (agg) {
 	case FTH_AGG_COUNT:
 	case FTH_AGG_HIST:
@@ -3155,20 +3164,33 @@ static void emit_agg_update(struct cg *c, struct fth_map *m, int key, struct vre
 		emit(c, I_ST_IMM(BPF_DW, fp(val), val, 1));
 		break;
 	case FTH_AGG_SUM:
-		emit(c, I_STX(BPF_DW, fp(val), rx, val));
+		emit(c, I_STX(BPF_DW, fp(val), vreg_use(c, x, R1), val));
 		break;
 	case FTH_AGG_MIN:
 	case FTH_AGG_MAX:
-		emit(c, I_STX(BPF_DW, fp(val), rx, val));
+		emit(c, I_STX(BPF_DW, fp(val), vreg_use(c, x, R1), val));
 		emit(c, I_ST_IMM(BPF_DW, fp(val + 8), val + 8, 1));
 		break;
 	default:
 		emit(c, I_ST_IMM(BPF_DW, fp(val), val, 1));
-		emit(c, I_STX(BPF_DW, fp(val + 8), rx, val + 8));
+		emit(c, I_STX(BPF_DW, fp(val + 8), vreg_use(c, x, R1), val + 8));
 		break;
 	}
-	emit_update(c, m->index, key, val, BPF_NOEXIST, where);
+	emit_map_ref(c, R1, m->index);
+	emit_addr(c, R2, fp(key), key);
+	emit_addr(c, R3, fp(val), val);
+	emit(c, I_MOV64_IMM(R4, BPF_NOEXIST));
+	emit(c, I_CALL(BPF_FUNC_map_update_elem));
+	jexists = emit(c, I_JMP_IMM(BPF_JEQ, R0, -EEXIST, 0));
+	emit_map_update_result(c, where);
+	jdone2 = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jexists);
+	emit_lookup(c, m->index, key);
+	jgone = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit_agg_in_place(c, agg, no_operand ? -1 : vreg_use(c, x, R1));
+	fth_patch_jump_here(c->b, jgone);
 	fth_patch_jump_here(c->b, jdone);
+	fth_patch_jump_here(c->b, jdone2);
 }
 
 /* The take-or-skip of min/max: rx replaces the bucket's value (at r0) when
