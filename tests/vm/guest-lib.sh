@@ -26,16 +26,20 @@ detail() {
 }
 
 # check NAME EXPECTED_EXIT REGEX FATHOM-ARGS...: stdout+stderr must match
-# REGEX (grep -E) and fathom must exit with EXPECTED_EXIT.
+# REGEX (grep -E) and fathom must exit with EXPECTED_EXIT. The background
+# workload runs unless NO_WORKLOAD=1 (for checks that bring their own
+# with -c).
 check() {
     name=$1 want=$2 re=$3
     shift 3
-    workload &
-    wpid=$!
+    wpid=
+    if [ "${NO_WORKLOAD:-0}" != 1 ]; then
+        workload &
+        wpid=$!
+    fi
     timeout 120 fathom "$@" >/tmp/out 2>/tmp/err
     rc=$?
-    kill "$wpid" 2>/dev/null
-    wait "$wpid" 2>/dev/null
+    [ -n "$wpid" ] && kill "$wpid" 2>/dev/null && wait "$wpid" 2>/dev/null
     if [ "$rc" = "$want" ] && cat /tmp/out /tmp/err | grep -q -E -- "$re"; then
         echo "VMTEST PASS $name"
         grep -q 'vmtest.show=1' /proc/cmdline && detail "$@"

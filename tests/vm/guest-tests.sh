@@ -103,11 +103,16 @@ check strings_big_program 0 '^/' \
 
 # Several probes on one function run in the order the script gives them
 # (kprobes and fentry/fexit run their newest program first, so fathom
-# attaches them last to first; kretprobes run in attach order).
+# attaches them last to first; kretprobes run in attach order). The -c
+# child is the only workload: with the background one also in vfs_read,
+# the 6.1 guest under TCG once hung (soft lockup in dd, an RCU-tasks
+# holdout) while fexit trampolines on vfs_read were replaced.
+NO_WORKLOAD=1
 for kind in kprobe kretprobe fentry fexit; do
     check "${kind}_order" 0 '^(first)+ second$' -c '/bin/cat /etc/passwd' \
         -e "$kind:vfs_read /pid == cpid/ { printf(\"first\"); } $kind:vfs_read /pid == cpid/ { printf(\" second\\n\"); exit(); }"
 done
+NO_WORKLOAD=0
 
 # Nothing left loaded: each run's programs and kprobes went with it.
 if [ -z "$(cat /sys/kernel/tracing/kprobe_events 2>/dev/null)" ]; then
