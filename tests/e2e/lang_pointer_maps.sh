@@ -8,7 +8,6 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
-require_cmd gcc
 
 # Printed values, keys and tuple elements of pointer type, and print() of one.
 fathom_run -e 'BEGIN { @p = (int8 *)16; @k[(int16 *)32] = 1; @t = ((int8 *)48, 2); print((int8 *)64); exit(); }'
@@ -28,27 +27,8 @@ expect_stdout_eq '{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
 {"type": "map", "data": {"@p": 16}}
 {"type": "map", "data": {"@t": [48,2]}}'
 
-gcc -g -O1 -o "$T/target" "$E2E_DIR/progs/struct_target.c" || fail "cannot compile the test program"
-TG=$(realpath "$T/target")
-DEFS='
-struct point { short x; short y; };
-struct item {
-    char tag;
-    int id;
-    unsigned long long weight;
-    char name[12];
-    struct point where;
-    unsigned int flags : 3, level : 5;
-    int delta : 6;
-    struct item *next;
-    union { int as_int; unsigned char bytes[4]; } u;
-    int scores[3];
-};
-'
-: >"$FATHOM_STDERR"
-( wait_attached && "$TG" >"$T/target.out" ) &
-helper=$!
-fathom_run -e "$DEFS"'
+. "$E2E_DIR/struct_target.inc"
+run_struct_target -e "$STRUCT_DEFS"'
 uprobe:'"$TG"':observe /((struct item *)arg0)->id == 1/ {
   @first = (struct item *)arg0;
   @where = @first.where;
@@ -62,7 +42,6 @@ uretprobe:'"$TG"':main {
   printf("%s %d %d\n", @first->name, @first->id, @seen[@first]);
   clear(@first); clear(@seen); exit();
 }'
-wait "$helper" || fail "the target program did not run (fathom never attached?)"
 expect_exit 0
 expect_stdout_eq 'first 1 1
 

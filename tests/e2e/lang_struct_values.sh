@@ -8,30 +8,9 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
-require_cmd gcc
 
-gcc -g -O1 -o "$T/target" "$E2E_DIR/progs/struct_target.c" || fail "cannot compile the test program"
-TG=$(realpath "$T/target")
-
-DEFS='
-struct point { short x; short y; };
-struct item {
-    char tag;
-    int id;
-    unsigned long long weight;
-    char name[12];
-    struct point where;
-    unsigned int flags : 3, level : 5;
-    int delta : 6;
-    struct item *next;
-    union { int as_int; unsigned char bytes[4]; } u;
-    int scores[3];
-};
-'
-: >"$FATHOM_STDERR"
-( wait_attached && "$TG" >"$T/target.out" ) &
-helper=$!
-fathom_run -e "$DEFS"'
+. "$E2E_DIR/struct_target.inc"
+run_struct_target -e "$STRUCT_DEFS"'
 uprobe:'"$TG"':observe {
   $it = *(struct item *)arg0;
   @w[$it.where] = sum($it.id);
@@ -43,7 +22,6 @@ uretprobe:'"$TG"':main {
   $p = @first.where; printf("%d\n", $p == @first.where);
   clear(@first); clear(@second); exit();
 }'
-wait "$helper" || fail "the target program did not run (fathom never attached?)"
 expect_exit 0
 expect_stdout_eq 'id 1: same 1, not-same 0
 id 2: same 1, not-same 0
