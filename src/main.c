@@ -638,6 +638,7 @@ static int run_cli(struct cli *cli_)
 	fth_program_init(&prog, &src);
 	prog.config.ncpus = libbpf_num_possible_cpus();
 	prog.config.unsafe = cli.unsafe;
+	prog.config.compile_only = cli.debug != NULL;
 	prog.config.helper_warnings = cli.helper_warnings;
 	prog.config.target_pid = cli.pid;
 	if (fth_own_pid_namespace(&prog.config.pidns_dev, &prog.config.pidns_ino) <= 0)

@@ -182,8 +182,8 @@ static const char *fentry_unavailable(struct fth_program *prog)
 			id = 0;
 	if (!id)
 		return "this kernel's BTF has no traceable function to test with";
-	/* Unit tests compile fentry probes without loading anything. */
-	if (test_knob("FATHOM_TEST_ASSUME_FENTRY"))
+	/* Unit tests and -d compile fentry probes without loading anything. */
+	if (prog->config.compile_only || test_knob("FATHOM_TEST_ASSUME_FENTRY"))
 		return NULL;
 	err = fentry_probe_load(id);
 	if (!err)
@@ -858,7 +858,7 @@ static int kprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 			       "kretprobe:%s can't be used as it might lock up your system.", ks.func);
 		return -EPERM;
 	}
-	if (fth_kprobes_available())
+	if (fth_kprobes_available() || prog->config.compile_only)
 		return kprobe_expand_native(prog, diag, attach, &ks, is_return, out);
 	why = ks.has_offset ? "fentry cannot probe at an offset" : fentry_unavailable(prog);
 	if (!why && fth_kernel_probe_verbose)

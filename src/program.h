@@ -216,6 +216,10 @@ struct fth_config {
 	enum { FTH_MISSING_ERROR, FTH_MISSING_WARN, FTH_MISSING_IGNORE } missing_probes;
 	bool print_maps_on_exit;  /* default true */
 	bool unsafe;
+	/* -d: nothing is loaded or attached, so probe types this kernel
+	 * cannot load (kprobes without CONFIG_KPROBES, fentry under
+	 * lockdown) are compiled as a kernel that has them would */
+	bool compile_only;
 	int helper_warnings;      /* -k: 1, -kk: 2; 0 emits no error checks at all */
 	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
 	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
