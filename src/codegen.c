@@ -23,6 +23,7 @@
 #include "codegen.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -3734,6 +3735,10 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 		emit_join(c, call);
 		return;
 	}
+	if (!strcmp(n, "unwatch")) {
+		emit_args_event(c, FTH_ACT_UNWATCH, call, args->items, 1, NULL);
+		return;
+	}
 	if (!strcmp(n, "signal")) {
 		struct vreg sig = emit_int(c, args->items[0]);
 		emit(c, I_MOV64_REG(R1, vreg_use(c, sig, R1)));
@@ -4315,12 +4320,70 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	return c.failed ? -EINVAL : 0;
 }
 
+struct watch_fill {
+	struct fth_node *where;
+	int watchpoint;  /* program index of the watchpoint to arm */
+	int arg;         /* the argument holding the address */
+	bool stop;       /* watchpoint (not asyncwatchpoint): SIGSTOP */
+};
+
+static void fill_watchpoint_arm(struct cg *c, int rec, void *ud)
+{
+	struct watch_fill *f = ud;
+	struct vreg addr = emit_regs_arg(c, f->where, f->arg);
+
+	emit(c, I_STX(BPF_DW, rec, vreg_use(c, addr, R1), 16));
+	vreg_free(c, addr);
+	emit(c, I_ST_IMM(BPF_DW, rec, 8, f->watchpoint));
+	/* Only once the record is sure to arrive: the runtime continues the
+	 * process (SIGCONT) when it has opened the breakpoint. The signal is
+	 * delivered when the uprobe returns, before FUNC's first instruction. */
+	if (f->stop) {
+		emit(c, I_MOV64_IMM(R1, SIGSTOP));
+		emit(c, I_CALL(BPF_FUNC_send_signal));
+	}
+}
+
+/* The uprobe on FUNC of watchpoint:FUNC+argN: no script code, it sends
+ * the runtime the address to watch. */
+static int codegen_watchpoint_setup(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
+{
+	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code, .var_reg = R10, .cur_func = -1,
+			.pool_size = POOL_SIZE };
+	const struct fth_probe_inst *wp = p->inst->wp_setup_for;
+	struct watch_fill f = { .where = p->probe, .arg = wp->wp_arg,
+				.stop = wp->provider == &fth_provider_watchpoint, .watchpoint = -1 };
+	int id;
+
+	for (int i = 0; i < prog->progs.len; i++)
+		if (fth_program_prog(prog, i)->inst == wp)
+			f.watchpoint = i;
+	fth_insn_buf_free(&p->code);
+	fth_insn_buf_init(&p->code);
+	c.b->cur_range = p->probe->range;
+	emit(&c, I_MOV64_REG(R6, R1));
+	if (prog->config.target_pid > 0) {
+		emit_current_pid_tgid(&c, p->probe);
+		emit(&c, I_ALU64_IMM(BPF_RSH, R0, 32));
+		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JNE, R0, prog->config.target_pid, 0));
+	}
+	id = add_action(&c, FTH_ACT_WATCHPOINT_ARM, p->probe);
+	emit_event(&c, id, 24, p->probe, fill_watchpoint_arm, &f);
+	for (int i = 0; i < c.nexit; i++)
+		fth_patch_jump_here(c.b, c.exit_jumps[i]);
+	emit(&c, I_MOV64_IMM(R0, 0));
+	emit(&c, I_EXIT());
+	return c.failed ? -EINVAL : 0;
+}
+
 static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
 {
 	int actions = prog->actions.len;
 	bool wants_scratch = false;
 	int rc;
 
+	if (p->inst->wp_setup_for)
+		return codegen_watchpoint_setup(prog, p, diag);
 	if (fth_sema_retype(prog, p, diag))
 		return -EINVAL;
 	rc = codegen_pass(prog, p, diag, false, &wants_scratch);

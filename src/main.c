@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -453,6 +454,32 @@ static pid_t spawn_waiting_child(const char *cmd, int *fd_out)
 	return pid;
 }
 
+/* The program -c runs (as written) or -p names (/proc/PID/exe), for the
+ * probes that name functions of "the traced program"; NULL without one. */
+static const char *traced_binary(struct fth_program *prog, const struct cli *cli)
+{
+	const char *result = NULL;
+
+	if (cli->cmd) {
+		int argc;
+		const char *why;
+		char **argv = fth_split_command(cli->cmd, &argc, &why);
+		if (argv && argc > 0)
+			result = fth_arena_strdup(&prog->arena, argv[0]);
+		free(argv);
+	} else if (cli->pid > 0) {
+		char link[64], path[PATH_MAX];
+		ssize_t n;
+		snprintf(link, sizeof(link), "/proc/%d/exe", cli->pid);
+		n = readlink(link, path, sizeof(path) - 1);
+		if (n > 0) {
+			path[n] = 0;
+			result = fth_arena_strdup(&prog->arena, path);
+		}
+	}
+	return result;
+}
+
 /* The -c child does not outlive fathom (as with bpftrace): a run that
  * ends first (exit(), Ctrl-C, an error) kills it, and it is reaped. */
 static void end_child(pid_t child)
@@ -643,6 +670,7 @@ static int run_cli(struct cli *cli_)
 	prog.config.target_pid = cli.pid;
 	if (fth_own_pid_namespace(&prog.config.pidns_dev, &prog.config.pidns_ino) <= 0)
 		prog.config.pidns_dev = prog.config.pidns_ino = 0;
+	prog.config.target_binary = traced_binary(&prog, &cli);
 	if (cli.cmd && !cli.debug) {
 		child_pid = spawn_waiting_child(cli.cmd, &child_fd);
 		if (child_pid < 0) {

@@ -11,8 +11,12 @@
  *       -c for these; without a target process (inst->target_pid == 0)
  *       fathom opens one breakpoint per online CPU for every process, so any
  *       process touching ADDR in its own address space fires it (filter with
- *       pid/comm). asyncwatchpoint takes the same ADDR form (bpftrace's
- *       FUNC+argN form needs kprobes, which fathom does not have).
+ *       pid/comm). asyncwatchpoint takes the same forms.
+ *   watchpoint:FUNC+argN:LEN:MODE  the address in argument N of FUNC, a
+ *       function of the traced program (-p/-c): a uprobe on FUNC sends it
+ *       to the runtime, which opens the breakpoint for the process (once
+ *       per address); watchpoint also stops the process (SIGSTOP) until
+ *       that is done, asyncwatchpoint lets it run on.
  *   iter:NAME                     BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER,
  *       context struct bpf_iter__NAME (its fields in inst->args); the runtime
  *       reads the iterator (fth_probe_run_iter) to run the program. */
@@ -409,6 +413,10 @@ static int hardware_attach(const struct fth_probe_inst *inst, int prog_fd, struc
 	int cpus[1024];
 	int n = inst->target_pid > 0 ? 1 : fth_online_cpus(cpus, 1024);
 
+	/* FUNC+argN: armed by the runtime once FUNC passes an address */
+	if (inst->wp_func && !inst->bp_addr)
+		return 0;
+
 	for (int i = 0; i < n; i++) {
 		int pid = inst->target_pid > 0 ? inst->target_pid : -1;
 		int cpu = inst->target_pid > 0 ? -1 : cpus[i];
@@ -452,6 +460,76 @@ static const char *const wp_modes[] = { "r", "rw", "w", "x" };
 #endif
 #define N_WP_MODES (sizeof(wp_modes) / sizeof(wp_modes[0]))
 
+/* FUNC+argN of a watchpoint: 0, or an error reported. */
+static int parse_func_arg(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			  const struct fth_provider *self, const char **func, int *argn)
+{
+	const char *text = attach->u.attach.parts[1];
+	const char *plus = strrchr(text, '+');
+	char *end;
+	long n;
+
+	*func = fth_arena_printf(&prog->arena, "%.*s", (int)(plus - text), text);
+	if (strncmp(plus + 1, "arg", 3) || !plus[4] || (n = strtol(plus + 4, &end, 10), *end) || n < 0 || n > 5 ||
+	    !**func) {
+		fth_error_hint(diag, attach->range,
+			       fth_arena_printf(&prog->arena, "write e.g. %s:increment+arg0:4:w", self->name),
+			       "invalid watchpoint target '%s': expected FUNCTION+argN, N from 0 to 5", text);
+		return -EINVAL;
+	}
+	if (prog->config.target_pid <= 0 || !prog->config.target_binary) {
+		fth_error_hint(diag, attach->range, "run the program with -c CMD, or name its process with -p PID",
+			       "%s:%s needs the process whose function it watches", self->name, text);
+		return -EINVAL;
+	}
+	*argn = (int)n;
+	return 0;
+}
+
+/* watchpoint:FUNC+argN: for each FUNC of the traced program (a wildcard
+ * may match several), a uprobe that sends the address to the runtime and
+ * the watchpoint it arms, named PROVIDER:PROGRAM:FUNC:LEN:MODE as in
+ * bpftrace. */
+static int watch_function_args(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			       const struct fth_provider *self, const char *func, int argn, uint32_t len,
+			       uint32_t bp_type, const char *mode, struct fth_ptrvec *out)
+{
+	const char *binary = prog->config.target_binary;
+	struct fth_node *uprobe_ap = fth_arena_alloc(&prog->arena, sizeof(*uprobe_ap));
+	const char **parts = fth_arena_alloc(&prog->arena, 4 * sizeof(*parts));
+	struct fth_ptrvec setups = { 0 };
+	int rc;
+
+	*uprobe_ap = *attach;
+	parts[0] = "uprobe";
+	parts[1] = binary;
+	parts[2] = func;
+	uprobe_ap->u.attach.parts = parts;
+	uprobe_ap->u.attach.nparts = 3;
+	uprobe_ap->u.attach.text = fth_arena_printf(&prog->arena, "uprobe:%s:%s", binary, func);
+	rc = fth_provider_uprobe.expand(prog, diag, uprobe_ap, &setups);
+	if (rc)
+		return rc;
+	for (int i = 0; i < setups.len; i++) {
+		struct fth_probe_inst *setup = setups.items[i];
+		struct fth_probe_inst *wp = fth_probe_inst_new(
+			prog, self, attach,
+			fth_arena_printf(&prog->arena, "%s:%s:%s:%u:%s", self->name, binary, setup->func, len, mode));
+		/* its code is its own: it names the watchpoint it arms */
+		setup->multi_leader = NULL;
+		setup->expected_attach_type = 0;
+		setup->wp_setup_for = wp;
+		wp->wp_func = true;
+		wp->wp_arg = argn;
+		wp->func = setup->func;
+		wp->bp_len = len;
+		wp->bp_type = bp_type;
+		fth_ptrvec_push(&prog->arena, out, wp);
+		fth_ptrvec_push(&prog->arena, out, setup);
+	}
+	return 0;
+}
+
 static int watchpoint_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
 			     struct fth_ptrvec *out)
 {
@@ -463,6 +541,8 @@ static int watchpoint_expand(struct fth_program *prog, struct fth_diag *diag, st
 	size_t nmode;
 	uint32_t bp_type = 0;
 	bool supported = false;
+	const char *func = NULL;
+	int argn = 0, func_arg;
 
 	if (attach->u.attach.nparts != 4) {
 		fth_error_hint(diag, attach->range, "write e.g. watchpoint:0x10000000:8:w",
@@ -470,16 +550,16 @@ static int watchpoint_expand(struct fth_program *prog, struct fth_diag *diag, st
 		return -EINVAL;
 	}
 	if (strchr(parts[1], '+')) {
-		fth_error_hint(diag, attach->range, "watch an absolute address: watchpoint:ADDRESS:LENGTH:MODE",
-			       "%s:FUNCTION+argN needs a kprobe on FUNCTION, which fathom does not support", self->name);
-		return -EINVAL;
-	}
-	if (!parse_u64(parts[1], &addr)) {
+		func_arg = parse_func_arg(prog, diag, attach, self, &func, &argn);
+		if (func_arg)
+			return func_arg;
+		addr = 0;
+	} else if (!parse_u64(parts[1], &addr)) {
 		fth_error_hint(diag, attach->range, "write the address in decimal or as 0x hex",
 			       "invalid watchpoint address '%s'", parts[1]);
 		return -EINVAL;
 	}
-	if (!addr) {
+	if (!addr && !func) {
 		fth_error(diag, attach->range, "watchpoint must be attached to a non-zero address");
 		return -EINVAL;
 	}
@@ -521,6 +601,8 @@ static int watchpoint_expand(struct fth_program *prog, struct fth_diag *diag, st
 			       "an execute watchpoint must have length %zu on this machine", sizeof(long));
 		return -EINVAL;
 	}
+	if (func)
+		return watch_function_args(prog, diag, attach, self, func, argn, (uint32_t)len, bp_type, mode, out);
 	if (addr % len) {
 		fth_error_hint(diag, attach->range, "the hardware watches naturally aligned addresses only",
 			       "watchpoint address 0x%llx is not aligned to its length %llu", (unsigned long long)addr,
@@ -551,6 +633,10 @@ static int watchpoint_attach(const struct fth_probe_inst *inst, int prog_fd, str
 	};
 	int cpus[1024];
 	int n = inst->target_pid > 0 ? 1 : fth_online_cpus(cpus, 1024);
+
+	/* FUNC+argN: armed by the runtime once FUNC passes an address */
+	if (inst->wp_func && !inst->bp_addr)
+		return 0;
 
 	for (int i = 0; i < n; i++) {
 		int pid = inst->target_pid > 0 ? inst->target_pid : -1;

@@ -66,6 +66,10 @@ enum fth_action_kind {
 	FTH_ACT_ERRORF,      /* errorf(fmt, ...): format and args as printf, shown at the call */
 	FTH_ACT_WARNF,       /* warnf(fmt, ...): the same as a warning */
 	FTH_ACT_RUNTIME_ERROR, /* a run-time check failed at the range; text = the message */
+	/* watchpoint:FUNC+argN: FUNC was called; the record holds the
+	 * watchpoint's program index and the address to watch (u64 each) */
+	FTH_ACT_WATCHPOINT_ARM,
+	FTH_ACT_UNWATCH,     /* unwatch(addr): args = (int64 addr) */
 };
 
 #define FTH_JOIN_ARGS 16
@@ -122,6 +126,14 @@ struct fth_probe_inst {
 	uint64_t bp_addr;
 	uint32_t bp_len;          /* 1, 2, 4 or 8 */
 	uint32_t bp_type;         /* HW_BREAKPOINT_R | _W | _X */
+	/* watchpoint:FUNC+argN:LEN:MODE: the address is argument wp_arg
+	 * of FUNC in the traced process, known only when FUNC is called.
+	 * The watchpoint (wp_func) is attached by the runtime then, for
+	 * each new address; a uprobe on FUNC (wp_setup_for = the
+	 * watchpoint) sends it there. */
+	bool wp_func;
+	int wp_arg;
+	struct fth_probe_inst *wp_setup_for;
 	/* Process that watchpoint and hardware probes are opened for (-p);
 	 * 0: every process, one perf event per online CPU. */
 	int target_pid;
@@ -209,6 +221,9 @@ struct fth_config {
 	int ncpus;                /* possible CPUs, the `ncpus` builtin */
 	int target_pid;           /* -p PID or the -c child: probes see only it */
 	int cpid;                 /* -c: the child's pid, the `cpid` builtin */
+	/* The traced program: -c's command as written, or -p's
+	 * /proc/PID/exe. NULL without either. */
+	const char *target_binary;
 	/* fathom's pid namespace (nsfs device and inode) when it is not the
 	 * initial one: pid and tid are numbered as that namespace sees them,
 	 * as in bpftrace; 0: the initial namespace, plain pids */

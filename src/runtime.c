@@ -56,6 +56,17 @@ struct runtime {
 	int ksyms_error;
 	const volatile uint64_t *counters; /* fth_lost, mmapped; NULL if that failed */
 	size_t counters_size;
+	/* watchpoint:FUNC+argN breakpoints opened while tracing, one per
+	 * watchpoint and address; kept after unwatch() (closed) so that the
+	 * next call of FUNC does not watch the address again */
+	struct armed_watchpoint *armed;
+	int narmed, armed_cap;
+};
+
+struct armed_watchpoint {
+	int prog;                  /* the watchpoint's program index */
+	uint64_t addr;
+	struct fth_attachment att; /* empty once unwatched, or if it failed */
 };
 
 /* -------------------------------------------------------- special values */
@@ -775,6 +786,100 @@ static int capture_bench_event(struct runtime *rt, const struct fth_action *a, c
 	return 0;
 }
 
+/* ------------------------------------------------ function watchpoints */
+
+static struct armed_watchpoint *armed_find(struct runtime *rt, int prog, uint64_t addr)
+{
+	for (int i = 0; i < rt->narmed; i++)
+		if (rt->armed[i].prog == prog && rt->armed[i].addr == addr)
+			return &rt->armed[i];
+	return NULL;
+}
+
+/* Open the breakpoint of watchpoint program `index` on addr, in the traced
+ * process. A machine has few debug registers (4 on x86): when they are
+ * all taken the watchpoint is skipped with bpftrace's warnings, or with
+ * missing_probes = error (the default) the run ends. */
+static void arm_watchpoint(struct runtime *rt, const struct fth_prog *p, uint64_t addr)
+{
+	struct fth_probe_inst at = *p->inst;
+	struct armed_watchpoint *w;
+	char err[256];
+	int rc;
+
+	if (rt->narmed == rt->armed_cap) {
+		int cap = rt->armed_cap ? 2 * rt->armed_cap : 8;
+		struct armed_watchpoint *grown = realloc(rt->armed, (size_t)cap * sizeof(*grown));
+		if (!grown)
+			return;
+		rt->armed = grown;
+		rt->armed_cap = cap;
+	}
+	w = &rt->armed[rt->narmed++];
+	memset(w, 0, sizeof(*w));
+	w->prog = p->probe_index;
+	w->addr = addr;
+	at.bp_addr = addr;
+	rc = at.provider->attach(&at, p->fd, &w->att, err, sizeof(err));
+	if (!rc)
+		return;
+	fth_attachment_close(&w->att);
+	if (rc == -ENOSPC)
+		fth_diag_plain(rt->diag, FTH_SEV_WARNING, NULL, "No more HW registers left");
+	else
+		fth_diag_plain(rt->diag, FTH_SEV_WARNING, NULL, "%s", err);
+	if (rt->prog->config.missing_probes == FTH_MISSING_ERROR) {
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR,
+			       "set the 'missing_probes' config variable to 'warn' to go on without it",
+			       "Unable to attach probe: %s", p->inst->name);
+		rt->exiting = true;
+		rt->exit_code = 1;
+	} else if (rt->prog->config.missing_probes == FTH_MISSING_WARN) {
+		fth_diag_plain(rt->diag, FTH_SEV_WARNING, NULL, "Unable to attach probe: %s. Skipping.", p->inst->name);
+	}
+}
+
+/* FUNC was called with an address in its argument: watch it (once per
+ * address), then let a stopped process go on. */
+static void handle_watchpoint_arm(struct runtime *rt, const uint8_t *rec, size_t size, bool arm)
+{
+	uint64_t index, addr;
+	const struct fth_prog *p;
+
+	if (size < 24)
+		return;
+	memcpy(&index, rec + 8, 8);
+	memcpy(&addr, rec + 16, 8);
+	p = index < (uint64_t)rt->prog->progs.len ? rt->prog->progs.items[index] : NULL;
+	if (!p || !p->inst->wp_func)
+		return;
+	if (arm && !armed_find(rt, (int)index, addr))
+		arm_watchpoint(rt, p, addr);
+	/* watchpoint (not asyncwatchpoint) stopped the process in FUNC */
+	if (p->inst->provider == &fth_provider_watchpoint && rt->prog->config.target_pid > 0)
+		kill(rt->prog->config.target_pid, SIGCONT);
+}
+
+/* unwatch(addr): close every watchpoint on addr. */
+static void handle_unwatch(struct runtime *rt, const uint8_t *args)
+{
+	uint64_t addr;
+
+	memcpy(&addr, args, 8);
+	for (int i = 0; i < rt->narmed; i++)
+		if (rt->armed[i].addr == addr)
+			fth_attachment_close(&rt->armed[i].att);
+}
+
+static void close_armed_watchpoints(struct runtime *rt)
+{
+	for (int i = 0; i < rt->narmed; i++)
+		fth_attachment_close(&rt->armed[i].att);
+	free(rt->armed);
+	rt->armed = NULL;
+	rt->narmed = rt->armed_cap = 0;
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct runtime *rt = ctx;
@@ -785,12 +890,15 @@ static int handle_event(void *ctx, void *data, size_t size)
 	/* Records queued after exit() are dropped: otherwise a probe that
 	 * fires on fathom's own output (a write tracepoint) would never let
 	 * the drain finish. */
-	if (rt->discard)
-		return rt->probes_attached ? -ECANCELED : 0;
 	if (size < 8)
 		return 0;
 	memcpy(&id, data, 8);
 	a = fth_program_action(rt->prog, (int)id);
+	/* Even then a process stopped for its watchpoint must go on. */
+	if (rt->discard && a && a->kind == FTH_ACT_WATCHPOINT_ARM)
+		handle_watchpoint_arm(rt, data, size, false);
+	if (rt->discard)
+		return rt->probes_attached ? -ECANCELED : 0;
 	/* A record shorter than its action's layout is not ours to decode. */
 	if (!a || (a->args && size < 8 + (size_t)a->args->size))
 		return 0;
@@ -842,6 +950,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 		break;
 	case FTH_ACT_RUNTIME_ERROR:
 		report_runtime_error(rt, a);
+		break;
+	case FTH_ACT_WATCHPOINT_ARM:
+		handle_watchpoint_arm(rt, data, size, rt->probes_attached);
+		break;
+	case FTH_ACT_UNWATCH:
+		handle_unwatch(rt, args);
 		break;
 	case FTH_ACT_EXIT:
 		if (!rt->exiting) {
@@ -1248,6 +1362,9 @@ static int attached_probe_count(const struct fth_program *prog, const struct fth
 
 	for (int i = 0; i < prog->progs.len; i++) {
 		const struct fth_probe_inst *inst = fth_program_prog(prog, i)->inst;
+		/* the uprobe that arms a watchpoint: the watchpoint counts */
+		if (inst && inst->wp_setup_for)
+			n--;
 		if (!inst || inst->provider != &fth_provider_usdt || !inst->name)
 			continue;
 		for (int j = 0; j < i; j++) {
@@ -1379,6 +1496,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	}
 	/* Detach the probes before END, then drain what they left. */
 	fth_attachments_close_all(ld->attachments, prog->progs.len);
+	close_armed_watchpoints(&rt);
 	rt.probes_attached = false;
 	rt.discard = rt.exiting;
 	ring_buffer__consume(rb);

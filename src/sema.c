@@ -3145,6 +3145,16 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 				 "system() runs commands and is only allowed with --unsafe");
 		return check_printf(s, call);
 	}
+	if (!strcmp(n, "unwatch")) {
+		struct fth_type *t;
+		if (!want_args(s, call, 1, 1))
+			return NULL;
+		t = check_expr(s, args->items[0]);
+		if (t && !is_int(t) && t->kind != FTH_T_POINTER)
+			ERR(s, args->items[0], "unwatch() takes the address a watchpoint watches, not %s",
+			    fth_type_describe(A(s), t));
+		return fth_type_none();
+	}
 	if (!strcmp(n, "signal")) {
 		struct fth_type *t;
 		if (!want_args(s, call, 1, 1))
@@ -3515,7 +3525,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
 						     "fail", "strlen", "strcap", "strstr", "str_concat", "memcmp",
 						     "macaddr", "signal_name", "len", "find", "errorf", "warnf",
-						     "assert", "debugf" };
+						     "assert", "debugf", "unwatch" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
@@ -4678,6 +4688,9 @@ static void check_prog(struct sema *s, struct fth_prog *p)
 {
 	struct fth_node *probe = p->probe;
 
+	/* a watchpoint's setup uprobe runs code of its own, not the body */
+	if (p->inst->wp_setup_for)
+		return;
 	s->cur = p;
 	p->vars.len = 0;
 	s->nscopes = 0;

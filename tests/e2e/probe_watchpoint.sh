@@ -102,3 +102,83 @@ expect_stderr_match 'ERROR: watchpoint must be attached to a non-zero address'
 fathom_run -l 'watchpoint:*'
 expect_exit 0
 expect_stdout_empty
+
+# ---- watchpoint:FUNCTION+argN: the address a function of the traced
+# program (-c/-p) is passed, watched from its first call on.
+fathom_run -e 'watchpoint:fth_bump+arg1:4:w { exit(); }'
+expect_exit 1
+expect_stderr_match 'stdin:1:1-29: ERROR: watchpoint:fth_bump\+arg1 needs the process whose function it watches'
+expect_stderr_match '^HINT: run the program with -c CMD, or name its process with -p PID$'
+
+fathom_run -e 'watchpoint:fth_bump+argv:4:w { exit(); }' -c "$T/fthwatch --bump 1"
+expect_exit 1
+expect_stderr_match "ERROR: invalid watchpoint target 'fth_bump\+argv': expected FUNCTION\+argN, N from 0 to 5"
+
+fathom_run -e 'watchpoint:no_such_function+arg0:4:w { exit(); }' -c "$T/fthwatch --bump 1"
+expect_exit 1
+expect_stderr_match 'no_such_function'
+
+# The process is stopped in fth_bump until its breakpoint is set, then goes
+# on: it makes all its calls and exits, and so does fathom.  The setup
+# uprobe is not counted: one probe.
+fathom_run -e 'watchpoint:fth_bump+arg1:4:w { printf("hit %s\n", probe); }' -c "$T/fthwatch --bump 10"
+expect_exit 0
+expect_stderr_eq "Attached 1 probe"
+expect_stdout_match '^10$'
+
+# x86 has four debug registers: of five watched addresses the fifth is
+# refused, with bpftrace's warnings (missing_probes = warn) or an error.
+if [ "$(uname -m)" = x86_64 ]; then
+    fathom_run -e 'config = { missing_probes = "warn" } watchpoint:fth_touch_*+arg0:4:w { printf("%s\n", probe); }' \
+        -c "$T/fthwatch --touch 3"
+    expect_exit 0
+    expect_stderr_eq "Attached 5 probes
+WARNING: No more HW registers left
+WARNING: Unable to attach probe: watchpoint:$T/fthwatch:fth_touch_4:4:w. Skipping."
+
+    fathom_run -e 'aw:fth_touch_*+arg0:4:w { printf("%s\n", probe); }' -c "$T/fthwatch --touch 3"
+    expect_exit 1
+    expect_stderr_eq "Attached 5 probes
+WARNING: No more HW registers left
+ERROR: Unable to attach probe: asyncwatchpoint:$T/fthwatch:fth_touch_4:4:w
+HINT: set the 'missing_probes' config variable to 'warn' to go on without it"
+fi
+
+# -p: the process named by its pid is continued as well (not left stopped).
+"$T/fthwatch" --bump 400 >/dev/null &
+bpid=$!
+at_exit stop_quietly "$bpid"
+sleep 0.2
+if [ "$delivered" = 10 ]; then
+    fathom_run -p "$bpid" -e 'watchpoint:fth_bump+arg1:4:w { printf("hit %s\n", probe); exit(); }'
+    expect_exit 0
+    expect_stdout_eq "hit watchpoint:$(readlink -f "$T/fthwatch"):fth_bump:4:w"
+else
+    fathom_run -p "$bpid" -e 'watchpoint:fth_bump+arg1:4:w { printf("hit\n"); } interval:ms:300 { exit(); }'
+    expect_exit 0
+    expect_stderr_eq "Attached 2 probes"
+fi
+sleep 0.1
+state=$(awk '{print $3}' "/proc/$bpid/stat")
+[ "$state" != T ] || fail "fathom left process $bpid stopped"
+kill "$bpid"
+
+if [ "$delivered" = 10 ]; then
+    fathom_run -e 'watchpoint:fth_bump+arg1:4:w { printf("hit %s\n", probe); exit(); }' -c "$T/fthwatch --bump 50"
+    expect_exit 0
+    expect_stdout_eq "hit watchpoint:$T/fthwatch:fth_bump:4:w"
+
+    # asyncwatchpoint does not stop the process: a later call's write hits
+    fathom_run -e 'aw:fth_bump+arg1:4:w { printf("hit %s\n", probe); exit(); }' -c "$T/fthwatch --bump 50"
+    expect_exit 0
+    expect_stdout_eq "hit asyncwatchpoint:$T/fthwatch:fth_bump:4:w"
+
+    # unwatch(addr): the first write is seen, then no more (and the next
+    # calls do not watch the address again)
+    fathom_run -e "uprobe:$T/fthwatch:fth_bump { @addr = arg1; }
+watchpoint:fth_bump+arg1:4:w { @count++; unwatch(@addr); }
+END { printf(\"count=%d\n\", @count); clear(@addr); clear(@count); }" -c "$T/fthwatch --bump 10"
+    expect_exit 0
+    expect_stdout_eq "10
+count=1"
+fi

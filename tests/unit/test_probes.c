@@ -164,8 +164,12 @@ static void test_watchpoint_errors(void **state)
 	expect_errors("watchpoint:nowhere:8:w { }", "invalid watchpoint address 'nowhere'", NULL);
 	expect_errors("watchpoint:0x1000:8 { }", "watchpoint probe takes an address, a length and a mode",
 		      "HINT: write e.g. watchpoint:0x10000000:8:w", NULL);
-	expect_errors("watchpoint:vfs_read+arg1:8:w { }", "needs a kprobe on FUNCTION", NULL);
-	expect_errors("aw:vfs_read+arg1:8:w { }", "asyncwatchpoint:FUNCTION+argN needs a kprobe", NULL);
+	/* FUNCTION+argN watches a function of the traced process */
+	expect_errors("watchpoint:f+arg1:8:w { }", "watchpoint:f+arg1 needs the process whose function it watches",
+		      "HINT: run the program with -c CMD, or name its process with -p PID", NULL);
+	expect_errors("aw:f+arg1:8:w { }", "asyncwatchpoint:f+arg1 needs the process", NULL);
+	expect_errors("watchpoint:f+arg6:8:w { }", "invalid watchpoint target 'f+arg6'", NULL);
+	expect_errors("watchpoint:+arg1:8:w { }", "invalid watchpoint target '+arg1'", NULL);
 	/* Reported at the attach point: line 1, the attach point's columns. */
 	expect_errors("watchpoint:0x1000:3:w { }", "stdin:1:1-22: ERROR", NULL);
 }

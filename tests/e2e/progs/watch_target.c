@@ -4,6 +4,11 @@
  *   fthwatch GO-FILE   prints &fth_target, waits (at most 20 s) for GO-FILE
  *                      to exist, then writes fth_target once and reads it
  *                      once: the watchpoint under test fires in this process.
+ *   fthwatch --bump N  calls fth_bump(0, p) N times, 20 ms apart, with p
+ *                      one heap int: watchpoint:fth_bump+arg1 watches it.
+ *   fthwatch --touch N calls fth_touch_0 .. fth_touch_4, each with an int
+ *                      of its own, N times: five addresses for four x86
+ *                      debug registers.
  *   fthwatch --probe   asks whether this machine delivers hardware
  *                      breakpoints at all: it watches its own variable with a
  *                      perf breakpoint counter, writes it ten times and
@@ -17,11 +22,49 @@
 #include <linux/perf_event.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 volatile long fth_target;
+
+/* noinline and a visible side effect: the calls stay calls */
+__attribute__((noinline)) void fth_bump(int unused, volatile int *p)
+{
+	(void)unused;
+	(*p)++;
+}
+
+#define TOUCH(n) \
+	__attribute__((noinline)) void fth_touch_##n(volatile int *p) { (*p) += n + 1; }
+TOUCH(0)
+TOUCH(1)
+TOUCH(2)
+TOUCH(3)
+TOUCH(4)
+
+static int call_functions(const char *mode, int n)
+{
+	volatile int *v = calloc(5, sizeof(int));
+
+	if (!v)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(mode, "--bump")) {
+			fth_bump(0, v);
+		} else {
+			fth_touch_0(v);
+			fth_touch_1(v + 1);
+			fth_touch_2(v + 2);
+			fth_touch_3(v + 3);
+			fth_touch_4(v + 4);
+		}
+		usleep(20000);
+	}
+	printf("%d\n", v[0]);
+	return 0;
+}
 
 static int count_own_writes(void)
 {
@@ -53,12 +96,14 @@ int main(int argc, char **argv)
 {
 	long seen;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: fthwatch GO-FILE | --probe\n");
+	if (argc < 2) {
+		fprintf(stderr, "usage: fthwatch GO-FILE | --probe | --bump N | --touch N\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "--probe"))
 		return count_own_writes();
+	if (argc == 3 && (!strcmp(argv[1], "--bump") || !strcmp(argv[1], "--touch")))
+		return call_functions(argv[1], atoi(argv[2]));
 	printf("%p\n", (void *)&fth_target);
 	fflush(stdout);
 	for (int i = 0; i < 2000 && access(argv[1], F_OK); i++)
