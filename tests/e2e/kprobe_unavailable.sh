@@ -66,6 +66,22 @@ expect_stderr_match 'ERROR: kretprobe probes do not take an offset'
 unset FATHOM_TEST_NO_KPROBES FATHOM_TEST_NO_FENTRY
 no_fentry_test_prog_left
 
+# -d loads nothing: it shows the code a kernel with kprobes and fentry
+# would run, so scripts can be checked on any machine.
+fathom_run -d bpf -e 'kretprobe:vfs_read { @[comm] = hist(retval); }'
+expect_exit 0
+expect_stdout_match '^kretprobe:vfs_read \(fth_0_kretprob\), [0-9]+ instructions:$'
+expect_stdout_match 'call ringbuf_reserve|call map_lookup_elem'
+fathom_run -d bpf -e 'fentry:vfs_read { @[args.count] = count(); }'
+expect_exit 0
+expect_stdout_match '^fentry:vfs_read \(fth_0_fentry\), [0-9]+ instructions:$'
+fathom_run -d bpf -e 'kprobe:vfs_rea* { @[func] = count(); }'
+expect_exit 0
+expect_stdout_match '^kprobe:vfs_read '
+fathom_run -d bpf -e 'kprobe:no_such_function_here { }'
+expect_exit 1
+expect_stderr_match 'no_such_function_here'
+
 # This machine as it is.
 if [ ! -e /sys/bus/event_source/devices/kprobe/type ]; then
     fathom_run -e 'kprobe:vfs_read { @ = count(); } interval:ms:100 { exit(); }'
