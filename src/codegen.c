@@ -3739,11 +3739,11 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 		emit_args_event(c, FTH_ACT_UNWATCH, call, args->items, 1, NULL);
 		return;
 	}
-	if (!strcmp(n, "signal")) {
+	if (!strcmp(n, "signal") || !strcmp(n, "signal_thread")) {
 		struct vreg sig = emit_int(c, args->items[0]);
 		emit(c, I_MOV64_REG(R1, vreg_use(c, sig, R1)));
 		vreg_free(c, sig);
-		emit(c, I_CALL(BPF_FUNC_send_signal));
+		emit(c, I_CALL(n[6] ? BPF_FUNC_send_signal_thread : BPF_FUNC_send_signal));
 		return;
 	}
 	vreg_free(c, emit_int(c, call));

@@ -3155,13 +3155,14 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			    fth_type_describe(A(s), t));
 		return fth_type_none();
 	}
-	if (!strcmp(n, "signal")) {
+	/* signal() signals the current process, signal_thread() its thread */
+	if (!strcmp(n, "signal") || !strcmp(n, "signal_thread")) {
 		struct fth_type *t;
 		if (!want_args(s, call, 1, 1))
 			return NULL;
 		if (!s->prog->config.unsafe)
 			ERR_HINT(s, call, "run fathom with --unsafe to allow it",
-				 "signal() sends signals to processes and is only allowed with --unsafe");
+				 "%s() sends signals to processes and is only allowed with --unsafe", n);
 		if (args->items[0]->kind == FTH_STRING) {
 			int sig = signal_number(args->items[0]->u.string.data);
 			if (sig <= 0) {
@@ -3174,9 +3175,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		}
 		t = check_expr(s, args->items[0]);
 		if (t && !is_int(t))
-			ERR(s, args->items[0], "signal() takes a signal name or number");
+			ERR(s, args->items[0], "%s() takes a signal name or number", n);
 		if (!s->cur->inst->provider->attach)
-			ERR(s, call, "signal() has no process to signal in %s", s->cur->inst->name);
+			ERR(s, call, "%s() has no process to signal in %s", n, s->cur->inst->name);
 		return fth_type_none();
 	}
 	if (!strcmp(n, "str")) {
@@ -3518,7 +3519,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "time", "count", "sum", "min", "max", "avg", "stats",
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
 						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "uaddr", "ntop",
-						     "buf", "join", "strerror", "reg", "system", "cat", "signal",
+						     "buf", "join", "strerror", "reg", "system", "cat", "signal", "signal_thread",
 						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
 						     "cgroup_path", "pton", "cgroupid", "container_of", "is_err",
 						     "is_str", "is_ptr", "is_array", "is_integer", "is_literal",
