@@ -2533,6 +2533,66 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
 		emit_copy(c, base, off, dbase, dst, cap);
 }
 
+/* Into r, the pointer (or a struct's address) e denotes, computed the way
+ * the verifier can follow it: the probe's context (`ctx`, args.NAME of
+ * fentry/fexit) and its members, a pointer member read with a direct load
+ * and a struct member's address by an add, a NULL pointer ending at
+ * nulls[]. bpf_d_path takes nothing else. false: e is of another form
+ * (reported). */
+static bool emit_trusted_ref(struct cg *c, struct fth_node *e, int r, int *nulls, int *nnull, int max_null)
+{
+	const struct fth_probe_inst *inst = c->p->inst;
+	const struct fth_type *t = e->type;
+
+	if (e->kind == FTH_IDENT && !strcmp(e->u.ident.name, "ctx")) {
+		emit(c, I_MOV64_REG(r, R6));
+		return true;
+	}
+	if (is_args_field(e)) {
+		for (int i = 0; i < inst->nargs; i++) {
+			if (inst->args[i].name && !strcmp(inst->args[i].name, e->u.field.name)) {
+				emit(c, I_LDX(BPF_DW, r, R6, (int16_t)inst->args[i].offset));
+				break;
+			}
+		}
+	} else if (e->kind == FTH_FIELD && t && emit_trusted_ref(c, e->u.field.base, r, nulls, nnull, max_null)) {
+		if (t->kind == FTH_T_STRUCT) {
+			if (e->u.field.offset)
+				emit(c, I_ALU64_IMM(BPF_ADD, r, (int32_t)e->u.field.offset));
+			return true;
+		}
+		emit(c, I_LDX(BPF_DW, r, r, (int16_t)e->u.field.offset));
+	} else {
+		if (e->kind != FTH_FIELD || !c->failed)
+			cg_error(c, e, "path() reads the path through the probe's own arguments only, "
+				       "e.g. path(args.file->f_path) or, in iter probes, path(ctx->file->f_path)");
+		return false;
+	}
+	if (*nnull < max_null)
+		nulls[(*nnull)++] = emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 0));
+	return true;
+}
+
+/* path(p [, size]): bpf_d_path into the string; "" when a pointer on the
+ * way is NULL or the kernel cannot name the path. */
+static void emit_path_call(struct cg *c, struct fth_node *call, int base, int off, const struct fth_type *t)
+{
+	int nulls[16], nnull = 0, ok;
+
+	emit_zero(c, base, off, (int)t->size);
+	if (!emit_trusted_ref(c, call->u.call.args.items[0], R1, nulls, &nnull, 16))
+		return;
+	emit_addr(c, R2, base, off);
+	emit(c, I_MOV64_IMM(R3, (int32_t)t->size));
+	emit(c, I_CALL(BPF_FUNC_d_path));
+	/* A path longer than the buffer fails with its tail written: none. */
+	ok = emit(c, I_JMP_IMM(BPF_JSGE, R0, 0, 0));
+	emit_zero(c, base, off, (int)t->size);
+	fth_patch_jump_here(c->b, ok);
+	for (int i = 0; i < nnull; i++)
+		fth_patch_jump_here(c->b, nulls[i]);
+}
+
 static void emit_store_int(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	struct vreg v = emit_int(c, e);
@@ -2864,6 +2924,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		}
 		if (!strcmp(e->u.call.name, "str_concat")) {
 			emit_str_concat(c, e, base, off, t);
+			return;
+		}
+		if (!strcmp(e->u.call.name, "path")) {
+			emit_path_call(c, e, base, off, t);
 			return;
 		}
 		if (!strcmp(e->u.call.name, "signal_name")) {

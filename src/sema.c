@@ -3112,6 +3112,41 @@ static struct fth_type *check_uaddr(struct sema *s, struct fth_node *call)
 	return t;
 }
 
+static bool is_struct_path(const struct fth_type *t)
+{
+	return t && t->kind == FTH_T_STRUCT && t->name && !strcmp(t->name, "struct path");
+}
+
+/* path(p [, size]): bpf_d_path, which the kernel allows in iterators and
+ * in fentry/fexit of the functions it lists (vfs_open, filp_close, ...);
+ * the verifier says which. p must be a pointer it can trust: read from
+ * the probe's context (args.NAME, ctx->NAME) and its members, which
+ * codegen loads directly rather than through probe_read. */
+static struct fth_type *check_path(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	const struct fth_probe_inst *inst = s->cur->inst;
+	struct fth_type *t;
+	int64_t size = s->prog->config.max_strlen;
+
+	if (!want_args(s, call, 1, 2))
+		return NULL;
+	t = check_expr(s, args->items[0]);
+	if (t && !is_struct_path(t) && !(t->kind == FTH_T_POINTER && is_struct_path(t->elem)))
+		ERR_HINT(s, args->items[0], "e.g. path(args.file->f_path) or path(ctx->file->f_path)",
+			 "path() takes a struct path or a pointer to one, not %s", fth_type_describe(A(s), t));
+	if (args->len == 2 && (!literal_int_or_positional(s, args->items[1], &size) || size <= 0))
+		ERR(s, args->items[1], "path() size must be a positive integer literal");
+	if (size > s->prog->config.max_strlen)
+		size = s->prog->config.max_strlen;
+	if (inst->expected_attach_type != BPF_TRACE_ITER && inst->provider != &fth_provider_fentry &&
+	    inst->provider != &fth_provider_fexit)
+		ERR_HINT(s, call, "use it in fentry/fexit or iter probes",
+			 "path() can only be used in fentry, fexit and iter probes (the kernel's bpf_d_path), not in %s",
+			 inst->provider->name);
+	return fth_type_string(A(s), (uint32_t)size);
+}
+
 static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
@@ -3145,6 +3180,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 				 "system() runs commands and is only allowed with --unsafe");
 		return check_printf(s, call);
 	}
+	if (!strcmp(n, "path"))
+		return check_path(s, call);
 	if (!strcmp(n, "unwatch")) {
 		struct fth_type *t;
 		if (!want_args(s, call, 1, 1))
@@ -3526,7 +3563,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
 						     "fail", "strlen", "strcap", "strstr", "str_concat", "memcmp",
 						     "macaddr", "signal_name", "len", "find", "errorf", "warnf",
-						     "assert", "debugf", "unwatch" };
+						     "assert", "debugf", "unwatch", "path" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");

@@ -55,6 +55,9 @@ check fentry_args_by_name 0 '^@\[[0-9]+\]: [0-9]+' \
     -e 'fentry:vfs_read { @[args.count] = count(); } interval:s:1 { exit(); }'
 check fentry_arg_struct 0 '^@\[' \
     -e 'fentry:vfs_read { @[str(args.file->f_path.dentry->d_name.name)] = count(); } interval:s:1 { exit(); }'
+# path(): bpf_d_path, allowed on filp_close (the kernel's list)
+check fentry_path 0 '^@\[/etc/passwd\]: [0-9]+' \
+    -e 'fentry:filp_close { @[path(args.filp->f_path)] = count(); } interval:s:1 { exit(); }'
 check fexit_retval 0 '^\[[0-9]+' \
     -e 'fexit:vfs_read { @ = hist(retval); } interval:s:1 { exit(); }'
 check fentry_alias_kfunc 0 '^@: [0-9]+' \
