@@ -477,7 +477,8 @@ static int parse_func_arg(struct fth_program *prog, struct fth_diag *diag, struc
 			       "invalid watchpoint target '%s': expected FUNCTION+argN, N from 0 to 5", text);
 		return -EINVAL;
 	}
-	if (prog->config.target_pid <= 0 || !prog->config.target_binary) {
+	/* -d runs no command: its program is enough to compile */
+	if ((prog->config.target_pid <= 0 && !prog->config.compile_only) || !prog->config.target_binary) {
 		fth_error_hint(diag, attach->range, "run the program with -c CMD, or name its process with -p PID",
 			       "%s:%s needs the process whose function it watches", self->name, text);
 		return -EINVAL;

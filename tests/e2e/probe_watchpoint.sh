@@ -118,6 +118,14 @@ fathom_run -e 'watchpoint:no_such_function+arg0:4:w { exit(); }' -c "$T/fthwatch
 expect_exit 1
 expect_stderr_match 'no_such_function'
 
+# -d shows both programs: the watchpoint's and the uprobe that arms it
+# (and stops the process), without running the command.
+fathom_run -d bpf -e 'watchpoint:fth_bump+arg1:4:w { printf("hit\n"); }' -c "$T/fthwatch --bump 1"
+expect_exit 0
+expect_stdout_match "^watchpoint:$T/fthwatch:fth_bump:4:w \(fth_0_watchpoi\)"
+expect_stdout_match "^uprobe:$T/fthwatch:fth_bump \(fth_1_uprobe\)"
+expect_stdout_match '^ +[0-9]+: call send_signal$'
+
 # The process is stopped in fth_bump until its breakpoint is set, then goes
 # on: it makes all its calls and exits, and so does fathom.  The setup
 # uprobe is not counted: one probe.
