@@ -49,6 +49,8 @@ struct sema {
 	struct fth_ptrvec scopes[FTH_MAX_SCOPES];
 	int nscopes;
 	struct fth_ptrvec retired;
+	/* variables whose assignment failed to type check (was_unassignable) */
+	struct fth_ptrvec unassignable;
 	/* Inside the copy of a fn body (FTH_FN_INLINE): `return` belongs to
 	 * it; for_map_depth when it was entered. */
 	struct fth_node *fn;
@@ -483,6 +485,16 @@ static struct fth_var *var_use(struct sema *s, struct fth_node *n)
 	}
 	n->u.ident.var = v;
 	return v;
+}
+
+/* Was name assigned a value that had an error? Its reads are not errors
+ * of their own. */
+static bool was_unassignable(struct sema *s, const char *name)
+{
+	for (int i = 0; i < s->unassignable.len; i++)
+		if (!strcmp(s->unassignable.items[i], name))
+			return true;
+	return false;
 }
 
 static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct fth_type *t)
@@ -4023,8 +4035,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return NULL;
 		}
 		if (!v) {
-			ERR_HINT(s, e, "assign it first, e.g. $x = 0;", "variable %s is used before it is assigned",
-				 e->u.ident.name);
+			if (!was_unassignable(s, e->u.ident.name))
+				ERR_HINT(s, e, "assign it first, e.g. $x = 0;",
+					 "variable %s is used before it is assigned", e->u.ident.name);
 			return NULL;
 		}
 		return v->type;
@@ -4335,6 +4348,7 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	struct fth_node *target = st->u.assign.target;
 	struct fth_node *value = st->u.assign.value;
 	struct fth_type *vt;
+	int errors;
 
 	if (target->kind == FTH_MAP && value->kind == FTH_CALL && is_agg_func(value->u.call.name)) {
 		struct fth_map *map = map_use_keys(s, target, true);
@@ -4348,7 +4362,11 @@ static void check_assign(struct sema *s, struct fth_node *st)
 		map_set_value(s, map, target, vt);
 		return;
 	}
+	errors = s->diag->errors;
 	vt = check_expr(s, value);
+	/* $x = <an error>: later reads of $x say nothing more */
+	if (!vt && target->kind == FTH_VAR && s->diag->errors > errors)
+		fth_ptrvec_push(A(s), &s->unassignable, (void *)target->u.ident.name);
 	if (vt && vt->kind == FTH_T_NONE) {
 		ERR(s, value, "%s() does not return a value",
 		    value->kind == FTH_CALL ? value->u.call.name

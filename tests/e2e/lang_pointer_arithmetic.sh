@@ -43,3 +43,11 @@ expect_stderr_eq 'stdin:1:14-22: ERROR: the address-of operator '"'"'&'"'"' appl
 BEGIN { $p = &curtask; }
              ~~~~~~~~
 HINT: take the address of a variable, e.g. &$x'
+
+# A variable whose assignment was an error: its reads add no errors.
+fathom_run -e 'BEGIN { $p = &curtask; print($p); printf("%d\n", $p + 1); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:14-22: ERROR: the address-of operator '"'"'&'"'"' applies to variables only
+BEGIN { $p = &curtask; print($p); printf("%d\n", $p + 1); }
+             ~~~~~~~~
+HINT: take the address of a variable, e.g. &$x'
