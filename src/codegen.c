@@ -75,6 +75,7 @@ struct cg {
 	int spill_slot[16];
 	int exit_jumps[MAX_JUMPS * 4];
 	int nexit;
+	int ret_slot;   /* test:NAME probes: the value `return N` gives, 0 if none */
 	struct loop_ctx loops[MAX_LOOP_DEPTH];
 	int nloops;
 	/* fn calls being emitted (FTH_FN_INLINE), innermost last: `return`
@@ -4290,6 +4291,11 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 			ends = true;
 			break;
 		}
+		if (st->u.ret.value && c->ret_slot) {
+			struct vreg v = emit_int(c, st->u.ret.value);
+			emit(c, I_STX(BPF_DW, fp(c->ret_slot), vreg_use(c, v, R1), c->ret_slot));
+			vreg_free(c, v);
+		}
 		if (c->nexit < (int)(sizeof(c->exit_jumps) / sizeof(c->exit_jumps[0])))
 			c->exit_jumps[c->nexit++] = emit(c, I_JA(0));
 		ends = true;
@@ -4320,6 +4326,11 @@ static bool emit_block(struct cg *c, struct fth_node *b)
 static void emit_prologue(struct cg *c)
 {
 	emit(c, I_MOV64_REG(R6, R1));
+	/* before any jump to the end, which returns it */
+	if (!strcmp(c->p->inst->provider->name, "test")) {
+		c->ret_slot = stack_alloc(c, 8, c->p->probe);
+		emit(c, I_ST_IMM(BPF_DW, fp(c->ret_slot), c->ret_slot, 0));
+	}
 	if (c->scratch)
 		c->exit_jumps[c->nexit++] = emit_scratch_lookup(c, 0);
 	/* Variables get fixed slots, zeroed so every path reads defined memory. */
@@ -4376,7 +4387,10 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 		fth_patch_jump_here(c.b, jpred);
 	for (int i = 0; i < c.nexit; i++)
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
-	emit(&c, I_MOV64_IMM(R0, 0));
+	if (c.ret_slot)
+		emit(&c, I_LDX(BPF_DW, R0, fp(c.ret_slot), c.ret_slot));
+	else
+		emit(&c, I_MOV64_IMM(R0, 0));
 	emit(&c, I_EXIT());
 	check_call_chain_stack(&c);
 	link_callbacks(&c);

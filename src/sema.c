@@ -4728,9 +4728,16 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 			check_fn_return(s, st);
 			break;
 		}
-		if (st->u.ret.value)
-			ERR(s, st->u.ret.value, "probes cannot return a value");
-		else if (s->for_map_depth)
+		if (st->u.ret.value && !strcmp(s->cur->inst->provider->name, "test")) {
+			/* a test fails when it returns non-zero (bpftrace) */
+			struct fth_type *t = check_expr(s, st->u.ret.value);
+			if (t && !is_int(t))
+				ERR(s, st->u.ret.value, "a test returns an integer (non-zero: failed), not %s",
+				    fth_type_describe(A(s), t));
+		} else if (st->u.ret.value) {
+			ERR_HINT(s, st->u.ret.value, "only test:NAME probes return a value (non-zero fails the test)",
+				 "probes cannot return a value");
+		} else if (s->for_map_depth)
 			ERR_HINT(s, st, "leave the loop with break, then return after it",
 				 "return is not allowed inside a for loop over a map");
 		break;

@@ -70,3 +70,22 @@ expect_stderr_match '^ERROR: USAGE: --bench conflicts with existing --mode$'
 fathom_run --test -e 'test:* { }'
 expect_exit 1
 expect_stderr_match 'ERROR: a test probe needs a name and no wildcards'
+
+# return N: a test that returns non-zero failed (bpftrace's docs example);
+# every path that does not return a value passes.
+fathom_run -f json --test -e 'test:okay { print("fine"); } test:failure { print("shown"); return 1; }
+test:cond { $x = 5; if ($x > 3) { return 0; } return 2; } test:late { $y = 2; if ($y > 3) { return 0; } return $y - 2 + 7; }'
+expect_exit 1
+expect_stdout_match '"okay": \{"duration": [0-9]+, "passed": true'
+expect_stdout_match '"failure": \{"duration": [0-9]+, "passed": false, "output": "shown\\n"'
+expect_stdout_match '"cond": \{"duration": [0-9]+, "passed": true'
+expect_stdout_match '"late": \{"duration": [0-9]+, "passed": false'
+
+fathom_run -e 'BEGIN { return 1; }'
+expect_exit 1
+expect_stderr_match '^stdin:1:16: ERROR: probes cannot return a value$'
+expect_stderr_match '^HINT: only test:NAME probes return a value \(non-zero fails the test\)$'
+
+fathom_run --test -e 'test:s { return "x"; }'
+expect_exit 1
+expect_stderr_match 'ERROR: a test returns an integer \(non-zero: failed\), not string'
