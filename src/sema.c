@@ -497,16 +497,18 @@ static bool was_unassignable(struct sema *s, const char *name)
 	return false;
 }
 
-static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct fth_type *t)
+/* width: the bytes of the integer assigned when smaller than its type (a
+ * literal's, as bpftrace types it), 0: its type's. */
+static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct fth_type *t, int width)
 {
 	struct fth_var *v = var_lookup(s, var->u.ident.name);
 	struct fth_type *merged;
-	int width;
 
 	var->u.ident.var = v;
 	if (!t)
 		return v;
-	width = t->kind == FTH_T_INT ? (int)t->size : 8;
+	if (!width)
+		width = t->kind == FTH_T_INT ? (int)t->size : 8;
 	t = t->kind == FTH_T_INT && !t->enum_def ? fth_type_int(8, t->is_signed) : t;
 	if (v && !v->type) {
 		v->type = t; /* declared with `let $x;`: the first assignment types it */
@@ -1985,7 +1987,7 @@ static struct fth_type *check_find(struct sema *s, struct fth_node *call)
 		    map->name, fth_type_describe(A(s), map->key_type));
 	vt = found_value_type(s, map, mapnode);
 	if (vt)
-		var_define(s, out, vt);
+		var_define(s, out, vt, 0);
 	return fth_type_bool();
 }
 
@@ -4252,8 +4254,15 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		if (!t)
 			return NULL;
 		e->kind = FTH_INT;
-		e->u.integer = t->kind == FTH_T_INT && e->u.sizeof_.operand && e->u.sizeof_.operand->kind == FTH_INT
-				       ? 8 : t->size;
+		e->u.integer = t->size;
+		/* as current bpftrace types them: a literal the smallest
+		 * integer that holds it, a variable the integers it was given
+		 * (its slot is 64 bits) */
+		if (t->kind == FTH_T_INT && !t->enum_def && operand && literal_int(operand, &(int64_t){ 0 }))
+			e->u.integer = literal_type(operand)->size;
+		else if (t->kind == FTH_T_INT && !t->enum_def && operand && operand->kind == FTH_VAR &&
+			 operand->u.ident.var && operand->u.ident.var->int_width > 0)
+			e->u.integer = (uint64_t)operand->u.ident.var->int_width;
 		return uint64_t_();
 	}
 	case FTH_OFFSETOF: {
@@ -4404,7 +4413,10 @@ static void check_assign(struct sema *s, struct fth_node *st)
 		if (cur && cur->type && cur->type->kind == FTH_T_POINTER && vt && vt->kind != FTH_T_POINTER &&
 		    (st->u.assign.op == TOK_PLUS || st->u.assign.op == TOK_MINUS))
 			vt = cur->type;
-		var_define(s, target, vt);
+		var_define(s, target, vt,
+			   !st->u.assign.op && vt && vt->kind == FTH_T_INT && !vt->enum_def && literal_int(value, &(int64_t){ 0 })
+				   ? (int)literal_type(value)->size
+				   : 0);
 	} else if (target->kind == FTH_IDENT && !strcmp(target->u.ident.name, "_")) {
 		/* discard */
 	} else {
@@ -4470,7 +4482,7 @@ static struct fth_type *check_fn_inline(struct sema *s, struct fth_node *e)
 	if (!rt)
 		return NULL;
 	if (e->u.fn_inline.result)
-		var_define(s, e->u.fn_inline.result, rt);
+		var_define(s, e->u.fn_inline.result, rt, 0);
 	s->fn = e;
 	s->fn_for_map_depth = s->for_map_depth;
 	check_block(s, e->u.fn_inline.body);
@@ -4542,7 +4554,7 @@ static void check_for_map(struct sema *s, struct fth_node *st)
 	/* $kv belongs to the loop: a scope around the body */
 	scope_push(s);
 	if (elem)
-		var_define(s, st->u.for_map.var, elem);
+		var_define(s, st->u.for_map.var, elem, 0);
 	mapnode->type = map ? map->value_type : NULL;
 	s->loop_depth++;
 	s->for_map_depth++;
@@ -4681,7 +4693,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 			ERR(s, st, "range bounds must be integers");
 		loop_var_is_new(s, st->u.for_range.var);
 		scope_push(s);
-		var_define(s, st->u.for_range.var, int64_t_());
+		var_define(s, st->u.for_range.var, int64_t_(), 0);
 		s->loop_depth++;
 		check_block(s, st->u.for_range.body);
 		s->loop_depth--;

@@ -152,3 +152,12 @@ expect_stderr_eq 'stdin:1:24-27: ERROR: fail() arguments need to be literals
 BEGIN { fail("pid %d", pid); }
                        ~~~
 HINT: the message is formatted at compile time: pass literals'
+
+# sizeof of a literal and of a variable: the integer types current bpftrace
+# gives them (a literal's smallest; a variable's widest assigned)
+fathom_run -q -e 'struct Foo { int x; char c; } begin { $x = 1; printf("%d %d %d %d %d\n", sizeof(struct Foo), sizeof((*(struct Foo*)0).x), sizeof((*(struct Foo*)0).c), sizeof(1 == 1), sizeof($x));
+  $y = (int32)5; $z = 300; $w = -1; $v = 1; $v = 100000; $u = (uint64)1;
+  printf("%d %d %d %d %d %d %d\n", sizeof($y), sizeof($z), sizeof($w), sizeof($v), sizeof(1), sizeof(-129), sizeof($u)); }'
+expect_exit 0
+expect_stdout_eq '8 4 1 1 1
+4 2 1 4 1 2 8'
