@@ -93,6 +93,7 @@ const char *fth_helper_name(int helper)
 	case BPF_FUNC_send_signal: return "send_signal";
 	case BPF_FUNC_send_signal_thread: return "send_signal_thread";
 	case BPF_FUNC_d_path: return "d_path";
+	case BPF_FUNC_override_return: return "override_return";
 	case BPF_FUNC_get_func_ip: return "get_func_ip";
 	case BPF_FUNC_for_each_map_elem: return "for_each_map_elem";
 	case BPF_FUNC_map_lookup_percpu_elem: return "map_lookup_percpu_elem";

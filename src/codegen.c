@@ -3800,6 +3800,14 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 		emit_join(c, call);
 		return;
 	}
+	if (!strcmp(n, "override")) {
+		struct vreg rc = emit_int(c, args->items[0]);
+		emit(c, I_MOV64_REG(R2, vreg_use(c, rc, R2)));
+		vreg_free(c, rc);
+		emit(c, I_MOV64_REG(R1, R6));
+		emit(c, I_CALL(BPF_FUNC_override_return));
+		return;
+	}
 	if (!strcmp(n, "unwatch")) {
 		emit_args_event(c, FTH_ACT_UNWATCH, call, args->items, 1, NULL);
 		return;

@@ -2,6 +2,7 @@
 #include "kinfo.h"
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -61,4 +62,11 @@ int fth_own_pid_namespace(uint64_t *dev, uint64_t *ino)
 	*dev = (uint64_t)st.st_dev;
 	*ino = (uint64_t)st.st_ino;
 	return 1;
+}
+
+int fth_helper_available(enum bpf_prog_type type, enum bpf_func_id helper)
+{
+	int r = libbpf_probe_bpf_helper(type, helper, NULL);
+
+	return r < 0 ? -1 : r > 0;
 }

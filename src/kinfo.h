@@ -18,6 +18,10 @@ int fth_cgroup_id(const char *path, uint64_t *id);
  * not allowed" means no (other complaints are about the test program). */
 bool fth_kfunc_allowed(int btf_id, const char *name, enum bpf_prog_type type);
 
+/* Can programs of this type call the helper on this kernel
+ * (libbpf_probe_bpf_helper)? -1 when it could not tell (no privileges). */
+int fth_helper_available(enum bpf_prog_type type, enum bpf_func_id helper);
+
 /* fathom's own pid namespace when it is not the initial one (fathom runs
  * in a container, or under `unshare --pid`): 1 and the nsfs device and
  * inode of /proc/self/ns/pid, which bpf_get_ns_current_pid_tgid takes to

@@ -3161,6 +3161,38 @@ static struct fth_type *check_path(struct sema *s, struct fth_node *call)
 	return fth_type_string(A(s), (uint32_t)size);
 }
 
+/* override(rc): the kprobed function returns rc instead of running
+ * (bpf_override_return: error injection). The kernel allows it only on
+ * functions marked for error injection, and only when built with
+ * CONFIG_BPF_KPROBE_OVERRIDE, which this checks up front. */
+static struct fth_type *check_override(struct sema *s, struct fth_node *call)
+{
+	const struct fth_probe_inst *inst = s->cur->inst;
+	struct fth_type *t;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	t = check_expr(s, call->u.call.args.items[0]);
+	if (t && !is_int(t))
+		ERR(s, call->u.call.args.items[0], "override() takes the integer to return, not %s",
+		    fth_type_describe(A(s), t));
+	if (!s->prog->config.unsafe)
+		ERR_HINT(s, call, "run fathom with --unsafe to allow it",
+			 "override() changes what a kernel function returns and is only allowed with --unsafe");
+	if (inst->provider != &fth_provider_kprobe) {
+		ERR_HINT(s, call, "write it in a kprobe:FUNCTION probe",
+			 "override() can only be used in kprobe probes, not %s%s", inst->provider->name,
+			 !strcmp(inst->attach->u.attach.parts[0], "kprobe") || !strcmp(inst->attach->u.attach.parts[0], "k")
+				 ? " (this kernel has no kprobes: the probe runs on fentry)"
+				 : "");
+	} else if (s->strict && !s->prog->config.compile_only &&
+		   fth_helper_available(BPF_PROG_TYPE_KPROBE, BPF_FUNC_override_return) == 0) {
+		ERR_HINT(s, call, "it needs a kernel built with CONFIG_BPF_KPROBE_OVERRIDE",
+			 "this kernel cannot override return values (bpf_override_return is not available)");
+	}
+	return fth_type_none();
+}
+
 static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
@@ -3196,6 +3228,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	}
 	if (!strcmp(n, "path"))
 		return check_path(s, call);
+	if (!strcmp(n, "override"))
+		return check_override(s, call);
 	if (!strcmp(n, "unwatch")) {
 		struct fth_type *t;
 		if (!want_args(s, call, 1, 1))
@@ -3577,7 +3611,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
 						     "fail", "strlen", "strcap", "strstr", "str_concat", "memcmp",
 						     "macaddr", "signal_name", "len", "find", "errorf", "warnf",
-						     "assert", "debugf", "unwatch", "path" };
+						     "assert", "debugf", "unwatch", "path", "override" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");

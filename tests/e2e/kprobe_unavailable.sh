@@ -78,6 +78,16 @@ expect_stdout_match '^fentry:vfs_read \(fth_0_fentry\), [0-9]+ instructions:$'
 fathom_run -d bpf -e 'kprobe:vfs_rea* { @[func] = count(); }'
 expect_exit 0
 expect_stdout_match '^kprobe:vfs_read '
+# override(rc): error injection from kprobes, with --unsafe
+fathom_run -d bpf --unsafe -e 'kprobe:__x64_sys_getpid { override(-1); }'
+expect_exit 0
+expect_stdout_match '^ +[0-9]+: call override_return$'
+fathom_run -d bpf -e 'kprobe:__x64_sys_getpid { override(-1); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:27-39: ERROR: override\(\) changes what a kernel function returns and is only allowed with --unsafe$'
+fathom_run -d bpf --unsafe -e 'tracepoint:syscalls:sys_enter_getpid { override(-1); }'
+expect_exit 1
+expect_stderr_match 'ERROR: override\(\) can only be used in kprobe probes, not tracepoint$'
 fathom_run -d bpf -e 'kprobe:no_such_function_here { }'
 expect_exit 1
 expect_stderr_match 'no_such_function_here'

@@ -55,6 +55,12 @@ check fentry_args_by_name 0 '^@\[[0-9]+\]: [0-9]+' \
     -e 'fentry:vfs_read { @[args.count] = count(); } interval:s:1 { exit(); }'
 check fentry_arg_struct 0 '^@\[' \
     -e 'fentry:vfs_read { @[str(args.file->f_path.dentry->d_name.name)] = count(); } interval:s:1 { exit(); }'
+# override(): Debian's kernel has no CONFIG_BPF_KPROBE_OVERRIDE: a clear
+# error before anything loads; kretprobes cannot override at all.
+check override_unsupported 1 'ERROR: this kernel cannot override return values \(bpf_override_return is not available\)' \
+    --unsafe -e 'kprobe:__x64_sys_getpid { override(-1); }'
+check override_kretprobe 1 'ERROR: override\(\) can only be used in kprobe probes, not kretprobe' \
+    --unsafe -e 'kretprobe:__x64_sys_getpid { override(-1); }'
 # path(): bpf_d_path, allowed on filp_close (the kernel's list)
 check fentry_path 0 '^@\[/etc/passwd\]: [0-9]+' \
     -e 'fentry:filp_close { @[path(args.filp->f_path)] = count(); } interval:s:1 { exit(); }'
