@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "lexer.h"
+#include "types.h"
 
 struct fth_node *fth_node_new(struct fth_arena *arena, enum fth_node_kind kind, struct fth_range range)
 {
@@ -167,6 +168,7 @@ struct line_index {
 	const struct fth_source *src;
 	uint32_t *starts;
 	uint32_t count;
+	struct fth_arena *types; /* -d types: type names are made here; NULL: untyped */
 };
 
 static void line_index_build(struct line_index *index, const struct fth_source *src)
@@ -509,15 +511,33 @@ static void print_node(FILE *out, const struct line_index *lines, const struct f
 	fputs(fth_node_kind_name(node->kind), out);
 	print_detail(out, node);
 	print_position(out, lines, node);
+	if (lines->types && node->type) {
+		fputs(" :: ", out);
+		fputs(fth_type_describe(lines->types, node->type), out);
+	}
 	fputc('\n', out);
 	print_children(out, lines, node, depth + 1);
 }
 
-void fth_ast_print(FILE *out, const struct fth_source *src, const struct fth_node *node)
+static void ast_print(FILE *out, const struct fth_source *src, const struct fth_node *node, bool typed)
 {
 	struct line_index index;
+	struct fth_arena names;
 
+	fth_arena_init(&names);
 	line_index_build(&index, src);
+	index.types = typed ? &names : NULL;
 	print_node(out, &index, node, 0);
 	free(index.starts);
+	fth_arena_free(&names);
+}
+
+void fth_ast_print(FILE *out, const struct fth_source *src, const struct fth_node *node)
+{
+	ast_print(out, src, node, false);
+}
+
+void fth_ast_print_typed(FILE *out, const struct fth_source *src, const struct fth_node *node)
+{
+	ast_print(out, src, node, true);
 }

@@ -315,5 +315,8 @@ const char *fth_node_kind_name(enum fth_node_kind kind);
  * "predicate", "else" and "value" introduce a probe's predicate, an if's
  * else branch and a block's trailing value. */
 void fth_ast_print(FILE *out, const struct fth_source *src, const struct fth_node *node);
+/* The same after semantic analysis: each typed node ends with " :: TYPE"
+ * (-d types). */
+void fth_ast_print_typed(FILE *out, const struct fth_source *src, const struct fth_node *node);
 
 #endif

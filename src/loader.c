@@ -268,6 +268,8 @@ static int load_prog_as(struct fth_loader *ld, struct fth_prog *p, enum bpf_atta
 	}
 	/* the loaded program holds its own reference to the BTF */
 	btf__free(btf);
+	if (fd >= 0 && ld->print_logs)
+		printf("%s%s (%s) verifier log:\n%s", p->probe_index ? "\n" : "", p->inst->name, p->bpf_name, log);
 	if (fd >= 0)
 		return fd;
 	report_load_failure(ld, p, fd, log);
@@ -397,7 +399,8 @@ static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
-int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_diag *diag, bool verbose)
+static int loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_diag *diag, bool verbose,
+		       bool print_logs)
 {
 	char *log;
 	int err;
@@ -405,7 +408,8 @@ int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_
 	memset(ld, 0, sizeof(*ld));
 	ld->prog = prog;
 	ld->diag = diag;
-	ld->verbose = verbose;
+	ld->verbose = verbose || print_logs;
+	ld->print_logs = print_logs;
 	if (!verbose)
 		libbpf_set_print(quiet_libbpf);
 	ld->attachments = calloc((size_t)(prog->progs.len ? prog->progs.len : 1), sizeof(*ld->attachments));
@@ -432,6 +436,16 @@ int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_
 	if (err)
 		fth_loader_unload(ld);
 	return err;
+}
+
+int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_diag *diag, bool verbose)
+{
+	return loader_load(ld, prog, diag, verbose, false);
+}
+
+int fth_loader_load_logged(struct fth_loader *ld, struct fth_program *prog, struct fth_diag *diag)
+{
+	return loader_load(ld, prog, diag, true, true);
 }
 
 /* Attach program i (and the instances sharing it): 0, or negative errno

@@ -17,12 +17,16 @@ struct fth_loader {
 	struct fth_program *prog;
 	struct fth_diag *diag;
 	bool verbose;
+	bool print_logs;                    /* -d verifier: each program's verifier log, on stdout */
 	struct fth_attachment *attachments; /* one per prog */
 	int attached;                       /* attach points attached */
 	int skipped;                        /* not attachable, skipped (missing_probes) */
 };
 
+/* verbose (-v): the verifier log of a rejected program; with print_logs
+ * (-d verifier) the log of each program loaded is printed too. */
 int fth_loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_diag *diag, bool verbose);
+int fth_loader_load_logged(struct fth_loader *ld, struct fth_program *prog, struct fth_diag *diag);
 /* Attach every non-special program. 0 or negative errno (reported). */
 int fth_loader_attach(struct fth_loader *ld);
 /* Detach everything, close every program and map. Safe to call twice. */

@@ -24,7 +24,7 @@
 static volatile sig_atomic_t stop_requested;
 
 enum { OPT_INFO = 256, OPT_UNSAFE, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION, OPT_BENCH,
-       OPT_MODE, OPT_TEST }; /* long options without a short form */
+       OPT_MODE, OPT_TEST, OPT_PROBE_FILTER, OPT_NO_FEATURE, OPT_UNSUPPORTED }; /* long options without a short form */
 
 static volatile sig_atomic_t sigusr1_received;
 
@@ -69,7 +69,13 @@ static void usage(FILE *out)
 	      "    -c 'CMD'       run CMD once the probes are attached, trace it (cpid), stop when it exits\n"
 	      "    -o FILE        write trace output to FILE (errors stay on stderr)\n"
 	      "    -f FORMAT      output format: text (default) or json\n"
-	      "    -d ast|bpf     print the syntax tree or the BPF instructions, then exit\n"
+	      "    -d STAGE       print a compiler stage, then exit: ast (parse), types, bpf (codegen,\n"
+	      "                   codegen-opt, dis), verifier (libbpf: each program's verifier log)\n"
+	      "                   or all (-dd)\n"
+	      "    --probe-filter REGEX\n"
+	      "                   attach only the probes whose names match (begin and end always run)\n"
+	      "    --no-feature uprobe_multi,kprobe_multi,kprobe_session\n"
+	      "                   do not use these kernel features even where they work\n"
 	      "    --info         print what this kernel supports, then exit\n"
 	      "    -h, --help     show this help\n"
 	      "    -V, --version  show the version\n"
@@ -97,7 +103,9 @@ struct cli {
 	enum fth_run_mode mode; /* --bench / --test / --mode bench|test */
 	bool no_warnings; /* --no-warnings */
 	const struct fth_output_ops *format; /* -f */
-	const char *debug; /* "ast" / "bpf" */
+	const char *debug; /* -d: "ast", "types", "bpf", "all" or "verifier" */
+	const char *probe_filter; /* --probe-filter REGEX */
+	bool no_uprobe_multi;     /* --no-feature uprobe_multi */
 	const char *output;
 	char **positional; /* script arguments: $1.. and --name[=value] (owned) */
 	int npositional;
@@ -157,6 +165,57 @@ static int set_run_mode(struct cli *cli, int opt, const char *mode_name)
 	return 0;
 }
 
+/* -d STAGE, in fathom's words or bpftrace's (-dd, 0.17's "all", is
+ * "-d d"). NULL: none of them. */
+static const char *debug_stage(const char *name)
+{
+	static const char *const stages[][2] = {
+		{ "ast", "ast" },	 { "parse", "ast" },   { "types", "types" },	 { "bpf", "bpf" },
+		{ "codegen", "bpf" },	 { "codegen-opt", "bpf" }, { "dis", "bpf" },	     { "all", "all" },
+		{ "d", "all" },		 { "verifier", "verifier" }, { "libbpf", "verifier" },
+	};
+
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+		if (!strcmp(name, stages[i][0]))
+			return stages[i][1];
+	return NULL;
+}
+
+/* --no-feature a,b: kernel features not to use even where they work. */
+static int no_features(struct cli *cli, const char *list)
+{
+	char *copy = strdup(list), *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		return -1;
+	for (char *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(f, "uprobe_multi")) {
+			cli->no_uprobe_multi = true;
+		} else if (strcmp(f, "kprobe_multi") && strcmp(f, "kprobe_session")) {
+			/* fathom uses neither: nothing to turn off */
+			fprintf(stderr, "ERROR: unknown feature '%s' for --no-feature: uprobe_multi, kprobe_multi or "
+					"kprobe_session\n",
+				f);
+			rc = -1;
+			break;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+static const char *unsupported_why(const char *opt)
+{
+	if (!strcmp(opt, "debuginfo") || !strcmp(opt, "dwarf-pid"))
+		return "it reads no DWARF (arguments come from BTF, stacks are unwound with frame pointers)";
+	if (!strcmp(opt, "traceable-functions"))
+		return "kernel functions are read from available_filter_functions";
+	if (!strcmp(opt, "fmt"))
+		return "it has no script formatter";
+	return "it compiles straight to BPF, with no LLVM IR or ELF object to emit (-d bpf shows the instructions)";
+}
+
 static int parse_cli(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {
@@ -180,9 +239,20 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "bench", no_argument, NULL, OPT_BENCH },
 		{ "test", no_argument, NULL, OPT_TEST },
 		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "probe-filter", required_argument, NULL, OPT_PROBE_FILTER },
+		{ "no-feature", required_argument, NULL, OPT_NO_FEATURE },
+		/* bpftrace's, for what fathom does not have (said so) */
+		{ "debuginfo", required_argument, NULL, OPT_UNSUPPORTED },
+		{ "dwarf-pid", required_argument, NULL, OPT_UNSUPPORTED },
+		{ "traceable-functions", required_argument, NULL, OPT_UNSUPPORTED },
+		{ "emit-elf", required_argument, NULL, OPT_UNSUPPORTED },
+		{ "emit-llvm", required_argument, NULL, OPT_UNSUPPORTED },
+		{ "verify-llvm-ir", no_argument, NULL, OPT_UNSUPPORTED },
+		{ "aot", required_argument, NULL, OPT_UNSUPPORTED },
+		{ "fmt", no_argument, NULL, OPT_UNSUPPORTED },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, nnamed = 0;
+	int c, nnamed = 0, longidx = 0;
 	char **named;
 
 	memset(cli, 0, sizeof(*cli));
@@ -202,7 +272,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	 * parameter); options after it are read too, as bpftrace's getopt
 	 * does (`bpftrace file.bt --no-warnings`), up to a "--". */
 	for (;;) {
-	while ((c = getopt_long(argc, argv, "+e:lvqo:f:d:hVp:c:kI:B:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:lvqo:f:d:hVp:c:kI:B:", longopts, &longidx)) != -1) {
 		switch (c) {
 		case 'e':
 			cli->program_text = optarg;
@@ -294,12 +364,25 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->info = true;
 			break;
 		case 'd':
-			if (strcmp(optarg, "ast") && strcmp(optarg, "bpf")) {
-				fprintf(stderr, "ERROR: -d takes 'ast' or 'bpf', not '%s'\n", optarg);
+			cli->debug = debug_stage(optarg);
+			if (!cli->debug) {
+				fprintf(stderr, "ERROR: -d takes ast, types, bpf, all or verifier (or bpftrace's names: "
+						"parse, codegen, codegen-opt, dis, libbpf), not '%s'\n",
+					optarg);
 				return -1;
 			}
-			cli->debug = optarg;
 			break;
+		case OPT_PROBE_FILTER:
+			cli->probe_filter = optarg;
+			break;
+		case OPT_NO_FEATURE:
+			if (no_features(cli, optarg) < 0)
+				return -1;
+			break;
+		case OPT_UNSUPPORTED:
+			fprintf(stderr, "ERROR: --%s is a bpftrace option fathom does not have: %s\n",
+				longopts[longidx].name, unsupported_why(longopts[longidx].name));
+			return -1;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -598,6 +681,40 @@ static int dry_run(struct fth_program *prog, struct fth_diag *diag, bool verbose
 	return 0;
 }
 
+/* -d STAGE: what the compiler made of the script, then exit. */
+static int debug_dump(const struct cli *cli, struct fth_program *prog, struct fth_diag *diag)
+{
+	const char *stage = cli->debug;
+	struct fth_loader ld;
+
+	if (!strcmp(stage, "ast")) {
+		fth_ast_print(stdout, prog->src, prog->ast);
+	} else if (!strcmp(stage, "types")) {
+		fth_ast_print_typed(stdout, prog->src, prog->ast);
+	} else if (!strcmp(stage, "bpf")) {
+		fth_codegen_dump(prog, stdout);
+	} else {
+		/* verifier (and all, last): each program's log from the kernel
+		 * that loads it */
+		if (!strcmp(stage, "all")) {
+			fth_ast_print_typed(stdout, prog->src, prog->ast);
+			fputc('\n', stdout);
+			fth_codegen_dump(prog, stdout);
+			fputc('\n', stdout);
+		}
+		fflush(stdout);
+		if (geteuid() != 0) {
+			fth_diag_plain(diag, FTH_SEV_ERROR, "run it with sudo, or grant CAP_BPF and CAP_PERFMON",
+				       "fathom needs root privileges to load BPF programs");
+			return 1;
+		}
+		if (fth_loader_load_logged(&ld, prog, diag))
+			return 1;
+		fth_loader_unload(&ld);
+	}
+	return 0;
+}
+
 /* -l 'struct task_struct' and friends list kernel types, not probes. */
 static bool is_type_pattern(const char *pattern)
 {
@@ -665,7 +782,10 @@ static int run_cli(struct cli *cli_)
 	fth_program_init(&prog, &src);
 	prog.config.ncpus = libbpf_num_possible_cpus();
 	prog.config.unsafe = cli.unsafe;
-	prog.config.compile_only = cli.debug != NULL;
+	/* -d verifier and -d all load the programs: what this kernel can load */
+	prog.config.compile_only = cli.debug != NULL && strcmp(cli.debug, "verifier") && strcmp(cli.debug, "all");
+	prog.config.probe_filter = cli.probe_filter;
+	prog.config.no_uprobe_multi = cli.no_uprobe_multi;
 	prog.config.helper_warnings = cli.helper_warnings;
 	prog.config.target_pid = cli.pid;
 	if (fth_own_pid_namespace(&prog.config.pidns_dev, &prog.config.pidns_ino) <= 0)
@@ -696,12 +816,8 @@ static int run_cli(struct cli *cli_)
 		copts.stop_after = FTH_STOP_AFTER_PARSE;
 	if (fth_compile(&prog, &diag, &copts)) {
 		rc = 1;
-	} else if (cli.debug && !strcmp(cli.debug, "ast")) {
-		fth_ast_print(stdout, &src, prog.ast);
-		rc = 0;
 	} else if (cli.debug) {
-		fth_codegen_dump(&prog, stdout);
-		rc = 0;
+		rc = debug_dump(&cli, &prog, &diag);
 	} else if (script_help_wanted(&prog)) {
 		print_script_help(&prog);
 		rc = 0;

@@ -347,7 +347,7 @@ static void share_one_program(struct fth_program *prog, struct fth_ptrvec *out, 
 {
 	struct fth_probe_inst *leader;
 
-	if (out->len - first < 2 || !uprobe_multi_supported())
+	if (out->len - first < 2 || prog->config.no_uprobe_multi || !uprobe_multi_supported())
 		return;
 	leader = out->items[first];
 	for (int i = first; i < out->len; i++)

@@ -178,7 +178,8 @@ struct fth_probe_inst {
 struct fth_var {
 	const char *name;         /* "$x" */
 	struct fth_type *type;
-	int int_width;            /* widest integer assigned (bytes), for bswap */
+	int int_width;            /* widest integer type assigned (bytes), for bswap */
+	int literal_width;        /* the same with literals at their smallest type, for sizeof/typeof */
 	int stack_off;            /* frame offset (negative), set by codegen */
 	bool declared;            /* introduced by let (else by an assignment) */
 };
@@ -235,6 +236,11 @@ struct fth_config {
 	 * cannot load (kprobes without CONFIG_KPROBES, fentry under
 	 * lockdown) are compiled as a kernel that has them would */
 	bool compile_only;
+	/* --probe-filter: an extended regular expression; only the probes
+	 * whose full names it matches (anywhere) are kept, and those without
+	 * an attach (begin, end, self, test, bench). NULL: all. */
+	const char *probe_filter;
+	bool no_uprobe_multi;     /* --no-feature uprobe_multi */
 	int helper_warnings;      /* -k: 1, -kk: 2; 0 emits no error checks at all */
 	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
 	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <regex.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,8 @@ struct sema {
 	struct fth_ptrvec scopes[FTH_MAX_SCOPES];
 	int nscopes;
 	struct fth_ptrvec retired;
+	regex_t probe_filter;    /* --probe-filter, compiled on first use */
+	int probe_filter_ready;  /* 1: compiled (and regfree'd at the end) */
 	/* variables whose assignment failed to type check (was_unassignable) */
 	struct fth_ptrvec unassignable;
 	/* Inside the copy of a fn body (FTH_FN_INLINE): `return` belongs to
@@ -503,12 +506,14 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 {
 	struct fth_var *v = var_lookup(s, var->u.ident.name);
 	struct fth_type *merged;
+	int type_width;
 
 	var->u.ident.var = v;
 	if (!t)
 		return v;
+	type_width = t->kind == FTH_T_INT ? (int)t->size : 8;
 	if (!width)
-		width = t->kind == FTH_T_INT ? (int)t->size : 8;
+		width = type_width;
 	t = t->kind == FTH_T_INT && !t->enum_def ? fth_type_int(8, t->is_signed) : t;
 	if (v && !v->type) {
 		v->type = t; /* declared with `let $x;`: the first assignment types it */
@@ -539,8 +544,10 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 	}
 	/* The slot is 64 bits, but bswap($port) swaps the bytes of the
 	 * integer the variable was given (bpftrace keeps its width). */
-	if (width > v->int_width)
-		v->int_width = width;
+	if (type_width > v->int_width)
+		v->int_width = type_width;
+	if (width > v->literal_width)
+		v->literal_width = width;
 	var->type = v->type;
 	var->u.ident.var = v;
 	return v;
@@ -3746,8 +3753,8 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 		/* A variable's slot is 64 bits; its type is the width it was
 		 * given ($x = (uint8)5 is a uint8, as in bpftrace). */
 		if (t->kind == FTH_T_INT && !t->enum_def && tn->typeof_expr->kind == FTH_VAR &&
-		    tn->typeof_expr->u.ident.var && tn->typeof_expr->u.ident.var->int_width < 8)
-			t = fth_type_int(tn->typeof_expr->u.ident.var->int_width, t->is_signed);
+		    tn->typeof_expr->u.ident.var && tn->typeof_expr->u.ident.var->literal_width < 8)
+			t = fth_type_int(tn->typeof_expr->u.ident.var->literal_width, t->is_signed);
 	} else if (!b) {
 		ERR(s, where, "expected a type");
 		return NULL;
@@ -4295,8 +4302,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		if (t->kind == FTH_T_INT && !t->enum_def && operand && literal_int(operand, &(int64_t){ 0 }))
 			e->u.integer = literal_type(operand)->size;
 		else if (t->kind == FTH_T_INT && !t->enum_def && operand && operand->kind == FTH_VAR &&
-			 operand->u.ident.var && operand->u.ident.var->int_width > 0)
-			e->u.integer = (uint64_t)operand->u.ident.var->int_width;
+			 operand->u.ident.var && operand->u.ident.var->literal_width > 0)
+			e->u.integer = (uint64_t)operand->u.ident.var->literal_width;
 		return uint64_t_();
 	}
 	case FTH_OFFSETOF: {
@@ -4977,6 +4984,39 @@ static void add_phantom(struct sema *s, struct fth_node *probe)
 	fth_ptrvec_push(A(s), &s->phantoms, p);
 }
 
+/* --probe-filter REGEX keeps the probes whose names it matches, and
+ * every probe that is not attached (begin, end, ...). A watchpoint's
+ * setup uprobe goes with its watchpoint. */
+static bool passes_probe_filter(struct sema *s, const struct fth_probe_inst *inst)
+{
+	if (s->probe_filter_ready <= 0 || !inst->provider->attach)
+		return true;
+	if (inst->wp_setup_for)
+		inst = inst->wp_setup_for;
+	return regexec(&s->probe_filter, inst->name, 0, NULL, 0) == 0;
+}
+
+/* Compiled before any probe is expanded, so a bad expression is an error
+ * even in a script whose probes the filter never sees (begin, end). */
+static int compile_probe_filter(struct sema *s)
+{
+	const char *re = s->prog->config.probe_filter;
+	char why[128];
+	int rc;
+
+	if (!re)
+		return 0;
+	rc = regcomp(&s->probe_filter, re, REG_EXTENDED | REG_NOSUB);
+	if (rc == 0) {
+		s->probe_filter_ready = 1;
+		return 0;
+	}
+	regerror(rc, &s->probe_filter, why, sizeof(why));
+	fth_diag_plain(s->diag, FTH_SEV_ERROR, "write an extended regular expression, e.g. 'sys_enter_(read|write)$'",
+		       "invalid --probe-filter '%s': %s", re, why);
+	return -EINVAL;
+}
+
 /* Expand one attach point with its messages held in *held (a malloc'd
  * string) instead of printed: the caller decides whether they count. */
 static int expand_held(struct sema *s, const struct fth_provider *prov, struct fth_node *ap,
@@ -5062,7 +5102,8 @@ static int expand_probes(struct sema *s)
 					continue;
 			}
 			for (int k = 0; k < insts.len; k++)
-				add_prog(s, probe, insts.items[k]);
+				if (passes_probe_filter(s, insts.items[k]))
+					add_prog(s, probe, insts.items[k]);
 		}
 		if (dropped && s->prog->progs.len == progs_before)
 			release_held(s, dropped, 1, dropped_warnings);
@@ -5148,14 +5189,19 @@ static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 {
 	struct sema s = { .prog = prog, .diag = diag };
-	int errors_before = diag->errors;
+	int errors_before = diag->errors, rc;
 
 	if (!prog->cdefs && load_c_definitions(prog, diag))
 		return -EINVAL;
 
 	if (prog->maps.len == 0)
 		add_internal_maps(prog);
-	if (expand_probes(&s))
+	if (compile_probe_filter(&s))
+		return -EINVAL;
+	rc = expand_probes(&s);
+	if (s.probe_filter_ready)
+		regfree(&s.probe_filter);
+	if (rc)
 		return -EINVAL;
 	if (prog->progs.len == 0 && prog->ast->u.program.probes.len > 0) {
 		/* config missing_probes = warn/ignore left every probe out */
