@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 int fth_cgroup_id(const char *path, uint64_t *id)
@@ -16,8 +18,15 @@ int fth_cgroup_id(const char *path, uint64_t *id)
 		struct file_handle fh;
 		char space[sizeof(struct file_handle) + sizeof(uint64_t)];
 	} h;
+	struct statfs fs;
 	int mount_id;
 
+	/* Checked first: any other file system's handle is longer than 8
+	 * bytes, and the kernel would only say EOVERFLOW. */
+	if (statfs(path, &fs) < 0)
+		return -errno;
+	if (fs.f_type != CGROUP2_SUPER_MAGIC)
+		return -EMEDIUMTYPE;
 	memset(&h, 0, sizeof(h));
 	h.fh.handle_bytes = sizeof(uint64_t);
 	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
@@ -26,6 +35,22 @@ int fth_cgroup_id(const char *path, uint64_t *id)
 		return -EINVAL; /* not a cgroupfs handle */
 	memcpy(id, h.fh.f_handle, sizeof(*id));
 	return 0;
+}
+
+bool fth_cgroup2_mount(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/self/mounts", "r");
+	char line[8192], dev[256], dir[4096], type[64];
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s %4095s %63s", dev, dir, type) == 3 && !strcmp(type, "cgroup2")) {
+			snprintf(buf, size, "%s", dir);
+			found = true;
+		}
+	if (f)
+		fclose(f);
+	return found;
 }
 
 bool fth_kfunc_allowed(int btf_id, const char *name, enum bpf_prog_type type)

@@ -6,11 +6,19 @@
 
 #include <linux/bpf.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The cgroup v2 id of the cgroup directory at path: the 8-byte file handle
- * cgroupfs gives it (its inode number). 0, or a negative errno. */
+ * cgroupfs gives it (its inode number). 0, or a negative errno:
+ * -EMEDIUMTYPE when path is not on a cgroup v2 file system (a v1
+ * controller, or the tmpfs that holds the v1 mounts). */
 int fth_cgroup_id(const char *path, uint64_t *id);
+
+/* Where the cgroup v2 hierarchy is mounted (/sys/fs/cgroup, or
+ * /sys/fs/cgroup/unified beside v1 controllers): true and the path in
+ * buf, false when it is not mounted. */
+bool fth_cgroup2_mount(char *buf, size_t size);
 
 /* Would the verifier let a program of this type call the kfunc with
  * vmlinux BTF id btf_id? Loads a two-instruction program that calls it and

@@ -1,5 +1,6 @@
 /* runtime.c - event loop and map printing, see runtime.h. */
 #include "runtime.h"
+#include "kinfo.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -172,19 +173,10 @@ static bool find_cgroup_dir(const char *dir, size_t root_len, uint64_t id, struc
  * a cgroup v2 id (the id is the inode number of the cgroup's directory). */
 static void format_cgroup_path(struct fth_strbuf *sb, uint64_t id)
 {
-	char mnt[4096] = "/sys/fs/cgroup", line[8192];
-	FILE *f = fopen("/proc/self/mounts", "r");
+	char mnt[4096] = "/sys/fs/cgroup";
 	struct stat st;
 
-	while (f && fgets(line, sizeof(line), f)) {
-		char dev[256], dir[4096], type[64];
-		if (sscanf(line, "%255s %4095s %63s", dev, dir, type) == 3 && !strcmp(type, "cgroup2")) {
-			snprintf(mnt, sizeof(mnt), "%s", dir);
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
+	fth_cgroup2_mount(mnt, sizeof(mnt));
 	fth_strbuf_puts(sb, "unified:");
 	if (stat(mnt, &st) == 0 && st.st_ino == id)
 		fth_strbuf_puts(sb, "/");

@@ -2375,6 +2375,18 @@ static struct fth_type *check_cgroupid(struct sema *s, struct fth_node *call)
 		return NULL;
 	}
 	err = fth_cgroup_id(path, &id);
+	if (err == -EMEDIUMTYPE) {
+		char mnt[1024], hint[2200];
+		if (!fth_cgroup2_mount(mnt, sizeof(mnt))) {
+			ERR_HINT(s, call, "mount it: mount -t cgroup2 none /sys/fs/cgroup",
+				 "cgroupid(): '%s' is not a cgroup v2 directory, and no cgroup v2 hierarchy is mounted", path);
+			return NULL;
+		}
+		snprintf(hint, sizeof(hint), "give a directory under %s (%s itself is the root cgroup)", mnt, mnt);
+		ERR_HINT(s, call, hint, "cgroupid(): '%s' is not a cgroup v2 directory; cgroup v2 is mounted at %s", path,
+			 mnt);
+		return NULL;
+	}
 	if (err) {
 		ERR_HINT(s, call, "give the path of a directory in the cgroup v2 hierarchy, such as /sys/fs/cgroup/system.slice",
 			 "Failed to get cgroupid for '%s': %s", path, strerror(-err));

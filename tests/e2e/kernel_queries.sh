@@ -30,6 +30,16 @@ BEGIN { print(cgroupid(\"/nonexistent/cgroup\")); }
               ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 HINT: give the path of a directory in the cgroup v2 hierarchy, such as /sys/fs/cgroup/system.slice"
 
+# A directory that is not on cgroup2 (/proc here; on this machine also
+# /sys/fs/cgroup, the tmpfs beside the v1 controllers) says where cgroup v2
+# is, not the kernel's EOVERFLOW for a file handle longer than a cgroup's.
+fathom_run -e 'BEGIN { print(cgroupid("/proc")); }'
+expect_exit 1
+expect_stderr_eq "stdin:1:15-32: ERROR: cgroupid(): '/proc' is not a cgroup v2 directory; cgroup v2 is mounted at $cg2
+BEGIN { print(cgroupid(\"/proc\")); }
+              ~~~~~~~~~~~~~~~~~
+HINT: give a directory under $cg2 ($cg2 itself is the root cgroup)"
+
 fathom_run -e 'BEGIN { $p = "/sys"; print(cgroupid($p)); }'
 expect_exit 1
 expect_stderr_eq "stdin:1:37-39: ERROR: cgroupid() takes a path as a string literal
