@@ -175,7 +175,7 @@ static void rawtp_not_found(struct fth_program *prog, struct fth_diag *diag, str
 	fth_error_hint(diag, attach->range,
 		       best ? fth_arena_printf(&prog->arena, "did you mean 'rawtracepoint:%s:%s'?", best_mod, best)
 			    : "'fathom -l \"rawtracepoint:*\"' lists the raw tracepoints",
-		       "raw tracepoint not found: %s%s%s", strcmp(module, "*") ? module : "",
+		       "No probes to attach: raw tracepoint '%s%s%s' not found", strcmp(module, "*") ? module : "",
 		       strcmp(module, "*") ? ":" : "", event);
 }
 

@@ -51,10 +51,12 @@ expect_stderr_eq "Attached 1 probe"
 expect_stdout_eq "rawtracepoint:vmlinux:sched_switch fthrtwork 1 1 1"
 
 # sys_enter(struct pt_regs *regs, long id): count by args.id and by arg1,
-# through the rt: alias and the explicit vmlinux module.
+# through the rt: alias and the explicit vmlinux module.  It stops when
+# the fifth run exits (a fixed time is too short on a busy machine).
 start_workload
 fathom_run -e 'rt:vmlinux:sys_enter /comm == "fthrtwork"/ { @id[args->id] = count(); @arg1[arg1] = count(); }
-interval:s:1 { exit(); }'
+tracepoint:sched:sched_process_exit /comm == "fthrtwork"/ { @runs++; if (@runs == 5) { exit(); } }
+interval:s:20 { exit(); }'
 wait "$wl"
 expect_exit 0
 expect_stdout_match "^@id\\[$nr_getppid\\]: 25\$"
@@ -77,10 +79,11 @@ expect_stdout_match '^rawtracepoint:vmlinux:sched_wakeup_new$'
 expect_stdout_no_match '^rawtracepoint:[^:]+:[^s]'
 sort -c "$FATHOM_STDOUT" || fail "listing is not sorted"
 
-# A typo: the error at the attach point, with the closest raw tracepoint.
+# A typo: the error at the attach point, with the closest raw tracepoint
+# ("No probes to attach", as bpftrace words it, first).
 fathom_run -e 'rawtracepoint:sched_swich { exit(); }'
 expect_exit 1
-expect_stderr_eq "stdin:1:1-26: ERROR: raw tracepoint not found: sched_swich
+expect_stderr_eq "stdin:1:1-26: ERROR: No probes to attach: raw tracepoint 'sched_swich' not found
 rawtracepoint:sched_swich { exit(); }
 ~~~~~~~~~~~~~~~~~~~~~~~~~
 HINT: did you mean 'rawtracepoint:vmlinux:sched_switch'?"

@@ -283,11 +283,11 @@ static void test_rawtracepoint_wildcard(void **state)
 
 static void test_rawtracepoint_errors(void **state)
 {
-	expect_errors("rawtracepoint:sched_swich { }", "raw tracepoint not found: sched_swich",
+	expect_errors("rawtracepoint:sched_swich { }", "No probes to attach: raw tracepoint 'sched_swich' not found",
 		      "HINT: did you mean 'rawtracepoint:vmlinux:sched_switch'?", NULL);
-	expect_errors("rawtracepoint:vmlinux:sys_entr { }", "raw tracepoint not found: vmlinux:sys_entr",
+	expect_errors("rawtracepoint:vmlinux:sys_entr { }", "No probes to attach: raw tracepoint 'vmlinux:sys_entr' not found",
 		      "did you mean 'rawtracepoint:vmlinux:sys_enter'?", NULL);
-	expect_errors("rawtracepoint:fth_no_such_event_zzzzzzzz { }", "raw tracepoint not found",
+	expect_errors("rawtracepoint:fth_no_such_event_zzzzzzzz { }", "raw tracepoint 'fth_no_such_event_zzzzzzzz' not found",
 		      "fathom -l \"rawtracepoint:*\"", NULL);
 	expect_errors("rawtracepoint:fth_no_such_*_zzz { }", "no raw tracepoint matches fth_no_such_*_zzz", NULL);
 	expect_errors("rawtracepoint:fth_no_module:sched_switch { }",
