@@ -3974,6 +3974,16 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 	}
 	if (b && !strcmp(b, "string"))
 		return check_string_cast(s, e, t, tn->array_len);
+	/* a typedef from BTF or the script: (uint64_t)x, (pid_t)-1, (u32)x
+	 * convert as the integer (or pointer) type they name */
+	if (b && tn->array_len == 0 && lookup_type(s, b))
+		return check_typeof_cast(s, e, t);
+	if (b && !lookup_type(s, b)) {
+		const char *hint = similar_type_hint(s, b);
+		ERR_HINT(s, e, hint ? hint : "cast to an integer type (uint32, int64, ...), a kernel typedef such as u32 or pid_t, or a pointer",
+			 "unknown type '%s'", b);
+		return NULL;
+	}
 	ERR(s, e, "cast to '%s' is not supported yet", b ? b : "typeof");
 	return NULL;
 }
