@@ -2045,6 +2045,21 @@ static int signal_number(const char *name)
 	return 0;
 }
 
+/* "100% done" reads "% d" as a conversion with the space flag, which is
+ * the usual surprise behind a wrong argument count: name it. */
+static const char *printf_count_hint(struct sema *s, const struct fth_printf_format *fmt)
+{
+	for (int i = 0; i < fmt->nspecs; i++) {
+		const struct fth_printf_spec *sp = &fmt->specs[i];
+
+		if (sp->conv != FTH_CONV_PERCENT && strchr(sp->flags, ' '))
+			return fth_arena_printf(A(s), "\"%.*s\" is read as a conversion (a space flag, then '%c'); "
+						"write %%%% for a literal percent sign",
+						(int)(sp->end - sp->begin), fmt->fmt + sp->begin, sp->conv_char);
+	}
+	return "each % conversion takes one argument; write %% for a literal percent sign";
+}
+
 static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 {
 	struct fth_node_list *args = &call->u.call.args;
@@ -2070,7 +2085,7 @@ static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 		return fth_type_none();
 	}
 	if (fmt.nargs != args->len - 1)
-		ERR_HINT(s, call, "each % conversion takes one argument; write %% for a literal percent sign",
+		ERR_HINT(s, call, printf_count_hint(s, &fmt),
 			 "printf: %s arguments for format string (%d supplied, %d expected)",
 			 fmt.nargs > args->len - 1 ? "Not enough" : "Too many", args->len - 1, fmt.nargs);
 	fth_printf_format_free(&fmt);
