@@ -641,7 +641,9 @@ static int parse_width_precision(struct spec_parser *p, struct fth_printf_spec *
 
 static void parse_length(struct spec_parser *p, struct fth_printf_spec *spec)
 {
-	static const char *const lengths[] = { "hh", "h", "ll", "l", "j", "z", "t" };
+	/* 'L' (long double) is only read so that "%Lf" is reported as the
+	 * floating-point conversion it is. */
+	static const char *const lengths[] = { "hh", "h", "ll", "l", "j", "z", "t", "L" };
 
 	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
 		size_t n = strlen(lengths[i]);
@@ -661,18 +663,16 @@ static int parse_conversion(struct spec_parser *p, struct fth_printf_spec *spec)
 	char c = p->fmt[p->pos];
 	int shown = (int)(p->pos - spec->begin + 1); /* "%...c" for messages */
 
-	if (c == '\0') {
-		set_error(p->err, p->errlen, p->err_offset, spec->begin,
-			  "incomplete format specifier '%.*s' at the end of the format", shown - 1,
-			  p->fmt + spec->begin);
-		return -1;
-	}
 	p->pos++;
 	spec->conv_char = c;
 	switch (c) {
 	case 'd': case 'i': case 'u': case 'o': case 'x': case 'X': case 'c': case 'p':
 		spec->conv = FTH_CONV_INT;
-		return 0;
+		if (strcmp(spec->length, "L") != 0)
+			return 0;
+		set_error(p->err, p->errlen, p->err_offset, spec->begin, "invalid conversion '%.*s'",
+			  shown, p->fmt + spec->begin);
+		return -1;
 	case 's':
 		spec->conv = FTH_CONV_STRING;
 		return 0;
@@ -698,6 +698,33 @@ static int parse_conversion(struct spec_parser *p, struct fth_printf_spec *spec)
 			  shown, p->fmt + spec->begin);
 		return -1;
 	}
+}
+
+/* Whether the '%' at pos has the shape of a conversion, as bpftrace
+ * decides it: flags, a width, a precision, length modifiers, then a
+ * conversion character. Any other '%' ("100%" at the end, "%q", "%-5l")
+ * is printed as it stands instead of being an error. */
+static bool starts_conversion(const char *fmt, uint32_t pos)
+{
+	const char *c = fmt + pos + 1;
+
+	while (is_flag(*c))
+		c++;
+	for (int field = 0; field < 2; field++) {
+		if (field == 1) {
+			if (*c != '.')
+				break;
+			c++;
+		}
+		if (*c == '*')
+			c++;
+		else
+			while (is_digit(*c))
+				c++;
+	}
+	while (*c && strchr("hlLjzt", *c))
+		c++;
+	return *c && strchr("diouxXeEfFgGaAcspn%r", *c);
 }
 
 static int parse_spec(struct spec_parser *p, struct fth_printf_spec *spec)
@@ -729,7 +756,7 @@ int fth_printf_parse(const char *fmt, struct fth_printf_format *out, char *err, 
 	out->nspecs = 0;
 	out->nargs = 0;
 	while (fmt[p.pos]) {
-		if (fmt[p.pos] != '%') {
+		if (fmt[p.pos] != '%' || !starts_conversion(fmt, p.pos)) {
 			p.pos++;
 			continue;
 		}

@@ -91,9 +91,13 @@ struct fth_printf_format {
 /* Parse a printf format. On error returns -EINVAL and writes a one-sentence
  * message into err (e.g. "invalid conversion '%q'"), with *err_offset set
  * to the byte offset in fmt of the '%' that starts the bad specifier.
- * Rejected: unknown conversions, floats (e f g a), %n, '*' widths, a '%'
- * at the very end, widths/precisions above 65535. Flags may repeat and come
- * in any order; a length modifier on s/c/p/r is accepted and ignored.
+ * A '%' that does not have the shape of a conversion (flags, width,
+ * precision, length, then one of diouxXeEfFgGaAcspn%r) is literal text, as
+ * in bpftrace: "100%" and "%q" print as they stand.
+ * Rejected: floats (e f g a), %n, '*' widths, widths/precisions above
+ * 65535, and length modifiers that do not fit the conversion ("%llld",
+ * "%Ld"). Flags may repeat and come in any order; a
+ * length modifier on s/c/p/r is accepted and ignored.
  * out->fmt points at fmt, which must outlive out. */
 int fth_printf_parse(const char *fmt, struct fth_printf_format *out, char *err, size_t errlen,
 		     uint32_t *err_offset);

@@ -1256,6 +1256,48 @@ static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
 	return pointer_in_space_of(s, p->elem, p->user_space, p->addr_space_unset);
 }
 
+/* *$x of an integer reads memory at that address, as bpftrace does: as
+ * many bytes as the integer's own type holds (8 for arg0 or a uint64),
+ * extended by its sign, giving a uint64. The node becomes
+ * (uint64)*(intN *)operand, so codegen sees an ordinary dereference; the
+ * address space is the probe's, as for any cast of a number to a pointer. */
+static struct fth_node *cast_node(struct sema *s, struct fth_range where, struct fth_type_name tn,
+				  struct fth_node *operand);
+
+static struct fth_type *deref_integer(struct sema *s, struct fth_node *e, struct fth_type *t)
+{
+	struct fth_node *operand = e->u.unary.operand, *read, *addr;
+	const char *int_name = fth_arena_printf(A(s), "%sint%u", t->is_signed ? "" : "u", t->size * 8);
+	struct fth_type_name ptr_name = { .base = int_name, .pointer_depth = 1, .range = operand->range };
+	struct fth_type_name u64_name = { .base = "uint64", .range = e->range };
+	struct fth_type *value = fth_type_int(t->size, t->is_signed);
+	struct fth_type *p = fth_type_pointer(A(s), value);
+
+	p->user_space = fth_type_has_addr_space(t) ? t->user_space : s->cur->inst->user_space;
+	p->addr_space_unset = fth_type_has_addr_space(t) ? t->addr_space_unset : probe_without_addr_space(s->cur->inst);
+	addr = cast_node(s, operand->range, ptr_name, operand);
+	addr->type = p;
+	read = fth_node_new(A(s), FTH_UNARY, e->range);
+	read->u.unary.op = TOK_STAR;
+	read->u.unary.operand = addr;
+	read->type = value;
+	e->kind = FTH_CAST;
+	e->u.cast.type_name = u64_name;
+	e->u.cast.operand = read;
+	return uint64_t_();
+}
+
+/* What to do instead of dereferencing a value of type t. */
+static const char *deref_hint(const struct fth_type *t)
+{
+	if (t->kind == FTH_T_STRUCT)
+		return "reach its members with '.', e.g. $s.member";
+	if (t->kind == FTH_T_POINTER)
+		return "cast it to a pointer to the type stored there, e.g. *(uint64 *)$p";
+	return "dereference a pointer, or an integer that holds an address (read as 8 bytes for a uint64), "
+	       "e.g. *(uint32 *)$addr for a 4-byte value";
+}
+
 /* a[i] of array type at: as in current bpftrace, a literal index must be
  * inside the array, any other must be an unsigned integer (checked at run
  * time). Arrays in a tracepoint's args are read at a fixed offset, so
@@ -2045,6 +2087,21 @@ static int signal_number(const char *name)
 	return 0;
 }
 
+/* "100% done" reads "% d" as a conversion with the space flag, which is
+ * the usual surprise behind a wrong argument count: name it. */
+static const char *printf_count_hint(struct sema *s, const struct fth_printf_format *fmt)
+{
+	for (int i = 0; i < fmt->nspecs; i++) {
+		const struct fth_printf_spec *sp = &fmt->specs[i];
+
+		if (sp->conv != FTH_CONV_PERCENT && strchr(sp->flags, ' '))
+			return fth_arena_printf(A(s), "\"%.*s\" is read as a conversion (a space flag, then '%c'); "
+						"write %%%% for a literal percent sign",
+						(int)(sp->end - sp->begin), fmt->fmt + sp->begin, sp->conv_char);
+	}
+	return "each % conversion takes one argument; write %% for a literal percent sign";
+}
+
 static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 {
 	struct fth_node_list *args = &call->u.call.args;
@@ -2070,7 +2127,7 @@ static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 		return fth_type_none();
 	}
 	if (fmt.nargs != args->len - 1)
-		ERR_HINT(s, call, "each % conversion takes one argument; write %% for a literal percent sign",
+		ERR_HINT(s, call, printf_count_hint(s, &fmt),
 			 "printf: %s arguments for format string (%d supplied, %d expected)",
 			 fmt.nargs > args->len - 1 ? "Not enough" : "Too many", args->len - 1, fmt.nargs);
 	fth_printf_format_free(&fmt);
@@ -4181,10 +4238,14 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			if (t->kind == FTH_T_POINTER && t->elem && t->elem->kind == FTH_T_STRUCT && !t->elem->btf_id &&
 			    !t->elem->nfields && t->elem->name)
 				lookup_type(s, t->elem->name); /* only declared: complete it */
+			if (t->kind == FTH_T_INT)
+				return deref_integer(s, e, t);
 			if (t->kind != FTH_T_POINTER || !t->elem || !t->elem->size ||
 			    (t->elem->kind != FTH_T_INT && t->elem->kind != FTH_T_POINTER && t->elem->kind != FTH_T_BOOL &&
 			     t->elem->kind != FTH_T_STRUCT)) {
-				ERR(s, e, "cannot dereference %s", fth_type_describe(A(s), t));
+				ERR_HINT(s, e, deref_hint(t), "cannot dereference %s: %s", fth_type_describe(A(s), t),
+					 t->kind == FTH_T_POINTER ? "it does not point at a value that can be read"
+								   : "it is not a pointer");
 				return NULL;
 			}
 			return pointee_type(s, t);

@@ -32,6 +32,12 @@ expect_exit 0
 expect_stdout_match '^42 42$'
 expect_stdout_match '^44 44$'
 
+# *$x of an integer reads at that address as many bytes as the integer's
+# type holds (8 for a uint64, 4 for a uint32), giving a uint64 (bpftrace).
+fathom_run -c "$TG" -e "uprobe:$TG:bump { \$a = (uint64)uaddr(\"long_one\"); \$c = (uint32)uaddr(\"counter\"); printf(\"%ld %ld %d %d %d\\n\", *\$a, *(uint32)\$a, *\$c, sizeof(*\$c), sizeof(*(\$a))); exit(); }"
+expect_exit 0
+expect_stdout_match '^1234567890123 1912276171 41 8 8$'
+
 # A PIE: the symbol table's value, not relocated (bpftrace's behaviour).
 gcc -O1 -pie -fPIE -o "$T/pie" "$E2E_DIR/progs/uaddr_target.c" || fail "cannot compile the PIE"
 PIE_COUNTER=$(nm "$T/pie" | awk '$3 == "counter" { sub(/^0+/, "", $1); print "0x" $1 }')

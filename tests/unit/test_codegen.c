@@ -226,6 +226,41 @@ static void test_errors(void **state)
 	expect_error("BEGIN { unroll(101) { } }", "stdin:1:9-20: ERROR: unroll maximum value is 100");
 	expect_error("BEGIN { unroll(0) { } }", "stdin:1:9-18: ERROR: unroll minimum value is 1");
 	expect_error("BEGIN { $n = 2; unroll($n) { } }", "unroll count must be an integer literal from 1 to 100");
+	expect_error("BEGIN { $v = *\"abc\"; }", "cannot dereference string[4]: it is not a pointer");
+	expect_error("BEGIN { $v = *\"abc\"; }", "HINT: dereference a pointer, or an integer that holds an address");
+	expect_error("BEGIN { $t = *curtask; $v = *$t; }", "HINT: reach its members with '.'");
+}
+
+/* The size each memory read of p asks for (its R2), in code order. */
+static int read_sizes(const struct fth_prog *p, int *sizes, int max)
+{
+	int n = 0, r2 = -1;
+
+	for (int i = 0; i < p->code.len; i++) {
+		const struct bpf_insn *in = &p->code.insns[i];
+		if (in->code == (BPF_ALU64 | BPF_MOV | BPF_K) && in->dst_reg == 2)
+			r2 = in->imm;
+		if (in->code == (BPF_JMP | BPF_CALL) && n < max &&
+		    (in->imm == BPF_FUNC_probe_read || in->imm == BPF_FUNC_probe_read_kernel))
+			sizes[n++] = r2;
+	}
+	return n;
+}
+
+/* *$x of an integer reads as many bytes as the integer's type holds, as in
+ * bpftrace, and gives a uint64. */
+static void test_deref_integer_width(void **state)
+{
+	struct compiled c;
+	int sizes[4];
+
+	compile(&c, "BEGIN { $a = (uint64)nsecs; @x = *$a; @y = *(uint32)$a; @z = *(uint8)$a; }");
+	assert_int_equal(read_sizes(first_prog(&c), sizes, 4), 3);
+	assert_int_equal(sizes[0], 8);
+	assert_int_equal(sizes[1], 4);
+	assert_int_equal(sizes[2], 1);
+	release(&c);
+	(void)state;
 }
 
 /* The actions a script's program asked the runtime for. */
@@ -1183,6 +1218,7 @@ int main(void)
 		cmocka_unit_test(test_map_types_learned_in_any_order),
 		cmocka_unit_test(test_tuple_keys_and_strings),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_deref_integer_width),
 		cmocka_unit_test(test_error_location),
 		cmocka_unit_test(test_loops_and_control_flow),
 		cmocka_unit_test(test_for_map_callback_layout),
