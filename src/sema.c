@@ -271,6 +271,20 @@ static struct fth_type *widened_tuple_key(struct sema *s, const struct fth_type 
 	return fth_type_tuple(A(s), elems, a->nfields);
 }
 
+/* @a[@b] = 1; @b = 2;: the first pass met @a before @b had a type, so it
+ * fixed @a's value but not its key. The key's type is the first one seen;
+ * the bucket of a hist-like aggregation stays after it. */
+static void learn_pending_key(struct fth_map *map, struct fth_type *kt)
+{
+	const struct fth_type *vt = map->value_type;
+	bool bucket = vt && vt->kind == FTH_T_AGG &&
+		      (vt->agg == FTH_AGG_HIST || vt->agg == FTH_AGG_LHIST || vt->agg == FTH_AGG_TSERIES);
+
+	map->key_pending = false;
+	map->key_type = kt;
+	map->key_size = (kt->size + 7) / 8 * 8 + (bucket ? 8 : 0);
+}
+
 /* Check the keys of a map reference and fix the map's key type on first use. */
 static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool creating)
 {
@@ -283,9 +297,12 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 		map = map_create(s, m);
 		map->key_type = kt;
 		map->key_size = kt ? (kt->size + 7) / 8 * 8 : 8;
+		map->key_pending = m->u.map.keys.len && !kt;
 	}
 	if (m->u.map.keys.len && !kt)
 		return map;
+	if (map->key_pending && kt)
+		learn_pending_key(map, kt);
 	if (kt && !valid_key_type(kt)) {
 		ERR(s, m, "%s cannot be used as a map key", fth_type_describe(A(s), kt));
 		return map;
@@ -3676,12 +3693,29 @@ static struct fth_type *check_pointer_arithmetic(struct sema *s, struct fth_node
 	return NULL;
 }
 
+/* The first pass reads @x in `@x = @x + 1` before any assignment gave @x a
+ * type. With an integer on the other side the read is an integer (a
+ * missing key reads as zero), so the assignment can type the map; the
+ * reporting pass still says "undefined map" if nothing ever assigns it. */
+static struct fth_type *untyped_map_operand(struct sema *s, struct fth_node *operand, struct fth_type *t,
+					    struct fth_type *other)
+{
+	struct fth_map *map;
+
+	if (t || s->strict || operand->kind != FTH_MAP || !other || !is_int(other))
+		return t;
+	map = map_get(s, operand);
+	return map && map->value_type ? t : int64_t_();
+}
+
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 {
 	struct fth_type *l = check_expr(s, e->u.binary.lhs);
 	struct fth_type *r = check_expr(s, e->u.binary.rhs);
 	int op = e->u.binary.op;
 
+	l = untyped_map_operand(s, e->u.binary.lhs, l, r);
+	r = untyped_map_operand(s, e->u.binary.rhs, r, l);
 	if (!l || !r)
 		return NULL;
 	if (op == TOK_EQ || op == TOK_NE) {

@@ -200,6 +200,29 @@ static void test_tuple_keys_and_strings(void **state)
 	release(&c);
 }
 
+/* A map read before any assignment types it: @x = @x + 1 makes an int64
+ * map, and @a[@b] takes its key's type from @b assigned later. */
+static void test_map_typed_by_later_or_own_assignment(void **state)
+{
+	struct compiled c;
+	struct fth_map *x, *a;
+
+	compile(&c, "BEGIN { @x = @x + 1; @y += 1; @a[@b] = hist(1); @b = (uint32)2; }");
+	assert_int_equal(c.rc, 0);
+	x = fth_program_find_map(&c.prog, "@x");
+	a = fth_program_find_map(&c.prog, "@a");
+	assert_non_null(x);
+	assert_non_null(a);
+	assert_int_equal(x->value_type->kind, FTH_T_INT);
+	assert_int_equal(x->value_type->size, 8);
+	assert_non_null(a->key_type);
+	assert_int_equal(a->key_type->kind, FTH_T_INT);
+	assert_int_equal(a->key_size, 16); /* the key, then hist's bucket */
+	release(&c);
+	expect_error("BEGIN { @x = @nope + 1; }", "undefined map @nope");
+	expect_error("BEGIN { @x = @x; }", "undefined map @x");
+}
+
 static void test_errors(void **state)
 {
 	expect_error("BEGIN { @x = cuont(); }", "unknown function 'cuont'");
@@ -1211,6 +1234,7 @@ int main(void)
 		cmocka_unit_test(test_array_index_and_casts),
 		cmocka_unit_test(test_maps_keep_pointer_types),
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
+		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
