@@ -3705,7 +3705,8 @@ static struct fth_type *untyped_map_operand(struct sema *s, struct fth_node *ope
 	if (t || s->strict || operand->kind != FTH_MAP || !other || !is_int(other))
 		return t;
 	map = map_get(s, operand);
-	return map && map->value_type ? t : int64_t_();
+	/* unsigned, so the other operand decides the sign, as in bpftrace */
+	return map && map->value_type ? t : fth_type_int(8, false);
 }
 
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
@@ -3761,6 +3762,10 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	}
 	if (l->kind == FTH_T_POINTER || r->kind == FTH_T_POINTER)
 		return check_pointer_arithmetic(s, e, l, r);
+	/* bpftrace computes bool op bool as a one-bit value: a bool
+	 * (true + true is false); a bool with an integer is an integer. */
+	if (l->kind == FTH_T_BOOL && r->kind == FTH_T_BOOL)
+		return fth_type_bool();
 	/* bpftrace's promotion: the result is 64 bits wide, signed when either
 	 * operand is signed. */
 	return fth_type_int(8, (l->kind == FTH_T_INT && l->is_signed) || (r->kind == FTH_T_INT && r->is_signed));
@@ -4427,6 +4432,21 @@ static void note_task_key(struct sema *s, struct fth_node *target)
 	}
 }
 
+/* Does the target of `x op= v` already hold a bool (then x op v stays one)? */
+static bool target_holds_bool(struct sema *s, struct fth_node *target)
+{
+	const struct fth_type *t = NULL;
+
+	if (target->kind == FTH_MAP) {
+		struct fth_map *map = map_get(s, target);
+		t = map ? map->value_type : NULL;
+	} else if (target->kind == FTH_VAR) {
+		struct fth_var *v = var_lookup(s, target->u.ident.name);
+		t = v ? v->type : NULL;
+	}
+	return t && t->kind == FTH_T_BOOL;
+}
+
 static void check_assign(struct sema *s, struct fth_node *st)
 {
 	struct fth_node *target = st->u.assign.target;
@@ -4462,6 +4482,8 @@ static void check_assign(struct sema *s, struct fth_node *st)
 		    fth_type_describe(A(s), vt));
 		return;
 	}
+	if (st->u.assign.op && vt && vt->kind == FTH_T_BOOL && !target_holds_bool(s, target))
+		vt = fth_type_int(8, false); /* x += (a == b): x + bool is an integer */
 	if (target->kind == FTH_MAP) {
 		struct fth_map *map = map_use_keys(s, target, true);
 		struct fth_type *stored = storage_type(s, vt);
