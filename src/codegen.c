@@ -986,24 +986,108 @@ static bool type_signed(const struct fth_type *t)
 	return t && t->kind == FTH_T_INT && t->is_signed;
 }
 
-/* Comparison of two integer values: dst = (a op b) as 0/1. */
-static void emit_compare(struct cg *c, int op, bool is_signed, int ra, int rb, int dst)
+/* The BPF jump taken when `a op b` holds (negate: when it does not). */
+static int compare_jump_op(int op, bool is_signed, bool negate)
 {
-	int jop;
+	static const int mirror[][2] = { { TOK_EQ, TOK_NE }, { TOK_LT, TOK_GE }, { TOK_LE, TOK_GT } };
 
-	switch (op) {
-	case TOK_EQ: jop = BPF_JEQ; break;
-	case TOK_NE: jop = BPF_JNE; break;
-	case TOK_LT: jop = is_signed ? BPF_JSLT : BPF_JLT; break;
-	case TOK_LE: jop = is_signed ? BPF_JSLE : BPF_JLE; break;
-	case TOK_GT: jop = is_signed ? BPF_JSGT : BPF_JGT; break;
-	default: jop = is_signed ? BPF_JSGE : BPF_JGE; break;
+	for (size_t i = 0; negate && i < sizeof(mirror) / sizeof(mirror[0]); i++) {
+		if (op == mirror[i][0] || op == mirror[i][1]) {
+			op = op == mirror[i][0] ? mirror[i][1] : mirror[i][0];
+			break;
+		}
 	}
-	/* dst may equal ra: compare first into r0, then move. */
+	switch (op) {
+	case TOK_EQ: return BPF_JEQ;
+	case TOK_NE: return BPF_JNE;
+	case TOK_LT: return is_signed ? BPF_JSLT : BPF_JLT;
+	case TOK_LE: return is_signed ? BPF_JSLE : BPF_JLE;
+	case TOK_GT: return is_signed ? BPF_JSGT : BPF_JGT;
+	default: return is_signed ? BPF_JSGE : BPF_JGE;
+	}
+}
+
+/* A comparison of two integers (not strings, buffers or compound values,
+ * which compare their memory). */
+static bool is_int_comparison(const struct fth_node *e)
+{
+	int op = e->u.binary.op;
+	const struct fth_type *l = e->u.binary.lhs->type;
+
+	if (e->kind != FTH_BINARY || (op != TOK_EQ && op != TOK_NE && op != TOK_LT && op != TOK_LE &&
+				      op != TOK_GT && op != TOK_GE))
+		return false;
+	if ((op == TOK_EQ || op == TOK_NE) &&
+	    ((l && (l->kind == FTH_T_STRING || l->kind == FTH_T_BUFFER)) || e->u.binary.cmp_type))
+		return false;
+	return true;
+}
+
+/* The operands of an integer comparison, ready for one jump: the left in a
+ * register, the right in a register or, a literal that fits the jump's
+ * 32-bit field (sign-extended as the 64-bit value is), as an immediate. */
+struct compare_operands {
+	struct vreg a, b;
+	int ra, rb; /* rb < 0: compare with imm */
+	int32_t imm;
+	bool is_signed;
+};
+
+static struct compare_operands emit_compare_operands(struct cg *c, struct fth_node *e)
+{
+	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
+	struct compare_operands o = { .rb = -1 };
+
+	o.is_signed = type_signed(l->type) || type_signed(r->type);
+	o.a = emit_int(c, l);
+	if ((r->kind == FTH_INT || r->kind == FTH_BOOL) && (int64_t)r->u.integer >= INT32_MIN &&
+	    (int64_t)r->u.integer <= INT32_MAX) {
+		o.imm = (int32_t)r->u.integer;
+	} else {
+		o.b = emit_int(c, r);
+		o.rb = vreg_use(c, o.b, R2);
+	}
+	o.ra = vreg_use(c, o.a, R1);
+	return o;
+}
+
+static int emit_compare_jump(struct cg *c, int op, const struct compare_operands *o, bool negate, int off)
+{
+	int jop = compare_jump_op(op, o->is_signed, negate);
+
+	if (o->rb < 0)
+		return emit(c, I_JMP_IMM(jop, o->ra, o->imm, off));
+	return emit(c, I_JMP_REG(jop, o->ra, o->rb, off));
+}
+
+/* (a op b) as a value, 0 or 1: set 1, jump over setting 0 when it holds.
+ * The result goes to a free register of its own when there is one (three
+ * instructions), else through r0 into a's (four). */
+static struct vreg emit_compare_value(struct cg *c, struct fth_node *e)
+{
+	struct compare_operands o = emit_compare_operands(c, e);
+	int free_reg = -1;
+
+	for (int i = 0; i < c->pool_size && free_reg < 0; i++)
+		if (!c->pool_busy[i])
+			free_reg = R7 + i;
+	if (free_reg >= 0) {
+		struct vreg v = vreg_alloc(c, e);
+		emit(c, I_MOV64_IMM(free_reg, 1));
+		emit_compare_jump(c, e->u.binary.op, &o, false, 1);
+		emit(c, I_MOV64_IMM(free_reg, 0));
+		if (o.rb >= 0)
+			vreg_free(c, o.b);
+		vreg_free(c, o.a);
+		return v;
+	}
 	emit(c, I_MOV64_IMM(R0, 1));
-	emit(c, I_JMP_REG(jop, ra, rb, 1));
+	emit_compare_jump(c, e->u.binary.op, &o, false, 1);
 	emit(c, I_MOV64_IMM(R0, 0));
-	emit(c, I_MOV64_REG(dst, R0));
+	vreg_set(c, o.a, R0);
+	if (o.rb >= 0)
+		vreg_free(c, o.b);
+	return o.a;
 }
 
 /* String equality: both operands written to the stack, compared byte-wise
@@ -1170,6 +1254,8 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 		return emit_string_compare(c, e);
 	if ((op == TOK_EQ || op == TOK_NE) && e->u.binary.cmp_type)
 		return emit_mem_compare(c, e);
+	if (is_int_comparison(e))
+		return emit_compare_value(c, e);
 	a = emit_int(c, l);
 	b = emit_int(c, r);
 	ra = vreg_use(c, a, R1);
@@ -1180,10 +1266,10 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 		if (step != 1)
 			emit(c, I_ALU64_IMM(BPF_MUL, l->type->kind == FTH_T_POINTER ? rb : ra, step));
 	}
-	if (alu_op(op) >= 0)
-		emit_alu(c, op, ra, rb, r, e);
-	else
-		emit_compare(c, op, type_signed(l->type) || type_signed(r->type), ra, rb, ra);
+	emit_alu(c, op, ra, rb, r, e);
+	/* bool op bool is a one-bit value, as bpftrace computes it */
+	if (e->type && e->type->kind == FTH_T_BOOL)
+		emit(c, I_ALU64_IMM(BPF_AND, ra, 1));
 	vreg_set(c, a, ra);
 	vreg_free(c, b);
 	return a;
@@ -3826,8 +3912,22 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 
 static void emit_cond_jump_false(struct cg *c, struct fth_node *cond, int *jump)
 {
-	struct vreg v = emit_int(c, cond);
-	int r = vreg_use(c, v, R1);
+	struct vreg v;
+	int r;
+
+	if (is_int_comparison(cond)) {
+		/* one jump on the negated comparison, no 0/1 value in between */
+		struct compare_operands o;
+		c->b->cur_range = cond->range;
+		o = emit_compare_operands(c, cond);
+		*jump = emit_compare_jump(c, cond->u.binary.op, &o, true, 0);
+		if (o.rb >= 0)
+			vreg_free(c, o.b);
+		vreg_free(c, o.a);
+		return;
+	}
+	v = emit_int(c, cond);
+	r = vreg_use(c, v, R1);
 
 	vreg_free(c, v);
 	*jump = emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 0));

@@ -40,6 +40,7 @@ struct fth_map {
 	bool deleted;                /* delete() or clear() appears for it */
 	bool lru;                    /* declared lruhash(N) / percpulruhash(N): evicts when full */
 	bool mmapable;               /* BPF_F_MMAPABLE array: user space reads it without syscalls */
+	bool key_pending;            /* used with keys whose type is not known yet (@a[@b] before @b = 1) */
 	/* A stack map (kstack/ustack): frames keyed by their hash, allocated
 	 * per stack; stack_limit frames each, struct bpf_stack_build_id
 	 * frames for build_id stacks. 0 for other maps. */

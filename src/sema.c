@@ -271,6 +271,20 @@ static struct fth_type *widened_tuple_key(struct sema *s, const struct fth_type 
 	return fth_type_tuple(A(s), elems, a->nfields);
 }
 
+/* @a[@b] = 1; @b = 2;: the first pass met @a before @b had a type, so it
+ * fixed @a's value but not its key. The key's type is the first one seen;
+ * the bucket of a hist-like aggregation stays after it. */
+static void learn_pending_key(struct fth_map *map, struct fth_type *kt)
+{
+	const struct fth_type *vt = map->value_type;
+	bool bucket = vt && vt->kind == FTH_T_AGG &&
+		      (vt->agg == FTH_AGG_HIST || vt->agg == FTH_AGG_LHIST || vt->agg == FTH_AGG_TSERIES);
+
+	map->key_pending = false;
+	map->key_type = kt;
+	map->key_size = (kt->size + 7) / 8 * 8 + (bucket ? 8 : 0);
+}
+
 /* Check the keys of a map reference and fix the map's key type on first use. */
 static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool creating)
 {
@@ -283,9 +297,12 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 		map = map_create(s, m);
 		map->key_type = kt;
 		map->key_size = kt ? (kt->size + 7) / 8 * 8 : 8;
+		map->key_pending = m->u.map.keys.len && !kt;
 	}
 	if (m->u.map.keys.len && !kt)
 		return map;
+	if (map->key_pending && kt)
+		learn_pending_key(map, kt);
 	if (kt && !valid_key_type(kt)) {
 		ERR(s, m, "%s cannot be used as a map key", fth_type_describe(A(s), kt));
 		return map;
@@ -3745,12 +3762,30 @@ static struct fth_type *check_pointer_arithmetic(struct sema *s, struct fth_node
 	return NULL;
 }
 
+/* The first pass reads @x in `@x = @x + 1` before any assignment gave @x a
+ * type. With an integer on the other side the read is an integer (a
+ * missing key reads as zero), so the assignment can type the map; the
+ * reporting pass still says "undefined map" if nothing ever assigns it. */
+static struct fth_type *untyped_map_operand(struct sema *s, struct fth_node *operand, struct fth_type *t,
+					    struct fth_type *other)
+{
+	struct fth_map *map;
+
+	if (t || s->strict || operand->kind != FTH_MAP || !other || !is_int(other))
+		return t;
+	map = map_get(s, operand);
+	/* unsigned, so the other operand decides the sign, as in bpftrace */
+	return map && map->value_type ? t : fth_type_int(8, false);
+}
+
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 {
 	struct fth_type *l = check_expr(s, e->u.binary.lhs);
 	struct fth_type *r = check_expr(s, e->u.binary.rhs);
 	int op = e->u.binary.op;
 
+	l = untyped_map_operand(s, e->u.binary.lhs, l, r);
+	r = untyped_map_operand(s, e->u.binary.rhs, r, l);
 	if (!l || !r)
 		return NULL;
 	if (op == TOK_EQ || op == TOK_NE) {
@@ -3796,6 +3831,10 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	}
 	if (l->kind == FTH_T_POINTER || r->kind == FTH_T_POINTER)
 		return check_pointer_arithmetic(s, e, l, r);
+	/* bpftrace computes bool op bool as a one-bit value: a bool
+	 * (true + true is false); a bool with an integer is an integer. */
+	if (l->kind == FTH_T_BOOL && r->kind == FTH_T_BOOL)
+		return fth_type_bool();
 	/* bpftrace's promotion: the result is 64 bits wide, signed when either
 	 * operand is signed. */
 	return fth_type_int(8, (l->kind == FTH_T_INT && l->is_signed) || (r->kind == FTH_T_INT && r->is_signed));
@@ -4476,6 +4515,21 @@ static void note_task_key(struct sema *s, struct fth_node *target)
 	}
 }
 
+/* Does the target of `x op= v` already hold a bool (then x op v stays one)? */
+static bool target_holds_bool(struct sema *s, struct fth_node *target)
+{
+	const struct fth_type *t = NULL;
+
+	if (target->kind == FTH_MAP) {
+		struct fth_map *map = map_get(s, target);
+		t = map ? map->value_type : NULL;
+	} else if (target->kind == FTH_VAR) {
+		struct fth_var *v = var_lookup(s, target->u.ident.name);
+		t = v ? v->type : NULL;
+	}
+	return t && t->kind == FTH_T_BOOL;
+}
+
 static void check_assign(struct sema *s, struct fth_node *st)
 {
 	struct fth_node *target = st->u.assign.target;
@@ -4511,6 +4565,8 @@ static void check_assign(struct sema *s, struct fth_node *st)
 		    fth_type_describe(A(s), vt));
 		return;
 	}
+	if (st->u.assign.op && vt && vt->kind == FTH_T_BOOL && !target_holds_bool(s, target))
+		vt = fth_type_int(8, false); /* x += (a == b): x + bool is an integer */
 	if (target->kind == FTH_MAP) {
 		struct fth_map *map = map_use_keys(s, target, true);
 		struct fth_type *stored = storage_type(s, vt);

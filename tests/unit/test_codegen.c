@@ -200,6 +200,86 @@ static void test_tuple_keys_and_strings(void **state)
 	release(&c);
 }
 
+/* A map read before any assignment types it: @x = @x + 1 makes an int64
+ * map, and @a[@b] takes its key's type from @b assigned later. */
+static void test_map_typed_by_later_or_own_assignment(void **state)
+{
+	struct compiled c;
+	struct fth_map *x, *a;
+
+	compile(&c, "BEGIN { @x = @x + 1; @y += 1; @a[@b] = hist(1); @b = (uint32)2; }");
+	assert_int_equal(c.rc, 0);
+	x = fth_program_find_map(&c.prog, "@x");
+	a = fth_program_find_map(&c.prog, "@a");
+	assert_non_null(x);
+	assert_non_null(a);
+	assert_int_equal(x->value_type->kind, FTH_T_INT);
+	assert_int_equal(x->value_type->size, 8);
+	assert_non_null(a->key_type);
+	assert_int_equal(a->key_type->kind, FTH_T_INT);
+	assert_int_equal(a->key_size, 16); /* the key, then hist's bucket */
+	release(&c);
+	expect_error("BEGIN { @x = @nope + 1; }", "undefined map @nope");
+	expect_error("BEGIN { @x = @x; }", "undefined map @x");
+}
+
+static int find_insn(const struct fth_prog *p, uint8_t code, int32_t imm)
+{
+	for (int i = 0; i < p->code.len; i++)
+		if (p->code.insns[i].code == code && p->code.insns[i].imm == imm)
+			return i;
+	return -1;
+}
+
+/* A comparison as a value is one jump over a mov (against an immediate
+ * when the right side is a small literal); as a condition it is a single
+ * jump on the negated comparison, with no 0/1 value tested afterwards. */
+static void test_comparisons_are_compact(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	int j;
+
+	compile(&c, "BEGIN { $a = 3; $b = $a == 1; @b = $b; }");
+	p = first_prog(&c);
+	j = find_insn(p, BPF_JMP | BPF_JEQ | BPF_K, 1);
+	assert_true(j > 0);
+	assert_int_equal(p->code.insns[j].off, 1);
+	assert_int_equal(p->code.insns[j - 1].code, BPF_ALU64 | BPF_MOV | BPF_K);
+	assert_int_equal(p->code.insns[j - 1].imm, 1);
+	assert_int_equal(p->code.insns[j + 1].code, BPF_ALU64 | BPF_MOV | BPF_K);
+	assert_int_equal(p->code.insns[j + 1].imm, 0);
+	assert_int_equal(p->code.insns[j + 1].dst_reg, p->code.insns[j - 1].dst_reg);
+	release(&c);
+
+	compile(&c, "BEGIN { $a = 3; if ($a > 2) { @m = 1; } }");
+	p = first_prog(&c);
+	j = find_insn(p, BPF_JMP | BPF_JSLE | BPF_K, 2);
+	assert_true(j > 0);
+	/* the jump leaves the block: nothing before it tests a 0/1 value */
+	assert_int_equal(find_insn(p, BPF_JMP | BPF_JEQ | BPF_K, 0) < 0 ||
+			 find_insn(p, BPF_JMP | BPF_JEQ | BPF_K, 0) > j, 1);
+	release(&c);
+}
+
+/* bpftrace's types: a comparison is a bool, bool op bool a bool, and
+ * x += bool an integer. */
+static void test_comparison_types(void **state)
+{
+	struct compiled c;
+	struct fth_map *y, *m;
+
+	compile(&c, "BEGIN { $a = 3; @c = ($a > 0) + ($a < 0); @y += (1 == 1); @m[comm] = $a > 5; }");
+	assert_int_equal(c.rc, 0);
+	y = fth_program_find_map(&c.prog, "@y");
+	m = fth_program_find_map(&c.prog, "@m");
+	assert_int_equal(fth_program_find_map(&c.prog, "@c")->value_type->kind, FTH_T_BOOL);
+	assert_int_equal(y->value_type->kind, FTH_T_INT);
+	assert_false(y->value_type->is_signed);
+	assert_int_equal(m->value_type->kind, FTH_T_BOOL);
+	release(&c);
+}
+
 static void test_errors(void **state)
 {
 	expect_error("BEGIN { @x = cuont(); }", "unknown function 'cuont'");
@@ -1247,6 +1327,9 @@ int main(void)
 		cmocka_unit_test(test_array_index_and_casts),
 		cmocka_unit_test(test_maps_keep_pointer_types),
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
+		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
+		cmocka_unit_test(test_comparisons_are_compact),
+		cmocka_unit_test(test_comparison_types),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Comparisons are values: bools, as in bpftrace. bool op bool stays a
+# one-bit bool (true + true is false); x += bool counts; comparisons in
+# conditions and against literals behave the same whatever code they get.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+fathom_run -q -e 'BEGIN { $a = 3; $b = $a == 1; $c = ($a > 0) + ($a < 0); $d = ($a > 0) + ($a > 1);
+    $e = ($a > 0) + 1; printf("%d %d %d %d\n", $b, $c, $d, $e); print($b); print($c); print($d);
+    @y += (1 == 1); @y += ($a == 3); @y += ($a == 4); $x = 7; @m[comm] = $x > 5; @n = $x <= 5; exit(); }'
+expect_exit 0
+expect_stdout_match '^0 1 0 2$'
+expect_stdout_match '^false$'
+expect_stdout_match '^true$'
+expect_stdout_match '^@y: 2$'
+expect_stdout_match '^@m\[fathom\]: true$'
+expect_stdout_match '^@n: false$'
+
+# every comparison operator, signed and unsigned, against literals (the
+# immediate form), a literal too wide for it, and another value, as values
+# and as conditions
+fathom_run -q -e 'BEGIN { $s = -5; $u = (uint32)7; $w = 0x100000001; $t = 7;
+    printf("%d%d%d%d%d%d ", $s < -4, $s <= -5, $s > -6, $s >= -5, $s == -5, $s != -5);
+    printf("%d%d%d%d%d%d ", $u < 7, $u <= 7, $u > 6, $u >= 8, $u == $t, $u != $t);
+    printf("%d%d ", $w == 0x100000001, $w > 0x100000000);
+    if ($s < -4) { printf("a"); } if ($u >= 8) { printf("b"); } else { printf("c"); }
+    if ($w != 0x100000001) { printf("d"); } if ($u == $t) { printf("e"); }
+    $i = 0; while ($i < 3) { $i++; } printf(" %d\n", $i); exit(); }'
+expect_exit 0
+expect_stdout_eq '111110 011010 11 ace 3'
