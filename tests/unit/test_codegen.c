@@ -1173,6 +1173,20 @@ static void test_array_index_and_casts(void **state)
 	expect_error("BEGIN { @v = buf(\"a\", 1) == 1; }", "cannot compare buffer[1] with int64");
 }
 
+static void test_define_string_and_name_bodies(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	compile(&c, "#define NAME \"hello\"\n#define ALIAS NAME\n#define ON true\n"
+		    "BEGIN { @s = ALIAS; @b = ON; }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@s")->value_type->kind, FTH_T_STRING);
+	assert_int_equal(fth_program_find_map(&c.prog, "@b")->value_type->kind, FTH_T_BOOL);
+	release(&c);
+	expect_error("#define A B\n#define B A\nBEGIN { @x = A; }", "stdin:3:14: ERROR: Macro recursion: A->B->A");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1209,6 +1223,7 @@ int main(void)
 		cmocka_unit_test(test_tuple_layout_keeps_int_widths),
 		cmocka_unit_test(test_pointer_types),
 		cmocka_unit_test(test_array_index_and_casts),
+		cmocka_unit_test(test_define_string_and_name_bodies),
 		cmocka_unit_test(test_maps_keep_pointer_types),
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 	};
