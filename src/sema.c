@@ -1230,13 +1230,24 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		}
 	}
 	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9') {
-		ERR_HINT(s, e, "tracepoints name their arguments: use args->NAME ('fathom -lv' lists them)",
+		ERR_HINT(s, e,
+			 s->cur->inst->tp ? "tracepoints name their arguments: use args->NAME ('fathom -lv' lists them)" :
+					    "argN exists in kprobe, uprobe, usdt, rawtracepoint and iter probes",
 			 "'%s' is not available in %s probes", n, s->cur->inst->provider->name);
 		return NULL;
 	}
 	if (!strcmp(n, "retval")) {
 		ERR_HINT(s, e, s->cur->inst->tp ? "try args->ret in a sys_exit tracepoint" : NULL,
 			 "'retval' is not available in %s probes", s->cur->inst->provider->name);
+		return NULL;
+	}
+	if (!strcmp(n, "func")) {
+		ERR_HINT(s, e,
+			 s->cur->inst->has_func ?
+				 "attach to the function by name (uprobe:BINARY:FUNCTION) to know it" :
+				 "func is the traced function in kprobe, kretprobe, uprobe, uretprobe, fentry and fexit "
+				 "probes; 'probe' gives this probe's name",
+			 "The func builtin can not be used with '%s' probes", s->cur->inst->provider->name);
 		return NULL;
 	}
 	{
