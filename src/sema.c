@@ -4113,14 +4113,15 @@ static void builtin_spelling(struct fth_node *e)
 	e->u.ident.name = n;
 }
 
-/* t[N] on a tuple or record: element N, as t.N (the index must be a
- * literal: each element has its own type). */
+/* t[N] on a tuple or record: element N, as t.N (the index must be known
+ * at compile time, each element has its own type; a constant expression
+ * such as t[1 - 1] folds, as bpftrace folds literals first). */
 static struct fth_type *tuple_subscript(struct sema *s, struct fth_node *e, struct fth_type *t)
 {
 	struct fth_node *base = e->u.index.base, *index = e->u.index.index;
 	int64_t idx;
 
-	if (!literal_int(index, &idx)) {
+	if (!literal_int_or_positional(s, index, &idx)) {
 		ERR_HINT(s, index, "write the element's number: $t[0], $t[1], ...",
 			 "a tuple index must be an integer literal");
 		return NULL;
