@@ -314,6 +314,19 @@ static int stack_alloc(struct cg *c, int size, struct fth_node *where)
 	return -c->stack_used;
 }
 
+/* Where element e of a tuple that lives nowhere yet ((1, "a").1, an
+ * element of a block's tuple) is, once the whole tuple is built in this
+ * statement's stack: *reg + *off. */
+static void tuple_elem_built(struct cg *c, struct fth_node *e, int *reg, int *off)
+{
+	struct fth_node *base = e->u.tuple_index.base;
+	int tmp = stack_alloc(c, (int)base->type->size, e);
+
+	emit_to_mem(c, base, fp(tmp), tmp, base->type);
+	*reg = fp(tmp);
+	*off = tmp + (int)base->type->fields[e->u.tuple_index.index].offset;
+}
+
 /* The widest access (8, 4, 2 or 1 bytes) that is aligned at every offset
  * given and fits in `left` bytes: the verifier rejects misaligned stack
  * accesses. Bases (frame pointer, map values, ring-buffer records) are
@@ -2478,7 +2491,15 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			fth_patch_jump_here(c->b, j);
 			return vreg_from_r0(c, e);
 		}
-		break;
+		{
+			int size = (int)e->type->size;
+			tuple_elem_built(c, e, &reg, &off);
+			v = vreg_alloc(c, e);
+			emit(c, I_LDX(bpf_size(size), R0, reg, off));
+			emit_extend(c, R0, size, type_signed(e->type));
+			vreg_set(c, v, R0);
+			return v;
+		}
 	}
 	default:
 		break;
@@ -3095,7 +3116,11 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			fth_patch_jump_here(c->b, done);
 			return;
 		}
-		break;
+		tuple_elem_built(c, e, &reg, &eoff);
+		if ((int)t->size > n)
+			emit_zero(c, base, off + n, (int)t->size - n);
+		emit_copy(c, base, off, reg, eoff, n);
+		return;
 	}
 	case FTH_MAP: {
 		struct fth_map *m = fth_program_find_map(c->prog, e->u.map.name);

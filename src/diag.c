@@ -202,7 +202,9 @@ const char *fth_closest_name(const char *name, const char *const *candidates, in
 
 	for (int i = 0; i < count; i++) {
 		int d = fth_edit_distance(name, candidates[i]);
-		if (d <= limit && (!best || d < best_distance)) {
+		/* The name itself is no suggestion: it is known but wrong here,
+		 * which the caller's message has to say. */
+		if (d > 0 && d <= limit && (!best || d < best_distance)) {
 			best = candidates[i];
 			best_distance = d;
 		}

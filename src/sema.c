@@ -780,6 +780,101 @@ static bool constant_value(struct sema *s, const char *name, int64_t *value)
 	return header_constant(name, value);
 }
 
+/* The body of the script's `#define name BODY`, or NULL. */
+static const char *define_body(struct sema *s, const char *name)
+{
+	struct fth_node_list *defs = &s->prog->ast->u.program.c_defs;
+
+	for (int i = 0; i < defs->len; i++) {
+		struct fth_node *d = defs->items[i];
+		if (d->kind == FTH_PREPROCESSOR && d->u.pp.directive && !strcmp(d->u.pp.directive, "define") &&
+		    d->u.pp.arg1 && !strcmp(d->u.pp.arg1, name))
+			return d->u.pp.arg2;
+	}
+	return NULL;
+}
+
+/* The body of `#define name BODY` as one token, lexed as bpftrace parses
+ * a macro's body: in a source of its own named after the macro, so a
+ * malformed escape is reported there. TOK_EOF when the body is empty or
+ * more than one token. */
+static struct fth_token define_body_token(struct sema *s, const char *name, const char *body)
+{
+	struct fth_source src = { .name = name, .text = body, .len = (uint32_t)strlen(body) };
+	char discard[512];
+	/* sema runs twice; only the strict pass prints. */
+	FILE *out = s->strict ? s->diag->out : fmemopen(discard, sizeof(discard), "w");
+	struct fth_diag d;
+	struct fth_lexer lx;
+	struct fth_token t, next;
+
+	fth_diag_init(&d, &src, out);
+	fth_lexer_init(&lx, &src, &d, A(s));
+	t = fth_lexer_next(&lx);
+	next = fth_lexer_next(&lx);
+	if (out != s->diag->out && out)
+		fclose(out);
+	if (d.errors) {
+		s->diag->errors += s->strict ? d.errors : 0;
+		t.kind = TOK_ERROR;
+	} else if (next.kind != TOK_EOF) {
+		t.kind = TOK_EOF;
+	}
+	return t;
+}
+
+/* An identifier that names a #define whose body is one token other than a
+ * number (those are constant_value's): bpftrace puts the body in the
+ * identifier's place, so `#define GREETING "hi"` makes GREETING a string,
+ * `#define ON true` a bool and `#define WHO comm` the builtin it names
+ * (bodies naming other #defines are followed). Rewrites e and returns 1;
+ * 0 when e is no such #define; -1 when the body is in error (reported). */
+static int expand_define_token(struct sema *s, struct fth_node *e)
+{
+	enum { MAX_CHAIN = 16 };
+	const char *chain[MAX_CHAIN];
+	int depth = 0;
+	const char *name = e->u.ident.name, *body;
+
+	while ((body = define_body(s, name))) {
+		struct fth_token t;
+		bool seen = depth == MAX_CHAIN;
+		for (int i = 0; i < depth && !seen; i++)
+			seen = !strcmp(chain[i], name);
+		if (seen) {
+			char path[256] = "";
+			for (int j = 0; j < depth; j++)
+				snprintf(path + strlen(path), sizeof(path) - strlen(path), "%s->", chain[j]);
+			ERR_HINT(s, e, "a #define cannot name itself, directly or through other #defines",
+				 "Macro recursion: %s%s", path, name);
+			return -1;
+		}
+		chain[depth++] = name;
+		t = define_body_token(s, name, body);
+		if (t.kind == TOK_STRING) {
+			e->kind = FTH_STRING;
+			e->u.string.data = (char *)t.text;
+			e->u.string.len = t.len;
+			return 1;
+		}
+		if (t.kind == TOK_TRUE || t.kind == TOK_FALSE) {
+			e->kind = FTH_BOOL;
+			e->u.integer = t.kind == TOK_TRUE;
+			return 1;
+		}
+		if (t.kind == TOK_ERROR)
+			return -1;
+		if (t.kind != TOK_IDENT)
+			break;
+		name = t.text;
+	}
+	if (depth == 0 || !strcmp(name, e->u.ident.name))
+		return 0;
+	/* A builtin or a numeric #define: checked under its own name. */
+	e->u.ident.name = name;
+	return 1;
+}
+
 static bool literal_int(struct fth_node *e, int64_t *out);
 static bool literal_int_or_positional(struct sema *s, struct fth_node *e, int64_t *out);
 
@@ -1152,13 +1247,24 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		}
 	}
 	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9') {
-		ERR_HINT(s, e, "tracepoints name their arguments: use args->NAME ('fathom -lv' lists them)",
+		ERR_HINT(s, e,
+			 s->cur->inst->tp ? "tracepoints name their arguments: use args->NAME ('fathom -lv' lists them)" :
+					    "argN exists in kprobe, uprobe, usdt, rawtracepoint and iter probes",
 			 "'%s' is not available in %s probes", n, s->cur->inst->provider->name);
 		return NULL;
 	}
 	if (!strcmp(n, "retval")) {
 		ERR_HINT(s, e, s->cur->inst->tp ? "try args->ret in a sys_exit tracepoint" : NULL,
 			 "'retval' is not available in %s probes", s->cur->inst->provider->name);
+		return NULL;
+	}
+	if (!strcmp(n, "func")) {
+		ERR_HINT(s, e,
+			 s->cur->inst->has_func ?
+				 "attach to the function by name (uprobe:BINARY:FUNCTION) to know it" :
+				 "func is the traced function in kprobe, kretprobe, uprobe, uretprobe, fentry and fexit "
+				 "probes; 'probe' gives this probe's name",
+			 "The func builtin can not be used with '%s' probes", s->cur->inst->provider->name);
 		return NULL;
 	}
 	{
@@ -1173,6 +1279,10 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 			e->kind = FTH_INT;
 			e->u.integer = (uint64_t)value;
 			return int64_t_();
+		}
+		switch (expand_define_token(s, e)) {
+		case 1: return check_expr(s, e);
+		case -1: return NULL;
 		}
 	}
 	{
@@ -3294,6 +3404,11 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 
 	if (meta)
 		return meta(s, call);
+	/* printf(FMT, ...) with #define FMT "...": the checks below look for
+	 * literals, so the #define is put in place first. */
+	for (int i = 0; i < args->len; i++)
+		if (args->items[i]->kind == FTH_IDENT && expand_define_token(s, args->items[i]) < 0)
+			return NULL;
 	if (is_agg_func(n)) {
 		ERR_HINT(s, call, "write @name = count() (or with keys: @name[key] = ...)",
 			 "%s() must be assigned to a map", n);
@@ -4116,14 +4231,15 @@ static void builtin_spelling(struct fth_node *e)
 	e->u.ident.name = n;
 }
 
-/* t[N] on a tuple or record: element N, as t.N (the index must be a
- * literal: each element has its own type). */
+/* t[N] on a tuple or record: element N, as t.N (the index must be known
+ * at compile time, each element has its own type; a constant expression
+ * such as t[1 - 1] folds, as bpftrace folds literals first). */
 static struct fth_type *tuple_subscript(struct sema *s, struct fth_node *e, struct fth_type *t)
 {
 	struct fth_node *base = e->u.index.base, *index = e->u.index.index;
 	int64_t idx;
 
-	if (!literal_int(index, &idx)) {
+	if (!literal_int_or_positional(s, index, &idx)) {
 		ERR_HINT(s, index, "write the element's number: $t[0], $t[1], ...",
 			 "a tuple index must be an integer literal");
 		return NULL;

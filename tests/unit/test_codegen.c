@@ -1288,6 +1288,33 @@ static void test_array_index_and_casts(void **state)
 	expect_error("BEGIN { @v = buf(\"a\", 1) == 1; }", "cannot compare buffer[1] with int64");
 }
 
+static void test_define_string_and_name_bodies(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	compile(&c, "#define NAME \"hello\"\n#define ALIAS NAME\n#define ON true\n"
+		    "BEGIN { @s = ALIAS; @b = ON; }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@s")->value_type->kind, FTH_T_STRING);
+	assert_int_equal(fth_program_find_map(&c.prog, "@b")->value_type->kind, FTH_T_BOOL);
+	release(&c);
+	expect_error("#define A B\n#define B A\nBEGIN { @x = A; }", "stdin:3:14: ERROR: Macro recursion: A->B->A");
+}
+
+static void test_tuple_constant_index_and_literal_base(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	compile(&c, "BEGIN { @a = (1, \"hello\")[1 - 1]; @b = (1, (2, \"x\")).1.1; }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@a")->value_type->kind, FTH_T_INT);
+	assert_int_equal(fth_program_find_map(&c.prog, "@b")->value_type->kind, FTH_T_STRING);
+	release(&c);
+	expect_error("BEGIN { $i = 0; @a = (1, 2)[$i]; }", "a tuple index must be an integer literal");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1325,6 +1352,8 @@ int main(void)
 		cmocka_unit_test(test_tuple_layout_keeps_int_widths),
 		cmocka_unit_test(test_pointer_types),
 		cmocka_unit_test(test_array_index_and_casts),
+		cmocka_unit_test(test_define_string_and_name_bodies),
+		cmocka_unit_test(test_tuple_constant_index_and_literal_base),
 		cmocka_unit_test(test_maps_keep_pointer_types),
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),

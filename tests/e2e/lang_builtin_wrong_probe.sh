@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builtins used in probes that do not have them: the error says so, as
+# bpftrace does, with a hint that fits the probe, and never a "did you
+# mean" that suggests the very name that was written.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+fathom_run -e 'BEGIN { print(func); exit(); }'
+expect_exit 1
+expect_stderr_eq "stdin:1:15-19: ERROR: The func builtin can not be used with 'BEGIN' probes
+BEGIN { print(func); exit(); }
+              ~~~~
+HINT: func is the traced function in kprobe, kretprobe, uprobe, uretprobe, fentry and fexit probes; 'probe' gives this probe's name"
+
+fathom_run -e 'tracepoint:syscalls:sys_enter_read { printf("%s\n", func); exit(); }'
+expect_exit 1
+expect_stderr_match "^stdin:1:53-57: ERROR: The func builtin can not be used with 'tracepoint' probes\$"
+expect_stderr_no_match 'did you mean'
+
+# argN outside a probe that has registers: no advice about tracepoints.
+fathom_run -e 'BEGIN { print(arg0); exit(); }'
+expect_exit 1
+expect_stderr_match "^stdin:1:15-19: ERROR: 'arg0' is not available in BEGIN probes\$"
+expect_stderr_match '^HINT: argN exists in kprobe, uprobe, usdt, rawtracepoint and iter probes$'
+
+# A typo still gets its suggestion.
+fathom_run -e 'BEGIN { print(fnuc); exit(); }'
+expect_exit 1
+expect_stderr_match "^HINT: did you mean 'func'\\?\$"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# #define bodies other than numbers, used as values: bpftrace puts the body
+# in the identifier's place, so a string literal is a string (also as
+# printf's format), true/false a bool, and a name the builtin or #define it
+# names. A #define reaching itself again is an error, not a hang.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+fathom_run -e '#define GREETING "hello"
+#define ALIAS GREETING
+#define ON true
+#define WHO comm
+#define LIMIT MAX
+#define MAX 7
+#define FMT "%s/%s %d %s %d\n"
+BEGIN { printf(FMT, GREETING, ALIAS, ON, WHO, LIMIT); $s = GREETING; @m[GREETING] = $s; exit(); }'
+expect_exit 0
+expect_stdout_eq $'hello/hello 1 fathom 7\n\n\n@m[hello]: hello'
+
+# A longer string in a variable typed by the #define's shorter one.
+fathom_run -e '#define SHORT "ab"
+BEGIN { $s = SHORT; $s = "abcdef"; printf("%s\n", $s); exit(); }'
+expect_exit 0
+expect_stdout_eq 'abcdef'
+
+fathom_run -e '#define PING PONG
+#define PONG PING
+BEGIN { print(PING); exit(); }'
+expect_exit 1
+expect_stderr_match '^stdin:3:15-19: ERROR: Macro recursion: PING->PONG->PING$'
+
+fathom_run -e '#define BAD "a\q"
+BEGIN { print(BAD); exit(); }'
+expect_exit 1
+expect_stderr_match '^BAD:1:3-5: ERROR: invalid escape character$'
+expect_stderr_no_match 'unknown identifier'
