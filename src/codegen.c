@@ -1484,6 +1484,19 @@ static struct vreg emit_nsecs_call(struct cg *c, struct fth_node *e)
 	return v;
 }
 
+/* pid(init), tid(init): the numbers of the initial pid namespace, which
+ * get_current_pid_tgid gives whatever namespace fathom runs in (sema made
+ * pid(curr_ns) the pid builtin). */
+static struct vreg emit_init_ns_pid(struct cg *c, struct fth_node *e)
+{
+	emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));
+	if (e->u.call.name[0] == 'p')
+		emit(c, I_ALU64_IMM(BPF_RSH, R0, 32));
+	else
+		emit(c, I_MOV32_REG(R0, R0));
+	return vreg_from_r0(c, e);
+}
+
 /* Increment/decrement of a variable or map; yields the old or new value. */
 static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 {
@@ -2323,6 +2336,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		}
 		if (!strcmp(e->u.call.name, "nsecs"))
 			return emit_nsecs_call(c, e);
+		if (!strcmp(e->u.call.name, "pid") || !strcmp(e->u.call.name, "tid"))
+			return emit_init_ns_pid(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "percpu_kaddr"))

@@ -3200,6 +3200,30 @@ static struct fth_type *check_override(struct sema *s, struct fth_node *call)
 	return fth_type_none();
 }
 
+/* pid(curr_ns|init), tid(curr_ns|init): the number as fathom's own pid
+ * namespace sees it (what plain pid/tid are) or as the initial namespace
+ * does. pid(curr_ns) becomes the pid builtin; pid(init) stays a call. */
+static struct fth_type *check_pid_namespace_call(struct sema *s, struct fth_node *call)
+{
+	const char *n = call->u.call.name;
+	struct fth_node *a;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	a = call->u.call.args.items[0];
+	if (a->kind == FTH_IDENT && !strcmp(a->u.ident.name, "curr_ns")) {
+		call->kind = FTH_IDENT;
+		call->u.ident.name = n;
+		return check_builtin(s, call);
+	}
+	if (a->kind != FTH_IDENT || strcmp(a->u.ident.name, "init")) {
+		ERR_HINT(s, a, fth_arena_printf(A(s), "write %s(curr_ns) or %s(init)", n, n),
+			 "%s() takes the pid namespace to number it in: curr_ns or init", n);
+		return NULL;
+	}
+	return fth_type_int(4, false);
+}
+
 static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
@@ -3391,6 +3415,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	}
 	if (!strcmp(n, "getopt"))
 		return check_getopt(s, call);
+	if (!strcmp(n, "pid") || !strcmp(n, "tid"))
+		return check_pid_namespace_call(s, call);
 	if (!strcmp(n, "bswap")) {
 		struct fth_type *t;
 		if (!want_args(s, call, 1, 1))

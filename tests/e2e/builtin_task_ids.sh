@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The builtins that name the current task, checked against what the kernel
+# itself reports in /proc/thread-self/status: a -c child's second thread,
+# named "worker", writes its status lines and then sleeps, where
+# the tracepoint catches it.
+#   pid(curr_ns) / tid(curr_ns) are plain pid / tid: numbered in fathom's
+#   own pid namespace; pid(init) / tid(init) in the initial one. In a new
+#   pid namespace (`unshare --pid`) the two differ.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd unshare
+
+build_target task_ids_target task_ids_target
+TG=$(realpath "$T/task_ids_target")
+FATHOM=$(realpath "$FATHOM")
+
+# status_field NAME [COLUMN]: a value of the status lines the thread wrote
+# (NStgid/NSpid have one column per pid namespace, the innermost last).
+status_field() {
+    awk -v name="$1:" -v col="${2:-2}" '$1 == name { print (col == "last") ? $NF : $col }' "$T/status"
+}
+
+ids_script='tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ {
+  printf("pid=%d curr=%d init=%d tid=%d curr=%d init=%d\n",
+         pid, pid(curr_ns), pid(init), tid, tid(curr_ns), tid(init));
+  exit();
+}'
+
+# In the initial namespace both numberings are the same.
+fathom_run -e "$ids_script" -c "$TG $T/status"
+expect_exit 0
+tgid=$(status_field Tgid) thread=$(status_field Pid)
+[ -n "$tgid" ] && [ "$tgid" != "$thread" ] || fail "the target wrote no thread ids: $(cat "$T/status")"
+expect_stdout_match "^pid=$tgid curr=$tgid init=$tgid tid=$thread curr=$thread init=$thread\$"
+
+# In a pid namespace of its own (the host's /proc stays mounted, so that
+# the thread's status shows both numberings: NStgid host-pid ns-pid).
+rm -f "$T/status"
+printf '#!/bin/sh\nexec unshare --fork --pid "%s" "$@"\n' "$FATHOM" >"$T/in-namespace"
+chmod +x "$T/in-namespace"
+FATHOM=$T/in-namespace fathom_run -e "$ids_script" -c "$TG $T/status"
+expect_exit 0
+host_tgid=$(status_field Tgid) host_tid=$(status_field Pid)
+ns_tgid=$(status_field NStgid last) ns_tid=$(status_field NSpid last)
+[ "$ns_tgid" = 2 ] && [ "$host_tgid" != 2 ] && [ "$ns_tid" != "$host_tid" ] \
+    || fail "the target did not run in a pid namespace: $(cat "$T/status")"
+expect_stdout_match "^pid=$ns_tgid curr=$ns_tgid init=$host_tgid tid=$ns_tid curr=$ns_tid init=$host_tid\$"
+
+# Only the two namespaces are known.
+fathom_run -e 'BEGIN { print(pid(host)); }'
+expect_exit 1
+expect_stderr_match "ERROR: pid\(\) takes the pid namespace to number it in: curr_ns or init"
+expect_stderr_match "HINT: write pid\(curr_ns\) or pid\(init\)"
