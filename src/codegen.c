@@ -2837,6 +2837,17 @@ static void emit_string_cast(struct cg *c, struct fth_node *e, int base, int off
 		emit(c, I_ST_IMM(BPF_B, base, off + (int)n - 1, 0));
 }
 
+/* The probetype builtin: the provider's name, except that bpftrace calls
+ * BEGIN, END and self "special" probes and bench ones "benchmark". */
+static const char *probetype_name(const char *provider)
+{
+	if (!strcmp(provider, "BEGIN") || !strcmp(provider, "END") || !strcmp(provider, "self"))
+		return "special";
+	if (!strcmp(provider, "bench"))
+		return "benchmark";
+	return provider;
+}
+
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	const struct fth_type *et = e->type;
@@ -2917,6 +2928,11 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		if (!strcmp(e->u.ident.name, "probe") && c->p->inst->multi_leader &&
 		    c->prog->probe_names_map >= 0) {
 			emit_multi_name(c, e, c->prog->probe_names_map, base, off, t);
+			return;
+		}
+		if (!strcmp(e->u.ident.name, "probetype")) {
+			const char *type = probetype_name(c->p->inst->provider->name);
+			emit_string_literal(c, type, (uint32_t)strlen(type), base, off, (int)t->size);
 			return;
 		}
 		if (!strcmp(e->u.ident.name, "probe")) {

@@ -647,7 +647,7 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 static const char *const builtin_names[] = {
 	"ppid", "pcomm", "func", "retval", "cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
-	"usermode", "ctx",
+	"usermode", "ctx", "probetype", "leader_comm", "leader_tid",
 };
 
 static bool is_type_word(const char *name)
@@ -1033,6 +1033,30 @@ static struct fth_type *config_member(struct sema *s, struct fth_node *e)
 	return NULL;
 }
 
+/* The builtin e becomes curtask->LINK->MEMBER, read through kernel BTF. */
+static struct fth_type *current_task_member(struct sema *s, struct fth_node *e, const char *link,
+					    const char *member)
+{
+	const char *builtin = e->u.ident.name;
+	struct fth_node *task = fth_node_new(A(s), FTH_IDENT, e->range);
+	struct fth_node *linked = fth_node_new(A(s), FTH_FIELD, e->range);
+
+	task->u.ident.name = "curtask";
+	linked->u.field.base = task;
+	linked->u.field.name = link;
+	linked->u.field.arrow = true;
+	e->kind = FTH_FIELD;
+	e->u.field.base = linked;
+	e->u.field.name = member;
+	e->u.field.arrow = true;
+	if (!fth_program_btf(s->prog)) {
+		ERR_HINT(s, e, "it is read from the kernel's task_struct, described by /sys/kernel/btf/vmlinux",
+			 "%s needs kernel BTF, which this kernel lacks", builtin);
+		return NULL;
+	}
+	return check_struct_member(s, e);
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -1042,26 +1066,15 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		return fth_type_int(4, false);
 	if (!strcmp(n, "config"))
 		return config_record(s, e);
-	if (!strcmp(n, "ppid") || !strcmp(n, "pcomm")) {
+	if (!strcmp(n, "ppid") || !strcmp(n, "pcomm"))
 		/* curtask->real_parent->tgid / ->comm, as current bpftrace's stdlib */
-		struct fth_node *task = fth_node_new(A(s), FTH_IDENT, e->range);
-		struct fth_node *parent = fth_node_new(A(s), FTH_FIELD, e->range);
-		bool is_pid = n[1] == 'p';
-		task->u.ident.name = "curtask";
-		parent->u.field.base = task;
-		parent->u.field.name = "real_parent";
-		parent->u.field.arrow = true;
-		e->kind = FTH_FIELD;
-		e->u.field.base = parent;
-		e->u.field.name = is_pid ? "tgid" : "comm";
-		e->u.field.arrow = true;
-		if (!fth_program_btf(s->prog)) {
-			ERR_HINT(s, e, "it is read from the kernel's task_struct, described by /sys/kernel/btf/vmlinux",
-				 "%s needs kernel BTF, which this kernel lacks", is_pid ? "ppid" : "pcomm");
-			return NULL;
-		}
-		return check_struct_member(s, e);
-	}
+		return current_task_member(s, e, "real_parent", n[1] == 'p' ? "tgid" : "comm");
+	if (!strcmp(n, "leader_tid") || !strcmp(n, "leader_comm"))
+		/* the thread-group leader: the process's first thread */
+		return current_task_member(s, e, "group_leader", n[7] == 't' ? "pid" : "comm");
+	if (!strcmp(n, "probetype"))
+		/* the longest name, "asyncwatchpoint", fits; codegen writes it */
+		return fth_type_string(A(s), 16);
 	if (!strcmp(n, "curtask")) {
 		struct fth_btf *btf = fth_program_btf(s->prog);
 		/* by name, so that a script's own struct task_struct wins */

@@ -6,6 +6,9 @@
 #   pid(curr_ns) / tid(curr_ns) are plain pid / tid: numbered in fathom's
 #   own pid namespace; pid(init) / tid(init) in the initial one. In a new
 #   pid namespace (`unshare --pid`) the two differ.
+#   leader_comm / leader_tid are the thread-group leader's (the main
+#   thread's) comm and tid; comm and tid the worker's own.
+#   probetype is the probe's provider, bpftrace's "special" for BEGIN/END.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -46,6 +49,33 @@ ns_tgid=$(status_field NStgid last) ns_tid=$(status_field NSpid last)
 [ "$ns_tgid" = 2 ] && [ "$host_tgid" != 2 ] && [ "$ns_tid" != "$host_tid" ] \
     || fail "the target did not run in a pid namespace: $(cat "$T/status")"
 expect_stdout_match "^pid=$ns_tgid curr=$ns_tgid init=$host_tgid tid=$ns_tid curr=$ns_tid init=$host_tid\$"
+
+# The thread-group leader, seen from the worker thread.
+rm -f "$T/status"
+fathom_run -e 'tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ {
+  printf("comm=%s tid=%d leader_comm=%s leader_tid=%d\n", comm, tid, leader_comm, leader_tid);
+  exit();
+}' -c "$TG $T/status"
+expect_exit 0
+[ "$(status_field Name)" = worker ] || fail "the worker thread has no name: $(cat "$T/status")"
+expect_stdout_match "^comm=worker tid=$(status_field Pid) leader_comm=task_ids_target leader_tid=$(status_field Tgid)\$"
+
+# probetype in each kind of probe.
+fathom_run -e "BEGIN { printf(\"BEGIN: %s\n\", probetype); }
+  uprobe:$TG:worker { printf(\"uprobe: %s\n\", probetype()); }
+  tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ { printf(\"tracepoint: %s\n\", probetype); exit(); }
+  END { printf(\"END: %s\n\", probetype); }" -c "$TG $T/status"
+expect_exit 0
+expect_stdout_match "^BEGIN: special\$"
+expect_stdout_match "^uprobe: uprobe\$"
+expect_stdout_match "^tracepoint: tracepoint\$"
+expect_stdout_match "^END: special\$"
+
+# ... and in one block that several kinds of probe share.
+fathom_run -e 'interval:ms:50, profile:hz:999 { @[probetype] = count(); if (@["interval"] == 2) { exit(); } }'
+expect_exit 0
+expect_stdout_match '^@\[interval\]: 2$'
+expect_stdout_match '^@\[profile\]: [0-9]+$'
 
 # Only the two namespaces are known.
 fathom_run -e 'BEGIN { print(pid(host)); }'

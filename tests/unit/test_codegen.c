@@ -213,6 +213,8 @@ static void test_errors(void **state)
 	expect_error("BEGIN { $y = $x + 1; }", "variable $x is used before it is assigned");
 	expect_error("BEGIN { print(@nope); }", "undefined map @nope");
 	expect_error("BEGIN { @x = pidd; }", "did you mean 'pid'?");
+	expect_error("BEGIN { @x = probetyp; }", "did you mean 'probetype'?");
+	expect_error("BEGIN { @x = leader_tdi; }", "did you mean 'leader_tid'?");
 	expect_error("BEGIN { if (comm) { } }", "a condition must be an integer, not string[16]");
 	expect_error("BEGIN { @h = lhist(1, 0, 10); }", "lhist() takes 4 arguments, 3 given");
 	expect_error("BEGIN { @h = hist(1, 9); }", "hist() precision must be an integer literal from 0 to 5");
