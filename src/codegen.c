@@ -2609,6 +2609,48 @@ static void emit_path_call(struct cg *c, struct fth_node *call, int base, int of
 		fth_patch_jump_here(c->b, nulls[i]);
 }
 
+static void emit_kfunc_call(struct cg *c, const char *name)
+{
+	emit(c, fth_insn(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0,
+			 fth_btf_func_id(fth_program_btf(c->prog), name)));
+}
+
+/* comm(pid): bpf_task_from_pid gives a counted reference to the task, or
+ * NULL (the string stays ""); its comm is copied and the reference given
+ * back with bpf_task_release, as the verifier demands. */
+static void emit_comm_of_pid(struct cg *c, struct fth_node *call, int base, int off, const struct fth_type *t)
+{
+	struct fth_btf *btf = fth_program_btf(c->prog);
+	struct fth_type *task = fth_btf_type_by_name(btf, &c->prog->arena, "struct task_struct");
+	uint32_t comm_off = 0, bit_off, bit_size;
+	int saved = c->stack_used, slot, none, r;
+	struct vreg pid;
+
+	if (!task || !fth_btf_member(btf, &c->prog->arena, task, "comm", &comm_off, &bit_off, &bit_size)) {
+		cg_error(c, call, "comm(pid): the kernel's struct task_struct has no comm");
+		return;
+	}
+	emit_zero(c, base, off, (int)t->size);
+	pid = emit_int(c, call->u.call.args.items[0]);
+	r = vreg_use(c, pid, R1);
+	if (r != R1)
+		emit(c, I_MOV64_REG(R1, r));
+	vreg_free(c, pid);
+	emit_kfunc_call(c, "bpf_task_from_pid");
+	none = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	slot = stack_alloc(c, 8, call);
+	emit(c, I_STX(BPF_DW, fp(slot), R0, (int16_t)slot));
+	emit_addr(c, R1, base, off);
+	emit(c, I_MOV64_IMM(R2, t->size < 16 ? (int)t->size : 16));
+	emit(c, I_MOV64_REG(R3, R0));
+	emit(c, I_ALU64_IMM(BPF_ADD, R3, (int32_t)comm_off));
+	emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+	emit(c, I_LDX(BPF_DW, R1, fp(slot), (int16_t)slot));
+	emit_kfunc_call(c, "bpf_task_release");
+	fth_patch_jump_here(c->b, none);
+	c->stack_used = saved;
+}
+
 static void emit_store_int(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	struct vreg v = emit_int(c, e);
@@ -2960,6 +3002,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		}
 		if (!strcmp(e->u.call.name, "path")) {
 			emit_path_call(c, e, base, off, t);
+			return;
+		}
+		if (!strcmp(e->u.call.name, "comm")) {
+			emit_comm_of_pid(c, e, base, off, t);
 			return;
 		}
 		if (!strcmp(e->u.call.name, "signal_name")) {

@@ -3237,6 +3237,49 @@ static struct fth_type *check_pid_namespace_call(struct sema *s, struct fth_node
 	return fth_type_int(4, false);
 }
 
+/* Whether this probe's program may call the kernel function (kfunc) with
+ * that name: the kernel allows kfuncs to some program types only. */
+static bool kfunc_callable(struct sema *s, struct fth_btf *btf, const char *name)
+{
+	int id = btf ? fth_btf_func_id(btf, name) : -ENOENT;
+
+	return id > 0 && fth_kfunc_allowed(id, name, s->cur->prog_type ? s->cur->prog_type
+									: s->cur->inst->provider->prog_type);
+}
+
+/* comm(pid): the comm of the task with that pid (as the initial pid
+ * namespace numbers it), through the bpf_task_from_pid and
+ * bpf_task_release kfuncs, as bpftrace does; "" when there is none. */
+static struct fth_type *check_comm_of_pid(struct sema *s, struct fth_node *call)
+{
+	struct fth_btf *btf = fth_program_btf(s->prog);
+	struct fth_node *arg;
+	struct fth_type *t;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	arg = call->u.call.args.items[0];
+	t = check_expr(s, arg);
+	if (t && !fth_type_is_integer(t)) {
+		ERR(s, arg, "comm() takes a pid, an integer, not %s", fth_type_describe(A(s), t));
+		return NULL;
+	}
+	if (!btf || fth_btf_func_id(btf, "bpf_task_from_pid") <= 0 ||
+	    fth_btf_func_id(btf, "bpf_task_release") <= 0) {
+		ERR_HINT(s, call, "plain comm, the current task's, works everywhere",
+			 "comm(pid) needs the kernel functions bpf_task_from_pid and bpf_task_release "
+			 "(Linux 6.2 or later, with BTF)");
+		return NULL;
+	}
+	if (!kfunc_callable(s, btf, "bpf_task_from_pid") || !kfunc_callable(s, btf, "bpf_task_release")) {
+		ERR_HINT(s, call, "call it in another kind of probe, e.g. a tracepoint, interval or profile probe",
+			 "comm(pid) is not available in %s probes: the kernel does not let their programs "
+			 "call bpf_task_from_pid", s->cur->inst->provider->name);
+		return NULL;
+	}
+	return fth_type_string(A(s), 16);
+}
+
 static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
@@ -3430,6 +3473,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return check_getopt(s, call);
 	if (!strcmp(n, "pid") || !strcmp(n, "tid"))
 		return check_pid_namespace_call(s, call);
+	if (!strcmp(n, "comm"))
+		return check_comm_of_pid(s, call);
 	if (!strcmp(n, "bswap")) {
 		struct fth_type *t;
 		if (!want_args(s, call, 1, 1))

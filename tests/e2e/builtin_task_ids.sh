@@ -9,6 +9,7 @@
 #   leader_comm / leader_tid are the thread-group leader's (the main
 #   thread's) comm and tid; comm and tid the worker's own.
 #   probetype is the probe's provider, bpftrace's "special" for BEGIN/END.
+#   comm(n) is the comm of the task numbered n (a kfunc reads it).
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -59,6 +60,28 @@ fathom_run -e 'tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ {
 expect_exit 0
 [ "$(status_field Name)" = worker ] || fail "the worker thread has no name: $(cat "$T/status")"
 expect_stdout_match "^comm=worker tid=$(status_field Pid) leader_comm=task_ids_target leader_tid=$(status_field Tgid)\$"
+
+# comm(pid): the comm of any task, by its number in the initial pid
+# namespace (the -c child's parent is fathom; no task has the pid 4194305,
+# one above the kernel's limit).
+rm -f "$T/status"
+fathom_run -e 'tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ {
+  printf("tid=%s pid=%s parent=%s none=[%s]\n", comm(tid), comm(pid), comm(ppid), comm(4194305));
+  @[comm(tid)] = count();
+  exit();
+}' -c "$TG $T/status"
+expect_exit 0
+expect_stdout_match '^tid=worker pid=task_ids_target parent=fathom none=\[\]$'
+expect_stdout_match '^@\[worker\]: 1$'
+
+# BEGIN's program type may not call kfuncs: said at compile time.
+fathom_run -e 'BEGIN { print(comm(1)); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:15-22: ERROR: comm\(pid\) is not available in BEGIN probes: the kernel does not let their programs call bpf_task_from_pid$'
+expect_stderr_match '^HINT: call it in another kind of probe'
+fathom_run -e 'tracepoint:syscalls:sys_enter_openat { print(comm("x")); }'
+expect_exit 1
+expect_stderr_match 'ERROR: comm\(\) takes a pid, an integer, not string'
 
 # probetype in each kind of probe.
 fathom_run -e "BEGIN { printf(\"BEGIN: %s\n\", probetype); }
