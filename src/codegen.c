@@ -1583,6 +1583,19 @@ static struct vreg emit_nsecs_call(struct cg *c, struct fth_node *e)
 	return v;
 }
 
+/* pid(init), tid(init): the numbers of the initial pid namespace, which
+ * get_current_pid_tgid gives whatever namespace fathom runs in (sema made
+ * pid(curr_ns) the pid builtin). */
+static struct vreg emit_init_ns_pid(struct cg *c, struct fth_node *e)
+{
+	emit(c, I_CALL(BPF_FUNC_get_current_pid_tgid));
+	if (e->u.call.name[0] == 'p')
+		emit(c, I_ALU64_IMM(BPF_RSH, R0, 32));
+	else
+		emit(c, I_MOV32_REG(R0, R0));
+	return vreg_from_r0(c, e);
+}
+
 /* Increment/decrement of a variable or map; yields the old or new value. */
 static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 {
@@ -2422,6 +2435,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 		}
 		if (!strcmp(e->u.call.name, "nsecs"))
 			return emit_nsecs_call(c, e);
+		if (!strcmp(e->u.call.name, "pid") || !strcmp(e->u.call.name, "tid"))
+			return emit_init_ns_pid(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "percpu_kaddr"))
@@ -2701,6 +2716,48 @@ static void emit_path_call(struct cg *c, struct fth_node *call, int base, int of
 		fth_patch_jump_here(c->b, nulls[i]);
 }
 
+static void emit_kfunc_call(struct cg *c, const char *name)
+{
+	emit(c, fth_insn(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0,
+			 fth_btf_func_id(fth_program_btf(c->prog), name)));
+}
+
+/* comm(pid): bpf_task_from_pid gives a counted reference to the task, or
+ * NULL (the string stays ""); its comm is copied and the reference given
+ * back with bpf_task_release, as the verifier demands. */
+static void emit_comm_of_pid(struct cg *c, struct fth_node *call, int base, int off, const struct fth_type *t)
+{
+	struct fth_btf *btf = fth_program_btf(c->prog);
+	struct fth_type *task = fth_btf_type_by_name(btf, &c->prog->arena, "struct task_struct");
+	uint32_t comm_off = 0, bit_off, bit_size;
+	int saved = c->stack_used, slot, none, r;
+	struct vreg pid;
+
+	if (!task || !fth_btf_member(btf, &c->prog->arena, task, "comm", &comm_off, &bit_off, &bit_size)) {
+		cg_error(c, call, "comm(pid): the kernel's struct task_struct has no comm");
+		return;
+	}
+	emit_zero(c, base, off, (int)t->size);
+	pid = emit_int(c, call->u.call.args.items[0]);
+	r = vreg_use(c, pid, R1);
+	if (r != R1)
+		emit(c, I_MOV64_REG(R1, r));
+	vreg_free(c, pid);
+	emit_kfunc_call(c, "bpf_task_from_pid");
+	none = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	slot = stack_alloc(c, 8, call);
+	emit(c, I_STX(BPF_DW, fp(slot), R0, (int16_t)slot));
+	emit_addr(c, R1, base, off);
+	emit(c, I_MOV64_IMM(R2, t->size < 16 ? (int)t->size : 16));
+	emit(c, I_MOV64_REG(R3, R0));
+	emit(c, I_ALU64_IMM(BPF_ADD, R3, (int32_t)comm_off));
+	emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+	emit(c, I_LDX(BPF_DW, R1, fp(slot), (int16_t)slot));
+	emit_kfunc_call(c, "bpf_task_release");
+	fth_patch_jump_here(c->b, none);
+	c->stack_used = saved;
+}
+
 static void emit_store_int(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	struct vreg v = emit_int(c, e);
@@ -2929,6 +2986,17 @@ static void emit_string_cast(struct cg *c, struct fth_node *e, int base, int off
 		emit(c, I_ST_IMM(BPF_B, base, off + (int)n - 1, 0));
 }
 
+/* The probetype builtin: the provider's name, except that bpftrace calls
+ * BEGIN, END and self "special" probes and bench ones "benchmark". */
+static const char *probetype_name(const char *provider)
+{
+	if (!strcmp(provider, "BEGIN") || !strcmp(provider, "END") || !strcmp(provider, "self"))
+		return "special";
+	if (!strcmp(provider, "bench"))
+		return "benchmark";
+	return provider;
+}
+
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	const struct fth_type *et = e->type;
@@ -3011,6 +3079,11 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 			emit_multi_name(c, e, c->prog->probe_names_map, base, off, t);
 			return;
 		}
+		if (!strcmp(e->u.ident.name, "probetype")) {
+			const char *type = probetype_name(c->p->inst->provider->name);
+			emit_string_literal(c, type, (uint32_t)strlen(type), base, off, (int)t->size);
+			return;
+		}
 		if (!strcmp(e->u.ident.name, "probe")) {
 			const char *name = c->p->inst->name;
 			emit_string_literal(c, name, (uint32_t)strlen(name), base, off, (int)t->size);
@@ -3036,6 +3109,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		}
 		if (!strcmp(e->u.call.name, "path")) {
 			emit_path_call(c, e, base, off, t);
+			return;
+		}
+		if (!strcmp(e->u.call.name, "comm")) {
+			emit_comm_of_pid(c, e, base, off, t);
 			return;
 		}
 		if (!strcmp(e->u.call.name, "signal_name")) {

@@ -664,7 +664,7 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 static const char *const builtin_names[] = {
 	"ppid", "pcomm", "func", "retval", "cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
-	"usermode", "ctx",
+	"usermode", "ctx", "probetype", "leader_comm", "leader_tid",
 };
 
 static bool is_type_word(const char *name)
@@ -1145,6 +1145,30 @@ static struct fth_type *config_member(struct sema *s, struct fth_node *e)
 	return NULL;
 }
 
+/* The builtin e becomes curtask->LINK->MEMBER, read through kernel BTF. */
+static struct fth_type *current_task_member(struct sema *s, struct fth_node *e, const char *link,
+					    const char *member)
+{
+	const char *builtin = e->u.ident.name;
+	struct fth_node *task = fth_node_new(A(s), FTH_IDENT, e->range);
+	struct fth_node *linked = fth_node_new(A(s), FTH_FIELD, e->range);
+
+	task->u.ident.name = "curtask";
+	linked->u.field.base = task;
+	linked->u.field.name = link;
+	linked->u.field.arrow = true;
+	e->kind = FTH_FIELD;
+	e->u.field.base = linked;
+	e->u.field.name = member;
+	e->u.field.arrow = true;
+	if (!fth_program_btf(s->prog)) {
+		ERR_HINT(s, e, "it is read from the kernel's task_struct, described by /sys/kernel/btf/vmlinux",
+			 "%s needs kernel BTF, which this kernel lacks", builtin);
+		return NULL;
+	}
+	return check_struct_member(s, e);
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -1154,26 +1178,15 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		return fth_type_int(4, false);
 	if (!strcmp(n, "config"))
 		return config_record(s, e);
-	if (!strcmp(n, "ppid") || !strcmp(n, "pcomm")) {
+	if (!strcmp(n, "ppid") || !strcmp(n, "pcomm"))
 		/* curtask->real_parent->tgid / ->comm, as current bpftrace's stdlib */
-		struct fth_node *task = fth_node_new(A(s), FTH_IDENT, e->range);
-		struct fth_node *parent = fth_node_new(A(s), FTH_FIELD, e->range);
-		bool is_pid = n[1] == 'p';
-		task->u.ident.name = "curtask";
-		parent->u.field.base = task;
-		parent->u.field.name = "real_parent";
-		parent->u.field.arrow = true;
-		e->kind = FTH_FIELD;
-		e->u.field.base = parent;
-		e->u.field.name = is_pid ? "tgid" : "comm";
-		e->u.field.arrow = true;
-		if (!fth_program_btf(s->prog)) {
-			ERR_HINT(s, e, "it is read from the kernel's task_struct, described by /sys/kernel/btf/vmlinux",
-				 "%s needs kernel BTF, which this kernel lacks", is_pid ? "ppid" : "pcomm");
-			return NULL;
-		}
-		return check_struct_member(s, e);
-	}
+		return current_task_member(s, e, "real_parent", n[1] == 'p' ? "tgid" : "comm");
+	if (!strcmp(n, "leader_tid") || !strcmp(n, "leader_comm"))
+		/* the thread-group leader: the process's first thread */
+		return current_task_member(s, e, "group_leader", n[7] == 't' ? "pid" : "comm");
+	if (!strcmp(n, "probetype"))
+		/* the longest name, "asyncwatchpoint", fits; codegen writes it */
+		return fth_type_string(A(s), 16);
 	if (!strcmp(n, "curtask")) {
 		struct fth_btf *btf = fth_program_btf(s->prog);
 		/* by name, so that a script's own struct task_struct wins */
@@ -3396,6 +3409,73 @@ static struct fth_type *check_override(struct sema *s, struct fth_node *call)
 	return fth_type_none();
 }
 
+/* pid(curr_ns|init), tid(curr_ns|init): the number as fathom's own pid
+ * namespace sees it (what plain pid/tid are) or as the initial namespace
+ * does. pid(curr_ns) becomes the pid builtin; pid(init) stays a call. */
+static struct fth_type *check_pid_namespace_call(struct sema *s, struct fth_node *call)
+{
+	const char *n = call->u.call.name;
+	struct fth_node *a;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	a = call->u.call.args.items[0];
+	if (a->kind == FTH_IDENT && !strcmp(a->u.ident.name, "curr_ns")) {
+		call->kind = FTH_IDENT;
+		call->u.ident.name = n;
+		return check_builtin(s, call);
+	}
+	if (a->kind != FTH_IDENT || strcmp(a->u.ident.name, "init")) {
+		ERR_HINT(s, a, fth_arena_printf(A(s), "write %s(curr_ns) or %s(init)", n, n),
+			 "%s() takes the pid namespace to number it in: curr_ns or init", n);
+		return NULL;
+	}
+	return fth_type_int(4, false);
+}
+
+/* Whether this probe's program may call the kernel function (kfunc) with
+ * that name: the kernel allows kfuncs to some program types only. */
+static bool kfunc_callable(struct sema *s, struct fth_btf *btf, const char *name)
+{
+	int id = btf ? fth_btf_func_id(btf, name) : -ENOENT;
+
+	return id > 0 && fth_kfunc_allowed(id, name, s->cur->prog_type ? s->cur->prog_type
+									: s->cur->inst->provider->prog_type);
+}
+
+/* comm(pid): the comm of the task with that pid (as the initial pid
+ * namespace numbers it), through the bpf_task_from_pid and
+ * bpf_task_release kfuncs, as bpftrace does; "" when there is none. */
+static struct fth_type *check_comm_of_pid(struct sema *s, struct fth_node *call)
+{
+	struct fth_btf *btf = fth_program_btf(s->prog);
+	struct fth_node *arg;
+	struct fth_type *t;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	arg = call->u.call.args.items[0];
+	t = check_expr(s, arg);
+	if (t && !fth_type_is_integer(t)) {
+		ERR(s, arg, "comm() takes a pid, an integer, not %s", fth_type_describe(A(s), t));
+		return NULL;
+	}
+	if (!btf || fth_btf_func_id(btf, "bpf_task_from_pid") <= 0 ||
+	    fth_btf_func_id(btf, "bpf_task_release") <= 0) {
+		ERR_HINT(s, call, "plain comm, the current task's, works everywhere",
+			 "comm(pid) needs the kernel functions bpf_task_from_pid and bpf_task_release "
+			 "(Linux 6.2 or later, with BTF)");
+		return NULL;
+	}
+	if (!kfunc_callable(s, btf, "bpf_task_from_pid") || !kfunc_callable(s, btf, "bpf_task_release")) {
+		ERR_HINT(s, call, "call it in another kind of probe, e.g. a tracepoint, interval or profile probe",
+			 "comm(pid) is not available in %s probes: the kernel does not let their programs "
+			 "call bpf_task_from_pid", s->cur->inst->provider->name);
+		return NULL;
+	}
+	return fth_type_string(A(s), 16);
+}
+
 static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
@@ -3592,6 +3672,10 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	}
 	if (!strcmp(n, "getopt"))
 		return check_getopt(s, call);
+	if (!strcmp(n, "pid") || !strcmp(n, "tid"))
+		return check_pid_namespace_call(s, call);
+	if (!strcmp(n, "comm"))
+		return check_comm_of_pid(s, call);
 	if (!strcmp(n, "bswap")) {
 		struct fth_type *t;
 		if (!want_args(s, call, 1, 1))

@@ -293,6 +293,8 @@ static void test_errors(void **state)
 	expect_error("BEGIN { $y = $x + 1; }", "variable $x is used before it is assigned");
 	expect_error("BEGIN { print(@nope); }", "undefined map @nope");
 	expect_error("BEGIN { @x = pidd; }", "did you mean 'pid'?");
+	expect_error("BEGIN { @x = probetyp; }", "did you mean 'probetype'?");
+	expect_error("BEGIN { @x = leader_tdi; }", "did you mean 'leader_tid'?");
 	expect_error("BEGIN { if (comm) { } }", "a condition must be an integer, not string[16]");
 	expect_error("BEGIN { @h = lhist(1, 0, 10); }", "lhist() takes 4 arguments, 3 given");
 	expect_error("BEGIN { @h = hist(1, 9); }", "hist() precision must be an integer literal from 0 to 5");
@@ -309,6 +311,9 @@ static void test_errors(void **state)
 	expect_error("BEGIN { $v = *\"abc\"; }", "cannot dereference string[4]: it is not a pointer");
 	expect_error("BEGIN { $v = *\"abc\"; }", "HINT: dereference a pointer, or an integer that holds an address");
 	expect_error("BEGIN { $t = *curtask; $v = *$t; }", "HINT: reach its members with '.'");
+	expect_error("interval:s:1 { print(comm(\"init\")); }", "comm() takes a pid, an integer, not string[5]");
+	expect_error("BEGIN { print(tid(host)); }",
+		     "stdin:1:19-23: ERROR: tid() takes the pid namespace to number it in: curr_ns or init");
 }
 
 /* The size each memory read of p asks for (its R2), in code order. */
