@@ -2997,6 +2997,15 @@ static const char *probetype_name(const char *provider)
 	return provider;
 }
 
+/* kstack / ustack themselves (with or without arguments), which take the
+ * stack of this moment. */
+static bool is_stack_capture(const struct fth_node *e)
+{
+	const char *name = e->kind == FTH_IDENT ? e->u.ident.name : e->kind == FTH_CALL ? e->u.call.name : NULL;
+
+	return name && (!strcmp(name, "kstack") || !strcmp(name, "ustack"));
+}
+
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	const struct fth_type *et = e->type;
@@ -3011,9 +3020,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 		emit_value_call_to_mem(c, e, base, off);
 		return;
 	}
-	if (et && (et->kind == FTH_T_KSTACK || et->kind == FTH_T_USTACK)) {
+	if (et && (et->kind == FTH_T_KSTACK || et->kind == FTH_T_USTACK) && is_stack_capture(e)) {
 		/* the stack id, and for user stacks the pid whose memory map
-		 * symbolizes it */
+		 * symbolizes it; a stack already held in a map or variable
+		 * is copied below like any value, not taken again here */
 		emit_stackid(c, et, e);
 		emit(c, I_STX(BPF_DW, base, R0, off));
 		if (et->kind == FTH_T_USTACK) {

@@ -90,6 +90,10 @@ struct expr {
 	const char *p, *end;
 	int expansion;
 	bool bad;
+	/* Outside #if (fth_cpp_eval): names resolved by the caller, and an
+	 * unknown one is an error rather than 0. */
+	fth_cpp_lookup lookup;
+	void *ctx;
 };
 
 static int64_t eval_ternary(struct expr *e);
@@ -124,7 +128,7 @@ static bool accept(struct expr *e, const char *op)
 
 static int64_t eval_value_text(struct expr *e, const char *s, size_t len)
 {
-	struct expr sub = { e->c, s, s + len, e->expansion + 1, false };
+	struct expr sub = { e->c, s, s + len, e->expansion + 1, false, e->lookup, e->ctx };
 	int64_t v;
 
 	if (sub.expansion > MAX_EXPANSION) {
@@ -165,6 +169,12 @@ static int64_t eval_primary(struct expr *e)
 		while (e->p < e->end && is_ident((unsigned char)*e->p))
 			e->p++;
 		len = (size_t)(e->p - s);
+		if (e->lookup) {
+			int64_t v = 0;
+			if (!e->lookup(e->ctx, s, len, &v))
+				e->bad = true;
+			return v;
+		}
 		if (len == 7 && !memcmp(s, "defined", 7)) {
 			bool paren = accept(e, "(");
 			const char *n;
@@ -298,9 +308,21 @@ static bool rest_name(const struct directive *d, const char **name, size_t *len)
 	return *len > 0 && is_ident_start((unsigned char)**name);
 }
 
+bool fth_cpp_eval(const char *text, size_t len, fth_cpp_lookup lookup, void *ctx, int64_t *value)
+{
+	struct expr e = { NULL, text, text + len, 0, false, lookup, ctx };
+	int64_t v = eval_ternary(&e);
+
+	skip_space(&e);
+	if (e.bad || e.p != e.end || !len)
+		return false;
+	*value = v;
+	return true;
+}
+
 static bool eval_condition(struct cpp *c, const struct directive *d, bool *value)
 {
-	struct expr e = { c, d->rest, d->end, 0, false };
+	struct expr e = { c, d->rest, d->end, 0, false, NULL, NULL };
 	int64_t v = eval_ternary(&e);
 
 	skip_space(&e);

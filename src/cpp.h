@@ -21,6 +21,8 @@
 #define FATHOM_CPP_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -31,6 +33,15 @@
  * may be NULL) count as defined to 1. */
 char *fth_cpp_conditionals(const struct fth_source *src, struct fth_arena *arena, struct fth_diag *diag,
 			   const char *const *predefined);
+
+/* Resolves a name in fth_cpp_eval: its value, or false if it has none. */
+typedef bool (*fth_cpp_lookup)(void *ctx, const char *name, size_t len, int64_t *value);
+
+/* Evaluates [text, text + len) as a C integer constant expression, with the
+ * operators and integer literals #if takes and names resolved by lookup:
+ * the body of `#define MAX (1 << 10)` or `#define RW (R | W)`. False when
+ * it is not one (an unknown name, a cast, a string, trailing text). */
+bool fth_cpp_eval(const char *text, size_t len, fth_cpp_lookup lookup, void *ctx, int64_t *value);
 
 /* Does the source use any conditional directive? (Cheap: lets the caller
  * skip the copy for the common script.) */

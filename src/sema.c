@@ -17,6 +17,7 @@
 
 #include "btf.h"
 #include "cdefs.h"
+#include "cpp.h"
 #include "kinfo.h"
 #include "ksyms.h"
 #include "lexer.h"
@@ -677,6 +678,8 @@ static bool is_type_word(const char *name)
 	return false;
 }
 
+static int signal_number(const char *name);
+
 /* Macros of the kernel headers that tools #include (linux/sched.h,
  * linux/socket.h, ...). BTF has enums but not #defines, so the common ones
  * are known here and scripts run with no kernel headers installed. */
@@ -697,6 +700,95 @@ static bool header_constant(const char *name, int64_t *value)
 		{ "O_TRUNC", 01000 }, { "O_APPEND", 02000 }, { "O_NONBLOCK", 04000 }, { "O_DIRECTORY", 0200000 },
 		{ "O_CLOEXEC", 02000000 }, { "NSEC_PER_SEC", 1000000000 }, { "NSEC_PER_MSEC", 1000000 },
 		{ "NSEC_PER_USEC", 1000 }, { "PAGE_SIZE", 4096 }, { "PAGE_SHIFT", 12 },
+		/* the rest of <fcntl.h>'s open flags, as the x86-64 kernel has them */
+		{ "O_ACCMODE", 3 }, { "O_NOCTTY", 0400 }, { "O_NDELAY", 04000 }, { "O_DSYNC", 010000 },
+		{ "FASYNC", 020000 }, { "O_ASYNC", 020000 }, { "O_DIRECT", 040000 }, { "O_LARGEFILE", 0100000 },
+		{ "O_NOFOLLOW", 0400000 }, { "O_NOATIME", 01000000 }, { "__O_SYNC", 04000000 },
+		{ "O_SYNC", 04010000 }, { "O_RSYNC", 04010000 }, { "O_PATH", 010000000 },
+		{ "__O_TMPFILE", 020000000 }, { "O_TMPFILE", 020200000 },
+		{ "AT_FDCWD", -100 }, { "AT_SYMLINK_NOFOLLOW", 0x100 }, { "AT_REMOVEDIR", 0x200 },
+		{ "AT_SYMLINK_FOLLOW", 0x400 }, { "AT_EMPTY_PATH", 0x1000 },
+		{ "SEEK_SET", 0 }, { "SEEK_CUR", 1 }, { "SEEK_END", 2 }, { "SEEK_DATA", 3 }, { "SEEK_HOLE", 4 },
+		/* <dirent.h>: d_type, and the file types of <sys/stat.h> */
+		{ "DT_UNKNOWN", 0 }, { "DT_FIFO", 1 }, { "DT_CHR", 2 }, { "DT_DIR", 4 }, { "DT_BLK", 6 },
+		{ "DT_REG", 8 }, { "DT_LNK", 10 }, { "DT_SOCK", 12 }, { "DT_WHT", 14 },
+		{ "S_IFMT", 0170000 }, { "S_IFSOCK", 0140000 }, { "S_IFLNK", 0120000 }, { "S_IFREG", 0100000 },
+		{ "S_IFBLK", 060000 }, { "S_IFDIR", 040000 }, { "S_IFCHR", 020000 }, { "S_IFIFO", 010000 },
+		/* <sys/mman.h> */
+		{ "PROT_NONE", 0 }, { "PROT_READ", 1 }, { "PROT_WRITE", 2 }, { "PROT_EXEC", 4 },
+		{ "MAP_SHARED", 1 }, { "MAP_PRIVATE", 2 }, { "MAP_FIXED", 0x10 }, { "MAP_ANONYMOUS", 0x20 },
+		{ "MAP_ANON", 0x20 }, { "MAP_GROWSDOWN", 0x100 }, { "MAP_LOCKED", 0x2000 },
+		{ "MAP_POPULATE", 0x8000 }, { "MAP_HUGETLB", 0x40000 },
+		/* <linux/sched.h> clone flags */
+		{ "CSIGNAL", 0xff }, { "CLONE_VM", 0x100 }, { "CLONE_FS", 0x200 }, { "CLONE_FILES", 0x400 },
+		{ "CLONE_SIGHAND", 0x800 }, { "CLONE_PIDFD", 0x1000 }, { "CLONE_PTRACE", 0x2000 },
+		{ "CLONE_VFORK", 0x4000 }, { "CLONE_PARENT", 0x8000 }, { "CLONE_THREAD", 0x10000 },
+		{ "CLONE_NEWNS", 0x20000 }, { "CLONE_SYSVSEM", 0x40000 }, { "CLONE_SETTLS", 0x80000 },
+		{ "CLONE_PARENT_SETTID", 0x100000 }, { "CLONE_CHILD_CLEARTID", 0x200000 },
+		{ "CLONE_DETACHED", 0x400000 }, { "CLONE_UNTRACED", 0x800000 },
+		{ "CLONE_CHILD_SETTID", 0x1000000 }, { "CLONE_NEWCGROUP", 0x2000000 },
+		{ "CLONE_NEWUTS", 0x4000000 }, { "CLONE_NEWIPC", 0x8000000 }, { "CLONE_NEWUSER", 0x10000000 },
+		{ "CLONE_NEWPID", 0x20000000 }, { "CLONE_NEWNET", 0x40000000 }, { "CLONE_IO", 0x80000000 },
+		/* <linux/socket.h> address families (PF_* are the same numbers) */
+		{ "AF_AX25", 3 }, { "AF_IPX", 4 }, { "AF_APPLETALK", 5 }, { "AF_NETROM", 6 },
+		{ "AF_BRIDGE", 7 }, { "AF_ATMPVC", 8 }, { "AF_X25", 9 }, { "AF_ROSE", 11 }, { "AF_DECnet", 12 },
+		{ "AF_NETBEUI", 13 }, { "AF_SECURITY", 14 }, { "AF_KEY", 15 }, { "AF_ROUTE", 16 },
+		{ "AF_ASH", 18 }, { "AF_ECONET", 19 }, { "AF_ATMSVC", 20 }, { "AF_RDS", 21 }, { "AF_SNA", 22 },
+		{ "AF_IRDA", 23 }, { "AF_PPPOX", 24 }, { "AF_WANPIPE", 25 }, { "AF_LLC", 26 }, { "AF_IB", 27 },
+		{ "AF_MPLS", 28 }, { "AF_CAN", 29 }, { "AF_TIPC", 30 }, { "AF_BLUETOOTH", 31 }, { "AF_IUCV", 32 },
+		{ "AF_RXRPC", 33 }, { "AF_ISDN", 34 }, { "AF_PHONET", 35 }, { "AF_IEEE802154", 36 },
+		{ "AF_CAIF", 37 }, { "AF_ALG", 38 }, { "AF_NFC", 39 }, { "AF_VSOCK", 40 }, { "AF_KCM", 41 },
+		{ "AF_QIPCRTR", 42 }, { "AF_SMC", 43 }, { "AF_XDP", 44 }, { "AF_MCTP", 45 }, { "AF_MAX", 46 },
+		{ "SOCK_NONBLOCK", 04000 }, { "SOCK_CLOEXEC", 02000000 },
+		{ "SOL_IP", 0 }, { "SOL_SOCKET", 1 }, { "SOL_TCP", 6 }, { "SOL_UDP", 17 }, { "SOL_IPV6", 41 },
+		{ "SO_DEBUG", 1 }, { "SO_REUSEADDR", 2 }, { "SO_TYPE", 3 }, { "SO_ERROR", 4 },
+		{ "SO_DONTROUTE", 5 }, { "SO_BROADCAST", 6 }, { "SO_SNDBUF", 7 }, { "SO_RCVBUF", 8 },
+		{ "SO_KEEPALIVE", 9 }, { "SO_OOBINLINE", 10 }, { "SO_LINGER", 13 }, { "SO_REUSEPORT", 15 },
+		{ "MSG_OOB", 1 }, { "MSG_PEEK", 2 }, { "MSG_DONTROUTE", 4 }, { "MSG_CTRUNC", 8 },
+		{ "MSG_TRUNC", 0x20 }, { "MSG_DONTWAIT", 0x40 }, { "MSG_EOR", 0x80 }, { "MSG_WAITALL", 0x100 },
+		{ "MSG_NOSIGNAL", 0x4000 }, { "MSG_MORE", 0x8000 }, { "MSG_ZEROCOPY", 0x4000000 },
+		/* <linux/in.h>, <linux/in6.h>: what BTF's IPPROTO_* enum lacks */
+		{ "IPPROTO_HOPOPTS", 0 }, { "IPPROTO_ROUTING", 43 }, { "IPPROTO_FRAGMENT", 44 },
+		{ "IPPROTO_ICMPV6", 58 }, { "IPPROTO_NONE", 59 }, { "IPPROTO_DSTOPTS", 60 },
+		{ "IPPROTO_MH", 135 }, { "INADDR_ANY", 0 }, { "INADDR_BROADCAST", 0xffffffff },
+		{ "INADDR_LOOPBACK", 0x7f000001 }, { "TCP_NODELAY", 1 }, { "TCP_MAXSEG", 2 }, { "TCP_CORK", 3 },
+		/* <linux/if_ether.h> */
+		{ "ETH_ALEN", 6 }, { "ETH_HLEN", 14 }, { "ETH_ZLEN", 60 }, { "ETH_DATA_LEN", 1500 },
+		{ "ETH_FRAME_LEN", 1514 }, { "ETH_P_LOOP", 0x0060 }, { "ETH_P_ALL", 0x0003 }, { "ETH_P_IP", 0x0800 },
+		{ "ETH_P_ARP", 0x0806 }, { "ETH_P_RARP", 0x8035 }, { "ETH_P_8021Q", 0x8100 },
+		{ "ETH_P_IPV6", 0x86DD }, { "ETH_P_PPP_DISC", 0x8863 }, { "ETH_P_PPP_SES", 0x8864 },
+		{ "ETH_P_MPLS_UC", 0x8847 }, { "ETH_P_MPLS_MC", 0x8848 }, { "ETH_P_8021AD", 0x88A8 },
+		{ "ETH_P_LLDP", 0x88CC }, { "ETH_P_1588", 0x88F7 },
+		/* <linux/icmp.h>, <linux/icmpv6.h> */
+		{ "ICMP_ECHOREPLY", 0 }, { "ICMP_DEST_UNREACH", 3 }, { "ICMP_SOURCE_QUENCH", 4 },
+		{ "ICMP_REDIRECT", 5 }, { "ICMP_ECHO", 8 }, { "ICMP_TIME_EXCEEDED", 11 },
+		{ "ICMP_PARAMETERPROB", 12 }, { "ICMP_TIMESTAMP", 13 }, { "ICMP_TIMESTAMPREPLY", 14 },
+		{ "ICMP_INFO_REQUEST", 15 }, { "ICMP_INFO_REPLY", 16 }, { "ICMP_ADDRESS", 17 },
+		{ "ICMP_ADDRESSREPLY", 18 }, { "ICMP_NET_UNREACH", 0 }, { "ICMP_HOST_UNREACH", 1 },
+		{ "ICMP_PROT_UNREACH", 2 }, { "ICMP_PORT_UNREACH", 3 }, { "ICMP_FRAG_NEEDED", 4 },
+		{ "ICMPV6_DEST_UNREACH", 1 }, { "ICMPV6_PKT_TOOBIG", 2 }, { "ICMPV6_TIME_EXCEED", 3 },
+		{ "ICMPV6_PARAMPROB", 4 }, { "ICMPV6_ECHO_REQUEST", 128 }, { "ICMPV6_ECHO_REPLY", 129 },
+		/* <linux/poll.h>, <linux/eventpoll.h> */
+		{ "POLLIN", 0x1 }, { "POLLPRI", 0x2 }, { "POLLOUT", 0x4 }, { "POLLERR", 0x8 },
+		{ "POLLHUP", 0x10 }, { "POLLNVAL", 0x20 }, { "POLLRDNORM", 0x40 }, { "POLLRDHUP", 0x2000 },
+		{ "EPOLLIN", 0x1 }, { "EPOLLPRI", 0x2 }, { "EPOLLOUT", 0x4 }, { "EPOLLERR", 0x8 },
+		{ "EPOLLHUP", 0x10 }, { "EPOLLRDHUP", 0x2000 }, { "EPOLLEXCLUSIVE", 1 << 28 },
+		{ "EPOLLONESHOT", 1 << 30 }, { "EPOLLET", 1u << 31 },
+		/* <linux/fs.h> */
+		{ "MAY_EXEC", 1 }, { "MAY_WRITE", 2 }, { "MAY_READ", 4 }, { "MAY_APPEND", 8 },
+		{ "FMODE_READ", 0x1 }, { "FMODE_WRITE", 0x2 }, { "FMODE_LSEEK", 0x4 }, { "FMODE_PREAD", 0x8 },
+		{ "FMODE_PWRITE", 0x10 }, { "FMODE_EXEC", 0x20 }, { "RWF_HIPRI", 1 }, { "RWF_DSYNC", 2 },
+		{ "RWF_SYNC", 4 }, { "RWF_NOWAIT", 8 }, { "RWF_APPEND", 0x10 },
+		{ "MS_RDONLY", 1 }, { "MS_NOSUID", 2 }, { "MS_NODEV", 4 }, { "MS_NOEXEC", 8 },
+		{ "MS_SYNCHRONOUS", 16 }, { "MS_REMOUNT", 32 }, { "MS_BIND", 4096 }, { "MS_MOVE", 8192 },
+		{ "MS_REC", 16384 }, { "F_DUPFD", 0 }, { "F_GETFD", 1 }, { "F_SETFD", 2 }, { "F_GETFL", 3 },
+		{ "F_SETFL", 4 }, { "F_GETLK", 5 }, { "F_SETLK", 6 }, { "F_SETLKW", 7 }, { "FD_CLOEXEC", 1 },
+		/* <linux/resource.h>, <linux/prctl.h>, <linux/netfilter.h> */
+		{ "RLIMIT_CPU", 0 }, { "RLIMIT_FSIZE", 1 }, { "RLIMIT_DATA", 2 }, { "RLIMIT_STACK", 3 },
+		{ "RLIMIT_CORE", 4 }, { "RLIMIT_RSS", 5 }, { "RLIMIT_NPROC", 6 }, { "RLIMIT_NOFILE", 7 },
+		{ "RLIMIT_MEMLOCK", 8 }, { "RLIMIT_AS", 9 }, { "PR_SET_NAME", 15 }, { "PR_GET_NAME", 16 },
+		{ "NF_DROP", 0 }, { "NF_ACCEPT", 1 }, { "NF_STOLEN", 2 }, { "NF_QUEUE", 3 }, { "NF_REPEAT", 4 },
+		{ "NF_STOP", 5 },
 	};
 
 	for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++)
@@ -704,6 +796,18 @@ static bool header_constant(const char *name, int64_t *value)
 			*value = constants[i].value;
 			return true;
 		}
+	/* <sys/socket.h>: each protocol family is its address family */
+	if (!strncmp(name, "PF_", 3)) {
+		char af[64];
+		snprintf(af, sizeof(af), "AF_%s", name + 3);
+		if (header_constant(af, value))
+			return true;
+	}
+	/* <signal.h>: SIGKILL, SIGTERM, ... */
+	if (!strncmp(name, "SIG", 3) && signal_number(name) > 0) {
+		*value = signal_number(name);
+		return true;
+	}
 	/* <sys/syscall.h>: __NR_nanosleep and SYS_nanosleep, this
 	 * architecture's system call numbers. */
 	if ((!strncmp(name, "__NR_", 5) || !strncmp(name, "SYS_", 4)) &&
@@ -752,27 +856,60 @@ static const struct fth_enum *script_enum_named(struct sema *s, const char *name
 	return t && t->kind == FTH_T_INT ? t->enum_def : NULL;
 }
 
-/* An identifier that is a #define of the script (#define MAX 10), an
- * enumerator of the kernel (TCP_ESTABLISHED) or a common header macro
- * (TASK_RUNNING): its integer value. */
-static bool constant_value(struct sema *s, const char *name, int64_t *value)
+/* The script's #define of name in force after its #define and #undef
+ * lines, in order (the last #define wins; an #undef after it removes it):
+ * the directive, or NULL when the script does not define name. */
+static const struct fth_node *script_define(struct sema *s, const char *name)
 {
 	struct fth_node_list *defs = &s->prog->ast->u.program.c_defs;
+	const struct fth_node *current = NULL;
+
+	for (int i = 0; i < defs->len; i++) {
+		const struct fth_node *d = defs->items[i];
+		if (d->kind != FTH_PREPROCESSOR || !d->u.pp.directive || !d->u.pp.arg1 || strcmp(d->u.pp.arg1, name))
+			continue;
+		if (!strcmp(d->u.pp.directive, "define"))
+			current = d;
+		else if (!strcmp(d->u.pp.directive, "undef"))
+			current = NULL;
+	}
+	return current;
+}
+
+/* Macros naming each other in a cycle (#define A B, #define B A) stop here. */
+#define MAX_DEFINE_DEPTH 32
+
+struct define_eval {
+	struct sema *s;
+	int depth;
+};
+
+static bool constant_value_at(struct sema *s, const char *name, int64_t *value, int depth);
+
+static bool define_lookup(void *ctx, const char *name, size_t len, int64_t *value)
+{
+	struct define_eval *x = ctx;
+	char *copy = fth_arena_strndup(A(x->s), name, len);
+
+	return x->depth < MAX_DEFINE_DEPTH && constant_value_at(x->s, copy, value, x->depth + 1);
+}
+
+/* An identifier that is a #define of the script (#define MAX 10, or an
+ * integer expression of numbers and other such names, #define RW (R | W)),
+ * an enumerator of the kernel (TCP_ESTABLISHED) or a common header macro
+ * (TASK_RUNNING): its integer value. */
+static bool constant_value_at(struct sema *s, const char *name, int64_t *value, int depth)
+{
+	const struct fth_node *d;
 	struct fth_btf *btf;
 
 	if (s->prog->cdefs && fth_cdefs_enum_value(s->prog->cdefs, name, value))
 		return true;
-	for (int i = 0; i < defs->len; i++) {
-		struct fth_node *d = defs->items[i];
-		char *end;
-		if (d->kind != FTH_PREPROCESSOR || !d->u.pp.directive || strcmp(d->u.pp.directive, "define") ||
-		    !d->u.pp.arg1 || !d->u.pp.arg2 || strcmp(d->u.pp.arg1, name))
-			continue;
-		*value = strtoll(d->u.pp.arg2, &end, 0);
-		while (*end == 'u' || *end == 'U' || *end == 'l' || *end == 'L')
-			end++;
-		if (end != d->u.pp.arg2 && !*end)
-			return true;
+	d = script_define(s, name);
+	if (d) {
+		struct define_eval x = { s, depth };
+		/* the script's own macro, not a kernel name it happens to share */
+		return d->u.pp.arg2 && fth_cpp_eval(d->u.pp.arg2, strlen(d->u.pp.arg2), define_lookup, &x, value);
 	}
 	btf = name[0] >= 'A' && name[0] <= 'Z' ? fth_program_btf(s->prog) : NULL;
 	if (btf && fth_btf_enum_value(btf, name, value))
@@ -783,15 +920,9 @@ static bool constant_value(struct sema *s, const char *name, int64_t *value)
 /* The body of the script's `#define name BODY`, or NULL. */
 static const char *define_body(struct sema *s, const char *name)
 {
-	struct fth_node_list *defs = &s->prog->ast->u.program.c_defs;
+	const struct fth_node *d = script_define(s, name);
 
-	for (int i = 0; i < defs->len; i++) {
-		struct fth_node *d = defs->items[i];
-		if (d->kind == FTH_PREPROCESSOR && d->u.pp.directive && !strcmp(d->u.pp.directive, "define") &&
-		    d->u.pp.arg1 && !strcmp(d->u.pp.arg1, name))
-			return d->u.pp.arg2;
-	}
-	return NULL;
+	return d ? d->u.pp.arg2 : NULL;
 }
 
 /* The body of `#define name BODY` as one token, lexed as bpftrace parses
@@ -873,6 +1004,32 @@ static int expand_define_token(struct sema *s, struct fth_node *e)
 	/* A builtin or a numeric #define: checked under its own name. */
 	e->u.ident.name = name;
 	return 1;
+}
+
+static bool constant_value(struct sema *s, const char *name, int64_t *value)
+{
+	return constant_value_at(s, name, value, 0);
+}
+
+static struct fth_type *define_not_a_value(struct sema *s, struct fth_node *e, const struct fth_node *d);
+
+/* e becomes the literal value; a negative one is written -N, as a script
+ * would, so that it stays signed when it is typed again. */
+static void become_int_literal(struct sema *s, struct fth_node *e, int64_t value)
+{
+	struct fth_node *magnitude;
+
+	if (value >= 0) {
+		e->kind = FTH_INT;
+		e->u.integer = (uint64_t)value;
+		return;
+	}
+	magnitude = fth_node_new(A(s), FTH_INT, e->range);
+	magnitude->u.integer = -(uint64_t)value;
+	magnitude->type = uint64_t_();
+	e->kind = FTH_UNARY;
+	e->u.unary.op = TOK_MINUS;
+	e->u.unary.operand = magnitude;
 }
 
 static bool literal_int(struct fth_node *e, int64_t *out);
@@ -1289,14 +1446,15 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 			return et;
 		}
 		if (constant_value(s, n, &value)) {
-			e->kind = FTH_INT;
-			e->u.integer = (uint64_t)value;
+			become_int_literal(s, e, value);
 			return int64_t_();
 		}
 		switch (expand_define_token(s, e)) {
 		case 1: return check_expr(s, e);
 		case -1: return NULL;
 		}
+		if (script_define(s, n))
+			return define_not_a_value(s, e, script_define(s, n));
 	}
 	{
 		const char *best = fth_closest_name(n, builtin_names,
@@ -1305,6 +1463,23 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
 		ERR_HINT(s, e, best ? hint : NULL, "unknown identifier '%s'", n);
 	}
+	return NULL;
+}
+
+/* A #define used as a value whose body is neither an integer expression
+ * (constant_value) nor one token bpftrace would put in its place
+ * (expand_define_token): an error that names the #define. */
+static struct fth_type *define_not_a_value(struct sema *s, struct fth_node *e, const struct fth_node *d)
+{
+	const char *body = d->u.pp.arg2;
+	int line = 0, col = 0;
+
+	fth_source_position(fth_diag_source(s->diag, d->range.begin), d->range.begin, &line, &col);
+	ERR_HINT(s, e, body ? "a macro used as a value must be an integer expression of numbers, C operators and "
+			      "other such names, e.g. #define MAX (1 << 10), or a string literal"
+			    : "give it a value, e.g. #define NAME 1",
+		 "'%s' is defined on line %d as '%s', which fathom cannot use as a value", e->u.ident.name, line,
+		 body ? body : "");
 	return NULL;
 }
 

@@ -332,6 +332,19 @@ static int read_sizes(const struct fth_prog *p, int *sizes, int max)
 	return n;
 }
 
+/* A stack read back from a map or variable is copied, not taken again:
+ * only the kstack/ustack builtins call bpf_get_stack. */
+static void test_stored_stack_not_recaptured(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "BEGIN { @s = kstack; $u = ustack; @t = (kstack, 1); "
+		    "printf(\"%s %s %s\", @s, $u, @t.0); print($u); $k = @s; print($k); }");
+	assert_int_equal(count_calls(first_prog(&c), BPF_FUNC_get_stack), 3);
+	release(&c);
+	(void)state;
+}
+
 /* *$x of an integer reads as many bytes as the integer's type holds, as in
  * bpftrace, and gives a uint64. */
 static void test_deref_integer_width(void **state)
@@ -1331,6 +1344,7 @@ int main(void)
 		cmocka_unit_test(test_tuple_keys_and_strings),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_deref_integer_width),
+		cmocka_unit_test(test_stored_stack_not_recaptured),
 		cmocka_unit_test(test_error_location),
 		cmocka_unit_test(test_loops_and_control_flow),
 		cmocka_unit_test(test_for_map_callback_layout),

@@ -146,6 +146,47 @@ static void test_errors(void **state)
 	done(&r);
 }
 
+/* Names for fth_cpp_eval: A is 4, B is 8, anything else has no value. */
+static bool lookup_ab(void *ctx, const char *name, size_t len, int64_t *value)
+{
+	(void)ctx;
+	if (len != 1 || (*name != 'A' && *name != 'B'))
+		return false;
+	*value = *name == 'A' ? 4 : 8;
+	return true;
+}
+
+static bool eval(const char *text, int64_t *value)
+{
+	return fth_cpp_eval(text, strlen(text), lookup_ab, NULL, value);
+}
+
+/* #define bodies: integer expressions whose names the caller resolves. */
+static void test_eval_define_bodies(void **state)
+{
+	int64_t v = 0;
+
+	assert_true(eval("(1<<10)", &v));
+	assert_int_equal(v, 1024);
+	assert_true(eval(" (A | B) * 2 ", &v));
+	assert_int_equal(v, 24);
+	assert_true(eval("-(A + 1)", &v));
+	assert_int_equal(v, -5);
+	assert_true(eval("0x10UL", &v));
+	assert_int_equal(v, 16);
+	assert_true(eval("A > 2 ? B : 0", &v));
+	assert_int_equal(v, 8);
+	/* unknown names are no value here (in #if they would be 0) */
+	assert_false(eval("A | C", &v));
+	assert_false(eval("defined(A)", &v));
+	assert_false(eval("((u32)4)", &v));
+	assert_false(eval("\"text\"", &v));
+	assert_false(eval("1 2", &v));
+	assert_false(eval("", &v));
+	assert_false(eval("1 / 0", &v));
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_nesting_elif_and_defines),
 		cmocka_unit_test(test_comments_and_strings),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_eval_define_bodies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
