@@ -229,6 +229,8 @@ static void test_errors(void **state)
 	expect_error("BEGIN { unroll(0) { } }", "stdin:1:9-18: ERROR: unroll minimum value is 1");
 	expect_error("BEGIN { $n = 2; unroll($n) { } }", "unroll count must be an integer literal from 1 to 100");
 	expect_error("interval:s:1 { print(comm(\"init\")); }", "comm() takes a pid, an integer, not string[5]");
+	expect_error("BEGIN { print(socket_cookie(0)); }", "socket_cookie() takes a struct sock *, not int64");
+	expect_error("BEGIN { print(socket_cookie(0)); }", "socket_cookie() is not available in BEGIN probes");
 	expect_error("BEGIN { print(tid(host)); }",
 		     "stdin:1:19-23: ERROR: tid() takes the pid namespace to number it in: curr_ns or init");
 }
