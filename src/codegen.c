@@ -127,6 +127,7 @@ static struct vreg emit_map_len(struct cg *c, struct fth_node *call);
 static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offset);
 static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
+static struct vreg emit_socket_cookie(struct cg *c, struct fth_node *call);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
 static void emit_stackid(struct cg *c, const struct fth_type *t, struct fth_node *where);
 static void emit_addr(struct cg *c, int r, int base, int off);
@@ -2437,6 +2438,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_nsecs_call(c, e);
 		if (!strcmp(e->u.call.name, "pid") || !strcmp(e->u.call.name, "tid"))
 			return emit_init_ns_pid(c, e);
+		if (!strcmp(e->u.call.name, "socket_cookie"))
+			return emit_socket_cookie(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "percpu_kaddr"))
@@ -2660,9 +2663,10 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
  * the verifier can follow it: the probe's context (`ctx`, args.NAME of
  * fentry/fexit) and its members, a pointer member read with a direct load
  * and a struct member's address by an add, a NULL pointer ending at
- * nulls[]. bpf_d_path takes nothing else. false: e is of another form
- * (reported). */
-static bool emit_trusted_ref(struct cg *c, struct fth_node *e, int r, int *nulls, int *nnull, int max_null)
+ * nulls[]. bpf_d_path and bpf_get_socket_cookie take nothing else.
+ * false: e is of another form (reported as `misuse`). */
+static bool emit_trusted_ref(struct cg *c, struct fth_node *e, int r, int *nulls, int *nnull, int max_null,
+			     const char *misuse)
 {
 	const struct fth_probe_inst *inst = c->p->inst;
 	const struct fth_type *t = e->type;
@@ -2678,7 +2682,7 @@ static bool emit_trusted_ref(struct cg *c, struct fth_node *e, int r, int *nulls
 				break;
 			}
 		}
-	} else if (e->kind == FTH_FIELD && t && emit_trusted_ref(c, e->u.field.base, r, nulls, nnull, max_null)) {
+	} else if (e->kind == FTH_FIELD && t && emit_trusted_ref(c, e->u.field.base, r, nulls, nnull, max_null, misuse)) {
 		if (t->kind == FTH_T_STRUCT) {
 			if (e->u.field.offset)
 				emit(c, I_ALU64_IMM(BPF_ADD, r, (int32_t)e->u.field.offset));
@@ -2687,8 +2691,7 @@ static bool emit_trusted_ref(struct cg *c, struct fth_node *e, int r, int *nulls
 		emit(c, I_LDX(BPF_DW, r, r, (int16_t)e->u.field.offset));
 	} else {
 		if (e->kind != FTH_FIELD || !c->failed)
-			cg_error(c, e, "path() reads the path through the probe's own arguments only, "
-				       "e.g. path(args.file->f_path) or, in iter probes, path(ctx->file->f_path)");
+			cg_error(c, e, misuse);
 		return false;
 	}
 	if (*nnull < max_null)
@@ -2703,7 +2706,9 @@ static void emit_path_call(struct cg *c, struct fth_node *call, int base, int of
 	int nulls[16], nnull = 0, ok;
 
 	emit_zero(c, base, off, (int)t->size);
-	if (!emit_trusted_ref(c, call->u.call.args.items[0], R1, nulls, &nnull, 16))
+	if (!emit_trusted_ref(c, call->u.call.args.items[0], R1, nulls, &nnull, 16,
+			      "path() reads the path through the probe's own arguments only, "
+			      "e.g. path(args.file->f_path) or, in iter probes, path(ctx->file->f_path)"))
 		return;
 	emit_addr(c, R2, base, off);
 	emit(c, I_MOV64_IMM(R3, (int32_t)t->size));
@@ -2756,6 +2761,29 @@ static void emit_comm_of_pid(struct cg *c, struct fth_node *call, int base, int 
 	emit_kfunc_call(c, "bpf_task_release");
 	fth_patch_jump_here(c->b, none);
 	c->stack_used = saved;
+}
+
+/* socket_cookie(sk): bpf_get_socket_cookie of the kernel's own socket
+ * pointer; 0 when a pointer on the way to it is NULL. */
+static struct vreg emit_socket_cookie(struct cg *c, struct fth_node *call)
+{
+	int nulls[16], nnull = 0, done;
+
+	if (!emit_trusted_ref(c, call->u.call.args.items[0], R1, nulls, &nnull, 16,
+			      "socket_cookie() reads the socket through the probe's own arguments only, "
+			      "e.g. socket_cookie(args.sk)")) {
+		emit(c, I_MOV64_IMM(R0, 0));
+		return vreg_from_r0(c, call);
+	}
+	emit(c, I_CALL(BPF_FUNC_get_socket_cookie));
+	if (nnull) {
+		done = emit(c, I_JA(0));
+		for (int i = 0; i < nnull; i++)
+			fth_patch_jump_here(c->b, nulls[i]);
+		emit(c, I_MOV64_IMM(R0, 0));
+		fth_patch_jump_here(c->b, done);
+	}
+	return vreg_from_r0(c, call);
 }
 
 static void emit_store_int(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)

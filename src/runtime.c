@@ -245,10 +245,8 @@ static void format_special(void *ud, struct fth_strbuf *sb, const struct fth_typ
 		format_cgroup_path(sb, v);
 		break;
 	case FTH_T_SYSCALL:
-		if (fth_syscall_name(v))
-			fth_strbuf_puts(sb, fth_syscall_name(v));
-		else
-			fth_strbuf_printf(sb, "%llu", (unsigned long long)v);
+		/* bpftrace's words for a number with no system call */
+		fth_strbuf_puts(sb, fth_syscall_name(v) ? fth_syscall_name(v) : "Unknown syscall");
 		break;
 	default:
 		fth_strbuf_printf(sb, "%llu", (unsigned long long)v);

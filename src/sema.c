@@ -3552,6 +3552,28 @@ static struct fth_type *check_path(struct sema *s, struct fth_node *call)
 	return fth_type_string(A(s), (uint32_t)size);
 }
 
+/* socket_cookie(struct sock *): bpf_get_socket_cookie, which the kernel
+ * gives BTF-typed (tracing) programs only: fentry/fexit, rawtracepoint
+ * and iter probes, whose arguments are the kernel's own pointers. */
+static struct fth_type *check_socket_cookie(struct sema *s, struct fth_node *call)
+{
+	const struct fth_probe_inst *inst = s->cur->inst;
+	struct fth_type *t;
+
+	if (!want_args(s, call, 1, 1))
+		return NULL;
+	t = check_expr(s, call->u.call.args.items[0]);
+	if (t && !(t->kind == FTH_T_POINTER && t->elem && t->elem->name &&
+		   !strcmp(t->elem->name, "struct sock")))
+		ERR_HINT(s, call->u.call.args.items[0], "e.g. socket_cookie(args.sk)",
+			 "socket_cookie() takes a struct sock *, not %s", fth_type_describe(A(s), t));
+	if (inst->provider->prog_type != BPF_PROG_TYPE_TRACING)
+		ERR_HINT(s, call, "use it in fentry/fexit, rawtracepoint or iter probes",
+			 "socket_cookie() is not available in %s probes (the kernel gives "
+			 "bpf_get_socket_cookie to BTF-typed programs only)", inst->provider->name);
+	return uint64_t_();
+}
+
 /* override(rc): the kprobed function returns rc instead of running
  * (bpf_override_return: error injection). The kernel allows it only on
  * functions marked for error injection, and only when built with
@@ -3691,6 +3713,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	}
 	if (!strcmp(n, "path"))
 		return check_path(s, call);
+	if (!strcmp(n, "socket_cookie"))
+		return check_socket_cookie(s, call);
 	if (!strcmp(n, "override"))
 		return check_override(s, call);
 	if (!strcmp(n, "unwatch")) {
@@ -4077,7 +4101,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "is_str", "is_ptr", "is_array", "is_integer", "is_literal",
 						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
 						     "fail", "strlen", "strcap", "strstr", "str_concat", "memcmp",
-						     "macaddr", "signal_name", "len", "find", "errorf", "warnf",
+						     "macaddr", "signal_name", "len", "find", "errorf", "warnf", "socket_cookie",
 						     "assert", "debugf", "unwatch", "path", "override" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];

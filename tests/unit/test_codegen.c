@@ -312,6 +312,8 @@ static void test_errors(void **state)
 	expect_error("BEGIN { $v = *\"abc\"; }", "HINT: dereference a pointer, or an integer that holds an address");
 	expect_error("BEGIN { $t = *curtask; $v = *$t; }", "HINT: reach its members with '.'");
 	expect_error("interval:s:1 { print(comm(\"init\")); }", "comm() takes a pid, an integer, not string[5]");
+	expect_error("BEGIN { print(socket_cookie(0)); }", "socket_cookie() takes a struct sock *, not int64");
+	expect_error("BEGIN { print(socket_cookie(0)); }", "socket_cookie() is not available in BEGIN probes");
 	expect_error("BEGIN { print(tid(host)); }",
 		     "stdin:1:19-23: ERROR: tid() takes the pid namespace to number it in: curr_ns or init");
 }

@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "format.h"
 #include "stacks.h"
+#include "syscalls.h"
 #include "types.h"
 
 /* ---------------------------------------------------------------------
@@ -607,6 +608,31 @@ static void test_value_macaddr_signal(void **state)
 		assert_string_equal(fth_signal_description(sigs[i].sig, buf, sizeof(buf)), sigs[i].text);
 	}
 	assert_string_equal(fth_type_describe(&fx->arena, mt), "macaddr_t");
+}
+
+/* syscall_name()'s table: the build's uapi header, the x86-64 calls newer
+ * than it and the x32 ones (512 and up), as bpftrace's table has them;
+ * numbers without a call have no name. */
+static void test_syscall_names(void **state)
+{
+	const struct { uint64_t nr; const char *name; } calls[] = {
+		{ 0, "read" }, { 59, "execve" }, { 231, "exit_group" }, { 335, "uretprobe" },
+		{ 451, "cachestat" }, { 462, "mseal" }, { 469, "file_setattr" },
+		{ 512, "rt_sigaction" }, { 520, "execve" }, { 547, "pwritev2" },
+	};
+	int64_t nr;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		assert_non_null(fth_syscall_name(calls[i].nr));
+		assert_string_equal(fth_syscall_name(calls[i].nr), calls[i].name);
+	}
+	assert_null(fth_syscall_name(400));
+	assert_null(fth_syscall_name(1000));
+	assert_null(fth_syscall_name(UINT64_MAX));
+	/* __NR_execve: the x86-64 number, not the x32 one */
+	assert_true(fth_syscall_number("execve", &nr));
+	assert_int_equal(nr, 59);
 }
 
 static void test_value_strings_pointers(void **state)
@@ -1701,6 +1727,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_value_enum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_strings_pointers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_macaddr_signal, setup, teardown),
+		cmocka_unit_test(test_syscall_names),
 		cmocka_unit_test_setup_teardown(test_value_tuples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_arrays, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_structs, setup, teardown),
