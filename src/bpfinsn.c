@@ -81,6 +81,7 @@ const char *fth_helper_name(int helper)
 	case BPF_FUNC_get_stackid: return "get_stackid";
 	case BPF_FUNC_probe_read_user: return "probe_read_user";
 	case BPF_FUNC_probe_read_kernel: return "probe_read_kernel";
+	case BPF_FUNC_seq_printf: return "seq_printf";
 	case BPF_FUNC_probe_read_user_str: return "probe_read_user_str";
 	case BPF_FUNC_probe_read_kernel_str: return "probe_read_kernel_str";
 	case BPF_FUNC_probe_read_str: return "probe_read_str";
@@ -194,6 +195,9 @@ static void print_one(FILE *out, const struct bpf_insn *insns, int i,
 			if (in->src_reg == BPF_PSEUDO_MAP_FD) {
 				const char *name = map_name ? map_name(ud, in->imm) : NULL;
 				fprintf(out, "r%d = map[%s]", in->dst_reg, name ? name : "?");
+			} else if (in->src_reg == BPF_PSEUDO_MAP_VALUE) {
+				const char *name = map_name ? map_name(ud, in->imm) : NULL;
+				fprintf(out, "r%d = &map[%s] + %d", in->dst_reg, name ? name : "?", insns[i + 1].imm);
 			} else if (in->src_reg == BPF_PSEUDO_FUNC) {
 				/* the address of a subprogram, imm instructions after this one */
 				fprintf(out, "r%d = func %d", in->dst_reg, i + 1 + in->imm);

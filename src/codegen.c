@@ -33,6 +33,7 @@
 #include "lexer.h"
 #include "probes.h"
 #include "sema.h"
+#include "seqfmt.h"
 #include "tracefs.h"
 
 #define MAX_STACK 512
@@ -3683,6 +3684,16 @@ static int add_action(struct cg *c, enum fth_action_kind kind, struct fth_node *
 {
 	struct fth_action *a = fth_arena_alloc(&c->prog->arena, sizeof(*a));
 
+	/* A pinned iterator runs when its pin is read, after fathom has gone:
+	 * what it would send fathom has no reader. (Error reports may go
+	 * unread: the program runs the same without them.) */
+	if (c->p->inst->pin_path && kind != FTH_ACT_HELPER_ERROR && kind != FTH_ACT_RUNTIME_ERROR) {
+		fth_error_hint(c->diag, where->range, "use printf, which writes into the pin's output",
+			       "a pinned iterator runs after fathom has exited, so this needs fathom's runtime "
+			       "and cannot be used in it");
+		c->failed = true;
+	}
+
 	a->kind = kind;
 	a->range = where->range;
 	a->map = -1;
@@ -3945,10 +3956,122 @@ static void emit_debugf(struct cg *c, struct fth_node *call)
 	emit(c, I_CALL(BPF_FUNC_trace_printk));
 }
 
+/* The offset of `text` (with its NUL) in the program's read-only format
+ * map, fth_fmt, created on first use; equal texts share their bytes (and
+ * a program generated twice adds nothing the second time). The map's
+ * index goes to *map_index. */
+static uint32_t rodata_format(struct fth_program *prog, const char *text, int *map_index)
+{
+	struct fth_map *m = NULL;
+	size_t len = strlen(text) + 1;
+	char *value;
+
+	for (int i = 0; i < prog->maps.len && !m; i++) {
+		struct fth_map *candidate = fth_program_map(prog, i);
+		if (candidate->frozen_value && !strcmp(candidate->name, "fth_fmt"))
+			m = candidate;
+	}
+	if (!m) {
+		m = fth_arena_alloc(&prog->arena, sizeof(*m));
+		m->name = "fth_fmt";
+		m->bpf_type = BPF_MAP_TYPE_ARRAY;
+		m->key_size = 4;
+		m->max_entries = 1;
+		m->internal = true;
+		m->frozen_value = "";
+		m->fd = -1;
+		fth_program_add_map(prog, m);
+	}
+	*map_index = m->index;
+	for (uint32_t off = 0; off + len <= m->value_size; off++)
+		if (!memcmp((const char *)m->frozen_value + off, text, len))
+			return off;
+	value = fth_arena_alloc(&prog->arena, m->value_size + len);
+	memcpy(value, m->frozen_value, m->value_size);
+	memcpy(value + m->value_size, text, len);
+	m->frozen_value = value;
+	m->value_size += (uint32_t)len;
+	return m->value_size - (uint32_t)len;
+}
+
+/* printf in a pinned iterator (iter:NAME:PIN): nobody reads the ring
+ * buffer once the pin outlives fathom, so the kernel formats it into the
+ * iterator's seq_file with bpf_seq_printf(ctx->meta->seq, fmt, fmt_size,
+ * data, data_len). The format must be read-only memory the verifier
+ * knows (the frozen fth_fmt map); data is a u64 per argument, the value
+ * of an integer and the address of a string's bytes. */
+static void emit_seq_printf(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_node *fmt = args->items[0];
+	enum fth_seq_conv conv[FTH_SEQ_MAX_ARGS];
+	size_t outlen = 3 * fmt->u.string.len + 1;
+	char *out = fth_arena_alloc(&c->prog->arena, outlen), err[256], hint[160];
+	int n = args->len - 1, nconv, data = 0, map;
+	uint32_t off;
+
+	if (c->cur_func >= 0) {
+		fth_error_hint(c->diag, call->range, "collect the values in the loop and print them after it",
+			       "printf in a loop body over a map is not supported in a pinned iterator");
+		c->failed = true;
+		return;
+	}
+	nconv = fth_seq_format(fmt->u.string.data, out, outlen, conv, err, sizeof(err), hint, sizeof(hint));
+	if (nconv < 0 || nconv != n) {
+		if (nconv >= 0)
+			snprintf(err, sizeof(err), "printf has %d conversions for %d arguments", nconv, n);
+		fth_error_hint(c->diag, fmt->range, nconv < 0 ? hint : "give one argument per conversion", "%s", err);
+		c->failed = true;
+		return;
+	}
+	if (n)
+		data = stack_alloc(c, 8 * n, call);
+	for (int i = 0; i < n; i++) {
+		struct fth_node *a = args->items[i + 1];
+		enum fth_type_kind k = a->type->kind;
+		if (conv[i] == FTH_SEQ_STRING && k == FTH_T_STRING) {
+			int slot = stack_alloc(c, (int)a->type->size, a);
+			emit_to_mem(c, a, fp(slot), slot, a->type);
+			emit(c, I_MOV64_REG(R1, fp(slot)));
+			emit(c, I_ALU64_IMM(BPF_ADD, R1, slot));
+			emit(c, I_STX(BPF_DW, fp(data), R1, data + 8 * i));
+		} else if (conv[i] == FTH_SEQ_INT && (k == FTH_T_INT || k == FTH_T_BOOL || k == FTH_T_POINTER)) {
+			struct vreg v = emit_int(c, a);
+			emit(c, I_STX(BPF_DW, fp(data), vreg_use(c, v, R1), data + 8 * i));
+			vreg_free(c, v);
+		} else {
+			fth_error_hint(c->diag, a->range,
+				       conv[i] == FTH_SEQ_STRING ? "pass a string to %s" : "pass an integer, or a string to %s",
+				       "this argument cannot be printed by a pinned iterator's printf (bpf_seq_printf)");
+			c->failed = true;
+			return;
+		}
+	}
+	off = rodata_format(c->prog, out, &map);
+	c->b->cur_range = call->range;
+	emit(c, I_LDX(BPF_DW, R1, R6, (int16_t)c->p->inst->args[0].offset)); /* ctx->meta */
+	emit(c, I_LDX(BPF_DW, R1, R1, 0));                                     /* meta->seq */
+	fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_MAP_VALUE, (uint64_t)off << 32 | (uint32_t)map);
+	emit(c, I_MOV64_IMM(R3, (int32_t)strlen(out) + 1));
+	if (n) {
+		emit(c, I_MOV64_REG(R4, fp(data)));
+		emit(c, I_ALU64_IMM(BPF_ADD, R4, data));
+	} else {
+		emit(c, I_MOV64_IMM(R4, 0));
+	}
+	emit(c, I_MOV64_IMM(R5, 8 * n));
+	emit(c, I_CALL(BPF_FUNC_seq_printf));
+}
+
 static void emit_call_stmt(struct cg *c, struct fth_node *call)
 {
 	const char *n = call->u.call.name;
 	struct fth_node_list *args = &call->u.call.args;
+
+	if (!strcmp(n, "printf") && c->p->inst->pin_path) {
+		emit_seq_printf(c, call);
+		return;
+	}
 
 	if (!strcmp(n, "printf") || !strcmp(n, "system") || !strcmp(n, "cat") || !strcmp(n, "errorf") ||
 	    !strcmp(n, "warnf")) {

@@ -29,6 +29,23 @@ static void map_bpf_name(const struct fth_map *m, char *out, size_t len)
 	out[n] = '\0';
 }
 
+/* A read-only map's contents, written once and frozen: the verifier then
+ * knows its bytes (a format string for bpf_seq_printf must be such).
+ * Returns the map's fd, or a negative errno with the map closed. */
+static int fill_and_freeze(struct fth_map *m)
+{
+	uint32_t key = 0;
+	int err = 0;
+
+	if (bpf_map_update_elem(m->fd, &key, m->frozen_value, BPF_ANY) < 0 || bpf_map_freeze(m->fd) < 0)
+		err = -errno;
+	if (err) {
+		close(m->fd);
+		return err;
+	}
+	return m->fd;
+}
+
 static int create_maps(struct fth_loader *ld)
 {
 	struct fth_program *prog = ld->prog;
@@ -48,7 +65,11 @@ static int create_maps(struct fth_loader *ld)
 			opts.map_flags = BPF_F_MMAPABLE;
 		if (m->stack_limit)
 			opts.map_flags = BPF_F_NO_PREALLOC; /* memory for the stacks seen, not for max_entries */
+		if (m->frozen_value)
+			opts.map_flags = BPF_F_RDONLY_PROG; /* the programs may only read it */
 		m->fd = bpf_map_create(m->bpf_type, name, key_size, value_size, m->max_entries, &opts);
+		if (m->fd >= 0 && m->frozen_value)
+			m->fd = fill_and_freeze(m);
 		if (m->fd < 0) {
 			int err = m->fd;
 			if (err == -EPERM)
@@ -68,7 +89,7 @@ static void relocate_maps(struct fth_program *prog, struct fth_prog *p)
 	for (int i = 0; i < p->code.len; i++) {
 		struct bpf_insn *in = &p->code.insns[i];
 		if (in->code == (BPF_LD | BPF_DW | BPF_IMM)) {
-			if (in->src_reg == BPF_PSEUDO_MAP_FD)
+			if (in->src_reg == BPF_PSEUDO_MAP_FD || in->src_reg == BPF_PSEUDO_MAP_VALUE)
 				in->imm = fth_program_map(prog, in->imm)->fd;
 			i++;
 		}

@@ -115,6 +115,11 @@ int fth_probe_run_bench(int prog_fd, uint32_t repeat, uint32_t *retval, uint32_t
  * fth_probe_iter_join waits for it and returns fth_probe_run_iter's result. */
 int fth_probe_find_iter(const struct fth_program *prog);
 int fth_probe_run_iter(const struct fth_attachment *att);
+/* iter:NAME:PIN: pin the attached iterator's link at inst->pin_path
+ * (mounting the BPF file system on /sys/fs/bpf first if the path is
+ * there and it is not mounted); 0 or a negative errno with err set. */
+int fth_probe_pin_iter(const struct fth_probe_inst *inst, const struct fth_attachment *att, char *err,
+		       size_t errlen);
 struct fth_iter_thread {
 	pthread_t thread;
 	const struct fth_attachment *att;

@@ -19,7 +19,10 @@
  *       that is done, asyncwatchpoint lets it run on.
  *   iter:NAME                     BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER,
  *       context struct bpf_iter__NAME (its fields in inst->args); the runtime
- *       reads the iterator (fth_probe_run_iter) to run the program. */
+ *       reads the iterator (fth_probe_run_iter) to run the program.
+ *   iter:NAME:PIN                 the same, pinned at /sys/fs/bpf/PIN (an
+ *       absolute PIN as is) for whoever reads it later; its printf is
+ *       bpf_seq_printf into the pin's seq_file (codegen). */
 #include "probes.h"
 
 #include <bpf/bpf.h>
@@ -27,8 +30,11 @@
 #include <errno.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "btf.h"
@@ -668,6 +674,8 @@ static int watchpoint_list(const struct fth_provider *self, const char *pattern,
 
 /* -------------------------------------------------------------------- iter */
 
+#define BPFFS_DIR "/sys/fs/bpf"
+
 /* Iterators whose link needs a map fd or other target, which fathom
  * cannot name in an attach point. */
 static const char *const iter_need_target[] = { "bpf_map_elem", "bpf_sk_storage_map", "sockmap" };
@@ -704,12 +712,12 @@ static int iter_expand(struct fth_program *prog, struct fth_diag *diag, struct f
 	uint32_t id;
 	int n;
 
-	if (nparts == 3) {
-		fth_error_hint(diag, attach->range, "fathom prints iterator output itself: write iter:NAME",
-			       "pinning iterators (iter:NAME:PIN_PATH) is not supported by fathom");
+	if (nparts == 3 && !*parts[2]) {
+		fth_error_hint(diag, attach->range, "write iter:NAME:PIN, e.g. iter:task:tasks for /sys/fs/bpf/tasks",
+			       "iter probe pin path is empty");
 		return -EINVAL;
 	}
-	if (nparts != 2 || !*parts[1]) {
+	if ((nparts != 2 && nparts != 3) || !*parts[1]) {
 		fth_error_hint(diag, attach->range, "write iter:NAME, e.g. iter:task", "iter probe needs an iterator name");
 		return -EINVAL;
 	}
@@ -752,6 +760,10 @@ static int iter_expand(struct fth_program *prog, struct fth_diag *diag, struct f
 	inst->nargs = n;
 	inst->expected_attach_type = BPF_TRACE_ITER;
 	inst->attach_btf_id = id;
+	/* bpftrace's rule: a relative PIN lives in the BPF file system */
+	if (nparts == 3)
+		inst->pin_path = parts[2][0] == '/' ? fth_arena_strdup(&prog->arena, parts[2])
+						    : fth_arena_printf(&prog->arena, "%s/%s", BPFFS_DIR, parts[2]);
 	fth_ptrvec_push(&prog->arena, out, inst);
 	return 0;
 }
@@ -828,6 +840,42 @@ int fth_probe_run_iter(const struct fth_attachment *att)
 			}
 		}
 		close(ifd);
+	}
+	return 0;
+}
+
+/* bpf_obj_pin works only on a BPF file system; the usual one may not be
+ * mounted yet (as bpftool does, mount it then). */
+static int mount_bpffs_for(const char *path, char *err, size_t errlen)
+{
+	struct statfs st;
+
+	if (strncmp(path, BPFFS_DIR "/", strlen(BPFFS_DIR "/")))
+		return 0;
+	if (statfs(BPFFS_DIR, &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", BPFFS_DIR, "bpf", 0, "mode=0700") == 0)
+		return 0;
+	snprintf(err, errlen, "cannot mount the BPF file system on %s: %s", BPFFS_DIR, strerror(errno));
+	return -errno;
+}
+
+int fth_probe_pin_iter(const struct fth_probe_inst *inst, const struct fth_attachment *att, char *err,
+		       size_t errlen)
+{
+	int rc;
+
+	if (att->nlinks != 1) {
+		snprintf(err, errlen, "cannot pin %s: it is not attached", inst->name);
+		return -ENOENT;
+	}
+	rc = mount_bpffs_for(inst->pin_path, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (bpf_obj_pin(att->links[0], inst->pin_path) < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot pin %s to %s: %s", inst->name, inst->pin_path, strerror(-rc));
+		return rc;
 	}
 	return 0;
 }

@@ -48,6 +48,10 @@ struct fth_map {
 	bool stack_build_id;
 	struct fth_range task_key_use;
 	struct fth_range first_use;
+	/* A read-only array (one element): the loader writes this value and
+	 * freezes the map before any program loads, so the verifier can
+	 * trust its bytes (bpf_seq_printf formats). NULL for other maps. */
+	const void *frozen_value;
 	int fd;                      /* set by the loader, -1 before */
 };
 
@@ -122,6 +126,10 @@ struct fth_probe_inst {
 	 * loader passes in bpf_prog_load_opts. 0 for every other probe. */
 	enum bpf_attach_type expected_attach_type; /* BPF_TRACE_RAW_TP, BPF_TRACE_ITER */
 	uint32_t attach_btf_id;   /* btf_trace_<event> typedef / bpf_iter_<name> func */
+	/* iter:NAME:PIN: where the runtime pins the iterator's link (an
+	 * absolute path, /sys/fs/bpf/PIN for a relative PIN); its printf
+	 * writes into the seq_file that reading the pin returns. */
+	const char *pin_path;
 	int attach_btf_obj_fd;    /* BTF object of a kernel module, 0 for vmlinux */
 	/* watchpoint/asyncwatchpoint: PERF_TYPE_BREAKPOINT parameters */
 	uint64_t bp_addr;

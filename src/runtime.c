@@ -1369,6 +1369,20 @@ static int attached_probe_count(const struct fth_program *prog, const struct fth
 	return n;
 }
 
+static void pin_iterator(struct runtime *rt, const struct fth_probe_inst *inst, const struct fth_attachment *att)
+{
+	char err[512];
+
+	if (fth_probe_pin_iter(inst, att, err, sizeof(err)) < 0) {
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR, "the pin's directory must exist on a BPF file system (bpffs), "
+			       "and the pin must not exist yet", "%s", err);
+		rt->exit_code = 1;
+		return;
+	}
+	fprintf(stdout, "Program pinned to %s\n", inst->pin_path);
+	fflush(stdout);
+}
+
 int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_diag *diag,
 		    const struct fth_runtime_opts *opts)
 {
@@ -1450,6 +1464,13 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	/* An iter probe runs when its iterator is read: a thread reads it
 	 * while this one prints what the program sends, then the run ends. */
 	iter = rt.exiting ? -1 : fth_probe_find_iter(prog);
+	/* A pinned iterator runs whenever its pin is read, long after this
+	 * run: pin it and end, as bpftrace does. */
+	if (iter >= 0 && fth_program_prog(prog, iter)->inst->pin_path) {
+		pin_iterator(&rt, fth_program_prog(prog, iter)->inst, &ld->attachments[iter]);
+		iter = -1;
+		rt.exiting = true;
+	}
 	if (iter >= 0 && (err = fth_probe_iter_start(&iter_thread, &ld->attachments[iter])) < 0) {
 		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot start the iterator: %s", strerror(-err));
 		iter = -1;

@@ -12,6 +12,7 @@
 
 #include "compile_helper.h"
 #include "fathom.h"
+#include "seqfmt.h"
 
 
 static void expect_error(const char *text, const char *needle)
@@ -750,6 +751,56 @@ static void test_verifier_summary(void **state)
 	assert_string_equal(reason, "infinite loop detected at insn 75");
 }
 
+/* A pinned iterator's printf format, as bpf_seq_printf must get it:
+ * integers widened to 64 bits, flags and widths kept, what the kernel
+ * would refuse (EINVAL at run time, an empty pin) refused here. */
+static void expect_seq_format(const char *fmt, const char *want, int nconv)
+{
+	enum fth_seq_conv conv[FTH_SEQ_MAX_ARGS];
+	char out[256], err[256], hint[160];
+
+	assert_int_equal(fth_seq_format(fmt, out, sizeof(out), conv, err, sizeof(err), hint, sizeof(hint)), nconv);
+	assert_string_equal(out, want);
+}
+
+static void expect_seq_format_error(const char *fmt, const char *needle)
+{
+	enum fth_seq_conv conv[FTH_SEQ_MAX_ARGS];
+	char out[256], err[256], hint[160];
+
+	assert_int_equal(fth_seq_format(fmt, out, sizeof(out), conv, err, sizeof(err), hint, sizeof(hint)), -1);
+	if (!strstr(err, needle)) {
+		print_error("expected '%s' in: %s\n", needle, err);
+		fail();
+	}
+	assert_true(hint[0] != '\0');
+}
+
+static void test_seq_printf_formats(void **state)
+{
+	enum fth_seq_conv conv[FTH_SEQ_MAX_ARGS];
+	char out[64], err[128], hint[128];
+
+	(void)state;
+	expect_seq_format("plain 100%% text\n", "plain 100%% text\n", 0);
+	expect_seq_format("%d %i %u %x %X", "%lld %lli %llu %llx %llX", 5);
+	expect_seq_format("%-5d|%08lx|%llu|%zu", "%-5lld|%08llx|%llu|%llu", 4);
+	expect_seq_format("%c%-10s: %s\n", "%c%-10s: %s\n", 3);
+	assert_int_equal(fth_seq_format("%s %d %c", out, sizeof(out), conv, err, sizeof(err), hint, sizeof(hint)), 3);
+	assert_int_equal(conv[0], FTH_SEQ_STRING);
+	assert_int_equal(conv[1], FTH_SEQ_INT);
+	assert_int_equal(conv[2], FTH_SEQ_INT);
+	expect_seq_format("%d%d%d%d%d%d%d%d%d%d%d%d", "%lld%lld%lld%lld%lld%lld%lld%lld%lld%lld%lld%lld", 12);
+
+	expect_seq_format_error("%o", "the conversion %o is not supported");
+	expect_seq_format_error("%hd", "the conversion %h");
+	expect_seq_format_error("%.3s", "the precision in %.3s");
+	expect_seq_format_error("%sabc", "a letter or digit right after %s ");
+	expect_seq_format_error("%d%d%d%d%d%d%d%d%d%d%d%d%d", "a 13th conversion %d");
+	expect_seq_format_error("caf\xc3\xa9", "the byte 0xc3");
+	expect_seq_format_error("tab\aX", "the byte 0x07");
+}
+
 static bool uses_reg(const struct fth_prog *p, int reg)
 {
 	for (int i = 0; i < p->code.len; i++)
@@ -1357,6 +1408,7 @@ int main(void)
 		cmocka_unit_test(test_for_map_combined_stack),
 		cmocka_unit_test(test_many_assignments),
 		cmocka_unit_test(test_verifier_summary),
+		cmocka_unit_test(test_seq_printf_formats),
 		cmocka_unit_test(test_map_bloat_warning),
 		cmocka_unit_test(test_predicate_map_read_reused),
 		cmocka_unit_test(test_big_strings_use_scratch),
