@@ -725,7 +725,7 @@ const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const cha
 static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 
 static const char *const builtin_names[] = {
-	"ppid", "pcomm", "func", "retval", "cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
+	"ppid", "pcomm", "func", "retval", "cpid", "has_cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
 	"usermode", "ctx", "probetype", "leader_comm", "leader_tid",
 };
@@ -1388,6 +1388,30 @@ static struct fth_type *current_task_member(struct sema *s, struct fth_node *e, 
 	return check_struct_member(s, e);
 }
 
+static struct fth_node *new_call(struct sema *s, struct fth_node *where, const char *name);
+
+/* cpid when fathom runs no command: as documented for bpftrace, a warning
+ * each time it is read and the value 0 - the block
+ * { warnf("..."); 0 } in its place. has_cpid tells the two cases apart. */
+static struct fth_type *cpid_without_child(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *warn = new_call(s, e, "warnf");
+	struct fth_node *msg = fth_node_new(A(s), FTH_STRING, e->range);
+	struct fth_node *stmt = fth_node_new(A(s), FTH_EXPR_STMT, e->range);
+	struct fth_node *zero = fth_node_new(A(s), FTH_INT, e->range);
+
+	msg->u.string.data = "cpid is 0: there is no child process (fathom was not started with -c); "
+			     "test has_cpid before reading cpid";
+	msg->u.string.len = (uint32_t)strlen(msg->u.string.data);
+	fth_node_list_push(A(s), &warn->u.call.args, msg);
+	stmt->u.expr_stmt.expr = warn;
+	memset(&e->u, 0, sizeof(e->u));
+	e->kind = FTH_BLOCK_EXPR;
+	fth_node_list_push(A(s), &e->u.block.stmts, stmt);
+	e->u.block.value = zero;
+	return check_expr(s, e);
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -1433,13 +1457,17 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return stack_type(s, e, n[0] == 'u', NULL);
 	if (!strcmp(n, "cpid")) {
-		if (!s->prog->config.cpid) {
-			ERR_HINT(s, e, "start the command with -c 'CMD'", "cpid is only set when fathom runs a command (-c)");
-			return uint64_t_();
-		}
+		if (!s->prog->config.cpid)
+			return cpid_without_child(s, e);
 		e->kind = FTH_INT;
 		e->u.integer = (uint64_t)s->prog->config.cpid;
 		return uint64_t_();
+	}
+	if (!strcmp(n, "has_cpid")) {
+		/* known when the program is built: was fathom given -c? */
+		e->kind = FTH_BOOL;
+		e->u.integer = s->prog->config.cpid != 0;
+		return fth_type_bool();
 	}
 	if (!strcmp(n, "probe"))
 		return fth_type_new(A(s), FTH_T_PROBE, 8);

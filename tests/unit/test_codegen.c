@@ -1354,6 +1354,19 @@ static void test_block_values_and_map_declarations(void **state)
 		     "lruhash() takes one argument");
 }
 
+static void test_cpid_without_child(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	/* no -c: cpid is 0 after a run-time warning, has_cpid is false */
+	compile(&c, "BEGIN { @c = cpid; @h = has_cpid; @k = has_cpid(); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(count_actions(&c, FTH_ACT_WARNF), 1);
+	assert_int_equal(fth_program_find_map(&c.prog, "@h")->value_type->kind, FTH_T_BOOL);
+	release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1395,6 +1408,7 @@ int main(void)
 		cmocka_unit_test(test_define_string_and_name_bodies),
 		cmocka_unit_test(test_tuple_constant_index_and_literal_base),
 		cmocka_unit_test(test_block_values_and_map_declarations),
+		cmocka_unit_test(test_cpid_without_child),
 		cmocka_unit_test(test_maps_keep_pointer_types),
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
