@@ -1026,11 +1026,11 @@ static int compare_jump_op(int op, bool is_signed, bool negate)
  * which compare their memory). */
 static bool is_int_comparison(const struct fth_node *e)
 {
-	const struct fth_type *l;
 	int op;
+	const struct fth_type *l;
 
 	if (e->kind != FTH_BINARY)
-		return false;
+		return false; /* (u.binary is another member of the union then) */
 	op = e->u.binary.op;
 	l = e->u.binary.lhs->type;
 	if (op != TOK_EQ && op != TOK_NE && op != TOK_LT && op != TOK_LE && op != TOK_GT && op != TOK_GE)

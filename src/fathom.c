@@ -347,21 +347,25 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			return -EINVAL;
 		}
 		prog->config.stack_mode = (enum fth_stack_mode)mode;
-	} else if (!strcmp(key, "unstable_tseries")) {
+	} else if (!strcmp(key, "unstable_tseries") || !strcmp(key, "unstable_map_decl")) {
 		static const char *const modes[] = { "warn", "enable", "error" };
 		size_t i = 0;
 		while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(value, modes[i]))
 			i++;
 		if (i == sizeof(modes) / sizeof(modes[0])) {
 			if (from_env)
-				fth_diag_plain(diag, FTH_SEV_ERROR, "use enable, warn or error",
-					       "invalid unstable_tseries value '%s'", value);
-			else
-				fth_error_hint(diag, where, "use enable, warn or error", "invalid unstable_tseries value '%s'",
+				fth_diag_plain(diag, FTH_SEV_ERROR, "use enable, warn or error", "invalid %s value '%s'", key,
 					       value);
+			else
+				fth_error_hint(diag, where, "use enable, warn or error", "invalid %s value '%s'", key, value);
 			return -EINVAL;
 		}
-		prog->config.unstable_tseries = i == 0 ? FTH_UNSTABLE_WARN : i == 1 ? FTH_UNSTABLE_ENABLE : FTH_UNSTABLE_ERROR;
+		if (!strcmp(key, "unstable_tseries"))
+			prog->config.unstable_tseries =
+				i == 0 ? FTH_UNSTABLE_WARN : i == 1 ? FTH_UNSTABLE_ENABLE : FTH_UNSTABLE_ERROR;
+		else
+			prog->config.unstable_map_decl =
+				i == 0 ? FTH_UNSTABLE_WARN : i == 1 ? FTH_UNSTABLE_ENABLE : FTH_UNSTABLE_ERROR;
 	} else if (!strcmp(key, "str_trunc_trailer")) {
 		prog->config.str_trunc_trailer = fth_arena_strdup(&prog->arena, value);
 	} else if (!strcmp(key, "print_maps_on_exit")) {

@@ -253,9 +253,10 @@ struct fth_config {
 	int helper_warnings;      /* -k: 1, -kk: 2; 0 emits no error checks at all */
 	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
 	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
-	/* config unstable_tseries: warn (the default) says once that tseries
-	 * is unstable, enable says nothing, error rejects it */
-	enum { FTH_UNSTABLE_WARN, FTH_UNSTABLE_ENABLE, FTH_UNSTABLE_ERROR } unstable_tseries;
+	/* config unstable_tseries / unstable_map_decl: warn (the default)
+	 * says once that tseries / let @m = hash(N) is unstable, enable says
+	 * nothing, error rejects it */
+	enum { FTH_UNSTABLE_WARN, FTH_UNSTABLE_ENABLE, FTH_UNSTABLE_ERROR } unstable_tseries, unstable_map_decl;
 	/* values given for fth_config_passive[i], NULL: the default */
 	const char *passive[FTH_CONFIG_PASSIVE];
 };

@@ -60,6 +60,10 @@ struct sema {
 	struct fth_node *fn;
 	int fn_for_map_depth;
 	bool tseries_noted; /* the unstable-feature warning was given */
+	/* The expression of the statement being checked: a block expression
+	 * there may end in a call that returns nothing ({ printf("a") }),
+	 * one used as a value may not. */
+	const struct fth_node *stmt_expr;
 };
 
 /* Errors in the copy of a macro's body are shown at the macro's call,
@@ -178,21 +182,79 @@ static struct fth_map *map_create(struct sema *s, struct fth_node *m)
 	return map;
 }
 
-/* Declared maps no probe uses: bpftrace warns about them. */
-static void warn_unused_declarations(struct sema *s)
+/* let @m = hash(N) is unstable in bpftrace: config unstable_map_decl
+ * decides whether it is an error, a warning (given once) or silent. */
+static bool map_declarations_allowed(struct sema *s, struct fth_node *first)
+{
+	if (s->prog->config.unstable_map_decl == FTH_UNSTABLE_ERROR) {
+		fth_error_hint(s->diag, first->range, "add config = { unstable_map_decl=enable } at the top of the script",
+			       "map declarations feature is not enabled by default. To enable this unstable feature, set "
+			       "the config flag to enable. unstable_map_decl=enable");
+		return false;
+	}
+	if (s->prog->config.unstable_map_decl == FTH_UNSTABLE_WARN && !s->retyping)
+		fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
+			       "Script is using an unstable feature: map declarations. To prevent this warning you must "
+			       "explicitly enable it in the config e.g. unstable_map_decl=enable");
+	return true;
+}
+
+/* Aggregations live in per-CPU maps, other values in plain ones: a
+ * declaration must agree with what the probes store (bpftrace checks the
+ * same). */
+static void check_declared_map_kind(struct sema *s, struct fth_node *d, struct fth_map *m)
+{
+	const char *declared = d->u.map_decl.map_type;
+	bool percpu = !strncmp(declared, "percpu", 6);
+	bool agg = m->value_type && m->value_type->kind == FTH_T_AGG;
+
+	if (!m->value_type || percpu == agg)
+		return;
+	fth_error_hint(s->diag, m->first_use,
+		       agg ? "declare it percpuhash(N) or percpulruhash(N): aggregations are kept per CPU"
+			   : "declare it hash(N) or lruhash(N): only aggregations are kept in per-CPU maps",
+		       "Incompatible map types. Type from declaration: %s. Type from value/key type: %s", declared,
+		       agg ? "percpuhash" : "hash");
+}
+
+/* The top-level map declarations: allowed by the config, of a known type
+ * with one size, each map once, agreeing with the map's values; declared
+ * maps no probe uses are warned about, as bpftrace does. */
+static void check_map_declarations(struct sema *s)
 {
 	struct fth_node_list *decls = &s->prog->ast->u.program.map_decls;
 	static const char *const types[] = { "hash", "lruhash", "percpuhash", "percpulruhash", "percpuarray" };
 
+	if (decls->len == 0 || !map_declarations_allowed(s, decls->items[0]))
+		return;
 	for (int i = 0; i < decls->len; i++) {
 		struct fth_node *d = decls->items[i];
+		struct fth_node_list *args = &d->u.map_decl.args;
+		struct fth_map *m = d->u.map_decl.name ? fth_program_find_map(s->prog, d->u.map_decl.name) : NULL;
 		bool known = false;
 		for (size_t j = 0; j < sizeof(types) / sizeof(types[0]); j++)
 			known |= d->u.map_decl.map_type && !strcmp(d->u.map_decl.map_type, types[j]);
-		if (!known)
+		if (!known) {
 			fth_error_hint(s->diag, d->range, "use hash(N), lruhash(N), percpuhash(N) or percpulruhash(N)",
 				       "unknown map type '%s'", d->u.map_decl.map_type ? d->u.map_decl.map_type : "");
-		else if (d->u.map_decl.name && !fth_program_find_map(s->prog, d->u.map_decl.name))
+			continue;
+		}
+		if (args->len != 1 || args->items[0]->kind != FTH_INT || args->items[0]->u.integer == 0 ||
+		    args->items[0]->u.integer > (1u << 24)) {
+			fth_error_hint(s->diag, d->range, fth_arena_printf(A(s), "e.g. let %s = %s(1024);",
+									   d->u.map_decl.name, d->u.map_decl.map_type),
+				       "%s() takes one argument: the map's maximum number of entries, a number from 1 "
+				       "to %u", d->u.map_decl.map_type, 1u << 24);
+			continue;
+		}
+		if (map_declaration(s, d->u.map_decl.name) != d) {
+			fth_error_hint(s->diag, d->range, "keep one declaration of it",
+				       "%s is declared more than once", d->u.map_decl.name);
+			continue;
+		}
+		if (m)
+			check_declared_map_kind(s, d, m);
+		else
 			fth_diag_report(s->diag, FTH_SEV_WARNING, d->range, "remove the declaration or use the map",
 					"Unused map: %s", d->u.map_decl.name);
 	}
@@ -663,7 +725,7 @@ const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const cha
 static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 
 static const char *const builtin_names[] = {
-	"ppid", "pcomm", "func", "retval", "cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
+	"ppid", "pcomm", "func", "retval", "cpid", "has_cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
 	"usermode", "ctx", "probetype", "leader_comm", "leader_tid",
 };
@@ -1326,6 +1388,30 @@ static struct fth_type *current_task_member(struct sema *s, struct fth_node *e, 
 	return check_struct_member(s, e);
 }
 
+static struct fth_node *new_call(struct sema *s, struct fth_node *where, const char *name);
+
+/* cpid when fathom runs no command: as documented for bpftrace, a warning
+ * each time it is read and the value 0 - the block
+ * { warnf("..."); 0 } in its place. has_cpid tells the two cases apart. */
+static struct fth_type *cpid_without_child(struct sema *s, struct fth_node *e)
+{
+	struct fth_node *warn = new_call(s, e, "warnf");
+	struct fth_node *msg = fth_node_new(A(s), FTH_STRING, e->range);
+	struct fth_node *stmt = fth_node_new(A(s), FTH_EXPR_STMT, e->range);
+	struct fth_node *zero = fth_node_new(A(s), FTH_INT, e->range);
+
+	msg->u.string.data = "cpid is 0: there is no child process (fathom was not started with -c); "
+			     "test has_cpid before reading cpid";
+	msg->u.string.len = (uint32_t)strlen(msg->u.string.data);
+	fth_node_list_push(A(s), &warn->u.call.args, msg);
+	stmt->u.expr_stmt.expr = warn;
+	memset(&e->u, 0, sizeof(e->u));
+	e->kind = FTH_BLOCK_EXPR;
+	fth_node_list_push(A(s), &e->u.block.stmts, stmt);
+	e->u.block.value = zero;
+	return check_expr(s, e);
+}
+
 static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 {
 	const char *n = e->u.ident.name;
@@ -1371,13 +1457,17 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return stack_type(s, e, n[0] == 'u', NULL);
 	if (!strcmp(n, "cpid")) {
-		if (!s->prog->config.cpid) {
-			ERR_HINT(s, e, "start the command with -c 'CMD'", "cpid is only set when fathom runs a command (-c)");
-			return uint64_t_();
-		}
+		if (!s->prog->config.cpid)
+			return cpid_without_child(s, e);
 		e->kind = FTH_INT;
 		e->u.integer = (uint64_t)s->prog->config.cpid;
 		return uint64_t_();
+	}
+	if (!strcmp(n, "has_cpid")) {
+		/* known when the program is built: was fathom given -c? */
+		e->kind = FTH_BOOL;
+		e->u.integer = s->prog->config.cpid != 0;
+		return fth_type_bool();
 	}
 	if (!strcmp(n, "probe"))
 		return fth_type_new(A(s), FTH_T_PROBE, 8);
@@ -4560,6 +4650,21 @@ static bool if_value_to_ternary(struct sema *s, struct fth_node *e)
 	return true;
 }
 
+/* A block expression used as a value whose end gives none: it ends in a
+ * statement (`{ f(); }`, `{ }`) or in a call that returns nothing
+ * (`{ printf("a") }`). */
+static void block_without_value(struct sema *s, struct fth_node *block)
+{
+	const struct fth_node *last = block->u.block.value;
+	const char *hint = "end the block with the value it gives, without a ';' after it: { ...; $v }";
+
+	if (last && last->kind == FTH_CALL)
+		ERR_HINT(s, block, hint, "this block has no value: %s(), which ends it, does not return one",
+			 last->u.call.name);
+	else
+		ERR_HINT(s, block, hint, "this block has no value: it ends with a statement, not an expression");
+}
+
 static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 {
 	builtin_spelling(e);
@@ -4795,11 +4900,21 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		/* { stmts; value } - what a macro used as a value and the
 		 * branches of an if used as a value become; a block scope */
 		struct fth_type *t;
+		struct fth_node *value = e->u.block.value;
+		bool is_stmt = e == s->stmt_expr;
+		int errors = s->diag->errors;
 		scope_push(s);
 		for (int i = 0; i < e->u.block.stmts.len; i++)
 			check_stmt(s, e->u.block.stmts.items[i]);
-		t = e->u.block.value ? check_expr(s, e->u.block.value) : fth_type_none();
+		if (is_stmt) /* its last expression is in statement position too */
+			s->stmt_expr = value;
+		t = value ? check_expr(s, value) : fth_type_none();
 		scope_pop(s, !s->for_map_depth);
+		/* (not after an error in it: fail("...") ends a block too) */
+		if (!is_stmt && t && t->kind == FTH_T_NONE && s->diag->errors == errors) {
+			block_without_value(s, e);
+			return NULL;
+		}
 		return t;
 	}
 	case FTH_TYPEOF:
@@ -5148,13 +5263,35 @@ static struct fth_node *block_of(struct sema *s, struct fth_node *e)
 	struct fth_node *blk = fth_node_new(A(s), FTH_BLOCK, e->range);
 	struct fth_node *st = fth_node_new(A(s), FTH_EXPR_STMT, e->range);
 
+	if (e->kind == FTH_BLOCK_EXPR) {
+		/* { stmts; f() } is already a block: its statements, then f() */
+		blk->u.block.stmts = e->u.block.stmts;
+		e = e->u.block.value;
+		if (!e)
+			return blk;
+		st->range = e->range;
+	}
 	st->u.expr_stmt.expr = e;
 	fth_node_list_push(A(s), &blk->u.block.stmts, st);
 	return blk;
 }
 
-/* `cond ? printf("a") : printf("b");` has no value: it is an if/else,
- * and becomes one. */
+/* A branch of a ternary statement that may give nothing: a call (not an
+ * aggregation) or a block ({ printf("a") }). */
+static bool may_be_void_branch(const struct fth_node *e)
+{
+	return (e->kind == FTH_CALL && !is_agg_func(e->u.call.name)) || e->kind == FTH_BLOCK_EXPR;
+}
+
+/* Does the statement-position branch e give nothing? */
+static bool void_branch(struct sema *s, struct fth_node *e)
+{
+	s->stmt_expr = e;
+	return check_expr(s, e) == fth_type_none();
+}
+
+/* `cond ? printf("a") : printf("b");` (or with blocks, `cond ? { ... } :
+ * { ... };`) has no value: it is an if/else, and becomes one. */
 static bool void_ternary_to_if(struct sema *s, struct fth_node *st)
 {
 	struct fth_node *e = st->u.expr_stmt.expr;
@@ -5164,10 +5301,9 @@ static bool void_ternary_to_if(struct sema *s, struct fth_node *st)
 		return false;
 	then_e = e->u.ternary.then_expr;
 	else_e = e->u.ternary.else_expr;
-	if (then_e->kind != FTH_CALL || else_e->kind != FTH_CALL || is_agg_func(then_e->u.call.name) ||
-	    is_agg_func(else_e->u.call.name))
+	if (!may_be_void_branch(then_e) || !may_be_void_branch(else_e))
 		return false;
-	if (check_expr(s, then_e) != fth_type_none() || check_expr(s, else_e) != fth_type_none())
+	if (!void_branch(s, then_e) || !void_branch(s, else_e))
 		return false;
 	st->kind = FTH_IF;
 	st->u.if_.cond = e->u.ternary.cond;
@@ -5240,6 +5376,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		if (e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit") && s->loop_depth && s->strict)
 			fth_error_hint(s->diag, e->range, "break out of the loop and call exit() after it",
 				       "exit() is not allowed inside a loop");
+		s->stmt_expr = e;
 		check_expr(s, e);
 		break;
 	}
@@ -5761,7 +5898,7 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 			check_prog(&s, prog->progs.items[i]);
 		check_uncalled_fns(&s);
 	}
-	warn_unused_declarations(&s);
+	check_map_declarations(&s);
 	for (int i = 0; diag->errors == errors_before && i < prog->maps.len; i++) {
 		struct fth_map *m = prog->maps.items[i];
 		if (m->keyed_by_task && !m->deleted && m->value_type && m->value_type->kind != FTH_T_AGG)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # -c CMD runs the command once probes are attached, limits probes to it,
-# sets cpid and ends the run when it exits; -p PID limits probes to that
-# process and ends the run when it exits; a bad pid is a clear error.
+# sets cpid (has_cpid is true) and ends the run when it exits; -p PID
+# limits probes to that process and ends the run when it exits; a bad pid
+# is a clear error.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -40,6 +41,14 @@ fathom_run -p 4194303 -e 'BEGIN { exit(); }'
 expect_exit 1
 expect_stderr_match '^ERROR: no process with pid 4194303$'
 
-fathom_run -e 'BEGIN { printf("%d\n", cpid); exit(); }'
-expect_exit 1
-expect_stderr_match 'cpid is only set when fathom runs a command'
+# Without -c, as bpftrace documents it: cpid warns each time it is read
+# and is 0; has_cpid (or has_cpid()) says whether there is a child.
+fathom_run -e 'BEGIN { printf("%d %d\n", cpid, has_cpid); if (has_cpid()) { printf("%d\n", cpid()); } exit(); }'
+expect_exit 0
+expect_stdout_eq '0 0'
+expect_stderr_match '^stdin:1:27-31: WARNING: cpid is 0: there is no child process \(fathom was not started with -c\); test has_cpid before reading cpid$'
+[ "$(grep -c 'WARNING' "$FATHOM_STDERR")" = 1 ] || fail "only the cpid that was read warns"
+fathom_run -c '/bin/true' -e 'BEGIN { printf("%d %d\n", has_cpid, cpid > 0); exit(); }'
+expect_exit 0
+expect_stdout_eq '1 1'
+expect_stderr_no_match 'WARNING'

@@ -1386,6 +1386,38 @@ static void test_tuple_constant_index_and_literal_base(void **state)
 	expect_error("BEGIN { $i = 0; @a = (1, 2)[$i]; }", "a tuple index must be an integer literal");
 }
 
+static void test_block_values_and_map_declarations(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	/* a ternary statement of blocks that give nothing is an if/else */
+	compile(&c, "BEGIN { $c = 1; $c ? { printf(\"a\") } : { printf(\"b\") }; $x = { printf(\"c\"); 1 }; }");
+	assert_int_equal(c.rc, 0);
+	release(&c);
+	expect_error("BEGIN { $x = { printf(\"a\") }; }",
+		     "this block has no value: printf(), which ends it, does not return one");
+	expect_error("config = { unstable_map_decl=enable } let @m = hash(4); BEGIN { @m = count(); }",
+		     "Incompatible map types. Type from declaration: hash. Type from value/key type: percpuhash");
+	expect_error("config = { unstable_map_decl=error } let @m = hash(4); BEGIN { @m = 1; }",
+		     "map declarations feature is not enabled by default");
+	expect_error("config = { unstable_map_decl=enable } let @m = lruhash(); BEGIN { @m = 1; }",
+		     "lruhash() takes one argument");
+}
+
+static void test_cpid_without_child(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	/* no -c: cpid is 0 after a run-time warning, has_cpid is false */
+	compile(&c, "BEGIN { @c = cpid; @h = has_cpid; @k = has_cpid(); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(count_actions(&c, FTH_ACT_WARNF), 1);
+	assert_int_equal(fth_program_find_map(&c.prog, "@h")->value_type->kind, FTH_T_BOOL);
+	release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1427,6 +1459,8 @@ int main(void)
 		cmocka_unit_test(test_array_index_and_casts),
 		cmocka_unit_test(test_define_string_and_name_bodies),
 		cmocka_unit_test(test_tuple_constant_index_and_literal_base),
+		cmocka_unit_test(test_block_values_and_map_declarations),
+		cmocka_unit_test(test_cpid_without_child),
 		cmocka_unit_test(test_maps_keep_pointer_types),
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
