@@ -1011,11 +1011,14 @@ static int compare_jump_op(int op, bool is_signed, bool negate)
  * which compare their memory). */
 static bool is_int_comparison(const struct fth_node *e)
 {
-	int op = e->u.binary.op;
-	const struct fth_type *l = e->u.binary.lhs->type;
+	int op;
+	const struct fth_type *l;
 
-	if (e->kind != FTH_BINARY || (op != TOK_EQ && op != TOK_NE && op != TOK_LT && op != TOK_LE &&
-				      op != TOK_GT && op != TOK_GE))
+	if (e->kind != FTH_BINARY)
+		return false;
+	op = e->u.binary.op;
+	l = e->u.binary.lhs->type;
+	if (op != TOK_EQ && op != TOK_NE && op != TOK_LT && op != TOK_LE && op != TOK_GT && op != TOK_GE)
 		return false;
 	if ((op == TOK_EQ || op == TOK_NE) &&
 	    ((l && (l->kind == FTH_T_STRING || l->kind == FTH_T_BUFFER)) || e->u.binary.cmp_type))
