@@ -1326,12 +1326,38 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 	return v;
 }
 
+static void emit_cond_jump_false(struct cg *c, struct fth_node *cond, int *jump);
+
+/* c ? a : b whose condition is a comparison: one jump on it, no 0/1. */
+static struct vreg emit_ternary_on_comparison(struct cg *c, struct fth_node *e)
+{
+	struct vreg v, t;
+	int jelse, jdone;
+
+	emit_cond_jump_false(c, e->u.ternary.cond, &jelse);
+	v = vreg_alloc(c, e);
+	t = emit_int(c, e->u.ternary.then_expr);
+	vreg_set(c, v, vreg_use(c, t, R1));
+	vreg_free(c, t);
+	jdone = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, jelse);
+	t = emit_int(c, e->u.ternary.else_expr);
+	vreg_set(c, v, vreg_use(c, t, R1));
+	vreg_free(c, t);
+	fth_patch_jump_here(c->b, jdone);
+	return v;
+}
+
 static struct vreg emit_ternary(struct cg *c, struct fth_node *e)
 {
-	struct vreg v = emit_int(c, e->u.ternary.cond);
-	int r = vreg_use(c, v, R1), jelse, jdone;
+	struct vreg v;
+	int r, jelse, jdone;
 	struct vreg t;
 
+	if (e->u.ternary.then_expr && is_int_comparison(e->u.ternary.cond))
+		return emit_ternary_on_comparison(c, e);
+	v = emit_int(c, e->u.ternary.cond);
+	r = vreg_use(c, v, R1);
 	if (!e->u.ternary.then_expr) {
 		/* a ?: b keeps a when it is non-zero. */
 		jdone = emit(c, I_JMP_IMM(BPF_JNE, r, 0, 0));

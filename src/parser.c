@@ -862,6 +862,26 @@ static struct fth_node *parse_index(struct parser *p, struct fth_range start, st
 	return n;
 }
 
+/* 1.5: an integer, '.', an integer, with nothing between them. The tokens
+ * would read as element 5 of the tuple 1; it is a number with a fraction,
+ * which bpftrace does not have. */
+static bool is_decimal_fraction(struct parser *p, const struct fth_node *base)
+{
+	const struct fth_token *dot = cur(p), *fraction = peek(p, 1);
+
+	return base->kind == FTH_INT && base->range.end == dot->range.begin && fraction->kind == TOK_INT &&
+	       fraction->range.begin == dot->range.end;
+}
+
+static void report_decimal_fraction(struct parser *p, const struct fth_node *base)
+{
+	struct fth_range number = { base->range.begin, peek(p, 1)->range.end };
+
+	error_at(p, number, "use integers: count in smaller units (15 tenths for 1.5) or divide, as in 3 / 2",
+		 "'%.*s' is not an integer: there are no floating-point numbers, only integers",
+		 (int)(number.end - number.begin), p->src->text + number.begin);
+}
+
 /* .field ->field .N [i] x++ x-- after an operand whose first token is at
  * `start`. The postfix expression's range begins there rather than at the
  * operand's own range: for `((struct foo *)0)->a` that is the outer '(',
@@ -881,7 +901,10 @@ static struct fth_node *parse_postfix(struct parser *p, struct fth_range start, 
 			break;
 		}
 		chained++;
-		if (kind == TOK_DOT || kind == TOK_ARROW) {
+		if (kind == TOK_DOT && is_decimal_fraction(p, base)) {
+			report_decimal_fraction(p, base);
+			base = NULL;
+		} else if (kind == TOK_DOT || kind == TOK_ARROW) {
 			base = parse_member(p, start, base);
 		} else if (kind == TOK_LBRACKET) {
 			base = parse_index(p, start, base);

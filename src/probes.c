@@ -505,65 +505,187 @@ static int tracepoint_list(const struct fth_provider *self, const char *pattern,
 	return 0;
 }
 
+/* ------------------------------------------------- attach-point numbers */
+
+/* v * 10^exp, false on overflow. */
+static bool scale_by_ten(uint64_t *v, uint64_t exp)
+{
+	for (; exp > 0; exp--) {
+		if (*v > UINT64_MAX / 10)
+			return false;
+		*v *= 10;
+	}
+	return true;
+}
+
+/* The largest value a suffix allows and what it multiplies by; false for
+ * an unknown suffix. C integer suffixes are case-insensitive, durations
+ * are not (as bpftrace reads them). */
+static bool integer_suffix(const char *suffix, uint64_t *max, uint64_t *scale)
+{
+	static const struct {
+		const char *name;
+		uint64_t max, scale;
+	} suffixes[] = {
+		{ "", UINT64_MAX, 1 },          { "u", UINT32_MAX, 1 },
+		{ "ul", UINT64_MAX, 1 },        { "ull", UINT64_MAX, 1 },
+		{ "l", INT64_MAX, 1 },          { "ll", INT64_MAX, 1 },
+		{ "ns", UINT64_MAX, 1 },        { "us", UINT64_MAX, 1000 },
+		{ "ms", UINT64_MAX, 1000000 },  { "s", UINT64_MAX, 1000000000 },
+		{ "m", UINT64_MAX, 60000000000ULL }, { "h", UINT64_MAX, 3600000000000ULL },
+		{ "d", UINT64_MAX, 86400000000000ULL },
+	};
+	char lower[4] = "";
+
+	if (strlen(suffix) < sizeof(lower) && strspn(suffix, "uUlL") == strlen(suffix)) {
+		for (size_t i = 0; suffix[i]; i++)
+			lower[i] = (char)tolower((unsigned char)suffix[i]);
+		suffix = lower;
+	}
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		if (!strcmp(suffix, suffixes[i].name)) {
+			*max = suffixes[i].max;
+			*scale = suffixes[i].scale;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *fth_attach_uint(const char *text, uint64_t *out)
+{
+	char digits[128], *end;
+	size_t n = 0;
+	int base = 10;
+	const char *p;
+	uint64_t v, max, scale;
+
+	for (p = text; *p && n + 1 < sizeof(digits); p++)
+		if (*p != '_')
+			digits[n++] = *p;
+	digits[n] = '\0';
+	if (*p)
+		return "invalid integer";
+	p = digits;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		base = 16, p += 2;
+	else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
+		base = 2, p += 2;
+	else if (p[0] == '0' && p[1] >= '0' && p[1] <= '7')
+		base = 8, p += 1;
+	if (!isxdigit((unsigned char)*p)) /* strtoull would take a sign or spaces */
+		return "invalid integer";
+	errno = 0;
+	v = strtoull(p, &end, base);
+	if (end == p)
+		return "invalid integer";
+	if (errno == ERANGE)
+		return "overflow error, maximum value is 18446744073709551615";
+	if ((*end == 'e' || *end == 'E') && end[1] >= '1' && end[1] <= '9') {
+		uint64_t exp;
+		if (v == 0 || v >= 10)
+			return "coefficient part of scientific literal must be 1-9";
+		errno = 0;
+		exp = strtoull(end + 1, &end, 10);
+		if (errno == ERANGE || !scale_by_ten(&v, exp))
+			return "overflow error, maximum value is 18446744073709551615";
+	}
+	if (!integer_suffix(end, &max, &scale))
+		return "invalid trailing bytes";
+	if (v > max / scale)
+		return "overflow error: the value is too large";
+	*out = v * scale;
+	return NULL;
+}
+
 /* ------------------------------------------------- profile and interval */
 
-/* Parse "hz:99", "s:5", "ms:100", "us:100", or the one-field forms "99"
- * (nanoseconds) and "1s" of current bpftrace, into a period or frequency. */
+/* Nanoseconds per unit of interval:UNIT:N / profile:UNIT:N; 0 for hz,
+ * -1 for an unknown unit. */
+static long long unit_nanoseconds(const char *unit)
+{
+	static const struct {
+		const char *name;
+		long long ns;
+	} units[] = { { "hz", 0 }, { "s", 1000000000LL }, { "ms", 1000000LL }, { "us", 1000LL },
+		      { "ns", 1LL }, { "m", 60000000000LL } };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(unit, units[i].name))
+			return units[i].ns;
+	return -1;
+}
+
+/* The one-field forms of current bpftrace: "1s", "1_000ms", "5000000" (ns),
+ * which bpftrace turns into microseconds (and names "us:N"); and "99hz". */
+static const char *parse_one_field_rate(const char *text, const char **unit, uint64_t *n)
+{
+	size_t len = strlen(text);
+	const char *why;
+
+	if (len > 2 && !strcmp(text + len - 2, "hz")) {
+		char *number = strndup(text, len - 2);
+		why = number ? fth_attach_uint(number, n) : "out of memory";
+		free(number);
+		*unit = "hz";
+		return why;
+	}
+	*unit = "us";
+	if ((why = fth_attach_uint(text, n)) != NULL)
+		return why;
+	if (*n < 1000)
+		return "the period must be at least 1000 ns (1 us)";
+	*n /= 1000;
+	return NULL;
+}
+
+/* Parse "hz:99", "s:5", "ms:1_000", "us:1e6", or the one-field forms, into
+ * a period or frequency. The name is bpftrace's: the unit and the number
+ * as a plain decimal (interval:ms:1_000 is interval:ms:1000). */
 static int parse_rate(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
 		      uint64_t *period, uint64_t *freq, const char **canonical)
 {
 	const char *const *parts = attach->u.attach.parts;
 	int nparts = attach->u.attach.nparts;
-	const char *unit, *num;
-	char *end;
-	unsigned long long n;
+	const char *unit, *why;
+	uint64_t n = 0;
+	long long ns;
 
 	if (nparts == 3) {
 		unit = parts[1];
-		num = parts[2];
+		why = fth_attach_uint(parts[2], &n);
 	} else if (nparts == 2) {
-		/* "1s", "100ms", "5000000" (ns) */
-		size_t i = 0;
-		num = parts[1];
-		while (isdigit((unsigned char)num[i]))
-			i++;
-		unit = num[i] ? num + i : "ns";
+		why = parse_one_field_rate(parts[1], &unit, &n);
 	} else {
 		fth_error_hint(diag, attach->range, "write e.g. interval:s:1 or profile:hz:99",
 			       "%s probe needs a unit and a rate", parts[0]);
 		return -EINVAL;
 	}
-	errno = 0;
-	n = strtoull(num, &end, 10);
-	if (errno || end == num || (nparts == 3 && *end) || n == 0) {
-		fth_error_hint(diag, attach->range, "the rate is a positive integer, e.g. interval:s:1",
-			       "invalid rate '%s'", num);
+	if (!why && n == 0)
+		why = "the rate must be positive";
+	if (why) {
+		fth_error_hint(diag, attach->range,
+			       "the rate is a positive integer, e.g. interval:s:1, interval:ms:1_000 or interval:us:1e6",
+			       "invalid rate '%s': %s", parts[nparts - 1], why);
 		return -EINVAL;
 	}
-	*period = *freq = 0;
-	if (!strcmp(unit, "hz"))
-		*freq = n;
-	else if (!strcmp(unit, "s"))
-		*period = n * 1000000000ULL;
-	else if (!strcmp(unit, "ms"))
-		*period = n * 1000000ULL;
-	else if (!strcmp(unit, "us"))
-		*period = n * 1000ULL;
-	else if (!strcmp(unit, "ns"))
-		*period = n;
-	else if (!strcmp(unit, "m"))
-		*period = n * 60000000000ULL;
-	else {
+	ns = unit_nanoseconds(unit);
+	if (ns < 0) {
 		fth_error_hint(diag, attach->range, "units are hz, s, ms, us (and ns, m)",
 			       "unknown unit '%s'", unit);
 		return -EINVAL;
 	}
+	if (ns && n > UINT64_MAX / (uint64_t)ns) {
+		fth_error(diag, attach->range, "the period %s:%llu is too long", unit, (unsigned long long)n);
+		return -EINVAL;
+	}
+	*freq = ns ? 0 : n;
+	*period = ns ? n * (uint64_t)ns : 0;
 	if (*period && *period < 1000) {
 		fth_error(diag, attach->range, "the period must be at least 1000 ns (1 us)");
 		return -EINVAL;
 	}
-	*canonical = nparts == 3 ? fth_arena_printf(&prog->arena, "%s:%s", unit, num)
-				 : fth_arena_strdup(&prog->arena, parts[1]);
+	*canonical = fth_arena_printf(&prog->arena, "%s:%llu", unit, (unsigned long long)n);
 	return 0;
 }
 
@@ -679,6 +801,7 @@ static int software_expand(struct fth_program *prog, struct fth_diag *diag, stru
 	const struct sw_event *ev;
 	struct fth_probe_inst *inst;
 	uint64_t count;
+	const char *why = NULL;
 
 	if (nparts < 2 || nparts > 3) {
 		fth_error_hint(diag, attach->range, "write software:EVENT[:COUNT], e.g. software:page-faults:100",
@@ -702,13 +825,18 @@ static int software_expand(struct fth_program *prog, struct fth_diag *diag, stru
 		fth_error_hint(diag, attach->range, hint, "unknown software event '%s'", parts[1]);
 		return -EINVAL;
 	}
-	count = nparts == 3 ? strtoull(parts[2], NULL, 10) : ev->default_period;
-	if (!count) {
-		fth_error(diag, attach->range, "invalid count '%s'", parts[2]);
+	count = ev->default_period;
+	if (nparts == 3 && (why = fth_attach_uint(parts[2], &count)) == NULL && count == 0)
+		why = "the count must be positive";
+	if (nparts == 3 && why) {
+		fth_error_hint(diag, attach->range, "the count is a positive integer, e.g. software:cpu-clock:1e6",
+			       "invalid count '%s' for software probe: %s", parts[2], why);
 		return -EINVAL;
 	}
+	/* bpftrace names it with the count in decimal */
 	inst = fth_probe_inst_new(prog, fth_provider_find("software"), attach,
-				  nparts == 3 ? fth_arena_printf(&prog->arena, "software:%s:%s", parts[1], parts[2])
+				  nparts == 3 ? fth_arena_printf(&prog->arena, "software:%s:%llu", parts[1],
+								 (unsigned long long)count)
 					      : fth_arena_printf(&prog->arena, "software:%s", parts[1]));
 	inst->func = ev->name;
 	inst->period = count;

@@ -96,6 +96,12 @@ const char *fth_attach_point_name(struct fth_program *prog, const struct fth_nod
  * bpftrace, "Unable to attach probe: NAME. Skipping."; ignore says
  * nothing. Returns 0, for the provider to return. */
 int fth_probe_skip(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach, const char *reason);
+/* An integer written in an attach point, read as bpftrace reads one: '_'
+ * separators anywhere (1_000), 0x hex, 0b binary, 0 octal, scientific
+ * notation with one digit 1-9 before the e (1e6), and the suffixes of
+ * integer literals (u, l, ll, ul, ull; ns us ms s m h d scale to
+ * nanoseconds). NULL on success, else what is wrong with it. */
+const char *fth_attach_uint(const char *text, uint64_t *out);
 /* Run a BEGIN/END program once (BPF_PROG_TEST_RUN). */
 int fth_probe_run_special(int prog_fd);
 /* Run a bench probe's program `repeat` times in a row: its return value

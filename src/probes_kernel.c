@@ -25,6 +25,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <ctype.h>
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <stdlib.h>
@@ -465,15 +466,12 @@ static int parse_kspec(struct fth_program *prog, struct fth_diag *diag, struct f
 	}
 	plus = strchr(ks->func, '+');
 	if (plus) {
-		char *end;
 		if (!allow_offset) {
 			fth_error_hint(diag, attach->range, "offsets are for kprobes: kprobe:FUNCTION+OFFSET",
 				       "%s probes do not take an offset", what);
 			return -EINVAL;
 		}
-		errno = 0;
-		ks->offset = strtoull(plus + 1, &end, 0);
-		if (errno || end == plus + 1 || *end) {
+		if (!isdigit((unsigned char)plus[1]) || fth_attach_uint(plus + 1, &ks->offset)) {
 			fth_error_hint(diag, attach->range, "write kprobe:FUNCTION+OFFSET, e.g. kprobe:vfs_read+4",
 				       "invalid offset '%s'", plus + 1);
 			return -EINVAL;

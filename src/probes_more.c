@@ -45,16 +45,10 @@ static bool has_wildcard(const char *s)
 	return strchr(s, '*') != NULL;
 }
 
-/* Strict unsigned parse: decimal, 0x hex (or 0 octal); the whole string. */
+/* The whole string as an attach-point integer (1_000, 0x10, 1e6, ...). */
 static bool parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return !errno && !*end;
+	return fth_attach_uint(s, out) == NULL;
 }
 
 /* "did you mean 'X'?" for name among candidates, or the fallback hint. */
@@ -365,6 +359,7 @@ static int hardware_expand(struct fth_program *prog, struct fth_diag *diag, stru
 	const struct hw_event *ev;
 	struct fth_probe_inst *inst;
 	uint64_t count;
+	const char *why = NULL;
 
 	if (nparts < 2 || nparts > 3 || !*parts[1]) {
 		fth_error_hint(diag, attach->range, "write hardware:EVENT[:COUNT], e.g. hardware:cache-misses:1000000",
@@ -392,13 +387,17 @@ static int hardware_expand(struct fth_program *prog, struct fth_diag *diag, stru
 		return -EINVAL;
 	}
 	count = ev->default_period;
-	if (nparts == 3 && (!parse_u64(parts[2], &count) || count == 0)) {
-		fth_error_hint(diag, attach->range, "the count is a positive integer, e.g. hardware:cache-misses:1000",
-			       "invalid count '%s' for hardware probe", parts[2]);
+	if (nparts == 3 && (why = fth_attach_uint(parts[2], &count)) == NULL && count == 0)
+		why = "the count must be positive";
+	if (nparts == 3 && why) {
+		fth_error_hint(diag, attach->range, "the count is a positive integer, e.g. hardware:cache-misses:1e6",
+			       "invalid count '%s' for hardware probe: %s", parts[2], why);
 		return -EINVAL;
 	}
+	/* bpftrace names it with the count in decimal */
 	inst = fth_probe_inst_new(prog, &fth_provider_hardware, attach,
-				  nparts == 3 ? fth_arena_printf(&prog->arena, "hardware:%s:%s", parts[1], parts[2])
+				  nparts == 3 ? fth_arena_printf(&prog->arena, "hardware:%s:%llu", parts[1],
+								 (unsigned long long)count)
 					      : fth_arena_printf(&prog->arena, "hardware:%s", parts[1]));
 	inst->func = ev->name;
 	inst->period = count;

@@ -25,6 +25,7 @@
 #include "probes.h"
 
 #include <bpf/bpf.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/syscall.h>
@@ -80,16 +81,12 @@ static void elf_error(struct fth_diag *diag, struct fth_node *attach, const char
 		fth_error(diag, attach->range, "cannot read '%s': %s", path, strerror(-rc));
 }
 
-/* Unsigned number: decimal or 0x hex, the whole string. */
+/* An address or offset: the whole string as an attach-point integer
+ * (0x1000, 4_096, ...). It starts with a digit, so that a function named
+ * _1 is never taken for one. */
 static bool parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return !errno && !*end;
+	return isdigit((unsigned char)*s) && fth_attach_uint(s, out) == NULL;
 }
 
 /* The ELF files of process PID's executable mappings (its program and

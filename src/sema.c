@@ -428,7 +428,11 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 		return;
 	}
 	if (map->value_type->kind == FTH_T_AGG || vt->kind == FTH_T_AGG) {
-		if (map->value_type->kind != vt->kind || map->value_type->agg != vt->agg)
+		if (map->value_type->kind != FTH_T_AGG)
+			ERR_HINT(s, where, "keep the aggregation in another map",
+				 "%s holds %s elsewhere; it cannot also be a %s map", map->name,
+				 fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
+		else if (map->value_type->kind != vt->kind || map->value_type->agg != vt->agg)
 			ERR(s, where, "%s is a %s map elsewhere; it cannot also hold %s", map->name,
 			    fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
 		else if (vt->agg == FTH_AGG_TSERIES &&
@@ -5091,12 +5095,20 @@ static void check_assign(struct sema *s, struct fth_node *st)
 				 fth_type_describe(A(s), vt));
 			return;
 		}
+		if (map->value_type && map->value_type->kind == FTH_T_AGG) {
+			/* one error for one mistake: not also "cannot hold";
+			 * none when the value itself was wrong */
+			if (!stored)
+				return;
+			ERR_HINT(s, st, fth_arena_printf(A(s), "update it with %s(), or keep the value in another map",
+							 fth_agg_name(map->value_type->agg)),
+				 "%s is a %s map; it cannot be assigned %s", map->name,
+				 fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), stored));
+			return;
+		}
 		map_set_value(s, map, target, stored);
 		target->type = map->value_type;
 		note_task_key(s, target);
-		if (map->value_type && map->value_type->kind == FTH_T_AGG)
-			ERR(s, st, "%s is a %s map; assign it with %s()", map->name,
-			    fth_type_describe(A(s), map->value_type), fth_agg_name(map->value_type->agg));
 	} else if (target->kind == FTH_VAR) {
 		struct fth_var *cur = st->u.assign.op ? var_use(s, target) : NULL;
 		if (st->u.assign.op && !cur) {

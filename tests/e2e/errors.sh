@@ -60,6 +60,19 @@ diag syntax_error 1
 grep -q -E '^stdin:1:17(-[0-9]+)?: ' "$FATHOM_STDERR" || note "syntax_error: not reported at column 17"
 grep -q -E '^ {16}[~^]' "$FATHOM_STDERR" || note "syntax_error: the underline does not start under column 17"
 
+# 1.5 is not element 5 of the tuple 1: one error naming the number.
+fathom_run -e 'BEGIN { @x = count(); @x = 1.5; }'
+diag decimal_fraction 1
+grep -q -F "ERROR: '1.5' is not an integer" "$FATHOM_STDERR" || note "decimal_fraction: the error does not name 1.5"
+[ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] || note "decimal_fraction: more than one error"
+
+# A plain value assigned to an aggregation map: one error, not two.
+fathom_run -e 'BEGIN { @x = count(); @x = 1; }'
+diag value_into_aggregation 1
+grep -q -F "ERROR: @x is a count_t map; it cannot be assigned int64" "$FATHOM_STDERR" \
+    || note "value_into_aggregation: not the expected message"
+[ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] || note "value_into_aggregation: more than one error"
+
 # kprobe/kretprobe (absent on this kernel): one clear error, exit 1.
 for p in 'kprobe:do_sys_open { printf("hi\n"); }' 'kretprobe:do_sys_open { printf("%d\n", retval); }'; do
     fathom_run -e "$p"

@@ -29,3 +29,9 @@ fathom_run -q -e 'BEGIN { $s = -5; $u = (uint32)7; $w = 0x100000001; $t = 7;
     $i = 0; while ($i < 3) { $i++; } printf(" %d\n", $i); exit(); }'
 expect_exit 0
 expect_stdout_eq '111110 011010 11 ace 3'
+
+# a comparison as the condition of ?: and of an if expression
+fathom_run -q -e 'BEGIN { $a = 3; $x = $a > 2 ? 10 : 20; $y = $a <= 2 ? 10 : 20; $u = (uint8)200;
+    $z = $u >= 200 ? $x + 1 : $y; $w = if $a != 3 { 5 } else { 6 }; printf("%d %d %d %d\n", $x, $y, $z, $w); exit(); }'
+expect_exit 0
+expect_stdout_eq '10 20 11 6'

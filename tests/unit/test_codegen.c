@@ -289,7 +289,9 @@ static void test_errors(void **state)
 		     "printf: Not enough arguments for format string (1 supplied, 2 expected)");
 	expect_error("BEGIN { printf(\"%d\\n\", 1, 2); }", "Too many arguments");
 	expect_error("BEGIN { @x[1] = 1; @x[\"a\"] = 2; }", "@x key has type string[2] here but int64 elsewhere");
-	expect_error("BEGIN { @x = count(); @x = 1; }", "@x is a count_t map");
+	expect_error("BEGIN { @x = count(); @x = 1; }", "@x is a count_t map; it cannot be assigned int64");
+	expect_error("BEGIN { @x = count(); @x = 1; }", "HINT: update it with count(), or keep the value in another map");
+	expect_error("BEGIN { @x = 1; @x = count(); }", "@x holds int64 elsewhere; it cannot also be a count_t map");
 	expect_error("BEGIN { count(); }", "count() must be assigned to a map");
 	expect_error("BEGIN { $y = $x + 1; }", "variable $x is used before it is assigned");
 	expect_error("BEGIN { print(@nope); }", "undefined map @nope");

@@ -1041,6 +1041,22 @@ static void test_error_recovery_keeps_good_probes(void **state)
 	parsed_free(&r);
 }
 
+/* 1.5 is a number with a fraction, not element 5 of the tuple 1; nested
+ * tuple access ($t.1.0) and a spaced `1 .5` still parse as access. */
+static void test_error_decimal_fraction(void **state)
+{
+	struct parsed r;
+
+	parse(&r, "BEGIN { @x = 1.5; }");
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.messages, "stdin:1:14-17: ERROR: '1.5' is not an integer"));
+	assert_non_null(strstr(r.messages, "HINT: use integers"));
+	parsed_free(&r);
+	parse(&r, "BEGIN { $t = (1, (2, 3)); print($t.1.0); print(1 .5); }");
+	assert_int_equal(r.diag.errors, 0);
+	parsed_free(&r);
+}
+
 static void test_error_lexer_errors_do_not_cascade(void **state)
 {
 	(void)state;
@@ -1278,6 +1294,7 @@ int main(void)
 		cmocka_unit_test(test_every_prefix_parses),
 		cmocka_unit_test(test_full_script_parses_cleanly),
 		cmocka_unit_test(test_garbage_inputs),
+		cmocka_unit_test(test_error_decimal_fraction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

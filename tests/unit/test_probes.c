@@ -109,6 +109,65 @@ static void test_providers_and_aliases(void **state)
 	assert_int_equal(fth_provider_find("watchpoint")->prog_type, BPF_PROG_TYPE_PERF_EVENT);
 }
 
+/* ---------------------------------------------------- attach-point numbers */
+
+static void test_attach_uint(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t value;
+	} good[] = {
+		{ "1_000", 1000 }, { "0x63", 99 }, { "0X1_0", 16 }, { "0b101", 5 }, { "017", 15 },
+		{ "08", 8 }, { "1e6", 1000000 }, { "9E2", 900 }, { "5u", 5 }, { "7ULL", 7 },
+		{ "2ms", 2000000 }, { "1s", 1000000000 }, { "18446744073709551615", UINT64_MAX },
+	};
+	static const struct {
+		const char *text, *why;
+	} bad[] = {
+		{ "", "invalid integer" },      { "x", "invalid integer" },
+		{ "-1", "invalid integer" },    { "0x", "invalid integer" },
+		{ "1.5", "invalid trailing bytes" }, { "2e", "invalid trailing bytes" },
+		{ "12e3", "coefficient part of scientific literal must be 1-9" },
+		{ "1e20", "overflow error, maximum value is 18446744073709551615" },
+		{ "18446744073709551616", "overflow error, maximum value is 18446744073709551615" },
+		{ "5000000000u", "overflow error: the value is too large" },
+		{ "1MS", "invalid trailing bytes" },
+	};
+	uint64_t v;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 0;
+		assert_null(fth_attach_uint(good[i].text, &v));
+		assert_int_equal(v, good[i].value);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_string_equal(fth_attach_uint(bad[i].text, &v), bad[i].why);
+}
+
+/* The numbers of interval, profile, software and watchpoint probes as
+ * bpftrace reads them; the probe's name has them in plain decimal. */
+static void test_attach_numbers_in_names(void **state)
+{
+	static const char *const names[][2] = {
+		{ "interval:ms:1_000", "interval:ms:1000" }, { "interval:us:1e6", "interval:us:1000000" },
+		{ "profile:hz:0x63", "profile:hz:99" },      { "interval:1s", "interval:us:1000000" },
+		{ "software:cpu-clock:1e6", "software:cpu-clock:1000000" },
+		{ "w:0x1_000:0b100:w", "watchpoint:4096:4:w" },
+	};
+	struct compiled c;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "%s { @ = count(); }", names[i][0]);
+		compile(&c, text);
+		assert_string_equal(only_inst(&c)->name, names[i][1]);
+		release(&c);
+	}
+	compile(&c, "interval:ms:1_000 { @ = count(); }");
+	assert_int_equal(only_inst(&c)->period, 1000000000ULL);
+	release(&c);
+}
+
 /* ------------------------------------------------------------- watchpoint */
 
 static void test_watchpoint_parse(void **state)
@@ -441,6 +500,8 @@ int main(void)
 		cmocka_unit_test(test_iter_ctx),
 		cmocka_unit_test(test_iter_errors),
 		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_attach_uint),
+		cmocka_unit_test(test_attach_numbers_in_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
