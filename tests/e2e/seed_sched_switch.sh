@@ -11,6 +11,7 @@ require_root
 cp /bin/sleep "$T/fthwork" || fail "cannot copy /bin/sleep"
 
 : >"$FATHOM_STDERR"
+idle_before=$(awk '/^cpu / { print $5 }' /proc/stat)
 ( wait_attached && for i in 1 2 3 4 5; do "$T/fthwork" 0.05; done ) &
 wl=$!
 
@@ -24,4 +25,9 @@ expect_stdout_match '^fthwork -> .+$'
 # names (the swapper/N idle tasks included); "Lost N events" is tolerated.
 bad=$(grep -v -E '^(.+ -> .+|Lost [0-9]+ events|)$' "$FATHOM_STDOUT" | head -n 3)
 [ -z "$bad" ] || fail "lines not of the form 'PREV -> NEXT': $bad"
-expect_stdout_match '^swapper/[0-9]+ -> |-> swapper/[0-9]+$'
+# The idle tasks show as swapper/N when a CPU went idle during the run;
+# on a machine busy the whole second (a parallel build) none does.
+idle_after=$(awk '/^cpu / { print $5 }' /proc/stat)
+if [ $((idle_after - idle_before)) -gt 20 ]; then
+    expect_stdout_match '^swapper/[0-9]+ -> |-> swapper/[0-9]+$'
+fi

@@ -48,7 +48,7 @@ workload() {
     python3 "$T/fthtcp.py" "$T/ports"
 }
 
-run_tool 2 workload tools/tcplife.bt
+run_tool 5 workload tools/tcplife.bt
 expect_exit 0
 expect_stderr_match '^Attached 3 probes$'
 [ "$WORKLOAD_STATUS" = 0 ] || fail "workload failed: $(cat "$T/workload.log")"
