@@ -5788,9 +5788,16 @@ static int expand_probes(struct sema *s)
 				if (rc)
 					continue;
 			}
-			for (int k = 0; k < insts.len; k++)
-				if (passes_probe_filter(s, insts.items[k]))
-					add_prog(s, probe, insts.items[k]);
+			for (int k = 0; k < insts.len; k++) {
+				struct fth_probe_inst *inst = insts.items[k];
+				if (passes_probe_filter(s, inst)) {
+					add_prog(s, probe, inst);
+				} else if (inst->tp) {
+					/* no prog owns it: fth_program_free would miss it */
+					fth_tp_format_free(inst->tp);
+					inst->tp = NULL;
+				}
+			}
 		}
 		if (dropped && s->prog->progs.len == progs_before)
 			release_held(s, dropped, 1, dropped_warnings);

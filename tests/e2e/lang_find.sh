@@ -40,7 +40,8 @@ fathom_run -e 'tracepoint:sched:sched_switch { @sw[1] = count(); }
   interval:ms:200 { let $n; $n = -1; printf("%d %d\n", find(@sw, 1, $n), $n > 0);
     printf("%d %d\n", find(@sw, 2, $n), $n > 0); clear(@sw); exit(); }'
 expect_exit 0
-expect_stdout_eq $'1 1\n0 1'
+# (switches between clear() and the detach may refill @sw, printed at exit)
+[ "$(head -n 2 "$FATHOM_STDOUT")" = $'1 1\n0 1' ] || fail "find() results are not '1 1' and '0 1'"
 
 fathom_run -e 'BEGIN { @x = 1; $v = 0; find(@x, 1, $v); }'
 expect_exit 1
