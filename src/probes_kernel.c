@@ -865,6 +865,12 @@ static int kprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 	if (!why) {
 		return fentry_expand_as(prog, diag, attach, &ks, is_return, shown, out);
 	}
+	/* config missing_probes = warn/ignore: a script meant to run on many
+	 * kernels keeps its other probes when this one has no kprobes at all. */
+	if (prog->config.missing_probes != FTH_MISSING_ERROR)
+		return fth_probe_skip(prog, diag, attach,
+				      fth_arena_printf(&prog->arena, "kprobes are not available on this kernel: %s",
+						       why));
 	fth_error_hint(diag, attach->range, unavailable_hint(prog, ks.func, is_return),
 		       "kprobes are not available on this kernel (CONFIG_KPROBES is off), and fentry cannot stand in: %s",
 		       why);

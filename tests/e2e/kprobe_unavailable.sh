@@ -98,6 +98,24 @@ if [ ! -e /sys/bus/event_source/devices/kprobe/type ]; then
     if grep -q 'ERROR' "$FATHOM_STDERR"; then
         expect_exit 1
         expect_stderr_match 'ERROR: kprobes are not available on this kernel \(CONFIG_KPROBES is off\), and fentry cannot stand in'
+        # config missing_probes = warn: the kprobe is skipped with a
+        # warning and the rest of the script runs, as for any probe this
+        # kernel cannot attach.
+        fathom_run -e 'config = { missing_probes=warn } kprobe:vfs_read { @ = count(); } BEGIN { printf("ran\n"); exit(); }'
+        expect_exit 0
+        expect_stdout_match '^ran$'
+        expect_stderr_match '^stdin:1:34-49: WARNING: kprobes are not available on this kernel: '
+        expect_stderr_match '^WARNING: Unable to attach probe: kprobe:vfs_read. Skipping.$'
+        expect_stderr_no_match 'ERROR'
+        # missing_probes = ignore: skipped without a word.
+        fathom_run -e 'config = { missing_probes=ignore } kretprobe:vfs_read { @ = count(); } BEGIN { printf("ran\n"); exit(); }'
+        expect_exit 0
+        expect_stdout_match '^ran$'
+        expect_stderr_no_match 'WARNING|ERROR'
+        # Nothing left to attach: the run still fails.
+        fathom_run -e 'config = { missing_probes=warn } kprobe:vfs_read { @ = count(); }'
+        expect_exit 1
+        expect_stderr_match '^ERROR: Attachment failed for all probes.$'
     else
         # fentry works here: the kprobe ran on it.
         expect_exit 0
