@@ -386,6 +386,10 @@ static int hardware_expand(struct fth_program *prog, struct fth_diag *diag, stru
 			       "unknown hardware event '%s'", parts[1]);
 		return -EINVAL;
 	}
+	/* "hardware:EVENT:" (documented bpftrace syntax) takes the default count,
+	 * like "hardware:EVENT". */
+	if (nparts == 3 && !*parts[2])
+		nparts = 2;
 	count = ev->default_period;
 	if (nparts == 3 && (why = fth_attach_uint(parts[2], &count)) == NULL && count == 0)
 		why = "the count must be positive";

@@ -58,6 +58,13 @@ fathom_run -e 'hardware:* { @ = count(); }'
 expect_exit 1
 expect_stderr_match 'ERROR: wildcards are not allowed for hardware probe type'
 
+# "hardware:EVENT:" (no count after the colon, as the seed's quick
+# reference writes it) takes the default period: it compiles like
+# "hardware:EVENT" and is named without a count.
+fathom_run -d bpf -e 'hardware:cache-misses: { @[probe] = count(); }'
+expect_exit 0
+expect_stdout_match '^hardware:cache-misses \(fth_0_hardware\), [0-9]+ instructions:$'
+
 fathom_run -e 'hardware:instructions:0 { @ = count(); }'
 expect_exit 1
 expect_stderr_match "ERROR: invalid count '0' for hardware probe"
