@@ -696,13 +696,44 @@ static void report_unexpected_utf8(struct fth_lexer *lx, uint32_t begin)
 		       (int)(lx->pos - begin), lx->src->text + begin);
 }
 
+/* After a '#' at the cursor (past blanks): a preprocessor directive's name?
+ * Anything else reads as a shell-style comment ("# why"), which bpftrace
+ * does not have. */
+static bool hash_names_directive(const struct fth_lexer *lx)
+{
+	static const char *const directives[] = { "include", "define", "undef", "if",    "ifdef", "ifndef",
+						  "elif",    "else",   "endif", "error", "pragma", "line" };
+	uint32_t at = 0, len = 0;
+
+	while (peek_at(lx, at) == ' ' || peek_at(lx, at) == '\t')
+		at++;
+	while (is_ident_char(peek_at(lx, at + len)))
+		len++;
+	for (size_t i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
+		if (strlen(directives[i]) == len && !memcmp(lx->src->text + lx->pos + at, directives[i], len))
+			return true;
+	return false;
+}
+
+/* Error recovery for a '#' comment: the rest of its line is skipped, so
+ * that its words do not cascade into parse errors. */
+static void skip_rest_of_line(struct fth_lexer *lx)
+{
+	while (!at_end(lx) && peek_at(lx, 0) != '\n')
+		lx->pos++;
+}
+
 static struct fth_token lex_unexpected(struct fth_lexer *lx)
 {
 	uint32_t begin = lx->pos;
 	unsigned char c = (unsigned char)peek_at(lx, 0);
 
 	lx->pos++;
-	if (c == '#')
+	if (c == '#' && !hash_names_directive(lx)) {
+		fth_error_hint(lx->diag, range_of(begin, lx->pos), "comments are // to the end of the line, or /* ... */",
+			       "'#' does not start a comment");
+		skip_rest_of_line(lx);
+	} else if (c == '#')
 		fth_error_hint(lx->diag, range_of(begin, lx->pos),
 			       "preprocessor directives must start their own line",
 			       "unexpected character '#'");

@@ -491,7 +491,9 @@ static int attach_one(struct fth_loader *ld, int i)
 	}
 	rc = p->inst->provider->attach(p->inst, p->fd, &ld->attachments[i], err, sizeof(err));
 	if (rc && ld->prog->config.missing_probes == FTH_MISSING_ERROR) {
-		fth_error(ld->diag, p->inst->attach->range, "%s", err);
+		const struct fth_provider *prov = p->inst->provider;
+		fth_error_hint(ld->diag, p->inst->attach->range, prov->attach_hint ? prov->attach_hint(p->inst, rc) : NULL,
+			       "%s", err);
 		return rc;
 	}
 	if (rc) {

@@ -825,6 +825,10 @@ static int software_expand(struct fth_program *prog, struct fth_diag *diag, stru
 		fth_error_hint(diag, attach->range, hint, "unknown software event '%s'", parts[1]);
 		return -EINVAL;
 	}
+	/* "software:EVENT:" (documented bpftrace syntax) takes the default count,
+	 * like "software:EVENT". */
+	if (nparts == 3 && !*parts[2])
+		nparts = 2;
 	count = ev->default_period;
 	if (nparts == 3 && (why = fth_attach_uint(parts[2], &count)) == NULL && count == 0)
 		why = "the count must be positive";

@@ -65,6 +65,9 @@ struct fth_provider {
 	 * errno and writes one sentence into err. */
 	int (*attach)(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att,
 		      char *err, size_t errlen);
+	/* The HINT for attach's error rc (its negative errno) when there is
+	 * a better way to trace, or NULL. May be NULL. */
+	const char *(*attach_hint)(const struct fth_probe_inst *inst, int rc);
 	/* Attach one loaded program to several instances at once (see
 	 * fth_multi_group). Returns how many of them the kernel refused and
 	 * were skipped (not counted as attached), or negative errno. NULL:

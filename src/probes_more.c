@@ -386,6 +386,10 @@ static int hardware_expand(struct fth_program *prog, struct fth_diag *diag, stru
 			       "unknown hardware event '%s'", parts[1]);
 		return -EINVAL;
 	}
+	/* "hardware:EVENT:" (documented bpftrace syntax) takes the default count,
+	 * like "hardware:EVENT". */
+	if (nparts == 3 && !*parts[2])
+		nparts = 2;
 	count = ev->default_period;
 	if (nparts == 3 && (why = fth_attach_uint(parts[2], &count)) == NULL && count == 0)
 		why = "the count must be positive";
@@ -403,6 +407,22 @@ static int hardware_expand(struct fth_program *prog, struct fth_diag *diag, stru
 	inst->period = count;
 	fth_ptrvec_push(&prog->arena, out, inst);
 	return 0;
+}
+
+/* perf_event_open's errno when the machine has no PMU for the event
+ * (a VM without virtual counters: ENOENT), not a lack of permission. */
+static bool hw_pmu_missing(int e)
+{
+	return e == ENOENT || e == EOPNOTSUPP || e == ENODEV || e == EINVAL;
+}
+
+static const char *hardware_attach_hint(const struct fth_probe_inst *inst, int rc)
+{
+	(void)inst;
+	if (!hw_pmu_missing(-rc))
+		return NULL;
+	return "this machine has no CPU performance counters (a VM without a virtual PMU?): "
+	       "profile:hz:99 or software:cpu-clock:1e6 sample CPU time without them";
 }
 
 static int hardware_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
@@ -428,7 +448,7 @@ static int hardware_attach(const struct fth_probe_inst *inst, int prog_fd, struc
 		int pfd = fth_perf_event_open(&attr, pid, cpu), rc;
 		if (pfd < 0) {
 			int e = errno;
-			if (e == ENOENT || e == EOPNOTSUPP || e == ENODEV || e == EINVAL)
+			if (hw_pmu_missing(e))
 				snprintf(err, errlen,
 					 "hardware event %s is not available on this machine (perf_event_open: %s)",
 					 ev->name, strerror(e));
@@ -922,7 +942,8 @@ const struct fth_provider fth_provider_rawtracepoint = {
 };
 const struct fth_provider fth_provider_hardware = {
 	.name = "hardware", .aliases = hardware_aliases, .prog_type = BPF_PROG_TYPE_PERF_EVENT,
-	.expand = hardware_expand, .attach = hardware_attach, .list = hardware_list,
+	.expand = hardware_expand, .attach = hardware_attach, .attach_hint = hardware_attach_hint,
+	.list = hardware_list,
 };
 const struct fth_provider fth_provider_watchpoint = {
 	.name = "watchpoint", .aliases = watchpoint_aliases, .prog_type = BPF_PROG_TYPE_PERF_EVENT,

@@ -73,6 +73,21 @@ grep -q -F "ERROR: @x is a count_t map; it cannot be assigned int64" "$FATHOM_ST
     || note "value_into_aggregation: not the expected message"
 [ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] || note "value_into_aggregation: more than one error"
 
+# The seed's "Always clean up" script, verbatim, ends a line with a shell
+# comment: one error at the '#' saying what comments look like, not a
+# cascade of errors about the comment's words.
+fathom_run -e '
+kprobe:do_sys_open { @start[tid] = nsecs; }
+kretprobe:do_sys_open /@start[tid]/ {
+    delete(@start[tid]);  # Prevent map growth
+}'
+diag hash_comment 4
+grep -q -F "stdin:4:27: ERROR: '#' does not start a comment" "$FATHOM_STDERR" \
+    || note "hash_comment: not the expected message"
+grep -q -F "HINT: comments are // to the end of the line, or /* ... */" "$FATHOM_STDERR" \
+    || note "hash_comment: no hint about // and /* */"
+[ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] || note "hash_comment: more than one error"
+
 # kprobe/kretprobe (absent on this kernel): one clear error, exit 1.
 for p in 'kprobe:do_sys_open { printf("hi\n"); }' 'kretprobe:do_sys_open { printf("%d\n", retval); }'; do
     fathom_run -e "$p"

@@ -31,3 +31,14 @@ interval:s:1 { exit(); }'
 wait "$wl"
 expect_exit 0
 expect_stdout_match '^@\[software:faults:1\]: [1-9][0-9]*$'
+
+# The seed's quick reference writes "software:page-faults:" (bpftrace's
+# documented form with no count after the colon): the default period
+# (100 for page-faults) is used, and the probe is named without a count.
+start_workload
+fathom_run -e 'software:page-faults: { @[probe] = count(); }
+interval:s:1 { exit(); }'
+wait "$wl"
+expect_exit 0
+expect_stderr_eq "Attached 2 probes"
+expect_stdout_match '^@\[software:page-faults\]: [1-9][0-9]*$'

@@ -417,11 +417,22 @@ static void test_preprocessor_lines(void **state)
 	lex_end(&l);
 
 	/* '#' not at the start of a line is an error */
-	assert_lex_error("a #b",
+	assert_lex_error("a #define b",
 			 "test.bt:1:3: ERROR: unexpected character '#'\n"
-			 "a #b\n"
+			 "a #define b\n"
 			 "  ~\n"
 			 "HINT: preprocessor directives must start their own line\n");
+	/* ... and when no directive follows, it reads as a shell comment:
+	 * one error, and the rest of the line is skipped. */
+	assert_lex_error("a; # b 'c\nd",
+			 "test.bt:1:4: ERROR: '#' does not start a comment\n"
+			 "a; # b 'c\n"
+			 "   ~\n"
+			 "HINT: comments are // to the end of the line, or /* ... */\n");
+	lex_all(&l, "a # b 'c\nd");
+	assert_int_equal(l.diag.errors, 1);
+	assert_string_equal(l.tokens[l.count - 1].text, "d");
+	lex_end(&l);
 }
 
 static void test_shebang_is_skipped(void **state)

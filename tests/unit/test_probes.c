@@ -261,6 +261,20 @@ static void test_hardware_parse(void **state)
 	assert_string_equal(inst->func, "branch-instructions");
 	assert_int_equal(inst->period, 100000);
 	release(&c);
+
+	/* Nothing after the last colon: the default count, named as if the
+	 * colon were not there (software too). */
+	compile(&c, "hardware:cache-misses: { @ = count(); }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->name, "hardware:cache-misses");
+	assert_int_equal(inst->period, 1000000);
+	release(&c);
+
+	compile(&c, "software:page-faults: { @ = count(); }");
+	inst = only_inst(&c);
+	assert_string_equal(inst->name, "software:page-faults");
+	assert_int_equal(inst->period, 100);
+	release(&c);
 }
 
 static void test_hardware_errors(void **state)
