@@ -404,8 +404,8 @@ static int compare_keys(const void *a, const void *b, void *size)
 
 /* A tseries map: its (user key, bucket) pairs grouped by user key in the
  * order of the keys' bytes, each key's buckets reduced over the CPUs into
- * struct fth_tseries_point[ts_count]. Keys none of whose buckets holds an
- * interval (zero() cleared them) are left out. */
+ * struct fth_tseries_point[ts_count]. A key whose buckets zero() cleared
+ * stays, with no intervals: bpftrace still lists it (as [] in JSON). */
 static void snapshot_tseries(struct runtime *rt, const struct fth_map *m, struct map_snapshot *s, uint8_t *keys,
 			     int n, uint8_t *raw)
 {
@@ -425,14 +425,13 @@ static void snapshot_tseries(struct runtime *rt, const struct fth_map *m, struct
 		if (bucket >= (uint64_t)t->ts_count || bpf_map_lookup_elem(m->fd, k, raw))
 			continue;
 		reduce_tseries(t, raw, rt->ncpus, stride, &p);
-		if (!p.epoch)
-			continue;
 		if (s->n == 0 || memcmp(s->keys + (size_t)(s->n - 1) * s->user_key_size, k, s->user_key_size)) {
 			memcpy(s->keys + (size_t)s->n * s->user_key_size, k, s->user_key_size);
 			s->n++;
 		}
 		b = (struct fth_tseries_point *)(s->values + (size_t)(s->n - 1) * s->value_stride);
-		b[bucket] = p;
+		if (p.epoch) /* epoch 0: a bucket zero() cleared */
+			b[bucket] = p;
 	}
 }
 
