@@ -510,17 +510,16 @@ static int snapshot_map(struct runtime *rt, const struct fth_map *m, struct map_
  * (`@: 0`, as current bpftrace does), so periodic reports keep their shape;
  * at exit an empty map prints nothing. */
 static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print,
-			       const void *only_key, const struct fth_action *a);
+			       const struct fth_action *a);
 
 static void print_map(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print)
 {
-	print_map_filtered(rt, m, top, div, explicit_print, NULL, NULL);
+	print_map_filtered(rt, m, top, div, explicit_print, NULL);
 }
 
-/* only_key: print just the entry with this user key (print(@m[k])).
- * a: the print() action, for print(@tseries, min, max), or NULL. */
+/* a: the print() action, for print(@tseries, min, max), or NULL. */
 static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print,
-			       const void *only_key, const struct fth_action *a)
+			       const struct fth_action *a)
 {
 	static const int64_t zero[2];
 	struct fth_map_entry zero_entry = { NULL, zero };
@@ -540,13 +539,6 @@ static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int 
 	view.ts_range = a && a->ts_range;
 	view.ts_min = a ? a->ts_min : 0;
 	view.ts_max = a ? a->ts_max : 0;
-	if (only_key) {
-		int kept = 0;
-		for (int i = 0; i < s.n; i++)
-			if (!memcmp(s.entries[i].key, only_key, m->key_type->size))
-				s.entries[kept++] = s.entries[i];
-		view.nentries = kept;
-	}
 	/* A keyless counter that is empty prints as 0 when asked for; a
 	 * keyless aggregation (count, sum, ...) also at exit after clear() or
 	 * delete() emptied it, as bpftrace (0.17 and current) prints @: 0. */
@@ -909,14 +901,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 		render_format(rt, a, args);
 		cat_file(rt, fth_strbuf_cstr(&rt->sb));
 		break;
-	case FTH_ACT_PRINT_ELEM:
-		print_map_filtered(rt, fth_program_map(rt->prog, a->map), 0, 0, true, args, NULL);
-		break;
 	case FTH_ACT_PRINT_VALUE:
 		rt->out.ops->value(&rt->out, a->args->fields[0].type, args + a->args->fields[0].offset);
 		break;
 	case FTH_ACT_PRINT_MAP:
-		print_map_filtered(rt, fth_program_map(rt->prog, a->map), a->top, a->div, true, NULL, a);
+		print_map_filtered(rt, fth_program_map(rt->prog, a->map), a->top, a->div, true, a);
 		break;
 	case FTH_ACT_CLEAR:
 		clear_map(fth_program_map(rt->prog, a->map));

@@ -5,6 +5,7 @@
 # current bpftrace's src/output/json.cpp writes. Also zero() of a tseries
 # map: bpftrace still lists the cleared series, as [] (outputs/
 # tseries_zero.json), keyed ones as {"key": []}; text prints <no data>.
+# print(@m[k]) prints a value message, not a one-key map.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -62,6 +63,12 @@ json_case print_hex_values '{"type": "map", "data": {"@": 50}}' -e 'begin { @=(i
 json_case enum_not_symbolized '{"type": "value", "data": 333}' -e 'enum { FOO = 333 }; begin { $f = FOO; print($f); }'
 json_case enum_symbolized_printf '{"type": "printf", "data": "1 ONE 2 TWO 99999 OTHER\n"}' \
     -e 'enum Foo { ONE = 1, TWO = 2, OTHER = 99999 }; begin { printf("%d %s %d %s %d %s\n", ONE, ONE, TWO, TWO, OTHER, OTHER); exit() }'
+# print() of a map element is a value print in bpftrace (codegen calls
+# createPrintMapCall only for a bare map), read when print() runs.
+json_case print_map_element '{"type": "value", "data": 20}
+{"type": "value", "data": [1,"z"]}
+{"type": "value", "data": 2}' \
+    -e 'begin { @a[2] = 20; print(@a[2]); @a[2] = 30; @t["k", 1] = (1, "z"); print(@t["k", 1]); @c[1] = count(); @c[1] = count(); print(@c[1]); clear(@a); clear(@t); clear(@c); }'
 json_case "print bool type" '{"type": "value", "data": [true,false]}' -e 'begin { print((true, false)); }'
 
 # histogram-finegrain: hist($i, 3) for 0..1023, every bucket of
