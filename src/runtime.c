@@ -679,15 +679,22 @@ static void print_join(struct runtime *rt, const struct fth_action *a, const uin
 	rt->out.ops->join(&rt->out, fth_strbuf_cstr(&rt->sb), rt->sb.len);
 }
 
-/* What current bpftrace says of a failed helper: a missing element for a
- * delete or a read, otherwise the error's strerror(3) text. */
+/* strerror(3) of a helper's negative return code; 0 ("Success") for the
+ * rest, as a map read that found nothing reports. */
+static const char *retcode_text(int64_t ret)
+{
+	return strerror(ret < 0 && ret > -4096 ? (int)-ret : 0);
+}
+
+/* What current bpftrace's text warning says of a failed helper: a missing
+ * element for a delete or a read, otherwise the error's strerror(3) text. */
 static const char *helper_error_message(const char *helper, int64_t ret)
 {
 	if (!strcmp(helper, "map_delete_elem") && ret == -ENOENT)
 		return "Can't delete map element because it does not exist.";
 	if (!strcmp(helper, "map_lookup_elem"))
 		return "Can't lookup map element because it does not exist.";
-	return strerror(ret < 0 && ret > -4096 ? (int)-ret : 0);
+	return retcode_text(ret);
 }
 
 /* -k: a helper failed in a probe. bpftrace words it as the message, then
@@ -699,13 +706,15 @@ static void report_helper_error(struct runtime *rt, const struct fth_action *a, 
 	const char *msg;
 
 	memcpy(&ret, args, 8);
-	msg = helper_error_message(a->text, ret);
 	if (rt->out.ops->helper_error) {
+		/* bpftrace's JSON helper_error "msg" is always strerror(-retcode):
+		 * the map sentences belong to its text warning only */
 		const struct fth_source *src = fth_diag_source(rt->diag, a->range.begin);
 		fth_source_position(src, a->range.begin, &line, &col);
-		rt->out.ops->helper_error(&rt->out, msg, a->text, ret, src->name, line, col);
+		rt->out.ops->helper_error(&rt->out, retcode_text(ret), a->text, ret, src->name, line, col);
 		return;
 	}
+	msg = helper_error_message(a->text, ret);
 	fth_diag_report(rt->diag, FTH_SEV_WARNING, a->range, NULL, "%s\nAdditional Info - helper: %s, retcode: %" PRId64,
 			msg, a->text, ret);
 }

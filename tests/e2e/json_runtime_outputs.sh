@@ -59,6 +59,12 @@ json_case print_hist_with_top_arg \
 json_case helper_error \
     '{"type": "helper_error", "msg": "Bad address", "helper": "probe_read", "retcode": -14, "filename": "stdin", "line": 1, "col": 37}' \
     -k -e 'struct foo {int a;}; begin { $tmp = ((struct foo*) 0)->a; }'
+# -k: a map read that finds nothing. The JSON "msg" is strerror(-retcode)
+# for every helper (json.cpp's runtime_error), "Success" for retcode 0;
+# the "Can't lookup map element" sentence is the text warning's.
+json_case helper_error_map_lookup \
+    '{"type": "helper_error", "msg": "Success", "helper": "map_lookup_elem", "retcode": 0, "filename": "stdin", "line": 1, "col": 25}' \
+    -k -e 'begin { @m[2] = 1; $x = @m[1]; clear(@m); }'
 json_case print_hex_values '{"type": "map", "data": {"@": 50}}' -e 'begin { @=(int16*) 0x32; }'
 json_case enum_not_symbolized '{"type": "value", "data": 333}' -e 'enum { FOO = 333 }; begin { $f = FOO; print($f); }'
 json_case enum_symbolized_printf '{"type": "printf", "data": "1 ONE 2 TWO 99999 OTHER\n"}' \
