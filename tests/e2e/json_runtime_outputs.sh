@@ -67,6 +67,12 @@ json_case helper_error_map_lookup \
     -k -e 'begin { @m[2] = 1; $x = @m[1]; clear(@m); }'
 json_case print_hex_values '{"type": "map", "data": {"@": 50}}' -e 'begin { @=(int16*) 0x32; }'
 json_case enum_not_symbolized '{"type": "value", "data": 333}' -e 'enum { FOO = 333 }; begin { $f = FOO; print($f); }'
+# An enumerator is a 64-bit enum value: JSON reads it unsigned, so -1
+# does not fit a double and becomes a string; keys keep the name.
+json_case enum_negative '{"type": "value", "data": "18446744073709551615"}
+{"type": "value", "data": ["18446744073709551615",1]}
+{"type": "map", "data": {"@k": {"NEG": 1}}}' \
+    -e 'enum E { NEG = -1, ONE = 1 }; begin { $e = NEG; print($e); print((NEG, ONE)); @k[NEG] = 1; }'
 json_case enum_symbolized_printf '{"type": "printf", "data": "1 ONE 2 TWO 99999 OTHER\n"}' \
     -e 'enum Foo { ONE = 1, TWO = 2, OTHER = 99999 }; begin { printf("%d %s %d %s %d %s\n", ONE, ONE, TWO, TWO, OTHER, OTHER); exit() }'
 # print() of a map element is a value print in bpftrace (codegen calls
