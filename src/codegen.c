@@ -3871,39 +3871,6 @@ static void emit_join(struct cg *c, struct fth_node *call)
 	emit_event(c, id, size, call, fill_join, &f);
 }
 
-struct elem_fill {
-	struct fth_node *mapnode;
-	const struct fth_type *key_type;
-};
-
-/* The key of @m[k1, k2] written into the record, laid out as the map's key. */
-static void fill_elem_key(struct cg *c, int rec, void *ud)
-{
-	struct elem_fill *f = ud;
-	struct fth_node_list *keys = &f->mapnode->u.map.keys;
-
-	emit_zero(c, rec, 8, (int)f->key_type->size);
-	if (keys->len == 1)
-		emit_to_mem(c, keys->items[0], rec, 8, f->key_type);
-	else
-		for (int i = 0; i < keys->len; i++)
-			emit_to_mem(c, keys->items[i], rec, 8 + (int)f->key_type->fields[i].offset,
-				    f->key_type->fields[i].type);
-}
-
-/* print(@m[k]): the runtime prints that one element as the map would. */
-static void emit_print_elem(struct cg *c, struct fth_node *call, struct fth_node *mapnode)
-{
-	struct fth_map *m = fth_program_find_map(c->prog, mapnode->u.map.name);
-	int id = add_action(c, FTH_ACT_PRINT_ELEM, call);
-	struct fth_action *a = fth_program_action(c->prog, id);
-	struct elem_fill f = { mapnode, m->key_type };
-
-	a->map = m->index;
-	a->args = fth_type_tuple(&c->prog->arena, &m->key_type, 1);
-	emit_event(c, id, 8 + m->key_type->size, call, fill_elem_key, &f);
-}
-
 /* exit() also raises a flag the runtime polls, in case the ring buffer had
  * no room for its record: (1 << 32) | code in fth_lost[FTH_LOST_EXIT]. */
 static void emit_exit_flag(struct cg *c, struct fth_node *call)
@@ -4132,8 +4099,6 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 				a->top = a->div = 0;
 			}
 			emit_event(c, id, 8, call, NULL, NULL);
-		} else if (args->items[0]->kind == FTH_MAP) {
-			emit_print_elem(c, call, args->items[0]);
 		} else {
 			emit_args_event(c, FTH_ACT_PRINT_VALUE, call, args->items, 1, NULL);
 		}

@@ -1337,6 +1337,8 @@ int fth_tseries_rows(const struct fth_type *t, const struct fth_tseries_point *b
 	uint64_t first = last_epoch;
 	int n = 0;
 
+	if (last_epoch == 0) /* zero() cleared every interval of the map */
+		return 0;
 	for (uint64_t i = 0; i < count; i++)
 		if (buckets[i].epoch && buckets[i].epoch >= range_first && buckets[i].epoch < first)
 			first = buckets[i].epoch;

@@ -342,7 +342,11 @@ static void json_value_opts(struct fth_strbuf *sb, const struct fth_type *t, con
 		fth_strbuf_puts(sb, "null");
 		return;
 	case FTH_T_INT:
-		if (t->is_signed)
+		/* bpftrace: an enum value is a symbolic one whose JSON is its
+		 * number as an unsigned integer of the type's width */
+		if (t->enum_def)
+			fth_json_uint(sb, fth_load_uint(bytes, t->size));
+		else if (t->is_signed)
 			fth_json_int(sb, fth_load_int(bytes, t->size) / (int64_t)o->div);
 		else
 			fth_json_uint(sb, fth_load_uint(bytes, t->size) / o->div);

@@ -59,7 +59,6 @@ enum fth_action_kind {
 	FTH_ACT_PRINTF,
 	FTH_ACT_PRINT_MAP,   /* print(@m [, top [, div]]) */
 	FTH_ACT_PRINT_VALUE, /* print(expr) */
-	FTH_ACT_PRINT_ELEM,  /* print(@m[k]): args = the map's key layout */
 	FTH_ACT_CLEAR,
 	FTH_ACT_ZERO,
 	FTH_ACT_EXIT,

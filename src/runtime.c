@@ -404,8 +404,8 @@ static int compare_keys(const void *a, const void *b, void *size)
 
 /* A tseries map: its (user key, bucket) pairs grouped by user key in the
  * order of the keys' bytes, each key's buckets reduced over the CPUs into
- * struct fth_tseries_point[ts_count]. Keys none of whose buckets holds an
- * interval (zero() cleared them) are left out. */
+ * struct fth_tseries_point[ts_count]. A key whose buckets zero() cleared
+ * stays, with no intervals: bpftrace still lists it (as [] in JSON). */
 static void snapshot_tseries(struct runtime *rt, const struct fth_map *m, struct map_snapshot *s, uint8_t *keys,
 			     int n, uint8_t *raw)
 {
@@ -425,14 +425,13 @@ static void snapshot_tseries(struct runtime *rt, const struct fth_map *m, struct
 		if (bucket >= (uint64_t)t->ts_count || bpf_map_lookup_elem(m->fd, k, raw))
 			continue;
 		reduce_tseries(t, raw, rt->ncpus, stride, &p);
-		if (!p.epoch)
-			continue;
 		if (s->n == 0 || memcmp(s->keys + (size_t)(s->n - 1) * s->user_key_size, k, s->user_key_size)) {
 			memcpy(s->keys + (size_t)s->n * s->user_key_size, k, s->user_key_size);
 			s->n++;
 		}
 		b = (struct fth_tseries_point *)(s->values + (size_t)(s->n - 1) * s->value_stride);
-		b[bucket] = p;
+		if (p.epoch) /* epoch 0: a bucket zero() cleared */
+			b[bucket] = p;
 	}
 }
 
@@ -511,17 +510,16 @@ static int snapshot_map(struct runtime *rt, const struct fth_map *m, struct map_
  * (`@: 0`, as current bpftrace does), so periodic reports keep their shape;
  * at exit an empty map prints nothing. */
 static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print,
-			       const void *only_key, const struct fth_action *a);
+			       const struct fth_action *a);
 
 static void print_map(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print)
 {
-	print_map_filtered(rt, m, top, div, explicit_print, NULL, NULL);
+	print_map_filtered(rt, m, top, div, explicit_print, NULL);
 }
 
-/* only_key: print just the entry with this user key (print(@m[k])).
- * a: the print() action, for print(@tseries, min, max), or NULL. */
+/* a: the print() action, for print(@tseries, min, max), or NULL. */
 static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print,
-			       const void *only_key, const struct fth_action *a)
+			       const struct fth_action *a)
 {
 	static const int64_t zero[2];
 	struct fth_map_entry zero_entry = { NULL, zero };
@@ -541,13 +539,6 @@ static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int 
 	view.ts_range = a && a->ts_range;
 	view.ts_min = a ? a->ts_min : 0;
 	view.ts_max = a ? a->ts_max : 0;
-	if (only_key) {
-		int kept = 0;
-		for (int i = 0; i < s.n; i++)
-			if (!memcmp(s.entries[i].key, only_key, m->key_type->size))
-				s.entries[kept++] = s.entries[i];
-		view.nentries = kept;
-	}
 	/* A keyless counter that is empty prints as 0 when asked for; a
 	 * keyless aggregation (count, sum, ...) also at exit after clear() or
 	 * delete() emptied it, as bpftrace (0.17 and current) prints @: 0. */
@@ -688,15 +679,22 @@ static void print_join(struct runtime *rt, const struct fth_action *a, const uin
 	rt->out.ops->join(&rt->out, fth_strbuf_cstr(&rt->sb), rt->sb.len);
 }
 
-/* What current bpftrace says of a failed helper: a missing element for a
- * delete or a read, otherwise the error's strerror(3) text. */
+/* strerror(3) of a helper's negative return code; 0 ("Success") for the
+ * rest, as a map read that found nothing reports. */
+static const char *retcode_text(int64_t ret)
+{
+	return strerror(ret < 0 && ret > -4096 ? (int)-ret : 0);
+}
+
+/* What current bpftrace's text warning says of a failed helper: a missing
+ * element for a delete or a read, otherwise the error's strerror(3) text. */
 static const char *helper_error_message(const char *helper, int64_t ret)
 {
 	if (!strcmp(helper, "map_delete_elem") && ret == -ENOENT)
 		return "Can't delete map element because it does not exist.";
 	if (!strcmp(helper, "map_lookup_elem"))
 		return "Can't lookup map element because it does not exist.";
-	return strerror(ret < 0 && ret > -4096 ? (int)-ret : 0);
+	return retcode_text(ret);
 }
 
 /* -k: a helper failed in a probe. bpftrace words it as the message, then
@@ -708,13 +706,15 @@ static void report_helper_error(struct runtime *rt, const struct fth_action *a, 
 	const char *msg;
 
 	memcpy(&ret, args, 8);
-	msg = helper_error_message(a->text, ret);
 	if (rt->out.ops->helper_error) {
+		/* bpftrace's JSON helper_error "msg" is always strerror(-retcode):
+		 * the map sentences belong to its text warning only */
 		const struct fth_source *src = fth_diag_source(rt->diag, a->range.begin);
 		fth_source_position(src, a->range.begin, &line, &col);
-		rt->out.ops->helper_error(&rt->out, msg, a->text, ret, src->name, line, col);
+		rt->out.ops->helper_error(&rt->out, retcode_text(ret), a->text, ret, src->name, line, col);
 		return;
 	}
+	msg = helper_error_message(a->text, ret);
 	fth_diag_report(rt->diag, FTH_SEV_WARNING, a->range, NULL, "%s\nAdditional Info - helper: %s, retcode: %" PRId64,
 			msg, a->text, ret);
 }
@@ -910,14 +910,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 		render_format(rt, a, args);
 		cat_file(rt, fth_strbuf_cstr(&rt->sb));
 		break;
-	case FTH_ACT_PRINT_ELEM:
-		print_map_filtered(rt, fth_program_map(rt->prog, a->map), 0, 0, true, args, NULL);
-		break;
 	case FTH_ACT_PRINT_VALUE:
 		rt->out.ops->value(&rt->out, a->args->fields[0].type, args + a->args->fields[0].offset);
 		break;
 	case FTH_ACT_PRINT_MAP:
-		print_map_filtered(rt, fth_program_map(rt->prog, a->map), a->top, a->div, true, NULL, a);
+		print_map_filtered(rt, fth_program_map(rt->prog, a->map), a->top, a->div, true, a);
 		break;
 	case FTH_ACT_CLEAR:
 		clear_map(fth_program_map(rt->prog, a->map));

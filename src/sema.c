@@ -3924,14 +3924,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			for (int i = 1; i < args->len; i++)
 				if (!literal_int_or_positional(s, args->items[i], &v) || v < 0)
 					ERR(s, args->items[i], "print() top and div must be non-negative integer literals");
-		} else if (args->items[0]->kind == FTH_MAP) {
-			/* print(@m[k]): one element, printed as the map would */
-			struct fth_map *map = map_use_keys(s, args->items[0], false);
-			if (!map && s->strict)
-				ERR(s, args->items[0], "undefined map %s", args->items[0]->u.map.name);
-			if (args->len > 1)
-				ERR(s, call, "print() of a map element takes one argument");
 		} else {
+			/* print(@m[k]) too: bpftrace prints a map element as a value,
+			 * read when print() runs (codegen's non-map print) */
 			struct fth_type *t = check_expr(s, args->items[0]);
 			complete_value_type(s, t, 0);
 			if (args->len > 1)

@@ -77,4 +77,5 @@ expect_stderr_no_match 'WARNING'
 
 fathom_run -k -f json -e 'BEGIN { @[1] = 1; delete(@, 2); clear(@); exit(); }'
 expect_exit 0
-expect_stdout_match '^\{"type": "helper_error", "msg": "Can.t delete map element because it does not exist.", "helper": "map_delete_elem", "retcode": -2, "filename": "stdin", "line": 1, "col": 19\}$'
+# JSON words it as strerror(-retcode), as bpftrace's json.cpp does
+expect_stdout_match '^\{"type": "helper_error", "msg": "No such file or directory", "helper": "map_delete_elem", "retcode": -2, "filename": "stdin", "line": 1, "col": 19\}$'

@@ -1512,6 +1512,12 @@ static void test_tseries_rows(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].epoch, 24);
 	assert_false(rows[0].has);
+
+	/* zero() cleared the whole map (newest epoch 0): no rows at all, as
+	 * bpftrace's empty range, so JSON prints [] and text <no data> */
+	memset(b, 0, sizeof(b));
+	n = fth_tseries_rows(t, b, 0, rows);
+	assert_int_equal(n, 0);
 	(void)fx;
 }
 

@@ -304,6 +304,26 @@ static void test_msg_value_scalars(void **state)
 	assert_text(&fx->sb, "{\"type\": \"value\", \"data\": \"18446612682375452280\"}\n");
 }
 
+/* Enum values: bpftrace's symbolic value, whose JSON is the number read
+ * as unsigned (an enumerator of -1 in a 64-bit enum does not fit a
+ * double: a string); text shows the name instead. */
+static void test_msg_value_enum(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *names[] = { "NEG", "ONE" };
+	static int64_t values[] = { -1, 1 };
+	static const struct fth_enum def = { "enum E", 2, names, values };
+	struct fth_type *t = fth_arena_alloc(&fx->arena, sizeof(*t));
+	int64_t neg = -1, one = 1;
+
+	*t = *fth_type_int(8, true);
+	t->enum_def = &def;
+	value_msg(&fx->sb, t, &one);
+	assert_text(&fx->sb, "{\"type\": \"value\", \"data\": 1}\n");
+	value_msg(&fx->sb, t, &neg);
+	assert_text(&fx->sb, "{\"type\": \"value\", \"data\": \"18446744073709551615\"}\n");
+}
+
 static void test_msg_value_strings(void **state)
 {
 	struct fixture *fx = *state;
@@ -971,6 +991,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_msg_printf_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msg_located, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msg_value_scalars, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msg_value_enum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msg_value_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msg_value_tuples_arrays, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msg_value_structs, setup, teardown),
