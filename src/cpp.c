@@ -465,7 +465,9 @@ static int handle_directive(struct cpp *c, uint32_t hash, uint32_t end)
 		rc = continue_cond(c, &d);
 	else if (c->active && (is_word(&d, "define") || is_word(&d, "undef")))
 		note_definition(c, &d);
-	if (conditional || !c->active || is_word(&d, "undef"))
+	/* #define and #undef stay for the parser, which expands macros in
+	 * their order */
+	if (conditional || !c->active)
 		blank(c, hash, end);
 	return rc;
 }

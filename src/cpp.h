@@ -14,8 +14,9 @@
  * which the text of every inactive region, and the conditional directive
  * lines themselves, are blanks: newlines are kept, so every byte offset,
  * line and column (and so every diagnostic) is the same as in the
- * original. #define and #include lines of the active regions stay for the
- * parser; names defined there (and #undef) count for later conditionals.
+ * original. #define, #undef and #include lines of the active regions stay
+ * for the parser; names defined there (and #undef) count for later
+ * conditionals.
  */
 #ifndef FATHOM_CPP_H
 #define FATHOM_CPP_H

@@ -51,7 +51,18 @@ struct parser {
 	bool seen_non_c;
 	bool seen_body;
 	struct fth_node *program;
+
+	/* The script's #define macros, expanded between lexer and parser. */
+	struct cmacro *macros;
+	int nmacros, macros_cap;
+	struct fth_token *pending; /* the rest of the last expansion */
+	int npending, pending_pos;
+	struct fth_token pushback; /* read after a macro name: no '(' */
+	bool has_pushback;
 };
+
+static void error_at(struct parser *p, struct fth_range range, const char *hint, const char *fmt, ...);
+static struct fth_token next_token(struct parser *p);
 
 /* ------------------------------------------------------------------------ */
 /* tokens                                                                    */
@@ -63,7 +74,7 @@ static const struct fth_token *peek(struct parser *p, int k)
 	if (k >= LOOKAHEAD_MAX - 1)
 		k = LOOKAHEAD_MAX - 2;
 	while (p->count <= k) {
-		p->ring[(p->head + p->count) % LOOKAHEAD_MAX] = fth_lexer_next(&p->lx);
+		p->ring[(p->head + p->count) % LOOKAHEAD_MAX] = next_token(p);
 		p->count++;
 	}
 	return &p->ring[(p->head + k) % LOOKAHEAD_MAX];
@@ -93,6 +104,8 @@ static void rewind_lexer(struct parser *p, uint32_t offset)
 {
 	fth_lexer_seek(&p->lx, offset);
 	p->count = 0;
+	p->npending = p->pending_pos = 0;
+	p->has_pushback = false;
 }
 
 static struct fth_range span(struct fth_range a, struct fth_range b)
@@ -1857,6 +1870,339 @@ static struct fth_node *make_preprocessor(struct parser *p, const struct fth_tok
 		n->u.pp.arg1 = fth_arena_strndup(p->arena, start, (size_t)(s - start));
 	n->u.pp.arg2 = directive_rest(p, skip_blanks(s));
 	return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* #define macros                                                            */
+/*
+ * bpftrace 0.17 ran scripts through the C preprocessor, so scripts of that
+ * era use function-like macros (#define SQ(x) ((x) * (x))) and object-like
+ * ones whose body is an expression (#define TWICE (pid * 2)). They are
+ * expanded here, between the lexer and the parser, the way cpp does: the
+ * arguments are expanded first and put in place of the parameters, then the
+ * result is scanned again with the macro itself turned off (so a macro that
+ * names itself stays an identifier). A function-like name not followed by
+ * '(' is left alone. Object-like macros whose body is one token stay
+ * identifiers: sema resolves those (strings, true/false, numbers, names,
+ * with its "Macro recursion" error), as current bpftrace does.
+ *
+ * Tokens of a body carry the range of the macro's use, so an error in the
+ * expansion points at the use in the script; argument tokens keep theirs.
+ */
+
+#define CMACRO_MAX_PARAMS 32
+#define CMACRO_MAX_DEPTH 64
+#define CMACRO_MAX_TOKENS 65536 /* one expansion: stops exponential blow-up */
+
+struct cmacro {
+	const char *name;
+	bool function_like;
+	int nparams;
+	const char *params[CMACRO_MAX_PARAMS];
+	struct fth_token *body;
+	int nbody;
+};
+
+struct tokbuf {
+	struct fth_token *v;
+	int n, cap;
+	bool overflow;
+};
+
+static void tokbuf_push(struct parser *p, struct tokbuf *b, struct fth_token t)
+{
+	if (b->n == b->cap) {
+		int cap = b->cap ? b->cap * 2 : 32;
+		struct fth_token *v;
+		if (cap > CMACRO_MAX_TOKENS) {
+			b->overflow = true;
+			return;
+		}
+		v = fth_arena_alloc(p->arena, sizeof(*v) * (size_t)cap);
+		if (b->n)
+			memcpy(v, b->v, sizeof(*v) * (size_t)b->n);
+		b->v = v;
+		b->cap = cap;
+	}
+	b->v[b->n++] = t;
+}
+
+static struct cmacro *find_cmacro(struct parser *p, const char *name)
+{
+	for (int i = 0; i < p->nmacros; i++)
+		if (!strcmp(p->macros[i].name, name))
+			return &p->macros[i];
+	return NULL;
+}
+
+/* The body's tokens, lexed on their own (named after the macro, as sema
+ * does for a one-token body). False when it does not lex: such a macro is
+ * left to sema, which reports the error. */
+static bool lex_cmacro_body(struct parser *p, struct cmacro *m, const char *body)
+{
+	struct fth_source src = { .name = m->name, .text = body, .len = (uint32_t)strlen(body) };
+	char discard[256];
+	FILE *quiet = fmemopen(discard, sizeof(discard), "w");
+	struct fth_diag d;
+	struct fth_lexer lx;
+	struct tokbuf b = { 0 };
+
+	fth_diag_init(&d, &src, quiet);
+	fth_lexer_init(&lx, &src, &d, p->arena);
+	for (struct fth_token t = fth_lexer_next(&lx); t.kind != TOK_EOF && !d.errors; t = fth_lexer_next(&lx))
+		tokbuf_push(p, &b, t);
+	if (quiet)
+		fclose(quiet);
+	m->body = b.v;
+	m->nbody = b.n;
+	return !d.errors && !b.overflow;
+}
+
+/* "x, y)" after "NAME(": the parameter names; the end of the list, or NULL
+ * when it is malformed (then the macro is left to sema). */
+static const char *parse_cmacro_params(struct parser *p, struct cmacro *m, const char *s)
+{
+	s = skip_blanks(s);
+	while (*s && *s != ')') {
+		const char *start = s;
+		while (is_word_char(*s))
+			s++;
+		if (s == start || m->nparams == CMACRO_MAX_PARAMS)
+			return NULL;
+		m->params[m->nparams++] = fth_arena_strndup(p->arena, start, (size_t)(s - start));
+		s = skip_blanks(s);
+		if (*s == ',')
+			s = skip_blanks(s + 1);
+		else if (*s != ')')
+			return NULL;
+	}
+	return *s == ')' ? s + 1 : NULL;
+}
+
+/* A #define or #undef line, in the order the lexer meets it. */
+static void note_cmacro(struct parser *p, const char *line)
+{
+	const char *s = skip_blanks(line + 1), *start;
+	struct cmacro m = { 0 }, *old;
+	bool undef = !strncmp(s, "undef", 5);
+
+	if (!undef && strncmp(s, "define", 6))
+		return;
+	s = skip_blanks(s + (undef ? 5 : 6));
+	start = s;
+	while (is_word_char(*s))
+		s++;
+	if (s == start)
+		return;
+	m.name = fth_arena_strndup(p->arena, start, (size_t)(s - start));
+	old = find_cmacro(p, m.name);
+	if (old) /* redefined or undefined: forget the old one */
+		*old = p->macros[--p->nmacros];
+	if (undef)
+		return;
+	if (*s == '(') {
+		m.function_like = true;
+		s = parse_cmacro_params(p, &m, s + 1);
+		if (!s)
+			return;
+	}
+	{
+		const char *body = directive_rest(p, skip_blanks(s));
+		if (!lex_cmacro_body(p, &m, body ? body : ""))
+			return;
+	}
+	if (p->nmacros == p->macros_cap) {
+		int cap = p->macros_cap ? p->macros_cap * 2 : 16;
+		struct cmacro *v = fth_arena_alloc(p->arena, sizeof(*v) * (size_t)cap);
+		if (p->nmacros)
+			memcpy(v, p->macros, sizeof(*v) * (size_t)p->nmacros);
+		p->macros = v;
+		p->macros_cap = cap;
+	}
+	p->macros[p->nmacros++] = m;
+}
+
+/* Is this identifier a macro expanded here (not disabled by an expansion
+ * of itself under way)? */
+static struct cmacro *expandable_cmacro(struct parser *p, const struct fth_token *t, const char **disabled,
+					int ndisabled)
+{
+	struct cmacro *m = t->kind == TOK_IDENT ? find_cmacro(p, t->text) : NULL;
+
+	if (!m || (!m->function_like && m->nbody == 1))
+		return NULL;
+	for (int i = 0; i < ndisabled; i++)
+		if (!strcmp(disabled[i], m->name))
+			return NULL;
+	return m;
+}
+
+struct cmacro_args {
+	int begin[CMACRO_MAX_PARAMS + 1]; /* argument k is tokens [begin[k], end[k]) */
+	int end[CMACRO_MAX_PARAMS + 1];
+	int n;
+	int close; /* index of the closing ')' */
+};
+
+/* The arguments of a call whose '(' is at in[open]: split at commas outside
+ * nested brackets. False when the ')' is missing or there are too many. */
+static bool split_cmacro_args(const struct fth_token *in, int n, int open, struct cmacro_args *a)
+{
+	int depth = 0;
+
+	a->n = 0;
+	a->begin[0] = open + 1;
+	for (int i = open + 1; i < n; i++) {
+		enum fth_token_kind k = in[i].kind;
+		if (k == TOK_LPAREN || k == TOK_LBRACKET || k == TOK_LBRACE) {
+			depth++;
+		} else if ((k == TOK_RPAREN || k == TOK_RBRACKET || k == TOK_RBRACE) && depth > 0) {
+			depth--;
+		} else if (k == TOK_RPAREN) {
+			a->end[a->n++] = i;
+			a->close = i;
+			/* NAME() is a call with no arguments */
+			if (a->n == 1 && a->begin[0] == i)
+				a->n = 0;
+			return true;
+		} else if (k == TOK_COMMA && depth == 0) {
+			if (a->n == CMACRO_MAX_PARAMS)
+				return false;
+			a->end[a->n++] = i;
+			a->begin[a->n] = i + 1;
+		}
+	}
+	return false;
+}
+
+static void expand_cmacros(struct parser *p, const struct fth_token *in, int n, const char **disabled,
+			   int ndisabled, struct tokbuf *out);
+
+static int cmacro_param(const struct cmacro *m, const struct fth_token *t)
+{
+	for (int i = 0; t->kind == TOK_IDENT && i < m->nparams; i++)
+		if (!strcmp(m->params[i], t->text))
+			return i;
+	return -1;
+}
+
+/* m's body with the arguments (expanded first, as cpp does) in place of
+ * its parameters, then scanned again with m turned off. */
+static void substitute_cmacro(struct parser *p, const struct cmacro *m, const struct fth_token *in,
+			      const struct cmacro_args *a, struct fth_range where, bool newline_before,
+			      const char **disabled, int ndisabled, struct tokbuf *out)
+{
+	struct tokbuf body = { 0 };
+	const char *off[CMACRO_MAX_DEPTH + 1];
+
+	for (int i = 0; i < m->nbody; i++) {
+		int k = cmacro_param(m, &m->body[i]);
+		if (k >= 0) {
+			expand_cmacros(p, in + a->begin[k], a->end[k] - a->begin[k], disabled, ndisabled, &body);
+			continue;
+		}
+		struct fth_token t = m->body[i];
+		t.range = where;
+		t.newline_before = false;
+		tokbuf_push(p, &body, t);
+	}
+	if (body.n)
+		body.v[0].newline_before = newline_before;
+	if (ndisabled)
+		memcpy(off, disabled, sizeof(*off) * (size_t)ndisabled);
+	off[ndisabled] = m->name;
+	expand_cmacros(p, body.v, body.n, off, ndisabled + 1, out);
+	out->overflow |= body.overflow;
+}
+
+/* in[0, n) with every macro use in it expanded, appended to out. */
+static void expand_cmacros(struct parser *p, const struct fth_token *in, int n, const char **disabled,
+			   int ndisabled, struct tokbuf *out)
+{
+	for (int i = 0; i < n && !out->overflow; i++) {
+		struct cmacro *m = ndisabled < CMACRO_MAX_DEPTH ? expandable_cmacro(p, &in[i], disabled, ndisabled)
+								: NULL;
+		struct cmacro_args a = { .n = 0, .close = i };
+		if (m && m->function_like) {
+			if (i + 1 >= n || in[i + 1].kind != TOK_LPAREN || !split_cmacro_args(in, n, i + 1, &a)) {
+				m = NULL; /* a name without arguments is no use of the macro */
+			} else if (a.n != m->nparams) {
+				error_at(p, span(in[i].range, in[a.close].range),
+					 m->nparams ? "pass one argument for each parameter of the #define" : "call it as NAME()",
+					 "macro %s takes %d argument%s, but %d %s given", m->name, m->nparams,
+					 m->nparams == 1 ? "" : "s", a.n, a.n == 1 ? "was" : "were");
+				i = a.close;
+				continue;
+			}
+		}
+		if (!m) {
+			tokbuf_push(p, out, in[i]);
+			continue;
+		}
+		substitute_cmacro(p, m, in, &a, span(in[i].range, in[a.close].range), in[i].newline_before, disabled,
+				  ndisabled, out);
+		i = a.close;
+	}
+}
+
+static struct fth_token raw_token(struct parser *p)
+{
+	if (p->has_pushback) {
+		p->has_pushback = false;
+		return p->pushback;
+	}
+	return fth_lexer_next(&p->lx);
+}
+
+/* The next token for the parser: the lexer's, with macro uses expanded. */
+static struct fth_token next_token(struct parser *p)
+{
+	struct fth_token t;
+	struct cmacro *m;
+	struct tokbuf call = { 0 }, out = { 0 };
+	int depth = 0;
+
+	if (p->pending_pos < p->npending)
+		return p->pending[p->pending_pos++];
+	t = raw_token(p);
+	if (t.kind == TOK_PREPROCESSOR)
+		note_cmacro(p, t.text);
+	m = expandable_cmacro(p, &t, NULL, 0);
+	if (!m)
+		return t;
+	tokbuf_push(p, &call, t);
+	if (m->function_like) {
+		/* the whole call, NAME( ... ), so that its arguments are known */
+		struct fth_token open = raw_token(p);
+		if (open.kind != TOK_LPAREN) {
+			p->pushback = open;
+			p->has_pushback = true;
+			return t;
+		}
+		tokbuf_push(p, &call, open);
+		do {
+			struct fth_token a = raw_token(p);
+			if (a.kind == TOK_EOF || a.kind == TOK_ERROR) {
+				p->pushback = a;
+				p->has_pushback = true;
+				error_at(p, span(t.range, open.range), "close the macro's argument list with ')'",
+					 "unterminated argument list of macro %s", m->name);
+				return a;
+			}
+			depth += a.kind == TOK_LPAREN ? 1 : a.kind == TOK_RPAREN ? -1 : 0;
+			tokbuf_push(p, &call, a);
+		} while (depth >= 0 && !call.overflow);
+	}
+	expand_cmacros(p, call.v, call.n, NULL, 0, &out);
+	if (out.overflow || call.overflow) {
+		error_at(p, t.range, "check the #define for a macro that expands to itself many times over",
+			 "macro %s expands to more than %d tokens", m->name, CMACRO_MAX_TOKENS);
+		out.n = 0;
+	}
+	p->pending = out.v;
+	p->npending = out.n;
+	p->pending_pos = 0;
+	return p->pending_pos < p->npending ? p->pending[p->pending_pos++] : next_token(p);
 }
 
 /* "struct foo" / "union u" / "enum e" from a definition's text; for a

@@ -5367,6 +5367,21 @@ static bool assert_to_if(struct sema *s, struct fth_node *st)
 	return true;
 }
 
+/* An expression statement whose value nobody reads: bpftrace's type
+ * checker warns "Return value discarded." unless the value is void (print(),
+ * printf(), exit(), ...) or the statement is ++/--. delete() returns whether
+ * the key was there, yet its discarded value is the common case (bpftrace
+ * then only warns at run time when the delete fails), so it stays quiet.
+ * `_ = expr;` is an assignment, not an expression statement. */
+static void warn_discarded_value(struct sema *s, struct fth_node *e, const struct fth_type *t)
+{
+	if (!s->strict || s->retyping || !t || t->kind == FTH_T_NONE || e->kind == FTH_INCDEC)
+		return;
+	if (e->kind == FTH_CALL && !strcmp(e->u.call.name, "delete"))
+		return;
+	fth_warning(s->diag, e->range, "Return value discarded.");
+}
+
 static void check_stmt(struct sema *s, struct fth_node *st)
 {
 	switch (st->kind) {
@@ -5384,7 +5399,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 			fth_error_hint(s->diag, e->range, "break out of the loop and call exit() after it",
 				       "exit() is not allowed inside a loop");
 		s->stmt_expr = e;
-		check_expr(s, e);
+		warn_discarded_value(s, e, check_expr(s, e));
 		break;
 	}
 	case FTH_ASSIGN:

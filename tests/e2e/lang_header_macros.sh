@@ -39,11 +39,18 @@ expect_stdout_match '^8 0 800 86dd 10 9 -100$'
 expect_stdout_match '^1024 3 65 1026 -1025 2048 opened$'
 expect_stdout_match "^opened $T/out sync=1\$"
 
-# A body that is no integer expression: the error names the #define.
+# A body of several tokens is put in the macro's place as the C
+# preprocessor does, so a cast in it is a cast.
 fathom_run -e '#define X ((u32)4)
+BEGIN { print(X); exit(); }'
+expect_exit 0
+expect_stdout_match '^4$'
+
+# A one-token body that is no value: the error names the #define.
+fathom_run -e '#define X +
 BEGIN { print(X); }'
 expect_exit 1
-expect_stderr_match "^stdin:2:15: ERROR: 'X' is defined on line 1 as '\(\(u32\)4\)', which fathom cannot use as a value$"
+expect_stderr_match "^stdin:2:15: ERROR: 'X' is defined on line 1 as '\+', which fathom cannot use as a value$"
 expect_stderr_match '^HINT: a macro used as a value must be an integer expression'
 
 # Macros naming each other in a cycle are no value either: bpftrace's

@@ -101,7 +101,7 @@ static void test_nesting_elif_and_defines(void **state)
 	    "#if (1 << 3) - 8 || !defined HIDDEN && ~0 == -1 && 7 % 4 == 3 && (0 ? 5 : 6) >= 6\nexpr\n#endif\n",
 	    NULL);
 	assert_non_null(r.text);
-	assert_string_equal(words(&r), "#define LEVEL 2 two yes expr");
+	assert_string_equal(words(&r), "#define LEVEL 2 two yes #undef LEVEL expr");
 	done(&r);
 }
 

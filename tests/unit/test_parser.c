@@ -747,6 +747,51 @@ static void test_more_attach_point_forms(void **state)
 		   "    block\n");
 }
 
+/* The tree of the value in the first statement `_ = VALUE;` of `text`. */
+static char *first_value_tree(const char *text)
+{
+	struct parsed r;
+	const struct fth_node *probe, *assign;
+	char *got;
+
+	parse_ok(&r, text);
+	probe = r.program->u.program.probes.items[0];
+	assign = probe->u.probe.body->u.block.stmts.items[0];
+	assert_int_equal(assign->kind, FTH_ASSIGN);
+	got = ast_string(assign->u.assign.value, NULL);
+	parsed_free(&r);
+	return got;
+}
+
+/* #define macros are expanded before parsing, as the C preprocessor does:
+ * the use parses exactly like the text it stands for. */
+static void test_define_macros_expand(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "#define SQ(x) ((x) * (x))\n#define TWICE (pid * 2)\nBEGIN { _ = SQ(TWICE); }",
+		  "BEGIN { _ = ((((pid * 2))) * (((pid * 2)))); }" },
+		{ "#define MIN(a, b) ((a) < (b) ? (a) : (b))\nBEGIN { _ = MIN(f(1, 2), @m[1, 2]); }",
+		  "BEGIN { _ = ((f(1, 2)) < (@m[1, 2]) ? (f(1, 2)) : (@m[1, 2])); }" },
+		/* a macro does not expand inside itself; a name without '(' stays */
+		{ "#define F(x) F(x + 1)\n#define G(x) x\nBEGIN { _ = F(G); }", "BEGIN { _ = F(G + 1); }" },
+		{ "#define ONE 1\n#define X (ONE + 2)\n#undef X\nBEGIN { _ = X; }", "BEGIN { _ = X; }" },
+	};
+	struct parsed r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = first_value_tree(cases[i][0]), *want = first_value_tree(cases[i][1]);
+		if (strcmp(got, want) != 0)
+			fail_msg("expansion mismatch for:\n%s\n--- got:\n%s--- want:\n%s", cases[i][0], got, want);
+		free(got);
+		free(want);
+	}
+	parse(&r, "#define SQ(x) ((x) * (x))\nBEGIN { _ = SQ(1, 2); }");
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.messages, "stdin:2:13-21: ERROR: macro SQ takes 1 argument, but 2 were given"));
+	parsed_free(&r);
+}
+
 static void test_c_definitions_and_preprocessor(void **state)
 {
 	struct parsed r;
@@ -1292,6 +1337,7 @@ int main(void)
 		cmocka_unit_test(test_error_too_deep),
 		cmocka_unit_test(test_error_limit),
 		cmocka_unit_test(test_every_prefix_parses),
+		cmocka_unit_test(test_define_macros_expand),
 		cmocka_unit_test(test_full_script_parses_cleanly),
 		cmocka_unit_test(test_garbage_inputs),
 		cmocka_unit_test(test_error_decimal_fraction),
