@@ -4530,6 +4530,22 @@ static void link_callbacks(struct cg *c)
  * (exit(), return, break, continue, or an if whose branches all end so):
  * the verifier rejects unreachable instructions, so the statements after it
  * in the same block are not emitted - they could never run anyway. */
+/* An expression statement whose value lives in memory (a string, tuple,
+ * buffer, stack, ...), small enough for a scratch slot on the stack. */
+static bool is_discarded_memory_value(const struct fth_node *e)
+{
+	const struct fth_type *t = e->type;
+
+	if (!t || t->size == 0 || t->size > 1024)
+		return false;
+	switch (t->kind) {
+	case FTH_T_NONE: case FTH_T_INT: case FTH_T_BOOL: case FTH_T_POINTER: case FTH_T_AGG: case FTH_T_FLOAT:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static bool emit_stmt(struct cg *c, struct fth_node *st)
 {
 	int saved_stack = c->stack_used, saved_scratch = c->scratch_used;
@@ -4539,10 +4555,17 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 	switch (st->kind) {
 	case FTH_EXPR_STMT: {
 		struct fth_node *e = st->u.expr_stmt.expr;
-		if (e->kind == FTH_CALL)
+		if (is_discarded_memory_value(e)) {
+			/* `comm;`, `str(p);`, `(1, "a");`: sema warned that the
+			 * value is discarded; it is still computed (a block
+			 * may print on the way), into a scratch slot */
+			int tmp = stack_alloc(c, (int)((e->type->size + 7) & ~7u), e);
+			emit_to_mem(c, e, fp(tmp), tmp, e->type);
+		} else if (e->kind == FTH_CALL) {
 			emit_call_stmt(c, e);
-		else
+		} else {
 			vreg_free(c, emit_int(c, e));
+		}
 		ends = e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit");
 		break;
 	}

@@ -28,3 +28,11 @@ fathom_run -e 'BEGIN { $x = 1; _ = $x + 1; $x--; printf("%d\n", $x); exit(); }'
 expect_exit 0
 expect_stdout_eq '0'
 expect_stderr_no_match 'WARNING'
+
+# Discarded values that live in memory (a string, a tuple, a stack, a
+# block ending in one) warn too and still run: the block prints.
+fathom_run -e 'BEGIN { comm; str(comm); "abc"; (1, "a"); kstack; { printf("in\n"); "x" }; exit(); }'
+expect_exit 0
+expect_stdout_eq 'in'
+[ "$(grep -c 'WARNING: Return value discarded' "$FATHOM_STDERR")" = 6 ] || fail "expected 6 discarded-value warnings"
+expect_stderr_no_match 'ERROR'
