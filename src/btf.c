@@ -71,6 +71,37 @@ static struct fth_type *struct_type(struct fth_btf *b, struct fth_arena *arena, 
 	return st;
 }
 
+/* A kernel enum: an integer of its BTF size whose values print as its
+ * enumerators, as a script's own enum does. Signed when BTF says so (the
+ * kind flag of ENUM/ENUM64). */
+static struct fth_type *enum_type(struct fth_btf *b, struct fth_arena *arena, const struct btf_type *t)
+{
+	const char *name = btf__name_by_offset(b->btf, t->name_off);
+	int n = btf_vlen(t);
+	struct fth_enum *def = fth_arena_alloc(arena, sizeof(*def));
+	struct fth_type *et = fth_arena_alloc(arena, sizeof(*et));
+
+	*et = *fth_type_int((int)t->size, btf_kflag(t));
+	def->name = name && *name ? fth_arena_printf(arena, "enum %s", name) : NULL;
+	def->count = n;
+	def->names = fth_arena_alloc(arena, sizeof(*def->names) * (size_t)(n ? n : 1));
+	def->values = fth_arena_alloc(arena, sizeof(*def->values) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++) {
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t) + i;
+			def->names[i] = btf__name_by_offset(b->btf, e->name_off);
+			def->values[i] = btf_kflag(t) ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
+		} else {
+			const struct btf_enum64 *e = btf_enum64(t) + i;
+			def->names[i] = btf__name_by_offset(b->btf, e->name_off);
+			def->values[i] = (int64_t)btf_enum64_value(e);
+		}
+	}
+	et->name = def->name ? def->name : "enum (anon)";
+	et->enum_def = def;
+	return et;
+}
+
 static struct fth_type *convert(struct fth_btf *b, struct fth_arena *arena, uint32_t id, int depth)
 {
 	const struct btf_type *t;
@@ -85,7 +116,7 @@ static struct fth_type *convert(struct fth_btf *b, struct fth_arena *arena, uint
 		return fth_type_int((int)t->size, (btf_int_encoding(t) & BTF_INT_SIGNED) != 0);
 	}
 	if (btf_is_enum(t) || btf_is_enum64(t))
-		return fth_type_int((int)t->size, false);
+		return enum_type(b, arena, t);
 	if (btf_is_float(t))
 		return fth_type_float((int)t->size);
 	if (btf_is_ptr(t)) {
@@ -330,6 +361,26 @@ bool fth_btf_enum_value(struct fth_btf *b, const char *name, int64_t *value)
 		}
 	}
 	return false;
+}
+
+struct fth_type *fth_btf_enumerator(struct fth_btf *b, struct fth_arena *arena, const char *name, int64_t *value)
+{
+	uint32_t n = btf__type_cnt(b->btf);
+
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		if (!btf_is_enum(t) && !btf_is_enum64(t))
+			continue;
+		for (int i = 0; i < btf_vlen(t); i++) {
+			uint32_t name_off = btf_is_enum(t) ? btf_enum(t)[i].name_off : btf_enum64(t)[i].name_off;
+			if (!strcmp(btf__name_by_offset(b->btf, name_off), name)) {
+				struct fth_type *et = enum_type(b, arena, t);
+				*value = et->enum_def->values[i];
+				return et;
+			}
+		}
+	}
+	return NULL;
 }
 
 /* ------------------------------------------ probes with BTF-typed contexts */

@@ -42,6 +42,9 @@ int fth_btf_member_names(struct fth_btf *btf, const struct fth_type *t, const ch
 
 /* Value of an enumerator (TASK_RUNNING ...) from any kernel enum. */
 bool fth_btf_enum_value(struct fth_btf *btf, const char *name, int64_t *value);
+/* The kernel enumerator `name`: its value and its enum's type (an integer
+ * of the enum's size printing as its enumerators), or NULL. */
+struct fth_type *fth_btf_enumerator(struct fth_btf *btf, struct fth_arena *arena, const char *name, int64_t *value);
 
 /* fathom -l 'struct task_*': the kernel's named structs, unions and enums
  * whose "struct NAME" spelling matches the glob, sorted; with verbose

@@ -3804,6 +3804,8 @@ static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n,
 		if ((t->kind == FTH_T_INT && !t->enum_def) || (t->kind == FTH_T_POINTER && !keep_pointers) ||
 		    t->kind == FTH_T_BOOL)
 			t = t->kind == FTH_T_BOOL ? t : fth_type_int(8, t->kind == FTH_T_INT && t->is_signed);
+		if (t->kind == FTH_T_INT && t->enum_def && t->size != 8)
+			t = fth_type_enum64(&c->prog->arena, t->enum_def); /* a kernel enum field */
 		elems[i] = t; /* enum values (int64) keep their type: printed by name */
 	}
 	return fth_type_tuple(&c->prog->arena, elems, n);

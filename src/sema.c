@@ -110,7 +110,7 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 	if (!t)
 		return NULL;
 	if (t->kind == FTH_T_INT)
-		return t->enum_def ? t : fth_type_int(8, t->is_signed);
+		return !t->enum_def ? fth_type_int(8, t->is_signed) : t->size == 8 ? t : fth_type_enum64(A(s), t->enum_def);
 	if (t->kind == FTH_T_STRUCT || t->kind == FTH_T_ARRAY)
 		complete_value_type(s, t, 0);
 	if (t->kind == FTH_T_TUPLE) {
@@ -598,7 +598,8 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 	type_width = t->kind == FTH_T_INT ? (int)t->size : 8;
 	if (!width)
 		width = type_width;
-	t = t->kind == FTH_T_INT && !t->enum_def ? fth_type_int(8, t->is_signed) : t;
+	t = t->kind != FTH_T_INT ? t : !t->enum_def ? fth_type_int(8, t->is_signed) :
+		t->size == 8 ? t : fth_type_enum64(A(s), t->enum_def); /* a kernel enum field */
 	if (v && !v->type) {
 		v->type = t; /* declared with `let $x;`: the first assignment types it */
 	} else if (!v) {
@@ -896,20 +897,21 @@ static bool header_constant(const char *name, int64_t *value)
 /* The int64 type whose values print as enumerators of e. */
 static struct fth_type *enum_type(struct sema *s, const struct fth_enum *e)
 {
-	struct fth_type *t = fth_arena_alloc(A(s), sizeof(*t));
-
-	*t = *int64_t_();
-	t->name = e->name;
-	t->enum_def = e;
-	return t;
+	return fth_type_enum64(A(s), e);
 }
 
-/* An enumerator of an enum the script defines (cdefs.c parses them): its
- * value and the enum's type. */
+static const struct fth_node *script_define(struct sema *s, const char *name);
+
+/* An enumerator of an enum the script defines (cdefs.c parses them) or,
+ * unless the script #defines the name, of a kernel enum: its value and the
+ * enum's type, int64 as bpftrace types enumerators, so it prints by name. */
 static struct fth_type *script_enumerator(struct sema *s, const char *name, int64_t *value)
 {
 	const struct fth_type *et = s->prog->cdefs ? fth_cdefs_enumerator(s->prog->cdefs, name, value) : NULL;
+	struct fth_btf *btf;
 
+	if (!et && !script_define(s, name) && name[0] >= 'A' && name[0] <= 'Z' && (btf = fth_program_btf(s->prog)))
+		et = fth_btf_enumerator(btf, A(s), name, value);
 	return et && et->enum_def ? enum_type(s, et->enum_def) : NULL;
 }
 

@@ -69,6 +69,16 @@ struct fth_type *fth_type_pointer(struct fth_arena *arena, struct fth_type *elem
 	return t;
 }
 
+struct fth_type *fth_type_enum64(struct fth_arena *arena, const struct fth_enum *e)
+{
+	struct fth_type *t = fth_arena_alloc(arena, sizeof(*t));
+
+	*t = *fth_type_int(8, true);
+	t->name = e->name;
+	t->enum_def = e;
+	return t;
+}
+
 struct fth_type *fth_type_array(struct fth_arena *arena, struct fth_type *elem, uint32_t count)
 {
 	struct fth_type *t = fth_type_new(arena, FTH_T_ARRAY, elem->size * count);

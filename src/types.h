@@ -134,6 +134,9 @@ struct fth_type *fth_type_float(int size);
 struct fth_type *fth_type_new(struct fth_arena *arena, enum fth_type_kind kind, uint32_t size);
 struct fth_type *fth_type_string(struct fth_arena *arena, uint32_t size);
 struct fth_type *fth_type_pointer(struct fth_arena *arena, struct fth_type *elem);
+/* The int64 type whose values print as enumerators of e: an enum value
+ * once loaded (bpftrace widens enums to 64 bits). */
+struct fth_type *fth_type_enum64(struct fth_arena *arena, const struct fth_enum *e);
 struct fth_type *fth_type_array(struct fth_arena *arena, struct fth_type *elem, uint32_t count);
 /* Builds the tuple layout: each element aligned to its own alignment, total
  * size rounded up to the largest alignment, padding zeroed by codegen so that

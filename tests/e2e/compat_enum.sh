@@ -3,6 +3,7 @@
 # typed by the enum (the enumerator itself, a variable or map holding it, a
 # cast to the enum) print as the enumerator's name in text output and with
 # printf %s, as numbers after arithmetic, with %d, and in JSON values.
+# The kernel's enums (from BTF) too.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -30,3 +31,43 @@ expect_stdout_match '^\{"type": "printf", "data": "FOO"\}$'
 fathom_run -e 'enum E { A }; BEGIN { print((enum F)1); exit(); }'
 expect_exit 1
 expect_stderr_match "ERROR: unknown type 'enum F'"
+
+# Enums of the kernel (BTF) behave the same: an enumerator named in the
+# script has its enum's type (int64, as in bpftrace), a cast to a kernel
+# enum and an argument of enum type print by name, and integer use of
+# them (arithmetic, comparison, %d) is unchanged.
+fathom_run -q -e 'BEGIN { print(BTF_FUNC_EXTERN); print((enum btf_func_linkage)1); print((enum btf_func_linkage)7);
+          printf("%s %d %d\n", SK_MEMINFO_RMEM_ALLOC, SK_MEMINFO_RMEM_ALLOC, BTF_FUNC_EXTERN * 3);
+          printf("%d %d %d\n", sizeof(BTF_FUNC_EXTERN), sizeof(enum btf_func_linkage), BTF_FUNC_GLOBAL < BTF_FUNC_EXTERN);
+          @k[BTF_FUNC_GLOBAL] = 1; @v = (enum btf_func_linkage)2; @n[BTF_FUNC_GLOBAL + 1] = 3; exit(); }'
+expect_exit 0
+expect_stdout_match '^BTF_FUNC_EXTERN$'
+expect_stdout_match '^BTF_FUNC_GLOBAL$'
+expect_stdout_match '^7$'
+expect_stdout_match '^SK_MEMINFO_RMEM_ALLOC 0 6$'
+expect_stdout_match '^8 4 1$'
+expect_stdout_match '^@k\[BTF_FUNC_GLOBAL\]: 1$'
+expect_stdout_match '^@v: BTF_FUNC_EXTERN$'
+expect_stdout_match '^@n\[2\]: 3$'
+
+# the script's #define of the name wins over the kernel's enumerator
+fathom_run -q -e '#define BTF_FUNC_EXTERN 7
+  BEGIN { print(BTF_FUNC_EXTERN); exit(); }'
+expect_exit 0
+expect_stdout_eq '7'
+
+fathom_run -q -f json -e 'BEGIN { printf("%s", BTF_FUNC_EXTERN); print((enum btf_func_linkage)1); exit(); }'
+expect_exit 0
+expect_stdout_match '^\{"type": "printf", "data": "BTF_FUNC_EXTERN"\}$'
+expect_stdout_match '^\{"type": "value", "data": 1\}$'
+
+# A raw tracepoint argument of type enum hrtimer_mode (4 bytes in BTF):
+# sleep arms a relative timer (HRTIMER_MODE_REL = 1).
+fathom_run -q -e 'rawtracepoint:hrtimer_start /comm == "sleep" && args.mode != 0/ {
+          printf("%s %d\n", args.mode, args.mode); @m[args.mode] = count(); @v = args.mode; $m = args.mode; print($m); }' \
+    -c 'sleep 0.2'
+expect_exit 0
+expect_stdout_match '^HRTIMER_MODE_REL[A-Z_]* [0-9]+$'
+expect_stdout_match '^HRTIMER_MODE_REL[A-Z_]*$'
+expect_stdout_match '^@m\[HRTIMER_MODE_REL[A-Z_]*\]: [1-9]'
+expect_stdout_match '^@v: HRTIMER_MODE_REL[A-Z_]*$'
