@@ -1844,6 +1844,12 @@ static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field 
 		p->name = t;
 		return p;
 	}
+	if (!strncmp(t, "enum ", 5) || !strncmp(t, "const enum ", 11)) {
+		/* "enum hrtimer_mode": the kernel's enum, so values print by name */
+		struct fth_type *et = lookup_type(s, t + (t[0] == 'c' ? 6 : 0));
+		if (et && et->kind == FTH_T_INT && et->enum_def && et->size == f->size)
+			return et;
+	}
 	if (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8)
 		return fth_type_int((int)f->size, f->is_signed);
 	return NULL;

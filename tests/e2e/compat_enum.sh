@@ -71,3 +71,13 @@ expect_stdout_match '^HRTIMER_MODE_REL[A-Z_]* [0-9]+$'
 expect_stdout_match '^HRTIMER_MODE_REL[A-Z_]*$'
 expect_stdout_match '^@m\[HRTIMER_MODE_REL[A-Z_]*\]: [1-9]'
 expect_stdout_match '^@v: HRTIMER_MODE_REL[A-Z_]*$'
+
+# A tracepoint field declared "enum hrtimer_mode mode" in its format file
+# is the kernel's enum too, in printf %s, print(), map keys and print(args).
+fathom_run -q -e 'tracepoint:timer:hrtimer_start /comm == "sleep" && args.mode != 0/ {
+          printf("%s %d\n", args.mode, args.mode); @m[args.mode] = count(); print(args); }' \
+    -c 'sleep 0.2'
+expect_exit 0
+expect_stdout_match '^HRTIMER_MODE_REL[A-Z_]* [0-9]+$'
+expect_stdout_match '^@m\[HRTIMER_MODE_REL[A-Z_]*\]: [1-9]'
+expect_stdout_match '\.mode = HRTIMER_MODE_REL[A-Z_]*, '
