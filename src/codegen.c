@@ -129,6 +129,7 @@ static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offse
 static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
 static struct vreg emit_socket_cookie(struct cg *c, struct fth_node *call);
+static struct vreg emit_write_user(struct cg *c, struct fth_node *call);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
 static void emit_stackid(struct cg *c, const struct fth_type *t, struct fth_node *where);
 static void emit_addr(struct cg *c, int r, int base, int off);
@@ -2470,6 +2471,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_init_ns_pid(c, e);
 		if (!strcmp(e->u.call.name, "socket_cookie"))
 			return emit_socket_cookie(c, e);
+		if (!strcmp(e->u.call.name, "write_user"))
+			return emit_write_user(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "percpu_kaddr"))
@@ -2813,6 +2816,30 @@ static struct vreg emit_socket_cookie(struct cg *c, struct fth_node *call)
 		emit(c, I_MOV64_IMM(R0, 0));
 		fth_patch_jump_here(c->b, done);
 	}
+	return vreg_from_r0(c, call);
+}
+
+/* write_user(dst, src, len): src is laid out on the stack as its type
+ * says, then bpf_probe_write_user copies len bytes of it to dst. */
+static struct vreg emit_write_user(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	const struct fth_type *st = args->items[1]->type;
+	int saved = c->stack_used, slot = stack_alloc(c, (int)st->size, call), r;
+	struct vreg dst;
+
+	emit_to_mem(c, args->items[1], fp(slot), slot, st);
+	dst = emit_int(c, args->items[0]);
+	r = vreg_use(c, dst, R1);
+	if (r != R1)
+		emit(c, I_MOV64_REG(R1, r));
+	vreg_free(c, dst);
+	emit_addr(c, R2, fp(slot), slot);
+	emit(c, I_MOV64_IMM(R3, (int32_t)args->items[2]->u.integer));
+	/* the verifier's complaints about the call are about write_user() */
+	c->b->cur_range = call->range;
+	emit(c, I_CALL(BPF_FUNC_probe_write_user));
+	c->stack_used = saved;
 	return vreg_from_r0(c, call);
 }
 

@@ -233,6 +233,16 @@ static void report_load_failure(struct fth_loader *ld, struct fth_prog *p, int f
 		return;
 	}
 	fth_verifier_summary(log, reason, sizeof(reason), &insn);
+	/* a locked-down kernel hides bpf_probe_write_user from every program
+	 * type; the verifier's words for that do not say why */
+	if (strstr(log, "cannot use helper bpf_probe_write_user")) {
+		fth_error_hint(ld->diag, insn >= 0 && insn < p->code.len ? p->code.ranges[insn] : p->probe->range,
+			       "check /sys/kernel/security/lockdown (it must say [none]) and the kernel's lockdown= option",
+			       "this kernel refuses bpf_probe_write_user, so write_user() cannot run in %s "
+			       "(kernel lockdown forbids writing to user memory from BPF)",
+			       p->inst->name);
+		return;
+	}
 	if (insn >= 0 && insn < p->code.len) {
 		fth_error_hint(ld->diag, p->code.ranges[insn], ld->verbose ? NULL : "run with -v to see the verifier log",
 			       "the kernel's BPF verifier rejected the code for this expression in %s: %s",

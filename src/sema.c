@@ -3676,6 +3676,45 @@ static struct fth_type *check_socket_cookie(struct sema *s, struct fth_node *cal
 	return uint64_t_();
 }
 
+/* write_user(dst, src, len): the first len bytes of src (a string, an
+ * integer or an array, as it is laid out in memory) written to the user
+ * address dst with bpf_probe_write_user; its result, 0 or a negative
+ * errno. len is a literal: the verifier must know it fits src. */
+static struct fth_type *check_write_user(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	struct fth_type *dst, *src;
+	int64_t len;
+
+	if (!want_args(s, call, 3, 3))
+		return NULL;
+	if (!s->prog->config.unsafe)
+		ERR_HINT(s, call, "run fathom with --unsafe to allow it",
+			 "write_user() writes to the traced process's memory and is only allowed with --unsafe");
+	dst = check_expr(s, args->items[0]);
+	if (dst && dst->kind != FTH_T_POINTER && !is_int(dst))
+		ERR(s, args->items[0], "write_user() writes to a user address (a pointer or an integer), not %s",
+		    fth_type_describe(A(s), dst));
+	src = check_expr(s, args->items[1]);
+	if (src && src->kind != FTH_T_STRING && src->kind != FTH_T_ARRAY && !is_int(src)) {
+		ERR(s, args->items[1], "write_user() writes the bytes of a string, an integer or an array, not %s",
+		    fth_type_describe(A(s), src));
+		return int64_t_();
+	}
+	if (!literal_int_or_positional(s, args->items[2], &len) || len <= 0)
+		ERR(s, args->items[2], "write_user() length must be a positive integer literal");
+	else if (src && (uint64_t)len > src->size)
+		ERR_HINT(s, args->items[2], fth_arena_printf(A(s), "write at most %u bytes", src->size),
+			 "write_user() length %lld is more than the %u bytes of %s", (long long)len, src->size,
+			 fth_type_describe(A(s), src));
+	else {
+		/* codegen reads the number from the node */
+		args->items[2]->kind = FTH_INT;
+		args->items[2]->u.integer = (uint64_t)len;
+	}
+	return int64_t_();
+}
+
 /* override(rc): the kprobed function returns rc instead of running
  * (bpf_override_return: error injection). The kernel allows it only on
  * functions marked for error injection, and only when built with
@@ -3817,6 +3856,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return check_path(s, call);
 	if (!strcmp(n, "socket_cookie"))
 		return check_socket_cookie(s, call);
+	if (!strcmp(n, "write_user"))
+		return check_write_user(s, call);
 	if (!strcmp(n, "override"))
 		return check_override(s, call);
 	if (!strcmp(n, "unwatch")) {
@@ -4198,7 +4239,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "is_str", "is_ptr", "is_array", "is_integer", "is_literal",
 						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
 						     "fail", "strlen", "strcap", "strstr", "str_concat", "memcmp",
-						     "macaddr", "signal_name", "len", "find", "errorf", "warnf", "socket_cookie",
+						     "macaddr", "signal_name", "len", "find", "errorf", "warnf", "socket_cookie", "write_user",
 						     "assert", "debugf", "unwatch", "path", "override" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
@@ -5386,6 +5427,9 @@ static void warn_discarded_value(struct sema *s, struct fth_node *e, const struc
 	if (!s->strict || s->retyping || !t || t->kind == FTH_T_NONE || e->kind == FTH_INCDEC)
 		return;
 	if (e->kind == FTH_CALL && !strcmp(e->u.call.name, "delete"))
+		return;
+	/* write_user()'s result is the helper's errno, rarely read */
+	if (e->kind == FTH_CALL && !strcmp(e->u.call.name, "write_user"))
 		return;
 	fth_warning(s->diag, e->range, "Return value discarded.");
 }

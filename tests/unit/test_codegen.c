@@ -317,8 +317,46 @@ static void test_errors(void **state)
 	expect_error("interval:s:1 { print(comm(\"init\")); }", "comm() takes a pid, an integer, not string[5]");
 	expect_error("BEGIN { print(socket_cookie(0)); }", "socket_cookie() takes a struct sock *, not int64");
 	expect_error("BEGIN { print(socket_cookie(0)); }", "socket_cookie() is not available in BEGIN probes");
+	expect_error("BEGIN { write_user(0, \"ab\", 2); }",
+		     "stdin:1:9-31: ERROR: write_user() writes to the traced process's memory and is only allowed with --unsafe");
+	expect_error("BEGIN { write_user(0, \"ab\", 4); }", "write_user() length 4 is more than the 3 bytes of string[3]");
+	expect_error("BEGIN { write_user(0, \"ab\", 0); }", "write_user() length must be a positive integer literal");
+	expect_error("BEGIN { write_user(\"x\", \"ab\", 1); }",
+		     "write_user() writes to a user address (a pointer or an integer), not string[2]");
+	expect_error("BEGIN { write_user(0, (1, 2), 1); }",
+		     "write_user() writes the bytes of a string, an integer or an array, not (int64, int64)");
 	expect_error("BEGIN { print(tid(host)); }",
 		     "stdin:1:19-23: ERROR: tid() takes the pid namespace to number it in: curr_ns or init");
+}
+
+/* write_user() (with --unsafe) lays its source out on the stack and
+ * passes bpf_probe_write_user the literal length in R3. */
+static void test_write_user_calls_helper(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+	const char *text = "BEGIN { write_user(4096, \"patched\", 7); }";
+	int call = -1;
+
+	memset(&c, 0, sizeof(c));
+	c.src.name = "stdin";
+	c.src.text = text;
+	c.src.len = (uint32_t)strlen(text);
+	c.err = open_memstream(&c.errors, &c.errors_len);
+	fth_diag_init(&c.diag, &c.src, c.err);
+	fth_program_init(&c.prog, &c.src);
+	c.prog.config.unsafe = true;
+	c.rc = fth_compile(&c.prog, &c.diag, NULL);
+	fflush(c.err);
+	p = first_prog(&c);
+	assert_int_equal(count_calls(p, BPF_FUNC_probe_write_user), 1);
+	for (int i = 0; i < p->code.len && call < 0; i++)
+		if (p->code.insns[i].code == (BPF_JMP | BPF_CALL) && p->code.insns[i].imm == BPF_FUNC_probe_write_user)
+			call = i;
+	assert_int_equal(p->code.insns[call - 1].code, BPF_ALU64 | BPF_MOV | BPF_K);
+	assert_int_equal(p->code.insns[call - 1].dst_reg, BPF_REG_3);
+	assert_int_equal(p->code.insns[call - 1].imm, 7);
+	release(&c);
 }
 
 /* The size each memory read of p asks for (its R2), in code order. */
@@ -1430,6 +1468,7 @@ int main(void)
 		cmocka_unit_test(test_map_types_learned_in_any_order),
 		cmocka_unit_test(test_tuple_keys_and_strings),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_write_user_calls_helper),
 		cmocka_unit_test(test_deref_integer_width),
 		cmocka_unit_test(test_stored_stack_not_recaptured),
 		cmocka_unit_test(test_error_location),

@@ -61,6 +61,20 @@ check override_unsupported 1 'ERROR: this kernel cannot override return values \
     --unsafe -e 'kprobe:__x64_sys_getpid { override(-1); }'
 check override_kretprobe 1 'ERROR: override\(\) can only be used in kprobe probes, not kretprobe' \
     --unsafe -e 'kretprobe:__x64_sys_getpid { override(-1); }'
+# write_user(): bpf_probe_write_user really writes into the traced
+# process: a string into its buffer and an integer into its variable, both
+# of which the target prints after the probed call returns.
+set -- --unsafe -c /targets/write_user_target \
+    -e 'uprobe:/targets/write_user_target:fill_buffer /arg1 == 16/ { printf("rc=%d\n", write_user(arg0, "patched", 8)); }
+        uprobe:/targets/write_user_target:fill_buffer /arg1 == 4/ { write_user(arg0, 1234567, 4); }'
+timeout 120 fathom "$@" >/tmp/out 2>/tmp/err
+rc=$?
+if [ "$rc" = 0 ] && grep -qx 'rc=0' /tmp/out && grep -qx 'buffer: patched' /tmp/out && grep -qx 'number: 1234567' /tmp/out; then
+    echo "VMTEST PASS write_user_writes_process_memory"
+else
+    echo "VMTEST FAIL write_user_writes_process_memory"
+    detail "$@"
+fi
 # path(): bpf_d_path, allowed on filp_close (the kernel's list)
 check fentry_path 0 '^@\[/etc/passwd\]: [0-9]+' \
     -e 'fentry:filp_close { @[path(args.filp->f_path)] = count(); } interval:s:1 { exit(); }'
