@@ -1329,15 +1329,13 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 
 static void emit_cond_jump_false(struct cg *c, struct fth_node *cond, int *jump);
 
-/* c ? a : b whose condition is a comparison: one jump on it, no 0/1. */
-static struct vreg emit_ternary_on_comparison(struct cg *c, struct fth_node *e)
+/* The two arms of c ? a : b into v, once the condition has jumped to
+ * jelse when false: a, a jump past b, then b at jelse. */
+static void emit_ternary_arms(struct cg *c, struct fth_node *e, struct vreg v, int jelse)
 {
-	struct vreg v, t;
-	int jelse, jdone;
+	struct vreg t = emit_int(c, e->u.ternary.then_expr);
+	int jdone;
 
-	emit_cond_jump_false(c, e->u.ternary.cond, &jelse);
-	v = vreg_alloc(c, e);
-	t = emit_int(c, e->u.ternary.then_expr);
 	vreg_set(c, v, vreg_use(c, t, R1));
 	vreg_free(c, t);
 	jdone = emit(c, I_JA(0));
@@ -1346,6 +1344,17 @@ static struct vreg emit_ternary_on_comparison(struct cg *c, struct fth_node *e)
 	vreg_set(c, v, vreg_use(c, t, R1));
 	vreg_free(c, t);
 	fth_patch_jump_here(c->b, jdone);
+}
+
+/* c ? a : b whose condition is a comparison: one jump on it, no 0/1. */
+static struct vreg emit_ternary_on_comparison(struct cg *c, struct fth_node *e)
+{
+	struct vreg v;
+	int jelse;
+
+	emit_cond_jump_false(c, e->u.ternary.cond, &jelse);
+	v = vreg_alloc(c, e);
+	emit_ternary_arms(c, e, v, jelse);
 	return v;
 }
 
@@ -1369,15 +1378,7 @@ static struct vreg emit_ternary(struct cg *c, struct fth_node *e)
 		return v;
 	}
 	jelse = emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 0));
-	t = emit_int(c, e->u.ternary.then_expr);
-	vreg_set(c, v, vreg_use(c, t, R1));
-	vreg_free(c, t);
-	jdone = emit(c, I_JA(0));
-	fth_patch_jump_here(c->b, jelse);
-	t = emit_int(c, e->u.ternary.else_expr);
-	vreg_set(c, v, vreg_use(c, t, R1));
-	vreg_free(c, t);
-	fth_patch_jump_here(c->b, jdone);
+	emit_ternary_arms(c, e, v, jelse);
 	return v;
 }
 

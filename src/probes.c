@@ -552,6 +552,39 @@ static bool integer_suffix(const char *suffix, uint64_t *max, uint64_t *scale)
 	return false;
 }
 
+/* The instance of a perf event probe (software:EVENT[:COUNT],
+ * hardware:EVENT[:COUNT]): the count after the event, or its default
+ * when there is none or it is empty ("software:EVENT:", documented bpftrace
+ * syntax). bpftrace names it with the count in decimal. */
+int fth_perf_event_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			  const struct fth_provider *provider, const char *event, uint64_t default_period,
+			  const char *example, struct fth_ptrvec *out)
+{
+	const char *const *parts = attach->u.attach.parts;
+	bool has_count = attach->u.attach.nparts == 3 && *parts[2];
+	struct fth_probe_inst *inst;
+	uint64_t count = default_period;
+	const char *why = NULL;
+	char hint[96];
+
+	if (has_count && (why = fth_attach_uint(parts[2], &count)) == NULL && count == 0)
+		why = "the count must be positive";
+	if (has_count && why) {
+		snprintf(hint, sizeof(hint), "the count is a positive integer, e.g. %s", example);
+		fth_error_hint(diag, attach->range, hint, "invalid count '%s' for %s probe: %s", parts[2],
+			       provider->name, why);
+		return -EINVAL;
+	}
+	inst = fth_probe_inst_new(prog, provider, attach,
+				  has_count ? fth_arena_printf(&prog->arena, "%s:%s:%llu", provider->name, parts[1],
+							       (unsigned long long)count)
+					    : fth_arena_printf(&prog->arena, "%s:%s", provider->name, parts[1]));
+	inst->func = event;
+	inst->period = count;
+	fth_ptrvec_push(&prog->arena, out, inst);
+	return 0;
+}
+
 const char *fth_attach_uint(const char *text, uint64_t *out)
 {
 	char digits[128], *end;
@@ -799,9 +832,6 @@ static int software_expand(struct fth_program *prog, struct fth_diag *diag, stru
 	const char *const *parts = attach->u.attach.parts;
 	int nparts = attach->u.attach.nparts;
 	const struct sw_event *ev;
-	struct fth_probe_inst *inst;
-	uint64_t count;
-	const char *why = NULL;
 
 	if (nparts < 2 || nparts > 3) {
 		fth_error_hint(diag, attach->range, "write software:EVENT[:COUNT], e.g. software:page-faults:100",
@@ -825,27 +855,8 @@ static int software_expand(struct fth_program *prog, struct fth_diag *diag, stru
 		fth_error_hint(diag, attach->range, hint, "unknown software event '%s'", parts[1]);
 		return -EINVAL;
 	}
-	/* "software:EVENT:" (documented bpftrace syntax) takes the default count,
-	 * like "software:EVENT". */
-	if (nparts == 3 && !*parts[2])
-		nparts = 2;
-	count = ev->default_period;
-	if (nparts == 3 && (why = fth_attach_uint(parts[2], &count)) == NULL && count == 0)
-		why = "the count must be positive";
-	if (nparts == 3 && why) {
-		fth_error_hint(diag, attach->range, "the count is a positive integer, e.g. software:cpu-clock:1e6",
-			       "invalid count '%s' for software probe: %s", parts[2], why);
-		return -EINVAL;
-	}
-	/* bpftrace names it with the count in decimal */
-	inst = fth_probe_inst_new(prog, fth_provider_find("software"), attach,
-				  nparts == 3 ? fth_arena_printf(&prog->arena, "software:%s:%llu", parts[1],
-								 (unsigned long long)count)
-					      : fth_arena_printf(&prog->arena, "software:%s", parts[1]));
-	inst->func = ev->name;
-	inst->period = count;
-	fth_ptrvec_push(&prog->arena, out, inst);
-	return 0;
+	return fth_perf_event_expand(prog, diag, attach, fth_provider_find("software"), ev->name, ev->default_period,
+				     "software:cpu-clock:1e6", out);
 }
 
 static int software_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att,

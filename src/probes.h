@@ -105,6 +105,12 @@ int fth_probe_skip(struct fth_program *prog, struct fth_diag *diag, struct fth_n
  * integer literals (u, l, ll, ul, ull; ns us ms s m h d scale to
  * nanoseconds). NULL on success, else what is wrong with it. */
 const char *fth_attach_uint(const char *text, uint64_t *out);
+/* The one instance of software:EVENT[:COUNT] / hardware:EVENT[:COUNT]
+ * (event: the kernel's name for it), its count checked; 0 or -EINVAL
+ * (reported). */
+int fth_perf_event_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			  const struct fth_provider *provider, const char *event, uint64_t default_period,
+			  const char *example, struct fth_ptrvec *out);
 /* Run a BEGIN/END program once (BPF_PROG_TEST_RUN). */
 int fth_probe_run_special(int prog_fd);
 /* Run a bench probe's program `repeat` times in a row: its return value

@@ -357,9 +357,6 @@ static int hardware_expand(struct fth_program *prog, struct fth_diag *diag, stru
 	const char *const *parts = attach->u.attach.parts;
 	int nparts = attach->u.attach.nparts;
 	const struct hw_event *ev;
-	struct fth_probe_inst *inst;
-	uint64_t count;
-	const char *why = NULL;
 
 	if (nparts < 2 || nparts > 3 || !*parts[1]) {
 		fth_error_hint(diag, attach->range, "write hardware:EVENT[:COUNT], e.g. hardware:cache-misses:1000000",
@@ -386,27 +383,8 @@ static int hardware_expand(struct fth_program *prog, struct fth_diag *diag, stru
 			       "unknown hardware event '%s'", parts[1]);
 		return -EINVAL;
 	}
-	/* "hardware:EVENT:" (documented bpftrace syntax) takes the default count,
-	 * like "hardware:EVENT". */
-	if (nparts == 3 && !*parts[2])
-		nparts = 2;
-	count = ev->default_period;
-	if (nparts == 3 && (why = fth_attach_uint(parts[2], &count)) == NULL && count == 0)
-		why = "the count must be positive";
-	if (nparts == 3 && why) {
-		fth_error_hint(diag, attach->range, "the count is a positive integer, e.g. hardware:cache-misses:1e6",
-			       "invalid count '%s' for hardware probe: %s", parts[2], why);
-		return -EINVAL;
-	}
-	/* bpftrace names it with the count in decimal */
-	inst = fth_probe_inst_new(prog, &fth_provider_hardware, attach,
-				  nparts == 3 ? fth_arena_printf(&prog->arena, "hardware:%s:%llu", parts[1],
-								 (unsigned long long)count)
-					      : fth_arena_printf(&prog->arena, "hardware:%s", parts[1]));
-	inst->func = ev->name;
-	inst->period = count;
-	fth_ptrvec_push(&prog->arena, out, inst);
-	return 0;
+	return fth_perf_event_expand(prog, diag, attach, &fth_provider_hardware, ev->name, ev->default_period,
+				     "hardware:cache-misses:1e6", out);
 }
 
 /* perf_event_open's errno when the machine has no PMU for the event
