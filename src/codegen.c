@@ -1070,6 +1070,13 @@ static struct compare_operands emit_compare_operands(struct cg *c, struct fth_no
 	return o;
 }
 
+static void free_compare_operands(struct cg *c, struct compare_operands *o)
+{
+	if (o->rb >= 0)
+		vreg_free(c, o->b);
+	vreg_free(c, o->a);
+}
+
 static int emit_compare_jump(struct cg *c, int op, const struct compare_operands *o, bool negate, int off)
 {
 	int jop = compare_jump_op(op, o->is_signed, negate);
@@ -1095,9 +1102,7 @@ static struct vreg emit_compare_value(struct cg *c, struct fth_node *e)
 		emit(c, I_MOV64_IMM(free_reg, 1));
 		emit_compare_jump(c, e->u.binary.op, &o, false, 1);
 		emit(c, I_MOV64_IMM(free_reg, 0));
-		if (o.rb >= 0)
-			vreg_free(c, o.b);
-		vreg_free(c, o.a);
+		free_compare_operands(c, &o);
 		return v;
 	}
 	emit(c, I_MOV64_IMM(R0, 1));
@@ -3829,12 +3834,11 @@ static struct fth_type *args_layout(struct cg *c, struct fth_node **args, int n,
 		struct fth_type *t = args[i]->type;
 		if (!t)
 			t = fth_type_int(8, true);
-		if ((t->kind == FTH_T_INT && !t->enum_def) || (t->kind == FTH_T_POINTER && !keep_pointers) ||
-		    t->kind == FTH_T_BOOL)
-			t = t->kind == FTH_T_BOOL ? t : fth_type_int(8, t->kind == FTH_T_INT && t->is_signed);
-		if (t->kind == FTH_T_INT && t->enum_def && t->size != 8)
-			t = fth_type_enum64(&c->prog->arena, t->enum_def); /* a kernel enum field */
-		elems[i] = t; /* enum values (int64) keep their type: printed by name */
+		if (t->kind == FTH_T_INT)
+			t = fth_type_int_slot(&c->prog->arena, t); /* enum values keep their type: printed by name */
+		else if (t->kind == FTH_T_POINTER && !keep_pointers)
+			t = fth_type_int(8, false);
+		elems[i] = t;
 	}
 	return fth_type_tuple(&c->prog->arena, elems, n);
 }
@@ -4055,8 +4059,7 @@ static void emit_seq_printf(struct cg *c, struct fth_node *call)
 		if (conv[i] == FTH_SEQ_STRING && k == FTH_T_STRING) {
 			int slot = stack_alloc(c, (int)a->type->size, a);
 			emit_to_mem(c, a, fp(slot), slot, a->type);
-			emit(c, I_MOV64_REG(R1, fp(slot)));
-			emit(c, I_ALU64_IMM(BPF_ADD, R1, slot));
+			emit_addr(c, R1, fp(slot), slot);
 			emit(c, I_STX(BPF_DW, fp(data), R1, data + 8 * i));
 		} else if (conv[i] == FTH_SEQ_INT && (k == FTH_T_INT || k == FTH_T_BOOL || k == FTH_T_POINTER)) {
 			struct vreg v = emit_int(c, a);
@@ -4076,12 +4079,10 @@ static void emit_seq_printf(struct cg *c, struct fth_node *call)
 	emit(c, I_LDX(BPF_DW, R1, R1, 0));                                     /* meta->seq */
 	fth_emit_ld_imm64(c->b, R2, BPF_PSEUDO_MAP_VALUE, (uint64_t)off << 32 | (uint32_t)map);
 	emit(c, I_MOV64_IMM(R3, (int32_t)strlen(out) + 1));
-	if (n) {
-		emit(c, I_MOV64_REG(R4, fp(data)));
-		emit(c, I_ALU64_IMM(BPF_ADD, R4, data));
-	} else {
+	if (n)
+		emit_addr(c, R4, fp(data), data);
+	else
 		emit(c, I_MOV64_IMM(R4, 0));
-	}
 	emit(c, I_MOV64_IMM(R5, 8 * n));
 	emit(c, I_CALL(BPF_FUNC_seq_printf));
 }
@@ -4208,9 +4209,7 @@ static void emit_cond_jump_false(struct cg *c, struct fth_node *cond, int *jump)
 		c->b->cur_range = cond->range;
 		o = emit_compare_operands(c, cond);
 		*jump = emit_compare_jump(c, cond->u.binary.op, &o, true, 0);
-		if (o.rb >= 0)
-			vreg_free(c, o.b);
-		vreg_free(c, o.a);
+		free_compare_operands(c, &o);
 		return;
 	}
 	v = emit_int(c, cond);
@@ -4556,10 +4555,6 @@ static void link_callbacks(struct cg *c)
 	}
 }
 
-/* Emit one statement. Returns true when control never falls through it
- * (exit(), return, break, continue, or an if whose branches all end so):
- * the verifier rejects unreachable instructions, so the statements after it
- * in the same block are not emitted - they could never run anyway. */
 /* An expression statement whose value lives in memory (a string, tuple,
  * buffer, stack, ...), small enough for a scratch slot on the stack. */
 static bool is_discarded_memory_value(const struct fth_node *e)
@@ -4576,6 +4571,10 @@ static bool is_discarded_memory_value(const struct fth_node *e)
 	}
 }
 
+/* Emit one statement. Returns true when control never falls through it
+ * (exit(), return, break, continue, or an if whose branches all end so):
+ * the verifier rejects unreachable instructions, so the statements after it
+ * in the same block are not emitted - they could never run anyway. */
 static bool emit_stmt(struct cg *c, struct fth_node *st)
 {
 	int saved_stack = c->stack_used, saved_scratch = c->scratch_used;

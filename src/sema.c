@@ -110,7 +110,7 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 	if (!t)
 		return NULL;
 	if (t->kind == FTH_T_INT)
-		return !t->enum_def ? fth_type_int(8, t->is_signed) : t->size == 8 ? t : fth_type_enum64(A(s), t->enum_def);
+		return fth_type_int_slot(A(s), t);
 	if (t->kind == FTH_T_STRUCT || t->kind == FTH_T_ARRAY)
 		complete_value_type(s, t, 0);
 	if (t->kind == FTH_T_TUPLE) {
@@ -598,8 +598,8 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 	type_width = t->kind == FTH_T_INT ? (int)t->size : 8;
 	if (!width)
 		width = type_width;
-	t = t->kind != FTH_T_INT ? t : !t->enum_def ? fth_type_int(8, t->is_signed) :
-		t->size == 8 ? t : fth_type_enum64(A(s), t->enum_def); /* a kernel enum field */
+	if (t->kind == FTH_T_INT)
+		t = fth_type_int_slot(A(s), t);
 	if (v && !v->type) {
 		v->type = t; /* declared with `let $x;`: the first assignment types it */
 	} else if (!v) {

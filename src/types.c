@@ -79,6 +79,13 @@ struct fth_type *fth_type_enum64(struct fth_arena *arena, const struct fth_enum 
 	return t;
 }
 
+struct fth_type *fth_type_int_slot(struct fth_arena *arena, const struct fth_type *t)
+{
+	if (!t->enum_def)
+		return fth_type_int(8, t->is_signed);
+	return t->size == 8 ? (struct fth_type *)t : fth_type_enum64(arena, t->enum_def);
+}
+
 struct fth_type *fth_type_array(struct fth_arena *arena, struct fth_type *elem, uint32_t count)
 {
 	struct fth_type *t = fth_type_new(arena, FTH_T_ARRAY, elem->size * count);

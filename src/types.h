@@ -137,6 +137,10 @@ struct fth_type *fth_type_pointer(struct fth_arena *arena, struct fth_type *elem
 /* The int64 type whose values print as enumerators of e: an enum value
  * once loaded (bpftrace widens enums to 64 bits). */
 struct fth_type *fth_type_enum64(struct fth_arena *arena, const struct fth_enum *e);
+/* An integer as a variable, map value or event argument holds it: in 64
+ * bits, keeping its sign, and an enum (a 4-byte kernel enum field too)
+ * keeping its enumerators. t must be an FTH_T_INT. */
+struct fth_type *fth_type_int_slot(struct fth_arena *arena, const struct fth_type *t);
 struct fth_type *fth_type_array(struct fth_arena *arena, struct fth_type *elem, uint32_t count);
 /* Builds the tuple layout: each element aligned to its own alignment, total
  * size rounded up to the largest alignment, padding zeroed by codegen so that
