@@ -509,17 +509,19 @@ static int snapshot_map(struct runtime *rt, const struct fth_map *m, struct map_
 /* Print one map. print() of an empty scalar counter shows it as zero
  * (`@: 0`, as current bpftrace does), so periodic reports keep their shape;
  * at exit an empty map prints nothing. */
-static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print,
-			       const struct fth_action *a);
+static void print_map_for_action(struct runtime *rt, const struct fth_map *m, int top, int div,
+				 bool explicit_print, const struct fth_action *a);
 
 static void print_map(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print)
 {
-	print_map_filtered(rt, m, top, div, explicit_print, NULL);
+	print_map_for_action(rt, m, top, div, explicit_print, NULL);
 }
 
-/* a: the print() action, for print(@tseries, min, max), or NULL. */
-static void print_map_filtered(struct runtime *rt, const struct fth_map *m, int top, int div, bool explicit_print,
-			       const struct fth_action *a)
+/* a: the print() action that asked for the map, whose min/max bound the
+ * rows of print(@tseries, min, max); NULL when no action asked (exit,
+ * print of every map). */
+static void print_map_for_action(struct runtime *rt, const struct fth_map *m, int top, int div,
+				 bool explicit_print, const struct fth_action *a)
 {
 	static const int64_t zero[2];
 	struct fth_map_entry zero_entry = { NULL, zero };
@@ -914,7 +916,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		rt->out.ops->value(&rt->out, a->args->fields[0].type, args + a->args->fields[0].offset);
 		break;
 	case FTH_ACT_PRINT_MAP:
-		print_map_filtered(rt, fth_program_map(rt->prog, a->map), a->top, a->div, true, a);
+		print_map_for_action(rt, fth_program_map(rt->prog, a->map), a->top, a->div, true, a);
 		break;
 	case FTH_ACT_CLEAR:
 		clear_map(fth_program_map(rt->prog, a->map));
