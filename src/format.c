@@ -5,6 +5,7 @@
  * "[1,2]", map keys with the tuple parentheses dropped, histograms whose
  * rows are framed by the bucket bounds of their neighbours. See format.h. */
 #include "format.h"
+#include "gfp.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -684,7 +685,15 @@ static int parse_conversion(struct spec_parser *p, struct fth_printf_spec *spec)
 		if (p->fmt[p->pos] == 'x' || p->fmt[p->pos] == 'h')
 			spec->buf_style = p->fmt[p->pos++];
 		return 0;
-	case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+	case 'g':
+		/* bpftrace's %gr: 'g' for GFP flags, 'r' for readable */
+		if (p->fmt[p->pos] == 'r') {
+			p->pos++;
+			spec->conv = FTH_CONV_GFP;
+			return 0;
+		}
+		/* fall through - a plain %g is a float */
+	case 'e': case 'E': case 'f': case 'F': case 'G': case 'a': case 'A':
 		set_error(p->err, p->errlen, p->err_offset, spec->begin,
 			  "floating-point conversion '%.*s' is not supported", shown,
 			  p->fmt + spec->begin);
@@ -908,7 +917,10 @@ static void render_arg(struct fth_strbuf *sb, const struct fth_printf_spec *spec
 		return;
 	}
 	fth_strbuf_reset(tmp);
-	value_text(tmp, t, bytes, env, style);
+	if (spec->conv == FTH_CONV_GFP && is_integer_like(t))
+		fth_gfp_format(tmp, env ? env->gfp : NULL, load_bits(t, bytes));
+	else
+		value_text(tmp, t, bytes, env, style);
 	render_text_field(sb, spec, fth_strbuf_cstr(tmp), tmp->len);
 }
 

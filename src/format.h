@@ -17,6 +17,8 @@
 
 #include "types.h"
 
+struct fth_gfp_names;
+
 /* ---- raw integers (BPF data is native endian and not always aligned) ---- */
 uint64_t fth_load_uint(const void *p, uint32_t size);
 int64_t fth_load_int(const void *p, uint32_t size); /* sign-extended from size bytes */
@@ -57,6 +59,8 @@ struct fth_format_env {
 	 * NULL): no allocation per event, so that a uprobe on malloc does
 	 * not see fathom's own output feed it. */
 	struct fth_strbuf *scratch;
+	/* The kernel's GFP flag bits for %gr; NULL: gfp.h's default table. */
+	const struct fth_gfp_names *gfp;
 };
 
 /* The trailer that marks a string cut short, from env (".." by default). */
@@ -67,6 +71,7 @@ enum fth_printf_conv {
 	FTH_CONV_INT,     /* d i u o x X c p (and the length modifiers) */
 	FTH_CONV_STRING,  /* s */
 	FTH_CONV_BUFFER,  /* r rx rh */
+	FTH_CONV_GFP,     /* gr: an integer as GFP flag names (gfp.h) */
 	FTH_CONV_PERCENT, /* %% (consumes no argument) */
 };
 
@@ -111,7 +116,8 @@ void fth_printf_format_free(struct fth_printf_format *f);
  * flags/width/precision behave as in C (%p of 0 prints "(nil)").
  * %s of a non-string prints its print() form (numbers, true/false, tuples,
  * specials through env), padded like a string; %r/%rx/%rh of a non-buffer
- * also fall back to that. A string without any NUL in its size was cut by
+ * also fall back to that. %gr of an integer prints it as GFP flag names
+ * (fth_gfp_format with env->gfp), padded like a string. A string without any NUL in its size was cut by
  * the read limit and gets bpftrace's ".." trailer, here and in print(). */
 void fth_printf_render(struct fth_strbuf *sb, const struct fth_printf_format *f,
 		       const struct fth_type *const *types, const void *const *args,

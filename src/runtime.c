@@ -22,7 +22,9 @@
 #include <unistd.h>
 
 #include "bpfinsn.h"
+#include "btf.h"
 #include "format.h"
+#include "gfp.h"
 #include "stacks.h"
 #include "syscalls.h"
 #include "ksyms.h"
@@ -54,6 +56,7 @@ struct runtime {
 	struct fth_ksyms *ksyms; /* kernel symbols, loaded when first needed */
 	struct fth_usyms *usyms; /* user symbols, per process and file */
 	struct fth_strbuf scratch; /* printf's, reused by every event */
+	struct fth_gfp_names gfp;  /* %gr's flag names, for this kernel */
 	int ksyms_error;
 	const volatile uint64_t *counters; /* fth_lost, mmapped; NULL if that failed */
 	size_t counters_size;
@@ -1382,6 +1385,51 @@ static void pin_iterator(struct runtime *rt, const struct fth_probe_inst *inst, 
 	fflush(stdout);
 }
 
+/* Whether some printf, system or cat format has a %gr. */
+static bool uses_gfp_names(const struct fth_program *prog)
+{
+	for (int i = 0; i < prog->actions.len; i++) {
+		const struct fth_action *a = prog->actions.items[i];
+		const struct fth_printf_format *f = &a->format;
+		for (int j = 0; j < f->nspecs; j++)
+			if (f->specs[j].conv == FTH_CONV_GFP)
+				return true;
+	}
+	return false;
+}
+
+/* %gr's names from the running kernel's enum of ___GFP_<NAME>_BIT, so
+ * that they fit its version and config; NULL (gfp.h's default layout)
+ * when its BTF has no such enum (kernels before 6.10). */
+static const struct fth_gfp_names *load_gfp_names(struct runtime *rt)
+{
+	static const char prefix[] = "___GFP_", suffix[] = "_BIT";
+	struct fth_btf *btf = fth_program_btf(rt->prog);
+	const struct fth_enum *def;
+	struct fth_type *et;
+	const char *names[FTH_GFP_MAX_FLAGS];
+	int bits[FTH_GFP_MAX_FLAGS], n = 0;
+	int64_t value;
+
+	et = btf ? fth_btf_enumerator(btf, &rt->prog->arena, "___GFP_DMA_BIT", &value) : NULL;
+	if (!et || !et->enum_def)
+		return NULL;
+	def = et->enum_def;
+	for (int i = 0; i < def->count && n < FTH_GFP_MAX_FLAGS; i++) {
+		const char *name = def->names[i];
+		size_t len = strlen(name);
+
+		if (strncmp(name, prefix, strlen(prefix)) || len <= strlen(prefix) + strlen(suffix) ||
+		    strcmp(name + len - strlen(suffix), suffix) || def->values[i] < 0 || def->values[i] >= 64)
+			continue;
+		names[n] = fth_arena_printf(&rt->prog->arena, "%.*s", (int)(len - strlen(prefix) - strlen(suffix)),
+					    name + strlen(prefix));
+		bits[n++] = (int)def->values[i];
+	}
+	fth_gfp_names_build(&rt->gfp, names, bits, n);
+	return &rt->gfp;
+}
+
 int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_diag *diag,
 		    const struct fth_runtime_opts *opts)
 {
@@ -1396,6 +1444,8 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	rt.env.special = format_special;
 	rt.env.trunc_trailer = prog->config.str_trunc_trailer;
 	rt.env.scratch = &rt.scratch;
+	if (uses_gfp_names(prog))
+		rt.env.gfp = load_gfp_names(&rt);
 	counters_map(&rt);
 	rb = ring_buffer__new(fth_program_map(prog, prog->events_map)->fd, handle_event, &rt, NULL);
 	if (!rb) {

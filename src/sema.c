@@ -2519,6 +2519,24 @@ static const char *printf_count_hint(struct sema *s, const struct fth_printf_for
 	return "each % conversion takes one argument; write %% for a literal percent sign";
 }
 
+/* %gr names the bits of a gfp_t, so its argument must be an integer. */
+static void check_gfp_args(struct sema *s, struct fth_node_list *args, const struct fth_printf_format *fmt)
+{
+	int arg = 0;
+
+	for (int i = 0; i < fmt->nspecs && arg < args->len - 1; i++) {
+		struct fth_node *a;
+
+		if (fmt->specs[i].conv == FTH_CONV_PERCENT)
+			continue;
+		a = args->items[++arg];
+		if (fmt->specs[i].conv == FTH_CONV_GFP && a->type && !is_int(a->type))
+			ERR_HINT(s, a, "pass the gfp_t value itself, e.g. args.gfp_flags",
+				 "printf: %%gr specifier expects a value of type integer (%s supplied)",
+				 fth_type_describe(A(s), a->type));
+	}
+}
+
 static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 {
 	struct fth_node_list *args = &call->u.call.args;
@@ -2547,6 +2565,7 @@ static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 		ERR_HINT(s, call, printf_count_hint(s, &fmt),
 			 "printf: %s arguments for format string (%d supplied, %d expected)",
 			 fmt.nargs > args->len - 1 ? "Not enough" : "Too many", args->len - 1, fmt.nargs);
+	check_gfp_args(s, args, &fmt);
 	fth_printf_format_free(&fmt);
 	return fth_type_none();
 }

@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "format.h"
+#include "gfp.h"
 #include "stacks.h"
 #include "syscalls.h"
 #include "types.h"
@@ -422,6 +423,111 @@ static void test_printf_buffers(void **state)
 	memcpy((void *)bad[0], &(uint32_t){ 999 }, 4);
 	render(&fx->sb, "%r", t + 1, bad, NULL);
 	assert_text(&fx->sb, "xy");
+}
+
+/* %gr: compound names first (bpftrace's order), then the single flags
+ * left over in bit order, then unknown bits in hex; 0 is "0". The default
+ * table is the common Linux 6.10+ layout (IO bit 6, FS 7, ZERO 8, ...). */
+static void test_printf_gfp_default_layout(void **state)
+{
+	struct fixture *fx = *state;
+	const struct fth_type *t[] = { u64() };
+	static const struct {
+		uint64_t value;
+		const char *text;
+	} cases[] = {
+		{ 0, "0" },
+		{ 0xcc0, "GFP_KERNEL" },              /* DIRECT|KSWAPD_RECLAIM|IO|FS */
+		{ 0x400cc0, "GFP_KERNEL_ACCOUNT" },
+		{ 0x820, "GFP_ATOMIC" },              /* HIGH|KSWAPD_RECLAIM */
+		{ 0x822, "GFP_ATOMIC|__GFP_HIGHMEM" },
+		{ 0x2800, "GFP_NOWAIT" },             /* KSWAPD_RECLAIM|NOWARN */
+		{ 0xc00, "GFP_NOIO" },
+		{ 0xc40, "GFP_NOIO|__GFP_IO" },       /* GFP_NOFS: NOIO is tried first */
+		{ 0x1, "GFP_DMA" },                   /* the compound wins over __GFP_DMA */
+		{ 0x4, "GFP_DMA32" },
+		{ 0x100cc0, "GFP_KERNEL|__GFP_HARDWALL" }, /* GFP_USER: KERNEL is tried first */
+		{ 0x100cc2, "GFP_HIGHUSER" },
+		{ 0x100cca, "GFP_HIGHUSER_MOVABLE" },
+		/* (HIGHUSER_MOVABLE|COMP|NOMEMALLOC|NOWARN) without reclaim */
+		{ 0x1c20ca, "GFP_TRANSHUGE_LIGHT" },
+		{ 0x1c24ca, "GFP_TRANSHUGE" },
+		{ 0xcc0 | 0x100 | 0x2000, "GFP_KERNEL|__GFP_ZERO|__GFP_NOWARN" },
+		{ 0x40, "__GFP_IO" },
+		{ 0x1000000, "__GFP_NO_OBJ_EXT" },
+		{ 0x200, "0x200" },                   /* ___GFP_UNUSED_BIT is no flag */
+		{ 0x80000100, "__GFP_ZERO|0x80000000" },
+		{ 0xffffffff00000000ull, "0xffffffff00000000" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const void *args[] = { &cases[i].value };
+		render(&fx->sb, "%gr", t, args, NULL);
+		assert_text(&fx->sb, cases[i].text);
+	}
+	/* Padding as for a string; narrower integer types load their size. */
+	uint64_t kernel = 0xcc0;
+	uint32_t atomic = 0x820;
+	render(&fx->sb, "[%-12gr|%12gr]", (const struct fth_type *[]){ u64(), fth_type_int(4, false) },
+	       (const void *[]){ &kernel, &atomic }, NULL);
+	assert_text(&fx->sb, "[GFP_KERNEL  |  GFP_ATOMIC]");
+	/* A non-integer falls back to its print() form, like %s. */
+	render(&fx->sb, "%gr", (const struct fth_type *[]){ fth_type_string(&fx->arena, 4) },
+	       (const void *[]){ "abc" }, NULL);
+	assert_text(&fx->sb, "abc");
+}
+
+/* Another kernel's layout (lockdep on: NOLOCKDEP takes bit 24, listed
+ * out of order, no NO_OBJ_EXT, no ACCOUNT): names follow the given bits,
+ * and compounds lose only the flags this kernel lacks. */
+static void test_printf_gfp_kernel_layout(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const names[] = {
+		"NOLOCKDEP", "LAST", "DMA", "HIGHMEM", "DMA32", "MOVABLE", "RECLAIMABLE", "HIGH", "IO", "FS",
+		"ZERO", "UNUSED", "DIRECT_RECLAIM", "KSWAPD_RECLAIM", "WRITE", "NOWARN",
+	};
+	/* every flag one bit above the default layout */
+	static const int bits[] = { 24, 25, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 };
+	struct fth_gfp_names table;
+	struct fth_format_env env = { .gfp = &table };
+	const struct fth_type *t[] = { u64() };
+	uint64_t v;
+
+	fth_gfp_names_build(&table, names, bits, (int)(sizeof(names) / sizeof(names[0])));
+	assert_string_equal(table.singles[0].name, "__GFP_DMA");
+	assert_int_equal(table.singles[0].mask, 0x2);
+	assert_string_equal(table.singles[table.nsingles - 1].name, "__GFP_NOLOCKDEP");
+
+	v = 0x1980; /* DIRECT|KSWAPD_RECLAIM|IO|FS one bit up */
+	render(&fx->sb, "%gr", t, (const void *[]){ &v }, &env);
+	assert_text(&fx->sb, "GFP_KERNEL");
+	v = 0x1000000 | 0x2 | 0x1; /* NOLOCKDEP, DMA, and bit 0 that names nothing here */
+	render(&fx->sb, "%gr", t, (const void *[]){ &v }, &env);
+	assert_text(&fx->sb, "GFP_DMA|__GFP_NOLOCKDEP|0x1");
+	v = 0x2000000; /* ___GFP_LAST_BIT is a count, not a flag */
+	render(&fx->sb, "%gr", t, (const void *[]){ &v }, &env);
+	assert_text(&fx->sb, "0x2000000");
+	v = 0x1980 | 0x400000; /* no ACCOUNT flag: bit 22 is unknown, no GFP_KERNEL_ACCOUNT */
+	render(&fx->sb, "%gr", t, (const void *[]){ &v }, &env);
+	assert_text(&fx->sb, "GFP_KERNEL|0x400000");
+}
+
+static void test_printf_gfp_parse(void **state)
+{
+	struct fth_printf_format f;
+	char err[96];
+	uint32_t off = 0;
+
+	assert_int_equal(fth_printf_parse("a %-8gr b %d", &f, err, sizeof(err), &off), 0);
+	assert_int_equal(f.nargs, 2);
+	assert_int_equal(f.specs[0].conv, FTH_CONV_GFP);
+	assert_int_equal(f.specs[0].width, 8);
+	assert_int_equal(f.specs[0].end - f.specs[0].begin, 5); /* "%-8gr" */
+	fth_printf_format_free(&f);
+	/* Without the 'r' it is still C's float %g, which is refused. */
+	expect_parse_error("x %g", "floating-point conversion '%g' is not supported", 2);
+	(void)state;
 }
 
 static void test_printf_parse_structure(void **state)
@@ -1721,6 +1827,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_printf_length_modifiers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printf_small_int_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printf_char, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_printf_gfp_default_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_printf_gfp_kernel_layout, setup, teardown),
+		cmocka_unit_test(test_printf_gfp_parse),
 		cmocka_unit_test_setup_teardown(test_printf_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printf_s_of_non_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printf_specials, setup, teardown),
