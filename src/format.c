@@ -466,7 +466,12 @@ static void format_value_opts(struct fth_strbuf *sb, const struct fth_type *t, c
 		fth_strbuf_puts(sb, "null"); /* bpftrace prints std::monostate so */
 		return;
 	case FTH_T_INT:
-		if (t->enum_def && put_enumerator(sb, t->enum_def, fth_load_int(bytes, t->size)))
+		/* An unsigned enum's enumerators are >= 0: a 4-byte value
+		 * 0x80000001 is 2147483649, not -2147483647 (tuple elements
+		 * and struct members keep the enum's own width). */
+		if (t->enum_def && put_enumerator(sb, t->enum_def,
+						  t->is_signed ? fth_load_int(bytes, t->size)
+							       : (int64_t)fth_load_uint(bytes, t->size)))
 			return;
 		if (t->is_signed)
 			put_signed(sb, fth_load_int(bytes, t->size), o->div);

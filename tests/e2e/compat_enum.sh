@@ -50,6 +50,16 @@ expect_stdout_match '^@k\[BTF_FUNC_GLOBAL\]: 1$'
 expect_stdout_match '^@v: BTF_FUNC_EXTERN$'
 expect_stdout_match '^@n\[2\]: 3$'
 
+# Unsigned 4-byte enums with values from 2^31 up: a tuple keeps each
+# element at its enum's width, and such a value is found by name (the
+# script's enum E and the kernel's enum init_ns_ino, UNSIGNED in BTF);
+# one without a name prints as the unsigned number.
+fathom_run -q -e 'enum E { SMALL = 1, BIG = 0x80000001 };
+  BEGIN { $t = ((enum E)0x80000001, (enum E)0x80000002, (enum init_ns_ino)4026531839, (enum init_ns_ino)0x80000005);
+          print($t); exit(); }'
+expect_exit 0
+expect_stdout_eq '(BIG, 2147483650, IPC_NS_INIT_INO, 2147483653)'
+
 # the script's #define of the name wins over the kernel's enumerator
 fathom_run -q -e '#define BTF_FUNC_EXTERN 7
   BEGIN { print(BTF_FUNC_EXTERN); exit(); }'

@@ -659,6 +659,40 @@ static void test_value_enum(void **state)
 	assert_text(&fx->sb, "2");
 }
 
+/* An unsigned 4-byte enum (a tuple element keeps that width) with values
+ * from 2^31 up: found by name, and a value without one is unsigned. */
+static void test_value_enum_unsigned_high(void **state)
+{
+	struct fixture *fx = *state;
+	const char *names[] = { "BIG", "TOP" };
+	int64_t values[] = { 0x80000001, 0xffffffff };
+	struct fth_enum e = { .name = "enum E", .count = 2, .names = names, .values = values };
+	struct fth_type t = *fth_type_int(4, false);
+	uint32_t v = 0x80000001;
+
+	t.enum_def = &e;
+	fmt(&fx->sb, &t, &v, NULL);
+	assert_text(&fx->sb, "BIG");
+	v = 0xffffffff;
+	fmt(&fx->sb, &t, &v, NULL);
+	assert_text(&fx->sb, "TOP");
+	v = 0x80000002;
+	fmt(&fx->sb, &t, &v, NULL);
+	assert_text(&fx->sb, "2147483650");
+	/* A signed enum's -1 is still -1. */
+	const char *neg_names[] = { "INVALID" };
+	int64_t neg_values[] = { -1 };
+	struct fth_enum se = { .name = "enum S", .count = 1, .names = neg_names, .values = neg_values };
+	struct fth_type st = *fth_type_int(4, true);
+	int32_t sv = -1;
+	st.enum_def = &se;
+	fmt(&fx->sb, &st, &sv, NULL);
+	assert_text(&fx->sb, "INVALID");
+	sv = -2;
+	fmt(&fx->sb, &st, &sv, NULL);
+	assert_text(&fx->sb, "-2");
+}
+
 static void test_value_ints_bools(void **state)
 {
 	struct fixture *fx = *state;
@@ -1840,6 +1874,7 @@ int main(void)
 		cmocka_unit_test(test_printf_errors),
 		cmocka_unit_test_setup_teardown(test_value_ints_bools, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_enum, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_value_enum_unsigned_high, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_strings_pointers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_value_macaddr_signal, setup, teardown),
 		cmocka_unit_test(test_syscall_names),
