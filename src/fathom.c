@@ -81,6 +81,7 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	prog->config.print_maps_on_exit = true;
 	prog->config.stack_mode = FTH_STACK_BPFTRACE;
 	prog->config.str_trunc_trailer = "..";
+	prog->config.unstable_typeinfo = FTH_UNSTABLE_ERROR;
 	prog->stack_map = -1;
 	prog->scratch_map = -1;
 	prog->func_names_map = -1;
@@ -347,7 +348,8 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			return -EINVAL;
 		}
 		prog->config.stack_mode = (enum fth_stack_mode)mode;
-	} else if (!strcmp(key, "unstable_tseries") || !strcmp(key, "unstable_map_decl")) {
+	} else if (!strcmp(key, "unstable_tseries") || !strcmp(key, "unstable_map_decl") ||
+		   !strcmp(key, "unstable_typeinfo")) {
 		static const char *const modes[] = { "warn", "enable", "error" };
 		size_t i = 0;
 		while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(value, modes[i]))
@@ -360,12 +362,13 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 				fth_error_hint(diag, where, "use enable, warn or error", "invalid %s value '%s'", key, value);
 			return -EINVAL;
 		}
+		int mode = i == 0 ? FTH_UNSTABLE_WARN : i == 1 ? FTH_UNSTABLE_ENABLE : FTH_UNSTABLE_ERROR;
 		if (!strcmp(key, "unstable_tseries"))
-			prog->config.unstable_tseries =
-				i == 0 ? FTH_UNSTABLE_WARN : i == 1 ? FTH_UNSTABLE_ENABLE : FTH_UNSTABLE_ERROR;
+			prog->config.unstable_tseries = mode;
+		else if (!strcmp(key, "unstable_typeinfo"))
+			prog->config.unstable_typeinfo = mode;
 		else
-			prog->config.unstable_map_decl =
-				i == 0 ? FTH_UNSTABLE_WARN : i == 1 ? FTH_UNSTABLE_ENABLE : FTH_UNSTABLE_ERROR;
+			prog->config.unstable_map_decl = mode;
 	} else if (!strcmp(key, "str_trunc_trailer")) {
 		prog->config.str_trunc_trailer = fth_arena_strdup(&prog->arena, value);
 	} else if (!strcmp(key, "print_maps_on_exit")) {
@@ -417,7 +420,8 @@ static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 						"BPFTRACE_MAP_KEYS_MAX", "BPFTRACE_MISSING_PROBES",
 						"BPFTRACE_STACK_MODE", "BPFTRACE_STR_TRUNC_TRAILER",
 						"BPFTRACE_MAX_CAT_BYTES", "BPFTRACE_CAT_BYTES_MAX",
-						"BPFTRACE_UNSTABLE_TSERIES", "BPFTRACE_PERF_RB_PAGES" };
+						"BPFTRACE_UNSTABLE_TSERIES", "BPFTRACE_UNSTABLE_TYPEINFO",
+						"BPFTRACE_PERF_RB_PAGES" };
 	struct fth_node *config = prog->ast->u.program.config;
 	int err = 0;
 

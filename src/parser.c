@@ -976,13 +976,14 @@ static struct fth_node *parse_map(struct parser *p)
 	return n;
 }
 
-/* container_of(ptr, type, member): the second argument is a type
- * (`struct sk_buff`, `typeof($x)`), kept in an FTH_TYPEOF node. */
-static bool parse_container_of_args(struct parser *p, struct fth_node_list *args)
+/* Arguments of a call whose argument type_index may be a type
+ * (`struct sk_buff`, `uint16`, `typeof($x)`), kept in an FTH_TYPEOF node:
+ * container_of(ptr, type, member), typeinfo(type or expr). */
+static bool parse_args_with_type(struct parser *p, struct fth_node_list *args, int type_index)
 {
 	for (int i = 0; !check(p, TOK_RPAREN); i++) {
 		struct fth_node *e;
-		if (i == 1 && type_argument_ahead(p)) {
+		if (i == type_index && type_argument_ahead(p)) {
 			e = new_node(p, FTH_TYPEOF, cur(p)->range);
 			if (!parse_type_name(p, &e->u.typeof_.type_name))
 				return false;
@@ -1011,8 +1012,8 @@ static struct fth_node *parse_call(struct parser *p)
 	n->u.call.name_range = cur(p)->range;
 	advance(p); /* name */
 	advance(p); /* ( */
-	if (!strcmp(n->u.call.name, "container_of")) {
-		if (!parse_container_of_args(p, &n->u.call.args))
+	if (!strcmp(n->u.call.name, "container_of") || !strcmp(n->u.call.name, "typeinfo")) {
+		if (!parse_args_with_type(p, &n->u.call.args, n->u.call.name[0] == 'c' ? 1 : 0))
 			return NULL;
 	} else if (!parse_expr_list(p, &n->u.call.args, TOK_RPAREN)) {
 		return NULL;

@@ -252,10 +252,12 @@ struct fth_config {
 	int helper_warnings;      /* -k: 1, -kk: 2; 0 emits no error checks at all */
 	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
 	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
-	/* config unstable_tseries / unstable_map_decl: warn (the default)
-	 * says once that tseries / let @m = hash(N) is unstable, enable says
-	 * nothing, error rejects it */
-	enum { FTH_UNSTABLE_WARN, FTH_UNSTABLE_ENABLE, FTH_UNSTABLE_ERROR } unstable_tseries, unstable_map_decl;
+	/* config unstable_tseries / unstable_map_decl / unstable_typeinfo:
+	 * warn says once that tseries / let @m = hash(N) / typeinfo() is
+	 * unstable, enable says nothing, error rejects it. The default is
+	 * bpftrace's: warn, but error for typeinfo. */
+	enum { FTH_UNSTABLE_WARN, FTH_UNSTABLE_ENABLE, FTH_UNSTABLE_ERROR } unstable_tseries, unstable_map_decl,
+		unstable_typeinfo;
 	/* values given for fth_config_passive[i], NULL: the default */
 	const char *passive[FTH_CONFIG_PASSIVE];
 };

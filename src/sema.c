@@ -60,6 +60,7 @@ struct sema {
 	struct fth_node *fn;
 	int fn_for_map_depth;
 	bool tseries_noted; /* the unstable-feature warning was given */
+	bool typeinfo_noted; /* the same for typeinfo() */
 	/* The expression of the statement being checked: a block expression
 	 * there may end in a call that returns nothing ({ printf("a") }),
 	 * one used as a value may not. */
@@ -3248,6 +3249,60 @@ static struct fth_type *check_static_assert(struct sema *s, struct fth_node *cal
 	return fold_bool(call, true);
 }
 
+/* typeinfo() is unstable in bpftrace, and refused unless the config
+ * says unstable_typeinfo=enable (or warn). */
+static bool note_unstable_typeinfo(struct sema *s, struct fth_node *call)
+{
+	switch (s->prog->config.unstable_typeinfo) {
+	case FTH_UNSTABLE_ERROR:
+		ERR_HINT(s, call, "add config = { unstable_typeinfo=enable } at the top of the script",
+			 "typeinfo feature is not enabled by default. To enable this unstable feature, set the "
+			 "config flag to enable. unstable_typeinfo=enable");
+		return false;
+	case FTH_UNSTABLE_WARN:
+		/* in whichever pass meets it first: the call is folded away */
+		if (!s->typeinfo_noted && !s->retyping)
+			fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
+				       "Script is using an unstable feature: typeinfo. To prevent this warning you must "
+				       "explicitly enable it in the config e.g. unstable_typeinfo=enable");
+		s->typeinfo_noted = true;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* typeinfo(expr or type): what bpftrace knows of the type, at compile
+ * time, as the record (btf_id = 0, base_type = "int", full_type =
+ * "uint64"). bpftrace does not fill btf_id in yet. The call becomes that
+ * record literal: the argument is only looked at, never run. */
+static struct fth_type *check_typeinfo(struct sema *s, struct fth_node *call)
+{
+	struct fth_node *arg, *zero;
+	struct fth_type *t;
+
+	if (!note_unstable_typeinfo(s, call) || !want_args(s, call, 1, 1))
+		return NULL;
+	arg = call->u.call.args.items[0];
+	if (arg->kind == FTH_TYPEOF) {
+		t = typeof_node_type(s, arg);
+	} else {
+		/* the type typeof(arg) names: a literal's smallest, a
+		 * variable's as given */
+		struct fth_type_name of_arg = { .typeof_expr = arg, .range = arg->range };
+		t = named_type(s, &of_arg, arg);
+	}
+	if (!t)
+		return NULL;
+	call->kind = FTH_RECORD;
+	memset(&call->u.list, 0, sizeof(call->u.list));
+	zero = fth_node_new(A(s), FTH_INT, call->range);
+	record_add(s, call, "btf_id", as_uint64(s, zero));
+	record_add_str(s, call, "base_type", fth_type_base_name(t));
+	record_add_str(s, call, "full_type", fth_type_full_name(A(s), t));
+	return check_record(s, call);
+}
+
 typedef struct fth_type *(*call_checker)(struct sema *s, struct fth_node *call);
 
 /* The compile-time questions and rewrites: their checker, or NULL. */
@@ -3264,7 +3319,7 @@ static call_checker meta_call_checker(const char *n)
 		{ "cgroupid", check_cgroupid },		  { "percpu_kaddr", check_percpu_kaddr },
 		{ "comptime", check_comptime },		  { "fail", check_fail },
 		{ "static_assert", check_static_assert }, { "kfunc_exist", check_kfunc_question },
-		{ "kfunc_allowed", check_kfunc_question },
+		{ "kfunc_allowed", check_kfunc_question }, { "typeinfo", check_typeinfo },
 	};
 
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)

@@ -280,3 +280,117 @@ bool fth_type_has_addr_space(const struct fth_type *t)
 {
 	return t && (t->kind == FTH_T_POINTER || t->addr_space_set);
 }
+
+/* A tuple with named elements is a record: (name = "x", size = 2). */
+static bool is_record(const struct fth_type *t)
+{
+	return t->kind == FTH_T_TUPLE && t->nfields > 0 && t->fields[0].name;
+}
+
+const char *fth_type_base_name(const struct fth_type *t)
+{
+	static const char *const agg_names[] = {
+		[FTH_AGG_NONE] = "none",    [FTH_AGG_COUNT] = "count_t", [FTH_AGG_SUM] = "sum_t",
+		[FTH_AGG_MIN] = "min_t",    [FTH_AGG_MAX] = "max_t",     [FTH_AGG_AVG] = "avg_t",
+		[FTH_AGG_STATS] = "stats_t", [FTH_AGG_HIST] = "hist_t",  [FTH_AGG_LHIST] = "lhist_t",
+		[FTH_AGG_TSERIES] = "tseries_t",
+	};
+
+	if (!t)
+		return "none";
+	switch (t->kind) {
+	case FTH_T_INT:
+		return "int";
+	case FTH_T_BOOL:
+		return "bool";
+	/* bpftrace has no types of their own for these: they are strings */
+	case FTH_T_STRING:
+	case FTH_T_PROBE:
+	case FTH_T_ERRNO:
+	case FTH_T_SYSCALL:
+		return "string";
+	case FTH_T_BUFFER:
+		return "buffer";
+	case FTH_T_POINTER:
+		return "pointer";
+	case FTH_T_ARRAY:
+		return "array";
+	case FTH_T_STRUCT:
+		return "c_struct";
+	case FTH_T_TUPLE:
+		return is_record(t) ? "record" : "tuple";
+	case FTH_T_KSTACK:
+		return "kstack";
+	case FTH_T_USTACK:
+		return "ustack";
+	case FTH_T_KSYM:
+		return "ksym_t";
+	case FTH_T_USYM:
+		return "usym_t";
+	case FTH_T_USERNAME:
+		return "username";
+	case FTH_T_TIMESTAMP:
+		return "timestamp";
+	case FTH_T_INET:
+		return "inet";
+	case FTH_T_CGROUP_PATH:
+		return "cgroup_path_t";
+	case FTH_T_MACADDR:
+		return "mac_address";
+	case FTH_T_AGG:
+		return agg_names[t->agg];
+	case FTH_T_NONE:
+	case FTH_T_FLOAT:
+		break;
+	}
+	return "none";
+}
+
+/* Elements of a tuple or record, bpftrace's way: "int64,string[4]" for a
+ * tuple, ".a = int64, .b = string[4]" for a record. */
+static const char *elements_full_name(struct fth_arena *arena, const struct fth_type *t)
+{
+	const char *s = "";
+
+	for (int i = 0; i < t->nfields; i++) {
+		const char *elem = fth_type_full_name(arena, t->fields[i].type);
+		if (is_record(t))
+			s = fth_arena_printf(arena, "%s%s.%s = %s", s, i ? ", " : "", t->fields[i].name, elem);
+		else
+			s = fth_arena_printf(arena, "%s%s%s", s, i ? "," : "", elem);
+	}
+	return s;
+}
+
+const char *fth_type_full_name(struct fth_arena *arena, const struct fth_type *t)
+{
+	if (!t)
+		return "none";
+	switch (t->kind) {
+	case FTH_T_INT:
+		if (t->enum_def && t->name)
+			return t->name; /* "enum NAME" */
+		return fth_arena_printf(arena, "%sint%u", t->is_signed ? "" : "u", t->size * 8);
+	case FTH_T_STRING:
+	case FTH_T_BUFFER: /* its size counts the length word, as bpftrace's does */
+	case FTH_T_INET:
+		return fth_arena_printf(arena, "%s[%u]", fth_type_base_name(t), t->size);
+	case FTH_T_POINTER:
+		return fth_arena_printf(arena, "%s *", t->elem ? fth_type_full_name(arena, t->elem) : "void");
+	case FTH_T_ARRAY:
+		return fth_arena_printf(arena, "%s[%u]", fth_type_full_name(arena, t->elem), t->count);
+	case FTH_T_STRUCT:
+		return t->name ? t->name : "struct {}";
+	case FTH_T_TUPLE:
+		if (is_record(t))
+			return fth_arena_printf(arena, "record { %s }", elements_full_name(arena, t));
+		return fth_arena_printf(arena, "(%s)", elements_full_name(arena, t));
+	case FTH_T_KSTACK:
+	case FTH_T_USTACK:
+		return fth_arena_printf(arena, "stack_%s_%d", fth_stack_mode_name(t->stack_mode), t->stack_limit);
+	default:
+		/* aggregations too: fathom keeps no sign for sum/min/max/avg/
+		 * stats, which bpftrace spells usum_t when unsigned */
+		return fth_type_base_name(t);
+	}
+}

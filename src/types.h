@@ -156,6 +156,12 @@ bool fth_type_has_addr_space(const struct fth_type *t);
 /* "uint64", "string[16]", "(int64, string[16])", "struct task_struct *", "count_t" ... */
 const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t);
 const char *fth_agg_name(enum fth_agg_kind agg); /* "count", "hist", ... */
+/* typeinfo()'s names of a type, as bpftrace spells its types: the kind
+ * ("int", "string", "pointer", "c_struct", "tuple", "record", "count_t"
+ * ...) and the whole type ("uint64", "string[6]", "struct task_struct *",
+ * "(int64,string[4])", "record { .a = int64 }", "enum E"). */
+const char *fth_type_base_name(const struct fth_type *t);
+const char *fth_type_full_name(struct fth_arena *arena, const struct fth_type *t);
 /* "bpftrace", "perf", "raw", "build_id"; the mode of a name, or -1. */
 const char *fth_stack_mode_name(enum fth_stack_mode mode);
 int fth_stack_mode_by_name(const char *name);

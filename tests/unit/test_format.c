@@ -530,6 +530,60 @@ static void test_printf_gfp_parse(void **state)
 	(void)state;
 }
 
+/* typeinfo()'s names of types, as bpftrace spells them. */
+static void test_type_typeinfo_names(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_arena *a = &fx->arena;
+	struct fth_type *task = fth_type_new(a, FTH_T_STRUCT, 64);
+	struct fth_type *tuple = tuple2(a, i64(), fth_type_string(a, 4));
+	struct fth_type *record = tuple2(a, fth_type_int(4, false), fth_type_bool());
+	const char *names[] = { "RED" };
+	int64_t values[] = { 1 };
+	struct fth_enum color = { .name = "enum color", .count = 1, .names = names, .values = values };
+	struct fth_type *enumerator = fth_type_enum64(a, &color);
+	struct fth_type *stack = fth_type_new(a, FTH_T_KSTACK, 8);
+	static const struct {
+		const char *base, *full;
+	} want[] = {
+		{ "int", "uint16" },
+		{ "int", "int64" },
+		{ "string", "string[6]" },
+		{ "pointer", "struct task_struct *" },
+		{ "c_struct", "struct task_struct" },
+		{ "array", "uint8[4]" },
+		{ "tuple", "(int64,string[4])" },
+		{ "record", "record { .n = uint32, .ok = bool }" },
+		{ "int", "enum color" },
+		{ "bool", "bool" },
+		{ "kstack", "stack_perf_5" },
+		{ "count_t", "count_t" },
+	};
+	const struct fth_type *types[sizeof(want) / sizeof(want[0])];
+
+	task->name = "struct task_struct";
+	record->fields[0].name = "n";
+	record->fields[1].name = "ok";
+	stack->stack_mode = FTH_STACK_PERF;
+	stack->stack_limit = 5;
+	types[0] = fth_type_int(2, false);
+	types[1] = i64();
+	types[2] = fth_type_string(a, 6);
+	types[3] = fth_type_pointer(a, task);
+	types[4] = task;
+	types[5] = fth_type_array(a, fth_type_int(1, false), 4);
+	types[6] = tuple;
+	types[7] = record;
+	types[8] = enumerator;
+	types[9] = fth_type_bool();
+	types[10] = stack;
+	types[11] = fth_type_agg(a, FTH_AGG_COUNT);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_string_equal(fth_type_base_name(types[i]), want[i].base);
+		assert_string_equal(fth_type_full_name(a, types[i]), want[i].full);
+	}
+}
+
 static void test_printf_parse_structure(void **state)
 {
 	struct fth_printf_format f;
@@ -1864,6 +1918,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_printf_gfp_default_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printf_gfp_kernel_layout, setup, teardown),
 		cmocka_unit_test(test_printf_gfp_parse),
+		cmocka_unit_test_setup_teardown(test_type_typeinfo_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printf_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printf_s_of_non_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printf_specials, setup, teardown),
