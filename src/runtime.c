@@ -1399,8 +1399,9 @@ static bool uses_gfp_names(const struct fth_program *prog)
 }
 
 /* %gr's names from the running kernel's enum of ___GFP_<NAME>_BIT, so
- * that they fit its version and config; NULL (gfp.h's default layout)
- * when its BTF has no such enum (kernels before 6.10). */
+ * that they fit its version and config; gfp.h's default layout when its
+ * BTF has no such enum (kernels before 6.10). Built here, before any
+ * event, so no thread builds a table while another reads it. */
 static const struct fth_gfp_names *load_gfp_names(struct runtime *rt)
 {
 	static const char prefix[] = "___GFP_", suffix[] = "_BIT";
@@ -1413,7 +1414,7 @@ static const struct fth_gfp_names *load_gfp_names(struct runtime *rt)
 
 	et = btf ? fth_btf_enumerator(btf, &rt->prog->arena, "___GFP_DMA_BIT", &value) : NULL;
 	if (!et || !et->enum_def)
-		return NULL;
+		return fth_gfp_names_default();
 	def = et->enum_def;
 	for (int i = 0; i < def->count && n < FTH_GFP_MAX_FLAGS; i++) {
 		const char *name = def->names[i];
