@@ -99,9 +99,10 @@ struct fth_printf_format {
  * A '%' that does not have the shape of a conversion (flags, width,
  * precision, length, then one of diouxXeEfFgGaAcspn%r) is literal text, as
  * in bpftrace: "100%" and "%q" print as they stand.
- * Rejected: floats (e f g a), %n, '*' widths, widths/precisions above
- * 65535, and length modifiers that do not fit the conversion ("%llld",
- * "%Ld"). Flags may repeat and come in any order; a
+ * %gr is bpftrace's GFP flags conversion. Rejected: floats (e f g a),
+ * %n, '*' widths, widths/precisions above 65535, and length modifiers
+ * that do not fit the conversion ("%llld", "%Ld"). Flags may repeat and
+ * come in any order; a
  * length modifier on s/c/p/r is accepted and ignored.
  * out->fmt points at fmt, which must outlive out. */
 int fth_printf_parse(const char *fmt, struct fth_printf_format *out, char *err, size_t errlen,
