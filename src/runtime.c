@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -28,6 +29,7 @@
 #include "ksyms.h"
 #include "output_json.h"
 #include "probes.h"
+#include "skbout.h"
 
 struct runtime {
 	struct fth_program *prog;
@@ -62,6 +64,10 @@ struct runtime {
 	 * next call of FUNC does not watch the address again */
 	struct armed_watchpoint *armed;
 	int narmed, armed_cap;
+	/* skboutput(): its perf buffer and pcap files; with them, the loop
+	 * waits on wait_fd, an epoll set of both buffers (else -1) */
+	struct fth_skb_capture skb;
+	int wait_fd;
 };
 
 struct armed_watchpoint {
@@ -944,6 +950,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	case FTH_ACT_UNWATCH:
 		handle_unwatch(rt, args);
 		break;
+	case FTH_ACT_SKBOUTPUT: /* its records come through the perf buffer */
+		break;
 	case FTH_ACT_EXIT:
 		if (!rt->exiting) {
 			rt->exiting = true;
@@ -1044,6 +1052,78 @@ static void check_exit_flag(struct runtime *rt, struct ring_buffer *rb)
 		rt->discard = true;
 		rt->exit_code = (int32_t)(uint32_t)flag;
 	}
+}
+
+/* --------------------------------------------------------- event buffers */
+
+/* The ring buffer and, with skboutput(), the perf buffer and the epoll
+ * set over both (rt->wait_fd) that the loop waits on. 0, or -1 reported
+ * with everything closed again. */
+static int open_event_buffers(struct runtime *rt, struct ring_buffer **rb)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int fds[2];
+
+	rt->wait_fd = -1;
+	*rb = ring_buffer__new(fth_program_map(rt->prog, rt->prog->events_map)->fd, handle_event, rt, NULL);
+	if (!*rb) {
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "cannot open the event ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	if (fth_skb_capture_open(&rt->skb, rt->prog, rt->diag) < 0) {
+		ring_buffer__free(*rb);
+		return -1;
+	}
+	fds[0] = ring_buffer__epoll_fd(*rb);
+	fds[1] = fth_skb_capture_epoll_fd(&rt->skb);
+	if (fds[1] < 0)
+		return 0;
+	rt->wait_fd = epoll_create1(EPOLL_CLOEXEC);
+	for (int i = 0; i < 2 && rt->wait_fd >= 0; i++) {
+		if (epoll_ctl(rt->wait_fd, EPOLL_CTL_ADD, fds[i], &ev) < 0) {
+			int err = errno;
+			close(rt->wait_fd);
+			rt->wait_fd = -1;
+			errno = err;
+		}
+	}
+	if (rt->wait_fd < 0) {
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "cannot wait for events: %s", strerror(errno));
+		fth_skb_capture_close(&rt->skb);
+		ring_buffer__free(*rb);
+		return -1;
+	}
+	return 0;
+}
+
+static void close_event_buffers(struct runtime *rt, struct ring_buffer *rb)
+{
+	ring_buffer__free(rb);
+	fth_skb_capture_close(&rt->skb);
+	if (rt->wait_fd >= 0)
+		close(rt->wait_fd);
+	rt->wait_fd = -1;
+}
+
+/* Everything both buffers hold, handled now. */
+static int consume_events(struct runtime *rt, struct ring_buffer *rb)
+{
+	int err = ring_buffer__consume(rb);
+
+	fth_skb_capture_consume(&rt->skb);
+	return err;
+}
+
+/* Wait up to timeout_ms for records in either buffer, then handle them. */
+static int poll_events(struct runtime *rt, struct ring_buffer *rb, int timeout_ms)
+{
+	struct epoll_event ev[2];
+
+	if (rt->wait_fd < 0)
+		return ring_buffer__poll(rb, timeout_ms);
+	if (epoll_wait(rt->wait_fd, ev, 2, timeout_ms) < 0)
+		return -errno;
+	return consume_events(rt, rb);
 }
 
 /* ------------------------------------------------------------- lifecycle */
@@ -1395,9 +1475,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	rt.env.trunc_trailer = prog->config.str_trunc_trailer;
 	rt.env.scratch = &rt.scratch;
 	counters_map(&rt);
-	rb = ring_buffer__new(fth_program_map(prog, prog->events_map)->fd, handle_event, &rt, NULL);
-	if (!rb) {
-		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot open the event ring buffer: %s", strerror(errno));
+	if (open_event_buffers(&rt, &rb) < 0) {
 		counters_unmap(&rt);
 		return 1;
 	}
@@ -1410,7 +1488,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		else
 			fth_diag_plain(diag, FTH_SEV_ERROR, "add --bench to run them",
 				       "No probes attached; use --bench to run benchmark probes.");
-		ring_buffer__free(rb);
+		close_event_buffers(&rt, rb);
 		counters_unmap(&rt);
 		return 1;
 	}
@@ -1427,7 +1505,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	/* --bench and --test run their probes instead of attaching any. */
 	err = trace ? fth_loader_attach(ld) : 0;
 	if (err) {
-		ring_buffer__free(rb);
+		close_event_buffers(&rt, rb);
 		fth_usyms_free(rt.usyms);
 		fth_output_free(&rt.out);
 		fth_strbuf_free(&rt.sb);
@@ -1453,7 +1531,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 			fth_diag_plain(diag, FTH_SEV_WARNING, NULL, "cannot start the command: %s", strerror(errno));
 		close(opts->child_fd);
 	}
-	ring_buffer__consume(rb);
+	consume_events(&rt, rb);
 	/* A script of only BEGIN/END probes has nothing to wait for, nor
 	 * has a --bench or --test run. */
 	if (!trace || only_special_probes(prog))
@@ -1484,16 +1562,16 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		check_exit_flag(&rt, rb);
 		if (rt.exiting)
 			break;
-		err = ring_buffer__poll(rb, iter >= 0 ? 20 : 200);
+		err = poll_events(&rt, rb, iter >= 0 ? 20 : 200);
 		if (err < 0 && err != -EINTR && err != -ECANCELED)
 			break;
 		fth_usyms_poll(rt.usyms);
 		if (opts->watch_pid > 0 && watched_process_gone(opts)) {
-			ring_buffer__consume(rb);
+			consume_events(&rt, rb);
 			break;
 		}
 		if (iter >= 0 && atomic_load(&iter_thread.done)) {
-			ring_buffer__consume(rb);
+			consume_events(&rt, rb);
 			break;
 		}
 	}
@@ -1507,11 +1585,11 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	close_armed_watchpoints(&rt);
 	rt.probes_attached = false;
 	rt.discard = rt.exiting;
-	ring_buffer__consume(rb);
+	consume_events(&rt, rb);
 	rt.exiting = true;
 	rt.discard = false;
 	run_specials(&rt, "END");
-	ring_buffer__consume(rb);
+	consume_events(&rt, rb);
 	report_lost(&rt);
 	/* The per-poll messages may scroll by in a busy trace: the total goes
 	 * to stderr as well, as bpftrace does. */
@@ -1526,7 +1604,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		rt.out.ops->end(&rt.out);
 	if (run_failed && !rt.exit_code)
 		rt.exit_code = 1;
-	ring_buffer__free(rb);
+	close_event_buffers(&rt, rb);
 	fth_ksyms_free(rt.ksyms);
 	fth_usyms_free(rt.usyms);
 	fth_output_free(&rt.out);
