@@ -1718,6 +1718,43 @@ static int probe_d_path(void)
 	return try_load(BPF_PROG_TYPE_TRACING, insns, sizeof(insns) / sizeof(insns[0]), &opts);
 }
 
+/* skboutput(): bpf_skb_output is for BPF_PROG_TYPE_TRACING programs and
+ * wants the kernel's own sk_buff, so the probe is the kind of program
+ * skboutput() makes: a tp_btf program on net_dev_queue passing its skb
+ * argument, and a perf event array. */
+static int probe_skb_output(void)
+{
+	const struct bpf_insn insns[] = {
+		I_LDX(BPF_DW, R1, R1, 0), /* the struct sk_buff * argument */
+		I_ST_IMM(BPF_DW, R10, -8, 0),
+		fth_insn(BPF_LD | BPF_DW | BPF_IMM, R2, BPF_PSEUDO_MAP_FD, 0, 0), /* imm: the map's fd */
+		fth_insn(0, 0, 0, 0, 0),
+		I_ALU32_IMM(BPF_MOV, R3, -1), /* BPF_F_CURRENT_CPU, no packet bytes */
+		I_MOV64_REG(R4, R10),
+		I_ALU64_IMM(BPF_ADD, R4, -8),
+		I_MOV64_IMM(R5, 8),
+		I_CALL(BPF_FUNC_skb_output),
+		I_MOV64_IMM(R0, 0),
+		I_EXIT(),
+	};
+	struct bpf_insn code[sizeof(insns) / sizeof(insns[0])];
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP);
+	int id = libbpf_find_vmlinux_btf_id("net_dev_queue", BPF_TRACE_RAW_TP);
+	int map, r;
+
+	if (id < 0)
+		return 0; /* no BTF, or no such tracepoint: no tp_btf program to ask */
+	map = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, NULL, 4, 4, 1, NULL);
+	if (map < 0)
+		return refused(map);
+	memcpy(code, insns, sizeof(insns));
+	code[2].imm = map;
+	opts.attach_btf_id = (__u32)id;
+	r = try_load(BPF_PROG_TYPE_TRACING, code, sizeof(code) / sizeof(code[0]), &opts);
+	close(map);
+	return r;
+}
+
 /* BPF_PROG_TYPE_TRACING (fentry, tp_btf, iterators): libbpf's generic
  * probe of this type depends on the wording of a verifier message, so load
  * a real fentry program instead. */
@@ -1877,6 +1914,7 @@ int fth_runtime_info(FILE *out)
 					     : probe_result(libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, helpers[i].id,
 										    NULL))));
 	info_line(out, "dpath", yes_no(probe_d_path()));
+	info_line(out, "skboutput", yes_no(allowed < 0 ? -1 : probe_skb_output()));
 	fputc('\n', out);
 
 	fprintf(out, "Kernel features\n");
