@@ -93,6 +93,25 @@ expect_stderr_match 'helper: skb_output, retcode: -28$'
 grep -q "dport=$port payload=after" "$T/small.txt" || fail "small.pcap lacks the small datagram: $(cat "$T/small.txt")"
 grep -q "len=10028" "$T/small.txt" && fail "small.pcap holds the lost datagram: $(cat "$T/small.txt")"
 
+# A packet longer than a perf record can hold (its size is a u16) is
+# captured up to 65484 bytes: the record keeps its whole length in len.
+: >"$FATHOM_STDERR"
+( wait_attached && dd if=/dev/zero bs=65507 count=1 status=none >/dev/udp/127.0.0.1/$port &&
+    echo after | dd status=none >/dev/udp/127.0.0.1/$port ) &
+sender=$!
+fathom_run -e 'rawtracepoint:net_dev_queue /comm == "dd"/ {
+  $r = skboutput("'"$T"'/big.pcap", args.skb, args.skb->len, 14);
+  printf("r=%d len=%d\n", (int32)$r, args.skb->len);
+  if (args.skb->len == 48) { exit(); }
+}'
+wait "$sender" || fail "dd did not send the datagrams (fathom never attached?)"
+expect_exit 0
+expect_stdout_match '^r=0 len=65549$'
+"$T/pcap_check" "$T/big.pcap" 0 >"$T/big.txt" || fail "big.pcap is malformed: $(cat "$T/big.txt")"
+grep -q "caplen=65470 len=65535 ipv4 proto=17 src=127.0.0.1 dst=127.0.0.1 dport=$port " "$T/big.txt" \
+    || fail "big.pcap: the 65549-byte skb is not cut to 65484 bytes: $(cut -c1-160 "$T/big.txt")"
+grep -q "dport=$port payload=after" "$T/big.txt" || fail "big.pcap lacks the small datagram: $(cat "$T/big.txt")"
+
 # Compile-time errors: where bpf_skb_output cannot be called, and what
 # each argument must be.
 fathom_run -e 'tracepoint:net:net_dev_queue { skboutput("/tmp/x.pcap", args.skbaddr, 64, 0); }'
