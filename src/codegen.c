@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -130,6 +131,7 @@ static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
 static struct vreg emit_socket_cookie(struct cg *c, struct fth_node *call);
 static struct vreg emit_write_user(struct cg *c, struct fth_node *call);
+static struct vreg emit_skboutput(struct cg *c, struct fth_node *call);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
 static void emit_stackid(struct cg *c, const struct fth_type *t, struct fth_node *where);
 static void emit_addr(struct cg *c, int r, int base, int off);
@@ -2479,6 +2481,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return emit_socket_cookie(c, e);
 		if (!strcmp(e->u.call.name, "write_user"))
 			return emit_write_user(c, e);
+		if (!strcmp(e->u.call.name, "skboutput"))
+			return emit_skboutput(c, e);
 		if (!strcmp(e->u.call.name, "has_key"))
 			return emit_has_key(c, e);
 		if (!strcmp(e->u.call.name, "percpu_kaddr"))
@@ -2822,6 +2826,94 @@ static struct vreg emit_socket_cookie(struct cg *c, struct fth_node *call)
 		emit(c, I_MOV64_IMM(R0, 0));
 		fth_patch_jump_here(c->b, done);
 	}
+	return vreg_from_r0(c, call);
+}
+
+/* A failed bpf_skb_output whose result (in frame slot `slot`) is -ENOSPC
+ * found the perf buffer full: one lost event, like a full ring buffer.
+ * The result is back in r0 after.
+ * (The perf buffer's own lost records would tell only with the next
+ * packet that fits, so they are not used.) */
+static void emit_count_lost_skb(struct cg *c, int slot, struct fth_node *where)
+{
+	int skip, key;
+
+	emit(c, I_LDX(BPF_DW, R0, fp(slot), slot));
+	skip = emit(c, I_JMP_IMM(BPF_JNE, R0, -ENOSPC, 0));
+	key = stack_alloc(c, 8, where);
+	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_EVENTS));
+	emit_lookup(c, c->prog->lost_map, key);
+	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
+	emit(c, I_MOV64_IMM(R1, 1));
+	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
+	fth_patch_jump_here(c->b, skip);
+	emit(c, I_LDX(BPF_DW, R0, fp(slot), slot));
+}
+
+/* skboutput(path, skb, len, offset): struct fth_skb_meta on the stack,
+ * then bpf_skb_output(skb, fth_skb, len << 32 | BPF_F_CURRENT_CPU, meta,
+ * sizeof meta): the kernel copies the packet's first len bytes after the
+ * meta. The result is 0 or a negative errno, -EINVAL when a pointer on
+ * the way to the skb is NULL. */
+static struct vreg emit_skboutput(struct cg *c, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	int id = add_action(c, FTH_ACT_SKBOUTPUT, call);
+	struct fth_action *a = fth_program_action(c->prog, id);
+	int saved = c->stack_used, nulls[16], nnull = 0, done, clamp;
+	int meta = stack_alloc(c, (int)sizeof(struct fth_skb_meta), call);
+	struct vreg len;
+	int r;
+
+	a->text = args->items[0]->u.string.data;
+	a->skb_offset = (uint32_t)args->items[3]->u.integer;
+	len = emit_int(c, args->items[2]);
+	r = vreg_use(c, len, R1);
+	emit(c, I_STX(BPF_DW, fp(meta), r, meta + (int)offsetof(struct fth_skb_meta, len)));
+	if (r != R1)
+		emit(c, I_MOV64_REG(R1, r));
+	vreg_free(c, len);
+	clamp = emit(c, I_JMP_IMM(BPF_JLE, R1, FTH_SKB_CAPTURE_MAX, 0));
+	emit(c, I_MOV64_IMM(R1, FTH_SKB_CAPTURE_MAX));
+	fth_patch_jump_here(c->b, clamp);
+	emit(c, I_STX(BPF_DW, fp(meta), R1, meta + (int)offsetof(struct fth_skb_meta, caplen)));
+	emit_mov_imm64(c, R1, id);
+	emit(c, I_STX(BPF_DW, fp(meta), R1, meta + (int)offsetof(struct fth_skb_meta, action)));
+	emit(c, I_CALL(BPF_FUNC_ktime_get_boot_ns));
+	emit(c, I_STX(BPF_DW, fp(meta), R0, meta + (int)offsetof(struct fth_skb_meta, boot_ns)));
+	if (!emit_trusted_ref(c, args->items[1], R1, nulls, &nnull, 16,
+			      "skboutput() reads the packet through the probe's own arguments only, "
+			      "e.g. skboutput(\"/tmp/out.pcap\", args.skb, args.skb->len, 0)")) {
+		c->stack_used = saved;
+		emit(c, I_MOV64_IMM(R0, 0));
+		return vreg_from_r0(c, call);
+	}
+	emit_map_ref(c, R2, c->prog->skb_map);
+	emit(c, I_LDX(BPF_DW, R3, fp(meta), meta + (int)offsetof(struct fth_skb_meta, caplen)));
+	emit(c, I_ALU64_IMM(BPF_LSH, R3, 32));
+	/* BPF_F_CURRENT_CPU is 0xffffffff: a 32-bit move, not sign-extended */
+	emit(c, I_ALU32_IMM(BPF_MOV, R4, -1));
+	emit(c, I_ALU64_REG(BPF_OR, R3, R4));
+	emit_addr(c, R4, fp(meta), meta);
+	emit(c, I_MOV64_IMM(R5, (int32_t)sizeof(struct fth_skb_meta)));
+	/* the verifier's complaints about the call are about skboutput() */
+	c->b->cur_range = call->range;
+	emit(c, I_CALL(BPF_FUNC_skb_output));
+	/* the meta's slot is free again: it keeps the result for a moment */
+	emit(c, I_STX(BPF_DW, fp(meta), R0, meta));
+	emit_count_lost_skb(c, meta, call);
+	emit_helper_check(c, "skb_output", call);
+	/* -k's report of a failure used r0 */
+	emit(c, I_LDX(BPF_DW, R0, fp(meta), meta));
+	if (nnull) {
+		done = emit(c, I_JA(0));
+		for (int i = 0; i < nnull; i++)
+			fth_patch_jump_here(c->b, nulls[i]);
+		emit(c, I_MOV64_IMM(R0, -EINVAL));
+		fth_patch_jump_here(c->b, done);
+	}
+	emit_extend(c, R0, 4, false);
+	c->stack_used = saved;
 	return vreg_from_r0(c, call);
 }
 

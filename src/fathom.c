@@ -87,6 +87,7 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	prog->func_names_map = -1;
 	prog->signal_names_map = -1;
 	prog->probe_names_map = -1;
+	prog->skb_map = -1;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	prog->config.start_boot_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

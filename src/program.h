@@ -74,6 +74,11 @@ enum fth_action_kind {
 	 * watchpoint's program index and the address to watch (u64 each) */
 	FTH_ACT_WATCHPOINT_ARM,
 	FTH_ACT_UNWATCH,     /* unwatch(addr): args = (int64 addr) */
+	/* skboutput(path, skb, len, offset): never in the ring buffer; a
+	 * record of the perf buffer fth_skb (struct fth_skb_meta, then the
+	 * packet) starts with this action's index. text = the pcap file,
+	 * skb_offset = leading bytes of each packet left out of it. */
+	FTH_ACT_SKBOUTPUT,
 };
 
 #define FTH_JOIN_ARGS 16
@@ -92,9 +97,24 @@ struct fth_action {
 	int top, div;
 	bool ts_range;                   /* print(@tseries, min, max) */
 	int64_t ts_min, ts_max;
-	const char *text;                /* time() format */
+	const char *text;                /* time() format, skboutput() path */
+	uint32_t skb_offset;             /* skboutput() */
 	struct fth_range range;
 };
+
+/* What skboutput()'s program writes before the packet in its perf-buffer
+ * record (bpf_skb_output copies the packet after it). */
+struct fth_skb_meta {
+	uint64_t action;   /* the FTH_ACT_SKBOUTPUT action's index */
+	uint64_t boot_ns;  /* bpf_ktime_get_boot_ns() at the call */
+	uint64_t len;      /* the length asked for */
+	uint64_t caplen;   /* what was captured: len, at most FTH_SKB_CAPTURE_MAX */
+};
+
+/* A perf record (8-byte header, u32 size, the meta and the packet, padded
+ * to 8 bytes) must stay within its u16 size, and pcap's snaplen is 65535:
+ * longer packets are captured up to this length. */
+#define FTH_SKB_CAPTURE_MAX (65528 - 8 - 4 - (int)sizeof(struct fth_skb_meta))
 
 /* Where one USDT argument lives, from the probe's note ("-4@%edi",
  * "8@-16(%rbp)", "4@$5"). */
@@ -294,6 +314,9 @@ struct fth_program {
 	/* `probe` used as a string in programs shared by several instances:
 	 * each instance's name at its cookie (prog index); -1: none */
 	int probe_names_map;
+	/* skboutput(): the perf event array bpf_skb_output writes to, one
+	 * perf buffer per CPU; -1 if unused */
+	int skb_map;
 	/* uaddr() symbols resolved by sema: struct fth_user_symbol * */
 	struct fth_ptrvec user_symbols;
 };

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -30,6 +31,7 @@
 #include "ksyms.h"
 #include "output_json.h"
 #include "probes.h"
+#include "skbout.h"
 
 struct runtime {
 	struct fth_program *prog;
@@ -65,6 +67,10 @@ struct runtime {
 	 * next call of FUNC does not watch the address again */
 	struct armed_watchpoint *armed;
 	int narmed, armed_cap;
+	/* skboutput(): its perf buffer and pcap files; with them, the loop
+	 * waits on wait_fd, an epoll set of both buffers (else -1) */
+	struct fth_skb_capture skb;
+	int wait_fd;
 };
 
 struct armed_watchpoint {
@@ -949,6 +955,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	case FTH_ACT_UNWATCH:
 		handle_unwatch(rt, args);
 		break;
+	case FTH_ACT_SKBOUTPUT: /* its records come through the perf buffer */
+		break;
 	case FTH_ACT_EXIT:
 		if (!rt->exiting) {
 			rt->exiting = true;
@@ -1049,6 +1057,78 @@ static void check_exit_flag(struct runtime *rt, struct ring_buffer *rb)
 		rt->discard = true;
 		rt->exit_code = (int32_t)(uint32_t)flag;
 	}
+}
+
+/* --------------------------------------------------------- event buffers */
+
+/* The ring buffer and, with skboutput(), the perf buffer and the epoll
+ * set over both (rt->wait_fd) that the loop waits on. 0, or -1 reported
+ * with everything closed again. */
+static int open_event_buffers(struct runtime *rt, struct ring_buffer **rb)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int fds[2];
+
+	rt->wait_fd = -1;
+	*rb = ring_buffer__new(fth_program_map(rt->prog, rt->prog->events_map)->fd, handle_event, rt, NULL);
+	if (!*rb) {
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "cannot open the event ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	if (fth_skb_capture_open(&rt->skb, rt->prog, rt->diag) < 0) {
+		ring_buffer__free(*rb);
+		return -1;
+	}
+	fds[0] = ring_buffer__epoll_fd(*rb);
+	fds[1] = fth_skb_capture_epoll_fd(&rt->skb);
+	if (fds[1] < 0)
+		return 0;
+	rt->wait_fd = epoll_create1(EPOLL_CLOEXEC);
+	for (int i = 0; i < 2 && rt->wait_fd >= 0; i++) {
+		if (epoll_ctl(rt->wait_fd, EPOLL_CTL_ADD, fds[i], &ev) < 0) {
+			int err = errno;
+			close(rt->wait_fd);
+			rt->wait_fd = -1;
+			errno = err;
+		}
+	}
+	if (rt->wait_fd < 0) {
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "cannot wait for events: %s", strerror(errno));
+		fth_skb_capture_close(&rt->skb);
+		ring_buffer__free(*rb);
+		return -1;
+	}
+	return 0;
+}
+
+static void close_event_buffers(struct runtime *rt, struct ring_buffer *rb)
+{
+	ring_buffer__free(rb);
+	fth_skb_capture_close(&rt->skb);
+	if (rt->wait_fd >= 0)
+		close(rt->wait_fd);
+	rt->wait_fd = -1;
+}
+
+/* Everything both buffers hold, handled now. */
+static int consume_events(struct runtime *rt, struct ring_buffer *rb)
+{
+	int err = ring_buffer__consume(rb);
+
+	fth_skb_capture_consume(&rt->skb);
+	return err;
+}
+
+/* Wait up to timeout_ms for records in either buffer, then handle them. */
+static int poll_events(struct runtime *rt, struct ring_buffer *rb, int timeout_ms)
+{
+	struct epoll_event ev[2];
+
+	if (rt->wait_fd < 0)
+		return ring_buffer__poll(rb, timeout_ms);
+	if (epoll_wait(rt->wait_fd, ev, 2, timeout_ms) < 0)
+		return -errno;
+	return consume_events(rt, rb);
 }
 
 /* ------------------------------------------------------------- lifecycle */
@@ -1448,9 +1528,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	if (uses_gfp_names(prog))
 		rt.env.gfp = load_gfp_names(&rt);
 	counters_map(&rt);
-	rb = ring_buffer__new(fth_program_map(prog, prog->events_map)->fd, handle_event, &rt, NULL);
-	if (!rb) {
-		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot open the event ring buffer: %s", strerror(errno));
+	if (open_event_buffers(&rt, &rb) < 0) {
 		counters_unmap(&rt);
 		return 1;
 	}
@@ -1463,7 +1541,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		else
 			fth_diag_plain(diag, FTH_SEV_ERROR, "add --bench to run them",
 				       "No probes attached; use --bench to run benchmark probes.");
-		ring_buffer__free(rb);
+		close_event_buffers(&rt, rb);
 		counters_unmap(&rt);
 		return 1;
 	}
@@ -1480,7 +1558,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	/* --bench and --test run their probes instead of attaching any. */
 	err = trace ? fth_loader_attach(ld) : 0;
 	if (err) {
-		ring_buffer__free(rb);
+		close_event_buffers(&rt, rb);
 		fth_usyms_free(rt.usyms);
 		fth_output_free(&rt.out);
 		fth_strbuf_free(&rt.sb);
@@ -1506,7 +1584,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 			fth_diag_plain(diag, FTH_SEV_WARNING, NULL, "cannot start the command: %s", strerror(errno));
 		close(opts->child_fd);
 	}
-	ring_buffer__consume(rb);
+	consume_events(&rt, rb);
 	/* A script of only BEGIN/END probes has nothing to wait for, nor
 	 * has a --bench or --test run. */
 	if (!trace || only_special_probes(prog))
@@ -1537,16 +1615,16 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		check_exit_flag(&rt, rb);
 		if (rt.exiting)
 			break;
-		err = ring_buffer__poll(rb, iter >= 0 ? 20 : 200);
+		err = poll_events(&rt, rb, iter >= 0 ? 20 : 200);
 		if (err < 0 && err != -EINTR && err != -ECANCELED)
 			break;
 		fth_usyms_poll(rt.usyms);
 		if (opts->watch_pid > 0 && watched_process_gone(opts)) {
-			ring_buffer__consume(rb);
+			consume_events(&rt, rb);
 			break;
 		}
 		if (iter >= 0 && atomic_load(&iter_thread.done)) {
-			ring_buffer__consume(rb);
+			consume_events(&rt, rb);
 			break;
 		}
 	}
@@ -1560,11 +1638,11 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	close_armed_watchpoints(&rt);
 	rt.probes_attached = false;
 	rt.discard = rt.exiting;
-	ring_buffer__consume(rb);
+	consume_events(&rt, rb);
 	rt.exiting = true;
 	rt.discard = false;
 	run_specials(&rt, "END");
-	ring_buffer__consume(rb);
+	consume_events(&rt, rb);
 	report_lost(&rt);
 	/* The per-poll messages may scroll by in a busy trace: the total goes
 	 * to stderr as well, as bpftrace does. */
@@ -1579,7 +1657,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		rt.out.ops->end(&rt.out);
 	if (run_failed && !rt.exit_code)
 		rt.exit_code = 1;
-	ring_buffer__free(rb);
+	close_event_buffers(&rt, rb);
 	fth_ksyms_free(rt.ksyms);
 	fth_usyms_free(rt.usyms);
 	fth_output_free(&rt.out);
@@ -1691,6 +1769,43 @@ static int probe_d_path(void)
 		return 0; /* no BTF, no fentry */
 	opts.attach_btf_id = (__u32)id;
 	return try_load(BPF_PROG_TYPE_TRACING, insns, sizeof(insns) / sizeof(insns[0]), &opts);
+}
+
+/* skboutput(): bpf_skb_output is for BPF_PROG_TYPE_TRACING programs and
+ * wants the kernel's own sk_buff, so the probe is the kind of program
+ * skboutput() makes: a tp_btf program on net_dev_queue passing its skb
+ * argument, and a perf event array. */
+static int probe_skb_output(void)
+{
+	const struct bpf_insn insns[] = {
+		I_LDX(BPF_DW, R1, R1, 0), /* the struct sk_buff * argument */
+		I_ST_IMM(BPF_DW, R10, -8, 0),
+		fth_insn(BPF_LD | BPF_DW | BPF_IMM, R2, BPF_PSEUDO_MAP_FD, 0, 0), /* imm: the map's fd */
+		fth_insn(0, 0, 0, 0, 0),
+		I_ALU32_IMM(BPF_MOV, R3, -1), /* BPF_F_CURRENT_CPU, no packet bytes */
+		I_MOV64_REG(R4, R10),
+		I_ALU64_IMM(BPF_ADD, R4, -8),
+		I_MOV64_IMM(R5, 8),
+		I_CALL(BPF_FUNC_skb_output),
+		I_MOV64_IMM(R0, 0),
+		I_EXIT(),
+	};
+	struct bpf_insn code[sizeof(insns) / sizeof(insns[0])];
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP);
+	int id = libbpf_find_vmlinux_btf_id("net_dev_queue", BPF_TRACE_RAW_TP);
+	int map, r;
+
+	if (id < 0)
+		return 0; /* no BTF, or no such tracepoint: no tp_btf program to ask */
+	map = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, NULL, 4, 4, 1, NULL);
+	if (map < 0)
+		return refused(map);
+	memcpy(code, insns, sizeof(insns));
+	code[2].imm = map;
+	opts.attach_btf_id = (__u32)id;
+	r = try_load(BPF_PROG_TYPE_TRACING, code, sizeof(code) / sizeof(code[0]), &opts);
+	close(map);
+	return r;
 }
 
 /* BPF_PROG_TYPE_TRACING (fentry, tp_btf, iterators): libbpf's generic
@@ -1852,6 +1967,7 @@ int fth_runtime_info(FILE *out)
 					     : probe_result(libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, helpers[i].id,
 										    NULL))));
 	info_line(out, "dpath", yes_no(probe_d_path()));
+	info_line(out, "skboutput", yes_no(allowed < 0 ? -1 : probe_skb_output()));
 	fputc('\n', out);
 
 	fprintf(out, "Kernel features\n");

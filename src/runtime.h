@@ -3,8 +3,9 @@
  *
  * Events arrive through one BPF ring buffer; each record starts with an
  * action index (see program.h) that says how to decode and print the rest.
- * Lost records (ring buffer full) are counted in the kernel and reported,
- * never dropped silently. */
+ * skboutput()'s packets come through a perf buffer beside it (skbout.h).
+ * Lost records (ring buffer or perf buffer full) are counted in the kernel
+ * and reported, never dropped silently. */
 #ifndef FATHOM_RUNTIME_H
 #define FATHOM_RUNTIME_H
 

@@ -3750,6 +3750,72 @@ static struct fth_type *check_socket_cookie(struct sema *s, struct fth_node *cal
 	return uint64_t_();
 }
 
+/* The perf event array skboutput() writes to: bpf_skb_output has no ring
+ * buffer variant. One slot per possible CPU (BPF_F_CURRENT_CPU). */
+static void need_skb_map(struct sema *s)
+{
+	struct fth_map *m;
+
+	if (s->prog->skb_map >= 0)
+		return;
+	m = fth_arena_alloc(A(s), sizeof(*m));
+	m->name = "fth_skb";
+	m->bpf_type = BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+	m->key_size = 4;
+	m->value_size = 4;
+	m->max_entries = (uint32_t)(s->prog->config.ncpus > 0 ? s->prog->config.ncpus : 1);
+	m->internal = true;
+	m->fd = -1;
+	fth_program_add_map(s->prog, m);
+	s->prog->skb_map = m->index;
+}
+
+static bool is_sk_buff_pointer(const struct fth_type *t)
+{
+	return t && t->kind == FTH_T_POINTER && t->elem && t->elem->name && !strcmp(t->elem->name, "struct sk_buff");
+}
+
+/* skboutput(path, skb, len, offset): the first len bytes of the packet
+ * go through bpf_skb_output to the runtime, which writes them less the
+ * first `offset` to the pcap file `path` (bpftrace applies the offset in
+ * user space too). The kernel gives bpf_skb_output to BTF-typed programs
+ * only, and wants the kernel's own sk_buff pointer. Its value: 0, or a
+ * negative errno as a uint32, as in bpftrace. */
+static struct fth_type *check_skboutput(struct sema *s, struct fth_node *call)
+{
+	struct fth_node_list *args = &call->u.call.args;
+	const struct fth_probe_inst *inst = s->cur->inst;
+	enum bpf_prog_type type = s->cur->prog_type ? s->cur->prog_type : inst->provider->prog_type;
+	struct fth_type *t;
+	int64_t offset;
+
+	if (!want_args(s, call, 4, 4))
+		return NULL;
+	if (args->items[0]->kind != FTH_STRING || !args->items[0]->u.string.data[0])
+		ERR_HINT(s, args->items[0], "e.g. skboutput(\"/tmp/out.pcap\", args.skb, args.skb->len, 0)",
+			 "skboutput() writes to the file a string literal names");
+	check_expr(s, args->items[0]);
+	t = check_expr(s, args->items[1]);
+	if (t && !is_sk_buff_pointer(t))
+		ERR_HINT(s, args->items[1], "e.g. skboutput(\"/tmp/out.pcap\", args.skb, args.skb->len, 0)",
+			 "skboutput() takes a struct sk_buff *, not %s", fth_type_describe(A(s), t));
+	t = check_expr(s, args->items[2]);
+	if (t && !is_int(t))
+		ERR(s, args->items[2], "skboutput() length must be an integer (bytes of the packet), not %s",
+		    fth_type_describe(A(s), t));
+	if (!literal_int_or_positional(s, args->items[3], &offset) || offset < 0 || offset > FTH_SKB_CAPTURE_MAX)
+		ERR_HINT(s, args->items[3], "0 keeps the whole packet; 14 drops an Ethernet header",
+			 "skboutput() offset must be an integer literal between 0 and %d", FTH_SKB_CAPTURE_MAX);
+	else
+		check_expr(s, args->items[3]);
+	if (type != BPF_PROG_TYPE_TRACING)
+		ERR_HINT(s, call, "use it in fentry/fexit or rawtracepoint probes, e.g. rawtracepoint:net_dev_queue",
+			 "skboutput() is not available in %s probes (the kernel gives bpf_skb_output to "
+			 "BTF-typed programs only)", inst->provider->name);
+	need_skb_map(s);
+	return fth_type_int(4, false);
+}
+
 /* write_user(dst, src, len): the first len bytes of src (a string, an
  * integer or an array, as it is laid out in memory) written to the user
  * address dst with bpf_probe_write_user; its result, 0 or a negative
@@ -3932,6 +3998,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return check_socket_cookie(s, call);
 	if (!strcmp(n, "write_user"))
 		return check_write_user(s, call);
+	if (!strcmp(n, "skboutput"))
+		return check_skboutput(s, call);
 	if (!strcmp(n, "override"))
 		return check_override(s, call);
 	if (!strcmp(n, "unwatch")) {
@@ -4314,7 +4382,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 						     "kfunc_exist", "kfunc_allowed", "percpu_kaddr", "static_assert",
 						     "fail", "strlen", "strcap", "strstr", "str_concat", "memcmp",
 						     "macaddr", "signal_name", "len", "find", "errorf", "warnf", "socket_cookie", "write_user",
-						     "assert", "debugf", "unwatch", "path", "override" };
+						     "assert", "debugf", "unwatch", "path", "override", "skboutput" };
 		const char *best = fth_closest_name(n, known, (int)(sizeof(known) / sizeof(known[0])));
 		char hint[96];
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");

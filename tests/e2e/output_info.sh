@@ -65,3 +65,8 @@ awk '/^[A-Z]/ { cur = $0 } cur ~ /^(Kernel helpers|Map types|Probe types)$/ && /
 if [ "$(value "Kernel features" "fentry (BPF_PROG_TYPE_TRACING)")" = no ]; then
     expect_value "Kernel helpers" dpath no
 fi
+# skboutput: bpf_skb_output, probed in the tp_btf program skboutput()
+# makes (rawtracepoint:net_dev_queue); those load wherever there is BTF.
+if [ -r /sys/kernel/btf/vmlinux ]; then
+    expect_value "Kernel helpers" skboutput yes
+fi

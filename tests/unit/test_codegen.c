@@ -325,6 +325,18 @@ static void test_errors(void **state)
 		     "write_user() writes to a user address (a pointer or an integer), not string[2]");
 	expect_error("BEGIN { write_user(0, (1, 2), 1); }",
 		     "write_user() writes the bytes of a string, an integer or an array, not (int64, int64)");
+	expect_error("BEGIN { $r = skboutput(\"/tmp/x.pcap\", 0, 64, 0); }",
+		     "stdin:1:39: ERROR: skboutput() takes a struct sk_buff *, not int64");
+	expect_error("BEGIN { $r = skboutput(\"/tmp/x.pcap\", 0, 64, 0); }",
+		     "skboutput() is not available in BEGIN probes (the kernel gives bpf_skb_output to "
+		     "BTF-typed programs only)");
+	expect_error("BEGIN { $r = skboutput(\"\", 0, 64, 0); }",
+		     "skboutput() writes to the file a string literal names");
+	expect_error("BEGIN { $r = skboutput(\"/tmp/x.pcap\", 0, \"x\", 0); }",
+		     "skboutput() length must be an integer (bytes of the packet), not string[2]");
+	expect_error("BEGIN { $o = 1; $r = skboutput(\"/tmp/x.pcap\", 0, 64, $o); }",
+		     "skboutput() offset must be an integer literal between 0 and");
+	expect_error("BEGIN { $r = skboutput(\"/tmp/x.pcap\", 0, 64); }", "skboutput() takes 4 arguments, 3 given");
 	expect_error("BEGIN { print(tid(host)); }",
 		     "stdin:1:19-23: ERROR: tid() takes the pid namespace to number it in: curr_ns or init");
 }

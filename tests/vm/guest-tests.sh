@@ -78,6 +78,31 @@ fi
 # path(): bpf_d_path, allowed on filp_close (the kernel's list)
 check fentry_path 0 '^@\[/etc/passwd\]: [0-9]+' \
     -e 'fentry:filp_close { @[path(args.filp->f_path)] = count(); } interval:s:1 { exit(); }'
+# skboutput() from fentry (bpf_skb_output, BTF-typed programs only): the
+# datagram a -c child sends over loopback leaves through __dev_queue_xmit
+# behind its 14-byte Ethernet header, which offset 14 leaves out of the
+# raw-IP pcap file: its header, then the first record's IPv4 header
+# (127.0.0.1 to 127.0.0.1) and payload.
+ip link set lo up 2>/dev/null
+rm -f /tmp/skb.pcap
+set -- -e 'fentry:__dev_queue_xmit { $r = skboutput("/tmp/skb.pcap", args.skb, args.skb->len, 14);
+             printf("r=%d len=%d\n", $r, args.skb->len); }' \
+    -c "bash -c 'echo fathom-vm > /dev/udp/127.0.0.1/40999'"
+timeout 120 fathom "$@" >/tmp/out 2>/tmp/err
+rc=$?
+pcap_header=$(od -A n -t x1 -N 24 /tmp/skb.pcap 2>/dev/null | tr -d ' \n')
+pcap_ip=$(od -A n -t x1 -j 40 -N 1 /tmp/skb.pcap 2>/dev/null | tr -d ' \n')
+pcap_addrs=$(od -A n -t x1 -j 52 -N 8 /tmp/skb.pcap 2>/dev/null | tr -d ' \n')
+pcap_payload=$(dd if=/tmp/skb.pcap bs=1 skip=68 count=9 2>/dev/null)
+if [ "$rc" = 0 ] && grep -qx 'r=0 len=[0-9]*' /tmp/out &&
+    [ "$pcap_header" = d4c3b2a1020004000000000000000000ffff000065000000 ] &&
+    [ "$pcap_ip" = 45 ] && [ "$pcap_addrs" = 7f0000017f000001 ] && [ "$pcap_payload" = fathom-vm ]; then
+    echo "VMTEST PASS fentry_skboutput"
+else
+    echo "VMTEST FAIL fentry_skboutput"
+    echo "pcap: header=$pcap_header ip=$pcap_ip addrs=$pcap_addrs payload=$pcap_payload" >>/tmp/out
+    detail "$@"
+fi
 check fexit_retval 0 '^\[[0-9]+' \
     -e 'fexit:vfs_read { @ = hist(retval); } interval:s:1 { exit(); }'
 check fentry_alias_kfunc 0 '^@: [0-9]+' \
