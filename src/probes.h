@@ -80,6 +80,12 @@ struct fth_provider {
 	bool runs_newest_first;
 	/* Print every probe matching pattern (the part after "provider:"). */
 	int (*list)(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out);
+	/* For --info: whether this kernel can run the probe type, 1 or 0 (-1
+	 * cannot tell), where that takes more than loading a program of
+	 * prog_type (a kernel without kprobes still loads kprobe programs;
+	 * rawtracepoint falls back from tp_btf to raw_tp). NULL: the
+	 * program type decides. */
+	int (*supported)(void);
 };
 
 /* Provider by name or alias (case-insensitive, as current bpftrace), or NULL. */

@@ -1082,6 +1082,16 @@ static int fentry_list(const struct fth_provider *self, const char *pattern, boo
 
 static const char *const kprobe_aliases[] = { "k", NULL };
 static const char *const kretprobe_aliases[] = { "kr", NULL };
+/* Kernels built without CONFIG_KPROBES still load kprobe programs; what
+ * they lack is the kprobe PMU (4.17+) and tracefs's kprobe_events. Looks
+ * without mounting anything: --info only reports. */
+static int kprobe_supported(void)
+{
+	return access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0 ||
+	       access("/sys/kernel/tracing/kprobe_events", F_OK) == 0 ||
+	       access("/sys/kernel/debug/tracing/kprobe_events", F_OK) == 0;
+}
+
 static const char *const fentry_aliases[] = { "f", "kfunc", NULL };
 static const char *const fexit_aliases[] = { "fr", "kretfunc", NULL };
 
@@ -1091,11 +1101,11 @@ static const char *const fexit_aliases[] = { "fr", "kretfunc", NULL };
 const struct fth_provider fth_provider_kprobe = {
 	.name = "kprobe", .aliases = kprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
 	.expand = kprobe_expand, .attach = kprobe_attach, .list = kprobe_list,
-	.runs_newest_first = true,
+	.runs_newest_first = true, .supported = kprobe_supported,
 };
 const struct fth_provider fth_provider_kretprobe = {
 	.name = "kretprobe", .aliases = kretprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
-	.expand = kprobe_expand, .attach = kprobe_attach, .list = kprobe_list,
+	.expand = kprobe_expand, .attach = kprobe_attach, .list = kprobe_list, .supported = kprobe_supported,
 };
 const struct fth_provider fth_provider_fentry = {
 	.name = "fentry", .aliases = fentry_aliases, .prog_type = BPF_PROG_TYPE_TRACING,

@@ -906,6 +906,58 @@ int fth_probe_iter_join(struct fth_iter_thread *t)
 	return t->err;
 }
 
+/* --------------------------------------------------------------- support */
+
+/* rawtracepoint uses tp_btf where the kernel allows and raw_tp elsewhere,
+ * so raw_tp programs loading is what it takes. */
+static int rawtp_supported(void)
+{
+	int r = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL);
+
+	return r > 0 ? 1 : r == 0 ? 0 : -1;
+}
+
+/* A counter that opens on this process is a PMU the kernel can sample. */
+static int hardware_supported(void)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_HARDWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_HW_CPU_CYCLES,
+		.disabled = 1,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+	int fd = fth_perf_event_open(&attr, 0, -1);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return hw_pmu_missing(errno) ? 0 : -1;
+}
+
+/* An iterator program over tasks loads (BPF_TRACE_ITER, kernel 5.8+). */
+static int iter_supported(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_ITER);
+	int id = libbpf_find_vmlinux_btf_id("task", BPF_TRACE_ITER), fd;
+
+	if (id < 0)
+		return 0;
+	opts.attach_btf_id = (__u32)id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &opts);
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return fd == -EPERM && geteuid() != 0 ? -1 : 0;
+}
+
 /* ------------------------------------------------------------------- table */
 
 static const char *const rawtp_aliases[] = { "rt", NULL };
@@ -916,12 +968,12 @@ static const char *const iter_aliases[] = { "it", NULL };
 
 const struct fth_provider fth_provider_rawtracepoint = {
 	.name = "rawtracepoint", .aliases = rawtp_aliases, .prog_type = BPF_PROG_TYPE_TRACING,
-	.expand = rawtp_expand, .attach = rawtp_attach, .list = rawtp_list,
+	.expand = rawtp_expand, .attach = rawtp_attach, .list = rawtp_list, .supported = rawtp_supported,
 };
 const struct fth_provider fth_provider_hardware = {
 	.name = "hardware", .aliases = hardware_aliases, .prog_type = BPF_PROG_TYPE_PERF_EVENT,
 	.expand = hardware_expand, .attach = hardware_attach, .attach_hint = hardware_attach_hint,
-	.list = hardware_list,
+	.list = hardware_list, .supported = hardware_supported,
 };
 const struct fth_provider fth_provider_watchpoint = {
 	.name = "watchpoint", .aliases = watchpoint_aliases, .prog_type = BPF_PROG_TYPE_PERF_EVENT,
@@ -933,5 +985,5 @@ const struct fth_provider fth_provider_asyncwatchpoint = {
 };
 const struct fth_provider fth_provider_iter = {
 	.name = "iter", .aliases = iter_aliases, .prog_type = BPF_PROG_TYPE_TRACING,
-	.expand = iter_expand, .attach = iter_attach, .list = iter_list,
+	.expand = iter_expand, .attach = iter_attach, .list = iter_list, .supported = iter_supported,
 };

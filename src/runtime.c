@@ -1995,7 +1995,7 @@ int fth_runtime_info(FILE *out)
 	providers = fth_providers(&nproviders);
 	for (int i = 0; i < nproviders; i++) {
 		const struct fth_provider *p = providers[i];
-		int r = allowed < 0 ? -1 : probe_prog_type(p->prog_type);
+		int r = allowed < 0 ? -1 : p->supported ? p->supported() : probe_prog_type(p->prog_type);
 
 		if (!p->attach && r > 0)
 			r = test_run;

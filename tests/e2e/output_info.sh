@@ -70,3 +70,21 @@ fi
 if [ -r /sys/kernel/btf/vmlinux ]; then
     expect_value "Kernel helpers" skboutput yes
 fi
+
+# Probe types say what really runs here, not merely whether a program of
+# their BPF type loads: each yes/no matches a real attempt.
+probe_runs() {  # PROGRAM: 0 when fathom attaches it and exits cleanly
+    local stop=" interval:ms:100 { exit(); }"
+    case $1 in iter:*) stop= ;; esac   # an iterator runs alone and ends by itself
+    timeout 30 "$FATHOM" -q -e "$1$stop" >/dev/null 2>&1
+}
+expect_runs_as_reported() {  # TYPE PROGRAM
+    local want
+    if probe_runs "$2"; then want=yes; else want=no; fi
+    expect_value "Probe types" "$1" "$want"
+}
+expect_runs_as_reported rawtracepoint 'rawtracepoint:sched_switch { @n = count(); }'
+expect_runs_as_reported iter 'iter:task { @n = count(); }'
+expect_runs_as_reported kprobe 'kprobe:vfs_read { @n = count(); }'
+expect_runs_as_reported kretprobe 'kretprobe:vfs_read { @n = count(); }'
+expect_runs_as_reported hardware 'hardware:cpu-cycles:1000000 { @n = count(); }'
