@@ -1193,26 +1193,113 @@ static struct vreg emit_mem_compare(struct cg *c, struct fth_node *e)
 	return v;
 }
 
-static struct vreg emit_logical(struct cg *c, struct fth_node *e)
-{
-	bool is_and = e->u.binary.op == TOK_ANDAND;
-	struct vreg v = emit_int(c, e->u.binary.lhs);
-	int r = vreg_use(c, v, R1), j, done;
-	struct vreg rv;
+/* Forward jumps waiting for one target, patched together when it comes. */
+struct jump_list {
+	int *at;
+	int n, cap;
+};
 
-	/* Short-circuit: && stops at a zero, || at a non-zero. */
-	j = emit(c, I_JMP_IMM(is_and ? BPF_JEQ : BPF_JNE, r, 0, 0));
-	rv = emit_int(c, e->u.binary.rhs);
-	r = vreg_use(c, rv, R1);
-	vreg_free(c, rv);
-	emit(c, I_MOV64_IMM(R0, 1));
-	emit(c, I_JMP_IMM(BPF_JNE, r, 0, 1));
-	emit(c, I_MOV64_IMM(R0, 0));
-	done = emit(c, I_JA(0));
-	fth_patch_jump_here(c->b, j);
-	emit(c, I_MOV64_IMM(R0, is_and ? 0 : 1));
-	fth_patch_jump_here(c->b, done);
-	vreg_set(c, v, R0);
+static void jump_list_add(struct cg *c, struct jump_list *l, int insn, struct fth_node *where)
+{
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 8;
+		int *at = realloc(l->at, sizeof(*at) * (size_t)cap);
+		if (!at) {
+			cg_error(c, where, "out of memory");
+			return;
+		}
+		l->at = at;
+		l->cap = cap;
+	}
+	l->at[l->n++] = insn;
+}
+
+/* The target is the next instruction: patch every jump, empty the list. */
+static void jump_list_land(struct cg *c, struct jump_list *l)
+{
+	for (int i = 0; i < l->n; i++)
+		fth_patch_jump_here(c->b, l->at[i]);
+	free(l->at);
+	*l = (struct jump_list){ 0 };
+}
+
+static bool is_logical(const struct fth_node *e)
+{
+	return e->kind == FTH_BINARY && (e->u.binary.op == TOK_ANDAND || e->u.binary.op == TOK_OROR);
+}
+
+static bool is_not(const struct fth_node *e)
+{
+	return e->kind == FTH_UNARY && e->u.unary.op == TOK_BANG;
+}
+
+static void emit_cond_jumps(struct cg *c, struct fth_node *cond, bool when, struct jump_list *taken);
+
+/* a && b / a || b as jumps. The left side alone can only decide "false"
+ * for && and "true" for ||: when that is the outcome sought, its jump goes
+ * straight to `taken`; otherwise it skips the right side's test. */
+static void emit_logical_jumps(struct cg *c, struct fth_node *e, bool when, struct jump_list *taken)
+{
+	bool left_decides = e->u.binary.op == TOK_OROR;
+	bool in_predicate = c->in_predicate;
+	struct jump_list skip = { 0 };
+
+	emit_cond_jumps(c, e->u.binary.lhs, left_decides, when == left_decides ? taken : &skip);
+	/* The right side may not run: a map it reads is no value for the
+	 * body to reuse. */
+	c->in_predicate = false;
+	emit_cond_jumps(c, e->u.binary.rhs, when, taken);
+	c->in_predicate = in_predicate;
+	jump_list_land(c, &skip);
+}
+
+/* Code that jumps to `taken` when cond's truth is `when` and falls through
+ * otherwise. &&, || and ! become jumps between their parts (short-circuit,
+ * no 0/1 value built), a comparison one jump; anything else is tested
+ * against zero. */
+static void emit_cond_jumps(struct cg *c, struct fth_node *cond, bool when, struct jump_list *taken)
+{
+	struct vreg v;
+	int r;
+
+	if (is_not(cond)) {
+		emit_cond_jumps(c, cond->u.unary.operand, !when, taken);
+		return;
+	}
+	if (is_logical(cond)) {
+		emit_logical_jumps(c, cond, when, taken);
+		return;
+	}
+	if (is_int_comparison(cond)) {
+		struct compare_operands o;
+		c->b->cur_range = cond->range;
+		o = emit_compare_operands(c, cond);
+		jump_list_add(c, taken, emit_compare_jump(c, cond->u.binary.op, &o, !when, 0), cond);
+		free_compare_operands(c, &o);
+		return;
+	}
+	v = emit_int(c, cond);
+	r = vreg_use(c, v, R1);
+	vreg_free(c, v);
+	jump_list_add(c, taken, emit(c, I_JMP_IMM(when ? BPF_JNE : BPF_JEQ, r, 0, 0)), cond);
+}
+
+/* A condition made of &&, || and ! as a value, 0 or 1: its jumps to
+ * "false" land on the 0, falling through reaches the 1. */
+static struct vreg emit_condition_value(struct cg *c, struct fth_node *e)
+{
+	struct jump_list is_false = { 0 };
+	struct vreg v;
+	int r;
+
+	emit_cond_jumps(c, e, false, &is_false);
+	v = vreg_alloc(c, e);
+	r = v.reg >= 0 ? v.reg : R0;
+	emit(c, I_MOV64_IMM(r, 1));
+	emit(c, I_JA(1));
+	jump_list_land(c, &is_false);
+	emit(c, I_MOV64_IMM(r, 0));
+	vreg_set(c, v, r);
 	return v;
 }
 
@@ -1272,7 +1359,7 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 	int ra, rb;
 
 	if (op == TOK_ANDAND || op == TOK_OROR)
-		return emit_logical(c, e);
+		return emit_condition_value(c, e);
 	if ((op == TOK_EQ || op == TOK_NE) && l->type &&
 	    (l->type->kind == FTH_T_STRING || l->type->kind == FTH_T_BUFFER))
 		return emit_string_compare(c, e);
@@ -1311,6 +1398,10 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 		vreg_set(c, v, R1);
 		return v;
 	}
+	/* !(a && b), !!x, !(a < b): jumps, as in a condition */
+	if (e->u.unary.op == TOK_BANG && (is_logical(e->u.unary.operand) || is_not(e->u.unary.operand) ||
+					   is_int_comparison(e->u.unary.operand)))
+		return emit_condition_value(c, e);
 	v = emit_int(c, e->u.unary.operand);
 	r = vreg_use(c, v, R1);
 
@@ -1332,58 +1423,44 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 	return v;
 }
 
-static void emit_cond_jump_false(struct cg *c, struct fth_node *cond, int *jump);
 
-/* The two arms of c ? a : b into v, once the condition has jumped to
- * jelse when false: a, a jump past b, then b at jelse. */
-static void emit_ternary_arms(struct cg *c, struct fth_node *e, struct vreg v, int jelse)
+/* One arm of a ternary into v. It runs only on its side of the
+ * condition: a map it reads is no value for a probe's body to reuse. */
+static void emit_ternary_arm(struct cg *c, struct fth_node *arm, struct vreg v)
 {
-	struct vreg t = emit_int(c, e->u.ternary.then_expr);
-	int jdone;
-
-	vreg_set(c, v, vreg_use(c, t, R1));
-	vreg_free(c, t);
-	jdone = emit(c, I_JA(0));
-	fth_patch_jump_here(c->b, jelse);
-	t = emit_int(c, e->u.ternary.else_expr);
-	vreg_set(c, v, vreg_use(c, t, R1));
-	vreg_free(c, t);
-	fth_patch_jump_here(c->b, jdone);
-}
-
-/* c ? a : b whose condition is a comparison: one jump on it, no 0/1. */
-static struct vreg emit_ternary_on_comparison(struct cg *c, struct fth_node *e)
-{
-	struct vreg v;
-	int jelse;
-
-	emit_cond_jump_false(c, e->u.ternary.cond, &jelse);
-	v = vreg_alloc(c, e);
-	emit_ternary_arms(c, e, v, jelse);
-	return v;
-}
-
-static struct vreg emit_ternary(struct cg *c, struct fth_node *e)
-{
-	struct vreg v;
-	int r, jelse, jdone;
+	bool in_predicate = c->in_predicate;
 	struct vreg t;
 
-	if (e->u.ternary.then_expr && is_int_comparison(e->u.ternary.cond))
-		return emit_ternary_on_comparison(c, e);
-	v = emit_int(c, e->u.ternary.cond);
-	r = vreg_use(c, v, R1);
+	c->in_predicate = false;
+	t = emit_int(c, arm);
+	vreg_set(c, v, vreg_use(c, t, R1));
+	vreg_free(c, t);
+	c->in_predicate = in_predicate;
+}
+
+/* c ? a : b: the condition jumps to b when false (&&, || and comparisons
+ * without a 0/1 value), a falls through and jumps past b. a ?: b keeps a
+ * when it is non-zero. */
+static struct vreg emit_ternary(struct cg *c, struct fth_node *e)
+{
+	struct jump_list is_false = { 0 };
+	struct vreg v;
+	int jdone;
+
 	if (!e->u.ternary.then_expr) {
-		/* a ?: b keeps a when it is non-zero. */
-		jdone = emit(c, I_JMP_IMM(BPF_JNE, r, 0, 0));
-		t = emit_int(c, e->u.ternary.else_expr);
-		vreg_set(c, v, vreg_use(c, t, R1));
-		vreg_free(c, t);
+		v = emit_int(c, e->u.ternary.cond);
+		jdone = emit(c, I_JMP_IMM(BPF_JNE, vreg_use(c, v, R1), 0, 0));
+		emit_ternary_arm(c, e->u.ternary.else_expr, v);
 		fth_patch_jump_here(c->b, jdone);
 		return v;
 	}
-	jelse = emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 0));
-	emit_ternary_arms(c, e, v, jelse);
+	emit_cond_jumps(c, e->u.ternary.cond, false, &is_false);
+	v = vreg_alloc(c, e);
+	emit_ternary_arm(c, e->u.ternary.then_expr, v);
+	jdone = emit(c, I_JA(0));
+	jump_list_land(c, &is_false);
+	emit_ternary_arm(c, e->u.ternary.else_expr, v);
+	fth_patch_jump_here(c->b, jdone);
 	return v;
 }
 
@@ -4198,27 +4275,6 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 
 /* ------------------------------------------------------------- statements */
 
-static void emit_cond_jump_false(struct cg *c, struct fth_node *cond, int *jump)
-{
-	struct vreg v;
-	int r;
-
-	if (is_int_comparison(cond)) {
-		/* one jump on the negated comparison, no 0/1 value in between */
-		struct compare_operands o;
-		c->b->cur_range = cond->range;
-		o = emit_compare_operands(c, cond);
-		*jump = emit_compare_jump(c, cond->u.binary.op, &o, true, 0);
-		free_compare_operands(c, &o);
-		return;
-	}
-	v = emit_int(c, cond);
-	r = vreg_use(c, v, R1);
-
-	vreg_free(c, v);
-	*jump = emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 0));
-}
-
 static void loop_begin(struct cg *c, int continue_target, struct fth_node *where)
 {
 	struct loop_ctx *l;
@@ -4618,30 +4674,32 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 		}
 		break;
 	case FTH_IF: {
-		int jelse, jdone;
+		struct jump_list to_else = { 0 };
+		int jdone;
 		bool then_ends;
-		emit_cond_jump_false(c, st->u.if_.cond, &jelse);
+		emit_cond_jumps(c, st->u.if_.cond, false, &to_else);
 		then_ends = emit_block(c, st->u.if_.then_block);
 		if (st->u.if_.else_block) {
 			bool else_ends;
 			jdone = then_ends ? -1 : emit(c, I_JA(0));
-			fth_patch_jump_here(c->b, jelse);
+			jump_list_land(c, &to_else);
 			else_ends = emit_block(c, st->u.if_.else_block);
 			if (jdone >= 0)
 				fth_patch_jump_here(c->b, jdone);
 			ends = then_ends && else_ends;
 		} else {
-			fth_patch_jump_here(c->b, jelse);
+			jump_list_land(c, &to_else);
 		}
 		break;
 	}
 	case FTH_WHILE: {
-		int top = c->b->len, jexit;
+		struct jump_list to_exit = { 0 };
+		int top = c->b->len;
 		loop_begin(c, top, st);
-		emit_cond_jump_false(c, st->u.loop.cond, &jexit);
+		emit_cond_jumps(c, st->u.loop.cond, false, &to_exit);
 		emit_block(c, st->u.loop.body);
 		emit(c, I_JA((int16_t)(top - c->b->len - 1)));
-		fth_patch_jump_here(c->b, jexit);
+		jump_list_land(c, &to_exit);
 		loop_end(c, top);
 		break;
 	}
@@ -4775,7 +4833,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code, .var_reg = R10, .cur_func = -1,
 			.scratch = scratch, .pool_size = scratch ? POOL_SIZE - 1 : POOL_SIZE };
 	struct fth_node *probe = p->probe;
-	int jpred = -1;
+	struct jump_list pred_false = { 0 };
 
 	fth_insn_buf_free(&p->code);
 	fth_insn_buf_init(&p->code);
@@ -4795,13 +4853,12 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	}
 	if (probe->u.probe.predicate) {
 		c.in_predicate = true;
-		emit_cond_jump_false(&c, probe->u.probe.predicate, &jpred);
+		emit_cond_jumps(&c, probe->u.probe.predicate, false, &pred_false);
 		c.in_predicate = false;
 	}
 	emit_block(&c, probe->u.probe.body);
 	c.b->cur_range = probe->range;
-	if (jpred >= 0)
-		fth_patch_jump_here(c.b, jpred);
+	jump_list_land(&c, &pred_false);
 	for (int i = 0; i < c.nexit; i++)
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
 	if (c.ret_slot)

@@ -263,6 +263,64 @@ static void test_comparisons_are_compact(void **state)
 	release(&c);
 }
 
+static int count_map_refs(const struct fth_prog *p, int map_index);
+
+static int code_length(const char *text)
+{
+	struct compiled c;
+	int len;
+
+	compile(&c, text);
+	len = first_prog(&c)->code.len;
+	release(&c);
+	return len;
+}
+
+/* &&, || and ! in a condition are jumps between their parts: no longer
+ * than the same tests nested, and with no 0/1 value tested for zero. */
+static void test_logical_conditions_jump(void **state)
+{
+	int nested = code_length("BEGIN { $a = 3; $b = 4; if ($a > 2) { if ($b < 5) { @m = 1; } } }");
+	struct compiled c;
+	struct fth_prog *p;
+
+	assert_true(code_length("BEGIN { $a = 3; $b = 4; if ($a > 2 && $b < 5) { @m = 1; } }") <= nested);
+	assert_true(code_length("BEGIN { $a = 3; $b = 4; if (!($a <= 2 || !($b < 5))) { @m = 1; } }") <= nested);
+	assert_true(code_length("BEGIN /pid > 2 && pid < 5/ { @m = 1; }") <=
+		    code_length("BEGIN /pid > 2/ { if (pid < 5) { @m = 1; } }"));
+	/* as a value: the two jumps, then 1, a jump over the 0, the 0 */
+	compile(&c, "BEGIN { $a = 3; $b = 4; $c = $a > 2 || $b == 7; }");
+	p = first_prog(&c);
+	assert_int_equal(find_insn(p, BPF_JMP | BPF_JNE | BPF_K, 0), -1);
+	assert_int_equal(find_insn(p, BPF_JMP | BPF_JEQ | BPF_K, 0), -1);
+	release(&c);
+}
+
+/* A map read only in a predicate's right side of || (or a ?: arm) may not
+ * have run: the body looks the key up again. */
+static void test_conditional_predicate_reads_not_reused(void **state)
+{
+	struct compiled c;
+	struct fth_map *m;
+
+	compile(&c, "BEGIN { @b[1] = 5; } BEGIN /pid || @b[1]/ { @x = @b[1]; }");
+	assert_int_equal(c.rc, 0);
+	m = fth_program_find_map(&c.prog, "@b");
+	assert_int_equal(count_map_refs(c.prog.progs.items[1], m->index), 2);
+	release(&c);
+	compile(&c, "BEGIN { @b[1] = 5; } BEGIN /pid ? 1 : @b[1]/ { @x = @b[1]; }");
+	assert_int_equal(c.rc, 0);
+	m = fth_program_find_map(&c.prog, "@b");
+	assert_int_equal(count_map_refs(c.prog.progs.items[1], m->index), 2);
+	release(&c);
+	/* the left side always runs: its value is reused */
+	compile(&c, "BEGIN { @b[1] = 5; } BEGIN /@b[1] && pid/ { @x = @b[1]; }");
+	assert_int_equal(c.rc, 0);
+	m = fth_program_find_map(&c.prog, "@b");
+	assert_int_equal(count_map_refs(c.prog.progs.items[1], m->index), 1);
+	release(&c);
+}
+
 /* bpftrace's types: a comparison is a bool, bool op bool a bool, and
  * x += bool an integer. */
 static void test_comparison_types(void **state)
@@ -1507,6 +1565,8 @@ int main(void)
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
 		cmocka_unit_test(test_comparisons_are_compact),
 		cmocka_unit_test(test_comparison_types),
+		cmocka_unit_test(test_logical_conditions_jump),
+		cmocka_unit_test(test_conditional_predicate_reads_not_reused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
