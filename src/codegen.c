@@ -1719,6 +1719,17 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 	struct vreg v = vreg_alloc(c, e);
 	int r = v.reg >= 0 ? v.reg : R1;
 
+	if (t->kind == FTH_VAR && var_of(c, t)->type && var_of(c, t)->type->kind == FTH_T_BOOL) {
+		/* a bool is one bit: ++ and -- both flip it */
+		struct fth_var *var = var_of(c, t);
+		emit(c, I_LDX(BPF_DW, r, var_base(c, var), var_off(c, var)));
+		emit(c, I_ALU64_IMM(BPF_XOR, r, 1));
+		emit(c, I_STX(BPF_DW, var_base(c, var), r, var_off(c, var)));
+		if (!e->u.incdec.prefix)
+			emit(c, I_ALU64_IMM(BPF_XOR, r, 1));
+		vreg_set(c, v, r);
+		return v;
+	}
 	if (t->kind == FTH_VAR) {
 		struct fth_var *var = var_of(c, t);
 		if (var->type && var->type->kind == FTH_T_POINTER)
@@ -3770,6 +3781,8 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 		struct vreg rhs = emit_int(c, st->u.assign.value);
 		int ra = vreg_use(c, cur, R1), rb = vreg_use(c, rhs, R2);
 		emit_alu(c, st->u.assign.op, ra, rb, st->u.assign.value, st);
+		if (vt->kind == FTH_T_BOOL) /* @b += true: bool op bool, one bit */
+			emit(c, I_ALU64_IMM(BPF_AND, ra, 1));
 		emit(c, I_STX(BPF_DW, fp(val), ra, val));
 		vreg_free(c, rhs);
 		vreg_free(c, cur);
@@ -3807,6 +3820,8 @@ static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_no
 			struct fth_node *where = fth_node_new(&c->prog->arena, FTH_BINARY, value->range);
 			where->range.begin = target->range.begin;
 			emit_alu(c, op, R2, r, value, where);
+			if (t->kind == FTH_T_BOOL) /* $b += true: bool op bool, one bit */
+				emit(c, I_ALU64_IMM(BPF_AND, R2, 1));
 			r = R2;
 		}
 		emit(c, I_STX(BPF_DW, var_base(c, var),  r, var_off(c, var)));

@@ -4820,7 +4820,13 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return fth_type_bool();
 		}
 		if (op == TOK_MINUS || op == TOK_TILDE) {
-			if (!is_int(t))
+			/* bpftrace allows only ! on a bool: a one-bit value has no
+			 * negation or complement of its own */
+			if (t->kind == FTH_T_BOOL)
+				ERR_HINT(s, e, fth_arena_printf(A(s), "cast it to an integer first, e.g. %s(int64)$b",
+								fth_token_spelling(op)),
+					 "operator '%s' cannot be used on a bool", fth_token_spelling(op));
+			else if (!is_int(t))
 				ERR(s, e, "operator '%s' needs an integer, not %s", fth_token_spelling(op),
 				    fth_type_describe(A(s), t));
 			return fth_type_int(8, op == TOK_MINUS ? true : t->is_signed);

@@ -265,6 +265,23 @@ static void test_comparisons_are_compact(void **state)
 
 static int count_map_refs(const struct fth_prog *p, int map_index);
 
+/* $b op= bool keeps a bool $b a bool, kept to one bit (bool op bool);
+ * - and ~ do not apply to a bool. */
+static void test_bool_compound_assignment(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+
+	compile(&c, "BEGIN { $b = true; $b += true; @m = $b; }");
+	p = first_prog(&c);
+	assert_int_equal(fth_program_find_map(&c.prog, "@m")->value_type->kind, FTH_T_BOOL);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_AND | BPF_K, 1) >= 0);
+	release(&c);
+	expect_error("BEGIN { $b = true; $c = ~$b; }", "operator '~' cannot be used on a bool");
+	expect_error("BEGIN { $c = -(1 == 1); }", "operator '-' cannot be used on a bool");
+}
+
+
 static int code_length(const char *text)
 {
 	struct compiled c;
@@ -1566,6 +1583,7 @@ int main(void)
 		cmocka_unit_test(test_comparisons_are_compact),
 		cmocka_unit_test(test_comparison_types),
 		cmocka_unit_test(test_logical_conditions_jump),
+		cmocka_unit_test(test_bool_compound_assignment),
 		cmocka_unit_test(test_conditional_predicate_reads_not_reused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
