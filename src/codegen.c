@@ -3852,11 +3852,25 @@ static int add_action(struct cg *c, enum fth_action_kind kind, struct fth_node *
 	return c->prog->actions.len - 1;
 }
 
+static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct fth_node *where,
+				void (*prepare)(struct cg *c, void *ud),
+				void (*fill)(struct cg *c, int rec, void *ud), void *ud);
+
 /* Reserve a ring-buffer record of `size` bytes, write the action id, and let
  * `fill` write the rest through the record register; submit. A full buffer
  * counts one lost event instead (reported by the runtime). */
 static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node *where,
 		       void (*fill)(struct cg *c, int rec, void *ud), void *ud)
+{
+	emit_event_prepared(c, action, size, where, NULL, fill, ud);
+}
+
+/* emit_event, with `prepare` run before the record is reserved: records
+ * reach user space in the order they are reserved, so what prepare sends
+ * (a runtime error while computing an argument) comes out first. */
+static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct fth_node *where,
+				void (*prepare)(struct cg *c, void *ud),
+				void (*fill)(struct cg *c, int rec, void *ud), void *ud)
 {
 	/* Only a record with contents needs a register that survives the
 	 * calls filling it; an id-only record stays in r0 (so it can be sent
@@ -3868,6 +3882,9 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 		cg_error(c, where, "expression too complex around this call; split it into several statements");
 		return;
 	}
+	if (prepare)
+		prepare(c, ud);
+	c->b->cur_range = where->range;
 	emit_map_ref(c, R1, c->prog->events_map);
 	emit(c, I_MOV64_IMM(R2, (int32_t)size));
 	emit(c, I_MOV64_IMM(R3, 0));
@@ -3900,19 +3917,103 @@ struct args_fill {
 	struct fth_node **args;
 	int nargs;
 	const struct fth_type *layout;
+	/* The first nstaged arguments are computed before the record is
+	 * reserved, into frame slots staged[i], and copied in afterwards. */
+	int nstaged;
+	int *staged;
 };
+
+/* Could computing e send a record of its own: a runtime error (division
+ * by a value, an array index checked at run time), a -k helper warning, or
+ * whatever a fn or block expression does? Unsure is yes. */
+static bool may_send_message(const struct cg *c, const struct fth_node *e)
+{
+	bool k = c->prog->config.helper_warnings;
+
+	if (!e)
+		return false;
+	switch (e->kind) {
+	case FTH_INT: case FTH_STRING: case FTH_BOOL: case FTH_VAR: case FTH_POSITIONAL:
+	case FTH_SIZEOF: case FTH_OFFSETOF:
+		return false;
+	case FTH_IDENT:
+		return k; /* builtins that read memory */
+	case FTH_UNARY:
+		return (k && e->u.unary.op == TOK_STAR) || may_send_message(c, e->u.unary.operand);
+	case FTH_BINARY:
+		if ((e->u.binary.op == TOK_SLASH || e->u.binary.op == TOK_PERCENT) &&
+		    !(e->u.binary.rhs->kind == FTH_INT && e->u.binary.rhs->u.integer))
+			return true;
+		return may_send_message(c, e->u.binary.lhs) || may_send_message(c, e->u.binary.rhs);
+	case FTH_TERNARY:
+		return may_send_message(c, e->u.ternary.cond) || may_send_message(c, e->u.ternary.then_expr) ||
+		       may_send_message(c, e->u.ternary.else_expr);
+	case FTH_CAST:
+		return may_send_message(c, e->u.cast.operand);
+	case FTH_TUPLE_INDEX:
+		return may_send_message(c, e->u.tuple_index.base);
+	case FTH_FIELD:
+		return k || may_send_message(c, e->u.field.base);
+	case FTH_INDEX:
+		return k || e->u.index.index->kind != FTH_INT || may_send_message(c, e->u.index.base);
+	case FTH_RECORD_FIELD:
+		return may_send_message(c, e->u.record_field.value);
+	case FTH_TUPLE: case FTH_RECORD:
+		for (int i = 0; i < e->u.list.len; i++)
+			if (may_send_message(c, e->u.list.items[i]))
+				return true;
+		return false;
+	case FTH_MAP:
+		for (int i = 0; i < e->u.map.keys.len; i++)
+			if (may_send_message(c, e->u.map.keys.items[i]))
+				return true;
+		return k;
+	case FTH_CALL:
+		for (int i = 0; i < e->u.call.args.len; i++)
+			if (may_send_message(c, e->u.call.args.items[i]))
+				return true;
+		return k;
+	case FTH_INCDEC:
+		return k;
+	default:
+		return true;
+	}
+}
+
+/* Argument i at base+off: in the record, a str() needs no padding (user
+ * space reads up to the NUL); in a staging slot, copied whole, it does. */
+static void emit_arg(struct cg *c, struct args_fill *f, int i, int base, int off, bool in_record)
+{
+	struct fth_node *a = f->args[i];
+
+	c->str_unpadded = in_record && a->kind == FTH_CALL &&
+			  (!strcmp(a->u.call.name, "str") || !strcmp(a->u.call.name, "str_concat"));
+	emit_to_mem(c, a, base, off, f->layout->fields[i].type);
+	c->str_unpadded = false;
+}
+
+/* Before the record: the arguments up to the last one that may send a
+ * message, in order, each into a slot of its own. */
+static void stage_args(struct cg *c, void *ud)
+{
+	struct args_fill *f = ud;
+
+	for (int i = 0; i < f->nstaged; i++) {
+		int slot = stack_alloc(c, (int)((f->layout->fields[i].type->size + 7) & ~7u), f->args[i]);
+		f->staged[i] = slot;
+		emit_arg(c, f, i, fp(slot), slot, false);
+	}
+}
 
 static void fill_args(struct cg *c, int rec, void *ud)
 {
 	struct args_fill *f = ud;
 
-	for (int i = 0; i < f->nargs; i++) {
-		struct fth_node *a = f->args[i];
-		c->str_unpadded = a->kind == FTH_CALL && (!strcmp(a->u.call.name, "str") ||
-							  !strcmp(a->u.call.name, "str_concat"));
-		emit_to_mem(c, a, rec, 8 + (int)f->layout->fields[i].offset, f->layout->fields[i].type);
-		c->str_unpadded = false;
-	}
+	for (int i = 0; i < f->nstaged; i++)
+		emit_copy(c, rec, 8 + (int)f->layout->fields[i].offset, fp(f->staged[i]), f->staged[i],
+			  (int)f->layout->fields[i].type->size);
+	for (int i = f->nstaged; i < f->nargs; i++)
+		emit_arg(c, f, i, rec, 8 + (int)f->layout->fields[i].offset, true);
 }
 
 /* A tuple layout for event arguments, integers widened to 64 bits.
@@ -3940,13 +4041,18 @@ static void emit_args_event(struct cg *c, enum fth_action_kind kind, struct fth_
 {
 	int id = add_action(c, kind, call);
 	struct fth_action *a = fth_program_action(c->prog, id);
-	struct args_fill f = { args, nargs, NULL };
+	struct args_fill f = { args, nargs, NULL, 0, NULL };
 
 	a->args = args_layout(c, args, nargs, kind == FTH_ACT_PRINT_VALUE);
 	f.layout = a->args;
 	if (out)
 		*out = a;
-	emit_event(c, id, 8 + a->args->size, call, fill_args, &f);
+	for (int i = 0; i < nargs; i++)
+		if (may_send_message(c, args[i]))
+			f.nstaged = i + 1;
+	if (f.nstaged)
+		f.staged = fth_arena_alloc(&c->prog->arena, sizeof(*f.staged) * (size_t)f.nstaged);
+	emit_event_prepared(c, id, 8 + a->args->size, call, f.nstaged ? stage_args : NULL, fill_args, &f);
 }
 
 struct join_fill {

@@ -118,3 +118,10 @@ HINT: did you mean 'nsecs'?"
 fathom_run -e 'fn unused($a: int64): int64 { $b = $a + 1; return $b; } BEGIN { @n = 1; exit(); }'
 expect_exit 0
 expect_stdout_eq $'\n\n@n: 1'
+
+# A fn called in an argument runs, and prints, before the event using its
+# value is sent (arguments are computed first, as in bpftrace).
+fathom_run -q -e 'fn f($v: int64): int64 { printf("in %d\n", $v); return $v * 2; }
+BEGIN { printf("out %d %d\n", f(1), f(2)); print(f(3)); exit(); }'
+expect_exit 0
+expect_stdout_eq $'in 1\nin 2\nout 2 4\nin 3\n6'

@@ -265,6 +265,41 @@ static void test_comparisons_are_compact(void **state)
 
 static int count_map_refs(const struct fth_prog *p, int map_index);
 
+/* The action id written into the record of the first ring-buffer
+ * reservation in p: the first record the program sends. */
+static int first_record_action(const struct fth_prog *p)
+{
+	for (int i = 0; i < p->code.len; i++) {
+		if (p->code.insns[i].code != (BPF_JMP | BPF_CALL) || p->code.insns[i].imm != BPF_FUNC_ringbuf_reserve)
+			continue;
+		for (int j = i + 1; j < p->code.len; j++)
+			if (p->code.insns[j].code == (BPF_ALU64 | BPF_MOV | BPF_K) && p->code.insns[j].dst_reg == 1)
+				return p->code.insns[j].imm;
+	}
+	return -1;
+}
+
+/* An argument that may send a runtime error is computed before its
+ * event's record is reserved, so the error comes out first; one that
+ * cannot is written straight into the record. */
+static void test_event_arguments_before_record(void **state)
+{
+	struct compiled c;
+	int id;
+
+	compile(&c, "BEGIN { $a = 0; printf(\"%d %s\\n\", 5 / $a, \"x\"); }");
+	id = first_record_action(first_prog(&c));
+	assert_true(id >= 0);
+	assert_int_equal(fth_program_action(&c.prog, id)->kind, FTH_ACT_RUNTIME_ERROR);
+	release(&c);
+	compile(&c, "BEGIN { $a = 0; printf(\"%d\\n\", $a + 5 / 1); }");
+	id = first_record_action(first_prog(&c));
+	assert_true(id >= 0);
+	assert_int_equal(fth_program_action(&c.prog, id)->kind, FTH_ACT_PRINTF);
+	release(&c);
+}
+
+
 /* $b op= bool keeps a bool $b a bool, kept to one bit (bool op bool);
  * - and ~ do not apply to a bool. */
 static void test_bool_compound_assignment(void **state)
@@ -1584,6 +1619,7 @@ int main(void)
 		cmocka_unit_test(test_comparison_types),
 		cmocka_unit_test(test_logical_conditions_jump),
 		cmocka_unit_test(test_bool_compound_assignment),
+		cmocka_unit_test(test_event_arguments_before_record),
 		cmocka_unit_test(test_conditional_predicate_reads_not_reused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
