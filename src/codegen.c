@@ -1114,45 +1114,6 @@ static struct vreg emit_compare_value(struct cg *c, struct fth_node *e)
 	return o.a;
 }
 
-/* String equality: both operands written to the stack, compared byte-wise
- * up to the first NUL or the shorter capacity. buf()s too, from their
- * length header on, as bpftrace compares them. */
-static struct vreg emit_string_compare(struct cg *c, struct fth_node *e)
-{
-	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
-	int size = (int)(l->type->size < r->type->size ? l->type->size : r->type->size);
-	int loff = stack_alloc(c, (int)l->type->size, e);
-	int roff = stack_alloc(c, (int)r->type->size, e);
-	struct vreg v;
-	int fail_jumps[1024], nfail = 0, done;
-
-	emit_to_mem(c, l, fp(loff), loff, l->type);
-	emit_to_mem(c, r, fp(roff), roff, r->type);
-	/* result = 1 (equal) unless a byte differs before both end. */
-	v = vreg_alloc(c, e);
-	if (size > 1024)
-		size = 1024;
-	{
-		int equal_jumps[1024], nequal = 0;
-		for (int i = 0; i < size; i++) {
-			emit(c, I_LDX(BPF_B, R1, fp(loff + i), loff + i));
-			emit(c, I_LDX(BPF_B, R2, fp(roff + i), roff + i));
-			fail_jumps[nfail++] = emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0));
-			equal_jumps[nequal++] = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
-		}
-		for (int i = 0; i < nequal; i++)
-			fth_patch_jump_here(c->b, equal_jumps[i]);
-	}
-	emit(c, I_MOV64_IMM(R0, e->u.binary.op == TOK_EQ ? 1 : 0));
-	done = emit(c, I_JA(0));
-	for (int i = 0; i < nfail; i++)
-		fth_patch_jump_here(c->b, fail_jumps[i]);
-	emit(c, I_MOV64_IMM(R0, e->u.binary.op == TOK_EQ ? 0 : 1));
-	fth_patch_jump_here(c->b, done);
-	vreg_set(c, v, R0);
-	return v;
-}
-
 /* a == b / a != b of tuples, structs or arrays: both written zero-padded
  * in the layout sema chose, then compared a word at a time; the first
  * difference decides. */
@@ -1235,6 +1196,46 @@ static bool is_not(const struct fth_node *e)
 
 static void emit_cond_jumps(struct cg *c, struct fth_node *cond, bool when, struct jump_list *taken);
 
+/* == / != of strings or buf()s, which compare their bytes. */
+static bool is_string_comparison(const struct fth_node *e)
+{
+	const struct fth_type *l;
+
+	if (e->kind != FTH_BINARY || (e->u.binary.op != TOK_EQ && e->u.binary.op != TOK_NE))
+		return false;
+	l = e->u.binary.lhs->type;
+	return l && (l->kind == FTH_T_STRING || l->kind == FTH_T_BUFFER);
+}
+
+/* String equality as jumps: both operands written to the stack, compared
+ * byte-wise up to the first NUL or the shorter capacity (buf()s too, from
+ * their length header on, as bpftrace compares them). A differing byte
+ * decides "not equal", a NUL both share or the end "equal"; the outcome
+ * sought jumps to `taken`, the other falls through. */
+static void emit_string_compare_jumps(struct cg *c, struct fth_node *e, bool when, struct jump_list *taken)
+{
+	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
+	int size = (int)(l->type->size < r->type->size ? l->type->size : r->type->size);
+	int loff = stack_alloc(c, (int)l->type->size, e);
+	int roff = stack_alloc(c, (int)r->type->size, e);
+	bool equal_is_taken = when == (e->u.binary.op == TOK_EQ);
+	struct jump_list stay = { 0 };
+
+	emit_to_mem(c, l, fp(loff), loff, l->type);
+	emit_to_mem(c, r, fp(roff), roff, r->type);
+	for (int i = 0; i < size; i++) {
+		emit(c, I_LDX(BPF_B, R1, fp(loff + i), loff + i));
+		emit(c, I_LDX(BPF_B, R2, fp(roff + i), roff + i));
+		jump_list_add(c, equal_is_taken ? &stay : taken, emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0)), e);
+		/* the last byte compared decides by itself: no test for its NUL */
+		if (i + 1 < size)
+			jump_list_add(c, equal_is_taken ? taken : &stay, emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0)), e);
+	}
+	if (equal_is_taken)
+		jump_list_add(c, taken, emit(c, I_JA(0)), e);
+	jump_list_land(c, &stay);
+}
+
 /* a && b / a || b as jumps. The left side alone can only decide "false"
  * for && and "true" for ||: when that is the outcome sought, its jump goes
  * straight to `taken`; otherwise it skips the right side's test. */
@@ -1268,6 +1269,10 @@ static void emit_cond_jumps(struct cg *c, struct fth_node *cond, bool when, stru
 	}
 	if (is_logical(cond)) {
 		emit_logical_jumps(c, cond, when, taken);
+		return;
+	}
+	if (is_string_comparison(cond)) {
+		emit_string_compare_jumps(c, cond, when, taken);
 		return;
 	}
 	if (is_int_comparison(cond)) {
@@ -1360,9 +1365,8 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 
 	if (op == TOK_ANDAND || op == TOK_OROR)
 		return emit_condition_value(c, e);
-	if ((op == TOK_EQ || op == TOK_NE) && l->type &&
-	    (l->type->kind == FTH_T_STRING || l->type->kind == FTH_T_BUFFER))
-		return emit_string_compare(c, e);
+	if (is_string_comparison(e))
+		return emit_condition_value(c, e);
 	if ((op == TOK_EQ || op == TOK_NE) && e->u.binary.cmp_type)
 		return emit_mem_compare(c, e);
 	if (is_int_comparison(e))
@@ -1400,7 +1404,8 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 	}
 	/* !(a && b), !!x, !(a < b): jumps, as in a condition */
 	if (e->u.unary.op == TOK_BANG && (is_logical(e->u.unary.operand) || is_not(e->u.unary.operand) ||
-					   is_int_comparison(e->u.unary.operand)))
+					   is_int_comparison(e->u.unary.operand) ||
+					   is_string_comparison(e->u.unary.operand)))
 		return emit_condition_value(c, e);
 	v = emit_int(c, e->u.unary.operand);
 	r = vreg_use(c, v, R1);

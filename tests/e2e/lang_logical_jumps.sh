@@ -107,3 +107,6 @@ for cond in '$a == 1 && $b != 3' '!($a != 1 || $b == 3)' '!(!($a == 1) || !($b !
     joined=$(count_insns "BEGIN { \$a = 1; \$b = 2; if ($cond) { printf(\"x\\n\"); } }")
     [ "$joined" -le "$nested" ] || fail "if ($cond) takes $joined instructions, nested ifs $nested"
 done
+nested=$(count_insns 'BEGIN { $s = "ab"; if ($s == "ab") { if ($s != "x") { printf("x\n"); } } }')
+joined=$(count_insns 'BEGIN { $s = "ab"; if ($s == "ab" && !($s == "x")) { printf("x\n"); } }')
+[ "$joined" -le "$nested" ] || fail "string tests joined by && take $joined instructions, nested ifs $nested"

@@ -340,6 +340,9 @@ static void test_logical_conditions_jump(void **state)
 	assert_true(code_length("BEGIN { $a = 3; $b = 4; if (!($a <= 2 || !($b < 5))) { @m = 1; } }") <= nested);
 	assert_true(code_length("BEGIN /pid > 2 && pid < 5/ { @m = 1; }") <=
 		    code_length("BEGIN /pid > 2/ { if (pid < 5) { @m = 1; } }"));
+	/* string comparisons too jump straight to the else */
+	assert_true(code_length("BEGIN { $s = \"ab\"; if ($s == \"ab\" && $s != \"x\") { @m = 1; } }") <=
+		    code_length("BEGIN { $s = \"ab\"; if ($s == \"ab\") { if ($s != \"x\") { @m = 1; } } }"));
 	/* as a value: the two jumps, then 1, a jump over the 0, the 0 */
 	compile(&c, "BEGIN { $a = 3; $b = 4; $c = $a > 2 || $b == 7; }");
 	p = first_prog(&c);
