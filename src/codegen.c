@@ -1114,46 +1114,6 @@ static struct vreg emit_compare_value(struct cg *c, struct fth_node *e)
 	return o.a;
 }
 
-/* a == b / a != b of tuples, structs or arrays: both written zero-padded
- * in the layout sema chose, then compared a word at a time; the first
- * difference decides. */
-static struct vreg emit_mem_compare(struct cg *c, struct fth_node *e)
-{
-	const struct fth_type *t = e->u.binary.cmp_type;
-	int size = (int)t->size;
-	int a = stack_alloc(c, size, e), b = stack_alloc(c, size, e);
-	int *fail = malloc(sizeof(*fail) * (size_t)(size + 1));
-	int nfail = 0, done;
-	bool eq = e->u.binary.op == TOK_EQ;
-	struct vreg v;
-
-	if (!fail) {
-		cg_error(c, e, "out of memory");
-		return vreg_alloc(c, e);
-	}
-	emit_zero(c, fp(a), a, size);
-	emit_zero(c, fp(b), b, size);
-	emit_to_mem(c, e->u.binary.lhs, fp(a), a, t);
-	emit_to_mem(c, e->u.binary.rhs, fp(b), b, t);
-	v = vreg_alloc(c, e);
-	for (int i = 0; i < size;) {
-		int w = access_width(size - i, a + i, b + i);
-		emit(c, I_LDX(bpf_size(w), R1, fp(a + i), a + i));
-		emit(c, I_LDX(bpf_size(w), R2, fp(b + i), b + i));
-		fail[nfail++] = emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0));
-		i += w;
-	}
-	emit(c, I_MOV64_IMM(R0, eq ? 1 : 0));
-	done = emit(c, I_JA(0));
-	for (int i = 0; i < nfail; i++)
-		fth_patch_jump_here(c->b, fail[i]);
-	emit(c, I_MOV64_IMM(R0, eq ? 0 : 1));
-	fth_patch_jump_here(c->b, done);
-	free(fail);
-	vreg_set(c, v, R0);
-	return v;
-}
-
 /* Forward jumps waiting for one target, patched together when it comes. */
 struct jump_list {
 	int *at;
@@ -1236,6 +1196,40 @@ static void emit_string_compare_jumps(struct cg *c, struct fth_node *e, bool whe
 	jump_list_land(c, &stay);
 }
 
+/* == / != of tuples, structs or arrays (sema set the layout they compare in). */
+static bool is_memory_comparison(const struct fth_node *e)
+{
+	return e->kind == FTH_BINARY && (e->u.binary.op == TOK_EQ || e->u.binary.op == TOK_NE) &&
+	       e->u.binary.cmp_type && !is_string_comparison(e);
+}
+
+/* a == b / a != b of tuples, structs or arrays as jumps: both written
+ * zero-padded in the layout sema chose, then compared a word at a time;
+ * the first difference decides "not equal", the end "equal". */
+static void emit_memory_compare_jumps(struct cg *c, struct fth_node *e, bool when, struct jump_list *taken)
+{
+	const struct fth_type *t = e->u.binary.cmp_type;
+	int size = (int)t->size;
+	int a = stack_alloc(c, size, e), b = stack_alloc(c, size, e);
+	bool equal_is_taken = when == (e->u.binary.op == TOK_EQ);
+	struct jump_list differ = { 0 };
+
+	emit_zero(c, fp(a), a, size);
+	emit_zero(c, fp(b), b, size);
+	emit_to_mem(c, e->u.binary.lhs, fp(a), a, t);
+	emit_to_mem(c, e->u.binary.rhs, fp(b), b, t);
+	for (int i = 0; i < size;) {
+		int w = access_width(size - i, a + i, b + i);
+		emit(c, I_LDX(bpf_size(w), R1, fp(a + i), a + i));
+		emit(c, I_LDX(bpf_size(w), R2, fp(b + i), b + i));
+		jump_list_add(c, equal_is_taken ? &differ : taken, emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0)), e);
+		i += w;
+	}
+	if (equal_is_taken)
+		jump_list_add(c, taken, emit(c, I_JA(0)), e);
+	jump_list_land(c, &differ);
+}
+
 /* a && b / a || b as jumps. The left side alone can only decide "false"
  * for && and "true" for ||: when that is the outcome sought, its jump goes
  * straight to `taken`; otherwise it skips the right side's test. */
@@ -1273,6 +1267,10 @@ static void emit_cond_jumps(struct cg *c, struct fth_node *cond, bool when, stru
 	}
 	if (is_string_comparison(cond)) {
 		emit_string_compare_jumps(c, cond, when, taken);
+		return;
+	}
+	if (is_memory_comparison(cond)) {
+		emit_memory_compare_jumps(c, cond, when, taken);
 		return;
 	}
 	if (is_int_comparison(cond)) {
@@ -1367,8 +1365,8 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 		return emit_condition_value(c, e);
 	if (is_string_comparison(e))
 		return emit_condition_value(c, e);
-	if ((op == TOK_EQ || op == TOK_NE) && e->u.binary.cmp_type)
-		return emit_mem_compare(c, e);
+	if (is_memory_comparison(e))
+		return emit_condition_value(c, e);
 	if (is_int_comparison(e))
 		return emit_compare_value(c, e);
 	a = emit_int(c, l);
@@ -1405,7 +1403,8 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 	/* !(a && b), !!x, !(a < b): jumps, as in a condition */
 	if (e->u.unary.op == TOK_BANG && (is_logical(e->u.unary.operand) || is_not(e->u.unary.operand) ||
 					   is_int_comparison(e->u.unary.operand) ||
-					   is_string_comparison(e->u.unary.operand)))
+					   is_string_comparison(e->u.unary.operand) ||
+					   is_memory_comparison(e->u.unary.operand)))
 		return emit_condition_value(c, e);
 	v = emit_int(c, e->u.unary.operand);
 	r = vreg_use(c, v, R1);

@@ -74,6 +74,14 @@ fathom_run -q -e 'BEGIN { $s = "abc"; $t = "abd"; $p = (int8 *)0; $q = (int8 *)1
 expect_exit 0
 expect_stdout_eq 's1 s2 p1 n1 1 0 1'
 
+# Tuples compare their memory: as parts of && and ||, as values, in ?:.
+fathom_run -q -e 'BEGIN { $t = (1, "ab"); $u = (1, "ab"); $w = (2, "ab");
+    printf("%d%d%d%d ", $t == $u, $t != $u, $t == $w, $t != $w);
+    if ($t == $u && !($t == $w)) { printf("a"); } if ($t != $u || $t == $w) { printf("X"); } else { printf("b"); }
+    $x = $t == $w ? 5 : 6; printf(" %d %d\n", $x, !($t != $u)); exit(); }'
+expect_exit 0
+expect_stdout_eq '1001 ab 6 1'
+
 # As values they are bools, as in bpftrace.
 fathom_run -q -e 'BEGIN { $a = 2; @and = $a && 0; @or = 0 || $a > 1; @not = !($a && 1); print($a > 1 && $a < 3); exit(); }'
 expect_exit 0
