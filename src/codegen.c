@@ -97,6 +97,11 @@ struct cg {
 	} reads[8];
 	int nreads;
 	bool in_predicate;
+	/* While a predicate's && / || / ! are emitted: the truth the part being
+	 * emitted has whenever the body runs, if one is certain. A part that
+	 * may be skipped then (the right of || when it must hold) reads maps
+	 * the body cannot reuse. */
+	enum { OUTCOME_UNKNOWN, OUTCOME_TRUE, OUTCOME_FALSE } pred_outcome;
 	bool failed;
 	/* The str() being emitted fills an output record, which user space
 	 * reads only up to the NUL: no need to zero its buffer first. */
@@ -1155,6 +1160,7 @@ static bool is_not(const struct fth_node *e)
 }
 
 static void emit_cond_jumps(struct cg *c, struct fth_node *cond, bool when, struct jump_list *taken);
+static void emit_test_jumps(struct cg *c, struct fth_node *cond, bool when, struct jump_list *taken);
 
 /* == / != of strings or buf()s, which compare their bytes. */
 static bool is_string_comparison(const struct fth_node *e)
@@ -1237,14 +1243,21 @@ static void emit_logical_jumps(struct cg *c, struct fth_node *e, bool when, stru
 {
 	bool left_decides = e->u.binary.op == TOK_OROR;
 	bool in_predicate = c->in_predicate;
+	int outcome = c->pred_outcome;
 	struct jump_list skip = { 0 };
 
+	/* Both sides run whenever the body does only if the body needs the
+	 * outcome the left side cannot give alone (&& true, || false); then
+	 * each side needs that outcome too. Otherwise the right side may be
+	 * skipped: a map it reads is no value for the body to reuse. */
+	if (outcome != (left_decides ? OUTCOME_FALSE : OUTCOME_TRUE))
+		c->pred_outcome = OUTCOME_UNKNOWN;
 	emit_cond_jumps(c, e->u.binary.lhs, left_decides, when == left_decides ? taken : &skip);
-	/* The right side may not run: a map it reads is no value for the
-	 * body to reuse. */
-	c->in_predicate = false;
+	if (c->pred_outcome == OUTCOME_UNKNOWN)
+		c->in_predicate = false;
 	emit_cond_jumps(c, e->u.binary.rhs, when, taken);
 	c->in_predicate = in_predicate;
+	c->pred_outcome = outcome;
 	jump_list_land(c, &skip);
 }
 
@@ -1254,17 +1267,32 @@ static void emit_logical_jumps(struct cg *c, struct fth_node *e, bool when, stru
  * against zero. */
 static void emit_cond_jumps(struct cg *c, struct fth_node *cond, bool when, struct jump_list *taken)
 {
-	struct vreg v;
-	int r;
+	int outcome = c->pred_outcome;
 
 	if (is_not(cond)) {
+		if (outcome != OUTCOME_UNKNOWN)
+			c->pred_outcome = outcome == OUTCOME_TRUE ? OUTCOME_FALSE : OUTCOME_TRUE;
 		emit_cond_jumps(c, cond->u.unary.operand, !when, taken);
+		c->pred_outcome = outcome;
 		return;
 	}
 	if (is_logical(cond)) {
 		emit_logical_jumps(c, cond, when, taken);
 		return;
 	}
+	/* what the operands contain (a ?:, && as a value) has no known outcome */
+	c->pred_outcome = OUTCOME_UNKNOWN;
+	emit_test_jumps(c, cond, when, taken);
+	c->pred_outcome = outcome;
+}
+
+/* A comparison or any other value as a condition: jumps on its bytes or
+ * its value against zero. */
+static void emit_test_jumps(struct cg *c, struct fth_node *cond, bool when, struct jump_list *taken)
+{
+	struct vreg v;
+	int r;
+
 	if (is_string_comparison(cond)) {
 		emit_string_compare_jumps(c, cond, when, taken);
 		return;
@@ -4978,8 +5006,10 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	}
 	if (probe->u.probe.predicate) {
 		c.in_predicate = true;
+		c.pred_outcome = OUTCOME_TRUE;
 		emit_cond_jumps(&c, probe->u.probe.predicate, false, &pred_false);
 		c.in_predicate = false;
+		c.pred_outcome = OUTCOME_UNKNOWN;
 	}
 	emit_block(&c, probe->u.probe.body);
 	c.b->cur_range = probe->range;

@@ -95,10 +95,12 @@ expect_stdout_match '^@not: false$'
 fathom_run -q -e 'BEGIN { @b[1] = 5; }
 BEGIN /1 || @b[1]/ { printf("%d ", @b[1]); }
 BEGIN /1 ? 1 : @b[1]/ { printf("%d ", @b[1]); }
-BEGIN /@b[1] && 1/ { printf("%d\n", @b[1]); }
+BEGIN /@b[1] && 1/ { printf("%d ", @b[1]); }
+BEGIN /pid && @b[1]/ { printf("%d ", @b[1]); }
+BEGIN /!(pid == 0 && @b[1])/ { printf("%d\n", @b[1]); }
 BEGIN { clear(@b); exit(); }'
 expect_exit 0
-expect_stdout_eq '5 5 5'
+expect_stdout_eq '5 5 5 5 5'
 
 # A predicate with && is no more code than the same two tests nested.
 count_insns() {

@@ -368,11 +368,25 @@ static void test_conditional_predicate_reads_not_reused(void **state)
 	m = fth_program_find_map(&c.prog, "@b");
 	assert_int_equal(count_map_refs(c.prog.progs.items[1], m->index), 2);
 	release(&c);
-	/* the left side always runs: its value is reused */
-	compile(&c, "BEGIN { @b[1] = 5; } BEGIN /@b[1] && pid/ { @x = @b[1]; }");
+	/* the left side always runs, and the right of && (or of a negated
+	 * ||) whenever the body does: their values are reused */
+	for (int i = 0; i < 3; i++) {
+		static const char *const reused[] = {
+			"BEGIN { @b[1] = 5; } BEGIN /@b[1] && pid/ { @x = @b[1]; }",
+			"BEGIN { @b[1] = 5; } BEGIN /pid && @b[1]/ { @x = @b[1]; }",
+			"BEGIN { @b[1] = 5; } BEGIN /!(pid == 0 || !@b[1])/ { @x = @b[1]; }",
+		};
+		compile(&c, reused[i]);
+		assert_int_equal(c.rc, 0);
+		m = fth_program_find_map(&c.prog, "@b");
+		assert_int_equal(count_map_refs(c.prog.progs.items[1], m->index), 1);
+		release(&c);
+	}
+	/* ... but not the right of && when the whole must be false */
+	compile(&c, "BEGIN { @b[1] = 5; } BEGIN /!(pid == 0 && @b[1])/ { @x = @b[1]; }");
 	assert_int_equal(c.rc, 0);
 	m = fth_program_find_map(&c.prog, "@b");
-	assert_int_equal(count_map_refs(c.prog.progs.items[1], m->index), 1);
+	assert_int_equal(count_map_refs(c.prog.progs.items[1], m->index), 2);
 	release(&c);
 }
 
