@@ -4136,21 +4136,18 @@ static void emit_join(struct cg *c, struct fth_node *call)
 }
 
 /* exit() also raises a flag the runtime polls, in case the ring buffer had
- * no room for its record: (1 << 32) | code in fth_lost[FTH_LOST_EXIT]. */
-static void emit_exit_flag(struct cg *c, struct fth_node *call)
+ * no room for its record: (1 << 32) | code in fth_lost[FTH_LOST_EXIT]. A
+ * computed code is read from frame slot code_slot (else -1). */
+static void emit_exit_flag(struct cg *c, struct fth_node *call, int code_slot)
 {
 	struct fth_node_list *args = &call->u.call.args;
 	int key = stack_alloc(c, 8, call), jnull;
-	struct vreg code = { -1, 0 };
-	bool computed = args->len && args->items[0]->kind != FTH_INT;
 
-	if (computed)
-		code = emit_int(c, args->items[0]);
 	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_EXIT));
 	emit_lookup(c, c->prog->lost_map, key);
 	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
-	if (computed) {
-		emit(c, I_MOV32_REG(R1, vreg_use(c, code, R1)));
+	if (code_slot != -1) {
+		emit(c, I_LDX(BPF_W, R1, fp(code_slot), code_slot));
 		emit_mov_imm64(c, R2, (int64_t)1 << 32);
 		emit(c, I_ALU64_REG(BPF_OR, R1, R2));
 	} else {
@@ -4159,8 +4156,6 @@ static void emit_exit_flag(struct cg *c, struct fth_node *call)
 	}
 	emit(c, I_STX(BPF_DW, R0, R1, 0));
 	fth_patch_jump_here(c->b, jnull);
-	if (computed)
-		vreg_free(c, code);
 }
 
 static int64_t literal_or(struct fth_node *e, int64_t dflt)
@@ -4380,13 +4375,21 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 	if (!strcmp(n, "exit")) {
 		int id = add_action(c, FTH_ACT_EXIT, call);
 		struct fth_action *a = fth_program_action(c->prog, id);
+		int code_slot = -1;
 		a->top = (int)literal_or(args->len ? args->items[0] : NULL, 0);
 		if (args->len && args->items[0]->kind != FTH_INT) {
-			emit_args_event(c, FTH_ACT_EXIT, call, args->items, 1, &a);
+			/* the code computed once (and before the record, so what
+			 * computing it sends comes first), for the record and the flag */
+			struct vreg code = emit_int(c, args->items[0]);
+			code_slot = stack_alloc(c, 8, call);
+			emit(c, I_STX(BPF_DW, fp(code_slot), vreg_use(c, code, R1), code_slot));
+			vreg_free(c, code);
+			a->args = args_layout(c, args->items, 1, false);
+			emit_event(c, id, 8 + a->args->size, call, fill_retcode, &code_slot);
 		} else {
 			emit_event(c, id, 8, call, NULL, NULL);
 		}
-		emit_exit_flag(c, call);
+		emit_exit_flag(c, call, code_slot);
 		/* Nothing after exit() runs. */
 		if (c->nexit < (int)(sizeof(c->exit_jumps) / sizeof(c->exit_jumps[0])))
 			c->exit_jumps[c->nexit++] = emit(c, I_JA(0));

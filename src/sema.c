@@ -3918,7 +3918,14 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return fth_type_string(A(s), (uint32_t)len);
 	}
 	if (!strcmp(n, "exit")) {
-		want_args(s, call, 0, 1);
+		/* the code is an expression like any other: a fn call in it is
+		 * expanded and typed here */
+		if (want_args(s, call, 0, 1) && args->len) {
+			struct fth_type *t = check_expr(s, args->items[0]);
+			if (t && !is_int(t))
+				ERR(s, args->items[0], "exit() takes an integer exit code, not %s",
+				    fth_type_describe(A(s), t));
+		}
 		return fth_type_none();
 	}
 	if (!strcmp(n, "delete")) {

@@ -125,3 +125,10 @@ fathom_run -q -e 'fn f($v: int64): int64 { printf("in %d\n", $v); return $v * 2;
 BEGIN { printf("out %d %d\n", f(1), f(2)); print(f(3)); exit(); }'
 expect_exit 0
 expect_stdout_eq $'in 1\nin 2\nout 2 4\nin 3\n6'
+
+# exit(f()): the fn is expanded there too, and runs once (its printf before
+# the exit), the code it returns is fathom's exit status.
+fathom_run -q -e 'BEGIN { @n = 0; } fn f(): int64 { @n += 1; printf("in\n"); return 3; }
+BEGIN { exit(f()); } END { printf("n=%d\n", @n); clear(@n); }'
+expect_exit 3
+expect_stdout_eq $'in\nn=1'

@@ -265,6 +265,21 @@ static void test_comparisons_are_compact(void **state)
 
 static int count_map_refs(const struct fth_prog *p, int map_index);
 
+/* exit()'s code is checked like any expression (a fn call in it is
+ * expanded, a string refused) and computed once. */
+static void test_exit_code_expression(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "fn f(): int64 { @n += 1; return 3; } BEGIN { exit(f()); }");
+	assert_int_equal(c.rc, 0);
+	/* one @n += 1: the fn is not expanded a second time for the flag */
+	assert_int_equal(count_map_refs(first_prog(&c), fth_program_find_map(&c.prog, "@n")->index), 2);
+	release(&c);
+	expect_error("BEGIN { exit(\"x\"); }", "exit() takes an integer exit code, not string");
+}
+
+
 /* The action id written into the record of the first ring-buffer
  * reservation in p: the first record the program sends. */
 static int first_record_action(const struct fth_prog *p)
@@ -1637,6 +1652,7 @@ int main(void)
 		cmocka_unit_test(test_logical_conditions_jump),
 		cmocka_unit_test(test_bool_compound_assignment),
 		cmocka_unit_test(test_event_arguments_before_record),
+		cmocka_unit_test(test_exit_code_expression),
 		cmocka_unit_test(test_conditional_predicate_reads_not_reused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
