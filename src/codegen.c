@@ -1315,8 +1315,16 @@ static void emit_test_jumps(struct cg *c, struct fth_node *cond, bool when, stru
 	jump_list_add(c, taken, emit(c, I_JMP_IMM(when ? BPF_JNE : BPF_JEQ, r, 0, 0)), cond);
 }
 
-/* A condition made of &&, || and ! as a value, 0 or 1: its jumps to
- * "false" land on the 0, falling through reaches the 1. */
+/* Conditions that emit_cond_jumps turns into jumps of their own rather
+ * than a test of a value against zero. */
+static bool is_jump_condition(const struct fth_node *e)
+{
+	return is_logical(e) || is_not(e) || is_int_comparison(e) || is_string_comparison(e) ||
+	       is_memory_comparison(e);
+}
+
+/* A condition (&&, ||, !, a comparison of strings or tuples) as a value, 0
+ * or 1: its jumps to "false" land on the 0, falling through reaches the 1. */
 static struct vreg emit_condition_value(struct cg *c, struct fth_node *e)
 {
 	struct jump_list is_false = { 0 };
@@ -1389,11 +1397,7 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 	struct vreg a, b;
 	int ra, rb;
 
-	if (op == TOK_ANDAND || op == TOK_OROR)
-		return emit_condition_value(c, e);
-	if (is_string_comparison(e))
-		return emit_condition_value(c, e);
-	if (is_memory_comparison(e))
+	if (is_logical(e) || is_string_comparison(e) || is_memory_comparison(e))
 		return emit_condition_value(c, e);
 	if (is_int_comparison(e))
 		return emit_compare_value(c, e);
@@ -1428,11 +1432,8 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 		vreg_set(c, v, R1);
 		return v;
 	}
-	/* !(a && b), !!x, !(a < b): jumps, as in a condition */
-	if (e->u.unary.op == TOK_BANG && (is_logical(e->u.unary.operand) || is_not(e->u.unary.operand) ||
-					   is_int_comparison(e->u.unary.operand) ||
-					   is_string_comparison(e->u.unary.operand) ||
-					   is_memory_comparison(e->u.unary.operand)))
+	/* !(a && b), !!x, !(a < b), !($s == "x"): jumps, as in a condition */
+	if (is_not(e) && is_jump_condition(e->u.unary.operand))
 		return emit_condition_value(c, e);
 	v = emit_int(c, e->u.unary.operand);
 	r = vreg_use(c, v, R1);
@@ -1454,7 +1455,6 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 	vreg_set(c, v, r);
 	return v;
 }
-
 
 /* One arm of a ternary into v. It runs only on its side of the
  * condition: a map it reads is no value for a probe's body to reuse. */
@@ -4384,7 +4384,8 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 			code_slot = stack_alloc(c, 8, call);
 			emit(c, I_STX(BPF_DW, fp(code_slot), vreg_use(c, code, R1), code_slot));
 			vreg_free(c, code);
-			a->args = args_layout(c, args->items, 1, false);
+			struct fth_type *elem = fth_type_int(8, true);
+			a->args = fth_type_tuple(&c->prog->arena, &elem, 1);
 			emit_event(c, id, 8 + a->args->size, call, fill_retcode, &code_slot);
 		} else {
 			emit_event(c, id, 8, call, NULL, NULL);

@@ -132,3 +132,9 @@ fathom_run -q -e 'BEGIN { @n = 0; } fn f(): int64 { @n += 1; printf("in\n"); ret
 BEGIN { exit(f()); } END { printf("n=%d\n", @n); clear(@n); }'
 expect_exit 3
 expect_stdout_eq $'in\nn=1'
+
+# a computed exit code of any integer type, a bool too (1 for true)
+fathom_run -q -e 'BEGIN { $b = 2 > 1; exit($b); }'
+expect_exit 1
+fathom_run -q -e 'BEGIN { $x = (uint8)7; exit($x - 2); }'
+expect_exit 5
