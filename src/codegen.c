@@ -98,6 +98,11 @@ struct cg {
 	} reads[8];
 	int nreads;
 	bool in_predicate;
+	/* While a predicate's && / || / ! are emitted: the truth the part being
+	 * emitted has whenever the body runs, if one is certain. A part that
+	 * may be skipped then (the right of || when it must hold) reads maps
+	 * the body cannot reuse. */
+	enum { OUTCOME_UNKNOWN, OUTCOME_TRUE, OUTCOME_FALSE } pred_outcome;
 	bool failed;
 	/* The str() being emitted fills an output record, which user space
 	 * reads only up to the NUL: no need to zero its buffer first. */
@@ -1116,105 +1121,226 @@ static struct vreg emit_compare_value(struct cg *c, struct fth_node *e)
 	return o.a;
 }
 
-/* String equality: both operands written to the stack, compared byte-wise
- * up to the first NUL or the shorter capacity. buf()s too, from their
- * length header on, as bpftrace compares them. */
-static struct vreg emit_string_compare(struct cg *c, struct fth_node *e)
+/* Forward jumps waiting for one target, patched together when it comes. */
+struct jump_list {
+	int *at;
+	int n, cap;
+};
+
+static void jump_list_add(struct cg *c, struct jump_list *l, int insn, struct fth_node *where)
+{
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 8;
+		int *at = realloc(l->at, sizeof(*at) * (size_t)cap);
+		if (!at) {
+			cg_error(c, where, "out of memory");
+			return;
+		}
+		l->at = at;
+		l->cap = cap;
+	}
+	l->at[l->n++] = insn;
+}
+
+/* The target is the next instruction: patch every jump, empty the list. */
+static void jump_list_land(struct cg *c, struct jump_list *l)
+{
+	for (int i = 0; i < l->n; i++)
+		fth_patch_jump_here(c->b, l->at[i]);
+	free(l->at);
+	*l = (struct jump_list){ 0 };
+}
+
+static bool is_logical(const struct fth_node *e)
+{
+	return e->kind == FTH_BINARY && (e->u.binary.op == TOK_ANDAND || e->u.binary.op == TOK_OROR);
+}
+
+static bool is_not(const struct fth_node *e)
+{
+	return e->kind == FTH_UNARY && e->u.unary.op == TOK_BANG;
+}
+
+static void emit_cond_jumps(struct cg *c, struct fth_node *cond, bool when, struct jump_list *taken);
+static void emit_test_jumps(struct cg *c, struct fth_node *cond, bool when, struct jump_list *taken);
+
+/* == / != of strings or buf()s, which compare their bytes. */
+static bool is_string_comparison(const struct fth_node *e)
+{
+	const struct fth_type *l;
+
+	if (e->kind != FTH_BINARY || (e->u.binary.op != TOK_EQ && e->u.binary.op != TOK_NE))
+		return false;
+	l = e->u.binary.lhs->type;
+	return l && (l->kind == FTH_T_STRING || l->kind == FTH_T_BUFFER);
+}
+
+/* String equality as jumps: both operands written to the stack, compared
+ * byte-wise up to the first NUL or the shorter capacity (buf()s too, from
+ * their length header on, as bpftrace compares them). A differing byte
+ * decides "not equal", a NUL both share or the end "equal"; the outcome
+ * sought jumps to `taken`, the other falls through. */
+static void emit_string_compare_jumps(struct cg *c, struct fth_node *e, bool when, struct jump_list *taken)
 {
 	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
 	int size = (int)(l->type->size < r->type->size ? l->type->size : r->type->size);
 	int loff = stack_alloc(c, (int)l->type->size, e);
 	int roff = stack_alloc(c, (int)r->type->size, e);
-	struct vreg v;
-	int fail_jumps[1024], nfail = 0, done;
+	bool equal_is_taken = when == (e->u.binary.op == TOK_EQ);
+	struct jump_list stay = { 0 };
 
 	emit_to_mem(c, l, fp(loff), loff, l->type);
 	emit_to_mem(c, r, fp(roff), roff, r->type);
-	/* result = 1 (equal) unless a byte differs before both end. */
-	v = vreg_alloc(c, e);
-	if (size > 1024)
-		size = 1024;
-	{
-		int equal_jumps[1024], nequal = 0;
-		for (int i = 0; i < size; i++) {
-			emit(c, I_LDX(BPF_B, R1, fp(loff + i), loff + i));
-			emit(c, I_LDX(BPF_B, R2, fp(roff + i), roff + i));
-			fail_jumps[nfail++] = emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0));
-			equal_jumps[nequal++] = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
-		}
-		for (int i = 0; i < nequal; i++)
-			fth_patch_jump_here(c->b, equal_jumps[i]);
+	for (int i = 0; i < size; i++) {
+		emit(c, I_LDX(BPF_B, R1, fp(loff + i), loff + i));
+		emit(c, I_LDX(BPF_B, R2, fp(roff + i), roff + i));
+		jump_list_add(c, equal_is_taken ? &stay : taken, emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0)), e);
+		/* the last byte compared decides by itself: no test for its NUL */
+		if (i + 1 < size)
+			jump_list_add(c, equal_is_taken ? taken : &stay, emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0)), e);
 	}
-	emit(c, I_MOV64_IMM(R0, e->u.binary.op == TOK_EQ ? 1 : 0));
-	done = emit(c, I_JA(0));
-	for (int i = 0; i < nfail; i++)
-		fth_patch_jump_here(c->b, fail_jumps[i]);
-	emit(c, I_MOV64_IMM(R0, e->u.binary.op == TOK_EQ ? 0 : 1));
-	fth_patch_jump_here(c->b, done);
-	vreg_set(c, v, R0);
-	return v;
+	if (equal_is_taken)
+		jump_list_add(c, taken, emit(c, I_JA(0)), e);
+	jump_list_land(c, &stay);
 }
 
-/* a == b / a != b of tuples, structs or arrays: both written zero-padded
- * in the layout sema chose, then compared a word at a time; the first
- * difference decides. */
-static struct vreg emit_mem_compare(struct cg *c, struct fth_node *e)
+/* == / != of tuples, structs or arrays (sema set the layout they compare in). */
+static bool is_memory_comparison(const struct fth_node *e)
+{
+	return e->kind == FTH_BINARY && (e->u.binary.op == TOK_EQ || e->u.binary.op == TOK_NE) &&
+	       e->u.binary.cmp_type && !is_string_comparison(e);
+}
+
+/* a == b / a != b of tuples, structs or arrays as jumps: both written
+ * zero-padded in the layout sema chose, then compared a word at a time;
+ * the first difference decides "not equal", the end "equal". */
+static void emit_memory_compare_jumps(struct cg *c, struct fth_node *e, bool when, struct jump_list *taken)
 {
 	const struct fth_type *t = e->u.binary.cmp_type;
 	int size = (int)t->size;
 	int a = stack_alloc(c, size, e), b = stack_alloc(c, size, e);
-	int *fail = malloc(sizeof(*fail) * (size_t)(size + 1));
-	int nfail = 0, done;
-	bool eq = e->u.binary.op == TOK_EQ;
-	struct vreg v;
+	bool equal_is_taken = when == (e->u.binary.op == TOK_EQ);
+	struct jump_list differ = { 0 };
 
-	if (!fail) {
-		cg_error(c, e, "out of memory");
-		return vreg_alloc(c, e);
-	}
 	emit_zero(c, fp(a), a, size);
 	emit_zero(c, fp(b), b, size);
 	emit_to_mem(c, e->u.binary.lhs, fp(a), a, t);
 	emit_to_mem(c, e->u.binary.rhs, fp(b), b, t);
-	v = vreg_alloc(c, e);
 	for (int i = 0; i < size;) {
 		int w = access_width(size - i, a + i, b + i);
 		emit(c, I_LDX(bpf_size(w), R1, fp(a + i), a + i));
 		emit(c, I_LDX(bpf_size(w), R2, fp(b + i), b + i));
-		fail[nfail++] = emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0));
+		jump_list_add(c, equal_is_taken ? &differ : taken, emit(c, I_JMP_REG(BPF_JNE, R1, R2, 0)), e);
 		i += w;
 	}
-	emit(c, I_MOV64_IMM(R0, eq ? 1 : 0));
-	done = emit(c, I_JA(0));
-	for (int i = 0; i < nfail; i++)
-		fth_patch_jump_here(c->b, fail[i]);
-	emit(c, I_MOV64_IMM(R0, eq ? 0 : 1));
-	fth_patch_jump_here(c->b, done);
-	free(fail);
-	vreg_set(c, v, R0);
-	return v;
+	if (equal_is_taken)
+		jump_list_add(c, taken, emit(c, I_JA(0)), e);
+	jump_list_land(c, &differ);
 }
 
-static struct vreg emit_logical(struct cg *c, struct fth_node *e)
+/* a && b / a || b as jumps. The left side alone can only decide "false"
+ * for && and "true" for ||: when that is the outcome sought, its jump goes
+ * straight to `taken`; otherwise it skips the right side's test. */
+static void emit_logical_jumps(struct cg *c, struct fth_node *e, bool when, struct jump_list *taken)
 {
-	bool is_and = e->u.binary.op == TOK_ANDAND;
-	struct vreg v = emit_int(c, e->u.binary.lhs);
-	int r = vreg_use(c, v, R1), j, done;
-	struct vreg rv;
+	bool left_decides = e->u.binary.op == TOK_OROR;
+	bool in_predicate = c->in_predicate;
+	int outcome = c->pred_outcome;
+	struct jump_list skip = { 0 };
 
-	/* Short-circuit: && stops at a zero, || at a non-zero. */
-	j = emit(c, I_JMP_IMM(is_and ? BPF_JEQ : BPF_JNE, r, 0, 0));
-	rv = emit_int(c, e->u.binary.rhs);
-	r = vreg_use(c, rv, R1);
-	vreg_free(c, rv);
-	emit(c, I_MOV64_IMM(R0, 1));
-	emit(c, I_JMP_IMM(BPF_JNE, r, 0, 1));
-	emit(c, I_MOV64_IMM(R0, 0));
-	done = emit(c, I_JA(0));
-	fth_patch_jump_here(c->b, j);
-	emit(c, I_MOV64_IMM(R0, is_and ? 0 : 1));
-	fth_patch_jump_here(c->b, done);
-	vreg_set(c, v, R0);
+	/* Both sides run whenever the body does only if the body needs the
+	 * outcome the left side cannot give alone (&& true, || false); then
+	 * each side needs that outcome too. Otherwise the right side may be
+	 * skipped: a map it reads is no value for the body to reuse. */
+	if (outcome != (left_decides ? OUTCOME_FALSE : OUTCOME_TRUE))
+		c->pred_outcome = OUTCOME_UNKNOWN;
+	emit_cond_jumps(c, e->u.binary.lhs, left_decides, when == left_decides ? taken : &skip);
+	if (c->pred_outcome == OUTCOME_UNKNOWN)
+		c->in_predicate = false;
+	emit_cond_jumps(c, e->u.binary.rhs, when, taken);
+	c->in_predicate = in_predicate;
+	c->pred_outcome = outcome;
+	jump_list_land(c, &skip);
+}
+
+/* Code that jumps to `taken` when cond's truth is `when` and falls through
+ * otherwise. &&, || and ! become jumps between their parts (short-circuit,
+ * no 0/1 value built), a comparison one jump; anything else is tested
+ * against zero. */
+static void emit_cond_jumps(struct cg *c, struct fth_node *cond, bool when, struct jump_list *taken)
+{
+	int outcome = c->pred_outcome;
+
+	if (is_not(cond)) {
+		if (outcome != OUTCOME_UNKNOWN)
+			c->pred_outcome = outcome == OUTCOME_TRUE ? OUTCOME_FALSE : OUTCOME_TRUE;
+		emit_cond_jumps(c, cond->u.unary.operand, !when, taken);
+		c->pred_outcome = outcome;
+		return;
+	}
+	if (is_logical(cond)) {
+		emit_logical_jumps(c, cond, when, taken);
+		return;
+	}
+	/* what the operands contain (a ?:, && as a value) has no known outcome */
+	c->pred_outcome = OUTCOME_UNKNOWN;
+	emit_test_jumps(c, cond, when, taken);
+	c->pred_outcome = outcome;
+}
+
+/* A comparison or any other value as a condition: jumps on its bytes or
+ * its value against zero. */
+static void emit_test_jumps(struct cg *c, struct fth_node *cond, bool when, struct jump_list *taken)
+{
+	struct vreg v;
+	int r;
+
+	if (is_string_comparison(cond)) {
+		emit_string_compare_jumps(c, cond, when, taken);
+		return;
+	}
+	if (is_memory_comparison(cond)) {
+		emit_memory_compare_jumps(c, cond, when, taken);
+		return;
+	}
+	if (is_int_comparison(cond)) {
+		struct compare_operands o;
+		c->b->cur_range = cond->range;
+		o = emit_compare_operands(c, cond);
+		jump_list_add(c, taken, emit_compare_jump(c, cond->u.binary.op, &o, !when, 0), cond);
+		free_compare_operands(c, &o);
+		return;
+	}
+	v = emit_int(c, cond);
+	r = vreg_use(c, v, R1);
+	vreg_free(c, v);
+	jump_list_add(c, taken, emit(c, I_JMP_IMM(when ? BPF_JNE : BPF_JEQ, r, 0, 0)), cond);
+}
+
+/* Conditions that emit_cond_jumps turns into jumps of their own rather
+ * than a test of a value against zero. */
+static bool is_jump_condition(const struct fth_node *e)
+{
+	return is_logical(e) || is_not(e) || is_int_comparison(e) || is_string_comparison(e) ||
+	       is_memory_comparison(e);
+}
+
+/* A condition (&&, ||, !, a comparison of strings or tuples) as a value, 0
+ * or 1: its jumps to "false" land on the 0, falling through reaches the 1. */
+static struct vreg emit_condition_value(struct cg *c, struct fth_node *e)
+{
+	struct jump_list is_false = { 0 };
+	struct vreg v;
+	int r;
+
+	emit_cond_jumps(c, e, false, &is_false);
+	v = vreg_alloc(c, e);
+	r = v.reg >= 0 ? v.reg : R0;
+	emit(c, I_MOV64_IMM(r, 1));
+	emit(c, I_JA(1));
+	jump_list_land(c, &is_false);
+	emit(c, I_MOV64_IMM(r, 0));
+	vreg_set(c, v, r);
 	return v;
 }
 
@@ -1273,13 +1399,8 @@ static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 	struct vreg a, b;
 	int ra, rb;
 
-	if (op == TOK_ANDAND || op == TOK_OROR)
-		return emit_logical(c, e);
-	if ((op == TOK_EQ || op == TOK_NE) && l->type &&
-	    (l->type->kind == FTH_T_STRING || l->type->kind == FTH_T_BUFFER))
-		return emit_string_compare(c, e);
-	if ((op == TOK_EQ || op == TOK_NE) && e->u.binary.cmp_type)
-		return emit_mem_compare(c, e);
+	if (is_logical(e) || is_string_comparison(e) || is_memory_comparison(e))
+		return emit_condition_value(c, e);
 	if (is_int_comparison(e))
 		return emit_compare_value(c, e);
 	a = emit_int(c, l);
@@ -1313,6 +1434,9 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 		vreg_set(c, v, R1);
 		return v;
 	}
+	/* !(a && b), !!x, !(a < b), !($s == "x"): jumps, as in a condition */
+	if (is_not(e) && is_jump_condition(e->u.unary.operand))
+		return emit_condition_value(c, e);
 	v = emit_int(c, e->u.unary.operand);
 	r = vreg_use(c, v, R1);
 
@@ -1334,58 +1458,43 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 	return v;
 }
 
-static void emit_cond_jump_false(struct cg *c, struct fth_node *cond, int *jump);
-
-/* The two arms of c ? a : b into v, once the condition has jumped to
- * jelse when false: a, a jump past b, then b at jelse. */
-static void emit_ternary_arms(struct cg *c, struct fth_node *e, struct vreg v, int jelse)
+/* One arm of a ternary into v. It runs only on its side of the
+ * condition: a map it reads is no value for a probe's body to reuse. */
+static void emit_ternary_arm(struct cg *c, struct fth_node *arm, struct vreg v)
 {
-	struct vreg t = emit_int(c, e->u.ternary.then_expr);
-	int jdone;
-
-	vreg_set(c, v, vreg_use(c, t, R1));
-	vreg_free(c, t);
-	jdone = emit(c, I_JA(0));
-	fth_patch_jump_here(c->b, jelse);
-	t = emit_int(c, e->u.ternary.else_expr);
-	vreg_set(c, v, vreg_use(c, t, R1));
-	vreg_free(c, t);
-	fth_patch_jump_here(c->b, jdone);
-}
-
-/* c ? a : b whose condition is a comparison: one jump on it, no 0/1. */
-static struct vreg emit_ternary_on_comparison(struct cg *c, struct fth_node *e)
-{
-	struct vreg v;
-	int jelse;
-
-	emit_cond_jump_false(c, e->u.ternary.cond, &jelse);
-	v = vreg_alloc(c, e);
-	emit_ternary_arms(c, e, v, jelse);
-	return v;
-}
-
-static struct vreg emit_ternary(struct cg *c, struct fth_node *e)
-{
-	struct vreg v;
-	int r, jelse, jdone;
+	bool in_predicate = c->in_predicate;
 	struct vreg t;
 
-	if (e->u.ternary.then_expr && is_int_comparison(e->u.ternary.cond))
-		return emit_ternary_on_comparison(c, e);
-	v = emit_int(c, e->u.ternary.cond);
-	r = vreg_use(c, v, R1);
+	c->in_predicate = false;
+	t = emit_int(c, arm);
+	vreg_set(c, v, vreg_use(c, t, R1));
+	vreg_free(c, t);
+	c->in_predicate = in_predicate;
+}
+
+/* c ? a : b: the condition jumps to b when false (&&, || and comparisons
+ * without a 0/1 value), a falls through and jumps past b. a ?: b keeps a
+ * when it is non-zero. */
+static struct vreg emit_ternary(struct cg *c, struct fth_node *e)
+{
+	struct jump_list is_false = { 0 };
+	struct vreg v;
+	int jdone;
+
 	if (!e->u.ternary.then_expr) {
-		/* a ?: b keeps a when it is non-zero. */
-		jdone = emit(c, I_JMP_IMM(BPF_JNE, r, 0, 0));
-		t = emit_int(c, e->u.ternary.else_expr);
-		vreg_set(c, v, vreg_use(c, t, R1));
-		vreg_free(c, t);
+		v = emit_int(c, e->u.ternary.cond);
+		jdone = emit(c, I_JMP_IMM(BPF_JNE, vreg_use(c, v, R1), 0, 0));
+		emit_ternary_arm(c, e->u.ternary.else_expr, v);
 		fth_patch_jump_here(c->b, jdone);
 		return v;
 	}
-	jelse = emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 0));
-	emit_ternary_arms(c, e, v, jelse);
+	emit_cond_jumps(c, e->u.ternary.cond, false, &is_false);
+	v = vreg_alloc(c, e);
+	emit_ternary_arm(c, e->u.ternary.then_expr, v);
+	jdone = emit(c, I_JA(0));
+	jump_list_land(c, &is_false);
+	emit_ternary_arm(c, e->u.ternary.else_expr, v);
+	fth_patch_jump_here(c->b, jdone);
 	return v;
 }
 
@@ -1644,6 +1753,17 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 	struct vreg v = vreg_alloc(c, e);
 	int r = v.reg >= 0 ? v.reg : R1;
 
+	if (t->kind == FTH_VAR && var_of(c, t)->type && var_of(c, t)->type->kind == FTH_T_BOOL) {
+		/* a bool is one bit: ++ and -- both flip it */
+		struct fth_var *var = var_of(c, t);
+		emit(c, I_LDX(BPF_DW, r, var_base(c, var), var_off(c, var)));
+		emit(c, I_ALU64_IMM(BPF_XOR, r, 1));
+		emit(c, I_STX(BPF_DW, var_base(c, var), r, var_off(c, var)));
+		if (!e->u.incdec.prefix)
+			emit(c, I_ALU64_IMM(BPF_XOR, r, 1));
+		vreg_set(c, v, r);
+		return v;
+	}
 	if (t->kind == FTH_VAR) {
 		struct fth_var *var = var_of(c, t);
 		if (var->type && var->type->kind == FTH_T_POINTER)
@@ -3785,6 +3905,8 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 		struct vreg rhs = emit_int(c, st->u.assign.value);
 		int ra = vreg_use(c, cur, R1), rb = vreg_use(c, rhs, R2);
 		emit_alu(c, st->u.assign.op, ra, rb, st->u.assign.value, st);
+		if (vt->kind == FTH_T_BOOL) /* @b += true: bool op bool, one bit */
+			emit(c, I_ALU64_IMM(BPF_AND, ra, 1));
 		emit(c, I_STX(BPF_DW, fp(val), ra, val));
 		vreg_free(c, rhs);
 		vreg_free(c, cur);
@@ -3822,6 +3944,8 @@ static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_no
 			struct fth_node *where = fth_node_new(&c->prog->arena, FTH_BINARY, value->range);
 			where->range.begin = target->range.begin;
 			emit_alu(c, op, R2, r, value, where);
+			if (t->kind == FTH_T_BOOL) /* $b += true: bool op bool, one bit */
+				emit(c, I_ALU64_IMM(BPF_AND, R2, 1));
 			r = R2;
 		}
 		emit(c, I_STX(BPF_DW, var_base(c, var),  r, var_off(c, var)));
@@ -3852,11 +3976,25 @@ static int add_action(struct cg *c, enum fth_action_kind kind, struct fth_node *
 	return c->prog->actions.len - 1;
 }
 
+static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct fth_node *where,
+				void (*prepare)(struct cg *c, void *ud),
+				void (*fill)(struct cg *c, int rec, void *ud), void *ud);
+
 /* Reserve a ring-buffer record of `size` bytes, write the action id, and let
  * `fill` write the rest through the record register; submit. A full buffer
  * counts one lost event instead (reported by the runtime). */
 static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node *where,
 		       void (*fill)(struct cg *c, int rec, void *ud), void *ud)
+{
+	emit_event_prepared(c, action, size, where, NULL, fill, ud);
+}
+
+/* emit_event, with `prepare` run before the record is reserved: records
+ * reach user space in the order they are reserved, so what prepare sends
+ * (a runtime error while computing an argument) comes out first. */
+static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct fth_node *where,
+				void (*prepare)(struct cg *c, void *ud),
+				void (*fill)(struct cg *c, int rec, void *ud), void *ud)
 {
 	/* Only a record with contents needs a register that survives the
 	 * calls filling it; an id-only record stays in r0 (so it can be sent
@@ -3868,6 +4006,9 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 		cg_error(c, where, "expression too complex around this call; split it into several statements");
 		return;
 	}
+	if (prepare)
+		prepare(c, ud);
+	c->b->cur_range = where->range;
 	emit_map_ref(c, R1, c->prog->events_map);
 	emit(c, I_MOV64_IMM(R2, (int32_t)size));
 	emit(c, I_MOV64_IMM(R3, 0));
@@ -3900,19 +4041,103 @@ struct args_fill {
 	struct fth_node **args;
 	int nargs;
 	const struct fth_type *layout;
+	/* The first nstaged arguments are computed before the record is
+	 * reserved, into frame slots staged[i], and copied in afterwards. */
+	int nstaged;
+	int *staged;
 };
+
+/* Could computing e send a record of its own: a runtime error (division
+ * by a value, an array index checked at run time), a -k helper warning, or
+ * whatever a fn or block expression does? Unsure is yes. */
+static bool may_send_message(const struct cg *c, const struct fth_node *e)
+{
+	bool k = c->prog->config.helper_warnings;
+
+	if (!e)
+		return false;
+	switch (e->kind) {
+	case FTH_INT: case FTH_STRING: case FTH_BOOL: case FTH_VAR: case FTH_POSITIONAL:
+	case FTH_SIZEOF: case FTH_OFFSETOF:
+		return false;
+	case FTH_IDENT:
+		return k; /* builtins that read memory */
+	case FTH_UNARY:
+		return (k && e->u.unary.op == TOK_STAR) || may_send_message(c, e->u.unary.operand);
+	case FTH_BINARY:
+		if ((e->u.binary.op == TOK_SLASH || e->u.binary.op == TOK_PERCENT) &&
+		    !(e->u.binary.rhs->kind == FTH_INT && e->u.binary.rhs->u.integer))
+			return true;
+		return may_send_message(c, e->u.binary.lhs) || may_send_message(c, e->u.binary.rhs);
+	case FTH_TERNARY:
+		return may_send_message(c, e->u.ternary.cond) || may_send_message(c, e->u.ternary.then_expr) ||
+		       may_send_message(c, e->u.ternary.else_expr);
+	case FTH_CAST:
+		return may_send_message(c, e->u.cast.operand);
+	case FTH_TUPLE_INDEX:
+		return may_send_message(c, e->u.tuple_index.base);
+	case FTH_FIELD:
+		return k || may_send_message(c, e->u.field.base);
+	case FTH_INDEX:
+		return k || e->u.index.index->kind != FTH_INT || may_send_message(c, e->u.index.base);
+	case FTH_RECORD_FIELD:
+		return may_send_message(c, e->u.record_field.value);
+	case FTH_TUPLE: case FTH_RECORD:
+		for (int i = 0; i < e->u.list.len; i++)
+			if (may_send_message(c, e->u.list.items[i]))
+				return true;
+		return false;
+	case FTH_MAP:
+		for (int i = 0; i < e->u.map.keys.len; i++)
+			if (may_send_message(c, e->u.map.keys.items[i]))
+				return true;
+		return k;
+	case FTH_CALL:
+		for (int i = 0; i < e->u.call.args.len; i++)
+			if (may_send_message(c, e->u.call.args.items[i]))
+				return true;
+		return k;
+	case FTH_INCDEC:
+		return k;
+	default:
+		return true;
+	}
+}
+
+/* Argument i at base+off: in the record, a str() needs no padding (user
+ * space reads up to the NUL); in a staging slot, copied whole, it does. */
+static void emit_arg(struct cg *c, struct args_fill *f, int i, int base, int off, bool in_record)
+{
+	struct fth_node *a = f->args[i];
+
+	c->str_unpadded = in_record && a->kind == FTH_CALL &&
+			  (!strcmp(a->u.call.name, "str") || !strcmp(a->u.call.name, "str_concat"));
+	emit_to_mem(c, a, base, off, f->layout->fields[i].type);
+	c->str_unpadded = false;
+}
+
+/* Before the record: the arguments up to the last one that may send a
+ * message, in order, each into a slot of its own. */
+static void stage_args(struct cg *c, void *ud)
+{
+	struct args_fill *f = ud;
+
+	for (int i = 0; i < f->nstaged; i++) {
+		int slot = stack_alloc(c, (int)((f->layout->fields[i].type->size + 7) & ~7u), f->args[i]);
+		f->staged[i] = slot;
+		emit_arg(c, f, i, fp(slot), slot, false);
+	}
+}
 
 static void fill_args(struct cg *c, int rec, void *ud)
 {
 	struct args_fill *f = ud;
 
-	for (int i = 0; i < f->nargs; i++) {
-		struct fth_node *a = f->args[i];
-		c->str_unpadded = a->kind == FTH_CALL && (!strcmp(a->u.call.name, "str") ||
-							  !strcmp(a->u.call.name, "str_concat"));
-		emit_to_mem(c, a, rec, 8 + (int)f->layout->fields[i].offset, f->layout->fields[i].type);
-		c->str_unpadded = false;
-	}
+	for (int i = 0; i < f->nstaged; i++)
+		emit_copy(c, rec, 8 + (int)f->layout->fields[i].offset, fp(f->staged[i]), f->staged[i],
+			  (int)f->layout->fields[i].type->size);
+	for (int i = f->nstaged; i < f->nargs; i++)
+		emit_arg(c, f, i, rec, 8 + (int)f->layout->fields[i].offset, true);
 }
 
 /* A tuple layout for event arguments, integers widened to 64 bits.
@@ -3940,13 +4165,18 @@ static void emit_args_event(struct cg *c, enum fth_action_kind kind, struct fth_
 {
 	int id = add_action(c, kind, call);
 	struct fth_action *a = fth_program_action(c->prog, id);
-	struct args_fill f = { args, nargs, NULL };
+	struct args_fill f = { args, nargs, NULL, 0, NULL };
 
 	a->args = args_layout(c, args, nargs, kind == FTH_ACT_PRINT_VALUE);
 	f.layout = a->args;
 	if (out)
 		*out = a;
-	emit_event(c, id, 8 + a->args->size, call, fill_args, &f);
+	for (int i = 0; i < nargs; i++)
+		if (may_send_message(c, args[i]))
+			f.nstaged = i + 1;
+	if (f.nstaged)
+		f.staged = fth_arena_alloc(&c->prog->arena, sizeof(*f.staged) * (size_t)f.nstaged);
+	emit_event_prepared(c, id, 8 + a->args->size, call, f.nstaged ? stage_args : NULL, fill_args, &f);
 }
 
 struct join_fill {
@@ -3998,21 +4228,18 @@ static void emit_join(struct cg *c, struct fth_node *call)
 }
 
 /* exit() also raises a flag the runtime polls, in case the ring buffer had
- * no room for its record: (1 << 32) | code in fth_lost[FTH_LOST_EXIT]. */
-static void emit_exit_flag(struct cg *c, struct fth_node *call)
+ * no room for its record: (1 << 32) | code in fth_lost[FTH_LOST_EXIT]. A
+ * computed code is read from frame slot code_slot (else -1). */
+static void emit_exit_flag(struct cg *c, struct fth_node *call, int code_slot)
 {
 	struct fth_node_list *args = &call->u.call.args;
 	int key = stack_alloc(c, 8, call), jnull;
-	struct vreg code = { -1, 0 };
-	bool computed = args->len && args->items[0]->kind != FTH_INT;
 
-	if (computed)
-		code = emit_int(c, args->items[0]);
 	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_EXIT));
 	emit_lookup(c, c->prog->lost_map, key);
 	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
-	if (computed) {
-		emit(c, I_MOV32_REG(R1, vreg_use(c, code, R1)));
+	if (code_slot != -1) {
+		emit(c, I_LDX(BPF_W, R1, fp(code_slot), code_slot));
 		emit_mov_imm64(c, R2, (int64_t)1 << 32);
 		emit(c, I_ALU64_REG(BPF_OR, R1, R2));
 	} else {
@@ -4021,8 +4248,6 @@ static void emit_exit_flag(struct cg *c, struct fth_node *call)
 	}
 	emit(c, I_STX(BPF_DW, R0, R1, 0));
 	fth_patch_jump_here(c->b, jnull);
-	if (computed)
-		vreg_free(c, code);
 }
 
 static int64_t literal_or(struct fth_node *e, int64_t dflt)
@@ -4242,13 +4467,22 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 	if (!strcmp(n, "exit")) {
 		int id = add_action(c, FTH_ACT_EXIT, call);
 		struct fth_action *a = fth_program_action(c->prog, id);
+		int code_slot = -1;
 		a->top = (int)literal_or(args->len ? args->items[0] : NULL, 0);
 		if (args->len && args->items[0]->kind != FTH_INT) {
-			emit_args_event(c, FTH_ACT_EXIT, call, args->items, 1, &a);
+			/* the code computed once (and before the record, so what
+			 * computing it sends comes first), for the record and the flag */
+			struct vreg code = emit_int(c, args->items[0]);
+			code_slot = stack_alloc(c, 8, call);
+			emit(c, I_STX(BPF_DW, fp(code_slot), vreg_use(c, code, R1), code_slot));
+			vreg_free(c, code);
+			struct fth_type *elem = fth_type_int(8, true);
+			a->args = fth_type_tuple(&c->prog->arena, &elem, 1);
+			emit_event(c, id, 8 + a->args->size, call, fill_retcode, &code_slot);
 		} else {
 			emit_event(c, id, 8, call, NULL, NULL);
 		}
-		emit_exit_flag(c, call);
+		emit_exit_flag(c, call, code_slot);
 		/* Nothing after exit() runs. */
 		if (c->nexit < (int)(sizeof(c->exit_jumps) / sizeof(c->exit_jumps[0])))
 			c->exit_jumps[c->nexit++] = emit(c, I_JA(0));
@@ -4289,27 +4523,6 @@ static void emit_call_stmt(struct cg *c, struct fth_node *call)
 }
 
 /* ------------------------------------------------------------- statements */
-
-static void emit_cond_jump_false(struct cg *c, struct fth_node *cond, int *jump)
-{
-	struct vreg v;
-	int r;
-
-	if (is_int_comparison(cond)) {
-		/* one jump on the negated comparison, no 0/1 value in between */
-		struct compare_operands o;
-		c->b->cur_range = cond->range;
-		o = emit_compare_operands(c, cond);
-		*jump = emit_compare_jump(c, cond->u.binary.op, &o, true, 0);
-		free_compare_operands(c, &o);
-		return;
-	}
-	v = emit_int(c, cond);
-	r = vreg_use(c, v, R1);
-
-	vreg_free(c, v);
-	*jump = emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 0));
-}
 
 static void loop_begin(struct cg *c, int continue_target, struct fth_node *where)
 {
@@ -4710,30 +4923,32 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 		}
 		break;
 	case FTH_IF: {
-		int jelse, jdone;
+		struct jump_list to_else = { 0 };
+		int jdone;
 		bool then_ends;
-		emit_cond_jump_false(c, st->u.if_.cond, &jelse);
+		emit_cond_jumps(c, st->u.if_.cond, false, &to_else);
 		then_ends = emit_block(c, st->u.if_.then_block);
 		if (st->u.if_.else_block) {
 			bool else_ends;
 			jdone = then_ends ? -1 : emit(c, I_JA(0));
-			fth_patch_jump_here(c->b, jelse);
+			jump_list_land(c, &to_else);
 			else_ends = emit_block(c, st->u.if_.else_block);
 			if (jdone >= 0)
 				fth_patch_jump_here(c->b, jdone);
 			ends = then_ends && else_ends;
 		} else {
-			fth_patch_jump_here(c->b, jelse);
+			jump_list_land(c, &to_else);
 		}
 		break;
 	}
 	case FTH_WHILE: {
-		int top = c->b->len, jexit;
+		struct jump_list to_exit = { 0 };
+		int top = c->b->len;
 		loop_begin(c, top, st);
-		emit_cond_jump_false(c, st->u.loop.cond, &jexit);
+		emit_cond_jumps(c, st->u.loop.cond, false, &to_exit);
 		emit_block(c, st->u.loop.body);
 		emit(c, I_JA((int16_t)(top - c->b->len - 1)));
-		fth_patch_jump_here(c->b, jexit);
+		jump_list_land(c, &to_exit);
 		loop_end(c, top);
 		break;
 	}
@@ -4867,7 +5082,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code, .var_reg = R10, .cur_func = -1,
 			.scratch = scratch, .pool_size = scratch ? POOL_SIZE - 1 : POOL_SIZE };
 	struct fth_node *probe = p->probe;
-	int jpred = -1;
+	struct jump_list pred_false = { 0 };
 
 	fth_insn_buf_free(&p->code);
 	fth_insn_buf_init(&p->code);
@@ -4887,13 +5102,14 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	}
 	if (probe->u.probe.predicate) {
 		c.in_predicate = true;
-		emit_cond_jump_false(&c, probe->u.probe.predicate, &jpred);
+		c.pred_outcome = OUTCOME_TRUE;
+		emit_cond_jumps(&c, probe->u.probe.predicate, false, &pred_false);
 		c.in_predicate = false;
+		c.pred_outcome = OUTCOME_UNKNOWN;
 	}
 	emit_block(&c, probe->u.probe.body);
 	c.b->cur_range = probe->range;
-	if (jpred >= 0)
-		fth_patch_jump_here(c.b, jpred);
+	jump_list_land(&c, &pred_false);
 	for (int i = 0; i < c.nexit; i++)
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
 	if (c.ret_slot)

@@ -4060,7 +4060,14 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return fth_type_string(A(s), (uint32_t)len);
 	}
 	if (!strcmp(n, "exit")) {
-		want_args(s, call, 0, 1);
+		/* the code is an expression like any other: a fn call in it is
+		 * expanded and typed here */
+		if (want_args(s, call, 0, 1) && args->len) {
+			struct fth_type *t = check_expr(s, args->items[0]);
+			if (t && !is_int(t))
+				ERR(s, args->items[0], "exit() takes an integer exit code, not %s",
+				    fth_type_describe(A(s), t));
+		}
 		return fth_type_none();
 	}
 	if (!strcmp(n, "delete")) {
@@ -4962,7 +4969,13 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return fth_type_bool();
 		}
 		if (op == TOK_MINUS || op == TOK_TILDE) {
-			if (!is_int(t))
+			/* bpftrace allows only ! on a bool: a one-bit value has no
+			 * negation or complement of its own */
+			if (t->kind == FTH_T_BOOL)
+				ERR_HINT(s, e, fth_arena_printf(A(s), "cast it to an integer first, e.g. %s(int64)$b",
+								fth_token_spelling(op)),
+					 "operator '%s' cannot be used on a bool", fth_token_spelling(op));
+			else if (!is_int(t))
 				ERR(s, e, "operator '%s' needs an integer, not %s", fth_token_spelling(op),
 				    fth_type_describe(A(s), t));
 			return fth_type_int(8, op == TOK_MINUS ? true : t->is_signed);

@@ -35,3 +35,20 @@ fathom_run -q -e 'BEGIN { $a = 3; $x = $a > 2 ? 10 : 20; $y = $a <= 2 ? 10 : 20;
     $z = $u >= 200 ? $x + 1 : $y; $w = if $a != 3 { 5 } else { 6 }; printf("%d %d %d %d\n", $x, $y, $z, $w); exit(); }'
 expect_exit 0
 expect_stdout_eq '10 20 11 6'
+
+# x op= v on a bool x with a bool v is x = x op v: bool op bool, one bit,
+# as bpftrace desugars it (true + true is false); ++/-- flip a bool; - and ~
+# do not apply to one.
+fathom_run -q -e 'BEGIN { $b = true; $b += true; printf("%d ", $b); $b += true; printf("%d ", $b);
+    $b -= true; printf("%d ", $b); $b |= true; $b *= true; printf("%d ", $b);
+    if ($b == true) { printf("eq "); } $f = false; $f ^= true; printf("%d ", $f);
+    $x = $b++; $y = $b; $z = --$b; printf("%d%d%d ", $x, $y, $z);
+    @m = true; @m += true; @n = false; @n += true; $i = 0; $i += true; $i += true; printf("%d\n", $i); exit(); }'
+expect_exit 0
+expect_stdout_match '^0 1 0 1 eq 1 101 2$'
+expect_stdout_match '^@m: false$'
+expect_stdout_match '^@n: true$'
+fathom_run -q -e 'BEGIN { $b = 1 > 0; print(-$b); exit(); }'
+expect_exit 1
+expect_stderr_match "operator '-' cannot be used on a bool"
+expect_stderr_match 'HINT: cast it to an integer first, e.g. -\(int64\)\$b'

@@ -32,3 +32,26 @@ expect_exit 0
 expect_stdout_eq '{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
 {"type": "runtime_error", "msg": "Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.", "filename": "stdin", "line": 1, "col": 22}
 {"type": "map", "data": {"@x": 1}}'
+
+# The warning comes before the value it is about, as in bpftrace (the
+# arguments are computed before their record is sent): print, printf, a
+# tuple, and an argument after a str() and before a plain one.
+div_msg='"msg": "Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result."'
+fathom_run -f json -e 'BEGIN { $a = 0; $s = "abc"; print(5 / $a); printf("%s %d %d\n", str($s), 7 % $a, 3);
+    print((2, 9 / $a)); printf("%d\n", 4 / 2); exit(); }'
+expect_exit 0
+expect_stdout_eq '{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
+{"type": "runtime_error", '"$div_msg"', "filename": "stdin", "line": 1, "col": 35}
+{"type": "value", "data": 1}
+{"type": "runtime_error", '"$div_msg"', "filename": "stdin", "line": 1, "col": 74}
+{"type": "printf", "data": "abc 1 3\n"}
+{"type": "runtime_error", '"$div_msg"', "filename": "stdin", "line": 2, "col": 15}
+{"type": "value", "data": [2,1]}
+{"type": "printf", "data": "2\n"}'
+
+# -k: a failed map read's warning, too, comes before the printf using it
+fathom_run -k -f json -e 'BEGIN { @m[2] = 1; printf("%d\n", @m[1]); clear(@m); exit(); }'
+expect_exit 0
+grep -n '"type": "\(helper_error\|printf\)"' "$FATHOM_STDOUT" >"$T/order" || fail "no helper_error or printf record"
+[ "$(cut -d'"' -f4 "$T/order" | tr '\n' ' ')" = "helper_error printf " ] ||
+    fail "expected the helper warning before the printf:"$'\n'"$(cat "$FATHOM_STDOUT")"

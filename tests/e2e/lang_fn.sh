@@ -118,3 +118,23 @@ HINT: did you mean 'nsecs'?"
 fathom_run -e 'fn unused($a: int64): int64 { $b = $a + 1; return $b; } BEGIN { @n = 1; exit(); }'
 expect_exit 0
 expect_stdout_eq $'\n\n@n: 1'
+
+# A fn called in an argument runs, and prints, before the event using its
+# value is sent (arguments are computed first, as in bpftrace).
+fathom_run -q -e 'fn f($v: int64): int64 { printf("in %d\n", $v); return $v * 2; }
+BEGIN { printf("out %d %d\n", f(1), f(2)); print(f(3)); exit(); }'
+expect_exit 0
+expect_stdout_eq $'in 1\nin 2\nout 2 4\nin 3\n6'
+
+# exit(f()): the fn is expanded there too, and runs once (its printf before
+# the exit), the code it returns is fathom's exit status.
+fathom_run -q -e 'BEGIN { @n = 0; } fn f(): int64 { @n += 1; printf("in\n"); return 3; }
+BEGIN { exit(f()); } END { printf("n=%d\n", @n); clear(@n); }'
+expect_exit 3
+expect_stdout_eq $'in\nn=1'
+
+# a computed exit code of any integer type, a bool too (1 for true)
+fathom_run -q -e 'BEGIN { $b = 2 > 1; exit($b); }'
+expect_exit 1
+fathom_run -q -e 'BEGIN { $x = (uint8)7; exit($x - 2); }'
+expect_exit 5

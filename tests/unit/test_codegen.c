@@ -263,6 +263,148 @@ static void test_comparisons_are_compact(void **state)
 	release(&c);
 }
 
+static int count_map_refs(const struct fth_prog *p, int map_index);
+
+/* exit()'s code is checked like any expression (a fn call in it is
+ * expanded, a string refused) and computed once. */
+static void test_exit_code_expression(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "fn f(): int64 { @n += 1; return 3; } BEGIN { exit(f()); }");
+	assert_int_equal(c.rc, 0);
+	/* one @n += 1: the fn is not expanded a second time for the flag */
+	assert_int_equal(count_map_refs(first_prog(&c), fth_program_find_map(&c.prog, "@n")->index), 2);
+	release(&c);
+	expect_error("BEGIN { exit(\"x\"); }", "exit() takes an integer exit code, not string");
+}
+
+
+/* The action id written into the record of the first ring-buffer
+ * reservation in p: the first record the program sends. */
+static int first_record_action(const struct fth_prog *p)
+{
+	for (int i = 0; i < p->code.len; i++) {
+		if (p->code.insns[i].code != (BPF_JMP | BPF_CALL) || p->code.insns[i].imm != BPF_FUNC_ringbuf_reserve)
+			continue;
+		for (int j = i + 1; j < p->code.len; j++)
+			if (p->code.insns[j].code == (BPF_ALU64 | BPF_MOV | BPF_K) && p->code.insns[j].dst_reg == 1)
+				return p->code.insns[j].imm;
+	}
+	return -1;
+}
+
+/* An argument that may send a runtime error is computed before its
+ * event's record is reserved, so the error comes out first; one that
+ * cannot is written straight into the record. */
+static void test_event_arguments_before_record(void **state)
+{
+	struct compiled c;
+	int id;
+
+	compile(&c, "BEGIN { $a = 0; printf(\"%d %s\\n\", 5 / $a, \"x\"); }");
+	id = first_record_action(first_prog(&c));
+	assert_true(id >= 0);
+	assert_int_equal(fth_program_action(&c.prog, id)->kind, FTH_ACT_RUNTIME_ERROR);
+	release(&c);
+	compile(&c, "BEGIN { $a = 0; printf(\"%d\\n\", $a + 5 / 1); }");
+	id = first_record_action(first_prog(&c));
+	assert_true(id >= 0);
+	assert_int_equal(fth_program_action(&c.prog, id)->kind, FTH_ACT_PRINTF);
+	release(&c);
+}
+
+
+/* $b op= bool keeps a bool $b a bool, kept to one bit (bool op bool);
+ * - and ~ do not apply to a bool. */
+static void test_bool_compound_assignment(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+
+	compile(&c, "BEGIN { $b = true; $b += true; @m = $b; }");
+	p = first_prog(&c);
+	assert_int_equal(fth_program_find_map(&c.prog, "@m")->value_type->kind, FTH_T_BOOL);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_AND | BPF_K, 1) >= 0);
+	release(&c);
+	expect_error("BEGIN { $b = true; $c = ~$b; }", "operator '~' cannot be used on a bool");
+	expect_error("BEGIN { $c = -(1 == 1); }", "operator '-' cannot be used on a bool");
+}
+
+
+static int code_length(const char *text)
+{
+	struct compiled c;
+	int len;
+
+	compile(&c, text);
+	len = first_prog(&c)->code.len;
+	release(&c);
+	return len;
+}
+
+/* &&, || and ! in a condition are jumps between their parts: no longer
+ * than the same tests nested, and with no 0/1 value tested for zero. */
+static void test_logical_conditions_jump(void **state)
+{
+	int nested = code_length("BEGIN { $a = 3; $b = 4; if ($a > 2) { if ($b < 5) { @m = 1; } } }");
+	struct compiled c;
+	struct fth_prog *p;
+
+	assert_true(code_length("BEGIN { $a = 3; $b = 4; if ($a > 2 && $b < 5) { @m = 1; } }") <= nested);
+	assert_true(code_length("BEGIN { $a = 3; $b = 4; if (!($a <= 2 || !($b < 5))) { @m = 1; } }") <= nested);
+	assert_true(code_length("BEGIN /pid > 2 && pid < 5/ { @m = 1; }") <=
+		    code_length("BEGIN /pid > 2/ { if (pid < 5) { @m = 1; } }"));
+	/* string comparisons too jump straight to the else */
+	assert_true(code_length("BEGIN { $s = \"ab\"; if ($s == \"ab\" && $s != \"x\") { @m = 1; } }") <=
+		    code_length("BEGIN { $s = \"ab\"; if ($s == \"ab\") { if ($s != \"x\") { @m = 1; } } }"));
+	/* as a value: the two jumps, then 1, a jump over the 0, the 0 */
+	compile(&c, "BEGIN { $a = 3; $b = 4; $c = $a > 2 || $b == 7; }");
+	p = first_prog(&c);
+	assert_int_equal(find_insn(p, BPF_JMP | BPF_JNE | BPF_K, 0), -1);
+	assert_int_equal(find_insn(p, BPF_JMP | BPF_JEQ | BPF_K, 0), -1);
+	release(&c);
+}
+
+/* A map read only in a predicate's right side of || (or a ?: arm) may not
+ * have run: the body looks the key up again. */
+static void test_conditional_predicate_reads_not_reused(void **state)
+{
+	struct compiled c;
+	struct fth_map *m;
+
+	compile(&c, "BEGIN { @b[1] = 5; } BEGIN /pid || @b[1]/ { @x = @b[1]; }");
+	assert_int_equal(c.rc, 0);
+	m = fth_program_find_map(&c.prog, "@b");
+	assert_int_equal(count_map_refs(c.prog.progs.items[1], m->index), 2);
+	release(&c);
+	compile(&c, "BEGIN { @b[1] = 5; } BEGIN /pid ? 1 : @b[1]/ { @x = @b[1]; }");
+	assert_int_equal(c.rc, 0);
+	m = fth_program_find_map(&c.prog, "@b");
+	assert_int_equal(count_map_refs(c.prog.progs.items[1], m->index), 2);
+	release(&c);
+	/* the left side always runs, and the right of && (or of a negated
+	 * ||) whenever the body does: their values are reused */
+	for (int i = 0; i < 3; i++) {
+		static const char *const reused[] = {
+			"BEGIN { @b[1] = 5; } BEGIN /@b[1] && pid/ { @x = @b[1]; }",
+			"BEGIN { @b[1] = 5; } BEGIN /pid && @b[1]/ { @x = @b[1]; }",
+			"BEGIN { @b[1] = 5; } BEGIN /!(pid == 0 || !@b[1])/ { @x = @b[1]; }",
+		};
+		compile(&c, reused[i]);
+		assert_int_equal(c.rc, 0);
+		m = fth_program_find_map(&c.prog, "@b");
+		assert_int_equal(count_map_refs(c.prog.progs.items[1], m->index), 1);
+		release(&c);
+	}
+	/* ... but not the right of && when the whole must be false */
+	compile(&c, "BEGIN { @b[1] = 5; } BEGIN /!(pid == 0 && @b[1])/ { @x = @b[1]; }");
+	assert_int_equal(c.rc, 0);
+	m = fth_program_find_map(&c.prog, "@b");
+	assert_int_equal(count_map_refs(c.prog.progs.items[1], m->index), 2);
+	release(&c);
+}
+
 /* bpftrace's types: a comparison is a bool, bool op bool a bool, and
  * x += bool an integer. */
 static void test_comparison_types(void **state)
@@ -1519,6 +1661,11 @@ int main(void)
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
 		cmocka_unit_test(test_comparisons_are_compact),
 		cmocka_unit_test(test_comparison_types),
+		cmocka_unit_test(test_logical_conditions_jump),
+		cmocka_unit_test(test_bool_compound_assignment),
+		cmocka_unit_test(test_event_arguments_before_record),
+		cmocka_unit_test(test_exit_code_expression),
+		cmocka_unit_test(test_conditional_predicate_reads_not_reused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
