@@ -21,6 +21,7 @@ struct run {
 	char *msgs;
 	size_t len;
 	char *text; /* the filtered text, or NULL */
+	struct fth_cmacros *macros;
 };
 
 static const char *const btf[] = { "BPFTRACE_HAVE_BTF", NULL };
@@ -35,7 +36,10 @@ static void run(struct run *r, const char *text, const char *const *predefined)
 	r->out = open_memstream(&r->msgs, &r->len);
 	assert_non_null(r->out);
 	fth_diag_init(&r->diag, &r->src, r->out);
-	r->text = fth_cpp_conditionals(&r->src, &r->arena, &r->diag, predefined);
+	r->macros = fth_cmacros_new(&r->arena);
+	for (int i = 0; predefined && predefined[i]; i++)
+		fth_cmacros_predefine(r->macros, predefined[i]);
+	r->text = fth_cpp_run(&r->src, &r->arena, &r->diag, r->macros);
 	fflush(r->out);
 	if (r->text)
 		assert_int_equal(strlen(r->text), r->src.len);
