@@ -5786,27 +5786,49 @@ static struct fth_type *btf_type_fallback(void *ctx, const char *name)
 	return btf ? fth_btf_type_by_name(btf, &prog->arena, name) : NULL;
 }
 
+/* Where a C definition's constants are looked up: the #defines in force
+ * at the definition. */
+struct definition_site {
+	struct fth_program *prog;
+	uint32_t at;
+};
+
+static bool defined_constant(void *ctx, const char *name, int64_t *value)
+{
+	const struct definition_site *site = ctx;
+
+	return fth_cmacros_value(site->prog->cmacros, name, site->at, value);
+}
+
 /* The script's struct/union/enum/typedef definitions, in source order. */
 static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 {
 	struct fth_node_list *defs = &prog->ast->u.program.c_defs;
+	struct definition_site site = { prog, 0 };
 
 	prog->cdefs = fth_cdefs_new(&prog->arena, btf_type_fallback, prog);
+	fth_cdefs_set_constants(prog->cdefs, defined_constant, &site);
 	for (int i = 0; i < defs->len; i++) {
 		struct fth_node *d = defs->items[i];
 		struct fth_cdefs_error err;
 		struct fth_range at;
+		int rc;
 		if (d->kind != FTH_C_DEFINITION || !d->u.c_def.text)
 			continue;
-		if (!fth_cdefs_add(prog->cdefs, d->u.c_def.text, &err))
+		site.at = d->range.begin;
+		rc = fth_cdefs_add(prog->cdefs, d->u.c_def.text, &err);
+		if (!rc)
 			continue;
 		at.begin = d->range.begin + err.begin;
 		at.end = d->range.begin + err.end;
 		if (at.end > d->range.end)
 			at.end = d->range.end;
+		fth_cdefs_set_constants(prog->cdefs, NULL, NULL);
 		fth_error_hint(diag, at, err.hint[0] ? err.hint : NULL, "%s", err.message);
 		return -EINVAL;
 	}
+	/* site lives on this stack; later lookups (sema's casts) take none */
+	fth_cdefs_set_constants(prog->cdefs, NULL, NULL);
 	return 0;
 }
 
