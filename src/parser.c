@@ -1500,6 +1500,49 @@ static struct fth_node *parse_simple_keyword_statement(struct parser *p)
 	return n;
 }
 
+/* The directive's word ("define", "include", "" for a lone '#'). */
+static const char *directive_word(struct parser *p, const struct fth_token *t)
+{
+	const char *s = t->text + 1, *start;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	start = s;
+	while (isalnum((unsigned char)*s) || *s == '_')
+		s++;
+	return fth_arena_strndup(p->arena, start, (size_t)(s - start));
+}
+
+/* Directives that are fine on any line, as cpp takes them: #define and
+ * #undef (already in the macro table, in force from their line) and the
+ * null directive, a lone '#'. (#if and friends never get here: the cpp
+ * pass has blanked them.) */
+static bool directive_in_block(struct parser *p)
+{
+	const char *word = directive_word(p, cur(p));
+	const char *rest = cur(p)->text + 1;
+
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	return !strcmp(word, "define") || !strcmp(word, "undef") || !*rest;
+}
+
+/* A '#' line inside a block that cpp would not take there. */
+static void misplaced_directive(struct parser *p)
+{
+	const char *word = directive_word(p, cur(p));
+
+	if (!strcmp(word, "include"))
+		error_at_cur(p, "move it to the top of the script, before the first probe",
+			     "#include must come before the first probe, with the C definitions");
+	else if (!strcmp(word, "error") || !strcmp(word, "pragma") || !strcmp(word, "line"))
+		error_at_cur(p, "remove it, or use printf()/exit() to report at run time",
+			     "#%s is not supported", word);
+	else
+		error_at_cur(p, "comments are // to the end of the line, or /* ... */",
+			     "invalid preprocessing directive: '#' does not start a comment");
+}
+
 /* One statement. *needs_semi tells whether a ';' (or the closing '}') must
  * follow: blocks, if and loops stand on their own. */
 static struct fth_node *parse_statement(struct parser *p, bool value_mode, bool *needs_semi)
@@ -1520,8 +1563,7 @@ static struct fth_node *parse_statement(struct parser *p, bool value_mode, bool 
 		error_at_cur(p, "an else must directly follow the '}' of an if", "'else' without a matching 'if'");
 		return NULL;
 	case TOK_PREPROCESSOR:
-		error_at_cur(p, "move it to the top of the script, before the first probe",
-			     "preprocessor directives are not allowed inside a block");
+		misplaced_directive(p);
 		return NULL;
 	default:
 		break;
@@ -1581,6 +1623,10 @@ static void parse_block_statements(struct parser *p, struct fth_node *block, boo
 		if (check(p, TOK_SEMI)) {
 			advance(p);
 			had_semicolon = true;
+			continue;
+		}
+		if (check(p, TOK_PREPROCESSOR) && directive_in_block(p)) {
+			advance(p);
 			continue;
 		}
 		stmt = parse_statement(p, value_mode, &needs_semi);

@@ -44,3 +44,10 @@ fathom_run -e '#define M @m
 BEGIN { X = 5; M[1] = 2; BUMP(1); print(M); printf("x=%d\n", X); clear(M); exit(); }'
 expect_exit 0
 expect_stdout_eq $'@m[1]: 7\nx=5'
+
+# A #define takes effect from its line on: above it the name is unknown.
+fathom_run -e 'BEGIN { print(LATE);
+#define LATE 1
+}'
+expect_exit 1
+expect_stderr_match "^stdin:1:15-19: ERROR: unknown identifier 'LATE'$"

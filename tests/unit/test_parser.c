@@ -778,6 +778,8 @@ static void test_define_macros_expand(void **state)
 		/* one-token bodies that are values: a map, a variable, a number */
 		{ "#define M @m\n#define K 3\nBEGIN { _ = M[K]; }", "BEGIN { _ = @m[3]; }" },
 		{ "#define V $v\nBEGIN { _ = V + 1; }", "BEGIN { _ = $v + 1; }" },
+		/* a #define inside a block counts from its line */
+		{ "BEGIN {\n#define Z 4\n_ = Z; }", "BEGIN { _ = 4; }" },
 		/* a lone operator is no value: left for sema to report */
 		{ "#define P +\nBEGIN { _ = P; }", "BEGIN { _ = P; }" },
 	};
@@ -799,6 +801,26 @@ static void test_define_macros_expand(void **state)
 	parse(&r, "#define BAD \"\\q\"\nBEGIN { _ = BAD; }");
 	assert_int_equal(r.diag.errors, 1);
 	assert_non_null(strstr(r.messages, "BAD:1:2-4: ERROR: invalid escape character"));
+	parsed_free(&r);
+}
+
+/* '#' lines in a block: #define, #undef and a lone '#' are fine there, as
+ * with cpp; a '#' comment and #include are errors that say so. */
+static void test_directives_in_blocks(void **state)
+{
+	struct parsed r;
+
+	(void)state;
+	parse(&r, "BEGIN {\n#define A 1\n#undef A\n#\n_ = 1; }");
+	assert_int_equal(r.diag.errors, 0);
+	parsed_free(&r);
+	parse(&r, "BEGIN {\n  # a comment\n  _ = 1;\n}");
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.messages, "stdin:2:3-14: ERROR: invalid preprocessing directive: '#' does not start a comment"));
+	parsed_free(&r);
+	parse(&r, "BEGIN {\n#include <x.h>\n}");
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.messages, "ERROR: #include must come before the first probe"));
 	parsed_free(&r);
 }
 
@@ -1341,6 +1363,7 @@ int main(void)
 		cmocka_unit_test(test_error_limit),
 		cmocka_unit_test(test_every_prefix_parses),
 		cmocka_unit_test(test_define_macros_expand),
+		cmocka_unit_test(test_directives_in_blocks),
 		cmocka_unit_test(test_full_script_parses_cleanly),
 		cmocka_unit_test(test_garbage_inputs),
 		cmocka_unit_test(test_error_decimal_fraction),
