@@ -150,6 +150,34 @@ static void test_errors(void **state)
 	done(&r);
 }
 
+/* Every #define and #undef of the active regions goes into the macro
+ * table, at its line: the same name means different things above and
+ * below a redefinition; a #define in an inactive region is not recorded.
+ * A #define without a name is an error, as in clang. */
+static void test_defines_go_to_the_table(void **state)
+{
+	const char *src = "#define N 1\nA\n#if 0\n#define HIDDEN 1\n#endif\n#undef N\nB\n#define N (2 + \\\n 3)\nC\n";
+	struct run r;
+	const struct fth_cmacro *m;
+
+	(void)state;
+	run(&r, src, NULL);
+	assert_non_null(r.text);
+	m = fth_cmacros_find(r.macros, "N", 1, (uint32_t)(strchr(src, 'A') - src));
+	assert_non_null(m);
+	assert_string_equal(m->text, "1");
+	assert_null(fth_cmacros_find(r.macros, "N", 1, (uint32_t)(strchr(src, 'B') - src)));
+	m = fth_cmacros_find(r.macros, "N", 1, (uint32_t)(strchr(src, 'C') - src));
+	assert_non_null(m);
+	assert_string_equal(m->text, "(2 +   3)");
+	assert_null(fth_cmacros_find(r.macros, "HIDDEN", 6, r.src.len));
+	done(&r);
+	run(&r, "#define\n", NULL);
+	assert_null(r.text);
+	assert_non_null(strstr(r.msgs, "t.bt:1:1-8: ERROR: #define needs a macro name\n"));
+	done(&r);
+}
+
 /* Names for fth_cpp_eval: A is 4, B is 8, anything else has no value. */
 static bool lookup_ab(void *ctx, const char *name, size_t len, int64_t *value)
 {
@@ -198,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_nesting_elif_and_defines),
 		cmocka_unit_test(test_comments_and_strings),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_defines_go_to_the_table),
 		cmocka_unit_test(test_eval_define_bodies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
