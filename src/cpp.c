@@ -374,6 +374,24 @@ static int note_definition(struct cpp *c, const struct directive *d, const char 
 	return -1;
 }
 
+/* #error TEXT / #warning TEXT in an active region: what the script says,
+ * as cpp reports it (tools write #ifndef X / #error "needs X"). */
+static int report_directive(struct cpp *c, const struct directive *d, const char *full_end)
+{
+	const char *text = d->rest;
+	int len;
+
+	while (text < full_end && (*text == ' ' || *text == '\t'))
+		text++;
+	len = (int)(full_end - text);
+	if (is_word(d, "warning")) {
+		fth_diag_report(c->diag, FTH_SEV_WARNING, d->range, NULL, "#warning %.*s", len, text);
+		return 0;
+	}
+	fth_error(c->diag, d->range, "#error %.*s", len, text);
+	return -1;
+}
+
 static void blank(struct cpp *c, uint32_t begin, uint32_t end)
 {
 	for (uint32_t i = begin; i < end; i++)
@@ -426,9 +444,11 @@ static int handle_directive(struct cpp *c, uint32_t hash, uint32_t end)
 		rc = continue_cond(c, &d);
 	else if (c->active && (is_word(&d, "define") || is_word(&d, "undef")))
 		rc = note_definition(c, &d, t + end);
+	else if (c->active && (is_word(&d, "error") || is_word(&d, "warning")))
+		rc = report_directive(c, &d, t + end);
 	/* #define and #undef lines stay for the parser, which keeps them as
-	 * nodes of the C section */
-	if (conditional || !c->active)
+	 * nodes of the C section; #error and #warning were said here */
+	if (conditional || !c->active || is_word(&d, "error") || is_word(&d, "warning"))
 		blank(c, hash, end);
 	return rc;
 }

@@ -18,7 +18,8 @@
  * line, is recorded in the macro table (cmacro.h) as it is met, so it
  * counts for later conditionals and, from its line on, for the parser's
  * expansion; those lines stay for the parser, which keeps the ones of the
- * C section as nodes.
+ * C section as nodes. #error TEXT in an active region is an error and
+ * #warning TEXT a warning, as cpp says them.
  */
 #ifndef FATHOM_CPP_H
 #define FATHOM_CPP_H
@@ -34,7 +35,7 @@
 /* The filtered text of [src->start, src->len) (NUL-terminated, src->len
  * bytes, in arena), or NULL after reporting errors (an unbalanced
  * #else/#endif, a missing #endif, a malformed #if expression, a #define
- * without a name) in diag. Names already in macros (predefined ones such
+ * without a name, an active #error) in diag. Names already in macros (predefined ones such
  * as BPFTRACE_HAVE_BTF) count from the start. */
 char *fth_cpp_run(const struct fth_source *src, struct fth_arena *arena, struct fth_diag *diag,
 		  struct fth_cmacros *macros);

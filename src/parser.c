@@ -1535,8 +1535,8 @@ static void misplaced_directive(struct parser *p)
 	if (!strcmp(word, "include"))
 		error_at_cur(p, "move it to the top of the script, before the first probe",
 			     "#include must come before the first probe, with the C definitions");
-	else if (!strcmp(word, "error") || !strcmp(word, "pragma") || !strcmp(word, "line"))
-		error_at_cur(p, "remove it, or use printf()/exit() to report at run time",
+	else if (!strcmp(word, "pragma") || !strcmp(word, "line"))
+		error_at_cur(p, "remove it: fathom has no pragmas and keeps the script's own line numbers",
 			     "#%s is not supported", word);
 	else
 		error_at_cur(p, "comments are // to the end of the line, or /* ... */",

@@ -90,3 +90,19 @@ fathom_run -e 'BEGIN {
 }'
 expect_exit 1
 expect_stderr_match '^stdin:2:1-25: ERROR: #include must come before the first probe, with the C definitions$'
+
+# #error in an active region stops the run with its text, as cpp does;
+# #warning says its text and goes on; both on any line.
+printf '#ifndef BPFTRACE_HAVE_BTF\n#error "this tool needs BTF"\n#endif\n#ifdef BPFTRACE_HAVE_BTF\n#error "needs a kernel without BTF"\n#endif\nBEGIN { exit(); }\n' >"$T/err.bt"
+fathom_run "$T/err.bt"
+expect_exit 1
+expect_stderr_eq "$T/err.bt:5:1-36: ERROR: #error \"needs a kernel without BTF\"
+#error \"needs a kernel without BTF\"
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+fathom_run -e 'BEGIN {
+#warning this probe is old
+	printf("ran\n"); exit();
+}'
+expect_exit 0
+expect_stdout_eq 'ran'
+expect_stderr_match '^stdin:2:1-27: WARNING: #warning this probe is old$'

@@ -144,6 +144,18 @@ static void test_errors(void **state)
 	assert_null(r.text);
 	assert_non_null(strstr(r.msgs, "t.bt:1:1-8: ERROR: invalid #if expression\n"));
 	done(&r);
+	/* #error in an active region is an error with its text; in an
+	 * inactive one nothing; #warning warns and goes on */
+	run(&r, "#ifndef X\n#error \"needs X\"\n#endif\n#ifdef X\n#error not me\n#endif\n", NULL);
+	assert_null(r.text);
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.msgs, "t.bt:2:1-17: ERROR: #error \"needs X\"\n"));
+	done(&r);
+	run(&r, "#warning old\nBEGIN { }\n", NULL);
+	assert_non_null(r.text);
+	assert_string_equal(words(&r), "BEGIN { }");
+	assert_non_null(strstr(r.msgs, "t.bt:1:1-13: WARNING: #warning old\n"));
+	done(&r);
 	/* an inactive branch's expression is not evaluated */
 	run(&r, "#if 0\n#if 1 / 0\n#endif\n#endif\n", NULL);
 	assert_non_null(r.text);
