@@ -31,6 +31,8 @@ struct fth_cdefs {
 	void *ctx;
 	struct fth_ptrvec types;       /* struct named_type * */
 	struct fth_ptrvec enumerators; /* struct enumerator * */
+	fth_cdefs_constant constant;   /* other names in constant expressions */
+	void *constant_ctx;
 };
 
 /* Far beyond anything BPF can copy, small enough that sizes never wrap. */
@@ -249,8 +251,10 @@ static bool const_primary(struct cparser *p, int64_t *v)
 		return true;
 	}
 	if (p->tok.kind == T_IDENT) {
-		if (!fth_cdefs_enum_value(p->d, p->tok.text, v)) {
-			fail(p, p->tok.begin, p->tok.end, "only numbers and enumerators defined above can be used here",
+		if (!fth_cdefs_enum_value(p->d, p->tok.text, v) &&
+		    !(p->d->constant && p->d->constant(p->d->constant_ctx, p->tok.text, v))) {
+			fail(p, p->tok.begin, p->tok.end,
+			     "only numbers, enumerators and #define constants defined above can be used here",
 			     "unknown constant '%s'", p->tok.text);
 			return false;
 		}
@@ -986,6 +990,12 @@ static bool declaration(struct cparser *p)
 	}
 	next(p);
 	return true;
+}
+
+void fth_cdefs_set_constants(struct fth_cdefs *defs, fth_cdefs_constant lookup, void *ctx)
+{
+	defs->constant = lookup;
+	defs->constant_ctx = ctx;
 }
 
 int fth_cdefs_add(struct fth_cdefs *d, const char *text, struct fth_cdefs_error *err)

@@ -33,6 +33,15 @@ struct fth_cdefs_error {
 
 struct fth_cdefs *fth_cdefs_new(struct fth_arena *arena, fth_cdefs_fallback fallback, void *ctx);
 
+/* The value of a name in a constant expression (an array size, an
+ * enumerator's value) that is no enumerator: the script's #define LEN 16.
+ * False when it has none. */
+typedef bool (*fth_cdefs_constant)(void *ctx, const char *name, int64_t *value);
+
+/* Names in constant expressions of the definitions added from now on are
+ * looked up here (after the enumerators). lookup may be NULL. */
+void fth_cdefs_set_constants(struct fth_cdefs *defs, fth_cdefs_constant lookup, void *ctx);
+
 /* Parse one or more definitions (the text of one FTH_C_DEFINITION).
  * Returns 0, or -EINVAL with *err filled in. */
 int fth_cdefs_add(struct fth_cdefs *defs, const char *text, struct fth_cdefs_error *err);

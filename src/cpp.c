@@ -13,7 +13,6 @@
 #include <string.h>
 
 #define MAX_DEPTH 64
-#define MAX_NAMES 256
 #define MAX_EXPANSION 16 /* nested macro values in #if */
 
 struct cond {
@@ -23,13 +22,6 @@ struct cond {
 	struct fth_range where; /* its #if line, for "missing #endif" */
 };
 
-struct name {
-	const char *name; /* points into the source */
-	size_t len;
-	const char *value; /* the rest of the #define line, or NULL for "1" */
-	size_t value_len;
-};
-
 struct cpp {
 	const struct fth_source *src;
 	char *out;
@@ -37,38 +29,10 @@ struct cpp {
 	struct cond stack[MAX_DEPTH];
 	int depth;
 	bool active;
-	struct name names[MAX_NAMES];
-	int nnames;
+	struct fth_cmacros *macros;
 };
 
 /* ------------------------------------------------------------ names */
-
-static struct name *find_name(struct cpp *c, const char *s, size_t len)
-{
-	for (int i = 0; i < c->nnames; i++)
-		if (c->names[i].len == len && !memcmp(c->names[i].name, s, len))
-			return &c->names[i];
-	return NULL;
-}
-
-static void define_name(struct cpp *c, const char *s, size_t len, const char *value, size_t value_len)
-{
-	struct name *n = find_name(c, s, len);
-
-	if (!n && c->nnames < MAX_NAMES)
-		n = &c->names[c->nnames++];
-	if (!n)
-		return;
-	*n = (struct name){ s, len, value, value_len };
-}
-
-static void undefine_name(struct cpp *c, const char *s, size_t len)
-{
-	struct name *n = find_name(c, s, len);
-
-	if (n)
-		*n = c->names[--c->nnames];
-}
 
 static bool is_ident_start(int ch)
 {
@@ -87,6 +51,7 @@ static bool is_ident(int ch)
  * ! ~ - +, the binary C operators and ?:. */
 struct expr {
 	struct cpp *c;
+	uint32_t at; /* the directive's offset: the macros in force there count */
 	const char *p, *end;
 	int expansion;
 	bool bad;
@@ -128,7 +93,7 @@ static bool accept(struct expr *e, const char *op)
 
 static int64_t eval_value_text(struct expr *e, const char *s, size_t len)
 {
-	struct expr sub = { e->c, s, s + len, e->expansion + 1, false, e->lookup, e->ctx };
+	struct expr sub = { e->c, e->at, s, s + len, e->expansion + 1, false, e->lookup, e->ctx };
 	int64_t v;
 
 	if (sub.expansion > MAX_EXPANSION) {
@@ -186,13 +151,13 @@ static int64_t eval_primary(struct expr *e)
 			n_len = (size_t)(e->p - n);
 			if (!n_len || (paren && !accept(e, ")")))
 				e->bad = true;
-			return find_name(e->c, n, n_len) != NULL;
+			return fth_cmacros_find(e->c->macros, n, n_len, e->at) != NULL;
 		}
 		{
-			const struct name *nm = find_name(e->c, s, len);
-			if (!nm)
+			const struct fth_cmacro *m = fth_cmacros_find(e->c->macros, s, len, e->at);
+			if (!m)
 				return 0;
-			return nm->value ? eval_value_text(e, nm->value, nm->value_len) : 1;
+			return *m->text ? eval_value_text(e, m->text, strlen(m->text)) : 1;
 		}
 	}
 	e->bad = true;
@@ -310,7 +275,7 @@ static bool rest_name(const struct directive *d, const char **name, size_t *len)
 
 bool fth_cpp_eval(const char *text, size_t len, fth_cpp_lookup lookup, void *ctx, int64_t *value)
 {
-	struct expr e = { NULL, text, text + len, 0, false, lookup, ctx };
+	struct expr e = { NULL, 0, text, text + len, 0, false, lookup, ctx };
 	int64_t v = eval_ternary(&e);
 
 	skip_space(&e);
@@ -322,7 +287,7 @@ bool fth_cpp_eval(const char *text, size_t len, fth_cpp_lookup lookup, void *ctx
 
 static bool eval_condition(struct cpp *c, const struct directive *d, bool *value)
 {
-	struct expr e = { c, d->rest, d->end, 0, false, NULL, NULL };
+	struct expr e = { c, d->range.begin, d->rest, d->end, 0, false, NULL, NULL };
 	int64_t v = eval_ternary(&e);
 
 	skip_space(&e);
@@ -354,7 +319,7 @@ static int open_cond(struct cpp *c, const struct directive *d)
 			       d->word);
 		return -1;
 	} else {
-		value = (find_name(c, name, len) != NULL) == is_word(d, "ifdef");
+		value = (fth_cmacros_find(c->macros, name, len, d->range.begin) != NULL) == is_word(d, "ifdef");
 	}
 	c->stack[c->depth++] = (struct cond){ c->active, c->active && value, false, d->range };
 	c->active = c->active && value;
@@ -393,24 +358,38 @@ static int continue_cond(struct cpp *c, const struct directive *d)
 	return 0;
 }
 
-/* #define NAME [value] / #undef NAME in an active region. */
-static void note_definition(struct cpp *c, const struct directive *d)
+/* #define NAME [value] / #undef NAME in an active region: recorded in the
+ * macro table, in force from this line on. */
+static int note_definition(struct cpp *c, const struct directive *d, const char *full_end)
 {
-	const char *name, *v;
-	size_t len;
+	bool ok = is_word(d, "undef") ? fth_cmacros_undef(c->macros, d->rest, (size_t)(full_end - d->rest), d->range)
+				      : fth_cmacros_define(c->macros, d->rest, (size_t)(full_end - d->rest), d->range) != NULL;
 
-	if (!rest_name(d, &name, &len))
-		return;
-	if (is_word(d, "undef")) {
-		undefine_name(c, name, len);
-		return;
+	if (ok)
+		return 0;
+	fth_error_hint(c->diag, d->range,
+		       is_word(d, "undef") ? "write #undef NAME"
+					   : "write #define NAME VALUE, or #define NAME(a, b) VALUE with a closed parameter list",
+		       "#%.*s needs a macro name", (int)d->word_len, d->word);
+	return -1;
+}
+
+/* #error TEXT / #warning TEXT in an active region: what the script says,
+ * as cpp reports it (tools write #ifndef X / #error "needs X"). */
+static int report_directive(struct cpp *c, const struct directive *d, const char *full_end)
+{
+	const char *text = d->rest;
+	int len;
+
+	while (text < full_end && (*text == ' ' || *text == '\t'))
+		text++;
+	len = (int)(full_end - text);
+	if (is_word(d, "warning")) {
+		fth_diag_report(c->diag, FTH_SEV_WARNING, d->range, NULL, "#warning %.*s", len, text);
+		return 0;
 	}
-	v = name + len;
-	if (v < d->end && *v == '(') /* a function-like macro: defined, no value */
-		v = d->end;
-	while (v < d->end && isspace((unsigned char)*v))
-		v++;
-	define_name(c, name, len, v < d->end ? v : NULL, (size_t)(d->end - v));
+	fth_error(c->diag, d->range, "#error %.*s", len, text);
+	return -1;
 }
 
 static void blank(struct cpp *c, uint32_t begin, uint32_t end)
@@ -464,28 +443,18 @@ static int handle_directive(struct cpp *c, uint32_t hash, uint32_t end)
 	else if (conditional)
 		rc = continue_cond(c, &d);
 	else if (c->active && (is_word(&d, "define") || is_word(&d, "undef")))
-		note_definition(c, &d);
-	/* #define and #undef stay for the parser, which expands macros in
-	 * their order */
-	if (conditional || !c->active)
+		rc = note_definition(c, &d, t + end);
+	else if (c->active && (is_word(&d, "error") || is_word(&d, "warning")))
+		rc = report_directive(c, &d, t + end);
+	/* #define and #undef lines stay for the parser, which keeps them as
+	 * nodes of the C section; #error and #warning were said here */
+	if (conditional || !c->active || is_word(&d, "error") || is_word(&d, "warning"))
 		blank(c, hash, end);
 	return rc;
 }
 
-bool fth_cpp_has_conditionals(const struct fth_source *src)
-{
-	for (const char *p = src->text; (p = strchr(p, '#')); p++) {
-		const char *w = p + 1;
-		while (*w == ' ' || *w == '\t')
-			w++;
-		if (!strncmp(w, "if", 2) || !strncmp(w, "el", 2) || !strncmp(w, "endif", 5) || !strncmp(w, "undef", 5))
-			return true;
-	}
-	return false;
-}
-
-char *fth_cpp_conditionals(const struct fth_source *src, struct fth_arena *arena, struct fth_diag *diag,
-			   const char *const *predefined)
+char *fth_cpp_run(const struct fth_source *src, struct fth_arena *arena, struct fth_diag *diag,
+		  struct fth_cmacros *macros)
 {
 	struct cpp *c = calloc(1, sizeof(*c));
 	const char *t = src->text;
@@ -497,10 +466,9 @@ char *fth_cpp_conditionals(const struct fth_source *src, struct fth_arena *arena
 	c->src = src;
 	c->diag = diag;
 	c->active = true;
+	c->macros = macros;
 	c->out = out = fth_arena_strndup(arena, src->text, src->len);
-	for (int i = 0; predefined && predefined[i]; i++)
-		define_name(c, predefined[i], strlen(predefined[i]), NULL, 0);
-	for (uint32_t line = 0; line < src->len;) {
+	for (uint32_t line = src->start; line < src->len;) {
 		uint32_t i = line, eol;
 		bool quote = false;
 		while (!in_comment && i < src->len && (t[i] == ' ' || t[i] == '\t'))

@@ -14,9 +14,12 @@
  * which the text of every inactive region, and the conditional directive
  * lines themselves, are blanks: newlines are kept, so every byte offset,
  * line and column (and so every diagnostic) is the same as in the
- * original. #define, #undef and #include lines of the active regions stay
- * for the parser; names defined there (and #undef) count for later
- * conditionals.
+ * original. Every #define and #undef of the active regions, on whatever
+ * line, is recorded in the macro table (cmacro.h) as it is met, so it
+ * counts for later conditionals and, from its line on, for the parser's
+ * expansion; those lines stay for the parser, which keeps the ones of the
+ * C section as nodes. #error TEXT in an active region is an error and
+ * #warning TEXT a warning, as cpp says them.
  */
 #ifndef FATHOM_CPP_H
 #define FATHOM_CPP_H
@@ -26,14 +29,16 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "cmacro.h"
 #include "diag.h"
 
-/* The filtered text (NUL-terminated, src->len bytes, in arena), or NULL
- * after reporting errors (an unbalanced #else/#endif, a missing #endif, a
- * malformed #if expression) in diag. Names in predefined (NULL-terminated,
- * may be NULL) count as defined to 1. */
-char *fth_cpp_conditionals(const struct fth_source *src, struct fth_arena *arena, struct fth_diag *diag,
-			   const char *const *predefined);
+/* The filtered text of [src->start, src->len) (NUL-terminated, src->len
+ * bytes, in arena), or NULL after reporting errors (an unbalanced
+ * #else/#endif, a missing #endif, a malformed #if expression, a #define
+ * without a name, an active #error) in diag. Names already in macros (predefined ones such
+ * as BPFTRACE_HAVE_BTF) count from the start. */
+char *fth_cpp_run(const struct fth_source *src, struct fth_arena *arena, struct fth_diag *diag,
+		  struct fth_cmacros *macros);
 
 /* Resolves a name in fth_cpp_eval: its value, or false if it has none. */
 typedef bool (*fth_cpp_lookup)(void *ctx, const char *name, size_t len, int64_t *value);
@@ -43,9 +48,5 @@ typedef bool (*fth_cpp_lookup)(void *ctx, const char *name, size_t len, int64_t 
  * the body of `#define MAX (1 << 10)` or `#define RW (R | W)`. False when
  * it is not one (an unknown name, a cast, a string, trailing text). */
 bool fth_cpp_eval(const char *text, size_t len, fth_cpp_lookup lookup, void *ctx, int64_t *value);
-
-/* Does the source use any conditional directive? (Cheap: lets the caller
- * skip the copy for the common script.) */
-bool fth_cpp_has_conditionals(const struct fth_source *src);
 
 #endif

@@ -2,8 +2,6 @@
  * program container, see fathom.h and program.h. */
 #include "fathom.h"
 
-#include "cpp.h"
-
 #include <ctype.h>
 #include <errno.h>
 #include <strings.h>
@@ -13,9 +11,11 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "cmacro.h"
 #include "cpp.h"
 #include "import.h"
 #include "macro.h"
+#include "parser.h"
 #include "tracefs.h"
 
 /* The power of two nearest to n (the lower one on a tie), as bpftrace
@@ -473,36 +473,39 @@ static int report_unused_named(struct fth_program *prog, struct fth_diag *diag)
 	return -EINVAL;
 }
 
-/* #if/#ifdef/... as bpftrace's preprocessor runs them: the parser gets the
- * source with the inactive regions blanked (offsets unchanged, so
- * diagnostics still point into the script as written). */
-static int apply_conditionals(struct fth_program *prog, struct fth_diag *diag)
+/* The macro table of the program: BPFTRACE_HAVE_BTF is predefined when the
+ * kernel has BTF, as bpftrace does for #ifdef BPFTRACE_HAVE_BTF. */
+static struct fth_cmacros *new_macro_table(struct fth_program *prog)
 {
-	static const char *const with_btf[] = { "BPFTRACE_HAVE_BTF", NULL };
-	struct fth_source *filtered;
-	char *text;
+	struct fth_cmacros *t = fth_cmacros_new(&prog->arena);
 
-	if (!fth_cpp_has_conditionals(prog->src))
-		return 0;
-	text = fth_cpp_conditionals(prog->src, &prog->arena, diag,
-				    access("/sys/kernel/btf/vmlinux", R_OK) == 0 ? with_btf : NULL);
-	if (!text)
+	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
+		fth_cmacros_predefine(t, "BPFTRACE_HAVE_BTF");
+	return t;
+}
+
+/* Preprocess and parse the script; imports are resolved as the parser
+ * meets them, then merged into the program. */
+static int parse_program(struct fth_program *prog, struct fth_diag *diag)
+{
+	struct fth_importer *im;
+	struct fth_parse_opts opts = { 0 };
+
+	prog->cmacros = new_macro_table(prog);
+	im = fth_importer_new(prog, diag);
+	opts.macros = prog->cmacros;
+	opts.on_import = fth_import_now;
+	opts.import_ctx = im;
+	prog->ast = fth_parse_with(prog->src, diag, &prog->arena, &opts);
+	if (diag->errors)
 		return -EINVAL;
-	filtered = fth_arena_alloc(&prog->arena, sizeof(*filtered));
-	*filtered = *prog->src;
-	filtered->text = text;
-	prog->src = filtered;
+	fth_importer_merge(im);
 	return 0;
 }
 
 int fth_compile(struct fth_program *prog, struct fth_diag *diag, const struct fth_compile_opts *opts)
 {
-	if (apply_conditionals(prog, diag))
-		return -EINVAL;
-	prog->ast = fth_parse(prog->src, diag, &prog->arena);
-	if (diag->errors)
-		return -EINVAL;
-	if (fth_resolve_imports(prog, diag))
+	if (parse_program(prog, diag))
 		return -EINVAL;
 	if (fth_check_includes(prog, diag, opts ? &opts->includes : NULL))
 		return -EINVAL;

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpp.h"
+#include "cmacro.h"
 #include "parser.h"
 
 /* One imported script: its name as imported ("lib.bt", "dir/x.bt") and
@@ -19,7 +19,7 @@ struct script {
 	struct fth_node *ast;
 };
 
-struct importer {
+struct fth_importer {
 	struct fth_program *prog;
 	struct fth_diag *diag;
 	const char *dir;          /* where names are looked up: the main script's directory */
@@ -28,14 +28,15 @@ struct importer {
 	struct fth_ptrvec sources; /* struct fth_source *: one per imported file */
 	char *text;               /* the main script, then each imported file after a '\n' */
 	uint32_t len;
+	uint32_t statement_end;   /* of the import statement being resolved, in the importing file */
 };
 
-static struct fth_arena *A(struct importer *im)
+static struct fth_arena *A(struct fth_importer *im)
 {
 	return &im->prog->arena;
 }
 
-static bool seen_name(struct importer *im, const char *name)
+static bool seen_name(struct fth_importer *im, const char *name)
 {
 	for (int i = 0; i < im->names.len; i++)
 		if (!strcmp(im->names.items[i], name))
@@ -113,7 +114,7 @@ static char *read_file(const char *path, size_t *len)
 
 /* Append a file's text to the shared buffer and describe it as a source
  * that starts there. Every imported source points at the new buffer. */
-static struct fth_source *add_source(struct importer *im, const char *name, const char *data, size_t n)
+static struct fth_source *add_source(struct fth_importer *im, const char *name, const char *data, size_t n)
 {
 	uint32_t start = im->len + 1;
 	char *text = fth_arena_alloc(A(im), (size_t)start + n + 1);
@@ -137,33 +138,10 @@ static struct fth_source *add_source(struct importer *im, const char *name, cons
 	return src;
 }
 
-static void import_names_in(struct importer *im, struct fth_node *program);
-
-/* #if/#ifdef/... in an imported file, as in the main script: the file is
- * filtered on its own (its own name and lines in messages) before it
- * joins the buffer. The text, or NULL after reporting errors. */
-static const char *preprocess(struct importer *im, const char *name, const char *data, size_t n)
-{
-	static const char *const with_btf[] = { "BPFTRACE_HAVE_BTF", NULL };
-	struct fth_source alone = { .name = name, .text = data, .len = (uint32_t)n };
-	struct fth_diag d;
-	const char *text;
-
-	if (!fth_cpp_has_conditionals(&alone))
-		return data;
-	fth_diag_init(&d, &alone, im->diag->out);
-	d.quiet_warnings = im->diag->quiet_warnings;
-	text = fth_cpp_conditionals(&alone, A(im), &d, access("/sys/kernel/btf/vmlinux", R_OK) == 0 ? with_btf : NULL);
-	im->diag->errors += d.errors;
-	im->diag->warnings += d.warnings;
-	return text;
-}
-
-static void import_script(struct importer *im, struct fth_node *where, const char *name, const char *path)
+static void import_script(struct fth_importer *im, struct fth_node *where, const char *name, const char *path)
 {
 	struct fth_source *src;
 	struct script *sc;
-	const char *text;
 	size_t n = 0;
 	char *data;
 
@@ -176,27 +154,30 @@ static void import_script(struct importer *im, struct fth_node *where, const cha
 			       "error reading import '\"%s\"': %s", path, strerror(errno));
 		return;
 	}
-	text = preprocess(im, name, data, n);
-	src = text ? add_source(im, name, text, n) : NULL;
+	src = add_source(im, name, data, n);
 	free(data);
-	if (!src)
-		return;
 	sc = fth_arena_alloc(A(im), sizeof(*sc));
 	sc->name = name;
-	sc->ast = fth_parse(src, im->diag, A(im));
 	fth_ptrvec_push(A(im), &im->scripts, sc);
-	if (!sc->ast)
-		return;
+	/* Its own imports are resolved while it is parsed (fth_import_now);
+	 * its macros join the program's table, and those still defined at its
+	 * end count in the importing file after the import statement. */
+	{
+		uint32_t at = im->statement_end;
+		struct fth_parse_opts opts = { im->prog->cmacros, fth_import_now, im };
+		sc->ast = fth_parse_with(src, im->diag, A(im), &opts);
+		fth_cmacros_export(im->prog->cmacros, src->start, src->len, at);
+		im->statement_end = at;
+	}
 	if (sc->ast->u.program.config && sc->ast->u.program.config->u.config.items.len)
 		fth_error_hint(im->diag, sc->ast->u.program.config->range,
 			       "settings belong to the main script: move them there",
 			       "invalid `config` within import");
-	import_names_in(im, sc->ast);
 }
 
 /* A file or a directory found for an import. A directory brings in the
  * files directly in it; files of other kinds there are passed over. */
-static void import_path(struct importer *im, struct fth_node *where, const char *name, const char *path,
+static void import_path(struct fth_importer *im, struct fth_node *where, const char *name, const char *path,
 			bool allow_directories, bool ignore_unknown)
 {
 	struct dirent **entries;
@@ -238,7 +219,7 @@ static void import_path(struct importer *im, struct fth_node *where, const char 
 }
 
 /* import "name": looked up in the main script's directory. */
-static void import_name(struct importer *im, struct fth_node *where, const char *name)
+static void import_name(struct fth_importer *im, struct fth_node *where, const char *name)
 {
 	const char *path;
 	struct stat st;
@@ -261,12 +242,12 @@ static void import_name(struct importer *im, struct fth_node *where, const char 
 		       "Unable to find suitable path for import");
 }
 
-static void import_names_in(struct importer *im, struct fth_node *program)
+void fth_import_now(void *importer, struct fth_node *import)
 {
-	struct fth_node_list *imports = &program->u.program.imports;
+	struct fth_importer *im = importer;
 
-	for (int i = 0; i < imports->len; i++)
-		import_name(im, imports->items[i], imports->items[i]->u.import.path);
+	im->statement_end = import->range.end;
+	import_name(im, import, import->u.import.path);
 }
 
 /* dst = (src, reversed when asked) followed by dst. */
@@ -291,7 +272,7 @@ static int by_name(const void *a, const void *b)
  * bpftrace reverses the list around each merge, which puts the last
  * name's probes first and each file's probes in reverse order. Imported
  * macros come before the script's own, which win on a name clash. */
-static void merge(struct importer *im)
+static void merge(struct fth_importer *im)
 {
 	struct fth_node *root = im->prog->ast;
 
@@ -308,21 +289,24 @@ static void merge(struct importer *im)
 	}
 }
 
-int fth_resolve_imports(struct fth_program *prog, struct fth_diag *diag)
+struct fth_importer *fth_importer_new(struct fth_program *prog, struct fth_diag *diag)
 {
-	struct importer im = { .prog = prog, .diag = diag };
+	struct fth_importer *im = fth_arena_alloc(&prog->arena, sizeof(*im));
 	const char *slash = strrchr(prog->src->name, '/');
-	int errors = diag->errors;
 
-	if (!prog->ast->u.program.imports.len)
-		return 0;
+	memset(im, 0, sizeof(*im));
+	im->prog = prog;
+	im->diag = diag;
 	/* "stdin" (-e, -) has no directory: names are relative to the
 	 * current one, as bpftrace's parent_path("stdin") is empty. */
-	im.dir = !slash ? "" : slash == prog->src->name ? "/"
-			      : fth_arena_printf(&prog->arena, "%.*s", (int)(slash - prog->src->name), prog->src->name);
-	im.text = (char *)prog->src->text;
-	im.len = prog->src->len;
-	import_names_in(&im, prog->ast);
-	merge(&im);
-	return diag->errors > errors ? -EINVAL : 0;
+	im->dir = !slash ? "" : slash == prog->src->name ? "/"
+			       : fth_arena_printf(&prog->arena, "%.*s", (int)(slash - prog->src->name), prog->src->name);
+	im->text = (char *)prog->src->text;
+	im->len = prog->src->len;
+	return im;
+}
+
+void fth_importer_merge(struct fth_importer *im)
+{
+	merge(im);
 }

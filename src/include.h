@@ -1,6 +1,6 @@
 /* include.h - checking the script's `#include`s.
  *
- * fathom has no C preprocessor: kernel types come from BTF and the
+ * fathom preprocesses only the script itself (cpp.c): kernel types come from BTF and the
  * script's own struct definitions are parsed directly, so an included
  * header is never read. It is still looked up, so that a misspelt or
  * missing header is an error as it is in bpftrace (where clang reports

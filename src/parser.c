@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpp.h"
 #include "lexer.h"
 
 #define LOOKAHEAD_MAX 64
@@ -52,9 +53,10 @@ struct parser {
 	bool seen_body;
 	struct fth_node *program;
 
-	/* The script's #define macros, expanded between lexer and parser. */
-	struct cmacro *macros;
-	int nmacros, macros_cap;
+	/* The script's #define macros (recorded by the cpp pass), expanded
+	 * between lexer and parser. */
+	struct fth_cmacros *macros;
+	const struct fth_parse_opts *opts;
 	struct fth_token *pending; /* the rest of the last expansion */
 	int npending, pending_pos;
 	struct fth_token pushback; /* read after a macro name: no '(' */
@@ -1499,6 +1501,49 @@ static struct fth_node *parse_simple_keyword_statement(struct parser *p)
 	return n;
 }
 
+/* The directive's word ("define", "include", "" for a lone '#'). */
+static const char *directive_word(struct parser *p, const struct fth_token *t)
+{
+	const char *s = t->text + 1, *start;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	start = s;
+	while (isalnum((unsigned char)*s) || *s == '_')
+		s++;
+	return fth_arena_strndup(p->arena, start, (size_t)(s - start));
+}
+
+/* Directives that are fine on any line, as cpp takes them: #define and
+ * #undef (already in the macro table, in force from their line) and the
+ * null directive, a lone '#'. (#if and friends never get here: the cpp
+ * pass has blanked them.) */
+static bool directive_in_block(struct parser *p)
+{
+	const char *word = directive_word(p, cur(p));
+	const char *rest = cur(p)->text + 1;
+
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	return !strcmp(word, "define") || !strcmp(word, "undef") || !*rest;
+}
+
+/* A '#' line inside a block that cpp would not take there. */
+static void misplaced_directive(struct parser *p)
+{
+	const char *word = directive_word(p, cur(p));
+
+	if (!strcmp(word, "include"))
+		error_at_cur(p, "move it to the top of the script, before the first probe",
+			     "#include must come before the first probe, with the C definitions");
+	else if (!strcmp(word, "pragma") || !strcmp(word, "line"))
+		error_at_cur(p, "remove it: fathom has no pragmas and keeps the script's own line numbers",
+			     "#%s is not supported", word);
+	else
+		error_at_cur(p, "comments are // to the end of the line, or /* ... */",
+			     "invalid preprocessing directive: '#' does not start a comment");
+}
+
 /* One statement. *needs_semi tells whether a ';' (or the closing '}') must
  * follow: blocks, if and loops stand on their own. */
 static struct fth_node *parse_statement(struct parser *p, bool value_mode, bool *needs_semi)
@@ -1519,8 +1564,7 @@ static struct fth_node *parse_statement(struct parser *p, bool value_mode, bool 
 		error_at_cur(p, "an else must directly follow the '}' of an if", "'else' without a matching 'if'");
 		return NULL;
 	case TOK_PREPROCESSOR:
-		error_at_cur(p, "move it to the top of the script, before the first probe",
-			     "preprocessor directives are not allowed inside a block");
+		misplaced_directive(p);
 		return NULL;
 	default:
 		break;
@@ -1580,6 +1624,10 @@ static void parse_block_statements(struct parser *p, struct fth_node *block, boo
 		if (check(p, TOK_SEMI)) {
 			advance(p);
 			had_semicolon = true;
+			continue;
+		}
+		if (check(p, TOK_PREPROCESSOR) && directive_in_block(p)) {
+			advance(p);
 			continue;
 		}
 		stmt = parse_statement(p, value_mode, &needs_semi);
@@ -1878,31 +1926,25 @@ static struct fth_node *make_preprocessor(struct parser *p, const struct fth_tok
 /*
  * bpftrace 0.17 ran scripts through the C preprocessor, so scripts of that
  * era use function-like macros (#define SQ(x) ((x) * (x))) and object-like
- * ones whose body is an expression (#define TWICE (pid * 2)). They are
- * expanded here, between the lexer and the parser, the way cpp does: the
- * arguments are expanded first and put in place of the parameters, then the
- * result is scanned again with the macro itself turned off (so a macro that
- * names itself stays an identifier). A function-like name not followed by
- * '(' is left alone. Object-like macros whose body is one token stay
- * identifiers: sema resolves those (strings, true/false, numbers, names,
- * with its "Macro recursion" error), as current bpftrace does.
+ * ones whose body is an expression (#define TWICE (pid * 2)), a map
+ * (#define M @m) or a variable. They are expanded here, between the lexer
+ * and the parser, the way cpp does: the arguments are expanded first and
+ * put in place of the parameters, then the result is scanned again with
+ * the macro itself turned off (so a macro that names itself stays an
+ * identifier). A function-like name not followed by '(' is left alone.
+ * The macros are those of the table (cmacro.h) in force where the use is.
+ *
+ * An object-like macro whose body is empty or one token that is no operand
+ * (#define X +) stays an identifier, as does one that reaches itself
+ * again: sema reports those with the #define ("Macro recursion", "cannot
+ * use as a value"), as bpftrace does.
  *
  * Tokens of a body carry the range of the macro's use, so an error in the
  * expansion points at the use in the script; argument tokens keep theirs.
  */
 
-#define CMACRO_MAX_PARAMS 32
 #define CMACRO_MAX_DEPTH 64
 #define CMACRO_MAX_TOKENS 65536 /* one expansion: stops exponential blow-up */
-
-struct cmacro {
-	const char *name;
-	bool function_like;
-	int nparams;
-	const char *params[CMACRO_MAX_PARAMS];
-	struct fth_token *body;
-	int nbody;
-};
 
 struct tokbuf {
 	struct fth_token *v;
@@ -1928,109 +1970,36 @@ static void tokbuf_push(struct parser *p, struct tokbuf *b, struct fth_token t)
 	b->v[b->n++] = t;
 }
 
-static struct cmacro *find_cmacro(struct parser *p, const char *name)
+/* A token that can stand as a value on its own: what a one-token body
+ * must be to take the name's place. */
+static bool is_operand_token(enum fth_token_kind kind)
 {
-	for (int i = 0; i < p->nmacros; i++)
-		if (!strcmp(p->macros[i].name, name))
-			return &p->macros[i];
-	return NULL;
+	switch (kind) {
+	case TOK_INT:
+	case TOK_STRING:
+	case TOK_IDENT:
+	case TOK_VAR:
+	case TOK_POSITIONAL:
+	case TOK_MAP:
+	case TOK_TRUE:
+	case TOK_FALSE:
+		return true;
+	default:
+		return false;
+	}
 }
 
-/* The body's tokens, lexed on their own (named after the macro, as sema
- * does for a one-token body). False when it does not lex: such a macro is
- * left to sema, which reports the error. */
-static bool lex_cmacro_body(struct parser *p, struct cmacro *m, const char *body)
+/* Is this identifier a macro expanded here (in force at the token, not
+ * disabled by an expansion of itself under way)? */
+static const struct fth_cmacro *expandable_cmacro(struct parser *p, const struct fth_token *t,
+						  const char **disabled, int ndisabled)
 {
-	struct fth_source src = { .name = m->name, .text = body, .len = (uint32_t)strlen(body) };
-	char discard[256];
-	FILE *quiet = fmemopen(discard, sizeof(discard), "w");
-	struct fth_diag d;
-	struct fth_lexer lx;
-	struct tokbuf b = { 0 };
+	const struct fth_cmacro *m =
+		t->kind == TOK_IDENT ? fth_cmacros_find(p->macros, t->text, strlen(t->text), t->range.begin) : NULL;
 
-	fth_diag_init(&d, &src, quiet);
-	fth_lexer_init(&lx, &src, &d, p->arena);
-	for (struct fth_token t = fth_lexer_next(&lx); t.kind != TOK_EOF && !d.errors; t = fth_lexer_next(&lx))
-		tokbuf_push(p, &b, t);
-	if (quiet)
-		fclose(quiet);
-	m->body = b.v;
-	m->nbody = b.n;
-	return !d.errors && !b.overflow;
-}
-
-/* "x, y)" after "NAME(": the parameter names; the end of the list, or NULL
- * when it is malformed (then the macro is left to sema). */
-static const char *parse_cmacro_params(struct parser *p, struct cmacro *m, const char *s)
-{
-	s = skip_blanks(s);
-	while (*s && *s != ')') {
-		const char *start = s;
-		while (is_word_char(*s))
-			s++;
-		if (s == start || m->nparams == CMACRO_MAX_PARAMS)
-			return NULL;
-		m->params[m->nparams++] = fth_arena_strndup(p->arena, start, (size_t)(s - start));
-		s = skip_blanks(s);
-		if (*s == ',')
-			s = skip_blanks(s + 1);
-		else if (*s != ')')
-			return NULL;
-	}
-	return *s == ')' ? s + 1 : NULL;
-}
-
-/* A #define or #undef line, in the order the lexer meets it. */
-static void note_cmacro(struct parser *p, const char *line)
-{
-	const char *s = skip_blanks(line + 1), *start;
-	struct cmacro m = { 0 }, *old;
-	bool undef = !strncmp(s, "undef", 5);
-
-	if (!undef && strncmp(s, "define", 6))
-		return;
-	s = skip_blanks(s + (undef ? 5 : 6));
-	start = s;
-	while (is_word_char(*s))
-		s++;
-	if (s == start)
-		return;
-	m.name = fth_arena_strndup(p->arena, start, (size_t)(s - start));
-	old = find_cmacro(p, m.name);
-	if (old) /* redefined or undefined: forget the old one */
-		*old = p->macros[--p->nmacros];
-	if (undef)
-		return;
-	if (*s == '(') {
-		m.function_like = true;
-		s = parse_cmacro_params(p, &m, s + 1);
-		if (!s)
-			return;
-	}
-	{
-		const char *body = directive_rest(p, skip_blanks(s));
-		if (!lex_cmacro_body(p, &m, body ? body : ""))
-			return;
-	}
-	if (p->nmacros == p->macros_cap) {
-		int cap = p->macros_cap ? p->macros_cap * 2 : 16;
-		struct cmacro *v = fth_arena_alloc(p->arena, sizeof(*v) * (size_t)cap);
-		if (p->nmacros)
-			memcpy(v, p->macros, sizeof(*v) * (size_t)p->nmacros);
-		p->macros = v;
-		p->macros_cap = cap;
-	}
-	p->macros[p->nmacros++] = m;
-}
-
-/* Is this identifier a macro expanded here (not disabled by an expansion
- * of itself under way)? */
-static struct cmacro *expandable_cmacro(struct parser *p, const struct fth_token *t, const char **disabled,
-					int ndisabled)
-{
-	struct cmacro *m = t->kind == TOK_IDENT ? find_cmacro(p, t->text) : NULL;
-
-	if (!m || (!m->function_like && m->nbody == 1))
+	if (!m)
+		return NULL;
+	if (!m->function_like && !m->error && (m->nbody == 0 || (m->nbody == 1 && !is_operand_token(m->body[0].kind))))
 		return NULL;
 	for (int i = 0; i < ndisabled; i++)
 		if (!strcmp(disabled[i], m->name))
@@ -2039,8 +2008,8 @@ static struct cmacro *expandable_cmacro(struct parser *p, const struct fth_token
 }
 
 struct cmacro_args {
-	int begin[CMACRO_MAX_PARAMS + 1]; /* argument k is tokens [begin[k], end[k]) */
-	int end[CMACRO_MAX_PARAMS + 1];
+	int begin[FTH_CMACRO_MAX_PARAMS + 1]; /* argument k is tokens [begin[k], end[k]) */
+	int end[FTH_CMACRO_MAX_PARAMS + 1];
 	int n;
 	int close; /* index of the closing ')' */
 };
@@ -2067,7 +2036,7 @@ static bool split_cmacro_args(const struct fth_token *in, int n, int open, struc
 				a->n = 0;
 			return true;
 		} else if (k == TOK_COMMA && depth == 0) {
-			if (a->n == CMACRO_MAX_PARAMS)
+			if (a->n == FTH_CMACRO_MAX_PARAMS)
 				return false;
 			a->end[a->n++] = i;
 			a->begin[a->n] = i + 1;
@@ -2079,7 +2048,7 @@ static bool split_cmacro_args(const struct fth_token *in, int n, int open, struc
 static void expand_cmacros(struct parser *p, const struct fth_token *in, int n, const char **disabled,
 			   int ndisabled, struct tokbuf *out);
 
-static int cmacro_param(const struct cmacro *m, const struct fth_token *t)
+static int cmacro_param(const struct fth_cmacro *m, const struct fth_token *t)
 {
 	for (int i = 0; t->kind == TOK_IDENT && i < m->nparams; i++)
 		if (!strcmp(m->params[i], t->text))
@@ -2087,15 +2056,32 @@ static int cmacro_param(const struct cmacro *m, const struct fth_token *t)
 	return -1;
 }
 
+/* A use of a macro whose body does not lex: what the lexer said about the
+ * body (in a source named after the macro, as bpftrace reports it), and a
+ * TOK_ERROR in its place so that nothing else is said about the use. */
+static void bad_cmacro_use(struct parser *p, const struct fth_cmacro *m, struct fth_range where,
+			   struct tokbuf *out)
+{
+	struct fth_token t = { .kind = TOK_ERROR, .range = where };
+
+	fputs(m->error, p->diag->out);
+	p->diag->errors++;
+	tokbuf_push(p, out, t);
+}
+
 /* m's body with the arguments (expanded first, as cpp does) in place of
  * its parameters, then scanned again with m turned off. */
-static void substitute_cmacro(struct parser *p, const struct cmacro *m, const struct fth_token *in,
+static void substitute_cmacro(struct parser *p, const struct fth_cmacro *m, const struct fth_token *in,
 			      const struct cmacro_args *a, struct fth_range where, bool newline_before,
 			      const char **disabled, int ndisabled, struct tokbuf *out)
 {
 	struct tokbuf body = { 0 };
 	const char *off[CMACRO_MAX_DEPTH + 1];
 
+	if (m->error) {
+		bad_cmacro_use(p, m, where, out);
+		return;
+	}
 	for (int i = 0; i < m->nbody; i++) {
 		int k = cmacro_param(m, &m->body[i]);
 		if (k >= 0) {
@@ -2121,8 +2107,8 @@ static void expand_cmacros(struct parser *p, const struct fth_token *in, int n, 
 			   int ndisabled, struct tokbuf *out)
 {
 	for (int i = 0; i < n && !out->overflow; i++) {
-		struct cmacro *m = ndisabled < CMACRO_MAX_DEPTH ? expandable_cmacro(p, &in[i], disabled, ndisabled)
-								: NULL;
+		const struct fth_cmacro *m =
+			ndisabled < CMACRO_MAX_DEPTH ? expandable_cmacro(p, &in[i], disabled, ndisabled) : NULL;
 		struct cmacro_args a = { .n = 0, .close = i };
 		if (m && m->function_like) {
 			if (i + 1 >= n || in[i + 1].kind != TOK_LPAREN || !split_cmacro_args(in, n, i + 1, &a)) {
@@ -2159,15 +2145,13 @@ static struct fth_token raw_token(struct parser *p)
 static struct fth_token next_token(struct parser *p)
 {
 	struct fth_token t;
-	struct cmacro *m;
+	const struct fth_cmacro *m;
 	struct tokbuf call = { 0 }, out = { 0 };
 	int depth = 0;
 
 	if (p->pending_pos < p->npending)
 		return p->pending[p->pending_pos++];
 	t = raw_token(p);
-	if (t.kind == TOK_PREPROCESSOR)
-		note_cmacro(p, t.text);
 	m = expandable_cmacro(p, &t, NULL, 0);
 	if (!m)
 		return t;
@@ -2382,6 +2366,20 @@ static struct fth_node *parse_config(struct parser *p)
 }
 
 /* import "path"; */
+/* The import is resolved at once: the #define macros of the imported
+ * file count for the rest of this one, as clang saw them all. Tokens read
+ * ahead are read again with them. */
+static void import_now(struct parser *p, struct fth_node *n)
+{
+	int before = fth_cmacros_count(p->macros);
+
+	if (!p->opts || !p->opts->on_import || !n->u.import.path)
+		return;
+	p->opts->on_import(p->opts->import_ctx, n);
+	if (fth_cmacros_count(p->macros) != before)
+		rewind_lexer(p, p->prev.range.end);
+}
+
 static struct fth_node *parse_import(struct parser *p)
 {
 	struct fth_node *n = new_node(p, FTH_IMPORT, cur(p)->range);
@@ -2400,6 +2398,7 @@ static struct fth_node *parse_import(struct parser *p)
 		return n;
 	}
 	advance(p);
+	import_now(p, n);
 	return n;
 }
 
@@ -2560,15 +2559,29 @@ static struct fth_node *parse_top_level_item(struct parser *p)
 
 struct fth_node *fth_parse(const struct fth_source *src, struct fth_diag *diag, struct fth_arena *arena)
 {
+	return fth_parse_with(src, diag, arena, NULL);
+}
+
+struct fth_node *fth_parse_with(const struct fth_source *src, struct fth_diag *diag, struct fth_arena *arena,
+				const struct fth_parse_opts *opts)
+{
 	struct parser p;
 	struct fth_range whole = { src->start, src->len };
+	struct fth_source *filtered = fth_arena_alloc(arena, sizeof(*filtered));
 
 	memset(&p, 0, sizeof(p));
 	p.diag = diag;
 	p.arena = arena;
-	p.src = src;
-	fth_lexer_init(&p.lx, src, diag, arena);
+	p.opts = opts;
+	p.macros = opts && opts->macros ? opts->macros : fth_cmacros_new(arena);
 	p.program = fth_node_new(arena, FTH_PROGRAM, whole);
+	/* The preprocessor first: conditionals resolved, #defines recorded. */
+	*filtered = *src;
+	filtered->text = fth_cpp_run(src, arena, diag, p.macros);
+	if (!filtered->text)
+		return p.program;
+	p.src = filtered;
+	fth_lexer_init(&p.lx, filtered, diag, arena);
 
 	while (!check(&p, TOK_EOF)) {
 		uint32_t before = cur(&p)->range.begin;

@@ -282,6 +282,8 @@ struct fth_config {
 	const char *passive[FTH_CONFIG_PASSIVE];
 };
 
+struct fth_cmacros;
+
 struct fth_program {
 	struct fth_arena arena;
 	const struct fth_source *src;
@@ -298,6 +300,7 @@ struct fth_program {
 	int map_by_name_cap;          /* power of two, 0 before the first map */
 	struct fth_btf *btf;         /* kernel types, loaded on first use */
 	struct fth_cdefs *cdefs;     /* the script's C definitions, set by sema */
+	struct fth_cmacros *cmacros; /* the #define macros of the script and its imports */
 	int macro_serial;            /* numbers macro expansions (hygiene) */
 	int btf_error;               /* negative errno once loading failed */
 	int events_map;              /* ring buffer */

@@ -17,7 +17,7 @@
 
 #include "btf.h"
 #include "cdefs.h"
-#include "cpp.h"
+#include "cmacro.h"
 #include "kinfo.h"
 #include "ksyms.h"
 #include "lexer.h"
@@ -901,17 +901,26 @@ static struct fth_type *enum_type(struct sema *s, const struct fth_enum *e)
 	return fth_type_enum64(A(s), e);
 }
 
-static const struct fth_node *script_define(struct sema *s, const char *name);
+/* The object-like #define of name in force at offset `at` (the script's,
+ * or an imported file's), or NULL. A name the parser left an identifier
+ * although it is one reaches itself again, or its body is no value. */
+static const struct fth_cmacro *script_macro(struct sema *s, const char *name, uint32_t at)
+{
+	const struct fth_cmacro *m = fth_cmacros_find(s->prog->cmacros, name, strlen(name), at);
+
+	return m && !m->function_like ? m : NULL;
+}
 
 /* An enumerator of an enum the script defines (cdefs.c parses them) or,
- * unless the script #defines the name, of a kernel enum: its value and the
- * enum's type, int64 as bpftrace types enumerators, so it prints by name. */
-static struct fth_type *script_enumerator(struct sema *s, const char *name, int64_t *value)
+ * unless the script #defines the name there, of a kernel enum: its value
+ * and the enum's type, int64 as bpftrace types enumerators, so it prints
+ * by name. */
+static struct fth_type *script_enumerator(struct sema *s, const char *name, uint32_t at, int64_t *value)
 {
 	const struct fth_type *et = s->prog->cdefs ? fth_cdefs_enumerator(s->prog->cdefs, name, value) : NULL;
 	struct fth_btf *btf;
 
-	if (!et && !script_define(s, name) && name[0] >= 'A' && name[0] <= 'Z' && (btf = fth_program_btf(s->prog)))
+	if (!et && !script_macro(s, name, at) && name[0] >= 'A' && name[0] <= 'Z' && (btf = fth_program_btf(s->prog)))
 		et = fth_btf_enumerator(btf, A(s), name, value);
 	return et && et->enum_def ? enum_type(s, et->enum_def) : NULL;
 }
@@ -925,162 +934,22 @@ static const struct fth_enum *script_enum_named(struct sema *s, const char *name
 	return t && t->kind == FTH_T_INT ? t->enum_def : NULL;
 }
 
-/* The script's #define of name in force after its #define and #undef
- * lines, in order (the last #define wins; an #undef after it removes it):
- * the directive, or NULL when the script does not define name. */
-static const struct fth_node *script_define(struct sema *s, const char *name)
+/* An enumerator of the kernel (TCP_ESTABLISHED) or a common header macro
+ * (TASK_RUNNING): its integer value. (The script's own #defines never get
+ * here: the parser put their bodies in their place.) */
+static bool constant_value(struct sema *s, const char *name, int64_t *value)
 {
-	struct fth_node_list *defs = &s->prog->ast->u.program.c_defs;
-	const struct fth_node *current = NULL;
-
-	for (int i = 0; i < defs->len; i++) {
-		const struct fth_node *d = defs->items[i];
-		if (d->kind != FTH_PREPROCESSOR || !d->u.pp.directive || !d->u.pp.arg1 || strcmp(d->u.pp.arg1, name))
-			continue;
-		if (!strcmp(d->u.pp.directive, "define"))
-			current = d;
-		else if (!strcmp(d->u.pp.directive, "undef"))
-			current = NULL;
-	}
-	return current;
-}
-
-/* Macros naming each other in a cycle (#define A B, #define B A) stop here. */
-#define MAX_DEFINE_DEPTH 32
-
-struct define_eval {
-	struct sema *s;
-	int depth;
-};
-
-static bool constant_value_at(struct sema *s, const char *name, int64_t *value, int depth);
-
-static bool define_lookup(void *ctx, const char *name, size_t len, int64_t *value)
-{
-	struct define_eval *x = ctx;
-	char *copy = fth_arena_strndup(A(x->s), name, len);
-
-	return x->depth < MAX_DEFINE_DEPTH && constant_value_at(x->s, copy, value, x->depth + 1);
-}
-
-/* An identifier that is a #define of the script (#define MAX 10, or an
- * integer expression of numbers and other such names, #define RW (R | W)),
- * an enumerator of the kernel (TCP_ESTABLISHED) or a common header macro
- * (TASK_RUNNING): its integer value. */
-static bool constant_value_at(struct sema *s, const char *name, int64_t *value, int depth)
-{
-	const struct fth_node *d;
 	struct fth_btf *btf;
 
 	if (s->prog->cdefs && fth_cdefs_enum_value(s->prog->cdefs, name, value))
 		return true;
-	d = script_define(s, name);
-	if (d) {
-		struct define_eval x = { s, depth };
-		/* the script's own macro, not a kernel name it happens to share */
-		return d->u.pp.arg2 && fth_cpp_eval(d->u.pp.arg2, strlen(d->u.pp.arg2), define_lookup, &x, value);
-	}
 	btf = name[0] >= 'A' && name[0] <= 'Z' ? fth_program_btf(s->prog) : NULL;
 	if (btf && fth_btf_enum_value(btf, name, value))
 		return true;
 	return header_constant(name, value);
 }
 
-/* The body of the script's `#define name BODY`, or NULL. */
-static const char *define_body(struct sema *s, const char *name)
-{
-	const struct fth_node *d = script_define(s, name);
-
-	return d ? d->u.pp.arg2 : NULL;
-}
-
-/* The body of `#define name BODY` as one token, lexed as bpftrace parses
- * a macro's body: in a source of its own named after the macro, so a
- * malformed escape is reported there. TOK_EOF when the body is empty or
- * more than one token. */
-static struct fth_token define_body_token(struct sema *s, const char *name, const char *body)
-{
-	struct fth_source src = { .name = name, .text = body, .len = (uint32_t)strlen(body) };
-	char discard[512];
-	/* sema runs twice; only the strict pass prints. */
-	FILE *out = s->strict ? s->diag->out : fmemopen(discard, sizeof(discard), "w");
-	struct fth_diag d;
-	struct fth_lexer lx;
-	struct fth_token t, next;
-
-	fth_diag_init(&d, &src, out);
-	fth_lexer_init(&lx, &src, &d, A(s));
-	t = fth_lexer_next(&lx);
-	next = fth_lexer_next(&lx);
-	if (out != s->diag->out && out)
-		fclose(out);
-	if (d.errors) {
-		s->diag->errors += s->strict ? d.errors : 0;
-		t.kind = TOK_ERROR;
-	} else if (next.kind != TOK_EOF) {
-		t.kind = TOK_EOF;
-	}
-	return t;
-}
-
-/* An identifier that names a #define whose body is one token other than a
- * number (those are constant_value's): bpftrace puts the body in the
- * identifier's place, so `#define GREETING "hi"` makes GREETING a string,
- * `#define ON true` a bool and `#define WHO comm` the builtin it names
- * (bodies naming other #defines are followed). Rewrites e and returns 1;
- * 0 when e is no such #define; -1 when the body is in error (reported). */
-static int expand_define_token(struct sema *s, struct fth_node *e)
-{
-	enum { MAX_CHAIN = 16 };
-	const char *chain[MAX_CHAIN];
-	int depth = 0;
-	const char *name = e->u.ident.name, *body;
-
-	while ((body = define_body(s, name))) {
-		struct fth_token t;
-		bool seen = depth == MAX_CHAIN;
-		for (int i = 0; i < depth && !seen; i++)
-			seen = !strcmp(chain[i], name);
-		if (seen) {
-			char path[256] = "";
-			for (int j = 0; j < depth; j++)
-				snprintf(path + strlen(path), sizeof(path) - strlen(path), "%s->", chain[j]);
-			ERR_HINT(s, e, "a #define cannot name itself, directly or through other #defines",
-				 "Macro recursion: %s%s", path, name);
-			return -1;
-		}
-		chain[depth++] = name;
-		t = define_body_token(s, name, body);
-		if (t.kind == TOK_STRING) {
-			e->kind = FTH_STRING;
-			e->u.string.data = (char *)t.text;
-			e->u.string.len = t.len;
-			return 1;
-		}
-		if (t.kind == TOK_TRUE || t.kind == TOK_FALSE) {
-			e->kind = FTH_BOOL;
-			e->u.integer = t.kind == TOK_TRUE;
-			return 1;
-		}
-		if (t.kind == TOK_ERROR)
-			return -1;
-		if (t.kind != TOK_IDENT)
-			break;
-		name = t.text;
-	}
-	if (depth == 0 || !strcmp(name, e->u.ident.name))
-		return 0;
-	/* A builtin or a numeric #define: checked under its own name. */
-	e->u.ident.name = name;
-	return 1;
-}
-
-static bool constant_value(struct sema *s, const char *name, int64_t *value)
-{
-	return constant_value_at(s, name, value, 0);
-}
-
-static struct fth_type *define_not_a_value(struct sema *s, struct fth_node *e, const struct fth_node *d);
+static struct fth_type *macro_not_a_value(struct sema *s, struct fth_node *e, const struct fth_cmacro *m);
 
 /* e becomes the literal value; a negative one is written -N, as a script
  * would, so that it stays signed when it is typed again. */
@@ -1536,7 +1405,11 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	}
 	{
 		int64_t value;
-		struct fth_type *et = script_enumerator(s, n, &value);
+		const struct fth_cmacro *m = script_macro(s, n, e->range.begin);
+		struct fth_type *et;
+		if (m)
+			return macro_not_a_value(s, e, m);
+		et = script_enumerator(s, n, e->range.begin, &value);
 		if (et) {
 			e->kind = FTH_INT;
 			e->u.integer = (uint64_t)value;
@@ -1546,12 +1419,6 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 			become_int_literal(s, e, value);
 			return int64_t_();
 		}
-		switch (expand_define_token(s, e)) {
-		case 1: return check_expr(s, e);
-		case -1: return NULL;
-		}
-		if (script_define(s, n))
-			return define_not_a_value(s, e, script_define(s, n));
 	}
 	{
 		const char *best = fth_closest_name(n, builtin_names,
@@ -1563,20 +1430,26 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	return NULL;
 }
 
-/* A #define used as a value whose body is neither an integer expression
- * (constant_value) nor one token bpftrace would put in its place
- * (expand_define_token): an error that names the #define. */
-static struct fth_type *define_not_a_value(struct sema *s, struct fth_node *e, const struct fth_node *d)
+/* A #define the parser left in place as an identifier: one that reaches
+ * itself again through other #defines (bpftrace's "Macro recursion"), or
+ * whose body is empty or one token that is no value. An error that names
+ * the #define. */
+static struct fth_type *macro_not_a_value(struct sema *s, struct fth_node *e, const struct fth_cmacro *m)
 {
-	const char *body = d->u.pp.arg2;
+	const char *chain = fth_cmacros_recursion(s->prog->cmacros, A(s), m->name, e->range.begin);
 	int line = 0, col = 0;
 
-	fth_source_position(fth_diag_source(s->diag, d->range.begin), d->range.begin, &line, &col);
-	ERR_HINT(s, e, body ? "a macro used as a value must be an integer expression of numbers, C operators and "
-			      "other such names, e.g. #define MAX (1 << 10), or a string literal"
-			    : "give it a value, e.g. #define NAME 1",
+	if (chain) {
+		ERR_HINT(s, e, "a #define cannot name itself, directly or through other #defines", "Macro recursion: %s",
+			 chain);
+		return NULL;
+	}
+	fth_source_position(fth_diag_source(s->diag, m->where.begin), m->where.begin, &line, &col);
+	ERR_HINT(s, e, *m->text ? "a macro used as a value must be an integer expression of numbers, C operators and "
+				  "other such names, e.g. #define MAX (1 << 10), or a string literal"
+				: "give it a value, e.g. #define NAME 1",
 		 "'%s' is defined on line %d as '%s', which fathom cannot use as a value", e->u.ident.name, line,
-		 body ? body : "");
+		 m->text);
 	return NULL;
 }
 
@@ -3962,11 +3835,6 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 
 	if (meta)
 		return meta(s, call);
-	/* printf(FMT, ...) with #define FMT "...": the checks below look for
-	 * literals, so the #define is put in place first. */
-	for (int i = 0; i < args->len; i++)
-		if (args->items[i]->kind == FTH_IDENT && expand_define_token(s, args->items[i]) < 0)
-			return NULL;
 	if (is_agg_func(n)) {
 		ERR_HINT(s, call, "write @name = count() (or with keys: @name[key] = ...)",
 			 "%s() must be assigned to a map", n);
@@ -6073,27 +5941,49 @@ static struct fth_type *btf_type_fallback(void *ctx, const char *name)
 	return btf ? fth_btf_type_by_name(btf, &prog->arena, name) : NULL;
 }
 
+/* Where a C definition's constants are looked up: the #defines in force
+ * at the definition. */
+struct definition_site {
+	struct fth_program *prog;
+	uint32_t at;
+};
+
+static bool defined_constant(void *ctx, const char *name, int64_t *value)
+{
+	const struct definition_site *site = ctx;
+
+	return fth_cmacros_value(site->prog->cmacros, name, site->at, value);
+}
+
 /* The script's struct/union/enum/typedef definitions, in source order. */
 static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 {
 	struct fth_node_list *defs = &prog->ast->u.program.c_defs;
+	struct definition_site site = { prog, 0 };
 
 	prog->cdefs = fth_cdefs_new(&prog->arena, btf_type_fallback, prog);
+	fth_cdefs_set_constants(prog->cdefs, defined_constant, &site);
 	for (int i = 0; i < defs->len; i++) {
 		struct fth_node *d = defs->items[i];
 		struct fth_cdefs_error err;
 		struct fth_range at;
+		int rc;
 		if (d->kind != FTH_C_DEFINITION || !d->u.c_def.text)
 			continue;
-		if (!fth_cdefs_add(prog->cdefs, d->u.c_def.text, &err))
+		site.at = d->range.begin;
+		rc = fth_cdefs_add(prog->cdefs, d->u.c_def.text, &err);
+		if (!rc)
 			continue;
 		at.begin = d->range.begin + err.begin;
 		at.end = d->range.begin + err.end;
 		if (at.end > d->range.end)
 			at.end = d->range.end;
+		fth_cdefs_set_constants(prog->cdefs, NULL, NULL);
 		fth_error_hint(diag, at, err.hint[0] ? err.hint : NULL, "%s", err.message);
 		return -EINVAL;
 	}
+	/* site lives on this stack; later lookups (sema's casts) take none */
+	fth_cdefs_set_constants(prog->cdefs, NULL, NULL);
 	return 0;
 }
 

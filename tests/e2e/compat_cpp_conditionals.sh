@@ -50,3 +50,59 @@ printf '#if 0\nnot a probe at all\n#endif\nBEGIN { $x = nosuch; }\n' >"$T/later.
 fathom_run "$T/later.bt"
 expect_exit 1
 expect_stderr_match "^$T/later\\.bt:4:14-20: ERROR: "
+
+# Directives inside a probe body, as cpp takes them on any line: a
+# conditional, a #define (in force from its line on, here and in later
+# probes) and the null directive, a lone '#'.
+cat >"$T/inblock.bt" <<'BT'
+BEGIN {
+#ifdef BPFTRACE_HAVE_BTF
+	printf("btf\n");
+#else
+	printf("no btf\n");
+#endif
+#define STEP 5
+#
+	@n = STEP;
+#undef STEP
+#define STEP 6
+}
+END { printf("%d %d\n", @n, STEP); clear(@n); }
+interval:ms:50 { exit(); }
+BT
+fathom_run "$T/inblock.bt"
+expect_exit 0
+expect_stdout_eq $'btf\n5 6'
+
+# What cpp would not take there is an error that says what is wrong: a
+# '#' comment, an #include.
+fathom_run -e 'BEGIN {
+  # count the calls
+  @c = count();
+}'
+expect_exit 1
+expect_stderr_eq "stdin:2:3-20: ERROR: invalid preprocessing directive: '#' does not start a comment
+  # count the calls
+  ~~~~~~~~~~~~~~~~~
+HINT: comments are // to the end of the line, or /* ... */"
+fathom_run -e 'BEGIN {
+#include <linux/sched.h>
+}'
+expect_exit 1
+expect_stderr_match '^stdin:2:1-25: ERROR: #include must come before the first probe, with the C definitions$'
+
+# #error in an active region stops the run with its text, as cpp does;
+# #warning says its text and goes on; both on any line.
+printf '#ifndef BPFTRACE_HAVE_BTF\n#error "this tool needs BTF"\n#endif\n#ifdef BPFTRACE_HAVE_BTF\n#error "needs a kernel without BTF"\n#endif\nBEGIN { exit(); }\n' >"$T/err.bt"
+fathom_run "$T/err.bt"
+expect_exit 1
+expect_stderr_eq "$T/err.bt:5:1-36: ERROR: #error \"needs a kernel without BTF\"
+#error \"needs a kernel without BTF\"
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+fathom_run -e 'BEGIN {
+#warning this probe is old
+	printf("ran\n"); exit();
+}'
+expect_exit 0
+expect_stdout_eq 'ran'
+expect_stderr_match '^stdin:2:1-27: WARNING: #warning this probe is old$'

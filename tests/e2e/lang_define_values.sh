@@ -35,3 +35,19 @@ BEGIN { print(BAD); exit(); }'
 expect_exit 1
 expect_stderr_match '^BAD:1:3-5: ERROR: invalid escape character$'
 expect_stderr_no_match 'unknown identifier'
+
+# Bodies that name a map or a variable take the name's place as cpp puts
+# them there: M[1] = 2 writes @m, X is $x (also as an assignment target).
+fathom_run -e '#define M @m
+#define X $x
+#define BUMP(k) M[k] = M[k] + X
+BEGIN { X = 5; M[1] = 2; BUMP(1); print(M); printf("x=%d\n", X); clear(M); exit(); }'
+expect_exit 0
+expect_stdout_eq $'@m[1]: 7\nx=5'
+
+# A #define takes effect from its line on: above it the name is unknown.
+fathom_run -e 'BEGIN { print(LATE);
+#define LATE 1
+}'
+expect_exit 1
+expect_stderr_match "^stdin:1:15-19: ERROR: unknown identifier 'LATE'$"

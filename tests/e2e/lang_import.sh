@@ -138,3 +138,24 @@ expect_stderr_eq 'badcond.bt:2:1-9: ERROR: this conditional has no #endif
 #ifdef X
 ~~~~~~~~
 HINT: close it with #endif'
+
+# The #defines of an imported file (and of what it imports) count in the
+# importing file after the import statement, as bpftrace preprocesses every
+# file's C section together: values, function-like macros, a map body. One
+# the imported file #undefs does not.
+printf '#define LIMIT 40\n#define SQ(x) ((x) * (x))\n#define GONE 1\n#undef GONE\n' >"$T/defs_inner.bt"
+printf '#define HITS @hits\nimport "defs_inner.bt";\nBEGIN { HITS[0] = LIMIT; }\n' >"$T/defs.bt"
+printf 'import "defs.bt";\nBEGIN { HITS[1] = SQ(3) + LIMIT; printf("%%d\\n", SQ(LIMIT)); exit(); }\n' >"$T/usedefs.bt"
+fathom_run "$T/usedefs.bt"
+expect_exit 0
+expect_stdout_eq $'1600\n\n\n@hits[0]: 40\n@hits[1]: 49'
+printf 'import "defs.bt";\nBEGIN { print(GONE); exit(); }\n' >"$T/usegone.bt"
+fathom_run "$T/usegone.bt"
+expect_exit 1
+expect_stderr_match "^$T/usegone.bt:2:15-19: ERROR: unknown identifier 'GONE'\$"
+# The importing file's C definitions come before its imports: the imported
+# #defines do not reach them.
+printf 'struct s { char a[LIMIT]; };\nimport "defs.bt";\nBEGIN { exit(); }\n' >"$T/usedefs_early.bt"
+fathom_run "$T/usedefs_early.bt"
+expect_exit 1
+expect_stderr_match "^$T/usedefs_early.bt:1:19-24: ERROR: unknown constant 'LIMIT'\$"

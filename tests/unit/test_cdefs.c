@@ -322,6 +322,36 @@ static void test_optional_semicolons(void **state)
 	expect_error(fx, "struct nomember { int x; int }", "}", "expected a member name, found '}'");
 }
 
+/* Names the constant lookup knows: LEN is 16, anything else none. */
+static bool len_is_16(void *ctx, const char *name, int64_t *value)
+{
+	(void)ctx;
+	if (strcmp(name, "LEN"))
+		return false;
+	*value = 16;
+	return true;
+}
+
+/* Array sizes and enumerator values may use names of the constant lookup
+ * (the script's #defines), after the enumerators; without it they are
+ * unknown. */
+static void test_constants_from_lookup(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_cdefs_error err;
+	int64_t v = 0;
+
+	assert_int_not_equal(fth_cdefs_add(fx->defs, "struct early { char a[LEN]; };", &err), 0);
+	assert_string_equal(err.message, "unknown constant 'LEN'");
+	fth_cdefs_set_constants(fx->defs, len_is_16, NULL);
+	add_ok(fx, "enum sizes { SMALL = LEN / 2 }; struct s { char a[LEN]; int b[SMALL]; };");
+	assert_int_equal(fth_cdefs_type(fx->defs, "struct s")->size, 16 + 8 * 4);
+	assert_true(fth_cdefs_enum_value(fx->defs, "SMALL", &v));
+	assert_int_equal(v, 8);
+	assert_int_not_equal(fth_cdefs_add(fx->defs, "struct t { char a[NOPE]; };", &err), 0);
+	assert_string_equal(err.message, "unknown constant 'NOPE'");
+}
+
 /* ------------------------------------------ through the whole front end */
 
 /* The value of the i-th statement `@x = VALUE;` of the first probe, which
@@ -414,6 +444,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_optional_semicolons, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_point_at_the_problem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_float_members_keep_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_constants_from_lookup, setup, teardown),
 		cmocka_unit_test(test_sema_folds_sizeof_offsetof_enums),
 		cmocka_unit_test(test_sema_errors),
 	};

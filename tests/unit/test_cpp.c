@@ -21,6 +21,7 @@ struct run {
 	char *msgs;
 	size_t len;
 	char *text; /* the filtered text, or NULL */
+	struct fth_cmacros *macros;
 };
 
 static const char *const btf[] = { "BPFTRACE_HAVE_BTF", NULL };
@@ -35,7 +36,10 @@ static void run(struct run *r, const char *text, const char *const *predefined)
 	r->out = open_memstream(&r->msgs, &r->len);
 	assert_non_null(r->out);
 	fth_diag_init(&r->diag, &r->src, r->out);
-	r->text = fth_cpp_conditionals(&r->src, &r->arena, &r->diag, predefined);
+	r->macros = fth_cmacros_new(&r->arena);
+	for (int i = 0; predefined && predefined[i]; i++)
+		fth_cmacros_predefine(r->macros, predefined[i]);
+	r->text = fth_cpp_run(&r->src, &r->arena, &r->diag, r->macros);
 	fflush(r->out);
 	if (r->text)
 		assert_int_equal(strlen(r->text), r->src.len);
@@ -140,9 +144,49 @@ static void test_errors(void **state)
 	assert_null(r.text);
 	assert_non_null(strstr(r.msgs, "t.bt:1:1-8: ERROR: invalid #if expression\n"));
 	done(&r);
+	/* #error in an active region is an error with its text; in an
+	 * inactive one nothing; #warning warns and goes on */
+	run(&r, "#ifndef X\n#error \"needs X\"\n#endif\n#ifdef X\n#error not me\n#endif\n", NULL);
+	assert_null(r.text);
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.msgs, "t.bt:2:1-17: ERROR: #error \"needs X\"\n"));
+	done(&r);
+	run(&r, "#warning old\nBEGIN { }\n", NULL);
+	assert_non_null(r.text);
+	assert_string_equal(words(&r), "BEGIN { }");
+	assert_non_null(strstr(r.msgs, "t.bt:1:1-13: WARNING: #warning old\n"));
+	done(&r);
 	/* an inactive branch's expression is not evaluated */
 	run(&r, "#if 0\n#if 1 / 0\n#endif\n#endif\n", NULL);
 	assert_non_null(r.text);
+	done(&r);
+}
+
+/* Every #define and #undef of the active regions goes into the macro
+ * table, at its line: the same name means different things above and
+ * below a redefinition; a #define in an inactive region is not recorded.
+ * A #define without a name is an error, as in clang. */
+static void test_defines_go_to_the_table(void **state)
+{
+	const char *src = "#define N 1\nA\n#if 0\n#define HIDDEN 1\n#endif\n#undef N\nB\n#define N (2 + \\\n 3)\nC\n";
+	struct run r;
+	const struct fth_cmacro *m;
+
+	(void)state;
+	run(&r, src, NULL);
+	assert_non_null(r.text);
+	m = fth_cmacros_find(r.macros, "N", 1, (uint32_t)(strchr(src, 'A') - src));
+	assert_non_null(m);
+	assert_string_equal(m->text, "1");
+	assert_null(fth_cmacros_find(r.macros, "N", 1, (uint32_t)(strchr(src, 'B') - src)));
+	m = fth_cmacros_find(r.macros, "N", 1, (uint32_t)(strchr(src, 'C') - src));
+	assert_non_null(m);
+	assert_string_equal(m->text, "(2 +   3)");
+	assert_null(fth_cmacros_find(r.macros, "HIDDEN", 6, r.src.len));
+	done(&r);
+	run(&r, "#define\n", NULL);
+	assert_null(r.text);
+	assert_non_null(strstr(r.msgs, "t.bt:1:1-8: ERROR: #define needs a macro name\n"));
 	done(&r);
 }
 
@@ -194,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_nesting_elif_and_defines),
 		cmocka_unit_test(test_comments_and_strings),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_defines_go_to_the_table),
 		cmocka_unit_test(test_eval_define_bodies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

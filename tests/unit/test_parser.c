@@ -775,6 +775,13 @@ static void test_define_macros_expand(void **state)
 		/* a macro does not expand inside itself; a name without '(' stays */
 		{ "#define F(x) F(x + 1)\n#define G(x) x\nBEGIN { _ = F(G); }", "BEGIN { _ = F(G + 1); }" },
 		{ "#define ONE 1\n#define X (ONE + 2)\n#undef X\nBEGIN { _ = X; }", "BEGIN { _ = X; }" },
+		/* one-token bodies that are values: a map, a variable, a number */
+		{ "#define M @m\n#define K 3\nBEGIN { _ = M[K]; }", "BEGIN { _ = @m[3]; }" },
+		{ "#define V $v\nBEGIN { _ = V + 1; }", "BEGIN { _ = $v + 1; }" },
+		/* a #define inside a block counts from its line */
+		{ "BEGIN {\n#define Z 4\n_ = Z; }", "BEGIN { _ = 4; }" },
+		/* a lone operator is no value: left for sema to report */
+		{ "#define P +\nBEGIN { _ = P; }", "BEGIN { _ = P; }" },
 	};
 	struct parsed r;
 
@@ -789,6 +796,31 @@ static void test_define_macros_expand(void **state)
 	parse(&r, "#define SQ(x) ((x) * (x))\nBEGIN { _ = SQ(1, 2); }");
 	assert_int_equal(r.diag.errors, 1);
 	assert_non_null(strstr(r.messages, "stdin:2:13-21: ERROR: macro SQ takes 1 argument, but 2 were given"));
+	parsed_free(&r);
+	/* a body that does not lex is reported where it is used, once */
+	parse(&r, "#define BAD \"\\q\"\nBEGIN { _ = BAD; }");
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.messages, "BAD:1:2-4: ERROR: invalid escape character"));
+	parsed_free(&r);
+}
+
+/* '#' lines in a block: #define, #undef and a lone '#' are fine there, as
+ * with cpp; a '#' comment and #include are errors that say so. */
+static void test_directives_in_blocks(void **state)
+{
+	struct parsed r;
+
+	(void)state;
+	parse(&r, "BEGIN {\n#define A 1\n#undef A\n#\n_ = 1; }");
+	assert_int_equal(r.diag.errors, 0);
+	parsed_free(&r);
+	parse(&r, "BEGIN {\n  # a comment\n  _ = 1;\n}");
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.messages, "stdin:2:3-14: ERROR: invalid preprocessing directive: '#' does not start a comment"));
+	parsed_free(&r);
+	parse(&r, "BEGIN {\n#include <x.h>\n}");
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.messages, "ERROR: #include must come before the first probe"));
 	parsed_free(&r);
 }
 
@@ -810,9 +842,10 @@ static void test_c_definitions_and_preprocessor(void **state)
 		     "enum { A, B = 2 };\n"
 		     "typedef unsigned int myint_t;\n"
 		     "BEGIN { printf(\"%d\\n\", MAX_LEN); }\n");
+	/* the conditional lines are the preprocessor's: no nodes */
 	c_defs = &r.program->u.program.c_defs;
-	assert_int_equal(c_defs->len, 9);
-	assert_int_equal(r.program->u.program.items.len, 10);
+	assert_int_equal(c_defs->len, 7);
+	assert_int_equal(r.program->u.program.items.len, 8);
 
 	n = c_defs->items[0];
 	assert_int_equal(n->kind, FTH_PREPROCESSOR);
@@ -831,27 +864,19 @@ static void test_c_definitions_and_preprocessor(void **state)
 	assert_string_equal(n->u.pp.arg2, "((x) * (x))");
 
 	n = c_defs->items[3];
-	assert_string_equal(n->u.pp.directive, "ifndef");
-	assert_string_equal(n->u.pp.arg1, "BPFTRACE_HAVE_BTF");
-
-	n = c_defs->items[4];
-	assert_string_equal(n->u.pp.directive, "endif");
-	assert_null(n->u.pp.arg1);
-
-	n = c_defs->items[5];
 	assert_int_equal(n->kind, FTH_C_DEFINITION);
 	assert_string_equal(n->u.c_def.text, "struct foo { int a; char b[8]; };");
 	assert_string_equal(n->u.c_def.name, "struct foo");
 
-	n = c_defs->items[6];
+	n = c_defs->items[4];
 	assert_string_equal(n->u.c_def.text, "union u { int i; char c; }");
 	assert_string_equal(n->u.c_def.name, "union u");
 
-	n = c_defs->items[7];
+	n = c_defs->items[5];
 	assert_string_equal(n->u.c_def.text, "enum { A, B = 2 };");
 	assert_null(n->u.c_def.name);
 
-	n = c_defs->items[8];
+	n = c_defs->items[6];
 	assert_string_equal(n->u.c_def.name, "myint_t");
 	parsed_free(&r);
 }
@@ -1338,6 +1363,7 @@ int main(void)
 		cmocka_unit_test(test_error_limit),
 		cmocka_unit_test(test_every_prefix_parses),
 		cmocka_unit_test(test_define_macros_expand),
+		cmocka_unit_test(test_directives_in_blocks),
 		cmocka_unit_test(test_full_script_parses_cleanly),
 		cmocka_unit_test(test_garbage_inputs),
 		cmocka_unit_test(test_error_decimal_fraction),
