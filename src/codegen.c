@@ -2949,6 +2949,19 @@ static struct vreg emit_socket_cookie(struct cg *c, struct fth_node *call)
 	return vreg_from_r0(c, call);
 }
 
+/* Add one to the lost-events counter the runtime reports ("Lost N
+ * events"): an event that found no room is counted, never silent. */
+static void emit_count_lost_event(struct cg *c, struct fth_node *where)
+{
+	int key = stack_alloc(c, 8, where);
+
+	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_EVENTS));
+	emit_lookup(c, c->prog->lost_map, key);
+	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
+	emit(c, I_MOV64_IMM(R1, 1));
+	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
+}
+
 /* A failed bpf_skb_output whose result (in frame slot `slot`) is -ENOSPC
  * found the perf buffer full: one lost event, like a full ring buffer.
  * The result is back in r0 after.
@@ -2956,16 +2969,11 @@ static struct vreg emit_socket_cookie(struct cg *c, struct fth_node *call)
  * packet that fits, so they are not used.) */
 static void emit_count_lost_skb(struct cg *c, int slot, struct fth_node *where)
 {
-	int skip, key;
+	int skip;
 
 	emit(c, I_LDX(BPF_DW, R0, fp(slot), slot));
 	skip = emit(c, I_JMP_IMM(BPF_JNE, R0, -ENOSPC, 0));
-	key = stack_alloc(c, 8, where);
-	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_EVENTS));
-	emit_lookup(c, c->prog->lost_map, key);
-	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
-	emit(c, I_MOV64_IMM(R1, 1));
-	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
+	emit_count_lost_event(c, where);
 	fth_patch_jump_here(c->b, skip);
 	emit(c, I_LDX(BPF_DW, R0, fp(slot), slot));
 }
@@ -4000,7 +4008,7 @@ static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct 
 	 * calls filling it; an id-only record stays in r0 (so it can be sent
 	 * from the middle of an expression that holds every free register). */
 	struct vreg rec = fill ? vreg_alloc(c, where) : (struct vreg){ .reg = R0 };
-	int jnull, jdone, key;
+	int jnull, jdone;
 
 	if (rec.reg < 0) {
 		cg_error(c, where, "expression too complex around this call; split it into several statements");
@@ -4026,12 +4034,7 @@ static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct 
 	emit(c, I_CALL(BPF_FUNC_ringbuf_submit));
 	jdone = emit(c, I_JA(0));
 	fth_patch_jump_here(c->b, jnull);
-	key = stack_alloc(c, 8, where);
-	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_EVENTS));
-	emit_lookup(c, c->prog->lost_map, key);
-	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
-	emit(c, I_MOV64_IMM(R1, 1));
-	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
+	emit_count_lost_event(c, where);
 	fth_patch_jump_here(c->b, jdone);
 	if (fill)
 		vreg_free(c, rec);
