@@ -74,6 +74,24 @@ enum fth_action_kind {
 	 * watchpoint's program index and the address to watch (u64 each) */
 	FTH_ACT_WATCHPOINT_ARM,
 	FTH_ACT_UNWATCH,     /* unwatch(addr): args = (int64 addr) */
+	/* dw_ustack: a user stack to unwind; the record is struct
+	 * fth_dw_capture_record */
+	FTH_ACT_DW_CAPTURE,
+};
+
+/* What dw_ustack sends (after the action id): the capture id its value
+ * holds, the thread, the user registers as pt_regs, and a copy of the
+ * stack from sp up: the rest of sp's page and up to FTH_DW_STACK_PAGES
+ * more pages, as far as they can be read. */
+#define FTH_DW_STACK_PAGES 3
+#define FTH_DW_STACK_MAX ((FTH_DW_STACK_PAGES + 1) * 4096)
+struct fth_dw_capture_record {
+	uint64_t id;
+	uint64_t limit;          /* frames wanted: stacks agree as far as that */
+	uint64_t pid_tgid;       /* bpf_get_current_pid_tgid() */
+	uint64_t pt_regs[21];    /* FTH_PT_REGS_WORDS */
+	uint64_t stack_len;
+	uint8_t stack[FTH_DW_STACK_MAX];
 };
 
 #define FTH_JOIN_ARGS 16
@@ -211,7 +229,7 @@ struct fth_prog {
 
 /* bpftrace settings fathom accepts without acting on them (fathom.c's
  * table): the `config` builtin still shows their values. */
-#define FTH_CONFIG_PASSIVE 7
+#define FTH_CONFIG_PASSIVE 8
 struct fth_config_passive {
 	const char *name;
 	char kind;          /* 'i' integer, 'b' bool, 's' string */
@@ -252,12 +270,16 @@ struct fth_config {
 	int helper_warnings;      /* -k: 1, -kk: 2; 0 emits no error checks at all */
 	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
 	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
-	/* config unstable_tseries / unstable_map_decl / unstable_typeinfo:
-	 * warn says once that tseries / let @m = hash(N) / typeinfo() is
-	 * unstable, enable says nothing, error rejects it. The default is
+	/* config unstable_tseries / unstable_map_decl / unstable_typeinfo /
+	 * unstable_dw_ustack: warn says once that tseries / let @m = hash(N) /
+	 * typeinfo() / dw_ustack is unstable, enable says nothing, error rejects it. The default is
 	 * bpftrace's: warn, but error for typeinfo. */
 	enum { FTH_UNSTABLE_WARN, FTH_UNSTABLE_ENABLE, FTH_UNSTABLE_ERROR } unstable_tseries, unstable_map_decl,
-		unstable_typeinfo;
+		unstable_typeinfo, unstable_dw_ustack;
+	/* --dwarf-pid PID (repeatable): processes whose modules dw_ustack
+	 * reads at start, as those of -p and -c */
+	int *dwarf_pids;
+	int ndwarf_pids;
 	/* values given for fth_config_passive[i], NULL: the default */
 	const char *passive[FTH_CONFIG_PASSIVE];
 };
@@ -283,6 +305,9 @@ struct fth_program {
 	int events_map;              /* ring buffer */
 	int lost_map;                /* counters indexed by FTH_LOST_*, mmapped by the runtime */
 	int stack_map;               /* kstack storage, -1 if unused */
+	/* dw_ustack: a one-slot array whose u64 counts captures, giving each
+	 * its id; -1 if unused */
+	int dw_seq_map;
 	int scratch_map;             /* per-CPU scratch area, -1 if unused */
 	uint32_t scratch_size;       /* bytes of it the largest program uses */
 	/* `func` of multi-attached instances (fth_probe_inst.multi_leader):
