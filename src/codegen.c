@@ -3163,6 +3163,48 @@ static void emit_dw_stack_copy(struct cg *c, int rec, struct fth_node *where)
 		fth_patch_jump_here(c->b, done[i]);
 }
 
+/* The kernel word at r3 + off into dst_base + dst_off (0 if it cannot be
+ * read). */
+static void emit_read_kernel_word(struct cg *c, int dst_base, int dst_off, int off)
+{
+	if (off)
+		emit(c, I_ALU64_IMM(BPF_ADD, R3, off));
+	emit_addr(c, R1, dst_base, dst_off);
+	emit(c, I_MOV64_IMM(R2, 8));
+	emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+}
+
+/* The uretprobes pending in this thread, innermost first, as (stack
+ * address, original return address) pairs; a failed read leaves zeros
+ * (probe_read_kernel clears what it cannot read), which end the list. */
+static void emit_dw_uretprobes(struct cg *c, int rec, struct fth_node *where)
+{
+	const int *off = c->prog->dw_uret_offsets;
+	int ri = stack_alloc(c, 8, where), ends[FTH_DW_URETPROBES + 1], nends = 0;
+
+	emit_zero(c, rec, DW_REC(uret), (int)sizeof(((struct fth_dw_capture_record *)0)->uret));
+	if (off[0] < 0)
+		return;
+	emit(c, I_CALL(BPF_FUNC_get_current_task));
+	emit(c, I_MOV64_REG(R3, R0));
+	emit_read_kernel_word(c, fp(ri), ri, off[0]);         /* task->utask */
+	emit(c, I_LDX(BPF_DW, R3, fp(ri), ri));
+	ends[nends++] = emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 0));
+	emit_read_kernel_word(c, fp(ri), ri, off[1]);         /* ->return_instances */
+	for (int i = 0; i < FTH_DW_URETPROBES; i++) {
+		int pair = DW_REC(uret) + i * 16;
+		emit(c, I_LDX(BPF_DW, R3, fp(ri), ri));
+		ends[nends++] = emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 0));
+		emit_read_kernel_word(c, rec, pair, off[2]);       /* ->stack */
+		emit(c, I_LDX(BPF_DW, R3, fp(ri), ri));
+		emit_read_kernel_word(c, rec, pair + 8, off[3]);   /* ->orig_ret_vaddr */
+		emit(c, I_LDX(BPF_DW, R3, fp(ri), ri));
+		emit_read_kernel_word(c, fp(ri), ri, off[4]);     /* ->next */
+	}
+	for (int i = 0; i < nends; i++)
+		fth_patch_jump_here(c->b, ends[i]);
+}
+
 /* Fill a dw_ustack record: id, thread, the user registers (those the
  * kernel saved on entry from user space, whatever the probe) and the
  * stack. */
@@ -3173,6 +3215,7 @@ static void fill_dw_capture(struct cg *c, int rec, void *ud)
 
 	emit_dw_capture_id(c, rec, f);
 	emit(c, I_ST_IMM(BPF_DW, rec, DW_REC(limit), f->limit));
+	emit_dw_uretprobes(c, rec, f->where);
 	emit_current_pid_tgid(c, f->where);
 	emit(c, I_STX(BPF_DW, rec, R0, DW_REC(pid_tgid)));
 	emit(c, I_ST_IMM(BPF_DW, rec, DW_REC(stack_len), 0));

@@ -66,6 +66,11 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *a
 	uint64_t base = c->regs[FTH_DWUNWIND_SP];
 
 	(void)dwfl;
+	for (int i = 0; i < c->nuret; i++)
+		if (c->uret[i][0] == addr) {
+			*result = c->uret[i][1];
+			return true;
+		}
 	if (addr >= base && addr - base + sizeof(*result) <= c->stack_len) {
 		memcpy(result, c->stack + (addr - base), sizeof(*result));
 		return true;

@@ -32,6 +32,10 @@ struct fth_dwunwind_capture {
 	uint64_t regs[FTH_DWUNWIND_NREGS];     /* DWARF numbering, above */
 	const uint8_t *stack;                  /* the copy of [regs[SP], regs[SP] + stack_len) */
 	size_t stack_len;
+	/* return addresses uretprobes replaced by the kernel's trampoline:
+	 * (address on the stack, original value) pairs, nuret of them */
+	const uint64_t (*uret)[2];
+	int nuret;
 };
 
 struct fth_dwunwind;

@@ -84,6 +84,7 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	prog->config.unstable_typeinfo = FTH_UNSTABLE_ERROR;
 	prog->stack_map = -1;
 	prog->dw_seq_map = -1;
+	prog->dw_uret_offsets[0] = -1;
 	prog->scratch_map = -1;
 	prog->func_names_map = -1;
 	prog->signal_names_map = -1;

@@ -85,11 +85,18 @@ enum fth_action_kind {
  * more pages, as far as they can be read. */
 #define FTH_DW_STACK_PAGES 3
 #define FTH_DW_STACK_MAX ((FTH_DW_STACK_PAGES + 1) * 4096)
+/* A uretprobe replaces its function's return address on the stack by the
+ * kernel's trampoline; the kernel keeps the original (task->utask->
+ * return_instances: where on the stack, and what). The innermost of them
+ * come along so that a stack unwinds through functions with a uretprobe
+ * pending. */
+#define FTH_DW_URETPROBES 8
 struct fth_dw_capture_record {
 	uint64_t id;
 	uint64_t limit;          /* frames wanted: stacks agree as far as that */
 	uint64_t pid_tgid;       /* bpf_get_current_pid_tgid() */
 	uint64_t pt_regs[21];    /* FTH_PT_REGS_WORDS */
+	uint64_t uret[FTH_DW_URETPROBES][2]; /* (stack address, return address); 0 ends */
 	uint64_t stack_len;
 	uint8_t stack[FTH_DW_STACK_MAX];
 };
@@ -308,6 +315,10 @@ struct fth_program {
 	/* dw_ustack: a one-slot array whose u64 counts captures, giving each
 	 * its id; -1 if unused */
 	int dw_seq_map;
+	/* and the BTF offsets of task_struct.utask, uprobe_task.
+	 * return_instances, return_instance.stack, .orig_ret_vaddr and .next
+	 * it reads pending uretprobes with; -1 when the kernel has none */
+	int dw_uret_offsets[5];
 	int scratch_map;             /* per-CPU scratch area, -1 if unused */
 	uint32_t scratch_size;       /* bytes of it the largest program uses */
 	/* `func` of multi-attached instances (fth_probe_inst.multi_leader):

@@ -1050,6 +1050,9 @@ static void handle_dw_capture(struct runtime *rt, const uint8_t *data, size_t si
 	fth_dwunwind_regs_from_pt_regs(r->pt_regs, c.regs);
 	c.stack = r->stack;
 	c.stack_len = r->stack_len <= FTH_DW_STACK_MAX ? (size_t)r->stack_len : 0;
+	c.uret = r->uret;
+	for (c.nuret = 0; c.nuret < FTH_DW_URETPROBES && r->uret[c.nuret][0]; c.nuret++)
+		;
 	n = fth_dwunwind_frames(rt->dwunwind, &c, ips,
 				r->limit && r->limit < FTH_MAX_STACK_FRAMES ? (int)r->limit : FTH_MAX_STACK_FRAMES);
 	fth_dwstacks_add(rt->dwstacks, r->id, c.pid, ips, n);

@@ -1189,6 +1189,28 @@ static bool note_unstable_dw_ustack(struct sema *s, struct fth_node *e)
 	}
 }
 
+/* Where the kernel keeps the return addresses uretprobes replaced (see
+ * struct fth_dw_capture_record), from BTF; none if any is missing. */
+static void dw_uretprobe_offsets(struct sema *s)
+{
+	static const char *const path[5][2] = {
+		{ "struct task_struct", "utask" },       { "struct uprobe_task", "return_instances" },
+		{ "struct return_instance", "stack" }, { "struct return_instance", "orig_ret_vaddr" },
+		{ "struct return_instance", "next" },
+	};
+	struct fth_btf *btf = fth_program_btf(s->prog);
+	int offsets[5];
+
+	for (int i = 0; i < 5; i++) {
+		struct fth_type *t = btf ? fth_btf_type_by_name(btf, A(s), path[i][0]) : NULL;
+		uint32_t off = 0, bit_off = 0, bit_size = 0;
+		if (!t || !fth_btf_member(btf, A(s), t, path[i][1], &off, &bit_off, &bit_size) || bit_size)
+			return;
+		offsets[i] = (int)off;
+	}
+	memcpy(s->prog->dw_uret_offsets, offsets, sizeof(offsets));
+}
+
 /* The counter that numbers dw_ustack captures (codegen's emit_dw_capture). */
 static void need_dw_seq_map(struct sema *s)
 {
@@ -1207,6 +1229,7 @@ static void need_dw_seq_map(struct sema *s)
 	m->fd = -1;
 	fth_program_add_map(s->prog, m);
 	s->prog->dw_seq_map = m->index;
+	dw_uretprobe_offsets(s);
 }
 
 /* dw_ustack reads the user registers of the thread that hit the probe;

@@ -3,7 +3,8 @@
 # unwound from DWARF .eh_frame rules, so that a program built without
 # frame pointers unwinds through every caller, where ustack (the kernel's
 # frame-pointer walk) stops early. Printed as ustack is in each mode; as a
-# map key the same stack taken again is the same key. The unstable-feature
+# map key the same stack taken again is the same key; callers with a
+# uretprobe pending still unwind. The unstable-feature
 # config (unstable_dw_ustack: warn by default, enable, error), the
 # `config` record, --dwarf-pid, and the errors where it cannot be used.
 # shellcheck source=tests/e2e/lib.sh
@@ -61,6 +62,16 @@ uprobe:$target:dw_leaf { \$s = dw_ustack(3); print(\$s); }" -c "$target 1"
 expect_exit 0
 [ "$(frames_between '' '' | head -3 | tr '\n' ' ')" = "dw_leaf dw_level3 dw_level2 " ] || fail "print(dw_ustack(3))"
 expect_stdout_no_match 'dw_level1'
+
+# --- uretprobes pending on the callers: their return addresses on the
+# stack are the kernel's trampoline, put back from the kernel's records
+fathom_run -e "config = { unstable_dw_ustack=enable }
+uretprobe:$target:dw_level2 { printf(\"R2\n\"); } uretprobe:$target:dw_level1 { printf(\"R1\n\"); }
+uprobe:$target:dw_leaf { printf(\"D%s\nEND\n\", dw_ustack); }" -c "$target 1"
+expect_exit 0
+dw=$(frames_between D END | head -5 | tr '\n' ' ')
+[ "$dw" = "dw_leaf dw_level3 dw_level2 dw_level1 main " ] || fail "dw_ustack through uretprobes: '$dw'"
+expect_stdout_match '^R1$'
 
 # --- a syscall tracepoint: the registers saved on entry to the kernel
 fathom_run -e "config = { unstable_dw_ustack=enable }

@@ -58,6 +58,7 @@ struct self_unwind {
 	uint64_t captured_ip;
 	uint64_t ips[64];
 	int n;
+	struct fth_dwunwind_capture capture; /* kept for another unwind */
 };
 
 /* Capture the registers the unwinder needs where this function stands,
@@ -98,6 +99,7 @@ static __attribute__((noinline)) void unwind_here(struct self_unwind *out)
 	assert_non_null(u);
 	assert_int_equal(fth_dwunwind_add_pid(u, c.pid), 0);
 	out->n = fth_dwunwind_frames(u, &c, out->ips, 64);
+	out->capture = c;
 	fth_dwunwind_free(u);
 }
 
@@ -136,6 +138,45 @@ static void test_unwind_own_stack(void **state)
 	assert_int_equal(u.ips[0], u.captured_ip);
 	assert_true(has_frame_in(&u, outer_one));
 	assert_true(has_frame_in(&u, outer_two));
+}
+
+/* A return address a uretprobe replaced by its trampoline: the capture's
+ * (stack address, original) pair puts it back, as the kernel's
+ * return_instances do for bpftrace's dw_ustack. */
+static void test_unwind_uretprobe_return_address(void **state)
+{
+	struct self_unwind u = { .n = 0 };
+	struct fth_dwunwind_capture *c = &u.capture;
+	uint64_t pairs[8][2], ret, ips[64];
+	struct fth_dwunwind *dw = fth_dwunwind_new();
+	int n, npairs = 0;
+
+	(void)state;
+	outer_two(&u);
+	assert_true(u.n >= 3 && has_frame_in(&u, outer_two));
+	/* the words holding where unwind_here returns into outer_one: its
+	 * return address (and copies the sanitizers' frames keep), now the
+	 * trampoline's address */
+	ret = u.ips[1] + 1;
+	for (size_t at = 0; at + 8 <= c->stack_len && npairs < 8; at += 8) {
+		if (memcmp(c->stack + at, &ret, 8))
+			continue;
+		memcpy((uint8_t *)c->stack + at, &(uint64_t){ 0x7fffffffe000ull }, 8);
+		pairs[npairs][0] = c->regs[FTH_DWUNWIND_SP] + at;
+		pairs[npairs++][1] = ret;
+	}
+	assert_true(npairs > 0);
+	/* without them the frame is the trampoline's (libdwfl may go on by
+	 * the frame pointers, as in the sanitizer build) */
+	n = fth_dwunwind_frames(dw, c, ips, 64);
+	assert_true(n >= 2);
+	assert_int_equal(ips[1], 0x7fffffffe000ull - 1);
+	c->uret = (const uint64_t(*)[2])pairs;
+	c->nuret = npairs;
+	n = fth_dwunwind_frames(dw, c, ips, 64);
+	assert_int_equal(n, u.n);
+	assert_memory_equal(ips, u.ips, (size_t)n * sizeof(*ips));
+	fth_dwunwind_free(dw);
 }
 
 /* A capture of a process that is gone still gives its first address. */
@@ -213,6 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_regs_from_pt_regs),
 		cmocka_unit_test(test_unwind_own_stack),
+		cmocka_unit_test(test_unwind_uretprobe_return_address),
 		cmocka_unit_test(test_unwind_gone_process),
 		cmocka_unit_test(test_dwstacks_canonical),
 		cmocka_unit_test(test_dwstacks_grow),
