@@ -1142,7 +1142,9 @@ static void release_held_records(struct runtime *rt, bool all)
 		a = fth_program_action(rt->prog, (int)id);
 		if (!all && a->args && !dw_stacks_ready(rt, a->args, p->data + 8))
 			break;
-		dispatch_record(rt, a, p->data, p->size);
+		/* records after an exit() are dropped, as handle_event does */
+		if (!rt->discard)
+			dispatch_record(rt, a, p->data, p->size);
 		free(p->data);
 		done++;
 	}
