@@ -50,6 +50,6 @@ int main(int argc, char **argv)
 		if (n == 0)
 			usleep(10000);
 	}
-	usleep(500000);
+	usleep(1500000);
 	return 0;
 }
