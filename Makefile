@@ -19,7 +19,7 @@ ASAN_OPTS  := -Db_sanitize=address,undefined -Db_lundef=false
 
 # Debian 12 packages needed to build, test and benchmark fathom.
 DEB_PACKAGES := build-essential pkg-config meson ninja-build libbpf-dev \
-                libelf-dev zlib1g-dev libcmocka-dev bpftool time \
+                libelf-dev libdw-dev zlib1g-dev libcmocka-dev bpftool time \
                 systemtap-sdt-dev libstdc++-12-dev openssl iproute2 \
                 curl xz-utils perl util-linux
 

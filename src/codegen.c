@@ -3308,13 +3308,162 @@ static const char *probetype_name(const char *provider)
 	return provider;
 }
 
-/* kstack / ustack themselves (with or without arguments), which take the
- * stack of this moment. */
+/* kstack / ustack / dw_ustack themselves (with or without arguments),
+ * which take the stack of this moment. */
 static bool is_stack_capture(const struct fth_node *e)
 {
 	const char *name = e->kind == FTH_IDENT ? e->u.ident.name : e->kind == FTH_CALL ? e->u.call.name : NULL;
 
-	return name && (!strcmp(name, "kstack") || !strcmp(name, "ustack"));
+	return name && (!strcmp(name, "kstack") || !strcmp(name, "ustack") || !strcmp(name, "dw_ustack"));
+}
+
+struct dw_capture_fill {
+	int base, off;   /* where the value's capture id goes */
+	int limit;
+	struct fth_node *where;
+};
+
+#define DW_REC(field) (8 + (int)offsetof(struct fth_dw_capture_record, field))
+
+/* The record's capture id: one more than the last (an atomic add on
+ * fth_dwseq, so ids are unique across CPUs), also the value's. */
+static void emit_dw_capture_id(struct cg *c, int rec, const struct dw_capture_fill *f)
+{
+	int key = stack_alloc(c, 8, f->where), jnull;
+
+	emit(c, I_ST_IMM(BPF_DW, fp(key), key, 0));
+	emit_lookup(c, c->prog->dw_seq_map, key);
+	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit(c, I_MOV64_IMM(R1, 1));
+	emit(c, fth_insn(BPF_STX | BPF_DW | BPF_ATOMIC, R0, R1, 0, BPF_ADD | BPF_FETCH));
+	emit(c, I_ALU64_IMM(BPF_ADD, R1, 1));
+	emit(c, I_STX(BPF_DW, rec, R1, DW_REC(id)));
+	emit(c, I_STX(BPF_DW, f->base, R1, f->off));
+	fth_patch_jump_here(c->b, jnull);
+}
+
+/* The stack from sp up into the record: the rest of sp's page (always
+ * mapped), then whole pages while they can be read; stack_len says how
+ * much came. A copy ends where the stack's mapping does, so no fixed size
+ * would do: the read of a page past the end fails as a whole. The length
+ * is kept in a stack slot across the calls and bounded again after each
+ * load, so that the verifier sees every write stay in the record. */
+static void emit_dw_stack_copy(struct cg *c, int rec, struct fth_node *where)
+{
+	int len = stack_alloc(c, 8, where), done[FTH_DW_STACK_PAGES * 2 + 1], ndone = 0;
+
+	emit(c, I_ST_IMM(BPF_DW, rec, DW_REC(stack_len), 0));
+	emit(c, I_LDX(BPF_DW, R3, rec, DW_REC(pt_regs[19]))); /* sp */
+	emit(c, I_MOV64_REG(R1, R3));
+	emit(c, I_ALU64_IMM(BPF_AND, R1, 4095));
+	emit(c, I_MOV64_IMM(R2, 4096));
+	emit(c, I_ALU64_REG(BPF_SUB, R2, R1));
+	emit(c, I_STX(BPF_DW, fp(len), R2, len));
+	emit_addr(c, R1, rec, DW_REC(stack));
+	emit(c, I_CALL(BPF_FUNC_probe_read_user));
+	done[ndone++] = emit(c, I_JMP_IMM(BPF_JSLT, R0, 0, 0));
+	for (int page = 1; page <= FTH_DW_STACK_PAGES; page++) {
+		emit(c, I_LDX(BPF_DW, R2, fp(len), len));
+		emit(c, I_STX(BPF_DW, rec, R2, DW_REC(stack_len)));
+		done[ndone++] = emit(c, I_JMP_IMM(BPF_JGT, R2, 4096 * page, 0));
+		emit(c, I_LDX(BPF_DW, R3, rec, DW_REC(pt_regs[19])));
+		emit(c, I_ALU64_REG(BPF_ADD, R3, R2));
+		emit_addr(c, R1, rec, DW_REC(stack));
+		emit(c, I_ALU64_REG(BPF_ADD, R1, R2));
+		emit(c, I_MOV64_IMM(R2, 4096));
+		emit(c, I_CALL(BPF_FUNC_probe_read_user));
+		done[ndone++] = emit(c, I_JMP_IMM(BPF_JSLT, R0, 0, 0));
+		emit(c, I_LDX(BPF_DW, R2, fp(len), len));
+		emit(c, I_ALU64_IMM(BPF_ADD, R2, 4096));
+		emit(c, I_STX(BPF_DW, fp(len), R2, len));
+	}
+	emit(c, I_LDX(BPF_DW, R2, fp(len), len));
+	emit(c, I_STX(BPF_DW, rec, R2, DW_REC(stack_len)));
+	for (int i = 0; i < ndone; i++)
+		fth_patch_jump_here(c->b, done[i]);
+}
+
+/* The kernel word at r3 + off into dst_base + dst_off (0 if it cannot be
+ * read). */
+static void emit_read_kernel_word(struct cg *c, int dst_base, int dst_off, int off)
+{
+	if (off)
+		emit(c, I_ALU64_IMM(BPF_ADD, R3, off));
+	emit_addr(c, R1, dst_base, dst_off);
+	emit(c, I_MOV64_IMM(R2, 8));
+	emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+}
+
+/* The uretprobes pending in this thread, innermost first, as (stack
+ * address, original return address) pairs; a failed read leaves zeros
+ * (probe_read_kernel clears what it cannot read), which end the list. */
+static void emit_dw_uretprobes(struct cg *c, int rec, struct fth_node *where)
+{
+	const int *off = c->prog->dw_uret_offsets;
+	int ri = stack_alloc(c, 8, where), ends[FTH_DW_URETPROBES + 1], nends = 0;
+
+	emit_zero(c, rec, DW_REC(uret), (int)sizeof(((struct fth_dw_capture_record *)0)->uret));
+	if (off[0] < 0)
+		return;
+	emit(c, I_CALL(BPF_FUNC_get_current_task));
+	emit(c, I_MOV64_REG(R3, R0));
+	emit_read_kernel_word(c, fp(ri), ri, off[0]);         /* task->utask */
+	emit(c, I_LDX(BPF_DW, R3, fp(ri), ri));
+	ends[nends++] = emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 0));
+	emit_read_kernel_word(c, fp(ri), ri, off[1]);         /* ->return_instances */
+	for (int i = 0; i < FTH_DW_URETPROBES; i++) {
+		int pair = DW_REC(uret) + i * 16;
+		emit(c, I_LDX(BPF_DW, R3, fp(ri), ri));
+		ends[nends++] = emit(c, I_JMP_IMM(BPF_JEQ, R3, 0, 0));
+		emit_read_kernel_word(c, rec, pair, off[2]);       /* ->stack */
+		emit(c, I_LDX(BPF_DW, R3, fp(ri), ri));
+		emit_read_kernel_word(c, rec, pair + 8, off[3]);   /* ->orig_ret_vaddr */
+		emit(c, I_LDX(BPF_DW, R3, fp(ri), ri));
+		emit_read_kernel_word(c, fp(ri), ri, off[4]);     /* ->next */
+	}
+	for (int i = 0; i < nends; i++)
+		fth_patch_jump_here(c->b, ends[i]);
+}
+
+/* Fill a dw_ustack record: id, thread, the user registers (those the
+ * kernel saved on entry from user space, whatever the probe) and the
+ * stack. */
+static void fill_dw_capture(struct cg *c, int rec, void *ud)
+{
+	const struct dw_capture_fill *f = ud;
+	int jfail;
+
+	emit_dw_capture_id(c, rec, f);
+	emit(c, I_ST_IMM(BPF_DW, rec, DW_REC(limit), f->limit));
+	emit_dw_uretprobes(c, rec, f->where);
+	emit_current_pid_tgid(c, f->where);
+	emit(c, I_STX(BPF_DW, rec, R0, DW_REC(pid_tgid)));
+	emit(c, I_ST_IMM(BPF_DW, rec, DW_REC(stack_len), 0));
+	emit(c, I_CALL(BPF_FUNC_get_current_task_btf));
+	emit(c, I_MOV64_REG(R1, R0));
+	emit(c, I_CALL(BPF_FUNC_task_pt_regs));
+	emit(c, I_MOV64_REG(R3, R0));
+	emit_addr(c, R1, rec, DW_REC(pt_regs));
+	emit(c, I_MOV64_IMM(R2, (int32_t)sizeof(((struct fth_dw_capture_record *)0)->pt_regs)));
+	emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
+	jfail = emit(c, I_JMP_IMM(BPF_JSLT, R0, 0, 0));
+	emit_dw_stack_copy(c, rec, f->where);
+	fth_patch_jump_here(c->b, jfail);
+}
+
+/* dw_ustack's value at base+off: the capture id (0 until the record is
+ * sent, and if it cannot be) and the pid; the record goes to the runtime,
+ * which unwinds it before any later record can print the value. */
+static void emit_dw_capture(struct cg *c, struct fth_node *e, int base, int off)
+{
+	struct dw_capture_fill f = { base, off, e->type->stack_limit, e };
+	int action = add_action(c, FTH_ACT_DW_CAPTURE, e);
+
+	emit(c, I_ST_IMM(BPF_DW, base, off, 0));
+	emit_current_pid_tgid(c, e);
+	emit(c, I_ALU64_IMM(BPF_RSH, R0, 32));
+	emit(c, I_STX(BPF_DW, base, R0, off + 8));
+	emit_event(c, action, 8 + sizeof(struct fth_dw_capture_record), e, fill_dw_capture, &f);
 }
 
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
@@ -3329,6 +3478,10 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 	if (et && e->kind == FTH_CALL && (et->kind == FTH_T_USYM || et->kind == FTH_T_INET ||
 					  et->kind == FTH_T_BUFFER)) {
 		emit_value_call_to_mem(c, e, base, off);
+		return;
+	}
+	if (et && et->kind == FTH_T_USTACK && et->stack_dwarf && is_stack_capture(e)) {
+		emit_dw_capture(c, e, base, off);
 		return;
 	}
 	if (et && (et->kind == FTH_T_KSTACK || et->kind == FTH_T_USTACK) && is_stack_capture(e)) {

@@ -83,6 +83,8 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	prog->config.str_trunc_trailer = "..";
 	prog->config.unstable_typeinfo = FTH_UNSTABLE_ERROR;
 	prog->stack_map = -1;
+	prog->dw_seq_map = -1;
+	prog->dw_uret_offsets[0] = -1;
 	prog->scratch_map = -1;
 	prog->func_names_map = -1;
 	prog->signal_names_map = -1;
@@ -243,7 +245,7 @@ const struct fth_config_passive fth_config_passive[FTH_CONFIG_PASSIVE] = {
 	{ "cache_user_symbols", 's', "PER_PID" }, { "cpp_demangle", 'b', "true" },
 	{ "lazy_symbolication", 'b', "false" },   { "license", 's', "GPL" },
 	{ "log_size", 'i', "1000000" },           { "max_bpf_progs", 'i', "1024" },
-	{ "on_stack_limit", 'i', "32" },
+	{ "on_stack_limit", 'i', "32" },          { "unstable_import_statement", 's', "error" },
 };
 
 static void remember_passive_setting(struct fth_program *prog, const char *key, const char *value)
@@ -263,7 +265,8 @@ static bool config_known(const char *key)
 		"max_type_res_iterations", "missing_probes", "on_stack_limit", "perf_rb_pages",
 		"print_maps_on_exit", "show_debug_info", "stack_mode", "str_trunc_trailer", "symbol_source",
 		"use_blazesym", "print_mode", "unstable_macro", "unstable_map_decl", "unstable_import",
-		"unstable_tseries", "unstable_addr", "unstable_typeinfo", "unstable_let",
+		"unstable_tseries", "unstable_addr", "unstable_typeinfo", "unstable_let", "unstable_dw_ustack",
+		"unstable_import_statement",
 	};
 
 	if (!strncmp(key, "unstable_", 9))
@@ -350,7 +353,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 		}
 		prog->config.stack_mode = (enum fth_stack_mode)mode;
 	} else if (!strcmp(key, "unstable_tseries") || !strcmp(key, "unstable_map_decl") ||
-		   !strcmp(key, "unstable_typeinfo")) {
+		   !strcmp(key, "unstable_typeinfo") || !strcmp(key, "unstable_dw_ustack")) {
 		static const char *const modes[] = { "warn", "enable", "error" };
 		size_t i = 0;
 		while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(value, modes[i]))
@@ -368,6 +371,8 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			prog->config.unstable_tseries = mode;
 		else if (!strcmp(key, "unstable_typeinfo"))
 			prog->config.unstable_typeinfo = mode;
+		else if (!strcmp(key, "unstable_dw_ustack"))
+			prog->config.unstable_dw_ustack = mode;
 		else
 			prog->config.unstable_map_decl = mode;
 	} else if (!strcmp(key, "str_trunc_trailer")) {
@@ -422,6 +427,7 @@ static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 						"BPFTRACE_STACK_MODE", "BPFTRACE_STR_TRUNC_TRAILER",
 						"BPFTRACE_MAX_CAT_BYTES", "BPFTRACE_CAT_BYTES_MAX",
 						"BPFTRACE_UNSTABLE_TSERIES", "BPFTRACE_UNSTABLE_TYPEINFO",
+						"BPFTRACE_UNSTABLE_DW_USTACK",
 						"BPFTRACE_PERF_RB_PAGES" };
 	struct fth_node *config = prog->ast->u.program.config;
 	int err = 0;

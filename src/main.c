@@ -24,7 +24,7 @@
 static volatile sig_atomic_t stop_requested;
 
 enum { OPT_INFO = 256, OPT_UNSAFE, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION, OPT_BENCH,
-       OPT_MODE, OPT_TEST, OPT_PROBE_FILTER, OPT_NO_FEATURE, OPT_UNSUPPORTED }; /* long options without a short form */
+       OPT_MODE, OPT_TEST, OPT_PROBE_FILTER, OPT_NO_FEATURE, OPT_DWARF_PID, OPT_UNSUPPORTED }; /* long options without a short form */
 
 static volatile sig_atomic_t sigusr1_received;
 
@@ -67,6 +67,8 @@ static void usage(FILE *out)
 	      "    --include FILE a header to include before the script\n"
 	      "    -p PID         trace only this process; stop when it exits\n"
 	      "    -c 'CMD'       run CMD once the probes are attached, trace it (cpid), stop when it exits\n"
+	      "    --dwarf-pid PID\n"
+	      "                   read this process's modules for dw_ustack at start, as those of -p\n"
 	      "    -o FILE        write trace output to FILE (errors stay on stderr)\n"
 	      "    -f FORMAT      output format: text (default) or json\n"
 	      "    -d STAGE       print a compiler stage, then exit: ast (parse), types, bpf (codegen,\n"
@@ -97,6 +99,8 @@ struct cli {
 	bool unsafe;      /* --unsafe: allow system() and signal() */
 	int helper_warnings; /* -k, -kk: report failed helper calls */
 	int pid;          /* -p PID */
+	int *dwarf_pids;  /* --dwarf-pid PID, each time given (owned) */
+	int ndwarf_pids;
 	const char *cmd;  /* -c 'CMD ARGS' */
 	bool info;
 	bool dry_run;     /* --dry-run: compile and load, do not run */
@@ -207,7 +211,7 @@ static int no_features(struct cli *cli, const char *list)
 
 static const char *unsupported_why(const char *opt)
 {
-	if (!strcmp(opt, "debuginfo") || !strcmp(opt, "dwarf-pid"))
+	if (!strcmp(opt, "debuginfo"))
 		return "it reads no DWARF (arguments come from BTF, stacks are unwound with frame pointers)";
 	if (!strcmp(opt, "traceable-functions"))
 		return "kernel functions are read from available_filter_functions";
@@ -241,9 +245,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "probe-filter", required_argument, NULL, OPT_PROBE_FILTER },
 		{ "no-feature", required_argument, NULL, OPT_NO_FEATURE },
+		{ "dwarf-pid", required_argument, NULL, OPT_DWARF_PID },
 		/* bpftrace's, for what fathom does not have (said so) */
 		{ "debuginfo", required_argument, NULL, OPT_UNSUPPORTED },
-		{ "dwarf-pid", required_argument, NULL, OPT_UNSUPPORTED },
 		{ "traceable-functions", required_argument, NULL, OPT_UNSUPPORTED },
 		{ "emit-elf", required_argument, NULL, OPT_UNSUPPORTED },
 		{ "emit-llvm", required_argument, NULL, OPT_UNSUPPORTED },
@@ -336,7 +340,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 				return -1;
 			}
 			break;
-		case 'p': {
+		case 'p':
+		case OPT_DWARF_PID: {
 			char *end;
 			long pid = strtol(optarg, &end, 10);
 			/* bpftrace's wording; 4194304 is the kernel's PID_MAX_LIMIT */
@@ -354,7 +359,13 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 				fprintf(stderr, "ERROR: no process with pid %ld\n", pid);
 				return -1;
 			}
-			cli->pid = (int)pid;
+			if (c == 'p') {
+				cli->pid = (int)pid;
+				break;
+			}
+			if (!cli->dwarf_pids && !(cli->dwarf_pids = calloc((size_t)argc, sizeof(int))))
+				return -1;
+			cli->dwarf_pids[cli->ndwarf_pids++] = (int)pid;
 			break;
 		}
 		case 'c':
@@ -787,6 +798,8 @@ static int run_cli(struct cli *cli_)
 	prog.config.probe_filter = cli.probe_filter;
 	prog.config.no_uprobe_multi = cli.no_uprobe_multi;
 	prog.config.helper_warnings = cli.helper_warnings;
+	prog.config.dwarf_pids = cli.dwarf_pids;
+	prog.config.ndwarf_pids = cli.ndwarf_pids;
 	prog.config.target_pid = cli.pid;
 	if (fth_own_pid_namespace(&prog.config.pidns_dev, &prog.config.pidns_ino) <= 0)
 		prog.config.pidns_dev = prog.config.pidns_ino = 0;
@@ -845,5 +858,6 @@ int main(int argc, char **argv)
 
 	free(cli.positional);
 	free(cli.include_dirs);
+	free(cli.dwarf_pids);
 	return rc;
 }

@@ -79,11 +79,35 @@ enum fth_action_kind {
 	 * packet) starts with this action's index. text = the pcap file,
 	 * skb_offset = leading bytes of each packet left out of it. */
 	FTH_ACT_SKBOUTPUT,
+	/* dw_ustack: a user stack to unwind; the record is struct
+	 * fth_dw_capture_record */
+	FTH_ACT_DW_CAPTURE,
+};
+
+/* What dw_ustack sends (after the action id): the capture id its value
+ * holds, the thread, the user registers as pt_regs, and a copy of the
+ * stack from sp up: the rest of sp's page and up to FTH_DW_STACK_PAGES
+ * more pages, as far as they can be read. */
+#define FTH_DW_STACK_PAGES 3
+#define FTH_DW_STACK_MAX ((FTH_DW_STACK_PAGES + 1) * 4096)
+/* A uretprobe replaces its function's return address on the stack by the
+ * kernel's trampoline; the kernel keeps the original (task->utask->
+ * return_instances: where on the stack, and what). The innermost of them
+ * come along so that a stack unwinds through functions with a uretprobe
+ * pending. */
+#define FTH_DW_URETPROBES 8
+struct fth_dw_capture_record {
+	uint64_t id;
+	uint64_t limit;          /* frames wanted: stacks agree as far as that */
+	uint64_t pid_tgid;       /* bpf_get_current_pid_tgid() */
+	uint64_t pt_regs[21];    /* FTH_PT_REGS_WORDS */
+	uint64_t uret[FTH_DW_URETPROBES][2]; /* (stack address, return address); 0 ends */
+	uint64_t stack_len;
+	uint8_t stack[FTH_DW_STACK_MAX];
 };
 
 #define FTH_JOIN_ARGS 16
 
-/* Slots of the per-CPU counter map fth_lost. */
 /* Slots of the per-CPU fth_lost array: events the ring buffer had no room
  * for, map updates refused because the map was full, and exit(): set to
  * (1 << 32 | code) so the run still ends when exit()'s own record is lost. */
@@ -231,7 +255,7 @@ struct fth_prog {
 
 /* bpftrace settings fathom accepts without acting on them (fathom.c's
  * table): the `config` builtin still shows their values. */
-#define FTH_CONFIG_PASSIVE 7
+#define FTH_CONFIG_PASSIVE 8
 struct fth_config_passive {
 	const char *name;
 	char kind;          /* 'i' integer, 'b' bool, 's' string */
@@ -272,12 +296,16 @@ struct fth_config {
 	int helper_warnings;      /* -k: 1, -kk: 2; 0 emits no error checks at all */
 	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
 	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
-	/* config unstable_tseries / unstable_map_decl / unstable_typeinfo:
-	 * warn says once that tseries / let @m = hash(N) / typeinfo() is
-	 * unstable, enable says nothing, error rejects it. The default is
+	/* config unstable_tseries / unstable_map_decl / unstable_typeinfo /
+	 * unstable_dw_ustack: warn says once that tseries / let @m = hash(N) /
+	 * typeinfo() / dw_ustack is unstable, enable says nothing, error rejects it. The default is
 	 * bpftrace's: warn, but error for typeinfo. */
 	enum { FTH_UNSTABLE_WARN, FTH_UNSTABLE_ENABLE, FTH_UNSTABLE_ERROR } unstable_tseries, unstable_map_decl,
-		unstable_typeinfo;
+		unstable_typeinfo, unstable_dw_ustack;
+	/* --dwarf-pid PID (repeatable): processes whose modules dw_ustack
+	 * reads at start, as those of -p and -c */
+	int *dwarf_pids;
+	int ndwarf_pids;
 	/* values given for fth_config_passive[i], NULL: the default */
 	const char *passive[FTH_CONFIG_PASSIVE];
 };
@@ -306,6 +334,13 @@ struct fth_program {
 	int events_map;              /* ring buffer */
 	int lost_map;                /* counters indexed by FTH_LOST_*, mmapped by the runtime */
 	int stack_map;               /* kstack storage, -1 if unused */
+	/* dw_ustack: a one-slot array whose u64 counts captures, giving each
+	 * its id; -1 if unused */
+	int dw_seq_map;
+	/* and the BTF offsets of task_struct.utask, uprobe_task.
+	 * return_instances, return_instance.stack, .orig_ret_vaddr and .next
+	 * it reads pending uretprobes with; -1 when the kernel has none */
+	int dw_uret_offsets[5];
 	int scratch_map;             /* per-CPU scratch area, -1 if unused */
 	uint32_t scratch_size;       /* bytes of it the largest program uses */
 	/* `func` of multi-attached instances (fth_probe_inst.multi_leader):

@@ -26,6 +26,7 @@
 #include "btf.h"
 #include "format.h"
 #include "gfp.h"
+#include "dwunwind.h"
 #include "stacks.h"
 #include "syscalls.h"
 #include "ksyms.h"
@@ -71,6 +72,18 @@ struct runtime {
 	 * waits on wait_fd, an epoll set of both buffers (else -1) */
 	struct fth_skb_capture skb;
 	int wait_fd;
+	/* dw_ustack: the unwinder, the stacks it unwound, and the records
+	 * held back until the stacks they print are unwound (see
+	 * handle_event) */
+	struct fth_dwunwind *dwunwind;
+	struct fth_dwstacks *dwstacks;
+	struct pending_record *pending;
+	int npending, pending_cap;
+};
+
+struct pending_record {
+	uint8_t *data;
+	size_t size;
 };
 
 struct armed_watchpoint {
@@ -101,6 +114,19 @@ static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct
 	const struct fth_map *m = fth_program_stack_map(rt->prog, t->stack_limit, build_id);
 	uint64_t key = (uint64_t)id;
 
+	if (t->stack_dwarf) {
+		int n = 0;
+		const uint64_t *dw = fth_dwstacks_get(rt->dwstacks, key, &n);
+		if (!rt->usyms)
+			rt->usyms = fth_usyms_new();
+		if (!dw) {
+			fth_strbuf_putc(sb, '\n');
+			return;
+		}
+		memcpy(ips, dw, (size_t)(n < FTH_MAX_STACK_FRAMES ? n : FTH_MAX_STACK_FRAMES) * sizeof(*ips));
+		fth_stack_format(sb, ips, FTH_MAX_STACK_FRAMES, t, NULL, rt->usyms, pid);
+		return;
+	}
 	memset(frames, 0, sizeof(frames));
 	if (!id || !m || m->fd < 0 || bpf_map_lookup_elem(m->fd, &key, build_id ? (void *)frames : (void *)ips)) {
 		fth_strbuf_putc(sb, '\n'); /* an empty stack: the newline every stack starts with */
@@ -444,6 +470,129 @@ static void snapshot_tseries(struct runtime *rt, const struct fth_map *m, struct
 	}
 }
 
+/* ------------------------------------------- dw_ustack keys, merged */
+
+static bool type_has_dw_stack(const struct fth_type *t)
+{
+	if (t->kind == FTH_T_USTACK)
+		return t->stack_dwarf;
+	if (t->kind == FTH_T_TUPLE || t->kind == FTH_T_STRUCT)
+		for (int i = 0; i < t->nfields; i++)
+			if (type_has_dw_stack(t->fields[i].type))
+				return true;
+	return false;
+}
+
+/* Replace the capture ids in a key by their stacks' canonical ids. */
+static void canonicalize_dw_ids(const struct runtime *rt, const struct fth_type *t, uint8_t *bytes)
+{
+	uint64_t id;
+
+	if (t->kind == FTH_T_USTACK && t->stack_dwarf) {
+		memcpy(&id, bytes, 8);
+		id = fth_dwstacks_canonical(rt->dwstacks, id);
+		memcpy(bytes, &id, 8);
+	} else if (t->kind == FTH_T_TUPLE || t->kind == FTH_T_STRUCT) {
+		for (int i = 0; i < t->nfields; i++)
+			canonicalize_dw_ids(rt, t->fields[i].type, bytes + t->fields[i].offset);
+	}
+}
+
+/* Fold the value `from` into `into` (one snapshot value each). */
+static void merge_values(const struct fth_map *m, uint32_t stride, uint8_t *into, const uint8_t *from)
+{
+	const struct fth_type *vt = m->value_type;
+	int64_t a, b;
+
+	if (vt->kind != FTH_T_AGG || vt->agg == FTH_AGG_TSERIES)
+		return; /* a plain value: the first one stays */
+	if (is_hist(m)) {
+		for (uint32_t o = 0; o + 8 <= stride; o += 8) {
+			memcpy(&a, into + o, 8);
+			memcpy(&b, from + o, 8);
+			a += b;
+			memcpy(into + o, &a, 8);
+		}
+		return;
+	}
+	if (vt->agg == FTH_AGG_AVG || vt->agg == FTH_AGG_STATS) {
+		struct fth_agg_avg x, y;
+		memcpy(&x, into, sizeof(x));
+		memcpy(&y, from, sizeof(y));
+		x.count += y.count;
+		x.total += y.total;
+		memcpy(into, &x, sizeof(x));
+		return;
+	}
+	memcpy(&a, into, 8);
+	memcpy(&b, from, 8);
+	if (vt->agg == FTH_AGG_MIN)
+		a = b < a ? b : a;
+	else if (vt->agg == FTH_AGG_MAX)
+		a = b > a ? b : a;
+	else
+		a += b;
+	memcpy(into, &a, 8);
+}
+
+struct key_order {
+	const uint8_t *keys;
+	uint32_t size;
+};
+
+static int compare_key_indexes(const void *a, const void *b, void *ud)
+{
+	const struct key_order *o = ud;
+	int ia = *(const int *)a, ib = *(const int *)b;
+	int r = memcmp(o->keys + (size_t)ia * o->size, o->keys + (size_t)ib * o->size, o->size);
+
+	return r ? r : (ia > ib) - (ia < ib);
+}
+
+/* Keys holding dw_ustack values: every capture has its own id, so the
+ * same stack taken twice made two keys; with the canonical ids they are
+ * one, and their values are folded together, as bpftrace (whose keys are
+ * the frames) has them. */
+static void merge_dw_keys(const struct runtime *rt, const struct fth_map *m, struct map_snapshot *s,
+			  uint32_t key_stride)
+{
+	struct key_order order = { s->keys, key_stride };
+	int *idx, out = 0;
+	uint8_t *keys, *values;
+
+	if (!m->key_type || !type_has_dw_stack(m->key_type) || s->n < 2)
+		return;
+	idx = malloc((size_t)s->n * sizeof(*idx));
+	keys = malloc((size_t)s->n * key_stride);
+	values = calloc((size_t)s->n, s->value_stride);
+	if (!idx || !keys || !values) {
+		free(idx), free(keys), free(values);
+		return;
+	}
+	for (int i = 0; i < s->n; i++) {
+		canonicalize_dw_ids(rt, m->key_type, s->keys + (size_t)i * key_stride);
+		idx[i] = i;
+	}
+	qsort_r(idx, (size_t)s->n, sizeof(*idx), compare_key_indexes, &order);
+	for (int i = 0; i < s->n; i++) {
+		const uint8_t *k = s->keys + (size_t)idx[i] * key_stride;
+		const uint8_t *v = s->values + (size_t)idx[i] * s->value_stride;
+		if (out && !memcmp(keys + (size_t)(out - 1) * key_stride, k, key_stride)) {
+			merge_values(m, s->value_stride, values + (size_t)(out - 1) * s->value_stride, v);
+			continue;
+		}
+		memcpy(keys + (size_t)out * key_stride, k, key_stride);
+		memcpy(values + (size_t)out * s->value_stride, v, s->value_stride);
+		out++;
+	}
+	free(idx);
+	free(s->keys);
+	free(s->values);
+	s->keys = keys;
+	s->values = values;
+	s->n = out;
+}
+
 /* Read a whole map into user-visible entries for format.c. */
 static int snapshot_map(struct runtime *rt, const struct fth_map *m, struct map_snapshot *s)
 {
@@ -506,6 +655,8 @@ static int snapshot_map(struct runtime *rt, const struct fth_map *m, struct map_
 		s->n = n;
 	}
 	free(raw);
+	if (rt->dwstacks)
+		merge_dw_keys(rt, m, s, is_hist(m) || is_tseries_map(m) ? s->user_key_size : m->key_size);
 	s->entries = calloc((size_t)(s->n ? s->n : 1), sizeof(*s->entries));
 	for (int i = 0; i < s->n; i++) {
 		uint32_t key_stride = is_hist(m) || is_tseries_map(m) ? s->user_key_size : m->key_size;
@@ -881,12 +1032,149 @@ static void close_armed_watchpoints(struct runtime *rt)
 	rt->narmed = rt->armed_cap = 0;
 }
 
+/* ------------------------------------------------------------- dw_ustack */
+
+/* A dw_ustack record: unwind its stack now, while the process and its
+ * mappings are most likely still there, and keep the frames. */
+static void handle_dw_capture(struct runtime *rt, const uint8_t *data, size_t size)
+{
+	const struct fth_dw_capture_record *r = (const void *)(data + 8);
+	uint64_t ips[FTH_MAX_STACK_FRAMES];
+	struct fth_dwunwind_capture c;
+	int n;
+
+	if (size < 8 + offsetof(struct fth_dw_capture_record, stack) || !r->id)
+		return;
+	if (!rt->dwunwind)
+		rt->dwunwind = fth_dwunwind_new();
+	if (!rt->dwstacks)
+		rt->dwstacks = fth_dwstacks_new();
+	if (!rt->dwunwind || !rt->dwstacks)
+		return;
+	c.pid = (int)(r->pid_tgid >> 32);
+	c.tid = (int)(uint32_t)r->pid_tgid;
+	fth_dwunwind_regs_from_pt_regs(r->pt_regs, c.regs);
+	c.stack = r->stack;
+	c.stack_len = r->stack_len <= FTH_DW_STACK_MAX ? (size_t)r->stack_len : 0;
+	c.uret = r->uret;
+	for (c.nuret = 0; c.nuret < FTH_DW_URETPROBES && r->uret[c.nuret][0]; c.nuret++)
+		;
+	n = fth_dwunwind_frames(rt->dwunwind, &c, ips,
+				r->limit && r->limit < FTH_MAX_STACK_FRAMES ? (int)r->limit : FTH_MAX_STACK_FRAMES);
+	fth_dwstacks_add(rt->dwstacks, r->id, c.pid, ips, n);
+}
+
+/* dw_ustack: read the modules of the processes named at start (-p,
+ * --dwarf-pid) now, so that their first stacks unwind as fast as the
+ * rest. The -c command is not running its program yet: it is read at its
+ * first stack. */
+static void dw_unwind_prepare(struct runtime *rt, const struct fth_runtime_opts *opts)
+{
+	const struct fth_config *cfg = &rt->prog->config;
+
+	if (rt->prog->dw_seq_map < 0)
+		return;
+	rt->dwunwind = fth_dwunwind_new();
+	rt->dwstacks = fth_dwstacks_new();
+	if (!rt->dwunwind)
+		return;
+	if (opts->watch_pid > 0 && !opts->watch_is_child)
+		fth_dwunwind_add_pid(rt->dwunwind, opts->watch_pid);
+	for (int i = 0; i < cfg->ndwarf_pids; i++)
+		if (fth_dwunwind_add_pid(rt->dwunwind, cfg->dwarf_pids[i]) < 0)
+			fth_diag_plain(rt->diag, FTH_SEV_WARNING, NULL,
+				       "--dwarf-pid %d: cannot read the process's modules; its dw_ustack stacks will "
+				       "show only the address the probe hit",
+				       cfg->dwarf_pids[i]);
+}
+
+/* Are the dw_ustack values in bytes (of type t) unwound yet? */
+static bool dw_stacks_ready(const struct runtime *rt, const struct fth_type *t, const uint8_t *bytes)
+{
+	uint64_t id;
+	int n;
+
+	switch (t->kind) {
+	case FTH_T_USTACK:
+		memcpy(&id, bytes, 8);
+		return !t->stack_dwarf || !id || fth_dwstacks_get(rt->dwstacks, id, &n);
+	case FTH_T_TUPLE:
+	case FTH_T_STRUCT:
+		for (int i = 0; i < t->nfields; i++)
+			if (!dw_stacks_ready(rt, t->fields[i].type, bytes + t->fields[i].offset))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+static bool hold_record(struct runtime *rt, const void *data, size_t size)
+{
+	struct pending_record *p;
+
+	if (rt->npending == rt->pending_cap) {
+		int cap = rt->pending_cap ? rt->pending_cap * 2 : 16;
+		p = realloc(rt->pending, (size_t)cap * sizeof(*p));
+		if (!p)
+			return false;
+		rt->pending = p;
+		rt->pending_cap = cap;
+	}
+	p = &rt->pending[rt->npending];
+	p->data = malloc(size);
+	if (!p->data)
+		return false;
+	memcpy(p->data, data, size);
+	p->size = size;
+	rt->npending++;
+	return true;
+}
+
+static int dispatch_record(struct runtime *rt, struct fth_action *a, const uint8_t *data, size_t size);
+
+/* Send on the held records, in order, up to the first whose stacks are
+ * still to come; with `all`, every one (what is not unwound by then never
+ * will be: its record was lost). */
+static void release_held_records(struct runtime *rt, bool all)
+{
+	int done = 0;
+
+	while (done < rt->npending) {
+		struct pending_record *p = &rt->pending[done];
+		struct fth_action *a;
+		uint64_t id;
+		memcpy(&id, p->data, 8);
+		a = fth_program_action(rt->prog, (int)id);
+		if (!all && a->args && !dw_stacks_ready(rt, a->args, p->data + 8))
+			break;
+		/* records after an exit() are dropped, as handle_event does */
+		if (!rt->discard)
+			dispatch_record(rt, a, p->data, p->size);
+		free(p->data);
+		done++;
+	}
+	if (done == 0)
+		return;
+	memmove(rt->pending, rt->pending + done, (size_t)(rt->npending - done) * sizeof(*rt->pending));
+	rt->npending -= done;
+}
+
+/* The records a poll or consume delivered are all in: a record that
+ * printf'd a dw_ustack is committed after the stack's own record (it is
+ * filled, and the stack sent, while it is reserved), so a held record
+ * whose stack has not come by now never gets it. */
+static void after_ring_buffer_read(struct runtime *rt)
+{
+	if (rt->npending)
+		release_held_records(rt, true);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct runtime *rt = ctx;
 	uint64_t id;
 	struct fth_action *a;
-	const uint8_t *args = (const uint8_t *)data + 8;
 
 	/* Records queued after exit() are dropped: otherwise a probe that
 	 * fires on fathom's own output (a write tracepoint) would never let
@@ -903,6 +1191,24 @@ static int handle_event(void *ctx, void *data, size_t size)
 	/* A record shorter than its action's layout is not ours to decode. */
 	if (!a || (a->args && size < 8 + (size_t)a->args->size))
 		return 0;
+	if (a->kind == FTH_ACT_DW_CAPTURE) {
+		handle_dw_capture(rt, data, size);
+		release_held_records(rt, false);
+		return 0;
+	}
+	/* A record printing a dw_ustack comes before the stack's own record
+	 * (see after_ring_buffer_read): it waits, and what follows waits
+	 * behind it to keep the order. */
+	if (rt->prog->dw_seq_map >= 0 && (rt->npending || (a->args && !dw_stacks_ready(rt, a->args, (uint8_t *)data + 8))) &&
+	    hold_record(rt, data, size))
+		return 0;
+	return dispatch_record(rt, a, data, size);
+}
+
+static int dispatch_record(struct runtime *rt, struct fth_action *a, const uint8_t *data, size_t size)
+{
+	const uint8_t *args = data + 8;
+
 	if (rt->bench_capture)
 		return capture_bench_event(rt, a, args);
 	if (rt->test_capture && (a->kind == FTH_ACT_ERRORF || a->kind == FTH_ACT_RUNTIME_ERROR ||
@@ -956,6 +1262,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		handle_unwatch(rt, args);
 		break;
 	case FTH_ACT_SKBOUTPUT: /* its records come through the perf buffer */
+	case FTH_ACT_DW_CAPTURE: /* handled before dispatch */
 		break;
 	case FTH_ACT_EXIT:
 		if (!rt->exiting) {
@@ -1115,6 +1422,7 @@ static int consume_events(struct runtime *rt, struct ring_buffer *rb)
 {
 	int err = ring_buffer__consume(rb);
 
+	after_ring_buffer_read(rt);
 	fth_skb_capture_consume(&rt->skb);
 	return err;
 }
@@ -1124,8 +1432,12 @@ static int poll_events(struct runtime *rt, struct ring_buffer *rb, int timeout_m
 {
 	struct epoll_event ev[2];
 
-	if (rt->wait_fd < 0)
-		return ring_buffer__poll(rb, timeout_ms);
+	if (rt->wait_fd < 0) {
+		int err = ring_buffer__poll(rb, timeout_ms);
+
+		after_ring_buffer_read(rt);
+		return err;
+	}
 	if (epoll_wait(rt->wait_fd, ev, 2, timeout_ms) < 0)
 		return -errno;
 	return consume_events(rt, rb);
@@ -1162,7 +1474,7 @@ static bool watched_process_gone(const struct fth_runtime_opts *opts)
 /* Probes in user space, or any stack: ustack and usym values may come. */
 static bool uses_user_symbols(const struct fth_program *prog)
 {
-	if (prog->stack_map >= 0)
+	if (prog->stack_map >= 0 || prog->dw_seq_map >= 0)
 		return true;
 	for (int i = 0; i < prog->progs.len; i++) {
 		const struct fth_prog *p = prog->progs.items[i];
@@ -1546,6 +1858,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		return 1;
 	}
 	fth_strbuf_init(&rt.sb);
+	dw_unwind_prepare(&rt, opts);
 	fth_output_init(&rt.out, opts->output, opts->out ? opts->out : stdout, stderr, &rt.env);
 	/* BEGIN runs before any other probe can fire, so a header it prints
 	 * comes first; its records wait in the ring buffer until the loop. */
@@ -1560,6 +1873,9 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	if (err) {
 		close_event_buffers(&rt, rb);
 		fth_usyms_free(rt.usyms);
+		fth_dwunwind_free(rt.dwunwind);
+		fth_dwstacks_free(rt.dwstacks);
+		free(rt.pending);
 		fth_output_free(&rt.out);
 		fth_strbuf_free(&rt.sb);
 		counters_unmap(&rt);
@@ -1660,6 +1976,9 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	close_event_buffers(&rt, rb);
 	fth_ksyms_free(rt.ksyms);
 	fth_usyms_free(rt.usyms);
+	fth_dwunwind_free(rt.dwunwind);
+	fth_dwstacks_free(rt.dwstacks);
+	free(rt.pending);
 	fth_output_free(&rt.out);
 	fth_strbuf_free(&rt.sb);
 	fth_strbuf_free(&rt.scratch);

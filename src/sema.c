@@ -61,6 +61,7 @@ struct sema {
 	int fn_for_map_depth;
 	bool tseries_noted; /* the unstable-feature warning was given */
 	bool typeinfo_noted; /* the same for typeinfo() */
+	bool dw_ustack_noted; /* the same for dw_ustack */
 	/* The expression of the statement being checked: a block expression
 	 * there may end in a call that returns nothing ({ printf("a") }),
 	 * one used as a value may not. */
@@ -1035,10 +1036,99 @@ static void need_signal_names_map(struct sema *s)
 	s->prog->signal_names_map = m->index;
 }
 
-/* kstack / ustack, or kstack(mode), kstack(limit), kstack(mode, limit). */
-static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user, struct fth_node_list *args)
+/* dw_ustack is unstable in bpftrace: config unstable_dw_ustack decides
+ * whether it is an error, a warning (given once) or silent. */
+static bool note_unstable_dw_ustack(struct sema *s, struct fth_node *e)
 {
-	struct fth_type *t = fth_type_new(A(s), user ? FTH_T_USTACK : FTH_T_KSTACK, user ? 16 : 8);
+	switch (s->prog->config.unstable_dw_ustack) {
+	case FTH_UNSTABLE_ERROR:
+		ERR_HINT(s, e, "add config = { unstable_dw_ustack=enable } at the top of the script",
+			 "dw_ustack feature is not enabled by default. To enable this unstable feature, set the "
+			 "config flag to enable. unstable_dw_ustack=enable");
+		return false;
+	case FTH_UNSTABLE_WARN:
+		if (s->strict && !s->dw_ustack_noted && !s->retyping)
+			fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
+				       "Script is using an unstable feature: dw_ustack. To prevent this warning you must "
+				       "explicitly enable it in the config e.g. unstable_dw_ustack=enable");
+		s->dw_ustack_noted |= s->strict;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* Where the kernel keeps the return addresses uretprobes replaced (see
+ * struct fth_dw_capture_record), from BTF; none if any is missing. */
+static void dw_uretprobe_offsets(struct sema *s)
+{
+	static const char *const path[5][2] = {
+		{ "struct task_struct", "utask" },       { "struct uprobe_task", "return_instances" },
+		{ "struct return_instance", "stack" }, { "struct return_instance", "orig_ret_vaddr" },
+		{ "struct return_instance", "next" },
+	};
+	struct fth_btf *btf = fth_program_btf(s->prog);
+	int offsets[5];
+
+	for (int i = 0; i < 5; i++) {
+		struct fth_type *t = btf ? fth_btf_type_by_name(btf, A(s), path[i][0]) : NULL;
+		uint32_t off = 0, bit_off = 0, bit_size = 0;
+		if (!t || !fth_btf_member(btf, A(s), t, path[i][1], &off, &bit_off, &bit_size) || bit_size)
+			return;
+		offsets[i] = (int)off;
+	}
+	memcpy(s->prog->dw_uret_offsets, offsets, sizeof(offsets));
+}
+
+/* The counter that numbers dw_ustack captures (codegen's emit_dw_capture). */
+static void need_dw_seq_map(struct sema *s)
+{
+	struct fth_map *m;
+
+	if (s->prog->dw_seq_map >= 0)
+		return;
+	m = fth_arena_alloc(A(s), sizeof(*m));
+	memset(m, 0, sizeof(*m));
+	m->name = "fth_dwseq";
+	m->bpf_type = BPF_MAP_TYPE_ARRAY;
+	m->key_size = 4;
+	m->value_size = 8;
+	m->max_entries = 1;
+	m->internal = true;
+	m->fd = -1;
+	fth_program_add_map(s->prog, m);
+	s->prog->dw_seq_map = m->index;
+	dw_uretprobe_offsets(s);
+}
+
+/* dw_ustack reads the user registers of the thread that hit the probe;
+ * test and bench probes run on a made-up packet in no such thread (their
+ * programs are XDP, which has no task helpers). */
+static bool dw_ustack_available(struct sema *s, struct fth_node *e)
+{
+	const struct fth_probe_inst *inst = s->cur->inst;
+
+	if (inst->provider->prog_type != BPF_PROG_TYPE_XDP)
+		return true;
+	ERR_HINT(s, e,
+		 "use it in probes that fire in a traced thread: uprobe, usdt, tracepoint, kprobe, profile, "
+		 "BEGIN ...",
+		 "dw_ustack is not available in %s probes: they run in no traced thread whose user stack "
+		 "could be unwound", inst->provider->name);
+	return false;
+}
+
+/* kstack / ustack / dw_ustack, or kstack(mode), kstack(limit),
+ * kstack(mode, limit). */
+static struct fth_type *stack_type(struct sema *s, struct fth_node *e, const char *name, struct fth_node_list *args)
+{
+	bool dwarf = !strcmp(name, "dw_ustack"), user = name[0] != 'k';
+	struct fth_type *t;
+
+	if (dwarf && (!note_unstable_dw_ustack(s, e) || !dw_ustack_available(s, e)))
+		return NULL;
+	t = fth_type_new(A(s), user ? FTH_T_USTACK : FTH_T_KSTACK, user ? 16 : 8);
+	t->stack_dwarf = dwarf;
 
 	t->stack_mode = s->prog->config.stack_mode;
 	t->stack_limit = 127;
@@ -1047,6 +1137,12 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 		int64_t n;
 		if (a->kind == FTH_IDENT && i == 0) {
 			int mode = fth_stack_mode_by_name(a->u.ident.name);
+			if (dwarf && mode == FTH_STACK_BUILD_ID) {
+				ERR_HINT(s, a, "use bpftrace, perf or raw, or ustack(build_id)",
+					 "dw_ustack has no 'build_id' mode: its frames are addresses unwound in "
+					 "user space");
+				return NULL;
+			}
 			if (mode < 0) {
 				ERR_HINT(s, a, "modes are bpftrace, perf, raw and build_id", "unknown stack mode '%s'",
 					 a->u.ident.name);
@@ -1069,6 +1165,13 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, bool user
 						 "'build_id' stack mode can only be used for ustack. Falling back to "
 						 "'raw' mode.");
 		t->stack_mode = FTH_STACK_RAW;
+	}
+	if (dwarf) {
+		/* a config stack_mode=build_id does not apply */
+		if (t->stack_mode == FTH_STACK_BUILD_ID)
+			t->stack_mode = FTH_STACK_BPFTRACE;
+		need_dw_seq_map(s);
+		return t;
 	}
 	need_stack_map(s, t->stack_limit, t->stack_mode == FTH_STACK_BUILD_ID);
 	return t;
@@ -1099,7 +1202,7 @@ static struct fth_type *check_regs_arg(struct sema *s, struct fth_node *e)
  * pt_regs, the perf sample): not available in a for-map callback. */
 static bool reads_probe_context(const char *n)
 {
-	static const char *const names[] = { "args", "retval", "ctx", "kstack", "ustack", "func" };
+	static const char *const names[] = { "args", "retval", "ctx", "kstack", "ustack", "dw_ustack", "func" };
 
 	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9')
 		return true;
@@ -1198,6 +1301,7 @@ static void add_passive_settings(struct sema *s, struct fth_node *rec, const cha
 static struct fth_type *config_record(struct sema *s, struct fth_node *e)
 {
 	static const char *const missing[] = { "error", "warn", "ignore" };
+	static const char *const unstable[] = { "warn", "enable", "error" };
 	const struct fth_config *cfg = &s->prog->config;
 
 	e->kind = FTH_RECORD;
@@ -1211,6 +1315,11 @@ static struct fth_type *config_record(struct sema *s, struct fth_node *e)
 	record_add_int(s, e, "print_maps_on_exit", cfg->print_maps_on_exit, true);
 	record_add_str(s, e, "stack_mode", fth_stack_mode_name(cfg->stack_mode));
 	record_add_str(s, e, "str_trunc_trailer", cfg->str_trunc_trailer ? cfg->str_trunc_trailer : "..");
+	/* the unstable features bpftrace's record lists */
+	record_add_str(s, e, "unstable_dw_ustack", unstable[cfg->unstable_dw_ustack]);
+	add_passive_settings(s, e, "unstable_dw_ustack", "unstable_tseries");
+	record_add_str(s, e, "unstable_tseries", unstable[cfg->unstable_tseries]);
+	record_add_str(s, e, "unstable_typeinfo", unstable[cfg->unstable_typeinfo]);
 	return check_record(s, e);
 }
 
@@ -1330,8 +1439,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 				 "usermode is not available in %s", s->cur->inst->name);
 		return fth_type_int(1, false);
 	}
-	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
-		return stack_type(s, e, n[0] == 'u', NULL);
+	if (!strcmp(n, "kstack") || !strcmp(n, "ustack") || !strcmp(n, "dw_ustack"))
+		return stack_type(s, e, n, NULL);
 	if (!strcmp(n, "cpid")) {
 		if (!s->prog->config.cpid)
 			return cpid_without_child(s, e);
@@ -3451,6 +3560,12 @@ static struct fth_type *check_len(struct sema *s, struct fth_node *call)
 		ERR_HINT(s, arg, "pass the whole map, e.g. len(@name)", "len() takes a map, not a map element");
 		return int64_t_();
 	}
+	if (t->kind == FTH_T_USTACK && t->stack_dwarf) {
+		/* its frames exist only once the runtime has unwound them */
+		ERR_HINT(s, arg, "len(ustack) counts the frame-pointer frames",
+			 "len() cannot count the frames of dw_ustack: they are unwound in user space, after the probe");
+		return NULL;
+	}
 	if (t->kind == FTH_T_KSTACK || t->kind == FTH_T_USTACK) {
 		if (arg->kind != FTH_CALL && arg->kind != FTH_IDENT && arg->kind != FTH_VAR)
 			ERR_HINT(s, arg, "write len(kstack) in the probe that sees the stack",
@@ -4076,10 +4191,10 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		}
 		return uint64_t_();
 	}
-	if (!strcmp(n, "kstack") || !strcmp(n, "ustack")) {
+	if (!strcmp(n, "kstack") || !strcmp(n, "ustack") || !strcmp(n, "dw_ustack")) {
 		if (!want_args(s, call, 0, 2))
 			return NULL;
-		return stack_type(s, call, n[0] == 'u', args);
+		return stack_type(s, call, n, args);
 	}
 	if (!strcmp(n, "strftime")) {
 		struct fth_type *t;
@@ -4249,7 +4364,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		static const char *const known[] = { "printf", "print", "str", "exit", "delete", "clear", "zero",
 						     "time", "count", "sum", "min", "max", "avg", "stats",
 						     "hist", "lhist", "has_key", "strncmp", "strcontains", "getopt",
-						     "kstack", "ustack", "strftime", "ksym", "usym", "kaddr", "uaddr", "ntop",
+						     "kstack", "ustack", "dw_ustack", "strftime", "ksym", "usym", "kaddr", "uaddr", "ntop",
 						     "buf", "join", "strerror", "reg", "system", "cat", "signal", "signal_thread",
 						     "bswap", "uptr", "kptr", "syscall_name", "nsecs",
 						     "cgroup_path", "pton", "cgroupid", "container_of", "is_err",
@@ -4815,10 +4930,10 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	}
 	case FTH_CALL:
 		if (!strcmp(e->u.call.name, "reg") || !strcmp(e->u.call.name, "kstack") ||
-		    !strcmp(e->u.call.name, "ustack"))
+		    !strcmp(e->u.call.name, "ustack") || !strcmp(e->u.call.name, "dw_ustack"))
 			s->callback_blockers++;
 		if (s->for_map_depth && (!strcmp(e->u.call.name, "reg") || !strcmp(e->u.call.name, "kstack") ||
-					 !strcmp(e->u.call.name, "ustack"))) {
+					 !strcmp(e->u.call.name, "ustack") || !strcmp(e->u.call.name, "dw_ustack"))) {
 			ERR_HINT(s, e, "call it before the loop and copy the result into a variable",
 				 "%s() cannot be used inside a for loop over a map: the loop body runs as a "
 				 "callback of bpf_for_each_map_elem, which has no access to the probe's context",

@@ -1,6 +1,9 @@
 /* stacks.c - stack formatting, see stacks.h. */
 #include "stacks.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static void kernel_frame(struct fth_strbuf *sb, uint64_t ip, const struct fth_ksyms *ksyms, bool with_offset)
 {
 	uint64_t offset = 0;
@@ -89,4 +92,152 @@ void fth_stack_format_build_id(struct fth_strbuf *sb, const struct bpf_stack_bui
 			fth_strbuf_printf(sb, "%02x", f->build_id[j]);
 		fth_strbuf_printf(sb, " 0x%02llx\n", (unsigned long long)f->offset);
 	}
+}
+
+/* ------------------------------------------------------ dw_ustack stacks */
+
+/* Open addressing over two tables: by capture id, and by (pid, frames)
+ * for the canonical ids. Both grow at half full. */
+struct dwstack {
+	uint64_t id;        /* 0: an empty slot */
+	uint64_t canonical;
+	uint64_t hash;      /* of pid and frames */
+	int pid;
+	int n;
+	uint64_t *ips;
+};
+
+struct fth_dwstacks {
+	struct dwstack *by_id;   /* cap slots */
+	uint64_t *by_frames;     /* cap slots: the id of the first capture of a stack, 0 empty */
+	size_t cap, len;
+};
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t frames_hash(int pid, const uint64_t *ips, int n)
+{
+	uint64_t h = mix64((uint64_t)pid + 1);
+
+	for (int i = 0; i < n; i++)
+		h = mix64(h ^ ips[i]);
+	return h;
+}
+
+static struct dwstack *slot_by_id(const struct fth_dwstacks *d, uint64_t id)
+{
+	size_t mask = d->cap - 1;
+
+	for (size_t i = mix64(id) & mask;; i = (i + 1) & mask)
+		if (d->by_id[i].id == id || d->by_id[i].id == 0)
+			return &d->by_id[i];
+}
+
+static bool same_stack(const struct dwstack *a, const struct dwstack *b)
+{
+	return a->hash == b->hash && a->pid == b->pid && a->n == b->n &&
+	       !memcmp(a->ips, b->ips, (size_t)a->n * sizeof(*a->ips));
+}
+
+/* The by_frames slot for stack s: the one holding an equal stack, or the
+ * empty one where it goes. */
+static uint64_t *slot_by_frames(const struct fth_dwstacks *d, const struct dwstack *s)
+{
+	size_t mask = d->cap - 1;
+
+	for (size_t i = s->hash & mask;; i = (i + 1) & mask) {
+		uint64_t *slot = &d->by_frames[i];
+		if (*slot == 0 || same_stack(slot_by_id(d, *slot), s))
+			return slot;
+	}
+}
+
+static bool dwstacks_grow(struct fth_dwstacks *d)
+{
+	struct fth_dwstacks bigger = { 0 };
+	size_t cap = d->cap ? d->cap * 2 : 64;
+
+	bigger.cap = cap;
+	bigger.by_id = calloc(cap, sizeof(*bigger.by_id));
+	bigger.by_frames = calloc(cap, sizeof(*bigger.by_frames));
+	if (!bigger.by_id || !bigger.by_frames) {
+		free(bigger.by_id);
+		free(bigger.by_frames);
+		return false;
+	}
+	for (size_t i = 0; i < d->cap; i++)
+		if (d->by_id[i].id)
+			*slot_by_id(&bigger, d->by_id[i].id) = d->by_id[i];
+	for (size_t i = 0; i < d->cap; i++)
+		if (d->by_frames[i])
+			*slot_by_frames(&bigger, slot_by_id(&bigger, d->by_frames[i])) = d->by_frames[i];
+	free(d->by_id);
+	free(d->by_frames);
+	bigger.len = d->len;
+	*d = bigger;
+	return true;
+}
+
+struct fth_dwstacks *fth_dwstacks_new(void)
+{
+	return calloc(1, sizeof(struct fth_dwstacks));
+}
+
+void fth_dwstacks_free(struct fth_dwstacks *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->cap; i++)
+		free(d->by_id[i].ips);
+	free(d->by_id);
+	free(d->by_frames);
+	free(d);
+}
+
+void fth_dwstacks_add(struct fth_dwstacks *d, uint64_t id, int pid, const uint64_t *ips, int n)
+{
+	struct dwstack *s;
+	uint64_t *first;
+
+	if (!id || ((d->len + 1) * 2 > d->cap && !dwstacks_grow(d)))
+		return;
+	s = slot_by_id(d, id);
+	if (s->id)
+		return; /* already known: ids are not reused */
+	s->ips = malloc((size_t)(n ? n : 1) * sizeof(*ips));
+	if (!s->ips)
+		return;
+	memcpy(s->ips, ips, (size_t)n * sizeof(*ips));
+	s->id = id;
+	s->pid = pid;
+	s->n = n;
+	s->hash = frames_hash(pid, ips, n);
+	d->len++;
+	first = slot_by_frames(d, s);
+	if (!*first)
+		*first = id;
+	s->canonical = *first;
+}
+
+const uint64_t *fth_dwstacks_get(const struct fth_dwstacks *d, uint64_t id, int *n)
+{
+	const struct dwstack *s = d && d->cap && id ? slot_by_id(d, id) : NULL;
+
+	if (!s || s->id != id)
+		return NULL;
+	*n = s->n;
+	return s->ips;
+}
+
+uint64_t fth_dwstacks_canonical(const struct fth_dwstacks *d, uint64_t id)
+{
+	const struct dwstack *s = d && d->cap && id ? slot_by_id(d, id) : NULL;
+
+	return s && s->id == id ? s->canonical : id;
 }

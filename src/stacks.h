@@ -43,4 +43,21 @@ void fth_stack_format(struct fth_strbuf *sb, const uint64_t *ips, int n, const s
  * frames at all is the newline alone. */
 void fth_stack_format_build_id(struct fth_strbuf *sb, const struct bpf_stack_build_id *frames, int n);
 
+/* The stacks dw_ustack unwound in user space (dwunwind.c), by the capture
+ * id the BPF side gave each: map keys and event records hold that id.
+ * Every capture has its own id, so a stack seen twice has two; the
+ * canonical id of a capture is the first id of a stack with the same pid
+ * and frames, which map printing puts in keys so that they aggregate as
+ * one (bpftrace keys them by the frames themselves). */
+struct fth_dwstacks;
+
+struct fth_dwstacks *fth_dwstacks_new(void);
+void fth_dwstacks_free(struct fth_dwstacks *d);
+/* Remember the n frames of capture `id` (not 0) of process pid. */
+void fth_dwstacks_add(struct fth_dwstacks *d, uint64_t id, int pid, const uint64_t *ips, int n);
+/* The frames of capture id (*n of them), or NULL if it was never added. */
+const uint64_t *fth_dwstacks_get(const struct fth_dwstacks *d, uint64_t id, int *n);
+/* The canonical id of capture id; id itself when it is unknown. */
+uint64_t fth_dwstacks_canonical(const struct fth_dwstacks *d, uint64_t id);
+
 #endif

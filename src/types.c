@@ -184,6 +184,9 @@ bool fth_type_equal(const struct fth_type *a, const struct fth_type *b)
 		return true;
 	case FTH_T_AGG:
 		return a->agg == b->agg;
+	case FTH_T_USTACK:
+		/* their ids point into different tables */
+		return a->stack_dwarf == b->stack_dwarf;
 	default:
 		return true;
 	}

@@ -120,6 +120,10 @@ struct fth_type {
 	/* FTH_T_KSTACK / FTH_T_USTACK */
 	enum fth_stack_mode stack_mode;
 	int stack_limit;
+	/* FTH_T_USTACK of dw_ustack: the id is a capture id whose frames the
+	 * runtime unwound from DWARF (stacks.h's fth_dwstacks), not a stack
+	 * map key */
+	bool stack_dwarf;
 	/* FTH_T_INT of a script enum, or NULL */
 	const struct fth_enum *enum_def;
 };

@@ -71,14 +71,14 @@ expect_exit 1
 expect_stderr_eq "stdin:1:15-32: ERROR: config has no setting 'max_strlne'
 BEGIN { print(config.max_strlne); }
               ~~~~~~~~~~~~~~~~~
-HINT: config has cache_user_symbols, cpp_demangle, lazy_symbolication, license, log_size, max_bpf_progs, max_cat_bytes, max_map_keys, max_strlen, missing_probes, on_stack_limit, print_maps_on_exit, stack_mode, str_trunc_trailer"
+HINT: config has cache_user_symbols, cpp_demangle, lazy_symbolication, license, log_size, max_bpf_progs, max_cat_bytes, max_map_keys, max_strlen, missing_probes, on_stack_limit, print_maps_on_exit, stack_mode, str_trunc_trailer, unstable_dw_ustack, unstable_import_statement, unstable_tseries, unstable_typeinfo"
 
 # config() as current bpftrace also spells it; the settings fathom only
 # accepts show their defaults, or the values the block or environment gave
 fathom_run -e 'BEGIN { printf("%d %s %d\n", config().max_strlen, config().stack_mode, config().cpp_demangle); print(config()); exit(); }'
 expect_exit 0
 expect_stdout_eq '1024 bpftrace 1
-{ .cache_user_symbols = PER_PID, .cpp_demangle = true, .lazy_symbolication = false, .license = GPL, .log_size = 1000000, .max_bpf_progs = 1024, .max_cat_bytes = 10240, .max_map_keys = 4096, .max_strlen = 1024, .missing_probes = error, .on_stack_limit = 32, .print_maps_on_exit = true, .stack_mode = bpftrace, .str_trunc_trailer = .. }'
+{ .cache_user_symbols = PER_PID, .cpp_demangle = true, .lazy_symbolication = false, .license = GPL, .log_size = 1000000, .max_bpf_progs = 1024, .max_cat_bytes = 10240, .max_map_keys = 4096, .max_strlen = 1024, .missing_probes = error, .on_stack_limit = 32, .print_maps_on_exit = true, .stack_mode = bpftrace, .str_trunc_trailer = .., .unstable_dw_ustack = warn, .unstable_import_statement = error, .unstable_tseries = warn, .unstable_typeinfo = error }'
 
 BPFTRACE_LOG_SIZE=5000 fathom_run -e 'config = { cpp_demangle = false; license = "Dual MIT/GPL" } BEGIN { printf("%d %d %s\n", config.log_size, config.cpp_demangle, config.license); exit(); }'
 expect_exit 0

@@ -1,0 +1,55 @@
+/* dw_ustack_target: a call chain main -> dw_level1 -> dw_level2 ->
+ * dw_level3 -> dw_leaf, built by tests/e2e/builtin_dw_ustack.sh with
+ * -O2 -fomit-frame-pointer, so that only DWARF call-frame information can
+ * unwind it. noipa keeps every function whole and called (no inlining, no
+ * clones); the work after each call keeps the calls from being tail calls,
+ * which would leave their callers' frames out of any stack. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#define KEEP __attribute__((noinline, noipa))
+
+volatile int sink;
+
+KEEP int dw_leaf(int x)
+{
+	sink = x;
+	return x * 3;
+}
+
+KEEP int dw_level3(int x)
+{
+	int r = dw_leaf(x + 1);
+	sink = r;
+	return r + 1;
+}
+
+KEEP int dw_level2(int x)
+{
+	int r = dw_level3(x + 2);
+	sink = r;
+	return r + 2;
+}
+
+KEEP int dw_level1(int x)
+{
+	int r = dw_level2(x + 3);
+	sink = r;
+	return r + 3;
+}
+
+/* argv[1]: how many times to run the chain (default 1); then a pause, so
+ * that the process is still there when its stacks are unwound. 0: run it
+ * every 10 ms until killed. */
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 1;
+
+	for (int i = 0; i < n || n == 0; i++) {
+		sink = dw_level1(i);
+		if (n == 0)
+			usleep(10000);
+	}
+	usleep(1500000);
+	return 0;
+}
