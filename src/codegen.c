@@ -1427,6 +1427,14 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 	struct vreg v;
 	int r;
 
+	if (e->u.unary.op == TOK_AMP && e->u.unary.operand->kind == FTH_MAP) {
+		/* &@m: the map pointer the loader puts in for the map's fd */
+		struct fth_map *m = fth_program_find_map(c->prog, e->u.unary.operand->u.map.name);
+		v = vreg_alloc(c, e);
+		emit_map_ref(c, R1, m->index);
+		vreg_set(c, v, R1);
+		return v;
+	}
 	if (e->u.unary.op == TOK_AMP) { /* &$x: the variable's slot */
 		struct fth_var *var = var_of(c, e->u.unary.operand);
 		v = vreg_alloc(c, e);
@@ -4063,6 +4071,8 @@ static bool may_send_message(const struct cg *c, const struct fth_node *e)
 	case FTH_IDENT:
 		return k; /* builtins that read memory */
 	case FTH_UNARY:
+		if (e->u.unary.op == TOK_AMP) /* &$x, &@m: an address, nothing read */
+			return false;
 		return (k && e->u.unary.op == TOK_STAR) || may_send_message(c, e->u.unary.operand);
 	case FTH_BINARY:
 		if ((e->u.binary.op == TOK_SLASH || e->u.binary.op == TOK_PERCENT) &&

@@ -1541,6 +1541,28 @@ static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
 	return pointer_in_space_of(s, p->elem, p->user_space, p->addr_space_unset);
 }
 
+/* &@m: the map itself, as current bpftrace gives it (to hand a map to a
+ * function that takes one): the kernel's map pointer, typed void * since
+ * it points at no value a script can read. The keys are not part of it:
+ * &@m[k] would be an element's address, which a map does not lend out. */
+static struct fth_type *check_map_address(struct sema *s, struct fth_node *e, struct fth_node *m)
+{
+	struct fth_map *map = map_get(s, m);
+
+	if (m->u.map.keys.len) {
+		ERR_HINT(s, e, fth_arena_printf(A(s), "take the whole map with &%s, or copy the element into a "
+						     "variable first: $v = %s[...]; &$v",
+						m->u.map.name, m->u.map.name),
+			 "the address-of operator '&' applies to a whole map, not to one of its elements");
+		return NULL;
+	}
+	if (!map || !map->value_type) {
+		ERR_HINT(s, m, "assign it somewhere, e.g. @name = 1;", "undefined map %s", m->u.map.name);
+		return NULL;
+	}
+	return fth_type_pointer(A(s), NULL);
+}
+
 /* *$x of an integer reads memory at that address, as bpftrace does: as
  * many bytes as the integer's own type holds (8 for arg0 or a uint64),
  * extended by its sign, giving a uint64. The node becomes
@@ -4827,6 +4849,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		}
 		return check_call(s, e);
 	case FTH_UNARY: {
+		if (e->u.unary.op == TOK_AMP && e->u.unary.operand->kind == FTH_MAP)
+			return check_map_address(s, e, e->u.unary.operand);
 		struct fth_type *t = check_expr(s, e->u.unary.operand);
 		int op = e->u.unary.op;
 		if (!t)
