@@ -312,6 +312,17 @@ static void test_event_arguments_before_record(void **state)
 	assert_true(id >= 0);
 	assert_int_equal(fth_program_action(&c.prog, id)->kind, FTH_ACT_PRINTF);
 	release(&c);
+	/* join()'s argv alike */
+	compile(&c, "BEGIN { $a = 0; join(1000 + 8 / $a); }");
+	id = first_record_action(first_prog(&c));
+	assert_true(id >= 0);
+	assert_int_equal(fth_program_action(&c.prog, id)->kind, FTH_ACT_RUNTIME_ERROR);
+	release(&c);
+	compile(&c, "BEGIN { $a = 0; join(1000 + $a); }");
+	id = first_record_action(first_prog(&c));
+	assert_true(id >= 0);
+	assert_int_equal(fth_program_action(&c.prog, id)->kind, FTH_ACT_JOIN);
+	release(&c);
 }
 
 
