@@ -5979,6 +5979,16 @@ static bool defined_constant(void *ctx, const char *name, int64_t *value)
 	return fth_cmacros_value(site->prog->cmacros, name, site->at, value);
 }
 
+/* The body of an object-like #define in force at the definition, which
+ * the C definitions take as text, as cpp does. */
+static const char *defined_macro_body(void *ctx, const char *name)
+{
+	const struct definition_site *site = ctx;
+	const struct fth_cmacro *m = fth_cmacros_find(site->prog->cmacros, name, strlen(name), site->at);
+
+	return m && !m->function_like ? (m->text ? m->text : "") : NULL;
+}
+
 /* The script's struct/union/enum/typedef definitions, in source order. */
 static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 {
@@ -5987,6 +5997,7 @@ static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 
 	prog->cdefs = fth_cdefs_new(&prog->arena, btf_type_fallback, prog);
 	fth_cdefs_set_constants(prog->cdefs, defined_constant, &site);
+	fth_cdefs_set_macros(prog->cdefs, defined_macro_body, &site);
 	for (int i = 0; i < defs->len; i++) {
 		struct fth_node *d = defs->items[i];
 		struct fth_cdefs_error err;
@@ -6003,11 +6014,13 @@ static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 		if (at.end > d->range.end)
 			at.end = d->range.end;
 		fth_cdefs_set_constants(prog->cdefs, NULL, NULL);
+		fth_cdefs_set_macros(prog->cdefs, NULL, NULL);
 		fth_error_hint(diag, at, err.hint[0] ? err.hint : NULL, "%s", err.message);
 		return -EINVAL;
 	}
 	/* site lives on this stack; later lookups (sema's casts) take none */
 	fth_cdefs_set_constants(prog->cdefs, NULL, NULL);
+	fth_cdefs_set_macros(prog->cdefs, NULL, NULL);
 	return 0;
 }
 
