@@ -33,6 +33,8 @@ struct fth_cdefs {
 	struct fth_ptrvec enumerators; /* struct enumerator * */
 	fth_cdefs_constant constant;   /* other names in constant expressions */
 	void *constant_ctx;
+	fth_cdefs_macro macro;         /* object-like #defines, expanded as text */
+	void *macro_ctx;
 };
 
 /* Far beyond anything BPF can copy, small enough that sizes never wrap. */
@@ -46,6 +48,17 @@ struct tok {
 	const char *text; /* identifiers */
 	uint64_t num;
 	char punct;       /* '<' and '>' stand for << and >> */
+	bool malformed;   /* a number run into letters: 12ab */
+};
+
+/* Macros may expand to macros; deeper than this is surely a mistake. */
+#define MAX_EXPANSION_DEPTH 32
+
+/* A macro body being read in place of its name, as cpp substitutes it. */
+struct expansion {
+	const char *name;     /* not expanded again inside its own body */
+	const char *body;
+	uint32_t pos;         /* next byte of body */
 };
 
 struct cparser {
@@ -55,6 +68,11 @@ struct cparser {
 	struct tok tok;
 	struct fth_cdefs_error *err;
 	bool failed;
+	/* Open expansions, innermost last; their tokens are located at the
+	 * use of the outermost macro in the definition's text. */
+	struct expansion expanding[MAX_EXPANSION_DEPTH];
+	int depth;
+	uint32_t use_begin, use_end;
 };
 
 /* A member as parsed; laid out once the whole definition is read, since
@@ -158,56 +176,105 @@ static void fail_here(struct cparser *p, const char *hint, const char *what)
 
 /* ------------------------------------------------------------------ tokens */
 
-static void skip_space_and_comments(struct cparser *p)
+static void skip_space_and_comments(const char *s, uint32_t *pos)
 {
-	const char *s = p->text;
-
 	for (;;) {
-		while (s[p->pos] && isspace((unsigned char)s[p->pos]))
-			p->pos++;
-		if (s[p->pos] == '/' && s[p->pos + 1] == '/') {
-			while (s[p->pos] && s[p->pos] != '\n')
-				p->pos++;
-		} else if (s[p->pos] == '/' && s[p->pos + 1] == '*') {
-			const char *close = strstr(s + p->pos + 2, "*/");
-			p->pos = close ? (uint32_t)(close - s) + 2 : (uint32_t)strlen(s);
+		while (s[*pos] && isspace((unsigned char)s[*pos]))
+			(*pos)++;
+		if (s[*pos] == '/' && s[*pos + 1] == '/') {
+			while (s[*pos] && s[*pos] != '\n')
+				(*pos)++;
+		} else if (s[*pos] == '/' && s[*pos + 1] == '*') {
+			const char *close = strstr(s + *pos + 2, "*/");
+			*pos = close ? (uint32_t)(close - s) + 2 : (uint32_t)strlen(s);
 		} else {
 			return;
 		}
 	}
 }
 
-static void next(struct cparser *p)
+/* One token of s from *pos: offsets into s. */
+static void scan(struct cparser *p, const char *s, uint32_t *pos, struct tok *t)
 {
-	const char *s = p->text;
-	struct tok *t = &p->tok;
-
-	skip_space_and_comments(p);
+	skip_space_and_comments(s, pos);
 	memset(t, 0, sizeof(*t));
-	t->begin = p->pos;
-	if (!s[p->pos]) {
+	t->begin = *pos;
+	if (!s[*pos]) {
 		t->kind = T_EOF;
-	} else if (isalpha((unsigned char)s[p->pos]) || s[p->pos] == '_') {
-		while (isalnum((unsigned char)s[p->pos]) || s[p->pos] == '_')
-			p->pos++;
+	} else if (isalpha((unsigned char)s[*pos]) || s[*pos] == '_') {
+		while (isalnum((unsigned char)s[*pos]) || s[*pos] == '_')
+			(*pos)++;
 		t->kind = T_IDENT;
-		t->text = fth_arena_strndup(p->d->arena, s + t->begin, p->pos - t->begin);
-	} else if (isdigit((unsigned char)s[p->pos])) {
+		t->text = fth_arena_strndup(p->d->arena, s + t->begin, *pos - t->begin);
+	} else if (isdigit((unsigned char)s[*pos])) {
 		char *end;
 		t->kind = T_NUM;
-		t->num = strtoull(s + p->pos, &end, 0);
-		p->pos = (uint32_t)(end - s);
-		while (s[p->pos] == 'u' || s[p->pos] == 'U' || s[p->pos] == 'l' || s[p->pos] == 'L')
-			p->pos++;
-		if (isalnum((unsigned char)s[p->pos]))
-			fail(p, t->begin, p->pos + 1, NULL, "malformed number");
+		t->num = strtoull(s + *pos, &end, 0);
+		*pos = (uint32_t)(end - s);
+		while (s[*pos] == 'u' || s[*pos] == 'U' || s[*pos] == 'l' || s[*pos] == 'L')
+			(*pos)++;
+		t->malformed = isalnum((unsigned char)s[*pos]);
 	} else {
 		t->kind = T_PUNCT;
-		t->punct = s[p->pos++];
-		if ((t->punct == '<' || t->punct == '>') && s[p->pos] == t->punct)
-			p->pos++;
+		t->punct = s[(*pos)++];
+		if ((t->punct == '<' || t->punct == '>') && s[*pos] == t->punct)
+			(*pos)++;
 	}
-	t->end = p->pos;
+	t->end = *pos;
+}
+
+/* Is name a macro being expanded (cpp does not expand it inside itself)? */
+static bool expanding(const struct cparser *p, const char *name)
+{
+	for (int i = 0; i < p->depth; i++)
+		if (!strcmp(p->expanding[i].name, name))
+			return true;
+	return false;
+}
+
+/* The next token, with object-like #defines replaced by their bodies, as
+ * cpp substitutes text: `#define LEN 4 + 4` makes `a[LEN * 2]` a[4 + 4 * 2],
+ * and `#define T unsigned int` makes `T x;` a member of that type. */
+static void next(struct cparser *p)
+{
+	struct tok *t = &p->tok;
+
+	for (;;) {
+		struct expansion *x = p->depth ? &p->expanding[p->depth - 1] : NULL;
+		const char *body;
+
+		scan(p, x ? x->body : p->text, x ? &x->pos : &p->pos, t);
+		if (x && t->kind == T_EOF) {
+			p->depth--; /* this body is used up: back to what surrounds it */
+			continue;
+		}
+		if (t->malformed) {
+			if (x)
+				fail(p, p->use_begin, p->use_end, NULL, "malformed number in the expansion of this macro");
+			else
+				fail(p, t->begin, t->end + 1, NULL, "malformed number");
+		}
+		if (t->kind == T_IDENT && p->d->macro && !expanding(p, t->text) &&
+		    (body = p->d->macro(p->d->macro_ctx, t->text))) {
+			if (p->depth == MAX_EXPANSION_DEPTH) {
+				fail(p, x ? p->use_begin : t->begin, x ? p->use_end : t->end, NULL,
+				     "macros expand into each other too deeply here");
+				t->kind = T_EOF;
+				return;
+			}
+			if (!x) {
+				p->use_begin = t->begin;
+				p->use_end = t->end;
+			}
+			p->expanding[p->depth++] = (struct expansion){ t->text, body, 0 };
+			continue;
+		}
+		if (x) {
+			t->begin = p->use_begin;
+			t->end = p->use_end;
+		}
+		return;
+	}
 }
 
 static bool is_punct(const struct cparser *p, char c)
@@ -996,6 +1063,12 @@ void fth_cdefs_set_constants(struct fth_cdefs *defs, fth_cdefs_constant lookup, 
 {
 	defs->constant = lookup;
 	defs->constant_ctx = ctx;
+}
+
+void fth_cdefs_set_macros(struct fth_cdefs *defs, fth_cdefs_macro lookup, void *ctx)
+{
+	defs->macro = lookup;
+	defs->macro_ctx = ctx;
 }
 
 int fth_cdefs_add(struct fth_cdefs *d, const char *text, struct fth_cdefs_error *err)

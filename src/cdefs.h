@@ -42,6 +42,15 @@ typedef bool (*fth_cdefs_constant)(void *ctx, const char *name, int64_t *value);
  * looked up here (after the enumerators). lookup may be NULL. */
 void fth_cdefs_set_constants(struct fth_cdefs *defs, fth_cdefs_constant lookup, void *ctx);
 
+/* The body of the object-like macro NAME in force (`#define LEN 4 + 4`:
+ * "4 + 4"), or NULL when NAME is no such macro. */
+typedef const char *(*fth_cdefs_macro)(void *ctx, const char *name);
+
+/* Object-like macros in the definitions added from now on are replaced by
+ * their bodies as text, as cpp does, wherever they appear (array sizes,
+ * type names, enumerator values). lookup may be NULL. */
+void fth_cdefs_set_macros(struct fth_cdefs *defs, fth_cdefs_macro lookup, void *ctx);
+
 /* Parse one or more definitions (the text of one FTH_C_DEFINITION).
  * Returns 0, or -EINVAL with *err filled in. */
 int fth_cdefs_add(struct fth_cdefs *defs, const char *text, struct fth_cdefs_error *err);

@@ -1427,6 +1427,14 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 	struct vreg v;
 	int r;
 
+	if (e->u.unary.op == TOK_AMP && e->u.unary.operand->kind == FTH_MAP) {
+		/* &@m: the map pointer the loader puts in for the map's fd */
+		struct fth_map *m = fth_program_find_map(c->prog, e->u.unary.operand->u.map.name);
+		v = vreg_alloc(c, e);
+		emit_map_ref(c, R1, m->index);
+		vreg_set(c, v, R1);
+		return v;
+	}
 	if (e->u.unary.op == TOK_AMP) { /* &$x: the variable's slot */
 		struct fth_var *var = var_of(c, e->u.unary.operand);
 		v = vreg_alloc(c, e);
@@ -4219,6 +4227,8 @@ static bool may_send_message(const struct cg *c, const struct fth_node *e)
 	case FTH_IDENT:
 		return k; /* builtins that read memory */
 	case FTH_UNARY:
+		if (e->u.unary.op == TOK_AMP) /* &$x, &@m: an address, nothing read */
+			return false;
 		return (k && e->u.unary.op == TOK_STAR) || may_send_message(c, e->u.unary.operand);
 	case FTH_BINARY:
 		if ((e->u.binary.op == TOK_SLASH || e->u.binary.op == TOK_PERCENT) &&
@@ -4338,14 +4348,40 @@ static void emit_args_event(struct cg *c, enum fth_action_kind kind, struct fth_
 struct join_fill {
 	struct fth_node *argv;
 	int strlen_;
+	int staged; /* frame slot of argv computed before the record, or -1 */
 };
+
+/* argv before the record, when computing it may send a message (a
+ * division by a value, a run-time index, a fn call): that message then
+ * comes out before the join, as in bpftrace. */
+static void stage_join_argv(struct cg *c, void *ud)
+{
+	struct join_fill *f = ud;
+	struct vreg argv = emit_int(c, f->argv);
+
+	f->staged = stack_alloc(c, 8, f->argv);
+	emit(c, I_STX(BPF_DW, fp(f->staged), vreg_use(c, argv, R1), f->staged));
+	vreg_free(c, argv);
+}
+
+static struct vreg join_argv(struct cg *c, struct join_fill *f)
+{
+	struct vreg v;
+
+	if (f->staged == -1)
+		return emit_int(c, f->argv);
+	v = vreg_alloc(c, f->argv);
+	emit(c, I_LDX(BPF_DW, R1, fp(f->staged), f->staged));
+	vreg_set(c, v, R1);
+	return v;
+}
 
 /* join(argv): the strings argv[0..] read from user memory into the record,
  * stopping at the NULL that ends the array. */
 static void fill_join(struct cg *c, int rec, void *ud)
 {
 	struct join_fill *f = ud;
-	struct vreg argv = emit_int(c, f->argv);
+	struct vreg argv = join_argv(c, f);
 	int ptr = stack_alloc(c, 8, f->argv), ends[FTH_JOIN_ARGS], nends = 0;
 	int ra;
 
@@ -4375,12 +4411,12 @@ static void emit_join(struct cg *c, struct fth_node *call)
 	struct fth_node_list *args = &call->u.call.args;
 	int id = add_action(c, FTH_ACT_JOIN, call);
 	struct fth_action *a = fth_program_action(c->prog, id);
-	struct join_fill f = { args->items[0], (int)c->prog->config.max_strlen };
+	struct join_fill f = { args->items[0], (int)c->prog->config.max_strlen, -1 };
 	uint32_t size = 8 + FTH_JOIN_ARGS * (uint32_t)f.strlen_;
 
 	a->text = args->len == 2 ? args->items[1]->u.string.data : " ";
 	a->top = f.strlen_; /* bytes per argument slot */
-	emit_event(c, id, size, call, fill_join, &f);
+	emit_event_prepared(c, id, size, call, may_send_message(c, f.argv) ? stage_join_argv : NULL, fill_join, &f);
 }
 
 /* exit() also raises a flag the runtime polls, in case the ring buffer had
@@ -5283,16 +5319,28 @@ struct watch_fill {
 	struct fth_node *where;
 	int watchpoint;  /* program index of the watchpoint to arm */
 	int arg;         /* the argument holding the address */
+	int addr_slot;   /* frame slot of the address, read before the record */
 	bool stop;       /* watchpoint (not asyncwatchpoint): SIGSTOP */
 };
 
-static void fill_watchpoint_arm(struct cg *c, int rec, void *ud)
+/* The address is read before the record is reserved, as event arguments
+ * are: the record itself only receives stored values. */
+static void stage_watchpoint_addr(struct cg *c, void *ud)
 {
 	struct watch_fill *f = ud;
 	struct vreg addr = emit_regs_arg(c, f->where, f->arg);
 
-	emit(c, I_STX(BPF_DW, rec, vreg_use(c, addr, R1), 16));
+	f->addr_slot = stack_alloc(c, 8, f->where);
+	emit(c, I_STX(BPF_DW, fp(f->addr_slot), vreg_use(c, addr, R1), f->addr_slot));
 	vreg_free(c, addr);
+}
+
+static void fill_watchpoint_arm(struct cg *c, int rec, void *ud)
+{
+	struct watch_fill *f = ud;
+
+	emit(c, I_LDX(BPF_DW, R1, fp(f->addr_slot), f->addr_slot));
+	emit(c, I_STX(BPF_DW, rec, R1, 16));
 	emit(c, I_ST_IMM(BPF_DW, rec, 8, f->watchpoint));
 	/* Only once the record is sure to arrive: the runtime continues the
 	 * process (SIGCONT) when it has opened the breakpoint. The signal is
@@ -5327,7 +5375,7 @@ static int codegen_watchpoint_setup(struct fth_program *prog, struct fth_prog *p
 		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JNE, R0, prog->config.target_pid, 0));
 	}
 	id = add_action(&c, FTH_ACT_WATCHPOINT_ARM, p->probe);
-	emit_event(&c, id, 24, p->probe, fill_watchpoint_arm, &f);
+	emit_event_prepared(&c, id, 24, p->probe, stage_watchpoint_addr, fill_watchpoint_arm, &f);
 	for (int i = 0; i < c.nexit; i++)
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
 	emit(&c, I_MOV64_IMM(R0, 0));

@@ -7,6 +7,8 @@
  */
 #include "cpp.h"
 
+#include "format.h"
+
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,6 +61,10 @@ struct expr {
 	 * unknown one is an error rather than 0. */
 	fth_cpp_lookup lookup;
 	void *ctx;
+	/* The macros were substituted into the text already (#if): a name
+	 * left is no macro, or one cpp does not expand there (itself inside
+	 * its own body, a function-like one without arguments), so 0. */
+	bool expanded;
 };
 
 static int64_t eval_ternary(struct expr *e);
@@ -93,7 +99,7 @@ static bool accept(struct expr *e, const char *op)
 
 static int64_t eval_value_text(struct expr *e, const char *s, size_t len)
 {
-	struct expr sub = { e->c, e->at, s, s + len, e->expansion + 1, false, e->lookup, e->ctx };
+	struct expr sub = { e->c, e->at, s, s + len, e->expansion + 1, false, e->lookup, e->ctx, e->expanded };
 	int64_t v;
 
 	if (sub.expansion > MAX_EXPANSION) {
@@ -155,7 +161,7 @@ static int64_t eval_primary(struct expr *e)
 		}
 		{
 			const struct fth_cmacro *m = fth_cmacros_find(e->c->macros, s, len, e->at);
-			if (!m)
+			if (!m || e->expanded)
 				return 0;
 			return *m->text ? eval_value_text(e, m->text, strlen(m->text)) : 1;
 		}
@@ -275,7 +281,7 @@ static bool rest_name(const struct directive *d, const char **name, size_t *len)
 
 bool fth_cpp_eval(const char *text, size_t len, fth_cpp_lookup lookup, void *ctx, int64_t *value)
 {
-	struct expr e = { NULL, 0, text, text + len, 0, false, lookup, ctx };
+	struct expr e = { NULL, 0, text, text + len, 0, false, lookup, ctx, false };
 	int64_t v = eval_ternary(&e);
 
 	skip_space(&e);
@@ -285,13 +291,77 @@ bool fth_cpp_eval(const char *text, size_t len, fth_cpp_lookup lookup, void *ctx
 	return true;
 }
 
+/* Append [p, end) to out with every object-like macro in force at `at`
+ * replaced by its body, itself expanded, as cpp substitutes text before
+ * evaluating #if: `#define LEN 4 + 4` makes `LEN * 2` 4 + 4 * 2, 12. The
+ * name after `defined` stays; a macro is not expanded inside its own
+ * body (active holds the ones being expanded). False when the macros
+ * nest too deeply. */
+static bool expand_macros(struct cpp *c, uint32_t at, const char *p, const char *end, const char **active,
+			  int depth, struct fth_strbuf *out)
+{
+	while (p < end) {
+		const char *s = p;
+		if (isdigit((unsigned char)*p)) { /* a number, suffix and hex digits included */
+			while (p < end && is_ident((unsigned char)*p))
+				p++;
+			fth_strbuf_append(out, s, (size_t)(p - s));
+			continue;
+		}
+		if (!is_ident_start((unsigned char)*p)) {
+			fth_strbuf_putc(out, *p++);
+			continue;
+		}
+		while (p < end && is_ident((unsigned char)*p))
+			p++;
+		size_t len = (size_t)(p - s);
+		const struct fth_cmacro *m = fth_cmacros_find(c->macros, s, len, at);
+		bool blocked = false;
+		for (int i = 0; i < depth && !blocked; i++)
+			blocked = strlen(active[i]) == len && !memcmp(active[i], s, len);
+		if (len == 7 && !memcmp(s, "defined", 7)) {
+			/* defined NAME / defined(NAME): copied as written */
+			const char *q = p;
+			while (q < end && (isspace((unsigned char)*q) || *q == '('))
+				q++;
+			while (q < end && is_ident((unsigned char)*q))
+				q++;
+			fth_strbuf_append(out, s, (size_t)(q - s));
+			p = q;
+		} else if (m && !m->function_like && !blocked) {
+			if (depth == MAX_EXPANSION)
+				return false;
+			active[depth] = m->name;
+			fth_strbuf_putc(out, ' ');
+			if (!expand_macros(c, at, m->text, m->text + strlen(m->text), active, depth + 1, out))
+				return false;
+			fth_strbuf_putc(out, ' ');
+		} else {
+			fth_strbuf_append(out, s, len);
+		}
+	}
+	return true;
+}
+
 static bool eval_condition(struct cpp *c, const struct directive *d, bool *value)
 {
-	struct expr e = { c, d->range.begin, d->rest, d->end, 0, false, NULL, NULL };
-	int64_t v = eval_ternary(&e);
+	const char *active[MAX_EXPANSION];
+	struct fth_strbuf text;
+	struct expr e = { c, d->range.begin, d->rest, d->end, 0, false, NULL, NULL, true };
+	int64_t v = 0;
+	bool ok;
 
-	skip_space(&e);
-	if (e.bad || e.p != e.end || d->rest == d->end) {
+	fth_strbuf_init(&text);
+	ok = expand_macros(c, d->range.begin, d->rest, d->end, active, 0, &text);
+	if (ok) {
+		e.p = fth_strbuf_cstr(&text);
+		e.end = e.p + text.len;
+		v = eval_ternary(&e);
+		skip_space(&e);
+		ok = !e.bad && e.p == e.end && text.len;
+	}
+	fth_strbuf_free(&text);
+	if (!ok) {
 		fth_error_hint(c->diag, d->range, "write an integer expression of numbers, defined(NAME) and C operators",
 			       "invalid #%.*s expression", (int)d->word_len, d->word);
 		return false;

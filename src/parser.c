@@ -2256,10 +2256,50 @@ static struct fth_node *parse_c_definition(struct parser *p)
 	return n;
 }
 
+/* Is word a directive cpp (clang's) takes at the top of a script? The
+ * conditionals, #error and #warning never get here (the cpp pass has
+ * handled them); "" is the null directive, a lone '#', and a number a
+ * line marker (# 1 "file"). */
+static bool known_directive(const char *word)
+{
+	static const char *const words[] = { "", "include", "include_next", "import", "define", "undef",
+					     "pragma", "line", "ident", "sccs", "assert", "unassert" };
+
+	if (isdigit((unsigned char)word[0]))
+		return true;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(word, words[i]))
+			return true;
+	return false;
+}
+
+/* A '#' line at the top that is no directive: a comment written as in a
+ * shell script (# text), or a misspelt directive (#inclde). cpp rejects
+ * both ("invalid preprocessing directive"), and so does fathom, as inside
+ * a block. */
+static bool reject_unknown_directive(struct parser *p)
+{
+	const char *word = directive_word(p, cur(p));
+	const char *text = cur(p)->text;
+
+	if (known_directive(word))
+		return false;
+	if (text[1] == ' ' || text[1] == '\t' || !(isalpha((unsigned char)text[1]) || text[1] == '_'))
+		error_at_cur(p, "comments are // to the end of the line, or /* ... */",
+			     "invalid preprocessing directive: '#' does not start a comment");
+	else
+		error_at_cur(p, "the directives are #include, #define, #undef, #if, #ifdef, #ifndef, #elif, #else, "
+				"#endif, #error, #warning and #pragma; comments are // or /* ... */",
+			     "invalid preprocessing directive #%s", word);
+	return true;
+}
+
 static struct fth_node *parse_preprocessor_line(struct parser *p)
 {
 	struct fth_node *n;
 
+	if (reject_unknown_directive(p))
+		return NULL;
 	check_c_section_order(p, cur(p)->range);
 	n = make_preprocessor(p, cur(p));
 	advance(p);

@@ -1650,6 +1650,28 @@ static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
 	return pointer_in_space_of(s, p->elem, p->user_space, p->addr_space_unset);
 }
 
+/* &@m: the map itself, as current bpftrace gives it (to hand a map to a
+ * function that takes one): the kernel's map pointer, typed void * since
+ * it points at no value a script can read. The keys are not part of it:
+ * &@m[k] would be an element's address, which a map does not lend out. */
+static struct fth_type *check_map_address(struct sema *s, struct fth_node *e, struct fth_node *m)
+{
+	struct fth_map *map = map_get(s, m);
+
+	if (m->u.map.keys.len) {
+		ERR_HINT(s, e, fth_arena_printf(A(s), "take the whole map with &%s, or copy the element into a "
+						     "variable first: $v = %s[...]; &$v",
+						m->u.map.name, m->u.map.name),
+			 "the address-of operator '&' applies to a whole map, not to one of its elements");
+		return NULL;
+	}
+	if (!map || !map->value_type) {
+		ERR_HINT(s, m, "assign it somewhere, e.g. @name = 1;", "undefined map %s", m->u.map.name);
+		return NULL;
+	}
+	return fth_type_pointer(A(s), NULL);
+}
+
 /* *$x of an integer reads memory at that address, as bpftrace does: as
  * many bytes as the integer's own type holds (8 for arg0 or a uint64),
  * extended by its sign, giving a uint64. The node becomes
@@ -4942,6 +4964,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		}
 		return check_call(s, e);
 	case FTH_UNARY: {
+		if (e->u.unary.op == TOK_AMP && e->u.unary.operand->kind == FTH_MAP)
+			return check_map_address(s, e, e->u.unary.operand);
 		struct fth_type *t = check_expr(s, e->u.unary.operand);
 		int op = e->u.unary.op;
 		if (!t)
@@ -6070,6 +6094,16 @@ static bool defined_constant(void *ctx, const char *name, int64_t *value)
 	return fth_cmacros_value(site->prog->cmacros, name, site->at, value);
 }
 
+/* The body of an object-like #define in force at the definition, which
+ * the C definitions take as text, as cpp does. */
+static const char *defined_macro_body(void *ctx, const char *name)
+{
+	const struct definition_site *site = ctx;
+	const struct fth_cmacro *m = fth_cmacros_find(site->prog->cmacros, name, strlen(name), site->at);
+
+	return m && !m->function_like ? (m->text ? m->text : "") : NULL;
+}
+
 /* The script's struct/union/enum/typedef definitions, in source order. */
 static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 {
@@ -6078,6 +6112,7 @@ static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 
 	prog->cdefs = fth_cdefs_new(&prog->arena, btf_type_fallback, prog);
 	fth_cdefs_set_constants(prog->cdefs, defined_constant, &site);
+	fth_cdefs_set_macros(prog->cdefs, defined_macro_body, &site);
 	for (int i = 0; i < defs->len; i++) {
 		struct fth_node *d = defs->items[i];
 		struct fth_cdefs_error err;
@@ -6094,11 +6129,13 @@ static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 		if (at.end > d->range.end)
 			at.end = d->range.end;
 		fth_cdefs_set_constants(prog->cdefs, NULL, NULL);
+		fth_cdefs_set_macros(prog->cdefs, NULL, NULL);
 		fth_error_hint(diag, at, err.hint[0] ? err.hint : NULL, "%s", err.message);
 		return -EINVAL;
 	}
 	/* site lives on this stack; later lookups (sema's casts) take none */
 	fth_cdefs_set_constants(prog->cdefs, NULL, NULL);
+	fth_cdefs_set_macros(prog->cdefs, NULL, NULL);
 	return 0;
 }
 

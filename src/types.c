@@ -233,8 +233,8 @@ const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
 		return fth_arena_printf(arena, "string[%u]", t->size);
 	case FTH_T_BUFFER:
 		return fth_arena_printf(arena, "buffer[%u]", t->size - 4);
-	case FTH_T_POINTER:
-		return fth_arena_printf(arena, "%s *", fth_type_describe(arena, t->elem));
+	case FTH_T_POINTER: /* no pointee: void *, e.g. &@map */
+		return fth_arena_printf(arena, "%s *", t->elem ? fth_type_describe(arena, t->elem) : "void");
 	case FTH_T_ARRAY:
 		return fth_arena_printf(arena, "%s[%u]", fth_type_describe(arena, t->elem), t->count);
 	case FTH_T_STRUCT:

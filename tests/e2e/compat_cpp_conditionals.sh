@@ -106,3 +106,22 @@ fathom_run -e 'BEGIN {
 expect_exit 0
 expect_stdout_eq 'ran'
 expect_stderr_match '^stdin:2:1-27: WARNING: #warning this probe is old$'
+
+# #if sees macros as text, as cpp substitutes them before evaluating:
+# LEN * 2 is 4 + 4 * 2 = 12 (not 16), through another macro too; a macro
+# inside its own body is a plain name there, 0.
+fathom_run -e '#define LEN 4 + 4
+#define TWICE LEN * 2
+#define SELF SELF + 1
+#if LEN * 2 == 12 && TWICE == 12
+BEGIN { printf("text\n"); }
+#endif
+#if LEN * 2 == 16
+BEGIN { printf("value\n"); }
+#endif
+#if SELF == 1 && defined(SELF)
+BEGIN { printf("self\n"); }
+#endif
+BEGIN { exit(); }'
+expect_exit 0
+expect_stdout_eq $'text\nself'

@@ -88,6 +88,23 @@ grep -q -F "HINT: comments are // to the end of the line, or /* ... */" "$FATHOM
     || note "hash_comment: no hint about // and /* */"
 [ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] || note "hash_comment: more than one error"
 
+# The same comment on a line of its own at the top of a script: cpp (and
+# so bpftrace) rejects it as an invalid directive; fathom says what
+# comments look like. A misspelt directive is named.
+fathom_run -e '# count opens
+tracepoint:syscalls:sys_enter_openat { @ = count(); }'
+diag top_hash_comment 1
+grep -q -F "stdin:1:1-14: ERROR: invalid preprocessing directive: '#' does not start a comment" "$FATHOM_STDERR" \
+    || note "top_hash_comment: not the expected message"
+grep -q -F "HINT: comments are // to the end of the line, or /* ... */" "$FATHOM_STDERR" \
+    || note "top_hash_comment: no hint about // and /* */"
+[ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] || note "top_hash_comment: more than one error"
+fathom_run -e '#inclde <linux/sched.h>
+BEGIN { exit(); }'
+diag misspelt_directive 1
+grep -q -F "stdin:1:1-24: ERROR: invalid preprocessing directive #inclde" "$FATHOM_STDERR" \
+    || note "misspelt_directive: not the expected message"
+
 # kprobe/kretprobe (absent on this kernel): one clear error, exit 1.
 for p in 'kprobe:do_sys_open { printf("hi\n"); }' 'kretprobe:do_sys_open { printf("%d\n", retval); }'; do
     fathom_run -e "$p"

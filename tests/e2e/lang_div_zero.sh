@@ -55,3 +55,14 @@ expect_exit 0
 grep -n '"type": "\(helper_error\|printf\)"' "$FATHOM_STDOUT" >"$T/order" || fail "no helper_error or printf record"
 [ "$(cut -d'"' -f4 "$T/order" | tr '\n' ' ')" = "helper_error printf " ] ||
     fail "expected the helper warning before the printf:"$'\n'"$(cat "$FATHOM_STDOUT")"
+
+# join()'s argv, too: computed before the join record, so the warning
+# comes first; argv[1..] (8 bytes further) are the child's arguments.
+fathom_run -f json -e 'tracepoint:syscalls:sys_enter_execve /pid == cpid/ { $z = 0; $argv = (uint64)args.argv;
+    join($argv + 8 * (1 / $z), ","); join($argv + 16); exit(); }' -c "/bin/echo a b c"
+expect_exit 0
+# (the child's own output may come anywhere among the records)
+grep '"type": "\(runtime_error\|join\)"' "$FATHOM_STDOUT" >"$T/order" || fail "no runtime_error or join record"
+[ "$(cat "$T/order")" = '{"type": "runtime_error", '"$div_msg"', "filename": "stdin", "line": 2, "col": 23}
+{"type": "join", "data": "a,b,c"}
+{"type": "join", "data": "b c"}' ] || fail "expected the warning, then both joins:"$'\n'"$(cat "$FATHOM_STDOUT")"

@@ -352,6 +352,49 @@ static void test_constants_from_lookup(void **state)
 	assert_string_equal(err.message, "unknown constant 'NOPE'");
 }
 
+/* Bodies of object-like macros, as the macro lookup gives them. */
+static const char *test_macro_body(void *ctx, const char *name)
+{
+	static const char *const macros[][2] = {
+		{ "SUM", "4 + 4" }, { "T", "u32" }, { "UINT", "unsigned int" }, { "EMPTY", "" },
+		{ "LOOP", "LOOP" }, { "PING", "PONG" }, { "PONG", "PING" }, { "BAD", "12ab" },
+	};
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(macros) / sizeof(macros[0]); i++)
+		if (!strcmp(name, macros[i][0]))
+			return macros[i][1];
+	return NULL;
+}
+
+/* Macros are text, as cpp substitutes them: SUM * 2 is 4 + 4 * 2 = 12 (not
+ * (4 + 4) * 2), T and UINT name types, EMPTY vanishes; a macro met again
+ * inside its own expansion stays a name; an error inside a body points at
+ * the macro's use. */
+static void test_macros_expand_as_text(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_cdefs_error err;
+	struct fth_type *t;
+
+	fth_cdefs_set_macros(fx->defs, test_macro_body, NULL);
+	add_ok(fx, "struct s { char a[SUM * 2]; EMPTY T x; UINT y; char c; };");
+	t = fth_cdefs_type(fx->defs, "struct s");
+	assert_int_equal(t->size, 24);
+	assert_int_equal(t->fields[1].offset, 12);
+	assert_int_equal(t->fields[1].type->size, 4);
+	assert_int_equal(t->fields[2].type->size, 4);
+	assert_false(t->fields[2].type->is_signed);
+	assert_int_not_equal(fth_cdefs_add(fx->defs, "struct l { LOOP x; };", &err), 0);
+	assert_string_equal(err.message, "unknown type 'LOOP'");
+	assert_int_not_equal(fth_cdefs_add(fx->defs, "struct p { PING x; };", &err), 0);
+	assert_string_equal(err.message, "unknown type 'PING'");
+	assert_int_not_equal(fth_cdefs_add(fx->defs, "struct b { char a[BAD]; };", &err), 0);
+	assert_string_equal(err.message, "malformed number in the expansion of this macro");
+	assert_int_equal(err.begin, 18);
+	assert_int_equal(err.end, 21);
+}
+
 /* ------------------------------------------ through the whole front end */
 
 /* The value of the i-th statement `@x = VALUE;` of the first probe, which
@@ -445,6 +488,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors_point_at_the_problem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_float_members_keep_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_constants_from_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_macros_expand_as_text, setup, teardown),
 		cmocka_unit_test(test_sema_folds_sizeof_offsetof_enums),
 		cmocka_unit_test(test_sema_errors),
 	};

@@ -312,6 +312,17 @@ static void test_event_arguments_before_record(void **state)
 	assert_true(id >= 0);
 	assert_int_equal(fth_program_action(&c.prog, id)->kind, FTH_ACT_PRINTF);
 	release(&c);
+	/* join()'s argv alike */
+	compile(&c, "BEGIN { $a = 0; join(1000 + 8 / $a); }");
+	id = first_record_action(first_prog(&c));
+	assert_true(id >= 0);
+	assert_int_equal(fth_program_action(&c.prog, id)->kind, FTH_ACT_RUNTIME_ERROR);
+	release(&c);
+	compile(&c, "BEGIN { $a = 0; join(1000 + $a); }");
+	id = first_record_action(first_prog(&c));
+	assert_true(id >= 0);
+	assert_int_equal(fth_program_action(&c.prog, id)->kind, FTH_ACT_JOIN);
+	release(&c);
 }
 
 
@@ -874,6 +885,28 @@ static int count_map_refs(const struct fth_prog *p, int map_index)
 		    p->code.insns[i].src_reg == BPF_PSEUDO_MAP_FD && p->code.insns[i].imm == map_index)
 			n++;
 	return n;
+}
+
+/* &@m is the map pointer: one more load of the map's fd (beside the
+ * update), typed void *; &@m[k] and & of an unknown map are errors. */
+static void test_map_address(void **state)
+{
+	struct compiled c;
+	struct fth_map *h, *k;
+
+	(void)state;
+	compile(&c, "BEGIN { @h[1] = 1; $p = &@h; @k = $p; }");
+	assert_int_equal(c.rc, 0);
+	h = fth_program_find_map(&c.prog, "@h");
+	k = fth_program_find_map(&c.prog, "@k");
+	assert_int_equal(count_map_refs(first_prog(&c), h->index), 2);
+	assert_int_equal(k->value_type->kind, FTH_T_POINTER);
+	assert_null(k->value_type->elem);
+	assert_string_equal(fth_type_describe(&c.prog.arena, k->value_type), "void *");
+	release(&c);
+	expect_error("BEGIN { @h[1] = 1; $p = &@h[1]; }",
+		     "the address-of operator '&' applies to a whole map, not to one of its elements");
+	expect_error("BEGIN { $p = &@nope; }", "undefined map @nope");
 }
 
 /* `/@start[tid]/ { ... @start[tid] ... delete(@start[tid]) }` looks the key
@@ -1666,6 +1699,7 @@ int main(void)
 		cmocka_unit_test(test_event_arguments_before_record),
 		cmocka_unit_test(test_exit_code_expression),
 		cmocka_unit_test(test_conditional_predicate_reads_not_reused),
+		cmocka_unit_test(test_map_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

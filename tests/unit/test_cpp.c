@@ -91,6 +91,25 @@ static void test_ifndef_btf(void **state)
 	done(&r);
 }
 
+/* #if sees the macros as text, as cpp substitutes them: LEN * 2 with
+ * #define LEN 4 + 4 is 12, not 16; a macro is not expanded inside its own
+ * body (SELF is 0 there); the name after defined stays a name. */
+static void test_if_expands_macros_as_text(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run(&r,
+	    "#define LEN 4 + 4\n#define TWICE LEN * 2\n#define SELF SELF + 1\n"
+	    "#if LEN * 2 == 12 && TWICE == 12\ntext\n#endif\n"
+	    "#if LEN * 2 == 16\nvalue\n#endif\n"
+	    "#if SELF == 1 && defined(LEN) && defined TWICE && 0x1f == 31\nself\n#endif\n",
+	    NULL);
+	assert_non_null(r.text);
+	assert_string_equal(words(&r), "#define LEN 4 + 4 #define TWICE LEN * 2 #define SELF SELF + 1 text self");
+	done(&r);
+}
+
 static void test_nesting_elif_and_defines(void **state)
 {
 	struct run r;
@@ -240,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_defines_go_to_the_table),
 		cmocka_unit_test(test_eval_define_bodies),
+		cmocka_unit_test(test_if_expands_macros_as_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

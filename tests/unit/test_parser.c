@@ -824,6 +824,28 @@ static void test_directives_in_blocks(void **state)
 	parsed_free(&r);
 }
 
+/* '#' lines at the top: the directives cpp knows, a lone '#' and a line
+ * marker are fine; a '#' comment and a misspelt directive are errors, as
+ * in a block (clang: invalid preprocessing directive). */
+static void test_directives_at_top_level(void **state)
+{
+	struct parsed r;
+
+	(void)state;
+	parse(&r, "#pragma once\n#\n# 1 \"x.bt\"\n#define A 1\n#undef A\nBEGIN { _ = 1; }");
+	assert_int_equal(r.diag.errors, 0);
+	parsed_free(&r);
+	parse(&r, "# a comment\nBEGIN { _ = 1; }");
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.messages, "stdin:1:1-12: ERROR: invalid preprocessing directive: '#' does not start a comment"));
+	assert_non_null(strstr(r.messages, "HINT: comments are // to the end of the line, or /* ... */"));
+	parsed_free(&r);
+	parse(&r, "#inclde <x.h>\nBEGIN { _ = 1; }");
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.messages, "stdin:1:1-14: ERROR: invalid preprocessing directive #inclde"));
+	parsed_free(&r);
+}
+
 static void test_c_definitions_and_preprocessor(void **state)
 {
 	struct parsed r;
@@ -1364,6 +1386,7 @@ int main(void)
 		cmocka_unit_test(test_every_prefix_parses),
 		cmocka_unit_test(test_define_macros_expand),
 		cmocka_unit_test(test_directives_in_blocks),
+		cmocka_unit_test(test_directives_at_top_level),
 		cmocka_unit_test(test_full_script_parses_cleanly),
 		cmocka_unit_test(test_garbage_inputs),
 		cmocka_unit_test(test_error_decimal_fraction),
