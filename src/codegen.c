@@ -1655,6 +1655,8 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 		int val = stack_alloc(c, 8, e);
 		forget_map_reads(c, m->index);
 		int j;
+		if (m->value_type && m->value_type->kind == FTH_T_POINTER)
+			delta *= pointer_step(m->value_type); /* @p++ moves to the next element */
 		emit_lookup(c, m->index, key);
 		emit(c, I_MOV64_IMM(R1, 0));
 		j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 1));
@@ -3692,6 +3694,9 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 		struct vreg cur = emit_map_read_int(c, target);
 		struct vreg rhs = emit_int(c, st->u.assign.value);
 		int ra = vreg_use(c, cur, R1), rb = vreg_use(c, rhs, R2);
+		if (m->value_type && m->value_type->kind == FTH_T_POINTER && pointer_step(m->value_type) != 1 &&
+		    (st->u.assign.op == TOK_PLUS || st->u.assign.op == TOK_MINUS))
+			emit(c, I_ALU64_IMM(BPF_MUL, rb, pointer_step(m->value_type))); /* @p += n: n elements */
 		emit_alu(c, st->u.assign.op, ra, rb, st->u.assign.value, st);
 		emit(c, I_STX(BPF_DW, fp(val), ra, val));
 		vreg_free(c, rhs);

@@ -5023,6 +5023,11 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		struct fth_node *t = e->u.incdec.target;
 		if (t->kind == FTH_MAP) {
 			struct fth_map *map = map_use_keys(s, t, true);
+			/* @p++ on a pointer map moves it to the next element */
+			if (map->value_type && map->value_type->kind == FTH_T_POINTER) {
+				t->type = map->value_type;
+				return map->value_type;
+			}
 			map_set_value(s, map, t, int64_t_());
 			if (map->value_type && !is_int(map->value_type))
 				ERR(s, e, "++/-- needs an integer map, %s holds %s", map->name,
@@ -5131,7 +5136,12 @@ static void check_assign(struct sema *s, struct fth_node *st)
 		vt = fth_type_int(8, false); /* x += (a == b): x + bool is an integer */
 	if (target->kind == FTH_MAP) {
 		struct fth_map *map = map_use_keys(s, target, true);
-		struct fth_type *stored = storage_type(s, vt);
+		struct fth_type *stored;
+		/* @p += n / @p -= n keep a pointer map's values pointers */
+		if (map->value_type && map->value_type->kind == FTH_T_POINTER && vt && vt->kind != FTH_T_POINTER &&
+		    (st->u.assign.op == TOK_PLUS || st->u.assign.op == TOK_MINUS))
+			vt = map->value_type;
+		stored = storage_type(s, vt);
 		if (st->u.assign.op && (!map->value_type && s->strict))
 			ERR(s, target, "undefined map %s", map->name);
 		if (vt && vt->kind == FTH_T_AGG) {

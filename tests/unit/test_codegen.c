@@ -281,6 +281,20 @@ static void test_comparison_types(void **state)
 	release(&c);
 }
 
+/* A map that holds pointers stays a pointer map through ++, --, += and
+ * -= (they move it by elements), which other arithmetic cannot do. */
+static void test_pointer_map_arithmetic(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "BEGIN { @p = (int32 *)32; @p++; @p -= 2; @q[1] = (int64 *)8; @q[1] += 3; }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@p")->value_type->kind, FTH_T_POINTER);
+	assert_int_equal(fth_program_find_map(&c.prog, "@q")->value_type->kind, FTH_T_POINTER);
+	release(&c);
+	expect_error("BEGIN { @p = (int32 *)32; @p *= 2; }", "@p");
+}
+
 static void test_errors(void **state)
 {
 	expect_error("BEGIN { @x = cuont(); }", "unknown function 'cuont'");
@@ -1507,6 +1521,7 @@ int main(void)
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
 		cmocka_unit_test(test_comparisons_are_compact),
 		cmocka_unit_test(test_comparison_types),
+		cmocka_unit_test(test_pointer_map_arithmetic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
