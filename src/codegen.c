@@ -900,10 +900,18 @@ static struct vreg emit_agg_reduce(struct cg *c, struct fth_map *m, int key, str
 	}
 	emit(c, I_LDX(BPF_DW, R0, fp(acc), acc));
 	if (agg == FTH_AGG_AVG) {
-		/* total / count, 0 when nothing was recorded */
+		/* total / count, 0 when nothing was recorded. The total is
+		 * signed and the quotient truncates toward zero, as the printed
+		 * average does: a negative total is divided as its magnitude. */
 		emit(c, I_LDX(BPF_DW, R1, fp(acc + 8), acc + 8));
-		emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
+		emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 7));
+		emit(c, I_JMP_IMM(BPF_JSLT, R1, 0, 3));
 		emit(c, I_ALU64_REG(BPF_DIV, R1, R0));
+		emit(c, I_MOV64_REG(R0, R1));
+		emit(c, I_JA(3));
+		emit(c, fth_insn(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0));
+		emit(c, I_ALU64_REG(BPF_DIV, R1, R0));
+		emit(c, fth_insn(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0));
 		emit(c, I_MOV64_REG(R0, R1));
 	}
 	v = vreg_from_r0(c, e);
