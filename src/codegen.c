@@ -1065,7 +1065,9 @@ static struct compare_operands emit_compare_operands(struct cg *c, struct fth_no
 	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
 	struct compare_operands o = { .rb = -1 };
 
-	o.is_signed = type_signed(l->type) || type_signed(r->type);
+	/* bpftrace compares as signed only when both sides are signed:
+	 * uint64 > -1 is false, as in C. */
+	o.is_signed = type_signed(l->type) && type_signed(r->type);
 	o.a = emit_int(c, l);
 	if ((r->kind == FTH_INT || r->kind == FTH_BOOL) && (int64_t)r->u.integer >= INT32_MIN &&
 	    (int64_t)r->u.integer <= INT32_MAX) {

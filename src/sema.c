@@ -4310,8 +4310,9 @@ static struct fth_type *untyped_map_operand(struct sema *s, struct fth_node *ope
 	if (t || s->strict || operand->kind != FTH_MAP || !other || !is_int(other))
 		return t;
 	map = map_get(s, operand);
-	/* unsigned, so the other operand decides the sign, as in bpftrace */
-	return map && map->value_type ? t : fth_type_int(8, false);
+	/* the other operand's signedness, so that one decides the sign, as in
+	 * bpftrace (an operation is signed when both operands are) */
+	return map && map->value_type ? t : fth_type_int(8, other->kind == FTH_T_INT && other->is_signed);
 }
 
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
@@ -4371,9 +4372,12 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	 * (true + true is false); a bool with an integer is an integer. */
 	if (l->kind == FTH_T_BOOL && r->kind == FTH_T_BOOL)
 		return fth_type_bool();
-	/* bpftrace's promotion: the result is 64 bits wide, signed when either
-	 * operand is signed. */
-	return fth_type_int(8, (l->kind == FTH_T_INT && l->is_signed) || (r->kind == FTH_T_INT && r->is_signed));
+	/* bpftrace's promotion: the result is 64 bits wide, signed when both
+	 * operands are signed (as C converts to unsigned); a shift keeps the
+	 * signedness of what it shifts. */
+	if (op == TOK_SHL || op == TOK_SHR)
+		return fth_type_int(8, l->kind == FTH_T_INT && l->is_signed);
+	return fth_type_int(8, l->kind == FTH_T_INT && l->is_signed && r->kind == FTH_T_INT && r->is_signed);
 }
 
 /* A type written in the script: integer words, or kernel types from BTF. */

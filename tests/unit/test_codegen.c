@@ -295,6 +295,22 @@ static void test_pointer_map_arithmetic(void **state)
 	expect_error("BEGIN { @p = (int32 *)32; @p *= 2; }", "@p");
 }
 
+/* bpftrace's promotion: signed only when both operands are signed; a
+ * shift keeps the signedness of its left operand. */
+static void test_arithmetic_signedness(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "BEGIN { $u = (uint32)3; $s = -2; @mixed = $u - 4; @both = $s - 1; @shift = $s >> 1; "
+		    "@ushift = $u << 1; }");
+	assert_int_equal(c.rc, 0);
+	assert_false(fth_program_find_map(&c.prog, "@mixed")->value_type->is_signed);
+	assert_true(fth_program_find_map(&c.prog, "@both")->value_type->is_signed);
+	assert_true(fth_program_find_map(&c.prog, "@shift")->value_type->is_signed);
+	assert_false(fth_program_find_map(&c.prog, "@ushift")->value_type->is_signed);
+	release(&c);
+}
+
 static void test_errors(void **state)
 {
 	expect_error("BEGIN { @x = cuont(); }", "unknown function 'cuont'");
@@ -1522,6 +1538,7 @@ int main(void)
 		cmocka_unit_test(test_comparisons_are_compact),
 		cmocka_unit_test(test_comparison_types),
 		cmocka_unit_test(test_pointer_map_arithmetic),
+		cmocka_unit_test(test_arithmetic_signedness),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
