@@ -45,6 +45,13 @@ struct sema {
 	 * as a bpf_loop callback. */
 	int callback_blockers;
 	bool retyping;   /* fth_sema_retype: warnings were already given */
+	/* A second learning pass for maps whose only assignments derive from
+	 * their own reads through variables ($d = @m[k]; @m[k] = $d + 1):
+	 * an untyped map reads as an int64 there, as bpftrace types them.
+	 * untyped_read is that int64: a value that is still just such a read
+	 * (@s = @s, $v = @m; @n = $v) types no map; arithmetic on it does. */
+	bool provisional;
+	struct fth_type *untyped_read;
 	/* Block scopes of the program being checked, innermost last: the
 	 * variables each block defines. A closed block's variables move to
 	 * `retired`, where 0.17 scripts may still find them (see var_use). */
@@ -598,7 +605,7 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 	type_width = t->kind == FTH_T_INT ? (int)t->size : 8;
 	if (!width)
 		width = type_width;
-	if (t->kind == FTH_T_INT)
+	if (t->kind == FTH_T_INT && t != s->untyped_read)
 		t = fth_type_int_slot(A(s), t);
 	if (v && !v->type) {
 		v->type = t; /* declared with `let $x;`: the first assignment types it */
@@ -4783,6 +4790,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	}
 	case FTH_MAP: {
 		struct fth_map *map = map_use_keys(s, e, false);
+		if (map && !map->value_type && s->provisional && !s->strict)
+			return s->untyped_read;
 		if (!map || !map->value_type) {
 			ERR_HINT(s, e, "assign it somewhere, e.g. @name = 1;", "undefined map %s", e->u.map.name);
 			return NULL;
@@ -5141,6 +5150,8 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	if (target->kind == FTH_MAP) {
 		struct fth_map *map = map_use_keys(s, target, true);
 		struct fth_type *stored;
+		if (vt && vt == s->untyped_read)
+			return; /* nothing known yet: the value is an untyped read */
 		/* @p += n / @p -= n keep a pointer map's values pointers */
 		if (map->value_type && map->value_type->kind == FTH_T_POINTER && vt && vt->kind != FTH_T_POINTER &&
 		    (st->u.assign.op == TOK_PLUS || st->u.assign.op == TOK_MINUS))
@@ -5956,6 +5967,16 @@ static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 	return 0;
 }
 
+static bool has_untyped_maps(const struct fth_program *prog)
+{
+	for (int i = 0; i < prog->maps.len; i++) {
+		const struct fth_map *m = prog->maps.items[i];
+		if (!m->internal && !m->value_type)
+			return true;
+	}
+	return false;
+}
+
 int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 {
 	struct sema s = { .prog = prog, .diag = diag };
@@ -5984,9 +6005,18 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 			       "the program has no probes");
 		return -EINVAL;
 	}
-	/* Pass 1 learns map types in any order; pass 2 reports. */
+	/* Pass 1 learns map types in any order; pass 2 reports. A map still
+	 * untyped after pass 1 is learned again with its reads as integers
+	 * (see sema.provisional) before pass 2. */
 	for (int pass = 0; pass < 2; pass++) {
 		s.strict = pass == 1;
+		if (s.strict && !s.provisional && has_untyped_maps(prog)) {
+			s.provisional = true;
+			s.untyped_read = fth_arena_alloc(&prog->arena, sizeof(*s.untyped_read));
+			*s.untyped_read = *int64_t_();
+			s.strict = false;
+			pass--;
+		}
 		for (int i = 0; pass == 0 && i < s.phantoms.len; i++)
 			check_prog(&s, s.phantoms.items[i]);
 		for (int i = 0; i < prog->progs.len; i++)
