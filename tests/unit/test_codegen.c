@@ -311,6 +311,19 @@ static void test_arithmetic_signedness(void **state)
 	release(&c);
 }
 
+/* A map typed only through its own reads ($d = @m[k]; @m[k] = $d + 1) is
+ * an integer map; a map that is only copied to itself stays undefined. */
+static void test_map_typed_through_variable_cycle(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "BEGIN { $d = @m[1]; if ($d < 8) { @m[1] = $d + 1; } }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@m")->value_type->kind, FTH_T_INT);
+	release(&c);
+	expect_error("BEGIN { $v = @a; @a = $v; }", "undefined map @a");
+}
+
 static void test_errors(void **state)
 {
 	expect_error("BEGIN { @x = cuont(); }", "unknown function 'cuont'");
@@ -1539,6 +1552,7 @@ int main(void)
 		cmocka_unit_test(test_comparison_types),
 		cmocka_unit_test(test_pointer_map_arithmetic),
 		cmocka_unit_test(test_arithmetic_signedness),
+		cmocka_unit_test(test_map_typed_through_variable_cycle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
