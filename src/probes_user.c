@@ -39,6 +39,7 @@
 
 #include "elfsym.h"
 #include "tracefs.h"
+#include "dwarf.h"
 #include "usdt.h"
 
 
@@ -982,13 +983,27 @@ static int list_each_binary(const struct fth_provider *self, const char *name, c
 	return rc;
 }
 
+/* -lv: a function's parameters from the binary's DWARF, one "    TYPE NAME"
+ * line each, as bpftrace lists them; a uretprobe has none to show. */
+static void list_dwarf_params(const char *path, const char *func, bool ret, FILE *out)
+{
+	struct fth_arena arena;
+	struct fth_dwarf_param *params;
+	int n;
+
+	fth_arena_init(&arena);
+	if (!ret && !fth_dwarf_func_params(&arena, path, func, &params, &n))
+		for (int i = 0; i < n; i++)
+			fprintf(out, "    %s %s\n", params[i].c_type, params[i].name ? params[i].name : "");
+	fth_arena_free(&arena);
+}
+
 static int uprobe_list_binary(const struct fth_provider *self, const char *path, const char *rest, bool verbose,
 			      FILE *out)
 {
 	struct fth_elf e;
 	int rc;
 
-	(void)verbose;
 	rc = fth_elf_open(path, &e);
 	if (rc) {
 		fprintf(stderr, "fathom: %s: %s\n", path, rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
@@ -1001,9 +1016,13 @@ static int uprobe_list_binary(const struct fth_provider *self, const char *path,
 			if (e.syms[i].demangled && fth_elf_sym_matches(&e.syms[i], rest + 4))
 				fprintf(out, "%s:%s:cpp:\"%s\"\n", self->name, path, e.syms[i].demangled);
 	} else {
-		for (int i = 0; i < e.nsyms; i++)
-			if (fth_glob_match(rest, e.syms[i].name))
-				fprintf(out, "%s:%s:%s\n", self->name, path, e.syms[i].name);
+		for (int i = 0; i < e.nsyms; i++) {
+			if (!fth_glob_match(rest, e.syms[i].name))
+				continue;
+			fprintf(out, "%s:%s:%s\n", self->name, path, e.syms[i].name);
+			if (verbose)
+				list_dwarf_params(path, e.syms[i].name, self == &fth_provider_uretprobe, out);
+		}
 	}
 	fth_elf_close(&e);
 	return 0;

@@ -120,6 +120,7 @@ struct fth_probe_inst {
 	 * reads field i at its offset (8 * i) in the context, typed by BTF. */
 	struct fth_field *args;
 	int nargs;
+	bool dwarf_tried;         /* uprobe: args were looked up in DWARF */
 	bool argn_from_ctx;       /* arg0..argN read the context as u64[] */
 	/* BPF_PROG_TYPE_TRACING programs (rawtracepoint, iter): what the
 	 * loader passes in bpf_prog_load_opts. 0 for every other probe. */

@@ -5,6 +5,7 @@
  * probe that sets @start). So every program is checked twice: a lenient pass
  * that only learns map types, then a strict pass that reports errors. */
 #include "sema.h"
+#include "dwarf.h"
 #include "elfsym.h"
 
 #include <arpa/inet.h>
@@ -52,6 +53,12 @@ struct sema {
 	 * (@s = @s, $v = @m; @n = $v) types no map; arithmetic on it does. */
 	bool provisional;
 	struct fth_type *untyped_read;
+	/* structs and unions looked up in a uprobe binary's DWARF */
+	struct dwarf_type_memo {
+		const char *binary, *name;
+		struct fth_type *type; /* NULL: the binary does not define it */
+		struct dwarf_type_memo *next;
+	} *dwarf_types;
 	/* Block scopes of the program being checked, innermost last: the
 	 * variables each block defines. A closed block's variables move to
 	 * `retired`, where 0.17 scripts may still find them (see var_use). */
@@ -658,6 +665,7 @@ static bool loop_var_is_new(struct sema *s, struct fth_node *var)
 }
 
 static bool probe_without_addr_space(const struct fth_probe_inst *inst);
+static void load_uprobe_dwarf_args(struct sema *s);
 
 /* A declared pointer type (let $c: struct C *;) points where a cast in
  * this probe would: into the traced process in uprobes and usdt probes,
@@ -1487,6 +1495,7 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strcmp(n, "username"))
 		return fth_type_new(A(s), FTH_T_USERNAME, 8);
 	if (!strcmp(n, "args")) {
+		load_uprobe_dwarf_args(s);
 		if (s->cur->inst->tp || s->cur->inst->args)
 			return check_args_record(s, e);
 		if (!s->cur->inst->tp)
@@ -1588,9 +1597,34 @@ static struct fth_type *define_not_a_value(struct sema *s, struct fth_node *e, c
 
 /* A struct, union, enum or typedef by name: the script's C definitions
  * first, then kernel BTF (through the cdefs fallback). */
+/* A struct or union the script does not define, from the DWARF of the
+ * binary a uprobe traces (as bpftrace resolves them), remembered per
+ * binary and name, misses too. */
+static struct fth_type *dwarf_record_type(struct sema *s, const char *name)
+{
+	const struct fth_probe_inst *inst = s->cur ? s->cur->inst : NULL;
+	struct dwarf_type_memo *m;
+
+	if (!inst || !inst->regs_ctx || !inst->binary ||
+	    (strncmp(name, "struct ", 7) && strncmp(name, "union ", 6) && strncmp(name, "class ", 6)))
+		return NULL;
+	for (m = s->dwarf_types; m; m = m->next)
+		if (!strcmp(m->binary, inst->binary) && !strcmp(m->name, name))
+			return m->type;
+	m = fth_arena_alloc(A(s), sizeof(*m));
+	m->binary = inst->binary;
+	m->name = fth_arena_strdup(A(s), name);
+	m->type = fth_dwarf_find_type(A(s), inst->binary, name);
+	m->next = s->dwarf_types;
+	s->dwarf_types = m;
+	return m->type;
+}
+
 static struct fth_type *lookup_type(struct sema *s, const char *name)
 {
-	return s->prog->cdefs ? fth_cdefs_type(s->prog->cdefs, name) : NULL;
+	struct fth_type *t = s->prog->cdefs ? fth_cdefs_type(s->prog->cdefs, name) : NULL;
+
+	return t ? t : dwarf_record_type(s, name);
 }
 
 /* "did you mean 'struct item'?" among the script's own types, or NULL. */
@@ -2020,6 +2054,45 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 	return mt;
 }
 
+/* A parameter that one integer register passes (x86-64 System V): an
+ * integer, bool, enum or pointer. */
+static bool fits_one_register(const struct fth_type *t)
+{
+	return t && (t->kind == FTH_T_INT || t->kind == FTH_T_BOOL || t->kind == FTH_T_POINTER);
+}
+
+/* args of a uprobe on a function's entry: its parameters from the
+ * binary's DWARF, each read from the register it is passed in (di, si, dx,
+ * cx, r8, r9), as bpftrace does. Looked up when a probe first uses args,
+ * so that wildcard probes which do not cost nothing. A parameter that is
+ * not passed in one integer register (a struct by value, a float) ends
+ * the list: the registers of those after it are not known. */
+static void load_uprobe_dwarf_args(struct sema *s)
+{
+	static const char *const regs[] = { "di", "si", "dx", "cx", "r8", "r9" };
+	/* the instance is the sema's to fill in, as expand_probes made it */
+	struct fth_probe_inst *inst = (struct fth_probe_inst *)s->cur->inst;
+	struct fth_dwarf_param *params;
+	struct fth_field *fields;
+	int n, used = 0;
+
+	if (inst->args || inst->dwarf_tried || !inst->regs_ctx || inst->usdt_args || inst->has_retval ||
+	    !inst->binary || !inst->func_name || !inst->func || strcmp(inst->func, inst->func_name))
+		return;
+	inst->dwarf_tried = true;
+	if (fth_dwarf_func_params(A(s), inst->binary, inst->func_name, &params, &n))
+		return;
+	fields = fth_arena_alloc(A(s), (size_t)(n ? n : 1) * sizeof(*fields));
+	while (used < n && used < 6 && fits_one_register(params[used].type)) {
+		fields[used].name = params[used].name;
+		fields[used].type = params[used].type;
+		fields[used].offset = (uint32_t)fth_pt_regs_offset(regs[used]);
+		used++;
+	}
+	inst->args = fields;
+	inst->nargs = used;
+}
+
 /* args.NAME of providers with typed u64 context arguments. */
 static struct fth_type *check_ctx_arg(struct sema *s, struct fth_node *e)
 {
@@ -2065,6 +2138,7 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 			 "of bpf_for_each_map_elem, which has no access to the probe's context");
 		return NULL;
 	}
+	load_uprobe_dwarf_args(s);
 	if (s->cur->inst->args)
 		return check_ctx_arg(s, e);
 	if (!s->cur->inst->tp) {

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# args.NAME in uprobes from the traced binary's DWARF (bpftrace reads a
+# function's parameters by name when the binary has debug info): integers
+# of every width and sign, typedef'd const pointers to structs with char
+# arrays, arrays, bitfields and a pointer to the same struct type; structs
+# the script does not define, found in the DWARF for a cast; -lv listing
+# the parameters as C writes them. A parameter not passed in one register
+# (a struct by value) ends the list of what args holds.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd gcc
+
+gcc -g -O1 -o "$T/target" "$E2E_DIR/progs/dwarf_target.c" || fail "cannot compile the test program"
+TG=$(realpath "$T/target")
+
+run_traced() {
+    : >"$FATHOM_STDERR"
+    ( wait_attached && "$TG" ) &
+    helper=$!
+    fathom_run -e "$1"
+    wait "$helper" || fail "the target program did not run (fathom never attached?)"
+}
+END_PROBE="uretprobe:$TG:main { exit(); }"
+
+run_traced "uprobe:$TG:ship { printf(\"%d %d %d %s %d %d\\n\", args.priority, args.count, *args.total,
+    args.first->customer, args.first->lines[2], args.first->next->id);
+  printf(\"%d %d %s\\n\", args.first->urgent, args.first->weight, args.first->next->customer);
+  print(args.first->lines); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^-3 2 1234 alice 3 8$'
+expect_stdout_match '^1 42 bob$'
+expect_stdout_match '^\[1,2,3\]$'
+
+# a cast to a struct only the binary's DWARF defines
+run_traced "uprobe:$TG:ship { \$o = (struct order *)arg0; printf(\"%d %s\\n\", \$o->id, \$o->next->customer); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^7 bob$'
+
+# weigh(struct order by_value, int after): the struct is not in a register
+fathom_run -e "uprobe:$TG:weigh { print(args.after); }"
+expect_exit 1
+expect_stderr_match "has no argument 'after'"
+
+fathom_run -lv "uprobe:$TG:ship"
+expect_exit 0
+expect_stdout_eq "uprobe:$TG:ship
+    order_ref first
+    int8_t priority
+    uint64_t* total
+    long int count"
