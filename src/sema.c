@@ -667,6 +667,18 @@ static bool loop_var_is_new(struct sema *s, struct fth_node *var)
 static bool probe_without_addr_space(const struct fth_probe_inst *inst);
 static void load_uprobe_dwarf_args(struct sema *s);
 
+/* Where args exists, said where it does not. */
+static const char *args_hint(struct sema *s)
+{
+	const struct fth_probe_inst *inst = s->cur->inst;
+
+	if (inst->regs_ctx && inst->binary && !inst->usdt_args && !inst->has_retval)
+		return fth_arena_printf(A(s), "a uprobe has args when %s has DWARF debug info for %s (build it with -g); "
+					      "arg0, arg1, ... read the argument registers",
+					inst->binary, inst->func_name ? inst->func_name : "the function");
+	return "args exists in tracepoint, rawtracepoint, fentry/fexit and iter probes";
+}
+
 /* A declared pointer type (let $c: struct C *;) points where a cast in
  * this probe would: into the traced process in uprobes and usdt probes,
  * anywhere (read with the legacy helper) in BEGIN, interval and the like,
@@ -1499,8 +1511,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		if (s->cur->inst->tp || s->cur->inst->args)
 			return check_args_record(s, e);
 		if (!s->cur->inst->tp)
-			ERR_HINT(s, e, "args exists in tracepoint, rawtracepoint and iter probes",
-				 "'args' is not available in %s probes", s->cur->inst->provider->name);
+			ERR_HINT(s, e, args_hint(s), "'args' is not available in %s probes",
+				 s->cur->inst->provider->name);
 		else
 			ERR_HINT(s, e, "write args->FIELD (fathom -lv lists the fields)",
 				 "'args' must be followed by a field name");
@@ -2142,8 +2154,7 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 	if (s->cur->inst->args)
 		return check_ctx_arg(s, e);
 	if (!s->cur->inst->tp) {
-		ERR_HINT(s, base, "args exists in tracepoint probes", "'args' is not available in %s probes",
-			 s->cur->inst->provider->name);
+		ERR_HINT(s, base, args_hint(s), "'args' is not available in %s probes", s->cur->inst->provider->name);
 		return NULL;
 	}
 	f = fth_sema_tp_field(s->cur, e->u.field.name);

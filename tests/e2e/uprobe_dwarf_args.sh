@@ -49,3 +49,10 @@ expect_stdout_eq "uprobe:$TG:ship
     int8_t priority
     uint64_t* total
     long int count"
+
+# a binary without debug info: args is not there, and the hint says why
+gcc -O1 -o "$T/nodebug" "$E2E_DIR/progs/dwarf_target.c" && strip --strip-debug "$T/nodebug"
+fathom_run -e "uprobe:$(realpath "$T/nodebug"):ship { print(args.count); }"
+expect_exit 1
+expect_stderr_match "'args' is not available in uprobe probes"
+expect_stderr_match "HINT: a uprobe has args when .*/nodebug has DWARF debug info for ship \(build it with -g\)"
