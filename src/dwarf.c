@@ -484,6 +484,7 @@ static struct fth_type *record_type(struct dwarf *d, const struct die *x, struct
 	while (x->children && read_die(d, u, c, &m) && m.tag) {
 		if (m.tag == TAG_member && m.has_type && n < (int)(sizeof(fields) / sizeof(fields[0]))) {
 			struct fth_field *f = &fields[n++];
+			memset(f, 0, sizeof(*f));
 			f->name = m.name ? fth_arena_strdup(d->arena, m.name) : NULL;
 			f->type = type_of(d, m.type, depth + 1);
 			f->offset = m.has_loc ? (uint32_t)m.loc : 0;

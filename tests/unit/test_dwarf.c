@@ -82,6 +82,8 @@ static void test_struct_layout(void **state)
 	assert_int_equal(t->fields[3].type->count, 2);
 	assert_int_equal(t->fields[3].type->elem->count, 3);
 	assert_int_equal(t->fields[4].bit_size, 1);
+	for (int i = 0; i < 4; i++) /* not bitfields */
+		assert_true(t->fields[i].bit_size == 0 && t->fields[i].bit_offset == 0);
 	assert_null(fth_dwarf_find_type(&arena, self_path, "struct not_defined_anywhere"));
 	fth_arena_free(&arena);
 }
