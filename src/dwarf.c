@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -94,13 +95,30 @@ struct type_memo {
 	struct fth_type *type;
 };
 
+/* A definition the index finds by name: a function or a record type. */
+struct index_entry {
+	const char *name; /* in the mapped sections */
+	uint64_t tag;
+	size_t off;
+};
+
+/* One ELF file's DWARF, opened once per fathom run (lookups for every
+ * probe of a wildcard would otherwise walk all of it again each time). */
 struct dwarf {
-	struct fth_arena *arena;
+	const char *path;
+	int fd;
+	Elf *elf;            /* NULL: the file has no DWARF (remembered too) */
+	struct fth_arena own; /* units, abbreviations and the index: the file's lifetime */
 	struct section info, abbrev, str, line_str, str_offsets;
 	struct unit *units;
 	int nunits;
+	struct index_entry *index; /* sorted by name, then tag */
+	int nindex;
+	/* one lookup's: where its types go, and the types it built so far */
+	struct fth_arena *arena;
 	struct type_memo *memo;
 	int nmemo, memo_cap;
+	struct dwarf *next;
 };
 
 /* ------------------------------------------------------------- reading */
@@ -283,7 +301,7 @@ static int read_abbrevs(struct dwarf *d, struct unit *u)
 				break;
 			if (a.nattrs == acap) {
 				acap = acap ? 2 * acap : 8;
-				struct attr_spec *grown = fth_arena_alloc(d->arena, (size_t)acap * sizeof(*grown));
+				struct attr_spec *grown = fth_arena_alloc(&d->own, (size_t)acap * sizeof(*grown));
 				if (a.nattrs)
 					memcpy(grown, a.attrs, (size_t)a.nattrs * sizeof(*grown));
 				a.attrs = grown;
@@ -292,7 +310,7 @@ static int read_abbrevs(struct dwarf *d, struct unit *u)
 		}
 		if (u->nabbrevs == cap) {
 			cap = cap ? 2 * cap : 64;
-			struct abbrev *grown = fth_arena_alloc(d->arena, (size_t)cap * sizeof(*grown));
+			struct abbrev *grown = fth_arena_alloc(&d->own, (size_t)cap * sizeof(*grown));
 			if (u->nabbrevs)
 				memcpy(grown, u->abbrevs, (size_t)u->nabbrevs * sizeof(*grown));
 			u->abbrevs = grown;
@@ -634,7 +652,7 @@ static int read_units(struct dwarf *d)
 		if (u.version >= 2 && u.version <= 5 && !c.bad) {
 			if (d->nunits == cap) {
 				cap = cap ? 2 * cap : 16;
-				struct unit *grown = fth_arena_alloc(d->arena, (size_t)cap * sizeof(*grown));
+				struct unit *grown = fth_arena_alloc(&d->own, (size_t)cap * sizeof(*grown));
 				if (d->nunits)
 					memcpy(grown, d->units, (size_t)d->nunits * sizeof(*grown));
 				d->units = grown;
@@ -664,68 +682,95 @@ static void read_str_offsets_base(struct dwarf *d, struct unit *u)
 	}
 }
 
-/* The parameters of the definition of func in unit u; -ENOENT if it has
- * none. */
-static int find_in_unit(struct dwarf *d, struct unit *u, const char *func, struct fth_dwarf_param **out, int *n)
+/* Every named definition of a function, struct, union or class, sorted
+ * by name and tag for lookups. */
+static int compare_entries(const void *a, const void *b)
 {
-	struct cursor c = { d->info.data + u->first_die, d->info.data + u->end, false };
-	struct die x;
-	int depth = 0;
+	const struct index_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
 
-	if (read_abbrevs(d, u))
-		return -ENOENT;
-	read_str_offsets_base(d, u);
-	while (read_die(d, u, &c, &x)) {
-		if (!x.tag) {
-			if (--depth < 0)
-				break;
-			continue;
-		}
-		if (x.tag == TAG_subprogram && x.name && !x.declaration && !strcmp(x.name, func) && x.children) {
-			struct fth_dwarf_param params[64];
-			struct die p;
-			size_t type_off[64];
-			bool typed[64];
-			int np = 0;
-			while (read_die(d, u, &c, &p) && p.tag) {
-				if (p.tag == TAG_formal_parameter && np < 64) {
-					params[np].name = p.name ? fth_arena_strdup(d->arena, p.name) : NULL;
-					typed[np] = p.has_type;
-					type_off[np++] = p.type;
-				}
-				if (p.children)
-					skip_children(d, u, &c);
-			}
-			/* types are read once the walk is done: reading one moves
-			 * through other DIEs */
-			for (int i = 0; i < np; i++) {
-				params[i].type = typed[i] ? type_of(d, type_off[i], 0) : fth_type_none();
-				params[i].c_type = typed[i] ? c_type_name(d, type_off[i], 0) : "void";
-			}
-			*out = fth_arena_alloc(d->arena, (size_t)(np ? np : 1) * sizeof(**out));
-			memcpy(*out, params, (size_t)np * sizeof(**out));
-			*n = np;
-			return 0;
-		}
-		if (x.children)
-			depth++;
-	}
-	return -ENOENT;
+	return c ? c : x->tag < y->tag ? -1 : x->tag > y->tag;
 }
 
-/* The record type named kw + " " + name defined in unit u, or NULL. */
-static struct fth_type *find_record_in_unit(struct dwarf *d, struct unit *u, uint64_t tag, const char *name)
+static bool indexed_tag(const struct die *x)
 {
-	struct cursor c = { d->info.data + u->first_die, d->info.data + u->end, false };
-	struct die x;
+	if (!x->name || x->declaration)
+		return false;
+	return x->tag == TAG_subprogram || x->tag == TAG_structure_type || x->tag == TAG_union_type ||
+	       x->tag == TAG_class_type;
+}
 
-	if (read_abbrevs(d, u))
-		return NULL;
-	read_str_offsets_base(d, u);
-	while (read_die(d, u, &c, &x))
-		if (x.tag == tag && !x.declaration && x.name && !strcmp(x.name, name))
-			return type_of(d, x.off, 0);
-	return NULL;
+static void build_index(struct dwarf *d)
+{
+	int cap = 0;
+
+	for (int i = 0; i < d->nunits; i++) {
+		struct unit *u = &d->units[i];
+		struct cursor c = { d->info.data + u->first_die, d->info.data + u->end, false };
+		struct die x;
+		if (read_abbrevs(d, u))
+			continue;
+		read_str_offsets_base(d, u);
+		while (read_die(d, u, &c, &x)) {
+			if (!x.tag || !indexed_tag(&x))
+				continue;
+			if (d->nindex == cap) {
+				cap = cap ? 2 * cap : 256;
+				struct index_entry *grown = fth_arena_alloc(&d->own, (size_t)cap * sizeof(*grown));
+				if (d->nindex)
+					memcpy(grown, d->index, (size_t)d->nindex * sizeof(*grown));
+				d->index = grown;
+			}
+			d->index[d->nindex++] = (struct index_entry){ x.name, x.tag, x.off };
+		}
+	}
+	if (d->nindex)
+		qsort(d->index, (size_t)d->nindex, sizeof(*d->index), compare_entries);
+}
+
+/* The offset of the definition named name with tag; 0 if none (offset 0
+ * is a unit header, never a DIE). */
+static size_t find_definition(const struct dwarf *d, const char *name, uint64_t tag)
+{
+	struct index_entry key = { name, tag, 0 };
+	const struct index_entry *e =
+		d->nindex ? bsearch(&key, d->index, (size_t)d->nindex, sizeof(*d->index), compare_entries) : NULL;
+
+	return e ? e->off : 0;
+}
+
+/* The parameters of the function whose definition is at off. */
+static int params_at(struct dwarf *d, size_t off, struct fth_dwarf_param **out, int *n)
+{
+	struct fth_dwarf_param params[64];
+	size_t type_off[64];
+	bool typed[64];
+	struct unit *u;
+	struct cursor c;
+	struct die x, p;
+	int np = 0;
+
+	if (!die_at(d, off, &u, &c, &x))
+		return -ENOENT;
+	while (x.children && read_die(d, u, &c, &p) && p.tag) {
+		if (p.tag == TAG_formal_parameter && np < 64) {
+			params[np].name = p.name ? fth_arena_strdup(d->arena, p.name) : NULL;
+			typed[np] = p.has_type;
+			type_off[np++] = p.type;
+		}
+		if (p.children)
+			skip_children(d, u, &c);
+	}
+	/* types are read once the walk is done: reading one moves through
+	 * other DIEs */
+	for (int i = 0; i < np; i++) {
+		params[i].type = typed[i] ? type_of(d, type_off[i], 0) : fth_type_none();
+		params[i].c_type = typed[i] ? c_type_name(d, type_off[i], 0) : "void";
+	}
+	*out = fth_arena_alloc(d->arena, (size_t)(np ? np : 1) * sizeof(**out));
+	memcpy(*out, params, (size_t)np * sizeof(**out));
+	*n = np;
+	return 0;
 }
 
 static struct section section_data(Elf_Scn *scn)
@@ -768,41 +813,61 @@ static void find_sections(Elf *elf, struct dwarf *d)
 	}
 }
 
-/* Opens path and reads its DWARF section headers into d; NULL when the
- * file cannot be read or has no DWARF. Close with close_dwarf. */
-static Elf *open_dwarf(const char *path, struct dwarf *d, int *fd)
-{
-	Elf *elf;
+static struct dwarf *opened; /* every file looked at in this run */
 
+/* The DWARF of path, read and indexed on first use; NULL when the file
+ * cannot be read or has none. */
+static struct dwarf *dwarf_of(const char *path)
+{
+	struct dwarf *d;
+
+	for (d = opened; d; d = d->next)
+		if (!strcmp(d->path, path))
+			return d->elf ? d : NULL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	fth_arena_init(&d->own);
+	d->path = fth_arena_strdup(&d->own, path);
+	d->next = opened;
+	opened = d;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return NULL;
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0)
+	d->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (d->fd < 0)
 		return NULL;
-	elf = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
-	if (elf) {
-		find_sections(elf, d);
-		if (d->info.data && d->abbrev.data && !read_units(d))
-			return elf;
-		elf_end(elf);
+	d->elf = elf_begin(d->fd, ELF_C_READ_MMAP, NULL);
+	if (d->elf) {
+		find_sections(d->elf, d);
+		if (d->info.data && d->abbrev.data && !read_units(d)) {
+			build_index(d);
+			return d;
+		}
+		elf_end(d->elf);
+		d->elf = NULL;
 	}
-	close(*fd);
+	close(d->fd);
 	return NULL;
 }
 
-static void close_dwarf(Elf *elf, int fd)
+/* Starts one lookup whose types go into arena. */
+static struct dwarf *begin_lookup(const char *path, struct fth_arena *arena)
 {
-	elf_end(elf);
-	close(fd);
+	struct dwarf *d = dwarf_of(path);
+
+	if (d) {
+		d->arena = arena;
+		d->memo = NULL;
+		d->nmemo = d->memo_cap = 0;
+	}
+	return d;
 }
 
 struct fth_type *fth_dwarf_find_type(struct fth_arena *arena, const char *path, const char *name)
 {
-	struct dwarf d = { .arena = arena };
-	struct fth_type *t = NULL;
+	struct dwarf *d;
 	uint64_t tag;
-	int fd;
-	Elf *elf;
+	size_t off;
 
 	if (!strncmp(name, "struct ", 7))
 		tag = TAG_structure_type, name += 7;
@@ -812,26 +877,16 @@ struct fth_type *fth_dwarf_find_type(struct fth_arena *arena, const char *path, 
 		tag = TAG_class_type, name += 6;
 	else
 		return NULL;
-	elf = open_dwarf(path, &d, &fd);
-	if (!elf)
-		return NULL;
-	for (int i = 0; i < d.nunits && !t; i++)
-		t = find_record_in_unit(&d, &d.units[i], tag, name);
-	close_dwarf(elf, fd);
-	return t;
+	d = begin_lookup(path, arena);
+	off = d ? find_definition(d, name, tag) : 0;
+	return off ? type_of(d, off, 0) : NULL;
 }
 
 int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char *func,
 			  struct fth_dwarf_param **out, int *n)
 {
-	struct dwarf d = { .arena = arena };
-	int fd, rc = -ENOENT;
-	Elf *elf = open_dwarf(path, &d, &fd);
+	struct dwarf *d = begin_lookup(path, arena);
+	size_t off = d ? find_definition(d, func, TAG_subprogram) : 0;
 
-	if (!elf)
-		return -ENOENT;
-	for (int i = 0; i < d.nunits && rc == -ENOENT; i++)
-		rc = find_in_unit(&d, &d.units[i], func, out, n);
-	close_dwarf(elf, fd);
-	return rc;
+	return off ? params_at(d, off, out, n) : -ENOENT;
 }
