@@ -27,7 +27,8 @@ enum {
 enum {
 	AT_name = 0x03, AT_byte_size = 0x0b, AT_bit_size = 0x0d, AT_upper_bound = 0x2f, AT_count = 0x37,
 	AT_data_member_location = 0x38, AT_declaration = 0x3c, AT_encoding = 0x3e, AT_type = 0x49,
-	AT_data_bit_offset = 0x6b, AT_str_offsets_base = 0x72,
+	AT_data_bit_offset = 0x6b, AT_str_offsets_base = 0x72, AT_specification = 0x47, AT_linkage_name = 0x6e,
+	AT_MIPS_linkage_name = 0x2007,
 };
 enum {
 	FORM_addr = 0x01, FORM_block2 = 0x03, FORM_block4 = 0x04, FORM_data2 = 0x05, FORM_data4 = 0x06,
@@ -84,6 +85,8 @@ struct die {
 	uint64_t tag;
 	bool children;
 	const char *name;
+	const char *linkage_name; /* C++: the mangled name the symbol has */
+	size_t specification;     /* C++: the declaration a definition completes, 0 if none */
 	bool has_type, has_size, has_loc, has_upper, has_count, declaration, has_bit_offset;
 	size_t type; /* .debug_info offset */
 	uint64_t size, encoding, upper, count, bit_size, bit_offset;
@@ -371,6 +374,8 @@ static bool read_die(const struct dwarf *d, const struct unit *u, struct cursor 
 		case AT_declaration: out->declaration = v != 0; break;
 		case AT_bit_size: out->bit_size = v; break;
 		case AT_data_bit_offset: out->has_bit_offset = true, out->bit_offset = v; break;
+		case AT_linkage_name: case AT_MIPS_linkage_name: out->linkage_name = s; break;
+		case AT_specification: out->specification = (size_t)v; break;
 		}
 	}
 	return true;
@@ -700,6 +705,31 @@ static bool indexed_tag(const struct die *x)
 	       x->tag == TAG_class_type;
 }
 
+static void index_add(struct dwarf *d, const char *name, uint64_t tag, size_t off, int *cap)
+{
+	if (d->nindex == *cap) {
+		*cap = *cap ? 2 * *cap : 256;
+		struct index_entry *grown = fth_arena_alloc(&d->own, (size_t)*cap * sizeof(*grown));
+		if (d->nindex)
+			memcpy(grown, d->index, (size_t)d->nindex * sizeof(*grown));
+		d->index = grown;
+	}
+	d->index[d->nindex++] = (struct index_entry){ name, tag, off };
+}
+
+/* The mangled name of a C++ function definition: its own, or that of the
+ * declaration in its class it completes (DW_AT_specification). */
+static const char *linkage_name_of(struct dwarf *d, const struct die *x)
+{
+	struct unit *u;
+	struct cursor c;
+	struct die decl;
+
+	if (x->linkage_name || !x->specification)
+		return x->linkage_name;
+	return die_at(d, x->specification, &u, &c, &decl) ? decl.linkage_name : NULL;
+}
+
 static void build_index(struct dwarf *d)
 {
 	int cap = 0;
@@ -712,16 +742,15 @@ static void build_index(struct dwarf *d)
 			continue;
 		read_str_offsets_base(d, u);
 		while (read_die(d, u, &c, &x)) {
-			if (!x.tag || !indexed_tag(&x))
-				continue;
-			if (d->nindex == cap) {
-				cap = cap ? 2 * cap : 256;
-				struct index_entry *grown = fth_arena_alloc(&d->own, (size_t)cap * sizeof(*grown));
-				if (d->nindex)
-					memcpy(grown, d->index, (size_t)d->nindex * sizeof(*grown));
-				d->index = grown;
+			/* a C++ definition completing a declaration may have no
+			 * name of its own: it is found by its mangled name */
+			if (x.tag == TAG_subprogram && !x.declaration) {
+				const char *mangled = linkage_name_of(d, &x);
+				if (mangled)
+					index_add(d, mangled, x.tag, x.off, &cap);
 			}
-			d->index[d->nindex++] = (struct index_entry){ x.name, x.tag, x.off };
+			if (x.tag && indexed_tag(&x))
+				index_add(d, x.name, x.tag, x.off, &cap);
 		}
 	}
 	if (d->nindex)

@@ -196,8 +196,8 @@ static bool cpp_prefixed(const struct fth_node *attach)
  * bpftrace prints it: the mangled symbol, after "cpp:" when the attach
  * point was written with that prefix. */
 static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const struct fth_provider *self,
-		       const char *path, const char *written, const char *func_name, uint64_t offset,
-		       struct fth_ptrvec *out)
+		       const char *path, const char *written, const char *func_name, const char *entry_symbol,
+		       uint64_t offset, struct fth_ptrvec *out)
 {
 	/* The probe is named with the path as written when it is one (as
 	 * bpftrace: "uprobe:testprogs/prog:f"), with what a library or
@@ -219,6 +219,7 @@ static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const 
 	inst->func_name = func_name ? fth_arena_strdup(&prog->arena, func_name) : NULL;
 	inst->binary = path;
 	inst->offset = offset;
+	inst->entry_symbol = entry_symbol ? fth_arena_strdup(&prog->arena, entry_symbol) : NULL;
 	fth_ptrvec_push(&prog->arena, out, inst);
 }
 
@@ -467,7 +468,7 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 				first_evex = sym->name;
 			continue;
 		}
-		uprobe_add(prog, attach, self, path, sym->name, fth_elf_display_name(sym), off, out);
+		uprobe_add(prog, attach, self, path, sym->name, fth_elf_display_name(sym), sym->name, off, out);
 		matched++;
 	}
 	if (fd >= 0)
@@ -537,7 +538,7 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 				  (unsigned long long)addr, path);
 			rc = -EINVAL;
 		} else {
-			uprobe_add(prog, attach, self, path, func, sym ? fth_elf_display_name(sym) : NULL, off, out);
+			uprobe_add(prog, attach, self, path, func, sym ? fth_elf_display_name(sym) : NULL, NULL, off, out);
 		}
 	} else {
 		const char *plus = strchr(func, '+');
@@ -603,7 +604,7 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 				       "execute wrongly, corrupting the traced process", sym->name);
 			rc = -EINVAL;
 		} else {
-			uprobe_add(prog, attach, self, path, func, fth_elf_display_name(sym), off, out);
+			uprobe_add(prog, attach, self, path, func, fth_elf_display_name(sym), plus ? NULL : sym->name, off, out);
 		}
 	}
 	fth_elf_close(&e);

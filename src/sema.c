@@ -672,7 +672,7 @@ static const char *args_hint(struct sema *s)
 {
 	const struct fth_probe_inst *inst = s->cur->inst;
 
-	if (inst->regs_ctx && inst->binary && !inst->usdt_args && !inst->has_retval)
+	if (inst->regs_ctx && inst->binary && inst->entry_symbol && !inst->has_retval)
 		return fth_arena_printf(A(s), "a uprobe has args when %s has DWARF debug info for %s (build it with -g); "
 					      "arg0, arg1, ... read the argument registers",
 					inst->binary, inst->func_name ? inst->func_name : "the function");
@@ -2089,10 +2089,12 @@ static void load_uprobe_dwarf_args(struct sema *s)
 	int n, used = 0;
 
 	if (inst->args || inst->dwarf_tried || !inst->regs_ctx || inst->usdt_args || inst->has_retval ||
-	    !inst->binary || !inst->func_name || !inst->func || strcmp(inst->func, inst->func_name))
+	    !inst->binary || !inst->entry_symbol)
 		return;
 	inst->dwarf_tried = true;
-	if (fth_dwarf_func_params(A(s), inst->binary, inst->func_name, &params, &n))
+	/* by the ELF symbol: a C function's name, a C++ function's mangled
+	 * (linkage) name */
+	if (fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, &params, &n))
 		return;
 	fields = fth_arena_alloc(A(s), (size_t)(n ? n : 1) * sizeof(*fields));
 	while (used < n && used < 6 && fits_one_register(params[used].type)) {

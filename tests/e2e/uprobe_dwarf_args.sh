@@ -56,3 +56,15 @@ fathom_run -e "uprobe:$(realpath "$T/nodebug"):ship { print(args.count); }"
 expect_exit 1
 expect_stderr_match "'args' is not available in uprobe probes"
 expect_stderr_match "HINT: a uprobe has args when .*/nodebug has DWARF debug info for ship \(build it with -g\)"
+
+# C++: a function is found by its mangled name (the definition of a member
+# function completes its declaration in the class), `this` included
+if command -v g++ >/dev/null; then
+    g++ -g -O1 -o "$T/cpp" "$E2E_DIR/progs/cpp_target.cpp" || fail "cannot compile the C++ test program"
+    touch "$T/go"
+    fathom_run -q -e "uprobe:$T/cpp:cpp:\"ns::func_one(int)\" { printf(\"x=%d\\n\", args.x); }
+      uprobe:$T/cpp:cpp:\"ns::Counter::bump()\" { printf(\"n=%d\\n\", args.this->n); exit(); }" -c "$T/cpp $T/go"
+    expect_exit 0
+    expect_stdout_match '^x=1$'
+    expect_stdout_match '^n=0$'
+fi
