@@ -7,10 +7,12 @@
  * typedefs and qualifiers between them). Compressed sections are
  * decompressed by libelf. */
 #include "dwarf.h"
+#include "elfsym.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <limits.h>
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -844,10 +846,37 @@ static void find_sections(Elf *elf, struct dwarf *d)
 
 static struct dwarf *opened; /* every file looked at in this run */
 
+/* The DWARF of the ELF file `file` into d, indexed; false (d->elf NULL)
+ * when it cannot be read or has none. */
+static bool load_file(struct dwarf *d, const char *file)
+{
+	/* nothing of a file tried before stays (its mapping is gone) */
+	d->info = d->abbrev = d->str = d->line_str = d->str_offsets = (struct section){ 0 };
+	d->units = NULL;
+	d->nunits = 0;
+	d->fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (d->fd < 0)
+		return false;
+	d->elf = elf_begin(d->fd, ELF_C_READ_MMAP, NULL);
+	if (d->elf) {
+		find_sections(d->elf, d);
+		if (d->info.data && d->abbrev.data && !read_units(d)) {
+			build_index(d);
+			return true;
+		}
+		elf_end(d->elf);
+		d->elf = NULL;
+	}
+	close(d->fd);
+	d->fd = -1;
+	return false;
+}
+
 /* The DWARF of path, read and indexed on first use; NULL when the file
  * cannot be read or has none. */
 static struct dwarf *dwarf_of(const char *path)
 {
+	char debug[PATH_MAX];
 	struct dwarf *d;
 
 	for (d = opened; d; d = d->next)
@@ -862,21 +891,12 @@ static struct dwarf *dwarf_of(const char *path)
 	opened = d;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return NULL;
-	d->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0)
-		return NULL;
-	d->elf = elf_begin(d->fd, ELF_C_READ_MMAP, NULL);
-	if (d->elf) {
-		find_sections(d->elf, d);
-		if (d->info.data && d->abbrev.data && !read_units(d)) {
-			build_index(d);
-			return d;
-		}
-		elf_end(d->elf);
-		d->elf = NULL;
-	}
-	close(d->fd);
-	return NULL;
+	/* a stripped binary's DWARF is in its separate debug file, found by
+	 * build-id as for its symbols */
+	if (!load_file(d, path) && fth_elf_debug_file(path, "/usr/lib/debug", debug, sizeof(debug)) == 0 &&
+	    strcmp(debug, path))
+		load_file(d, debug);
+	return d->elf ? d : NULL;
 }
 
 /* Starts one lookup whose types go into arena. */

@@ -68,3 +68,20 @@ if command -v g++ >/dev/null; then
     expect_stdout_match '^x=1$'
     expect_stdout_match '^n=0$'
 fi
+
+# a stripped binary whose DWARF is in its separate debug file, found by
+# build-id under /usr/lib/debug as for its symbols
+if command -v objcopy >/dev/null && command -v readelf >/dev/null; then
+    gcc -g -O1 -Wl,--build-id -o "$T/stripped" "$E2E_DIR/progs/dwarf_target.c" || fail "cannot compile the test program"
+    objcopy --only-keep-debug "$T/stripped" "$T/stripped.debug" && strip --strip-debug "$T/stripped" ||
+        fail "cannot split the debug info"
+    ID=$(readelf -n "$T/stripped" | awk '/Build ID:/ { print $3 }')
+    [ -n "$ID" ] || fail "the test program has no build-id"
+    DEBUG_FILE=/usr/lib/debug/.build-id/${ID:0:2}/${ID:2}.debug
+    mkdir -p "${DEBUG_FILE%/*}" || fail "cannot create ${DEBUG_FILE%/*}"
+    at_exit rm -f "$DEBUG_FILE"
+    cp "$T/stripped.debug" "$DEBUG_FILE" || fail "cannot install the debug file"
+    fathom_run -lv "uprobe:$(realpath "$T/stripped"):ship"
+    expect_exit 0
+    expect_stdout_match '^    uint64_t\* total$'
+fi
