@@ -907,10 +907,18 @@ static struct vreg emit_agg_reduce(struct cg *c, struct fth_map *m, int key, str
 	}
 	emit(c, I_LDX(BPF_DW, R0, fp(acc), acc));
 	if (agg == FTH_AGG_AVG) {
-		/* total / count, 0 when nothing was recorded */
+		/* total / count, 0 when nothing was recorded. The total is
+		 * signed and the quotient truncates toward zero, as the printed
+		 * average does: a negative total is divided as its magnitude. */
 		emit(c, I_LDX(BPF_DW, R1, fp(acc + 8), acc + 8));
-		emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
+		emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 7));
+		emit(c, I_JMP_IMM(BPF_JSLT, R1, 0, 3));
 		emit(c, I_ALU64_REG(BPF_DIV, R1, R0));
+		emit(c, I_MOV64_REG(R0, R1));
+		emit(c, I_JA(3));
+		emit(c, fth_insn(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0));
+		emit(c, I_ALU64_REG(BPF_DIV, R1, R0));
+		emit(c, fth_insn(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0));
 		emit(c, I_MOV64_REG(R0, R1));
 	}
 	v = vreg_from_r0(c, e);
@@ -1064,7 +1072,9 @@ static struct compare_operands emit_compare_operands(struct cg *c, struct fth_no
 	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
 	struct compare_operands o = { .rb = -1 };
 
-	o.is_signed = type_signed(l->type) || type_signed(r->type);
+	/* bpftrace compares as signed only when both sides are signed:
+	 * uint64 > -1 is false, as in C. */
+	o.is_signed = type_signed(l->type) && type_signed(r->type);
 	o.a = emit_int(c, l);
 	if ((r->kind == FTH_INT || r->kind == FTH_BOOL) && (int64_t)r->u.integer >= INT32_MIN &&
 	    (int64_t)r->u.integer <= INT32_MAX) {
@@ -1785,6 +1795,8 @@ static struct vreg emit_incdec(struct cg *c, struct fth_node *e)
 		int val = stack_alloc(c, 8, e);
 		forget_map_reads(c, m->index);
 		int j;
+		if (m->value_type && m->value_type->kind == FTH_T_POINTER)
+			delta *= pointer_step(m->value_type); /* @p++ moves to the next element */
 		emit_lookup(c, m->index, key);
 		emit(c, I_MOV64_IMM(R1, 0));
 		j = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 1));
@@ -4073,6 +4085,9 @@ static void emit_map_assign(struct cg *c, struct fth_node *st)
 		struct vreg cur = emit_map_read_int(c, target);
 		struct vreg rhs = emit_int(c, st->u.assign.value);
 		int ra = vreg_use(c, cur, R1), rb = vreg_use(c, rhs, R2);
+		if (m->value_type && m->value_type->kind == FTH_T_POINTER && pointer_step(m->value_type) != 1 &&
+		    (st->u.assign.op == TOK_PLUS || st->u.assign.op == TOK_MINUS))
+			emit(c, I_ALU64_IMM(BPF_MUL, rb, pointer_step(m->value_type))); /* @p += n: n elements */
 		emit_alu(c, st->u.assign.op, ra, rb, st->u.assign.value, st);
 		if (vt->kind == FTH_T_BOOL) /* @b += true: bool op bool, one bit */
 			emit(c, I_ALU64_IMM(BPF_AND, ra, 1));

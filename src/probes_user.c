@@ -39,6 +39,7 @@
 
 #include "elfsym.h"
 #include "tracefs.h"
+#include "dwarf.h"
 #include "usdt.h"
 
 
@@ -195,8 +196,8 @@ static bool cpp_prefixed(const struct fth_node *attach)
  * bpftrace prints it: the mangled symbol, after "cpp:" when the attach
  * point was written with that prefix. */
 static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const struct fth_provider *self,
-		       const char *path, const char *written, const char *func_name, uint64_t offset,
-		       struct fth_ptrvec *out)
+		       const char *path, const char *written, const char *func_name, const char *entry_symbol,
+		       uint64_t offset, struct fth_ptrvec *out)
 {
 	/* The probe is named with the path as written when it is one (as
 	 * bpftrace: "uprobe:testprogs/prog:f"), with what a library or
@@ -218,6 +219,7 @@ static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const 
 	inst->func_name = func_name ? fth_arena_strdup(&prog->arena, func_name) : NULL;
 	inst->binary = path;
 	inst->offset = offset;
+	inst->entry_symbol = entry_symbol ? fth_arena_strdup(&prog->arena, entry_symbol) : NULL;
 	fth_ptrvec_push(&prog->arena, out, inst);
 }
 
@@ -466,7 +468,7 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 				first_evex = sym->name;
 			continue;
 		}
-		uprobe_add(prog, attach, self, path, sym->name, fth_elf_display_name(sym), off, out);
+		uprobe_add(prog, attach, self, path, sym->name, fth_elf_display_name(sym), sym->name, off, out);
 		matched++;
 	}
 	if (fd >= 0)
@@ -536,7 +538,7 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 				  (unsigned long long)addr, path);
 			rc = -EINVAL;
 		} else {
-			uprobe_add(prog, attach, self, path, func, sym ? fth_elf_display_name(sym) : NULL, off, out);
+			uprobe_add(prog, attach, self, path, func, sym ? fth_elf_display_name(sym) : NULL, NULL, off, out);
 		}
 	} else {
 		const char *plus = strchr(func, '+');
@@ -602,7 +604,7 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 				       "execute wrongly, corrupting the traced process", sym->name);
 			rc = -EINVAL;
 		} else {
-			uprobe_add(prog, attach, self, path, func, fth_elf_display_name(sym), off, out);
+			uprobe_add(prog, attach, self, path, func, fth_elf_display_name(sym), plus ? NULL : sym->name, off, out);
 		}
 	}
 	fth_elf_close(&e);
@@ -982,13 +984,27 @@ static int list_each_binary(const struct fth_provider *self, const char *name, c
 	return rc;
 }
 
+/* -lv: a function's parameters from the binary's DWARF, one "    TYPE NAME"
+ * line each, as bpftrace lists them; a uretprobe has none to show. */
+static void list_dwarf_params(const char *path, const char *func, bool ret, FILE *out)
+{
+	struct fth_arena arena;
+	struct fth_dwarf_param *params;
+	int n;
+
+	fth_arena_init(&arena);
+	if (!ret && !fth_dwarf_func_params(&arena, path, func, &params, &n))
+		for (int i = 0; i < n; i++)
+			fprintf(out, "    %s %s\n", params[i].c_type, params[i].name ? params[i].name : "");
+	fth_arena_free(&arena);
+}
+
 static int uprobe_list_binary(const struct fth_provider *self, const char *path, const char *rest, bool verbose,
 			      FILE *out)
 {
 	struct fth_elf e;
 	int rc;
 
-	(void)verbose;
 	rc = fth_elf_open(path, &e);
 	if (rc) {
 		fprintf(stderr, "fathom: %s: %s\n", path, rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
@@ -1001,9 +1017,13 @@ static int uprobe_list_binary(const struct fth_provider *self, const char *path,
 			if (e.syms[i].demangled && fth_elf_sym_matches(&e.syms[i], rest + 4))
 				fprintf(out, "%s:%s:cpp:\"%s\"\n", self->name, path, e.syms[i].demangled);
 	} else {
-		for (int i = 0; i < e.nsyms; i++)
-			if (fth_glob_match(rest, e.syms[i].name))
-				fprintf(out, "%s:%s:%s\n", self->name, path, e.syms[i].name);
+		for (int i = 0; i < e.nsyms; i++) {
+			if (!fth_glob_match(rest, e.syms[i].name))
+				continue;
+			fprintf(out, "%s:%s:%s\n", self->name, path, e.syms[i].name);
+			if (verbose)
+				list_dwarf_params(path, e.syms[i].name, self == &fth_provider_uretprobe, out);
+		}
 	}
 	fth_elf_close(&e);
 	return 0;

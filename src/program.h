@@ -164,6 +164,7 @@ struct fth_probe_inst {
 	 * reads field i at its offset (8 * i) in the context, typed by BTF. */
 	struct fth_field *args;
 	int nargs;
+	bool dwarf_tried;         /* uprobe: args were looked up in DWARF */
 	bool argn_from_ctx;       /* arg0..argN read the context as u64[] */
 	/* BPF_PROG_TYPE_TRACING programs (rawtracepoint, iter): what the
 	 * loader passes in bpf_prog_load_opts. 0 for every other probe. */
@@ -201,6 +202,7 @@ struct fth_probe_inst {
 	struct fth_usdt_arg *usdt_args;
 	int nusdt_args;
 	const char *binary;       /* uprobe/usdt: absolute path of the traced ELF file */
+	const char *entry_symbol; /* uprobe at a function's entry: its ELF symbol, else NULL */
 	uint64_t offset;          /* uprobe/usdt: file offset of the probe point */
 	uint64_t semaphore;       /* usdt: file offset of the semaphore, 0 if none */
 	/* uprobe/uretprobe: the instances of one wildcard share one program

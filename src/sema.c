@@ -5,6 +5,7 @@
  * probe that sets @start). So every program is checked twice: a lenient pass
  * that only learns map types, then a strict pass that reports errors. */
 #include "sema.h"
+#include "dwarf.h"
 #include "elfsym.h"
 
 #include <arpa/inet.h>
@@ -45,6 +46,19 @@ struct sema {
 	 * as a bpf_loop callback. */
 	int callback_blockers;
 	bool retyping;   /* fth_sema_retype: warnings were already given */
+	/* A second learning pass for maps whose only assignments derive from
+	 * their own reads through variables ($d = @m[k]; @m[k] = $d + 1):
+	 * an untyped map reads as an int64 there, as bpftrace types them.
+	 * untyped_read is that int64: a value that is still just such a read
+	 * (@s = @s, $v = @m; @n = $v) types no map; arithmetic on it does. */
+	bool provisional;
+	struct fth_type *untyped_read;
+	/* structs and unions looked up in a uprobe binary's DWARF */
+	struct dwarf_type_memo {
+		const char *binary, *name;
+		struct fth_type *type; /* NULL: the binary does not define it */
+		struct dwarf_type_memo *next;
+	} *dwarf_types;
 	/* Block scopes of the program being checked, innermost last: the
 	 * variables each block defines. A closed block's variables move to
 	 * `retired`, where 0.17 scripts may still find them (see var_use). */
@@ -600,7 +614,7 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 	type_width = t->kind == FTH_T_INT ? (int)t->size : 8;
 	if (!width)
 		width = type_width;
-	if (t->kind == FTH_T_INT)
+	if (t->kind == FTH_T_INT && t != s->untyped_read)
 		t = fth_type_int_slot(A(s), t);
 	if (v && !v->type) {
 		v->type = t; /* declared with `let $x;`: the first assignment types it */
@@ -653,6 +667,19 @@ static bool loop_var_is_new(struct sema *s, struct fth_node *var)
 }
 
 static bool probe_without_addr_space(const struct fth_probe_inst *inst);
+static void load_uprobe_dwarf_args(struct sema *s);
+
+/* Where args exists, said where it does not. */
+static const char *args_hint(struct sema *s)
+{
+	const struct fth_probe_inst *inst = s->cur->inst;
+
+	if (inst->regs_ctx && inst->binary && inst->entry_symbol && !inst->has_retval)
+		return fth_arena_printf(A(s), "a uprobe has args when %s has DWARF debug info for %s (build it with -g); "
+					      "arg0, arg1, ... read the argument registers",
+					inst->binary, inst->func_name ? inst->func_name : "the function");
+	return "args exists in tracepoint, rawtracepoint, fentry/fexit and iter probes";
+}
 
 /* A declared pointer type (let $c: struct C *;) points where a cast in
  * this probe would: into the traced process in uprobes and usdt probes,
@@ -1459,11 +1486,12 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strcmp(n, "username"))
 		return fth_type_new(A(s), FTH_T_USERNAME, 8);
 	if (!strcmp(n, "args")) {
+		load_uprobe_dwarf_args(s);
 		if (s->cur->inst->tp || s->cur->inst->args)
 			return check_args_record(s, e);
 		if (!s->cur->inst->tp)
-			ERR_HINT(s, e, "args exists in tracepoint, rawtracepoint and iter probes",
-				 "'args' is not available in %s probes", s->cur->inst->provider->name);
+			ERR_HINT(s, e, args_hint(s), "'args' is not available in %s probes",
+				 s->cur->inst->provider->name);
 		else
 			ERR_HINT(s, e, "write args->FIELD (fathom -lv lists the fields)",
 				 "'args' must be followed by a field name");
@@ -1564,9 +1592,34 @@ static struct fth_type *macro_not_a_value(struct sema *s, struct fth_node *e, co
 
 /* A struct, union, enum or typedef by name: the script's C definitions
  * first, then kernel BTF (through the cdefs fallback). */
+/* A struct or union the script does not define, from the DWARF of the
+ * binary a uprobe traces (as bpftrace resolves them), remembered per
+ * binary and name, misses too. */
+static struct fth_type *dwarf_record_type(struct sema *s, const char *name)
+{
+	const struct fth_probe_inst *inst = s->cur ? s->cur->inst : NULL;
+	struct dwarf_type_memo *m;
+
+	if (!inst || !inst->regs_ctx || !inst->binary ||
+	    (strncmp(name, "struct ", 7) && strncmp(name, "union ", 6) && strncmp(name, "class ", 6)))
+		return NULL;
+	for (m = s->dwarf_types; m; m = m->next)
+		if (!strcmp(m->binary, inst->binary) && !strcmp(m->name, name))
+			return m->type;
+	m = fth_arena_alloc(A(s), sizeof(*m));
+	m->binary = inst->binary;
+	m->name = fth_arena_strdup(A(s), name);
+	m->type = fth_dwarf_find_type(A(s), inst->binary, name);
+	m->next = s->dwarf_types;
+	s->dwarf_types = m;
+	return m->type;
+}
+
 static struct fth_type *lookup_type(struct sema *s, const char *name)
 {
-	return s->prog->cdefs ? fth_cdefs_type(s->prog->cdefs, name) : NULL;
+	struct fth_type *t = s->prog->cdefs ? fth_cdefs_type(s->prog->cdefs, name) : NULL;
+
+	return t ? t : dwarf_record_type(s, name);
 }
 
 /* "did you mean 'struct item'?" among the script's own types, or NULL. */
@@ -2018,6 +2071,47 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 	return mt;
 }
 
+/* A parameter that one integer register passes (x86-64 System V): an
+ * integer, bool, enum or pointer. */
+static bool fits_one_register(const struct fth_type *t)
+{
+	return t && (t->kind == FTH_T_INT || t->kind == FTH_T_BOOL || t->kind == FTH_T_POINTER);
+}
+
+/* args of a uprobe on a function's entry: its parameters from the
+ * binary's DWARF, each read from the register it is passed in (di, si, dx,
+ * cx, r8, r9), as bpftrace does. Looked up when a probe first uses args,
+ * so that wildcard probes which do not cost nothing. A parameter that is
+ * not passed in one integer register (a struct by value, a float) ends
+ * the list: the registers of those after it are not known. */
+static void load_uprobe_dwarf_args(struct sema *s)
+{
+	static const char *const regs[] = { "di", "si", "dx", "cx", "r8", "r9" };
+	/* the instance is the sema's to fill in, as expand_probes made it */
+	struct fth_probe_inst *inst = (struct fth_probe_inst *)s->cur->inst;
+	struct fth_dwarf_param *params;
+	struct fth_field *fields;
+	int n, used = 0;
+
+	if (inst->args || inst->dwarf_tried || !inst->regs_ctx || inst->usdt_args || inst->has_retval ||
+	    !inst->binary || !inst->entry_symbol)
+		return;
+	inst->dwarf_tried = true;
+	/* by the ELF symbol: a C function's name, a C++ function's mangled
+	 * (linkage) name */
+	if (fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, &params, &n))
+		return;
+	fields = fth_arena_alloc(A(s), (size_t)(n ? n : 1) * sizeof(*fields));
+	while (used < n && used < 6 && fits_one_register(params[used].type)) {
+		fields[used].name = params[used].name;
+		fields[used].type = params[used].type;
+		fields[used].offset = (uint32_t)fth_pt_regs_offset(regs[used]);
+		used++;
+	}
+	inst->args = fields;
+	inst->nargs = used;
+}
+
 /* args.NAME of providers with typed u64 context arguments. */
 static struct fth_type *check_ctx_arg(struct sema *s, struct fth_node *e)
 {
@@ -2063,11 +2157,11 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 			 "of bpf_for_each_map_elem, which has no access to the probe's context");
 		return NULL;
 	}
+	load_uprobe_dwarf_args(s);
 	if (s->cur->inst->args)
 		return check_ctx_arg(s, e);
 	if (!s->cur->inst->tp) {
-		ERR_HINT(s, base, "args exists in tracepoint probes", "'args' is not available in %s probes",
-			 s->cur->inst->provider->name);
+		ERR_HINT(s, base, args_hint(s), "'args' is not available in %s probes", s->cur->inst->provider->name);
 		return NULL;
 	}
 	f = fth_sema_tp_field(s->cur, e->u.field.name);
@@ -4464,8 +4558,9 @@ static struct fth_type *untyped_map_operand(struct sema *s, struct fth_node *ope
 	if (t || s->strict || operand->kind != FTH_MAP || !other || !is_int(other))
 		return t;
 	map = map_get(s, operand);
-	/* unsigned, so the other operand decides the sign, as in bpftrace */
-	return map && map->value_type ? t : fth_type_int(8, false);
+	/* the other operand's signedness, so that one decides the sign, as in
+	 * bpftrace (an operation is signed when both operands are) */
+	return map && map->value_type ? t : fth_type_int(8, other->kind == FTH_T_INT && other->is_signed);
 }
 
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
@@ -4525,9 +4620,12 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	 * (true + true is false); a bool with an integer is an integer. */
 	if (l->kind == FTH_T_BOOL && r->kind == FTH_T_BOOL)
 		return fth_type_bool();
-	/* bpftrace's promotion: the result is 64 bits wide, signed when either
-	 * operand is signed. */
-	return fth_type_int(8, (l->kind == FTH_T_INT && l->is_signed) || (r->kind == FTH_T_INT && r->is_signed));
+	/* bpftrace's promotion: the result is 64 bits wide, signed when both
+	 * operands are signed (as C converts to unsigned); a shift keeps the
+	 * signedness of what it shifts. */
+	if (op == TOK_SHL || op == TOK_SHR)
+		return fth_type_int(8, l->kind == FTH_T_INT && l->is_signed);
+	return fth_type_int(8, l->kind == FTH_T_INT && l->is_signed && r->kind == FTH_T_INT && r->is_signed);
 }
 
 /* A type written in the script: integer words, or kernel types from BTF. */
@@ -4933,6 +5031,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 	}
 	case FTH_MAP: {
 		struct fth_map *map = map_use_keys(s, e, false);
+		if (map && !map->value_type && s->provisional && !s->strict)
+			return s->untyped_read;
 		if (!map || !map->value_type) {
 			ERR_HINT(s, e, "assign it somewhere, e.g. @name = 1;", "undefined map %s", e->u.map.name);
 			return NULL;
@@ -5185,6 +5285,11 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		struct fth_node *t = e->u.incdec.target;
 		if (t->kind == FTH_MAP) {
 			struct fth_map *map = map_use_keys(s, t, true);
+			/* @p++ on a pointer map moves it to the next element */
+			if (map->value_type && map->value_type->kind == FTH_T_POINTER) {
+				t->type = map->value_type;
+				return map->value_type;
+			}
 			map_set_value(s, map, t, int64_t_());
 			if (map->value_type && !is_int(map->value_type))
 				ERR(s, e, "++/-- needs an integer map, %s holds %s", map->name,
@@ -5293,7 +5398,14 @@ static void check_assign(struct sema *s, struct fth_node *st)
 		vt = fth_type_int(8, false); /* x += (a == b): x + bool is an integer */
 	if (target->kind == FTH_MAP) {
 		struct fth_map *map = map_use_keys(s, target, true);
-		struct fth_type *stored = storage_type(s, vt);
+		struct fth_type *stored;
+		if (vt && vt == s->untyped_read)
+			return; /* nothing known yet: the value is an untyped read */
+		/* @p += n / @p -= n keep a pointer map's values pointers */
+		if (map->value_type && map->value_type->kind == FTH_T_POINTER && vt && vt->kind != FTH_T_POINTER &&
+		    (st->u.assign.op == TOK_PLUS || st->u.assign.op == TOK_MINUS))
+			vt = map->value_type;
+		stored = storage_type(s, vt);
 		if (st->u.assign.op && (!map->value_type && s->strict))
 			ERR(s, target, "undefined map %s", map->name);
 		if (vt && vt->kind == FTH_T_AGG) {
@@ -6139,6 +6251,16 @@ static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 	return 0;
 }
 
+static bool has_untyped_maps(const struct fth_program *prog)
+{
+	for (int i = 0; i < prog->maps.len; i++) {
+		const struct fth_map *m = prog->maps.items[i];
+		if (!m->internal && !m->value_type)
+			return true;
+	}
+	return false;
+}
+
 int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 {
 	struct sema s = { .prog = prog, .diag = diag };
@@ -6167,9 +6289,18 @@ int fth_sema(struct fth_program *prog, struct fth_diag *diag)
 			       "the program has no probes");
 		return -EINVAL;
 	}
-	/* Pass 1 learns map types in any order; pass 2 reports. */
+	/* Pass 1 learns map types in any order; pass 2 reports. A map still
+	 * untyped after pass 1 is learned again with its reads as integers
+	 * (see sema.provisional) before pass 2. */
 	for (int pass = 0; pass < 2; pass++) {
 		s.strict = pass == 1;
+		if (s.strict && !s.provisional && has_untyped_maps(prog)) {
+			s.provisional = true;
+			s.untyped_read = fth_arena_alloc(&prog->arena, sizeof(*s.untyped_read));
+			*s.untyped_read = *int64_t_();
+			s.strict = false;
+			pass--;
+		}
 		for (int i = 0; pass == 0 && i < s.phantoms.len; i++)
 			check_prog(&s, s.phantoms.items[i]);
 		for (int i = 0; i < prog->progs.len; i++)

@@ -52,3 +52,16 @@ fathom_run -q -e 'BEGIN { $b = 1 > 0; print(-$b); exit(); }'
 expect_exit 1
 expect_stderr_match "operator '-' cannot be used on a bool"
 expect_stderr_match 'HINT: cast it to an integer first, e.g. -\(int64\)\$b'
+
+# Signedness as in bpftrace (and C): a comparison or arithmetic is signed
+# only when both operands are signed. An unsigned value compared with a
+# negative number compares with its unsigned bits (uint64 0 > -1 is false),
+# unsigned minus a larger number wraps, and a cast makes it signed again.
+fathom_run -q -e 'struct zero { uint64_t v; } BEGIN { $z = (*(struct zero *)0).v; $u = (uint32)3; $s = -2;
+    printf("%d %d %d %d %d\n", $z > -1, $z < 1, $u > $s, (int64)$u > $s, $s < 3);
+    printf("%lu %ld\n", $u - 4, (int64)$u - 4); @d = $u - 4; @e = $s - 1; exit(); }'
+expect_exit 0
+expect_stdout_match '^0 1 0 1 1$'
+expect_stdout_match '^18446744073709551615 -1$'
+expect_stdout_match '^@d: 18446744073709551615$'
+expect_stdout_match '^@e: -3$'

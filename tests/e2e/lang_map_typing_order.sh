@@ -25,3 +25,16 @@ expect_stderr_match 'ERROR: undefined map @nope'
 fathom_run -e 'BEGIN { @s = @s; exit(); }'
 expect_exit 1
 expect_stderr_match 'ERROR: undefined map @s'
+
+# A map whose only assignments come from its own reads through variables
+# ($d = @depth[k]; @depth[k] = $d + 1) is typed as an integer, as bpftrace
+# does; a map that is only ever read is still an error.
+fathom_run -q -e 'BEGIN { $i = 0; while ($i < 3) { $d = @depth[7]; if ($d < 2) { @depth[7] = $d + 1; } $i++; }
+  $t = @total; @total = $t + @depth[7] * 10; printf("%d %d\n", @depth[7], @total); exit(); }'
+expect_exit 0
+expect_stdout_match '^2 20$'
+expect_stdout_match '^@depth\[7\]: 2$'
+
+fathom_run -q -e 'BEGIN { $x = @never[1]; printf("%d\n", $x); }'
+expect_exit 1
+expect_stderr_match 'undefined map @never'

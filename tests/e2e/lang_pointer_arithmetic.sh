@@ -17,6 +17,17 @@ BEGIN { $d = (struct pair *)1000; $e = $d + 2; $f = $d - 1; $n = 3 + $d;
 expect_exit 0
 expect_stdout_eq '1032 984 1048 1008 992 1001 1'
 
+# The same on maps that hold pointers: @p++, @p--, @p += n and @p -= n
+# move by elements too, keyed or not, and @p-- yields the old pointer.
+fathom_run -e 'struct rec { uint32_t a; uint32_t b; uint64_t c; }
+BEGIN { @w = (int32 *)32; @w++; @x = (uint64 *)64; @x -= 3; @s[7] = (struct rec *)1000; @s[7] += 2;
+  @h = (int16 *)10; $old = @h--; printf("%d %d\n", $old, @h); exit(); }'
+expect_exit 0
+expect_stdout_match '^10 8$'
+expect_stdout_match '^@s\[7\]: 0x408$'
+expect_stdout_match '^@w: 0x24$'
+expect_stdout_match '^@x: 0x28$'
+
 fathom_run -e 'struct pair { int a; } BEGIN { $d = (struct pair *)1000; $x = $d - $d; }'
 expect_exit 1
 expect_stderr_eq 'stdin:1:63-70: ERROR: The - operator can not be used on expressions of types struct pair *, struct pair *

@@ -35,6 +35,13 @@ fathom_run -e 'BEGIN { @c = count(); @c = count(); @s = sum(5); @s = sum(7); @mx
 expect_exit 0
 expect_stdout_eq $'2 12 9 -2 6 1 0 0 1 1 0\ncompare ok\n\n\n@a: 0\n@c: 0\n@mn: 0\n@mx: 0\n@s: 0'
 
+# An average read in a probe divides a negative total as a signed number,
+# truncating toward zero as the printed average does (-12/3, -10/3).
+fathom_run -e 'BEGIN { @n = avg(-1); @n = avg(-1); @n = avg(-10); @t = avg(-10); @t = avg(0); @t = avg(0);
+  if (@n == -4) { printf("%d %d\n", @n, @t); } exit(); }'
+expect_exit 0
+expect_stdout_eq $'-4 -3\n\n\n@n: -4\n@t: -3'
+
 # ppid/pcomm and struct walking: the parent of fathom is this shell.
 fathom_run -e '#define ANSWER 42
 BEGIN { printf("%d %s %d %d %s\n", ppid, pcomm, curtask->tgid == pid, ANSWER, curtask->real_parent->comm); exit(); }'

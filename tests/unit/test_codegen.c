@@ -434,6 +434,49 @@ static void test_comparison_types(void **state)
 	release(&c);
 }
 
+/* A map that holds pointers stays a pointer map through ++, --, += and
+ * -= (they move it by elements), which other arithmetic cannot do. */
+static void test_pointer_map_arithmetic(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "BEGIN { @p = (int32 *)32; @p++; @p -= 2; @q[1] = (int64 *)8; @q[1] += 3; }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@p")->value_type->kind, FTH_T_POINTER);
+	assert_int_equal(fth_program_find_map(&c.prog, "@q")->value_type->kind, FTH_T_POINTER);
+	release(&c);
+	expect_error("BEGIN { @p = (int32 *)32; @p *= 2; }", "@p");
+}
+
+/* bpftrace's promotion: signed only when both operands are signed; a
+ * shift keeps the signedness of its left operand. */
+static void test_arithmetic_signedness(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "BEGIN { $u = (uint32)3; $s = -2; @mixed = $u - 4; @both = $s - 1; @shift = $s >> 1; "
+		    "@ushift = $u << 1; }");
+	assert_int_equal(c.rc, 0);
+	assert_false(fth_program_find_map(&c.prog, "@mixed")->value_type->is_signed);
+	assert_true(fth_program_find_map(&c.prog, "@both")->value_type->is_signed);
+	assert_true(fth_program_find_map(&c.prog, "@shift")->value_type->is_signed);
+	assert_false(fth_program_find_map(&c.prog, "@ushift")->value_type->is_signed);
+	release(&c);
+}
+
+/* A map typed only through its own reads ($d = @m[k]; @m[k] = $d + 1) is
+ * an integer map; a map that is only copied to itself stays undefined. */
+static void test_map_typed_through_variable_cycle(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "BEGIN { $d = @m[1]; if ($d < 8) { @m[1] = $d + 1; } }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@m")->value_type->kind, FTH_T_INT);
+	release(&c);
+	expect_error("BEGIN { $v = @a; @a = $v; }", "undefined map @a");
+}
+
 static void test_errors(void **state)
 {
 	expect_error("BEGIN { @x = cuont(); }", "unknown function 'cuont'");
@@ -1700,6 +1743,9 @@ int main(void)
 		cmocka_unit_test(test_exit_code_expression),
 		cmocka_unit_test(test_conditional_predicate_reads_not_reused),
 		cmocka_unit_test(test_map_address),
+		cmocka_unit_test(test_pointer_map_arithmetic),
+		cmocka_unit_test(test_arithmetic_signedness),
+		cmocka_unit_test(test_map_typed_through_variable_cycle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,26 @@
+/* dwarf.h - a function's parameters from the DWARF debug information of an
+ * ELF file: what args.NAME of a uprobe reads (as bpftrace does when the
+ * traced binary has debug info). */
+#ifndef FATHOM_DWARF_H
+#define FATHOM_DWARF_H
+#include "arena.h"
+#include "types.h"
+
+struct fth_dwarf_param {
+	const char *name;      /* NULL when the debug info gives none */
+	struct fth_type *type; /* pointers in it are user-space pointers */
+	const char *c_type;    /* as C writes it: "struct Foo*", "const char*" */
+};
+
+/* The parameters of the function named `func` (its definition, not a
+ * declaration) in the ELF file at `path`, in order, allocated in arena.
+ * 0 with *out and *n set; -ENOENT when the file cannot be read, has no
+ * DWARF or no such function. */
+int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char *func,
+			  struct fth_dwarf_param **out, int *n);
+
+/* The struct, union or class named `name` ("struct Foo") as the DWARF of
+ * the ELF file at path defines it, or NULL. */
+struct fth_type *fth_dwarf_find_type(struct fth_arena *arena, const char *path, const char *name);
+
+#endif

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# args.NAME in uprobes from the traced binary's DWARF (bpftrace reads a
+# function's parameters by name when the binary has debug info): integers
+# of every width and sign, typedef'd const pointers to structs with char
+# arrays, arrays, bitfields and a pointer to the same struct type; structs
+# the script does not define, found in the DWARF for a cast; -lv listing
+# the parameters as C writes them. A parameter not passed in one register
+# (a struct by value) ends the list of what args holds.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd gcc
+
+gcc -g -O1 -o "$T/target" "$E2E_DIR/progs/dwarf_target.c" || fail "cannot compile the test program"
+TG=$(realpath "$T/target")
+
+run_traced() {
+    : >"$FATHOM_STDERR"
+    ( wait_attached && "$TG" ) &
+    helper=$!
+    fathom_run -e "$1"
+    wait "$helper" || fail "the target program did not run (fathom never attached?)"
+}
+END_PROBE="uretprobe:$TG:main { exit(); }"
+
+run_traced "uprobe:$TG:ship { printf(\"%d %d %d %s %d %d\\n\", args.priority, args.count, *args.total,
+    args.first->customer, args.first->lines[2], args.first->next->id);
+  printf(\"%d %d %s\\n\", args.first->urgent, args.first->weight, args.first->next->customer);
+  print(args.first->lines); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^-3 2 1234 alice 3 8$'
+expect_stdout_match '^1 42 bob$'
+expect_stdout_match '^\[1,2,3\]$'
+
+# a cast to a struct only the binary's DWARF defines
+run_traced "uprobe:$TG:ship { \$o = (struct order *)arg0; printf(\"%d %s\\n\", \$o->id, \$o->next->customer); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^7 bob$'
+
+# weigh(struct order by_value, int after): the struct is not in a register
+fathom_run -e "uprobe:$TG:weigh { print(args.after); }"
+expect_exit 1
+expect_stderr_match "has no argument 'after'"
+
+fathom_run -lv "uprobe:$TG:ship"
+expect_exit 0
+expect_stdout_eq "uprobe:$TG:ship
+    order_ref first
+    int8_t priority
+    uint64_t* total
+    long int count"
+
+# a binary without debug info: args is not there, and the hint says why
+gcc -O1 -o "$T/nodebug" "$E2E_DIR/progs/dwarf_target.c" && strip --strip-debug "$T/nodebug"
+fathom_run -e "uprobe:$(realpath "$T/nodebug"):ship { print(args.count); }"
+expect_exit 1
+expect_stderr_match "'args' is not available in uprobe probes"
+expect_stderr_match "HINT: a uprobe has args when .*/nodebug has DWARF debug info for ship \(build it with -g\)"
+
+# C++: a function is found by its mangled name (the definition of a member
+# function completes its declaration in the class), `this` included
+if command -v g++ >/dev/null; then
+    g++ -g -O1 -o "$T/cpp" "$E2E_DIR/progs/cpp_target.cpp" || fail "cannot compile the C++ test program"
+    touch "$T/go"
+    fathom_run -q -e "uprobe:$T/cpp:cpp:\"ns::func_one(int)\" { printf(\"x=%d\\n\", args.x); }
+      uprobe:$T/cpp:cpp:\"ns::Counter::bump()\" { printf(\"n=%d\\n\", args.this->n); exit(); }" -c "$T/cpp $T/go"
+    expect_exit 0
+    expect_stdout_match '^x=1$'
+    expect_stdout_match '^n=0$'
+fi
+
+# a stripped binary whose DWARF is in its separate debug file, found by
+# build-id under /usr/lib/debug as for its symbols
+if command -v objcopy >/dev/null && command -v readelf >/dev/null; then
+    gcc -g -O1 -Wl,--build-id -o "$T/stripped" "$E2E_DIR/progs/dwarf_target.c" || fail "cannot compile the test program"
+    objcopy --only-keep-debug "$T/stripped" "$T/stripped.debug" && strip --strip-debug "$T/stripped" ||
+        fail "cannot split the debug info"
+    ID=$(readelf -n "$T/stripped" | awk '/Build ID:/ { print $3 }')
+    [ -n "$ID" ] || fail "the test program has no build-id"
+    DEBUG_FILE=/usr/lib/debug/.build-id/${ID:0:2}/${ID:2}.debug
+    mkdir -p "${DEBUG_FILE%/*}" || fail "cannot create ${DEBUG_FILE%/*}"
+    at_exit rm -f "$DEBUG_FILE"
+    cp "$T/stripped.debug" "$DEBUG_FILE" || fail "cannot install the debug file"
+    fathom_run -lv "uprobe:$(realpath "$T/stripped"):ship"
+    expect_exit 0
+    expect_stdout_match '^    uint64_t\* total$'
+fi

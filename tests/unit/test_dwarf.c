@@ -1,0 +1,99 @@
+/* test_dwarf.c - function parameters and struct types read from DWARF:
+ * this test program's own debug information (meson builds it with -g),
+ * for functions and a struct defined here. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dwarf.h"
+
+struct dwarf_sample {
+	int16_t small;
+	char label[6];
+	struct dwarf_sample *next;
+	uint8_t grid[2][3];
+	unsigned flag : 1;
+};
+
+__attribute__((noinline, used)) int dwarf_sample_fn(const struct dwarf_sample *sample, unsigned char c, long n)
+{
+	return sample->small + c + (int)n;
+}
+
+static const char *self_path = "/proc/self/exe";
+
+static void skip_without_dwarf(struct fth_arena *arena)
+{
+	struct fth_dwarf_param *p;
+	int n;
+
+	if (fth_dwarf_func_params(arena, self_path, "main", &p, &n))
+		skip(); /* built without -g */
+}
+
+static void test_function_params(void **state)
+{
+	struct fth_arena arena;
+	struct fth_dwarf_param *p;
+	int n;
+
+	(void)state;
+	fth_arena_init(&arena);
+	skip_without_dwarf(&arena);
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_sample_fn", &p, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(p[0].name, "sample");
+	assert_string_equal(p[0].c_type, "const struct dwarf_sample*");
+	assert_int_equal(p[0].type->kind, FTH_T_POINTER);
+	assert_true(p[0].type->user_space);
+	assert_string_equal(p[1].name, "c");
+	assert_int_equal(p[1].type->kind, FTH_T_INT);
+	assert_int_equal(p[1].type->size, 1);
+	assert_false(p[1].type->is_signed);
+	assert_string_equal(p[2].c_type, "long int");
+	assert_true(p[2].type->is_signed);
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "no_such_function_here", &p, &n), -ENOENT);
+	fth_arena_free(&arena);
+}
+
+static void test_struct_layout(void **state)
+{
+	struct fth_arena arena;
+	struct fth_type *t;
+
+	(void)state;
+	fth_arena_init(&arena);
+	skip_without_dwarf(&arena);
+	t = fth_dwarf_find_type(&arena, self_path, "struct dwarf_sample");
+	assert_non_null(t);
+	assert_int_equal(t->kind, FTH_T_STRUCT);
+	assert_int_equal(t->size, sizeof(struct dwarf_sample));
+	assert_int_equal(t->nfields, 5);
+	assert_int_equal(t->fields[1].type->kind, FTH_T_STRING); /* char[6] */
+	assert_true(t->fields[1].type->char_array);
+	assert_int_equal(t->fields[1].offset, offsetof(struct dwarf_sample, label));
+	assert_ptr_equal(t->fields[2].type->elem, t); /* points back at itself */
+	assert_int_equal(t->fields[3].type->kind, FTH_T_ARRAY);
+	assert_int_equal(t->fields[3].type->count, 2);
+	assert_int_equal(t->fields[3].type->elem->count, 3);
+	assert_int_equal(t->fields[4].bit_size, 1);
+	for (int i = 0; i < 4; i++) /* not bitfields */
+		assert_true(t->fields[i].bit_size == 0 && t->fields[i].bit_offset == 0);
+	assert_null(fth_dwarf_find_type(&arena, self_path, "struct not_defined_anywhere"));
+	fth_arena_free(&arena);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_function_params),
+		cmocka_unit_test(test_struct_layout),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
