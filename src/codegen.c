@@ -2780,6 +2780,23 @@ static int str_read_padding(const struct cg *c)
 	return c->prog->config.max_strlen < FTH_DEFAULT_MAX_STRLEN ? 1 : 0;
 }
 
+/* str(s, n) of a string value s: its first n bytes, the last of them
+ * made its NUL when s is longer (sema gave the call the type string[n]). */
+static void emit_str_of_string(struct cg *c, struct fth_node *arg, int base, int off, const struct fth_type *t,
+			       uint32_t n)
+{
+	if (n > t->size)
+		n = t->size;
+	if (n >= arg->type->size) {
+		emit_to_mem(c, arg, base, off, t);
+		return;
+	}
+	emit_to_mem(c, arg, base, off, n == t->size ? t : fth_type_string(&c->prog->arena, n));
+	if (t->size > n)
+		emit_zero(c, base, off + (int)n, (int)(t->size - n));
+	emit(c, I_ST_IMM(BPF_B, base, off + (int)n - 1, 0));
+}
+
 static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off, const struct fth_type *t)
 {
 	struct fth_node *arg = call->u.call.args.items[0];
@@ -2804,7 +2821,7 @@ static void emit_str_call(struct cg *c, struct fth_node *call, int base, int off
 		return;
 	}
 	if (arg->type && arg->type->kind == FTH_T_STRING) {
-		emit_to_mem(c, arg, base, off, t);
+		emit_str_of_string(c, arg, base, off, t, (uint32_t)read_len);
 		return;
 	}
 	if (read_len > cap)

@@ -2251,6 +2251,39 @@ static void fold_str_positional(struct sema *s, struct fth_node *e)
 
 static bool const_eval(const struct fth_node *e, int64_t *v);
 
+/* str(TEXT, n) whose TEXT the program fixes (a string literal, $N or
+ * $N + k): bpftrace folds it at compile time to TEXT's first n
+ * characters, so str("hello", 3) is "hel". The call becomes that
+ * literal. false: TEXT is known only at run time. */
+static bool fold_str_of_known_text(struct sema *s, struct fth_node *call, size_t n)
+{
+	struct fth_node *arg = call->u.call.args.items[0];
+	const char *text;
+	size_t len;
+	int idx = 0;
+	int64_t skip = 0;
+
+	if (arg->kind == FTH_STRING && arg->type == NULL) {
+		text = arg->u.string.data;
+		len = arg->u.string.len;
+	} else if (arg->kind == FTH_POSITIONAL || positional_offset(arg, &idx, &skip)) {
+		if (arg->kind == FTH_POSITIONAL)
+			idx = arg->u.positional.index;
+		text = idx > 0 && idx <= s->prog->positional.len ? s->prog->positional.items[idx - 1] : "";
+		len = strlen(text);
+		text += (size_t)skip < len ? (size_t)skip : len;
+		len = strlen(text);
+	} else {
+		return false;
+	}
+	if (len > n)
+		len = n;
+	call->kind = FTH_STRING;
+	call->u.string.data = fth_arena_strndup(A(s), text, len);
+	call->u.string.len = (uint32_t)len;
+	return true;
+}
+
 /* An integer the program fixes: a literal, a positional parameter, or
  * an expression of them that folds to a constant (lhist(x, 0, 4 * 1024,
  * 1024)), as bpftrace folds literals before checking; a folded node
@@ -4139,20 +4172,28 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	if (!strcmp(n, "str")) {
 		struct fth_type *t;
 		int64_t len = s->prog->config.max_strlen;
+		bool fixed_len = false;
 		if (!want_args(s, call, 1, 2))
 			return NULL;
-		if (args->len == 2 && (!literal_int_or_positional(s, args->items[1], &len) || len <= 0)) {
-			/* A run-time length still reads at most max_strlen bytes. */
-			check_expr(s, args->items[1]);
-			len = s->prog->config.max_strlen;
+		if (args->len == 2) {
+			fixed_len = literal_int_or_positional(s, args->items[1], &len) && len > 0;
+			if (!fixed_len) {
+				/* A run-time length still reads at most max_strlen bytes. */
+				check_expr(s, args->items[1]);
+				len = s->prog->config.max_strlen;
+			}
 		}
 		if (len > s->prog->config.max_strlen)
 			len = s->prog->config.max_strlen;
+		if (fixed_len && fold_str_of_known_text(s, call, (size_t)len))
+			return check_expr(s, call);
 		if (args->items[0]->kind == FTH_POSITIONAL || positional_offset(args->items[0], NULL, NULL))
 			return fth_type_string(A(s), (uint32_t)len);
 		t = check_expr(s, args->items[0]);
+		/* A string value read again with a length: the first len bytes,
+		 * the last one its NUL, as a read of a pointer would give. */
 		if (t && t->kind == FTH_T_STRING)
-			return t;
+			return fixed_len && (uint32_t)len < t->size ? fth_type_string(A(s), (uint32_t)len) : t;
 		if (t && !is_int(t))
 			ERR(s, args->items[0], "str() expects a pointer or an integer address, not %s",
 			    fth_type_describe(A(s), t));

@@ -215,3 +215,23 @@ check_error 'tracepoint:syscalls:sys_enter_openat { print(strstr(str(args.filena
 tracepoint:syscalls:sys_enter_openat { print(strstr(str(args.filename), str(args.filename))); }
                                                                         ~~~~~~~~~~~~~~~~~~
 HINT: search for a string literal, or give the needle a smaller size, e.g. str(ptr, 16)'
+
+# --- str(s, n) of a value that already is a string. Text the program fixes
+# (a literal, $N, $N + k) folds to its first n characters, as bpftrace's
+# literal folding does; a string known only at run time keeps n - 1
+# characters and its NUL, as str(ptr, n) of memory would.
+fathom_run -e 'BEGIN {
+    $s = "abcdef";
+    printf("[%s] [%s] [%s] [%s]\n", str("hello", 3), str("hello", 10), str($1, 2), str($1 + 1, 3));
+    printf("[%s] [%s] [%s] %d\n", str($s, 3), str($s, 100), str($s), sizeof(str($s, 3)));
+    @k[str("keyword", 3)] = 1;
+    @v = str($s, 5);
+    exit();
+}' posit
+expect_exit 0
+expect_stdout_eq "[hel] [hello] [po] [osi]
+[ab] [abcdef] [abcdef] 3
+
+
+@k[key]: 1
+@v: abcd"

@@ -165,6 +165,25 @@ static void test_str_padding_only_for_keys(void **state)
 	release(&c);
 }
 
+/* str(s, n) of a string: a literal is cut to its first n characters at
+ * compile time; a run-time string gets the type string[n] (n - 1
+ * characters and the NUL); without n, or with n past its size, it keeps
+ * its type. */
+static void test_str_length_of_a_string(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "BEGIN { @lit = str(\"hello\", 3); @long = str(\"hi\", 9); @rt = str(comm, 4); "
+		    "@whole = str(comm); @over = str(comm, 99); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@lit")->value_type->size, 4);
+	assert_int_equal(fth_program_find_map(&c.prog, "@long")->value_type->size, 3);
+	assert_int_equal(fth_program_find_map(&c.prog, "@rt")->value_type->size, 4);
+	assert_int_equal(fth_program_find_map(&c.prog, "@whole")->value_type->size, 16);
+	assert_int_equal(fth_program_find_map(&c.prog, "@over")->value_type->size, 16);
+	release(&c);
+}
+
 static void test_map_types_learned_in_any_order(void **state)
 {
 	struct compiled c;
@@ -1695,6 +1714,7 @@ int main(void)
 		cmocka_unit_test(test_count_updates_in_place),
 		cmocka_unit_test(test_comm_key_zeroed_first),
 		cmocka_unit_test(test_str_padding_only_for_keys),
+		cmocka_unit_test(test_str_length_of_a_string),
 		cmocka_unit_test(test_map_types_learned_in_any_order),
 		cmocka_unit_test(test_tuple_keys_and_strings),
 		cmocka_unit_test(test_errors),
