@@ -670,6 +670,18 @@ static bool probe_without_addr_space(const struct fth_probe_inst *inst);
 static void load_uprobe_dwarf_args(struct sema *s);
 
 /* Where args exists, said where it does not. */
+/* A function probe (uprobe with DWARF, fentry, rawtracepoint) whose
+ * function was found and has no parameters: its args would be empty.
+ * (Not fexit: bpftrace's args there also holds the return value.) */
+static bool takes_no_parameters(const struct fth_probe_inst *inst)
+{
+	if (inst->tp)
+		return false;
+	if (inst->args)
+		return inst->nargs == 0;
+	return inst->attach_btf_id && inst->expected_attach_type == BPF_TRACE_FENTRY;
+}
+
 static const char *args_hint(struct sema *s)
 {
 	const struct fth_probe_inst *inst = s->cur->inst;
@@ -1487,6 +1499,14 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		return fth_type_new(A(s), FTH_T_USERNAME, 8);
 	if (!strcmp(n, "args")) {
 		load_uprobe_dwarf_args(s);
+		if (takes_no_parameters(s->cur->inst)) {
+			/* bpftrace refuses it too; an empty record would
+			 * print as () and cannot be a map value */
+			ERR_HINT(s, e, "retval in a uretprobe or fexit gives what it returns",
+				 "cannot read function parameters: %s takes none",
+				 s->cur->inst->func_name ? s->cur->inst->func_name : s->cur->inst->name);
+			return NULL;
+		}
 		if (s->cur->inst->tp || s->cur->inst->args)
 			return check_args_record(s, e);
 		if (!s->cur->inst->tp)

@@ -42,6 +42,15 @@ fathom_run -e "uprobe:$TG:weigh { print(args.after); }"
 expect_exit 1
 expect_stderr_match "has no argument 'after'"
 
+# main(void): no parameters, so no args to read (bpftrace refuses it as
+# well); before, an empty record printed as "()" and failed as a map value
+fathom_run -e "uprobe:$TG:main { print(args); }"
+expect_exit 1
+expect_stderr_match "ERROR: cannot read function parameters: main takes none"
+fathom_run -e "uprobe:$TG:main { @a = args; }"
+expect_exit 1
+expect_stderr_match "cannot read function parameters"
+
 fathom_run -lv "uprobe:$TG:ship"
 expect_exit 0
 expect_stdout_eq "uprobe:$TG:ship
