@@ -4196,7 +4196,11 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 1, 2))
 			return NULL;
 		if (args->len == 2) {
-			fixed_len = literal_int_or_positional(s, args->items[1], &len) && len > 0;
+			bool literal = literal_int_or_positional(s, args->items[1], &len);
+			/* str("text", 0): bpftrace folds it to "" */
+			if (literal && len == 0 && fold_str_of_known_text(s, call, 0))
+				return check_expr(s, call);
+			fixed_len = literal && len > 0;
 			if (!fixed_len) {
 				/* A run-time length still reads at most max_strlen bytes. */
 				check_expr(s, args->items[1]);

@@ -222,14 +222,14 @@ HINT: search for a string literal, or give the needle a smaller size, e.g. str(p
 # characters and its NUL, as str(ptr, n) of memory would.
 fathom_run -e 'BEGIN {
     $s = "abcdef";
-    printf("[%s] [%s] [%s] [%s]\n", str("hello", 3), str("hello", 10), str($1, 2), str($1 + 1, 3));
+    printf("[%s] [%s] [%s] [%s] [%s]\n", str("hello", 3), str("hello", 10), str($1, 2), str($1 + 1, 3), str("hello", 0));
     printf("[%s] [%s] [%s] %d\n", str($s, 3), str($s, 100), str($s), sizeof(str($s, 3)));
     @k[str("keyword", 3)] = 1;
     @v = str($s, 5);
     exit();
 }' posit
 expect_exit 0
-expect_stdout_eq "[hel] [hello] [po] [osi]
+expect_stdout_eq "[hel] [hello] [po] [osi] []
 [ab] [abcdef] [abcdef] 3
 
 
