@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tools/bitesize.bt, run unchanged: the 64 KiB direct writes of fthdd
-# show in @[fthdd]'s histogram as the [64K, 128K) bucket.  Stopped with
+# show as 8 requests in the [64K, 128K) bucket.  Stopped with
 # SIGINT; the histograms are printed at exit.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -44,6 +44,9 @@ expect_stderr_match '^Attached 3 probes$'
 [ "$WORKLOAD_STATUS" = 0 ] || fail "workload failed: $(cat "$T/workload.log")"
 expect_stdout_match '^Tracing block device I/O\.\.\. Hit Ctrl-C to end\.$'
 expect_stdout_match '^I/O size \(bytes\) histograms by process name:$'
-expect_stdout_match '^@\[fthdd\]:$'
-n=$(map_block '@[fthdd]' | sed -n 's/^\[64K, 128K) *\([0-9]*\) |@*  *|$/\1/p; s/^\[64K, 128K) *\([0-9]*\) |@*|$/\1/p')
-[ -n "$n" ] && [ "$n" -ge 8 ] || fail "@[fthdd] should count >= 8 requests in [64K, 128K), has '$n'"
+expect_stdout_match '^@\[[^]]+\]:$'
+# The requests are issued in fthdd's context unless the disk's queue is
+# busy, when blk-mq dispatches some from kblockd or from whichever process
+# runs the queue: so the 8 requests are counted over every histogram.
+n=$(sed -n 's/^\[64K, 128K) *\([0-9]*\) |@* *|$/\1/p' "$FATHOM_STDOUT" | awk '{ n += $1 } END { print n + 0 }')
+[ "$n" -ge 8 ] || fail "the histograms should count >= 8 requests in [64K, 128K), have '$n'"
