@@ -195,6 +195,19 @@ static int take_frame(Dwfl_Frame *state, void *arg)
 	return out->n < out->max ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
 
+/* Does a module of the list hold ip? dwfl_addrmodule alone does not say:
+ * it answers the highest module below ip for an address above every
+ * module's end (where a process's libraries are after an exec, or a
+ * library loaded since may be), and unwinding with that module's rules
+ * stops at the first frame. */
+static bool known_module_holds(Dwfl *dwfl, uint64_t ip)
+{
+	Dwfl_Module *mod = dwfl_addrmodule(dwfl, ip);
+	Dwarf_Addr start, end;
+
+	return mod && dwfl_module_info(mod, NULL, &start, &end, NULL, NULL, NULL, NULL) && ip >= start && ip < end;
+}
+
 int fth_dwunwind_frames(struct fth_dwunwind *u, const struct fth_dwunwind_capture *c, uint64_t *ips, int max)
 {
 	struct frames_out out = { ips, 0, max };
@@ -205,7 +218,7 @@ int fth_dwunwind_frames(struct fth_dwunwind *u, const struct fth_dwunwind_captur
 		return 0;
 	ps = pid_state_get(u, c->pid, false);
 	/* a library loaded since the modules were read: read them again */
-	if (ps && !dwfl_addrmodule(ps->dwfl, ip))
+	if (ps && !known_module_holds(ps->dwfl, ip))
 		ps = pid_state_get(u, c->pid, true);
 	if (!ps) {
 		ips[0] = ip;

@@ -79,6 +79,15 @@ tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ { printf(\"%s\n\", d
 expect_exit 0
 expect_stdout_match '^        main\+[0-9]+$'
 
+# --- a process that exec'd: its libraries are now above every module it
+# had (no randomization after the exec), which must be read again
+fathom_run -e "config = { unstable_dw_ustack=enable }
+tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ { printf(\"D%s\nEND\n\", dw_ustack); }" -c "$target exec"
+expect_exit 0
+[ "$(grep -c '^END$' "$FATHOM_STDOUT")" = 2 ] || fail "exec: expected a stack before and after the exec"
+dw=$(awk '/^D/ { n++ } n == 2' "$FATHOM_STDOUT" | grep -c '^        main+[0-9]*$')
+[ "$dw" = 1 ] || fail "exec: the stack after the exec does not unwind to main: $(cat "$FATHOM_STDOUT")"
+
 # --- --dwarf-pid: a process named ahead, traced as it runs
 "$target" 0 &
 running=$!

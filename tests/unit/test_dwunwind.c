@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -179,6 +180,72 @@ static void test_unwind_uretprobe_return_address(void **state)
 	fth_dwunwind_free(dw);
 }
 
+/* The start of the mapping of `path` at file offset 0, and the end of the
+ * highest file mapping of any file (what libdwfl reports as modules). */
+static void file_mappings(const char *path, uint64_t *base, uint64_t *top)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long lo, hi, off;
+	char line[4096], name[4096];
+
+	assert_non_null(f);
+	*base = *top = 0;
+	while (fgets(line, sizeof(line), f)) {
+		name[0] = 0;
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %4095s", &lo, &hi, &off, name) < 3 || name[0] != '/')
+			continue;
+		if (!strcmp(name, path) && off == 0 && !*base)
+			*base = lo;
+		if (hi > *top)
+			*top = hi;
+	}
+	fclose(f);
+}
+
+/* A module mapped, after the modules were read, above every module known
+ * (as a process that exec'd has its libraries elsewhere): libdwfl's
+ * lookup gives the highest known module for any address above it, so the
+ * unwinder must see that the address is outside it and read the modules
+ * again. The new module is a second mapping of this test's own file, and
+ * the capture's address is unwind_here's place in it: its call-frame
+ * rules are the same, so the callers unwind as from the original. */
+static void test_unwind_module_above_known_ones(void **state)
+{
+	struct self_unwind u = { .n = 0 };
+	struct fth_dwunwind_capture c;
+	struct fth_dwunwind *dw = fth_dwunwind_new();
+	char exe[4096];
+	uint64_t base, top, ips[64];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t size;
+	void *copy;
+	int fd, n;
+
+	(void)state;
+	assert_true(len > 0);
+	exe[len] = 0;
+	outer_two(&u);
+	assert_true(u.n >= 3 && has_frame_in(&u, outer_two));
+	assert_int_equal(fth_dwunwind_add_pid(dw, getpid()), 0);
+	file_mappings(exe, &base, &top);
+	assert_true(base && top && u.captured_ip > base);
+	fd = open(exe, O_RDONLY);
+	assert_true(fd >= 0);
+	size = (size_t)lseek(fd, 0, SEEK_END);
+	copy = mmap((void *)(uintptr_t)(top + (64u << 20)), size, PROT_READ | PROT_EXEC,
+		    MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+	close(fd);
+	assert_true(copy != MAP_FAILED);
+	c = u.capture;
+	c.regs[FTH_DWUNWIND_IP] = (uint64_t)(uintptr_t)copy + (u.captured_ip - base);
+	n = fth_dwunwind_frames(dw, &c, ips, 64);
+	munmap(copy, size);
+	fth_dwunwind_free(dw);
+	assert_int_equal(n, u.n);
+	assert_int_equal(ips[0], c.regs[FTH_DWUNWIND_IP]);
+	assert_memory_equal(ips + 1, u.ips + 1, (size_t)(n - 1) * sizeof(*ips));
+}
+
 /* A capture of a process that is gone still gives its first address. */
 static void test_unwind_gone_process(void **state)
 {
@@ -255,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_regs_from_pt_regs),
 		cmocka_unit_test(test_unwind_own_stack),
 		cmocka_unit_test(test_unwind_uretprobe_return_address),
+		cmocka_unit_test(test_unwind_module_above_known_ones),
 		cmocka_unit_test(test_unwind_gone_process),
 		cmocka_unit_test(test_dwstacks_canonical),
 		cmocka_unit_test(test_dwstacks_grow),

@@ -5,6 +5,8 @@
  * clones); the work after each call keeps the calls from being tail calls,
  * which would leave their callers' frames out of any stack. */
 #include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
 #include <unistd.h>
 
 #define KEEP __attribute__((noinline, noipa))
@@ -40,10 +42,22 @@ KEEP int dw_level1(int x)
 
 /* argv[1]: how many times to run the chain (default 1); then a pause, so
  * that the process is still there when its stacks are unwound. 0: run it
- * every 10 ms until killed. */
+ * every 10 ms until killed. "exec": run it once, pause, and exec itself
+ * (as "1") without address randomization, so that the same pid goes on
+ * with its libraries above every module it had before. */
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 1;
+
+	if (argc > 1 && !strcmp(argv[1], "exec")) {
+		char *again[] = { argv[0], "1", NULL };
+
+		sink = dw_level1(0);
+		usleep(300000);
+		personality(ADDR_NO_RANDOMIZE);
+		execv("/proc/self/exe", again);
+		return 1;
+	}
 
 	for (int i = 0; i < n || n == 0; i++) {
 		sink = dw_level1(i);
