@@ -38,6 +38,17 @@ static int64_t clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* A write to a pcap file failed: said once, at the skboutput() call
+ * that names the file, and the run goes on (the packets are lost). */
+static void report_write_failure(struct fth_skb_capture *cap, const struct fth_action *a, int err)
+{
+	if (cap->write_failed)
+		return;
+	fth_diag_report(cap->diag, FTH_SEV_WARNING, a->range, "check the free space and permissions where it is",
+			"skboutput(): cannot write to %s: %s", a->text, strerror(err));
+	cap->write_failed = true;
+}
+
 void fth_skb_capture_record(struct fth_skb_capture *cap, const void *data, uint32_t size)
 {
 	struct fth_skb_meta meta;
@@ -61,11 +72,8 @@ void fth_skb_capture_record(struct fth_skb_capture *cap, const void *data, uint3
 				    (const uint8_t *)data + sizeof(meta) + skip, (uint32_t)(caplen - skip),
 				    (uint32_t)(len - (a->skb_offset < len ? a->skb_offset : len)));
 	cap->dirty = true;
-	if (err && !cap->write_failed) {
-		fth_diag_plain(cap->diag, FTH_SEV_WARNING, NULL, "skboutput(): cannot write to %s: %s", a->text,
-			       strerror(-err));
-		cap->write_failed = true;
-	}
+	if (err)
+		report_write_failure(cap, a, -err);
 }
 
 static void on_sample(void *ctx, int cpu, void *data, uint32_t size)
@@ -92,9 +100,8 @@ static int create_files(struct fth_skb_capture *cap)
 			continue;
 		cap->file_by_action[i] = file_of_path(cap, i, a->text);
 		if (!cap->file_by_action[i] && !(cap->file_by_action[i] = fth_pcap_create(a->text))) {
-			fth_diag_plain(cap->diag, FTH_SEV_ERROR, "check that its directory exists and is writable",
-				       "cannot create the pcap file %s for skboutput(): %s", a->text,
-				       strerror(errno));
+			fth_diag_report(cap->diag, FTH_SEV_ERROR, a->range, "check that its directory exists and is writable",
+					"cannot create the pcap file %s for skboutput(): %s", a->text, strerror(errno));
 			return -1;
 		}
 	}
@@ -143,11 +150,8 @@ int fth_skb_capture_epoll_fd(const struct fth_skb_capture *cap)
 static void flush_files(struct fth_skb_capture *cap)
 {
 	for (int i = 0; i < cap->nactions; i++)
-		if (cap->file_by_action[i] && fflush(cap->file_by_action[i]) && !cap->write_failed) {
-			fth_diag_plain(cap->diag, FTH_SEV_WARNING, NULL, "skboutput(): cannot write to %s: %s",
-				       fth_program_action(cap->prog, i)->text, strerror(errno));
-			cap->write_failed = true;
-		}
+		if (cap->file_by_action[i] && fflush(cap->file_by_action[i]))
+			report_write_failure(cap, fth_program_action(cap->prog, i), errno);
 	cap->dirty = false;
 }
 
@@ -172,9 +176,8 @@ void fth_skb_capture_close(struct fth_skb_capture *cap)
 		for (int j = i; j < cap->nactions; j++)
 			if (cap->file_by_action[j] == f)
 				cap->file_by_action[j] = NULL;
-		if (fclose(f) && !cap->write_failed)
-			fth_diag_plain(cap->diag, FTH_SEV_WARNING, NULL, "skboutput(): cannot write to %s: %s",
-				       fth_program_action(cap->prog, i)->text, strerror(errno));
+		if (fclose(f))
+			report_write_failure(cap, fth_program_action(cap->prog, i), errno);
 	}
 	free(cap->file_by_action);
 	cap->file_by_action = NULL;

@@ -138,4 +138,6 @@ expect_stderr_match 'ERROR: skboutput\(\) reads the packet through the probe.s o
 # The file is created before the probes run.
 fathom_run -e 'rawtracepoint:net_dev_queue { skboutput("'"$T"'/no/such/dir/x.pcap", args.skb, 64, 0); }'
 expect_exit 1
-expect_stderr_match 'ERROR: cannot create the pcap file .*/no/such/dir/x.pcap for skboutput\(\): No such file or directory'
+expect_stderr_match '^stdin:1:31-[0-9]+: ERROR: cannot create the pcap file .*/no/such/dir/x.pcap for skboutput\(\): No such file or directory$'
+expect_stderr_match '^ +~~~~~~~~~+$'
+expect_stderr_match '^HINT: check that its directory exists and is writable$'

@@ -194,6 +194,37 @@ static void test_capture_record_ignored(void **state)
 	fixture_free(&fx);
 }
 
+/* A file that cannot be written (a full disk: /dev/full) is reported
+ * once, as a warning at the skboutput() call naming it, and the run goes
+ * on. */
+static void test_capture_write_failure(void **state)
+{
+	struct capture_fixture fx;
+	struct fth_action *skb;
+	uint8_t rec[256];
+	FILE *full = fopen("/dev/full", "wb");
+
+	assert_non_null(full);
+	fixture_init(&fx, 0);
+	fx.src.text = "k { skboutput(\"/dev/full\", args.skb, 64, 0); }";
+	fx.src.len = (uint32_t)strlen(fx.src.text);
+	skb = fth_program_action(&fx.prog, 1);
+	skb->text = "/dev/full";
+	skb->range = (struct fth_range){ 4, 45 };
+	fclose(fx.files[1]);
+	fx.files[1] = full;
+	setvbuf(full, NULL, _IONBF, 0);
+	fth_skb_capture_record(&fx.cap, rec, make_record(rec, 1, 20, 20));
+	fth_skb_capture_record(&fx.cap, rec, make_record(rec, 1, 20, 20));
+	fflush(fx.err);
+	assert_non_null(strstr(fx.errors, "stdin:1:5-46: WARNING: skboutput(): cannot write to /dev/full: "
+					  "No space left on device\n"));
+	assert_non_null(strstr(fx.errors, "    ~~~~"));
+	assert_null(strstr(strstr(fx.errors, "WARNING") + 1, "WARNING"));
+	fx.files[1] = fopen("/dev/null", "wb");
+	fixture_free(&fx);
+}
+
 /* bpftrace's division of perf_rb_pages among the CPUs. */
 static void test_perf_pages(void **state)
 {
@@ -233,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_capture_record_offset),
 		cmocka_unit_test(test_capture_record_truncated),
 		cmocka_unit_test(test_capture_record_ignored),
+		cmocka_unit_test(test_capture_write_failure),
 		cmocka_unit_test(test_perf_pages),
 		cmocka_unit_test(test_create_truncates),
 	};
