@@ -213,15 +213,7 @@ static int need_scratch_map(struct fth_program *prog)
 
 	if (prog->scratch_map >= 0)
 		return prog->scratch_map;
-	m = fth_arena_alloc(&prog->arena, sizeof(*m));
-	m->name = "fth_scratch";
-	m->bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY;
-	m->key_size = 4;
-	m->value_size = 8;
-	m->max_entries = 1;
-	m->internal = true;
-	m->fd = -1;
-	fth_program_add_map(prog, m);
+	m = fth_program_add_internal_map(prog, "fth_scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
 	prog->scratch_map = m->index;
 	return m->index;
 }
@@ -4540,15 +4532,8 @@ static uint32_t rodata_format(struct fth_program *prog, const char *text, int *m
 			m = candidate;
 	}
 	if (!m) {
-		m = fth_arena_alloc(&prog->arena, sizeof(*m));
-		m->name = "fth_fmt";
-		m->bpf_type = BPF_MAP_TYPE_ARRAY;
-		m->key_size = 4;
-		m->max_entries = 1;
-		m->internal = true;
+		m = fth_program_add_internal_map(prog, "fth_fmt", BPF_MAP_TYPE_ARRAY, 4, 0, 1);
 		m->frozen_value = "";
-		m->fd = -1;
-		fth_program_add_map(prog, m);
 	}
 	*map_index = m->index;
 	for (uint32_t off = 0; off + len <= m->value_size; off++)

@@ -169,6 +169,22 @@ static void index_map(struct fth_map **table, int cap, struct fth_map *map)
 	table[i] = map;
 }
 
+struct fth_map *fth_program_add_internal_map(struct fth_program *prog, const char *name, enum bpf_map_type type,
+					     uint32_t key_size, uint32_t value_size, uint32_t max_entries)
+{
+	struct fth_map *m = fth_arena_alloc(&prog->arena, sizeof(*m));
+
+	m->name = name;
+	m->bpf_type = type;
+	m->key_size = key_size;
+	m->value_size = value_size;
+	m->max_entries = max_entries;
+	m->internal = true;
+	m->fd = -1;
+	fth_program_add_map(prog, m);
+	return m;
+}
+
 void fth_program_add_map(struct fth_program *prog, struct fth_map *map)
 {
 	map->index = prog->maps.len;

@@ -378,6 +378,10 @@ struct fth_map *fth_program_find_map(const struct fth_program *prog, const char 
 struct fth_map *fth_program_stack_map(const struct fth_program *prog, int limit, bool build_id);
 /* Append a map (its index is set here) and index it by name. */
 void fth_program_add_map(struct fth_program *prog, struct fth_map *map);
+/* A map of fathom's own (no script name, not printed), appended; the
+ * caller sets whatever else it needs before the maps are created. */
+struct fth_map *fth_program_add_internal_map(struct fth_program *prog, const char *name, enum bpf_map_type type,
+					     uint32_t key_size, uint32_t value_size, uint32_t max_entries);
 struct fth_action *fth_program_action(const struct fth_program *prog, int index);
 struct fth_prog *fth_program_prog(const struct fth_program *prog, int index);
 /* Kernel BTF, loaded on first call; NULL when the kernel has none. */

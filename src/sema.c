@@ -1040,18 +1040,12 @@ static void need_stack_map(struct sema *s, int limit, bool build_id)
 
 	if (fth_program_stack_map(s->prog, limit, build_id))
 		return;
-	m = fth_arena_alloc(A(s), sizeof(*m));
-	memset(m, 0, sizeof(*m));
-	m->name = limit == 127 ? base : fth_arena_printf(A(s), "%s_%d", base, limit);
-	m->bpf_type = BPF_MAP_TYPE_HASH;
+	m = fth_program_add_internal_map(s->prog, limit == 127 ? base : fth_arena_printf(A(s), "%s_%d", base, limit),
+					 BPF_MAP_TYPE_HASH, 8,
+					 (build_id ? sizeof(struct bpf_stack_build_id) : 8) * (uint32_t)limit,
+					 s->prog->config.max_map_keys);
 	m->stack_limit = limit;
 	m->stack_build_id = build_id;
-	m->key_size = 8;
-	m->value_size = (build_id ? sizeof(struct bpf_stack_build_id) : 8) * (uint32_t)limit;
-	m->max_entries = s->prog->config.max_map_keys;
-	m->internal = true;
-	m->fd = -1;
-	fth_program_add_map(s->prog, m);
 	if (s->prog->stack_map < 0)
 		s->prog->stack_map = m->index;
 }
@@ -1063,15 +1057,8 @@ static void need_signal_names_map(struct sema *s)
 
 	if (s->prog->signal_names_map >= 0)
 		return;
-	m = fth_arena_alloc(A(s), sizeof(*m));
-	m->name = "fth_signames";
-	m->bpf_type = BPF_MAP_TYPE_ARRAY;
-	m->key_size = 4;
-	m->value_size = FTH_SIGNAL_NAME_SIZE;
-	m->max_entries = FTH_SIGNAL_NAMES;
-	m->internal = true;
-	m->fd = -1;
-	fth_program_add_map(s->prog, m);
+	m = fth_program_add_internal_map(s->prog, "fth_signames", BPF_MAP_TYPE_ARRAY, 4, FTH_SIGNAL_NAME_SIZE,
+					 FTH_SIGNAL_NAMES);
 	s->prog->signal_names_map = m->index;
 }
 
@@ -1126,16 +1113,7 @@ static void need_dw_seq_map(struct sema *s)
 
 	if (s->prog->dw_seq_map >= 0)
 		return;
-	m = fth_arena_alloc(A(s), sizeof(*m));
-	memset(m, 0, sizeof(*m));
-	m->name = "fth_dwseq";
-	m->bpf_type = BPF_MAP_TYPE_ARRAY;
-	m->key_size = 4;
-	m->value_size = 8;
-	m->max_entries = 1;
-	m->internal = true;
-	m->fd = -1;
-	fth_program_add_map(s->prog, m);
+	m = fth_program_add_internal_map(s->prog, "fth_dwseq", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
 	s->prog->dw_seq_map = m->index;
 	dw_uretprobe_offsets(s);
 }
@@ -3520,15 +3498,9 @@ static void probe_as_string(struct sema *s, struct fth_node *arg)
 		longest = s->prog->config.max_strlen;
 	arg->type = fth_type_string(A(s), (uint32_t)longest);
 	if (s->cur->inst->multi_leader && s->prog->probe_names_map < 0) {
-		struct fth_map *m = fth_arena_alloc(A(s), sizeof(*m));
-		m->name = "fth_probes";
-		m->key_size = 4;
-		m->value_size = ((uint32_t)longest + 7) & ~7U;
-		m->max_entries = (uint32_t)s->prog->progs.len;
-		m->bpf_type = BPF_MAP_TYPE_ARRAY;
-		m->internal = true;
-		m->fd = -1;
-		fth_program_add_map(s->prog, m);
+		struct fth_map *m = fth_program_add_internal_map(s->prog, "fth_probes", BPF_MAP_TYPE_ARRAY, 4,
+								 ((uint32_t)longest + 7) & ~7U,
+								 (uint32_t)s->prog->progs.len);
 		s->prog->probe_names_map = m->index;
 	}
 }
@@ -3915,15 +3887,8 @@ static void need_skb_map(struct sema *s)
 
 	if (s->prog->skb_map >= 0)
 		return;
-	m = fth_arena_alloc(A(s), sizeof(*m));
-	m->name = "fth_skb";
-	m->bpf_type = BPF_MAP_TYPE_PERF_EVENT_ARRAY;
-	m->key_size = 4;
-	m->value_size = 4;
-	m->max_entries = (uint32_t)(s->prog->config.ncpus > 0 ? s->prog->config.ncpus : 1);
-	m->internal = true;
-	m->fd = -1;
-	fth_program_add_map(s->prog, m);
+	m = fth_program_add_internal_map(s->prog, "fth_skb", BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4,
+					 (uint32_t)(s->prog->config.ncpus > 0 ? s->prog->config.ncpus : 1));
 	s->prog->skb_map = m->index;
 }
 
@@ -6219,31 +6184,19 @@ static int expand_probes(struct sema *s)
 
 static void add_internal_maps(struct fth_program *prog)
 {
-	struct fth_map *events = fth_arena_alloc(&prog->arena, sizeof(*events));
-	struct fth_map *lost = fth_arena_alloc(&prog->arena, sizeof(*lost));
+	struct fth_map *lost;
 
-	events->name = "fth_events";
-	events->bpf_type = BPF_MAP_TYPE_RINGBUF;
-	events->max_entries = prog->config.ringbuf_size;
-	events->internal = true;
-	events->fd = -1;
-	fth_program_add_map(prog, events);
-	prog->events_map = events->index;
+	prog->events_map =
+		fth_program_add_internal_map(prog, "fth_events", BPF_MAP_TYPE_RINGBUF, 0, 0, prog->config.ringbuf_size)
+			->index;
 
 	/* A shared array the runtime maps into memory: it polls these counters
 	 * all the time, and every bpf() syscall would be an event of its own
 	 * for a script tracing cap_capable (CAP_BPF is checked on each).  The
 	 * BPF side adds atomically, only on rare paths (a full ring buffer or
 	 * map, exit()). */
-	lost->name = "fth_lost";
-	lost->bpf_type = BPF_MAP_TYPE_ARRAY;
+	lost = fth_program_add_internal_map(prog, "fth_lost", BPF_MAP_TYPE_ARRAY, 4, 8, FTH_LOST_SLOTS);
 	lost->mmapable = true;
-	lost->key_size = 4;
-	lost->value_size = 8;
-	lost->max_entries = FTH_LOST_SLOTS;
-	lost->internal = true;
-	lost->fd = -1;
-	fth_program_add_map(prog, lost);
 	prog->lost_map = lost->index;
 }
 
