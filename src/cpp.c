@@ -65,6 +65,11 @@ struct expr {
 	 * left is no macro, or one cpp does not expand there (itself inside
 	 * its own body, a function-like one without arguments), so 0. */
 	bool expanded;
+	/* Inside an operand cpp does not evaluate (the right of && after 0,
+	 * of || after non-zero, the branch ?: does not take), where a
+	 * division by zero is no error: #if defined X && 10 / X. */
+	int unevaluated;
+	bool div_zero; /* a division by zero that was evaluated */
 };
 
 static int64_t eval_ternary(struct expr *e);
@@ -99,7 +104,8 @@ static bool accept(struct expr *e, const char *op)
 
 static int64_t eval_value_text(struct expr *e, const char *s, size_t len)
 {
-	struct expr sub = { e->c, e->at, s, s + len, e->expansion + 1, false, e->lookup, e->ctx, e->expanded };
+	struct expr sub = { .c = e->c, .at = e->at, .p = s, .end = s + len, .expansion = e->expansion + 1,
+			    .lookup = e->lookup, .ctx = e->ctx, .expanded = e->expanded, .unevaluated = e->unevaluated };
 	int64_t v;
 
 	if (sub.expansion > MAX_EXPANSION) {
@@ -110,6 +116,7 @@ static int64_t eval_value_text(struct expr *e, const char *s, size_t len)
 	skip_space(&sub);
 	if (sub.bad || sub.p != sub.end)
 		e->bad = true;
+	e->div_zero |= sub.div_zero;
 	return v;
 }
 
@@ -206,7 +213,10 @@ static int64_t apply(struct expr *e, const char *op, int64_t a, int64_t b)
 	case '/':
 	case '%':
 		if (b == 0 || (a == INT64_MIN && b == -1)) {
-			e->bad = true;
+			if (!e->unevaluated) {
+				e->bad = true;
+				e->div_zero = b == 0;
+			}
 			return 0;
 		}
 		return op[0] == '/' ? a / b : a % b;
@@ -231,7 +241,11 @@ static int64_t eval_level(struct expr *e, int level)
 			}
 		if (!op || e->bad)
 			return v;
-		v = apply(e, op, v, eval_level(e, level + 1));
+		bool short_circuit = (!strcmp(op, "||") && v) || (!strcmp(op, "&&") && !v);
+		e->unevaluated += short_circuit;
+		int64_t rhs = eval_level(e, level + 1);
+		e->unevaluated -= short_circuit;
+		v = apply(e, op, v, rhs);
 	}
 }
 
@@ -241,12 +255,16 @@ static int64_t eval_ternary(struct expr *e)
 
 	if (!accept(e, "?"))
 		return cond;
+	e->unevaluated += !cond;
 	a = eval_ternary(e);
+	e->unevaluated -= !cond;
 	if (!accept(e, ":")) {
 		e->bad = true;
 		return 0;
 	}
+	e->unevaluated += cond != 0;
 	b = eval_ternary(e);
+	e->unevaluated -= cond != 0;
 	return cond ? a : b;
 }
 
@@ -281,7 +299,7 @@ static bool rest_name(const struct directive *d, const char **name, size_t *len)
 
 bool fth_cpp_eval(const char *text, size_t len, fth_cpp_lookup lookup, void *ctx, int64_t *value)
 {
-	struct expr e = { NULL, 0, text, text + len, 0, false, lookup, ctx, false };
+	struct expr e = { .p = text, .end = text + len, .lookup = lookup, .ctx = ctx };
 	int64_t v = eval_ternary(&e);
 
 	skip_space(&e);
@@ -347,7 +365,7 @@ static bool eval_condition(struct cpp *c, const struct directive *d, bool *value
 {
 	const char *active[MAX_EXPANSION];
 	struct fth_strbuf text;
-	struct expr e = { c, d->range.begin, d->rest, d->end, 0, false, NULL, NULL, true };
+	struct expr e = { .c = c, .at = d->range.begin, .p = d->rest, .end = d->end, .expanded = true };
 	int64_t v = 0;
 	bool ok;
 
@@ -361,6 +379,11 @@ static bool eval_condition(struct cpp *c, const struct directive *d, bool *value
 		ok = !e.bad && e.p == e.end && text.len;
 	}
 	fth_strbuf_free(&text);
+	if (!ok && e.div_zero) {
+		fth_error_hint(c->diag, d->range, "check the divisor, or guard it: #if defined X && 10 / X",
+			       "division by zero in #%.*s", (int)d->word_len, d->word);
+		return false;
+	}
 	if (!ok) {
 		fth_error_hint(c->diag, d->range, "write an integer expression of numbers, defined(NAME) and C operators",
 			       "invalid #%.*s expression", (int)d->word_len, d->word);
@@ -373,7 +396,7 @@ static bool eval_condition(struct cpp *c, const struct directive *d, bool *value
 /* #ifdef NAME / #ifndef NAME / #if EXPR: open a conditional. */
 static int open_cond(struct cpp *c, const struct directive *d)
 {
-	bool value = false;
+	bool value = false, ok = true;
 	const char *name;
 	size_t len;
 
@@ -382,18 +405,19 @@ static int open_cond(struct cpp *c, const struct directive *d)
 		return -1;
 	}
 	if (is_word(d, "if")) {
-		if (c->active && !eval_condition(c, d, &value))
-			return -1;
+		ok = !c->active || eval_condition(c, d, &value);
 	} else if (!rest_name(d, &name, &len)) {
 		fth_error_hint(c->diag, d->range, "write #ifdef NAME", "#%.*s needs a macro name", (int)d->word_len,
 			       d->word);
-		return -1;
+		ok = false;
 	} else {
 		value = (fth_cmacros_find(c->macros, name, len, d->range.begin) != NULL) == is_word(d, "ifdef");
 	}
+	/* opened even when it is in error (as false), so that its #endif is
+	 * not reported as one without #if */
 	c->stack[c->depth++] = (struct cond){ c->active, c->active && value, false, d->range };
 	c->active = c->active && value;
-	return 0;
+	return ok ? 0 : -1;
 }
 
 /* #elif EXPR / #else / #endif. */

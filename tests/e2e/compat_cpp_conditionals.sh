@@ -125,3 +125,26 @@ BEGIN { printf("self\n"); }
 BEGIN { exit(); }'
 expect_exit 0
 expect_stdout_eq $'text\nself'
+
+# cpp evaluates only the operands it needs: a division by zero where &&,
+# || or ?: do not look is no error; one that is evaluated is named, and
+# the conditional it opened still takes its #endif.
+cat >"$T/short.bt" <<'BT'
+#define DIVISOR 0
+#if DIVISOR != 0 && 100 / DIVISOR > 1
+BEGIN { printf("divided\n"); }
+#elif DIVISOR == 0 || 100 / DIVISOR
+BEGIN { printf("guarded %d\n", DIVISOR ? 100 / DIVISOR : 0); }
+#endif
+BEGIN { exit(); }
+BT
+fathom_run "$T/short.bt"
+expect_exit 0
+expect_stdout_eq 'guarded 0'
+printf '#define DIVISOR 0\n#if 100 / DIVISOR > 1\nBEGIN { }\n#endif\nBEGIN { exit(); }\n' >"$T/divzero.bt"
+fathom_run "$T/divzero.bt"
+expect_exit 1
+expect_stderr_eq "$T/divzero.bt:2:1-22: ERROR: division by zero in #if
+#if 100 / DIVISOR > 1
+~~~~~~~~~~~~~~~~~~~~~
+HINT: check the divisor, or guard it: #if defined X && 10 / X"

@@ -141,6 +141,32 @@ static void test_comments_and_strings(void **state)
 	done(&r);
 }
 
+/* cpp evaluates only the operands it needs: a division by zero in the
+ * right of && after 0, of || after non-zero, or in the branch ?: does not
+ * take is no error; one evaluated is named as such. */
+static void test_if_short_circuits(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run(&r,
+	    "#define X 0\n#define D 1 / X\n"
+	    "#if 1 || 1 / 0\nor\n#endif\n"
+	    "#if 0 && D\n#else\nand\n#endif\n"
+	    "#if X ? 10 / X : 7 == 7\nternary\n#endif\n"
+	    "#if !X || (0 && 1 % X)\nnested\n#endif\n",
+	    NULL);
+	assert_non_null(r.text);
+	assert_string_equal(r.msgs, "");
+	assert_string_equal(words(&r), "#define X 0 #define D 1 / X or and ternary nested");
+	done(&r);
+	run(&r, "#define X 0\n#if 1 && 10 / X\n#endif\n", NULL);
+	assert_null(r.text);
+	assert_string_equal(r.msgs, "t.bt:2:1-16: ERROR: division by zero in #if\n#if 1 && 10 / X\n~~~~~~~~~~~~~~~\n"
+				    "HINT: check the divisor, or guard it: #if defined X && 10 / X\n");
+	done(&r);
+}
+
 static void test_errors(void **state)
 {
 	struct run r;
@@ -174,6 +200,12 @@ static void test_errors(void **state)
 	assert_non_null(r.text);
 	assert_string_equal(words(&r), "BEGIN { }");
 	assert_non_null(strstr(r.msgs, "t.bt:1:1-13: WARNING: #warning old\n"));
+	done(&r);
+	/* a conditional in error still takes its #endif: one error each */
+	run(&r, "#ifdef\n#endif\n#if 1 +\n#endif\n", NULL);
+	assert_null(r.text);
+	assert_int_equal(r.diag.errors, 2);
+	assert_null(strstr(r.msgs, "without #if"));
 	done(&r);
 	/* an inactive branch's expression is not evaluated */
 	run(&r, "#if 0\n#if 1 / 0\n#endif\n#endif\n", NULL);
@@ -257,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_nesting_elif_and_defines),
 		cmocka_unit_test(test_comments_and_strings),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_if_short_circuits),
 		cmocka_unit_test(test_defines_go_to_the_table),
 		cmocka_unit_test(test_eval_define_bodies),
 		cmocka_unit_test(test_if_expands_macros_as_text),
