@@ -109,8 +109,20 @@ static char *body_text(struct fth_arena *arena, const char *s, const char *end)
 
 /* "a, b)" after "NAME(": the parameters; the text after ')' or NULL when
  * the list is malformed. */
-static const char *parse_params(struct fth_cmacros *t, struct fth_cmacro *m, const char *s, const char *end)
+static const char *params_refused(struct fth_cmacros *t, const struct fth_cmacro *m, struct fth_cmacro_error *err,
+				  const char *hint, const char *fmt, const char *detail)
 {
+	err->what = fth_arena_printf(t->arena, fmt, m->name, detail);
+	err->hint = hint;
+	return NULL;
+}
+
+/* The parameter list after '(' into m; past its ')', or NULL with *err
+ * saying what is wrong with it. */
+static const char *parse_params(struct fth_cmacros *t, struct fth_cmacro *m, const char *s, const char *end,
+				struct fth_cmacro_error *err)
+{
+	static const char list_hint[] = "write #define NAME(a, b) VALUE: names separated by commas, then ')'";
 	const char *params[FTH_CMACRO_MAX_PARAMS];
 
 	s = skip_blanks(s, end);
@@ -118,17 +130,32 @@ static const char *parse_params(struct fth_cmacros *t, struct fth_cmacro *m, con
 		const char *start = s;
 		while (s < end && is_name_char(*s))
 			s++;
-		if (s == start || m->nparams == FTH_CMACRO_MAX_PARAMS)
-			return NULL;
-		params[m->nparams++] = fth_arena_strndup(t->arena, start, (size_t)(s - start));
+		if (end - start >= 3 && !memcmp(start, "...", 3))
+			return params_refused(t, m, err, "name each parameter: fathom has no variadic macros",
+					      "macro %s: variadic parameters (...)%s are not supported", "");
+		if (s == start || isdigit((unsigned char)*start))
+			return params_refused(t, m, err, list_hint, "macro %s: expected a parameter name%s", "");
+		if (m->nparams == FTH_CMACRO_MAX_PARAMS)
+			return params_refused(t, m, err, "pass fewer values, or split the macro in two",
+					      "macro %s has more than %s parameters", fth_arena_printf(t->arena, "%d", FTH_CMACRO_MAX_PARAMS));
+		params[m->nparams] = fth_arena_strndup(t->arena, start, (size_t)(s - start));
+		for (int i = 0; i < m->nparams; i++)
+			if (!strcmp(params[i], params[m->nparams]))
+				return params_refused(t, m, err, "give each parameter its own name",
+						      "macro %s: parameter '%s' appears twice", params[i]);
+		m->nparams++;
 		s = skip_blanks(s, end);
-		if (s < end && *s == ',')
+		if (s < end && *s == ',') {
 			s = skip_blanks(s + 1, end);
-		else if (s >= end || *s != ')')
-			return NULL;
+			if (s < end && *s == ')')
+				return params_refused(t, m, err, list_hint, "macro %s: expected a parameter name%s",
+						      " after ','");
+		} else if (s < end && *s != ')') {
+			return params_refused(t, m, err, list_hint, "macro %s: expected ',' or ')'%s", " after a parameter");
+		}
 	}
 	if (s >= end)
-		return NULL;
+		return params_refused(t, m, err, "close it with ')'", "macro %s: the parameter list is not closed%s", "");
 	m->params = fth_arena_alloc(t->arena, sizeof(*m->params) * (size_t)(m->nparams ? m->nparams : 1));
 	memcpy(m->params, params, sizeof(*params) * (size_t)m->nparams);
 	return s + 1;
@@ -169,20 +196,27 @@ static void lex_body(struct fth_cmacros *t, struct fth_cmacro *m)
 }
 
 const struct fth_cmacro *fth_cmacros_define(struct fth_cmacros *t, const char *rest, size_t len,
-					    struct fth_range where)
+					    struct fth_range where, struct fth_cmacro_error *err)
 {
 	const char *end = rest + len, *s = skip_blanks(rest, end), *name = s;
 	struct fth_cmacro probe = { 0 }, *m;
+	struct fth_cmacro_error ignored;
 	size_t name_len;
 
+	if (!err)
+		err = &ignored;
 	while (s < end && is_name_char(*s))
 		s++;
 	name_len = (size_t)(s - name);
-	if (!name_len || isdigit((unsigned char)*name))
+	if (!name_len || isdigit((unsigned char)*name)) {
+		err->what = "#define needs a macro name";
+		err->hint = "write #define NAME VALUE, or #define NAME(a, b) VALUE";
 		return NULL;
+	}
 	if (s < end && *s == '(') { /* no blank before '(': function-like */
 		probe.function_like = true;
-		s = parse_params(t, &probe, s + 1, end);
+		probe.name = fth_arena_strndup(t->arena, name, name_len);
+		s = parse_params(t, &probe, s + 1, end, err);
 		if (!s)
 			return NULL;
 	}

@@ -54,12 +54,20 @@ struct fth_cmacros *fth_cmacros_new(struct fth_arena *arena);
 /* NAME defined to 1 for the whole program (BPFTRACE_HAVE_BTF). */
 void fth_cmacros_predefine(struct fth_cmacros *t, const char *name);
 
+/* Why a #define was refused: what is wrong and how to write it, for the
+ * caller to report at the directive. */
+struct fth_cmacro_error {
+	const char *what;
+	const char *hint;
+};
+
 /* A directive's text after its word: "NAME BODY", "NAME(a, b) BODY" for
  * #define, "NAME" for #undef, continuations and comments included, as
  * written at `where`. The entry takes effect at where.end. Returns the
- * entry, or NULL when the text names no macro (reported by the caller). */
+ * entry, or NULL when the text names no macro or its parameter list is
+ * not one (*err says which, when err is not NULL). */
 const struct fth_cmacro *fth_cmacros_define(struct fth_cmacros *t, const char *rest, size_t len,
-					    struct fth_range where);
+					    struct fth_range where, struct fth_cmacro_error *err);
 bool fth_cmacros_undef(struct fth_cmacros *t, const char *rest, size_t len, struct fth_range where);
 
 /* The macro named [name, name + len) in force at offset `at`, or NULL. */

@@ -456,15 +456,17 @@ static int continue_cond(struct cpp *c, const struct directive *d)
  * macro table, in force from this line on. */
 static int note_definition(struct cpp *c, const struct directive *d, const char *full_end)
 {
-	bool ok = is_word(d, "undef") ? fth_cmacros_undef(c->macros, d->rest, (size_t)(full_end - d->rest), d->range)
-				      : fth_cmacros_define(c->macros, d->rest, (size_t)(full_end - d->rest), d->range) != NULL;
+	struct fth_cmacro_error err;
 
-	if (ok)
+	if (is_word(d, "undef")) {
+		if (fth_cmacros_undef(c->macros, d->rest, (size_t)(full_end - d->rest), d->range))
+			return 0;
+		fth_error_hint(c->diag, d->range, "write #undef NAME", "#undef needs a macro name");
+		return -1;
+	}
+	if (fth_cmacros_define(c->macros, d->rest, (size_t)(full_end - d->rest), d->range, &err))
 		return 0;
-	fth_error_hint(c->diag, d->range,
-		       is_word(d, "undef") ? "write #undef NAME"
-					   : "write #define NAME VALUE, or #define NAME(a, b) VALUE with a closed parameter list",
-		       "#%.*s needs a macro name", (int)d->word_len, d->word);
+	fth_error_hint(c->diag, d->range, err.hint, "%s", err.what);
 	return -1;
 }
 

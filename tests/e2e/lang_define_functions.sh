@@ -66,3 +66,21 @@ fathom_run -e '#define F(x) F((x) + 1)
 BEGIN { print(F(1)); }'
 expect_exit 1
 expect_stderr_match "^stdin:2:15-19: ERROR: unknown function 'F'"
+
+# A parameter list that is none says what is wrong with it, at the #define.
+fathom_run -e '#define ADD(a,) ((a) + 1)
+BEGIN { exit(); }'
+expect_exit 1
+expect_stderr_eq "stdin:1:1-26: ERROR: macro ADD: expected a parameter name after ','
+#define ADD(a,) ((a) + 1)
+~~~~~~~~~~~~~~~~~~~~~~~~~
+HINT: write #define NAME(a, b) VALUE: names separated by commas, then ')'"
+fathom_run -e '#define LOG(fmt, ...) printf(fmt, __VA_ARGS__)
+BEGIN { exit(); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:1-[0-9]+: ERROR: macro LOG: variadic parameters \(\.\.\.\) are not supported$'
+expect_stderr_match '^HINT: name each parameter: fathom has no variadic macros$'
+fathom_run -e '#define PAIR(x, x) ((x) + (x))
+BEGIN { exit(); }'
+expect_exit 1
+expect_stderr_match "^stdin:1:1-[0-9]+: ERROR: macro PAIR: parameter 'x' appears twice$"

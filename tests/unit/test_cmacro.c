@@ -27,7 +27,7 @@ static void open_table(struct table *tb)
 /* "#define REST" at [at, at + 10). */
 static const struct fth_cmacro *define_at(struct table *tb, const char *rest, uint32_t at)
 {
-	return fth_cmacros_define(tb->t, rest, strlen(rest), (struct fth_range){ at, at + 10 });
+	return fth_cmacros_define(tb->t, rest, strlen(rest), (struct fth_range){ at, at + 10 }, NULL);
 }
 
 static const struct fth_cmacro *find(struct table *tb, const char *name, uint32_t at)
@@ -94,6 +94,39 @@ static void test_bad_body_keeps_the_message(void **state)
 	assert_non_null(m->error);
 	assert_non_null(strstr(m->error, "BAD:1:3-5: ERROR: invalid escape character"));
 	assert_int_equal(m->nbody, 0);
+	fth_arena_free(&tb.arena);
+}
+
+/* A parameter list that is none is refused with what is wrong in it. */
+static void test_bad_parameter_lists(void **state)
+{
+	static const struct {
+		const char *rest, *what;
+	} cases[] = {
+		{ "F(a,) a", "macro F: expected a parameter name after ','" },
+		{ "F(a, a) a", "macro F: parameter 'a' appears twice" },
+		{ "F(a b) a", "macro F: expected ',' or ')' after a parameter" },
+		{ "F(a", "macro F: the parameter list is not closed" },
+		{ "F(...) 1", "macro F: variadic parameters (...) are not supported" },
+		{ "F(1) 1", "macro F: expected a parameter name" },
+		{ "", "#define needs a macro name" },
+		{ "F(a0,a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11,a12,a13,a14,a15,a16,a17,a18,a19,a20,a21,a22,a23,a24,a25,a26,"
+		  "a27,a28,a29,a30,a31,a32) 1",
+		  "macro F has more than 32 parameters" },
+	};
+	struct table tb;
+
+	(void)state;
+	open_table(&tb);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fth_cmacro_error err = { NULL, NULL };
+		assert_null(fth_cmacros_define(tb.t, cases[i].rest, strlen(cases[i].rest), (struct fth_range){ 0, 10 },
+					       &err));
+		assert_string_equal(err.what, cases[i].what);
+		assert_non_null(err.hint);
+	}
+	assert_int_equal(fth_cmacros_count(tb.t), 0);
+	assert_non_null(define_at(&tb, "F( a , b ) a + b", 0));
 	fth_arena_free(&tb.arena);
 }
 
@@ -188,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_object_and_function_like), cmocka_unit_test(test_bad_body_keeps_the_message),
 		cmocka_unit_test(test_positions),                cmocka_unit_test(test_values),
 		cmocka_unit_test(test_recursion_chain),          cmocka_unit_test(test_export_to_importer),
+		cmocka_unit_test(test_bad_parameter_lists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
