@@ -79,6 +79,7 @@ struct runtime {
 	struct fth_dwstacks *dwstacks;
 	struct pending_record *pending;
 	int npending, pending_cap;
+	uint64_t dw_folded_upto; /* capture ids up to here are folded next round */
 };
 
 struct pending_record {
@@ -483,19 +484,27 @@ static bool type_has_dw_stack(const struct fth_type *t)
 	return false;
 }
 
-/* Replace the capture ids in a key by their stacks' canonical ids. */
-static void canonicalize_dw_ids(const struct runtime *rt, const struct fth_type *t, uint8_t *bytes)
+/* Replace the capture ids (up to `upto`) in a key by their stacks'
+ * canonical ids. */
+static void canonicalize_dw_ids_upto(const struct runtime *rt, const struct fth_type *t, uint8_t *bytes,
+				     uint64_t upto)
 {
 	uint64_t id;
 
 	if (t->kind == FTH_T_USTACK && t->stack_dwarf) {
 		memcpy(&id, bytes, 8);
-		id = fth_dwstacks_canonical(rt->dwstacks, id);
+		if (id <= upto)
+			id = fth_dwstacks_canonical(rt->dwstacks, id);
 		memcpy(bytes, &id, 8);
 	} else if (t->kind == FTH_T_TUPLE || t->kind == FTH_T_STRUCT) {
 		for (int i = 0; i < t->nfields; i++)
-			canonicalize_dw_ids(rt, t->fields[i].type, bytes + t->fields[i].offset);
+			canonicalize_dw_ids_upto(rt, t->fields[i].type, bytes + t->fields[i].offset, upto);
 	}
+}
+
+static void canonicalize_dw_ids(const struct runtime *rt, const struct fth_type *t, uint8_t *bytes)
+{
+	canonicalize_dw_ids_upto(rt, t, bytes, UINT64_MAX);
 }
 
 /* Fold the value `from` into `into` (one snapshot value each). */
@@ -591,6 +600,102 @@ static void merge_dw_keys(const struct runtime *rt, const struct fth_map *m, str
 	s->keys = keys;
 	s->values = values;
 	s->n = out;
+}
+
+/* Fold one CPU's aggregation `from` into `into` (one slot each). */
+static void fold_agg_slot(const struct fth_map *m, uint8_t *into, const uint8_t *from)
+{
+	enum fth_agg_kind agg = m->value_type->agg;
+
+	if (agg == FTH_AGG_MIN || agg == FTH_AGG_MAX) {
+		struct fth_agg_minmax a, b;
+		memcpy(&a, into, sizeof(a));
+		memcpy(&b, from, sizeof(b));
+		if (b.set && (!a.set || (agg == FTH_AGG_MIN ? b.value < a.value : b.value > a.value)))
+			memcpy(into, &b, sizeof(b));
+	} else if (agg == FTH_AGG_AVG || agg == FTH_AGG_STATS) {
+		struct fth_agg_avg a, b;
+		memcpy(&a, into, sizeof(a));
+		memcpy(&b, from, sizeof(b));
+		a.count += b.count;
+		a.total += b.total;
+		memcpy(into, &a, sizeof(a));
+	} else {
+		int64_t a, b;
+		memcpy(&a, into, 8);
+		memcpy(&b, from, 8);
+		a += b;
+		memcpy(into, &a, 8);
+	}
+}
+
+/* Move the kernel map entry at key `from` into the one at `to` (its
+ * canonical key): aggregations fold CPU by CPU, a plain value already at
+ * `to` stays. */
+static void fold_dw_entry(const struct runtime *rt, const struct fth_map *m, const uint8_t *from, const uint8_t *to,
+			  uint8_t *moved, uint8_t *kept)
+{
+	bool percpu = m->value_type->kind == FTH_T_AGG;
+	uint32_t stride = (m->value_size + 7) & ~7u;
+
+	if (bpf_map_lookup_elem(m->fd, from, moved))
+		return;
+	if (!bpf_map_lookup_elem(m->fd, to, kept)) {
+		if (!percpu) {
+			bpf_map_delete_elem(m->fd, from);
+			return;
+		}
+		for (int c = 0; c < rt->ncpus; c++)
+			fold_agg_slot(m, kept + (size_t)c * stride, moved + (size_t)c * stride);
+		moved = kept;
+	}
+	if (!bpf_map_update_elem(m->fd, to, moved, BPF_ANY))
+		bpf_map_delete_elem(m->fd, from);
+}
+
+/* dw_ustack map keys, folded in the kernel map: every capture has its own
+ * id, so a map keyed by dw_ustack would get a key per event and be full
+ * after max_map_keys of them, however few the stacks. The entries of a
+ * capture whose stack was seen before move to the first capture's key.
+ * Only ids up to `upto` are folded: those unwound a loop round ago, whose
+ * probes have long made their map updates. */
+static void fold_dw_map_keys(const struct runtime *rt, const struct fth_map *m, uint64_t upto)
+{
+	uint32_t stride = (m->value_size + 7) & ~7u;
+	size_t value_size = m->value_type->kind == FTH_T_AGG ? (size_t)stride * (size_t)rt->ncpus : m->value_size;
+	uint8_t *keys, *to = malloc(m->key_size), *moved = malloc(value_size), *kept = malloc(value_size);
+	int n;
+
+	if (to && moved && kept && !read_all_keys(m, &keys, &n)) {
+		for (int i = 0; i < n; i++) {
+			const uint8_t *from = keys + (size_t)i * m->key_size;
+			memcpy(to, from, m->key_size);
+			canonicalize_dw_ids_upto(rt, m->key_type, to, upto);
+			if (memcmp(to, from, m->key_size))
+				fold_dw_entry(rt, m, from, to, moved, kept);
+		}
+		free(keys);
+	}
+	free(to);
+	free(moved);
+	free(kept);
+}
+
+/* Once per loop round: fold the keys of the captures unwound by the
+ * previous round (see fold_dw_map_keys). */
+static void fold_dw_keys(struct runtime *rt)
+{
+	uint64_t upto = rt->dw_folded_upto;
+
+	rt->dw_folded_upto = fth_dwstacks_last_id(rt->dwstacks);
+	if (!upto)
+		return;
+	for (int i = 0; i < rt->prog->maps.len; i++) {
+		const struct fth_map *m = fth_program_map(rt->prog, i);
+		if (!m->internal && m->fd >= 0 && m->key_type && type_has_dw_stack(m->key_type) &&
+		    !is_tseries_map(m))
+			fold_dw_map_keys(rt, m, upto);
+	}
 }
 
 /* Read a whole map into user-visible entries for format.c. */
@@ -1935,6 +2040,8 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		if (err < 0 && err != -EINTR && err != -ECANCELED)
 			break;
 		fth_usyms_poll(rt.usyms);
+		if (rt.dwstacks)
+			fold_dw_keys(&rt);
 		if (opts->watch_pid > 0 && watched_process_gone(opts)) {
 			consume_events(&rt, rb);
 			break;

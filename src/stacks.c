@@ -111,6 +111,7 @@ struct fth_dwstacks {
 	struct dwstack *by_id;   /* cap slots */
 	uint64_t *by_frames;     /* cap slots: the id of the first capture of a stack, 0 empty */
 	size_t cap, len;
+	uint64_t last_id;
 };
 
 static uint64_t mix64(uint64_t x)
@@ -180,6 +181,7 @@ static bool dwstacks_grow(struct fth_dwstacks *d)
 	free(d->by_id);
 	free(d->by_frames);
 	bigger.len = d->len;
+	bigger.last_id = d->last_id;
 	*d = bigger;
 	return true;
 }
@@ -215,6 +217,8 @@ void fth_dwstacks_add(struct fth_dwstacks *d, uint64_t id, int pid, const uint64
 		return;
 	memcpy(s->ips, ips, (size_t)n * sizeof(*ips));
 	s->id = id;
+	if (id > d->last_id)
+		d->last_id = id;
 	s->pid = pid;
 	s->n = n;
 	s->hash = frames_hash(pid, ips, n);
@@ -240,4 +244,9 @@ uint64_t fth_dwstacks_canonical(const struct fth_dwstacks *d, uint64_t id)
 	const struct dwstack *s = d && d->cap && id ? slot_by_id(d, id) : NULL;
 
 	return s && s->id == id ? s->canonical : id;
+}
+
+uint64_t fth_dwstacks_last_id(const struct fth_dwstacks *d)
+{
+	return d ? d->last_id : 0;
 }

@@ -59,5 +59,8 @@ void fth_dwstacks_add(struct fth_dwstacks *d, uint64_t id, int pid, const uint64
 const uint64_t *fth_dwstacks_get(const struct fth_dwstacks *d, uint64_t id, int *n);
 /* The canonical id of capture id; id itself when it is unknown. */
 uint64_t fth_dwstacks_canonical(const struct fth_dwstacks *d, uint64_t id);
+/* The highest capture id added so far (ids grow with every capture); 0
+ * when none was. */
+uint64_t fth_dwstacks_last_id(const struct fth_dwstacks *d);
 
 #endif

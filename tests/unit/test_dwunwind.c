@@ -275,6 +275,7 @@ static void test_dwstacks_canonical(void **state)
 	int n = 0;
 
 	(void)state;
+	assert_int_equal(fth_dwstacks_last_id(d), 0);
 	fth_dwstacks_add(d, 5, 100, a, 3);
 	fth_dwstacks_add(d, 6, 100, a, 3); /* the same stack again */
 	fth_dwstacks_add(d, 7, 100, b, 2); /* a prefix is another stack */
@@ -284,6 +285,7 @@ static void test_dwstacks_canonical(void **state)
 	assert_int_equal(fth_dwstacks_canonical(d, 7), 7);
 	assert_int_equal(fth_dwstacks_canonical(d, 8), 8);
 	assert_int_equal(fth_dwstacks_canonical(d, 99), 99); /* unknown: itself */
+	assert_int_equal(fth_dwstacks_last_id(d), 8);
 	got = fth_dwstacks_get(d, 7, &n);
 	assert_non_null(got);
 	assert_int_equal(n, 2);
@@ -313,6 +315,7 @@ static void test_dwstacks_grow(void **state)
 		/* the first id of each stack: 1..10 */
 		assert_int_equal(fth_dwstacks_canonical(d, id), (id - 1) % 10 + 1);
 	}
+	assert_int_equal(fth_dwstacks_last_id(d), 1000); /* kept across growth */
 	fth_dwstacks_free(d);
 }
 
