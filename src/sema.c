@@ -3923,8 +3923,8 @@ static struct fth_type *check_skboutput(struct sema *s, struct fth_node *call)
 			 "skboutput() takes a struct sk_buff *, not %s", fth_type_describe(A(s), t));
 	t = check_expr(s, args->items[2]);
 	if (t && !is_int(t))
-		ERR(s, args->items[2], "skboutput() length must be an integer (bytes of the packet), not %s",
-		    fth_type_describe(A(s), t));
+		ERR_HINT(s, args->items[2], "e.g. skboutput(\"/tmp/out.pcap\", args.skb, args.skb->len, 0)",
+			 "skboutput() length must be an integer (bytes of the packet), not %s", fth_type_describe(A(s), t));
 	if (!literal_int_or_positional(s, args->items[3], &offset) || offset < 0 || offset > FTH_SKB_CAPTURE_MAX)
 		ERR_HINT(s, args->items[3], "0 keeps the whole packet; 14 drops an Ethernet header",
 			 "skboutput() offset must be an integer literal between 0 and %d", FTH_SKB_CAPTURE_MAX);

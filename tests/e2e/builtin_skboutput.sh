@@ -125,6 +125,12 @@ expect_exit 1
 expect_stderr_match 'ERROR: skboutput\(\) writes to the file a string literal names'
 expect_stderr_match 'ERROR: skboutput\(\) length must be an integer'
 expect_stderr_match 'ERROR: skboutput\(\) offset must be an integer literal between 0 and'
+fathom_run -e 'rawtracepoint:net_dev_queue { $r = skboutput("/tmp/x.pcap", args.skb, "x", 0); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:71-74: ERROR: skboutput() length must be an integer (bytes of the packet), not string[2]
+rawtracepoint:net_dev_queue { $r = skboutput("/tmp/x.pcap", args.skb, "x", 0); }
+                                                                      ~~~
+HINT: e.g. skboutput("/tmp/out.pcap", args.skb, args.skb->len, 0)'
 
 fathom_run -e 'rawtracepoint:net_dev_queue { skboutput("/tmp/x.pcap", args.skb); }'
 expect_exit 1
