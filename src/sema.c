@@ -690,6 +690,11 @@ static const char *args_hint(struct sema *s)
 		return fth_arena_printf(A(s), "a uprobe has args when %s has DWARF debug info for %s (build it with -g); "
 					      "arg0, arg1, ... read the argument registers",
 					inst->binary, inst->func_name ? inst->func_name : "the function");
+	/* an offset or address into a function: the parameters' places
+	 * are those of its entry, which the probe is past */
+	if (inst->provider == &fth_provider_uprobe && !inst->entry_symbol)
+		return "a uprobe has args at a function's entry only (uprobe:BINARY:FUNCTION), not at an offset or "
+		       "address; arg0, arg1, ... read the argument registers there";
 	return "args exists in tracepoint, rawtracepoint, fentry/fexit and iter probes";
 }
 

@@ -94,3 +94,10 @@ if command -v objcopy >/dev/null && command -v readelf >/dev/null; then
     expect_exit 0
     expect_stdout_match '^    uint64_t\* total$'
 fi
+
+# a uprobe at an offset into a function is past its entry, where the
+# parameters are: args is refused with a hint that says so
+fathom_run -e "uprobe:$T/target:ship+4 { print(args); }"
+expect_exit 1
+expect_stderr_match "^stdin:1:[0-9]+-[0-9]+: ERROR: 'args' is not available in uprobe probes$"
+expect_stderr_match "^HINT: a uprobe has args at a function's entry only \(uprobe:BINARY:FUNCTION\), not at an offset or address; arg0, arg1, \.\.\. read the argument registers there$"
