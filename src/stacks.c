@@ -105,6 +105,7 @@ struct dwstack {
 	int pid;
 	int n;
 	uint64_t *ips;
+	bool shared_ips; /* the canonical capture's frames, freed with it */
 };
 
 struct fth_dwstacks {
@@ -196,7 +197,8 @@ void fth_dwstacks_free(struct fth_dwstacks *d)
 	if (!d)
 		return;
 	for (size_t i = 0; i < d->cap; i++)
-		free(d->by_id[i].ips);
+		if (!d->by_id[i].shared_ips)
+			free(d->by_id[i].ips);
 	free(d->by_id);
 	free(d->by_frames);
 	free(d);
@@ -204,7 +206,7 @@ void fth_dwstacks_free(struct fth_dwstacks *d)
 
 void fth_dwstacks_add(struct fth_dwstacks *d, uint64_t id, int pid, const uint64_t *ips, int n)
 {
-	struct dwstack *s;
+	struct dwstack *s, probe;
 	uint64_t *first;
 
 	if (!id || ((d->len + 1) * 2 > d->cap && !dwstacks_grow(d)))
@@ -212,21 +214,25 @@ void fth_dwstacks_add(struct fth_dwstacks *d, uint64_t id, int pid, const uint64
 	s = slot_by_id(d, id);
 	if (s->id)
 		return; /* already known: ids are not reused */
-	s->ips = malloc((size_t)(n ? n : 1) * sizeof(*ips));
-	if (!s->ips)
+	probe = (struct dwstack){ .pid = pid, .n = n, .ips = (uint64_t *)ips, .hash = frames_hash(pid, ips, n) };
+	first = slot_by_frames(d, &probe);
+	if (*first) {
+		/* a stack seen before (a profile sees the same few all the
+		 * time): its frames are shared, not copied again */
+		probe.ips = slot_by_id(d, *first)->ips;
+		probe.shared_ips = true;
+	} else if (!(probe.ips = malloc((size_t)(n ? n : 1) * sizeof(*ips)))) {
 		return;
-	memcpy(s->ips, ips, (size_t)n * sizeof(*ips));
-	s->id = id;
+	} else {
+		memcpy(probe.ips, ips, (size_t)n * sizeof(*ips));
+	}
+	probe.id = id;
+	probe.canonical = *first ? *first : id;
+	*first = probe.canonical;
+	*s = probe;
 	if (id > d->last_id)
 		d->last_id = id;
-	s->pid = pid;
-	s->n = n;
-	s->hash = frames_hash(pid, ips, n);
 	d->len++;
-	first = slot_by_frames(d, s);
-	if (!*first)
-		*first = id;
-	s->canonical = *first;
 }
 
 const uint64_t *fth_dwstacks_get(const struct fth_dwstacks *d, uint64_t id, int *n)

@@ -286,6 +286,10 @@ static void test_dwstacks_canonical(void **state)
 	assert_int_equal(fth_dwstacks_canonical(d, 8), 8);
 	assert_int_equal(fth_dwstacks_canonical(d, 99), 99); /* unknown: itself */
 	assert_int_equal(fth_dwstacks_last_id(d), 8);
+	/* the same stack again keeps no second copy of its frames */
+	assert_ptr_equal(fth_dwstacks_get(d, 6, &n), fth_dwstacks_get(d, 5, &n));
+	assert_int_equal(n, 3);
+	assert_ptr_not_equal(fth_dwstacks_get(d, 8, &n), fth_dwstacks_get(d, 5, &n));
 	got = fth_dwstacks_get(d, 7, &n);
 	assert_non_null(got);
 	assert_int_equal(n, 2);
