@@ -79,7 +79,9 @@ struct runtime {
 	struct fth_dwstacks *dwstacks;
 	struct pending_record *pending;
 	int npending, pending_cap;
-	uint64_t dw_folded_upto; /* capture ids up to here are folded next round */
+	uint64_t dw_folded_upto; /* capture ids up to here are folded next time */
+	uint64_t dw_folded_done; /* ... and up to here they were */
+	uint64_t dw_fold_due_ns; /* CLOCK_MONOTONIC time of the next fold */
 };
 
 struct pending_record {
@@ -657,8 +659,8 @@ static void fold_dw_entry(const struct runtime *rt, const struct fth_map *m, con
  * id, so a map keyed by dw_ustack would get a key per event and be full
  * after max_map_keys of them, however few the stacks. The entries of a
  * capture whose stack was seen before move to the first capture's key.
- * Only ids up to `upto` are folded: those unwound a loop round ago, whose
- * probes have long made their map updates. */
+ * Only ids up to `upto` are folded: those unwound at the previous fold's
+ * time, whose probes have long made their map updates. */
 static void fold_dw_map_keys(const struct runtime *rt, const struct fth_map *m, uint64_t upto)
 {
 	uint32_t stride = (m->value_size + 7) & ~7u;
@@ -681,15 +683,24 @@ static void fold_dw_map_keys(const struct runtime *rt, const struct fth_map *m, 
 	free(kept);
 }
 
-/* Once per loop round: fold the keys of the captures unwound by the
- * previous round (see fold_dw_map_keys). */
+/* Every 20 ms at most (a busy trace wakes the loop far more often, and
+ * a fold reads every key of the map): fold the keys of the captures
+ * unwound by the previous fold's time, if any came since the last fold
+ * (see fold_dw_map_keys). */
 static void fold_dw_keys(struct runtime *rt)
 {
-	uint64_t upto = rt->dw_folded_upto;
+	struct timespec ts;
+	uint64_t now, upto = rt->dw_folded_upto;
 
-	rt->dw_folded_upto = fth_dwstacks_last_id(rt->dwstacks);
-	if (!upto)
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	if (now < rt->dw_fold_due_ns)
 		return;
+	rt->dw_fold_due_ns = now + 20000000u;
+	rt->dw_folded_upto = fth_dwstacks_last_id(rt->dwstacks);
+	if (!upto || upto == rt->dw_folded_done)
+		return;
+	rt->dw_folded_done = upto;
 	for (int i = 0; i < rt->prog->maps.len; i++) {
 		const struct fth_map *m = fth_program_map(rt->prog, i);
 		if (!m->internal && m->fd >= 0 && m->key_type && type_has_dw_stack(m->key_type) &&

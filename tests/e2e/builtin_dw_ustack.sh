@@ -59,13 +59,13 @@ expect_stdout_match '^, dwtarget\]: 9$'
 # --- many captures of one stack in a map with room for few keys: each
 # capture's key is folded into its stack's first one in the kernel map,
 # so the map does not fill (every event counts, none is refused)
-fathom_run -e "config = { unstable_dw_ustack=enable; max_map_keys=8 }
+fathom_run -e "config = { unstable_dw_ustack=enable; max_map_keys=32 }
 uprobe:$target:dw_leaf { @[dw_ustack(3)] = count(); @n = count(); @h[dw_ustack(2), 1] = hist(5); }
 interval:s:2 { exit(); }" -c "$target 0"
 expect_exit 0
 expect_stderr_no_match 'Map full'
 events=$(sed -n 's/^@n: //p' "$FATHOM_STDOUT")
-[ "${events:-0}" -gt 20 ] || fail "too few events to fill the map: '$events'"
+[ "${events:-0}" -gt 64 ] || fail "too few events to fill the map: '$events'"
 expect_stdout_match "^\]: $events\$"
 expect_stdout_match "^\[4, 8\) +$events \|"
 
