@@ -509,6 +509,29 @@ static void canonicalize_dw_ids(const struct runtime *rt, const struct fth_type 
 	canonicalize_dw_ids_upto(rt, t, bytes, UINT64_MAX);
 }
 
+/* *into += *from, for 8-byte counters and sums in a value's bytes. */
+static void add_i64(uint8_t *into, const uint8_t *from)
+{
+	int64_t a, b;
+
+	memcpy(&a, into, 8);
+	memcpy(&b, from, 8);
+	a += b;
+	memcpy(into, &a, 8);
+}
+
+/* An avg or stats value folded into another: counts and totals add. */
+static void add_avg(uint8_t *into, const uint8_t *from)
+{
+	struct fth_agg_avg x, y;
+
+	memcpy(&x, into, sizeof(x));
+	memcpy(&y, from, sizeof(y));
+	x.count += y.count;
+	x.total += y.total;
+	memcpy(into, &x, sizeof(x));
+}
+
 /* Fold the value `from` into `into` (one snapshot value each). */
 static void merge_values(const struct fth_map *m, uint32_t stride, uint8_t *into, const uint8_t *from)
 {
@@ -518,21 +541,12 @@ static void merge_values(const struct fth_map *m, uint32_t stride, uint8_t *into
 	if (vt->kind != FTH_T_AGG || vt->agg == FTH_AGG_TSERIES)
 		return; /* a plain value: the first one stays */
 	if (is_hist(m)) {
-		for (uint32_t o = 0; o + 8 <= stride; o += 8) {
-			memcpy(&a, into + o, 8);
-			memcpy(&b, from + o, 8);
-			a += b;
-			memcpy(into + o, &a, 8);
-		}
+		for (uint32_t o = 0; o + 8 <= stride; o += 8)
+			add_i64(into + o, from + o);
 		return;
 	}
 	if (vt->agg == FTH_AGG_AVG || vt->agg == FTH_AGG_STATS) {
-		struct fth_agg_avg x, y;
-		memcpy(&x, into, sizeof(x));
-		memcpy(&y, from, sizeof(y));
-		x.count += y.count;
-		x.total += y.total;
-		memcpy(into, &x, sizeof(x));
+		add_avg(into, from);
 		return;
 	}
 	memcpy(&a, into, 8);
@@ -616,18 +630,9 @@ static void fold_agg_slot(const struct fth_map *m, uint8_t *into, const uint8_t 
 		if (b.set && (!a.set || (agg == FTH_AGG_MIN ? b.value < a.value : b.value > a.value)))
 			memcpy(into, &b, sizeof(b));
 	} else if (agg == FTH_AGG_AVG || agg == FTH_AGG_STATS) {
-		struct fth_agg_avg a, b;
-		memcpy(&a, into, sizeof(a));
-		memcpy(&b, from, sizeof(b));
-		a.count += b.count;
-		a.total += b.total;
-		memcpy(into, &a, sizeof(a));
+		add_avg(into, from);
 	} else {
-		int64_t a, b;
-		memcpy(&a, into, 8);
-		memcpy(&b, from, 8);
-		a += b;
-		memcpy(into, &a, 8);
+		add_i64(into, from);
 	}
 }
 
