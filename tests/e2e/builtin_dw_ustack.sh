@@ -60,7 +60,8 @@ expect_stdout_match '^, dwtarget\]: 9$'
 # capture's key is folded into its stack's first one in the kernel map,
 # so the map does not fill (every event counts, none is refused)
 fathom_run -e "config = { unstable_dw_ustack=enable; max_map_keys=32 }
-uprobe:$target:dw_leaf { @[dw_ustack(3)] = count(); @n = count(); @h[dw_ustack(2), 1] = hist(5); }
+uprobe:$target:dw_leaf { @[dw_ustack(3)] = count(); @n = count(); @h[dw_ustack(2), 1] = hist(5);
+  @mn[dw_ustack(2)] = min(arg0); @st[dw_ustack(2)] = stats(2); }
 interval:s:2 { exit(); }" -c "$target 0"
 expect_exit 0
 expect_stderr_no_match 'Map full'
@@ -68,6 +69,9 @@ events=$(sed -n 's/^@n: //p' "$FATHOM_STDOUT")
 [ "${events:-0}" -gt 64 ] || fail "too few events to fill the map: '$events'"
 expect_stdout_match "^\]: $events\$"
 expect_stdout_match "^\[4, 8\) +$events \|"
+# the first run of the chain is dw_leaf(6): a min folded CPU by CPU keeps it
+expect_stdout_match '^\]: 6$'
+expect_stdout_match "^\]: \{ \.count = $events, \.average = 2, \.total = $((events * 2)) \}$"
 
 # --- print() and a variable, with a limit
 fathom_run -e "config = { unstable_dw_ustack=enable }
