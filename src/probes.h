@@ -182,8 +182,9 @@ int fth_kfunc_parse_line(const char *line, bool kallsyms, const char **name, siz
 int fth_reserve_func_names(struct fth_program *prog, int count);
 /* Kernel functions a kprobe wildcard passes over although ftrace can patch
  * them: probing them from BPF makes the kernel report suspicious RCU usage
- * or hang (rcu_*, the idle loop; the kernel's kprobe_multi selftests and
- * bpftrace leave the same ones out). Named in full they are attached. */
+ * or hang (rcu_* and __rcu_*, the idle loop; the kernel's kprobe_multi
+ * selftests and bpftrace leave them out, but for __rcu_*). Named in full
+ * they are attached. */
 bool fth_kfunc_wildcard_excluded(const char *name);
 /* Which instances of a wildcard's kprobe_multi link go into the link
  * (their indexes into in_link) and which are attached one perf kprobe each

@@ -744,7 +744,10 @@ static bool kretprobe_banned(const char *func)
 bool fth_kfunc_wildcard_excluded(const char *name)
 {
 	static const char *const names[] = { "arch_cpu_idle", "default_idle", "bpf_dispatcher_xdp_func" };
-	static const char *const prefixes[] = { "rcu_", "__ftrace_invalid_address__" };
+	/* __rcu_: a perf kprobe on __rcu_read_unlock crashed Debian's 6.1
+	 * ("Unrecoverable kprobe detected": it recursed through the page
+	 * fault the handler took) in kprobe:*_read* */
+	static const char *const prefixes[] = { "rcu_", "__rcu_", "__ftrace_invalid_address__" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i]))

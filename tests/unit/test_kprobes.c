@@ -279,12 +279,15 @@ static void test_missing_probes_config(void **state)
 		      "no kernel function with BTF matches no_such_*_xyz", NULL);
 }
 
-/* Wildcards pass over the functions probing from BPF breaks (rcu_*, the
- * idle loop, the XDP dispatcher, ftrace holes), and only those. */
+/* Wildcards pass over the functions probing from BPF breaks (rcu_*,
+ * __rcu_*, the idle loop, the XDP dispatcher, ftrace holes), and only
+ * those. */
 static void test_wildcard_excluded_functions(void **state)
 {
 	assert_true(fth_kfunc_wildcard_excluded("rcu_read_unlock_strict"));
 	assert_true(fth_kfunc_wildcard_excluded("rcu_"));
+	assert_true(fth_kfunc_wildcard_excluded("__rcu_read_unlock"));
+	assert_false(fth_kfunc_wildcard_excluded("__rc_read"));
 	assert_true(fth_kfunc_wildcard_excluded("default_idle"));
 	assert_true(fth_kfunc_wildcard_excluded("arch_cpu_idle"));
 	assert_true(fth_kfunc_wildcard_excluded("bpf_dispatcher_xdp_func"));
