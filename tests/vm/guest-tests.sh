@@ -71,8 +71,17 @@ fathom -e 'kprobe:vfs_* { @ = count(); }' >/tmp/out 2>/tmp/err &
 fpid=$!
 n=0
 while [ "$n" -lt 120 ] && ! grep -q '^Attached' /tmp/err; do sleep 1; n=$((n + 1)); done
-progs=$(grep -h -s '^prog_type:' /proc/$fpid/fdinfo/* | grep -c -w 2)
-mlinks=$(grep -h -s '^link_type:' /proc/$fpid/fdinfo/* | grep -c kprobe_multi)
+# (read again while it finds none: once, under TCG, the first read after
+# "Attached" found no program)
+n=0
+progs=0
+while [ "$n" -lt 10 ] && [ "$progs" = 0 ]; do
+    [ "$n" -gt 0 ] && sleep 1
+    progs=$(grep -h -s '^prog_type:' /proc/$fpid/fdinfo/* | grep -c -w 2)
+    mlinks=$(grep -h -s '^link_type:' /proc/$fpid/fdinfo/* | grep -c kprobe_multi)
+    n=$((n + 1))
+done
+echo "fdinfo read $n times; fathom's state: $(awk '{ print $3 }' /proc/$fpid/stat 2>&1), $(ls /proc/$fpid/fdinfo 2>&1 | wc -l) fds" >>/tmp/err
 kill -INT "$fpid"
 n=0
 while [ "$n" -lt 60 ] && kill -0 "$fpid" 2>/dev/null; do sleep 1; n=$((n + 1)); done
