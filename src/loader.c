@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "format.h"
@@ -430,6 +431,21 @@ static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/* Each probe holds a few fds (its program, perf event and link): a
+ * wildcard of 800 kprobes without kprobe_multi needs 2,400, more than the
+ * usual soft limit of 1,024. Raise it to the hard limit, as far as the
+ * process may; a failure leaves the old limit, and attaching reports
+ * EMFILE if that is too low. */
+static void raise_fd_limit(void)
+{
+	struct rlimit lim;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+		lim.rlim_cur = lim.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &lim);
+	}
+}
+
 static int loader_load(struct fth_loader *ld, struct fth_program *prog, struct fth_diag *diag, bool verbose,
 		       bool print_logs)
 {
@@ -443,6 +459,7 @@ static int loader_load(struct fth_loader *ld, struct fth_program *prog, struct f
 	ld->print_logs = print_logs;
 	if (!verbose)
 		libbpf_set_print(quiet_libbpf);
+	raise_fd_limit();
 	ld->attachments = calloc((size_t)(prog->progs.len ? prog->progs.len : 1), sizeof(*ld->attachments));
 	log = malloc(prog->config.log_size);
 	if (!ld->attachments || !log) {
@@ -500,6 +517,11 @@ static int attach_one(struct fth_loader *ld, int i)
 		return 0;
 	}
 	rc = p->inst->provider->attach(p->inst, p->fd, &ld->attachments[i], err, sizeof(err));
+	if (rc && p->inst->provider->attach_skippable && p->inst->provider->attach_skippable(p->inst, rc)) {
+		fth_warning(ld->diag, p->inst->attach->range, "%s, skipping probe", err);
+		ld->skipped++;
+		return 0;
+	}
 	if (rc && ld->prog->config.missing_probes == FTH_MISSING_ERROR) {
 		const struct fth_provider *prov = p->inst->provider;
 		fth_error_hint(ld->diag, p->inst->attach->range, prov->attach_hint ? prov->attach_hint(p->inst, rc) : NULL,

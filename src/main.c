@@ -110,6 +110,7 @@ struct cli {
 	const char *debug; /* -d: "ast", "types", "bpf", "all" or "verifier" */
 	const char *probe_filter; /* --probe-filter REGEX */
 	bool no_uprobe_multi;     /* --no-feature uprobe_multi */
+	bool no_kprobe_multi;     /* --no-feature kprobe_multi */
 	const char *output;
 	char **positional; /* script arguments: $1.. and --name[=value] (owned) */
 	int npositional;
@@ -196,8 +197,10 @@ static int no_features(struct cli *cli, const char *list)
 	for (char *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(f, "uprobe_multi")) {
 			cli->no_uprobe_multi = true;
-		} else if (strcmp(f, "kprobe_multi") && strcmp(f, "kprobe_session")) {
-			/* fathom uses neither: nothing to turn off */
+		} else if (!strcmp(f, "kprobe_multi")) {
+			cli->no_kprobe_multi = true;
+		} else if (strcmp(f, "kprobe_session")) {
+			/* fathom does not use it: nothing to turn off */
 			fprintf(stderr, "ERROR: unknown feature '%s' for --no-feature: uprobe_multi, kprobe_multi or "
 					"kprobe_session\n",
 				f);
@@ -797,6 +800,7 @@ static int run_cli(struct cli *cli_)
 	prog.config.compile_only = cli.debug != NULL && strcmp(cli.debug, "verifier") && strcmp(cli.debug, "all");
 	prog.config.probe_filter = cli.probe_filter;
 	prog.config.no_uprobe_multi = cli.no_uprobe_multi;
+	prog.config.no_kprobe_multi = cli.no_kprobe_multi;
 	prog.config.helper_warnings = cli.helper_warnings;
 	prog.config.dwarf_pids = cli.dwarf_pids;
 	prog.config.ndwarf_pids = cli.ndwarf_pids;

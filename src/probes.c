@@ -222,6 +222,24 @@ struct fth_probe_inst *fth_probe_inst_new(struct fth_program *prog, const struct
 	return inst;
 }
 
+/* The program-wide map of function names that multi-attached programs
+ * read `func` from: created on first use, one entry more per instance. */
+int fth_reserve_func_names(struct fth_program *prog, int count)
+{
+	struct fth_map *m;
+
+	if (prog->func_names_map < 0) {
+		/* names longer than 255 bytes are cut: 7,000 functions of libc
+		 * at max_strlen (1024) would take 7 MB of kernel memory */
+		m = fth_program_add_internal_map(prog, "fth_funcs", BPF_MAP_TYPE_HASH, 4,
+						 prog->config.max_strlen < 256 ? (prog->config.max_strlen + 7) & ~7U : 256, 0);
+		prog->func_names_map = m->index;
+	}
+	m = fth_program_map(prog, prog->func_names_map);
+	m->max_entries += (uint32_t)count;
+	return 0;
+}
+
 const char *fth_attach_point_name(struct fth_program *prog, const struct fth_node *attach)
 {
 	const char *text = attach->u.attach.text;

@@ -68,6 +68,11 @@ struct fth_provider {
 	/* The HINT for attach's error rc (its negative errno) when there is
 	 * a better way to trace, or NULL. May be NULL. */
 	const char *(*attach_hint)(const struct fth_probe_inst *inst, int rc);
+	/* A wildcard's instance that the kernel refused to attach (attach's
+	 * rc): true skips it with a warning instead of ending the run, as
+	 * bpftrace does for kprobes (some functions cannot be probed). May be
+	 * NULL: every failure ends the run. */
+	bool (*attach_skippable)(const struct fth_probe_inst *inst, int rc);
 	/* Attach one loaded program to several instances at once (see
 	 * fth_multi_group). Returns how many of them the kernel refused and
 	 * were skipped (not counted as attached), or negative errno. NULL:
@@ -177,6 +182,24 @@ long fth_max_probes(void);
 #include <stddef.h>
 int fth_kfunc_parse_line(const char *line, bool kallsyms, const char **name, size_t *nlen, const char **module,
 			 size_t *mlen);
+/* The program-wide map of function names (fth_funcs) that programs shared
+ * by several instances read `func` from: created on first use, with room
+ * for `count` more instances. 0 or negative errno. */
+int fth_reserve_func_names(struct fth_program *prog, int count);
+/* Kernel functions a kprobe wildcard passes over although ftrace can patch
+ * them: probing them from BPF makes the kernel report suspicious RCU usage
+ * or hang (rcu_* and __rcu_*, the idle loop; the kernel's kprobe_multi
+ * selftests and bpftrace leave them out, but for __rcu_*). Named in full
+ * they are attached. */
+bool fth_kfunc_wildcard_excluded(const char *name);
+/* Which instances of a wildcard's kprobe_multi link go into the link
+ * (their indexes into in_link) and which are attached one perf kprobe each
+ * (apart): the kernel resolves the link's functions by name, so a name
+ * goes in once (its first instance); module functions go in only with
+ * modules_in_link (kernels before 6.2 look names up in vmlinux only).
+ * modules[i] NULL or "vmlinux" for vmlinux. 0 or -ENOMEM. */
+int fth_kprobe_multi_split(const char *const *names, const char *const *modules, int n, bool modules_in_link,
+			   int *in_link, int *nin, int *apart, int *napart);
 struct fth_probe_inst *fth_probe_inst_new(struct fth_program *prog, const struct fth_provider *prov,
 					  struct fth_node *attach, const char *name);
 struct perf_event_attr;

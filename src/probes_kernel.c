@@ -10,6 +10,11 @@
  *       BPF_PERF_EVENT link; nothing is written to kprobe_events, so closing
  *       the fds removes the kprobe. Wildcards are matched against
  *       available_filter_functions (else the text symbols of /proc/kallsyms).
+ *       A wildcard without a module, on a kernel with kprobe_multi links
+ *       (5.18+), is one program attached with one BPF_TRACE_KPROBE_MULTI
+ *       link, as in bpftrace; `probe` and `func` come from the link's
+ *       cookie. Each function still counts as a probe (the limit,
+ *       "Attached N probes"), as bpftrace counts them.
  *   fentry:FUNC, fentry:MODULE:FUNC (aliases f, kfunc),
  *   fexit:FUNC, fexit:MODULE:FUNC (aliases fr, kretfunc)
  *       BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY/FEXIT against the FUNC's BTF
@@ -736,6 +741,23 @@ static bool kretprobe_banned(const char *func)
 	return false;
 }
 
+bool fth_kfunc_wildcard_excluded(const char *name)
+{
+	static const char *const names[] = { "arch_cpu_idle", "default_idle", "bpf_dispatcher_xdp_func" };
+	/* __rcu_: a perf kprobe on __rcu_read_unlock crashed Debian's 6.1
+	 * ("Unrecoverable kprobe detected": it recursed through the page
+	 * fault the handler took) in kprobe:*_read* */
+	static const char *const prefixes[] = { "rcu_", "__rcu_", "__ftrace_invalid_address__" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
 static int kprobe_inst_add(struct fth_program *prog, struct fth_node *attach, const char *module, const char *func,
 			   const struct kspec *ks, bool is_return, struct fth_ptrvec *out)
 {
@@ -823,6 +845,8 @@ static int kprobe_expand_native(struct fth_program *prog, struct fth_diag *diag,
 		 * given in full is an error). */
 		if (is_return && kretprobe_banned(f->name))
 			continue;
+		if (fth_kfunc_wildcard_excluded(f->name))
+			continue;
 		kprobe_inst_add(prog, attach, ks->module ? mod : NULL, f->name, ks, is_return, out);
 		matched++;
 	}
@@ -838,6 +862,68 @@ static int kprobe_expand_native(struct fth_program *prog, struct fth_diag *diag,
 	if (err)
 		out->len = start;
 	return err;
+}
+
+/* Does the kernel have kprobe_multi links (Linux 5.18, CONFIG_FPROBE)? A
+ * program of that attach type loads, and a link on a function that does
+ * not exist fails because the name is not found (ESRCH) rather than
+ * because the link type is unknown or unsupported (EINVAL, EOPNOTSUPP).
+ * 0 when it does, else the negative errno that says it does not; cached:
+ * the answer depends on the kernel only. */
+static int kprobe_multi_probe(void)
+{
+	static int cached = 1;
+	const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+	const char *sym = "fth_no_such_kernel_function";
+	LIBBPF_OPTS(bpf_link_create_opts, link_opts, .kprobe_multi.syms = &sym, .kprobe_multi.cnt = 1);
+	int prog_fd, link_fd;
+
+	if (cached != 1)
+		return cached;
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "fth_kmulti_test", "GPL", ret0, 2, &opts);
+	if (prog_fd < 0) {
+		cached = prog_fd;
+		return cached;
+	}
+	link_fd = bpf_link_create(prog_fd, 0, BPF_TRACE_KPROBE_MULTI, &link_opts);
+	close(prog_fd);
+	if (link_fd >= 0)
+		close(link_fd);
+	cached = link_fd >= 0 || link_fd == -ESRCH || link_fd == -ENOENT ? 0 : link_fd;
+	return cached;
+}
+
+/* The instances out->items[first..] of one wildcard (no module named)
+ * share the first one's program and one kprobe_multi link, as in
+ * bpftrace: one program instead of one per function, attached in one
+ * system call. `probe` and `func` come from the link's cookie. */
+static void share_kprobe_program(struct fth_program *prog, struct fth_node *attach, struct fth_ptrvec *out,
+				 int first)
+{
+	struct fth_probe_inst *leader;
+	int err;
+
+	if (out->len - first < 2 || prog->config.no_kprobe_multi || prog->config.compile_only)
+		return;
+	err = kprobe_multi_probe();
+	if (err) {
+		if (fth_kernel_probe_verbose)
+			fprintf(stderr, "fathom: %s: one program per function (no kprobe_multi links: %s)\n",
+				attach->u.attach.text, strerror(-err));
+		return;
+	}
+	if (fth_kernel_probe_verbose)
+		fprintf(stderr, "fathom: %s: one program on a kprobe_multi link for %d functions\n",
+			attach->u.attach.text, out->len - first);
+	leader = out->items[first];
+	for (int i = first; i < out->len; i++)
+		((struct fth_probe_inst *)out->items[i])->multi_leader = leader;
+	leader->expected_attach_type = BPF_TRACE_KPROBE_MULTI;
+	fth_reserve_func_names(prog, out->len - first);
 }
 
 static int kprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
@@ -856,8 +942,12 @@ static int kprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 			       "kretprobe:%s can't be used as it might lock up your system.", ks.func);
 		return -EPERM;
 	}
-	if (fth_kprobes_available() || prog->config.compile_only)
-		return kprobe_expand_native(prog, diag, attach, &ks, is_return, out);
+	if (fth_kprobes_available() || prog->config.compile_only) {
+		int start = out->len, err = kprobe_expand_native(prog, diag, attach, &ks, is_return, out);
+		if (!err && !ks.module && has_wildcard(ks.func))
+			share_kprobe_program(prog, attach, out, start);
+		return err;
+	}
 	why = ks.has_offset ? "fentry cannot probe at an offset" : fentry_unavailable(prog);
 	if (!why && fth_kernel_probe_verbose)
 		fprintf(stderr, "fathom: this kernel has no kprobes: running %s as %s\n", attach->u.attach.parts[0],
@@ -877,8 +967,9 @@ static int kprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 	return -EOPNOTSUPP;
 }
 
-static int kprobe_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
-			 size_t errlen)
+/* One perf kprobe on inst's function, running prog_fd with `cookie`. */
+static int kprobe_perf_attach(const struct fth_probe_inst *inst, int prog_fd, uint64_t cookie,
+			      struct fth_attachment *att, char *err, size_t errlen)
 {
 	bool is_return = inst->provider == &fth_provider_kretprobe;
 	char symbol[512];
@@ -909,14 +1000,260 @@ static int kprobe_attach(const struct fth_probe_inst *inst, int prog_fd, struct 
 		if (e == ENOENT || e == EINVAL)
 			snprintf(err, errlen, "cannot attach %s: the kernel cannot probe %s here (%s)", inst->name,
 				 symbol, strerror(e));
+		else if (e == EADDRNOTAVAIL)
+			/* Linux 6.6 on, and its stable kernels: a kprobe by name
+			 * must name one function */
+			snprintf(err, errlen, "cannot attach %s: several kernel functions are named %s, and a kprobe "
+				 "refuses an ambiguous name", inst->name, symbol);
 		else
 			snprintf(err, errlen, "cannot attach %s: %s", inst->name, strerror(e));
 		return -e;
 	}
-	rc = fth_link_perf_event(pfd, prog_fd, att, err, errlen, inst->name);
-	if (rc)
-		return rc;
+	return fth_link_perf_event_cookie(pfd, prog_fd, cookie, att, err, errlen, inst->name);
+}
+
+static int kprobe_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
+			 size_t errlen)
+{
+	return kprobe_perf_attach(inst, prog_fd, 0, att, err, errlen);
+}
+
+/* ---------------------------------------------------------- kprobe_multi */
+
+struct name_index {
+	const char *name;
+	int index;
+};
+
+static int cmp_name_index(const void *a, const void *b)
+{
+	const struct name_index *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+int fth_kprobe_multi_split(const char *const *names, const char *const *modules, int n, bool modules_in_link,
+			   int *in_link, int *nin, int *apart, int *napart)
+{
+	struct name_index *sorted = malloc(sizeof(*sorted) * (size_t)(n ? n : 1));
+	bool *linked = calloc((size_t)(n ? n : 1), sizeof(*linked));
+
+	*nin = *napart = 0;
+	if (!sorted || !linked) {
+		free(sorted);
+		free(linked);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++)
+		sorted[i] = (struct name_index){ .name = names[i], .index = i };
+	qsort(sorted, (size_t)n, sizeof(*sorted), cmp_name_index);
+	for (int i = 0; i < n; i++) {
+		int idx = sorted[i].index;
+		bool vmlinux = !modules[idx] || !strcmp(modules[idx], "vmlinux");
+		if (i && !strcmp(sorted[i - 1].name, sorted[i].name))
+			continue; /* the kernel resolves a name once */
+		linked[idx] = vmlinux || modules_in_link;
+	}
+	for (int i = 0; i < n; i++) {
+		if (linked[i])
+			in_link[(*nin)++] = i;
+		else
+			apart[(*napart)++] = i;
+	}
+	free(sorted);
+	free(linked);
 	return 0;
+}
+
+static int create_kprobe_multi_link(int prog_fd, const char **syms, const __u64 *cookies, int n, bool ret)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+
+	opts.kprobe_multi.syms = syms;
+	opts.kprobe_multi.cookies = cookies;
+	opts.kprobe_multi.cnt = (uint32_t)n;
+	opts.kprobe_multi.flags = ret ? BPF_F_KPROBE_MULTI_RETURN : 0;
+	return bpf_link_create(prog_fd, 0, BPF_TRACE_KPROBE_MULTI, &opts);
+}
+
+/* One kprobe_multi link for the group's instances idx[0..n-1]: the fd or
+ * negative errno. */
+static int kprobe_multi_link(const struct fth_multi_group *g, const int *idx, int n)
+{
+	const char **syms = calloc((size_t)n, sizeof(*syms));
+	__u64 *cookies = calloc((size_t)n, sizeof(*cookies));
+	int fd;
+
+	if (!syms || !cookies) {
+		free(syms);
+		free(cookies);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		syms[i] = g->insts[idx[i]]->func;
+		cookies[i] = g->cookies[idx[i]];
+	}
+	fd = create_kprobe_multi_link(g->prog_fd, syms, cookies, n, g->insts[0]->has_retval);
+	free(syms);
+	free(cookies);
+	return fd;
+}
+
+struct kmulti_attach {
+	const struct fth_multi_group *group;
+	struct fth_attachment *att;
+	struct fth_diag *diag;
+	const char **skipped; /* functions the kernel would not probe */
+	int nskipped;
+	int refusal;          /* its error for them */
+};
+
+/* The kernel's answers when it cannot probe one function (blacklisted,
+ * not at an instruction boundary, gone with its module): it is skipped. */
+static bool kprobe_refusal(int err)
+{
+	return err == -ENOENT || err == -EINVAL || err == -EILSEQ || err == -EADDRNOTAVAIL;
+}
+
+/* Attach idx[0..n-1] with one perf kprobe each, running the group's code
+ * loaded as a plain program (a kprobe_multi program cannot run from a
+ * perf event) with the same cookies. Refused functions are skipped; any
+ * other error ends the attach (reported). */
+static int kprobe_attach_apart(struct kmulti_attach *m, const int *idx, int n)
+{
+	const struct fth_multi_group *g = m->group;
+	char err[512];
+	int prog_fd, rc;
+
+	if (!n)
+		return 0;
+	prog_fd = g->plain_prog_fd(g);
+	if (prog_fd < 0)
+		return prog_fd;
+	for (int i = 0; i < n; i++) {
+		const struct fth_probe_inst *inst = g->insts[idx[i]];
+		rc = kprobe_perf_attach(inst, prog_fd, g->cookies[idx[i]], m->att, err, sizeof(err));
+		if (rc && kprobe_refusal(rc)) {
+			m->skipped[m->nskipped++] = inst->func;
+			m->refusal = rc;
+		} else if (rc) {
+			fth_error(m->diag, inst->attach->range, "%s", err);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* One function of a wildcard attached with its own kprobe (no
+ * kprobe_multi) that the kernel refused: skipped, as bpftrace does. */
+static bool kprobe_attach_skippable(const struct fth_probe_inst *inst, int rc)
+{
+	const char *text = inst->attach->u.attach.text;
+
+	return kprobe_refusal(rc) && has_wildcard(text);
+}
+
+static bool any_module_function(const struct fth_multi_group *g, const int *idx, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *mod = g->insts[idx[i]]->target;
+		if (mod && strcmp(mod, "vmlinux"))
+			return true;
+	}
+	return false;
+}
+
+static void report_kprobes_skipped(const struct kmulti_attach *m)
+{
+	const struct fth_probe_inst *first = m->group->insts[0];
+	char list[512] = "";
+	size_t used = 0;
+
+	for (int i = 0; i < m->nskipped && used < sizeof(list) - 8; i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", m->skipped[i]);
+	if (used >= sizeof(list) - 8)
+		snprintf(list + sizeof(list) - 8, 8, ", ...");
+	fth_warning(m->diag, first->attach->range, "the kernel cannot probe %d function%s of %s (%s), skipped: %s",
+		    m->nskipped, m->nskipped == 1 ? "" : "s", first->attach->u.attach.text, strerror(-m->refusal), list);
+}
+
+/* The link's instances and the others (split), linked; a kernel that
+ * cannot resolve module functions in a link (before Linux 6.2) has the
+ * link tried again without them. The link fd or negative errno. */
+static int link_split(const struct fth_multi_group *g, int *in_link, int *nin, int *apart, int *napart)
+{
+	const char **names = calloc((size_t)g->n, sizeof(*names));
+	const char **modules = calloc((size_t)g->n, sizeof(*modules));
+	int fd = -ENOMEM;
+
+	if (!names || !modules)
+		goto out;
+	for (int i = 0; i < g->n; i++) {
+		names[i] = g->insts[i]->func;
+		modules[i] = g->insts[i]->target;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		bool modules_in_link = pass == 0;
+		fd = fth_kprobe_multi_split(names, modules, g->n, modules_in_link, in_link, nin, apart, napart);
+		if (fd < 0)
+			break;
+		if (!*nin) {
+			fd = -ENOENT; /* only module functions: no link */
+			break;
+		}
+		fd = kprobe_multi_link(g, in_link, *nin);
+		if (fd >= 0 || (fd != -ESRCH && fd != -ENOENT) || !any_module_function(g, in_link, *nin))
+			break;
+	}
+out:
+	free(names);
+	free(modules);
+	return fd;
+}
+
+static int kprobe_attach_multi(const struct fth_multi_group *group, struct fth_attachment *att,
+			       struct fth_diag *diag)
+{
+	const struct fth_probe_inst *first = group->insts[0];
+	struct kmulti_attach m = { .group = group, .att = att, .diag = diag };
+	int *in_link = calloc((size_t)group->n, sizeof(int));
+	int *apart = calloc((size_t)group->n, sizeof(int));
+	int nin = 0, napart = 0, fd, rc = 0;
+
+	m.skipped = calloc((size_t)group->n, sizeof(*m.skipped));
+	if (!in_link || !apart || !m.skipped) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	fd = link_split(group, in_link, &nin, apart, &napart);
+	if (fd >= 0) {
+		fth_attachment_add_link(att, fd);
+	} else if (fd != -ENOMEM && nin) {
+		/* A refusal of the whole link (a security module, a function the
+		 * kernel cannot resolve): one kprobe per function, as on kernels
+		 * without kprobe_multi. */
+		fth_warning(diag, first->attach->range,
+			    "the kernel refused a kprobe_multi link for %s (%s): attaching one kprobe per function",
+			    first->attach->u.attach.text, strerror(-fd));
+		rc = kprobe_attach_apart(&m, in_link, nin);
+	} else if (fd == -ENOMEM) {
+		rc = fd;
+	}
+	if (!rc)
+		rc = kprobe_attach_apart(&m, apart, napart);
+	if (!rc && m.nskipped == group->n) {
+		fth_error(diag, first->attach->range, "cannot attach %s: the kernel cannot probe any of its %d functions",
+			  first->attach->u.attach.text, group->n);
+		rc = m.refusal;
+	} else if (!rc && m.nskipped) {
+		report_kprobes_skipped(&m);
+	}
+out:
+	free(in_link);
+	free(apart);
+	free(m.skipped);
+	return rc ? rc : m.nskipped;
 }
 
 static int kprobe_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
@@ -1100,12 +1437,14 @@ static const char *const fexit_aliases[] = { "fr", "kretfunc", NULL };
  * in attach order. */
 const struct fth_provider fth_provider_kprobe = {
 	.name = "kprobe", .aliases = kprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
-	.expand = kprobe_expand, .attach = kprobe_attach, .list = kprobe_list,
+	.expand = kprobe_expand, .attach = kprobe_attach, .attach_skippable = kprobe_attach_skippable,
+	.attach_multi = kprobe_attach_multi, .list = kprobe_list,
 	.runs_newest_first = true, .supported = kprobe_supported,
 };
 const struct fth_provider fth_provider_kretprobe = {
 	.name = "kretprobe", .aliases = kretprobe_aliases, .prog_type = BPF_PROG_TYPE_KPROBE,
-	.expand = kprobe_expand, .attach = kprobe_attach, .list = kprobe_list, .supported = kprobe_supported,
+	.expand = kprobe_expand, .attach = kprobe_attach, .attach_skippable = kprobe_attach_skippable,
+	.attach_multi = kprobe_attach_multi, .list = kprobe_list, .supported = kprobe_supported,
 };
 const struct fth_provider fth_provider_fentry = {
 	.name = "fentry", .aliases = fentry_aliases, .prog_type = BPF_PROG_TYPE_TRACING,

@@ -315,24 +315,6 @@ static bool uprobe_multi_supported(void)
 	return link_fd == -EBADF;
 }
 
-/* The program-wide map of function names that multi-attached programs
- * read `func` from: created on first use, one entry more per instance. */
-static int reserve_func_names(struct fth_program *prog, int count)
-{
-	struct fth_map *m;
-
-	if (prog->func_names_map < 0) {
-		/* names longer than 255 bytes are cut: 7,000 functions of libc
-		 * at max_strlen (1024) would take 7 MB of kernel memory */
-		m = fth_program_add_internal_map(prog, "fth_funcs", BPF_MAP_TYPE_HASH, 4,
-						 prog->config.max_strlen < 256 ? (prog->config.max_strlen + 7) & ~7U : 256, 0);
-		prog->func_names_map = m->index;
-	}
-	m = fth_program_map(prog, prog->func_names_map);
-	m->max_entries += (uint32_t)count;
-	return 0;
-}
-
 /* Instances out->items[first..] came from one wildcard: share the first
  * one's program and one uprobe_multi link. */
 static void share_one_program(struct fth_program *prog, struct fth_ptrvec *out, int first)
@@ -345,7 +327,7 @@ static void share_one_program(struct fth_program *prog, struct fth_ptrvec *out, 
 	for (int i = first; i < out->len; i++)
 		((struct fth_probe_inst *)out->items[i])->multi_leader = leader;
 	leader->expected_attach_type = (enum bpf_attach_type)FTH_BPF_TRACE_UPROBE_MULTI;
-	reserve_func_names(prog, out->len - first);
+	fth_reserve_func_names(prog, out->len - first);
 }
 
 /* A uprobe on an EVEX-encoded (AVX-512) instruction is single-stepped

@@ -295,6 +295,7 @@ struct fth_config {
 	 * an attach (begin, end, self, test, bench). NULL: all. */
 	const char *probe_filter;
 	bool no_uprobe_multi;     /* --no-feature uprobe_multi */
+	bool no_kprobe_multi;     /* --no-feature kprobe_multi */
 	int helper_warnings;      /* -k: 1, -kk: 2; 0 emits no error checks at all */
 	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
 	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */

@@ -279,12 +279,69 @@ static void test_missing_probes_config(void **state)
 		      "no kernel function with BTF matches no_such_*_xyz", NULL);
 }
 
+/* Wildcards pass over the functions probing from BPF breaks (rcu_*,
+ * __rcu_*, the idle loop, the XDP dispatcher, ftrace holes), and only
+ * those. */
+static void test_wildcard_excluded_functions(void **state)
+{
+	assert_true(fth_kfunc_wildcard_excluded("rcu_read_unlock_strict"));
+	assert_true(fth_kfunc_wildcard_excluded("rcu_"));
+	assert_true(fth_kfunc_wildcard_excluded("__rcu_read_unlock"));
+	assert_false(fth_kfunc_wildcard_excluded("__rc_read"));
+	assert_true(fth_kfunc_wildcard_excluded("default_idle"));
+	assert_true(fth_kfunc_wildcard_excluded("arch_cpu_idle"));
+	assert_true(fth_kfunc_wildcard_excluded("bpf_dispatcher_xdp_func"));
+	assert_true(fth_kfunc_wildcard_excluded("__ftrace_invalid_address___84"));
+	assert_false(fth_kfunc_wildcard_excluded("vfs_read"));
+	assert_false(fth_kfunc_wildcard_excluded("synchronize_rcu"));
+	assert_false(fth_kfunc_wildcard_excluded("default_idle_call"));
+	assert_false(fth_kfunc_wildcard_excluded("arch_cpu_idle_enter"));
+	assert_false(fth_kfunc_wildcard_excluded("rcu"));
+}
+
+/* A kprobe_multi link takes each name once (the kernel resolves names):
+ * a name's first instance goes in, a later one (the same name in a module)
+ * is attached apart; module functions go in only when the kernel can
+ * resolve them. */
+static void test_kprobe_multi_split(void **state)
+{
+	const char *names[] = { "vfs_read", "lo_open", "vfs_write", "dup_name", "dup_name", "vfs_open" };
+	const char *modules[] = { NULL, "loop", "vmlinux", NULL, "zram", NULL };
+	int in[6], apart[6], nin = -1, napart = -1;
+
+	assert_int_equal(fth_kprobe_multi_split(names, modules, 6, true, in, &nin, apart, &napart), 0);
+	assert_int_equal(nin, 5);
+	assert_int_equal(napart, 1);
+	assert_int_equal(in[0], 0);
+	assert_int_equal(in[1], 1);
+	assert_int_equal(in[2], 2);
+	assert_int_equal(in[3], 3);
+	assert_int_equal(in[4], 5);
+	assert_int_equal(apart[0], 4);
+
+	assert_int_equal(fth_kprobe_multi_split(names, modules, 6, false, in, &nin, apart, &napart), 0);
+	assert_int_equal(nin, 4);
+	assert_int_equal(napart, 2);
+	assert_int_equal(in[0], 0);
+	assert_int_equal(in[1], 2);
+	assert_int_equal(in[2], 3);
+	assert_int_equal(in[3], 5);
+	assert_int_equal(apart[0], 1);
+	assert_int_equal(apart[1], 4);
+
+	assert_int_equal(fth_kprobe_multi_split(names, modules, 0, true, in, &nin, apart, &napart), 0);
+	assert_int_equal(nin, 0);
+	assert_int_equal(napart, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_providers_registered),
 		cmocka_unit_test(test_tracepoint_twins),
 		cmocka_unit_test(test_parse_function_lines),
+		cmocka_unit_test(test_wildcard_excluded_functions),
+		cmocka_unit_test(test_kprobe_multi_split),
 		cmocka_unit_test(test_max_probes_env),
 		cmocka_unit_test_setup(test_neither_available, setup_no_kernel_probes),
 		cmocka_unit_test_setup(test_attach_point_errors, setup_no_kernel_probes),
