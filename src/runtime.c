@@ -1626,8 +1626,16 @@ static void run_specials(struct runtime *rt, const char *which)
 {
 	for (int i = 0; i < rt->prog->progs.len; i++) {
 		struct fth_prog *p = rt->prog->progs.items[i];
-		if (!strcmp(p->inst->provider->name, which))
-			fth_probe_run_special(p->fd);
+		int err;
+
+		if (strcmp(p->inst->provider->name, which))
+			continue;
+		/* The kernel runs it right here; a refusal must not pass as a
+		 * probe that printed nothing. */
+		err = fth_probe_run_special(p->fd);
+		if (err)
+			fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "the kernel did not run the %s probe: %s",
+				       p->inst->name, strerror(-err));
 	}
 }
 
