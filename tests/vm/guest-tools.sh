@@ -87,10 +87,12 @@ for TOOL_DIR in /tools /bt/0.17 /bt/0.23; do
     check_tool vfscount 0 wl_files \
         '^Tracing VFS calls\.\.\. Hit Ctrl-C to end\.$' \
         '^@\[vfs_read\]: [0-9]+$' '^@\[vfs_write\]: [0-9]+$' '^@\[vfs_open\]: [0-9]+$' "$statx_re"
-    check_tool tcpconnect 0 wl_tcp \
+    # a second before SIGINT: under TCG the last connection's record was
+    # once missing when the tool was stopped at once
+    check_tool tcpconnect 1 wl_tcp \
         "^$TIME_RE [0-9]+ +nc +127\.0\.0\.1 +[0-9]+ +127\.0\.0\.1 +5555 *\$" \
         "^$TIME_RE [0-9]+ +nc +::1 +[0-9]+ +::1 +5555 *\$"
-    check_tool tcpaccept 0 wl_tcp \
+    check_tool tcpaccept 1 wl_tcp \
         "^$TIME_RE [0-9]+ +nc +::ffff:127\.0\.0\.1 +[0-9]+ +::ffff:127\.0\.0\.1 +5555 +0/[0-9]+\$" \
         "^$TIME_RE [0-9]+ +nc +::1 +[0-9]+ +::1 +5555 +0/[0-9]+\$"
     check_tool tcpretrans 0 wl_syn_lost \
