@@ -240,6 +240,20 @@ int fth_reserve_func_names(struct fth_program *prog, int count)
 	return 0;
 }
 
+void fth_warn_functions_skipped(struct fth_diag *diag, const struct fth_node *attach, const char *target,
+				const char *why, const char *const *names, int n)
+{
+	char list[512] = "";
+	size_t used = 0;
+
+	for (int i = 0; i < n && used < sizeof(list) - 8; i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", names[i]);
+	if (used >= sizeof(list) - 8)
+		snprintf(list + sizeof(list) - 8, 8, ", ...");
+	fth_warning(diag, attach->range, "the kernel cannot probe %d function%s of %s (%s), skipped: %s", n,
+		    n == 1 ? "" : "s", target, why, list);
+}
+
 const char *fth_attach_point_name(struct fth_program *prog, const struct fth_node *attach)
 {
 	const char *text = attach->u.attach.text;

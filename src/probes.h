@@ -186,6 +186,10 @@ int fth_kfunc_parse_line(const char *line, bool kallsyms, const char **name, siz
  * by several instances read `func` from: created on first use, with room
  * for `count` more instances. 0 or negative errno. */
 int fth_reserve_func_names(struct fth_program *prog, int count);
+/* Warn, at a wildcard's attach point, that the kernel refused n of its
+ * functions (why: the reason) and name them, as many as fit a line. */
+void fth_warn_functions_skipped(struct fth_diag *diag, const struct fth_node *attach, const char *target,
+				const char *why, const char *const *names, int n);
 /* Kernel functions a kprobe wildcard passes over although ftrace can patch
  * them: probing them from BPF makes the kernel report suspicious RCU usage
  * or hang (rcu_* and __rcu_*, the idle loop; the kernel's kprobe_multi

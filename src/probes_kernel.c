@@ -1166,16 +1166,10 @@ static bool any_module_function(const struct fth_multi_group *g, const int *idx,
 
 static void report_kprobes_skipped(const struct kmulti_attach *m)
 {
-	const struct fth_probe_inst *first = m->group->insts[0];
-	char list[512] = "";
-	size_t used = 0;
+	const struct fth_node *attach = m->group->insts[0]->attach;
 
-	for (int i = 0; i < m->nskipped && used < sizeof(list) - 8; i++)
-		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", m->skipped[i]);
-	if (used >= sizeof(list) - 8)
-		snprintf(list + sizeof(list) - 8, 8, ", ...");
-	fth_warning(m->diag, first->attach->range, "the kernel cannot probe %d function%s of %s (%s), skipped: %s",
-		    m->nskipped, m->nskipped == 1 ? "" : "s", first->attach->u.attach.text, strerror(-m->refusal), list);
+	fth_warn_functions_skipped(m->diag, attach, attach->u.attach.text, strerror(-m->refusal), m->skipped,
+				   m->nskipped);
 }
 
 /* The link's instances and the others (split), linked; a kernel that

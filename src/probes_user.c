@@ -847,17 +847,9 @@ static int attach_multi_range(struct multi_attach *m, const int *idx, int n)
 
 static void report_skipped(struct fth_diag *diag, const struct fth_probe_inst *first, const struct multi_attach *m)
 {
-	char list[512] = "";
-	size_t used = 0;
-
-	for (int i = 0; i < m->nskipped && used < sizeof(list) - 8; i++)
-		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", m->skipped[i]);
-	if (used >= sizeof(list) - 8)
-		snprintf(list + sizeof(list) - 8, 8, ", ...");
-	fth_warning(diag, first->attach->range,
-		    "the kernel cannot probe %d function%s of %s (%s), skipped: %s", m->nskipped,
-		    m->nskipped == 1 ? "" : "s", first->binary,
-		    m->refusal == -524 ? "an instruction uprobes do not support" : strerror(-m->refusal), list);
+	fth_warn_functions_skipped(diag, first->attach, first->binary,
+				   m->refusal == -524 ? "an instruction uprobes do not support" : strerror(-m->refusal),
+				   m->skipped, m->nskipped);
 }
 
 static int uprobe_attach_multi(const struct fth_multi_group *group, struct fth_attachment *att, struct fth_diag *diag)
