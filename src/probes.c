@@ -240,6 +240,34 @@ int fth_reserve_func_names(struct fth_program *prog, int count)
 	return 0;
 }
 
+int fth_probe_refused(int err)
+{
+	return err == -EPERM && geteuid() != 0 ? -1 : 0;
+}
+
+int fth_try_load(enum bpf_prog_type type, const struct bpf_insn *insns, size_t n,
+		 const struct bpf_prog_load_opts *opts)
+{
+	int fd = bpf_prog_load(type, NULL, "GPL", insns, n, opts);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return fth_probe_refused(fd);
+}
+
+int fth_try_load_tracing(const struct bpf_insn *insns, size_t n, const char *btf_name, enum bpf_attach_type type)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type);
+	int id = libbpf_find_vmlinux_btf_id(btf_name, type);
+
+	if (id < 0)
+		return 0; /* no BTF, or no such function: nothing to attach to */
+	opts.attach_btf_id = (__u32)id;
+	return fth_try_load(BPF_PROG_TYPE_TRACING, insns, n, &opts);
+}
+
 void fth_warn_functions_skipped(struct fth_diag *diag, const struct fth_node *attach, const char *target,
 				const char *why, const char *const *names, int n)
 {

@@ -186,6 +186,17 @@ int fth_kfunc_parse_line(const char *line, bool kallsyms, const char **name, siz
  * by several instances read `func` from: created on first use, with room
  * for `count` more instances. 0 or negative errno. */
 int fth_reserve_func_names(struct fth_program *prog, int count);
+/* Kernel feature checks (--info, providers' supported()): 1 yes, 0 no,
+ * -1 cannot tell (not allowed to ask). fth_probe_refused maps a refusal's
+ * negative errno: EPERM is "no" for root, "cannot tell" for anyone else.
+ * fth_try_load loads a small program and closes it; fth_try_load_tracing
+ * does so for a BPF_PROG_TYPE_TRACING program on the kernel's BTF entity
+ * btf_name (attach type `type`), 0 when BTF has no such entity. */
+struct bpf_prog_load_opts;
+int fth_probe_refused(int err);
+int fth_try_load(enum bpf_prog_type type, const struct bpf_insn *insns, size_t n,
+		 const struct bpf_prog_load_opts *opts);
+int fth_try_load_tracing(const struct bpf_insn *insns, size_t n, const char *btf_name, enum bpf_attach_type type);
 /* Warn, at a wildcard's attach point, that the kernel refused n of its
  * functions (why: the reason) and name them, as many as fit a line. */
 void fth_warn_functions_skipped(struct fth_diag *diag, const struct fth_node *attach, const char *target,

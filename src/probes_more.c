@@ -944,18 +944,8 @@ static int iter_supported(void)
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_ITER);
-	int id = libbpf_find_vmlinux_btf_id("task", BPF_TRACE_ITER), fd;
 
-	if (id < 0)
-		return 0;
-	opts.attach_btf_id = (__u32)id;
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &opts);
-	if (fd >= 0) {
-		close(fd);
-		return 1;
-	}
-	return fd == -EPERM && geteuid() != 0 ? -1 : 0;
+	return fth_try_load_tracing(insns, 2, "task", BPF_TRACE_ITER);
 }
 
 /* ------------------------------------------------------------------- table */

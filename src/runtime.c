@@ -2130,27 +2130,6 @@ static int probe_result(int libbpf_ret)
 	return libbpf_ret > 0 ? 1 : libbpf_ret == 0 ? 0 : -1;
 }
 
-/* A refusal: EPERM means "no" for root (the kernel or its policy will not
- * do it) but "cannot tell" for anyone else. */
-static int refused(int err)
-{
-	return err == -EPERM && geteuid() != 0 ? -1 : 0;
-}
-
-/* Load a small program: 1 if the kernel accepts it, 0 if it refuses,
- * -1 if we may not load programs at all. */
-static int try_load(enum bpf_prog_type type, const struct bpf_insn *insns, size_t n,
-		    const struct bpf_prog_load_opts *opts)
-{
-	int fd = bpf_prog_load(type, NULL, "GPL", insns, n, opts);
-
-	if (fd >= 0) {
-		close(fd);
-		return 1;
-	}
-	return refused(fd);
-}
-
 /* More than 4096 instructions: the 1M instruction limit of kernel 5.2+
  * (BPF_COMPLEXITY_LIMIT_INSNS) instead of the old BPF_MAXINSNS. */
 static int probe_large_programs(void)
@@ -2164,7 +2143,7 @@ static int probe_large_programs(void)
 	for (size_t i = 0; i + 1 < n; i++)
 		insns[i] = I_MOV64_IMM(R0, 0);
 	insns[n - 1] = I_EXIT();
-	r = try_load(BPF_PROG_TYPE_TRACEPOINT, insns, n, NULL);
+	r = fth_try_load(BPF_PROG_TYPE_TRACEPOINT, insns, n, NULL);
 	free(insns);
 	return r;
 }
@@ -2180,7 +2159,7 @@ static int probe_loops(void)
 		I_EXIT(),
 	};
 
-	return try_load(BPF_PROG_TYPE_TRACEPOINT, insns, sizeof(insns) / sizeof(insns[0]), NULL);
+	return fth_try_load(BPF_PROG_TYPE_TRACEPOINT, insns, sizeof(insns) / sizeof(insns[0]), NULL);
 }
 
 /* BEGIN/END: a raw tracepoint program run once with BPF_PROG_TEST_RUN. */
@@ -2191,7 +2170,7 @@ static int probe_test_run(void)
 	int r;
 
 	if (fd < 0)
-		return refused(fd);
+		return fth_probe_refused(fd);
 	r = fth_probe_run_special(fd) == 0;
 	close(fd);
 	return r;
@@ -2212,13 +2191,8 @@ static int probe_d_path(void)
 		I_MOV64_IMM(R0, 0),
 		I_EXIT(),
 	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
-	int id = libbpf_find_vmlinux_btf_id("dentry_open", BPF_TRACE_FENTRY);
 
-	if (id < 0)
-		return 0; /* no BTF, no fentry */
-	opts.attach_btf_id = (__u32)id;
-	return try_load(BPF_PROG_TYPE_TRACING, insns, sizeof(insns) / sizeof(insns[0]), &opts);
+	return fth_try_load_tracing(insns, sizeof(insns) / sizeof(insns[0]), "dentry_open", BPF_TRACE_FENTRY);
 }
 
 /* skboutput(): bpf_skb_output is for BPF_PROG_TYPE_TRACING programs and
@@ -2249,11 +2223,11 @@ static int probe_skb_output(void)
 		return 0; /* no BTF, or no such tracepoint: no tp_btf program to ask */
 	map = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, NULL, 4, 4, 1, NULL);
 	if (map < 0)
-		return refused(map);
+		return fth_probe_refused(map);
 	memcpy(code, insns, sizeof(insns));
 	code[2].imm = map;
 	opts.attach_btf_id = (__u32)id;
-	r = try_load(BPF_PROG_TYPE_TRACING, code, sizeof(code) / sizeof(code[0]), &opts);
+	r = fth_try_load(BPF_PROG_TYPE_TRACING, code, sizeof(code) / sizeof(code[0]), &opts);
 	close(map);
 	return r;
 }
@@ -2264,13 +2238,8 @@ static int probe_skb_output(void)
 static int probe_tracing(void)
 {
 	const struct bpf_insn insns[] = { I_MOV64_IMM(R0, 0), I_EXIT() };
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
-	int id = libbpf_find_vmlinux_btf_id("dentry_open", BPF_TRACE_FENTRY);
 
-	if (id < 0)
-		return 0; /* no BTF, no fentry */
-	opts.attach_btf_id = (__u32)id;
-	return try_load(BPF_PROG_TYPE_TRACING, insns, 2, &opts);
+	return fth_try_load_tracing(insns, 2, "dentry_open", BPF_TRACE_FENTRY);
 }
 
 static int probe_prog_type(enum bpf_prog_type type)
@@ -2288,7 +2257,7 @@ static int probe_map_batch(void)
 	int r;
 
 	if (fd < 0)
-		return refused(fd);
+		return fth_probe_refused(fd);
 	r = bpf_map_lookup_batch(fd, NULL, &out_batch, keys, values, &count, NULL);
 	close(fd);
 	return r == 0 || r == -ENOENT;
