@@ -99,16 +99,21 @@ char *fth_arena_printf(struct fth_arena *arena, const char *fmt, ...)
 	return out;
 }
 
+void *fth_arena_grow(struct fth_arena *arena, void *items, int len, int *cap, size_t size, int first)
+{
+	void *grown;
+
+	if (len < *cap)
+		return items;
+	*cap = *cap ? *cap * 2 : first;
+	grown = fth_arena_alloc(arena, size * (size_t)*cap);
+	if (len)
+		memcpy(grown, items, size * (size_t)len);
+	return grown;
+}
+
 void fth_ptrvec_push(struct fth_arena *arena, struct fth_ptrvec *vec, void *item)
 {
-	if (vec->len == vec->cap) {
-		int cap = vec->cap ? vec->cap * 2 : 4;
-		void **items = fth_arena_alloc(arena, sizeof(void *) * (size_t)cap);
-
-		if (vec->len)
-			memcpy(items, vec->items, sizeof(void *) * (size_t)vec->len);
-		vec->items = items;
-		vec->cap = cap;
-	}
+	vec->items = fth_arena_grow(arena, vec->items, vec->len, &vec->cap, sizeof(*vec->items), 4);
 	vec->items[vec->len++] = item;
 }

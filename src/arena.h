@@ -23,6 +23,11 @@ char *fth_arena_strndup(struct fth_arena *arena, const char *s, size_t n);
 char *fth_arena_strdup(struct fth_arena *arena, const char *s);
 char *fth_arena_printf(struct fth_arena *arena, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* An arena array holding len elements of `size` bytes, with room for
+ * *cap: returned with room for one more. When full it is copied into an
+ * array twice as large (`first` elements the first time) and *cap grows;
+ * the old storage stays in the arena until it is freed. */
+void *fth_arena_grow(struct fth_arena *arena, void *items, int len, int *cap, size_t size, int first);
 
 /* Growable array of pointers, storage taken from the arena. */
 struct fth_ptrvec {

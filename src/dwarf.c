@@ -304,22 +304,10 @@ static int read_abbrevs(struct dwarf *d, struct unit *u)
 				s.implicit = read_sleb(&c);
 			if ((!s.name && !s.form) || c.bad)
 				break;
-			if (a.nattrs == acap) {
-				acap = acap ? 2 * acap : 8;
-				struct attr_spec *grown = fth_arena_alloc(&d->own, (size_t)acap * sizeof(*grown));
-				if (a.nattrs)
-					memcpy(grown, a.attrs, (size_t)a.nattrs * sizeof(*grown));
-				a.attrs = grown;
-			}
+			a.attrs = fth_arena_grow(&d->own, a.attrs, a.nattrs, &acap, sizeof(*a.attrs), 8);
 			a.attrs[a.nattrs++] = s;
 		}
-		if (u->nabbrevs == cap) {
-			cap = cap ? 2 * cap : 64;
-			struct abbrev *grown = fth_arena_alloc(&d->own, (size_t)cap * sizeof(*grown));
-			if (u->nabbrevs)
-				memcpy(grown, u->abbrevs, (size_t)u->nabbrevs * sizeof(*grown));
-			u->abbrevs = grown;
-		}
+		u->abbrevs = fth_arena_grow(&d->own, u->abbrevs, u->nabbrevs, &cap, sizeof(*u->abbrevs), 64);
 		u->abbrevs[u->nabbrevs++] = a;
 	}
 	return u->abbrevs ? 0 : -EINVAL;
@@ -429,14 +417,7 @@ static struct fth_type *memo_find(const struct dwarf *d, size_t off)
 
 static void memo_add(struct dwarf *d, size_t off, struct fth_type *t)
 {
-	if (d->nmemo == d->memo_cap) {
-		int cap = d->memo_cap ? 2 * d->memo_cap : 32;
-		struct type_memo *grown = fth_arena_alloc(d->arena, (size_t)cap * sizeof(*grown));
-		if (d->nmemo)
-			memcpy(grown, d->memo, (size_t)d->nmemo * sizeof(*grown));
-		d->memo = grown;
-		d->memo_cap = cap;
-	}
+	d->memo = fth_arena_grow(d->arena, d->memo, d->nmemo, &d->memo_cap, sizeof(*d->memo), 32);
 	d->memo[d->nmemo++] = (struct type_memo){ off, t };
 }
 
@@ -657,13 +638,7 @@ static int read_units(struct dwarf *d)
 		}
 		u.first_die = (size_t)(c.p - d->info.data);
 		if (u.version >= 2 && u.version <= 5 && !c.bad) {
-			if (d->nunits == cap) {
-				cap = cap ? 2 * cap : 16;
-				struct unit *grown = fth_arena_alloc(&d->own, (size_t)cap * sizeof(*grown));
-				if (d->nunits)
-					memcpy(grown, d->units, (size_t)d->nunits * sizeof(*grown));
-				d->units = grown;
-			}
+			d->units = fth_arena_grow(&d->own, d->units, d->nunits, &cap, sizeof(*d->units), 16);
 			d->units[d->nunits++] = u;
 		}
 		c.p = start + len;
@@ -709,13 +684,7 @@ static bool indexed_tag(const struct die *x)
 
 static void index_add(struct dwarf *d, const char *name, uint64_t tag, size_t off, int *cap)
 {
-	if (d->nindex == *cap) {
-		*cap = *cap ? 2 * *cap : 256;
-		struct index_entry *grown = fth_arena_alloc(&d->own, (size_t)*cap * sizeof(*grown));
-		if (d->nindex)
-			memcpy(grown, d->index, (size_t)d->nindex * sizeof(*grown));
-		d->index = grown;
-	}
+	d->index = fth_arena_grow(&d->own, d->index, d->nindex, cap, sizeof(*d->index), 256);
 	d->index[d->nindex++] = (struct index_entry){ name, tag, off };
 }
 
