@@ -39,15 +39,7 @@ struct fth_node *fth_node_new(struct fth_arena *arena, enum fth_node_kind kind, 
 
 void fth_node_list_push(struct fth_arena *arena, struct fth_node_list *list, struct fth_node *node)
 {
-	if (list->len == list->cap) {
-		int cap = list->cap ? list->cap * 2 : 4;
-		struct fth_node **items = fth_arena_alloc(arena, sizeof(*items) * (size_t)cap);
-
-		if (list->len)
-			memcpy(items, list->items, sizeof(*items) * (size_t)list->len);
-		list->items = items;
-		list->cap = cap;
-	}
+	list->items = fth_arena_grow(arena, list->items, list->len, &list->cap, sizeof(*list->items), 4);
 	list->items[list->len++] = node;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tracefs.h"
+#include "vec.h"
 
 struct fth_btf {
 	struct btf *btf;
@@ -241,14 +242,11 @@ struct field_list {
 
 static int field_list_add(struct field_list *l, const struct fth_field *f)
 {
-	if (l->n == l->cap) {
-		int cap = l->cap ? l->cap * 2 : 16;
-		struct fth_field *items = realloc(l->items, sizeof(*items) * (size_t)cap);
-		if (!items)
-			return -ENOMEM;
-		l->items = items;
-		l->cap = cap;
-	}
+	struct fth_field *items = fth_vec_grow(l->items, l->n, &l->cap, sizeof(*items), 16);
+
+	if (!items)
+		return -ENOMEM;
+	l->items = items;
 	l->items[l->n++] = *f;
 	return 0;
 }
@@ -421,14 +419,11 @@ static int name_list_add(struct name_list *l, const char *s, size_t len)
 {
 	char *copy;
 
-	if (l->n == l->cap) {
-		int cap = l->cap ? l->cap * 2 : 64;
-		char **items = realloc(l->items, sizeof(char *) * (size_t)cap);
-		if (!items)
-			return -ENOMEM;
-		l->items = items;
-		l->cap = cap;
-	}
+	char **items = fth_vec_grow(l->items, l->n, &l->cap, sizeof(*items), 64);
+
+	if (!items)
+		return -ENOMEM;
+	l->items = items;
 	copy = strndup(s, len);
 	if (!copy)
 		return -ENOMEM;

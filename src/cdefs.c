@@ -91,14 +91,7 @@ struct pending_list {
 
 static void pending_push(struct fth_arena *arena, struct pending_list *l, struct pending_member m)
 {
-	if (l->n == l->cap) {
-		int cap = l->cap ? l->cap * 2 : 8;
-		struct pending_member *items = fth_arena_alloc(arena, sizeof(*items) * (size_t)cap);
-		if (l->n)
-			memcpy(items, l->items, sizeof(*items) * (size_t)l->n);
-		l->items = items;
-		l->cap = cap;
-	}
+	l->items = fth_arena_grow(arena, l->items, l->n, &l->cap, sizeof(*l->items), 8);
 	l->items[l->n++] = m;
 }
 
@@ -533,14 +526,7 @@ static struct fth_type *type_spec(struct cparser *p);
 
 static void layout_push(struct fth_arena *arena, struct layout *l, const struct fth_field *f)
 {
-	if (l->nfields == l->cap) {
-		int cap = l->cap ? l->cap * 2 : 8;
-		struct fth_field *fields = fth_arena_alloc(arena, sizeof(*fields) * (size_t)cap);
-		if (l->nfields)
-			memcpy(fields, l->fields, sizeof(*fields) * (size_t)l->nfields);
-		l->fields = fields;
-		l->cap = cap;
-	}
+	l->fields = fth_arena_grow(arena, l->fields, l->nfields, &l->cap, sizeof(*l->fields), 8);
 	l->fields[l->nfields++] = *f;
 }
 

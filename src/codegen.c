@@ -36,6 +36,7 @@
 #include "sema.h"
 #include "seqfmt.h"
 #include "tracefs.h"
+#include "vec.h"
 
 #define MAX_STACK 512
 #define POOL_SIZE 3
@@ -1131,16 +1132,13 @@ struct jump_list {
 
 static void jump_list_add(struct cg *c, struct jump_list *l, int insn, struct fth_node *where)
 {
-	if (l->n == l->cap) {
-		int cap = l->cap ? l->cap * 2 : 8;
-		int *at = realloc(l->at, sizeof(*at) * (size_t)cap);
-		if (!at) {
-			cg_error(c, where, "out of memory");
-			return;
-		}
-		l->at = at;
-		l->cap = cap;
+	int *at = fth_vec_grow(l->at, l->n, &l->cap, sizeof(*at), 8);
+
+	if (!at) {
+		cg_error(c, where, "out of memory");
+		return;
 	}
+	l->at = at;
 	l->at[l->n++] = insn;
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "tracefs.h"
+#include "vec.h"
 
 /* libstdc++'s demangler (C linkage: cxxabi.h declares it extern "C"), as
  * bpftrace uses.  fathom does not link libstdc++: most traces never see a
@@ -144,14 +145,10 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct fth_elf *e,
 		name = elf_strptr(elf, sh->sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
-		if (e->nsyms == *cap) {
-			int c = *cap ? *cap * 2 : 256;
-			struct fth_elf_sym *ns = realloc(e->syms, sizeof(*ns) * (size_t)c);
-			if (!ns)
-				return -ENOMEM;
-			e->syms = ns;
-			*cap = c;
-		}
+		struct fth_elf_sym *ns = fth_vec_grow(e->syms, e->nsyms, cap, sizeof(*ns), 256);
+		if (!ns)
+			return -ENOMEM;
+		e->syms = ns;
 		e->syms[e->nsyms].name = strdup(name);
 		if (!e->syms[e->nsyms].name)
 			return -ENOMEM;

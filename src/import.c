@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmacro.h"
+#include "fileio.h"
 #include "parser.h"
 
 /* One imported script: its name as imported ("lib.bt", "dir/x.bt") and
@@ -74,44 +75,6 @@ static bool permissions_ok(const char *path)
 	return ok;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *data = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		size_t got;
-		if (n + 4096 + 1 > cap) {
-			char *bigger = realloc(data, cap = (n + 4096 + 1) * 2);
-			if (!bigger) {
-				free(data);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			data = bigger;
-		}
-		got = fread(data + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		int err = errno;
-		free(data);
-		fclose(f);
-		errno = err ? err : EIO;
-		return NULL;
-	}
-	fclose(f);
-	data[n] = '\0';
-	*len = n;
-	return data;
-}
-
 /* Append a file's text to the shared buffer and describe it as a source
  * that starts there. Every imported source points at the new buffer. */
 static struct fth_source *add_source(struct fth_importer *im, const char *name, const char *data, size_t n)
@@ -144,14 +107,15 @@ static void import_script(struct fth_importer *im, struct fth_node *where, const
 	struct script *sc;
 	size_t n = 0;
 	char *data;
+	int rc;
 
 	for (int i = 0; i < im->scripts.len; i++)
 		if (!strcmp(((struct script *)im->scripts.items[i])->name, name))
 			return;
-	data = read_file(path, &n);
-	if (!data) {
+	rc = fth_read_path(path, &data, &n);
+	if (rc) {
 		fth_error_hint(im->diag, where->range, "check that the file can be read",
-			       "error reading import '\"%s\"': %s", path, strerror(errno));
+			       "error reading import '\"%s\"': %s", path, strerror(-rc));
 		return;
 	}
 	src = add_source(im, name, data, n);

@@ -7,6 +7,8 @@
  * one pass over the bytes. */
 #include "ksyms.h"
 
+#include "fileio.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -190,53 +192,13 @@ static int build_table(char *buf, size_t len, struct fth_ksyms **out)
  * Loading
  */
 
-/* Read fd to EOF into a malloc'ed buffer with a spare byte for a NUL.
- * /proc files report size 0, so grow instead of trusting fstat. */
-static int read_fd(int fd, char **out, size_t *outlen)
-{
-	size_t cap = 1 << 20, len = 0;
-	char *buf = malloc(cap);
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (cap - len < 65536) {
-			char *grown = realloc(buf, cap * 2);
-			if (!grown) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			free(buf);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
 int fth_ksyms_load(struct fth_ksyms **out)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	int fd = open("/proc/kallsyms", O_RDONLY | O_CLOEXEC);
+	char *buf;
+	size_t len;
+	int ret = fth_read_path("/proc/kallsyms", &buf, &len);
 
 	*out = NULL;
-	if (fd < 0)
-		return -errno;
-	int ret = read_fd(fd, &buf, &len);
-	close(fd);
 	if (ret)
 		return ret;
 	return build_table(buf, len, out);
@@ -244,31 +206,13 @@ int fth_ksyms_load(struct fth_ksyms **out)
 
 int fth_ksyms_load_file(FILE *file, struct fth_ksyms **out)
 {
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap);
+	char *buf;
+	size_t len;
+	int ret = fth_read_stream(file, &buf, &len);
 
 	*out = NULL;
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (cap - len < 4096) {
-			char *grown = realloc(buf, cap * 2);
-			if (!grown) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-		size_t n = fread(buf + len, 1, cap - len - 1, file);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(file)) {
-		free(buf);
-		return -EIO;
-	}
+	if (ret)
+		return ret;
 	return build_table(buf, len, out);
 }
 

@@ -17,6 +17,7 @@
 #include "btf.h"
 #include "cmdline.h"
 #include "fathom.h"
+#include "fileio.h"
 #include "kinfo.h"
 #include "probes.h"
 #include "tracefs.h"
@@ -119,31 +120,13 @@ struct cli {
 	int ninclude_dirs, ninclude_files;
 };
 
-static char *read_stream(FILE *f)
+/* The whole program text from f, or NULL when out of memory or unreadable. */
+static char *read_program(FILE *f)
 {
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
+	char *text;
 
-	while (buf) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-		if (cap - len - 1 == 0) {
-			char *b = realloc(buf, cap * 2);
-			if (!b) {
-				free(buf);
-				return NULL;
-			}
-			buf = b;
-			cap *= 2;
-		}
-	}
-	if (buf)
-		buf[len] = '\0';
-	return buf;
+	return fth_read_stream(f, &text, NULL) ? NULL : text;
 }
-
 /* --bench, --test or --mode NAME: one run mode (bpftrace's other modes -
  * codegen, compiler-bench, format - are developer tools fathom lacks). */
 static int set_run_mode(struct cli *cli, int opt, const char *mode_name)
@@ -450,7 +433,7 @@ static int load_source(const struct cli *cli, struct fth_source *src, char **own
 		src->text = cli->program_text;
 	} else if (!strcmp(cli->program_file, "-")) {
 		src->name = "stdin";
-		*owned = read_stream(stdin);
+		*owned = read_program(stdin);
 		src->text = *owned;
 	} else {
 		FILE *f = fopen(cli->program_file, "r");
@@ -458,7 +441,7 @@ static int load_source(const struct cli *cli, struct fth_source *src, char **own
 			fprintf(stderr, "ERROR: failed to open file '%s': %s\n", cli->program_file, strerror(errno));
 			return -1;
 		}
-		*owned = read_stream(f);
+		*owned = read_program(f);
 		fclose(f);
 		src->name = cli->program_file;
 		src->text = *owned;

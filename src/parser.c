@@ -1955,17 +1955,11 @@ struct tokbuf {
 static void tokbuf_push(struct parser *p, struct tokbuf *b, struct fth_token t)
 {
 	if (b->n == b->cap) {
-		int cap = b->cap ? b->cap * 2 : 32;
-		struct fth_token *v;
-		if (cap > CMACRO_MAX_TOKENS) {
+		if (b->n >= CMACRO_MAX_TOKENS) {
 			b->overflow = true;
 			return;
 		}
-		v = fth_arena_alloc(p->arena, sizeof(*v) * (size_t)cap);
-		if (b->n)
-			memcpy(v, b->v, sizeof(*v) * (size_t)b->n);
-		b->v = v;
-		b->cap = cap;
+		b->v = fth_arena_grow(p->arena, b->v, b->n, &b->cap, sizeof(*b->v), 32);
 	}
 	b->v[b->n++] = t;
 }

@@ -17,22 +17,20 @@
 #include <unistd.h>
 
 #include "tracefs.h"
+#include "vec.h"
 
 /* ---------------------------------------------------------------- helpers */
 
 static void push_fd(int **arr, int *n, int *cap, int fd)
 {
-	if (*n == *cap) {
-		int c = *cap ? *cap * 2 : 4;
-		int *fds = realloc(*arr, sizeof(int) * (size_t)c);
-		if (!fds) {
-			close(fd);
-			return;
-		}
-		*arr = fds;
-		*cap = c;
+	int *fds = fth_vec_grow(*arr, *n, cap, sizeof(*fds), 4);
+
+	if (!fds) {
+		close(fd);
+		return;
 	}
-	(*arr)[(*n)++] = fd;
+	*arr = fds;
+	fds[(*n)++] = fd;
 }
 
 void fth_attachment_add(struct fth_attachment *a, int fd)
@@ -177,6 +175,29 @@ int fth_attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int pr
 		return -e;
 	}
 	return fth_link_perf_event(pfd, prog_fd, att, err, errlen, what);
+}
+
+int fth_attach_perf_on_cpus(const struct fth_probe_inst *inst, struct perf_event_attr *attr, int pid, int prog_fd,
+			    struct fth_attachment *att, char *err, size_t errlen, fth_perf_open_error_fn open_error)
+{
+	int cpus[1024];
+	int n = pid > 0 ? 1 : fth_online_cpus(cpus, 1024);
+
+	for (int i = 0; i < n; i++) {
+		int pfd = fth_perf_event_open(attr, pid > 0 ? pid : -1, pid > 0 ? -1 : cpus[i]), rc;
+		if (pfd < 0) {
+			int e = errno;
+			if (open_error)
+				open_error(inst, e, err, errlen);
+			else
+				snprintf(err, errlen, "cannot open perf event for %s: %s", inst->name, strerror(e));
+			return -e;
+		}
+		rc = fth_link_perf_event(pfd, prog_fd, att, err, errlen, inst->name);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 /* Online CPUs from /sys/devices/system/cpu/online ("0-3,5"). */
@@ -817,16 +838,9 @@ static int profile_attach(const struct fth_probe_inst *inst, int prog_fd, struct
 			  char *err, size_t errlen)
 {
 	struct perf_event_attr attr;
-	int cpus[1024];
-	int n = fth_online_cpus(cpus, 1024);
 
 	cpu_clock_attr(inst, &attr);
-	for (int i = 0; i < n; i++) {
-		int rc = fth_attach_perf_event(&attr, -1, cpus[i], prog_fd, att, err, errlen, inst->name);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return fth_attach_perf_on_cpus(inst, &attr, -1, prog_fd, att, err, errlen, NULL);
 }
 
 static int interval_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att,
@@ -929,15 +943,8 @@ static int software_attach(const struct fth_probe_inst *inst, int prog_fd, struc
 		.config = ev->config,
 		.sample_period = inst->period,
 	};
-	int cpus[1024];
-	int n = fth_online_cpus(cpus, 1024);
 
-	for (int i = 0; i < n; i++) {
-		int rc = fth_attach_perf_event(&attr, -1, cpus[i], prog_fd, att, err, errlen, inst->name);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return fth_attach_perf_on_cpus(inst, &attr, -1, prog_fd, att, err, errlen, NULL);
 }
 
 static int software_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)

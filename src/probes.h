@@ -227,6 +227,13 @@ int fth_link_perf_event_cookie(int pfd, int prog_fd, uint64_t cookie, struct fth
 			       size_t errlen, const char *what);
 int fth_attach_perf_event(struct perf_event_attr *attr, int pid, int cpu, int prog_fd,
 			  struct fth_attachment *att, char *err, size_t errlen, const char *what);
+/* How a provider words a failed perf_event_open (errnum) for inst. */
+typedef void (*fth_perf_open_error_fn)(const struct fth_probe_inst *inst, int errnum, char *err, size_t errlen);
+/* Link prog_fd to a perf event of attr on every online CPU, or, with
+ * pid > 0, to one event that follows pid on any CPU. open_error words an
+ * open failure (NULL: the generic "cannot open perf event" sentence). */
+int fth_attach_perf_on_cpus(const struct fth_probe_inst *inst, struct perf_event_attr *attr, int pid, int prog_fd,
+			    struct fth_attachment *att, char *err, size_t errlen, fth_perf_open_error_fn open_error);
 /* Online CPU numbers (at least one), count returned. */
 int fth_online_cpus(int *cpus, int max);
 

@@ -39,6 +39,7 @@
 
 #include "btf.h"
 #include "tracefs.h"
+#include "vec.h"
 
 bool fth_kernel_probe_verbose;
 
@@ -231,14 +232,11 @@ static void kfunc_list_free(struct kfunc_list *l)
 
 static int kfunc_add(struct kfunc_list *l, const char *name, size_t nlen, const char *mod, size_t mlen)
 {
-	if (l->n == l->cap) {
-		int cap = l->cap ? l->cap * 2 : 4096;
-		struct kfunc *items = realloc(l->items, sizeof(*items) * (size_t)cap);
-		if (!items)
-			return -ENOMEM;
-		l->items = items;
-		l->cap = cap;
-	}
+	struct kfunc *items = fth_vec_grow(l->items, l->n, &l->cap, sizeof(*items), 4096);
+
+	if (!items)
+		return -ENOMEM;
+	l->items = items;
 	l->items[l->n].name = strndup(name, nlen);
 	l->items[l->n].module = mod ? strndup(mod, mlen) : NULL;
 	l->n++;
@@ -372,14 +370,10 @@ static int kprobe_blacklist(char ***out)
 		name[strcspn(name, " \t\n")] = '\0';
 		if (!*name)
 			continue;
-		if (n == ncap) {
-			int c = ncap ? ncap * 2 : 256;
-			char **more = realloc(names, sizeof(char *) * (size_t)c);
-			if (!more)
-				break;
-			names = more;
-			ncap = c;
-		}
+		char **more = fth_vec_grow(names, n, &ncap, sizeof(*more), 256);
+		if (!more)
+			break;
+		names = more;
 		names[n] = strdup(name);
 		if (names[n])
 			n++;

@@ -403,6 +403,17 @@ static const char *hardware_attach_hint(const struct fth_probe_inst *inst, int r
 	       "profile:hz:99 or software:cpu-clock:1e6 sample CPU time without them";
 }
 
+static void hardware_open_error(const struct fth_probe_inst *inst, int errnum, char *err, size_t errlen)
+{
+	const char *event = hw_event_find(inst->func)->name;
+
+	if (hw_pmu_missing(errnum))
+		snprintf(err, errlen, "hardware event %s is not available on this machine (perf_event_open: %s)",
+			 event, strerror(errnum));
+	else
+		snprintf(err, errlen, "cannot open hardware event %s: %s", event, strerror(errnum));
+}
+
 static int hardware_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
 			   size_t errlen)
 {
@@ -413,32 +424,9 @@ static int hardware_attach(const struct fth_probe_inst *inst, int prog_fd, struc
 		.config = ev->config,
 		.sample_period = inst->period,
 	};
-	int cpus[1024];
-	int n = inst->target_pid > 0 ? 1 : fth_online_cpus(cpus, 1024);
 
-	/* FUNC+argN: armed by the runtime once FUNC passes an address */
-	if (inst->wp_func && !inst->bp_addr)
-		return 0;
-
-	for (int i = 0; i < n; i++) {
-		int pid = inst->target_pid > 0 ? inst->target_pid : -1;
-		int cpu = inst->target_pid > 0 ? -1 : cpus[i];
-		int pfd = fth_perf_event_open(&attr, pid, cpu), rc;
-		if (pfd < 0) {
-			int e = errno;
-			if (hw_pmu_missing(e))
-				snprintf(err, errlen,
-					 "hardware event %s is not available on this machine (perf_event_open: %s)",
-					 ev->name, strerror(e));
-			else
-				snprintf(err, errlen, "cannot open hardware event %s: %s", ev->name, strerror(e));
-			return -e;
-		}
-		rc = fth_link_perf_event(pfd, prog_fd, att, err, errlen, inst->name);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return fth_attach_perf_on_cpus(inst, &attr, inst->target_pid, prog_fd, att, err, errlen,
+				       hardware_open_error);
 }
 
 static int hardware_list(const struct fth_provider *self, const char *pattern, bool verbose, FILE *out)
@@ -624,6 +612,14 @@ static int watchpoint_expand(struct fth_program *prog, struct fth_diag *diag, st
 	return 0;
 }
 
+static void watchpoint_open_error(const struct fth_probe_inst *inst, int errnum, char *err, size_t errlen)
+{
+	if (errnum == ENOSPC)
+		snprintf(err, errlen, "cannot set %s: all hardware breakpoint registers are in use", inst->name);
+	else
+		snprintf(err, errlen, "cannot set %s: %s", inst->name, strerror(errnum));
+}
+
 static int watchpoint_attach(const struct fth_probe_inst *inst, int prog_fd, struct fth_attachment *att, char *err,
 			     size_t errlen)
 {
@@ -635,31 +631,12 @@ static int watchpoint_attach(const struct fth_probe_inst *inst, int prog_fd, str
 		.bp_len = inst->bp_len,
 		.sample_period = 1,
 	};
-	int cpus[1024];
-	int n = inst->target_pid > 0 ? 1 : fth_online_cpus(cpus, 1024);
 
 	/* FUNC+argN: armed by the runtime once FUNC passes an address */
 	if (inst->wp_func && !inst->bp_addr)
 		return 0;
-
-	for (int i = 0; i < n; i++) {
-		int pid = inst->target_pid > 0 ? inst->target_pid : -1;
-		int cpu = inst->target_pid > 0 ? -1 : cpus[i];
-		int pfd = fth_perf_event_open(&attr, pid, cpu), rc;
-		if (pfd < 0) {
-			int e = errno;
-			if (e == ENOSPC)
-				snprintf(err, errlen, "cannot set %s: all hardware breakpoint registers are in use",
-					 inst->name);
-			else
-				snprintf(err, errlen, "cannot set %s: %s", inst->name, strerror(e));
-			return -e;
-		}
-		rc = fth_link_perf_event(pfd, prog_fd, att, err, errlen, inst->name);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return fth_attach_perf_on_cpus(inst, &attr, inst->target_pid, prog_fd, att, err, errlen,
+				       watchpoint_open_error);
 }
 
 /* There is nothing to list: any address can be watched (bpftrace lists

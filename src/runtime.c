@@ -33,6 +33,7 @@
 #include "output_json.h"
 #include "probes.h"
 #include "skbout.h"
+#include "vec.h"
 
 struct runtime {
 	struct fth_program *prog;
@@ -379,15 +380,12 @@ static int read_all_keys(const struct fth_map *m, uint8_t **out, int *count)
 	int n = 0, cap = 0;
 
 	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			uint8_t *k = realloc(keys, (size_t)cap * m->key_size);
-			if (!k) {
-				free(keys);
-				return -ENOMEM;
-			}
-			keys = k;
+		uint8_t *k = fth_vec_grow(keys, n, &cap, m->key_size, 64);
+		if (!k) {
+			free(keys);
+			return -ENOMEM;
 		}
+		keys = k;
 		prev = n ? keys + (size_t)(n - 1) * m->key_size : NULL;
 		if (bpf_map_get_next_key(m->fd, prev, keys + (size_t)n * m->key_size))
 			break;
@@ -1234,14 +1232,10 @@ static bool hold_record(struct runtime *rt, const void *data, size_t size)
 {
 	struct pending_record *p;
 
-	if (rt->npending == rt->pending_cap) {
-		int cap = rt->pending_cap ? rt->pending_cap * 2 : 16;
-		p = realloc(rt->pending, (size_t)cap * sizeof(*p));
-		if (!p)
-			return false;
-		rt->pending = p;
-		rt->pending_cap = cap;
-	}
+	p = fth_vec_grow(rt->pending, rt->npending, &rt->pending_cap, sizeof(*p), 16);
+	if (!p)
+		return false;
+	rt->pending = p;
 	p = &rt->pending[rt->npending];
 	p->data = malloc(size);
 	if (!p->data)

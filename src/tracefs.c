@@ -7,6 +7,9 @@
  * unmounted) behind our back is noticed rather than remembered wrongly. */
 #include "tracefs.h"
 
+#include "fileio.h"
+#include "vec.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -101,53 +104,6 @@ const char *fth_tracefs_path(char *err, size_t errlen)
 /* ---------------------------------------------------------------------------
  * Small file helpers
  */
-
-/* Read a whole file into a NUL-terminated malloc'ed buffer. tracefs files
- * report st_size 0, so read until EOF instead of trusting stat. */
-static int read_whole_file(const char *path, char **out, size_t *outlen)
-{
-	size_t cap = 16384, len = 0;
-	char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	for (;;) {
-		if (cap - len < 4096) {
-			char *grown = realloc(buf, cap * 2);
-			if (!grown) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			free(buf);
-			close(fd);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	if (outlen)
-		*outlen = len;
-	return 0;
-}
 
 /* A tracepoint category or name is one path component; refuse anything that
  * could walk out of the events directory. */
@@ -345,14 +301,11 @@ static int parse_field_line(const char *line, struct fth_tp_field *f)
 
 static int push_field(struct fth_tp_format *out, int *cap, const struct fth_tp_field *f)
 {
-	if (out->nfields == *cap) {
-		int ncap = *cap ? *cap * 2 : 16;
-		struct fth_tp_field *grown = realloc(out->fields, (size_t)ncap * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		out->fields = grown;
-		*cap = ncap;
-	}
+	struct fth_tp_field *grown = fth_vec_grow(out->fields, out->nfields, cap, sizeof(*grown), 16);
+
+	if (!grown)
+		return -ENOMEM;
+	out->fields = grown;
 	out->fields[out->nfields++] = *f;
 	return 0;
 }
@@ -450,7 +403,7 @@ static int read_event_file(const char *root, const char *category, const char *n
 
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -ENAMETOOLONG;
-	return read_whole_file(path, text, NULL);
+	return fth_read_path(path, text, NULL);
 }
 
 int fth_tp_format_read(const char *category, const char *name, struct fth_tp_format *out)
@@ -503,14 +456,10 @@ static int split_lines(const char *text, char ***out)
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 		if (len > 0) {
-			if (n == cap) {
-				int ncap = cap ? cap * 2 : 1024;
-				char **grown = realloc(list, (size_t)ncap * sizeof(*grown));
-				if (!grown)
-					goto nomem;
-				list = grown;
-				cap = ncap;
-			}
+			char **grown = fth_vec_grow(list, n, &cap, sizeof(*grown), 1024);
+			if (!grown)
+				goto nomem;
+			list = grown;
 			list[n] = strndup(line, len);
 			if (!list[n])
 				goto nomem;
@@ -537,7 +486,7 @@ int fth_tracepoints_list(char ***out)
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), "%s/available_events", root);
-	ret = read_whole_file(path, &text, NULL);
+	ret = fth_read_path(path, &text, NULL);
 	if (ret)
 		return ret;
 	ret = split_lines(text, out);

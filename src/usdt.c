@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "elfsym.h"
+#include "vec.h"
 
 #define NT_STAPSDT 3
 
@@ -202,14 +203,10 @@ static int add_note(struct fth_usdt_probe **probes, int *n, int *cap, const char
 		if (sema)
 			sema += base_addr - base;
 	}
-	if (*n == *cap) {
-		int c = *cap ? *cap * 2 : 16;
-		struct fth_usdt_probe *np = realloc(*probes, sizeof(*np) * (size_t)c);
-		if (!np)
-			return -ENOMEM;
-		*probes = np;
-		*cap = c;
-	}
+	struct fth_usdt_probe *np = fth_vec_grow(*probes, *n, cap, sizeof(*np), 16);
+	if (!np)
+		return -ENOMEM;
+	*probes = np;
 	p = &(*probes)[*n];
 	memset(p, 0, sizeof(*p));
 	p->pc = pc;

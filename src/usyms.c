@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "elfsym.h"
+#include "vec.h"
 
 #define PROCESS_BUCKETS 1024
 /* A live process whose cached mappings miss an address is read again at
@@ -128,14 +129,11 @@ static uint64_t monotonic_ns(void)
 static int add_mapping(struct process *p, uint64_t start, uint64_t end, uint64_t off, uint64_t time,
 		       const char *path)
 {
-	if (p->nmaps == p->cap) {
-		int cap = p->cap ? p->cap * 2 : 16;
-		struct mapping *m = realloc(p->maps, sizeof(*m) * (size_t)cap);
-		if (!m)
-			return -ENOMEM;
-		p->maps = m;
-		p->cap = cap;
-	}
+	struct mapping *m = fth_vec_grow(p->maps, p->nmaps, &p->cap, sizeof(*m), 16);
+
+	if (!m)
+		return -ENOMEM;
+	p->maps = m;
 	p->maps[p->nmaps] = (struct mapping){ .start = start, .end = end, .file_offset = off, .time = time };
 	p->maps[p->nmaps].path = strdup(path);
 	if (!p->maps[p->nmaps].path)
@@ -483,13 +481,10 @@ static void load_perf_map(struct process *p)
 		if (sscanf(line, "%llx %llx %n", &start, &size, &consumed) < 2 || !consumed)
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		if (p->nperf_syms == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct perf_sym *s = realloc(p->perf_syms, sizeof(*s) * (size_t)cap);
-			if (!s)
-				break;
-			p->perf_syms = s;
-		}
+		struct perf_sym *s = fth_vec_grow(p->perf_syms, p->nperf_syms, &cap, sizeof(*s), 64);
+		if (!s)
+			break;
+		p->perf_syms = s;
 		p->perf_syms[p->nperf_syms].start = start;
 		p->perf_syms[p->nperf_syms].size = size;
 		p->perf_syms[p->nperf_syms].name = strdup(line + consumed);
