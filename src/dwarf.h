@@ -1,6 +1,6 @@
 /* dwarf.h - a function's parameters from the DWARF debug information of an
- * ELF file: what args.NAME of a uprobe reads (as bpftrace does when the
- * traced binary has debug info). */
+ * ELF file (read with libdw, split DWARF included): what args.NAME of a
+ * uprobe reads (as bpftrace does when the traced binary has debug info). */
 #ifndef FATHOM_DWARF_H
 #define FATHOM_DWARF_H
 #include "arena.h"
@@ -13,7 +13,8 @@ struct fth_dwarf_param {
 };
 
 /* The parameters of the function named `func` (its definition, not a
- * declaration) in the ELF file at `path`, in order, allocated in arena.
+ * declaration; a C++ function by its mangled name) in the ELF file at
+ * `path` or its separate debug file, in order, allocated in arena.
  * 0 with *out and *n set; -ENOENT when the file cannot be read, has no
  * DWARF or no such function. */
 int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char *func,

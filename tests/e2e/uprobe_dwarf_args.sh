@@ -42,6 +42,14 @@ fathom_run -e "uprobe:$TG:weigh { print(args.after); }"
 expect_exit 1
 expect_stderr_match "has no argument 'after'"
 
+# a bitfield wider than 64 bits is no field fathom reads; the one after it is
+run_traced "uprobe:$TG:widen { printf(\"small=%d\\n\", args.w->small); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^small=9$'
+fathom_run -e "uprobe:$TG:widen { print(args.w->huge); }"
+expect_exit 1
+expect_stderr_match "ERROR: struct wide has no field 'huge'"
+
 # main(void): no parameters, so no args to read (bpftrace refuses it as
 # well); before, an empty record printed as "()" and failed as a map value
 fathom_run -e "uprobe:$TG:main { print(args); }"

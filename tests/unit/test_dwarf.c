@@ -25,6 +25,16 @@ __attribute__((noinline, used)) int dwarf_sample_fn(const struct dwarf_sample *s
 	return sample->small + c + (int)n;
 }
 
+struct dwarf_wide {
+	unsigned __int128 huge : 100;
+	unsigned small : 3;
+};
+
+__attribute__((noinline, used)) unsigned dwarf_wide_fn(const struct dwarf_wide *w)
+{
+	return w->small;
+}
+
 static const char *self_path = "/proc/self/exe";
 
 static void skip_without_dwarf(struct fth_arena *arena)
@@ -88,11 +98,33 @@ static void test_struct_layout(void **state)
 	fth_arena_free(&arena);
 }
 
+/* a bitfield no 8-byte load holds is left out; the one after it is placed
+ * in its 4-byte storage unit */
+static void test_wide_bitfield_refused(void **state)
+{
+	struct fth_arena arena;
+	struct fth_type *t;
+
+	(void)state;
+	fth_arena_init(&arena);
+	skip_without_dwarf(&arena);
+	t = fth_dwarf_find_type(&arena, self_path, "struct dwarf_wide");
+	assert_non_null(t);
+	assert_int_equal(t->size, sizeof(struct dwarf_wide));
+	assert_int_equal(t->nfields, 1);
+	assert_string_equal(t->fields[0].name, "small");
+	assert_int_equal(t->fields[0].bit_size, 3);
+	assert_int_equal(t->fields[0].offset * 8 + t->fields[0].bit_offset, 100);
+	assert_true(t->fields[0].bit_offset + t->fields[0].bit_size <= t->fields[0].type->size * 8);
+	fth_arena_free(&arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_function_params),
 		cmocka_unit_test(test_struct_layout),
+		cmocka_unit_test(test_wide_bitfield_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

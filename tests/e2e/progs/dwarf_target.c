@@ -25,6 +25,17 @@ __attribute__((noinline)) int weigh(struct order by_value, int after)
 	return by_value.id + after;
 }
 
+struct wide {
+	unsigned __int128 huge : 100; /* no 8-byte load holds it */
+	unsigned int small : 5;
+};
+
+__attribute__((noinline)) int widen(struct wide *w)
+{
+	__asm__ volatile("" ::: "memory");
+	return (int)w->small;
+}
+
 int main(void)
 {
 	struct order second = { 8, "bob", { 4, 5, 6 }, 0, 0, 9 };
@@ -33,5 +44,7 @@ int main(void)
 
 	ship(&first, -3, &total, 2);
 	weigh(first, 1);
+	struct wide w = { 5, 9 };
+	widen(&w);
 	return 0;
 }
