@@ -526,10 +526,172 @@ static const char *c_type_name(struct dwarf *d, Dwarf_Die *die, int depth)
 	}
 }
 
+/* ------------------------------------------- the x86-64 calling convention */
+
+/* The System V classes of a value's eightbytes. */
+enum abi_class { ABI_NONE, ABI_INTEGER, ABI_SSE, ABI_MEMORY };
+
+static void add_class(enum abi_class cls[2], uint64_t from, uint64_t size, enum abi_class c)
+{
+	for (uint64_t i = from / 8; i <= (from + (size ? size : 1) - 1) / 8 && i < 2; i++)
+		cls[i] = cls[i] == ABI_NONE || cls[i] == c ? c : ABI_INTEGER;
+}
+
+/* Classifies the scalars of t placed at byte off into cls; false when t
+ * goes to memory: a misaligned member or a long double. */
+static bool classify(const struct fth_type *t, uint64_t off, enum abi_class cls[2], int depth)
+{
+	if (depth > MAX_TYPE_DEPTH || off + t->size > 16)
+		return false;
+	switch (t->kind) {
+	case FTH_T_STRUCT:
+		for (int i = 0; i < t->nfields; i++) {
+			const struct fth_field *f = &t->fields[i];
+			if (f->bit_size)
+				add_class(cls, off + f->offset, (f->bit_offset + f->bit_size + 7) / 8, ABI_INTEGER);
+			else if (!classify(f->type, off + f->offset, cls, depth + 1))
+				return false;
+		}
+		return true;
+	case FTH_T_ARRAY:
+		for (uint32_t i = 0; i < t->count && t->elem->size; i++)
+			if (!classify(t->elem, off + (uint64_t)i * t->elem->size, cls, depth + 1))
+				return false;
+		return true;
+	case FTH_T_FLOAT:
+		if (t->size > 8 || off % t->size)
+			return false;
+		add_class(cls, off, t->size, ABI_SSE);
+		return true;
+	default:
+		if (t->size > 1 && t->size <= 8 && off % t->size)
+			return false;
+		add_class(cls, off, t->size, ABI_INTEGER);
+		return true;
+	}
+}
+
+/* The general-purpose registers a value of type t takes: 0 with *sse set
+ * when it goes in SSE registers only, -1 when it goes to memory. */
+static int int_registers(const struct fth_type *t, bool *sse)
+{
+	enum abi_class cls[2] = { ABI_NONE, ABI_NONE };
+	int n = 0;
+
+	*sse = false;
+	if (t->kind == FTH_T_NONE || t->kind == FTH_T_INT || t->kind == FTH_T_BOOL || t->kind == FTH_T_POINTER)
+		return 1;
+	if (t->size > 16 || !classify(t, 0, cls, 0))
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		n += cls[i] == ABI_INTEGER;
+		*sse |= cls[i] == ABI_SSE;
+	}
+	return n;
+}
+
+/* A member function the user declared (not one the compiler made) that
+ * makes a class non-trivial to copy: a destructor, or a constructor whose
+ * parameter after `this` is a reference to the class (a copy or move). */
+static bool is_user_copy_or_destructor(Dwarf_Die *fn, Dwarf_Die *record, const char *class_name)
+{
+	const char *name = dwarf_diename(fn);
+	Dwarf_Die p, type, peeled;
+	int nth = 0;
+
+	if (!name || dwarf_hasattr(fn, DW_AT_artificial))
+		return false;
+	if (name[0] == '~')
+		return true;
+	if (strcmp(name, class_name) || dwarf_child(fn, &p) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&p) == DW_TAG_formal_parameter && ++nth == 2)
+			return attr_die(&p, DW_AT_type, &type) &&
+			       (dwarf_tag(&type) == DW_TAG_reference_type || dwarf_tag(&type) == DW_TAG_rvalue_reference_type) &&
+			       attr_die(&type, DW_AT_type, &type) && dwarf_peel_type(&type, &peeled) == 0 &&
+			       peeled.addr == record->addr;
+	} while (dwarf_siblingof(&p, &p) == 0);
+	return false;
+}
+
+/* A C++ class that is not trivially copyable: passed and returned through
+ * a pointer to a copy. Clang marks it (DW_AT_calling_convention); GCC does
+ * not, so a destructor or copy constructor of its own tells. */
+static bool passed_by_reference(Dwarf_Die *type)
+{
+	Dwarf_Die rec, m;
+	Dwarf_Word cc;
+	const char *name;
+
+	if (dwarf_peel_type(type, &rec) != 0 || !is_record_tag(dwarf_tag(&rec)))
+		return false;
+	if (attr_udata(&rec, DW_AT_calling_convention, &cc))
+		return cc == DW_CC_pass_by_reference;
+	if (!(name = dwarf_diename(&rec)) || dwarf_child(&rec, &m) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&m) == DW_TAG_subprogram && is_user_copy_or_destructor(&m, &rec, name))
+			return true;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return false;
+}
+
+/* A function returning a struct in memory gets the address to write it
+ * to as a hidden first argument, in rdi. */
+static bool returns_in_memory(struct dwarf *d, Dwarf_Die *func)
+{
+	Dwarf_Die ret;
+	bool sse;
+
+	if (!attr_die(func, DW_AT_type, &ret))
+		return false;
+	return passed_by_reference(&ret) || int_registers(type_of(d, &ret, 0), &sse) < 0;
+}
+
+/* Where each parameter is at the function's entry (x86-64 System V):
+ * integers and pointers in the next of six registers, floats in SSE
+ * registers, small structs in up to two registers, larger ones and those
+ * that no longer fit in the registers left on the stack, above the return
+ * address in order, each at a multiple of 8 (16 for 16-aligned types). */
+static void place_params(struct fth_dwarf_param *p, const bool *by_ref, int n, bool hidden_return)
+{
+	static const char *const regs[] = { "di", "si", "dx", "cx", "r8", "r9" };
+	int next = hidden_return ? 1 : 0;
+	uint32_t stack = 8;
+
+	for (int i = 0; i < n; i++) {
+		bool sse = false;
+		int need = by_ref[i] ? 1 : int_registers(p[i].type, &sse);
+		bool scalar = need == 1 && !by_ref[i] && p[i].type->kind != FTH_T_STRUCT &&
+			      p[i].type->kind != FTH_T_ARRAY && p[i].type->kind != FTH_T_NONE;
+
+		if (need == 0) {
+			p[i].passed = sse ? "in SSE registers" : "in no register (it is empty)";
+		} else if (need > 0 && next + need <= 6) {
+			if (scalar)
+				p[i].reg = regs[next];
+			else
+				p[i].passed = by_ref[i] ? "by reference (as a pointer to a copy)"
+					    : p[i].type->kind == FTH_T_NONE ? "as a type fathom cannot read"
+					    : "by value, in general registers";
+			next += need;
+		} else {
+			uint32_t align = p[i].type->align >= 16 ? 16 : 8;
+			uint32_t size = by_ref[i] || !p[i].type->size ? 8 : p[i].type->size;
+			stack = (stack + align - 1) / align * align;
+			p[i].stack_offset = stack;
+			p[i].passed = "on the stack";
+			stack += (size + 7) / 8 * 8;
+		}
+	}
+}
+
 /* The parameters of the function whose definition is die. */
 static int params_of(struct dwarf *d, Dwarf_Die *func, struct fth_dwarf_param **out, int *n)
 {
 	struct fth_dwarf_param params[64];
+	bool by_ref[64];
 	int np = 0;
 	Dwarf_Die p, type;
 
@@ -544,13 +706,16 @@ static int params_of(struct dwarf *d, Dwarf_Die *func, struct fth_dwarf_param **
 			if (attr_die(&p, DW_AT_type, &type)) {
 				params[np].type = type_of(d, &type, 0);
 				params[np].c_type = c_type_name(d, &type, 0);
+				by_ref[np] = passed_by_reference(&type);
 			} else {
 				params[np].type = fth_type_none();
 				params[np].c_type = "void";
+				by_ref[np] = false;
 			}
 			np++;
 		} while (dwarf_siblingof(&p, &p) == 0);
 	}
+	place_params(params, by_ref, np, returns_in_memory(d, func));
 	*out = fth_arena_alloc(d->arena, (size_t)(np ? np : 1) * sizeof(**out));
 	memcpy(*out, params, (size_t)np * sizeof(**out));
 	*n = np;

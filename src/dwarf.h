@@ -10,6 +10,15 @@ struct fth_dwarf_param {
 	const char *name;      /* NULL when the debug info gives none */
 	struct fth_type *type; /* pointers in it are user-space pointers */
 	const char *c_type;    /* as C writes it: "struct Foo*", "const char*" */
+	/* Where the x86-64 calling convention puts it at the function's
+	 * entry: the pt_regs register ("di", "si", "dx", "cx", "r8", "r9") of
+	 * an integer or pointer, or NULL with `passed` saying how instead
+	 * ("on the stack", "in an SSE register", "by value in two registers",
+	 * ...), and on the stack its offset from sp (the return address is
+	 * at 0). */
+	const char *reg;
+	const char *passed;
+	uint32_t stack_offset;
 };
 
 /* The parameters of the function named `func` (its definition, not a

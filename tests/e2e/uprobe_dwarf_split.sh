@@ -31,10 +31,12 @@ for version in 5 4; do
     ( wait_attached && "$TG" ) &
     helper=$!
     fathom_run -e "uprobe:$TG:ship { printf(\"%d %s %d\\n\", args.priority, args.first->customer, args.first->next->id); }
+      uprobe:$TG:weigh { \$o = (struct order *)(reg(\"sp\") + 8); printf(\"after=%d id=%d\\n\", args.after, \$o->id); }
       uretprobe:$TG:main { exit(); }"
     wait "$helper" || fail "the target program did not run (fathom never attached?)"
     expect_exit 0
     expect_stdout_match '^-3 alice 8$'
+    expect_stdout_match '^after=1 id=7$'
 done
 
 # the .dwo gone: the skeleton alone describes no function
