@@ -34,6 +34,7 @@ struct index_entry {
 	const char *name; /* in libdw's mapped sections */
 	int tag;
 	int seq; /* the first one found wins among equal names */
+	uint64_t low_pc; /* a function's entry address, 0 if none */
 	Dwarf_Die die;
 };
 
@@ -100,10 +101,10 @@ static int compare_entries(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-static void index_add(struct dwarf *d, const char *name, int tag, const Dwarf_Die *die)
+static void index_add(struct dwarf *d, const char *name, int tag, uint64_t low_pc, const Dwarf_Die *die)
 {
 	d->index = fth_arena_grow(&d->own, d->index, d->nindex, &d->index_cap, sizeof(*d->index), 256);
-	d->index[d->nindex] = (struct index_entry){ name, tag, d->nindex, *die };
+	d->index[d->nindex] = (struct index_entry){ name, tag, d->nindex, low_pc, *die };
 	d->nindex++;
 }
 
@@ -117,14 +118,17 @@ static void index_die(struct dwarf *d, Dwarf_Die *die)
 	int tag = dwarf_tag(die);
 	Dwarf_Attribute a;
 	Dwarf_Die origin;
+	Dwarf_Addr low_pc = 0;
 	const char *name, *mangled;
 
 	if (dwarf_hasattr(die, DW_AT_declaration))
 		return;
 	if (is_record_tag(tag) && (name = dwarf_diename(die)))
-		index_add(d, name, tag, die);
+		index_add(d, name, tag, 0, die);
 	if (tag != DW_TAG_subprogram)
 		return;
+	if (dwarf_lowpc(die, &low_pc) != 0)
+		low_pc = 0;
 	if (dwarf_formref_die(dwarf_attr(die, DW_AT_abstract_origin, &a), &origin))
 		die = &origin;
 	name = dwarf_diename(die);
@@ -132,9 +136,9 @@ static void index_die(struct dwarf *d, Dwarf_Die *die)
 	if (!mangled)
 		mangled = attr_string(die, DW_AT_MIPS_linkage_name);
 	if (mangled)
-		index_add(d, mangled, tag, die);
+		index_add(d, mangled, tag, low_pc, die);
 	if (name && (!mangled || strcmp(name, mangled)))
-		index_add(d, name, tag, die);
+		index_add(d, name, tag, low_pc, die);
 }
 
 static void index_children(struct dwarf *d, Dwarf_Die *parent, int depth)
@@ -188,7 +192,10 @@ static bool build_index(struct dwarf *d)
 	return any;
 }
 
-static bool find_definition(const struct dwarf *d, const char *name, int tag, Dwarf_Die *out)
+/* The definition named name with tag: the one whose code starts at addr
+ * when addr is not 0 and one does (static functions of one name in
+ * several files), else the first one found. */
+static bool find_definition(const struct dwarf *d, const char *name, int tag, uint64_t addr, Dwarf_Die *out)
 {
 	int lo = 0, hi = d->nindex;
 
@@ -205,6 +212,11 @@ static bool find_definition(const struct dwarf *d, const char *name, int tag, Dw
 	if (lo >= d->nindex || strcmp(d->index[lo].name, name) || d->index[lo].tag != tag)
 		return false;
 	*out = d->index[lo].die;
+	for (int i = lo; addr && i < d->nindex && !strcmp(d->index[i].name, name) && d->index[i].tag == tag; i++)
+		if (d->index[i].low_pc == addr) {
+			*out = d->index[i].die;
+			break;
+		}
 	return true;
 }
 
@@ -422,7 +434,7 @@ static void complete_declaration(const struct dwarf *d, Dwarf_Die *die)
 	const char *name = dwarf_diename(die);
 	Dwarf_Die def;
 
-	if (name && dwarf_hasattr(die, DW_AT_declaration) && find_definition(d, name, dwarf_tag(die), &def))
+	if (name && dwarf_hasattr(die, DW_AT_declaration) && find_definition(d, name, dwarf_tag(die), 0, &def))
 		*die = def;
 }
 
@@ -796,16 +808,16 @@ struct fth_type *fth_dwarf_find_type(struct fth_arena *arena, const char *path, 
 		if (strncmp(name, kinds[i].prefix, len))
 			continue;
 		d = begin_lookup(path, arena);
-		return d && find_definition(d, name + len, kinds[i].tag, &die) ? type_of(d, &die, 0) : NULL;
+		return d && find_definition(d, name + len, kinds[i].tag, 0, &die) ? type_of(d, &die, 0) : NULL;
 	}
 	return NULL;
 }
 
-int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char *func,
+int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char *func, uint64_t addr,
 			  struct fth_dwarf_param **out, int *n)
 {
 	struct dwarf *d = begin_lookup(path, arena);
 	Dwarf_Die die;
 
-	return d && find_definition(d, func, DW_TAG_subprogram, &die) ? params_of(d, &die, out, n) : -ENOENT;
+	return d && find_definition(d, func, DW_TAG_subprogram, addr, &die) ? params_of(d, &die, out, n) : -ENOENT;
 }

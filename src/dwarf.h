@@ -23,10 +23,12 @@ struct fth_dwarf_param {
 
 /* The parameters of the function named `func` (its definition, not a
  * declaration; a C++ function by its mangled name) in the ELF file at
- * `path` or its separate debug file, in order, allocated in arena.
+ * `path` or its separate debug file, in order, allocated in arena. Of
+ * several of that name (static functions in different files), the one
+ * whose code starts at `addr` (its symbol's value; 0: any).
  * 0 with *out and *n set; -ENOENT when the file cannot be read, has no
  * DWARF or no such function. */
-int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char *func,
+int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char *func, uint64_t addr,
 			  struct fth_dwarf_param **out, int *n);
 
 /* The struct, union or class named `name` ("struct Foo") as the DWARF of

@@ -2097,7 +2097,7 @@ static void load_uprobe_dwarf_args(struct sema *s)
 	inst->dwarf_tried = true;
 	/* by the ELF symbol: a C function's name, a C++ function's mangled
 	 * (linkage) name */
-	if (fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, &params, &n))
+	if (fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, inst->entry_addr, &params, &n))
 		return;
 	fields = fth_arena_alloc(A(s), (size_t)(n ? n : 1) * sizeof(*fields));
 	for (int i = 0; i < n; i++) {
@@ -2133,7 +2133,7 @@ static bool report_param_not_in_register(struct sema *s, struct fth_node *e)
 	struct fth_dwarf_param *params;
 	int n;
 
-	if (!inst->dwarf_tried || fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, &params, &n))
+	if (!inst->dwarf_tried || fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, inst->entry_addr, &params, &n))
 		return false;
 	for (int i = 0; i < n; i++) {
 		const struct fth_dwarf_param *p = &params[i];

@@ -120,6 +120,20 @@ expect_exit 1
 expect_stderr_match "'args' is not available in uprobe probes"
 expect_stderr_match "HINT: a uprobe has args when .*/nodebug has DWARF debug info for ship \(build it with -g\)"
 
+# two static functions named helper, one in each file: args and -lv are
+# those of the one at the probed symbol's address (the first symbol of the
+# name), not whichever of the two the DWARF lists first
+gcc -g -O1 -o "$T/static" "$E2E_DIR/progs/dwarf_static_a.c" "$E2E_DIR/progs/dwarf_static_b.c" ||
+    fail "cannot compile the static-function test program"
+fathom_run -lv "uprobe:$T/static:helper"
+expect_exit 0
+expect_stdout_eq "uprobe:$T/static:helper
+    long int first_a
+    long int second_a"
+fathom_run -e "uprobe:$T/static:helper { print(args); exit(); }" -c "$T/static"
+expect_exit 0
+expect_stdout_match '^\{ \.first_a = 1, \.second_a = 2 \}$'
+
 # C++: a function is found by its mangled name (the definition of a member
 # function completes its declaration in the class), `this` included
 if command -v g++ >/dev/null; then

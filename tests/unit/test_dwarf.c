@@ -54,7 +54,7 @@ static void skip_without_dwarf(struct fth_arena *arena)
 	struct fth_dwarf_param *p;
 	int n;
 
-	if (fth_dwarf_func_params(arena, self_path, "main", &p, &n))
+	if (fth_dwarf_func_params(arena, self_path, "main", 0, &p, &n))
 		skip(); /* built without -g */
 }
 
@@ -67,7 +67,7 @@ static void test_function_params(void **state)
 	(void)state;
 	fth_arena_init(&arena);
 	skip_without_dwarf(&arena);
-	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_sample_fn", &p, &n), 0);
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_sample_fn", 0, &p, &n), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(p[0].name, "sample");
 	assert_string_equal(p[0].c_type, "const struct dwarf_sample*");
@@ -79,7 +79,7 @@ static void test_function_params(void **state)
 	assert_false(p[1].type->is_signed);
 	assert_string_equal(p[2].c_type, "long int");
 	assert_true(p[2].type->is_signed);
-	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "no_such_function_here", &p, &n), -ENOENT);
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "no_such_function_here", 0, &p, &n), -ENOENT);
 	fth_arena_free(&arena);
 }
 
@@ -119,7 +119,7 @@ static void test_param_placement(void **state)
 	(void)state;
 	fth_arena_init(&arena);
 	skip_without_dwarf(&arena);
-	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_placed_fn", &p, &n), 0);
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_placed_fn", 0, &p, &n), 0);
 	assert_int_equal(n, 4);
 	assert_null(p[0].reg);
 	assert_string_equal(p[0].passed, "in SSE registers");
@@ -129,7 +129,7 @@ static void test_param_placement(void **state)
 	assert_string_equal(p[1].c_type, "struct dwarf_big");
 	assert_string_equal(p[2].reg, "di");
 	assert_string_equal(p[3].reg, "si");
-	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_sample_fn", &p, &n), 0);
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_sample_fn", 0, &p, &n), 0);
 	assert_string_equal(p[0].reg, "di");
 	assert_string_equal(p[2].reg, "dx");
 	fth_arena_free(&arena);
