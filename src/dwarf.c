@@ -540,8 +540,9 @@ static const char *c_type_name(struct dwarf *d, Dwarf_Die *die, int depth)
 
 /* ------------------------------------------- the x86-64 calling convention */
 
-/* The System V classes of a value's eightbytes. */
-enum abi_class { ABI_NONE, ABI_INTEGER, ABI_SSE, ABI_MEMORY };
+/* The System V classes of a value's eightbytes; one that goes to memory
+ * has none (classify() returns false for it). */
+enum abi_class { ABI_NONE, ABI_INTEGER, ABI_SSE };
 
 static void add_class(enum abi_class cls[2], uint64_t from, uint64_t size, enum abi_class c)
 {
