@@ -13,9 +13,9 @@ struct fth_dwarf_param {
 	/* Where the x86-64 calling convention puts it at the function's
 	 * entry: the pt_regs register ("di", "si", "dx", "cx", "r8", "r9") of
 	 * an integer or pointer, or NULL with `passed` saying how instead
-	 * ("on the stack", "in an SSE register", "by value in two registers",
-	 * ...), and on the stack its offset from sp (the return address is
-	 * at 0). */
+	 * ("on the stack", "in SSE registers", "by value, in general
+	 * registers", ...), and on the stack its offset from sp (the return
+	 * address is at 0). */
 	const char *reg;
 	const char *passed;
 	uint32_t stack_offset;

@@ -2074,8 +2074,6 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 	return mt;
 }
 
-/* A parameter that one integer register passes (x86-64 System V): an
- * integer, bool, enum or pointer. */
 /* args of a uprobe on a function's entry: its parameters from the
  * binary's DWARF, each read from the register the x86-64 calling
  * convention passes it in (di, si, dx, cx, r8, r9), as bpftrace does.
@@ -2133,7 +2131,8 @@ static bool report_param_not_in_register(struct sema *s, struct fth_node *e)
 	struct fth_dwarf_param *params;
 	int n;
 
-	if (!inst->dwarf_tried || fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, inst->entry_addr, &params, &n))
+	if (!inst->dwarf_tried ||
+	    fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, inst->entry_addr, &params, &n))
 		return false;
 	for (int i = 0; i < n; i++) {
 		const struct fth_dwarf_param *p = &params[i];
@@ -2146,7 +2145,7 @@ static bool report_param_not_in_register(struct sema *s, struct fth_node *e)
 						 : NULL,
 			 "args has no '%s': parameter '%s' of %s is passed %s, and args holds the integer and pointer "
 			 "parameters passed in registers",
-			 p->name, p->name, inst->entry_symbol, p->passed);
+			 p->name, p->name, inst->func_name ? inst->func_name : inst->entry_symbol, p->passed);
 		return true;
 	}
 	return false;

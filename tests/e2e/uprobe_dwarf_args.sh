@@ -150,7 +150,7 @@ if command -v g++ >/dev/null; then
     expect_stdout_match '^after=9$'
     fathom_run -e "uprobe:$T/cpp:cpp:\"ns::keep(ns::Tracked, int)\" { print(args.t); }"
     expect_exit 1
-    expect_stderr_match "parameter 't' of _ZN2ns4keepENS_7TrackedEi is passed by reference \(as a pointer to a copy\)"
+    expect_stderr_match "parameter 't' of ns::keep\(ns::Tracked, int\) is passed by reference \(as a pointer to a copy\)"
 fi
 
 # a stripped binary whose DWARF is in its separate debug file, found by
