@@ -1,110 +1,41 @@
-/* dwarf.c - a function's parameters from DWARF (versions 2 to 5, 32-bit
- * format): the unit headers of .debug_info, each unit's abbreviations in
- * .debug_abbrev, and the strings of .debug_str, .debug_line_str and
- * .debug_str_offsets. Only what args.NAME needs is read: the function's
- * DW_TAG_formal_parameter children and the types they reach (base types,
- * pointers, structs and unions with their members, arrays, enums, and the
- * typedefs and qualifiers between them). Compressed sections are
- * decompressed by libelf. */
+/* dwarf.c - a function's parameters and the binary's struct types from its
+ * DWARF, read with elfutils' libdw: it bounds-checks the sections, reads
+ * every DWARF version and form, decompresses sections and finds the .dwo
+ * file of each skeleton unit of split DWARF (-gsplit-dwarf). Only what
+ * args.NAME needs becomes a fathom type: base types, pointers, structs and
+ * unions with their members, arrays, enums, and the typedefs and
+ * qualifiers between them. */
 #include "dwarf.h"
 #include "elfsym.h"
 
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
 #include <limits.h>
-#include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* DW_TAG_*, DW_AT_*, DW_FORM_* and DW_ATE_* values used here (DWARF 5, 7.5) */
-enum {
-	TAG_array_type = 0x01, TAG_class_type = 0x02, TAG_enumeration_type = 0x04, TAG_formal_parameter = 0x05,
-	TAG_member = 0x0d, TAG_pointer_type = 0x0f, TAG_reference_type = 0x10, TAG_compile_unit = 0x11,
-	TAG_structure_type = 0x13, TAG_subroutine_type = 0x15, TAG_typedef = 0x16, TAG_union_type = 0x17,
-	TAG_subrange_type = 0x21, TAG_base_type = 0x24, TAG_const_type = 0x26, TAG_subprogram = 0x2e,
-	TAG_volatile_type = 0x35, TAG_restrict_type = 0x37, TAG_atomic_type = 0x47,
-};
-enum {
-	AT_name = 0x03, AT_byte_size = 0x0b, AT_bit_size = 0x0d, AT_upper_bound = 0x2f, AT_count = 0x37,
-	AT_data_member_location = 0x38, AT_declaration = 0x3c, AT_encoding = 0x3e, AT_type = 0x49,
-	AT_data_bit_offset = 0x6b, AT_str_offsets_base = 0x72, AT_specification = 0x47, AT_linkage_name = 0x6e,
-	AT_MIPS_linkage_name = 0x2007,
-};
-enum {
-	FORM_addr = 0x01, FORM_block2 = 0x03, FORM_block4 = 0x04, FORM_data2 = 0x05, FORM_data4 = 0x06,
-	FORM_data8 = 0x07, FORM_string = 0x08, FORM_block = 0x09, FORM_block1 = 0x0a, FORM_data1 = 0x0b,
-	FORM_flag = 0x0c, FORM_sdata = 0x0d, FORM_strp = 0x0e, FORM_udata = 0x0f, FORM_ref_addr = 0x10,
-	FORM_ref1 = 0x11, FORM_ref2 = 0x12, FORM_ref4 = 0x13, FORM_ref8 = 0x14, FORM_ref_udata = 0x15,
-	FORM_indirect = 0x16, FORM_sec_offset = 0x17, FORM_exprloc = 0x18, FORM_flag_present = 0x19,
-	FORM_strx = 0x1a, FORM_addrx = 0x1b, FORM_ref_sup4 = 0x1c, FORM_strp_sup = 0x1d, FORM_data16 = 0x1e,
-	FORM_line_strp = 0x1f, FORM_ref_sig8 = 0x20, FORM_implicit_const = 0x21, FORM_loclistx = 0x22,
-	FORM_rnglistx = 0x23, FORM_ref_sup8 = 0x24, FORM_strx1 = 0x25, FORM_strx2 = 0x26, FORM_strx3 = 0x27,
-	FORM_strx4 = 0x28, FORM_addrx1 = 0x29, FORM_addrx2 = 0x2a, FORM_addrx3 = 0x2b, FORM_addrx4 = 0x2c,
-};
-enum { ATE_boolean = 0x02, ATE_float = 0x04, ATE_signed = 0x05, ATE_signed_char = 0x06, ATE_unsigned_char = 0x08 };
-
 /* Deeper types than this (a pointer to a struct holding an array of ...)
- * are cut off as void: only a broken file nests so far. */
+ * are cut off as void, and DIEs nested deeper are not indexed: only a
+ * broken file nests so far. */
 #define MAX_TYPE_DEPTH 64
-
-struct section {
-	const uint8_t *data;
-	size_t size;
-};
-
-struct cursor {
-	const uint8_t *p, *end;
-	bool bad; /* read past the end: every value from then on is 0 */
-};
-
-struct attr_spec {
-	uint64_t name, form;
-	int64_t implicit; /* DW_FORM_implicit_const's value */
-};
-
-struct abbrev {
-	uint64_t code, tag;
-	bool children;
-	int nattrs;
-	struct attr_spec *attrs;
-};
-
-struct unit {
-	size_t off, end;   /* the header's offset; the end of the unit's DIEs */
-	size_t first_die;
-	int version, addr_size;
-	size_t abbrev_off;
-	uint64_t str_offsets_base;
-	struct abbrev *abbrevs; /* read when the unit is first walked */
-	int nabbrevs;
-};
-
-/* One DIE's attributes of interest. */
-struct die {
-	size_t off;
-	uint64_t tag;
-	bool children;
-	const char *name;
-	const char *linkage_name; /* C++: the mangled name the symbol has */
-	size_t specification;     /* C++: the declaration a definition completes, 0 if none */
-	bool has_type, has_size, has_loc, has_upper, has_count, declaration, has_bit_offset;
-	size_t type; /* .debug_info offset */
-	uint64_t size, encoding, upper, count, bit_size, bit_offset;
-	int64_t loc;
-};
+#define MAX_TREE_DEPTH 256
 
 struct type_memo {
-	size_t off;
+	const void *addr; /* the type DIE's bytes: unique across the .dwo files too */
 	struct fth_type *type;
 };
 
 /* A definition the index finds by name: a function or a record type. */
 struct index_entry {
-	const char *name; /* in the mapped sections */
-	uint64_t tag;
-	size_t off;
+	const char *name; /* in libdw's mapped sections */
+	int tag;
+	int seq; /* the first one found wins among equal names */
+	uint64_t low_pc; /* a function's entry address, 0 if none */
+	Dwarf_Die die;
 };
 
 /* One ELF file's DWARF, opened once per fathom run (lookups for every
@@ -112,13 +43,10 @@ struct index_entry {
 struct dwarf {
 	const char *path;
 	int fd;
-	Elf *elf;            /* NULL: the file has no DWARF (remembered too) */
-	struct fth_arena own; /* units, abbreviations and the index: the file's lifetime */
-	struct section info, abbrev, str, line_str, str_offsets;
-	struct unit *units;
-	int nunits;
+	Dwarf *dw;            /* NULL: the file has no DWARF (remembered too) */
+	struct fth_arena own; /* the index: the file's lifetime */
 	struct index_entry *index; /* sorted by name, then tag */
-	int nindex;
+	int nindex, index_cap;
 	/* one lookup's: where its types go, and the types it built so far */
 	struct fth_arena *arena;
 	struct type_memo *memo;
@@ -126,320 +54,220 @@ struct dwarf {
 	struct dwarf *next;
 };
 
-/* ------------------------------------------------------------- reading */
+/* ---------------------------------------------------------- attributes */
 
-static uint64_t read_fixed(struct cursor *c, int size)
+static bool attr_die(Dwarf_Die *die, int name, Dwarf_Die *out)
 {
-	uint64_t v = 0;
+	Dwarf_Attribute a;
 
-	if (c->bad || (size_t)(c->end - c->p) < (size_t)size) {
-		c->bad = true;
-		c->p = c->end;
-		return 0;
-	}
-	for (int i = 0; i < size; i++)
-		v |= (uint64_t)c->p[i] << (8 * i);
-	c->p += size;
-	return v;
+	return dwarf_formref_die(dwarf_attr_integrate(die, name, &a), out) != NULL;
 }
 
-static uint64_t read_uleb(struct cursor *c)
+static bool attr_udata(Dwarf_Die *die, int name, Dwarf_Word *out)
 {
-	uint64_t v = 0;
-	int shift = 0;
+	Dwarf_Attribute a;
 
-	while (!c->bad) {
-		if (c->p >= c->end) {
-			c->bad = true;
-			break;
-		}
-		uint8_t b = *c->p++;
-		if (shift < 64)
-			v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-		if (!(b & 0x80))
-			break;
-	}
-	return v;
+	return dwarf_formudata(dwarf_attr_integrate(die, name, &a), out) == 0;
 }
 
-static int64_t read_sleb(struct cursor *c)
+static const char *attr_string(Dwarf_Die *die, int name)
 {
-	int64_t v = 0;
-	int shift = 0;
-	uint8_t b = 0;
+	Dwarf_Attribute a;
 
-	while (!c->bad) {
-		if (c->p >= c->end) {
-			c->bad = true;
-			return 0;
-		}
-		b = *c->p++;
-		if (shift < 64)
-			v |= (int64_t)((uint64_t)(b & 0x7f) << shift);
-		shift += 7;
-		if (!(b & 0x80))
-			break;
-	}
-	if (shift < 64 && (b & 0x40))
-		v |= (int64_t)(~0ULL << shift);
-	return v;
+	return dwarf_formstring(dwarf_attr_integrate(die, name, &a));
 }
 
-static void skip(struct cursor *c, uint64_t n)
+static const char *record_keyword(int tag)
 {
-	if (c->bad || (uint64_t)(c->end - c->p) < n) {
-		c->bad = true;
-		c->p = c->end;
+	return tag == DW_TAG_union_type ? "union" : tag == DW_TAG_class_type ? "class" : "struct";
+}
+
+static bool is_record_tag(int tag)
+{
+	return tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type;
+}
+
+/* --------------------------------------------------------------- index */
+
+static int compare_entries(const void *a, const void *b)
+{
+	const struct index_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->tag != y->tag)
+		return x->tag < y->tag ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void index_add(struct dwarf *d, const char *name, int tag, uint64_t low_pc, const Dwarf_Die *die)
+{
+	d->index = fth_arena_grow(&d->own, d->index, d->nindex, &d->index_cap, sizeof(*d->index), 256);
+	d->index[d->nindex] = (struct index_entry){ name, tag, d->nindex, low_pc, *die };
+	d->nindex++;
+}
+
+/* A named definition of a function, struct, union or class. A function
+ * is found by its name and by its mangled (linkage) name, which a C++
+ * definition takes from the declaration in its class it completes; an
+ * out-of-line copy of an inlined function stands for its abstract origin,
+ * which has the parameters' names and types (bpftrace prefers it too). */
+static void index_die(struct dwarf *d, Dwarf_Die *die)
+{
+	int tag = dwarf_tag(die);
+	Dwarf_Attribute a;
+	Dwarf_Die origin;
+	Dwarf_Addr low_pc = 0;
+	const char *name, *mangled;
+
+	if (dwarf_hasattr(die, DW_AT_declaration))
 		return;
-	}
-	c->p += n;
+	if (is_record_tag(tag) && (name = dwarf_diename(die)))
+		index_add(d, name, tag, 0, die);
+	if (tag != DW_TAG_subprogram)
+		return;
+	if (dwarf_lowpc(die, &low_pc) != 0)
+		low_pc = 0;
+	if (dwarf_formref_die(dwarf_attr(die, DW_AT_abstract_origin, &a), &origin))
+		die = &origin;
+	name = dwarf_diename(die);
+	mangled = attr_string(die, DW_AT_linkage_name);
+	if (!mangled)
+		mangled = attr_string(die, DW_AT_MIPS_linkage_name);
+	if (mangled)
+		index_add(d, mangled, tag, low_pc, die);
+	if (name && (!mangled || strcmp(name, mangled)))
+		index_add(d, name, tag, low_pc, die);
 }
 
-static const char *string_at(const struct section *s, uint64_t off)
+static void index_children(struct dwarf *d, Dwarf_Die *parent, int depth)
 {
-	if (!s->data || off >= s->size || !memchr(s->data + off, 0, s->size - off))
-		return NULL;
-	return (const char *)s->data + off;
+	Dwarf_Die child;
+
+	if (depth > MAX_TREE_DEPTH || dwarf_child(parent, &child) != 0)
+		return;
+	do {
+		index_die(d, &child);
+		if (dwarf_haschildren(&child) > 0)
+			index_children(d, &child, depth + 1);
+	} while (dwarf_siblingof(&child, &child) == 0);
 }
 
-/* The string of index idx through .debug_str_offsets (DWARF 5 strx). */
-static const char *string_by_index(const struct dwarf *d, const struct unit *u, uint64_t idx)
+/* A skeleton unit whose .dwo file libdw did not find: its functions and
+ * types are not known, which the user should hear of (bpftrace warns too). */
+static void warn_missing_dwo(const struct dwarf *d, Dwarf_Die *skeleton)
 {
-	struct cursor c;
-	uint64_t at = u->str_offsets_base + idx * 4;
+	const char *dwo = attr_string(skeleton, DW_AT_dwo_name);
 
-	if (!d->str_offsets.data || at + 4 > d->str_offsets.size)
-		return NULL;
-	c = (struct cursor){ d->str_offsets.data + at, d->str_offsets.data + d->str_offsets.size, false };
-	return string_at(&d->str, read_fixed(&c, 4));
+	if (!dwo)
+		dwo = attr_string(skeleton, DW_AT_GNU_dwo_name);
+	fprintf(stderr,
+		"WARNING: cannot find the split DWARF file '%s' of %s (built with -gsplit-dwarf): the functions "
+		"and types it describes have no debug info\n",
+		dwo ? dwo : "?", d->path);
 }
 
-/* One attribute value: an integer (constants, offsets, flags, references
- * made absolute) or a string. Blocks are skipped, except that a member
- * location written as DW_OP_plus_uconst N (DWARF 2) gives N. */
-static void read_form(const struct dwarf *d, const struct unit *u, struct cursor *c, uint64_t form,
-		      int64_t implicit, uint64_t *val, const char **str)
+/* Every unit's definitions, the split units' in place of their skeletons;
+ * false when there are no units at all. */
+static bool build_index(struct dwarf *d)
 {
-	*val = 0;
-	*str = NULL;
-	switch (form) {
-	case FORM_addr: *val = read_fixed(c, u->addr_size); break;
-	case FORM_data1: case FORM_ref1: case FORM_flag: case FORM_strx1: case FORM_addrx1:
-		*val = read_fixed(c, 1); break;
-	case FORM_data2: case FORM_ref2: case FORM_strx2: case FORM_addrx2: *val = read_fixed(c, 2); break;
-	case FORM_strx3: case FORM_addrx3: *val = read_fixed(c, 3); break;
-	case FORM_data4: case FORM_ref4: case FORM_ref_sup4: case FORM_strx4: case FORM_addrx4:
-	case FORM_sec_offset: case FORM_strp: case FORM_line_strp: case FORM_strp_sup: case FORM_ref_addr:
-		*val = read_fixed(c, u->version == 2 && form == FORM_ref_addr ? u->addr_size : 4); break;
-	case FORM_data8: case FORM_ref8: case FORM_ref_sig8: case FORM_ref_sup8: *val = read_fixed(c, 8); break;
-	case FORM_data16: skip(c, 16); break;
-	case FORM_sdata: *val = (uint64_t)read_sleb(c); break;
-	case FORM_udata: case FORM_ref_udata: case FORM_strx: case FORM_addrx: case FORM_loclistx:
-	case FORM_rnglistx:
-		*val = read_uleb(c); break;
-	case FORM_string:
-		*str = (const char *)c->p;
-		while (c->p < c->end && *c->p)
-			c->p++;
-		if (c->p >= c->end)
-			c->bad = true, *str = NULL;
+	Dwarf_CU *cu = NULL;
+	Dwarf_Half version;
+	uint8_t unit_type;
+	Dwarf_Die cudie, subdie;
+	bool any = false;
+
+	while (dwarf_get_units(d->dw, cu, &cu, &version, &unit_type, &cudie, &subdie) == 0) {
+		any = true;
+		if (unit_type != DW_UT_skeleton)
+			index_children(d, &cudie, 0);
+		else if (subdie.cu)
+			index_children(d, &subdie, 0);
 		else
-			c->p++;
-		break;
-	case FORM_flag_present: *val = 1; break;
-	case FORM_implicit_const: *val = (uint64_t)implicit; break;
-	case FORM_block1: case FORM_block2: case FORM_block4: case FORM_block: case FORM_exprloc: {
-		uint64_t n = form == FORM_block1 ? read_fixed(c, 1) : form == FORM_block2 ? read_fixed(c, 2)
-			   : form == FORM_block4 ? read_fixed(c, 4) : read_uleb(c);
-		if (n >= 2 && !c->bad && (size_t)(c->end - c->p) >= n && c->p[0] == 0x23 /* DW_OP_plus_uconst */) {
-			struct cursor op = { c->p + 1, c->p + n, false };
-			*val = read_uleb(&op);
-		}
-		skip(c, n);
-		break;
+			warn_missing_dwo(d, &cudie);
 	}
-	case FORM_indirect: {
-		uint64_t f = read_uleb(c);
-		if (f != FORM_indirect)
-			read_form(d, u, c, f, 0, val, str);
-		return;
-	}
-	default:
-		c->bad = true; /* an unknown form: its size is unknown too */
-		return;
-	}
-	if (form == FORM_strp)
-		*str = string_at(&d->str, *val);
-	else if (form == FORM_line_strp)
-		*str = string_at(&d->line_str, *val);
-	else if (form == FORM_strx || form == FORM_strx1 || form == FORM_strx2 || form == FORM_strx3 ||
-		 form == FORM_strx4)
-		*str = string_by_index(d, u, *val);
-	else if (form == FORM_ref1 || form == FORM_ref2 || form == FORM_ref4 || form == FORM_ref8 ||
-		 form == FORM_ref_udata)
-		*val += u->off; /* unit-relative */
+	if (d->nindex)
+		qsort(d->index, (size_t)d->nindex, sizeof(*d->index), compare_entries);
+	return any;
 }
 
-/* ------------------------------------------------------- abbreviations */
-
-static int read_abbrevs(struct dwarf *d, struct unit *u)
+/* The definition named name with tag: the one whose code starts at addr
+ * when addr is not 0 and one does (static functions of one name in
+ * several files), else the first one found. */
+static bool find_definition(const struct dwarf *d, const char *name, int tag, uint64_t addr, Dwarf_Die *out)
 {
-	struct cursor c;
-	int cap = 0;
+	int lo = 0, hi = d->nindex;
 
-	if (u->abbrevs || u->abbrev_off >= d->abbrev.size)
-		return u->abbrevs ? 0 : -EINVAL;
-	c = (struct cursor){ d->abbrev.data + u->abbrev_off, d->abbrev.data + d->abbrev.size, false };
-	for (;;) {
-		struct abbrev a = { .code = read_uleb(&c) };
-		int acap = 0;
-		if (!a.code || c.bad)
+	/* the first of equal entries: the one found first */
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2, c = strcmp(d->index[mid].name, name);
+		if (!c)
+			c = d->index[mid].tag < tag ? -1 : d->index[mid].tag > tag;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= d->nindex || strcmp(d->index[lo].name, name) || d->index[lo].tag != tag)
+		return false;
+	*out = d->index[lo].die;
+	for (int i = lo; addr && i < d->nindex && !strcmp(d->index[i].name, name) && d->index[i].tag == tag; i++)
+		if (d->index[i].low_pc == addr) {
+			*out = d->index[i].die;
 			break;
-		a.tag = read_uleb(&c);
-		a.children = read_fixed(&c, 1) != 0;
-		for (;;) {
-			struct attr_spec s = { .name = read_uleb(&c), .form = read_uleb(&c) };
-			if (s.form == FORM_implicit_const)
-				s.implicit = read_sleb(&c);
-			if ((!s.name && !s.form) || c.bad)
-				break;
-			a.attrs = fth_arena_grow(&d->own, a.attrs, a.nattrs, &acap, sizeof(*a.attrs), 8);
-			a.attrs[a.nattrs++] = s;
 		}
-		u->abbrevs = fth_arena_grow(&d->own, u->abbrevs, u->nabbrevs, &cap, sizeof(*u->abbrevs), 64);
-		u->abbrevs[u->nabbrevs++] = a;
-	}
-	return u->abbrevs ? 0 : -EINVAL;
-}
-
-static const struct abbrev *find_abbrev(const struct unit *u, uint64_t code)
-{
-	/* codes are usually 1, 2, 3 ... in order */
-	if (code >= 1 && code <= (uint64_t)u->nabbrevs && u->abbrevs[code - 1].code == code)
-		return &u->abbrevs[code - 1];
-	for (int i = 0; i < u->nabbrevs; i++)
-		if (u->abbrevs[i].code == code)
-			return &u->abbrevs[i];
-	return NULL;
-}
-
-/* ---------------------------------------------------------------- DIEs */
-
-/* The DIE at c (advancing c past it). false at the end of the unit or
- * on a broken entry; a null entry (end of siblings) has tag 0. */
-static bool read_die(const struct dwarf *d, const struct unit *u, struct cursor *c, struct die *out)
-{
-	const struct abbrev *a;
-	uint64_t code;
-
-	memset(out, 0, sizeof(*out));
-	out->off = (size_t)(c->p - d->info.data);
-	if (c->p >= c->end)
-		return false;
-	code = read_uleb(c);
-	if (c->bad)
-		return false;
-	if (!code)
-		return true;
-	a = find_abbrev(u, code);
-	if (!a)
-		return false;
-	out->tag = a->tag;
-	out->children = a->children;
-	for (int i = 0; i < a->nattrs; i++) {
-		uint64_t v;
-		const char *s;
-		read_form(d, u, c, a->attrs[i].form, a->attrs[i].implicit, &v, &s);
-		if (c->bad)
-			return false;
-		switch (a->attrs[i].name) {
-		case AT_name: out->name = s; break;
-		case AT_type: out->has_type = true, out->type = (size_t)v; break;
-		case AT_byte_size: out->has_size = true, out->size = v; break;
-		case AT_encoding: out->encoding = v; break;
-		case AT_data_member_location: out->has_loc = true, out->loc = (int64_t)v; break;
-		case AT_upper_bound: out->has_upper = true, out->upper = v; break;
-		case AT_count: out->has_count = true, out->count = v; break;
-		case AT_declaration: out->declaration = v != 0; break;
-		case AT_bit_size: out->bit_size = v; break;
-		case AT_data_bit_offset: out->has_bit_offset = true, out->bit_offset = v; break;
-		case AT_linkage_name: case AT_MIPS_linkage_name: out->linkage_name = s; break;
-		case AT_specification: out->specification = (size_t)v; break;
-		}
-	}
 	return true;
-}
-
-static struct unit *unit_of(struct dwarf *d, size_t off)
-{
-	for (int i = 0; i < d->nunits; i++)
-		if (off >= d->units[i].first_die && off < d->units[i].end)
-			return &d->units[i];
-	return NULL;
-}
-
-/* The DIE at .debug_info offset off; *u its unit, *c just past it. */
-static bool die_at(struct dwarf *d, size_t off, struct unit **u, struct cursor *c, struct die *out)
-{
-	*u = unit_of(d, off);
-	if (!*u || read_abbrevs(d, *u))
-		return false;
-	*c = (struct cursor){ d->info.data + off, d->info.data + (*u)->end, false };
-	return read_die(d, *u, c, out) && out->tag;
-}
-
-/* Past the children of a DIE whose entry ended at c. */
-static void skip_children(const struct dwarf *d, const struct unit *u, struct cursor *c)
-{
-	int depth = 1;
-	struct die x;
-
-	while (depth > 0 && read_die(d, u, c, &x)) {
-		if (!x.tag)
-			depth--;
-		else if (x.children)
-			depth++;
-	}
 }
 
 /* --------------------------------------------------------------- types */
 
-static struct fth_type *type_of(struct dwarf *d, size_t off, int depth);
+static struct fth_type *type_of(struct dwarf *d, Dwarf_Die *die, int depth);
 
-static struct fth_type *memo_find(const struct dwarf *d, size_t off)
+static struct fth_type *memo_find(const struct dwarf *d, const Dwarf_Die *die)
 {
 	for (int i = 0; i < d->nmemo; i++)
-		if (d->memo[i].off == off)
+		if (d->memo[i].addr == die->addr)
 			return d->memo[i].type;
 	return NULL;
 }
 
-static void memo_add(struct dwarf *d, size_t off, struct fth_type *t)
+static void memo_add(struct dwarf *d, const Dwarf_Die *die, struct fth_type *t)
 {
 	d->memo = fth_arena_grow(d->arena, d->memo, d->nmemo, &d->memo_cap, sizeof(*d->memo), 32);
-	d->memo[d->nmemo++] = (struct type_memo){ off, t };
+	d->memo[d->nmemo++] = (struct type_memo){ die->addr, t };
 }
 
-static struct fth_type *base_type(struct dwarf *d, const struct die *x)
+/* The type DIE's DW_AT_type as a fathom type; void when it has none. */
+static struct fth_type *inner_type(struct dwarf *d, Dwarf_Die *die, int depth)
 {
-	int size = x->has_size ? (int)x->size : 0;
+	Dwarf_Die inner;
+
+	return attr_die(die, DW_AT_type, &inner) ? type_of(d, &inner, depth + 1) : fth_type_none();
+}
+
+static struct fth_type *base_type(struct dwarf *d, Dwarf_Die *die)
+{
+	int size = dwarf_bytesize(die);
+	Dwarf_Word enc = 0;
+	const char *name = dwarf_diename(die);
 	struct fth_type *t;
 
-	if (x->encoding == ATE_boolean && size == 1)
+	attr_udata(die, DW_AT_encoding, &enc);
+	if (enc == DW_ATE_boolean && size == 1)
 		return fth_type_bool();
-	if (x->encoding == ATE_float)
+	if (enc == DW_ATE_float)
 		return fth_type_float(size);
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return fth_type_array(d->arena, fth_type_int(1, false), size > 0 ? (uint32_t)size : 1);
-	if (size == 1 && x->name && !strcmp(x->name, "char")) {
+	if (size == 1 && name && !strcmp(name, "char")) {
 		/* plain char, so that char[N] reads as a string */
 		t = fth_type_new(d->arena, FTH_T_INT, 1);
-		t->is_signed = x->encoding == ATE_signed_char;
+		t->is_signed = enc == DW_ATE_signed_char;
 		t->name = "char";
 		return t;
 	}
-	return fth_type_int(size, x->encoding == ATE_signed || x->encoding == ATE_signed_char);
+	return fth_type_int(size, enc == DW_ATE_signed || enc == DW_ATE_signed_char);
 }
 
 static bool is_plain_char(const struct fth_type *t)
@@ -447,65 +275,151 @@ static bool is_plain_char(const struct fth_type *t)
 	return t->kind == FTH_T_INT && t->size == 1 && t->name && !strcmp(t->name, "char");
 }
 
+/* The element count of an array dimension; 0 when not given (a flexible
+ * array member). */
+static uint64_t subrange_count(Dwarf_Die *sub)
+{
+	Dwarf_Word v;
+
+	if (attr_udata(sub, DW_AT_count, &v))
+		return v;
+	return attr_udata(sub, DW_AT_upper_bound, &v) ? v + 1 : 0;
+}
+
 /* An array: its element type and one dimension per subrange child. */
-static struct fth_type *array_type(struct dwarf *d, const struct die *x, struct unit *u, struct cursor *c, int depth)
+static struct fth_type *array_type(struct dwarf *d, Dwarf_Die *die, int depth)
 {
 	uint64_t dims[8];
 	int ndims = 0;
-	struct fth_type *t = x->has_type ? type_of(d, x->type, depth + 1) : fth_type_int(1, false);
-	struct die sub;
+	struct fth_type *t = inner_type(d, die, depth);
+	Dwarf_Die sub;
 
-	while (x->children && read_die(d, u, c, &sub) && sub.tag) {
-		if (sub.tag == TAG_subrange_type && ndims < 8)
-			dims[ndims++] = sub.has_count ? sub.count : sub.has_upper ? sub.upper + 1 : 0;
-		if (sub.children)
-			skip_children(d, u, c);
+	if (t->kind == FTH_T_NONE)
+		t = fth_type_int(1, false);
+	if (dwarf_child(die, &sub) == 0) {
+		do {
+			if (dwarf_tag(&sub) == DW_TAG_subrange_type && ndims < 8)
+				dims[ndims++] = subrange_count(&sub);
+		} while (dwarf_siblingof(&sub, &sub) == 0);
 	}
 	if (!ndims)
-		dims[ndims++] = 0; /* a flexible array member */
+		dims[ndims++] = 0;
 	for (int i = ndims - 1; i >= 0; i--) {
-		if (i == ndims - 1 && is_plain_char(t) && dims[i]) {
-			t = fth_type_string(d->arena, (uint32_t)dims[i]);
+		uint32_t count = dims[i] > UINT32_MAX ? 0 : (uint32_t)dims[i];
+		if (i == ndims - 1 && is_plain_char(t) && count) {
+			t = fth_type_string(d->arena, count);
 			t->char_array = true;
 		} else {
-			t = fth_type_array(d->arena, t, (uint32_t)dims[i]);
+			t = fth_type_array(d->arena, t, count);
 		}
 	}
 	return t;
 }
 
+/* A member's byte offset: a constant, or (DWARF 2) the location
+ * expression DW_OP_plus_uconst N; 0 for union members, which have none. */
+static uint64_t member_offset(Dwarf_Die *m)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word off;
+	Dwarf_Op *ops;
+	size_t nops;
+
+	if (!dwarf_attr_integrate(m, DW_AT_data_member_location, &a))
+		return 0;
+	if (dwarf_formudata(&a, &off) == 0)
+		return off;
+	if (dwarf_getlocation(&a, &ops, &nops) == 0 && nops == 1 && ops[0].atom == DW_OP_plus_uconst)
+		return ops[0].number;
+	return 0;
+}
+
+/* Where a bitfield's bits are, counted from the struct's start: DWARF 4's
+ * DW_AT_data_bit_offset, or DWARF 2's DW_AT_bit_offset, which counts from
+ * the most significant bit of the storage unit at the member's offset.
+ * -1 when the numbers are impossible. */
+static int64_t bitfield_position(Dwarf_Die *m, const struct fth_type *type, int bits)
+{
+	Dwarf_Word pos;
+	int64_t from_top = dwarf_bitoffset(m);
+	int storage = dwarf_bytesize(m);
+	uint64_t off = member_offset(m);
+
+	if (attr_udata(m, DW_AT_data_bit_offset, &pos))
+		return pos > INT64_MAX / 2 ? -1 : (int64_t)pos;
+	if (off > UINT32_MAX)
+		return -1;
+	if (from_top < 0)
+		return (int64_t)off * 8;
+	if (storage <= 0)
+		storage = (int)type->size;
+	pos = off * 8 + (uint64_t)storage * 8;
+	return (int64_t)pos - from_top - bits >= 0 ? (int64_t)pos - from_top - bits : -1;
+}
+
+/* A bitfield as codegen reads it: one load of its type's size (8 bytes at
+ * most) at a multiple of that size, or failing that at its first byte,
+ * then a shift and a mask. false when no such load holds all its bits:
+ * wider than 64 bits, or spread over more in a packed struct. */
+static bool place_bitfield(struct fth_field *f, int64_t pos, int bits)
+{
+	uint32_t unit = f->type->size;
+
+	if (bits > 64 || pos < 0 || pos / 8 > UINT32_MAX - 8 || unit < 1 || unit > 8 ||
+	    (f->type->kind != FTH_T_INT && f->type->kind != FTH_T_BOOL))
+		return false;
+	f->offset = (uint32_t)(pos / 8 / unit * unit);
+	if (pos - (int64_t)f->offset * 8 + bits > (int64_t)unit * 8)
+		f->offset = (uint32_t)(pos / 8);
+	f->bit_offset = (uint32_t)(pos - (int64_t)f->offset * 8);
+	f->bit_size = (uint32_t)bits;
+	return f->bit_offset + f->bit_size <= unit * 8;
+}
+
+/* One DW_TAG_member as a field; false for static members (declarations)
+ * and bitfields no single load can read. */
+static bool member_field(struct dwarf *d, Dwarf_Die *m, struct fth_field *f, int depth)
+{
+	Dwarf_Die type;
+	const char *name = dwarf_diename(m);
+	int bits = dwarf_bitsize(m);
+	uint64_t off;
+
+	if (dwarf_hasattr(m, DW_AT_declaration) || !attr_die(m, DW_AT_type, &type))
+		return false;
+	memset(f, 0, sizeof(*f));
+	f->name = name ? fth_arena_strdup(d->arena, name) : NULL;
+	f->type = type_of(d, &type, depth + 1);
+	if (bits > 0)
+		return place_bitfield(f, bitfield_position(m, f->type, bits), bits);
+	off = member_offset(m);
+	f->offset = off > UINT32_MAX ? 0 : (uint32_t)off;
+	return off <= UINT32_MAX;
+}
+
 /* A struct or union with its members; memoized before the members are
  * read, so that a member pointing back at it finds it. */
-static struct fth_type *record_type(struct dwarf *d, const struct die *x, struct unit *u, struct cursor *c, int depth)
+static struct fth_type *record_type(struct dwarf *d, Dwarf_Die *die, int depth)
 {
-	struct fth_type *t = fth_type_new(d->arena, FTH_T_STRUCT, x->has_size ? (uint32_t)x->size : 0);
-	const char *kw = x->tag == TAG_union_type ? "union" : x->tag == TAG_class_type ? "class" : "struct";
+	int size = dwarf_bytesize(die);
+	const char *name = dwarf_diename(die);
+	struct fth_type *t = fth_type_new(d->arena, FTH_T_STRUCT, size > 0 ? (uint32_t)size : 0);
 	struct fth_field fields[256];
 	int n = 0;
-	struct die m;
+	Dwarf_Die m;
 
-	t->name = x->name ? fth_arena_printf(d->arena, "%s %s", kw, x->name) : NULL;
+	t->name = name ? fth_arena_printf(d->arena, "%s %s", record_keyword(dwarf_tag(die)), name) : NULL;
 	t->align = 1;
-	memo_add(d, x->off, t);
-	while (x->children && read_die(d, u, c, &m) && m.tag) {
-		if (m.tag == TAG_member && m.has_type && n < (int)(sizeof(fields) / sizeof(fields[0]))) {
-			struct fth_field *f = &fields[n++];
-			memset(f, 0, sizeof(*f));
-			f->name = m.name ? fth_arena_strdup(d->arena, m.name) : NULL;
-			f->type = type_of(d, m.type, depth + 1);
-			f->offset = m.has_loc ? (uint32_t)m.loc : 0;
-			if (m.bit_size && m.has_bit_offset) {
-				/* a bitfield: its storage unit, and the bits in it */
-				uint32_t unit = f->type->size ? f->type->size : 1;
-				f->offset = (uint32_t)(m.bit_offset / 8 / unit * unit);
-				f->bit_offset = (uint32_t)(m.bit_offset - (uint64_t)f->offset * 8);
-				f->bit_size = (uint32_t)m.bit_size;
-			}
-			if (f->type->align > t->align)
-				t->align = f->type->align;
-		}
-		if (m.children)
-			skip_children(d, u, c);
+	memo_add(d, die, t);
+	if (dwarf_child(die, &m) == 0) {
+		do {
+			if (dwarf_tag(&m) != DW_TAG_member || n >= (int)(sizeof(fields) / sizeof(fields[0])) ||
+			    !member_field(d, &m, &fields[n], depth))
+				continue;
+			if (fields[n].type->align > t->align)
+				t->align = fields[n].type->align;
+			n++;
+		} while (dwarf_siblingof(&m, &m) == 0);
 	}
 	t->fields = fth_arena_alloc(d->arena, (size_t)(n ? n : 1) * sizeof(*t->fields));
 	memcpy(t->fields, fields, (size_t)n * sizeof(*t->fields));
@@ -513,329 +427,332 @@ static struct fth_type *record_type(struct dwarf *d, const struct die *x, struct
 	return t;
 }
 
-/* The fathom type of the type DIE at off. Unknown kinds (functions,
- * pointers to members, ...) read as void. */
-static struct fth_type *type_of(struct dwarf *d, size_t off, int depth)
+/* A struct only declared here (`struct foo;`) is the one some unit
+ * defines under its name, if any. */
+static void complete_declaration(const struct dwarf *d, Dwarf_Die *die)
 {
-	struct fth_type *t = memo_find(d, off);
-	struct unit *u;
-	struct cursor c;
-	struct die x;
+	const char *name = dwarf_diename(die);
+	Dwarf_Die def;
+
+	if (name && dwarf_hasattr(die, DW_AT_declaration) && find_definition(d, name, dwarf_tag(die), 0, &def))
+		*die = def;
+}
+
+/* The fathom type of a type DIE. Unknown kinds (functions, pointers to
+ * members, ...) read as void. */
+static struct fth_type *type_of(struct dwarf *d, Dwarf_Die *die, int depth)
+{
+	struct fth_type *t = memo_find(d, die);
+	int tag = dwarf_tag(die), size;
 
 	if (t)
 		return t;
-	if (depth > MAX_TYPE_DEPTH || !die_at(d, off, &u, &c, &x))
+	if (depth > MAX_TYPE_DEPTH)
 		return fth_type_none();
-	switch (x.tag) {
-	case TAG_base_type:
-		t = base_type(d, &x);
+	switch (tag) {
+	case DW_TAG_base_type:
+		t = base_type(d, die);
 		break;
-	case TAG_pointer_type:
-	case TAG_reference_type:
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type:
 		t = fth_type_pointer(d->arena, NULL);
 		t->user_space = true;
-		memo_add(d, off, t); /* before the target: it may point back */
-		t->elem = x.has_type ? type_of(d, x.type, depth + 1) : fth_type_none();
+		memo_add(d, die, t); /* before the target: it may point back */
+		t->elem = inner_type(d, die, depth);
 		return t;
-	case TAG_structure_type:
-	case TAG_union_type:
-	case TAG_class_type:
-		return record_type(d, &x, u, &c, depth);
-	case TAG_array_type:
-		t = array_type(d, &x, u, &c, depth);
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+	case DW_TAG_class_type: {
+		Dwarf_Die def = *die;
+		complete_declaration(d, &def);
+		if (def.addr != die->addr && (t = memo_find(d, &def)))
+			break;
+		return record_type(d, &def, depth);
+	}
+	case DW_TAG_array_type:
+		t = array_type(d, die, depth);
 		break;
-	case TAG_enumeration_type:
-		t = fth_type_int(x.has_size ? (int)x.size : 4, false);
+	case DW_TAG_enumeration_type:
+		size = dwarf_bytesize(die);
+		t = fth_type_int(size == 1 || size == 2 || size == 8 ? size : 4, false);
 		break;
-	case TAG_typedef:
-	case TAG_const_type:
-	case TAG_volatile_type:
-	case TAG_restrict_type:
-	case TAG_atomic_type:
-		t = x.has_type ? type_of(d, x.type, depth + 1) : fth_type_none();
+	case DW_TAG_typedef:
+	case DW_TAG_const_type:
+	case DW_TAG_volatile_type:
+	case DW_TAG_restrict_type:
+	case DW_TAG_atomic_type:
+		t = inner_type(d, die, depth);
 		break;
 	default:
 		t = fth_type_none();
 		break;
 	}
-	memo_add(d, off, t);
+	memo_add(d, die, t);
 	return t;
 }
 
-/* The type at off as C writes it, for listing parameters (-lv). */
-static const char *c_type_name(struct dwarf *d, size_t off, int depth)
+/* The type DIE as C writes it, for listing parameters (-lv). */
+static const char *c_type_name(struct dwarf *d, Dwarf_Die *die, int depth)
 {
-	struct unit *u;
-	struct cursor c;
-	struct die x;
-	const char *inner;
+	Dwarf_Die inner, sub;
+	const char *in, *name = dwarf_diename(die), *dims = "";
+	int tag = dwarf_tag(die);
 
-	if (depth > MAX_TYPE_DEPTH || !die_at(d, off, &u, &c, &x))
+	if (depth > MAX_TYPE_DEPTH)
 		return "void";
-	inner = x.has_type ? c_type_name(d, x.type, depth + 1) : "void";
-	switch (x.tag) {
-	case TAG_pointer_type:
-		return fth_arena_printf(d->arena, "%s*", inner);
-	case TAG_reference_type:
-		return fth_arena_printf(d->arena, "%s&", inner);
-	case TAG_const_type:
-		return fth_arena_printf(d->arena, "const %s", inner);
-	case TAG_volatile_type:
-		return fth_arena_printf(d->arena, "volatile %s", inner);
-	case TAG_restrict_type:
-	case TAG_atomic_type:
-		return inner;
-	case TAG_structure_type:
-	case TAG_union_type:
-	case TAG_class_type:
-	case TAG_enumeration_type:
-		return fth_arena_printf(d->arena, "%s %s",
-					x.tag == TAG_union_type ? "union" : x.tag == TAG_class_type ? "class"
-					: x.tag == TAG_enumeration_type ? "enum" : "struct",
-					x.name ? x.name : "(anon)");
-	case TAG_array_type: {
-		struct die sub;
-		const char *dims = "";
-		while (x.children && read_die(d, u, &c, &sub) && sub.tag)
-			if (sub.tag == TAG_subrange_type)
-				dims = fth_arena_printf(d->arena, "%s[%llu]", dims,
-							(unsigned long long)(sub.has_count ? sub.count : sub.has_upper ? sub.upper + 1 : 0));
-		return fth_arena_printf(d->arena, "%s%s", inner, dims);
-	}
-	case TAG_subroutine_type:
+	in = attr_die(die, DW_AT_type, &inner) ? c_type_name(d, &inner, depth + 1) : "void";
+	switch (tag) {
+	case DW_TAG_pointer_type:
+		return fth_arena_printf(d->arena, "%s*", in);
+	case DW_TAG_reference_type:
+		return fth_arena_printf(d->arena, "%s&", in);
+	case DW_TAG_rvalue_reference_type:
+		return fth_arena_printf(d->arena, "%s&&", in);
+	case DW_TAG_const_type:
+		return fth_arena_printf(d->arena, "const %s", in);
+	case DW_TAG_volatile_type:
+		return fth_arena_printf(d->arena, "volatile %s", in);
+	case DW_TAG_restrict_type:
+	case DW_TAG_atomic_type:
+		return in;
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+	case DW_TAG_class_type:
+	case DW_TAG_enumeration_type:
+		return fth_arena_printf(d->arena, "%s %s", tag == DW_TAG_enumeration_type ? "enum" : record_keyword(tag),
+					name ? name : "(anon)");
+	case DW_TAG_array_type:
+		if (dwarf_child(die, &sub) == 0) {
+			do {
+				if (dwarf_tag(&sub) == DW_TAG_subrange_type)
+					dims = fth_arena_printf(d->arena, "%s[%llu]", dims,
+								(unsigned long long)subrange_count(&sub));
+			} while (dwarf_siblingof(&sub, &sub) == 0);
+		}
+		return fth_arena_printf(d->arena, "%s%s", in, dims);
+	case DW_TAG_subroutine_type:
 		return "void (*)()";
 	default:
-		return x.name ? fth_arena_strdup(d->arena, x.name) : "void";
+		return name ? fth_arena_strdup(d->arena, name) : "void";
 	}
 }
 
-/* ------------------------------------------------------- units and ELF */
+/* ------------------------------------------- the x86-64 calling convention */
 
-static int read_units(struct dwarf *d)
+/* The System V classes of a value's eightbytes; one that goes to memory
+ * has none (classify() returns false for it). */
+enum abi_class { ABI_NONE, ABI_INTEGER, ABI_SSE };
+
+static void add_class(enum abi_class cls[2], uint64_t from, uint64_t size, enum abi_class c)
 {
-	struct cursor c = { d->info.data, d->info.data + d->info.size, false };
-	int cap = 0;
-
-	while (c.p < c.end && !c.bad) {
-		struct unit u = { .off = (size_t)(c.p - d->info.data) };
-		uint64_t len = read_fixed(&c, 4);
-		const uint8_t *start = c.p;
-		if (len >= 0xfffffff0 || len > (uint64_t)(c.end - c.p))
-			break; /* the 64-bit format, or a broken header */
-		u.end = (size_t)(start + len - d->info.data);
-		u.version = (int)read_fixed(&c, 2);
-		if (u.version >= 5) {
-			uint64_t type = read_fixed(&c, 1);
-			u.addr_size = (int)read_fixed(&c, 1);
-			u.abbrev_off = (size_t)read_fixed(&c, 4);
-			if (type == 2 /* DW_UT_type */ || type == 6 /* DW_UT_split_type */)
-				skip(&c, 12);
-			else if (type == 4 /* DW_UT_skeleton */ || type == 5 /* DW_UT_split_compile */)
-				skip(&c, 8);
-		} else {
-			u.abbrev_off = (size_t)read_fixed(&c, 4);
-			u.addr_size = (int)read_fixed(&c, 1);
-		}
-		u.first_die = (size_t)(c.p - d->info.data);
-		if (u.version >= 2 && u.version <= 5 && !c.bad) {
-			d->units = fth_arena_grow(&d->own, d->units, d->nunits, &cap, sizeof(*d->units), 16);
-			d->units[d->nunits++] = u;
-		}
-		c.p = start + len;
-	}
-	return d->nunits ? 0 : -ENOENT;
+	for (uint64_t i = from / 8; i <= (from + (size ? size : 1) - 1) / 8 && i < 2; i++)
+		cls[i] = cls[i] == ABI_NONE || cls[i] == c ? c : ABI_INTEGER;
 }
 
-/* DW_AT_str_offsets_base of the unit's root DIE, needed before the
- * root's own strx names can be read. */
-static void read_str_offsets_base(struct dwarf *d, struct unit *u)
+/* Classifies the scalars of t placed at byte off into cls; false when t
+ * goes to memory: a misaligned member or a long double. */
+static bool classify(const struct fth_type *t, uint64_t off, enum abi_class cls[2], int depth)
 {
-	struct cursor c = { d->info.data + u->first_die, d->info.data + u->end, false };
-	const struct abbrev *a;
-
-	u->str_offsets_base = 8; /* past the .debug_str_offsets header when none is given */
-	a = find_abbrev(u, read_uleb(&c));
-	for (int i = 0; a && i < a->nattrs && !c.bad; i++) {
-		uint64_t v;
-		const char *s;
-		read_form(d, u, &c, a->attrs[i].form, a->attrs[i].implicit, &v, &s);
-		if (a->attrs[i].name == AT_str_offsets_base)
-			u->str_offsets_base = v;
-	}
-}
-
-/* Every named definition of a function, struct, union or class, sorted
- * by name and tag for lookups. */
-static int compare_entries(const void *a, const void *b)
-{
-	const struct index_entry *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	return c ? c : x->tag < y->tag ? -1 : x->tag > y->tag;
-}
-
-static bool indexed_tag(const struct die *x)
-{
-	if (!x->name || x->declaration)
+	if (depth > MAX_TYPE_DEPTH || off + t->size > 16)
 		return false;
-	return x->tag == TAG_subprogram || x->tag == TAG_structure_type || x->tag == TAG_union_type ||
-	       x->tag == TAG_class_type;
+	switch (t->kind) {
+	case FTH_T_STRUCT:
+		for (int i = 0; i < t->nfields; i++) {
+			const struct fth_field *f = &t->fields[i];
+			if (f->bit_size)
+				add_class(cls, off + f->offset, (f->bit_offset + f->bit_size + 7) / 8, ABI_INTEGER);
+			else if (!classify(f->type, off + f->offset, cls, depth + 1))
+				return false;
+		}
+		return true;
+	case FTH_T_ARRAY:
+		for (uint32_t i = 0; i < t->count && t->elem->size; i++)
+			if (!classify(t->elem, off + (uint64_t)i * t->elem->size, cls, depth + 1))
+				return false;
+		return true;
+	case FTH_T_FLOAT:
+		if (t->size > 8 || off % t->size)
+			return false;
+		add_class(cls, off, t->size, ABI_SSE);
+		return true;
+	default:
+		if (t->size > 1 && t->size <= 8 && off % t->size)
+			return false;
+		add_class(cls, off, t->size, ABI_INTEGER);
+		return true;
+	}
 }
 
-static void index_add(struct dwarf *d, const char *name, uint64_t tag, size_t off, int *cap)
+/* The general-purpose registers a value of type t takes: 0 with *sse set
+ * when it goes in SSE registers only, -1 when it goes to memory. */
+static int int_registers(const struct fth_type *t, bool *sse)
 {
-	d->index = fth_arena_grow(&d->own, d->index, d->nindex, cap, sizeof(*d->index), 256);
-	d->index[d->nindex++] = (struct index_entry){ name, tag, off };
+	enum abi_class cls[2] = { ABI_NONE, ABI_NONE };
+	int n = 0;
+
+	*sse = false;
+	if (t->kind == FTH_T_NONE || t->kind == FTH_T_INT || t->kind == FTH_T_BOOL || t->kind == FTH_T_POINTER)
+		return 1;
+	if (t->size > 16 || !classify(t, 0, cls, 0))
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		n += cls[i] == ABI_INTEGER;
+		*sse |= cls[i] == ABI_SSE;
+	}
+	return n;
 }
 
-/* The mangled name of a C++ function definition: its own, or that of the
- * declaration in its class it completes (DW_AT_specification). */
-static const char *linkage_name_of(struct dwarf *d, const struct die *x)
+/* A member function the user declared (not one the compiler made) that
+ * makes a class non-trivial to copy: a destructor, or a constructor whose
+ * parameter after `this` is a reference to the class (a copy or move). */
+static bool is_user_copy_or_destructor(Dwarf_Die *fn, Dwarf_Die *record, const char *class_name)
 {
-	struct unit *u;
-	struct cursor c;
-	struct die decl;
+	const char *name = dwarf_diename(fn);
+	Dwarf_Die p, type, peeled;
+	int nth = 0;
 
-	if (x->linkage_name || !x->specification)
-		return x->linkage_name;
-	return die_at(d, x->specification, &u, &c, &decl) ? decl.linkage_name : NULL;
+	if (!name || dwarf_hasattr(fn, DW_AT_artificial))
+		return false;
+	if (name[0] == '~')
+		return true;
+	if (strcmp(name, class_name) || dwarf_child(fn, &p) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&p) == DW_TAG_formal_parameter && ++nth == 2)
+			return attr_die(&p, DW_AT_type, &type) &&
+			       (dwarf_tag(&type) == DW_TAG_reference_type || dwarf_tag(&type) == DW_TAG_rvalue_reference_type) &&
+			       attr_die(&type, DW_AT_type, &type) && dwarf_peel_type(&type, &peeled) == 0 &&
+			       peeled.addr == record->addr;
+	} while (dwarf_siblingof(&p, &p) == 0);
+	return false;
 }
 
-static void build_index(struct dwarf *d)
+/* A C++ class that is not trivially copyable: passed and returned through
+ * a pointer to a copy. Clang marks it (DW_AT_calling_convention); GCC does
+ * not, so a destructor or copy constructor of its own tells. */
+static bool passed_by_reference(Dwarf_Die *type)
 {
-	int cap = 0;
+	Dwarf_Die rec, m;
+	Dwarf_Word cc;
+	const char *name;
 
-	for (int i = 0; i < d->nunits; i++) {
-		struct unit *u = &d->units[i];
-		struct cursor c = { d->info.data + u->first_die, d->info.data + u->end, false };
-		struct die x;
-		if (read_abbrevs(d, u))
-			continue;
-		read_str_offsets_base(d, u);
-		while (read_die(d, u, &c, &x)) {
-			/* a C++ definition completing a declaration may have no
-			 * name of its own: it is found by its mangled name */
-			if (x.tag == TAG_subprogram && !x.declaration) {
-				const char *mangled = linkage_name_of(d, &x);
-				if (mangled)
-					index_add(d, mangled, x.tag, x.off, &cap);
-			}
-			if (x.tag && indexed_tag(&x))
-				index_add(d, x.name, x.tag, x.off, &cap);
+	if (dwarf_peel_type(type, &rec) != 0 || !is_record_tag(dwarf_tag(&rec)))
+		return false;
+	if (attr_udata(&rec, DW_AT_calling_convention, &cc))
+		return cc == DW_CC_pass_by_reference;
+	if (!(name = dwarf_diename(&rec)) || dwarf_child(&rec, &m) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&m) == DW_TAG_subprogram && is_user_copy_or_destructor(&m, &rec, name))
+			return true;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return false;
+}
+
+/* A function returning a struct in memory gets the address to write it
+ * to as a hidden first argument, in rdi. */
+static bool returns_in_memory(struct dwarf *d, Dwarf_Die *func)
+{
+	Dwarf_Die ret;
+	bool sse;
+
+	if (!attr_die(func, DW_AT_type, &ret))
+		return false;
+	return passed_by_reference(&ret) || int_registers(type_of(d, &ret, 0), &sse) < 0;
+}
+
+/* Where each parameter is at the function's entry (x86-64 System V):
+ * integers and pointers in the next of six registers, floats in SSE
+ * registers, small structs in up to two registers, larger ones and those
+ * that no longer fit in the registers left on the stack, above the return
+ * address in order, each at a multiple of 8 (16 for 16-aligned types). */
+static void place_params(struct fth_dwarf_param *p, const bool *by_ref, int n, bool hidden_return)
+{
+	static const char *const regs[] = { "di", "si", "dx", "cx", "r8", "r9" };
+	int next = hidden_return ? 1 : 0;
+	uint32_t stack = 8;
+
+	for (int i = 0; i < n; i++) {
+		bool sse = false;
+		int need = by_ref[i] ? 1 : int_registers(p[i].type, &sse);
+		bool scalar = need == 1 && !by_ref[i] && p[i].type->kind != FTH_T_STRUCT &&
+			      p[i].type->kind != FTH_T_ARRAY && p[i].type->kind != FTH_T_NONE;
+
+		if (need == 0) {
+			p[i].passed = sse ? "in SSE registers" : "in no register (it is empty)";
+		} else if (need > 0 && next + need <= 6) {
+			if (scalar)
+				p[i].reg = regs[next];
+			else
+				p[i].passed = by_ref[i] ? "by reference (as a pointer to a copy)"
+					    : p[i].type->kind == FTH_T_NONE ? "as a type fathom cannot read"
+					    : "by value, in general registers";
+			next += need;
+		} else {
+			uint32_t align = p[i].type->align >= 16 ? 16 : 8;
+			uint32_t size = by_ref[i] || !p[i].type->size ? 8 : p[i].type->size;
+			stack = (stack + align - 1) / align * align;
+			p[i].stack_offset = stack;
+			p[i].passed = "on the stack";
+			stack += (size + 7) / 8 * 8;
 		}
 	}
-	if (d->nindex)
-		qsort(d->index, (size_t)d->nindex, sizeof(*d->index), compare_entries);
 }
 
-/* The offset of the definition named name with tag; 0 if none (offset 0
- * is a unit header, never a DIE). */
-static size_t find_definition(const struct dwarf *d, const char *name, uint64_t tag)
-{
-	struct index_entry key = { name, tag, 0 };
-	const struct index_entry *e =
-		d->nindex ? bsearch(&key, d->index, (size_t)d->nindex, sizeof(*d->index), compare_entries) : NULL;
-
-	return e ? e->off : 0;
-}
-
-/* The parameters of the function whose definition is at off. */
-static int params_at(struct dwarf *d, size_t off, struct fth_dwarf_param **out, int *n)
+/* The parameters of the function whose definition is die. */
+static int params_of(struct dwarf *d, Dwarf_Die *func, struct fth_dwarf_param **out, int *n)
 {
 	struct fth_dwarf_param params[64];
-	size_t type_off[64];
-	bool typed[64];
-	struct unit *u;
-	struct cursor c;
-	struct die x, p;
+	bool by_ref[64];
 	int np = 0;
+	Dwarf_Die p, type;
 
-	if (!die_at(d, off, &u, &c, &x))
-		return -ENOENT;
-	while (x.children && read_die(d, u, &c, &p) && p.tag) {
-		if (p.tag == TAG_formal_parameter && np < 64) {
-			params[np].name = p.name ? fth_arena_strdup(d->arena, p.name) : NULL;
-			typed[np] = p.has_type;
-			type_off[np++] = p.type;
-		}
-		if (p.children)
-			skip_children(d, u, &c);
+	if (dwarf_child(func, &p) == 0) {
+		do {
+			const char *name;
+			if (dwarf_tag(&p) != DW_TAG_formal_parameter || np >= 64)
+				continue;
+			name = dwarf_diename(&p);
+			memset(&params[np], 0, sizeof(params[np]));
+			params[np].name = name ? fth_arena_strdup(d->arena, name) : NULL;
+			if (attr_die(&p, DW_AT_type, &type)) {
+				params[np].type = type_of(d, &type, 0);
+				params[np].c_type = c_type_name(d, &type, 0);
+				by_ref[np] = passed_by_reference(&type);
+			} else {
+				params[np].type = fth_type_none();
+				params[np].c_type = "void";
+				by_ref[np] = false;
+			}
+			np++;
+		} while (dwarf_siblingof(&p, &p) == 0);
 	}
-	/* types are read once the walk is done: reading one moves through
-	 * other DIEs */
-	for (int i = 0; i < np; i++) {
-		params[i].type = typed[i] ? type_of(d, type_off[i], 0) : fth_type_none();
-		params[i].c_type = typed[i] ? c_type_name(d, type_off[i], 0) : "void";
-	}
+	place_params(params, by_ref, np, returns_in_memory(d, func));
 	*out = fth_arena_alloc(d->arena, (size_t)(np ? np : 1) * sizeof(**out));
 	memcpy(*out, params, (size_t)np * sizeof(**out));
 	*n = np;
 	return 0;
 }
 
-static struct section section_data(Elf_Scn *scn)
-{
-	GElf_Shdr sh;
-	Elf_Data *data;
-
-	if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
-		return (struct section){ 0 };
-	if ((sh.sh_flags & SHF_COMPRESSED) && elf_compress(scn, 0, 0) < 0)
-		return (struct section){ 0 };
-	data = elf_getdata(scn, NULL);
-	if (!data || !data->d_buf)
-		return (struct section){ 0 };
-	return (struct section){ data->d_buf, data->d_size };
-}
-
-static void find_sections(Elf *elf, struct dwarf *d)
-{
-	size_t shstrndx;
-	Elf_Scn *scn = NULL;
-
-	if (elf_getshdrstrndx(elf, &shstrndx))
-		return;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(elf, shstrndx, sh.sh_name)))
-			continue;
-		if (!strcmp(name, ".debug_info"))
-			d->info = section_data(scn);
-		else if (!strcmp(name, ".debug_abbrev"))
-			d->abbrev = section_data(scn);
-		else if (!strcmp(name, ".debug_str"))
-			d->str = section_data(scn);
-		else if (!strcmp(name, ".debug_line_str"))
-			d->line_str = section_data(scn);
-		else if (!strcmp(name, ".debug_str_offsets"))
-			d->str_offsets = section_data(scn);
-	}
-}
+/* --------------------------------------------------------------- files */
 
 static struct dwarf *opened; /* every file looked at in this run */
 
-/* The DWARF of the ELF file `file` into d, indexed; false (d->elf NULL)
+/* The DWARF of the ELF file `file` into d, indexed; false (d->dw NULL)
  * when it cannot be read or has none. */
 static bool load_file(struct dwarf *d, const char *file)
 {
-	/* nothing of a file tried before stays (its mapping is gone) */
-	d->info = d->abbrev = d->str = d->line_str = d->str_offsets = (struct section){ 0 };
-	d->units = NULL;
-	d->nunits = 0;
 	d->fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (d->fd < 0)
 		return false;
-	d->elf = elf_begin(d->fd, ELF_C_READ_MMAP, NULL);
-	if (d->elf) {
-		find_sections(d->elf, d);
-		if (d->info.data && d->abbrev.data && !read_units(d)) {
-			build_index(d);
-			return true;
-		}
-		elf_end(d->elf);
-		d->elf = NULL;
-	}
+	d->dw = dwarf_begin(d->fd, DWARF_C_READ);
+	if (d->dw && build_index(d))
+		return true;
+	if (d->dw)
+		dwarf_end(d->dw);
+	d->dw = NULL;
+	d->nindex = 0;
 	close(d->fd);
 	d->fd = -1;
 	return false;
@@ -850,7 +767,7 @@ static struct dwarf *dwarf_of(const char *path)
 
 	for (d = opened; d; d = d->next)
 		if (!strcmp(d->path, path))
-			return d->elf ? d : NULL;
+			return d->dw ? d : NULL;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
@@ -858,14 +775,12 @@ static struct dwarf *dwarf_of(const char *path)
 	d->path = fth_arena_strdup(&d->own, path);
 	d->next = opened;
 	opened = d;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return NULL;
 	/* a stripped binary's DWARF is in its separate debug file, found by
 	 * build-id as for its symbols */
 	if (!load_file(d, path) && fth_elf_debug_file(path, "/usr/lib/debug", debug, sizeof(debug)) == 0 &&
 	    strcmp(debug, path))
 		load_file(d, debug);
-	return d->elf ? d : NULL;
+	return d->dw ? d : NULL;
 }
 
 /* Starts one lookup whose types go into arena. */
@@ -883,28 +798,27 @@ static struct dwarf *begin_lookup(const char *path, struct fth_arena *arena)
 
 struct fth_type *fth_dwarf_find_type(struct fth_arena *arena, const char *path, const char *name)
 {
+	static const struct { const char *prefix; int tag; } kinds[] = {
+		{ "struct ", DW_TAG_structure_type }, { "union ", DW_TAG_union_type }, { "class ", DW_TAG_class_type },
+	};
 	struct dwarf *d;
-	uint64_t tag;
-	size_t off;
+	Dwarf_Die die;
 
-	if (!strncmp(name, "struct ", 7))
-		tag = TAG_structure_type, name += 7;
-	else if (!strncmp(name, "union ", 6))
-		tag = TAG_union_type, name += 6;
-	else if (!strncmp(name, "class ", 6))
-		tag = TAG_class_type, name += 6;
-	else
-		return NULL;
-	d = begin_lookup(path, arena);
-	off = d ? find_definition(d, name, tag) : 0;
-	return off ? type_of(d, off, 0) : NULL;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t len = strlen(kinds[i].prefix);
+		if (strncmp(name, kinds[i].prefix, len))
+			continue;
+		d = begin_lookup(path, arena);
+		return d && find_definition(d, name + len, kinds[i].tag, 0, &die) ? type_of(d, &die, 0) : NULL;
+	}
+	return NULL;
 }
 
-int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char *func,
+int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char *func, uint64_t addr,
 			  struct fth_dwarf_param **out, int *n)
 {
 	struct dwarf *d = begin_lookup(path, arena);
-	size_t off = d ? find_definition(d, func, TAG_subprogram) : 0;
+	Dwarf_Die die;
 
-	return off ? params_at(d, off, out, n) : -ENOENT;
+	return d && find_definition(d, func, DW_TAG_subprogram, addr, &die) ? params_of(d, &die, out, n) : -ENOENT;
 }

@@ -1,6 +1,6 @@
 /* dwarf.h - a function's parameters from the DWARF debug information of an
- * ELF file: what args.NAME of a uprobe reads (as bpftrace does when the
- * traced binary has debug info). */
+ * ELF file (read with libdw, split DWARF included): what args.NAME of a
+ * uprobe reads (as bpftrace does when the traced binary has debug info). */
 #ifndef FATHOM_DWARF_H
 #define FATHOM_DWARF_H
 #include "arena.h"
@@ -10,13 +10,25 @@ struct fth_dwarf_param {
 	const char *name;      /* NULL when the debug info gives none */
 	struct fth_type *type; /* pointers in it are user-space pointers */
 	const char *c_type;    /* as C writes it: "struct Foo*", "const char*" */
+	/* Where the x86-64 calling convention puts it at the function's
+	 * entry: the pt_regs register ("di", "si", "dx", "cx", "r8", "r9") of
+	 * an integer or pointer, or NULL with `passed` saying how instead
+	 * ("on the stack", "in SSE registers", "by value, in general
+	 * registers", ...), and on the stack its offset from sp (the return
+	 * address is at 0). */
+	const char *reg;
+	const char *passed;
+	uint32_t stack_offset;
 };
 
 /* The parameters of the function named `func` (its definition, not a
- * declaration) in the ELF file at `path`, in order, allocated in arena.
+ * declaration; a C++ function by its mangled name) in the ELF file at
+ * `path` or its separate debug file, in order, allocated in arena. Of
+ * several of that name (static functions in different files), the one
+ * whose code starts at `addr` (its symbol's value; 0: any).
  * 0 with *out and *n set; -ENOENT when the file cannot be read, has no
  * DWARF or no such function. */
-int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char *func,
+int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char *func, uint64_t addr,
 			  struct fth_dwarf_param **out, int *n);
 
 /* The struct, union or class named `name` ("struct Foo") as the DWARF of

@@ -196,7 +196,7 @@ static bool cpp_prefixed(const struct fth_node *attach)
  * bpftrace prints it: the mangled symbol, after "cpp:" when the attach
  * point was written with that prefix. */
 static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const struct fth_provider *self,
-		       const char *path, const char *written, const char *func_name, const char *entry_symbol,
+		       const char *path, const char *written, const char *func_name, const struct fth_elf_sym *entry,
 		       uint64_t offset, struct fth_ptrvec *out)
 {
 	/* The probe is named with the path as written when it is one (as
@@ -219,7 +219,8 @@ static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const 
 	inst->func_name = func_name ? fth_arena_strdup(&prog->arena, func_name) : NULL;
 	inst->binary = path;
 	inst->offset = offset;
-	inst->entry_symbol = entry_symbol ? fth_arena_strdup(&prog->arena, entry_symbol) : NULL;
+	inst->entry_symbol = entry ? fth_arena_strdup(&prog->arena, entry->name) : NULL;
+	inst->entry_addr = entry ? entry->addr : 0;
 	fth_ptrvec_push(&prog->arena, out, inst);
 }
 
@@ -443,7 +444,7 @@ static int uprobe_expand_wildcard(struct fth_program *prog, struct fth_diag *dia
 				first_evex = sym->name;
 			continue;
 		}
-		uprobe_add(prog, attach, self, path, sym->name, fth_elf_display_name(sym), sym->name, off, out);
+		uprobe_add(prog, attach, self, path, sym->name, fth_elf_display_name(sym), sym, off, out);
 		matched++;
 	}
 	if (fd >= 0)
@@ -579,7 +580,7 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 				       "execute wrongly, corrupting the traced process", sym->name);
 			rc = -EINVAL;
 		} else {
-			uprobe_add(prog, attach, self, path, func, fth_elf_display_name(sym), plus ? NULL : sym->name, off, out);
+			uprobe_add(prog, attach, self, path, func, fth_elf_display_name(sym), plus ? NULL : sym, off, out);
 		}
 	}
 	fth_elf_close(&e);
@@ -953,14 +954,14 @@ static int list_each_binary(const struct fth_provider *self, const char *name, c
 
 /* -lv: a function's parameters from the binary's DWARF, one "    TYPE NAME"
  * line each, as bpftrace lists them; a uretprobe has none to show. */
-static void list_dwarf_params(const char *path, const char *func, bool ret, FILE *out)
+static void list_dwarf_params(const char *path, const struct fth_elf_sym *sym, bool ret, FILE *out)
 {
 	struct fth_arena arena;
 	struct fth_dwarf_param *params;
 	int n;
 
 	fth_arena_init(&arena);
-	if (!ret && !fth_dwarf_func_params(&arena, path, func, &params, &n))
+	if (!ret && !fth_dwarf_func_params(&arena, path, sym->name, sym->addr, &params, &n))
 		for (int i = 0; i < n; i++)
 			fprintf(out, "    %s %s\n", params[i].c_type, params[i].name ? params[i].name : "");
 	fth_arena_free(&arena);
@@ -989,7 +990,7 @@ static int uprobe_list_binary(const struct fth_provider *self, const char *path,
 				continue;
 			fprintf(out, "%s:%s:%s\n", self->name, path, e.syms[i].name);
 			if (verbose)
-				list_dwarf_params(path, e.syms[i].name, self == &fth_provider_uretprobe, out);
+				list_dwarf_params(path, &e.syms[i], self == &fth_provider_uretprobe, out);
 		}
 	}
 	fth_elf_close(&e);

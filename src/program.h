@@ -203,6 +203,7 @@ struct fth_probe_inst {
 	int nusdt_args;
 	const char *binary;       /* uprobe/usdt: absolute path of the traced ELF file */
 	const char *entry_symbol; /* uprobe at a function's entry: its ELF symbol, else NULL */
+	uint64_t entry_addr;      /* and the symbol's value: which of the static functions of that name */
 	uint64_t offset;          /* uprobe/usdt: file offset of the probe point */
 	uint64_t semaphore;       /* usdt: file offset of the semaphore, 0 if none */
 	/* uprobe/uretprobe: the instances of one wildcard share one program

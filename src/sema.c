@@ -2074,22 +2074,15 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
 	return mt;
 }
 
-/* A parameter that one integer register passes (x86-64 System V): an
- * integer, bool, enum or pointer. */
-static bool fits_one_register(const struct fth_type *t)
-{
-	return t && (t->kind == FTH_T_INT || t->kind == FTH_T_BOOL || t->kind == FTH_T_POINTER);
-}
-
 /* args of a uprobe on a function's entry: its parameters from the
- * binary's DWARF, each read from the register it is passed in (di, si, dx,
- * cx, r8, r9), as bpftrace does. Looked up when a probe first uses args,
- * so that wildcard probes which do not cost nothing. A parameter that is
- * not passed in one integer register (a struct by value, a float) ends
- * the list: the registers of those after it are not known. */
+ * binary's DWARF, each read from the register the x86-64 calling
+ * convention passes it in (di, si, dx, cx, r8, r9), as bpftrace does.
+ * Looked up when a probe first uses args, so that wildcard probes which do
+ * not cost nothing. A parameter not in one integer register (a struct by
+ * value, a float, a seventh integer) is left out; those after it still
+ * are where the convention puts them. */
 static void load_uprobe_dwarf_args(struct sema *s)
 {
-	static const char *const regs[] = { "di", "si", "dx", "cx", "r8", "r9" };
 	/* the instance is the sema's to fill in, as expand_probes made it */
 	struct fth_probe_inst *inst = (struct fth_probe_inst *)s->cur->inst;
 	struct fth_dwarf_param *params;
@@ -2102,17 +2095,60 @@ static void load_uprobe_dwarf_args(struct sema *s)
 	inst->dwarf_tried = true;
 	/* by the ELF symbol: a C function's name, a C++ function's mangled
 	 * (linkage) name */
-	if (fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, &params, &n))
+	if (fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, inst->entry_addr, &params, &n))
 		return;
 	fields = fth_arena_alloc(A(s), (size_t)(n ? n : 1) * sizeof(*fields));
-	while (used < n && used < 6 && fits_one_register(params[used].type)) {
-		fields[used].name = params[used].name;
-		fields[used].type = params[used].type;
-		fields[used].offset = (uint32_t)fth_pt_regs_offset(regs[used]);
+	for (int i = 0; i < n; i++) {
+		if (!params[i].reg)
+			continue;
+		memset(&fields[used], 0, sizeof(fields[used]));
+		fields[used].name = params[i].name;
+		fields[used].type = params[i].type;
+		fields[used].offset = (uint32_t)fth_pt_regs_offset(params[i].reg);
 		used++;
 	}
 	inst->args = fields;
 	inst->nargs = used;
+}
+
+/* The type to cast a stack address to for reading a value of type t
+ * there, as a script writes it; NULL when there is none. */
+static const char *stack_read_type(struct sema *s, const struct fth_type *t)
+{
+	if (t->kind == FTH_T_INT)
+		return fth_arena_printf(A(s), "%sint%u", t->is_signed ? "" : "u", t->size * 8);
+	if (t->kind == FTH_T_POINTER)
+		return "uint64";
+	return t->kind == FTH_T_STRUCT && t->name ? t->name : NULL;
+}
+
+/* args.NAME naming a uprobe's parameter that is not in a register: an
+ * error that says where it is instead (and, on the stack, how to read
+ * it); false when NAME is no parameter. */
+static bool report_param_not_in_register(struct sema *s, struct fth_node *e)
+{
+	const struct fth_probe_inst *inst = s->cur->inst;
+	struct fth_dwarf_param *params;
+	int n;
+
+	if (!inst->dwarf_tried ||
+	    fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, inst->entry_addr, &params, &n))
+		return false;
+	for (int i = 0; i < n; i++) {
+		const struct fth_dwarf_param *p = &params[i];
+		const char *cast = stack_read_type(s, p->type);
+		if (!p->name || strcmp(p->name, e->u.field.name) || p->reg)
+			continue;
+		ERR_HINT(s, e,
+			 p->stack_offset && cast ? fth_arena_printf(A(s), "read it from the stack at the function's entry: "
+							       "*(%s *)(reg(\"sp\") + %u)", cast, p->stack_offset)
+						 : NULL,
+			 "args has no '%s': parameter '%s' of %s is passed %s, and args holds the integer and pointer "
+			 "parameters passed in registers",
+			 p->name, p->name, inst->func_name ? inst->func_name : inst->entry_symbol, p->passed);
+		return true;
+	}
+	return false;
 }
 
 /* args.NAME of providers with typed u64 context arguments. */
@@ -2130,6 +2166,8 @@ static struct fth_type *check_ctx_arg(struct sema *s, struct fth_node *e)
 			return inst->args[i].type;
 		}
 	}
+	if (inst->binary && report_param_not_in_register(s, e))
+		return NULL;
 	for (int i = 0; i < inst->nargs && i < 64; i++)
 		names[i] = inst->args[i].name ? inst->args[i].name : "";
 	best = fth_closest_name(e->u.field.name, names, inst->nargs < 64 ? inst->nargs : 64);

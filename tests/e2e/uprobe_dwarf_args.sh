@@ -4,8 +4,10 @@
 # of every width and sign, typedef'd const pointers to structs with char
 # arrays, arrays, bitfields and a pointer to the same struct type; structs
 # the script does not define, found in the DWARF for a cast; -lv listing
-# the parameters as C writes them. A parameter not passed in one register
-# (a struct by value) ends the list of what args holds.
+# the parameters as C writes them. Each parameter is where the x86-64
+# calling convention puts it: one not in an integer register (a struct by
+# value, a double, a seventh integer) is not in args, and the others after
+# it still are.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -37,10 +39,62 @@ run_traced "uprobe:$TG:ship { \$o = (struct order *)arg0; printf(\"%d %s\\n\", \
 expect_exit 0
 expect_stdout_match '^7 bob$'
 
-# weigh(struct order by_value, int after): the struct is not in a register
-fathom_run -e "uprobe:$TG:weigh { print(args.after); }"
+# weigh(struct order by_value, int after): the struct is too big for
+# registers and goes on the stack, so `after` is in the first register;
+# args.by_value is refused with where it is and how to read it there
+run_traced "uprobe:$TG:weigh { printf(\"after=%d\\n\", args.after); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^after=1$'
+fathom_run -e "uprobe:$TG:weigh { print(args.by_value); }"
 expect_exit 1
-expect_stderr_match "has no argument 'after'"
+expect_stderr_match "ERROR: args has no 'by_value': parameter 'by_value' of weigh is passed on the stack, and args holds the integer and pointer parameters passed in registers"
+expect_stderr_match 'HINT: read it from the stack at the function.s entry: \*\(struct order \*\)\(reg\("sp"\) \+ 8\)'
+run_traced "uprobe:$TG:weigh { \$o = (struct order *)(reg(\"sp\") + 8); printf(\"%d %s\\n\", \$o->id, \$o->customer); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^7 alice$'
+
+# mix(double, struct pair, long tail, a, b, c, d, spill): the double is in
+# an SSE register and the 8-byte pair in the first general register, so
+# tail is in the second and d in the sixth; spill, the seventh integer, is
+# on the stack (before, the double ended the list)
+run_traced "uprobe:$TG:mix { printf(\"%d %d %d\\n\", args.tail, args.a, args.d); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^11 12 15$'
+fathom_run -e "uprobe:$TG:mix { print(args.ratio); }"
+expect_exit 1
+expect_stderr_match "parameter 'ratio' of mix is passed in SSE registers"
+fathom_run -e "uprobe:$TG:mix { print(args.spill); }"
+expect_exit 1
+expect_stderr_match "parameter 'spill' of mix is passed on the stack"
+expect_stderr_match 'HINT: read it from the stack at the function.s entry: \*\(int64 \*\)\(reg\("sp"\) \+ 8\)'
+run_traced "uprobe:$TG:mix { printf(\"spill=%d\\n\", *(int64 *)(reg(\"sp\") + 8)); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^spill=16$'
+fathom_run -lv "uprobe:$TG:mix"
+expect_exit 0
+expect_stdout_eq "uprobe:$TG:mix
+    double ratio
+    struct pair two
+    long int tail
+    long int a
+    long int b
+    long int c
+    long int d
+    long int spill"
+
+# make() returns a struct in memory: the address it writes to is a hidden
+# first argument, and id is in the second register
+run_traced "uprobe:$TG:make { printf(\"id=%d\\n\", args.id); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^id=21$'
+
+# a bitfield wider than 64 bits is no field fathom reads; the one after it is
+run_traced "uprobe:$TG:widen { printf(\"small=%d\\n\", args.w->small); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^small=9$'
+fathom_run -e "uprobe:$TG:widen { print(args.w->huge); }"
+expect_exit 1
+expect_stderr_match "ERROR: struct wide has no field 'huge'"
 
 # main(void): no parameters, so no args to read (bpftrace refuses it as
 # well); before, an empty record printed as "()" and failed as a map value
@@ -66,6 +120,20 @@ expect_exit 1
 expect_stderr_match "'args' is not available in uprobe probes"
 expect_stderr_match "HINT: a uprobe has args when .*/nodebug has DWARF debug info for ship \(build it with -g\)"
 
+# two static functions named helper, one in each file: args and -lv are
+# those of the one at the probed symbol's address (the first symbol of the
+# name), not whichever of the two the DWARF lists first
+gcc -g -O1 -o "$T/static" "$E2E_DIR/progs/dwarf_static_a.c" "$E2E_DIR/progs/dwarf_static_b.c" ||
+    fail "cannot compile the static-function test program"
+fathom_run -lv "uprobe:$T/static:helper"
+expect_exit 0
+expect_stdout_eq "uprobe:$T/static:helper
+    long int first_a
+    long int second_a"
+fathom_run -e "uprobe:$T/static:helper { print(args); exit(); }" -c "$T/static"
+expect_exit 0
+expect_stdout_match '^\{ \.first_a = 1, \.second_a = 2 \}$'
+
 # C++: a function is found by its mangled name (the definition of a member
 # function completes its declaration in the class), `this` included
 if command -v g++ >/dev/null; then
@@ -76,6 +144,13 @@ if command -v g++ >/dev/null; then
     expect_exit 0
     expect_stdout_match '^x=1$'
     expect_stdout_match '^n=0$'
+    # a class with a destructor is passed by reference: one register
+    fathom_run -q -e "uprobe:$T/cpp:cpp:\"ns::keep(ns::Tracked, int)\" { printf(\"after=%d\\n\", args.after); exit(); }" -c "$T/cpp $T/go"
+    expect_exit 0
+    expect_stdout_match '^after=9$'
+    fathom_run -e "uprobe:$T/cpp:cpp:\"ns::keep(ns::Tracked, int)\" { print(args.t); }"
+    expect_exit 1
+    expect_stderr_match "parameter 't' of ns::keep\(ns::Tracked, int\) is passed by reference \(as a pointer to a copy\)"
 fi
 
 # a stripped binary whose DWARF is in its separate debug file, found by

@@ -25,6 +25,28 @@ __attribute__((noinline, used)) int dwarf_sample_fn(const struct dwarf_sample *s
 	return sample->small + c + (int)n;
 }
 
+struct dwarf_big {
+	long a, b, c;
+};
+
+struct dwarf_wide {
+	unsigned __int128 huge : 100;
+	unsigned small : 3;
+};
+
+__attribute__((noinline, used)) unsigned dwarf_wide_fn(const struct dwarf_wide *w)
+{
+	return w->small;
+}
+
+/* ratio in an SSE register and big on the stack: after and w are in the
+ * first two integer registers */
+__attribute__((noinline, used)) long dwarf_placed_fn(double ratio, struct dwarf_big big, int after,
+						      struct dwarf_wide *w)
+{
+	return (long)ratio + big.a + after + w->small;
+}
+
 static const char *self_path = "/proc/self/exe";
 
 static void skip_without_dwarf(struct fth_arena *arena)
@@ -32,7 +54,7 @@ static void skip_without_dwarf(struct fth_arena *arena)
 	struct fth_dwarf_param *p;
 	int n;
 
-	if (fth_dwarf_func_params(arena, self_path, "main", &p, &n))
+	if (fth_dwarf_func_params(arena, self_path, "main", 0, &p, &n))
 		skip(); /* built without -g */
 }
 
@@ -45,7 +67,7 @@ static void test_function_params(void **state)
 	(void)state;
 	fth_arena_init(&arena);
 	skip_without_dwarf(&arena);
-	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_sample_fn", &p, &n), 0);
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_sample_fn", 0, &p, &n), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(p[0].name, "sample");
 	assert_string_equal(p[0].c_type, "const struct dwarf_sample*");
@@ -57,7 +79,7 @@ static void test_function_params(void **state)
 	assert_false(p[1].type->is_signed);
 	assert_string_equal(p[2].c_type, "long int");
 	assert_true(p[2].type->is_signed);
-	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "no_such_function_here", &p, &n), -ENOENT);
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "no_such_function_here", 0, &p, &n), -ENOENT);
 	fth_arena_free(&arena);
 }
 
@@ -88,11 +110,59 @@ static void test_struct_layout(void **state)
 	fth_arena_free(&arena);
 }
 
+static void test_param_placement(void **state)
+{
+	struct fth_arena arena;
+	struct fth_dwarf_param *p;
+	int n;
+
+	(void)state;
+	fth_arena_init(&arena);
+	skip_without_dwarf(&arena);
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_placed_fn", 0, &p, &n), 0);
+	assert_int_equal(n, 4);
+	assert_null(p[0].reg);
+	assert_string_equal(p[0].passed, "in SSE registers");
+	assert_null(p[1].reg);
+	assert_string_equal(p[1].passed, "on the stack");
+	assert_int_equal(p[1].stack_offset, 8);
+	assert_string_equal(p[1].c_type, "struct dwarf_big");
+	assert_string_equal(p[2].reg, "di");
+	assert_string_equal(p[3].reg, "si");
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_sample_fn", 0, &p, &n), 0);
+	assert_string_equal(p[0].reg, "di");
+	assert_string_equal(p[2].reg, "dx");
+	fth_arena_free(&arena);
+}
+
+/* a bitfield no 8-byte load holds is left out; the one after it is placed
+ * in its 4-byte storage unit */
+static void test_wide_bitfield_refused(void **state)
+{
+	struct fth_arena arena;
+	struct fth_type *t;
+
+	(void)state;
+	fth_arena_init(&arena);
+	skip_without_dwarf(&arena);
+	t = fth_dwarf_find_type(&arena, self_path, "struct dwarf_wide");
+	assert_non_null(t);
+	assert_int_equal(t->size, sizeof(struct dwarf_wide));
+	assert_int_equal(t->nfields, 1);
+	assert_string_equal(t->fields[0].name, "small");
+	assert_int_equal(t->fields[0].bit_size, 3);
+	assert_int_equal(t->fields[0].offset * 8 + t->fields[0].bit_offset, 100);
+	assert_true(t->fields[0].bit_offset + t->fields[0].bit_size <= t->fields[0].type->size * 8);
+	fth_arena_free(&arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_function_params),
 		cmocka_unit_test(test_struct_layout),
+		cmocka_unit_test(test_param_placement),
+		cmocka_unit_test(test_wide_bitfield_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

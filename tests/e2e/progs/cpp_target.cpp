@@ -1,7 +1,7 @@
 // cpp_target.cpp - C++ functions for uprobe_cpp.sh: waits until the file
 // argv[1] exists (the tracer attached; at most 20 s), then calls
-// ns::func_one(1), ns::func_one(2.5) (an overload), ns::func_two() and
-// ns::Counter::bump() once each, and exits.
+// ns::func_one(1), ns::func_one(2.5) (an overload), ns::func_two(),
+// ns::Counter::bump() and ns::keep(Tracked{5}, 9) once each, and exits.
 #include <unistd.h>
 
 namespace ns {
@@ -31,6 +31,19 @@ struct Counter {
 		return ++n;
 	}
 };
+
+// A destructor of its own makes it non-trivial to copy: passed as a
+// pointer to a copy, in the first register, so `after` is in the second.
+struct Tracked {
+	long v[4];
+	~Tracked() { __asm__ volatile("" ::: "memory"); }
+};
+
+__attribute__((noinline)) long keep(Tracked t, int after)
+{
+	__asm__ volatile("" ::: "memory");
+	return t.v[0] + after;
+}
 } // namespace ns
 
 int main(int argc, char **argv)
@@ -39,5 +52,7 @@ int main(int argc, char **argv)
 
 	for (int i = 0; argc > 1 && i < 2000 && access(argv[1], F_OK); i++)
 		usleep(10000);
+	if (ns::keep(ns::Tracked{ { 5 } }, 9) != 14)
+		return 1;
 	return ns::func_one(1) + ns::func_one(2.5) + ns::func_two() + c.bump() == 2 + 4 + 7 + 1 ? 0 : 1;
 }

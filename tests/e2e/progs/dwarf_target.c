@@ -19,10 +19,45 @@ __attribute__((noinline)) int ship(order_ref first, int8_t priority, uint64_t *t
 	return first->id + priority + (int)*total + (int)count;
 }
 
+/* by_value is too big for registers: it is on the stack, and after is
+ * in the first register */
 __attribute__((noinline)) int weigh(struct order by_value, int after)
 {
 	__asm__ volatile("" ::: "memory");
 	return by_value.id + after;
+}
+
+struct pair {
+	int left, right;
+};
+
+/* ratio goes in an SSE register and the pair in one general register:
+ * tail is in the second; the seventh integer, spill, is on the stack */
+__attribute__((noinline)) long mix(double ratio, struct pair two, long tail, long a, long b, long c, long d,
+				   long spill)
+{
+	__asm__ volatile("" ::: "memory");
+	return (long)ratio + two.left + tail + a + b + c + d + spill;
+}
+
+/* returned in memory: the address to write it to is a hidden first
+ * argument, so id is in the second register */
+__attribute__((noinline)) struct order make(int id)
+{
+	struct order o = { id, "made", { 0, 0, 0 }, 0, 0, 0 };
+	__asm__ volatile("" ::: "memory");
+	return o;
+}
+
+struct wide {
+	unsigned __int128 huge : 100; /* no 8-byte load holds it */
+	unsigned int small : 5;
+};
+
+__attribute__((noinline)) int widen(struct wide *w)
+{
+	__asm__ volatile("" ::: "memory");
+	return (int)w->small;
 }
 
 int main(void)
@@ -33,5 +68,9 @@ int main(void)
 
 	ship(&first, -3, &total, 2);
 	weigh(first, 1);
+	mix(2.5, (struct pair){ 3, 4 }, 11, 12, 13, 14, 15, 16);
+	make(21);
+	struct wide w = { 5, 9 };
+	widen(&w);
 	return 0;
 }
