@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <regex.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -3755,6 +3757,32 @@ const struct fth_user_symbol *fth_sema_user_symbol(const struct fth_program *pro
 	return NULL;
 }
 
+/* A PIE or a shared object lands at a random base in each process, so
+ * the file's address of a uaddr() symbol is not where it lives. The probe
+ * then finds the file's lowest mapping in the current process (the kernel's
+ * task VMA iterator, Linux 6.7) and adds its start, as current bpftrace
+ * does. Without the iterator the file's address stays, with a warning. */
+static void plan_user_symbol_relocation(struct sema *s, struct fth_node *call, struct fth_user_symbol *u)
+{
+	struct fth_btf *btf = fth_program_btf(s->prog);
+	long page = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	bool dyn = false;
+
+	if (fth_elf_load_layout(u->binary, page > 0 ? (uint64_t)page : 4096, &dyn, &u->first_page) || !dyn ||
+	    stat(u->binary, &st))
+		return;
+	if (!btf || fth_btf_func_id(btf, "bpf_iter_task_vma_new") < 0) {
+		fth_warning(s->diag, call->range,
+			    "uaddr(\"%s\"): %s is position-independent and this kernel cannot walk a process's "
+			    "mappings (bpf_iter_task_vma, Linux 6.7), so the address is the file's, not the process's",
+			    u->name, u->binary);
+		return;
+	}
+	u->relocate = true;
+	u->inode = (uint64_t)st.st_ino;
+}
+
 /* Resolve name in binary for uaddr(), once per binary: the symbol, or NULL
  * (reported). */
 static const struct fth_user_symbol *resolve_user_symbol(struct sema *s, struct fth_node *call, const char *binary,
@@ -3776,13 +3804,14 @@ static const struct fth_user_symbol *resolve_user_symbol(struct sema *s, struct 
 	u->name = name;
 	u->addr = addr;
 	u->size = size;
+	plan_user_symbol_relocation(s, call, u);
 	fth_ptrvec_push(A(s), &s->prog->user_symbols, u);
 	return u;
 }
 
 /* uaddr("NAME") in a uprobe, uretprobe or usdt probe: NAME's address in
- * the probe's binary as the file gives it (bpftrace's: for a PIE or a
- * shared library, before relocation), as a pointer to user memory of a
+ * the probe's binary (for a PIE or a shared library, relocated at run time
+ * by where the process has the file mapped), as a pointer to user memory of a
  * signed integer of NAME's size (1, 2 or 4 bytes, else 8). The instances
  * of one attach point over several binaries share this node: codegen
  * looks each one's address up (fth_sema_user_symbol); their sizes must
