@@ -5772,6 +5772,21 @@ static void warn_discarded_value(struct sema *s, struct fth_node *e, const struc
 	fth_warning(s->diag, e->range, "Return value discarded.");
 }
 
+/* static_assert(cond, "msg") is a statement that stops the compile or
+ * leaves nothing behind: bpftrace's is void, so a passing one is no
+ * discarded value to warn about. Sema folds it to `true`; the statement
+ * then becomes an empty block, which later passes and codegen skip. */
+static bool is_static_assert(const struct fth_node *e)
+{
+	return e->kind == FTH_CALL && !strcmp(e->u.call.name, "static_assert");
+}
+
+static void make_empty_block(struct fth_node *st)
+{
+	st->kind = FTH_BLOCK;
+	memset(&st->u.block, 0, sizeof(st->u.block));
+}
+
 static void check_stmt(struct sema *s, struct fth_node *st)
 {
 	switch (st->kind) {
@@ -5789,6 +5804,12 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 			fth_error_hint(s->diag, e->range, "break out of the loop and call exit() after it",
 				       "exit() is not allowed inside a loop");
 		s->stmt_expr = e;
+		if (is_static_assert(e)) {
+			check_expr(s, e);
+			if (e->kind == FTH_BOOL) /* it held: nothing is left to run */
+				make_empty_block(st);
+			break;
+		}
 		warn_discarded_value(s, e, check_expr(s, e));
 		break;
 	}
