@@ -138,6 +138,7 @@ static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
 static struct vreg emit_socket_cookie(struct cg *c, struct fth_node *call);
 static struct vreg emit_write_user(struct cg *c, struct fth_node *call);
 static struct vreg emit_skboutput(struct cg *c, struct fth_node *call);
+static struct vreg emit_uaddr(struct cg *c, struct fth_node *call);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
 static void emit_stackid(struct cg *c, const struct fth_type *t, struct fth_node *where);
 static void emit_addr(struct cg *c, int r, int base, int off);
@@ -2623,12 +2624,8 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 			return e->u.call.args.items[0]->kind == FTH_MAP ? emit_map_len(c, e) : emit_stack_len(c, e);
 		if (!strcmp(e->u.call.name, "reg"))
 			return emit_reg_read(c, e, fth_pt_regs_offset(e->u.call.args.items[0]->u.string.data));
-		if (!strcmp(e->u.call.name, "uaddr")) {
-			const struct fth_user_symbol *u = fth_sema_user_symbol(
-				c->prog, c->p->inst->binary, e->u.call.args.items[0]->u.string.data);
-			emit_mov_imm64(c, R0, u ? (int64_t)u->addr : 0);
-			return vreg_from_r0(c, e);
-		}
+		if (!strcmp(e->u.call.name, "uaddr"))
+			return emit_uaddr(c, e);
 		if (!strcmp(e->u.call.name, "ksym") || !strcmp(e->u.call.name, "strerror") ||
 		    !strcmp(e->u.call.name, "syscall_name") || !strcmp(e->u.call.name, "cgroup_path") ||
 		    !strcmp(e->u.call.name, "uptr") || !strcmp(e->u.call.name, "kptr"))
@@ -2915,6 +2912,101 @@ static void emit_kfunc_call(struct cg *c, const char *name)
 {
 	emit(c, fth_insn(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0,
 			 fth_btf_func_id(fth_program_btf(c->prog), name)));
+}
+
+/* The byte offset of member `name` of the kernel's struct `sname`, or -1. */
+static int kernel_member_offset(struct cg *c, const char *sname, const char *name)
+{
+	struct fth_btf *btf = fth_program_btf(c->prog);
+	struct fth_type *t = btf ? fth_btf_type_by_name(btf, &c->prog->arena, sname) : NULL;
+	uint32_t off = 0, bit_off, bit_size;
+
+	if (!t || !fth_btf_member(btf, &c->prog->arena, t, name, &off, &bit_off, &bit_size))
+		return -1;
+	return (int)off;
+}
+
+/* r0 = the start of the lowest mapping of the file with inode `inode` in
+ * the current process, or 0. The kernel's task VMA iterator visits the
+ * mappings in address order, so the first match is the lowest:
+ *
+ *   bpf_iter_task_vma_new(&it, bpf_get_current_task_btf(), 0);
+ *   while ((vma = bpf_iter_task_vma_next(&it)))
+ *     if (vma->vm_file && vma->vm_file->f_inode->i_ino == inode)
+ *       { found = vma->vm_start; break; }
+ *   bpf_iter_task_vma_destroy(&it);
+ *
+ * The iterator must live in the BPF frame: the verifier tracks it there. */
+static void emit_file_mapping_start(struct cg *c, struct fth_node *call, uint64_t inode)
+{
+	int vm_start = kernel_member_offset(c, "struct vm_area_struct", "vm_start");
+	int vm_file = kernel_member_offset(c, "struct vm_area_struct", "vm_file");
+	int f_inode = kernel_member_offset(c, "struct file", "f_inode");
+	int i_ino = kernel_member_offset(c, "struct inode", "i_ino");
+	int saved = c->stack_used, iter, found, loop, end, hit;
+
+	if (vm_start < 0 || vm_file < 0 || f_inode < 0 || i_ino < 0) {
+		cg_error(c, call, "uaddr(): the kernel's BTF lacks the vm_area_struct, file or inode members it reads");
+		return;
+	}
+	iter = stack_alloc(c, 8, call);
+	found = stack_alloc(c, 8, call);
+	if (fp(iter) != R10 || fp(found) != R10) {
+		cg_error(c, call, "uaddr(): no room left in the probe's stack for the mapping walk");
+		c->stack_used = saved;
+		return;
+	}
+	emit(c, I_ST_IMM(BPF_DW, R10, found, 0));
+	emit(c, I_CALL(BPF_FUNC_get_current_task_btf));
+	emit(c, I_MOV64_REG(R2, R0));
+	emit_addr(c, R1, R10, iter);
+	emit(c, I_MOV64_IMM(R3, 0));
+	emit_kfunc_call(c, "bpf_iter_task_vma_new");
+	loop = c->b->len;
+	emit_addr(c, R1, R10, iter);
+	emit_kfunc_call(c, "bpf_iter_task_vma_next");
+	end = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit(c, I_LDX(BPF_DW, R1, R0, (int16_t)vm_file));
+	emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, (int16_t)(loop - c->b->len - 1)));
+	emit(c, I_LDX(BPF_DW, R1, R1, (int16_t)f_inode));
+	emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, (int16_t)(loop - c->b->len - 1)));
+	emit(c, I_LDX(BPF_DW, R1, R1, (int16_t)i_ino));
+	fth_emit_ld_imm64(c->b, R2, 0, inode);
+	hit = emit(c, I_JMP_REG(BPF_JEQ, R1, R2, 0));
+	emit(c, I_JA((int16_t)(loop - c->b->len - 1)));
+	fth_patch_jump_here(c->b, hit);
+	emit(c, I_LDX(BPF_DW, R0, R0, (int16_t)vm_start));
+	emit(c, I_STX(BPF_DW, R10, R0, (int16_t)found));
+	fth_patch_jump_here(c->b, end);
+	emit_addr(c, R1, R10, iter);
+	emit_kfunc_call(c, "bpf_iter_task_vma_destroy");
+	emit(c, I_LDX(BPF_DW, R0, R10, (int16_t)found));
+	c->stack_used = saved;
+}
+
+/* uaddr("NAME"): NAME's address in the probe's binary. In a PIE or shared
+ * object that is the file's lowest mapping in this process plus NAME's
+ * distance from the file's first loaded page; when the process has no
+ * such mapping the file's own address is left, as current bpftrace does. */
+static struct vreg emit_uaddr(struct cg *c, struct fth_node *call)
+{
+	const struct fth_user_symbol *u =
+		fth_sema_user_symbol(c->prog, c->p->inst->binary, call->u.call.args.items[0]->u.string.data);
+	int found, done;
+
+	if (!u || !u->relocate) {
+		emit_mov_imm64(c, R0, u ? (int64_t)u->addr : 0);
+		return vreg_from_r0(c, call);
+	}
+	emit_file_mapping_start(c, call, u->inode);
+	found = emit(c, I_JMP_IMM(BPF_JNE, R0, 0, 0));
+	emit_mov_imm64(c, R0, (int64_t)u->addr);
+	done = emit(c, I_JA(0));
+	fth_patch_jump_here(c->b, found);
+	emit_mov_imm64(c, R1, (int64_t)(u->addr - u->first_page));
+	emit(c, I_ALU64_REG(BPF_ADD, R0, R1));
+	fth_patch_jump_here(c->b, done);
+	return vreg_from_r0(c, call);
 }
 
 /* comm(pid): bpf_task_from_pid gives a counted reference to the task, or

@@ -298,6 +298,34 @@ int fth_elf_symbol_address(const char *path, const char *name, uint64_t *addr, u
 	return -ENOENT;
 }
 
+int fth_elf_load_layout(const char *path, uint64_t page_size, bool *relocated, uint64_t *first_page)
+{
+	struct fth_elf_seg *segs;
+	GElf_Ehdr eh;
+	Elf *elf;
+	int fd, nsegs, rc = elf_begin_file(path, &fd, &elf);
+
+	if (rc)
+		return rc;
+	rc = gelf_getehdr(elf, &eh) ? fth_elf_read_segs(elf, &segs, &nsegs) : -ENOEXEC;
+	if (!rc) {
+		uint64_t lowest = UINT64_MAX;
+		for (int i = 0; i < nsegs; i++)
+			if (segs[i].vaddr < lowest)
+				lowest = segs[i].vaddr;
+		free(segs);
+		if (lowest == UINT64_MAX) {
+			rc = -ENOEXEC;
+		} else {
+			*relocated = eh.e_type == ET_DYN;
+			*first_page = page_size ? lowest / page_size * page_size : lowest;
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return rc;
+}
+
 int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size_t outlen)
 {
 	Elf *elf;

@@ -47,6 +47,13 @@ void fth_elf_close(struct fth_elf *e);
  * function or data object `name` in path's .symtab or .dynsym, or its
  * separate debug file's: 0, -ENOENT, or the error of opening path. */
 int fth_elf_symbol_address(const char *path, const char *name, uint64_t *addr, uint64_t *size);
+/* Where path is loaded: *relocated is true for an ET_DYN file (a PIE
+ * executable or a shared object, placed at a random base in each process),
+ * and *first_page is the lowest PT_LOAD virtual address rounded down to
+ * page_size: the lowest mapping of the file in a process starts at
+ * base + *first_page. 0, or the error of opening path (-ENOEXEC for a
+ * file without PT_LOAD). */
+int fth_elf_load_layout(const char *path, uint64_t page_size, bool *relocated, uint64_t *first_page);
 /* Symbol by exact name, or NULL. */
 const struct fth_elf_sym *fth_elf_find(const struct fth_elf *e, const char *name);
 /* The name to show for sym: demangled for C++, else its own. */

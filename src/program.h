@@ -367,6 +367,11 @@ struct fth_program {
 struct fth_user_symbol {
 	const char *binary, *name;
 	uint64_t addr, size;
+	/* binary is a PIE or shared object: the probe finds the lowest
+	 * mapping of the file with inode `inode` in the current process and
+	 * adds its start minus first_page (the file's lowest loaded page) */
+	bool relocate;
+	uint64_t inode, first_page;
 };
 
 void fth_program_init(struct fth_program *prog, const struct fth_source *src);

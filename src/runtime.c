@@ -146,26 +146,64 @@ static void format_stack(struct runtime *rt, struct fth_strbuf *sb, const struct
 			 rt->usyms, pid);
 }
 
+/* bpftrace's strftime() extensions: the fraction of the second as
+ * milliseconds (%l, 3 digits), microseconds (%f, 6) or nanoseconds (%k, 9),
+ * zero-padded; NULL for any other conversion (strftime(3)'s own, where %l
+ * and %k would be a 12-hour and a space-padded hour). */
+static const char *fraction_of_second(char conv, int64_t frac_ns, char *buf, size_t len)
+{
+	switch (conv) {
+	case 'l':
+		snprintf(buf, len, "%03lld", (long long)(frac_ns / 1000000));
+		return buf;
+	case 'f':
+		snprintf(buf, len, "%06lld", (long long)(frac_ns / 1000));
+		return buf;
+	case 'k':
+		snprintf(buf, len, "%09lld", (long long)frac_ns);
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
 /* strftime(): nanoseconds since boot, as nsecs gives them, shown as wall
- * time. %f is bpftrace's extension: microseconds, 6 digits. */
+ * time, with the extensions of fraction_of_second(). */
+/* Wall-clock time at boot in nanoseconds, read once (as bpftrace reads its
+ * boot time once): reading the two clocks again for each timestamp would
+ * move it by the nanoseconds between the two reads, so two stamps a known
+ * distance apart would no longer show exactly that distance in %k. */
+static int64_t wall_ns_at_boot(void)
+{
+	static int64_t at_boot;
+	static bool known;
+	struct timespec real, boot;
+
+	if (!known) {
+		clock_gettime(CLOCK_REALTIME, &real);
+		clock_gettime(CLOCK_BOOTTIME, &boot);
+		at_boot = (int64_t)real.tv_sec * 1000000000 + real.tv_nsec -
+			  ((int64_t)boot.tv_sec * 1000000000 + boot.tv_nsec);
+		known = true;
+	}
+	return at_boot;
+}
+
 static void format_timestamp(struct fth_strbuf *sb, const char *fmt, uint64_t boot_ns)
 {
-	struct timespec real, boot;
-	int64_t wall_ns;
-	time_t secs;
+	int64_t wall_ns = wall_ns_at_boot() + (int64_t)boot_ns;
+	time_t secs = (time_t)(wall_ns / 1000000000);
 	struct tm tm;
 	char expanded[512], out[512];
 	size_t o = 0;
 
-	clock_gettime(CLOCK_REALTIME, &real);
-	clock_gettime(CLOCK_BOOTTIME, &boot);
-	wall_ns = (int64_t)real.tv_sec * 1000000000 + real.tv_nsec -
-		  ((int64_t)boot.tv_sec * 1000000000 + boot.tv_nsec) + (int64_t)boot_ns;
-	secs = (time_t)(wall_ns / 1000000000);
-	for (const char *f = fmt; *f && o + 8 < sizeof(expanded); f++) {
-		if (f[0] == '%' && f[1] == 'f') {
-			o += (size_t)snprintf(expanded + o, sizeof(expanded) - o, "%06lld",
-					      (long long)(wall_ns % 1000000000 / 1000));
+	for (const char *f = fmt; *f && o + 12 < sizeof(expanded); f++) {
+		char digits[16];
+		const char *frac = f[0] == '%' && f[1] ? fraction_of_second(f[1], wall_ns % 1000000000, digits,
+									     sizeof(digits))
+						       : NULL;
+		if (frac) {
+			o += (size_t)snprintf(expanded + o, sizeof(expanded) - o, "%s", frac);
 			f++;
 		} else if (f[0] == '%' && f[1] == '%') {
 			expanded[o++] = *f++;

@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <regex.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -3793,6 +3795,32 @@ const struct fth_user_symbol *fth_sema_user_symbol(const struct fth_program *pro
 	return NULL;
 }
 
+/* A PIE or a shared object lands at a random base in each process, so
+ * the file's address of a uaddr() symbol is not where it lives. The probe
+ * then finds the file's lowest mapping in the current process (the kernel's
+ * task VMA iterator, Linux 6.7) and adds its start, as current bpftrace
+ * does. Without the iterator the file's address stays, with a warning. */
+static void plan_user_symbol_relocation(struct sema *s, struct fth_node *call, struct fth_user_symbol *u)
+{
+	struct fth_btf *btf = fth_program_btf(s->prog);
+	long page = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	bool dyn = false;
+
+	if (fth_elf_load_layout(u->binary, page > 0 ? (uint64_t)page : 4096, &dyn, &u->first_page) || !dyn ||
+	    stat(u->binary, &st))
+		return;
+	if (!btf || fth_btf_func_id(btf, "bpf_iter_task_vma_new") < 0) {
+		fth_warning(s->diag, call->range,
+			    "uaddr(\"%s\"): %s is position-independent and this kernel cannot walk a process's "
+			    "mappings (bpf_iter_task_vma, Linux 6.7), so the address is the file's, not the process's",
+			    u->name, u->binary);
+		return;
+	}
+	u->relocate = true;
+	u->inode = (uint64_t)st.st_ino;
+}
+
 /* Resolve name in binary for uaddr(), once per binary: the symbol, or NULL
  * (reported). */
 static const struct fth_user_symbol *resolve_user_symbol(struct sema *s, struct fth_node *call, const char *binary,
@@ -3814,13 +3842,14 @@ static const struct fth_user_symbol *resolve_user_symbol(struct sema *s, struct 
 	u->name = name;
 	u->addr = addr;
 	u->size = size;
+	plan_user_symbol_relocation(s, call, u);
 	fth_ptrvec_push(A(s), &s->prog->user_symbols, u);
 	return u;
 }
 
 /* uaddr("NAME") in a uprobe, uretprobe or usdt probe: NAME's address in
- * the probe's binary as the file gives it (bpftrace's: for a PIE or a
- * shared library, before relocation), as a pointer to user memory of a
+ * the probe's binary (for a PIE or a shared library, relocated at run time
+ * by where the process has the file mapped), as a pointer to user memory of a
  * signed integer of NAME's size (1, 2 or 4 bytes, else 8). The instances
  * of one attach point over several binaries share this node: codegen
  * looks each one's address up (fth_sema_user_symbol); their sizes must
@@ -5781,6 +5810,21 @@ static void warn_discarded_value(struct sema *s, struct fth_node *e, const struc
 	fth_warning(s->diag, e->range, "Return value discarded.");
 }
 
+/* static_assert(cond, "msg") is a statement that stops the compile or
+ * leaves nothing behind: bpftrace's is void, so a passing one is no
+ * discarded value to warn about. Sema folds it to `true`; the statement
+ * then becomes an empty block, which later passes and codegen skip. */
+static bool is_static_assert(const struct fth_node *e)
+{
+	return e->kind == FTH_CALL && !strcmp(e->u.call.name, "static_assert");
+}
+
+static void make_empty_block(struct fth_node *st)
+{
+	st->kind = FTH_BLOCK;
+	memset(&st->u.block, 0, sizeof(st->u.block));
+}
+
 static void check_stmt(struct sema *s, struct fth_node *st)
 {
 	switch (st->kind) {
@@ -5798,6 +5842,12 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 			fth_error_hint(s->diag, e->range, "break out of the loop and call exit() after it",
 				       "exit() is not allowed inside a loop");
 		s->stmt_expr = e;
+		if (is_static_assert(e)) {
+			check_expr(s, e);
+			if (e->kind == FTH_BOOL) /* it held: nothing is left to run */
+				make_empty_block(st);
+			break;
+		}
 		warn_discarded_value(s, e, check_expr(s, e));
 		break;
 	}

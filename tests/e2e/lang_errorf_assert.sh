@@ -73,6 +73,14 @@ BEGIN { static_assert(sizeof(int32) == 8, "int32 is not 8 bytes"); }
 fathom_run -e 'BEGIN { static_assert(sizeof(int32) == 4 && !(2 > 3), "no"); printf("ok\n"); exit(); }'
 expect_exit 0
 expect_stdout_eq 'ok'
+# it is void, as in bpftrace: a passing one leaves no value to discard,
+# in a probe, a nested block or a macro's body alike
+expect_stderr_no_match 'WARNING'
+fathom_run -e 'macro two() { static_assert(sizeof(int16) == 2, "m"); 2 }
+BEGIN { if (pid > 0) { static_assert(1 == 1, "a"); } printf("%d\n", two()); exit(); }'
+expect_exit 0
+expect_stdout_eq '2'
+expect_stderr_no_match 'WARNING'
 
 fathom_run -e 'BEGIN { static_assert(pid == 4, "x"); }'
 expect_exit 1

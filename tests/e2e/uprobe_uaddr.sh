@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # uaddr("NAME") in user-space probes: the address of a function or global
-# variable of the probe's binary, as its symbol table gives it (what nm
-# prints; for a PIE that is before relocation, as in bpftrace), typed as a
-# pointer to user memory of an integer of the symbol's size (2, 4, else 8
-# bytes), so *uaddr("var") reads the variable. Errors: a probe that is not
-# a user-space one, an unknown symbol, a name that is not a literal.
-# Target: progs/uaddr_target.c, built without PIE so addresses are real.
+# variable of the probe's binary in the traced process (what nm prints for
+# a fixed-address executable; for a PIE or a shared object, relocated by
+# where the file is mapped in that process, as current bpftrace does),
+# typed as a pointer to user memory of an integer of the symbol's size (2,
+# 4, else 8 bytes), so *uaddr("var") reads the variable. Errors: a probe
+# that is not a user-space one, an unknown symbol, a name that is not a
+# literal. Target: progs/uaddr_target.c, built without PIE and as a PIE.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -38,12 +39,26 @@ fathom_run -c "$TG" -e "uprobe:$TG:bump { \$a = (uint64)uaddr(\"long_one\"); \$c
 expect_exit 0
 expect_stdout_match '^1234567890123 1912276171 41 8 8$'
 
-# A PIE: the symbol table's value, not relocated (bpftrace's behaviour).
+# A PIE lands at a random base: uaddr() is relocated to where the process
+# has the file mapped, so the variables read right and a function's
+# address is the probe's own instruction pointer at its entry. The same
+# for a shared object (libc's printf, which the target calls).
+case $(uname -m) in
+aarch64 | arm*) IP=pc ;;
+s390*) IP=pswaddr ;;
+ppc*) IP=nip ;;
+*) IP=ip ;;
+esac
 gcc -O1 -pie -fPIE -o "$T/pie" "$E2E_DIR/progs/uaddr_target.c" || fail "cannot compile the PIE"
 PIE_COUNTER=$(nm "$T/pie" | awk '$3 == "counter" { sub(/^0+/, "", $1); print "0x" $1 }')
-fathom_run -c "$T/pie" -e "uprobe:$T/pie:bump { printf(\"%p\\n\", uaddr(\"counter\")); exit(); }"
+fathom_run -c "$T/pie" -e "uprobe:$T/pie:bump { printf(\"%p %d %hd %ld %d\\n\", uaddr(\"counter\"), *uaddr(\"counter\"), *uaddr(\"small_one\"), *uaddr(\"long_one\"), uaddr(\"bump\") == reg(\"$IP\")); exit(); }"
 expect_exit 0
-expect_stdout_match "^$PIE_COUNTER\$"
+expect_stdout_match '^0x[0-9a-f]+ 41 7 1234567890123 1$'
+expect_stdout_no_match "^$PIE_COUNTER "
+
+fathom_run -c "$T/pie" -e "uprobe:libc:printf { printf(\"%d %d\\n\", uaddr(\"printf\") == reg(\"$IP\"), uaddr(\"printf\") > 0x10000000); exit(); }"
+expect_exit 0
+expect_stdout_match '^1 1$'
 
 fathom_run -e 'tracepoint:syscalls:sys_enter_read { printf("%p\n", uaddr("counter")); }'
 expect_exit 1

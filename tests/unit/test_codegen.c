@@ -996,6 +996,25 @@ static void test_predicate_map_read_reused(void **state)
 }
 
 /* The seed's "map bloat" mistake is warned about at compile time. */
+/* static_assert() is void: a passing one compiles to nothing and is no
+ * discarded value, while a discarded type question still warns. */
+static void test_static_assert_is_void(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "macro m() { static_assert(sizeof(int8) == 1, \"m\"); 3 } "
+		    "BEGIN { static_assert(sizeof(int32) == 4, \"a\"); if (1) { static_assert(1, \"b\"); } print(m()); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.diag.warnings, 0);
+	release(&c);
+
+	compile(&c, "BEGIN { is_str(1); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(c.diag.warnings, 1);
+	assert_non_null(strstr(c.errors, "WARNING: Return value discarded."));
+	release(&c);
+}
+
 static void test_map_bloat_warning(void **state)
 {
 	struct compiled c;
@@ -1733,6 +1752,7 @@ int main(void)
 		cmocka_unit_test(test_verifier_summary),
 		cmocka_unit_test(test_seq_printf_formats),
 		cmocka_unit_test(test_map_bloat_warning),
+		cmocka_unit_test(test_static_assert_is_void),
 		cmocka_unit_test(test_predicate_map_read_reused),
 		cmocka_unit_test(test_big_strings_use_scratch),
 		cmocka_unit_test(test_type_predicates_fold),

@@ -1,5 +1,6 @@
 /* test_elfsym.c - ELF function symbols, address-to-offset mapping and
  * binary lookup, on this test's own executable and the system's libc. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,6 +68,66 @@ static void test_own_symbols(void **state)
 	assert_null(fth_elf_find(&e, "no_such_function_here"));
 	assert_int_equal(fth_elf_vaddr_to_offset(e.segs, e.nsegs, 0xffffffffff000000ULL, &off), -ENOENT);
 	fth_elf_close(&e);
+}
+
+/* The start of the lowest mapping of file `path` in this process, from
+ * /proc/self/maps, or 0. */
+static uint64_t lowest_mapping_of(const char *path)
+{
+	char line[PATH_MAX + 128], real[PATH_MAX];
+	unsigned long long start = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	assert_non_null(f);
+	assert_non_null(realpath(path, real));
+	while (fgets(line, sizeof(line), f)) {
+		char *name = strchr(line, '/');
+		if (!name)
+			continue;
+		name[strcspn(name, "\n")] = '\0';
+		if (!strcmp(name, real)) {
+			assert_int_equal(sscanf(line, "%llx-", &start), 1);
+			break;
+		}
+	}
+	fclose(f);
+	return start;
+}
+
+/* fth_elf_load_layout is what uaddr() relocates by: the lowest mapping of
+ * a file, minus its first loaded page, plus a symbol's file address is the
+ * symbol's address in the process. Checked on this test's own executable
+ * (PIE or not, whichever the build made) and on libc, a shared object. */
+static void test_load_layout(void **state)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), first_page = 1, addr, size;
+	char libc[PATH_MAX];
+	void *handle, *in_libc;
+	bool relocated;
+
+	assert_int_equal(fth_elf_load_layout("/proc/self/exe", page, &relocated, &first_page), 0);
+	assert_int_equal(first_page % page, 0);
+	assert_int_equal(fth_elf_symbol_address("/proc/self/exe", "fth_elfsym_test_marker", &addr, &size), 0);
+	if (relocated)
+		assert_int_equal(lowest_mapping_of("/proc/self/exe") - first_page + addr,
+				 (uint64_t)(uintptr_t)fth_elfsym_test_marker);
+	else
+		assert_int_equal(addr, (uint64_t)(uintptr_t)fth_elfsym_test_marker);
+
+	assert_int_equal(fth_resolve_binary("libc", libc, sizeof(libc)), 0);
+	assert_int_equal(fth_elf_load_layout(libc, page, &relocated, &first_page), 0);
+	assert_true(relocated);
+	assert_int_equal(fth_elf_symbol_address(libc, "getpid", &addr, &size), 0);
+	/* libc's own getpid (a function pointer taken here could be a PLT entry) */
+	handle = dlopen(libc, RTLD_NOW | RTLD_NOLOAD);
+	assert_non_null(handle);
+	in_libc = dlsym(handle, "getpid");
+	assert_non_null(in_libc);
+	assert_int_equal(lowest_mapping_of(libc) - first_page + addr, (uint64_t)(uintptr_t)in_libc);
+	dlclose(handle);
+
+	assert_int_equal(fth_elf_load_layout("/nonexistent/fathom", page, &relocated, &first_page), -ENOENT);
+	assert_int_equal(fth_elf_load_layout("/etc/hostname", page, &relocated, &first_page), -ENOEXEC);
 }
 
 static void test_open_errors(void **state)
@@ -271,6 +332,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_own_symbols),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_load_layout),
 		cmocka_unit_test(test_libc),
 		cmocka_unit_test(test_resolve_paths),
 		cmocka_unit_test(test_uprobe_expand),
