@@ -2113,17 +2113,22 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 	r = v.reg >= 0 ? v.reg : R1;
 	emit(c, I_LDX(bpf_size(size), r, fp(tmp), tmp));
 	if (e->kind == FTH_FIELD && e->u.field.bit_size) {
-		/* Bitfield: shift its bits down and mask them; a signed one
-		 * is moved to the top first so that its sign bit spreads. */
-		if (t->kind == FTH_T_INT && t->is_signed && e->u.field.bit_size < 64) {
-			int top = 64 - (int)e->u.field.bit_offset - (int)e->u.field.bit_size;
+		/* Bitfield: move its bits to the top, then shift them down.
+		 * bpftrace reads a bitfield as (raw >> offset) & mask, so a
+		 * signed one narrower than its type is not sign-extended
+		 * (`short b:8` holding 217 reads 217, not -39); only one as
+		 * wide as its type keeps the type's sign. */
+		int bits = (int)e->u.field.bit_size;
+		bool full_width_signed = t->kind == FTH_T_INT && t->is_signed && bits == size * 8;
+
+		if (bits < 64) {
+			int top = 64 - (int)e->u.field.bit_offset - bits;
 			if (top)
 				emit(c, I_ALU64_IMM(BPF_LSH, r, top));
-			emit(c, I_ALU64_IMM(BPF_ARSH, r, 64 - (int)e->u.field.bit_size));
-		} else if (e->u.field.bit_offset)
+			emit(c, I_ALU64_IMM(full_width_signed ? BPF_ARSH : BPF_RSH, r, 64 - bits));
+		} else if (e->u.field.bit_offset) {
 			emit(c, I_ALU64_IMM(BPF_RSH, r, (int32_t)e->u.field.bit_offset));
-		if (e->u.field.bit_size < 32 && !(t->kind == FTH_T_INT && t->is_signed))
-			emit(c, I_ALU64_IMM(BPF_AND, r, (int32_t)((1u << e->u.field.bit_size) - 1)));
+		}
 	} else {
 		emit_extend(c, r, size, t->kind == FTH_T_INT && t->is_signed);
 	}
