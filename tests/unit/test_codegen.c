@@ -1646,6 +1646,13 @@ static void test_array_index_and_casts(void **state)
 	expect_error("BEGIN { @s = (int8[2])\"abc\"; }", "cannot cast string[4] to int8[2]: the sizes must be equal");
 	expect_error("BEGIN { @s = (int32[])\"abc\"; }", "cannot cast string[4] to int32[]");
 	expect_error("BEGIN { @v = buf(\"a\", 1) == 1; }", "cannot compare buffer[1] with int64");
+	/* probe values compare with each other (their indexes), nothing else */
+	compile(&c, "BEGIN { @e = probe == __builtin_probe; @n = probe != probe(); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@e")->value_type->kind, FTH_T_BOOL);
+	release(&c);
+	expect_error("BEGIN { @v = probe == 1; }", "needs integer operands, not probe_t");
+	expect_error("BEGIN { @v = probe < probe; }", "needs integer operands, not probe_t");
 }
 
 static void test_define_string_and_name_bodies(void **state)
