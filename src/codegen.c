@@ -5090,6 +5090,32 @@ static bool is_discarded_memory_value(const struct fth_node *e)
 	}
 }
 
+/* An expression statement whose value is dropped. A block that gives
+ * nothing (`{ $a++; printf("x") }`, what a macro argument used as a
+ * statement is) runs its statements and then its last call as one. Returns
+ * true when it ends in exit(). */
+static bool emit_expr_stmt(struct cg *c, struct fth_node *e)
+{
+	if (e->kind == FTH_BLOCK_EXPR && e->type && e->type->kind == FTH_T_NONE) {
+		bool ends = false;
+		for (int i = 0; i < e->u.block.stmts.len; i++)
+			ends = emit_stmt(c, e->u.block.stmts.items[i]) || ends;
+		return e->u.block.value ? emit_expr_stmt(c, e->u.block.value) || ends : ends;
+	}
+	if (is_discarded_memory_value(e)) {
+		/* `comm;`, `str(p);`, `(1, "a");`: sema warned that the value
+		 * is discarded; it is still computed (a block may print on
+		 * the way), into a scratch slot */
+		int tmp = stack_alloc(c, (int)((e->type->size + 7) & ~7u), e);
+		emit_to_mem(c, e, fp(tmp), tmp, e->type);
+	} else if (e->kind == FTH_CALL) {
+		emit_call_stmt(c, e);
+	} else {
+		vreg_free(c, emit_int(c, e));
+	}
+	return e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit");
+}
+
 /* Emit one statement. Returns true when control never falls through it
  * (exit(), return, break, continue, or an if whose branches all end so):
  * the verifier rejects unreachable instructions, so the statements after it
@@ -5101,22 +5127,9 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 
 	c->b->cur_range = st->range;
 	switch (st->kind) {
-	case FTH_EXPR_STMT: {
-		struct fth_node *e = st->u.expr_stmt.expr;
-		if (is_discarded_memory_value(e)) {
-			/* `comm;`, `str(p);`, `(1, "a");`: sema warned that the
-			 * value is discarded; it is still computed (a block
-			 * may print on the way), into a scratch slot */
-			int tmp = stack_alloc(c, (int)((e->type->size + 7) & ~7u), e);
-			emit_to_mem(c, e, fp(tmp), tmp, e->type);
-		} else if (e->kind == FTH_CALL) {
-			emit_call_stmt(c, e);
-		} else {
-			vreg_free(c, emit_int(c, e));
-		}
-		ends = e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit");
+	case FTH_EXPR_STMT:
+		ends = emit_expr_stmt(c, st->u.expr_stmt.expr);
 		break;
-	}
 	case FTH_ASSIGN: {
 		struct fth_node *t = st->u.assign.target;
 		if (t->kind == FTH_MAP)

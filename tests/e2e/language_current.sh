@@ -110,6 +110,22 @@ macro m(a) { a } BEGIN { print(m(nosuch)); exit() }
                                  ~~~~~~
 HINT: did you mean 'nsecs'?"
 
+# A macro argument may be a block; used as a statement it runs as one, each
+# time it appears ({ printf() } gives no value, which is fine there), and a
+# macro parameter names the argument inside typeof() too.
+fathom_run -e 'macro thrice(x) { x; x; x; }
+macro add(x) { let $y: typeof(x); if (true) { $y = 1 } x + $y }
+begin { $n = 0; thrice({ $n++; printf("%d", $n) }); printf(" %d\n", add(1)); }'
+expect_exit 0
+expect_stdout_eq '123 2'
+# typeof("a") is string[2]: "zz" stored in it keeps one character
+fathom_run -e 'macro m(x) { let $y: typeof(x) = "zz"; $y } begin { print(m("a")); }'
+expect_exit 0
+expect_stdout_eq 'z'
+fathom_run -e 'macro m(x) { let $y: typeof(x) = "zz"; $y } begin { print(m(1)); }'
+expect_exit 1
+expect_stderr_match 'is declared u?int[0-9]+; it cannot be assigned string'
+
 # probe names the special probes as written: begin/end, BEGIN/END
 fathom_run -e 'begin { printf("%s", probe); } end { printf("-%s\n", probe); }'
 expect_exit 0
