@@ -2112,17 +2112,22 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 	r = v.reg >= 0 ? v.reg : R1;
 	emit(c, I_LDX(bpf_size(size), r, fp(tmp), tmp));
 	if (e->kind == FTH_FIELD && e->u.field.bit_size) {
-		/* Bitfield: shift its bits down and mask them; a signed one
-		 * is moved to the top first so that its sign bit spreads. */
-		if (t->kind == FTH_T_INT && t->is_signed && e->u.field.bit_size < 64) {
-			int top = 64 - (int)e->u.field.bit_offset - (int)e->u.field.bit_size;
+		/* Bitfield: move its bits to the top, then shift them down.
+		 * bpftrace reads a bitfield as (raw >> offset) & mask, so a
+		 * signed one narrower than its type is not sign-extended
+		 * (`short b:8` holding 217 reads 217, not -39); only one as
+		 * wide as its type keeps the type's sign. */
+		int bits = (int)e->u.field.bit_size;
+		bool full_width_signed = t->kind == FTH_T_INT && t->is_signed && bits == size * 8;
+
+		if (bits < 64) {
+			int top = 64 - (int)e->u.field.bit_offset - bits;
 			if (top)
 				emit(c, I_ALU64_IMM(BPF_LSH, r, top));
-			emit(c, I_ALU64_IMM(BPF_ARSH, r, 64 - (int)e->u.field.bit_size));
-		} else if (e->u.field.bit_offset)
+			emit(c, I_ALU64_IMM(full_width_signed ? BPF_ARSH : BPF_RSH, r, 64 - bits));
+		} else if (e->u.field.bit_offset) {
 			emit(c, I_ALU64_IMM(BPF_RSH, r, (int32_t)e->u.field.bit_offset));
-		if (e->u.field.bit_size < 32 && !(t->kind == FTH_T_INT && t->is_signed))
-			emit(c, I_ALU64_IMM(BPF_AND, r, (int32_t)((1u << e->u.field.bit_size) - 1)));
+		}
 	} else {
 		emit_extend(c, r, size, t->kind == FTH_T_INT && t->is_signed);
 	}
@@ -5175,6 +5180,32 @@ static bool is_discarded_memory_value(const struct fth_node *e)
 	}
 }
 
+/* An expression statement whose value is dropped. A block that gives
+ * nothing (`{ $a++; printf("x") }`, what a macro argument used as a
+ * statement is) runs its statements and then its last call as one. Returns
+ * true when it ends in exit(). */
+static bool emit_expr_stmt(struct cg *c, struct fth_node *e)
+{
+	if (e->kind == FTH_BLOCK_EXPR && e->type && e->type->kind == FTH_T_NONE) {
+		bool ends = false;
+		for (int i = 0; i < e->u.block.stmts.len; i++)
+			ends = emit_stmt(c, e->u.block.stmts.items[i]) || ends;
+		return e->u.block.value ? emit_expr_stmt(c, e->u.block.value) || ends : ends;
+	}
+	if (is_discarded_memory_value(e)) {
+		/* `comm;`, `str(p);`, `(1, "a");`: sema warned that the value
+		 * is discarded; it is still computed (a block may print on
+		 * the way), into a scratch slot */
+		int tmp = stack_alloc(c, (int)((e->type->size + 7) & ~7u), e);
+		emit_to_mem(c, e, fp(tmp), tmp, e->type);
+	} else if (e->kind == FTH_CALL) {
+		emit_call_stmt(c, e);
+	} else {
+		vreg_free(c, emit_int(c, e));
+	}
+	return e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit");
+}
+
 /* Emit one statement. Returns true when control never falls through it
  * (exit(), return, break, continue, or an if whose branches all end so):
  * the verifier rejects unreachable instructions, so the statements after it
@@ -5186,22 +5217,9 @@ static bool emit_stmt(struct cg *c, struct fth_node *st)
 
 	c->b->cur_range = st->range;
 	switch (st->kind) {
-	case FTH_EXPR_STMT: {
-		struct fth_node *e = st->u.expr_stmt.expr;
-		if (is_discarded_memory_value(e)) {
-			/* `comm;`, `str(p);`, `(1, "a");`: sema warned that the
-			 * value is discarded; it is still computed (a block
-			 * may print on the way), into a scratch slot */
-			int tmp = stack_alloc(c, (int)((e->type->size + 7) & ~7u), e);
-			emit_to_mem(c, e, fp(tmp), tmp, e->type);
-		} else if (e->kind == FTH_CALL) {
-			emit_call_stmt(c, e);
-		} else {
-			vreg_free(c, emit_int(c, e));
-		}
-		ends = e->kind == FTH_CALL && !strcmp(e->u.call.name, "exit");
+	case FTH_EXPR_STMT:
+		ends = emit_expr_stmt(c, st->u.expr_stmt.expr);
 		break;
-	}
 	case FTH_ASSIGN: {
 		struct fth_node *t = st->u.assign.target;
 		if (t->kind == FTH_MAP)

@@ -1,6 +1,7 @@
 /* diag.c - diagnostics rendering, see diag.h. */
 #include "diag.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,15 +99,49 @@ void fth_diag_located(struct fth_diag *diag, enum fth_severity sev, struct fth_r
 	fflush(diag->out);
 }
 
+/* Write a message with variables named as the script spells them: macro
+ * and fn expansion renames a body's $y to $__macro3_y (so that it cannot
+ * meet the caller's $y), a name the user never wrote. */
+static void put_user_spelling(FILE *out, const char *msg)
+{
+	static const char internal[] = "$__macro";
+	const size_t ilen = sizeof(internal) - 1;
+
+	while (*msg) {
+		const char *p = msg + ilen;
+		if (!strncmp(msg, internal, ilen) && isdigit((unsigned char)*p)) {
+			while (isdigit((unsigned char)*p))
+				p++;
+			if (*p == '_') {
+				fputc('$', out);
+				msg = p + 1;
+				continue;
+			}
+		}
+		fputc(*msg++, out);
+	}
+}
+
 static void vreport(struct fth_diag *diag, enum fth_severity sev, struct fth_range range, const char *hint,
 		    const char *fmt, va_list ap)
 {
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *m;
+
 	if (sev == FTH_SEV_ERROR)
 		diag->errors++;
 	else
 		diag->warnings++;
 	print_location(diag, sev, range);
-	vfprintf(diag->out, fmt, ap);
+	if ((m = open_memstream(&msg, &len))) {
+		vfprintf(m, fmt, ap);
+		fclose(m);
+		put_user_spelling(diag->out, msg);
+		free(msg);
+	} else {
+		vfprintf(diag->out, fmt, ap);
+	}
 	fputc('\n', diag->out);
 	print_source_excerpt(diag->out, fth_diag_source(diag, range.begin), range);
 	if (hint)

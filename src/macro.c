@@ -63,14 +63,17 @@ static int child_slots(struct fth_node *n, struct fth_node **slots[MAX_CHILDREN]
 	case FTH_RECORD_FIELD: SLOT(n->u.record_field.value); break;
 	case FTH_CAST: SLOT(n->u.cast.operand); SLOT(n->u.cast.type_name.typeof_expr); break;
 	case FTH_SIZEOF: SLOT(n->u.sizeof_.operand); SLOT(n->u.sizeof_.type_name.typeof_expr); break;
-	case FTH_OFFSETOF: SLOT(n->u.offsetof_.operand); break;
+	case FTH_OFFSETOF: SLOT(n->u.offsetof_.operand); SLOT(n->u.offsetof_.type_name.typeof_expr); break;
 	case FTH_INCDEC: SLOT(n->u.incdec.target); break;
 	case FTH_BLOCK_EXPR: case FTH_BLOCK: LIST(n->u.block.stmts); SLOT(n->u.block.value); break;
 	case FTH_TYPEOF: SLOT(n->u.typeof_.expr); break;
 	case FTH_FN_INLINE: SLOT(n->u.fn_inline.body); break;
 	case FTH_EXPR_STMT: SLOT(n->u.expr_stmt.expr); break;
 	case FTH_ASSIGN: SLOT(n->u.assign.target); SLOT(n->u.assign.value); break;
-	case FTH_LET: SLOT(n->u.let.var); SLOT(n->u.let.value); break;
+	case FTH_LET:
+		/* let $y: typeof(x) names a macro argument in its type too */
+		SLOT(n->u.let.var); SLOT(n->u.let.type_name.typeof_expr); SLOT(n->u.let.value);
+		break;
 	case FTH_IF: SLOT(n->u.if_.cond); SLOT(n->u.if_.then_block); SLOT(n->u.if_.else_block); break;
 	case FTH_WHILE: SLOT(n->u.loop.cond); SLOT(n->u.loop.body); break;
 	case FTH_UNROLL: SLOT(n->u.unroll.count); SLOT(n->u.unroll.body); break;

@@ -2112,11 +2112,14 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 			       fth_program_prog(prog, iter)->inst->name, strerror(-err));
 		rt.exit_code = 1;
 	}
-	/* Detach the probes before END, then drain what they left. */
+	/* Detach the probes before END, then drain what they left. After
+	 * exit() or a stop signal the backlog is dropped, as bpftrace does: a
+	 * busy trace (say system() on every sched_switch) may have queued
+	 * more work than anyone wants to wait for after Ctrl-C. */
 	fth_attachments_close_all(ld->attachments, prog->progs.len);
 	close_armed_watchpoints(&rt);
 	rt.probes_attached = false;
-	rt.discard = rt.exiting;
+	rt.discard = rt.exiting || *opts->stop;
 	consume_events(&rt, rb);
 	rt.exiting = true;
 	rt.discard = false;

@@ -4703,6 +4703,8 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	}
 	if ((op == TOK_EQ || op == TOK_NE) && l->kind == FTH_T_USERNAME && r->kind == FTH_T_USERNAME)
 		return fth_type_bool(); /* username == username(): the uids compare */
+	if ((op == TOK_EQ || op == TOK_NE) && l->kind == FTH_T_PROBE && r->kind == FTH_T_PROBE)
+		return fth_type_bool(); /* probe == __builtin_probe: the probe indexes compare */
 	if (!is_int(l) || !is_int(r)) {
 		struct fth_node *bad = is_int(l) ? e->u.binary.rhs : e->u.binary.lhs;
 		ERR(s, bad, "operator '%s' needs integer operands, not %s", fth_token_spelling(op),

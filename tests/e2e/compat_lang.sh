@@ -100,3 +100,14 @@ expect_stderr_match 'ERROR: usermode is not available in interval:ms:1'
 fathom_run -q -e 'BEGIN { if (__builtin_username == username() && !(username != username)) { printf("same %s\n", username); } exit(); }'
 expect_exit 0
 expect_stdout_match "^same $(id -un)\$"
+
+# probe values compare with == and != (by probe): equal within one probe,
+# different between the begin probe that stored @p and the end probe
+fathom_run -q -e 'begin { @p = probe; if (__builtin_probe == probe() && !(probe != probe)) { printf("same %s\n", probe); } }
+end { printf("%s %s\n", @p == probe ? "equal" : "differ", @p != probe ? "ne" : "eq"); clear(@p); }'
+expect_exit 0
+expect_stdout_eq "same begin
+differ ne"
+fathom_run -e 'begin { if (probe == "begin") { exit(); } }'
+expect_exit 1
+expect_stderr_match 'cannot compare probe_t with string'

@@ -47,3 +47,13 @@ expect_stderr_eq "Attached 2 probes"
 n=$(grep -c -x 'exit fthwork' "$FATHOM_STDOUT")
 [ "$n" = 5 ] || fail "expected 5 lines 'exit fthwork', got $n"
 expect_stdout_no_match 'never'
+
+# A backlog must not outlive Ctrl-C: every context switch runs system(), whose
+# shell causes more switches, so the ring buffer never empties. After SIGINT
+# the queued records are dropped (as bpftrace does), END still runs, and the
+# run ends well before the 5 s kill of fathom_run_interrupted.
+fathom_run_interrupted 1.5 --unsafe -e 'tracepoint:sched:sched_switch { system("echo busy"); }
+END { printf("end of run\n"); }'
+expect_exit 0
+expect_stdout_match '^busy$'
+expect_stdout_match '^end of run$'

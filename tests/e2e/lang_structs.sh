@@ -92,9 +92,11 @@ uprobe:'"$TG"':observe {
 }
 '"$END_PROBE"
 expect_exit 0
+# delta is `int delta : 6` holding -9: like bpftrace, a member access reads
+# a bitfield as (raw >> offset) & mask, without spreading its sign: 55.
 expect_stdout_eq "1 a 123456789 first (10,-20) f=2 l=31 d=12 u=-1 b0=255 s2=1 big=16
 next: 2 second -3
-2 b 1099511627776 second (-3,4) f=5 l=17 d=-9 u=16909060 b0=4 s2=9 big=16"
+2 b 1099511627776 second (-3,4) f=5 l=17 d=55 u=16909060 b0=4 s2=9 big=16"
 
 # print() of struct values: dereferenced, nested members, in a variable
 # and in maps (printed at exit).

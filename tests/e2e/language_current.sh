@@ -110,6 +110,24 @@ macro m(a) { a } BEGIN { print(m(nosuch)); exit() }
                                  ~~~~~~
 HINT: did you mean 'nsecs'?"
 
+# A macro argument may be a block; used as a statement it runs as one, each
+# time it appears ({ printf() } gives no value, which is fine there), and a
+# macro parameter names the argument inside typeof() too.
+fathom_run -e 'macro thrice(x) { x; x; x; }
+macro add(x) { let $y: typeof(x); if (true) { $y = 1 } x + $y }
+begin { $n = 0; thrice({ $n++; printf("%d", $n) }); printf(" %d\n", add(1)); }'
+expect_exit 0
+expect_stdout_eq '123 2'
+# typeof("a") is string[2]: "zz" stored in it keeps one character
+fathom_run -e 'macro m(x) { let $y: typeof(x) = "zz"; $y } begin { print(m("a")); }'
+expect_exit 0
+expect_stdout_eq 'z'
+fathom_run -e 'macro m(x) { let $y: typeof(x) = "zz"; $y } begin { print(m(1)); }'
+expect_exit 1
+# (named $y as the macro spells it, not by its hygienic internal name)
+expect_stderr_match '^stdin:1:[0-9-]+: ERROR: \$y is declared u?int[0-9]+; it cannot be assigned string'
+expect_stderr_no_match '__macro'
+
 # probe names the special probes as written: begin/end, BEGIN/END
 fathom_run -e 'begin { printf("%s", probe); } end { printf("-%s\n", probe); }'
 expect_exit 0

@@ -1665,6 +1665,30 @@ static void test_array_index_and_casts(void **state)
 	expect_error("BEGIN { @s = (int8[2])\"abc\"; }", "cannot cast string[4] to int8[2]: the sizes must be equal");
 	expect_error("BEGIN { @s = (int32[])\"abc\"; }", "cannot cast string[4] to int32[]");
 	expect_error("BEGIN { @v = buf(\"a\", 1) == 1; }", "cannot compare buffer[1] with int64");
+	/* probe values compare with each other (their indexes), nothing else */
+	compile(&c, "BEGIN { @e = probe == __builtin_probe; @n = probe != probe(); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@e")->value_type->kind, FTH_T_BOOL);
+	release(&c);
+	expect_error("BEGIN { @v = probe == 1; }", "needs integer operands, not probe_t");
+	expect_error("BEGIN { @v = probe < probe; }", "needs integer operands, not probe_t");
+}
+
+/* A macro argument used as a statement may be a block giving no value, and
+ * a macro parameter names the argument inside typeof() as well. */
+static void test_macro_block_statement_and_typeof(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	compile(&c, "macro s(x) { x; x; } BEGIN { s({ printf(\"a\") }); }");
+	assert_int_equal(c.rc, 0);
+	release(&c);
+	compile(&c, "macro m(x) { let $y: typeof(x); $y = x; $y } BEGIN { @v = m(\"ab\"); }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@v")->value_type->kind, FTH_T_STRING);
+	release(&c);
+	expect_error("BEGIN { $v = { printf(\"a\") }; }", "this block has no value");
 }
 
 static void test_define_string_and_name_bodies(void **state)
@@ -1769,6 +1793,7 @@ int main(void)
 		cmocka_unit_test(test_pointer_types),
 		cmocka_unit_test(test_array_index_and_casts),
 		cmocka_unit_test(test_define_string_and_name_bodies),
+		cmocka_unit_test(test_macro_block_statement_and_typeof),
 		cmocka_unit_test(test_tuple_constant_index_and_literal_base),
 		cmocka_unit_test(test_block_values_and_map_declarations),
 		cmocka_unit_test(test_cpid_without_child),

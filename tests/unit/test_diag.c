@@ -118,6 +118,25 @@ static void test_warning(void **state)
 	capture_end(&c);
 }
 
+/* Variables that macro expansion renamed show as the script spells them;
+ * text that only looks similar stays as it is. */
+static void test_macro_renamed_variables_shown_as_written(void **state)
+{
+	static const char text[] = "begin { $y = 1; }";
+	struct capture c;
+
+	(void)state;
+	capture_begin(&c, "m.bt", text);
+	uint32_t b = offset_of(text, "$y");
+	fth_error(&c.diag, ((struct fth_range){ b, b + 2 }), "%s and %s, not %s or %s or %s", "$__macro12_y",
+		  "$__macro0_total", "$__macro_x", "$__macro3", "__macro4_z");
+	assert_string_equal(capture_text(&c),
+			    "m.bt:1:9-11: ERROR: $y and $total, not $__macro_x or $__macro3 or __macro4_z\n"
+			    "begin { $y = 1; }\n"
+			    "        ~~\n");
+	capture_end(&c);
+}
+
 static void test_quiet_warnings(void **state)
 {
 	struct capture c;
@@ -386,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_zero_length_range_gives_caret),
 		cmocka_unit_test(test_single_character_range),
 		cmocka_unit_test(test_warning),
+		cmocka_unit_test(test_macro_renamed_variables_shown_as_written),
 		cmocka_unit_test(test_quiet_warnings),
 		cmocka_unit_test(test_located_message),
 		cmocka_unit_test(test_hint_line),
