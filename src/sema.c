@@ -2694,21 +2694,100 @@ static const char *printf_count_hint(struct sema *s, const struct fth_printf_for
 	return "each % conversion takes one argument; write %% for a literal percent sign";
 }
 
-/* %gr names the bits of a gfp_t, so its argument must be an integer. */
-static void check_gfp_args(struct sema *s, struct fth_node_list *args, const struct fth_printf_format *fmt)
+/* What a printf argument counts as, in bpftrace's words: symbols, stacks,
+ * addresses and other values the runtime renders as text are strings,
+ * pointers are integers, enums are either (a name with %s, the number with
+ * %d). NULL: fits every conversion (bool prints 1 or true, C floats print
+ * as bpftrace's none). */
+static const char *printf_arg_class(const struct fth_type *t, enum fth_printf_conv conv)
 {
+	switch (t->kind) {
+	case FTH_T_INT:
+		return t->enum_def ? NULL : "integer";
+	case FTH_T_POINTER:
+		return "integer";
+	case FTH_T_STRING:
+	case FTH_T_KSTACK:
+	case FTH_T_USTACK:
+	case FTH_T_KSYM:
+	case FTH_T_USYM:
+	case FTH_T_USERNAME:
+	case FTH_T_TIMESTAMP:
+	case FTH_T_INET:
+	case FTH_T_PROBE:
+	case FTH_T_ERRNO:
+	case FTH_T_SYSCALL:
+	case FTH_T_CGROUP_PATH:
+	case FTH_T_MACADDR:
+		return "string";
+	case FTH_T_BUFFER:
+		return "buffer";
+	case FTH_T_TUPLE:
+		return t->nfields > 0 && t->fields[0].name ? "record" : "tuple";
+	case FTH_T_ARRAY:
+		/* a char array is text, as bpftrace reads it */
+		return t->elem && t->elem->kind == FTH_T_INT && t->elem->size == 1 && conv == FTH_CONV_STRING ? NULL
+														       : "array";
+	default:
+		return NULL;
+	}
+}
+
+/* The class each conversion takes; NULL for %% and the ones without a check. */
+static const char *printf_conv_class(enum fth_printf_conv conv)
+{
+	switch (conv) {
+	case FTH_CONV_INT:
+	case FTH_CONV_GFP:
+		return "integer";
+	case FTH_CONV_STRING:
+		return "string";
+	case FTH_CONV_BUFFER:
+		return "buffer";
+	default:
+		return NULL;
+	}
+}
+
+/* How to print a value of class `have` that the conversion does not take. */
+static const char *printf_type_hint(enum fth_printf_conv conv, const char *have, const struct fth_type *t)
+{
+	if (conv == FTH_CONV_STRING && t->kind == FTH_T_POINTER)
+		return "read the string it points to with str(ptr)";
+	if (conv == FTH_CONV_GFP)
+		return "pass the gfp_t value itself, e.g. args.gfp_flags";
+	if (!strcmp(have, "integer"))
+		return "print integers with %d (or %u, %x)";
+	if (!strcmp(have, "string"))
+		return "print strings with %s";
+	if (!strcmp(have, "buffer"))
+		return "print buf() values with %r (or %rx, %rh)";
+	if (conv == FTH_CONV_BUFFER)
+		return "%r prints the bytes of buf(ptr, len)";
+	return "print() shows a whole tuple, record or array; printf() takes its elements, e.g. $t.0";
+}
+
+/* Each argument must suit its conversion, as bpftrace checks: "%d" of a
+ * string or "%s" of a number is an error at the argument. */
+static void check_printf_arg_types(struct sema *s, struct fth_node *call, const struct fth_printf_format *fmt)
+{
+	struct fth_node_list *args = &call->u.call.args;
 	int arg = 0;
 
 	for (int i = 0; i < fmt->nspecs && arg < args->len - 1; i++) {
+		const struct fth_printf_spec *sp = &fmt->specs[i];
+		const char *want = printf_conv_class(sp->conv), *have;
 		struct fth_node *a;
 
-		if (fmt->specs[i].conv == FTH_CONV_PERCENT)
+		if (sp->conv == FTH_CONV_PERCENT)
 			continue;
 		a = args->items[++arg];
-		if (fmt->specs[i].conv == FTH_CONV_GFP && a->type && !is_int(a->type))
-			ERR_HINT(s, a, "pass the gfp_t value itself, e.g. args.gfp_flags",
-				 "printf: %%gr specifier expects a value of type integer (%s supplied)",
-				 fth_type_describe(A(s), a->type));
+		if (!want || !a->type || !(have = printf_arg_class(a->type, sp->conv)) || !strcmp(want, have))
+			continue;
+		ERR_HINT(s, a, printf_type_hint(sp->conv, have, a->type),
+			 "%s: %%%s%c%s specifier expects a value of type %s (%s supplied)", call->u.call.name,
+			 sp->length, sp->conv_char, sp->conv == FTH_CONV_GFP ? "r" : sp->buf_style ? (char[2]){ sp->buf_style, 0 } : "",
+			 want, have);
 	}
 }
 
@@ -2740,7 +2819,8 @@ static struct fth_type *check_printf(struct sema *s, struct fth_node *call)
 		ERR_HINT(s, call, printf_count_hint(s, &fmt),
 			 "printf: %s arguments for format string (%d supplied, %d expected)",
 			 fmt.nargs > args->len - 1 ? "Not enough" : "Too many", args->len - 1, fmt.nargs);
-	check_gfp_args(s, args, &fmt);
+	if (fmt.nargs == args->len - 1)
+		check_printf_arg_types(s, call, &fmt);
 	fth_printf_format_free(&fmt);
 	return fth_type_none();
 }

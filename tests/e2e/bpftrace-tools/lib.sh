@@ -126,7 +126,7 @@ check_common() {
     run "$form" syscount 0.5 wl_syscalls '^Top 10 syscalls IDs:$' '^@syscall\[[0-9]+\]: [0-9]+$' '^@process\[fthbtdd\]: [0-9]{6}$'
     # under disk load blk-mq may issue the requests from another context
     # (kblockd): the 64K bucket is looked for in every process's histogram
-    run "$form" bitesize 0.5 wl_dio '^@\[[^]]+\]:$' '^\[64K, 128K\) +[0-9]+ \|@*\|$'
+    run "$form" bitesize 0.5 wl_dio '^@\[[^]]+\]:$' '^\[64K, 128K\) +[1-9][0-9]* \|@* *\|$'
     run "$form" writeback 1 wl_dirty "^$t8  [0-9]+:[0-9]+ +-?[0-9]+ +sync +[0-9]+\.[0-9]{3}\$"
     # Drops the tool prints need a socket (skb->sk): loopback's NO_SOCKET
     # drops are filtered out by the tool itself, so only the header is
