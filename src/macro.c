@@ -13,6 +13,7 @@
  * statement it is a plain block. */
 #include "macro.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -380,6 +381,21 @@ static struct fth_node *fn_copy(struct expansion *x, struct fth_node *fn, struct
 	return n;
 }
 
+/* "it is declared as fn f($a: int64): int64": the fn's header as
+ * written, so that a call with the wrong arguments can be fixed from
+ * the message alone. */
+static const char *fn_header_hint(struct expansion *x, const struct fth_node *fn)
+{
+	const struct fth_source *src = fth_diag_source(x->diag, fn->range.begin);
+	uint32_t begin = fn->range.begin, end = fn->u.func.body ? fn->u.func.body->range.begin : fn->range.end;
+
+	while (end > begin && isspace((unsigned char)src->text[end - 1]))
+		end--;
+	if (end <= begin || end - begin > 200)
+		return NULL;
+	return fth_arena_printf(&x->prog->arena, "it is declared as %.*s", (int)(end - begin), src->text + begin);
+}
+
 static void expand_fn_call(struct expansion *x, struct fth_node **slot, struct fth_node *fn)
 {
 	struct fth_node *call = *slot, *n;
@@ -391,8 +407,8 @@ static void expand_fn_call(struct expansion *x, struct fth_node **slot, struct f
 		return;
 	}
 	if (nargs != nparams) {
-		fth_error(x->diag, call->range, "fn %s takes %d argument%s, %d given", fn->u.func.name, nparams,
-			  nparams == 1 ? "" : "s", nargs);
+		fth_error_hint(x->diag, call->range, fn_header_hint(x, fn), "fn %s takes %d argument%s, %d given",
+			       fn->u.func.name, nparams, nparams == 1 ? "" : "s", nargs);
 		return;
 	}
 	/* The arguments belong to the caller: expanded there, so that

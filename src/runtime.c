@@ -1500,7 +1500,9 @@ static int open_event_buffers(struct runtime *rt, struct ring_buffer **rb)
 	rt->wait_fd = -1;
 	*rb = ring_buffer__new(fth_program_map(rt->prog, rt->prog->events_map)->fd, handle_event, rt, NULL);
 	if (!*rb) {
-		fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "cannot open the event ring buffer: %s", strerror(errno));
+		int err = errno;
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR, fth_buffer_refused_hint(err), "cannot open the event ring buffer: %s",
+			       strerror(err));
 		return -1;
 	}
 	if (fth_skb_capture_open(&rt->skb, rt->prog, rt->diag) < 0) {
@@ -1521,7 +1523,8 @@ static int open_event_buffers(struct runtime *rt, struct ring_buffer **rb)
 		}
 	}
 	if (rt->wait_fd < 0) {
-		fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "cannot wait for events: %s", strerror(errno));
+		int err = errno;
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR, fth_fd_limit_hint(err), "cannot wait for events: %s", strerror(err));
 		fth_skb_capture_close(&rt->skb);
 		ring_buffer__free(*rb);
 		return -1;

@@ -383,7 +383,8 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 	if (map->key_pending && kt)
 		learn_pending_key(map, kt);
 	if (kt && !valid_key_type(kt)) {
-		ERR(s, m, "%s cannot be used as a map key", fth_type_describe(A(s), kt));
+		ERR_HINT(s, m, "a key is an integer, a string, a stack, a symbol or a tuple of them: read what the value points to, e.g. str(ptr) or *ptr",
+			 "%s cannot be used as a map key", fth_type_describe(A(s), kt));
 		return map;
 	}
 	if (!map->key_type && map->value_type == NULL && kt) {
@@ -419,7 +420,8 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 			map->key_size = (kt->size + 7) / 8 * 8 + extra;
 		}
 		if (!compatible)
-			ERR(s, m, "%s key has type %s here but %s elsewhere", map->name,
+			ERR_HINT(s, m, "use keys of one type for a map everywhere, or cast them, e.g. (uint64)x",
+				 "%s key has type %s here but %s elsewhere", map->name,
 			    fth_type_describe(A(s), kt), fth_type_describe(A(s), map->key_type));
 	}
 	return map;
@@ -449,7 +451,8 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 				 "%s holds %s elsewhere; it cannot also be a %s map", map->name,
 				 fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
 		else if (map->value_type->kind != vt->kind || map->value_type->agg != vt->agg)
-			ERR(s, where, "%s is a %s map elsewhere; it cannot also hold %s", map->name,
+			ERR_HINT(s, where, "store this value in a map of its own",
+				 "%s is a %s map elsewhere; it cannot also hold %s", map->name,
 			    fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
 		else if (vt->agg == FTH_AGG_TSERIES &&
 			 (vt->ts_interval != map->value_type->ts_interval || vt->ts_count != map->value_type->ts_count ||
@@ -640,7 +643,8 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 		   (merged = merge_tuples(s, v->type, t))) {
 		v->type = merged; /* wider strings, or a record's fields in another order */
 	} else if (v->type->kind != t->kind || (t->kind == FTH_T_TUPLE && !fth_type_equal(t, v->type))) {
-		ERR(s, var, "%s has type %s; it cannot be assigned %s", v->name,
+		ERR_HINT(s, var, "use another variable for this value, or cast it to the variable's type",
+			 "%s has type %s; it cannot be assigned %s", v->name,
 		    fth_type_describe(A(s), v->type), fth_type_describe(A(s), t));
 	}
 	/* The slot is 64 bits, but bswap($port) swaps the bytes of the
@@ -750,7 +754,8 @@ static void check_let(struct sema *s, struct fth_node *st)
 	if (st->u.let.value)
 		vt = check_expr(s, st->u.let.value);
 	if (declared && vt && is_int(declared) != is_int(vt))
-		ERR(s, st->u.let.value, "%s is declared %s; it cannot be assigned %s", var->u.ident.name,
+		ERR_HINT(s, st->u.let.value, "declare the variable with the value's type, or cast the value",
+			 "%s is declared %s; it cannot be assigned %s", var->u.ident.name,
 		    fth_type_describe(A(s), declared), fth_type_describe(A(s), vt));
 	if (declared && declared->kind == FTH_T_INT)
 		declared = fth_type_int(8, declared->is_signed);
@@ -1140,6 +1145,24 @@ static bool dw_ustack_available(struct sema *s, struct fth_node *e)
 	return false;
 }
 
+/* The fix for a bad kstack()/ustack() limit: what was wrong with it and
+ * how the call is written. */
+static const char *stack_limit_hint(struct sema *s, const char *name, struct fth_node *limit)
+{
+	int64_t n;
+
+	if (literal_int_or_positional(s, limit, &n))
+		return fth_arena_printf(A(s), "%lld frames cannot be captured: write e.g. %s(10) or %s(perf, 10)",
+					(long long)n, name, name);
+	if (limit->kind == FTH_IDENT)
+		return fth_arena_printf(A(s), "a stack mode comes first: write e.g. %s(perf, 10)", name);
+	if (limit->kind == FTH_POSITIONAL)
+		return fth_arena_printf(A(s), "pass a number of frames as parameter $%d, e.g. 10",
+					limit->u.positional.index);
+	return fth_arena_printf(A(s), "the limit is read when the program is built, so it cannot be computed in the "
+				"probe: write e.g. %s(10) or %s(perf, 10)", name, name);
+}
+
 /* kstack / ustack / dw_ustack, or kstack(mode), kstack(limit),
  * kstack(mode, limit). */
 static struct fth_type *stack_type(struct sema *s, struct fth_node *e, const char *name, struct fth_node_list *args)
@@ -1176,7 +1199,7 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, const cha
 			 * is a literal too, as in bpftrace */
 			t->stack_limit = (int)n;
 		} else {
-			ERR(s, a, "stack limit must be an integer literal from 1 to 127");
+			ERR_HINT(s, a, stack_limit_hint(s, name, a), "stack limit must be an integer literal from 1 to 127");
 			return NULL;
 		}
 	}
@@ -2323,16 +2346,124 @@ bool positional_offset(const struct fth_node *e, int *index, int64_t *offset)
 	return true;
 }
 
+/* How each builtin function is called, shown when a call has the wrong
+ * number of arguments so that the fix can be read off the message.
+ * Optional arguments are in brackets, as in bpftrace's documentation. */
+static const struct {
+	const char *name;
+	const char *signature;
+} builtin_signatures[] = {
+	{ "count", "count()" },
+	{ "sum", "sum(int n)" },
+	{ "min", "min(int n)" },
+	{ "max", "max(int n)" },
+	{ "avg", "avg(int n)" },
+	{ "stats", "stats(int n)" },
+	{ "hist", "hist(int n[, int k])" },
+	{ "lhist", "lhist(int n, int min, int max, int step)" },
+	{ "tseries", "tseries(int n, int interval_ns, int num_intervals[, \"avg\"|\"max\"|\"min\"|\"sum\"])" },
+	{ "find", "find(@map, key, $value)" },
+	{ "getopt", "getopt(\"name\"[, default[, \"description\"]])" },
+	{ "is_str", "is_str(expr)" },
+	{ "is_ptr", "is_ptr(expr)" },
+	{ "is_array", "is_array(expr)" },
+	{ "is_integer", "is_integer(expr)" },
+	{ "is_unsigned_integer", "is_unsigned_integer(expr)" },
+	{ "is_literal", "is_literal(expr)" },
+	{ "container_of", "container_of(ptr, type, member)" },
+	{ "is_err", "is_err(ptr)" },
+	{ "cgroupid", "cgroupid(\"path\")" },
+	{ "kfunc_exist", "kfunc_exist(\"name\")" },
+	{ "kfunc_allowed", "kfunc_allowed(\"name\")" },
+	{ "percpu_kaddr", "percpu_kaddr(\"symbol\"[, int cpu])" },
+	{ "comptime", "comptime(expr)" },
+	{ "fail", "fail(\"format\", ...)" },
+	{ "static_assert", "static_assert(condition, \"message\")" },
+	{ "typeinfo", "typeinfo(expr)" },
+	{ "strlen", "strlen(string)" },
+	{ "strcap", "strcap(string)" },
+	{ "strstr", "strstr(string haystack, string needle)" },
+	{ "strcontains", "strcontains(string haystack, string needle)" },
+	{ "str_concat", "str_concat(string a, string b)" },
+	{ "memcmp", "memcmp(left, right, int count)" },
+	{ "macaddr", "macaddr(char[6] mac)" },
+	{ "len", "len(@map) or len(ustack|kstack)" },
+	{ "uaddr", "uaddr(\"symbol\")" },
+	{ "path", "path(struct path *p[, int size])" },
+	{ "socket_cookie", "socket_cookie(struct sock *sk)" },
+	{ "skboutput", "skboutput(\"path\", struct sk_buff *skb, int length, int offset)" },
+	{ "write_user", "write_user(dst, src, int length)" },
+	{ "override", "override(int rc)" },
+	{ "pid", "pid([curr_ns|init])" },
+	{ "tid", "tid([curr_ns|init])" },
+	{ "comm", "comm([int pid])" },
+	{ "unwatch", "unwatch(addr)" },
+	{ "signal", "signal(\"SIGNAME\"|int signum)" },
+	{ "signal_thread", "signal_thread(\"SIGNAME\"|int signum)" },
+	{ "str", "str(ptr[, int length])" },
+	{ "exit", "exit([int code])" },
+	{ "delete", "delete(@map, key) or delete(@map[key])" },
+	{ "clear", "clear(@map)" },
+	{ "zero", "zero(@map)" },
+	{ "print", "print(@map[, int top[, int div]]) or print(value)" },
+	{ "time", "time([\"format\"])" },
+	{ "nsecs", "nsecs([monotonic|boot|tai|sw_tai])" },
+	{ "bswap", "bswap(int n)" },
+	{ "uptr", "uptr(ptr)" },
+	{ "kptr", "kptr(ptr)" },
+	{ "reg", "reg(\"name\")" },
+	{ "kstack", "kstack([mode, ][int limit])" },
+	{ "ustack", "ustack([mode, ][int limit])" },
+	{ "dw_ustack", "dw_ustack([mode, ][int limit])" },
+	{ "strftime", "strftime(\"format\", int nsecs)" },
+	{ "ksym", "ksym(int addr)" },
+	{ "usym", "usym(int addr)" },
+	{ "strerror", "strerror(int errno)" },
+	{ "syscall_name", "syscall_name(int nr)" },
+	{ "signal_name", "signal_name(int signum)" },
+	{ "pton", "pton(\"address\")" },
+	{ "cgroup_path", "cgroup_path(int cgroupid[, \"filter\"])" },
+	{ "kaddr", "kaddr(\"symbol\")" },
+	{ "ntop", "ntop([int af, ]addr)" },
+	{ "buf", "buf(ptr[, int length])" },
+	{ "join", "join(char *arr[][, \"separator\"])" },
+	{ "has_key", "has_key(@map, key)" },
+	{ "strncmp", "strncmp(string a, string b, int n)" },
+};
+
+/* What is wrong with lhist()'s bounds, in numbers. */
+static const char *lhist_bounds_hint(struct sema *s, int64_t min, int64_t max, int64_t step)
+{
+	if (max <= min)
+		return fth_arena_printf(A(s), "max (%lld) must be larger than min (%lld)", (long long)max, (long long)min);
+	if (step <= 0)
+		return fth_arena_printf(A(s), "step (%lld) must be at least 1", (long long)step);
+	return fth_arena_printf(A(s), "(max - min) / step is %lld buckets: use a step of at least %lld",
+				(long long)((max - min) / step), (long long)((max - min + 999) / 1000));
+}
+
+/* How builtin name is called; NULL for a name not in the table. */
+static const char *builtin_signature(const char *name)
+{
+	for (size_t i = 0; i < sizeof(builtin_signatures) / sizeof(builtin_signatures[0]); i++)
+		if (!strcmp(builtin_signatures[i].name, name))
+			return builtin_signatures[i].signature;
+	return NULL;
+}
+
 static bool want_args(struct sema *s, struct fth_node *call, int min, int max)
 {
 	int n = call->u.call.args.len;
+	const char *sig = builtin_signature(call->u.call.name);
+	const char *hint = sig ? fth_arena_printf(A(s), "call it as %s", sig) : NULL;
 
 	if (n >= min && n <= max)
 		return true;
 	if (min == max)
-		ERR(s, call, "%s() takes %d argument%s, %d given", call->u.call.name, min, min == 1 ? "" : "s", n);
+		ERR_HINT(s, call, hint, "%s() takes %d argument%s, %d given", call->u.call.name, min,
+			 min == 1 ? "" : "s", n);
 	else
-		ERR(s, call, "%s() takes %d to %d arguments, %d given", call->u.call.name, min, max, n);
+		ERR_HINT(s, call, hint, "%s() takes %d to %d arguments, %d given", call->u.call.name, min, max, n);
 	return false;
 }
 
@@ -2400,7 +2531,8 @@ static struct fth_type *check_tseries(struct sema *s, struct fth_node *call)
 		return NULL;
 	vt = check_expr(s, args->items[0]);
 	if (vt && !is_int(vt))
-		ERR(s, args->items[0], "tseries() value must be an integer");
+		ERR_HINT(s, args->items[0], "count something numeric, e.g. tseries(nsecs, 1000000000, 10)",
+			 "tseries() value must be an integer");
 	if (!tseries_literal(s, call, args->items[1], "interval_ns", INT64_MAX, &interval) ||
 	    !tseries_literal(s, call, args->items[2], "num_intervals", 1000000, &count))
 		return NULL;
@@ -2443,7 +2575,8 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 4, 4))
 			return NULL;
 		if (!is_int(check_expr(s, args->items[0])))
-			ERR(s, args->items[0], "lhist() value must be an integer");
+			ERR_HINT(s, args->items[0], "use a number, e.g. lhist(args->count, 0, 100, 10), or cast it",
+				 "lhist() value must be an integer");
 		if (!literal_int_or_positional(s, args->items[1], &mn) || !literal_int_or_positional(s, args->items[2], &mx) ||
 		    !literal_int_or_positional(s, args->items[3], &step)) {
 			ERR_HINT(s, call, "write e.g. lhist($x, 0, 100, 10)",
@@ -2451,7 +2584,8 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		}
 		if (step <= 0 || mx <= mn || (mx - mn) / step > 1000) {
-			ERR(s, call, "lhist() needs min < max, step > 0 and at most 1000 buckets");
+			ERR_HINT(s, call, lhist_bounds_hint(s, mn, mx, step),
+				 "lhist() needs min < max, step > 0 and at most 1000 buckets");
 			return NULL;
 		}
 		t = fth_type_agg(A(s), FTH_AGG_LHIST);
@@ -2465,11 +2599,13 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 1, 2))
 			return NULL;
 		if (args->len == 2 && (!literal_int_or_positional(s, args->items[1], &bits) || bits < 0 || bits > 5)) {
-			ERR(s, args->items[1], "hist() precision must be an integer literal from 0 to 5");
+			ERR_HINT(s, args->items[1], "write e.g. hist($x, 2): 2^k buckets for each power of two",
+				 "hist() precision must be an integer literal from 0 to 5");
 			return NULL;
 		}
 		if (!is_int(check_expr(s, args->items[0])))
-			ERR(s, args->items[0], "hist() value must be an integer");
+			ERR_HINT(s, args->items[0], "use a number, e.g. hist(args->count), or cast it",
+				 "hist() value must be an integer");
 		t = fth_type_agg(A(s), FTH_AGG_HIST);
 		t->hist_bits = (int)bits;
 		return t;
@@ -2477,7 +2613,8 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 	if (!want_args(s, call, 1, 1))
 		return NULL;
 	if (!is_int(check_expr(s, args->items[0])))
-		ERR(s, args->items[0], "%s() value must be an integer", n);
+		ERR_HINT(s, args->items[0], fth_arena_printf(A(s), "use a number, e.g. %s(args->count), or cast it", n),
+			 "%s() value must be an integer", n);
 	if (!strcmp(n, "sum"))
 		return fth_type_agg(A(s), FTH_AGG_SUM);
 	if (!strcmp(n, "min"))
@@ -2495,7 +2632,8 @@ static struct fth_map *expect_map_arg(struct sema *s, struct fth_node *call, str
 	struct fth_map *map;
 
 	if (arg->kind != FTH_MAP) {
-		ERR(s, arg, "%s() expects a map such as @name", call->u.call.name);
+		ERR_HINT(s, arg, fth_arena_printf(A(s), "write e.g. %s(@name)", call->u.call.name),
+			 "%s() expects a map such as @name", call->u.call.name);
 		return NULL;
 	}
 	if (arg->u.map.keys.len && !allow_keys) {
@@ -2506,7 +2644,7 @@ static struct fth_map *expect_map_arg(struct sema *s, struct fth_node *call, str
 	/* A whole map (print, clear, zero) is fine whatever its keys are. */
 	map = arg->u.map.keys.len ? map_use_keys(s, arg, false) : map_get(s, arg);
 	if (!map && s->strict)
-		ERR(s, arg, "undefined map %s", arg->u.map.name);
+		ERR_HINT(s, arg, "assign it somewhere, e.g. @name = 1;", "undefined map %s", arg->u.map.name);
 	return map;
 }
 
@@ -2519,7 +2657,7 @@ static struct fth_type *check_map_len(struct sema *s, struct fth_node *call)
 
 	map = map_get(s, arg);
 	if (!map && s->strict)
-		ERR(s, arg, "undefined map %s", arg->u.map.name);
+		ERR_HINT(s, arg, "assign it somewhere, e.g. @name = 1;", "undefined map %s", arg->u.map.name);
 	else if (map && !map->key_type && map->value_type && s->strict)
 		ERR_HINT(s, arg, "a map without keys holds one value",
 			 "call to len() expects a map with explicit keys (non-scalar map)");
@@ -2575,7 +2713,7 @@ static struct fth_type *check_find(struct sema *s, struct fth_node *call)
 	map = map_get(s, mapnode);
 	if (!map || !map->value_type) {
 		if (s->strict)
-			ERR(s, mapnode, "undefined map %s", mapnode->u.map.name);
+			ERR_HINT(s, mapnode, "assign it somewhere, e.g. @name = 1;", "undefined map %s", mapnode->u.map.name);
 		return fth_type_bool();
 	}
 	if (!map->key_type) {
@@ -2609,7 +2747,8 @@ static void check_print_tseries_range(struct sema *s, struct fth_node *call, con
 	}
 	for (int i = 0; i < 2; i++) {
 		if (!literal_int_or_positional(s, args->items[i + 1], &v[i])) {
-			ERR(s, args->items[i + 1], "print()'s min and max must be integer literals");
+			ERR_HINT(s, args->items[i + 1], "write the numbers themselves, e.g. print(@h, 0, 100)",
+				 "print()'s min and max must be integer literals");
 			return;
 		}
 		if (!t->ts_signed && v[i] < 0 && args->items[i + 1]->kind == FTH_UNARY)
@@ -2796,7 +2935,8 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 		char *end;
 		n = strtoll(value, &end, 0);
 		if (!*value || *end) {
-			ERR(s, call, "parameter --%s takes an integer, not '%s'", name, value);
+			ERR_HINT(s, call, fth_arena_printf(A(s), "pass a number, e.g. --%s=10", name),
+			 "parameter --%s takes an integer, not '%s'", name, value);
 			return NULL;
 		}
 	}
@@ -3096,7 +3236,8 @@ static struct fth_type *check_percpu_kaddr(struct sema *s, struct fth_node *call
 		return NULL;
 	}
 	if (args->len == 2 && !is_int(check_expr(s, args->items[1])))
-		ERR(s, args->items[1], "percpu_kaddr() takes a CPU number as its second argument");
+		ERR_HINT(s, args->items[1], "write e.g. percpu_kaddr(\"runqueues\", cpu)",
+			 "percpu_kaddr() takes a CPU number as its second argument");
 	p = fth_type_pointer(A(s), uint64_t_());
 	p->user_space = false;
 	return p;
@@ -4154,7 +4295,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		}
 		t = check_expr(s, args->items[0]);
 		if (t && !is_int(t))
-			ERR(s, args->items[0], "%s() takes a signal name or number", n);
+			ERR_HINT(s, args->items[0], fth_arena_printf(A(s), "write e.g. %s(\"SIGKILL\") or %s(9)", n, n),
+				 "%s() takes a signal name or number", n);
 		if (!s->cur->inst->provider->attach)
 			ERR(s, call, "%s() has no process to signal in %s", n, s->cur->inst->name);
 		return fth_type_none();
@@ -4212,7 +4354,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (args->len == 2) {
 			/* delete(@m, key): the current form. */
 			if (args->items[0]->kind != FTH_MAP || args->items[0]->u.map.keys.len) {
-				ERR(s, args->items[0], "delete() expects a map such as @name");
+				ERR_HINT(s, args->items[0], "write delete(@name, key) or delete(@name[key])",
+					 "delete() expects a map such as @name");
 				return NULL;
 			}
 			map = map_get(s, args->items[0]);
@@ -4226,7 +4369,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 					    fth_type_describe(A(s), map->key_type));
 			}
 			if (!map && s->strict)
-				ERR(s, args->items[0], "undefined map %s", args->items[0]->u.map.name);
+				ERR_HINT(s, args->items[0], "assign it somewhere, e.g. @name = 1;", "undefined map %s", args->items[0]->u.map.name);
 			return fth_type_bool();
 		}
 		map = expect_map_arg(s, call, args->items[0], true);
@@ -4255,14 +4398,16 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			}
 			for (int i = 1; i < args->len; i++)
 				if (!literal_int_or_positional(s, args->items[i], &v) || v < 0)
-					ERR(s, args->items[i], "print() top and div must be non-negative integer literals");
+					ERR_HINT(s, args->items[i], "write the numbers themselves, e.g. print(@m, 10, 1000)",
+						 "print() top and div must be non-negative integer literals");
 		} else {
 			/* print(@m[k]) too: bpftrace prints a map element as a value,
 			 * read when print() runs (codegen's non-map print) */
 			struct fth_type *t = check_expr(s, args->items[0]);
 			complete_value_type(s, t, 0);
 			if (args->len > 1)
-				ERR(s, call, "print() of a value takes one argument");
+				ERR_HINT(s, call, "top and div apply to whole maps: print(@m, 10, 1000)",
+					 "print() of a value takes one argument");
 			if (t && t->kind == FTH_T_AGG)
 				ERR(s, args->items[0], "print() of a single aggregated element is not supported; print the map");
 		}
@@ -4271,7 +4416,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	if (!strcmp(n, "time")) {
 		want_args(s, call, 0, 1);
 		if (args->len == 1 && args->items[0]->kind != FTH_STRING)
-			ERR(s, args->items[0], "time() format must be a string literal");
+			ERR_HINT(s, args->items[0], "write e.g. time(\"%H:%M:%S\\n\")", "time() format must be a string literal");
 		return fth_type_none();
 	}
 	if (!strcmp(n, "rand"))
@@ -4337,7 +4482,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		}
 		if (!s->cur->inst->regs_ctx) {
-			ERR(s, call, "reg() is available in kprobe, uprobe and usdt probes");
+			ERR_HINT(s, call, "read the register in a kprobe, uprobe or usdt probe, or use args/argN here",
+				 "reg() is available in kprobe, uprobe and usdt probes");
 			return NULL;
 		}
 		return uint64_t_();
@@ -4352,7 +4498,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 2, 2))
 			return NULL;
 		if (args->items[0]->kind != FTH_STRING) {
-			ERR(s, args->items[0], "strftime() format must be a string literal");
+			ERR_HINT(s, args->items[0], "write e.g. strftime(\"%H:%M:%S\", nsecs)",
+				 "strftime() format must be a string literal");
 			return NULL;
 		}
 		if (!is_int(check_expr(s, args->items[1])))
@@ -4411,7 +4558,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			ERR_HINT(s, args->items[0], "pass a cgroup id, such as the cgroup builtin",
 				 "cgroup_path() takes a cgroup id");
 		if (args->len == 2 && args->items[1]->kind != FTH_STRING)
-			ERR(s, args->items[1], "cgroup_path() filter must be a string literal");
+			ERR_HINT(s, args->items[1], "write e.g. cgroup_path(cgroup, \"unified\")",
+				 "cgroup_path() filter must be a string literal");
 		return fth_type_new(A(s), FTH_T_CGROUP_PATH, 8);
 	}
 	if (!strcmp(n, "uaddr"))
@@ -4477,7 +4625,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (t && !is_int(t))
 			ERR(s, args->items[0], "join() takes an array of string pointers, such as args->argv");
 		if (args->len == 2 && args->items[1]->kind != FTH_STRING)
-			ERR(s, args->items[1], "join() separator must be a string literal");
+			ERR_HINT(s, args->items[1], "write e.g. join(args->argv, \",\")", "join() separator must be a string literal");
 		return fth_type_none();
 	}
 	if (!strcmp(n, "find"))
@@ -4487,14 +4635,16 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 2, 2))
 			return NULL;
 		if (args->items[0]->kind != FTH_MAP || args->items[0]->u.map.keys.len) {
-			ERR(s, args->items[0], "has_key() expects a map such as @name as its first argument");
+			ERR_HINT(s, args->items[0], "write has_key(@name, key)",
+				 "has_key() expects a map such as @name as its first argument");
 			return NULL;
 		}
 		map = map_get(s, args->items[0]);
 		if (!map && s->strict)
-			ERR(s, args->items[0], "undefined map %s", args->items[0]->u.map.name);
+			ERR_HINT(s, args->items[0], "assign it somewhere, e.g. @name = 1;", "undefined map %s", args->items[0]->u.map.name);
 		if (map && !map->key_type && s->strict)
-			ERR(s, args->items[0], "%s has no keys", map->name);
+			ERR_HINT(s, args->items[0], "a map without keys holds one value: read it as the map itself",
+				 "%s has no keys", map->name);
 		check_expr(s, args->items[1]);
 		return fth_type_bool();
 	}
@@ -4508,7 +4658,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 				ERR(s, args->items[i], "%s() compares strings, not %s", n, fth_type_describe(A(s), t));
 		}
 		if (!literal_int_or_positional(s, args->items[2], &len) || len < 0)
-			ERR(s, args->items[2], "strncmp() length must be a non-negative integer literal");
+			ERR_HINT(s, args->items[2], "write the number of bytes itself, e.g. strncmp(comm, \"bash\", 4)",
+				 "strncmp() length must be a non-negative integer literal");
 		return int64_t_();
 	}
 	{
@@ -4687,7 +4838,7 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 		    tn->typeof_expr->u.ident.var && tn->typeof_expr->u.ident.var->literal_width < 8)
 			t = fth_type_int(tn->typeof_expr->u.ident.var->literal_width, t->is_signed);
 	} else if (!b) {
-		ERR(s, where, "expected a type");
+		ERR_HINT(s, where, "write a type such as int32, struct task_struct * or typeof(expr)", "expected a type");
 		return NULL;
 	} else if (!strcmp(b, "string") && !tn->pointer_depth) {
 		/* string[N] sizes the string; bare `string` holds max_strlen */
@@ -5158,7 +5309,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		struct fth_type *a = e->u.ternary.then_expr ? check_expr(s, e->u.ternary.then_expr) : c;
 		struct fth_type *b = check_expr(s, e->u.ternary.else_expr);
 		if (c && !is_int(c))
-			ERR(s, e->u.ternary.cond, "condition must be an integer, not %s", fth_type_describe(A(s), c));
+			ERR_HINT(s, e->u.ternary.cond, "compare it, e.g. x != 0 or strcontains(s, \"a\")",
+				 "condition must be an integer, not %s", fth_type_describe(A(s), c));
 		if (!a || !b)
 			return NULL;
 		if (is_int(a) && is_int(b))
@@ -5197,20 +5349,23 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return NULL;
 		if (b->kind == FTH_T_STRING) {
 			if (!literal_int(e->u.index.index, &idx) || idx < 0 || (uint64_t)idx >= b->size) {
-				ERR(s, e->u.index.index, "string index must be a literal from 0 to %u", b->size - 1);
+				ERR_HINT(s, e->u.index.index, "write the position itself, e.g. s[0]; to read at a computed offset, cast the address to a pointer",
+					 "string index must be a literal from 0 to %u", b->size - 1);
 				return NULL;
 			}
 			return fth_type_int(1, true);
 		}
 		if (b->kind == FTH_T_POINTER && b->elem && b->elem->size) {
 			if (!is_int(i))
-				ERR(s, e->u.index.index, "an index must be an integer");
+				ERR_HINT(s, e->u.index.index, "use a number or cast the value to one, e.g. p[(uint64)x]",
+					 "an index must be an integer");
 			return pointee_type(s, b);
 		}
 		if (b->kind == FTH_T_TUPLE)
 			return tuple_subscript(s, e, b);
 		if (b->kind != FTH_T_ARRAY) {
-			ERR(s, e->u.index.base, "%s cannot be indexed", fth_type_describe(A(s), b));
+			ERR_HINT(s, e->u.index.base, "only arrays, pointers, strings and maps take [index]",
+				 "%s cannot be indexed", fth_type_describe(A(s), b));
 			return NULL;
 		}
 		return check_array_index(s, e, b, i);
@@ -5336,12 +5491,14 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			if (v && !v->type)
 				v->type = int64_t_(); /* let $x; $x++; counts from 0 */
 			if (!v) {
-				ERR(s, t, "variable %s is used before it is assigned", t->u.ident.name);
+				ERR_HINT(s, t, fth_arena_printf(A(s), "assign it first, e.g. %s = 0, or declare it: let %s;",
+							t->u.ident.name, t->u.ident.name),
+					 "variable %s is used before it is assigned", t->u.ident.name);
 				return NULL;
 			}
 			return v->type;
 		}
-		ERR(s, e, "++ and -- apply to variables and maps only");
+		ERR_HINT(s, e, "copy the value into a variable, e.g. $x = ...; $x++", "++ and -- apply to variables and maps only");
 		return NULL;
 	}
 	default:
@@ -5404,7 +5561,8 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	if (target->kind == FTH_MAP && value->kind == FTH_CALL && is_agg_func(value->u.call.name)) {
 		struct fth_map *map = map_use_keys(s, target, true);
 		if (st->u.assign.op) {
-			ERR(s, st, "aggregations cannot be combined with '%s='", fth_token_spelling(st->u.assign.op));
+			ERR_HINT(s, st, "assign the aggregation itself, e.g. @m = sum(x)",
+				 "aggregations cannot be combined with '%s='", fth_token_spelling(st->u.assign.op));
 			return;
 		}
 		vt = check_agg_call(s, value);
@@ -5425,7 +5583,8 @@ static void check_assign(struct sema *s, struct fth_node *st)
 		return;
 	}
 	if (st->u.assign.op && vt && !is_int(vt)) {
-		ERR(s, value, "'%s=' needs an integer, not %s", fth_token_spelling(st->u.assign.op),
+		ERR_HINT(s, value, "use a number, or cast the value to one", "'%s=' needs an integer, not %s",
+			 fth_token_spelling(st->u.assign.op),
 		    fth_type_describe(A(s), vt));
 		return;
 	}
@@ -5442,7 +5601,7 @@ static void check_assign(struct sema *s, struct fth_node *st)
 			vt = map->value_type;
 		stored = storage_type(s, vt);
 		if (st->u.assign.op && (!map->value_type && s->strict))
-			ERR(s, target, "undefined map %s", map->name);
+			ERR_HINT(s, target, "assign it somewhere, e.g. @name = 1;", "undefined map %s", map->name);
 		if (vt && vt->kind == FTH_T_AGG) {
 			ERR_HINT(s, value, "copying an aggregation is not supported", "cannot assign %s to a map",
 				 fth_type_describe(A(s), vt));
@@ -5465,7 +5624,8 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	} else if (target->kind == FTH_VAR) {
 		struct fth_var *cur = st->u.assign.op ? var_use(s, target) : NULL;
 		if (st->u.assign.op && !cur) {
-			ERR(s, target, "variable %s is used before it is assigned", target->u.ident.name);
+			ERR_HINT(s, target, fth_arena_printf(A(s), "assign it first, e.g. %s = 0", target->u.ident.name),
+				 "variable %s is used before it is assigned", target->u.ident.name);
 			return;
 		}
 		/* $p += n / $p -= n keep a pointer a pointer, n elements on */
@@ -5789,7 +5949,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		struct fth_type *b = check_expr(s, st->u.for_range.end);
 		int blockers = s->callback_blockers;
 		if ((a && !is_int(a)) || (b && !is_int(b)))
-			ERR(s, st, "range bounds must be integers");
+			ERR_HINT(s, st, "write e.g. for $i : 0..10 { ... }", "range bounds must be integers");
 		loop_var_is_new(s, st->u.for_range.var);
 		scope_push(s);
 		var_define(s, st->u.for_range.var, int64_t_(), 0);
@@ -5817,11 +5977,14 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		if (src && src[head.end] == ')')
 			head.end++;
 		if (!literal_int_or_positional(s, st->u.unroll.count, &n))
-			ERR(s, st->u.unroll.count, "unroll count must be an integer literal from 1 to 100");
+			ERR_HINT(s, st->u.unroll.count, "write the count itself, e.g. unroll(5) { ... }",
+				 "unroll count must be an integer literal from 1 to 100");
 		else if (n > 100 && s->strict)
-			fth_error(s->diag, head, "unroll maximum value is 100");
+			fth_error_hint(s->diag, head, "unroll at most 100 times; for more, use while or a for range",
+				       "unroll maximum value is 100");
 		else if (n < 1 && s->strict)
-			fth_error(s->diag, head, "unroll minimum value is 1");
+			fth_error_hint(s->diag, head, "unroll at least once, or remove the unroll",
+				       "unroll minimum value is 1");
 		check_block(s, st->u.unroll.body);
 		break;
 	}
@@ -5831,7 +5994,8 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 	case FTH_BREAK:
 	case FTH_CONTINUE:
 		if (!s->loop_depth)
-			ERR(s, st, "'%s' outside a loop", st->kind == FTH_BREAK ? "break" : "continue");
+			ERR_HINT(s, st, "use it inside while, for or unroll; to leave a probe early, use return",
+				 "'%s' outside a loop", st->kind == FTH_BREAK ? "break" : "continue");
 		break;
 	case FTH_RETURN:
 		s->callback_blockers++;

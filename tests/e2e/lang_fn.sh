@@ -58,7 +58,8 @@ fathom_run -e 'fn f($a: int64): int64 { return $a; } BEGIN { print(f(1, 2)); }'
 expect_exit 1
 expect_stderr_eq 'stdin:1:53-60: ERROR: fn f takes 1 argument, 2 given
 fn f($a: int64): int64 { return $a; } BEGIN { print(f(1, 2)); }
-                                                    ~~~~~~~'
+                                                    ~~~~~~~
+HINT: it is declared as fn f($a: int64): int64'
 
 fathom_run -e 'fn f($a: int64): void { return $a; } BEGIN { f(1); }'
 expect_exit 1

@@ -93,7 +93,8 @@ fathom_run -e 'BEGIN { print(is_str()); }'
 expect_exit 1
 expect_stderr_eq "stdin:1:15-23: ERROR: is_str() takes 1 argument, 0 given
 BEGIN { print(is_str()); }
-              ~~~~~~~~"
+              ~~~~~~~~
+HINT: call it as is_str(expr)"
 
 fathom_run -e 'BEGIN { $s = "a"; print((typeof($s))1); }'
 expect_exit 1

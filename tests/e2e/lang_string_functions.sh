@@ -176,14 +176,16 @@ BEGIN { print(strlen(1)); }
 HINT: an address needs a type: str(addr) reads the string at it'
 check_error 'BEGIN { print(strlen("a", "b")); }' 'stdin:1:15-31: ERROR: strlen() takes 1 argument, 2 given
 BEGIN { print(strlen("a", "b")); }
-              ~~~~~~~~~~~~~~~~'
+              ~~~~~~~~~~~~~~~~
+HINT: call it as strlen(string)'
 check_error 'BEGIN { print(strstr("abc", 2)); }' 'stdin:1:29: ERROR: strstr() takes a string, not int64
 BEGIN { print(strstr("abc", 2)); }
                             ~
 HINT: read the string first, e.g. str(ptr)'
 check_error 'BEGIN { print(str_concat("a")); }' 'stdin:1:15-30: ERROR: str_concat() takes 2 arguments, 1 given
 BEGIN { print(str_concat("a")); }
-              ~~~~~~~~~~~~~~~'
+              ~~~~~~~~~~~~~~~
+HINT: call it as str_concat(string a, string b)'
 check_error 'BEGIN { $n = "2"; print(memcmp("ab", "ab", $n)); }' 'stdin:1:44-46: ERROR: memcmp() count must be an integer, not string[2]
 BEGIN { $n = "2"; print(memcmp("ab", "ab", $n)); }
                                            ~~'
