@@ -6384,6 +6384,7 @@ static struct fth_type *btf_type_fallback(void *ctx, const char *name)
 struct definition_site {
 	struct fth_program *prog;
 	uint32_t at;
+	struct fth_cdefs_macro_def macro; /* the last one looked up */
 };
 
 static bool defined_constant(void *ctx, const char *name, int64_t *value)
@@ -6393,25 +6394,33 @@ static bool defined_constant(void *ctx, const char *name, int64_t *value)
 	return fth_cmacros_value(site->prog->cmacros, name, site->at, value);
 }
 
-/* The body of an object-like #define in force at the definition, which
- * the C definitions take as text, as cpp does. */
-static const char *defined_macro_body(void *ctx, const char *name)
+/* The #define in force at the definition, which the C definitions take
+ * as text, as cpp does. */
+static const struct fth_cdefs_macro_def *defined_macro(void *ctx, const char *name)
 {
-	const struct definition_site *site = ctx;
+	struct definition_site *site = ctx;
 	const struct fth_cmacro *m = fth_cmacros_find(site->prog->cmacros, name, strlen(name), site->at);
 
-	return m && !m->function_like ? (m->text ? m->text : "") : NULL;
+	if (!m)
+		return NULL;
+	site->macro = (struct fth_cdefs_macro_def){
+		.text = m->text ? m->text : "",
+		.function_like = m->function_like,
+		.nparams = m->nparams,
+		.params = m->params,
+	};
+	return &site->macro;
 }
 
 /* The script's struct/union/enum/typedef definitions, in source order. */
 static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 {
 	struct fth_node_list *defs = &prog->ast->u.program.c_defs;
-	struct definition_site site = { prog, 0 };
+	struct definition_site site = { .prog = prog };
 
 	prog->cdefs = fth_cdefs_new(&prog->arena, btf_type_fallback, prog);
 	fth_cdefs_set_constants(prog->cdefs, defined_constant, &site);
-	fth_cdefs_set_macros(prog->cdefs, defined_macro_body, &site);
+	fth_cdefs_set_macros(prog->cdefs, defined_macro, &site);
 	for (int i = 0; i < defs->len; i++) {
 		struct fth_node *d = defs->items[i];
 		struct fth_cdefs_error err;
