@@ -82,6 +82,7 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	prog->config.stack_mode = FTH_STACK_BPFTRACE;
 	prog->config.str_trunc_trailer = "..";
 	prog->config.unstable_typeinfo = FTH_UNSTABLE_ERROR;
+	prog->config.unstable_addr = FTH_UNSTABLE_ENABLE;
 	prog->stack_map = -1;
 	prog->dw_seq_map = -1;
 	prog->dw_uret_offsets[0] = -1;
@@ -381,7 +382,8 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 		}
 		prog->config.stack_mode = (enum fth_stack_mode)mode;
 	} else if (!strcmp(key, "unstable_tseries") || !strcmp(key, "unstable_map_decl") ||
-		   !strcmp(key, "unstable_typeinfo") || !strcmp(key, "unstable_dw_ustack")) {
+		   !strcmp(key, "unstable_typeinfo") || !strcmp(key, "unstable_dw_ustack") ||
+		   !strcmp(key, "unstable_addr")) {
 		static const char *const modes[] = { "warn", "enable", "error" };
 		size_t i = 0;
 		while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(value, modes[i]))
@@ -401,6 +403,8 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			prog->config.unstable_typeinfo = mode;
 		else if (!strcmp(key, "unstable_dw_ustack"))
 			prog->config.unstable_dw_ustack = mode;
+		else if (!strcmp(key, "unstable_addr"))
+			prog->config.unstable_addr = mode;
 		else
 			prog->config.unstable_map_decl = mode;
 	} else if (!strcmp(key, "str_trunc_trailer")) {

@@ -75,6 +75,7 @@ struct sema {
 	int fn_for_map_depth;
 	bool tseries_noted; /* the unstable-feature warning was given */
 	bool typeinfo_noted; /* the same for typeinfo() */
+	bool addr_noted; /* the same for the address-of operator */
 	bool dw_ustack_noted; /* the same for dw_ustack */
 	/* The expression of the statement being checked: a block expression
 	 * there may end in a call that returns nothing ({ printf("a") }),
@@ -125,6 +126,13 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 {
 	if (!t)
 		return NULL;
+	if (t->map_ref) {
+		/* stored, &@m is a number like any other */
+		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
+		*copy = *t;
+		copy->map_ref = false;
+		t = copy;
+	}
 	if (t->kind == FTH_T_INT)
 		return fth_type_int_slot(A(s), t);
 	if (t->kind == FTH_T_STRUCT || t->kind == FTH_T_ARRAY)
@@ -1729,6 +1737,27 @@ static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
 	return pointer_in_space_of(s, p->elem, p->user_space, p->addr_space_unset);
 }
 
+/* config unstable_addr for &@m and &$x: false when it is refused. */
+static bool note_unstable_addr(struct sema *s, struct fth_node *e)
+{
+	switch (s->prog->config.unstable_addr) {
+	case FTH_UNSTABLE_ERROR:
+		ERR_HINT(s, e, "remove unstable_addr=error from the config, or set unstable_addr=enable",
+			 "address-of operator (&) feature is not enabled by default. To enable this unstable "
+			 "feature, set the config flag to enable. unstable_addr=enable");
+		return false;
+	case FTH_UNSTABLE_WARN:
+		if (s->strict && !s->addr_noted && !s->retyping)
+			fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
+				       "Script is using an unstable feature: address-of operator (&). To prevent this "
+				       "warning you must explicitly enable it in the config e.g. unstable_addr=enable");
+		s->addr_noted |= s->strict;
+		return true;
+	default:
+		return true;
+	}
+}
+
 /* &@m: the map itself, as current bpftrace gives it (to hand a map to a
  * function that takes one): the kernel's map pointer, typed void * since
  * it points at no value a script can read. The keys are not part of it:
@@ -1736,7 +1765,10 @@ static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
 static struct fth_type *check_map_address(struct sema *s, struct fth_node *e, struct fth_node *m)
 {
 	struct fth_map *map = map_get(s, m);
+	struct fth_type *t;
 
+	if (!note_unstable_addr(s, e))
+		return NULL;
 	if (m->u.map.keys.len) {
 		ERR_HINT(s, e, fth_arena_printf(A(s), "take the whole map with &%s, or copy the element into a "
 						     "variable first: $v = %s[...]; &$v",
@@ -1748,7 +1780,24 @@ static struct fth_type *check_map_address(struct sema *s, struct fth_node *e, st
 		ERR_HINT(s, m, "assign it somewhere, e.g. @name = 1;", "undefined map %s", m->u.map.name);
 		return NULL;
 	}
-	return fth_type_pointer(A(s), NULL);
+	t = fth_type_pointer(A(s), NULL);
+	t->map_ref = true;
+	return t;
+}
+
+/* Arithmetic on &@m (op, or ++/--): the verifier refuses any on a map
+ * pointer ("pointer arithmetic on map_ptr prohibited"), so it is refused
+ * here, where the script can be told what to do instead. */
+static bool refuse_map_ref_arithmetic(struct sema *s, struct fth_node *where, const struct fth_type *t,
+				      const char *op)
+{
+	if (!t || !t->map_ref)
+		return false;
+	ERR_HINT(s, where,
+		 "&@m is the map itself, not memory to index: pass or compare it whole; to compute with its "
+		 "value, store it in a map first (@addr = &@m; @addr + 1)",
+		 "arithmetic ('%s') on a map's address is not allowed", op);
+	return true;
 }
 
 /* *$x of an integer reads memory at that address, as bpftrace does: as
@@ -4749,6 +4798,12 @@ static struct fth_type *untyped_map_operand(struct sema *s, struct fth_node *ope
 	return map && map->value_type ? t : fth_type_int(8, other->kind == FTH_T_INT && other->is_signed);
 }
 
+static bool is_comparison_or_logic(int op)
+{
+	return op == TOK_EQ || op == TOK_NE || op == TOK_LT || op == TOK_LE || op == TOK_GT || op == TOK_GE ||
+	       op == TOK_ANDAND || op == TOK_OROR;
+}
+
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 {
 	struct fth_type *l = check_expr(s, e->u.binary.lhs);
@@ -4758,6 +4813,10 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	l = untyped_map_operand(s, e->u.binary.lhs, l, r);
 	r = untyped_map_operand(s, e->u.binary.rhs, r, l);
 	if (!l || !r)
+		return NULL;
+	if (!is_comparison_or_logic(op) &&
+	    (refuse_map_ref_arithmetic(s, e, l, fth_token_spelling(op)) ||
+	     refuse_map_ref_arithmetic(s, e, r, fth_token_spelling(op))))
 		return NULL;
 	if (op == TOK_EQ || op == TOK_NE) {
 		if (l->kind == FTH_T_STRING || r->kind == FTH_T_STRING) {
@@ -4961,7 +5020,24 @@ static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node 
 	return fth_type_array(A(s), elem, (uint32_t)n);
 }
 
+static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e);
+
+/* A cast keeps &@m a map pointer to the verifier: (uint64)&@m + 1 is
+ * refused as &@m + 1 is. */
 static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
+{
+	struct fth_type *t = check_cast_inner(s, e), *marked;
+	const struct fth_type *from = e->u.cast.operand->type;
+
+	if (!t || !from || !from->map_ref || (t->kind != FTH_T_INT && t->kind != FTH_T_POINTER))
+		return t;
+	marked = fth_arena_alloc(A(s), sizeof(*marked));
+	*marked = *t;
+	marked->map_ref = true;
+	return marked;
+}
+
+static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e)
 {
 	struct fth_type_name *tn = &e->u.cast.type_name;
 	struct fth_type *t = check_expr(s, e->u.cast.operand);
@@ -5001,7 +5077,7 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 									 : probe_without_addr_space(s->cur->inst);
 			target = p;
 		}
-		return p;
+		return target;
 	}
 	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0) {
 		struct fth_type *et = lookup_type(s, b);
@@ -5268,6 +5344,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 				ERR_HINT(s, e, fth_arena_printf(A(s), "cast it to an integer first, e.g. %s(int64)$b",
 								fth_token_spelling(op)),
 					 "operator '%s' cannot be used on a bool", fth_token_spelling(op));
+			else if (refuse_map_ref_arithmetic(s, e, t, fth_token_spelling(op)))
+				return NULL;
 			else if (!is_int(t))
 				ERR(s, e, "operator '%s' needs an integer, not %s", fth_token_spelling(op),
 				    fth_type_describe(A(s), t));
@@ -5296,6 +5374,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 					 "the address-of operator '&' applies to variables only");
 				return NULL;
 			}
+			if (!note_unstable_addr(s, e))
+				return NULL;
 			return fth_type_pointer(A(s), t);
 		}
 		ERR(s, e, "operator '%s' is not supported here yet", fth_token_spelling(op));
@@ -5496,6 +5576,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 					 "variable %s is used before it is assigned", t->u.ident.name);
 				return NULL;
 			}
+			if (refuse_map_ref_arithmetic(s, e, v->type, e->u.incdec.increment ? "++" : "--"))
+				return NULL;
 			return v->type;
 		}
 		ERR_HINT(s, e, "copy the value into a variable, e.g. $x = ...; $x++", "++ and -- apply to variables and maps only");
@@ -5628,6 +5710,10 @@ static void check_assign(struct sema *s, struct fth_node *st)
 				 "variable %s is used before it is assigned", target->u.ident.name);
 			return;
 		}
+		if (cur && st->u.assign.op &&
+		    refuse_map_ref_arithmetic(s, st, cur->type,
+					      fth_arena_printf(A(s), "%s=", fth_token_spelling(st->u.assign.op))))
+			return;
 		/* $p += n / $p -= n keep a pointer a pointer, n elements on */
 		if (cur && cur->type && cur->type->kind == FTH_T_POINTER && vt && vt->kind != FTH_T_POINTER &&
 		    (st->u.assign.op == TOK_PLUS || st->u.assign.op == TOK_MINUS))

@@ -994,6 +994,24 @@ static void test_map_address(void **state)
 	expect_error("BEGIN { @h[1] = 1; $p = &@h[1]; }",
 		     "the address-of operator '&' applies to a whole map, not to one of its elements");
 	expect_error("BEGIN { $p = &@nope; }", "undefined map @nope");
+	/* no arithmetic on the map pointer, however it is reached: the
+	 * verifier would refuse it; stored in a map it is a number */
+	expect_error("BEGIN { @h = 1; $p = &@h + 1; }", "arithmetic ('+') on a map's address is not allowed");
+	expect_error("BEGIN { @h = 1; $p = &@h; $q = 8 * $p; }", "arithmetic ('*') on a map's address");
+	expect_error("BEGIN { @h = 1; $p = (uint64)&@h & 0xfff; }", "arithmetic ('&') on a map's address");
+	expect_error("BEGIN { @h = 1; $p = &@h; $p += 1; }", "arithmetic ('+=') on a map's address");
+	expect_error("BEGIN { @h = 1; $p = &@h; $p--; }", "arithmetic ('--') on a map's address");
+	expect_error("BEGIN { @h = 1; $p = ~(uint64)&@h; }", "arithmetic ('~') on a map's address");
+	compile(&c, "BEGIN { @h = 1; $p = &@h; @k = $p; $q = @k + 1; $same = $p == &@h; }");
+	assert_int_equal(c.rc, 0);
+	release(&c);
+	/* unstable_addr=error refuses & of maps and variables alike */
+	expect_error("config = { unstable_addr=error } BEGIN { @h = 1; $p = &@h; }",
+		     "address-of operator (&) feature is not enabled by default");
+	expect_error("config = { unstable_addr=error } BEGIN { $x = 1; $p = &$x; }", "unstable_addr=enable");
+	compile(&c, "config = { unstable_addr=enable } BEGIN { $x = 1; $p = &$x; }");
+	assert_int_equal(c.rc, 0);
+	release(&c);
 }
 
 /* `/@start[tid]/ { ... @start[tid] ... delete(@start[tid]) }` looks the key
