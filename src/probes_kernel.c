@@ -556,8 +556,9 @@ static int func_inst_add(struct fth_program *prog, struct fth_diag *diag, struct
 	struct fth_btf_arg *args = NULL;
 	struct fth_probe_inst *inst;
 	const struct fth_provider *prov;
+	const char *ret_type = NULL;
 	uint32_t id = 0;
-	int n = btf ? fth_btf_func_args(btf, &prog->arena, func, &args, &id, NULL) : -ENOENT;
+	int n = btf ? fth_btf_func_args(btf, &prog->arena, func, &args, &id, &ret_type) : -ENOENT;
 	int obj_fd = 0;
 
 	if (n < 0 && !on_kprobe)
@@ -582,6 +583,7 @@ static int func_inst_add(struct fth_program *prog, struct fth_diag *diag, struct
 	inst->has_func = true;
 	inst->func_name = inst->func;
 	inst->has_retval = is_return;
+	inst->returns_void = ret_type && !strcmp(ret_type, "void");
 	if (n > 0) {
 		struct fth_field *f = fth_arena_alloc(&prog->arena, sizeof(*f) * (size_t)n);
 		int kept = 0;

@@ -196,6 +196,10 @@ struct fth_probe_inst {
 	 * where each USDT argument lives instead. */
 	bool regs_ctx;
 	bool has_retval;
+	/* fentry/fexit: the function returns void, so fexit's args has no
+	 * $retval member (bpftrace's args there holds the parameters and,
+	 * last, the return value). */
+	bool returns_void;
 	bool user_space;          /* pointers in arguments are user memory (uprobe, usdt) */
 	bool has_func;            /* the `func` builtin: the traced function's name */
 	const char *func_name;    /* its value when known at compile time */

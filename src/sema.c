@@ -681,17 +681,27 @@ static bool loop_var_is_new(struct sema *s, struct fth_node *var)
 static bool probe_without_addr_space(const struct fth_probe_inst *inst);
 static void load_uprobe_dwarf_args(struct sema *s);
 
-/* Where args exists, said where it does not. */
-/* A function probe (uprobe with DWARF, fentry, rawtracepoint) whose
- * function was found and has no parameters: its args would be empty.
- * (Not fexit: bpftrace's args there also holds the return value.) */
+/* fexit (a trampoline, not a kretprobe standing in): bpftrace's args
+ * there holds the parameters and then the return value, as $retval. */
+static bool args_hold_retval(const struct fth_probe_inst *inst)
+{
+	return inst->attach_btf_id && inst->expected_attach_type == BPF_TRACE_FEXIT && !inst->returns_void;
+}
+
+/* A function probe (uprobe with DWARF, fentry, fexit, rawtracepoint)
+ * whose function was found and has no parameters: its args would be
+ * empty - unless it is fexit of a function that returns a value. */
 static bool takes_no_parameters(const struct fth_probe_inst *inst)
 {
 	if (inst->tp)
 		return false;
 	if (inst->args)
 		return inst->nargs == 0;
-	return inst->attach_btf_id && inst->expected_attach_type == BPF_TRACE_FENTRY;
+	if (!inst->attach_btf_id)
+		return false;
+	if (inst->expected_attach_type == BPF_TRACE_FEXIT)
+		return inst->returns_void;
+	return inst->expected_attach_type == BPF_TRACE_FENTRY;
 }
 
 static const char *args_hint(struct sema *s)
@@ -1296,6 +1306,15 @@ static struct fth_type *check_args_record(struct sema *s, struct fth_node *e)
 			item->u.record_field.value = field;
 			fth_node_list_push(A(s), &rec->u.list, item);
 		}
+		if (args_hold_retval(inst)) {
+			/* what bpftrace prints as .$retval; read as retval */
+			struct fth_node *retval = fth_node_new(A(s), FTH_IDENT, e->range);
+			struct fth_node *item = fth_node_new(A(s), FTH_RECORD_FIELD, e->range);
+			retval->u.ident.name = "retval";
+			item->u.record_field.name = "$retval";
+			item->u.record_field.value = retval;
+			fth_node_list_push(A(s), &rec->u.list, item);
+		}
 		p->args_record = rec;
 	}
 	rec->type = check_record(s, rec);
@@ -1516,12 +1535,14 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		if (takes_no_parameters(s->cur->inst)) {
 			/* bpftrace refuses it too; an empty record would
 			 * print as () and cannot be a map value */
-			ERR_HINT(s, e, "retval in a uretprobe or fexit gives what it returns",
+			ERR_HINT(s, e, s->cur->inst->returns_void && s->cur->inst->attach_btf_id
+					       ? "it returns nothing either: there is no value to read here"
+					       : "retval in a uretprobe or fexit gives what it returns",
 				 "cannot read function parameters: %s takes none",
 				 s->cur->inst->func_name ? s->cur->inst->func_name : s->cur->inst->name);
 			return NULL;
 		}
-		if (s->cur->inst->tp || s->cur->inst->args)
+		if (s->cur->inst->tp || s->cur->inst->args || args_hold_retval(s->cur->inst))
 			return check_args_record(s, e);
 		if (!s->cur->inst->tp)
 			ERR_HINT(s, e, args_hint(s), "'args' is not available in %s probes",
@@ -2235,6 +2256,15 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 	load_uprobe_dwarf_args(s);
 	if (s->cur->inst->args)
 		return check_ctx_arg(s, e);
+	if (takes_no_parameters(s->cur->inst) || args_hold_retval(s->cur->inst)) {
+		const struct fth_probe_inst *inst = s->cur->inst;
+		ERR_HINT(s, e,
+			 args_hold_retval(inst) ? "its args holds only the return value: read it as retval"
+						: "it has no arguments to read",
+			 "%s has no parameter '%s': %s takes none", inst->name, e->u.field.name,
+			 inst->func_name ? inst->func_name : "the function");
+		return NULL;
+	}
 	if (!s->cur->inst->tp) {
 		ERR_HINT(s, base, args_hint(s), "'args' is not available in %s probes", s->cur->inst->provider->name);
 		return NULL;
