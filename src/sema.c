@@ -1882,7 +1882,8 @@ static struct fth_type *check_array_index(struct sema *s, struct fth_node *e, st
 	}
 	if (base->kind == FTH_FIELD && base->u.field.base->kind == FTH_IDENT &&
 	    !strcmp(base->u.field.base->u.ident.name, "args")) {
-		ERR(s, index, "an array in args needs a literal index from 0 to %u", at->count - 1);
+		ERR_HINT(s, index, "write the index as a number, e.g. args.arr[0]",
+			 "an array in args needs a literal index from 0 to %u", at->count - 1);
 		return NULL;
 	}
 	if (it && (it->kind != FTH_T_INT || it->is_signed)) {
@@ -2585,11 +2586,13 @@ static bool tseries_literal(struct sema *s, struct fth_node *call, struct fth_no
 		return false;
 	}
 	if (*out <= 0) {
-		ERR(s, arg, "tseries() %s must be >= 1 (%lld provided)", what, (long long)*out);
+		ERR_HINT(s, arg, "write e.g. tseries($x, 1000000000, 10): one-second intervals, ten of them",
+			 "tseries() %s must be >= 1 (%lld provided)", what, (long long)*out);
 		return false;
 	}
 	if (*out > max) {
-		ERR(s, arg, "tseries() %s must be < %lld (%lld provided)", what, (long long)max, (long long)*out);
+		ERR_HINT(s, arg, "use a smaller number, or a longer interval with fewer of them",
+			 "tseries() %s must be < %lld (%lld provided)", what, (long long)max, (long long)*out);
 		return false;
 	}
 	(void)call;
@@ -2801,8 +2804,9 @@ static struct fth_type *check_find(struct sema *s, struct fth_node *call)
 		return fth_type_bool();
 	}
 	if (kt && !fth_type_equal(kt, map->key_type) && kt->kind != map->key_type->kind)
-		ERR(s, args->items[1], "key has type %s but %s has keys of type %s", fth_type_describe(A(s), kt),
-		    map->name, fth_type_describe(A(s), map->key_type));
+		ERR_HINT(s, args->items[1], "use a key of the map's key type, or cast it, e.g. (uint64)x",
+			 "key has type %s but %s has keys of type %s", fth_type_describe(A(s), kt),
+			 map->name, fth_type_describe(A(s), map->key_type));
 	vt = found_value_type(s, map, mapnode);
 	if (vt)
 		var_define(s, out, vt, 0);
@@ -2983,7 +2987,8 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 	if (!want_args(s, call, 1, 3))
 		return NULL;
 	if (args->items[0]->kind != FTH_STRING) {
-		ERR(s, args->items[0], "getopt() takes the parameter name as a string literal");
+		ERR_HINT(s, args->items[0], "write e.g. getopt(\"verbose\") or getopt(\"count\", 10)",
+			 "getopt() takes the parameter name as a string literal");
 		return NULL;
 	}
 	name = args->items[0]->u.string.data;
@@ -3005,7 +3010,8 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 		return fth_type_string(A(s), call->u.string.len + 1);
 	}
 	if (!literal_int(dflt, &n)) {
-		ERR(s, dflt, "getopt() default must be a literal (integer, string, true or false)");
+		ERR_HINT(s, dflt, "write e.g. getopt(\"count\", 10) or getopt(\"name\", \"x\")",
+			 "getopt() default must be a literal (integer, string, true or false)");
 		return NULL;
 	}
 	if (present && value && (!strcasecmp(value, "true") || !strcasecmp(value, "false"))) {
@@ -3218,7 +3224,8 @@ static struct fth_type *check_cgroupid(struct sema *s, struct fth_node *call)
 		return NULL;
 	path = literal_string_arg(s, call->u.call.args.items[0]);
 	if (!path) {
-		ERR(s, call->u.call.args.items[0], "cgroupid() takes a path as a string literal");
+		ERR_HINT(s, call->u.call.args.items[0], "write e.g. cgroupid(\"/sys/fs/cgroup/system.slice\")",
+			 "cgroupid() takes a path as a string literal");
 		return NULL;
 	}
 	err = fth_cgroup_id(path, &id);
@@ -3296,7 +3303,8 @@ static struct fth_type *check_percpu_kaddr(struct sema *s, struct fth_node *call
 		return NULL;
 	name = literal_string_arg(s, args->items[0]);
 	if (!name) {
-		ERR(s, args->items[0], "percpu_kaddr() takes a symbol name as a string literal");
+		ERR_HINT(s, args->items[0], "write e.g. percpu_kaddr(\"runqueues\")",
+			 "percpu_kaddr() takes a symbol name as a string literal");
 		return NULL;
 	}
 	btf = fth_program_btf(s->prog);
@@ -3586,7 +3594,8 @@ static struct fth_type *check_static_assert(struct sema *s, struct fth_node *cal
 		return NULL;
 	t = check_expr(s, args->items[0]);
 	if (args->items[1]->kind != FTH_STRING) {
-		ERR(s, args->items[1], "static_assert() takes its message as a string literal");
+		ERR_HINT(s, args->items[1], "write e.g. static_assert(sizeof(struct s) == 8, \"s is 8 bytes\")",
+			 "static_assert() takes its message as a string literal");
 		return NULL;
 	}
 	if (!t || !is_int(t) || !const_eval(args->items[0], &v)) {
@@ -3849,7 +3858,10 @@ static struct fth_type *check_memcmp(struct sema *s, struct fth_node *call)
 	for (int i = 0; i < 2; i++) {
 		t[i] = check_expr(s, a[i]);
 		if (t[i] && (t[i]->kind == FTH_T_NONE || t[i]->kind == FTH_T_AGG || !t[i]->size)) {
-			ERR(s, a[i], "memcmp() compares values, not %s", fth_type_describe(A(s), t[i]));
+			ERR_HINT(s, a[i],
+				 "pass strings, arrays, buffers or structs, e.g. str($p) for a char pointer",
+				 
+				 "memcmp() compares values, not %s", fth_type_describe(A(s), t[i]));
 			t[i] = NULL;
 		}
 	}
@@ -3857,7 +3869,8 @@ static struct fth_type *check_memcmp(struct sema *s, struct fth_node *call)
 		/* known when the probe runs: cut to the smaller size then */
 		struct fth_type *ct = check_expr(s, a[2]);
 		if (ct && !is_int(ct)) {
-			ERR(s, a[2], "memcmp() count must be an integer, not %s", fth_type_describe(A(s), ct));
+			ERR_HINT(s, a[2], "give the number of bytes to compare, e.g. memcmp($a, $b, 4)",
+				 "memcmp() count must be an integer, not %s", fth_type_describe(A(s), ct));
 			return NULL;
 		}
 		return t[0] && t[1] ? int64_t_() : NULL;
@@ -3898,8 +3911,9 @@ static struct fth_type *check_macaddr(struct sema *s, struct fth_node *call)
 		return NULL;
 	}
 	if (t->kind != FTH_T_STRING && t->kind != FTH_T_ARRAY && t->kind != FTH_T_POINTER && !fth_type_is_integer(t)) {
-		ERR(s, arg, "macaddr() only supports array or pointer arguments (%s provided)",
-		    fth_type_describe(A(s), t));
+		ERR_HINT(s, arg, "pass the 6 bytes of the address, e.g. macaddr(args.addr) or macaddr($eth->h_source)",
+			 "macaddr() only supports array or pointer arguments (%s provided)",
+			 fth_type_describe(A(s), t));
 		return NULL;
 	}
 	mac = fth_type_new(A(s), FTH_T_MACADDR, 6);
@@ -4020,7 +4034,8 @@ static struct fth_type *check_uaddr(struct sema *s, struct fth_node *call)
 		return NULL;
 	fold_str_positional(s, args->items[0]);
 	if (args->items[0]->kind != FTH_STRING) {
-		ERR(s, args->items[0], "uaddr() takes a symbol name as a string literal");
+		ERR_HINT(s, args->items[0], "write e.g. uaddr(\"my_global\")",
+			 "uaddr() takes a symbol name as a string literal");
 		return NULL;
 	}
 	if (!inst->binary || (strcmp(pn, "uprobe") && strcmp(pn, "uretprobe") && strcmp(pn, "usdt"))) {
@@ -4071,7 +4086,8 @@ static struct fth_type *check_path(struct sema *s, struct fth_node *call)
 		ERR_HINT(s, args->items[0], "e.g. path(args.file->f_path) or path(ctx->file->f_path)",
 			 "path() takes a struct path or a pointer to one, not %s", fth_type_describe(A(s), t));
 	if (args->len == 2 && (!literal_int_or_positional(s, args->items[1], &size) || size <= 0))
-		ERR(s, args->items[1], "path() size must be a positive integer literal");
+		ERR_HINT(s, args->items[1], "write the size itself, e.g. path(args.file->f_path, 64)",
+			 "path() size must be a positive integer literal");
 	if (size > s->prog->config.max_strlen)
 		size = s->prog->config.max_strlen;
 	if (inst->expected_attach_type != BPF_TRACE_ITER && inst->provider != &fth_provider_fentry &&
@@ -4180,12 +4196,14 @@ static struct fth_type *check_write_user(struct sema *s, struct fth_node *call)
 			 "write_user() writes to the traced process's memory and is only allowed with --unsafe");
 	dst = check_expr(s, args->items[0]);
 	if (dst && dst->kind != FTH_T_POINTER && !is_int(dst))
-		ERR(s, args->items[0], "write_user() writes to a user address (a pointer or an integer), not %s",
-		    fth_type_describe(A(s), dst));
+		ERR_HINT(s, args->items[0], "pass the user pointer to write to, e.g. write_user(args.buf, \"x\", 1)",
+			 "write_user() writes to a user address (a pointer or an integer), not %s",
+			 fth_type_describe(A(s), dst));
 	src = check_expr(s, args->items[1]);
 	if (src && src->kind != FTH_T_STRING && src->kind != FTH_T_ARRAY && !is_int(src)) {
-		ERR(s, args->items[1], "write_user() writes the bytes of a string, an integer or an array, not %s",
-		    fth_type_describe(A(s), src));
+		ERR_HINT(s, args->items[1], "pass a string, an integer or an array to write",
+			 "write_user() writes the bytes of a string, an integer or an array, not %s",
+			 fth_type_describe(A(s), src));
 		return int64_t_();
 	}
 	if (!literal_int_or_positional(s, args->items[2], &len) || len <= 0)
@@ -4215,8 +4233,9 @@ static struct fth_type *check_override(struct sema *s, struct fth_node *call)
 		return NULL;
 	t = check_expr(s, call->u.call.args.items[0]);
 	if (t && !is_int(t))
-		ERR(s, call->u.call.args.items[0], "override() takes the integer to return, not %s",
-		    fth_type_describe(A(s), t));
+		ERR_HINT(s, call->u.call.args.items[0], "write e.g. override(-12) (ENOMEM)",
+			 "override() takes the integer to return, not %s",
+			 fth_type_describe(A(s), t));
 	if (!s->prog->config.unsafe)
 		ERR_HINT(s, call, "run fathom with --unsafe to allow it",
 			 "override() changes what a kernel function returns and is only allowed with --unsafe");
@@ -4282,7 +4301,8 @@ static struct fth_type *check_comm_of_pid(struct sema *s, struct fth_node *call)
 	arg = call->u.call.args.items[0];
 	t = check_expr(s, arg);
 	if (t && !fth_type_is_integer(t)) {
-		ERR(s, arg, "comm() takes a pid, an integer, not %s", fth_type_describe(A(s), t));
+		ERR_HINT(s, arg, "write e.g. comm(pid) or comm(args.pid)",
+			 "comm() takes a pid, an integer, not %s", fth_type_describe(A(s), t));
 		return NULL;
 	}
 	if (!btf || fth_btf_func_id(btf, "bpf_task_from_pid") <= 0 ||
@@ -4350,8 +4370,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		t = check_expr(s, args->items[0]);
 		if (t && !is_int(t) && t->kind != FTH_T_POINTER)
-			ERR(s, args->items[0], "unwatch() takes the address a watchpoint watches, not %s",
-			    fth_type_describe(A(s), t));
+			ERR_HINT(s, args->items[0], "pass the address the watchpoint was set on, e.g. unwatch(arg0)",
+				 "unwatch() takes the address a watchpoint watches, not %s",
+				 fth_type_describe(A(s), t));
 		return fth_type_none();
 	}
 	/* signal() signals the current process, signal_thread() its thread */
@@ -4377,7 +4398,10 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			ERR_HINT(s, args->items[0], fth_arena_printf(A(s), "write e.g. %s(\"SIGKILL\") or %s(9)", n, n),
 				 "%s() takes a signal name or number", n);
 		if (!s->cur->inst->provider->attach)
-			ERR(s, call, "%s() has no process to signal in %s", n, s->cur->inst->name);
+			ERR_HINT(s, call,
+				 "send it from a probe that fires in a process: kprobe, uprobe, usdt, tracepoint",
+				 
+				 "%s() has no process to signal in %s", n, s->cur->inst->name);
 		return fth_type_none();
 	}
 	if (!strcmp(n, "str")) {
@@ -4410,8 +4434,10 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (t && t->kind == FTH_T_STRING)
 			return fixed_len && (uint32_t)len < t->size ? fth_type_string(A(s), (uint32_t)len) : t;
 		if (t && !is_int(t))
-			ERR(s, args->items[0], "str() expects a pointer or an integer address, not %s",
-			    fth_type_describe(A(s), t));
+			ERR_HINT(s, args->items[0],
+				 "pass a char pointer or an address, e.g. str(args.filename); a string is already one",
+				 "str() expects a pointer or an integer address, not %s",
+				 fth_type_describe(A(s), t));
 		return fth_type_string(A(s), (uint32_t)len);
 	}
 	if (!strcmp(n, "exit")) {
@@ -4420,8 +4446,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (want_args(s, call, 0, 1) && args->len) {
 			struct fth_type *t = check_expr(s, args->items[0]);
 			if (t && !is_int(t))
-				ERR(s, args->items[0], "exit() takes an integer exit code, not %s",
-				    fth_type_describe(A(s), t));
+				ERR_HINT(s, args->items[0], "write e.g. exit(1)",
+					 "exit() takes an integer exit code, not %s",
+					 fth_type_describe(A(s), t));
 		}
 		return fth_type_none();
 	}
@@ -4443,9 +4470,11 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			if (map && map->key_type) {
 				struct fth_type *kt = storage_type(s, check_expr(s, args->items[1]));
 				if (kt && !fth_type_equal(kt, map->key_type) && kt->kind != map->key_type->kind)
-					ERR(s, args->items[1], "key has type %s but %s has keys of type %s",
-					    fth_type_describe(A(s), kt), map->name,
-					    fth_type_describe(A(s), map->key_type));
+					ERR_HINT(s, args->items[1],
+						 "use a key of the map's key type, or cast it, e.g. (uint64)x",
+						 "key has type %s but %s has keys of type %s",
+						 fth_type_describe(A(s), kt), map->name,
+						 fth_type_describe(A(s), map->key_type));
 			}
 			if (!map && s->strict)
 				ERR_HINT(s, args->items[0], "assign it somewhere, e.g. @name = 1;", "undefined map %s", args->items[0]->u.map.name);
@@ -4488,7 +4517,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 				ERR_HINT(s, call, "top and div apply to whole maps: print(@m, 10, 1000)",
 					 "print() of a value takes one argument");
 			if (t && t->kind == FTH_T_AGG)
-				ERR(s, args->items[0], "print() of a single aggregated element is not supported; print the map");
+				ERR_HINT(s, args->items[0], "print the whole map: print(@m)",
+					 "print() of a single aggregated element is not supported; print the map");
 		}
 		return fth_type_none();
 	}
@@ -4526,7 +4556,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		t = check_expr(s, args->items[0]);
 		if (t && t->kind != FTH_T_INT) {
-			ERR(s, args->items[0], "bswap() takes an integer, not %s", fth_type_describe(A(s), t));
+			ERR_HINT(s, args->items[0], "swap the bytes of an integer, e.g. bswap((uint16)args.port)",
+				 "bswap() takes an integer, not %s", fth_type_describe(A(s), t));
 			return NULL;
 		}
 		if (t && args->items[0]->kind == FTH_VAR) {
@@ -4582,7 +4613,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		}
 		if (!is_int(check_expr(s, args->items[1])))
-			ERR(s, args->items[1], "strftime() takes a timestamp in nanoseconds, such as nsecs");
+			ERR_HINT(s, args->items[1], "write e.g. strftime(\"%H:%M:%S\", nsecs)",
+				 "strftime() takes a timestamp in nanoseconds, such as nsecs");
 		t = fth_type_new(A(s), FTH_T_TIMESTAMP, 8);
 		t->name = args->items[0]->u.string.data;
 		return t;
@@ -4591,7 +4623,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 1, 1))
 			return NULL;
 		if (!is_int(check_expr(s, args->items[0])))
-			ERR(s, args->items[0], "%s() takes an integer", n);
+			ERR_HINT(s, args->items[0],
+				 fth_arena_printf(A(s), "pass a number, e.g. %s(arg0)", n), "%s() takes an integer", n);
 		return fth_type_new(A(s), n[0] == 'k' ? FTH_T_KSYM : n[0] == 'u' ? FTH_T_USYM
 							       : n[1] == 'y' ? FTH_T_SYSCALL : FTH_T_ERRNO,
 				    n[0] == 'u' ? 16 : 8);
@@ -4600,7 +4633,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 1, 1))
 			return NULL;
 		if (!is_int(check_expr(s, args->items[0])))
-			ERR(s, args->items[0], "%s() takes an integer", n);
+			ERR_HINT(s, args->items[0],
+				 "pass a signal number, e.g. signal_name(9)", "%s() takes an integer", n);
 		need_signal_names_map(s);
 		return fth_type_string(A(s), FTH_SIGNAL_NAME_SIZE);
 	}
@@ -4613,7 +4647,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 1, 1))
 			return NULL;
 		if (args->items[0]->kind != FTH_STRING) {
-			ERR(s, args->items[0], "pton() takes an address as a string literal");
+			ERR_HINT(s, args->items[0], "write e.g. pton(\"127.0.0.1\") or pton(\"::1\")",
+				 "pton() takes an address as a string literal");
 			return NULL;
 		}
 		text = args->items[0]->u.string.data;
@@ -4650,7 +4685,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		fold_str_positional(s, args->items[0]);
 		if (args->items[0]->kind != FTH_STRING) {
-			ERR(s, args->items[0], "kaddr() takes a symbol name as a string literal");
+			ERR_HINT(s, args->items[0], "write e.g. kaddr(\"jiffies\")",
+				 "kaddr() takes a symbol name as a string literal");
 			return NULL;
 		}
 		if (fth_ksyms_load(&ksyms) == 0) {
@@ -4675,7 +4711,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			t = check_expr(s, args->items[i]);
 		t = args->items[args->len - 1]->type;
 		if (t && !is_int(t) && !(t->kind == FTH_T_ARRAY && (t->size == 4 || t->size == 16)))
-			ERR(s, args->items[args->len - 1], "ntop() takes an IPv4 integer or a 4- or 16-byte array");
+			ERR_HINT(s, args->items[args->len - 1],
+				 "write e.g. ntop(args.saddr), or ntop(AF_INET6, $addr) of a 16-byte array",
+				 "ntop() takes an IPv4 integer or a 4- or 16-byte array");
 		return fth_type_new(A(s), FTH_T_INET, 20);
 	}
 	if (!strcmp(n, "buf")) {
@@ -4702,7 +4740,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		t = check_expr(s, args->items[0]);
 		if (t && !is_int(t))
-			ERR(s, args->items[0], "join() takes an array of string pointers, such as args->argv");
+			ERR_HINT(s, args->items[0],
+				 "write e.g. join(args.argv) in tracepoint:syscalls:sys_enter_execve",
+				 "join() takes an array of string pointers, such as args->argv");
 		if (args->len == 2 && args->items[1]->kind != FTH_STRING)
 			ERR_HINT(s, args->items[1], "write e.g. join(args->argv, \",\")", "join() separator must be a string literal");
 		return fth_type_none();
@@ -4734,7 +4774,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		for (int i = 0; i < 2; i++) {
 			struct fth_type *t = check_expr(s, args->items[i]);
 			if (t && t->kind != FTH_T_STRING)
-				ERR(s, args->items[i], "%s() compares strings, not %s", n, fth_type_describe(A(s), t));
+				ERR_HINT(s, args->items[i],
+					 "read a char pointer as a string first, e.g. str(args.filename)",
+					 "%s() compares strings, not %s", n, fth_type_describe(A(s), t));
 		}
 		if (!literal_int_or_positional(s, args->items[2], &len) || len < 0)
 			ERR_HINT(s, args->items[2], "write the number of bytes itself, e.g. strncmp(comm, \"bash\", 4)",
@@ -4851,8 +4893,9 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	if (op == TOK_EQ || op == TOK_NE) {
 		if (l->kind == FTH_T_STRING || r->kind == FTH_T_STRING) {
 			if (l->kind != r->kind)
-				ERR(s, e, "cannot compare %s with %s", fth_type_describe(A(s), l),
-				    fth_type_describe(A(s), r));
+				ERR_HINT(s, e, "compare a string with a string; read a pointer with str() first",
+					 "cannot compare %s with %s", fth_type_describe(A(s), l),
+					 fth_type_describe(A(s), r));
 			return fth_type_bool();
 		}
 		/* buf()s compare as bpftrace does: strncmp over the smaller
@@ -4878,8 +4921,9 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 		return fth_type_bool(); /* username == username(): the uids compare */
 	if (!is_int(l) || !is_int(r)) {
 		struct fth_node *bad = is_int(l) ? e->u.binary.rhs : e->u.binary.lhs;
-		ERR(s, bad, "operator '%s' needs integer operands, not %s", fth_token_spelling(op),
-		    fth_type_describe(A(s), is_int(l) ? r : l));
+		ERR_HINT(s, bad, "use numbers: cast a pointer to one, e.g. (uint64)$p, or read what it points to",
+			 "operator '%s' needs integer operands, not %s", fth_token_spelling(op),
+			 fth_type_describe(A(s), is_int(l) ? r : l));
 		return NULL;
 	}
 	switch (op) {
@@ -4915,8 +4959,10 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 		if (!t)
 			return NULL;
 		if (t->kind == FTH_T_NONE || t->kind == FTH_T_AGG) {
-			ERR(s, tn->typeof_expr, "typeof() needs an expression with a value, not %s",
-			    fth_type_describe(A(s), t));
+			ERR_HINT(s, tn->typeof_expr,
+				 "name a value, e.g. typeof($x), or a type, e.g. typeof(struct task_struct)",
+				 "typeof() needs an expression with a value, not %s",
+				 fth_type_describe(A(s), t));
 			return NULL;
 		}
 		if (literal_int(tn->typeof_expr, &(int64_t){ 0 }) && !(t->enum_def))
@@ -4961,6 +5007,11 @@ static struct fth_type *typeof_node_type(struct sema *s, struct fth_node *n)
 	return named_type(s, &tn, n);
 }
 
+/* What a cast can do, for a cast that cannot be made. */
+#define CAST_HINT                                                                                    \
+	"casts convert integers, bools and pointers into each other, e.g. (uint64)$p or (struct sock *)arg0; " \
+	"read a string with str() and bytes with buf()"
+
 /* (typeof(expr))value: a cast to the type of another expression. Integer,
  * bool and pointer types convert; any other type only to itself. */
 static struct fth_type *check_typeof_cast(struct sema *s, struct fth_node *e, struct fth_type *from)
@@ -4971,18 +5022,21 @@ static struct fth_type *check_typeof_cast(struct sema *s, struct fth_node *e, st
 		return NULL;
 	if (to->kind == FTH_T_INT || to->kind == FTH_T_BOOL) {
 		if (!is_int(from))
-			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
+			ERR_HINT(s, e, CAST_HINT,
+				 "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
 		return to->kind == FTH_T_BOOL ? fth_type_bool() : fth_type_int((int)to->size, to->is_signed);
 	}
 	if (to->kind == FTH_T_POINTER) {
 		struct fth_type *p = fth_type_pointer(A(s), to->elem);
 		if (!is_int(from))
-			ERR(s, e, "cannot cast %s to a pointer", fth_type_describe(A(s), from));
+			ERR_HINT(s, e, "only integers and pointers become pointers, e.g. (struct task_struct *)arg0",
+				 "cannot cast %s to a pointer", fth_type_describe(A(s), from));
 		p->user_space = fth_type_has_addr_space(from) ? from->user_space : to->user_space;
 		return p;
 	}
 	if (!fth_type_equal(to, from) && !(to->kind == FTH_T_STRING && from->kind == FTH_T_STRING)) {
-		ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
+		ERR_HINT(s, e, CAST_HINT,
+			 "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
 		return NULL;
 	}
 	return from;
@@ -5035,7 +5089,8 @@ static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node 
 		return NULL;
 	}
 	if (!is_int(t)) {
-		ERR(s, e, "cannot cast %s to %s[%d]", fth_type_describe(A(s), t), word, n);
+		ERR_HINT(s, e, "an integer becomes an array of its own size, e.g. (uint8[8])$x of a uint64",
+			 "cannot cast %s to %s[%d]", fth_type_describe(A(s), t), word, n);
 		return NULL;
 	}
 	if (t->size != elem->size * (uint32_t)n) {
@@ -5094,7 +5149,8 @@ static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e)
 			}
 		}
 		if (t && !is_int(t))
-			ERR(s, e, "cannot cast %s to a pointer", fth_type_describe(A(s), t));
+			ERR_HINT(s, e, "only integers and pointers become pointers, e.g. (struct task_struct *)arg0",
+				 "cannot cast %s to a pointer", fth_type_describe(A(s), t));
 		if (!target)
 			return uint64_t_();
 		/* The address space comes along from a pointer, else from the
@@ -5112,11 +5168,13 @@ static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e)
 	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0) {
 		struct fth_type *et = lookup_type(s, b);
 		if (!et || et->kind != FTH_T_INT) {
-			ERR(s, e, "unknown type '%s'", b);
+			ERR_HINT(s, e, "define it in the script (enum NAME { ... }), or check its spelling",
+				 "unknown type '%s'", b);
 			return NULL;
 		}
 		if (t && !is_int(t))
-			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+			ERR_HINT(s, e, CAST_HINT,
+				 "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return et;
 	}
 	if (b && is_type_word(b) && strcmp(b, "string") && strcmp(b, "bool") && tn->array_len == 0) {
@@ -5129,7 +5187,8 @@ static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e)
 				 "cannot cast %s (%u bytes) to %s (%d bytes): the sizes must be equal",
 				 fth_type_describe(A(s), t), t->size, b, bits / 8);
 		else if (t && !is_int(t) && t->kind != FTH_T_ARRAY)
-			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+			ERR_HINT(s, e, CAST_HINT,
+				 "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return fth_type_int(bits / 8, !uns);
 	}
 	if (b && is_type_word(b) && strcmp(b, "string") && tn->array_len != 0)
@@ -5145,7 +5204,8 @@ static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e)
 		return fth_type_bool();
 	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0 && script_enum_named(s, b)) {
 		if (t && !is_int(t))
-			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+			ERR_HINT(s, e, CAST_HINT,
+				 "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return enum_type(s, script_enum_named(s, b));
 	}
 	if (b && !strcmp(b, "string"))
@@ -5336,8 +5396,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			if (a == FTH_AGG_COUNT || a == FTH_AGG_SUM || a == FTH_AGG_MIN || a == FTH_AGG_MAX ||
 			    a == FTH_AGG_AVG)
 				return int64_t_();
-			ERR(s, e, "%s holds %s; its value cannot be read in a probe", map->name,
-			    fth_type_describe(A(s), map->value_type));
+			ERR_HINT(s, e, "print the map with print() instead, or keep a plain value in another map",
+				 "%s holds %s; its value cannot be read in a probe", map->name,
+				 fth_type_describe(A(s), map->value_type));
 			return NULL;
 		}
 		return map->value_type;
@@ -5364,7 +5425,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return NULL;
 		if (op == TOK_BANG) {
 			if (!is_int(t))
-				ERR(s, e, "operator '!' needs an integer, not %s", fth_type_describe(A(s), t));
+				ERR_HINT(s, e, "compare it instead, e.g. $p == 0 or $s == \"\"",
+					 "operator '!' needs an integer, not %s", fth_type_describe(A(s), t));
 			return fth_type_bool();
 		}
 		if (op == TOK_MINUS || op == TOK_TILDE) {
@@ -5377,8 +5439,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			else if (refuse_map_ref_arithmetic(s, e, t, fth_token_spelling(op)))
 				return NULL;
 			else if (!is_int(t))
-				ERR(s, e, "operator '%s' needs an integer, not %s", fth_token_spelling(op),
-				    fth_type_describe(A(s), t));
+				ERR_HINT(s, e, "cast the value to an integer first, e.g. (int64)$x",
+					 "operator '%s' needs an integer, not %s", fth_token_spelling(op),
+					 fth_type_describe(A(s), t));
 			return fth_type_int(8, op == TOK_MINUS ? true : t->is_signed);
 		}
 		if (op == TOK_STAR) {
@@ -5497,7 +5560,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		if (!b)
 			return NULL;
 		if (b->kind != FTH_T_TUPLE || e->u.tuple_index.index >= b->nfields) {
-			ERR(s, e, "%s has no element %d", fth_type_describe(A(s), b), e->u.tuple_index.index);
+			ERR_HINT(s, e, "tuple elements are numbered from 0",
+				 "%s has no element %d", fth_type_describe(A(s), b), e->u.tuple_index.index);
 			return NULL;
 		}
 		return b->fields[e->u.tuple_index.index].type;
@@ -5569,7 +5633,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 				if (t->kind == FTH_T_STRUCT)
 					report_unknown_member(s, f, t, f->u.ident.name);
 				else
-					ERR(s, f, "%s has no field '%s'", fth_type_describe(A(s), t), f->u.ident.name);
+					ERR_HINT(s, f, "fathom -lv 'struct NAME' lists a kernel struct's fields",
+						 "%s has no field '%s'", fth_type_describe(A(s), t), f->u.ident.name);
 				return NULL;
 			}
 			total += off;
@@ -5592,8 +5657,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			}
 			map_set_value(s, map, t, int64_t_());
 			if (map->value_type && !is_int(map->value_type))
-				ERR(s, e, "++/-- needs an integer map, %s holds %s", map->name,
-				    fth_type_describe(A(s), map->value_type));
+				ERR_HINT(s, e, "count with an integer map, e.g. @n[key]++, or use @n = count()",
+					 "++/-- needs an integer map, %s holds %s", map->name,
+					 fth_type_describe(A(s), map->value_type));
 			return int64_t_();
 		}
 		if (t->kind == FTH_VAR) {
@@ -5689,7 +5755,7 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	if (!vt && target->kind == FTH_VAR && s->diag->errors > errors)
 		fth_ptrvec_push(A(s), &s->unassignable, (void *)target->u.ident.name);
 	if (vt && vt->kind == FTH_T_NONE) {
-		ERR(s, value, "%s() does not return a value",
+		ERR_HINT(s, value, "call it as a statement of its own", "%s() does not return a value",
 		    value->kind == FTH_CALL ? value->u.call.name
 		    : value->kind == FTH_FN_INLINE ? value->u.fn_inline.name : "this");
 		return;
@@ -5802,8 +5868,9 @@ static void check_fn_return(struct sema *s, struct fth_node *st)
 	}
 	vt = check_expr(s, st->u.ret.value);
 	if (vt && !is_int(vt))
-		ERR(s, st->u.ret.value, "fn %s returns %s, not %s", name,
-		    fth_type_describe(A(s), fn->u.fn_inline.result->type), fth_type_describe(A(s), vt));
+		ERR_HINT(s, st->u.ret.value, "return a value of the declared type, or cast it",
+			 "fn %s returns %s, not %s", name,
+			 fth_type_describe(A(s), fn->u.fn_inline.result->type), fth_type_describe(A(s), vt));
 }
 
 /* A fn call expanded in place: its result variable, then its body (the
@@ -6123,8 +6190,9 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 			/* a test fails when it returns non-zero (bpftrace) */
 			struct fth_type *t = check_expr(s, st->u.ret.value);
 			if (t && !is_int(t))
-				ERR(s, st->u.ret.value, "a test returns an integer (non-zero: failed), not %s",
-				    fth_type_describe(A(s), t));
+				ERR_HINT(s, st->u.ret.value, "return 0 when the test passed, e.g. return $ok ? 0 : 1",
+					 "a test returns an integer (non-zero: failed), not %s",
+					 fth_type_describe(A(s), t));
 		} else if (st->u.ret.value) {
 			ERR_HINT(s, st->u.ret.value, "only test:NAME probes return a value (non-zero fails the test)",
 				 "probes cannot return a value");

@@ -718,6 +718,10 @@ static void test_error_hints(void **state)
 	expect_error("BEGIN { print(@nope); }", "HINT: assign it somewhere, e.g. @name = 1;");
 	expect_error("config = { perf_rb_pages = 1000000 } BEGIN { }",
 		     "ERROR: perf_rb_pages of 1000000 is too large: the limit is 262144\nconfig");
+	expect_error("BEGIN { $s = \"a\"; $n = (int64)$s; }", "HINT: casts convert integers, bools and pointers");
+	expect_error("BEGIN { exit(\"no\"); }", "HINT: write e.g. exit(1)");
+	expect_error("BEGIN { @m[1] = 1; delete(@m, \"k\"); }", "HINT: use a key of the map's key type");
+	expect_error("BEGIN { print(signal_name(\"INT\")); }", "HINT: pass a signal number, e.g. signal_name(9)");
 	expect_error("config = { max_strlen = \"big\" } BEGIN { }",
 		     "HINT: 'big' is not one: use a whole number from 1 to 1048576");
 }
