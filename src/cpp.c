@@ -401,7 +401,9 @@ static int open_cond(struct cpp *c, const struct directive *d)
 	size_t len;
 
 	if (c->depth == MAX_DEPTH) {
-		fth_error(c->diag, d->range, "conditionals nested more than %d deep", MAX_DEPTH);
+		fth_error_hint(c->diag, d->range,
+			       "flatten the nesting, e.g. combine conditions with && in one #if",
+			       "conditionals nested more than %d deep", MAX_DEPTH);
 		return -1;
 	}
 	if (is_word(d, "if")) {

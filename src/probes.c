@@ -482,14 +482,18 @@ static int tracepoint_expand(struct fth_program *prog, struct fth_diag *diag, st
 			tracepoint_not_found(diag, attach, parts[1], parts[2], list, n);
 			fth_string_list_free(list, n);
 		} else if (err) {
-			fth_error(diag, attach->range, "cannot read tracepoint %s:%s: %s", parts[1], parts[2],
-				  strerror(-err));
+			fth_error_hint(diag, attach->range,
+				       "run as root with tracefs mounted: mount -t tracefs nodev /sys/kernel/tracing",
+				       "cannot read tracepoint %s:%s: %s", parts[1], parts[2],
+				       strerror(-err));
 		}
 		return err;
 	}
 	n = fth_tracepoints_list(&list);
 	if (n < 0) {
-		fth_error(diag, attach->range, "cannot list tracepoints: %s", strerror(-n));
+		fth_error_hint(diag, attach->range,
+			       "run as root with tracefs mounted: mount -t tracefs nodev /sys/kernel/tracing",
+			       "cannot list tracepoints: %s", strerror(-n));
 		return n;
 	}
 	for (int i = 0; i < n && !err; i++) {

@@ -482,7 +482,9 @@ static int parse_kspec(struct fth_program *prog, struct fth_diag *diag, struct f
 			return -EINVAL;
 		}
 		if (has_wildcard(ks->func)) {
-			fth_error(diag, attach->range, "an offset cannot be used with a wildcard");
+			fth_error_hint(diag, attach->range,
+				       "name one function for an offset, e.g. kprobe:vfs_read+4",
+				       "an offset cannot be used with a wildcard");
 			return -EINVAL;
 		}
 		ks->has_offset = true;
@@ -566,8 +568,10 @@ static int func_inst_add(struct fth_program *prog, struct fth_diag *diag, struct
 	if (!on_kprobe && module && strcmp(module, "vmlinux")) {
 		obj_fd = fth_btf_module_obj_fd(module);
 		if (obj_fd < 0) {
-			fth_error(diag, attach->range, "cannot find the kernel BTF object of module '%s': %s", module,
-				  strerror(-obj_fd));
+			fth_error_hint(diag, attach->range,
+				       "check that the module is loaded (lsmod) and has BTF (/sys/kernel/btf/MODULE)",
+				       "cannot find the kernel BTF object of module '%s': %s", module,
+				       strerror(-obj_fd));
 			return -EINVAL;
 		}
 	}
@@ -1239,8 +1243,10 @@ static int kprobe_attach_multi(const struct fth_multi_group *group, struct fth_a
 	if (!rc)
 		rc = kprobe_attach_apart(&m, apart, napart);
 	if (!rc && m.nskipped == group->n) {
-		fth_error(diag, first->attach->range, "cannot attach %s: the kernel cannot probe any of its %d functions",
-			  first->attach->u.attach.text, group->n);
+		fth_error_hint(diag, first->attach->range,
+			       "the warnings above say why each was refused; narrow the wildcard",
+			       "cannot attach %s: the kernel cannot probe any of its %d functions",
+			       first->attach->u.attach.text, group->n);
 		rc = m.refusal;
 	} else if (!rc && m.nskipped) {
 		report_kprobes_skipped(&m);

@@ -119,8 +119,10 @@ static int rawtp_add(struct fth_program *prog, struct fth_diag *diag, struct fth
 	if (strcmp(module, "vmlinux")) {
 		obj_fd = fth_btf_module_obj_fd(module);
 		if (obj_fd < 0) {
-			fth_error(diag, attach->range, "cannot find the kernel BTF object of module '%s': %s", module,
-				  strerror(-obj_fd));
+			fth_error_hint(diag, attach->range,
+				       "check that the module is loaded (lsmod) and has BTF (/sys/kernel/btf/MODULE)",
+				       "cannot find the kernel BTF object of module '%s': %s", module,
+				       strerror(-obj_fd));
 			return -EINVAL;
 		}
 	}

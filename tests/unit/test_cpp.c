@@ -220,6 +220,17 @@ static void test_errors(void **state)
 				    "HINT: close it with */ on the same line (a directive ends with its line), or use // "
 				    "instead\n");
 	done(&r);
+	{
+		/* deeper than 64 #ifs: said with how to fix it */
+		char deep[1024] = "";
+		for (int i = 0; i < 65; i++)
+			strcat(deep, "#if 1\n");
+		run(&r, deep, NULL);
+		assert_null(r.text);
+		assert_non_null(strstr(r.msgs, "ERROR: conditionals nested more than 64 deep\n"));
+		assert_non_null(strstr(r.msgs, "HINT: flatten the nesting, e.g. combine conditions with && in one #if\n"));
+		done(&r);
+	}
 	run(&r, "#define A 1 /* x */ + /**/ 2 // y /*\n#define S \"/*\"\n#if 0\n#define B /*\n#endif\n", NULL);
 	assert_non_null(r.text);
 	assert_int_equal(r.diag.errors, 0);
