@@ -1198,6 +1198,12 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, const cha
 	for (int i = 0; args && i < args->len; i++) {
 		struct fth_node *a = args->items[i];
 		int64_t n;
+		if (i == 1 && args->items[0]->kind != FTH_IDENT) {
+			/* kstack(1, 2): two limits */
+			ERR_HINT(s, args->items[0], fth_arena_printf(A(s), "write e.g. %s(perf, 10)", name),
+				 "%s() takes a stack mode first when it has two arguments", name);
+			return NULL;
+		}
 		if (a->kind == FTH_IDENT && i == 0) {
 			int mode = fth_stack_mode_by_name(a->u.ident.name);
 			if (dwarf && mode == FTH_STACK_BUILD_ID) {

@@ -30,3 +30,8 @@ expect_stderr_match '^HINT: 1000 frames cannot be captured: write e.g. kstack\(1
 fathom_run -e 'BEGIN { $n = 3; print(ustack($n)); exit(); }'
 expect_exit 1
 expect_stderr_match '^HINT: the limit is read when the program is built, so it cannot be computed in the probe: write e.g. ustack\(10\) or ustack\(perf, 10\)$'
+# Two limits: the first of two arguments must be the mode.
+fathom_run -e 'BEGIN { print(kstack(1, 2)); exit(); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:22: ERROR: kstack\(\) takes a stack mode first when it has two arguments$'
+expect_stderr_match '^HINT: write e.g. kstack\(perf, 10\)$'
