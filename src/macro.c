@@ -168,6 +168,23 @@ static bool has_macro_named(struct expansion *x, const char *name)
 	return false;
 }
 
+/* "macro f is defined with 1 or 3 parameter(s)": what the macros named
+ * `name` take, for a call that matches none of them. */
+static const char *macro_arities_hint(struct expansion *x, const char *name)
+{
+	struct fth_node_list *macros = &x->prog->ast->u.program.macros;
+	const char *list = NULL;
+
+	for (int i = 0; i < macros->len; i++) {
+		struct fth_node *m = macros->items[i];
+		if (m->kind != FTH_MACRO || strcmp(m->u.func.name, name))
+			continue;
+		list = list ? fth_arena_printf(&x->prog->arena, "%s or %d", list, m->u.func.params.len)
+			    : fth_arena_printf(&x->prog->arena, "%d", m->u.func.params.len);
+	}
+	return list ? fth_arena_printf(&x->prog->arena, "macro %s is defined with %s parameter(s)", name, list) : NULL;
+}
+
 /* Bind the call's arguments to the macro's parameters, checking kinds. */
 static bool bind_args(struct expansion *x, struct fth_node *macro, struct fth_node *call, struct binding *b)
 {
@@ -467,7 +484,8 @@ static void expand_in(struct expansion *x, struct fth_node **slot, bool statemen
 			return;
 		}
 		if (n->kind == FTH_CALL && has_macro_named(x, name)) {
-			fth_error(x->diag, n->range, "no macro %s takes %d argument%s", name, nargs, nargs == 1 ? "" : "s");
+			fth_error_hint(x->diag, n->range, macro_arities_hint(x, name), "no macro %s takes %d argument%s", name,
+				       nargs, nargs == 1 ? "" : "s");
 			return;
 		}
 	}

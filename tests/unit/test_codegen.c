@@ -708,6 +708,8 @@ static void test_error_hints(void **state)
 		     "HINT: 1000 frames cannot be captured: write e.g. kstack(10) or kstack(perf, 10)");
 	expect_error("BEGIN { print(ustack(0)); }", "HINT: 0 frames cannot be captured");
 	expect_error("BEGIN { print(kstack(1, 2)); }", "kstack() takes a stack mode first when it has two arguments");
+	expect_error("macro f(x) { x } macro f(x, y, z) { x } BEGIN { f(1, 2); }",
+		     "HINT: macro f is defined with 1 or 3 parameter(s)");
 	expect_error("fn f($a: int64, $b: int64): int64 { return $a; } BEGIN { print(f(1)); }",
 		     "HINT: it is declared as fn f($a: int64, $b: int64): int64\n");
 	expect_error("BEGIN { @a = lhist(1, 0, 100000, 1); }",
