@@ -360,7 +360,8 @@ static int fill_names(struct fth_loader *ld, int map, bool probe_names)
 		strncpy(name, text, m->value_size - 1);
 		if (bpf_map_update_elem(m->fd, &key, name, BPF_ANY)) {
 			int err = -errno;
-			fth_diag_plain(ld->diag, FTH_SEV_ERROR, NULL, "cannot fill map %s: %s", m->name, strerror(-err));
+			fth_diag_plain(ld->diag, FTH_SEV_ERROR, fth_fd_limit_hint(-err), "cannot fill map %s: %s", m->name,
+				       strerror(-err));
 			free(name);
 			return err;
 		}
@@ -382,7 +383,8 @@ static int fill_signal_names(struct fth_loader *ld)
 		snprintf(text, sizeof(text), "%s", fth_signal_description(key, buf, sizeof(buf)));
 		if (bpf_map_update_elem(m->fd, &key, text, BPF_ANY)) {
 			int err = -errno;
-			fth_diag_plain(ld->diag, FTH_SEV_ERROR, NULL, "cannot fill map %s: %s", m->name, strerror(-err));
+			fth_diag_plain(ld->diag, FTH_SEV_ERROR, fth_fd_limit_hint(-err), "cannot fill map %s: %s", m->name,
+				       strerror(-err));
 			return err;
 		}
 	}

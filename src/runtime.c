@@ -1637,8 +1637,10 @@ static void run_specials(struct runtime *rt, const char *which)
 		 * probe that printed nothing. */
 		err = fth_probe_run_special(p->fd);
 		if (err)
-			fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "the kernel did not run the %s probe: %s",
-				       p->inst->name, strerror(-err));
+			fth_diag_plain(rt->diag, FTH_SEV_ERROR,
+				       "BEGIN, END and self probes run with BPF_PROG_TEST_RUN, which the kernel must allow "
+				       "for raw tracepoint programs (Linux 5.10 or later)",
+				       "the kernel did not run the %s probe: %s", p->inst->name, strerror(-err));
 	}
 }
 
@@ -2048,7 +2050,8 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		rt.exiting = true;
 	}
 	if (iter >= 0 && (err = fth_probe_iter_start(&iter_thread, &ld->attachments[iter])) < 0) {
-		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot start the iterator: %s", strerror(-err));
+		fth_diag_plain(diag, FTH_SEV_ERROR, fth_fd_limit_hint(-err), "cannot start the iterator: %s",
+			       strerror(-err));
 		iter = -1;
 		rt.exiting = true;
 		rt.exit_code = 1;
