@@ -51,6 +51,9 @@ struct tok {
 	bool malformed;   /* a number run into letters: 12ab */
 };
 
+/* Parameters of a function-like macro (cmacro.h allows as many). */
+#define FTH_CDEFS_MAX_MACRO_PARAMS 32
+
 /* Macros may expand to macros; deeper than this is surely a mistake. */
 #define MAX_EXPANSION_DEPTH 32
 
@@ -225,18 +228,177 @@ static bool expanding(const struct cparser *p, const char *name)
 	return false;
 }
 
-/* The next token, with object-like #defines replaced by their bodies, as
- * cpp substitutes text: `#define LEN 4 + 4` makes `a[LEN * 2]` a[4 + 4 * 2],
- * and `#define T unsigned int` makes `T x;` a member of that type. */
+/* Where the arguments of a function-like macro's call begin: just past
+ * the '(' that follows its name at pos in src (blanks allowed between), or
+ * 0 when none follows - the name is then not a call and stays a name, as
+ * with cpp. */
+static uint32_t call_open_paren(const char *src, uint32_t pos)
+{
+	while (src[pos] == ' ' || src[pos] == '\t' || src[pos] == '\n' || src[pos] == '\r')
+		pos++;
+	return src[pos] == '(' ? pos + 1 : 0;
+}
+
+/* The arguments of a call from `at` (just past its '(') to its ')': split
+ * at the commas outside nested parentheses and literals, each trimmed.
+ * Returns how many (0 for "()" of a macro without parameters), with *pos
+ * past the ')'; -1 when there is no ')', -2 for more than max. */
+static int read_macro_args(struct cparser *p, const char *src, uint32_t at, int nparams, const char **args, int max,
+			   uint32_t *pos)
+{
+	uint32_t i = at, arg_begin = at;
+	int depth = 0, n = 0;
+	char quote = 0;
+
+	for (;; i++) {
+		char c = src[i];
+		if (!c)
+			return -1;
+		if (quote) {
+			if (c == '\\' && src[i + 1])
+				i++;
+			else if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '"' || c == '\'') {
+			quote = c;
+		} else if (c == '(') {
+			depth++;
+		} else if ((c == ',' || c == ')') && depth == 0) {
+			uint32_t b = arg_begin, e = i;
+			while (b < e && isspace((unsigned char)src[b]))
+				b++;
+			while (e > b && isspace((unsigned char)src[e - 1]))
+				e--;
+			if (c == ')' && n == 0 && b == e && nparams == 0)
+				break; /* F(): no arguments */
+			if (n == max)
+				return -2;
+			args[n++] = fth_arena_strndup(p->d->arena, src + b, e - b);
+			arg_begin = i + 1;
+			if (c == ')')
+				break;
+		} else if (c == ')') {
+			depth--;
+		}
+	}
+	*pos = i + 1;
+	return n;
+}
+
+/* The body of a function-like macro with each parameter replaced by its
+ * argument's text, spaced so that no token runs into its neighbours. */
+static const char *substitute_args(struct cparser *p, const struct fth_cdefs_macro_def *m, const char *const *args)
+{
+	const char *b = m->text ? m->text : "";
+	size_t cap = strlen(b) + 1, len = 0;
+	char *out;
+
+	for (int i = 0; i < m->nparams; i++)
+		cap += strlen(args[i]) + 2;
+	/* each parameter may be used many times: size the worst case by
+	 * counting identifier starts in the body */
+	for (const char *q = b; *q; q++)
+		if (isalpha((unsigned char)*q) || *q == '_')
+			for (int i = 0; i < m->nparams; i++)
+				cap += strlen(args[i]) + 2;
+	out = fth_arena_alloc(p->d->arena, cap);
+	while (*b) {
+		if (*b == '"' || *b == '\'') {
+			char quote = *b;
+			out[len++] = *b++;
+			while (*b && *b != quote) {
+				if (*b == '\\' && b[1])
+					out[len++] = *b++;
+				out[len++] = *b++;
+			}
+			if (*b)
+				out[len++] = *b++;
+		} else if (isalpha((unsigned char)*b) || *b == '_') {
+			const char *w = b;
+			int param = -1;
+			while (isalnum((unsigned char)*b) || *b == '_')
+				b++;
+			for (int i = 0; i < m->nparams; i++)
+				if (strlen(m->params[i]) == (size_t)(b - w) && !memcmp(m->params[i], w, (size_t)(b - w)))
+					param = i;
+			if (param < 0) {
+				memcpy(out + len, w, (size_t)(b - w));
+				len += (size_t)(b - w);
+			} else {
+				len += (size_t)sprintf(out + len, " %s ", args[param]);
+			}
+		} else {
+			out[len++] = *b++;
+		}
+	}
+	out[len] = '\0';
+	return out;
+}
+
+/* "#define SZ(n)": how the macro is declared, for a call that gives it
+ * the wrong number of arguments. */
+static const char *macro_declaration(struct cparser *p, const char *name, const struct fth_cdefs_macro_def *m)
+{
+	char buf[256];
+	size_t n = (size_t)snprintf(buf, sizeof(buf), "it is declared as #define %s(", name);
+
+	for (int i = 0; i < m->nparams && n < sizeof(buf); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? ", " : "", m->params[i]);
+	if (n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, ")");
+	return fth_arena_strdup(p->d->arena, buf);
+}
+
+/* The text a macro named at t (read from src, whose position is *pos)
+ * stands for here: its body, or for a function-like macro followed by
+ * '(' its body with the arguments in, *pos then past the call's ')'.
+ * NULL when the name is not expanded here (a function-like macro named
+ * without a call) or the call is malformed (reported). */
+static const char *macro_replacement(struct cparser *p, const struct tok *t, const struct fth_cdefs_macro_def *m,
+				     const char *src, uint32_t *pos, bool outermost)
+{
+	const char *args[FTH_CDEFS_MAX_MACRO_PARAMS];
+	uint32_t open, end = 0;
+	int n;
+
+	if (!m->function_like)
+		return m->text ? m->text : "";
+	open = call_open_paren(src, *pos);
+	if (!open)
+		return NULL;
+	n = read_macro_args(p, src, open, m->nparams, args, FTH_CDEFS_MAX_MACRO_PARAMS, &end);
+	if (n == -1) {
+		fail(p, outermost ? t->begin : p->use_begin, outermost ? t->end : p->use_end,
+		     "close the argument list with ')'", "unterminated call of macro %s", t->text);
+		return NULL;
+	}
+	if (n != m->nparams) {
+		fail(p, outermost ? t->begin : p->use_begin, outermost ? end : p->use_end,
+		     macro_declaration(p, t->text, m), "macro %s takes %d argument%s, %d given", t->text, m->nparams,
+		     m->nparams == 1 ? "" : "s", n < 0 ? FTH_CDEFS_MAX_MACRO_PARAMS + 1 : n);
+		return NULL;
+	}
+	*pos = end;
+	return substitute_args(p, m, args);
+}
+
+/* The next token, with #defines replaced by their bodies, as cpp
+ * substitutes text: `#define LEN 4 + 4` makes `a[LEN * 2]` a[4 + 4 * 2],
+ * `#define T unsigned int` makes `T x;` a member of that type, and
+ * `#define SZ(n) (n * 4)` makes `a[SZ(2)]` a[( 2 * 4)]. */
 static void next(struct cparser *p)
 {
 	struct tok *t = &p->tok;
 
 	for (;;) {
 		struct expansion *x = p->depth ? &p->expanding[p->depth - 1] : NULL;
-		const char *body;
+		const struct fth_cdefs_macro_def *m;
+		const char *src = x ? x->body : p->text, *body;
+		uint32_t *pos = x ? &x->pos : &p->pos;
 
-		scan(p, x ? x->body : p->text, x ? &x->pos : &p->pos, t);
+		scan(p, src, pos, t);
 		if (x && t->kind == T_EOF) {
 			p->depth--; /* this body is used up: back to what surrounds it */
 			continue;
@@ -248,19 +410,26 @@ static void next(struct cparser *p)
 				fail(p, t->begin, t->end + 1, NULL, "malformed number");
 		}
 		if (t->kind == T_IDENT && p->d->macro && !expanding(p, t->text) &&
-		    (body = p->d->macro(p->d->macro_ctx, t->text))) {
+		    (m = p->d->macro(p->d->macro_ctx, t->text))) {
 			if (p->depth == MAX_EXPANSION_DEPTH) {
 				fail(p, x ? p->use_begin : t->begin, x ? p->use_end : t->end, NULL,
 				     "macros expand into each other too deeply here");
 				t->kind = T_EOF;
 				return;
 			}
-			if (!x) {
-				p->use_begin = t->begin;
-				p->use_end = t->end;
+			body = macro_replacement(p, t, m, src, pos, !x);
+			if (p->failed) {
+				t->kind = T_EOF;
+				return;
 			}
-			p->expanding[p->depth++] = (struct expansion){ t->text, body, 0 };
-			continue;
+			if (body) {
+				if (!x) {
+					p->use_begin = t->begin;
+					p->use_end = *pos;
+				}
+				p->expanding[p->depth++] = (struct expansion){ t->text, body, 0 };
+				continue;
+			}
 		}
 		if (x) {
 			t->begin = p->use_begin;

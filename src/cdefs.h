@@ -42,13 +42,23 @@ typedef bool (*fth_cdefs_constant)(void *ctx, const char *name, int64_t *value);
  * looked up here (after the enumerators). lookup may be NULL. */
 void fth_cdefs_set_constants(struct fth_cdefs *defs, fth_cdefs_constant lookup, void *ctx);
 
-/* The body of the object-like macro NAME in force (`#define LEN 4 + 4`:
- * "4 + 4"), or NULL when NAME is no such macro. */
-typedef const char *(*fth_cdefs_macro)(void *ctx, const char *name);
+/* A #define as the definitions see it: `#define LEN 4 + 4` has the text
+ * "4 + 4"; `#define SZ(n) (n * 4)` is function-like with one parameter. */
+struct fth_cdefs_macro_def {
+	const char *text;
+	bool function_like;
+	int nparams;
+	const char *const *params;
+};
 
-/* Object-like macros in the definitions added from now on are replaced by
- * their bodies as text, as cpp does, wherever they appear (array sizes,
- * type names, enumerator values). lookup may be NULL. */
+/* The macro NAME in force, or NULL when NAME is no macro. */
+typedef const struct fth_cdefs_macro_def *(*fth_cdefs_macro)(void *ctx, const char *name);
+
+/* Macros in the definitions added from now on are replaced by their
+ * bodies as text, as cpp does, wherever they appear (array sizes, type
+ * names, enumerator values); a function-like one where its name is
+ * followed by '(', its parameters replaced by the call's arguments.
+ * lookup may be NULL. */
 void fth_cdefs_set_macros(struct fth_cdefs *defs, fth_cdefs_macro lookup, void *ctx);
 
 /* Parse one or more definitions (the text of one FTH_C_DEFINITION).

@@ -153,12 +153,20 @@ static int emit(struct cg *c, struct bpf_insn insn)
 	return fth_emit(c->b, insn);
 }
 
-static void cg_error(struct cg *c, struct fth_node *n, const char *msg)
+static void cg_error_hint(struct cg *c, struct fth_node *n, const char *hint, const char *msg)
 {
-	if (!c->failed || true)
-		fth_error(c->diag, n->range, "%s", msg);
+	fth_error_hint(c->diag, n->range, hint, "%s", msg);
 	c->failed = true;
 }
+
+static void cg_error(struct cg *c, struct fth_node *n, const char *msg)
+{
+	cg_error_hint(c, n, NULL, msg);
+}
+
+/* A probe that needs more loop or map-walking callbacks than one BPF
+ * program can hold: the work can be spread over probes. */
+#define SPLIT_PROBE_HINT "move some of this work into another probe (several probes may share the same attach point)"
 
 /* Values that live in memory (written with emit_to_mem) rather than in a
  * register: strings, tuples, arrays, and the wider special values. */
@@ -1651,7 +1659,8 @@ static struct vreg emit_fn_inline(struct cg *c, struct fth_node *e)
 	struct fn_ctx *f;
 
 	if (c->nfns == (int)(sizeof(c->fns) / sizeof(c->fns[0]))) {
-		cg_error(c, e, "fn calls are nested too deeply");
+		cg_error_hint(c, e, "call the inner fn from the caller's caller, or write its body inline",
+			      "fn calls are nested too deeply");
 		return vreg_alloc(c, e);
 	}
 	if (result) {
@@ -1677,7 +1686,8 @@ static void emit_fn_return(struct cg *c, struct fth_node *st)
 	if (f->nreturn < MAX_JUMPS)
 		f->return_jumps[f->nreturn++] = emit(c, I_JA(0));
 	else
-		cg_error(c, st, "too many return statements in one fn");
+		cg_error_hint(c, st, "keep the result in a variable and return it once, at the end",
+			      "too many return statements in one fn");
 }
 
 static struct vreg emit_var_read(struct cg *c, struct fth_node *e)
@@ -1835,8 +1845,9 @@ static void emit_delete_buckets(struct cg *c, struct fth_map *m, int key, int n,
 	int found = key + (int)m->key_size, func, jfound;
 
 	if (key >= 0 || c->nsubs == FTH_MAX_FUNCS - 1) {
-		cg_error(c, call, key >= 0 ? "the key is too big to delete from this map in one probe"
-					   : "too many loops and bucketed deletes in one probe");
+		cg_error_hint(c, call, SPLIT_PROBE_HINT,
+			      key >= 0 ? "the key is too big to delete from this map in one probe"
+				       : "too many loops and bucketed deletes in one probe");
 		return;
 	}
 	emit(c, I_ST_IMM(BPF_DW, fp(found), found, 0));
@@ -4836,7 +4847,8 @@ static void loop_begin(struct cg *c, int continue_target, struct fth_node *where
 	 * iteration: no reuse of earlier reads inside or after a loop. */
 	c->nreads = 0;
 	if (c->nloops == MAX_LOOP_DEPTH) {
-		cg_error(c, where, "loops are nested too deeply");
+		cg_error_hint(c, where, "flatten two loops into one, or move the inner loop's work into another probe",
+			      "loops are nested too deeply");
 		return;
 	}
 	l = &c->loops[c->nloops++];
@@ -4962,7 +4974,7 @@ static struct vreg emit_map_len(struct cg *c, struct fth_node *call)
 	int func;
 
 	if (c->nsubs == FTH_MAX_FUNCS - 1) {
-		cg_error(c, call, "too many len() calls and for loops over maps in one probe");
+		cg_error_hint(c, call, SPLIT_PROBE_HINT, "too many len() calls and for loops over maps in one probe");
 		return vreg_from_r0(c, call);
 	}
 	func = c->nsubs++;
@@ -5048,7 +5060,7 @@ static void emit_for_map(struct cg *c, struct fth_node *st)
 	int func;
 
 	if (c->nsubs == FTH_MAX_FUNCS - 1) {
-		cg_error(c, st, "too many for loops over maps in one probe");
+		cg_error_hint(c, st, SPLIT_PROBE_HINT, "too many for loops over maps in one probe");
 		return;
 	}
 	func = c->nsubs++;
@@ -5089,7 +5101,7 @@ static void emit_for_range_loop_helper(struct cg *c, struct fth_node *st)
 	struct vreg v;
 
 	if (c->nsubs == FTH_MAX_FUNCS - 1) {
-		cg_error(c, st, "too many for loops in one probe");
+		cg_error_hint(c, st, SPLIT_PROBE_HINT, "too many for loops in one probe");
 		return;
 	}
 	v = emit_int(c, st->u.for_range.start);

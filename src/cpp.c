@@ -401,7 +401,9 @@ static int open_cond(struct cpp *c, const struct directive *d)
 	size_t len;
 
 	if (c->depth == MAX_DEPTH) {
-		fth_error(c->diag, d->range, "conditionals nested more than %d deep", MAX_DEPTH);
+		fth_error_hint(c->diag, d->range,
+			       "flatten the nesting, e.g. combine conditions with && in one #if",
+			       "conditionals nested more than %d deep", MAX_DEPTH);
 		return -1;
 	}
 	if (is_word(d, "if")) {
@@ -507,6 +509,36 @@ static uint32_t directive_end(const struct fth_source *src, uint32_t i)
 	return i;
 }
 
+/* Where a comment opened in the directive [s, end) is left open at its
+ * end, or NULL. In C such a comment would run on over the next lines and
+ * take them into the directive; a directive here ends with its line, so
+ * the script's next lines would silently be code instead. */
+static const char *open_comment_in(const char *s, const char *end)
+{
+	char quote = 0;
+
+	for (; s < end; s++) {
+		if (quote) {
+			if (*s == '\\')
+				s++;
+			else if (*s == quote)
+				quote = 0;
+		} else if (*s == '"' || *s == '\'') {
+			quote = *s;
+		} else if (s + 1 < end && s[0] == '/' && s[1] == '/') {
+			return NULL;
+		} else if (s + 1 < end && s[0] == '/' && s[1] == '*') {
+			const char *open = s;
+			for (s += 2; s + 1 < end && !(s[0] == '*' && s[1] == '/'); s++)
+				;
+			if (s + 1 >= end)
+				return open;
+			s++;
+		}
+	}
+	return NULL;
+}
+
 /* A directive line: handle it; conditional lines are blanked, others are
  * blanked only when inactive. */
 static int handle_directive(struct cpp *c, uint32_t hash, uint32_t end)
@@ -532,6 +564,17 @@ static int handle_directive(struct cpp *c, uint32_t hash, uint32_t end)
 			break;
 		}
 	d.range = (struct fth_range){ hash, end };
+	if (c->active) {
+		const char *open = open_comment_in(d.rest, t + end);
+		if (open) {
+			struct fth_range comment = { (uint32_t)(open - t), end };
+			fth_error_hint(c->diag, comment,
+				       "close it with */ on the same line (a directive ends with its line), or use // instead",
+				       "unterminated /* comment in #%.*s", (int)d.word_len, d.word);
+			blank(c, hash, end);
+			return -1;
+		}
+	}
 	conditional = is_word(&d, "if") || is_word(&d, "ifdef") || is_word(&d, "ifndef") || is_word(&d, "elif") ||
 		      is_word(&d, "else") || is_word(&d, "endif");
 	if (is_word(&d, "if") || is_word(&d, "ifdef") || is_word(&d, "ifndef"))

@@ -2,6 +2,7 @@
 #include "diag.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,4 +246,33 @@ const char *fth_closest_name(const char *name, const char *const *candidates, in
 		}
 	}
 	return best;
+}
+
+const char *fth_fd_limit_hint(int err)
+{
+	if (err == EMFILE || err == ENFILE)
+		return "fathom ran out of file descriptors: raise the open-files limit (ulimit -n)";
+	return NULL;
+}
+
+const char *fth_buffer_refused_hint(int err)
+{
+	switch (err) {
+	case EMFILE:
+	case ENFILE:
+		/* a perf buffer takes one descriptor per CPU */
+		return fth_fd_limit_hint(err);
+	case EPERM:
+	case EACCES:
+		return "run fathom as root (it needs CAP_BPF and CAP_PERFMON), and check "
+		       "/proc/sys/kernel/perf_event_paranoid";
+	case ENOMEM:
+	case EAGAIN:
+	case E2BIG:
+		return "the kernel refused the buffer's memory: raise the locked-memory limit (ulimit -l) or the "
+		       "memory cgroup's limit, or ask for a smaller buffer, e.g. config = { perf_rb_pages = 64 }";
+	default:
+		return "ask for a smaller buffer, e.g. config = { perf_rb_pages = 64 }, or a power-of-two number "
+		       "of pages";
+	}
 }

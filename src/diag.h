@@ -88,4 +88,13 @@ int fth_edit_distance(const char *a, const char *b);
  * nothing is close enough to be a plausible typo. */
 const char *fth_closest_name(const char *name, const char *const *candidates, int count);
 
+/* The fix for EMFILE/ENFILE (every map, program, link, file and buffer
+ * takes a descriptor); NULL for any other errno. */
+const char *fth_fd_limit_hint(int err);
+
+/* What to do when the kernel refused the memory or the descriptors of
+ * an event buffer (what: "ring buffer", "perf buffer"), by errno err;
+ * a static string. */
+const char *fth_buffer_refused_hint(int err);
+
 #endif

@@ -82,6 +82,7 @@ void fth_program_init(struct fth_program *prog, const struct fth_source *src)
 	prog->config.stack_mode = FTH_STACK_BPFTRACE;
 	prog->config.str_trunc_trailer = "..";
 	prog->config.unstable_typeinfo = FTH_UNSTABLE_ERROR;
+	prog->config.unstable_addr = FTH_UNSTABLE_ENABLE;
 	prog->stack_map = -1;
 	prog->dw_seq_map = -1;
 	prog->dw_uret_offsets[0] = -1;
@@ -306,14 +307,26 @@ static struct fth_range config_key_range(const struct fth_program *prog, struct 
 	return r.end > r.begin ? r : where;
 }
 
-/* A setting that needs a positive integer got something else: located at
- * the config block's item, or plain for an environment variable. */
-static int not_positive_integer(struct fth_diag *diag, struct fth_range where, bool from_env, const char *key)
+/* A setting that needs a positive integer up to max got something else:
+ * located at the config block's item, or plain for an environment
+ * variable. A number that is merely too large is told as such, with the
+ * limit, so that the fix is obvious. */
+static int bad_positive_integer(struct fth_diag *diag, struct fth_range where, bool from_env, const char *key,
+				const char *value, bool numeric, long long n, long long max)
 {
+	char what[160], hint[160];
+
+	if (numeric && n > max) {
+		snprintf(what, sizeof(what), "%s of %lld is too large: the limit is %lld", key, n, max);
+		snprintf(hint, sizeof(hint), "use a value from 1 to %lld", max);
+	} else {
+		snprintf(what, sizeof(what), "%s must be a positive integer", key);
+		snprintf(hint, sizeof(hint), "'%s' is not one: use a whole number from 1 to %lld", value, max);
+	}
 	if (from_env)
-		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "%s must be a positive integer", key);
+		fth_diag_plain(diag, FTH_SEV_ERROR, hint, "%s", what);
 	else
-		fth_error(diag, where, "%s must be a positive integer", key);
+		fth_error_hint(diag, where, hint, "%s", what);
 	return -EINVAL;
 }
 
@@ -327,14 +340,14 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 
 	if (!strcmp(key, "max_cat_bytes") || !strcmp(key, "log_size")) {
 		if (!numeric || n <= 0 || n > (1 << 30))
-			return not_positive_integer(diag, where, from_env, key);
+			return bad_positive_integer(diag, where, from_env, key, value, numeric, n, 1 << 30);
 		if (!strcmp(key, "log_size"))
 			prog->config.log_size = (uint32_t)n;
 		else
 			prog->config.max_cat_bytes = (uint32_t)n;
 	} else if (!strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys")) {
 		if (!numeric || n <= 0 || n > (1 << 20))
-			return not_positive_integer(diag, where, from_env, key);
+			return bad_positive_integer(diag, where, from_env, key, value, numeric, n, 1 << 20);
 		if (key[4] == 's')
 			prog->config.max_strlen = (uint32_t)(n > FTH_MAX_STRLEN_LIMIT ? FTH_MAX_STRLEN_LIMIT : n);
 		else
@@ -343,7 +356,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 		/* the event ring buffer's pages across all CPUs (bpftrace: at
 		 * least one per CPU) */
 		if (!numeric || n <= 0 || n > (1 << 18))
-			return not_positive_integer(diag, where, from_env, key);
+			return bad_positive_integer(diag, where, from_env, key, value, numeric, n, 1 << 18);
 		prog->config.ringbuf_size = ringbuf_bytes((uint64_t)(n < prog->config.ncpus ? prog->config.ncpus : n));
 	} else if (!strcmp(key, "missing_probes")) {
 		if (!strcmp(value, "error"))
@@ -369,7 +382,8 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 		}
 		prog->config.stack_mode = (enum fth_stack_mode)mode;
 	} else if (!strcmp(key, "unstable_tseries") || !strcmp(key, "unstable_map_decl") ||
-		   !strcmp(key, "unstable_typeinfo") || !strcmp(key, "unstable_dw_ustack")) {
+		   !strcmp(key, "unstable_typeinfo") || !strcmp(key, "unstable_dw_ustack") ||
+		   !strcmp(key, "unstable_addr")) {
 		static const char *const modes[] = { "warn", "enable", "error" };
 		size_t i = 0;
 		while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(value, modes[i]))
@@ -389,6 +403,8 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 			prog->config.unstable_typeinfo = mode;
 		else if (!strcmp(key, "unstable_dw_ustack"))
 			prog->config.unstable_dw_ustack = mode;
+		else if (!strcmp(key, "unstable_addr"))
+			prog->config.unstable_addr = mode;
 		else
 			prog->config.unstable_map_decl = mode;
 	} else if (!strcmp(key, "str_trunc_trailer")) {

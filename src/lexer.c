@@ -230,8 +230,8 @@ static struct fth_token lex_dollar(struct fth_lexer *lx)
 			lx->pos++;
 		}
 		if (too_big) {
-			fth_error(lx->diag, range_of(begin, lx->pos),
-				  "positional parameter number is too large");
+			fth_error_hint(lx->diag, range_of(begin, lx->pos), "positional parameters are $1, $2, ...: use a smaller number",
+				       "positional parameter number is too large");
 			return error_token(lx, begin);
 		}
 		t = make_token(lx, TOK_POSITIONAL, begin);
@@ -365,8 +365,8 @@ static int scan_digits(struct fth_lexer *lx, struct number_scan *n, unsigned bas
 			break;
 		if (c == '_') {
 			if (digits == 0 && base == 16) {
-				fth_error(lx->diag, range_of(lx->pos, lx->pos + 1),
-					  "'_' must come after a digit in an integer literal");
+				fth_error_hint(lx->diag, range_of(lx->pos, lx->pos + 1), "write e.g. 0xff_ff: the first digit comes first",
+					       "'_' must come after a digit in an integer literal");
 				n->failed = true;
 			}
 			last_was_separator = true;
@@ -378,8 +378,9 @@ static int scan_digits(struct fth_lexer *lx, struct number_scan *n, unsigned bas
 			break;
 		if ((unsigned)d >= base) {
 			if (!n->failed)
-				fth_error(lx->diag, range_of(lx->pos, lx->pos + 1),
-					  "invalid digit '%c' in octal literal", c);
+				fth_error_hint(lx->diag, range_of(lx->pos, lx->pos + 1),
+					       "a leading 0 makes a number octal (digits 0 to 7): drop the 0 for a decimal number",
+					       "invalid digit '%c' in octal literal", c);
 			n->failed = true;
 			d = 0;
 		}
@@ -390,8 +391,8 @@ static int scan_digits(struct fth_lexer *lx, struct number_scan *n, unsigned bas
 		lx->pos++;
 	}
 	if (last_was_separator && !n->failed) {
-		fth_error(lx->diag, range_of(lx->pos - 1, lx->pos),
-			  "an integer literal cannot end with '_'");
+		fth_error_hint(lx->diag, range_of(lx->pos - 1, lx->pos), "remove the trailing '_'; it only separates digits",
+			       "an integer literal cannot end with '_'");
 		n->failed = true;
 	}
 	return digits;
@@ -461,8 +462,8 @@ static struct fth_token lex_number(struct fth_lexer *lx)
 	if (peek_at(lx, 0) == '0' && (peek_at(lx, 1) == 'x' || peek_at(lx, 1) == 'X')) {
 		lx->pos += 2;
 		if (scan_digits(lx, &n, 16) == 0 && !n.failed) {
-			fth_error(lx->diag, range_of(n.begin, lx->pos),
-				  "hexadecimal literal has no digits after '0x'");
+			fth_error_hint(lx->diag, range_of(n.begin, lx->pos), "write hex digits after it, e.g. 0x1f",
+				       "hexadecimal literal has no digits after '0x'");
 			n.failed = true;
 		}
 	} else if (peek_at(lx, 0) == '0' && (isdigit((unsigned char)peek_at(lx, 1)) || peek_at(lx, 1) == '_')) {
@@ -723,6 +724,19 @@ static void skip_rest_of_line(struct fth_lexer *lx)
 		lx->pos++;
 }
 
+/* The fix for a printable character that starts no token. */
+static const char *unexpected_character_hint(char c)
+{
+	switch (c) {
+	case '`':
+		return "strings use double quotes, e.g. \"text\"";
+	case '\\':
+		return "a backslash belongs in a string, e.g. \"a\\n\"; a line cannot be continued with it";
+	default:
+		return "remove it, or put it inside a string or a comment";
+	}
+}
+
 static struct fth_token lex_unexpected(struct fth_lexer *lx)
 {
 	uint32_t begin = lx->pos;
@@ -742,12 +756,13 @@ static struct fth_token lex_unexpected(struct fth_lexer *lx)
 			       "strings use double quotes; there are no character literals",
 			       "unexpected character '''");
 	else if (isprint(c))
-		fth_error(lx->diag, range_of(begin, lx->pos), "unexpected character '%c'", c);
+		fth_error_hint(lx->diag, range_of(begin, lx->pos), unexpected_character_hint(c), "unexpected character '%c'", c);
 	else if (c >= 0xc2 && c <= 0xf4 && (unsigned char)peek_at(lx, 0) >= 0x80 &&
 		 (unsigned char)peek_at(lx, 0) < 0xc0)
 		report_unexpected_utf8(lx, begin);
 	else
-		fth_error(lx->diag, range_of(begin, lx->pos), "unexpected byte 0x%02x", c);
+		fth_error_hint(lx->diag, range_of(begin, lx->pos), "remove it: scripts are text (UTF-8 in strings and comments only)",
+			       "unexpected byte 0x%02x", c);
 	return error_token(lx, begin);
 }
 

@@ -47,6 +47,25 @@ static int fill_and_freeze(struct fth_map *m)
 	return m->fd;
 }
 
+/* The fix for a map the kernel would not create: the event ring buffer
+ * is sized by perf_rb_pages, a script map by max_map_keys. */
+static const char *map_refused_hint(const struct fth_map *m, int err)
+{
+	static char hint[320];
+
+	if (m->bpf_type == BPF_MAP_TYPE_RINGBUF || m->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		return fth_buffer_refused_hint(-err);
+	if (fth_fd_limit_hint(-err))
+		return fth_fd_limit_hint(-err);
+	if (err != -ENOMEM && err != -E2BIG && err != -EAGAIN)
+		return NULL;
+	snprintf(hint, sizeof(hint),
+		 "it needs room for %u entries: raise the locked-memory limit (ulimit -l) or the memory cgroup's "
+		 "limit, or ask for fewer keys, e.g. config = { max_map_keys = 1024 }",
+		 m->max_entries);
+	return hint;
+}
+
 static int create_maps(struct fth_loader *ld)
 {
 	struct fth_program *prog = ld->prog;
@@ -77,8 +96,8 @@ static int create_maps(struct fth_loader *ld)
 				fth_diag_plain(ld->diag, FTH_SEV_ERROR, "run fathom as root (it needs CAP_BPF and CAP_PERFMON)",
 					       "not allowed to create BPF maps");
 			else
-				fth_diag_plain(ld->diag, FTH_SEV_ERROR, NULL, "cannot create map %s: %s", m->name,
-					       strerror(-err));
+				fth_diag_plain(ld->diag, FTH_SEV_ERROR, map_refused_hint(m, err), "cannot create map %s: %s",
+					       m->name, strerror(-err));
 			return err;
 		}
 	}
@@ -249,9 +268,11 @@ static void report_load_failure(struct fth_loader *ld, struct fth_prog *p, int f
 			       "the kernel's BPF verifier rejected the code for this expression in %s: %s",
 			       p->inst->name, reason[0] ? reason : strerror(-fd));
 	} else {
-		fth_error_hint(ld->diag, p->probe->range, ld->verbose ? NULL : "run with -v to see the verifier log",
-			       "the kernel rejected the program for %s: %s", p->inst->name,
-			       reason[0] ? reason : strerror(-fd));
+		const char *hint = fth_fd_limit_hint(-fd);
+		if (!hint && !ld->verbose)
+			hint = "run with -v to see the verifier log";
+		fth_error_hint(ld->diag, p->probe->range, hint, "the kernel rejected the program for %s: %s",
+			       p->inst->name, reason[0] ? reason : strerror(-fd));
 	}
 	if (ld->verbose)
 		fprintf(ld->diag->out, "--- verifier log for %s ---\n%s\n", p->inst->name, log);
@@ -339,7 +360,8 @@ static int fill_names(struct fth_loader *ld, int map, bool probe_names)
 		strncpy(name, text, m->value_size - 1);
 		if (bpf_map_update_elem(m->fd, &key, name, BPF_ANY)) {
 			int err = -errno;
-			fth_diag_plain(ld->diag, FTH_SEV_ERROR, NULL, "cannot fill map %s: %s", m->name, strerror(-err));
+			fth_diag_plain(ld->diag, FTH_SEV_ERROR, fth_fd_limit_hint(-err), "cannot fill map %s: %s", m->name,
+				       strerror(-err));
 			free(name);
 			return err;
 		}
@@ -361,7 +383,8 @@ static int fill_signal_names(struct fth_loader *ld)
 		snprintf(text, sizeof(text), "%s", fth_signal_description(key, buf, sizeof(buf)));
 		if (bpf_map_update_elem(m->fd, &key, text, BPF_ANY)) {
 			int err = -errno;
-			fth_diag_plain(ld->diag, FTH_SEV_ERROR, NULL, "cannot fill map %s: %s", m->name, strerror(-err));
+			fth_diag_plain(ld->diag, FTH_SEV_ERROR, fth_fd_limit_hint(-err), "cannot fill map %s: %s", m->name,
+				       strerror(-err));
 			return err;
 		}
 	}
@@ -524,8 +547,10 @@ static int attach_one(struct fth_loader *ld, int i)
 	}
 	if (rc && ld->prog->config.missing_probes == FTH_MISSING_ERROR) {
 		const struct fth_provider *prov = p->inst->provider;
-		fth_error_hint(ld->diag, p->inst->attach->range, prov->attach_hint ? prov->attach_hint(p->inst, rc) : NULL,
-			       "%s", err);
+		const char *hint = fth_fd_limit_hint(-rc);
+		if (!hint && prov->attach_hint)
+			hint = prov->attach_hint(p->inst, rc);
+		fth_error_hint(ld->diag, p->inst->attach->range, hint, "%s", err);
 		return rc;
 	}
 	if (rc) {

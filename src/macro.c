@@ -13,6 +13,7 @@
  * statement it is a plain block. */
 #include "macro.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -168,6 +169,23 @@ static bool has_macro_named(struct expansion *x, const char *name)
 		if (macros->items[i]->kind == FTH_MACRO && !strcmp(macros->items[i]->u.func.name, name))
 			return true;
 	return false;
+}
+
+/* "macro f is defined with 1 or 3 parameter(s)": what the macros named
+ * `name` take, for a call that matches none of them. */
+static const char *macro_arities_hint(struct expansion *x, const char *name)
+{
+	struct fth_node_list *macros = &x->prog->ast->u.program.macros;
+	const char *list = NULL;
+
+	for (int i = 0; i < macros->len; i++) {
+		struct fth_node *m = macros->items[i];
+		if (m->kind != FTH_MACRO || strcmp(m->u.func.name, name))
+			continue;
+		list = list ? fth_arena_printf(&x->prog->arena, "%s or %d", list, m->u.func.params.len)
+			    : fth_arena_printf(&x->prog->arena, "%d", m->u.func.params.len);
+	}
+	return list ? fth_arena_printf(&x->prog->arena, "macro %s is defined with %s parameter(s)", name, list) : NULL;
 }
 
 /* Bind the call's arguments to the macro's parameters, checking kinds. */
@@ -383,6 +401,21 @@ static struct fth_node *fn_copy(struct expansion *x, struct fth_node *fn, struct
 	return n;
 }
 
+/* "it is declared as fn f($a: int64): int64": the fn's header as
+ * written, so that a call with the wrong arguments can be fixed from
+ * the message alone. */
+static const char *fn_header_hint(struct expansion *x, const struct fth_node *fn)
+{
+	const struct fth_source *src = fth_diag_source(x->diag, fn->range.begin);
+	uint32_t begin = fn->range.begin, end = fn->u.func.body ? fn->u.func.body->range.begin : fn->range.end;
+
+	while (end > begin && isspace((unsigned char)src->text[end - 1]))
+		end--;
+	if (end <= begin || end - begin > 200)
+		return NULL;
+	return fth_arena_printf(&x->prog->arena, "it is declared as %.*s", (int)(end - begin), src->text + begin);
+}
+
 static void expand_fn_call(struct expansion *x, struct fth_node **slot, struct fth_node *fn)
 {
 	struct fth_node *call = *slot, *n;
@@ -394,8 +427,8 @@ static void expand_fn_call(struct expansion *x, struct fth_node **slot, struct f
 		return;
 	}
 	if (nargs != nparams) {
-		fth_error(x->diag, call->range, "fn %s takes %d argument%s, %d given", fn->u.func.name, nparams,
-			  nparams == 1 ? "" : "s", nargs);
+		fth_error_hint(x->diag, call->range, fn_header_hint(x, fn), "fn %s takes %d argument%s, %d given",
+			       fn->u.func.name, nparams, nparams == 1 ? "" : "s", nargs);
 		return;
 	}
 	/* The arguments belong to the caller: expanded there, so that
@@ -454,7 +487,8 @@ static void expand_in(struct expansion *x, struct fth_node **slot, bool statemen
 			return;
 		}
 		if (n->kind == FTH_CALL && has_macro_named(x, name)) {
-			fth_error(x->diag, n->range, "no macro %s takes %d argument%s", name, nargs, nargs == 1 ? "" : "s");
+			fth_error_hint(x->diag, n->range, macro_arities_hint(x, name), "no macro %s takes %d argument%s", name,
+				       nargs, nargs == 1 ? "" : "s");
 			return;
 		}
 	}

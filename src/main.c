@@ -588,8 +588,9 @@ static int run_program(const struct cli *cli, struct fth_program *prog, struct f
 	if (cli->output) {
 		out = fopen(cli->output, "w");
 		if (!out) {
-			fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "Failed to open output file: \"%s\": %s", cli->output,
-				       strerror(errno));
+			int err = errno;
+			fth_diag_plain(diag, FTH_SEV_ERROR, "-o needs a writable file in an existing directory",
+				       "Failed to open output file: \"%s\": %s", cli->output, strerror(err));
 			return 1;
 		}
 	}

@@ -503,14 +503,18 @@ static int tracepoint_expand(struct fth_program *prog, struct fth_diag *diag, st
 			tracepoint_not_found(diag, attach, parts[1], parts[2], list, n);
 			fth_string_list_free(list, n);
 		} else if (err) {
-			fth_error(diag, attach->range, "cannot read tracepoint %s:%s: %s", parts[1], parts[2],
-				  strerror(-err));
+			fth_error_hint(diag, attach->range,
+				       "run as root with tracefs mounted: mount -t tracefs nodev /sys/kernel/tracing",
+				       "cannot read tracepoint %s:%s: %s", parts[1], parts[2],
+				       strerror(-err));
 		}
 		return err;
 	}
 	n = fth_tracepoints_list(&list);
 	if (n < 0) {
-		fth_error(diag, attach->range, "cannot list tracepoints: %s", strerror(-n));
+		fth_error_hint(diag, attach->range,
+			       "run as root with tracefs mounted: mount -t tracefs nodev /sys/kernel/tracing",
+			       "cannot list tracepoints: %s", strerror(-n));
 		return n;
 	}
 	for (int i = 0; i < n && !err; i++) {
@@ -790,13 +794,14 @@ static int parse_rate(struct fth_program *prog, struct fth_diag *diag, struct ft
 		return -EINVAL;
 	}
 	if (ns && n > UINT64_MAX / (uint64_t)ns) {
-		fth_error(diag, attach->range, "the period %s:%llu is too long", unit, (unsigned long long)n);
+		fth_error_hint(diag, attach->range, "use a larger unit with a smaller number, e.g. s:10 instead of ms:10000",
+			       "the period %s:%llu is too long", unit, (unsigned long long)n);
 		return -EINVAL;
 	}
 	*freq = ns ? 0 : n;
 	*period = ns ? n * (uint64_t)ns : 0;
 	if (*period && *period < 1000) {
-		fth_error(diag, attach->range, "the period must be at least 1000 ns (1 us)");
+		fth_error_hint(diag, attach->range, "use e.g. us:1 or hz:99", "the period must be at least 1000 ns (1 us)");
 		return -EINVAL;
 	}
 	*canonical = fth_arena_printf(&prog->arena, "%s:%llu", unit, (unsigned long long)n);

@@ -476,7 +476,9 @@ static int parse_kspec(struct fth_program *prog, struct fth_diag *diag, struct f
 			return -EINVAL;
 		}
 		if (has_wildcard(ks->func)) {
-			fth_error(diag, attach->range, "an offset cannot be used with a wildcard");
+			fth_error_hint(diag, attach->range,
+				       "name one function for an offset, e.g. kprobe:vfs_read+4",
+				       "an offset cannot be used with a wildcard");
 			return -EINVAL;
 		}
 		ks->has_offset = true;
@@ -550,8 +552,9 @@ static int func_inst_add(struct fth_program *prog, struct fth_diag *diag, struct
 	struct fth_btf_arg *args = NULL;
 	struct fth_probe_inst *inst;
 	const struct fth_provider *prov;
+	const char *ret_type = NULL;
 	uint32_t id = 0;
-	int n = btf ? fth_btf_func_args(btf, &prog->arena, func, &args, &id, NULL) : -ENOENT;
+	int n = btf ? fth_btf_func_args(btf, &prog->arena, func, &args, &id, &ret_type) : -ENOENT;
 	int obj_fd = 0;
 
 	if (n < 0 && !on_kprobe)
@@ -559,8 +562,10 @@ static int func_inst_add(struct fth_program *prog, struct fth_diag *diag, struct
 	if (!on_kprobe && module && strcmp(module, "vmlinux")) {
 		obj_fd = fth_btf_module_obj_fd(module);
 		if (obj_fd < 0) {
-			fth_error(diag, attach->range, "cannot find the kernel BTF object of module '%s': %s", module,
-				  strerror(-obj_fd));
+			fth_error_hint(diag, attach->range,
+				       "check that the module is loaded (lsmod) and has BTF (/sys/kernel/btf/MODULE)",
+				       "cannot find the kernel BTF object of module '%s': %s", module,
+				       strerror(-obj_fd));
 			return -EINVAL;
 		}
 	}
@@ -576,6 +581,7 @@ static int func_inst_add(struct fth_program *prog, struct fth_diag *diag, struct
 	inst->has_func = true;
 	inst->func_name = inst->func;
 	inst->has_retval = is_return;
+	inst->returns_void = ret_type && !strcmp(ret_type, "void");
 	if (n > 0) {
 		struct fth_field *f = fth_arena_alloc(&prog->arena, sizeof(*f) * (size_t)n);
 		int kept = 0;
@@ -1231,8 +1237,10 @@ static int kprobe_attach_multi(const struct fth_multi_group *group, struct fth_a
 	if (!rc)
 		rc = kprobe_attach_apart(&m, apart, napart);
 	if (!rc && m.nskipped == group->n) {
-		fth_error(diag, first->attach->range, "cannot attach %s: the kernel cannot probe any of its %d functions",
-			  first->attach->u.attach.text, group->n);
+		fth_error_hint(diag, first->attach->range,
+			       "the warnings above say why each was refused; narrow the wildcard",
+			       "cannot attach %s: the kernel cannot probe any of its %d functions",
+			       first->attach->u.attach.text, group->n);
 		rc = m.refusal;
 	} else if (!rc && m.nskipped) {
 		report_kprobes_skipped(&m);

@@ -119,8 +119,10 @@ static int rawtp_add(struct fth_program *prog, struct fth_diag *diag, struct fth
 	if (strcmp(module, "vmlinux")) {
 		obj_fd = fth_btf_module_obj_fd(module);
 		if (obj_fd < 0) {
-			fth_error(diag, attach->range, "cannot find the kernel BTF object of module '%s': %s", module,
-				  strerror(-obj_fd));
+			fth_error_hint(diag, attach->range,
+				       "check that the module is loaded (lsmod) and has BTF (/sys/kernel/btf/MODULE)",
+				       "cannot find the kernel BTF object of module '%s': %s", module,
+				       strerror(-obj_fd));
 			return -EINVAL;
 		}
 	}
@@ -552,22 +554,26 @@ static int watchpoint_expand(struct fth_program *prog, struct fth_diag *diag, st
 		return -EINVAL;
 	}
 	if (!addr && !func) {
-		fth_error(diag, attach->range, "watchpoint must be attached to a non-zero address");
+		fth_error_hint(diag, attach->range, "write e.g. watchpoint:0x10000000:8:w, or watchpoint:func+arg1:8:w",
+			       "watchpoint must be attached to a non-zero address");
 		return -EINVAL;
 	}
 	if (!parse_u64(parts[2], &len) || (len != 1 && len != 2 && len != 4 && len != 8)) {
-		fth_error(diag, attach->range, "watchpoint length must be one of (1,2,4,8)");
+		fth_error_hint(diag, attach->range, "the third part is the number of bytes watched, e.g. watchpoint:0x10000000:8:w",
+			       "watchpoint length must be one of (1,2,4,8)");
 		return -EINVAL;
 	}
 	nmode = strlen(parts[3]);
 	if (nmode == 0 || strspn(parts[3], "rwx") != nmode) {
-		fth_error(diag, attach->range, "watchpoint mode must be combination of (r,w,x)");
+		fth_error_hint(diag, attach->range, "the last part says what to catch: r (read), w (write), x (execute), e.g. rw",
+			       "watchpoint mode must be combination of (r,w,x)");
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < nmode; i++) {
 		uint32_t bit = parts[3][i] == 'r' ? HW_BREAKPOINT_R : parts[3][i] == 'w' ? HW_BREAKPOINT_W : HW_BREAKPOINT_X;
 		if (bp_type & bit) {
-			fth_error(diag, attach->range, "watchpoint modes may not be duplicated");
+			fth_error_hint(diag, attach->range, "name each of r, w and x once, e.g. rw",
+				       "watchpoint modes may not be duplicated");
 			return -EINVAL;
 		}
 		bp_type |= bit;

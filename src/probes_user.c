@@ -77,9 +77,13 @@ static const char *resolve_path(struct fth_program *prog, struct fth_diag *diag,
 static void elf_error(struct fth_diag *diag, struct fth_node *attach, const char *path, int rc)
 {
 	if (rc == -ENOEXEC)
-		fth_error(diag, attach->range, "'%s' is not an ELF file", path);
+		fth_error_hint(diag, attach->range,
+			       "give an executable or a shared library (for a script: its interpreter)",
+			       "'%s' is not an ELF file", path);
 	else
-		fth_error(diag, attach->range, "cannot read '%s': %s", path, strerror(-rc));
+		fth_error_hint(diag, attach->range,
+			       "check the path; a bare name is looked up in PATH, a library name (libc) in ld.so.cache",
+			       "cannot read '%s': %s", path, strerror(-rc));
 }
 
 /* An address or offset: the whole string as an attach-point integer
@@ -138,8 +142,10 @@ static int target_binaries(struct fth_program *prog, struct fth_diag *diag, stru
 		struct fth_ptrvec mapped = { 0 };
 		int rc = process_binaries(&prog->arena, prog->config.target_pid, &mapped);
 		if (rc) {
-			fth_error(diag, attach->range, "cannot read the mappings of process %d: %s",
-				  prog->config.target_pid, strerror(-rc));
+			fth_error_hint(diag, attach->range,
+				       "check that the process given with -p still runs",
+				       "cannot read the mappings of process %d: %s",
+				       prog->config.target_pid, strerror(-rc));
 			return rc;
 		}
 		for (int i = 0; i < mapped.len; i++)
@@ -510,8 +516,10 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 				       "Could not resolve address: %s:0x%llx", parts[1], (unsigned long long)addr);
 			rc = -EINVAL;
 		} else if (fth_elf_vaddr_to_offset(e.segs, e.nsegs, addr, &off)) {
-			fth_error(diag, attach->range, "address 0x%llx is not in a loaded segment of %s",
-				  (unsigned long long)addr, path);
+			fth_error_hint(diag, attach->range,
+				       "give an address in the file's code (objdump -d lists them), or a function name",
+				       "address 0x%llx is not in a loaded segment of %s",
+				       (unsigned long long)addr, path);
 			rc = -EINVAL;
 		} else {
 			uprobe_add(prog, attach, self, path, func, sym ? fth_elf_display_name(sym) : NULL, NULL, off, out);
@@ -530,7 +538,9 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 				return -EINVAL;
 			}
 			if (ret) {
-				fth_error(diag, attach->range, "uretprobe cannot have an offset");
+				fth_error_hint(diag, attach->range,
+					       "attach to the function itself, e.g. uretprobe:BINARY:FUNCTION",
+					       "uretprobe cannot have an offset");
 				fth_elf_close(&e);
 				return -EINVAL;
 			}
@@ -572,7 +582,9 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 		} else if (fth_elf_vaddr_to_offset(e.segs, e.nsegs,
 						   (plus ? sym->addr : probe_vaddr(prog, diag, attach, path, &e, sym)) + delta,
 						   &off)) {
-			fth_error(diag, attach->range, "function '%s' is not in a loaded segment of %s", name, path);
+			fth_error_hint(diag, attach->range,
+				       "it is not defined in this file: trace the library that defines it",
+				       "function '%s' is not in a loaded segment of %s", name, path);
 			rc = -EINVAL;
 		} else if (!prog->config.unsafe && evex_in_file(path, off)) {
 			fth_error_hint(diag, attach->range, "--unsafe probes it anyway",
@@ -609,8 +621,10 @@ static int uprobe_expand_binaries(struct fth_program *prog, struct fth_diag *dia
 		matched += n;
 	}
 	if (!matched && prog->config.missing_probes == FTH_MISSING_ERROR) {
-		fth_error(diag, attach->range, "no function matches '%s' in the %d binaries of '%s'", func, paths->len,
-			  *attach->u.attach.parts[1] ? attach->u.attach.parts[1] : "*");
+		fth_error_hint(diag, attach->range,
+			       "'fathom -l \"uprobe:BINARY:*\"' lists the functions",
+			       "no function matches '%s' in the %d binaries of '%s'", func, paths->len,
+			       *attach->u.attach.parts[1] ? attach->u.attach.parts[1] : "*");
 		return -ENOENT;
 	}
 	return 0;
@@ -860,8 +874,10 @@ static int uprobe_attach_multi(const struct fth_multi_group *group, struct fth_a
 	int *order, fd, k = 0, nplain, rc, n = group->n;
 
 	if (insts[0]->target_pid > 0 && process_gone(insts[0]->target_pid)) {
-		fth_error(diag, insts[0]->attach->range, "process %d exited before %s was attached",
-			  insts[0]->target_pid, insts[0]->attach->u.attach.text);
+		fth_error_hint(diag, insts[0]->attach->range,
+			       "keep the process running while fathom starts, or start it with -c",
+			       "process %d exited before %s was attached",
+			       insts[0]->target_pid, insts[0]->attach->u.attach.text);
 		return -ESRCH;
 	}
 	order = calloc((size_t)n, sizeof(*order));
@@ -890,14 +906,18 @@ static int uprobe_attach_multi(const struct fth_multi_group *group, struct fth_a
 	nplain = k;
 	rc = nplain ? attach_multi_range(&m, order, nplain) : 0;
 	if (!rc && m.nskipped == n) {
-		fth_error(diag, insts[0]->attach->range, "cannot attach %s: the kernel cannot probe any of its %d functions",
-			  insts[0]->attach->u.attach.text, n);
+		fth_error_hint(diag, insts[0]->attach->range,
+			       "the warnings above say why each was refused; narrow the wildcard",
+			       "cannot attach %s: the kernel cannot probe any of its %d functions",
+			       insts[0]->attach->u.attach.text, n);
 		rc = m.refusal;
 	} else if (!rc && m.nskipped) {
 		report_skipped(diag, insts[0], &m);
 	} else if (rc && !m.reported) {
-		fth_error(diag, insts[0]->attach->range, "cannot attach %d functions of %s with a uprobe_multi link: %s",
-			  n, insts[0]->binary, strerror(-rc));
+		fth_error_hint(diag, insts[0]->attach->range,
+			       "--no-feature uprobe_multi attaches them one uprobe at a time",
+			       "cannot attach %d functions of %s with a uprobe_multi link: %s",
+			       n, insts[0]->binary, strerror(-rc));
 	}
 	free(order);
 	free(m.skipped);
@@ -1034,8 +1054,10 @@ static int usdt_expand_binary(struct fth_program *prog, struct fth_diag *diag, s
 			continue;
 		nargs = fth_usdt_parse_args(p->args, args, FTH_USDT_MAX_ARGS);
 		if (nargs < 0) {
-			fth_error(diag, attach->range, "cannot read the arguments of usdt probe %s:%s: '%s'", p->provider,
-				  p->name, p->args);
+			fth_error_hint(diag, attach->range,
+				       "this argument layout is not understood; reg(\"NAME\") reads a register",
+				       "cannot read the arguments of usdt probe %s:%s: '%s'", p->provider,
+				       p->name, p->args);
 			fth_usdt_free(probes, n);
 			return -EINVAL;
 		}
@@ -1083,7 +1105,9 @@ static int usdt_no_match(struct fth_program *prog, struct fth_diag *diag, struct
 		return fth_probe_skip(prog, diag, attach,
 				      fth_arena_printf(&prog->arena, "usdt probe '%s' not found in %s", wanted, path));
 	if (!n) {
-		fth_error(diag, attach->range, "%s has no USDT probes", path);
+		fth_error_hint(diag, attach->range,
+			       "readelf -n lists stapsdt notes; probes come from <sys/sdt.h> macros",
+			       "%s has no USDT probes", path);
 		return -ENOENT;
 	}
 	fth_error_hint(diag, attach->range,
@@ -1126,8 +1150,10 @@ static int usdt_expand(struct fth_program *prog, struct fth_diag *diag, struct f
 	if (!rc && !matched && paths.len == 1)
 		rc = usdt_no_match(prog, diag, attach, paths.items[0], probes, n);
 	else if (!rc && !matched && !(prog->config.missing_probes != FTH_MISSING_ERROR && !has_wildcard(name_pat))) {
-		fth_error(diag, attach->range, "no usdt probe matches '%s' in the %d binaries of '%s'", name_pat,
-			  paths.len, *parts[1] ? parts[1] : "*");
+		fth_error_hint(diag, attach->range,
+			       "'fathom -l \"usdt:BINARY:*\"' lists the probes",
+			       "no usdt probe matches '%s' in the %d binaries of '%s'", name_pat,
+			       paths.len, *parts[1] ? parts[1] : "*");
 		rc = -ENOENT;
 	}
 	if (probes)

@@ -196,6 +196,10 @@ struct fth_probe_inst {
 	 * where each USDT argument lives instead. */
 	bool regs_ctx;
 	bool has_retval;
+	/* fentry/fexit: the function returns void, so fexit's args has no
+	 * $retval member (bpftrace's args there holds the parameters and,
+	 * last, the return value). */
+	bool returns_void;
 	bool user_space;          /* pointers in arguments are user memory (uprobe, usdt) */
 	bool has_func;            /* the `func` builtin: the traced function's name */
 	const char *func_name;    /* its value when known at compile time */
@@ -301,11 +305,14 @@ struct fth_config {
 	enum fth_stack_mode stack_mode; /* kstack/ustack without a mode */
 	const char *str_trunc_trailer;  /* marks strings cut at max_strlen, ".." */
 	/* config unstable_tseries / unstable_map_decl / unstable_typeinfo /
-	 * unstable_dw_ustack: warn says once that tseries / let @m = hash(N) /
-	 * typeinfo() / dw_ustack is unstable, enable says nothing, error rejects it. The default is
-	 * bpftrace's: warn, but error for typeinfo. */
+	 * unstable_dw_ustack / unstable_addr: warn says once that tseries /
+	 * let @m = hash(N) / typeinfo() / dw_ustack / the address-of operator
+	 * is unstable, enable says nothing, error rejects it. The default is
+	 * bpftrace's: warn, but error for typeinfo and enable for & (stable
+	 * since bpftrace 0.26; an explicit warn or error is still obeyed, as
+	 * the releases that had the setting did). */
 	enum { FTH_UNSTABLE_WARN, FTH_UNSTABLE_ENABLE, FTH_UNSTABLE_ERROR } unstable_tseries, unstable_map_decl,
-		unstable_typeinfo, unstable_dw_ustack;
+		unstable_typeinfo, unstable_dw_ustack, unstable_addr;
 	/* --dwarf-pid PID (repeatable): processes whose modules dw_ustack
 	 * reads at start, as those of -p and -c */
 	int *dwarf_pids;

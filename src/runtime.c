@@ -1532,7 +1532,9 @@ static int open_event_buffers(struct runtime *rt, struct ring_buffer **rb)
 	rt->wait_fd = -1;
 	*rb = ring_buffer__new(fth_program_map(rt->prog, rt->prog->events_map)->fd, handle_event, rt, NULL);
 	if (!*rb) {
-		fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "cannot open the event ring buffer: %s", strerror(errno));
+		int err = errno;
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR, fth_buffer_refused_hint(err), "cannot open the event ring buffer: %s",
+			       strerror(err));
 		return -1;
 	}
 	if (fth_skb_capture_open(&rt->skb, rt->prog, rt->diag) < 0) {
@@ -1553,7 +1555,8 @@ static int open_event_buffers(struct runtime *rt, struct ring_buffer **rb)
 		}
 	}
 	if (rt->wait_fd < 0) {
-		fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "cannot wait for events: %s", strerror(errno));
+		int err = errno;
+		fth_diag_plain(rt->diag, FTH_SEV_ERROR, fth_fd_limit_hint(err), "cannot wait for events: %s", strerror(err));
 		fth_skb_capture_close(&rt->skb);
 		ring_buffer__free(*rb);
 		return -1;
@@ -1666,8 +1669,10 @@ static void run_specials(struct runtime *rt, const char *which)
 		 * probe that printed nothing. */
 		err = fth_probe_run_special(p->fd);
 		if (err)
-			fth_diag_plain(rt->diag, FTH_SEV_ERROR, NULL, "the kernel did not run the %s probe: %s",
-				       p->inst->name, strerror(-err));
+			fth_diag_plain(rt->diag, FTH_SEV_ERROR,
+				       "BEGIN, END and self probes run with BPF_PROG_TEST_RUN, which the kernel must allow "
+				       "for raw tracepoint programs (Linux 5.10 or later)",
+				       "the kernel did not run the %s probe: %s", p->inst->name, strerror(-err));
 	}
 }
 
@@ -2077,7 +2082,8 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		rt.exiting = true;
 	}
 	if (iter >= 0 && (err = fth_probe_iter_start(&iter_thread, &ld->attachments[iter])) < 0) {
-		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot start the iterator: %s", strerror(-err));
+		fth_diag_plain(diag, FTH_SEV_ERROR, fth_fd_limit_hint(-err), "cannot start the iterator: %s",
+			       strerror(-err));
 		iter = -1;
 		rt.exiting = true;
 		rt.exit_code = 1;

@@ -77,6 +77,7 @@ struct sema {
 	int fn_for_map_depth;
 	bool tseries_noted; /* the unstable-feature warning was given */
 	bool typeinfo_noted; /* the same for typeinfo() */
+	bool addr_noted; /* the same for the address-of operator */
 	bool dw_ustack_noted; /* the same for dw_ustack */
 	/* The expression of the statement being checked: a block expression
 	 * there may end in a call that returns nothing ({ printf("a") }),
@@ -127,6 +128,13 @@ static struct fth_type *storage_type(struct sema *s, struct fth_type *t)
 {
 	if (!t)
 		return NULL;
+	if (t->map_ref) {
+		/* stored, &@m is a number like any other */
+		struct fth_type *copy = fth_arena_alloc(A(s), sizeof(*copy));
+		*copy = *t;
+		copy->map_ref = false;
+		t = copy;
+	}
 	if (t->kind == FTH_T_INT)
 		return fth_type_int_slot(A(s), t);
 	if (t->kind == FTH_T_STRUCT || t->kind == FTH_T_ARRAY)
@@ -385,7 +393,8 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 	if (map->key_pending && kt)
 		learn_pending_key(map, kt);
 	if (kt && !valid_key_type(kt)) {
-		ERR(s, m, "%s cannot be used as a map key", fth_type_describe(A(s), kt));
+		ERR_HINT(s, m, "a key is an integer, a string, a stack, a symbol or a tuple of them: read what the value points to, e.g. str(ptr) or *ptr",
+			 "%s cannot be used as a map key", fth_type_describe(A(s), kt));
 		return map;
 	}
 	if (!map->key_type && map->value_type == NULL && kt) {
@@ -421,7 +430,8 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 			map->key_size = (kt->size + 7) / 8 * 8 + extra;
 		}
 		if (!compatible)
-			ERR(s, m, "%s key has type %s here but %s elsewhere", map->name,
+			ERR_HINT(s, m, "use keys of one type for a map everywhere, or cast them, e.g. (uint64)x",
+				 "%s key has type %s here but %s elsewhere", map->name,
 			    fth_type_describe(A(s), kt), fth_type_describe(A(s), map->key_type));
 	}
 	return map;
@@ -451,7 +461,8 @@ static void map_set_value(struct sema *s, struct fth_map *map, struct fth_node *
 				 "%s holds %s elsewhere; it cannot also be a %s map", map->name,
 				 fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
 		else if (map->value_type->kind != vt->kind || map->value_type->agg != vt->agg)
-			ERR(s, where, "%s is a %s map elsewhere; it cannot also hold %s", map->name,
+			ERR_HINT(s, where, "store this value in a map of its own",
+				 "%s is a %s map elsewhere; it cannot also hold %s", map->name,
 			    fth_type_describe(A(s), map->value_type), fth_type_describe(A(s), vt));
 		else if (vt->agg == FTH_AGG_TSERIES &&
 			 (vt->ts_interval != map->value_type->ts_interval || vt->ts_count != map->value_type->ts_count ||
@@ -642,7 +653,8 @@ static struct fth_var *var_define(struct sema *s, struct fth_node *var, struct f
 		   (merged = merge_tuples(s, v->type, t))) {
 		v->type = merged; /* wider strings, or a record's fields in another order */
 	} else if (v->type->kind != t->kind || (t->kind == FTH_T_TUPLE && !fth_type_equal(t, v->type))) {
-		ERR(s, var, "%s has type %s; it cannot be assigned %s", v->name,
+		ERR_HINT(s, var, "use another variable for this value, or cast it to the variable's type",
+			 "%s has type %s; it cannot be assigned %s", v->name,
 		    fth_type_describe(A(s), v->type), fth_type_describe(A(s), t));
 	}
 	/* The slot is 64 bits, but bswap($port) swaps the bytes of the
@@ -671,17 +683,27 @@ static bool loop_var_is_new(struct sema *s, struct fth_node *var)
 static bool probe_without_addr_space(const struct fth_probe_inst *inst);
 static void load_uprobe_dwarf_args(struct sema *s);
 
-/* Where args exists, said where it does not. */
-/* A function probe (uprobe with DWARF, fentry, rawtracepoint) whose
- * function was found and has no parameters: its args would be empty.
- * (Not fexit: bpftrace's args there also holds the return value.) */
+/* fexit (a trampoline, not a kretprobe standing in): bpftrace's args
+ * there holds the parameters and then the return value, as $retval. */
+static bool args_hold_retval(const struct fth_probe_inst *inst)
+{
+	return inst->attach_btf_id && inst->expected_attach_type == BPF_TRACE_FEXIT && !inst->returns_void;
+}
+
+/* A function probe (uprobe with DWARF, fentry, fexit, rawtracepoint)
+ * whose function was found and has no parameters: its args would be
+ * empty - unless it is fexit of a function that returns a value. */
 static bool takes_no_parameters(const struct fth_probe_inst *inst)
 {
 	if (inst->tp)
 		return false;
 	if (inst->args)
 		return inst->nargs == 0;
-	return inst->attach_btf_id && inst->expected_attach_type == BPF_TRACE_FENTRY;
+	if (!inst->attach_btf_id)
+		return false;
+	if (inst->expected_attach_type == BPF_TRACE_FEXIT)
+		return inst->returns_void;
+	return inst->expected_attach_type == BPF_TRACE_FENTRY;
 }
 
 static const char *args_hint(struct sema *s)
@@ -752,7 +774,8 @@ static void check_let(struct sema *s, struct fth_node *st)
 	if (st->u.let.value)
 		vt = check_expr(s, st->u.let.value);
 	if (declared && vt && is_int(declared) != is_int(vt))
-		ERR(s, st->u.let.value, "%s is declared %s; it cannot be assigned %s", var->u.ident.name,
+		ERR_HINT(s, st->u.let.value, "declare the variable with the value's type, or cast the value",
+			 "%s is declared %s; it cannot be assigned %s", var->u.ident.name,
 		    fth_type_describe(A(s), declared), fth_type_describe(A(s), vt));
 	if (declared && declared->kind == FTH_T_INT)
 		declared = fth_type_int(8, declared->is_signed);
@@ -1142,6 +1165,24 @@ static bool dw_ustack_available(struct sema *s, struct fth_node *e)
 	return false;
 }
 
+/* The fix for a bad kstack()/ustack() limit: what was wrong with it and
+ * how the call is written. */
+static const char *stack_limit_hint(struct sema *s, const char *name, struct fth_node *limit)
+{
+	int64_t n;
+
+	if (literal_int_or_positional(s, limit, &n))
+		return fth_arena_printf(A(s), "%lld frames cannot be captured: write e.g. %s(10) or %s(perf, 10)",
+					(long long)n, name, name);
+	if (limit->kind == FTH_IDENT)
+		return fth_arena_printf(A(s), "a stack mode comes first: write e.g. %s(perf, 10)", name);
+	if (limit->kind == FTH_POSITIONAL)
+		return fth_arena_printf(A(s), "pass a number of frames as parameter $%d, e.g. 10",
+					limit->u.positional.index);
+	return fth_arena_printf(A(s), "the limit is read when the program is built, so it cannot be computed in the "
+				"probe: write e.g. %s(10) or %s(perf, 10)", name, name);
+}
+
 /* kstack / ustack / dw_ustack, or kstack(mode), kstack(limit),
  * kstack(mode, limit). */
 static struct fth_type *stack_type(struct sema *s, struct fth_node *e, const char *name, struct fth_node_list *args)
@@ -1159,6 +1200,12 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, const cha
 	for (int i = 0; args && i < args->len; i++) {
 		struct fth_node *a = args->items[i];
 		int64_t n;
+		if (i == 1 && args->items[0]->kind != FTH_IDENT) {
+			/* kstack(1, 2): two limits */
+			ERR_HINT(s, args->items[0], fth_arena_printf(A(s), "write e.g. %s(perf, 10)", name),
+				 "%s() takes a stack mode first when it has two arguments", name);
+			return NULL;
+		}
 		if (a->kind == FTH_IDENT && i == 0) {
 			int mode = fth_stack_mode_by_name(a->u.ident.name);
 			if (dwarf && mode == FTH_STACK_BUILD_ID) {
@@ -1178,7 +1225,7 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, const cha
 			 * is a literal too, as in bpftrace */
 			t->stack_limit = (int)n;
 		} else {
-			ERR(s, a, "stack limit must be an integer literal from 1 to 127");
+			ERR_HINT(s, a, stack_limit_hint(s, name, a), "stack limit must be an integer literal from 1 to 127");
 			return NULL;
 		}
 	}
@@ -1265,6 +1312,15 @@ static struct fth_type *check_args_record(struct sema *s, struct fth_node *e)
 			item = fth_node_new(A(s), FTH_RECORD_FIELD, e->range);
 			item->u.record_field.name = name;
 			item->u.record_field.value = field;
+			fth_node_list_push(A(s), &rec->u.list, item);
+		}
+		if (args_hold_retval(inst)) {
+			/* what bpftrace prints as .$retval; read as retval */
+			struct fth_node *retval = fth_node_new(A(s), FTH_IDENT, e->range);
+			struct fth_node *item = fth_node_new(A(s), FTH_RECORD_FIELD, e->range);
+			retval->u.ident.name = "retval";
+			item->u.record_field.name = "$retval";
+			item->u.record_field.value = retval;
 			fth_node_list_push(A(s), &rec->u.list, item);
 		}
 		p->args_record = rec;
@@ -1487,12 +1543,14 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 		if (takes_no_parameters(s->cur->inst)) {
 			/* bpftrace refuses it too; an empty record would
 			 * print as () and cannot be a map value */
-			ERR_HINT(s, e, "retval in a uretprobe or fexit gives what it returns",
+			ERR_HINT(s, e, s->cur->inst->returns_void && s->cur->inst->attach_btf_id
+					       ? "it returns nothing either: there is no value to read here"
+					       : "retval in a uretprobe or fexit gives what it returns",
 				 "cannot read function parameters: %s takes none",
 				 s->cur->inst->func_name ? s->cur->inst->func_name : s->cur->inst->name);
 			return NULL;
 		}
-		if (s->cur->inst->tp || s->cur->inst->args)
+		if (s->cur->inst->tp || s->cur->inst->args || args_hold_retval(s->cur->inst))
 			return check_args_record(s, e);
 		if (!s->cur->inst->tp)
 			ERR_HINT(s, e, args_hint(s), "'args' is not available in %s probes",
@@ -1708,6 +1766,27 @@ static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
 	return pointer_in_space_of(s, p->elem, p->user_space, p->addr_space_unset);
 }
 
+/* config unstable_addr for &@m and &$x: false when it is refused. */
+static bool note_unstable_addr(struct sema *s, struct fth_node *e)
+{
+	switch (s->prog->config.unstable_addr) {
+	case FTH_UNSTABLE_ERROR:
+		ERR_HINT(s, e, "remove unstable_addr=error from the config, or set unstable_addr=enable",
+			 "address-of operator (&) feature is not enabled by default. To enable this unstable "
+			 "feature, set the config flag to enable. unstable_addr=enable");
+		return false;
+	case FTH_UNSTABLE_WARN:
+		if (s->strict && !s->addr_noted && !s->retyping)
+			fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
+				       "Script is using an unstable feature: address-of operator (&). To prevent this "
+				       "warning you must explicitly enable it in the config e.g. unstable_addr=enable");
+		s->addr_noted |= s->strict;
+		return true;
+	default:
+		return true;
+	}
+}
+
 /* &@m: the map itself, as current bpftrace gives it (to hand a map to a
  * function that takes one): the kernel's map pointer, typed void * since
  * it points at no value a script can read. The keys are not part of it:
@@ -1715,7 +1794,10 @@ static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
 static struct fth_type *check_map_address(struct sema *s, struct fth_node *e, struct fth_node *m)
 {
 	struct fth_map *map = map_get(s, m);
+	struct fth_type *t;
 
+	if (!note_unstable_addr(s, e))
+		return NULL;
 	if (m->u.map.keys.len) {
 		ERR_HINT(s, e, fth_arena_printf(A(s), "take the whole map with &%s, or copy the element into a "
 						     "variable first: $v = %s[...]; &$v",
@@ -1727,7 +1809,24 @@ static struct fth_type *check_map_address(struct sema *s, struct fth_node *e, st
 		ERR_HINT(s, m, "assign it somewhere, e.g. @name = 1;", "undefined map %s", m->u.map.name);
 		return NULL;
 	}
-	return fth_type_pointer(A(s), NULL);
+	t = fth_type_pointer(A(s), NULL);
+	t->map_ref = true;
+	return t;
+}
+
+/* Arithmetic on &@m (op, or ++/--): the verifier refuses any on a map
+ * pointer ("pointer arithmetic on map_ptr prohibited"), so it is refused
+ * here, where the script can be told what to do instead. */
+static bool refuse_map_ref_arithmetic(struct sema *s, struct fth_node *where, const struct fth_type *t,
+				      const char *op)
+{
+	if (!t || !t->map_ref)
+		return false;
+	ERR_HINT(s, where,
+		 "&@m is the map itself, not memory to index: pass or compare it whole; to compute with its "
+		 "value, store it in a map first (@addr = &@m; @addr + 1)",
+		 "arithmetic ('%s') on a map's address is not allowed", op);
+	return true;
 }
 
 /* *$x of an integer reads memory at that address, as bpftrace does: as
@@ -1791,7 +1890,8 @@ static struct fth_type *check_array_index(struct sema *s, struct fth_node *e, st
 	}
 	if (base->kind == FTH_FIELD && base->u.field.base->kind == FTH_IDENT &&
 	    !strcmp(base->u.field.base->u.ident.name, "args")) {
-		ERR(s, index, "an array in args needs a literal index from 0 to %u", at->count - 1);
+		ERR_HINT(s, index, "write the index as a number, e.g. args.arr[0]",
+			 "an array in args needs a literal index from 0 to %u", at->count - 1);
 		return NULL;
 	}
 	if (it && (it->kind != FTH_T_INT || it->is_signed)) {
@@ -2203,6 +2303,15 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 	load_uprobe_dwarf_args(s);
 	if (s->cur->inst->args)
 		return check_ctx_arg(s, e);
+	if (takes_no_parameters(s->cur->inst) || args_hold_retval(s->cur->inst)) {
+		const struct fth_probe_inst *inst = s->cur->inst;
+		ERR_HINT(s, e,
+			 args_hold_retval(inst) ? "its args holds only the return value: read it as retval"
+						: "it has no arguments to read",
+			 "%s has no parameter '%s': %s takes none", inst->name, e->u.field.name,
+			 inst->func_name ? inst->func_name : "the function");
+		return NULL;
+	}
 	if (!s->cur->inst->tp) {
 		ERR_HINT(s, base, args_hint(s), "'args' is not available in %s probes", s->cur->inst->provider->name);
 		return NULL;
@@ -2363,16 +2472,124 @@ bool positional_offset(const struct fth_node *e, int *index, int64_t *offset)
 	return true;
 }
 
+/* How each builtin function is called, shown when a call has the wrong
+ * number of arguments so that the fix can be read off the message.
+ * Optional arguments are in brackets, as in bpftrace's documentation. */
+static const struct {
+	const char *name;
+	const char *signature;
+} builtin_signatures[] = {
+	{ "count", "count()" },
+	{ "sum", "sum(int n)" },
+	{ "min", "min(int n)" },
+	{ "max", "max(int n)" },
+	{ "avg", "avg(int n)" },
+	{ "stats", "stats(int n)" },
+	{ "hist", "hist(int n[, int k])" },
+	{ "lhist", "lhist(int n, int min, int max, int step)" },
+	{ "tseries", "tseries(int n, int interval_ns, int num_intervals[, \"avg\"|\"max\"|\"min\"|\"sum\"])" },
+	{ "find", "find(@map, key, $value)" },
+	{ "getopt", "getopt(\"name\"[, default[, \"description\"]])" },
+	{ "is_str", "is_str(expr)" },
+	{ "is_ptr", "is_ptr(expr)" },
+	{ "is_array", "is_array(expr)" },
+	{ "is_integer", "is_integer(expr)" },
+	{ "is_unsigned_integer", "is_unsigned_integer(expr)" },
+	{ "is_literal", "is_literal(expr)" },
+	{ "container_of", "container_of(ptr, type, member)" },
+	{ "is_err", "is_err(ptr)" },
+	{ "cgroupid", "cgroupid(\"path\")" },
+	{ "kfunc_exist", "kfunc_exist(\"name\")" },
+	{ "kfunc_allowed", "kfunc_allowed(\"name\")" },
+	{ "percpu_kaddr", "percpu_kaddr(\"symbol\"[, int cpu])" },
+	{ "comptime", "comptime(expr)" },
+	{ "fail", "fail(\"format\", ...)" },
+	{ "static_assert", "static_assert(condition, \"message\")" },
+	{ "typeinfo", "typeinfo(expr)" },
+	{ "strlen", "strlen(string)" },
+	{ "strcap", "strcap(string)" },
+	{ "strstr", "strstr(string haystack, string needle)" },
+	{ "strcontains", "strcontains(string haystack, string needle)" },
+	{ "str_concat", "str_concat(string a, string b)" },
+	{ "memcmp", "memcmp(left, right, int count)" },
+	{ "macaddr", "macaddr(char[6] mac)" },
+	{ "len", "len(@map) or len(ustack|kstack)" },
+	{ "uaddr", "uaddr(\"symbol\")" },
+	{ "path", "path(struct path *p[, int size])" },
+	{ "socket_cookie", "socket_cookie(struct sock *sk)" },
+	{ "skboutput", "skboutput(\"path\", struct sk_buff *skb, int length, int offset)" },
+	{ "write_user", "write_user(dst, src, int length)" },
+	{ "override", "override(int rc)" },
+	{ "pid", "pid([curr_ns|init])" },
+	{ "tid", "tid([curr_ns|init])" },
+	{ "comm", "comm([int pid])" },
+	{ "unwatch", "unwatch(addr)" },
+	{ "signal", "signal(\"SIGNAME\"|int signum)" },
+	{ "signal_thread", "signal_thread(\"SIGNAME\"|int signum)" },
+	{ "str", "str(ptr[, int length])" },
+	{ "exit", "exit([int code])" },
+	{ "delete", "delete(@map, key) or delete(@map[key])" },
+	{ "clear", "clear(@map)" },
+	{ "zero", "zero(@map)" },
+	{ "print", "print(@map[, int top[, int div]]) or print(value)" },
+	{ "time", "time([\"format\"])" },
+	{ "nsecs", "nsecs([monotonic|boot|tai|sw_tai])" },
+	{ "bswap", "bswap(int n)" },
+	{ "uptr", "uptr(ptr)" },
+	{ "kptr", "kptr(ptr)" },
+	{ "reg", "reg(\"name\")" },
+	{ "kstack", "kstack([mode, ][int limit])" },
+	{ "ustack", "ustack([mode, ][int limit])" },
+	{ "dw_ustack", "dw_ustack([mode, ][int limit])" },
+	{ "strftime", "strftime(\"format\", int nsecs)" },
+	{ "ksym", "ksym(int addr)" },
+	{ "usym", "usym(int addr)" },
+	{ "strerror", "strerror(int errno)" },
+	{ "syscall_name", "syscall_name(int nr)" },
+	{ "signal_name", "signal_name(int signum)" },
+	{ "pton", "pton(\"address\")" },
+	{ "cgroup_path", "cgroup_path(int cgroupid[, \"filter\"])" },
+	{ "kaddr", "kaddr(\"symbol\")" },
+	{ "ntop", "ntop([int af, ]addr)" },
+	{ "buf", "buf(ptr[, int length])" },
+	{ "join", "join(char *arr[][, \"separator\"])" },
+	{ "has_key", "has_key(@map, key)" },
+	{ "strncmp", "strncmp(string a, string b, int n)" },
+};
+
+/* What is wrong with lhist()'s bounds, in numbers. */
+static const char *lhist_bounds_hint(struct sema *s, int64_t min, int64_t max, int64_t step)
+{
+	if (max <= min)
+		return fth_arena_printf(A(s), "max (%lld) must be larger than min (%lld)", (long long)max, (long long)min);
+	if (step <= 0)
+		return fth_arena_printf(A(s), "step (%lld) must be at least 1", (long long)step);
+	return fth_arena_printf(A(s), "(max - min) / step is %lld buckets: use a step of at least %lld",
+				(long long)((max - min) / step), (long long)((max - min + 999) / 1000));
+}
+
+/* How builtin name is called; NULL for a name not in the table. */
+static const char *builtin_signature(const char *name)
+{
+	for (size_t i = 0; i < sizeof(builtin_signatures) / sizeof(builtin_signatures[0]); i++)
+		if (!strcmp(builtin_signatures[i].name, name))
+			return builtin_signatures[i].signature;
+	return NULL;
+}
+
 static bool want_args(struct sema *s, struct fth_node *call, int min, int max)
 {
 	int n = call->u.call.args.len;
+	const char *sig = builtin_signature(call->u.call.name);
+	const char *hint = sig ? fth_arena_printf(A(s), "call it as %s", sig) : NULL;
 
 	if (n >= min && n <= max)
 		return true;
 	if (min == max)
-		ERR(s, call, "%s() takes %d argument%s, %d given", call->u.call.name, min, min == 1 ? "" : "s", n);
+		ERR_HINT(s, call, hint, "%s() takes %d argument%s, %d given", call->u.call.name, min,
+			 min == 1 ? "" : "s", n);
 	else
-		ERR(s, call, "%s() takes %d to %d arguments, %d given", call->u.call.name, min, max, n);
+		ERR_HINT(s, call, hint, "%s() takes %d to %d arguments, %d given", call->u.call.name, min, max, n);
 	return false;
 }
 
@@ -2415,11 +2632,13 @@ static bool tseries_literal(struct sema *s, struct fth_node *call, struct fth_no
 		return false;
 	}
 	if (*out <= 0) {
-		ERR(s, arg, "tseries() %s must be >= 1 (%lld provided)", what, (long long)*out);
+		ERR_HINT(s, arg, "write e.g. tseries($x, 1000000000, 10): one-second intervals, ten of them",
+			 "tseries() %s must be >= 1 (%lld provided)", what, (long long)*out);
 		return false;
 	}
 	if (*out > max) {
-		ERR(s, arg, "tseries() %s must be < %lld (%lld provided)", what, (long long)max, (long long)*out);
+		ERR_HINT(s, arg, "use a smaller number, or a longer interval with fewer of them",
+			 "tseries() %s must be < %lld (%lld provided)", what, (long long)max, (long long)*out);
 		return false;
 	}
 	(void)call;
@@ -2440,7 +2659,8 @@ static struct fth_type *check_tseries(struct sema *s, struct fth_node *call)
 		return NULL;
 	vt = check_expr(s, args->items[0]);
 	if (vt && !is_int(vt))
-		ERR(s, args->items[0], "tseries() value must be an integer");
+		ERR_HINT(s, args->items[0], "count something numeric, e.g. tseries(nsecs, 1000000000, 10)",
+			 "tseries() value must be an integer");
 	if (!tseries_literal(s, call, args->items[1], "interval_ns", INT64_MAX, &interval) ||
 	    !tseries_literal(s, call, args->items[2], "num_intervals", 1000000, &count))
 		return NULL;
@@ -2483,7 +2703,8 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 4, 4))
 			return NULL;
 		if (!is_int(check_expr(s, args->items[0])))
-			ERR(s, args->items[0], "lhist() value must be an integer");
+			ERR_HINT(s, args->items[0], "use a number, e.g. lhist(args->count, 0, 100, 10), or cast it",
+				 "lhist() value must be an integer");
 		if (!literal_int_or_positional(s, args->items[1], &mn) || !literal_int_or_positional(s, args->items[2], &mx) ||
 		    !literal_int_or_positional(s, args->items[3], &step)) {
 			ERR_HINT(s, call, "write e.g. lhist($x, 0, 100, 10)",
@@ -2491,7 +2712,8 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		}
 		if (step <= 0 || mx <= mn || (mx - mn) / step > 1000) {
-			ERR(s, call, "lhist() needs min < max, step > 0 and at most 1000 buckets");
+			ERR_HINT(s, call, lhist_bounds_hint(s, mn, mx, step),
+				 "lhist() needs min < max, step > 0 and at most 1000 buckets");
 			return NULL;
 		}
 		t = fth_type_agg(A(s), FTH_AGG_LHIST);
@@ -2505,11 +2727,13 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 1, 2))
 			return NULL;
 		if (args->len == 2 && (!literal_int_or_positional(s, args->items[1], &bits) || bits < 0 || bits > 5)) {
-			ERR(s, args->items[1], "hist() precision must be an integer literal from 0 to 5");
+			ERR_HINT(s, args->items[1], "write e.g. hist($x, 2): 2^k buckets for each power of two",
+				 "hist() precision must be an integer literal from 0 to 5");
 			return NULL;
 		}
 		if (!is_int(check_expr(s, args->items[0])))
-			ERR(s, args->items[0], "hist() value must be an integer");
+			ERR_HINT(s, args->items[0], "use a number, e.g. hist(args->count), or cast it",
+				 "hist() value must be an integer");
 		t = fth_type_agg(A(s), FTH_AGG_HIST);
 		t->hist_bits = (int)bits;
 		return t;
@@ -2517,7 +2741,8 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 	if (!want_args(s, call, 1, 1))
 		return NULL;
 	if (!is_int(check_expr(s, args->items[0])))
-		ERR(s, args->items[0], "%s() value must be an integer", n);
+		ERR_HINT(s, args->items[0], fth_arena_printf(A(s), "use a number, e.g. %s(args->count), or cast it", n),
+			 "%s() value must be an integer", n);
 	if (!strcmp(n, "sum"))
 		return fth_type_agg(A(s), FTH_AGG_SUM);
 	if (!strcmp(n, "min"))
@@ -2535,7 +2760,8 @@ static struct fth_map *expect_map_arg(struct sema *s, struct fth_node *call, str
 	struct fth_map *map;
 
 	if (arg->kind != FTH_MAP) {
-		ERR(s, arg, "%s() expects a map such as @name", call->u.call.name);
+		ERR_HINT(s, arg, fth_arena_printf(A(s), "write e.g. %s(@name)", call->u.call.name),
+			 "%s() expects a map such as @name", call->u.call.name);
 		return NULL;
 	}
 	if (arg->u.map.keys.len && !allow_keys) {
@@ -2546,7 +2772,7 @@ static struct fth_map *expect_map_arg(struct sema *s, struct fth_node *call, str
 	/* A whole map (print, clear, zero) is fine whatever its keys are. */
 	map = arg->u.map.keys.len ? map_use_keys(s, arg, false) : map_get(s, arg);
 	if (!map && s->strict)
-		ERR(s, arg, "undefined map %s", arg->u.map.name);
+		ERR_HINT(s, arg, "assign it somewhere, e.g. @name = 1;", "undefined map %s", arg->u.map.name);
 	return map;
 }
 
@@ -2559,7 +2785,7 @@ static struct fth_type *check_map_len(struct sema *s, struct fth_node *call)
 
 	map = map_get(s, arg);
 	if (!map && s->strict)
-		ERR(s, arg, "undefined map %s", arg->u.map.name);
+		ERR_HINT(s, arg, "assign it somewhere, e.g. @name = 1;", "undefined map %s", arg->u.map.name);
 	else if (map && !map->key_type && map->value_type && s->strict)
 		ERR_HINT(s, arg, "a map without keys holds one value",
 			 "call to len() expects a map with explicit keys (non-scalar map)");
@@ -2615,7 +2841,7 @@ static struct fth_type *check_find(struct sema *s, struct fth_node *call)
 	map = map_get(s, mapnode);
 	if (!map || !map->value_type) {
 		if (s->strict)
-			ERR(s, mapnode, "undefined map %s", mapnode->u.map.name);
+			ERR_HINT(s, mapnode, "assign it somewhere, e.g. @name = 1;", "undefined map %s", mapnode->u.map.name);
 		return fth_type_bool();
 	}
 	if (!map->key_type) {
@@ -2624,8 +2850,9 @@ static struct fth_type *check_find(struct sema *s, struct fth_node *call)
 		return fth_type_bool();
 	}
 	if (kt && !fth_type_equal(kt, map->key_type) && kt->kind != map->key_type->kind)
-		ERR(s, args->items[1], "key has type %s but %s has keys of type %s", fth_type_describe(A(s), kt),
-		    map->name, fth_type_describe(A(s), map->key_type));
+		ERR_HINT(s, args->items[1], "use a key of the map's key type, or cast it, e.g. (uint64)x",
+			 "key has type %s but %s has keys of type %s", fth_type_describe(A(s), kt),
+			 map->name, fth_type_describe(A(s), map->key_type));
 	vt = found_value_type(s, map, mapnode);
 	if (vt)
 		var_define(s, out, vt, 0);
@@ -2649,7 +2876,8 @@ static void check_print_tseries_range(struct sema *s, struct fth_node *call, con
 	}
 	for (int i = 0; i < 2; i++) {
 		if (!literal_int_or_positional(s, args->items[i + 1], &v[i])) {
-			ERR(s, args->items[i + 1], "print()'s min and max must be integer literals");
+			ERR_HINT(s, args->items[i + 1], "write the numbers themselves, e.g. print(@h, 0, 100)",
+				 "print()'s min and max must be integer literals");
 			return;
 		}
 		if (!t->ts_signed && v[i] < 0 && args->items[i + 1]->kind == FTH_UNARY)
@@ -2885,7 +3113,8 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 	if (!want_args(s, call, 1, 3))
 		return NULL;
 	if (args->items[0]->kind != FTH_STRING) {
-		ERR(s, args->items[0], "getopt() takes the parameter name as a string literal");
+		ERR_HINT(s, args->items[0], "write e.g. getopt(\"verbose\") or getopt(\"count\", 10)",
+			 "getopt() takes the parameter name as a string literal");
 		return NULL;
 	}
 	name = args->items[0]->u.string.data;
@@ -2907,7 +3136,8 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 		return fth_type_string(A(s), call->u.string.len + 1);
 	}
 	if (!literal_int(dflt, &n)) {
-		ERR(s, dflt, "getopt() default must be a literal (integer, string, true or false)");
+		ERR_HINT(s, dflt, "write e.g. getopt(\"count\", 10) or getopt(\"name\", \"x\")",
+			 "getopt() default must be a literal (integer, string, true or false)");
 		return NULL;
 	}
 	if (present && value && (!strcasecmp(value, "true") || !strcasecmp(value, "false"))) {
@@ -2916,7 +3146,8 @@ static struct fth_type *check_getopt(struct sema *s, struct fth_node *call)
 		char *end;
 		n = strtoll(value, &end, 0);
 		if (!*value || *end) {
-			ERR(s, call, "parameter --%s takes an integer, not '%s'", name, value);
+			ERR_HINT(s, call, fth_arena_printf(A(s), "pass a number, e.g. --%s=10", name),
+			 "parameter --%s takes an integer, not '%s'", name, value);
 			return NULL;
 		}
 	}
@@ -3119,7 +3350,8 @@ static struct fth_type *check_cgroupid(struct sema *s, struct fth_node *call)
 		return NULL;
 	path = literal_string_arg(s, call->u.call.args.items[0]);
 	if (!path) {
-		ERR(s, call->u.call.args.items[0], "cgroupid() takes a path as a string literal");
+		ERR_HINT(s, call->u.call.args.items[0], "write e.g. cgroupid(\"/sys/fs/cgroup/system.slice\")",
+			 "cgroupid() takes a path as a string literal");
 		return NULL;
 	}
 	err = fth_cgroup_id(path, &id);
@@ -3197,7 +3429,8 @@ static struct fth_type *check_percpu_kaddr(struct sema *s, struct fth_node *call
 		return NULL;
 	name = literal_string_arg(s, args->items[0]);
 	if (!name) {
-		ERR(s, args->items[0], "percpu_kaddr() takes a symbol name as a string literal");
+		ERR_HINT(s, args->items[0], "write e.g. percpu_kaddr(\"runqueues\")",
+			 "percpu_kaddr() takes a symbol name as a string literal");
 		return NULL;
 	}
 	btf = fth_program_btf(s->prog);
@@ -3216,7 +3449,8 @@ static struct fth_type *check_percpu_kaddr(struct sema *s, struct fth_node *call
 		return NULL;
 	}
 	if (args->len == 2 && !is_int(check_expr(s, args->items[1])))
-		ERR(s, args->items[1], "percpu_kaddr() takes a CPU number as its second argument");
+		ERR_HINT(s, args->items[1], "write e.g. percpu_kaddr(\"runqueues\", cpu)",
+			 "percpu_kaddr() takes a CPU number as its second argument");
 	p = fth_type_pointer(A(s), uint64_t_());
 	p->user_space = false;
 	return p;
@@ -3486,7 +3720,8 @@ static struct fth_type *check_static_assert(struct sema *s, struct fth_node *cal
 		return NULL;
 	t = check_expr(s, args->items[0]);
 	if (args->items[1]->kind != FTH_STRING) {
-		ERR(s, args->items[1], "static_assert() takes its message as a string literal");
+		ERR_HINT(s, args->items[1], "write e.g. static_assert(sizeof(struct s) == 8, \"s is 8 bytes\")",
+			 "static_assert() takes its message as a string literal");
 		return NULL;
 	}
 	if (!t || !is_int(t) || !const_eval(args->items[0], &v)) {
@@ -3749,7 +3984,10 @@ static struct fth_type *check_memcmp(struct sema *s, struct fth_node *call)
 	for (int i = 0; i < 2; i++) {
 		t[i] = check_expr(s, a[i]);
 		if (t[i] && (t[i]->kind == FTH_T_NONE || t[i]->kind == FTH_T_AGG || !t[i]->size)) {
-			ERR(s, a[i], "memcmp() compares values, not %s", fth_type_describe(A(s), t[i]));
+			ERR_HINT(s, a[i],
+				 "pass strings, arrays, buffers or structs, e.g. str($p) for a char pointer",
+				 
+				 "memcmp() compares values, not %s", fth_type_describe(A(s), t[i]));
 			t[i] = NULL;
 		}
 	}
@@ -3757,7 +3995,8 @@ static struct fth_type *check_memcmp(struct sema *s, struct fth_node *call)
 		/* known when the probe runs: cut to the smaller size then */
 		struct fth_type *ct = check_expr(s, a[2]);
 		if (ct && !is_int(ct)) {
-			ERR(s, a[2], "memcmp() count must be an integer, not %s", fth_type_describe(A(s), ct));
+			ERR_HINT(s, a[2], "give the number of bytes to compare, e.g. memcmp($a, $b, 4)",
+				 "memcmp() count must be an integer, not %s", fth_type_describe(A(s), ct));
 			return NULL;
 		}
 		return t[0] && t[1] ? int64_t_() : NULL;
@@ -3798,8 +4037,9 @@ static struct fth_type *check_macaddr(struct sema *s, struct fth_node *call)
 		return NULL;
 	}
 	if (t->kind != FTH_T_STRING && t->kind != FTH_T_ARRAY && t->kind != FTH_T_POINTER && !fth_type_is_integer(t)) {
-		ERR(s, arg, "macaddr() only supports array or pointer arguments (%s provided)",
-		    fth_type_describe(A(s), t));
+		ERR_HINT(s, arg, "pass the 6 bytes of the address, e.g. macaddr(args.addr) or macaddr($eth->h_source)",
+			 "macaddr() only supports array or pointer arguments (%s provided)",
+			 fth_type_describe(A(s), t));
 		return NULL;
 	}
 	mac = fth_type_new(A(s), FTH_T_MACADDR, 6);
@@ -3947,7 +4187,8 @@ static struct fth_type *check_uaddr(struct sema *s, struct fth_node *call)
 		return NULL;
 	fold_str_positional(s, args->items[0]);
 	if (args->items[0]->kind != FTH_STRING) {
-		ERR(s, args->items[0], "uaddr() takes a symbol name as a string literal");
+		ERR_HINT(s, args->items[0], "write e.g. uaddr(\"my_global\")",
+			 "uaddr() takes a symbol name as a string literal");
 		return NULL;
 	}
 	if (!inst->binary || (strcmp(pn, "uprobe") && strcmp(pn, "uretprobe") && strcmp(pn, "usdt"))) {
@@ -3998,7 +4239,8 @@ static struct fth_type *check_path(struct sema *s, struct fth_node *call)
 		ERR_HINT(s, args->items[0], "e.g. path(args.file->f_path) or path(ctx->file->f_path)",
 			 "path() takes a struct path or a pointer to one, not %s", fth_type_describe(A(s), t));
 	if (args->len == 2 && (!literal_int_or_positional(s, args->items[1], &size) || size <= 0))
-		ERR(s, args->items[1], "path() size must be a positive integer literal");
+		ERR_HINT(s, args->items[1], "write the size itself, e.g. path(args.file->f_path, 64)",
+			 "path() size must be a positive integer literal");
 	if (size > s->prog->config.max_strlen)
 		size = s->prog->config.max_strlen;
 	if (inst->expected_attach_type != BPF_TRACE_ITER && inst->provider != &fth_provider_fentry &&
@@ -4107,12 +4349,14 @@ static struct fth_type *check_write_user(struct sema *s, struct fth_node *call)
 			 "write_user() writes to the traced process's memory and is only allowed with --unsafe");
 	dst = check_expr(s, args->items[0]);
 	if (dst && dst->kind != FTH_T_POINTER && !is_int(dst))
-		ERR(s, args->items[0], "write_user() writes to a user address (a pointer or an integer), not %s",
-		    fth_type_describe(A(s), dst));
+		ERR_HINT(s, args->items[0], "pass the user pointer to write to, e.g. write_user(args.buf, \"x\", 1)",
+			 "write_user() writes to a user address (a pointer or an integer), not %s",
+			 fth_type_describe(A(s), dst));
 	src = check_expr(s, args->items[1]);
 	if (src && src->kind != FTH_T_STRING && src->kind != FTH_T_ARRAY && !is_int(src)) {
-		ERR(s, args->items[1], "write_user() writes the bytes of a string, an integer or an array, not %s",
-		    fth_type_describe(A(s), src));
+		ERR_HINT(s, args->items[1], "pass a string, an integer or an array to write",
+			 "write_user() writes the bytes of a string, an integer or an array, not %s",
+			 fth_type_describe(A(s), src));
 		return int64_t_();
 	}
 	if (!literal_int_or_positional(s, args->items[2], &len) || len <= 0)
@@ -4142,8 +4386,9 @@ static struct fth_type *check_override(struct sema *s, struct fth_node *call)
 		return NULL;
 	t = check_expr(s, call->u.call.args.items[0]);
 	if (t && !is_int(t))
-		ERR(s, call->u.call.args.items[0], "override() takes the integer to return, not %s",
-		    fth_type_describe(A(s), t));
+		ERR_HINT(s, call->u.call.args.items[0], "write e.g. override(-12) (ENOMEM)",
+			 "override() takes the integer to return, not %s",
+			 fth_type_describe(A(s), t));
 	if (!s->prog->config.unsafe)
 		ERR_HINT(s, call, "run fathom with --unsafe to allow it",
 			 "override() changes what a kernel function returns and is only allowed with --unsafe");
@@ -4209,7 +4454,8 @@ static struct fth_type *check_comm_of_pid(struct sema *s, struct fth_node *call)
 	arg = call->u.call.args.items[0];
 	t = check_expr(s, arg);
 	if (t && !fth_type_is_integer(t)) {
-		ERR(s, arg, "comm() takes a pid, an integer, not %s", fth_type_describe(A(s), t));
+		ERR_HINT(s, arg, "write e.g. comm(pid) or comm(args.pid)",
+			 "comm() takes a pid, an integer, not %s", fth_type_describe(A(s), t));
 		return NULL;
 	}
 	if (!btf || fth_btf_func_id(btf, "bpf_task_from_pid") <= 0 ||
@@ -4277,8 +4523,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		t = check_expr(s, args->items[0]);
 		if (t && !is_int(t) && t->kind != FTH_T_POINTER)
-			ERR(s, args->items[0], "unwatch() takes the address a watchpoint watches, not %s",
-			    fth_type_describe(A(s), t));
+			ERR_HINT(s, args->items[0], "pass the address the watchpoint was set on, e.g. unwatch(arg0)",
+				 "unwatch() takes the address a watchpoint watches, not %s",
+				 fth_type_describe(A(s), t));
 		return fth_type_none();
 	}
 	/* signal() signals the current process, signal_thread() its thread */
@@ -4301,9 +4548,13 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		}
 		t = check_expr(s, args->items[0]);
 		if (t && !is_int(t))
-			ERR(s, args->items[0], "%s() takes a signal name or number", n);
+			ERR_HINT(s, args->items[0], fth_arena_printf(A(s), "write e.g. %s(\"SIGKILL\") or %s(9)", n, n),
+				 "%s() takes a signal name or number", n);
 		if (!s->cur->inst->provider->attach)
-			ERR(s, call, "%s() has no process to signal in %s", n, s->cur->inst->name);
+			ERR_HINT(s, call,
+				 "send it from a probe that fires in a process: kprobe, uprobe, usdt, tracepoint",
+				 
+				 "%s() has no process to signal in %s", n, s->cur->inst->name);
 		return fth_type_none();
 	}
 	if (!strcmp(n, "str")) {
@@ -4336,8 +4587,10 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (t && t->kind == FTH_T_STRING)
 			return fixed_len && (uint32_t)len < t->size ? fth_type_string(A(s), (uint32_t)len) : t;
 		if (t && !is_int(t))
-			ERR(s, args->items[0], "str() expects a pointer or an integer address, not %s",
-			    fth_type_describe(A(s), t));
+			ERR_HINT(s, args->items[0],
+				 "pass a char pointer or an address, e.g. str(args.filename); a string is already one",
+				 "str() expects a pointer or an integer address, not %s",
+				 fth_type_describe(A(s), t));
 		return fth_type_string(A(s), (uint32_t)len);
 	}
 	if (!strcmp(n, "exit")) {
@@ -4346,8 +4599,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (want_args(s, call, 0, 1) && args->len) {
 			struct fth_type *t = check_expr(s, args->items[0]);
 			if (t && !is_int(t))
-				ERR(s, args->items[0], "exit() takes an integer exit code, not %s",
-				    fth_type_describe(A(s), t));
+				ERR_HINT(s, args->items[0], "write e.g. exit(1)",
+					 "exit() takes an integer exit code, not %s",
+					 fth_type_describe(A(s), t));
 		}
 		return fth_type_none();
 	}
@@ -4359,7 +4613,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (args->len == 2) {
 			/* delete(@m, key): the current form. */
 			if (args->items[0]->kind != FTH_MAP || args->items[0]->u.map.keys.len) {
-				ERR(s, args->items[0], "delete() expects a map such as @name");
+				ERR_HINT(s, args->items[0], "write delete(@name, key) or delete(@name[key])",
+					 "delete() expects a map such as @name");
 				return NULL;
 			}
 			map = map_get(s, args->items[0]);
@@ -4368,12 +4623,14 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			if (map && map->key_type) {
 				struct fth_type *kt = storage_type(s, check_expr(s, args->items[1]));
 				if (kt && !fth_type_equal(kt, map->key_type) && kt->kind != map->key_type->kind)
-					ERR(s, args->items[1], "key has type %s but %s has keys of type %s",
-					    fth_type_describe(A(s), kt), map->name,
-					    fth_type_describe(A(s), map->key_type));
+					ERR_HINT(s, args->items[1],
+						 "use a key of the map's key type, or cast it, e.g. (uint64)x",
+						 "key has type %s but %s has keys of type %s",
+						 fth_type_describe(A(s), kt), map->name,
+						 fth_type_describe(A(s), map->key_type));
 			}
 			if (!map && s->strict)
-				ERR(s, args->items[0], "undefined map %s", args->items[0]->u.map.name);
+				ERR_HINT(s, args->items[0], "assign it somewhere, e.g. @name = 1;", "undefined map %s", args->items[0]->u.map.name);
 			return fth_type_bool();
 		}
 		map = expect_map_arg(s, call, args->items[0], true);
@@ -4402,23 +4659,26 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			}
 			for (int i = 1; i < args->len; i++)
 				if (!literal_int_or_positional(s, args->items[i], &v) || v < 0)
-					ERR(s, args->items[i], "print() top and div must be non-negative integer literals");
+					ERR_HINT(s, args->items[i], "write the numbers themselves, e.g. print(@m, 10, 1000)",
+						 "print() top and div must be non-negative integer literals");
 		} else {
 			/* print(@m[k]) too: bpftrace prints a map element as a value,
 			 * read when print() runs (codegen's non-map print) */
 			struct fth_type *t = check_expr(s, args->items[0]);
 			complete_value_type(s, t, 0);
 			if (args->len > 1)
-				ERR(s, call, "print() of a value takes one argument");
+				ERR_HINT(s, call, "top and div apply to whole maps: print(@m, 10, 1000)",
+					 "print() of a value takes one argument");
 			if (t && t->kind == FTH_T_AGG)
-				ERR(s, args->items[0], "print() of a single aggregated element is not supported; print the map");
+				ERR_HINT(s, args->items[0], "print the whole map: print(@m)",
+					 "print() of a single aggregated element is not supported; print the map");
 		}
 		return fth_type_none();
 	}
 	if (!strcmp(n, "time")) {
 		want_args(s, call, 0, 1);
 		if (args->len == 1 && args->items[0]->kind != FTH_STRING)
-			ERR(s, args->items[0], "time() format must be a string literal");
+			ERR_HINT(s, args->items[0], "write e.g. time(\"%H:%M:%S\\n\")", "time() format must be a string literal");
 		return fth_type_none();
 	}
 	if (!strcmp(n, "rand"))
@@ -4449,7 +4709,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		t = check_expr(s, args->items[0]);
 		if (t && t->kind != FTH_T_INT) {
-			ERR(s, args->items[0], "bswap() takes an integer, not %s", fth_type_describe(A(s), t));
+			ERR_HINT(s, args->items[0], "swap the bytes of an integer, e.g. bswap((uint16)args.port)",
+				 "bswap() takes an integer, not %s", fth_type_describe(A(s), t));
 			return NULL;
 		}
 		if (t && args->items[0]->kind == FTH_VAR) {
@@ -4484,7 +4745,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		}
 		if (!s->cur->inst->regs_ctx) {
-			ERR(s, call, "reg() is available in kprobe, uprobe and usdt probes");
+			ERR_HINT(s, call, "read the register in a kprobe, uprobe or usdt probe, or use args/argN here",
+				 "reg() is available in kprobe, uprobe and usdt probes");
 			return NULL;
 		}
 		return uint64_t_();
@@ -4499,11 +4761,13 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 2, 2))
 			return NULL;
 		if (args->items[0]->kind != FTH_STRING) {
-			ERR(s, args->items[0], "strftime() format must be a string literal");
+			ERR_HINT(s, args->items[0], "write e.g. strftime(\"%H:%M:%S\", nsecs)",
+				 "strftime() format must be a string literal");
 			return NULL;
 		}
 		if (!is_int(check_expr(s, args->items[1])))
-			ERR(s, args->items[1], "strftime() takes a timestamp in nanoseconds, such as nsecs");
+			ERR_HINT(s, args->items[1], "write e.g. strftime(\"%H:%M:%S\", nsecs)",
+				 "strftime() takes a timestamp in nanoseconds, such as nsecs");
 		t = fth_type_new(A(s), FTH_T_TIMESTAMP, 8);
 		t->name = args->items[0]->u.string.data;
 		return t;
@@ -4512,7 +4776,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 1, 1))
 			return NULL;
 		if (!is_int(check_expr(s, args->items[0])))
-			ERR(s, args->items[0], "%s() takes an integer", n);
+			ERR_HINT(s, args->items[0],
+				 fth_arena_printf(A(s), "pass a number, e.g. %s(arg0)", n), "%s() takes an integer", n);
 		return fth_type_new(A(s), n[0] == 'k' ? FTH_T_KSYM : n[0] == 'u' ? FTH_T_USYM
 							       : n[1] == 'y' ? FTH_T_SYSCALL : FTH_T_ERRNO,
 				    n[0] == 'u' ? 16 : 8);
@@ -4521,7 +4786,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 1, 1))
 			return NULL;
 		if (!is_int(check_expr(s, args->items[0])))
-			ERR(s, args->items[0], "%s() takes an integer", n);
+			ERR_HINT(s, args->items[0],
+				 "pass a signal number, e.g. signal_name(9)", "%s() takes an integer", n);
 		need_signal_names_map(s);
 		return fth_type_string(A(s), FTH_SIGNAL_NAME_SIZE);
 	}
@@ -4534,7 +4800,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 1, 1))
 			return NULL;
 		if (args->items[0]->kind != FTH_STRING) {
-			ERR(s, args->items[0], "pton() takes an address as a string literal");
+			ERR_HINT(s, args->items[0], "write e.g. pton(\"127.0.0.1\") or pton(\"::1\")",
+				 "pton() takes an address as a string literal");
 			return NULL;
 		}
 		text = args->items[0]->u.string.data;
@@ -4558,7 +4825,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			ERR_HINT(s, args->items[0], "pass a cgroup id, such as the cgroup builtin",
 				 "cgroup_path() takes a cgroup id");
 		if (args->len == 2 && args->items[1]->kind != FTH_STRING)
-			ERR(s, args->items[1], "cgroup_path() filter must be a string literal");
+			ERR_HINT(s, args->items[1], "write e.g. cgroup_path(cgroup, \"unified\")",
+				 "cgroup_path() filter must be a string literal");
 		return fth_type_new(A(s), FTH_T_CGROUP_PATH, 8);
 	}
 	if (!strcmp(n, "uaddr"))
@@ -4570,7 +4838,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		fold_str_positional(s, args->items[0]);
 		if (args->items[0]->kind != FTH_STRING) {
-			ERR(s, args->items[0], "kaddr() takes a symbol name as a string literal");
+			ERR_HINT(s, args->items[0], "write e.g. kaddr(\"jiffies\")",
+				 "kaddr() takes a symbol name as a string literal");
 			return NULL;
 		}
 		if (fth_ksyms_load(&ksyms) == 0) {
@@ -4595,7 +4864,9 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			t = check_expr(s, args->items[i]);
 		t = args->items[args->len - 1]->type;
 		if (t && !is_int(t) && !(t->kind == FTH_T_ARRAY && (t->size == 4 || t->size == 16)))
-			ERR(s, args->items[args->len - 1], "ntop() takes an IPv4 integer or a 4- or 16-byte array");
+			ERR_HINT(s, args->items[args->len - 1],
+				 "write e.g. ntop(args.saddr), or ntop(AF_INET6, $addr) of a 16-byte array",
+				 "ntop() takes an IPv4 integer or a 4- or 16-byte array");
 		return fth_type_new(A(s), FTH_T_INET, 20);
 	}
 	if (!strcmp(n, "buf")) {
@@ -4622,9 +4893,11 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			return NULL;
 		t = check_expr(s, args->items[0]);
 		if (t && !is_int(t))
-			ERR(s, args->items[0], "join() takes an array of string pointers, such as args->argv");
+			ERR_HINT(s, args->items[0],
+				 "write e.g. join(args.argv) in tracepoint:syscalls:sys_enter_execve",
+				 "join() takes an array of string pointers, such as args->argv");
 		if (args->len == 2 && args->items[1]->kind != FTH_STRING)
-			ERR(s, args->items[1], "join() separator must be a string literal");
+			ERR_HINT(s, args->items[1], "write e.g. join(args->argv, \",\")", "join() separator must be a string literal");
 		return fth_type_none();
 	}
 	if (!strcmp(n, "find"))
@@ -4634,14 +4907,16 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (!want_args(s, call, 2, 2))
 			return NULL;
 		if (args->items[0]->kind != FTH_MAP || args->items[0]->u.map.keys.len) {
-			ERR(s, args->items[0], "has_key() expects a map such as @name as its first argument");
+			ERR_HINT(s, args->items[0], "write has_key(@name, key)",
+				 "has_key() expects a map such as @name as its first argument");
 			return NULL;
 		}
 		map = map_get(s, args->items[0]);
 		if (!map && s->strict)
-			ERR(s, args->items[0], "undefined map %s", args->items[0]->u.map.name);
+			ERR_HINT(s, args->items[0], "assign it somewhere, e.g. @name = 1;", "undefined map %s", args->items[0]->u.map.name);
 		if (map && !map->key_type && s->strict)
-			ERR(s, args->items[0], "%s has no keys", map->name);
+			ERR_HINT(s, args->items[0], "a map without keys holds one value: read it as the map itself",
+				 "%s has no keys", map->name);
 		check_expr(s, args->items[1]);
 		return fth_type_bool();
 	}
@@ -4652,10 +4927,13 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		for (int i = 0; i < 2; i++) {
 			struct fth_type *t = check_expr(s, args->items[i]);
 			if (t && t->kind != FTH_T_STRING)
-				ERR(s, args->items[i], "%s() compares strings, not %s", n, fth_type_describe(A(s), t));
+				ERR_HINT(s, args->items[i],
+					 "read a char pointer as a string first, e.g. str(args.filename)",
+					 "%s() compares strings, not %s", n, fth_type_describe(A(s), t));
 		}
 		if (!literal_int_or_positional(s, args->items[2], &len) || len < 0)
-			ERR(s, args->items[2], "strncmp() length must be a non-negative integer literal");
+			ERR_HINT(s, args->items[2], "write the number of bytes itself, e.g. strncmp(comm, \"bash\", 4)",
+				 "strncmp() length must be a non-negative integer literal");
 		return int64_t_();
 	}
 	{
@@ -4745,6 +5023,12 @@ static struct fth_type *untyped_map_operand(struct sema *s, struct fth_node *ope
 	return map && map->value_type ? t : fth_type_int(8, other->kind == FTH_T_INT && other->is_signed);
 }
 
+static bool is_comparison_or_logic(int op)
+{
+	return op == TOK_EQ || op == TOK_NE || op == TOK_LT || op == TOK_LE || op == TOK_GT || op == TOK_GE ||
+	       op == TOK_ANDAND || op == TOK_OROR;
+}
+
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 {
 	struct fth_type *l = check_expr(s, e->u.binary.lhs);
@@ -4755,11 +5039,16 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	r = untyped_map_operand(s, e->u.binary.rhs, r, l);
 	if (!l || !r)
 		return NULL;
+	if (!is_comparison_or_logic(op) &&
+	    (refuse_map_ref_arithmetic(s, e, l, fth_token_spelling(op)) ||
+	     refuse_map_ref_arithmetic(s, e, r, fth_token_spelling(op))))
+		return NULL;
 	if (op == TOK_EQ || op == TOK_NE) {
 		if (l->kind == FTH_T_STRING || r->kind == FTH_T_STRING) {
 			if (l->kind != r->kind)
-				ERR(s, e, "cannot compare %s with %s", fth_type_describe(A(s), l),
-				    fth_type_describe(A(s), r));
+				ERR_HINT(s, e, "compare a string with a string; read a pointer with str() first",
+					 "cannot compare %s with %s", fth_type_describe(A(s), l),
+					 fth_type_describe(A(s), r));
 			return fth_type_bool();
 		}
 		/* buf()s compare as bpftrace does: strncmp over the smaller
@@ -4787,8 +5076,9 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 		return fth_type_bool(); /* probe == __builtin_probe: the probe indexes compare */
 	if (!is_int(l) || !is_int(r)) {
 		struct fth_node *bad = is_int(l) ? e->u.binary.rhs : e->u.binary.lhs;
-		ERR(s, bad, "operator '%s' needs integer operands, not %s", fth_token_spelling(op),
-		    fth_type_describe(A(s), is_int(l) ? r : l));
+		ERR_HINT(s, bad, "use numbers: cast a pointer to one, e.g. (uint64)$p, or read what it points to",
+			 "operator '%s' needs integer operands, not %s", fth_token_spelling(op),
+			 fth_type_describe(A(s), is_int(l) ? r : l));
 		return NULL;
 	}
 	switch (op) {
@@ -4824,8 +5114,10 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 		if (!t)
 			return NULL;
 		if (t->kind == FTH_T_NONE || t->kind == FTH_T_AGG) {
-			ERR(s, tn->typeof_expr, "typeof() needs an expression with a value, not %s",
-			    fth_type_describe(A(s), t));
+			ERR_HINT(s, tn->typeof_expr,
+				 "name a value, e.g. typeof($x), or a type, e.g. typeof(struct task_struct)",
+				 "typeof() needs an expression with a value, not %s",
+				 fth_type_describe(A(s), t));
 			return NULL;
 		}
 		if (literal_int(tn->typeof_expr, &(int64_t){ 0 }) && !(t->enum_def))
@@ -4836,7 +5128,7 @@ static struct fth_type *named_type(struct sema *s, struct fth_type_name *tn, str
 		    tn->typeof_expr->u.ident.var && tn->typeof_expr->u.ident.var->literal_width < 8)
 			t = fth_type_int(tn->typeof_expr->u.ident.var->literal_width, t->is_signed);
 	} else if (!b) {
-		ERR(s, where, "expected a type");
+		ERR_HINT(s, where, "write a type such as int32, struct task_struct * or typeof(expr)", "expected a type");
 		return NULL;
 	} else if (!strcmp(b, "string") && !tn->pointer_depth) {
 		/* string[N] sizes the string; bare `string` holds max_strlen */
@@ -4870,6 +5162,11 @@ static struct fth_type *typeof_node_type(struct sema *s, struct fth_node *n)
 	return named_type(s, &tn, n);
 }
 
+/* What a cast can do, for a cast that cannot be made. */
+#define CAST_HINT                                                                                    \
+	"casts convert integers, bools and pointers into each other, e.g. (uint64)$p or (struct sock *)arg0; " \
+	"read a string with str() and bytes with buf()"
+
 /* (typeof(expr))value: a cast to the type of another expression. Integer,
  * bool and pointer types convert; any other type only to itself. */
 static struct fth_type *check_typeof_cast(struct sema *s, struct fth_node *e, struct fth_type *from)
@@ -4880,18 +5177,21 @@ static struct fth_type *check_typeof_cast(struct sema *s, struct fth_node *e, st
 		return NULL;
 	if (to->kind == FTH_T_INT || to->kind == FTH_T_BOOL) {
 		if (!is_int(from))
-			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
+			ERR_HINT(s, e, CAST_HINT,
+				 "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
 		return to->kind == FTH_T_BOOL ? fth_type_bool() : fth_type_int((int)to->size, to->is_signed);
 	}
 	if (to->kind == FTH_T_POINTER) {
 		struct fth_type *p = fth_type_pointer(A(s), to->elem);
 		if (!is_int(from))
-			ERR(s, e, "cannot cast %s to a pointer", fth_type_describe(A(s), from));
+			ERR_HINT(s, e, "only integers and pointers become pointers, e.g. (struct task_struct *)arg0",
+				 "cannot cast %s to a pointer", fth_type_describe(A(s), from));
 		p->user_space = fth_type_has_addr_space(from) ? from->user_space : to->user_space;
 		return p;
 	}
 	if (!fth_type_equal(to, from) && !(to->kind == FTH_T_STRING && from->kind == FTH_T_STRING)) {
-		ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
+		ERR_HINT(s, e, CAST_HINT,
+			 "cannot cast %s to %s", fth_type_describe(A(s), from), fth_type_describe(A(s), to));
 		return NULL;
 	}
 	return from;
@@ -4944,7 +5244,8 @@ static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node 
 		return NULL;
 	}
 	if (!is_int(t)) {
-		ERR(s, e, "cannot cast %s to %s[%d]", fth_type_describe(A(s), t), word, n);
+		ERR_HINT(s, e, "an integer becomes an array of its own size, e.g. (uint8[8])$x of a uint64",
+			 "cannot cast %s to %s[%d]", fth_type_describe(A(s), t), word, n);
 		return NULL;
 	}
 	if (t->size != elem->size * (uint32_t)n) {
@@ -4959,7 +5260,24 @@ static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node 
 	return fth_type_array(A(s), elem, (uint32_t)n);
 }
 
+static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e);
+
+/* A cast keeps &@m a map pointer to the verifier: (uint64)&@m + 1 is
+ * refused as &@m + 1 is. */
 static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
+{
+	struct fth_type *t = check_cast_inner(s, e), *marked;
+	const struct fth_type *from = e->u.cast.operand->type;
+
+	if (!t || !from || !from->map_ref || (t->kind != FTH_T_INT && t->kind != FTH_T_POINTER))
+		return t;
+	marked = fth_arena_alloc(A(s), sizeof(*marked));
+	*marked = *t;
+	marked->map_ref = true;
+	return marked;
+}
+
+static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e)
 {
 	struct fth_type_name *tn = &e->u.cast.type_name;
 	struct fth_type *t = check_expr(s, e->u.cast.operand);
@@ -4986,7 +5304,8 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 			}
 		}
 		if (t && !is_int(t))
-			ERR(s, e, "cannot cast %s to a pointer", fth_type_describe(A(s), t));
+			ERR_HINT(s, e, "only integers and pointers become pointers, e.g. (struct task_struct *)arg0",
+				 "cannot cast %s to a pointer", fth_type_describe(A(s), t));
 		if (!target)
 			return uint64_t_();
 		/* The address space comes along from a pointer, else from the
@@ -4999,16 +5318,18 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 									 : probe_without_addr_space(s->cur->inst);
 			target = p;
 		}
-		return p;
+		return target;
 	}
 	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0) {
 		struct fth_type *et = lookup_type(s, b);
 		if (!et || et->kind != FTH_T_INT) {
-			ERR(s, e, "unknown type '%s'", b);
+			ERR_HINT(s, e, "define it in the script (enum NAME { ... }), or check its spelling",
+				 "unknown type '%s'", b);
 			return NULL;
 		}
 		if (t && !is_int(t))
-			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+			ERR_HINT(s, e, CAST_HINT,
+				 "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return et;
 	}
 	if (b && is_type_word(b) && strcmp(b, "string") && strcmp(b, "bool") && tn->array_len == 0) {
@@ -5021,7 +5342,8 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 				 "cannot cast %s (%u bytes) to %s (%d bytes): the sizes must be equal",
 				 fth_type_describe(A(s), t), t->size, b, bits / 8);
 		else if (t && !is_int(t) && t->kind != FTH_T_ARRAY)
-			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+			ERR_HINT(s, e, CAST_HINT,
+				 "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return fth_type_int(bits / 8, !uns);
 	}
 	if (b && is_type_word(b) && strcmp(b, "string") && tn->array_len != 0)
@@ -5037,7 +5359,8 @@ static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
 		return fth_type_bool();
 	if (b && !strncmp(b, "enum ", 5) && tn->array_len == 0 && script_enum_named(s, b)) {
 		if (t && !is_int(t))
-			ERR(s, e, "cannot cast %s to %s", fth_type_describe(A(s), t), b);
+			ERR_HINT(s, e, CAST_HINT,
+				 "cannot cast %s to %s", fth_type_describe(A(s), t), b);
 		return enum_type(s, script_enum_named(s, b));
 	}
 	if (b && !strcmp(b, "string"))
@@ -5228,8 +5551,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			if (a == FTH_AGG_COUNT || a == FTH_AGG_SUM || a == FTH_AGG_MIN || a == FTH_AGG_MAX ||
 			    a == FTH_AGG_AVG)
 				return int64_t_();
-			ERR(s, e, "%s holds %s; its value cannot be read in a probe", map->name,
-			    fth_type_describe(A(s), map->value_type));
+			ERR_HINT(s, e, "print the map with print() instead, or keep a plain value in another map",
+				 "%s holds %s; its value cannot be read in a probe", map->name,
+				 fth_type_describe(A(s), map->value_type));
 			return NULL;
 		}
 		return map->value_type;
@@ -5256,7 +5580,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return NULL;
 		if (op == TOK_BANG) {
 			if (!is_int(t))
-				ERR(s, e, "operator '!' needs an integer, not %s", fth_type_describe(A(s), t));
+				ERR_HINT(s, e, "compare it instead, e.g. $p == 0 or $s == \"\"",
+					 "operator '!' needs an integer, not %s", fth_type_describe(A(s), t));
 			return fth_type_bool();
 		}
 		if (op == TOK_MINUS || op == TOK_TILDE) {
@@ -5266,9 +5591,12 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 				ERR_HINT(s, e, fth_arena_printf(A(s), "cast it to an integer first, e.g. %s(int64)$b",
 								fth_token_spelling(op)),
 					 "operator '%s' cannot be used on a bool", fth_token_spelling(op));
+			else if (refuse_map_ref_arithmetic(s, e, t, fth_token_spelling(op)))
+				return NULL;
 			else if (!is_int(t))
-				ERR(s, e, "operator '%s' needs an integer, not %s", fth_token_spelling(op),
-				    fth_type_describe(A(s), t));
+				ERR_HINT(s, e, "cast the value to an integer first, e.g. (int64)$x",
+					 "operator '%s' needs an integer, not %s", fth_token_spelling(op),
+					 fth_type_describe(A(s), t));
 			return fth_type_int(8, op == TOK_MINUS ? true : t->is_signed);
 		}
 		if (op == TOK_STAR) {
@@ -5294,6 +5622,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 					 "the address-of operator '&' applies to variables only");
 				return NULL;
 			}
+			if (!note_unstable_addr(s, e))
+				return NULL;
 			return fth_type_pointer(A(s), t);
 		}
 		ERR(s, e, "operator '%s' is not supported here yet", fth_token_spelling(op));
@@ -5307,7 +5637,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		struct fth_type *a = e->u.ternary.then_expr ? check_expr(s, e->u.ternary.then_expr) : c;
 		struct fth_type *b = check_expr(s, e->u.ternary.else_expr);
 		if (c && !is_int(c))
-			ERR(s, e->u.ternary.cond, "condition must be an integer, not %s", fth_type_describe(A(s), c));
+			ERR_HINT(s, e->u.ternary.cond, "compare it, e.g. x != 0 or strcontains(s, \"a\")",
+				 "condition must be an integer, not %s", fth_type_describe(A(s), c));
 		if (!a || !b)
 			return NULL;
 		if (is_int(a) && is_int(b))
@@ -5346,20 +5677,23 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return NULL;
 		if (b->kind == FTH_T_STRING) {
 			if (!literal_int(e->u.index.index, &idx) || idx < 0 || (uint64_t)idx >= b->size) {
-				ERR(s, e->u.index.index, "string index must be a literal from 0 to %u", b->size - 1);
+				ERR_HINT(s, e->u.index.index, "write the position itself, e.g. s[0]; to read at a computed offset, cast the address to a pointer",
+					 "string index must be a literal from 0 to %u", b->size - 1);
 				return NULL;
 			}
 			return fth_type_int(1, true);
 		}
 		if (b->kind == FTH_T_POINTER && b->elem && b->elem->size) {
 			if (!is_int(i))
-				ERR(s, e->u.index.index, "an index must be an integer");
+				ERR_HINT(s, e->u.index.index, "use a number or cast the value to one, e.g. p[(uint64)x]",
+					 "an index must be an integer");
 			return pointee_type(s, b);
 		}
 		if (b->kind == FTH_T_TUPLE)
 			return tuple_subscript(s, e, b);
 		if (b->kind != FTH_T_ARRAY) {
-			ERR(s, e->u.index.base, "%s cannot be indexed", fth_type_describe(A(s), b));
+			ERR_HINT(s, e->u.index.base, "only arrays, pointers, strings and maps take [index]",
+				 "%s cannot be indexed", fth_type_describe(A(s), b));
 			return NULL;
 		}
 		return check_array_index(s, e, b, i);
@@ -5381,7 +5715,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 		if (!b)
 			return NULL;
 		if (b->kind != FTH_T_TUPLE || e->u.tuple_index.index >= b->nfields) {
-			ERR(s, e, "%s has no element %d", fth_type_describe(A(s), b), e->u.tuple_index.index);
+			ERR_HINT(s, e, "tuple elements are numbered from 0",
+				 "%s has no element %d", fth_type_describe(A(s), b), e->u.tuple_index.index);
 			return NULL;
 		}
 		return b->fields[e->u.tuple_index.index].type;
@@ -5453,7 +5788,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 				if (t->kind == FTH_T_STRUCT)
 					report_unknown_member(s, f, t, f->u.ident.name);
 				else
-					ERR(s, f, "%s has no field '%s'", fth_type_describe(A(s), t), f->u.ident.name);
+					ERR_HINT(s, f, "fathom -lv 'struct NAME' lists a kernel struct's fields",
+						 "%s has no field '%s'", fth_type_describe(A(s), t), f->u.ident.name);
 				return NULL;
 			}
 			total += off;
@@ -5476,8 +5812,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			}
 			map_set_value(s, map, t, int64_t_());
 			if (map->value_type && !is_int(map->value_type))
-				ERR(s, e, "++/-- needs an integer map, %s holds %s", map->name,
-				    fth_type_describe(A(s), map->value_type));
+				ERR_HINT(s, e, "count with an integer map, e.g. @n[key]++, or use @n = count()",
+					 "++/-- needs an integer map, %s holds %s", map->name,
+					 fth_type_describe(A(s), map->value_type));
 			return int64_t_();
 		}
 		if (t->kind == FTH_VAR) {
@@ -5485,12 +5822,16 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			if (v && !v->type)
 				v->type = int64_t_(); /* let $x; $x++; counts from 0 */
 			if (!v) {
-				ERR(s, t, "variable %s is used before it is assigned", t->u.ident.name);
+				ERR_HINT(s, t, fth_arena_printf(A(s), "assign it first, e.g. %s = 0, or declare it: let %s;",
+							t->u.ident.name, t->u.ident.name),
+					 "variable %s is used before it is assigned", t->u.ident.name);
 				return NULL;
 			}
+			if (refuse_map_ref_arithmetic(s, e, v->type, e->u.incdec.increment ? "++" : "--"))
+				return NULL;
 			return v->type;
 		}
-		ERR(s, e, "++ and -- apply to variables and maps only");
+		ERR_HINT(s, e, "copy the value into a variable, e.g. $x = ...; $x++", "++ and -- apply to variables and maps only");
 		return NULL;
 	}
 	default:
@@ -5553,7 +5894,8 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	if (target->kind == FTH_MAP && value->kind == FTH_CALL && is_agg_func(value->u.call.name)) {
 		struct fth_map *map = map_use_keys(s, target, true);
 		if (st->u.assign.op) {
-			ERR(s, st, "aggregations cannot be combined with '%s='", fth_token_spelling(st->u.assign.op));
+			ERR_HINT(s, st, "assign the aggregation itself, e.g. @m = sum(x)",
+				 "aggregations cannot be combined with '%s='", fth_token_spelling(st->u.assign.op));
 			return;
 		}
 		vt = check_agg_call(s, value);
@@ -5568,13 +5910,14 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	if (!vt && target->kind == FTH_VAR && s->diag->errors > errors)
 		fth_ptrvec_push(A(s), &s->unassignable, (void *)target->u.ident.name);
 	if (vt && vt->kind == FTH_T_NONE) {
-		ERR(s, value, "%s() does not return a value",
+		ERR_HINT(s, value, "call it as a statement of its own", "%s() does not return a value",
 		    value->kind == FTH_CALL ? value->u.call.name
 		    : value->kind == FTH_FN_INLINE ? value->u.fn_inline.name : "this");
 		return;
 	}
 	if (st->u.assign.op && vt && !is_int(vt)) {
-		ERR(s, value, "'%s=' needs an integer, not %s", fth_token_spelling(st->u.assign.op),
+		ERR_HINT(s, value, "use a number, or cast the value to one", "'%s=' needs an integer, not %s",
+			 fth_token_spelling(st->u.assign.op),
 		    fth_type_describe(A(s), vt));
 		return;
 	}
@@ -5591,7 +5934,7 @@ static void check_assign(struct sema *s, struct fth_node *st)
 			vt = map->value_type;
 		stored = storage_type(s, vt);
 		if (st->u.assign.op && (!map->value_type && s->strict))
-			ERR(s, target, "undefined map %s", map->name);
+			ERR_HINT(s, target, "assign it somewhere, e.g. @name = 1;", "undefined map %s", map->name);
 		if (vt && vt->kind == FTH_T_AGG) {
 			ERR_HINT(s, value, "copying an aggregation is not supported", "cannot assign %s to a map",
 				 fth_type_describe(A(s), vt));
@@ -5614,9 +5957,14 @@ static void check_assign(struct sema *s, struct fth_node *st)
 	} else if (target->kind == FTH_VAR) {
 		struct fth_var *cur = st->u.assign.op ? var_use(s, target) : NULL;
 		if (st->u.assign.op && !cur) {
-			ERR(s, target, "variable %s is used before it is assigned", target->u.ident.name);
+			ERR_HINT(s, target, fth_arena_printf(A(s), "assign it first, e.g. %s = 0", target->u.ident.name),
+				 "variable %s is used before it is assigned", target->u.ident.name);
 			return;
 		}
+		if (cur && st->u.assign.op &&
+		    refuse_map_ref_arithmetic(s, st, cur->type,
+					      fth_arena_printf(A(s), "%s=", fth_token_spelling(st->u.assign.op))))
+			return;
 		/* $p += n / $p -= n keep a pointer a pointer, n elements on */
 		if (cur && cur->type && cur->type->kind == FTH_T_POINTER && vt && vt->kind != FTH_T_POINTER &&
 		    (st->u.assign.op == TOK_PLUS || st->u.assign.op == TOK_MINUS))
@@ -5675,8 +6023,9 @@ static void check_fn_return(struct sema *s, struct fth_node *st)
 	}
 	vt = check_expr(s, st->u.ret.value);
 	if (vt && !is_int(vt))
-		ERR(s, st->u.ret.value, "fn %s returns %s, not %s", name,
-		    fth_type_describe(A(s), fn->u.fn_inline.result->type), fth_type_describe(A(s), vt));
+		ERR_HINT(s, st->u.ret.value, "return a value of the declared type, or cast it",
+			 "fn %s returns %s, not %s", name,
+			 fth_type_describe(A(s), fn->u.fn_inline.result->type), fth_type_describe(A(s), vt));
 }
 
 /* A fn call expanded in place: its result variable, then its body (the
@@ -5959,7 +6308,7 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		struct fth_type *b = check_expr(s, st->u.for_range.end);
 		int blockers = s->callback_blockers;
 		if ((a && !is_int(a)) || (b && !is_int(b)))
-			ERR(s, st, "range bounds must be integers");
+			ERR_HINT(s, st, "write e.g. for $i : 0..10 { ... }", "range bounds must be integers");
 		loop_var_is_new(s, st->u.for_range.var);
 		scope_push(s);
 		var_define(s, st->u.for_range.var, int64_t_(), 0);
@@ -5987,11 +6336,14 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 		if (src && src[head.end] == ')')
 			head.end++;
 		if (!literal_int_or_positional(s, st->u.unroll.count, &n))
-			ERR(s, st->u.unroll.count, "unroll count must be an integer literal from 1 to 100");
+			ERR_HINT(s, st->u.unroll.count, "write the count itself, e.g. unroll(5) { ... }",
+				 "unroll count must be an integer literal from 1 to 100");
 		else if (n > 100 && s->strict)
-			fth_error(s->diag, head, "unroll maximum value is 100");
+			fth_error_hint(s->diag, head, "unroll at most 100 times; for more, use while or a for range",
+				       "unroll maximum value is 100");
 		else if (n < 1 && s->strict)
-			fth_error(s->diag, head, "unroll minimum value is 1");
+			fth_error_hint(s->diag, head, "unroll at least once, or remove the unroll",
+				       "unroll minimum value is 1");
 		check_block(s, st->u.unroll.body);
 		break;
 	}
@@ -6001,7 +6353,8 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 	case FTH_BREAK:
 	case FTH_CONTINUE:
 		if (!s->loop_depth)
-			ERR(s, st, "'%s' outside a loop", st->kind == FTH_BREAK ? "break" : "continue");
+			ERR_HINT(s, st, "use it inside while, for or unroll; to leave a probe early, use return",
+				 "'%s' outside a loop", st->kind == FTH_BREAK ? "break" : "continue");
 		break;
 	case FTH_RETURN:
 		s->callback_blockers++;
@@ -6013,8 +6366,9 @@ static void check_stmt(struct sema *s, struct fth_node *st)
 			/* a test fails when it returns non-zero (bpftrace) */
 			struct fth_type *t = check_expr(s, st->u.ret.value);
 			if (t && !is_int(t))
-				ERR(s, st->u.ret.value, "a test returns an integer (non-zero: failed), not %s",
-				    fth_type_describe(A(s), t));
+				ERR_HINT(s, st->u.ret.value, "return 0 when the test passed, e.g. return $ok ? 0 : 1",
+					 "a test returns an integer (non-zero: failed), not %s",
+					 fth_type_describe(A(s), t));
 		} else if (st->u.ret.value) {
 			ERR_HINT(s, st->u.ret.value, "only test:NAME probes return a value (non-zero fails the test)",
 				 "probes cannot return a value");
@@ -6390,6 +6744,7 @@ static struct fth_type *btf_type_fallback(void *ctx, const char *name)
 struct definition_site {
 	struct fth_program *prog;
 	uint32_t at;
+	struct fth_cdefs_macro_def macro; /* the last one looked up */
 };
 
 static bool defined_constant(void *ctx, const char *name, int64_t *value)
@@ -6399,25 +6754,33 @@ static bool defined_constant(void *ctx, const char *name, int64_t *value)
 	return fth_cmacros_value(site->prog->cmacros, name, site->at, value);
 }
 
-/* The body of an object-like #define in force at the definition, which
- * the C definitions take as text, as cpp does. */
-static const char *defined_macro_body(void *ctx, const char *name)
+/* The #define in force at the definition, which the C definitions take
+ * as text, as cpp does. */
+static const struct fth_cdefs_macro_def *defined_macro(void *ctx, const char *name)
 {
-	const struct definition_site *site = ctx;
+	struct definition_site *site = ctx;
 	const struct fth_cmacro *m = fth_cmacros_find(site->prog->cmacros, name, strlen(name), site->at);
 
-	return m && !m->function_like ? (m->text ? m->text : "") : NULL;
+	if (!m)
+		return NULL;
+	site->macro = (struct fth_cdefs_macro_def){
+		.text = m->text ? m->text : "",
+		.function_like = m->function_like,
+		.nparams = m->nparams,
+		.params = m->params,
+	};
+	return &site->macro;
 }
 
 /* The script's struct/union/enum/typedef definitions, in source order. */
 static int load_c_definitions(struct fth_program *prog, struct fth_diag *diag)
 {
 	struct fth_node_list *defs = &prog->ast->u.program.c_defs;
-	struct definition_site site = { prog, 0 };
+	struct definition_site site = { .prog = prog };
 
 	prog->cdefs = fth_cdefs_new(&prog->arena, btf_type_fallback, prog);
 	fth_cdefs_set_constants(prog->cdefs, defined_constant, &site);
-	fth_cdefs_set_macros(prog->cdefs, defined_macro_body, &site);
+	fth_cdefs_set_macros(prog->cdefs, defined_macro, &site);
 	for (int i = 0; i < defs->len; i++) {
 		struct fth_node *d = defs->items[i];
 		struct fth_cdefs_error err;

@@ -100,8 +100,11 @@ static int create_files(struct fth_skb_capture *cap)
 			continue;
 		cap->file_by_action[i] = file_of_path(cap, i, a->text);
 		if (!cap->file_by_action[i] && !(cap->file_by_action[i] = fth_pcap_create(a->text))) {
-			fth_diag_report(cap->diag, FTH_SEV_ERROR, a->range, "check that its directory exists and is writable",
-					"cannot create the pcap file %s for skboutput(): %s", a->text, strerror(errno));
+			int err = errno;
+			const char *hint = fth_fd_limit_hint(err);
+			fth_diag_report(cap->diag, FTH_SEV_ERROR, a->range,
+					hint ? hint : "check that its directory exists and is writable",
+					"cannot create the pcap file %s for skboutput(): %s", a->text, strerror(err));
 			return -1;
 		}
 	}
@@ -134,8 +137,9 @@ int fth_skb_capture_open(struct fth_skb_capture *cap, const struct fth_program *
 	cap->pb = perf_buffer__new(m->fd, fth_skb_perf_pages(prog->config.ringbuf_size, sysconf(_SC_PAGESIZE), ncpus),
 				   on_sample, NULL, cap, NULL);
 	if (!cap->pb) {
-		fth_diag_plain(diag, FTH_SEV_ERROR, NULL, "cannot open the perf buffer for skboutput(): %s",
-			       strerror(errno));
+		int err = errno;
+		fth_diag_plain(diag, FTH_SEV_ERROR, fth_buffer_refused_hint(err),
+			       "cannot open the perf buffer for skboutput(): %s", strerror(err));
 		fth_skb_capture_close(cap);
 		return -1;
 	}

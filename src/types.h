@@ -106,6 +106,10 @@ struct fth_type {
 	 * characters (no NUL), which is the whole string, not one cut short
 	 * by the read limit: printed without the ".." trailer (bpftrace). */
 	bool char_array;
+	/* A map's own address (&@m) or a cast of it: the kernel's map
+	 * pointer, which the verifier lets no arithmetic touch while the
+	 * program holds it (a copy stored in a map is a plain number). */
+	bool map_ref;
 	struct fth_field *fields; /* tuple and struct members */
 	int nfields;
 	/* FTH_T_AGG */

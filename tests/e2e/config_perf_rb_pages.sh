@@ -64,3 +64,15 @@ ring_size -e "config = { perf_rb_pages = 1 } $prog"
 fathom_run -e 'config = { perf_rb_pages = 0 } BEGIN { exit(); }'
 expect_exit 1
 expect_stderr_match '^stdin:1:12-29: ERROR: perf_rb_pages must be a positive integer$'
+expect_stderr_match "^HINT: '0' is not one: use a whole number from 1 to 262144$"
+
+# Too large: the message says so and names the limit instead of claiming
+# the number is not a positive integer.
+fathom_run -e 'config = { perf_rb_pages = 1000000 } BEGIN { exit(); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:12-35: ERROR: perf_rb_pages of 1000000 is too large: the limit is 262144$'
+expect_stderr_match '^HINT: use a value from 1 to 262144$'
+BPFTRACE_PERF_RB_PAGES=abc fathom_run -e 'BEGIN { exit(); }'
+expect_exit 1
+expect_stderr_match "ERROR: perf_rb_pages must be a positive integer$"
+expect_stderr_match "^HINT: 'abc' is not one: use a whole number from 1 to 262144$"

@@ -44,7 +44,8 @@ fathom_run -e 'BEGIN { $p = "/sys"; print(cgroupid($p)); }'
 expect_exit 1
 expect_stderr_eq "stdin:1:37-39: ERROR: cgroupid() takes a path as a string literal
 BEGIN { \$p = \"/sys\"; print(cgroupid(\$p)); }
-                                    ~~"
+                                    ~~
+HINT: write e.g. cgroupid(\"/sys/fs/cgroup/system.slice\")"
 
 # --- kfunc_exist / kfunc_allowed. This kernel (6.18) lets tracepoint
 # programs call bpf_task_from_pid but not raw tracepoint programs (what

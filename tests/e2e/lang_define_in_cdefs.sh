@@ -67,3 +67,39 @@ struct s { A x; };
 BEGIN { exit(); }'
 expect_exit 1
 expect_stderr_match "^stdin:3:12: ERROR: unknown type 'A'$"
+
+# Function-like macros are called in the definitions too, as clang
+# expands them: SZ(2) is (2 * 4), its argument text (SZ(LEN) is
+# (4 + 4 * 4)), a call with nested parentheses, a macro making members; a
+# struct field read through the result holds the bytes written there.
+fathom_run -e '#define LEN 4 + 4
+#define SZ(n) (n * 4)
+#define FIELDS(t, a, b) t a; t b
+struct s { char a[SZ(2)]; char b[SZ(LEN)]; FIELDS(u16, x, y); char c[SZ((1 + 1))]; };
+BEGIN { $v = (int64)0x0102030405060708; $p = (struct s *)&$v;
+  printf("%d %d %d %d %d %x\n", sizeof(struct s), offsetof(struct s, b), offsetof(struct s, x),
+    offsetof(struct s, y), offsetof(struct s, c), $p->a[0]); exit(); }'
+expect_exit 0
+expect_stdout_eq '40 8 28 30 32 8'
+
+# A call with the wrong number of arguments: at the call, with the
+# macro's declaration.
+fathom_run -e '#define SZ(n) (n * 4)
+struct s { char a[SZ(1, 2)]; };
+BEGIN { exit(); }'
+expect_exit 1
+expect_stderr_eq 'stdin:2:19-27: ERROR: macro SZ takes 1 argument, 2 given
+struct s { char a[SZ(1, 2)]; };
+                  ~~~~~~~~
+HINT: it is declared as #define SZ(n)'
+
+# A comment left open in a #define would take the script's next lines
+# into the directive in C; here it is an error at the comment.
+fathom_run -e '#define A /* x
+BEGIN { printf("%d\n", 1); exit(); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:11-15: ERROR: unterminated /* comment in #define
+#define A /* x
+          ~~~~
+HINT: close it with */ on the same line (a directive ends with its line), or use // instead'
+expect_stdout_empty

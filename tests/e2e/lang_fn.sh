@@ -58,7 +58,8 @@ fathom_run -e 'fn f($a: int64): int64 { return $a; } BEGIN { print(f(1, 2)); }'
 expect_exit 1
 expect_stderr_eq 'stdin:1:53-60: ERROR: fn f takes 1 argument, 2 given
 fn f($a: int64): int64 { return $a; } BEGIN { print(f(1, 2)); }
-                                                    ~~~~~~~'
+                                                    ~~~~~~~
+HINT: it is declared as fn f($a: int64): int64'
 
 fathom_run -e 'fn f($a: int64): void { return $a; } BEGIN { f(1); }'
 expect_exit 1
@@ -92,13 +93,15 @@ fathom_run -e 'fn f($a: int64): int64 { return $a; } BEGIN { print(f("s")); }'
 expect_exit 1
 expect_stderr_eq 'stdin:1:55-58: ERROR: cannot cast string[2] to int64
 fn f($a: int64): int64 { return $a; } BEGIN { print(f("s")); }
-                                                      ~~~'
+                                                      ~~~
+HINT: casts convert integers, bools and pointers into each other, e.g. (uint64)$p or (struct sock *)arg0; read a string with str() and bytes with buf()'
 
 fathom_run -e 'fn g(): void { } BEGIN { $v = g(); }'
 expect_exit 1
 expect_stderr_eq 'stdin:1:31-34: ERROR: g() does not return a value
 fn g(): void { } BEGIN { $v = g(); }
-                              ~~~'
+                              ~~~
+HINT: call it as a statement of its own'
 
 fathom_run -e 'fn f($a: int64): int64 { @m[$a] = $a; for ($kv : @m) { return $kv.1; } return 0; } BEGIN { print(f(1)); }'
 expect_exit 1

@@ -93,19 +93,22 @@ fathom_run -e 'BEGIN { print(is_str()); }'
 expect_exit 1
 expect_stderr_eq "stdin:1:15-23: ERROR: is_str() takes 1 argument, 0 given
 BEGIN { print(is_str()); }
-              ~~~~~~~~"
+              ~~~~~~~~
+HINT: call it as is_str(expr)"
 
 fathom_run -e 'BEGIN { $s = "a"; print((typeof($s))1); }'
 expect_exit 1
 expect_stderr_eq "stdin:1:25-38: ERROR: cannot cast int64 to string[2]
 BEGIN { \$s = \"a\"; print((typeof(\$s))1); }
-                        ~~~~~~~~~~~~~"
+                        ~~~~~~~~~~~~~
+HINT: casts convert integers, bools and pointers into each other, e.g. (uint64)\$p or (struct sock *)arg0; read a string with str() and bytes with buf()"
 
 fathom_run -e 'BEGIN { let $x: typeof(print(1)); }'
 expect_exit 1
 expect_stderr_eq "stdin:1:24-32: ERROR: typeof() needs an expression with a value, not none
 BEGIN { let \$x: typeof(print(1)); }
-                       ~~~~~~~~"
+                       ~~~~~~~~
+HINT: name a value, e.g. typeof(\$x), or a type, e.g. typeof(struct task_struct)"
 
 # comptime, if comptime (only the branch taken is compiled), static_assert
 # and fail, as the standard library's macros use them with the predicates

@@ -176,17 +176,20 @@ BEGIN { print(strlen(1)); }
 HINT: an address needs a type: str(addr) reads the string at it'
 check_error 'BEGIN { print(strlen("a", "b")); }' 'stdin:1:15-31: ERROR: strlen() takes 1 argument, 2 given
 BEGIN { print(strlen("a", "b")); }
-              ~~~~~~~~~~~~~~~~'
+              ~~~~~~~~~~~~~~~~
+HINT: call it as strlen(string)'
 check_error 'BEGIN { print(strstr("abc", 2)); }' 'stdin:1:29: ERROR: strstr() takes a string, not int64
 BEGIN { print(strstr("abc", 2)); }
                             ~
 HINT: read the string first, e.g. str(ptr)'
 check_error 'BEGIN { print(str_concat("a")); }' 'stdin:1:15-30: ERROR: str_concat() takes 2 arguments, 1 given
 BEGIN { print(str_concat("a")); }
-              ~~~~~~~~~~~~~~~'
+              ~~~~~~~~~~~~~~~
+HINT: call it as str_concat(string a, string b)'
 check_error 'BEGIN { $n = "2"; print(memcmp("ab", "ab", $n)); }' 'stdin:1:44-46: ERROR: memcmp() count must be an integer, not string[2]
 BEGIN { $n = "2"; print(memcmp("ab", "ab", $n)); }
-                                           ~~'
+                                           ~~
+HINT: give the number of bytes to compare, e.g. memcmp($a, $b, 4)'
 check_error 'BEGIN { print(memcmp("ab", "abc", 4)); }' 'stdin:1:35: ERROR: memcmp() count 4 is larger than the first argument (string[3], 3 bytes)
 BEGIN { print(memcmp("ab", "abc", 4)); }
                                   ~
@@ -201,7 +204,8 @@ BEGIN { $s = "abcd"; print(macaddr($s)); }
 HINT: pass a 6-byte array such as char[6] or uint8[6]'
 check_error 'BEGIN { print(signal_name("INT")); }' 'stdin:1:27-32: ERROR: signal_name() takes an integer
 BEGIN { print(signal_name("INT")); }
-                          ~~~~~'
+                          ~~~~~
+HINT: pass a signal number, e.g. signal_name(9)'
 check_error 'BEGIN { print(len(1)); }' 'stdin:1:19: ERROR: call to len() expects a map, ustack, or kstack
 BEGIN { print(len(1)); }
                   ~

@@ -18,6 +18,10 @@ expect_stdout_eq $'hi fathom\nhi fathom\n43 100 4\n\n\n@seen[43]: 84'
 fathom_run -e 'macro f(x) { x } BEGIN { f(1, 2); }'
 expect_exit 1
 expect_stderr_match 'no macro f takes 2 arguments'
+expect_stderr_match '^HINT: macro f is defined with 1 parameter\(s\)$'
+fathom_run -e 'macro f(x) { x } macro f(x, y, z) { x + y + z } BEGIN { f(1, 2); }'
+expect_exit 1
+expect_stderr_match '^HINT: macro f is defined with 1 or 3 parameter\(s\)$'
 
 fathom_run -e 'config = { max_strlen = 8 } BEGIN { printf("%s|%d|%d|%s\n", str($1), getopt("n", 5), getopt("flag"), getopt("s", "dflt")); exit(); }' abcdefghijkl -- --n=7 --flag
 expect_exit 0

@@ -48,3 +48,4 @@ fathom_run -o "$T/no/such/dir/out" -e 'BEGIN { exit(); }'
 expect_exit 1
 expect_stdout_empty
 expect_stderr_match "^ERROR: Failed to open output file: \"$T/no/such/dir/out\": No such file or directory$"
+expect_stderr_match "^HINT: -o needs a writable file in an existing directory$"

@@ -77,7 +77,8 @@ fathom_run -e 'watchpoint:0x10000000:3:w { exit(); }'
 expect_exit 1
 expect_stderr_eq "stdin:1:1-26: ERROR: watchpoint length must be one of (1,2,4,8)
 watchpoint:0x10000000:3:w { exit(); }
-~~~~~~~~~~~~~~~~~~~~~~~~~"
+~~~~~~~~~~~~~~~~~~~~~~~~~
+HINT: the third part is the number of bytes watched, e.g. watchpoint:0x10000000:8:w"
 
 fathom_run -e 'w:0x10000000:8:wq { exit(); }'
 expect_exit 1

@@ -27,6 +27,7 @@ expect_stderr_match "ERROR: uprobe target 'fathom_no_such_program' not found \(n
 fathom_run -e "uprobe:$T/text:f { exit(); }"
 expect_exit 1
 expect_stderr_match "ERROR: '$T/text' is not an ELF file"
+expect_stderr_match '^HINT: give an executable or a shared library \(for a script: its interpreter\)$'
 
 fathom_run -e "uprobe:$TG:process_requets { exit(); }"
 expect_exit 1
@@ -45,6 +46,7 @@ expect_stderr_match "ERROR: uprobe probe needs a binary and a function"
 fathom_run -e "uretprobe:$TG:add+4 { exit(); }"
 expect_exit 1
 expect_stderr_match "ERROR: uretprobe cannot have an offset"
+expect_stderr_match '^HINT: attach to the function itself, e.g. uretprobe:BINARY:FUNCTION$'
 
 fathom_run -e "uprobe:$TG:add+100000 { exit(); }"
 expect_exit 1

@@ -20,3 +20,18 @@ expect_stdout_match '^\|$'
 fathom_run -e 'BEGIN { print(kstack($1)); exit(); }' abc
 expect_exit 1
 expect_stderr_match 'ERROR: stack limit must be an integer literal from 1 to 127'
+expect_stderr_match '^HINT: pass a number of frames as parameter \$1, e.g. 10$'
+
+# What was wrong and how to write it.
+fathom_run -e 'BEGIN { print(kstack(1000)); exit(); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:22-26: ERROR: stack limit must be an integer literal from 1 to 127$'
+expect_stderr_match '^HINT: 1000 frames cannot be captured: write e.g. kstack\(10\) or kstack\(perf, 10\)$'
+fathom_run -e 'BEGIN { $n = 3; print(ustack($n)); exit(); }'
+expect_exit 1
+expect_stderr_match '^HINT: the limit is read when the program is built, so it cannot be computed in the probe: write e.g. ustack\(10\) or ustack\(perf, 10\)$'
+# Two limits: the first of two arguments must be the mode.
+fathom_run -e 'BEGIN { print(kstack(1, 2)); exit(); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:22: ERROR: kstack\(\) takes a stack mode first when it has two arguments$'
+expect_stderr_match '^HINT: write e.g. kstack\(perf, 10\)$'

@@ -352,19 +352,78 @@ static void test_constants_from_lookup(void **state)
 	assert_string_equal(err.message, "unknown constant 'NOPE'");
 }
 
-/* Bodies of object-like macros, as the macro lookup gives them. */
-static const char *test_macro_body(void *ctx, const char *name)
+/* Macros as the macro lookup gives them: object-like bodies, and
+ * function-like SZ(n), PAIR(t, a, b), FIRST(a, b), NONE() and SELF(n). */
+static const struct fth_cdefs_macro_def *test_macro(void *ctx, const char *name)
 {
-	static const char *const macros[][2] = {
+	static const char *const objects[][2] = {
 		{ "SUM", "4 + 4" }, { "T", "u32" }, { "UINT", "unsigned int" }, { "EMPTY", "" },
 		{ "LOOP", "LOOP" }, { "PING", "PONG" }, { "PONG", "PING" }, { "BAD", "12ab" },
 	};
+	static const char *const sz_params[] = { "n" }, *const pair_params[] = { "t", "a", "b" },
+				 *const first_params[] = { "a", "b" };
+	static const struct {
+		const char *name;
+		struct fth_cdefs_macro_def def;
+	} functions[] = {
+		{ "SZ", { "(n * 4)", true, 1, sz_params } },
+		{ "PAIR", { "t a; t b", true, 3, pair_params } },
+		{ "NONE", { "2", true, 0, NULL } },
+		{ "FIRST", { "a", true, 2, first_params } },
+		{ "SELF", { "SELF(n) + n", true, 1, sz_params } },
+	};
+	static struct fth_cdefs_macro_def found;
 
 	(void)ctx;
-	for (size_t i = 0; i < sizeof(macros) / sizeof(macros[0]); i++)
-		if (!strcmp(name, macros[i][0]))
-			return macros[i][1];
+	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		if (!strcmp(name, objects[i][0])) {
+			found = (struct fth_cdefs_macro_def){ .text = objects[i][1] };
+			return &found;
+		}
+	for (size_t i = 0; i < sizeof(functions) / sizeof(functions[0]); i++)
+		if (!strcmp(name, functions[i].name))
+			return &functions[i].def;
 	return NULL;
+}
+
+/* Function-like macros are called with '(': their parameters replaced by
+ * the arguments' text (nested parentheses and commas inside them kept),
+ * the result read again for more macros; named without '(' they stay
+ * names; a wrong number of arguments or a missing ')' is an error at the
+ * call that shows the declaration. */
+static void test_function_like_macros(void **state)
+{
+	struct fixture *fx = *state;
+	struct fth_cdefs_error err;
+	struct fth_type *t;
+
+	fth_cdefs_set_macros(fx->defs, test_macro, NULL);
+	add_ok(fx, "struct f { char a[SZ(2)]; char b[FIRST(SZ((1 + 2)), (5, 6))]; char c[SZ(SUM)]; PAIR(u16, x, y); "
+		   "char d[NONE()]; char e[SZ (1)]; };");
+	t = fth_cdefs_type(fx->defs, "struct f");
+	assert_int_equal(t->fields[0].type->size, 8);
+	assert_int_equal(t->fields[1].type->size, 12);
+	/* (4 + 4 * 4): the argument is text too */
+	assert_int_equal(t->fields[2].type->size, 20);
+	assert_string_equal(t->fields[3].name, "x");
+	assert_int_equal(t->fields[3].type->size, 2);
+	assert_string_equal(t->fields[4].name, "y");
+	assert_int_equal(t->fields[5].type->size, 2);
+	assert_int_equal(t->fields[6].type->size, 4);
+	assert_int_equal(t->size, 8 + 12 + 20 + 2 + 2 + 2 + 4);
+
+	assert_int_not_equal(fth_cdefs_add(fx->defs, "struct g { char a[SZ(1, 2)]; };", &err), 0);
+	assert_string_equal(err.message, "macro SZ takes 1 argument, 2 given");
+	assert_string_equal(err.hint, "it is declared as #define SZ(n)");
+	assert_int_equal(err.begin, 18);
+	assert_int_equal(err.end, 26);
+	assert_int_not_equal(fth_cdefs_add(fx->defs, "struct h { char a[SZ(1]; };", &err), 0);
+	assert_string_equal(err.message, "unterminated call of macro SZ");
+	/* a name without '(' is no call: here an unknown type */
+	assert_int_not_equal(fth_cdefs_add(fx->defs, "struct i { SZ x; };", &err), 0);
+	assert_string_equal(err.message, "unknown type 'SZ'");
+	/* not expanded again inside itself */
+	assert_int_not_equal(fth_cdefs_add(fx->defs, "struct j { char a[SELF(1)]; };", &err), 0);
 }
 
 /* Macros are text, as cpp substitutes them: SUM * 2 is 4 + 4 * 2 = 12 (not
@@ -377,7 +436,7 @@ static void test_macros_expand_as_text(void **state)
 	struct fth_cdefs_error err;
 	struct fth_type *t;
 
-	fth_cdefs_set_macros(fx->defs, test_macro_body, NULL);
+	fth_cdefs_set_macros(fx->defs, test_macro, NULL);
 	add_ok(fx, "struct s { char a[SUM * 2]; EMPTY T x; UINT y; char c; };");
 	t = fth_cdefs_type(fx->defs, "struct s");
 	assert_int_equal(t->size, 24);
@@ -489,6 +548,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_float_members_keep_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_constants_from_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_macros_expand_as_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_function_like_macros, setup, teardown),
 		cmocka_unit_test(test_sema_folds_sizeof_offsetof_enums),
 		cmocka_unit_test(test_sema_errors),
 	};

@@ -697,6 +697,38 @@ static void test_compile_time_language(void **state)
 }
 
 /* Errors carry the file:line:col-range and the caret line. */
+/* Errors say how to fix them: the call's signature, the limit that
+ * was crossed, the declaration of the fn called. */
+static void test_error_hints(void **state)
+{
+	(void)state;
+	expect_error("BEGIN { @h = lhist(1, 0, 10); }", "HINT: call it as lhist(int n, int min, int max, int step)");
+	expect_error("BEGIN { print(kstack(1, 2, 3)); }", "HINT: call it as kstack([mode, ][int limit])");
+	expect_error("BEGIN { print(kstack(1000)); }",
+		     "HINT: 1000 frames cannot be captured: write e.g. kstack(10) or kstack(perf, 10)");
+	expect_error("BEGIN { print(ustack(0)); }", "HINT: 0 frames cannot be captured");
+	expect_error("BEGIN { print(kstack(1, 2)); }", "kstack() takes a stack mode first when it has two arguments");
+	expect_error("macro f(x) { x } macro f(x, y, z) { x } BEGIN { f(1, 2); }",
+		     "HINT: macro f is defined with 1 or 3 parameter(s)");
+	expect_error("fn f($a: int64, $b: int64): int64 { return $a; } BEGIN { print(f(1)); }",
+		     "HINT: it is declared as fn f($a: int64, $b: int64): int64\n");
+	expect_error("BEGIN { @a = lhist(1, 0, 100000, 1); }",
+		     "HINT: (max - min) / step is 100000 buckets: use a step of at least 100");
+	expect_error("BEGIN { @a = lhist(1, 5, 5, 1); }", "HINT: max (5) must be larger than min (5)");
+	expect_error("BEGIN { break; }", "HINT: use it inside while, for or unroll");
+	expect_error("BEGIN { $x = 08; }", "HINT: a leading 0 makes a number octal");
+	expect_error("BEGIN { $y++; }", "HINT: assign it first, e.g. $y = 0, or declare it: let $y;");
+	expect_error("BEGIN { print(@nope); }", "HINT: assign it somewhere, e.g. @name = 1;");
+	expect_error("config = { perf_rb_pages = 1000000 } BEGIN { }",
+		     "ERROR: perf_rb_pages of 1000000 is too large: the limit is 262144\nconfig");
+	expect_error("BEGIN { $s = \"a\"; $n = (int64)$s; }", "HINT: casts convert integers, bools and pointers");
+	expect_error("BEGIN { exit(\"no\"); }", "HINT: write e.g. exit(1)");
+	expect_error("BEGIN { @m[1] = 1; delete(@m, \"k\"); }", "HINT: use a key of the map's key type");
+	expect_error("BEGIN { print(signal_name(\"INT\")); }", "HINT: pass a signal number, e.g. signal_name(9)");
+	expect_error("config = { max_strlen = \"big\" } BEGIN { }",
+		     "HINT: 'big' is not one: use a whole number from 1 to 1048576");
+}
+
 static void test_error_location(void **state)
 {
 	struct compiled c;
@@ -969,6 +1001,24 @@ static void test_map_address(void **state)
 	expect_error("BEGIN { @h[1] = 1; $p = &@h[1]; }",
 		     "the address-of operator '&' applies to a whole map, not to one of its elements");
 	expect_error("BEGIN { $p = &@nope; }", "undefined map @nope");
+	/* no arithmetic on the map pointer, however it is reached: the
+	 * verifier would refuse it; stored in a map it is a number */
+	expect_error("BEGIN { @h = 1; $p = &@h + 1; }", "arithmetic ('+') on a map's address is not allowed");
+	expect_error("BEGIN { @h = 1; $p = &@h; $q = 8 * $p; }", "arithmetic ('*') on a map's address");
+	expect_error("BEGIN { @h = 1; $p = (uint64)&@h & 0xfff; }", "arithmetic ('&') on a map's address");
+	expect_error("BEGIN { @h = 1; $p = &@h; $p += 1; }", "arithmetic ('+=') on a map's address");
+	expect_error("BEGIN { @h = 1; $p = &@h; $p--; }", "arithmetic ('--') on a map's address");
+	expect_error("BEGIN { @h = 1; $p = ~(uint64)&@h; }", "arithmetic ('~') on a map's address");
+	compile(&c, "BEGIN { @h = 1; $p = &@h; @k = $p; $q = @k + 1; $same = $p == &@h; }");
+	assert_int_equal(c.rc, 0);
+	release(&c);
+	/* unstable_addr=error refuses & of maps and variables alike */
+	expect_error("config = { unstable_addr=error } BEGIN { @h = 1; $p = &@h; }",
+		     "address-of operator (&) feature is not enabled by default");
+	expect_error("config = { unstable_addr=error } BEGIN { $x = 1; $p = &$x; }", "unstable_addr=enable");
+	compile(&c, "config = { unstable_addr=enable } BEGIN { $x = 1; $p = &$x; }");
+	assert_int_equal(c.rc, 0);
+	release(&c);
 }
 
 /* `/@start[tid]/ { ... @start[tid] ... delete(@start[tid]) }` looks the key
@@ -1765,6 +1815,7 @@ int main(void)
 		cmocka_unit_test(test_deref_integer_width),
 		cmocka_unit_test(test_stored_stack_not_recaptured),
 		cmocka_unit_test(test_error_location),
+		cmocka_unit_test(test_error_hints),
 		cmocka_unit_test(test_loops_and_control_flow),
 		cmocka_unit_test(test_for_map_callback_layout),
 		cmocka_unit_test(test_for_map_nested_and_percpu),

@@ -211,6 +211,30 @@ static void test_errors(void **state)
 	run(&r, "#if 0\n#if 1 / 0\n#endif\n#endif\n", NULL);
 	assert_non_null(r.text);
 	done(&r);
+	/* a comment left open in a directive: at the comment, with the fix;
+	 * closed ones, one in a string and one after // are fine */
+	run(&r, "#define A 1 /* x\nBEGIN { }\n", NULL);
+	assert_null(r.text);
+	assert_string_equal(r.msgs, "t.bt:1:13-17: ERROR: unterminated /* comment in #define\n#define A 1 /* x\n"
+				    "            ~~~~\n"
+				    "HINT: close it with */ on the same line (a directive ends with its line), or use // "
+				    "instead\n");
+	done(&r);
+	{
+		/* deeper than 64 #ifs: said with how to fix it */
+		char deep[1024] = "";
+		for (int i = 0; i < 65; i++)
+			strcat(deep, "#if 1\n");
+		run(&r, deep, NULL);
+		assert_null(r.text);
+		assert_non_null(strstr(r.msgs, "ERROR: conditionals nested more than 64 deep\n"));
+		assert_non_null(strstr(r.msgs, "HINT: flatten the nesting, e.g. combine conditions with && in one #if\n"));
+		done(&r);
+	}
+	run(&r, "#define A 1 /* x */ + /**/ 2 // y /*\n#define S \"/*\"\n#if 0\n#define B /*\n#endif\n", NULL);
+	assert_non_null(r.text);
+	assert_int_equal(r.diag.errors, 0);
+	done(&r);
 }
 
 /* Every #define and #undef of the active regions goes into the macro

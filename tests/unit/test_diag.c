@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +298,20 @@ static void test_plain_message(void **state)
 	capture_end(&c);
 }
 
+/* Running out of descriptors or buffer memory names the limit to raise. */
+static void test_resource_hints(void **state)
+{
+	(void)state;
+	assert_non_null(strstr(fth_fd_limit_hint(EMFILE), "ulimit -n"));
+	assert_non_null(strstr(fth_fd_limit_hint(ENFILE), "ulimit -n"));
+	assert_null(fth_fd_limit_hint(ENOMEM));
+	assert_non_null(strstr(fth_buffer_refused_hint(EMFILE), "ulimit -n"));
+	assert_non_null(strstr(fth_buffer_refused_hint(ENOMEM), "ulimit -l"));
+	assert_non_null(strstr(fth_buffer_refused_hint(ENOMEM), "perf_rb_pages"));
+	assert_non_null(strstr(fth_buffer_refused_hint(EPERM), "root"));
+	assert_non_null(strstr(fth_buffer_refused_hint(EINVAL), "perf_rb_pages"));
+}
+
 static void test_source_position(void **state)
 {
 	struct fth_source src = { .name = "t", .text = "ab\n\ncd", .len = 6 };
@@ -415,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_first_and_last_line_without_newline),
 		cmocka_unit_test(test_plain_message),
 		cmocka_unit_test(test_source_position),
+		cmocka_unit_test(test_resource_hints),
 		cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_closest_name),
 		cmocka_unit_test(test_range_in_imported_file),

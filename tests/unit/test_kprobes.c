@@ -207,6 +207,47 @@ static void test_fentry_inst(void **state)
 	release(&c);
 }
 
+/* The type of `args` as a whole in the only kernel-function probe of c. */
+static const char *args_type(struct compiled *c)
+{
+	const struct fth_probe_inst *inst;
+
+	count_insts(c, &inst);
+	for (int i = 0; i < c->prog.progs.len; i++) {
+		const struct fth_prog *p = c->prog.progs.items[i];
+		if (p->inst == inst && p->args_record)
+			return fth_type_describe(&c->prog.arena, p->args_record->type);
+	}
+	return "";
+}
+
+/* fexit's args is bpftrace's: the parameters, then the return value as
+ * $retval - for a function without parameters, the return value alone.
+ * A function that takes nothing and returns nothing has no args; neither
+ * has fentry of a function without parameters. */
+static void test_fexit_args_hold_retval(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	compile_ok(&c, "fexit:ktime_get { print(args); @[args] = count(); }");
+	assert_string_equal(args_type(&c), "($retval=uint64)");
+	release(&c);
+	compile_ok(&c, "fexit:vfs_read { print(args); }");
+	assert_string_equal(args_type(&c), "(file=struct file *, buf=uint8 *, count=uint64, pos=int64 *, $retval=uint64)");
+	release(&c);
+	compile_ok(&c, "fentry:vfs_read { print(args); }");
+	assert_string_equal(args_type(&c), "(file=struct file *, buf=uint8 *, count=uint64, pos=int64 *)");
+	release(&c);
+	expect_errors("fexit:ktime_get { print(args.x); }",
+		      "fexit:ktime_get has no parameter 'x': ktime_get takes none",
+		      "HINT: its args holds only the return value: read it as retval", NULL);
+	expect_errors("fentry:ktime_get { print(args); }", "cannot read function parameters: ktime_get takes none",
+		      NULL);
+	expect_errors("fexit:schedule { print(args); }", "cannot read function parameters: schedule takes none",
+		      "HINT: it returns nothing either", NULL);
+}
+
 static void test_kprobe_runs_as_fentry(void **state)
 {
 	struct compiled c;
@@ -346,6 +387,7 @@ int main(void)
 		cmocka_unit_test_setup(test_neither_available, setup_no_kernel_probes),
 		cmocka_unit_test_setup(test_attach_point_errors, setup_no_kernel_probes),
 		cmocka_unit_test_setup(test_fentry_inst, setup_fentry_only),
+		cmocka_unit_test_setup(test_fexit_args_hold_retval, setup_fentry_only),
 		cmocka_unit_test_setup(test_kprobe_runs_as_fentry, setup_fentry_only),
 		cmocka_unit_test_setup(test_fentry_wildcard_and_limit, setup_fentry_only),
 		cmocka_unit_test_setup(test_missing_probes_config, setup_fentry_only),

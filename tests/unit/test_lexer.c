@@ -270,19 +270,23 @@ static void test_integer_errors(void **state)
 	assert_lex_error("x = 09;",
 			 "test.bt:1:6: ERROR: invalid digit '9' in octal literal\n"
 			 "x = 09;\n"
-			 "     ~\n");
+			 "     ~\n"
+			 "HINT: a leading 0 makes a number octal (digits 0 to 7): drop the 0 for a decimal number\n");
 	assert_lex_error("1_",
 			 "test.bt:1:2: ERROR: an integer literal cannot end with '_'\n"
 			 "1_\n"
-			 " ~\n");
+			 " ~\n"
+			 "HINT: remove the trailing '_'; it only separates digits\n");
 	assert_lex_error("0x_1",
 			 "test.bt:1:3: ERROR: '_' must come after a digit in an integer literal\n"
 			 "0x_1\n"
-			 "  ~\n");
+			 "  ~\n"
+			 "HINT: write e.g. 0xff_ff: the first digit comes first\n");
 	assert_lex_error("0x",
 			 "test.bt:1:1-3: ERROR: hexadecimal literal has no digits after '0x'\n"
 			 "0x\n"
-			 "~~\n");
+			 "~~\n"
+			 "HINT: write hex digits after it, e.g. 0x1f\n");
 	assert_lex_error("10kb",
 			 "test.bt:1:3-5: ERROR: invalid suffix 'kb' on integer literal\n"
 			 "10kb\n"
@@ -448,7 +452,12 @@ static void test_unexpected_characters(void **state)
 	(void)state;
 	assert_lex_error("a ` b", "test.bt:1:3: ERROR: unexpected character '`'\n"
 				  "a ` b\n"
-				  "  ~\n");
+				  "  ~\n"
+				  "HINT: strings use double quotes, e.g. \"text\"\n");
+	assert_lex_error("a \\ b", "test.bt:1:3: ERROR: unexpected character '\\'\n"
+				   "a \\ b\n"
+				   "  ~\n"
+				   "HINT: a backslash belongs in a string, e.g. \"a\\n\"; a line cannot be continued with it\n");
 	assert_lex_error("'c", "test.bt:1:1: ERROR: unexpected character '''\n"
 				"'c\n"
 				"~\n"
@@ -464,7 +473,8 @@ static void test_unexpected_characters(void **state)
 					    "HINT: only straight double quotes (\") delimit strings\n");
 	assert_lex_error("\xff", "test.bt:1:1: ERROR: unexpected byte 0xff\n"
 				 "\xff\n"
-				 "~\n");
+				 "~\n"
+				 "HINT: remove it: scripts are text (UTF-8 in strings and comments only)\n");
 	/* an embedded NUL byte is just a bad byte; lexing goes on after it */
 	lex_all_n(&l, "a\0b", 3);
 	assert_int_equal(l.diag.errors, 1);

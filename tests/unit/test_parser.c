@@ -1156,6 +1156,7 @@ static void test_error_lexer_errors_do_not_cascade(void **state)
 			   "stdin:1:15: ERROR: invalid digit '8' in octal literal\n"
 			   "BEGIN { $x = 08 + 1; $y = \"\\q\"; @z = 1 }\n"
 			   "              ~\n"
+			   "HINT: a leading 0 makes a number octal (digits 0 to 7): drop the 0 for a decimal number\n"
 			   "stdin:1:28-30: ERROR: invalid escape character\n"
 			   "BEGIN { $x = 08 + 1; $y = \"\\q\"; @z = 1 }\n"
 			   "                           ~~\n"

@@ -195,6 +195,23 @@ else
 fi
 check fexit_retval 0 '^\[[0-9]+' \
     -e 'fexit:vfs_read { @ = hist(retval); } interval:s:1 { exit(); }'
+# fexit's args as bpftrace has it: the parameters, then the return value
+# as .$retval; for a function without parameters (si_mem_available, which
+# cat /proc/meminfo calls) the return value alone, the same as retval.
+check fexit_args_with_retval 0 '\.count = [0-9]+, .*\.\$retval = [0-9]+ }$' \
+    -c '/bin/cat /etc/passwd' -e 'fexit:vfs_read /pid == cpid/ { print(args); exit(); }'
+set -- -c '/bin/cat /proc/meminfo' \
+    -e 'fexit:si_mem_available /pid == cpid/ { print(args); printf("retval=%d\n", retval); exit(); }'
+timeout 120 fathom "$@" >/tmp/out 2>/tmp/err
+rc=$?
+args_ret=$(sed -n 's/^{ \.\$retval = \([0-9]*\) }$/\1/p' /tmp/out | head -n 1)
+builtin_ret=$(sed -n 's/^retval=\([0-9]*\)$/\1/p' /tmp/out | head -n 1)
+if [ "$rc" = 0 ] && [ -n "$args_ret" ] && [ "$args_ret" = "$builtin_ret" ]; then
+    echo "VMTEST PASS fexit_args_retval_only"
+else
+    echo "VMTEST FAIL fexit_args_retval_only"
+    detail "$@"
+fi
 check fentry_alias_kfunc 0 '^@: [0-9]+' \
     -e 'kfunc:vfs_read { @ = count(); } interval:s:1 { exit(); }'
 check fentry_list 0 '^fentry:vmlinux:vfs_read$' -l 'fentry:vfs_read'
