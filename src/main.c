@@ -198,7 +198,8 @@ static int no_features(struct cli *cli, const char *list)
 static const char *unsupported_why(const char *opt)
 {
 	if (!strcmp(opt, "debuginfo"))
-		return "it reads no DWARF (arguments come from BTF, stacks are unwound with frame pointers)";
+		return "it reads DWARF from the binary itself or from its separate debug file under "
+		       "/usr/lib/debug/.build-id only";
 	if (!strcmp(opt, "traceable-functions"))
 		return "kernel functions are read from available_filter_functions";
 	if (!strcmp(opt, "fmt"))

@@ -79,6 +79,7 @@ struct sema {
 	bool typeinfo_noted; /* the same for typeinfo() */
 	bool addr_noted; /* the same for the address-of operator */
 	bool dw_ustack_noted; /* the same for dw_ustack */
+	bool map_decl_noted; /* the same for map declarations */
 	/* The expression of the statement being checked: a block expression
 	 * there may end in a call that returns nothing ({ printf("a") }),
 	 * one used as a value may not. */
@@ -208,21 +209,35 @@ static struct fth_map *map_create(struct sema *s, struct fth_node *m)
 	return map;
 }
 
-/* let @m = hash(N) is unstable in bpftrace: config unstable_map_decl
- * decides whether it is an error, a warning (given once) or silent. */
-static bool map_declarations_allowed(struct sema *s, struct fth_node *first)
+/* A feature bpftrace calls unstable, as its config flag (unstable_NAME)
+ * says: an error at e (false), a warning given once, or nothing. feature
+ * is bpftrace's name for it in both messages. A feature met only once
+ * (map declarations) or folded away in the first pass (typeinfo) warns in
+ * any pass; the others in the strict pass only, where every use is seen. */
+static bool allow_unstable(struct sema *s, struct fth_node *e, int mode, const char *feature, const char *flag,
+			   bool *noted, bool any_pass)
 {
-	if (s->prog->config.unstable_map_decl == FTH_UNSTABLE_ERROR) {
-		fth_error_hint(s->diag, first->range, "add config = { unstable_map_decl=enable } at the top of the script",
-			       "map declarations feature is not enabled by default. To enable this unstable feature, set "
-			       "the config flag to enable. unstable_map_decl=enable");
+	bool warn_now = (s->strict || any_pass) && !s->retyping;
+
+	switch (mode) {
+	case FTH_UNSTABLE_ERROR:
+		ERR_HINT(s, e, fth_arena_printf(A(s), "set %s=enable in the script's config block (config = { %s=enable })",
+						flag, flag),
+			 "%s feature is not enabled by default. To enable this unstable feature, set the config flag "
+			 "to enable. %s=enable",
+			 feature, flag);
 		return false;
+	case FTH_UNSTABLE_WARN:
+		if (warn_now && !*noted)
+			fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
+				       "Script is using an unstable feature: %s. To prevent this warning you must explicitly "
+				       "enable it in the config e.g. %s=enable",
+				       feature, flag);
+		*noted |= warn_now;
+		return true;
+	default:
+		return true;
 	}
-	if (s->prog->config.unstable_map_decl == FTH_UNSTABLE_WARN && !s->retyping)
-		fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
-			       "Script is using an unstable feature: map declarations. To prevent this warning you must "
-			       "explicitly enable it in the config e.g. unstable_map_decl=enable");
-	return true;
 }
 
 /* Aggregations live in per-CPU maps, other values in plain ones: a
@@ -251,7 +266,8 @@ static void check_map_declarations(struct sema *s)
 	struct fth_node_list *decls = &s->prog->ast->u.program.map_decls;
 	static const char *const types[] = { "hash", "lruhash", "percpuhash", "percpulruhash", "percpuarray" };
 
-	if (decls->len == 0 || !map_declarations_allowed(s, decls->items[0]))
+	if (decls->len == 0 || !allow_unstable(s, decls->items[0], s->prog->config.unstable_map_decl, "map declarations",
+							      "unstable_map_decl", &s->map_decl_noted, true))
 		return;
 	for (int i = 0; i < decls->len; i++) {
 		struct fth_node *d = decls->items[i];
@@ -1092,28 +1108,6 @@ static void need_signal_names_map(struct sema *s)
 	s->prog->signal_names_map = m->index;
 }
 
-/* dw_ustack is unstable in bpftrace: config unstable_dw_ustack decides
- * whether it is an error, a warning (given once) or silent. */
-static bool note_unstable_dw_ustack(struct sema *s, struct fth_node *e)
-{
-	switch (s->prog->config.unstable_dw_ustack) {
-	case FTH_UNSTABLE_ERROR:
-		ERR_HINT(s, e, "add config = { unstable_dw_ustack=enable } at the top of the script",
-			 "dw_ustack feature is not enabled by default. To enable this unstable feature, set the "
-			 "config flag to enable. unstable_dw_ustack=enable");
-		return false;
-	case FTH_UNSTABLE_WARN:
-		if (s->strict && !s->dw_ustack_noted && !s->retyping)
-			fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
-				       "Script is using an unstable feature: dw_ustack. To prevent this warning you must "
-				       "explicitly enable it in the config e.g. unstable_dw_ustack=enable");
-		s->dw_ustack_noted |= s->strict;
-		return true;
-	default:
-		return true;
-	}
-}
-
 /* Where the kernel keeps the return addresses uretprobes replaced (see
  * struct fth_dw_capture_record), from BTF; none if any is missing. */
 static void dw_uretprobe_offsets(struct sema *s)
@@ -1190,7 +1184,8 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, const cha
 	bool dwarf = !strcmp(name, "dw_ustack"), user = name[0] != 'k';
 	struct fth_type *t;
 
-	if (dwarf && (!note_unstable_dw_ustack(s, e) || !dw_ustack_available(s, e)))
+	if (dwarf && (!allow_unstable(s, e, s->prog->config.unstable_dw_ustack, "dw_ustack", "unstable_dw_ustack",
+					   &s->dw_ustack_noted, false) || !dw_ustack_available(s, e)))
 		return NULL;
 	t = fth_type_new(A(s), user ? FTH_T_USTACK : FTH_T_KSTACK, user ? 16 : 8);
 	t->stack_dwarf = dwarf;
@@ -1766,27 +1761,6 @@ static struct fth_type *pointee_type(struct sema *s, const struct fth_type *p)
 	return pointer_in_space_of(s, p->elem, p->user_space, p->addr_space_unset);
 }
 
-/* config unstable_addr for &@m and &$x: false when it is refused. */
-static bool note_unstable_addr(struct sema *s, struct fth_node *e)
-{
-	switch (s->prog->config.unstable_addr) {
-	case FTH_UNSTABLE_ERROR:
-		ERR_HINT(s, e, "remove unstable_addr=error from the config, or set unstable_addr=enable",
-			 "address-of operator (&) feature is not enabled by default. To enable this unstable "
-			 "feature, set the config flag to enable. unstable_addr=enable");
-		return false;
-	case FTH_UNSTABLE_WARN:
-		if (s->strict && !s->addr_noted && !s->retyping)
-			fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
-				       "Script is using an unstable feature: address-of operator (&). To prevent this "
-				       "warning you must explicitly enable it in the config e.g. unstable_addr=enable");
-		s->addr_noted |= s->strict;
-		return true;
-	default:
-		return true;
-	}
-}
-
 /* &@m: the map itself, as current bpftrace gives it (to hand a map to a
  * function that takes one): the kernel's map pointer, typed void * since
  * it points at no value a script can read. The keys are not part of it:
@@ -1796,7 +1770,8 @@ static struct fth_type *check_map_address(struct sema *s, struct fth_node *e, st
 	struct fth_map *map = map_get(s, m);
 	struct fth_type *t;
 
-	if (!note_unstable_addr(s, e))
+	if (!allow_unstable(s, e, s->prog->config.unstable_addr, "address-of operator (&)", "unstable_addr",
+			    &s->addr_noted, false))
 		return NULL;
 	if (m->u.map.keys.len) {
 		ERR_HINT(s, e, fth_arena_printf(A(s), "take the whole map with &%s, or copy the element into a "
@@ -2600,28 +2575,6 @@ static bool is_agg_func(const char *n)
 	       !strcmp(n, "tseries");
 }
 
-/* tseries is unstable in bpftrace: config unstable_tseries decides whether
- * it is an error, a warning (given once) or silent. */
-static void note_unstable_tseries(struct sema *s, struct fth_node *call)
-{
-	switch (s->prog->config.unstable_tseries) {
-	case FTH_UNSTABLE_ERROR:
-		ERR_HINT(s, call, "add config = { unstable_tseries=enable } at the top of the script",
-			 "tseries feature is not enabled by default. To enable this unstable feature, set the "
-			 "config flag to enable. unstable_tseries=enable");
-		break;
-	case FTH_UNSTABLE_WARN:
-		if (s->strict && !s->tseries_noted && !s->retyping)
-			fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
-				       "Script is using an unstable feature: tseries. To prevent this warning you must "
-				       "explicitly enable it in the config e.g. unstable_tseries=enable");
-		s->tseries_noted |= s->strict;
-		break;
-	default:
-		break;
-	}
-}
-
 /* One integer argument of tseries() that must be a literal from 1 to max. */
 static bool tseries_literal(struct sema *s, struct fth_node *call, struct fth_node *arg, const char *what,
 			    int64_t max, int64_t *out)
@@ -2654,7 +2607,8 @@ static struct fth_type *check_tseries(struct sema *s, struct fth_node *call)
 	struct fth_type *t, *vt;
 	int64_t interval, count;
 
-	note_unstable_tseries(s, call);
+	allow_unstable(s, call, s->prog->config.unstable_tseries, "tseries", "unstable_tseries", &s->tseries_noted,
+		       false);
 	if (!want_args(s, call, 3, 4))
 		return NULL;
 	vt = check_expr(s, args->items[0]);
@@ -2929,24 +2883,14 @@ static const char *printf_count_hint(struct sema *s, const struct fth_printf_for
  * as bpftrace's none). */
 static const char *printf_arg_class(const struct fth_type *t, enum fth_printf_conv conv)
 {
+	if (fth_type_prints_as_text(t))
+		return "string";
 	switch (t->kind) {
 	case FTH_T_INT:
 		return t->enum_def ? NULL : "integer";
 	case FTH_T_POINTER:
 		return "integer";
 	case FTH_T_STRING:
-	case FTH_T_KSTACK:
-	case FTH_T_USTACK:
-	case FTH_T_KSYM:
-	case FTH_T_USYM:
-	case FTH_T_USERNAME:
-	case FTH_T_TIMESTAMP:
-	case FTH_T_INET:
-	case FTH_T_PROBE:
-	case FTH_T_ERRNO:
-	case FTH_T_SYSCALL:
-	case FTH_T_CGROUP_PATH:
-	case FTH_T_MACADDR:
 		return "string";
 	case FTH_T_BUFFER:
 		return "buffer";
@@ -3738,29 +3682,6 @@ static struct fth_type *check_static_assert(struct sema *s, struct fth_node *cal
 	return fold_bool(call, true);
 }
 
-/* typeinfo() is unstable in bpftrace, and refused unless the config
- * says unstable_typeinfo=enable (or warn). */
-static bool note_unstable_typeinfo(struct sema *s, struct fth_node *call)
-{
-	switch (s->prog->config.unstable_typeinfo) {
-	case FTH_UNSTABLE_ERROR:
-		ERR_HINT(s, call, "add config = { unstable_typeinfo=enable } at the top of the script",
-			 "typeinfo feature is not enabled by default. To enable this unstable feature, set the "
-			 "config flag to enable. unstable_typeinfo=enable");
-		return false;
-	case FTH_UNSTABLE_WARN:
-		/* in whichever pass meets it first: the call is folded away */
-		if (!s->typeinfo_noted && !s->retyping)
-			fth_diag_plain(s->diag, FTH_SEV_WARNING, NULL,
-				       "Script is using an unstable feature: typeinfo. To prevent this warning you must "
-				       "explicitly enable it in the config e.g. unstable_typeinfo=enable");
-		s->typeinfo_noted = true;
-		return true;
-	default:
-		return true;
-	}
-}
-
 /* typeinfo(expr or type): what bpftrace knows of the type, at compile
  * time, as the record (btf_id = 0, base_type = "int", full_type =
  * "uint64"). bpftrace does not fill btf_id in yet. The call becomes that
@@ -3770,7 +3691,8 @@ static struct fth_type *check_typeinfo(struct sema *s, struct fth_node *call)
 	struct fth_node *arg, *zero;
 	struct fth_type *t;
 
-	if (!note_unstable_typeinfo(s, call) || !want_args(s, call, 1, 1))
+	if (!allow_unstable(s, call, s->prog->config.unstable_typeinfo, "typeinfo", "unstable_typeinfo",
+			    &s->typeinfo_noted, true) || !want_args(s, call, 1, 1))
 		return NULL;
 	arg = call->u.call.args.items[0];
 	if (arg->kind == FTH_TYPEOF) {
@@ -5622,7 +5544,8 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 					 "the address-of operator '&' applies to variables only");
 				return NULL;
 			}
-			if (!note_unstable_addr(s, e))
+			if (!allow_unstable(s, e, s->prog->config.unstable_addr, "address-of operator (&)", "unstable_addr",
+			    &s->addr_noted, false))
 				return NULL;
 			return fth_type_pointer(A(s), t);
 		}

@@ -146,6 +146,27 @@ bool fth_type_is_integer(const struct fth_type *t)
 	return t && (t->kind == FTH_T_INT || t->kind == FTH_T_BOOL);
 }
 
+bool fth_type_prints_as_text(const struct fth_type *t)
+{
+	switch (t->kind) {
+	case FTH_T_KSTACK:
+	case FTH_T_USTACK:
+	case FTH_T_KSYM:
+	case FTH_T_USYM:
+	case FTH_T_USERNAME:
+	case FTH_T_TIMESTAMP:
+	case FTH_T_INET:
+	case FTH_T_MACADDR:
+	case FTH_T_PROBE:
+	case FTH_T_ERRNO:
+	case FTH_T_SYSCALL:
+	case FTH_T_CGROUP_PATH:
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool fth_type_equal(const struct fth_type *a, const struct fth_type *b)
 {
 	if (a == b)

@@ -158,6 +158,11 @@ struct fth_type *fth_type_agg(struct fth_arena *arena, enum fth_agg_kind agg);
 
 bool fth_type_equal(const struct fth_type *a, const struct fth_type *b);
 bool fth_type_is_integer(const struct fth_type *t); /* int or bool */
+/* A value held as a number or bytes (stack id, address, uid, errno ...)
+ * that the runtime prints as text: stacks, symbols, usernames, strftime
+ * timestamps, ntop/macaddr addresses, probe and syscall names, errnos,
+ * cgroup paths. printf's %s takes them, as strings. */
+bool fth_type_prints_as_text(const struct fth_type *t);
 /* Does t (a pointer, or an integer passed through uptr()/kptr()) carry its
  * own address space?  If not, the probe's decides. */
 bool fth_type_has_addr_space(const struct fth_type *t);

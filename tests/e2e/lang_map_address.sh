@@ -91,7 +91,7 @@ fathom_run -e "config = { unstable_addr=error } $prog"
 expect_exit 1
 [ "$(grep -c '^stdin:1:[0-9-]*: ERROR: address-of operator (&) feature is not enabled by default. To enable this unstable feature, set the config flag to enable. unstable_addr=enable$' "$FATHOM_STDERR")" = 2 ] ||
     fail "want an error at each &"
-expect_stderr_match '^HINT: remove unstable_addr=error from the config, or set unstable_addr=enable$'
+expect_stderr_match '^HINT: set unstable_addr=enable in the script'\''s config block \(config = \{ unstable_addr=enable \}\)$'
 expect_stdout_empty
 fathom_run -e "config = { unstable_addr=sometimes } $prog"
 expect_exit 1

@@ -12,7 +12,7 @@ require_root
 fathom_run -e 'BEGIN { print(typeinfo(1)); exit(); }'
 expect_exit 1
 expect_stderr_match '^stdin:1:15-26: ERROR: typeinfo feature is not enabled by default\. To enable this unstable feature, set the config flag to enable\. unstable_typeinfo=enable$'
-expect_stderr_match '^HINT: add config = \{ unstable_typeinfo=enable \} at the top of the script$'
+expect_stderr_match '^HINT: set unstable_typeinfo=enable in the script'\''s config block \(config = \{ unstable_typeinfo=enable \}\)$'
 
 # warn: one warning for the script, however many calls.
 fathom_run -e 'config = { unstable_typeinfo = warn } BEGIN { print(typeinfo(1)); print(typeinfo("a")); exit(); }'
