@@ -28,6 +28,20 @@ static void expect_error(const char *text, const char *needle)
 	release(&c);
 }
 
+/* text compiles, with exactly `warnings` warnings. */
+static void expect_compiles_with(const char *text, int warnings)
+{
+	struct compiled c;
+
+	compile(&c, text);
+	if (c.rc != 0 || c.diag.warnings != warnings) {
+		print_error("expected rc 0 and %d warnings, have rc %d and %d:\n%s\n", warnings, c.rc,
+			    c.diag.warnings, c.errors);
+		fail();
+	}
+	release(&c);
+}
+
 static struct fth_prog *first_prog(struct compiled *c)
 {
 	assert_int_equal(c->rc, 0);
@@ -857,16 +871,10 @@ static void test_block_scoping(void **state)
 {
 	struct compiled c;
 
-	compile(&c, "BEGIN { if (1) { $x = 1; print($x); } if (1) { $x = \"s\"; print($x); } "
-		    "@a[1] = 1; @b[\"k\"] = 2; for ($kv : @a) { print($kv); } for ($kv : @b) { print($kv); } }");
-	assert_int_equal(c.rc, 0);
-	assert_int_equal(c.diag.warnings, 0);
-	release(&c);
+	expect_compiles_with("BEGIN { if (1) { $x = 1; print($x); } if (1) { $x = \"s\"; print($x); } "
+		    "@a[1] = 1; @b[\"k\"] = 2; for ($kv : @a) { print($kv); } for ($kv : @b) { print($kv); } }", 0);
 
-	compile(&c, "BEGIN { let $x; if (1) { $x = 5; } let $y: uint16 = 7; print(($x, $y)); }");
-	assert_int_equal(c.rc, 0);
-	assert_int_equal(c.diag.warnings, 0);
-	release(&c);
+	expect_compiles_with("BEGIN { let $x; if (1) { $x = 5; } let $y: uint16 = 7; print(($x, $y)); }", 0);
 
 	compile(&c, "BEGIN { if (1) { $d = 1; } else { $d = 2; } print($d); print($d); }");
 	assert_int_equal(c.rc, 0);
@@ -1045,18 +1053,14 @@ static void test_predicate_map_read_reused(void **state)
 	release(&c);
 }
 
-/* The seed's "map bloat" mistake is warned about at compile time. */
 /* static_assert() is void: a passing one compiles to nothing and is no
  * discarded value, while a discarded type question still warns. */
 static void test_static_assert_is_void(void **state)
 {
 	struct compiled c;
 
-	compile(&c, "macro m() { static_assert(sizeof(int8) == 1, \"m\"); 3 } "
-		    "BEGIN { static_assert(sizeof(int32) == 4, \"a\"); if (1) { static_assert(1, \"b\"); } print(m()); }");
-	assert_int_equal(c.rc, 0);
-	assert_int_equal(c.diag.warnings, 0);
-	release(&c);
+	expect_compiles_with("macro m() { static_assert(sizeof(int8) == 1, \"m\"); 3 } "
+		    "BEGIN { static_assert(sizeof(int32) == 4, \"a\"); if (1) { static_assert(1, \"b\"); } print(m()); }", 0);
 
 	compile(&c, "BEGIN { is_str(1); }");
 	assert_int_equal(c.rc, 0);
@@ -1065,6 +1069,7 @@ static void test_static_assert_is_void(void **state)
 	release(&c);
 }
 
+/* The seed's "map bloat" mistake is warned about at compile time. */
 static void test_map_bloat_warning(void **state)
 {
 	struct compiled c;
