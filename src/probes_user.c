@@ -2,6 +2,7 @@
  *
  *   uprobe:PATH:FUNC[+OFFSET]   (u)  uretprobe:PATH:FUNC (ur)
  *   uprobe:PATH:0xADDRESS            usdt:PATH:[PROVIDER:]NAME (U)
+ *   uprobe:PATH@FILE:LINE[:COLUMN]   (a source statement, from DWARF)
  *
  * PATH is absolute, relative, a library name ("libc", resolved like the
  * dynamic loader does) or a program in $PATH; the probe name carries the
@@ -630,6 +631,102 @@ static int uprobe_expand_binaries(struct fth_program *prog, struct fth_diag *dia
 	return 0;
 }
 
+/* -------------------------------------------------- uprobe source lines */
+
+/* uprobe:TARGET@FILE:LINE[:COL] names a statement of the source instead of
+ * a function: TARGET's DWARF line table gives its address. Is this attach
+ * point written so? Its PATH holds an '@' whose left side is a file while
+ * the whole is not, and LINE (and COL) are numbers. *at gets the '@'. */
+static bool source_line_form(struct fth_node *attach, const char *func, const char **at)
+{
+	const char *target = attach->u.attach.parts[1];
+	const char *sep = strrchr(target, '@');
+	char path[PATH_MAX];
+
+	if (!sep || sep == target || !sep[1] || !func || !isdigit((unsigned char)func[0]))
+		return false;
+	for (const char *c = func; *c; c++)
+		if (!isdigit((unsigned char)*c) && *c != ':')
+			return false;
+	if (fth_resolve_binary(target, path, sizeof(path)) == 0)
+		return false; /* a file whose name holds '@' */
+	*at = sep;
+	return true;
+}
+
+/* Reports why FILE:LINE gave no address. */
+static void source_line_error(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			      const char *path, const char *file, const char *where, int rc,
+			      const struct fth_dwarf_line *found)
+{
+	if (rc == -ENOENT)
+		fth_error_hint(diag, attach->range, "build it with -g, or install its debug file",
+			       "%s has no DWARF debug information: cannot find %s", path, where);
+	else if (rc == -ESRCH)
+		fth_error_hint(diag, attach->range,
+			       "give the source file's name as compiled (foo.c, src/foo.c or its absolute path)",
+			       "no source file '%s' in the debug information of %s", file, path);
+	else if (rc == -EEXIST)
+		fth_error_hint(diag, attach->range,
+			       fth_arena_printf(&prog->arena, "give more of its path, e.g. '%s'", found->file),
+			       "source file '%s' is ambiguous in %s: '%s' and '%s'", file, path, found->file,
+			       found->other_file);
+	else
+		fth_error_hint(diag, attach->range, "give a line (and column) where a statement starts",
+			       "no statement starts at %s in %s", where, path);
+}
+
+/* One instance on the statement TARGET@FILE:LINE[:COL]. */
+static int uprobe_expand_source_line(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+				     const struct fth_provider *self, const char *func, const char *at,
+				     struct fth_ptrvec *out)
+{
+	const char *written = attach->u.attach.parts[1];
+	const char *target = fth_arena_strndup(&prog->arena, written, (size_t)(at - written));
+	const char *file = at + 1, *path;
+	const char *where = fth_arena_printf(&prog->arena, "%s:%s", file, func);
+	struct fth_dwarf_line found;
+	int line = 0, col = 0, rc;
+	char extra;
+	struct fth_elf e;
+	uint64_t off;
+
+	if (sscanf(func, "%d%c", &line, &extra) != 1 && sscanf(func, "%d:%d%c", &line, &col, &extra) != 2) {
+		fth_error_hint(diag, attach->range, "write uprobe:BINARY@FILE:LINE or uprobe:BINARY@FILE:LINE:COLUMN",
+			       "invalid source location '%s'", where);
+		return -EINVAL;
+	}
+	if (self == &fth_provider_uretprobe) {
+		fth_error_hint(diag, attach->range, "use uprobe: a statement has no return",
+			       "uretprobe cannot attach to a source location (%s)", where);
+		return -EINVAL;
+	}
+	path = resolve_path(prog, diag, attach, self->name, target);
+	if (!path)
+		return -ENOENT;
+	rc = fth_dwarf_line_addr(path, file, line, col, &found);
+	if (rc) {
+		source_line_error(prog, diag, attach, path, file, where, rc, &found);
+		return rc;
+	}
+	rc = fth_elf_open(path, &e);
+	if (rc) {
+		elf_error(diag, attach, path, rc);
+		return rc;
+	}
+	if (fth_elf_vaddr_to_offset(e.segs, e.nsegs, found.addr, &off)) {
+		fth_error_hint(diag, attach->range, "the debug information may not belong to this build of the file",
+			       "%s is at 0x%llx, which is not in a loaded segment of %s", where,
+			       (unsigned long long)found.addr, path);
+		rc = -EINVAL;
+	} else {
+		const struct fth_elf_sym *sym = fth_elf_containing(&e, found.addr);
+		uprobe_add(prog, attach, self, path, func, sym ? fth_elf_display_name(sym) : NULL, NULL, off, out);
+	}
+	fth_elf_close(&e);
+	return rc;
+}
+
 static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
 			 struct fth_ptrvec *out)
 {
@@ -637,6 +734,7 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 	const struct fth_provider *self = fth_provider_find(parts[0]);
 	const char *func = function_part(prog, attach);
 	struct fth_ptrvec paths = { 0 };
+	const char *at;
 	int rc;
 
 	if (attach->u.attach.nparts < 3 || !func || !*func ||
@@ -647,6 +745,8 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 			       "%s probe needs a binary and a function", self->name);
 		return -EINVAL;
 	}
+	if (source_line_form(attach, func, &at))
+		return uprobe_expand_source_line(prog, diag, attach, self, func, at, out);
 	rc = target_binaries(prog, diag, attach, self->name, parts[1], &paths);
 	if (rc)
 		return rc;
