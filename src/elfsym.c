@@ -266,16 +266,123 @@ static bool read_build_id(Elf *elf, char *hex, size_t hexlen)
 	return false;
 }
 
-static int debug_file_of(Elf *elf, const char *debug_root, char *out, size_t outlen)
+/* --debuginfo: directories searched for separate debug files before the
+ * default root, in the order given (colon-separated lists, the option
+ * repeated). One list for the whole run, as the option is. */
+#define MAX_DEBUG_DIRS 32
+static char *debug_dirs[MAX_DEBUG_DIRS];
+static int ndebug_dirs;
+
+int fth_elf_add_debug_dirs(const char *list)
 {
-	char id[2 * 64 + 1];
+	const char *p = list;
+
+	while (*p) {
+		size_t len = strcspn(p, ":");
+		if (len) {
+			if (ndebug_dirs == MAX_DEBUG_DIRS)
+				return -E2BIG;
+			debug_dirs[ndebug_dirs] = strndup(p, len);
+			if (!debug_dirs[ndebug_dirs])
+				return -ENOMEM;
+			ndebug_dirs++;
+		}
+		p += len;
+		if (*p == ':')
+			p++;
+	}
+	return 0;
+}
+
+/* The file name in .gnu_debuglink (objcopy --add-gnu-debuglink), or NULL. */
+static const char *debuglink_name(Elf *elf)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		const char *name;
+		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(elf, shstrndx, sh.sh_name)) ||
+		    strcmp(name, ".gnu_debuglink") || !(data = elf_getdata(scn, NULL)) || !data->d_size)
+			continue;
+		/* the name, NUL-terminated, then padding and the CRC */
+		return memchr(data->d_buf, '\0', data->d_size) ? data->d_buf : NULL;
+	}
+	return NULL;
+}
+
+static bool regular_file(const char *path)
+{
 	struct stat st;
 
-	if (!debug_root || !read_build_id(elf, id, sizeof(id)))
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Is the file at candidate the debug file of a binary with build-id id
+ * (its own build-id note is the same)? Without an id nothing can tell:
+ * the name found it. */
+static bool same_build(const char *candidate, const char *id)
+{
+	char other[2 * 64 + 1];
+	Elf *elf;
+	int fd;
+	bool same;
+
+	if (!*id)
+		return true;
+	if (elf_begin_file(candidate, &fd, &elf))
+		return false;
+	same = read_build_id(elf, other, sizeof(other)) && !strcmp(id, other);
+	elf_end(elf);
+	close(fd);
+	return same;
+}
+
+/* The debug file in one --debuginfo directory: DIR/.build-id/xx/yyyy.debug,
+ * or DIR/NAME with NAME the binary's debuglink, of the same build. A
+ * relative DIR is relative to the binary's directory (as gdb and libdwfl
+ * take it). */
+static bool debug_file_in_dir(const char *dir, const char *path, const char *id, const char *link, char *out,
+			      size_t outlen)
+{
+	char base[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (dir[0] == '/' || !slash)
+		snprintf(base, sizeof(base), "%s", dir);
+	else if (snprintf(base, sizeof(base), "%.*s/%s", (int)(slash - path), path, dir) >= (int)sizeof(base))
+		return false;
+	if (*id && snprintf(out, outlen, "%s/.build-id/%.2s/%s.debug", base, id, id + 2) < (int)outlen &&
+	    regular_file(out))
+		return true;
+	return link && snprintf(out, outlen, "%s/%s", base, link) < (int)outlen && strcmp(out, path) &&
+	       regular_file(out) && same_build(out, id);
+}
+
+/* The separate debug file of the ELF file path (elf): in the --debuginfo
+ * directories, then by build-id under debug_root (NULL: nowhere). */
+static int debug_file_of(Elf *elf, const char *path, const char *debug_root, char *out, size_t outlen)
+{
+	char id[2 * 64 + 1] = "";
+	bool has_id;
+
+	if (!debug_root)
+		return -ENOENT;
+	has_id = read_build_id(elf, id, sizeof(id));
+	if (!has_id)
+		id[0] = '\0';
+	for (int i = 0; i < ndebug_dirs; i++)
+		if (debug_file_in_dir(debug_dirs[i], path, id, debuglink_name(elf), out, outlen))
+			return 0;
+	if (!has_id)
 		return -ENOENT;
 	if (snprintf(out, outlen, "%s/.build-id/%.2s/%s.debug", debug_root, id, id + 2) >= (int)outlen)
 		return -ENAMETOOLONG;
-	return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -ENOENT;
+	return regular_file(out) ? 0 : -ENOENT;
 }
 
 int fth_elf_symbol_address(const char *path, const char *name, uint64_t *addr, uint64_t *size)
@@ -333,7 +440,7 @@ int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size
 
 	if (rc)
 		return rc;
-	rc = debug_file_of(elf, debug_root, out, outlen);
+	rc = debug_file_of(elf, path, debug_root, out, outlen);
 	elf_end(elf);
 	close(fd);
 	return rc;
@@ -369,7 +476,7 @@ int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struc
 	err = fth_elf_read_segs(elf, &e->segs, &e->nsegs);
 	if (!err)
 		err = read_all_symbols(elf, e, &cap, &has_symtab);
-	if (!err && !has_symtab && debug_file_of(elf, debug_root, debug_path, sizeof(debug_path)) == 0)
+	if (!err && !has_symtab && debug_file_of(elf, path, debug_root, debug_path, sizeof(debug_path)) == 0)
 		err = add_debug_symbols(debug_path, e, &cap);
 	elf_end(elf);
 	close(fd);

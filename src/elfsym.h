@@ -40,9 +40,16 @@ int fth_elf_open(const char *path, struct fth_elf *e);
  * /usr/lib/debug (NULL: never look for one). */
 int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struct fth_elf *e);
 /* The separate debug file of the ELF file path, by its GNU build-id note,
- * under debug_root: 0 and its path in out, or -ENOENT. */
+ * under debug_root: 0 and its path in out, or -ENOENT. The directories
+ * of fth_elf_add_debug_dirs come first (when debug_root is not NULL). */
 int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size_t outlen);
 void fth_elf_close(struct fth_elf *e);
+/* --debuginfo DIR[:DIR...]: more directories for separate debug files,
+ * searched before the default root, for every binary of this run: a
+ * file there by build-id (DIR/.build-id/xx/yyyy.debug) or by the binary's
+ * .gnu_debuglink name with the same build-id. A relative DIR is relative
+ * to the binary's directory. 0, -E2BIG (too many) or -ENOMEM. */
+int fth_elf_add_debug_dirs(const char *list);
 /* The st_value (virtual address, as in the file) and st_size of the
  * function or data object `name` in path's .symtab or .dynsym, or its
  * separate debug file's: 0, -ENOENT, or the error of opening path. */
