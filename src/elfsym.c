@@ -58,6 +58,99 @@ char *fth_demangle(const char *name)
 	return d;
 }
 
+/* Rust's legacy mangling (rustc's default): _ZN, then each path segment as
+ * <length><identifier>, the last one "h" and 16 hex digits (a hash of the
+ * crate and types, which the demangled name leaves out), then E. In the
+ * identifiers, $..$ escapes stand for punctuation and ".." for "::". */
+static const struct { const char *escape, *text; } rust_escapes[] = {
+	{ "$SP$", "@" }, { "$BP$", "*" }, { "$RF$", "&" }, { "$LT$", "<" }, { "$GT$", ">" },
+	{ "$LP$", "(" }, { "$RP$", ")" }, { "$C$", "," },
+};
+
+/* Appends identifier id (len bytes) to out, its escapes decoded; false
+ * for an escape Rust does not write. */
+static bool rust_append_segment(const char *id, size_t len, char *out, size_t *at, size_t cap)
+{
+	size_t i = 0;
+
+	/* an identifier starting with '$' is written "_$" */
+	if (len >= 2 && id[0] == '_' && id[1] == '$')
+		i = 1;
+	while (i < len && *at + 4 < cap) {
+		bool done = false;
+		if (id[i] == '.' && i + 1 < len && id[i + 1] == '.') {
+			memcpy(out + *at, "::", 2);
+			*at += 2;
+			i += 2;
+			continue;
+		}
+		if (id[i] != '$') {
+			out[(*at)++] = id[i++];
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(rust_escapes) / sizeof(rust_escapes[0]) && !done; k++) {
+			size_t el = strlen(rust_escapes[k].escape);
+			if (i + el <= len && !strncmp(id + i, rust_escapes[k].escape, el)) {
+				out[(*at)++] = rust_escapes[k].text[0];
+				i += el;
+				done = true;
+			}
+		}
+		if (!done) {
+			/* $uXX$: the character of that hex code */
+			unsigned code;
+			int n = 0;
+			if (i + 1 >= len || id[i + 1] != 'u' || sscanf(id + i + 2, "%2x$%n", &code, &n) != 1 || n != 3 ||
+			    !code || code > 0x7f)
+				return false;
+			out[(*at)++] = (char)code;
+			i += 2 + (size_t)n;
+		}
+	}
+	return i == len;
+}
+
+static bool rust_hash_segment(const char *id, size_t len)
+{
+	if (len != 17 || id[0] != 'h')
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!strchr("0123456789abcdef", id[i]))
+			return false;
+	return true;
+}
+
+char *fth_rust_demangle(const char *name)
+{
+	char out[1024];
+	size_t at = 0;
+	const char *p;
+
+	if (strncmp(name, "_ZN", 3))
+		return NULL;
+	p = name + 3;
+	while (*p >= '1' && *p <= '9') {
+		char *end;
+		unsigned long len = strtoul(p, &end, 10);
+		if (len > strlen(end))
+			return NULL;
+		if (rust_hash_segment(end, len) && !strcmp(end + len, "E")) {
+			out[at] = '\0';
+			return at ? strdup(out) : NULL;
+		}
+		if (at) {
+			if (at + 2 >= sizeof(out))
+				return NULL;
+			memcpy(out + at, "::", 2);
+			at += 2;
+		}
+		if (!rust_append_segment(end, len, out, &at, sizeof(out)))
+			return NULL;
+		p = end + len;
+	}
+	return NULL; /* no hash at the end: C++, not Rust */
+}
+
 const char *fth_elf_display_name(const struct fth_elf_sym *sym)
 {
 	return sym->demangled ? sym->demangled : sym->name;
@@ -70,6 +163,8 @@ bool fth_elf_sym_matches(const struct fth_elf_sym *sym, const char *pattern)
 	bool match;
 
 	if (fth_glob_match(pattern, sym->name))
+		return true;
+	if (sym->rust_demangled && fth_glob_match(pattern, sym->rust_demangled))
 		return true;
 	if (!sym->demangled)
 		return false;
@@ -156,6 +251,7 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct fth_elf *e,
 		e->syms[e->nsyms].size = sym.st_size;
 		e->syms[e->nsyms].ifunc = type == STT_GNU_IFUNC;
 		e->syms[e->nsyms].demangled = NULL;
+		e->syms[e->nsyms].rust_demangled = NULL;
 		e->nsyms++;
 	}
 	return 0;
@@ -494,8 +590,10 @@ int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struc
 			e->syms[k++] = e->syms[i];
 		}
 		e->nsyms = k;
-		for (int i = 0; i < e->nsyms; i++)
+		for (int i = 0; i < e->nsyms; i++) {
 			e->syms[i].demangled = fth_demangle(e->syms[i].name);
+			e->syms[i].rust_demangled = fth_rust_demangle(e->syms[i].name);
+		}
 	}
 	return 0;
 }
@@ -510,6 +608,7 @@ void fth_elf_close(struct fth_elf *e)
 	for (int i = 0; i < e->nsyms; i++) {
 		free(e->syms[i].name);
 		free(e->syms[i].demangled);
+		free(e->syms[i].rust_demangled);
 	}
 	free(e->syms);
 	free(e->segs);

@@ -16,6 +16,7 @@ struct fth_elf_sym {
 	bool ifunc;               /* STT_GNU_IFUNC: addr is the resolver, which
 	                           * returns the implementation at load time */
 	char *demangled;          /* a C++ name demangled ("ns::f(int)"), or NULL */
+	char *rust_demangled;     /* a Rust name demangled ("crate::f"), or NULL */
 };
 
 struct fth_elf_seg {
@@ -73,6 +74,10 @@ bool fth_elf_sym_matches(const struct fth_elf_sym *sym, const char *pattern);
 /* Demangle a C++ symbol name (libstdc++'s __cxa_demangle): a malloc'ed
  * string, or NULL when name is not a mangled C++ name. */
 char *fth_demangle(const char *name);
+/* A Rust symbol of the legacy mangling (_ZN...17h<hash>E) demangled as
+ * Rust writes the path, without the hash ("crate::mod::f",
+ * "<T as core::fmt::Debug>::fmt"), malloc'd; NULL for any other name. */
+char *fth_rust_demangle(const char *name);
 /* The function symbol containing addr (the nearest one at or below it
  * when sizes are unknown), or NULL. */
 const struct fth_elf_sym *fth_elf_containing(const struct fth_elf *e, uint64_t addr);

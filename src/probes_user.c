@@ -186,22 +186,40 @@ static int target_binaries(struct fth_program *prog, struct fth_diag *diag, stru
 
 /* --------------------------------------------------------------- uprobe */
 
-/* Was the FUNCTION of PROVIDER:PATH:FUNCTION written with bpftrace's C++
- * prefix, "cpp:"? */
-static bool cpp_prefixed(const struct fth_node *attach)
+/* bpftrace's language prefixes of a uprobe's FUNCTION: "cpp:" and
+ * "rust:" name functions by their demangled names (both kinds match
+ * either way here: a name demangles as one language at most). */
+static const char *const language_prefixes[] = { "cpp:", "rust:" };
+
+/* The language prefix FUNCTION starts with, or NULL. */
+static const char *language_prefix_of(const char *function)
+{
+	for (size_t i = 0; i < sizeof(language_prefixes) / sizeof(language_prefixes[0]); i++)
+		if (!strncmp(function, language_prefixes[i], strlen(language_prefixes[i])))
+			return language_prefixes[i];
+	return NULL;
+}
+
+/* The language prefix the FUNCTION of PROVIDER:PATH:FUNCTION was written
+ * with ("cpp:", "rust:"), or "". */
+static const char *language_prefixed(const struct fth_node *attach)
 {
 	const char *const *parts = attach->u.attach.parts;
+	const char *prefix;
 	size_t skip;
 
 	if (attach->u.attach.nparts < 4)
-		return false;
+		return "";
 	skip = strlen(parts[0]) + 1 + strlen(parts[1]) + 1;
-	return strlen(attach->u.attach.text) > skip && !strncmp(attach->u.attach.text + skip, "cpp:", 4);
+	if (strlen(attach->u.attach.text) <= skip)
+		return "";
+	prefix = language_prefix_of(attach->u.attach.text + skip);
+	return prefix ? prefix : "";
 }
 
 /* One instance.  Its name (the `probe` builtin) is PROVIDER:PATH:SYMBOL as
- * bpftrace prints it: the mangled symbol, after "cpp:" when the attach
- * point was written with that prefix. */
+ * bpftrace prints it: the mangled symbol, after "cpp:" or "rust:" when the
+ * attach point was written with that prefix. */
 static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const struct fth_provider *self,
 		       const char *path, const char *written, const char *func_name, const struct fth_elf_sym *entry,
 		       uint64_t offset, struct fth_ptrvec *out)
@@ -215,7 +233,7 @@ static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const 
 	struct fth_probe_inst *inst =
 		fth_probe_inst_new(prog, self, attach,
 				   fth_arena_printf(&prog->arena, "%s:%s:%s%s", self->name, shown,
-						    cpp_prefixed(attach) ? "cpp:" : "", written));
+						    language_prefixed(attach), written));
 
 	inst->target = path;
 	inst->func = fth_arena_strdup(&prog->arena, written);
@@ -378,9 +396,9 @@ static void share_ifunc_targets(const struct fth_elf *e, const char *const *name
 	}
 }
 
-/* The FUNCTION of PROVIDER:PATH:FUNCTION: C++ names hold "::"
+/* The FUNCTION of PROVIDER:PATH:FUNCTION: C++ and Rust names hold "::"
  * (uprobe:./prog:ns::f*), which split the attach point further; bpftrace's
- * language prefix "cpp:" is accepted and dropped. */
+ * language prefixes "cpp:" and "rust:" are accepted and dropped. */
 static const char *function_part(struct fth_program *prog, struct fth_node *attach)
 {
 	const char *const *parts = attach->u.attach.parts;
@@ -395,16 +413,17 @@ static const char *function_part(struct fth_program *prog, struct fth_node *atta
 	if (strlen(text) < skip)
 		return parts[2];
 	rest = text + skip;
-	if (!strncmp(rest, "cpp:", 4))
-		rest += 4;
+	if (language_prefix_of(rest))
+		rest += strlen(language_prefix_of(rest));
 	return fth_arena_strdup(&prog->arena, rest);
 }
 
-/* Does a demangled C++ name (with or without its parameters) equal name? */
+/* Does a demangled C++ name (with or without its parameters) or Rust name
+ * equal name? */
 static bool demangled_match(const struct fth_elf *e, const char *name)
 {
 	for (int i = 0; i < e->nsyms; i++)
-		if (e->syms[i].demangled && fth_elf_sym_matches(&e->syms[i], name))
+		if ((e->syms[i].demangled || e->syms[i].rust_demangled) && fth_elf_sym_matches(&e->syms[i], name))
 			return true;
 	return false;
 }
@@ -1104,6 +1123,11 @@ static int uprobe_list_binary(const struct fth_provider *self, const char *path,
 		for (int i = 0; i < e.nsyms; i++)
 			if (e.syms[i].demangled && fth_elf_sym_matches(&e.syms[i], rest + 4))
 				fprintf(out, "%s:%s:cpp:\"%s\"\n", self->name, path, e.syms[i].demangled);
+	} else if (!strncmp(rest, "rust:", 5)) {
+		/* Rust functions by their paths, without the hash */
+		for (int i = 0; i < e.nsyms; i++)
+			if (e.syms[i].rust_demangled && fth_glob_match(rest + 5, e.syms[i].rust_demangled))
+				fprintf(out, "%s:%s:rust:\"%s\"\n", self->name, path, e.syms[i].rust_demangled);
 	} else {
 		for (int i = 0; i < e.nsyms; i++) {
 			if (!fth_glob_match(rest, e.syms[i].name))
