@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "tracefs.h"
 #include "vec.h"
@@ -366,7 +367,10 @@ static bool read_build_id(Elf *elf, char *hex, size_t hexlen)
  * default root, in the order given (colon-separated lists, the option
  * repeated). One list for the whole run, as the option is. */
 #define MAX_DEBUG_DIRS 32
-static char *debug_dirs[MAX_DEBUG_DIRS];
+static struct debug_dir {
+	char *path;
+	bool crc; /* written "+DIR": a debuglink file is checked by its CRC32 */
+} debug_dirs[MAX_DEBUG_DIRS];
 static int ndebug_dirs;
 
 int fth_elf_add_debug_dirs(const char *list)
@@ -375,12 +379,14 @@ int fth_elf_add_debug_dirs(const char *list)
 
 	while (*p) {
 		size_t len = strcspn(p, ":");
-		if (len) {
+		bool crc = len && *p == '+';
+		if (len > (size_t)crc) {
 			if (ndebug_dirs == MAX_DEBUG_DIRS)
 				return -E2BIG;
-			debug_dirs[ndebug_dirs] = strndup(p, len);
-			if (!debug_dirs[ndebug_dirs])
+			debug_dirs[ndebug_dirs].path = strndup(p + crc, len - crc);
+			if (!debug_dirs[ndebug_dirs].path)
 				return -ENOMEM;
+			debug_dirs[ndebug_dirs].crc = crc;
 			ndebug_dirs++;
 		}
 		p += len;
@@ -390,25 +396,58 @@ int fth_elf_add_debug_dirs(const char *list)
 	return 0;
 }
 
-/* The file name in .gnu_debuglink (objcopy --add-gnu-debuglink), or NULL. */
-static const char *debuglink_name(Elf *elf)
+/* .gnu_debuglink (objcopy --add-gnu-debuglink): the debug file's name
+ * and the CRC32 of its contents. */
+struct debuglink {
+	const char *name; /* NULL: none */
+	uint32_t crc;
+};
+
+static struct debuglink debuglink_of(Elf *elf)
 {
+	struct debuglink link = { NULL, 0 };
 	size_t shstrndx;
 	Elf_Scn *scn = NULL;
 
 	if (elf_getshdrstrndx(elf, &shstrndx))
-		return NULL;
+		return link;
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *data;
-		const char *name;
+		const char *name, *end;
+		size_t crc_at;
 		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(elf, shstrndx, sh.sh_name)) ||
 		    strcmp(name, ".gnu_debuglink") || !(data = elf_getdata(scn, NULL)) || !data->d_size)
 			continue;
-		/* the name, NUL-terminated, then padding and the CRC */
-		return memchr(data->d_buf, '\0', data->d_size) ? data->d_buf : NULL;
+		/* the name, NUL-terminated, padded to 4 bytes, then the CRC
+		 * in the file's byte order (little-endian on x86-64) */
+		end = memchr(data->d_buf, '\0', data->d_size);
+		if (!end)
+			return link;
+		crc_at = ((size_t)(end - (const char *)data->d_buf) + 1 + 3) / 4 * 4;
+		link.name = data->d_buf;
+		if (crc_at + 4 <= data->d_size)
+			memcpy(&link.crc, (const char *)data->d_buf + crc_at, 4);
+		return link;
 	}
-	return NULL;
+	return link;
+}
+
+/* Does the CRC32 (zlib's, as gdb and objcopy compute it) of the file at
+ * path equal crc? */
+static bool file_crc_is(const char *path, uint32_t crc)
+{
+	unsigned char buf[65536];
+	uLong sum = crc32(0L, Z_NULL, 0);
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sum = crc32(sum, buf, (uInt)n);
+	close(fd);
+	return n == 0 && (uint32_t)sum == crc;
 }
 
 static bool regular_file(const char *path)
@@ -439,24 +478,26 @@ static bool same_build(const char *candidate, const char *id)
 }
 
 /* The debug file in one --debuginfo directory: DIR/.build-id/xx/yyyy.debug,
- * or DIR/NAME with NAME the binary's debuglink, of the same build. A
- * relative DIR is relative to the binary's directory (as gdb and libdwfl
- * take it). */
-static bool debug_file_in_dir(const char *dir, const char *path, const char *id, const char *link, char *out,
-			      size_t outlen)
+ * or DIR/NAME with NAME the binary's debuglink, of the same build (its
+ * build-id, or for "+DIR" the debuglink's CRC32). A relative DIR is
+ * relative to the binary's directory (as gdb and libdwfl take it). */
+static bool debug_file_in_dir(const struct debug_dir *dir, const char *path, const char *id,
+			      const struct debuglink *link, char *out, size_t outlen)
 {
 	char base[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 
-	if (dir[0] == '/' || !slash)
-		snprintf(base, sizeof(base), "%s", dir);
-	else if (snprintf(base, sizeof(base), "%.*s/%s", (int)(slash - path), path, dir) >= (int)sizeof(base))
+	if (dir->path[0] == '/' || !slash)
+		snprintf(base, sizeof(base), "%s", dir->path);
+	else if (snprintf(base, sizeof(base), "%.*s/%s", (int)(slash - path), path, dir->path) >= (int)sizeof(base))
 		return false;
 	if (*id && snprintf(out, outlen, "%s/.build-id/%.2s/%s.debug", base, id, id + 2) < (int)outlen &&
 	    regular_file(out))
 		return true;
-	return link && snprintf(out, outlen, "%s/%s", base, link) < (int)outlen && strcmp(out, path) &&
-	       regular_file(out) && same_build(out, id);
+	if (!link->name || snprintf(out, outlen, "%s/%s", base, link->name) >= (int)outlen || !strcmp(out, path) ||
+	    !regular_file(out))
+		return false;
+	return dir->crc ? file_crc_is(out, link->crc) : same_build(out, id);
 }
 
 /* The separate debug file of the ELF file path (elf): in the --debuginfo
@@ -471,9 +512,12 @@ static int debug_file_of(Elf *elf, const char *path, const char *debug_root, cha
 	has_id = read_build_id(elf, id, sizeof(id));
 	if (!has_id)
 		id[0] = '\0';
-	for (int i = 0; i < ndebug_dirs; i++)
-		if (debug_file_in_dir(debug_dirs[i], path, id, debuglink_name(elf), out, outlen))
-			return 0;
+	if (ndebug_dirs) {
+		struct debuglink link = debuglink_of(elf);
+		for (int i = 0; i < ndebug_dirs; i++)
+			if (debug_file_in_dir(&debug_dirs[i], path, id, &link, out, outlen))
+				return 0;
+	}
 	if (!has_id)
 		return -ENOENT;
 	if (snprintf(out, outlen, "%s/.build-id/%.2s/%s.debug", debug_root, id, id + 2) >= (int)outlen)

@@ -48,8 +48,9 @@ void fth_elf_close(struct fth_elf *e);
 /* --debuginfo DIR[:DIR...]: more directories for separate debug files,
  * searched before the default root, for every binary of this run: a
  * file there by build-id (DIR/.build-id/xx/yyyy.debug) or by the binary's
- * .gnu_debuglink name with the same build-id. A relative DIR is relative
- * to the binary's directory. 0, -E2BIG (too many) or -ENOMEM. */
+ * .gnu_debuglink name with the same build-id ("+DIR": with the CRC32 the
+ * debuglink gives instead). A relative DIR is relative to the binary's
+ * directory. 0, -E2BIG (too many) or -ENOMEM. */
 int fth_elf_add_debug_dirs(const char *list);
 /* The st_value (virtual address, as in the file) and st_size of the
  * function or data object `name` in path's .symtab or .dynsym, or its

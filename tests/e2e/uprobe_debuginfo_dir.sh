@@ -6,7 +6,9 @@
 # .gnu_debuglink name, gives back the symbol (uprobe:PROG:FUNC), the
 # parameters (args.NAME, -lv) and the line table (uprobe:PROG@FILE:LINE).
 # A relative DIR is relative to the binary's directory; a debug file of
-# another build (a different build-id) is not taken.
+# another build (a different build-id) is not taken. "+DIR" checks a
+# debuglink file by the CRC32 the debuglink records instead: a debug file
+# without a build-id note is taken only so.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -73,3 +75,23 @@ objcopy --only-keep-debug "$T/other" "$T/linked/target.debug" || fail "objcopy o
 fathom_run --debuginfo "$T/linked" -e "uprobe:$TG:process_other { exit(); }"
 expect_exit 1
 expect_stderr_match "ERROR: Could not resolve symbol: $TG:process_other"
+
+# A debug file without a build-id note: only "+DIR" (the CRC32) takes it.
+mkdir -p "$T/crc" "$T/crcbin" || fail "cannot create the CRC directories"
+gcc -g -O0 -Wl,--build-id -o "$T/crcbin/prog" "$E2E_DIR/progs/uprobe_target.c" || fail "cannot compile the CRC program"
+objcopy --only-keep-debug --remove-section .note.gnu.build-id "$T/crcbin/prog" "$T/crc/prog.debug" ||
+    fail "objcopy of the id-less debug file failed"
+strip --strip-all "$T/crcbin/prog" || fail "strip of the CRC program failed"
+( cd "$T/crc" && objcopy --add-gnu-debuglink=prog.debug "$T/crcbin/prog" ) || fail "objcopy --add-gnu-debuglink failed"
+CP=$(realpath "$T/crcbin/prog")
+fathom_run --debuginfo "$T/crc" -e "uprobe:$CP:process_other { exit(); }"
+expect_exit 1
+expect_stderr_match "ERROR: Could not resolve symbol: $CP:process_other"
+fathom_run --debuginfo "+$T/crc" -l "uprobe:$CP:process_*"
+expect_exit 0
+expect_stdout_match "^uprobe:$CP:process_other\$"
+# a changed file no longer has that CRC
+printf 'x' >>"$T/crc/prog.debug"
+fathom_run --debuginfo "+$T/crc" -l "uprobe:$CP:process_*"
+expect_exit 0
+expect_stdout_no_match "process_other"
