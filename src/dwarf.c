@@ -1,5 +1,5 @@
-/* dwarf.c - a function's parameters and the binary's struct types from its
- * DWARF, read with elfutils' libdw: it bounds-checks the sections, reads
+/* dwarf.c - a function's parameters, the binary's struct types and the
+ * addresses of source lines from its DWARF, read with elfutils' libdw: it bounds-checks the sections, reads
  * every DWARF version and form, decompresses sections and finds the .dwo
  * file of each skeleton unit of split DWARF (-gsplit-dwarf). Only what
  * args.NAME needs becomes a fathom type: base types, pointers, structs and
@@ -821,4 +821,88 @@ int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char 
 	Dwarf_Die die;
 
 	return d && find_definition(d, func, DW_TAG_subprogram, addr, &die) ? params_of(d, &die, out, n) : -ENOENT;
+}
+
+/* ------------------------------------------------------- source lines */
+
+/* Does the line table's file name src denote the file the user wrote? An
+ * absolute name must be the same file; a relative one ("foo.c",
+ * "src/foo.c") must end src at a path component boundary, so that "o.c"
+ * does not match "foo.c". */
+static bool source_file_matches(const char *src, const char *file)
+{
+	size_t ls = strlen(src), lf = strlen(file);
+
+	if (file[0] == '/')
+		return !strcmp(src, file);
+	if (lf > ls || strcmp(src + ls - lf, file))
+		return false;
+	return lf == ls || src[ls - lf - 1] == '/';
+}
+
+/* Looks through one unit's line table for statements of file:line[:col];
+ * see fth_dwarf_line_addr. A skeleton unit (split DWARF) has the table in
+ * the binary itself: the .dwo file has none. */
+static void scan_unit_lines(Dwarf_Die *cudie, const char *file, int line, int col, struct fth_dwarf_line *found)
+{
+	Dwarf_Lines *lines;
+	size_t n;
+
+	const char *comp_dir = attr_string(cudie, DW_AT_comp_dir);
+	char full[PATH_MAX];
+
+	if (dwarf_getsrclines(cudie, &lines, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		const char *src = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
+		int lineno = 0, linecol = 0;
+		bool stmt = false, end = false;
+		Dwarf_Addr addr;
+		if (!src)
+			continue;
+		/* a name relative to the compilation directory (gcc's
+		 * "src/foo.c" of DWARF 5) made absolute, so that the absolute
+		 * path the user gives matches */
+		if (src[0] != '/' && comp_dir && snprintf(full, sizeof(full), "%s/%s", comp_dir, src) < (int)sizeof(full))
+			src = full;
+		if (!source_file_matches(src, file))
+			continue;
+		if (!found->file[0])
+			snprintf(found->file, sizeof(found->file), "%s", src);
+		else if (strcmp(found->file, src) && !found->other_file[0])
+			snprintf(found->other_file, sizeof(found->other_file), "%s", src); /* one name, two files */
+		if (dwarf_lineno(l, &lineno) || lineno != line || dwarf_linebeginstatement(l, &stmt) || !stmt ||
+		    dwarf_lineendsequence(l, &end) || end || dwarf_lineaddr(l, &addr))
+			continue;
+		dwarf_linecol(l, &linecol);
+		if (col && linecol != col)
+			continue;
+		/* the lowest: where the line starts (a function's first line is
+		 * its entry, a loop's head is also its back edge further on) */
+		if (!found->nstmts || addr < found->addr)
+			found->addr = addr;
+		found->nstmts++;
+	}
+}
+
+int fth_dwarf_line_addr(const char *path, const char *file, int line, int col, struct fth_dwarf_line *found)
+{
+	struct dwarf *d = dwarf_of(path);
+	Dwarf_CU *cu = NULL;
+	Dwarf_Half version;
+	uint8_t unit_type;
+	Dwarf_Die cudie, subdie;
+
+	memset(found, 0, sizeof(*found));
+	if (!d)
+		return -ENOENT;
+	while (dwarf_get_units(d->dw, cu, &cu, &version, &unit_type, &cudie, &subdie) == 0)
+		if (unit_type != DW_UT_split_compile && unit_type != DW_UT_split_type && unit_type != DW_UT_type)
+			scan_unit_lines(&cudie, file, line, col, found);
+	if (!found->file[0])
+		return -ESRCH;
+	if (found->other_file[0])
+		return -EEXIST;
+	return found->nstmts ? 0 : -ERANGE;
 }

@@ -35,4 +35,21 @@ int fth_dwarf_func_params(struct fth_arena *arena, const char *path, const char 
  * the ELF file at path defines it, or NULL. */
 struct fth_type *fth_dwarf_find_type(struct fth_arena *arena, const char *path, const char *name);
 
+/* Where a source statement starts: the lowest address of the statements
+ * the line table gives for line `line` (and column `col`, 0: any) of the
+ * source file `file` ("foo.c", "src/foo.c" or an absolute path: matched
+ * against the end of the table's file names, a whole component at least). */
+struct fth_dwarf_line {
+	uint64_t addr;
+	int nstmts;             /* statements found at that line (0: none) */
+	char file[4096];        /* the file the name matched ("": none) */
+	char other_file[4096];  /* a second file it matched (ambiguous) */
+};
+
+/* The address of file:line[:col] in the ELF file at path (or its separate
+ * debug file) into *found. 0; -ENOENT: no DWARF; -ESRCH: no such source
+ * file; -EEXIST: the name matches two files (found->file, ->other_file);
+ * -ERANGE: the file has no statement at that line (and column). */
+int fth_dwarf_line_addr(const char *path, const char *file, int line, int col, struct fth_dwarf_line *found);
+
 #endif

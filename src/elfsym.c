@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "tracefs.h"
 #include "vec.h"
@@ -58,6 +59,99 @@ char *fth_demangle(const char *name)
 	return d;
 }
 
+/* Rust's legacy mangling (rustc's default): _ZN, then each path segment as
+ * <length><identifier>, the last one "h" and 16 hex digits (a hash of the
+ * crate and types, which the demangled name leaves out), then E. In the
+ * identifiers, $..$ escapes stand for punctuation and ".." for "::". */
+static const struct { const char *escape, *text; } rust_escapes[] = {
+	{ "$SP$", "@" }, { "$BP$", "*" }, { "$RF$", "&" }, { "$LT$", "<" }, { "$GT$", ">" },
+	{ "$LP$", "(" }, { "$RP$", ")" }, { "$C$", "," },
+};
+
+/* Appends identifier id (len bytes) to out, its escapes decoded; false
+ * for an escape Rust does not write. */
+static bool rust_append_segment(const char *id, size_t len, char *out, size_t *at, size_t cap)
+{
+	size_t i = 0;
+
+	/* an identifier starting with '$' is written "_$" */
+	if (len >= 2 && id[0] == '_' && id[1] == '$')
+		i = 1;
+	while (i < len && *at + 4 < cap) {
+		bool done = false;
+		if (id[i] == '.' && i + 1 < len && id[i + 1] == '.') {
+			memcpy(out + *at, "::", 2);
+			*at += 2;
+			i += 2;
+			continue;
+		}
+		if (id[i] != '$') {
+			out[(*at)++] = id[i++];
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(rust_escapes) / sizeof(rust_escapes[0]) && !done; k++) {
+			size_t el = strlen(rust_escapes[k].escape);
+			if (i + el <= len && !strncmp(id + i, rust_escapes[k].escape, el)) {
+				out[(*at)++] = rust_escapes[k].text[0];
+				i += el;
+				done = true;
+			}
+		}
+		if (!done) {
+			/* $uXX$: the character of that hex code */
+			unsigned code;
+			int n = 0;
+			if (i + 1 >= len || id[i + 1] != 'u' || sscanf(id + i + 2, "%2x$%n", &code, &n) != 1 || n != 3 ||
+			    !code || code > 0x7f)
+				return false;
+			out[(*at)++] = (char)code;
+			i += 2 + (size_t)n;
+		}
+	}
+	return i == len;
+}
+
+static bool rust_hash_segment(const char *id, size_t len)
+{
+	if (len != 17 || id[0] != 'h')
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!strchr("0123456789abcdef", id[i]))
+			return false;
+	return true;
+}
+
+char *fth_rust_demangle(const char *name)
+{
+	char out[1024];
+	size_t at = 0;
+	const char *p;
+
+	if (strncmp(name, "_ZN", 3))
+		return NULL;
+	p = name + 3;
+	while (*p >= '1' && *p <= '9') {
+		char *end;
+		unsigned long len = strtoul(p, &end, 10);
+		if (len > strlen(end))
+			return NULL;
+		if (rust_hash_segment(end, len) && !strcmp(end + len, "E")) {
+			out[at] = '\0';
+			return at ? strdup(out) : NULL;
+		}
+		if (at) {
+			if (at + 2 >= sizeof(out))
+				return NULL;
+			memcpy(out + at, "::", 2);
+			at += 2;
+		}
+		if (!rust_append_segment(end, len, out, &at, sizeof(out)))
+			return NULL;
+		p = end + len;
+	}
+	return NULL; /* no hash at the end: C++, not Rust */
+}
+
 const char *fth_elf_display_name(const struct fth_elf_sym *sym)
 {
 	return sym->demangled ? sym->demangled : sym->name;
@@ -70,6 +164,8 @@ bool fth_elf_sym_matches(const struct fth_elf_sym *sym, const char *pattern)
 	bool match;
 
 	if (fth_glob_match(pattern, sym->name))
+		return true;
+	if (sym->rust_demangled && fth_glob_match(pattern, sym->rust_demangled))
 		return true;
 	if (!sym->demangled)
 		return false;
@@ -156,6 +252,7 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct fth_elf *e,
 		e->syms[e->nsyms].size = sym.st_size;
 		e->syms[e->nsyms].ifunc = type == STT_GNU_IFUNC;
 		e->syms[e->nsyms].demangled = NULL;
+		e->syms[e->nsyms].rust_demangled = NULL;
 		e->nsyms++;
 	}
 	return 0;
@@ -266,16 +363,166 @@ static bool read_build_id(Elf *elf, char *hex, size_t hexlen)
 	return false;
 }
 
-static int debug_file_of(Elf *elf, const char *debug_root, char *out, size_t outlen)
+/* --debuginfo: directories searched for separate debug files before the
+ * default root, in the order given (colon-separated lists, the option
+ * repeated). One list for the whole run, as the option is. */
+#define MAX_DEBUG_DIRS 32
+static struct debug_dir {
+	char *path;
+	bool crc; /* written "+DIR": a debuglink file is checked by its CRC32 */
+} debug_dirs[MAX_DEBUG_DIRS];
+static int ndebug_dirs;
+
+int fth_elf_add_debug_dirs(const char *list)
 {
-	char id[2 * 64 + 1];
+	const char *p = list;
+
+	while (*p) {
+		size_t len = strcspn(p, ":");
+		bool crc = len && *p == '+';
+		if (len > (size_t)crc) {
+			if (ndebug_dirs == MAX_DEBUG_DIRS)
+				return -E2BIG;
+			debug_dirs[ndebug_dirs].path = strndup(p + crc, len - crc);
+			if (!debug_dirs[ndebug_dirs].path)
+				return -ENOMEM;
+			debug_dirs[ndebug_dirs].crc = crc;
+			ndebug_dirs++;
+		}
+		p += len;
+		if (*p == ':')
+			p++;
+	}
+	return 0;
+}
+
+/* .gnu_debuglink (objcopy --add-gnu-debuglink): the debug file's name
+ * and the CRC32 of its contents. */
+struct debuglink {
+	const char *name; /* NULL: none */
+	uint32_t crc;
+};
+
+static struct debuglink debuglink_of(Elf *elf)
+{
+	struct debuglink link = { NULL, 0 };
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return link;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		const char *name, *end;
+		size_t crc_at;
+		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(elf, shstrndx, sh.sh_name)) ||
+		    strcmp(name, ".gnu_debuglink") || !(data = elf_getdata(scn, NULL)) || !data->d_size)
+			continue;
+		/* the name, NUL-terminated, padded to 4 bytes, then the CRC
+		 * in the file's byte order (little-endian on x86-64) */
+		end = memchr(data->d_buf, '\0', data->d_size);
+		if (!end)
+			return link;
+		crc_at = ((size_t)(end - (const char *)data->d_buf) + 1 + 3) / 4 * 4;
+		link.name = data->d_buf;
+		if (crc_at + 4 <= data->d_size)
+			memcpy(&link.crc, (const char *)data->d_buf + crc_at, 4);
+		return link;
+	}
+	return link;
+}
+
+/* Does the CRC32 (zlib's, as gdb and objcopy compute it) of the file at
+ * path equal crc? */
+static bool file_crc_is(const char *path, uint32_t crc)
+{
+	unsigned char buf[65536];
+	uLong sum = crc32(0L, Z_NULL, 0);
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sum = crc32(sum, buf, (uInt)n);
+	close(fd);
+	return n == 0 && (uint32_t)sum == crc;
+}
+
+static bool regular_file(const char *path)
+{
 	struct stat st;
 
-	if (!debug_root || !read_build_id(elf, id, sizeof(id)))
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Is the file at candidate the debug file of a binary with build-id id
+ * (its own build-id note is the same)? Without an id nothing can tell:
+ * the name found it. */
+static bool same_build(const char *candidate, const char *id)
+{
+	char other[2 * 64 + 1];
+	Elf *elf;
+	int fd;
+	bool same;
+
+	if (!*id)
+		return true;
+	if (elf_begin_file(candidate, &fd, &elf))
+		return false;
+	same = read_build_id(elf, other, sizeof(other)) && !strcmp(id, other);
+	elf_end(elf);
+	close(fd);
+	return same;
+}
+
+/* The debug file in one --debuginfo directory: DIR/.build-id/xx/yyyy.debug,
+ * or DIR/NAME with NAME the binary's debuglink, of the same build (its
+ * build-id, or for "+DIR" the debuglink's CRC32). A relative DIR is
+ * relative to the binary's directory (as gdb and libdwfl take it). */
+static bool debug_file_in_dir(const struct debug_dir *dir, const char *path, const char *id,
+			      const struct debuglink *link, char *out, size_t outlen)
+{
+	char base[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (dir->path[0] == '/' || !slash)
+		snprintf(base, sizeof(base), "%s", dir->path);
+	else if (snprintf(base, sizeof(base), "%.*s/%s", (int)(slash - path), path, dir->path) >= (int)sizeof(base))
+		return false;
+	if (*id && snprintf(out, outlen, "%s/.build-id/%.2s/%s.debug", base, id, id + 2) < (int)outlen &&
+	    regular_file(out))
+		return true;
+	if (!link->name || snprintf(out, outlen, "%s/%s", base, link->name) >= (int)outlen || !strcmp(out, path) ||
+	    !regular_file(out))
+		return false;
+	return dir->crc ? file_crc_is(out, link->crc) : same_build(out, id);
+}
+
+/* The separate debug file of the ELF file path (elf): in the --debuginfo
+ * directories, then by build-id under debug_root (NULL: nowhere). */
+static int debug_file_of(Elf *elf, const char *path, const char *debug_root, char *out, size_t outlen)
+{
+	char id[2 * 64 + 1] = "";
+	bool has_id;
+
+	if (!debug_root)
+		return -ENOENT;
+	has_id = read_build_id(elf, id, sizeof(id));
+	if (!has_id)
+		id[0] = '\0';
+	if (ndebug_dirs) {
+		struct debuglink link = debuglink_of(elf);
+		for (int i = 0; i < ndebug_dirs; i++)
+			if (debug_file_in_dir(&debug_dirs[i], path, id, &link, out, outlen))
+				return 0;
+	}
+	if (!has_id)
 		return -ENOENT;
 	if (snprintf(out, outlen, "%s/.build-id/%.2s/%s.debug", debug_root, id, id + 2) >= (int)outlen)
 		return -ENAMETOOLONG;
-	return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -ENOENT;
+	return regular_file(out) ? 0 : -ENOENT;
 }
 
 int fth_elf_symbol_address(const char *path, const char *name, uint64_t *addr, uint64_t *size)
@@ -333,7 +580,7 @@ int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size
 
 	if (rc)
 		return rc;
-	rc = debug_file_of(elf, debug_root, out, outlen);
+	rc = debug_file_of(elf, path, debug_root, out, outlen);
 	elf_end(elf);
 	close(fd);
 	return rc;
@@ -369,7 +616,7 @@ int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struc
 	err = fth_elf_read_segs(elf, &e->segs, &e->nsegs);
 	if (!err)
 		err = read_all_symbols(elf, e, &cap, &has_symtab);
-	if (!err && !has_symtab && debug_file_of(elf, debug_root, debug_path, sizeof(debug_path)) == 0)
+	if (!err && !has_symtab && debug_file_of(elf, path, debug_root, debug_path, sizeof(debug_path)) == 0)
 		err = add_debug_symbols(debug_path, e, &cap);
 	elf_end(elf);
 	close(fd);
@@ -387,8 +634,10 @@ int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struc
 			e->syms[k++] = e->syms[i];
 		}
 		e->nsyms = k;
-		for (int i = 0; i < e->nsyms; i++)
+		for (int i = 0; i < e->nsyms; i++) {
 			e->syms[i].demangled = fth_demangle(e->syms[i].name);
+			e->syms[i].rust_demangled = fth_rust_demangle(e->syms[i].name);
+		}
 	}
 	return 0;
 }
@@ -403,6 +652,7 @@ void fth_elf_close(struct fth_elf *e)
 	for (int i = 0; i < e->nsyms; i++) {
 		free(e->syms[i].name);
 		free(e->syms[i].demangled);
+		free(e->syms[i].rust_demangled);
 	}
 	free(e->syms);
 	free(e->segs);

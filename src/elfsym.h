@@ -16,6 +16,7 @@ struct fth_elf_sym {
 	bool ifunc;               /* STT_GNU_IFUNC: addr is the resolver, which
 	                           * returns the implementation at load time */
 	char *demangled;          /* a C++ name demangled ("ns::f(int)"), or NULL */
+	char *rust_demangled;     /* a Rust name demangled ("crate::f"), or NULL */
 };
 
 struct fth_elf_seg {
@@ -40,9 +41,17 @@ int fth_elf_open(const char *path, struct fth_elf *e);
  * /usr/lib/debug (NULL: never look for one). */
 int fth_elf_open_with_debug_root(const char *path, const char *debug_root, struct fth_elf *e);
 /* The separate debug file of the ELF file path, by its GNU build-id note,
- * under debug_root: 0 and its path in out, or -ENOENT. */
+ * under debug_root: 0 and its path in out, or -ENOENT. The directories
+ * of fth_elf_add_debug_dirs come first (when debug_root is not NULL). */
 int fth_elf_debug_file(const char *path, const char *debug_root, char *out, size_t outlen);
 void fth_elf_close(struct fth_elf *e);
+/* --debuginfo DIR[:DIR...]: more directories for separate debug files,
+ * searched before the default root, for every binary of this run: a
+ * file there by build-id (DIR/.build-id/xx/yyyy.debug) or by the binary's
+ * .gnu_debuglink name with the same build-id ("+DIR": with the CRC32 the
+ * debuglink gives instead). A relative DIR is relative to the binary's
+ * directory. 0, -E2BIG (too many) or -ENOMEM. */
+int fth_elf_add_debug_dirs(const char *list);
 /* The st_value (virtual address, as in the file) and st_size of the
  * function or data object `name` in path's .symtab or .dynsym, or its
  * separate debug file's: 0, -ENOENT, or the error of opening path. */
@@ -66,6 +75,10 @@ bool fth_elf_sym_matches(const struct fth_elf_sym *sym, const char *pattern);
 /* Demangle a C++ symbol name (libstdc++'s __cxa_demangle): a malloc'ed
  * string, or NULL when name is not a mangled C++ name. */
 char *fth_demangle(const char *name);
+/* A Rust symbol of the legacy mangling (_ZN...17h<hash>E) demangled as
+ * Rust writes the path, without the hash ("crate::mod::f",
+ * "<T as core::fmt::Debug>::fmt"), malloc'd; NULL for any other name. */
+char *fth_rust_demangle(const char *name);
 /* The function symbol containing addr (the nearest one at or below it
  * when sizes are unknown), or NULL. */
 const struct fth_elf_sym *fth_elf_containing(const struct fth_elf *e, uint64_t addr);

@@ -16,6 +16,7 @@
 
 #include "btf.h"
 #include "cmdline.h"
+#include "elfsym.h"
 #include "fathom.h"
 #include "fileio.h"
 #include "kinfo.h"
@@ -25,7 +26,7 @@
 static volatile sig_atomic_t stop_requested;
 
 enum { OPT_INFO = 256, OPT_UNSAFE, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION, OPT_BENCH,
-       OPT_MODE, OPT_TEST, OPT_PROBE_FILTER, OPT_NO_FEATURE, OPT_DWARF_PID, OPT_UNSUPPORTED }; /* long options without a short form */
+       OPT_MODE, OPT_TEST, OPT_PROBE_FILTER, OPT_NO_FEATURE, OPT_DWARF_PID, OPT_DEBUGINFO, OPT_UNSUPPORTED }; /* long options without a short form */
 
 static volatile sig_atomic_t sigusr1_received;
 
@@ -70,6 +71,10 @@ static void usage(FILE *out)
 	      "    -c 'CMD'       run CMD once the probes are attached, trace it (cpid), stop when it exits\n"
 	      "    --dwarf-pid PID\n"
 	      "                   read this process's modules for dw_ustack at start, as those of -p\n"
+	      "    --debuginfo DIR[:DIR...]\n"
+	      "                   look for separate debug files here first (by build-id or debuglink;\n"
+	      "                   a relative DIR is relative to the binary's directory; +DIR checks a\n"
+	      "                   debuglink file by its CRC32 instead of its build-id); repeatable\n"
 	      "    -o FILE        write trace output to FILE (errors stay on stderr)\n"
 	      "    -f FORMAT      output format: text (default) or json\n"
 	      "    -d STAGE       print a compiler stage, then exit: ast (parse), types, bpf (codegen,\n"
@@ -197,9 +202,6 @@ static int no_features(struct cli *cli, const char *list)
 
 static const char *unsupported_why(const char *opt)
 {
-	if (!strcmp(opt, "debuginfo"))
-		return "it reads DWARF from the binary itself or from its separate debug file under "
-		       "/usr/lib/debug/.build-id only";
 	if (!strcmp(opt, "traceable-functions"))
 		return "kernel functions are read from available_filter_functions";
 	if (!strcmp(opt, "fmt"))
@@ -233,8 +235,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "probe-filter", required_argument, NULL, OPT_PROBE_FILTER },
 		{ "no-feature", required_argument, NULL, OPT_NO_FEATURE },
 		{ "dwarf-pid", required_argument, NULL, OPT_DWARF_PID },
+		{ "debuginfo", required_argument, NULL, OPT_DEBUGINFO },
 		/* bpftrace's, for what fathom does not have (said so) */
-		{ "debuginfo", required_argument, NULL, OPT_UNSUPPORTED },
 		{ "traceable-functions", required_argument, NULL, OPT_UNSUPPORTED },
 		{ "emit-elf", required_argument, NULL, OPT_UNSUPPORTED },
 		{ "emit-llvm", required_argument, NULL, OPT_UNSUPPORTED },
@@ -376,6 +378,15 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_NO_FEATURE:
 			if (no_features(cli, optarg) < 0)
 				return -1;
+			break;
+		case OPT_DEBUGINFO:
+			/* where separate debug files of stripped binaries are
+			 * (symbols, uprobe args, source lines), before
+			 * /usr/lib/debug */
+			if (fth_elf_add_debug_dirs(optarg)) {
+				fprintf(stderr, "ERROR: --debuginfo: too many directories (at most 32)\n");
+				return -1;
+			}
 			break;
 		case OPT_UNSUPPORTED:
 			fprintf(stderr, "ERROR: --%s is a bpftrace option fathom does not have: %s\n",

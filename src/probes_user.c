@@ -2,6 +2,7 @@
  *
  *   uprobe:PATH:FUNC[+OFFSET]   (u)  uretprobe:PATH:FUNC (ur)
  *   uprobe:PATH:0xADDRESS            usdt:PATH:[PROVIDER:]NAME (U)
+ *   uprobe:PATH@FILE:LINE[:COLUMN]   (a source statement, from DWARF)
  *
  * PATH is absolute, relative, a library name ("libc", resolved like the
  * dynamic loader does) or a program in $PATH; the probe name carries the
@@ -185,22 +186,40 @@ static int target_binaries(struct fth_program *prog, struct fth_diag *diag, stru
 
 /* --------------------------------------------------------------- uprobe */
 
-/* Was the FUNCTION of PROVIDER:PATH:FUNCTION written with bpftrace's C++
- * prefix, "cpp:"? */
-static bool cpp_prefixed(const struct fth_node *attach)
+/* bpftrace's language prefixes of a uprobe's FUNCTION: "cpp:" and
+ * "rust:" name functions by their demangled names (both kinds match
+ * either way here: a name demangles as one language at most). */
+static const char *const language_prefixes[] = { "cpp:", "rust:" };
+
+/* The language prefix FUNCTION starts with, or NULL. */
+static const char *language_prefix_of(const char *function)
+{
+	for (size_t i = 0; i < sizeof(language_prefixes) / sizeof(language_prefixes[0]); i++)
+		if (!strncmp(function, language_prefixes[i], strlen(language_prefixes[i])))
+			return language_prefixes[i];
+	return NULL;
+}
+
+/* The language prefix the FUNCTION of PROVIDER:PATH:FUNCTION was written
+ * with ("cpp:", "rust:"), or "". */
+static const char *language_prefixed(const struct fth_node *attach)
 {
 	const char *const *parts = attach->u.attach.parts;
+	const char *prefix;
 	size_t skip;
 
 	if (attach->u.attach.nparts < 4)
-		return false;
+		return "";
 	skip = strlen(parts[0]) + 1 + strlen(parts[1]) + 1;
-	return strlen(attach->u.attach.text) > skip && !strncmp(attach->u.attach.text + skip, "cpp:", 4);
+	if (strlen(attach->u.attach.text) <= skip)
+		return "";
+	prefix = language_prefix_of(attach->u.attach.text + skip);
+	return prefix ? prefix : "";
 }
 
 /* One instance.  Its name (the `probe` builtin) is PROVIDER:PATH:SYMBOL as
- * bpftrace prints it: the mangled symbol, after "cpp:" when the attach
- * point was written with that prefix. */
+ * bpftrace prints it: the mangled symbol, after "cpp:" or "rust:" when the
+ * attach point was written with that prefix. */
 static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const struct fth_provider *self,
 		       const char *path, const char *written, const char *func_name, const struct fth_elf_sym *entry,
 		       uint64_t offset, struct fth_ptrvec *out)
@@ -214,7 +233,7 @@ static void uprobe_add(struct fth_program *prog, struct fth_node *attach, const 
 	struct fth_probe_inst *inst =
 		fth_probe_inst_new(prog, self, attach,
 				   fth_arena_printf(&prog->arena, "%s:%s:%s%s", self->name, shown,
-						    cpp_prefixed(attach) ? "cpp:" : "", written));
+						    language_prefixed(attach), written));
 
 	inst->target = path;
 	inst->func = fth_arena_strdup(&prog->arena, written);
@@ -377,9 +396,9 @@ static void share_ifunc_targets(const struct fth_elf *e, const char *const *name
 	}
 }
 
-/* The FUNCTION of PROVIDER:PATH:FUNCTION: C++ names hold "::"
+/* The FUNCTION of PROVIDER:PATH:FUNCTION: C++ and Rust names hold "::"
  * (uprobe:./prog:ns::f*), which split the attach point further; bpftrace's
- * language prefix "cpp:" is accepted and dropped. */
+ * language prefixes "cpp:" and "rust:" are accepted and dropped. */
 static const char *function_part(struct fth_program *prog, struct fth_node *attach)
 {
 	const char *const *parts = attach->u.attach.parts;
@@ -394,16 +413,17 @@ static const char *function_part(struct fth_program *prog, struct fth_node *atta
 	if (strlen(text) < skip)
 		return parts[2];
 	rest = text + skip;
-	if (!strncmp(rest, "cpp:", 4))
-		rest += 4;
+	if (language_prefix_of(rest))
+		rest += strlen(language_prefix_of(rest));
 	return fth_arena_strdup(&prog->arena, rest);
 }
 
-/* Does a demangled C++ name (with or without its parameters) equal name? */
+/* Does a demangled C++ name (with or without its parameters) or Rust name
+ * equal name? */
 static bool demangled_match(const struct fth_elf *e, const char *name)
 {
 	for (int i = 0; i < e->nsyms; i++)
-		if (e->syms[i].demangled && fth_elf_sym_matches(&e->syms[i], name))
+		if ((e->syms[i].demangled || e->syms[i].rust_demangled) && fth_elf_sym_matches(&e->syms[i], name))
 			return true;
 	return false;
 }
@@ -630,6 +650,102 @@ static int uprobe_expand_binaries(struct fth_program *prog, struct fth_diag *dia
 	return 0;
 }
 
+/* -------------------------------------------------- uprobe source lines */
+
+/* uprobe:TARGET@FILE:LINE[:COL] names a statement of the source instead of
+ * a function: TARGET's DWARF line table gives its address. Is this attach
+ * point written so? Its PATH holds an '@' whose left side is a file while
+ * the whole is not, and LINE (and COL) are numbers. *at gets the '@'. */
+static bool source_line_form(struct fth_node *attach, const char *func, const char **at)
+{
+	const char *target = attach->u.attach.parts[1];
+	const char *sep = strrchr(target, '@');
+	char path[PATH_MAX];
+
+	if (!sep || sep == target || !sep[1] || !func || !isdigit((unsigned char)func[0]))
+		return false;
+	for (const char *c = func; *c; c++)
+		if (!isdigit((unsigned char)*c) && *c != ':')
+			return false;
+	if (fth_resolve_binary(target, path, sizeof(path)) == 0)
+		return false; /* a file whose name holds '@' */
+	*at = sep;
+	return true;
+}
+
+/* Reports why FILE:LINE gave no address. */
+static void source_line_error(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			      const char *path, const char *file, const char *where, int rc,
+			      const struct fth_dwarf_line *found)
+{
+	if (rc == -ENOENT)
+		fth_error_hint(diag, attach->range, "build it with -g, or install its debug file",
+			       "%s has no DWARF debug information: cannot find %s", path, where);
+	else if (rc == -ESRCH)
+		fth_error_hint(diag, attach->range,
+			       "give the source file's name as compiled (foo.c, src/foo.c or its absolute path)",
+			       "no source file '%s' in the debug information of %s", file, path);
+	else if (rc == -EEXIST)
+		fth_error_hint(diag, attach->range,
+			       fth_arena_printf(&prog->arena, "give more of its path, e.g. '%s'", found->file),
+			       "source file '%s' is ambiguous in %s: '%s' and '%s'", file, path, found->file,
+			       found->other_file);
+	else
+		fth_error_hint(diag, attach->range, "give a line (and column) where a statement starts",
+			       "no statement starts at %s in %s", where, path);
+}
+
+/* One instance on the statement TARGET@FILE:LINE[:COL]. */
+static int uprobe_expand_source_line(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+				     const struct fth_provider *self, const char *func, const char *at,
+				     struct fth_ptrvec *out)
+{
+	const char *written = attach->u.attach.parts[1];
+	const char *target = fth_arena_strndup(&prog->arena, written, (size_t)(at - written));
+	const char *file = at + 1, *path;
+	const char *where = fth_arena_printf(&prog->arena, "%s:%s", file, func);
+	struct fth_dwarf_line found;
+	int line = 0, col = 0, rc;
+	char extra;
+	struct fth_elf e;
+	uint64_t off;
+
+	if (sscanf(func, "%d%c", &line, &extra) != 1 && sscanf(func, "%d:%d%c", &line, &col, &extra) != 2) {
+		fth_error_hint(diag, attach->range, "write uprobe:BINARY@FILE:LINE or uprobe:BINARY@FILE:LINE:COLUMN",
+			       "invalid source location '%s'", where);
+		return -EINVAL;
+	}
+	if (self == &fth_provider_uretprobe) {
+		fth_error_hint(diag, attach->range, "use uprobe: a statement has no return",
+			       "uretprobe cannot attach to a source location (%s)", where);
+		return -EINVAL;
+	}
+	path = resolve_path(prog, diag, attach, self->name, target);
+	if (!path)
+		return -ENOENT;
+	rc = fth_dwarf_line_addr(path, file, line, col, &found);
+	if (rc) {
+		source_line_error(prog, diag, attach, path, file, where, rc, &found);
+		return rc;
+	}
+	rc = fth_elf_open(path, &e);
+	if (rc) {
+		elf_error(diag, attach, path, rc);
+		return rc;
+	}
+	if (fth_elf_vaddr_to_offset(e.segs, e.nsegs, found.addr, &off)) {
+		fth_error_hint(diag, attach->range, "the debug information may not belong to this build of the file",
+			       "%s is at 0x%llx, which is not in a loaded segment of %s", where,
+			       (unsigned long long)found.addr, path);
+		rc = -EINVAL;
+	} else {
+		const struct fth_elf_sym *sym = fth_elf_containing(&e, found.addr);
+		uprobe_add(prog, attach, self, path, func, sym ? fth_elf_display_name(sym) : NULL, NULL, off, out);
+	}
+	fth_elf_close(&e);
+	return rc;
+}
+
 static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
 			 struct fth_ptrvec *out)
 {
@@ -637,6 +753,7 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 	const struct fth_provider *self = fth_provider_find(parts[0]);
 	const char *func = function_part(prog, attach);
 	struct fth_ptrvec paths = { 0 };
+	const char *at;
 	int rc;
 
 	if (attach->u.attach.nparts < 3 || !func || !*func ||
@@ -647,6 +764,8 @@ static int uprobe_expand(struct fth_program *prog, struct fth_diag *diag, struct
 			       "%s probe needs a binary and a function", self->name);
 		return -EINVAL;
 	}
+	if (source_line_form(attach, func, &at))
+		return uprobe_expand_source_line(prog, diag, attach, self, func, at, out);
 	rc = target_binaries(prog, diag, attach, self->name, parts[1], &paths);
 	if (rc)
 		return rc;
@@ -1004,6 +1123,11 @@ static int uprobe_list_binary(const struct fth_provider *self, const char *path,
 		for (int i = 0; i < e.nsyms; i++)
 			if (e.syms[i].demangled && fth_elf_sym_matches(&e.syms[i], rest + 4))
 				fprintf(out, "%s:%s:cpp:\"%s\"\n", self->name, path, e.syms[i].demangled);
+	} else if (!strncmp(rest, "rust:", 5)) {
+		/* Rust functions by their paths, without the hash */
+		for (int i = 0; i < e.nsyms; i++)
+			if (e.syms[i].rust_demangled && fth_glob_match(rest + 5, e.syms[i].rust_demangled))
+				fprintf(out, "%s:%s:rust:\"%s\"\n", self->name, path, e.syms[i].rust_demangled);
 	} else {
 		for (int i = 0; i < e.nsyms; i++) {
 			if (!fth_glob_match(rest, e.syms[i].name))

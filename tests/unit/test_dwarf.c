@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <link.h>
 
 #include "dwarf.h"
 
@@ -156,6 +157,49 @@ static void test_wide_bitfield_refused(void **state)
 	fth_arena_free(&arena);
 }
 
+/* Its opening brace's line is where its code starts; the line after the
+ * branch comes later. Unoptimized, so that each line keeps a statement. */
+static const int line_fn_brace = __LINE__ + 3;
+static const int line_fn_after_branch = __LINE__ + 6;
+__attribute__((noinline, used, optimize("O0"))) int dwarf_line_fn(int v)
+{
+	if (v > 3)
+		v = 3;
+	return v * 2;
+}
+
+static int first_object_bias(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	*(uintptr_t *)data = info->dlpi_addr;
+	return 1; /* the first object is the program itself */
+}
+
+static void test_source_line_addresses(void **state)
+{
+	struct fth_arena arena;
+	struct fth_dwarf_line brace, after, found;
+	uintptr_t bias = 0;
+
+	(void)state;
+	fth_arena_init(&arena);
+	skip_without_dwarf(&arena);
+	dl_iterate_phdr(first_object_bias, &bias);
+	assert_int_equal(fth_dwarf_line_addr(self_path, "test_dwarf.c", line_fn_brace, 0, &brace), 0);
+	assert_true(brace.nstmts > 0);
+	assert_int_equal(brace.addr + bias, (uintptr_t)&dwarf_line_fn);
+	/* a path suffix names the file too */
+	assert_int_equal(fth_dwarf_line_addr(self_path, "unit/test_dwarf.c", line_fn_after_branch, 0, &after), 0);
+	assert_true(after.addr > brace.addr);
+	assert_true(strstr(after.file, "test_dwarf.c") != NULL);
+	/* part of a component is not a name; a comment line has no statement */
+	assert_int_equal(fth_dwarf_line_addr(self_path, "st_dwarf.c", line_fn_brace, 0, &found), -ESRCH);
+	assert_int_equal(fth_dwarf_line_addr(self_path, "test_dwarf.c", 1, 0, &found), -ERANGE);
+	assert_int_equal(fth_dwarf_line_addr(self_path, "no_such_file.c", 10, 0, &found), -ESRCH);
+	assert_int_equal(fth_dwarf_line_addr("/nonexistent/binary", "test_dwarf.c", 10, 0, &found), -ENOENT);
+	fth_arena_free(&arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_struct_layout),
 		cmocka_unit_test(test_param_placement),
 		cmocka_unit_test(test_wide_bitfield_refused),
+		cmocka_unit_test(test_source_line_addresses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -327,6 +329,90 @@ static void test_demangle(void **state)
 	free(d);
 }
 
+/* Rust's legacy mangling: the path without the hash, escapes decoded; C++
+ * names and names without a hash are not Rust. */
+static void test_rust_demangle(void **state)
+{
+	static const struct { const char *mangled, *demangled; } cases[] = {
+		{ "_ZN4test4fun117h1c65f24d7a677fc8E", "test::fun1" },
+		{ "_ZN3std2rt10lang_start17h0123456789abcdefE", "std::rt::lang_start" },
+		{ "_ZN67_$LT$regex_syntax..hir..LookSet$u20$as$u20$core..cmp..PartialEq$GT$2eq17hbf472fe7f62896eaE",
+		  "<regex_syntax::hir::LookSet as core::cmp::PartialEq>::eq" },
+		{ "_ZN4core3ptr85drop_in_place$LT$std..rt..lang_start$LT$$LP$$RP$$GT$..$u7b$$u7b$closure$u7d$$u7d$$GT$"
+		  "17h4e2ad5b1d8a1e5c2E",
+		  "core::ptr::drop_in_place<std::rt::lang_start<()>::{{closure}}>" },
+	};
+	struct fth_elf_sym sym = { .name = "_ZN4test4fun117h1c65f24d7a677fc8E" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *d = fth_rust_demangle(cases[i].mangled);
+		assert_non_null(d);
+		assert_string_equal(d, cases[i].demangled);
+		free(d);
+	}
+	assert_null(fth_rust_demangle("_ZN2ns8func_oneEi"));         /* C++ */
+	assert_null(fth_rust_demangle("_ZN4test4fun117hnothexdigits1234E")); /* no hash */
+	assert_null(fth_rust_demangle("_ZN4test4fun1E"));
+	assert_null(fth_rust_demangle("_ZN99testE"));                 /* length past the end */
+	assert_null(fth_rust_demangle("malloc"));
+	sym.rust_demangled = fth_rust_demangle(sym.name);
+	assert_true(fth_elf_sym_matches(&sym, "test::fun1"));
+	assert_true(fth_elf_sym_matches(&sym, "test::*"));
+	assert_false(fth_elf_sym_matches(&sym, "test::fun2"));
+	free(sym.rust_demangled);
+}
+
+/* The GNU build-id of the executable self, as readelf prints it; false
+ * when it has none (or readelf is missing). */
+static bool own_build_id(const char *self, char *id, size_t len)
+{
+	char cmd[PATH_MAX + 80];
+	FILE *f;
+	bool ok;
+
+	snprintf(cmd, sizeof(cmd), "readelf -n '%s' 2>/dev/null | awk '/Build ID:/ { print $3 }'", self);
+	f = popen(cmd, "r");
+	if (!f)
+		return false;
+	ok = fgets(id, (int)len, f) && strlen(id) > 4;
+	pclose(f);
+	id[strcspn(id, "\n")] = '\0';
+	return ok;
+}
+
+/* --debuginfo directories: this executable's build-id path under a
+ * directory given in a colon list (after one that does not exist) is its
+ * debug file, found before the default root. */
+static void test_debug_dirs(void **state)
+{
+	char self[PATH_MAX], dir[] = "/tmp/fth-debugdirs-XXXXXX", id[160] = "";
+	char list[64], top[64], sub[80], file[PATH_MAX], found[PATH_MAX];
+
+	(void)state;
+	assert_non_null(realpath("/proc/self/exe", self));
+	if (!own_build_id(self, id, sizeof(id)))
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(top, sizeof(top), "%s/.build-id", dir);
+	snprintf(sub, sizeof(sub), "%s/%.2s", top, id);
+	assert_true(snprintf(file, sizeof(file), "%s/%s.debug", sub, id + 2) < (int)sizeof(file));
+	assert_int_equal(mkdir(top, 0700), 0);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(symlink(self, file), 0);
+	assert_int_equal(fth_elf_debug_file(self, "/nonexistent-root", found, sizeof(found)), -ENOENT);
+	snprintf(list, sizeof(list), "/nonexistent-dir:%s", dir);
+	assert_int_equal(fth_elf_add_debug_dirs(list), 0);
+	assert_int_equal(fth_elf_debug_file(self, "/nonexistent-root", found, sizeof(found)), 0);
+	assert_string_equal(found, file);
+	/* a NULL root still means: never look */
+	assert_int_equal(fth_elf_debug_file(self, NULL, found, sizeof(found)), -ENOENT);
+	unlink(file);
+	rmdir(sub);
+	rmdir(top);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +425,8 @@ int main(void)
 		cmocka_unit_test(test_uprobe_list),
 		cmocka_unit_test(test_ifunc),
 		cmocka_unit_test(test_demangle),
+		cmocka_unit_test(test_rust_demangle),
+		cmocka_unit_test(test_debug_dirs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
