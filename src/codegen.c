@@ -1095,28 +1095,122 @@ static int emit_compare_jump(struct cg *c, int op, const struct compare_operands
 	return emit(c, I_JMP_REG(jop, o->ra, o->rb, off));
 }
 
-/* (a op b) as a value, 0 or 1: set 1, jump over setting 0 when it holds.
- * The result goes to a free register of its own when there is one (three
- * instructions), else through r0 into a's (four). */
+/* Comparisons as values are computed without a branch. A branch would
+ * leave a different constant (0 or 1) on each path, and as soon as a later
+ * test of that value is decided by it the verifier must tell the paths
+ * apart: every such value still live doubles the states it walks (a dozen
+ * nested `(a && b) == (c || d)`, or `$n += @m[$i] >= 0` in an unrolled
+ * loop, exceed its million instructions). Computed with arithmetic the
+ * value is one scalar in [0, 1] on a single path. Pointers keep the jumps:
+ * the verifier refuses arithmetic that mixes them. */
+static bool is_plain_int(const struct fth_type *t)
+{
+	return !t || t->kind == FTH_T_INT || t->kind == FTH_T_BOOL;
+}
+
+/* dst OP= the right operand (a register, or the immediate when rb < 0). */
+static void emit_alu_operand(struct cg *c, int op, int dst, const struct compare_operands *o)
+{
+	if (o->rb < 0)
+		emit(c, I_ALU64_IMM(op, dst, o->imm));
+	else
+		emit(c, I_ALU64_REG(op, dst, o->rb));
+}
+
+/* r0 = the sign bit of x - y's true result, that is x < y: Hacker's Delight
+ * 2-12, ((x - y) ^ ((x ^ y) & ((x - y) ^ x))) >> 63 signed and
+ * ((~x & y) | ((~x | y) & (x - y))) >> 63 unsigned. x is ra, y the right
+ * operand; r3 and r4 are scratch. */
+static void emit_less_than_r0(struct cg *c, const struct compare_operands *o)
+{
+	int x = o->ra;
+
+	if (o->is_signed && o->rb < 0 && o->imm == 0) { /* x < 0: its sign */
+		emit(c, I_MOV64_REG(R0, x));
+	} else if (o->is_signed) {
+		emit(c, I_MOV64_REG(R0, x));
+		emit_alu_operand(c, BPF_SUB, R0, o); /* d = x - y */
+		emit(c, I_MOV64_REG(R3, x));
+		emit_alu_operand(c, BPF_XOR, R3, o); /* x ^ y */
+		emit(c, I_MOV64_REG(R4, R0));
+		emit(c, I_ALU64_REG(BPF_XOR, R4, x)); /* d ^ x */
+		emit(c, I_ALU64_REG(BPF_AND, R3, R4));
+		emit(c, I_ALU64_REG(BPF_XOR, R0, R3));
+	} else {
+		emit(c, I_MOV64_REG(R0, x));
+		emit(c, I_ALU64_IMM(BPF_XOR, R0, -1)); /* ~x */
+		emit(c, I_MOV64_REG(R3, R0));
+		emit_alu_operand(c, BPF_AND, R3, o); /* ~x & y */
+		emit_alu_operand(c, BPF_OR, R0, o);  /* ~x | y */
+		emit(c, I_MOV64_REG(R4, x));
+		emit_alu_operand(c, BPF_SUB, R4, o); /* x - y */
+		emit(c, I_ALU64_REG(BPF_AND, R0, R4));
+		emit(c, I_ALU64_REG(BPF_OR, R0, R3));
+	}
+	emit(c, I_ALU64_IMM(BPF_RSH, R0, 63));
+}
+
+/* r0 = (r != 0): x | -x has its sign bit set exactly when x is not 0.
+ * r may be r0 itself (r3 keeps x then). */
+static void emit_nonzero_r0(struct cg *c, int r)
+{
+	int x = r;
+
+	if (r == R0) {
+		emit(c, I_MOV64_REG(R3, R0));
+		x = R3;
+	} else {
+		emit(c, I_MOV64_REG(R0, r));
+	}
+	emit(c, fth_insn(BPF_ALU64 | BPF_NEG, R0, 0, 0, 0));
+	emit(c, I_ALU64_REG(BPF_OR, R0, x));
+	emit(c, I_ALU64_IMM(BPF_RSH, R0, 63));
+}
+
+/* r0 = (a op b), 0 or 1, from the operands o without a jump. a > b and
+ * a <= b are b < a and its negation: the operands swap, which needs the
+ * right one in a register. */
+static void emit_compare_r0(struct cg *c, int op, struct compare_operands *o)
+{
+	bool negate = op == TOK_EQ || op == TOK_GE || op == TOK_LE;
+
+	if (op == TOK_GT || op == TOK_LE) {
+		struct compare_operands swapped = *o;
+		if (o->rb < 0) {
+			emit(c, I_MOV64_IMM(R2, o->imm));
+			swapped.ra = R2;
+		} else {
+			swapped.ra = o->rb;
+		}
+		swapped.rb = o->ra;
+		emit_less_than_r0(c, &swapped);
+	} else if (op == TOK_LT || op == TOK_GE) {
+		emit_less_than_r0(c, o);
+	} else {
+		emit(c, I_MOV64_REG(R0, o->ra));
+		if (o->rb >= 0 || o->imm)
+			emit_alu_operand(c, BPF_XOR, R0, o); /* 0 when equal */
+		emit_nonzero_r0(c, R0);
+	}
+	if (negate)
+		emit(c, I_ALU64_IMM(BPF_XOR, R0, 1));
+}
+
+/* (a op b) as a value, 0 or 1, in a's place: computed branch-free for
+ * integers (see above); pointers set 1 and jump over setting 0 when it
+ * holds. */
 static struct vreg emit_compare_value(struct cg *c, struct fth_node *e)
 {
 	struct compare_operands o = emit_compare_operands(c, e);
-	int free_reg = -1;
+	bool plain = is_plain_int(e->u.binary.lhs->type) && is_plain_int(e->u.binary.rhs->type);
 
-	for (int i = 0; i < c->pool_size && free_reg < 0; i++)
-		if (!c->pool_busy[i])
-			free_reg = R7 + i;
-	if (free_reg >= 0) {
-		struct vreg v = vreg_alloc(c, e);
-		emit(c, I_MOV64_IMM(free_reg, 1));
+	if (plain) {
+		emit_compare_r0(c, e->u.binary.op, &o);
+	} else {
+		emit(c, I_MOV64_IMM(R0, 1));
 		emit_compare_jump(c, e->u.binary.op, &o, false, 1);
-		emit(c, I_MOV64_IMM(free_reg, 0));
-		free_compare_operands(c, &o);
-		return v;
+		emit(c, I_MOV64_IMM(R0, 0));
 	}
-	emit(c, I_MOV64_IMM(R0, 1));
-	emit_compare_jump(c, e->u.binary.op, &o, false, 1);
-	emit(c, I_MOV64_IMM(R0, 0));
 	vreg_set(c, o.a, R0);
 	if (o.rb >= 0)
 		vreg_free(c, o.b);
@@ -1458,9 +1552,15 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 		emit(c, I_ALU64_IMM(BPF_XOR, r, -1));
 		break;
 	case TOK_BANG:
-		emit(c, I_MOV64_IMM(R0, 1));
-		emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 1));
-		emit(c, I_MOV64_IMM(R0, 0));
+		if (is_plain_int(e->u.unary.operand->type)) {
+			/* branch-free, as comparisons (emit_compare_value) */
+			emit_nonzero_r0(c, r);
+			emit(c, I_ALU64_IMM(BPF_XOR, R0, 1));
+		} else {
+			emit(c, I_MOV64_IMM(R0, 1));
+			emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 1));
+			emit(c, I_MOV64_IMM(R0, 0));
+		}
 		emit(c, I_MOV64_REG(r, R0));
 		break;
 	}
