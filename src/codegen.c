@@ -1421,14 +1421,112 @@ static bool is_jump_condition(const struct fth_node *e)
 	       is_memory_comparison(e);
 }
 
+/* Builtins read without side effects or failures -k would report. */
+static bool is_plain_builtin(const char *n)
+{
+	static const char *const names[] = { "pid", "tid", "uid", "gid", "cpu", "nsecs", "elapsed", "cgroup",
+					     "numaid", "jiffies", "ncpus", "probe" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(n, names[i]))
+			return true;
+	return false;
+}
+
+/* An integer expression that may be computed when the program would not
+ * have computed it (the right side of && or || whose left side decided):
+ * no side effects, no run-time errors or -k warnings, no pointers. */
+static bool is_speculable(const struct cg *c, const struct fth_node *e)
+{
+	if (!is_plain_int(e->type))
+		return false;
+	switch (e->kind) {
+	case FTH_INT:
+	case FTH_BOOL:
+	case FTH_POSITIONAL:
+	case FTH_VAR:
+		return true;
+	case FTH_IDENT:
+		return is_plain_builtin(e->u.ident.name);
+	case FTH_MAP: {
+		const struct fth_map *m = fth_program_find_map(c->prog, e->u.map.name);
+		if (!m || m->value_type->kind == FTH_T_AGG || c->prog->config.helper_warnings)
+			return false;
+		for (int i = 0; i < e->u.map.keys.len; i++) {
+			const struct fth_node *k = e->u.map.keys.items[i];
+			if (k->kind != FTH_STRING && !(k->kind == FTH_IDENT && k->type && k->type->kind == FTH_T_STRING) &&
+			    !is_speculable(c, k))
+				return false;
+		}
+		return true;
+	}
+	case FTH_UNARY:
+		return e->u.unary.op != TOK_STAR && e->u.unary.op != TOK_AMP && is_speculable(c, e->u.unary.operand);
+	case FTH_CAST:
+		return is_speculable(c, e->u.cast.operand);
+	case FTH_BINARY:
+		/* a division by what may be zero sends a run-time error */
+		if ((e->u.binary.op == TOK_SLASH || e->u.binary.op == TOK_PERCENT) &&
+		    (e->u.binary.rhs->kind != FTH_INT || !e->u.binary.rhs->u.integer))
+			return false;
+		if (e->u.binary.cmp_type || is_string_comparison(e))
+			return false;
+		return is_speculable(c, e->u.binary.lhs) && is_speculable(c, e->u.binary.rhs);
+	default:
+		return false;
+	}
+}
+
+/* A 0/1 truth of e: comparisons, && / || and ! already are one. */
+static struct vreg emit_truth(struct cg *c, struct fth_node *e)
+{
+	struct vreg v = emit_int(c, e);
+	int r;
+
+	if (is_jump_condition(e))
+		return v;
+	r = vreg_use(c, v, R1);
+	emit_nonzero_r0(c, r);
+	vreg_set(c, v, R0);
+	return v;
+}
+
+/* a && b, a || b and !(...) of speculable operands as a value, without a
+ * branch (see emit_compare_value): both sides computed, their truths
+ * combined with & or |. */
+static struct vreg emit_logical_value(struct cg *c, struct fth_node *e)
+{
+	struct vreg a, b;
+	int ra, rb;
+
+	if (is_not(e)) {
+		a = emit_truth(c, e->u.unary.operand);
+		ra = vreg_use(c, a, R1);
+		emit(c, I_ALU64_IMM(BPF_XOR, ra, 1));
+		vreg_set(c, a, ra);
+		return a;
+	}
+	a = emit_truth(c, e->u.binary.lhs);
+	b = emit_truth(c, e->u.binary.rhs);
+	ra = vreg_use(c, a, R1);
+	rb = vreg_use(c, b, R2);
+	emit(c, I_ALU64_REG(e->u.binary.op == TOK_ANDAND ? BPF_AND : BPF_OR, ra, rb));
+	vreg_set(c, a, ra);
+	vreg_free(c, b);
+	return a;
+}
+
 /* A condition (&&, ||, !, a comparison of strings or tuples) as a value, 0
- * or 1: its jumps to "false" land on the 0, falling through reaches the 1. */
+ * or 1: branch-free when its parts may all run (emit_logical_value), else
+ * its jumps to "false" land on the 0, falling through reaches the 1. */
 static struct vreg emit_condition_value(struct cg *c, struct fth_node *e)
 {
 	struct jump_list is_false = { 0 };
 	struct vreg v;
 	int r;
 
+	if ((is_logical(e) || is_not(e)) && is_speculable(c, e))
+		return emit_logical_value(c, e);
 	emit_cond_jumps(c, e, false, &is_false);
 	v = vreg_alloc(c, e);
 	r = v.reg >= 0 ? v.reg : R0;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Programs the verifier must walk in full: comparisons used as values are
+# Programs the verifier must walk in full: comparisons, and && / || of parts
+# that may both run, used as values are
 # computed without branches, so a dozen nested `(a && b) == (c || d)` or
 # `$n += @m[$i] >= 0` in unrolled loops do not double its paths at every
 # step (it gave up at a million instructions). Every result is checked
@@ -67,3 +68,19 @@ fathom_run -q -e "BEGIN { @x[1] = 2; @x[2] = 7; @y = 9; \$r = $(nested fathom 14
     printf(\"%d %d\\n\", \$r, \$s); clear(@x); clear(@y); exit(); }"
 expect_exit 0
 expect_stdout_eq "$(($(nested bash 14))) $(($(nested bash 9)))"
+
+# The same as an if condition: the == tests values of && that are computed
+# without branches too, when both sides may run.
+fathom_run -q -e "BEGIN { @x[1] = 2; @x[2] = 7; @y = 9;
+    if ($(nested fathom 14)) { printf(\"yes\\n\"); } else { printf(\"no\\n\"); }
+    clear(@x); clear(@y); exit(); }"
+expect_exit 0
+if [ "$(($(nested bash 14)))" = 1 ]; then expect_stdout_eq yes; else expect_stdout_eq no; fi
+
+# Both sides run only where that cannot be seen: a division that may be by
+# zero (a run-time error) stays behind its guard, so do reads of memory.
+fathom_run -q -e 'BEGIN { $d = 0; $p = (int64 *)0; $a = $d != 0 && 10 / $d > 1; $b = $d == 0 || 10 % $d == 1;
+    $c = $p != 0 && *$p == 3; $e = !($d != 0 && 10 / $d > 1); printf("%d %d %d %d\n", $a, $b, $c, $e); exit(); }'
+expect_exit 0
+expect_stdout_eq '0 1 0 1'
+expect_stderr_empty

@@ -401,11 +401,20 @@ static void test_logical_conditions_jump(void **state)
 	/* string comparisons too jump straight to the else */
 	assert_true(code_length("BEGIN { $s = \"ab\"; if ($s == \"ab\" && $s != \"x\") { @m = 1; } }") <=
 		    code_length("BEGIN { $s = \"ab\"; if ($s == \"ab\") { if ($s != \"x\") { @m = 1; } } }"));
-	/* as a value: the two jumps, then 1, a jump over the 0, the 0 */
-	compile(&c, "BEGIN { $a = 3; $b = 4; $c = $a > 2 || $b == 7; }");
+	/* as a value of parts that may both run: their truths or-ed, no jump */
+	compile(&c, "BEGIN { $a = 3; $b = 4; $c = $a > 2 || $b == 7; $d = !($a < 1 && $b); }");
 	p = first_prog(&c);
-	assert_int_equal(find_insn(p, BPF_JMP | BPF_JNE | BPF_K, 0), -1);
-	assert_int_equal(find_insn(p, BPF_JMP | BPF_JEQ | BPF_K, 0), -1);
+	for (int k = 0; k < p->code.len; k++)
+		assert_true(BPF_CLASS(p->code.insns[k].code) != BPF_JMP || BPF_OP(p->code.insns[k].code) == BPF_EXIT);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_OR | BPF_X, 0) >= 0);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_AND | BPF_X, 0) >= 0);
+	release(&c);
+	/* a side that must not run (a division by what may be 0): jumps, the
+	 * left one past the right, no truths and-ed */
+	compile(&c, "BEGIN { $a = 3; $b = 4; $c = $a > 2 && 10 / $b > 1; }");
+	p = first_prog(&c);
+	assert_true(find_insn(p, BPF_JMP | BPF_JSLE | BPF_K, 2) >= 0);
+	assert_int_equal(find_insn(p, BPF_ALU64 | BPF_AND | BPF_X, 0), -1);
 	release(&c);
 }
 
