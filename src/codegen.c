@@ -1049,6 +1049,24 @@ static bool is_int_comparison(const struct fth_node *e)
 	return true;
 }
 
+/* A literal that fits an instruction's 32-bit immediate (sign-extended
+ * to 64 bits as the value is): 7, true, -1. */
+static bool imm_literal(const struct fth_node *e, int32_t *imm)
+{
+	int64_t v;
+
+	if (e->kind == FTH_INT || e->kind == FTH_BOOL)
+		v = (int64_t)e->u.integer;
+	else if (e->kind == FTH_UNARY && e->u.unary.op == TOK_MINUS && e->u.unary.operand->kind == FTH_INT)
+		v = -(int64_t)e->u.unary.operand->u.integer;
+	else
+		return false;
+	if (v < INT32_MIN || v > INT32_MAX)
+		return false;
+	*imm = (int32_t)v;
+	return true;
+}
+
 /* The operands of an integer comparison, ready for one jump: the left in a
  * register, the right in a register or, a literal that fits the jump's
  * 32-bit field (sign-extended as the 64-bit value is), as an immediate. */
@@ -1068,10 +1086,7 @@ static struct compare_operands emit_compare_operands(struct cg *c, struct fth_no
 	 * uint64 > -1 is false, as in C. */
 	o.is_signed = type_signed(l->type) && type_signed(r->type);
 	o.a = emit_int(c, l);
-	if ((r->kind == FTH_INT || r->kind == FTH_BOOL) && (int64_t)r->u.integer >= INT32_MIN &&
-	    (int64_t)r->u.integer <= INT32_MAX) {
-		o.imm = (int32_t)r->u.integer;
-	} else {
+	if (!imm_literal(r, &o.imm)) {
 		o.b = emit_int(c, r);
 		o.rb = vreg_use(c, o.b, R2);
 	}
@@ -1586,18 +1601,42 @@ static void emit_alu(struct cg *c, int tok, int ra, int rb, struct fth_node *div
 	fth_patch_jump_here(c->b, jdone);
 }
 
+/* The right operand of a op b (of type t) as an immediate, when the instruction takes
+ * one with the same meaning: integers only (pointer steps scale), no
+ * division by zero (a run-time error), shifts within 0..63 (the verifier
+ * refuses larger immediates). */
+static bool alu_imm_operand(int op, const struct fth_type *t, const struct fth_node *rhs, int32_t *imm)
+{
+	if (alu_op(op) < 0 || !t || !is_plain_int(t) || !imm_literal(rhs, imm))
+		return false;
+	if ((op == TOK_SLASH || op == TOK_PERCENT) && *imm == 0)
+		return false;
+	if ((op == TOK_SHL || op == TOK_SHR) && (*imm < 0 || *imm > 63))
+		return false;
+	return true;
+}
+
 static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 {
 	int op = e->u.binary.op;
 	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
 	struct vreg a, b;
 	int ra, rb;
+	int32_t imm;
 
 	if (is_logical(e) || is_string_comparison(e) || is_memory_comparison(e))
 		return emit_condition_value(c, e);
 	if (is_int_comparison(e))
 		return emit_compare_value(c, e);
 	a = emit_int(c, l);
+	if (alu_imm_operand(op, e->type, r, &imm)) { /* $i * 12: one instruction */
+		ra = vreg_use(c, a, R1);
+		emit(c, I_ALU64_IMM(alu_op(op), ra, imm));
+		if (e->type->kind == FTH_T_BOOL)
+			emit(c, I_ALU64_IMM(BPF_AND, ra, 1));
+		vreg_set(c, a, ra);
+		return a;
+	}
 	b = emit_int(c, r);
 	ra = vreg_use(c, a, R1);
 	rb = vreg_use(c, b, R2);
@@ -1639,6 +1678,13 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 	/* !(a && b), !!x, !(a < b), !($s == "x"): jumps, as in a condition */
 	if (is_not(e) && is_jump_condition(e->u.unary.operand))
 		return emit_condition_value(c, e);
+	if (e->u.unary.op == TOK_MINUS && e->u.unary.operand->kind == FTH_INT) { /* -1: one move */
+		v = vreg_alloc(c, e);
+		emit_mov_imm64(c, v.reg >= 0 ? v.reg : R0, -(int64_t)e->u.unary.operand->u.integer);
+		if (v.reg < 0)
+			vreg_set(c, v, R0);
+		return v;
+	}
 	v = emit_int(c, e->u.unary.operand);
 	r = vreg_use(c, v, R1);
 
@@ -2733,8 +2779,9 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 	case FTH_INT:
 	case FTH_BOOL:
 		v = vreg_alloc(c, e);
-		emit_mov_imm64(c, R0, (int64_t)e->u.integer);
-		vreg_set(c, v, R0);
+		emit_mov_imm64(c, v.reg >= 0 ? v.reg : R0, (int64_t)e->u.integer);
+		if (v.reg < 0)
+			vreg_set(c, v, R0);
 		return v;
 	case FTH_POSITIONAL:
 		v = vreg_alloc(c, e);
@@ -4323,6 +4370,16 @@ static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_no
 	if (in_memory(t)) {
 		emit_to_mem(c, value, var_base(c, var), var_off(c, var), t);
 		return;
+	}
+	if (op && t->kind == FTH_T_INT) {
+		/* $j -= 1: the literal as the instruction's immediate */
+		int32_t imm;
+		if (alu_imm_operand(op, t, value, &imm)) {
+			emit(c, I_LDX(BPF_DW, R2, var_base(c, var), var_off(c, var)));
+			emit(c, I_ALU64_IMM(alu_op(op), R2, imm));
+			emit(c, I_STX(BPF_DW, var_base(c, var), R2, var_off(c, var)));
+			return;
+		}
 	}
 	{
 		struct vreg v = emit_int(c, value);

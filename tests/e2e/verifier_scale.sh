@@ -84,3 +84,10 @@ fathom_run -q -e 'BEGIN { $d = 0; $p = (int64 *)0; $a = $d != 0 && 10 / $d > 1; 
 expect_exit 0
 expect_stdout_eq '0 1 0 1'
 expect_stderr_empty
+
+# Literal right operands are immediates: the same results as in registers.
+fathom_run -q -e 'BEGIN { $a = 37; $j = 5; $j -= 1; $j *= 3; $k = 7; $k <<= 2; $k ^= -1;
+    printf("%d %d %d %d %d %d %d %d %d %d\n", $a * 12 + -7, $a / 5, $a % 5, $a & -2, $a | 64, $a ^ 5,
+        $a << 3, $a >> 2, $j, $k); exit(); }'
+expect_exit 0
+expect_stdout_eq "$((37 * 12 - 7)) $((37 / 5)) $((37 % 5)) $((37 & -2)) $((37 | 64)) $((37 ^ 5)) $((37 << 3)) $((37 >> 2)) 12 $(((7 << 2) ^ -1))"

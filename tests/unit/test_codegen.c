@@ -295,6 +295,31 @@ static void test_comparisons_are_compact(void **state)
 	release(&c);
 }
 
+/* A literal right operand is the instruction's immediate (the verifier
+ * walks every instruction of a big unrolled program, once per path): no
+ * register is loaded with it first. Divisions by 0 and shifts past 63
+ * keep their register form (a run-time error, a verifier refusal). */
+static void test_literal_operands_are_immediates(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+
+	compile(&c, "BEGIN { $a = 3; $j = 5; $x = $a * 12 + -7; $j -= 1; $y = -1; @m = $x + $j + $y; }");
+	p = first_prog(&c);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_MUL | BPF_K, 12) >= 0);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_ADD | BPF_K, -7) >= 0);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_SUB | BPF_K, 1) >= 0);
+	assert_int_equal(find_insn(p, BPF_ALU64 | BPF_MOV | BPF_K, 12), -1);
+	assert_int_equal(find_insn(p, BPF_ALU64 | BPF_NEG | BPF_K, 0), -1);
+	release(&c);
+	compile(&c, "BEGIN { $a = 3; @m = $a / 0; @n = $a << 70; }");
+	p = first_prog(&c);
+	assert_int_equal(find_insn(p, BPF_ALU64 | BPF_DIV | BPF_K, 0), -1);
+	assert_int_equal(find_insn(p, BPF_ALU64 | BPF_LSH | BPF_K, 70), -1);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_DIV | BPF_X, 0) >= 0);
+	release(&c);
+}
+
 static int count_map_refs(const struct fth_prog *p, int map_index);
 
 /* exit()'s code is checked like any expression (a fn call in it is
@@ -1778,6 +1803,7 @@ int main(void)
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
 		cmocka_unit_test(test_comparisons_are_compact),
+		cmocka_unit_test(test_literal_operands_are_immediates),
 		cmocka_unit_test(test_comparison_types),
 		cmocka_unit_test(test_logical_conditions_jump),
 		cmocka_unit_test(test_bool_compound_assignment),
