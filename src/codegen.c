@@ -78,6 +78,9 @@ struct cg {
 	int exit_jumps[MAX_JUMPS * 4];
 	int nexit;
 	int ret_slot;   /* test:NAME probes: the value `return N` gives, 0 if none */
+	int full_slot;  /* map updates refused as full, counted (emit_count_map_full) */
+	bool count_full;   /* this pass reserves full_slot */
+	bool wants_full;   /* generated without it, and an update would use it */
 	struct loop_ctx loops[MAX_LOOP_DEPTH];
 	int nloops;
 	/* fn calls being emitted (FTH_FN_INLINE), innermost last: `return`
@@ -581,18 +584,61 @@ static int deref_read_helper(const struct fth_node *e, bool str)
 
 /* After a map update: when it failed because the map is full (-E2BIG),
  * count it in slot 1 of the lost counter so the runtime can say so instead
- * of dropping the element silently. Costs one jump when the update worked. */
+ * of dropping the element silently.
+ *
+ * In the probe's own code the count goes to a frame slot without a branch
+ * (full_slot, zeroed by the prologue), added to the counter once at the
+ * end (emit_flush_map_full): a jump after every update gave the verifier a
+ * path per update to walk until it met a state it had seen, which in a
+ * program of hundreds of updates (tetris.bt) was most of its million
+ * instructions. Loop callbacks, which have their own frame, jump. */
 static void emit_count_map_full(struct cg *c)
 {
-	int skip = emit(c, I_JMP_IMM(BPF_JNE, R0, -E2BIG, 0));
-	int key = stack_alloc(c, 8, c->p->probe);
+	int skip, key;
 
+	c->wants_full = c->wants_full || (c->cur_func < 0 && !c->full_slot);
+	if (c->cur_func < 0 && c->full_slot) {
+		/* r0 + E2BIG is 0 exactly when the update said -E2BIG; x | -x
+		 * has its sign bit set exactly when x is not 0 */
+		emit(c, I_ALU64_IMM(BPF_ADD, R0, E2BIG));
+		emit(c, I_MOV64_REG(R1, R0));
+		emit(c, fth_insn(BPF_ALU64 | BPF_NEG, R0, 0, 0, 0));
+		emit(c, I_ALU64_REG(BPF_OR, R0, R1));
+		emit(c, I_ALU64_IMM(BPF_RSH, R0, 63));
+		emit(c, I_ALU64_IMM(BPF_XOR, R0, 1));
+		emit(c, I_LDX(BPF_DW, R1, fp(c->full_slot), c->full_slot));
+		emit(c, I_ALU64_REG(BPF_ADD, R1, R0));
+		emit(c, I_STX(BPF_DW, fp(c->full_slot), R1, c->full_slot));
+		return;
+	}
+	skip = emit(c, I_JMP_IMM(BPF_JNE, R0, -E2BIG, 0));
+	key = stack_alloc(c, 8, c->p->probe);
 	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_MAP_FULL));
 	emit_lookup(c, c->prog->lost_map, key);
 	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
 	emit(c, I_MOV64_IMM(R1, 1));
 	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
 	fth_patch_jump_here(c->b, skip);
+}
+
+/* At the probe's end: the updates full_slot counted, if any, added to the
+ * lost counter's map-full slot. */
+static void emit_flush_map_full(struct cg *c)
+{
+	int skip, jnull, key;
+
+	if (!c->full_slot)
+		return;
+	emit(c, I_LDX(BPF_DW, R1, fp(c->full_slot), c->full_slot));
+	skip = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
+	key = stack_alloc(c, 8, c->p->probe);
+	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_MAP_FULL));
+	emit_lookup(c, c->prog->lost_map, key);
+	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit(c, I_LDX(BPF_DW, R1, fp(c->full_slot), c->full_slot));
+	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
+	fth_patch_jump_here(c->b, skip);
+	fth_patch_jump_here(c->b, jnull);
 }
 
 /* With -k, any other failure of the update is reported as a helper error.
@@ -5519,6 +5565,11 @@ static void emit_prologue(struct cg *c)
 		c->ret_slot = stack_alloc(c, 8, c->p->probe);
 		emit(c, I_ST_IMM(BPF_DW, fp(c->ret_slot), c->ret_slot, 0));
 	}
+	/* before any jump to the end too, which adds it to the counter */
+	if (c->count_full) {
+		c->full_slot = stack_alloc(c, 8, c->p->probe);
+		emit(c, I_ST_IMM(BPF_DW, fp(c->full_slot), c->full_slot, 0));
+	}
 	if (c->scratch)
 		c->exit_jumps[c->nexit++] = emit_scratch_lookup(c, 0);
 	/* Variables get fixed slots, zeroed so every path reads defined memory. */
@@ -5539,12 +5590,14 @@ static bool needs_pid_filter(const struct fth_provider *prov)
 	return prov->attach && strcmp(prov->name, "interval") && strcmp(prov->name, "iter");
 }
 
-/* One generation of program p's code, with or without the scratch area. */
+/* One generation of program p's code, with or without the scratch area,
+ * with or without a frame slot counting full maps (emit_count_map_full). */
 static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag, bool scratch,
-			bool *wants_scratch)
+			bool count_full, bool *wants_scratch, bool *wants_full)
 {
 	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code, .var_reg = R10, .cur_func = -1,
-			.scratch = scratch, .pool_size = scratch ? POOL_SIZE - 1 : POOL_SIZE };
+			.scratch = scratch, .pool_size = scratch ? POOL_SIZE - 1 : POOL_SIZE,
+			.count_full = count_full };
 	struct fth_node *probe = p->probe;
 	struct jump_list pred_false = { 0 };
 
@@ -5576,6 +5629,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	jump_list_land(&c, &pred_false);
 	for (int i = 0; i < c.nexit; i++)
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
+	emit_flush_map_full(&c);
 	if (c.ret_slot)
 		emit(&c, I_LDX(BPF_DW, R0, fp(c.ret_slot), c.ret_slot));
 	else
@@ -5584,6 +5638,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	check_call_chain_stack(&c);
 	link_callbacks(&c);
 	*wants_scratch = c.wants_scratch;
+	*wants_full = c.wants_full;
 	return c.failed ? -EINVAL : 0;
 }
 
@@ -5658,22 +5713,28 @@ static int codegen_watchpoint_setup(struct fth_program *prog, struct fth_prog *p
 static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
 {
 	int actions = prog->actions.len;
-	bool wants_scratch = false;
-	int rc;
+	bool scratch = false, count_full = false;
 
 	if (p->inst->wp_setup_for)
 		return codegen_watchpoint_setup(prog, p, diag);
 	if (fth_sema_retype(prog, p, diag))
 		return -EINVAL;
-	rc = codegen_pass(prog, p, diag, false, &wants_scratch);
-	if (rc || !wants_scratch)
-		return rc;
-	/* Forget the first pass's actions: nothing refers to them. */
-	while (prog->actions.len > actions) {
-		struct fth_action *a = prog->actions.items[--prog->actions.len];
-		fth_printf_format_free(&a->format);
+	/* Generated again with what a pass asked for (each only ever turns
+	 * on, so at most three passes): small programs pay for neither. */
+	for (;;) {
+		bool wants_scratch = false, wants_full = false;
+		int rc;
+		/* Forget an earlier pass's actions: nothing refers to them. */
+		while (prog->actions.len > actions) {
+			struct fth_action *a = prog->actions.items[--prog->actions.len];
+			fth_printf_format_free(&a->format);
+		}
+		rc = codegen_pass(prog, p, diag, scratch, count_full, &wants_scratch, &wants_full);
+		if (rc || ((!wants_scratch || scratch) && (!wants_full || count_full)))
+			return rc;
+		scratch = scratch || wants_scratch;
+		count_full = count_full || wants_full;
 	}
-	return codegen_pass(prog, p, diag, true, &wants_scratch);
 }
 
 int fth_codegen(struct fth_program *prog, struct fth_diag *diag)
