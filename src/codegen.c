@@ -78,9 +78,14 @@ struct cg {
 	int exit_jumps[MAX_JUMPS * 4];
 	int nexit;
 	int ret_slot;   /* test:NAME probes: the value `return N` gives, 0 if none */
-	int full_slot;  /* map updates refused as full, counted (emit_count_map_full) */
-	bool count_full;   /* this pass reserves full_slot */
-	bool wants_full;   /* generated without it, and an update would use it */
+	/* Losses counted in the frame rather than in fth_lost at once
+	 * (emit_count_locally): one 8-byte counter per FTH_LOST_EVENTS and
+	 * FTH_LOST_MAP_FULL from counts_slot on. */
+	int counts_slot;
+	bool count_locally;  /* this pass reserves counts_slot */
+	bool wants_counts;   /* generated without it, and a loss would use it */
+	bool wants_again;    /* a variable turned out to hold a pointer */
+	bool counted[FTH_LOST_MAP_FULL + 1]; /* which counters the end adds up */
 	struct loop_ctx loops[MAX_LOOP_DEPTH];
 	int nloops;
 	/* fn calls being emitted (FTH_FN_INLINE), innermost last: `return`
@@ -582,22 +587,40 @@ static int deref_read_helper(const struct fth_node *e, bool str)
 	return str ? BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_kernel;
 }
 
+/* Losses the probe's own code counts without a branch: a 0/1 in register
+ * r added to counter `which` in the frame (counts_slot, zeroed by the
+ * prologue), added to fth_lost once at the end (emit_flush_counts). A
+ * branch to a lookup of fth_lost after every map update or event gave the
+ * verifier a path per update to walk until it met a state it had seen;
+ * in a program of hundreds of them (tetris.bt) that was most of its
+ * million instructions. False when the frame has no counters: loop
+ * callbacks (their own frame) and a first pass (see codegen_prog). */
+static bool emit_count_locally(struct cg *c, int which, int r)
+{
+	int off = c->counts_slot + 8 * which;
+
+	if (c->cur_func >= 0)
+		return false;
+	if (!c->counts_slot) {
+		c->wants_counts = true;
+		return false;
+	}
+	emit(c, I_LDX(BPF_DW, R1, fp(off), off));
+	emit(c, I_ALU64_REG(BPF_ADD, R1, r));
+	emit(c, I_STX(BPF_DW, fp(off), R1, off));
+	c->counted[which] = true;
+	return true;
+}
+
 /* After a map update: when it failed because the map is full (-E2BIG),
  * count it in slot 1 of the lost counter so the runtime can say so instead
- * of dropping the element silently.
- *
- * In the probe's own code the count goes to a frame slot without a branch
- * (full_slot, zeroed by the prologue), added to the counter once at the
- * end (emit_flush_map_full): a jump after every update gave the verifier a
- * path per update to walk until it met a state it had seen, which in a
- * program of hundreds of updates (tetris.bt) was most of its million
- * instructions. Loop callbacks, which have their own frame, jump. */
+ * of dropping the element silently: in the frame without a branch where
+ * it can (emit_count_locally), else with a jump to an update of fth_lost. */
 static void emit_count_map_full(struct cg *c)
 {
 	int skip, key;
 
-	c->wants_full = c->wants_full || (c->cur_func < 0 && !c->full_slot);
-	if (c->cur_func < 0 && c->full_slot) {
+	if (c->cur_func < 0 && c->counts_slot) {
 		/* r0 + E2BIG is 0 exactly when the update said -E2BIG; x | -x
 		 * has its sign bit set exactly when x is not 0 */
 		emit(c, I_ALU64_IMM(BPF_ADD, R0, E2BIG));
@@ -606,11 +629,10 @@ static void emit_count_map_full(struct cg *c)
 		emit(c, I_ALU64_REG(BPF_OR, R0, R1));
 		emit(c, I_ALU64_IMM(BPF_RSH, R0, 63));
 		emit(c, I_ALU64_IMM(BPF_XOR, R0, 1));
-		emit(c, I_LDX(BPF_DW, R1, fp(c->full_slot), c->full_slot));
-		emit(c, I_ALU64_REG(BPF_ADD, R1, R0));
-		emit(c, I_STX(BPF_DW, fp(c->full_slot), R1, c->full_slot));
+		emit_count_locally(c, FTH_LOST_MAP_FULL, R0);
 		return;
 	}
+	emit_count_locally(c, FTH_LOST_MAP_FULL, R0); /* asks for the frame's counters */
 	skip = emit(c, I_JMP_IMM(BPF_JNE, R0, -E2BIG, 0));
 	key = stack_alloc(c, 8, c->p->probe);
 	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_MAP_FULL));
@@ -621,24 +643,25 @@ static void emit_count_map_full(struct cg *c)
 	fth_patch_jump_here(c->b, skip);
 }
 
-/* At the probe's end: the updates full_slot counted, if any, added to the
- * lost counter's map-full slot. */
-static void emit_flush_map_full(struct cg *c)
+/* At the probe's end: what the frame's counters counted, added to
+ * fth_lost (each only when not 0). */
+static void emit_flush_counts(struct cg *c)
 {
-	int skip, jnull, key;
-
-	if (!c->full_slot)
-		return;
-	emit(c, I_LDX(BPF_DW, R1, fp(c->full_slot), c->full_slot));
-	skip = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
-	key = stack_alloc(c, 8, c->p->probe);
-	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_MAP_FULL));
-	emit_lookup(c, c->prog->lost_map, key);
-	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
-	emit(c, I_LDX(BPF_DW, R1, fp(c->full_slot), c->full_slot));
-	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
-	fth_patch_jump_here(c->b, skip);
-	fth_patch_jump_here(c->b, jnull);
+	for (int which = 0; which <= FTH_LOST_MAP_FULL; which++) {
+		int off = c->counts_slot + 8 * which, skip, jnull, key;
+		if (!c->counted[which])
+			continue;
+		emit(c, I_LDX(BPF_DW, R1, fp(off), off));
+		skip = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
+		key = stack_alloc(c, 8, c->p->probe);
+		emit(c, I_ST_IMM(BPF_W, fp(key), key, which));
+		emit_lookup(c, c->prog->lost_map, key);
+		jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+		emit(c, I_LDX(BPF_DW, R1, fp(off), off));
+		emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
+		fth_patch_jump_here(c->b, skip);
+		fth_patch_jump_here(c->b, jnull);
+	}
 }
 
 /* With -k, any other failure of the update is reported as a helper error.
@@ -1169,6 +1192,31 @@ static bool is_plain_int(const struct fth_type *t)
 	return !t || t->kind == FTH_T_INT || t->kind == FTH_T_BOOL;
 }
 
+/* A value that may be an address the verifier tracks (the context, a
+ * frame or map address), whatever its casts say: `(uint64)ctx`, a
+ * pointer, or a variable assigned one of those. */
+static bool may_be_bpf_pointer(const struct fth_node *e)
+{
+	while (e->kind == FTH_CAST) {
+		if (!is_plain_int(e->type))
+			return true;
+		e = e->u.cast.operand;
+	}
+	if (e->type && e->type->kind == FTH_T_POINTER)
+		return true;
+	if (e->kind == FTH_IDENT)
+		return !strcmp(e->u.ident.name, "ctx");
+	if (e->kind == FTH_VAR)
+		return e->u.ident.var && e->u.ident.var->holds_pointer;
+	return false;
+}
+
+/* An integer operand that arithmetic may combine with others. */
+static bool is_plain_operand(const struct fth_node *e)
+{
+	return is_plain_int(e->type) && !may_be_bpf_pointer(e);
+}
+
 /* dst OP= the right operand (a register, or the immediate when rb < 0). */
 static void emit_alu_operand(struct cg *c, int op, int dst, const struct compare_operands *o)
 {
@@ -1263,7 +1311,7 @@ static void emit_compare_r0(struct cg *c, int op, struct compare_operands *o)
 static struct vreg emit_compare_value(struct cg *c, struct fth_node *e)
 {
 	struct compare_operands o = emit_compare_operands(c, e);
-	bool plain = is_plain_int(e->u.binary.lhs->type) && is_plain_int(e->u.binary.rhs->type);
+	bool plain = is_plain_operand(e->u.binary.lhs) && is_plain_operand(e->u.binary.rhs);
 
 	if (plain) {
 		emit_compare_r0(c, e->u.binary.op, &o);
@@ -1499,7 +1547,7 @@ static bool is_plain_builtin(const char *n)
  * no side effects, no run-time errors or -k warnings, no pointers. */
 static bool is_speculable(const struct cg *c, const struct fth_node *e)
 {
-	if (!is_plain_int(e->type))
+	if (!is_plain_operand(e))
 		return false;
 	switch (e->kind) {
 	case FTH_INT:
@@ -1742,7 +1790,7 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 		emit(c, I_ALU64_IMM(BPF_XOR, r, -1));
 		break;
 	case TOK_BANG:
-		if (is_plain_int(e->u.unary.operand->type)) {
+		if (is_plain_operand(e->u.unary.operand)) {
 			/* branch-free, as comparisons (emit_compare_value) */
 			emit_nonzero_r0(c, r);
 			emit(c, I_ALU64_IMM(BPF_XOR, R0, 1));
@@ -4413,6 +4461,11 @@ static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_no
 	struct fth_var *var = var_of(c, target);
 	const struct fth_type *t = var->type;
 
+	if (!var->holds_pointer && may_be_bpf_pointer(value)) {
+		/* its reads so far took it for a plain integer: again */
+		var->holds_pointer = true;
+		c->wants_again = true;
+	}
 	if (in_memory(t)) {
 		emit_to_mem(c, value, var_base(c, var), var_off(c, var), t);
 		return;
@@ -4486,6 +4539,53 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 /* emit_event, with `prepare` run before the record is reserved: records
  * reach user space in the order they are reserved, so what prepare sends
  * (a runtime error while computing an argument) comes out first. */
+/* A small record in the probe's own code is built in the frame and sent
+ * with bpf_ringbuf_output, whose failure (a full buffer) is counted
+ * without a branch (emit_count_locally): a reserved record needs a test
+ * for NULL, a path the verifier walks once per event sent. False when the
+ * record is not sent that way (too big for what is left of the frame, a
+ * callback, a first pass without the frame's counters). */
+static bool emit_event_output(struct cg *c, int action, uint32_t size, struct fth_node *where,
+			      void (*prepare)(struct cg *c, void *ud),
+			      void (*fill)(struct cg *c, int rec, void *ud), void *ud)
+{
+	struct vreg rec = { .reg = -1 };
+	int off;
+
+	if (size > STACK_ALLOC_MAX || c->stack_used + (int)((size + 7) & ~7u) > MAX_STACK || c->cur_func >= 0)
+		return false;
+	if (!c->counts_slot) {
+		c->wants_counts = true;
+		return false;
+	}
+	if (fill) {
+		rec = vreg_alloc(c, where);
+		if (rec.reg < 0) {
+			cg_error(c, where, "expression too complex around this call; split it into several statements");
+			return true;
+		}
+	}
+	if (prepare)
+		prepare(c, ud);
+	c->b->cur_range = where->range;
+	off = stack_alloc(c, (int)size, where);
+	emit(c, I_ST_IMM(BPF_DW, fp(off), off, action));
+	if (fill) {
+		emit_addr(c, rec.reg, fp(off), off);
+		fill(c, rec.reg, ud);
+		c->b->cur_range = where->range;
+		vreg_free(c, rec);
+	}
+	emit_map_ref(c, R1, c->prog->events_map);
+	emit_addr(c, R2, fp(off), off);
+	emit(c, I_MOV64_IMM(R3, (int32_t)size));
+	emit(c, I_MOV64_IMM(R4, 0));
+	emit(c, I_CALL(BPF_FUNC_ringbuf_output));
+	emit(c, I_ALU64_IMM(BPF_RSH, R0, 63)); /* 1 when it failed (< 0) */
+	emit_count_locally(c, FTH_LOST_EVENTS, R0);
+	return true;
+}
+
 static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct fth_node *where,
 				void (*prepare)(struct cg *c, void *ud),
 				void (*fill)(struct cg *c, int rec, void *ud), void *ud)
@@ -4493,9 +4593,12 @@ static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct 
 	/* Only a record with contents needs a register that survives the
 	 * calls filling it; an id-only record stays in r0 (so it can be sent
 	 * from the middle of an expression that holds every free register). */
-	struct vreg rec = fill ? vreg_alloc(c, where) : (struct vreg){ .reg = R0 };
+	struct vreg rec;
 	int jnull, jdone;
 
+	if (emit_event_output(c, action, size, where, prepare, fill, ud))
+		return;
+	rec = fill ? vreg_alloc(c, where) : (struct vreg){ .reg = R0 };
 	if (rec.reg < 0) {
 		cg_error(c, where, "expression too complex around this call; split it into several statements");
 		return;
@@ -5565,10 +5668,11 @@ static void emit_prologue(struct cg *c)
 		c->ret_slot = stack_alloc(c, 8, c->p->probe);
 		emit(c, I_ST_IMM(BPF_DW, fp(c->ret_slot), c->ret_slot, 0));
 	}
-	/* before any jump to the end too, which adds it to the counter */
-	if (c->count_full) {
-		c->full_slot = stack_alloc(c, 8, c->p->probe);
-		emit(c, I_ST_IMM(BPF_DW, fp(c->full_slot), c->full_slot, 0));
+	/* before any jump to the end too, which adds them to fth_lost */
+	if (c->count_locally) {
+		c->counts_slot = stack_alloc(c, 8 * (FTH_LOST_MAP_FULL + 1), c->p->probe);
+		for (int which = 0; which <= FTH_LOST_MAP_FULL; which++)
+			emit(c, I_ST_IMM(BPF_DW, fp(c->counts_slot + 8 * which), c->counts_slot + 8 * which, 0));
 	}
 	if (c->scratch)
 		c->exit_jumps[c->nexit++] = emit_scratch_lookup(c, 0);
@@ -5591,13 +5695,13 @@ static bool needs_pid_filter(const struct fth_provider *prov)
 }
 
 /* One generation of program p's code, with or without the scratch area,
- * with or without a frame slot counting full maps (emit_count_map_full). */
+ * with or without the frame's loss counters (emit_count_locally). */
 static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag, bool scratch,
-			bool count_full, bool *wants_scratch, bool *wants_full)
+			bool count_locally, bool *wants_scratch, bool *wants_counts, bool *again)
 {
 	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code, .var_reg = R10, .cur_func = -1,
 			.scratch = scratch, .pool_size = scratch ? POOL_SIZE - 1 : POOL_SIZE,
-			.count_full = count_full };
+			.count_locally = count_locally };
 	struct fth_node *probe = p->probe;
 	struct jump_list pred_false = { 0 };
 
@@ -5629,7 +5733,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	jump_list_land(&c, &pred_false);
 	for (int i = 0; i < c.nexit; i++)
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
-	emit_flush_map_full(&c);
+	emit_flush_counts(&c);
 	if (c.ret_slot)
 		emit(&c, I_LDX(BPF_DW, R0, fp(c.ret_slot), c.ret_slot));
 	else
@@ -5638,7 +5742,8 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	check_call_chain_stack(&c);
 	link_callbacks(&c);
 	*wants_scratch = c.wants_scratch;
-	*wants_full = c.wants_full;
+	*wants_counts = c.wants_counts;
+	*again = c.wants_again;
 	return c.failed ? -EINVAL : 0;
 }
 
@@ -5713,27 +5818,28 @@ static int codegen_watchpoint_setup(struct fth_program *prog, struct fth_prog *p
 static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
 {
 	int actions = prog->actions.len;
-	bool scratch = false, count_full = false;
+	bool scratch = false, count_locally = false;
 
 	if (p->inst->wp_setup_for)
 		return codegen_watchpoint_setup(prog, p, diag);
 	if (fth_sema_retype(prog, p, diag))
 		return -EINVAL;
-	/* Generated again with what a pass asked for (each only ever turns
-	 * on, so at most three passes): small programs pay for neither. */
+	/* Generated again with what a pass asked for, or after it found a
+	 * variable holding a pointer (each only ever turns on, so this ends):
+	 * small programs pay for none of it. */
 	for (;;) {
-		bool wants_scratch = false, wants_full = false;
+		bool wants_scratch = false, wants_counts = false, again = false;
 		int rc;
 		/* Forget an earlier pass's actions: nothing refers to them. */
 		while (prog->actions.len > actions) {
 			struct fth_action *a = prog->actions.items[--prog->actions.len];
 			fth_printf_format_free(&a->format);
 		}
-		rc = codegen_pass(prog, p, diag, scratch, count_full, &wants_scratch, &wants_full);
-		if (rc || ((!wants_scratch || scratch) && (!wants_full || count_full)))
+		rc = codegen_pass(prog, p, diag, scratch, count_locally, &wants_scratch, &wants_counts, &again);
+		if (rc || (!again && (!wants_scratch || scratch) && (!wants_counts || count_locally)))
 			return rc;
 		scratch = scratch || wants_scratch;
-		count_full = count_full || wants_full;
+		count_locally = count_locally || wants_counts;
 	}
 }
 

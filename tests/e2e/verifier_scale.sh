@@ -106,3 +106,10 @@ expect_stderr_no_match 'Map full'
 fathom_run -q -e 'let @m = hash(2); let @n = hash(2); BEGIN { @m[1] = 1; @m[2] = 2; for ($kv : @m) { @n[$kv.0 + 10] = 1; @n[$kv.0 + 20] = 1; } exit(); }'
 expect_exit 0
 expect_stderr_match "$warning"
+
+# The context is an address the verifier tracks and refuses arithmetic on:
+# its comparisons stay jumps, through a variable too (kernel addresses are
+# above 0xffff000000000000).
+fathom_run -q -e 'i:ms:1 { $c = (uint64)ctx; $d = $c; printf("%d %d %d\n", $d > 0xffff000000000000, $c == 0, !$c); exit(); }'
+expect_exit 0
+expect_stdout_eq '1 0 0'
