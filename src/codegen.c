@@ -78,14 +78,13 @@ struct cg {
 	int exit_jumps[MAX_JUMPS * 4];
 	int nexit;
 	int ret_slot;   /* test:NAME probes: the value `return N` gives, 0 if none */
-	/* Losses counted in the frame rather than in fth_lost at once
-	 * (emit_count_locally): one 8-byte counter per FTH_LOST_EVENTS and
-	 * FTH_LOST_MAP_FULL from counts_slot on. */
+	/* Map updates refused as full, counted in the frame rather than in
+	 * fth_lost at once (emit_count_map_full): its 8-byte counter. */
 	int counts_slot;
 	bool count_locally;  /* this pass reserves counts_slot */
-	bool wants_counts;   /* generated without it, and a loss would use it */
+	bool wants_counts;   /* generated without it, and an update would use it */
+	bool counted;        /* some update counts there: the end adds it up */
 	bool wants_again;    /* a variable turned out to hold a pointer */
-	bool counted[FTH_LOST_MAP_FULL + 1]; /* which counters the end adds up */
 	struct loop_ctx loops[MAX_LOOP_DEPTH];
 	int nloops;
 	/* fn calls being emitted (FTH_FN_INLINE), innermost last: `return`
@@ -587,35 +586,17 @@ static int deref_read_helper(const struct fth_node *e, bool str)
 	return str ? BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_kernel;
 }
 
-/* Losses the probe's own code counts without a branch: a 0/1 in register
- * r added to counter `which` in the frame (counts_slot, zeroed by the
- * prologue), added to fth_lost once at the end (emit_flush_counts). A
- * branch to a lookup of fth_lost after every map update or event gave the
- * verifier a path per update to walk until it met a state it had seen;
- * in a program of hundreds of them (tetris.bt) that was most of its
- * million instructions. False when the frame has no counters: loop
- * callbacks (their own frame) and a first pass (see codegen_prog). */
-static bool emit_count_locally(struct cg *c, int which, int r)
-{
-	int off = c->counts_slot + 8 * which;
-
-	if (c->cur_func >= 0)
-		return false;
-	if (!c->counts_slot) {
-		c->wants_counts = true;
-		return false;
-	}
-	emit(c, I_LDX(BPF_DW, R1, fp(off), off));
-	emit(c, I_ALU64_REG(BPF_ADD, R1, r));
-	emit(c, I_STX(BPF_DW, fp(off), R1, off));
-	c->counted[which] = true;
-	return true;
-}
-
 /* After a map update: when it failed because the map is full (-E2BIG),
  * count it in slot 1 of the lost counter so the runtime can say so instead
- * of dropping the element silently: in the frame without a branch where
- * it can (emit_count_locally), else with a jump to an update of fth_lost. */
+ * of dropping the element silently.
+ *
+ * The probe's own code counts into the frame without a branch
+ * (counts_slot, zeroed by the prologue), added to fth_lost once at the
+ * end (emit_flush_map_full): a jump to an update of fth_lost after every
+ * map update gave the verifier a path per update to walk until it met a
+ * state it had seen; in a program of hundreds of them (tetris.bt) that
+ * was most of its million instructions. Loop callbacks (their own frame)
+ * and a first pass without the counter (see codegen_prog) jump. */
 static void emit_count_map_full(struct cg *c)
 {
 	int skip, key;
@@ -629,10 +610,14 @@ static void emit_count_map_full(struct cg *c)
 		emit(c, I_ALU64_REG(BPF_OR, R0, R1));
 		emit(c, I_ALU64_IMM(BPF_RSH, R0, 63));
 		emit(c, I_ALU64_IMM(BPF_XOR, R0, 1));
-		emit_count_locally(c, FTH_LOST_MAP_FULL, R0);
+		emit(c, I_LDX(BPF_DW, R1, fp(c->counts_slot), c->counts_slot));
+		emit(c, I_ALU64_REG(BPF_ADD, R1, R0));
+		emit(c, I_STX(BPF_DW, fp(c->counts_slot), R1, c->counts_slot));
+		c->counted = true;
 		return;
 	}
-	emit_count_locally(c, FTH_LOST_MAP_FULL, R0); /* asks for the frame's counters */
+	if (c->cur_func < 0)
+		c->wants_counts = true;
 	skip = emit(c, I_JMP_IMM(BPF_JNE, R0, -E2BIG, 0));
 	key = stack_alloc(c, 8, c->p->probe);
 	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_MAP_FULL));
@@ -643,25 +628,24 @@ static void emit_count_map_full(struct cg *c)
 	fth_patch_jump_here(c->b, skip);
 }
 
-/* At the probe's end: what the frame's counters counted, added to
- * fth_lost (each only when not 0). */
-static void emit_flush_counts(struct cg *c)
+/* At the probe's end: the refused updates the frame counted, if any,
+ * added to fth_lost. */
+static void emit_flush_map_full(struct cg *c)
 {
-	for (int which = 0; which <= FTH_LOST_MAP_FULL; which++) {
-		int off = c->counts_slot + 8 * which, skip, jnull, key;
-		if (!c->counted[which])
-			continue;
-		emit(c, I_LDX(BPF_DW, R1, fp(off), off));
-		skip = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
-		key = stack_alloc(c, 8, c->p->probe);
-		emit(c, I_ST_IMM(BPF_W, fp(key), key, which));
-		emit_lookup(c, c->prog->lost_map, key);
-		jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
-		emit(c, I_LDX(BPF_DW, R1, fp(off), off));
-		emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
-		fth_patch_jump_here(c->b, skip);
-		fth_patch_jump_here(c->b, jnull);
-	}
+	int skip, jnull, key;
+
+	if (!c->counted)
+		return;
+	emit(c, I_LDX(BPF_DW, R1, fp(c->counts_slot), c->counts_slot));
+	skip = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
+	key = stack_alloc(c, 8, c->p->probe);
+	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_MAP_FULL));
+	emit_lookup(c, c->prog->lost_map, key);
+	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit(c, I_LDX(BPF_DW, R1, fp(c->counts_slot), c->counts_slot));
+	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
+	fth_patch_jump_here(c->b, skip);
+	fth_patch_jump_here(c->b, jnull);
 }
 
 /* With -k, any other failure of the update is reported as a helper error.
@@ -4539,53 +4523,6 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 /* emit_event, with `prepare` run before the record is reserved: records
  * reach user space in the order they are reserved, so what prepare sends
  * (a runtime error while computing an argument) comes out first. */
-/* A small record in the probe's own code is built in the frame and sent
- * with bpf_ringbuf_output, whose failure (a full buffer) is counted
- * without a branch (emit_count_locally): a reserved record needs a test
- * for NULL, a path the verifier walks once per event sent. False when the
- * record is not sent that way (too big for what is left of the frame, a
- * callback, a first pass without the frame's counters). */
-static bool emit_event_output(struct cg *c, int action, uint32_t size, struct fth_node *where,
-			      void (*prepare)(struct cg *c, void *ud),
-			      void (*fill)(struct cg *c, int rec, void *ud), void *ud)
-{
-	struct vreg rec = { .reg = -1 };
-	int off;
-
-	if (size > STACK_ALLOC_MAX || c->stack_used + (int)((size + 7) & ~7u) > MAX_STACK || c->cur_func >= 0)
-		return false;
-	if (!c->counts_slot) {
-		c->wants_counts = true;
-		return false;
-	}
-	if (fill) {
-		rec = vreg_alloc(c, where);
-		if (rec.reg < 0) {
-			cg_error(c, where, "expression too complex around this call; split it into several statements");
-			return true;
-		}
-	}
-	if (prepare)
-		prepare(c, ud);
-	c->b->cur_range = where->range;
-	off = stack_alloc(c, (int)size, where);
-	emit(c, I_ST_IMM(BPF_DW, fp(off), off, action));
-	if (fill) {
-		emit_addr(c, rec.reg, fp(off), off);
-		fill(c, rec.reg, ud);
-		c->b->cur_range = where->range;
-		vreg_free(c, rec);
-	}
-	emit_map_ref(c, R1, c->prog->events_map);
-	emit_addr(c, R2, fp(off), off);
-	emit(c, I_MOV64_IMM(R3, (int32_t)size));
-	emit(c, I_MOV64_IMM(R4, 0));
-	emit(c, I_CALL(BPF_FUNC_ringbuf_output));
-	emit(c, I_ALU64_IMM(BPF_RSH, R0, 63)); /* 1 when it failed (< 0) */
-	emit_count_locally(c, FTH_LOST_EVENTS, R0);
-	return true;
-}
-
 static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct fth_node *where,
 				void (*prepare)(struct cg *c, void *ud),
 				void (*fill)(struct cg *c, int rec, void *ud), void *ud)
@@ -4593,12 +4530,9 @@ static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct 
 	/* Only a record with contents needs a register that survives the
 	 * calls filling it; an id-only record stays in r0 (so it can be sent
 	 * from the middle of an expression that holds every free register). */
-	struct vreg rec;
+	struct vreg rec = fill ? vreg_alloc(c, where) : (struct vreg){ .reg = R0 };
 	int jnull, jdone;
 
-	if (emit_event_output(c, action, size, where, prepare, fill, ud))
-		return;
-	rec = fill ? vreg_alloc(c, where) : (struct vreg){ .reg = R0 };
 	if (rec.reg < 0) {
 		cg_error(c, where, "expression too complex around this call; split it into several statements");
 		return;
@@ -5668,11 +5602,10 @@ static void emit_prologue(struct cg *c)
 		c->ret_slot = stack_alloc(c, 8, c->p->probe);
 		emit(c, I_ST_IMM(BPF_DW, fp(c->ret_slot), c->ret_slot, 0));
 	}
-	/* before any jump to the end too, which adds them to fth_lost */
+	/* before any jump to the end too, which adds it to fth_lost */
 	if (c->count_locally) {
-		c->counts_slot = stack_alloc(c, 8 * (FTH_LOST_MAP_FULL + 1), c->p->probe);
-		for (int which = 0; which <= FTH_LOST_MAP_FULL; which++)
-			emit(c, I_ST_IMM(BPF_DW, fp(c->counts_slot + 8 * which), c->counts_slot + 8 * which, 0));
+		c->counts_slot = stack_alloc(c, 8, c->p->probe);
+		emit(c, I_ST_IMM(BPF_DW, fp(c->counts_slot), c->counts_slot, 0));
 	}
 	if (c->scratch)
 		c->exit_jumps[c->nexit++] = emit_scratch_lookup(c, 0);
@@ -5695,7 +5628,7 @@ static bool needs_pid_filter(const struct fth_provider *prov)
 }
 
 /* One generation of program p's code, with or without the scratch area,
- * with or without the frame's loss counters (emit_count_locally). */
+ * with or without the frame's map-full counter (emit_count_map_full). */
 static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag, bool scratch,
 			bool count_locally, bool *wants_scratch, bool *wants_counts, bool *again)
 {
@@ -5733,7 +5666,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	jump_list_land(&c, &pred_false);
 	for (int i = 0; i < c.nexit; i++)
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
-	emit_flush_counts(&c);
+	emit_flush_map_full(&c);
 	if (c.ret_slot)
 		emit(&c, I_LDX(BPF_DW, R0, fp(c.ret_slot), c.ret_slot));
 	else
