@@ -79,6 +79,13 @@ struct cg {
 	int exit_jumps[MAX_JUMPS * 4];
 	int nexit;
 	int ret_slot;   /* test:NAME probes: the value `return N` gives, 0 if none */
+	/* Map updates refused as full, counted in the frame rather than in
+	 * fth_lost at once (emit_count_map_full): its 8-byte counter. */
+	int counts_slot;
+	bool count_locally;  /* this pass reserves counts_slot */
+	bool wants_counts;   /* generated without it, and an update would use it */
+	bool counted;        /* some update counts there: the end adds it up */
+	bool wants_again;    /* a variable turned out to hold a pointer */
 	struct loop_ctx loops[MAX_LOOP_DEPTH];
 	int nloops;
 	/* fn calls being emitted (FTH_FN_INLINE), innermost last: `return`
@@ -591,18 +598,64 @@ static int deref_read_helper(const struct fth_node *e, bool str)
 
 /* After a map update: when it failed because the map is full (-E2BIG),
  * count it in slot 1 of the lost counter so the runtime can say so instead
- * of dropping the element silently. Costs one jump when the update worked. */
+ * of dropping the element silently.
+ *
+ * The probe's own code counts into the frame without a branch
+ * (counts_slot, zeroed by the prologue), added to fth_lost once at the
+ * end (emit_flush_map_full): a jump to an update of fth_lost after every
+ * map update gave the verifier a path per update to walk until it met a
+ * state it had seen; in a program of hundreds of them (tetris.bt) that
+ * was most of its million instructions. Loop callbacks (their own frame)
+ * and a first pass without the counter (see codegen_prog) jump. */
 static void emit_count_map_full(struct cg *c)
 {
-	int skip = emit(c, I_JMP_IMM(BPF_JNE, R0, -E2BIG, 0));
-	int key = stack_alloc(c, 8, c->p->probe);
+	int skip, key;
 
+	if (c->cur_func < 0 && c->counts_slot) {
+		/* r0 + E2BIG is 0 exactly when the update said -E2BIG; x | -x
+		 * has its sign bit set exactly when x is not 0 */
+		emit(c, I_ALU64_IMM(BPF_ADD, R0, E2BIG));
+		emit(c, I_MOV64_REG(R1, R0));
+		emit(c, fth_insn(BPF_ALU64 | BPF_NEG, R0, 0, 0, 0));
+		emit(c, I_ALU64_REG(BPF_OR, R0, R1));
+		emit(c, I_ALU64_IMM(BPF_RSH, R0, 63));
+		emit(c, I_ALU64_IMM(BPF_XOR, R0, 1));
+		emit(c, I_LDX(BPF_DW, R1, fp(c->counts_slot), c->counts_slot));
+		emit(c, I_ALU64_REG(BPF_ADD, R1, R0));
+		emit(c, I_STX(BPF_DW, fp(c->counts_slot), R1, c->counts_slot));
+		c->counted = true;
+		return;
+	}
+	if (c->cur_func < 0)
+		c->wants_counts = true;
+	skip = emit(c, I_JMP_IMM(BPF_JNE, R0, -E2BIG, 0));
+	key = stack_alloc(c, 8, c->p->probe);
 	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_MAP_FULL));
 	emit_lookup(c, c->prog->lost_map, key);
 	emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 2));
 	emit(c, I_MOV64_IMM(R1, 1));
 	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
 	fth_patch_jump_here(c->b, skip);
+}
+
+/* At the probe's end: the refused updates the frame counted, if any,
+ * added to fth_lost. */
+static void emit_flush_map_full(struct cg *c)
+{
+	int skip, jnull, key;
+
+	if (!c->counted)
+		return;
+	emit(c, I_LDX(BPF_DW, R1, fp(c->counts_slot), c->counts_slot));
+	skip = emit(c, I_JMP_IMM(BPF_JEQ, R1, 0, 0));
+	key = stack_alloc(c, 8, c->p->probe);
+	emit(c, I_ST_IMM(BPF_W, fp(key), key, FTH_LOST_MAP_FULL));
+	emit_lookup(c, c->prog->lost_map, key);
+	jnull = emit(c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
+	emit(c, I_LDX(BPF_DW, R1, fp(c->counts_slot), c->counts_slot));
+	emit(c, I_ATOMIC_ADD(BPF_DW, R0, R1, 0));
+	fth_patch_jump_here(c->b, skip);
+	fth_patch_jump_here(c->b, jnull);
 }
 
 /* With -k, any other failure of the update is reported as a helper error.
@@ -1059,6 +1112,24 @@ static bool is_int_comparison(const struct fth_node *e)
 	return true;
 }
 
+/* A literal that fits an instruction's 32-bit immediate (sign-extended
+ * to 64 bits as the value is): 7, true, -1. */
+static bool imm_literal(const struct fth_node *e, int32_t *imm)
+{
+	int64_t v;
+
+	if (e->kind == FTH_INT || e->kind == FTH_BOOL)
+		v = (int64_t)e->u.integer;
+	else if (e->kind == FTH_UNARY && e->u.unary.op == TOK_MINUS && e->u.unary.operand->kind == FTH_INT)
+		v = -(int64_t)e->u.unary.operand->u.integer;
+	else
+		return false;
+	if (v < INT32_MIN || v > INT32_MAX)
+		return false;
+	*imm = (int32_t)v;
+	return true;
+}
+
 /* The operands of an integer comparison, ready for one jump: the left in a
  * register, the right in a register or, a literal that fits the jump's
  * 32-bit field (sign-extended as the 64-bit value is), as an immediate. */
@@ -1078,10 +1149,7 @@ static struct compare_operands emit_compare_operands(struct cg *c, struct fth_no
 	 * uint64 > -1 is false, as in C. */
 	o.is_signed = type_signed(l->type) && type_signed(r->type);
 	o.a = emit_int(c, l);
-	if ((r->kind == FTH_INT || r->kind == FTH_BOOL) && (int64_t)r->u.integer >= INT32_MIN &&
-	    (int64_t)r->u.integer <= INT32_MAX) {
-		o.imm = (int32_t)r->u.integer;
-	} else {
+	if (!imm_literal(r, &o.imm)) {
 		o.b = emit_int(c, r);
 		o.rb = vreg_use(c, o.b, R2);
 	}
@@ -1105,28 +1173,147 @@ static int emit_compare_jump(struct cg *c, int op, const struct compare_operands
 	return emit(c, I_JMP_REG(jop, o->ra, o->rb, off));
 }
 
-/* (a op b) as a value, 0 or 1: set 1, jump over setting 0 when it holds.
- * The result goes to a free register of its own when there is one (three
- * instructions), else through r0 into a's (four). */
+/* Comparisons as values are computed without a branch. A branch would
+ * leave a different constant (0 or 1) on each path, and as soon as a later
+ * test of that value is decided by it the verifier must tell the paths
+ * apart: every such value still live doubles the states it walks (a dozen
+ * nested `(a && b) == (c || d)`, or `$n += @m[$i] >= 0` in an unrolled
+ * loop, exceed its million instructions). Computed with arithmetic the
+ * value is one scalar in [0, 1] on a single path. Pointers keep the jumps:
+ * the verifier refuses arithmetic that mixes them. */
+static bool is_plain_int(const struct fth_type *t)
+{
+	return !t || t->kind == FTH_T_INT || t->kind == FTH_T_BOOL;
+}
+
+/* A value that may be an address the verifier tracks (the context, a
+ * frame or map address), whatever its casts say: `(uint64)ctx`, a
+ * pointer, or a variable assigned one of those. */
+static bool may_be_bpf_pointer(const struct fth_node *e)
+{
+	while (e->kind == FTH_CAST) {
+		if (!is_plain_int(e->type))
+			return true;
+		e = e->u.cast.operand;
+	}
+	if (e->type && e->type->kind == FTH_T_POINTER)
+		return true;
+	if (e->kind == FTH_IDENT)
+		return !strcmp(e->u.ident.name, "ctx");
+	if (e->kind == FTH_VAR)
+		return e->u.ident.var && e->u.ident.var->holds_pointer;
+	return false;
+}
+
+/* An integer operand that arithmetic may combine with others. */
+static bool is_plain_operand(const struct fth_node *e)
+{
+	return is_plain_int(e->type) && !may_be_bpf_pointer(e);
+}
+
+/* dst OP= the right operand (a register, or the immediate when rb < 0). */
+static void emit_alu_operand(struct cg *c, int op, int dst, const struct compare_operands *o)
+{
+	if (o->rb < 0)
+		emit(c, I_ALU64_IMM(op, dst, o->imm));
+	else
+		emit(c, I_ALU64_REG(op, dst, o->rb));
+}
+
+/* r0 = the sign bit of x - y's true result, that is x < y: Hacker's Delight
+ * 2-12, ((x - y) ^ ((x ^ y) & ((x - y) ^ x))) >> 63 signed and
+ * ((~x & y) | ((~x | y) & (x - y))) >> 63 unsigned. x is ra, y the right
+ * operand; r3 and r4 are scratch. */
+static void emit_less_than_r0(struct cg *c, const struct compare_operands *o)
+{
+	int x = o->ra;
+
+	if (o->is_signed && o->rb < 0 && o->imm == 0) { /* x < 0: its sign */
+		emit(c, I_MOV64_REG(R0, x));
+	} else if (o->is_signed) {
+		emit(c, I_MOV64_REG(R0, x));
+		emit_alu_operand(c, BPF_SUB, R0, o); /* d = x - y */
+		emit(c, I_MOV64_REG(R3, x));
+		emit_alu_operand(c, BPF_XOR, R3, o); /* x ^ y */
+		emit(c, I_MOV64_REG(R4, R0));
+		emit(c, I_ALU64_REG(BPF_XOR, R4, x)); /* d ^ x */
+		emit(c, I_ALU64_REG(BPF_AND, R3, R4));
+		emit(c, I_ALU64_REG(BPF_XOR, R0, R3));
+	} else {
+		emit(c, I_MOV64_REG(R0, x));
+		emit(c, I_ALU64_IMM(BPF_XOR, R0, -1)); /* ~x */
+		emit(c, I_MOV64_REG(R3, R0));
+		emit_alu_operand(c, BPF_AND, R3, o); /* ~x & y */
+		emit_alu_operand(c, BPF_OR, R0, o);  /* ~x | y */
+		emit(c, I_MOV64_REG(R4, x));
+		emit_alu_operand(c, BPF_SUB, R4, o); /* x - y */
+		emit(c, I_ALU64_REG(BPF_AND, R0, R4));
+		emit(c, I_ALU64_REG(BPF_OR, R0, R3));
+	}
+	emit(c, I_ALU64_IMM(BPF_RSH, R0, 63));
+}
+
+/* r0 = (r != 0): x | -x has its sign bit set exactly when x is not 0.
+ * r may be r0 itself (r3 keeps x then). */
+static void emit_nonzero_r0(struct cg *c, int r)
+{
+	int x = r;
+
+	if (r == R0) {
+		emit(c, I_MOV64_REG(R3, R0));
+		x = R3;
+	} else {
+		emit(c, I_MOV64_REG(R0, r));
+	}
+	emit(c, fth_insn(BPF_ALU64 | BPF_NEG, R0, 0, 0, 0));
+	emit(c, I_ALU64_REG(BPF_OR, R0, x));
+	emit(c, I_ALU64_IMM(BPF_RSH, R0, 63));
+}
+
+/* r0 = (a op b), 0 or 1, from the operands o without a jump. a > b and
+ * a <= b are b < a and its negation: the operands swap, which needs the
+ * right one in a register. */
+static void emit_compare_r0(struct cg *c, int op, struct compare_operands *o)
+{
+	bool negate = op == TOK_EQ || op == TOK_GE || op == TOK_LE;
+
+	if (op == TOK_GT || op == TOK_LE) {
+		struct compare_operands swapped = *o;
+		if (o->rb < 0) {
+			emit(c, I_MOV64_IMM(R2, o->imm));
+			swapped.ra = R2;
+		} else {
+			swapped.ra = o->rb;
+		}
+		swapped.rb = o->ra;
+		emit_less_than_r0(c, &swapped);
+	} else if (op == TOK_LT || op == TOK_GE) {
+		emit_less_than_r0(c, o);
+	} else {
+		emit(c, I_MOV64_REG(R0, o->ra));
+		if (o->rb >= 0 || o->imm)
+			emit_alu_operand(c, BPF_XOR, R0, o); /* 0 when equal */
+		emit_nonzero_r0(c, R0);
+	}
+	if (negate)
+		emit(c, I_ALU64_IMM(BPF_XOR, R0, 1));
+}
+
+/* (a op b) as a value, 0 or 1, in a's place: computed branch-free for
+ * integers (see above); pointers set 1 and jump over setting 0 when it
+ * holds. */
 static struct vreg emit_compare_value(struct cg *c, struct fth_node *e)
 {
 	struct compare_operands o = emit_compare_operands(c, e);
-	int free_reg = -1;
+	bool plain = is_plain_operand(e->u.binary.lhs) && is_plain_operand(e->u.binary.rhs);
 
-	for (int i = 0; i < c->pool_size && free_reg < 0; i++)
-		if (!c->pool_busy[i])
-			free_reg = R7 + i;
-	if (free_reg >= 0) {
-		struct vreg v = vreg_alloc(c, e);
-		emit(c, I_MOV64_IMM(free_reg, 1));
+	if (plain) {
+		emit_compare_r0(c, e->u.binary.op, &o);
+	} else {
+		emit(c, I_MOV64_IMM(R0, 1));
 		emit_compare_jump(c, e->u.binary.op, &o, false, 1);
-		emit(c, I_MOV64_IMM(free_reg, 0));
-		free_compare_operands(c, &o);
-		return v;
+		emit(c, I_MOV64_IMM(R0, 0));
 	}
-	emit(c, I_MOV64_IMM(R0, 1));
-	emit_compare_jump(c, e->u.binary.op, &o, false, 1);
-	emit(c, I_MOV64_IMM(R0, 0));
 	vreg_set(c, o.a, R0);
 	if (o.rb >= 0)
 		vreg_free(c, o.b);
@@ -1334,14 +1521,112 @@ static bool is_jump_condition(const struct fth_node *e)
 	       is_memory_comparison(e);
 }
 
+/* Builtins read without side effects or failures -k would report. */
+static bool is_plain_builtin(const char *n)
+{
+	static const char *const names[] = { "pid", "tid", "uid", "gid", "cpu", "nsecs", "elapsed", "cgroup",
+					     "numaid", "jiffies", "ncpus", "probe" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(n, names[i]))
+			return true;
+	return false;
+}
+
+/* An integer expression that may be computed when the program would not
+ * have computed it (the right side of && or || whose left side decided):
+ * no side effects, no run-time errors or -k warnings, no pointers. */
+static bool is_speculable(const struct cg *c, const struct fth_node *e)
+{
+	if (!is_plain_operand(e))
+		return false;
+	switch (e->kind) {
+	case FTH_INT:
+	case FTH_BOOL:
+	case FTH_POSITIONAL:
+	case FTH_VAR:
+		return true;
+	case FTH_IDENT:
+		return is_plain_builtin(e->u.ident.name);
+	case FTH_MAP: {
+		const struct fth_map *m = fth_program_find_map(c->prog, e->u.map.name);
+		if (!m || m->value_type->kind == FTH_T_AGG || c->prog->config.helper_warnings)
+			return false;
+		for (int i = 0; i < e->u.map.keys.len; i++) {
+			const struct fth_node *k = e->u.map.keys.items[i];
+			if (k->kind != FTH_STRING && !(k->kind == FTH_IDENT && k->type && k->type->kind == FTH_T_STRING) &&
+			    !is_speculable(c, k))
+				return false;
+		}
+		return true;
+	}
+	case FTH_UNARY:
+		return e->u.unary.op != TOK_STAR && e->u.unary.op != TOK_AMP && is_speculable(c, e->u.unary.operand);
+	case FTH_CAST:
+		return is_speculable(c, e->u.cast.operand);
+	case FTH_BINARY:
+		/* a division by what may be zero sends a run-time error */
+		if ((e->u.binary.op == TOK_SLASH || e->u.binary.op == TOK_PERCENT) &&
+		    (e->u.binary.rhs->kind != FTH_INT || !e->u.binary.rhs->u.integer))
+			return false;
+		if (e->u.binary.cmp_type || is_string_comparison(e))
+			return false;
+		return is_speculable(c, e->u.binary.lhs) && is_speculable(c, e->u.binary.rhs);
+	default:
+		return false;
+	}
+}
+
+/* A 0/1 truth of e: comparisons, && / || and ! already are one. */
+static struct vreg emit_truth(struct cg *c, struct fth_node *e)
+{
+	struct vreg v = emit_int(c, e);
+	int r;
+
+	if (is_jump_condition(e))
+		return v;
+	r = vreg_use(c, v, R1);
+	emit_nonzero_r0(c, r);
+	vreg_set(c, v, R0);
+	return v;
+}
+
+/* a && b, a || b and !(...) of speculable operands as a value, without a
+ * branch (see emit_compare_value): both sides computed, their truths
+ * combined with & or |. */
+static struct vreg emit_logical_value(struct cg *c, struct fth_node *e)
+{
+	struct vreg a, b;
+	int ra, rb;
+
+	if (is_not(e)) {
+		a = emit_truth(c, e->u.unary.operand);
+		ra = vreg_use(c, a, R1);
+		emit(c, I_ALU64_IMM(BPF_XOR, ra, 1));
+		vreg_set(c, a, ra);
+		return a;
+	}
+	a = emit_truth(c, e->u.binary.lhs);
+	b = emit_truth(c, e->u.binary.rhs);
+	ra = vreg_use(c, a, R1);
+	rb = vreg_use(c, b, R2);
+	emit(c, I_ALU64_REG(e->u.binary.op == TOK_ANDAND ? BPF_AND : BPF_OR, ra, rb));
+	vreg_set(c, a, ra);
+	vreg_free(c, b);
+	return a;
+}
+
 /* A condition (&&, ||, !, a comparison of strings or tuples) as a value, 0
- * or 1: its jumps to "false" land on the 0, falling through reaches the 1. */
+ * or 1: branch-free when its parts may all run (emit_logical_value), else
+ * its jumps to "false" land on the 0, falling through reaches the 1. */
 static struct vreg emit_condition_value(struct cg *c, struct fth_node *e)
 {
 	struct jump_list is_false = { 0 };
 	struct vreg v;
 	int r;
 
+	if ((is_logical(e) || is_not(e)) && is_speculable(c, e))
+		return emit_logical_value(c, e);
 	emit_cond_jumps(c, e, false, &is_false);
 	v = vreg_alloc(c, e);
 	r = v.reg >= 0 ? v.reg : R0;
@@ -1401,18 +1686,42 @@ static void emit_alu(struct cg *c, int tok, int ra, int rb, struct fth_node *div
 	fth_patch_jump_here(c->b, jdone);
 }
 
+/* The right operand of a op b (of type t) as an immediate, when the instruction takes
+ * one with the same meaning: integers only (pointer steps scale), no
+ * division by zero (a run-time error), shifts within 0..63 (the verifier
+ * refuses larger immediates). */
+static bool alu_imm_operand(int op, const struct fth_type *t, const struct fth_node *rhs, int32_t *imm)
+{
+	if (alu_op(op) < 0 || !t || !is_plain_int(t) || !imm_literal(rhs, imm))
+		return false;
+	if ((op == TOK_SLASH || op == TOK_PERCENT) && *imm == 0)
+		return false;
+	if ((op == TOK_SHL || op == TOK_SHR) && (*imm < 0 || *imm > 63))
+		return false;
+	return true;
+}
+
 static struct vreg emit_binary(struct cg *c, struct fth_node *e)
 {
 	int op = e->u.binary.op;
 	struct fth_node *l = e->u.binary.lhs, *r = e->u.binary.rhs;
 	struct vreg a, b;
 	int ra, rb;
+	int32_t imm;
 
 	if (is_logical(e) || is_string_comparison(e) || is_memory_comparison(e))
 		return emit_condition_value(c, e);
 	if (is_int_comparison(e))
 		return emit_compare_value(c, e);
 	a = emit_int(c, l);
+	if (alu_imm_operand(op, e->type, r, &imm)) { /* $i * 12: one instruction */
+		ra = vreg_use(c, a, R1);
+		emit(c, I_ALU64_IMM(alu_op(op), ra, imm));
+		if (e->type->kind == FTH_T_BOOL)
+			emit(c, I_ALU64_IMM(BPF_AND, ra, 1));
+		vreg_set(c, a, ra);
+		return a;
+	}
 	b = emit_int(c, r);
 	ra = vreg_use(c, a, R1);
 	rb = vreg_use(c, b, R2);
@@ -1454,6 +1763,13 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 	/* !(a && b), !!x, !(a < b), !($s == "x"): jumps, as in a condition */
 	if (is_not(e) && is_jump_condition(e->u.unary.operand))
 		return emit_condition_value(c, e);
+	if (e->u.unary.op == TOK_MINUS && e->u.unary.operand->kind == FTH_INT) { /* -1: one move */
+		v = vreg_alloc(c, e);
+		emit_mov_imm64(c, v.reg >= 0 ? v.reg : R0, -(int64_t)e->u.unary.operand->u.integer);
+		if (v.reg < 0)
+			vreg_set(c, v, R0);
+		return v;
+	}
 	v = emit_int(c, e->u.unary.operand);
 	r = vreg_use(c, v, R1);
 
@@ -1465,9 +1781,15 @@ static struct vreg emit_unary(struct cg *c, struct fth_node *e)
 		emit(c, I_ALU64_IMM(BPF_XOR, r, -1));
 		break;
 	case TOK_BANG:
-		emit(c, I_MOV64_IMM(R0, 1));
-		emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 1));
-		emit(c, I_MOV64_IMM(R0, 0));
+		if (is_plain_operand(e->u.unary.operand)) {
+			/* branch-free, as comparisons (emit_compare_value) */
+			emit_nonzero_r0(c, r);
+			emit(c, I_ALU64_IMM(BPF_XOR, R0, 1));
+		} else {
+			emit(c, I_MOV64_IMM(R0, 1));
+			emit(c, I_JMP_IMM(BPF_JEQ, r, 0, 1));
+			emit(c, I_MOV64_IMM(R0, 0));
+		}
 		emit(c, I_MOV64_REG(r, R0));
 		break;
 	}
@@ -2550,8 +2872,9 @@ static struct vreg emit_int(struct cg *c, struct fth_node *e)
 	case FTH_INT:
 	case FTH_BOOL:
 		v = vreg_alloc(c, e);
-		emit_mov_imm64(c, R0, (int64_t)e->u.integer);
-		vreg_set(c, v, R0);
+		emit_mov_imm64(c, v.reg >= 0 ? v.reg : R0, (int64_t)e->u.integer);
+		if (v.reg < 0)
+			vreg_set(c, v, R0);
 		return v;
 	case FTH_POSITIONAL:
 		v = vreg_alloc(c, e);
@@ -4228,9 +4551,24 @@ static void emit_var_assign(struct cg *c, struct fth_node *target, struct fth_no
 	struct fth_var *var = var_of(c, target);
 	const struct fth_type *t = var->type;
 
+	if (!var->holds_pointer && may_be_bpf_pointer(value)) {
+		/* its reads so far took it for a plain integer: again */
+		var->holds_pointer = true;
+		c->wants_again = true;
+	}
 	if (in_memory(t)) {
 		emit_to_mem(c, value, var_base(c, var), var_off(c, var), t);
 		return;
+	}
+	if (op && t->kind == FTH_T_INT) {
+		/* $j -= 1: the literal as the instruction's immediate */
+		int32_t imm;
+		if (alu_imm_operand(op, t, value, &imm)) {
+			emit(c, I_LDX(BPF_DW, R2, var_base(c, var), var_off(c, var)));
+			emit(c, I_ALU64_IMM(alu_op(op), R2, imm));
+			emit(c, I_STX(BPF_DW, var_base(c, var), R2, var_off(c, var)));
+			return;
+		}
 	}
 	{
 		struct vreg v = emit_int(c, value);
@@ -5384,6 +5722,11 @@ static void emit_prologue(struct cg *c)
 		c->ret_slot = stack_alloc(c, 8, c->p->probe);
 		emit(c, I_ST_IMM(BPF_DW, fp(c->ret_slot), c->ret_slot, 0));
 	}
+	/* before any jump to the end too, which adds it to fth_lost */
+	if (c->count_locally) {
+		c->counts_slot = stack_alloc(c, 8, c->p->probe);
+		emit(c, I_ST_IMM(BPF_DW, fp(c->counts_slot), c->counts_slot, 0));
+	}
 	if (c->scratch)
 		c->exit_jumps[c->nexit++] = emit_scratch_lookup(c, 0);
 	/* Variables get fixed slots, zeroed so every path reads defined memory. */
@@ -5404,12 +5747,14 @@ static bool needs_pid_filter(const struct fth_provider *prov)
 	return prov->attach && strcmp(prov->name, "interval") && strcmp(prov->name, "iter");
 }
 
-/* One generation of program p's code, with or without the scratch area. */
+/* One generation of program p's code, with or without the scratch area,
+ * with or without the frame's map-full counter (emit_count_map_full). */
 static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag, bool scratch,
-			bool *wants_scratch)
+			bool count_locally, bool *wants_scratch, bool *wants_counts, bool *again)
 {
 	struct cg c = { .prog = prog, .p = p, .diag = diag, .b = &p->code, .var_reg = R10, .cur_func = -1,
-			.scratch = scratch, .pool_size = scratch ? POOL_SIZE - 1 : POOL_SIZE };
+			.scratch = scratch, .pool_size = scratch ? POOL_SIZE - 1 : POOL_SIZE,
+			.count_locally = count_locally };
 	struct fth_node *probe = p->probe;
 	struct jump_list pred_false = { 0 };
 
@@ -5441,6 +5786,7 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	jump_list_land(&c, &pred_false);
 	for (int i = 0; i < c.nexit; i++)
 		fth_patch_jump_here(c.b, c.exit_jumps[i]);
+	emit_flush_map_full(&c);
 	if (c.ret_slot)
 		emit(&c, I_LDX(BPF_DW, R0, fp(c.ret_slot), c.ret_slot));
 	else
@@ -5449,6 +5795,8 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 	check_call_chain_stack(&c);
 	link_callbacks(&c);
 	*wants_scratch = c.wants_scratch;
+	*wants_counts = c.wants_counts;
+	*again = c.wants_again;
 	return c.failed ? -EINVAL : 0;
 }
 
@@ -5523,22 +5871,29 @@ static int codegen_watchpoint_setup(struct fth_program *prog, struct fth_prog *p
 static int codegen_prog(struct fth_program *prog, struct fth_prog *p, struct fth_diag *diag)
 {
 	int actions = prog->actions.len;
-	bool wants_scratch = false;
-	int rc;
+	bool scratch = false, count_locally = false;
 
 	if (p->inst->wp_setup_for)
 		return codegen_watchpoint_setup(prog, p, diag);
 	if (fth_sema_retype(prog, p, diag))
 		return -EINVAL;
-	rc = codegen_pass(prog, p, diag, false, &wants_scratch);
-	if (rc || !wants_scratch)
-		return rc;
-	/* Forget the first pass's actions: nothing refers to them. */
-	while (prog->actions.len > actions) {
-		struct fth_action *a = prog->actions.items[--prog->actions.len];
-		fth_printf_format_free(&a->format);
+	/* Generated again with what a pass asked for, or after it found a
+	 * variable holding a pointer (each only ever turns on, so this ends):
+	 * small programs pay for none of it. */
+	for (;;) {
+		bool wants_scratch = false, wants_counts = false, again = false;
+		int rc;
+		/* Forget an earlier pass's actions: nothing refers to them. */
+		while (prog->actions.len > actions) {
+			struct fth_action *a = prog->actions.items[--prog->actions.len];
+			fth_printf_format_free(&a->format);
+		}
+		rc = codegen_pass(prog, p, diag, scratch, count_locally, &wants_scratch, &wants_counts, &again);
+		if (rc || (!again && (!wants_scratch || scratch) && (!wants_counts || count_locally)))
+			return rc;
+		scratch = scratch || wants_scratch;
+		count_locally = count_locally || wants_counts;
 	}
-	return codegen_pass(prog, p, diag, true, &wants_scratch);
 }
 
 int fth_codegen(struct fth_program *prog, struct fth_diag *diag)

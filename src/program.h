@@ -241,6 +241,9 @@ struct fth_var {
 	int literal_width;        /* the same with literals at their smallest type, for sizeof/typeof */
 	int stack_off;            /* frame offset (negative), set by codegen */
 	bool declared;            /* introduced by let (else by an assignment) */
+	/* assigned ctx or a pointer (set by codegen): may hold an address the
+	 * verifier tracks, on which it refuses arithmetic */
+	bool holds_pointer;
 };
 
 struct fth_prog {

@@ -49,6 +49,15 @@ static struct fth_prog *first_prog(struct compiled *c)
 	return c->prog.progs.items[0];
 }
 
+static int count_insns(const struct fth_prog *p, uint8_t code)
+{
+	int n = 0;
+
+	for (int i = 0; i < p->code.len; i++)
+		n += p->code.insns[i].code == code;
+	return n;
+}
+
 static int count_calls(const struct fth_prog *p, int helper)
 {
 	int n = 0;
@@ -274,17 +283,30 @@ static void test_comparisons_are_compact(void **state)
 	struct fth_prog *p;
 	int j;
 
-	compile(&c, "BEGIN { $a = 3; $b = $a == 1; @b = $b; }");
-	p = first_prog(&c);
-	j = find_insn(p, BPF_JMP | BPF_JEQ | BPF_K, 1);
-	assert_true(j > 0);
-	assert_int_equal(p->code.insns[j].off, 1);
-	assert_int_equal(p->code.insns[j - 1].code, BPF_ALU64 | BPF_MOV | BPF_K);
-	assert_int_equal(p->code.insns[j - 1].imm, 1);
-	assert_int_equal(p->code.insns[j + 1].code, BPF_ALU64 | BPF_MOV | BPF_K);
-	assert_int_equal(p->code.insns[j + 1].imm, 0);
-	assert_int_equal(p->code.insns[j + 1].dst_reg, p->code.insns[j - 1].dst_reg);
-	release(&c);
+	/* as a value, a comparison is arithmetic ending in a shift of the
+	 * sign bit: no jump, so no path per outcome for the verifier */
+	for (size_t i = 0; i < 7; i++) {
+		static const char *const scripts[] = {
+			"BEGIN { $a = 3; $b = $a == 1; @b = $b; }",
+			"BEGIN { $a = 3; $b = $a != $a * 2; @b = $b; }",
+			"BEGIN { $a = 3; $b = $a < -1; @b = $b; }",
+			"BEGIN { $a = (uint64)3; $b = $a <= 7; @b = $b; }",
+			"BEGIN { $a = 3; $b = $a > 0; @b = $b; }",
+			"BEGIN { $a = 3; $b = $a >= 0; @b = $b; }",
+			"BEGIN { $a = 3; $b = !$a; @b = $b; }",
+		};
+		compile(&c, scripts[i]);
+		p = first_prog(&c);
+		assert_true(find_insn(p, BPF_ALU64 | BPF_RSH | BPF_K, 63) > 0);
+		/* the only jumps left are the map update's error checks */
+		for (int k = 0; k < p->code.len; k++) {
+			uint8_t code = p->code.insns[k].code;
+			if (BPF_CLASS(code) == BPF_JMP && BPF_OP(code) != BPF_CALL && BPF_OP(code) != BPF_EXIT &&
+			    BPF_OP(code) != BPF_JA)
+				assert_true(k > find_insn(p, BPF_JMP | BPF_CALL, BPF_FUNC_map_update_elem));
+		}
+		release(&c);
+	}
 
 	compile(&c, "BEGIN { $a = 3; if ($a > 2) { @m = 1; } }");
 	p = first_prog(&c);
@@ -293,6 +315,32 @@ static void test_comparisons_are_compact(void **state)
 	/* the jump leaves the block: nothing before it tests a 0/1 value */
 	assert_int_equal(find_insn(p, BPF_JMP | BPF_JEQ | BPF_K, 0) < 0 ||
 			 find_insn(p, BPF_JMP | BPF_JEQ | BPF_K, 0) > j, 1);
+	release(&c);
+}
+
+/* A literal right operand is the instruction's immediate (the verifier
+ * walks every instruction of a big unrolled program, once per path): no
+ * register is loaded with it first. Divisions by 0 and shifts past 63
+ * keep their register form (a run-time error, a verifier refusal). */
+static void test_literal_operands_are_immediates(void **state)
+{
+	struct compiled c;
+	struct fth_prog *p;
+
+	compile(&c, "BEGIN { $a = 3; $j = 5; $x = $a * 12 + -7; $j -= 1; $y = -1; @m = $x + $j + $y; }");
+	p = first_prog(&c);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_MUL | BPF_K, 12) >= 0);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_ADD | BPF_K, -7) >= 0);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_SUB | BPF_K, 1) >= 0);
+	assert_int_equal(find_insn(p, BPF_ALU64 | BPF_MOV | BPF_K, 12), -1);
+	/* the only negation is the map update's full-map count */
+	assert_int_equal(count_insns(p, BPF_ALU64 | BPF_NEG | BPF_K), count_calls(p, BPF_FUNC_map_update_elem));
+	release(&c);
+	compile(&c, "BEGIN { $a = 3; @m = $a / 0; @n = $a << 70; }");
+	p = first_prog(&c);
+	assert_int_equal(find_insn(p, BPF_ALU64 | BPF_DIV | BPF_K, 0), -1);
+	assert_int_equal(find_insn(p, BPF_ALU64 | BPF_LSH | BPF_K, 70), -1);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_DIV | BPF_X, 0) >= 0);
 	release(&c);
 }
 
@@ -402,11 +450,20 @@ static void test_logical_conditions_jump(void **state)
 	/* string comparisons too jump straight to the else */
 	assert_true(code_length("BEGIN { $s = \"ab\"; if ($s == \"ab\" && $s != \"x\") { @m = 1; } }") <=
 		    code_length("BEGIN { $s = \"ab\"; if ($s == \"ab\") { if ($s != \"x\") { @m = 1; } } }"));
-	/* as a value: the two jumps, then 1, a jump over the 0, the 0 */
-	compile(&c, "BEGIN { $a = 3; $b = 4; $c = $a > 2 || $b == 7; }");
+	/* as a value of parts that may both run: their truths or-ed, no jump */
+	compile(&c, "BEGIN { $a = 3; $b = 4; $c = $a > 2 || $b == 7; $d = !($a < 1 && $b); }");
 	p = first_prog(&c);
-	assert_int_equal(find_insn(p, BPF_JMP | BPF_JNE | BPF_K, 0), -1);
-	assert_int_equal(find_insn(p, BPF_JMP | BPF_JEQ | BPF_K, 0), -1);
+	for (int k = 0; k < p->code.len; k++)
+		assert_true(BPF_CLASS(p->code.insns[k].code) != BPF_JMP || BPF_OP(p->code.insns[k].code) == BPF_EXIT);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_OR | BPF_X, 0) >= 0);
+	assert_true(find_insn(p, BPF_ALU64 | BPF_AND | BPF_X, 0) >= 0);
+	release(&c);
+	/* a side that must not run (a division by what may be 0): jumps, the
+	 * left one past the right, no truths and-ed */
+	compile(&c, "BEGIN { $a = 3; $b = 4; $c = $a > 2 && 10 / $b > 1; }");
+	p = first_prog(&c);
+	assert_true(find_insn(p, BPF_JMP | BPF_JSLE | BPF_K, 2) >= 0);
+	assert_int_equal(find_insn(p, BPF_ALU64 | BPF_AND | BPF_X, 0), -1);
 	release(&c);
 }
 
@@ -1857,6 +1914,7 @@ int main(void)
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
 		cmocka_unit_test(test_comparisons_are_compact),
+		cmocka_unit_test(test_literal_operands_are_immediates),
 		cmocka_unit_test(test_comparison_types),
 		cmocka_unit_test(test_logical_conditions_jump),
 		cmocka_unit_test(test_bool_compound_assignment),
