@@ -72,9 +72,9 @@ static void print_source_excerpt(FILE *out, const struct fth_source *src, struct
 	fputc('\n', out);
 }
 
-/* "file:line:col-col: SEV: " (or "file:line:col: SEV: " for a range
- * that is empty or spans lines), in the file the range belongs to. */
-static void print_location(struct fth_diag *diag, enum fth_severity sev, struct fth_range range)
+/* "file:line:col-col: " (or "file:line:col: " for a range that is empty
+ * or spans lines), in the file the range belongs to. */
+static void print_place(struct fth_diag *diag, struct fth_range range)
 {
 	const struct fth_source *src = fth_diag_source(diag, range.begin);
 	int line, col, end_line, end_col;
@@ -82,9 +82,16 @@ static void print_location(struct fth_diag *diag, enum fth_severity sev, struct 
 	fth_source_position(src, range.begin, &line, &col);
 	fth_source_position(src, range.end > range.begin ? range.end - 1 : range.begin, &end_line, &end_col);
 	if (end_line == line && end_col > col)
-		fprintf(diag->out, "%s:%d:%d-%d: %s: ", src->name, line, col, end_col + 1, severity_word(sev));
+		fprintf(diag->out, "%s:%d:%d-%d: ", src->name, line, col, end_col + 1);
 	else
-		fprintf(diag->out, "%s:%d:%d: %s: ", src->name, line, col, severity_word(sev));
+		fprintf(diag->out, "%s:%d:%d: ", src->name, line, col);
+}
+
+/* "file:line:col-col: SEV: ", the header of a compile-time message. */
+static void print_location(struct fth_diag *diag, enum fth_severity sev, struct fth_range range)
+{
+	print_place(diag, range);
+	fprintf(diag->out, "%s: ", severity_word(sev));
 }
 
 void fth_diag_located(struct fth_diag *diag, enum fth_severity sev, struct fth_range range, const char *text)
@@ -123,27 +130,44 @@ static void put_user_spelling(FILE *out, const char *msg)
 	}
 }
 
-static void vreport(struct fth_diag *diag, enum fth_severity sev, struct fth_range range, const char *hint,
-		    const char *fmt, va_list ap)
+/* Where a message's place is said: in front of it, as bpftrace reports
+ * compile-time errors, or on a line of its own after it, for the
+ * attach-time messages bpftrace prints bare. */
+enum header_style { HEADER_LOCATED, HEADER_ATTACH_TIME };
+
+static void put_message(FILE *out, const char *fmt, va_list ap)
 {
 	char *msg = NULL;
 	size_t len = 0;
 	FILE *m;
 
+	if ((m = open_memstream(&msg, &len))) {
+		vfprintf(m, fmt, ap);
+		fclose(m);
+		put_user_spelling(out, msg);
+		free(msg);
+	} else {
+		vfprintf(out, fmt, ap);
+	}
+	fputc('\n', out);
+}
+
+static void vreport(struct fth_diag *diag, enum fth_severity sev, enum header_style style, struct fth_range range,
+		    const char *hint, const char *fmt, va_list ap)
+{
 	if (sev == FTH_SEV_ERROR)
 		diag->errors++;
 	else
 		diag->warnings++;
-	print_location(diag, sev, range);
-	if ((m = open_memstream(&msg, &len))) {
-		vfprintf(m, fmt, ap);
-		fclose(m);
-		put_user_spelling(diag->out, msg);
-		free(msg);
+	if (style == HEADER_ATTACH_TIME) {
+		fprintf(diag->out, "%s: ", severity_word(sev));
+		put_message(diag->out, fmt, ap);
+		print_place(diag, range);
+		fputs("at this attach point\n", diag->out);
 	} else {
-		vfprintf(diag->out, fmt, ap);
+		print_location(diag, sev, range);
+		put_message(diag->out, fmt, ap);
 	}
-	fputc('\n', diag->out);
 	print_source_excerpt(diag->out, fth_diag_source(diag, range.begin), range);
 	if (hint)
 		fprintf(diag->out, "HINT: %s\n", hint);
@@ -157,7 +181,19 @@ void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_ra
 	if (sev == FTH_SEV_WARNING && diag->quiet_warnings)
 		return;
 	va_start(ap, fmt);
-	vreport(diag, sev, range, hint, fmt, ap);
+	vreport(diag, sev, HEADER_LOCATED, range, hint, fmt, ap);
+	va_end(ap);
+}
+
+void fth_diag_report_attach(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
+			    const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (sev == FTH_SEV_WARNING && diag->quiet_warnings)
+		return;
+	va_start(ap, fmt);
+	vreport(diag, sev, HEADER_ATTACH_TIME, range, hint, fmt, ap);
 	va_end(ap);
 }
 
@@ -170,7 +206,7 @@ void fth_diag_report_expanded(struct fth_diag *diag, enum fth_severity sev, stru
 	if (sev == FTH_SEV_WARNING && diag->quiet_warnings)
 		return;
 	va_start(ap, fmt);
-	vreport(diag, sev, expanded ? call_site : range, hint, fmt, ap);
+	vreport(diag, sev, HEADER_LOCATED, expanded ? call_site : range, hint, fmt, ap);
 	va_end(ap);
 	if (!expanded)
 		return;

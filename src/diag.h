@@ -66,6 +66,28 @@ void fth_diag_report_expanded(struct fth_diag *diag, enum fth_severity sev, stru
 #define fth_error_hint(diag, range, hint, ...) \
 	fth_diag_report((diag), FTH_SEV_ERROR, (range), (hint), __VA_ARGS__)
 
+/* An attach-time message: what bpftrace reports only after compiling,
+ * while resolving an attach point against the system (a symbol, an
+ * address, a tracepoint, a module's BTF), and prints without a location:
+ *
+ *   ERROR: Could not resolve symbol: /bin/bash:no_such
+ *   stdin:1:1-26: at this attach point
+ *   uprobe:/bin/bash:no_such { }
+ *   ~~~~~~~~~~~~~~~~~~~~~~~~
+ *   HINT: did you mean '...'?
+ *
+ * The first line is bpftrace's, word for word, so that what matches
+ * bpftrace's output matches ours; the place, the caret range and the hint
+ * follow it. Counted and quieted like fth_diag_report. */
+void fth_diag_report_attach(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
+			    const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+#define fth_attach_error_hint(diag, range, hint, ...) \
+	fth_diag_report_attach((diag), FTH_SEV_ERROR, (range), (hint), __VA_ARGS__)
+#define fth_attach_warning(diag, range, ...) \
+	fth_diag_report_attach((diag), FTH_SEV_WARNING, (range), NULL, __VA_ARGS__)
+
 /* A run-time message at a script location, as bpftrace prints errorf()
  * and warnf(): the "file:line:col-col: SEV: " header and the text only,
  * without the source excerpt, and not counted as a compile error. One

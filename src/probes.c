@@ -314,13 +314,28 @@ const char *fth_attach_point_name(struct fth_program *prog, const struct fth_nod
 	return fth_arena_printf(&prog->arena, "%s%s", prov->name, rest);
 }
 
+static void say_skipping(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach)
+{
+	fth_diag_plain(diag, FTH_SEV_WARNING, NULL, "Unable to attach probe: %s. Skipping.",
+		       fth_attach_point_name(prog, attach));
+}
+
 int fth_probe_skip(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach, const char *reason)
 {
 	if (prog->config.missing_probes != FTH_MISSING_WARN)
 		return 0;
 	fth_warning(diag, attach->range, "%s", reason);
-	fth_diag_plain(diag, FTH_SEV_WARNING, NULL, "Unable to attach probe: %s. Skipping.",
-		       fth_attach_point_name(prog, attach));
+	say_skipping(prog, diag, attach);
+	return 0;
+}
+
+int fth_probe_skip_attach_time(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			       const char *reason)
+{
+	if (prog->config.missing_probes != FTH_MISSING_WARN)
+		return 0;
+	fth_attach_warning(diag, attach->range, "%s", reason);
+	say_skipping(prog, diag, attach);
 	return 0;
 }
 

@@ -110,6 +110,10 @@ const char *fth_attach_point_name(struct fth_program *prog, const struct fth_nod
  * bpftrace, "Unable to attach probe: NAME. Skipping."; ignore says
  * nothing. Returns 0, for the provider to return. */
 int fth_probe_skip(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach, const char *reason);
+/* The same for a reason bpftrace prints bare ("WARNING: Could not resolve
+ * symbol: ..."): said as an attach-time diagnostic (fth_diag_report_attach). */
+int fth_probe_skip_attach_time(struct fth_program *prog, struct fth_diag *diag, struct fth_node *attach,
+			       const char *reason);
 /* An integer written in an attach point, read as bpftrace reads one: '_'
  * separators anywhere (1_000), 0x hex, 0b binary, 0 octal, scientific
  * notation with one digit 1-9 before the e (1e6), and the suffixes of

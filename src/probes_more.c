@@ -211,12 +211,12 @@ static int rawtp_expand(struct fth_program *prog, struct fth_diag *diag, struct 
 	if (nmods <= 0 && !has_wildcard(module)) {
 		fth_string_list_free(mods, nmods > 0 ? nmods : 0);
 		/* bpftrace's words; the hint says what the usual cause is */
-		fth_error_hint(diag, attach->range,
-			       fth_arena_printf(&prog->arena,
-						"is kernel module '%s' loaded? 'fathom -l \"rawtracepoint:*\"' lists the "
-						"raw tracepoints",
-						module),
-			       "No BTF found for %s:%s.", module, event);
+		fth_attach_error_hint(diag, attach->range,
+				      fth_arena_printf(&prog->arena,
+						       "is kernel module '%s' loaded? 'fathom -l \"rawtracepoint:*\"' lists "
+						       "the raw tracepoints",
+						       module),
+				      "No BTF found for %s:%s.", module, event);
 		return -ENOENT;
 	}
 	for (int m = 0; m < nmods && !err; m++) {

@@ -532,8 +532,9 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 		/* An address outside every function is likely no instruction
 		 * start (bpftrace refuses it the same way). */
 		if (!sym && !prog->config.unsafe) {
-			fth_error_hint(diag, attach->range, "give an address inside a function of the binary, or --unsafe",
-				       "Could not resolve address: %s:0x%llx", parts[1], (unsigned long long)addr);
+			fth_attach_error_hint(diag, attach->range,
+					      "give an address inside a function of the binary, or --unsafe",
+					      "Could not resolve address: %s:0x%llx", parts[1], (unsigned long long)addr);
 			rc = -EINVAL;
 		} else if (fth_elf_vaddr_to_offset(e.segs, e.nsegs, addr, &off)) {
 			fth_error_hint(diag, attach->range,
@@ -569,30 +570,31 @@ static int uprobe_expand_path(struct fth_program *prog, struct fth_diag *diag, s
 		if (!sym) {
 			if (prog->config.missing_probes != FTH_MISSING_ERROR) {
 				fth_elf_close(&e);
-				return fth_probe_skip(prog, diag, attach,
-						      fth_arena_printf(&prog->arena, "Could not resolve symbol: %s:%s",
-								       parts[1], name));
+				return fth_probe_skip_attach_time(prog, diag, attach,
+								  fth_arena_printf(&prog->arena,
+										   "Could not resolve symbol: %s:%s",
+										   parts[1], name));
 			}
 			const char **names = fth_arena_alloc(&prog->arena, sizeof(char *) * (size_t)(e.nsyms + 1));
 			const char *best;
 			for (int i = 0; i < e.nsyms; i++)
 				names[i] = e.syms[i].name;
 			best = e.nsyms ? fth_closest_name(name, names, e.nsyms) : NULL;
-			fth_error_hint(diag, attach->range,
-				       best ? fth_arena_printf(&prog->arena, "did you mean '%s'?", best)
-					    : fth_arena_printf(&prog->arena, "'fathom -l \"uprobe:%s:*\"' lists its functions",
-							       path),
-				       "Could not resolve symbol: %s:%s", parts[1], name);
+			fth_attach_error_hint(diag, attach->range,
+					      best ? fth_arena_printf(&prog->arena, "did you mean '%s'?", best)
+						   : fth_arena_printf(&prog->arena,
+								      "'fathom -l \"uprobe:%s:*\"' lists its functions", path),
+					      "Could not resolve symbol: %s:%s", parts[1], name);
 			rc = -ENOENT;
 		} else if (!plus && !sym->ifunc && sym->size == 0 && !prog->config.unsafe) {
 			/* bpftrace's two lines: no size, no way to check that the
 			 * probe lands on an instruction of the function */
-			fth_error_hint(diag, attach->range,
-				       "the symbol table gives it no size (an assembly entry point such as _init)",
-				       "Could not determine boundary for %s (symbol has size 0).\nUse --unsafe to force "
-				       "attachment. WARNING: This option could lead to data corruption in the target "
-				       "process.",
-				       sym->name);
+			fth_attach_error_hint(diag, attach->range,
+					      "the symbol table gives it no size (an assembly entry point such as _init)",
+					      "Could not determine boundary for %s (symbol has size 0).\nUse --unsafe to "
+					      "force attachment. WARNING: This option could lead to data corruption in the "
+					      "target process.",
+					      sym->name);
 			rc = -EINVAL;
 		} else if (delta && sym->size && delta >= sym->size && !prog->config.unsafe) {
 			fth_error_hint(diag, attach->range, "--unsafe probes there anyway",

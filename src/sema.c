@@ -6622,10 +6622,10 @@ static int expand_probes(struct sema *s)
 		else
 			free(dropped);
 		for (int k = 0; s->prog->progs.len == progs_before && k < nsoft; k++)
-			fth_error_hint(s->diag, soft[k]->range, "'fathom -l' lists the probes this system has",
-				       "Unable to attach probe: %s. If this is expected, set the 'missing_probes' "
-				       "config variable to 'warn'.",
-				       fth_attach_point_name(s->prog, soft[k]));
+			fth_attach_error_hint(s->diag, soft[k]->range, "'fathom -l' lists the probes this system has",
+					      "Unable to attach probe: %s. If this is expected, set the 'missing_probes' "
+					      "config variable to 'warn'.",
+					      fth_attach_point_name(s->prog, soft[k]));
 		if (s->prog->progs.len == progs_before && aps->len && s->diag->errors == errors_before)
 			add_phantom(s, probe);
 	}

@@ -26,7 +26,8 @@ expect_stderr_eq 'Attached 2 probes'
 fathom_run -e "config = { missing_probes = \"warn\" } $prog"
 expect_exit 0
 expect_stdout_eq 'running 0'
-expect_stderr_match "^stdin:[0-9]+:[0-9]+-[0-9]+: WARNING: Could not resolve symbol: /bin/bash:fth_no_such_function$"
+expect_stderr_match "^WARNING: Could not resolve symbol: /bin/bash:fth_no_such_function$"
+expect_stderr_match "^stdin:[0-9]+:[0-9]+-[0-9]+: at this attach point$"
 expect_stderr_match "^WARNING: Unable to attach probe: uretprobe:/bin/bash:fth_no_such_function. Skipping.$"
 expect_stderr_no_match 'ERROR'
 

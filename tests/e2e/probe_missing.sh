@@ -16,7 +16,8 @@ expect_stderr_eq "stdin:1:1-20: WARNING: tracepoint not found: syscalls:nonsense
 t:syscalls:nonsense { print(\"hit\"); exit(); }
 ~~~~~~~~~~~~~~~~~~~
 HINT: 'fathom -l \"tracepoint:syscalls:*\"' lists the tracepoints of a category
-stdin:1:1-20: ERROR: Unable to attach probe: tracepoint:syscalls:nonsense. If this is expected, set the 'missing_probes' config variable to 'warn'.
+ERROR: Unable to attach probe: tracepoint:syscalls:nonsense. If this is expected, set the 'missing_probes' config variable to 'warn'.
+stdin:1:1-20: at this attach point
 t:syscalls:nonsense { print(\"hit\"); exit(); }
 ~~~~~~~~~~~~~~~~~~~
 HINT: 'fathom -l' lists the probes this system has"
@@ -50,7 +51,8 @@ expect_stderr_eq "Attached 1 probe"
 fathom_run -e 'config = { missing_probes = "warn" } t:syscalls:nonsense { exit(); } uprobe:/bin/sh:fth_no_such_function { exit(); }'
 expect_exit 1
 expect_stderr_match '^WARNING: Unable to attach probe: tracepoint:syscalls:nonsense. Skipping.$'
-expect_stderr_match '^stdin:1:70-[0-9]+: WARNING: Could not resolve symbol: /bin/sh:fth_no_such_function$'
+expect_stderr_match '^WARNING: Could not resolve symbol: /bin/sh:fth_no_such_function$'
+expect_stderr_match '^stdin:1:70-[0-9]+: at this attach point$'
 expect_stderr_match '^WARNING: Unable to attach probe: uprobe:/bin/sh:fth_no_such_function. Skipping.$'
 expect_stderr_match '^ERROR: Attachment failed for all probes.$'
 expect_stderr_no_match '^Attached'

@@ -15,7 +15,8 @@ TG=$(realpath "$T/target")
 
 fathom_run -e "uprobe:$TG:process_request { exit(); }"
 expect_exit 1
-expect_stderr_match "^stdin:1:1-[0-9]+: ERROR: Could not resolve symbol: $TG:process_request\$"
+expect_stderr_match "^ERROR: Could not resolve symbol: $TG:process_request\$"
+expect_stderr_match "^stdin:1:1-[0-9]+: at this attach point\$"
 expect_stderr_match '^HINT: '
 
 fathom_run -e "uretprobe:$TG:process_* { exit(); }"

@@ -56,7 +56,8 @@ expect_stderr_match "ERROR: Offset outside the function bounds \('add' size is [
 # as written. --unsafe takes any address of a loaded segment.
 fathom_run -e "uprobe:$TG:10 { exit(); }"
 expect_exit 1
-expect_stderr_match "^stdin:1:1-[0-9]+: ERROR: Could not resolve address: $TG:0xa$"
+expect_stderr_match "^ERROR: Could not resolve address: $TG:0xa$"
+expect_stderr_match "^stdin:1:1-[0-9]+: at this attach point$"
 
 # config missing_probes = "warn": skipped with a warning.
 fathom_run -e "config = { missing_probes = \"warn\" } uprobe:$TG:nothing_here { } BEGIN { exit(); }"
@@ -97,7 +98,7 @@ readelf -sW "$TG" | awk '$4 == "FUNC" && $3 == 0 && $7 != "UND" && $8 == "_init"
     || fail "the test program has no size-0 _init"
 fathom_run -e "uprobe:$TG:_init { exit(); }"
 expect_exit 1
-expect_stderr_match "^stdin:1:1-[0-9]+: ERROR: Could not determine boundary for _init \(symbol has size 0\).$"
+expect_stderr_match "^ERROR: Could not determine boundary for _init \(symbol has size 0\).$"
 expect_stderr_match "^Use --unsafe to force attachment. WARNING: This option could lead to data corruption in the target process.$"
 fathom_run --unsafe -e "uprobe:$TG:_init { exit(); } BEGIN { exit(); }"
 expect_exit 0

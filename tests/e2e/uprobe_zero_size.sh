@@ -12,8 +12,9 @@ readelf -s ./target | grep -qE ' 0 FUNC .* _init$' || fail "the target has no si
 
 fathom_run -e 'uprobe:./target:_init { exit(); }'
 expect_exit 1
-expect_stderr_eq 'stdin:1:1-22: ERROR: Could not determine boundary for _init (symbol has size 0).
+expect_stderr_eq 'ERROR: Could not determine boundary for _init (symbol has size 0).
 Use --unsafe to force attachment. WARNING: This option could lead to data corruption in the target process.
+stdin:1:1-22: at this attach point
 uprobe:./target:_init { exit(); }
 ~~~~~~~~~~~~~~~~~~~~~
 HINT: the symbol table gives it no size (an assembly entry point such as _init)'

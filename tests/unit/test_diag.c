@@ -181,6 +181,40 @@ static void test_located_message(void **state)
 	capture_end(&c);
 }
 
+/* Attach-time messages: bpftrace's bare "SEV: text" first, word for word,
+ * then the place, the caret range and the hint; counted like any other
+ * diagnostic, warnings quieted by -q. A message of two lines keeps both
+ * ahead of the place. */
+static void test_attach_time_message(void **state)
+{
+	static const char text[] = "BEGIN { }\nuprobe:/bin/sh:nope { }\n";
+	struct capture c;
+
+	capture_begin(&c, "stdin", text);
+	uint32_t b = offset_of(text, "uprobe");
+	struct fth_range r = { b, b + 19 };
+	fth_attach_error_hint(&c.diag, r, "did you mean 'main'?", "Could not resolve symbol: %s:%s", "/bin/sh",
+			      "nope");
+	fth_attach_warning(&c.diag, r, "first\nsecond");
+	assert_string_equal(capture_text(&c), "ERROR: Could not resolve symbol: /bin/sh:nope\n"
+					      "stdin:2:1-20: at this attach point\n"
+					      "uprobe:/bin/sh:nope { }\n"
+					      "~~~~~~~~~~~~~~~~~~~\n"
+					      "HINT: did you mean 'main'?\n"
+					      "WARNING: first\n"
+					      "second\n"
+					      "stdin:2:1-20: at this attach point\n"
+					      "uprobe:/bin/sh:nope { }\n"
+					      "~~~~~~~~~~~~~~~~~~~\n");
+	assert_int_equal(c.diag.errors, 1);
+	assert_int_equal(c.diag.warnings, 1);
+	c.diag.quiet_warnings = true;
+	fth_attach_warning(&c.diag, r, "hidden");
+	assert_int_equal(c.diag.warnings, 1);
+	assert_null(strstr(capture_text(&c), "hidden"));
+	capture_end(&c);
+}
+
 static void test_hint_line(void **state)
 {
 	static const char text[] = "BEGIN { @[comm] = cuont(); }\n";
@@ -420,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_zero_length_range_gives_caret),
 		cmocka_unit_test(test_single_character_range),
 		cmocka_unit_test(test_warning),
+		cmocka_unit_test(test_attach_time_message),
 		cmocka_unit_test(test_macro_renamed_variables_shown_as_written),
 		cmocka_unit_test(test_quiet_warnings),
 		cmocka_unit_test(test_located_message),
