@@ -138,16 +138,12 @@ enum header_style { HEADER_LOCATED, HEADER_ATTACH_TIME };
 static void put_message(FILE *out, const char *fmt, va_list ap)
 {
 	char *msg = NULL;
-	size_t len = 0;
-	FILE *m;
 
-	if ((m = open_memstream(&msg, &len))) {
-		vfprintf(m, fmt, ap);
-		fclose(m);
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		fputs(fmt, out); /* out of memory: the template is better than nothing */
+	} else {
 		put_user_spelling(out, msg);
 		free(msg);
-	} else {
-		vfprintf(out, fmt, ap);
 	}
 	fputc('\n', out);
 }
