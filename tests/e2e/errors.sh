@@ -27,9 +27,17 @@ diag() {
     grep -q -E '^ *[~^]+ *$' "$FATHOM_STDERR" || note "$name: no underline (~) line"
 }
 
-# Unknown tracepoint, with a hint naming the near one.
+# Unknown tracepoint, with a hint naming the near one: bpftrace's located
+# warning, then its attach-time error, printed bare as bpftrace does, with
+# the attach point's location on the line after it.
 fathom_run -e 'tracepoint:syscalls:sys_enter_opennat { @ = count(); }'
-diag unknown_tracepoint 1
+[ "$FATHOM_STATUS" = 1 ] || note "unknown_tracepoint: exit status $FATHOM_STATUS, expected 1"
+grep -q -x -F 'stdin:1:1-38: WARNING: tracepoint not found: syscalls:sys_enter_opennat' "$FATHOM_STDERR" \
+    || note "unknown_tracepoint: no located 'tracepoint not found' warning"
+grep -q -x -F "ERROR: Unable to attach probe: tracepoint:syscalls:sys_enter_opennat. If this is expected, set the 'missing_probes' config variable to 'warn'." "$FATHOM_STDERR" \
+    || note "unknown_tracepoint: no bare 'Unable to attach probe' error line"
+grep -q -x -F 'stdin:1:1-38: at this attach point' "$FATHOM_STDERR" \
+    || note "unknown_tracepoint: the error does not name its attach point's location"
 grep -q -E 'did you mean.*tracepoint:syscalls:sys_enter_openat\b' "$FATHOM_STDERR" \
     || note "unknown_tracepoint: no 'did you mean ... sys_enter_openat' hint"
 
