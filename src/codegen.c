@@ -138,6 +138,7 @@ struct cg {
 };
 
 static struct vreg emit_int(struct cg *c, struct fth_node *e);
+static struct vreg emit_int_at(struct cg *c, struct fth_node *e);
 static struct vreg emit_map_len(struct cg *c, struct fth_node *call);
 static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offset);
 static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
@@ -147,6 +148,7 @@ static struct vreg emit_write_user(struct cg *c, struct fth_node *call);
 static struct vreg emit_skboutput(struct cg *c, struct fth_node *call);
 static struct vreg emit_uaddr(struct cg *c, struct fth_node *call);
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
+static void emit_to_mem_at(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
 static void emit_stackid(struct cg *c, const struct fth_type *t, struct fth_node *where);
 static void emit_addr(struct cg *c, int r, int base, int off);
 static void emit_map_ref(struct cg *c, int r, int map_index);
@@ -2863,7 +2865,20 @@ static struct vreg emit_stack_len(struct cg *c, struct fth_node *call)
 	return vreg_from_r0(c, call);
 }
 
+/* e's value in a register. The instructions are marked with e's range
+ * while e is built; when it is done the range is the caller's again, so
+ * that an operator's own instructions after its operands (a helper call,
+ * a compare) map back to the operator, not to its last operand. */
 static struct vreg emit_int(struct cg *c, struct fth_node *e)
+{
+	struct fth_range outer = c->b->cur_range;
+	struct vreg v = emit_int_at(c, e);
+
+	c->b->cur_range = outer;
+	return v;
+}
+
+static struct vreg emit_int_at(struct cg *c, struct fth_node *e)
 {
 	struct vreg v;
 
@@ -3924,7 +3939,16 @@ static void emit_dw_capture(struct cg *c, struct fth_node *e, int base, int off)
 	emit_event(c, action, 8 + sizeof(struct fth_dw_capture_record), e, fill_dw_capture, &f);
 }
 
+/* e's value stored at base+off; the range is restored as in emit_int. */
 static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
+{
+	struct fth_range outer = c->b->cur_range;
+
+	emit_to_mem_at(c, e, base, off, t);
+	c->b->cur_range = outer;
+}
+
+static void emit_to_mem_at(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t)
 {
 	const struct fth_type *et = e->type;
 

@@ -251,6 +251,29 @@ static bool license_is_gpl_compatible(const char *license)
 	return false;
 }
 
+/* The license string the kernel gets for `license`, a kernel license name
+ * or an SPDX expression: one that names a GPL (GPL-2.0-or-later, "MIT OR
+ * GPL-2.0", LGPL-2.1) is "GPL", which the kernel knows; any other is
+ * passed as written, and the kernel then refuses GPL-only helpers (the
+ * loader names the expression that called one). */
+static const char *kernel_license(struct fth_arena *arena, const char *license)
+{
+	const char *t = license;
+
+	if (license_is_gpl_compatible(license))
+		return fth_arena_strdup(arena, license);
+	while (*t) {
+		size_t n;
+		while (*t == ' ' || *t == '(' || *t == ')')
+			t++;
+		n = strcspn(t, " ()");
+		if ((n >= 4 && !strncmp(t, "GPL-", 4)) || (n >= 5 && !strncmp(t, "LGPL-", 5)))
+			return "GPL";
+		t += n;
+	}
+	return fth_arena_strdup(arena, license);
+}
+
 /* bpftrace settings that only the environment may change. */
 static bool config_env_only(const char *key)
 {
@@ -412,13 +435,7 @@ static int apply_config(struct fth_program *prog, struct fth_diag *diag, const c
 	} else if (!strcmp(key, "print_maps_on_exit")) {
 		prog->config.print_maps_on_exit = strcmp(value, "false") && strcmp(value, "0");
 	} else if (!strcmp(key, "license")) {
-		if (!license_is_gpl_compatible(value)) {
-			fth_diag_plain(diag, FTH_SEV_ERROR, "helpers such as bpf_probe_read need a GPL-compatible license",
-				       "Your bpftrace program cannot load because you are using a license that is "
-				       "non-GPL compatible. License: %s", value);
-			return -EINVAL;
-		}
-		prog->config.license = fth_arena_strdup(&prog->arena, value);
+		prog->config.license = kernel_license(&prog->arena, value);
 	} else if (!from_env && config_env_only(key)) {
 		fth_error_hint(diag, config_key_range(prog, where, key), "set BPFTRACE_%s in the environment instead",
 			       "%s can only be set as an environment variable", key);
@@ -463,6 +480,10 @@ static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 						"BPFTRACE_PERF_RB_PAGES" };
 	struct fth_node *config = prog->ast->u.program.config;
 	int err = 0;
+
+	/* a `license` in the config block, set below, wins */
+	if (prog->ast->u.program.spdx_license)
+		prog->config.license = kernel_license(&prog->arena, prog->ast->u.program.spdx_license);
 
 	for (int i = 0; config && i < config->u.config.items.len; i++) {
 		struct fth_node *item = config->u.config.items.items[i];

@@ -223,6 +223,33 @@ static void bpftrace_prog_name(const struct fth_prog *p, int index, char *out, s
 	snprintf(out + n, len - n, "_%d", index);
 }
 
+/* The verifier refused a GPL-only helper (the license is not GPL):
+ * bpftrace's sentence, naming the helper the log shows at insn, at the
+ * expression whose code called it. */
+static void report_gpl_only_helper(struct fth_loader *ld, struct fth_prog *p, const char *log, int insn)
+{
+	static const char hint[] = "set config = { license = \"GPL\" } (or a GPL-compatible license) to use it";
+	char line[32], helper[64] = "a GPL-only helper";
+	const char *at, *call;
+
+	if (insn < 0 || insn >= p->code.len) {
+		fth_diag_plain(ld->diag, FTH_SEV_ERROR, hint,
+			       "Your bpftrace program cannot load because you are using a license that is "
+			       "non-GPL compatible. License: %s", ld->prog->config.license);
+		return;
+	}
+	snprintf(line, sizeof(line), "\n%d: (85) call ", insn);
+	at = strstr(log, line);
+	call = at ? at + strlen(line) : NULL;
+	if (call) {
+		size_t n = strcspn(call, "#\n");
+		snprintf(helper, sizeof(helper), "helper %.*s", (int)(n < 60 ? n : 60), call);
+	}
+	fth_error_hint(ld->diag, p->code.ranges[insn], hint, "%s can only be used in GPL-compatible programs", helper);
+	if (ld->verbose)
+		fprintf(ld->diag->out, "--- verifier log for %s ---\n%s\n", p->inst->name, log);
+}
+
 /* Why p did not load: the verifier's reason at the expression it
  * rejected; a log too small for what the verifier says (ENOSPC) gets
  * bpftrace's wording and the log_size in use. */
@@ -261,6 +288,10 @@ static void report_load_failure(struct fth_loader *ld, struct fth_prog *p, int f
 			       "this kernel refuses bpf_probe_write_user, so write_user() cannot run in %s "
 			       "(kernel lockdown forbids writing to user memory from BPF)",
 			       p->inst->name);
+		return;
+	}
+	if (strstr(log, "cannot call GPL-restricted function")) {
+		report_gpl_only_helper(ld, p, log, insn);
 		return;
 	}
 	if (insn >= 0 && insn < p->code.len) {

@@ -223,7 +223,7 @@ mem=${VMTEST_MEM:-1024}
 say "initramfs $(( $(stat -c %s "$initrd") / 1048576 )) MB compressed, $(du -sm "$root" | cut -f1) MB unpacked; ${mem} MB of memory"
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel "$accel" -m "$mem" -smp "$SMP" -cpu max \
     -kernel "$vmlinuz" -initrd "$initrd" \
-    -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init vmtest.show=${VMTEST_VERBOSE:-0} vmtest.guest=$(echo $GUEST | tr ' ' ,) vmtest.e2e=$(echo ${VMTEST_E2E:-} | tr ' ' ,) vmtest.runs=${VMTEST_RUNS:-3}" \
+    -append "console=ttyS0 panic=-1 quiet loglevel=5 softlockup_all_cpu_backtrace=1 rdinit=/init vmtest.show=${VMTEST_VERBOSE:-0} vmtest.guest=$(echo $GUEST | tr ' ' ,) vmtest.e2e=$(echo ${VMTEST_E2E:-} | tr ' ' ,) vmtest.runs=${VMTEST_RUNS:-3}" \
     -nographic -no-reboot -monitor none -serial stdio -nodefaults </dev/null >"$log" 2>&1
 qrc=$?
 tr -d '\r' <"$log" >"$log.txt"
