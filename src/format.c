@@ -330,21 +330,24 @@ static void format_special(struct fth_strbuf *sb, const struct fth_type *t, cons
 	fth_strbuf_printf(sb, "%" PRIu64, fth_load_uint(bytes, t->size < 8 ? t->size : 8));
 }
 
-/* A struct member that is a bitfield: shift it out of its storage unit. */
-static void format_bitfield(struct fth_strbuf *sb, const struct fth_field *f, const void *bytes,
-			    const struct value_opts *o)
+uint64_t fth_load_bitfield(const void *record, const struct fth_field *f)
 {
 	uint32_t size = f->type->size ? f->type->size : 8;
-	uint64_t storage = fth_load_uint((const uint8_t *)bytes + f->offset, size);
+	uint64_t storage = fth_load_uint((const uint8_t *)record + f->offset, size);
+
 	uint64_t v = f->bit_size >= 64 ? storage >> f->bit_offset
 				       : (storage >> f->bit_offset) & ((1ull << f->bit_size) - 1);
 
-	if (f->type->kind == FTH_T_INT && f->type->is_signed && f->bit_size < 64) {
+	if (fth_bitfield_is_signed(f) && f->bit_size < 64) {
 		uint64_t sign = 1ull << (f->bit_size - 1);
-		put_signed(sb, (int64_t)((v ^ sign) - sign), o->div);
-	} else {
-		put_unsigned(sb, v, o->div);
+		v = (v ^ sign) - sign;
 	}
+	return v;
+}
+
+bool fth_bitfield_is_signed(const struct fth_field *f)
+{
+	return f->type->kind == FTH_T_INT && f->type->is_signed;
 }
 
 static void format_struct(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
@@ -361,8 +364,10 @@ static void format_struct(struct fth_strbuf *sb, const struct fth_type *t, const
 		if (i)
 			fth_strbuf_puts(sb, ", ");
 		fth_strbuf_printf(sb, ".%s = ", f->name ? f->name : "");
-		if (f->bit_size)
-			format_bitfield(sb, f, bytes, o);
+		if (f->bit_size && fth_bitfield_is_signed(f))
+			put_signed(sb, (int64_t)fth_load_bitfield(bytes, f), o->div);
+		else if (f->bit_size)
+			put_unsigned(sb, fth_load_bitfield(bytes, f), o->div);
 		else
 			format_value_opts(sb, f->type, (const uint8_t *)bytes + f->offset, o);
 	}

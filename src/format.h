@@ -22,6 +22,11 @@ struct fth_gfp_names;
 /* ---- raw integers (BPF data is native endian and not always aligned) ---- */
 uint64_t fth_load_uint(const void *p, uint32_t size);
 int64_t fth_load_int(const void *p, uint32_t size); /* sign-extended from size bytes */
+/* Bitfield member f of the record at `record`, shifted out of its storage
+ * unit and masked; sign-extended when its type is a signed integer (the
+ * caller prints it as int64_t then), as print() shows a whole struct. */
+uint64_t fth_load_bitfield(const void *record, const struct fth_field *f);
+bool fth_bitfield_is_signed(const struct fth_field *f);
 
 /* avg/stats: total / count, truncated; 0 when nothing was recorded. */
 int64_t fth_agg_average(const struct fth_agg_avg *a);

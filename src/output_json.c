@@ -221,22 +221,6 @@ static void json_buffer(struct fth_strbuf *sb, const struct fth_type *t, const v
 	fth_strbuf_putc(sb, ']');
 }
 
-static void json_bitfield(struct fth_strbuf *sb, const struct fth_field *f, const void *bytes,
-			  const struct json_opts *o)
-{
-	uint32_t size = f->type->size ? f->type->size : 8;
-	uint64_t storage = fth_load_uint((const uint8_t *)bytes + f->offset, size);
-	uint64_t v = f->bit_size >= 64 ? storage >> f->bit_offset
-				       : (storage >> f->bit_offset) & ((1ull << f->bit_size) - 1);
-
-	if (f->type->kind == FTH_T_INT && f->type->is_signed && f->bit_size < 64) {
-		uint64_t sign = 1ull << (f->bit_size - 1);
-		fth_json_int(sb, (int64_t)((v ^ sign) - sign) / (int64_t)o->div);
-	} else {
-		fth_json_uint(sb, v / o->div);
-	}
-}
-
 /* Structs and named tuples: {"a": 1, "b": "x"}. */
 static void json_object(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,
 			const struct json_opts *o)
@@ -249,8 +233,10 @@ static void json_object(struct fth_strbuf *sb, const struct fth_type *t, const v
 			fth_strbuf_puts(sb, ", ");
 		json_cstring(sb, f->name ? f->name : "");
 		fth_strbuf_puts(sb, ": ");
-		if (f->bit_size)
-			json_bitfield(sb, f, bytes, o);
+		if (f->bit_size && fth_bitfield_is_signed(f))
+			fth_json_int(sb, (int64_t)fth_load_bitfield(bytes, f) / (int64_t)o->div);
+		else if (f->bit_size)
+			fth_json_uint(sb, fth_load_bitfield(bytes, f) / o->div);
 		else
 			json_value_opts(sb, f->type, (const uint8_t *)bytes + f->offset, o);
 	}
