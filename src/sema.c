@@ -3535,61 +3535,78 @@ static bool format_now(struct sema *s, struct fth_node *call, int first, char **
 {
 	struct fth_node_list *args = &call->u.call.args;
 	const char *f = args->items[first]->u.string.data;
+	struct fth_printf_format fmt;
+	char err[128], spec[48];
+	uint32_t off = 0, at = 0;
 	size_t len = 0;
-	FILE *m = open_memstream(out, &len);
 	int next = first + 1;
+	bool ok = true;
+	FILE *m;
 
-	if (!m)
+	/* the format is checked as printf's is: a stray '%' is text, and
+	 * nothing reaches fprintf below but the conversions built here */
+	if (fth_printf_parse(f, &fmt, err, sizeof(err), &off) < 0) {
+		ERR(s, args->items[first], "%s", err);
 		return false;
-	while (*f) {
-		char spec[32], conv;
-		size_t n = 0;
+	}
+	m = open_memstream(out, &len);
+	if (!m) {
+		fth_printf_format_free(&fmt);
+		return false;
+	}
+	for (int i = 0; ok && i < fmt.nspecs; i++) {
+		const struct fth_printf_spec *sp = &fmt.specs[i];
 		struct fth_node *a;
-		if (*f != '%' || f[1] == '%') {
-			fputc(*f, m);
-			f += *f == '%' ? 2 : 1;
+		int n;
+
+		fwrite(f + at, 1, sp->begin - at, m);
+		at = sp->end;
+		if (sp->conv_char == '%') {
+			fputc('%', m);
 			continue;
 		}
-		spec[n++] = *f++;
-		while (*f && strchr("-+ #0123456789.", *f) && n < sizeof(spec) - 4)
-			spec[n++] = *f++;
-		while (*f && strchr("hlzjtLq", *f))
-			f++;
-		conv = *f ? *f++ : 'd';
 		a = next < args->len ? args->items[next++] : NULL;
 		if (a)
 			fold_positional(s, a); /* $1 is a literal once the parameters are known */
 		if (!a || (a->kind != FTH_STRING && a->kind != FTH_INT && a->kind != FTH_BOOL)) {
 			ERR_HINT(s, a ? a : call, "the message is formatted at compile time: pass literals",
 				 "%s() arguments need to be literals", call->u.call.name);
-			fclose(m);
-			free(*out);
-			return false;
+			ok = false;
+			break;
 		}
+		n = snprintf(spec, sizeof(spec), "%%%s", sp->flags);
+		if (sp->width >= 0)
+			n += snprintf(spec + n, sizeof(spec) - n, "%d", sp->width);
+		if (sp->precision >= 0)
+			n += snprintf(spec + n, sizeof(spec) - n, ".%d", sp->precision);
 		if (a->kind == FTH_STRING) {
-			spec[n++] = 's';
-			spec[n] = '\0';
+			snprintf(spec + n, sizeof(spec) - n, "s");
 			fprintf(m, spec, a->u.string.data);
+		} else if (sp->conv_char == 'c') {
+			snprintf(spec + n, sizeof(spec) - n, "c");
+			fprintf(m, spec, (int)a->u.integer);
+		} else if (strchr("ouxX", sp->conv_char)) {
+			snprintf(spec + n, sizeof(spec) - n, "ll%c", sp->conv_char);
+			fprintf(m, spec, (unsigned long long)a->u.integer);
+		} else if (strchr("dis", sp->conv_char)) {
+			snprintf(spec + n, sizeof(spec) - n, "lld");
+			fprintf(m, spec, (long long)a->u.integer);
 		} else {
-			if (conv == 'c') {
-				spec[n++] = 'c';
-				spec[n] = '\0';
-			} else if (conv == 'd' || conv == 'i' || conv == 's') {
-				snprintf(spec + n, sizeof(spec) - n, "lld");
-			} else {
-				spec[n++] = 'l';
-				spec[n++] = 'l';
-				spec[n++] = conv;
-				spec[n] = '\0';
-			}
-			if (conv == 'c')
-				fprintf(m, spec, (int)a->u.integer);
-			else
-				fprintf(m, spec, (long long)a->u.integer);
+			ERR_HINT(s, a, "use %d, %u, %x, %o, %c or %s",
+				 "%s(): the conversion '%.*s' cannot format a literal at compile time",
+				 call->u.call.name, (int)(sp->end - sp->begin), f + sp->begin);
+			ok = false;
 		}
 	}
+	if (ok)
+		fputs(f + at, m);
 	fclose(m);
-	return true;
+	fth_printf_format_free(&fmt);
+	if (!ok) {
+		free(*out);
+		*out = NULL;
+	}
+	return ok;
 }
 
 static struct fth_type *check_fail(struct sema *s, struct fth_node *call)

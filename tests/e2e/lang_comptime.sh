@@ -29,3 +29,16 @@ expect_stderr_eq "stdin:1:21-24: ERROR: comptime needs a value known when the sc
 BEGIN { if comptime pid > 0 { print(1); } }
                     ~~~
 HINT: use literals, sizeof/offsetof and type questions such as is_str(x)"
+
+# fail()'s message is formatted as printf formats: a stray '%' is text,
+# flags and widths apply, and a conversion that cannot take a literal
+# (or is refused everywhere, like %n) is an error, never handed to libc.
+fathom_run -e 'BEGIN { fail("bad %s: %q|%-3x|%c|%%|%05d|100%", "value", 255, 65, 42); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:9-[0-9]+: ERROR: bad value: %q\|ff \|A\|%\|00042\|100%$'
+fathom_run -e 'BEGIN { fail("x %n", 1); }'
+expect_exit 1
+expect_stderr_match "^stdin:1:14-20: ERROR: conversion '%n' is not supported$"
+fathom_run -e 'BEGIN { fail("x %p", 1); }'
+expect_exit 1
+expect_stderr_match "^stdin:1:22: ERROR: fail\\(\\): the conversion '%p' cannot format a literal at compile time$"
