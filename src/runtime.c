@@ -83,6 +83,9 @@ struct runtime {
 	uint64_t dw_folded_upto; /* capture ids up to here are folded next time */
 	uint64_t dw_folded_done; /* ... and up to here they were */
 	uint64_t dw_fold_due_ns; /* CLOCK_MONOTONIC time of the next fold */
+	/* after Ctrl-C: records are still printed until this CLOCK_MONOTONIC
+	 * time, then the rest of the backlog is dropped (0: no such limit) */
+	uint64_t drain_until_ns;
 };
 
 struct pending_record {
@@ -728,13 +731,18 @@ static void fold_dw_map_keys(const struct runtime *rt, const struct fth_map *m, 
  * a fold reads every key of the map): fold the keys of the captures
  * unwound by the previous fold's time, if any came since the last fold
  * (see fold_dw_map_keys). */
-static void fold_dw_keys(struct runtime *rt)
+static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
-	uint64_t now, upto = rt->dw_folded_upto;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void fold_dw_keys(struct runtime *rt)
+{
+	uint64_t now = monotonic_ns(), upto = rt->dw_folded_upto;
+
 	if (now < rt->dw_fold_due_ns)
 		return;
 	rt->dw_fold_due_ns = now + 20000000u;
@@ -1334,6 +1342,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	 * the drain finish. */
 	if (size < 8)
 		return 0;
+	if (rt->drain_until_ns && !rt->discard && monotonic_ns() > rt->drain_until_ns)
+		rt->discard = true;
 	memcpy(&id, data, 8);
 	a = fth_program_action(rt->prog, (int)id);
 	/* Even then a process stopped for its watchpoint must go on. */
@@ -2119,14 +2129,19 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 		rt.exit_code = 1;
 	}
 	/* Detach the probes before END, then drain what they left. After
-	 * exit() or a stop signal the backlog is dropped, as bpftrace does: a
-	 * busy trace (say system() on every sched_switch) may have queued
-	 * more work than anyone wants to wait for after Ctrl-C. */
+	 * exit() the backlog is dropped, as bpftrace does. After a stop
+	 * signal what came before it is printed for a quarter of a second,
+	 * then the rest is dropped: an event just before Ctrl-C is still
+	 * shown, but a busy trace (say system() on every sched_switch) that
+	 * queued more work than anyone wants to wait for ends at once. */
 	fth_attachments_close_all(ld->attachments, prog->progs.len);
 	close_armed_watchpoints(&rt);
 	rt.probes_attached = false;
-	rt.discard = rt.exiting || *opts->stop;
+	rt.discard = rt.exiting;
+	if (*opts->stop && !rt.exiting)
+		rt.drain_until_ns = monotonic_ns() + 250000000u;
 	consume_events(&rt, rb);
+	rt.drain_until_ns = 0;
 	rt.exiting = true;
 	rt.discard = false;
 	run_specials(&rt, "END");
