@@ -222,25 +222,38 @@ mem=${VMTEST_MEM:-1024}
 [ -n "${VMTEST_BPFTRACE:-}" ] && mem=${VMTEST_MEM:-2560}
 say "initramfs $(( $(stat -c %s "$initrd") / 1048576 )) MB compressed, $(du -sm "$root" | cut -f1) MB unpacked; ${mem} MB of memory"
 # loglevel=5: the kernel's warnings (a soft lockup's stack traces) reach
-# the console log.
-timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel "$accel" -m "$mem" -smp "$SMP" -cpu max \
-    -kernel "$vmlinuz" -initrd "$initrd" \
-    -append "console=ttyS0 panic=-1 quiet loglevel=5 softlockup_all_cpu_backtrace=1 rdinit=/init vmtest.show=${VMTEST_VERBOSE:-0} vmtest.guest=$(echo $GUEST | tr ' ' ,) vmtest.e2e=$(echo ${VMTEST_E2E:-} | tr ' ' ,) vmtest.runs=${VMTEST_RUNS:-3}" \
-    -nographic -no-reboot -monitor none -serial stdio -nodefaults </dev/null >"$log" 2>&1 &
-qemu=$!
-# A guest whose CPUs stay locked up for two minutes will not recover: stop
-# it then rather than at the timeout (the failure is reported below).
-lockup=""
-while kill -0 "$qemu" 2>/dev/null; do
-    sleep 5
-    if grep -q -E 'soft lockup - CPU#[0-9]+ stuck for (1[2-9][0-9]|[2-9][0-9][0-9])s' "$log" 2>/dev/null; then
-        lockup=1
-        kill "$qemu" 2>/dev/null
-        break
-    fi
-done
-wait "$qemu"
-qrc=$?
+# the console log. A guest whose CPUs stay locked up for two minutes will
+# not recover: it is stopped then rather than at the timeout ($lockup set).
+boot_guest() {
+    timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel "$accel" -m "$mem" -smp "$SMP" -cpu max \
+        -kernel "$vmlinuz" -initrd "$initrd" \
+        -append "console=ttyS0 panic=-1 quiet loglevel=5 softlockup_all_cpu_backtrace=1 rdinit=/init vmtest.show=${VMTEST_VERBOSE:-0} vmtest.guest=$(echo $GUEST | tr ' ' ,) vmtest.e2e=$(echo ${VMTEST_E2E:-} | tr ' ' ,) vmtest.runs=${VMTEST_RUNS:-3}" \
+        -nographic -no-reboot -monitor none -serial stdio -nodefaults </dev/null >"$log" 2>&1 &
+    qemu=$!
+    lockup=""
+    while kill -0 "$qemu" 2>/dev/null; do
+        sleep 5
+        if grep -q -E 'soft lockup - CPU#[0-9]+ stuck for (1[2-9][0-9]|[2-9][0-9][0-9])s' "$log" 2>/dev/null; then
+            lockup=1
+            kill "$qemu" 2>/dev/null
+            break
+        fi
+    done
+    wait "$qemu"
+    qrc=$?
+}
+boot_guest
+# The emulated 6.1 kernel locked up once in some twenty runs (both vCPUs in
+# soft lockup, under TCG): that is no test result, so the guest boots once
+# more and its second run counts; the first one's report is shown here and
+# kept in console.lockup.txt. A second lockup fails below.
+if [ -n "$lockup" ]; then
+    tr -d '\r' <"$log" >"$VM/console.lockup.txt"
+    say "the guest kernel locked up (soft lockup for two minutes) after $(( $(date +%s) - START ))s; its report:"
+    sed -n '/soft lockup/,$p' "$VM/console.lockup.txt" | head -n 120
+    say "booting the guest once more (the lockup's console log: $VM/console.lockup.txt)"
+    boot_guest
+fi
 tr -d '\r' <"$log" >"$log.txt"
 if [ "${VMTEST_VERBOSE:-0}" = 1 ]; then
     cat "$log.txt"
