@@ -998,6 +998,8 @@ static struct fth_type *enumeration(struct cparser *p)
 {
 	const char *name = NULL;
 	int64_t next_value = 0, min = 0, max = 0;
+	bool past_max = false;
+	struct tok name_at;
 	struct named_type *nt;
 	struct fth_type *t;
 	struct fth_enum *def;
@@ -1027,10 +1029,19 @@ static struct fth_type *enumeration(struct cparser *p)
 		}
 		e = fth_arena_alloc(p->d->arena, sizeof(*e));
 		e->name = p->tok.text;
+		name_at = p->tok;
 		next(p);
-		if (accept(p, '=') && !const_expr(p, &next_value))
+		if (accept(p, '=')) {
+			if (!const_expr(p, &next_value))
+				return NULL;
+		} else if (past_max) {
+			/* the one before was INT64_MAX: GCC refuses this one too */
+			fail(p, name_at.begin, name_at.end, "give it a value with '='", "overflow in enumeration values");
 			return NULL;
-		e->value = next_value++;
+		}
+		e->value = next_value;
+		past_max = next_value == INT64_MAX;
+		next_value = past_max ? 0 : next_value + 1;
 		if (e->value < min)
 			min = e->value;
 		if (e->value > max)

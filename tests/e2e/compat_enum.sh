@@ -92,3 +92,14 @@ expect_exit 0
 expect_stdout_match '^HRTIMER_MODE_REL[A-Z_]* [0-9]+$'
 expect_stdout_match '^@m\[HRTIMER_MODE_REL[A-Z_]*\]: [1-9]'
 expect_stdout_match '\.mode = HRTIMER_MODE_REL[A-Z_]*, '
+
+# An enumerator after INT64_MAX without a value overflows, as in GCC.
+fathom_run -e 'enum E { SMALL = 9223372036854775807, BIG }; BEGIN { print(SMALL); }'
+expect_exit 1
+expect_stderr_eq 'stdin:1:39-42: ERROR: overflow in enumeration values
+enum E { SMALL = 9223372036854775807, BIG }; BEGIN { print(SMALL); }
+                                      ~~~
+HINT: give it a value with '"'='"
+fathom_run -e 'enum E { SMALL = 9223372036854775807, BIG = 0x80000001 }; BEGIN { print((sizeof(enum E), (int64)SMALL)); exit(); }'
+expect_exit 0
+expect_stdout_eq '(8, 9223372036854775807)'
