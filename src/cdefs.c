@@ -541,7 +541,10 @@ static bool const_binary(struct cparser *p, int level, int64_t *v)
 				fail(p, op.begin, op.end, NULL, "division by zero in a constant");
 				return false;
 			}
-			*v = op.punct == '/' ? *v / r : *v % r;
+			if (r == -1) /* INT64_MIN / -1 wraps, as the other operators do */
+				*v = op.punct == '/' ? (int64_t)(0 - (uint64_t)*v) : 0;
+			else
+				*v = op.punct == '/' ? *v / r : *v % r;
 		}
 	}
 	return true;

@@ -2532,6 +2532,12 @@ static const struct {
 	{ "strncmp", "strncmp(string a, string b, int n)" },
 };
 
+/* max - min of lhist bounds with min < max: it may not fit an int64_t. */
+static uint64_t lhist_span(int64_t min, int64_t max)
+{
+	return (uint64_t)max - (uint64_t)min;
+}
+
 /* What is wrong with lhist()'s bounds, in numbers. */
 static const char *lhist_bounds_hint(struct sema *s, int64_t min, int64_t max, int64_t step)
 {
@@ -2539,8 +2545,9 @@ static const char *lhist_bounds_hint(struct sema *s, int64_t min, int64_t max, i
 		return fth_arena_printf(A(s), "max (%lld) must be larger than min (%lld)", (long long)max, (long long)min);
 	if (step <= 0)
 		return fth_arena_printf(A(s), "step (%lld) must be at least 1", (long long)step);
-	return fth_arena_printf(A(s), "(max - min) / step is %lld buckets: use a step of at least %lld",
-				(long long)((max - min) / step), (long long)((max - min + 999) / 1000));
+	return fth_arena_printf(A(s), "(max - min) / step is %llu buckets: use a step of at least %llu",
+				(unsigned long long)(lhist_span(min, max) / (uint64_t)step),
+				(unsigned long long)(lhist_span(min, max) / 1000 + (lhist_span(min, max) % 1000 != 0)));
 }
 
 /* How builtin name is called; NULL for a name not in the table. */
@@ -2665,7 +2672,7 @@ static struct fth_type *check_agg_call(struct sema *s, struct fth_node *call)
 				 "lhist() min, max and step must be integer literals");
 			return NULL;
 		}
-		if (step <= 0 || mx <= mn || (mx - mn) / step > 1000) {
+		if (step <= 0 || mx <= mn || lhist_span(mn, mx) / (uint64_t)step > 1000) {
 			ERR_HINT(s, call, lhist_bounds_hint(s, mn, mx, step),
 				 "lhist() needs min < max, step > 0 and at most 1000 buckets");
 			return NULL;

@@ -103,3 +103,7 @@ HINT: give it a value with '"'='"
 fathom_run -e 'enum E { SMALL = 9223372036854775807, BIG = 0x80000001 }; BEGIN { print((sizeof(enum E), (int64)SMALL)); exit(); }'
 expect_exit 0
 expect_stdout_eq '(8, 9223372036854775807)'
+# INT64_MIN / -1 and % -1 in an enumerator's constant wrap (no SIGFPE).
+fathom_run -e 'enum E { A = (-9223372036854775807 - 1) / -1, B = (-9223372036854775807 - 1) % -1 }; BEGIN { print(((int64)A, (int64)B)); exit(); }'
+expect_exit 0
+expect_stdout_eq '(-9223372036854775808, 0)'

@@ -786,6 +786,9 @@ static void test_error_hints(void **state)
 	expect_error("BEGIN { @a = lhist(1, 0, 100000, 1); }",
 		     "HINT: (max - min) / step is 100000 buckets: use a step of at least 100");
 	expect_error("BEGIN { @a = lhist(1, 5, 5, 1); }", "HINT: max (5) must be larger than min (5)");
+	/* a span wider than int64_t (its subtraction overflowed) */
+	expect_error("BEGIN { @a = lhist(1, -9223372036854775807 - 1, 9223372036854775807, 1); }",
+		     "HINT: (max - min) / step is 18446744073709551615 buckets: use a step of at least 18446744073709552");
 	expect_error("BEGIN { break; }", "HINT: use it inside while, for or unroll");
 	expect_error("BEGIN { $x = 08; }", "HINT: a leading 0 makes a number octal");
 	expect_error("BEGIN { $y++; }", "HINT: assign it first, e.g. $y = 0, or declare it: let $y;");
