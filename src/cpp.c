@@ -183,8 +183,8 @@ static int64_t eval_unary(struct expr *e)
 		return !eval_unary(e);
 	if (accept(e, "~"))
 		return ~eval_unary(e);
-	if (accept(e, "-"))
-		return -eval_unary(e);
+	if (accept(e, "-")) /* wraps at INT64_MIN, as the binary operators do */
+		return (int64_t)(0 - (uint64_t)eval_unary(e));
 	if (accept(e, "+"))
 		return eval_unary(e);
 	return eval_primary(e);

@@ -110,6 +110,21 @@ static void test_if_expands_macros_as_text(void **state)
 	done(&r);
 }
 
+/* Arithmetic at the limits of int64_t wraps (GCC warns and goes on): the
+ * negation of INT64_MIN is INT64_MIN again, never undefined behaviour. */
+static void test_if_arithmetic_wraps(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run(&r,
+	    "#if -(-9223372036854775807 - 1) < 0 && 9223372036854775807 + 1 < 0 && (1 << 63) < 0\nwraps\n#endif\n",
+	    NULL);
+	assert_non_null(r.text);
+	assert_string_equal(words(&r), "wraps");
+	done(&r);
+}
+
 static void test_nesting_elif_and_defines(void **state)
 {
 	struct run r;
@@ -310,6 +325,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ifndef_btf),
+		cmocka_unit_test(test_if_arithmetic_wraps),
 		cmocka_unit_test(test_nesting_elif_and_defines),
 		cmocka_unit_test(test_comments_and_strings),
 		cmocka_unit_test(test_errors),
