@@ -334,7 +334,6 @@ uint64_t fth_load_bitfield(const void *record, const struct fth_field *f)
 {
 	uint32_t size = f->type->size ? f->type->size : 8;
 	uint64_t storage = fth_load_uint((const uint8_t *)record + f->offset, size);
-
 	uint64_t v = f->bit_size >= 64 ? storage >> f->bit_offset
 				       : (storage >> f->bit_offset) & ((1ull << f->bit_size) - 1);
 

@@ -9,12 +9,16 @@ error; it fails the run when fathom dies of a signal, reports a sanitizer
 error, or hangs (20 s). Failing mutants are written to OUT_DIR.
 
   tests/fuzz/mutate.py [--seed N] [--count N | --seconds S]
-                       [--stage bpf|types|ast|dry] [--out DIR] FATHOM
+                       [--stage bpf|types|ast|dry|run] [--out DIR] FATHOM
+
+--stage run runs the mutants of the scripts that have only BEGIN/END
+probes (as root): the run-time formatting too. One still running after
+10 s gets SIGINT, as Ctrl-C, and must then end within 10 s.
 
 With a fixed seed and count the run is repeatable (tests/e2e/fuzz_front_end.sh
 runs a few hundred); --seconds runs a longer random campaign by hand.
 """
-import argparse, glob, hashlib, os, random, re, subprocess, sys, time
+import argparse, glob, hashlib, os, random, re, signal, subprocess, sys, time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|[A-Za-z_$@][A-Za-z0-9_]*|0x[0-9a-fA-F]+|\d+|->|<<=|>>=|<<|>>'
@@ -82,6 +86,28 @@ def mutate(rng, text, words):
     return ''.join(toks)
 
 
+def run(cmd, env):
+    """stderr and exit status of cmd (None: it would not end)."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env)
+    try:
+        _, err = proc.communicate(timeout=10 if '-q' in cmd else 20)
+        return err.decode(errors='replace'), proc.returncode
+    except subprocess.TimeoutExpired:
+        if '-q' not in cmd:
+            proc.kill()
+            proc.communicate()
+            return '', None
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=10)
+        return err.decode(errors='replace'), proc.returncode
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return '', None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('fathom')
@@ -93,11 +119,14 @@ def main():
     a = ap.parse_args()
     rng = random.Random(a.seed)
     corpus = seeds()
+    if a.stage == 'run':
+        probe = re.compile(r'(^|[}\s])([A-Za-z_]+:[^\s{]*)\s*[{/]')
+        corpus = [t for t in corpus if re.search(r'\b(BEGIN|begin)\b', t) and not probe.search(t)]
     if not corpus:
         sys.exit('mutate.py: no seed scripts found under ' + REPO)
     words = sorted({t for text in corpus for t in TOKEN.findall(text) if WORD.match(t)})
     env = dict(os.environ, ASAN_OPTIONS='detect_leaks=1', UBSAN_OPTIONS='print_stacktrace=1')
-    cmd = [a.fathom] + (['--dry-run'] if a.stage == 'dry' else ['-d', a.stage])
+    cmd = [a.fathom] + {'dry': ['--dry-run'], 'run': ['-q']}.get(a.stage, ['-d', a.stage])
     end = time.time() + a.seconds if a.seconds else None
     runs = problems = 0
     while (a.count is None or runs < a.count) and (end is None or time.time() < end):
@@ -105,15 +134,15 @@ def main():
         runs += 1
         why = None
         try:
-            r = subprocess.run(cmd + ['-e', prog], capture_output=True, timeout=20, env=env,
-                               stdin=subprocess.DEVNULL)
-            err = r.stderr.decode(errors='replace')
-            if r.returncode < 0 or r.returncode >= 128:
-                why = 'exit status %d' % r.returncode
+            err, status = run(cmd + ['-e', prog], env)
+            if status is None:
+                why = 'no answer in 20 s (or to SIGINT)'
+            elif status < 0 or status >= 128:
+                why = 'exit status %d' % status
             elif 'Sanitizer' in err or 'runtime error:' in err:
                 why = 'sanitizer report'
-        except subprocess.TimeoutExpired:
-            why, err = 'no answer in 20 s', ''
+        except OSError as e:
+            why, err = 'cannot run: %s' % e, ''
         if why:
             problems += 1
             name = os.path.join(a.out, 'fuzz-' + hashlib.md5(prog.encode()).hexdigest()[:12])
