@@ -250,9 +250,6 @@ struct fth_node {
 			 * parameters unset: sema checks them as bpftrace does */
 			struct fth_node_list fn_checks;
 			struct fth_node *config; /* or NULL */
-			/* the value of a `// SPDX-License-Identifier: X` comment,
-			 * or NULL: the license unless config sets one */
-			const char *spdx_license;
 		} program;
 		struct {
 			const char *name; /* optional name= prefix, or NULL */

@@ -481,10 +481,6 @@ static int apply_settings(struct fth_program *prog, struct fth_diag *diag)
 	struct fth_node *config = prog->ast->u.program.config;
 	int err = 0;
 
-	/* a `license` in the config block, set below, wins */
-	if (prog->ast->u.program.spdx_license)
-		prog->config.license = kernel_license(&prog->arena, prog->ast->u.program.spdx_license);
-
 	for (int i = 0; config && i < config->u.config.items.len; i++) {
 		struct fth_node *item = config->u.config.items.items[i];
 		err |= apply_config(prog, diag, config_key(&prog->arena, item->u.config_item.key),

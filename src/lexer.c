@@ -81,28 +81,6 @@ static bool only_blanks_before(const struct fth_lexer *lx, uint32_t offset)
 /* ------------------------------------------------------------------------ */
 /* whitespace and comments                                                   */
 
-/* A line comment [begin, end) that says `SPDX-License-Identifier: X`
- * names the program's license, as in bpftrace (the first one counts). */
-static void note_spdx_license(struct fth_lexer *lx, uint32_t begin, uint32_t end)
-{
-	static const char tag[] = "SPDX-License-Identifier:";
-	const char *t = lx->src->text;
-
-	if (lx->spdx_license)
-		return;
-	while (begin < end && is_space(t[begin]))
-		begin++;
-	if (end - begin < sizeof(tag) - 1 || strncmp(t + begin, tag, sizeof(tag) - 1))
-		return;
-	begin += sizeof(tag) - 1;
-	while (begin < end && is_space(t[begin]))
-		begin++;
-	while (end > begin && is_space(t[end - 1]))
-		end--;
-	if (end > begin)
-		lx->spdx_license = fth_arena_strndup(lx->arena, t + begin, end - begin);
-}
-
 /* Skip one comment at the cursor if there is one. Returns false when the
  * cursor is not at a comment. */
 static bool skip_comment(struct fth_lexer *lx, bool *saw_newline)
@@ -114,7 +92,6 @@ static bool skip_comment(struct fth_lexer *lx, bool *saw_newline)
 	if (peek_at(lx, 1) == '/') {
 		while (!at_end(lx) && peek_at(lx, 0) != '\n')
 			lx->pos++;
-		note_spdx_license(lx, begin + 2, lx->pos);
 		return true;
 	}
 	if (peek_at(lx, 1) != '*')

@@ -67,9 +67,6 @@ struct fth_lexer {
 	struct fth_arena *arena;
 	uint32_t pos;
 	bool at_line_start;
-	/* the identifier of the first `// SPDX-License-Identifier: X`
-	 * comment read so far (arena string), or NULL */
-	const char *spdx_license;
 };
 
 void fth_lexer_init(struct fth_lexer *lx, const struct fth_source *src, struct fth_diag *diag,

@@ -2632,6 +2632,5 @@ struct fth_node *fth_parse_with(const struct fth_source *src, struct fth_diag *d
 		if (!check(&p, TOK_EOF) && cur(&p)->range.begin == before && cur(&p)->kind == kind)
 			advance(&p);
 	}
-	p.program->u.program.spdx_license = p.lx.spdx_license;
 	return p.program;
 }

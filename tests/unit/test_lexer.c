@@ -390,25 +390,6 @@ static void test_comments(void **state)
 	lex_end(&l);
 }
 
-/* A `// SPDX-License-Identifier: X` comment names the license: the first
- * one, trimmed; not in a block comment or a string. */
-static void test_spdx_license_comment(void **state)
-{
-	struct lexed l;
-
-	(void)state;
-	lex_all(&l, "//  SPDX-License-Identifier:  MIT OR GPL-2.0-only  \n// SPDX-License-Identifier: Apache-2.0\nBEGIN {}");
-	assert_non_null(l.lx.spdx_license);
-	assert_string_equal(l.lx.spdx_license, "MIT OR GPL-2.0-only");
-	lex_end(&l);
-	lex_all(&l, "/* SPDX-License-Identifier: MIT */ BEGIN { printf(\"// SPDX-License-Identifier: MIT\"); }");
-	assert_null(l.lx.spdx_license);
-	lex_end(&l);
-	lex_all(&l, "// SPDX-License-Identifier:\nBEGIN {}");
-	assert_null(l.lx.spdx_license);
-	lex_end(&l);
-}
-
 static void test_newline_before(void **state)
 {
 	struct lexed l;
@@ -741,7 +722,6 @@ int main(void)
 		cmocka_unit_test(test_c_definition_typedef_and_forward),
 		cmocka_unit_test(test_c_definition_unterminated),
 		cmocka_unit_test(test_seek),
-		cmocka_unit_test(test_spdx_license_comment),
 		cmocka_unit_test(test_names_and_spellings),
 		cmocka_unit_test(test_every_prefix_terminates),
 	};
