@@ -137,8 +137,8 @@ def main():
             err, status = run(cmd + ['-e', prog], env)
             if status is None:
                 why = 'no answer in 20 s (or to SIGINT)'
-            elif status < 0 or status >= 128:
-                why = 'exit status %d' % status
+            elif status < 0:  # exit(-2) is status 254, a signal is negative
+                why = 'killed by signal %d' % -status
             elif 'Sanitizer' in err or 'runtime error:' in err:
                 why = 'sanitizer report'
         except OSError as e:
