@@ -246,8 +246,6 @@ static void report_gpl_only_helper(struct fth_loader *ld, struct fth_prog *p, co
 		snprintf(helper, sizeof(helper), "helper %.*s", (int)(n < 60 ? n : 60), call);
 	}
 	fth_error_hint(ld->diag, p->code.ranges[insn], hint, "%s can only be used in GPL-compatible programs", helper);
-	if (ld->verbose)
-		fprintf(ld->diag->out, "--- verifier log for %s ---\n%s\n", p->inst->name, log);
 }
 
 /* Why p did not load: the verifier's reason at the expression it
@@ -292,9 +290,7 @@ static void report_load_failure(struct fth_loader *ld, struct fth_prog *p, int f
 	}
 	if (strstr(log, "cannot call GPL-restricted function")) {
 		report_gpl_only_helper(ld, p, log, insn);
-		return;
-	}
-	if (insn >= 0 && insn < p->code.len) {
+	} else if (insn >= 0 && insn < p->code.len) {
 		fth_error_hint(ld->diag, p->code.ranges[insn], ld->verbose ? NULL : "run with -v to see the verifier log",
 			       "the kernel's BPF verifier rejected the code for this expression in %s: %s",
 			       p->inst->name, reason[0] ? reason : strerror(-fd));

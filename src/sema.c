@@ -2541,13 +2541,15 @@ static uint64_t lhist_span(int64_t min, int64_t max)
 /* What is wrong with lhist()'s bounds, in numbers. */
 static const char *lhist_bounds_hint(struct sema *s, int64_t min, int64_t max, int64_t step)
 {
+	uint64_t span = lhist_span(min, max);
+
 	if (max <= min)
 		return fth_arena_printf(A(s), "max (%lld) must be larger than min (%lld)", (long long)max, (long long)min);
 	if (step <= 0)
 		return fth_arena_printf(A(s), "step (%lld) must be at least 1", (long long)step);
 	return fth_arena_printf(A(s), "(max - min) / step is %llu buckets: use a step of at least %llu",
-				(unsigned long long)(lhist_span(min, max) / (uint64_t)step),
-				(unsigned long long)(lhist_span(min, max) / 1000 + (lhist_span(min, max) % 1000 != 0)));
+				(unsigned long long)(span / (uint64_t)step),
+				(unsigned long long)(span / 1000 + (span % 1000 != 0)));
 }
 
 /* How builtin name is called; NULL for a name not in the table. */

@@ -74,5 +74,6 @@ kill -INT "$fpid"
 kill -CONT "$fpid"
 FATHOM_STATUS=0
 wait "$fpid" || FATHOM_STATUS=$?
+_check_sanitizers
 expect_exit 0
 expect_stdout_match '^late /etc/hostname$'

@@ -242,6 +242,11 @@ boot_guest() {
     wait "$qemu"
     qrc=$?
 }
+# The lockup's report from console log $1: the soft lockup lines and the
+# stack traces after them.
+show_lockup() {
+    sed -n '/soft lockup/,$p' "$1" | head -n 120
+}
 boot_guest
 # The emulated 6.1 kernel locked up once in some twenty runs (both vCPUs in
 # soft lockup, under TCG): that is no test result, so the guest boots once
@@ -250,7 +255,7 @@ boot_guest
 if [ -n "$lockup" ]; then
     tr -d '\r' <"$log" >"$VM/console.lockup.txt"
     say "the guest kernel locked up (soft lockup for two minutes) after $(( $(date +%s) - START ))s; its report:"
-    sed -n '/soft lockup/,$p' "$VM/console.lockup.txt" | head -n 120
+    show_lockup "$VM/console.lockup.txt"
     say "booting the guest once more (the lockup's console log: $VM/console.lockup.txt)"
     boot_guest
 fi
@@ -272,7 +277,7 @@ elapsed=$(( $(date +%s) - START ))
 if ! grep -q '^VMTEST DONE' "$log.txt"; then
     if [ -n "$lockup" ]; then
         echo "vmtest: the guest kernel locked up (soft lockup for two minutes), stopped after ${elapsed}s; its report:"
-        sed -n '/soft lockup/,$p' "$log.txt" | head -n 120
+        show_lockup "$log.txt"
     else
         echo "vmtest: the guest did not finish (qemu exit $qrc after ${elapsed}s); last console lines:"
         tail -n 30 "$log.txt"
