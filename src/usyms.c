@@ -493,7 +493,9 @@ static void load_perf_map(struct process *p)
 		p->nperf_syms++;
 	}
 	fclose(f);
-	qsort(p->perf_syms, (size_t)p->nperf_syms, sizeof(*p->perf_syms), perf_sym_cmp);
+	/* a map read while the JIT has written nothing yet has no array */
+	if (p->nperf_syms > 1)
+		qsort(p->perf_syms, (size_t)p->nperf_syms, sizeof(*p->perf_syms), perf_sym_cmp);
 }
 
 static bool lookup_in_perf_map(struct process *p, uint64_t addr, const char **sym, uint64_t *offset,

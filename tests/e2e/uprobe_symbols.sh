@@ -51,3 +51,13 @@ run_then_interrupt 4 "$T/jit_target" "$T/go" 1 -- -e 'profile:hz:99 /comm == "ji
 expect_exit 0
 expect_stdout_match "^ *jit_spin_loop\\+[0-9]+$"
 expect_stdout_match '^        jit_spin_loop\+[0-9]+$'
+
+# A perf map that is still empty when the first samples are symbolized
+# (read, nothing in it) is read again once it has grown: the stacks
+# printed in the first half are raw addresses, those after name
+# jit_spin_loop.
+rm -f "/tmp/perf-$(cat "$T/target.out").map"
+run_then_interrupt 4 "$T/jit_target" "$T/go" 2 late -- -e 'profile:hz:99 /comm == "jit_target"/ { printf("%s\n", ustack(1)); }'
+expect_exit 0
+expect_stdout_match '^        jit_spin_loop\+[0-9]+$'
+expect_stdout_match '^        0x[0-9a-f]+$'

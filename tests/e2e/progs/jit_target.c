@@ -2,7 +2,9 @@
  * executable page, describes it in /tmp/perf-PID.map as jit_spin_loop
  * (the perf map format: START SIZE NAME, in hex), waits until the file
  * argv[1] exists (the tracer attached; at most 20 s), then runs the loop
- * for about argv[2] seconds and exits. For uprobe_symbols.sh. */
+ * for about argv[2] seconds and exits. With argv[3] "late" the map stays
+ * empty for the first half of that time (a JIT that has not written it
+ * yet). For uprobe_symbols.sh. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	double seconds = argc > 2 ? atof(argv[2]) : 1, end;
+	int late = argc > 3 && !strcmp(argv[3], "late");
 	void (*run)(uint64_t);
 	char path[64];
 	FILE *map;
@@ -38,10 +41,21 @@ int main(int argc, char **argv)
 	map = fopen(path, "w");
 	if (!map)
 		return 1;
-	fprintf(map, "%lx %zx jit_spin_loop\n", (unsigned long)(uintptr_t)run, sizeof(count_down));
+	if (!late)
+		fprintf(map, "%lx %zx jit_spin_loop\n", (unsigned long)(uintptr_t)run, sizeof(count_down));
 	fclose(map);
 	for (int i = 0; argc > 1 && i < 2000 && access(argv[1], F_OK); i++)
 		usleep(10000);
+	if (late) {
+		for (end = now() + seconds / 2; now() < end;)
+			run(10000000);
+		map = fopen(path, "a");
+		if (!map)
+			return 1;
+		fprintf(map, "%lx %zx jit_spin_loop\n", (unsigned long)(uintptr_t)run, sizeof(count_down));
+		fclose(map);
+		seconds /= 2;
+	}
 	end = now() + seconds;
 	while (now() < end)
 		run(10000000);
