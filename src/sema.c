@@ -3537,85 +3537,57 @@ static bool fold_comptime_if(struct sema *s, struct fth_node *n, bool value)
 	return true;
 }
 
-/* fail("fmt", args...) and static_assert(cond, "msg"): compile errors
- * where they are met (fail only in a branch that stays). The message is
- * formatted now, so the arguments must be literals. */
+/* fail("fmt", args...): a compile error where it is met (only in a
+ * branch that stays). The message is formatted now, so every argument
+ * must be known now: a string, a boolean or an integer the compiler can
+ * work out (-1, 1 << 4, sizeof(struct x)), as bpftrace folds literals
+ * before it checks fail(). The message is rendered as printf() renders
+ * at run time, so "%u" of -1 prints the same in both. */
 static bool format_now(struct sema *s, struct fth_node *call, int first, char **out)
 {
 	struct fth_node_list *args = &call->u.call.args;
-	const char *f = args->items[first]->u.string.data;
+	int nvalues = args->len - first - 1;
+	const struct fth_type **types = fth_arena_alloc(A(s), (nvalues + 1) * sizeof(*types));
+	const void **values = fth_arena_alloc(A(s), (nvalues + 1) * sizeof(*values));
 	struct fth_printf_format fmt;
-	char err[128], spec[48];
-	uint32_t off = 0, at = 0;
-	size_t len = 0;
-	int next = first + 1;
-	bool ok = true;
-	FILE *m;
+	struct fth_strbuf msg;
+	char err[128];
+	uint32_t off = 0;
 
-	/* the format is checked as printf's is: a stray '%' is text, and
-	 * nothing reaches fprintf below but the conversions built here */
-	if (fth_printf_parse(f, &fmt, err, sizeof(err), &off) < 0) {
+	if (fth_printf_parse(args->items[first]->u.string.data, &fmt, err, sizeof(err), &off) < 0) {
 		ERR(s, args->items[first], "%s", err);
 		return false;
 	}
-	m = open_memstream(out, &len);
-	if (!m) {
+	if (fmt.nargs != nvalues) {
+		ERR(s, call, "%s: %s arguments for format string (%d supplied, %d expected)", call->u.call.name,
+		    fmt.nargs > nvalues ? "Not enough" : "Too many", nvalues, fmt.nargs);
 		fth_printf_format_free(&fmt);
 		return false;
 	}
-	for (int i = 0; ok && i < fmt.nspecs; i++) {
-		const struct fth_printf_spec *sp = &fmt.specs[i];
-		struct fth_node *a;
-		int n;
+	for (int i = 0; i < nvalues; i++) {
+		struct fth_node *a = args->items[first + 1 + i];
+		int64_t *v = fth_arena_alloc(A(s), sizeof(*v));
 
-		fwrite(f + at, 1, sp->begin - at, m);
-		at = sp->end;
-		if (sp->conv_char == '%') {
-			fputc('%', m);
-			continue;
-		}
-		a = next < args->len ? args->items[next++] : NULL;
-		if (a)
-			fold_positional(s, a); /* $1 is a literal once the parameters are known */
-		if (!a || (a->kind != FTH_STRING && a->kind != FTH_INT && a->kind != FTH_BOOL)) {
-			ERR_HINT(s, a ? a : call, "the message is formatted at compile time: pass literals",
-				 "%s() arguments need to be literals", call->u.call.name);
-			ok = false;
-			break;
-		}
-		n = snprintf(spec, sizeof(spec), "%%%s", sp->flags);
-		if (sp->width >= 0)
-			n += snprintf(spec + n, sizeof(spec) - n, "%d", sp->width);
-		if (sp->precision >= 0)
-			n += snprintf(spec + n, sizeof(spec) - n, ".%d", sp->precision);
+		fold_positional(s, a); /* $1 is a literal once the parameters are known */
 		if (a->kind == FTH_STRING) {
-			snprintf(spec + n, sizeof(spec) - n, "s");
-			fprintf(m, spec, a->u.string.data);
-		} else if (sp->conv_char == 'c') {
-			snprintf(spec + n, sizeof(spec) - n, "c");
-			fprintf(m, spec, (int)a->u.integer);
-		} else if (strchr("ouxX", sp->conv_char)) {
-			snprintf(spec + n, sizeof(spec) - n, "ll%c", sp->conv_char);
-			fprintf(m, spec, (unsigned long long)a->u.integer);
-		} else if (strchr("dis", sp->conv_char)) {
-			snprintf(spec + n, sizeof(spec) - n, "lld");
-			fprintf(m, spec, (long long)a->u.integer);
+			types[i] = fth_type_string(A(s), a->u.string.len + 1);
+			values[i] = a->u.string.data;
+		} else if (a->type && is_int(a->type) && const_eval(a, v)) {
+			types[i] = a->type->kind == FTH_T_BOOL ? fth_type_bool() : fth_type_int(8, a->type->is_signed);
+			values[i] = v;
 		} else {
-			ERR_HINT(s, a, "use %d, %u, %x, %o, %c or %s",
-				 "%s(): the conversion '%.*s' cannot format a literal at compile time",
-				 call->u.call.name, (int)(sp->end - sp->begin), f + sp->begin);
-			ok = false;
+			ERR_HINT(s, a, "the message is formatted at compile time: pass literals",
+				 "%s() arguments need to be literals", call->u.call.name);
+			fth_printf_format_free(&fmt);
+			return false;
 		}
 	}
-	if (ok)
-		fputs(f + at, m);
-	fclose(m);
+	fth_strbuf_init(&msg);
+	fth_printf_render(&msg, &fmt, types, values, NULL);
+	*out = strdup(fth_strbuf_cstr(&msg));
+	fth_strbuf_free(&msg);
 	fth_printf_format_free(&fmt);
-	if (!ok) {
-		free(*out);
-		*out = NULL;
-	}
-	return ok;
+	return *out != NULL;
 }
 
 static struct fth_type *check_fail(struct sema *s, struct fth_node *call)

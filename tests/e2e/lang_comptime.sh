@@ -31,14 +31,30 @@ BEGIN { if comptime pid > 0 { print(1); } }
 HINT: use literals, sizeof/offsetof and type questions such as is_str(x)"
 
 # fail()'s message is formatted as printf formats: a stray '%' is text,
-# flags and widths apply, and a conversion that cannot take a literal
-# (or is refused everywhere, like %n) is an error, never handed to libc.
+# flags and widths apply, and a conversion refused everywhere (like %n)
+# is an error, never handed to libc.
 fathom_run -e 'BEGIN { fail("bad %s: %q|%-3x|%c|%%|%05d|100%", "value", 255, 65, 42); }'
 expect_exit 1
 expect_stderr_match '^stdin:1:9-[0-9]+: ERROR: bad value: %q\|ff \|A\|%\|00042\|100%$'
 fathom_run -e 'BEGIN { fail("x %n", 1); }'
 expect_exit 1
 expect_stderr_match "^stdin:1:14-20: ERROR: conversion '%n' is not supported$"
-fathom_run -e 'BEGIN { fail("x %p", 1); }'
+# The same renderer as printf(): %p, %u of a negative, %lu, %c and %s of a
+# bool print what printf() prints for the same values at run time.
+fathom_run -e 'BEGIN { fail("%p|%u|%lu|%d|%c|%s|%x", 16, -1, -1, -5, 66, true, 255); }'
 expect_exit 1
-expect_stderr_match "^stdin:1:22: ERROR: fail\\(\\): the conversion '%p' cannot format a literal at compile time$"
+expect_stderr_match '^stdin:1:9-[0-9]+: ERROR: 0x10\|4294967295\|18446744073709551615\|-5\|B\|true\|ff$'
+fathom_run -e 'BEGIN { printf("%p|%u|%lu|%d|%c|%s|%x\n", 16, -1, -1, -5, 66, true, 255); exit(); }'
+expect_exit 0
+expect_stdout_match '^0x10\|4294967295\|18446744073709551615\|-5\|B\|true\|ff$'
+# bpftrace folds literal arithmetic before it checks fail(), so an
+# expression of constants is a literal there too
+fathom_run -e 'BEGIN { fail("%d %d %d", -(2 + 3), 1 << 4, sizeof(uint32)); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:9-[0-9]+: ERROR: -5 16 4$'
+fathom_run -e 'BEGIN { fail("%d and %d", 1); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:9-[0-9]+: ERROR: fail: Not enough arguments for format string \(1 supplied, 2 expected\)$'
+fathom_run -e 'BEGIN { fail("%d", 1, 2); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:9-[0-9]+: ERROR: fail: Too many arguments for format string \(2 supplied, 1 expected\)$'
