@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +20,13 @@
 /* A live process whose cached mappings miss an address is read again at
  * most this often (a stack of garbage frames must not re-read it per frame). */
 #define REREAD_INTERVAL_NS 100000000ULL
+/* Exited processes whose mappings are kept so that their stacks still
+ * resolve when printed later (a map printed at exit holds stacks of
+ * processes long gone). Beyond this many the oldest exited one is
+ * forgotten, so that a trace of a busy machine (thousands of short
+ * processes a second) does not grow without end; its addresses then
+ * print raw, as they would had it exited before the trace began. */
+#define MAX_EXITED_PROCESSES FTH_USYMS_MAX_EXITED
 
 struct mapping {
 	uint64_t start, end, file_offset;
@@ -47,6 +55,10 @@ struct process {
 	int nperf_syms;
 	off_t perf_map_size;      /* -1: not read yet */
 	char *perf_map_path;
+	uint64_t born;            /* time of the fork record that made it, 0 if none seen */
+	uint64_t exit_time;       /* time of its exit record, when exited */
+	bool exited;
+	struct process *exited_prev, *exited_next; /* fth_usyms.exited, oldest first */
 	struct process *next;     /* hash chain */
 };
 
@@ -64,6 +76,23 @@ struct fth_usyms {
 	 * every CPU, read by libbpf's raw perf buffer. */
 	struct perf_buffer *records;
 	int records_map_fd;
+	/* Processes whose exit record was read, oldest exit first. */
+	struct process *exited_oldest, *exited_newest;
+	int nexited;
+	/* The kernel dropped records (its buffer was full): exits may be
+	 * among them, so the next poll looks for processes that are gone. */
+	bool records_lost;
+	/* The records one read of every CPU's buffer gave, copied end to
+	 * end, and where each starts: applied in time order (batch_order). */
+	char *batch;
+	size_t batch_len, batch_cap;
+	struct batched_record *batch_order;
+	int nbatched, batch_order_cap;
+};
+
+struct batched_record {
+	uint64_t time;
+	size_t at;  /* offset in batch; its order read breaks ties */
 };
 
 struct fth_usyms *fth_usyms_new(void)
@@ -93,6 +122,14 @@ static void free_perf_syms(struct process *p)
 	p->nperf_syms = 0;
 }
 
+static void free_process(struct process *p)
+{
+	free_maps(p);
+	free_perf_syms(p);
+	free(p->perf_map_path);
+	free(p);
+}
+
 void fth_usyms_free(struct fth_usyms *u)
 {
 	if (!u)
@@ -103,10 +140,7 @@ void fth_usyms_free(struct fth_usyms *u)
 	for (int b = 0; b < PROCESS_BUCKETS; b++) {
 		for (struct process *p = u->buckets[b], *next; p; p = next) {
 			next = p->next;
-			free_maps(p);
-			free_perf_syms(p);
-			free(p->perf_map_path);
-			free(p);
+			free_process(p);
 		}
 	}
 	for (int i = 0; i < u->nfiles; i++) {
@@ -115,6 +149,8 @@ void fth_usyms_free(struct fth_usyms *u)
 		free(u->files[i].path);
 	}
 	free(u->files);
+	free(u->batch);
+	free(u->batch_order);
 	free(u);
 }
 
@@ -209,6 +245,103 @@ static struct process *new_process(struct fth_usyms *u, int pid)
 	return p;
 }
 
+static void unlink_exited(struct fth_usyms *u, struct process *p)
+{
+	if (!p->exited)
+		return;
+	if (p->exited_prev)
+		p->exited_prev->exited_next = p->exited_next;
+	else
+		u->exited_oldest = p->exited_next;
+	if (p->exited_next)
+		p->exited_next->exited_prev = p->exited_prev;
+	else
+		u->exited_newest = p->exited_prev;
+	p->exited_prev = p->exited_next = NULL;
+	p->exited = false;
+	u->nexited--;
+}
+
+/* Into the list by exit time: each CPU's records come in order, but one
+ * CPU's may be read after another's newer ones, so the place is found
+ * from the newest end (a short walk but for such a batch). */
+static void mark_exited(struct fth_usyms *u, struct process *p, uint64_t time)
+{
+	struct process *before;
+
+	unlink_exited(u, p);
+	before = u->exited_newest;
+	while (before && before->exit_time > time)
+		before = before->exited_prev;
+	p->exited = true;
+	p->exit_time = time;
+	p->exited_prev = before;
+	p->exited_next = before ? before->exited_next : u->exited_oldest;
+	if (p->exited_next)
+		p->exited_next->exited_prev = p;
+	else
+		u->exited_newest = p;
+	if (before)
+		before->exited_next = p;
+	else
+		u->exited_oldest = p;
+	u->nexited++;
+}
+
+/* Forget the oldest exited processes beyond MAX_EXITED_PROCESSES. Only
+ * fth_usyms_poll does this, between lookups: names a lookup returned
+ * stay valid while the caller prints them. */
+static void forget_exited(struct fth_usyms *u)
+{
+	while (u->nexited > MAX_EXITED_PROCESSES) {
+		struct process *p = u->exited_oldest, **link;
+
+		unlink_exited(u, p);
+		for (link = &u->buckets[(unsigned)p->pid % PROCESS_BUCKETS]; *link != p; link = &(*link)->next)
+			;
+		*link = p->next;
+		free_process(p);
+	}
+}
+
+/* The pid now names a new process: what was known of the old one goes. */
+static void start_over(struct fth_usyms *u, struct process *p)
+{
+	unlink_exited(u, p);
+	free_maps(p);
+	free_perf_syms(p);
+	p->perf_map_size = -1;
+	p->complete = false;
+	p->exec_time = p->read_at = p->born = p->exit_time = 0;
+}
+
+/* Whether all that is known of p predates `time`, so that p is an
+ * earlier process with the same pid as one made at `time`. */
+static bool known_only_before(const struct process *p, uint64_t time)
+{
+	if (p->born >= time || p->exec_time >= time || p->read_at >= time)
+		return false;
+	for (int i = 0; i < p->nmaps; i++)
+		if (p->maps[i].time >= time)
+			return false;
+	return true;
+}
+
+/* The process a record made at `time` belongs to: a pid seen exiting
+ * before then names a new process (its fork record, from another CPU,
+ * may not be read yet). NULL for a record older than the fork of the
+ * process that has the pid now: it was about an earlier one. */
+static struct process *process_at(struct fth_usyms *u, int pid, uint64_t time)
+{
+	struct process *p = find_process(u, pid);
+
+	if (p && time < p->born)
+		return NULL;
+	if (p && p->exited && time > p->exit_time)
+		start_over(u, p);
+	return p ? p : new_process(u, pid);
+}
+
 /* ------------------------------------------------- following mappings */
 
 /* The sample_id trailer of every record (sample_id_all): pid, tid, time. */
@@ -246,8 +379,7 @@ static void on_mmap2(struct fth_usyms *u, const struct perf_event_header *h)
 	/* Files only: anonymous executable memory (a JIT's) is "//anon". */
 	if (!memchr(name, '\0', room) || name[0] != '/' || name[1] == '/')
 		return;
-	p = find_process(u, (int)r.pid);
-	if (!p && !(p = new_process(u, (int)r.pid)))
+	if (!(p = process_at(u, (int)r.pid, id.time)))
 		return;
 	/* A mapping older than the exec it belongs before (records of
 	 * different CPUs arrive in any order) is gone already. */
@@ -267,8 +399,7 @@ static void on_exec(struct fth_usyms *u, const struct perf_event_header *h)
 	if (!(h->misc & PERF_RECORD_MISC_COMM_EXEC) || h->size < sizeof(*h) + sizeof(ids) || !record_id_of(h, &id))
 		return;
 	memcpy(ids, (const char *)h + sizeof(*h), sizeof(ids));
-	p = find_process(u, (int)ids[0]);
-	if (!p && !(p = new_process(u, (int)ids[0])))
+	if (!(p = process_at(u, (int)ids[0], id.time)))
 		return;
 	if (id.time < p->exec_time)
 		return;
@@ -294,23 +425,51 @@ static void on_fork(struct fth_usyms *u, const struct perf_event_header *h)
 	if (h->size < sizeof(*h) + sizeof(ids) || !record_id_of(h, &id))
 		return;
 	memcpy(ids, (const char *)h + sizeof(*h), sizeof(ids));
-	if (ids[0] == ids[1] || find_process(u, (int)ids[0]))
-		return; /* a new thread, or already known */
+	if (ids[0] == ids[1])
+		return; /* a new thread */
+	/* Known already: from its own records, read first from another CPU,
+	 * or an earlier process with the same pid, which this one replaces. */
+	child = find_process(u, (int)ids[0]);
+	if (child && !known_only_before(child, id.time))
+		return;
 	parent = find_process(u, (int)ids[1]);
 	if ((!parent || !parent->complete) && (parent || (parent = new_process(u, (int)ids[1]))))
 		read_proc_maps(parent);
-	if (!parent || !parent->complete || !(child = new_process(u, (int)ids[0])))
+	if (!parent || !parent->complete)
 		return;
+	if (child)
+		start_over(u, child);
+	else if (!(child = new_process(u, (int)ids[0])))
+		return;
+	child->born = id.time;
 	for (int i = 0; i < parent->nmaps; i++)
 		add_mapping(child, parent->maps[i].start, parent->maps[i].end, parent->maps[i].file_offset, id.time,
 			    parent->maps[i].path);
 	child->complete = true;
 }
 
-static enum bpf_perf_event_ret on_record(void *ctx, int cpu, struct perf_event_header *h)
+/* exit of a process (its last thread): its mappings are kept for the
+ * stacks still to print, among the MAX_EXITED_PROCESSES newest exits. */
+static void on_exit_record(struct fth_usyms *u, const struct perf_event_header *h)
 {
-	struct fth_usyms *u = ctx;
+	uint32_t ids[4]; /* pid, ppid, tid, ptid */
+	struct record_id id;
+	struct process *p;
 
+	if (h->size < sizeof(*h) + sizeof(ids) || !record_id_of(h, &id))
+		return;
+	memcpy(ids, (const char *)h + sizeof(*h), sizeof(ids));
+	if (ids[0] != ids[2])
+		return; /* a thread other than the main one */
+	p = find_process(u, (int)ids[0]);
+	/* an exit older than the fork of the process now known by that pid */
+	if (!p || id.time < p->born || (p->exited && id.time <= p->exit_time))
+		return;
+	mark_exited(u, p, id.time);
+}
+
+void fth_usyms_record(struct fth_usyms *u, const struct perf_event_header *h)
+{
 	switch (h->type) {
 	case PERF_RECORD_MMAP2:
 		on_mmap2(u, h);
@@ -321,10 +480,58 @@ static enum bpf_perf_event_ret on_record(void *ctx, int cpu, struct perf_event_h
 	case PERF_RECORD_FORK:
 		on_fork(u, h);
 		break;
+	case PERF_RECORD_EXIT:
+		on_exit_record(u, h);
+		break;
+	case PERF_RECORD_LOST:
+		u->records_lost = true;
+		break;
 	default:
 		break;
 	}
+}
+
+/* Keep a copy for read_records. A record that does not fit in memory is
+ * lost like one the kernel dropped. */
+static enum bpf_perf_event_ret on_record(void *ctx, int cpu, struct perf_event_header *h)
+{
+	struct fth_usyms *u = ctx;
+	struct record_id id = { 0 };
+	struct batched_record *order;
+	size_t size = h->size;
+
+	(void)cpu;
+	if (u->batch_len + size > u->batch_cap) {
+		size_t cap = u->batch_cap ? u->batch_cap : 65536;
+		char *grown;
+		while (cap < u->batch_len + size)
+			cap *= 2;
+		if (!(grown = realloc(u->batch, cap))) {
+			u->records_lost = true;
+			return LIBBPF_PERF_EVENT_CONT;
+		}
+		u->batch = grown;
+		u->batch_cap = cap;
+	}
+	if (!(order = fth_vec_grow(u->batch_order, u->nbatched, &u->batch_order_cap, sizeof(*order), 256))) {
+		u->records_lost = true;
+		return LIBBPF_PERF_EVENT_CONT;
+	}
+	u->batch_order = order;
+	record_id_of(h, &id);
+	memcpy(u->batch + u->batch_len, h, size);
+	order[u->nbatched++] = (struct batched_record){ .time = id.time, .at = u->batch_len };
+	u->batch_len += size;
 	return LIBBPF_PERF_EVENT_CONT;
+}
+
+static int batched_record_cmp(const void *a, const void *b)
+{
+	const struct batched_record *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
 }
 
 int fth_usyms_follow_mappings(struct fth_usyms *u)
@@ -365,10 +572,44 @@ int fth_usyms_follow_mappings(struct fth_usyms *u)
 	return 0;
 }
 
+/* Read the records the kernel has queued, and apply them oldest first.
+ * Each CPU's buffer is in time order, but the buffers are read one after
+ * another: a fork read before its parent's exec on another CPU would copy
+ * the mappings the parent had before the exec. Processes are not freed
+ * here: a lookup in progress holds one. */
+static void read_records(struct fth_usyms *u)
+{
+	if (!u->records)
+		return;
+	perf_buffer__consume(u->records);
+	if (u->nbatched > 1)
+		qsort(u->batch_order, (size_t)u->nbatched, sizeof(*u->batch_order), batched_record_cmp);
+	for (int i = 0; i < u->nbatched; i++)
+		fth_usyms_record(u, (const struct perf_event_header *)(u->batch + u->batch_order[i].at));
+	u->nbatched = 0;
+	u->batch_len = 0;
+}
+
+/* After lost records: a process that no longer exists exited unseen. */
+static void find_unseen_exits(struct fth_usyms *u)
+{
+	uint64_t now = monotonic_ns();
+
+	u->records_lost = false;
+	for (int b = 0; b < PROCESS_BUCKETS; b++)
+		for (struct process *p = u->buckets[b]; p; p = p->next)
+			if (!p->exited && kill(p->pid, 0) < 0 && errno == ESRCH)
+				mark_exited(u, p, now);
+}
+
 void fth_usyms_poll(struct fth_usyms *u)
 {
-	if (u && u->records)
-		perf_buffer__consume(u->records);
+	if (!u)
+		return;
+	read_records(u);
+	if (u->records_lost)
+		find_unseen_exits(u);
+	forget_exited(u);
 }
 
 /* -------------------------------------------------------------- lookup */
@@ -399,13 +640,19 @@ static struct process *process_of(struct fth_usyms *u, int pid)
 
 	if (!p) {
 		/* Records not yet read may know it (it may have exited). */
-		fth_usyms_poll(u);
+		read_records(u);
 		p = find_process(u, pid);
 	}
-	if (!p && !(p = new_process(u, pid)))
-		return NULL;
-	if (!p->complete)
+	if (!p) {
+		if (!(p = new_process(u, pid)))
+			return NULL;
+		/* Gone before it was ever seen: remembered as exited, so that
+		 * stray pids take no more room than MAX_EXITED_PROCESSES. */
+		if (read_proc_maps(p) < 0)
+			mark_exited(u, p, monotonic_ns());
+	} else if (!p->complete && !p->exited) {
 		read_proc_maps(p);
+	}
 	return p;
 }
 
@@ -533,10 +780,11 @@ bool fth_usyms_lookup(struct fth_usyms *u, int pid, uint64_t addr, const char **
 	if (rc <= 0 && u->records) {
 		/* An exec or a dlopen whose records are not read yet (the
 		 * mappings may still be the parent's): cheap, no syscall. */
-		fth_usyms_poll(u);
+		read_records(u);
 		rc = lookup_in_files(u, p, addr, sym, offset, module);
 	}
-	if (rc <= 0 && monotonic_ns() - p->read_at > REREAD_INTERVAL_NS && read_proc_maps(p) == 0)
+	/* /proc of an exited process would show whoever has its pid now */
+	if (rc <= 0 && !p->exited && monotonic_ns() - p->read_at > REREAD_INTERVAL_NS && read_proc_maps(p) == 0)
 		rc = lookup_in_files(u, p, addr, sym, offset, module);
 	if (rc > 0)
 		return true;

@@ -27,6 +27,20 @@ void fth_usyms_free(struct fth_usyms *u);
 int fth_usyms_follow_mappings(struct fth_usyms *u);
 void fth_usyms_poll(struct fth_usyms *u);
 
+/* A process that exits stays known, for stacks printed later (a map
+ * printed at exit), among the FTH_USYMS_MAX_EXITED newest exits; older
+ * ones are forgotten by fth_usyms_poll, so that following a busy machine
+ * takes bounded memory. A pid given to a new process (a fork record)
+ * starts over from the new process's parent. */
+#define FTH_USYMS_MAX_EXITED 4096
+
+struct perf_event_header;
+/* One perf record as fth_usyms_follow_mappings reads them (MMAP2, COMM
+ * with the exec flag, FORK, EXIT, LOST), each ending in the sample_id
+ * trailer { u32 pid, tid; u64 time; }: for records read elsewhere, and
+ * for tests. */
+void fth_usyms_record(struct fth_usyms *u, const struct perf_event_header *h);
+
 /* Resolve addr in process pid. Addresses outside file mappings are looked
  * up in the process's /tmp/perf-PID.map (JITs), if it has one. On success
  * *sym is the function name, *offset the distance from its start and

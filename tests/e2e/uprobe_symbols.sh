@@ -61,3 +61,26 @@ run_then_interrupt 4 "$T/jit_target" "$T/go" 2 late -- -e 'profile:hz:99 /comm =
 expect_exit 0
 expect_stdout_match '^        jit_spin_loop\+[0-9]+$'
 expect_stdout_match '^        0x[0-9a-f]+$'
+
+# Exited processes are remembered, but not without end: a stack of a
+# process that exited before a few others did is still named at Ctrl-C...
+gcc -O1 -o "$T/pid_churn" "$E2E_DIR/progs/pid_churn.c" || fail "cannot compile pid_churn.c"
+PC=$(realpath "$T/pid_churn")
+run_then_interrupt 4 "$PC" churn "$T/go" 20 -- -e "uprobe:$PC:work { @[ustack(1)] = count(); }"
+expect_exit 0
+expect_stdout_match '^        work\+0$'
+# ... while after thousands more exits (a busy machine) its mappings are
+# forgotten, so that fathom's memory stays bounded: the frame prints as an
+# address, as for a process that exited before the trace began.
+run_then_interrupt 12 "$PC" churn "$T/go" 4600 -- -e "uprobe:$PC:work { @[ustack(1)] = count(); }"
+expect_exit 0
+grep -q '^done$' "$T/target.out" || fail "pid_churn did not finish its children in time"
+expect_stdout_match '^        0x[0-9a-f]+$'
+expect_stdout_no_match 'work'
+
+# A pid used again: a process that forks without exec and is given the pid
+# of one that exited has its parent's mappings, not the old process's.
+run_then_interrupt 6 "$PC" reuse "$T/go" -- -e "uprobe:$PC:work { @[ustack(1)] = count(); }"
+expect_exit 0
+grep -q '^reused ' "$T/target.out" || fail "pid_churn could not reuse a pid: $(cat "$T/target.out")"
+expect_stdout_match '^        work\+0$'

@@ -1,0 +1,327 @@
+/* test_usyms.c - the processes fth_usyms follows from the kernel's perf
+ * records: exits kept up to a bound, pids given to new processes, records
+ * of different CPUs read out of order, lost records. The records are made
+ * here and name this test's own executable, so that a lookup of one of
+ * its functions tells which mappings a process has. */
+#include <linux/perf_event.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "usyms.h"
+
+/* pids no process has: kill() and /proc know nothing of them */
+#define PARENT 1000000001
+#define CHILD 1000000002
+#define OTHER 1000000100
+
+__attribute__((noinline, used)) int fth_usyms_test_marker(int x)
+{
+	return x * 5 + 2;
+}
+
+/* Where this executable's code holding the marker is mapped. */
+struct text_mapping {
+	uint64_t start, end, offset;
+	char path[4096];
+};
+
+static void own_text(struct text_mapping *m)
+{
+	uint64_t addr = (uint64_t)(uintptr_t)&fth_usyms_test_marker;
+	char line[4200];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long start, end, off;
+		int consumed = 0;
+		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %n", &start, &end, &off, &consumed) < 3 || !consumed)
+			continue;
+		if (addr < start || addr >= end)
+			continue;
+		m->start = start;
+		m->end = end;
+		m->offset = off;
+		snprintf(m->path, sizeof(m->path), "%s", line + consumed);
+		m->path[strcspn(m->path, "\n")] = '\0';
+		fclose(f);
+		return;
+	}
+	fclose(f);
+	fail_msg("the marker is in no mapping of /proc/self/maps");
+}
+
+struct record_buf {
+	uint64_t words[600];
+};
+
+/* header + body + sample_id { pid, tid, time }, 8-byte aligned */
+static const struct perf_event_header *make_record(struct record_buf *b, uint32_t type, uint16_t misc,
+						   const void *body, size_t len, uint32_t pid, uint64_t time)
+{
+	struct perf_event_header *h = (struct perf_event_header *)b->words;
+	size_t padded = (len + 7) & ~(size_t)7;
+	struct {
+		uint32_t pid, tid;
+		uint64_t time;
+	} id = { pid, pid, time };
+	char *p = (char *)(h + 1);
+
+	assert_true(sizeof(*h) + padded + sizeof(id) <= sizeof(b->words));
+	memset(b, 0, sizeof(*b));
+	h->type = type;
+	h->misc = misc;
+	h->size = (uint16_t)(sizeof(*h) + padded + sizeof(id));
+	memcpy(p, body, len);
+	memcpy(p + padded, &id, sizeof(id));
+	return h;
+}
+
+static void feed_fork(struct fth_usyms *u, uint32_t pid, uint32_t ppid, uint64_t time)
+{
+	uint32_t body[4] = { pid, ppid, pid, ppid };
+	struct record_buf b;
+
+	fth_usyms_record(u, make_record(&b, PERF_RECORD_FORK, 0, body, sizeof(body), pid, time));
+}
+
+static void feed_exit(struct fth_usyms *u, uint32_t pid, uint64_t time)
+{
+	uint32_t body[4] = { pid, 1, pid, 1 };
+	struct record_buf b;
+
+	fth_usyms_record(u, make_record(&b, PERF_RECORD_EXIT, 0, body, sizeof(body), pid, time));
+}
+
+static void feed_exec(struct fth_usyms *u, uint32_t pid, uint64_t time)
+{
+	struct {
+		uint32_t pid, tid;
+		char comm[16];
+	} body = { pid, pid, "target" };
+	struct record_buf b;
+
+	fth_usyms_record(u, make_record(&b, PERF_RECORD_COMM, PERF_RECORD_MISC_COMM_EXEC, &body, sizeof(body), pid,
+					time));
+}
+
+/* The executable mapping m, moved by `shift` (a process where ASLR put
+ * it elsewhere). */
+static void feed_mmap(struct fth_usyms *u, uint32_t pid, const struct text_mapping *m, uint64_t shift, uint64_t time)
+{
+	struct {
+		uint32_t pid, tid;
+		uint64_t addr, len, pgoff;
+		uint32_t maj, min;
+		uint64_t ino, ino_generation;
+		uint32_t prot, flags;
+		char name[4096];
+	} body;
+	struct record_buf b;
+
+	memset(&body, 0, sizeof(body));
+	body.pid = body.tid = pid;
+	body.addr = m->start + shift;
+	body.len = m->end - m->start;
+	body.pgoff = m->offset;
+	snprintf(body.name, sizeof(body.name), "%s", m->path);
+	fth_usyms_record(u, make_record(&b, PERF_RECORD_MMAP2, 0, &body,
+					offsetof(__typeof__(body), name) + strlen(body.name) + 1, pid, time));
+}
+
+static void feed_lost(struct fth_usyms *u)
+{
+	uint64_t body[2] = { 1, 10 };
+	struct record_buf b;
+
+	fth_usyms_record(u, make_record(&b, PERF_RECORD_LOST, 0, body, sizeof(body), 0, 0));
+}
+
+/* The marker's name when looked up at `shift` from where it is here. */
+static bool names_marker(struct fth_usyms *u, int pid, uint64_t shift)
+{
+	const char *sym, *module;
+	uint64_t offset;
+
+	return fth_usyms_lookup(u, pid, (uint64_t)(uintptr_t)&fth_usyms_test_marker + shift, &sym, &offset,
+				&module) &&
+	       !strcmp(sym, "fth_usyms_test_marker") && offset == 0;
+}
+
+/* A process known from its exec and mapping: complete, a parent to fork. */
+static void start_process(struct fth_usyms *u, uint32_t pid, const struct text_mapping *m, uint64_t shift,
+			  uint64_t time)
+{
+	feed_exec(u, pid, time);
+	feed_mmap(u, pid, m, shift, time + 1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void test_exited_process_still_resolves(void **state)
+{
+	struct fth_usyms *u = fth_usyms_new();
+	struct text_mapping m;
+
+	(void)state;
+	own_text(&m);
+	start_process(u, PARENT, &m, 0, 100);
+	feed_exit(u, PARENT, 200);
+	fth_usyms_poll(u);
+	assert_true(names_marker(u, PARENT, 0));
+	fth_usyms_free(u);
+}
+
+/* The oldest exits are forgotten beyond the bound, by exit time even when
+ * the records come out of order; newer ones stay. */
+static void test_exits_beyond_the_bound_are_forgotten(void **state)
+{
+	struct fth_usyms *u = fth_usyms_new();
+	struct text_mapping m;
+	int n = FTH_USYMS_MAX_EXITED;
+
+	(void)state;
+	own_text(&m);
+	start_process(u, PARENT, &m, 0, 100);
+	start_process(u, CHILD, &m, 0, 100);
+	/* n - 1 others exit after PARENT, then PARENT's exit (older) is read */
+	for (int i = 0; i < n - 1; i++) {
+		start_process(u, OTHER + i, &m, 0, 1000);
+		feed_exit(u, OTHER + i, 3000 + i);
+	}
+	feed_exit(u, PARENT, 2000);
+	fth_usyms_poll(u);
+	assert_true(names_marker(u, CHILD, 0)); /* alive: kept */
+	assert_true(names_marker(u, PARENT, 0)); /* exactly n exited: all kept */
+	/* one more exit: the oldest, PARENT's, goes; CHILD's exit is newer
+	 * than all, so the next oldest, OTHER's first, would go after it */
+	feed_exit(u, CHILD, 5000000);
+	fth_usyms_poll(u);
+	assert_false(names_marker(u, PARENT, 0));
+	assert_true(names_marker(u, CHILD, 0));
+	assert_true(names_marker(u, OTHER, 0));
+	assert_true(names_marker(u, OTHER + n - 2, 0));
+	fth_usyms_free(u);
+}
+
+/* A pid given to a new process: a fork without exec has its parent's
+ * mappings, not those of the exited process that had the pid before. */
+static void test_pid_reused_by_a_fork(void **state)
+{
+	struct fth_usyms *u = fth_usyms_new();
+	struct text_mapping m;
+	uint64_t elsewhere = 0x100000000000ULL;
+
+	(void)state;
+	own_text(&m);
+	start_process(u, PARENT, &m, 0, 100);
+	start_process(u, CHILD, &m, elsewhere, 100); /* the old process */
+	feed_exit(u, CHILD, 200);
+	assert_true(names_marker(u, CHILD, elsewhere));
+	feed_fork(u, CHILD, PARENT, 300);
+	assert_true(names_marker(u, CHILD, 0));
+	assert_false(names_marker(u, CHILD, elsewhere));
+	fth_usyms_free(u);
+}
+
+/* Records of different CPUs come in any order: the new process's fork is
+ * read before the old process's exec, mapping and exit. They are older
+ * than the fork and change nothing. */
+static void test_old_records_read_after_the_fork(void **state)
+{
+	struct fth_usyms *u = fth_usyms_new();
+	struct text_mapping m;
+	uint64_t elsewhere = 0x100000000000ULL;
+
+	(void)state;
+	own_text(&m);
+	start_process(u, PARENT, &m, 0, 100);
+	feed_fork(u, CHILD, PARENT, 300);
+	feed_exec(u, CHILD, 150);
+	feed_mmap(u, CHILD, &m, elsewhere, 151);
+	feed_exit(u, CHILD, 200);
+	assert_true(names_marker(u, CHILD, 0));
+	assert_false(names_marker(u, CHILD, elsewhere));
+	/* the old exit did not make the new process exited: all the
+	 * exits that follow leave it known */
+	for (int i = 0; i < FTH_USYMS_MAX_EXITED + 10; i++) {
+		start_process(u, OTHER + i, &m, 0, 400);
+		feed_exit(u, OTHER + i, 500 + i);
+	}
+	fth_usyms_poll(u);
+	assert_true(names_marker(u, CHILD, 0));
+	fth_usyms_free(u);
+}
+
+/* The old process's mapping read after its exit and after the fork of
+ * the next one with its pid (the exit read first). */
+static void test_exit_then_new_records(void **state)
+{
+	struct fth_usyms *u = fth_usyms_new();
+	struct text_mapping m;
+	uint64_t elsewhere = 0x100000000000ULL;
+
+	(void)state;
+	own_text(&m);
+	start_process(u, CHILD, &m, 0, 150);
+	feed_exit(u, CHILD, 200);
+	/* a mapping made after the exit is a new process's (its fork
+	 * record not read yet): the old one's are dropped */
+	feed_mmap(u, CHILD, &m, elsewhere, 250);
+	assert_true(names_marker(u, CHILD, elsewhere));
+	assert_false(names_marker(u, CHILD, 0));
+	fth_usyms_free(u);
+}
+
+/* After lost records, a process that no longer exists counts as exited
+ * (its exit may have been lost), so the bound applies to it too. */
+static void test_lost_records(void **state)
+{
+	struct fth_usyms *u = fth_usyms_new();
+	struct text_mapping m;
+	uint64_t later;
+
+	(void)state;
+	own_text(&m);
+	start_process(u, PARENT, &m, 0, 100);
+	feed_lost(u);
+	fth_usyms_poll(u);
+	assert_true(names_marker(u, PARENT, 0));
+	later = now_ns() + 1000000000ULL;
+	for (int i = 0; i < FTH_USYMS_MAX_EXITED; i++) {
+		start_process(u, OTHER + i, &m, 0, later);
+		feed_exit(u, OTHER + i, later + 10 + i);
+	}
+	fth_usyms_poll(u);
+	assert_false(names_marker(u, PARENT, 0));
+	fth_usyms_free(u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exited_process_still_resolves),
+		cmocka_unit_test(test_exits_beyond_the_bound_are_forgotten),
+		cmocka_unit_test(test_pid_reused_by_a_fork),
+		cmocka_unit_test(test_old_records_read_after_the_fork),
+		cmocka_unit_test(test_exit_then_new_records),
+		cmocka_unit_test(test_lost_records),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
