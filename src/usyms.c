@@ -62,10 +62,23 @@ struct process {
 	struct process *next;     /* hash chain */
 };
 
-struct file_syms {
-	char *path;
+/* One content of a file: a binary rebuilt while the trace runs has one
+ * per build, each for the mappings made while it was the file. */
+struct file_version {
 	struct fth_elf elf;
 	bool ok;
+	uint64_t valid_from;      /* CLOCK_MONOTONIC ns: its status change time */
+	dev_t dev;
+	ino_t ino;
+	struct timespec ctime;
+	off_t size;
+};
+
+struct file_syms {
+	char *path;
+	struct file_version *versions; /* oldest first */
+	int nversions, cap;
+	uint64_t checked_at;      /* when the file was last looked at (stat) */
 };
 
 struct fth_usyms {
@@ -144,8 +157,10 @@ void fth_usyms_free(struct fth_usyms *u)
 		}
 	}
 	for (int i = 0; i < u->nfiles; i++) {
-		if (u->files[i].ok)
-			fth_elf_close(&u->files[i].elf);
+		for (int j = 0; j < u->files[i].nversions; j++)
+			if (u->files[i].versions[j].ok)
+				fth_elf_close(&u->files[i].versions[j].elf);
+		free(u->files[i].versions);
 		free(u->files[i].path);
 	}
 	free(u->files);
@@ -442,9 +457,11 @@ static void on_fork(struct fth_usyms *u, const struct perf_event_header *h)
 	else if (!(child = new_process(u, (int)ids[0])))
 		return;
 	child->born = id.time;
+	/* with the parent's times: the files are as they were when the
+	 * parent mapped them, not as they are at the fork */
 	for (int i = 0; i < parent->nmaps; i++)
-		add_mapping(child, parent->maps[i].start, parent->maps[i].end, parent->maps[i].file_offset, id.time,
-			    parent->maps[i].path);
+		add_mapping(child, parent->maps[i].start, parent->maps[i].end, parent->maps[i].file_offset,
+			    parent->maps[i].time, parent->maps[i].path);
 	child->complete = true;
 }
 
@@ -614,22 +631,90 @@ void fth_usyms_poll(struct fth_usyms *u)
 
 /* -------------------------------------------------------------- lookup */
 
-static struct file_syms *file_of(struct fth_usyms *u, const char *path)
+static bool same_file(const struct file_version *v, const struct stat *st)
 {
-	struct file_syms *f;
+	return v->dev == st->st_dev && v->ino == st->st_ino && v->size == st->st_size &&
+	       v->ctime.tv_sec == st->st_ctim.tv_sec && v->ctime.tv_nsec == st->st_ctim.tv_nsec;
+}
 
-	for (int i = 0; i < u->nfiles; i++)
+/* When the path got the content st describes, on the monotonic clock of
+ * the mappings' times (0 when that was before the machine booted): its
+ * status change time, which a write, a rename into place or a copy that
+ * keeps the modification time (cp -p, an unpacked archive) all set. */
+static uint64_t changed_at(const struct stat *st, uint64_t now)
+{
+	struct timespec real;
+	int64_t age;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	age = ((int64_t)real.tv_sec - st->st_ctim.tv_sec) * 1000000000LL + (real.tv_nsec - st->st_ctim.tv_nsec);
+	if (age < 0)
+		return now + 1; /* in the future: a clock that disagrees */
+	return (uint64_t)age >= now ? 0 : now - (uint64_t)age;
+}
+
+/* Look at the file again: a new content becomes a new version, valid for
+ * mappings made from its change time on; earlier mappings were of an
+ * older content, whose symbols these are not. Clocks may disagree: a
+ * change time in the future makes the first version valid for all
+ * mappings, and a later one valid from the previous look at the file. */
+static void check_file(struct file_syms *f)
+{
+	uint64_t now = monotonic_ns(), from;
+	struct file_version *v;
+	struct stat st;
+
+	if (stat(f->path, &st) < 0 || (f->nversions && same_file(&f->versions[f->nversions - 1], &st))) {
+		f->checked_at = now;
+		return;
+	}
+	from = changed_at(&st, now);
+	if (from > now)
+		from = f->nversions ? f->checked_at : 0;
+	else if (f->nversions && from < f->checked_at)
+		from = f->checked_at;
+	if (!(v = fth_vec_grow(f->versions, f->nversions, &f->cap, sizeof(*v), 2)))
+		return;
+	f->versions = v;
+	v = &f->versions[f->nversions++];
+	memset(v, 0, sizeof(*v));
+	v->valid_from = from;
+	v->dev = st.st_dev;
+	v->ino = st.st_ino;
+	v->ctime = st.st_ctim;
+	v->size = st.st_size;
+	v->ok = fth_elf_open(f->path, &v->elf) == 0;
+	f->checked_at = now;
+}
+
+/* The content path had when a mapping of it was made at `time`, or NULL
+ * when it is gone (deleted, or rebuilt since that mapping: its symbols
+ * would be another build's). A mapping newer than the last look at the
+ * file has it looked at again. */
+static struct file_version *file_of(struct fth_usyms *u, const char *path, uint64_t time)
+{
+	struct file_syms *f = NULL;
+
+	for (int i = 0; i < u->nfiles && !f; i++)
 		if (!strcmp(u->files[i].path, path))
-			return &u->files[i];
-	f = realloc(u->files, sizeof(*f) * (size_t)(u->nfiles + 1));
-	if (!f)
-		return NULL;
-	u->files = f;
-	f = &u->files[u->nfiles++];
-	memset(f, 0, sizeof(*f));
-	f->path = strdup(path);
-	f->ok = f->path && fth_elf_open(path, &f->elf) == 0;
-	return f;
+			f = &u->files[i];
+	if (!f) {
+		if (!(f = realloc(u->files, sizeof(*f) * (size_t)(u->nfiles + 1))))
+			return NULL;
+		u->files = f;
+		f = &u->files[u->nfiles++];
+		memset(f, 0, sizeof(*f));
+		if (!(f->path = strdup(path))) {
+			u->nfiles--;
+			return NULL;
+		}
+	}
+	if (!f->nversions || time >= f->checked_at)
+		check_file(f);
+	for (int i = f->nversions - 1; i >= 0; i--)
+		if (f->versions[i].valid_from <= time)
+			return f->versions[i].ok ? &f->versions[i] : NULL;
+	return NULL;
 }
 
 /* The process's cached mappings, read from /proc the first time (or
@@ -664,14 +749,14 @@ static int lookup_in_files(struct fth_usyms *u, const struct process *p, uint64_
 	/* The newest mapping wins: a followed process may have remapped. */
 	for (int i = p->nmaps - 1; i >= 0; i--) {
 		const struct mapping *m = &p->maps[i];
-		struct file_syms *f;
+		struct file_version *f;
 		uint64_t file_off, vaddr = 0;
 		const struct fth_elf_sym *s;
 		bool found = false;
 		if (addr < m->start || addr >= m->end)
 			continue;
-		f = file_of(u, m->path);
-		if (!f || !f->ok)
+		f = file_of(u, m->path, m->time);
+		if (!f)
 			return 0;
 		/* runtime address -> file offset -> the ELF's own address */
 		file_off = addr - m->start + m->file_offset;

@@ -84,3 +84,19 @@ run_then_interrupt 6 "$PC" reuse "$T/go" -- -e "uprobe:$PC:work { @[ustack(1)] =
 expect_exit 0
 grep -q '^reused ' "$T/target.out" || fail "pid_churn could not reuse a pid: $(cat "$T/target.out")"
 expect_stdout_match '^        work\+0$'
+
+# A binary replaced at its path while traced (a rebuild, an install by
+# rename): each process's stack has the symbols of the build it ran, and
+# one whose build is gone prints addresses, never the new build's names
+# (the second build has a large function where the first had first_build).
+gcc -O1 -fno-omit-frame-pointer -o "$T/rebuilt.1" "$E2E_DIR/progs/rebuilt.c" || fail "cannot compile rebuilt.c"
+gcc -O1 -fno-omit-frame-pointer -DSECOND -o "$T/rebuilt.2" "$E2E_DIR/progs/rebuilt.c" || fail "cannot compile rebuilt.c"
+cp "$T/rebuilt.1" "$T/rebuilt"
+RB=$(realpath "$T/rebuilt")
+run_then_interrupt 5 sh -c "'$RB' '$T/go' && cp '$T/rebuilt.2' '$RB.new' && mv '$RB.new' '$RB' && '$RB' '$T/go'" -- \
+    -e 'tracepoint:syscalls:sys_enter_getppid /comm == "rebuilt"/ { @[ustack(2)] = count(); }'
+expect_exit 0
+expect_stdout_match '^        getppid\+[0-9]+$'
+expect_stdout_match '^        second_build\+[0-9]+$'
+expect_stdout_match '^        0x[0-9a-f]+$'
+expect_stdout_no_match 'padding|first_build'

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -60,6 +61,19 @@ static void own_text(struct text_mapping *m)
 	fail_msg("the marker is in no mapping of /proc/self/maps");
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* The records' times are offsets from base, taken when the tests start:
+ * after this test's executable was built (a file modified after a
+ * mapping of it was made holds another content). */
+static uint64_t base;
+
 struct record_buf {
 	uint64_t words[600];
 };
@@ -73,7 +87,7 @@ static const struct perf_event_header *make_record(struct record_buf *b, uint32_
 	struct {
 		uint32_t pid, tid;
 		uint64_t time;
-	} id = { pid, pid, time };
+	} id = { pid, pid, base + time };
 	char *p = (char *)(h + 1);
 
 	assert_true(sizeof(*h) + padded + sizeof(id) <= sizeof(b->words));
@@ -165,13 +179,6 @@ static void start_process(struct fth_usyms *u, uint32_t pid, const struct text_m
 	feed_mmap(u, pid, m, shift, time + 1);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static void test_exited_process_still_resolves(void **state)
 {
@@ -302,13 +309,67 @@ static void test_lost_records(void **state)
 	feed_lost(u);
 	fth_usyms_poll(u);
 	assert_true(names_marker(u, PARENT, 0));
-	later = now_ns() + 1000000000ULL;
+	later = now_ns() - base + 1000000000ULL;
 	for (int i = 0; i < FTH_USYMS_MAX_EXITED; i++) {
 		start_process(u, OTHER + i, &m, 0, later);
 		feed_exit(u, OTHER + i, later + 10 + i);
 	}
 	fth_usyms_poll(u);
 	assert_false(names_marker(u, PARENT, 0));
+	fth_usyms_free(u);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	size_t n;
+	FILE *in = fopen(from, "rb"), *out;
+
+	assert_non_null(in);
+	unlink(to); /* a new file, as a linker makes one */
+	out = fopen(to, "wb");
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* A binary rebuilt at the same path while traced: a mapping made before
+ * a build has that build's symbols or none, never a later build's. */
+static void test_rebuilt_file(void **state)
+{
+	struct fth_usyms *u = fth_usyms_new();
+	struct text_mapping m;
+	char dir[] = "/tmp/fth-usyms-XXXXXX";
+	uint64_t before, built, rebuilt;
+	struct timespec pause = { 0, 30000000 };
+
+	(void)state;
+	own_text(&m);
+	assert_non_null(mkdtemp(dir));
+	snprintf(m.path, sizeof(m.path), "%s/target", dir);
+	/* mapped before the file was made: its content then is unknown */
+	before = now_ns() - base;
+	nanosleep(&pause, NULL);
+	copy_file("/proc/self/exe", m.path);
+	nanosleep(&pause, NULL);
+	built = now_ns() - base;
+	start_process(u, PARENT, &m, 0, before);
+	start_process(u, CHILD, &m, 0, built);
+	assert_false(names_marker(u, PARENT, 0));
+	assert_true(names_marker(u, CHILD, 0));
+	/* rebuilt as something else: the new process gets the new symbols
+	 * (not the marker), the old one still the old */
+	nanosleep(&pause, NULL);
+	copy_file("/bin/true", m.path);
+	nanosleep(&pause, NULL);
+	rebuilt = now_ns() - base;
+	start_process(u, OTHER, &m, 0, rebuilt);
+	assert_false(names_marker(u, OTHER, 0));
+	assert_true(names_marker(u, CHILD, 0));
+	unlink(m.path);
+	rmdir(dir);
 	fth_usyms_free(u);
 }
 
@@ -321,7 +382,9 @@ int main(void)
 		cmocka_unit_test(test_old_records_read_after_the_fork),
 		cmocka_unit_test(test_exit_then_new_records),
 		cmocka_unit_test(test_lost_records),
+		cmocka_unit_test(test_rebuilt_file),
 	};
 
+	base = now_ns();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
