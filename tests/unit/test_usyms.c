@@ -129,7 +129,7 @@ static void feed_exec(struct fth_usyms *u, uint32_t pid, uint64_t time)
 }
 
 /* The executable mapping m, moved by `shift` (a process where ASLR put
- * it elsewhere). */
+ * it ELSEWHERE). */
 static void feed_mmap(struct fth_usyms *u, uint32_t pid, const struct text_mapping *m, uint64_t shift, uint64_t time)
 {
 	struct {
@@ -180,37 +180,71 @@ static void start_process(struct fth_usyms *u, uint32_t pid, const struct text_m
 }
 
 
+/* n other processes, mapped at `mapped`, exit one after another from
+ * `first_exit` on. */
+static void exit_others(struct fth_usyms *u, const struct text_mapping *m, int n, uint64_t mapped,
+			uint64_t first_exit)
+{
+	for (int i = 0; i < n; i++) {
+		start_process(u, OTHER + i, m, 0, mapped);
+		feed_exit(u, OTHER + i, first_exit + i);
+	}
+}
+
+/* Each test: a fresh fth_usyms, and where this executable's marker is. */
+struct fixture {
+	struct fth_usyms *u;
+	struct text_mapping m;
+};
+
+/* Another place the loader could have put the executable. */
+#define ELSEWHERE 0x100000000000ULL
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f || !(f->u = fth_usyms_new()))
+		return -1;
+	own_text(&f->m);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	fth_usyms_free(f->u);
+	free(f);
+	return 0;
+}
+
 static void test_exited_process_still_resolves(void **state)
 {
-	struct fth_usyms *u = fth_usyms_new();
-	struct text_mapping m;
+	struct fixture *f = *state;
+	struct fth_usyms *u = f->u;
+	const struct text_mapping *mp = &f->m;
 
-	(void)state;
-	own_text(&m);
-	start_process(u, PARENT, &m, 0, 100);
+	start_process(u, PARENT, mp, 0, 100);
 	feed_exit(u, PARENT, 200);
 	fth_usyms_poll(u);
 	assert_true(names_marker(u, PARENT, 0));
-	fth_usyms_free(u);
 }
 
 /* The oldest exits are forgotten beyond the bound, by exit time even when
  * the records come out of order; newer ones stay. */
 static void test_exits_beyond_the_bound_are_forgotten(void **state)
 {
-	struct fth_usyms *u = fth_usyms_new();
-	struct text_mapping m;
+	struct fixture *f = *state;
+	struct fth_usyms *u = f->u;
+	const struct text_mapping *mp = &f->m;
 	int n = FTH_USYMS_MAX_EXITED;
 
-	(void)state;
-	own_text(&m);
-	start_process(u, PARENT, &m, 0, 100);
-	start_process(u, CHILD, &m, 0, 100);
+	start_process(u, PARENT, mp, 0, 100);
+	start_process(u, CHILD, mp, 0, 100);
 	/* n - 1 others exit after PARENT, then PARENT's exit (older) is read */
-	for (int i = 0; i < n - 1; i++) {
-		start_process(u, OTHER + i, &m, 0, 1000);
-		feed_exit(u, OTHER + i, 3000 + i);
-	}
+	exit_others(u, mp, n - 1, 1000, 3000);
 	feed_exit(u, PARENT, 2000);
 	fth_usyms_poll(u);
 	assert_true(names_marker(u, CHILD, 0)); /* alive: kept */
@@ -223,27 +257,23 @@ static void test_exits_beyond_the_bound_are_forgotten(void **state)
 	assert_true(names_marker(u, CHILD, 0));
 	assert_true(names_marker(u, OTHER, 0));
 	assert_true(names_marker(u, OTHER + n - 2, 0));
-	fth_usyms_free(u);
 }
 
 /* A pid given to a new process: a fork without exec has its parent's
  * mappings, not those of the exited process that had the pid before. */
 static void test_pid_reused_by_a_fork(void **state)
 {
-	struct fth_usyms *u = fth_usyms_new();
-	struct text_mapping m;
-	uint64_t elsewhere = 0x100000000000ULL;
+	struct fixture *f = *state;
+	struct fth_usyms *u = f->u;
+	const struct text_mapping *mp = &f->m;
 
-	(void)state;
-	own_text(&m);
-	start_process(u, PARENT, &m, 0, 100);
-	start_process(u, CHILD, &m, elsewhere, 100); /* the old process */
+	start_process(u, PARENT, mp, 0, 100);
+	start_process(u, CHILD, mp, ELSEWHERE, 100); /* the old process */
 	feed_exit(u, CHILD, 200);
-	assert_true(names_marker(u, CHILD, elsewhere));
+	assert_true(names_marker(u, CHILD, ELSEWHERE));
 	feed_fork(u, CHILD, PARENT, 300);
 	assert_true(names_marker(u, CHILD, 0));
-	assert_false(names_marker(u, CHILD, elsewhere));
-	fth_usyms_free(u);
+	assert_false(names_marker(u, CHILD, ELSEWHERE));
 }
 
 /* Records of different CPUs come in any order: the new process's fork is
@@ -251,72 +281,58 @@ static void test_pid_reused_by_a_fork(void **state)
  * than the fork and change nothing. */
 static void test_old_records_read_after_the_fork(void **state)
 {
-	struct fth_usyms *u = fth_usyms_new();
-	struct text_mapping m;
-	uint64_t elsewhere = 0x100000000000ULL;
+	struct fixture *f = *state;
+	struct fth_usyms *u = f->u;
+	const struct text_mapping *mp = &f->m;
 
-	(void)state;
-	own_text(&m);
-	start_process(u, PARENT, &m, 0, 100);
+	start_process(u, PARENT, mp, 0, 100);
 	feed_fork(u, CHILD, PARENT, 300);
 	feed_exec(u, CHILD, 150);
-	feed_mmap(u, CHILD, &m, elsewhere, 151);
+	feed_mmap(u, CHILD, mp, ELSEWHERE, 151);
 	feed_exit(u, CHILD, 200);
 	assert_true(names_marker(u, CHILD, 0));
-	assert_false(names_marker(u, CHILD, elsewhere));
+	assert_false(names_marker(u, CHILD, ELSEWHERE));
 	/* the old exit did not make the new process exited: all the
 	 * exits that follow leave it known */
-	for (int i = 0; i < FTH_USYMS_MAX_EXITED + 10; i++) {
-		start_process(u, OTHER + i, &m, 0, 400);
-		feed_exit(u, OTHER + i, 500 + i);
-	}
+	exit_others(u, mp, FTH_USYMS_MAX_EXITED + 10, 400, 500);
 	fth_usyms_poll(u);
 	assert_true(names_marker(u, CHILD, 0));
-	fth_usyms_free(u);
 }
 
 /* The old process's mapping read after its exit and after the fork of
  * the next one with its pid (the exit read first). */
 static void test_exit_then_new_records(void **state)
 {
-	struct fth_usyms *u = fth_usyms_new();
-	struct text_mapping m;
-	uint64_t elsewhere = 0x100000000000ULL;
+	struct fixture *f = *state;
+	struct fth_usyms *u = f->u;
+	const struct text_mapping *mp = &f->m;
 
-	(void)state;
-	own_text(&m);
-	start_process(u, CHILD, &m, 0, 150);
+	start_process(u, CHILD, mp, 0, 150);
 	feed_exit(u, CHILD, 200);
 	/* a mapping made after the exit is a new process's (its fork
 	 * record not read yet): the old one's are dropped */
-	feed_mmap(u, CHILD, &m, elsewhere, 250);
-	assert_true(names_marker(u, CHILD, elsewhere));
+	feed_mmap(u, CHILD, mp, ELSEWHERE, 250);
+	assert_true(names_marker(u, CHILD, ELSEWHERE));
 	assert_false(names_marker(u, CHILD, 0));
-	fth_usyms_free(u);
 }
 
 /* After lost records, a process that no longer exists counts as exited
  * (its exit may have been lost), so the bound applies to it too. */
 static void test_lost_records(void **state)
 {
-	struct fth_usyms *u = fth_usyms_new();
-	struct text_mapping m;
+	struct fixture *f = *state;
+	struct fth_usyms *u = f->u;
+	const struct text_mapping *mp = &f->m;
 	uint64_t later;
 
-	(void)state;
-	own_text(&m);
-	start_process(u, PARENT, &m, 0, 100);
+	start_process(u, PARENT, mp, 0, 100);
 	feed_lost(u);
 	fth_usyms_poll(u);
 	assert_true(names_marker(u, PARENT, 0));
 	later = now_ns() - base + 1000000000ULL;
-	for (int i = 0; i < FTH_USYMS_MAX_EXITED; i++) {
-		start_process(u, OTHER + i, &m, 0, later);
-		feed_exit(u, OTHER + i, later + 10 + i);
-	}
+	exit_others(u, mp, FTH_USYMS_MAX_EXITED, later, later + 10);
 	fth_usyms_poll(u);
 	assert_false(names_marker(u, PARENT, 0));
-	fth_usyms_free(u);
 }
 
 static void copy_file(const char *from, const char *to)
@@ -339,14 +355,13 @@ static void copy_file(const char *from, const char *to)
  * a build has that build's symbols or none, never a later build's. */
 static void test_rebuilt_file(void **state)
 {
-	struct fth_usyms *u = fth_usyms_new();
-	struct text_mapping m;
+	struct fixture *f = *state;
+	struct fth_usyms *u = f->u;
+	struct text_mapping m = f->m;
 	char dir[] = "/tmp/fth-usyms-XXXXXX";
 	uint64_t before, built, rebuilt;
 	struct timespec pause = { 0, 30000000 };
 
-	(void)state;
-	own_text(&m);
 	assert_non_null(mkdtemp(dir));
 	snprintf(m.path, sizeof(m.path), "%s/target", dir);
 	/* mapped before the file was made: its content then is unknown */
@@ -370,19 +385,18 @@ static void test_rebuilt_file(void **state)
 	assert_true(names_marker(u, CHILD, 0));
 	unlink(m.path);
 	rmdir(dir);
-	fth_usyms_free(u);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exited_process_still_resolves),
-		cmocka_unit_test(test_exits_beyond_the_bound_are_forgotten),
-		cmocka_unit_test(test_pid_reused_by_a_fork),
-		cmocka_unit_test(test_old_records_read_after_the_fork),
-		cmocka_unit_test(test_exit_then_new_records),
-		cmocka_unit_test(test_lost_records),
-		cmocka_unit_test(test_rebuilt_file),
+		cmocka_unit_test_setup_teardown(test_exited_process_still_resolves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exits_beyond_the_bound_are_forgotten, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pid_reused_by_a_fork, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_records_read_after_the_fork, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exit_then_new_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebuilt_file, setup, teardown),
 	};
 
 	base = now_ns();
