@@ -1,11 +1,13 @@
 /* dwarf.c - a function's parameters, the binary's struct types and the
  * addresses of source lines from its DWARF, read with elfutils' libdw: it bounds-checks the sections, reads
  * every DWARF version and form, decompresses sections and finds the .dwo
- * file of each skeleton unit of split DWARF (-gsplit-dwarf). Only what
+ * file of each skeleton unit of split DWARF (-gsplit-dwarf); units packed
+ * into a .dwp file are read through dwp.c. Only what
  * args.NAME needs becomes a fathom type: base types, pointers, structs and
  * unions with their members, arrays, enums, and the typedefs and
  * qualifiers between them. */
 #include "dwarf.h"
+#include "dwp.h"
 #include "elfsym.h"
 
 #include <dwarf.h>
@@ -42,6 +44,7 @@ struct index_entry {
  * probe of a wildcard would otherwise walk all of it again each time). */
 struct dwarf {
 	const char *path;
+	const char *file;     /* the file read: path, or its separate debug file */
 	int fd;
 	Dwarf *dw;            /* NULL: the file has no DWARF (remembered too) */
 	struct fth_arena own; /* the index: the file's lifetime */
@@ -51,6 +54,10 @@ struct dwarf {
 	struct fth_arena *arena;
 	struct type_memo *memo;
 	int nmemo, memo_cap;
+	/* FILE.dwp, the split units libdw did not find, opened when the
+	 * first is missing */
+	struct fth_dwp *dwp;
+	bool dwp_tried;
 	struct dwarf *next;
 };
 
@@ -168,6 +175,63 @@ static void warn_missing_dwo(const struct dwarf *d, Dwarf_Die *skeleton)
 		dwo ? dwo : "?", d->path);
 }
 
+/* The DWO id that names a skeleton's split unit: in the unit header
+ * (DWARF 5) or the GNU attribute of DWARF 4. */
+static bool skeleton_dwo_id(Dwarf_Die *skeleton, uint64_t *id)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word v;
+
+	if (dwarf_cu_info(skeleton->cu, NULL, NULL, NULL, NULL, id, NULL, NULL) == 0 && *id)
+		return true;
+	if (dwarf_attr(skeleton, DW_AT_GNU_dwo_id, &attr) && dwarf_formudata(&attr, &v) == 0) {
+		*id = v;
+		return true;
+	}
+	return false;
+}
+
+/* The package next to the binary or its debug file, as gdb looks for it. */
+static struct fth_dwp *open_package(const struct dwarf *d)
+{
+	const char *files[] = { d->path, d->file };
+	char name[PATH_MAX];
+	struct fth_dwp *p = NULL;
+
+	for (int i = 0; i < 2 && !p; i++)
+		if (files[i] && (i == 0 || strcmp(files[0], files[1])) &&
+		    snprintf(name, sizeof(name), "%s.dwp", files[i]) < (int)sizeof(name))
+			p = fth_dwp_open(name);
+	return p;
+}
+
+/* The split unit of skeleton from the binary's .dwp package. */
+static bool packaged_split_unit(struct dwarf *d, Dwarf_Die *skeleton, Dwarf_Die *split)
+{
+	Dwarf_Die cudie, subdie;
+	Dwarf_CU *cu = NULL;
+	Dwarf_Half version;
+	uint8_t unit_type;
+	uint64_t id;
+	Dwarf *dw;
+
+	if (!skeleton_dwo_id(skeleton, &id))
+		return false;
+	if (!d->dwp_tried) {
+		d->dwp_tried = true;
+		d->dwp = open_package(d);
+	}
+	if (!d->dwp || !(dw = fth_dwp_unit(d->dwp, id)))
+		return false;
+	while (dwarf_get_units(dw, cu, &cu, &version, &unit_type, &cudie, &subdie) == 0) {
+		if (unit_type == DW_UT_split_compile || unit_type == DW_UT_compile) {
+			*split = cudie;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Every unit's definitions, the split units' in place of their skeletons;
  * false when there are no units at all. */
 static bool build_index(struct dwarf *d)
@@ -183,6 +247,8 @@ static bool build_index(struct dwarf *d)
 		if (unit_type != DW_UT_skeleton)
 			index_children(d, &cudie, 0);
 		else if (subdie.cu)
+			index_children(d, &subdie, 0);
+		else if (packaged_split_unit(d, &cudie, &subdie))
 			index_children(d, &subdie, 0);
 		else
 			warn_missing_dwo(d, &cudie);
@@ -746,6 +812,7 @@ static bool load_file(struct dwarf *d, const char *file)
 	d->fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (d->fd < 0)
 		return false;
+	d->file = fth_arena_strdup(&d->own, file);
 	d->dw = dwarf_begin(d->fd, DWARF_C_READ);
 	if (d->dw && build_index(d))
 		return true;
