@@ -21,7 +21,7 @@ ASAN_OPTS  := -Db_sanitize=address,undefined -Db_lundef=false
 DEB_PACKAGES := build-essential pkg-config meson ninja-build libbpf-dev \
                 libelf-dev libdw-dev zlib1g-dev libcmocka-dev bpftool time \
                 systemtap-sdt-dev libstdc++-12-dev openssl iproute2 \
-                curl xz-utils perl util-linux rustc
+                curl xz-utils perl util-linux rustc golang-go
 
 RUN_PROGRAM := tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:s:5 { exit(); }
 

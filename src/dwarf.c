@@ -766,13 +766,49 @@ static void place_params(struct fth_dwarf_param *p, const bool *by_ref, int n, b
 	}
 }
 
+/* The pt_regs name of x86-64 DWARF register regno (0-15), or NULL. */
+static const char *pt_regs_name(unsigned regno)
+{
+	static const char *const names[] = { "ax", "dx", "cx", "bx", "si", "di", "bp", "sp",
+					     "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" };
+
+	return regno < 16 ? names[regno] : NULL;
+}
+
+/* A parameter whose location list names the register that holds it at
+ * the function's entry is read from that register, whatever the C
+ * calling convention says: Go's register ABI passes integers in ax, bx,
+ * cx, di, si, r8-r11 and says so in its lists, and a C compiler's lists
+ * agree with the convention. A single location expression (no list)
+ * describes the body after the prologue, not the entry: not used. */
+static void place_from_location_list(Dwarf_Die *param, Dwarf_Addr entry, struct fth_dwarf_param *p)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t nops;
+	const char *reg;
+	enum fth_type_kind k = p->type->kind;
+
+	if (!entry || (k != FTH_T_INT && k != FTH_T_POINTER && k != FTH_T_BOOL) || p->type->size > 8 ||
+	    !dwarf_attr(param, DW_AT_location, &attr) || dwarf_getlocation(&attr, &ops, &nops) == 0)
+		return;
+	if (dwarf_getlocation_addr(&attr, entry, &ops, &nops, 1) != 1 || nops != 1 || ops[0].atom < DW_OP_reg0 ||
+	    ops[0].atom > DW_OP_reg15 || !(reg = pt_regs_name(ops[0].atom - DW_OP_reg0)))
+		return;
+	p->reg = reg;
+	p->passed = NULL;
+	p->stack_offset = 0;
+}
+
 /* The parameters of the function whose definition is die. */
 static int params_of(struct dwarf *d, Dwarf_Die *func, struct fth_dwarf_param **out, int *n)
 {
 	struct fth_dwarf_param params[64];
+	Dwarf_Die dies[64];
 	bool by_ref[64];
 	int np = 0;
 	Dwarf_Die p, type;
+	Dwarf_Addr entry = 0;
 
 	if (dwarf_child(func, &p) == 0) {
 		do {
@@ -781,6 +817,7 @@ static int params_of(struct dwarf *d, Dwarf_Die *func, struct fth_dwarf_param **
 				continue;
 			name = dwarf_diename(&p);
 			memset(&params[np], 0, sizeof(params[np]));
+			dies[np] = p;
 			params[np].name = name ? fth_arena_strdup(d->arena, name) : NULL;
 			if (attr_die(&p, DW_AT_type, &type)) {
 				params[np].type = type_of(d, &type, 0);
@@ -795,6 +832,9 @@ static int params_of(struct dwarf *d, Dwarf_Die *func, struct fth_dwarf_param **
 		} while (dwarf_siblingof(&p, &p) == 0);
 	}
 	place_params(params, by_ref, np, returns_in_memory(d, func));
+	if (dwarf_lowpc(func, &entry) == 0)
+		for (int i = 0; i < np; i++)
+			place_from_location_list(&dies[i], entry, &params[i]);
 	*out = fth_arena_alloc(d->arena, (size_t)(np ? np : 1) * sizeof(**out));
 	memcpy(*out, params, (size_t)np * sizeof(**out));
 	*n = np;
