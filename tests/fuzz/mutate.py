@@ -145,6 +145,7 @@ def main():
             why, err = 'cannot run: %s' % e, ''
         if why:
             problems += 1
+            os.makedirs(a.out, exist_ok=True)
             name = os.path.join(a.out, 'fuzz-' + hashlib.md5(prog.encode()).hexdigest()[:12])
             with open(name + '.bt', 'w') as f:
                 f.write(prog)
