@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -58,15 +59,25 @@ struct process {
 	uint64_t born;            /* time of the fork record that made it, 0 if none seen */
 	uint64_t exit_time;       /* time of its exit record, when exited */
 	bool exited;
+	/* its mount namespace when not fathom's (a container's): its paths
+	 * are opened under /proc/PID/root while it lives; 0 otherwise */
+	ino_t foreign_mnt_ns;
 	struct process *exited_prev, *exited_next; /* fth_usyms.exited, oldest first */
 	struct process *next;     /* hash chain */
+};
+
+/* A file's symbols, read once however many paths lead to it (each
+ * container's /proc/PID/root/usr/lib/libc.so.6 is the same file). */
+struct file_content {
+	struct fth_elf elf;
+	bool ok;
+	int refs;
 };
 
 /* One content of a file: a binary rebuilt while the trace runs has one
  * per build, each for the mappings made while it was the file. */
 struct file_version {
-	struct fth_elf elf;
-	bool ok;
+	struct file_content *content;
 	uint64_t valid_from;      /* CLOCK_MONOTONIC ns: its status change time */
 	dev_t dev;
 	ino_t ino;
@@ -75,7 +86,8 @@ struct file_version {
 };
 
 struct file_syms {
-	char *path;
+	char *path;               /* as the processes see it */
+	ino_t mnt_ns;             /* whose processes see it so; 0: fathom's */
 	struct file_version *versions; /* oldest first */
 	int nversions, cap;
 	uint64_t checked_at;      /* when the file was last looked at (stat) */
@@ -85,6 +97,7 @@ struct fth_usyms {
 	struct process *buckets[PROCESS_BUCKETS];
 	struct file_syms *files;
 	int nfiles;
+	ino_t own_mnt_ns;         /* fathom's mount namespace, 0 if unknown */
 	/* fth_usyms_follow_mappings: PERF_RECORD_MMAP2/COMM/FORK records of
 	 * every CPU, read by libbpf's raw perf buffer. */
 	struct perf_buffer *records;
@@ -108,13 +121,33 @@ struct batched_record {
 	size_t at;  /* offset in batch; its order read breaks ties */
 };
 
+static ino_t mount_namespace(const char *pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/mnt", pid);
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
 struct fth_usyms *fth_usyms_new(void)
 {
 	struct fth_usyms *u = calloc(1, sizeof(struct fth_usyms));
 
-	if (u)
+	if (u) {
 		u->records_map_fd = -1;
+		u->own_mnt_ns = mount_namespace("self");
+	}
 	return u;
+}
+
+static void release_content(struct file_content *c)
+{
+	if (c && --c->refs == 0) {
+		if (c->ok)
+			fth_elf_close(&c->elf);
+		free(c);
+	}
 }
 
 static void free_maps(struct process *p)
@@ -158,8 +191,7 @@ void fth_usyms_free(struct fth_usyms *u)
 	}
 	for (int i = 0; i < u->nfiles; i++) {
 		for (int j = 0; j < u->files[i].nversions; j++)
-			if (u->files[i].versions[j].ok)
-				fth_elf_close(&u->files[i].versions[j].elf);
+			release_content(u->files[i].versions[j].content);
 		free(u->files[i].versions);
 		free(u->files[i].path);
 	}
@@ -246,6 +278,18 @@ static struct process *find_process(struct fth_usyms *u, int pid)
 	return NULL;
 }
 
+/* Whether p sees another file tree than fathom (checked while it runs;
+ * one already gone is taken to share fathom's). */
+static void see_root(const struct fth_usyms *u, struct process *p)
+{
+	char pid[16];
+	ino_t ns;
+
+	snprintf(pid, sizeof(pid), "%d", p->pid);
+	ns = mount_namespace(pid);
+	p->foreign_mnt_ns = ns && u->own_mnt_ns && ns != u->own_mnt_ns ? ns : 0;
+}
+
 static struct process *new_process(struct fth_usyms *u, int pid)
 {
 	struct process *p = calloc(1, sizeof(*p));
@@ -255,6 +299,7 @@ static struct process *new_process(struct fth_usyms *u, int pid)
 		return NULL;
 	p->pid = pid;
 	p->perf_map_size = -1;
+	see_root(u, p);
 	p->next = u->buckets[b];
 	u->buckets[b] = p;
 	return p;
@@ -328,6 +373,7 @@ static void start_over(struct fth_usyms *u, struct process *p)
 	p->perf_map_size = -1;
 	p->complete = false;
 	p->exec_time = p->read_at = p->born = p->exit_time = 0;
+	see_root(u, p);
 }
 
 /* Whether all that is known of p predates `time`, so that p is an
@@ -658,13 +704,34 @@ static uint64_t changed_at(const struct stat *st, uint64_t now)
  * older content, whose symbols these are not. Clocks may disagree: a
  * change time in the future makes the first version valid for all
  * mappings, and a later one valid from the previous look at the file. */
-static void check_file(struct file_syms *f)
+/* The symbols of the file st describes: those read for another path to
+ * the same file, or read from path now. NULL when out of memory. */
+static struct file_content *content_of(struct fth_usyms *u, const char *path, const struct stat *st)
+{
+	struct file_content *c;
+
+	for (int i = 0; i < u->nfiles; i++)
+		for (int j = 0; j < u->files[i].nversions; j++)
+			if (u->files[i].versions[j].content && same_file(&u->files[i].versions[j], st)) {
+				c = u->files[i].versions[j].content;
+				c->refs++;
+				return c;
+			}
+	if (!(c = calloc(1, sizeof(*c))))
+		return NULL;
+	c->refs = 1;
+	c->ok = fth_elf_open(path, &c->elf) == 0;
+	return c;
+}
+
+/* (open is the path to the file from fathom's mount namespace.) */
+static void check_file(struct fth_usyms *u, struct file_syms *f, const char *open)
 {
 	uint64_t now = monotonic_ns(), from;
 	struct file_version *v;
 	struct stat st;
 
-	if (stat(f->path, &st) < 0 || (f->nversions && same_file(&f->versions[f->nversions - 1], &st))) {
+	if (stat(open, &st) < 0 || (f->nversions && same_file(&f->versions[f->nversions - 1], &st))) {
 		f->checked_at = now;
 		return;
 	}
@@ -683,20 +750,29 @@ static void check_file(struct file_syms *f)
 	v->ino = st.st_ino;
 	v->ctime = st.st_ctim;
 	v->size = st.st_size;
-	v->ok = fth_elf_open(f->path, &v->elf) == 0;
+	v->content = content_of(u, open, &st);
 	f->checked_at = now;
 }
 
-/* The content path had when a mapping of it was made at `time`, or NULL
- * when it is gone (deleted, or rebuilt since that mapping: its symbols
- * would be another build's). A mapping newer than the last look at the
- * file has it looked at again. */
-static struct file_version *file_of(struct fth_usyms *u, const char *path, uint64_t time)
+/* The content path had, in process p's file tree, when a mapping of it
+ * was made at `time`, or NULL when it is gone (deleted, or rebuilt since
+ * that mapping: its symbols would be another build's). A mapping newer
+ * than the last look at the file has it looked at again; a container's
+ * file is looked at through p's root, while p runs. */
+static struct file_version *file_of(struct fth_usyms *u, const struct process *p, const char *path,
+				    uint64_t time)
 {
 	struct file_syms *f = NULL;
+	char inside[PATH_MAX];
+	const char *open = path;
 
+	if (p->foreign_mnt_ns) {
+		if (snprintf(inside, sizeof(inside), "/proc/%d/root%s", p->pid, path) >= (int)sizeof(inside))
+			return NULL;
+		open = inside;
+	}
 	for (int i = 0; i < u->nfiles && !f; i++)
-		if (!strcmp(u->files[i].path, path))
+		if (u->files[i].mnt_ns == p->foreign_mnt_ns && !strcmp(u->files[i].path, path))
 			f = &u->files[i];
 	if (!f) {
 		if (!(f = realloc(u->files, sizeof(*f) * (size_t)(u->nfiles + 1))))
@@ -708,12 +784,13 @@ static struct file_version *file_of(struct fth_usyms *u, const char *path, uint6
 			u->nfiles--;
 			return NULL;
 		}
+		f->mnt_ns = p->foreign_mnt_ns;
 	}
 	if (!f->nversions || time >= f->checked_at)
-		check_file(f);
+		check_file(u, f, open);
 	for (int i = f->nversions - 1; i >= 0; i--)
 		if (f->versions[i].valid_from <= time)
-			return f->versions[i].ok ? &f->versions[i] : NULL;
+			return f->versions[i].content && f->versions[i].content->ok ? &f->versions[i] : NULL;
 	return NULL;
 }
 
@@ -750,25 +827,27 @@ static int lookup_in_files(struct fth_usyms *u, const struct process *p, uint64_
 	for (int i = p->nmaps - 1; i >= 0; i--) {
 		const struct mapping *m = &p->maps[i];
 		struct file_version *f;
+		const struct fth_elf *elf;
 		uint64_t file_off, vaddr = 0;
 		const struct fth_elf_sym *s;
 		bool found = false;
 		if (addr < m->start || addr >= m->end)
 			continue;
-		f = file_of(u, m->path, m->time);
+		f = file_of(u, p, m->path, m->time);
 		if (!f)
 			return 0;
+		elf = &f->content->elf;
 		/* runtime address -> file offset -> the ELF's own address */
 		file_off = addr - m->start + m->file_offset;
-		for (int j = 0; j < f->elf.nsegs; j++) {
-			const struct fth_elf_seg *seg = &f->elf.segs[j];
+		for (int j = 0; j < elf->nsegs; j++) {
+			const struct fth_elf_seg *seg = &elf->segs[j];
 			if (file_off >= seg->offset && file_off < seg->offset + seg->filesz) {
 				vaddr = file_off - seg->offset + seg->vaddr;
 				found = true;
 				break;
 			}
 		}
-		s = found ? fth_elf_containing(&f->elf, vaddr) : NULL;
+		s = found ? fth_elf_containing(elf, vaddr) : NULL;
 		if (!s)
 			return 0;
 		*sym = fth_elf_display_name(s);

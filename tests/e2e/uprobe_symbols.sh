@@ -100,3 +100,15 @@ expect_stdout_match '^        getppid\+[0-9]+$'
 expect_stdout_match '^        second_build\+[0-9]+$'
 expect_stdout_match '^        0x[0-9a-f]+$'
 expect_stdout_no_match 'padding|first_build'
+
+# A process in another mount namespace (a container) sees its own files at
+# the paths its mappings name: its symbols are read through /proc/PID/root,
+# not from fathom's file at that path (here the other build).
+require_cmd unshare
+mkdir -p "$T/ns" && cp "$T/rebuilt.1" "$T/ns/target" || fail "cannot copy the first build"
+NSTG=$(realpath "$T/ns/target")
+run_then_interrupt 5 unshare -m --propagation private sh -c "mount --bind '$T/rebuilt.2' '$NSTG' && exec '$NSTG' '$T/go' 2" -- \
+    -e 'tracepoint:syscalls:sys_enter_getppid /comm == "target"/ { printf("%s\n", ustack(2)); }'
+expect_exit 0
+expect_stdout_match '^        second_build\+[0-9]+$'
+expect_stdout_no_match 'padding|first_build'

@@ -3,7 +3,10 @@
  * first_build, the second's second_build, and the second starts with a
  * large function where the first had first_build, so that a stack of the
  * first build read with the second's symbols would name padding. Waits
- * until the file argv[1] exists (at most 20 s). */
+ * until the file argv[1] exists (at most 20 s). Also uprobe_symbols.sh's
+ * container case: the same path is each build in a different mount
+ * namespace. */
+#include <stdlib.h>
 #include <unistd.h>
 
 #ifdef SECOND
@@ -36,7 +39,13 @@ __attribute__((noinline)) int CALLER(void)
 
 int main(int argc, char **argv)
 {
+	int r;
+
 	for (int i = 0; argc > 1 && i < 2000 && access(argv[1], F_OK); i++)
 		usleep(10000);
-	return CALLER() < 0;
+	r = CALLER();
+	/* argv[2]: seconds to stay alive after, for stacks printed while it runs */
+	if (argc > 2)
+		sleep((unsigned)atoi(argv[2]));
+	return r < 0;
 }
