@@ -62,6 +62,9 @@ struct process {
 	/* its mount namespace when not fathom's (a container's): its paths
 	 * are opened under /proc/PID/root while it lives; 0 otherwise */
 	ino_t foreign_mnt_ns;
+	/* ... whose root directory is fathom's all the same (a service's
+	 * private /tmp, say): once it is gone, fathom's files stand in */
+	bool same_root;
 	struct process *exited_prev, *exited_next; /* fth_usyms.exited, oldest first */
 	struct process *next;     /* hash chain */
 };
@@ -288,6 +291,14 @@ static void see_root(const struct fth_usyms *u, struct process *p)
 	snprintf(pid, sizeof(pid), "%d", p->pid);
 	ns = mount_namespace(pid);
 	p->foreign_mnt_ns = ns && u->own_mnt_ns && ns != u->own_mnt_ns ? ns : 0;
+	p->same_root = false;
+	if (p->foreign_mnt_ns) {
+		char root[64];
+		struct stat theirs, ours;
+		snprintf(root, sizeof(root), "/proc/%d/root", p->pid);
+		p->same_root = stat(root, &theirs) == 0 && stat("/", &ours) == 0 && theirs.st_dev == ours.st_dev &&
+			       theirs.st_ino == ours.st_ino;
+	}
 }
 
 static struct process *new_process(struct fth_usyms *u, int pid)
@@ -474,6 +485,9 @@ static void on_exec(struct fth_usyms *u, const struct perf_event_header *h)
 	p->nmaps = k;
 	p->exec_time = id.time;
 	p->complete = true;
+	/* unshare(1) and container runtimes enter their namespace before
+	 * the exec, after the fork that made the process */
+	see_root(u, p);
 }
 
 /* fork: a new process has its parent's mappings. */
@@ -818,6 +832,9 @@ static struct process *process_of(struct fth_usyms *u, int pid)
 	return p;
 }
 
+/* Whose files are fathom's own (no foreign mount namespace). */
+static const struct process fathoms_view = { .pid = 0 };
+
 /* 1: found in p's file mappings; 0: in a file mapping but no symbol; -1:
  * no file mapping covers addr. */
 static int lookup_in_files(struct fth_usyms *u, const struct process *p, uint64_t addr, const char **sym,
@@ -834,6 +851,8 @@ static int lookup_in_files(struct fth_usyms *u, const struct process *p, uint64_
 		if (addr < m->start || addr >= m->end)
 			continue;
 		f = file_of(u, p, m->path, m->time);
+		if (!f && p->foreign_mnt_ns && p->same_root)
+			f = file_of(u, &fathoms_view, m->path, m->time);
 		if (!f)
 			return 0;
 		elf = &f->content->elf;

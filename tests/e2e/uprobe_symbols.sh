@@ -112,3 +112,14 @@ run_then_interrupt 5 unshare -m --propagation private sh -c "mount --bind '$T/re
 expect_exit 0
 expect_stdout_match '^        second_build\+[0-9]+$'
 expect_stdout_no_match 'padding|first_build'
+
+# A process in a mount namespace of its own that has fathom's root all the
+# same (as a service's private /tmp): once it has exited, its paths are read
+# as fathom's, so its stacks printed at the end still have names. (It stays
+# a second after its call, so that fathom sees its namespace.)
+mkdir -p "$T/ns2" && cp "$T/rebuilt.1" "$T/ns2/target" || fail "cannot copy the first build"
+NS2TG=$(realpath "$T/ns2/target")
+run_then_interrupt 5 unshare -m --propagation private "$NS2TG" "$T/go" 1 -- \
+    -e 'tracepoint:syscalls:sys_enter_getppid /comm == "target"/ { @[ustack(2)] = count(); }'
+expect_exit 0
+expect_stdout_match '^        first_build\+[0-9]+$'
