@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,11 @@
  * processes a second) does not grow without end; its addresses then
  * print raw, as they would had it exited before the trace began. */
 #define MAX_EXITED_PROCESSES FTH_USYMS_MAX_EXITED
+/* File trees other than fathom's (containers) held open so that their
+ * processes' files can still be read once the processes are gone: each
+ * holds two descriptors and pins the tree's mounts, so only this many of
+ * those whose processes have all exited are kept (the newest). */
+#define MAX_HELD_VIEWS FTH_USYMS_MAX_HELD_VIEWS
 
 struct mapping {
 	uint64_t start, end, file_offset;
@@ -59,14 +65,30 @@ struct process {
 	uint64_t born;            /* time of the fork record that made it, 0 if none seen */
 	uint64_t exit_time;       /* time of its exit record, when exited */
 	bool exited;
-	/* its mount namespace when not fathom's (a container's): its paths
-	 * are opened under /proc/PID/root while it lives; 0 otherwise */
-	ino_t foreign_mnt_ns;
-	/* ... whose root directory is fathom's all the same (a service's
-	 * private /tmp, say): once it is gone, fathom's files stand in */
-	bool same_root;
+	/* the file tree it sees when not fathom's (a container's), or NULL */
+	struct file_view *view;
+	bool view_seen;           /* ... was looked at (it was not gone yet) */
 	struct process *exited_prev, *exited_next; /* fth_usyms.exited, oldest first */
 	struct process *next;     /* hash chain */
+};
+
+/* A file tree other than fathom's: another mount namespace, or another
+ * root directory (chroot), or both. Its paths are opened through the
+ * process's root, held open here (root_fd) with the namespace (ns_fd),
+ * which keeps the tree's mounts in place after its last process exits,
+ * as the stacks of a container printed at the end need. */
+struct file_view {
+	ino_t mnt_ns;
+	dev_t root_dev;
+	ino_t root_ino;
+	int root_fd, ns_fd;       /* -1 once let go (MAX_HELD_VIEWS) */
+	/* its root directory is fathom's all the same (a service's private
+	 * /tmp, say): fathom's files stand in when its own cannot be read */
+	bool same_root;
+	uint64_t id;              /* names it in file_syms; never reused */
+	int refs;                 /* processes that see it */
+	int live;                 /* ... of which have not exited */
+	struct file_view *next;   /* fth_usyms.views, newest first */
 };
 
 /* A file's symbols, read once however many paths lead to it (each
@@ -90,7 +112,7 @@ struct file_version {
 
 struct file_syms {
 	char *path;               /* as the processes see it */
-	ino_t mnt_ns;             /* whose processes see it so; 0: fathom's */
+	uint64_t view;            /* in which file tree (file_view.id); 0: fathom's */
 	struct file_version *versions; /* oldest first */
 	int nversions, cap;
 	uint64_t checked_at;      /* when the file was last looked at (stat) */
@@ -101,6 +123,10 @@ struct fth_usyms {
 	struct file_syms *files;
 	int nfiles;
 	ino_t own_mnt_ns;         /* fathom's mount namespace, 0 if unknown */
+	struct stat own_root;     /* fathom's root directory */
+	bool own_known;           /* own_mnt_ns and own_root could be read */
+	struct file_view *views;
+	uint64_t last_view_id;
 	/* fth_usyms_follow_mappings: PERF_RECORD_MMAP2/COMM/FORK records of
 	 * every CPU, read by libbpf's raw perf buffer. */
 	struct perf_buffer *records;
@@ -140,6 +166,7 @@ struct fth_usyms *fth_usyms_new(void)
 	if (u) {
 		u->records_map_fd = -1;
 		u->own_mnt_ns = mount_namespace("self");
+		u->own_known = u->own_mnt_ns && stat("/", &u->own_root) == 0;
 	}
 	return u;
 }
@@ -171,8 +198,11 @@ static void free_perf_syms(struct process *p)
 	p->nperf_syms = 0;
 }
 
-static void free_process(struct process *p)
+static void set_view(struct fth_usyms *u, struct process *p, struct file_view *v);
+
+static void free_process(struct fth_usyms *u, struct process *p)
 {
+	set_view(u, p, NULL);
 	free_maps(p);
 	free_perf_syms(p);
 	free(p->perf_map_path);
@@ -189,7 +219,7 @@ void fth_usyms_free(struct fth_usyms *u)
 	for (int b = 0; b < PROCESS_BUCKETS; b++) {
 		for (struct process *p = u->buckets[b], *next; p; p = next) {
 			next = p->next;
-			free_process(p);
+			free_process(u, p);
 		}
 	}
 	for (int i = 0; i < u->nfiles; i++) {
@@ -281,24 +311,152 @@ static struct process *find_process(struct fth_usyms *u, int pid)
 	return NULL;
 }
 
-/* Whether p sees another file tree than fathom (checked while it runs;
- * one already gone is taken to share fathom's). */
-static void see_root(const struct fth_usyms *u, struct process *p)
-{
-	char pid[16];
-	ino_t ns;
+/* ---------------------------------------------------------- file trees */
 
-	snprintf(pid, sizeof(pid), "%d", p->pid);
-	ns = mount_namespace(pid);
-	p->foreign_mnt_ns = ns && u->own_mnt_ns && ns != u->own_mnt_ns ? ns : 0;
-	p->same_root = false;
-	if (p->foreign_mnt_ns) {
-		char root[64];
-		struct stat theirs, ours;
-		snprintf(root, sizeof(root), "/proc/%d/root", p->pid);
-		p->same_root = stat(root, &theirs) == 0 && stat("/", &ours) == 0 && theirs.st_dev == ours.st_dev &&
-			       theirs.st_ino == ours.st_ino;
+/* Let go of v's descriptors: its files can then be read only through a
+ * live process's /proc/PID/root. */
+static void let_go_of_view(struct file_view *v)
+{
+	if (v->root_fd >= 0)
+		close(v->root_fd);
+	if (v->ns_fd >= 0)
+		close(v->ns_fd);
+	v->root_fd = v->ns_fd = -1;
+}
+
+static void release_content(struct file_content *c);
+
+/* Forget the symbol tables of the files of view id. */
+static void drop_view_files(struct fth_usyms *u, uint64_t id)
+{
+	int k = 0;
+
+	for (int i = 0; i < u->nfiles; i++) {
+		struct file_syms *f = &u->files[i];
+		if (f->view != id) {
+			u->files[k++] = *f;
+			continue;
+		}
+		for (int j = 0; j < f->nversions; j++)
+			release_content(f->versions[j].content);
+		free(f->versions);
+		free(f->path);
 	}
+	u->nfiles = k;
+}
+
+/* Hold the newest MAX_HELD_VIEWS views whose processes have all exited;
+ * older ones are let go (those with live processes are always held). */
+static void trim_held_views(struct fth_usyms *u)
+{
+	int idle = 0;
+
+	for (struct file_view *v = u->views; v; v = v->next)
+		if (v->root_fd >= 0 && !v->live && ++idle > MAX_HELD_VIEWS)
+			let_go_of_view(v);
+}
+
+/* p sees v (NULL: fathom's tree) from now on. */
+static void set_view(struct fth_usyms *u, struct process *p, struct file_view *v)
+{
+	struct file_view *old = p->view;
+
+	if (v == old)
+		return;
+	if (v) {
+		v->refs++;
+		v->live += !p->exited;
+	}
+	p->view = v;
+	if (!old)
+		return;
+	old->live -= !p->exited;
+	if (--old->refs == 0) {
+		struct file_view **link = &u->views;
+		while (*link != old)
+			link = &(*link)->next;
+		*link = old->next;
+		drop_view_files(u, old->id);
+		let_go_of_view(old);
+		free(old);
+	} else if (!old->live) {
+		trim_held_views(u);
+	}
+}
+
+/* p has exited (or, exiting is undone: a new process has its pid). */
+static void view_process_exits(struct fth_usyms *u, struct process *p, bool exits)
+{
+	if (!p->view)
+		return;
+	p->view->live += exits ? -1 : 1;
+	if (!p->view->live)
+		trim_held_views(u);
+}
+
+/* The file tree p sees, looked at while it runs: fathom's, or a view
+ * shared with the other processes of that namespace and root. False
+ * when p is gone (nothing is changed then). */
+static bool see_root(struct fth_usyms *u, struct process *p)
+{
+	char path[64];
+	struct stat ns, root;
+	struct file_view *v;
+	int ns_fd, root_fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", p->pid);
+	ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/root", p->pid);
+	root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ns_fd < 0 || root_fd < 0 || fstat(ns_fd, &ns) || fstat(root_fd, &root) || !u->own_known) {
+		if (ns_fd >= 0)
+			close(ns_fd);
+		if (root_fd >= 0)
+			close(root_fd);
+		return false;
+	}
+	for (v = u->views; v; v = v->next)
+		if (v->mnt_ns == ns.st_ino && v->root_dev == root.st_dev && v->root_ino == root.st_ino)
+			break;
+	if (ns.st_ino == u->own_mnt_ns && root.st_dev == u->own_root.st_dev && root.st_ino == u->own_root.st_ino) {
+		v = NULL;
+	} else if (!v && (v = calloc(1, sizeof(*v)))) {
+		v->mnt_ns = ns.st_ino;
+		v->root_dev = root.st_dev;
+		v->root_ino = root.st_ino;
+		v->same_root = root.st_dev == u->own_root.st_dev && root.st_ino == u->own_root.st_ino;
+		v->id = ++u->last_view_id;
+		v->root_fd = v->ns_fd = -1;
+		v->next = u->views;
+		u->views = v;
+	}
+	if (v && v->root_fd < 0) {
+		/* held (again: a process shows a let-go tree once more) */
+		v->root_fd = root_fd;
+		v->ns_fd = ns_fd;
+	} else {
+		close(root_fd);
+		close(ns_fd);
+	}
+	set_view(u, p, v);
+	return true;
+}
+
+/* The path fathom opens for path in p's file tree, in out; false when
+ * there is none (p's tree was let go and p is gone). */
+static bool path_in_view(const struct process *p, const char *path, char *out, size_t size)
+{
+	int n;
+
+	if (!p->view)
+		n = snprintf(out, size, "%s", path);
+	else if (p->view->root_fd >= 0)
+		n = snprintf(out, size, "/proc/self/fd/%d%s", p->view->root_fd, path);
+	else if (!p->exited)
+		n = snprintf(out, size, "/proc/%d/root%s", p->pid, path);
+	else
+		return false;
+	return n >= 0 && (size_t)n < size;
 }
 
 static struct process *new_process(struct fth_usyms *u, int pid)
@@ -310,7 +468,7 @@ static struct process *new_process(struct fth_usyms *u, int pid)
 		return NULL;
 	p->pid = pid;
 	p->perf_map_size = -1;
-	see_root(u, p);
+	p->view_seen = see_root(u, p);
 	p->next = u->buckets[b];
 	u->buckets[b] = p;
 	return p;
@@ -331,6 +489,7 @@ static void unlink_exited(struct fth_usyms *u, struct process *p)
 	p->exited_prev = p->exited_next = NULL;
 	p->exited = false;
 	u->nexited--;
+	view_process_exits(u, p, false);
 }
 
 /* Into the list by exit time: each CPU's records come in order, but one
@@ -345,6 +504,7 @@ static void mark_exited(struct fth_usyms *u, struct process *p, uint64_t time)
 	while (before && before->exit_time > time)
 		before = before->exited_prev;
 	p->exited = true;
+	view_process_exits(u, p, true);
 	p->exit_time = time;
 	p->exited_prev = before;
 	p->exited_next = before ? before->exited_next : u->exited_oldest;
@@ -371,7 +531,7 @@ static void forget_exited(struct fth_usyms *u)
 		for (link = &u->buckets[(unsigned)p->pid % PROCESS_BUCKETS]; *link != p; link = &(*link)->next)
 			;
 		*link = p->next;
-		free_process(p);
+		free_process(u, p);
 	}
 }
 
@@ -384,7 +544,8 @@ static void start_over(struct fth_usyms *u, struct process *p)
 	p->perf_map_size = -1;
 	p->complete = false;
 	p->exec_time = p->read_at = p->born = p->exit_time = 0;
-	see_root(u, p);
+	set_view(u, p, NULL);
+	p->view_seen = see_root(u, p);
 }
 
 /* Whether all that is known of p predates `time`, so that p is an
@@ -486,8 +647,10 @@ static void on_exec(struct fth_usyms *u, const struct perf_event_header *h)
 	p->exec_time = id.time;
 	p->complete = true;
 	/* unshare(1) and container runtimes enter their namespace before
-	 * the exec, after the fork that made the process */
-	see_root(u, p);
+	 * the exec, after the fork that made the process (gone already, it
+	 * keeps the tree it had) */
+	if (see_root(u, p))
+		p->view_seen = true;
 }
 
 /* fork: a new process has its parent's mappings. */
@@ -517,6 +680,9 @@ static void on_fork(struct fth_usyms *u, const struct perf_event_header *h)
 	else if (!(child = new_process(u, (int)ids[0])))
 		return;
 	child->born = id.time;
+	/* gone before it could be looked at: it saw its parent's files */
+	if (!child->view_seen)
+		set_view(u, child, parent->view);
 	/* with the parent's times: the files are as they were when the
 	 * parent mapped them, not as they are at the fork */
 	for (int i = 0; i < parent->nmaps; i++)
@@ -772,21 +938,18 @@ static void check_file(struct fth_usyms *u, struct file_syms *f, const char *ope
  * was made at `time`, or NULL when it is gone (deleted, or rebuilt since
  * that mapping: its symbols would be another build's). A mapping newer
  * than the last look at the file has it looked at again; a container's
- * file is looked at through p's root, while p runs. */
+ * file is looked at through the root of p's file tree. */
 static struct file_version *file_of(struct fth_usyms *u, const struct process *p, const char *path,
 				    uint64_t time)
 {
 	struct file_syms *f = NULL;
-	char inside[PATH_MAX];
-	const char *open = path;
+	uint64_t view = p->view ? p->view->id : 0;
+	char open[PATH_MAX];
 
-	if (p->foreign_mnt_ns) {
-		if (snprintf(inside, sizeof(inside), "/proc/%d/root%s", p->pid, path) >= (int)sizeof(inside))
-			return NULL;
-		open = inside;
-	}
+	if (!path_in_view(p, path, open, sizeof(open)))
+		return NULL;
 	for (int i = 0; i < u->nfiles && !f; i++)
-		if (u->files[i].mnt_ns == p->foreign_mnt_ns && !strcmp(u->files[i].path, path))
+		if (u->files[i].view == view && !strcmp(u->files[i].path, path))
 			f = &u->files[i];
 	if (!f) {
 		if (!(f = realloc(u->files, sizeof(*f) * (size_t)(u->nfiles + 1))))
@@ -798,7 +961,7 @@ static struct file_version *file_of(struct fth_usyms *u, const struct process *p
 			u->nfiles--;
 			return NULL;
 		}
-		f->mnt_ns = p->foreign_mnt_ns;
+		f->view = view;
 	}
 	if (!f->nversions || time >= f->checked_at)
 		check_file(u, f, open);
@@ -851,7 +1014,7 @@ static int lookup_in_files(struct fth_usyms *u, const struct process *p, uint64_
 		if (addr < m->start || addr >= m->end)
 			continue;
 		f = file_of(u, p, m->path, m->time);
-		if (!f && p->foreign_mnt_ns && p->same_root)
+		if (!f && p->view && p->view->same_root)
 			f = file_of(u, &fathoms_view, m->path, m->time);
 		if (!f)
 			return 0;

@@ -34,6 +34,14 @@ void fth_usyms_poll(struct fth_usyms *u);
  * starts over from the new process's parent. */
 #define FTH_USYMS_MAX_EXITED 4096
 
+/* A process whose file tree is not fathom's (another mount namespace, a
+ * chroot: a container) has its files read through its root, which is
+ * held open with its namespace, so that they can still be read once it
+ * has exited. Only the FTH_USYMS_MAX_HELD_VIEWS newest of those trees
+ * whose processes have all exited stay held; the stacks of the processes
+ * of older ones print as addresses. */
+#define FTH_USYMS_MAX_HELD_VIEWS 64
+
 struct perf_event_header;
 /* One perf record as fth_usyms_follow_mappings reads them (MMAP2, COMM
  * with the exec flag, FORK, EXIT, LOST), each ending in the sample_id

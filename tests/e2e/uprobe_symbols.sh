@@ -112,7 +112,26 @@ run_then_interrupt 5 unshare -m --propagation private sh -c "mount --bind '$T/re
 expect_exit 0
 expect_stdout_match '^        second_build\+[0-9]+$'
 expect_stdout_no_match 'padding|first_build'
-
+# ... and so do its stacks printed at the end, long after it exited with
+# its namespace: fathom holds the namespace and root it saw (the bind
+# mount goes with the namespace otherwise, and the path would be the first
+# build). (It stays a second after its call, so that fathom sees its
+# namespace.)
+run_then_interrupt 5 unshare -m --propagation private sh -c "mount --bind '$T/rebuilt.2' '$NSTG' && exec '$NSTG' '$T/go' 1" -- \
+    -e 'tracepoint:syscalls:sys_enter_getppid /comm == "target"/ { @[ustack(2)] = count(); }'
+expect_exit 0
+expect_stdout_match '^        second_build\+[0-9]+$'
+expect_stdout_no_match 'padding|first_build'
+# A chroot is a file tree of its own too, in fathom's namespace: the path
+# is the second build there (static: the chroot has no libc).
+mkdir -p "$T/root$(dirname "$NSTG")" || fail "cannot make a chroot"
+gcc -O1 -static -fno-omit-frame-pointer -DSECOND -o "$T/root$NSTG" "$E2E_DIR/progs/rebuilt.c" ||
+    fail "cannot build rebuilt.c static (libc6-dev has libc.a)"
+run_then_interrupt 5 chroot "$T/root" "$NSTG" / 1 -- \
+    -e 'tracepoint:syscalls:sys_enter_getppid /comm == "target"/ { @[ustack(2)] = count(); }'
+expect_exit 0
+expect_stdout_match '^        second_build\+[0-9]+$'
+expect_stdout_no_match 'padding|first_build'
 # A process in a mount namespace of its own that has fathom's root all the
 # same (as a service's private /tmp): once it has exited, its paths are read
 # as fathom's, so its stacks printed at the end still have names. (It stays

@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -387,6 +389,82 @@ static void test_rebuilt_file(void **state)
 	rmdir(dir);
 }
 
+/* A process that chroots into dir and waits until `hold` is closed. */
+static pid_t start_chrooted(const char *dir, int hold[2])
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(hold[1]);
+		close(ready[0]);
+		if (chroot(dir) || chdir("/"))
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		/* until every writer of `hold` is gone */
+		while (read(hold[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	return pid;
+}
+
+/* Processes in file trees of their own (chroots here, as containers'):
+ * their files are read in their tree, also once they have exited, for
+ * the newest FTH_USYMS_MAX_HELD_VIEWS trees; older ones are let go. */
+static void test_file_trees_of_exited_processes(void **state)
+{
+	enum { N = FTH_USYMS_MAX_HELD_VIEWS + 2 };
+	struct fixture *f = *state;
+	struct fth_usyms *u = f->u;
+	struct text_mapping m = f->m;
+	char dirs[N][32], path[64];
+	pid_t pids[N];
+	int hold[2];
+
+	if (geteuid() != 0)
+		skip(); /* chroot needs root */
+	assert_int_equal(pipe(hold), 0);
+	snprintf(m.path, sizeof(m.path), "/t");
+	for (int i = 0; i < N; i++) {
+		snprintf(dirs[i], sizeof(dirs[i]), "/tmp/fth-usyms-XXXXXX");
+		assert_non_null(mkdtemp(dirs[i]));
+		snprintf(path, sizeof(path), "%.31s/t", dirs[i]);
+		copy_file("/proc/self/exe", path);
+	}
+	for (int i = 0; i < N; i++) {
+		pids[i] = start_chrooted(dirs[i], hold);
+		/* seen while it runs: its tree is looked at */
+		start_process(u, (uint32_t)pids[i], &m, 0, now_ns() - base);
+	}
+	/* /t is no file in fathom's tree: only the process's names it */
+	for (int i = 0; i < N; i++)
+		assert_true(names_marker(u, pids[i], 0));
+	close(hold[1]);
+	close(hold[0]);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(waitpid(pids[i], NULL, 0), pids[i]);
+		feed_exit(u, (uint32_t)pids[i], now_ns() - base);
+	}
+	fth_usyms_poll(u);
+	/* the two oldest trees were let go, the rest are read still */
+	for (int i = 0; i < N; i++)
+		assert_int_equal(names_marker(u, pids[i], 0), i >= N - FTH_USYMS_MAX_HELD_VIEWS);
+	for (int i = 0; i < N; i++) {
+		snprintf(path, sizeof(path), "%.31s/t", dirs[i]);
+		unlink(path);
+		rmdir(dirs[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +475,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exit_then_new_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rebuilt_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_trees_of_exited_processes, setup, teardown),
 	};
 
 	base = now_ns();
