@@ -2451,7 +2451,8 @@ static struct vreg emit_mem_read_int(struct cg *c, struct fth_node *e)
 		 * bpftrace reads a bitfield as (raw >> offset) & mask, so a
 		 * signed one narrower than its type is not sign-extended
 		 * (`short b:8` holding 217 reads 217, not -39); only one as
-		 * wide as its type keeps the type's sign. */
+		 * wide as its type keeps the type's sign. print() of the whole
+		 * struct reads it the same way (fth_load_bitfield). */
 		int bits = (int)e->u.field.bit_size;
 		bool full_width_signed = t->kind == FTH_T_INT && t->is_signed && bits == size * 8;
 

@@ -330,13 +330,21 @@ static void format_special(struct fth_strbuf *sb, const struct fth_type *t, cons
 	fth_strbuf_printf(sb, "%" PRIu64, fth_load_uint(bytes, t->size < 8 ? t->size : 8));
 }
 
+/* The bytes a bitfield's storage unit takes: its type's size, 8 at most
+ * (codegen reads a member the same way). */
+static uint32_t bitfield_unit(const struct fth_field *f)
+{
+	return f->type->size && f->type->size <= 8 ? f->type->size : 8;
+}
+
 uint64_t fth_load_bitfield(const void *record, const struct fth_field *f)
 {
-	uint32_t size = f->type->size ? f->type->size : 8;
-	uint64_t storage = fth_load_uint((const uint8_t *)record + f->offset, size);
+	uint32_t unit = bitfield_unit(f);
+	uint64_t storage = fth_load_uint((const uint8_t *)record + f->offset, unit);
 	uint64_t v = f->bit_size >= 64 ? storage >> f->bit_offset
 				       : (storage >> f->bit_offset) & ((1ull << f->bit_size) - 1);
 
+	/* Only a bitfield as wide as its type has its type's sign bit. */
 	if (fth_bitfield_is_signed(f) && f->bit_size < 64) {
 		uint64_t sign = 1ull << (f->bit_size - 1);
 		v = (v ^ sign) - sign;
@@ -346,7 +354,7 @@ uint64_t fth_load_bitfield(const void *record, const struct fth_field *f)
 
 bool fth_bitfield_is_signed(const struct fth_field *f)
 {
-	return f->type->kind == FTH_T_INT && f->type->is_signed;
+	return f->type->kind == FTH_T_INT && f->type->is_signed && f->bit_size == bitfield_unit(f) * 8;
 }
 
 static void format_struct(struct fth_strbuf *sb, const struct fth_type *t, const void *bytes,

@@ -22,9 +22,14 @@ struct fth_gfp_names;
 /* ---- raw integers (BPF data is native endian and not always aligned) ---- */
 uint64_t fth_load_uint(const void *p, uint32_t size);
 int64_t fth_load_int(const void *p, uint32_t size); /* sign-extended from size bytes */
-/* Bitfield member f of the record at `record`, shifted out of its storage
- * unit and masked; sign-extended when its type is a signed integer (the
- * caller prints it as int64_t then), as print() shows a whole struct. */
+/* Bitfield member f of the record at `record` as bpftrace reads it, both
+ * for `->`/`.` (codegen_llvm.cpp: a logical shift and a mask) and for a
+ * whole struct in print() or a map (types_format.cpp masks the same bits
+ * and formats them as the member's type): (storage >> offset) & mask. So
+ * a signed bitfield narrower than its type is not sign-extended (`int x:3`
+ * holding -1 is 7); only one exactly as wide as its type keeps the type's
+ * sign, and then fth_bitfield_is_signed() is true and the value comes back
+ * sign-extended to 64 bits (print it as int64_t). */
 uint64_t fth_load_bitfield(const void *record, const struct fth_field *f);
 bool fth_bitfield_is_signed(const struct fth_field *f);
 

@@ -99,7 +99,8 @@ next: 2 second -3
 2 b 1099511627776 second (-3,4) f=5 l=17 d=55 u=16909060 b0=4 s2=9 big=16"
 
 # print() of struct values: dereferenced, nested members, in a variable
-# and in maps (printed at exit).
+# and in maps (printed at exit). A bitfield prints as the member access
+# above reads it: delta (-9 in `int delta : 6`) is 55.
 run_traced -e "$DEFS"'
 uprobe:'"$TG"':observe {
     $it = (struct item *)arg0;
@@ -117,12 +118,12 @@ cat >"$T/print.expected" <<'EOF'
 { .tag = 97, .id = 1, .weight = 123456789, .name = first, .where = { .x = 10, .y = -20 }, .flags = 2, .level = 31, .delta = 12, .next = PTR, .u = { .as_int = -1, .bytes = [255,255,255,255] }, .scores = [-1,0,1] }
 { .x = 10, .y = -20 }
 copy 1 first -20
-{ .tag = 98, .id = 2, .weight = 1099511627776, .name = second, .where = { .x = -3, .y = 4 }, .flags = 5, .level = 17, .delta = -9, .next = PTR, .u = { .as_int = 16909060, .bytes = [4,3,2,1] }, .scores = [7,8,9] }
+{ .tag = 98, .id = 2, .weight = 1099511627776, .name = second, .where = { .x = -3, .y = 4 }, .flags = 5, .level = 17, .delta = 55, .next = PTR, .u = { .as_int = 16909060, .bytes = [4,3,2,1] }, .scores = [7,8,9] }
 { .x = -3, .y = 4 }
 copy 2 second 4
 
 
-@last: { .tag = 98, .id = 2, .weight = 1099511627776, .name = second, .where = { .x = -3, .y = 4 }, .flags = 5, .level = 17, .delta = -9, .next = PTR, .u = { .as_int = 16909060, .bytes = [4,3,2,1] }, .scores = [7,8,9] }
+@last: { .tag = 98, .id = 2, .weight = 1099511627776, .name = second, .where = { .x = -3, .y = 4 }, .flags = 5, .level = 17, .delta = 55, .next = PTR, .u = { .as_int = 16909060, .bytes = [4,3,2,1] }, .scores = [7,8,9] }
 @where[1]: { .x = 10, .y = -20 }
 @where[2]: { .x = -3, .y = 4 }
 EOF
@@ -138,7 +139,7 @@ expect_exit 0
 grep '"type": "value"' "$FATHOM_STDOUT" | sed -E 's/"next": [0-9]+/"next": PTR/' >"$T/json.out"
 cat >"$T/json.expected" <<'EOF'
 {"type": "value", "data": {"tag": 97, "id": 1, "weight": 123456789, "name": "first", "where": {"x": 10, "y": -20}, "flags": 2, "level": 31, "delta": 12, "next": PTR, "u": {"as_int": -1, "bytes": [255,255,255,255]}, "scores": [-1,0,1]}}
-{"type": "value", "data": {"tag": 98, "id": 2, "weight": 1099511627776, "name": "second", "where": {"x": -3, "y": 4}, "flags": 5, "level": 17, "delta": -9, "next": PTR, "u": {"as_int": 16909060, "bytes": [4,3,2,1]}, "scores": [7,8,9]}}
+{"type": "value", "data": {"tag": 98, "id": 2, "weight": 1099511627776, "name": "second", "where": {"x": -3, "y": 4}, "flags": 5, "level": 17, "delta": 55, "next": PTR, "u": {"as_int": 16909060, "bytes": [4,3,2,1]}, "scores": [7,8,9]}}
 EOF
 diff -u "$T/json.expected" "$T/json.out" || fail "-f json print() of structs is not as expected"
 

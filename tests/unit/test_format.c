@@ -945,15 +945,25 @@ static void test_value_structs(void **state)
 	fmt(&fx->sb, struct_type(a, "struct empty", 0, 0), "", NULL);
 	assert_text(&fx->sb, "{}");
 
-	/* Bitfields: unsigned x:3 at bit 0, signed y:4 at bit 3, in one u32. */
-	struct fth_type *bits = struct_type(a, "struct B", 4, 2);
+	/* Bitfields as bpftrace reads them, (raw >> offset) & mask: unsigned
+	 * x:3 at bit 0 and signed y:4 at bit 3 in one u32, signed z:32 as wide
+	 * as its type in the next, signed h:16 as wide as its short and signed
+	 * t:3 in the one after. Only z and h keep their type's sign. */
+	struct fth_type *bits = struct_type(a, "struct B", 12, 5);
 	bits->fields[0] = (struct fth_field){ .name = "x", .type = fth_type_int(4, false),
 					      .bit_offset = 0, .bit_size = 3 };
 	bits->fields[1] = (struct fth_field){ .name = "y", .type = fth_type_int(4, true),
 					      .bit_offset = 3, .bit_size = 4 };
-	uint32_t word = 5u | (0xEu << 3); /* x = 5, y = -2 */
-	fmt(&fx->sb, bits, &word, NULL);
-	assert_text(&fx->sb, "{ .x = 5, .y = -2 }");
+	bits->fields[2] = (struct fth_field){ .name = "z", .type = fth_type_int(4, true),
+					      .offset = 4, .bit_size = 32 };
+	bits->fields[3] = (struct fth_field){ .name = "h", .type = fth_type_int(2, true),
+					      .offset = 8, .bit_size = 16 };
+	bits->fields[4] = (struct fth_field){ .name = "t", .type = fth_type_int(2, true),
+					      .offset = 10, .bit_offset = 2, .bit_size = 3 };
+	uint32_t words[3] = { 5u | (0xEu << 3) | 0xff000000u, (uint32_t)-5,
+			      0xfffeu | (0x7u << 18) }; /* y, h and t hold -2, -2 and -1 */
+	fmt(&fx->sb, bits, words, NULL);
+	assert_text(&fx->sb, "{ .x = 5, .y = 14, .z = -5, .h = -2, .t = 7 }");
 }
 
 static void test_value_buffers_inet(void **state)

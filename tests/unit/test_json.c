@@ -399,16 +399,20 @@ static void test_msg_value_structs(void **state)
 	value_msg(&fx->sb, fth_type_new(a, FTH_T_STRUCT, 0), "");
 	assert_text(&fx->sb, "{\"type\": \"value\", \"data\": {}}\n");
 
-	/* bitfields: unsigned x:3 at bit 0, signed y:4 at bit 3 */
-	struct fth_type *bits = fth_type_new(a, FTH_T_STRUCT, 4);
-	uint32_t word = 5u | (0xEu << 3);
-	bits->nfields = 2;
-	bits->fields = fth_arena_alloc(a, 2 * sizeof(struct fth_field));
+	/* bitfields as bpftrace reads them, (raw >> offset) & mask: unsigned
+	 * x:3 at bit 0, signed y:4 at bit 3 holding -2 (14), signed z:32 as
+	 * wide as its type in the next u32 (keeps its sign) */
+	struct fth_type *bits = fth_type_new(a, FTH_T_STRUCT, 8);
+	uint32_t words[2] = { 5u | (0xEu << 3), (uint32_t)-5 };
+	bits->nfields = 3;
+	bits->fields = fth_arena_alloc(a, 3 * sizeof(struct fth_field));
 	bits->fields[0] = (struct fth_field){ .name = "x", .type = fth_type_int(4, false), .bit_size = 3 };
 	bits->fields[1] = (struct fth_field){ .name = "y", .type = fth_type_int(4, true), .bit_offset = 3,
 					      .bit_size = 4 };
-	value_msg(&fx->sb, bits, &word);
-	assert_text(&fx->sb, "{\"type\": \"value\", \"data\": {\"x\": 5, \"y\": -2}}\n");
+	bits->fields[2] = (struct fth_field){ .name = "z", .type = fth_type_int(4, true), .offset = 4,
+					      .bit_size = 32 };
+	value_msg(&fx->sb, bits, words);
+	assert_text(&fx->sb, "{\"type\": \"value\", \"data\": {\"x\": 5, \"y\": 14, \"z\": -5}}\n");
 }
 
 static void test_msg_value_buffer(void **state)
