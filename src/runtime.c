@@ -727,6 +727,21 @@ static void fold_dw_map_keys(const struct runtime *rt, const struct fth_map *m, 
 	free(kept);
 }
 
+/* Whether a map keeps dw_ustack capture ids that fold_dw_keys does not
+ * replace by canonical ones: in its values, or keys of a tseries. */
+static bool maps_keep_dw_ids(const struct runtime *rt)
+{
+	for (int i = 0; i < rt->prog->maps.len; i++) {
+		const struct fth_map *m = fth_program_map(rt->prog, i);
+		if (m->internal)
+			continue;
+		if ((m->value_type && type_has_dw_stack(m->value_type)) ||
+		    (m->key_type && type_has_dw_stack(m->key_type) && is_tseries_map(m)))
+			return true;
+	}
+	return false;
+}
+
 /* Every 20 ms at most (a busy trace wakes the loop far more often, and
  * a fold reads every key of the map): fold the keys of the captures
  * unwound by the previous fold's time, if any came since the last fold
@@ -756,6 +771,11 @@ static void fold_dw_keys(struct runtime *rt)
 		    !is_tseries_map(m))
 			fold_dw_map_keys(rt, m, upto);
 	}
+	/* The repeated captures up to `upto` are named by nothing now, but
+	 * for records still held and maps that keep ids where no fold goes:
+	 * they can go, or a long profile would grow without end. */
+	if (!rt->npending && !maps_keep_dw_ids(rt))
+		fth_dwstacks_forget_repeats(rt->dwstacks, upto);
 }
 
 /* Read a whole map into user-visible entries for format.c. */

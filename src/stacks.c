@@ -112,6 +112,7 @@ struct fth_dwstacks {
 	struct dwstack *by_id;   /* cap slots */
 	uint64_t *by_frames;     /* cap slots: the id of the first capture of a stack, 0 empty */
 	size_t cap, len;
+	size_t repeats;          /* of len: captures of a stack seen before */
 	uint64_t last_id;
 };
 
@@ -160,10 +161,19 @@ static uint64_t *slot_by_frames(const struct fth_dwstacks *d, const struct dwsta
 	}
 }
 
-static bool dwstacks_grow(struct fth_dwstacks *d)
+/* A repeated capture (not the first of its stack) with an id up to
+ * forget_upto is left out by rehash. */
+static bool forgotten(const struct dwstack *s, uint64_t forget_upto)
+{
+	return s->id <= forget_upto && s->canonical != s->id;
+}
+
+/* Move the table into one of cap slots, without the captures
+ * forget_upto names (0: none). */
+static bool rehash(struct fth_dwstacks *d, size_t cap, uint64_t forget_upto)
 {
 	struct fth_dwstacks bigger = { 0 };
-	size_t cap = d->cap ? d->cap * 2 : 64;
+	size_t dropped = 0;
 
 	bigger.cap = cap;
 	bigger.by_id = calloc(cap, sizeof(*bigger.by_id));
@@ -173,18 +183,47 @@ static bool dwstacks_grow(struct fth_dwstacks *d)
 		free(bigger.by_frames);
 		return false;
 	}
-	for (size_t i = 0; i < d->cap; i++)
-		if (d->by_id[i].id)
-			*slot_by_id(&bigger, d->by_id[i].id) = d->by_id[i];
+	for (size_t i = 0; i < d->cap; i++) {
+		const struct dwstack *s = &d->by_id[i];
+		if (!s->id)
+			continue;
+		if (forgotten(s, forget_upto)) {
+			dropped++; /* its frames are the canonical capture's */
+			continue;
+		}
+		*slot_by_id(&bigger, s->id) = *s;
+	}
+	/* canonical ids only: none is forgotten */
 	for (size_t i = 0; i < d->cap; i++)
 		if (d->by_frames[i])
 			*slot_by_frames(&bigger, slot_by_id(&bigger, d->by_frames[i])) = d->by_frames[i];
 	free(d->by_id);
 	free(d->by_frames);
-	bigger.len = d->len;
+	bigger.len = d->len - dropped;
+	bigger.repeats = d->repeats - dropped;
 	bigger.last_id = d->last_id;
 	*d = bigger;
 	return true;
+}
+
+static bool dwstacks_grow(struct fth_dwstacks *d)
+{
+	return rehash(d, d->cap ? d->cap * 2 : 64, 0);
+}
+
+void fth_dwstacks_forget_repeats(struct fth_dwstacks *d, uint64_t upto)
+{
+	size_t kept = 0, cap = 64;
+
+	/* a rebuild reads the whole table: only when it frees much */
+	if (!d || d->repeats < FTH_DWSTACKS_MIN_FORGET || d->repeats * 2 < d->len)
+		return;
+	for (size_t i = 0; i < d->cap; i++)
+		kept += d->by_id[i].id && !forgotten(&d->by_id[i], upto);
+	while (cap < kept * 2 + 2)
+		cap *= 2;
+	if (kept < d->len)
+		rehash(d, cap, upto);
 }
 
 struct fth_dwstacks *fth_dwstacks_new(void)
@@ -228,6 +267,7 @@ void fth_dwstacks_add(struct fth_dwstacks *d, uint64_t id, int pid, const uint64
 	}
 	probe.id = id;
 	probe.canonical = *first ? *first : id;
+	d->repeats += *first != 0;
 	*first = probe.canonical;
 	*s = probe;
 	if (id > d->last_id)
@@ -250,6 +290,11 @@ uint64_t fth_dwstacks_canonical(const struct fth_dwstacks *d, uint64_t id)
 	const struct dwstack *s = d && d->cap && id ? slot_by_id(d, id) : NULL;
 
 	return s && s->id == id ? s->canonical : id;
+}
+
+size_t fth_dwstacks_count(const struct fth_dwstacks *d)
+{
+	return d ? d->len : 0;
 }
 
 uint64_t fth_dwstacks_last_id(const struct fth_dwstacks *d)

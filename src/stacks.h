@@ -59,6 +59,15 @@ void fth_dwstacks_add(struct fth_dwstacks *d, uint64_t id, int pid, const uint64
 const uint64_t *fth_dwstacks_get(const struct fth_dwstacks *d, uint64_t id, int *n);
 /* The canonical id of capture id; id itself when it is unknown. */
 uint64_t fth_dwstacks_canonical(const struct fth_dwstacks *d, uint64_t id);
+/* Forget the captures with ids up to `upto` whose stack was seen before
+ * (a long profile captures the same few stacks over and over): for when
+ * nothing holds those ids any more, their map keys moved to the
+ * canonical ids. Only once at least FTH_DWSTACKS_MIN_FORGET of them, and
+ * half the table, can go, since it reads the whole table. */
+#define FTH_DWSTACKS_MIN_FORGET 4096
+void fth_dwstacks_forget_repeats(struct fth_dwstacks *d, uint64_t upto);
+/* The number of captures remembered. */
+size_t fth_dwstacks_count(const struct fth_dwstacks *d);
 /* The highest capture id added so far (ids grow with every capture); 0
  * when none was. */
 uint64_t fth_dwstacks_last_id(const struct fth_dwstacks *d);

@@ -299,6 +299,52 @@ static void test_dwstacks_canonical(void **state)
 	fth_dwstacks_free(d);
 }
 
+/* A long profile: the repeated captures up to an id are forgotten once
+ * there are enough of them; first captures, and later ones, stay. */
+static void test_dwstacks_forget_repeats(void **state)
+{
+	enum { MANY = FTH_DWSTACKS_MIN_FORGET * 3 };
+	struct fth_dwstacks *d = fth_dwstacks_new();
+	uint64_t ips[2] = { 0, 0x2000 };
+	int n = 0;
+
+	(void)state;
+	for (uint64_t id = 1; id <= MANY; id++) {
+		ips[0] = 0x1000 + id % 3; /* three stacks: ids 1, 2, 3 first */
+		fth_dwstacks_add(d, id, 1, ips, 2);
+		/* too few repeats yet to be worth a rebuild: nothing goes */
+		if (id == FTH_DWSTACKS_MIN_FORGET) {
+			fth_dwstacks_forget_repeats(d, id);
+			assert_int_equal(fth_dwstacks_count(d), id);
+			assert_non_null(fth_dwstacks_get(d, 50, &n));
+		}
+	}
+	fth_dwstacks_forget_repeats(d, MANY - 10);
+	assert_int_equal(fth_dwstacks_count(d), 3 + 10);
+	for (uint64_t id = 1; id <= MANY; id++) {
+		const uint64_t *got = fth_dwstacks_get(d, id, &n);
+		if (id > 3 && id <= MANY - 10) {
+			assert_null(got);
+			continue;
+		}
+		assert_non_null(got);
+		assert_int_equal(n, 2);
+		assert_int_equal(got[0], 0x1000 + id % 3);
+		assert_int_equal(fth_dwstacks_canonical(d, id), (id - 1) % 3 + 1);
+	}
+	/* new captures still find their stack's first one */
+	ips[0] = 0x1000 + 1;
+	fth_dwstacks_add(d, MANY + 1, 1, ips, 2);
+	assert_int_equal(fth_dwstacks_canonical(d, MANY + 1), 1);
+	assert_int_equal(fth_dwstacks_last_id(d), MANY + 1);
+	/* ... and the table grows again from its smaller size */
+	for (uint64_t id = MANY + 2; id <= 2 * MANY; id++)
+		fth_dwstacks_add(d, id, 1, ips, 2);
+	assert_int_equal(fth_dwstacks_count(d), 3 + 10 + MANY);
+	assert_int_equal(fth_dwstacks_canonical(d, 2 * MANY), 1);
+	fth_dwstacks_free(d);
+}
+
 /* Many stacks: the tables grow and keep every id and canonical id. */
 static void test_dwstacks_grow(void **state)
 {
@@ -333,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_unwind_gone_process),
 		cmocka_unit_test(test_dwstacks_canonical),
 		cmocka_unit_test(test_dwstacks_grow),
+		cmocka_unit_test(test_dwstacks_forget_repeats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

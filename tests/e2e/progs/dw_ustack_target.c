@@ -40,7 +40,8 @@ KEEP int dw_level1(int x)
 	return r + 3;
 }
 
-/* argv[1]: how many times to run the chain (default 1); then a pause, so
+/* argv[1]: how many times to run the chain (default 1), argv[2] the
+ * microseconds to wait after each run (default none); then a pause, so
  * that the process is still there when its stacks are unwound. 0: run it
  * every 10 ms until killed. "exec": run it once, pause, and exec itself
  * (as "1") without address randomization, so that the same pid goes on
@@ -48,6 +49,7 @@ KEEP int dw_level1(int x)
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 1;
+	int pace_us = argc > 2 ? atoi(argv[2]) : 0;
 
 	if (argc > 1 && !strcmp(argv[1], "exec")) {
 		char *again[] = { argv[0], "1", NULL };
@@ -63,6 +65,8 @@ int main(int argc, char **argv)
 		sink = dw_level1(i);
 		if (n == 0)
 			usleep(10000);
+		else if (pace_us > 0)
+			usleep((useconds_t)pace_us);
 	}
 	usleep(1500000);
 	return 0;
