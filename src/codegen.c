@@ -142,6 +142,7 @@ static struct vreg emit_int_at(struct cg *c, struct fth_node *e);
 static struct vreg emit_map_len(struct cg *c, struct fth_node *call);
 static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offset);
 static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx);
+static struct vreg emit_stack_arg(struct cg *c, struct fth_node *e, int idx);
 static struct vreg emit_reg_read(struct cg *c, struct fth_node *e, int offset);
 static struct vreg emit_socket_cookie(struct cg *c, struct fth_node *call);
 static struct vreg emit_write_user(struct cg *c, struct fth_node *call);
@@ -824,6 +825,8 @@ static struct vreg emit_builtin(struct cg *c, struct fth_node *e)
 	}
 	if (!strncmp(n, "arg", 3) && c->p->inst->regs_ctx)
 		return emit_regs_arg(c, e, atoi(n + 3));
+	if (!strncmp(n, "sarg", 4) && c->p->inst->regs_ctx)
+		return emit_stack_arg(c, e, atoi(n + 4));
 	if (!strcmp(n, "retval") && c->p->inst->regs_ctx)
 		return emit_reg_read(c, e, fth_pt_regs_offset("ax"));
 	if (!strcmp(n, "retval") && c->p->inst->has_retval)
@@ -1934,6 +1937,25 @@ static struct vreg emit_regs_arg(struct cg *c, struct fth_node *e, int idx)
 		break;
 	}
 	}
+	vreg_set(c, v, r);
+	return v;
+}
+
+/* sargN at a function's entry: the word at sp + 8 (N + 1), above the
+ * return address, in the traced process's memory or the kernel's. */
+static struct vreg emit_stack_arg(struct cg *c, struct fth_node *e, int idx)
+{
+	struct vreg v = vreg_alloc(c, e);
+	int r = v.reg >= 0 ? v.reg : R0;
+	int tmp = stack_alloc(c, 8, e);
+
+	emit(c, I_ST_IMM(BPF_DW, fp(tmp), tmp, 0));
+	emit(c, I_LDX(BPF_DW, R3, R6, (int16_t)fth_pt_regs_offset("sp")));
+	emit(c, I_ALU64_IMM(BPF_ADD, R3, (idx + 1) * 8));
+	emit_addr(c, R1, fp(tmp), tmp);
+	emit(c, I_MOV64_IMM(R2, 8));
+	emit(c, I_CALL(c->p->inst->user_space ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
+	emit(c, I_LDX(BPF_DW, r, fp(tmp), tmp));
 	vreg_set(c, v, r);
 	return v;
 }

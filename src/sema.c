@@ -1264,6 +1264,30 @@ static struct fth_type *check_regs_arg(struct sema *s, struct fth_node *e)
 	return uint64_t_();
 }
 
+/* sarg0, sarg1, ...: the arguments a function is passed on the stack, at
+ * its entry (bpftrace 0.17; removed from bpftrace since, whose args now
+ * names them): the 8-byte words above the return address. */
+static struct fth_type *check_stack_arg(struct sema *s, struct fth_node *e)
+{
+	const struct fth_probe_inst *inst = s->cur->inst;
+	char *end;
+	long idx = strtol(e->u.ident.name + 4, &end, 10);
+
+	if (!inst->regs_ctx || inst->usdt_args || inst->has_retval) {
+		ERR_HINT(s, e,
+			 inst->has_retval ? "the stack has moved on when the function returns: read them in its "
+					    "entry probe and keep them in a map keyed by tid" :
+					    "stack arguments exist at the entry of a function: kprobe and uprobe",
+			 "The %s builtin can only be used with 'kprobes' and 'uprobes' probes", e->u.ident.name);
+		return NULL;
+	}
+	if (*end || idx < 0 || idx > 63) {
+		ERR(s, e, "%s: no such stack argument (sarg0 to sarg63)", e->u.ident.name);
+		return NULL;
+	}
+	return uint64_t_();
+}
+
 /* Builtins whose code reads the probe's context (the tracepoint record,
  * pt_regs, the perf sample): not available in a for-map callback. */
 static bool reads_probe_context(const char *n)
@@ -1271,6 +1295,8 @@ static bool reads_probe_context(const char *n)
 	static const char *const names[] = { "args", "retval", "ctx", "kstack", "ustack", "dw_ustack", "func" };
 
 	if (!strncmp(n, "arg", 3) && n[3] >= '0' && n[3] <= '9')
+		return true;
+	if (!strncmp(n, "sarg", 4) && n[4] >= '0' && n[4] <= '9')
 		return true;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(n, names[i]))
@@ -1584,6 +1610,8 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 			 "'%s' is not available in %s probes", n, s->cur->inst->provider->name);
 		return NULL;
 	}
+	if (!strncmp(n, "sarg", 4) && n[4] >= '0' && n[4] <= '9')
+		return check_stack_arg(s, e);
 	if (!strcmp(n, "retval")) {
 		ERR_HINT(s, e, s->cur->inst->tp ? "try args->ret in a sys_exit tracepoint" : NULL,
 			 "'retval' is not available in %s probes", s->cur->inst->provider->name);

@@ -70,6 +70,15 @@ expect_stderr_match 'HINT: read it from the stack at the function.s entry: \*\(i
 run_traced "uprobe:$TG:mix { printf(\"spill=%d\\n\", *(int64 *)(reg(\"sp\") + 8)); } $END_PROBE"
 expect_exit 0
 expect_stdout_match '^spill=16$'
+# ... as bpftrace 0.17's sarg0 reads it (sargN: the Nth word above the
+# return address), which needs no debug info; not in a uretprobe, where
+# the stack has moved on
+run_traced "uprobe:$TG:mix { printf(\"sarg=%d\\n\", sarg0); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^sarg=16$'
+fathom_run -e "uretprobe:$TG:mix { print(sarg0); }"
+expect_exit 1
+expect_stderr_match "^stdin:1:[0-9]+-[0-9]+: ERROR: The sarg0 builtin can only be used with 'kprobes' and 'uprobes' probes$"
 fathom_run -lv "uprobe:$TG:mix"
 expect_exit 0
 expect_stdout_eq "uprobe:$TG:mix

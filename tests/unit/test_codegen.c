@@ -593,6 +593,10 @@ static void test_errors(void **state)
 	expect_error("tracepointt:a:b { }", "did you mean 'tracepoint'?");
 	expect_error("kprobe:vfs_read { }", "kprobes are not available on this kernel");
 	expect_error("kprobe:vfs_read { }", "HINT: tracepoint:syscalls:sys_enter_read sees the same event");
+	expect_error("tracepoint:syscalls:sys_enter_read { @ = sarg0; }",
+		     "The sarg0 builtin can only be used with 'kprobes' and 'uprobes' probes");
+	expect_error("uretprobe:libc:malloc { @ = sarg1; }", "HINT: the stack has moved on when the function returns");
+	expect_error("uprobe:libc:malloc { @ = sarg64; }", "sarg64: no such stack argument (sarg0 to sarg63)");
 	expect_error("BEGIN { break; }", "'break' outside a loop");
 	expect_error("BEGIN { unroll(101) { } }", "stdin:1:9-20: ERROR: unroll maximum value is 100");
 	expect_error("BEGIN { unroll(0) { } }", "stdin:1:9-18: ERROR: unroll minimum value is 1");

@@ -14,6 +14,8 @@ check kprobe_func_builtin 0 '^@\[vfs_read\]: [0-9]+' \
     -e 'kprobe:vfs_read { @[func] = count(); } interval:s:1 { exit(); }'
 check kprobe_arg 0 '^@\[4096\]: [0-9]+|^@\[[0-9]+\]: [0-9]+' \
     -e 'kprobe:vfs_read { @[arg2] = count(); } interval:s:1 { exit(); }'
+check kprobe_stack_arg 0 '^@: [0-9]+' \
+    -e 'kprobe:vfs_read { @ = count(); @s = sarg1; } interval:s:1 { delete(@s); exit(); }'
 check kretprobe_count 0 '^@: [0-9]+' \
     -e 'kretprobe:vfs_read { @ = count(); } interval:s:1 { exit(); }'
 check kretprobe_retval_key 0 '^@\[[0-9]+\]: [0-9]+' \
