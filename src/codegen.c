@@ -5815,11 +5815,11 @@ static int codegen_pass(struct fth_program *prog, struct fth_prog *p, struct fth
 		emit(&c, I_LDX(BPF_DW, R0, R6, (int16_t)p->inst->args[1].offset));
 		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JEQ, R0, 0, 0));
 	}
-	/* -p / -c: everything but BEGIN/END sees only the target process */
-	if (prog->config.target_pid > 0 && needs_pid_filter(p->inst->provider)) {
+	/* -p: everything but BEGIN/END sees only the target process */
+	if (prog->config.filter_pid > 0 && needs_pid_filter(p->inst->provider)) {
 		emit_current_pid_tgid(&c, probe);
 		emit(&c, I_ALU64_IMM(BPF_RSH, R0, 32));
-		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JNE, R0, prog->config.target_pid, 0));
+		c.exit_jumps[c.nexit++] = emit(&c, I_JMP_IMM(BPF_JNE, R0, prog->config.filter_pid, 0));
 	}
 	if (probe->u.probe.predicate) {
 		c.in_predicate = true;

@@ -68,7 +68,8 @@ static void usage(FILE *out)
 	      "    -I DIR         where #include looks for headers (kernel types come from BTF)\n"
 	      "    --include FILE a header to include before the script\n"
 	      "    -p PID         trace only this process; stop when it exits\n"
-	      "    -c 'CMD'       run CMD once the probes are attached, trace it (cpid), stop when it exits\n"
+	      "    -c 'CMD'       run CMD once the probes are attached, stop when it exits; its pid\n"
+	      "                   is cpid, its USDT probes are traced (nothing else is filtered)\n"
 	      "    --dwarf-pid PID\n"
 	      "                   read this process's modules for dw_ustack at start, as those of -p\n"
 	      "    --debuginfo DIR[:DIR...]\n"
@@ -801,6 +802,7 @@ static int run_cli(struct cli *cli_)
 	prog.config.dwarf_pids = cli.dwarf_pids;
 	prog.config.ndwarf_pids = cli.ndwarf_pids;
 	prog.config.target_pid = cli.pid;
+	prog.config.filter_pid = cli.pid;
 	if (fth_own_pid_namespace(&prog.config.pidns_dev, &prog.config.pidns_ino) <= 0)
 		prog.config.pidns_dev = prog.config.pidns_ino = 0;
 	prog.config.target_binary = traced_binary(&prog, &cli);

@@ -282,7 +282,14 @@ struct fth_config {
 	uint32_t ringbuf_size;    /* bytes, power of two */
 	int64_t start_boot_ns;    /* CLOCK_BOOTTIME at start, for `elapsed` */
 	int ncpus;                /* possible CPUs, the `ncpus` builtin */
-	int target_pid;           /* -p PID or the -c child: probes see only it */
+	/* -p PID or the -c child: the process USDT probes and watchpoints
+	 * attach to (and the one whose files name binaries) */
+	int target_pid;
+	/* -p PID only: the other per-process probes (uprobe, profile,
+	 * software, hardware) attach to it, and every other probe but
+	 * BEGIN/END, interval and iter sees only its events. -c filters
+	 * nothing: bpftrace leaves that to the script (pid == cpid). */
+	int filter_pid;
 	int cpid;                 /* -c: the child's pid, the `cpid` builtin */
 	/* The traced program: -c's command as written, or -p's
 	 * /proc/PID/exe. NULL without either. */

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# -c CMD runs the command once probes are attached, limits probes to it,
-# sets cpid (has_cpid is true) and ends the run when it exits; -p PID
-# limits probes to that process and ends the run when it exits; a bad pid
-# is a clear error.
+# -c CMD runs the command once probes are attached, sets cpid (has_cpid
+# is true) and ends the run when it exits, but filters nothing (bpftrace's
+# -c leaves that to the script: pid == cpid); -p PID limits probes to that
+# process and ends the run when it exits; a bad pid is a clear error.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -12,7 +12,12 @@ fathom_run -c "$T/fthchild arg1" -e 'tracepoint:syscalls:sys_enter_execve { prin
 expect_exit 0
 expect_stdout_match '^exec 1$'
 expect_stdout_match '^exit fthchild 1$'
-expect_stdout_no_match ' 0$'
+# the command's own children are seen too, and so is every other process
+cp /bin/sh "$T/fthsh"
+fathom_run -c "$T/fthsh -c '$T/fthchild; true'" -e 'tracepoint:sched:sched_process_exit /comm == "fthchild" || comm == "fthsh"/ { printf("exit %s %d\n", comm, pid == cpid); }'
+expect_exit 0
+expect_stdout_match '^exit fthsh 1$'
+expect_stdout_match '^exit fthchild 0$'
 
 cp /bin/sleep "$T/fthsleep"
 "$T/fthsleep" 2 &
