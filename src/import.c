@@ -12,6 +12,7 @@
 #include "cmacro.h"
 #include "fileio.h"
 #include "parser.h"
+#include "btlib.h"
 
 /* One imported script: its name as imported ("lib.bt", "dir/x.bt") and
  * its parsed program. */
@@ -101,25 +102,40 @@ static struct fth_source *add_source(struct fth_importer *im, const char *name, 
 	return src;
 }
 
+static bool imported_already(struct fth_importer *im, const char *name)
+{
+	for (int i = 0; i < im->scripts.len; i++)
+		if (!strcmp(((struct script *)im->scripts.items[i])->name, name))
+			return true;
+	return false;
+}
+
+static void parse_script(struct fth_importer *im, const char *name, const char *data, size_t n);
+
 static void import_script(struct fth_importer *im, struct fth_node *where, const char *name, const char *path)
 {
-	struct fth_source *src;
-	struct script *sc;
 	size_t n = 0;
 	char *data;
 	int rc;
 
-	for (int i = 0; i < im->scripts.len; i++)
-		if (!strcmp(((struct script *)im->scripts.items[i])->name, name))
-			return;
+	if (imported_already(im, name))
+		return;
 	rc = fth_read_path(path, &data, &n);
 	if (rc) {
 		fth_error_hint(im->diag, where->range, "check that the file can be read",
 			       "error reading import '\"%s\"': %s", path, strerror(-rc));
 		return;
 	}
-	src = add_source(im, name, data, n);
+	parse_script(im, name, data, n);
 	free(data);
+}
+
+/* A script's text into the program as one more imported file. */
+static void parse_script(struct fth_importer *im, const char *name, const char *data, size_t n)
+{
+	struct fth_source *src = add_source(im, name, data, n);
+	struct script *sc;
+
 	sc = fth_arena_alloc(A(im), sizeof(*sc));
 	sc->name = name;
 	fth_ptrvec_push(A(im), &im->scripts, sc);
@@ -270,7 +286,18 @@ struct fth_importer *fth_importer_new(struct fth_program *prog, struct fth_diag 
 	return im;
 }
 
+/* The stdlib files the program's text names (the main script's and
+ * every imported file's): imported once each, as a library file is. */
+static void import_stdlib(struct fth_importer *im)
+{
+	for (const struct fth_stdlib_file *f = fth_stdlib_files; f->name; f++)
+		if (!imported_already(im, f->name) && fth_stdlib_wanted(f, im->text))
+			parse_script(im, f->name, f->text, strlen(f->text));
+}
+
 void fth_importer_merge(struct fth_importer *im)
 {
+	if (!im->diag->errors)
+		import_stdlib(im);
 	merge(im);
 }

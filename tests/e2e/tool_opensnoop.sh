@@ -43,3 +43,24 @@ run_tool 2 workload tools/opensnoop.bt -- --failed
 expect_exit 0
 expect_stdout_match "^[0-9]+ +fthcat +-1 +2 $T/fthmissing\.txt$"
 expect_stdout_no_match "fthcat +3 +0 $T/fthfile\.txt$"
+
+# A relative path is shown made absolute against the process's working
+# directory (as current bpftrace's opensnoop shows it); one relative to a
+# directory descriptor (openat(dirfd, ...)) as passed; --relative shows
+# every path as passed.
+[ -x /usr/bin/python3 ] || fail "/usr/bin/python3 is needed"
+mkdir -p "$T/sub"
+echo data >"$T/sub/rel.txt"
+cp "$(readlink -f /usr/bin/python3)" "$T/fthpy" || fail "cannot copy python3"
+relative_workload() {
+    (cd "$T/sub" && "$T/fthcat" rel.txt >/dev/null)
+    "$T/fthpy" -c 'import os, sys; d = os.open(sys.argv[1], os.O_RDONLY); os.close(os.open("sub/rel.txt", os.O_RDONLY, dir_fd=d))' "$T"
+}
+run_tool 3 relative_workload tools/opensnoop.bt
+expect_exit 0
+[ "$WORKLOAD_STATUS" = 0 ] || fail "workload failed: $(cat "$T/workload.log")"
+expect_stdout_match "^[0-9]+ +fthcat +3 +0 $T/sub/rel\.txt$"
+expect_stdout_match "^[0-9]+ +fthpy +[0-9]+ +0 sub/rel\.txt$"
+run_tool 3 relative_workload tools/opensnoop.bt -- --relative
+expect_exit 0
+expect_stdout_match "^[0-9]+ +fthcat +3 +0 rel\.txt$"
