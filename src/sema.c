@@ -390,6 +390,38 @@ static void learn_pending_key(struct fth_map *map, struct fth_type *kt)
 	map->key_size = (kt->size + 7) / 8 * 8 + (bucket ? 8 : 0);
 }
 
+/* Whether keys of type kt go in map (whose keys have a type already):
+ * strings of different capacities, ints of the same signedness and
+ * pointers to different types are compatible keys, padded to the map's
+ * layout, which widens to the longest string (as bpftrace resizes map
+ * keys), in tuples too. */
+static bool merge_key_type(struct sema *s, struct fth_map *map, struct fth_type *kt)
+{
+	bool compatible = map->key_type->kind == kt->kind &&
+			  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT || kt->kind == FTH_T_POINTER);
+	struct fth_type *wide = kt->kind == FTH_T_TUPLE ? widened_tuple_key(s, map->key_type, kt) : NULL;
+
+	if (fth_type_equal(map->key_type, kt))
+		return true;
+	/* nested tuples: their strings widen the same way */
+	if (!wide && kt->kind == FTH_T_TUPLE)
+		wide = merge_tuples(s, map->key_type, kt);
+	if (wide) {
+		/* @m["ab", 1] and @m["abcd", 2]: one layout with the longer string */
+		uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
+		compatible = true;
+		map->key_type = wide;
+		map->key_size = (wide->size + 7) / 8 * 8 + extra;
+	}
+	if (compatible && kt->kind == FTH_T_STRING && kt->size > map->key_type->size) {
+		/* Widen to the longest string key, as for values. */
+		uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
+		map->key_type = kt;
+		map->key_size = (kt->size + 7) / 8 * 8 + extra;
+	}
+	return compatible;
+}
+
 /* Check the keys of a map reference and fix the map's key type on first use. */
 static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool creating)
 {
@@ -422,33 +454,10 @@ static struct fth_map *map_use_keys(struct sema *s, struct fth_node *m, bool cre
 			 map->key_type ? "%s is used with keys elsewhere but without keys here"
 				       : "%s is used without keys elsewhere but with keys here",
 			 map->name);
-	} else if (kt && !fth_type_equal(map->key_type, kt)) {
-		/* Strings of different capacities, ints of the same
-		 * signedness and pointers to different types are compatible
-		 * keys: they are padded to the map's layout. */
-		bool compatible = map->key_type->kind == kt->kind &&
-				  (kt->kind == FTH_T_STRING || kt->kind == FTH_T_INT || kt->kind == FTH_T_POINTER);
-		struct fth_type *wide = kt->kind == FTH_T_TUPLE ? widened_tuple_key(s, map->key_type, kt) : NULL;
-		/* nested tuples: their strings widen the same way */
-		if (!wide && kt->kind == FTH_T_TUPLE)
-			wide = merge_tuples(s, map->key_type, kt);
-		if (wide) {
-			/* @m["ab", 1] and @m["abcd", 2]: one layout with the longer string */
-			uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
-			compatible = true;
-			map->key_type = wide;
-			map->key_size = (wide->size + 7) / 8 * 8 + extra;
-		}
-		if (compatible && kt->kind == FTH_T_STRING && kt->size > map->key_type->size) {
-			/* Widen to the longest string key, as for values. */
-			uint32_t extra = map->key_size - (map->key_type->size + 7) / 8 * 8;
-			map->key_type = kt;
-			map->key_size = (kt->size + 7) / 8 * 8 + extra;
-		}
-		if (!compatible)
-			ERR_HINT(s, m, "use keys of one type for a map everywhere, or cast them, e.g. (uint64)x",
-				 "%s key has type %s here but %s elsewhere", map->name,
-			    fth_type_describe(A(s), kt), fth_type_describe(A(s), map->key_type));
+	} else if (kt && !merge_key_type(s, map, kt)) {
+		ERR_HINT(s, m, "use keys of one type for a map everywhere, or cast them, e.g. (uint64)x",
+			 "%s key has type %s here but %s elsewhere", map->name, fth_type_describe(A(s), kt),
+			 fth_type_describe(A(s), map->key_type));
 	}
 	return map;
 }
@@ -1981,6 +1990,60 @@ static void complete_value_type(struct sema *s, struct fth_type *t, int depth)
 }
 
 /* Type of a tracepoint field as the script sees it. */
+/* The integer type a C type name ("int", "unsigned long", "pid_t",
+ * "const clockid_t") stands for: a C spelling, or a kernel typedef from
+ * BTF; NULL for any other type. */
+static const struct fth_type *c_integer_named(struct sema *s, const char *name)
+{
+	static const struct {
+		const char *name;
+		int size;
+		bool is_signed;
+	} spellings[] = {
+		{ "char", 1, true },		  { "signed char", 1, true },	      { "unsigned char", 1, false },
+		{ "short", 2, true },		  { "short int", 2, true },	      { "unsigned short", 2, false },
+		{ "unsigned short int", 2, false }, { "int", 4, true },	      { "signed", 4, true },
+		{ "signed int", 4, true },	  { "unsigned", 4, false },	      { "unsigned int", 4, false },
+		{ "long", 8, true },		  { "long int", 8, true },	      { "unsigned long", 8, false },
+		{ "unsigned long int", 8, false }, { "long long", 8, true },	      { "long long int", 8, true },
+		{ "unsigned long long", 8, false }, { "unsigned long long int", 8, false },
+	};
+	struct fth_btf *btf;
+	const struct fth_type *t;
+
+	while (!strncmp(name, "const ", 6) || !strncmp(name, "volatile ", 9))
+		name += name[0] == 'c' ? 6 : 9;
+	for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++)
+		if (!strcmp(spellings[i].name, name))
+			return fth_type_int(spellings[i].size, spellings[i].is_signed);
+	btf = strchr(name, ' ') ? NULL : fth_program_btf(s->prog);
+	t = btf ? fth_btf_type_by_name(btf, A(s), name) : NULL;
+	return t && t->kind == FTH_T_INT && !t->enum_def ? t : NULL;
+}
+
+/* An integer field as bpftrace types it: by its C type, not the format's
+ * signed: flag (a syscall's arguments are all "signed:0", each stored in
+ * an unsigned long). In 8 bytes an int is an int64, and the unsigned
+ * 32-bit types (u32, pid_t, uid_t, gid_t) a uint64, as bpftrace adjusts
+ * them; another integer type keeps its own size and sign, read from the
+ * low bytes of its slot (umode_t: 2 bytes, clockid_t: an int32, off_t and
+ * long: an int64). NULL when the C type is no integer type. */
+static struct fth_type *tp_integer_type(struct sema *s, const struct fth_tp_field *f)
+{
+	static const char *const widened_unsigned[] = { "unsigned int", "unsigned", "u32", "pid_t", "uid_t", "gid_t" };
+	const struct fth_type *c;
+
+	if (f->size == 8 && !strcmp(f->type, "int"))
+		return fth_type_int(8, true);
+	for (size_t i = 0; f->size == 8 && i < sizeof(widened_unsigned) / sizeof(widened_unsigned[0]); i++)
+		if (!strcmp(f->type, widened_unsigned[i]))
+			return fth_type_int(8, false);
+	c = c_integer_named(s, f->type);
+	if (!c || c->size > f->size || (c->size != 1 && c->size != 2 && c->size != 4 && c->size != 8))
+		return NULL;
+	return fth_type_int((int)c->size, c->is_signed);
+}
+
 static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field *f)
 {
 	const char *t = f->type;
@@ -2015,6 +2078,11 @@ static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field 
 		struct fth_type *et = lookup_type(s, t + (t[0] == 'c' ? 6 : 0));
 		if (et && et->kind == FTH_T_INT && et->enum_def && et->size == f->size)
 			return et;
+	}
+	{
+		struct fth_type *c = tp_integer_type(s, f);
+		if (c)
+			return c;
 	}
 	if (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8)
 		return fth_type_int((int)f->size, f->is_signed);
@@ -2808,12 +2876,29 @@ static struct fth_type *found_value_type(struct sema *s, struct fth_map *map, st
 
 /* find(@m, key, $v): true when the key is in the map, and then $v holds
  * its value; false leaves $v as it was. */
+/* The key argument of find(), has_key() and delete(@m, key), checked
+ * against map's keys as a key written @m[key] is: an error where it
+ * cannot be one of them; a longer string widens the map's keys (a
+ * shorter copy of it could find another key). */
+static void check_key_argument(struct sema *s, struct fth_map *map, struct fth_node *key)
+{
+	struct fth_type *kt = storage_type(s, check_expr(s, key));
+
+	if (kt && map && map->key_type && !merge_key_type(s, map, kt))
+		ERR_HINT(s, key,
+			 kt->kind == FTH_T_TUPLE && map->key_type->kind == FTH_T_TUPLE
+				 ? "give as many keys as the map has, each of its type"
+				 : "use a key of the map's key type, or cast it, e.g. (uint64)x",
+			 "key has type %s but %s has keys of type %s", fth_type_describe(A(s), kt), map->name,
+			 fth_type_describe(A(s), map->key_type));
+}
+
 static struct fth_type *check_find(struct sema *s, struct fth_node *call)
 {
 	struct fth_node_list *args = &call->u.call.args;
 	struct fth_node *mapnode, *out;
 	struct fth_map *map;
-	struct fth_type *kt, *vt;
+	struct fth_type *vt;
 
 	if (!want_args(s, call, 3, 3))
 		return fth_type_bool();
@@ -2823,7 +2908,6 @@ static struct fth_type *check_find(struct sema *s, struct fth_node *call)
 		ERR_HINT(s, mapnode, "write find(@name, key, $value)", "find() expects a map such as @name as its first argument");
 		return fth_type_bool();
 	}
-	kt = storage_type(s, check_expr(s, args->items[1]));
 	if (out->kind != FTH_VAR) {
 		ERR_HINT(s, out, "pass a scratch variable such as $value (declare it with let $value; if needed)",
 			 "find() writes the value into a variable; its third argument must be a $variable");
@@ -2840,10 +2924,7 @@ static struct fth_type *check_find(struct sema *s, struct fth_node *call)
 			 "%s has no keys: find() needs a map with keys", map->name);
 		return fth_type_bool();
 	}
-	if (kt && !fth_type_equal(kt, map->key_type) && kt->kind != map->key_type->kind)
-		ERR_HINT(s, args->items[1], "use a key of the map's key type, or cast it, e.g. (uint64)x",
-			 "key has type %s but %s has keys of type %s", fth_type_describe(A(s), kt),
-			 map->name, fth_type_describe(A(s), map->key_type));
+	check_key_argument(s, map, args->items[1]);
 	vt = found_value_type(s, map, mapnode);
 	if (vt)
 		var_define(s, out, vt, 0);
@@ -4568,15 +4649,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 			map = map_get(s, args->items[0]);
 			if (map)
 				map->deleted = true;
-			if (map && map->key_type) {
-				struct fth_type *kt = storage_type(s, check_expr(s, args->items[1]));
-				if (kt && !fth_type_equal(kt, map->key_type) && kt->kind != map->key_type->kind)
-					ERR_HINT(s, args->items[1],
-						 "use a key of the map's key type, or cast it, e.g. (uint64)x",
-						 "key has type %s but %s has keys of type %s",
-						 fth_type_describe(A(s), kt), map->name,
-						 fth_type_describe(A(s), map->key_type));
-			}
+			if (map && map->key_type)
+				check_key_argument(s, map, args->items[1]);
 			if (!map && s->strict)
 				ERR_HINT(s, args->items[0], "assign it somewhere, e.g. @name = 1;", "undefined map %s", args->items[0]->u.map.name);
 			return fth_type_bool();
@@ -4865,7 +4939,7 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		if (map && !map->key_type && s->strict)
 			ERR_HINT(s, args->items[0], "a map without keys holds one value: read it as the map itself",
 				 "%s has no keys", map->name);
-		check_expr(s, args->items[1]);
+		check_key_argument(s, map, args->items[1]);
 		return fth_type_bool();
 	}
 	if (!strcmp(n, "strncmp")) {
@@ -6413,6 +6487,11 @@ static const struct fth_provider *provider_of(struct sema *s, struct fth_node *a
 	return NULL;
 }
 
+static bool attaches_to_child(const struct fth_provider *p)
+{
+	return p == &fth_provider_usdt || p == &fth_provider_watchpoint || p == &fth_provider_asyncwatchpoint;
+}
+
 static void add_prog(struct sema *s, struct fth_node *probe, struct fth_probe_inst *inst)
 {
 	struct fth_prog *p = fth_arena_alloc(A(s), sizeof(*p));
@@ -6421,9 +6500,12 @@ static void add_prog(struct sema *s, struct fth_node *probe, struct fth_probe_in
 
 	p->probe = probe;
 	p->inst = inst;
-	/* -p/-c: providers that can open per-process events use the pid */
+	/* Providers that can open per-process events use -p's pid; of -c's
+	 * child, only USDT probes and watchpoints do, as in bpftrace (the
+	 * child's uprobes fire for every process running its binary). */
 	if (!inst->target_pid)
-		inst->target_pid = s->prog->config.target_pid;
+		inst->target_pid = attaches_to_child(inst->provider) ? s->prog->config.target_pid
+								     : s->prog->config.filter_pid;
 	p->prog_type = inst->provider->prog_type;
 	p->fd = -1;
 	/* Names are what `bpftool prog show` displays; fth_ lets leaks be found. */

@@ -59,3 +59,19 @@ expect_stderr_match '^stdin:1:39-41: ERROR: find\(\) cannot read the values of a
 fathom_run -e 'BEGIN { $v = 1; find(@nope, 1, $v); }'
 expect_exit 1
 expect_stderr_match '^stdin:1:22-27: ERROR: undefined map @nope$'
+
+# A key that cannot be one of the map's (a tuple of another length) is an
+# error in find(), has_key() and delete(); a longer string than any the
+# map had widens its keys, so that it does not find the shorter one.
+for call in 'let $v; $r = find(@c, (1, "k", "k"), $v)' '$r = has_key(@c, (1, "k", "k"))' 'delete(@c, (1, "k", "k"))'; do
+    fathom_run -e "BEGIN { @c[1, \"k\"] = (7, \"seven\"); $call; }"
+    expect_exit 1
+    expect_stderr_match '^stdin:1:[0-9]+-[0-9]+: ERROR: key has type \(int64, string\[2\], string\[2\]\) but @c has keys of type \(int64, string\[2\]\)$'
+    expect_stderr_match '^HINT: give as many keys as the map has, each of its type$'
+done
+fathom_run -e 'BEGIN { @c[1, "k"] = (7, "seven"); let $v; printf("%d %d %d\n", has_key(@c, (1, "kkkkkkkk")), find(@c, (1, "kkk"), $v), has_key(@c, (1, "k")));
+    delete(@c, (1, "kkkkkkkkkkk")); printf("%d\n", has_key(@c, (1, "k"))); delete(@c, (1, "k")); printf("%d\n", has_key(@c, (1, "k"))); exit(); }'
+expect_exit 0
+expect_stdout_match '^0 0 1$'
+expect_stdout_match '^1$'
+expect_stdout_match '^0$'

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "btlib.h"
 #include "compile_helper.h"
 #include "fathom.h"
 #include "seqfmt.h"
@@ -565,6 +566,25 @@ static void test_map_typed_through_variable_cycle(void **state)
 	assert_int_equal(fth_program_find_map(&c.prog, "@m")->value_type->kind, FTH_T_INT);
 	release(&c);
 	expect_error("BEGIN { $v = @a; @a = $v; }", "undefined map @a");
+}
+
+/* bpftrace's library functions written in its language (btlib.c): a
+ * script that names one gets the file; its own macro of the name wins. */
+static void test_btlib(void **state)
+{
+	const struct fth_stdlib_file *path = &fth_stdlib_files[0];
+
+	(void)state;
+	assert_string_equal(path->name, "stdlib/path.bt");
+	assert_true(fth_stdlib_wanted(path, "BEGIN { print(cwd()); }"));
+	assert_true(fth_stdlib_wanted(path, "t:a:b { $p = abs_path(str(args.f), 8); }"));
+	assert_false(fth_stdlib_wanted(path, "BEGIN { $mycwd = 1; @abs_paths = 2; }"));
+	assert_false(fth_stdlib_wanted(path, "BEGIN { print(pwd); }"));
+	expect_compiles_with("BEGIN { print(cwd()); print(abs_path(\"x\", 4)); $s = \"y\"; print(abs_path($s, 1)); }",
+			     0);
+	expect_compiles_with("macro cwd() { 1 } BEGIN { print(cwd() + 1); }", 0);
+	expect_error("BEGIN { print(abs_path(1, 2)); }", "stdin:1:15-29: ERROR: abs_path() takes a string");
+	expect_error("BEGIN { print(abs_path(\"x\", \"y\")); }", "abs_path() takes how many directories");
 }
 
 static void test_errors(void **state)
@@ -1932,6 +1952,7 @@ int main(void)
 		cmocka_unit_test(test_pointer_map_arithmetic),
 		cmocka_unit_test(test_arithmetic_signedness),
 		cmocka_unit_test(test_map_typed_through_variable_cycle),
+		cmocka_unit_test(test_btlib),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
