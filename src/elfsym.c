@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "rustdemangle.h"
 #include "tracefs.h"
 #include "vec.h"
 
@@ -127,6 +128,8 @@ char *fth_rust_demangle(const char *name)
 	size_t at = 0;
 	const char *p;
 
+	if (!strncmp(name, "_R", 2))
+		return fth_rust_v0_demangle(name);
 	if (strncmp(name, "_ZN", 3))
 		return NULL;
 	p = name + 3;
@@ -154,7 +157,14 @@ char *fth_rust_demangle(const char *name)
 
 const char *fth_elf_display_name(const struct fth_elf_sym *sym)
 {
-	return sym->demangled ? sym->demangled : sym->name;
+	if (sym->demangled)
+		return sym->demangled;
+	/* A v0 Rust name (_R...) as LLVM's demangler shows it, as bpftrace's
+	 * func, usym and ustack do. A legacy one keeps the C++ demangler's
+	 * text (with its ::h<hash>), which it gets above. */
+	if (sym->rust_demangled && !strncmp(sym->name, "_R", 2))
+		return sym->rust_demangled;
+	return sym->name;
 }
 
 bool fth_elf_sym_matches(const struct fth_elf_sym *sym, const char *pattern)

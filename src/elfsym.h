@@ -65,7 +65,8 @@ int fth_elf_symbol_address(const char *path, const char *name, uint64_t *addr, u
 int fth_elf_load_layout(const char *path, uint64_t page_size, bool *relocated, uint64_t *first_page);
 /* Symbol by exact name, or NULL. */
 const struct fth_elf_sym *fth_elf_find(const struct fth_elf *e, const char *name);
-/* The name to show for sym: demangled for C++, else its own. */
+/* The name to show for sym: demangled for C++ and Rust's v0 mangling,
+ * else its own. */
 const char *fth_elf_display_name(const struct fth_elf_sym *sym);
 /* Does pattern ('*' wildcards) name sym, as bpftrace matches uprobe
  * functions: its symbol name, or for C++ its demangled name with or
@@ -75,9 +76,11 @@ bool fth_elf_sym_matches(const struct fth_elf_sym *sym, const char *pattern);
 /* Demangle a C++ symbol name (libstdc++'s __cxa_demangle): a malloc'ed
  * string, or NULL when name is not a mangled C++ name. */
 char *fth_demangle(const char *name);
-/* A Rust symbol of the legacy mangling (_ZN...17h<hash>E) demangled as
- * Rust writes the path, without the hash ("crate::mod::f",
- * "<T as core::fmt::Debug>::fmt"), malloc'd; NULL for any other name. */
+/* A Rust symbol demangled, malloc'd: one of the legacy mangling
+ * (_ZN...17h<hash>E) as Rust writes the path, without the hash
+ * ("crate::mod::f", "<T as core::fmt::Debug>::fmt"); one of the v0
+ * mangling (_R...) as LLVM's demangler prints it (rustdemangle.h). NULL
+ * for any other name. */
 char *fth_rust_demangle(const char *name);
 /* The function symbol containing addr (the nearest one at or below it
  * when sizes are unknown), or NULL. */

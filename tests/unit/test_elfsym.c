@@ -363,6 +363,36 @@ static void test_rust_demangle(void **state)
 	free(sym.rust_demangled);
 }
 
+/* Rust's v0 mangling (_R...): fth_rust_demangle gives LLVM's text, which
+ * names the symbol in rust: patterns and is the name shown for it (func,
+ * usym, ustack), as bpftrace shows it. A legacy symbol keeps the C++
+ * demangler's text as its shown name. */
+static void test_rust_v0_symbols(void **state)
+{
+	struct fth_elf_sym v0 = { .name = "_RNvXCs9YSfaoTXO5M_4richNtB2_6SquareNtB2_5Shape5sides" };
+	struct fth_elf_sym legacy = { .name = "_ZN4test4fun117h1c65f24d7a677fc8E" };
+	struct fth_elf_sym bad = { .name = "_RNvC1a" };
+
+	(void)state;
+	v0.rust_demangled = fth_rust_demangle(v0.name);
+	assert_non_null(v0.rust_demangled);
+	assert_string_equal(v0.rust_demangled, "<rich::Square as rich::Shape>::sides");
+	assert_string_equal(fth_elf_display_name(&v0), "<rich::Square as rich::Shape>::sides");
+	assert_true(fth_elf_sym_matches(&v0, "<rich::Square as rich::Shape>::sides"));
+	assert_true(fth_elf_sym_matches(&v0, "<*Shape>::sides"));
+	assert_true(fth_elf_sym_matches(&v0, "_RNvX*"));
+	assert_false(fth_elf_sym_matches(&v0, "rich::sides"));
+	free(v0.rust_demangled);
+
+	legacy.rust_demangled = fth_rust_demangle(legacy.name);
+	assert_string_equal(fth_elf_display_name(&legacy), legacy.name); /* no C++ text set here */
+	free(legacy.rust_demangled);
+
+	bad.rust_demangled = fth_rust_demangle(bad.name);
+	assert_null(bad.rust_demangled);
+	assert_string_equal(fth_elf_display_name(&bad), "_RNvC1a");
+}
+
 /* The GNU build-id of the executable self, as readelf prints it; false
  * when it has none (or readelf is missing). */
 static bool own_build_id(const char *self, char *id, size_t len)
@@ -426,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_ifunc),
 		cmocka_unit_test(test_demangle),
 		cmocka_unit_test(test_rust_demangle),
+		cmocka_unit_test(test_rust_v0_symbols),
 		cmocka_unit_test(test_debug_dirs),
 	};
 
