@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Functions gcc copied under a new name (foo.isra.0, foo.constprop.0) are
+# kernel functions like any other, as in bpftrace: a wildcard reaches them
+# (kprobe:finish_task_switch* where the kernel has only
+# finish_task_switch.isra.0) and the full name can be written.  The .cold
+# parts split off functions and the __pfx_/__cfi_ padding symbols are
+# never listed.
+# Compiling is enough here (-d bpf): it resolves the attach points, also
+# on a kernel without kprobes.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+fathom_run -l 'kprobe:*'
+expect_exit 0
+expect_stdout_no_match '\.cold(\.[0-9]+)?$'
+expect_stdout_no_match '^kprobe:__(pfx|cfi)_'
+listing=$(cat "$FATHOM_STDOUT")
+
+# A copy whose original name the kernel does not have.
+clone=
+while read -r line; do
+    name=${line#kprobe:}
+    base=${name%%.*}
+    if ! grep -qxF "kprobe:$base" <<<"$listing"; then
+        clone=$name
+        break
+    fi
+done < <(grep -E '^kprobe:[A-Za-z0-9_]+\.(isra|constprop)\.[0-9]+$' <<<"$listing")
+[ -n "$clone" ] || fail "this kernel lists no compiler-made copy of a function"
+base=${clone%%.*}
+
+fathom_run -l "kprobe:${base}*"
+expect_exit 0
+expect_stdout_match "^kprobe:${clone//./\\.}\$"
+
+fathom_run -d bpf -e "kprobe:${base}* { @[probe] = count(); }"
+expect_exit 0
+expect_stderr_empty
+
+fathom_run -d bpf -e "kprobe:${clone} { @[func] = count(); }"
+expect_exit 0
+expect_stderr_empty
