@@ -443,7 +443,7 @@ static const char *closest_kfunc(struct fth_program *prog, const struct kfunc_li
 		return NULL;
 	for (int i = 0; i < l->n; i++)
 		names[i] = l->items[i].name;
-	best = fth_closest_name(name, names, l->n);
+	best = fth_closest_kernel_function(name, names, l->n);
 	best = best ? fth_arena_strdup(&prog->arena, best) : NULL;
 	free(names);
 	return best;

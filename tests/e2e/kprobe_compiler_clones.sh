@@ -2,7 +2,9 @@
 # Functions gcc copied under a new name (foo.isra.0, foo.constprop.0) are
 # kernel functions like any other, as in bpftrace: a wildcard reaches them
 # (kprobe:finish_task_switch* where the kernel has only
-# finish_task_switch.isra.0) and the full name can be written.  The .cold
+# finish_task_switch.isra.0) and the full name can be written; a probe on
+# the old name fails with a hint naming the copy (or the _noprof name
+# 6.10's allocation profiling gave kmem_cache_alloc and others).  The .cold
 # parts split off functions and the __pfx_/__cfi_ padding symbols are
 # never listed.
 # Compiling is enough here (-d bpf): it resolves the attach points, also
@@ -41,3 +43,21 @@ expect_stderr_empty
 fathom_run -d bpf -e "kprobe:${clone} { @[func] = count(); }"
 expect_exit 0
 expect_stderr_empty
+
+# The old name: not found, and the hint names the copy rather than some
+# other function a few letters away.
+fathom_run -d bpf -e "kprobe:${base} { @[func] = count(); }"
+expect_exit 1
+expect_stderr_match "ERROR: kernel function not found \\(or not traceable\\): ${base}\$"
+expect_stderr_match "^HINT: did you mean 'kprobe:${base}\\.[a-z]+\\.[0-9]+'\\?\$"
+
+# Renamed by allocation profiling (6.10 and later), where that happened.
+noprof=$(grep -E '^kprobe:[A-Za-z0-9_]+_noprof$' <<<"$listing" | while read -r line; do
+    name=${line#kprobe:}
+    grep -qxF "kprobe:${name%_noprof}" <<<"$listing" || { echo "${name%_noprof}"; break; }
+done)
+if [ -n "$noprof" ]; then
+    fathom_run -d bpf -e "kprobe:${noprof} { @ = count(); }"
+    expect_exit 1
+    expect_stderr_match "^HINT: did you mean 'kprobe:${noprof}_noprof'\\?\$"
+fi
