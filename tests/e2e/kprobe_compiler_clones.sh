@@ -7,8 +7,8 @@
 # 6.10's allocation profiling gave kmem_cache_alloc and others).  The .cold
 # parts split off functions and the __pfx_/__cfi_ padding symbols are
 # never listed.
-# Compiling is enough here (-d bpf): it resolves the attach points, also
-# on a kernel without kprobes.
+# Compiling (-d bpf) resolves the attach points, also on a kernel without
+# kprobes; where there are kprobes the copy is attached too.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -43,6 +43,14 @@ expect_stderr_empty
 fathom_run -d bpf -e "kprobe:${clone} { @[func] = count(); }"
 expect_exit 0
 expect_stderr_empty
+
+# Where the kernel has kprobes (tests/vm runs this there), the copy is
+# attached and runs.
+if [ -d /sys/bus/event_source/devices/kprobe ]; then
+    fathom_run -e "kprobe:${clone} { @[probe] = count(); } interval:ms:300 { exit(); }"
+    expect_exit 0
+    expect_stderr_match '^Attached 2 probes$'
+fi
 
 # The old name: not found, and the hint names the copy rather than some
 # other function a few letters away.
