@@ -251,6 +251,17 @@ static int kfunc_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+/* foo.cold, foo.isra.0.cold, foo.cold.12: the unlikely code gcc moved
+ * out of foo, entered by jumps, never called. */
+static bool is_cold_part(const char *name, size_t len)
+{
+	for (size_t i = 0; i + 5 <= len; i++) {
+		if (name[i] == '.' && !strncmp(name + i + 1, "cold", 4) && (i + 5 == len || name[i + 5] == '.'))
+			return true;
+	}
+	return false;
+}
+
 int fth_kfunc_parse_line(const char *line, bool kallsyms, const char **name, size_t *nlen, const char **module,
 			 size_t *mlen)
 {
@@ -279,9 +290,14 @@ int fth_kfunc_parse_line(const char *line, bool kallsyms, const char **name, siz
 		*module = p + 1;
 		*mlen = strcspn(p + 1, "]\n");
 	}
-	/* Compiler-made local copies (foo.isra.0, foo.cold) cannot be named
-	 * in an attach point; __ftrace_invalid_address___N are holes. */
-	if (memchr(*name, '.', *nlen) || !strncmp(*name, "__ftrace_invalid_address__", 26))
+	/* Compiler-made copies (foo.isra.0, foo.constprop.0) are functions
+	 * in their own right, which bpftrace's wildcards reach too
+	 * (kprobe:finish_task_switch* where gcc renamed it); the .cold part
+	 * split off a function is not one, nor are the __pfx_/__cfi_ padding
+	 * symbols kallsyms lists before functions, and
+	 * __ftrace_invalid_address___N are holes. */
+	if (is_cold_part(*name, *nlen) || !strncmp(*name, "__pfx_", 6) || !strncmp(*name, "__cfi_", 6) ||
+	    !strncmp(*name, "__ftrace_invalid_address__", 26))
 		return 0;
 	return 1;
 }
@@ -427,7 +443,7 @@ static const char *closest_kfunc(struct fth_program *prog, const struct kfunc_li
 		return NULL;
 	for (int i = 0; i < l->n; i++)
 		names[i] = l->items[i].name;
-	best = fth_closest_name(name, names, l->n);
+	best = fth_closest_kernel_function(name, names, l->n);
 	best = best ? fth_arena_strdup(&prog->arena, best) : NULL;
 	free(names);
 	return best;

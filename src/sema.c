@@ -71,6 +71,9 @@ struct sema {
 	int probe_filter_ready;  /* 1: compiled (and regfree'd at the end) */
 	/* variables whose assignment failed to type check (was_unassignable) */
 	struct fth_ptrvec unassignable;
+	/* reads of such variables: each failed as quietly as the error that
+	 * caused it had already been reported (see failure_mark) */
+	int quiet_failures;
 	/* Inside the copy of a fn body (FTH_FN_INLINE): `return` belongs to
 	 * it; for_map_depth when it was entered. */
 	struct fth_node *fn;
@@ -636,6 +639,15 @@ static bool was_unassignable(struct sema *s, const char *name)
 		if (!strcmp(s->unassignable.items[i], name))
 			return true;
 	return false;
+}
+
+/* Grows with every failure to type an expression, reported or quiet: an
+ * expression without a type checked between two marks that differ failed
+ * for a reason already told, so saying more about it would only repeat
+ * that error in other words ($a = kaddr("nope"); $b = *$a; $b used). */
+static int failure_mark(const struct sema *s)
+{
+	return s->diag->errors + s->quiet_failures;
 }
 
 /* width: the bytes of the integer assigned when smaller than its type (a
@@ -4795,9 +4807,12 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		return t;
 	}
 	if (!strcmp(n, "ksym") || !strcmp(n, "usym") || !strcmp(n, "strerror") || !strcmp(n, "syscall_name")) {
+		int mark = failure_mark(s);
+		struct fth_type *at;
 		if (!want_args(s, call, 1, 1))
 			return NULL;
-		if (!is_int(check_expr(s, args->items[0])))
+		at = check_expr(s, args->items[0]);
+		if (at ? !is_int(at) : failure_mark(s) == mark)
 			ERR_HINT(s, args->items[0],
 				 fth_arena_printf(A(s), "pass a number, e.g. %s(arg0)", n), "%s() takes an integer", n);
 		return fth_type_new(A(s), n[0] == 'k' ? FTH_T_KSYM : n[0] == 'u' ? FTH_T_USYM
@@ -5529,7 +5544,9 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			return NULL;
 		}
 		if (!v) {
-			if (!was_unassignable(s, e->u.ident.name))
+			if (was_unassignable(s, e->u.ident.name))
+				s->quiet_failures++;
+			else
 				ERR_HINT(s, e, "assign it first, e.g. $x = 0;",
 					 "variable %s is used before it is assigned", e->u.ident.name);
 			return NULL;
@@ -5927,10 +5944,10 @@ static void check_assign(struct sema *s, struct fth_node *st)
 		map_set_value(s, map, target, vt);
 		return;
 	}
-	errors = s->diag->errors;
+	errors = failure_mark(s);
 	vt = check_expr(s, value);
 	/* $x = <an error>: later reads of $x say nothing more */
-	if (!vt && target->kind == FTH_VAR && s->diag->errors > errors)
+	if (!vt && target->kind == FTH_VAR && failure_mark(s) > errors)
 		fth_ptrvec_push(A(s), &s->unassignable, (void *)target->u.ident.name);
 	if (vt && vt->kind == FTH_T_NONE) {
 		ERR_HINT(s, value, "call it as a statement of its own", "%s() does not return a value",

@@ -74,6 +74,17 @@ BEGIN { print(kaddr(\"asdfzzzzzzz\")) }
               ~~~~~~~~~~~~~~~~~~~~
 HINT: kaddr() takes a name listed in /proc/kallsyms"
 
+# That one failure is the only error: variables assigned from it, directly
+# or through one another, and ksym() of them say nothing more (a script
+# reading a data symbol this kernel's kallsyms lacks).
+fathom_run -e 'interval:s:1 { $a = kaddr("asdfzzzzzzz"); $load = *$a; $b = *($a + 8);
+  printf("%d.%03d %s\n", $load >> 11, ($b & 2047) * 1000 >> 11, ksym(*($a + 16))); }'
+expect_exit 1
+expect_stderr_eq "stdin:1:21-41: ERROR: Failed to resolve kernel symbol: asdfzzzzzzz
+interval:s:1 { \$a = kaddr(\"asdfzzzzzzz\"); \$load = *\$a; \$b = *(\$a + 8);
+                    ~~~~~~~~~~~~~~~~~~~~
+HINT: kaddr() takes a name listed in /proc/kallsyms"
+
 # --- percpu_kaddr: the variable must be in BTF; the kernel then needs
 # its address in kallsyms, which this kernel lacks for data symbols
 # (no CONFIG_KALLSYMS_ALL): fathom says so instead of failing to load.

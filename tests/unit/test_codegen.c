@@ -587,6 +587,30 @@ static void test_btlib(void **state)
 	expect_error("BEGIN { print(abs_path(\"x\", \"y\")); }", "abs_path() takes how many directories");
 }
 
+/* One failure, one error: a variable assigned from an expression that
+ * failed, another assigned from that variable, and the functions given
+ * either stay quiet (the book's loads.bt and eperm.bt on a kernel whose
+ * kallsyms lacks their symbols got "used before it is assigned" and
+ * "ksym() takes an integer" about lines whose only fault was the first). */
+static void test_failed_assignment_chain_is_one_error(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	compile(&c, "BEGIN { $a = kaddr(\"fathom_no_such_symbol\"); $b = *$a; $c = $b + 1;\n"
+		    "  printf(\"%d %s\\n\", $c, ksym($b)); print(ksym(*($a + 8))); }");
+	assert_int_not_equal(c.rc, 0);
+	if (c.diag.errors != 1 || !strstr(c.errors, "Failed to resolve kernel symbol: fathom_no_such_symbol")) {
+		print_error("expected the one kaddr() error, have %d:\n%s\n", c.diag.errors, c.errors);
+		fail();
+	}
+	release(&c);
+	/* a read before any assignment is still an error of its own */
+	expect_error("BEGIN { $b = $nope + 1; print(ksym($b)); }", "variable $nope is used before it is assigned");
+	/* and ksym() of what is no integer still says so */
+	expect_error("BEGIN { print(ksym(\"x\")); }", "ksym() takes an integer");
+}
+
 static void test_errors(void **state)
 {
 	expect_error("BEGIN { @x = cuont(); }", "unknown function 'cuont'");
@@ -1953,6 +1977,7 @@ int main(void)
 		cmocka_unit_test(test_arithmetic_signedness),
 		cmocka_unit_test(test_map_typed_through_variable_cycle),
 		cmocka_unit_test(test_btlib),
+		cmocka_unit_test(test_failed_assignment_chain_is_one_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,8 +126,22 @@ static void test_parse_function_lines(void **state)
 	assert_memory_equal(name, "nf_hook_slow", nlen);
 	assert_int_equal((int)mlen, 9);
 	assert_memory_equal(mod, "nf_tables", mlen);
-	/* compiler-made copies and ftrace holes are not nameable */
-	assert_int_equal(fth_kfunc_parse_line("foo.isra.0\n", false, &name, &nlen, &mod, &mlen), 0);
+	/* compiler-made copies are functions (bpftrace's wildcards reach
+	 * them); their .cold parts, padding symbols and ftrace holes are not */
+	assert_int_equal(fth_kfunc_parse_line("foo.isra.0\n", false, &name, &nlen, &mod, &mlen), 1);
+	assert_int_equal((int)nlen, 10);
+	assert_int_equal(fth_kfunc_parse_line("foo.constprop.0 [mod]\n", false, &name, &nlen, &mod, &mlen), 1);
+	assert_memory_equal(name, "foo.constprop.0", nlen);
+	assert_int_equal(fth_kfunc_parse_line("foo.cold\n", false, &name, &nlen, &mod, &mlen), 0);
+	assert_int_equal(fth_kfunc_parse_line("ffffffff81000000 t foo.isra.0.cold\n", true, &name, &nlen, &mod, &mlen),
+			 0);
+	assert_int_equal(fth_kfunc_parse_line("foo.cold.12\n", false, &name, &nlen, &mod, &mlen), 0);
+	/* "coldplug" is no .cold part */
+	assert_int_equal(fth_kfunc_parse_line("usb.coldplug\n", false, &name, &nlen, &mod, &mlen), 1);
+	assert_int_equal(fth_kfunc_parse_line("ffffffff81000000 t __pfx_vfs_read\n", true, &name, &nlen, &mod, &mlen),
+			 0);
+	assert_int_equal(fth_kfunc_parse_line("ffffffff81000000 t __cfi_vfs_read\n", true, &name, &nlen, &mod, &mlen),
+			 0);
 	assert_int_equal(fth_kfunc_parse_line("__ftrace_invalid_address___84\n", false, &name, &nlen, &mod, &mlen),
 			 0);
 	/* kallsyms: text symbols only */

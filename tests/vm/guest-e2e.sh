@@ -38,7 +38,7 @@
 E2E=/repo/tests/e2e
 E2E_TIMEOUT=90
 
-SUBSET="interval_and_exit tracepoint_wildcard output_lost_events software_event probe_iter
+SUBSET="interval_and_exit kprobe_compiler_clones tracepoint_wildcard output_lost_events software_event probe_iter
         pid_and_cmd seed_profile_top seed_sched_switch seed_syscall_latency seed_syscalls_by_process
         tool_runqlat uprobe_attach usdt_probe probe_watchpoint"
 
