@@ -530,6 +530,20 @@ static bool backref(struct v0 *d, size_t *target)
 	return !d->quiet;
 }
 
+/* A backref of a type or a constant: parse what it points back at, then
+ * go on after the backref. */
+static void at_backref(struct v0 *d, void (*parse)(struct v0 *))
+{
+	size_t target, resume;
+
+	if (backref(d, &target)) {
+		resume = d->pos;
+		d->pos = target;
+		parse(d);
+		d->pos = resume;
+	}
+}
+
 static void impl_path(struct v0 *d, bool in_type)
 {
 	bool was_quiet = d->quiet;
@@ -841,16 +855,9 @@ static void type(struct v0 *d)
 			fail(d);
 		}
 		break;
-	case 'B': {
-		size_t target, resume;
-		if (backref(d, &target)) {
-			resume = d->pos;
-			d->pos = target;
-			type(d);
-			d->pos = resume;
-		}
+	case 'B':
+		at_backref(d, type);
 		break;
-	}
 	default:
 		/* a named type: a path */
 		d->pos = start;
@@ -946,16 +953,9 @@ static void constant(struct v0 *d)
 	case 'p':
 		emit_char(d, '_');
 		break;
-	case 'B': {
-		size_t target, resume;
-		if (backref(d, &target)) {
-			resume = d->pos;
-			d->pos = target;
-			constant(d);
-			d->pos = resume;
-		}
+	case 'B':
+		at_backref(d, constant);
 		break;
-	}
 	default:
 		fail(d);
 	}
