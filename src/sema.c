@@ -5299,6 +5299,32 @@ static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node 
 
 static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e);
 
+/* The pointer through which a struct member or an array element is
+ * reached ($skb->cb: $skb, $t->a.b[2]: $t), or NULL for a value that does
+ * not sit in kernel or user memory (a variable, a map value, a
+ * tracepoint's args). */
+static struct fth_type *member_base_pointer(const struct fth_node *e)
+{
+	while (e->kind == FTH_FIELD || e->kind == FTH_INDEX) {
+		const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base : e->u.index.base;
+		if (base->type && base->type->kind == FTH_T_POINTER)
+			return base->type;
+		e = base;
+	}
+	if (e->kind == FTH_UNARY && e->u.unary.op == TOK_STAR && e->u.unary.operand->type &&
+	    e->u.unary.operand->type->kind == FTH_T_POINTER)
+		return e->u.unary.operand->type;
+	return NULL;
+}
+
+/* (struct tcp_skb_cb *)$skb->cb: a char array member (a string to
+ * bpftrace) cast to a pointer is the member's address, as in bpftrace,
+ * where such a member is not read until it is used as a string. */
+static bool is_char_array_member(const struct fth_node *e)
+{
+	return e->type && e->type->kind == FTH_T_STRING && member_base_pointer(e);
+}
+
 /* A cast keeps &@m a map pointer to the verifier: (uint64)&@m + 1 is
  * refused as &@m + 1 is. */
 static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
@@ -5340,7 +5366,9 @@ static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e)
 				return NULL;
 			}
 		}
-		if (t && !is_int(t))
+		if (t && is_char_array_member(e->u.cast.operand))
+			t = member_base_pointer(e->u.cast.operand); /* its address, in the same memory */
+		else if (t && !is_int(t))
 			ERR_HINT(s, e, "only integers and pointers become pointers, e.g. (struct task_struct *)arg0",
 				 "cannot cast %s to a pointer", fth_type_describe(A(s), t));
 		if (!target)
