@@ -3442,8 +3442,17 @@ static struct fth_type *check_cgroupid(struct sema *s, struct fth_node *call)
 		return NULL;
 	}
 	if (err) {
-		ERR_HINT(s, call, "give the path of a directory in the cgroup v2 hierarchy, such as /sys/fs/cgroup/system.slice",
-			 "Failed to get cgroupid for '%s': %s", path, strerror(-err));
+		/* name where the hierarchy is on this system: it is not
+		 * /sys/fs/cgroup everywhere (/sys/fs/cgroup/unified beside
+		 * the v1 controllers) */
+		char mnt[1024], hint[1200];
+		if (fth_cgroup2_mount(mnt, sizeof(mnt)))
+			snprintf(hint, sizeof(hint), "give the path of a directory in the cgroup v2 hierarchy, "
+				 "which is mounted at %s here", mnt);
+		else
+			snprintf(hint, sizeof(hint), "give the path of a directory in the cgroup v2 hierarchy "
+				 "(none is mounted: mount -t cgroup2 none /sys/fs/cgroup)");
+		ERR_HINT(s, call, hint, "Failed to get cgroupid for '%s': %s", path, strerror(-err));
 		return NULL;
 	}
 	call->kind = FTH_INT;

@@ -13,6 +13,7 @@
 #include "btlib.h"
 #include "compile_helper.h"
 #include "fathom.h"
+#include "kinfo.h"
 #include "seqfmt.h"
 
 
@@ -1821,6 +1822,27 @@ static void test_char_member_cast_to_pointer(void **state)
 	expect_error("BEGIN { @p = (int8 *)comm; }", "cannot cast string[16] to a pointer");
 }
 
+/* cgroupid() of a path that is not there: the hint says where cgroup v2
+ * is mounted on this system, not a path it may not have. */
+static void test_cgroupid_missing_path_hint(void **state)
+{
+	struct compiled c;
+	char mnt[1024];
+
+	compile(&c, "BEGIN { @x = cgroupid(\"/nonexistent/fth_cg\"); }");
+	assert_int_not_equal(c.rc, 0);
+	assert_non_null(strstr(c.errors, "Failed to get cgroupid for '/nonexistent/fth_cg'"));
+	if (fth_cgroup2_mount(mnt, sizeof(mnt))) {
+		char want[1100];
+		snprintf(want, sizeof(want), "which is mounted at %s here", mnt);
+		assert_non_null(strstr(c.errors, want));
+	} else {
+		assert_non_null(strstr(c.errors, "none is mounted"));
+	}
+	assert_null(strstr(c.errors, "system.slice"));
+	release(&c);
+}
+
 static void test_array_index_and_casts(void **state)
 {
 	struct compiled c;
@@ -2000,6 +2022,7 @@ int main(void)
 		cmocka_unit_test(test_map_typed_through_variable_cycle),
 		cmocka_unit_test(test_btlib),
 		cmocka_unit_test(test_char_member_cast_to_pointer),
+		cmocka_unit_test(test_cgroupid_missing_path_hint),
 		cmocka_unit_test(test_failed_assignment_chain_is_one_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
