@@ -756,6 +756,11 @@ static const char *args_hint(struct sema *s)
 	if (inst->provider == &fth_provider_uprobe && !inst->entry_symbol)
 		return "a uprobe has args at a function's entry only (uprobe:BINARY:FUNCTION), not at an offset or "
 		       "address; arg0, arg1, ... read the argument registers there";
+	/* scripts written for fentry often say kprobe: the registers are
+	 * there, untyped, and fentry has the typed args */
+	if (inst->provider == &fth_provider_kprobe || inst->provider == &fth_provider_kretprobe)
+		return "a kprobe has arg0, arg1, ... (cast them, e.g. (struct sock *)arg0), not args; "
+		       "fentry:FUNCTION has args typed from BTF (args.sk)";
 	return "args exists in tracepoint, rawtracepoint, fentry/fexit and iter probes";
 }
 
