@@ -152,6 +152,7 @@ static void emit_to_mem(struct cg *c, struct fth_node *e, int base, int off, con
 static void emit_to_mem_at(struct cg *c, struct fth_node *e, int base, int off, const struct fth_type *t);
 static void emit_stackid(struct cg *c, const struct fth_type *t, struct fth_node *where);
 static void emit_addr(struct cg *c, int r, int base, int off);
+static struct vreg emit_address(struct cg *c, struct fth_node *e);
 static void emit_map_ref(struct cg *c, int r, int map_index);
 static bool emit_stmt(struct cg *c, struct fth_node *st);
 static bool emit_block(struct cg *c, struct fth_node *b);
@@ -1859,6 +1860,8 @@ static struct vreg emit_cast(struct cg *c, struct fth_node *e)
 		vreg_set(c, v, R0);
 		return v;
 	}
+	if (t->kind == FTH_T_POINTER && from->type && from->type->kind == FTH_T_STRING)
+		return emit_address(c, e->u.cast.operand); /* (T *)$p->chars: the member's address */
 	v = emit_int(c, e->u.cast.operand);
 
 	if (t->kind != FTH_T_INT || t->size >= 8)

@@ -135,38 +135,86 @@ static void put_user_spelling(FILE *out, const char *msg)
  * attach-time messages bpftrace prints bare. */
 enum header_style { HEADER_LOCATED, HEADER_ATTACH_TIME };
 
-static void put_message(FILE *out, const char *fmt, va_list ap)
+static void put_message(FILE *out, const char *msg)
 {
-	char *msg = NULL;
-
-	if (vasprintf(&msg, fmt, ap) < 0) {
-		fputs(fmt, out); /* out of memory: the template is better than nothing */
-	} else {
-		put_user_spelling(out, msg);
-		free(msg);
-	}
+	put_user_spelling(out, msg);
 	fputc('\n', out);
 }
 
-static void vreport(struct fth_diag *diag, enum fth_severity sev, enum header_style style, struct fth_range range,
-		    const char *hint, const char *fmt, va_list ap)
+/* FNV-1a over a byte string, continuing from h. */
+static uint64_t fingerprint_bytes(uint64_t h, const void *data, size_t len)
 {
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* The places are where the message is said and, for a macro's body, where
+ * in the body it comes from. */
+static uint64_t fingerprint_message(enum fth_severity sev, enum header_style style, const struct fth_range place[2],
+				    const char *hint, const char *msg)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	int kind[2] = { (int)sev, (int)style };
+
+	h = fingerprint_bytes(h, kind, sizeof(kind));
+	h = fingerprint_bytes(h, place, 2 * sizeof(place[0]));
+	h = fingerprint_bytes(h, msg, strlen(msg) + 1);
+	return hint ? fingerprint_bytes(h, hint, strlen(hint) + 1) : h;
+}
+
+/* True the first time a message is seen; it is then remembered. */
+static bool first_time_printed(struct fth_diag *diag, uint64_t fingerprint)
+{
+	unsigned remembered = diag->nprinted < FTH_DIAG_REMEMBERED ? diag->nprinted : FTH_DIAG_REMEMBERED;
+
+	for (unsigned i = 0; i < remembered; i++)
+		if (diag->printed[i] == fingerprint)
+			return false;
+	diag->printed[diag->nprinted % FTH_DIAG_REMEMBERED] = fingerprint;
+	diag->nprinted++;
+	return true;
+}
+
+/* Count a message and print it at range unless the same was printed
+ * before; returns whether it was printed. origin is where in a macro's
+ * body it comes from, else range too. */
+static bool vreport(struct fth_diag *diag, enum fth_severity sev, enum header_style style, struct fth_range range,
+		    struct fth_range origin, const char *hint, const char *fmt, va_list ap)
+{
+	const struct fth_range place[2] = { range, origin };
+	char *msg = NULL;
+	bool print;
+
 	if (sev == FTH_SEV_ERROR)
 		diag->errors++;
 	else
 		diag->warnings++;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL; /* out of memory: the template is better than nothing */
+	print = first_time_printed(diag, fingerprint_message(sev, style, place, hint, msg ? msg : fmt));
+	if (!print) {
+		free(msg);
+		return false;
+	}
 	if (style == HEADER_ATTACH_TIME) {
 		fprintf(diag->out, "%s: ", severity_word(sev));
-		put_message(diag->out, fmt, ap);
+		put_message(diag->out, msg ? msg : fmt);
 		print_place(diag, range);
 		fputs("at this attach point\n", diag->out);
 	} else {
 		print_location(diag, sev, range);
-		put_message(diag->out, fmt, ap);
+		put_message(diag->out, msg ? msg : fmt);
 	}
+	free(msg);
 	print_source_excerpt(diag->out, fth_diag_source(diag, range.begin), range);
 	if (hint)
 		fprintf(diag->out, "HINT: %s\n", hint);
+	return true;
 }
 
 void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
@@ -177,7 +225,7 @@ void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_ra
 	if (sev == FTH_SEV_WARNING && diag->quiet_warnings)
 		return;
 	va_start(ap, fmt);
-	vreport(diag, sev, HEADER_LOCATED, range, hint, fmt, ap);
+	vreport(diag, sev, HEADER_LOCATED, range, range, hint, fmt, ap);
 	va_end(ap);
 }
 
@@ -189,7 +237,7 @@ void fth_diag_report_attach(struct fth_diag *diag, enum fth_severity sev, struct
 	if (sev == FTH_SEV_WARNING && diag->quiet_warnings)
 		return;
 	va_start(ap, fmt);
-	vreport(diag, sev, HEADER_ATTACH_TIME, range, hint, fmt, ap);
+	vreport(diag, sev, HEADER_ATTACH_TIME, range, range, hint, fmt, ap);
 	va_end(ap);
 }
 
@@ -201,10 +249,12 @@ void fth_diag_report_expanded(struct fth_diag *diag, enum fth_severity sev, stru
 
 	if (sev == FTH_SEV_WARNING && diag->quiet_warnings)
 		return;
+	bool printed;
+
 	va_start(ap, fmt);
-	vreport(diag, sev, HEADER_LOCATED, expanded ? call_site : range, hint, fmt, ap);
+	printed = vreport(diag, sev, HEADER_LOCATED, expanded ? call_site : range, range, hint, fmt, ap);
 	va_end(ap);
-	if (!expanded)
+	if (!expanded || !printed)
 		return;
 	print_location(diag, sev, range);
 	fputs("expanded from\n", diag->out);

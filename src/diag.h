@@ -34,12 +34,23 @@ struct fth_source {
 
 enum fth_severity { FTH_SEV_ERROR, FTH_SEV_WARNING };
 
+/* How many located messages a diag remembers to print each only once. */
+#define FTH_DIAG_REMEMBERED 256
+
 struct fth_diag {
 	const struct fth_source *src;
 	FILE *out;        /* where messages go, normally stderr */
 	int errors;
 	int warnings;
 	bool quiet_warnings;
+	/* Fingerprints of the located messages printed so far (a ring of the
+	 * last FTH_DIAG_REMEMBERED). A probe with several attach points is
+	 * checked once per attach point, so its body would say the same
+	 * thing at the same place once per attach point (360 times for
+	 * tracepoint:syscalls:sys_enter_*); bpftrace says it once. A repeat
+	 * is still counted, only not printed again. */
+	uint64_t printed[FTH_DIAG_REMEMBERED];
+	unsigned nprinted;
 	/* Imported files (import "x.bt"): a range inside one of them is shown
 	 * in that file. */
 	const struct fth_source **files;
@@ -48,7 +59,9 @@ struct fth_diag {
 
 void fth_diag_init(struct fth_diag *diag, const struct fth_source *src, FILE *out);
 
-/* Report at a source range. hint may be NULL. Messages are printed at once. */
+/* Report at a source range. hint may be NULL. Messages are printed at once;
+ * one identical to a message already printed (same severity, place, text
+ * and hint) is counted but not printed again. */
 void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
 		     const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));

@@ -756,6 +756,11 @@ static const char *args_hint(struct sema *s)
 	if (inst->provider == &fth_provider_uprobe && !inst->entry_symbol)
 		return "a uprobe has args at a function's entry only (uprobe:BINARY:FUNCTION), not at an offset or "
 		       "address; arg0, arg1, ... read the argument registers there";
+	/* scripts written for fentry often say kprobe: the registers are
+	 * there, untyped, and fentry has the typed args */
+	if (inst->provider == &fth_provider_kprobe || inst->provider == &fth_provider_kretprobe)
+		return "a kprobe has arg0, arg1, ... (cast them, e.g. (struct sock *)arg0), not args; "
+		       "fentry:FUNCTION has args typed from BTF (args.sk)";
 	return "args exists in tracepoint, rawtracepoint, fentry/fexit and iter probes";
 }
 
@@ -3442,8 +3447,17 @@ static struct fth_type *check_cgroupid(struct sema *s, struct fth_node *call)
 		return NULL;
 	}
 	if (err) {
-		ERR_HINT(s, call, "give the path of a directory in the cgroup v2 hierarchy, such as /sys/fs/cgroup/system.slice",
-			 "Failed to get cgroupid for '%s': %s", path, strerror(-err));
+		/* name where the hierarchy is on this system: it is not
+		 * /sys/fs/cgroup everywhere (/sys/fs/cgroup/unified beside
+		 * the v1 controllers) */
+		char mnt[1024], hint[1200];
+		if (fth_cgroup2_mount(mnt, sizeof(mnt)))
+			snprintf(hint, sizeof(hint), "give the path of a directory in the cgroup v2 hierarchy, "
+				 "which is mounted at %s here", mnt);
+		else
+			snprintf(hint, sizeof(hint), "give the path of a directory in the cgroup v2 hierarchy "
+				 "(none is mounted: mount -t cgroup2 none /sys/fs/cgroup)");
+		ERR_HINT(s, call, hint, "Failed to get cgroupid for '%s': %s", path, strerror(-err));
 		return NULL;
 	}
 	call->kind = FTH_INT;
@@ -5299,6 +5313,32 @@ static struct fth_type *check_int_to_array_cast(struct sema *s, struct fth_node 
 
 static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e);
 
+/* The pointer through which a struct member or an array element is
+ * reached ($skb->cb: $skb, $t->a.b[2]: $t), or NULL for a value that does
+ * not sit in kernel or user memory (a variable, a map value, a
+ * tracepoint's args). */
+static struct fth_type *member_base_pointer(const struct fth_node *e)
+{
+	while (e->kind == FTH_FIELD || e->kind == FTH_INDEX) {
+		const struct fth_node *base = e->kind == FTH_FIELD ? e->u.field.base : e->u.index.base;
+		if (base->type && base->type->kind == FTH_T_POINTER)
+			return base->type;
+		e = base;
+	}
+	if (e->kind == FTH_UNARY && e->u.unary.op == TOK_STAR && e->u.unary.operand->type &&
+	    e->u.unary.operand->type->kind == FTH_T_POINTER)
+		return e->u.unary.operand->type;
+	return NULL;
+}
+
+/* (struct tcp_skb_cb *)$skb->cb: a char array member (a string to
+ * bpftrace) cast to a pointer is the member's address, as in bpftrace,
+ * where such a member is not read until it is used as a string. */
+static bool is_char_array_member(const struct fth_node *e)
+{
+	return e->type && e->type->kind == FTH_T_STRING && member_base_pointer(e);
+}
+
 /* A cast keeps &@m a map pointer to the verifier: (uint64)&@m + 1 is
  * refused as &@m + 1 is. */
 static struct fth_type *check_cast(struct sema *s, struct fth_node *e)
@@ -5340,7 +5380,9 @@ static struct fth_type *check_cast_inner(struct sema *s, struct fth_node *e)
 				return NULL;
 			}
 		}
-		if (t && !is_int(t))
+		if (t && is_char_array_member(e->u.cast.operand))
+			t = member_base_pointer(e->u.cast.operand); /* its address, in the same memory */
+		else if (t && !is_int(t))
 			ERR_HINT(s, e, "only integers and pointers become pointers, e.g. (struct task_struct *)arg0",
 				 "cannot cast %s to a pointer", fth_type_describe(A(s), t));
 		if (!target)

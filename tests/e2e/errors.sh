@@ -121,6 +121,30 @@ for p in 'kprobe:do_sys_open { printf("hi\n"); }' 'kretprobe:do_sys_open { print
     [ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] || note "${p%%:*}: more than one error"
 done
 
+# A mistake in a probe with several attach points is said once, not once
+# per attach point (bpftrace checks the body once): two tracepoints and a
+# wildcard that matches hundreds of them.  The same mistake written twice
+# is still said twice, at each place.
+fathom_run -e 'tracepoint:syscalls:sys_enter_read,tracepoint:syscalls:sys_enter_write { @n = cuont(); }'
+diag multi_attach_two 1
+[ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] \
+    || note "multi_attach_two: one mistake said $(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR") times"
+fathom_run -e 'tracepoint:syscalls:sys_enter_* { @n = cuont(); }'
+diag multi_attach_wildcard 1
+[ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] \
+    || note "multi_attach_wildcard: one mistake said $(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR") times"
+fathom_run -e 'tracepoint:syscalls:sys_enter_read,tracepoint:syscalls:sys_enter_write { @n = cuont(); @m = cuont(); }'
+diag multi_attach_two_places 1
+grep -q -F 'stdin:1:79-86: ERROR: unknown function' "$FATHOM_STDERR" || note "multi_attach_two_places: first place not said"
+grep -q -F 'stdin:1:93-100: ERROR: unknown function' "$FATHOM_STDERR" || note "multi_attach_two_places: second place not said"
+[ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 2 ] \
+    || note "multi_attach_two_places: $(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR") diagnostics, expected 2"
+# Corrected, the same two-attach-point probe loads and fires.
+fathom_run -e 'tracepoint:syscalls:sys_enter_read,tracepoint:syscalls:sys_enter_write { @n = count(); }
+interval:ms:300 { exit(); }'
+[ "$FATHOM_STATUS" = 0 ] || note "multi_attach_ok: exit status $FATHOM_STATUS"
+grep -q -E '^@n: [1-9][0-9]*$' "$FATHOM_STDOUT" || note "multi_attach_ok: no '@n: COUNT' line"
+
 # A file that does not exist: exit 1, message naming it.
 fathom_run "$T/fth-no-such-script.bt"
 [ "$FATHOM_STATUS" = 1 ] || note "missing_file: exit status $FATHOM_STATUS"

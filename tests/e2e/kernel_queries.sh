@@ -23,12 +23,14 @@ fathom_run -e "BEGIN { print(cgroupid(\"$cg2$own\") == cgroup); exit(); }"
 expect_exit 0
 expect_stdout_eq 'true'
 
+# A path that does not exist: the hint names where cgroup v2 is mounted on
+# this system, which is not /sys/fs/cgroup everywhere.
 fathom_run -e 'BEGIN { print(cgroupid("/nonexistent/cgroup")); }'
 expect_exit 1
 expect_stderr_eq "stdin:1:15-46: ERROR: Failed to get cgroupid for '/nonexistent/cgroup': No such file or directory
 BEGIN { print(cgroupid(\"/nonexistent/cgroup\")); }
               ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-HINT: give the path of a directory in the cgroup v2 hierarchy, such as /sys/fs/cgroup/system.slice"
+HINT: give the path of a directory in the cgroup v2 hierarchy, which is mounted at $cg2 here"
 
 # A directory that is not on cgroup2 (/proc here; on this machine also
 # /sys/fs/cgroup, the tmpfs beside the v1 controllers) says where cgroup v2

@@ -24,6 +24,14 @@ expect_exit 1
 expect_stderr_match "^stdin:1:15-19: ERROR: 'arg0' is not available in BEGIN probes\$"
 expect_stderr_match '^HINT: argN exists in kprobe, uprobe, usdt, rawtracepoint and iter probes$'
 
+# args in a kprobe (written for fentry): the hint points to argN and to
+# fentry, not to a list of probe types.  -d types: the mistake is found
+# while compiling, before a kernel without kprobes says it has none.
+fathom_run -d types -e 'kprobe:vfs_read { printf("%d\n", args.count); exit(); }'
+expect_exit 1
+expect_stderr_match "^stdin:1:34-38: ERROR: 'args' is not available in kprobe probes\$"
+expect_stderr_match '^HINT: a kprobe has arg0, arg1, \.\.\. \(cast them, e\.g\. \(struct sock \*\)arg0\), not args; fentry:FUNCTION has args typed from BTF \(args\.sk\)$'
+
 # A typo still gets its suggestion.
 fathom_run -e 'BEGIN { print(fnuc); exit(); }'
 expect_exit 1

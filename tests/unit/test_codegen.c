@@ -13,6 +13,7 @@
 #include "btlib.h"
 #include "compile_helper.h"
 #include "fathom.h"
+#include "kinfo.h"
 #include "seqfmt.h"
 
 
@@ -1799,6 +1800,49 @@ static void test_maps_keep_pointer_types(void **state)
 	expect_error("BEGIN { @p = (int8 *)1; @p = 2; }", "@p holds int8 * elsewhere; it cannot be assigned int64");
 }
 
+/* A char array member is a string to bpftrace, read only when used as one:
+ * cast to a pointer it is the member's address (the kernel's
+ * TCP_SKB_CB(skb) is (struct tcp_skb_cb *)skb->cb), through any chain of
+ * members and elements; a string that is a value (a literal, a variable)
+ * has no such address. */
+static void test_char_member_cast_to_pointer(void **state)
+{
+	struct compiled c;
+
+	compile(&c, "struct In { int n; char note[8]; struct { char tag[4]; } sub[2]; }\n"
+		    "struct Two { char a; char b; }\n"
+		    "BEGIN { $in = (struct In *)64;\n"
+		    "  $t = (struct Two *)$in->note; @b = $t->b;\n"
+		    "  @q = (uint64)(int8 *)$in->sub[1].tag; @r = (uint64)(uint8 *)(*$in).note; }");
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(fth_program_find_map(&c.prog, "@b")->value_type->kind, FTH_T_INT);
+	release(&c);
+	expect_error("BEGIN { $s = \"abc\"; @p = (int8 *)$s; }", "cannot cast string[4] to a pointer");
+	expect_error("BEGIN { @p = (int8 *)\"abc\"; }", "cannot cast string[4] to a pointer");
+	expect_error("BEGIN { @p = (int8 *)comm; }", "cannot cast string[16] to a pointer");
+}
+
+/* cgroupid() of a path that is not there: the hint says where cgroup v2
+ * is mounted on this system, not a path it may not have. */
+static void test_cgroupid_missing_path_hint(void **state)
+{
+	struct compiled c;
+	char mnt[1024];
+
+	compile(&c, "BEGIN { @x = cgroupid(\"/nonexistent/fth_cg\"); }");
+	assert_int_not_equal(c.rc, 0);
+	assert_non_null(strstr(c.errors, "Failed to get cgroupid for '/nonexistent/fth_cg'"));
+	if (fth_cgroup2_mount(mnt, sizeof(mnt))) {
+		char want[1100];
+		snprintf(want, sizeof(want), "which is mounted at %s here", mnt);
+		assert_non_null(strstr(c.errors, want));
+	} else {
+		assert_non_null(strstr(c.errors, "none is mounted"));
+	}
+	assert_null(strstr(c.errors, "system.slice"));
+	release(&c);
+}
+
 static void test_array_index_and_casts(void **state)
 {
 	struct compiled c;
@@ -1977,6 +2021,8 @@ int main(void)
 		cmocka_unit_test(test_arithmetic_signedness),
 		cmocka_unit_test(test_map_typed_through_variable_cycle),
 		cmocka_unit_test(test_btlib),
+		cmocka_unit_test(test_char_member_cast_to_pointer),
+		cmocka_unit_test(test_cgroupid_missing_path_hint),
 		cmocka_unit_test(test_failed_assignment_chain_is_one_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,6 +72,42 @@ static void test_error_range_on_line_2(void **state)
 	capture_end(&c);
 }
 
+/* A probe with several attach points is checked once per attach point:
+ * the same message at the same place is printed once but counted each
+ * time; the same text at another place, or with another hint, is new. */
+static void test_repeated_message_printed_once(void **state)
+{
+	static const char text[] = "BEGIN { kstk(1); kstk(2); }\n";
+	struct capture c;
+	uint32_t first = offset_of(text, "kstk(1)"), second = offset_of(text, "kstk(2)");
+
+	capture_begin(&c, "stdin", text);
+	for (int i = 0; i < 3; i++)
+		fth_error(&c.diag, ((struct fth_range){ first, first + 4 }), "unknown function '%s'", "kstk");
+	fth_error(&c.diag, ((struct fth_range){ second, second + 4 }), "unknown function '%s'", "kstk");
+	fth_error_hint(&c.diag, ((struct fth_range){ second, second + 4 }), "did you mean 'kstack'?",
+		       "unknown function '%s'", "kstk");
+	fth_warning(&c.diag, ((struct fth_range){ first, first + 4 }), "unknown function '%s'", "kstk");
+	fth_warning(&c.diag, ((struct fth_range){ first, first + 4 }), "unknown function '%s'", "kstk");
+	assert_string_equal(capture_text(&c),
+			    "stdin:1:9-13: ERROR: unknown function 'kstk'\n"
+			    "BEGIN { kstk(1); kstk(2); }\n"
+			    "        ~~~~\n"
+			    "stdin:1:18-22: ERROR: unknown function 'kstk'\n"
+			    "BEGIN { kstk(1); kstk(2); }\n"
+			    "                 ~~~~\n"
+			    "stdin:1:18-22: ERROR: unknown function 'kstk'\n"
+			    "BEGIN { kstk(1); kstk(2); }\n"
+			    "                 ~~~~\n"
+			    "HINT: did you mean 'kstack'?\n"
+			    "stdin:1:9-13: WARNING: unknown function 'kstk'\n"
+			    "BEGIN { kstk(1); kstk(2); }\n"
+			    "        ~~~~\n");
+	assert_int_equal(c.diag.errors, 5);
+	assert_int_equal(c.diag.warnings, 2);
+	capture_end(&c);
+}
+
 static void test_zero_length_range_gives_caret(void **state)
 {
 	static const char text[] = "BEGIN {\n    x = 1\n}\n";
@@ -491,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_plain_message),
 		cmocka_unit_test(test_source_position),
 		cmocka_unit_test(test_resource_hints),
+		cmocka_unit_test(test_repeated_message_printed_once),
 		cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_closest_name),
 		cmocka_unit_test(test_closest_kernel_function),
