@@ -330,49 +330,6 @@ const char *fth_closest_name(const char *name, const char *const *candidates, in
 	return best;
 }
 
-/* Symbols the kernel places before a function for call padding or CFI
- * checks: they share its name but are no function one can trace. */
-static bool kernel_padding_symbol(const char *sym)
-{
-	return !strncmp(sym, "__pfx_", 6) || !strncmp(sym, "__cfi_", 6);
-}
-
-/* `name` renamed by the build rather than mistyped: a compiler clone
- * (name.isra.0, name.constprop.0, name.part.0; not name.cold, the moved-out
- * unlikely part) or the allocation-profiling rename of 6.10 (name_noprof). */
-static bool kernel_renamed_symbol(const char *name, const char *sym)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(sym, name, n))
-		return false;
-	if (sym[n] == '.')
-		return strcmp(sym + n, ".cold") != 0 && strncmp(sym + n, ".cold.", 6) != 0;
-	return !strcmp(sym + n, "_noprof");
-}
-
-const char *fth_closest_kernel_function(const char *name, const char *const *candidates, int count)
-{
-	const char **names = malloc(sizeof(*names) * (size_t)(count > 0 ? count : 1));
-	const char *renamed = NULL, *best;
-	int n = 0;
-
-	if (!names)
-		return NULL;
-	for (int i = 0; i < count; i++) {
-		if (kernel_padding_symbol(candidates[i]))
-			continue;
-		/* the shortest: name.isra.0 before name.isra.0.cold-like tails */
-		if (kernel_renamed_symbol(name, candidates[i]) &&
-		    (!renamed || strlen(candidates[i]) < strlen(renamed)))
-			renamed = candidates[i];
-		names[n++] = candidates[i];
-	}
-	best = renamed ? renamed : fth_closest_name(name, names, n);
-	free(names);
-	return best;
-}
-
 const char *fth_fd_limit_hint(int err)
 {
 	if (err == EMFILE || err == ENFILE)

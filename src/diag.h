@@ -122,11 +122,6 @@ int fth_edit_distance(const char *a, const char *b);
 /* Best match for name among the `count` candidates, or NULL when
  * nothing is close enough to be a plausible typo. */
 const char *fth_closest_name(const char *name, const char *const *candidates, int count);
-/* The kernel function most likely meant by `name`, which the kernel lacks:
- * a build rename of it (name.isra.0, name_noprof) first, else the closest
- * name by edit distance; padding symbols (__pfx_, __cfi_) are never offered.
- * NULL when nothing is close. */
-const char *fth_closest_kernel_function(const char *name, const char *const *candidates, int count);
 
 /* The fix for EMFILE/ENFILE (every map, program, link, file and buffer
  * takes a descriptor); NULL for any other errno. */

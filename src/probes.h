@@ -186,6 +186,11 @@ long fth_max_probes(void);
 #include <stddef.h>
 int fth_kfunc_parse_line(const char *line, bool kallsyms, const char **name, size_t *nlen, const char **module,
 			 size_t *mlen);
+/* The kernel function most likely meant by `name`, which the kernel lacks:
+ * a build rename of it (name.isra.0, name_noprof) first, else the closest
+ * name by edit distance; padding symbols (__pfx_, __cfi_) are never offered.
+ * NULL when nothing is close. */
+const char *fth_closest_kernel_function(const char *name, const char *const *candidates, int count);
 /* The program-wide map of function names (fth_funcs) that programs shared
  * by several instances read `func` from: created on first use, with room
  * for `count` more instances. 0 or negative errno. */

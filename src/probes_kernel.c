@@ -262,6 +262,49 @@ static bool is_cold_part(const char *name, size_t len)
 	return false;
 }
 
+/* Symbols the kernel places before a function for call padding or CFI
+ * checks: they share its name but are no function one can trace. */
+static bool is_padding_symbol(const char *sym)
+{
+	return !strncmp(sym, "__pfx_", 6) || !strncmp(sym, "__cfi_", 6);
+}
+
+/* `name` renamed by the build rather than mistyped: a compiler clone
+ * (name.isra.0, name.constprop.0, name.part.0; not a .cold part, the
+ * moved-out unlikely code) or the allocation-profiling rename of 6.10
+ * (name_noprof). */
+static bool is_renamed_symbol(const char *name, const char *sym)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(sym, name, n))
+		return false;
+	if (sym[n] == '.')
+		return !is_cold_part(sym, strlen(sym));
+	return !strcmp(sym + n, "_noprof");
+}
+
+const char *fth_closest_kernel_function(const char *name, const char *const *candidates, int count)
+{
+	const char **names = malloc(sizeof(*names) * (size_t)(count > 0 ? count : 1));
+	const char *renamed = NULL, *best;
+	int n = 0;
+
+	if (!names)
+		return NULL;
+	for (int i = 0; i < count; i++) {
+		if (is_padding_symbol(candidates[i]))
+			continue;
+		/* the shortest: name.isra.0 before longer clones of it */
+		if (is_renamed_symbol(name, candidates[i]) && (!renamed || strlen(candidates[i]) < strlen(renamed)))
+			renamed = candidates[i];
+		names[n++] = candidates[i];
+	}
+	best = renamed ? renamed : fth_closest_name(name, names, n);
+	free(names);
+	return best;
+}
+
 int fth_kfunc_parse_line(const char *line, bool kallsyms, const char **name, size_t *nlen, const char **module,
 			 size_t *mlen)
 {
@@ -296,7 +339,7 @@ int fth_kfunc_parse_line(const char *line, bool kallsyms, const char **name, siz
 	 * split off a function is not one, nor are the __pfx_/__cfi_ padding
 	 * symbols kallsyms lists before functions, and
 	 * __ftrace_invalid_address___N are holes. */
-	if (is_cold_part(*name, *nlen) || !strncmp(*name, "__pfx_", 6) || !strncmp(*name, "__cfi_", 6) ||
+	if (is_cold_part(*name, *nlen) || is_padding_symbol(*name) ||
 	    !strncmp(*name, "__ftrace_invalid_address__", 26))
 		return 0;
 	return 1;

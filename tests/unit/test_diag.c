@@ -439,31 +439,6 @@ static void test_closest_name(void **state)
 	assert_null(fth_closest_name("count", builtins, 0));
 }
 
-/* A kernel function missing under its source name is most often there
- * under a name the build gave it; padding symbols share a function's name
- * but cannot be traced, so they are never suggested. */
-static void test_closest_kernel_function(void **state)
-{
-	static const char *const syms[] = { "psi_task_switch", "finish_task_switch.isra.0.cold",
-					    "finish_task_switch.isra.0", "__pfx_finish_task_switch.isra.0",
-					    "bpf_mem_cache_alloc", "kmem_cache_alloc_noprof",
-					    "__pfx_page_cache_sync_readahead", "page_cache_sync_ra",
-					    "__cfi_vfs_read", "vfs_readv" };
-	const int n = (int)(sizeof(syms) / sizeof(syms[0]));
-
-	(void)state;
-	assert_string_equal(fth_closest_kernel_function("finish_task_switch", syms, n), "finish_task_switch.isra.0");
-	assert_string_equal(fth_closest_kernel_function("kmem_cache_alloc", syms, n), "kmem_cache_alloc_noprof");
-	/* __pfx_page_cache_sync_readahead is within edit distance, but padding */
-	assert_null(fth_closest_kernel_function("__do_page_cache_readahead", syms, n));
-	/* a typo still finds its function, not the padding before it */
-	assert_string_equal(fth_closest_kernel_function("vfs_reav", syms, n), "vfs_readv");
-	/* only the .cold part of a function is no suggestion either */
-	static const char *const cold[] = { "tcp_foo.cold" };
-	assert_null(fth_closest_kernel_function("tcp_foo", cold, 1));
-	assert_null(fth_closest_kernel_function("anything", syms, 0));
-}
-
 /* Imported files live in one buffer after the main script, each an
  * fth_source with its own start: a range there is reported in that file,
  * with its own line numbers, and the excerpt stops at the file's start. */
@@ -530,7 +505,6 @@ int main(void)
 		cmocka_unit_test(test_repeated_message_printed_once),
 		cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_closest_name),
-		cmocka_unit_test(test_closest_kernel_function),
 		cmocka_unit_test(test_range_in_imported_file),
 	};
 

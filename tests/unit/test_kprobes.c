@@ -389,9 +389,35 @@ static void test_kprobe_multi_split(void **state)
 	assert_int_equal(napart, 0);
 }
 
+/* A kernel function missing under its source name is most often there
+ * under a name the build gave it; padding symbols share a function's name
+ * but cannot be traced, so they are never suggested. */
+static void test_closest_kernel_function(void **state)
+{
+	static const char *const syms[] = { "psi_task_switch", "finish_task_switch.isra.0.cold",
+					    "finish_task_switch.isra.0", "__pfx_finish_task_switch.isra.0",
+					    "bpf_mem_cache_alloc", "kmem_cache_alloc_noprof",
+					    "__pfx_page_cache_sync_readahead", "page_cache_sync_ra",
+					    "__cfi_vfs_read", "vfs_readv" };
+	const int n = (int)(sizeof(syms) / sizeof(syms[0]));
+
+	(void)state;
+	assert_string_equal(fth_closest_kernel_function("finish_task_switch", syms, n), "finish_task_switch.isra.0");
+	assert_string_equal(fth_closest_kernel_function("kmem_cache_alloc", syms, n), "kmem_cache_alloc_noprof");
+	/* __pfx_page_cache_sync_readahead is within edit distance, but padding */
+	assert_null(fth_closest_kernel_function("__do_page_cache_readahead", syms, n));
+	/* a typo still finds its function, not the padding before it */
+	assert_string_equal(fth_closest_kernel_function("vfs_reav", syms, n), "vfs_readv");
+	/* only the .cold part of a function is no suggestion either */
+	static const char *const cold[] = { "tcp_foo.cold" };
+	assert_null(fth_closest_kernel_function("tcp_foo", cold, 1));
+	assert_null(fth_closest_kernel_function("anything", syms, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_closest_kernel_function),
 		cmocka_unit_test(test_providers_registered),
 		cmocka_unit_test(test_tracepoint_twins),
 		cmocka_unit_test(test_parse_function_lines),
