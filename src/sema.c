@@ -2006,33 +2006,18 @@ static void complete_value_type(struct sema *s, struct fth_type *t, int depth)
 		complete_value_type(s, t->fields[i].type, depth + 1);
 }
 
-/* Type of a tracepoint field as the script sees it. */
 /* The integer type a C type name ("int", "unsigned long", "pid_t",
  * "const clockid_t") stands for: a C spelling, or a kernel typedef from
  * BTF; NULL for any other type. */
 static const struct fth_type *c_integer_named(struct sema *s, const char *name)
 {
-	static const struct {
-		const char *name;
-		int size;
-		bool is_signed;
-	} spellings[] = {
-		{ "char", 1, true },		  { "signed char", 1, true },	      { "unsigned char", 1, false },
-		{ "short", 2, true },		  { "short int", 2, true },	      { "unsigned short", 2, false },
-		{ "unsigned short int", 2, false }, { "int", 4, true },	      { "signed", 4, true },
-		{ "signed int", 4, true },	  { "unsigned", 4, false },	      { "unsigned int", 4, false },
-		{ "long", 8, true },		  { "long int", 8, true },	      { "unsigned long", 8, false },
-		{ "unsigned long int", 8, false }, { "long long", 8, true },	      { "long long int", 8, true },
-		{ "unsigned long long", 8, false }, { "unsigned long long int", 8, false },
-	};
 	struct fth_btf *btf;
-	const struct fth_type *t;
+	const struct fth_type *t = fth_type_c_integer(name);
 
+	if (t)
+		return t;
 	while (!strncmp(name, "const ", 6) || !strncmp(name, "volatile ", 9))
 		name += name[0] == 'c' ? 6 : 9;
-	for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++)
-		if (!strcmp(spellings[i].name, name))
-			return fth_type_int(spellings[i].size, spellings[i].is_signed);
 	btf = strchr(name, ' ') ? NULL : fth_program_btf(s->prog);
 	t = btf ? fth_btf_type_by_name(btf, A(s), name) : NULL;
 	return t && t->kind == FTH_T_INT && !t->enum_def ? t : NULL;
@@ -2061,6 +2046,7 @@ static struct fth_type *tp_integer_type(struct sema *s, const struct fth_tp_fiel
 	return fth_type_int((int)c->size, c->is_signed);
 }
 
+/* Type of a tracepoint field as the script sees it. */
 static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field *f)
 {
 	const char *t = f->type;

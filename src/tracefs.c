@@ -8,6 +8,7 @@
 #include "tracefs.h"
 
 #include "fileio.h"
+#include "types.h"
 #include "vec.h"
 
 #include <ctype.h>
@@ -156,27 +157,14 @@ static bool is_ident_char(char c)
  * this gives the count. 0 when the element type is not a known scalar. */
 static uint32_t scalar_size(const char *type)
 {
-	static const struct {
-		const char *name;
-		uint32_t size;
-	} known[] = {
-		{ "char", 1 }, { "unsigned char", 1 }, { "signed char", 1 }, { "u8", 1 },
-		{ "__u8", 1 }, { "s8", 1 }, { "__s8", 1 }, { "bool", 1 },
-		{ "short", 2 }, { "unsigned short", 2 }, { "u16", 2 }, { "__u16", 2 },
-		{ "s16", 2 }, { "__s16", 2 }, { "__be16", 2 }, { "__le16", 2 },
-		{ "int", 4 }, { "unsigned int", 4 }, { "u32", 4 }, { "__u32", 4 },
-		{ "s32", 4 }, { "__s32", 4 }, { "__be32", 4 }, { "__le32", 4 },
-		{ "pid_t", 4 }, { "long", 8 }, { "unsigned long", 8 }, { "u64", 8 },
-		{ "__u64", 8 }, { "s64", 8 }, { "__s64", 8 }, { "long long", 8 },
-		{ "unsigned long long", 8 },
-	};
+	const struct fth_type *t;
 
 	if (type[0] && type[strlen(type) - 1] == '*')
 		return 8;
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(type, known[i].name) == 0)
-			return known[i].size;
-	return 0;
+	if (!strcmp(type, "bool"))
+		return 1;
+	t = fth_type_c_integer(type);
+	return t ? t->size : 0;
 }
 
 /* The array suffix of a declaration: "[16]" -> 16. Lengths written as an

@@ -28,6 +28,66 @@ struct fth_type *fth_type_int(int size, bool is_signed)
 	return &int_types[is_signed ? 1 : 0][idx];
 }
 
+struct fth_type *fth_type_c_integer(const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned char size;
+		bool is_signed;
+	} spellings[] = {
+		{ "char", 1, true },
+		{ "signed char", 1, true },
+		{ "unsigned char", 1, false },
+		{ "u8", 1, false },
+		{ "__u8", 1, false },
+		{ "s8", 1, true },
+		{ "__s8", 1, true },
+		{ "short", 2, true },
+		{ "short int", 2, true },
+		{ "unsigned short", 2, false },
+		{ "unsigned short int", 2, false },
+		{ "u16", 2, false },
+		{ "__u16", 2, false },
+		{ "s16", 2, true },
+		{ "__s16", 2, true },
+		{ "__be16", 2, false },
+		{ "__le16", 2, false },
+		{ "int", 4, true },
+		{ "signed", 4, true },
+		{ "signed int", 4, true },
+		{ "unsigned", 4, false },
+		{ "unsigned int", 4, false },
+		{ "u32", 4, false },
+		{ "__u32", 4, false },
+		{ "s32", 4, true },
+		{ "__s32", 4, true },
+		{ "__be32", 4, false },
+		{ "__le32", 4, false },
+		{ "pid_t", 4, true },
+		{ "long", 8, true },
+		{ "long int", 8, true },
+		{ "unsigned long", 8, false },
+		{ "unsigned long int", 8, false },
+		{ "long long", 8, true },
+		{ "long long int", 8, true },
+		{ "unsigned long long", 8, false },
+		{ "unsigned long long int", 8, false },
+		{ "u64", 8, false },
+		{ "__u64", 8, false },
+		{ "s64", 8, true },
+		{ "__s64", 8, true },
+		{ "__be64", 8, false },
+		{ "__le64", 8, false },
+	};
+
+	while (!strncmp(name, "const ", 6) || !strncmp(name, "volatile ", 9))
+		name += name[0] == 'c' ? 6 : 9;
+	for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++)
+		if (!strcmp(spellings[i].name, name))
+			return fth_type_int(spellings[i].size, spellings[i].is_signed);
+	return NULL;
+}
+
 struct fth_type *fth_type_bool(void)
 {
 	return &bool_type;

@@ -138,6 +138,11 @@ struct fth_type *fth_type_bool(void);
 struct fth_type *fth_type_none(void);
 /* float (4), double (8), long double (16 bytes): shared singletons. */
 struct fth_type *fth_type_float(int size);
+/* The integer type a C spelling or fixed-width kernel name stands for
+ * ("unsigned long", "const int", "__u16", "__be32", "pid_t"): the shared
+ * singleton, or NULL for a name this table does not know (another
+ * typedef, which only BTF can resolve). */
+struct fth_type *fth_type_c_integer(const char *name);
 
 struct fth_type *fth_type_new(struct fth_arena *arena, enum fth_type_kind kind, uint32_t size);
 struct fth_type *fth_type_string(struct fth_arena *arena, uint32_t size);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tracefs.h"
+#include "types.h"
 
 /* Format texts copied from a 6.18 kernel. */
 static const char sched_switch_format[] =
@@ -226,11 +227,13 @@ static void test_parse_unusual_declarations(void **state)
 		"\tfield:__data_loc cpumask_t mask;\toffset:52;\tsize:4;\tsigned:0;\n"
 		"\tfield:const struct landlock_ruleset_attr *const  attr;\toffset:56;\tsize:8;\tsigned:0;\n"
 		"\tfield:int old_style;\toffset:64;\tsize:4;\n"
+		"\tfield:__be32 daddr_v6[sizeof(struct in6_addr)/4];\toffset:68;\tsize:16;\tsigned:0;\n"
+		"\tfield:unsigned long long stamps[NR];\toffset:88;\tsize:24;\tsigned:0;\n"
 		"print fmt: \"\"\n";
 	struct fth_tp_format f;
 
 	assert_int_equal(fth_tp_format_parse(text, &f), 0);
-	assert_int_equal(f.nfields, 7);
+	assert_int_equal(f.nfields, 9);
 
 	const struct fth_tp_field *saddr = find_field(&f, "saddr");
 	assert_string_equal(saddr->type, "__u8[sizeof(struct sockaddr_in6)]");
@@ -254,7 +257,42 @@ static void test_parse_unusual_declarations(void **state)
 	const struct fth_tp_field *old = find_field(&f, "old_style");
 	assert_false(old->is_signed);
 	assert_int_equal(old->offset, 64);
+
+	/* A length written as an expression: the field size over the element's. */
+	assert_int_equal(find_field(&f, "daddr_v6")->array_len, 4);
+	assert_int_equal(find_field(&f, "stamps")->array_len, 3);
 	fth_tp_format_free(&f);
+}
+
+/* The C spellings and fixed-width kernel names that format files and
+ * sema both turn into integer types. */
+static void test_c_integer_names(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		uint32_t size;
+		bool is_signed;
+	} cases[] = {
+		{ "char", 1, true },	      { "unsigned char", 1, false }, { "__s8", 1, true },
+		{ "short int", 2, true },     { "__be16", 2, false },	      { "const int", 4, true },
+		{ "volatile unsigned", 4, false }, { "pid_t", 4, true },     { "s32", 4, true },
+		{ "long", 8, true },	      { "unsigned long int", 8, false }, { "__u64", 8, false },
+		{ "const volatile long long", 8, true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct fth_type *t = fth_type_c_integer(cases[i].name);
+		assert_non_null(t);
+		assert_int_equal(t->kind, FTH_T_INT);
+		assert_int_equal(t->size, cases[i].size);
+		assert_int_equal(t->is_signed, cases[i].is_signed);
+	}
+	assert_null(fth_type_c_integer("umode_t")); /* a typedef: BTF's to resolve */
+	assert_null(fth_type_c_integer("char *"));
+	assert_null(fth_type_c_integer("struct foo"));
+	assert_null(fth_type_c_integer("unsigned longer"));
+	assert_null(fth_type_c_integer(""));
 }
 
 /* print fmt lines of some events run to several kilobytes. */
@@ -447,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_parse_netif_rx_data_loc),
 		cmocka_unit_test(test_parse_array_of_longs),
 		cmocka_unit_test(test_parse_unusual_declarations),
+		cmocka_unit_test(test_c_integer_names),
 		cmocka_unit_test(test_parse_long_print_fmt),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_glob),
