@@ -30,10 +30,12 @@ enum { OPT_INFO = 256, OPT_UNSAFE, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_INCLUDE, OP
 
 static volatile sig_atomic_t sigusr1_received;
 
+/* Counted: a second Ctrl-C while the backlog is printed drops the rest. */
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	if (stop_requested < 2)
+		stop_requested = stop_requested + 1;
 }
 
 /* SIGUSR1 runs the script's self:signal:SIGUSR1 probes, and otherwise

@@ -83,8 +83,9 @@ struct runtime {
 	uint64_t dw_folded_upto; /* capture ids up to here are folded next time */
 	uint64_t dw_folded_done; /* ... and up to here they were */
 	uint64_t dw_fold_due_ns; /* CLOCK_MONOTONIC time of the next fold */
-	/* after Ctrl-C: records are still printed until this CLOCK_MONOTONIC
-	 * time, then the rest of the backlog is dropped (0: no such limit) */
+	/* after Ctrl-C: system() and cat() records still run until this
+	 * CLOCK_MONOTONIC time, later ones are dropped (0: no such limit;
+	 * see drain_drops) */
 	uint64_t drain_until_ns;
 };
 
@@ -1351,6 +1352,21 @@ static void after_ring_buffer_read(struct runtime *rt)
 		release_held_records(rt, true);
 }
 
+/* After a stop signal the probes are gone and the backlog they left is
+ * printed, all of it: a line the traced program caused just before Ctrl-C
+ * is not lost however slowly the output is read. Only a record that runs
+ * a command or reads a file is dropped once a quarter of a second has
+ * passed, since a trace that queued thousands of system() calls would
+ * take minutes to end; a second Ctrl-C drops the rest. */
+static bool drain_drops(struct runtime *rt, const struct fth_action *a)
+{
+	if (*rt->opts->stop > 1) {
+		rt->discard = true;
+		return false;
+	}
+	return a && (a->kind == FTH_ACT_SYSTEM || a->kind == FTH_ACT_CAT) && monotonic_ns() > rt->drain_until_ns;
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct runtime *rt = ctx;
@@ -1362,10 +1378,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 	 * the drain finish. */
 	if (size < 8)
 		return 0;
-	if (rt->drain_until_ns && !rt->discard && monotonic_ns() > rt->drain_until_ns)
-		rt->discard = true;
 	memcpy(&id, data, 8);
 	a = fth_program_action(rt->prog, (int)id);
+	if (rt->drain_until_ns && !rt->discard && drain_drops(rt, a))
+		return 0;
 	/* Even then a process stopped for its watchpoint must go on. */
 	if (rt->discard && a && a->kind == FTH_ACT_WATCHPOINT_ARM)
 		handle_watchpoint_arm(rt, data, size, false);
@@ -2150,10 +2166,7 @@ int fth_runtime_run(struct fth_program *prog, struct fth_loader *ld, struct fth_
 	}
 	/* Detach the probes before END, then drain what they left. After
 	 * exit() the backlog is dropped, as bpftrace does. After a stop
-	 * signal what came before it is printed for a quarter of a second,
-	 * then the rest is dropped: an event just before Ctrl-C is still
-	 * shown, but a busy trace (say system() on every sched_switch) that
-	 * queued more work than anyone wants to wait for ends at once. */
+	 * signal it is printed (drain_drops says what is not). */
 	fth_attachments_close_all(ld->attachments, prog->progs.len);
 	close_armed_watchpoints(&rt);
 	rt.probes_attached = false;

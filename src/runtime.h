@@ -33,7 +33,9 @@ struct fth_runtime_opts {
 	 * run. */
 	enum fth_run_mode mode;
 	bool notify_attached;      /* print __BPFTRACE_NOTIFY_PROBES_ATTACHED on stdout */
-	volatile sig_atomic_t *stop; /* set by the caller's signal handler */
+	/* set by the caller's signal handler: 1 stops the run, 2 (a second
+	 * signal) also drops the backlog still being printed */
+	volatile sig_atomic_t *stop;
 	/* set by the caller's SIGUSR1 handler: run the self:signal:SIGUSR1
 	 * probes (cleared here); NULL when the caller does not catch it */
 	volatile sig_atomic_t *sigusr1;

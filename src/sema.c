@@ -2073,7 +2073,9 @@ static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field 
 		p = fth_type_pointer(A(s), target ? target : fth_type_int(1, true));
 		/* Syscall tracepoints carry user-space pointers. */
 		p->user_space = s->cur->inst->target && !strcmp(s->cur->inst->target, "syscalls");
-		p->name = t;
+		/* A void * reads as bytes, but is named as declared */
+		if (!target && !strncmp(t + (strncmp(t, "const ", 6) ? 0 : 6), "void *", 6))
+			p->name = "void *";
 		return p;
 	}
 	if (!strncmp(t, "enum ", 5) || !strncmp(t, "const enum ", 11)) {

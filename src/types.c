@@ -314,7 +314,9 @@ const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
 		return fth_arena_printf(arena, "string[%u]", t->size);
 	case FTH_T_BUFFER:
 		return fth_arena_printf(arena, "buffer[%u]", t->size - 4);
-	case FTH_T_POINTER: /* no pointee: void *, e.g. &@map */
+	case FTH_T_POINTER: /* no pointee: void *, e.g. &@map; a name: a tracepoint's void * */
+		if (t->name)
+			return t->name;
 		return fth_arena_printf(arena, "%s *", t->elem ? fth_type_describe(arena, t->elem) : "void");
 	case FTH_T_ARRAY:
 		return fth_arena_printf(arena, "%s[%u]", fth_type_describe(arena, t->elem), t->count);
@@ -460,6 +462,8 @@ const char *fth_type_full_name(struct fth_arena *arena, const struct fth_type *t
 	case FTH_T_INET:
 		return fth_arena_printf(arena, "%s[%u]", fth_type_base_name(t), t->size);
 	case FTH_T_POINTER:
+		if (t->name)
+			return t->name;
 		return fth_arena_printf(arena, "%s *", t->elem ? fth_type_full_name(arena, t->elem) : "void");
 	case FTH_T_ARRAY:
 		return fth_arena_printf(arena, "%s[%u]", fth_type_full_name(arena, t->elem), t->count);

@@ -91,7 +91,7 @@ struct fth_type {
 	bool is_signed;      /* FTH_T_INT */
 	struct fth_type *elem; /* pointer target / array element */
 	uint32_t count;      /* array element count */
-	const char *name;    /* "struct task_struct", typedef name, or NULL */
+	const char *name;    /* "struct task_struct", typedef name, "void *" of a pointer read as bytes, or NULL */
 	uint32_t btf_id;     /* kernel BTF type id of a struct/union/pointee, 0 if none */
 	bool user_space;     /* pointer into user memory (uprobe args) */
 	/* An integer marked by uptr()/kptr(): user_space then says where a

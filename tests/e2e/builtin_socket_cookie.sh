@@ -33,7 +33,7 @@ expect_stdout_match "^syn_sent cookie=$cookie\$"
 
 fathom_run -e 'tracepoint:sock:inet_sock_set_state { print(socket_cookie(args.skaddr)); }'
 expect_exit 1
-expect_stderr_match 'ERROR: socket_cookie\(\) takes a struct sock \*, not int8 \*'
+expect_stderr_match 'ERROR: socket_cookie\(\) takes a struct sock \*, not void \*'
 expect_stderr_match 'ERROR: socket_cookie\(\) is not available in tracepoint probes'
 expect_stderr_match 'HINT: use it in fentry/fexit, rawtracepoint or iter probes'
 

@@ -77,3 +77,29 @@ wait "$fpid" || FATHOM_STATUS=$?
 _check_sanitizers
 expect_exit 0
 expect_stdout_match '^late /etc/hostname$'
+
+# The whole backlog is printed however slowly the output is read: fathom is
+# stopped while 3,000 records queue, then gets SIGINT, and its stdout is a
+# pipe (64 KiB) that nobody reads for a second; the records make ~200 KiB.
+cp /bin/dd "$T/fthdd" || fail "cannot copy /bin/dd"
+mkfifo "$T/slow" || fail "cannot make a fifo"
+rm -f "$T/go"
+( exec 3<"$T/slow"; while [ ! -e "$T/go" ]; do sleep 0.05; done; sleep 1; cat <&3 >"$FATHOM_STDOUT" ) &
+reader=$!
+: >"$FATHOM_STDERR"
+"$FATHOM" -e 'tracepoint:syscalls:sys_enter_read /comm == "fthdd"/ { printf("read of %d bytes from fd %d, queued before the stop\n", args.count, args.fd); }' \
+    </dev/null >"$T/slow" 2>"$FATHOM_STDERR" &
+fpid=$!
+wait_attached || { kill -KILL "$fpid" "$reader"; fail "fathom did not attach"; }
+kill -STOP "$fpid"
+"$T/fthdd" if=/dev/zero of=/dev/null bs=1 count=3000 2>/dev/null
+kill -INT "$fpid"
+kill -CONT "$fpid"
+touch "$T/go"
+FATHOM_STATUS=0
+wait "$fpid" || FATHOM_STATUS=$?
+wait "$reader"
+_check_sanitizers
+expect_exit 0
+n=$(grep -c -x 'read of 1 bytes from fd 0, queued before the stop' "$FATHOM_STDOUT")
+[ "$n" = 3000 ] || fail "expected 3000 records printed after SIGINT, got $n"

@@ -145,6 +145,12 @@ interval:ms:300 { exit(); }'
 [ "$FATHOM_STATUS" = 0 ] || note "multi_attach_ok: exit status $FATHOM_STATUS"
 grep -q -E '^@n: [1-9][0-9]*$' "$FATHOM_STDOUT" || note "multi_attach_ok: no '@n: COUNT' line"
 
+# Keys of two types for one map: the tracepoint's void * is named as declared.
+fathom_run -e 'tracepoint:net:netif_rx { @s[(uint64)1] = 1; @s[args->skbaddr] = 2; }'
+diag key_types 1
+grep -q -F '@s key has type void * here but uint64 elsewhere' "$FATHOM_STDERR" \
+    || note "key_types: the message is not '@s key has type void * here but uint64 elsewhere'"
+
 # A file that does not exist: exit 1, message naming it.
 fathom_run "$T/fth-no-such-script.bt"
 [ "$FATHOM_STATUS" = 1 ] || note "missing_file: exit status $FATHOM_STATUS"

@@ -20,6 +20,22 @@ expect_exit 0
 expect_stdout_match '^exit command 1$'
 expect_stdout_match '^exit child 0$'
 
+# -c attaches uprobes to every process that runs the binary, not only the
+# command: a copy started before fathom calls add() too (with -p, or a pid
+# filter, only the command's call would print).
+build_target uprobe_target fthup
+( "$T/fthup" "$T/go-outside" >/dev/null; touch "$T/outside-done" ) &
+outside=$!
+: >"$FATHOM_STDERR"
+( wait_attached; touch "$T/go-outside"
+  for _ in $(seq 100); do [ -e "$T/outside-done" ] && break; sleep 0.05; done; touch "$T/go-child" ) &
+helper=$!
+fathom_run -c "$T/fthup $T/go-child" -e "uprobe:$T/fthup:add { printf(\"add %d\n\", pid == cpid); }"
+wait "$helper" "$outside"
+expect_exit 0
+expect_stdout_match '^add 1$'
+expect_stdout_match '^add 0$'
+
 cp /bin/sleep "$T/fthsleep"
 "$T/fthsleep" 2 &
 victim=$!

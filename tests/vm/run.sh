@@ -168,7 +168,7 @@ mkdir -p "$root/vm" "$root/tools" "$root/modules" "$root/targets"
 # The e2e tests' C programs that the guest subset needs (lib.sh's
 # build_target takes them from $FATHOM_TARGETS), built static here: the
 # guest has no compiler.
-for prog in watch_target write_user_target; do
+for prog in watch_target write_user_target uprobe_target; do
     gcc -O1 -static -o "$root/targets/$prog" "$REPO/tests/e2e/progs/$prog.c" || die "cannot build $prog"
 done
 cp "$REPO"/tests/vm/guest-*.sh "$root/vm/"
