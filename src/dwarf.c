@@ -754,6 +754,11 @@ static void place_params(struct fth_dwarf_param *p, const bool *by_ref, int n, b
 				p[i].passed = by_ref[i] ? "by reference (as a pointer to a copy)"
 					    : p[i].type->kind == FTH_T_NONE ? "as a type fathom cannot read"
 					    : "by value, in general registers";
+			for (int k = 0; !scalar && !by_ref[i] && !sse && p[i].type->kind != FTH_T_NONE && k < need; k++) {
+				p[i].part_reg[k] = regs[next + k];
+				p[i].part_size[k] = 8;
+				p[i].nparts = k + 1;
+			}
 			next += need;
 		} else {
 			uint32_t align = p[i].type->align >= 16 ? 16 : 8;
@@ -775,6 +780,35 @@ static const char *pt_regs_name(unsigned regno)
 	return regno < 16 ? names[regno] : NULL;
 }
 
+/* A struct whose location at the entry is a register per piece
+ * (DW_OP_reg0 DW_OP_piece 8 DW_OP_reg3 DW_OP_piece 8: a Go string in ax
+ * and bx): its parts, which say where each field is. False when any
+ * piece is elsewhere, or the pieces do not cover the struct. */
+static bool place_in_register_pieces(const Dwarf_Op *ops, size_t nops, struct fth_dwarf_param *p)
+{
+	uint32_t covered = 0;
+	int n = 0;
+
+	if (nops < 4 || nops % 2 || nops / 2 > FTH_DWARF_MAX_PARTS)
+		return false;
+	for (size_t i = 0; i < nops; i += 2) {
+		const char *reg = ops[i].atom >= DW_OP_reg0 && ops[i].atom <= DW_OP_reg15
+					  ? pt_regs_name(ops[i].atom - DW_OP_reg0) : NULL;
+		if (!reg || ops[i + 1].atom != DW_OP_piece || !ops[i + 1].number || ops[i + 1].number > 8)
+			return false;
+		p->part_reg[n] = reg;
+		p->part_size[n++] = (uint32_t)ops[i + 1].number;
+		covered += (uint32_t)ops[i + 1].number;
+	}
+	if (covered != p->type->size)
+		return false;
+	p->nparts = n;
+	p->reg = NULL;
+	p->passed = "by value, in general registers";
+	p->stack_offset = 0;
+	return true;
+}
+
 /* A parameter whose location list names the register that holds it at
  * the function's entry is read from that register, whatever the C
  * calling convention says: Go's register ABI passes integers in ax, bx,
@@ -789,11 +823,13 @@ static void place_from_location_list(Dwarf_Die *param, Dwarf_Addr entry, struct 
 	const char *reg;
 	enum fth_type_kind k = p->type->kind;
 
-	if (!entry || (k != FTH_T_INT && k != FTH_T_POINTER && k != FTH_T_BOOL) || p->type->size > 8 ||
-	    !dwarf_attr(param, DW_AT_location, &attr) || dwarf_getlocation(&attr, &ops, &nops) == 0)
+	if (!entry || !dwarf_attr(param, DW_AT_location, &attr) || dwarf_getlocation(&attr, &ops, &nops) == 0 ||
+	    dwarf_getlocation_addr(&attr, entry, &ops, &nops, 1) != 1)
 		return;
-	if (dwarf_getlocation_addr(&attr, entry, &ops, &nops, 1) != 1 || nops != 1 || ops[0].atom < DW_OP_reg0 ||
-	    ops[0].atom > DW_OP_reg15 || !(reg = pt_regs_name(ops[0].atom - DW_OP_reg0)))
+	if (k == FTH_T_STRUCT && place_in_register_pieces(ops, nops, p))
+		return;
+	if ((k != FTH_T_INT && k != FTH_T_POINTER && k != FTH_T_BOOL) || p->type->size > 8 || nops != 1 ||
+	    ops[0].atom < DW_OP_reg0 || ops[0].atom > DW_OP_reg15 || !(reg = pt_regs_name(ops[0].atom - DW_OP_reg0)))
 		return;
 	p->reg = reg;
 	p->passed = NULL;

@@ -6,6 +6,8 @@
 #include "arena.h"
 #include "types.h"
 
+#define FTH_DWARF_MAX_PARTS 8
+
 struct fth_dwarf_param {
 	const char *name;      /* NULL when the debug info gives none */
 	struct fth_type *type; /* pointers in it are user-space pointers */
@@ -19,6 +21,13 @@ struct fth_dwarf_param {
 	const char *reg;
 	const char *passed;
 	uint32_t stack_offset;
+	/* By value in several general registers (a small C struct, a Go
+	 * string or slice): the register of each part, in order, and the
+	 * part's size (C: 8-byte words; Go: one field each, as its DWARF
+	 * location pieces say); nparts 0 otherwise. */
+	const char *part_reg[FTH_DWARF_MAX_PARTS];
+	uint32_t part_size[FTH_DWARF_MAX_PARTS];
+	int nparts;
 };
 
 /* The parameters of the function named `func` (its definition, not a

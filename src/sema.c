@@ -2300,6 +2300,47 @@ static const char *stack_read_type(struct sema *s, const struct fth_type *t)
 	return t->kind == FTH_T_STRUCT && t->name ? t->name : NULL;
 }
 
+/* The fields of struct t that start in bytes [from, from + size), as
+ * ".a" or ".a and .b" (or ".a, .b and .c"); NULL when none does. */
+static const char *fields_starting_in(struct sema *s, const struct fth_type *t, uint32_t from, uint32_t size)
+{
+	const char *names = NULL, *last = NULL;
+
+	for (int i = 0; i < t->nfields; i++) {
+		const struct fth_field *f = &t->fields[i];
+		if (!f->name || f->offset < from || f->offset >= from + size)
+			continue;
+		if (last)
+			names = names ? fth_arena_printf(A(s), "%s, .%s", names, last) : fth_arena_printf(A(s), ".%s", last);
+		last = f->name;
+	}
+	if (!last)
+		return NULL;
+	return names ? fth_arena_printf(A(s), "%s and .%s", names, last) : fth_arena_printf(A(s), ".%s", last);
+}
+
+/* How to read a parameter passed by value in several registers: a Go
+ * string with str(), anything else part by part with reg(). */
+static const char *register_parts_hint(struct sema *s, const struct fth_dwarf_param *p)
+{
+	const struct fth_type *t = p->type;
+	const char *hint = "read its parts with reg(): ";
+	uint32_t off = 0;
+
+	if (p->nparts == 2 && t->nfields == 2 && t->fields[0].name && t->fields[1].name &&
+	    !strcmp(t->fields[0].name, "str") && !strcmp(t->fields[1].name, "len"))
+		return fth_arena_printf(A(s), "read the string as str(reg(\"%s\"), reg(\"%s\") + 1) (the length str() "
+					"takes counts the NUL it adds)", p->part_reg[0], p->part_reg[1]);
+	for (int k = 0; k < p->nparts; k++) {
+		const char *fields = fields_starting_in(s, t, off, p->part_size[k]);
+		const char *what = fields ? fields
+					  : fth_arena_printf(A(s), "bytes %u-%u", off, off + p->part_size[k] - 1);
+		hint = fth_arena_printf(A(s), "%s%s%s in reg(\"%s\")", hint, k ? "; " : "", what, p->part_reg[k]);
+		off += p->part_size[k];
+	}
+	return hint;
+}
+
 /* args.NAME naming a uprobe's parameter that is not in a register: an
  * error that says where it is instead (and, on the stack, how to read
  * it); false when NAME is no parameter. */
@@ -2318,9 +2359,10 @@ static bool report_param_not_in_register(struct sema *s, struct fth_node *e)
 		if (!p->name || strcmp(p->name, e->u.field.name) || p->reg)
 			continue;
 		ERR_HINT(s, e,
-			 p->stack_offset && cast ? fth_arena_printf(A(s), "read it from the stack at the function's entry: "
-							       "*(%s *)(reg(\"sp\") + %u)", cast, p->stack_offset)
-						 : NULL,
+			 p->nparts ? register_parts_hint(s, p)
+			 : p->stack_offset && cast ? fth_arena_printf(A(s), "read it from the stack at the function's entry: "
+								 "*(%s *)(reg(\"sp\") + %u)", cast, p->stack_offset)
+						   : NULL,
 			 "args has no '%s': parameter '%s' of %s is passed %s, and args holds the integer and pointer "
 			 "parameters passed in registers",
 			 p->name, p->name, inst->func_name ? inst->func_name : inst->entry_symbol, p->passed);

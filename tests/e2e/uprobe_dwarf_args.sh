@@ -60,6 +60,14 @@ expect_stdout_match '^7 alice$'
 run_traced "uprobe:$TG:mix { printf(\"%d %d %d\\n\", args.tail, args.a, args.d); } $END_PROBE"
 expect_exit 0
 expect_stdout_match '^11 12 15$'
+# the pair itself is by value in one register: refused, with which
+fathom_run -e "uprobe:$TG:mix { print(args.two); }"
+expect_exit 1
+expect_stderr_match "parameter 'two' of mix is passed by value, in general registers"
+expect_stderr_match '^HINT: read its parts with reg\(\): \.left and \.right in reg\("di"\)$'
+run_traced "uprobe:$TG:mix { printf(\"left=%d right=%d\\n\", reg(\"di\") & 0xffffffff, reg(\"di\") >> 32); } $END_PROBE"
+expect_exit 0
+expect_stdout_match '^left=3 right=4$'
 fathom_run -e "uprobe:$TG:mix { print(args.ratio); }"
 expect_exit 1
 expect_stderr_match "parameter 'ratio' of mix is passed in SSE registers"

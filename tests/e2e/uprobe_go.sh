@@ -25,6 +25,10 @@ uprobe:$TG:main.add
     int a
     int b
     int ~r0
+uprobe:$TG:main.greet
+    struct string name
+    struct []string tags
+    int ~r0
 uprobe:$TG:main.main"
 
 fathom_run -e "uprobe:$TG:main.add { printf(\"add %d %d\\n\", args.a, args.b); }
@@ -41,3 +45,17 @@ fathom_run -e "uprobe:$TG:main.add /args.a == 2/ { printf(\"%s\\n\", ustack(3));
 expect_exit 0
 expect_stdout_match '^        main\.add\+0$'
 expect_stdout_match '^        runtime\.main\+[0-9]+$'
+
+# A string or slice is passed in several registers (Go's register ABI, as
+# the DWARF location pieces say): args has no such parameter, and the
+# error says which registers hold its parts; the string as str() reads it.
+fathom_run -e "uprobe:$TG:main.greet { print(args.name); }"
+expect_exit 1
+expect_stderr_match "ERROR: args has no 'name': parameter 'name' of main.greet is passed by value, in general registers"
+expect_stderr_match '^HINT: read the string as str\(reg\("ax"\), reg\("bx"\) \+ 1\) '
+fathom_run -e "uprobe:$TG:main.greet { print(args.tags); }"
+expect_exit 1
+expect_stderr_match '^HINT: read its parts with reg\(\): \.array in reg\("cx"\); \.len in reg\("di"\); \.cap in reg\("si"\)$'
+fathom_run -e "uprobe:$TG:main.greet { printf(\"%s %d %d\n\", str(reg(\"ax\"), reg(\"bx\") + 1), reg(\"di\"), reg(\"si\")); }" -c "$TG"
+expect_exit 0
+expect_stdout_eq "gopher 2 2"

@@ -48,6 +48,17 @@ __attribute__((noinline, used)) long dwarf_placed_fn(double ratio, struct dwarf_
 	return (long)ratio + big.a + after + w->small;
 }
 
+struct dwarf_pair {
+	long a;
+	int b, c;
+};
+
+/* pair is 16 bytes of integers: two registers, after first's */
+__attribute__((noinline, used)) long dwarf_pair_fn(int first, struct dwarf_pair pair, long last)
+{
+	return first + pair.a + pair.c + last;
+}
+
 static const char *self_path = "/proc/self/exe";
 
 static void skip_without_dwarf(struct fth_arena *arena)
@@ -133,6 +144,23 @@ static void test_param_placement(void **state)
 	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_sample_fn", 0, &p, &n), 0);
 	assert_string_equal(p[0].reg, "di");
 	assert_string_equal(p[2].reg, "dx");
+	assert_int_equal(p[0].nparts, 0);
+	/* a small struct by value: its 8-byte words in the next registers */
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_pair_fn", 0, &p, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(p[0].reg, "di");
+	assert_null(p[1].reg);
+	assert_string_equal(p[1].passed, "by value, in general registers");
+	assert_int_equal(p[1].nparts, 2);
+	assert_string_equal(p[1].part_reg[0], "si");
+	assert_string_equal(p[1].part_reg[1], "dx");
+	assert_int_equal(p[1].part_size[0], 8);
+	assert_int_equal(p[1].part_size[1], 8);
+	assert_string_equal(p[2].reg, "cx");
+	/* nothing in general registers: no parts */
+	assert_int_equal(fth_dwarf_func_params(&arena, self_path, "dwarf_placed_fn", 0, &p, &n), 0);
+	assert_int_equal(p[0].nparts, 0);
+	assert_int_equal(p[1].nparts, 0);
 	fth_arena_free(&arena);
 }
 

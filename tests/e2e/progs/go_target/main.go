@@ -14,6 +14,11 @@ func add(a, b int) int { return a + b }
 //go:noinline
 func (p *point) scale(k int) int { return (p.x + p.y) * k }
 
+// a string and a slice: each is passed in several registers
+//
+//go:noinline
+func greet(name string, tags []string) int { return len(name) + len(tags) }
+
 func main() {
 	// wait for the file named by the first argument (fathom attached)
 	for i := 0; len(os.Args) > 1 && i < 2000; i++ {
@@ -27,4 +32,5 @@ func main() {
 		add(i, 10*i)
 		p.scale(i)
 	}
+	greet("gopher", []string{"a", "b"})
 }
