@@ -1980,6 +1980,12 @@ static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offse
 		emit_addr(c, R3, R6, (int)offset);
 		emit(c, I_CALL(BPF_FUNC_probe_read_kernel));
 		emit(c, I_LDX(BPF_DW, r, fp(slot), slot));
+	} else if (offset % 8 && t && t->size < 8) {
+		/* a field in the upper bytes of a register's pt_regs slot
+		 * (args.NAME.FIELD of a struct passed in registers): a load of
+		 * its own size, which the verifier needs aligned to it */
+		int size = t->size == 1 ? BPF_B : t->size == 2 ? BPF_H : BPF_W;
+		emit(c, I_LDX(size, r, R6, (int16_t)offset));
 	} else {
 		emit(c, I_LDX(BPF_DW, r, R6, (int16_t)offset));
 	}

@@ -756,6 +756,7 @@ static void place_params(struct fth_dwarf_param *p, const bool *by_ref, int n, b
 					    : "by value, in general registers";
 			for (int k = 0; !scalar && !by_ref[i] && !sse && p[i].type->kind != FTH_T_NONE && k < need; k++) {
 				p[i].part_reg[k] = regs[next + k];
+				p[i].part_offset[k] = 8 * (uint32_t)k;
 				p[i].part_size[k] = 8;
 				p[i].nparts = k + 1;
 			}
@@ -782,25 +783,31 @@ static const char *pt_regs_name(unsigned regno)
 
 /* A struct whose location at the entry is a register per piece
  * (DW_OP_reg0 DW_OP_piece 8 DW_OP_reg3 DW_OP_piece 8: a Go string in ax
- * and bx): its parts, which say where each field is. False when any
- * piece is elsewhere, or the pieces do not cover the struct. */
+ * and bx; a piece with no register before it is padding): its parts,
+ * which say where each field is. False when any piece is elsewhere, or
+ * the pieces do not cover the struct. */
 static bool place_in_register_pieces(const Dwarf_Op *ops, size_t nops, struct fth_dwarf_param *p)
 {
 	uint32_t covered = 0;
 	int n = 0;
 
-	if (nops < 4 || nops % 2 || nops / 2 > FTH_DWARF_MAX_PARTS)
-		return false;
-	for (size_t i = 0; i < nops; i += 2) {
-		const char *reg = ops[i].atom >= DW_OP_reg0 && ops[i].atom <= DW_OP_reg15
-					  ? pt_regs_name(ops[i].atom - DW_OP_reg0) : NULL;
-		if (!reg || ops[i + 1].atom != DW_OP_piece || !ops[i + 1].number || ops[i + 1].number > 8)
+	for (size_t i = 0; i < nops; i++) {
+		const char *reg = NULL;
+		if (ops[i].atom >= DW_OP_reg0 && ops[i].atom <= DW_OP_reg15) {
+			if (!(reg = pt_regs_name(ops[i].atom - DW_OP_reg0)) || ++i == nops)
+				return false;
+		}
+		if (ops[i].atom != DW_OP_piece || !ops[i].number || ops[i].number > 8 ||
+		    (reg && n == FTH_DWARF_MAX_PARTS))
 			return false;
-		p->part_reg[n] = reg;
-		p->part_size[n++] = (uint32_t)ops[i + 1].number;
-		covered += (uint32_t)ops[i + 1].number;
+		if (reg) {
+			p->part_reg[n] = reg;
+			p->part_offset[n] = covered;
+			p->part_size[n++] = (uint32_t)ops[i].number;
+		}
+		covered += (uint32_t)ops[i].number;
 	}
-	if (covered != p->type->size)
+	if (!n || covered != p->type->size)
 		return false;
 	p->nparts = n;
 	p->reg = NULL;
@@ -828,12 +835,35 @@ static void place_from_location_list(Dwarf_Die *param, Dwarf_Addr entry, struct 
 		return;
 	if (k == FTH_T_STRUCT && place_in_register_pieces(ops, nops, p))
 		return;
+	if (ops[0].atom == DW_OP_call_frame_cfa && (nops == 1 || (nops == 2 && ops[1].atom == DW_OP_plus_uconst))) {
+		/* in memory at the call frame's address, which at the entry
+		 * is just above the return address: Go's stack arguments */
+		p->reg = NULL;
+		p->passed = "on the stack";
+		p->stack_offset = 8 + (nops == 2 ? (uint32_t)ops[1].number : 0);
+		return;
+	}
 	if ((k != FTH_T_INT && k != FTH_T_POINTER && k != FTH_T_BOOL) || p->type->size > 8 || nops != 1 ||
 	    ops[0].atom < DW_OP_reg0 || ops[0].atom > DW_OP_reg15 || !(reg = pt_regs_name(ops[0].atom - DW_OP_reg0)))
 		return;
 	p->reg = reg;
 	p->passed = NULL;
 	p->stack_offset = 0;
+}
+
+/* Go's register ABI is not the C convention (and changes between
+ * releases): only the location lists say where a Go parameter is. */
+static bool is_go(Dwarf_Die *func)
+{
+	Dwarf_Die cu;
+
+	return dwarf_diecu(func, &cu, NULL, NULL) && dwarf_srclang(&cu) == DW_LANG_Go;
+}
+
+static void place_nothing(struct fth_dwarf_param *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i].passed = "in a place the debug info does not give (no location at the function's entry)";
 }
 
 /* The parameters of the function whose definition is die. */
@@ -867,7 +897,10 @@ static int params_of(struct dwarf *d, Dwarf_Die *func, struct fth_dwarf_param **
 			np++;
 		} while (dwarf_siblingof(&p, &p) == 0);
 	}
-	place_params(params, by_ref, np, returns_in_memory(d, func));
+	if (is_go(func))
+		place_nothing(params, np);
+	else
+		place_params(params, by_ref, np, returns_in_memory(d, func));
 	if (dwarf_lowpc(func, &entry) == 0)
 		for (int i = 0; i < np; i++)
 			place_from_location_list(&dies[i], entry, &params[i]);

@@ -23,9 +23,10 @@ struct fth_dwarf_param {
 	uint32_t stack_offset;
 	/* By value in several general registers (a small C struct, a Go
 	 * string or slice): the register of each part, in order, and the
-	 * part's size (C: 8-byte words; Go: one field each, as its DWARF
-	 * location pieces say); nparts 0 otherwise. */
+	 * bytes of the value it holds (C: 8-byte words; Go: one field each,
+	 * as its DWARF location pieces say); nparts 0 otherwise. */
 	const char *part_reg[FTH_DWARF_MAX_PARTS];
+	uint32_t part_offset[FTH_DWARF_MAX_PARTS];
 	uint32_t part_size[FTH_DWARF_MAX_PARTS];
 	int nparts;
 };

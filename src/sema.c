@@ -2258,7 +2258,8 @@ static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e)
  * Looked up when a probe first uses args, so that wildcard probes which do
  * not cost nothing. A parameter not in one integer register (a struct by
  * value, a float, a seventh integer) is left out; those after it still
- * are where the convention puts them. */
+ * are where the convention puts them. The fields of a struct passed in
+ * several registers are read as args.NAME.FIELD (check_register_part_member). */
 static void load_uprobe_dwarf_args(struct sema *s)
 {
 	/* the instance is the sema's to fill in, as expand_probes made it */
@@ -2319,24 +2320,45 @@ static const char *fields_starting_in(struct sema *s, const struct fth_type *t, 
 	return names ? fth_arena_printf(A(s), "%s and .%s", names, last) : fth_arena_printf(A(s), ".%s", last);
 }
 
+/* The part of a parameter passed in registers that holds its field m,
+ * when m can be read through args (an integer or pointer within one
+ * part); -1 otherwise. */
+static int part_holding(const struct fth_dwarf_param *p, const struct fth_field *m)
+{
+	if ((m->type->kind != FTH_T_INT && m->type->kind != FTH_T_POINTER && m->type->kind != FTH_T_BOOL) ||
+	    m->bit_size || m->type->size > 8 || !m->name)
+		return -1;
+	for (int k = 0; k < p->nparts; k++)
+		if (m->offset >= p->part_offset[k] && m->offset + m->type->size <= p->part_offset[k] + p->part_size[k])
+			return k;
+	return -1;
+}
+
 /* How to read a parameter passed by value in several registers: a Go
- * string with str(), anything else part by part with reg(). */
+ * string with str(), anything else field by field through args, or,
+ * when no field can be, part by part with reg(). */
 static const char *register_parts_hint(struct sema *s, const struct fth_dwarf_param *p)
 {
 	const struct fth_type *t = p->type;
-	const char *hint = "read its parts with reg(): ";
-	uint32_t off = 0;
+	const char *hint = NULL;
 
 	if (p->nparts == 2 && t->nfields == 2 && t->fields[0].name && t->fields[1].name &&
 	    !strcmp(t->fields[0].name, "str") && !strcmp(t->fields[1].name, "len"))
-		return fth_arena_printf(A(s), "read the string as str(reg(\"%s\"), reg(\"%s\") + 1) (the length str() "
-					"takes counts the NUL it adds)", p->part_reg[0], p->part_reg[1]);
+		return fth_arena_printf(A(s), "read the string as str(args.%s.str, args.%s.len + 1) (the length str() "
+					"takes counts the NUL it adds)", p->name, p->name);
+	for (int i = 0; i < t->nfields; i++)
+		if (part_holding(p, &t->fields[i]) >= 0)
+			hint = fth_arena_printf(A(s), "%s%sargs.%s.%s", hint ? hint : "read its fields one at a time: ",
+						hint ? ", " : "", p->name, t->fields[i].name);
+	if (hint)
+		return hint;
+	hint = "read its parts with reg(): ";
 	for (int k = 0; k < p->nparts; k++) {
+		uint32_t off = p->part_offset[k];
 		const char *fields = fields_starting_in(s, t, off, p->part_size[k]);
 		const char *what = fields ? fields
 					  : fth_arena_printf(A(s), "bytes %u-%u", off, off + p->part_size[k] - 1);
 		hint = fth_arena_printf(A(s), "%s%s%s in reg(\"%s\")", hint, k ? "; " : "", what, p->part_reg[k]);
-		off += p->part_size[k];
 	}
 	return hint;
 }
@@ -2358,11 +2380,16 @@ static bool report_param_not_in_register(struct sema *s, struct fth_node *e)
 		const char *cast = stack_read_type(s, p->type);
 		if (!p->name || strcmp(p->name, e->u.field.name) || p->reg)
 			continue;
+		if (p->nparts) {
+			ERR_HINT(s, e, register_parts_hint(s, p),
+				 "args.%s is no single value: parameter '%s' of %s is passed %s, a part in each", p->name,
+				 p->name, inst->func_name ? inst->func_name : inst->entry_symbol, p->passed);
+			return true;
+		}
 		ERR_HINT(s, e,
-			 p->nparts ? register_parts_hint(s, p)
-			 : p->stack_offset && cast ? fth_arena_printf(A(s), "read it from the stack at the function's entry: "
-								 "*(%s *)(reg(\"sp\") + %u)", cast, p->stack_offset)
-						   : NULL,
+			 p->stack_offset && cast ? fth_arena_printf(A(s), "read it from the stack at the function's entry: "
+							       "*(%s *)(reg(\"sp\") + %u)", cast, p->stack_offset)
+						 : NULL,
 			 "args has no '%s': parameter '%s' of %s is passed %s, and args holds the integer and pointer "
 			 "parameters passed in registers",
 			 p->name, p->name, inst->func_name ? inst->func_name : inst->entry_symbol, p->passed);
@@ -2370,6 +2397,10 @@ static bool report_param_not_in_register(struct sema *s, struct fth_node *e)
 	}
 	return false;
 }
+
+static const struct fth_dwarf_param *param_in_register_parts(struct sema *s, const char *name);
+static struct fth_type *check_register_part_member(struct sema *s, struct fth_node *e, const struct fth_dwarf_param *p,
+						   const char *field);
 
 /* args.NAME of providers with typed u64 context arguments. */
 static struct fth_type *check_ctx_arg(struct sema *s, struct fth_node *e)
@@ -2386,6 +2417,14 @@ static struct fth_type *check_ctx_arg(struct sema *s, struct fth_node *e)
 			return inst->args[i].type;
 		}
 	}
+	if (inst->binary && strchr(e->u.field.name, '.')) {
+		/* args.NAME.FIELD, rewritten by check_register_part_member */
+		const char *dot = strchr(e->u.field.name, '.');
+		const struct fth_dwarf_param *p =
+			param_in_register_parts(s, fth_arena_printf(A(s), "%.*s", (int)(dot - e->u.field.name), e->u.field.name));
+		if (p)
+			return check_register_part_member(s, e, p, dot + 1);
+	}
 	if (inst->binary && report_param_not_in_register(s, e))
 		return NULL;
 	for (int i = 0; i < inst->nargs && i < 64; i++)
@@ -2394,6 +2433,84 @@ static struct fth_type *check_ctx_arg(struct sema *s, struct fth_node *e)
 	ERR_HINT(s, e, best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : "'fathom -lv' lists the arguments",
 		 "%s has no argument '%s'", inst->name, e->u.field.name);
 	return NULL;
+}
+
+static bool is_args_member(const struct fth_node *e)
+{
+	return e->kind == FTH_FIELD && e->u.field.base->kind == FTH_IDENT && !strcmp(e->u.field.base->u.ident.name, "args");
+}
+
+/* args.NAME (e) reads the probe's context: not in the callback a for
+ * loop over a map runs as. */
+static bool args_usable_here(struct sema *s, struct fth_node *e)
+{
+	s->callback_blockers++;
+	if (!s->for_map_depth)
+		return true;
+	ERR_HINT(s, e,
+		 fth_arena_printf(A(s), "copy it into a variable before the loop: $%s = args.%s;", e->u.field.name,
+				  e->u.field.name),
+		 "args cannot be used inside a for loop over a map: the loop body runs as a callback "
+		 "of bpf_for_each_map_elem, which has no access to the probe's context");
+	return false;
+}
+
+/* The parameter `name` of this uprobe's function when it is passed by
+ * value in several registers (see fth_dwarf_param), else NULL. */
+static const struct fth_dwarf_param *param_in_register_parts(struct sema *s, const char *name)
+{
+	const struct fth_probe_inst *inst = s->cur->inst;
+	struct fth_dwarf_param *params;
+	int n;
+
+	if (!inst->dwarf_tried || !inst->binary ||
+	    fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, inst->entry_addr, &params, &n))
+		return NULL;
+	for (int i = 0; i < n; i++)
+		if (params[i].name && !strcmp(params[i].name, name) && params[i].nparts)
+			return &params[i];
+	return NULL;
+}
+
+/* args.NAME.FIELD of a parameter passed by value in several registers:
+ * the field is read from the register that holds it, at its offset in
+ * that register's 8-byte pt_regs slot (little-endian: the low bytes
+ * first). e becomes a read of the context at that offset, as args.NAME
+ * of a parameter in one register is; its name becomes "NAME.FIELD",
+ * which check_ctx_arg knows when e is checked again. */
+static struct fth_type *check_register_part_member(struct sema *s, struct fth_node *e, const struct fth_dwarf_param *p,
+						   const char *field)
+{
+	const struct fth_type *t = p->type;
+	const struct fth_field *m = NULL;
+	const char *names[64];
+	int k;
+
+	for (int i = 0; i < t->nfields && !m; i++)
+		if (t->fields[i].name && !strcmp(t->fields[i].name, field))
+			m = &t->fields[i];
+	if (!m) {
+		const char *best;
+		for (int i = 0; i < t->nfields && i < 64; i++)
+			names[i] = t->fields[i].name ? t->fields[i].name : "";
+		best = fth_closest_name(field, names, t->nfields < 64 ? t->nfields : 64);
+		ERR_HINT(s, e, best ? fth_arena_printf(A(s), "did you mean '%s'?", best) : NULL, "%s has no field '%s'",
+			 fth_type_describe(A(s), t), field);
+		return NULL;
+	}
+	if ((k = part_holding(p, m)) < 0) {
+		ERR_HINT(s, e, register_parts_hint(s, p), "args.%s.%s cannot be read: only integer and pointer fields "
+			 "that one register holds are (it is %s)", p->name, m->name, fth_type_describe(A(s), m->type));
+		return NULL;
+	}
+	if (e->u.field.base->kind == FTH_FIELD) {
+		e->u.field.base = e->u.field.base->u.field.base; /* args */
+		e->u.field.name = fth_arena_printf(A(s), "%s.%s", p->name, m->name);
+	}
+	e->u.field.offset = (uint32_t)fth_pt_regs_offset(p->part_reg[k]) + (m->offset - p->part_offset[k]);
+	e->u.field.bit_offset = 0;
+	e->u.field.bit_size = 0;
+	return m->type;
 }
 
 static struct fth_type *check_field(struct sema *s, struct fth_node *e)
@@ -2407,17 +2524,16 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 		base->u.ident.name = "args";
 	if (base->kind == FTH_IDENT && !strcmp(base->u.ident.name, "config"))
 		return config_member(s, e);
+	if (is_args_member(base)) {
+		const struct fth_dwarf_param *p;
+		load_uprobe_dwarf_args(s);
+		if ((p = param_in_register_parts(s, base->u.field.name)))
+			return args_usable_here(s, e) ? check_register_part_member(s, e, p, e->u.field.name) : NULL;
+	}
 	if (base->kind != FTH_IDENT || strcmp(base->u.ident.name, "args"))
 		return check_struct_member(s, e);
-	s->callback_blockers++;
-	if (s->for_map_depth) {
-		ERR_HINT(s, e,
-			 fth_arena_printf(A(s), "copy it into a variable before the loop: $%s = args.%s;", e->u.field.name,
-					  e->u.field.name),
-			 "args cannot be used inside a for loop over a map: the loop body runs as a callback "
-			 "of bpf_for_each_map_elem, which has no access to the probe's context");
+	if (!args_usable_here(s, e))
 		return NULL;
-	}
 	load_uprobe_dwarf_args(s);
 	if (s->cur->inst->args)
 		return check_ctx_arg(s, e);

@@ -60,14 +60,15 @@ expect_stdout_match '^7 alice$'
 run_traced "uprobe:$TG:mix { printf(\"%d %d %d\\n\", args.tail, args.a, args.d); } $END_PROBE"
 expect_exit 0
 expect_stdout_match '^11 12 15$'
-# the pair itself is by value in one register: refused, with which
+# the pair itself is by value in one register: its fields are read from
+# their bytes of it (right: the upper four), the whole pair is refused
 fathom_run -e "uprobe:$TG:mix { print(args.two); }"
 expect_exit 1
-expect_stderr_match "parameter 'two' of mix is passed by value, in general registers"
-expect_stderr_match '^HINT: read its parts with reg\(\): \.left and \.right in reg\("di"\)$'
-run_traced "uprobe:$TG:mix { printf(\"left=%d right=%d\\n\", reg(\"di\") & 0xffffffff, reg(\"di\") >> 32); } $END_PROBE"
+expect_stderr_match "ERROR: args.two is no single value: parameter 'two' of mix is passed by value, in general registers, a part in each"
+expect_stderr_match '^HINT: read its fields one at a time: args\.two\.left, args\.two\.right$'
+run_traced "uprobe:$TG:mix { printf(\"left=%d right=%d di=%d\\n\", args.two.left, args.two.right, reg(\"di\") >> 32); } $END_PROBE"
 expect_exit 0
-expect_stdout_match '^left=3 right=4$'
+expect_stdout_match '^left=3 right=4 di=4$'
 fathom_run -e "uprobe:$TG:mix { print(args.ratio); }"
 expect_exit 1
 expect_stderr_match "parameter 'ratio' of mix is passed in SSE registers"

@@ -154,7 +154,9 @@ static void test_param_placement(void **state)
 	assert_int_equal(p[1].nparts, 2);
 	assert_string_equal(p[1].part_reg[0], "si");
 	assert_string_equal(p[1].part_reg[1], "dx");
+	assert_int_equal(p[1].part_offset[0], 0);
 	assert_int_equal(p[1].part_size[0], 8);
+	assert_int_equal(p[1].part_offset[1], 8);
 	assert_int_equal(p[1].part_size[1], 8);
 	assert_string_equal(p[2].reg, "cx");
 	/* nothing in general registers: no parts */

@@ -17,7 +17,12 @@ func (p *point) scale(k int) int { return (p.x + p.y) * k }
 // a string and a slice: each is passed in several registers
 //
 //go:noinline
-func greet(name string, tags []string) int { return len(name) + len(tags) }
+func greet(name string, tags []string, unused int) int { return len(name) + len(tags) }
+
+// more integers than Go's nine argument registers: j is on the stack
+//
+//go:noinline
+func spill(a, b, c, d, e, f, g, h, i, j int) int { return a + b + c + d + e + f + g + h + i + j }
 
 func main() {
 	// wait for the file named by the first argument (fathom attached)
@@ -32,5 +37,6 @@ func main() {
 		add(i, 10*i)
 		p.scale(i)
 	}
-	greet("gopher", []string{"a", "b"})
+	greet("gopher", []string{"a", "b"}, 7)
+	spill(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
 }
