@@ -647,6 +647,63 @@ static bool ends_predicate(struct parser *p)
 	return p->predicate_depth > 0 && check(p, TOK_SLASH) && peek(p, 1)->kind == TOK_LBRACE;
 }
 
+static struct fth_node *parse_binary(struct parser *p, int min_precedence);
+
+/* Up to this many terms a || or && chain is a left-leaning tree, as
+ * bpftrace builds it; a longer one is balanced. */
+#define LONG_LOGICAL_CHAIN 32
+
+/* operands[lo..hi) joined by op into a tree of depth log2(hi - lo) */
+static struct fth_node *balanced_logical(struct parser *p, enum fth_token_kind op, struct fth_node **operands, int lo,
+					 int hi)
+{
+	struct fth_node *node;
+	int mid = lo + (hi - lo) / 2;
+
+	if (hi - lo == 1)
+		return operands[lo];
+	node = new_node(p, FTH_BINARY, span(operands[lo]->range, operands[hi - 1]->range));
+	node->u.binary.op = op;
+	node->u.binary.lhs = balanced_logical(p, op, operands, lo, mid);
+	node->u.binary.rhs = balanced_logical(p, op, operands, mid, hi);
+	return node;
+}
+
+/* first || b || c ... (or &&): generated predicates list a thousand pids
+ * this way. The terms are parsed in a loop, not counted against the
+ * nesting limit as other chains are, and a long chain becomes a balanced
+ * tree that later passes recurse over shallowly. || and && are
+ * associative, and a balanced tree evaluates and short-circuits the terms
+ * in the same order. */
+static struct fth_node *parse_logical_chain(struct parser *p, struct fth_node *first, enum fth_token_kind op,
+					    int precedence)
+{
+	struct fth_node **operands = NULL, *node;
+	int n = 0, cap = 0;
+
+	operands = fth_arena_grow(p->arena, operands, n, &cap, sizeof(*operands), 16);
+	operands[n++] = first;
+	while (cur(p)->kind == op && !ends_predicate(p)) {
+		struct fth_node *rhs;
+		advance(p);
+		if (!(rhs = parse_binary(p, precedence + 1)))
+			return NULL;
+		operands = fth_arena_grow(p->arena, operands, n, &cap, sizeof(*operands), 16);
+		operands[n++] = rhs;
+	}
+	if (n > LONG_LOGICAL_CHAIN)
+		return balanced_logical(p, op, operands, 0, n);
+	node = operands[0];
+	for (int i = 1; i < n; i++) {
+		struct fth_node *b = new_node(p, FTH_BINARY, span(node->range, operands[i]->range));
+		b->u.binary.op = op;
+		b->u.binary.lhs = node;
+		b->u.binary.rhs = operands[i];
+		node = b;
+	}
+	return node;
+}
+
 static struct fth_node *parse_binary(struct parser *p, int min_precedence)
 {
 	struct fth_node *lhs = parse_unary(p);
@@ -659,6 +716,10 @@ static struct fth_node *parse_binary(struct parser *p, int min_precedence)
 
 		if (precedence == 0 || precedence < min_precedence || ends_predicate(p))
 			break;
+		if (op == TOK_OROR || op == TOK_ANDAND) {
+			lhs = parse_logical_chain(p, lhs, op, precedence);
+			continue;
+		}
 		/* A long a+b+c+... chain makes a deep left-leaning tree; count
 		 * it against the nesting limit like parentheses. */
 		if (!nest_in(p)) {

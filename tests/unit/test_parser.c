@@ -1248,6 +1248,57 @@ static void test_error_too_deep(void **state)
 	free(text);
 }
 
+static int tree_depth(const struct fth_node *n)
+{
+	int l, r;
+
+	if (n->kind != FTH_BINARY)
+		return 1;
+	l = tree_depth(n->u.binary.lhs);
+	r = tree_depth(n->u.binary.rhs);
+	return 1 + (l > r ? l : r);
+}
+
+/* Generated predicates list thousands of pids with ||: a long || or &&
+ * chain is no nesting error, and its tree is balanced (a short one keeps
+ * bpftrace's left-leaning shape: test_precedence); a long + chain still
+ * counts as nesting. */
+static void test_long_logical_chains(void **state)
+{
+	size_t cap = 5000 * 24 + 64;
+	char *text = malloc(cap);
+	struct parsed r;
+	const struct fth_node *pred, *lhs;
+	size_t len;
+
+	(void)state;
+	for (int pass = 0; pass < 2; pass++) {
+		len = (size_t)snprintf(text, cap, "tracepoint:a:b /pid == 0");
+		for (int i = 1; i < 5000; i++)
+			len += (size_t)snprintf(text + len, cap - len, " %s pid == %d", pass ? "&&" : "||", i);
+		snprintf(text + len, cap - len, "/ { }");
+		parse_ok(&r, text);
+		pred = r.program->u.program.probes.items[0]->u.probe.predicate;
+		assert_int_equal(pred->kind, FTH_BINARY);
+		assert_int_equal(pred->u.binary.op, pass ? TOK_ANDAND : TOK_OROR);
+		assert_true(tree_depth(pred) <= 15); /* 13 levels of || over the == */
+		/* the terms in order: the leftmost is the first */
+		for (lhs = pred; lhs->u.binary.op != TOK_EQ; lhs = lhs->u.binary.lhs)
+			;
+		assert_int_equal(lhs->u.binary.rhs->u.integer, 0);
+		parsed_free(&r);
+	}
+	len = (size_t)snprintf(text, cap, "BEGIN { $x = 0");
+	for (int i = 1; i < 2000; i++)
+		len += (size_t)snprintf(text + len, cap - len, " + %d", i);
+	snprintf(text + len, cap - len, "; }");
+	parse(&r, text);
+	assert_int_equal(r.diag.errors, 1);
+	assert_non_null(strstr(r.messages, "expression or block is nested too deeply\n"));
+	parsed_free(&r);
+	free(text);
+}
+
 static void test_error_limit(void **state)
 {
 	char text[4096] = "BEGIN {";
@@ -1383,6 +1434,7 @@ int main(void)
 		cmocka_unit_test(test_error_misc_statements),
 		cmocka_unit_test(test_error_section_order),
 		cmocka_unit_test(test_error_too_deep),
+		cmocka_unit_test(test_long_logical_chains),
 		cmocka_unit_test(test_error_limit),
 		cmocka_unit_test(test_every_prefix_parses),
 		cmocka_unit_test(test_define_macros_expand),
