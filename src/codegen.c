@@ -2379,8 +2379,11 @@ static bool is_args_field(const struct fth_node *e)
 
 /* A run-time array index at or past count: a runtime error for e, then
  * the access goes on as in bpftrace (a read through a helper, which cannot
- * fault). idx is a vreg, so it survives the helper calls. */
-static void emit_array_bounds_check(struct cg *c, struct fth_node *e, struct vreg idx, uint32_t count)
+ * fault). idx is a vreg, so it survives the helper calls. An array on the
+ * BPF stack (in a variable, or a map value's copy) is read at element 0
+ * instead: the verifier refuses a stack address that an unbounded index
+ * moved, and no helper reads past the stack either. */
+static void emit_array_bounds_check(struct cg *c, struct fth_node *e, struct vreg idx, uint32_t count, bool on_stack)
 {
 	int ri = vreg_use(c, idx, R2);
 	int jin, id;
@@ -2389,7 +2392,32 @@ static void emit_array_bounds_check(struct cg *c, struct fth_node *e, struct vre
 	id = add_action(c, FTH_ACT_RUNTIME_ERROR, e);
 	fth_program_action(c->prog, id)->text = ARRAY_OOB_MESSAGE;
 	emit_event(c, id, 8, e, NULL, NULL);
+	if (on_stack) {
+		ri = vreg_use(c, idx, R2);
+		emit(c, I_MOV64_IMM(ri, 0));
+		vreg_set(c, idx, ri);
+	}
 	fth_patch_jump_here(c->b, jin);
+}
+
+/* Whether the address emit_address gives for e is on the BPF stack: a
+ * value held in a variable or copied out of a map, or a member or
+ * element of one (not of what a pointer points to). */
+static bool address_on_stack(const struct fth_node *e)
+{
+	switch (e->kind) {
+	case FTH_VAR:
+	case FTH_MAP:
+		return true;
+	case FTH_FIELD:
+		return e->u.field.base->type && e->u.field.base->type->kind != FTH_T_POINTER &&
+		       address_on_stack(e->u.field.base);
+	case FTH_INDEX:
+		return e->u.index.base->type && e->u.index.base->type->kind != FTH_T_POINTER &&
+		       address_on_stack(e->u.index.base);
+	default:
+		return false;
+	}
 }
 
 /* The address of a value that lives in kernel memory: a struct member, an
@@ -2417,7 +2445,7 @@ static struct vreg emit_address(struct cg *c, struct fth_node *e)
 		v = base->type->kind == FTH_T_POINTER ? emit_int(c, base) : emit_address(c, base);
 		idx = emit_int(c, e->u.index.index);
 		if (base->type->kind == FTH_T_ARRAY && e->u.index.index->kind != FTH_INT)
-			emit_array_bounds_check(c, e, idx, base->type->count);
+			emit_array_bounds_check(c, e, idx, base->type->count, address_on_stack(base));
 		ri = vreg_use(c, idx, R2);
 		emit(c, I_MOV64_REG(R2, ri));
 		emit(c, I_ALU64_IMM(BPF_MUL, R2, (int32_t)e->type->size));

@@ -62,3 +62,13 @@ fathom_run -e 'BEGIN { $s = (int16[])"abc"; exit(); }'
 expect_exit 1
 expect_stderr_match '^stdin:1:14-28: ERROR: cannot cast string\[4\] to int16\[\]$'
 expect_stderr_match '^HINT: strings cast to byte arrays: int8\[\] or uint8\[\]$'
+
+# A run-time index into an array held in a variable or a map: in range it
+# reads the element; out of range bpftrace's runtime warning, and the read
+# (the verifier allows no stack address past the array) gives element 0.
+fathom_run -q -e 'BEGIN { @i = 5; @j = 2; $a = (uint8[4])(uint32)0x04030201; @m[1] = $a;
+  printf("%d %d %d %d\n", $a[(uint64)@j], @m[1][(uint64)@j], $a[(uint64)@i], @m[1][(uint64)@i]); clear(@i); clear(@j); clear(@m); exit(); }'
+expect_exit 0
+expect_stdout_eq '3 3 1 1'
+[ "$(grep -c 'WARNING: Array access out of bounds. This can lead to unexpected results.' "$FATHOM_STDERR")" = 2 ] \
+    || fail "expected two out-of-bounds warnings"
