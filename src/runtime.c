@@ -1382,9 +1382,14 @@ static int handle_event(void *ctx, void *data, size_t size)
 	a = fth_program_action(rt->prog, (int)id);
 	if (rt->drain_until_ns && !rt->discard && drain_drops(rt, a))
 		return 0;
-	/* Even then a process stopped for its watchpoint must go on. */
+	/* Even then a process stopped for its watchpoint must go on, and
+	 * the stacks that dw_ustack map keys stand for are unwound: the
+	 * events between exit() and the detach wrote those keys, and the
+	 * maps print at exit. */
 	if (rt->discard && a && a->kind == FTH_ACT_WATCHPOINT_ARM)
 		handle_watchpoint_arm(rt, data, size, false);
+	if (rt->discard && a && a->kind == FTH_ACT_DW_CAPTURE && (!a->args || size >= 8 + (size_t)a->args->size))
+		handle_dw_capture(rt, data, size);
 	if (rt->discard)
 		return rt->probes_attached ? -ECANCELED : 0;
 	/* A record shorter than its action's layout is not ours to decode. */

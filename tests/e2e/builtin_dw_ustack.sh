@@ -73,6 +73,17 @@ expect_stdout_match "^\[4, 8\) +$events \|"
 expect_stdout_match '^\]: 6$'
 expect_stdout_match "^\]: \{ \.count = $events, \.average = 2, \.total = $((events * 2)) \}$"
 
+# --- exit() at the first event, while the chain runs 3,000 times (fewer
+# than the map's 4,096 keys): the events between exit() and the detach
+# still count under the stack (their keys are in the map, and the maps
+# print at exit), not under empty ones
+fathom_run -e "config = { unstable_dw_ustack=enable }
+uprobe:$target:dw_leaf { @[dw_ustack(2)] = count(); if (@n++ == 0) { exit(); } }" -c "$target 3000"
+expect_exit 0
+events=$(sed -n 's/^@n: //p' "$FATHOM_STDOUT")
+expect_stdout_match "^\]: $events\$"
+[ "$(grep -c '^@\[$' "$FATHOM_STDOUT")" = 1 ] || fail "the events after exit() made keys of their own"
+
 # --- a long run of one stack (12,000 captures, more than the table keeps
 # of repeated captures once their keys are folded): every capture still
 # counts under the one stack, none under a stack of its own or none. (At
