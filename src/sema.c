@@ -2898,6 +2898,24 @@ static void check_key_argument(struct sema *s, struct fth_map *map, struct fth_n
 			 fth_type_describe(A(s), map->key_type));
 }
 
+/* delete(@m, key) where @m holds one value and has no keys. The old
+ * several-maps form delete(@a, @b[k]) lands here too (bpftrace 0.17 took
+ * it, current bpftrace does not): the key would be ignored and @a deleted,
+ * so say what to write instead. */
+static void report_delete_key_of_keyless_map(struct sema *s, struct fth_map *map, struct fth_node *mapnode,
+					     struct fth_node *key)
+{
+	if (key->kind == FTH_MAP)
+		ERR_HINT(s, key,
+			 fth_arena_printf(A(s), "delete one map per call: delete(%s); delete(%s%s);", map->name,
+					  key->u.map.name, key->u.map.keys.len ? ", key" : ""),
+			 "delete() takes one map and a key; %s has no keys, and deleting several maps in one call is no longer supported",
+			 map->name);
+	else
+		ERR_HINT(s, mapnode, fth_arena_printf(A(s), "write delete(%s) to delete its value", map->name),
+			 "%s has no keys, so delete() cannot take a key for it", map->name);
+}
+
 static struct fth_type *check_find(struct sema *s, struct fth_node *call)
 {
 	struct fth_node_list *args = &call->u.call.args;
@@ -4665,6 +4683,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 				map->deleted = true;
 			if (map && map->key_type)
 				check_key_argument(s, map, args->items[1]);
+			else if (map && map->value_type && s->strict)
+				report_delete_key_of_keyless_map(s, map, args->items[0], args->items[1]);
 			if (!map && s->strict)
 				ERR_HINT(s, args->items[0], "assign it somewhere, e.g. @name = 1;", "undefined map %s", args->items[0]->u.map.name);
 			return fth_type_bool();
@@ -4672,6 +4692,14 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		map = expect_map_arg(s, call, args->items[0], true);
 		if (map)
 			map->deleted = true;
+		/* delete(@m) on a map with keys would name no element: bpftrace
+		 * rejects it, and deleting some fixed key instead is wrong. */
+		if (map && map->key_type && !args->items[0]->u.map.keys.len && s->strict)
+			ERR_HINT(s, args->items[0],
+				 fth_arena_printf(A(s), "name the element, e.g. delete(%s, key), or remove every element with clear(%s)",
+						  map->name, map->name),
+				 "delete() of %s needs a key: %s has keys of type %s", map->name, map->name,
+				 fth_type_describe(A(s), map->key_type));
 		return fth_type_bool();
 	}
 	if (!strcmp(n, "clear") || !strcmp(n, "zero")) {

@@ -1957,6 +1957,26 @@ static void test_cpid_without_child(void **state)
 	release(&c);
 }
 
+/* delete() names one element of one map: a key for a map without keys, the
+ * old several-maps form and a keyed map without a key are errors (each
+ * used to delete some other element without a word). */
+static void test_delete_key_matches_the_map(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	expect_error("BEGIN { @a = 1; @b[1] = 2; delete(@a, @b[1]); }",
+		     "deleting several maps in one call is no longer supported");
+	expect_error("BEGIN { @a = 1; @b[1] = 2; delete(@a, @b[1]); }", "HINT: delete one map per call: delete(@a); delete(@b, key);");
+	expect_error("BEGIN { @a = 1; @b = 2; delete(@a, @b); }", "HINT: delete one map per call: delete(@a); delete(@b);");
+	expect_error("BEGIN { @a = 1; delete(@a, 1); }", "@a has no keys, so delete() cannot take a key for it");
+	expect_error("BEGIN { @a[1, \"x\"] = 1; delete(@a); }", "delete() of @a needs a key: @a has keys of type (int64, string[2])");
+	/* the map's keys are known from a probe written later */
+	expect_error("END { delete(@a); } BEGIN { @a[1] = 1; }", "stdin:1:14-16: ERROR: delete() of @a needs a key");
+	expect_compiles(&c, "BEGIN { @a[1] = 1; delete(@a[1]); delete(@a, 1); @b = 1; delete(@b); @c = count(); delete(@c); }");
+	release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2005,6 +2025,7 @@ int main(void)
 		cmocka_unit_test(test_tuple_constant_index_and_literal_base),
 		cmocka_unit_test(test_block_values_and_map_declarations),
 		cmocka_unit_test(test_cpid_without_child),
+		cmocka_unit_test(test_delete_key_matches_the_map),
 		cmocka_unit_test(test_maps_keep_pointer_types),
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
