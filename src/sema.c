@@ -5096,6 +5096,23 @@ static bool is_comparison_or_logic(int op)
 	       op == TOK_ANDAND || op == TOK_OROR;
 }
 
+/* $N given a word on the command line is a string: used in arithmetic it
+ * is a mistake in the invocation or the script, so name both (as bpftrace
+ * does) instead of the string type it became. */
+static bool is_string_positional(const struct fth_node *e)
+{
+	return e->kind == FTH_STRING && e->u.string.from_positional;
+}
+
+static void report_positional_used_as_number(struct sema *s, struct fth_node *param)
+{
+	int n = param->u.string.from_positional;
+
+	ERR_HINT(s, param,
+		 fth_arena_printf(A(s), "pass a number as parameter %d, or use str($%d) to read it as a string", n, n),
+		 "$%d is used as a number, but it was given \"%s\"", n, param->u.string.data);
+}
+
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 {
 	struct fth_type *l = check_expr(s, e->u.binary.lhs);
@@ -5106,6 +5123,14 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	r = untyped_map_operand(s, e->u.binary.rhs, r, l);
 	if (!l || !r)
 		return NULL;
+	if (is_string_positional(e->u.binary.lhs) && is_int(r)) {
+		report_positional_used_as_number(s, e->u.binary.lhs);
+		return NULL;
+	}
+	if (is_string_positional(e->u.binary.rhs) && is_int(l)) {
+		report_positional_used_as_number(s, e->u.binary.rhs);
+		return NULL;
+	}
 	if (!is_comparison_or_logic(op) &&
 	    (refuse_map_ref_arithmetic(s, e, l, fth_token_spelling(op)) ||
 	     refuse_map_ref_arithmetic(s, e, r, fth_token_spelling(op))))
@@ -5629,6 +5654,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			e->kind = FTH_STRING;
 			e->u.string.data = fth_arena_strdup(A(s), v);
 			e->u.string.len = (uint32_t)strlen(v);
+			e->u.string.from_positional = idx;
 			return fth_type_string(A(s), e->u.string.len + 1);
 		}
 		return int64_t_(); /* unset: 0, as bpftrace */

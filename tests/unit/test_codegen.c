@@ -1977,6 +1977,45 @@ static void test_delete_key_matches_the_map(void **state)
 	release(&c);
 }
 
+/* compile text with the command-line parameters $1.. given */
+static void compile_with_params(struct compiled *c, const char *text, const char **params, int n)
+{
+	memset(c, 0, sizeof(*c));
+	c->src.name = "stdin";
+	c->src.text = text;
+	c->src.len = (uint32_t)strlen(text);
+	c->err = open_memstream(&c->errors, &c->errors_len);
+	fth_diag_init(&c->diag, &c->src, c->err);
+	fth_program_init(&c->prog, &c->src);
+	for (int i = 0; i < n; i++)
+		fth_ptrvec_push(&c->prog.arena, &c->prog.positional, (void *)params[i]);
+	c->rc = fth_compile(&c->prog, &c->diag, NULL);
+	fflush(c->err);
+}
+
+/* $N given a word is a string; used as a number the error names the
+ * parameter and what it was given, as bpftrace does. Read with str() or
+ * compared with a string it stays fine. */
+static void test_string_parameter_used_as_number(void **state)
+{
+	const char *params[] = { "pts2", "7" };
+	struct compiled c;
+
+	(void)state;
+	compile_with_params(&c, "BEGIN { printf(\"%d\\n\", $1 + 3); }", params, 2);
+	assert_int_not_equal(c.rc, 0);
+	assert_non_null(strstr(c.errors, "stdin:1:24-26: ERROR: $1 is used as a number, but it was given \"pts2\""));
+	assert_non_null(strstr(c.errors, "HINT: pass a number as parameter 1, or use str($1) to read it as a string"));
+	release(&c);
+	compile_with_params(&c, "BEGIN { if (pid == $1) { exit(); } }", params, 2);
+	assert_non_null(strstr(c.errors, "$1 is used as a number, but it was given \"pts2\""));
+	release(&c);
+	compile_with_params(&c, "BEGIN { printf(\"%s %d\\n\", str($1 + 1), $2 * 2); if ($1 == \"pts2\") { exit(); } }",
+			    params, 2);
+	assert_int_equal(c.rc, 0);
+	release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2026,6 +2065,7 @@ int main(void)
 		cmocka_unit_test(test_block_values_and_map_declarations),
 		cmocka_unit_test(test_cpid_without_child),
 		cmocka_unit_test(test_delete_key_matches_the_map),
+		cmocka_unit_test(test_string_parameter_used_as_number),
 		cmocka_unit_test(test_maps_keep_pointer_types),
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
