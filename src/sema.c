@@ -6227,11 +6227,16 @@ static void check_for_map(struct sema *s, struct fth_node *st)
 	struct fth_node *mapnode = st->u.for_map.map;
 	struct fth_map *map = map_get(s, mapnode);
 	struct fth_type *elem = NULL;
+	int errors = failure_mark(s);
 
 	if (!map || !map->value_type)
 		ERR_HINT(s, mapnode, "assign it somewhere, e.g. @name[1] = 1;", "undefined map %s", mapnode->u.map.name);
 	else if (loop_var_is_new(s, st->u.for_map.var))
 		elem = for_map_elem_type(s, st, map);
+	/* the map could not be looped over: reads of $kv in the body say
+	 * nothing more than the error already given */
+	if (!elem && failure_mark(s) > errors)
+		fth_ptrvec_push(A(s), &s->unassignable, (void *)st->u.for_map.var->u.ident.name);
 	/* $kv belongs to the loop: a scope around the body */
 	scope_push(s);
 	if (elem)

@@ -958,6 +958,15 @@ static void test_for_map_errors(void **state)
 	expect_error("BEGIN { for ($kv : @nope) { } }", "undefined map @nope");
 	expect_error("BEGIN { @a = 1; for ($kv : @a) { } }", "@a has no keys");
 	expect_error("BEGIN { @h[1] = hist(5); for ($kv : @h) { } }", "a map of hist() cannot be looped over");
+	{
+		/* the one error: reads of $kv in the body add nothing */
+		struct compiled c;
+
+		compile(&c, "BEGIN { @x[1] = avg(5); for ($kv : @x) { print(($kv.0, $kv.1)); } for ($kv : @n) { print($kv); } }");
+		assert_int_equal(c.diag.errors, 2);
+		assert_null(strstr(c.errors, "used before it is assigned"));
+		release(&c);
+	}
 	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { exit(); } }", "exit() is not allowed inside a loop");
 	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { return; } }",
 		     "return is not allowed inside a for loop over a map");
