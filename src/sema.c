@@ -4592,6 +4592,13 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	/* signal() signals the current process, signal_thread() its thread */
 	if (!strcmp(n, "signal") || !strcmp(n, "signal_thread")) {
 		struct fth_type *t;
+		/* signal(sig, current_pid|current_tid) was briefly bpftrace's
+		 * way to pick the target; signal_thread(sig) replaced it */
+		if (!strcmp(n, "signal") && args->len == 2) {
+			ERR_HINT(s, call, "signal(sig) signals the current process, signal_thread(sig) its thread",
+				 "signal() takes 1 argument, 2 given");
+			return NULL;
+		}
 		if (!want_args(s, call, 1, 1))
 			return NULL;
 		if (!s->prog->config.unsafe)

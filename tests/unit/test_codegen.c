@@ -848,6 +848,7 @@ static void test_error_hints(void **state)
 	expect_error("BEGIN { exit(\"no\"); }", "HINT: write e.g. exit(1)");
 	expect_error("BEGIN { @m[1] = 1; delete(@m, \"k\"); }", "HINT: use a key of the map's key type");
 	expect_error("BEGIN { print(signal_name(\"INT\")); }", "HINT: pass a signal number, e.g. signal_name(9)");
+	expect_error("BEGIN { signal(15, 1); }", "HINT: signal(sig) signals the current process, signal_thread(sig) its thread");
 	expect_error("config = { max_strlen = \"big\" } BEGIN { }",
 		     "HINT: 'big' is not one: use a whole number from 1 to 1048576");
 }
