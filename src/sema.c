@@ -2046,6 +2046,71 @@ static struct fth_type *tp_integer_type(struct sema *s, const struct fth_tp_fiel
 	return fth_type_int((int)c->size, c->is_signed);
 }
 
+/* What a tracepoint field's pointer type points at, from the words of
+ * its C type without qualifiers and stars: "char", "unsigned long",
+ * "struct __kernel_timespec", "aio_context_t". Bytes (int8) when it is
+ * void or no type fathom knows. */
+static struct fth_type *tp_pointee_type(struct sema *s, const char *base)
+{
+	const struct fth_type *c;
+	struct fth_type *t;
+
+	if (!strcmp(base, "void") || !strcmp(base, "char"))
+		return fth_type_int(1, true);
+	c = c_integer_named(s, base);
+	if (c && (c->size == 1 || c->size == 2 || c->size == 4 || c->size == 8))
+		return fth_type_int((int)c->size, c->is_signed);
+	t = lookup_type(s, base);
+	return t ? t : fth_type_int(1, true);
+}
+
+/* The type of a pointer field of a tracepoint as bpftrace gives it, all
+ * its levels: "const char *const * argv" is an int8 ** (so *args.argv and
+ * args.argv[1] are the strings), "int * tidptr" an int32 *, "struct
+ * __kernel_timespec *" a pointer to the BTF struct. */
+static struct fth_type *tp_pointer_type(struct sema *s, const char *type)
+{
+	char base[128] = "";
+	size_t blen = 0;
+	int depth = 0;
+	struct fth_type *t;
+	bool is_void;
+
+	for (const char *p = type; *p;) {
+		size_t n;
+		if (*p == '*') {
+			depth++;
+			p++;
+			continue;
+		}
+		n = strcspn(p, " *");
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		/* qualifiers say nothing about the layout */
+		if (!((n == 5 && !strncmp(p, "const", 5)) || (n == 8 && !strncmp(p, "volatile", 8)) ||
+		      (n == 6 && !strncmp(p, "__user", 6))) &&
+		    blen + n + 2 < sizeof(base)) {
+			if (blen)
+				base[blen++] = ' ';
+			memcpy(base + blen, p, n);
+			blen += n;
+			base[blen] = '\0';
+		}
+		p += n;
+	}
+	is_void = !strcmp(base, "void");
+	t = tp_pointee_type(s, base);
+	for (int i = 0; i < depth; i++) {
+		t = fth_type_pointer(A(s), t);
+		/* A void * reads as bytes, but is named as declared */
+		if (is_void && i == 0)
+			t->name = "void *";
+	}
+	return t;
+}
+
 /* Type of a tracepoint field as the script sees it. */
 static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field *f)
 {
@@ -2060,22 +2125,11 @@ static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field 
 		return fth_type_array(A(s), fth_type_int((int)esize, f->is_signed), (uint32_t)f->array_len);
 	}
 	if (strchr(t, '*')) {
-		struct fth_type *target = NULL, *p;
-		if (!strncmp(t, "struct ", 7) || !strncmp(t, "const struct ", 13) || !strncmp(t, "union ", 6)) {
-			/* "struct __kernel_timespec *" -> the struct from BTF */
-			char name[128];
-			const char *b = !strncmp(t, "const ", 6) ? t + 6 : t;
-			size_t n = strcspn(b, " *");
-			n += strcspn(b + n + 1, " *") + 1;
-			snprintf(name, sizeof(name), "%.*s", (int)n, b);
-			target = lookup_type(s, name);
-		}
-		p = fth_type_pointer(A(s), target ? target : fth_type_int(1, true));
-		/* Syscall tracepoints carry user-space pointers. */
+		struct fth_type *p = tp_pointer_type(s, t);
+		/* Syscall tracepoints carry user-space pointers; what they
+		 * point at (argv's strings) is user memory too, which a
+		 * dereference carries on from the outer pointer. */
 		p->user_space = s->cur->inst->target && !strcmp(s->cur->inst->target, "syscalls");
-		/* A void * reads as bytes, but is named as declared */
-		if (!target && !strncmp(t + (strncmp(t, "const ", 6) ? 0 : 6), "void *", 6))
-			p->name = "void *";
 		return p;
 	}
 	if (!strncmp(t, "enum ", 5) || !strncmp(t, "const enum ", 11)) {

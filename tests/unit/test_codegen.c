@@ -2026,6 +2026,44 @@ static void test_string_parameter_used_as_number(void **state)
 	release(&c);
 }
 
+/* A tracepoint's pointer field keeps every level of its C type:
+ * "const char *const * argv" is an int8 ** whose strings (*args.argv,
+ * args.argv[1]) are user memory, "int * tidptr" an int32 *; it used to be
+ * an int8 * whatever it pointed at, so *args.argv read one byte. */
+static void test_tracepoint_pointer_fields_keep_their_levels(void **state)
+{
+	struct compiled c;
+	const struct fth_type *t;
+
+	(void)state;
+	compile(&c, "tracepoint:syscalls:sys_enter_execve { @a = args.argv; @p = *args.argv; @q = args.argv[1]; "
+		    "@f = args.filename; }");
+	assert_int_equal(c.rc, 0);
+	t = fth_program_find_map(&c.prog, "@a")->value_type;
+	assert_int_equal(t->kind, FTH_T_POINTER);
+	assert_true(t->user_space);
+	assert_int_equal(t->elem->kind, FTH_T_POINTER);
+	assert_int_equal(t->elem->elem->kind, FTH_T_INT);
+	assert_int_equal(t->elem->elem->size, 1);
+	for (int i = 0; i < 2; i++) {
+		t = fth_program_find_map(&c.prog, i ? "@q" : "@p")->value_type;
+		assert_int_equal(t->kind, FTH_T_POINTER);
+		assert_true(t->user_space);
+		assert_int_equal(t->elem->size, 1);
+	}
+	t = fth_program_find_map(&c.prog, "@f")->value_type;
+	assert_int_equal(t->kind, FTH_T_POINTER);
+	assert_int_equal(t->elem->kind, FTH_T_INT);
+	release(&c);
+	compile(&c, "tracepoint:syscalls:sys_enter_set_tid_address { @t = args.tidptr; }");
+	assert_int_equal(c.rc, 0);
+	t = fth_program_find_map(&c.prog, "@t")->value_type;
+	assert_int_equal(t->elem->kind, FTH_T_INT);
+	assert_int_equal(t->elem->size, 4);
+	assert_true(t->elem->is_signed);
+	release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2076,6 +2114,7 @@ int main(void)
 		cmocka_unit_test(test_cpid_without_child),
 		cmocka_unit_test(test_delete_key_matches_the_map),
 		cmocka_unit_test(test_string_parameter_used_as_number),
+		cmocka_unit_test(test_tracepoint_pointer_fields_keep_their_levels),
 		cmocka_unit_test(test_maps_keep_pointer_types),
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
