@@ -2064,6 +2064,35 @@ static void test_tracepoint_pointer_fields_keep_their_levels(void **state)
 	release(&c);
 }
 
+/* -k: a failed read inside printf's arguments warns too. The warning's
+ * record is sent while the arguments hold every free register, so it
+ * keeps its pointer in r0; it used to need a register of its own, and
+ * printf("%d", *$p) with -k did not compile ("expression too complex"). */
+static void test_helper_warnings_inside_printf_arguments(void **state)
+{
+	const char *text = "BEGIN { $p = (uint64 *)8; printf(\"[%s] %d %d\\n\", str(*$p), *$p, *(int32 *)$p); }";
+	struct compiled c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.src.name = "stdin";
+	c.src.text = text;
+	c.src.len = (uint32_t)strlen(text);
+	c.err = open_memstream(&c.errors, &c.errors_len);
+	fth_diag_init(&c.diag, &c.src, c.err);
+	fth_program_init(&c.prog, &c.src);
+	c.prog.config.helper_warnings = true;
+	c.rc = fth_compile(&c.prog, &c.diag, NULL);
+	fflush(c.err);
+	if (c.rc != 0) {
+		print_error("expected it to compile with -k:\n%s\n", c.errors);
+		fail();
+	}
+	/* one warning per read: str()'s pointer, str() itself, two derefs */
+	assert_int_equal(count_actions(&c, FTH_ACT_HELPER_ERROR), 4);
+	release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2115,6 +2144,7 @@ int main(void)
 		cmocka_unit_test(test_delete_key_matches_the_map),
 		cmocka_unit_test(test_string_parameter_used_as_number),
 		cmocka_unit_test(test_tracepoint_pointer_fields_keep_their_levels),
+		cmocka_unit_test(test_helper_warnings_inside_printf_arguments),
 		cmocka_unit_test(test_maps_keep_pointer_types),
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
