@@ -109,6 +109,9 @@ struct fth_node {
 		struct {
 			char *data; /* decoded bytes, NUL-terminated */
 			uint32_t len; /* bytes, not counting the terminating NUL */
+			/* N when sema made it from $N given a non-number, so an
+			 * error can name the parameter; 0 for a literal */
+			int from_positional;
 		} string;
 		struct {
 			const char *name;

@@ -528,6 +528,8 @@ static void emit_lookup(struct cg *c, int map_index, int key_off)
  * the success path costs one jump, and nothing at all without -k. */
 static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node *where,
 		       void (*fill)(struct cg *c, int rec, void *ud), void *ud);
+static void emit_event_filled_in_r0(struct cg *c, int action, uint32_t size, struct fth_node *where,
+				    void (*fill)(struct cg *c, int rec, void *ud), void *ud);
 static int add_action(struct cg *c, enum fth_action_kind kind, struct fth_node *where);
 
 static void fill_retcode(struct cg *c, int rec, void *ud)
@@ -547,7 +549,9 @@ static void emit_helper_error_event(struct cg *c, const char *helper, struct fth
 
 	a->text = helper;
 	a->args = fth_type_tuple(&c->prog->arena, &elem, 1);
-	emit_event(c, id, 8 + a->args->size, where, fill_retcode, &slot);
+	/* fill_retcode only stores: the warning needs no register of its own
+	 * (reads in printf's arguments may hold them all) */
+	emit_event_filled_in_r0(c, id, 8 + a->args->size, where, fill_retcode, &slot);
 }
 
 static void emit_helper_check(struct cg *c, const char *helper, struct fth_node *where)
@@ -4710,6 +4714,10 @@ static void emit_event(struct cg *c, int action, uint32_t size, struct fth_node 
 	emit_event_prepared(c, action, size, where, NULL, fill, ud);
 }
 
+static void emit_event_record(struct cg *c, int action, uint32_t size, struct fth_node *where,
+			      void (*prepare)(struct cg *c, void *ud),
+			      void (*fill)(struct cg *c, int rec, void *ud), void *ud, bool fill_keeps_r0);
+
 /* emit_event, with `prepare` run before the record is reserved: records
  * reach user space in the order they are reserved, so what prepare sends
  * (a runtime error while computing an argument) comes out first. */
@@ -4717,10 +4725,28 @@ static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct 
 				void (*prepare)(struct cg *c, void *ud),
 				void (*fill)(struct cg *c, int rec, void *ud), void *ud)
 {
-	/* Only a record with contents needs a register that survives the
-	 * calls filling it; an id-only record stays in r0 (so it can be sent
-	 * from the middle of an expression that holds every free register). */
-	struct vreg rec = fill ? vreg_alloc(c, where) : (struct vreg){ .reg = R0 };
+	emit_event_record(c, action, size, where, prepare, fill, ud, false);
+}
+
+/* emit_event for a fill that only stores (it calls no helper and leaves r0
+ * alone): the record stays in r0, so it can be sent from the middle of an
+ * expression that holds every free register, as a -k warning about a read
+ * inside printf's arguments is. */
+static void emit_event_filled_in_r0(struct cg *c, int action, uint32_t size, struct fth_node *where,
+				    void (*fill)(struct cg *c, int rec, void *ud), void *ud)
+{
+	emit_event_record(c, action, size, where, NULL, fill, ud, true);
+}
+
+static void emit_event_record(struct cg *c, int action, uint32_t size, struct fth_node *where,
+			      void (*prepare)(struct cg *c, void *ud),
+			      void (*fill)(struct cg *c, int rec, void *ud), void *ud, bool fill_keeps_r0)
+{
+	/* Only a record whose fill makes calls needs a register that survives
+	 * them; others stay in r0 (so they can be sent from the middle of an
+	 * expression that holds every free register). */
+	bool own_reg = fill && !fill_keeps_r0;
+	struct vreg rec = own_reg ? vreg_alloc(c, where) : (struct vreg){ .reg = R0 };
 	int jnull, jdone;
 
 	if (rec.reg < 0) {
@@ -4749,7 +4775,7 @@ static void emit_event_prepared(struct cg *c, int action, uint32_t size, struct 
 	fth_patch_jump_here(c->b, jnull);
 	emit_count_lost_event(c, where);
 	fth_patch_jump_here(c->b, jdone);
-	if (fill)
+	if (own_reg)
 		vreg_free(c, rec);
 }
 

@@ -2046,6 +2046,71 @@ static struct fth_type *tp_integer_type(struct sema *s, const struct fth_tp_fiel
 	return fth_type_int((int)c->size, c->is_signed);
 }
 
+/* What a tracepoint field's pointer type points at, from the words of
+ * its C type without qualifiers and stars: "char", "unsigned long",
+ * "struct __kernel_timespec", "aio_context_t". Bytes (int8) when it is
+ * void or no type fathom knows. */
+static struct fth_type *tp_pointee_type(struct sema *s, const char *base)
+{
+	const struct fth_type *c;
+	struct fth_type *t;
+
+	if (!strcmp(base, "void") || !strcmp(base, "char"))
+		return fth_type_int(1, true);
+	c = c_integer_named(s, base);
+	if (c && (c->size == 1 || c->size == 2 || c->size == 4 || c->size == 8))
+		return fth_type_int((int)c->size, c->is_signed);
+	t = lookup_type(s, base);
+	return t ? t : fth_type_int(1, true);
+}
+
+/* The type of a pointer field of a tracepoint as bpftrace gives it, all
+ * its levels: "const char *const * argv" is an int8 ** (so *args.argv and
+ * args.argv[1] are the strings), "int * tidptr" an int32 *, "struct
+ * __kernel_timespec *" a pointer to the BTF struct. */
+static struct fth_type *tp_pointer_type(struct sema *s, const char *type)
+{
+	char base[128] = "";
+	size_t blen = 0;
+	int depth = 0;
+	struct fth_type *t;
+	bool is_void;
+
+	for (const char *p = type; *p;) {
+		size_t n;
+		if (*p == '*') {
+			depth++;
+			p++;
+			continue;
+		}
+		n = strcspn(p, " *");
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		/* qualifiers say nothing about the layout */
+		if (!((n == 5 && !strncmp(p, "const", 5)) || (n == 8 && !strncmp(p, "volatile", 8)) ||
+		      (n == 6 && !strncmp(p, "__user", 6))) &&
+		    blen + n + 2 < sizeof(base)) {
+			if (blen)
+				base[blen++] = ' ';
+			memcpy(base + blen, p, n);
+			blen += n;
+			base[blen] = '\0';
+		}
+		p += n;
+	}
+	is_void = !strcmp(base, "void");
+	t = tp_pointee_type(s, base);
+	for (int i = 0; i < depth; i++) {
+		t = fth_type_pointer(A(s), t);
+		/* A void * reads as bytes, but is named as declared */
+		if (is_void && i == 0)
+			t->name = "void *";
+	}
+	return t;
+}
+
 /* Type of a tracepoint field as the script sees it. */
 static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field *f)
 {
@@ -2060,22 +2125,11 @@ static struct fth_type *tp_field_type(struct sema *s, const struct fth_tp_field 
 		return fth_type_array(A(s), fth_type_int((int)esize, f->is_signed), (uint32_t)f->array_len);
 	}
 	if (strchr(t, '*')) {
-		struct fth_type *target = NULL, *p;
-		if (!strncmp(t, "struct ", 7) || !strncmp(t, "const struct ", 13) || !strncmp(t, "union ", 6)) {
-			/* "struct __kernel_timespec *" -> the struct from BTF */
-			char name[128];
-			const char *b = !strncmp(t, "const ", 6) ? t + 6 : t;
-			size_t n = strcspn(b, " *");
-			n += strcspn(b + n + 1, " *") + 1;
-			snprintf(name, sizeof(name), "%.*s", (int)n, b);
-			target = lookup_type(s, name);
-		}
-		p = fth_type_pointer(A(s), target ? target : fth_type_int(1, true));
-		/* Syscall tracepoints carry user-space pointers. */
+		struct fth_type *p = tp_pointer_type(s, t);
+		/* Syscall tracepoints carry user-space pointers; what they
+		 * point at (argv's strings) is user memory too, which a
+		 * dereference carries on from the outer pointer. */
 		p->user_space = s->cur->inst->target && !strcmp(s->cur->inst->target, "syscalls");
-		/* A void * reads as bytes, but is named as declared */
-		if (!target && !strncmp(t + (strncmp(t, "const ", 6) ? 0 : 6), "void *", 6))
-			p->name = "void *";
 		return p;
 	}
 	if (!strncmp(t, "enum ", 5) || !strncmp(t, "const enum ", 11)) {
@@ -3054,6 +3108,24 @@ static void check_key_argument(struct sema *s, struct fth_map *map, struct fth_n
 				 : "use a key of the map's key type, or cast it, e.g. (uint64)x",
 			 "key has type %s but %s has keys of type %s", fth_type_describe(A(s), kt), map->name,
 			 fth_type_describe(A(s), map->key_type));
+}
+
+/* delete(@m, key) where @m holds one value and has no keys. The old
+ * several-maps form delete(@a, @b[k]) lands here too (bpftrace 0.17 took
+ * it, current bpftrace does not): the key would be ignored and @a deleted,
+ * so say what to write instead. */
+static void report_delete_key_of_keyless_map(struct sema *s, struct fth_map *map, struct fth_node *mapnode,
+					     struct fth_node *key)
+{
+	if (key->kind == FTH_MAP)
+		ERR_HINT(s, key,
+			 fth_arena_printf(A(s), "delete one map per call: delete(%s); delete(%s%s);", map->name,
+					  key->u.map.name, key->u.map.keys.len ? ", key" : ""),
+			 "delete() takes one map and a key; %s has no keys, and deleting several maps in one call is no longer supported",
+			 map->name);
+	else
+		ERR_HINT(s, mapnode, fth_arena_printf(A(s), "write delete(%s) to delete its value", map->name),
+			 "%s has no keys, so delete() cannot take a key for it", map->name);
 }
 
 static struct fth_type *check_find(struct sema *s, struct fth_node *call)
@@ -4732,6 +4804,13 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 	/* signal() signals the current process, signal_thread() its thread */
 	if (!strcmp(n, "signal") || !strcmp(n, "signal_thread")) {
 		struct fth_type *t;
+		/* signal(sig, current_pid|current_tid) was briefly bpftrace's
+		 * way to pick the target; signal_thread(sig) replaced it */
+		if (!strcmp(n, "signal") && args->len == 2) {
+			ERR_HINT(s, call, "signal(sig) signals the current process, signal_thread(sig) its thread",
+				 "signal() takes 1 argument, 2 given");
+			return NULL;
+		}
 		if (!want_args(s, call, 1, 1))
 			return NULL;
 		if (!s->prog->config.unsafe)
@@ -4823,6 +4902,8 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 				map->deleted = true;
 			if (map && map->key_type)
 				check_key_argument(s, map, args->items[1]);
+			else if (map && map->value_type && s->strict)
+				report_delete_key_of_keyless_map(s, map, args->items[0], args->items[1]);
 			if (!map && s->strict)
 				ERR_HINT(s, args->items[0], "assign it somewhere, e.g. @name = 1;", "undefined map %s", args->items[0]->u.map.name);
 			return fth_type_bool();
@@ -4830,6 +4911,14 @@ static struct fth_type *check_call(struct sema *s, struct fth_node *call)
 		map = expect_map_arg(s, call, args->items[0], true);
 		if (map)
 			map->deleted = true;
+		/* delete(@m) on a map with keys would name no element: bpftrace
+		 * rejects it, and deleting some fixed key instead is wrong. */
+		if (map && map->key_type && !args->items[0]->u.map.keys.len && s->strict)
+			ERR_HINT(s, args->items[0],
+				 fth_arena_printf(A(s), "name the element, e.g. delete(%s, key), or remove every element with clear(%s)",
+						  map->name, map->name),
+				 "delete() of %s needs a key: %s has keys of type %s", map->name, map->name,
+				 fth_type_describe(A(s), map->key_type));
 		return fth_type_bool();
 	}
 	if (!strcmp(n, "clear") || !strcmp(n, "zero")) {
@@ -5226,6 +5315,23 @@ static bool is_comparison_or_logic(int op)
 	       op == TOK_ANDAND || op == TOK_OROR;
 }
 
+/* $N given a word on the command line is a string: used in arithmetic it
+ * is a mistake in the invocation or the script, so name both (as bpftrace
+ * does) instead of the string type it became. */
+static bool is_string_positional(const struct fth_node *e)
+{
+	return e->kind == FTH_STRING && e->u.string.from_positional;
+}
+
+static void report_positional_used_as_number(struct sema *s, struct fth_node *param)
+{
+	int n = param->u.string.from_positional;
+
+	ERR_HINT(s, param,
+		 fth_arena_printf(A(s), "pass a number as parameter %d, or use str($%d) to read it as a string", n, n),
+		 "$%d is used as a number, but it was given \"%s\"", n, param->u.string.data);
+}
+
 static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 {
 	struct fth_type *l = check_expr(s, e->u.binary.lhs);
@@ -5236,6 +5342,14 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 	r = untyped_map_operand(s, e->u.binary.rhs, r, l);
 	if (!l || !r)
 		return NULL;
+	if (is_string_positional(e->u.binary.lhs) && is_int(r)) {
+		report_positional_used_as_number(s, e->u.binary.lhs);
+		return NULL;
+	}
+	if (is_string_positional(e->u.binary.rhs) && is_int(l)) {
+		report_positional_used_as_number(s, e->u.binary.rhs);
+		return NULL;
+	}
 	if (!is_comparison_or_logic(op) &&
 	    (refuse_map_ref_arithmetic(s, e, l, fth_token_spelling(op)) ||
 	     refuse_map_ref_arithmetic(s, e, r, fth_token_spelling(op))))
@@ -5759,6 +5873,7 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 			e->kind = FTH_STRING;
 			e->u.string.data = fth_arena_strdup(A(s), v);
 			e->u.string.len = (uint32_t)strlen(v);
+			e->u.string.from_positional = idx;
 			return fth_type_string(A(s), e->u.string.len + 1);
 		}
 		return int64_t_(); /* unset: 0, as bpftrace */
@@ -6331,11 +6446,16 @@ static void check_for_map(struct sema *s, struct fth_node *st)
 	struct fth_node *mapnode = st->u.for_map.map;
 	struct fth_map *map = map_get(s, mapnode);
 	struct fth_type *elem = NULL;
+	int errors = failure_mark(s);
 
 	if (!map || !map->value_type)
 		ERR_HINT(s, mapnode, "assign it somewhere, e.g. @name[1] = 1;", "undefined map %s", mapnode->u.map.name);
 	else if (loop_var_is_new(s, st->u.for_map.var))
 		elem = for_map_elem_type(s, st, map);
+	/* the map could not be looped over: reads of $kv in the body say
+	 * nothing more than the error already given */
+	if (!elem && failure_mark(s) > errors)
+		fth_ptrvec_push(A(s), &s->unassignable, (void *)st->u.for_map.var->u.ident.name);
 	/* $kv belongs to the loop: a scope around the body */
 	scope_push(s);
 	if (elem)

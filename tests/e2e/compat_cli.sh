@@ -41,6 +41,20 @@ fathom_run -e 'BEGIN { unroll (0) { printf("x"); } exit(); }'
 expect_exit 1
 expect_stderr_match '^stdin:1:9-19: ERROR: unroll minimum value is 1$'
 
+# a parameter given a word is a string: used as a number, the error names
+# the parameter and the word (bpftrace: "$1 used numerically, but given
+# ..."); read with str() or offset into, it is the word
+fathom_run -e 'BEGIN { printf("%d\n", $1 + 3); exit(); }' pts2
+expect_exit 1
+expect_stderr_match '^stdin:1:24-26: ERROR: \$1 is used as a number, but it was given "pts2"$'
+expect_stderr_match '^HINT: pass a number as parameter 1, or use str\(\$1\) to read it as a string$'
+fathom_run -e 'BEGIN { if (pid == $2) { exit(); } }' 1 abc
+expect_exit 1
+expect_stderr_match '^stdin:1:20-22: ERROR: \$2 is used as a number, but it was given "abc"$'
+fathom_run -q -e 'BEGIN { printf("%s %s %d\n", str($1), str($1 + 3), $2 * 2); exit(); }' pts2 21
+expect_exit 0
+expect_stdout_eq "pts2 2 42"
+
 # --dry-run loads the program but runs nothing
 fathom_run --dry-run -e 'BEGIN { printf("hello\n"); @ = 0; }'
 expect_exit 0

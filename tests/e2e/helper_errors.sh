@@ -79,3 +79,14 @@ fathom_run -k -f json -e 'BEGIN { @[1] = 1; delete(@, 2); clear(@); exit(); }'
 expect_exit 0
 # JSON words it as strerror(-retcode), as bpftrace's json.cpp does
 expect_stdout_match '^\{"type": "helper_error", "msg": "No such file or directory", "helper": "map_delete_elem", "retcode": -2, "filename": "stdin", "line": 1, "col": 19\}$'
+
+# Reads inside printf's arguments warn as well, each at its place; the
+# warning needs no register of its own (printf("%d", *$p) with -k used to
+# fail to compile: "expression too complex around this call")
+fathom_run -k -e 'BEGIN { $p = (uint64 *)8; printf("[%s] %d\n", str(*$p), *$p); exit(); }'
+expect_exit 0
+expect_stdout_eq "[] 0"
+expect_stderr_match '^stdin:1:51-54: WARNING: Bad address$'
+expect_stderr_match '^stdin:1:47-55: WARNING: Bad address$'
+expect_stderr_match '^stdin:1:57-60: WARNING: Bad address$'
+[ "$(grep -c 'WARNING: Bad address' "$FATHOM_STDERR")" = 3 ] || fail "expected three warnings"

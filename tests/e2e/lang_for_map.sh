@@ -92,6 +92,12 @@ expect_stderr_match "^stdin:1:28-30: ERROR: expected a map or a range after ':'"
 fathom_run -e 'BEGIN { @h[1] = hist(5); for ($kv : @h) { } }'
 expect_exit 1
 expect_stderr_match '^stdin:1:37-39: ERROR: a map of hist\(\) cannot be looped over'
+# that one error only: the body's reads of $kv do not add "used before it
+# is assigned"
+fathom_run -e 'BEGIN { @x[1] = avg(5); for ($kv : @x) { print(($kv.0, $kv.1)); } exit(); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:36-38: ERROR: a map of avg\(\) cannot be looped over'
+[ "$(grep -c 'ERROR' "$FATHOM_STDERR")" = 1 ] || fail "expected one error, have: $(cat "$FATHOM_STDERR")"
 fathom_run -e 'BEGIN { @a = 1; for ($kv : @a) { } }'
 expect_exit 1
 expect_stderr_match '^stdin:1:28-30: ERROR: @a has no keys: only maps with keys can be looped over'

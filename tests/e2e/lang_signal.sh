@@ -29,3 +29,9 @@ expect_stderr_match "ERROR: unknown signal 'SIGNOPE'"
 fathom_run --unsafe -e 'BEGIN { signal_thread(1); }'
 expect_exit 1
 expect_stderr_match 'ERROR: signal_thread\(\) has no process to signal in BEGIN'
+
+# bpftrace's short-lived signal(sig, current_tid) form: point to signal_thread()
+fathom_run --unsafe -e 'tracepoint:syscalls:sys_enter_wait4 { signal(15, current_tid); }'
+expect_exit 1
+expect_stderr_match '^stdin:1:39-62: ERROR: signal\(\) takes 1 argument, 2 given$'
+expect_stderr_match '^HINT: signal\(sig\) signals the current process, signal_thread\(sig\) its thread$'

@@ -848,6 +848,7 @@ static void test_error_hints(void **state)
 	expect_error("BEGIN { exit(\"no\"); }", "HINT: write e.g. exit(1)");
 	expect_error("BEGIN { @m[1] = 1; delete(@m, \"k\"); }", "HINT: use a key of the map's key type");
 	expect_error("BEGIN { print(signal_name(\"INT\")); }", "HINT: pass a signal number, e.g. signal_name(9)");
+	expect_error("BEGIN { signal(15, 1); }", "HINT: signal(sig) signals the current process, signal_thread(sig) its thread");
 	expect_error("config = { max_strlen = \"big\" } BEGIN { }",
 		     "HINT: 'big' is not one: use a whole number from 1 to 1048576");
 }
@@ -958,6 +959,15 @@ static void test_for_map_errors(void **state)
 	expect_error("BEGIN { for ($kv : @nope) { } }", "undefined map @nope");
 	expect_error("BEGIN { @a = 1; for ($kv : @a) { } }", "@a has no keys");
 	expect_error("BEGIN { @h[1] = hist(5); for ($kv : @h) { } }", "a map of hist() cannot be looped over");
+	{
+		/* the one error: reads of $kv in the body add nothing */
+		struct compiled c;
+
+		compile(&c, "BEGIN { @x[1] = avg(5); for ($kv : @x) { print(($kv.0, $kv.1)); } for ($kv : @n) { print($kv); } }");
+		assert_int_equal(c.diag.errors, 2);
+		assert_null(strstr(c.errors, "used before it is assigned"));
+		release(&c);
+	}
 	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { exit(); } }", "exit() is not allowed inside a loop");
 	expect_error("BEGIN { @a[1] = 1; for ($kv : @a) { return; } }",
 		     "return is not allowed inside a for loop over a map");
@@ -1957,6 +1967,132 @@ static void test_cpid_without_child(void **state)
 	release(&c);
 }
 
+/* delete() names one element of one map: a key for a map without keys, the
+ * old several-maps form and a keyed map without a key are errors (each
+ * used to delete some other element without a word). */
+static void test_delete_key_matches_the_map(void **state)
+{
+	struct compiled c;
+
+	(void)state;
+	expect_error("BEGIN { @a = 1; @b[1] = 2; delete(@a, @b[1]); }",
+		     "deleting several maps in one call is no longer supported");
+	expect_error("BEGIN { @a = 1; @b[1] = 2; delete(@a, @b[1]); }", "HINT: delete one map per call: delete(@a); delete(@b, key);");
+	expect_error("BEGIN { @a = 1; @b = 2; delete(@a, @b); }", "HINT: delete one map per call: delete(@a); delete(@b);");
+	expect_error("BEGIN { @a = 1; delete(@a, 1); }", "@a has no keys, so delete() cannot take a key for it");
+	expect_error("BEGIN { @a[1, \"x\"] = 1; delete(@a); }", "delete() of @a needs a key: @a has keys of type (int64, string[2])");
+	/* the map's keys are known from a probe written later */
+	expect_error("END { delete(@a); } BEGIN { @a[1] = 1; }", "stdin:1:14-16: ERROR: delete() of @a needs a key");
+	expect_compiles(&c, "BEGIN { @a[1] = 1; delete(@a[1]); delete(@a, 1); @b = 1; delete(@b); @c = count(); delete(@c); }");
+	release(&c);
+}
+
+/* compile text with the command-line parameters $1.. given */
+static void compile_with_params(struct compiled *c, const char *text, const char **params, int n)
+{
+	memset(c, 0, sizeof(*c));
+	c->src.name = "stdin";
+	c->src.text = text;
+	c->src.len = (uint32_t)strlen(text);
+	c->err = open_memstream(&c->errors, &c->errors_len);
+	fth_diag_init(&c->diag, &c->src, c->err);
+	fth_program_init(&c->prog, &c->src);
+	for (int i = 0; i < n; i++)
+		fth_ptrvec_push(&c->prog.arena, &c->prog.positional, (void *)params[i]);
+	c->rc = fth_compile(&c->prog, &c->diag, NULL);
+	fflush(c->err);
+}
+
+/* $N given a word is a string; used as a number the error names the
+ * parameter and what it was given, as bpftrace does. Read with str() or
+ * compared with a string it stays fine. */
+static void test_string_parameter_used_as_number(void **state)
+{
+	const char *params[] = { "pts2", "7" };
+	struct compiled c;
+
+	(void)state;
+	compile_with_params(&c, "BEGIN { printf(\"%d\\n\", $1 + 3); }", params, 2);
+	assert_int_not_equal(c.rc, 0);
+	assert_non_null(strstr(c.errors, "stdin:1:24-26: ERROR: $1 is used as a number, but it was given \"pts2\""));
+	assert_non_null(strstr(c.errors, "HINT: pass a number as parameter 1, or use str($1) to read it as a string"));
+	release(&c);
+	compile_with_params(&c, "BEGIN { if (pid == $1) { exit(); } }", params, 2);
+	assert_non_null(strstr(c.errors, "$1 is used as a number, but it was given \"pts2\""));
+	release(&c);
+	compile_with_params(&c, "BEGIN { printf(\"%s %d\\n\", str($1 + 1), $2 * 2); if ($1 == \"pts2\") { exit(); } }",
+			    params, 2);
+	assert_int_equal(c.rc, 0);
+	release(&c);
+}
+
+/* A tracepoint's pointer field keeps every level of its C type:
+ * "const char *const * argv" is an int8 ** whose strings (*args.argv,
+ * args.argv[1]) are user memory, "int * tidptr" an int32 *; it used to be
+ * an int8 * whatever it pointed at, so *args.argv read one byte. */
+static void test_tracepoint_pointer_fields_keep_their_levels(void **state)
+{
+	struct compiled c;
+	const struct fth_type *t;
+
+	(void)state;
+	compile(&c, "tracepoint:syscalls:sys_enter_execve { @a = args.argv; @p = *args.argv; @q = args.argv[1]; "
+		    "@f = args.filename; }");
+	assert_int_equal(c.rc, 0);
+	t = fth_program_find_map(&c.prog, "@a")->value_type;
+	assert_int_equal(t->kind, FTH_T_POINTER);
+	assert_true(t->user_space);
+	assert_int_equal(t->elem->kind, FTH_T_POINTER);
+	assert_int_equal(t->elem->elem->kind, FTH_T_INT);
+	assert_int_equal(t->elem->elem->size, 1);
+	for (int i = 0; i < 2; i++) {
+		t = fth_program_find_map(&c.prog, i ? "@q" : "@p")->value_type;
+		assert_int_equal(t->kind, FTH_T_POINTER);
+		assert_true(t->user_space);
+		assert_int_equal(t->elem->size, 1);
+	}
+	t = fth_program_find_map(&c.prog, "@f")->value_type;
+	assert_int_equal(t->kind, FTH_T_POINTER);
+	assert_int_equal(t->elem->kind, FTH_T_INT);
+	release(&c);
+	compile(&c, "tracepoint:syscalls:sys_enter_set_tid_address { @t = args.tidptr; }");
+	assert_int_equal(c.rc, 0);
+	t = fth_program_find_map(&c.prog, "@t")->value_type;
+	assert_int_equal(t->elem->kind, FTH_T_INT);
+	assert_int_equal(t->elem->size, 4);
+	assert_true(t->elem->is_signed);
+	release(&c);
+}
+
+/* -k: a failed read inside printf's arguments warns too. The warning's
+ * record is sent while the arguments hold every free register, so it
+ * keeps its pointer in r0; it used to need a register of its own, and
+ * printf("%d", *$p) with -k did not compile ("expression too complex"). */
+static void test_helper_warnings_inside_printf_arguments(void **state)
+{
+	const char *text = "BEGIN { $p = (uint64 *)8; printf(\"[%s] %d %d\\n\", str(*$p), *$p, *(int32 *)$p); }";
+	struct compiled c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.src.name = "stdin";
+	c.src.text = text;
+	c.src.len = (uint32_t)strlen(text);
+	c.err = open_memstream(&c.errors, &c.errors_len);
+	fth_diag_init(&c.diag, &c.src, c.err);
+	fth_program_init(&c.prog, &c.src);
+	c.prog.config.helper_warnings = true;
+	c.rc = fth_compile(&c.prog, &c.diag, NULL);
+	fflush(c.err);
+	if (c.rc != 0) {
+		print_error("expected it to compile with -k:\n%s\n", c.errors);
+		fail();
+	}
+	/* one warning per read: str()'s pointer, str() itself, two derefs */
+	assert_int_equal(count_actions(&c, FTH_ACT_HELPER_ERROR), 4);
+	release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2005,6 +2141,10 @@ int main(void)
 		cmocka_unit_test(test_tuple_constant_index_and_literal_base),
 		cmocka_unit_test(test_block_values_and_map_declarations),
 		cmocka_unit_test(test_cpid_without_child),
+		cmocka_unit_test(test_delete_key_matches_the_map),
+		cmocka_unit_test(test_string_parameter_used_as_number),
+		cmocka_unit_test(test_tracepoint_pointer_fields_keep_their_levels),
+		cmocka_unit_test(test_helper_warnings_inside_printf_arguments),
 		cmocka_unit_test(test_maps_keep_pointer_types),
 		cmocka_unit_test(test_str_reads_one_byte_past_its_type),
 		cmocka_unit_test(test_map_typed_by_later_or_own_assignment),
