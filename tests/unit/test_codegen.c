@@ -685,16 +685,9 @@ static void test_write_user_calls_helper(void **state)
 	const char *text = "BEGIN { write_user(4096, \"patched\", 7); }";
 	int call = -1;
 
-	memset(&c, 0, sizeof(c));
-	c.src.name = "stdin";
-	c.src.text = text;
-	c.src.len = (uint32_t)strlen(text);
-	c.err = open_memstream(&c.errors, &c.errors_len);
-	fth_diag_init(&c.diag, &c.src, c.err);
-	fth_program_init(&c.prog, &c.src);
+	compile_begin(&c, text);
 	c.prog.config.unsafe = true;
-	c.rc = fth_compile(&c.prog, &c.diag, NULL);
-	fflush(c.err);
+	compile_finish(&c);
 	p = first_prog(&c);
 	assert_int_equal(count_calls(p, BPF_FUNC_probe_write_user), 1);
 	for (int i = 0; i < p->code.len && call < 0; i++)
@@ -1987,22 +1980,6 @@ static void test_delete_key_matches_the_map(void **state)
 	release(&c);
 }
 
-/* compile text with the command-line parameters $1.. given */
-static void compile_with_params(struct compiled *c, const char *text, const char **params, int n)
-{
-	memset(c, 0, sizeof(*c));
-	c->src.name = "stdin";
-	c->src.text = text;
-	c->src.len = (uint32_t)strlen(text);
-	c->err = open_memstream(&c->errors, &c->errors_len);
-	fth_diag_init(&c->diag, &c->src, c->err);
-	fth_program_init(&c->prog, &c->src);
-	for (int i = 0; i < n; i++)
-		fth_ptrvec_push(&c->prog.arena, &c->prog.positional, (void *)params[i]);
-	c->rc = fth_compile(&c->prog, &c->diag, NULL);
-	fflush(c->err);
-}
-
 /* $N given a word is a string; used as a number the error names the
  * parameter and what it was given, as bpftrace does. Read with str() or
  * compared with a string it stays fine. */
@@ -2074,16 +2051,9 @@ static void test_helper_warnings_inside_printf_arguments(void **state)
 	struct compiled c;
 
 	(void)state;
-	memset(&c, 0, sizeof(c));
-	c.src.name = "stdin";
-	c.src.text = text;
-	c.src.len = (uint32_t)strlen(text);
-	c.err = open_memstream(&c.errors, &c.errors_len);
-	fth_diag_init(&c.diag, &c.src, c.err);
-	fth_program_init(&c.prog, &c.src);
+	compile_begin(&c, text);
 	c.prog.config.helper_warnings = true;
-	c.rc = fth_compile(&c.prog, &c.diag, NULL);
-	fflush(c.err);
+	compile_finish(&c);
 	if (c.rc != 0) {
 		print_error("expected it to compile with -k:\n%s\n", c.errors);
 		fail();
