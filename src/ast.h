@@ -99,9 +99,9 @@ struct fth_node_list {
 struct fth_node {
 	enum fth_node_kind kind;
 	struct fth_range range;
-	/* In the copy of a macro's body: the outermost macro call it was
-	 * expanded at, so errors can name both; {0, 0} elsewhere. */
-	struct fth_range expanded_at;
+	/* In the copy of a macro's body: the calls it was expanded at,
+	 * innermost first, so errors can name them; NULL elsewhere. */
+	const struct fth_expansion *expanded;
 	struct fth_type *type; /* set by sema on expressions */
 
 	union {

@@ -4696,6 +4696,7 @@ static int add_action(struct cg *c, enum fth_action_kind kind, struct fth_node *
 
 	a->kind = kind;
 	a->range = where->range;
+	a->expanded = where->expanded;
 	a->map = -1;
 	fth_ptrvec_push(&c->prog->arena, &c->prog->actions, a);
 	return c->prog->actions.len - 1;

@@ -242,23 +242,27 @@ void fth_diag_report_attach(struct fth_diag *diag, enum fth_severity sev, struct
 }
 
 void fth_diag_report_expanded(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
-			      struct fth_range call_site, const char *hint, const char *fmt, ...)
+			      const struct fth_expansion *chain, const char *hint, const char *fmt, ...)
 {
-	bool expanded = call_site.end != 0;
 	va_list ap;
+	bool printed;
 
 	if (sev == FTH_SEV_WARNING && diag->quiet_warnings)
 		return;
-	bool printed;
-
 	va_start(ap, fmt);
-	printed = vreport(diag, sev, HEADER_LOCATED, expanded ? call_site : range, range, hint, fmt, ap);
+	printed = vreport(diag, sev, HEADER_LOCATED, range, range, hint, fmt, ap);
 	va_end(ap);
-	if (!expanded || !printed)
-		return;
-	print_location(diag, sev, range);
-	fputs("expanded from\n", diag->out);
-	print_source_excerpt(diag->out, fth_diag_source(diag, range.begin), range);
+	if (printed)
+		fth_diag_expansion_chain(diag, sev, chain);
+}
+
+void fth_diag_expansion_chain(struct fth_diag *diag, enum fth_severity sev, const struct fth_expansion *chain)
+{
+	for (; chain; chain = chain->outer) {
+		print_location(diag, sev, chain->call);
+		fputs("expanded from\n", diag->out);
+		print_source_excerpt(diag->out, fth_diag_source(diag, chain->call.begin), chain->call);
+	}
 }
 
 void fth_diag_plain(struct fth_diag *diag, enum fth_severity sev, const char *hint, const char *fmt, ...)

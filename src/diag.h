@@ -22,6 +22,13 @@ struct fth_range {
 	uint32_t end;   /* byte offset one past the last character */
 };
 
+/* Where a copy of a macro's body was made: the call it replaced, then the
+ * call that one was in (a macro calling a macro), out to the probe. */
+struct fth_expansion {
+	struct fth_range call;
+	const struct fth_expansion *outer;
+};
+
 struct fth_source {
 	const char *name; /* "stdin" for -e and -, else the script path */
 	const char *text; /* NUL-terminated */
@@ -66,13 +73,17 @@ void fth_diag_report(struct fth_diag *diag, enum fth_severity sev, struct fth_ra
 		     const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* The same for what a macro's body says, reported as bpftrace does: at
- * call_site, the outermost macro call the copy came from, followed by
- * "expanded from" at range, the place in the macro's body. A call_site
- * of {0, 0} (not from a macro) reports at range alone. */
+/* The same for what a copy of a macro's body says, reported as bpftrace
+ * does: at range, the place in the body, then "expanded from" at each
+ * call the copy came from, innermost first. A NULL chain (not from a
+ * macro) reports at range alone. */
 void fth_diag_report_expanded(struct fth_diag *diag, enum fth_severity sev, struct fth_range range,
-			      struct fth_range call_site, const char *hint, const char *fmt, ...)
+			      const struct fth_expansion *chain, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/* The "expanded from" lines of chain, at sev (after a message printed some
+ * other way, as errorf()'s). */
+void fth_diag_expansion_chain(struct fth_diag *diag, enum fth_severity sev, const struct fth_expansion *chain);
 
 #define fth_error(diag, range, ...) fth_diag_report((diag), FTH_SEV_ERROR, (range), NULL, __VA_ARGS__)
 #define fth_warning(diag, range, ...) fth_diag_report((diag), FTH_SEV_WARNING, (range), NULL, __VA_ARGS__)

@@ -31,7 +31,7 @@ struct expansion {
 	const struct binding *bindings;
 	int nbindings;
 	int serial;               /* names the expansion's local variables; -1: keep names */
-	struct fth_range call_site; /* the outermost macro call being expanded; {0, 0}: none */
+	const struct fth_expansion *site; /* the calls being expanded, innermost first; NULL: none */
 	int depth;
 	int next_serial;
 	/* The fn calls being expanded, innermost first: a fn met again on
@@ -126,8 +126,8 @@ static struct fth_node *clone(struct expansion *x, const struct fth_node *n)
 	c = fth_arena_alloc(&x->prog->arena, sizeof(*c));
 	*c = *n;
 	c->type = NULL;
-	if (x->call_site.end)
-		c->expanded_at = x->call_site;
+	if (x->site)
+		c->expanded = x->site;
 	if (c->kind == FTH_VAR && x->serial >= 0) {
 		arg = bound_arg(x, n->u.ident.name);
 		c->u.ident.name = arg ? arg->u.ident.name
@@ -232,8 +232,14 @@ static void expand_call(struct expansion *x, struct fth_node **slot, struct fth_
 		return;
 	inner.nbindings = macro->u.func.params.len;
 	inner.serial = x->prog->macro_serial++;
-	/* A call inside another macro's copy keeps that copy's call site. */
-	inner.call_site = call->expanded_at.end ? call->expanded_at : call->range;
+	/* A call inside another macro's copy adds itself to that copy's
+	 * chain of calls. */
+	{
+		struct fth_expansion *site = fth_arena_alloc(&x->prog->arena, sizeof(*site));
+		site->call = call->range;
+		site->outer = call->expanded;
+		inner.site = site;
+	}
 	body = clone(&inner, macro->u.func.body);
 	body->range = call->range;
 	if (statement) {

@@ -124,6 +124,7 @@ struct fth_action {
 	const char *text;                /* time() format, skboutput() path */
 	uint32_t skb_offset;             /* skboutput() */
 	struct fth_range range;
+	const struct fth_expansion *expanded; /* the macro calls range's code came from, or NULL */
 };
 
 /* What skboutput()'s program writes before the packet in its perf-buffer

@@ -1063,8 +1063,8 @@ static void report_helper_error(struct runtime *rt, const struct fth_action *a, 
 		return;
 	}
 	msg = helper_error_message(a->text, ret);
-	fth_diag_report(rt->diag, FTH_SEV_WARNING, a->range, NULL, "%s\nAdditional Info - helper: %s, retcode: %" PRId64,
-			msg, a->text, ret);
+	fth_diag_report_expanded(rt->diag, FTH_SEV_WARNING, a->range, a->expanded,
+				 NULL, "%s\nAdditional Info - helper: %s, retcode: %" PRId64, msg, a->text, ret);
 }
 
 /* errorf()/warnf(): the formatted text at the call's location, on stderr
@@ -1088,6 +1088,7 @@ static void report_located(struct runtime *rt, const struct fth_action *a, const
 	}
 	fflush(rt->out.out);
 	fth_diag_located(rt->diag, error ? FTH_SEV_ERROR : FTH_SEV_WARNING, a->range, fth_strbuf_cstr(&rt->sb));
+	fth_diag_expansion_chain(rt->diag, error ? FTH_SEV_ERROR : FTH_SEV_WARNING, a->expanded);
 }
 
 /* A run-time check failed (division by zero): a warning at the script
@@ -1103,7 +1104,7 @@ static void report_runtime_error(struct runtime *rt, const struct fth_action *a)
 		return;
 	}
 	fflush(rt->out.out);
-	fth_diag_report(rt->diag, FTH_SEV_WARNING, a->range, NULL, "%s", a->text);
+	fth_diag_report_expanded(rt->diag, FTH_SEV_WARNING, a->range, a->expanded, NULL, "%s", a->text);
 }
 
 /* What a benchmark sends while it runs: bpftrace discards its output but

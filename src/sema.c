@@ -89,13 +89,13 @@ struct sema {
 	const struct fth_node *stmt_expr;
 };
 
-/* Errors in the copy of a macro's body are shown at the macro's call,
- * "expanded from" the body (fth_diag_report_expanded). */
+/* Errors in the copy of a macro's body are shown in the body, then
+ * "expanded from" each call it came from (fth_diag_report_expanded). */
 #define ERR(s, node, ...) ERR_HINT(s, node, NULL, __VA_ARGS__)
 #define ERR_HINT(s, node, hint, ...)                                                                     \
 	do {                                                                                             \
 		if ((s)->strict)                                                                         \
-			fth_diag_report_expanded((s)->diag, FTH_SEV_ERROR, (node)->range, (node)->expanded_at, \
+			fth_diag_report_expanded((s)->diag, FTH_SEV_ERROR, (node)->range, (node)->expanded, \
 						 hint, __VA_ARGS__);                                     \
 	} while (0)
 
@@ -1253,7 +1253,7 @@ static struct fth_type *stack_type(struct sema *s, struct fth_node *e, const cha
 	if (!user && t->stack_mode == FTH_STACK_BUILD_ID) {
 		/* Kernel frames have no ELF file to name, as in bpftrace. */
 		if (s->strict && !s->retyping)
-			fth_diag_report_expanded(s->diag, FTH_SEV_WARNING, e->range, e->expanded_at, NULL,
+			fth_diag_report_expanded(s->diag, FTH_SEV_WARNING, e->range, e->expanded, NULL,
 						 "'build_id' stack mode can only be used for ustack. Falling back to "
 						 "'raw' mode.");
 		t->stack_mode = FTH_STACK_RAW;

@@ -299,6 +299,15 @@ const char *fth_agg_name(enum fth_agg_kind agg)
 	return names[agg];
 }
 
+/* "int8 *" for "int8", and "int8 **" (not "int8 * *") for "int8 *", as
+ * C and bpftrace write a pointer to a pointer. */
+static const char *pointer_to(struct fth_arena *arena, const char *pointee)
+{
+	size_t n = strlen(pointee);
+
+	return fth_arena_printf(arena, n && pointee[n - 1] == '*' ? "%s*" : "%s *", pointee);
+}
+
 const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
 {
 	if (!t)
@@ -317,7 +326,7 @@ const char *fth_type_describe(struct fth_arena *arena, const struct fth_type *t)
 	case FTH_T_POINTER: /* no pointee: void *, e.g. &@map; a name: a tracepoint's void * */
 		if (t->name)
 			return t->name;
-		return fth_arena_printf(arena, "%s *", t->elem ? fth_type_describe(arena, t->elem) : "void");
+		return pointer_to(arena, t->elem ? fth_type_describe(arena, t->elem) : "void");
 	case FTH_T_ARRAY:
 		return fth_arena_printf(arena, "%s[%u]", fth_type_describe(arena, t->elem), t->count);
 	case FTH_T_STRUCT:
@@ -464,7 +473,7 @@ const char *fth_type_full_name(struct fth_arena *arena, const struct fth_type *t
 	case FTH_T_POINTER:
 		if (t->name)
 			return t->name;
-		return fth_arena_printf(arena, "%s *", t->elem ? fth_type_full_name(arena, t->elem) : "void");
+		return pointer_to(arena, t->elem ? fth_type_full_name(arena, t->elem) : "void");
 	case FTH_T_ARRAY:
 		return fth_arena_printf(arena, "%s[%u]", fth_type_full_name(arena, t->elem), t->count);
 	case FTH_T_STRUCT:

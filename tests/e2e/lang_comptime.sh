@@ -14,12 +14,12 @@ expect_stdout_eq $'string a\nint 5\ntwo'
 
 fathom_run -e 'macro m(x) { if comptime is_str(x) { 1 } else { fail("m() wants a string") } } BEGIN { print(m(3)); }'
 expect_exit 1
-expect_stderr_eq 'stdin:1:94-98: ERROR: m() wants a string
+expect_stderr_eq 'stdin:1:49-75: ERROR: m() wants a string
 macro m(x) { if comptime is_str(x) { 1 } else { fail("m() wants a string") } } BEGIN { print(m(3)); }
-                                                                                             ~~~~
-stdin:1:49-75: ERROR: expanded from
+                                                ~~~~~~~~~~~~~~~~~~~~~~~~~~
+stdin:1:94-98: ERROR: expanded from
 macro m(x) { if comptime is_str(x) { 1 } else { fail("m() wants a string") } } BEGIN { print(m(3)); }
-                                                ~~~~~~~~~~~~~~~~~~~~~~~~~~'
+                                                                                             ~~~~'
 
 # comptime binds to the unary expression after it (bpftrace's grammar:
 # COMPTIME unary_expr), so here it is `(comptime pid) > 0`

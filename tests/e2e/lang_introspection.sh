@@ -123,12 +123,12 @@ expect_stdout_eq $'(1, 2, 3, 8)\nint 5\nother'
 fathom_run -e 'macro has(k) { if comptime ((is_literal(k)) && (is_str(k))) { kfunc_exist(k) } else { fail("has() accepts a string literal only"); false } }
 BEGIN { $n = "x"; print(has($n)); }'
 expect_exit 1
-expect_stderr_eq 'stdin:2:25-32: ERROR: has() accepts a string literal only
-BEGIN { $n = "x"; print(has($n)); }
-                        ~~~~~~~
-stdin:1:87-130: ERROR: expanded from
+expect_stderr_eq 'stdin:1:87-130: ERROR: has() accepts a string literal only
 macro has(k) { if comptime ((is_literal(k)) && (is_str(k))) { kfunc_exist(k) } else { fail("has() accepts a string literal only"); false } }
-                                                                                      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~'
+                                                                                      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+stdin:2:25-32: ERROR: expanded from
+BEGIN { $n = "x"; print(has($n)); }
+                        ~~~~~~~'
 
 fathom_run -e 'BEGIN { fail("bad %s: %d|%-3x|%c|%%", "value", 7, 255, 65); }'
 expect_exit 1

@@ -95,18 +95,38 @@ expect_exit 0
 printf '0 10 1\n@c: 0\n\n\n@[execve]: 1\n@c: 0\n' >"$T/exp"
 expect_stdout_eq "$T/exp"
 
-# An error in a macro's body is shown at the (outermost) call, then
-# "expanded from" at the body, as bpftrace's location chains print it;
-# an error in an argument stays at the argument.
+# An error in a macro's body is shown in the body, then "expanded from"
+# at each call, innermost first, as current bpftrace's location chains
+# print it (bpftrace PR #4582); an error in an argument stays at the
+# argument.
 fathom_run -e 'macro inner(a) { a + nosuch } macro outer(b) { inner(b) * 2 } BEGIN { print(outer(1)); exit() }'
 expect_exit 1
-expect_stderr_eq "stdin:1:77-85: ERROR: unknown identifier 'nosuch'
+expect_stderr_eq "stdin:1:22-28: ERROR: unknown identifier 'nosuch'
 macro inner(a) { a + nosuch } macro outer(b) { inner(b) * 2 } BEGIN { print(outer(1)); exit() }
-                                                                            ~~~~~~~~
+                     ~~~~~~
 HINT: did you mean 'nsecs'?
-stdin:1:22-28: ERROR: expanded from
+stdin:1:48-56: ERROR: expanded from
 macro inner(a) { a + nosuch } macro outer(b) { inner(b) * 2 } BEGIN { print(outer(1)); exit() }
-                     ~~~~~~"
+                                               ~~~~~~~~
+stdin:1:77-85: ERROR: expanded from
+macro inner(a) { a + nosuch } macro outer(b) { inner(b) * 2 } BEGIN { print(outer(1)); exit() }
+                                                                            ~~~~~~~~"
+# A run-time warning from a macro's body names the call too (bpftrace PR
+# #4413), and so does warnf().
+fathom_run -e 'macro bad_div(@a) { print(10 / (uint64)@a); } macro w() { warnf("w %d", 1); }
+BEGIN { @m0 = 0; bad_div(@m0); w(); clear(@m0); exit(); }'
+expect_exit 0
+expect_stderr_eq "Attached 1 probe
+stdin:1:27-42: WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.
+macro bad_div(@a) { print(10 / (uint64)@a); } macro w() { warnf(\"w %d\", 1); }
+                          ~~~~~~~~~~~~~~~
+stdin:2:18-30: WARNING: expanded from
+BEGIN { @m0 = 0; bad_div(@m0); w(); clear(@m0); exit(); }
+                 ~~~~~~~~~~~~
+stdin:1:59-75: WARNING: w 1
+stdin:2:32-35: WARNING: expanded from
+BEGIN { @m0 = 0; bad_div(@m0); w(); clear(@m0); exit(); }
+                               ~~~"
 fathom_run -e 'macro m(a) { a } BEGIN { print(m(nosuch)); exit() }'
 expect_exit 1
 expect_stderr_eq "stdin:1:34-40: ERROR: unknown identifier 'nosuch'

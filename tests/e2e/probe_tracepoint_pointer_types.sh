@@ -12,7 +12,7 @@ require_root
 fathom_run -d types -e 'tracepoint:syscalls:sys_enter_execve { $a = args.argv; $p = *args.argv; }
     tracepoint:syscalls:sys_enter_set_tid_address { $t = args.tidptr; }'
 expect_exit 0
-expect_stdout_match 'var \$a \[[0-9:]+\] :: int8 \* \*$'
+expect_stdout_match 'var \$a \[[0-9:]+\] :: int8 \*\*$'
 expect_stdout_match 'var \$p \[[0-9:]+\] :: int8 \*$'
 expect_stdout_match 'var \$t \[[0-9:]+\] :: int32 \*$'
 

@@ -50,10 +50,12 @@ fathom_run -e 'macro cwd() { "mine" } BEGIN { printf("%s\n", cwd()); exit(); }'
 expect_exit 0
 expect_stdout_eq 'mine'
 
-# --- wrong arguments: an error at the call, in the script's words
+# --- wrong arguments: an error in the library's words, where it says
+# them, then "expanded from" at the script's call (bpftrace's order)
 fathom_run -e 'BEGIN { print(abs_path(1, 3)); }'
 expect_exit 1
-expect_stderr_match '^stdin:1:15-29: ERROR: abs_path\(\) takes a string: the path to make absolute$'
+expect_stderr_match '^stdlib/path\.bt:[0-9]+:[0-9]+-[0-9]+: ERROR: abs_path\(\) takes a string: the path to make absolute$'
+expect_stderr_match '^stdin:1:15-29: ERROR: expanded from$'
 fathom_run -e 'BEGIN { print(abs_path("a", "b")); }'
 expect_exit 1
 expect_stderr_match 'ERROR: abs_path\(\) takes how many directories to walk up at most \(an integer\) second$'

@@ -268,28 +268,35 @@ static void test_hint_line(void **state)
 	capture_end(&c);
 }
 
-/* A macro body's error: at the call, then "expanded from" at the body,
- * counted once; without a call site it is a plain report. */
+/* A macro body's error, as current bpftrace shows it: in the body, then
+ * "expanded from" at each call, innermost first (m() inside n(), n() in
+ * the probe), counted once; without a chain it is a plain report. */
 static void test_expanded_from_macro(void **state)
 {
-	static const char text[] = "macro m() { nosuch }\nBEGIN { print(m()); }\n";
+	static const char text[] = "macro m() { nosuch }\nmacro n() { m() }\nBEGIN { print(n()); }\n";
 	struct capture c;
 
 	(void)state;
 	capture_begin(&c, "script.bt", text);
-	uint32_t body = offset_of(text, "nosuch"), call = offset_of(text, "print(m()") + 6;
-	fth_diag_report_expanded(&c.diag, FTH_SEV_ERROR, ((struct fth_range){ body, body + 6 }),
-				 ((struct fth_range){ call, call + 3 }), "a hint", "unknown identifier '%s'", "nosuch");
-	fth_diag_report_expanded(&c.diag, FTH_SEV_WARNING, ((struct fth_range){ body, body + 6 }),
-				 ((struct fth_range){ 0, 0 }), NULL, "plain");
+	uint32_t body = offset_of(text, "nosuch"), inner = offset_of(text, "m() }"),
+		 outer = offset_of(text, "print(n()") + 6;
+	struct fth_expansion probe_call = { { outer, outer + 3 }, NULL };
+	struct fth_expansion macro_call = { { inner, inner + 3 }, &probe_call };
+	fth_diag_report_expanded(&c.diag, FTH_SEV_ERROR, ((struct fth_range){ body, body + 6 }), &macro_call,
+				 "a hint", "unknown identifier '%s'", "nosuch");
+	fth_diag_report_expanded(&c.diag, FTH_SEV_WARNING, ((struct fth_range){ body, body + 6 }), NULL, NULL,
+				 "plain");
 	assert_string_equal(capture_text(&c),
-			    "script.bt:2:15-18: ERROR: unknown identifier 'nosuch'\n"
-			    "BEGIN { print(m()); }\n"
-			    "              ~~~\n"
-			    "HINT: a hint\n"
-			    "script.bt:1:13-19: ERROR: expanded from\n"
+			    "script.bt:1:13-19: ERROR: unknown identifier 'nosuch'\n"
 			    "macro m() { nosuch }\n"
 			    "            ~~~~~~\n"
+			    "HINT: a hint\n"
+			    "script.bt:2:13-16: ERROR: expanded from\n"
+			    "macro n() { m() }\n"
+			    "            ~~~\n"
+			    "script.bt:3:15-18: ERROR: expanded from\n"
+			    "BEGIN { print(n()); }\n"
+			    "              ~~~\n"
 			    "script.bt:1:13-19: WARNING: plain\n"
 			    "macro m() { nosuch }\n"
 			    "            ~~~~~~\n");
