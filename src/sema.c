@@ -2567,6 +2567,14 @@ static struct fth_type *check_register_part_member(struct sema *s, struct fth_no
 	return m->type;
 }
 
+static bool is_common_tp_field(const struct fth_tp_format *tp, const char *name)
+{
+	for (int i = 0; i < tp->nfields; i++)
+		if (tp->fields[i].common && !strcmp(tp->fields[i].name, name))
+			return true;
+	return false;
+}
+
 static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 {
 	struct fth_node *base = e->u.field.base;
@@ -2605,6 +2613,17 @@ static struct fth_type *check_field(struct sema *s, struct fth_node *e)
 		return NULL;
 	}
 	f = fth_sema_tp_field(s->cur, e->u.field.name);
+	if (!f && is_common_tp_field(s->cur->inst->tp, e->u.field.name)) {
+		/* The kernel hands a tracepoint's BPF programs the record with
+		 * its first 8 bytes, the common_* header, overwritten by a
+		 * pointer to the registers: they cannot be read. */
+		ERR_HINT(s, e,
+			 !strcmp(e->u.field.name, "common_pid") ? "read tid (the thread's id), or pid for its process"
+								 : "probe, cpu, tid and pid tell which event ran where",
+			 "args.%s cannot be read: the kernel gives BPF programs a tracepoint's record with its common_* "
+			 "header fields replaced", e->u.field.name);
+		return NULL;
+	}
 	if (!f) {
 		const struct fth_tp_format *tp = s->cur->inst->tp;
 		const char **names = fth_arena_alloc(A(s), sizeof(char *) * (size_t)(tp->nfields + 1));
