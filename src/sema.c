@@ -842,6 +842,35 @@ const struct fth_tp_field *fth_sema_tp_field(const struct fth_prog *p, const cha
 
 static struct fth_type *check_struct_member(struct sema *s, struct fth_node *e);
 
+/* For retval in an entry probe: the same function's return probe,
+ * named (kprobe:f -> kretprobe:f, uprobe:B:f -> uretprobe:B:f,
+ * fentry:f -> fexit:f); NULL for other probes. */
+static const char *return_probe_hint(struct sema *s)
+{
+	static const struct {
+		const char *entry, *ret;
+	} pairs[] = { { "kprobe", "kretprobe" }, { "uprobe", "uretprobe" }, { "fentry", "fexit" } };
+	const struct fth_probe_inst *inst = s->cur->inst;
+	/* the attach point as written (kprobe:vfs_*), not one function of it */
+	const char *written = inst->attach ? inst->attach->u.attach.text : inst->name;
+	const char *colon = written ? strchr(written, ':') : NULL;
+
+	bool several = s->cur->probe && s->cur->probe->u.probe.attach_points.len > 1;
+
+	for (size_t i = 0; colon && i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		if (strcmp(inst->provider->name, pairs[i].entry))
+			continue;
+		/* one hint for all the attach points of a probe (the same
+		 * mistake is said once) */
+		if (several)
+			return fth_arena_printf(A(s), "the return value is read where a function returns: in %s probes",
+						pairs[i].ret);
+		return fth_arena_printf(A(s), "the return value is read where the function returns: %s%s", pairs[i].ret,
+					colon);
+	}
+	return NULL;
+}
+
 static const char *const builtin_names[] = {
 	"ppid", "pcomm", "func", "retval", "cpid", "has_cpid", "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "comm", "args", "probe",
 	"rand", "cgroup", "curtask", "numaid", "jiffies", "ncpus", "username", "kstack",
@@ -1639,7 +1668,7 @@ static struct fth_type *check_builtin(struct sema *s, struct fth_node *e)
 	if (!strncmp(n, "sarg", 4) && n[4] >= '0' && n[4] <= '9')
 		return check_stack_arg(s, e);
 	if (!strcmp(n, "retval")) {
-		ERR_HINT(s, e, s->cur->inst->tp ? "try args->ret in a sys_exit tracepoint" : NULL,
+		ERR_HINT(s, e, s->cur->inst->tp ? "try args->ret in a sys_exit tracepoint" : return_probe_hint(s),
 			 "'retval' is not available in %s probes", s->cur->inst->provider->name);
 		return NULL;
 	}

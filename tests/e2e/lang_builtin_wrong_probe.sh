@@ -36,3 +36,18 @@ expect_stderr_match '^HINT: a kprobe has arg0, arg1, \.\.\. \(cast them, e\.g\. 
 fathom_run -e 'BEGIN { print(fnuc); exit(); }'
 expect_exit 1
 expect_stderr_match "^HINT: did you mean 'func'\\?\$"
+
+# retval in an entry probe: the hint names the same function's return
+# probe, as written (a wildcard stays one); a probe of several attach
+# points gets one error with one hint.
+fathom_run -d types -e 'u:libc:malloc { print(retval); }'
+expect_exit 1
+expect_stderr_match "^stdin:1:23-29: ERROR: 'retval' is not available in uprobe probes\$"
+expect_stderr_match '^HINT: the return value is read where the function returns: uretprobe:libc:malloc$'
+fathom_run -d types -e 'kprobe:vfs_read* { print(retval); }'
+expect_exit 1
+expect_stderr_match '^HINT: the return value is read where the function returns: kretprobe:vfs_read\*$'
+fathom_run -d types -e 'kprobe:vfs_read,kprobe:vfs_write { print(retval); }'
+expect_exit 1
+[ "$(grep -c "ERROR: 'retval'" "$FATHOM_STDERR")" = 1 ] || fail "one error for the probe's two attach points"
+expect_stderr_match '^HINT: the return value is read where a function returns: in kretprobe probes$'
