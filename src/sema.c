@@ -5435,9 +5435,14 @@ static struct fth_type *check_binary(struct sema *s, struct fth_node *e)
 		return fth_type_bool(); /* probe == __builtin_probe: the probe indexes compare */
 	if (!is_int(l) || !is_int(r)) {
 		struct fth_node *bad = is_int(l) ? e->u.binary.rhs : e->u.binary.lhs;
-		ERR_HINT(s, bad, "use numbers: cast a pointer to one, e.g. (uint64)$p, or read what it points to",
-			 "operator '%s' needs integer operands, not %s", fth_token_spelling(op),
-			 fth_type_describe(A(s), is_int(l) ? r : l));
+		const struct fth_type *bt = is_int(l) ? r : l;
+		const char *hint = "use numbers: cast a pointer to one, e.g. (uint64)$p, or read what it points to";
+		if (bt->kind == FTH_T_STRING)
+			hint = op == TOK_PLUS && l->kind == FTH_T_STRING && r->kind == FTH_T_STRING
+				       ? "join strings with str_concat(a, b)"
+				       : "strings compare with == and != (or strncmp, strcontains); they do no arithmetic";
+		ERR_HINT(s, bad, hint, "operator '%s' needs integer operands, not %s", fth_token_spelling(op),
+			 fth_type_describe(A(s), bt));
 		return NULL;
 	}
 	switch (op) {
@@ -6201,11 +6206,15 @@ static struct fth_type *check_expr_inner(struct sema *s, struct fth_node *e)
 				t->type = map->value_type;
 				return map->value_type;
 			}
-			map_set_value(s, map, t, int64_t_());
-			if (map->value_type && !is_int(map->value_type))
+			/* one error for a map of other values: this one, not also
+			 * the int64 that ++ would store in it */
+			if (map->value_type && !is_int(map->value_type)) {
 				ERR_HINT(s, e, "count with an integer map, e.g. @n[key]++, or use @n = count()",
 					 "++/-- needs an integer map, %s holds %s", map->name,
 					 fth_type_describe(A(s), map->value_type));
+				return NULL;
+			}
+			map_set_value(s, map, t, int64_t_());
 			return int64_t_();
 		}
 		if (t->kind == FTH_VAR) {

@@ -145,6 +145,21 @@ interval:ms:300 { exit(); }'
 [ "$FATHOM_STATUS" = 0 ] || note "multi_attach_ok: exit status $FATHOM_STATUS"
 grep -q -E '^@n: [1-9][0-9]*$' "$FATHOM_STDOUT" || note "multi_attach_ok: no '@n: COUNT' line"
 
+# Arithmetic on strings: joining them has a function of its own.
+fathom_run -e 'BEGIN { @s = "a"; @s = @s + "b"; }'
+diag string_plus 1
+grep -q -x -F 'HINT: join strings with str_concat(a, b)' "$FATHOM_STDERR" \
+    || note "string_plus: no hint naming str_concat"
+fathom_run -e 'BEGIN { $s = "a"; if ($s > "b") { exit(); } }'
+diag string_compare 1
+grep -q -F 'HINT: strings compare with == and !=' "$FATHOM_STDERR" || note "string_compare: no hint about == and !="
+
+# ++ on an aggregation map: one error, the one about ++.
+fathom_run -e 'BEGIN { @a = count(); @a++; }'
+diag incdec_count 1
+[ "$(grep -c -E '^stdin:[0-9]+:' "$FATHOM_STDERR")" = 1 ] || note "incdec_count: more than one diagnostic"
+grep -q -F 'ERROR: ++/-- needs an integer map, @a holds count_t' "$FATHOM_STDERR" || note "incdec_count: not the ++ error"
+
 # Keys of two types for one map: the tracepoint's void * is named as declared.
 fathom_run -e 'tracepoint:net:netif_rx { @s[(uint64)1] = 1; @s[args->skbaddr] = 2; }'
 diag key_types 1
