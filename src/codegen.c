@@ -1988,8 +1988,7 @@ static struct vreg emit_ctx_arg(struct cg *c, struct fth_node *e, uint32_t offse
 		/* a field in the upper bytes of a register's pt_regs slot
 		 * (args.NAME.FIELD of a struct passed in registers): a load of
 		 * its own size, which the verifier needs aligned to it */
-		int size = t->size == 1 ? BPF_B : t->size == 2 ? BPF_H : BPF_W;
-		emit(c, I_LDX(size, r, R6, (int16_t)offset));
+		emit(c, I_LDX(bpf_size((int)t->size), r, R6, (int16_t)offset));
 	} else {
 		emit(c, I_LDX(BPF_DW, r, R6, (int16_t)offset));
 	}

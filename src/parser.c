@@ -649,6 +649,16 @@ static bool ends_predicate(struct parser *p)
 
 static struct fth_node *parse_binary(struct parser *p, int min_precedence);
 
+static struct fth_node *binary_node(struct parser *p, enum fth_token_kind op, struct fth_node *lhs, struct fth_node *rhs)
+{
+	struct fth_node *node = new_node(p, FTH_BINARY, span(lhs->range, rhs->range));
+
+	node->u.binary.op = op;
+	node->u.binary.lhs = lhs;
+	node->u.binary.rhs = rhs;
+	return node;
+}
+
 /* Up to this many terms a || or && chain is a left-leaning tree, as
  * bpftrace builds it; a longer one is balanced. */
 #define LONG_LOGICAL_CHAIN 32
@@ -657,16 +667,11 @@ static struct fth_node *parse_binary(struct parser *p, int min_precedence);
 static struct fth_node *balanced_logical(struct parser *p, enum fth_token_kind op, struct fth_node **operands, int lo,
 					 int hi)
 {
-	struct fth_node *node;
 	int mid = lo + (hi - lo) / 2;
 
 	if (hi - lo == 1)
 		return operands[lo];
-	node = new_node(p, FTH_BINARY, span(operands[lo]->range, operands[hi - 1]->range));
-	node->u.binary.op = op;
-	node->u.binary.lhs = balanced_logical(p, op, operands, lo, mid);
-	node->u.binary.rhs = balanced_logical(p, op, operands, mid, hi);
-	return node;
+	return binary_node(p, op, balanced_logical(p, op, operands, lo, mid), balanced_logical(p, op, operands, mid, hi));
 }
 
 /* first || b || c ... (or &&): generated predicates list a thousand pids
@@ -694,13 +699,8 @@ static struct fth_node *parse_logical_chain(struct parser *p, struct fth_node *f
 	if (n > LONG_LOGICAL_CHAIN)
 		return balanced_logical(p, op, operands, 0, n);
 	node = operands[0];
-	for (int i = 1; i < n; i++) {
-		struct fth_node *b = new_node(p, FTH_BINARY, span(node->range, operands[i]->range));
-		b->u.binary.op = op;
-		b->u.binary.lhs = node;
-		b->u.binary.rhs = operands[i];
-		node = b;
-	}
+	for (int i = 1; i < n; i++)
+		node = binary_node(p, op, node, operands[i]);
 	return node;
 }
 
@@ -712,7 +712,7 @@ static struct fth_node *parse_binary(struct parser *p, int min_precedence)
 	while (lhs) {
 		enum fth_token_kind op = cur(p)->kind;
 		int precedence = binary_precedence(op);
-		struct fth_node *rhs, *node;
+		struct fth_node *rhs;
 
 		if (precedence == 0 || precedence < min_precedence || ends_predicate(p))
 			break;
@@ -733,11 +733,7 @@ static struct fth_node *parse_binary(struct parser *p, int min_precedence)
 			lhs = NULL;
 			break;
 		}
-		node = new_node(p, FTH_BINARY, span(lhs->range, rhs->range));
-		node->u.binary.op = op;
-		node->u.binary.lhs = lhs;
-		node->u.binary.rhs = rhs;
-		lhs = node;
+		lhs = binary_node(p, op, lhs, rhs);
 	}
 	p->nesting -= chained;
 	return lhs;

@@ -1358,13 +1358,9 @@ static void after_ring_buffer_read(struct runtime *rt)
  * is not lost however slowly the output is read. Only a record that runs
  * a command or reads a file is dropped once a quarter of a second has
  * passed, since a trace that queued thousands of system() calls would
- * take minutes to end; a second Ctrl-C drops the rest. */
-static bool drain_drops(struct runtime *rt, const struct fth_action *a)
+ * take minutes to end; a second Ctrl-C drops the rest (handle_event). */
+static bool drain_drops(const struct runtime *rt, const struct fth_action *a)
 {
-	if (*rt->opts->stop > 1) {
-		rt->discard = true;
-		return false;
-	}
 	return a && (a->kind == FTH_ACT_SYSTEM || a->kind == FTH_ACT_CAT) && monotonic_ns() > rt->drain_until_ns;
 }
 
@@ -1381,6 +1377,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	memcpy(&id, data, 8);
 	a = fth_program_action(rt->prog, (int)id);
+	if (rt->drain_until_ns && *rt->opts->stop > 1)
+		rt->discard = true;
 	if (rt->drain_until_ns && !rt->discard && drain_drops(rt, a))
 		return 0;
 	/* Even then a process stopped for its watchpoint must go on, and

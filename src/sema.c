@@ -2446,42 +2446,61 @@ static const char *register_parts_hint(struct sema *s, const struct fth_dwarf_pa
 	return hint;
 }
 
+/* The parameter `name` of this uprobe's function, from the binary's
+ * DWARF once load_uprobe_dwarf_args has looked there; NULL when it has
+ * none of that name. */
+static const struct fth_dwarf_param *dwarf_param_named(struct sema *s, const char *name)
+{
+	const struct fth_probe_inst *inst = s->cur->inst;
+	struct fth_dwarf_param *params;
+	int n;
+
+	if (!inst->dwarf_tried || !inst->binary ||
+	    fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, inst->entry_addr, &params, &n))
+		return NULL;
+	for (int i = 0; i < n; i++)
+		if (params[i].name && !strcmp(params[i].name, name))
+			return &params[i];
+	return NULL;
+}
+
+/* The parameter `name` of this uprobe's function when it is passed by
+ * value in several registers (see fth_dwarf_param), else NULL. */
+static const struct fth_dwarf_param *param_in_register_parts(struct sema *s, const char *name)
+{
+	const struct fth_dwarf_param *p = dwarf_param_named(s, name);
+
+	return p && p->nparts ? p : NULL;
+}
+
 /* args.NAME naming a uprobe's parameter that is not in a register: an
  * error that says where it is instead (and, on the stack, how to read
  * it); false when NAME is no parameter. */
 static bool report_param_not_in_register(struct sema *s, struct fth_node *e)
 {
 	const struct fth_probe_inst *inst = s->cur->inst;
-	struct fth_dwarf_param *params;
-	int n;
+	const struct fth_dwarf_param *p = dwarf_param_named(s, e->u.field.name);
+	const char *cast;
 
-	if (!inst->dwarf_tried ||
-	    fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, inst->entry_addr, &params, &n))
+	if (!p || p->reg)
 		return false;
-	for (int i = 0; i < n; i++) {
-		const struct fth_dwarf_param *p = &params[i];
-		const char *cast = stack_read_type(s, p->type);
-		if (!p->name || strcmp(p->name, e->u.field.name) || p->reg)
-			continue;
-		if (p->nparts) {
-			ERR_HINT(s, e, register_parts_hint(s, p),
-				 "args.%s is no single value: parameter '%s' of %s is passed %s, a part in each", p->name,
-				 p->name, inst->func_name ? inst->func_name : inst->entry_symbol, p->passed);
-			return true;
-		}
-		ERR_HINT(s, e,
-			 p->stack_offset && cast ? fth_arena_printf(A(s), "read it from the stack at the function's entry: "
-							       "*(%s *)(reg(\"sp\") + %u)", cast, p->stack_offset)
-						 : NULL,
-			 "args has no '%s': parameter '%s' of %s is passed %s, and args holds the integer and pointer "
-			 "parameters passed in registers",
-			 p->name, p->name, inst->func_name ? inst->func_name : inst->entry_symbol, p->passed);
+	if (p->nparts) {
+		ERR_HINT(s, e, register_parts_hint(s, p),
+			 "args.%s is no single value: parameter '%s' of %s is passed %s, a part in each", p->name, p->name,
+			 inst->func_name ? inst->func_name : inst->entry_symbol, p->passed);
 		return true;
 	}
-	return false;
+	cast = stack_read_type(s, p->type);
+	ERR_HINT(s, e,
+		 p->stack_offset && cast ? fth_arena_printf(A(s), "read it from the stack at the function's entry: "
+						       "*(%s *)(reg(\"sp\") + %u)", cast, p->stack_offset)
+					 : NULL,
+		 "args has no '%s': parameter '%s' of %s is passed %s, and args holds the integer and pointer "
+		 "parameters passed in registers",
+		 p->name, p->name, inst->func_name ? inst->func_name : inst->entry_symbol, p->passed);
+	return true;
 }
 
-static const struct fth_dwarf_param *param_in_register_parts(struct sema *s, const char *name);
 static struct fth_type *check_register_part_member(struct sema *s, struct fth_node *e, const struct fth_dwarf_param *p,
 						   const char *field);
 
@@ -2536,23 +2555,6 @@ static bool args_usable_here(struct sema *s, struct fth_node *e)
 		 "args cannot be used inside a for loop over a map: the loop body runs as a callback "
 		 "of bpf_for_each_map_elem, which has no access to the probe's context");
 	return false;
-}
-
-/* The parameter `name` of this uprobe's function when it is passed by
- * value in several registers (see fth_dwarf_param), else NULL. */
-static const struct fth_dwarf_param *param_in_register_parts(struct sema *s, const char *name)
-{
-	const struct fth_probe_inst *inst = s->cur->inst;
-	struct fth_dwarf_param *params;
-	int n;
-
-	if (!inst->dwarf_tried || !inst->binary ||
-	    fth_dwarf_func_params(A(s), inst->binary, inst->entry_symbol, inst->entry_addr, &params, &n))
-		return NULL;
-	for (int i = 0; i < n; i++)
-		if (params[i].name && !strcmp(params[i].name, name) && params[i].nparts)
-			return &params[i];
-	return NULL;
 }
 
 /* args.NAME.FIELD of a parameter passed by value in several registers:
